@@ -1,0 +1,16 @@
+# perimeter_library(NAME SRCS ... DEPS ...)
+# One static library per layer. Its unit tests are the *_test.cc files in the same folder; they build
+# into one test executable per library (NAME_test), so a layer can be built and tested on its own.
+function(perimeter_library name)
+  cmake_parse_arguments(ARG "" "" "SRCS;DEPS;TEST_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SRCS})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+  if(tests AND PERIMETER_BUILD_TESTS)
+    add_executable(${name}_test ${tests})
+    target_link_libraries(${name}_test PRIVATE ${name} ${ARG_TEST_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+    target_compile_definitions(${name}_test PRIVATE PERIMETER_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60)
+  endif()
+endfunction()

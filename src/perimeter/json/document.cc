@@ -1,0 +1,629 @@
+#include "perimeter/json/document.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+namespace perimeter::json {
+
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "boolean";
+    case Kind::kNumber:
+      return "number";
+    case Kind::kString:
+      return "string";
+    case Kind::kArray:
+      return "array";
+    case Kind::kObject:
+      return "object";
+  }
+  return "value";
+}
+
+const internal::Node& Value::node() const {
+  // A default-constructed Value has no document; using it is a bug in the caller.
+  assert(document_ != nullptr);
+  return document_->nodes_[index_];
+}
+
+Value::Children Value::children() const {
+  const internal::Node& n = node();
+  bool container = n.kind == Kind::kArray || n.kind == Kind::kObject;
+  uint32_t first = container ? index_ + 1 : n.subtree_end;
+  return Children(ChildIterator(document_, first), ChildIterator(document_, n.subtree_end));
+}
+
+Value::ChildIterator& Value::ChildIterator::operator++() {
+  index_ = document_->nodes_[index_].subtree_end;
+  return *this;
+}
+
+std::optional<Value> Value::Find(std::string_view key) const {
+  if (!is_object()) return std::nullopt;
+  for (Value member : members()) {
+    if (member.key() == key) return member;
+  }
+  return std::nullopt;
+}
+
+std::string_view Value::source_text() const {
+  const internal::Node& n = node();
+  return std::string_view(*document_->source_).substr(n.position.offset, n.end_offset - n.position.offset);
+}
+
+base::SourcePosition PositionAt(std::string_view source, size_t offset) {
+  offset = std::min(offset, source.size());
+  base::SourcePosition position;
+  size_t line_start = 0;
+  uint32_t line = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (source[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  position.line = line;
+  position.column = static_cast<uint32_t>(offset - line_start + 1);
+  position.offset = static_cast<uint32_t>(offset);
+  return position;
+}
+
+std::string Quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out.append("\\u00");
+          out.push_back(kHex[(c >> 4) & 0xF]);
+          out.push_back(kHex[c & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+// Recursive-descent parser over the source, writing the node tape. The recursion depth is bounded by
+// ParseOptions::max_depth, which is checked before descending.
+class Parser {
+ public:
+  static void ParseInto(Document& document, std::string source, const ParseOptions& options,
+                        std::vector<base::Issue>& issues) {
+    *document.source_ = std::move(source);
+    Parser(document, options, issues).Run();
+  }
+
+ private:
+  Parser(Document& document, const ParseOptions& options, std::vector<base::Issue>& issues)
+      : document_(document),
+        options_(options),
+        issues_(issues),
+        source_(*document.source_),
+        data_(source_.data()),
+        size_(source_.size()) {}
+
+  void Run() {
+    if (size_ > options_.max_bytes) {
+      Fail(0, "json.too-large",
+           "document is " + std::to_string(size_) + " bytes, more than the limit of " +
+               std::to_string(options_.max_bytes));
+      return;
+    }
+    if (size_ >= UINT32_MAX) {
+      Fail(0, "json.too-large", "document is larger than 4 GiB");
+      return;
+    }
+    document_.decoded_->reserve(size_);
+    document_.nodes_.reserve(size_ / 16 + 4);
+    // Skip a UTF-8 byte order mark, as some editors write one.
+    if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) {
+      pos_ = 3;
+      line_start_ = 3;
+    }
+    SkipWhitespace();
+    if (pos_ >= size_) {
+      Fail(pos_, "json.empty", "empty document: expected a JSON value");
+      return;
+    }
+    if (!ParseValue(0, {}, {})) return;
+    SkipWhitespace();
+    if (pos_ < size_) {
+      Fail(pos_, "json.trailing", "unexpected content after the JSON value");
+      return;
+    }
+  }
+
+  base::SourcePosition Here() const {
+    base::SourcePosition p;
+    p.line = line_;
+    p.column = static_cast<uint32_t>(pos_ - line_start_ + 1);
+    p.offset = static_cast<uint32_t>(pos_);
+    return p;
+  }
+
+  bool Fail(size_t at, std::string code, std::string message) {
+    base::Issue issue;
+    issue.severity = base::Severity::kError;
+    issue.code = std::move(code);
+    // Errors occur on the current line except for the size check, at offset 0.
+    issue.position.line = line_;
+    issue.position.column = static_cast<uint32_t>(at >= line_start_ ? at - line_start_ + 1 : 1);
+    issue.position.offset = static_cast<uint32_t>(at);
+    issue.message = std::move(message);
+    issues_.push_back(std::move(issue));
+    failed_ = true;
+    return false;
+  }
+
+  void SkipWhitespace() {
+    while (pos_ < size_) {
+      char c = data_[pos_];
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++pos_;
+      } else if (c == '\n') {
+        ++pos_;
+        ++line_;
+        line_start_ = pos_;
+      } else {
+        break;
+      }
+    }
+  }
+
+  static std::string Describe(char c) {
+    if (c == '\0') return "NUL byte";
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7F) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      std::string out = "byte 0x";
+      out.push_back(kHex[(static_cast<unsigned char>(c) >> 4) & 0xF]);
+      out.push_back(kHex[c & 0xF]);
+      return out;
+    }
+    return std::string("'") + c + "'";
+  }
+
+  uint32_t NewNode(Kind kind, std::string_view key, const base::SourcePosition& key_position) {
+    internal::Node node;
+    node.kind = kind;
+    node.position = Here();
+    node.key = key;
+    node.key_position = key_position;
+    document_.nodes_.push_back(node);
+    return static_cast<uint32_t>(document_.nodes_.size() - 1);
+  }
+
+  bool ParseValue(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
+    if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected a value");
+    char c = data_[pos_];
+    switch (c) {
+      case '{':
+        return ParseObject(depth, key, key_position);
+      case '[':
+        return ParseArray(depth, key, key_position);
+      case '"': {
+        uint32_t index = NewNode(Kind::kString, key, key_position);
+        std::string_view text;
+        if (!ParseString(text)) return false;
+        internal::Node& node = document_.nodes_[index];
+        node.text = text;
+        node.subtree_end = index + 1;
+        node.end_offset = static_cast<uint32_t>(pos_);
+        return true;
+      }
+      case 't':
+      case 'f':
+      case 'n':
+        return ParseLiteral(key, key_position);
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(key, key_position);
+        return Fail(pos_, "json.unexpected-character", "unexpected " + Describe(c) + ": expected a value");
+    }
+  }
+
+  bool ParseLiteral(std::string_view key, base::SourcePosition key_position) {
+    struct Literal {
+      std::string_view text;
+      Kind kind;
+      bool value;
+    };
+    static constexpr Literal kLiterals[] = {
+        {"true", Kind::kBool, true}, {"false", Kind::kBool, false}, {"null", Kind::kNull, false}};
+    for (const Literal& literal : kLiterals) {
+      if (source_.compare(pos_, literal.text.size(), literal.text) == 0) {
+        uint32_t index = NewNode(literal.kind, key, key_position);
+        internal::Node& node = document_.nodes_[index];
+        node.boolean = literal.value;
+        node.subtree_end = index + 1;
+        pos_ += literal.text.size();
+        node.end_offset = static_cast<uint32_t>(pos_);
+        return true;
+      }
+    }
+    return Fail(pos_, "json.unexpected-character",
+                "unexpected " + Describe(data_[pos_]) + ": expected a value (true, false or null)");
+  }
+
+  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+  bool ParseNumber(std::string_view key, base::SourcePosition key_position) {
+    uint32_t index = NewNode(Kind::kNumber, key, key_position);
+    size_t start = pos_;
+    if (data_[pos_] == '-') ++pos_;
+    if (pos_ >= size_ || !IsDigit(data_[pos_])) {
+      return Fail(pos_, "json.invalid-number", "invalid number: expected a digit");
+    }
+    if (data_[pos_] == '0') {
+      ++pos_;
+      if (pos_ < size_ && IsDigit(data_[pos_])) {
+        return Fail(pos_, "json.invalid-number", "invalid number: leading zeros are not allowed");
+      }
+    } else {
+      while (pos_ < size_ && IsDigit(data_[pos_])) ++pos_;
+    }
+    if (pos_ < size_ && data_[pos_] == '.') {
+      ++pos_;
+      if (pos_ >= size_ || !IsDigit(data_[pos_])) {
+        return Fail(pos_, "json.invalid-number", "invalid number: expected a digit after '.'");
+      }
+      while (pos_ < size_ && IsDigit(data_[pos_])) ++pos_;
+    }
+    if (pos_ < size_ && (data_[pos_] == 'e' || data_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < size_ && (data_[pos_] == '+' || data_[pos_] == '-')) ++pos_;
+      if (pos_ >= size_ || !IsDigit(data_[pos_])) {
+        return Fail(pos_, "json.invalid-number", "invalid number: expected a digit in the exponent");
+      }
+      while (pos_ < size_ && IsDigit(data_[pos_])) ++pos_;
+    }
+    internal::Node& node = document_.nodes_[index];
+    node.text = source_.substr(start, pos_ - start);
+    node.subtree_end = index + 1;
+        node.end_offset = static_cast<uint32_t>(pos_);
+    return true;
+  }
+
+  // Reads 4 hex digits at pos_. Returns -1 when they are not hex digits.
+  int ReadHex4() {
+    if (size_ - pos_ < 4) return -1;
+    int value = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = data_[pos_ + i];
+      int digit;
+      if (c >= '0' && c <= '9') {
+        digit = c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        digit = c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        digit = c - 'A' + 10;
+      } else {
+        return -1;
+      }
+      value = value * 16 + digit;
+    }
+    pos_ += 4;
+    return value;
+  }
+
+  static void AppendUtf8(std::string& out, uint32_t code_point) {
+    if (code_point < 0x80) {
+      out.push_back(static_cast<char>(code_point));
+    } else if (code_point < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+      out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+    } else if (code_point < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+    }
+  }
+
+  // Validates one UTF-8 sequence starting at pos_ (whose first byte is >= 0x80) and advances past it.
+  bool SkipUtf8Sequence() {
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(data_[i]); };
+    unsigned char b0 = byte(pos_);
+    size_t length;
+    uint32_t min_code_point;
+    uint32_t code_point;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      length = 2;
+      min_code_point = 0x80;
+      code_point = b0 & 0x1F;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      length = 3;
+      min_code_point = 0x800;
+      code_point = b0 & 0x0F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      length = 4;
+      min_code_point = 0x10000;
+      code_point = b0 & 0x07;
+    } else {
+      return Fail(pos_, "json.invalid-utf8", "invalid UTF-8 in string");
+    }
+    if (size_ - pos_ < length) return Fail(pos_, "json.invalid-utf8", "truncated UTF-8 sequence in string");
+    for (size_t i = 1; i < length; ++i) {
+      unsigned char b = byte(pos_ + i);
+      if ((b & 0xC0) != 0x80) return Fail(pos_, "json.invalid-utf8", "invalid UTF-8 in string");
+      code_point = (code_point << 6) | (b & 0x3F);
+    }
+    if (code_point < min_code_point || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return Fail(pos_, "json.invalid-utf8", "invalid UTF-8 in string");
+    }
+    pos_ += length;
+    return true;
+  }
+
+  // Parses a string literal at pos_ (on the opening quote). Sets `text` to the decoded content: a view
+  // into the source when there are no escapes, otherwise into the document's decoded buffer.
+  bool ParseString(std::string_view& text) {
+    size_t open = pos_;
+    ++pos_;
+    size_t start = pos_;
+    // Fast path: scan until a quote, a backslash, a control character or a non-ASCII byte.
+    while (pos_ < size_) {
+      unsigned char c = static_cast<unsigned char>(data_[pos_]);
+      if (c == '"') {
+        text = source_.substr(start, pos_ - start);
+        ++pos_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) break;
+      if (c >= 0x80) {
+        if (!SkipUtf8Sequence()) return false;
+        continue;
+      }
+      ++pos_;
+    }
+    // Slow path: decode escapes into the document's buffer (which never reallocates: it was reserved
+    // to the source size, and decoding never lengthens a string).
+    std::string& out = *document_.decoded_;
+    size_t out_start = out.size();
+    out.append(data_ + start, pos_ - start);
+    while (true) {
+      if (pos_ >= size_) return Fail(open, "json.unterminated-string", "unterminated string");
+      unsigned char c = static_cast<unsigned char>(data_[pos_]);
+      if (c == '"') {
+        ++pos_;
+        break;
+      }
+      if (c < 0x20) {
+        return Fail(pos_, "json.control-character",
+                    "control character " + Describe(static_cast<char>(c)) + " in string: escape it");
+      }
+      if (c >= 0x80) {
+        size_t seq_start = pos_;
+        if (!SkipUtf8Sequence()) return false;
+        out.append(data_ + seq_start, pos_ - seq_start);
+        continue;
+      }
+      if (c != '\\') {
+        out.push_back(static_cast<char>(c));
+        ++pos_;
+        continue;
+      }
+      size_t escape_start = pos_;
+      ++pos_;
+      if (pos_ >= size_) return Fail(open, "json.unterminated-string", "unterminated string");
+      char e = data_[pos_++];
+      switch (e) {
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'u': {
+          int unit = ReadHex4();
+          if (unit < 0) return Fail(escape_start, "json.invalid-escape", "invalid \\u escape: expected 4 hex digits");
+          uint32_t code_point = static_cast<uint32_t>(unit);
+          if (unit >= 0xD800 && unit <= 0xDBFF) {
+            if (size_ - pos_ < 6 || data_[pos_] != '\\' || data_[pos_ + 1] != 'u') {
+              return Fail(escape_start, "json.invalid-escape", "unpaired UTF-16 surrogate in \\u escape");
+            }
+            pos_ += 2;
+            int low = ReadHex4();
+            if (low < 0xDC00 || low > 0xDFFF) {
+              return Fail(escape_start, "json.invalid-escape", "unpaired UTF-16 surrogate in \\u escape");
+            }
+            code_point = 0x10000 + ((static_cast<uint32_t>(unit) - 0xD800) << 10) + (static_cast<uint32_t>(low) - 0xDC00);
+          } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+            return Fail(escape_start, "json.invalid-escape", "unpaired UTF-16 surrogate in \\u escape");
+          }
+          AppendUtf8(out, code_point);
+          break;
+        }
+        default:
+          return Fail(escape_start, "json.invalid-escape",
+                      "invalid escape '\\" + std::string(1, e) + "' in string");
+      }
+    }
+    text = std::string_view(out).substr(out_start);
+    return true;
+  }
+
+  bool CheckDepth(uint32_t depth) {
+    if (depth >= options_.max_depth) {
+      return Fail(pos_, "json.too-deep",
+                  "nesting deeper than " + std::to_string(options_.max_depth) + " levels");
+    }
+    return true;
+  }
+
+  bool ParseArray(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
+    if (!CheckDepth(depth)) return false;
+    uint32_t index = NewNode(Kind::kArray, key, key_position);
+    ++pos_;
+    SkipWhitespace();
+    uint32_t count = 0;
+    if (pos_ < size_ && data_[pos_] == ']') {
+      ++pos_;
+    } else {
+      while (true) {
+        SkipWhitespace();
+        if (!ParseValue(depth + 1, {}, {})) return false;
+        ++count;
+        SkipWhitespace();
+        if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected ',' or ']'");
+        char c = data_[pos_];
+        if (c == ',') {
+          ++pos_;
+          continue;
+        }
+        if (c == ']') {
+          ++pos_;
+          break;
+        }
+        return Fail(pos_, "json.unexpected-character", "unexpected " + Describe(c) + ": expected ',' or ']'");
+      }
+    }
+    internal::Node& node = document_.nodes_[index];
+    node.size = count;
+    node.subtree_end = static_cast<uint32_t>(document_.nodes_.size());
+    node.end_offset = static_cast<uint32_t>(pos_);
+    return true;
+  }
+
+  bool ParseObject(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
+    if (!CheckDepth(depth)) return false;
+    uint32_t index = NewNode(Kind::kObject, key, key_position);
+    ++pos_;
+    SkipWhitespace();
+    uint32_t count = 0;
+    std::vector<uint32_t> member_indexes;
+    if (pos_ < size_ && data_[pos_] == '}') {
+      ++pos_;
+    } else {
+      while (true) {
+        SkipWhitespace();
+        if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected a key");
+        if (data_[pos_] != '"') {
+          return Fail(pos_, "json.unexpected-character",
+                      "unexpected " + Describe(data_[pos_]) + ": expected a key in double quotes");
+        }
+        base::SourcePosition member_key_position = Here();
+        std::string_view member_key;
+        if (!ParseString(member_key)) return false;
+        SkipWhitespace();
+        if (pos_ >= size_ || data_[pos_] != ':') {
+          return Fail(pos_, "json.unexpected-character",
+                      pos_ >= size_ ? "unexpected end of document: expected ':'"
+                                    : "unexpected " + Describe(data_[pos_]) + ": expected ':' after the key");
+        }
+        ++pos_;
+        SkipWhitespace();
+        member_indexes.push_back(static_cast<uint32_t>(document_.nodes_.size()));
+        if (!ParseValue(depth + 1, member_key, member_key_position)) return false;
+        ++count;
+        SkipWhitespace();
+        if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected ',' or '}'");
+        char c = data_[pos_];
+        if (c == ',') {
+          ++pos_;
+          continue;
+        }
+        if (c == '}') {
+          ++pos_;
+          break;
+        }
+        return Fail(pos_, "json.unexpected-character", "unexpected " + Describe(c) + ": expected ',' or '}'");
+      }
+    }
+    internal::Node& node = document_.nodes_[index];
+    node.size = count;
+    node.subtree_end = static_cast<uint32_t>(document_.nodes_.size());
+    node.end_offset = static_cast<uint32_t>(pos_);
+    ReportDuplicateKeys(member_indexes);
+    return true;
+  }
+
+  void ReportDuplicateKeys(std::vector<uint32_t>& member_indexes) {
+    if (member_indexes.size() < 2) return;
+    const auto& nodes = document_.nodes_;
+    std::stable_sort(member_indexes.begin(), member_indexes.end(),
+                     [&](uint32_t a, uint32_t b) { return nodes[a].key < nodes[b].key; });
+    for (size_t i = 1; i < member_indexes.size(); ++i) {
+      const internal::Node& previous = nodes[member_indexes[i - 1]];
+      const internal::Node& current = nodes[member_indexes[i]];
+      if (previous.key != current.key) continue;
+      base::Issue issue;
+      issue.code = "json.duplicate-key";
+      issue.position = current.key_position;
+      issue.message = "duplicate key " + Quote(current.key) + " (first at " +
+                      base::ToString(previous.key_position) + "): which one applies is ambiguous";
+      issues_.push_back(std::move(issue));
+    }
+  }
+
+  Document& document_;
+  const ParseOptions& options_;
+  std::vector<base::Issue>& issues_;
+  std::string_view source_;
+  const char* data_;
+  size_t size_;
+  size_t pos_ = 0;
+  size_t line_start_ = 0;
+  uint32_t line_ = 1;
+  bool failed_ = false;
+};
+
+ParseResult Parse(std::string source, const ParseOptions& options) {
+  ParseResult result;
+  Parser::ParseInto(result.document, std::move(source), options, result.issues);
+  if (!result.issues.empty()) {
+    std::stable_sort(result.issues.begin(), result.issues.end(),
+                     [](const base::Issue& a, const base::Issue& b) {
+                       return a.position.offset < b.position.offset;
+                     });
+  }
+  return result;
+}
+
+}  // namespace perimeter::json
