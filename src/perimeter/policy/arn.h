@@ -1,0 +1,46 @@
+// Amazon Resource Names: parsing and matching as IAM does it.
+//
+// ARN format (AWS General Reference, "Amazon Resource Names"):
+//   arn:partition:service:region:account-id:resource
+// where `resource` may itself contain ':' or '/'. Matching (IAM User Guide, "Condition operators:
+// ARN condition operators", and the Resource element): each of the six colon-delimited components is
+// matched separately; '*' and '?' within a component do not match across a ':' of the first five
+// components, while the resource component takes everything after the fifth ':'.
+#ifndef PERIMETER_POLICY_ARN_H_
+#define PERIMETER_POLICY_ARN_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "perimeter/policy/wildcard.h"
+
+namespace perimeter::policy {
+
+struct Arn {
+  std::string_view partition;
+  std::string_view service;
+  std::string_view region;
+  std::string_view account;
+  std::string_view resource;  // everything after the fifth ':'
+};
+
+// Splits an ARN into its components (views into `text`). Returns nullopt when `text` does not start
+// with "arn:" or has fewer than six components.
+std::optional<Arn> ParseArn(std::string_view text);
+
+// Whether `arn` matches `pattern` component by component (see above). Partition, service, region and
+// account are matched case-sensitively, as is the resource. A pattern that is not an ARN ("*" alone)
+// matches by plain wildcard matching over the whole text.
+bool ArnMatches(const WildcardPattern& pattern, std::string_view arn);
+
+// The account id of an IAM principal written as an account id or ARN ("123456789012",
+// "arn:aws:iam::123456789012:root", "arn:aws:sts::123456789012:assumed-role/R/s"), if any.
+std::optional<std::string_view> PrincipalAccount(std::string_view principal);
+
+// True for a 12-digit AWS account id.
+bool IsAccountId(std::string_view text);
+
+}  // namespace perimeter::policy
+
+#endif  // PERIMETER_POLICY_ARN_H_
