@@ -1,0 +1,23 @@
+#include "fuzz/fuzz_targets.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <iterator>
+
+namespace perimeter::fuzz {
+
+void FuzzCheck(bool condition, const char* what) {
+  if (condition) return;
+  std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
+  std::abort();
+}
+
+const FuzzTarget* AllFuzzTargets(size_t* count) {
+  static constexpr FuzzTarget kTargets[] = {
+      {"json_document", &FuzzJsonDocument},
+  };
+  *count = std::size(kTargets);
+  return kTargets;
+}
+
+}  // namespace perimeter::fuzz

@@ -1,0 +1,29 @@
+// The bodies of the fuzz targets, one per parser. Each checks the parser's invariants on arbitrary
+// bytes and aborts (via FuzzCheck) when one is broken. They are linked into the libFuzzer executables
+// (fuzz/*_fuzzer.cc, built with clang) and into an ordinary test that replays the checked-in corpora,
+// so CI covers the corpora without clang.
+#ifndef PERIMETER_FUZZ_FUZZ_TARGETS_H_
+#define PERIMETER_FUZZ_FUZZ_TARGETS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace perimeter::fuzz {
+
+// Aborts with `what` when `condition` is false: a broken invariant is a bug, never an input problem.
+void FuzzCheck(bool condition, const char* what);
+
+struct FuzzTarget {
+  std::string_view name;  // also the corpus folder: fuzz/corpus/<name>/
+  int (*run)(const uint8_t* data, size_t size);
+};
+
+int FuzzJsonDocument(const uint8_t* data, size_t size);
+
+// Every target, for the corpus replay test.
+const FuzzTarget* AllFuzzTargets(size_t* count);
+
+}  // namespace perimeter::fuzz
+
+#endif  // PERIMETER_FUZZ_FUZZ_TARGETS_H_
