@@ -9,6 +9,7 @@
 #ifndef PERIMETER_POLICY_ARN_H_
 #define PERIMETER_POLICY_ARN_H_
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,7 +33,32 @@ std::optional<Arn> ParseArn(std::string_view text);
 // Whether `arn` matches `pattern` component by component (see above). Partition, service, region and
 // account are matched case-sensitively, as is the resource. A pattern that is not an ARN ("*" alone)
 // matches by plain wildcard matching over the whole text.
+//
+// The components of `arn` are split at its first five ':' (no "arn:" prefix check beyond the first
+// component matching the pattern's first component); text with fewer than five ':' never matches an
+// ARN-shaped pattern. IAM User Guide, "IAM JSON policy elements: Condition
+// operators", ARN condition operators: "Each of the six colon-delimited components of the ARN is
+// checked separately and each can include multi-character match wildcards (*) or single-character
+// match wildcards (?)", with the example that "arn:aws:someservice:*:111122223333:finance/*" does not
+// match "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt".
 bool ArnMatches(const WildcardPattern& pattern, std::string_view arn);
+
+// An ARN pattern split once into its six component patterns, so that matching many ARNs against it
+// allocates nothing. ArnMatches(p, arn) == ArnPattern::Compile(p).Matches(arn).
+class ArnPattern {
+ public:
+  ArnPattern() = default;
+  static ArnPattern Compile(const WildcardPattern& pattern);
+
+  bool Matches(std::string_view arn) const;
+  // True when the pattern has six components (five ':' outside wildcards).
+  bool is_arn() const { return is_arn_; }
+
+ private:
+  bool is_arn_ = false;
+  WildcardPattern whole_;                     // when !is_arn_
+  std::array<WildcardPattern, 6> components_;  // when is_arn_
+};
 
 // The account id of an IAM principal written as an account id or ARN ("123456789012",
 // "arn:aws:iam::123456789012:root", "arn:aws:sts::123456789012:assumed-role/R/s"), if any.
