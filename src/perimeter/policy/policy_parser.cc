@@ -1,0 +1,765 @@
+#include "perimeter/policy/policy_parser.h"
+
+#include <array>
+#include <cassert>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+namespace perimeter::policy {
+namespace {
+
+using base::Issue;
+using base::Severity;
+using base::SourcePosition;
+using json::Kind;
+using json::Value;
+
+constexpr std::string_view kVersion2012 = "2012-10-17";
+constexpr std::string_view kVersion2008 = "2008-10-17";
+
+constexpr std::array<std::string_view, 3> kTopLevelElements = {"Version", "Id", "Statement"};
+constexpr std::array<std::string_view, 9> kStatementElements = {
+    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"};
+constexpr std::array<std::pair<std::string_view, PrincipalKind>, 4> kPrincipalKeys = {{
+    {"AWS", PrincipalKind::kAws},
+    {"Service", PrincipalKind::kService},
+    {"Federated", PrincipalKind::kFederated},
+    {"CanonicalUser", PrincipalKind::kCanonicalUser},
+}};
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = AsciiLower(c);
+  return out;
+}
+
+bool IsAsciiAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+bool IsJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// "Effect", "Principal", ... quoted for messages.
+std::string Quoted(std::string_view name) {
+  std::string out = "\"";
+  out.append(name).append("\"");
+  return out;
+}
+
+template <size_t N>
+std::string JoinNames(const std::array<std::string_view, N>& names) {
+  std::string out;
+  for (size_t i = 0; i < N; ++i) {
+    if (i > 0) out += (i + 1 == N) ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+// The element a misspelt key was probably meant to be: element names are case-sensitive (IAM User
+// Guide, "IAM JSON policy element reference"), and "effect" for "Effect" is the usual mistake.
+template <size_t N>
+std::string CaseHint(std::string_view key, const std::array<std::string_view, N>& names) {
+  std::string lower = AsciiLower(key);
+  for (std::string_view name : names) {
+    if (AsciiLower(name) == lower) {
+      return " (element names are case-sensitive: did you mean \"" + std::string(name) + "\"?)";
+    }
+  }
+  return "";
+}
+
+// Which elements each kind requires or forbids.
+enum class Requirement { kForbidden, kOptional, kRequired, kRecommended };
+
+// Principal: the grammar requires principal_block in resource-based and trust policies and forbids it
+// in identity-based ones; SCPs "do not support Principal" (AWS Organizations, "SCP syntax"); an RCP
+// statement names its principals with "Principal": "*" (AWS Organizations, "RCP syntax"). VPC endpoint
+// policies are resource-based policies (AWS PrivateLink guide, "Control access to VPC endpoints using
+// endpoint policies") and carry a Principal.
+Requirement PrincipalRequirement(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kIdentity:
+    case PolicyKind::kPermissionsBoundary:
+    case PolicyKind::kSession:
+    case PolicyKind::kServiceControl:
+      return Requirement::kForbidden;
+    case PolicyKind::kResource:
+    case PolicyKind::kRoleTrust:
+    case PolicyKind::kResourceControl:
+    case PolicyKind::kVpcEndpoint:
+      return Requirement::kRequired;
+  }
+  return Requirement::kOptional;
+}
+
+// Resource:
+// - Identity, boundary and session policies: the grammar makes resource_block required in
+//   identity-based policies.
+// - SCPs and RCPs: every statement of the Organizations examples carries Resource, and Organizations
+//   documents Resource/NotResource as the element saying which resources the statement applies to;
+//   no default for a missing Resource is documented, so we require it rather than guess one.
+// - Role trust policies: the resource is the role itself; IAM rejects the element ("MalformedPolicy-
+//   Document: Has prohibited field Resource").
+// - Resource-based and VPC endpoint policies: the grammar makes Resource optional there and some
+//   services document policies without it (the resource is the one the policy is attached to), so a
+//   missing Resource is only a warning: the evaluator reads it as "the attached resource".
+Requirement ResourceRequirement(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kIdentity:
+    case PolicyKind::kPermissionsBoundary:
+    case PolicyKind::kSession:
+    case PolicyKind::kServiceControl:
+    case PolicyKind::kResourceControl:
+      return Requirement::kRequired;
+    case PolicyKind::kRoleTrust:
+      return Requirement::kForbidden;
+    case PolicyKind::kResource:
+    case PolicyKind::kVpcEndpoint:
+      return Requirement::kRecommended;
+  }
+  return Requirement::kOptional;
+}
+
+// IAM User Guide, "IAM JSON policy elements: Sid": in IAM the Sid supports ASCII letters and digits
+// only; other services (SQS, SNS, S3, ...) accept any string. Trust policies keep the permissive rule
+// because the IAM console itself used to write "Sid": "" into them and IAM accepts them.
+bool RestrictsSidToAlphanumerics(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kIdentity:
+    case PolicyKind::kPermissionsBoundary:
+    case PolicyKind::kSession:
+      return true;
+    case PolicyKind::kResource:
+    case PolicyKind::kRoleTrust:
+    case PolicyKind::kServiceControl:
+    case PolicyKind::kResourceControl:
+    case PolicyKind::kVpcEndpoint:
+      return false;
+  }
+  return false;
+}
+
+// Whether the quota counts white space outside string literals.
+bool CountsWhitespace(PolicyKind kind) {
+  switch (kind) {
+    // IAM and AWS STS quotas: "IAM does not count white space when calculating the size of a policy".
+    case PolicyKind::kIdentity:
+    case PolicyKind::kPermissionsBoundary:
+    case PolicyKind::kRoleTrust:
+      return false;
+    // The Policy parameter of AssumeRole is limited as a string (2,048 characters), white space included.
+    case PolicyKind::kSession:
+    // AWS Organizations, "SCP syntax"/"RCP syntax": "All characters in your SCP count against its
+    // maximum size".
+    case PolicyKind::kServiceControl:
+    case PolicyKind::kResourceControl:
+    // Service quotas for resource-based and endpoint policies are on the document as stored.
+    case PolicyKind::kResource:
+    case PolicyKind::kVpcEndpoint:
+      return true;
+  }
+  return true;
+}
+
+class PolicyParser {
+ public:
+  explicit PolicyParser(const PolicyParseOptions& options) : options_(options) {}
+
+  PolicyParseResult Run(const Value& root) {
+    Policy policy;
+    ParseDocument(root, policy);
+    PolicyParseResult result;
+    result.issues = std::move(issues_);
+    if (!base::HasErrors(result.issues)) result.policy = std::move(policy);
+    return result;
+  }
+
+  void CheckSize(std::string_view source, const SourcePosition& position) {
+    if (source.size() > kPolicyHardSizeCap) {
+      Error("policy.too-large", position,
+            "policy document is " + std::to_string(source.size()) + " bytes: the limit is " +
+                std::to_string(kPolicyHardSizeCap) + " bytes");
+      return;
+    }
+    size_t limit = options_.size_limit.value_or(DefaultSizeLimit(options_.kind));
+    size_t size = PolicySize(source, options_.kind);
+    if (size <= limit) return;
+    Report(options_.enforce_size_limit ? Severity::kError : Severity::kWarning, "policy.too-large", position,
+           "policy document has " + std::to_string(size) + " characters" +
+               (CountsWhitespace(options_.kind) ? "" : " (not counting white space)") + ": the quota for " +
+               std::string(PolicyKindName(options_.kind)) + " policies is " + std::to_string(limit));
+  }
+
+ private:
+  void Report(Severity severity, std::string code, const SourcePosition& position, std::string message) {
+    issues_.push_back(Issue{severity, std::move(code), position, std::move(message)});
+  }
+  void Error(std::string code, const SourcePosition& position, std::string message) {
+    Report(Severity::kError, std::move(code), position, std::move(message));
+  }
+  void Warning(std::string code, const SourcePosition& position, std::string message) {
+    Report(Severity::kWarning, std::move(code), position, std::move(message));
+  }
+
+  // Reports a wrong JSON type for `value` (named `what`) unless it has kind `expected`.
+  bool ExpectKind(const Value& value, Kind expected, std::string_view what) {
+    if (value.kind() == expected) return true;
+    Error("policy.wrong-type", value.position(),
+          std::string(what) + " must be a " + std::string(json::KindName(expected)) + ", got a " +
+              std::string(json::KindName(value.kind())));
+    return false;
+  }
+
+  void ParseDocument(const Value& root, Policy& policy) {
+    if (root.kind() != Kind::kObject) {
+      Error("policy.wrong-type", root.position(),
+            "a policy document must be a JSON object, got a " + std::string(json::KindName(root.kind())));
+      return;
+    }
+    bool has_statement = false;
+    for (Value member : root.members()) {
+      std::string_view key = member.key();
+      if (key == "Version") {
+        if (!ExpectKind(member, Kind::kString, "\"Version\"")) continue;
+        if (member.text() == kVersion2012) {
+          policy.version = PolicyVersion::k2012_10_17;
+        } else if (member.text() == kVersion2008) {
+          policy.version = PolicyVersion::k2008_10_17;
+        } else {
+          Error("policy.invalid-version", member.position(),
+                "\"Version\" must be \"2012-10-17\" or \"2008-10-17\", got " + json::Quote(member.text()));
+          continue;
+        }
+        policy.version_present = true;
+      } else if (key == "Id") {
+        if (ExpectKind(member, Kind::kString, "\"Id\"")) policy.id = std::string(member.text());
+      } else if (key == "Statement") {
+        has_statement = true;
+        ParseStatements(member, policy);
+      } else {
+        Error("policy.unknown-element", member.key_position(),
+              "unknown policy element " + json::Quote(key) + ": expected " + JoinNames(kTopLevelElements) +
+                  CaseHint(key, kTopLevelElements));
+      }
+    }
+    if (!has_statement) {
+      Error("policy.missing-statement", root.position(), "policy has no \"Statement\" element");
+    }
+    CheckDuplicateSids(policy);
+  }
+
+  void ParseStatements(const Value& value, Policy& policy) {
+    if (value.is_object()) {
+      ParseStatement(value, 0, policy);
+      return;
+    }
+    if (!value.is_array()) {
+      Error("policy.wrong-type", value.position(),
+            "\"Statement\" must be an object or an array of objects, got a " +
+                std::string(json::KindName(value.kind())));
+      return;
+    }
+    if (value.size() == 0) {
+      Error("policy.empty-value", value.position(), "\"Statement\" must contain at least one statement");
+      return;
+    }
+    size_t index = 0;
+    for (Value element : value.children()) {
+      if (ExpectKind(element, Kind::kObject, "each statement")) ParseStatement(element, index, policy);
+      ++index;
+    }
+  }
+
+  void ParseStatement(const Value& value, size_t index, Policy& policy) {
+    Statement statement;
+    statement.index = index;
+    statement.position = value.position();
+    const Value* action_key = nullptr;
+    const Value* resource_key = nullptr;
+    const Value* principal_key = nullptr;
+    std::optional<Value> effect;
+    // Members are handles into the document: keep copies for the checks after the loop.
+    std::vector<Value> members(value.members().begin(), value.members().end());
+    for (const Value& member : members) {
+      std::string_view key = member.key();
+      if (key == "Sid") {
+        ParseSid(member, statement);
+      } else if (key == "Effect") {
+        effect = member;
+      } else if (key == "Action" || key == "NotAction") {
+        if (ConflictsWith(member, action_key, "Action", "NotAction")) continue;
+        action_key = &member;
+        statement.action = ParsePatternList(member, key == "NotAction", /*is_action=*/true);
+      } else if (key == "Resource" || key == "NotResource") {
+        if (ConflictsWith(member, resource_key, "Resource", "NotResource")) continue;
+        resource_key = &member;
+        statement.resource = ParsePatternList(member, key == "NotResource", /*is_action=*/false);
+      } else if (key == "Principal" || key == "NotPrincipal") {
+        if (ConflictsWith(member, principal_key, "Principal", "NotPrincipal")) continue;
+        principal_key = &member;
+        statement.principal = ParsePrincipal(member, key == "NotPrincipal");
+      } else if (key == "Condition") {
+        ParseConditionBlock(member, statement);
+      } else {
+        Error("policy.unknown-element", member.key_position(),
+              "unknown statement element " + json::Quote(key) + ": expected " + JoinNames(kStatementElements) +
+                  CaseHint(key, kStatementElements));
+      }
+    }
+
+    std::string where = "statement " + std::to_string(index);
+    if (statement.sid.has_value() && !statement.sid->empty()) where += " (" + json::Quote(*statement.sid) + ")";
+
+    if (!effect.has_value()) {
+      Error("policy.missing-effect", statement.position, where + " has no \"Effect\" element");
+    } else if (ExpectKind(*effect, Kind::kString, "\"Effect\"")) {
+      // IAM User Guide, "IAM JSON policy elements: Effect": "The Effect value is case sensitive".
+      if (effect->text() == "Allow") {
+        statement.effect = Effect::kAllow;
+      } else if (effect->text() == "Deny") {
+        statement.effect = Effect::kDeny;
+      } else {
+        Error("policy.invalid-effect", effect->position(),
+              "\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive), got " + json::Quote(effect->text()));
+      }
+    }
+
+    if (action_key == nullptr) {
+      Error("policy.missing-action", statement.position, where + " has no \"Action\" or \"NotAction\" element");
+    }
+
+    CheckPrincipalForKind(principal_key, effect, statement, where);
+    CheckResourceForKind(resource_key, statement, where);
+
+    policy.statements.push_back(std::move(statement));
+  }
+
+  // Reports the second of two mutually exclusive elements ("IAM JSON policy element reference": Action/
+  // NotAction, Principal/NotPrincipal and Resource/NotResource cannot be used together).
+  bool ConflictsWith(const Value& member, const Value* earlier, std::string_view a, std::string_view b) {
+    if (earlier == nullptr) return false;
+    Error("policy.conflicting-elements", member.key_position(),
+          "a statement cannot contain both " + Quoted(a) + " and " + Quoted(b) + " (" + Quoted(earlier->key()) +
+              " at " + base::ToString(earlier->key_position()) + ")");
+    return true;
+  }
+
+  void ParseSid(const Value& member, Statement& statement) {
+    if (!ExpectKind(member, Kind::kString, "\"Sid\"")) return;
+    std::string_view sid = member.text();
+    if (RestrictsSidToAlphanumerics(options_.kind)) {
+      for (char c : sid) {
+        if (!IsAsciiAlnum(c)) {
+          Error("policy.invalid-sid", member.position(),
+                "\"Sid\" " + json::Quote(sid) + " may contain only ASCII letters and digits in " +
+                    std::string(PolicyKindName(options_.kind)) + " policies");
+          break;
+        }
+      }
+    }
+    statement.sid = std::string(sid);
+    sid_positions_.push_back(member.position());
+  }
+
+  void CheckDuplicateSids(const Policy& policy) {
+    std::unordered_map<std::string_view, size_t> seen;
+    size_t next_position = 0;
+    for (const Statement& statement : policy.statements) {
+      if (!statement.sid.has_value()) continue;
+      // sid_positions_ was filled in statement order, one entry per statement with a string Sid.
+      assert(next_position < sid_positions_.size());
+      const SourcePosition& position = sid_positions_[next_position++];
+      if (statement.sid->empty()) continue;  // "Sid": "" names nothing, so it cannot clash
+      auto [it, inserted] = seen.emplace(*statement.sid, statement.index);
+      if (!inserted) {
+        Warning("policy.duplicate-sid", position,
+                "\"Sid\" " + json::Quote(*statement.sid) + " is also used by statement " +
+                    std::to_string(it->second) + ": statement ids should be unique within a policy");
+      }
+    }
+  }
+
+  // Action/NotAction or Resource/NotResource: a string or a non-empty array of strings.
+  PatternList ParsePatternList(const Value& member, bool negated, bool is_action) {
+    PatternList list;
+    list.negated = negated;
+    list.position = member.key_position();
+    std::string name = Quoted(member.key());
+    auto add = [&](const Value& item) {
+      if (!item.is_string()) {
+        Error("policy.wrong-type", item.position(),
+              "each value of " + name + " must be a string, got a " + std::string(json::KindName(item.kind())));
+        return;
+      }
+      if (is_action) {
+        CheckAction(item, name);
+      } else if (item.text().empty()) {
+        Error("policy.empty-value", item.position(), name + " values must not be empty strings");
+      }
+      list.patterns.push_back(Text{std::string(item.text()), item.position()});
+    };
+    if (member.is_string()) {
+      add(member);
+    } else if (member.is_array()) {
+      if (member.size() == 0) Error("policy.empty-value", member.position(), name + " must not be an empty list");
+      for (Value item : member.children()) add(item);
+    } else {
+      Error("policy.wrong-type", member.position(),
+            name + " must be a string or an array of strings, got a " + std::string(json::KindName(member.kind())));
+    }
+    return list;
+  }
+
+  // IAM User Guide, "IAM JSON policy elements: Action": "*" or a service prefix, a colon and an action
+  // name, which may contain the wildcards '*' and '?'. Service prefixes are letters, digits and '-'.
+  void CheckAction(const Value& item, const std::string& name) {
+    std::string_view action = item.text();
+    if (action == "*") return;
+    size_t colon = action.find(':');
+    std::string_view problem;
+    if (action.empty()) {
+      problem = "it is empty";
+    } else if (colon == std::string_view::npos) {
+      problem = "it has no ':' between the service prefix and the action name";
+    } else if (colon == 0) {
+      problem = "the service prefix is empty";
+    } else if (colon + 1 == action.size()) {
+      problem = "the action name is empty";
+    } else if (action.find(':', colon + 1) != std::string_view::npos) {
+      problem = "it has more than one ':'";
+    } else {
+      for (char c : action.substr(0, colon)) {
+        if (!IsAsciiAlnum(c) && c != '-') {
+          problem = "the service prefix may contain only letters, digits and '-'";
+          break;
+        }
+      }
+      for (char c : action.substr(colon + 1)) {
+        if (IsJsonWhitespace(c) || static_cast<unsigned char>(c) < 0x20) {
+          problem = "the action name contains white space or a control character";
+          break;
+        }
+      }
+    }
+    if (problem.empty()) return;
+    Error("policy.invalid-action", item.position(),
+          "invalid action " + json::Quote(action) + " in " + name + ": " + std::string(problem) +
+              "; expected \"*\" or \"service:action\" (e.g. \"s3:GetObject\", \"ec2:Describe*\")");
+  }
+
+  // IAM User Guide, "AWS JSON policy elements: Principal": "*", or an object whose keys are the
+  // principal kinds, each with a string or an array of strings.
+  PrincipalSpec ParsePrincipal(const Value& member, bool negated) {
+    PrincipalSpec spec;
+    spec.negated = negated;
+    spec.position = member.key_position();
+    std::string name = Quoted(member.key());
+    if (member.is_string()) {
+      if (member.text() == "*") {
+        spec.wildcard = true;
+      } else {
+        Error("policy.invalid-principal", member.position(),
+              name + " must be \"*\" or an object such as {\"AWS\": \"123456789012\"}, got the string " +
+                  json::Quote(member.text()));
+      }
+      return spec;
+    }
+    if (!member.is_object()) {
+      Error("policy.wrong-type", member.position(),
+            name + " must be \"*\" or an object, got a " + std::string(json::KindName(member.kind())));
+      return spec;
+    }
+    if (member.size() == 0) {
+      Error("policy.empty-value", member.position(), name + " must name at least one principal");
+    }
+    for (Value kind_member : member.members()) {
+      std::optional<PrincipalKind> kind;
+      for (const auto& [key, candidate] : kPrincipalKeys) {
+        if (kind_member.key() == key) kind = candidate;
+      }
+      if (!kind.has_value()) {
+        constexpr std::array<std::string_view, 4> kNames = {"AWS", "Service", "Federated", "CanonicalUser"};
+        Error("policy.unknown-element", kind_member.key_position(),
+              "unknown principal type " + json::Quote(kind_member.key()) + " in " + name + ": expected " +
+                  JoinNames(kNames) + CaseHint(kind_member.key(), kNames));
+        continue;
+      }
+      std::string what = name + "." + std::string(kind_member.key());
+      auto add = [&](const Value& item) {
+        if (!item.is_string()) {
+          Error("policy.wrong-type", item.position(),
+                "each value of " + what + " must be a string, got a " + std::string(json::KindName(item.kind())));
+          return;
+        }
+        if (item.text().empty()) {
+          Error("policy.empty-value", item.position(), what + " values must not be empty strings");
+        }
+        spec.values.push_back(PrincipalValue{*kind, std::string(item.text()), item.position()});
+      };
+      if (kind_member.is_string()) {
+        add(kind_member);
+      } else if (kind_member.is_array()) {
+        if (kind_member.size() == 0) {
+          Error("policy.empty-value", kind_member.position(), what + " must not be an empty list");
+        }
+        for (Value item : kind_member.children()) add(item);
+      } else {
+        Error("policy.wrong-type", kind_member.position(),
+              what + " must be a string or an array of strings, got a " +
+                  std::string(json::KindName(kind_member.kind())));
+      }
+    }
+    return spec;
+  }
+
+  void CheckPrincipalForKind(const Value* principal_key, const std::optional<Value>& effect,
+                             const Statement& statement, const std::string& where) {
+    std::string kind_name(PolicyKindName(options_.kind));
+    switch (PrincipalRequirement(options_.kind)) {
+      case Requirement::kForbidden:
+        if (principal_key != nullptr) {
+          Error("policy.principal-not-allowed", principal_key->key_position(),
+                Quoted(principal_key->key()) + " is not allowed in " + kind_name +
+                    " policies: the principal is the identity the policy is attached to");
+        }
+        return;
+      case Requirement::kRequired:
+        if (principal_key == nullptr) {
+          Error("policy.missing-principal", statement.position,
+                where + " has no \"Principal\" or \"NotPrincipal\" element, which " + kind_name +
+                    " policies require");
+          return;
+        }
+        break;
+      case Requirement::kOptional:
+      case Requirement::kRecommended:
+        if (principal_key == nullptr) return;
+        break;
+    }
+    const PrincipalSpec& spec = *statement.principal;
+    if (spec.negated) {
+      // IAM User Guide, "AWS JSON policy elements: NotPrincipal": not usable in identity-based or
+      // role trust policies, and "NotPrincipal must be used with "Effect":"Deny"".
+      if (options_.kind == PolicyKind::kRoleTrust || options_.kind == PolicyKind::kResourceControl) {
+        Error("policy.principal-not-allowed", principal_key->key_position(),
+              "\"NotPrincipal\" is not allowed in " + kind_name + " policies");
+        return;
+      }
+      if (effect.has_value() && effect->is_string() && effect->text() == "Allow") {
+        Error("policy.invalid-principal", principal_key->key_position(),
+              "\"NotPrincipal\" can only be used with \"Effect\": \"Deny\"");
+      }
+    }
+    // AWS Organizations, "RCP syntax": the Principal of an RCP statement is "*"; conditions narrow it.
+    if (options_.kind == PolicyKind::kResourceControl && !spec.negated && !spec.wildcard &&
+        (principal_key->is_object())) {
+      Error("policy.invalid-principal", principal_key->position(),
+            "the \"Principal\" of a resource-control policy must be \"*\"; use conditions such as "
+            "aws:PrincipalAccount to narrow it");
+    }
+  }
+
+  void CheckResourceForKind(const Value* resource_key, const Statement& statement, const std::string& where) {
+    std::string kind_name(PolicyKindName(options_.kind));
+    switch (ResourceRequirement(options_.kind)) {
+      case Requirement::kForbidden:
+        if (resource_key != nullptr) {
+          Error("policy.resource-not-allowed", resource_key->key_position(),
+                Quoted(resource_key->key()) + " is not allowed in " + kind_name +
+                    " policies: the resource is the role itself");
+        }
+        return;
+      case Requirement::kRequired:
+        if (resource_key == nullptr) {
+          Error("policy.missing-resource", statement.position,
+                where + " has no \"Resource\" or \"NotResource\" element, which " + kind_name +
+                    " policies require");
+        }
+        return;
+      case Requirement::kRecommended:
+        if (resource_key == nullptr) {
+          Warning("policy.missing-resource", statement.position,
+                  where + " has no \"Resource\" or \"NotResource\" element: it applies to the resource the "
+                          "policy is attached to, which some services reject");
+        }
+        return;
+      case Requirement::kOptional:
+        return;
+    }
+  }
+
+  // IAM User Guide, "IAM JSON policy elements: Condition": {operator: {key: value or [values]}}.
+  void ParseConditionBlock(const Value& member, Statement& statement) {
+    if (!ExpectKind(member, Kind::kObject, "\"Condition\"")) return;
+    for (Value op_member : member.members()) {
+      std::optional<ConditionOperatorSpec> spec = ParseConditionOperator(op_member.key());
+      if (!spec.has_value()) {
+        Error("policy.unknown-operator", op_member.key_position(),
+              "unknown condition operator " + json::Quote(op_member.key()) +
+                  ": expected an operator such as \"StringEquals\", optionally prefixed with \"ForAllValues:\" "
+                  "or \"ForAnyValue:\" and suffixed with \"IfExists\" (operator names are case-sensitive)");
+        continue;
+      }
+      spec->position = op_member.key_position();
+      std::string op_name = json::Quote(op_member.key());
+      if (!op_member.is_object()) {
+        Error("policy.wrong-type", op_member.position(),
+              "condition operator " + op_name + " must map to an object of condition keys, got a " +
+                  std::string(json::KindName(op_member.kind())));
+        continue;
+      }
+      if (op_member.size() == 0) {
+        Error("policy.empty-value", op_member.position(),
+              "condition operator " + op_name + " must contain at least one condition key");
+        continue;
+      }
+      // Condition keys are case-insensitive, so "aws:SourceIp" and "aws:sourceip" in one block would be
+      // two values for one key, and which one IAM keeps is not documented.
+      std::unordered_map<std::string, SourcePosition> seen;
+      for (Value key_member : op_member.members()) {
+        Condition condition;
+        condition.op = *spec;
+        condition.key = std::string(key_member.key());
+        condition.key_lower = AsciiLower(condition.key);
+        condition.key_position = key_member.key_position();
+        if (condition.key.empty()) {
+          Error("policy.empty-value", key_member.key_position(), "condition keys must not be empty");
+          continue;
+        }
+        auto [it, inserted] = seen.emplace(condition.key_lower, condition.key_position);
+        if (!inserted) {
+          Error("policy.ambiguous-condition-key", key_member.key_position(),
+                "condition key " + json::Quote(condition.key) + " differs only by case from the key at " +
+                    base::ToString(it->second) + " in the same " + op_name +
+                    " block: condition keys are case-insensitive");
+          continue;
+        }
+        ParseConditionValues(key_member, condition);
+        statement.conditions.push_back(std::move(condition));
+      }
+    }
+  }
+
+  // IAM accepts strings, numbers and booleans as condition values and compares their text.
+  void ParseConditionValues(const Value& value, Condition& condition) {
+    std::string what = "the value of condition key " + json::Quote(condition.key);
+    auto add = [&](const Value& item) {
+      switch (item.kind()) {
+        case Kind::kString:
+        case Kind::kNumber:
+          condition.values.push_back(ConditionValue{std::string(item.text()), item.position()});
+          return;
+        case Kind::kBool:
+          condition.values.push_back(ConditionValue{item.boolean() ? "true" : "false", item.position()});
+          return;
+        case Kind::kNull:
+        case Kind::kArray:
+        case Kind::kObject:
+          Error("policy.wrong-type", item.position(),
+                what + " must be a string, number or boolean (or an array of them), got " +
+                    (item.is_array() ? std::string("a nested array") : "a " + std::string(json::KindName(item.kind()))));
+          return;
+      }
+    };
+    if (value.is_array()) {
+      if (value.size() == 0) Error("policy.empty-value", value.position(), what + " must not be an empty list");
+      for (Value item : value.children()) add(item);
+    } else if (value.is_null() || value.is_object()) {
+      Error("policy.wrong-type", value.position(),
+            what + " must be a string, number or boolean (or an array of them), got a " +
+                std::string(json::KindName(value.kind())));
+    } else {
+      add(value);
+    }
+  }
+
+  const PolicyParseOptions& options_;
+  std::vector<Issue> issues_;
+  std::vector<SourcePosition> sid_positions_;
+};
+
+}  // namespace
+
+// Sources (IAM User Guide, "IAM and AWS STS quotas"; AWS Organizations, "Quotas and service limits";
+// AWS KMS, "Quotas"; AWS PrivateLink, "Endpoint policies"). A kind covers several containers with
+// different quotas; the default is the largest of them so that we never reject a document AWS would
+// store. Callers that know the container pass PolicyParseOptions::size_limit.
+size_t DefaultSizeLimit(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::kIdentity:
+      // Managed policies: 6,144; inline policies of a role: 10,240 (user 2,048, group 5,120).
+      return 10'240;
+    case PolicyKind::kPermissionsBoundary:
+      // A boundary is a managed policy.
+      return 6'144;
+    case PolicyKind::kSession:
+      // AssumeRole* / GetFederationToken: "The plaintext that you use for both inline and managed session
+      // policies can't exceed 2,048 characters."
+      return 2'048;
+    case PolicyKind::kRoleTrust:
+      // "Role trust policy length": 2,048 by default (adjustable up to 8,192).
+      return 2'048;
+    case PolicyKind::kServiceControl:
+    case PolicyKind::kResourceControl:
+      // "Maximum size of a policy document": SCPs and RCPs 5,120 characters.
+      return 5'120;
+    case PolicyKind::kResource:
+      // Service-specific: S3 bucket policies 20 KB, SQS 8,192 bytes, KMS key policies 32 KB.
+      return 32'768;
+    case PolicyKind::kVpcEndpoint:
+      // Endpoint policies: 20,480 characters, white space included.
+      return 20'480;
+  }
+  return kPolicyHardSizeCap;
+}
+
+size_t PolicySize(std::string_view source, PolicyKind kind) {
+  bool count_whitespace = CountsWhitespace(kind);
+  size_t count = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : source) {
+    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;  // UTF-8 continuation byte
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (!count_whitespace && IsJsonWhitespace(c)) {
+      continue;
+    }
+    ++count;
+  }
+  return count;
+}
+
+PolicyParseResult ParsePolicy(std::string text, const PolicyParseOptions& options) {
+  json::ParseOptions json_options;
+  json_options.max_depth = options.max_depth;
+  json_options.max_bytes = kPolicyHardSizeCap;
+  json::ParseResult parsed = json::Parse(std::move(text), json_options);
+  if (!parsed.ok()) {
+    PolicyParseResult result;
+    result.issues = std::move(parsed.issues);
+    return result;
+  }
+  PolicyParser parser(options);
+  parser.CheckSize(parsed.document.source(), SourcePosition{});
+  return parser.Run(parsed.document.root());
+}
+
+PolicyParseResult ParsePolicy(const json::Value& value, const PolicyParseOptions& options) {
+  PolicyParser parser(options);
+  parser.CheckSize(value.source_text(), value.position());
+  return parser.Run(value);
+}
+
+}  // namespace perimeter::policy
