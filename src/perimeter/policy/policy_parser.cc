@@ -20,8 +20,9 @@ constexpr std::string_view kVersion2012 = "2012-10-17";
 constexpr std::string_view kVersion2008 = "2008-10-17";
 
 constexpr std::array<std::string_view, 3> kTopLevelElements = {"Version", "Id", "Statement"};
-constexpr std::array<std::string_view, 9> kStatementElements = {
-    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"};
+constexpr std::array<std::string_view, 9> kStatementElements = {"Sid",          "Effect",      "Principal",
+                                                                "NotPrincipal", "Action",      "NotAction",
+                                                                "Resource",     "NotResource", "Condition"};
 constexpr std::array<std::pair<std::string_view, PrincipalKind>, 4> kPrincipalKeys = {{
     {"AWS", PrincipalKind::kAws},
     {"Service", PrincipalKind::kService},
@@ -37,9 +38,18 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
-bool IsAsciiAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 bool IsJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// "a string", "an object": for messages.
+std::string KindWithArticle(Kind kind) {
+  std::string out = (kind == Kind::kArray || kind == Kind::kObject) ? "an " : "a ";
+  out.append(json::KindName(kind));
+  return out;
+}
 
 // "Effect", "Principal", ... quoted for messages.
 std::string Quoted(std::string_view name) {
@@ -208,15 +218,15 @@ class PolicyParser {
   bool ExpectKind(const Value& value, Kind expected, std::string_view what) {
     if (value.kind() == expected) return true;
     Error("policy.wrong-type", value.position(),
-          std::string(what) + " must be a " + std::string(json::KindName(expected)) + ", got a " +
-              std::string(json::KindName(value.kind())));
+          std::string(what) + " must be " + KindWithArticle(expected) + ", got " +
+              KindWithArticle(value.kind()));
     return false;
   }
 
   void ParseDocument(const Value& root, Policy& policy) {
     if (root.kind() != Kind::kObject) {
       Error("policy.wrong-type", root.position(),
-            "a policy document must be a JSON object, got a " + std::string(json::KindName(root.kind())));
+            "a policy document must be a JSON object, got " + KindWithArticle(root.kind()));
       return;
     }
     bool has_statement = false;
@@ -258,8 +268,7 @@ class PolicyParser {
     }
     if (!value.is_array()) {
       Error("policy.wrong-type", value.position(),
-            "\"Statement\" must be an object or an array of objects, got a " +
-                std::string(json::KindName(value.kind())));
+            "\"Statement\" must be an object or an array of objects, got " + KindWithArticle(value.kind()));
       return;
     }
     if (value.size() == 0) {
@@ -280,7 +289,8 @@ class PolicyParser {
     const Value* action_key = nullptr;
     const Value* resource_key = nullptr;
     const Value* principal_key = nullptr;
-    std::optional<Value> effect;
+    bool has_effect = false;
+    std::optional<Effect> effect;  // nullopt when missing or invalid
     // Members are handles into the document: keep copies for the checks after the loop.
     std::vector<Value> members(value.members().begin(), value.members().end());
     for (const Value& member : members) {
@@ -288,7 +298,9 @@ class PolicyParser {
       if (key == "Sid") {
         ParseSid(member, statement);
       } else if (key == "Effect") {
-        effect = member;
+        has_effect = true;
+        effect = ParseEffect(member);
+        if (effect.has_value()) statement.effect = *effect;
       } else if (key == "Action" || key == "NotAction") {
         if (ConflictsWith(member, action_key, "Action", "NotAction")) continue;
         action_key = &member;
@@ -305,30 +317,22 @@ class PolicyParser {
         ParseConditionBlock(member, statement);
       } else {
         Error("policy.unknown-element", member.key_position(),
-              "unknown statement element " + json::Quote(key) + ": expected " + JoinNames(kStatementElements) +
-                  CaseHint(key, kStatementElements));
+              "unknown statement element " + json::Quote(key) + ": expected " +
+                  JoinNames(kStatementElements) + CaseHint(key, kStatementElements));
       }
     }
 
     std::string where = "statement " + std::to_string(index);
-    if (statement.sid.has_value() && !statement.sid->empty()) where += " (" + json::Quote(*statement.sid) + ")";
+    if (statement.sid.has_value() && !statement.sid->empty())
+      where += " (" + json::Quote(*statement.sid) + ")";
 
-    if (!effect.has_value()) {
+    if (!has_effect) {
       Error("policy.missing-effect", statement.position, where + " has no \"Effect\" element");
-    } else if (ExpectKind(*effect, Kind::kString, "\"Effect\"")) {
-      // IAM User Guide, "IAM JSON policy elements: Effect": "The Effect value is case sensitive".
-      if (effect->text() == "Allow") {
-        statement.effect = Effect::kAllow;
-      } else if (effect->text() == "Deny") {
-        statement.effect = Effect::kDeny;
-      } else {
-        Error("policy.invalid-effect", effect->position(),
-              "\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive), got " + json::Quote(effect->text()));
-      }
     }
 
     if (action_key == nullptr) {
-      Error("policy.missing-action", statement.position, where + " has no \"Action\" or \"NotAction\" element");
+      Error("policy.missing-action", statement.position,
+            where + " has no \"Action\" or \"NotAction\" element");
     }
 
     CheckPrincipalForKind(principal_key, effect, statement, where);
@@ -337,13 +341,23 @@ class PolicyParser {
     policy.statements.push_back(std::move(statement));
   }
 
+  // IAM User Guide, "IAM JSON policy elements: Effect": "The Effect value is case sensitive".
+  std::optional<Effect> ParseEffect(const Value& member) {
+    if (!ExpectKind(member, Kind::kString, "\"Effect\"")) return std::nullopt;
+    if (member.text() == "Allow") return Effect::kAllow;
+    if (member.text() == "Deny") return Effect::kDeny;
+    Error("policy.invalid-effect", member.position(),
+          "\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive), got " + json::Quote(member.text()));
+    return std::nullopt;
+  }
+
   // Reports the second of two mutually exclusive elements ("IAM JSON policy element reference": Action/
   // NotAction, Principal/NotPrincipal and Resource/NotResource cannot be used together).
   bool ConflictsWith(const Value& member, const Value* earlier, std::string_view a, std::string_view b) {
     if (earlier == nullptr) return false;
     Error("policy.conflicting-elements", member.key_position(),
-          "a statement cannot contain both " + Quoted(a) + " and " + Quoted(b) + " (" + Quoted(earlier->key()) +
-              " at " + base::ToString(earlier->key_position()) + ")");
+          "a statement cannot contain both " + Quoted(a) + " and " + Quoted(b) + " (" +
+              Quoted(earlier->key()) + " at " + base::ToString(earlier->key_position()) + ")");
     return true;
   }
 
@@ -391,7 +405,7 @@ class PolicyParser {
     auto add = [&](const Value& item) {
       if (!item.is_string()) {
         Error("policy.wrong-type", item.position(),
-              "each value of " + name + " must be a string, got a " + std::string(json::KindName(item.kind())));
+              "each value of " + name + " must be a string, got " + KindWithArticle(item.kind()));
         return;
       }
       if (is_action) {
@@ -404,11 +418,12 @@ class PolicyParser {
     if (member.is_string()) {
       add(member);
     } else if (member.is_array()) {
-      if (member.size() == 0) Error("policy.empty-value", member.position(), name + " must not be an empty list");
+      if (member.size() == 0)
+        Error("policy.empty-value", member.position(), name + " must not be an empty list");
       for (Value item : member.children()) add(item);
     } else {
       Error("policy.wrong-type", member.position(),
-            name + " must be a string or an array of strings, got a " + std::string(json::KindName(member.kind())));
+            name + " must be a string or an array of strings, got " + KindWithArticle(member.kind()));
     }
     return list;
   }
@@ -469,7 +484,7 @@ class PolicyParser {
     }
     if (!member.is_object()) {
       Error("policy.wrong-type", member.position(),
-            name + " must be \"*\" or an object, got a " + std::string(json::KindName(member.kind())));
+            name + " must be \"*\" or an object, got " + KindWithArticle(member.kind()));
       return spec;
     }
     if (member.size() == 0) {
@@ -491,7 +506,7 @@ class PolicyParser {
       auto add = [&](const Value& item) {
         if (!item.is_string()) {
           Error("policy.wrong-type", item.position(),
-                "each value of " + what + " must be a string, got a " + std::string(json::KindName(item.kind())));
+                "each value of " + what + " must be a string, got " + KindWithArticle(item.kind()));
           return;
         }
         if (item.text().empty()) {
@@ -508,14 +523,13 @@ class PolicyParser {
         for (Value item : kind_member.children()) add(item);
       } else {
         Error("policy.wrong-type", kind_member.position(),
-              what + " must be a string or an array of strings, got a " +
-                  std::string(json::KindName(kind_member.kind())));
+              what + " must be a string or an array of strings, got " + KindWithArticle(kind_member.kind()));
       }
     }
     return spec;
   }
 
-  void CheckPrincipalForKind(const Value* principal_key, const std::optional<Value>& effect,
+  void CheckPrincipalForKind(const Value* principal_key, std::optional<Effect> effect,
                              const Statement& statement, const std::string& where) {
     std::string kind_name(PolicyKindName(options_.kind));
     switch (PrincipalRequirement(options_.kind)) {
@@ -548,7 +562,7 @@ class PolicyParser {
               "\"NotPrincipal\" is not allowed in " + kind_name + " policies");
         return;
       }
-      if (effect.has_value() && effect->is_string() && effect->text() == "Allow") {
+      if (effect == Effect::kAllow) {
         Error("policy.invalid-principal", principal_key->key_position(),
               "\"NotPrincipal\" can only be used with \"Effect\": \"Deny\"");
       }
@@ -582,8 +596,9 @@ class PolicyParser {
       case Requirement::kRecommended:
         if (resource_key == nullptr) {
           Warning("policy.missing-resource", statement.position,
-                  where + " has no \"Resource\" or \"NotResource\" element: it applies to the resource the "
-                          "policy is attached to, which some services reject");
+                  where +
+                      " has no \"Resource\" or \"NotResource\" element: it applies to the resource the "
+                      "policy is attached to, which some services reject");
         }
         return;
       case Requirement::kOptional:
@@ -597,18 +612,19 @@ class PolicyParser {
     for (Value op_member : member.members()) {
       std::optional<ConditionOperatorSpec> spec = ParseConditionOperator(op_member.key());
       if (!spec.has_value()) {
-        Error("policy.unknown-operator", op_member.key_position(),
-              "unknown condition operator " + json::Quote(op_member.key()) +
-                  ": expected an operator such as \"StringEquals\", optionally prefixed with \"ForAllValues:\" "
-                  "or \"ForAnyValue:\" and suffixed with \"IfExists\" (operator names are case-sensitive)");
+        Error(
+            "policy.unknown-operator", op_member.key_position(),
+            "unknown condition operator " + json::Quote(op_member.key()) +
+                ": expected an operator such as \"StringEquals\", optionally prefixed with \"ForAllValues:\" "
+                "or \"ForAnyValue:\" and suffixed with \"IfExists\" (operator names are case-sensitive)");
         continue;
       }
       spec->position = op_member.key_position();
       std::string op_name = json::Quote(op_member.key());
       if (!op_member.is_object()) {
         Error("policy.wrong-type", op_member.position(),
-              "condition operator " + op_name + " must map to an object of condition keys, got a " +
-                  std::string(json::KindName(op_member.kind())));
+              "condition operator " + op_name + " must map to an object of condition keys, got " +
+                  KindWithArticle(op_member.kind()));
         continue;
       }
       if (op_member.size() == 0) {
@@ -660,17 +676,18 @@ class PolicyParser {
         case Kind::kObject:
           Error("policy.wrong-type", item.position(),
                 what + " must be a string, number or boolean (or an array of them), got " +
-                    (item.is_array() ? std::string("a nested array") : "a " + std::string(json::KindName(item.kind()))));
+                    (item.is_array() ? std::string("a nested array") : KindWithArticle(item.kind())));
           return;
       }
     };
     if (value.is_array()) {
-      if (value.size() == 0) Error("policy.empty-value", value.position(), what + " must not be an empty list");
+      if (value.size() == 0)
+        Error("policy.empty-value", value.position(), what + " must not be an empty list");
       for (Value item : value.children()) add(item);
     } else if (value.is_null() || value.is_object()) {
       Error("policy.wrong-type", value.position(),
-            what + " must be a string, number or boolean (or an array of them), got a " +
-                std::string(json::KindName(value.kind())));
+            what + " must be a string, number or boolean (or an array of them), got " +
+                KindWithArticle(value.kind()));
     } else {
       add(value);
     }
