@@ -429,5 +429,20 @@ TEST(PolicyParserRobustnessTest, EveryTruncationIsAnError) {
   }
 }
 
+// Deleting any one character, or replacing it with a character that changes JSON structure, must give
+// either a policy or an error: the result invariant holds for every input.
+TEST(PolicyParserRobustnessTest, EverySingleCharacterEditKeepsTheResultInvariant) {
+  const std::string text =
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"S","Effect":"Deny","Principal":{"AWS":"1"},"Action":"s3:*","Resource":["*"],"Condition":{"StringLike":{"k":[1,true,"v"]}}}]})";
+  for (size_t i = 0; i < text.size(); ++i) {
+    std::vector<std::string> edits = {text.substr(0, i) + text.substr(i + 1)};
+    for (char c : std::string_view("{}[]\":,0 ")) edits.push_back(text.substr(0, i) + c + text.substr(i + 1));
+    for (const std::string& edited : edits) {
+      PolicyParseResult result = ParsePolicy(edited, Options(kRes));
+      EXPECT_EQ(result.policy.has_value(), !base::HasErrors(result.issues)) << edited;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace perimeter::policy
