@@ -563,8 +563,13 @@ class PolicyParser {
         return;
       }
       if (effect == Effect::kAllow) {
-        Error("policy.invalid-principal", principal_key->key_position(),
-              "\"NotPrincipal\" can only be used with \"Effect\": \"Deny\"");
+        // IAM User Guide, "AWS JSON policy elements: NotPrincipal": AWS "strongly recommends" against
+        // Allow with NotPrincipal (it grants every principal but the listed ones, anonymous
+        // included) but services accept it, so a stored policy may have it: a warning, and the
+        // analysis reports the access it grants.
+        Warning("policy.allow-with-notprincipal", principal_key->key_position(),
+                "\"NotPrincipal\" with \"Effect\": \"Allow\" grants access to every principal except "
+                "the listed ones, anonymous users included");
       }
     }
     // AWS Organizations, "RCP syntax": the Principal of an RCP statement is "*"; conditions narrow it.
