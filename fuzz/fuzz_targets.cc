@@ -15,6 +15,9 @@ void FuzzCheck(bool condition, const char* what) {
 const FuzzTarget* AllFuzzTargets(size_t* count) {
   static constexpr FuzzTarget kTargets[] = {
       {"json_document", &FuzzJsonDocument},
+      {"policy_parser", &FuzzPolicyParser},
+      {"arn", &FuzzArn},
+      {"condition_values", &FuzzConditionValues},
   };
   *count = std::size(kTargets);
   return kTargets;

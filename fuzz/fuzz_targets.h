@@ -20,6 +20,9 @@ struct FuzzTarget {
 };
 
 int FuzzJsonDocument(const uint8_t* data, size_t size);
+int FuzzPolicyParser(const uint8_t* data, size_t size);
+int FuzzArn(const uint8_t* data, size_t size);
+int FuzzConditionValues(const uint8_t* data, size_t size);
 
 // Every target, for the corpus replay test.
 const FuzzTarget* AllFuzzTargets(size_t* count);
