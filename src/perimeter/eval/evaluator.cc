@@ -1,0 +1,452 @@
+#include "perimeter/eval/evaluator.h"
+
+#include <utility>
+
+#include "perimeter/base/text.h"
+
+// Sources of the rules below (AWS documentation; titles as published):
+//   [EVAL]     IAM User Guide, "Policy evaluation logic" and "How AWS enforcement code logic evaluates
+//              requests to allow or deny access" (reference_policies_evaluation-logic_policy-eval-denyallow)
+//   [CROSS]    IAM User Guide, "Cross-account policy evaluation logic"
+//   [BOUNDARY] IAM User Guide, "Permissions boundaries for IAM entities", "Evaluating effective
+//              permissions with boundaries"
+//   [SESSION]  IAM User Guide, "Policies and permissions in IAM", "Session policies"
+//   [PRINCIPAL] IAM User Guide, "AWS JSON policy elements: Principal"
+//   [SCP]      AWS Organizations User Guide, "Service control policies (SCPs)": "SCP effects on
+//              permissions", "Tasks and entities not restricted by SCPs"
+//   [RCP]      AWS Organizations User Guide, "Resource control policies (RCPs)": "RCP effects on
+//              permissions", "Resources and entities not restricted by RCPs"
+//   [KMS]      AWS KMS Developer Guide, "Key policies in AWS KMS" and "Default key policy"
+//   [VPCE]     AWS PrivateLink Guide, "Control access to VPC endpoints using endpoint policies"
+
+namespace perimeter::eval {
+
+namespace {
+
+using policy::Effect;
+
+std::string Indexed(std::string_view base, size_t i) { return base::Concat(base, "[", i, "]"); }
+
+// One compiled policy with its explanation label.
+struct LabeledPolicy {
+  const CompiledPolicy* policy;
+  std::string label;
+};
+
+struct AllowMatch {
+  DecidingStatement entry;
+  PrincipalMatch principal;
+};
+
+DecidingStatement EntryFor(const LabeledPolicy& lp, size_t index, const StatementMatch& match) {
+  const policy::Statement& statement = lp.policy->source().statements[index];
+  DecidingStatement entry;
+  entry.policy = lp.label;
+  entry.statement = index;
+  entry.sid = statement.sid;
+  entry.effect = statement.effect;
+  entry.matched = match.matched;
+  entry.why = match.why;
+  return entry;
+}
+
+DecidingStatement Missing(std::string policy, std::string why) {
+  DecidingStatement entry;
+  entry.policy = std::move(policy);
+  entry.matched = false;
+  entry.why = std::move(why);
+  return entry;
+}
+
+class RequestEvaluation {
+ public:
+  RequestEvaluation(const PolicySet& policies, const Request& request)
+      : policies_(policies),
+        request_(request),
+        principal_(request.principal),
+        action_lower_(base::AsciiLower(request.action)) {
+    options_.principal_has_boundary = policies.permissions_boundary.has_value();
+  }
+
+  Evaluation Run();
+
+ private:
+  // The statements of `lp` with effect `effect` that match the request.
+  std::vector<AllowMatch> Matching(const LabeledPolicy& lp, Effect effect) const {
+    std::vector<AllowMatch> out;
+    for (size_t i = 0; i < lp.policy->statement_count(); ++i) {
+      if (lp.policy->source().statements[i].effect != effect) continue;
+      StatementMatch match = lp.policy->Match(i, request_, action_lower_, options_);
+      if (!match.matched) continue;
+      // [VPCE] "If you specify the principal in the following format, access is granted to the AWS
+      // account root user only, and not all users and roles for the account: "AWS": "account_id"".
+      if (lp.policy->kind() == policy::PolicyKind::kVpcEndpoint && match.principal == PrincipalMatch::kAccount) {
+        continue;
+      }
+      out.push_back({EntryFor(lp, i, match), match.principal});
+    }
+    return out;
+  }
+
+  static std::vector<DecidingStatement> Entries(const std::vector<AllowMatch>& matches) {
+    std::vector<DecidingStatement> out;
+    for (const AllowMatch& m : matches) out.push_back(m.entry);
+    return out;
+  }
+
+  // Which policy types apply to this principal.
+  bool HasIdentitySide() const {
+    // Anonymous callers, services, identity-provider callers and canonical users have no identity-based
+    // policies, boundary or session policy in any account: [EVAL] evaluates identity-based policies
+    // "for the principal", and [PRINCIPAL] "For anonymous users ..." grants only through "*".
+    return principal_.is_iam();
+  }
+  bool ScpsApply() const {
+    // [SCP] "SCPs affect only principals that are managed by accounts that are part of the
+    // organization"; "SCPs do not affect any service-linked role". They do not apply to service
+    // principals or anonymous callers, which belong to no account of the organization.
+    return principal_.is_iam() && !principal_.is_service_linked_role();
+  }
+  bool RcpsApply() const {
+    // [RCP] "RCPs impact the effective permissions of principals trying to access resources in a member
+    // account with an applicable RCP, regardless of whether the principals belong to the same
+    // organizations or not. This includes root users. The exception is when principals are
+    // service-linked roles".
+    return !principal_.is_service_linked_role();
+  }
+
+  std::vector<LabeledPolicy> DenyScanOrder() const;
+
+  const PolicySet& policies_;
+  const Request& request_;
+  const RequestPrincipal& principal_;
+  std::string action_lower_;
+  MatchOptions options_;
+};
+
+std::vector<LabeledPolicy> RequestEvaluation::DenyScanOrder() const {
+  std::vector<LabeledPolicy> out;
+  if (RcpsApply()) {
+    for (size_t level = 0; level < policies_.rcps.size(); ++level) {
+      for (size_t i = 0; i < policies_.rcps[level].size(); ++i) {
+        out.push_back({&policies_.rcps[level][i], base::Concat("rcps[", level, "][", i, "]")});
+      }
+    }
+  }
+  if (ScpsApply()) {
+    for (size_t level = 0; level < policies_.scps.size(); ++level) {
+      for (size_t i = 0; i < policies_.scps[level].size(); ++i) {
+        out.push_back({&policies_.scps[level][i], base::Concat("scps[", level, "][", i, "]")});
+      }
+    }
+  }
+  if (policies_.vpc_endpoint) out.push_back({&*policies_.vpc_endpoint, "vpcEndpoint"});
+  if (policies_.resource) out.push_back({&*policies_.resource, "resource"});
+  if (HasIdentitySide()) {
+    for (size_t i = 0; i < policies_.identity.size(); ++i) {
+      out.push_back({&policies_.identity[i], Indexed("identity", i)});
+    }
+    if (policies_.permissions_boundary) out.push_back({&*policies_.permissions_boundary, "permissionsBoundary"});
+    if (principal_.is_session() && policies_.session) out.push_back({&*policies_.session, "session"});
+  }
+  return out;
+}
+
+Evaluation RequestEvaluation::Run() {
+  Evaluation result;
+
+  // Rule 1 — explicit deny anywhere wins. [EVAL] "Deny evaluation ... The AWS enforcement code evaluates
+  // all policies within the account that apply to the request. These include AWS Organizations SCPs and
+  // RCPs, resource-based policies, identity-based policies, IAM permissions boundaries, and session
+  // policies. ... If the code finds even one explicit deny that applies, the code returns a final
+  // decision of Deny." A VPC endpoint policy is one more policy that applies ([VPCE]).
+  for (const LabeledPolicy& lp : DenyScanOrder()) {
+    for (AllowMatch& m : Matching(lp, Effect::kDeny)) result.explanation.push_back(std::move(m.entry));
+  }
+  if (!result.explanation.empty()) {
+    result.decision = Decision::kExplicitDeny;
+    return result;
+  }
+
+  std::vector<DecidingStatement> allowed_by;  // the statements an Allow decision rests on
+  std::vector<DecidingStatement> missing;     // what failed to allow
+
+  // Rule 2 — RCPs: [EVAL] "If the enforcement code does not find any applicable Allow statements in the
+  // RCPs, then the request is implicitly denied"; [RCP] "Any resource in an account has only those
+  // permissions permitted by every parent above it", so each level (root, OUs, account) must allow.
+  // An empty level has no Allow: AWS always attaches RCPFullAWSAccess, so the input omits it only by
+  // mistake, and failing closed shows the mistake.
+  if (RcpsApply()) {
+    for (size_t level = 0; level < policies_.rcps.size(); ++level) {
+      std::vector<AllowMatch> level_allows;
+      for (size_t i = 0; i < policies_.rcps[level].size(); ++i) {
+        LabeledPolicy lp{&policies_.rcps[level][i], base::Concat("rcps[", level, "][", i, "]")};
+        for (AllowMatch& m : Matching(lp, Effect::kAllow)) level_allows.push_back(std::move(m));
+      }
+      if (level_allows.empty()) {
+        missing.push_back(Missing(Indexed("rcps", level),
+                                  "no RCP at this level allows the request; RCPs must allow at every level"));
+      } else {
+        for (DecidingStatement& e : Entries(level_allows)) allowed_by.push_back(std::move(e));
+      }
+    }
+  }
+
+  // Rule 3 — SCPs, the same at every level of the principal's organization. [EVAL] "If the enforcement
+  // code does not find any applicable Allow statements in the SCPs, then the request is implicitly
+  // denied"; [SCP] "Any account has only those permissions permitted by every parent above it."
+  if (ScpsApply()) {
+    for (size_t level = 0; level < policies_.scps.size(); ++level) {
+      std::vector<AllowMatch> level_allows;
+      for (size_t i = 0; i < policies_.scps[level].size(); ++i) {
+        LabeledPolicy lp{&policies_.scps[level][i], base::Concat("scps[", level, "][", i, "]")};
+        for (AllowMatch& m : Matching(lp, Effect::kAllow)) level_allows.push_back(std::move(m));
+      }
+      if (level_allows.empty()) {
+        missing.push_back(Missing(Indexed("scps", level),
+                                  "no SCP at this level allows the request; SCPs must allow at every level"));
+      } else {
+        for (DecidingStatement& e : Entries(level_allows)) allowed_by.push_back(std::move(e));
+      }
+    }
+  }
+
+  // Rule 4 — VPC endpoint policy. [VPCE] "An endpoint policy does not override or replace
+  // identity-based policies or resource-based policies": it is one more policy that must allow when the
+  // request goes through the endpoint.
+  if (policies_.vpc_endpoint) {
+    std::vector<AllowMatch> vpce = Matching({&*policies_.vpc_endpoint, "vpcEndpoint"}, Effect::kAllow);
+    if (vpce.empty()) {
+      missing.push_back(Missing("vpcEndpoint", "the VPC endpoint policy does not allow the request"));
+    } else {
+      for (DecidingStatement& e : Entries(vpce)) allowed_by.push_back(std::move(e));
+    }
+  }
+
+  // The resource-based policy's Allow statements, by how they named the principal.
+  std::vector<AllowMatch> resource_direct, resource_role, resource_account;
+  if (policies_.resource) {
+    for (AllowMatch& m : Matching({&*policies_.resource, "resource"}, Effect::kAllow)) {
+      switch (m.principal) {
+        case PrincipalMatch::kDirect:
+          resource_direct.push_back(std::move(m));
+          break;
+        case PrincipalMatch::kRole:
+          resource_role.push_back(std::move(m));
+          break;
+        case PrincipalMatch::kAccount:
+          resource_account.push_back(std::move(m));
+          break;
+        case PrincipalMatch::kImplicit:  // a resource-based policy without Principal names nobody
+        case PrincipalMatch::kNone:
+          break;
+      }
+    }
+  }
+
+  // Rule 5 — principals without an identity side (anonymous, AWS services, identity-provider callers,
+  // canonical users): only the resource-based policy can allow, and only by naming them or "*".
+  // [PRINCIPAL] "For resource-based policies, using a wildcard (*) with an Allow effect grants access to
+  // all users, including anonymous users"; services are named by their service principal.
+  bool grant = false;
+  if (!HasIdentitySide()) {
+    grant = !resource_direct.empty();
+    if (grant) {
+      for (DecidingStatement& e : Entries(resource_direct)) allowed_by.push_back(std::move(e));
+    } else {
+      missing.push_back(Missing("resource",
+                                base::Concat("a ", PrincipalTypeName(principal_.type),
+                                             " principal has no identity-based policies: only a resource-based "
+                                             "policy naming it (or \"*\") can allow the request")));
+    }
+  } else {
+    // The identity side: identity-based policies ∩ permissions boundary ∩ session policy.
+    std::vector<DecidingStatement> identity_entries;
+    bool identity_ok = false;
+    if (principal_.type == PrincipalType::kAccountRoot) {
+      // [EVAL] "By default, all requests are implicitly denied with the exception of the AWS account
+      // root user, which has full access." The root user has no identity-based policies of its own.
+      identity_ok = true;
+      identity_entries.push_back(Missing("identity", "the account root user has full access in its own account"));
+      identity_entries.back().matched = true;
+    } else {
+      for (size_t i = 0; i < policies_.identity.size(); ++i) {
+        for (AllowMatch& m : Matching({&policies_.identity[i], Indexed("identity", i)}, Effect::kAllow)) {
+          identity_entries.push_back(std::move(m.entry));
+        }
+      }
+      identity_ok = !identity_entries.empty();
+    }
+
+    // [BOUNDARY] "the entity can perform only the actions that are allowed by both its identity-based
+    // policies and its permissions boundaries".
+    std::vector<DecidingStatement> boundary_entries;
+    bool boundary_ok = true;
+    if (policies_.permissions_boundary) {
+      boundary_entries = Entries(Matching({&*policies_.permissions_boundary, "permissionsBoundary"}, Effect::kAllow));
+      boundary_ok = !boundary_entries.empty();
+    }
+
+    // [EVAL] "Session policies – The code then checks whether the principal is a session principal. ...
+    // If a session policy is present and does not allow the requested action, then the request is
+    // implicitly denied. ... If there is no session policy, the code checks whether the principal is a
+    // role session. If the principal is a role session, then the request is Allowed. Otherwise, the
+    // request is implicitly denied" (an AWS STS federated user session without a session policy has no
+    // permissions of its own).
+    std::vector<DecidingStatement> session_entries;
+    bool session_ok = true;
+    std::string session_why;
+    if (principal_.is_session()) {
+      if (policies_.session) {
+        session_entries = Entries(Matching({&*policies_.session, "session"}, Effect::kAllow));
+        session_ok = !session_entries.empty();
+        session_why = "the session policy does not allow the request";
+      } else if (principal_.type == PrincipalType::kFederatedUser) {
+        session_ok = false;
+        session_why = "a federated user session without a session policy gets no permissions from identity-based "
+                      "policies";
+      }
+    }
+    const bool identity_chain = identity_ok && boundary_ok && session_ok;
+
+    auto add_identity_chain = [&](std::vector<DecidingStatement>& out) {
+      for (const DecidingStatement& e : identity_entries) out.push_back(e);
+      for (const DecidingStatement& e : boundary_entries) out.push_back(e);
+      for (const DecidingStatement& e : session_entries) out.push_back(e);
+    };
+    auto add_identity_failures = [&](std::vector<DecidingStatement>& out) {
+      if (!identity_ok) {
+        out.push_back(Missing("identity", policies_.identity.empty()
+                                              ? "the principal has no identity-based policies"
+                                              : "no identity-based policy allows the request"));
+      }
+      if (!boundary_ok) {
+        out.push_back(Missing("permissionsBoundary", "the permissions boundary does not allow the request"));
+      }
+      if (!session_ok) out.push_back(Missing("session", session_why));
+    };
+
+    std::optional<std::string> owner_account = ResourceAccount(request_);
+    const bool same_account = owner_account.has_value() && *owner_account == principal_.account;
+    // [EVAL] "For most resources, you only need an explicit allow for the principal in either an
+    // identity-based policy or a resource-based policy to grant access. IAM role trust policies and KMS
+    // key policies are exceptions to this logic, because they must explicitly allow access for
+    // principals." [KMS] "Unless the key policy explicitly allows it, you cannot use IAM policies to
+    // allow access to a KMS key"; a key policy naming the account ("Allows access to the AWS account and
+    // enables IAM policies") delegates to IAM policies.
+    const bool resource_must_allow = IsKmsAction(request_.action) || IsRoleTrustAction(request_.action);
+
+    // Resource grants to the role's ARN: [EVAL] table, "IAM role – Resource-based policies that grant
+    // permissions to an IAM role ARN are limited by an implicit deny in a permissions boundary or
+    // session policy."
+    const bool role_grant = !resource_role.empty() && boundary_ok && session_ok;
+
+    if (same_account) {
+      // [EVAL] "If a resource-based policy grants permission directly to the IAM user or the session
+      // principal that is making the request, then an implicit deny in an identity-based policy, a
+      // permissions boundary, or a session policy does not impact the final decision." [PRINCIPAL]
+      // "Principal": "*" : "For IAM users and role principals within your account, no other
+      // permissions are required." A grant to the account "delegates authority to the account"
+      // ([PRINCIPAL]): it counts only through the identity side.
+      if (!resource_direct.empty()) {
+        grant = true;
+        for (DecidingStatement& e : Entries(resource_direct)) allowed_by.push_back(std::move(e));
+      } else if (role_grant) {
+        grant = true;
+        for (DecidingStatement& e : Entries(resource_role)) allowed_by.push_back(std::move(e));
+        for (const DecidingStatement& e : boundary_entries) allowed_by.push_back(e);
+        for (const DecidingStatement& e : session_entries) allowed_by.push_back(e);
+      } else if (identity_chain && (!resource_must_allow || !resource_account.empty())) {
+        grant = true;
+        for (DecidingStatement& e : Entries(resource_account)) allowed_by.push_back(std::move(e));
+        add_identity_chain(allowed_by);
+      } else {
+        if (resource_must_allow && resource_account.empty() && resource_role.empty()) {
+          missing.push_back(Missing(
+              "resource", !policies_.resource.has_value()
+                              ? (IsKmsAction(request_.action) ? "a KMS key policy must allow the request, and none "
+                                                                "is given"
+                                                              : "a role trust policy must allow the request, and none "
+                                                                "is given")
+                              : "the resource-based policy must allow the request (KMS key policies and role trust "
+                                "policies are not optional even within one account), and no statement names the "
+                                "principal, its role or its account"));
+        }
+        for (AllowMatch& m : resource_role) {
+          m.entry.why += "; a grant to the role's ARN is limited by the permissions boundary and session policy";
+          missing.push_back(std::move(m.entry));
+        }
+        for (AllowMatch& m : resource_account) {
+          m.entry.why += "; a grant to the account delegates to the account's identity-based policies";
+          missing.push_back(std::move(m.entry));
+        }
+        add_identity_failures(missing);
+      }
+    } else {
+      // [CROSS] "To allow cross-account access, you attach a resource-based policy to the resource that
+      // you want to share. You must also attach an identity-based policy to the identity that acts as
+      // the principal in the request." Both sides must allow; the identity side keeps its boundary and
+      // session policy limits ([BOUNDARY], [SESSION]). An unknown resource owner is treated the same
+      // way, the stricter case.
+      const bool resource_ok = !resource_direct.empty() || !resource_role.empty() || !resource_account.empty();
+      grant = resource_ok && identity_chain;
+      if (grant) {
+        for (std::vector<AllowMatch>* group : {&resource_direct, &resource_role, &resource_account}) {
+          for (DecidingStatement& e : Entries(*group)) allowed_by.push_back(std::move(e));
+        }
+        add_identity_chain(allowed_by);
+      } else {
+        if (!resource_ok) {
+          missing.push_back(Missing(
+              "resource", base::Concat(owner_account.has_value() ? "cross-account request"
+                                                                    : "the resource's account is unknown, so the "
+                                                                      "request is evaluated as cross-account",
+                                       ": the resource-based policy must allow the principal, its role or its "
+                                       "account, and ",
+                                       policies_.resource ? "no statement does" : "there is none")));
+        }
+        add_identity_failures(missing);
+      }
+    }
+  }
+
+  if (grant && missing.empty()) {
+    result.decision = Decision::kAllow;
+    result.explanation = std::move(allowed_by);
+  } else {
+    result.decision = Decision::kImplicitDeny;
+    result.explanation = std::move(missing);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string_view DecisionName(Decision decision) {
+  switch (decision) {
+    case Decision::kAllow:
+      return "Allow";
+    case Decision::kExplicitDeny:
+      return "ExplicitDeny";
+    case Decision::kImplicitDeny:
+      return "ImplicitDeny";
+  }
+  return "ImplicitDeny";
+}
+
+bool IsKmsAction(std::string_view action) { return base::StartsWithIgnoreAsciiCase(action, "kms:"); }
+
+bool IsRoleTrustAction(std::string_view action) {
+  // The STS actions authorized by the role's trust policy: IAM User Guide, "Role trust policies" and
+  // "Passing session tags in AWS STS" (sts:TagSession), "Monitor and control actions taken with assumed
+  // roles" (sts:SetSourceIdentity), "Role trust policies for trusted identity propagation" (sts:SetContext).
+  std::string lower = base::AsciiLower(action);
+  return std::string_view(lower).starts_with("sts:assumerole") || lower == "sts:tagsession" ||
+         lower == "sts:setsourceidentity" || lower == "sts:setcontext";
+}
+
+Evaluation Evaluate(const PolicySet& policies, const Request& request) {
+  return RequestEvaluation(policies, request).Run();
+}
+
+}  // namespace perimeter::eval
