@@ -313,7 +313,7 @@ void ReadRequest(const Value& request, SimulateInput& input, Diagnostics& diag) 
 // principal that cannot have them.
 void CheckApplicability(const SimulateInput& input, Diagnostics& diag) {
   const eval::RequestPrincipal& p = input.request.principal;
-  std::string who = base::Concat("the principal is a ", eval::PrincipalTypeName(p.type));
+  std::string who = base::Concat("the principal is of type ", eval::PrincipalTypeName(p.type));
   auto reject = [&](const PolicyInput& policy, std::string_view why) {
     diag.Error(policy.key_position, base::Concat(policy.label, " cannot apply: ", who, ", ", why),
                "simulate.inapplicable-policy");
