@@ -101,6 +101,11 @@ class RequestEvaluation {
     // "for the principal", and [PRINCIPAL] "For anonymous users ..." grants only through "*".
     return principal_.is_iam();
   }
+  // The root user has full access in its account and no identity-based policies, boundary or session
+  // policy of its own ([EVAL]; [BOUNDARY]: boundaries are set "for IAM entities (users or roles)").
+  bool HasIdentityPolicies() const {
+    return HasIdentitySide() && principal_.type != PrincipalType::kAccountRoot;
+  }
   bool ScpsApply() const {
     // [SCP] "SCPs affect only principals that are managed by accounts that are part of the
     // organization"; "SCPs do not affect any service-linked role". They do not apply to service
@@ -142,7 +147,7 @@ std::vector<LabeledPolicy> RequestEvaluation::DenyScanOrder() const {
   }
   if (policies_.vpc_endpoint) out.push_back({&*policies_.vpc_endpoint, "vpcEndpoint"});
   if (policies_.resource) out.push_back({&*policies_.resource, "resource"});
-  if (HasIdentitySide()) {
+  if (HasIdentityPolicies()) {
     for (size_t i = 0; i < policies_.identity.size(); ++i) {
       out.push_back({&policies_.identity[i], Indexed("identity", i)});
     }
@@ -282,7 +287,7 @@ Evaluation RequestEvaluation::Run() {
     // policies and its permissions boundaries".
     std::vector<DecidingStatement> boundary_entries;
     bool boundary_ok = true;
-    if (policies_.permissions_boundary) {
+    if (policies_.permissions_boundary && HasIdentityPolicies()) {
       boundary_entries = Entries(Matching({&*policies_.permissions_boundary, "permissionsBoundary"}, Effect::kAllow));
       boundary_ok = !boundary_entries.empty();
     }
