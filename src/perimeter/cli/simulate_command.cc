@@ -293,7 +293,8 @@ void ReadRequest(const Value& request, SimulateInput& input, Diagnostics& diag) 
     if (std::optional<std::string> arn = StringMember(*resource, "arn", "\"resource\"", diag, true)) {
       if (*arn != "*" && !policy::ParseArn(*arn)) {
         diag.Error(resource->Find("arn")->position(),
-                   base::Concat("\"", *arn, "\" is not an ARN (arn:partition:service:region:account:resource) or \"*\""),
+                   base::Concat("\"", *arn,
+                                "\" is not an ARN (arn:partition:service:region:account:resource) or \"*\""),
                    "simulate.bad-resource");
       }
       input.request.resource_arn = *arn;

@@ -122,6 +122,37 @@ class RequestEvaluation {
 
   std::vector<LabeledPolicy> DenyScanOrder() const;
 
+  // The policies of an organization's levels, labelled "name[level][index]".
+  static std::vector<std::vector<LabeledPolicy>> Levels(const std::vector<std::vector<CompiledPolicy>>& levels,
+                                                        std::string_view name) {
+    std::vector<std::vector<LabeledPolicy>> out(levels.size());
+    for (size_t level = 0; level < levels.size(); ++level) {
+      for (size_t i = 0; i < levels[level].size(); ++i) {
+        out[level].push_back({&levels[level][i], base::Concat(name, "[", level, "][", i, "]")});
+      }
+    }
+    return out;
+  }
+
+  // Organization policies (SCPs, RCPs) need a matching Allow at every level: their Allow statements go
+  // to `allowed_by`, each level without one to `missing`.
+  void RequireEveryLevel(const std::vector<std::vector<CompiledPolicy>>& levels, std::string_view name,
+                         std::string_view kind, std::vector<DecidingStatement>& allowed_by,
+                         std::vector<DecidingStatement>& missing) const {
+    std::vector<std::vector<LabeledPolicy>> labelled = Levels(levels, name);
+    for (size_t level = 0; level < labelled.size(); ++level) {
+      std::vector<AllowMatch> level_allows;
+      for (const LabeledPolicy& lp : labelled[level]) {
+        for (AllowMatch& m : Matching(lp, Effect::kAllow)) level_allows.push_back(std::move(m));
+      }
+      if (level_allows.empty()) {
+        missing.push_back(Missing(Indexed(name, level), base::Concat("no ", kind, " at this level allows the request; ",
+                                                                     kind, "s must allow at every level")));
+      }
+      for (DecidingStatement& e : Entries(level_allows)) allowed_by.push_back(std::move(e));
+    }
+  }
+
   const PolicySet& policies_;
   const Request& request_;
   const RequestPrincipal& principal_;
@@ -131,20 +162,11 @@ class RequestEvaluation {
 
 std::vector<LabeledPolicy> RequestEvaluation::DenyScanOrder() const {
   std::vector<LabeledPolicy> out;
-  if (RcpsApply()) {
-    for (size_t level = 0; level < policies_.rcps.size(); ++level) {
-      for (size_t i = 0; i < policies_.rcps[level].size(); ++i) {
-        out.push_back({&policies_.rcps[level][i], base::Concat("rcps[", level, "][", i, "]")});
-      }
-    }
-  }
-  if (ScpsApply()) {
-    for (size_t level = 0; level < policies_.scps.size(); ++level) {
-      for (size_t i = 0; i < policies_.scps[level].size(); ++i) {
-        out.push_back({&policies_.scps[level][i], base::Concat("scps[", level, "][", i, "]")});
-      }
-    }
-  }
+  auto append_levels = [&out](const std::vector<std::vector<CompiledPolicy>>& levels, std::string_view name) {
+    for (std::vector<LabeledPolicy>& level : Levels(levels, name)) out.insert(out.end(), level.begin(), level.end());
+  };
+  if (RcpsApply()) append_levels(policies_.rcps, "rcps");
+  if (ScpsApply()) append_levels(policies_.scps, "scps");
   if (policies_.vpc_endpoint) out.push_back({&*policies_.vpc_endpoint, "vpcEndpoint"});
   if (policies_.resource) out.push_back({&*policies_.resource, "resource"});
   if (HasIdentityPolicies()) {
@@ -181,40 +203,12 @@ Evaluation RequestEvaluation::Run() {
   // permissions permitted by every parent above it", so each level (root, OUs, account) must allow.
   // An empty level has no Allow: AWS always attaches RCPFullAWSAccess, so the input omits it only by
   // mistake, and failing closed shows the mistake.
-  if (RcpsApply()) {
-    for (size_t level = 0; level < policies_.rcps.size(); ++level) {
-      std::vector<AllowMatch> level_allows;
-      for (size_t i = 0; i < policies_.rcps[level].size(); ++i) {
-        LabeledPolicy lp{&policies_.rcps[level][i], base::Concat("rcps[", level, "][", i, "]")};
-        for (AllowMatch& m : Matching(lp, Effect::kAllow)) level_allows.push_back(std::move(m));
-      }
-      if (level_allows.empty()) {
-        missing.push_back(Missing(Indexed("rcps", level),
-                                  "no RCP at this level allows the request; RCPs must allow at every level"));
-      } else {
-        for (DecidingStatement& e : Entries(level_allows)) allowed_by.push_back(std::move(e));
-      }
-    }
-  }
+  if (RcpsApply()) RequireEveryLevel(policies_.rcps, "rcps", "RCP", allowed_by, missing);
 
   // Rule 3 — SCPs, the same at every level of the principal's organization. [EVAL] "If the enforcement
   // code does not find any applicable Allow statements in the SCPs, then the request is implicitly
   // denied"; [SCP] "Any account has only those permissions permitted by every parent above it."
-  if (ScpsApply()) {
-    for (size_t level = 0; level < policies_.scps.size(); ++level) {
-      std::vector<AllowMatch> level_allows;
-      for (size_t i = 0; i < policies_.scps[level].size(); ++i) {
-        LabeledPolicy lp{&policies_.scps[level][i], base::Concat("scps[", level, "][", i, "]")};
-        for (AllowMatch& m : Matching(lp, Effect::kAllow)) level_allows.push_back(std::move(m));
-      }
-      if (level_allows.empty()) {
-        missing.push_back(Missing(Indexed("scps", level),
-                                  "no SCP at this level allows the request; SCPs must allow at every level"));
-      } else {
-        for (DecidingStatement& e : Entries(level_allows)) allowed_by.push_back(std::move(e));
-      }
-    }
-  }
+  if (ScpsApply()) RequireEveryLevel(policies_.scps, "scps", "SCP", allowed_by, missing);
 
   // Rule 4 — VPC endpoint policy. [VPCE] "An endpoint policy does not override or replace
   // identity-based policies or resource-based policies": it is one more policy that must allow when the

@@ -173,6 +173,7 @@ TEST_P(EvaluatorTableTest, Decides) {
 // and implicit denies); [CROSS] "Cross-account policy evaluation logic"; [BOUNDARY] "Permissions
 // boundaries for IAM entities"; [KMS] "Key policies in AWS KMS"; [PRINCIPAL] "AWS JSON policy elements:
 // Principal" / "NotPrincipal".
+// clang-format off: one line per case.
 INSTANTIATE_TEST_SUITE_P(
     Docs, EvaluatorTableTest,
     testing::Values(
@@ -226,6 +227,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"NotPrincipal_DenyAlwaysAppliesWithBoundary", kUserC, "s3:GetObject", kObj, kAcct, "-", "notprincipal:user+account", "allow-s3", "-", kDeny},
         Case{"Role_ArnStandsForItsSessions", kRoleC, "s3:GetObject", kObj, kAcct, "-", "bucket:role", "-", "-", kAllow}),
     [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
+// clang-format on
 
 // Gates: SCPs, RCPs, VPC endpoint policies.
 TEST(EvaluatorGateTest, ScpNeedsAnAllowAtEveryLevel) {

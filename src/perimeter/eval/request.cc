@@ -95,8 +95,8 @@ absl::StatusOr<RequestPrincipal> ParseIamArn(std::string_view text) {
 }
 
 bool IsServicePrincipalName(std::string_view text) {
-  return (std::string_view(text).ends_with(".amazonaws.com") || std::string_view(text).ends_with(".amazonaws.com.cn")) &&
-         !std::string_view(text).starts_with(".") && text.find_first_of(" */:") == std::string_view::npos;
+  return (text.ends_with(".amazonaws.com") || text.ends_with(".amazonaws.com.cn")) &&
+         !text.starts_with(".") && text.find_first_of(" */:") == std::string_view::npos;
 }
 
 }  // namespace
