@@ -24,14 +24,18 @@ struct PrincipalMatcher {
     kService,        // "s3.amazonaws.com": matched case-insensitively (stored lower-cased)
     kFederated,      // an identity provider
     kCanonicalUser,  // an S3 canonical user id
-    kNothing,        // a value no principal can be ("arn:aws:iam::1:role/*": AWS allows no wildcard
-                     // inside a principal, "You cannot use a wildcard to match part of a principal")
+    kPattern,        // an ARN with '*' or '?' ("arn:aws:iam::*:root"). IAM User Guide, "Principal": "You
+                     // cannot use a wildcard to match part of a principal name or ARN", and IAM rejects
+                     // such trust policies; but a stored resource policy may hold one, and reading it as
+                     // the pattern it spells can only add access, never hide it (sound for analysis).
+    kNothing,        // a value no principal can be (not an ARN, not an account id)
   };
   Kind kind = Kind::kNothing;
   std::string value;      // as written (lower-cased for services)
   std::string partition;  // kAccount (when written as an ARN), kRole
   std::string account;    // kAccount, kRole
   std::string role_name;  // kRole: the last path segment; role names are unique within an account
+  policy::WildcardPattern pattern;  // kPattern
 };
 
 PrincipalMatcher CompilePrincipalValue(const policy::PrincipalValue& value) {
@@ -48,8 +52,14 @@ PrincipalMatcher CompilePrincipalValue(const policy::PrincipalValue& value) {
         m.account = value.value;
         return m;
       }
-      if (value.value.find_first_of("*?") != std::string::npos) return m;  // kNothing
       std::optional<policy::Arn> arn = policy::ParseArn(value.value);
+      if (value.value.find_first_of("*?") != std::string::npos) {
+        if (arn.has_value()) {
+          m.kind = PrincipalMatcher::Kind::kPattern;
+          m.pattern = policy::WildcardPattern::FromGlob(value.value);
+        }
+        return m;
+      }
       if (!arn || !policy::IsAccountId(arn->account)) return m;
       if (arn->service == "iam" && arn->resource == "root") {
         m.kind = PrincipalMatcher::Kind::kAccount;
@@ -84,17 +94,27 @@ bool SamePartition(const PrincipalMatcher& m, const RequestPrincipal& p) {
   return m.partition.empty() || p.partition.empty() || m.partition == p.partition;
 }
 
+std::string RootArn(const RequestPrincipal& p) {
+  return base::Concat("arn:", p.partition.empty() ? std::string_view("aws") : std::string_view(p.partition),
+                      ":iam::", p.account, ":root");
+}
+
+bool IsRoleOrSession(const RequestPrincipal& p) {
+  return p.type == PrincipalType::kIamRole || p.type == PrincipalType::kAssumedRoleSession;
+}
+
 // Whether `m` names the principal's account (the outermost identity of an IAM principal).
 bool NamesAccount(const PrincipalMatcher& m, const RequestPrincipal& p) {
+  if (m.kind == PrincipalMatcher::Kind::kPattern) return p.is_iam() && policy::ArnMatches(m.pattern, RootArn(p));
   return m.kind == PrincipalMatcher::Kind::kAccount && p.is_iam() && m.account == p.account &&
          SamePartition(m, p);
 }
 
 // Whether `m` names the role of a role principal or role session.
 bool NamesRole(const PrincipalMatcher& m, const RequestPrincipal& p) {
-  return m.kind == PrincipalMatcher::Kind::kRole &&
-         (p.type == PrincipalType::kIamRole || p.type == PrincipalType::kAssumedRoleSession) &&
-         m.account == p.account && m.role_name == p.name && SamePartition(m, p);
+  if (m.kind == PrincipalMatcher::Kind::kPattern) return IsRoleOrSession(p) && policy::ArnMatches(m.pattern, p.RoleArn());
+  return m.kind == PrincipalMatcher::Kind::kRole && IsRoleOrSession(p) && m.account == p.account &&
+         m.role_name == p.name && SamePartition(m, p);
 }
 
 // Whether `m` names the principal itself (its innermost identity).
@@ -115,6 +135,11 @@ bool NamesPrincipalItself(const PrincipalMatcher& m, const RequestPrincipal& p) 
     case PrincipalMatcher::Kind::kAccount:
       // The root user's own identity is its account.
       return p.type == PrincipalType::kAccountRoot && NamesAccount(m, p);
+    case PrincipalMatcher::Kind::kPattern:
+      if (p.type == PrincipalType::kAccountRoot) return NamesAccount(m, p);
+      return (p.type == PrincipalType::kIamUser || p.type == PrincipalType::kAssumedRoleSession ||
+              p.type == PrincipalType::kFederatedUser) &&
+             policy::ArnMatches(m.pattern, p.id);
     case PrincipalMatcher::Kind::kRole:
     case PrincipalMatcher::Kind::kNothing:
       return false;
@@ -183,8 +208,11 @@ struct CompiledPolicy::Impl {
   policy::Policy policy;  // owned: statements_ and conditions point into it; Impl never moves
   std::vector<CompiledStatement> statements;
 
+  // Matches statement `index`; builds the explanation only when `explain`, and evaluates the
+  // conditions only when `check_conditions` (without them it decides the statement's scope: whether
+  // its Principal, Action and Resource name the request).
   StatementMatch Match(size_t index, const Request& request, std::string_view action_lower,
-                       const MatchOptions& options) const;
+                       const MatchOptions& options, bool explain, bool check_conditions) const;
 };
 
 CompiledPolicy::CompiledPolicy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -246,11 +274,29 @@ CompiledPolicy CompiledPolicy::Compile(policy::Policy policy, policy::PolicyKind
 
 StatementMatch CompiledPolicy::Match(size_t index, const Request& request, std::string_view action_lower,
                                      const MatchOptions& options) const {
-  return impl_->Match(index, request, action_lower, options);
+  return impl_->Match(index, request, action_lower, options, /*explain=*/true, /*check_conditions=*/true);
+}
+
+bool CompiledPolicy::Matches(size_t index, const Request& request, std::string_view action_lower,
+                             const MatchOptions& options) const {
+  return impl_->Match(index, request, action_lower, options, /*explain=*/false, /*check_conditions=*/true).matched;
+}
+
+PrincipalMatch CompiledPolicy::MatchScope(size_t index, const Request& request, std::string_view action_lower,
+                                          const MatchOptions& options) const {
+  StatementMatch match =
+      impl_->Match(index, request, action_lower, options, /*explain=*/false, /*check_conditions=*/false);
+  return match.matched ? match.principal : PrincipalMatch::kNone;
+}
+
+const std::vector<CompiledCondition>& CompiledPolicy::conditions(size_t index) const {
+  // An out-of-range index is a caller bug: statement_count() bounds every caller's loop.
+  assert(index < impl_->statements.size());
+  return impl_->statements[index].conditions;
 }
 
 StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request, std::string_view action_lower,
-                                           const MatchOptions& options) const {
+                                           const MatchOptions& options, bool explain, bool check_conditions) const {
   // An out-of-range index is a caller bug: statement_count() bounds every caller's loop.
   assert(index < statements.size());
   const CompiledStatement& s = statements[index];
@@ -272,7 +318,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
       }
     }
     if (best == PrincipalMatch::kNone) {
-      result.why = base::Concat("Principal does not name ", PrincipalTypeName(principal.type),
+      if (explain) result.why = base::Concat("Principal does not name ", PrincipalTypeName(principal.type),
                                 principal.id.empty() ? "" : " ", principal.id);
       return result;
     }
@@ -280,7 +326,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
     std::string_view how = best == PrincipalMatch::kAccount ? " (the principal's account)"
                            : best == PrincipalMatch::kRole  ? " (the role of the session)"
                                                             : "";
-    parts.push_back(base::Concat("Principal \"", best_matcher->value, "\"", how));
+    if (explain) parts.push_back(base::Concat("Principal \"", best_matcher->value, "\"", how));
   } else {
     // NotPrincipal: the request is excluded only when every identity it carries is listed: the
     // account, the role of a session, and the principal itself. IAM User Guide, "NotPrincipal": "AWS
@@ -307,11 +353,11 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
     bool boundary_rule = s.source->effect == policy::Effect::kDeny && options.principal_has_boundary &&
                          principal.is_iam() && principal.type != PrincipalType::kAccountRoot;
     if (excluded && !boundary_rule) {
-      result.why = "NotPrincipal lists the principal, its role and its account";
+      if (explain) result.why = "NotPrincipal lists the principal, its role and its account";
       return result;
     }
     result.principal = PrincipalMatch::kDirect;
-    parts.push_back(boundary_rule && excluded
+    if (explain) parts.push_back(boundary_rule && excluded
                         ? std::string("NotPrincipal with Deny applies to every principal with a permissions "
                                       "boundary")
                         : std::string("NotPrincipal does not exclude the principal"));
@@ -328,16 +374,16 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
     }
     if (!s.action_negated) {
       if (matched_action == nullptr) {
-        result.why = base::Concat("Action does not match \"", request.action, "\"");
+        if (explain) result.why = base::Concat("Action does not match \"", request.action, "\"");
         return result;
       }
-      parts.push_back(base::Concat("Action \"", *matched_action, "\""));
+      if (explain) parts.push_back(base::Concat("Action \"", *matched_action, "\""));
     } else {
       if (matched_action != nullptr) {
-        result.why = base::Concat("NotAction \"", *matched_action, "\" excludes \"", request.action, "\"");
+        if (explain) result.why = base::Concat("NotAction \"", *matched_action, "\" excludes \"", request.action, "\"");
         return result;
       }
-      parts.push_back(base::Concat("NotAction does not list \"", request.action, "\""));
+      if (explain) parts.push_back(base::Concat("NotAction does not list \"", request.action, "\""));
     }
   }
 
@@ -360,35 +406,38 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
     }
     if (!s.resource_negated) {
       if (matched_resource == nullptr) {
-        result.why = base::Concat("Resource does not match \"", request.resource_arn, "\"");
+        if (explain) result.why = base::Concat("Resource does not match \"", request.resource_arn, "\"");
         return result;
       }
-      parts.push_back(base::Concat("Resource \"", *matched_resource, "\""));
+      if (explain) parts.push_back(base::Concat("Resource \"", *matched_resource, "\""));
     } else {
       if (matched_resource != nullptr) {
         result.why =
             base::Concat("NotResource \"", *matched_resource, "\" excludes \"", request.resource_arn, "\"");
         return result;
       }
-      parts.push_back(base::Concat("NotResource does not list \"", request.resource_arn, "\""));
+      if (explain) parts.push_back(base::Concat("NotResource does not list \"", request.resource_arn, "\""));
     }
   }
 
   // Condition: all must hold. A condition that could not be compiled fails closed.
   const bool is_deny = s.source->effect == policy::Effect::kDeny;
   for (const CompiledCondition& condition : s.conditions) {
+    if (!check_conditions) break;
     bool holds = condition.valid() ? condition.Evaluate(request.context) : is_deny;
     if (!holds) {
-      const policy::Condition& c = condition.source();
-      std::vector<std::string> values;
-      for (const policy::ConditionValue& v : c.values) values.push_back(v.value);
-      result.why = base::Concat("Condition ", c.op.as_written, " ", c.key, " [", JoinQuoted(values),
-                                "] does not hold", condition.valid() ? "" : " (invalid condition)");
+      if (explain) {
+        const policy::Condition& c = condition.source();
+        std::vector<std::string> values;
+        for (const policy::ConditionValue& v : c.values) values.push_back(v.value);
+        result.why = base::Concat("Condition ", c.op.as_written, " ", c.key, " [", JoinQuoted(values),
+                                  "] does not hold", condition.valid() ? "" : " (invalid condition)");
+      }
       return result;
     }
   }
-  if (!s.conditions.empty()) {
-    parts.push_back(s.conditions.size() == 1 ? std::string("1 condition holds")
+  if (!s.conditions.empty() && check_conditions) {
+    if (explain) parts.push_back(s.conditions.size() == 1 ? std::string("1 condition holds")
                                              : base::Concat(s.conditions.size(), " conditions hold"));
   }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "perimeter/base/issue.h"
+#include "perimeter/eval/condition_evaluator.h"
 #include "perimeter/eval/request.h"
 #include "perimeter/policy/policy.h"
 
@@ -77,6 +78,19 @@ class CompiledPolicy {
   // caller lower-cases it once per request). REQUIRES: index < statement_count(). Thread-safe.
   StatementMatch Match(size_t index, const Request& request, std::string_view action_lower,
                        const MatchOptions& options = {}) const;
+
+  // As Match(...).matched, without building the explanation: for hot loops.
+  bool Matches(size_t index, const Request& request, std::string_view action_lower,
+               const MatchOptions& options = {}) const;
+
+  // The statement's scope only: how its Principal names the request's principal when its Principal,
+  // Action and Resource all match, kNone otherwise. Conditions are not evaluated.
+  PrincipalMatch MatchScope(size_t index, const Request& request, std::string_view action_lower,
+                            const MatchOptions& options = {}) const;
+
+  // The compiled conditions of statement `index`, in the statement's order. REQUIRES: index <
+  // statement_count().
+  const std::vector<CompiledCondition>& conditions(size_t index) const;
 
  private:
   struct Impl;

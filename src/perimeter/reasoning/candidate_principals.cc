@@ -1,0 +1,247 @@
+#include "perimeter/reasoning/candidate_principals.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "absl/status/status.h"
+#include "perimeter/base/text.h"
+#include "perimeter/policy/arn.h"
+#include "perimeter/reasoning/key_domain.h"
+#include "perimeter/reasoning/string_partition.h"
+
+namespace perimeter::reasoning {
+namespace {
+
+struct PolicyConstants {
+  std::set<std::string> accounts;
+  std::vector<StringPattern> arn_patterns;      // Principal ARNs and aws:PrincipalArn values
+  std::vector<StringPattern> org_id_patterns;   // aws:PrincipalOrgID values
+  std::vector<StringPattern> org_path_patterns; // aws:PrincipalOrgPaths values
+  std::vector<std::string> sessions;            // assumed-role and federated-user session ARNs
+  std::vector<std::string> federated;           // Federated values
+  std::vector<std::string> canonical_users;     // CanonicalUser values
+};
+
+absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
+  PolicyConstants constants;
+  for (const policy::Statement& statement : policy.statements) {
+    if (statement.principal.has_value()) {
+      for (const policy::PrincipalValue& value : statement.principal->values) {
+        switch (value.kind) {
+          case policy::PrincipalKind::kAws: {
+            if (value.value == "*") break;
+            if (std::optional<std::string_view> account = policy::PrincipalAccount(value.value)) {
+              constants.accounts.insert(std::string(*account));
+            }
+            std::optional<policy::Arn> arn = policy::ParseArn(value.value);
+            if (arn.has_value()) {
+              if (arn->service == "sts") {
+                constants.sessions.push_back(value.value);
+              } else {
+                constants.arn_patterns.push_back({policy::WildcardPattern::FromGlob(value.value),
+                                                  StringPattern::Syntax::kArn, policy::CaseMode::kSensitive});
+              }
+            }
+            break;
+          }
+          case policy::PrincipalKind::kFederated:
+            constants.federated.push_back(value.value);
+            break;
+          case policy::PrincipalKind::kCanonicalUser:
+            constants.canonical_users.push_back(value.value);
+            break;
+          case policy::PrincipalKind::kService:
+            break;
+        }
+      }
+    }
+    for (const policy::Condition& condition : statement.conditions) {
+      const std::string& key = condition.key_lower;
+      for (const policy::ConditionValue& value : condition.values) {
+        if (key == "aws:principalaccount" || key == "kms:calleraccount") {
+          if (!policy::IsAccountId(value.value)) {
+            return absl::UnimplementedError(base::Concat("condition ", condition.key, " with value \"", value.value,
+                                                         "\" is not a single account id"));
+          }
+          constants.accounts.insert(value.value);
+        } else if (key == "aws:principalarn") {
+          constants.arn_patterns.push_back(ConditionValuePattern(condition.op.op, value.value));
+          if (std::optional<policy::Arn> arn = policy::ParseArn(value.value);
+              arn.has_value() && policy::IsAccountId(arn->account)) {
+            constants.accounts.insert(std::string(arn->account));
+          }
+        } else if (key == "aws:principalorgid") {
+          constants.org_id_patterns.push_back(ConditionValuePattern(condition.op.op, value.value));
+        } else if (key == "aws:principalorgpaths") {
+          constants.org_path_patterns.push_back(ConditionValuePattern(condition.op.op, value.value));
+        }
+      }
+    }
+  }
+  return constants;
+}
+
+// An account id that neither the policy nor the zone names, deterministically.
+std::string FreshAccount(const std::set<std::string>& taken) {
+  for (uint64_t n = 999999999999ULL;; --n) {
+    std::string candidate = std::to_string(n);
+    if (!taken.contains(candidate)) return candidate;
+  }
+}
+
+absl::StatusOr<std::vector<std::string>> Representatives(const std::vector<StringPattern>& patterns,
+                                                         const std::vector<StringPattern>& domain) {
+  absl::StatusOr<std::vector<StringRegion>> regions = PartitionStrings(patterns, domain);
+  if (!regions.ok()) return regions.status();
+  std::vector<std::string> out;
+  for (StringRegion& region : *regions) out.push_back(std::move(region.representative));
+  return out;
+}
+
+StringPattern Glob(std::string text) {
+  return {policy::WildcardPattern::FromGlob(text), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
+}
+StringPattern Literal(std::string text) {
+  return {policy::WildcardPattern::FromLiteral(text), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
+}
+
+// The identities of `account` the policy can tell apart: its root and one role or user per region.
+absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std::string& account,
+                                                                      const PolicyConstants& constants,
+                                                                      const std::string& partition) {
+  std::string prefix = base::Concat("arn:", partition, ":iam::", account, ":");
+  std::vector<StringPattern> domain = {Literal(prefix + "root"), Glob(prefix + "role/*"), Glob(prefix + "user/*")};
+  absl::StatusOr<std::vector<std::string>> arns = Representatives(constants.arn_patterns, domain);
+  if (!arns.ok()) return arns.status();
+  std::vector<eval::RequestPrincipal> identities;
+  for (const std::string& arn : *arns) {
+    std::string text = arn;
+    // A shortest member of the role or user region may be "role/" itself: give it a name.
+    if (text == prefix + "role/" || text == prefix + "user/") text += "perimeter-probe";
+    absl::StatusOr<eval::RequestPrincipal> principal = eval::ParseRequestPrincipal(text);
+    if (!principal.ok()) {
+      return absl::InternalError(base::Concat("candidate principal \"", text, "\": ", std::string(principal.status().message())));
+    }
+    identities.push_back(std::move(*principal));
+  }
+  return identities;
+}
+
+struct OrgMembership {
+  std::optional<std::string> org_id;
+  std::vector<std::string> paths;
+};
+
+// The organizations an external account outside the zone's organization may belong to.
+absl::StatusOr<std::vector<OrgMembership>> ForeignMemberships(const PolicyConstants& constants,
+                                                              const std::optional<Organization>& own) {
+  std::vector<OrgMembership> out = {OrgMembership{}};
+  if (constants.org_id_patterns.empty() && constants.org_path_patterns.empty()) return out;
+  std::vector<StringPattern> id_patterns = constants.org_id_patterns;
+  absl::StatusOr<std::vector<std::string>> ids = Representatives(id_patterns, {Glob("o-*")});
+  if (!ids.ok()) return ids.status();
+  for (const std::string& id : *ids) {
+    if (own.has_value() && id == own->id) continue;  // only members carry the own organization's id
+    std::vector<std::vector<std::string>> path_sets = {{}};
+    if (!constants.org_path_patterns.empty()) {
+      absl::StatusOr<std::vector<std::string>> paths =
+          Representatives(constants.org_path_patterns, {Glob(id + "/*")});
+      if (!paths.ok()) return paths.status();
+      for (const std::string& path : *paths) path_sets.push_back({path});
+    }
+    for (std::vector<std::string>& paths : path_sets) out.push_back(OrgMembership{id, std::move(paths)});
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(const policy::Policy& policy,
+                                                                            const ZoneOfTrust& zone,
+                                                                            const CandidatePrincipalOptions& options) {
+  absl::StatusOr<PolicyConstants> constants = CollectConstants(policy);
+  if (!constants.ok()) return constants.status();
+
+  std::set<std::string> taken = constants->accounts;
+  for (const std::string& account : zone.Accounts()) taken.insert(account);
+  const std::optional<Organization>& organization = zone.organization();
+  if (organization.has_value()) {
+    for (const OrganizationMember& member : organization->members) taken.insert(member.account_id);
+  }
+  std::set<std::string> accounts = constants->accounts;
+  accounts.insert(FreshAccount(taken));
+  // An ACCOUNT zone: the other members of its organization are external, but carry its org id.
+  if (zone.type() == ZoneOfTrust::Type::kAccount && organization.has_value()) {
+    for (const OrganizationMember& member : organization->members) {
+      if (!zone.ContainsAccount(member.account_id)) {
+        accounts.insert(member.account_id);
+        break;  // one unnamed member stands for all of them; named ones are in constants already
+      }
+    }
+  }
+
+  absl::StatusOr<std::vector<OrgMembership>> foreign = ForeignMemberships(*constants, organization);
+  if (!foreign.ok()) return foreign.status();
+
+  std::vector<eval::RequestPrincipal> candidates;
+  auto add = [&](eval::RequestPrincipal principal) -> absl::Status {
+    if (candidates.size() >= options.max_candidates) {
+      return absl::ResourceExhaustedError(
+          base::Concat("more than ", options.max_candidates, " classes of principals to try"));
+    }
+    candidates.push_back(std::move(principal));
+    return absl::OkStatus();
+  };
+
+  for (const std::string& account : accounts) {
+    if (zone.ContainsAccount(account)) continue;
+    absl::StatusOr<std::vector<eval::RequestPrincipal>> identities =
+        AccountIdentities(account, *constants, options.partition);
+    if (!identities.ok()) return identities.status();
+    const OrganizationMember* member = organization.has_value() ? organization->FindMember(account) : nullptr;
+    for (eval::RequestPrincipal& identity : *identities) {
+      if (member != nullptr) {
+        identity.org_id = organization->id;
+        identity.org_paths = {member->ou_path};
+        if (absl::Status status = add(identity); !status.ok()) return status;
+        continue;
+      }
+      for (const OrgMembership& membership : *foreign) {
+        eval::RequestPrincipal principal = identity;
+        principal.org_id = membership.org_id;
+        principal.org_paths = membership.paths;
+        if (absl::Status status = add(std::move(principal)); !status.ok()) return status;
+      }
+    }
+  }
+  for (const std::string& session : constants->sessions) {
+    absl::StatusOr<eval::RequestPrincipal> principal = eval::ParseRequestPrincipal(session);
+    if (!principal.ok() || zone.ContainsAccount(principal->account)) continue;
+    for (const OrgMembership& membership : *foreign) {
+      eval::RequestPrincipal candidate = *principal;
+      candidate.org_id = membership.org_id;
+      candidate.org_paths = membership.paths;
+      if (absl::Status status = add(std::move(candidate)); !status.ok()) return status;
+    }
+  }
+  for (const std::string& provider : constants->federated) {
+    absl::StatusOr<eval::RequestPrincipal> principal =
+        eval::MakeRequestPrincipal(eval::PrincipalType::kWebIdentityOrSaml, provider);
+    if (principal.ok()) {
+      if (absl::Status status = add(std::move(*principal)); !status.ok()) return status;
+    }
+  }
+  for (const std::string& id : constants->canonical_users) {
+    absl::StatusOr<eval::RequestPrincipal> principal = eval::MakeRequestPrincipal(eval::PrincipalType::kCanonicalUser, id);
+    if (principal.ok()) {
+      if (absl::Status status = add(std::move(*principal)); !status.ok()) return status;
+    }
+  }
+  absl::StatusOr<eval::RequestPrincipal> anonymous = eval::MakeRequestPrincipal(eval::PrincipalType::kAnonymous, "");
+  if (!anonymous.ok()) return anonymous.status();
+  if (absl::Status status = add(std::move(*anonymous)); !status.ok()) return status;
+  return candidates;
+}
+
+}  // namespace perimeter::reasoning

@@ -1,0 +1,547 @@
+#include "perimeter/reasoning/external_access.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "absl/status/statusor.h"
+#include "perimeter/base/text.h"
+#include "perimeter/eval/condition_evaluator.h"
+#include "perimeter/eval/request.h"
+#include "perimeter/policy/arn.h"
+#include "perimeter/policy/condition_values.h"
+#include "perimeter/reasoning/box.h"
+#include "perimeter/reasoning/candidate_principals.h"
+#include "perimeter/reasoning/condition_keys.h"
+#include "perimeter/reasoning/key_domain.h"
+#include "perimeter/reasoning/policy_abstraction.h"
+#include "perimeter/reasoning/string_partition.h"
+
+namespace perimeter::reasoning {
+namespace {
+
+using findings::Finding;
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Finding ErrorFinding(const AccessModel& model, std::string reason) {
+  Finding finding;
+  finding.resource = model.resource_arn;
+  finding.resource_type = model.resource_type;
+  finding.resource_owner_account = model.owner_account;
+  finding.sources = model.sources;
+  finding.error = "INTERNAL_ERROR";
+  finding.error_reason = std::move(reason);
+  finding.id = findings::StableFindingId(finding);
+  return finding;
+}
+
+// The condition keys the engine tries values of, and their candidates.
+struct FreeKeys {
+  std::vector<KeyDomain> domains;             // sorted by key
+  std::map<std::string, size_t> index_of;     // key_lower -> position in `domains`
+};
+
+absl::StatusOr<FreeKeys> BuildFreeKeys(const policy::Policy& policy) {
+  std::map<std::string, std::vector<const policy::Condition*>> by_key;
+  for (const policy::Statement& statement : policy.statements) {
+    for (const policy::Condition& condition : statement.conditions) {
+      if (IsPrincipalDerivedKey(condition.key_lower)) continue;
+      by_key[condition.key_lower].push_back(&condition);
+    }
+  }
+  FreeKeys keys;
+  for (const auto& [key, conditions] : by_key) {
+    absl::StatusOr<KeyDomain> domain = BuildKeyDomain(key, conditions);
+    if (!domain.ok()) return domain.status();
+    keys.index_of[key] = keys.domains.size();
+    keys.domains.push_back(std::move(*domain));
+  }
+  return keys;
+}
+
+void SetCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t candidate) {
+  const std::optional<std::vector<std::string>>& value = domain.candidates[candidate];
+  if (!value.has_value()) {
+    context.Erase(domain.key_lower);
+  } else if (domain.multivalued) {
+    context.SetMultivalued(domain.key_lower, *value);
+  } else {
+    context.Set(domain.key_lower, value->front());
+  }
+}
+
+// The candidates of `domain` for which `condition` holds, with nothing else in the context: a
+// condition reads only its own key once policy variables are abstracted away.
+CandidateSet Satisfying(const eval::CompiledCondition& condition, const KeyDomain& domain) {
+  CandidateSet set = CandidateSet::None(domain.candidates.size());
+  eval::RequestContext context;
+  for (size_t c = 0; c < domain.candidates.size(); ++c) {
+    SetCandidate(context, domain, c);
+    if (condition.Evaluate(context)) set.Add(c);
+  }
+  return set;
+}
+
+Box FullBox(const FreeKeys& keys) {
+  Box box;
+  for (const KeyDomain& domain : keys.domains) box.push_back(CandidateSet::All(domain.candidates.size()));
+  return box;
+}
+
+// What one statement contributes, independent of who calls: its box over the free keys and the
+// conditions on principal-derived keys (evaluated per principal).
+struct StatementFacts {
+  Box box;
+  std::vector<size_t> derived_conditions;
+  // Action / NotAction patterns, lower-cased, for the action classes.
+  bool action_negated = false;
+  std::vector<policy::WildcardPattern> actions;
+};
+
+std::vector<StatementFacts> BuildStatementFacts(const eval::CompiledPolicy& compiled, const FreeKeys& keys) {
+  std::vector<StatementFacts> facts;
+  const policy::Policy& policy = compiled.source();
+  for (size_t i = 0; i < policy.statements.size(); ++i) {
+    const policy::Statement& statement = policy.statements[i];
+    StatementFacts fact;
+    fact.box = FullBox(keys);
+    const std::vector<eval::CompiledCondition>& conditions = compiled.conditions(i);
+    for (size_t j = 0; j < conditions.size(); ++j) {
+      const std::string& key = statement.conditions[j].key_lower;
+      auto it = keys.index_of.find(key);
+      if (it == keys.index_of.end()) {
+        fact.derived_conditions.push_back(j);
+        continue;
+      }
+      fact.box[it->second] = fact.box[it->second].Intersect(Satisfying(conditions[j], keys.domains[it->second]));
+    }
+    fact.action_negated = statement.action.negated;
+    for (const policy::Text& pattern : statement.action.patterns) {
+      fact.actions.push_back(policy::WildcardPattern::FromGlob(Lower(pattern.value)));
+    }
+    facts.push_back(std::move(fact));
+  }
+  return facts;
+}
+
+struct ActionClass {
+  std::vector<std::string> actions;  // AWS's spelling, sorted
+  std::string representative_lower;
+};
+
+// Groups actions by which statements' Action elements match them.
+std::vector<ActionClass> BuildActionClasses(const std::vector<std::string>& actions,
+                                            const std::vector<StatementFacts>& facts) {
+  std::map<std::vector<bool>, ActionClass> classes;
+  for (const std::string& action : actions) {
+    std::string lower = Lower(action);
+    std::vector<bool> signature;
+    for (const StatementFacts& fact : facts) {
+      bool listed = std::any_of(fact.actions.begin(), fact.actions.end(),
+                                [&](const policy::WildcardPattern& p) { return p.Matches(lower); });
+      signature.push_back(listed != fact.action_negated);
+    }
+    // An action no statement matches can never be allowed: no class needed.
+    if (std::none_of(signature.begin(), signature.end(), [](bool b) { return b; })) continue;
+    ActionClass& cls = classes[signature];
+    if (cls.actions.empty()) cls.representative_lower = lower;
+    cls.actions.push_back(action);
+  }
+  std::vector<ActionClass> out;
+  for (auto& [signature, cls] : classes) {
+    std::sort(cls.actions.begin(), cls.actions.end());
+    out.push_back(std::move(cls));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> BuildResourceClasses(const ResourceTarget& target,
+                                                              const policy::Policy& policy) {
+  std::vector<StringPattern> patterns;
+  for (const policy::Statement& statement : policy.statements) {
+    if (!statement.resource.has_value()) continue;
+    for (const policy::Text& pattern : statement.resource->patterns) {
+      patterns.push_back({policy::WildcardPattern::FromGlob(pattern.value), StringPattern::Syntax::kArn,
+                          policy::CaseMode::kSensitive});
+    }
+  }
+  std::vector<StringPattern> domain;
+  for (const std::string& arn : target.arn_patterns) {
+    domain.push_back({policy::WildcardPattern::FromGlob(arn), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive});
+  }
+  absl::StatusOr<std::vector<StringRegion>> regions = PartitionStrings(patterns, domain);
+  if (!regions.ok()) return regions.status();
+  std::vector<std::string> out;
+  for (StringRegion& region : *regions) out.push_back(std::move(region.representative));
+  return out;
+}
+
+// The request context AWS builds from the caller's identity.
+eval::RequestContext PrincipalContext(const eval::RequestPrincipal& principal) {
+  eval::RequestContext context;
+  eval::AddPrincipalContextKeys(principal, context);
+  if (principal.is_iam()) context.Set("kms:calleraccount", principal.account);
+  return context;
+}
+
+// The Principal value of `statement` that names `principal`, as a finding shows it.
+std::map<std::string, std::string> DescribePrincipal(const policy::Statement& statement,
+                                                     const eval::RequestPrincipal& principal) {
+  const std::optional<policy::PrincipalSpec>& spec = statement.principal;
+  if (!spec.has_value() || spec->negated || spec->wildcard) return {{"AWS", "*"}};
+  std::optional<std::pair<int, std::map<std::string, std::string>>> best;
+  auto offer = [&](int rank, std::string kind, std::string value) {
+    if (!best.has_value() || rank > best->first) best = {rank, {{std::move(kind), std::move(value)}}};
+  };
+  std::string role_arn = principal.type == eval::PrincipalType::kIamRole ||
+                                 principal.type == eval::PrincipalType::kAssumedRoleSession
+                             ? principal.RoleArn()
+                             : std::string();
+  for (const policy::PrincipalValue& value : spec->values) {
+    switch (value.kind) {
+      case policy::PrincipalKind::kAws: {
+        if (value.value == "*") {
+          offer(0, "AWS", "*");
+          break;
+        }
+        if (!principal.is_iam()) break;
+        std::string root = base::Concat("arn:", principal.partition, ":iam::", principal.account, ":root");
+        if (policy::IsAccountId(value.value) || value.value == root) {
+          // A grant to the account, shown as its id (docs/access-analyzer-rules.md §1.3).
+          if (value.value == principal.account || value.value == root) offer(1, "AWS", principal.account);
+          break;
+        }
+        policy::WildcardPattern pattern = policy::WildcardPattern::FromGlob(value.value);
+        if (value.value == principal.id || (!role_arn.empty() && value.value == role_arn)) {
+          offer(3, "AWS", value.value);
+        } else if (!pattern.is_literal() && (policy::ArnMatches(pattern, principal.id) ||
+                                             (!role_arn.empty() && policy::ArnMatches(pattern, role_arn)))) {
+          offer(2, "AWS", value.value);
+        } else if (!pattern.is_literal() && policy::ArnMatches(pattern, root)) {
+          offer(1, "AWS", value.value);
+        }
+        break;
+      }
+      case policy::PrincipalKind::kFederated:
+        if (principal.type == eval::PrincipalType::kWebIdentityOrSaml && principal.id == value.value) {
+          offer(2, "Federated", value.value);
+        }
+        break;
+      case policy::PrincipalKind::kCanonicalUser:
+        if (principal.type == eval::PrincipalType::kCanonicalUser && principal.id == value.value) {
+          offer(2, "CanonicalUser", value.value);
+        }
+        break;
+      case policy::PrincipalKind::kService:
+        break;
+    }
+  }
+  if (best.has_value()) return best->second;
+  return {{"AWS", "*"}};
+}
+
+// A restricting condition of a statement, as findings report it.
+struct ReportedCondition {
+  size_t condition_index;  // into the statement's conditions
+  std::string key;         // canonical spelling
+};
+
+std::vector<ReportedCondition> ReportedConditions(const policy::Statement& statement) {
+  std::vector<ReportedCondition> out;
+  for (size_t j = 0; j < statement.conditions.size(); ++j) {
+    const policy::Condition& condition = statement.conditions[j];
+    if (RuleForKey(condition.key_lower).role == KeyRole::kCallerControlled) continue;
+    // Only positive constraints say "who may": a negated operator, IfExists (absent passes), Null and
+    // ForAllValues (an absent key passes) do not restrict to the values they name.
+    if (policy::IsNegatedOperator(condition.op.op) || condition.op.if_exists ||
+        condition.op.op == policy::ConditionOperator::kNull ||
+        condition.op.qualifier == policy::SetQualifier::kForAllValues) {
+      continue;
+    }
+    out.push_back(ReportedCondition{j, CanonicalKeyName(condition.key)});
+  }
+  return out;
+}
+
+// Whether a reported condition value takes the grant away from "anyone" (S3's "The meaning of
+// 'public'", docs/access-analyzer-rules.md §3.4).
+bool LimitsPublic(std::string_view key, std::string_view value) {
+  ConditionKeyRule rule = RuleForKey(Lower(key));
+  if (!rule.limits_public) return false;
+  if (value.find('*') != std::string_view::npos || value.find('?') != std::string_view::npos) {
+    // A wildcard value limits only when a fixed prefix names something (an OU path, an ARN prefix),
+    // never when it is "*" alone.
+    return value.find_first_not_of("*?") != std::string_view::npos && Lower(key) != "aws:principalorgid";
+  }
+  if (Lower(key) == "aws:sourceip" || Lower(key) == "aws:vpcsourceip") {
+    std::optional<policy::Cidr> cidr = policy::ParseCidr(value);
+    return cidr.has_value() && cidr->prefix_length > (cidr->base.v6 ? 32 : 8);
+  }
+  return true;
+}
+
+bool IsPublic(const Finding& finding) {
+  bool limited = std::any_of(finding.condition.begin(), finding.condition.end(),
+                             [](const auto& entry) { return LimitsPublic(entry.first, entry.second); });
+  if (limited) return false;
+  auto aws = finding.principal.find("AWS");
+  if (aws != finding.principal.end()) {
+    std::optional<policy::Arn> arn = policy::ParseArn(aws->second);
+    return aws->second == "*" || (arn.has_value() && arn->account.find_first_of("*?") != std::string_view::npos);
+  }
+  auto federated = finding.principal.find("Federated");
+  if (federated != finding.principal.end()) {
+    // Public identity providers and OIDC providers let anyone with an account there sign in; a SAML
+    // provider belongs to the organization that runs it.
+    return federated->second.find(":saml-provider/") == std::string::npos;
+  }
+  return false;
+}
+
+class Analysis {
+ public:
+  Analysis(const AccessModel& model, const ZoneOfTrust& zone) : model_(model), zone_(zone) {}
+
+  AnalysisResult Run() {
+    AnalysisResult result;
+    if (model_.policy == nullptr) {
+      result.findings.push_back(ErrorFinding(model_, "no policy to analyze"));
+      result.stats.decided = false;
+      return result;
+    }
+    abstracted_ = AbstractCallerChosenVariables(*model_.policy);
+    std::vector<base::Issue> issues;
+    compiled_.emplace(eval::CompiledPolicy::Compile(abstracted_.policy, model_.policy_kind, issues));
+    if (base::HasErrors(issues)) {
+      return Fail(base::Concat("the policy has a value its operator cannot read at ",
+                               base::ToString(issues.front().position), ": ", issues.front().message));
+    }
+    absl::StatusOr<FreeKeys> keys = BuildFreeKeys(compiled_->source());
+    if (!keys.ok()) return Fail(std::string(keys.status().message()));
+    keys_ = std::move(*keys);
+    facts_ = BuildStatementFacts(*compiled_, keys_);
+    CandidatePrincipalOptions principal_options;
+    principal_options.partition = model_.partition;
+    absl::StatusOr<std::vector<eval::RequestPrincipal>> principals =
+        BuildCandidatePrincipals(compiled_->source(), zone_, principal_options);
+    if (!principals.ok()) return Fail(std::string(principals.status().message()));
+    principals_ = std::move(*principals);
+    stats_.principal_classes = principals_.size();
+
+    for (const ResourceTarget& target : model_.targets) {
+      std::vector<ActionClass> actions = BuildActionClasses(target.actions, facts_);
+      absl::StatusOr<std::vector<std::string>> resources = BuildResourceClasses(target, compiled_->source());
+      if (!resources.ok()) return Fail(std::string(resources.status().message()));
+      stats_.action_classes += actions.size();
+      stats_.resource_classes += resources->size();
+      for (const eval::RequestPrincipal& principal : principals_) {
+        if (absl::Status status = Explore(principal, actions, *resources); !status.ok()) {
+          return Fail(std::string(status.message()));
+        }
+      }
+    }
+    for (auto& [key, finding] : findings_) {
+      std::sort(finding.actions.begin(), finding.actions.end());
+      finding.actions.erase(std::unique(finding.actions.begin(), finding.actions.end()), finding.actions.end());
+      finding.is_public = IsPublic(finding);
+      finding.id = findings::StableFindingId(finding);
+      result.findings.push_back(std::move(finding));
+    }
+    // Public first, then by principal and condition: the order people read them in.
+    std::stable_sort(result.findings.begin(), result.findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.is_public && !b.is_public; });
+    result.stats = stats_;
+    return result;
+  }
+
+ private:
+  AnalysisResult Fail(std::string reason) {
+    AnalysisResult result;
+    result.findings.push_back(ErrorFinding(model_, std::move(reason)));
+    result.stats = stats_;
+    result.stats.decided = false;
+    return result;
+  }
+
+  absl::Status Explore(const eval::RequestPrincipal& principal, const std::vector<ActionClass>& actions,
+                       const std::vector<std::string>& resources) {
+    eval::RequestContext base = PrincipalContext(principal);
+    const policy::Policy& policy = compiled_->source();
+    // Conditions on the caller's identity hold or not for this principal, whatever the request.
+    std::vector<bool> identity_holds(policy.statements.size(), true);
+    for (size_t i = 0; i < policy.statements.size(); ++i) {
+      for (size_t j : facts_[i].derived_conditions) {
+        if (!compiled_->conditions(i)[j].Evaluate(base)) identity_holds[i] = false;
+      }
+    }
+    for (const ActionClass& action : actions) {
+      for (const std::string& resource : resources) {
+        eval::Request request;
+        request.principal = principal;
+        request.action = action.representative_lower;
+        request.resource_arn = resource;
+        request.resource_account = model_.owner_account;
+        request.context = base;
+        std::vector<size_t> allows;
+        std::vector<Box> denies;
+        for (size_t i = 0; i < policy.statements.size(); ++i) {
+          if (!identity_holds[i]) continue;
+          ++stats_.statement_matches;
+          if (compiled_->MatchScope(i, request, action.representative_lower) == eval::PrincipalMatch::kNone) continue;
+          if (policy.statements[i].effect == policy::Effect::kAllow) {
+            allows.push_back(i);
+          } else {
+            denies.push_back(facts_[i].box);
+          }
+        }
+        for (size_t i : allows) {
+          std::vector<Box> remainder = SubtractAll({facts_[i].box}, denies);
+          if (remainder.empty()) continue;
+          if (absl::Status status = Report(i, principal, base, action, resource, remainder, denies); !status.ok()) {
+            return status;
+          }
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Turns "statement i allows `principal` in `remainder`" into findings, one per combination of the
+  // values of its restricting conditions that is still allowed.
+  absl::Status Report(size_t i, const eval::RequestPrincipal& principal, const eval::RequestContext& base,
+                      const ActionClass& action, const std::string& resource, const std::vector<Box>& remainder,
+                      const std::vector<Box>& denies) {
+    const policy::Statement& statement = compiled_->source().statements[i];
+    std::vector<ReportedCondition> reported = ReportedConditions(statement);
+    // Enumerate value combinations (one value per reported condition).
+    std::vector<size_t> choice(reported.size(), 0);
+    size_t combinations = 1;
+    for (const ReportedCondition& r : reported) {
+      combinations *= statement.conditions[r.condition_index].values.size();
+      if (combinations > 256) {
+        return absl::ResourceExhaustedError(base::Concat("statement ", statement.index,
+                                                         " has too many combinations of condition values to report"));
+      }
+    }
+    for (size_t n = 0; n < combinations; ++n) {
+      size_t rest = n;
+      for (size_t r = 0; r < reported.size(); ++r) {
+        size_t count = statement.conditions[reported[r].condition_index].values.size();
+        choice[r] = rest % count;
+        rest /= count;
+      }
+      std::map<std::string, std::string> condition;
+      std::vector<Box> cells = remainder;
+      bool possible = true;
+      for (size_t r = 0; r < reported.size() && possible; ++r) {
+        const policy::Condition& source = statement.conditions[reported[r].condition_index];
+        policy::Condition single = source;
+        single.values = {source.values[choice[r]]};
+        std::vector<base::Issue> ignored;
+        eval::CompiledCondition compiled = eval::CompiledCondition::Compile(single, false, ignored);
+        condition[reported[r].key] = single.values.front().value;
+        auto it = keys_.index_of.find(source.key_lower);
+        if (it == keys_.index_of.end()) {
+          possible = compiled.Evaluate(base);  // a condition on the caller's identity
+          continue;
+        }
+        CandidateSet allowed = Satisfying(compiled, keys_.domains[it->second]);
+        std::vector<Box> narrowed;
+        for (Box box : cells) {
+          box[it->second] = box[it->second].Intersect(allowed);
+          if (!IsEmpty(box)) narrowed.push_back(std::move(box));
+        }
+        cells = std::move(narrowed);
+        possible = !cells.empty();
+      }
+      if (!possible) continue;
+      Finding finding;
+      finding.principal = DescribePrincipal(statement, principal);
+      finding.condition = std::move(condition);
+      finding.resource = model_.resource_arn;
+      finding.resource_type = model_.resource_type;
+      finding.resource_owner_account = model_.owner_account;
+      finding.sources = model_.sources;
+      std::string key = findings::FindingKey(finding);
+      auto [it, inserted] = findings_.try_emplace(key, std::move(finding));
+      Finding& target = it->second;
+      target.actions.insert(target.actions.end(), action.actions.begin(), action.actions.end());
+      findings::StatementRef ref{model_.policy_label, statement.index, statement.sid, statement.position};
+      bool known = std::any_of(target.explanation.begin(), target.explanation.end(),
+                               [&](const findings::StatementRef& s) { return s.index == ref.index; });
+      if (!known) target.explanation.push_back(std::move(ref));
+      if (!target.witness.has_value()) {
+        absl::StatusOr<findings::Witness> witness = Witness(principal, base, action, resource, cells.front());
+        if (!witness.ok()) return witness.status();
+        target.witness = std::move(*witness);
+      }
+    }
+    (void)denies;
+    return absl::OkStatus();
+  }
+
+  // A concrete request inside `cell`, checked with the concrete evaluator: the policy must allow it.
+  absl::StatusOr<findings::Witness> Witness(const eval::RequestPrincipal& principal, const eval::RequestContext& base,
+                                            const ActionClass& action, const std::string& resource,
+                                            const Box& cell) {
+    eval::Request request;
+    request.principal = principal;
+    request.action = action.actions.front();
+    request.resource_arn = resource;
+    request.resource_account = model_.owner_account;
+    request.context = base;
+    findings::Witness witness;
+    for (size_t k = 0; k < keys_.domains.size(); ++k) {
+      const KeyDomain& domain = keys_.domains[k];
+      size_t candidate = cell[k].First();
+      SetCandidate(request.context, domain, candidate);
+      if (domain.candidates[candidate].has_value()) witness.context[domain.key] = *domain.candidates[candidate];
+    }
+    if (!AllowedByPolicy(request)) {
+      return absl::InternalError(base::Concat("the witness for ", action.actions.front(), " on ", resource,
+                                              " is not allowed by the concrete evaluator: please report this"));
+    }
+    witness.principal = principal.id;
+    witness.principal_type = std::string(eval::PrincipalTypeName(principal.type));
+    witness.action = request.action;
+    witness.resource = resource;
+    return witness;
+  }
+
+  // The resource policy alone: some Allow statement matches and no Deny statement does.
+  bool AllowedByPolicy(const eval::Request& request) const {
+    std::string action_lower = Lower(request.action);
+    bool allowed = false;
+    for (size_t i = 0; i < compiled_->statement_count(); ++i) {
+      if (!compiled_->Match(i, request, action_lower).matched) continue;
+      if (compiled_->source().statements[i].effect == policy::Effect::kDeny) return false;
+      allowed = true;
+    }
+    return allowed;
+  }
+
+  const AccessModel& model_;
+  const ZoneOfTrust& zone_;
+  AbstractedPolicy abstracted_;
+  std::optional<eval::CompiledPolicy> compiled_;
+  FreeKeys keys_;
+  std::vector<StatementFacts> facts_;
+  std::vector<eval::RequestPrincipal> principals_;
+  std::map<std::string, Finding> findings_;
+  AnalysisStats stats_;
+};
+
+}  // namespace
+
+AnalysisResult AnalyzeExternalAccess(const AccessModel& model, const ZoneOfTrust& zone) {
+  return Analysis(model, zone).Run();
+}
+
+}  // namespace perimeter::reasoning

@@ -1,0 +1,146 @@
+#include "perimeter/reasoning/external_access.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "perimeter/policy/policy_parser.h"
+
+namespace perimeter::reasoning {
+namespace {
+
+constexpr char kOwner[] = "123456789012";
+constexpr char kOrg[] = "o-a1b2c3d4e5";
+
+Organization SampleOrganization() {
+  return Organization{kOrg,
+                      kOwner,
+                      {{kOwner, "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"},
+                       {"111122223333", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/"}}};
+}
+
+// One line per finding: principal | actions | conditions | public?
+std::string Summarize(const AnalysisResult& result) {
+  std::string out;
+  for (const findings::Finding& f : result.findings) {
+    if (!out.empty()) out += "\n";
+    if (f.error.has_value()) {
+      out += "ERROR " + f.error_reason;
+      continue;
+    }
+    for (const auto& [k, v] : f.principal) out += k + "=" + v;
+    out += " |";
+    for (const std::string& a : f.actions) out += " " + a;
+    out += " |";
+    for (const auto& [k, v] : f.condition) out += " " + k + "=" + v;
+    out += f.is_public ? " | public" : " | not-public";
+  }
+  return out;
+}
+
+struct EngineCase {
+  std::string name;
+  std::string zone;  // "account", "account+org" or "org"
+  std::string policy;
+  std::string expected;  // Summarize() of the result
+};
+
+AnalysisResult AnalyzeQueue(const std::string& zone_kind, const std::string& text) {
+  policy::PolicyParseResult parsed = policy::ParsePolicy(text, {.kind = policy::PolicyKind::kResource});
+  EXPECT_TRUE(parsed.policy.has_value()) << (parsed.issues.empty() ? "" : parsed.issues[0].message);
+  static policy::Policy kept;
+  kept = *parsed.policy;
+  AccessModel model;
+  model.resource_arn = "arn:aws:sqs:us-east-1:123456789012:queue";
+  model.resource_type = "AWS::SQS::Queue";
+  model.owner_account = kOwner;
+  model.targets = {ResourceTarget{{model.resource_arn}, {"sqs:ReceiveMessage", "sqs:SendMessage", "sqs:DeleteMessage"}}};
+  model.policy = &kept;
+  ZoneOfTrust zone = zone_kind == "org"           ? ZoneOfTrust::ForOrganization(SampleOrganization())
+                     : zone_kind == "account+org" ? ZoneOfTrust::ForAccount(kOwner, SampleOrganization())
+                                                  : ZoneOfTrust::ForAccount(kOwner);
+  return AnalyzeExternalAccess(model, zone);
+}
+
+class ExternalAccessTest : public testing::TestWithParam<EngineCase> {};
+
+TEST_P(ExternalAccessTest, FindsExactlyTheExternalAccess) {
+  const EngineCase& c = GetParam();
+  AnalysisResult result = AnalyzeQueue(c.zone, c.policy);
+  EXPECT_EQ(Summarize(result), c.expected);
+  for (const findings::Finding& f : result.findings) {
+    if (!f.error.has_value()) {
+      EXPECT_TRUE(f.witness.has_value());
+    }
+  }
+}
+
+#define STMT(x) R"({"Version":"2012-10-17","Statement":[)" x "]}"
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ExternalAccessTest,
+    testing::Values(
+        EngineCase{"SameAccountOnly", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sqs:*","Resource":"*"})"),
+                   ""},
+        EngineCase{"CrossAccount", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"sqs:SendMessage","Resource":"*"})"),
+                   "AWS=999988887777 | sqs:SendMessage | | not-public"},
+        EngineCase{"CrossAccountRole", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:role/writer"},"Action":["sqs:SendMessage","sqs:ReceiveMessage"],"Resource":"*"})"),
+                   "AWS=arn:aws:iam::999988887777:role/writer | sqs:ReceiveMessage sqs:SendMessage | | not-public"},
+        EngineCase{"Public", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"})"),
+                   "AWS=* | sqs:SendMessage | | public"},
+        EngineCase{"PublicButOrgOnlyInOrgZone", "org",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}})"),
+                   ""},
+        EngineCase{"OrgConditionInAccountZone", "account+org",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}})"),
+                   "AWS=* | sqs:SendMessage | aws:PrincipalOrgID=o-a1b2c3d4e5 | not-public"},
+        EngineCase{"SourceIpIsReportedNotPublic", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}})"),
+                   "AWS=* | sqs:SendMessage | aws:SourceIp=203.0.113.0/24 | not-public"},
+        EngineCase{"RefererIsIgnored", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringLike":{"aws:Referer":"https://example.com/*"}}})"),
+                   "AWS=* | sqs:SendMessage | | public"},
+        EngineCase{"DenyRemovesAnAction", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"sqs:*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"sqs:DeleteMessage","Resource":"*"})"),
+                   "AWS=999988887777 | sqs:ReceiveMessage sqs:SendMessage | | not-public"},
+        EngineCase{"DenyOutsideOrgKeepsOnlyOrg", "account+org",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}})"),
+                   "AWS=* | sqs:SendMessage | | public"},
+        EngineCase{"DenyWithCallerControlledKeyDoesNotHide", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"sqs:SendMessage","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}})"),
+                   "AWS=999988887777 | sqs:SendMessage | | not-public"},
+        EngineCase{"UnconditionalDenyOfEveryoneHidesAll", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"sqs:*","Resource":"*"})"),
+                   ""},
+        EngineCase{"NotPrincipalAllowIsPublic", "account",
+                   STMT(R"({"Effect":"Allow","NotPrincipal":{"AWS":"999988887777"},"Action":"sqs:SendMessage","Resource":"*"})"),
+                   "AWS=* | sqs:SendMessage | | public"},
+        EngineCase{"WildcardAccountArn", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:root"},"Action":"sqs:SendMessage","Resource":"*"})"),
+                   "AWS=arn:aws:iam::*:root | sqs:SendMessage | | public"},
+        EngineCase{"PrincipalAccountCondition", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":["999988887777","123456789012"]}}})"),
+                   "AWS=* | sqs:SendMessage | aws:PrincipalAccount=999988887777 | not-public"},
+        EngineCase{"IfExistsDoesNotRestrict", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:SourceVpce":"vpce-1"}}})"),
+                   "AWS=* | sqs:SendMessage | | public"},
+        EngineCase{"OneFindingPerConditionValue", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":["vpce-1","vpce-2"]}}})"),
+                   "AWS=* | sqs:SendMessage | aws:SourceVpce=vpce-1 | not-public\nAWS=* | sqs:SendMessage | aws:SourceVpce=vpce-2 | not-public"},
+        EngineCase{"ServicePrincipalIsNotReported", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage","Resource":"*"})"),
+                   ""},
+        EngineCase{"ResourceMismatchGivesNothing", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:123456789012:other"})"),
+                   ""},
+        EngineCase{"ContradictoryConditionsGiveNothing", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"},"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}})"),
+                   ""}),
+    [](const testing::TestParamInfo<EngineCase>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace perimeter::reasoning

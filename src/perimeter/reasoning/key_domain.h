@@ -1,0 +1,57 @@
+// The candidate values of one condition key: one representative per class of values that the
+// policy's conditions on that key cannot tell apart, plus "absent". Evaluating the policy on every
+// candidate decides it for every possible value (finite-domain reasoning; see string_partition.h).
+//
+// Classes per operator family (the policy's own constants decide the boundaries):
+//   strings and ARNs  regions of the Venn diagram of the patterns (PartitionStrings)
+//   numbers, dates    the points named by the policy and the open intervals between them
+//   IP addresses      the elementary intervals cut by the CIDR blocks' bounds, per address family
+//   booleans          true, false
+// plus, for each non-string family, one value the operator cannot read (it matches no positive
+// operator). A key read by operators of two different families is refused (an error, never a guess):
+// the classes of one family say nothing about the other's.
+#ifndef PERIMETER_REASONING_KEY_DOMAIN_H_
+#define PERIMETER_REASONING_KEY_DOMAIN_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "perimeter/policy/policy.h"
+#include "perimeter/reasoning/string_partition.h"
+
+namespace perimeter::reasoning {
+
+struct KeyDomain {
+  std::string key_lower;
+  std::string key;  // as first written in the policy
+  bool multivalued = false;
+  // candidates[i]: nullopt for "the request does not carry the key", otherwise its values (exactly
+  // one for a single-valued key; any number, including none, for a multivalued key).
+  std::vector<std::optional<std::vector<std::string>>> candidates;
+};
+
+// The pattern that a value of a string or ARN condition stands for: a glob for the *Like and Arn*
+// operators (ARN syntax for Arn*), a literal otherwise, case-insensitive for *IgnoreCase.
+StringPattern ConditionValuePattern(policy::ConditionOperator op, const std::string& value);
+
+// True for keys AWS documents as multivalued (carrying a set of values).
+bool IsMultivaluedKey(std::string_view key_lower);
+
+struct KeyDomainOptions {
+  // A multivalued key gets every subset of its single-value representatives as candidates; more
+  // representatives than this is refused (the subsets would be too many to enumerate).
+  size_t max_multivalued_representatives = 8;
+};
+
+// Builds the domain of `key_lower` from every condition on it in the policy. REQUIRES: every
+// condition in `conditions` is on that key, and its values hold no policy variable (the caller
+// abstracts those first, see policy_abstraction.h).
+absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
+                                         const std::vector<const policy::Condition*>& conditions,
+                                         const KeyDomainOptions& options = {});
+
+}  // namespace perimeter::reasoning
+
+#endif  // PERIMETER_REASONING_KEY_DOMAIN_H_
