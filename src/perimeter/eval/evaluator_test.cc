@@ -230,6 +230,17 @@ INSTANTIATE_TEST_SUITE_P(
 // clang-format on
 
 // Gates: SCPs, RCPs, VPC endpoint policies.
+
+// carlossalazar (account 111122223333) reads an object of a bucket of the same account.
+Request UserGetsObject() {
+  Request request;
+  request.principal = *ParseRequestPrincipal(kUser);
+  request.action = "s3:GetObject";
+  request.resource_arn = std::string(kBucketObject);
+  request.resource_account = "111122223333";
+  return request;
+}
+
 TEST(EvaluatorGateTest, ScpNeedsAnAllowAtEveryLevel) {
   PolicySet set;
   set.identity.push_back(MustCompile(*NamedPolicy("allow-s3"), PolicyKind::kIdentity));
@@ -237,11 +248,7 @@ TEST(EvaluatorGateTest, ScpNeedsAnAllowAtEveryLevel) {
   set.scps.back().push_back(MustCompile(Policy({Statement("Allow", "*", "*")}), PolicyKind::kServiceControl));
   set.scps.emplace_back();
   set.scps.back().push_back(MustCompile(Policy({Statement("Allow", "ec2:*", "*")}), PolicyKind::kServiceControl));
-  Request request;
-  request.principal = *ParseRequestPrincipal(kUser);
-  request.action = "s3:GetObject";
-  request.resource_arn = std::string(kBucketObject);
-  request.resource_account = "111122223333";
+  Request request = UserGetsObject();
   Evaluation result = Evaluate(set, request);
   EXPECT_EQ(result.decision, Decision::kImplicitDeny);
   ASSERT_EQ(result.explanation.size(), 1u);
@@ -292,11 +299,7 @@ TEST(EvaluatorGateTest, VpcEndpointPolicyMustAllow) {
   set.identity.push_back(MustCompile(*NamedPolicy("allow-s3"), PolicyKind::kIdentity));
   set.vpc_endpoint = MustCompile(Policy({WithPrincipal("Allow", R"("*")", "s3:GetObject", "arn:aws:s3:::other/*")}),
                                  PolicyKind::kVpcEndpoint);
-  Request request;
-  request.principal = *ParseRequestPrincipal(kUser);
-  request.action = "s3:GetObject";
-  request.resource_arn = std::string(kBucketObject);
-  request.resource_account = "111122223333";
+  Request request = UserGetsObject();
   Evaluation result = Evaluate(set, request);
   EXPECT_EQ(result.decision, Decision::kImplicitDeny);
   ASSERT_EQ(result.explanation.size(), 1u);
