@@ -1,0 +1,69 @@
+// The default Store: one SQLite database in the data directory, in WAL mode with synchronous=FULL, so
+// that a write acknowledged to a client survives `kill -9` (and a power loss) and a crash mid-write
+// leaves the previous state. Each method is one transaction on a single connection guarded by a mutex.
+#ifndef PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
+#define PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "perimeter/store/store.h"
+
+struct sqlite3;
+
+namespace perimeter::store {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if missing) the database at `path` and its schema. The directory must exist.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+
+  absl::Status PutAnalyzer(const Analyzer& analyzer) override;
+  absl::StatusOr<std::optional<Analyzer>> GetAnalyzer(std::string_view arn) override;
+  absl::StatusOr<std::vector<Analyzer>> ListAnalyzers() override;
+  absl::Status DeleteAnalyzer(std::string_view arn) override;
+
+  absl::Status PutArchiveRule(const ArchiveRuleRecord& rule) override;
+  absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(std::string_view analyzer_arn,
+                                                                  std::string_view rule_name) override;
+  absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRules(std::string_view analyzer_arn) override;
+  absl::Status DeleteArchiveRule(std::string_view analyzer_arn, std::string_view rule_name) override;
+
+  absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+                             std::span<const std::string> deleted_ids) override;
+  absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
+                                                                   std::string_view id) override;
+  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override;
+  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(std::string_view analyzer_arn,
+                                                                              std::string_view resource_arn) override;
+
+  absl::Status PutServiceAccess(const ServiceAccess& access) override;
+  absl::Status DeleteServiceAccess(std::string_view service_principal) override;
+  absl::StatusOr<std::vector<ServiceAccess>> ListServiceAccess() override;
+  absl::Status PutDelegatedAdministrator(const DelegatedAdministrator& administrator) override;
+  absl::Status DeleteDelegatedAdministrator(std::string_view account_id, std::string_view service_principal) override;
+  absl::StatusOr<std::vector<DelegatedAdministrator>> ListDelegatedAdministrators() override;
+
+  absl::Status PutInventory(std::span<const InventoryRecord> records) override;
+  absl::Status DeleteInventory(InventoryKind kind, std::string_view key) override;
+  absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) override;
+  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view key) override;
+
+  absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
+  absl::Status PutClientToken(std::string_view scope, std::string_view result) override;
+
+ private:
+  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  absl::Status Exec(const char* sql);
+  absl::StatusOr<std::vector<findings::FindingRecord>> QueryFindings(const char* sql, std::string_view a,
+                                                                    std::string_view b);
+
+  std::mutex mutex_;
+  sqlite3* db_;
+};
+
+}  // namespace perimeter::store
+
+#endif  // PERIMETER_STORE_SQLITE_SQLITE_STORE_H_

@@ -1,0 +1,120 @@
+#include "perimeter/store/store.h"
+
+#include <array>
+#include <utility>
+
+namespace perimeter::store {
+
+namespace {
+
+template <typename Enum, size_t N>
+std::optional<Enum> ParseByName(std::string_view name, const std::array<Enum, N>& values,
+                                std::string_view (*name_of)(Enum)) {
+  for (Enum value : values) {
+    if (name_of(value) == name) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view AnalyzerTypeName(AnalyzerType type) {
+  switch (type) {
+    case AnalyzerType::kAccount:
+      return "ACCOUNT";
+    case AnalyzerType::kOrganization:
+      return "ORGANIZATION";
+    case AnalyzerType::kAccountUnusedAccess:
+      return "ACCOUNT_UNUSED_ACCESS";
+    case AnalyzerType::kOrganizationUnusedAccess:
+      return "ORGANIZATION_UNUSED_ACCESS";
+    case AnalyzerType::kAccountInternalAccess:
+      return "ACCOUNT_INTERNAL_ACCESS";
+    case AnalyzerType::kOrganizationInternalAccess:
+      return "ORGANIZATION_INTERNAL_ACCESS";
+  }
+  return "ACCOUNT";
+}
+
+std::optional<AnalyzerType> ParseAnalyzerType(std::string_view name) {
+  static constexpr std::array kAll = {AnalyzerType::kAccount,
+                                      AnalyzerType::kOrganization,
+                                      AnalyzerType::kAccountUnusedAccess,
+                                      AnalyzerType::kOrganizationUnusedAccess,
+                                      AnalyzerType::kAccountInternalAccess,
+                                      AnalyzerType::kOrganizationInternalAccess};
+  return ParseByName(name, kAll, &AnalyzerTypeName);
+}
+
+bool IsOrganizationType(AnalyzerType type) {
+  switch (type) {
+    case AnalyzerType::kOrganization:
+    case AnalyzerType::kOrganizationUnusedAccess:
+    case AnalyzerType::kOrganizationInternalAccess:
+      return true;
+    case AnalyzerType::kAccount:
+    case AnalyzerType::kAccountUnusedAccess:
+    case AnalyzerType::kAccountInternalAccess:
+      return false;
+  }
+  return false;
+}
+
+bool IsExternalAccessType(AnalyzerType type) {
+  return type == AnalyzerType::kAccount || type == AnalyzerType::kOrganization;
+}
+
+std::string_view AnalyzerStatusName(AnalyzerStatus status) {
+  switch (status) {
+    case AnalyzerStatus::kActive:
+      return "ACTIVE";
+    case AnalyzerStatus::kCreating:
+      return "CREATING";
+    case AnalyzerStatus::kDisabled:
+      return "DISABLED";
+    case AnalyzerStatus::kFailed:
+      return "FAILED";
+  }
+  return "ACTIVE";
+}
+
+std::optional<AnalyzerStatus> ParseAnalyzerStatus(std::string_view name) {
+  static constexpr std::array kAll = {AnalyzerStatus::kActive, AnalyzerStatus::kCreating, AnalyzerStatus::kDisabled,
+                                      AnalyzerStatus::kFailed};
+  return ParseByName(name, kAll, &AnalyzerStatusName);
+}
+
+std::string_view StatusReasonCodeName(StatusReasonCode code) {
+  switch (code) {
+    case StatusReasonCode::kAwsServiceAccessDisabled:
+      return "AWS_SERVICE_ACCESS_DISABLED";
+    case StatusReasonCode::kDelegatedAdministratorDeregistered:
+      return "DELEGATED_ADMINISTRATOR_DEREGISTERED";
+    case StatusReasonCode::kOrganizationDeleted:
+      return "ORGANIZATION_DELETED";
+    case StatusReasonCode::kServiceLinkedRoleCreationFailed:
+      return "SERVICE_LINKED_ROLE_CREATION_FAILED";
+  }
+  return "AWS_SERVICE_ACCESS_DISABLED";
+}
+
+std::optional<StatusReasonCode> ParseStatusReasonCode(std::string_view name) {
+  static constexpr std::array kAll = {
+      StatusReasonCode::kAwsServiceAccessDisabled, StatusReasonCode::kDelegatedAdministratorDeregistered,
+      StatusReasonCode::kOrganizationDeleted, StatusReasonCode::kServiceLinkedRoleCreationFailed};
+  return ParseByName(name, kAll, &StatusReasonCodeName);
+}
+
+std::string_view InventoryKindName(InventoryKind kind) {
+  switch (kind) {
+    case InventoryKind::kResource:
+      return "resource";
+    case InventoryKind::kAccount:
+      return "account";
+    case InventoryKind::kOrganization:
+      return "organization";
+  }
+  return "resource";
+}
+
+}  // namespace perimeter::store

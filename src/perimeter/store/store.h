@@ -1,0 +1,166 @@
+// The server's durable state, behind one interface: analyzers, archive rules, findings with their
+// lifecycle, the organization's service access and delegated administrators, the imported inventory,
+// and the client tokens of idempotent requests.
+//
+// Two implementations run the same test suite (store_test.cc): memory/ (tests, --ephemeral) and
+// sqlite/ (the default: one WAL database in the data directory). Every method is atomic and
+// thread-safe; a method that returns OK has made its write durable (for sqlite: committed), so a crash
+// right after it loses nothing. Errors are operational (I/O, corruption) and come back as Status.
+//
+// The store does not interpret what it keeps: rules are checked by api/, findings by findings/.
+#ifndef PERIMETER_STORE_STORE_H_
+#define PERIMETER_STORE_STORE_H_
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "perimeter/findings/finding_record.h"
+
+namespace perimeter::store {
+
+// The analyzer types of the Access Analyzer API (shape `Type`).
+enum class AnalyzerType {
+  kAccount,
+  kOrganization,
+  kAccountUnusedAccess,
+  kOrganizationUnusedAccess,
+  kAccountInternalAccess,
+  kOrganizationInternalAccess,
+};
+std::string_view AnalyzerTypeName(AnalyzerType type);  // "ACCOUNT", ...
+std::optional<AnalyzerType> ParseAnalyzerType(std::string_view name);
+// ORGANIZATION, ORGANIZATION_UNUSED_ACCESS, ORGANIZATION_INTERNAL_ACCESS.
+bool IsOrganizationType(AnalyzerType type);
+// ACCOUNT and ORGANIZATION: the external-access analyzers, the only ones that analyze resources now.
+bool IsExternalAccessType(AnalyzerType type);
+
+// Shape `AnalyzerStatus`.
+enum class AnalyzerStatus { kActive, kCreating, kDisabled, kFailed };
+std::string_view AnalyzerStatusName(AnalyzerStatus status);
+std::optional<AnalyzerStatus> ParseAnalyzerStatus(std::string_view name);
+
+// Shape `ReasonCode` (StatusReason.code).
+enum class StatusReasonCode {
+  kAwsServiceAccessDisabled,
+  kDelegatedAdministratorDeregistered,
+  kOrganizationDeleted,
+  kServiceLinkedRoleCreationFailed,
+};
+std::string_view StatusReasonCodeName(StatusReasonCode code);
+std::optional<StatusReasonCode> ParseStatusReasonCode(std::string_view name);
+
+struct Analyzer {
+  std::string arn;  // arn:aws:access-analyzer:REGION:ACCOUNT:analyzer/NAME — the key
+  std::string account_id;
+  std::string region;
+  std::string name;
+  AnalyzerType type = AnalyzerType::kAccount;
+  absl::Time created_at = absl::UnixEpoch();
+  AnalyzerStatus status = AnalyzerStatus::kActive;
+  std::optional<StatusReasonCode> status_reason;
+  std::map<std::string, std::string> tags;
+  std::string configuration_json;  // the AnalyzerConfiguration union as JSON; "" when none
+  std::string last_resource_analyzed;
+  std::optional<absl::Time> last_resource_analyzed_at;
+
+  friend bool operator==(const Analyzer&, const Analyzer&) = default;
+};
+
+struct ArchiveRuleRecord {
+  std::string analyzer_arn;
+  std::string rule_name;
+  std::string filter_json;  // the FilterCriteriaMap as the client sent it
+  absl::Time created_at = absl::UnixEpoch();
+  absl::Time updated_at = absl::UnixEpoch();
+
+  friend bool operator==(const ArchiveRuleRecord&, const ArchiveRuleRecord&) = default;
+};
+
+// An AWS service with trusted access to the organization (EnableAWSServiceAccess).
+struct ServiceAccess {
+  std::string service_principal;
+  absl::Time enabled_at = absl::UnixEpoch();
+  friend bool operator==(const ServiceAccess&, const ServiceAccess&) = default;
+};
+
+// A member account registered as delegated administrator of a service.
+struct DelegatedAdministrator {
+  std::string account_id;
+  std::string service_principal;
+  absl::Time registered_at = absl::UnixEpoch();
+  friend bool operator==(const DelegatedAdministrator&, const DelegatedAdministrator&) = default;
+};
+
+// One imported inventory record (shared/spec/inventory.md), kept as its JSON text.
+enum class InventoryKind { kResource, kAccount, kOrganization };
+std::string_view InventoryKindName(InventoryKind kind);  // "resource", "account", "organization"
+
+struct InventoryRecord {
+  InventoryKind kind = InventoryKind::kResource;
+  std::string key;   // resource ARN, account id, organization id
+  std::string json;  // the record as imported
+  absl::Time updated_at = absl::UnixEpoch();
+  friend bool operator==(const InventoryRecord&, const InventoryRecord&) = default;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Analyzers. PutAnalyzer inserts or replaces (by arn). ListAnalyzers: every analyzer, in creation
+  // order (created_at, then arn). DeleteAnalyzer also deletes its archive rules and findings; deleting
+  // an absent analyzer is OK.
+  virtual absl::Status PutAnalyzer(const Analyzer& analyzer) = 0;
+  virtual absl::StatusOr<std::optional<Analyzer>> GetAnalyzer(std::string_view arn) = 0;
+  virtual absl::StatusOr<std::vector<Analyzer>> ListAnalyzers() = 0;
+  virtual absl::Status DeleteAnalyzer(std::string_view arn) = 0;
+
+  // Archive rules of an analyzer, keyed by (analyzer_arn, rule_name); listed in creation order.
+  virtual absl::Status PutArchiveRule(const ArchiveRuleRecord& rule) = 0;
+  virtual absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(std::string_view analyzer_arn,
+                                                                          std::string_view rule_name) = 0;
+  virtual absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRules(std::string_view analyzer_arn) = 0;
+  virtual absl::Status DeleteArchiveRule(std::string_view analyzer_arn, std::string_view rule_name) = 0;
+
+  // Findings of an analyzer, keyed by (analyzer_arn, id). WriteFindings upserts `records` and deletes
+  // `deleted_ids` in one atomic step. Listings are ordered by id.
+  virtual absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+                                     std::span<const std::string> deleted_ids) = 0;
+  virtual absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
+                                                                           std::string_view id) = 0;
+  virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) = 0;
+  virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
+      std::string_view analyzer_arn, std::string_view resource_arn) = 0;
+
+  // Organization state. Enabling twice keeps the first date; disabling or deregistering what is absent
+  // is OK (the API layer reports AWS's errors).
+  virtual absl::Status PutServiceAccess(const ServiceAccess& access) = 0;
+  virtual absl::Status DeleteServiceAccess(std::string_view service_principal) = 0;
+  virtual absl::StatusOr<std::vector<ServiceAccess>> ListServiceAccess() = 0;  // by principal
+  virtual absl::Status PutDelegatedAdministrator(const DelegatedAdministrator& administrator) = 0;
+  virtual absl::Status DeleteDelegatedAdministrator(std::string_view account_id,
+                                                    std::string_view service_principal) = 0;
+  // By (registered_at, account, service).
+  virtual absl::StatusOr<std::vector<DelegatedAdministrator>> ListDelegatedAdministrators() = 0;
+
+  // Imported inventory, keyed by (kind, key). PutInventory upserts all records atomically.
+  virtual absl::Status PutInventory(std::span<const InventoryRecord> records) = 0;
+  virtual absl::Status DeleteInventory(InventoryKind kind, std::string_view key) = 0;
+  virtual absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) = 0;  // by key
+  virtual absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view key) = 0;
+
+  // Idempotency: the result remembered for a client token (scope = account + operation + token).
+  virtual absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) = 0;
+  virtual absl::Status PutClientToken(std::string_view scope, std::string_view result) = 0;
+};
+
+}  // namespace perimeter::store
+
+#endif  // PERIMETER_STORE_STORE_H_
