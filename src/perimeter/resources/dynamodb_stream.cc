@@ -1,0 +1,30 @@
+#include "perimeter/resources/dynamodb_stream.h"
+
+#include "perimeter/resources/internal/findings_builder.h"
+#include "perimeter/resources/internal/policy_resource.h"
+
+namespace perimeter::resources {
+namespace {
+
+const internal::PolicyResourceSpec& Spec() {
+  static const internal::PolicyResourceSpec kSpec{"dynamodbStream", "streamPolicy", {}, policy::PolicyKind::kResource,
+                                                  &DynamoDbStreamTargets};
+  return kSpec;
+}
+
+}  // namespace
+
+std::vector<reasoning::ResourceTarget> DynamoDbStreamTargets(const Resource& resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "stream")}};
+}
+
+std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value& configuration, const RecordLocation& location) {
+  return internal::CheckPolicyResource(Spec(), configuration, location);
+}
+
+ResourceAnalysis AnalyzeDynamoDbStream(const Resource& resource, const AccountSettings* /*account*/,
+                            const reasoning::ZoneOfTrust& zone) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+}
+
+}  // namespace perimeter::resources

@@ -1,0 +1,30 @@
+#include "perimeter/resources/lambda_function.h"
+
+#include "perimeter/resources/internal/findings_builder.h"
+#include "perimeter/resources/internal/policy_resource.h"
+
+namespace perimeter::resources {
+namespace {
+
+const internal::PolicyResourceSpec& Spec() {
+  static const internal::PolicyResourceSpec kSpec{"lambdaFunction", "functionPolicy", {}, policy::PolicyKind::kResource,
+                                                  &LambdaFunctionTargets};
+  return kSpec;
+}
+
+}  // namespace
+
+std::vector<reasoning::ResourceTarget> LambdaFunctionTargets(const Resource& resource) {
+  return {reasoning::ResourceTarget{{resource.arn, resource.arn + ":*"}, internal::CatalogActions("lambda", "function")}};
+}
+
+std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value& configuration, const RecordLocation& location) {
+  return internal::CheckPolicyResource(Spec(), configuration, location);
+}
+
+ResourceAnalysis AnalyzeLambdaFunction(const Resource& resource, const AccountSettings* /*account*/,
+                            const reasoning::ZoneOfTrust& zone) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+}
+
+}  // namespace perimeter::resources

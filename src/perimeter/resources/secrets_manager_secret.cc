@@ -1,0 +1,30 @@
+#include "perimeter/resources/secrets_manager_secret.h"
+
+#include "perimeter/resources/internal/findings_builder.h"
+#include "perimeter/resources/internal/policy_resource.h"
+
+namespace perimeter::resources {
+namespace {
+
+const internal::PolicyResourceSpec& Spec() {
+  static const internal::PolicyResourceSpec kSpec{"secretsManagerSecret", "secretPolicy", {"kmsKeyId"}, policy::PolicyKind::kResource,
+                                                  &SecretsManagerSecretTargets};
+  return kSpec;
+}
+
+}  // namespace
+
+std::vector<reasoning::ResourceTarget> SecretsManagerSecretTargets(const Resource& resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("secretsmanager", "Secret")}};
+}
+
+std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Value& configuration, const RecordLocation& location) {
+  return internal::CheckPolicyResource(Spec(), configuration, location);
+}
+
+ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource& resource, const AccountSettings* /*account*/,
+                            const reasoning::ZoneOfTrust& zone) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+}
+
+}  // namespace perimeter::resources

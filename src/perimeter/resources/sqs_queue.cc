@@ -1,0 +1,30 @@
+#include "perimeter/resources/sqs_queue.h"
+
+#include "perimeter/resources/internal/findings_builder.h"
+#include "perimeter/resources/internal/policy_resource.h"
+
+namespace perimeter::resources {
+namespace {
+
+const internal::PolicyResourceSpec& Spec() {
+  static const internal::PolicyResourceSpec kSpec{"sqsQueue", "queuePolicy", {}, policy::PolicyKind::kResource,
+                                                  &SqsQueueTargets};
+  return kSpec;
+}
+
+}  // namespace
+
+std::vector<reasoning::ResourceTarget> SqsQueueTargets(const Resource& resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sqs", "queue")}};
+}
+
+std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value& configuration, const RecordLocation& location) {
+  return internal::CheckPolicyResource(Spec(), configuration, location);
+}
+
+ResourceAnalysis AnalyzeSqsQueue(const Resource& resource, const AccountSettings* /*account*/,
+                            const reasoning::ZoneOfTrust& zone) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+}
+
+}  // namespace perimeter::resources
