@@ -1,0 +1,54 @@
+// The region of requests a finding stands for, read concretely. The Z3 cover oracle (cover_oracle.h)
+// encodes the same region symbolically; the differential tests use this reading to decide whether an
+// allowed external request is covered. Both read a finding the same way:
+// - principal, as the finding names it:
+//     {"AWS": "*"}                every principal;
+//     {"AWS": "<account id>"}     every IAM principal of that account (the root ARN likewise);
+//     {"AWS": "<ARN>"}            the principal with that ARN, or a session of the role with that ARN;
+//     {"AWS": "<ARN pattern>"}    IAM principals whose ARN, role ARN or account root ARN matches it
+//                                 component by component (policy::ArnMatches);
+//     {"Federated": p}            web identity / SAML callers of provider p;
+//     {"CanonicalUser": id}       that canonical user;
+// - actions: the request's action is one the finding lists (case-insensitively);
+// - conditions: for each key = value of the finding's condition map, the request satisfies the
+//   policy's own condition on that key restricted to that value ("aws:SourceIp = 203.0.113.0/24" is
+//   IpAddress membership when the policy wrote IpAddress); when several conditions of the policy name
+//   the pair, any of them will do; when none does, the key must carry the value verbatim.
+//   Keys the finding does not name are free (caller-controlled keys are never reported).
+// Error findings cover nothing.
+#ifndef PERIMETER_REASONING_Z3_FINDING_REGION_H_
+#define PERIMETER_REASONING_Z3_FINDING_REGION_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "perimeter/eval/request.h"
+#include "perimeter/findings/finding.h"
+#include "perimeter/policy/policy.h"
+#include "perimeter/reasoning/zone_of_trust.h"
+
+namespace perimeter::reasoning::z3 {
+
+// Whether a principal outside `zone` makes the request: service principals are never external
+// (Access Analyzer does not report them), IAM principals are external when their account is outside
+// the zone, every other kind (anonymous, web identity / SAML, canonical user) is external.
+bool IsExternalPrincipal(const eval::RequestPrincipal& principal, const ZoneOfTrust& zone);
+
+// Whether the finding's principal map names `principal` (the rule above).
+bool FindingNamesPrincipal(const std::map<std::string, std::string>& finding_principal,
+                           const eval::RequestPrincipal& principal);
+
+// The conditions of `policy` that a finding's "key = value" pair stands for: every condition on `key`
+// (case-insensitive) that lists `value`, narrowed to that single value. Empty when none does.
+std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, std::string_view key,
+                                                std::string_view value);
+
+// Whether `request` lies inside `finding`, `policy` being the policy the finding was computed from.
+// REQUIRES: request.context already carries the principal's keys (eval::AddPrincipalContextKeys).
+bool FindingContains(const findings::Finding& finding, const policy::Policy& policy, const eval::Request& request);
+
+}  // namespace perimeter::reasoning::z3
+
+#endif  // PERIMETER_REASONING_Z3_FINDING_REGION_H_
