@@ -192,16 +192,16 @@ bool ParseValueList(const json::Value& value, std::string_view criterion_key, st
   }
   if (value.size() == 0 || value.size() > kMaxValuesPerCriterion) {
     issues.push_back(Error("filter.value-count", value.position(),
-                           base::Concat("'", value.key(), "' of filter key '", criterion_key, "' has ",
-                                        value.size(), " values; AWS allows 1 to ", kMaxValuesPerCriterion)));
+                           base::Concat("'", value.key(), "' of filter key '", criterion_key, "' has ", value.size(),
+                                        " values; AWS allows 1 to ", kMaxValuesPerCriterion)));
     return false;
   }
   bool ok = true;
   for (json::Value element : value.children()) {
     if (!element.is_string()) {
-      issues.push_back(Error("filter.type", element.position(),
-                             base::Concat("values of '", value.key(), "' must be strings, not ",
-                                          json::KindName(element.kind()))));
+      issues.push_back(
+          Error("filter.type", element.position(),
+                base::Concat("values of '", value.key(), "' must be strings, not ", json::KindName(element.kind()))));
       ok = false;
       continue;
     }
@@ -256,13 +256,13 @@ bool FindingFilter::Matches(const FindingRecord& record) const {
                      [&](const Criterion& criterion) { return criterion.Matches(record); });
 }
 
-std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use,
-                                                std::vector<base::Issue>& issues) {
-  const size_t errors_before =
-      std::count_if(issues.begin(), issues.end(), [](const base::Issue& i) { return i.severity == base::Severity::kError; });
+std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use, std::vector<base::Issue>& issues) {
+  const size_t errors_before = std::count_if(issues.begin(), issues.end(),
+                                             [](const base::Issue& i) { return i.severity == base::Severity::kError; });
   if (!value.is_object()) {
-    issues.push_back(Error("filter.type", value.position(),
-                           base::Concat("a filter must be an object of filter keys, not ", json::KindName(value.kind()))));
+    issues.push_back(
+        Error("filter.type", value.position(),
+              base::Concat("a filter must be an object of filter keys, not ", json::KindName(value.kind()))));
     return std::nullopt;
   }
   std::vector<Criterion> criteria;
@@ -278,22 +278,23 @@ std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use
       continue;
     }
     if (use == FilterUse::kArchiveRule && ListOnly(resolved->first)) {
-      issues.push_back(Error("filter.not-in-archive-rule", member.key_position(),
-                             base::Concat("filter key '", key,
-                                          "' can be used to list findings but not in an archive rule")));
+      issues.push_back(
+          Error("filter.not-in-archive-rule", member.key_position(),
+                base::Concat("filter key '", key, "' can be used to list findings but not in an archive rule")));
       continue;
     }
     if (resolved->first == FilterField::kCondition && !IsKnownConditionKey(resolved->second)) {
-      issues.push_back(base::Issue{base::Severity::kWarning, "filter.undocumented-condition-key",
-                                   member.key_position(),
+      issues.push_back(base::Issue{base::Severity::kWarning, "filter.undocumented-condition-key", member.key_position(),
                                    base::Concat("'", resolved->second,
                                                 "' is not a condition key Access Analyzer reports in findings; "
                                                 "this criterion can only match its absence")});
     }
     if (!member.is_object()) {
       issues.push_back(Error("filter.type", member.position(),
-                             base::Concat("the criterion for '", key, "' must be an object with eq, neq, "
-                                          "contains or exists, not ", json::KindName(member.kind()))));
+                             base::Concat("the criterion for '", key,
+                                          "' must be an object with eq, neq, "
+                                          "contains or exists, not ",
+                                          json::KindName(member.kind()))));
       continue;
     }
     Criterion criterion;
@@ -327,15 +328,15 @@ std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use
     }
     if (ok && criterion.eq.empty() && criterion.neq.empty() && criterion.contains.empty() &&
         !criterion.exists.has_value()) {
-      issues.push_back(Error("filter.empty-criterion", member.position(),
-                             base::Concat("the criterion for '", key,
-                                          "' has no operator; give eq, neq, contains or exists")));
+      issues.push_back(
+          Error("filter.empty-criterion", member.position(),
+                base::Concat("the criterion for '", key, "' has no operator; give eq, neq, contains or exists")));
       ok = false;
     }
     if (ok) criteria.push_back(std::move(criterion));
   }
-  const size_t errors_after =
-      std::count_if(issues.begin(), issues.end(), [](const base::Issue& i) { return i.severity == base::Severity::kError; });
+  const size_t errors_after = std::count_if(issues.begin(), issues.end(),
+                                            [](const base::Issue& i) { return i.severity == base::Severity::kError; });
   if (errors_after != errors_before) return std::nullopt;
   return FindingFilter(std::move(criteria));
 }
@@ -345,9 +346,8 @@ bool IsValidArchiveRuleName(std::string_view name) {
   auto is_alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   if (!is_alpha(name[0])) return false;
-  return std::all_of(name.begin() + 1, name.end(), [&](char c) {
-    return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
-  });
+  return std::all_of(name.begin() + 1, name.end(),
+                     [&](char c) { return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-'; });
 }
 
 const ArchiveRule* FirstMatchingRule(std::span<const ArchiveRule> rules, const FindingRecord& record) {
@@ -399,15 +399,16 @@ std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source, st
       } else if (member.key() == "filter") {
         filter = member;
       } else if (member.key() != "createdAt" && member.key() != "updatedAt") {
-        issues.push_back(Error("archive-rules.unknown-member", member.key_position(),
-                               base::Concat("unknown archive rule member '", member.key(),
-                                            "'; expected ruleName and filter")));
+        issues.push_back(
+            Error("archive-rules.unknown-member", member.key_position(),
+                  base::Concat("unknown archive rule member '", member.key(), "'; expected ruleName and filter")));
         ok = false;
       }
     }
     if (!name.has_value() || !filter.has_value()) {
-      issues.push_back(Error("archive-rules.missing-member", element.position(),
-                             base::Concat("an archive rule needs ", !name.has_value() ? "\"ruleName\"" : "\"filter\"")));
+      issues.push_back(
+          Error("archive-rules.missing-member", element.position(),
+                base::Concat("an archive rule needs ", !name.has_value() ? "\"ruleName\"" : "\"filter\"")));
       ok = false;
       continue;
     }

@@ -58,10 +58,10 @@ enum class FilterField {
 enum class FilterUse { kListFindings, kArchiveRule };
 
 struct Criterion {
-  std::string key;               // as written: "principal.AWS", "condition.aws:SourceVpc"
+  std::string key;  // as written: "principal.AWS", "condition.aws:SourceVpc"
   FilterField field = FilterField::kResource;
-  std::string subkey;            // "AWS" for principal.AWS, "aws:SourceVpc" for condition.aws:SourceVpc
-  std::vector<std::string> eq;   // empty = operator absent
+  std::string subkey;           // "AWS" for principal.AWS, "aws:SourceVpc" for condition.aws:SourceVpc
+  std::vector<std::string> eq;  // empty = operator absent
   std::vector<std::string> neq;
   std::vector<std::string> contains;
   std::optional<bool> exists;
@@ -93,8 +93,7 @@ class FindingFilter {
 // the model's ValueList is 1..20), non-string values, non-boolean exists ("filter.type"). A condition
 // key outside the documented list is accepted with a warning ("filter.undocumented-condition-key"):
 // it matches nothing Perimeter reports, which is likely a typo. Returns nullopt iff an error was added.
-std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use,
-                                                std::vector<base::Issue>& issues);
+std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use, std::vector<base::Issue>& issues);
 
 // Resolves one filter key ("principal.AWS") to its field; nullopt if the key is unknown. Exposed for
 // the API layer's ValidationException field lists.

@@ -101,7 +101,8 @@ INSTANTIATE_TEST_SUITE_P(
         MatchCase{"is_public_absent_on_error", R"({"isPublic": {"exists": false}})", false, false, true},
         MatchCase{"criteria_and", R"({"resourceOwnerAccount": {"eq": ["111122223333"]}, "isPublic": {"eq": ["true"]}})",
                   true, false, false},
-        MatchCase{"operators_and", R"({"resource": {"contains": ["Cognito", "cognito"], "neq": ["arn:aws:s3:::cognito-exports"]}})",
+        MatchCase{"operators_and",
+                  R"({"resource": {"contains": ["Cognito", "cognito"], "neq": ["arn:aws:s3:::cognito-exports"]}})",
                   false, true, false},
         MatchCase{"neq_none_equal", R"({"resourceType": {"neq": ["AWS::S3::Bucket", "AWS::KMS::Key"]}})", false, true,
                   false},
@@ -111,8 +112,8 @@ INSTANTIATE_TEST_SUITE_P(
         MatchCase{"id_eq", R"({"id": {"eq": ["00000000-0000-8000-8000-000000000002"]}})", false, true, false},
         MatchCase{"created_month", R"({"createdAt": {"contains": ["2024-06"]}})", false, true, false},
         MatchCase{"finding_type", R"({"findingType": {"eq": ["ExternalAccess"]}})", true, true, true},
-        MatchCase{"rcp_not_applicable", R"({"resourceControlPolicyRestriction": {"eq": ["NOT_APPLICABLE"]}})", true, true,
-                  false},
+        MatchCase{"rcp_not_applicable", R"({"resourceControlPolicyRestriction": {"eq": ["NOT_APPLICABLE"]}})", true,
+                  true, false},
         MatchCase{"exists_and_eq", R"({"principal.AWS": {"exists": true, "neq": ["*"]}})", false, true, false}),
     [](const testing::TestParamInfo<MatchCase>& info) { return info.param.name; });
 
@@ -148,7 +149,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         BadFilterCase{"not_object", R"(["status"])", kList, "filter.type", 1, 1},
         BadFilterCase{"unknown_key", "{\n  \"Status\": {\"eq\": [\"ACTIVE\"]}}", kList, "filter.unknown-key", 2, 3},
-        BadFilterCase{"unknown_principal_type", R"({"principal.aws": {"eq": ["1"]}})", kList, "filter.unknown-key", 1, 2},
+        BadFilterCase{"unknown_principal_type", R"({"principal.aws": {"eq": ["1"]}})", kList, "filter.unknown-key", 1,
+                      2},
         BadFilterCase{"bare_condition", R"({"condition.": {"exists": true}})", kList, "filter.unknown-key", 1, 2},
         BadFilterCase{"unknown_operator", "{\"status\": {\n  \"equals\": [\"ACTIVE\"]}}", kList,
                       "filter.unknown-operator", 2, 3},
@@ -157,9 +159,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadFilterCase{"criterion_not_object", R"({"status": ["ACTIVE"]})", kList, "filter.type", 1, 12},
         BadFilterCase{"eq_not_list", R"({"status": {"eq": "ACTIVE"}})", kList, "filter.type", 1, 19},
         BadFilterCase{"eq_empty", R"({"status": {"eq": []}})", kList, "filter.value-count", 1, 19},
-        BadFilterCase{"eq_21_values",
-                      R"({"resource": {"eq": ["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16","17","18","19","20","21"]}})",
-                      kList, "filter.value-count", 1, 21},
+        BadFilterCase{
+            "eq_21_values",
+            R"({"resource": {"eq": ["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16","17","18","19","20","21"]}})",
+            kList, "filter.value-count", 1, 21},
         BadFilterCase{"value_not_string", R"({"isPublic": {"eq": [false]}})", kList, "filter.type", 1, 22},
         BadFilterCase{"exists_not_bool", R"({"error": {"exists": "true"}})", kList, "filter.type", 1, 22},
         BadFilterCase{"empty_criterion", R"({"error": {}})", kList, "filter.empty-criterion", 1, 11}),
@@ -211,7 +214,7 @@ TEST(ArchiveRulesFileTest, ReadsAListAndMatchesInOrder) {
     {"ruleName": "trusted-partner", "filter": {"principal.AWS": {"eq": ["999988887777"]}, "isPublic": {"eq": ["false"]}}},
     {"ruleName": "roles", "filter": {"resourceType": {"eq": ["AWS::IAM::Role"]}}}
   ])",
-                                                                     issues);
+                                                                    issues);
   ASSERT_TRUE(rules.has_value()) << issues[0].message;
   ASSERT_EQ(rules->size(), 2u);
   const ArchiveRule* rule = FirstMatchingRule(*rules, Role());
@@ -225,7 +228,7 @@ TEST(ArchiveRulesFileTest, ReadsListArchiveRulesOutput) {
   std::optional<std::vector<ArchiveRule>> rules = ParseArchiveRules(R"({"archiveRules": [
     {"ruleName": "MyRule", "filter": {"resource": {"contains": ["Cognito"]}},
      "createdAt": "2019-12-03T22:49:12+00:00", "updatedAt": "2019-12-03T22:49:12+00:00"}]})",
-                                                                     issues);
+                                                                    issues);
   ASSERT_TRUE(rules.has_value()) << issues[0].message;
   ASSERT_EQ(rules->size(), 1u);
   EXPECT_EQ((*rules)[0].rule_name, "MyRule");

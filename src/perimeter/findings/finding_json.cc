@@ -146,7 +146,8 @@ class FindingReader {
 
   std::optional<FindingRecord> Read(json::Value value) {
     if (!value.is_object()) {
-      Fail("finding.type", value.position(), base::Concat("a finding must be an object, not ", json::KindName(value.kind())));
+      Fail("finding.type", value.position(),
+           base::Concat("a finding must be an object, not ", json::KindName(value.kind())));
       return std::nullopt;
     }
     FindingRecord record;
@@ -283,9 +284,9 @@ class FindingReader {
       std::optional<json::Value> type = element.is_object() ? element.Find("type") : std::nullopt;
       std::optional<FindingSourceType> parsed;
       if (type.has_value() && type->is_string()) {
-        for (FindingSourceType candidate : {FindingSourceType::kPolicy, FindingSourceType::kBucketAcl,
-                                            FindingSourceType::kS3AccessPoint,
-                                            FindingSourceType::kS3AccessPointAccount}) {
+        for (FindingSourceType candidate :
+             {FindingSourceType::kPolicy, FindingSourceType::kBucketAcl, FindingSourceType::kS3AccessPoint,
+              FindingSourceType::kS3AccessPointAccount}) {
           if (FindingSourceTypeName(candidate) == type->text()) parsed = candidate;
         }
       }

@@ -21,8 +21,8 @@ FindingRecord BucketRecord() {
   f.resource = "arn:aws:s3:::bucket";
   f.resource_type = "AWS::S3::Bucket";
   f.resource_owner_account = "111122223333";
-  f.sources = {FindingSource{FindingSourceType::kS3AccessPoint,
-                             "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", std::nullopt}};
+  f.sources = {FindingSource{FindingSourceType::kS3AccessPoint, "arn:aws:s3:us-east-1:111122223333:accesspoint/ap",
+                             std::nullopt}};
   f.witness.emplace();
   f.witness->principal = "arn:aws:iam::999988887777:root";
   f.witness->principal_type = "Account";
@@ -72,44 +72,42 @@ const JsonOptions kExtras{.perimeter_extras = true, .indent = -1};
 INSTANTIATE_TEST_SUITE_P(
     Cases, FindingJsonTest,
     testing::Values(
-        ShapeCase{"finding",
-                  [] { return FindingToJson(BucketRecord()); },
-                  R"({"id":"3c1f0b2a-1d2e-8f00-9a00-0123456789ab","principal":{"AWS":"999988887777"},)"
-                  R"("action":["s3:GetObject","s3:ListBucket"],"resource":"arn:aws:s3:::bucket","isPublic":false,)"
-                  R"("resourceType":"AWS::S3::Bucket","condition":{"aws:SourceVpc":"vpc-1"},)"
-                  R"("createdAt":"2024-05-01T12:00:00.000Z","analyzedAt":"2024-05-03T08:30:15.250Z",)"
-                  R"("updatedAt":"2024-05-02T00:00:00.000Z","status":"ARCHIVED","resourceOwnerAccount":"111122223333",)"
-                  R"("sources":[{"type":"S3_ACCESS_POINT","detail":{"accessPointArn":"arn:aws:s3:us-east-1:111122223333:accesspoint/ap"}}],)"
-                  R"("resourceControlPolicyRestriction":"NOT_APPLICABLE"})"},
-        ShapeCase{"finding_with_extras",
-                  [] { return From(FindingToJson(BucketRecord(), kExtras), "\"resourceControlPolicyRestriction\""); },
-                  R"("resourceControlPolicyRestriction":"NOT_APPLICABLE","witness":{"principal":"arn:aws:iam::999988887777:root",)"
-                  R"("principalType":"Account","action":"s3:GetObject","resource":"arn:aws:s3:::bucket/x",)"
-                  R"("context":{"aws:SourceVpc":["vpc-1"]}},"explanation":[{"policy":"resource","statementIndex":0,)"
-                  R"("statementId":"Share","line":3,"column":5}]})"},
-        ShapeCase{"error_finding",
-                  [] { return FindingToJson(ErrorRecord()); },
-                  R"({"id":"e0000000-0000-8000-8000-000000000000","resource":"arn:aws:kms:us-east-1:111122223333:key/k",)"
-                  R"("resourceType":"AWS::KMS::Key","condition":{},"createdAt":"2024-05-01T12:00:00.000Z",)"
-                  R"("analyzedAt":"2024-05-01T12:00:00.000Z","updatedAt":"2024-05-01T12:00:00.000Z","status":"ACTIVE",)"
-                  R"("resourceOwnerAccount":"111122223333","error":"ACCESS_DENIED"})"},
-        ShapeCase{"error_finding_with_reason",
-                  [] { return From(FindingToJson(ErrorRecord(), kExtras), "\"error\""); },
+        ShapeCase{
+            "finding", [] { return FindingToJson(BucketRecord()); },
+            R"({"id":"3c1f0b2a-1d2e-8f00-9a00-0123456789ab","principal":{"AWS":"999988887777"},)"
+            R"("action":["s3:GetObject","s3:ListBucket"],"resource":"arn:aws:s3:::bucket","isPublic":false,)"
+            R"("resourceType":"AWS::S3::Bucket","condition":{"aws:SourceVpc":"vpc-1"},)"
+            R"("createdAt":"2024-05-01T12:00:00.000Z","analyzedAt":"2024-05-03T08:30:15.250Z",)"
+            R"("updatedAt":"2024-05-02T00:00:00.000Z","status":"ARCHIVED","resourceOwnerAccount":"111122223333",)"
+            R"("sources":[{"type":"S3_ACCESS_POINT","detail":{"accessPointArn":"arn:aws:s3:us-east-1:111122223333:accesspoint/ap"}}],)"
+            R"("resourceControlPolicyRestriction":"NOT_APPLICABLE"})"},
+        ShapeCase{
+            "finding_with_extras",
+            [] { return From(FindingToJson(BucketRecord(), kExtras), "\"resourceControlPolicyRestriction\""); },
+            R"("resourceControlPolicyRestriction":"NOT_APPLICABLE","witness":{"principal":"arn:aws:iam::999988887777:root",)"
+            R"("principalType":"Account","action":"s3:GetObject","resource":"arn:aws:s3:::bucket/x",)"
+            R"("context":{"aws:SourceVpc":["vpc-1"]}},"explanation":[{"policy":"resource","statementIndex":0,)"
+            R"("statementId":"Share","line":3,"column":5}]})"},
+        ShapeCase{
+            "error_finding", [] { return FindingToJson(ErrorRecord()); },
+            R"({"id":"e0000000-0000-8000-8000-000000000000","resource":"arn:aws:kms:us-east-1:111122223333:key/k",)"
+            R"("resourceType":"AWS::KMS::Key","condition":{},"createdAt":"2024-05-01T12:00:00.000Z",)"
+            R"("analyzedAt":"2024-05-01T12:00:00.000Z","updatedAt":"2024-05-01T12:00:00.000Z","status":"ACTIVE",)"
+            R"("resourceOwnerAccount":"111122223333","error":"ACCESS_DENIED"})"},
+        ShapeCase{"error_finding_with_reason", [] { return From(FindingToJson(ErrorRecord(), kExtras), "\"error\""); },
                   R"("error":"ACCESS_DENIED","errorReason":"the key policy does not let the analyzer read it"})"},
-        ShapeCase{"summary_v2",
-                  [] { return FindingSummaryV2ToJson(BucketRecord()); },
+        ShapeCase{"summary_v2", [] { return FindingSummaryV2ToJson(BucketRecord()); },
                   R"({"analyzedAt":"2024-05-03T08:30:15.250Z","createdAt":"2024-05-01T12:00:00.000Z",)"
                   R"("id":"3c1f0b2a-1d2e-8f00-9a00-0123456789ab","resource":"arn:aws:s3:::bucket",)"
                   R"("resourceType":"AWS::S3::Bucket","resourceOwnerAccount":"111122223333","status":"ARCHIVED",)"
                   R"("updatedAt":"2024-05-02T00:00:00.000Z","findingType":"ExternalAccess"})"},
-        ShapeCase{"get_finding_v2",
-                  [] { return From(GetFindingV2ResponseJson(BucketRecord()), "\"findingDetails\""); },
-                  R"("findingDetails":[{"externalAccessDetails":{"action":["s3:GetObject","s3:ListBucket"],)"
-                  R"("condition":{"aws:SourceVpc":"vpc-1"},"isPublic":false,"principal":{"AWS":"999988887777"},)"
-                  R"("sources":[{"type":"S3_ACCESS_POINT","detail":{"accessPointArn":"arn:aws:s3:us-east-1:111122223333:accesspoint/ap"}}],)"
-                  R"("resourceControlPolicyRestriction":"NOT_APPLICABLE"}}]})"},
-        ShapeCase{"get_finding_v2_error",
-                  [] { return GetFindingV2ResponseJson(ErrorRecord()); },
+        ShapeCase{
+            "get_finding_v2", [] { return From(GetFindingV2ResponseJson(BucketRecord()), "\"findingDetails\""); },
+            R"("findingDetails":[{"externalAccessDetails":{"action":["s3:GetObject","s3:ListBucket"],)"
+            R"("condition":{"aws:SourceVpc":"vpc-1"},"isPublic":false,"principal":{"AWS":"999988887777"},)"
+            R"("sources":[{"type":"S3_ACCESS_POINT","detail":{"accessPointArn":"arn:aws:s3:us-east-1:111122223333:accesspoint/ap"}}],)"
+            R"("resourceControlPolicyRestriction":"NOT_APPLICABLE"}}]})"},
+        ShapeCase{"get_finding_v2_error", [] { return GetFindingV2ResponseJson(ErrorRecord()); },
                   R"({"analyzedAt":"2024-05-01T12:00:00.000Z","createdAt":"2024-05-01T12:00:00.000Z",)"
                   R"("error":"ACCESS_DENIED","id":"e0000000-0000-8000-8000-000000000000",)"
                   R"("resource":"arn:aws:kms:us-east-1:111122223333:key/k","resourceType":"AWS::KMS::Key",)"
@@ -122,8 +120,8 @@ INSTANTIATE_TEST_SUITE_P(
                     return From(ListFindingsV2ResponseJson(page, "tok"), "\"findingType\"");
                   },
                   R"("findingType":"ExternalAccess"}],"nextToken":"tok"})"},
-        ShapeCase{"get_finding_wraps",
-                  [] { return GetFindingResponseJson(ErrorRecord()).substr(0, 17); }, R"({"finding":{"id":)"},
+        ShapeCase{"get_finding_wraps", [] { return GetFindingResponseJson(ErrorRecord()).substr(0, 17); },
+                  R"({"finding":{"id":)"},
         ShapeCase{"invalid_utf8_replaced",
                   [] {
                     FindingRecord record = ErrorRecord();
@@ -193,16 +191,14 @@ constexpr std::string_view kMinimal =
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, FindingFromJsonErrorTest,
-    testing::Values(BadFindingCase{"not_object", "[]", "finding.type", 1},
-                    BadFindingCase{"missing_status", "{" + std::string(kMinimal) + "}", "finding.missing-member", 1},
-                    BadFindingCase{"bad_status", R"({"status":"OPEN",)" + std::string(kMinimal) + "}",
-                                   "finding.invalid-value", 11},
-                    BadFindingCase{"bad_time", R"({"status":"ACTIVE","createdAt":"yesterday"})", "finding.invalid-value",
-                                   32},
-                    BadFindingCase{"unknown_member", R"({"status":"ACTIVE","severity":"high"})",
-                                   "finding.unknown-member", 20},
-                    BadFindingCase{"bad_source", R"({"sources":[{"type":"ACL"}]})", "finding.invalid-value", 13},
-                    BadFindingCase{"principal_not_map", R"({"principal":"*"})", "finding.type", 14}),
+    testing::Values(
+        BadFindingCase{"not_object", "[]", "finding.type", 1},
+        BadFindingCase{"missing_status", "{" + std::string(kMinimal) + "}", "finding.missing-member", 1},
+        BadFindingCase{"bad_status", R"({"status":"OPEN",)" + std::string(kMinimal) + "}", "finding.invalid-value", 11},
+        BadFindingCase{"bad_time", R"({"status":"ACTIVE","createdAt":"yesterday"})", "finding.invalid-value", 32},
+        BadFindingCase{"unknown_member", R"({"status":"ACTIVE","severity":"high"})", "finding.unknown-member", 20},
+        BadFindingCase{"bad_source", R"({"sources":[{"type":"ACL"}]})", "finding.invalid-value", 13},
+        BadFindingCase{"principal_not_map", R"({"principal":"*"})", "finding.type", 14}),
     [](const testing::TestParamInfo<BadFindingCase>& info) { return info.param.name; });
 
 struct TimestampCase {

@@ -115,8 +115,8 @@ std::vector<std::string> ExpiredFindingIds(std::span<const FindingRecord> record
   return ids;
 }
 
-LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<const Finding> fresh,
-                              absl::Time now, const LifecycleOptions& options) {
+LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<const Finding> fresh, absl::Time now,
+                              const LifecycleOptions& options) {
   // Fresh findings by id; the first of equal accesses wins.
   std::map<std::string, Finding> fresh_by_id;
   for (const Finding& finding : fresh) {

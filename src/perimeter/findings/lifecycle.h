@@ -96,8 +96,8 @@ struct LifecycleResult {
 // gave them. `fresh`: the analysis result for the resource (the engine's findings, any ids; error
 // findings included). Fresh findings with the same AccessKey are merged (the first one is kept).
 // Also purges the resource's RESOLVED findings that are past retention at `now`.
-LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<const Finding> fresh,
-                              absl::Time now, const LifecycleOptions& options);
+LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<const Finding> fresh, absl::Time now,
+                              const LifecycleOptions& options);
 
 // True if `record` is RESOLVED and its last update is at least `retention` before `now`.
 bool IsExpired(const FindingRecord& record, absl::Time now, absl::Duration retention = kDefaultResolvedRetention);

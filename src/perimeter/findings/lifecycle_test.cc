@@ -147,6 +147,8 @@ TEST_P(LifecycleTest, AppliesAwsLifecycle) {
   EXPECT_EQ(result.records.size() + deleted, c.expected.size());
 }
 
+// One line per case: stored findings, fresh analysis, archive rule, day of the analysis, expectations.
+// clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Cases, LifecycleTest,
     testing::Values(
@@ -189,6 +191,7 @@ INSTANTIATE_TEST_SUITE_P(
                        {"P", kUnchanged, kArchived, 1, 2, 5},
                        {"A+put", kCreated, kActive, 5, 5, 5}}}),
     [](const testing::TestParamInfo<LifecycleCase>& info) { return info.param.name; });
+// clang-format on
 
 TEST(LifecycleTest, ChangedAccessIsRelatedToTheFindingItReplaces) {
   FindingRecord old;
@@ -230,7 +233,7 @@ TEST(LifecycleFindingIdTest, StableScopedAndSensitiveToAccess) {
   EXPECT_EQ(LifecycleFindingId(kScope, with_witness), LifecycleFindingId(kScope, a));
   const std::string id = LifecycleFindingId(kScope, a);
   ASSERT_EQ(id.size(), 36u);
-  EXPECT_EQ(id[14], '8');  // version 8
+  EXPECT_EQ(id[14], '8');                                                         // version 8
   EXPECT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b');  // variant 10
 }
 
@@ -260,15 +263,15 @@ TEST_P(UpdateFindingStatusTest, AllowsOnlyActiveAndArchived) {
   EXPECT_EQ(record.updated_at, c.changed ? Day(2) : Day(1));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, UpdateFindingStatusTest,
-    testing::Values(StatusUpdateCase{"archive", kActive, kArchived, absl::StatusCode::kOk, true},
-                    StatusUpdateCase{"unarchive", kArchived, kActive, absl::StatusCode::kOk, true},
-                    StatusUpdateCase{"same", kActive, kActive, absl::StatusCode::kOk, false},
-                    StatusUpdateCase{"resolve_by_hand", kActive, kResolved, absl::StatusCode::kInvalidArgument, false},
-                    StatusUpdateCase{"resolved_is_final", kResolved, kArchived, absl::StatusCode::kFailedPrecondition,
-                                     false}),
-    [](const testing::TestParamInfo<StatusUpdateCase>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Cases, UpdateFindingStatusTest,
+                         testing::Values(StatusUpdateCase{"archive", kActive, kArchived, absl::StatusCode::kOk, true},
+                                         StatusUpdateCase{"unarchive", kArchived, kActive, absl::StatusCode::kOk, true},
+                                         StatusUpdateCase{"same", kActive, kActive, absl::StatusCode::kOk, false},
+                                         StatusUpdateCase{"resolve_by_hand", kActive, kResolved,
+                                                          absl::StatusCode::kInvalidArgument, false},
+                                         StatusUpdateCase{"resolved_is_final", kResolved, kArchived,
+                                                          absl::StatusCode::kFailedPrecondition, false}),
+                         [](const testing::TestParamInfo<StatusUpdateCase>& info) { return info.param.name; });
 
 TEST(ApplyArchiveRuleTest, ArchivesMatchingActiveFindingsOnly) {
   std::vector<FindingRecord> records(4);

@@ -88,9 +88,9 @@ std::optional<SortAttribute> ParseSortAttribute(std::string_view name) {
 
 std::optional<FindingSort> ParseFindingSort(json::Value value, std::vector<base::Issue>& issues) {
   if (!value.is_object()) {
-    issues.push_back(Error("sort.type", value.position(),
-                           base::Concat("sort must be an object with attributeName and orderBy, not ",
-                                        json::KindName(value.kind()))));
+    issues.push_back(Error(
+        "sort.type", value.position(),
+        base::Concat("sort must be an object with attributeName and orderBy, not ", json::KindName(value.kind()))));
     return std::nullopt;
   }
   FindingSort sort;
@@ -117,8 +117,9 @@ std::optional<FindingSort> ParseFindingSort(json::Value value, std::vector<base:
         ok = false;
       }
     } else {
-      issues.push_back(Error("sort.unknown-member", member.key_position(),
-                             base::Concat("unknown sort member '", member.key(), "'; expected attributeName, orderBy")));
+      issues.push_back(
+          Error("sort.unknown-member", member.key_position(),
+                base::Concat("unknown sort member '", member.key(), "'; expected attributeName, orderBy")));
       ok = false;
     }
   }

@@ -48,7 +48,7 @@ struct FindingSort {
   SortOrder order = SortOrder::kAscending;
 };
 
-std::string_view SortAttributeName(SortAttribute attribute);  // "createdAt", ...
+std::string_view SortAttributeName(SortAttribute attribute);             // "createdAt", ...
 std::optional<SortAttribute> ParseSortAttribute(std::string_view name);  // exact, case-sensitive
 
 // Parses a SortCriteria object ({"attributeName": ..., "orderBy": "ASC"|"DESC"}). Problems go to

@@ -101,14 +101,15 @@ TEST_P(ParseSortTest, ParsesSortCriteria) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, ParseSortTest,
-    testing::Values(ParseSortCase{"both", R"({"attributeName": "updatedAt", "orderBy": "DESC"})", "", "updatedAt", kDesc},
-                    ParseSortCase{"default_order", R"({"attributeName": "resource"})", "", "resource", kAsc},
-                    ParseSortCase{"default_attribute", R"({"orderBy": "DESC"})", "", "createdAt", kDesc},
-                    ParseSortCase{"unknown_attribute", R"({"attributeName": "principal"})", "sort.unknown-attribute", "", kAsc},
-                    ParseSortCase{"attribute_case", R"({"attributeName": "CreatedAt"})", "sort.unknown-attribute", "", kAsc},
-                    ParseSortCase{"lowercase_order", R"({"orderBy": "asc"})", "sort.unknown-order", "", kAsc},
-                    ParseSortCase{"unknown_member", R"({"order": "ASC"})", "sort.unknown-member", "", kAsc},
-                    ParseSortCase{"not_object", R"("createdAt")", "sort.type", "", kAsc}),
+    testing::Values(
+        ParseSortCase{"both", R"({"attributeName": "updatedAt", "orderBy": "DESC"})", "", "updatedAt", kDesc},
+        ParseSortCase{"default_order", R"({"attributeName": "resource"})", "", "resource", kAsc},
+        ParseSortCase{"default_attribute", R"({"orderBy": "DESC"})", "", "createdAt", kDesc},
+        ParseSortCase{"unknown_attribute", R"({"attributeName": "principal"})", "sort.unknown-attribute", "", kAsc},
+        ParseSortCase{"attribute_case", R"({"attributeName": "CreatedAt"})", "sort.unknown-attribute", "", kAsc},
+        ParseSortCase{"lowercase_order", R"({"orderBy": "asc"})", "sort.unknown-order", "", kAsc},
+        ParseSortCase{"unknown_member", R"({"order": "ASC"})", "sort.unknown-member", "", kAsc},
+        ParseSortCase{"not_object", R"("createdAt")", "sort.type", "", kAsc}),
     [](const testing::TestParamInfo<ParseSortCase>& info) { return info.param.name; });
 
 // Walks every page and returns the ids in order.
@@ -135,8 +136,8 @@ TEST_P(PaginateWalkTest, EveryFindingOnceInOrder) {
   for (int i = 0; i < 23; ++i) {
     records.push_back(Record("id" + std::to_string(100 + i), "r", i % 2 == 0, FindingStatus::kActive, i % 5, i));
   }
-  for (FindingSort sort : {FindingSort{}, FindingSort{SortAttribute::kCreatedAt, kDesc},
-                           FindingSort{SortAttribute::kIsPublic, kAsc}}) {
+  for (FindingSort sort :
+       {FindingSort{}, FindingSort{SortAttribute::kCreatedAt, kDesc}, FindingSort{SortAttribute::kIsPublic, kAsc}}) {
     std::vector<FindingRecord> sorted = records;
     SortFindings(sorted, sort);
     std::vector<std::string> expected;
@@ -183,18 +184,15 @@ TEST_P(PaginateErrorTest, RejectsBadInput) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, PaginateErrorTest,
-    testing::Values(PaginateErrorCase{"zero_results", std::nullopt, 0},
-                    PaginateErrorCase{"negative_results", std::nullopt, -1},
-                    PaginateErrorCase{"not_base64", "!!!", std::nullopt},
-                    PaginateErrorCase{"garbage", "Z2FyYmFnZQ", std::nullopt},
-                    PaginateErrorCase{"truncated", EncodePageToken(PageToken{FindingSort{}, "x", "y"}).substr(0, 10),
-                                      std::nullopt},
-                    PaginateErrorCase{"other_sort",
-                                      EncodePageToken(PageToken{FindingSort{SortAttribute::kId, kAsc}, "a", "a"}),
-                                      std::nullopt},
-                    PaginateErrorCase{"other_order",
-                                      EncodePageToken(PageToken{FindingSort{SortAttribute::kCreatedAt, kDesc}, "a", "a"}),
-                                      std::nullopt}),
+    testing::Values(
+        PaginateErrorCase{"zero_results", std::nullopt, 0}, PaginateErrorCase{"negative_results", std::nullopt, -1},
+        PaginateErrorCase{"not_base64", "!!!", std::nullopt}, PaginateErrorCase{"garbage", "Z2FyYmFnZQ", std::nullopt},
+        PaginateErrorCase{"truncated", EncodePageToken(PageToken{FindingSort{}, "x", "y"}).substr(0, 10), std::nullopt},
+        PaginateErrorCase{"other_sort", EncodePageToken(PageToken{FindingSort{SortAttribute::kId, kAsc}, "a", "a"}),
+                          std::nullopt},
+        PaginateErrorCase{"other_order",
+                          EncodePageToken(PageToken{FindingSort{SortAttribute::kCreatedAt, kDesc}, "a", "a"}),
+                          std::nullopt}),
     [](const testing::TestParamInfo<PaginateErrorCase>& info) { return info.param.name; });
 
 TEST(PageTokenTest, RoundTripsAnyText) {
