@@ -112,7 +112,18 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
                                                                       const std::string& partition) {
   std::string prefix = base::Concat("arn:", partition, ":iam::", account, ":");
   std::vector<StringPattern> domain = {Literal(prefix + "root"), Glob(prefix + "role/*"), Glob(prefix + "user/*")};
-  absl::StatusOr<std::vector<std::string>> arns = Representatives(constants.arn_patterns, domain);
+  // Only patterns whose partition and account components can match this account tell its
+  // identities apart; the others match none of them.
+  std::vector<StringPattern> relevant;
+  for (const StringPattern& pattern : constants.arn_patterns) {
+    // A glob's '*' may cross ':' (StringLike on aws:PrincipalArn): only ARN-syntax patterns and
+    // literals split faithfully into components.
+    bool splits = pattern.syntax == StringPattern::Syntax::kArn || pattern.pattern.is_literal();
+    std::vector<policy::WildcardPattern> parts = pattern.pattern.Split(':', 6);
+    if (splits && parts.size() == 6 && (!parts[4].Matches(account) || !parts[1].Matches(partition))) continue;
+    relevant.push_back(pattern);
+  }
+  absl::StatusOr<std::vector<std::string>> arns = Representatives(relevant, domain);
   if (!arns.ok()) return arns.status();
   std::vector<eval::RequestPrincipal> identities;
   for (const std::string& arn : *arns) {

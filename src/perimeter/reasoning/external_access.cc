@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "absl/status/statusor.h"
 #include "perimeter/base/text.h"
@@ -29,6 +30,9 @@ std::string Lower(std::string_view text) {
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
+
+// More value combinations than this in one statement are reported as one finding.
+constexpr size_t kMaxFindingsPerStatement = 64;
 
 Finding ErrorFinding(const AccessModel& model, std::string reason) {
   Finding finding;
@@ -404,7 +408,7 @@ class Analysis {
         for (size_t i : allows) {
           std::vector<Box> remainder = SubtractAll({facts_[i].box}, denies);
           if (remainder.empty()) continue;
-          if (absl::Status status = Report(i, principal, base, action, resource, remainder, denies); !status.ok()) {
+          if (absl::Status status = Report(i, principal, base, action, resource, remainder); !status.ok()) {
             return status;
           }
         }
@@ -416,8 +420,7 @@ class Analysis {
   // Turns "statement i allows `principal` in `remainder`" into findings, one per combination of the
   // values of its restricting conditions that is still allowed.
   absl::Status Report(size_t i, const eval::RequestPrincipal& principal, const eval::RequestContext& base,
-                      const ActionClass& action, const std::string& resource, const std::vector<Box>& remainder,
-                      const std::vector<Box>& denies) {
+                      const ActionClass& action, const std::string& resource, const std::vector<Box>& remainder) {
     const policy::Statement& statement = compiled_->source().statements[i];
     std::vector<ReportedCondition> reported = ReportedConditions(statement);
     // Enumerate value combinations (one value per reported condition).
@@ -425,10 +428,22 @@ class Analysis {
     size_t combinations = 1;
     for (const ReportedCondition& r : reported) {
       combinations *= statement.conditions[r.condition_index].values.size();
-      if (combinations > 256) {
-        return absl::ResourceExhaustedError(base::Concat("statement ", statement.index,
-                                                         " has too many combinations of condition values to report"));
+      if (combinations > kMaxFindingsPerStatement) break;
+    }
+    if (combinations > kMaxFindingsPerStatement) {
+      // Too many values to give each its own finding: one finding whose condition lists every value
+      // of each key, comma-separated (docs/access-analyzer-rules.md §3.2). The remainder is already
+      // inside the statement's conditions, so nothing needs narrowing.
+      std::map<std::string, std::string> condition;
+      for (const ReportedCondition& r : reported) {
+        std::string joined;
+        for (const policy::ConditionValue& value : statement.conditions[r.condition_index].values) {
+          if (!joined.empty()) joined += ",";
+          joined += value.value;
+        }
+        condition[r.key] = std::move(joined);
       }
+      return Record(i, principal, base, action, resource, std::move(condition), remainder.front());
     }
     for (size_t n = 0; n < combinations; ++n) {
       size_t rest = n;
@@ -442,17 +457,14 @@ class Analysis {
       bool possible = true;
       for (size_t r = 0; r < reported.size() && possible; ++r) {
         const policy::Condition& source = statement.conditions[reported[r].condition_index];
-        policy::Condition single = source;
-        single.values = {source.values[choice[r]]};
-        std::vector<base::Issue> ignored;
-        eval::CompiledCondition compiled = eval::CompiledCondition::Compile(single, false, ignored);
-        condition[reported[r].key] = single.values.front().value;
-        auto it = keys_.index_of.find(source.key_lower);
-        if (it == keys_.index_of.end()) {
-          possible = compiled.Evaluate(base);  // a condition on the caller's identity
+        condition[reported[r].key] = source.values[choice[r]].value;
+        const SingleValueCondition& single = SingleValue(i, reported[r].condition_index, choice[r]);
+        if (!single.allowed.has_value()) {
+          possible = single.condition.Evaluate(base);  // a condition on the caller's identity
           continue;
         }
-        CandidateSet allowed = Satisfying(compiled, keys_.domains[it->second]);
+        auto it = keys_.index_of.find(source.key_lower);
+        const CandidateSet& allowed = *single.allowed;
         std::vector<Box> narrowed;
         for (Box box : cells) {
           box[it->second] = box[it->second].Intersect(allowed);
@@ -462,29 +474,64 @@ class Analysis {
         possible = !cells.empty();
       }
       if (!possible) continue;
-      Finding finding;
-      finding.principal = DescribePrincipal(statement, principal);
-      finding.condition = std::move(condition);
-      finding.resource = model_.resource_arn;
-      finding.resource_type = model_.resource_type;
-      finding.resource_owner_account = model_.owner_account;
-      finding.sources = model_.sources;
-      std::string key = findings::FindingKey(finding);
-      auto [it, inserted] = findings_.try_emplace(key, std::move(finding));
-      Finding& target = it->second;
-      target.actions.insert(target.actions.end(), action.actions.begin(), action.actions.end());
-      findings::StatementRef ref{model_.policy_label, statement.index, statement.sid, statement.position};
-      bool known = std::any_of(target.explanation.begin(), target.explanation.end(),
-                               [&](const findings::StatementRef& s) { return s.index == ref.index; });
-      if (!known) target.explanation.push_back(std::move(ref));
-      if (!target.witness.has_value()) {
-        absl::StatusOr<findings::Witness> witness = Witness(principal, base, action, resource, cells.front());
-        if (!witness.ok()) return witness.status();
-        target.witness = std::move(*witness);
+      if (absl::Status status = Record(i, principal, base, action, resource, std::move(condition), cells.front());
+          !status.ok()) {
+        return status;
       }
     }
-    (void)denies;
     return absl::OkStatus();
+  }
+
+  // Adds `action` to the finding of (statement i's principal for `principal`, `condition`), creating it
+  // with a witness from `cell` when new.
+  absl::Status Record(size_t i, const eval::RequestPrincipal& principal, const eval::RequestContext& base,
+                      const ActionClass& action, const std::string& resource,
+                      std::map<std::string, std::string> condition, const Box& cell) {
+    const policy::Statement& statement = compiled_->source().statements[i];
+    Finding finding;
+    finding.principal = DescribePrincipal(statement, principal);
+    finding.condition = std::move(condition);
+    finding.resource = model_.resource_arn;
+    finding.resource_type = model_.resource_type;
+    finding.resource_owner_account = model_.owner_account;
+    finding.sources = model_.sources;
+    std::string key = findings::FindingKey(finding);
+    auto [it, inserted] = findings_.try_emplace(key, std::move(finding));
+    Finding& target = it->second;
+    target.actions.insert(target.actions.end(), action.actions.begin(), action.actions.end());
+    findings::StatementRef ref{model_.policy_label, statement.index, statement.sid, statement.position};
+    bool known = std::any_of(target.explanation.begin(), target.explanation.end(),
+                             [&](const findings::StatementRef& s) { return s.index == ref.index; });
+    if (!known) target.explanation.push_back(std::move(ref));
+    if (!target.witness.has_value()) {
+      absl::StatusOr<findings::Witness> witness = Witness(principal, base, action, resource, cell);
+      if (!witness.ok()) return witness.status();
+      target.witness = std::move(*witness);
+    }
+    return absl::OkStatus();
+  }
+
+  // One value of a reported condition, compiled once per analysis, with the candidates it allows when
+  // its key is a free one (independent of the caller).
+  struct SingleValueCondition {
+    eval::CompiledCondition condition;
+    std::optional<CandidateSet> allowed;
+  };
+
+  const SingleValueCondition& SingleValue(size_t statement, size_t condition_index, size_t value_index) {
+    auto key = std::make_tuple(statement, condition_index, value_index);
+    auto it = single_values_.find(key);
+    if (it != single_values_.end()) return it->second;
+    const policy::Condition& source = compiled_->source().statements[statement].conditions[condition_index];
+    policy::Condition single = source;
+    single.values = {source.values[value_index]};
+    std::vector<base::Issue> ignored;
+    SingleValueCondition entry{eval::CompiledCondition::Compile(single, false, ignored), std::nullopt};
+    auto free_key = keys_.index_of.find(source.key_lower);
+    if (free_key != keys_.index_of.end()) {
+      entry.allowed = Satisfying(entry.condition, keys_.domains[free_key->second]);
+    }
+    return single_values_.emplace(key, std::move(entry)).first->second;
   }
 
   // A concrete request inside `cell`, checked with the concrete evaluator: the policy must allow it.
@@ -535,6 +582,7 @@ class Analysis {
   std::vector<StatementFacts> facts_;
   std::vector<eval::RequestPrincipal> principals_;
   std::map<std::string, Finding> findings_;
+  std::map<std::tuple<size_t, size_t, size_t>, SingleValueCondition> single_values_;
   AnalysisStats stats_;
 };
 

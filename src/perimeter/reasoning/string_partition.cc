@@ -4,6 +4,7 @@
 #include <cctype>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -84,78 +85,134 @@ class Product {
  public:
   explicit Product(std::vector<Automaton> automata) : automata_(std::move(automata)) {
     size_t bit = 0;
-    for (const Automaton& automaton : automata_) {
+    for (size_t a = 0; a < automata_.size(); ++a) {
       offsets_.push_back(bit);
-      bit += automaton.tokens.size() + 1;
+      for (const Token& token : automata_[a].tokens) bits_.push_back(BitInfo{a, &token});
+      bits_.push_back(BitInfo{a, nullptr});  // accepting position
+      bit += automata_[a].tokens.size() + 1;
     }
     words_ = (bit + 63) / 64;
   }
 
   ProductState Initial() const {
     ProductState state(words_, 0);
-    for (size_t a = 0; a < automata_.size(); ++a) {
-      Set(state, a, 0);
-      Close(state, a);
-    }
+    for (size_t a = 0; a < automata_.size(); ++a) Set(state, offsets_[a]);
+    Close(state);
     return state;
+  }
+
+  // The characters that can lead to different successors of `state`: the literal characters of its
+  // active positions (both cases for case-insensitive automata), ':' when a wildcard that stops at
+  // ':' is active, and one character that is none of these, standing for all the others (they all
+  // lead to the same successor: only wildcards accept them). Sorted, for determinism.
+  std::vector<char> DistinguishingCharacters(const ProductState& state, const std::vector<char>& alphabet) const {
+    std::set<char> chars;
+    bool colon_matters = false;
+    ForEachBit(state, [&](size_t b) {
+      const Token* token = bits_[b].token;
+      if (token == nullptr) return;
+      switch (token->kind) {
+        case TokenKind::kChar:
+          chars.insert(token->c);
+          if (automata_[bits_[b].automaton].case_insensitive) {
+            chars.insert(static_cast<char>(std::tolower(static_cast<unsigned char>(token->c))));
+            chars.insert(static_cast<char>(std::toupper(static_cast<unsigned char>(token->c))));
+          }
+          break;
+        case TokenKind::kAnyCharExceptColon:
+        case TokenKind::kAnySequenceExceptColon:
+          colon_matters = true;
+          break;
+        case TokenKind::kAnyChar:
+        case TokenKind::kAnySequence:
+          break;
+      }
+    });
+    if (colon_matters) chars.insert(':');
+    for (char c : alphabet) {
+      if (!chars.contains(c) && c != ':') {
+        chars.insert(c);
+        break;
+      }
+    }
+    return std::vector<char>(chars.begin(), chars.end());
   }
 
   // The state after reading `c`; an automaton with no active position stays dead.
   ProductState Step(const ProductState& from, char c) const {
     ProductState to(words_, 0);
-    for (size_t a = 0; a < automata_.size(); ++a) {
-      const Automaton& automaton = automata_[a];
-      size_t n = automaton.tokens.size();
-      for (size_t i = 0; i < n; ++i) {
-        if (!Get(from, a, i)) continue;
-        const Token& token = automaton.tokens[i];
-        switch (token.kind) {
-          case TokenKind::kChar:
-            if (automaton.case_insensitive ? Fold(token.c) == Fold(c) : token.c == c) Set(to, a, i + 1);
-            break;
-          case TokenKind::kAnyChar:
-            Set(to, a, i + 1);
-            break;
-          case TokenKind::kAnyCharExceptColon:
-            if (c != ':') Set(to, a, i + 1);
-            break;
-          case TokenKind::kAnySequence:
-            Set(to, a, i);
-            break;
-          case TokenKind::kAnySequenceExceptColon:
-            if (c != ':') Set(to, a, i);
-            break;
+    ForEachBit(from, [&](size_t b) {
+      const Token* token = bits_[b].token;
+      if (token == nullptr) return;
+      switch (token->kind) {
+        case TokenKind::kChar: {
+          bool insensitive = automata_[bits_[b].automaton].case_insensitive;
+          if (insensitive ? Fold(token->c) == Fold(c) : token->c == c) Set(to, b + 1);
+          break;
         }
+        case TokenKind::kAnyChar:
+          Set(to, b + 1);
+          break;
+        case TokenKind::kAnyCharExceptColon:
+          if (c != ':') Set(to, b + 1);
+          break;
+        case TokenKind::kAnySequence:
+          Set(to, b);
+          break;
+        case TokenKind::kAnySequenceExceptColon:
+          if (c != ':') Set(to, b);
+          break;
       }
-      Close(to, a);
-    }
+    });
+    Close(to);
     return to;
   }
 
-  bool Accepts(const ProductState& state, size_t a) const { return Get(state, a, automata_[a].tokens.size()); }
+  bool Accepts(const ProductState& state, size_t a) const {
+    return Get(state, offsets_[a] + automata_[a].tokens.size());
+  }
   size_t size() const { return automata_.size(); }
 
  private:
-  bool Get(const ProductState& state, size_t a, size_t i) const {
-    size_t bit = offsets_[a] + i;
-    return (state[bit / 64] >> (bit % 64)) & 1;
+  struct BitInfo {
+    size_t automaton;
+    const Token* token;  // the token before which this position stands; null for "accepted"
+  };
+
+  template <typename F>
+  void ForEachBit(const ProductState& state, F&& f) const {
+    for (size_t w = 0; w < state.size(); ++w) {
+      uint64_t word = state[w];
+      while (word != 0) {
+        size_t b = w * 64 + static_cast<size_t>(__builtin_ctzll(word));
+        word &= word - 1;
+        f(b);
+      }
+    }
   }
-  void Set(ProductState& state, size_t a, size_t i) const {
-    size_t bit = offsets_[a] + i;
-    state[bit / 64] |= uint64_t{1} << (bit % 64);
-  }
+  bool Get(const ProductState& state, size_t bit) const { return (state[bit / 64] >> (bit % 64)) & 1; }
+  void Set(ProductState& state, size_t bit) const { state[bit / 64] |= uint64_t{1} << (bit % 64); }
   // Epsilon closure: a sequence wildcard may match nothing, so the position after it is active too.
-  void Close(ProductState& state, size_t a) const {
-    const Automaton& automaton = automata_[a];
-    for (size_t i = 0; i < automaton.tokens.size(); ++i) {
-      TokenKind kind = automaton.tokens[i].kind;
-      bool sequence = kind == TokenKind::kAnySequence || kind == TokenKind::kAnySequenceExceptColon;
-      if (sequence && Get(state, a, i)) Set(state, a, i + 1);
+  // Positions only move forward, so one pass in increasing order, re-reading each word, suffices.
+  void Close(ProductState& state) const {
+    for (size_t w = 0; w < state.size(); ++w) {
+      uint64_t done = 0;
+      while (uint64_t pending = state[w] & ~done) {
+        size_t low = static_cast<size_t>(__builtin_ctzll(pending));
+        done |= uint64_t{1} << low;
+        size_t b = w * 64 + low;
+        const Token* token = bits_[b].token;
+        if (token != nullptr &&
+            (token->kind == TokenKind::kAnySequence || token->kind == TokenKind::kAnySequenceExceptColon)) {
+          Set(state, b + 1);
+        }
+      }
     }
   }
 
   std::vector<Automaton> automata_;
   std::vector<size_t> offsets_;
+  std::vector<BitInfo> bits_;
   size_t words_ = 0;
 };
 
@@ -181,6 +238,72 @@ std::vector<char> Alphabet(const std::vector<Automaton>& automata) {
   return std::vector<char>(chars.begin(), chars.end());
 }
 
+// The fast path, for the shapes nearly every policy uses: every pattern and domain pattern is a
+// case-sensitive literal ("vpce-1") or a literal prefix followed by one final '*' that may match
+// anything ("arn:aws:s3:::b/*"). A string's region is then fixed by the literal it equals, if any, and
+// by the longest prefix it extends; so the literals, each prefix followed by a character no pattern
+// uses, and that character alone represent every region. No search needed.
+struct SimpleShape {
+  std::string text;  // the literal, or the prefix
+  bool prefix = false;
+};
+
+std::optional<SimpleShape> ShapeOf(const StringPattern& pattern) {
+  if (pattern.case_mode != policy::CaseMode::kSensitive) return std::nullopt;
+  if (pattern.pattern.is_literal()) return SimpleShape{pattern.pattern.literal(), false};
+  const auto& pieces = pattern.pattern.pieces();
+  bool prefix = !pieces.empty() && pieces.back().kind == policy::WildcardPattern::PieceKind::kAnySequence &&
+                (pieces.size() == 1 || (pieces.size() == 2 && pieces[0].kind == policy::WildcardPattern::PieceKind::kLiteral));
+  if (!prefix) return std::nullopt;
+  std::string text = pieces.size() == 2 ? pieces[0].text : std::string();
+  // In ARN syntax a '*' stops at ':' unless it is in the last component (after the fifth ':').
+  if (pattern.syntax == StringPattern::Syntax::kArn && std::count(text.begin(), text.end(), ':') < 5) {
+    return std::nullopt;
+  }
+  return SimpleShape{std::move(text), true};
+}
+
+std::optional<std::map<std::vector<bool>, std::string>> PartitionSimple(const std::vector<StringPattern>& patterns,
+                                                                        const std::vector<StringPattern>& domain) {
+  std::vector<SimpleShape> shapes;
+  for (const std::vector<StringPattern>* list : {&patterns, &domain}) {
+    for (const StringPattern& pattern : *list) {
+      std::optional<SimpleShape> shape = ShapeOf(pattern);
+      if (!shape.has_value()) return std::nullopt;
+      shapes.push_back(std::move(*shape));
+    }
+  }
+  std::set<char> used;
+  for (const SimpleShape& shape : shapes) used.insert(shape.text.begin(), shape.text.end());
+  std::optional<char> fresh;
+  for (char c : std::string_view("xzqjkvwy0123456789")) {
+    if (!used.contains(c)) {
+      fresh = c;
+      break;
+    }
+  }
+  if (!fresh.has_value()) return std::nullopt;
+  std::vector<std::string> candidates = {std::string(1, *fresh)};
+  for (const SimpleShape& shape : shapes) {
+    candidates.push_back(shape.prefix ? shape.text + *fresh : shape.text);
+  }
+  std::map<std::vector<bool>, std::string> found;
+  for (const std::string& text : candidates) {
+    bool in_domain = domain.empty();
+    for (const StringPattern& d : domain) in_domain = in_domain || d.Matches(text);
+    if (!in_domain) continue;
+    std::vector<bool> signature(patterns.size());
+    for (size_t p = 0; p < patterns.size(); ++p) signature[p] = patterns[p].Matches(text);
+    auto it = found.find(signature);
+    if (it == found.end()) {
+      found.emplace(std::move(signature), text);
+    } else if (text.size() < it->second.size() || (text.size() == it->second.size() && text < it->second)) {
+      it->second = text;
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
 bool StringPattern::Matches(std::string_view text) const {
@@ -196,6 +319,13 @@ bool StringPattern::Matches(std::string_view text) const {
 absl::StatusOr<std::vector<StringRegion>> PartitionStrings(const std::vector<StringPattern>& patterns,
                                                            const std::vector<StringPattern>& domain,
                                                            const StringPartitionOptions& options) {
+  if (std::optional<std::map<std::vector<bool>, std::string>> simple = PartitionSimple(patterns, domain)) {
+    std::vector<StringRegion> regions;
+    for (auto& [signature, representative] : *simple) {
+      regions.push_back(StringRegion{signature, representative});
+    }
+    return regions;
+  }
   std::vector<Automaton> automata;
   automata.reserve(patterns.size() + domain.size());
   for (const StringPattern& pattern : patterns) automata.push_back(Compile(pattern));
@@ -226,7 +356,7 @@ absl::StatusOr<std::vector<StringRegion>> PartitionStrings(const std::vector<Str
         it->second = text;
       }
     }
-    for (char c : alphabet) {
+    for (char c : product.DistinguishingCharacters(state, alphabet)) {
       ProductState next = product.Step(state, c);
       if (visited.contains(next)) continue;
       if (visited.size() >= options.state_budget) {

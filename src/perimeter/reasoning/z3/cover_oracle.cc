@@ -325,13 +325,14 @@ class Encoder {
 
     side_.push_back(ptype_ >= 0 && ptype_ < kKindCount);
     expr digit = ::z3::range(Str("0"), Str("9"));
-    side_.push_back(::z3::in_re(account_, digit.loop(12, 12)));
+    // Bounded loops make Z3's regular-expression derivatives blow up: lengths are bounded apart.
+    side_.push_back(::z3::in_re(account_, ::z3::plus(digit)) && account_.length() == 12);
     // IAM names: alphanumerics and +=,.@_- (IAM User Guide, "IAM object quotas": name characters).
     expr name_char = Union(Union(::z3::range(Str("a"), Str("z")), ::z3::range(Str("A"), Str("Z"))),
                            Union(digit, Union(Union(Re("+"), Re("=")), Union(Union(Re(","), Re(".")),
                                                                              Union(Re("@"), Union(Re("_"), Re("-")))))));
-    side_.push_back(::z3::in_re(name_, name_char.loop(1, 64)));
-    side_.push_back(::z3::in_re(session_, name_char.loop(2, 64)));
+    side_.push_back(::z3::in_re(name_, ::z3::plus(name_char)) && name_.length() <= 64);
+    side_.push_back(::z3::in_re(session_, ::z3::plus(name_char)) && session_.length() >= 2 && session_.length() <= 64);
     side_.push_back(::z3::in_re(path_, ::z3::star(::z3::concat(::z3::plus(name_char), Re("/")))));
     const std::string& partition = model_.partition;
     side_.push_back(root_arn_ == ::z3::concat(Str(base::Concat("arn:", partition, ":iam::")), ::z3::concat(account_, Str(":root"))));
@@ -347,7 +348,7 @@ class Encoder {
     side_.push_back(::z3::implies(KindIs(Kind::kFederatedUser), pid_ == ::z3::concat(sts_prefix, ::z3::concat(Str(":federated-user/"), name_))));
     side_.push_back(::z3::implies(KindIs(Kind::kRoot), pid_ == root_arn_));
     side_.push_back(::z3::implies(KindIs(Kind::kWebIdentity) || KindIs(Kind::kCanonicalUser),
-                                  ::z3::in_re(pid_, Printable().loop(1, 128))));
+                                  ::z3::in_re(pid_, ::z3::plus(Printable())) && pid_.length() <= 128));
     side_.push_back(::z3::implies(KindIs(Kind::kAnonymous), pid_ == Str("")));
 
     // Organizations: members of the zone's organization carry its id and their OU path; any other
@@ -356,7 +357,8 @@ class Encoder {
     side_.push_back(::z3::implies(!IsIam(), !has_org_ && org_path_count_ == 0));
     side_.push_back(::z3::implies(!has_org_, org_path_count_ == 0));
     expr org_char = Union(::z3::range(Str("a"), Str("z")), digit);
-    side_.push_back(::z3::implies(has_org_, ::z3::in_re(org_id_, ::z3::concat(Re("o-"), org_char.loop(10, 32)))));
+    side_.push_back(::z3::implies(has_org_, ::z3::in_re(org_id_, ::z3::concat(Re("o-"), ::z3::plus(org_char))) &&
+                                                org_id_.length() >= 12 && org_id_.length() <= 34));
     for (size_t i = 0; i < org_paths_.size(); ++i) {
       side_.push_back(::z3::implies(org_path_count_ > static_cast<int>(i),
                                     ::z3::prefixof(::z3::concat(org_id_, Str("/")), org_paths_[i]) &&
