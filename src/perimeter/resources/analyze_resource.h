@@ -1,6 +1,7 @@
-// The one entry point the offline CLI, the server and access previews call to analyze a resource: its
-// type's module (registry.h) turns the configuration into what the engine reasons about and into
-// findings for attribute-based sharing, under the account's settings and the analyzer's zone of trust.
+// The one entry point the offline CLI, the server and access previews call to
+// analyze a resource: its type's module (registry.h) turns the configuration
+// into what the engine reasons about and into findings for attribute-based
+// sharing, under the account's settings and the analyzer's zone of trust.
 #ifndef PERIMETER_RESOURCES_ANALYZE_RESOURCE_H_
 #define PERIMETER_RESOURCES_ANALYZE_RESOURCE_H_
 
@@ -9,19 +10,24 @@
 
 namespace perimeter::resources {
 
-// Every external access to `resource` from outside `zone`, as Access Analyzer findings (AWS's shape,
-// `resourceType`, `sources` for S3, stable ids, a witness request and the statements or grants that give
-// it), plus the problems found in its configuration.
+// Every external access to `resource` from outside `zone`, as Access Analyzer
+// findings (AWS's shape, `resourceType`, `sources` for S3, stable ids, a
+// witness request and the statements or grants that give it), plus the problems
+// found in its configuration.
 //
-// `account` holds the settings of the resource owner's account (S3 Block Public Access, canonical user
-// id) or is null when there is no account record; settings of another account are ignored.
+// `account` holds the settings of the resource owner's account (S3 Block Public
+// Access, canonical user id) or is null when there is no account record;
+// settings of another account are ignored.
 //
-// Never fails and never crashes on input: a configuration that cannot be read, or an analysis the engine
-// cannot decide, gives an INTERNAL_ERROR finding whose reason names the resource's ARN, and positioned
-// issues. REQUIRES: `resource` comes from ReadInventory (its configuration belongs to its document).
-ResourceAnalysis AnalyzeResource(const Resource& resource, const AccountSettings* account,
-                                 const reasoning::ZoneOfTrust& zone);
+// Never fails and never crashes on input: a configuration that cannot be read,
+// or an analysis the engine cannot decide, gives an INTERNAL_ERROR finding
+// whose reason names the resource's ARN, and positioned issues. REQUIRES:
+// `resource` comes from ReadInventory (its configuration belongs to its
+// document).
+ResourceAnalysis AnalyzeResource(const Resource &resource,
+                                 const AccountSettings *account,
+                                 const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_ANALYZE_RESOURCE_H_
+#endif // PERIMETER_RESOURCES_ANALYZE_RESOURCE_H_

@@ -1,9 +1,10 @@
-// Amazon EBS volume snapshots (AWS::EC2::Snapshot): shared through the createVolumePermission attribute,
-// with account ids (`userIds`) and the group "all" (`groups`) (Access Analyzer API,
-// "EbsSnapshotConfiguration": "If the value all is specified, then the Amazon EBS volume snapshot is
-// public"). Encrypted snapshots (`kmsKeyId`) can be shared with accounts but never publicly.
-// Actions a sharing account gains: ec2:CreateVolume and ec2:CopySnapshot (docs/access-analyzer-rules.md
-// §5.7, Q12).
+// Amazon EBS volume snapshots (AWS::EC2::Snapshot): shared through the
+// createVolumePermission attribute, with account ids (`userIds`) and the group
+// "all" (`groups`) (Access Analyzer API, "EbsSnapshotConfiguration": "If the
+// value all is specified, then the Amazon EBS volume snapshot is public").
+// Encrypted snapshots (`kmsKeyId`) can be shared with accounts but never
+// publicly. Actions a sharing account gains: ec2:CreateVolume and
+// ec2:CopySnapshot (docs/access-analyzer-rules.md §5.7, Q12).
 #ifndef PERIMETER_RESOURCES_EBS_SNAPSHOT_H_
 #define PERIMETER_RESOURCES_EBS_SNAPSHOT_H_
 
@@ -15,11 +16,14 @@
 
 namespace perimeter::resources {
 
-std::vector<base::Issue> CheckEbsSnapshotConfiguration(const json::Value& configuration, const RecordLocation& location);
+std::vector<base::Issue>
+CheckEbsSnapshotConfiguration(const json::Value &configuration,
+                              const RecordLocation &location);
 
-ResourceAnalysis AnalyzeEbsSnapshot(const Resource& resource, const AccountSettings* account,
-                                    const reasoning::ZoneOfTrust& zone);
+ResourceAnalysis AnalyzeEbsSnapshot(const Resource &resource,
+                                    const AccountSettings *account,
+                                    const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_EBS_SNAPSHOT_H_
+#endif // PERIMETER_RESOURCES_EBS_SNAPSHOT_H_

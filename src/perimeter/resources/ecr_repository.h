@@ -1,7 +1,9 @@
-// Amazon ECR repositories (AWS::ECR::Repository): the repository policy (IAM User Guide, "IAM Access
-// Analyzer resource types for external access: Amazon ECR repositories"). The external principal also
-// needs ecr:GetAuthorizationToken in its own identity policy, which is never examined (external accounts
-// are out of sight), so it is assumed. Actions: the catalogue's ECR actions on "repository".
+// Amazon ECR repositories (AWS::ECR::Repository): the repository policy (IAM
+// User Guide, "IAM Access Analyzer resource types for external access: Amazon
+// ECR repositories"). The external principal also needs
+// ecr:GetAuthorizationToken in its own identity policy, which is never examined
+// (external accounts are out of sight), so it is assumed. Actions: the
+// catalogue's ECR actions on "repository".
 #ifndef PERIMETER_RESOURCES_ECR_REPOSITORY_H_
 #define PERIMETER_RESOURCES_ECR_REPOSITORY_H_
 
@@ -14,16 +16,23 @@
 
 namespace perimeter::resources {
 
-// The actions of the type and the ARNs a request names to perform them on `resource`.
-std::vector<reasoning::ResourceTarget> EcrRepositoryTargets(const Resource& resource);
+// The actions of the type and the ARNs a request names to perform them on
+// `resource`.
+std::vector<reasoning::ResourceTarget>
+EcrRepositoryTargets(const Resource &resource);
 
-// Checks the shape of the `ecrRepository` configuration member ({"repositoryPolicy": policy}).
-std::vector<base::Issue> CheckEcrRepositoryConfiguration(const json::Value& configuration, const RecordLocation& location);
+// Checks the shape of the `ecrRepository` configuration member
+// ({"repositoryPolicy": policy}).
+std::vector<base::Issue>
+CheckEcrRepositoryConfiguration(const json::Value &configuration,
+                                const RecordLocation &location);
 
-// Every external access the configuration grants. Never fails: problems become error findings + issues.
-ResourceAnalysis AnalyzeEcrRepository(const Resource& resource, const AccountSettings* account,
-                                      const reasoning::ZoneOfTrust& zone);
+// Every external access the configuration grants. Never fails: problems become
+// error findings + issues.
+ResourceAnalysis AnalyzeEcrRepository(const Resource &resource,
+                                      const AccountSettings *account,
+                                      const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_ECR_REPOSITORY_H_
+#endif // PERIMETER_RESOURCES_ECR_REPOSITORY_H_

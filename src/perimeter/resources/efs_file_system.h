@@ -1,6 +1,7 @@
-// Amazon EFS file systems (AWS::EFS::FileSystem): the file system policy (IAM User Guide, "IAM Access
-// Analyzer resource types for external access: Amazon EFS file systems"). Network reachability of mount
-// targets is not analyzed (neither does Access Analyzer). Actions: elasticfilesystem on "file-system".
+// Amazon EFS file systems (AWS::EFS::FileSystem): the file system policy (IAM
+// User Guide, "IAM Access Analyzer resource types for external access: Amazon
+// EFS file systems"). Network reachability of mount targets is not analyzed
+// (neither does Access Analyzer). Actions: elasticfilesystem on "file-system".
 #ifndef PERIMETER_RESOURCES_EFS_FILE_SYSTEM_H_
 #define PERIMETER_RESOURCES_EFS_FILE_SYSTEM_H_
 
@@ -13,16 +14,23 @@
 
 namespace perimeter::resources {
 
-// The actions of the type and the ARNs a request names to perform them on `resource`.
-std::vector<reasoning::ResourceTarget> EfsFileSystemTargets(const Resource& resource);
+// The actions of the type and the ARNs a request names to perform them on
+// `resource`.
+std::vector<reasoning::ResourceTarget>
+EfsFileSystemTargets(const Resource &resource);
 
-// Checks the shape of the `efsFileSystem` configuration member ({"fileSystemPolicy": policy}).
-std::vector<base::Issue> CheckEfsFileSystemConfiguration(const json::Value& configuration, const RecordLocation& location);
+// Checks the shape of the `efsFileSystem` configuration member
+// ({"fileSystemPolicy": policy}).
+std::vector<base::Issue>
+CheckEfsFileSystemConfiguration(const json::Value &configuration,
+                                const RecordLocation &location);
 
-// Every external access the configuration grants. Never fails: problems become error findings + issues.
-ResourceAnalysis AnalyzeEfsFileSystem(const Resource& resource, const AccountSettings* account,
-                                      const reasoning::ZoneOfTrust& zone);
+// Every external access the configuration grants. Never fails: problems become
+// error findings + issues.
+ResourceAnalysis AnalyzeEfsFileSystem(const Resource &resource,
+                                      const AccountSettings *account,
+                                      const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_EFS_FILE_SYSTEM_H_
+#endif // PERIMETER_RESOURCES_EFS_FILE_SYSTEM_H_

@@ -1,15 +1,18 @@
-// Reads an inventory (shared/spec/inventory.md): JSON Lines, or one JSON array of records, each with a
-// `kind` of "resource", "account" or "organization". Pure: the caller reads the file and passes its
-// text; nothing here touches the file system.
+// Reads an inventory (shared/spec/inventory.md): JSON Lines, or one JSON array
+// of records, each with a `kind` of "resource", "account" or "organization".
+// Pure: the caller reads the file and passes its text; nothing here touches the
+// file system.
 //
-// Every record that cannot be read is reported as an Issue positioned in the file (line and column of
-// the offending value) with the reason, and skipped; every other record is still read. Unknown fields are
-// errors for their record. A resource's configuration is checked by its type's module (registry.h) for
-// shape; its policies are parsed when it is analyzed (AnalyzeResource), so a bad policy gives an error
-// finding for that resource rather than dropping it.
+// Every record that cannot be read is reported as an Issue positioned in the
+// file (line and column of the offending value) with the reason, and skipped;
+// every other record is still read. Unknown fields are errors for their record.
+// A resource's configuration is checked by its type's module (registry.h) for
+// shape; its policies are parsed when it is analyzed (AnalyzeResource), so a
+// bad policy gives an error finding for that resource rather than dropping it.
 //
-// Issue codes: inventory.syntax (a line or file that is not JSON), inventory.unknown-field,
-// inventory.missing-field, inventory.wrong-type, inventory.invalid-value, inventory.duplicate.
+// Issue codes: inventory.syntax (a line or file that is not JSON),
+// inventory.unknown-field, inventory.missing-field, inventory.wrong-type,
+// inventory.invalid-value, inventory.duplicate.
 #ifndef PERIMETER_RESOURCES_INVENTORY_H_
 #define PERIMETER_RESOURCES_INVENTORY_H_
 
@@ -24,21 +27,22 @@ namespace perimeter::resources {
 
 struct Inventory {
   std::string source_name;
-  std::vector<Resource> resources;  // in file order
+  std::vector<Resource> resources; // in file order
   std::vector<AccountSettings> accounts;
   std::vector<OrganizationRecord> organizations;
-  std::vector<base::Issue> issues;  // errors and warnings, positioned in the file, in file order
-  size_t records = 0;               // records seen (blank lines are not records)
-  size_t skipped_records = 0;       // records not read because of an error
+  std::vector<base::Issue>
+      issues; // errors and warnings, positioned in the file, in file order
+  size_t records = 0;         // records seen (blank lines are not records)
+  size_t skipped_records = 0; // records not read because of an error
 
   // The account record of `account_id`, or null.
-  const AccountSettings* FindAccount(std::string_view account_id) const;
+  const AccountSettings *FindAccount(std::string_view account_id) const;
 };
 
-// Reads `text` (the contents of the file `source_name`, used in messages). Never fails: problems are in
-// `issues`.
+// Reads `text` (the contents of the file `source_name`, used in messages).
+// Never fails: problems are in `issues`.
 Inventory ReadInventory(std::string source_name, std::string_view text);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_INVENTORY_H_
+#endif // PERIMETER_RESOURCES_INVENTORY_H_

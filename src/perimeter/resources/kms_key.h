@@ -1,13 +1,18 @@
-// AWS KMS keys (AWS::KMS::Key): the key policy and the grants (IAM User Guide, "IAM Access Analyzer
-// resource types for external access: AWS KMS keys"; Access Analyzer API, "KmsKeyConfiguration",
-// "KmsGrantConfiguration").
-// - Key policies (`keyPolicies`, name → policy; KMS keys have one, "default"): analyzed by the engine
-//   with the catalogue's kms actions on "key"; kms:CallerAccount names the caller's account.
-// - Grants: a grantee principal outside the zone gets a finding with the grant's operations as actions
-//   ("kms:" + operation); a retiring principal outside the zone gets kms:RetireGrant. Grant constraints
-//   (encryption context) are chosen by the caller, so they restrict nothing (docs/access-analyzer-rules.md
-//   §5.4) and do not appear in `condition`. Service principals are not reported. Grants and the key
-//   policy merge into one finding when principal and condition agree (KMS findings have no `sources`).
+// AWS KMS keys (AWS::KMS::Key): the key policy and the grants (IAM User Guide,
+// "IAM Access Analyzer resource types for external access: AWS KMS keys";
+// Access Analyzer API, "KmsKeyConfiguration", "KmsGrantConfiguration").
+// - Key policies (`keyPolicies`, name → policy; KMS keys have one, "default"):
+// analyzed by the engine
+//   with the catalogue's kms actions on "key"; kms:CallerAccount names the
+//   caller's account.
+// - Grants: a grantee principal outside the zone gets a finding with the
+// grant's operations as actions
+//   ("kms:" + operation); a retiring principal outside the zone gets
+//   kms:RetireGrant. Grant constraints (encryption context) are chosen by the
+//   caller, so they restrict nothing (docs/access-analyzer-rules.md §5.4) and
+//   do not appear in `condition`. Service principals are not reported. Grants
+//   and the key policy merge into one finding when principal and condition
+//   agree (KMS findings have no `sources`).
 #ifndef PERIMETER_RESOURCES_KMS_KEY_H_
 #define PERIMETER_RESOURCES_KMS_KEY_H_
 
@@ -20,13 +25,16 @@
 
 namespace perimeter::resources {
 
-std::vector<reasoning::ResourceTarget> KmsKeyTargets(const Resource& resource);
+std::vector<reasoning::ResourceTarget> KmsKeyTargets(const Resource &resource);
 
-std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value& configuration, const RecordLocation& location);
+std::vector<base::Issue>
+CheckKmsKeyConfiguration(const json::Value &configuration,
+                         const RecordLocation &location);
 
-ResourceAnalysis AnalyzeKmsKey(const Resource& resource, const AccountSettings* account,
-                               const reasoning::ZoneOfTrust& zone);
+ResourceAnalysis AnalyzeKmsKey(const Resource &resource,
+                               const AccountSettings *account,
+                               const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_KMS_KEY_H_
+#endif // PERIMETER_RESOURCES_KMS_KEY_H_

@@ -1,9 +1,11 @@
-// AWS Lambda functions (AWS::Lambda::Function): the function policy, with the conditions AddPermission
-// writes (aws:SourceArn, aws:SourceAccount, lambda:EventSourceToken, lambda:FunctionUrlAuthType) (IAM
-// User Guide, "IAM Access Analyzer resource types for external access: AWS Lambda functions and layers";
-// Lambda Developer Guide, "Security and auth model for Lambda function URLs"). A permission on a
-// qualified ARN (version or alias, "<function>:<qualifier>") is reported under the function's ARN.
-// Actions: lambda on "function".
+// AWS Lambda functions (AWS::Lambda::Function): the function policy, with the
+// conditions AddPermission writes (aws:SourceArn, aws:SourceAccount,
+// lambda:EventSourceToken, lambda:FunctionUrlAuthType) (IAM User Guide, "IAM
+// Access Analyzer resource types for external access: AWS Lambda functions and
+// layers"; Lambda Developer Guide, "Security and auth model for Lambda function
+// URLs"). A permission on a qualified ARN (version or alias,
+// "<function>:<qualifier>") is reported under the function's ARN. Actions:
+// lambda on "function".
 #ifndef PERIMETER_RESOURCES_LAMBDA_FUNCTION_H_
 #define PERIMETER_RESOURCES_LAMBDA_FUNCTION_H_
 
@@ -16,16 +18,23 @@
 
 namespace perimeter::resources {
 
-// The actions of the type and the ARNs a request names to perform them on `resource`.
-std::vector<reasoning::ResourceTarget> LambdaFunctionTargets(const Resource& resource);
+// The actions of the type and the ARNs a request names to perform them on
+// `resource`.
+std::vector<reasoning::ResourceTarget>
+LambdaFunctionTargets(const Resource &resource);
 
-// Checks the shape of the `lambdaFunction` configuration member ({"functionPolicy": policy}).
-std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value& configuration, const RecordLocation& location);
+// Checks the shape of the `lambdaFunction` configuration member
+// ({"functionPolicy": policy}).
+std::vector<base::Issue>
+CheckLambdaFunctionConfiguration(const json::Value &configuration,
+                                 const RecordLocation &location);
 
-// Every external access the configuration grants. Never fails: problems become error findings + issues.
-ResourceAnalysis AnalyzeLambdaFunction(const Resource& resource, const AccountSettings* account,
-                                       const reasoning::ZoneOfTrust& zone);
+// Every external access the configuration grants. Never fails: problems become
+// error findings + issues.
+ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource,
+                                       const AccountSettings *account,
+                                       const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_LAMBDA_FUNCTION_H_
+#endif // PERIMETER_RESOURCES_LAMBDA_FUNCTION_H_

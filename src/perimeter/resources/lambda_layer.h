@@ -1,7 +1,9 @@
-// AWS Lambda layer versions (AWS::Lambda::LayerVersion): the layer version policy, which grants
-// lambda:GetLayerVersion to an account, an organization (aws:PrincipalOrgID) or everyone (IAM User Guide,
-// "IAM Access Analyzer resource types for external access: AWS Lambda functions and layers"; Lambda
-// Developer Guide, "Using layer permissions"). Actions: lambda on "layerVersion".
+// AWS Lambda layer versions (AWS::Lambda::LayerVersion): the layer version
+// policy, which grants lambda:GetLayerVersion to an account, an organization
+// (aws:PrincipalOrgID) or everyone (IAM User Guide, "IAM Access Analyzer
+// resource types for external access: AWS Lambda functions and layers"; Lambda
+// Developer Guide, "Using layer permissions"). Actions: lambda on
+// "layerVersion".
 #ifndef PERIMETER_RESOURCES_LAMBDA_LAYER_H_
 #define PERIMETER_RESOURCES_LAMBDA_LAYER_H_
 
@@ -14,16 +16,23 @@
 
 namespace perimeter::resources {
 
-// The actions of the type and the ARNs a request names to perform them on `resource`.
-std::vector<reasoning::ResourceTarget> LambdaLayerVersionTargets(const Resource& resource);
+// The actions of the type and the ARNs a request names to perform them on
+// `resource`.
+std::vector<reasoning::ResourceTarget>
+LambdaLayerVersionTargets(const Resource &resource);
 
-// Checks the shape of the `lambdaLayerVersion` configuration member ({"layerVersionPolicy": policy}).
-std::vector<base::Issue> CheckLambdaLayerVersionConfiguration(const json::Value& configuration, const RecordLocation& location);
+// Checks the shape of the `lambdaLayerVersion` configuration member
+// ({"layerVersionPolicy": policy}).
+std::vector<base::Issue>
+CheckLambdaLayerVersionConfiguration(const json::Value &configuration,
+                                     const RecordLocation &location);
 
-// Every external access the configuration grants. Never fails: problems become error findings + issues.
-ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource& resource, const AccountSettings* account,
-                                           const reasoning::ZoneOfTrust& zone);
+// Every external access the configuration grants. Never fails: problems become
+// error findings + issues.
+ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource,
+                                           const AccountSettings *account,
+                                           const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_LAMBDA_LAYER_H_
+#endif // PERIMETER_RESOURCES_LAMBDA_LAYER_H_

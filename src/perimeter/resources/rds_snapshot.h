@@ -1,9 +1,11 @@
-// Amazon RDS DB snapshots (AWS::RDS::DBSnapshot) and DB cluster snapshots (AWS::RDS::DBClusterSnapshot):
-// shared through the manual snapshot's "restore" attribute, which holds account ids or "all" (Access
-// Analyzer API, "RdsDbSnapshotConfiguration" / "RdsDbClusterSnapshotConfiguration": attributes map
-// name → {accountIds}; IAM User Guide, "IAM Access Analyzer resource types for external access").
-// Encrypted snapshots (`kmsKeyId`) can be shared only with specific accounts, never with "all".
-// Actions a sharing account gains (docs/access-analyzer-rules.md §5.7, Q12): DB snapshots
+// Amazon RDS DB snapshots (AWS::RDS::DBSnapshot) and DB cluster snapshots
+// (AWS::RDS::DBClusterSnapshot): shared through the manual snapshot's "restore"
+// attribute, which holds account ids or "all" (Access Analyzer API,
+// "RdsDbSnapshotConfiguration" / "RdsDbClusterSnapshotConfiguration":
+// attributes map name → {accountIds}; IAM User Guide, "IAM Access Analyzer
+// resource types for external access"). Encrypted snapshots (`kmsKeyId`) can be
+// shared only with specific accounts, never with "all". Actions a sharing
+// account gains (docs/access-analyzer-rules.md §5.7, Q12): DB snapshots
 // rds:RestoreDBInstanceFromDBSnapshot and rds:CopyDBSnapshot; cluster snapshots
 // rds:RestoreDBClusterFromSnapshot and rds:CopyDBClusterSnapshot.
 #ifndef PERIMETER_RESOURCES_RDS_SNAPSHOT_H_
@@ -17,16 +19,21 @@
 
 namespace perimeter::resources {
 
-std::vector<base::Issue> CheckRdsDbSnapshotConfiguration(const json::Value& configuration,
-                                                         const RecordLocation& location);
-std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Value& configuration,
-                                                                const RecordLocation& location);
+std::vector<base::Issue>
+CheckRdsDbSnapshotConfiguration(const json::Value &configuration,
+                                const RecordLocation &location);
+std::vector<base::Issue>
+CheckRdsDbClusterSnapshotConfiguration(const json::Value &configuration,
+                                       const RecordLocation &location);
 
-ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource& resource, const AccountSettings* account,
-                                      const reasoning::ZoneOfTrust& zone);
-ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource& resource, const AccountSettings* account,
-                                             const reasoning::ZoneOfTrust& zone);
+ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource,
+                                      const AccountSettings *account,
+                                      const reasoning::ZoneOfTrust &zone);
+ResourceAnalysis
+AnalyzeRdsDbClusterSnapshot(const Resource &resource,
+                            const AccountSettings *account,
+                            const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_RDS_SNAPSHOT_H_
+#endif // PERIMETER_RESOURCES_RDS_SNAPSHOT_H_

@@ -1,6 +1,8 @@
-// The resource modules, one per resource type, and how to find them: by AWS's type name
-// ("AWS::S3::Bucket") or by the member of the Access Analyzer `Configuration` union that carries the
-// type's configuration ("s3Bucket"). The table is the only place that lists them.
+// The resource modules, one per resource type, and how to find them: by AWS's
+// type name
+// ("AWS::S3::Bucket") or by the member of the Access Analyzer `Configuration`
+// union that carries the type's configuration ("s3Bucket"). The table is the
+// only place that lists them.
 #ifndef PERIMETER_RESOURCES_REGISTRY_H_
 #define PERIMETER_RESOURCES_REGISTRY_H_
 
@@ -16,22 +18,24 @@ namespace perimeter::resources {
 
 struct ResourceModule {
   ResourceType type;
-  std::string_view type_name;             // "AWS::S3::Bucket"
-  std::string_view configuration_member;  // "s3Bucket"
-  // The problems of a configuration's shape (unknown members, wrong types, bad values); policies are
-  // parsed only by `analyze`.
-  std::vector<base::Issue> (*check)(const json::Value& configuration, const RecordLocation& location);
-  ResourceAnalysis (*analyze)(const Resource& resource, const AccountSettings* account,
-                              const reasoning::ZoneOfTrust& zone);
+  std::string_view type_name;            // "AWS::S3::Bucket"
+  std::string_view configuration_member; // "s3Bucket"
+  // The problems of a configuration's shape (unknown members, wrong types, bad
+  // values); policies are parsed only by `analyze`.
+  std::vector<base::Issue> (*check)(const json::Value &configuration,
+                                    const RecordLocation &location);
+  ResourceAnalysis (*analyze)(const Resource &resource,
+                              const AccountSettings *account,
+                              const reasoning::ZoneOfTrust &zone);
 };
 
 // Every module, in ResourceType order.
 std::span<const ResourceModule> AllResourceModules();
 
-const ResourceModule& ModuleFor(ResourceType type);
-const ResourceModule* FindModuleByTypeName(std::string_view type_name);
-const ResourceModule* FindModuleByMember(std::string_view configuration_member);
+const ResourceModule &ModuleFor(ResourceType type);
+const ResourceModule *FindModuleByTypeName(std::string_view type_name);
+const ResourceModule *FindModuleByMember(std::string_view configuration_member);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_REGISTRY_H_
+#endif // PERIMETER_RESOURCES_REGISTRY_H_

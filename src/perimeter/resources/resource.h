@@ -1,10 +1,12 @@
-// What the resources layer reads and returns: one resource of an inventory (shared/spec/inventory.md)
-// with its configuration, the account-level settings that change its analysis, the organization it
-// lives in, and the result of analyzing it.
+// What the resources layer reads and returns: one resource of an inventory
+// (shared/spec/inventory.md) with its configuration, the account-level settings
+// that change its analysis, the organization it lives in, and the result of
+// analyzing it.
 //
-// The configuration is kept as the parsed JSON value of its `Configuration` union member (AWS IAM
-// Access Analyzer API, "Configuration": s3Bucket, iamRole, kmsKey, ...). Each type's module reads it
-// (resources/<type>.h) when it analyzes the resource, so the inventory reader and access previews share
+// The configuration is kept as the parsed JSON value of its `Configuration`
+// union member (AWS IAM Access Analyzer API, "Configuration": s3Bucket,
+// iamRole, kmsKey, ...). Each type's module reads it (resources/<type>.h) when
+// it analyzes the resource, so the inventory reader and access previews share
 // one reader per type.
 #ifndef PERIMETER_RESOURCES_RESOURCE_H_
 #define PERIMETER_RESOURCES_RESOURCE_H_
@@ -23,8 +25,9 @@
 
 namespace perimeter::resources {
 
-// Every resource type an external-access analyzer covers (Access Analyzer API, "ResourceType"; IAM User
-// Guide, "IAM Access Analyzer resource types for external access").
+// Every resource type an external-access analyzer covers (Access Analyzer API,
+// "ResourceType"; IAM User Guide, "IAM Access Analyzer resource types for
+// external access").
 enum class ResourceType {
   kS3Bucket,
   kS3ExpressDirectoryBucket,
@@ -47,32 +50,34 @@ enum class ResourceType {
 // AWS's name: "AWS::S3::Bucket", ...
 std::string_view ResourceTypeName(ResourceType type);
 
-// Maps positions inside one record's JSON document to positions in the inventory file. JSON Lines
-// records are parsed one line at a time, so their documents start at (line_base, column_base).
+// Maps positions inside one record's JSON document to positions in the
+// inventory file. JSON Lines records are parsed one line at a time, so their
+// documents start at (line_base, column_base).
 struct RecordLocation {
   uint32_t line_base = 1;
   uint32_t column_base = 1;
   uint32_t offset_base = 0;
 
-  base::SourcePosition Locate(const base::SourcePosition& in_record) const;
+  base::SourcePosition Locate(const base::SourcePosition &in_record) const;
 };
 
 struct Resource {
   std::string arn;
   ResourceType type = ResourceType::kS3Bucket;
   std::string owner_account;
-  std::string region;  // "" for global resources (IAM roles)
-  // The value of the configuration's union member (the object under "s3Bucket", ...). Belongs to
-  // `document`, which the resource keeps alive.
+  std::string region; // "" for global resources (IAM roles)
+  // The value of the configuration's union member (the object under "s3Bucket",
+  // ...). Belongs to `document`, which the resource keeps alive.
   json::Value configuration;
   std::shared_ptr<const json::Document> document;
-  std::string source_name;  // the inventory file, for messages
+  std::string source_name; // the inventory file, for messages
   RecordLocation location;
-  base::SourcePosition position;  // of the record in the file
+  base::SourcePosition position; // of the record in the file
 };
 
-// S3 Block Public Access settings (S3 API, "PublicAccessBlockConfiguration"). Only the two "ignore" /
-// "restrict" settings change existing access; the two "block" settings only reject future PUTs.
+// S3 Block Public Access settings (S3 API, "PublicAccessBlockConfiguration").
+// Only the two "ignore" / "restrict" settings change existing access; the two
+// "block" settings only reject future PUTs.
 struct S3PublicAccessBlock {
   bool block_public_acls = false;
   bool ignore_public_acls = false;
@@ -85,7 +90,8 @@ struct AccountSettings {
   std::string account_id;
   std::optional<S3PublicAccessBlock> s3_public_access_block;
   std::vector<std::string> enabled_regions;
-  // The account's Amazon S3 canonical user id, when known: ACL grants to it are grants to the owner.
+  // The account's Amazon S3 canonical user id, when known: ACL grants to it are
+  // grants to the owner.
   std::optional<std::string> canonical_user_id;
   base::SourcePosition position;
 };
@@ -96,9 +102,9 @@ struct OrganizationRecord {
   base::SourcePosition position;
 };
 
-// The outcome of analyzing one resource: its findings (including error findings, which name the reason
-// the analysis could not be completed) and the problems found in its configuration, positioned in the
-// inventory file.
+// The outcome of analyzing one resource: its findings (including error
+// findings, which name the reason the analysis could not be completed) and the
+// problems found in its configuration, positioned in the inventory file.
 struct ResourceAnalysis {
   std::vector<findings::Finding> findings;
   std::vector<base::Issue> issues;
@@ -106,6 +112,6 @@ struct ResourceAnalysis {
   bool has_errors() const;
 };
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_RESOURCE_H_
+#endif // PERIMETER_RESOURCES_RESOURCE_H_

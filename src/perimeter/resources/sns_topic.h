@@ -1,6 +1,7 @@
-// Amazon SNS topics (AWS::SNS::Topic): the topic policy and its conditions (IAM User Guide, "IAM Access
-// Analyzer resource types for external access: Amazon SNS topics"; AddPermission also writes the topic
-// policy). Actions: the catalogue's SNS actions on resource type "topic".
+// Amazon SNS topics (AWS::SNS::Topic): the topic policy and its conditions (IAM
+// User Guide, "IAM Access Analyzer resource types for external access: Amazon
+// SNS topics"; AddPermission also writes the topic policy). Actions: the
+// catalogue's SNS actions on resource type "topic".
 #ifndef PERIMETER_RESOURCES_SNS_TOPIC_H_
 #define PERIMETER_RESOURCES_SNS_TOPIC_H_
 
@@ -13,16 +14,23 @@
 
 namespace perimeter::resources {
 
-// The actions of the type and the ARNs a request names to perform them on `resource`.
-std::vector<reasoning::ResourceTarget> SnsTopicTargets(const Resource& resource);
+// The actions of the type and the ARNs a request names to perform them on
+// `resource`.
+std::vector<reasoning::ResourceTarget>
+SnsTopicTargets(const Resource &resource);
 
-// Checks the shape of the `snsTopic` configuration member ({"topicPolicy": policy}).
-std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value& configuration, const RecordLocation& location);
+// Checks the shape of the `snsTopic` configuration member ({"topicPolicy":
+// policy}).
+std::vector<base::Issue>
+CheckSnsTopicConfiguration(const json::Value &configuration,
+                           const RecordLocation &location);
 
-// Every external access the configuration grants. Never fails: problems become error findings + issues.
-ResourceAnalysis AnalyzeSnsTopic(const Resource& resource, const AccountSettings* account,
-                                 const reasoning::ZoneOfTrust& zone);
+// Every external access the configuration grants. Never fails: problems become
+// error findings + issues.
+ResourceAnalysis AnalyzeSnsTopic(const Resource &resource,
+                                 const AccountSettings *account,
+                                 const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_SNS_TOPIC_H_
+#endif // PERIMETER_RESOURCES_SNS_TOPIC_H_

@@ -6,25 +6,33 @@
 namespace perimeter::resources {
 namespace {
 
-const internal::PolicyResourceSpec& Spec() {
-  static const internal::PolicyResourceSpec kSpec{"sqsQueue", "queuePolicy", {}, policy::PolicyKind::kResource,
+const internal::PolicyResourceSpec &Spec() {
+  static const internal::PolicyResourceSpec kSpec{"sqsQueue",
+                                                  "queuePolicy",
+                                                  {},
+                                                  policy::PolicyKind::kResource,
                                                   &SqsQueueTargets};
   return kSpec;
 }
 
-}  // namespace
+} // namespace
 
-std::vector<reasoning::ResourceTarget> SqsQueueTargets(const Resource& resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sqs", "queue")}};
+std::vector<reasoning::ResourceTarget>
+SqsQueueTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn},
+                                    internal::CatalogActions("sqs", "queue")}};
 }
 
-std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value& configuration, const RecordLocation& location) {
+std::vector<base::Issue>
+CheckSqsQueueConfiguration(const json::Value &configuration,
+                           const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeSqsQueue(const Resource& resource, const AccountSettings* /*account*/,
-                            const reasoning::ZoneOfTrust& zone) {
+ResourceAnalysis AnalyzeSqsQueue(const Resource &resource,
+                                 const AccountSettings * /*account*/,
+                                 const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources

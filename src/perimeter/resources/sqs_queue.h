@@ -1,6 +1,7 @@
-// Amazon SQS queues (AWS::SQS::Queue): the queue policy and its conditions decide external access (IAM User
-// Guide, "IAM Access Analyzer resource types for external access: Amazon SQS queues"). Actions: the
-// catalogue's SQS actions on resource type "queue".
+// Amazon SQS queues (AWS::SQS::Queue): the queue policy and its conditions
+// decide external access (IAM User Guide, "IAM Access Analyzer resource types
+// for external access: Amazon SQS queues"). Actions: the catalogue's SQS
+// actions on resource type "queue".
 #ifndef PERIMETER_RESOURCES_SQS_QUEUE_H_
 #define PERIMETER_RESOURCES_SQS_QUEUE_H_
 
@@ -13,16 +14,23 @@
 
 namespace perimeter::resources {
 
-// The actions of the type and the ARNs a request names to perform them on `resource`.
-std::vector<reasoning::ResourceTarget> SqsQueueTargets(const Resource& resource);
+// The actions of the type and the ARNs a request names to perform them on
+// `resource`.
+std::vector<reasoning::ResourceTarget>
+SqsQueueTargets(const Resource &resource);
 
-// Checks the shape of the `sqsQueue` configuration member ({"queuePolicy": policy}).
-std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value& configuration, const RecordLocation& location);
+// Checks the shape of the `sqsQueue` configuration member ({"queuePolicy":
+// policy}).
+std::vector<base::Issue>
+CheckSqsQueueConfiguration(const json::Value &configuration,
+                           const RecordLocation &location);
 
-// Every external access the configuration grants. Never fails: problems become error findings + issues.
-ResourceAnalysis AnalyzeSqsQueue(const Resource& resource, const AccountSettings* account,
-                                 const reasoning::ZoneOfTrust& zone);
+// Every external access the configuration grants. Never fails: problems become
+// error findings + issues.
+ResourceAnalysis AnalyzeSqsQueue(const Resource &resource,
+                                 const AccountSettings *account,
+                                 const reasoning::ZoneOfTrust &zone);
 
-}  // namespace perimeter::resources
+} // namespace perimeter::resources
 
-#endif  // PERIMETER_RESOURCES_SQS_QUEUE_H_
+#endif // PERIMETER_RESOURCES_SQS_QUEUE_H_
