@@ -210,7 +210,6 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration,
     }
   }
   reader.Finish();
-  (void)resource;
   return config;
 }
 
@@ -485,7 +484,7 @@ std::vector<base::Issue>
 CheckS3BucketConfiguration(const json::Value &configuration,
                            const RecordLocation &location) {
   internal::Diagnostics diagnostics(location);
-  ReadS3Bucket(configuration, nullptr, diagnostics);
+  ReadS3Bucket(configuration, diagnostics);
   return diagnostics.TakeIssues();
 }
 
@@ -495,7 +494,7 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   S3BucketConfiguration config =
-      ReadS3Bucket(resource.configuration, &resource, diagnostics);
+      ReadS3Bucket(resource.configuration, diagnostics);
   std::optional<policy::Policy> bucket_policy;
   std::map<std::string, policy::Policy> point_policies;
   if (!diagnostics.has_errors() && config.policy.has_value()) {
