@@ -60,7 +60,8 @@ struct LifecycleOptions {
 
 enum class FindingChangeKind {
   kCreated,      // new access (status ACTIVE or, by rule, ARCHIVED)
-  kUnchanged,    // same access; analyzedAt refreshed
+  kUnchanged,    // same state: an open finding whose access is still there (analyzedAt = now), or a
+                 // RESOLVED one whose access is still gone (left as it was)
   kResolved,     // access gone
   kReactivated,  // a retained RESOLVED finding's access came back
   kDeleted,      // an error finding whose error is gone, or a RESOLVED finding past retention
