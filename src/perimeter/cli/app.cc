@@ -7,32 +7,14 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "perimeter/cli/analyze_command.h"
+#include "perimeter/cli/input_files.h"
 #include "perimeter/cli/simulate_command.h"
 
 namespace perimeter::cli {
 
-namespace {
-
-// Reads `path` ("-" for `in`). Returns false, with a message on `err`, when it cannot.
-bool ReadInput(const std::string& path, std::istream& in, std::string& text, std::ostream& err) {
-  if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return true;
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    err << path << ": error: cannot open the file\n";
-    return false;
-  }
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  text = std::move(buffer).str();
-  return true;
-}
-
-}  // namespace
-
-int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err) {
+int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
+           Terminals terminals) {
   CLI::App app{"Perimeter: which of your AWS resources can be reached from outside your zone of trust",
                "perimeter"};
   app.require_subcommand(1);
@@ -42,6 +24,23 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   CLI::App* simulate = app.add_subcommand(
       "simulate", "Decide one request against its policies and explain the decision (docs/simulate.md)");
   simulate->add_option("input", simulate_input, "The simulate input (JSON), or - for standard input")->required();
+
+  AnalyzeOptions analyze_options;
+  CLI::App* analyze = app.add_subcommand(
+      "analyze", "Find every external access to the resources in the given files (docs/analyze.md)");
+  analyze->add_option("inputs", analyze_options.inputs, "Inventory files or directories, or - for standard input")
+      ->required();
+  analyze->add_option("--input-format", analyze_options.input_format, "auto (default) or inventory");
+  analyze->add_option("--zone-account", analyze_options.zone_account, "Analyze as an ACCOUNT analyzer of this account");
+  analyze->add_option("--zone-org", analyze_options.zone_org, "Analyze as an ORGANIZATION analyzer of this organization");
+  analyze->add_option("--org-accounts", analyze_options.org_accounts,
+                      "An inventory file whose organization record lists the member accounts");
+  analyze->add_option("--format", analyze_options.format, "table, json, sarif, asff or csv");
+  analyze->add_option("--archive-rules", analyze_options.archive_rules, "Archive rules (docs/archive-rules.md)");
+  analyze->add_option("-o,--output", analyze_options.output, "Write the report to this file");
+  analyze->add_option("--threads", analyze_options.threads, "Worker threads (default: one per core)");
+  analyze->add_flag("--no-color", analyze_options.no_color, "No colours in the table");
+  analyze->add_flag("-q,--quiet", analyze_options.quiet, "No progress bar and no summary line");
 
   try {
     app.parse(argc, argv);
@@ -53,6 +52,9 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
     std::string text;
     if (!ReadInput(simulate_input, in, text, err)) return kExitBadInput;
     return RunSimulate(simulate_input == "-" ? "<stdin>" : simulate_input, text, out, err);
+  }
+  if (analyze->parsed()) {
+    return RunAnalyze(analyze_options, in, out, err, terminals.out, terminals.err);
   }
   return kExitOk;
 }

@@ -1,0 +1,154 @@
+#include "perimeter/cli/analyze_command.h"
+
+#include <fstream>
+#include <mutex>
+#include <ostream>
+
+#include "absl/time/clock.h"
+#include "perimeter/analysis/offline_analysis.h"
+#include "perimeter/cli/app.h"
+#include "perimeter/cli/input_files.h"
+#include "perimeter/report/report_formats.h"
+#include "perimeter/resources/inventory.h"
+
+namespace perimeter::cli {
+namespace {
+
+// A progress bar on stderr, redrawn at most once per percent.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::ostream& err) : err_(err) {}
+  void Update(size_t done, size_t total) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
+    if (percent == last_percent_) return;
+    last_percent_ = percent;
+    int filled = percent * 30 / 100;
+    err_ << "\r[" << std::string(static_cast<size_t>(filled), '#') << std::string(static_cast<size_t>(30 - filled), ' ')
+         << "] " << percent << "% " << done << "/" << total << " resources" << std::flush;
+    if (done == total) err_ << "\r\x1b[2K" << std::flush;
+  }
+
+ private:
+  std::ostream& err_;
+  std::mutex mutex_;
+  int last_percent_ = -1;
+};
+
+// Reads one input file into an inventory. The inventory format is the only one read so far; other
+// formats are recognised and refused with a clear message rather than misread.
+bool ReadOne(const std::string& path, const std::string& format, std::istream& in,
+             std::vector<resources::Inventory>& inventories, std::ostream& err) {
+  std::string text;
+  if (!ReadInput(path, in, text, err)) return false;
+  std::string name = path == "-" ? "<stdin>" : path;
+  if (format != "auto" && format != "inventory") {
+    err << name << ": error: input format \"" << format << "\" is not supported; supported: inventory\n";
+    return false;
+  }
+  inventories.push_back(resources::ReadInventory(name, text));
+  return true;
+}
+
+}  // namespace
+
+int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& out, std::ostream& err,
+               bool out_is_terminal, bool err_is_terminal) {
+  if (!options.zone_account.empty() && !options.zone_org.empty()) {
+    err << "error: give --zone-account or --zone-org, not both\n";
+    return kExitBadInput;
+  }
+  std::string format_name = options.format.value_or(out_is_terminal ? "table" : "json");
+  std::optional<report::Format> format = report::ParseFormat(format_name);
+  if (!format.has_value()) {
+    err << "error: unknown --format \"" << format_name << "\"; use table, json, sarif, asff or csv\n";
+    return kExitBadInput;
+  }
+
+  std::vector<std::string> files;
+  if (!ExpandPaths(options.inputs, {".jsonl", ".json", ".ndjson"}, files, err)) return kExitBadInput;
+  if (files.empty()) {
+    err << "error: no input files found\n";
+    return kExitBadInput;
+  }
+  std::vector<resources::Inventory> inventories;
+  bool unreadable = false;
+  for (const std::string& file : files) {
+    if (!ReadOne(file, options.input_format, in, inventories, err)) unreadable = true;
+  }
+  if (!options.org_accounts.empty() && !ReadOne(options.org_accounts, "inventory", in, inventories, err)) {
+    return kExitBadInput;
+  }
+
+  analysis::OfflineAnalysisOptions analysis_options;
+  if (!options.zone_account.empty()) {
+    analysis_options.zone = {analysis::ZoneChoice::Kind::kAccount, options.zone_account};
+  } else if (!options.zone_org.empty()) {
+    analysis_options.zone = {analysis::ZoneChoice::Kind::kOrganization, options.zone_org};
+  }
+  if (!options.archive_rules.empty()) {
+    std::string text;
+    if (!ReadInput(options.archive_rules, in, text, err)) return kExitBadInput;
+    std::vector<base::Issue> issues;
+    std::optional<std::vector<findings::ArchiveRule>> rules = findings::ParseArchiveRules(text, issues);
+    for (const base::Issue& issue : issues) err << base::FormatIssue(issue, options.archive_rules, text) << "\n";
+    if (!rules.has_value()) return kExitBadInput;
+    analysis_options.archive_rules = std::move(*rules);
+  }
+  analysis_options.threads = options.threads;
+  analysis_options.now = absl::Now();
+  size_t total_resources = 0;
+  for (const resources::Inventory& inventory : inventories) total_resources += inventory.resources.size();
+  ProgressBar bar(err);
+  if (err_is_terminal && !options.quiet && total_resources >= 1000) {
+    analysis_options.progress = [&bar](size_t done, size_t total) { bar.Update(done, total); };
+  }
+
+  absl::StatusOr<analysis::OfflineReport> report = analysis::AnalyzeInventories(inventories, analysis_options);
+  if (!report.ok()) {
+    err << "error: " << report.status().message() << "\n";
+    return kExitBadInput;
+  }
+
+  std::string rendered;
+  switch (*format) {
+    case report::Format::kTable:
+      rendered = report::RenderTable(*report, {.color = out_is_terminal && !options.no_color});
+      break;
+    case report::Format::kJson:
+      rendered = report::RenderJson(*report);
+      break;
+    case report::Format::kSarif:
+      rendered = report::RenderSarif(*report);
+      break;
+    case report::Format::kAsff:
+      rendered = report::RenderAsff(*report);
+      break;
+    case report::Format::kCsv:
+      rendered = report::RenderCsv(*report);
+      break;
+  }
+  if (options.output.empty()) {
+    out << rendered << std::flush;
+  } else {
+    std::ofstream file(options.output, std::ios::binary);
+    file << rendered;
+    if (!file) {
+      err << options.output << ": error: cannot write the output\n";
+      return kExitBadInput;
+    }
+  }
+  // Input errors go to stderr in every format except table, which lists them itself.
+  if (*format != report::Format::kTable) {
+    for (const analysis::InputError& error : report->errors) {
+      err << error.source << ":" << base::ToString(error.issue.position) << ": "
+          << base::SeverityName(error.issue.severity) << ": " << error.issue.message << " [" << error.issue.code
+          << "]\n";
+    }
+  }
+  if (!options.quiet) err << report::SummaryLine(report->summary) << "\n";
+  if (unreadable || !report->errors.empty()) return kExitBadInput;
+  return report->summary.active > 0 ? kExitFindings : kExitOk;
+}
+
+}  // namespace perimeter::cli

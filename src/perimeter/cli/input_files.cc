@@ -1,0 +1,59 @@
+#include "perimeter/cli/input_files.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <ostream>
+#include <sstream>
+
+namespace perimeter::cli {
+
+bool ReadInput(const std::string& path, std::istream& in, std::string& text, std::ostream& err) {
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return true;
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    err << path << ": error: cannot open the file\n";
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << file.rdbuf();
+  text = std::move(buffer).str();
+  return true;
+}
+
+bool ExpandPaths(const std::vector<std::string>& paths, const std::vector<std::string>& extensions,
+                 std::vector<std::string>& files, std::ostream& err) {
+  namespace fs = std::filesystem;
+  for (const std::string& path : paths) {
+    std::error_code error;
+    if (path == "-" || fs::is_regular_file(path, error)) {
+      files.push_back(path);
+      continue;
+    }
+    if (!fs::is_directory(path, error)) {
+      err << path << ": error: no such file or directory\n";
+      return false;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, error);
+         it != fs::recursive_directory_iterator(); it.increment(error)) {
+      if (error) break;
+      if (!it->is_regular_file(error)) continue;
+      std::string name = it->path().string();
+      bool wanted = std::any_of(extensions.begin(), extensions.end(), [&](const std::string& extension) {
+        return name.size() >= extension.size() && name.compare(name.size() - extension.size(), extension.size(),
+                                                               extension) == 0;
+      });
+      if (wanted) found.push_back(std::move(name));
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return true;
+}
+
+}  // namespace perimeter::cli

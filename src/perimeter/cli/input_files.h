@@ -1,0 +1,21 @@
+// Reading the files a command names: "-" for standard input, directories walked recursively.
+#ifndef PERIMETER_CLI_INPUT_FILES_H_
+#define PERIMETER_CLI_INPUT_FILES_H_
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace perimeter::cli {
+
+// Reads `path` ("-" for `in`). Returns false, with a message on `err`, when it cannot.
+bool ReadInput(const std::string& path, std::istream& in, std::string& text, std::ostream& err);
+
+// Expands directories into the files under them whose names end with one of `extensions`, sorted;
+// files and "-" are kept as given. Returns false, with a message on `err`, for a path that does not exist.
+bool ExpandPaths(const std::vector<std::string>& paths, const std::vector<std::string>& extensions,
+                 std::vector<std::string>& files, std::ostream& err);
+
+}  // namespace perimeter::cli
+
+#endif  // PERIMETER_CLI_INPUT_FILES_H_

@@ -1,0 +1,40 @@
+// The output formats of `perimeter analyze`: one function per format, from the offline report to
+// text. Pure. Formats are documented in docs/analyze.md.
+#ifndef PERIMETER_REPORT_REPORT_FORMATS_H_
+#define PERIMETER_REPORT_REPORT_FORMATS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "perimeter/analysis/offline_analysis.h"
+
+namespace perimeter::report {
+
+enum class Format { kTable, kJson, kSarif, kAsff, kCsv };
+
+std::optional<Format> ParseFormat(std::string_view name);  // "table", "json", "sarif", "asff", "csv"
+
+struct RenderOptions {
+  bool color = false;  // ANSI colours (table, on a terminal)
+};
+
+// `{"findings": [...], "summary": {...}, "errors": [...]}`: each finding in AWS's shape plus `status`,
+// `witness` and `explanation`.
+std::string RenderJson(const analysis::OfflineReport& report);
+// One line per finding, public ones first, then a one-line summary.
+std::string RenderTable(const analysis::OfflineReport& report, const RenderOptions& options);
+// RFC 4180 CSV with a header row.
+std::string RenderCsv(const analysis::OfflineReport& report);
+// SARIF 2.1.0: one result per finding, located at the record that describes the resource (file, line,
+// column), rule ids by kind of access (public, cross-account, error).
+std::string RenderSarif(const analysis::OfflineReport& report);
+// AWS Security Hub's ASFF (SchemaVersion 2018-10-08): `{"Findings": [...]}`, as BatchImportFindings takes.
+std::string RenderAsff(const analysis::OfflineReport& report);
+
+// The one-line summary printed at the end of every run.
+std::string SummaryLine(const analysis::OfflineSummary& summary);
+
+}  // namespace perimeter::report
+
+#endif  // PERIMETER_REPORT_REPORT_FORMATS_H_
