@@ -5,24 +5,19 @@
 
 namespace perimeter::resources {
 
-ResourceAnalysis AnalyzeResource(const Resource &resource,
-                                 const AccountSettings *account,
+ResourceAnalysis AnalyzeResource(const Resource &resource, const AccountSettings *account,
                                  const reasoning::ZoneOfTrust &zone) {
   if (resource.document == nullptr) {
     ResourceAnalysis analysis;
-    analysis.findings.push_back(
-        internal::ErrorFinding(resource, "the resource has no configuration"));
+    analysis.findings.push_back(internal::ErrorFinding(resource, "the resource has no configuration"));
     return analysis;
   }
-  if (account != nullptr && account->account_id != resource.owner_account)
-    account = nullptr;
-  ResourceAnalysis analysis =
-      ModuleFor(resource.type).analyze(resource, account, zone);
+  if (account != nullptr && account->account_id != resource.owner_account) account = nullptr;
+  ResourceAnalysis analysis = ModuleFor(resource.type).analyze(resource, account, zone);
   for (findings::Finding &finding : analysis.findings) {
-    if (finding.id.empty())
-      finding.id = findings::StableFindingId(finding);
+    if (finding.id.empty()) finding.id = findings::StableFindingId(finding);
   }
   return analysis;
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

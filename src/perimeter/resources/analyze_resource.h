@@ -24,10 +24,9 @@ namespace perimeter::resources {
 // whose reason names the resource's ARN, and positioned issues. REQUIRES:
 // `resource` comes from ReadInventory (its configuration belongs to its
 // document).
-ResourceAnalysis AnalyzeResource(const Resource &resource,
-                                 const AccountSettings *account,
+ResourceAnalysis AnalyzeResource(const Resource &resource, const AccountSettings *account,
                                  const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_ANALYZE_RESOURCE_H_
+#endif  // PERIMETER_RESOURCES_ANALYZE_RESOURCE_H_

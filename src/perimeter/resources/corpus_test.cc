@@ -9,9 +9,9 @@
 #include <sstream>
 #include <string>
 
+#include "gtest/gtest.h"
 #include "perimeter/resources/analyze_resource.h"
 #include "perimeter/resources/inventory.h"
-#include "gtest/gtest.h"
 
 namespace perimeter::resources {
 namespace {
@@ -20,39 +20,31 @@ namespace {
 // (reasoning/external_access.h: "anything the method cannot decide exactly ...
 // gives an error finding"). Any other reason is a bug.
 bool IsDocumentedErrorReason(const std::string &reason) {
-  for (const char *documented :
-       {"too many", "read by operators of different types", "cannot read",
-        "the configuration cannot be read", "not analyzed yet"}) {
-    if (reason.find(documented) != std::string::npos)
-      return true;
+  for (const char *documented : {"too many", "read by operators of different types", "cannot read",
+                                 "the configuration cannot be read", "not analyzed yet"}) {
+    if (reason.find(documented) != std::string::npos) return true;
   }
   return false;
 }
 
 class CorpusTest : public testing::Test {
-protected:
+ protected:
   void SetUp() override {
     std::filesystem::path generator =
-        std::filesystem::path(PERIMETER_SOURCE_DIR) / ".." / "shared" /
-        "tools" / "gen_corpus.py";
-    if (!std::filesystem::exists(generator))
-      GTEST_SKIP() << "../shared is absent: " << generator << " not found";
+        std::filesystem::path(PERIMETER_SOURCE_DIR) / ".." / "shared" / "tools" / "gen_corpus.py";
+    if (!std::filesystem::exists(generator)) GTEST_SKIP() << "../shared is absent: " << generator << " not found";
     directory_ = std::filesystem::temp_directory_path() /
-                 ("perimeter_resources_corpus_" +
-                  std::to_string(std::hash<std::string>{}(generator.string())));
+                 ("perimeter_resources_corpus_" + std::to_string(std::hash<std::string>{}(generator.string())));
     std::filesystem::create_directories(directory_);
     path_ = directory_ / "inventory.jsonl";
-    std::string command = "python3 '" + generator.string() +
-                          "' --count 2000 --seed 3 --format inventory > '" +
-                          path_.string() + "'";
-    if (std::system(command.c_str()) != 0)
-      GTEST_SKIP() << "the corpus generator failed: " << command;
+    std::string command =
+        "python3 '" + generator.string() + "' --count 2000 --seed 3 --format inventory > '" + path_.string() + "'";
+    if (std::system(command.c_str()) != 0) GTEST_SKIP() << "the corpus generator failed: " << command;
   }
 
   void TearDown() override {
     std::error_code ignored;
-    if (!directory_.empty())
-      std::filesystem::remove_all(directory_, ignored);
+    if (!directory_.empty()) std::filesystem::remove_all(directory_, ignored);
   }
 
   std::filesystem::path directory_;
@@ -65,32 +57,26 @@ TEST_F(CorpusTest, EveryRecordIsAnalyzed) {
   text << in.rdbuf();
   Inventory inventory = ReadInventory(path_.string(), text.str());
   for (const base::Issue &issue : inventory.issues) {
-    ADD_FAILURE() << path_.string() << ":" << base::ToString(issue.position)
-                  << ": " << issue.message;
+    ADD_FAILURE() << path_.string() << ":" << base::ToString(issue.position) << ": " << issue.message;
   }
   ASSERT_EQ(inventory.resources.size(), 2000u);
   ASSERT_FALSE(inventory.organizations.empty());
-  const reasoning::Organization &organization =
-      inventory.organizations.front().organization;
-  reasoning::ZoneOfTrust account_zone = reasoning::ZoneOfTrust::ForAccount(
-      organization.management_account, organization);
-  reasoning::ZoneOfTrust org_zone =
-      reasoning::ZoneOfTrust::ForOrganization(organization);
+  const reasoning::Organization &organization = inventory.organizations.front().organization;
+  reasoning::ZoneOfTrust account_zone =
+      reasoning::ZoneOfTrust::ForAccount(organization.management_account, organization);
+  reasoning::ZoneOfTrust org_zone = reasoning::ZoneOfTrust::ForOrganization(organization);
 
   std::map<std::string, size_t> findings_by_type;
   std::map<std::string, size_t> errors_by_reason;
   for (const reasoning::ZoneOfTrust *zone : {&account_zone, &org_zone}) {
     for (const Resource &resource : inventory.resources) {
-      ResourceAnalysis analysis = AnalyzeResource(
-          resource, inventory.FindAccount(resource.owner_account), *zone);
+      ResourceAnalysis analysis = AnalyzeResource(resource, inventory.FindAccount(resource.owner_account), *zone);
       for (const findings::Finding &finding : analysis.findings) {
         EXPECT_EQ(finding.resource, resource.arn);
         EXPECT_FALSE(finding.id.empty());
         if (finding.error.has_value()) {
-          EXPECT_TRUE(IsDocumentedErrorReason(finding.error_reason))
-              << finding.error_reason;
-          ++errors_by_reason[finding.error_reason.substr(
-              finding.error_reason.find(": ") + 2, 60)];
+          EXPECT_TRUE(IsDocumentedErrorReason(finding.error_reason)) << finding.error_reason;
+          ++errors_by_reason[finding.error_reason.substr(finding.error_reason.find(": ") + 2, 60)];
           continue;
         }
         EXPECT_TRUE(finding.witness.has_value()) << resource.arn;
@@ -99,18 +85,15 @@ TEST_F(CorpusTest, EveryRecordIsAnalyzed) {
         ++findings_by_type[finding.resource_type];
       }
       for (const base::Issue &issue : analysis.issues) {
-        EXPECT_NE(issue.severity, base::Severity::kError)
-            << resource.arn << ": " << issue.message;
+        EXPECT_NE(issue.severity, base::Severity::kError) << resource.arn << ": " << issue.message;
       }
     }
   }
-  for (const auto &[type, count] : findings_by_type)
-    std::printf("  %-32s %zu findings\n", type.c_str(), count);
-  for (const auto &[reason, count] : errors_by_reason)
-    std::printf("  error x%zu: %s\n", count, reason.c_str());
+  for (const auto &[type, count] : findings_by_type) std::printf("  %-32s %zu findings\n", type.c_str(), count);
+  for (const auto &[reason, count] : errors_by_reason) std::printf("  error x%zu: %s\n", count, reason.c_str());
   EXPECT_GE(findings_by_type.size(),
-            7u); // every type the generator makes has some external access
+            7u);  // every type the generator makes has some external access
 }
 
-} // namespace
-} // namespace perimeter::resources
+}  // namespace
+}  // namespace perimeter::resources

@@ -7,32 +7,25 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{"dynamodbStream",
-                                                  "streamPolicy",
-                                                  {},
-                                                  policy::PolicyKind::kResource,
-                                                  &DynamoDbStreamTargets};
+  static const internal::PolicyResourceSpec kSpec{
+      "dynamodbStream", "streamPolicy", {}, policy::PolicyKind::kResource, &DynamoDbStreamTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-DynamoDbStreamTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{
-      {resource.arn}, internal::CatalogActions("dynamodb", "stream")}};
+std::vector<reasoning::ResourceTarget> DynamoDbStreamTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "stream")}};
 }
 
-std::vector<base::Issue>
-CheckDynamoDbStreamConfiguration(const json::Value &configuration,
-                                 const RecordLocation &location) {
+std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &configuration,
+                                                          const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource,
-                                       const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource, const AccountSettings * /*account*/,
                                        const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

@@ -15,21 +15,18 @@ namespace perimeter::resources {
 
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
-std::vector<reasoning::ResourceTarget>
-DynamoDbStreamTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> DynamoDbStreamTargets(const Resource &resource);
 
 // Checks the shape of the `dynamodbStream` configuration member
 // ({"streamPolicy": policy}).
-std::vector<base::Issue>
-CheckDynamoDbStreamConfiguration(const json::Value &configuration,
-                                 const RecordLocation &location);
+std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &configuration,
+                                                          const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource,
-                                       const AccountSettings *account,
+ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource, const AccountSettings *account,
                                        const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_DYNAMODB_STREAM_H_
+#endif  // PERIMETER_RESOURCES_DYNAMODB_STREAM_H_

@@ -7,35 +7,26 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{"dynamodbTable",
-                                                  "tablePolicy",
-                                                  {},
-                                                  policy::PolicyKind::kResource,
-                                                  &DynamoDbTableTargets};
+  static const internal::PolicyResourceSpec kSpec{
+      "dynamodbTable", "tablePolicy", {}, policy::PolicyKind::kResource, &DynamoDbTableTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-DynamoDbTableTargets(const Resource &resource) {
-  return {
-      reasoning::ResourceTarget{{resource.arn},
-                                internal::CatalogActions("dynamodb", "table")},
-      reasoning::ResourceTarget{{resource.arn + "/index/*"},
-                                internal::CatalogActions("dynamodb", "index")}};
+std::vector<reasoning::ResourceTarget> DynamoDbTableTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "table")},
+          reasoning::ResourceTarget{{resource.arn + "/index/*"}, internal::CatalogActions("dynamodb", "index")}};
 }
 
-std::vector<base::Issue>
-CheckDynamoDbTableConfiguration(const json::Value &configuration,
-                                const RecordLocation &location) {
+std::vector<base::Issue> CheckDynamoDbTableConfiguration(const json::Value &configuration,
+                                                         const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeDynamoDbTable(const Resource &resource,
-                                      const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeDynamoDbTable(const Resource &resource, const AccountSettings * /*account*/,
                                       const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

@@ -17,21 +17,18 @@ namespace perimeter::resources {
 
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
-std::vector<reasoning::ResourceTarget>
-DynamoDbTableTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> DynamoDbTableTargets(const Resource &resource);
 
 // Checks the shape of the `dynamodbTable` configuration member ({"tablePolicy":
 // policy}).
-std::vector<base::Issue>
-CheckDynamoDbTableConfiguration(const json::Value &configuration,
-                                const RecordLocation &location);
+std::vector<base::Issue> CheckDynamoDbTableConfiguration(const json::Value &configuration,
+                                                         const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeDynamoDbTable(const Resource &resource,
-                                      const AccountSettings *account,
+ResourceAnalysis AnalyzeDynamoDbTable(const Resource &resource, const AccountSettings *account,
                                       const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_DYNAMODB_TABLE_H_
+#endif  // PERIMETER_RESOURCES_DYNAMODB_TABLE_H_

@@ -16,14 +16,12 @@
 
 namespace perimeter::resources {
 
-std::vector<base::Issue>
-CheckEbsSnapshotConfiguration(const json::Value &configuration,
-                              const RecordLocation &location);
+std::vector<base::Issue> CheckEbsSnapshotConfiguration(const json::Value &configuration,
+                                                       const RecordLocation &location);
 
-ResourceAnalysis AnalyzeEbsSnapshot(const Resource &resource,
-                                    const AccountSettings *account,
+ResourceAnalysis AnalyzeEbsSnapshot(const Resource &resource, const AccountSettings *account,
                                     const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_EBS_SNAPSHOT_H_
+#endif  // PERIMETER_RESOURCES_EBS_SNAPSHOT_H_

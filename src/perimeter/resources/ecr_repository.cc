@@ -7,32 +7,25 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{"ecrRepository",
-                                                  "repositoryPolicy",
-                                                  {},
-                                                  policy::PolicyKind::kResource,
-                                                  &EcrRepositoryTargets};
+  static const internal::PolicyResourceSpec kSpec{
+      "ecrRepository", "repositoryPolicy", {}, policy::PolicyKind::kResource, &EcrRepositoryTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-EcrRepositoryTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{
-      {resource.arn}, internal::CatalogActions("ecr", "repository")}};
+std::vector<reasoning::ResourceTarget> EcrRepositoryTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("ecr", "repository")}};
 }
 
-std::vector<base::Issue>
-CheckEcrRepositoryConfiguration(const json::Value &configuration,
-                                const RecordLocation &location) {
+std::vector<base::Issue> CheckEcrRepositoryConfiguration(const json::Value &configuration,
+                                                         const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeEcrRepository(const Resource &resource,
-                                      const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeEcrRepository(const Resource &resource, const AccountSettings * /*account*/,
                                       const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

@@ -18,21 +18,18 @@ namespace perimeter::resources {
 
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
-std::vector<reasoning::ResourceTarget>
-EcrRepositoryTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> EcrRepositoryTargets(const Resource &resource);
 
 // Checks the shape of the `ecrRepository` configuration member
 // ({"repositoryPolicy": policy}).
-std::vector<base::Issue>
-CheckEcrRepositoryConfiguration(const json::Value &configuration,
-                                const RecordLocation &location);
+std::vector<base::Issue> CheckEcrRepositoryConfiguration(const json::Value &configuration,
+                                                         const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeEcrRepository(const Resource &resource,
-                                      const AccountSettings *account,
+ResourceAnalysis AnalyzeEcrRepository(const Resource &resource, const AccountSettings *account,
                                       const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_ECR_REPOSITORY_H_
+#endif  // PERIMETER_RESOURCES_ECR_REPOSITORY_H_

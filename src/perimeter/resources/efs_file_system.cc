@@ -7,33 +7,25 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{"efsFileSystem",
-                                                  "fileSystemPolicy",
-                                                  {},
-                                                  policy::PolicyKind::kResource,
-                                                  &EfsFileSystemTargets};
+  static const internal::PolicyResourceSpec kSpec{
+      "efsFileSystem", "fileSystemPolicy", {}, policy::PolicyKind::kResource, &EfsFileSystemTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-EfsFileSystemTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{
-      {resource.arn},
-      internal::CatalogActions("elasticfilesystem", "file-system")}};
+std::vector<reasoning::ResourceTarget> EfsFileSystemTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("elasticfilesystem", "file-system")}};
 }
 
-std::vector<base::Issue>
-CheckEfsFileSystemConfiguration(const json::Value &configuration,
-                                const RecordLocation &location) {
+std::vector<base::Issue> CheckEfsFileSystemConfiguration(const json::Value &configuration,
+                                                         const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeEfsFileSystem(const Resource &resource,
-                                      const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeEfsFileSystem(const Resource &resource, const AccountSettings * /*account*/,
                                       const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

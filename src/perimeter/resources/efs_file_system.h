@@ -16,21 +16,18 @@ namespace perimeter::resources {
 
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
-std::vector<reasoning::ResourceTarget>
-EfsFileSystemTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> EfsFileSystemTargets(const Resource &resource);
 
 // Checks the shape of the `efsFileSystem` configuration member
 // ({"fileSystemPolicy": policy}).
-std::vector<base::Issue>
-CheckEfsFileSystemConfiguration(const json::Value &configuration,
-                                const RecordLocation &location);
+std::vector<base::Issue> CheckEfsFileSystemConfiguration(const json::Value &configuration,
+                                                         const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeEfsFileSystem(const Resource &resource,
-                                      const AccountSettings *account,
+ResourceAnalysis AnalyzeEfsFileSystem(const Resource &resource, const AccountSettings *account,
                                       const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_EFS_FILE_SYSTEM_H_
+#endif  // PERIMETER_RESOURCES_EFS_FILE_SYSTEM_H_

@@ -8,32 +8,23 @@ namespace {
 
 const internal::PolicyResourceSpec &Spec() {
   static const internal::PolicyResourceSpec kSpec{
-      "iamRole",
-      "trustPolicy",
-      {},
-      policy::PolicyKind::kRoleTrust,
-      &IamRoleTargets};
+      "iamRole", "trustPolicy", {}, policy::PolicyKind::kRoleTrust, &IamRoleTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-IamRoleTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn},
-                                    internal::CatalogActions("sts", "role")}};
+std::vector<reasoning::ResourceTarget> IamRoleTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sts", "role")}};
 }
 
-std::vector<base::Issue>
-CheckIamRoleConfiguration(const json::Value &configuration,
-                          const RecordLocation &location) {
+std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configuration, const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeIamRole(const Resource &resource,
-                                const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeIamRole(const Resource &resource, const AccountSettings * /*account*/,
                                 const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

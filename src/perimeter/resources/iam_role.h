@@ -25,16 +25,13 @@ std::vector<reasoning::ResourceTarget> IamRoleTargets(const Resource &resource);
 
 // Checks the shape of the `iamRole` configuration member ({"trustPolicy":
 // policy}).
-std::vector<base::Issue>
-CheckIamRoleConfiguration(const json::Value &configuration,
-                          const RecordLocation &location);
+std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configuration, const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeIamRole(const Resource &resource,
-                                const AccountSettings *account,
+ResourceAnalysis AnalyzeIamRole(const Resource &resource, const AccountSettings *account,
                                 const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_IAM_ROLE_H_
+#endif  // PERIMETER_RESOURCES_IAM_ROLE_H_

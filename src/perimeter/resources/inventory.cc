@@ -17,11 +17,11 @@ using internal::Diagnostics;
 using internal::ObjectReader;
 
 class InventoryReader {
-public:
+ public:
   explicit InventoryReader(Inventory &inventory) : inventory_(inventory) {}
 
-  void ReadRecord(const std::shared_ptr<const json::Document> &document,
-                  const json::Value &record, const RecordLocation &location) {
+  void ReadRecord(const std::shared_ptr<const json::Document> &document, const json::Value &record,
+                  const RecordLocation &location) {
     ++inventory_.records;
     Diagnostics diagnostics(location);
     bool kept = false;
@@ -35,71 +35,55 @@ public:
       } else if (kind == "organization") {
         kept = ReadOrganization(reader, diagnostics);
       } else if (kind.has_value()) {
-        diagnostics.Error(
-            internal::kInvalidValue, record.Find("kind")->position(),
-            base::Concat(
-                "unknown record kind \"", *kind,
-                "\": expected \"resource\", \"account\" or \"organization\""));
+        diagnostics.Error(internal::kInvalidValue, record.Find("kind")->position(),
+                          base::Concat("unknown record kind \"", *kind,
+                                       "\": expected \"resource\", \"account\" or \"organization\""));
       }
     }
-    if (!kept)
-      ++inventory_.skipped_records;
-    for (base::Issue &issue : diagnostics.TakeIssues())
-      inventory_.issues.push_back(std::move(issue));
+    if (!kept) ++inventory_.skipped_records;
+    for (base::Issue &issue : diagnostics.TakeIssues()) inventory_.issues.push_back(std::move(issue));
   }
 
-private:
-  bool ReadResource(const std::shared_ptr<const json::Document> &document,
-                    ObjectReader &reader, const RecordLocation &location,
-                    Diagnostics &diagnostics) {
+ private:
+  bool ReadResource(const std::shared_ptr<const json::Document> &document, ObjectReader &reader,
+                    const RecordLocation &location, Diagnostics &diagnostics) {
     Resource resource;
     resource.arn = reader.String("resourceArn", true).value_or("");
-    if (std::optional<json::Value> arn = reader.value().Find("resourceArn");
-        arn.has_value() && arn->is_string()) {
+    if (std::optional<json::Value> arn = reader.value().Find("resourceArn"); arn.has_value() && arn->is_string()) {
       if (!policy::ParseArn(resource.arn).has_value()) {
-        diagnostics.Error(
-            internal::kInvalidValue, arn->position(),
-            base::Concat("resourceArn is not an ARN: \"", resource.arn, "\""));
+        diagnostics.Error(internal::kInvalidValue, arn->position(),
+                          base::Concat("resourceArn is not an ARN: \"", resource.arn, "\""));
       }
     }
     std::optional<std::string> type_name = reader.String("resourceType");
-    resource.owner_account =
-        reader.String("resourceOwnerAccount", true).value_or("");
-    if (std::optional<json::Value> owner =
-            reader.value().Find("resourceOwnerAccount");
-        owner.has_value() && owner->is_string() &&
-        !internal::IsAccountIdText(resource.owner_account)) {
+    resource.owner_account = reader.String("resourceOwnerAccount", true).value_or("");
+    if (std::optional<json::Value> owner = reader.value().Find("resourceOwnerAccount");
+        owner.has_value() && owner->is_string() && !internal::IsAccountIdText(resource.owner_account)) {
       diagnostics.Error(internal::kInvalidValue, owner->position(),
                         "resourceOwnerAccount must be a 12-digit account id");
     }
     resource.region = reader.String("region").value_or("");
     const ResourceModule *module = nullptr;
-    if (std::optional<json::Value> configuration =
-            reader.Object("configuration", true)) {
+    if (std::optional<json::Value> configuration = reader.Object("configuration", true)) {
       if (configuration->size() != 1) {
-        diagnostics.Error(
-            internal::kInvalidValue, configuration->position(),
-            base::Concat("configuration must hold exactly one member "
-                         "(s3Bucket, iamRole, kmsKey, ...), "
-                         "not ",
-                         configuration->size()));
+        diagnostics.Error(internal::kInvalidValue, configuration->position(),
+                          base::Concat("configuration must hold exactly one member "
+                                       "(s3Bucket, iamRole, kmsKey, ...), "
+                                       "not ",
+                                       configuration->size()));
       } else {
         json::Value member = *configuration->members().begin();
         module = FindModuleByMember(member.key());
         if (module == nullptr) {
           std::string known;
           for (const ResourceModule &m : AllResourceModules())
-            known +=
-                base::Concat(known.empty() ? "" : ", ", m.configuration_member);
+            known += base::Concat(known.empty() ? "" : ", ", m.configuration_member);
           diagnostics.Error(internal::kUnknownField, member.key_position(),
-                            base::Concat("unknown configuration member \"",
-                                         member.key(), "\" (known: ", known,
-                                         ")"));
+                            base::Concat("unknown configuration member \"", member.key(), "\" (known: ", known, ")"));
         } else {
           resource.type = module->type;
           resource.configuration = member;
-          for (base::Issue &issue : module->check(member, location))
-            diagnostics.Add(std::move(issue));
+          for (base::Issue &issue : module->check(member, location)) diagnostics.Add(std::move(issue));
         }
       }
     }
@@ -107,26 +91,20 @@ private:
       const ResourceModule *named = FindModuleByTypeName(*type_name);
       json::Value at = *reader.value().Find("resourceType");
       if (named == nullptr) {
-        diagnostics.Error(
-            internal::kInvalidValue, at.position(),
-            base::Concat("resourceType \"", *type_name,
-                         "\" is not a type Access Analyzer analyzes"));
+        diagnostics.Error(internal::kInvalidValue, at.position(),
+                          base::Concat("resourceType \"", *type_name, "\" is not a type Access Analyzer analyzes"));
       } else if (module != nullptr && named != module) {
         diagnostics.Error(
             internal::kInvalidValue, at.position(),
-            base::Concat("resourceType \"", *type_name,
-                         "\" does not agree with the configuration member \"",
-                         module->configuration_member, "\" (",
-                         module->type_name, ")"));
+            base::Concat("resourceType \"", *type_name, "\" does not agree with the configuration member \"",
+                         module->configuration_member, "\" (", module->type_name, ")"));
       }
     }
     reader.Finish();
-    if (diagnostics.has_errors() || module == nullptr)
-      return false;
+    if (diagnostics.has_errors() || module == nullptr) return false;
     if (!arns_.insert(resource.arn).second) {
       diagnostics.Error(internal::kDuplicate, reader.value().position(),
-                        base::Concat("the resource ", resource.arn,
-                                     " is already in the inventory"));
+                        base::Concat("the resource ", resource.arn, " is already in the inventory"));
       return false;
     }
     resource.document = document;
@@ -141,38 +119,28 @@ private:
     AccountSettings account;
     account.account_id = reader.String("accountId", true).value_or("");
     if (std::optional<json::Value> id = reader.value().Find("accountId");
-        id.has_value() && id->is_string() &&
-        !internal::IsAccountIdText(account.account_id)) {
-      diagnostics.Error(internal::kInvalidValue, id->position(),
-                        "accountId must be a 12-digit account id");
+        id.has_value() && id->is_string() && !internal::IsAccountIdText(account.account_id)) {
+      diagnostics.Error(internal::kInvalidValue, id->position(), "accountId must be a 12-digit account id");
     }
-    if (std::optional<json::Value> block =
-            reader.Member("s3PublicAccessBlock")) {
+    if (std::optional<json::Value> block = reader.Member("s3PublicAccessBlock")) {
       ObjectReader block_reader(*block, "s3PublicAccessBlock", diagnostics);
       if (block_reader.is_object()) {
         S3PublicAccessBlock settings;
-        settings.block_public_acls =
-            block_reader.Bool("blockPublicAcls").value_or(false);
-        settings.ignore_public_acls =
-            block_reader.Bool("ignorePublicAcls").value_or(false);
-        settings.block_public_policy =
-            block_reader.Bool("blockPublicPolicy").value_or(false);
-        settings.restrict_public_buckets =
-            block_reader.Bool("restrictPublicBuckets").value_or(false);
+        settings.block_public_acls = block_reader.Bool("blockPublicAcls").value_or(false);
+        settings.ignore_public_acls = block_reader.Bool("ignorePublicAcls").value_or(false);
+        settings.block_public_policy = block_reader.Bool("blockPublicPolicy").value_or(false);
+        settings.restrict_public_buckets = block_reader.Bool("restrictPublicBuckets").value_or(false);
         account.s3_public_access_block = settings;
       }
       block_reader.Finish();
     }
-    account.enabled_regions = reader.StringList("enabledRegions")
-                                  .value_or(std::vector<std::string>{});
+    account.enabled_regions = reader.StringList("enabledRegions").value_or(std::vector<std::string>{});
     account.canonical_user_id = reader.String("canonicalUserId");
     reader.Finish();
-    if (diagnostics.has_errors())
-      return false;
+    if (diagnostics.has_errors()) return false;
     if (!accounts_.insert(account.account_id).second) {
       diagnostics.Error(internal::kDuplicate, reader.value().position(),
-                        base::Concat("the account ", account.account_id,
-                                     " already has an account record"));
+                        base::Concat("the account ", account.account_id, " already has an account record"));
       return false;
     }
     account.position = diagnostics.location().Locate(reader.value().position());
@@ -183,34 +151,27 @@ private:
   bool ReadOrganization(ObjectReader &reader, Diagnostics &diagnostics) {
     OrganizationRecord record;
     record.organization.id = reader.String("organizationId", true).value_or("");
-    record.organization.management_account =
-        reader.String("managementAccount", true).value_or("");
+    record.organization.management_account = reader.String("managementAccount", true).value_or("");
     if (std::optional<json::Value> accounts = reader.Member("accounts")) {
       if (!accounts->is_array()) {
-        diagnostics.Error(internal::kWrongType, accounts->position(),
-                          "accounts must be an array");
+        diagnostics.Error(internal::kWrongType, accounts->position(), "accounts must be an array");
       } else {
         size_t index = 0;
         for (const json::Value &value : accounts->children()) {
-          ObjectReader member_reader(
-              value, base::Concat("accounts[", index++, "]"), diagnostics);
+          ObjectReader member_reader(value, base::Concat("accounts[", index++, "]"), diagnostics);
           reasoning::OrganizationMember member;
-          member.account_id =
-              member_reader.String("accountId", true).value_or("");
+          member.account_id = member_reader.String("accountId", true).value_or("");
           member.ou_path = member_reader.String("ouPath").value_or("");
           member_reader.Finish();
-          if (member_reader.is_object() &&
-              !internal::IsAccountIdText(member.account_id)) {
-            diagnostics.Error(internal::kInvalidValue, value.position(),
-                              "accountId must be a 12-digit account id");
+          if (member_reader.is_object() && !internal::IsAccountIdText(member.account_id)) {
+            diagnostics.Error(internal::kInvalidValue, value.position(), "accountId must be a 12-digit account id");
           }
           record.organization.members.push_back(std::move(member));
         }
       }
     }
     reader.Finish();
-    if (diagnostics.has_errors())
-      return false;
+    if (diagnostics.has_errors()) return false;
     record.position = diagnostics.location().Locate(reader.value().position());
     inventory_.organizations.push_back(std::move(record));
     return true;
@@ -221,23 +182,19 @@ private:
   std::set<std::string> accounts_;
 };
 
-void AddParseIssues(Inventory &inventory, std::vector<base::Issue> issues,
-                    const RecordLocation &location) {
+void AddParseIssues(Inventory &inventory, std::vector<base::Issue> issues, const RecordLocation &location) {
   for (base::Issue &issue : issues) {
     issue.position = location.Locate(issue.position);
-    if (issue.code.empty())
-      issue.code = std::string(internal::kSyntax);
+    if (issue.code.empty()) issue.code = std::string(internal::kSyntax);
     inventory.issues.push_back(std::move(issue));
   }
 }
 
-} // namespace
+}  // namespace
 
-const AccountSettings *
-Inventory::FindAccount(std::string_view account_id) const {
+const AccountSettings *Inventory::FindAccount(std::string_view account_id) const {
   for (const AccountSettings &account : accounts) {
-    if (account.account_id == account_id)
-      return &account;
+    if (account.account_id == account_id) return &account;
   }
   return nullptr;
 }
@@ -255,18 +212,15 @@ Inventory ReadInventory(std::string source_name, std::string_view text) {
       AddParseIssues(inventory, std::move(parsed.issues), RecordLocation{});
       return inventory;
     }
-    auto document =
-        std::make_shared<const json::Document>(std::move(parsed.document));
-    for (const json::Value &record : document->root().children())
-      reader.ReadRecord(document, record, RecordLocation{});
+    auto document = std::make_shared<const json::Document>(std::move(parsed.document));
+    for (const json::Value &record : document->root().children()) reader.ReadRecord(document, record, RecordLocation{});
     return inventory;
   }
   size_t offset = 0;
   uint32_t line_number = 0;
   while (offset <= text.size()) {
     size_t end = text.find('\n', offset);
-    if (end == std::string_view::npos)
-      end = text.size();
+    if (end == std::string_view::npos) end = text.size();
     ++line_number;
     std::string_view line = text.substr(offset, end - offset);
     RecordLocation location{line_number, 1, static_cast<uint32_t>(offset)};
@@ -277,16 +231,14 @@ Inventory ReadInventory(std::string source_name, std::string_view text) {
         ++inventory.skipped_records;
         AddParseIssues(inventory, std::move(parsed.issues), location);
       } else {
-        auto document =
-            std::make_shared<const json::Document>(std::move(parsed.document));
+        auto document = std::make_shared<const json::Document>(std::move(parsed.document));
         reader.ReadRecord(document, document->root(), location);
       }
     }
-    if (end == text.size())
-      break;
+    if (end == text.size()) break;
     offset = end + 1;
   }
   return inventory;
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

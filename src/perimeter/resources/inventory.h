@@ -27,13 +27,12 @@ namespace perimeter::resources {
 
 struct Inventory {
   std::string source_name;
-  std::vector<Resource> resources; // in file order
+  std::vector<Resource> resources;  // in file order
   std::vector<AccountSettings> accounts;
   std::vector<OrganizationRecord> organizations;
-  std::vector<base::Issue>
-      issues; // errors and warnings, positioned in the file, in file order
-  size_t records = 0;         // records seen (blank lines are not records)
-  size_t skipped_records = 0; // records not read because of an error
+  std::vector<base::Issue> issues;  // errors and warnings, positioned in the file, in file order
+  size_t records = 0;               // records seen (blank lines are not records)
+  size_t skipped_records = 0;       // records not read because of an error
 
   // The account record of `account_id`, or null.
   const AccountSettings *FindAccount(std::string_view account_id) const;
@@ -43,6 +42,6 @@ struct Inventory {
 // Never fails: problems are in `issues`.
 Inventory ReadInventory(std::string source_name, std::string_view text);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_INVENTORY_H_
+#endif  // PERIMETER_RESOURCES_INVENTORY_H_

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "gtest/gtest.h"
 #include "perimeter/base/text.h"
 #include "perimeter/resources/analyze_resource.h"
-#include "gtest/gtest.h"
 
 namespace perimeter::resources {
 namespace {
@@ -19,8 +19,7 @@ const std::string kQueue =
 std::string IssueList(const Inventory &inventory) {
   std::string out;
   for (const base::Issue &issue : inventory.issues) {
-    if (!out.empty())
-      out += "\n";
+    if (!out.empty()) out += "\n";
     out += base::Concat(base::ToString(issue.position), " ", issue.code);
   }
   return out;
@@ -29,18 +28,17 @@ std::string IssueList(const Inventory &inventory) {
 struct InventoryCase {
   std::string name;
   std::string text;
-  std::string expected_issues; // IssueList()
+  std::string expected_issues;  // IssueList()
   size_t resources;
   size_t skipped;
-  std::string message_part = ""; // a substring of the first issue's message
+  std::string message_part = "";  // a substring of the first issue's message
   // When set, "{col}" in expected_issues stands for the column where `anchor`
   // first occurs on its line.
   std::string anchor = "";
 };
 
 std::string Expand(const InventoryCase &c) {
-  if (c.anchor.empty())
-    return c.expected_issues;
+  if (c.anchor.empty()) return c.expected_issues;
   size_t at = c.text.find(c.anchor);
   size_t line_start = c.text.rfind('\n', at);
   size_t column = line_start == std::string::npos ? at + 1 : at - line_start;
@@ -59,9 +57,7 @@ TEST_P(InventoryTest, ReadsWhatItCanAndPositionsTheRest) {
   EXPECT_EQ(inventory.skipped_records, c.skipped);
   if (!c.message_part.empty()) {
     ASSERT_FALSE(inventory.issues.empty());
-    EXPECT_NE(inventory.issues[0].message.find(c.message_part),
-              std::string::npos)
-        << inventory.issues[0].message;
+    EXPECT_NE(inventory.issues[0].message.find(c.message_part), std::string::npos) << inventory.issues[0].message;
   }
 }
 
@@ -69,26 +65,18 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, InventoryTest,
     testing::Values(
         InventoryCase{"OneResource", kQueue + "\n", "", 1, 0},
-        InventoryCase{"BlankLinesAreNotRecords", "\n\n" + kQueue + "\n   \n",
-                      "", 1, 0},
-        InventoryCase{
-            "SyntaxErrorOnLineThree", kQueue + "\n\n{\"kind\": }\n" + kQueue,
-            "3:10 json.unexpected-character\n4:1 inventory.duplicate", 1, 2},
-        InventoryCase{
-            "UnknownRecordField",
-            R"({"kind":"account","accountId":"123456789012","colour":"blue"})",
-            "1:{col} inventory.unknown-field", 0, 1, "unknown field \"colour\"",
-            "\"colour\""},
-        InventoryCase{"UnknownKind", R"({"kind":"bucket"})",
-                      "1:9 inventory.invalid-value", 0, 1,
+        InventoryCase{"BlankLinesAreNotRecords", "\n\n" + kQueue + "\n   \n", "", 1, 0},
+        InventoryCase{"SyntaxErrorOnLineThree", kQueue + "\n\n{\"kind\": }\n" + kQueue,
+                      "3:10 json.unexpected-character\n4:1 inventory.duplicate", 1, 2},
+        InventoryCase{"UnknownRecordField", R"({"kind":"account","accountId":"123456789012","colour":"blue"})",
+                      "1:{col} inventory.unknown-field", 0, 1, "unknown field \"colour\"", "\"colour\""},
+        InventoryCase{"UnknownKind", R"({"kind":"bucket"})", "1:9 inventory.invalid-value", 0, 1,
                       "unknown record kind"},
-        InventoryCase{"MissingKind", R"({"accountId":"123456789012"})",
-                      "1:1 inventory.missing-field", 0, 1},
+        InventoryCase{"MissingKind", R"({"accountId":"123456789012"})", "1:1 inventory.missing-field", 0, 1},
         InventoryCase{
             "UnknownConfigurationMember",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueueX":{}}})",
-            "1:{col} inventory.unknown-field", 0, 1,
-            "unknown configuration member \"sqsQueueX\"", "\"sqsQueueX\""},
+            "1:{col} inventory.unknown-field", 0, 1, "unknown configuration member \"sqsQueueX\"", "\"sqsQueueX\""},
         InventoryCase{
             "TwoConfigurationMembers",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueue":{},"snsTopic":{}}})",
@@ -96,13 +84,11 @@ INSTANTIATE_TEST_SUITE_P(
         InventoryCase{
             "TypeDisagreesWithMember",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceType":"AWS::SNS::Topic","resourceOwnerAccount":"123456789012","configuration":{"sqsQueue":{}}})",
-            "1:{col} inventory.invalid-value", 0, 1, "does not agree",
-            "\"AWS::SNS::Topic\""},
+            "1:{col} inventory.invalid-value", 0, 1, "does not agree", "\"AWS::SNS::Topic\""},
         InventoryCase{
             "UnknownFieldInsideTheConfiguration",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueue":{"queuePolicyy":"{}"}}})",
-            "1:{col} inventory.unknown-field", 0, 1,
-            "sqsQueue has an unknown field \"queuePolicyy\"",
+            "1:{col} inventory.unknown-field", 0, 1, "sqsQueue has an unknown field \"queuePolicyy\"",
             "\"queuePolicyy\""},
         InventoryCase{
             "WrongTypeInsideTheConfiguration",
@@ -123,8 +109,7 @@ INSTANTIATE_TEST_SUITE_P(
         InventoryCase{
             "BadKmsGrantOperation",
             R"({"kind":"resource","resourceArn":"arn:aws:kms:us-east-1:123456789012:key/k","resourceOwnerAccount":"123456789012","configuration":{"kmsKey":{"grants":[{"operations":["Fly"],"granteePrincipal":"999988887777","issuingAccount":"123456789012"}]}}})",
-            "1:{col} inventory.invalid-value", 0, 1,
-            "unknown operation \"Fly\"", "[\"Fly\"]"},
+            "1:{col} inventory.invalid-value", 0, 1, "unknown operation \"Fly\"", "[\"Fly\"]"},
         InventoryCase{"DuplicateAccount",
                       "{\"kind\":\"account\",\"accountId\":\"123456789012\"}\n{"
                       "\"kind\":\"account\",\"accountId\":\"123456789012\"}",
@@ -133,14 +118,10 @@ INSTANTIATE_TEST_SUITE_P(
             "Organization",
             R"({"kind":"organization","organizationId":"o-a1b2c3d4e5","managementAccount":"123456789012","accounts":[{"accountId":"123456789012","ouPath":"o-a1b2c3d4e5/r-ab12/"}]})",
             "", 0, 0},
-        InventoryCase{"ArrayFormat",
-                      "[\n" + kQueue + ",\n {\"kind\":\"nope\"}\n]",
-                      "3:10 inventory.invalid-value", 1, 1},
-        InventoryCase{"BrokenArray", "[\n" + kQueue + ",\n",
-                      "3:1 json.unexpected-end", 0, 1}),
-    [](const testing::TestParamInfo<InventoryCase> &info) {
-      return info.param.name;
-    });
+        InventoryCase{"ArrayFormat", "[\n" + kQueue + ",\n {\"kind\":\"nope\"}\n]", "3:10 inventory.invalid-value", 1,
+                      1},
+        InventoryCase{"BrokenArray", "[\n" + kQueue + ",\n", "3:1 json.unexpected-end", 0, 1}),
+    [](const testing::TestParamInfo<InventoryCase> &info) { return info.param.name; });
 
 TEST(InventoryTest, AccountSettingsAreRead) {
   Inventory inventory = ReadInventory(
@@ -153,8 +134,7 @@ TEST(InventoryTest, AccountSettingsAreRead) {
   EXPECT_TRUE(account->s3_public_access_block->restrict_public_buckets);
   EXPECT_TRUE(account->s3_public_access_block->ignore_public_acls);
   EXPECT_FALSE(account->s3_public_access_block->block_public_acls);
-  EXPECT_EQ(account->enabled_regions,
-            (std::vector<std::string>{"us-east-1", "eu-west-1"}));
+  EXPECT_EQ(account->enabled_regions, (std::vector<std::string>{"us-east-1", "eu-west-1"}));
   EXPECT_EQ(account->canonical_user_id, "abc");
   EXPECT_EQ(inventory.FindAccount("999988887777"), nullptr);
 }
@@ -172,39 +152,31 @@ TEST(InventoryTest, UnreadablePolicyGivesAnErrorFindingForThatResourceOnly) {
   Inventory inventory = ReadInventory("inv.jsonl", text);
   ASSERT_EQ(inventory.issues.size(), 0u) << inventory.issues[0].message;
   ASSERT_EQ(inventory.resources.size(), 3u);
-  reasoning::ZoneOfTrust zone =
-      reasoning::ZoneOfTrust::ForAccount("123456789012");
+  reasoning::ZoneOfTrust zone = reasoning::ZoneOfTrust::ForAccount("123456789012");
 
-  ResourceAnalysis first =
-      AnalyzeResource(inventory.resources[0], nullptr, zone);
+  ResourceAnalysis first = AnalyzeResource(inventory.resources[0], nullptr, zone);
   EXPECT_TRUE(first.findings.empty());
   EXPECT_FALSE(first.has_errors());
 
   ResourceAnalysis bad = AnalyzeResource(inventory.resources[1], nullptr, zone);
   ASSERT_EQ(bad.findings.size(), 1u);
   EXPECT_EQ(bad.findings[0].error, "INTERNAL_ERROR");
-  EXPECT_NE(bad.findings[0].error_reason.find(
-                "arn:aws:sqs:us-east-1:123456789012:bad"),
-            std::string::npos);
-  EXPECT_NE(bad.findings[0].error_reason.find("inv.jsonl:2:"),
-            std::string::npos)
-      << bad.findings[0].error_reason;
+  EXPECT_NE(bad.findings[0].error_reason.find("arn:aws:sqs:us-east-1:123456789012:bad"), std::string::npos);
+  EXPECT_NE(bad.findings[0].error_reason.find("inv.jsonl:2:"), std::string::npos) << bad.findings[0].error_reason;
   ASSERT_FALSE(bad.issues.empty());
   EXPECT_EQ(bad.issues[0].position.line, 2u);
   EXPECT_EQ(bad.issues[0].code, "configuration.invalid-policy");
 
   // A policy given as an object: the issue points at the operator itself.
-  ResourceAnalysis unknown_operator =
-      AnalyzeResource(inventory.resources[2], nullptr, zone);
+  ResourceAnalysis unknown_operator = AnalyzeResource(inventory.resources[2], nullptr, zone);
   ASSERT_EQ(unknown_operator.findings.size(), 1u);
   EXPECT_TRUE(unknown_operator.findings[0].error.has_value());
   ASSERT_FALSE(unknown_operator.issues.empty());
   EXPECT_EQ(unknown_operator.issues[0].code, "policy.unknown-operator");
   EXPECT_EQ(unknown_operator.issues[0].position.line, 3u);
   std::string line3 = text.substr(text.find("\n", text.find("\n") + 1) + 1);
-  EXPECT_EQ(line3.substr(unknown_operator.issues[0].position.column - 1, 14),
-            "\"StringEqualz\"");
+  EXPECT_EQ(line3.substr(unknown_operator.issues[0].position.column - 1, 14), "\"StringEqualz\"");
 }
 
-} // namespace
-} // namespace perimeter::resources
+}  // namespace
+}  // namespace perimeter::resources

@@ -27,14 +27,11 @@ namespace perimeter::resources {
 
 std::vector<reasoning::ResourceTarget> KmsKeyTargets(const Resource &resource);
 
-std::vector<base::Issue>
-CheckKmsKeyConfiguration(const json::Value &configuration,
-                         const RecordLocation &location);
+std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configuration, const RecordLocation &location);
 
-ResourceAnalysis AnalyzeKmsKey(const Resource &resource,
-                               const AccountSettings *account,
+ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings *account,
                                const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_KMS_KEY_H_
+#endif  // PERIMETER_RESOURCES_KMS_KEY_H_

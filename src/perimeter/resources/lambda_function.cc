@@ -7,33 +7,26 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{"lambdaFunction",
-                                                  "functionPolicy",
-                                                  {},
-                                                  policy::PolicyKind::kResource,
-                                                  &LambdaFunctionTargets};
+  static const internal::PolicyResourceSpec kSpec{
+      "lambdaFunction", "functionPolicy", {}, policy::PolicyKind::kResource, &LambdaFunctionTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-LambdaFunctionTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{
-      {resource.arn, resource.arn + ":*"},
-      internal::CatalogActions("lambda", "function")}};
+std::vector<reasoning::ResourceTarget> LambdaFunctionTargets(const Resource &resource) {
+  return {
+      reasoning::ResourceTarget{{resource.arn, resource.arn + ":*"}, internal::CatalogActions("lambda", "function")}};
 }
 
-std::vector<base::Issue>
-CheckLambdaFunctionConfiguration(const json::Value &configuration,
-                                 const RecordLocation &location) {
+std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value &configuration,
+                                                          const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource,
-                                       const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource, const AccountSettings * /*account*/,
                                        const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

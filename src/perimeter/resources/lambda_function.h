@@ -20,21 +20,18 @@ namespace perimeter::resources {
 
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
-std::vector<reasoning::ResourceTarget>
-LambdaFunctionTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> LambdaFunctionTargets(const Resource &resource);
 
 // Checks the shape of the `lambdaFunction` configuration member
 // ({"functionPolicy": policy}).
-std::vector<base::Issue>
-CheckLambdaFunctionConfiguration(const json::Value &configuration,
-                                 const RecordLocation &location);
+std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value &configuration,
+                                                          const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource,
-                                       const AccountSettings *account,
+ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource, const AccountSettings *account,
                                        const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_LAMBDA_FUNCTION_H_
+#endif  // PERIMETER_RESOURCES_LAMBDA_FUNCTION_H_

@@ -7,32 +7,25 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{"lambdaLayerVersion",
-                                                  "layerVersionPolicy",
-                                                  {},
-                                                  policy::PolicyKind::kResource,
-                                                  &LambdaLayerVersionTargets};
+  static const internal::PolicyResourceSpec kSpec{
+      "lambdaLayerVersion", "layerVersionPolicy", {}, policy::PolicyKind::kResource, &LambdaLayerVersionTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-LambdaLayerVersionTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{
-      {resource.arn}, internal::CatalogActions("lambda", "layerVersion")}};
+std::vector<reasoning::ResourceTarget> LambdaLayerVersionTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("lambda", "layerVersion")}};
 }
 
-std::vector<base::Issue>
-CheckLambdaLayerVersionConfiguration(const json::Value &configuration,
-                                     const RecordLocation &location) {
+std::vector<base::Issue> CheckLambdaLayerVersionConfiguration(const json::Value &configuration,
+                                                              const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource,
-                                           const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource, const AccountSettings * /*account*/,
                                            const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

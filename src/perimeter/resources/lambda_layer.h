@@ -18,21 +18,18 @@ namespace perimeter::resources {
 
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
-std::vector<reasoning::ResourceTarget>
-LambdaLayerVersionTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> LambdaLayerVersionTargets(const Resource &resource);
 
 // Checks the shape of the `lambdaLayerVersion` configuration member
 // ({"layerVersionPolicy": policy}).
-std::vector<base::Issue>
-CheckLambdaLayerVersionConfiguration(const json::Value &configuration,
-                                     const RecordLocation &location);
+std::vector<base::Issue> CheckLambdaLayerVersionConfiguration(const json::Value &configuration,
+                                                              const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource,
-                                           const AccountSettings *account,
+ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource, const AccountSettings *account,
                                            const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_LAMBDA_LAYER_H_
+#endif  // PERIMETER_RESOURCES_LAMBDA_LAYER_H_

@@ -12,41 +12,31 @@ namespace perimeter::resources {
 namespace {
 
 // Reads {"attributes": {"restore": {"accountIds": [...]}}, "kmsKeyId": "..."}.
-internal::SnapshotSharing ReadRdsSnapshot(const json::Value &configuration,
-                                          std::string_view member,
+internal::SnapshotSharing ReadRdsSnapshot(const json::Value &configuration, std::string_view member,
                                           internal::Diagnostics &diagnostics) {
   internal::SnapshotSharing sharing;
-  internal::ObjectReader reader(configuration, std::string(member),
-                                diagnostics);
-  if (std::optional<json::Value> attributes = reader.Object("attributes");
-      attributes.has_value()) {
+  internal::ObjectReader reader(configuration, std::string(member), diagnostics);
+  if (std::optional<json::Value> attributes = reader.Object("attributes"); attributes.has_value()) {
     for (const json::Value &attribute : attributes->members()) {
       std::string what = base::Concat(member, ".attributes.", attribute.key());
       internal::ObjectReader value(attribute, what, diagnostics);
-      std::optional<std::vector<std::string>> ids =
-          value.StringList("accountIds", true);
+      std::optional<std::vector<std::string>> ids = value.StringList("accountIds", true);
       value.Finish();
       if (attribute.key() != "restore") {
         // RDS has one shareable attribute (RDS API,
         // "ModifyDBSnapshotAttribute": AttributeName must be "restore");
         // anything else shares nothing.
-        diagnostics.Warning(
-            internal::kIneffective, attribute.key_position(),
-            base::Concat(
-                what, " is not the \"restore\" attribute and shares nothing"));
+        diagnostics.Warning(internal::kIneffective, attribute.key_position(),
+                            base::Concat(what, " is not the \"restore\" attribute and shares nothing"));
         continue;
       }
-      if (!ids.has_value())
-        continue;
+      if (!ids.has_value()) continue;
       std::optional<json::Value> list = value.value().Find("accountIds");
       for (const json::Value &id : list->children()) {
         std::string text(id.text());
         if (text != "all" && !internal::IsAccountIdText(text)) {
-          diagnostics.Error(
-              internal::kInvalidValue, id.position(),
-              base::Concat(
-                  what,
-                  ".accountIds must hold 12-digit account ids or \"all\""));
+          diagnostics.Error(internal::kInvalidValue, id.position(),
+                            base::Concat(what, ".accountIds must hold 12-digit account ids or \"all\""));
         } else {
           sharing.shares.push_back({text, id.position(), "attributes.restore"});
         }
@@ -59,57 +49,46 @@ internal::SnapshotSharing ReadRdsSnapshot(const json::Value &configuration,
   return sharing;
 }
 
-ResourceAnalysis Analyze(const Resource &resource, std::string_view member,
-                         const std::vector<std::string> &actions,
+ResourceAnalysis Analyze(const Resource &resource, std::string_view member, const std::vector<std::string> &actions,
                          const reasoning::ZoneOfTrust &zone) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
-  internal::SnapshotSharing sharing =
-      ReadRdsSnapshot(resource.configuration, member, diagnostics);
+  internal::SnapshotSharing sharing = ReadRdsSnapshot(resource.configuration, member, diagnostics);
   if (diagnostics.has_errors()) {
-    analysis.findings.push_back(internal::ErrorFinding(
-        resource, internal::DescribeErrors(resource, diagnostics.issues())));
+    analysis.findings.push_back(
+        internal::ErrorFinding(resource, internal::DescribeErrors(resource, diagnostics.issues())));
   } else {
-    internal::ReportSnapshotSharing(resource, sharing, actions, zone,
-                                    diagnostics, analysis.findings);
+    internal::ReportSnapshotSharing(resource, sharing, actions, zone, diagnostics, analysis.findings);
   }
   analysis.issues = diagnostics.TakeIssues();
   return analysis;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<base::Issue>
-CheckRdsDbSnapshotConfiguration(const json::Value &configuration,
-                                const RecordLocation &location) {
+std::vector<base::Issue> CheckRdsDbSnapshotConfiguration(const json::Value &configuration,
+                                                         const RecordLocation &location) {
   internal::Diagnostics diagnostics(location);
   ReadRdsSnapshot(configuration, "rdsDbSnapshot", diagnostics);
   return diagnostics.TakeIssues();
 }
 
-std::vector<base::Issue>
-CheckRdsDbClusterSnapshotConfiguration(const json::Value &configuration,
-                                       const RecordLocation &location) {
+std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Value &configuration,
+                                                                const RecordLocation &location) {
   internal::Diagnostics diagnostics(location);
   ReadRdsSnapshot(configuration, "rdsDbClusterSnapshot", diagnostics);
   return diagnostics.TakeIssues();
 }
 
-ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource,
-                                      const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings * /*account*/,
                                       const reasoning::ZoneOfTrust &zone) {
-  return Analyze(resource, "rdsDbSnapshot",
-                 {"rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"},
+  return Analyze(resource, "rdsDbSnapshot", {"rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"}, zone);
+}
+
+ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource, const AccountSettings * /*account*/,
+                                             const reasoning::ZoneOfTrust &zone) {
+  return Analyze(resource, "rdsDbClusterSnapshot", {"rds:CopyDBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"},
                  zone);
 }
 
-ResourceAnalysis
-AnalyzeRdsDbClusterSnapshot(const Resource &resource,
-                            const AccountSettings * /*account*/,
-                            const reasoning::ZoneOfTrust &zone) {
-  return Analyze(
-      resource, "rdsDbClusterSnapshot",
-      {"rds:CopyDBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"}, zone);
-}
-
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

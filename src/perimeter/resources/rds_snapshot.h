@@ -19,21 +19,16 @@
 
 namespace perimeter::resources {
 
-std::vector<base::Issue>
-CheckRdsDbSnapshotConfiguration(const json::Value &configuration,
-                                const RecordLocation &location);
-std::vector<base::Issue>
-CheckRdsDbClusterSnapshotConfiguration(const json::Value &configuration,
-                                       const RecordLocation &location);
+std::vector<base::Issue> CheckRdsDbSnapshotConfiguration(const json::Value &configuration,
+                                                         const RecordLocation &location);
+std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Value &configuration,
+                                                                const RecordLocation &location);
 
-ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource,
-                                      const AccountSettings *account,
+ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings *account,
                                       const reasoning::ZoneOfTrust &zone);
-ResourceAnalysis
-AnalyzeRdsDbClusterSnapshot(const Resource &resource,
-                            const AccountSettings *account,
-                            const reasoning::ZoneOfTrust &zone);
+ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource, const AccountSettings *account,
+                                             const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_RDS_SNAPSHOT_H_
+#endif  // PERIMETER_RESOURCES_RDS_SNAPSHOT_H_

@@ -24,143 +24,115 @@ namespace {
 
 // In ResourceType order (ModuleFor indexes it).
 constexpr std::array kModules = {
-    ResourceModule{ResourceType::kS3Bucket, "AWS::S3::Bucket", "s3Bucket",
-                   &CheckS3BucketConfiguration, &AnalyzeS3Bucket},
-    ResourceModule{ResourceType::kS3ExpressDirectoryBucket,
-                   "AWS::S3Express::DirectoryBucket",
-                   "s3ExpressDirectoryBucket",
-                   &CheckS3ExpressDirectoryBucketConfiguration,
+    ResourceModule{ResourceType::kS3Bucket, "AWS::S3::Bucket", "s3Bucket", &CheckS3BucketConfiguration,
+                   &AnalyzeS3Bucket},
+    ResourceModule{ResourceType::kS3ExpressDirectoryBucket, "AWS::S3Express::DirectoryBucket",
+                   "s3ExpressDirectoryBucket", &CheckS3ExpressDirectoryBucketConfiguration,
                    &AnalyzeS3ExpressDirectoryBucket},
-    ResourceModule{ResourceType::kIamRole, "AWS::IAM::Role", "iamRole",
-                   &CheckIamRoleConfiguration, &AnalyzeIamRole},
-    ResourceModule{ResourceType::kKmsKey, "AWS::KMS::Key", "kmsKey",
-                   &CheckKmsKeyConfiguration, &AnalyzeKmsKey},
-    ResourceModule{ResourceType::kLambdaFunction, "AWS::Lambda::Function",
-                   "lambdaFunction", &CheckLambdaFunctionConfiguration,
-                   &AnalyzeLambdaFunction},
-    ResourceModule{ResourceType::kLambdaLayerVersion,
-                   "AWS::Lambda::LayerVersion", "lambdaLayerVersion",
-                   &CheckLambdaLayerVersionConfiguration,
-                   &AnalyzeLambdaLayerVersion},
-    ResourceModule{ResourceType::kSqsQueue, "AWS::SQS::Queue", "sqsQueue",
-                   &CheckSqsQueueConfiguration, &AnalyzeSqsQueue},
-    ResourceModule{ResourceType::kSnsTopic, "AWS::SNS::Topic", "snsTopic",
-                   &CheckSnsTopicConfiguration, &AnalyzeSnsTopic},
-    ResourceModule{ResourceType::kSecretsManagerSecret,
-                   "AWS::SecretsManager::Secret", "secretsManagerSecret",
-                   &CheckSecretsManagerSecretConfiguration,
-                   &AnalyzeSecretsManagerSecret},
-    ResourceModule{ResourceType::kEcrRepository, "AWS::ECR::Repository",
-                   "ecrRepository", &CheckEcrRepositoryConfiguration,
-                   &AnalyzeEcrRepository},
-    ResourceModule{ResourceType::kEfsFileSystem, "AWS::EFS::FileSystem",
-                   "efsFileSystem", &CheckEfsFileSystemConfiguration,
-                   &AnalyzeEfsFileSystem},
-    ResourceModule{ResourceType::kDynamoDbTable, "AWS::DynamoDB::Table",
-                   "dynamodbTable", &CheckDynamoDbTableConfiguration,
-                   &AnalyzeDynamoDbTable},
-    ResourceModule{ResourceType::kDynamoDbStream, "AWS::DynamoDB::Stream",
-                   "dynamodbStream", &CheckDynamoDbStreamConfiguration,
-                   &AnalyzeDynamoDbStream},
-    ResourceModule{ResourceType::kEbsSnapshot, "AWS::EC2::Snapshot",
-                   "ebsSnapshot", &CheckEbsSnapshotConfiguration,
+    ResourceModule{ResourceType::kIamRole, "AWS::IAM::Role", "iamRole", &CheckIamRoleConfiguration, &AnalyzeIamRole},
+    ResourceModule{ResourceType::kKmsKey, "AWS::KMS::Key", "kmsKey", &CheckKmsKeyConfiguration, &AnalyzeKmsKey},
+    ResourceModule{ResourceType::kLambdaFunction, "AWS::Lambda::Function", "lambdaFunction",
+                   &CheckLambdaFunctionConfiguration, &AnalyzeLambdaFunction},
+    ResourceModule{ResourceType::kLambdaLayerVersion, "AWS::Lambda::LayerVersion", "lambdaLayerVersion",
+                   &CheckLambdaLayerVersionConfiguration, &AnalyzeLambdaLayerVersion},
+    ResourceModule{ResourceType::kSqsQueue, "AWS::SQS::Queue", "sqsQueue", &CheckSqsQueueConfiguration,
+                   &AnalyzeSqsQueue},
+    ResourceModule{ResourceType::kSnsTopic, "AWS::SNS::Topic", "snsTopic", &CheckSnsTopicConfiguration,
+                   &AnalyzeSnsTopic},
+    ResourceModule{ResourceType::kSecretsManagerSecret, "AWS::SecretsManager::Secret", "secretsManagerSecret",
+                   &CheckSecretsManagerSecretConfiguration, &AnalyzeSecretsManagerSecret},
+    ResourceModule{ResourceType::kEcrRepository, "AWS::ECR::Repository", "ecrRepository",
+                   &CheckEcrRepositoryConfiguration, &AnalyzeEcrRepository},
+    ResourceModule{ResourceType::kEfsFileSystem, "AWS::EFS::FileSystem", "efsFileSystem",
+                   &CheckEfsFileSystemConfiguration, &AnalyzeEfsFileSystem},
+    ResourceModule{ResourceType::kDynamoDbTable, "AWS::DynamoDB::Table", "dynamodbTable",
+                   &CheckDynamoDbTableConfiguration, &AnalyzeDynamoDbTable},
+    ResourceModule{ResourceType::kDynamoDbStream, "AWS::DynamoDB::Stream", "dynamodbStream",
+                   &CheckDynamoDbStreamConfiguration, &AnalyzeDynamoDbStream},
+    ResourceModule{ResourceType::kEbsSnapshot, "AWS::EC2::Snapshot", "ebsSnapshot", &CheckEbsSnapshotConfiguration,
                    &AnalyzeEbsSnapshot},
-    ResourceModule{ResourceType::kRdsDbSnapshot, "AWS::RDS::DBSnapshot",
-                   "rdsDbSnapshot", &CheckRdsDbSnapshotConfiguration,
-                   &AnalyzeRdsDbSnapshot},
-    ResourceModule{ResourceType::kRdsDbClusterSnapshot,
-                   "AWS::RDS::DBClusterSnapshot", "rdsDbClusterSnapshot",
-                   &CheckRdsDbClusterSnapshotConfiguration,
-                   &AnalyzeRdsDbClusterSnapshot},
+    ResourceModule{ResourceType::kRdsDbSnapshot, "AWS::RDS::DBSnapshot", "rdsDbSnapshot",
+                   &CheckRdsDbSnapshotConfiguration, &AnalyzeRdsDbSnapshot},
+    ResourceModule{ResourceType::kRdsDbClusterSnapshot, "AWS::RDS::DBClusterSnapshot", "rdsDbClusterSnapshot",
+                   &CheckRdsDbClusterSnapshotConfiguration, &AnalyzeRdsDbClusterSnapshot},
 };
 
 // The position of `type` in kModules. A switch without default: a new
 // ResourceType that has no module fails to compile (-Werror=switch).
 size_t IndexOf(ResourceType type) {
   switch (type) {
-  case ResourceType::kS3Bucket:
-    return 0;
-  case ResourceType::kS3ExpressDirectoryBucket:
-    return 1;
-  case ResourceType::kIamRole:
-    return 2;
-  case ResourceType::kKmsKey:
-    return 3;
-  case ResourceType::kLambdaFunction:
-    return 4;
-  case ResourceType::kLambdaLayerVersion:
-    return 5;
-  case ResourceType::kSqsQueue:
-    return 6;
-  case ResourceType::kSnsTopic:
-    return 7;
-  case ResourceType::kSecretsManagerSecret:
-    return 8;
-  case ResourceType::kEcrRepository:
-    return 9;
-  case ResourceType::kEfsFileSystem:
-    return 10;
-  case ResourceType::kDynamoDbTable:
-    return 11;
-  case ResourceType::kDynamoDbStream:
-    return 12;
-  case ResourceType::kEbsSnapshot:
-    return 13;
-  case ResourceType::kRdsDbSnapshot:
-    return 14;
-  case ResourceType::kRdsDbClusterSnapshot:
-    return 15;
+    case ResourceType::kS3Bucket:
+      return 0;
+    case ResourceType::kS3ExpressDirectoryBucket:
+      return 1;
+    case ResourceType::kIamRole:
+      return 2;
+    case ResourceType::kKmsKey:
+      return 3;
+    case ResourceType::kLambdaFunction:
+      return 4;
+    case ResourceType::kLambdaLayerVersion:
+      return 5;
+    case ResourceType::kSqsQueue:
+      return 6;
+    case ResourceType::kSnsTopic:
+      return 7;
+    case ResourceType::kSecretsManagerSecret:
+      return 8;
+    case ResourceType::kEcrRepository:
+      return 9;
+    case ResourceType::kEfsFileSystem:
+      return 10;
+    case ResourceType::kDynamoDbTable:
+      return 11;
+    case ResourceType::kDynamoDbStream:
+      return 12;
+    case ResourceType::kEbsSnapshot:
+      return 13;
+    case ResourceType::kRdsDbSnapshot:
+      return 14;
+    case ResourceType::kRdsDbClusterSnapshot:
+      return 15;
   }
-  std::abort(); // unreachable: every enumerator is handled above
+  std::abort();  // unreachable: every enumerator is handled above
 }
 
-} // namespace
+}  // namespace
 
 std::span<const ResourceModule> AllResourceModules() { return kModules; }
 
-const ResourceModule &ModuleFor(ResourceType type) {
-  return kModules[IndexOf(type)];
-}
+const ResourceModule &ModuleFor(ResourceType type) { return kModules[IndexOf(type)]; }
 
 const ResourceModule *FindModuleByTypeName(std::string_view type_name) {
   for (const ResourceModule &module : kModules) {
-    if (module.type_name == type_name)
-      return &module;
+    if (module.type_name == type_name) return &module;
   }
   return nullptr;
 }
 
-const ResourceModule *
-FindModuleByMember(std::string_view configuration_member) {
+const ResourceModule *FindModuleByMember(std::string_view configuration_member) {
   for (const ResourceModule &module : kModules) {
-    if (module.configuration_member == configuration_member)
-      return &module;
+    if (module.configuration_member == configuration_member) return &module;
   }
   return nullptr;
 }
 
-std::string_view ResourceTypeName(ResourceType type) {
-  return ModuleFor(type).type_name;
-}
+std::string_view ResourceTypeName(ResourceType type) { return ModuleFor(type).type_name; }
 
-base::SourcePosition
-RecordLocation::Locate(const base::SourcePosition &in_record) const {
+base::SourcePosition RecordLocation::Locate(const base::SourcePosition &in_record) const {
   base::SourcePosition out;
   out.line = in_record.line + line_base - 1;
-  out.column = in_record.line == 1 ? in_record.column + column_base - 1
-                                   : in_record.column;
+  out.column = in_record.line == 1 ? in_record.column + column_base - 1 : in_record.column;
   out.offset = in_record.offset + offset_base;
   return out;
 }
 
 bool ResourceAnalysis::has_errors() const {
-  if (base::HasErrors(issues))
-    return true;
+  if (base::HasErrors(issues)) return true;
   for (const findings::Finding &finding : findings) {
-    if (finding.error.has_value())
-      return true;
+    if (finding.error.has_value()) return true;
   }
   return false;
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

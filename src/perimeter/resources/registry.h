@@ -18,14 +18,12 @@ namespace perimeter::resources {
 
 struct ResourceModule {
   ResourceType type;
-  std::string_view type_name;            // "AWS::S3::Bucket"
-  std::string_view configuration_member; // "s3Bucket"
+  std::string_view type_name;             // "AWS::S3::Bucket"
+  std::string_view configuration_member;  // "s3Bucket"
   // The problems of a configuration's shape (unknown members, wrong types, bad
   // values); policies are parsed only by `analyze`.
-  std::vector<base::Issue> (*check)(const json::Value &configuration,
-                                    const RecordLocation &location);
-  ResourceAnalysis (*analyze)(const Resource &resource,
-                              const AccountSettings *account,
+  std::vector<base::Issue> (*check)(const json::Value &configuration, const RecordLocation &location);
+  ResourceAnalysis (*analyze)(const Resource &resource, const AccountSettings *account,
                               const reasoning::ZoneOfTrust &zone);
 };
 
@@ -36,6 +34,6 @@ const ResourceModule &ModuleFor(ResourceType type);
 const ResourceModule *FindModuleByTypeName(std::string_view type_name);
 const ResourceModule *FindModuleByMember(std::string_view configuration_member);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_REGISTRY_H_
+#endif  // PERIMETER_RESOURCES_REGISTRY_H_

@@ -65,14 +65,14 @@ struct Resource {
   std::string arn;
   ResourceType type = ResourceType::kS3Bucket;
   std::string owner_account;
-  std::string region; // "" for global resources (IAM roles)
+  std::string region;  // "" for global resources (IAM roles)
   // The value of the configuration's union member (the object under "s3Bucket",
   // ...). Belongs to `document`, which the resource keeps alive.
   json::Value configuration;
   std::shared_ptr<const json::Document> document;
-  std::string source_name; // the inventory file, for messages
+  std::string source_name;  // the inventory file, for messages
   RecordLocation location;
-  base::SourcePosition position; // of the record in the file
+  base::SourcePosition position;  // of the record in the file
 };
 
 // S3 Block Public Access settings (S3 API, "PublicAccessBlockConfiguration").
@@ -112,6 +112,6 @@ struct ResourceAnalysis {
   bool has_errors() const;
 };
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_RESOURCE_H_
+#endif  // PERIMETER_RESOURCES_RESOURCE_H_

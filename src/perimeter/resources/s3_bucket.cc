@@ -24,12 +24,9 @@ using findings::Finding;
 using findings::FindingSource;
 using findings::FindingSourceType;
 
-constexpr std::string_view kAllUsers =
-    "http://acs.amazonaws.com/groups/global/AllUsers";
-constexpr std::string_view kAuthenticatedUsers =
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
-constexpr std::string_view kLogDelivery =
-    "http://acs.amazonaws.com/groups/s3/LogDelivery";
+constexpr std::string_view kAllUsers = "http://acs.amazonaws.com/groups/global/AllUsers";
+constexpr std::string_view kAuthenticatedUsers = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+constexpr std::string_view kLogDelivery = "http://acs.amazonaws.com/groups/s3/LogDelivery";
 
 struct AclGrant {
   size_t index = 0;
@@ -40,11 +37,10 @@ struct AclGrant {
 
 struct AccessPoint {
   std::string arn;
-  std::string account;       // from the ARN
-  bool multi_region = false; // arn:aws:s3::<account>:accesspoint/<alias>
+  std::string account;        // from the ARN
+  bool multi_region = false;  // arn:aws:s3::<account>:accesspoint/<alias>
   std::optional<internal::PolicySource> policy;
-  S3PublicAccessBlock block{true, true, true,
-                            true}; // S3's default for access points
+  S3PublicAccessBlock block{true, true, true, true};  // S3's default for access points
   std::optional<std::string> vpc_id;
   base::SourcePosition position;
 };
@@ -57,73 +53,57 @@ struct S3BucketConfiguration {
   std::optional<std::string> owner_canonical_id;
 };
 
-std::optional<S3PublicAccessBlock>
-ReadBlock(const json::Value &value, std::string what,
-          internal::Diagnostics &diagnostics) {
+std::optional<S3PublicAccessBlock> ReadBlock(const json::Value &value, std::string what,
+                                             internal::Diagnostics &diagnostics) {
   internal::ObjectReader reader(value, std::move(what), diagnostics);
-  if (!reader.is_object())
-    return std::nullopt;
+  if (!reader.is_object()) return std::nullopt;
   S3PublicAccessBlock block;
   block.ignore_public_acls = reader.Bool("ignorePublicAcls").value_or(false);
-  block.restrict_public_buckets =
-      reader.Bool("restrictPublicBuckets").value_or(false);
+  block.restrict_public_buckets = reader.Bool("restrictPublicBuckets").value_or(false);
   block.block_public_acls = reader.Bool("blockPublicAcls").value_or(false);
   block.block_public_policy = reader.Bool("blockPublicPolicy").value_or(false);
   reader.Finish();
   return block;
 }
 
-S3BucketConfiguration ReadS3Bucket(const json::Value &configuration,
-                                   const Resource *resource,
-                                   internal::Diagnostics &diagnostics) {
+S3BucketConfiguration ReadS3Bucket(const json::Value &configuration, internal::Diagnostics &diagnostics) {
   S3BucketConfiguration config;
   internal::ObjectReader reader(configuration, "s3Bucket", diagnostics);
   config.policy = internal::ReadPolicyMember(reader, "bucketPolicy");
   config.owner_canonical_id = reader.String("ownerCanonicalId");
   if (std::optional<json::Value> grants = reader.Member("bucketAclGrants")) {
     if (!grants->is_array()) {
-      diagnostics.Error(internal::kWrongType, grants->position(),
-                        "s3Bucket.bucketAclGrants must be an array");
+      diagnostics.Error(internal::kWrongType, grants->position(), "s3Bucket.bucketAclGrants must be an array");
     } else {
       size_t index = 0;
       for (const json::Value &value : grants->children()) {
-        std::string what =
-            base::Concat("s3Bucket.bucketAclGrants[", index, "]");
+        std::string what = base::Concat("s3Bucket.bucketAclGrants[", index, "]");
         internal::ObjectReader grant_reader(value, what, diagnostics);
         AclGrant grant;
         grant.index = index++;
         grant.position = value.position();
         grant.permission = grant_reader.String("permission", true).value_or("");
-        if (!grant.permission.empty() &&
-            S3AclPermissionActions(grant.permission).empty()) {
-          diagnostics.Error(
-              internal::kInvalidValue, value.Find("permission")->position(),
-              base::Concat(what, ".permission must be READ, WRITE, READ_ACP, "
-                                 "WRITE_ACP or FULL_CONTROL"));
+        if (!grant.permission.empty() && S3AclPermissionActions(grant.permission).empty()) {
+          diagnostics.Error(internal::kInvalidValue, value.Find("permission")->position(),
+                            base::Concat(what,
+                                         ".permission must be READ, WRITE, READ_ACP, "
+                                         "WRITE_ACP or FULL_CONTROL"));
         }
-        if (std::optional<json::Value> grantee =
-                grant_reader.Member("grantee", true)) {
-          internal::ObjectReader grantee_reader(*grantee, what + ".grantee",
-                                                diagnostics);
+        if (std::optional<json::Value> grantee = grant_reader.Member("grantee", true)) {
+          internal::ObjectReader grantee_reader(*grantee, what + ".grantee", diagnostics);
           grant.id = grantee_reader.String("id");
           grant.uri = grantee_reader.String("uri");
           grant.email = grantee_reader.String("emailAddress");
           grantee_reader.Finish();
-          int members = grant.id.has_value() + grant.uri.has_value() +
-                        grant.email.has_value();
+          int members = grant.id.has_value() + grant.uri.has_value() + grant.email.has_value();
           if (grantee->is_object() && members != 1) {
-            diagnostics.Error(
-                internal::kInvalidValue, grantee->position(),
-                base::Concat(
-                    what,
-                    ".grantee must have exactly one of id, uri, emailAddress"));
+            diagnostics.Error(internal::kInvalidValue, grantee->position(),
+                              base::Concat(what, ".grantee must have exactly one of id, uri, emailAddress"));
           }
-          if (grant.uri.has_value() && *grant.uri != kAllUsers &&
-              *grant.uri != kAuthenticatedUsers && *grant.uri != kLogDelivery) {
-            diagnostics.Error(
-                internal::kInvalidValue, grantee->position(),
-                base::Concat(what, ".grantee.uri is not an Amazon S3 group: \"",
-                             *grant.uri, "\""));
+          if (grant.uri.has_value() && *grant.uri != kAllUsers && *grant.uri != kAuthenticatedUsers &&
+              *grant.uri != kLogDelivery) {
+            diagnostics.Error(internal::kInvalidValue, grantee->position(),
+                              base::Concat(what, ".grantee.uri is not an Amazon S3 group: \"", *grant.uri, "\""));
           }
         }
         grant_reader.Finish();
@@ -131,78 +111,57 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration,
       }
     }
   }
-  if (std::optional<json::Value> block =
-          reader.Member("bucketPublicAccessBlock")) {
-    config.block =
-        ReadBlock(*block, "s3Bucket.bucketPublicAccessBlock", diagnostics);
+  if (std::optional<json::Value> block = reader.Member("bucketPublicAccessBlock")) {
+    config.block = ReadBlock(*block, "s3Bucket.bucketPublicAccessBlock", diagnostics);
   }
   if (std::optional<json::Value> points = reader.Object("accessPoints")) {
     for (const json::Value &value : points->members()) {
-      std::string what =
-          base::Concat("s3Bucket.accessPoints[\"", value.key(), "\"]");
+      std::string what = base::Concat("s3Bucket.accessPoints[\"", value.key(), "\"]");
       AccessPoint point;
       point.arn = std::string(value.key());
       point.position = value.key_position();
       std::optional<policy::Arn> arn = policy::ParseArn(point.arn);
-      if (!arn.has_value() || arn->service != "s3" ||
-          !internal::IsAccountIdText(arn->account) ||
+      if (!arn.has_value() || arn->service != "s3" || !internal::IsAccountIdText(arn->account) ||
           !arn->resource.starts_with("accesspoint/")) {
-        diagnostics.Error(
-            internal::kInvalidValue, value.key_position(),
-            base::Concat(what,
-                         ": the key must be an access point ARN "
-                         "(arn:aws:s3:<region>:<account>:accesspoint/<name>)"));
+        diagnostics.Error(internal::kInvalidValue, value.key_position(),
+                          base::Concat(what,
+                                       ": the key must be an access point ARN "
+                                       "(arn:aws:s3:<region>:<account>:accesspoint/<name>)"));
       } else {
         point.account = std::string(arn->account);
         point.multi_region = arn->region.empty();
       }
       internal::ObjectReader point_reader(value, what, diagnostics);
-      point.policy =
-          internal::ReadPolicyMember(point_reader, "accessPointPolicy");
-      if (point.policy.has_value())
-        point.policy->field = what + ".accessPointPolicy";
-      if (std::optional<json::Value> block =
-              point_reader.Member("publicAccessBlock")) {
-        if (std::optional<S3PublicAccessBlock> read =
-                ReadBlock(*block, what + ".publicAccessBlock", diagnostics)) {
+      point.policy = internal::ReadPolicyMember(point_reader, "accessPointPolicy");
+      if (point.policy.has_value()) point.policy->field = what + ".accessPointPolicy";
+      if (std::optional<json::Value> block = point_reader.Member("publicAccessBlock")) {
+        if (std::optional<S3PublicAccessBlock> read = ReadBlock(*block, what + ".publicAccessBlock", diagnostics)) {
           point.block = *read;
         }
       }
-      if (std::optional<json::Value> origin =
-              point_reader.Object("networkOrigin")) {
-        internal::ObjectReader origin_reader(*origin, what + ".networkOrigin",
-                                             diagnostics);
-        std::optional<json::Value> vpc =
-            origin_reader.Object("vpcConfiguration");
-        std::optional<json::Value> internet =
-            origin_reader.Object("internetConfiguration");
+      if (std::optional<json::Value> origin = point_reader.Object("networkOrigin")) {
+        internal::ObjectReader origin_reader(*origin, what + ".networkOrigin", diagnostics);
+        std::optional<json::Value> vpc = origin_reader.Object("vpcConfiguration");
+        std::optional<json::Value> internet = origin_reader.Object("internetConfiguration");
         origin_reader.Finish();
         if (vpc.has_value() == internet.has_value()) {
-          diagnostics.Error(
-              internal::kInvalidValue, origin->position(),
-              base::Concat(
-                  what,
-                  ".networkOrigin must have exactly one of vpcConfiguration, "
-                  "internetConfiguration"));
+          diagnostics.Error(internal::kInvalidValue, origin->position(),
+                            base::Concat(what,
+                                         ".networkOrigin must have exactly one of vpcConfiguration, "
+                                         "internetConfiguration"));
         }
         if (vpc.has_value()) {
-          internal::ObjectReader vpc_reader(
-              *vpc, what + ".networkOrigin.vpcConfiguration", diagnostics);
+          internal::ObjectReader vpc_reader(*vpc, what + ".networkOrigin.vpcConfiguration", diagnostics);
           point.vpc_id = vpc_reader.String("vpcId", true);
           vpc_reader.Finish();
         }
         if (internet.has_value()) {
-          internal::ObjectReader internet_reader(
-              *internet, what + ".networkOrigin.internetConfiguration",
-              diagnostics);
+          internal::ObjectReader internet_reader(*internet, what + ".networkOrigin.internetConfiguration", diagnostics);
           internet_reader.Finish();
         }
         if (point.vpc_id.has_value() && point.multi_region) {
-          diagnostics.Error(
-              internal::kInvalidValue, origin->position(),
-              base::Concat(
-                  what,
-                  ": a multi-Region access point has no VPC network origin"));
+          diagnostics.Error(internal::kInvalidValue, origin->position(),
+                            base::Concat(what, ": a multi-Region access point has no VPC network origin"));
         }
       }
       point_reader.Finish();
@@ -216,35 +175,28 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration,
 // ---------------------------------------------------------------------------------------------------
 // ACL grants.
 
-void ReportAcl(const Resource &resource, const S3BucketConfiguration &config,
-               const AccountSettings *account, bool ignore_public_acls,
-               const reasoning::ZoneOfTrust &zone, std::vector<Finding> &out) {
+void ReportAcl(const Resource &resource, const S3BucketConfiguration &config, const AccountSettings *account,
+               bool ignore_public_acls, const reasoning::ZoneOfTrust &zone, std::vector<Finding> &out) {
   std::optional<std::string> owner_id = config.owner_canonical_id;
-  if (!owner_id.has_value() && account != nullptr)
-    owner_id = account->canonical_user_id;
+  if (!owner_id.has_value() && account != nullptr) owner_id = account->canonical_user_id;
   std::string partition = internal::PartitionOf(resource.arn);
   for (const AclGrant &grant : config.acl) {
     internal::DirectGrant direct;
     eval::PrincipalType type = eval::PrincipalType::kCanonicalUser;
     std::string witness_principal;
     if (grant.uri.has_value()) {
-      if (*grant.uri == kLogDelivery)
-        continue; // the S3 log delivery service
-      if (ignore_public_acls)
-        continue; // IgnorePublicAcls: public ACL grants are ignored
+      if (*grant.uri == kLogDelivery) continue;  // the S3 log delivery service
+      if (ignore_public_acls) continue;          // IgnorePublicAcls: public ACL grants are ignored
       direct.principal = {{"AWS", "*"}};
       direct.is_public = true;
       if (*grant.uri == kAllUsers) {
         type = eval::PrincipalType::kAnonymous;
       } else {
         type = eval::PrincipalType::kAccountRoot;
-        witness_principal = base::Concat(
-            "arn:", partition, ":iam::", internal::SampleExternalAccount(zone),
-            ":root");
+        witness_principal = base::Concat("arn:", partition, ":iam::", internal::SampleExternalAccount(zone), ":root");
       }
     } else if (grant.id.has_value()) {
-      if (owner_id.has_value() && *owner_id == *grant.id)
-        continue;
+      if (owner_id.has_value() && *owner_id == *grant.id) continue;
       direct.principal = {{"CanonicalUser", *grant.id}};
       witness_principal = *grant.id;
     } else if (grant.email.has_value()) {
@@ -254,33 +206,28 @@ void ReportAcl(const Resource &resource, const S3BucketConfiguration &config,
       continue;
     }
     direct.actions = S3AclPermissionActions(grant.permission);
-    direct.sources = {FindingSource{FindingSourceType::kBucketAcl, std::nullopt,
-                                    std::nullopt}};
+    direct.sources = {FindingSource{FindingSourceType::kBucketAcl, std::nullopt, std::nullopt}};
     direct.witness.principal = witness_principal;
     direct.witness.principal_type = std::string(eval::PrincipalTypeName(type));
     direct.witness.action = direct.actions.front();
-    direct.witness.resource = direct.witness.action == "s3:PutObject" ||
-                                      direct.witness.action == "s3:DeleteObject"
+    direct.witness.resource = direct.witness.action == "s3:PutObject" || direct.witness.action == "s3:DeleteObject"
                                   ? resource.arn + "/object"
                                   : resource.arn;
     direct.explanation.policy = "acl";
     direct.explanation.index = grant.index;
     direct.explanation.position = resource.location.Locate(grant.position);
-    internal::MergeFinding(
-        out, internal::DirectFinding(resource, std::move(direct)));
+    internal::MergeFinding(out, internal::DirectFinding(resource, std::move(direct)));
   }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Access points.
 
-constexpr std::string_view kApKeys[] = {"s3:dataaccesspointarn",
-                                        "s3:dataaccesspointaccount",
+constexpr std::string_view kApKeys[] = {"s3:dataaccesspointarn", "s3:dataaccesspointaccount",
                                         "s3:accesspointnetworkorigin"};
 
 bool IsAccessPointKey(std::string_view key_lower) {
-  return std::find(std::begin(kApKeys), std::end(kApKeys), key_lower) !=
-         std::end(kApKeys);
+  return std::find(std::begin(kApKeys), std::end(kApKeys), key_lower) != std::end(kApKeys);
 }
 
 // The request context S3 sets for a request through `point` (S3 User Guide,
@@ -289,16 +236,14 @@ eval::RequestContext AccessPointContext(const AccessPoint &point) {
   eval::RequestContext context;
   context.Set("s3:dataaccesspointarn", point.arn);
   context.Set("s3:dataaccesspointaccount", point.account);
-  context.Set("s3:accesspointnetworkorigin",
-              point.vpc_id.has_value() ? "VPC" : "Internet");
+  context.Set("s3:accesspointnetworkorigin", point.vpc_id.has_value() ? "VPC" : "Internet");
   return context;
 }
 
 // `policy` as it reads for requests through `point`: conditions on the access
 // point keys are decided; a statement whose such condition fails never applies
 // and is left out.
-policy::Policy Specialize(const policy::Policy &policy,
-                          const AccessPoint &point) {
+policy::Policy Specialize(const policy::Policy &policy, const AccessPoint &point) {
   eval::RequestContext context = AccessPointContext(point);
   bool variables = policy.version == policy::PolicyVersion::k2012_10_17;
   policy::Policy out = policy;
@@ -313,32 +258,23 @@ policy::Policy Specialize(const policy::Policy &policy,
         continue;
       }
       std::vector<base::Issue> ignored;
-      if (!eval::CompiledCondition::Compile(condition, variables, ignored)
-               .Evaluate(context))
-        applies = false;
+      if (!eval::CompiledCondition::Compile(condition, variables, ignored).Evaluate(context)) applies = false;
     }
-    if (applies)
-      out.statements.push_back(std::move(kept));
+    if (applies) out.statements.push_back(std::move(kept));
   }
   return out;
 }
 
 // The principal of a witness, rebuilt for the concrete evaluator, with the
 // organization facts the engine gave its candidate principals.
-std::optional<eval::RequestPrincipal>
-WitnessPrincipal(const findings::Witness &witness,
-                 const reasoning::ZoneOfTrust &zone) {
-  std::optional<eval::PrincipalType> type =
-      eval::ParsePrincipalType(witness.principal_type);
-  if (!type.has_value())
-    return std::nullopt;
-  absl::StatusOr<eval::RequestPrincipal> principal =
-      eval::MakeRequestPrincipal(*type, witness.principal);
-  if (!principal.ok())
-    return std::nullopt;
+std::optional<eval::RequestPrincipal> WitnessPrincipal(const findings::Witness &witness,
+                                                       const reasoning::ZoneOfTrust &zone) {
+  std::optional<eval::PrincipalType> type = eval::ParsePrincipalType(witness.principal_type);
+  if (!type.has_value()) return std::nullopt;
+  absl::StatusOr<eval::RequestPrincipal> principal = eval::MakeRequestPrincipal(*type, witness.principal);
+  if (!principal.ok()) return std::nullopt;
   if (principal->is_iam() && zone.organization().has_value()) {
-    if (const reasoning::OrganizationMember *member =
-            zone.organization()->FindMember(principal->account)) {
+    if (const reasoning::OrganizationMember *member = zone.organization()->FindMember(principal->account)) {
       principal->org_id = zone.organization()->id;
       principal->org_paths = {member->ou_path};
     }
@@ -350,10 +286,8 @@ bool Allows(const eval::CompiledPolicy &policy, const eval::Request &request) {
   std::string action_lower = base::AsciiLower(request.action);
   bool allowed = false;
   for (size_t i = 0; i < policy.statement_count(); ++i) {
-    if (!policy.Matches(i, request, action_lower))
-      continue;
-    if (policy.source().statements[i].effect == policy::Effect::kDeny)
-      return false;
+    if (!policy.Matches(i, request, action_lower)) continue;
+    if (policy.source().statements[i].effect == policy::Effect::kDeny) return false;
     allowed = true;
   }
   return allowed;
@@ -363,52 +297,38 @@ bool Allows(const eval::CompiledPolicy &policy, const eval::Request &request) {
 // point itself).
 bool IsObjectAction(std::string_view action) {
   std::optional<catalog::ActionInfo> info = catalog::FindAction(action);
-  if (!info.has_value())
-    return false;
+  if (!info.has_value()) return false;
   return std::any_of(info->resource_types.begin(), info->resource_types.end(),
-                     [](std::string_view type) {
-                       return type == "object" || type == "accesspointobject";
-                     });
+                     [](std::string_view type) { return type == "object" || type == "accesspointobject"; });
 }
 
 // The object key of a request's resource, in either ARN space ("" for the
 // bucket or access point).
-std::string ObjectKey(const Resource &bucket, const AccessPoint &point,
-                      const std::string &arn) {
+std::string ObjectKey(const Resource &bucket, const AccessPoint &point, const std::string &arn) {
   std::string point_prefix = point.arn + "/object/";
-  if (arn.starts_with(point_prefix))
-    return arn.substr(point_prefix.size());
-  if (arn.starts_with(bucket.arn + "/"))
-    return arn.substr(bucket.arn.size() + 1);
+  if (arn.starts_with(point_prefix)) return arn.substr(point_prefix.size());
+  if (arn.starts_with(bucket.arn + "/")) return arn.substr(bucket.arn.size() + 1);
   return "";
 }
 
 // The ARN a request names for `action` (object `key`) through the access point
 // or on the bucket.
-std::string RequestArn(const Resource &bucket, const AccessPoint &point,
-                       bool through_point, std::string_view action,
+std::string RequestArn(const Resource &bucket, const AccessPoint &point, bool through_point, std::string_view action,
                        std::string key) {
-  if (!IsObjectAction(action))
-    return through_point ? point.arn : bucket.arn;
-  if (key.empty())
-    key = "object";
-  return through_point ? base::Concat(point.arn, "/object/", key)
-                       : base::Concat(bucket.arn, "/", key);
+  if (!IsObjectAction(action)) return through_point ? point.arn : bucket.arn;
+  if (key.empty()) key = "object";
+  return through_point ? base::Concat(point.arn, "/object/", key) : base::Concat(bucket.arn, "/", key);
 }
 
 // Keeps the actions of `finding` (found by analyzing one of the two policies)
 // that `other` (the other policy) also allows for the finding's witness
 // request, and makes the witness a request through the access point. Returns
 // false when no action remains.
-bool CrossCheck(Finding &finding, const eval::CompiledPolicy &other,
-                bool other_is_point, const Resource &bucket,
+bool CrossCheck(Finding &finding, const eval::CompiledPolicy &other, bool other_is_point, const Resource &bucket,
                 const AccessPoint &point, const reasoning::ZoneOfTrust &zone) {
-  if (!finding.witness.has_value())
-    return false;
-  std::optional<eval::RequestPrincipal> principal =
-      WitnessPrincipal(*finding.witness, zone);
-  if (!principal.has_value())
-    return false;
+  if (!finding.witness.has_value()) return false;
+  std::optional<eval::RequestPrincipal> principal = WitnessPrincipal(*finding.witness, zone);
+  if (!principal.has_value()) return false;
   eval::Request request;
   request.principal = *principal;
   request.resource_account = bucket.owner_account;
@@ -425,50 +345,35 @@ bool CrossCheck(Finding &finding, const eval::CompiledPolicy &other,
   std::vector<std::string> kept;
   for (const std::string &action : finding.actions) {
     request.action = action;
-    request.resource_arn =
-        RequestArn(bucket, point, other_is_point, action, key);
-    if (Allows(other, request))
-      kept.push_back(action);
+    request.resource_arn = RequestArn(bucket, point, other_is_point, action, key);
+    if (Allows(other, request)) kept.push_back(action);
   }
-  if (kept.empty())
-    return false;
+  if (kept.empty()) return false;
   finding.actions = std::move(kept);
-  if (std::find(finding.actions.begin(), finding.actions.end(),
-                finding.witness->action) == finding.actions.end()) {
+  if (std::find(finding.actions.begin(), finding.actions.end(), finding.witness->action) == finding.actions.end()) {
     finding.witness->action = finding.actions.front();
   }
-  finding.witness->resource =
-      RequestArn(bucket, point, true, finding.witness->action, key);
+  finding.witness->resource = RequestArn(bucket, point, true, finding.witness->action, key);
   finding.witness->context["s3:DataAccessPointArn"] = {point.arn};
   finding.witness->context["s3:DataAccessPointAccount"] = {point.account};
-  finding.witness->context["s3:AccessPointNetworkOrigin"] = {
-      point.vpc_id.has_value() ? "VPC" : "Internet"};
+  finding.witness->context["s3:AccessPointNetworkOrigin"] = {point.vpc_id.has_value() ? "VPC" : "Internet"};
   return true;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-S3BucketTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn},
-                                    internal::CatalogActions("s3", "bucket")},
-          reasoning::ResourceTarget{{resource.arn + "/*"},
-                                    internal::CatalogActions("s3", "object")}};
+std::vector<reasoning::ResourceTarget> S3BucketTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3", "bucket")},
+          reasoning::ResourceTarget{{resource.arn + "/*"}, internal::CatalogActions("s3", "object")}};
 }
 
 std::vector<std::string> S3AclPermissionActions(std::string_view permission) {
-  std::vector<std::string> read = {"s3:ListBucket",
-                                   "s3:ListBucketMultipartUploads",
-                                   "s3:ListBucketVersions"};
+  std::vector<std::string> read = {"s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"};
   std::vector<std::string> write = {"s3:DeleteObject", "s3:PutObject"};
-  if (permission == "READ")
-    return read;
-  if (permission == "WRITE")
-    return write;
-  if (permission == "READ_ACP")
-    return {"s3:GetBucketAcl"};
-  if (permission == "WRITE_ACP")
-    return {"s3:PutBucketAcl"};
+  if (permission == "READ") return read;
+  if (permission == "WRITE") return write;
+  if (permission == "READ_ACP") return {"s3:GetBucketAcl"};
+  if (permission == "WRITE_ACP") return {"s3:PutBucketAcl"};
   if (permission == "FULL_CONTROL") {
     std::vector<std::string> all = read;
     all.insert(all.end(), write.begin(), write.end());
@@ -480,70 +385,57 @@ std::vector<std::string> S3AclPermissionActions(std::string_view permission) {
   return {};
 }
 
-std::vector<base::Issue>
-CheckS3BucketConfiguration(const json::Value &configuration,
-                           const RecordLocation &location) {
+std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configuration, const RecordLocation &location) {
   internal::Diagnostics diagnostics(location);
   ReadS3Bucket(configuration, diagnostics);
   return diagnostics.TakeIssues();
 }
 
-ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
-                                 const AccountSettings *account,
+ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings *account,
                                  const reasoning::ZoneOfTrust &zone) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
-  S3BucketConfiguration config =
-      ReadS3Bucket(resource.configuration, diagnostics);
+  S3BucketConfiguration config = ReadS3Bucket(resource.configuration, diagnostics);
   std::optional<policy::Policy> bucket_policy;
   std::map<std::string, policy::Policy> point_policies;
   if (!diagnostics.has_errors() && config.policy.has_value()) {
-    bucket_policy = internal::ParsePolicySource(
-        *config.policy, policy::PolicyKind::kResource, diagnostics);
+    bucket_policy = internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
   }
   for (const AccessPoint &point : config.access_points) {
-    if (diagnostics.has_errors() || !point.policy.has_value() ||
-        point.account != resource.owner_account)
-      continue;
-    if (std::optional<policy::Policy> parsed = internal::ParsePolicySource(
-            *point.policy, policy::PolicyKind::kResource, diagnostics)) {
+    if (diagnostics.has_errors() || !point.policy.has_value() || point.account != resource.owner_account) continue;
+    if (std::optional<policy::Policy> parsed =
+            internal::ParsePolicySource(*point.policy, policy::PolicyKind::kResource, diagnostics)) {
       point_policies.emplace(point.arn, std::move(*parsed));
     }
   }
   if (diagnostics.has_errors()) {
-    analysis.findings.push_back(internal::ErrorFinding(
-        resource, internal::DescribeErrors(resource, diagnostics.issues())));
+    analysis.findings.push_back(
+        internal::ErrorFinding(resource, internal::DescribeErrors(resource, diagnostics.issues())));
     analysis.issues = diagnostics.TakeIssues();
     return analysis;
   }
 
-  S3PublicAccessBlock bucket_block =
-      config.block.value_or(S3PublicAccessBlock{});
+  S3PublicAccessBlock bucket_block = config.block.value_or(S3PublicAccessBlock{});
   if (account != nullptr && account->s3_public_access_block.has_value()) {
     const S3PublicAccessBlock &account_block = *account->s3_public_access_block;
     bucket_block.ignore_public_acls |= account_block.ignore_public_acls;
-    bucket_block.restrict_public_buckets |=
-        account_block.restrict_public_buckets;
+    bucket_block.restrict_public_buckets |= account_block.restrict_public_buckets;
   }
 
   // The bucket policy.
   bool policy_public = false;
   if (bucket_policy.has_value()) {
     reasoning::AnalysisResult result = internal::AnalyzePolicy(
-        resource, *bucket_policy, policy::PolicyKind::kResource,
-        S3BucketTargets(resource),
-        {FindingSource{FindingSourceType::kPolicy, std::nullopt, std::nullopt}},
-        "bucketPolicy", zone);
-    for (const Finding &finding : result.findings)
-      policy_public |= !finding.error.has_value() && finding.is_public;
+        resource, *bucket_policy, policy::PolicyKind::kResource, S3BucketTargets(resource),
+        {FindingSource{FindingSourceType::kPolicy, std::nullopt, std::nullopt}}, "bucketPolicy", zone);
+    for (const Finding &finding : result.findings) policy_public |= !finding.error.has_value() && finding.is_public;
     bool blocked = bucket_block.restrict_public_buckets && policy_public;
     for (Finding &finding : result.findings) {
       if (finding.error.has_value()) {
         analysis.findings.push_back(std::move(finding));
         continue;
       }
-      if (blocked)
-        continue;
+      if (blocked) continue;
       // Grants that only apply through access points of a named account.
       std::optional<std::string> ap_account;
       std::optional<std::string> ap_arn;
@@ -552,8 +444,7 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
         std::string lower = base::AsciiLower(key);
         if (lower == "s3:dataaccesspointaccount") {
           through_access_point = true;
-          if (internal::IsAccountIdText(value))
-            ap_account = value;
+          if (internal::IsAccountIdText(value)) ap_account = value;
         } else if (lower == "s3:dataaccesspointarn") {
           through_access_point = true;
           std::optional<policy::Arn> arn = policy::ParseArn(value);
@@ -568,8 +459,7 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
         internal::MergeFinding(analysis.findings, std::move(finding));
         continue;
       }
-      if (*ap_account == resource.owner_account)
-        continue; // analyzed with the owner's access points below
+      if (*ap_account == resource.owner_account) continue;  // analyzed with the owner's access points below
       // Delegation to a cross-account access point: its owner decides who gets
       // in.
       std::vector<std::string> arns;
@@ -577,23 +467,18 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
         arns.push_back(*ap_arn);
       } else {
         for (const AccessPoint &point : config.access_points) {
-          if (point.account == *ap_account)
-            arns.push_back(point.arn);
+          if (point.account == *ap_account) arns.push_back(point.arn);
         }
       }
-      if (arns.empty())
-        arns.push_back("");
+      if (arns.empty()) arns.push_back("");
       for (const std::string &arn : arns) {
         Finding delegated = finding;
-        delegated.sources = {FindingSource{
-            FindingSourceType::kS3AccessPointAccount,
-            arn.empty() ? std::nullopt : std::optional<std::string>(arn),
-            *ap_account}};
+        delegated.sources = {FindingSource{FindingSourceType::kS3AccessPointAccount,
+                                           arn.empty() ? std::nullopt : std::optional<std::string>(arn), *ap_account}};
         if (bucket_block.restrict_public_buckets) {
           delegated.principal = {{"AWS", *ap_account}};
           delegated.is_public = false;
-          if (zone.ContainsAccount(*ap_account))
-            continue;
+          if (zone.ContainsAccount(*ap_account)) continue;
         } else {
           delegated.principal = {{"AWS", "*"}};
           delegated.is_public = true;
@@ -605,41 +490,31 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
   }
 
   // The ACL.
-  ReportAcl(resource, config, account, bucket_block.ignore_public_acls, zone,
-            analysis.findings);
+  ReportAcl(resource, config, account, bucket_block.ignore_public_acls, zone, analysis.findings);
 
   // The owner's access points: both the access point's policy and the bucket
   // policy must allow.
   for (const AccessPoint &point : config.access_points) {
-    if (point.account != resource.owner_account)
-      continue;
+    if (point.account != resource.owner_account) continue;
     auto policy_it = point_policies.find(point.arn);
-    if (policy_it == point_policies.end() || !bucket_policy.has_value())
-      continue;
-    if (bucket_block.restrict_public_buckets && policy_public)
-      continue;
-    FindingSource source{FindingSourceType::kS3AccessPoint, point.arn,
-                         std::nullopt};
+    if (policy_it == point_policies.end() || !bucket_policy.has_value()) continue;
+    if (bucket_block.restrict_public_buckets && policy_public) continue;
+    FindingSource source{FindingSourceType::kS3AccessPoint, point.arn, std::nullopt};
     const policy::Policy &point_policy = policy_it->second;
     policy::Policy delegated = Specialize(*bucket_policy, point);
     std::vector<base::Issue> ignored;
-    eval::CompiledPolicy compiled_point = eval::CompiledPolicy::Compile(
-        point_policy, policy::PolicyKind::kResource, ignored);
-    eval::CompiledPolicy compiled_bucket = eval::CompiledPolicy::Compile(
-        delegated, policy::PolicyKind::kResource, ignored);
+    eval::CompiledPolicy compiled_point =
+        eval::CompiledPolicy::Compile(point_policy, policy::PolicyKind::kResource, ignored);
+    eval::CompiledPolicy compiled_bucket =
+        eval::CompiledPolicy::Compile(delegated, policy::PolicyKind::kResource, ignored);
 
     std::vector<reasoning::ResourceTarget> point_targets = {
-        reasoning::ResourceTarget{
-            {point.arn}, internal::CatalogActions("s3", "accesspoint")},
-        reasoning::ResourceTarget{
-            {point.arn + "/object/*"},
-            internal::CatalogActions("s3", "accesspointobject")}};
+        reasoning::ResourceTarget{{point.arn}, internal::CatalogActions("s3", "accesspoint")},
+        reasoning::ResourceTarget{{point.arn + "/object/*"}, internal::CatalogActions("s3", "accesspointobject")}};
     reasoning::AnalysisResult through_point = internal::AnalyzePolicy(
-        resource, point_policy, policy::PolicyKind::kResource, point_targets,
-        {source}, point.arn, zone);
+        resource, point_policy, policy::PolicyKind::kResource, point_targets, {source}, point.arn, zone);
     reasoning::AnalysisResult through_bucket = internal::AnalyzePolicy(
-        resource, delegated, policy::PolicyKind::kResource,
-        S3BucketTargets(resource), {source}, "bucketPolicy", zone);
+        resource, delegated, policy::PolicyKind::kResource, S3BucketTargets(resource), {source}, "bucketPolicy", zone);
 
     std::vector<Finding> found;
     bool point_public = false;
@@ -662,10 +537,8 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
         internal::MergeFinding(found, std::move(finding));
       }
     }
-    bool restrict = point.block.restrict_public_buckets ||
-                    bucket_block.restrict_public_buckets;
-    if (restrict && point_public)
-      continue;
+    bool restrict = point.block.restrict_public_buckets || bucket_block.restrict_public_buckets;
+    if (restrict && point_public) continue;
     for (Finding &finding : found) {
       if (!finding.error.has_value() && point.vpc_id.has_value()) {
         // Only requests from the VPC reach a VPC-only access point (S3 User
@@ -682,4 +555,4 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
   return analysis;
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

@@ -66,20 +66,16 @@
 
 namespace perimeter::resources {
 
-std::vector<reasoning::ResourceTarget>
-S3BucketTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> S3BucketTargets(const Resource &resource);
 // The actions an ACL permission ("READ", ...) grants on the bucket; empty for
 // an unknown permission.
 std::vector<std::string> S3AclPermissionActions(std::string_view permission);
 
-std::vector<base::Issue>
-CheckS3BucketConfiguration(const json::Value &configuration,
-                           const RecordLocation &location);
+std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configuration, const RecordLocation &location);
 
-ResourceAnalysis AnalyzeS3Bucket(const Resource &resource,
-                                 const AccountSettings *account,
+ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings *account,
                                  const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_S3_BUCKET_H_
+#endif  // PERIMETER_RESOURCES_S3_BUCKET_H_

@@ -18,18 +18,14 @@
 
 namespace perimeter::resources {
 
-std::vector<reasoning::ResourceTarget>
-S3ExpressDirectoryBucketTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> S3ExpressDirectoryBucketTargets(const Resource &resource);
 
-std::vector<base::Issue>
-CheckS3ExpressDirectoryBucketConfiguration(const json::Value &configuration,
-                                           const RecordLocation &location);
+std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(const json::Value &configuration,
+                                                                    const RecordLocation &location);
 
-ResourceAnalysis
-AnalyzeS3ExpressDirectoryBucket(const Resource &resource,
-                                const AccountSettings *account,
-                                const reasoning::ZoneOfTrust &zone);
+ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource, const AccountSettings *account,
+                                                 const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_S3_EXPRESS_DIRECTORY_BUCKET_H_
+#endif  // PERIMETER_RESOURCES_S3_EXPRESS_DIRECTORY_BUCKET_H_

@@ -15,25 +15,20 @@ const internal::PolicyResourceSpec &Spec() {
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-SecretsManagerSecretTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{
-      {resource.arn}, internal::CatalogActions("secretsmanager", "Secret")}};
+std::vector<reasoning::ResourceTarget> SecretsManagerSecretTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("secretsmanager", "Secret")}};
 }
 
-std::vector<base::Issue>
-CheckSecretsManagerSecretConfiguration(const json::Value &configuration,
-                                       const RecordLocation &location) {
+std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Value &configuration,
+                                                                const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis
-AnalyzeSecretsManagerSecret(const Resource &resource,
-                            const AccountSettings * /*account*/,
-                            const reasoning::ZoneOfTrust &zone) {
+ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource, const AccountSettings * /*account*/,
+                                             const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

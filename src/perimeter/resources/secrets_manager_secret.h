@@ -21,22 +21,18 @@ namespace perimeter::resources {
 
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
-std::vector<reasoning::ResourceTarget>
-SecretsManagerSecretTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> SecretsManagerSecretTargets(const Resource &resource);
 
 // Checks the shape of the `secretsManagerSecret` configuration member
 // ({"secretPolicy": policy}).
-std::vector<base::Issue>
-CheckSecretsManagerSecretConfiguration(const json::Value &configuration,
-                                       const RecordLocation &location);
+std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Value &configuration,
+                                                                const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis
-AnalyzeSecretsManagerSecret(const Resource &resource,
-                            const AccountSettings *account,
-                            const reasoning::ZoneOfTrust &zone);
+ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource, const AccountSettings *account,
+                                             const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_SECRETS_MANAGER_SECRET_H_
+#endif  // PERIMETER_RESOURCES_SECRETS_MANAGER_SECRET_H_

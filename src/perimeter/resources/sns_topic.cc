@@ -7,32 +7,24 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{"snsTopic",
-                                                  "topicPolicy",
-                                                  {},
-                                                  policy::PolicyKind::kResource,
-                                                  &SnsTopicTargets};
+  static const internal::PolicyResourceSpec kSpec{
+      "snsTopic", "topicPolicy", {}, policy::PolicyKind::kResource, &SnsTopicTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-SnsTopicTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn},
-                                    internal::CatalogActions("sns", "topic")}};
+std::vector<reasoning::ResourceTarget> SnsTopicTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sns", "topic")}};
 }
 
-std::vector<base::Issue>
-CheckSnsTopicConfiguration(const json::Value &configuration,
-                           const RecordLocation &location) {
+std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configuration, const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeSnsTopic(const Resource &resource,
-                                 const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeSnsTopic(const Resource &resource, const AccountSettings * /*account*/,
                                  const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

@@ -16,21 +16,17 @@ namespace perimeter::resources {
 
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
-std::vector<reasoning::ResourceTarget>
-SnsTopicTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> SnsTopicTargets(const Resource &resource);
 
 // Checks the shape of the `snsTopic` configuration member ({"topicPolicy":
 // policy}).
-std::vector<base::Issue>
-CheckSnsTopicConfiguration(const json::Value &configuration,
-                           const RecordLocation &location);
+std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configuration, const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeSnsTopic(const Resource &resource,
-                                 const AccountSettings *account,
+ResourceAnalysis AnalyzeSnsTopic(const Resource &resource, const AccountSettings *account,
                                  const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources
 
-#endif // PERIMETER_RESOURCES_SNS_TOPIC_H_
+#endif  // PERIMETER_RESOURCES_SNS_TOPIC_H_

@@ -7,32 +7,24 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{"sqsQueue",
-                                                  "queuePolicy",
-                                                  {},
-                                                  policy::PolicyKind::kResource,
-                                                  &SqsQueueTargets};
+  static const internal::PolicyResourceSpec kSpec{
+      "sqsQueue", "queuePolicy", {}, policy::PolicyKind::kResource, &SqsQueueTargets};
   return kSpec;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<reasoning::ResourceTarget>
-SqsQueueTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn},
-                                    internal::CatalogActions("sqs", "queue")}};
+std::vector<reasoning::ResourceTarget> SqsQueueTargets(const Resource &resource) {
+  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sqs", "queue")}};
 }
 
-std::vector<base::Issue>
-CheckSqsQueueConfiguration(const json::Value &configuration,
-                           const RecordLocation &location) {
+std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value &configuration, const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeSqsQueue(const Resource &resource,
-                                 const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeSqsQueue(const Resource &resource, const AccountSettings * /*account*/,
                                  const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }
 
-} // namespace perimeter::resources
+}  // namespace perimeter::resources

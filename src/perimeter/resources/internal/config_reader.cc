@@ -7,138 +7,103 @@
 
 namespace perimeter::resources::internal {
 
-void Diagnostics::Error(std::string_view code,
-                        const base::SourcePosition &in_record,
-                        std::string message) {
-  issues_.push_back(base::Issue{base::Severity::kError, std::string(code),
-                                location_.Locate(in_record),
-                                std::move(message)});
+void Diagnostics::Error(std::string_view code, const base::SourcePosition &in_record, std::string message) {
+  issues_.push_back(
+      base::Issue{base::Severity::kError, std::string(code), location_.Locate(in_record), std::move(message)});
 }
 
-void Diagnostics::Warning(std::string_view code,
-                          const base::SourcePosition &in_record,
-                          std::string message) {
-  issues_.push_back(base::Issue{base::Severity::kWarning, std::string(code),
-                                location_.Locate(in_record),
-                                std::move(message)});
+void Diagnostics::Warning(std::string_view code, const base::SourcePosition &in_record, std::string message) {
+  issues_.push_back(
+      base::Issue{base::Severity::kWarning, std::string(code), location_.Locate(in_record), std::move(message)});
 }
 
-ObjectReader::ObjectReader(const json::Value &value, std::string what,
-                           Diagnostics &diagnostics)
-    : value_(value), what_(std::move(what)), diagnostics_(diagnostics),
-      is_object_(value.is_object()) {
+ObjectReader::ObjectReader(const json::Value &value, std::string what, Diagnostics &diagnostics)
+    : value_(value), what_(std::move(what)), diagnostics_(diagnostics), is_object_(value.is_object()) {
   if (!is_object_) {
     diagnostics_.Error(kWrongType, value.position(),
-                       base::Concat(what_, " must be an object, not ",
-                                    json::KindName(value.kind())));
+                       base::Concat(what_, " must be an object, not ", json::KindName(value.kind())));
   }
 }
 
-std::optional<json::Value> ObjectReader::Member(std::string_view key,
-                                                bool required) {
-  if (!is_object_)
-    return std::nullopt;
+std::optional<json::Value> ObjectReader::Member(std::string_view key, bool required) {
+  if (!is_object_) return std::nullopt;
   read_.insert(std::string(key));
   std::optional<json::Value> member = value_.Find(key);
   if (!member.has_value() && required) {
-    diagnostics_.Error(kMissingField, value_.position(),
-                       base::Concat(what_, " has no \"", key, "\""));
+    diagnostics_.Error(kMissingField, value_.position(), base::Concat(what_, " has no \"", key, "\""));
   }
   return member;
 }
 
-bool ObjectReader::Expect(const json::Value &member, json::Kind kind,
-                          std::string_view key) {
-  if (member.kind() == kind)
-    return true;
-  diagnostics_.Error(kWrongType, member.position(),
-                     base::Concat(what_, ".", key, " must be a ",
-                                  json::KindName(kind), ", not ",
-                                  json::KindName(member.kind())));
+bool ObjectReader::Expect(const json::Value &member, json::Kind kind, std::string_view key) {
+  if (member.kind() == kind) return true;
+  diagnostics_.Error(
+      kWrongType, member.position(),
+      base::Concat(what_, ".", key, " must be a ", json::KindName(kind), ", not ", json::KindName(member.kind())));
   return false;
 }
 
-std::optional<std::string> ObjectReader::String(std::string_view key,
-                                                bool required) {
+std::optional<std::string> ObjectReader::String(std::string_view key, bool required) {
   std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value() || !Expect(*member, json::Kind::kString, key))
-    return std::nullopt;
+  if (!member.has_value() || !Expect(*member, json::Kind::kString, key)) return std::nullopt;
   return std::string(member->text());
 }
 
 std::optional<bool> ObjectReader::Bool(std::string_view key, bool required) {
   std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value() || !Expect(*member, json::Kind::kBool, key))
-    return std::nullopt;
+  if (!member.has_value() || !Expect(*member, json::Kind::kBool, key)) return std::nullopt;
   return member->boolean();
 }
 
-std::optional<std::vector<std::string>>
-ObjectReader::StringList(std::string_view key, bool required) {
+std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_view key, bool required) {
   std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value() || !Expect(*member, json::Kind::kArray, key))
-    return std::nullopt;
+  if (!member.has_value() || !Expect(*member, json::Kind::kArray, key)) return std::nullopt;
   std::vector<std::string> out;
   bool ok = true;
   for (const json::Value &element : member->children()) {
     if (!element.is_string()) {
       diagnostics_.Error(kWrongType, element.position(),
-                         base::Concat(what_, ".", key,
-                                      " must hold strings, not ",
-                                      json::KindName(element.kind())));
+                         base::Concat(what_, ".", key, " must hold strings, not ", json::KindName(element.kind())));
       ok = false;
       continue;
     }
     out.emplace_back(element.text());
   }
-  if (!ok)
-    return std::nullopt;
+  if (!ok) return std::nullopt;
   return out;
 }
 
-std::optional<json::Value> ObjectReader::Object(std::string_view key,
-                                                bool required) {
+std::optional<json::Value> ObjectReader::Object(std::string_view key, bool required) {
   std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value() || !Expect(*member, json::Kind::kObject, key))
-    return std::nullopt;
+  if (!member.has_value() || !Expect(*member, json::Kind::kObject, key)) return std::nullopt;
   return member;
 }
 
 void ObjectReader::Finish() {
-  if (!is_object_)
-    return;
+  if (!is_object_) return;
   for (const json::Value &member : value_.members()) {
-    if (read_.contains(member.key()))
-      continue;
-    diagnostics_.Error(
-        kUnknownField, member.key_position(),
-        base::Concat(what_, " has an unknown field \"", member.key(), "\""));
+    if (read_.contains(member.key())) continue;
+    diagnostics_.Error(kUnknownField, member.key_position(),
+                       base::Concat(what_, " has an unknown field \"", member.key(), "\""));
   }
 }
 
-std::optional<PolicySource>
-ReadPolicyMember(ObjectReader &reader, std::string_view key, bool required) {
+std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_view key, bool required) {
   std::optional<json::Value> member = reader.Member(key, required);
-  if (!member.has_value())
-    return std::nullopt;
-  if (member->is_null())
-    return std::nullopt;
+  if (!member.has_value()) return std::nullopt;
+  if (member->is_null()) return std::nullopt;
   if (member->is_string()) {
-    if (member->text().empty())
-      return std::nullopt;
+    if (member->text().empty()) return std::nullopt;
     return PolicySource{std::string(key), *member};
   }
-  if (member->is_object())
-    return PolicySource{std::string(key), *member};
+  if (member->is_object()) return PolicySource{std::string(key), *member};
   reader.diagnostics().Error(
       kWrongType, member->position(),
-      base::Concat(key, " must be a policy (a JSON string or object), not ",
-                   json::KindName(member->kind())));
+      base::Concat(key, " must be a policy (a JSON string or object), not ", json::KindName(member->kind())));
   return std::nullopt;
 }
 
-std::optional<policy::Policy> ParsePolicySource(const PolicySource &source,
-                                                policy::PolicyKind kind,
+std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, policy::PolicyKind kind,
                                                 Diagnostics &diagnostics) {
   // Inventories hold policies as stored: quotas were checked when AWS accepted
   // them, and some are raisable, so exceeding the default quota is a warning
@@ -146,21 +111,17 @@ std::optional<policy::Policy> ParsePolicySource(const PolicySource &source,
   policy::PolicyParseOptions options;
   options.kind = kind;
   options.enforce_size_limit = false;
-  policy::PolicyParseResult parsed =
-      source.value.is_string()
-          ? policy::ParsePolicy(std::string(source.value.text()), options)
-          : policy::ParsePolicy(source.value, options);
+  policy::PolicyParseResult parsed = source.value.is_string()
+                                         ? policy::ParsePolicy(std::string(source.value.text()), options)
+                                         : policy::ParsePolicy(source.value, options);
   for (base::Issue &issue : parsed.issues) {
     std::string code = issue.code;
     if (source.value.is_string()) {
-      std::string message = base::Concat(source.field, " (policy text ",
-                                         base::ToString(issue.position),
+      std::string message = base::Concat(source.field, " (policy text ", base::ToString(issue.position),
                                          "): ", issue.message, " [", code, "]");
       base::Issue outer{issue.severity, std::string(kInvalidPolicy),
-                        diagnostics.location().Locate(source.value.position()),
-                        std::move(message)};
-      if (issue.severity == base::Severity::kWarning)
-        outer.code = code;
+                        diagnostics.location().Locate(source.value.position()), std::move(message)};
+      if (issue.severity == base::Severity::kWarning) outer.code = code;
       diagnostics.Add(std::move(outer));
     } else {
       issue.position = diagnostics.location().Locate(issue.position);
@@ -172,13 +133,11 @@ std::optional<policy::Policy> ParsePolicySource(const PolicySource &source,
 }
 
 bool IsAccountIdText(std::string_view text) {
-  if (text.size() != 12)
-    return false;
+  if (text.size() != 12) return false;
   for (char c : text) {
-    if (c < '0' || c > '9')
-      return false;
+    if (c < '0' || c > '9') return false;
   }
   return true;
 }
 
-} // namespace perimeter::resources::internal
+}  // namespace perimeter::resources::internal

@@ -25,20 +25,17 @@ inline constexpr std::string_view kMissingField = "inventory.missing-field";
 inline constexpr std::string_view kWrongType = "inventory.wrong-type";
 inline constexpr std::string_view kInvalidValue = "inventory.invalid-value";
 inline constexpr std::string_view kDuplicate = "inventory.duplicate";
-inline constexpr std::string_view kInvalidPolicy =
-    "configuration.invalid-policy";
+inline constexpr std::string_view kInvalidPolicy = "configuration.invalid-policy";
 inline constexpr std::string_view kIneffective = "configuration.ineffective";
 
 // Collects the issues of one record, with positions translated to the inventory
 // file.
 class Diagnostics {
-public:
+ public:
   explicit Diagnostics(RecordLocation location) : location_(location) {}
 
-  void Error(std::string_view code, const base::SourcePosition &in_record,
-             std::string message);
-  void Warning(std::string_view code, const base::SourcePosition &in_record,
-               std::string message);
+  void Error(std::string_view code, const base::SourcePosition &in_record, std::string message);
+  void Warning(std::string_view code, const base::SourcePosition &in_record, std::string message);
   // An issue whose position is already in file coordinates.
   void Add(base::Issue issue) { issues_.push_back(std::move(issue)); }
 
@@ -47,7 +44,7 @@ public:
   std::vector<base::Issue> TakeIssues() { return std::move(issues_); }
   bool has_errors() const { return base::HasErrors(issues_); }
 
-private:
+ private:
   RecordLocation location_;
   std::vector<base::Issue> issues_;
 };
@@ -55,33 +52,28 @@ private:
 // Reads the members of one JSON object. `what` names the object in messages
 // ("s3Bucket").
 class ObjectReader {
-public:
+ public:
   // Reports a wrong-type error when `value` is not an object (then every read
   // returns nullopt).
-  ObjectReader(const json::Value &value, std::string what,
-               Diagnostics &diagnostics);
+  ObjectReader(const json::Value &value, std::string what, Diagnostics &diagnostics);
 
   bool is_object() const { return is_object_; }
   const json::Value &value() const { return value_; }
 
   // The member, if present; marks it as read. `required` reports its absence.
-  std::optional<json::Value> Member(std::string_view key,
-                                    bool required = false);
-  std::optional<std::string> String(std::string_view key,
-                                    bool required = false);
+  std::optional<json::Value> Member(std::string_view key, bool required = false);
+  std::optional<std::string> String(std::string_view key, bool required = false);
   std::optional<bool> Bool(std::string_view key, bool required = false);
-  std::optional<std::vector<std::string>> StringList(std::string_view key,
-                                                     bool required = false);
+  std::optional<std::vector<std::string>> StringList(std::string_view key, bool required = false);
   // An object member, read by a nested reader.
-  std::optional<json::Value> Object(std::string_view key,
-                                    bool required = false);
+  std::optional<json::Value> Object(std::string_view key, bool required = false);
   // Every member not read so far is an unknown-field error. Call once, after
   // the reads.
   void Finish();
 
   Diagnostics &diagnostics() { return diagnostics_; }
 
-private:
+ private:
   bool Expect(const json::Value &member, json::Kind kind, std::string_view key);
 
   json::Value value_;
@@ -94,27 +86,24 @@ private:
 // A policy as the configuration gives it: a JSON string (AWS's way) or an
 // object.
 struct PolicySource {
-  std::string field; // "bucketPolicy", for messages
-  json::Value value; // the string or object value
+  std::string field;  // "bucketPolicy", for messages
+  json::Value value;  // the string or object value
 };
 
 // Reads a policy member. An empty string means "no policy" (access previews use
 // it to propose deleting one: Access Analyzer API, e.g.
 // "SqsQueueConfiguration").
-std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader,
-                                             std::string_view key,
-                                             bool required = false);
+std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_view key, bool required = false);
 
 // Parses a policy of `kind`. Problems are added to `diagnostics`: for a policy
 // given as an object at their exact place, for a policy given as a string at
 // the string, with the position inside the policy text in the message. Returns
 // nullopt when the policy has errors.
-std::optional<policy::Policy> ParsePolicySource(const PolicySource &source,
-                                                policy::PolicyKind kind,
+std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, policy::PolicyKind kind,
                                                 Diagnostics &diagnostics);
 
 bool IsAccountIdText(std::string_view text);
 
-} // namespace perimeter::resources::internal
+}  // namespace perimeter::resources::internal
 
-#endif // PERIMETER_RESOURCES_INTERNAL_CONFIG_READER_H_
+#endif  // PERIMETER_RESOURCES_INTERNAL_CONFIG_READER_H_

@@ -22,26 +22,22 @@ namespace perimeter::resources::internal {
 
 // "service:Action" for every action of `service` on `resource_type` in the IAM
 // catalogue, sorted.
-std::vector<std::string> CatalogActions(std::string_view service,
-                                        std::string_view resource_type);
+std::vector<std::string> CatalogActions(std::string_view service, std::string_view resource_type);
 
 // The partition of an ARN ("aws" when it cannot be read).
 std::string PartitionOf(std::string_view arn);
 
 // Runs the engine on `policy` of `resource`. The findings keep the engine's
 // witnesses and explanations.
-reasoning::AnalysisResult
-AnalyzePolicy(const Resource &resource, const policy::Policy &policy,
-              policy::PolicyKind kind,
-              std::vector<reasoning::ResourceTarget> targets,
-              std::vector<findings::FindingSource> sources, std::string label,
-              const reasoning::ZoneOfTrust &zone);
+reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::Policy &policy, policy::PolicyKind kind,
+                                        std::vector<reasoning::ResourceTarget> targets,
+                                        std::vector<findings::FindingSource> sources, std::string label,
+                                        const reasoning::ZoneOfTrust &zone);
 
 // An INTERNAL_ERROR finding for `resource`: the analysis could not be
 // completed, for `reason`.
-findings::Finding
-ErrorFinding(const Resource &resource, std::string reason,
-             std::vector<findings::FindingSource> sources = {});
+findings::Finding ErrorFinding(const Resource &resource, std::string reason,
+                               std::vector<findings::FindingSource> sources = {});
 
 // A finding built from a sharing attribute rather than a policy. Sets resource
 // fields and the id.
@@ -58,17 +54,15 @@ findings::Finding DirectFinding(const Resource &resource, DirectGrant grant);
 
 // Adds `finding` to `into`, merging it with a finding of the same key
 // (FindingKey): actions and explanations are united, the first witness is kept.
-void MergeFinding(std::vector<findings::Finding> &into,
-                  findings::Finding finding);
+void MergeFinding(std::vector<findings::Finding> &into, findings::Finding finding);
 
 // An account outside the zone, for witnesses of grants to "everyone".
 std::string SampleExternalAccount(const reasoning::ZoneOfTrust &zone);
 
 // The issues that make a configuration unreadable, as one error finding's
 // reason.
-std::string DescribeErrors(const Resource &resource,
-                           const std::vector<base::Issue> &issues);
+std::string DescribeErrors(const Resource &resource, const std::vector<base::Issue> &issues);
 
-} // namespace perimeter::resources::internal
+}  // namespace perimeter::resources::internal
 
-#endif // PERIMETER_RESOURCES_INTERNAL_FINDINGS_BUILDER_H_
+#endif  // PERIMETER_RESOURCES_INTERNAL_FINDINGS_BUILDER_H_

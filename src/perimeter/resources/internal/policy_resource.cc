@@ -9,51 +9,42 @@
 namespace perimeter::resources::internal {
 namespace {
 
-std::optional<PolicySource> ReadShape(const PolicyResourceSpec &spec,
-                                      const json::Value &configuration,
+std::optional<PolicySource> ReadShape(const PolicyResourceSpec &spec, const json::Value &configuration,
                                       Diagnostics &diagnostics) {
   ObjectReader reader(configuration, std::string(spec.member), diagnostics);
-  std::optional<PolicySource> policy =
-      ReadPolicyMember(reader, spec.policy_field);
-  for (std::string_view field : spec.other_string_fields)
-    reader.String(field);
+  std::optional<PolicySource> policy = ReadPolicyMember(reader, spec.policy_field);
+  for (std::string_view field : spec.other_string_fields) reader.String(field);
   reader.Finish();
   return policy;
 }
 
-} // namespace
+}  // namespace
 
-std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec,
-                                             const json::Value &configuration,
+std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec, const json::Value &configuration,
                                              const RecordLocation &location) {
   Diagnostics diagnostics(location);
   ReadShape(spec, configuration, diagnostics);
   return diagnostics.TakeIssues();
 }
 
-ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec,
-                                       const Resource &resource,
+ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec, const Resource &resource,
                                        const reasoning::ZoneOfTrust &zone) {
   ResourceAnalysis analysis;
   Diagnostics diagnostics(resource.location);
-  std::optional<PolicySource> source =
-      ReadShape(spec, resource.configuration, diagnostics);
+  std::optional<PolicySource> source = ReadShape(spec, resource.configuration, diagnostics);
   std::optional<policy::Policy> policy;
-  if (!diagnostics.has_errors() && source.has_value())
-    policy = ParsePolicySource(*source, spec.kind, diagnostics);
+  if (!diagnostics.has_errors() && source.has_value()) policy = ParsePolicySource(*source, spec.kind, diagnostics);
   if (diagnostics.has_errors()) {
-    analysis.findings.push_back(
-        ErrorFinding(resource, DescribeErrors(resource, diagnostics.issues())));
+    analysis.findings.push_back(ErrorFinding(resource, DescribeErrors(resource, diagnostics.issues())));
   } else if (policy.has_value()) {
     // Only S3 bucket findings carry `sources` (Access Analyzer API,
     // "FindingSourceDetail").
     reasoning::AnalysisResult result =
-        AnalyzePolicy(resource, *policy, spec.kind, spec.targets(resource), {},
-                      std::string(spec.policy_field), zone);
+        AnalyzePolicy(resource, *policy, spec.kind, spec.targets(resource), {}, std::string(spec.policy_field), zone);
     analysis.findings = std::move(result.findings);
   }
   analysis.issues = diagnostics.TakeIssues();
   return analysis;
 }
 
-} // namespace perimeter::resources::internal
+}  // namespace perimeter::resources::internal

@@ -16,25 +16,22 @@
 namespace perimeter::resources::internal {
 
 struct PolicyResourceSpec {
-  std::string_view member;       // the Configuration union member: "sqsQueue"
-  std::string_view policy_field; // "queuePolicy"
+  std::string_view member;        // the Configuration union member: "sqsQueue"
+  std::string_view policy_field;  // "queuePolicy"
   // Other string members AWS's shape allows and that do not change who has
   // access ("kmsKeyId").
   std::vector<std::string_view> other_string_fields;
   policy::PolicyKind kind = policy::PolicyKind::kResource;
   // The actions of the type and the ARNs requests name to perform them.
-  std::vector<reasoning::ResourceTarget> (*targets)(const Resource &resource) =
-      nullptr;
+  std::vector<reasoning::ResourceTarget> (*targets)(const Resource &resource) = nullptr;
 };
 
-std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec,
-                                             const json::Value &configuration,
+std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec, const json::Value &configuration,
                                              const RecordLocation &location);
 
-ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec,
-                                       const Resource &resource,
+ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec, const Resource &resource,
                                        const reasoning::ZoneOfTrust &zone);
 
-} // namespace perimeter::resources::internal
+}  // namespace perimeter::resources::internal
 
-#endif // PERIMETER_RESOURCES_INTERNAL_POLICY_RESOURCE_H_
+#endif  // PERIMETER_RESOURCES_INTERNAL_POLICY_RESOURCE_H_

@@ -6,38 +6,30 @@
 
 namespace perimeter::resources::internal {
 
-void ReportSnapshotSharing(const Resource &resource,
-                           const SnapshotSharing &sharing,
-                           const std::vector<std::string> &actions,
-                           const reasoning::ZoneOfTrust &zone,
-                           Diagnostics &diagnostics,
-                           std::vector<findings::Finding> &findings) {
+void ReportSnapshotSharing(const Resource &resource, const SnapshotSharing &sharing,
+                           const std::vector<std::string> &actions, const reasoning::ZoneOfTrust &zone,
+                           Diagnostics &diagnostics, std::vector<findings::Finding> &findings) {
   std::string partition = PartitionOf(resource.arn);
   for (size_t i = 0; i < sharing.shares.size(); ++i) {
     const SnapshotShare &share = sharing.shares[i];
     bool is_public = share.account_id == "all";
     if (is_public && sharing.encrypted) {
-      diagnostics.Warning(
-          kIneffective, share.position,
-          base::Concat(share.attribute,
-                       " shares the snapshot with \"all\", but the snapshot is "
-                       "encrypted (kmsKeyId) and AWS never makes an encrypted "
-                       "snapshot public: "
-                       "no public access is reported"));
+      diagnostics.Warning(kIneffective, share.position,
+                          base::Concat(share.attribute,
+                                       " shares the snapshot with \"all\", but the snapshot is "
+                                       "encrypted (kmsKeyId) and AWS never makes an encrypted "
+                                       "snapshot public: "
+                                       "no public access is reported"));
       continue;
     }
-    if (!is_public && zone.ContainsAccount(share.account_id))
-      continue;
-    std::string account =
-        is_public ? SampleExternalAccount(zone) : share.account_id;
+    if (!is_public && zone.ContainsAccount(share.account_id)) continue;
+    std::string account = is_public ? SampleExternalAccount(zone) : share.account_id;
     DirectGrant grant;
     grant.principal = {{"AWS", is_public ? "*" : share.account_id}};
     grant.actions = actions;
     grant.is_public = is_public;
-    grant.witness.principal =
-        base::Concat("arn:", partition, ":iam::", account, ":root");
-    grant.witness.principal_type =
-        std::string(eval::PrincipalTypeName(eval::PrincipalType::kAccountRoot));
+    grant.witness.principal = base::Concat("arn:", partition, ":iam::", account, ":root");
+    grant.witness.principal_type = std::string(eval::PrincipalTypeName(eval::PrincipalType::kAccountRoot));
     grant.witness.action = actions.front();
     grant.witness.resource = resource.arn;
     grant.explanation.policy = share.attribute;
@@ -47,4 +39,4 @@ void ReportSnapshotSharing(const Resource &resource,
   }
 }
 
-} // namespace perimeter::resources::internal
+}  // namespace perimeter::resources::internal

@@ -19,14 +19,14 @@
 namespace perimeter::resources::internal {
 
 struct SnapshotShare {
-  std::string account_id;        // 12 digits, or "all" for everyone
-  base::SourcePosition position; // in the record
-  std::string attribute;         // "userIds", "groups", "attributes.restore"
+  std::string account_id;         // 12 digits, or "all" for everyone
+  base::SourcePosition position;  // in the record
+  std::string attribute;          // "userIds", "groups", "attributes.restore"
 };
 
 struct SnapshotSharing {
   std::vector<SnapshotShare> shares;
-  bool encrypted = false; // a KMS key id is given
+  bool encrypted = false;  // a KMS key id is given
 };
 
 // One finding per external account ({"AWS": id}, not public) and one public
@@ -37,13 +37,10 @@ struct SnapshotSharing {
 // with specific accounts), so a recorded "all" on an encrypted snapshot grants
 // nothing: it gives a warning that says so and no finding. `actions` are what a
 // sharing account can do with the snapshot.
-void ReportSnapshotSharing(const Resource &resource,
-                           const SnapshotSharing &sharing,
-                           const std::vector<std::string> &actions,
-                           const reasoning::ZoneOfTrust &zone,
-                           Diagnostics &diagnostics,
-                           std::vector<findings::Finding> &findings);
+void ReportSnapshotSharing(const Resource &resource, const SnapshotSharing &sharing,
+                           const std::vector<std::string> &actions, const reasoning::ZoneOfTrust &zone,
+                           Diagnostics &diagnostics, std::vector<findings::Finding> &findings);
 
-} // namespace perimeter::resources::internal
+}  // namespace perimeter::resources::internal
 
-#endif // PERIMETER_RESOURCES_INTERNAL_SNAPSHOT_SHARING_H_
+#endif  // PERIMETER_RESOURCES_INTERNAL_SNAPSHOT_SHARING_H_
