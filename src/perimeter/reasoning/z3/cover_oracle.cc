@@ -4,6 +4,7 @@
 #include <z3++.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -28,7 +29,6 @@ using UInt128 = unsigned __int128;
 // Principal kinds, as the integer the encoding uses. Service principals are left out: they are never
 // external (finding_region.h).
 enum class Kind : int { kUser, kRole, kSession, kFederatedUser, kRoot, kWebIdentity, kCanonicalUser, kAnonymous };
-constexpr int kKindCount = 8;
 
 eval::PrincipalType TypeOf(Kind kind) {
   switch (kind) {
@@ -181,8 +181,11 @@ struct KeyVars {
 
 class Encoder {
  public:
-  Encoder(::z3::context& ctx, const AccessModel& model, const ZoneOfTrust& zone, const CoverOptions& options)
-      : c_(ctx), model_(model), zone_(zone), options_(options), policy_(*model.policy) {}
+  // One encoder per principal kind: the kind is fixed, so every ARN is a concatenation term and
+  // every test of the kind folds to a constant (Z3's string solver does far better without the
+  // case split).
+  Encoder(::z3::context& ctx, const AccessModel& model, const ZoneOfTrust& zone, const CoverOptions& options, Kind kind)
+      : c_(ctx), model_(model), zone_(zone), options_(options), policy_(*model.policy), kind_(kind) {}
 
   // Builds the request space and the policy's decision; returns "allowed ∧ external".
   expr AllowedExternal() {
@@ -223,6 +226,7 @@ class Encoder {
   expr Side() { return Conjunction(side_); }
 
   eval::Request Counterexample(const ::z3::model& m) const;
+  Kind kind() const { return kind_; }
 
  private:
   // ---- Helpers ----------------------------------------------------------------------------------
@@ -300,22 +304,18 @@ class Encoder {
     return out;
   }
 
-  expr KindIs(Kind kind) { return ptype_ == c_.int_val(static_cast<int>(kind)); }
-  expr IsIam() { return ptype_ <= c_.int_val(static_cast<int>(Kind::kRoot)); }
+  expr KindIs(Kind kind) { return c_.bool_val(kind_ == kind); }
+  expr IsIam() { return c_.bool_val(static_cast<int>(kind_) <= static_cast<int>(Kind::kRoot)); }
   expr RoleOrSession() { return KindIs(Kind::kRole) || KindIs(Kind::kSession); }
   expr UserSessionOrFederated() { return KindIs(Kind::kUser) || KindIs(Kind::kSession) || KindIs(Kind::kFederatedUser); }
 
   // ---- The request --------------------------------------------------------------------------------
   void DeclareRequest() {
     ::z3::sort string = c_.string_sort();
-    ptype_ = c_.int_const("principal_kind");
     account_ = c_.constant("account", string);
     name_ = c_.constant("name", string);
     path_ = c_.constant("path", string);
     session_ = c_.constant("session", string);
-    pid_ = c_.constant("principal", string);
-    role_arn_ = c_.constant("role_arn", string);
-    root_arn_ = c_.constant("root_arn", string);
     has_org_ = c_.bool_const("has_org");
     org_id_ = c_.constant("org_id", string);
     org_path_count_ = c_.int_const("org_path_count");
@@ -323,33 +323,54 @@ class Encoder {
     action_ = c_.constant("action", string);
     resource_ = c_.constant("resource", string);
 
-    side_.push_back(ptype_ >= 0 && ptype_ < kKindCount);
     expr digit = ::z3::range(Str("0"), Str("9"));
-    // Bounded loops make Z3's regular-expression derivatives blow up: lengths are bounded apart.
-    side_.push_back(::z3::in_re(account_, ::z3::plus(digit)) && account_.length() == 12);
     // IAM names: alphanumerics and +=,.@_- (IAM User Guide, "IAM object quotas": name characters).
     expr name_char = Union(Union(::z3::range(Str("a"), Str("z")), ::z3::range(Str("A"), Str("Z"))),
                            Union(digit, Union(Union(Re("+"), Re("=")), Union(Union(Re(","), Re(".")),
                                                                              Union(Re("@"), Union(Re("_"), Re("-")))))));
-    side_.push_back(::z3::in_re(name_, ::z3::plus(name_char)) && name_.length() <= 64);
-    side_.push_back(::z3::in_re(session_, ::z3::plus(name_char)) && session_.length() >= 2 && session_.length() <= 64);
-    side_.push_back(::z3::in_re(path_, ::z3::star(::z3::concat(::z3::plus(name_char), Re("/")))));
+    // Bounded loops make Z3's regular-expression derivatives blow up: lengths are bounded apart.
+    if (kind_ <= Kind::kRoot) side_.push_back(::z3::in_re(account_, ::z3::plus(digit)) && account_.length() == 12);
+    if (kind_ < Kind::kRoot) side_.push_back(::z3::in_re(name_, ::z3::plus(name_char)) && name_.length() <= 64);
+    if (kind_ == Kind::kSession) {
+      // IAM asks for two characters at least, but the evaluator reads a one-character session name too.
+      side_.push_back(::z3::in_re(session_, ::z3::plus(name_char)) && session_.length() <= 64);
+    }
+    if (kind_ == Kind::kUser || kind_ == Kind::kRole) {
+      side_.push_back(::z3::in_re(path_, ::z3::star(::z3::concat(::z3::plus(name_char), Re("/")))));
+    }
     const std::string& partition = model_.partition;
-    side_.push_back(root_arn_ == ::z3::concat(Str(base::Concat("arn:", partition, ":iam::")), ::z3::concat(account_, Str(":root"))));
+    root_arn_ = ::z3::concat(Str(base::Concat("arn:", partition, ":iam::")), ::z3::concat(account_, Str(":root")));
     expr iam_prefix = ::z3::concat(Str(base::Concat("arn:", partition, ":iam::")), account_);
     expr sts_prefix = ::z3::concat(Str(base::Concat("arn:", partition, ":sts::")), account_);
-    side_.push_back(::z3::implies(KindIs(Kind::kUser), pid_ == ::z3::concat(iam_prefix, ::z3::concat(Str(":user/"), ::z3::concat(path_, name_)))));
-    side_.push_back(::z3::implies(KindIs(Kind::kRole), pid_ == ::z3::concat(iam_prefix, ::z3::concat(Str(":role/"), ::z3::concat(path_, name_)))));
-    side_.push_back(::z3::implies(KindIs(Kind::kRole), role_arn_ == pid_));
-    side_.push_back(::z3::implies(KindIs(Kind::kSession),
-                                  pid_ == ::z3::concat(sts_prefix, ::z3::concat(Str(":assumed-role/"), ::z3::concat(name_, ::z3::concat(Str("/"), session_))))));
-    // A session's role ARN carries no path (eval::RequestPrincipal::RoleArn).
-    side_.push_back(::z3::implies(KindIs(Kind::kSession), role_arn_ == ::z3::concat(iam_prefix, ::z3::concat(Str(":role/"), name_))));
-    side_.push_back(::z3::implies(KindIs(Kind::kFederatedUser), pid_ == ::z3::concat(sts_prefix, ::z3::concat(Str(":federated-user/"), name_))));
-    side_.push_back(::z3::implies(KindIs(Kind::kRoot), pid_ == root_arn_));
-    side_.push_back(::z3::implies(KindIs(Kind::kWebIdentity) || KindIs(Kind::kCanonicalUser),
-                                  ::z3::in_re(pid_, ::z3::plus(Printable())) && pid_.length() <= 128));
-    side_.push_back(::z3::implies(KindIs(Kind::kAnonymous), pid_ == Str("")));
+    role_arn_ = Str("");
+    switch (kind_) {
+      case Kind::kUser:
+        pid_ = ::z3::concat(iam_prefix, ::z3::concat(Str(":user/"), ::z3::concat(path_, name_)));
+        break;
+      case Kind::kRole:
+        pid_ = ::z3::concat(iam_prefix, ::z3::concat(Str(":role/"), ::z3::concat(path_, name_)));
+        role_arn_ = pid_;
+        break;
+      case Kind::kSession:
+        pid_ = ::z3::concat(sts_prefix, ::z3::concat(Str(":assumed-role/"), ::z3::concat(name_, ::z3::concat(Str("/"), session_))));
+        // A session's role ARN carries no path (eval::RequestPrincipal::RoleArn).
+        role_arn_ = ::z3::concat(iam_prefix, ::z3::concat(Str(":role/"), name_));
+        break;
+      case Kind::kFederatedUser:
+        pid_ = ::z3::concat(sts_prefix, ::z3::concat(Str(":federated-user/"), name_));
+        break;
+      case Kind::kRoot:
+        pid_ = root_arn_;
+        break;
+      case Kind::kWebIdentity:
+      case Kind::kCanonicalUser:
+        pid_ = c_.constant("principal", string);
+        side_.push_back(::z3::in_re(pid_, ::z3::plus(Printable())) && pid_.length() <= 128);
+        break;
+      case Kind::kAnonymous:
+        pid_ = Str("");
+        break;
+    }
 
     // Organizations: members of the zone's organization carry its id and their OU path; any other
     // account belongs to another organization or to none (candidate_principals.h reads it the same).
@@ -842,7 +863,8 @@ class Encoder {
   std::vector<expr> side_;
   std::optional<expr> userid_free_present_;
 
-  expr ptype_{c_}, account_{c_}, name_{c_}, path_{c_}, session_{c_}, pid_{c_}, role_arn_{c_}, root_arn_{c_};
+  Kind kind_;
+  expr account_{c_}, name_{c_}, path_{c_}, session_{c_}, pid_{c_}, role_arn_{c_}, root_arn_{c_};
   expr has_org_{c_}, org_id_{c_}, org_path_count_{c_};
   std::vector<expr> org_paths_;
   expr action_{c_}, resource_{c_};
@@ -924,7 +946,7 @@ std::string Encoder::ElementText(const ::z3::model& m, const Element& e) const {
 
 eval::Request Encoder::Counterexample(const ::z3::model& m) const {
   eval::Request request;
-  auto kind = static_cast<Kind>(m.eval(ptype_, true).get_numeral_int());
+  const Kind kind = kind_;
   eval::RequestPrincipal& p = request.principal;
   p.type = TypeOf(kind);
   p.id = StringOf(m, pid_);
@@ -1002,32 +1024,45 @@ CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
   }
   try {
     ::z3::context ctx;
-    Encoder encoder(ctx, model, zone, options);
-    expr query = encoder.AllowedExternal();
-    expr covered = ctx.bool_val(false);
-    for (const findings::Finding& finding : findings) covered = covered || encoder.Inside(finding);
-    ::z3::solver solver(ctx);
-    ::z3::params params(ctx);
-    params.set("timeout", timeout_ms);
-    solver.set(params);
-    solver.add(query);
-    solver.add(encoder.Side());
-    solver.add(!covered);
-    switch (solver.check()) {
-      case ::z3::unsat:
-        result.kind = CoverResult::Kind::kCovered;
-        return result;
-      case ::z3::sat: {
-        result.kind = CoverResult::Kind::kUncovered;
-        result.counterexample = encoder.Counterexample(solver.get_model());
-        result.reason = Describe(*result.counterexample);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    std::string unknown;
+    // Cheapest kinds first: a counterexample ends the search.
+    for (Kind kind : {Kind::kAnonymous, Kind::kCanonicalUser, Kind::kWebIdentity, Kind::kRoot, Kind::kUser,
+                      Kind::kRole, Kind::kSession, Kind::kFederatedUser}) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        result.kind = CoverResult::Kind::kUnknown;
+        result.reason = base::Concat("timeout after ", timeout_ms, " ms");
         return result;
       }
-      case ::z3::unknown:
-        result.kind = CoverResult::Kind::kUnknown;
-        result.reason = base::Concat("z3: ", solver.reason_unknown());
-        return result;
+      Encoder encoder(ctx, model, zone, options, kind);
+      expr query = encoder.AllowedExternal();
+      expr covered = ctx.bool_val(false);
+      for (const findings::Finding& finding : findings) covered = covered || encoder.Inside(finding);
+      ::z3::solver solver(ctx);
+      ::z3::params params(ctx);
+      params.set("timeout", static_cast<unsigned>(left.count()));
+      solver.set(params);
+      solver.add(query);
+      solver.add(encoder.Side());
+      solver.add(!covered);
+      switch (solver.check()) {
+        case ::z3::unsat:
+          break;
+        case ::z3::sat:
+          result.kind = CoverResult::Kind::kUncovered;
+          result.counterexample = encoder.Counterexample(solver.get_model());
+          result.reason = Describe(*result.counterexample);
+          return result;
+        case ::z3::unknown:
+          // Keep looking: another kind may still give a counterexample.
+          if (unknown.empty()) unknown = base::Concat("z3 (", eval::PrincipalTypeName(TypeOf(kind)), "): ", solver.reason_unknown());
+          break;
+      }
     }
+    result.kind = unknown.empty() ? CoverResult::Kind::kCovered : CoverResult::Kind::kUnknown;
+    result.reason = unknown;
+    return result;
   } catch (const ::z3::exception& e) {
     result.kind = CoverResult::Kind::kUnknown;
     result.reason = base::Concat("z3 error: ", std::string(e.msg()));
