@@ -10,6 +10,7 @@
 #include "perimeter/cli/analyze_command.h"
 #include "perimeter/cli/input_files.h"
 #include "perimeter/cli/simulate_command.h"
+#include "perimeter/server/server.h"
 
 namespace perimeter::cli {
 
@@ -42,6 +43,16 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   analyze->add_flag("--no-color", analyze_options.no_color, "No colours in the table");
   analyze->add_flag("-q,--quiet", analyze_options.quiet, "No progress bar and no summary line");
 
+  server::ServeOptions serve_options;
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Serve the IAM Access Analyzer and Organizations APIs for the aws CLI and SDKs (docs/server.md)");
+  serve->add_option("--config", serve_options.config_path, "Server configuration (TOML)");
+  serve->add_flag("--demo", serve_options.demo, "Start with a built-in example organization");
+  serve->add_option("--inventory", serve_options.inventory, "Inventory files to import at start");
+  serve->add_option("--data-dir", serve_options.data_dir, "Where the SQLite database lives");
+  serve->add_option("--listen", serve_options.listen, "ADDRESS:PORT (port 0: a free port)");
+  serve->add_flag("--ephemeral", serve_options.ephemeral, "Keep everything in memory");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -56,6 +67,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (analyze->parsed()) {
     return RunAnalyze(analyze_options, in, out, err, terminals.out, terminals.err);
   }
+  if (serve->parsed()) return server::RunServe(serve_options, out, err);
   return kExitOk;
 }
 

@@ -1,0 +1,977 @@
+#include "perimeter/api/access_analyzer_service.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <variant>
+
+#include "perimeter/base/status_macros.h"
+#include "perimeter/base/text.h"
+#include "perimeter/findings/archive_rule.h"
+#include "perimeter/findings/finding_json.h"
+#include "perimeter/findings/lifecycle.h"
+#include "perimeter/findings/listing.h"
+#include "perimeter/json/writer.h"
+
+namespace perimeter::api {
+
+namespace {
+
+constexpr size_t kMaxArchiveRules = 100;  // per analyzer (IAM User Guide, "IAM Access Analyzer quotas")
+constexpr size_t kMaxOrganizationAnalyzers = 5;
+constexpr size_t kMaxTags = 50;
+constexpr int kDefaultUnusedAccessAge = 90;
+
+ApiResponse Ok(std::string body = "{}") {
+  return ApiResponse{200, {{"Content-Type", "application/json"}}, std::move(body)};
+}
+
+ApiResponse Internal(const absl::Status& status) {
+  return RestJsonError(InternalError(base::Concat("Internal error: ", std::string(status.message()))));
+}
+
+std::string AnalyzerArn(std::string_view region, std::string_view account, std::string_view name) {
+  return base::Concat("arn:aws:access-analyzer:", region, ":", account, ":analyzer/", name);
+}
+
+struct ParsedAnalyzerArn {
+  std::string region;
+  std::string account;
+  std::string name;
+};
+
+// arn:aws:access-analyzer:REGION:ACCOUNT:analyzer/NAME (the model's AnalyzerArn pattern, with the service
+// fixed).
+std::optional<ParsedAnalyzerArn> ParseAnalyzerArn(std::string_view arn) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) return std::nullopt;
+    parts.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  std::string_view resource = arn.substr(start);
+  if (parts[0] != "arn" || parts[2] != "access-analyzer" || !resource.starts_with("analyzer/")) return std::nullopt;
+  std::string_view name = resource.substr(9);
+  if (name.empty() || name.size() > 255) return std::nullopt;
+  return ParsedAnalyzerArn{std::string(parts[3]), std::string(parts[4]), std::string(name)};
+}
+
+std::string Timestamp(absl::Time time) { return findings::FormatTimestamp(time); }
+
+void WriteAnalyzer(json::Writer& w, const store::Analyzer& analyzer) {
+  w.BeginObject();
+  w.Key("arn").String(analyzer.arn);
+  w.Key("name").String(analyzer.name);
+  w.Key("type").String(store::AnalyzerTypeName(analyzer.type));
+  w.Key("createdAt").String(Timestamp(analyzer.created_at));
+  if (!analyzer.last_resource_analyzed.empty()) {
+    w.Key("lastResourceAnalyzed").String(analyzer.last_resource_analyzed);
+  }
+  if (analyzer.last_resource_analyzed_at) {
+    w.Key("lastResourceAnalyzedAt").String(Timestamp(*analyzer.last_resource_analyzed_at));
+  }
+  w.Key("tags").StringMap(analyzer.tags);
+  w.Key("status").String(store::AnalyzerStatusName(analyzer.status));
+  if (analyzer.status_reason) {
+    w.Key("statusReason").BeginObject().Key("code").String(store::StatusReasonCodeName(*analyzer.status_reason));
+    w.EndObject();
+  }
+  if (!analyzer.configuration_json.empty()) w.Key("configuration").Raw(analyzer.configuration_json);
+  w.EndObject();
+}
+
+// Offset pagination for short lists (analyzers, rules, analyzed resources): the token is the offset.
+struct Bounds {
+  size_t begin = 0;
+  size_t end = 0;
+  std::optional<std::string> next_token;
+};
+
+std::variant<Bounds, AwsError> PageOf(size_t total, const std::optional<std::string>& token,
+                                      std::optional<int64_t> max_results) {
+  Bounds bounds;
+  if (token) {
+    char* end = nullptr;
+    unsigned long long offset = std::strtoull(token->c_str(), &end, 10);
+    if (token->empty() || *end != '\0' || offset > total) {
+      return ValidationError("Invalid pagination token", "fieldValidationFailed",
+                             {{"nextToken", "Invalid pagination token"}});
+    }
+    bounds.begin = static_cast<size_t>(offset);
+  }
+  if (max_results && *max_results < 1) {
+    return ValidationError("maxResults must be at least 1", "fieldValidationFailed",
+                           {{"maxResults", "Member must have value greater than or equal to 1"}});
+  }
+  size_t size = max_results ? static_cast<size_t>(std::min<int64_t>(*max_results, 1000)) : 100;
+  bounds.end = std::min(total, bounds.begin + size);
+  if (bounds.end < total) bounds.next_token = std::to_string(bounds.end);
+  return bounds;
+}
+
+std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view name, RequestReader& reader) {
+  std::optional<std::string> text = request.Query(name);
+  if (!text) return std::nullopt;
+  char* end = nullptr;
+  long long value = std::strtoll(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0') {
+    reader.Violation(name, "Member must be an integer");
+    return std::nullopt;
+  }
+  return value;
+}
+
+// Validates the AnalyzerConfiguration union for `type`; returns its JSON (defaulted for unused access),
+// or "" when the type takes none.
+std::optional<std::string> Configuration(store::AnalyzerType type, std::optional<json::Value> value,
+                                         RequestReader& reader) {
+  bool unused = type == store::AnalyzerType::kAccountUnusedAccess ||
+                type == store::AnalyzerType::kOrganizationUnusedAccess;
+  bool internal = type == store::AnalyzerType::kAccountInternalAccess ||
+                  type == store::AnalyzerType::kOrganizationInternalAccess;
+  if (!value) {
+    if (unused) return base::Concat(R"({"unusedAccess":{"unusedAccessAge":)", kDefaultUnusedAccessAge, "}}");
+    return std::string();
+  }
+  if (!value->is_object() || value->size() != 1) {
+    reader.Violation("configuration", "Member must have exactly one member set");
+    return std::nullopt;
+  }
+  json::Value member = *value->members().begin();
+  if ((member.key() == "unusedAccess" && !unused) || (member.key() == "internalAccess" && !internal) ||
+      (member.key() != "unusedAccess" && member.key() != "internalAccess") || !member.is_object()) {
+    reader.Violation("configuration",
+                     base::Concat("Configuration ", member.key(), " is not supported for analyzer type ",
+                                  store::AnalyzerTypeName(type)));
+    return std::nullopt;
+  }
+  if (member.key() == "unusedAccess") {
+    if (std::optional<json::Value> age = member.Find("unusedAccessAge")) {
+      int days = age->is_number() ? std::atoi(std::string(age->text()).c_str()) : 0;
+      if (days < 1 || days > 365) {
+        reader.Violation("configuration.unusedAccess.unusedAccessAge", "Member must be between 1 and 365");
+        return std::nullopt;
+      }
+    }
+  }
+  return std::string(value->source_text());
+}
+
+// Checks a tag map against AWS's tag rules (50 tags; keys 1..128, values 0..256 characters).
+void CheckTags(const std::vector<std::pair<std::string, std::string>>& tags, RequestReader& reader) {
+  if (tags.size() > kMaxTags) reader.Violation("tags", "Member must have at most 50 entries");
+  for (const auto& [key, value] : tags) {
+    if (key.empty() || key.size() > 128) reader.Violation("tags", "Tag keys must have length between 1 and 128");
+    if (value.size() > 256) reader.Violation("tags", "Tag values must have length at most 256");
+  }
+}
+
+std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use, bool required) {
+  std::optional<json::Value> value = reader.Member("filter");
+  if (!value) {
+    if (required) reader.Violation("filter", "Member must not be null");
+    return required ? std::nullopt : std::optional<findings::FindingFilter>(findings::FindingFilter());
+  }
+  std::vector<base::Issue> issues;
+  std::optional<findings::FindingFilter> filter = findings::ParseFindingFilter(*value, use, issues);
+  reader.AddIssues("filter", issues);
+  return filter;
+}
+
+}  // namespace
+
+ApiResponse AccessAnalyzerService::Handle(const Caller& caller, const RestRequest& request) {
+  const std::string& op = request.operation;
+  if (op == "CreateAnalyzer") return CreateAnalyzer(caller, request);
+  if (op == "GetAnalyzer") return GetAnalyzer(caller, request);
+  if (op == "ListAnalyzers") return ListAnalyzers(caller, request);
+  if (op == "DeleteAnalyzer") return DeleteAnalyzer(caller, request);
+  if (op == "UpdateAnalyzer") return UpdateAnalyzer(caller, request);
+  if (op == "TagResource" || op == "UntagResource" || op == "ListTagsForResource") return Tags(caller, request);
+  if (op == "CreateArchiveRule") return CreateOrUpdateArchiveRule(caller, request, true);
+  if (op == "UpdateArchiveRule") return CreateOrUpdateArchiveRule(caller, request, false);
+  if (op == "GetArchiveRule") return GetArchiveRule(caller, request);
+  if (op == "ListArchiveRules") return ListArchiveRules(caller, request);
+  if (op == "DeleteArchiveRule") return DeleteArchiveRule(caller, request);
+  if (op == "ApplyArchiveRule") return ApplyArchiveRule(caller, request);
+  if (op == "ListFindings") return ListFindings(caller, request, false);
+  if (op == "ListFindingsV2") return ListFindings(caller, request, true);
+  if (op == "GetFinding") return GetFinding(caller, request, false);
+  if (op == "GetFindingV2") return GetFinding(caller, request, true);
+  if (op == "UpdateFindings") return UpdateFindings(caller, request);
+  if (op == "GetFindingsStatistics") return GetFindingsStatistics(caller, request);
+  if (op == "ListAnalyzedResources") return ListAnalyzedResources(caller, request);
+  if (op == "GetAnalyzedResource") return GetAnalyzedResource(caller, request);
+  if (op == "StartResourceScan") return StartResourceScan(caller, request);
+  return RestJsonError(ValidationError(base::Concat("Perimeter does not implement ", op, " yet"), "notSupported"));
+}
+
+std::variant<store::Analyzer, AwsError> AccessAnalyzerService::FindByName(const Caller& caller,
+                                                                          std::string_view name) {
+  absl::StatusOr<std::optional<store::Analyzer>> analyzer =
+      store_.GetAnalyzer(AnalyzerArn(caller.region, caller.account_id, name));
+  if (!analyzer.ok()) return InternalError(std::string(analyzer.status().message()));
+  if (!analyzer->has_value()) {
+    return NotFoundError(base::Concat("Analyzer ", name, " not found"), std::string(name),
+                         std::string(kAnalyzerResourceType));
+  }
+  return std::move(**analyzer);
+}
+
+std::variant<store::Analyzer, AwsError> AccessAnalyzerService::FindByArn(const Caller& caller, std::string_view field,
+                                                                         const std::optional<std::string>& arn) {
+  std::optional<ParsedAnalyzerArn> parsed = arn ? ParseAnalyzerArn(*arn) : std::nullopt;
+  if (!parsed) {
+    std::string message = arn ? "Member must satisfy regular expression pattern: "
+                                "[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:analyzer/.{1,255}"
+                              : "Member must not be null";
+    return ValidationError(base::Concat("1 validation error detected: Value at '", field,
+                                        "' failed to satisfy constraint: ", message),
+                           "fieldValidationFailed", {{std::string(field), message}});
+  }
+  if (parsed->account != caller.account_id || parsed->region != caller.region) {
+    return NotFoundError(base::Concat("Analyzer ", *arn, " not found"), *arn, std::string(kAnalyzerResourceType));
+  }
+  return FindByName(caller, parsed->name);
+}
+
+std::optional<std::string> AccessAnalyzerService::SeenToken(const Caller& caller, std::string_view operation,
+                                                            const std::optional<std::string>& token) {
+  if (!token || token->empty()) return std::nullopt;
+  absl::StatusOr<std::optional<std::string>> seen =
+      store_.GetClientToken(base::Concat(caller.account_id, "/", caller.region, "/", operation, "/", *token));
+  if (!seen.ok()) return std::nullopt;
+  return *seen;
+}
+
+void AccessAnalyzerService::RememberToken(const Caller& caller, std::string_view operation,
+                                          const std::optional<std::string>& token, std::string_view result) {
+  if (!token || token->empty()) return;
+  // Best effort: losing a token only makes a retry act like a new request, which AWS's own expiry does too.
+  (void)store_.PutClientToken(base::Concat(caller.account_id, "/", caller.region, "/", operation, "/", *token),
+                              result);
+}
+
+namespace {
+
+// Why an organization-zone analyzer of `account` cannot run now; nullopt when it can.
+struct OrganizationBlock {
+  store::StatusReasonCode reason;
+  AwsError error;  // what CreateAnalyzer answers
+};
+
+std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, const Environment& environment,
+                                                     store::Store& store) {
+  if (!environment.organization || !environment.IsMember(account)) {
+    return OrganizationBlock{store::StatusReasonCode::kOrganizationDeleted,
+                             ValidationError("Your account is not a member of an organization.", "other")};
+  }
+  absl::StatusOr<std::vector<store::ServiceAccess>> access = store.ListServiceAccess();
+  bool enabled = false;
+  if (access.ok()) {
+    for (const store::ServiceAccess& entry : *access) {
+      if (entry.service_principal == kAccessAnalyzerPrincipal) enabled = true;
+    }
+  }
+  bool administrator = environment.organization->management_account == account;
+  absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators = store.ListDelegatedAdministrators();
+  if (administrators.ok()) {
+    for (const store::DelegatedAdministrator& entry : *administrators) {
+      if (entry.account_id == account && entry.service_principal == kAccessAnalyzerPrincipal) administrator = true;
+    }
+  }
+  if (!administrator) {
+    return OrganizationBlock{store::StatusReasonCode::kDelegatedAdministratorDeregistered,
+                             AccessDeniedError(base::Concat("Account ", account, " is not a delegated administrator"))};
+  }
+  if (!enabled) {
+    return OrganizationBlock{store::StatusReasonCode::kAwsServiceAccessDisabled,
+                             ValidationError("Service not enabled for AWS Organizations")};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const RestRequest& request) {
+  RequestReader reader(request.body);
+  std::optional<std::string> name = reader.String("analyzerName", true);
+  std::optional<std::string> type_name = reader.String("type", true);
+  std::optional<std::string> token = reader.String("clientToken");
+  std::optional<std::vector<std::pair<std::string, std::string>>> tags = reader.StringMap("tags");
+  if (name && !MatchesAnalyzerName(*name)) {
+    reader.Violation("analyzerName", "Member must satisfy regular expression pattern: [A-Za-z_][A-Za-z0-9_.-]*");
+  }
+  std::optional<store::AnalyzerType> type = type_name ? store::ParseAnalyzerType(*type_name) : std::nullopt;
+  if (type_name && !type) {
+    reader.Violation("type",
+                     "Member must satisfy enum value set: [ACCOUNT, ORGANIZATION, ACCOUNT_UNUSED_ACCESS, "
+                     "ORGANIZATION_UNUSED_ACCESS, ACCOUNT_INTERNAL_ACCESS, ORGANIZATION_INTERNAL_ACCESS]");
+  }
+  if (tags) CheckTags(*tags, reader);
+  std::optional<std::string> configuration;
+  if (type) configuration = Configuration(*type, reader.Member("configuration"), reader);
+  // Inline archive rules.
+  struct InlineRule {
+    std::string name;
+    std::string filter_json;
+  };
+  std::vector<InlineRule> rules;
+  if (std::optional<json::Value> list = reader.Member("archiveRules")) {
+    if (!list->is_array()) {
+      reader.Violation("archiveRules", "Member must be a list");
+    } else {
+      for (json::Value rule : list->children()) {
+        std::optional<json::Value> rule_name = rule.is_object() ? rule.Find("ruleName") : std::nullopt;
+        std::optional<json::Value> filter = rule.is_object() ? rule.Find("filter") : std::nullopt;
+        if (!rule_name || !rule_name->is_string() || !MatchesRuleName(rule_name->text())) {
+          reader.Violation("archiveRules.member.ruleName",
+                           "Member must satisfy regular expression pattern: [A-Za-z][A-Za-z0-9_.-]*");
+          continue;
+        }
+        if (!filter) {
+          reader.Violation("archiveRules.member.filter", "Member must not be null");
+          continue;
+        }
+        std::vector<base::Issue> issues;
+        findings::ParseFindingFilter(*filter, findings::FilterUse::kArchiveRule, issues);
+        reader.AddIssues("archiveRules.member.filter", issues);
+        rules.push_back(InlineRule{std::string(rule_name->text()), std::string(filter->source_text())});
+      }
+      if (rules.size() > kMaxArchiveRules) reader.Violation("archiveRules", "Member must have at most 100 entries");
+    }
+  }
+  if (!reader.ok()) return RestJsonError(reader.error());
+
+  std::lock_guard lock(write_mutex_);
+  if (std::optional<std::string> seen = SeenToken(caller, "CreateAnalyzer", token)) {
+    absl::StatusOr<std::optional<store::Analyzer>> existing = store_.GetAnalyzer(*seen);
+    if (existing.ok() && existing->has_value()) {
+      json::Writer w;
+      w.BeginObject().Key("arn").String(*seen).EndObject();
+      return Ok(std::move(w).Take());
+    }
+  }
+  std::string arn = AnalyzerArn(caller.region, caller.account_id, *name);
+  absl::StatusOr<std::vector<store::Analyzer>> all = store_.ListAnalyzers();
+  if (!all.ok()) return Internal(all.status());
+  std::shared_ptr<const Environment> environment = environment_();
+  size_t same_type = 0;
+  for (const store::Analyzer& analyzer : *all) {
+    if (analyzer.arn == arn) {
+      return RestJsonError(ConflictError(base::Concat("Analyzer ", *name, " already exists"), *name,
+                                         std::string(kAnalyzerResourceType)));
+    }
+    if (analyzer.type != *type || analyzer.region != caller.region) continue;
+    if (store::IsOrganizationType(*type)) {
+      if (environment->IsMember(analyzer.account_id)) ++same_type;
+    } else if (analyzer.account_id == caller.account_id) {
+      ++same_type;
+    }
+  }
+  store::Analyzer analyzer;
+  analyzer.arn = arn;
+  analyzer.account_id = caller.account_id;
+  analyzer.region = caller.region;
+  analyzer.name = *name;
+  analyzer.type = *type;
+  analyzer.created_at = absl::FromUnixMillis(clock_.Now());
+  analyzer.configuration_json = *configuration;
+  if (tags) analyzer.tags = std::map<std::string, std::string>(tags->begin(), tags->end());
+  if (store::IsOrganizationType(*type)) {
+    if (std::optional<OrganizationBlock> block = OrganizationBlocker(caller.account_id, *environment, store_)) {
+      return RestJsonError(block->error);
+    }
+  }
+  size_t quota = store::IsOrganizationType(*type) ? kMaxOrganizationAnalyzers : 1;
+  if (same_type >= quota) {
+    return RestJsonError(QuotaExceededError(
+        base::Concat("You have reached the quota of ", quota, " analyzer", quota == 1 ? "" : "s", " of type ",
+                     store::AnalyzerTypeName(*type), " in ", caller.region),
+        *name, std::string(kAnalyzerResourceType)));
+  }
+  if (absl::Status status = store_.PutAnalyzer(analyzer); !status.ok()) return Internal(status);
+  for (const InlineRule& rule : rules) {
+    store::ArchiveRuleRecord record{arn, rule.name, rule.filter_json, analyzer.created_at, analyzer.created_at};
+    if (absl::Status status = store_.PutArchiveRule(record); !status.ok()) return Internal(status);
+  }
+  RememberToken(caller, "CreateAnalyzer", token, arn);
+  schedule_(ScanJob{arn, std::nullopt});
+  json::Writer w;
+  w.BeginObject().Key("arn").String(arn).EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::GetAnalyzer(const Caller& caller, const RestRequest& request) {
+  auto analyzer = FindByName(caller, request.labels.at("analyzerName"));
+  if (auto* error = std::get_if<AwsError>(&analyzer)) return RestJsonError(*error);
+  json::Writer w;
+  w.BeginObject().Key("analyzer");
+  WriteAnalyzer(w, std::get<store::Analyzer>(analyzer));
+  w.EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::ListAnalyzers(const Caller& caller, const RestRequest& request) {
+  RequestReader reader("");
+  std::optional<int64_t> max_results = QueryInt(request, "maxResults", reader);
+  std::optional<std::string> type_name = request.Query("type");
+  std::optional<store::AnalyzerType> type = type_name ? store::ParseAnalyzerType(*type_name) : std::nullopt;
+  if (type_name && !type) reader.Violation("type", "Member must satisfy enum value set");
+  if (!reader.ok()) return RestJsonError(reader.error());
+  absl::StatusOr<std::vector<store::Analyzer>> all = store_.ListAnalyzers();
+  if (!all.ok()) return Internal(all.status());
+  std::vector<const store::Analyzer*> mine;
+  for (const store::Analyzer& analyzer : *all) {
+    if (analyzer.account_id != caller.account_id || analyzer.region != caller.region) continue;
+    if (type && analyzer.type != *type) continue;
+    mine.push_back(&analyzer);
+  }
+  auto page = PageOf(mine.size(), request.Query("nextToken"), max_results);
+  if (auto* error = std::get_if<AwsError>(&page)) return RestJsonError(*error);
+  const Bounds& bounds = std::get<Bounds>(page);
+  json::Writer w;
+  w.BeginObject().Key("analyzers").BeginArray();
+  for (size_t i = bounds.begin; i < bounds.end; ++i) WriteAnalyzer(w, *mine[i]);
+  w.EndArray();
+  if (bounds.next_token) w.Key("nextToken").String(*bounds.next_token);
+  w.EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::DeleteAnalyzer(const Caller& caller, const RestRequest& request) {
+  std::lock_guard lock(write_mutex_);
+  std::optional<std::string> token = request.Query("clientToken");
+  if (SeenToken(caller, "DeleteAnalyzer", token)) return Ok();
+  auto analyzer = FindByName(caller, request.labels.at("analyzerName"));
+  if (auto* error = std::get_if<AwsError>(&analyzer)) return RestJsonError(*error);
+  if (absl::Status status = store_.DeleteAnalyzer(std::get<store::Analyzer>(analyzer).arn); !status.ok()) {
+    return Internal(status);
+  }
+  RememberToken(caller, "DeleteAnalyzer", token, "");
+  return Ok();
+}
+
+ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller, const RestRequest& request) {
+  std::lock_guard lock(write_mutex_);
+  auto found = FindByName(caller, request.labels.at("analyzerName"));
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  store::Analyzer analyzer = std::get<store::Analyzer>(found);
+  RequestReader reader(request.body);
+  std::optional<json::Value> value = reader.Member("configuration");
+  std::optional<std::string> configuration;
+  if (store::IsExternalAccessType(analyzer.type)) {
+    if (value) reader.Violation("configuration", "Analyzers of this type have no configuration to update");
+  } else {
+    configuration = Configuration(analyzer.type, value, reader);
+  }
+  if (!reader.ok()) return RestJsonError(reader.error());
+  if (configuration && value) {
+    analyzer.configuration_json = *configuration;
+    if (absl::Status status = store_.PutAnalyzer(analyzer); !status.ok()) return Internal(status);
+  }
+  json::Writer w;
+  w.BeginObject();
+  if (!analyzer.configuration_json.empty()) w.Key("configuration").Raw(analyzer.configuration_json);
+  w.EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::Tags(const Caller& caller, const RestRequest& request) {
+  std::lock_guard lock(write_mutex_);
+  const std::string& arn = request.labels.at("resourceArn");
+  std::optional<ParsedAnalyzerArn> parsed = ParseAnalyzerArn(arn);
+  if (!parsed || parsed->account != caller.account_id || parsed->region != caller.region) {
+    return RestJsonError(NotFoundError(base::Concat("Resource ", arn, " not found"), arn,
+                                       std::string(kAnalyzerResourceType)));
+  }
+  auto found = FindByName(caller, parsed->name);
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  store::Analyzer analyzer = std::get<store::Analyzer>(found);
+  if (request.operation == "ListTagsForResource") {
+    json::Writer w;
+    w.BeginObject().Key("tags").StringMap(analyzer.tags).EndObject();
+    return Ok(std::move(w).Take());
+  }
+  RequestReader reader(request.body);
+  if (request.operation == "TagResource") {
+    std::optional<std::vector<std::pair<std::string, std::string>>> tags = reader.StringMap("tags", true);
+    std::map<std::string, std::string> merged = analyzer.tags;
+    if (tags) {
+      for (const auto& [key, value] : *tags) merged[key] = value;
+      CheckTags(std::vector<std::pair<std::string, std::string>>(merged.begin(), merged.end()), reader);
+    }
+    if (!reader.ok()) return RestJsonError(reader.error());
+    analyzer.tags = std::move(merged);
+  } else {
+    std::vector<std::string> keys = request.QueryAll("tagKeys");
+    if (keys.empty()) {
+      reader.Violation("tagKeys", "Member must not be null");
+      return RestJsonError(reader.error());
+    }
+    for (const std::string& key : keys) analyzer.tags.erase(key);
+  }
+  if (absl::Status status = store_.PutAnalyzer(analyzer); !status.ok()) return Internal(status);
+  return Ok();
+}
+
+ApiResponse AccessAnalyzerService::CreateOrUpdateArchiveRule(const Caller& caller, const RestRequest& request,
+                                                             bool create) {
+  std::lock_guard lock(write_mutex_);
+  std::string_view operation = create ? "CreateArchiveRule" : "UpdateArchiveRule";
+  auto found = FindByName(caller, request.labels.at("analyzerName"));
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
+  RequestReader reader(request.body);
+  std::optional<std::string> rule_name =
+      create ? reader.String("ruleName", true) : std::optional<std::string>(request.labels.at("ruleName"));
+  std::optional<std::string> token = reader.String("clientToken");
+  if (rule_name && !MatchesRuleName(*rule_name)) {
+    reader.Violation("ruleName", "Member must satisfy regular expression pattern: [A-Za-z][A-Za-z0-9_.-]*");
+  }
+  std::optional<findings::FindingFilter> filter = ReadFilter(reader, findings::FilterUse::kArchiveRule, true);
+  if (!reader.ok()) return RestJsonError(reader.error());
+  if (SeenToken(caller, operation, token)) return Ok();
+  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules = store_.ListArchiveRules(analyzer.arn);
+  if (!rules.ok()) return Internal(rules.status());
+  const store::ArchiveRuleRecord* existing = nullptr;
+  for (const store::ArchiveRuleRecord& rule : *rules) {
+    if (rule.rule_name == *rule_name) existing = &rule;
+  }
+  absl::Time now = absl::FromUnixMillis(clock_.Now());
+  store::ArchiveRuleRecord record{analyzer.arn, *rule_name, std::string(reader.Member("filter")->source_text()), now,
+                                  now};
+  if (create) {
+    if (existing != nullptr) {
+      return RestJsonError(ConflictError(base::Concat("Archive rule ", *rule_name, " already exists"), *rule_name,
+                                         std::string(kArchiveRuleResourceType)));
+    }
+    if (rules->size() >= kMaxArchiveRules) {
+      return RestJsonError(QuotaExceededError("You have reached the quota of 100 archive rules for this analyzer",
+                                              *rule_name, std::string(kArchiveRuleResourceType)));
+    }
+  } else {
+    if (existing == nullptr) {
+      return RestJsonError(NotFoundError(base::Concat("Archive rule ", *rule_name, " not found"), *rule_name,
+                                         std::string(kArchiveRuleResourceType)));
+    }
+    record.created_at = existing->created_at;
+  }
+  if (absl::Status status = store_.PutArchiveRule(record); !status.ok()) return Internal(status);
+  RememberToken(caller, operation, token, "");
+  return Ok();
+}
+
+namespace {
+
+void WriteArchiveRule(json::Writer& w, const store::ArchiveRuleRecord& rule) {
+  w.BeginObject().Key("ruleName").String(rule.rule_name).Key("filter");
+  json::ParseResult parsed = json::Parse(rule.filter_json);
+  std::vector<base::Issue> issues;
+  std::optional<findings::FindingFilter> filter =
+      parsed.ok() ? findings::ParseFindingFilter(parsed.document.root(), findings::FilterUse::kArchiveRule, issues)
+                  : std::nullopt;
+  w.Raw(filter ? findings::FilterToJson(*filter) : std::string("{}"));
+  w.Key("createdAt").String(Timestamp(rule.created_at));
+  w.Key("updatedAt").String(Timestamp(rule.updated_at));
+  w.EndObject();
+}
+
+}  // namespace
+
+ApiResponse AccessAnalyzerService::GetArchiveRule(const Caller& caller, const RestRequest& request) {
+  auto found = FindByName(caller, request.labels.at("analyzerName"));
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const std::string& rule_name = request.labels.at("ruleName");
+  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> rule =
+      store_.GetArchiveRule(std::get<store::Analyzer>(found).arn, rule_name);
+  if (!rule.ok()) return Internal(rule.status());
+  if (!rule->has_value()) {
+    return RestJsonError(NotFoundError(base::Concat("Archive rule ", rule_name, " not found"), rule_name,
+                                       std::string(kArchiveRuleResourceType)));
+  }
+  json::Writer w;
+  w.BeginObject().Key("archiveRule");
+  WriteArchiveRule(w, **rule);
+  w.EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::ListArchiveRules(const Caller& caller, const RestRequest& request) {
+  auto found = FindByName(caller, request.labels.at("analyzerName"));
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  RequestReader reader("");
+  std::optional<int64_t> max_results = QueryInt(request, "maxResults", reader);
+  if (!reader.ok()) return RestJsonError(reader.error());
+  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules =
+      store_.ListArchiveRules(std::get<store::Analyzer>(found).arn);
+  if (!rules.ok()) return Internal(rules.status());
+  auto page = PageOf(rules->size(), request.Query("nextToken"), max_results);
+  if (auto* error = std::get_if<AwsError>(&page)) return RestJsonError(*error);
+  const Bounds& bounds = std::get<Bounds>(page);
+  json::Writer w;
+  w.BeginObject().Key("archiveRules").BeginArray();
+  for (size_t i = bounds.begin; i < bounds.end; ++i) WriteArchiveRule(w, (*rules)[i]);
+  w.EndArray();
+  if (bounds.next_token) w.Key("nextToken").String(*bounds.next_token);
+  w.EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::DeleteArchiveRule(const Caller& caller, const RestRequest& request) {
+  std::lock_guard lock(write_mutex_);
+  std::optional<std::string> token = request.Query("clientToken");
+  if (SeenToken(caller, "DeleteArchiveRule", token)) return Ok();
+  auto found = FindByName(caller, request.labels.at("analyzerName"));
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const std::string& arn = std::get<store::Analyzer>(found).arn;
+  const std::string& rule_name = request.labels.at("ruleName");
+  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> rule = store_.GetArchiveRule(arn, rule_name);
+  if (!rule.ok()) return Internal(rule.status());
+  if (!rule->has_value()) {
+    return RestJsonError(NotFoundError(base::Concat("Archive rule ", rule_name, " not found"), rule_name,
+                                       std::string(kArchiveRuleResourceType)));
+  }
+  if (absl::Status status = store_.DeleteArchiveRule(arn, rule_name); !status.ok()) return Internal(status);
+  RememberToken(caller, "DeleteArchiveRule", token, "");
+  return Ok();
+}
+
+ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller, const RestRequest& request) {
+  std::lock_guard lock(write_mutex_);
+  RequestReader reader(request.body);
+  std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
+  std::optional<std::string> rule_name = reader.String("ruleName", true);
+  std::optional<std::string> token = reader.String("clientToken");
+  if (!reader.ok()) return RestJsonError(reader.error());
+  if (SeenToken(caller, "ApplyArchiveRule", token)) return Ok();
+  auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const std::string& arn = std::get<store::Analyzer>(found).arn;
+  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> rule = store_.GetArchiveRule(arn, *rule_name);
+  if (!rule.ok()) return Internal(rule.status());
+  if (!rule->has_value()) {
+    return RestJsonError(NotFoundError(base::Concat("Archive rule ", *rule_name, " not found"), *rule_name,
+                                       std::string(kArchiveRuleResourceType)));
+  }
+  json::ParseResult parsed = json::Parse((*rule)->filter_json);
+  std::vector<base::Issue> issues;
+  std::optional<findings::FindingFilter> filter =
+      parsed.ok() ? findings::ParseFindingFilter(parsed.document.root(), findings::FilterUse::kArchiveRule, issues)
+                  : std::nullopt;
+  if (!filter) return Internal(absl::InternalError("stored archive rule does not parse"));
+  absl::StatusOr<std::vector<findings::FindingRecord>> records = store_.ListFindings(arn);
+  if (!records.ok()) return Internal(records.status());
+  std::vector<std::string> archived = findings::ApplyArchiveRuleToRecords(
+      findings::ArchiveRule{*rule_name, std::move(*filter)}, *records, absl::FromUnixMillis(clock_.Now()));
+  std::set<std::string> changed(archived.begin(), archived.end());
+  std::vector<findings::FindingRecord> updates;
+  for (const findings::FindingRecord& record : *records) {
+    if (changed.contains(record.id())) updates.push_back(record);
+  }
+  if (absl::Status status = store_.WriteFindings(arn, updates, {}); !status.ok()) return Internal(status);
+  RememberToken(caller, "ApplyArchiveRule", token, "");
+  return Ok();
+}
+
+ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const RestRequest& request, bool v2) {
+  RequestReader reader(request.body);
+  std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
+  std::optional<std::string> next_token = reader.String("nextToken");
+  std::optional<int64_t> max_results = reader.Int("maxResults");
+  std::optional<findings::FindingFilter> filter = ReadFilter(reader, findings::FilterUse::kListFindings, false);
+  findings::FindingSort sort;
+  if (std::optional<json::Value> value = reader.Member("sort")) {
+    std::vector<base::Issue> issues;
+    std::optional<findings::FindingSort> parsed = findings::ParseFindingSort(*value, issues);
+    reader.AddIssues("sort", issues);
+    if (parsed) sort = *parsed;
+  }
+  if (!reader.ok()) return RestJsonError(reader.error());
+  auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  absl::StatusOr<std::vector<findings::FindingRecord>> records =
+      store_.ListFindings(std::get<store::Analyzer>(found).arn);
+  if (!records.ok()) return Internal(records.status());
+  std::vector<findings::FindingRecord> selected;
+  for (findings::FindingRecord& record : *records) {
+    if (filter->Matches(record)) selected.push_back(std::move(record));
+  }
+  findings::SortFindings(selected, sort);
+  std::optional<int> max = max_results ? std::optional<int>(static_cast<int>(std::clamp<int64_t>(*max_results, -1, 100000)))
+                                       : std::nullopt;
+  absl::StatusOr<findings::Page> page =
+      findings::Paginate(selected, sort, next_token ? std::optional<std::string_view>(*next_token) : std::nullopt, max);
+  if (!page.ok()) {
+    std::string message(page.status().message());
+    return RestJsonError(ValidationError(message, "fieldValidationFailed",
+                                         {{next_token ? "nextToken" : "maxResults", message}}));
+  }
+  std::span<const findings::FindingRecord> slice(selected.data() + page->begin, page->end - page->begin);
+  return Ok(v2 ? findings::ListFindingsV2ResponseJson(slice, page->next_token)
+               : findings::ListFindingsResponseJson(slice, page->next_token));
+}
+
+ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRequest& request, bool v2) {
+  auto found = FindByArn(caller, "analyzerArn", request.Query("analyzerArn"));
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const std::string& id = request.labels.at("id");
+  absl::StatusOr<std::optional<findings::FindingRecord>> record =
+      store_.GetFinding(std::get<store::Analyzer>(found).arn, id);
+  if (!record.ok()) return Internal(record.status());
+  if (!record->has_value()) {
+    return RestJsonError(
+        NotFoundError(base::Concat("Finding ", id, " not found"), id, std::string(kFindingResourceType)));
+  }
+  return Ok(v2 ? findings::GetFindingV2ResponseJson(**record) : findings::GetFindingResponseJson(**record));
+}
+
+ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const RestRequest& request) {
+  std::lock_guard lock(write_mutex_);
+  RequestReader reader(request.body);
+  std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
+  std::optional<std::string> status_name = reader.String("status", true);
+  std::optional<std::vector<std::string>> ids = reader.Strings("ids");
+  std::optional<std::string> resource_arn = reader.String("resourceArn");
+  std::optional<std::string> token = reader.String("clientToken");
+  std::optional<findings::FindingStatus> status =
+      status_name ? findings::ParseFindingStatus(*status_name) : std::nullopt;
+  if (status_name && (!status || *status == findings::FindingStatus::kResolved)) {
+    reader.Violation("status", "Member must satisfy enum value set: [ACTIVE, ARCHIVED]");
+  }
+  if (reader.ok() && !ids && !resource_arn) {
+    reader.Violation("ids", "Either ids or resourceArn must be specified");
+  }
+  if (ids && resource_arn) reader.Violation("resourceArn", "Specify either ids or resourceArn, not both");
+  if (!reader.ok()) return RestJsonError(reader.error());
+  if (SeenToken(caller, "UpdateFindings", token)) return Ok();
+  auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const std::string& arn = std::get<store::Analyzer>(found).arn;
+  std::vector<findings::FindingRecord> targets;
+  if (ids) {
+    for (const std::string& id : *ids) {
+      absl::StatusOr<std::optional<findings::FindingRecord>> record = store_.GetFinding(arn, id);
+      if (!record.ok()) return Internal(record.status());
+      if (!record->has_value()) {
+        return RestJsonError(
+            NotFoundError(base::Concat("Finding ", id, " not found"), id, std::string(kFindingResourceType)));
+      }
+      targets.push_back(std::move(**record));
+    }
+  } else {
+    absl::StatusOr<std::vector<findings::FindingRecord>> records = store_.ListFindingsForResource(arn, *resource_arn);
+    if (!records.ok()) return Internal(records.status());
+    for (findings::FindingRecord& record : *records) {
+      if (record.status != findings::FindingStatus::kResolved) targets.push_back(std::move(record));
+    }
+  }
+  absl::Time now = absl::FromUnixMillis(clock_.Now());
+  std::vector<findings::FindingRecord> changed;
+  for (findings::FindingRecord& record : targets) {
+    absl::StatusOr<bool> updated = findings::UpdateFindingStatus(record, *status, now);
+    if (!updated.ok()) {
+      return RestJsonError(ValidationError(base::Concat("Finding ", record.id(), ": ", std::string(updated.status().message())),
+                                           "fieldValidationFailed",
+                                           {{"ids", std::string(updated.status().message())}}));
+    }
+    if (*updated) changed.push_back(record);
+  }
+  if (absl::Status write = store_.WriteFindings(arn, changed, {}); !write.ok()) return Internal(write);
+  RememberToken(caller, "UpdateFindings", token, "");
+  return Ok();
+}
+
+ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller, const RestRequest& request) {
+  RequestReader reader(request.body);
+  std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
+  if (!reader.ok()) return RestJsonError(reader.error());
+  auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
+  absl::StatusOr<std::vector<findings::FindingRecord>> records = store_.ListFindings(analyzer.arn);
+  if (!records.ok()) return Internal(records.status());
+  struct PerType {
+    int64_t public_count = 0, cross_account = 0, errors = 0;
+  };
+  std::map<std::string, PerType> per_type;
+  int64_t active = 0, archived = 0, resolved = 0;
+  absl::Time last = analyzer.created_at;
+  for (const findings::FindingRecord& record : *records) {
+    last = std::max({last, record.updated_at, record.analyzed_at});
+    switch (record.status) {
+      case findings::FindingStatus::kActive: {
+        ++active;
+        PerType& counts = per_type[record.finding.resource_type];
+        if (record.finding.error) {
+          ++counts.errors;
+        } else if (record.finding.is_public) {
+          ++counts.public_count;
+        } else {
+          ++counts.cross_account;
+        }
+        break;
+      }
+      case findings::FindingStatus::kArchived:
+        ++archived;
+        break;
+      case findings::FindingStatus::kResolved:
+        ++resolved;
+        break;
+    }
+  }
+  json::Writer w;
+  w.BeginObject().Key("findingsStatistics").BeginArray().BeginObject();
+  if (store::IsExternalAccessType(analyzer.type)) {
+    w.Key("externalAccessFindingsStatistics").BeginObject().Key("resourceTypeStatistics").BeginObject();
+    for (const auto& [type, counts] : per_type) {
+      w.Key(type).BeginObject().Key("totalActivePublic").Int(counts.public_count);
+      w.Key("totalActiveCrossAccount").Int(counts.cross_account).Key("totalActiveErrors").Int(counts.errors);
+      w.EndObject();
+    }
+    w.EndObject();
+  } else if (analyzer.type == store::AnalyzerType::kAccountUnusedAccess ||
+             analyzer.type == store::AnalyzerType::kOrganizationUnusedAccess) {
+    w.Key("unusedAccessFindingsStatistics").BeginObject();
+    w.Key("unusedAccessTypeStatistics").BeginArray().EndArray();
+  } else {
+    w.Key("internalAccessFindingsStatistics").BeginObject().Key("resourceTypeStatistics").BeginObject().EndObject();
+  }
+  w.Key("totalActiveFindings").Int(active).Key("totalArchivedFindings").Int(archived);
+  w.Key("totalResolvedFindings").Int(resolved);
+  w.EndObject().EndObject().EndArray();
+  w.Key("lastUpdatedAt").String(Timestamp(last));
+  w.EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::ListAnalyzedResources(const Caller& caller, const RestRequest& request) {
+  RequestReader reader(request.body);
+  std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
+  std::optional<std::string> resource_type = reader.String("resourceType");
+  std::optional<std::string> next_token = reader.String("nextToken");
+  std::optional<int64_t> max_results = reader.Int("maxResults");
+  if (!reader.ok()) return RestJsonError(reader.error());
+  auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
+  std::shared_ptr<const Environment> environment = environment_();
+  std::vector<ResourceSummary> selected;
+  if (store::IsExternalAccessType(analyzer.type)) {
+    for (ResourceSummary& resource : catalog_()->Resources()) {
+      if (!InScope(analyzer, resource, *environment)) continue;
+      if (resource_type && resource.type != *resource_type) continue;
+      selected.push_back(std::move(resource));
+    }
+  }
+  std::sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) { return a.arn < b.arn; });
+  auto page = PageOf(selected.size(), next_token, max_results);
+  if (auto* error = std::get_if<AwsError>(&page)) return RestJsonError(*error);
+  const Bounds& bounds = std::get<Bounds>(page);
+  json::Writer w;
+  w.BeginObject().Key("analyzedResources").BeginArray();
+  for (size_t i = bounds.begin; i < bounds.end; ++i) {
+    w.BeginObject().Key("resourceArn").String(selected[i].arn);
+    w.Key("resourceOwnerAccount").String(selected[i].owner_account);
+    w.Key("resourceType").String(selected[i].type).EndObject();
+  }
+  w.EndArray();
+  if (bounds.next_token) w.Key("nextToken").String(*bounds.next_token);
+  w.EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::GetAnalyzedResource(const Caller& caller, const RestRequest& request) {
+  auto found = FindByArn(caller, "analyzerArn", request.Query("analyzerArn"));
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
+  std::optional<std::string> resource_arn = request.Query("resourceArn");
+  if (!resource_arn) {
+    return RestJsonError(ValidationError("1 validation error detected: Value at 'resourceArn' failed to satisfy "
+                                         "constraint: Member must not be null",
+                                         "fieldValidationFailed", {{"resourceArn", "Member must not be null"}}));
+  }
+  std::optional<ResourceSummary> resource = catalog_()->Find(*resource_arn);
+  if (!resource || !store::IsExternalAccessType(analyzer.type) ||
+      !InScope(analyzer, *resource, *environment_())) {
+    return RestJsonError(NotFoundError(base::Concat("Analyzed resource ", *resource_arn, " not found"), *resource_arn,
+                                       "AWS::AccessAnalyzer::AnalyzedResource"));
+  }
+  absl::StatusOr<std::vector<findings::FindingRecord>> records =
+      store_.ListFindingsForResource(analyzer.arn, *resource_arn);
+  if (!records.ok()) return Internal(records.status());
+  absl::Time created = analyzer.created_at;
+  absl::Time analyzed = analyzer.last_resource_analyzed_at.value_or(analyzer.created_at);
+  absl::Time updated = created;
+  bool is_public = false;
+  std::set<std::string> actions, shared_via;
+  std::optional<std::string> status, error;
+  bool first = true;
+  for (const findings::FindingRecord& record : *records) {
+    if (first || record.created_at < created) created = record.created_at;
+    first = false;
+    analyzed = std::max(analyzed, record.analyzed_at);
+    updated = std::max(updated, record.updated_at);
+    if (record.status == findings::FindingStatus::kResolved) continue;
+    if (record.finding.error) error = *record.finding.error;
+    if (record.status == findings::FindingStatus::kActive) status = "ACTIVE";
+    if (!status) status = "ARCHIVED";
+    is_public = is_public || record.finding.is_public;
+    actions.insert(record.finding.actions.begin(), record.finding.actions.end());
+    for (const findings::FindingSource& source : record.finding.sources) {
+      shared_via.insert(std::string(findings::FindingSourceTypeName(source.type)));
+    }
+  }
+  json::Writer w;
+  w.BeginObject().Key("resource").BeginObject();
+  w.Key("resourceArn").String(resource->arn).Key("resourceType").String(resource->type);
+  w.Key("createdAt").String(Timestamp(created)).Key("analyzedAt").String(Timestamp(analyzed));
+  w.Key("updatedAt").String(Timestamp(updated)).Key("isPublic").Bool(is_public);
+  w.Key("actions").StringArray(std::vector<std::string>(actions.begin(), actions.end()));
+  w.Key("sharedVia").StringArray(std::vector<std::string>(shared_via.begin(), shared_via.end()));
+  if (status) w.Key("status").String(*status);
+  w.Key("resourceOwnerAccount").String(resource->owner_account);
+  if (error) w.Key("error").String(*error);
+  w.EndObject().EndObject();
+  return Ok(std::move(w).Take());
+}
+
+ApiResponse AccessAnalyzerService::StartResourceScan(const Caller& caller, const RestRequest& request) {
+  RequestReader reader(request.body);
+  std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
+  std::optional<std::string> resource_arn = reader.String("resourceArn", true);
+  reader.String("resourceOwnerAccount");
+  if (!reader.ok()) return RestJsonError(reader.error());
+  auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
+  if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  schedule_(ScanJob{std::get<store::Analyzer>(found).arn, *resource_arn});
+  return Ok();
+}
+
+absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {
+  std::lock_guard lock(write_mutex_);
+  std::shared_ptr<const Environment> environment = environment_();
+  ASSIGN_OR_RETURN(std::vector<store::Analyzer> analyzers, store_.ListAnalyzers());
+  for (store::Analyzer& analyzer : analyzers) {
+    if (!store::IsOrganizationType(analyzer.type)) continue;
+    std::optional<OrganizationBlock> block = OrganizationBlocker(analyzer.account_id, *environment, store_);
+    if (block && analyzer.status == store::AnalyzerStatus::kActive) {
+      analyzer.status = store::AnalyzerStatus::kDisabled;
+      analyzer.status_reason = block->reason;
+      RETURN_IF_ERROR(store_.PutAnalyzer(analyzer));
+    } else if (!block && analyzer.status == store::AnalyzerStatus::kDisabled) {
+      analyzer.status = store::AnalyzerStatus::kActive;
+      analyzer.status_reason.reset();
+      RETURN_IF_ERROR(store_.PutAnalyzer(analyzer));
+      schedule_(ScanJob{analyzer.arn, std::nullopt});
+    } else if (block && analyzer.status == store::AnalyzerStatus::kDisabled && analyzer.status_reason != block->reason) {
+      analyzer.status_reason = block->reason;
+      RETURN_IF_ERROR(store_.PutAnalyzer(analyzer));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace perimeter::api

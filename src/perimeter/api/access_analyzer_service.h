@@ -1,0 +1,105 @@
+// IAM Access Analyzer (restJson1, botocore accessanalyzer 2019-11-01) over the store: analyzers, tags,
+// archive rules, findings, analyzed resources. Each operation takes the verified caller and the routed
+// request, and answers AWS's response shape or AWS's error (aws_error.h).
+//
+// Rules (sources in docs/access-analyzer-rules.md and the API reference of each operation):
+//  - an account sees only its own analyzers, in the region its request is signed for;
+//  - analyzer names: [A-Za-z_][A-Za-z0-9_.-]{0,254}, unique per account and region (409 otherwise);
+//    quotas (402): one analyzer per type per account and region, except ORGANIZATION-zone types, of
+//    which an organization may have five per region;
+//  - ORGANIZATION-zone analyzers only in the management account or the registered delegated
+//    administrator for access-analyzer.amazonaws.com (403 "Account ... is not a delegated
+//    administrator"), and only with trusted access enabled (400 "Service not enabled for AWS
+//    Organizations"). When access is disabled or the administrator deregistered, existing ones become
+//    DISABLED with statusReason AWS_SERVICE_ACCESS_DISABLED or DELEGATED_ADMINISTRATOR_DEREGISTERED,
+//    and ACTIVE again when it is restored [PROP: AWS documents the disabling only];
+//  - clientToken: a retried request with the same token answers like the first and changes nothing;
+//  - archive rules: names [A-Za-z][A-Za-z0-9_.-]{0,254}, 100 per analyzer, filters as
+//    findings/archive_rule.h; a new rule archives only new findings, ApplyArchiveRule is retroactive;
+//  - UpdateFindings: ACTIVE or ARCHIVED, by ids or by resourceArn (not both); RESOLVED findings cannot
+//    be changed.
+#ifndef PERIMETER_API_ACCESS_ANALYZER_SERVICE_H_
+#define PERIMETER_API_ACCESS_ANALYZER_SERVICE_H_
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "absl/status/status.h"
+#include "perimeter/api/analysis.h"
+#include "perimeter/api/aws_error.h"
+#include "perimeter/api/environment.h"
+#include "perimeter/api/rest_routes.h"
+#include "perimeter/base/clock.h"
+#include "perimeter/store/store.h"
+
+namespace perimeter::api {
+
+// Work for the background analysis: a whole analyzer, or one resource for one analyzer.
+struct ScanJob {
+  std::string analyzer_arn;
+  std::optional<std::string> resource_arn;
+};
+
+class AccessAnalyzerService {
+ public:
+  AccessAnalyzerService(store::Store& store, EnvironmentSource environment, CatalogSource catalog,
+                        const base::Clock& clock, std::function<void(ScanJob)> schedule)
+      : store_(store),
+        environment_(std::move(environment)),
+        catalog_(std::move(catalog)),
+        clock_(clock),
+        schedule_(std::move(schedule)) {}
+
+  ApiResponse Handle(const Caller& caller, const RestRequest& request);
+
+  // Re-derives the status of every ORGANIZATION-zone analyzer from the organization's state (trusted
+  // access, delegated administrators); schedules a scan of those that become ACTIVE again.
+  absl::Status RefreshOrganizationAnalyzers();
+
+ private:
+  ApiResponse CreateAnalyzer(const Caller& caller, const RestRequest& request);
+  ApiResponse GetAnalyzer(const Caller& caller, const RestRequest& request);
+  ApiResponse ListAnalyzers(const Caller& caller, const RestRequest& request);
+  ApiResponse DeleteAnalyzer(const Caller& caller, const RestRequest& request);
+  ApiResponse UpdateAnalyzer(const Caller& caller, const RestRequest& request);
+  ApiResponse Tags(const Caller& caller, const RestRequest& request);
+  ApiResponse CreateOrUpdateArchiveRule(const Caller& caller, const RestRequest& request, bool create);
+  ApiResponse GetArchiveRule(const Caller& caller, const RestRequest& request);
+  ApiResponse ListArchiveRules(const Caller& caller, const RestRequest& request);
+  ApiResponse DeleteArchiveRule(const Caller& caller, const RestRequest& request);
+  ApiResponse ApplyArchiveRule(const Caller& caller, const RestRequest& request);
+  ApiResponse ListFindings(const Caller& caller, const RestRequest& request, bool v2);
+  ApiResponse GetFinding(const Caller& caller, const RestRequest& request, bool v2);
+  ApiResponse UpdateFindings(const Caller& caller, const RestRequest& request);
+  ApiResponse GetFindingsStatistics(const Caller& caller, const RestRequest& request);
+  ApiResponse ListAnalyzedResources(const Caller& caller, const RestRequest& request);
+  ApiResponse GetAnalyzedResource(const Caller& caller, const RestRequest& request);
+  ApiResponse StartResourceScan(const Caller& caller, const RestRequest& request);
+
+  // The caller's analyzer named `name` / with ARN `arn`, or the AWS error.
+  std::variant<store::Analyzer, AwsError> FindByName(const Caller& caller, std::string_view name);
+  std::variant<store::Analyzer, AwsError> FindByArn(const Caller& caller, std::string_view field,
+                                                    const std::optional<std::string>& arn);
+  // Whether the token was seen for this caller and operation; remembers it otherwise (call after
+  // success).
+  std::optional<std::string> SeenToken(const Caller& caller, std::string_view operation,
+                                       const std::optional<std::string>& token);
+  void RememberToken(const Caller& caller, std::string_view operation, const std::optional<std::string>& token,
+                     std::string_view result);
+
+  store::Store& store_;
+  EnvironmentSource environment_;
+  CatalogSource catalog_;
+  const base::Clock& clock_;
+  std::function<void(ScanJob)> schedule_;
+  // Serialises read-modify-write operations (the store's methods are atomic one by one).
+  std::mutex write_mutex_;
+};
+
+}  // namespace perimeter::api
+
+#endif  // PERIMETER_API_ACCESS_ANALYZER_SERVICE_H_

@@ -1,0 +1,90 @@
+// Continuous analysis of the imported environment by the external-access analyzers: which resources an
+// analyzer sees, and applying a fresh analysis of them to its stored findings (findings/lifecycle.h).
+//
+// Scope, as AWS has it (IAM User Guide, "IAM Access Analyzer resource types for external access";
+// docs/access-analyzer-rules.md §1.1, §5.3, §5.8): an analyzer sees only resources of its own region —
+// IAM roles, being global, in every region that has an analyzer; an ACCOUNT analyzer only resources
+// its account owns, an ORGANIZATION analyzer those of every member account. Only ACTIVE analyzers of
+// type ACCOUNT or ORGANIZATION analyze (the unused- and internal-access analyses come later).
+#ifndef PERIMETER_API_ANALYSIS_H_
+#define PERIMETER_API_ANALYSIS_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "perimeter/api/environment.h"
+#include "perimeter/base/clock.h"
+#include "perimeter/findings/finding.h"
+#include "perimeter/reasoning/zone_of_trust.h"
+#include "perimeter/store/store.h"
+
+namespace perimeter::api {
+
+// A resource of the imported inventory, as the scope rules need it.
+struct ResourceSummary {
+  std::string arn;
+  std::string type;  // "AWS::S3::Bucket"
+  std::string owner_account;
+  std::string region;  // "" for global resources
+};
+
+// What the analysis reads from the environment: its resources and the analysis of one of them for a
+// zone of trust. Implemented over resources/ by the server; faked in tests.
+class ResourceCatalog {
+ public:
+  virtual ~ResourceCatalog() = default;
+  virtual std::vector<ResourceSummary> Resources() const = 0;
+  virtual std::optional<ResourceSummary> Find(std::string_view arn) const = 0;
+  // The findings for `arn` (error findings included). REQUIRES: Find(arn).
+  virtual std::vector<findings::Finding> Analyze(std::string_view arn, const reasoning::ZoneOfTrust& zone) const = 0;
+};
+
+using CatalogSource = std::function<std::shared_ptr<const ResourceCatalog>()>;
+
+// True when `analyzer` sees `resource` in `environment`.
+bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource, const Environment& environment);
+
+// The zone of trust of an external-access analyzer; nullopt for an ORGANIZATION analyzer without an
+// organization (fail closed: such an analyzer is not run).
+std::optional<reasoning::ZoneOfTrust> ZoneOf(const store::Analyzer& analyzer, const Environment& environment);
+
+class Analysis {
+ public:
+  Analysis(store::Store& store, EnvironmentSource environment, CatalogSource catalog, const base::Clock& clock,
+           absl::Duration resolved_retention)
+      : store_(store),
+        environment_(std::move(environment)),
+        catalog_(std::move(catalog)),
+        clock_(clock),
+        retention_(resolved_retention) {}
+
+  // Re-analyzes every resource in scope of the analyzer (and resolves findings of resources that left
+  // it). No-op for analyzers that do not analyze (see the header comment) or do not exist.
+  absl::Status ScanAnalyzer(std::string_view analyzer_arn);
+  // Re-analyzes one resource for one analyzer; a resource gone from the inventory or out of scope has
+  // its findings resolved.
+  absl::Status ScanResource(std::string_view analyzer_arn, std::string_view resource_arn);
+  // Re-analyzes one resource for every analyzer that sees it (after an import).
+  absl::Status ScanResourceEverywhere(std::string_view resource_arn);
+  // Every analyzer.
+  absl::Status ScanAll();
+
+ private:
+  absl::Status Scan(const store::Analyzer& analyzer, const std::vector<std::string>& resource_arns);
+
+  store::Store& store_;
+  EnvironmentSource environment_;
+  CatalogSource catalog_;
+  const base::Clock& clock_;
+  absl::Duration retention_;
+};
+
+}  // namespace perimeter::api
+
+#endif  // PERIMETER_API_ANALYSIS_H_

@@ -1,0 +1,70 @@
+#include "perimeter/server/analysis_worker.h"
+
+#include <chrono>
+
+namespace perimeter::server {
+
+void AnalysisWorker::Schedule(api::ScanJob job) {
+  std::lock_guard lock(mutex_);
+  std::pair<std::string, std::string> key{job.analyzer_arn, job.resource_arn.value_or("")};
+  if (!queued_.insert(key).second) return;
+  queue_.push_back(std::move(job));
+  wake_.notify_one();
+}
+
+void AnalysisWorker::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void AnalysisWorker::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AnalysisWorker::WaitIdle() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [&] { return (queue_.empty() && !running_job_) || stopping_; });
+}
+
+void AnalysisWorker::Loop() {
+  auto next_full_scan = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(period_);
+  while (true) {
+    api::ScanJob job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait_until(lock, next_full_scan, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) break;
+      if (queue_.empty()) {  // the period elapsed
+        next_full_scan = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(period_);
+        job = api::ScanJob{};
+      } else {
+        job = std::move(queue_.front());
+        queue_.pop_front();
+        queued_.erase({job.analyzer_arn, job.resource_arn.value_or("")});
+      }
+      running_job_ = true;
+    }
+    absl::Status status;
+    if (job.analyzer_arn.empty() && !job.resource_arn) {
+      status = analysis_.ScanAll();
+    } else if (job.analyzer_arn.empty()) {
+      status = analysis_.ScanResourceEverywhere(*job.resource_arn);
+    } else if (job.resource_arn) {
+      status = analysis_.ScanResource(job.analyzer_arn, *job.resource_arn);
+    } else {
+      status = analysis_.ScanAnalyzer(job.analyzer_arn);
+    }
+    if (!status.ok()) log_ << "perimeter: analysis failed: " << status.message() << "\n" << std::flush;
+    {
+      std::lock_guard lock(mutex_);
+      running_job_ = false;
+      if (queue_.empty()) idle_.notify_all();
+    }
+  }
+  std::lock_guard lock(mutex_);
+  idle_.notify_all();
+}
+
+}  // namespace perimeter::server

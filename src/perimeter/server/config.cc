@@ -1,0 +1,275 @@
+#include "perimeter/server/config.h"
+
+#include <set>
+
+#include "perimeter/base/text.h"
+
+// toml++ throws toml::parse_error; this file is the only one that calls it.
+#include <toml++/toml.h>
+
+namespace perimeter::server {
+
+namespace {
+
+std::string Where(std::string_view source_name, const toml::source_region& region) {
+  return base::Concat(source_name, ":", static_cast<int>(region.begin.line), ":",
+                      static_cast<int>(region.begin.column));
+}
+
+bool IsAccountId(std::string_view id) {
+  if (id.size() != 12) return false;
+  for (char c : id) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view source_name) : source_name_(source_name) {}
+
+  // Reports keys of `table` outside `allowed`.
+  void CheckKeys(const toml::table& table, std::initializer_list<std::string_view> allowed, std::string_view where) {
+    for (const auto& [key, node] : table) {
+      bool known = false;
+      for (std::string_view name : allowed) known = known || key.str() == name;
+      if (!known) {
+        Error(key.source(), base::Concat("unknown key '", key.str(), "'", where.empty() ? "" : " in ", where));
+      }
+    }
+  }
+  std::optional<std::string> String(const toml::table& table, std::string_view key) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_string()) {
+      Error(node->source(), base::Concat("'", key, "' must be a string"));
+      return std::nullopt;
+    }
+    return std::string(node->as_string()->get());
+  }
+  std::vector<std::string> Strings(const toml::table& table, std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return out;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      Error(node->source(), base::Concat("'", key, "' must be an array of strings"));
+      return out;
+    }
+    for (const toml::node& element : *array) {
+      if (!element.is_string()) {
+        Error(element.source(), base::Concat("'", key, "' must be an array of strings"));
+        continue;
+      }
+      out.emplace_back(element.as_string()->get());
+    }
+    return out;
+  }
+  void Error(const toml::source_region& region, std::string_view message) {
+    if (error_.empty()) error_ = base::Concat(Where(source_name_, region), ": ", message);
+  }
+  const std::string& error() const { return error_; }
+  std::string_view source_name() const { return source_name_; }
+
+ private:
+  std::string_view source_name_;
+  std::string error_;
+};
+
+}  // namespace
+
+std::optional<absl::Duration> ParseConfigDuration(std::string_view text) {
+  if (text.size() < 2) return std::nullopt;
+  char unit = text.back();
+  int64_t number = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9' || number > 1'000'000'000) return std::nullopt;
+    number = number * 10 + (c - '0');
+  }
+  if (number <= 0) return std::nullopt;
+  switch (unit) {
+    case 's':
+      return absl::Seconds(number);
+    case 'm':
+      return absl::Minutes(number);
+    case 'h':
+      return absl::Hours(number);
+    case 'd':
+      return absl::Hours(24 * number);
+    default:
+      return std::nullopt;
+  }
+}
+
+absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::string_view source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& error) {
+    return absl::InvalidArgumentError(
+        base::Concat(Where(source_name, error.source()), ": ", std::string_view(error.description())));
+  }
+  Reader reader(source_name);
+  ServerConfig config;
+  reader.CheckKeys(root,
+                   {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention", "organization",
+                    "accounts", "credentials"},
+                   "");
+  if (std::optional<std::string> listen = reader.String(root, "listen")) {
+    size_t colon = listen->rfind(':');
+    int port = -1;
+    if (colon != std::string::npos && colon + 1 < listen->size() && listen->size() - colon <= 6) {
+      port = 0;
+      for (char c : listen->substr(colon + 1)) port = (c >= '0' && c <= '9') ? port * 10 + (c - '0') : -1000000;
+    }
+    if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+      reader.Error(root.get("listen")->source(), "'listen' must be ADDRESS:PORT, e.g. \"127.0.0.1:8080\"");
+    } else {
+      config.host = listen->substr(0, colon);
+      config.port = port;
+    }
+  }
+  if (std::optional<std::string> data_dir = reader.String(root, "data_dir")) config.data_dir = *data_dir;
+  config.inventory = reader.Strings(root, "inventory");
+  for (auto [key, target] : {std::pair<std::string_view, absl::Duration*>{"periodic_scan", &config.periodic_scan},
+                             {"resolved_retention", &config.resolved_retention}}) {
+    if (std::optional<std::string> text_value = reader.String(root, key)) {
+      std::optional<absl::Duration> duration = ParseConfigDuration(*text_value);
+      if (!duration) {
+        reader.Error(root.get(key)->source(),
+                     base::Concat("'", key, "' must be a duration such as \"24h\" or \"90d\""));
+      } else {
+        *target = *duration;
+      }
+    }
+  }
+  if (const toml::node* node = root.get("organization")) {
+    const toml::table* table = node->as_table();
+    if (table == nullptr) {
+      reader.Error(node->source(), "'organization' must be a table");
+    } else {
+      reader.CheckKeys(*table, {"id", "management_account"}, "[organization]");
+      std::optional<std::string> id = reader.String(*table, "id");
+      std::optional<std::string> management = reader.String(*table, "management_account");
+      if (!id || !management) {
+        reader.Error(node->source(), "[organization] needs 'id' and 'management_account'");
+      } else if (!IsAccountId(*management)) {
+        reader.Error(table->get("management_account")->source(), "'management_account' must be a 12-digit account id");
+      } else {
+        config.organization = api::OrganizationInfo{*id, *management};
+      }
+    }
+  }
+  std::set<std::string> account_ids;
+  if (const toml::node* node = root.get("accounts")) {
+    const toml::array* array = node->as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      reader.Error(node->source(), "'accounts' must be an array of tables ([[accounts]])");
+    } else {
+      for (const toml::node& element : *array) {
+        const toml::table& table = *element.as_table();
+        reader.CheckKeys(table, {"id", "name", "regions", "ou_path"}, "[[accounts]]");
+        api::Account account;
+        std::optional<std::string> id = reader.String(table, "id");
+        if (!id || !IsAccountId(*id)) {
+          reader.Error(table.source(), "[[accounts]] needs an 'id' of 12 digits");
+          continue;
+        }
+        if (!account_ids.insert(*id).second) reader.Error(table.source(), base::Concat("account ", *id, " is listed twice"));
+        account.id = *id;
+        account.name = reader.String(table, "name").value_or("");
+        account.regions = reader.Strings(table, "regions");
+        account.ou_path = reader.String(table, "ou_path").value_or("");
+        config.accounts.push_back(std::move(account));
+      }
+    }
+  }
+  if (config.organization && !account_ids.contains(config.organization->management_account)) {
+    config.accounts.push_back(api::Account{config.organization->management_account, "", {}, ""});
+    account_ids.insert(config.organization->management_account);
+  }
+  std::set<std::string> keys;
+  if (const toml::node* node = root.get("credentials")) {
+    const toml::array* array = node->as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      reader.Error(node->source(), "'credentials' must be an array of tables ([[credentials]])");
+    } else {
+      for (const toml::node& element : *array) {
+        const toml::table& table = *element.as_table();
+        reader.CheckKeys(table, {"access_key_id", "secret_access_key", "account", "principal"}, "[[credentials]]");
+        api::sigv4::Credential credential;
+        std::optional<std::string> key = reader.String(table, "access_key_id");
+        std::optional<std::string> secret = reader.String(table, "secret_access_key");
+        std::optional<std::string> account = reader.String(table, "account");
+        if (!key || !secret || !account || key->empty() || secret->empty()) {
+          reader.Error(table.source(), "[[credentials]] needs 'access_key_id', 'secret_access_key' and 'account'");
+          continue;
+        }
+        if (!account_ids.contains(*account)) {
+          reader.Error(table.get("account")->source(),
+                       base::Concat("account ", *account, " is not listed in [[accounts]]"));
+        }
+        if (!keys.insert(*key).second) {
+          reader.Error(table.get("access_key_id")->source(), base::Concat("access key ", *key, " is listed twice"));
+        }
+        credential.access_key_id = *key;
+        credential.secret_access_key = *secret;
+        credential.account_id = *account;
+        credential.principal_arn =
+            reader.String(table, "principal").value_or(base::Concat("arn:aws:iam::", *account, ":root"));
+        config.credentials.push_back(std::move(credential));
+      }
+    }
+  }
+  if (!reader.error().empty()) return absl::InvalidArgumentError(reader.error());
+  return config;
+}
+
+ServerConfig DemoConfig() {
+  ServerConfig config;
+  config.port = 0;
+  config.organization = api::OrganizationInfo{"o-exampleorgid", "111122223333"};
+  std::vector<std::string> regions = {"us-east-1", "eu-west-1"};
+  config.accounts = {
+      {"111122223333", "Mgmt", regions, "o-exampleorgid/r-ab12/"},
+      {"234598760742", "Security", regions, "o-exampleorgid/r-ab12/ou-ab12-security/"},
+      {"444455556666", "Dev", regions, "o-exampleorgid/r-ab12/ou-ab12-workloads/"},
+      {"777788889999", "Prod", regions, "o-exampleorgid/r-ab12/ou-ab12-workloads/"},
+  };
+  config.credentials = {
+      {"AKIAEXAMPLEMGMT00001", "mgmt-secret-example-key-000000000000000", "111122223333",
+       "arn:aws:iam::111122223333:user/admin"},
+      {"AKIAEXAMPLESECURITY1", "security-secret-example-key-0000000000000", "234598760742",
+       "arn:aws:iam::234598760742:user/security"},
+      {"AKIAEXAMPLEDEV000001", "dev-secret-example-key-00000000000000000", "444455556666",
+       "arn:aws:iam::444455556666:user/dev"},
+      {"AKIAEXAMPLEPROD00001", "prod-secret-example-key-0000000000000000", "777788889999",
+       "arn:aws:iam::777788889999:user/prod"},
+  };
+  return config;
+}
+
+std::string DemoInventory() {
+  return R"({"kind":"organization","organizationId":"o-exampleorgid","managementAccount":"111122223333","accounts":[{"accountId":"111122223333","ouPath":"o-exampleorgid/r-ab12/"},{"accountId":"234598760742","ouPath":"o-exampleorgid/r-ab12/ou-ab12-security/"},{"accountId":"444455556666","ouPath":"o-exampleorgid/r-ab12/ou-ab12-workloads/"},{"accountId":"777788889999","ouPath":"o-exampleorgid/r-ab12/ou-ab12-workloads/"}]}
+{"kind":"resource","resourceArn":"arn:aws:s3:::demo-public-reports","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":"444455556666","region":"us-east-1","configuration":{"s3Bucket":{"bucketPolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"PublicRead\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::demo-public-reports/*\"}]}"}}}
+{"kind":"resource","resourceArn":"arn:aws:iam::777788889999:role/partner-deploy","resourceType":"AWS::IAM::Role","resourceOwnerAccount":"777788889999","configuration":{"iamRole":{"trustPolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::999988887777:root\"},\"Action\":\"sts:AssumeRole\"}]}"}}}
+{"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:234598760742:alerts","resourceType":"AWS::SQS::Queue","resourceOwnerAccount":"234598760742","region":"us-east-1","configuration":{"sqsQueue":{"queuePolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"999988887777\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"arn:aws:sqs:us-east-1:234598760742:alerts\"},{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":\"sqs:ReceiveMessage\",\"Resource\":\"arn:aws:sqs:us-east-1:234598760742:alerts\"}]}"}}}
+{"kind":"resource","resourceArn":"arn:aws:s3:::demo-internal-logs","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":"111122223333","region":"us-east-1","configuration":{"s3Bucket":{"bucketPolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::234598760742:root\"},\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::demo-internal-logs/*\"}]}"}}}
+)";
+}
+
+std::string CredentialsFile(const ServerConfig& config) {
+  std::string out;
+  for (const api::sigv4::Credential& credential : config.credentials) {
+    std::string profile;
+    for (const api::Account& account : config.accounts) {
+      if (account.id == credential.account_id) profile = account.name;
+    }
+    if (profile.empty()) profile = credential.account_id;
+    out += base::Concat("[", profile, "]\naws_access_key_id = ", credential.access_key_id,
+                        "\naws_secret_access_key = ", credential.secret_access_key, "\n\n");
+  }
+  return out;
+}
+
+}  // namespace perimeter::server
