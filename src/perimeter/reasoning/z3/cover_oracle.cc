@@ -412,10 +412,54 @@ class Encoder {
     side_.push_back(in_targets);
   }
 
+  // IsExternalRequest (finding_region.h): the principal is outside the zone, and no service acts on
+  // behalf of a resource of the zone.
   expr External() {
+    std::vector<std::string> accounts = zone_.Accounts();
     expr inside = c_.bool_val(false);
-    for (const std::string& account : zone_.Accounts()) inside = inside || account_ == Str(account);
-    return ::z3::implies(IsIam(), !inside);
+    for (const std::string& account : accounts) inside = inside || account_ == Str(account);
+    expr external = ::z3::implies(IsIam(), !inside);
+    // A key counts when it carries exactly one value.
+    auto single = [&](const std::string& key, auto&& test) {
+      KeyVars& k = Key(key);
+      expr one = *k.present && (k.count.has_value() ? *k.count == 1 : c_.bool_val(true));
+      return one && test(StringView(k.elements[0]));
+    };
+    auto zone_account = [&](const expr& text) {
+      expr any = c_.bool_val(false);
+      for (const std::string& account : accounts) any = any || text == Str(account);
+      return any;
+    };
+    for (const std::string key : {"aws:sourceaccount", "aws:sourceowner"}) {
+      if (PolicyReads(key)) external = external && !single(key, zone_account);
+    }
+    if (PolicyReads("aws:sourcearn")) {
+      expr no_colon = ::z3::star(CharClass(":"));
+      external = external && !single("aws:sourcearn", [&](const expr& text) {
+        expr any = c_.bool_val(false);
+        for (const std::string& account : accounts) {
+          expr re = ::z3::concat(Re("arn:"), ::z3::concat(no_colon, ::z3::concat(Re(":"), ::z3::concat(no_colon, ::z3::concat(Re(":"),
+                    ::z3::concat(no_colon, ::z3::concat(Re(base::Concat(":", account, ":")), ::z3::star(Printable()))))))));
+          any = any || ::z3::in_re(text, re);
+        }
+        return any;
+      });
+    }
+    if (PolicyReads("aws:sourceorgid") && zone_.type() == ZoneOfTrust::Type::kOrganization && zone_.organization()) {
+      external = external && !single("aws:sourceorgid", [&](const expr& text) { return text == Str(zone_.organization()->id); });
+    }
+    return external;
+  }
+
+  // Whether some condition of the policy reads `key_lower` (keys it does not read are free, and a
+  // free key can always be left out of the request).
+  bool PolicyReads(const std::string& key_lower) const {
+    for (const policy::Statement& s : policy_.statements) {
+      for (const policy::Condition& c : s.conditions) {
+        if (c.key_lower == key_lower) return true;
+      }
+    }
+    return false;
   }
 
   // ---- Condition keys -----------------------------------------------------------------------------

@@ -101,7 +101,7 @@ TEST_P(CoverOracleTest, EngineFindingsAreACoverAndEachIsNeeded) {
     ASSERT_EQ(result.kind, CoverResult::Kind::kUncovered) << "without finding " << drop << ": " << result.reason;
     const eval::Request& request = *result.counterexample;
     EXPECT_TRUE(Allowed(f->policy, request)) << result.reason;
-    EXPECT_TRUE(IsExternalPrincipal(request.principal, zone)) << result.reason;
+    EXPECT_TRUE(IsExternalRequest(request, zone)) << result.reason;
     EXPECT_TRUE(FindingContains(analysis.findings[drop], f->policy, request)) << result.reason;
     for (const findings::Finding& other : rest) EXPECT_FALSE(FindingContains(other, f->policy, request)) << result.reason;
   }

@@ -47,6 +47,27 @@ bool IsExternalPrincipal(const eval::RequestPrincipal& principal, const ZoneOfTr
   return true;
 }
 
+bool IsExternalRequest(const eval::Request& request, const ZoneOfTrust& zone) {
+  if (!IsExternalPrincipal(request.principal, zone)) return false;
+  auto single = [&](std::string_view key) -> std::optional<std::string_view> {
+    const eval::ContextValue* entry = request.context.Find(key);
+    if (entry == nullptr || entry->values.size() != 1) return std::nullopt;
+    return std::string_view(entry->values.front());
+  };
+  for (std::string_view key : {"aws:sourceaccount", "aws:sourceowner"}) {
+    if (auto value = single(key); value && zone.ContainsAccount(*value)) return false;
+  }
+  if (auto value = single("aws:sourcearn")) {
+    std::optional<policy::Arn> arn = policy::ParseArn(*value);
+    if (arn && policy::IsAccountId(arn->account) && zone.ContainsAccount(arn->account)) return false;
+  }
+  if (auto value = single("aws:sourceorgid"); value && zone.type() == ZoneOfTrust::Type::kOrganization &&
+                                                 zone.organization().has_value() && zone.organization()->id == *value) {
+    return false;
+  }
+  return true;
+}
+
 bool FindingNamesPrincipal(const std::map<std::string, std::string>& finding_principal,
                            const eval::RequestPrincipal& principal) {
   for (const auto& [kind, value] : finding_principal) {

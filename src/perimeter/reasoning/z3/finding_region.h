@@ -36,6 +36,13 @@ namespace perimeter::reasoning::z3 {
 // the zone, every other kind (anonymous, web identity / SAML, canonical user) is external.
 bool IsExternalPrincipal(const eval::RequestPrincipal& principal, const ZoneOfTrust& zone);
 
+// Whether the request is external access: its principal is external, and no AWS service makes it on
+// behalf of a resource of the zone — aws:SourceAccount or aws:SourceOwner naming a zone account,
+// aws:SourceArn naming a resource of a zone account, aws:SourceOrgID naming the organization of an
+// ORGANIZATION zone (the engine's reading, docs/access-analyzer-rules.md §3.3). Each of those keys
+// counts when it carries exactly one value.
+bool IsExternalRequest(const eval::Request& request, const ZoneOfTrust& zone);
+
 // Whether the finding's principal map names `principal` (the rule above).
 bool FindingNamesPrincipal(const std::map<std::string, std::string>& finding_principal,
                            const eval::RequestPrincipal& principal);
