@@ -98,6 +98,20 @@ std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, st
       }
     }
   }
+  // A finding may list several values of one condition as "v1,v2,..." (any of them).
+  if (out.empty() && value.find(',') != std::string_view::npos) {
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t comma = value.find(',', start);
+      if (comma == std::string_view::npos) comma = value.size();
+      std::string_view part = value.substr(start, comma - start);
+      if (!part.empty() && part.find(',') == std::string_view::npos) {
+        std::vector<policy::Condition> naming = ConditionsNaming(policy, key, part);
+        out.insert(out.end(), naming.begin(), naming.end());
+      }
+      start = comma + 1;
+    }
+  }
   return out;
 }
 

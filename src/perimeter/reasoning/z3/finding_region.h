@@ -13,7 +13,8 @@
 // - conditions: for each key = value of the finding's condition map, the request satisfies the
 //   policy's own condition on that key restricted to that value ("aws:SourceIp = 203.0.113.0/24" is
 //   IpAddress membership when the policy wrote IpAddress); when several conditions of the policy name
-//   the pair, any of them will do; when none does, the key must carry the value verbatim.
+//   the pair, any of them will do; a value "v1,v2,..." that the policy does not write as such stands
+//   for any of its parts; when nothing names the pair, the key must carry the value verbatim.
 //   Keys the finding does not name are free (caller-controlled keys are never reported).
 // Error findings cover nothing.
 #ifndef PERIMETER_REASONING_Z3_FINDING_REGION_H_
@@ -48,7 +49,8 @@ bool FindingNamesPrincipal(const std::map<std::string, std::string>& finding_pri
                            const eval::RequestPrincipal& principal);
 
 // The conditions of `policy` that a finding's "key = value" pair stands for: every condition on `key`
-// (case-insensitive) that lists `value`, narrowed to that single value. Empty when none does.
+// (case-insensitive) that lists `value`, narrowed to that single value; for a comma-joined list of
+// values no condition lists as such, the conditions naming each part. Empty when none does.
 std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, std::string_view key,
                                                 std::string_view value);
 
