@@ -187,6 +187,43 @@ absl::StatusOr<std::vector<std::string>> BuildResourceClasses(const ResourceTarg
   return out;
 }
 
+// The part of the context space that external requests occupy. A service acting on behalf of a
+// resource of the zone (aws:SourceAccount / aws:SourceOwner naming a zone account, aws:SourceArn naming
+// a resource of a zone account, aws:SourceOrgID naming the zone's organization) is inside the zone:
+// such a request is not external access (docs/access-analyzer-rules.md §3.3, the same reading as
+// aws:PrincipalAccount).
+Box ExternalRequests(const FreeKeys& keys, const ZoneOfTrust& zone) {
+  Box box = FullBox(keys);
+  for (size_t k = 0; k < keys.domains.size(); ++k) {
+    const KeyDomain& domain = keys.domains[k];
+    const std::string& key = domain.key_lower;
+    bool account_key = key == "aws:sourceaccount" || key == "aws:sourceowner";
+    bool arn_key = key == "aws:sourcearn";
+    bool org_key = key == "aws:sourceorgid";
+    if (!account_key && !arn_key && !org_key) continue;
+    CandidateSet keep = CandidateSet::None(domain.candidates.size());
+    for (size_t c = 0; c < domain.candidates.size(); ++c) {
+      const std::optional<std::vector<std::string>>& value = domain.candidates[c];
+      bool inside = false;
+      if (value.has_value() && value->size() == 1) {
+        const std::string& text = value->front();
+        if (account_key) inside = zone.ContainsAccount(text);
+        if (arn_key) {
+          std::optional<policy::Arn> arn = policy::ParseArn(text);
+          inside = arn.has_value() && policy::IsAccountId(arn->account) && zone.ContainsAccount(arn->account);
+        }
+        if (org_key) {
+          inside = zone.type() == ZoneOfTrust::Type::kOrganization && zone.organization().has_value() &&
+                   zone.organization()->id == text;
+        }
+      }
+      if (!inside) keep.Add(c);
+    }
+    box[k] = keep;
+  }
+  return box;
+}
+
 // The request context AWS builds from the caller's identity.
 eval::RequestContext PrincipalContext(const eval::RequestPrincipal& principal) {
   eval::RequestContext context;
@@ -331,6 +368,7 @@ class Analysis {
     if (!keys.ok()) return Fail(std::string(keys.status().message()));
     keys_ = std::move(*keys);
     facts_ = BuildStatementFacts(*compiled_, keys_);
+    external_ = ExternalRequests(keys_, zone_);
     CandidatePrincipalOptions principal_options;
     principal_options.partition = model_.partition;
     absl::StatusOr<std::vector<eval::RequestPrincipal>> principals =
@@ -406,7 +444,7 @@ class Analysis {
           }
         }
         for (size_t i : allows) {
-          std::vector<Box> remainder = SubtractAll({facts_[i].box}, denies);
+          std::vector<Box> remainder = SubtractAll({Intersect(facts_[i].box, external_)}, denies);
           if (remainder.empty()) continue;
           if (absl::Status status = Report(i, principal, base, action, resource, remainder); !status.ok()) {
             return status;
@@ -580,6 +618,7 @@ class Analysis {
   std::optional<eval::CompiledPolicy> compiled_;
   FreeKeys keys_;
   std::vector<StatementFacts> facts_;
+  Box external_;
   std::vector<eval::RequestPrincipal> principals_;
   std::map<std::string, Finding> findings_;
   std::map<std::tuple<size_t, size_t, size_t>, SingleValueCondition> single_values_;
