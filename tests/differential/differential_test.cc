@@ -11,7 +11,7 @@
 //
 // Environment: PERIMETER_DIFFERENTIAL_PAIRS (default 100000 (policy, request) pairs),
 // PERIMETER_DIFFERENTIAL_POLICIES (default 2000), PERIMETER_DIFFERENTIAL_SEED (default 1),
-// PERIMETER_DIFFERENTIAL_ORACLE (policies checked with Z3, default 25),
+// PERIMETER_DIFFERENTIAL_ORACLE (policies checked with Z3, default 60),
 // PERIMETER_DIFFERENTIAL_ORACLE_MS (Z3 budget per policy, default 5000).
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +31,7 @@
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/condition_values.h"
 #include "perimeter/policy/policy_parser.h"
+#include "perimeter/policy/wildcard.h"
 #include "perimeter/reasoning/external_access.h"
 #include "perimeter/reasoning/z3/cover_oracle.h"
 #include "perimeter/reasoning/z3/finding_region.h"
@@ -227,6 +228,22 @@ class RequestFactory {
         }
       }
     }
+    for (const ResourceTarget& target : s_.model.targets) {
+      std::vector<std::string>& named = named_actions_.emplace_back();
+      for (const std::string& action : target.actions) {
+        std::string lower = base::AsciiLower(action);
+        for (const policy::Statement& st : s_.policy.statements) {
+          bool listed = false;
+          for (const policy::Text& pattern : st.action.patterns) {
+            listed = listed || policy::GlobMatches(base::AsciiLower(pattern.value), lower);
+          }
+          if (listed != st.action.negated) {
+            named.push_back(action);
+            break;
+          }
+        }
+      }
+    }
     if (federated_.empty()) federated_ = {"accounts.google.com"};
     if (canonical_.empty()) canonical_ = {"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"};
   }
@@ -235,7 +252,9 @@ class RequestFactory {
     eval::Request request;
     request.principal = Principal();
     const ResourceTarget& target = Pick(s_.model.targets);
-    request.action = Pick(target.actions);
+    // Mostly actions some statement names, so that requests reach the conditions.
+    const std::vector<std::string>& named = named_actions_[&target - s_.model.targets.data()];
+    request.action = !named.empty() && Chance(0.75) ? Pick(named) : Pick(target.actions);
     request.resource_arn = Resource(target);
     request.resource_account = s_.model.owner_account;
     for (const auto& [key, values] : values_) {
@@ -425,6 +444,7 @@ class RequestFactory {
   const Organization& org_;
   std::mt19937_64& rng_;
   std::vector<std::string> accounts_, arns_, federated_, canonical_, services_, resources_;
+  std::vector<std::vector<std::string>> named_actions_;  // per target
   std::map<std::string, std::vector<std::pair<policy::ConditionOperator, std::string>>> values_;
 };
 
@@ -533,7 +553,7 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
   const size_t pairs = EnvSize("PERIMETER_DIFFERENTIAL_PAIRS", 100000);
   const size_t policy_count = EnvSize("PERIMETER_DIFFERENTIAL_POLICIES", 2000);
   const size_t seed = EnvSize("PERIMETER_DIFFERENTIAL_SEED", 1);
-  const size_t oracle_policies = EnvSize("PERIMETER_DIFFERENTIAL_ORACLE", 25);
+  const size_t oracle_policies = EnvSize("PERIMETER_DIFFERENTIAL_ORACLE", 60);
   const unsigned oracle_ms = static_cast<unsigned>(EnvSize("PERIMETER_DIFFERENTIAL_ORACLE_MS", 5000));
   std::string error;
   std::vector<std::string> corpus = Corpus(policy_count, seed, error);
