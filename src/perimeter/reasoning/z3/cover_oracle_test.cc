@@ -89,6 +89,10 @@ TEST_P(CoverOracleTest, EngineFindingsAreACoverAndEachIsNeeded) {
 
   CoverResult cover = CheckCover(f->model, zone, analysis.findings, kTimeoutMs);
   EXPECT_NE(cover.kind, CoverResult::Kind::kUncovered) << cover.reason;
+  if (cover.kind == CoverResult::Kind::kUncovered) {
+    EXPECT_TRUE(Allowed(f->policy, *cover.counterexample) && IsExternalRequest(*cover.counterexample, zone))
+        << "the counterexample is not confirmed by the evaluator";
+  }
   if (cover.kind == CoverResult::Kind::kUnknown) {
     GTEST_SKIP() << "the oracle could not decide the cover: " << cover.reason;
   }
@@ -158,8 +162,25 @@ INSTANTIATE_TEST_SUITE_P(
                    STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Null":{"aws:SourceVpce":"true"}}})"), true},
         OracleCase{"FederatedAndSession", "account",
                    STMT(R"({"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com","AWS":"arn:aws:sts::999988887777:assumed-role/r/s"},"Action":"sqs:SendMessage","Resource":"*"})"), true},
+        OracleCase{"RoleWithPath", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:role/team/writer"},"Action":"sqs:SendMessage","Resource":"*"})"), true},
+        OracleCase{"UserName", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"sqs:SendMessage","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:username":"alice"}}})"), true},
         OracleCase{"UserArnPattern", "account",
                    STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:user/team-*"},"Action":"sqs:SendMessage","Resource":"*"})"), true}),
+    [](const testing::TestParamInfo<OracleCase>& info) { return info.param.name; });
+
+// Access the engine misses today, found by the oracle and confirmed by the evaluator (reported to the
+// engine's owner; enable with --gtest_also_run_disabled_tests):
+// - the candidate principals never include federated users or role sessions of accounts the policy
+//   names only by pattern, so a grant that only such callers satisfy gives no finding.
+INSTANTIATE_TEST_SUITE_P(
+    DISABLED_EngineGaps, CoverOracleTest,
+    testing::Values(
+        OracleCase{"FederatedUserType", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":"FederatedUser"}}})"), true},
+        OracleCase{"SessionPattern", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::999988887777:assumed-role/*"},"Action":"sqs:SendMessage","Resource":"*"})"), true}),
     [](const testing::TestParamInfo<OracleCase>& info) { return info.param.name; });
 
 TEST(CoverOracle, NoPolicyIsUnknown) {
