@@ -1,0 +1,153 @@
+#include "perimeter/ingest/internal/inventory_builder.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "perimeter/base/text.h"
+#include "perimeter/json/document.h"
+#include "perimeter/resources/registry.h"
+
+namespace perimeter::ingest::internal {
+
+InventoryBuilder::InventoryBuilder(std::string source_name) : source_name_(std::move(source_name)) {}
+
+InventoryBuilder::Pending* InventoryBuilder::FindOrAdd(resources::ResourceType type, std::string_view arn,
+                                                       std::string_view owner_account, std::string_view region,
+                                                       base::SourcePosition position) {
+  if (auto it = by_arn_.find(arn); it != by_arn_.end()) {
+    Pending& existing = pending_[it->second];
+    if (existing.type != type) {
+      Error("ingest.duplicate", position,
+            base::Concat(arn, " is already a ", resources::ResourceTypeName(existing.type), ", not a ",
+                         resources::ResourceTypeName(type)));
+      return nullptr;
+    }
+    return &existing;
+  }
+  by_arn_.emplace(std::string(arn), pending_.size());
+  pending_.push_back(Pending{type, std::string(arn), std::string(owner_account), std::string(region), {}, 0, false, {}});
+  return &pending_.back();
+}
+
+void InventoryBuilder::AddMember(resources::ResourceType type, std::string_view arn, std::string_view owner_account,
+                                 std::string_view region, ConfigurationMember member, bool primary) {
+  Pending* resource = FindOrAdd(type, arn, owner_account, region, member.position);
+  if (resource == nullptr) return;
+  for (const ConfigurationMember& existing : resource->members) {
+    if (existing.name == member.name) {
+      Error("ingest.duplicate", member.position,
+            base::Concat(arn, " has its ", member.name, " given twice (first at ", base::ToString(existing.position),
+                         ")"));
+      return;
+    }
+  }
+  if (primary && !resource->has_primary) {
+    resource->has_primary = true;
+    resource->primary = resource->members.size();
+  }
+  resource->members.push_back(std::move(member));
+}
+
+void InventoryBuilder::AddStatement(resources::ResourceType type, std::string_view arn, std::string_view owner_account,
+                                    std::string_view region, std::string_view member_name, std::string statement_json,
+                                    base::SourcePosition position) {
+  Pending* resource = FindOrAdd(type, arn, owner_account, region, position);
+  if (resource == nullptr) return;
+  resource->statements[std::string(member_name)].emplace_back(std::move(statement_json), position);
+}
+
+void InventoryBuilder::AddAccount(resources::AccountSettings account) { accounts_.push_back(std::move(account)); }
+
+void InventoryBuilder::Error(std::string_view code, base::SourcePosition position, std::string message) {
+  issues_.push_back(base::Issue{base::Severity::kError, std::string(code), position, std::move(message)});
+}
+
+void InventoryBuilder::Note(std::string_view code, base::SourcePosition position, std::string message) {
+  notes_.push_back(base::Issue{base::Severity::kWarning, std::string(code), position, std::move(message)});
+}
+
+resources::Inventory InventoryBuilder::Finish(std::vector<base::Issue>& notes) {
+  resources::Inventory inventory;
+  inventory.source_name = source_name_;
+  for (Pending& pending : pending_) {
+    // Policies assembled from statements (Lambda permissions) become members now.
+    for (auto& [name, statements] : pending.statements) {
+      std::string policy = R"({"Version":"2012-10-17","Statement":[)";
+      for (size_t i = 0; i < statements.size(); ++i) {
+        if (i > 0) policy += ',';
+        policy += statements[i].first;
+      }
+      policy += "]}";
+      bool primary = !pending.has_primary;
+      if (primary) {
+        pending.has_primary = true;
+        pending.primary = pending.members.size();
+      }
+      pending.members.push_back(ConfigurationMember{name, json::Quote(policy), statements.front().second});
+    }
+    if (pending.members.empty()) continue;
+    const resources::ResourceModule& module = resources::ModuleFor(pending.type);
+    // {"<union member>":{"m1":v1,"m2":v2}} on one line; remember where the primary value starts.
+    std::string text = base::Concat("{", json::Quote(module.configuration_member), ":{");
+    size_t primary_offset = 0;
+    for (size_t i = 0; i < pending.members.size(); ++i) {
+      if (i > 0) text += ',';
+      text += json::Quote(pending.members[i].name);
+      text += ':';
+      if (i == pending.primary) primary_offset = text.size();
+      text += pending.members[i].json;
+    }
+    text += "}}";
+    const base::SourcePosition anchor = pending.members[pending.primary].position;
+    json::ParseResult parsed = json::Parse(std::move(text));
+    if (!parsed.ok()) {
+      // The converters build every member from parsed values; a member that is not JSON is a bug,
+      // but it is reported rather than trusted.
+      Error("ingest.internal", anchor, base::Concat("could not build the configuration of ", pending.arn, ": ",
+                                                    parsed.issues.front().message));
+      ++skipped_;
+      continue;
+    }
+    auto document = std::make_shared<const json::Document>(std::move(parsed.document));
+    resources::RecordLocation location;
+    // Unsigned wrap-around is intended: Locate adds the bases back, so the primary member's value at
+    // (1, primary_offset + 1) lands exactly on `anchor`.
+    location.line_base = anchor.line;
+    location.column_base = anchor.column - static_cast<uint32_t>(primary_offset);
+    location.offset_base = anchor.offset - static_cast<uint32_t>(primary_offset);
+    json::Value member = *document->root().members().begin();
+    std::vector<base::Issue> problems = module.check(member, location);
+    bool bad = base::HasErrors(problems);
+    for (base::Issue& issue : problems) {
+      issue.message = base::Concat(pending.arn, ": ", issue.message);
+      inventory.issues.push_back(std::move(issue));
+    }
+    if (bad) {
+      ++skipped_;
+      continue;
+    }
+    resources::Resource resource;
+    resource.arn = pending.arn;
+    resource.type = pending.type;
+    resource.owner_account = pending.owner_account;
+    resource.region = pending.region;
+    resource.configuration = member;
+    resource.document = std::move(document);
+    resource.source_name = source_name_;
+    resource.location = location;
+    resource.position = anchor;
+    inventory.resources.push_back(std::move(resource));
+  }
+  inventory.accounts = std::move(accounts_);
+  for (base::Issue& issue : issues_) inventory.issues.push_back(std::move(issue));
+  std::stable_sort(inventory.issues.begin(), inventory.issues.end(), [](const base::Issue& a, const base::Issue& b) {
+    return a.position.offset < b.position.offset;
+  });
+  inventory.records = records_;
+  inventory.skipped_records = skipped_;
+  for (base::Issue& note : notes_) notes.push_back(std::move(note));
+  return inventory;
+}
+
+}  // namespace perimeter::ingest::internal

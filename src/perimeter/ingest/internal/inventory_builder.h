@@ -1,0 +1,85 @@
+// Builds a resources::Inventory from what a converter found in a source file: resources with the
+// members of their Access Analyzer `Configuration` union member (the inventory format's shape, so
+// resources::AnalyzeResource needs no change), account settings, and positioned issues.
+//
+// Positions: a converted resource has no inventory record; its configuration is synthesised as one
+// line of JSON whose RecordLocation maps the resource's primary member (its policy, when it has one)
+// exactly onto that member's place in the source file, and every other place in the synthesised line
+// onto the same source line. So Resource::position, SARIF results and policy errors point at the
+// policy in the CloudFormation template, Terraform plan or Config file.
+#ifndef PERIMETER_INGEST_INTERNAL_INVENTORY_BUILDER_H_
+#define PERIMETER_INGEST_INTERNAL_INVENTORY_BUILDER_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "perimeter/base/issue.h"
+#include "perimeter/resources/inventory.h"
+#include "perimeter/resources/resource.h"
+
+namespace perimeter::ingest::internal {
+
+// One member of a configuration: "bucketPolicy" with its JSON text.
+struct ConfigurationMember {
+  std::string name;
+  std::string json;
+  base::SourcePosition position;  // in the source file
+};
+
+class InventoryBuilder {
+ public:
+  explicit InventoryBuilder(std::string source_name);
+
+  // Adds `member` to the resource `arn`, creating the resource on first use. Members of one resource
+  // may come from several places (Terraform's aws_s3_bucket_policy and aws_s3_bucket_acl): they are
+  // merged; the same member twice, or one ARN with two types, is an error at the later place.
+  // `primary` marks the member whose place the resource is reported at (its policy).
+  void AddMember(resources::ResourceType type, std::string_view arn, std::string_view owner_account,
+                 std::string_view region, ConfigurationMember member, bool primary);
+
+  // Statements of a policy built from several source resources (Lambda permissions): collected per
+  // ARN and emitted as one policy member `name` when the inventory is finished.
+  void AddStatement(resources::ResourceType type, std::string_view arn, std::string_view owner_account,
+                    std::string_view region, std::string_view member_name, std::string statement_json,
+                    base::SourcePosition position);
+
+  void AddAccount(resources::AccountSettings account);
+
+  void Error(std::string_view code, base::SourcePosition position, std::string message);
+  // A warning that does not fail the run (values left unknown, items outside Access Analyzer's scope).
+  void Note(std::string_view code, base::SourcePosition position, std::string message);
+  // Counts a record (a configuration item, a template resource, a plan resource).
+  void CountRecord() { ++records_; }
+  void SkipRecord() { ++skipped_; }
+
+  // Synthesises every resource's configuration, checks it with its type's module, and returns the
+  // inventory (resources in the order they were first named) and the notes.
+  resources::Inventory Finish(std::vector<base::Issue>& notes);
+
+ private:
+  struct Pending {
+    resources::ResourceType type;
+    std::string arn, owner_account, region;
+    std::vector<ConfigurationMember> members;
+    size_t primary = 0;
+    bool has_primary = false;
+    std::map<std::string, std::vector<std::pair<std::string, base::SourcePosition>>> statements;
+  };
+  Pending* FindOrAdd(resources::ResourceType type, std::string_view arn, std::string_view owner_account,
+                     std::string_view region, base::SourcePosition position);
+
+  std::string source_name_;
+  std::vector<Pending> pending_;
+  std::map<std::string, size_t, std::less<>> by_arn_;
+  std::vector<resources::AccountSettings> accounts_;
+  std::vector<base::Issue> issues_;
+  std::vector<base::Issue> notes_;
+  size_t records_ = 0;
+  size_t skipped_ = 0;
+};
+
+}  // namespace perimeter::ingest::internal
+
+#endif  // PERIMETER_INGEST_INTERNAL_INVENTORY_BUILDER_H_
