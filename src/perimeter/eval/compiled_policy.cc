@@ -212,7 +212,7 @@ struct CompiledPolicy::Impl {
   // conditions only when `check_conditions` (without them it decides the statement's scope: whether
   // its Principal, Action and Resource name the request).
   StatementMatch Match(size_t index, const Request& request, std::string_view action_lower,
-                       const MatchOptions& options, bool explain, bool check_conditions) const;
+                       const MatchOptions& options, bool explain, unsigned part_mask) const;
 };
 
 CompiledPolicy::CompiledPolicy(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -274,19 +274,25 @@ CompiledPolicy CompiledPolicy::Compile(policy::Policy policy, policy::PolicyKind
 
 StatementMatch CompiledPolicy::Match(size_t index, const Request& request, std::string_view action_lower,
                                      const MatchOptions& options) const {
-  return impl_->Match(index, request, action_lower, options, /*explain=*/true, /*check_conditions=*/true);
+  return impl_->Match(index, request, action_lower, options, /*explain=*/true, kMatchAll);
 }
 
 bool CompiledPolicy::Matches(size_t index, const Request& request, std::string_view action_lower,
                              const MatchOptions& options) const {
-  return impl_->Match(index, request, action_lower, options, /*explain=*/false, /*check_conditions=*/true).matched;
+  return impl_->Match(index, request, action_lower, options, /*explain=*/false, kMatchAll).matched;
 }
 
 PrincipalMatch CompiledPolicy::MatchScope(size_t index, const Request& request, std::string_view action_lower,
                                           const MatchOptions& options) const {
   StatementMatch match =
-      impl_->Match(index, request, action_lower, options, /*explain=*/false, /*check_conditions=*/false);
+      impl_->Match(index, request, action_lower, options, /*explain=*/false,
+                   kMatchPrincipal | kMatchAction | kMatchResource);
   return match.matched ? match.principal : PrincipalMatch::kNone;
+}
+
+StatementMatch CompiledPolicy::MatchParts(size_t index, const Request& request, std::string_view action_lower,
+                                          unsigned part_mask, const MatchOptions& options) const {
+  return impl_->Match(index, request, action_lower, options, /*explain=*/false, part_mask);
 }
 
 const std::vector<CompiledCondition>& CompiledPolicy::conditions(size_t index) const {
@@ -296,7 +302,7 @@ const std::vector<CompiledCondition>& CompiledPolicy::conditions(size_t index) c
 }
 
 StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request, std::string_view action_lower,
-                                           const MatchOptions& options, bool explain, bool check_conditions) const {
+                                           const MatchOptions& options, bool explain, unsigned part_mask) const {
   // An out-of-range index is a caller bug: statement_count() bounds every caller's loop.
   assert(index < statements.size());
   const CompiledStatement& s = statements[index];
@@ -305,7 +311,9 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
   std::vector<std::string> parts;
 
   // Principal / NotPrincipal.
-  if (!s.has_principal) {
+  if ((part_mask & kMatchPrincipal) == 0) {
+    result.principal = PrincipalMatch::kImplicit;
+  } else if (!s.has_principal) {
     result.principal = PrincipalMatch::kImplicit;
   } else if (!s.principal_negated) {
     PrincipalMatch best = PrincipalMatch::kNone;
@@ -364,7 +372,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
   }
 
   // Action / NotAction.
-  {
+  if ((part_mask & kMatchAction) != 0) {
     const std::string* matched_action = nullptr;
     for (const auto& [text, pattern] : s.actions) {
       if (pattern.Matches(action_lower)) {
@@ -388,7 +396,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
   }
 
   // Resource / NotResource.
-  if (s.has_resource) {
+  if (s.has_resource && (part_mask & kMatchResource) != 0) {
     const std::string* matched_resource = nullptr;
     for (const ResourcePattern& r : s.resources) {
       bool hit = false;
@@ -423,7 +431,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
   // Condition: all must hold. A condition that could not be compiled fails closed.
   const bool is_deny = s.source->effect == policy::Effect::kDeny;
   for (const CompiledCondition& condition : s.conditions) {
-    if (!check_conditions) break;
+    if ((part_mask & kMatchConditions) == 0) break;
     bool holds = condition.valid() ? condition.Evaluate(request.context) : is_deny;
     if (!holds) {
       if (explain) {
@@ -436,7 +444,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
       return result;
     }
   }
-  if (!s.conditions.empty() && check_conditions) {
+  if (!s.conditions.empty() && (part_mask & kMatchConditions) != 0) {
     if (explain) parts.push_back(s.conditions.size() == 1 ? std::string("1 condition holds")
                                              : base::Concat(s.conditions.size(), " conditions hold"));
   }

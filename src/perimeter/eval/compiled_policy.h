@@ -59,6 +59,15 @@ struct MatchOptions {
   bool principal_has_boundary = false;
 };
 
+// The parts of a statement, for CompiledPolicy::MatchParts.
+enum MatchPart : unsigned {
+  kMatchPrincipal = 1,
+  kMatchAction = 2,
+  kMatchResource = 4,
+  kMatchConditions = 8,
+  kMatchAll = 15,
+};
+
 class CompiledPolicy {
  public:
   // Compiles `policy` (a successful ParsePolicy result) of kind `kind`. Problems only evaluation can
@@ -86,6 +95,11 @@ class CompiledPolicy {
   // The statement's scope only: how its Principal names the request's principal when its Principal,
   // Action and Resource all match, kNone otherwise. Conditions are not evaluated.
   PrincipalMatch MatchScope(size_t index, const Request& request, std::string_view action_lower,
+                            const MatchOptions& options = {}) const;
+
+  // Matches only the given parts of statement `index` (a mask of MatchPart), without explanation.
+  // A part left out counts as matching. For callers that combine parts they decided separately.
+  StatementMatch MatchParts(size_t index, const Request& request, std::string_view action_lower, unsigned part_mask,
                             const MatchOptions& options = {}) const;
 
   // The compiled conditions of statement `index`, in the statement's order. REQUIRES: index <

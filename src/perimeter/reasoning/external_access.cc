@@ -138,6 +138,7 @@ std::vector<StatementFacts> BuildStatementFacts(const eval::CompiledPolicy& comp
 struct ActionClass {
   std::vector<std::string> actions;  // AWS's spelling, sorted
   std::string representative_lower;
+  std::vector<bool> statements;  // whether each statement's Action / NotAction matches the class
 };
 
 // Groups actions by which statements' Action elements match them.
@@ -155,7 +156,10 @@ std::vector<ActionClass> BuildActionClasses(const std::vector<std::string>& acti
     // An action no statement matches can never be allowed: no class needed.
     if (std::none_of(signature.begin(), signature.end(), [](bool b) { return b; })) continue;
     ActionClass& cls = classes[signature];
-    if (cls.actions.empty()) cls.representative_lower = lower;
+    if (cls.actions.empty()) {
+      cls.representative_lower = lower;
+      cls.statements = signature;
+    }
     cls.actions.push_back(action);
   }
   std::vector<ActionClass> out;
@@ -383,8 +387,9 @@ class Analysis {
       if (!resources.ok()) return Fail(std::string(resources.status().message()));
       stats_.action_classes += actions.size();
       stats_.resource_classes += resources->size();
+      std::vector<std::vector<bool>> resource_matches = ResourceMatches(*resources);
       for (const eval::RequestPrincipal& principal : principals_) {
-        if (absl::Status status = Explore(principal, actions, *resources); !status.ok()) {
+        if (absl::Status status = Explore(principal, actions, *resources, resource_matches); !status.ok()) {
           return Fail(std::string(status.message()));
         }
       }
@@ -412,41 +417,70 @@ class Analysis {
     return result;
   }
 
+  // Whether each statement's Resource / NotResource matches each resource class (the same for every
+  // caller: policy variables were abstracted away).
+  std::vector<std::vector<bool>> ResourceMatches(const std::vector<std::string>& resources) const {
+    std::vector<std::vector<bool>> matches;
+    for (const std::string& resource : resources) {
+      eval::Request request;
+      request.resource_arn = resource;
+      request.resource_account = model_.owner_account;
+      std::vector<bool> row;
+      for (size_t i = 0; i < compiled_->statement_count(); ++i) {
+        row.push_back(compiled_->MatchParts(i, request, "", eval::kMatchResource).matched);
+      }
+      matches.push_back(std::move(row));
+    }
+    return matches;
+  }
+
+  // The statements live for one (principal, action class, resource class) decide the remainders of
+  // the Allow statements; many triples share the same live statements, so the box algebra is done once
+  // per distinct set.
+  const std::vector<std::pair<size_t, std::vector<Box>>>& Remainders(const std::vector<size_t>& live) {
+    auto it = remainders_.find(live);
+    if (it != remainders_.end()) return it->second;
+    const policy::Policy& policy = compiled_->source();
+    std::vector<Box> denies;
+    for (size_t i : live) {
+      if (policy.statements[i].effect == policy::Effect::kDeny) denies.push_back(facts_[i].box);
+    }
+    std::vector<std::pair<size_t, std::vector<Box>>> out;
+    for (size_t i : live) {
+      if (policy.statements[i].effect != policy::Effect::kAllow) continue;
+      std::vector<Box> remainder = SubtractAll({Intersect(facts_[i].box, external_)}, denies);
+      if (!remainder.empty()) out.emplace_back(i, std::move(remainder));
+    }
+    return remainders_.emplace(live, std::move(out)).first->second;
+  }
+
   absl::Status Explore(const eval::RequestPrincipal& principal, const std::vector<ActionClass>& actions,
-                       const std::vector<std::string>& resources) {
+                       const std::vector<std::string>& resources,
+                       const std::vector<std::vector<bool>>& resource_matches) {
     eval::RequestContext base = PrincipalContext(principal);
     const policy::Policy& policy = compiled_->source();
-    // Conditions on the caller's identity hold or not for this principal, whatever the request.
-    std::vector<bool> identity_holds(policy.statements.size(), true);
+    // Whether each statement names this caller: its Principal matches and its conditions on the
+    // caller's identity hold, whatever the request.
+    std::vector<bool> names_caller(policy.statements.size(), true);
+    eval::Request who;
+    who.principal = principal;
+    who.context = base;
     for (size_t i = 0; i < policy.statements.size(); ++i) {
+      ++stats_.statement_matches;
+      names_caller[i] = compiled_->MatchParts(i, who, "", eval::kMatchPrincipal).matched;
       for (size_t j : facts_[i].derived_conditions) {
-        if (!compiled_->conditions(i)[j].Evaluate(base)) identity_holds[i] = false;
+        if (names_caller[i] && !compiled_->conditions(i)[j].Evaluate(base)) names_caller[i] = false;
       }
     }
+    std::vector<size_t> live;
     for (const ActionClass& action : actions) {
-      for (const std::string& resource : resources) {
-        eval::Request request;
-        request.principal = principal;
-        request.action = action.representative_lower;
-        request.resource_arn = resource;
-        request.resource_account = model_.owner_account;
-        request.context = base;
-        std::vector<size_t> allows;
-        std::vector<Box> denies;
+      for (size_t r = 0; r < resources.size(); ++r) {
+        live.clear();
         for (size_t i = 0; i < policy.statements.size(); ++i) {
-          if (!identity_holds[i]) continue;
-          ++stats_.statement_matches;
-          if (compiled_->MatchScope(i, request, action.representative_lower) == eval::PrincipalMatch::kNone) continue;
-          if (policy.statements[i].effect == policy::Effect::kAllow) {
-            allows.push_back(i);
-          } else {
-            denies.push_back(facts_[i].box);
-          }
+          if (names_caller[i] && action.statements[i] && resource_matches[r][i]) live.push_back(i);
         }
-        for (size_t i : allows) {
-          std::vector<Box> remainder = SubtractAll({Intersect(facts_[i].box, external_)}, denies);
-          if (remainder.empty()) continue;
-          if (absl::Status status = Report(i, principal, base, action, resource, remainder); !status.ok()) {
+        for (const auto& [i, remainder] : Remainders(live)) {
+          if (absl::Status status = Report(i, principal, base, action, resources[r], remainder); !status.ok()) {
             return status;
           }
         }
@@ -622,6 +656,7 @@ class Analysis {
   std::vector<eval::RequestPrincipal> principals_;
   std::map<std::string, Finding> findings_;
   std::map<std::tuple<size_t, size_t, size_t>, SingleValueCondition> single_values_;
+  std::map<std::vector<size_t>, std::vector<std::pair<size_t, std::vector<Box>>>> remainders_;
   AnalysisStats stats_;
 };
 
