@@ -18,7 +18,6 @@ struct PolicyConstants {
   std::vector<StringPattern> arn_patterns;      // Principal ARNs and aws:PrincipalArn values
   std::vector<StringPattern> org_id_patterns;   // aws:PrincipalOrgID values
   std::vector<StringPattern> org_path_patterns; // aws:PrincipalOrgPaths values
-  std::vector<std::string> sessions;            // assumed-role and federated-user session ARNs
   std::vector<std::string> federated;           // Federated values
   std::vector<std::string> canonical_users;     // CanonicalUser values
 };
@@ -36,12 +35,8 @@ absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
             }
             std::optional<policy::Arn> arn = policy::ParseArn(value.value);
             if (arn.has_value()) {
-              if (arn->service == "sts") {
-                constants.sessions.push_back(value.value);
-              } else {
-                constants.arn_patterns.push_back({policy::WildcardPattern::FromGlob(value.value),
-                                                  StringPattern::Syntax::kArn, policy::CaseMode::kSensitive});
-              }
+              constants.arn_patterns.push_back({policy::WildcardPattern::FromGlob(value.value),
+                                                StringPattern::Syntax::kArn, policy::CaseMode::kSensitive});
             }
             break;
           }
@@ -110,8 +105,12 @@ StringPattern Literal(std::string text) {
 absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std::string& account,
                                                                       const PolicyConstants& constants,
                                                                       const std::string& partition) {
+  // Every kind of IAM caller of the account: its root user, users, roles (standing for their
+  // sessions), role sessions by session ARN, and federated users (GetFederationToken).
   std::string prefix = base::Concat("arn:", partition, ":iam::", account, ":");
-  std::vector<StringPattern> domain = {Literal(prefix + "root"), Glob(prefix + "role/*"), Glob(prefix + "user/*")};
+  std::string sts = base::Concat("arn:", partition, ":sts::", account, ":");
+  std::vector<StringPattern> domain = {Literal(prefix + "root"), Glob(prefix + "role/*"), Glob(prefix + "user/*"),
+                                       Glob(sts + "assumed-role/*"), Glob(sts + "federated-user/*")};
   // Only patterns whose partition and account components can match this account tell its
   // identities apart; the others match none of them.
   std::vector<StringPattern> relevant;
@@ -123,13 +122,31 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
     if (splits && parts.size() == 6 && (!parts[4].Matches(account) || !parts[1].Matches(partition))) continue;
     relevant.push_back(pattern);
   }
-  absl::StatusOr<std::vector<std::string>> arns = Representatives(relevant, domain);
-  if (!arns.ok()) return arns.status();
+  // One partition per kind of caller: kinds differ in more than their ARNs (aws:PrincipalType, how
+  // Principal values name them), so each kind needs its own representatives.
+  std::vector<std::string> arns;
+  for (const StringPattern& kind : domain) {
+    absl::StatusOr<std::vector<std::string>> of_kind = Representatives(relevant, {kind});
+    if (!of_kind.ok()) return of_kind.status();
+    arns.insert(arns.end(), of_kind->begin(), of_kind->end());
+  }
   std::vector<eval::RequestPrincipal> identities;
-  for (const std::string& arn : *arns) {
+  for (const std::string& arn : arns) {
     std::string text = arn;
-    // A shortest member of the role or user region may be "role/" itself: give it a name.
-    if (text == prefix + "role/" || text == prefix + "user/") text += "perimeter-probe";
+    // A shortest member of a region may lack a name ("role/", "assumed-role/x"): complete it. The
+    // completed name is still a member of the domain, and any region whose members are all nameless
+    // holds no real caller.
+    if (text == prefix + "role/" || text == prefix + "user/" || text == sts + "federated-user/") {
+      text += "perimeter-probe";
+    }
+    if (text.rfind(sts + "assumed-role/", 0) == 0) {
+      std::string rest = text.substr(sts.size() + std::string_view("assumed-role/").size());
+      size_t slash = rest.find('/');
+      if (slash == std::string::npos) rest += "/perimeter-probe";
+      if (rest.front() == '/') rest = "perimeter-probe" + rest;
+      if (rest.back() == '/') rest += "perimeter-probe";
+      text = sts + "assumed-role/" + rest;
+    }
     absl::StatusOr<eval::RequestPrincipal> principal = eval::ParseRequestPrincipal(text);
     if (!principal.ok()) {
       return absl::InternalError(base::Concat("candidate principal \"", text, "\": ", std::string(principal.status().message())));
@@ -224,16 +241,6 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(con
         principal.org_paths = membership.paths;
         if (absl::Status status = add(std::move(principal)); !status.ok()) return status;
       }
-    }
-  }
-  for (const std::string& session : constants->sessions) {
-    absl::StatusOr<eval::RequestPrincipal> principal = eval::ParseRequestPrincipal(session);
-    if (!principal.ok() || zone.ContainsAccount(principal->account)) continue;
-    for (const OrgMembership& membership : *foreign) {
-      eval::RequestPrincipal candidate = *principal;
-      candidate.org_id = membership.org_id;
-      candidate.org_paths = membership.paths;
-      if (absl::Status status = add(std::move(candidate)); !status.ok()) return status;
     }
   }
   for (const std::string& provider : constants->federated) {

@@ -5,8 +5,9 @@
 // kms:CallerAccount, aws:PrincipalArn, aws:PrincipalOrgID and aws:PrincipalOrgPaths conditions):
 // - accounts: every account the policy names, one account it does not name, and — for an ACCOUNT
 //   zone in a known organization — one other member account (same organization, still external);
-// - per account: its root, and one role or user per region of the Venn diagram of the ARN patterns
-//   (string_partition.h), so "arn:aws:iam::*:role/deploy" and "role/app-*" each get a caller;
+// - per account: its root, and one role, user, role session or federated user per region of the Venn
+//   diagram of the ARN patterns (string_partition.h), so "arn:aws:iam::*:role/deploy", "role/app-*"
+//   and "arn:aws:sts::1:assumed-role/*" each get a caller;
 // - per external account outside the zone's organization: no organization, each organization id
 //   class the policy's conditions distinguish, and each OU path class;
 // - an anonymous caller; each Federated and CanonicalUser value the policy names.

@@ -170,12 +170,10 @@ INSTANTIATE_TEST_SUITE_P(
                    STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:user/team-*"},"Action":"sqs:SendMessage","Resource":"*"})"), true}),
     [](const testing::TestParamInfo<OracleCase>& info) { return info.param.name; });
 
-// Access the engine misses today, found by the oracle and confirmed by the evaluator (reported to the
-// engine's owner; enable with --gtest_also_run_disabled_tests):
-// - the candidate principals never include federated users or role sessions of accounts the policy
-//   names only by pattern, so a grant that only such callers satisfy gives no finding.
+// Access the engine once missed, found by the oracle and confirmed by the evaluator: federated users
+// and role sessions named only by pattern are now candidate principals.
 INSTANTIATE_TEST_SUITE_P(
-    DISABLED_EngineGaps, CoverOracleTest,
+    FormerEngineGaps, CoverOracleTest,
     testing::Values(
         OracleCase{"FederatedUserType", "account",
                    STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalType":"FederatedUser"}}})"), true},
