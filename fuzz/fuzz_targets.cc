@@ -18,6 +18,10 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"policy_parser", &FuzzPolicyParser},
       {"arn", &FuzzArn},
       {"condition_values", &FuzzConditionValues},
+      {"inventory", &FuzzInventory},
+      {"archive_rules", &FuzzArchiveRules},
+      {"aws_ini", &FuzzAwsIni},
+      {"sigv4_header", &FuzzSigV4Header},
   };
   *count = std::size(kTargets);
   return kTargets;

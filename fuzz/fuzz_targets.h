@@ -23,6 +23,10 @@ int FuzzJsonDocument(const uint8_t* data, size_t size);
 int FuzzPolicyParser(const uint8_t* data, size_t size);
 int FuzzArn(const uint8_t* data, size_t size);
 int FuzzConditionValues(const uint8_t* data, size_t size);
+int FuzzInventory(const uint8_t* data, size_t size);
+int FuzzArchiveRules(const uint8_t* data, size_t size);
+int FuzzAwsIni(const uint8_t* data, size_t size);
+int FuzzSigV4Header(const uint8_t* data, size_t size);
 
 // Every target, for the corpus replay test.
 const FuzzTarget* AllFuzzTargets(size_t* count);

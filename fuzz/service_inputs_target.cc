@@ -1,0 +1,58 @@
+// Fuzz targets for the inputs the server and the offline analyzer read from users: inventories,
+// archive rules (and ListFindings filters), AWS credential files, and SigV4 Authorization headers.
+#include <string>
+
+#include "fuzz/fuzz_targets.h"
+#include "perimeter/api/sigv4/shared_credentials.h"
+#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/base/issue.h"
+#include "perimeter/findings/archive_rule.h"
+#include "perimeter/resources/inventory.h"
+
+namespace perimeter::fuzz {
+
+// Every record is read or skipped with a reason; nothing is lost silently.
+int FuzzInventory(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  resources::Inventory inventory = resources::ReadInventory("fuzz.jsonl", text);
+  size_t read = inventory.resources.size() + inventory.accounts.size() + inventory.organizations.size();
+  FuzzCheck(read + inventory.skipped_records == inventory.records, "every record is read or skipped");
+  FuzzCheck(inventory.skipped_records == 0 || base::HasErrors(inventory.issues), "a skipped record has a reason");
+  return 0;
+}
+
+// Rules are returned exactly when no error is reported.
+int FuzzArchiveRules(const uint8_t* data, size_t size) {
+  std::vector<base::Issue> issues;
+  auto rules = findings::ParseArchiveRules(std::string(reinterpret_cast<const char*>(data), size), issues);
+  FuzzCheck(rules.has_value() == !base::HasErrors(issues), "rules iff no errors");
+  return 0;
+}
+
+int FuzzAwsIni(const uint8_t* data, size_t size) {
+  (void)api::sigv4::ParseAwsIni(std::string_view(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
+
+// Arbitrary Authorization and X-Amz-Date headers are refused with a reason, never accepted: the
+// secret is not in the input, so no input can carry a valid signature by chance.
+int FuzzSigV4Header(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  size_t newline = text.find('\n');
+  api::sigv4::HttpRequestView request;
+  request.method = "POST";
+  request.raw_path = "/analyzer";
+  request.headers = {{"Host", "127.0.0.1"},
+                     {"Authorization", text.substr(0, newline)},
+                     {"X-Amz-Date", newline == std::string::npos ? "20261125T120000Z" : text.substr(newline + 1)}};
+  auto lookup = [](std::string_view key) -> std::optional<api::sigv4::Credential> {
+    return api::sigv4::Credential{std::string(key), "secret-not-in-the-input", "111122223333",
+                                  "arn:aws:iam::111122223333:user/fuzz"};
+  };
+  auto result = api::sigv4::Verify(request, "access-analyzer", lookup, 1'795'608'000'000);
+  FuzzCheck(std::holds_alternative<api::sigv4::AuthError>(result), "a forged signature is refused");
+  FuzzCheck(!std::get<api::sigv4::AuthError>(result).code.empty(), "a refusal has a code");
+  return 0;
+}
+
+}  // namespace perimeter::fuzz
