@@ -5,6 +5,7 @@
 #include <set>
 #include <variant>
 
+#include "perimeter/api/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/archive_rule.h"
@@ -237,21 +238,64 @@ std::variant<store::Analyzer, AwsError> AccessAnalyzerService::FindByArn(const C
   return FindByName(caller, parsed->name);
 }
 
-std::optional<std::string> AccessAnalyzerService::SeenToken(const Caller& caller, std::string_view operation,
-                                                            const std::optional<std::string>& token) {
-  if (!token || token->empty()) return std::nullopt;
-  absl::StatusOr<std::optional<std::string>> seen =
-      store_.GetClientToken(base::Concat(caller.account_id, "/", caller.region, "/", operation, "/", *token));
-  if (!seen.ok()) return std::nullopt;
-  return *seen;
+namespace {
+
+std::string TokenScope(const Caller& caller, std::string_view operation, std::string_view token) {
+  return base::Concat(caller.account_id, "/", caller.region, "/", operation, "/", token);
 }
 
-void AccessAnalyzerService::RememberToken(const Caller& caller, std::string_view operation,
+// What makes two requests "the same" for a client token: the operation, the path labels, the query and
+// the body's top-level members, without the token itself and independent of member order.
+std::string RequestFingerprint(const RestRequest& request) {
+  std::string text = base::Concat(request.operation, "\n");
+  for (const auto& [name, value] : request.labels) text.append(base::Concat(name, "=", value, "\n"));
+  std::vector<std::pair<std::string, std::string>> query;
+  for (const auto& entry : request.query) {
+    if (entry.first != "clientToken") query.push_back(entry);
+  }
+  std::sort(query.begin(), query.end());
+  for (const auto& [name, value] : query) text.append(base::Concat("?", name, "=", value, "\n"));
+  json::ParseResult body = json::Parse(request.body.empty() ? std::string("{}") : request.body);
+  if (body.ok() && body.document.root().is_object()) {
+    std::vector<std::pair<std::string_view, std::string_view>> members;
+    for (json::Value member : body.document.root().members()) {
+      if (member.key() != "clientToken") members.emplace_back(member.key(), member.source_text());
+    }
+    std::sort(members.begin(), members.end());
+    for (const auto& [name, value] : members) text.append(base::Concat(name, ":", value, "\n"));
+  } else {
+    text.append(request.body);
+  }
+  return sigv4::HexSha256(text);
+}
+
+}  // namespace
+
+AccessAnalyzerService::TokenOutcome AccessAnalyzerService::SeenToken(const Caller& caller, const RestRequest& request,
+                                                                     const std::optional<std::string>& token) {
+  if (!token || token->empty()) return std::monostate();
+  absl::StatusOr<std::optional<std::string>> seen = store_.GetClientToken(TokenScope(caller, request.operation, *token));
+  if (!seen.ok() || !seen->has_value()) return std::monostate();
+  // Remembered as "FINGERPRINT RESULT"; a token stored without a fingerprint matches any request.
+  std::string_view remembered = **seen;
+  size_t space = remembered.find(' ');
+  if (space == 64) {
+    if (remembered.substr(0, space) != RequestFingerprint(request)) {
+      return ConflictError(
+          base::Concat("Client token ", *token, " was already used for a different ", request.operation, " request"),
+          *token, "ClientToken");
+    }
+    remembered.remove_prefix(space + 1);
+  }
+  return std::string(remembered);
+}
+
+void AccessAnalyzerService::RememberToken(const Caller& caller, const RestRequest& request,
                                           const std::optional<std::string>& token, std::string_view result) {
   if (!token || token->empty()) return;
   // Best effort: losing a token only makes a retry act like a new request, which AWS's own expiry does too.
-  (void)store_.PutClientToken(base::Concat(caller.account_id, "/", caller.region, "/", operation, "/", *token),
-                              result);
+  (void)store_.PutClientToken(TokenScope(caller, request.operation, *token),
+                              base::Concat(RequestFingerprint(request), " ", result));
 }
 
 namespace {
@@ -346,7 +390,9 @@ ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const Re
   if (!reader.ok()) return RestJsonError(reader.error());
 
   std::lock_guard lock(write_mutex_);
-  if (std::optional<std::string> seen = SeenToken(caller, "CreateAnalyzer", token)) {
+  TokenOutcome seen_token = SeenToken(caller, request, token);
+  if (auto* conflict = std::get_if<AwsError>(&seen_token)) return RestJsonError(*conflict);
+  if (auto* seen = std::get_if<std::string>(&seen_token)) {
     absl::StatusOr<std::optional<store::Analyzer>> existing = store_.GetAnalyzer(*seen);
     if (existing.ok() && existing->has_value()) {
       json::Writer w;
@@ -397,7 +443,7 @@ ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const Re
     store::ArchiveRuleRecord record{arn, rule.name, rule.filter_json, analyzer.created_at, analyzer.created_at};
     if (absl::Status status = store_.PutArchiveRule(record); !status.ok()) return Internal(status);
   }
-  RememberToken(caller, "CreateAnalyzer", token, arn);
+  RememberToken(caller, request, token, arn);
   schedule_(ScanJob{arn, std::nullopt});
   json::Writer w;
   w.BeginObject().Key("arn").String(arn).EndObject();
@@ -444,13 +490,15 @@ ApiResponse AccessAnalyzerService::ListAnalyzers(const Caller& caller, const Res
 ApiResponse AccessAnalyzerService::DeleteAnalyzer(const Caller& caller, const RestRequest& request) {
   std::lock_guard lock(write_mutex_);
   std::optional<std::string> token = request.Query("clientToken");
-  if (SeenToken(caller, "DeleteAnalyzer", token)) return Ok();
+  TokenOutcome seen_token = SeenToken(caller, request, token);
+  if (auto* conflict = std::get_if<AwsError>(&seen_token)) return RestJsonError(*conflict);
+  if (std::holds_alternative<std::string>(seen_token)) return Ok();
   auto analyzer = FindByName(caller, request.labels.at("analyzerName"));
   if (auto* error = std::get_if<AwsError>(&analyzer)) return RestJsonError(*error);
   if (absl::Status status = store_.DeleteAnalyzer(std::get<store::Analyzer>(analyzer).arn); !status.ok()) {
     return Internal(status);
   }
-  RememberToken(caller, "DeleteAnalyzer", token, "");
+  RememberToken(caller, request, token, "");
   return Ok();
 }
 
@@ -520,7 +568,6 @@ ApiResponse AccessAnalyzerService::Tags(const Caller& caller, const RestRequest&
 ApiResponse AccessAnalyzerService::CreateOrUpdateArchiveRule(const Caller& caller, const RestRequest& request,
                                                              bool create) {
   std::lock_guard lock(write_mutex_);
-  std::string_view operation = create ? "CreateArchiveRule" : "UpdateArchiveRule";
   auto found = FindByName(caller, request.labels.at("analyzerName"));
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
   const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
@@ -533,7 +580,9 @@ ApiResponse AccessAnalyzerService::CreateOrUpdateArchiveRule(const Caller& calle
   }
   std::optional<findings::FindingFilter> filter = ReadFilter(reader, findings::FilterUse::kArchiveRule, true);
   if (!reader.ok()) return RestJsonError(reader.error());
-  if (SeenToken(caller, operation, token)) return Ok();
+  TokenOutcome seen_token = SeenToken(caller, request, token);
+  if (auto* conflict = std::get_if<AwsError>(&seen_token)) return RestJsonError(*conflict);
+  if (std::holds_alternative<std::string>(seen_token)) return Ok();
   absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules = store_.ListArchiveRules(analyzer.arn);
   if (!rules.ok()) return Internal(rules.status());
   const store::ArchiveRuleRecord* existing = nullptr;
@@ -560,7 +609,7 @@ ApiResponse AccessAnalyzerService::CreateOrUpdateArchiveRule(const Caller& calle
     record.created_at = existing->created_at;
   }
   if (absl::Status status = store_.PutArchiveRule(record); !status.ok()) return Internal(status);
-  RememberToken(caller, operation, token, "");
+  RememberToken(caller, request, token, "");
   return Ok();
 }
 
@@ -623,7 +672,9 @@ ApiResponse AccessAnalyzerService::ListArchiveRules(const Caller& caller, const 
 ApiResponse AccessAnalyzerService::DeleteArchiveRule(const Caller& caller, const RestRequest& request) {
   std::lock_guard lock(write_mutex_);
   std::optional<std::string> token = request.Query("clientToken");
-  if (SeenToken(caller, "DeleteArchiveRule", token)) return Ok();
+  TokenOutcome seen_token = SeenToken(caller, request, token);
+  if (auto* conflict = std::get_if<AwsError>(&seen_token)) return RestJsonError(*conflict);
+  if (std::holds_alternative<std::string>(seen_token)) return Ok();
   auto found = FindByName(caller, request.labels.at("analyzerName"));
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
   const std::string& arn = std::get<store::Analyzer>(found).arn;
@@ -635,7 +686,7 @@ ApiResponse AccessAnalyzerService::DeleteArchiveRule(const Caller& caller, const
                                        std::string(kArchiveRuleResourceType)));
   }
   if (absl::Status status = store_.DeleteArchiveRule(arn, rule_name); !status.ok()) return Internal(status);
-  RememberToken(caller, "DeleteArchiveRule", token, "");
+  RememberToken(caller, request, token, "");
   return Ok();
 }
 
@@ -646,7 +697,9 @@ ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller, const 
   std::optional<std::string> rule_name = reader.String("ruleName", true);
   std::optional<std::string> token = reader.String("clientToken");
   if (!reader.ok()) return RestJsonError(reader.error());
-  if (SeenToken(caller, "ApplyArchiveRule", token)) return Ok();
+  TokenOutcome seen_token = SeenToken(caller, request, token);
+  if (auto* conflict = std::get_if<AwsError>(&seen_token)) return RestJsonError(*conflict);
+  if (std::holds_alternative<std::string>(seen_token)) return Ok();
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
   const std::string& arn = std::get<store::Analyzer>(found).arn;
@@ -672,7 +725,7 @@ ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller, const 
     if (changed.contains(record.id())) updates.push_back(record);
   }
   if (absl::Status status = store_.WriteFindings(arn, updates, {}); !status.ok()) return Internal(status);
-  RememberToken(caller, "ApplyArchiveRule", token, "");
+  RememberToken(caller, request, token, "");
   return Ok();
 }
 
@@ -746,7 +799,9 @@ ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const Re
   }
   if (ids && resource_arn) reader.Violation("resourceArn", "Specify either ids or resourceArn, not both");
   if (!reader.ok()) return RestJsonError(reader.error());
-  if (SeenToken(caller, "UpdateFindings", token)) return Ok();
+  TokenOutcome seen_token = SeenToken(caller, request, token);
+  if (auto* conflict = std::get_if<AwsError>(&seen_token)) return RestJsonError(*conflict);
+  if (std::holds_alternative<std::string>(seen_token)) return Ok();
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
   const std::string& arn = std::get<store::Analyzer>(found).arn;
@@ -780,7 +835,7 @@ ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const Re
     if (*updated) changed.push_back(record);
   }
   if (absl::Status write = store_.WriteFindings(arn, changed, {}); !write.ok()) return Internal(write);
-  RememberToken(caller, "UpdateFindings", token, "");
+  RememberToken(caller, request, token, "");
   return Ok();
 }
 

@@ -13,7 +13,10 @@
 //    Organizations"). When access is disabled or the administrator deregistered, existing ones become
 //    DISABLED with statusReason AWS_SERVICE_ACCESS_DISABLED or DELEGATED_ADMINISTRATOR_DEREGISTERED,
 //    and ACTIVE again when it is restored [PROP: AWS documents the disabling only];
-//  - clientToken: a retried request with the same token answers like the first and changes nothing;
+//  - clientToken: a retried request with the same token answers like the first and changes nothing; the
+//    same token with different parameters is a ConflictException (409) [PROP: the model marks the
+//    member idempotencyToken and AWS documents only the retry; Smithy's idempotency convention rejects
+//    a mismatched reuse, and 409 is the model's error for it];
 //  - archive rules: names [A-Za-z][A-Za-z0-9_.-]{0,254}, 100 per analyzer, filters as
 //    findings/archive_rule.h; a new rule archives only new findings, ApplyArchiveRule is retroactive;
 //  - UpdateFindings: ACTIVE or ARCHIVED, by ids or by resourceArn (not both); RESOLVED findings cannot
@@ -84,11 +87,13 @@ class AccessAnalyzerService {
   std::variant<store::Analyzer, AwsError> FindByName(const Caller& caller, std::string_view name);
   std::variant<store::Analyzer, AwsError> FindByArn(const Caller& caller, std::string_view field,
                                                     const std::optional<std::string>& arn);
-  // Whether the token was seen for this caller and operation; remembers it otherwise (call after
-  // success).
-  std::optional<std::string> SeenToken(const Caller& caller, std::string_view operation,
-                                       const std::optional<std::string>& token);
-  void RememberToken(const Caller& caller, std::string_view operation, const std::optional<std::string>& token,
+  // What a client token says about `request`: a new request (monostate), a retry of an earlier one
+  // with the same parameters (that request's remembered result), or the token reused with different
+  // parameters (ConflictException). Tokens are scoped by account, region and operation.
+  using TokenOutcome = std::variant<std::monostate, std::string, AwsError>;
+  TokenOutcome SeenToken(const Caller& caller, const RestRequest& request, const std::optional<std::string>& token);
+  // Remembers the token with the request's parameters and `result` (call after success).
+  void RememberToken(const Caller& caller, const RestRequest& request, const std::optional<std::string>& token,
                      std::string_view result);
 
   store::Store& store_;

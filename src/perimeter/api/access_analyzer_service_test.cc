@@ -1,0 +1,573 @@
+// The Access Analyzer and Organizations services over the memory store, driven through the same routing
+// as the server (rest_routes.h): analyzer name rules and quotas, clientToken idempotency, archive rules,
+// UpdateFindings, AWS's error shapes and the organization-driven analyzer status.
+#include "perimeter/api/access_analyzer_service.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "perimeter/api/organizations_service.h"
+#include "perimeter/api/rest_routes.h"
+#include "perimeter/base/text.h"
+#include "perimeter/findings/finding_record.h"
+#include "perimeter/store/memory/memory_store.h"
+
+namespace perimeter::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kMgmt[] = "111122223333";
+constexpr char kSecurity[] = "234598760742";
+constexpr char kDev[] = "444455556666";
+constexpr char kOutsider[] = "999988887777";
+constexpr char kRegion[] = "us-east-1";
+constexpr base::UnixMillis kStart = 1714564800000;  // 2024-05-01T12:00:00Z
+
+// The id SeedFindings gives its n-th finding (n < 10).
+std::string Id(int n) { return base::Concat("00000000-0000-4000-8000-00000000000", n); }
+
+class EmptyCatalog : public ResourceCatalog {
+ public:
+  std::vector<ResourceSummary> Resources() const override { return {}; }
+  std::optional<ResourceSummary> Find(std::string_view) const override { return std::nullopt; }
+  std::vector<findings::Finding> Analyze(std::string_view, const reasoning::ZoneOfTrust&) const override {
+    return {};
+  }
+};
+
+struct Reply {
+  int status = 0;
+  std::string error_type;  // x-amzn-ErrorType
+  json body;
+};
+
+// The two services wired as the server wires them (organization changes refresh analyzer statuses).
+class ServiceTest : public testing::Test {
+ protected:
+  ServiceTest() : clock_(kStart) {
+    auto environment = std::make_shared<Environment>();
+    environment->organization = OrganizationInfo{"o-test", kMgmt};
+    environment->accounts = {{kMgmt, "Mgmt", {}, "o-test/r-1/"},
+                             {kSecurity, "Security", {}, "o-test/r-1/ou-sec/"},
+                             {kDev, "Dev", {}, "o-test/r-1/ou-dev/"},
+                             {kOutsider, "Outsider", {}, ""}};
+    environment_ = environment;
+    catalog_ = std::make_shared<EmptyCatalog>();
+    access_analyzer_ = std::make_unique<AccessAnalyzerService>(
+        store_, [this] { return environment_; }, [this] { return catalog_; }, clock_,
+        [this](ScanJob job) { jobs_.push_back(std::move(job)); });
+    organizations_ = std::make_unique<OrganizationsService>(store_, [this] { return environment_; }, clock_, [this] {
+      ASSERT_TRUE(access_analyzer_->RefreshOrganizationAnalyzers().ok());
+    });
+  }
+
+  static Caller As(std::string_view account, std::string_view region = kRegion) {
+    return Caller{std::string(account), base::Concat("arn:aws:iam::", account, ":user/admin"), std::string(region)};
+  }
+
+  static Reply ToReply(const ApiResponse& response) {
+    Reply reply;
+    reply.status = response.status;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "x-amzn-ErrorType") reply.error_type = value;
+    }
+    reply.body = json::parse(response.body);
+    return reply;
+  }
+
+  // `target` is the raw path and query, as a client sends it.
+  Reply Call(const Caller& caller, std::string_view method, std::string_view target, const json& body = nullptr) {
+    size_t question = target.find('?');
+    std::optional<RouteMatch> match = MatchRestRoute(method, target.substr(0, question));
+    EXPECT_TRUE(match.has_value()) << method << " " << target;
+    if (!match) return Reply{};
+    RestRequest request{match->operation, match->labels,
+                        ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
+                        body.is_null() ? "" : body.dump()};
+    return ToReply(access_analyzer_->Handle(caller, request));
+  }
+
+  Reply Organizations(std::string_view account, std::string_view operation, const json& body = json::object()) {
+    return ToReply(organizations_->Handle(As(account), operation, body.dump()));
+  }
+
+  Reply CreateAnalyzer(std::string_view account, std::string_view name, std::string_view type = "ACCOUNT",
+                       std::string_view region = kRegion) {
+    return Call(As(account, region), "PUT", "/analyzer", {{"analyzerName", name}, {"type", type}});
+  }
+
+  std::string Arn(std::string_view account, std::string_view name) {
+    return base::Concat("arn:aws:access-analyzer:", kRegion, ":", account, ":analyzer/", name);
+  }
+
+  void EnableOrganization(std::string_view administrator) {
+    ASSERT_EQ(Organizations(kMgmt, "EnableAWSServiceAccess", {{"ServicePrincipal", kAccessAnalyzerPrincipal}}).status,
+              200);
+    ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
+                            {{"AccountId", administrator}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                  .status,
+              200);
+  }
+
+  // Stores findings for `analyzer_arn`: one per (resource, type, status).
+  void SeedFindings(const std::string& analyzer_arn,
+                    const std::vector<std::tuple<std::string, std::string, findings::FindingStatus>>& specs) {
+    std::vector<findings::FindingRecord> records;
+    int n = 0;
+    for (const auto& [resource, type, status] : specs) {
+      findings::FindingRecord record;
+      record.finding.id = base::Concat("00000000-0000-4000-8000-", std::string(12 - std::to_string(n).size(), '0'),
+                                       std::to_string(n));
+      ++n;
+      record.finding.resource = resource;
+      record.finding.resource_type = type;
+      record.finding.resource_owner_account = kDev;
+      record.finding.principal = {{"AWS", kOutsider}};
+      record.finding.actions = {"s3:GetObject"};
+      record.status = status;
+      record.created_at = record.analyzed_at = record.updated_at = absl::FromUnixMillis(kStart);
+      records.push_back(std::move(record));
+    }
+    ASSERT_TRUE(store_.WriteFindings(analyzer_arn, records, {}).ok());
+  }
+
+  std::string FindingStatus(const std::string& analyzer_arn, const std::string& id) {
+    absl::StatusOr<std::optional<findings::FindingRecord>> record = store_.GetFinding(analyzer_arn, id);
+    if (!record.ok() || !record->has_value()) return "MISSING";
+    return std::string(findings::FindingStatusName((*record)->status));
+  }
+
+  base::FakeClock clock_;
+  store::MemoryStore store_;
+  std::shared_ptr<const Environment> environment_;
+  std::shared_ptr<const ResourceCatalog> catalog_;
+  std::vector<ScanJob> jobs_;
+  std::unique_ptr<AccessAnalyzerService> access_analyzer_;
+  std::unique_ptr<OrganizationsService> organizations_;
+};
+
+// --- Analyzer names (model: [A-Za-z][A-Za-z0-9_.-]*, 1..255; AWS also accepts a leading '_').
+
+struct NameCase {
+  std::string name;
+  int status;
+};
+
+class AnalyzerNameTest : public ServiceTest, public testing::WithParamInterface<NameCase> {};
+
+TEST_P(AnalyzerNameTest, FollowsTheModelPattern) {
+  Reply reply = CreateAnalyzer(kDev, GetParam().name);
+  EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
+  if (GetParam().status == 400) {
+    EXPECT_EQ(reply.error_type, "ValidationException");
+    EXPECT_EQ(reply.body["reason"], "fieldValidationFailed");
+    ASSERT_TRUE(reply.body["fieldList"].is_array());
+    EXPECT_EQ(reply.body["fieldList"][0]["name"], "analyzerName");
+  } else {
+    EXPECT_EQ(reply.body["arn"], Arn(kDev, GetParam().name));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Names, AnalyzerNameTest,
+                         testing::Values(NameCase{"a", 200}, NameCase{"Account-analyzer_1.x", 200},
+                                         NameCase{"_leading_underscore", 200}, NameCase{std::string(255, 'n'), 200},
+                                         NameCase{std::string(256, 'n'), 400}, NameCase{"1starts-with-digit", 400},
+                                         NameCase{"has space", 400}, NameCase{"slash/in", 400},
+                                         NameCase{"", 400}, NameCase{"-dash", 400}));
+
+// --- Quotas and conflicts.
+
+struct QuotaCase {
+  std::string label;
+  // Each step: account, name, type, region, expected status, expected x-amzn-ErrorType ("" on success).
+  std::vector<std::tuple<std::string, std::string, std::string, std::string, int, std::string>> steps;
+};
+
+class AnalyzerQuotaTest : public ServiceTest, public testing::WithParamInterface<QuotaCase> {};
+
+TEST_P(AnalyzerQuotaTest, AnswersAwsErrors) {
+  EnableOrganization(kSecurity);
+  for (const auto& [account, name, type, region, status, error] : GetParam().steps) {
+    Reply reply = CreateAnalyzer(account, name, type, region);
+    EXPECT_EQ(reply.status, status) << name << ": " << reply.body.dump();
+    EXPECT_EQ(reply.error_type, error) << name;
+    if (status == 402 || status == 409) {
+      EXPECT_EQ(reply.body["resourceType"], "AWS::AccessAnalyzer::Analyzer") << name;
+      EXPECT_EQ(reply.body["resourceId"], name) << name;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Quotas, AnalyzerQuotaTest,
+    testing::Values(
+        QuotaCase{"OneAccountAnalyzerPerRegion",
+                  {{kDev, "a1", "ACCOUNT", kRegion, 200, ""},
+                   {kDev, "a2", "ACCOUNT", kRegion, 402, "ServiceQuotaExceededException"},
+                   {kDev, "a3", "ACCOUNT", "eu-west-1", 200, ""},
+                   {kDev, "u1", "ACCOUNT_UNUSED_ACCESS", kRegion, 200, ""},
+                   {kSecurity, "a1", "ACCOUNT", kRegion, 200, ""}}},
+        QuotaCase{"SameNameConflicts",
+                  {{kDev, "a1", "ACCOUNT", kRegion, 200, ""},
+                   {kDev, "a1", "ACCOUNT_UNUSED_ACCESS", kRegion, 409, "ConflictException"}}},
+        QuotaCase{"FiveOrganizationAnalyzersPerOrganization",
+                  {{kSecurity, "o1", "ORGANIZATION", kRegion, 200, ""},
+                   {kSecurity, "o2", "ORGANIZATION", kRegion, 200, ""},
+                   {kMgmt, "o3", "ORGANIZATION", kRegion, 200, ""},
+                   {kMgmt, "o4", "ORGANIZATION", kRegion, 200, ""},
+                   {kSecurity, "o5", "ORGANIZATION", kRegion, 200, ""},
+                   {kMgmt, "o6", "ORGANIZATION", kRegion, 402, "ServiceQuotaExceededException"},
+                   {kMgmt, "o6", "ORGANIZATION", "eu-west-1", 200, ""}}},
+        QuotaCase{"OrganizationAnalyzerOnlyByAdministrators",
+                  {{kDev, "o1", "ORGANIZATION", kRegion, 403, "AccessDeniedException"},
+                   {kOutsider, "o1", "ORGANIZATION", kRegion, 400, "ValidationException"},
+                   {kOutsider, "a1", "ACCOUNT", kRegion, 200, ""}}}),
+    [](const testing::TestParamInfo<QuotaCase>& info) { return info.param.label; });
+
+TEST_F(ServiceTest, OrganizationAnalyzerNeedsTrustedAccess) {
+  Reply reply = CreateAnalyzer(kMgmt, "org", "ORGANIZATION");
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.error_type, "ValidationException");
+  EXPECT_EQ(reply.body["message"], "Service not enabled for AWS Organizations");
+}
+
+// --- clientToken idempotency.
+
+TEST_F(ServiceTest, CreateAnalyzerRetryWithTokenAnswersTheSameArn) {
+  json body = {{"analyzerName", "a1"}, {"type", "ACCOUNT"}, {"clientToken", "token-1"}};
+  Reply first = Call(As(kDev), "PUT", "/analyzer", body);
+  Reply retry = Call(As(kDev), "PUT", "/analyzer", body);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(retry.status, 200) << retry.body.dump();
+  EXPECT_EQ(retry.body["arn"], first.body["arn"]);
+  EXPECT_EQ(jobs_.size(), 1u) << "a retry schedules no second scan";
+  // Member order does not make a different request.
+  Reply reordered = Call(As(kDev), "PUT", "/analyzer",
+                         json::parse(R"({"clientToken": "token-1", "type": "ACCOUNT", "analyzerName": "a1"})"));
+  EXPECT_EQ(reordered.status, 200);
+}
+
+TEST_F(ServiceTest, CreateAnalyzerTokenReusedWithAnotherRequestConflicts) {
+  ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer", {{"analyzerName", "a1"}, {"type", "ACCOUNT"}, {"clientToken", "t"}})
+                .status,
+            200);
+  Reply reuse =
+      Call(As(kDev), "PUT", "/analyzer", {{"analyzerName", "a2"}, {"type", "ACCOUNT_UNUSED_ACCESS"}, {"clientToken", "t"}});
+  EXPECT_EQ(reuse.status, 409);
+  EXPECT_EQ(reuse.error_type, "ConflictException");
+  EXPECT_TRUE(reuse.body.contains("resourceId") && reuse.body.contains("resourceType")) << reuse.body.dump();
+  EXPECT_EQ(Call(As(kDev), "GET", "/analyzer/a2").status, 404) << "nothing was created";
+  // Tokens are per account: another account may use the same one.
+  EXPECT_EQ(Call(As(kSecurity), "PUT", "/analyzer", {{"analyzerName", "a2"}, {"type", "ACCOUNT"}, {"clientToken", "t"}})
+                .status,
+            200);
+}
+
+TEST_F(ServiceTest, DeleteAnalyzerRetryWithTokenSucceedsAfterDeletion) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1?clientToken=d1").status, 200);
+  EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1?clientToken=d1").status, 200);
+  EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1?clientToken=d2").status, 404);
+  ASSERT_EQ(CreateAnalyzer(kDev, "b1").status, 200);
+  EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/b1?clientToken=d1").status, 409) << "d1 deleted a1, not b1";
+}
+
+TEST_F(ServiceTest, UpdateFindingsTokenReusedWithAnotherStatusConflicts) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  std::string arn = Arn(kDev, "a1");
+  SeedFindings(arn, {{"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
+  json archive = {{"analyzerArn", arn}, {"ids", {Id(0)}}, {"status", "ARCHIVED"}, {"clientToken", "u1"}};
+  EXPECT_EQ(Call(As(kDev), "PUT", "/finding", archive).status, 200);
+  EXPECT_EQ(Call(As(kDev), "PUT", "/finding", archive).status, 200);
+  json activate = archive;
+  activate["status"] = "ACTIVE";
+  Reply reuse = Call(As(kDev), "PUT", "/finding", activate);
+  EXPECT_EQ(reuse.status, 409);
+  EXPECT_EQ(reuse.error_type, "ConflictException");
+  EXPECT_EQ(FindingStatus(arn, Id(0)), "ARCHIVED");
+}
+
+// --- Archive rules.
+
+TEST_F(ServiceTest, ArchiveRuleCrud) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  json filter = {{"resourceType", {{"eq", {"AWS::S3::Bucket"}}}}};
+  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "buckets"}, {"filter", filter}}).status,
+            200);
+  Reply duplicate = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "buckets"}, {"filter", filter}});
+  EXPECT_EQ(duplicate.status, 409);
+  EXPECT_EQ(duplicate.body["resourceType"], "AWS::AccessAnalyzer::ArchiveRule");
+
+  Reply got = Call(As(kDev), "GET", "/analyzer/a1/archive-rule/buckets");
+  ASSERT_EQ(got.status, 200) << got.body.dump();
+  EXPECT_EQ(got.body["archiveRule"]["ruleName"], "buckets");
+  EXPECT_EQ(got.body["archiveRule"]["filter"], filter);
+  EXPECT_EQ(got.body["archiveRule"]["createdAt"], "2024-05-01T12:00:00.000Z");
+
+  clock_.Advance(60000);
+  json public_only = {{"isPublic", {{"eq", {"true"}}}}};
+  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/buckets", {{"filter", public_only}}).status, 200);
+  got = Call(As(kDev), "GET", "/analyzer/a1/archive-rule/buckets");
+  EXPECT_EQ(got.body["archiveRule"]["filter"], public_only);
+  EXPECT_EQ(got.body["archiveRule"]["createdAt"], "2024-05-01T12:00:00.000Z");
+  EXPECT_EQ(got.body["archiveRule"]["updatedAt"], "2024-05-01T12:01:00.000Z");
+  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/absent", {{"filter", public_only}}).status, 404);
+
+  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "second"}, {"filter", filter}}).status,
+            200);
+  Reply listed = Call(As(kDev), "GET", "/analyzer/a1/archive-rule?maxResults=1");
+  ASSERT_EQ(listed.body["archiveRules"].size(), 1u);
+  EXPECT_EQ(listed.body["archiveRules"][0]["ruleName"], "buckets");
+  std::string token = listed.body["nextToken"];
+  listed = Call(As(kDev), "GET", base::Concat("/analyzer/a1/archive-rule?maxResults=1&nextToken=", token));
+  EXPECT_EQ(listed.body["archiveRules"][0]["ruleName"], "second");
+  EXPECT_FALSE(listed.body.contains("nextToken"));
+
+  EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1/archive-rule/second").status, 200);
+  Reply gone = Call(As(kDev), "GET", "/analyzer/a1/archive-rule/second");
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(gone.error_type, "ResourceNotFoundException");
+  EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1/archive-rule/second").status, 404);
+  EXPECT_EQ(Call(As(kSecurity), "GET", "/analyzer/a1/archive-rule/buckets").status, 404) << "another account";
+}
+
+struct RuleCase {
+  std::string label;
+  json body;
+  int status;
+  std::string field;  // the fieldList name of a ValidationException
+};
+
+class ArchiveRuleValidationTest : public ServiceTest, public testing::WithParamInterface<RuleCase> {};
+
+TEST_P(ArchiveRuleValidationTest, RejectsBadRules) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  Reply reply = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", GetParam().body);
+  EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
+  if (!GetParam().field.empty()) {
+    EXPECT_EQ(reply.error_type, "ValidationException");
+    ASSERT_TRUE(reply.body["fieldList"].is_array()) << reply.body.dump();
+    EXPECT_EQ(reply.body["fieldList"][0]["name"], GetParam().field);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, ArchiveRuleValidationTest,
+    testing::Values(
+        RuleCase{"Valid", {{"ruleName", "r.1-x_y"}, {"filter", {{"isPublic", {{"eq", {"true"}}}}}}}, 200, ""},
+        RuleCase{"StatusIsNotAnArchiveRuleKey", {{"ruleName", "r"}, {"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}}, 400, "filter"},
+        RuleCase{"NameStartsWithUnderscore", {{"ruleName", "_r"}, {"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}}, 400, "ruleName"},
+        RuleCase{"NameMissing", {{"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}}, 400, "ruleName"},
+        RuleCase{"FilterMissing", {{"ruleName", "r"}}, 400, "filter"},
+        RuleCase{"FilterNotAnObject", {{"ruleName", "r"}, {"filter", "status"}}, 400, "filter"},
+        RuleCase{"UnknownOperator", {{"ruleName", "r"}, {"filter", {{"status", {{"like", {"A"}}}}}}}, 400, "filter"}),
+    [](const testing::TestParamInfo<RuleCase>& info) { return info.param.label; });
+
+TEST_F(ServiceTest, ArchiveRuleQuotaIsOneHundred) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  json filter = {{"isPublic", {{"eq", {"true"}}}}};
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", base::Concat("r", i)}, {"filter", filter}})
+                  .status,
+              200);
+  }
+  Reply over = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "r100"}, {"filter", filter}});
+  EXPECT_EQ(over.status, 402);
+  EXPECT_EQ(over.error_type, "ServiceQuotaExceededException");
+}
+
+TEST_F(ServiceTest, ApplyArchiveRuleArchivesMatchingActiveFindingsRetroactively) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  std::string arn = Arn(kDev, "a1");
+  SeedFindings(arn, {{"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kActive},
+                     {"arn:aws:s3:::b1", "AWS::S3::Bucket", findings::FindingStatus::kResolved},
+                     {"arn:aws:sqs:us-east-1:444455556666:q", "AWS::SQS::Queue", findings::FindingStatus::kActive}});
+  json filter = {{"resourceType", {{"eq", {"AWS::S3::Bucket"}}}}};
+  ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "buckets"}, {"filter", filter}}).status,
+            200);
+  EXPECT_EQ(FindingStatus(arn, Id(0)), "ACTIVE") << "a new rule archives only new findings";
+  Reply applied = Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", arn}, {"ruleName", "buckets"}});
+  EXPECT_EQ(applied.status, 200) << applied.body.dump();
+  EXPECT_EQ(FindingStatus(arn, Id(0)), "ARCHIVED");
+  EXPECT_EQ(FindingStatus(arn, Id(1)), "RESOLVED");
+  EXPECT_EQ(FindingStatus(arn, Id(2)), "ACTIVE");
+  EXPECT_EQ(Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", arn}, {"ruleName", "absent"}}).status, 404);
+  EXPECT_EQ(Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", "not-an-arn"}, {"ruleName", "buckets"}}).status,
+            400);
+}
+
+// --- UpdateFindings.
+
+struct UpdateCase {
+  std::string label;
+  json body;  // analyzerArn is added
+  int status;
+  std::string error;
+  std::vector<std::string> expected;  // statuses of findings 0..2 afterwards
+};
+
+class UpdateFindingsTest : public ServiceTest, public testing::WithParamInterface<UpdateCase> {};
+
+TEST_P(UpdateFindingsTest, FollowsTheRules) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  std::string arn = Arn(kDev, "a1");
+  SeedFindings(arn, {{"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kActive},
+                     {"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kResolved},
+                     {"arn:aws:s3:::b2", "AWS::S3::Bucket", findings::FindingStatus::kArchived}});
+  json body = GetParam().body;
+  body["analyzerArn"] = arn;
+  Reply reply = Call(As(kDev), "PUT", "/finding", body);
+  EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
+  EXPECT_EQ(reply.error_type, GetParam().error);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(FindingStatus(arn, Id(i)), GetParam().expected[i]) << "finding " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Updates, UpdateFindingsTest,
+    testing::Values(
+        UpdateCase{"ArchiveById", {{"ids", {Id(0)}}, {"status", "ARCHIVED"}}, 200, "", {"ARCHIVED", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"UnarchiveById", {{"ids", {Id(2)}}, {"status", "ACTIVE"}}, 200, "", {"ACTIVE", "RESOLVED", "ACTIVE"}},
+        UpdateCase{"ByResourceSkipsResolved", {{"resourceArn", "arn:aws:s3:::b0"}, {"status", "ARCHIVED"}}, 200, "", {"ARCHIVED", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"ResolvedCannotBeChanged", {{"ids", {Id(1)}}, {"status", "ACTIVE"}}, 400, "ValidationException", {"ACTIVE", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"StatusResolvedIsNotAllowed", {{"ids", {Id(0)}}, {"status", "RESOLVED"}}, 400, "ValidationException", {"ACTIVE", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"NeitherIdsNorResource", {{"status", "ARCHIVED"}}, 400, "ValidationException", {"ACTIVE", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"BothIdsAndResource", {{"ids", {Id(0)}}, {"resourceArn", "arn:aws:s3:::b0"}, {"status", "ARCHIVED"}}, 400, "ValidationException", {"ACTIVE", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"UnknownIdChangesNothing", {{"ids", {Id(0), "00000000-0000-4000-8000-999999999999"}}, {"status", "ARCHIVED"}}, 404, "ResourceNotFoundException", {"ACTIVE", "RESOLVED", "ARCHIVED"}}),
+    [](const testing::TestParamInfo<UpdateCase>& info) { return info.param.label; });
+
+// --- Error shapes.
+
+TEST_F(ServiceTest, ValidationExceptionCarriesReasonAndFieldList) {
+  Reply reply = Call(As(kDev), "PUT", "/analyzer", {{"type", "NOT_A_TYPE"}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.error_type, "ValidationException");
+  EXPECT_EQ(reply.body["reason"], "fieldValidationFailed");
+  ASSERT_EQ(reply.body["fieldList"].size(), 2u) << reply.body.dump();
+  std::set<std::string> names;
+  for (const json& field : reply.body["fieldList"]) {
+    names.insert(field["name"].get<std::string>());
+    EXPECT_TRUE(field["message"].is_string());
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"analyzerName", "type"}));
+  EXPECT_TRUE(reply.body["message"].get<std::string>().starts_with("2 validation errors detected"))
+      << reply.body["message"];
+}
+
+TEST_F(ServiceTest, UnparsableBodyIsAValidationException) {
+  std::optional<RouteMatch> match = MatchRestRoute("PUT", "/analyzer");
+  ASSERT_TRUE(match);
+  Reply reply = ToReply(access_analyzer_->Handle(As(kDev), RestRequest{match->operation, {}, {}, "{not json"}));
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.error_type, "ValidationException");
+  EXPECT_EQ(reply.body["reason"], "cannotParse");
+}
+
+TEST_F(ServiceTest, AnotherAccountsAnalyzerIsNotFound) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  Reply reply = Call(As(kSecurity), "GET", "/analyzer/a1");
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_EQ(reply.error_type, "ResourceNotFoundException");
+  EXPECT_EQ(reply.body["resourceId"], "a1");
+  EXPECT_EQ(reply.body["resourceType"], "AWS::AccessAnalyzer::Analyzer");
+  Reply by_arn = Call(As(kSecurity), "POST", "/finding", {{"analyzerArn", Arn(kDev, "a1")}});
+  EXPECT_EQ(by_arn.status, 404);
+  EXPECT_EQ(Call(As(kDev, "eu-west-1"), "GET", "/analyzer/a1").status, 404) << "another region";
+}
+
+TEST_F(ServiceTest, UnimplementedOperationSaysNotSupported) {
+  Reply reply = Call(As(kDev), "POST", "/policy/validation", {{"policyDocument", "{}"}, {"policyType", "IDENTITY_POLICY"}});
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_EQ(reply.body["reason"], "notSupported");
+}
+
+// --- Organizations: who may call, and analyzer status transitions.
+
+struct OrganizationsCase {
+  std::string label;
+  std::string account;
+  std::string operation;
+  json body;
+  int status;
+  std::string type;  // __type on errors
+};
+
+class OrganizationsRulesTest : public ServiceTest, public testing::WithParamInterface<OrganizationsCase> {};
+
+TEST_P(OrganizationsRulesTest, AnswersAwsErrors) {
+  Reply reply = Organizations(GetParam().account, GetParam().operation, GetParam().body);
+  EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
+  if (!GetParam().type.empty()) {
+    EXPECT_EQ(reply.body["__type"], GetParam().type);
+    EXPECT_TRUE(reply.body["Message"].is_string());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, OrganizationsRulesTest,
+    testing::Values(
+        OrganizationsCase{"MemberDescribesOrganization", kDev, "DescribeOrganization", json::object(), 200, ""},
+        OrganizationsCase{"OutsiderIsNotInUse", kOutsider, "DescribeOrganization", json::object(), 400, "AWSOrganizationsNotInUseException"},
+        OrganizationsCase{"MemberCannotEnableAccess", kDev, "EnableAWSServiceAccess", {{"ServicePrincipal", kAccessAnalyzerPrincipal}}, 400, "AccessDeniedException"},
+        OrganizationsCase{"MemberCannotListAccounts", kDev, "ListAccounts", json::object(), 400, "AccessDeniedException"},
+        OrganizationsCase{"ManagementCannotBeDelegated", kMgmt, "RegisterDelegatedAdministrator", {{"AccountId", kMgmt}, {"ServicePrincipal", kAccessAnalyzerPrincipal}}, 400, "ConstraintViolationException"},
+        OrganizationsCase{"UnknownAccount", kMgmt, "RegisterDelegatedAdministrator", {{"AccountId", "123123123123"}, {"ServicePrincipal", kAccessAnalyzerPrincipal}}, 400, "AccountNotFoundException"},
+        OrganizationsCase{"DeregisterUnregistered", kMgmt, "DeregisterDelegatedAdministrator", {{"AccountId", kDev}, {"ServicePrincipal", kAccessAnalyzerPrincipal}}, 400, "AccountNotRegisteredException"}),
+    [](const testing::TestParamInfo<OrganizationsCase>& info) { return info.param.label; });
+
+TEST_F(ServiceTest, RegisteringTwiceIsAlreadyRegistered) {
+  EnableOrganization(kSecurity);
+  Reply again = Organizations(kMgmt, "RegisterDelegatedAdministrator",
+                              {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}});
+  EXPECT_EQ(again.status, 400);
+  EXPECT_EQ(again.body["__type"], "AccountAlreadyRegisteredException");
+}
+
+TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzers) {
+  EnableOrganization(kSecurity);
+  ASSERT_EQ(CreateAnalyzer(kSecurity, "org", "ORGANIZATION").status, 200);
+  ASSERT_EQ(CreateAnalyzer(kSecurity, "acct", "ACCOUNT").status, 200);
+  ASSERT_EQ(CreateAnalyzer(kMgmt, "mgmt-org", "ORGANIZATION").status, 200);
+  auto status_of = [&](std::string_view account, std::string_view name) {
+    return Call(As(account), "GET", base::Concat("/analyzer/", name)).body["analyzer"];
+  };
+  EXPECT_EQ(status_of(kSecurity, "org")["status"], "ACTIVE");
+
+  ASSERT_EQ(Organizations(kMgmt, "DeregisterDelegatedAdministrator",
+                          {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                .status,
+            200);
+  json org = status_of(kSecurity, "org");
+  EXPECT_EQ(org["status"], "DISABLED");
+  EXPECT_EQ(org["statusReason"]["code"], "DELEGATED_ADMINISTRATOR_DEREGISTERED");
+  EXPECT_EQ(status_of(kSecurity, "acct")["status"], "ACTIVE") << "ACCOUNT analyzers are not affected";
+  EXPECT_EQ(status_of(kMgmt, "mgmt-org")["status"], "ACTIVE") << "the management account needs no delegation";
+
+  jobs_.clear();
+  ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
+                          {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                .status,
+            200);
+  org = status_of(kSecurity, "org");
+  EXPECT_EQ(org["status"], "ACTIVE");
+  EXPECT_FALSE(org.contains("statusReason"));
+  ASSERT_EQ(jobs_.size(), 1u) << "re-enabled analyzers are scanned";
+  EXPECT_EQ(jobs_[0].analyzer_arn, Arn(kSecurity, "org"));
+
+  ASSERT_EQ(Organizations(kMgmt, "DisableAWSServiceAccess", {{"ServicePrincipal", kAccessAnalyzerPrincipal}}).status,
+            200);
+  for (auto [account, name] : {std::pair{kSecurity, "org"}, std::pair{kMgmt, "mgmt-org"}}) {
+    json analyzer = status_of(account, name);
+    EXPECT_EQ(analyzer["status"], "DISABLED") << name;
+    EXPECT_EQ(analyzer["statusReason"]["code"], "AWS_SERVICE_ACCESS_DISABLED") << name;
+  }
+}
+
+}  // namespace
+}  // namespace perimeter::api
