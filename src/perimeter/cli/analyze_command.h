@@ -12,6 +12,9 @@ namespace perimeter::cli {
 struct AnalyzeOptions {
   std::vector<std::string> inputs;       // files, directories, or "-"
   std::string input_format = "auto";     // see ingest formats in docs/analyze.md
+  std::string account_id;                // --account-id: AWS::AccountId of templates and plans
+  std::string region;                    // --region: AWS::Region of templates and plans
+  std::vector<std::string> parameters;   // --parameter NAME=VALUE: CloudFormation parameter values
   std::string zone_account;              // --zone-account
   std::string zone_org;                  // --zone-org
   std::string org_accounts;              // --org-accounts FILE (an inventory with an organization record)

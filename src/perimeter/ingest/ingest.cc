@@ -93,6 +93,8 @@ std::optional<InputFormat> DetectInputFormat(std::string_view text) {
   return std::nullopt;
 }
 
+bool IsReservedUnknownAccount(std::string_view account) { return internal::IsUnknownAccountId(account); }
+
 IngestResult ReadInput(InputFormat format, std::string source_name, std::string_view text,
                        const IngestOptions& options) {
   IngestResult result;
@@ -223,7 +225,19 @@ std::string ArnRegion(std::string_view arn) {
   return std::string(arn.substr(start, end - start));
 }
 
-std::string Placeholder(std::string_view name) { return base::Concat("{", name, "}"); }
+std::string Placeholder(std::string_view name) {
+  // ':' would split an ARN ("arn:aws:sqs:{AWS-Region}:..."): "AWS::Region" is written "{AWS-Region}".
+  std::string out = "{";
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == ':') {
+      out += '-';
+      while (i + 1 < name.size() && name[i + 1] == ':') ++i;
+      continue;
+    }
+    out += name[i];
+  }
+  return out + "}";
+}
 
 std::string DefaultAccount(const IngestOptions& options) {
   return options.account_id.empty() ? Placeholder("AWS::AccountId") : options.account_id;

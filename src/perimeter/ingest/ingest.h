@@ -64,6 +64,10 @@ struct IngestResult {
   std::vector<base::Issue> notes;
 };
 
+// Whether `account` is one of the ids that stand for accounts the input does not name
+// ("000000000001" to "000000000099"); a zone of trust must not be one of them.
+bool IsReservedUnknownAccount(std::string_view account);
+
 // Reads `text` (the contents of `source_name`) as `format`.
 IngestResult ReadInput(InputFormat format, std::string source_name, std::string_view text,
                        const IngestOptions& options = {});

@@ -467,8 +467,10 @@ class PlanConverter {
       return;
     }
     if (t == "aws_iam_role") {
-      std::optional<std::string> arn = Attribute(r, "arn");
-      if (!arn.has_value() || arn->starts_with("{")) {
+      std::optional<std::string> arn;
+      if (std::optional<json::Value> known = r.values.Find("arn"); known.has_value() && known->is_string()) {
+        arn = std::string(known->text());
+      } else {  // the ARN follows from the path and name
         std::string path = Attribute(r, "path").value_or("/");
         std::string name = Attribute(r, "name").value_or(Placeholder(r.address + ".name"));
         arn = base::Concat("arn:", options_.partition, ":iam::", Account(), ":role", path, name);

@@ -33,8 +33,10 @@ std::optional<std::string> PolicyMemberJson(const json::Value& value, base::Sour
 std::string ArnAccount(std::string_view arn);
 std::string ArnRegion(std::string_view arn);
 
-// The placeholder for a value the input does not know: "{name}". Braces never occur in account ids,
-// names or ARNs AWS issues, so a placeholder never equals a real value (and never a zone account).
+// The placeholder for a value the input does not know: "{name}" (':' written '-'). Braces never
+// occur in names or ARNs AWS issues, so a placeholder never equals a real value. Placeholders that
+// stand for an account are replaced by reserved account ids when the inventory is finished
+// (InventoryBuilder: kUnknownAccountPrefix).
 std::string Placeholder(std::string_view name);
 
 // The owner account to use when the input does not say: options.account_id, or a placeholder.

@@ -67,9 +67,87 @@ void InventoryBuilder::Note(std::string_view code, base::SourcePosition position
   notes_.push_back(base::Issue{base::Severity::kWarning, std::string(code), position, std::move(message)});
 }
 
+bool IsUnknownAccountId(std::string_view account) {
+  return account.size() == 12 && account.starts_with(kUnknownAccountPrefix) && account != "000000000000" &&
+         account[10] >= '0' && account[10] <= '9' && account[11] >= '0' && account[11] <= '9';
+}
+
+namespace {
+
+// Every "{Name}" token of `text`.
+std::vector<std::pair<size_t, size_t>> PlaceholderTokens(std::string_view text) {
+  std::vector<std::pair<size_t, size_t>> out;
+  for (size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+    size_t close = text.find('}', open + 1);
+    if (close == std::string_view::npos) break;
+    std::string_view name = text.substr(open + 1, close - open - 1);
+    bool simple = !name.empty() && name.find_first_of("{\\\":, ") == std::string_view::npos;
+    if (simple) out.emplace_back(open, close + 1);
+  }
+  return out;
+}
+
+// Whether the token at [begin, end) of `text` stands where an account id goes.
+bool InAccountPosition(std::string_view text, size_t begin, size_t end) {
+  std::string_view before = text.substr(0, begin);
+  std::string_view after = text.substr(end);
+  if ((before.ends_with("iam::") || before.ends_with("sts::")) && after.starts_with(":")) return true;
+  // A whole JSON string value: "{X}" or, inside a policy held as a string, \"{X}\".
+  if (before.ends_with("\\\"")) return after.starts_with("\\\"");
+  return before.ends_with("\"") && after.starts_with("\"");
+}
+
+std::string ReplaceAll(std::string text, const std::map<std::string, std::string>& replacements) {
+  for (const auto& [from, to] : replacements) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
 resources::Inventory InventoryBuilder::Finish(std::vector<base::Issue>& notes) {
   resources::Inventory inventory;
   inventory.source_name = source_name_;
+  // Unknown accounts: find the placeholders in account positions, give each a reserved id.
+  std::map<std::string, std::string> accounts;
+  auto consider = [&](std::string_view text, bool whole_is_account) {
+    for (auto [begin, end] : PlaceholderTokens(text)) {
+      bool account = InAccountPosition(text, begin, end) || (whole_is_account && begin == 0 && end == text.size());
+      std::string token(text.substr(begin, end - begin));
+      if (account && !accounts.contains(token) && accounts.size() < 99) {
+        accounts.emplace(token, base::Concat(kUnknownAccountPrefix, accounts.size() + 1 < 10 ? "0" : "",
+                                             accounts.size() + 1));
+      }
+    }
+  };
+  for (const Pending& pending : pending_) {
+    consider(pending.owner_account, true);
+    consider(pending.arn, false);
+    for (const ConfigurationMember& member : pending.members) consider(member.json, false);
+    for (const auto& [name, statements] : pending.statements) {
+      for (const auto& statement : statements) consider(statement.first, false);
+    }
+  }
+  for (const auto& [token, id] : accounts) {
+    Note("ingest.unknown-account", pending_.empty() ? base::SourcePosition{} : pending_.front().members.empty()
+                                                                                  ? base::SourcePosition{}
+                                                                                  : pending_.front().members.front().position,
+         base::Concat(token, " stands for an account the input does not name: analyzed as account ", id,
+                      ", which is outside every zone of trust, so access it is given is reported"));
+  }
+  if (!accounts.empty()) {
+    for (Pending& pending : pending_) {
+      pending.owner_account = ReplaceAll(pending.owner_account, accounts);
+      pending.arn = ReplaceAll(pending.arn, accounts);
+      for (ConfigurationMember& member : pending.members) member.json = ReplaceAll(member.json, accounts);
+      for (auto& [name, statements] : pending.statements) {
+        for (auto& statement : statements) statement.first = ReplaceAll(statement.first, accounts);
+      }
+    }
+  }
   for (Pending& pending : pending_) {
     // Policies assembled from statements (Lambda permissions) become members now.
     for (auto& [name, statements] : pending.statements) {

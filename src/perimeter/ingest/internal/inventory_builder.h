@@ -28,6 +28,14 @@ struct ConfigurationMember {
   base::SourcePosition position;  // in the source file
 };
 
+// Unknown accounts. A placeholder "{Name}" that stands where an account id goes (the account field of
+// an IAM or STS ARN, a whole principal or condition value, a resource's owner) is replaced, in every
+// ARN, owner and policy of the inventory, by a reserved id "0000000000NN": the engine reasons about
+// 12-digit accounts only, and these ids are refused as zones of trust (IsUnknownAccountId), so an
+// unknown account is always outside the zone and its access is reported. A note names each one.
+inline constexpr std::string_view kUnknownAccountPrefix = "0000000000";
+bool IsUnknownAccountId(std::string_view account);
+
 class InventoryBuilder {
  public:
   explicit InventoryBuilder(std::string source_name);
