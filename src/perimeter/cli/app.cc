@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "perimeter/cli/analyze_command.h"
+#include "perimeter/cli/import_command.h"
 #include "perimeter/cli/input_files.h"
 #include "perimeter/cli/simulate_command.h"
 #include "perimeter/server/server.h"
@@ -58,6 +59,14 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   serve->add_option("--listen", serve_options.listen, "ADDRESS:PORT (port 0: a free port)");
   serve->add_flag("--ephemeral", serve_options.ephemeral, "Keep everything in memory");
 
+  ImportOptions import_options;
+  CLI::App* import_cmd = app.add_subcommand(
+      "import", "Send an inventory file to a running perimeter serve, signed like the aws CLI (docs/server.md)");
+  import_cmd->add_option("input", import_options.input, "The inventory file, or - for standard input")->required();
+  import_cmd->add_option("--endpoint-url", import_options.endpoint_url, "The server, http://HOST:PORT")->required();
+  import_cmd->add_option("--profile", import_options.profile, "The credentials profile (default: as the aws CLI)");
+  import_cmd->add_option("--region", import_options.region, "The region to sign for");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -73,6 +82,10 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
     return RunAnalyze(analyze_options, in, out, err, terminals.out, terminals.err);
   }
   if (serve->parsed()) return server::RunServe(serve_options, out, err);
+  if (import_cmd->parsed()) {
+    static base::SystemClock clock;
+    return RunImport(import_options, in, out, err, api::sigv4::SystemCredentialEnvironment(), clock);
+  }
   return kExitOk;
 }
 
