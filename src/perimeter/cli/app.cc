@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "perimeter/cli/analyze_command.h"
+#include "perimeter/cli/compliance_command.h"
 #include "perimeter/cli/import_command.h"
 #include "perimeter/cli/input_files.h"
 #include "perimeter/cli/simulate_command.h"
@@ -67,6 +68,8 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   import_cmd->add_option("--profile", import_options.profile, "The credentials profile (default: as the aws CLI)");
   import_cmd->add_option("--region", import_options.region, "The region to sign for");
 
+  ComplianceCommand compliance(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,6 +85,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
     return RunAnalyze(analyze_options, in, out, err, terminals.out, terminals.err);
   }
   if (serve->parsed()) return server::RunServe(serve_options, out, err);
+  if (compliance.parsed()) return compliance.Run(out, err);
   if (import_cmd->parsed()) {
     static base::SystemClock clock;
     return RunImport(import_options, in, out, err, api::sigv4::SystemCredentialEnvironment(), clock);
