@@ -14,6 +14,14 @@ fi
 export PERIMETER_BENCH_CORPUS=$corpus
 echo "corpus: $corpus ($(wc -l <"$corpus") resources, $(du -h "$corpus" | cut -f1))"
 for bench in build/bin/*_benchmark; do
+  [[ $(basename "$bench") == server_load_benchmark ]] && continue
   echo "== $(basename "$bench")"
   "$bench" --benchmark_min_time=1
 done
+# perimeter serve under load over loopback: GetFinding and ListFindings with 100k findings stored
+# (PERIMETER_LOAD_FINDINGS, PERIMETER_LOAD_SECONDS per phase).
+if [[ -x build/bin/server_load_benchmark ]]; then
+  echo "== server_load_benchmark"
+  build/bin/server_load_benchmark --findings "${PERIMETER_LOAD_FINDINGS:-100000}" \
+    --seconds "${PERIMETER_LOAD_SECONDS:-10}" --connections 4
+fi

@@ -745,26 +745,40 @@ ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const Rest
   if (!reader.ok()) return RestJsonError(reader.error());
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
-  absl::StatusOr<std::vector<findings::FindingRecord>> records =
-      store_.ListFindings(std::get<store::Analyzer>(found).arn);
-  if (!records.ok()) return Internal(records.status());
-  std::vector<findings::FindingRecord> selected;
-  for (findings::FindingRecord& record : *records) {
-    if (filter->Matches(record)) selected.push_back(std::move(record));
+  // Keyset pagination in the store (store::FindingPageQuery): the same pages as findings::Paginate over
+  // the sorted, filtered listing, without loading the analyzer's other findings.
+  store::FindingPageQuery query;
+  query.sort = sort;
+  if (max_results && *max_results < 1) {
+    return RestJsonError(ValidationError("maxResults must be at least 1", "fieldValidationFailed",
+                                         {{"maxResults", "maxResults must be at least 1"}}));
   }
-  findings::SortFindings(selected, sort);
-  std::optional<int> max = max_results ? std::optional<int>(static_cast<int>(std::clamp<int64_t>(*max_results, -1, 100000)))
-                                       : std::nullopt;
-  absl::StatusOr<findings::Page> page =
-      findings::Paginate(selected, sort, next_token ? std::optional<std::string_view>(*next_token) : std::nullopt, max);
-  if (!page.ok()) {
-    std::string message(page.status().message());
-    return RestJsonError(ValidationError(message, "fieldValidationFailed",
-                                         {{next_token ? "nextToken" : "maxResults", message}}));
+  query.limit = static_cast<size_t>(std::min<int64_t>(max_results.value_or(findings::kDefaultMaxResults),
+                                                      findings::kMaxMaxResults));
+  if (next_token) {
+    absl::StatusOr<findings::PageToken> token = findings::DecodePageToken(*next_token);
+    std::string message;
+    if (!token.ok()) {
+      message = std::string(token.status().message());
+    } else if (token->sort.attribute != sort.attribute || token->sort.order != sort.order) {
+      message = "nextToken was issued for another sort";
+    }
+    if (!message.empty()) {
+      return RestJsonError(ValidationError(message, "fieldValidationFailed", {{"nextToken", message}}));
+    }
+    query.after = std::move(*token);
   }
-  std::span<const findings::FindingRecord> slice(selected.data() + page->begin, page->end - page->begin);
-  return Ok(v2 ? findings::ListFindingsV2ResponseJson(slice, page->next_token)
-               : findings::ListFindingsResponseJson(slice, page->next_token));
+  const findings::FindingFilter& matches = *filter;
+  query.keep = [&matches](const findings::FindingRecord& record) { return matches.Matches(record); };
+  absl::StatusOr<store::FindingPage> page = store_.ListFindingsPage(std::get<store::Analyzer>(found).arn, query);
+  if (!page.ok()) return Internal(page.status());
+  std::optional<std::string> token;
+  if (page->more) {
+    const findings::FindingRecord& last = page->records.back();
+    token = findings::EncodePageToken(findings::PageToken{sort, findings::SortValue(last, sort.attribute), last.id()});
+  }
+  return Ok(v2 ? findings::ListFindingsV2ResponseJson(page->records, token)
+               : findings::ListFindingsResponseJson(page->records, token));
 }
 
 ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRequest& request, bool v2) {

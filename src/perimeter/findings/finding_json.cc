@@ -4,6 +4,7 @@
 
 #include "nlohmann/json.hpp"
 #include "perimeter/base/text.h"
+#include "perimeter/json/writer.h"
 
 namespace perimeter::findings {
 
@@ -92,6 +93,73 @@ Json FindingObject(const FindingRecord& record, const JsonOptions& options) {
   if (options.perimeter_extras) AddExtras(finding, out);
   return out;
 }
+
+// FindingObject without extras, written straight to text (the server's hot path: GetFinding and
+// ListFindings pages). Same members in the same order; strings escaped by json::Quote, which gives
+// the same JSON values as nlohmann's dump for valid UTF-8 (callers check the text and fall back to the
+// DOM path, which replaces invalid sequences, when it is not).
+void WriteFindingObject(json::Writer& w, const FindingRecord& record) {
+  const Finding& finding = record.finding;
+  const bool details = HasAccessDetails(finding);
+  w.BeginObject().Key("id").String(finding.id);
+  if (details && !finding.principal.empty()) w.Key("principal").StringMap(finding.principal);
+  if (details && !finding.actions.empty()) w.Key("action").StringArray(finding.actions);
+  if (!finding.resource.empty()) w.Key("resource").String(finding.resource);
+  if (details) w.Key("isPublic").Bool(finding.is_public);
+  w.Key("resourceType").String(finding.resource_type);
+  w.Key("condition");
+  if (details) {
+    w.StringMap(finding.condition);
+  } else {
+    w.BeginObject().EndObject();
+  }
+  w.Key("createdAt").String(FormatTimestamp(record.created_at));
+  w.Key("analyzedAt").String(FormatTimestamp(record.analyzed_at));
+  w.Key("updatedAt").String(FormatTimestamp(record.updated_at));
+  w.Key("status").String(FindingStatusName(record.status));
+  w.Key("resourceOwnerAccount").String(finding.resource_owner_account);
+  if (finding.error.has_value()) w.Key("error").String(*finding.error);
+  if (details && !finding.sources.empty()) {
+    w.Key("sources").BeginArray();
+    for (const FindingSource& source : finding.sources) {
+      w.BeginObject().Key("type").String(FindingSourceTypeName(source.type));
+      if (source.access_point_arn.has_value() || source.access_point_account.has_value()) {
+        w.Key("detail").BeginObject();
+        if (source.access_point_arn.has_value()) w.Key("accessPointArn").String(*source.access_point_arn);
+        if (source.access_point_account.has_value()) w.Key("accessPointAccount").String(*source.access_point_account);
+        w.EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (details) w.Key("resourceControlPolicyRestriction").String("NOT_APPLICABLE");
+  w.EndObject();
+}
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size() || (length == 2 && c < 0xC2)) return false;
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    if (length == 3) {
+      unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0)) return false;  // overlong, surrogates
+    }
+    if (length == 4) {
+      unsigned char d = static_cast<unsigned char>(text[i + 1]);
+      if ((c == 0xF0 && d < 0x90) || c > 0xF4 || (c == 0xF4 && d >= 0x90)) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+bool Direct(const JsonOptions& options) { return !options.perimeter_extras && options.indent < 0; }
 
 // FindingSummaryV2 members in the model's order; GetFindingV2Response adds findingDetails.
 Json SummaryV2Object(const FindingRecord& record) {
@@ -324,6 +392,14 @@ std::string FindingSummaryV2ToJson(const FindingRecord& record, const JsonOption
 }
 
 std::string GetFindingResponseJson(const FindingRecord& record, const JsonOptions& options) {
+  if (Direct(options)) {
+    json::Writer w;
+    w.BeginObject().Key("finding");
+    WriteFindingObject(w, record);
+    w.EndObject();
+    std::string text = std::move(w).Take();
+    if (IsValidUtf8(text)) return text;
+  }
   Json out = Json::object();
   out["finding"] = FindingObject(record, options);
   return Dump(out, options);
@@ -343,6 +419,16 @@ std::string GetFindingV2ResponseJson(const FindingRecord& record, const JsonOpti
 
 std::string ListFindingsResponseJson(std::span<const FindingRecord> page, const std::optional<std::string>& next_token,
                                      const JsonOptions& options) {
+  if (Direct(options)) {
+    json::Writer w;
+    w.BeginObject().Key("findings").BeginArray();
+    for (const FindingRecord& record : page) WriteFindingObject(w, record);
+    w.EndArray();
+    if (next_token.has_value()) w.Key("nextToken").String(*next_token);
+    w.EndObject();
+    std::string text = std::move(w).Take();
+    if (IsValidUtf8(text)) return text;
+  }
   Json findings = Json::array();
   for (const FindingRecord& record : page) findings.push_back(FindingObject(record, options));
   Json out = Json::object();

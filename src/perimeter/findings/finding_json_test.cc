@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace perimeter::findings {
 namespace {
@@ -226,6 +227,27 @@ INSTANTIATE_TEST_SUITE_P(Cases, TimestampTest,
                                          TimestampCase{"1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z"},
                                          TimestampCase{"2024-05-01 12:00:00", ""}, TimestampCase{"", ""},
                                          TimestampCase{"1714564800", ""}));
+
+// The server's direct writer (compact, no extras) gives the same members in the same order as the DOM
+// path (pretty-printed, which always takes it), and invalid UTF-8 still comes out replaced.
+TEST(FindingJsonTest, DirectWriterMatchesTheDomPath) {
+  FindingRecord odd = BucketRecord();
+  odd.finding.condition = {{"aws:SourceVpc", "vpc-\"1\"\\\n\t\x01"}};
+  odd.finding.sources = {FindingSource{FindingSourceType::kS3AccessPoint, "arn:aws:s3:us-east-1:1:accesspoint/a", "1"}};
+  odd.finding.principal.clear();
+  odd.finding.resource = "arn:aws:s3:::b\xc3\xa9";
+  for (const FindingRecord& record : {BucketRecord(), ErrorRecord(), odd}) {
+    std::vector<FindingRecord> page{record, record};
+    EXPECT_EQ(nlohmann::ordered_json::parse(GetFindingResponseJson(record)),
+              nlohmann::ordered_json::parse(GetFindingResponseJson(record, JsonOptions{false, 0})));
+    EXPECT_EQ(nlohmann::ordered_json::parse(ListFindingsResponseJson(page, std::string("t"))),
+              nlohmann::ordered_json::parse(ListFindingsResponseJson(page, std::string("t"), JsonOptions{false, 0})));
+  }
+  FindingRecord invalid = BucketRecord();
+  invalid.finding.resource = "arn:aws:s3:::b\xff";
+  std::string text = GetFindingResponseJson(invalid);
+  EXPECT_NE(text.find("\xef\xbf\xbd"), std::string::npos) << text;
+}
 
 }  // namespace
 }  // namespace perimeter::findings

@@ -23,6 +23,8 @@ namespace perimeter::server {
 
 namespace {
 
+constexpr size_t kHttpWorkers = 32;
+
 std::string RequestId() {
   static thread_local std::mt19937_64 random(std::random_device{}());
   char buffer[40];
@@ -77,6 +79,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
   });
   server->http_ = std::make_unique<httplib::Server>();
   server->http_->set_payload_max_length(size_t{64} << 20);
+  // A keep-alive connection holds a worker thread while it is open, and SDK clients keep theirs open:
+  // more workers than cpp-httplib's default (8), and connections that are not closed every 5 requests.
+  server->http_->new_task_queue = [] { return new httplib::ThreadPool(kHttpWorkers); };
+  server->http_->set_keep_alive_max_count(10000);
+  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds the body
+  // until the client's delayed ACK (~40 ms on Linux).
+  server->http_->set_tcp_nodelay(true);
   auto handler = [self](const httplib::Request& request, httplib::Response& response) {
     self->Handle(request, response);
   };
@@ -297,7 +306,7 @@ absl::StatusOr<int> Server::Bind() {
 
 void Server::Run() {
   worker_->Start();
-  worker_->Schedule(api::ScanJob{});  // a full scan at start: the inventory may have changed
+  if (config_.scan_at_start) worker_->Schedule(api::ScanJob{});  // the inventory may have changed
   http_->listen_after_bind();
 }
 

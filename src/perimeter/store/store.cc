@@ -1,5 +1,6 @@
 #include "perimeter/store/store.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -115,6 +116,36 @@ std::string_view InventoryKindName(InventoryKind kind) {
       return "organization";
   }
   return "resource";
+}
+
+bool AfterPageToken(const findings::FindingRecord& record, const findings::PageToken& token) {
+  std::string value = findings::SortValue(record, token.sort.attribute);
+  std::pair<std::string_view, std::string_view> key{value, record.id()};
+  std::pair<std::string_view, std::string_view> last{token.last_sort_value, token.last_id};
+  switch (token.sort.order) {
+    case findings::SortOrder::kAscending:
+      return key > last;
+    case findings::SortOrder::kDescending:
+      return key < last;
+  }
+  return false;
+}
+
+absl::StatusOr<FindingPage> Store::ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query) {
+  absl::StatusOr<std::vector<findings::FindingRecord>> all = ListFindings(analyzer_arn);
+  if (!all.ok()) return all.status();
+  std::vector<findings::FindingRecord> kept;
+  for (findings::FindingRecord& record : *all) {
+    if (query.after && !AfterPageToken(record, *query.after)) continue;
+    if (query.keep && !query.keep(record)) continue;
+    kept.push_back(std::move(record));
+  }
+  findings::SortFindings(kept, query.sort);
+  FindingPage page;
+  page.more = kept.size() > query.limit;
+  if (page.more) kept.resize(query.limit);
+  page.records = std::move(kept);
+  return page;
 }
 
 }  // namespace perimeter::store

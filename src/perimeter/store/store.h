@@ -11,6 +11,7 @@
 #ifndef PERIMETER_STORE_STORE_H_
 #define PERIMETER_STORE_STORE_H_
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -22,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "perimeter/findings/finding_record.h"
+#include "perimeter/findings/listing.h"
 
 namespace perimeter::store {
 
@@ -110,6 +112,26 @@ struct InventoryRecord {
   friend bool operator==(const InventoryRecord&, const InventoryRecord&) = default;
 };
 
+// One page of an analyzer's findings in a listing order (ListFindings, ListFindingsV2): keyset
+// pagination, so a page costs what it returns and not the size of the analyzer (findings/listing.h).
+struct FindingPageQuery {
+  findings::FindingSort sort;
+  // The previous page's last record, as its nextToken carries it: the page starts strictly after
+  // (last_sort_value, last_id) in the sort's order. None: from the first record.
+  std::optional<findings::PageToken> after;
+  // Which records belong to the listing (the request's filter); empty keeps every record.
+  std::function<bool(const findings::FindingRecord&)> keep;
+  size_t limit = findings::kDefaultMaxResults;  // REQUIRES: >= 1
+};
+
+struct FindingPage {
+  std::vector<findings::FindingRecord> records;  // at most `limit`, in the sort's order
+  bool more = false;                             // kept records follow the last one
+};
+
+// True when `record` comes strictly after the token's record in the token's sort order.
+bool AfterPageToken(const findings::FindingRecord& record, const findings::PageToken& token);
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -138,6 +160,10 @@ class Store {
   virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) = 0;
   virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
       std::string_view analyzer_arn, std::string_view resource_arn) = 0;
+  // The page of the analyzer's findings that `query` asks for, ordered as findings::SortsBefore and
+  // continuing as findings::Paginate would. The default loads every finding (ListFindings) and sorts;
+  // stores override it with an indexed query.
+  virtual absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query);
 
   // Organization state. Enabling twice keeps the first date; disabling or deregistering what is absent
   // is OK (the API layer reports AWS's errors).

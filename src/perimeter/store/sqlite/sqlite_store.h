@@ -4,6 +4,7 @@
 #ifndef PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
 #define PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,6 +12,7 @@
 #include "perimeter/store/store.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace perimeter::store {
 
@@ -38,6 +40,9 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(std::string_view analyzer_arn,
                                                                               std::string_view resource_arn) override;
+  // Keyset query over an index for the sorts kept in columns (id, resource, status, the timestamps);
+  // the other sorts use the generic Store::ListFindingsPage.
+  absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query) override;
 
   absl::Status PutServiceAccess(const ServiceAccess& access) override;
   absl::Status DeleteServiceAccess(std::string_view service_principal) override;
@@ -60,8 +65,13 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<findings::FindingRecord>> QueryFindings(const char* sql, std::string_view a,
                                                                     std::string_view b);
 
+  // The prepared statement for `sql`, kept until the store closes (nullptr if it does not prepare).
+  // REQUIRES: mutex_ held.
+  sqlite3_stmt* Prepared(const std::string& sql);
+
   std::mutex mutex_;
   sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*> statements_;  // hot queries, by SQL text
 };
 
 }  // namespace perimeter::store
