@@ -60,8 +60,9 @@ DecidingStatement Missing(std::string policy, std::string why) {
 
 class RequestEvaluation {
  public:
-  RequestEvaluation(const PolicySet& policies, const Request& request)
-      : policies_(policies),
+  RequestEvaluation(const PolicySet& policies, const Request& request, const EvaluationOptions& evaluation)
+      : explain_(evaluation.explain),
+        policies_(policies),
         request_(request),
         principal_(request.principal),
         action_lower_(base::AsciiLower(request.action)) {
@@ -76,7 +77,8 @@ class RequestEvaluation {
     std::vector<AllowMatch> out;
     for (size_t i = 0; i < lp.policy->statement_count(); ++i) {
       if (lp.policy->source().statements[i].effect != effect) continue;
-      StatementMatch match = lp.policy->Match(i, request_, action_lower_, options_);
+      StatementMatch match = explain_ ? lp.policy->Match(i, request_, action_lower_, options_)
+                                      : lp.policy->MatchParts(i, request_, action_lower_, kMatchAll, options_);
       if (!match.matched) continue;
       // [VPCE] "If you specify the principal in the following format, access is granted to the AWS
       // account root user only, and not all users and roles for the account: "AWS": "account_id"".
@@ -153,6 +155,7 @@ class RequestEvaluation {
     }
   }
 
+  bool explain_;
   const PolicySet& policies_;
   const Request& request_;
   const RequestPrincipal& principal_;
@@ -444,8 +447,8 @@ bool IsRoleTrustAction(std::string_view action) {
          lower == "sts:setsourceidentity" || lower == "sts:setcontext";
 }
 
-Evaluation Evaluate(const PolicySet& policies, const Request& request) {
-  return RequestEvaluation(policies, request).Run();
+Evaluation Evaluate(const PolicySet& policies, const Request& request, const EvaluationOptions& options) {
+  return RequestEvaluation(policies, request, options).Run();
 }
 
 }  // namespace perimeter::eval

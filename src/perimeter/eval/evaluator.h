@@ -71,9 +71,15 @@ struct Evaluation {
 bool IsRoleTrustAction(std::string_view action);  // sts:AssumeRole*, sts:TagSession, ...
 bool IsKmsAction(std::string_view action);        // kms:*
 
+struct EvaluationOptions {
+  // Whether the deciding statements say why they matched (the `why` texts). The decision and the
+  // list of deciding statements are the same either way; without the texts evaluation allocates less.
+  bool explain = true;
+};
+
 // Decides `request` against `policies`. Uses request.context as given: call AddPrincipalContextKeys
 // first to add the keys AWS derives from the principal.
-Evaluation Evaluate(const PolicySet& policies, const Request& request);
+Evaluation Evaluate(const PolicySet& policies, const Request& request, const EvaluationOptions& options = {});
 
 }  // namespace perimeter::eval
 
