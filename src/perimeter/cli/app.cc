@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "perimeter/cli/analyze_command.h"
+#include "perimeter/cli/check_commands.h"
 #include "perimeter/cli/compliance_command.h"
 #include "perimeter/cli/import_command.h"
 #include "perimeter/cli/input_files.h"
@@ -70,6 +71,18 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
 
   ComplianceCommand compliance(app);
 
+  CheckOptions public_options;
+  CLI::App* check_public = app.add_subcommand(
+      "check-no-public-access", "Can this resource policy grant public access? (Access Analyzer's CheckNoPublicAccess)");
+  check_public->add_option("--policy-document", public_options.policy_document, "The policy file, or -")->required();
+  check_public->add_option("--resource-type", public_options.resource_type, "e.g. AWS::S3::Bucket")->required();
+  CheckOptions granted_options;
+  CLI::App* check_granted = app.add_subcommand(
+      "check-access-not-granted", "Does this policy grant any of these actions? (Access Analyzer's CheckAccessNotGranted)");
+  check_granted->add_option("--policy-document", granted_options.policy_document, "The policy file, or -")->required();
+  check_granted->add_option("--access", granted_options.access, R"({"actions": [...], "resources": [...]})")->required();
+  check_granted->add_option("--policy-type", granted_options.policy_type, "IDENTITY_POLICY (default) or RESOURCE_POLICY");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,6 +99,8 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   }
   if (serve->parsed()) return server::RunServe(serve_options, out, err);
   if (compliance.parsed()) return compliance.Run(out, err);
+  if (check_public->parsed()) return RunCheckNoPublicAccess(public_options, in, out, err);
+  if (check_granted->parsed()) return RunCheckAccessNotGranted(granted_options, in, out, err);
   if (import_cmd->parsed()) {
     static base::SystemClock clock;
     return RunImport(import_options, in, out, err, api::sigv4::SystemCredentialEnvironment(), clock);

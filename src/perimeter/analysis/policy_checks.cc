@@ -1,0 +1,190 @@
+#include "perimeter/analysis/policy_checks.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/status/status.h"
+#include "perimeter/base/text.h"
+#include "perimeter/policy/wildcard.h"
+#include "perimeter/reasoning/external_access.h"
+#include "perimeter/resources/dynamodb_stream.h"
+#include "perimeter/resources/dynamodb_table.h"
+#include "perimeter/resources/ecr_repository.h"
+#include "perimeter/resources/efs_file_system.h"
+#include "perimeter/resources/iam_role.h"
+#include "perimeter/resources/kms_key.h"
+#include "perimeter/resources/lambda_function.h"
+#include "perimeter/resources/lambda_layer.h"
+#include "perimeter/resources/s3_bucket.h"
+#include "perimeter/resources/s3_express_directory_bucket.h"
+#include "perimeter/resources/secrets_manager_secret.h"
+#include "perimeter/resources/sns_topic.h"
+#include "perimeter/resources/sqs_queue.h"
+
+namespace perimeter::analysis {
+namespace {
+
+// The account the checked resource is placed in. No principal of the policy is trusted: the zone of
+// trust of a check is this account alone, which the policy cannot name by accident.
+constexpr char kCheckAccount[] = "000000000000";
+
+struct CheckedType {
+  std::string_view type;
+  // Every resource of the type: the check does not depend on the resource's name, region or account,
+  // so the policy's own Resource element decides which of them it reaches.
+  std::string_view arn;
+  policy::PolicyKind kind;
+  std::vector<reasoning::ResourceTarget> (*targets)(const resources::Resource&);
+};
+
+const CheckedType kCheckedTypes[] = {
+    {"AWS::S3::Bucket", "arn:aws:s3:::*", policy::PolicyKind::kResource,
+     &resources::S3BucketTargets},
+    {"AWS::S3Express::DirectoryBucket", "arn:aws:s3express:*:*:bucket/*",
+     policy::PolicyKind::kResource, &resources::S3ExpressDirectoryBucketTargets},
+    {"AWS::IAM::AssumeRolePolicyDocument", "arn:aws:iam::*:role/*",
+     policy::PolicyKind::kRoleTrust, &resources::IamRoleTargets},
+    {"AWS::KMS::Key", "arn:aws:kms:*:*:key/*",
+     policy::PolicyKind::kResource, &resources::KmsKeyTargets},
+    {"AWS::Lambda::Function", "arn:aws:lambda:*:*:function:*",
+     policy::PolicyKind::kResource, &resources::LambdaFunctionTargets},
+    {"AWS::SQS::Queue", "arn:aws:sqs:*:*:*", policy::PolicyKind::kResource,
+     &resources::SqsQueueTargets},
+    {"AWS::SNS::Topic", "arn:aws:sns:*:*:*", policy::PolicyKind::kResource,
+     &resources::SnsTopicTargets},
+    {"AWS::SecretsManager::Secret", "arn:aws:secretsmanager:*:*:secret:*",
+     policy::PolicyKind::kResource, &resources::SecretsManagerSecretTargets},
+    {"AWS::ECR::Repository", "arn:aws:ecr:*:*:repository/*",
+     policy::PolicyKind::kResource, &resources::EcrRepositoryTargets},
+    {"AWS::EFS::FileSystem", "arn:aws:elasticfilesystem:*:*:file-system/*",
+     policy::PolicyKind::kResource, &resources::EfsFileSystemTargets},
+    {"AWS::DynamoDB::Table", "arn:aws:dynamodb:*:*:table/*",
+     policy::PolicyKind::kResource, &resources::DynamoDbTableTargets},
+    {"AWS::DynamoDB::Stream",
+     "arn:aws:dynamodb:*:*:table/*/stream/*",
+     policy::PolicyKind::kResource, &resources::DynamoDbStreamTargets},
+};
+
+std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found, bool (*wanted)(const findings::Finding&),
+                                     std::string_view what) {
+  std::vector<CheckReason> reasons;
+  std::set<size_t> seen;
+  for (const findings::Finding& finding : found) {
+    if (finding.error.has_value()) {
+      reasons.push_back({base::Concat("the analysis could not decide: ", finding.error_reason), std::nullopt, std::nullopt});
+      continue;
+    }
+    if (!wanted(finding)) continue;
+    for (const findings::StatementRef& ref : finding.explanation) {
+      if (!seen.insert(ref.index).second) continue;
+      reasons.push_back({base::Concat("The policy document grants ", what, " in statement ", ref.index, "."), ref.index,
+                         ref.sid});
+    }
+  }
+  return reasons;
+}
+
+CheckResult Result(std::vector<CheckReason> reasons, std::string_view pass_message, std::string_view fail_message) {
+  CheckResult result;
+  result.pass = reasons.empty();
+  result.message = std::string(result.pass ? pass_message : fail_message);
+  result.reasons = std::move(reasons);
+  return result;
+}
+
+}  // namespace
+
+std::vector<std::string> SupportedPublicAccessResourceTypes() {
+  std::vector<std::string> out;
+  for (const CheckedType& type : kCheckedTypes) out.emplace_back(type.type);
+  return out;
+}
+
+absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy, const std::string& resource_type) {
+  const CheckedType* checked = nullptr;
+  for (const CheckedType& type : kCheckedTypes) {
+    if (type.type == resource_type) checked = &type;
+  }
+  if (checked == nullptr) {
+    return absl::InvalidArgumentError(base::Concat("resource type ", resource_type, " is not supported by this check"));
+  }
+  resources::Resource resource;
+  resource.arn = std::string(checked->arn);
+  resource.owner_account = kCheckAccount;
+  reasoning::AccessModel model;
+  model.resource_arn = resource.arn;
+  model.resource_type = resource_type;
+  model.owner_account = kCheckAccount;
+  model.targets = checked->targets(resource);
+  model.policy = &policy;
+  model.policy_kind = checked->kind;
+  reasoning::AnalysisResult analysis =
+      reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
+  return Result(ReasonsFrom(analysis.findings, [](const findings::Finding& f) { return f.is_public; }, "public access"),
+                "The resource policy does not grant public access for the given resource type.",
+                "The resource policy grants public access for the given resource type.");
+}
+
+absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source, CheckPolicyType type,
+                                                  const std::vector<std::string>& actions,
+                                                  const std::vector<std::string>& resources) {
+  if (actions.empty() && resources.empty()) {
+    return absl::InvalidArgumentError("the access to check names no action and no resource");
+  }
+  // An identity policy grants to whoever it is attached to: read it as a resource policy that names
+  // everyone, so that the engine's "external principal" is that caller.
+  policy::Policy policy = source;
+  if (type == CheckPolicyType::kIdentityPolicy) {
+    for (policy::Statement& statement : policy.statements) {
+      policy::PrincipalSpec everyone;
+      everyone.wildcard = true;
+      statement.principal = everyone;
+    }
+  }
+  // Every action the check names; with none, every action the policy's patterns could match is not
+  // known offline, so the caller must name them (AWS requires actions or resources).
+  std::vector<std::string> checked_actions = actions;
+  if (checked_actions.empty()) {
+    for (const policy::Statement& statement : policy.statements) {
+      for (const policy::Text& pattern : statement.action.patterns) checked_actions.push_back(pattern.value);
+    }
+  }
+  reasoning::AccessModel model;
+  model.resource_arn = resources.empty() ? "*" : resources.front();
+  model.resource_type = "AWS::IAM::Policy";
+  model.owner_account = kCheckAccount;
+  model.targets = {reasoning::ResourceTarget{resources.empty() ? std::vector<std::string>{"*"} : resources,
+                                             checked_actions}};
+  model.policy = &policy;
+  model.policy_kind = policy::PolicyKind::kResource;
+  reasoning::AnalysisResult analysis =
+      reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
+  std::vector<CheckReason> reasons =
+      ReasonsFrom(analysis.findings, [](const findings::Finding&) { return true; }, "access");
+  // The engine does not report service principals (Access Analyzer does not): a grant to a service
+  // is access all the same. Without deciding its conditions, any Allow naming a service and one of the
+  // actions fails the check (conservative: a PASS stays a proof).
+  for (const policy::Statement& statement : policy.statements) {
+    if (statement.effect != policy::Effect::kAllow || !statement.principal.has_value()) continue;
+    bool names_service = std::any_of(statement.principal->values.begin(), statement.principal->values.end(),
+                                     [](const policy::PrincipalValue& v) { return v.kind == policy::PrincipalKind::kService; });
+    if (!names_service) continue;
+    bool grants = false;
+    for (const std::string& action : checked_actions) {
+      bool listed = std::any_of(statement.action.patterns.begin(), statement.action.patterns.end(), [&](const policy::Text& p) {
+        return policy::WildcardPattern::FromGlob(p.value).Matches(action, policy::CaseMode::kInsensitive);
+      });
+      grants = grants || listed != statement.action.negated;
+    }
+    if (grants) {
+      reasons.push_back({base::Concat("The policy document grants access to a service principal in statement ",
+                                      statement.index, "."),
+                         statement.index, statement.sid});
+    }
+  }
+  return Result(std::move(reasons),
+                "The policy document does not grant access to perform one of the listed actions or resources.",
+                "The policy document grants access to perform one or more of the listed actions or resources.");
+}
+
+}  // namespace perimeter::analysis

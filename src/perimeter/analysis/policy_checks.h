@@ -1,0 +1,49 @@
+// Access Analyzer's custom policy checks, offline, on the external-access engine:
+// CheckNoPublicAccess and CheckAccessNotGranted (IAM Access Analyzer API Reference). Results have
+// AWS's shape: PASS or FAIL with reasons naming the statements. A PASS is a proof: the engine's
+// findings cover every allowed request (docs/engine.md), so no finding means no such access; an
+// analysis the engine cannot decide is a FAIL with the reason, never a PASS.
+#ifndef PERIMETER_ANALYSIS_POLICY_CHECKS_H_
+#define PERIMETER_ANALYSIS_POLICY_CHECKS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "perimeter/policy/policy.h"
+
+namespace perimeter::analysis {
+
+struct CheckReason {
+  std::string description;
+  std::optional<size_t> statement_index;
+  std::optional<std::string> statement_id;
+};
+
+struct CheckResult {
+  bool pass = true;
+  std::string message;
+  std::vector<CheckReason> reasons;
+};
+
+// The resource types CheckNoPublicAccess accepts here (AWS's names, e.g. "AWS::S3::Bucket",
+// "AWS::IAM::AssumeRolePolicyDocument").
+std::vector<std::string> SupportedPublicAccessResourceTypes();
+
+// Whether `policy` (a resource policy of `resource_type`) can grant public access. InvalidArgument for
+// a resource type not supported.
+absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy, const std::string& resource_type);
+
+enum class CheckPolicyType { kIdentityPolicy, kResourcePolicy };
+
+// Whether `policy` grants any of `actions` (exact action names, case-insensitive) on any of
+// `resources` (ARNs; empty: any resource) to anyone. For an identity policy, "anyone" is whoever the
+// policy is attached to; for a resource policy, any principal it names.
+absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& policy, CheckPolicyType type,
+                                                  const std::vector<std::string>& actions,
+                                                  const std::vector<std::string>& resources);
+
+}  // namespace perimeter::analysis
+
+#endif  // PERIMETER_ANALYSIS_POLICY_CHECKS_H_

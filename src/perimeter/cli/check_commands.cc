@@ -1,0 +1,105 @@
+#include "perimeter/cli/check_commands.h"
+
+#include <ostream>
+
+#include "nlohmann/json.hpp"
+#include "perimeter/analysis/policy_checks.h"
+#include "perimeter/base/issue.h"
+#include "perimeter/cli/app.h"
+#include "perimeter/cli/input_files.h"
+#include "perimeter/json/document.h"
+#include "perimeter/policy/policy_parser.h"
+
+namespace perimeter::cli {
+namespace {
+
+// Reads and parses the policy document; prints positioned errors and returns nullopt when unreadable.
+std::optional<policy::Policy> ReadPolicy(const std::string& path, policy::PolicyKind kind, std::istream& in,
+                                         std::ostream& err) {
+  std::string text;
+  if (!ReadInput(path, in, text, err)) return std::nullopt;
+  std::string name = path == "-" ? "<stdin>" : path;
+  policy::PolicyParseResult parsed = policy::ParsePolicy(text, {.kind = kind, .enforce_size_limit = false});
+  for (const base::Issue& issue : parsed.issues) err << base::FormatIssue(issue, name, text) << "\n";
+  return parsed.policy;
+}
+
+int Print(const analysis::CheckResult& result, std::ostream& out) {
+  nlohmann::ordered_json json = {{"result", result.pass ? "PASS" : "FAIL"}, {"message", result.message},
+                                 {"reasons", nlohmann::ordered_json::array()}};
+  for (const analysis::CheckReason& reason : result.reasons) {
+    nlohmann::ordered_json entry = {{"description", reason.description}};
+    if (reason.statement_index.has_value()) entry["statementIndex"] = *reason.statement_index;
+    if (reason.statement_id.has_value() && !reason.statement_id->empty()) entry["statementId"] = *reason.statement_id;
+    json["reasons"].push_back(std::move(entry));
+  }
+  out << json.dump(2) << "\n";
+  return result.pass ? kExitOk : kExitFindings;
+}
+
+}  // namespace
+
+int RunCheckNoPublicAccess(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  policy::PolicyKind kind = options.resource_type == "AWS::IAM::AssumeRolePolicyDocument"
+                                ? policy::PolicyKind::kRoleTrust
+                                : policy::PolicyKind::kResource;
+  std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, kind, in, err);
+  if (!policy.has_value()) return kExitBadInput;
+  absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoPublicAccess(*policy, options.resource_type);
+  if (!result.ok()) {
+    err << "error: " << result.status().message() << "; supported:";
+    for (const std::string& type : analysis::SupportedPublicAccessResourceTypes()) err << " " << type;
+    err << "\n";
+    return kExitBadInput;
+  }
+  return Print(*result, out);
+}
+
+int RunCheckAccessNotGranted(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  analysis::CheckPolicyType type;
+  if (options.policy_type == "IDENTITY_POLICY") {
+    type = analysis::CheckPolicyType::kIdentityPolicy;
+  } else if (options.policy_type == "RESOURCE_POLICY") {
+    type = analysis::CheckPolicyType::kResourcePolicy;
+  } else {
+    err << "error: --policy-type must be IDENTITY_POLICY or RESOURCE_POLICY\n";
+    return kExitBadInput;
+  }
+  json::ParseResult access = json::Parse(options.access);
+  if (!access.ok()) {
+    err << base::FormatIssue(access.issues.front(), "--access", options.access) << "\n";
+    return kExitBadInput;
+  }
+  std::vector<std::string> actions, resources;
+  json::Value root = access.document.root();
+  if (!root.is_object()) {
+    err << "error: --access must be an object {\"actions\": [...], \"resources\": [...]}\n";
+    return kExitBadInput;
+  }
+  for (json::Value member : root.members()) {
+    std::vector<std::string>* into = member.key() == "actions" ? &actions : member.key() == "resources" ? &resources : nullptr;
+    if (into == nullptr || !member.is_array()) {
+      err << "error: --access: unknown or malformed member \"" << member.key() << "\"\n";
+      return kExitBadInput;
+    }
+    for (json::Value item : member.children()) {
+      if (!item.is_string()) {
+        err << "error: --access: " << member.key() << " must hold strings\n";
+        return kExitBadInput;
+      }
+      into->emplace_back(item.text());
+    }
+  }
+  policy::PolicyKind kind = type == analysis::CheckPolicyType::kIdentityPolicy ? policy::PolicyKind::kIdentity
+                                                                              : policy::PolicyKind::kResource;
+  std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, kind, in, err);
+  if (!policy.has_value()) return kExitBadInput;
+  absl::StatusOr<analysis::CheckResult> result = analysis::CheckAccessNotGranted(*policy, type, actions, resources);
+  if (!result.ok()) {
+    err << "error: " << result.status().message() << "\n";
+    return kExitBadInput;
+  }
+  return Print(*result, out);
+}
+
+}  // namespace perimeter::cli
