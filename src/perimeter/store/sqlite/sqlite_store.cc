@@ -12,6 +12,10 @@ namespace perimeter::store {
 
 namespace {
 
+// Read-only connections in the pool (ReaderLease); more than the HTTP workers that read at once on a
+// small machine would gain nothing.
+constexpr int kReaders = 4;
+
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS analyzers(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, arn TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL,
@@ -191,30 +195,78 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
   // FULL: a commit is on disk before it returns, so an acknowledged write survives any crash.
   RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
-  // Reads (GetFinding, ListFindings pages) come from memory-mapped pages and a 64 MiB page cache rather
-  // than a pread per page; writes still go through the WAL and fsync.
-  RETURN_IF_ERROR(store->Exec("PRAGMA mmap_size=1073741824"));
-  RETURN_IF_ERROR(store->Exec("PRAGMA cache_size=-65536"));
+  RETURN_IF_ERROR(store->Exec("PRAGMA cache_size=-32768"));
   RETURN_IF_ERROR(store->Exec(kSchema));
+  for (int i = 0; i < kReaders; ++i) {
+    auto reader = std::make_unique<Reader>();
+    if (sqlite3_open_v2(path.c_str(), &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      std::string message = reader->db ? sqlite3_errmsg(reader->db) : "out of memory";
+      sqlite3_close(reader->db);
+      return absl::UnavailableError(base::Concat("cannot open ", path, " for reading: ", message));
+    }
+    sqlite3_busy_timeout(reader->db, 5000);
+    // Hot reads come from memory-mapped pages rather than a pread per page (writes still go through the
+    // writer's WAL and fsync).
+    sqlite3_exec(reader->db, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-8192", nullptr, nullptr, nullptr);
+    store->free_readers_.push_back(reader.get());
+    store->readers_.push_back(std::move(reader));
+  }
   return store;
 }
 
 SqliteStore::~SqliteStore() {
+  for (const std::unique_ptr<Reader>& reader : readers_) {
+    for (auto& [sql, statement] : reader->statements) sqlite3_finalize(statement);
+    sqlite3_close(reader->db);
+  }
   for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
   sqlite3_close(db_);
 }
 
-sqlite3_stmt* SqliteStore::Prepared(const std::string& sql) {
-  auto it = statements_.find(sql);
-  if (it != statements_.end()) return it->second;
+namespace {
+
+sqlite3_stmt* PrepareCached(sqlite3* db, std::map<std::string, sqlite3_stmt*>& cache, const std::string& sql) {
+  auto it = cache.find(sql);
+  if (it != cache.end()) return it->second;
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
     sqlite3_finalize(statement);
     return nullptr;
   }
-  statements_.emplace(sql, statement);
+  cache.emplace(sql, statement);
   return statement;
 }
+
+}  // namespace
+
+sqlite3_stmt* SqliteStore::Prepared(const std::string& sql) { return PrepareCached(db_, statements_, sql); }
+
+// A reader connection for the scope of one read; waits while all are in use.
+class SqliteStore::ReaderLease {
+ public:
+  explicit ReaderLease(SqliteStore& store) : store_(store) {
+    std::unique_lock lock(store.readers_mutex_);
+    store.reader_free_.wait(lock, [&] { return !store.free_readers_.empty(); });
+    reader_ = store.free_readers_.back();
+    store.free_readers_.pop_back();
+  }
+  ~ReaderLease() {
+    {
+      std::lock_guard lock(store_.readers_mutex_);
+      store_.free_readers_.push_back(reader_);
+    }
+    store_.reader_free_.notify_one();
+  }
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+
+  sqlite3* db() const { return reader_->db; }
+  sqlite3_stmt* Prepared(const std::string& sql) { return PrepareCached(reader_->db, reader_->statements, sql); }
+
+ private:
+  SqliteStore& store_;
+  Reader* reader_;
+};
 
 absl::Status SqliteStore::Exec(const char* sql) {
   char* error = nullptr;
@@ -255,9 +307,9 @@ absl::Status SqliteStore::PutAnalyzer(const Analyzer& analyzer) {
 }
 
 absl::StatusOr<std::optional<Analyzer>> SqliteStore::GetAnalyzer(std::string_view arn) {
-  std::lock_guard lock(mutex_);
-  std::string sql = base::Concat("SELECT ", kAnalyzerColumns, " FROM analyzers WHERE arn = ?1");
-  Statement query(db_, Prepared(sql));
+  ReaderLease reader(*this);
+  static const std::string sql = base::Concat("SELECT ", kAnalyzerColumns, " FROM analyzers WHERE arn = ?1");
+  Statement query(reader.db(), reader.Prepared(sql));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, arn);
   absl::Status status;
@@ -399,11 +451,11 @@ absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::QueryFindings(
 
 absl::StatusOr<std::optional<findings::FindingRecord>> SqliteStore::GetFinding(std::string_view analyzer_arn,
                                                                                std::string_view id) {
-  std::lock_guard lock(mutex_);
   static const std::string sql =
       base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1 AND id = ?2");
   if (id.empty()) return std::optional<findings::FindingRecord>();
-  Statement query(db_, Prepared(sql));
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared(sql));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, analyzer_arn).Bind(2, id);
   absl::Status status;
@@ -480,8 +532,8 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
                                                             descending ? " < ?2 OR id < ?3)" : " > ?2 OR id > ?3)")
                                              : std::string(),
                                  " ORDER BY ", key, descending ? " DESC, id DESC" : ", id");
-  std::lock_guard lock(mutex_);
-  Statement rows(db_, Prepared(sql));
+  ReaderLease reader(*this);
+  Statement rows(reader.db(), reader.Prepared(sql));
   RETURN_IF_ERROR(rows.prepared());
   rows.Bind(1, analyzer_arn);
   if (query.after) {

@@ -4,10 +4,12 @@
 #ifndef PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
 #define PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "perimeter/store/store.h"
 
@@ -69,9 +71,21 @@ class SqliteStore final : public Store {
   // REQUIRES: mutex_ held.
   sqlite3_stmt* Prepared(const std::string& sql);
 
+  // Read-only connections for the hot reads (GetAnalyzer, GetFinding, ListFindingsPage), so that they
+  // run in parallel with each other and with writes (WAL: a reader sees the last committed write).
+  struct Reader {
+    sqlite3* db = nullptr;
+    std::map<std::string, sqlite3_stmt*> statements;
+  };
+  class ReaderLease;
+
   std::mutex mutex_;
   sqlite3* db_;
   std::map<std::string, sqlite3_stmt*> statements_;  // hot queries, by SQL text
+  std::mutex readers_mutex_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<Reader>> readers_;
+  std::vector<Reader*> free_readers_;
 };
 
 }  // namespace perimeter::store
