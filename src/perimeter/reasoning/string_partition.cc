@@ -1,6 +1,7 @@
 #include "perimeter/reasoning/string_partition.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <deque>
 #include <map>
@@ -106,17 +107,18 @@ class Product {
   // ':' is active, and one character that is none of these, standing for all the others (they all
   // lead to the same successor: only wildcards accept them). Sorted, for determinism.
   std::vector<char> DistinguishingCharacters(const ProductState& state, const std::vector<char>& alphabet) const {
-    std::set<char> chars;
+    std::array<bool, 256> chars{};
+    auto add = [&](char c) { chars[static_cast<unsigned char>(c)] = true; };
     bool colon_matters = false;
     ForEachBit(state, [&](size_t b) {
       const Token* token = bits_[b].token;
       if (token == nullptr) return;
       switch (token->kind) {
         case TokenKind::kChar:
-          chars.insert(token->c);
+          add(token->c);
           if (automata_[bits_[b].automaton].case_insensitive) {
-            chars.insert(static_cast<char>(std::tolower(static_cast<unsigned char>(token->c))));
-            chars.insert(static_cast<char>(std::toupper(static_cast<unsigned char>(token->c))));
+            add(static_cast<char>(std::tolower(static_cast<unsigned char>(token->c))));
+            add(static_cast<char>(std::toupper(static_cast<unsigned char>(token->c))));
           }
           break;
         case TokenKind::kAnyCharExceptColon:
@@ -128,14 +130,18 @@ class Product {
           break;
       }
     });
-    if (colon_matters) chars.insert(':');
+    if (colon_matters) add(':');
     for (char c : alphabet) {
-      if (!chars.contains(c) && c != ':') {
-        chars.insert(c);
+      if (!chars[static_cast<unsigned char>(c)] && c != ':') {
+        add(c);
         break;
       }
     }
-    return std::vector<char>(chars.begin(), chars.end());
+    std::vector<char> out;
+    for (int c = 0; c < 256; ++c) {
+      if (chars[static_cast<size_t>(c)]) out.push_back(static_cast<char>(c));
+    }
+    return out;
   }
 
   // The state after reading `c`; an automaton with no active position stays dead.
