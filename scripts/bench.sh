@@ -14,10 +14,23 @@ fi
 export PERIMETER_BENCH_CORPUS=$corpus
 echo "corpus: $corpus ($(wc -l <"$corpus") resources, $(du -h "$corpus" | cut -f1))"
 for bench in build/bin/*_benchmark; do
-  [[ $(basename "$bench") == server_load_benchmark ]] && continue
+  case $(basename "$bench") in
+    server_load_benchmark | engine_benchmark) continue ;;
+  esac
   echo "== $(basename "$bench")"
   "$bench" --benchmark_min_time=1
 done
+# The engine on the whole organization (inventory format), then `perimeter analyze` as a whole process
+# beside a parse-only pass over the same file.
+inventory=build/bench/inventory-$count.jsonl
+if [[ ! -s $inventory ]]; then
+  python3 "$generator" --count "$count" --seed 1 --format inventory -o "$inventory"
+fi
+echo "== engine_benchmark"
+build/bin/engine_benchmark "$inventory" "$(nproc)"
+echo "== perimeter analyze (whole process)"
+/usr/bin/time -f "analyze: %e s wall, %M KiB peak RSS" build/bin/perimeter analyze "$inventory" --format json \
+  -o /dev/null -q || true
 # perimeter serve under load over loopback: GetFinding and ListFindings with 100k findings stored
 # (PERIMETER_LOAD_FINDINGS, PERIMETER_LOAD_SECONDS per phase).
 if [[ -x build/bin/server_load_benchmark ]]; then
