@@ -1,6 +1,9 @@
 #include "perimeter/policy/condition_values.h"
 
 #include <cstddef>
+#include <cstdio>
+
+#include "perimeter/base/text.h"
 
 namespace perimeter::policy {
 namespace {
@@ -12,17 +15,6 @@ int HexValue(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // Reads exactly `count` digits at text[pos]; advances pos.
@@ -289,8 +281,8 @@ std::optional<Timestamp> ParseDate(std::string_view text) {
 }
 
 std::optional<bool> ParseBool(std::string_view text) {
-  if (EqualsIgnoreAsciiCase(text, "true")) return true;
-  if (EqualsIgnoreAsciiCase(text, "false")) return false;
+  if (base::EqualsIgnoreAsciiCase(text, "true")) return true;
+  if (base::EqualsIgnoreAsciiCase(text, "false")) return false;
   return std::nullopt;
 }
 
@@ -365,6 +357,22 @@ std::optional<std::string> DecodeBase64(std::string_view text) {
   }
   // Leftover bits must be zero, or the text is not a canonical encoding of any byte string.
   if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
+std::string FormatIpNumber(unsigned __int128 value, bool v6) {
+  char buffer[64];
+  if (!v6) {
+    auto v = static_cast<unsigned>(value & 0xFFFFFFFFu);
+    std::snprintf(buffer, sizeof(buffer), "%u.%u.%u.%u", (v >> 24) & 255, (v >> 16) & 255, (v >> 8) & 255, v & 255);
+    return buffer;
+  }
+  std::string out;
+  for (int group = 7; group >= 0; --group) {
+    std::snprintf(buffer, sizeof(buffer), "%x", static_cast<unsigned>((value >> (group * 16)) & 0xFFFF));
+    out.append(buffer);
+    if (group > 0) out.push_back(':');
+  }
   return out;
 }
 

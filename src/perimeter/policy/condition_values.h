@@ -88,6 +88,10 @@ struct Cidr {
 
 std::optional<Cidr> ParseCidr(std::string_view text);
 
+// An address given as a number (the low 32 bits for IPv4) in text: dotted quad, or eight groups of
+// hexadecimal digits for IPv6. ParseIpAddress reads it back.
+std::string FormatIpNumber(unsigned __int128 value, bool v6);
+
 // ---- Binary -----------------------------------------------------------------------------------
 // BinaryEquals "compares the value of the specified key byte for byte against a base-64 encoded
 // representation of the binary value in the policy". RFC 4648 standard alphabet; '=' padding

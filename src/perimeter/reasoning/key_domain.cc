@@ -197,22 +197,6 @@ Address ToNumber(const policy::IpAddress& address) {
   return value;
 }
 
-std::string FormatAddress(Address value, bool v6) {
-  char buffer[64];
-  if (!v6) {
-    auto v = static_cast<unsigned>(value);
-    std::snprintf(buffer, sizeof(buffer), "%u.%u.%u.%u", (v >> 24) & 255, (v >> 16) & 255, (v >> 8) & 255, v & 255);
-    return buffer;
-  }
-  std::string out;
-  for (int group = 7; group >= 0; --group) {
-    std::snprintf(buffer, sizeof(buffer), "%x", static_cast<unsigned>((value >> (group * 16)) & 0xFFFF));
-    out.append(buffer);
-    if (group > 0) out.push_back(':');
-  }
-  return out;
-}
-
 std::vector<std::string> IpRepresentatives(const std::vector<std::string>& values) {
   // Every elementary interval of the arrangement of blocks starts at 0, at a block's first address or
   // just after a block's last one: those starts are the representatives, per family.
@@ -233,7 +217,7 @@ std::vector<std::string> IpRepresentatives(const std::vector<std::string>& value
   }
   std::vector<std::string> out = {"not-an-ip"};
   for (int v6 = 0; v6 < 2; ++v6) {
-    for (Address start : starts[v6]) out.push_back(FormatAddress(start, v6 == 1));
+    for (Address start : starts[v6]) out.push_back(policy::FormatIpNumber(start, v6 == 1));
   }
   return out;
 }

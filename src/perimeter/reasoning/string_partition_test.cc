@@ -73,7 +73,9 @@ TEST(StringPartitionTest, ArnWildcardsDoNotCrossComponents) {
   auto regions = PartitionStrings({ArnPattern("arn:aws:iam::*:root"), Glob("arn:aws:iam::*:root")}, {});
   ASSERT_TRUE(regions.ok());
   for (const StringRegion& region : *regions) {
-    if (region.matches[0]) EXPECT_TRUE(region.matches[1]) << region.representative;
+    if (region.matches[0]) {
+      EXPECT_TRUE(region.matches[1]) << region.representative;
+    }
   }
   EXPECT_TRUE(Signatures(*regions).contains({false, true}));  // e.g. "arn:aws:iam:::x:root"
 }

@@ -916,22 +916,6 @@ class Encoder {
   std::vector<std::string> free_keys_;  // keys whose values the request chooses, in creation order
 };
 
-std::string FormatAddress(UInt128 value, bool v6) {
-  char buffer[64];
-  if (!v6) {
-    auto v = static_cast<unsigned>(value & 0xFFFFFFFFu);
-    std::snprintf(buffer, sizeof(buffer), "%u.%u.%u.%u", (v >> 24) & 255, (v >> 16) & 255, (v >> 8) & 255, v & 255);
-    return buffer;
-  }
-  std::string out;
-  for (int group = 7; group >= 0; --group) {
-    std::snprintf(buffer, sizeof(buffer), "%x", static_cast<unsigned>((value >> (group * 16)) & 0xFFFF));
-    out.append(buffer);
-    if (group > 0) out.push_back(':');
-  }
-  return out;
-}
-
 std::string Base64(std::string_view bytes) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -975,7 +959,7 @@ std::string Encoder::ElementText(const ::z3::model& m, const Element& e) const {
   }
   if (e.ip.has_value()) {
     if (!BoolOf(m, *e.ip_ok)) return "not-an-ip";
-    return FormatAddress(static_cast<UInt128>(ParseInt128(NumeralOf(m, *e.ip))), BoolOf(m, *e.ip_v6));
+    return policy::FormatIpNumber(static_cast<UInt128>(ParseInt128(NumeralOf(m, *e.ip))), BoolOf(m, *e.ip_v6));
   }
   if (e.boolean.has_value()) {
     if (!BoolOf(m, *e.bool_ok)) return "not-a-bool";
