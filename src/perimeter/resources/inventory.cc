@@ -208,6 +208,8 @@ Inventory ReadInventory(std::string source_name, std::string_view text) {
     // One JSON array of records: positions are already file positions.
     json::ParseResult parsed = json::Parse(std::string(text));
     if (!parsed.ok()) {
+      // The unreadable document counts as one record, skipped, so records = read + skipped holds.
+      ++inventory.records;
       ++inventory.skipped_records;
       AddParseIssues(inventory, std::move(parsed.issues), RecordLocation{});
       return inventory;
