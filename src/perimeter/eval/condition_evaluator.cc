@@ -25,70 +25,10 @@ namespace {
 using policy::ConditionOperator;
 using policy::SetQualifier;
 
-// The operator families: how a value is read and compared. A negated operator has the family of its
-// positive twin and is evaluated as "matches none of the values" ([MULTI]: "If a single negated
-// matching condition operator includes multiple values for a context key, those values are evaluated
-// using a logical NOR").
-enum class Family { kString, kStringIgnoreCase, kStringLike, kNumeric, kDate, kBool, kBinary, kIp, kArn, kNull };
-enum class Comparison { kEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
-
-struct OperatorTraits {
-  Family family;
-  Comparison comparison;
-};
-
-OperatorTraits TraitsOf(ConditionOperator op) {
-  switch (op) {
-    case ConditionOperator::kStringEquals:
-    case ConditionOperator::kStringNotEquals:
-      return {Family::kString, Comparison::kEqual};
-    case ConditionOperator::kStringEqualsIgnoreCase:
-    case ConditionOperator::kStringNotEqualsIgnoreCase:
-      return {Family::kStringIgnoreCase, Comparison::kEqual};
-    case ConditionOperator::kStringLike:
-    case ConditionOperator::kStringNotLike:
-      return {Family::kStringLike, Comparison::kEqual};
-    case ConditionOperator::kNumericEquals:
-    case ConditionOperator::kNumericNotEquals:
-      return {Family::kNumeric, Comparison::kEqual};
-    case ConditionOperator::kNumericLessThan:
-      return {Family::kNumeric, Comparison::kLess};
-    case ConditionOperator::kNumericLessThanEquals:
-      return {Family::kNumeric, Comparison::kLessEqual};
-    case ConditionOperator::kNumericGreaterThan:
-      return {Family::kNumeric, Comparison::kGreater};
-    case ConditionOperator::kNumericGreaterThanEquals:
-      return {Family::kNumeric, Comparison::kGreaterEqual};
-    case ConditionOperator::kDateEquals:
-    case ConditionOperator::kDateNotEquals:
-      return {Family::kDate, Comparison::kEqual};
-    case ConditionOperator::kDateLessThan:
-      return {Family::kDate, Comparison::kLess};
-    case ConditionOperator::kDateLessThanEquals:
-      return {Family::kDate, Comparison::kLessEqual};
-    case ConditionOperator::kDateGreaterThan:
-      return {Family::kDate, Comparison::kGreater};
-    case ConditionOperator::kDateGreaterThanEquals:
-      return {Family::kDate, Comparison::kGreaterEqual};
-    case ConditionOperator::kBool:
-      return {Family::kBool, Comparison::kEqual};
-    case ConditionOperator::kBinaryEquals:
-      return {Family::kBinary, Comparison::kEqual};
-    case ConditionOperator::kIpAddress:
-    case ConditionOperator::kNotIpAddress:
-      return {Family::kIp, Comparison::kEqual};
-    // [OPS]: "The ArnEquals and ArnLike condition operators behave identically" (and so do
-    // ArnNotEquals and ArnNotLike): both match component-wise with wildcards.
-    case ConditionOperator::kArnEquals:
-    case ConditionOperator::kArnLike:
-    case ConditionOperator::kArnNotEquals:
-    case ConditionOperator::kArnNotLike:
-      return {Family::kArn, Comparison::kEqual};
-    case ConditionOperator::kNull:
-      return {Family::kNull, Comparison::kEqual};
-  }
-  return {Family::kNull, Comparison::kEqual};
-}
+// The operator families and comparisons (policy.h, OperatorTraits).
+using Family = policy::OperatorFamily;
+using Comparison = policy::OperatorComparison;
+using policy::OperatorTraits;
 
 // Policy variables are allowed with String and ARN operators ([VARS], "Condition element": "You can
 // use a policy variable for Condition values in any condition that involves the string operators or
@@ -185,7 +125,7 @@ CompiledCondition CompiledCondition::Compile(const policy::Condition& condition,
                                              std::vector<base::Issue>& issues) {
   auto impl = std::make_unique<Impl>();
   impl->source = condition;
-  impl->traits = TraitsOf(condition.op.op);
+  impl->traits = policy::TraitsOfOperator(condition.op.op);
   impl->negated = policy::IsNegatedOperator(condition.op.op);
   const Family family = impl->traits.family;
   const std::string op_name(policy::ConditionOperatorName(condition.op.op));

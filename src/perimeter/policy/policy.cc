@@ -156,4 +156,57 @@ std::optional<ConditionOperatorSpec> ParseConditionOperator(std::string_view tex
   return std::nullopt;
 }
 
+OperatorTraits TraitsOfOperator(ConditionOperator op) {
+  switch (op) {
+    case ConditionOperator::kStringEquals:
+    case ConditionOperator::kStringNotEquals:
+      return {OperatorFamily::kString, OperatorComparison::kEqual};
+    case ConditionOperator::kStringEqualsIgnoreCase:
+    case ConditionOperator::kStringNotEqualsIgnoreCase:
+      return {OperatorFamily::kStringIgnoreCase, OperatorComparison::kEqual};
+    case ConditionOperator::kStringLike:
+    case ConditionOperator::kStringNotLike:
+      return {OperatorFamily::kStringLike, OperatorComparison::kEqual};
+    case ConditionOperator::kNumericEquals:
+    case ConditionOperator::kNumericNotEquals:
+      return {OperatorFamily::kNumeric, OperatorComparison::kEqual};
+    case ConditionOperator::kNumericLessThan:
+      return {OperatorFamily::kNumeric, OperatorComparison::kLess};
+    case ConditionOperator::kNumericLessThanEquals:
+      return {OperatorFamily::kNumeric, OperatorComparison::kLessEqual};
+    case ConditionOperator::kNumericGreaterThan:
+      return {OperatorFamily::kNumeric, OperatorComparison::kGreater};
+    case ConditionOperator::kNumericGreaterThanEquals:
+      return {OperatorFamily::kNumeric, OperatorComparison::kGreaterEqual};
+    case ConditionOperator::kDateEquals:
+    case ConditionOperator::kDateNotEquals:
+      return {OperatorFamily::kDate, OperatorComparison::kEqual};
+    case ConditionOperator::kDateLessThan:
+      return {OperatorFamily::kDate, OperatorComparison::kLess};
+    case ConditionOperator::kDateLessThanEquals:
+      return {OperatorFamily::kDate, OperatorComparison::kLessEqual};
+    case ConditionOperator::kDateGreaterThan:
+      return {OperatorFamily::kDate, OperatorComparison::kGreater};
+    case ConditionOperator::kDateGreaterThanEquals:
+      return {OperatorFamily::kDate, OperatorComparison::kGreaterEqual};
+    case ConditionOperator::kBool:
+      return {OperatorFamily::kBool, OperatorComparison::kEqual};
+    case ConditionOperator::kBinaryEquals:
+      return {OperatorFamily::kBinary, OperatorComparison::kEqual};
+    case ConditionOperator::kIpAddress:
+    case ConditionOperator::kNotIpAddress:
+      return {OperatorFamily::kIp, OperatorComparison::kEqual};
+    // [OPS]: "The ArnEquals and ArnLike condition operators behave identically" (and so do
+    // ArnNotEquals and ArnNotLike): both match component-wise with wildcards.
+    case ConditionOperator::kArnEquals:
+    case ConditionOperator::kArnLike:
+    case ConditionOperator::kArnNotEquals:
+    case ConditionOperator::kArnNotLike:
+      return {OperatorFamily::kArn, OperatorComparison::kEqual};
+    case ConditionOperator::kNull:
+      return {OperatorFamily::kNull, OperatorComparison::kEqual};
+  }
+  return {OperatorFamily::kNull, OperatorComparison::kEqual};
+}
+
 }  // namespace perimeter::policy

@@ -118,6 +118,21 @@ std::string_view ConditionOperatorName(ConditionOperator op);
 // the key's value matches none of the condition's values.
 bool IsNegatedOperator(ConditionOperator op);
 
+// How an operator reads and compares values. A negated operator has the family of its positive twin
+// and is evaluated as "matches none of the values" (IAM User Guide, "Conditions with multiple context
+// keys or values": "If a single negated matching condition operator includes multiple values for a
+// context key, those values are evaluated using a logical NOR"). Shared by the concrete evaluator and
+// the symbolic oracle so that both read operators alike.
+enum class OperatorFamily { kString, kStringIgnoreCase, kStringLike, kNumeric, kDate, kBool, kBinary, kIp, kArn, kNull };
+enum class OperatorComparison { kEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
+
+struct OperatorTraits {
+  OperatorFamily family;
+  OperatorComparison comparison;
+};
+
+OperatorTraits TraitsOfOperator(ConditionOperator op);
+
 enum class SetQualifier { kNone, kForAllValues, kForAnyValue };
 
 struct ConditionOperatorSpec {

@@ -228,7 +228,7 @@ bool IsMultivaluedKey(std::string_view key_lower) {
   static constexpr std::string_view kMultivalued[] = {
       "aws:tagkeys",          "aws:calledvia",          "aws:principalorgpaths", "aws:sourceorgpaths",
       "aws:principalservicenameslist", "kms:encryptioncontextkeys", "kms:grantoperations",
-      "cognito-identity.amazonaws.com:amr", "s3:tlsversion_unused"};
+      "cognito-identity.amazonaws.com:amr"};
   return std::find(std::begin(kMultivalued), std::end(kMultivalued), key_lower) != std::end(kMultivalued);
 }
 

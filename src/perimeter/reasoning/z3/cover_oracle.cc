@@ -13,6 +13,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/condition_values.h"
+#include "perimeter/reasoning/key_domain.h"
 #include "perimeter/policy/policy_variables.h"
 #include "perimeter/policy/wildcard.h"
 #include "perimeter/reasoning/z3/finding_region.h"
@@ -52,59 +53,13 @@ eval::PrincipalType TypeOf(Kind kind) {
   return eval::PrincipalType::kAnonymous;
 }
 
-// How an operator reads values (eval/condition_evaluator.cc, TraitsOf).
-enum class Family { kString, kStringIgnoreCase, kStringLike, kNumeric, kDate, kBool, kBinary, kIp, kArn, kNull };
-enum class Comparison { kEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
+// How an operator reads values: the evaluator's reading (policy.h, TraitsOfOperator).
+using Family = policy::OperatorFamily;
+using Comparison = policy::OperatorComparison;
 
 std::pair<Family, Comparison> TraitsOf(ConditionOperator op) {
-  switch (op) {
-    case ConditionOperator::kStringEquals:
-    case ConditionOperator::kStringNotEquals:
-      return {Family::kString, Comparison::kEqual};
-    case ConditionOperator::kStringEqualsIgnoreCase:
-    case ConditionOperator::kStringNotEqualsIgnoreCase:
-      return {Family::kStringIgnoreCase, Comparison::kEqual};
-    case ConditionOperator::kStringLike:
-    case ConditionOperator::kStringNotLike:
-      return {Family::kStringLike, Comparison::kEqual};
-    case ConditionOperator::kNumericEquals:
-    case ConditionOperator::kNumericNotEquals:
-      return {Family::kNumeric, Comparison::kEqual};
-    case ConditionOperator::kNumericLessThan:
-      return {Family::kNumeric, Comparison::kLess};
-    case ConditionOperator::kNumericLessThanEquals:
-      return {Family::kNumeric, Comparison::kLessEqual};
-    case ConditionOperator::kNumericGreaterThan:
-      return {Family::kNumeric, Comparison::kGreater};
-    case ConditionOperator::kNumericGreaterThanEquals:
-      return {Family::kNumeric, Comparison::kGreaterEqual};
-    case ConditionOperator::kDateEquals:
-    case ConditionOperator::kDateNotEquals:
-      return {Family::kDate, Comparison::kEqual};
-    case ConditionOperator::kDateLessThan:
-      return {Family::kDate, Comparison::kLess};
-    case ConditionOperator::kDateLessThanEquals:
-      return {Family::kDate, Comparison::kLessEqual};
-    case ConditionOperator::kDateGreaterThan:
-      return {Family::kDate, Comparison::kGreater};
-    case ConditionOperator::kDateGreaterThanEquals:
-      return {Family::kDate, Comparison::kGreaterEqual};
-    case ConditionOperator::kBool:
-      return {Family::kBool, Comparison::kEqual};
-    case ConditionOperator::kBinaryEquals:
-      return {Family::kBinary, Comparison::kEqual};
-    case ConditionOperator::kIpAddress:
-    case ConditionOperator::kNotIpAddress:
-      return {Family::kIp, Comparison::kEqual};
-    case ConditionOperator::kArnEquals:
-    case ConditionOperator::kArnLike:
-    case ConditionOperator::kArnNotEquals:
-    case ConditionOperator::kArnNotLike:
-      return {Family::kArn, Comparison::kEqual};
-    case ConditionOperator::kNull:
-      return {Family::kNull, Comparison::kEqual};
-  }
-  return {Family::kNull, Comparison::kEqual};
+  policy::OperatorTraits traits = policy::TraitsOfOperator(op);
+  return {traits.family, traits.comparison};
 }
 
 // The families whose values may hold policy variables (condition_evaluator.cc, AllowsVariables).
@@ -124,15 +79,6 @@ bool AllowsVariables(Family family) {
       return false;
   }
   return false;
-}
-
-// Keys AWS documents as multivalued (IAM User Guide, "Single-valued vs. multivalued context keys").
-bool IsDocumentedMultivalued(std::string_view key_lower) {
-  static constexpr std::string_view kKeys[] = {
-      "aws:tagkeys",          "aws:calledvia",          "aws:principalorgpaths",
-      "aws:sourceorgpaths",   "aws:principalservicenameslist", "kms:encryptioncontextkeys",
-      "kms:grantoperations",  "cognito-identity.amazonaws.com:amr"};
-  return std::find(std::begin(kKeys), std::end(kKeys), key_lower) != std::end(kKeys);
 }
 
 std::string Int128Text(Int128 value) {
@@ -539,7 +485,7 @@ class Encoder {
       }
     } else {
       (void)partition;
-      k.multivalued = IsDocumentedMultivalued(key_lower) || PolicyReadsWithQualifier(key_lower);
+      k.multivalued = IsMultivaluedKey(key_lower) || PolicyReadsWithQualifier(key_lower);
       k.present = FreshBool("present");
       size_t n = k.multivalued ? options_.max_set_size : 1;
       k.elements.resize(n);
