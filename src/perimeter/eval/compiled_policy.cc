@@ -35,7 +35,7 @@ struct PrincipalMatcher {
   std::string partition;  // kAccount (when written as an ARN), kRole
   std::string account;    // kAccount, kRole
   std::string role_name;  // kRole: the last path segment; role names are unique within an account
-  policy::WildcardPattern pattern;  // kPattern
+  policy::ArnPattern pattern;  // kPattern, split into its ARN components once
 };
 
 PrincipalMatcher CompilePrincipalValue(const policy::PrincipalValue& value) {
@@ -56,7 +56,7 @@ PrincipalMatcher CompilePrincipalValue(const policy::PrincipalValue& value) {
       if (value.value.find_first_of("*?") != std::string::npos) {
         if (arn.has_value()) {
           m.kind = PrincipalMatcher::Kind::kPattern;
-          m.pattern = policy::WildcardPattern::FromGlob(value.value);
+          m.pattern = policy::ArnPattern::Compile(policy::WildcardPattern::FromGlob(value.value));
         }
         return m;
       }
@@ -105,14 +105,14 @@ bool IsRoleOrSession(const RequestPrincipal& p) {
 
 // Whether `m` names the principal's account (the outermost identity of an IAM principal).
 bool NamesAccount(const PrincipalMatcher& m, const RequestPrincipal& p) {
-  if (m.kind == PrincipalMatcher::Kind::kPattern) return p.is_iam() && policy::ArnMatches(m.pattern, RootArn(p));
+  if (m.kind == PrincipalMatcher::Kind::kPattern) return p.is_iam() && m.pattern.Matches(RootArn(p));
   return m.kind == PrincipalMatcher::Kind::kAccount && p.is_iam() && m.account == p.account &&
          SamePartition(m, p);
 }
 
 // Whether `m` names the role of a role principal or role session.
 bool NamesRole(const PrincipalMatcher& m, const RequestPrincipal& p) {
-  if (m.kind == PrincipalMatcher::Kind::kPattern) return IsRoleOrSession(p) && policy::ArnMatches(m.pattern, p.RoleArn());
+  if (m.kind == PrincipalMatcher::Kind::kPattern) return IsRoleOrSession(p) && m.pattern.Matches(p.RoleArn());
   return m.kind == PrincipalMatcher::Kind::kRole && IsRoleOrSession(p) && m.account == p.account &&
          m.role_name == p.name && SamePartition(m, p);
 }
@@ -139,7 +139,7 @@ bool NamesPrincipalItself(const PrincipalMatcher& m, const RequestPrincipal& p) 
       if (p.type == PrincipalType::kAccountRoot) return NamesAccount(m, p);
       return (p.type == PrincipalType::kIamUser || p.type == PrincipalType::kAssumedRoleSession ||
               p.type == PrincipalType::kFederatedUser) &&
-             policy::ArnMatches(m.pattern, p.id);
+             m.pattern.Matches(p.id);
     case PrincipalMatcher::Kind::kRole:
     case PrincipalMatcher::Kind::kNothing:
       return false;
@@ -166,7 +166,7 @@ std::string JoinQuoted(const std::vector<std::string>& values) {
 struct ResourcePattern {
   std::string text;                 // as written
   bool has_variables = false;       // substituted per request (Version 2012-10-17 only)
-  policy::WildcardPattern pattern;  // when !has_variables
+  policy::ArnPattern pattern;       // when !has_variables: split into ARN components once
 };
 
 struct CompiledStatement {
@@ -260,7 +260,7 @@ CompiledPolicy CompiledPolicy::Compile(policy::Policy policy, policy::PolicyKind
         ResourcePattern r;
         r.text = resource.value;
         r.has_variables = variables && policy::HasPolicyVariables(resource.value);
-        if (!r.has_variables) r.pattern = policy::WildcardPattern::FromGlob(resource.value);
+        if (!r.has_variables) r.pattern = policy::ArnPattern::Compile(policy::WildcardPattern::FromGlob(resource.value));
         c.resources.push_back(std::move(r));
       }
     }
@@ -405,7 +405,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
             policy::SubstituteVariables(r.text, request.context, /*glob=*/true);
         hit = substituted.has_value() && policy::ArnMatches(*substituted, request.resource_arn);
       } else {
-        hit = policy::ArnMatches(r.pattern, request.resource_arn);
+        hit = r.pattern.Matches(request.resource_arn);
       }
       if (hit) {
         matched_resource = &r.text;

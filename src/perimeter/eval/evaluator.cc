@@ -1,5 +1,8 @@
 #include "perimeter/eval/evaluator.h"
 
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "perimeter/base/text.h"
@@ -27,10 +30,19 @@ using policy::Effect;
 
 std::string Indexed(std::string_view base, size_t i) { return base::Concat(base, "[", i, "]"); }
 
-// One compiled policy with its explanation label.
+// One compiled policy and the parts of its explanation label ("resource", "identity[0]",
+// "scps[1][0]"); the label text is built only for the entries that name it.
 struct LabeledPolicy {
   const CompiledPolicy* policy;
-  std::string label;
+  std::string_view name;
+  std::optional<size_t> level;  // organization policies: the level in the hierarchy
+  std::optional<size_t> index;  // the position in its list, for lists of policies
+
+  std::string Label() const {
+    if (level.has_value()) return base::Concat(name, "[", *level, "][", *index, "]");
+    if (index.has_value()) return Indexed(name, *index);
+    return std::string(name);
+  }
 };
 
 struct AllowMatch {
@@ -41,7 +53,7 @@ struct AllowMatch {
 DecidingStatement EntryFor(const LabeledPolicy& lp, size_t index, const StatementMatch& match) {
   const policy::Statement& statement = lp.policy->source().statements[index];
   DecidingStatement entry;
-  entry.policy = lp.label;
+  entry.policy = lp.Label();
   entry.statement = index;
   entry.sid = statement.sid;
   entry.effect = statement.effect;
@@ -124,28 +136,17 @@ class RequestEvaluation {
 
   std::vector<LabeledPolicy> DenyScanOrder() const;
 
-  // The policies of an organization's levels, labelled "name[level][index]".
-  static std::vector<std::vector<LabeledPolicy>> Levels(const std::vector<std::vector<CompiledPolicy>>& levels,
-                                                        std::string_view name) {
-    std::vector<std::vector<LabeledPolicy>> out(levels.size());
-    for (size_t level = 0; level < levels.size(); ++level) {
-      for (size_t i = 0; i < levels[level].size(); ++i) {
-        out[level].push_back({&levels[level][i], base::Concat(name, "[", level, "][", i, "]")});
-      }
-    }
-    return out;
-  }
-
   // Organization policies (SCPs, RCPs) need a matching Allow at every level: their Allow statements go
   // to `allowed_by`, each level without one to `missing`.
   void RequireEveryLevel(const std::vector<std::vector<CompiledPolicy>>& levels, std::string_view name,
                          std::string_view kind, std::vector<DecidingStatement>& allowed_by,
                          std::vector<DecidingStatement>& missing) const {
-    std::vector<std::vector<LabeledPolicy>> labelled = Levels(levels, name);
-    for (size_t level = 0; level < labelled.size(); ++level) {
+    for (size_t level = 0; level < levels.size(); ++level) {
       std::vector<AllowMatch> level_allows;
-      for (const LabeledPolicy& lp : labelled[level]) {
-        for (AllowMatch& m : Matching(lp, Effect::kAllow)) level_allows.push_back(std::move(m));
+      for (size_t i = 0; i < levels[level].size(); ++i) {
+        for (AllowMatch& m : Matching({&levels[level][i], name, level, i}, Effect::kAllow)) {
+          level_allows.push_back(std::move(m));
+        }
       }
       if (level_allows.empty()) {
         missing.push_back(Missing(Indexed(name, level), base::Concat("no ", kind, " at this level allows the request; ",
@@ -166,7 +167,9 @@ class RequestEvaluation {
 std::vector<LabeledPolicy> RequestEvaluation::DenyScanOrder() const {
   std::vector<LabeledPolicy> out;
   auto append_levels = [&out](const std::vector<std::vector<CompiledPolicy>>& levels, std::string_view name) {
-    for (std::vector<LabeledPolicy>& level : Levels(levels, name)) out.insert(out.end(), level.begin(), level.end());
+    for (size_t level = 0; level < levels.size(); ++level) {
+      for (size_t i = 0; i < levels[level].size(); ++i) out.push_back({&levels[level][i], name, level, i});
+    }
   };
   if (RcpsApply()) append_levels(policies_.rcps, "rcps");
   if (ScpsApply()) append_levels(policies_.scps, "scps");
@@ -174,7 +177,7 @@ std::vector<LabeledPolicy> RequestEvaluation::DenyScanOrder() const {
   if (policies_.resource) out.push_back({&*policies_.resource, "resource"});
   if (HasIdentityPolicies()) {
     for (size_t i = 0; i < policies_.identity.size(); ++i) {
-      out.push_back({&policies_.identity[i], Indexed("identity", i)});
+      out.push_back({&policies_.identity[i], "identity", std::nullopt, i});
     }
     if (policies_.permissions_boundary) out.push_back({&*policies_.permissions_boundary, "permissionsBoundary"});
     if (principal_.is_session() && policies_.session) out.push_back({&*policies_.session, "session"});
@@ -273,7 +276,7 @@ Evaluation RequestEvaluation::Run() {
       identity_entries.back().matched = true;
     } else {
       for (size_t i = 0; i < policies_.identity.size(); ++i) {
-        for (AllowMatch& m : Matching({&policies_.identity[i], Indexed("identity", i)}, Effect::kAllow)) {
+        for (AllowMatch& m : Matching({&policies_.identity[i], "identity", std::nullopt, i}, Effect::kAllow)) {
           identity_entries.push_back(std::move(m.entry));
         }
       }

@@ -1,6 +1,7 @@
 #include "perimeter/policy/wildcard.h"
 
 #include <cassert>
+#include <cstring>
 #include <utility>
 
 namespace perimeter::policy {
@@ -17,13 +18,6 @@ bool CharsEqual(char a, char b, CaseMode mode) {
   }
   return a == b;
 }
-
-// A position in the pattern: a piece and, inside a literal piece, a character offset. Lets the
-// matcher walk the pieces as a flat sequence of elements without building one.
-struct Cursor {
-  size_t piece = 0;
-  size_t offset = 0;
-};
 
 }  // namespace
 
@@ -82,53 +76,102 @@ void WildcardPattern::Append(const WildcardPattern& other) {
   }
 }
 
-// The classic linear-space glob algorithm: advance greedily; on a mismatch, go back to the last '*'
-// seen and let it absorb one more character. Only the last '*' needs remembering because a later
-// '*' can absorb anything an earlier one could, so there is no exponential backtracking: each text
-// position is revisited at most once per '*', hence O(|pattern| * |text|).
+// Segment by segment: the pieces between two '*' form a segment of fixed length (literals and '?').
+// The segment before the first '*' must match at the start of the text and the one after the last '*'
+// at its end; every segment in between is matched at its leftmost occurrence after the previous one.
+// Leftmost is always right: any match that uses a later occurrence can be shifted to the leftmost one,
+// since the '*' on either side absorbs the difference. Each middle segment is searched for once, so
+// the cost is O(|pattern| * |text|) at worst, and there is no backtracking across segments.
 bool WildcardPattern::Matches(std::string_view text, CaseMode mode) const {
+  const Piece* const pieces = pieces_.data();
   const size_t piece_count = pieces_.size();
-  Cursor p;
-  size_t t = 0;
-  bool have_star = false;
-  Cursor after_star;     // the pattern position just after the last '*'
-  size_t star_text = 0;  // the text position the last '*' has absorbed up to
-  auto advance = [this](Cursor& c) {
-    const Piece& piece = pieces_[c.piece];
-    if (piece.kind == PieceKind::kLiteral && ++c.offset < piece.text.size()) return;
-    ++c.piece;
-    c.offset = 0;
-  };
-  while (t < text.size()) {
-    if (p.piece < piece_count) {
-      const Piece& piece = pieces_[p.piece];
-      switch (piece.kind) {
-        case PieceKind::kAnySequence:
-          have_star = true;
-          ++p.piece;
-          p.offset = 0;
-          after_star = p;
-          star_text = t;
-          continue;
-        case PieceKind::kAnyCharacter:
-          advance(p);
-          ++t;
-          continue;
-        case PieceKind::kLiteral:
-          if (CharsEqual(piece.text[p.offset], text[t], mode)) {
-            advance(p);
-            ++t;
-            continue;
-          }
-          break;
-      }
+  // The shapes most policy patterns have ("", "s3", "*", "s3:get*", "*/public"), without the general
+  // loop.
+  auto same = [mode](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (mode == CaseMode::kSensitive) return a == b;
+    for (size_t k = 0; k < a.size(); ++k) {
+      if (!CharsEqual(a[k], b[k], mode)) return false;
     }
-    if (!have_star) return false;
-    p = after_star;
-    t = ++star_text;
+    return true;
+  };
+  switch (piece_count) {
+    case 0:
+      return text.empty();
+    case 1:
+      if (pieces[0].kind == PieceKind::kLiteral) return same(pieces[0].text, text);
+      if (pieces[0].kind == PieceKind::kAnySequence) return true;
+      break;
+    case 2:
+      if (pieces[0].kind == PieceKind::kLiteral && pieces[1].kind == PieceKind::kAnySequence) {
+        const std::string& prefix = pieces[0].text;
+        return text.size() >= prefix.size() && same(prefix, text.substr(0, prefix.size()));
+      }
+      if (pieces[0].kind == PieceKind::kAnySequence && pieces[1].kind == PieceKind::kLiteral) {
+        const std::string& suffix = pieces[1].text;
+        return text.size() >= suffix.size() && same(suffix, text.substr(text.size() - suffix.size()));
+      }
+      break;
+    default:
+      break;
   }
-  while (p.piece < piece_count && pieces_[p.piece].kind == PieceKind::kAnySequence) ++p.piece;
-  return p.piece == piece_count;
+  // The end of the segment starting at piece `from` (the index of the next '*', or piece_count) and
+  // its length in characters.
+  auto segment = [&](size_t from, size_t& length) {
+    length = 0;
+    size_t i = from;
+    for (; i < piece_count && pieces[i].kind != PieceKind::kAnySequence; ++i) {
+      length += pieces[i].kind == PieceKind::kLiteral ? pieces[i].text.size() : 1;
+    }
+    return i;
+  };
+  // Whether pieces [from, to) match `text` at `at`. REQUIRES: the segment fits (at + length <= size).
+  auto matches_at = [&](size_t from, size_t to, size_t at) {
+    for (size_t i = from; i < to; ++i) {
+      const Piece& piece = pieces[i];
+      if (piece.kind != PieceKind::kLiteral) {  // '?': any one character
+        ++at;
+        continue;
+      }
+      const size_t n = piece.text.size();
+      if (mode == CaseMode::kSensitive) {
+        if (std::memcmp(text.data() + at, piece.text.data(), n) != 0) return false;
+      } else {
+        for (size_t k = 0; k < n; ++k) {
+          if (!CharsEqual(piece.text[k], text[at + k], mode)) return false;
+        }
+      }
+      at += n;
+    }
+    return true;
+  };
+
+  size_t length;
+  size_t end = segment(0, length);
+  if (end == piece_count) return length == text.size() && matches_at(0, end, 0);  // no '*'
+  if (length > text.size() || !matches_at(0, end, 0)) return false;
+  size_t t = length;  // the text before t is matched
+  size_t from = end + 1;
+  while (true) {
+    end = segment(from, length);
+    if (length > text.size() - t) return false;
+    if (end == piece_count) return matches_at(from, end, text.size() - length);  // anchored at the end
+    size_t at = t;
+    const size_t last = text.size() - length;
+    // A segment that starts with a literal, case-sensitively: let find() skip to its candidates.
+    const bool searchable = mode == CaseMode::kSensitive && pieces[from].kind == PieceKind::kLiteral;
+    while (true) {
+      if (searchable) {
+        at = text.find(pieces[from].text, at);
+        if (at == std::string_view::npos || at > last) return false;
+      }
+      if (matches_at(from, end, at)) break;
+      if (at == last) return false;
+      ++at;
+    }
+    t = at + length;
+    from = end + 1;
+  }
 }
 
 std::vector<WildcardPattern> WildcardPattern::Split(char separator, size_t max_parts) const {
