@@ -228,6 +228,23 @@ INSTANTIATE_TEST_SUITE_P(Cases, TimestampTest,
                                          TimestampCase{"2024-05-01 12:00:00", ""}, TimestampCase{"", ""},
                                          TimestampCase{"1714564800", ""}));
 
+// FormatTimestamp writes the years 1970..9999 itself: it must give absl's text everywhere, including
+// day, month and leap-year boundaries, sub-millisecond parts, and the times absl still formats.
+TEST(TimestampTest, FormatAgreesWithAbslFormatTime) {
+  auto absl_text = [](absl::Time time) { return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone()); };
+  std::vector<absl::Time> times = {absl::UnixEpoch(), absl::UnixEpoch() - absl::Microseconds(1),
+                                   At("2000-02-29T23:59:59.999Z"), At("2100-03-01T00:00:00Z"),
+                                   At("9999-12-31T23:59:59.999Z") + absl::Microseconds(999),
+                                   At("9999-12-31T23:59:59.999Z") + absl::Milliseconds(1), absl::FromUnixSeconds(-1)};
+  uint64_t state = 1;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    // Microseconds across 1970..10070, sub-millisecond parts included.
+    times.push_back(absl::FromUnixMicros(static_cast<int64_t>(state >> 11) % 256000000000000000LL));
+  }
+  for (absl::Time time : times) EXPECT_EQ(FormatTimestamp(time), absl_text(time)) << absl::ToUnixMicros(time);
+}
+
 // The server's direct writer (compact, no extras) gives the same members in the same order as the DOM
 // path (pretty-printed, which always takes it), and invalid UTF-8 still comes out replaced.
 TEST(FindingJsonTest, DirectWriterMatchesTheDomPath) {

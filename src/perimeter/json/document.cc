@@ -1,6 +1,7 @@
 #include "perimeter/json/document.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstring>
 
@@ -72,11 +73,15 @@ base::SourcePosition PositionAt(std::string_view source, size_t offset) {
   return position;
 }
 
-std::string Quote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
+void AppendQuoted(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (char c : text) {
+  // Runs of characters that need no escape are appended at once.
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out.append("\\\"");
@@ -93,18 +98,22 @@ std::string Quote(std::string_view text) {
       case '\t':
         out.append("\\t");
         break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out.append("\\u00");
-          out.push_back(kHex[(c >> 4) & 0xF]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(c);
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out.append("\\u00");
+        out.push_back(kHex[(c >> 4) & 0xF]);
+        out.push_back(kHex[c & 0xF]);
+      }
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
+}
+
+std::string Quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  AppendQuoted(out, text);
   return out;
 }
 
@@ -138,8 +147,8 @@ class Parser {
       Fail(0, "json.too-large", "document is larger than 4 GiB");
       return;
     }
-    document_.decoded_->reserve(size_);
     document_.nodes_.reserve(size_ / 16 + 4);
+    open_members_.reserve(64);
     // Skip a UTF-8 byte order mark, as some editors write one.
     if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) {
       pos_ = 3;
@@ -383,6 +392,34 @@ class Parser {
     return true;
   }
 
+  // The first position at or after `at` whose byte ends the plain run of a string: a quote, a
+  // backslash, a control character or a non-ASCII byte; size_ if none. Eight bytes at a time: the
+  // bit tricks below flag, in each byte lane, a zero byte (x ^ quote, x ^ backslash) or a byte below
+  // 0x20; a borrow can only flag lanes above a truly flagged one, so the lowest flag is exact.
+  size_t SkipPlainStringBytes(size_t at) const {
+    if constexpr (std::endian::native == std::endian::little) {
+      constexpr uint64_t kOnes = 0x0101010101010101ULL;
+      constexpr uint64_t kHigh = 0x8080808080808080ULL;
+      while (size_ - at >= 8) {
+        uint64_t x;
+        std::memcpy(&x, data_ + at, 8);
+        uint64_t quote = x ^ (kOnes * '"');
+        uint64_t backslash = x ^ (kOnes * '\\');
+        uint64_t flags = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                         ((x - kOnes * 0x20) & ~x) | x;
+        flags &= kHigh;
+        if (flags != 0) return at + static_cast<size_t>(std::countr_zero(flags)) / 8;
+        at += 8;
+      }
+    }
+    while (at < size_) {
+      unsigned char c = static_cast<unsigned char>(data_[at]);
+      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return at;
+      ++at;
+    }
+    return at;
+  }
+
   // Parses a string literal at pos_ (on the opening quote). Sets `text` to the decoded content: a view
   // into the source when there are no escapes, otherwise into the document's decoded buffer.
   bool ParseString(std::string_view& text) {
@@ -391,6 +428,8 @@ class Parser {
     size_t start = pos_;
     // Fast path: scan until a quote, a backslash, a control character or a non-ASCII byte.
     while (pos_ < size_) {
+      pos_ = SkipPlainStringBytes(pos_);
+      if (pos_ >= size_) break;
       unsigned char c = static_cast<unsigned char>(data_[pos_]);
       if (c == '"') {
         text = source_.substr(start, pos_ - start);
@@ -404,8 +443,12 @@ class Parser {
       }
       ++pos_;
     }
-    // Slow path: decode escapes into the document's buffer (which never reallocates: it was reserved
+    // Slow path: decode escapes into the document's buffer (which never reallocates: it is reserved
     // to the source size, and decoding never lengthens a string).
+    if (document_.decoded_ == nullptr) {
+      document_.decoded_ = std::make_unique<std::string>();
+      document_.decoded_->reserve(size_);
+    }
     std::string& out = *document_.decoded_;
     size_t out_start = out.size();
     out.append(data_ + start, pos_ - start);

@@ -157,7 +157,8 @@ class Document {
   friend class Parser;
   friend class Value::ChildIterator;
   std::unique_ptr<std::string> source_ = std::make_unique<std::string>();
-  std::unique_ptr<std::string> decoded_ = std::make_unique<std::string>();
+  // Strings with escapes, decoded; created on the first one (most documents have none).
+  std::unique_ptr<std::string> decoded_;
   std::vector<internal::Node> nodes_;
 };
 
@@ -176,6 +177,8 @@ ParseResult Parse(std::string source, const ParseOptions& options = {});
 
 // Returns `text` as a JSON string literal (with quotes), escaping what RFC 8259 requires.
 std::string Quote(std::string_view text);
+// Appends Quote(text) to `out`.
+void AppendQuoted(std::string& out, std::string_view text);
 
 // Computes the SourcePosition of byte `offset` in `source` (for errors found after parsing).
 base::SourcePosition PositionAt(std::string_view source, size_t offset);

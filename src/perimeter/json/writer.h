@@ -46,14 +46,14 @@ class Writer {
   }
   Writer& Key(std::string_view key) {
     Separate();
-    out_.append(Quote(key));
+    AppendQuoted(out_, key);
     out_.push_back(':');
     after_key_ = true;
     return *this;
   }
   Writer& String(std::string_view value) {
     Separate();
-    out_.append(Quote(value));
+    AppendQuoted(out_, value);
     return *this;
   }
   Writer& Int(int64_t value) {
