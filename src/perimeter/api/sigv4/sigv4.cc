@@ -2,14 +2,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <memory>
 
 #include "perimeter/base/text.h"
 
@@ -30,12 +29,44 @@ std::string Hex(const unsigned char* data, size_t size) {
   return out;
 }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &size);
-  return std::string(reinterpret_cast<const char*>(out), size);
+// SHA-256 through a digest fetched once and a context per thread: OpenSSL 3's one-shot SHA256() and
+// HMAC() look the algorithm up on every call, which cost more than the hashing of a request.
+class Sha256 {
+ public:
+  static constexpr size_t kBlockSize = 64;
+
+  Sha256() {
+    static EVP_MD* const kDigest = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    context_ = context.get();
+    EVP_DigestInit_ex2(context_, kDigest, nullptr);
+  }
+  Sha256& Update(std::string_view data) {
+    EVP_DigestUpdate(context_, data.data(), data.size());
+    return *this;
+  }
+  std::string Final() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(context_, digest, &size);
+    return std::string(reinterpret_cast<const char*>(digest), size);
+  }
+
+ private:
+  EVP_MD_CTX* context_;
+};
+
+// HMAC-SHA256 (RFC 2104) over Sha256.
+std::string Hmac(std::string_view key, std::string_view data) {
+  std::string block = key.size() > Sha256::kBlockSize ? Sha256().Update(key).Final() : std::string(key);
+  block.resize(Sha256::kBlockSize, '\0');
+  std::string inner_pad = block, outer_pad = block;
+  for (size_t i = 0; i < Sha256::kBlockSize; ++i) {
+    inner_pad[i] = static_cast<char>(inner_pad[i] ^ 0x36);
+    outer_pad[i] = static_cast<char>(outer_pad[i] ^ 0x5c);
+  }
+  std::string inner = Sha256().Update(inner_pad).Update(data).Final();
+  return Sha256().Update(outer_pad).Update(inner).Final();
 }
 
 bool IsUnreserved(unsigned char c) {
@@ -210,11 +241,21 @@ std::string Signature(std::string_view secret, std::string_view amz_date, std::s
   std::string scope = base::Concat(date, "/", region, "/", service, "/aws4_request");
   std::string string_to_sign =
       base::Concat(kAlgorithm, "\n", amz_date, "\n", scope, "\n", HexSha256(canonical_request));
-  std::string key = HmacSha256(base::Concat("AWS4", secret), date);
-  key = HmacSha256(key, region);
-  key = HmacSha256(key, service);
-  key = HmacSha256(key, "aws4_request");
-  std::string signature = HmacSha256(key, string_to_sign);
+  // The signing key depends only on the secret and the scope, which change once a day per client: the
+  // last one is kept per thread.
+  struct SigningKey {
+    std::string secret, date, region, service, key;
+  };
+  thread_local SigningKey cached;
+  if (cached.key.empty() || cached.secret != secret || cached.date != date || cached.region != region ||
+      cached.service != service) {
+    std::string key = Hmac(base::Concat("AWS4", secret), date);
+    key = Hmac(key, region);
+    key = Hmac(key, service);
+    cached = SigningKey{std::string(secret), std::string(date), std::string(region), std::string(service),
+                        Hmac(key, "aws4_request")};
+  }
+  std::string signature = Hmac(cached.key, string_to_sign);
   return Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
 }
 
@@ -283,10 +324,11 @@ std::string CanonicalQuery(std::string_view raw_query) {
   return out;
 }
 
+std::string HmacSha256(std::string_view key, std::string_view data) { return Hmac(key, data); }
+
 std::string HexSha256(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return Hex(digest, sizeof(digest));
+  std::string digest = Sha256().Update(data).Final();
+  return Hex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
 }
 
 std::string AmzDate(base::UnixMillis time) {

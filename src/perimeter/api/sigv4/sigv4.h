@@ -77,6 +77,7 @@ std::variant<Caller, AuthError> Verify(const HttpRequestView& request, std::stri
 std::string CanonicalUri(std::string_view raw_path);
 std::string CanonicalQuery(std::string_view raw_query);
 std::string HexSha256(std::string_view data);
+std::string HmacSha256(std::string_view key, std::string_view data);  // the raw 32-byte MAC
 // "20150830T123600Z" for a time; parses back (nullopt when malformed).
 std::string AmzDate(base::UnixMillis time);
 std::optional<base::UnixMillis> ParseAmzDate(std::string_view text);

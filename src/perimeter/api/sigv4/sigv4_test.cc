@@ -178,6 +178,19 @@ INSTANTIATE_TEST_SUITE_P(Sigv4, CanonicalUriTest,
                                          UriCase{"/tags/arn%3Aaws%2Fx", "/tags/arn%253Aaws%252Fx"},
                                          UriCase{"/a b", "/a%20b"}));
 
+// RFC 4231 test cases 2 and 6 (a key longer than the block is hashed first).
+TEST(Sigv4, HmacSha256MatchesRfc4231) {
+  auto hex = [](std::string_view mac) {
+    std::string out;
+    for (unsigned char c : mac) out += "0123456789abcdef"[c >> 4], out += "0123456789abcdef"[c & 0xF];
+    return out;
+  };
+  EXPECT_EQ(hex(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(hex(HmacSha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 TEST(Sigv4, AmzDateRoundTrips) {
   EXPECT_EQ(AmzDate(kSignedAt), "20240501T120000Z");
   EXPECT_EQ(ParseAmzDate("20240501T120000Z"), kSignedAt);
