@@ -5,6 +5,10 @@
 #include <cassert>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace perimeter::json {
 
 std::string_view KindName(Kind kind) {
@@ -148,7 +152,6 @@ class Parser {
       return;
     }
     document_.nodes_.reserve(size_ / 16 + 4);
-    open_members_.reserve(64);
     // Skip a UTF-8 byte order mark, as some editors write one.
     if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) {
       pos_ = 3;
@@ -393,10 +396,25 @@ class Parser {
   }
 
   // The first position at or after `at` whose byte ends the plain run of a string: a quote, a
-  // backslash, a control character or a non-ASCII byte; size_ if none. Eight bytes at a time: the
-  // bit tricks below flag, in each byte lane, a zero byte (x ^ quote, x ^ backslash) or a byte below
-  // 0x20; a borrow can only flag lanes above a truly flagged one, so the lowest flag is exact.
+  // backslash, a control character or a non-ASCII byte; size_ if none. Sixteen bytes at a time with
+  // SSE2 (every x86-64 has it): as signed bytes, both control characters and non-ASCII bytes are
+  // below 0x20. Then eight at a time: the bit tricks below flag, in each byte lane, a zero byte
+  // (x ^ quote, x ^ backslash) or a byte below 0x20; a borrow can only flag lanes above a truly
+  // flagged one, so the lowest flag is exact.
   size_t SkipPlainStringBytes(size_t at) const {
+#if defined(__SSE2__)
+    const __m128i quote16 = _mm_set1_epi8('"');
+    const __m128i backslash16 = _mm_set1_epi8('\\');
+    const __m128i space16 = _mm_set1_epi8(0x20);
+    while (size_ - at >= 16) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data_ + at));
+      __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote16), _mm_cmpeq_epi8(x, backslash16)),
+                                  _mm_cmplt_epi8(x, space16));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+      if (mask != 0) return at + static_cast<size_t>(std::countr_zero(mask));
+      at += 16;
+    }
+#endif
     if constexpr (std::endian::native == std::endian::little) {
       constexpr uint64_t kOnes = 0x0101010101010101ULL;
       constexpr uint64_t kHigh = 0x8080808080808080ULL;
@@ -437,11 +455,8 @@ class Parser {
         return true;
       }
       if (c == '\\' || c < 0x20) break;
-      if (c >= 0x80) {
-        if (!SkipUtf8Sequence()) return false;
-        continue;
-      }
-      ++pos_;
+      // Otherwise c >= 0x80 (SkipPlainStringBytes stops at nothing else).
+      if (!SkipUtf8Sequence()) return false;
     }
     // Slow path: decode escapes into the document's buffer (which never reallocates: it is reserved
     // to the source size, and decoding never lengthens a string).
@@ -580,7 +595,6 @@ class Parser {
     ++pos_;
     SkipWhitespace();
     uint32_t count = 0;
-    std::vector<uint32_t> member_indexes;
     if (pos_ < size_ && data_[pos_] == '}') {
       ++pos_;
     } else {
@@ -602,7 +616,6 @@ class Parser {
         }
         ++pos_;
         SkipWhitespace();
-        member_indexes.push_back(static_cast<uint32_t>(document_.nodes_.size()));
         if (!ParseValue(depth + 1, member_key, member_key_position)) return false;
         ++count;
         SkipWhitespace();
@@ -623,25 +636,45 @@ class Parser {
     node.size = count;
     node.subtree_end = static_cast<uint32_t>(document_.nodes_.size());
     node.end_offset = static_cast<uint32_t>(pos_);
-    ReportDuplicateKeys(member_indexes);
+    ReportDuplicateKeys(index);
     return true;
   }
 
-  void ReportDuplicateKeys(std::vector<uint32_t>& member_indexes) {
-    if (member_indexes.size() < 2) return;
+  // Reports every member of the object at node `object` whose key an earlier member has, naming the
+  // nearest earlier one. Issues are sorted by position in Parse. REQUIRES: the object is complete.
+  void ReportDuplicateKeys(uint32_t object) {
     const auto& nodes = document_.nodes_;
-    std::stable_sort(member_indexes.begin(), member_indexes.end(),
-                     [&](uint32_t a, uint32_t b) { return nodes[a].key < nodes[b].key; });
-    for (size_t i = 1; i < member_indexes.size(); ++i) {
-      const internal::Node& previous = nodes[member_indexes[i - 1]];
-      const internal::Node& current = nodes[member_indexes[i]];
-      if (previous.key != current.key) continue;
+    const size_t count = nodes[object].size;
+    if (count < 2) return;
+    auto report = [&](const internal::Node& previous, const internal::Node& current) {
       base::Issue issue;
       issue.code = "json.duplicate-key";
       issue.position = current.key_position;
       issue.message = "duplicate key " + Quote(current.key) + " (first at " +
                       base::ToString(previous.key_position) + "): which one applies is ambiguous";
       issues_.push_back(std::move(issue));
+    };
+    // Objects are small (a policy statement has at most nine members): compare pairs.
+    constexpr size_t kPairwiseLimit = 16;
+    const uint32_t first = object + 1;
+    if (count <= kPairwiseLimit) {
+      for (uint32_t i = nodes[first].subtree_end; i < nodes[object].subtree_end; i = nodes[i].subtree_end) {
+        const internal::Node& current = nodes[i];
+        const internal::Node* previous = nullptr;
+        for (uint32_t j = first; j < i; j = nodes[j].subtree_end) {
+          if (nodes[j].key == current.key) previous = &nodes[j];  // the nearest one is found last
+        }
+        if (previous != nullptr) report(*previous, current);
+      }
+      return;
+    }
+    // Larger objects: sort by key, keeping document order among equal keys.
+    std::vector<uint32_t> sorted;
+    sorted.reserve(count);
+    for (uint32_t i = first; i < nodes[object].subtree_end; i = nodes[i].subtree_end) sorted.push_back(i);
+    std::stable_sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) { return nodes[a].key < nodes[b].key; });
+    for (size_t i = 1; i < sorted.size(); ++i) {
+      if (nodes[sorted[i - 1]].key == nodes[sorted[i]].key) report(nodes[sorted[i - 1]], nodes[sorted[i]]);
     }
   }
 

@@ -195,6 +195,9 @@ class PolicyParser {
       return;
     }
     size_t limit = options_.size_limit.value_or(DefaultSizeLimit(options_.kind));
+    // PolicySize counts characters, never more than the bytes: a document within the limit in bytes
+    // needs no counting.
+    if (source.size() <= limit) return;
     size_t size = PolicySize(source, options_.kind);
     if (size <= limit) return;
     Report(options_.enforce_size_limit ? Severity::kError : Severity::kWarning, "policy.too-large", position,
@@ -275,6 +278,8 @@ class PolicyParser {
       Error("policy.empty-value", value.position(), "\"Statement\" must contain at least one statement");
       return;
     }
+    policy.statements.reserve(value.size());
+    sid_positions_.reserve(value.size());
     size_t index = 0;
     for (Value element : value.children()) {
       if (ExpectKind(element, Kind::kObject, "each statement")) ParseStatement(element, index, policy);
@@ -283,17 +288,14 @@ class PolicyParser {
   }
 
   void ParseStatement(const Value& value, size_t index, Policy& policy) {
-    Statement statement;
+    Statement& statement = policy.statements.emplace_back();
     statement.index = index;
     statement.position = value.position();
-    const Value* action_key = nullptr;
-    const Value* resource_key = nullptr;
-    const Value* principal_key = nullptr;
+    // Members are handles into the document, valid as long as it lives.
+    std::optional<Value> action_key, resource_key, principal_key;
     bool has_effect = false;
     std::optional<Effect> effect;  // nullopt when missing or invalid
-    // Members are handles into the document: keep copies for the checks after the loop.
-    std::vector<Value> members(value.members().begin(), value.members().end());
-    for (const Value& member : members) {
+    for (const Value member : value.members()) {
       std::string_view key = member.key();
       if (key == "Sid") {
         ParseSid(member, statement);
@@ -303,15 +305,15 @@ class PolicyParser {
         if (effect.has_value()) statement.effect = *effect;
       } else if (key == "Action" || key == "NotAction") {
         if (ConflictsWith(member, action_key, "Action", "NotAction")) continue;
-        action_key = &member;
+        action_key = member;
         statement.action = ParsePatternList(member, key == "NotAction", /*is_action=*/true);
       } else if (key == "Resource" || key == "NotResource") {
         if (ConflictsWith(member, resource_key, "Resource", "NotResource")) continue;
-        resource_key = &member;
+        resource_key = member;
         statement.resource = ParsePatternList(member, key == "NotResource", /*is_action=*/false);
       } else if (key == "Principal" || key == "NotPrincipal") {
         if (ConflictsWith(member, principal_key, "Principal", "NotPrincipal")) continue;
-        principal_key = &member;
+        principal_key = member;
         statement.principal = ParsePrincipal(member, key == "NotPrincipal");
       } else if (key == "Condition") {
         ParseConditionBlock(member, statement);
@@ -322,23 +324,26 @@ class PolicyParser {
       }
     }
 
-    std::string where = "statement " + std::to_string(index);
-    if (statement.sid.has_value() && !statement.sid->empty())
-      where += " (" + json::Quote(*statement.sid) + ")";
-
     if (!has_effect) {
-      Error("policy.missing-effect", statement.position, where + " has no \"Effect\" element");
+      Error("policy.missing-effect", statement.position, Where(statement) + " has no \"Effect\" element");
     }
 
-    if (action_key == nullptr) {
+    if (!action_key.has_value()) {
       Error("policy.missing-action", statement.position,
-            where + " has no \"Action\" or \"NotAction\" element");
+            Where(statement) + " has no \"Action\" or \"NotAction\" element");
     }
 
-    CheckPrincipalForKind(principal_key, effect, statement, where);
-    CheckResourceForKind(resource_key, statement, where);
+    CheckPrincipalForKind(principal_key, effect, statement);
+    CheckResourceForKind(resource_key, statement);
+  }
 
-    policy.statements.push_back(std::move(statement));
+  std::string KindName() const { return std::string(PolicyKindName(options_.kind)); }
+
+  // "statement 2 (\"ReadOnly\")": the statement as messages name it.
+  static std::string Where(const Statement& statement) {
+    std::string where = "statement " + std::to_string(statement.index);
+    if (statement.sid.has_value() && !statement.sid->empty()) where += " (" + json::Quote(*statement.sid) + ")";
+    return where;
   }
 
   // IAM User Guide, "IAM JSON policy elements: Effect": "The Effect value is case sensitive".
@@ -353,8 +358,9 @@ class PolicyParser {
 
   // Reports the second of two mutually exclusive elements ("IAM JSON policy element reference": Action/
   // NotAction, Principal/NotPrincipal and Resource/NotResource cannot be used together).
-  bool ConflictsWith(const Value& member, const Value* earlier, std::string_view a, std::string_view b) {
-    if (earlier == nullptr) return false;
+  bool ConflictsWith(const Value& member, const std::optional<Value>& earlier, std::string_view a,
+                     std::string_view b) {
+    if (!earlier.has_value()) return false;
     Error("policy.conflicting-elements", member.key_position(),
           "a statement cannot contain both " + Quoted(a) + " and " + Quoted(b) + " (" +
               Quoted(earlier->key()) + " at " + base::ToString(earlier->key_position()) + ")");
@@ -379,7 +385,21 @@ class PolicyParser {
   }
 
   void CheckDuplicateSids(const Policy& policy) {
+    // The first statement with each Sid; policies with few statements are compared pairwise.
+    constexpr size_t kPairwiseLimit = 16;
+    const bool pairwise = policy.statements.size() <= kPairwiseLimit;
     std::unordered_map<std::string_view, size_t> seen;
+    auto first_with_sid = [&](const Statement& statement) -> std::optional<size_t> {
+      if (!pairwise) {
+        auto [it, inserted] = seen.emplace(*statement.sid, statement.index);
+        return inserted ? std::nullopt : std::optional<size_t>(it->second);
+      }
+      for (const Statement& earlier : policy.statements) {
+        if (&earlier == &statement) break;
+        if (earlier.sid.has_value() && *earlier.sid == *statement.sid) return earlier.index;
+      }
+      return std::nullopt;
+    };
     size_t next_position = 0;
     for (const Statement& statement : policy.statements) {
       if (!statement.sid.has_value()) continue;
@@ -387,11 +407,10 @@ class PolicyParser {
       assert(next_position < sid_positions_.size());
       const SourcePosition& position = sid_positions_[next_position++];
       if (statement.sid->empty()) continue;  // "Sid": "" names nothing, so it cannot clash
-      auto [it, inserted] = seen.emplace(*statement.sid, statement.index);
-      if (!inserted) {
+      if (std::optional<size_t> first = first_with_sid(statement)) {
         Warning("policy.duplicate-sid", position,
                 "\"Sid\" " + json::Quote(*statement.sid) + " is also used by statement " +
-                    std::to_string(it->second) + ": statement ids should be unique within a policy");
+                    std::to_string(*first) + ": statement ids should be unique within a policy");
       }
     }
   }
@@ -401,17 +420,17 @@ class PolicyParser {
     PatternList list;
     list.negated = negated;
     list.position = member.key_position();
-    std::string name = Quoted(member.key());
+    std::string_view key = member.key();  // named in messages, quoted
     auto add = [&](const Value& item) {
       if (!item.is_string()) {
         Error("policy.wrong-type", item.position(),
-              "each value of " + name + " must be a string, got " + KindWithArticle(item.kind()));
+              "each value of " + Quoted(key) + " must be a string, got " + KindWithArticle(item.kind()));
         return;
       }
       if (is_action) {
-        CheckAction(item, name);
+        CheckAction(item, key);
       } else if (item.text().empty()) {
-        Error("policy.empty-value", item.position(), name + " values must not be empty strings");
+        Error("policy.empty-value", item.position(), Quoted(key) + " values must not be empty strings");
       }
       list.patterns.push_back(Text{std::string(item.text()), item.position()});
     };
@@ -419,18 +438,19 @@ class PolicyParser {
       add(member);
     } else if (member.is_array()) {
       if (member.size() == 0)
-        Error("policy.empty-value", member.position(), name + " must not be an empty list");
+        Error("policy.empty-value", member.position(), Quoted(key) + " must not be an empty list");
+      list.patterns.reserve(member.size());
       for (Value item : member.children()) add(item);
     } else {
       Error("policy.wrong-type", member.position(),
-            name + " must be a string or an array of strings, got " + KindWithArticle(member.kind()));
+            Quoted(key) + " must be a string or an array of strings, got " + KindWithArticle(member.kind()));
     }
     return list;
   }
 
   // IAM User Guide, "IAM JSON policy elements: Action": "*" or a service prefix, a colon and an action
   // name, which may contain the wildcards '*' and '?'. Service prefixes are letters, digits and '-'.
-  void CheckAction(const Value& item, const std::string& name) {
+  void CheckAction(const Value& item, std::string_view element) {
     std::string_view action = item.text();
     if (action == "*") return;
     size_t colon = action.find(':');
@@ -461,7 +481,7 @@ class PolicyParser {
     }
     if (problem.empty()) return;
     Error("policy.invalid-action", item.position(),
-          "invalid action " + json::Quote(action) + " in " + name + ": " + std::string(problem) +
+          "invalid action " + json::Quote(action) + " in " + Quoted(element) + ": " + std::string(problem) +
               "; expected \"*\" or \"service:action\" (e.g. \"s3:GetObject\", \"ec2:Describe*\")");
   }
 
@@ -471,24 +491,24 @@ class PolicyParser {
     PrincipalSpec spec;
     spec.negated = negated;
     spec.position = member.key_position();
-    std::string name = Quoted(member.key());
+    auto name = [&] { return Quoted(member.key()); };  // "\"Principal\"", for messages
     if (member.is_string()) {
       if (member.text() == "*") {
         spec.wildcard = true;
       } else {
         Error("policy.invalid-principal", member.position(),
-              name + " must be \"*\" or an object such as {\"AWS\": \"123456789012\"}, got the string " +
+              name() + " must be \"*\" or an object such as {\"AWS\": \"123456789012\"}, got the string " +
                   json::Quote(member.text()));
       }
       return spec;
     }
     if (!member.is_object()) {
       Error("policy.wrong-type", member.position(),
-            name + " must be \"*\" or an object, got " + KindWithArticle(member.kind()));
+            name() + " must be \"*\" or an object, got " + KindWithArticle(member.kind()));
       return spec;
     }
     if (member.size() == 0) {
-      Error("policy.empty-value", member.position(), name + " must name at least one principal");
+      Error("policy.empty-value", member.position(), name() + " must name at least one principal");
     }
     for (Value kind_member : member.members()) {
       std::optional<PrincipalKind> kind;
@@ -498,19 +518,20 @@ class PolicyParser {
       if (!kind.has_value()) {
         constexpr std::array<std::string_view, 4> kNames = {"AWS", "Service", "Federated", "CanonicalUser"};
         Error("policy.unknown-element", kind_member.key_position(),
-              "unknown principal type " + json::Quote(kind_member.key()) + " in " + name + ": expected " +
+              "unknown principal type " + json::Quote(kind_member.key()) + " in " + name() + ": expected " +
                   JoinNames(kNames) + CaseHint(kind_member.key(), kNames));
         continue;
       }
-      std::string what = name + "." + std::string(kind_member.key());
+      // "\"Principal\".AWS", for messages.
+      auto what = [&] { return name() + "." + std::string(kind_member.key()); };
       auto add = [&](const Value& item) {
         if (!item.is_string()) {
           Error("policy.wrong-type", item.position(),
-                "each value of " + what + " must be a string, got " + KindWithArticle(item.kind()));
+                "each value of " + what() + " must be a string, got " + KindWithArticle(item.kind()));
           return;
         }
         if (item.text().empty()) {
-          Error("policy.empty-value", item.position(), what + " values must not be empty strings");
+          Error("policy.empty-value", item.position(), what() + " values must not be empty strings");
         }
         spec.values.push_back(PrincipalValue{*kind, std::string(item.text()), item.position()});
       };
@@ -518,39 +539,39 @@ class PolicyParser {
         add(kind_member);
       } else if (kind_member.is_array()) {
         if (kind_member.size() == 0) {
-          Error("policy.empty-value", kind_member.position(), what + " must not be an empty list");
+          Error("policy.empty-value", kind_member.position(), what() + " must not be an empty list");
         }
+        spec.values.reserve(spec.values.size() + kind_member.size());
         for (Value item : kind_member.children()) add(item);
       } else {
         Error("policy.wrong-type", kind_member.position(),
-              what + " must be a string or an array of strings, got " + KindWithArticle(kind_member.kind()));
+              what() + " must be a string or an array of strings, got " + KindWithArticle(kind_member.kind()));
       }
     }
     return spec;
   }
 
-  void CheckPrincipalForKind(const Value* principal_key, std::optional<Effect> effect,
-                             const Statement& statement, const std::string& where) {
-    std::string kind_name(PolicyKindName(options_.kind));
+  void CheckPrincipalForKind(const std::optional<Value>& principal_key, std::optional<Effect> effect,
+                             const Statement& statement) {
     switch (PrincipalRequirement(options_.kind)) {
       case Requirement::kForbidden:
-        if (principal_key != nullptr) {
+        if (principal_key.has_value()) {
           Error("policy.principal-not-allowed", principal_key->key_position(),
-                Quoted(principal_key->key()) + " is not allowed in " + kind_name +
+                Quoted(principal_key->key()) + " is not allowed in " + KindName() +
                     " policies: the principal is the identity the policy is attached to");
         }
         return;
       case Requirement::kRequired:
-        if (principal_key == nullptr) {
+        if (!principal_key.has_value()) {
           Error("policy.missing-principal", statement.position,
-                where + " has no \"Principal\" or \"NotPrincipal\" element, which " + kind_name +
-                    " policies require");
+                Where(statement) + " has no \"Principal\" or \"NotPrincipal\" element, which " +
+                    KindName() + " policies require");
           return;
         }
         break;
       case Requirement::kOptional:
       case Requirement::kRecommended:
-        if (principal_key == nullptr) return;
+        if (!principal_key.has_value()) return;
         break;
     }
     const PrincipalSpec& spec = *statement.principal;
@@ -559,7 +580,7 @@ class PolicyParser {
       // role trust policies, and "NotPrincipal must be used with "Effect":"Deny"".
       if (options_.kind == PolicyKind::kRoleTrust || options_.kind == PolicyKind::kResourceControl) {
         Error("policy.principal-not-allowed", principal_key->key_position(),
-              "\"NotPrincipal\" is not allowed in " + kind_name + " policies");
+              "\"NotPrincipal\" is not allowed in " + KindName() + " policies");
         return;
       }
       if (effect == Effect::kAllow) {
@@ -581,27 +602,26 @@ class PolicyParser {
     }
   }
 
-  void CheckResourceForKind(const Value* resource_key, const Statement& statement, const std::string& where) {
-    std::string kind_name(PolicyKindName(options_.kind));
+  void CheckResourceForKind(const std::optional<Value>& resource_key, const Statement& statement) {
     switch (ResourceRequirement(options_.kind)) {
       case Requirement::kForbidden:
-        if (resource_key != nullptr) {
+        if (resource_key.has_value()) {
           Error("policy.resource-not-allowed", resource_key->key_position(),
-                Quoted(resource_key->key()) + " is not allowed in " + kind_name +
+                Quoted(resource_key->key()) + " is not allowed in " + KindName() +
                     " policies: the resource is the role itself");
         }
         return;
       case Requirement::kRequired:
-        if (resource_key == nullptr) {
+        if (!resource_key.has_value()) {
           Error("policy.missing-resource", statement.position,
-                where + " has no \"Resource\" or \"NotResource\" element, which " + kind_name +
-                    " policies require");
+                Where(statement) + " has no \"Resource\" or \"NotResource\" element, which " +
+                    KindName() + " policies require");
         }
         return;
       case Requirement::kRecommended:
-        if (resource_key == nullptr) {
+        if (!resource_key.has_value()) {
           Warning("policy.missing-resource", statement.position,
-                  where +
+                  Where(statement) +
                       " has no \"Resource\" or \"NotResource\" element: it applies to the resource the "
                       "policy is attached to, which some services reject");
         }
@@ -614,6 +634,9 @@ class PolicyParser {
   // IAM User Guide, "IAM JSON policy elements: Condition": {operator: {key: value or [values]}}.
   void ParseConditionBlock(const Value& member, Statement& statement) {
     if (!ExpectKind(member, Kind::kObject, "\"Condition\"")) return;
+    size_t key_count = 0;
+    for (Value op_member : member.members()) key_count += op_member.size();
+    statement.conditions.reserve(statement.conditions.size() + key_count);
     for (Value op_member : member.members()) {
       std::optional<ConditionOperatorSpec> spec = ParseConditionOperator(op_member.key());
       if (!spec.has_value()) {
@@ -625,48 +648,62 @@ class PolicyParser {
         continue;
       }
       spec->position = op_member.key_position();
-      std::string op_name = json::Quote(op_member.key());
       if (!op_member.is_object()) {
         Error("policy.wrong-type", op_member.position(),
-              "condition operator " + op_name + " must map to an object of condition keys, got " +
+              "condition operator " + json::Quote(op_member.key()) +
+                  " must map to an object of condition keys, got " +
                   KindWithArticle(op_member.kind()));
         continue;
       }
       if (op_member.size() == 0) {
         Error("policy.empty-value", op_member.position(),
-              "condition operator " + op_name + " must contain at least one condition key");
+              "condition operator " + json::Quote(op_member.key()) + " must contain at least one condition key");
         continue;
       }
       // Condition keys are case-insensitive, so "aws:SourceIp" and "aws:sourceip" in one block would be
-      // two values for one key, and which one IAM keeps is not documented.
+      // two values for one key, and which one IAM keeps is not documented. The keys of this block seen
+      // so far are the conditions appended since `block_start`; large blocks also index them by key.
+      const size_t block_start = statement.conditions.size();
+      constexpr size_t kLinearScanLimit = 16;
       std::unordered_map<std::string, SourcePosition> seen;
+      auto find_seen = [&](const std::string& key_lower) -> const SourcePosition* {
+        if (op_member.size() > kLinearScanLimit) {
+          auto it = seen.find(key_lower);
+          return it == seen.end() ? nullptr : &it->second;
+        }
+        for (size_t i = block_start; i < statement.conditions.size(); ++i) {
+          if (statement.conditions[i].key_lower == key_lower) return &statement.conditions[i].key_position;
+        }
+        return nullptr;
+      };
       for (Value key_member : op_member.members()) {
-        Condition condition;
-        condition.op = *spec;
-        condition.key = std::string(key_member.key());
-        condition.key_lower = AsciiLower(condition.key);
-        condition.key_position = key_member.key_position();
-        if (condition.key.empty()) {
+        std::string_view key = key_member.key();
+        if (key.empty()) {
           Error("policy.empty-value", key_member.key_position(), "condition keys must not be empty");
           continue;
         }
-        auto [it, inserted] = seen.emplace(condition.key_lower, condition.key_position);
-        if (!inserted) {
+        std::string key_lower = AsciiLower(key);
+        if (const SourcePosition* first = find_seen(key_lower)) {
           Error("policy.ambiguous-condition-key", key_member.key_position(),
-                "condition key " + json::Quote(condition.key) + " differs only by case from the key at " +
-                    base::ToString(it->second) + " in the same " + op_name +
+                "condition key " + json::Quote(key) + " differs only by case from the key at " +
+                    base::ToString(*first) + " in the same " + json::Quote(op_member.key()) +
                     " block: condition keys are case-insensitive");
           continue;
         }
+        if (op_member.size() > kLinearScanLimit) seen.emplace(key_lower, key_member.key_position());
+        Condition& condition = statement.conditions.emplace_back();
+        condition.op = *spec;
+        condition.key = std::string(key);
+        condition.key_lower = std::move(key_lower);
+        condition.key_position = key_member.key_position();
         ParseConditionValues(key_member, condition);
-        statement.conditions.push_back(std::move(condition));
       }
     }
   }
 
   // IAM accepts strings, numbers and booleans as condition values and compares their text.
   void ParseConditionValues(const Value& value, Condition& condition) {
-    std::string what = "the value of condition key " + json::Quote(condition.key);
+    auto what = [&] { return "the value of condition key " + json::Quote(condition.key); };
     auto add = [&](const Value& item) {
       switch (item.kind()) {
         case Kind::kString:
@@ -680,18 +717,19 @@ class PolicyParser {
         case Kind::kArray:
         case Kind::kObject:
           Error("policy.wrong-type", item.position(),
-                what + " must be a string, number or boolean (or an array of them), got " +
+                what() + " must be a string, number or boolean (or an array of them), got " +
                     (item.is_array() ? std::string("a nested array") : KindWithArticle(item.kind())));
           return;
       }
     };
     if (value.is_array()) {
       if (value.size() == 0)
-        Error("policy.empty-value", value.position(), what + " must not be an empty list");
+        Error("policy.empty-value", value.position(), what() + " must not be an empty list");
+      condition.values.reserve(value.size());
       for (Value item : value.children()) add(item);
     } else if (value.is_null() || value.is_object()) {
       Error("policy.wrong-type", value.position(),
-            what + " must be a string, number or boolean (or an array of them), got " +
+            what() + " must be a string, number or boolean (or an array of them), got " +
                 KindWithArticle(value.kind()));
     } else {
       add(value);
