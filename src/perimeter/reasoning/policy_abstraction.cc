@@ -1,5 +1,8 @@
 #include "perimeter/reasoning/policy_abstraction.h"
 
+#include <optional>
+#include <vector>
+
 #include "perimeter/base/text.h"
 #include "perimeter/policy/policy_variables.h"
 
@@ -89,6 +92,60 @@ std::string Where(const policy::Statement& statement) {
                                                               : base::Concat("statement ", statement.index);
 }
 
+// The conditions of `statement` made to hold at least where they held: each one with a variable is
+// widened into a *Like operator with '*' for each variable, or dropped (assumed to hold) when no such
+// operator exists.
+std::vector<policy::Condition> WidenConditions(const policy::Statement& statement, std::vector<std::string>& notes) {
+  std::vector<policy::Condition> out;
+  for (const policy::Condition& condition : statement.conditions) {
+    if (!ConditionHasVariables(condition)) {
+      out.push_back(condition);
+      continue;
+    }
+    std::optional<ConditionOperator> like = WideningOperator(condition.op.op);
+    if (!like.has_value() || condition.op.qualifier != policy::SetQualifier::kNone) {
+      notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
+                                   " with policy variables is assumed to hold"));
+      continue;
+    }
+    policy::Condition copy = condition;
+    copy.op.op = *like;
+    for (policy::ConditionValue& value : copy.values) value.value = WidenVariables(value.value);
+    notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
+                                 " with policy variables read as ", policy::ConditionOperatorName(*like),
+                                 " with '*' for each variable"));
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
+// The conditions of `statement` made to hold at most where they held: a positive operator ORs its
+// values, so dropping the values with a variable narrows it; any other condition with a variable, or
+// a positive one left with no value, cannot be narrowed into something that still matches (nullopt:
+// leave the statement out).
+std::optional<std::vector<policy::Condition>> NarrowConditions(const policy::Statement& statement,
+                                                               std::vector<std::string>& notes) {
+  std::vector<policy::Condition> out;
+  for (const policy::Condition& condition : statement.conditions) {
+    if (!ConditionHasVariables(condition)) {
+      out.push_back(condition);
+      continue;
+    }
+    policy::Condition copy = condition;
+    std::erase_if(copy.values, [](const policy::ConditionValue& v) { return policy::HasPolicyVariables(v.value); });
+    if (policy::IsNegatedOperator(condition.op.op) || condition.op.op == ConditionOperator::kNull ||
+        copy.values.empty()) {
+      notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
+                                   " with policy variables may not hold: the statement is left out"));
+      return std::nullopt;
+    }
+    notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
+                                 " keeps only its values without policy variables"));
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
 }  // namespace
 
 AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& source) {
@@ -116,27 +173,62 @@ AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& source) {
         pattern.value = WidenVariables(pattern.value);
       }
     }
-    widened.conditions.clear();
-    for (const policy::Condition& condition : statement.conditions) {
-      if (!ConditionHasVariables(condition)) {
-        widened.conditions.push_back(condition);
-        continue;
-      }
-      std::optional<ConditionOperator> like = WideningOperator(condition.op.op);
-      if (!like.has_value() || condition.op.qualifier != policy::SetQualifier::kNone) {
-        out.notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ",
-                                         condition.key, " with policy variables is assumed to hold"));
-        continue;
-      }
-      policy::Condition copy = condition;
-      copy.op.op = *like;
-      for (policy::ConditionValue& value : copy.values) value.value = WidenVariables(value.value);
-      out.notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ",
-                                       condition.key, " with policy variables read as ",
-                                       policy::ConditionOperatorName(*like), " with '*' for each variable"));
-      widened.conditions.push_back(std::move(copy));
-    }
+    widened.conditions = WidenConditions(statement, out.notes);
     out.policy.statements.push_back(std::move(widened));
+  }
+  return out;
+}
+
+AbstractedPolicy BoundVariables(const policy::Policy& source, VariableBound bound) {
+  AbstractedPolicy out;
+  out.policy = source;
+  if (source.version != policy::PolicyVersion::k2012_10_17) return out;
+  out.policy.statements.clear();
+  for (const policy::Statement& statement : source.statements) {
+    if (!StatementHasVariables(statement)) {
+      out.policy.statements.push_back(statement);
+      continue;
+    }
+    out.changed = true;
+    bool allow = statement.effect == policy::Effect::kAllow;
+    if (!allow && bound == VariableBound::kAllowMore) {
+      out.notes.push_back(base::Concat(Where(statement), ": a Deny with policy variables is assumed not to apply"));
+      continue;
+    }
+    // Whether the rewritten statement must match more requests (a Deny of a lower bound, an Allow of an
+    // upper bound) or fewer.
+    bool match_more = allow == (bound == VariableBound::kAllowMore);
+    policy::Statement bounded = statement;
+    if (bounded.resource.has_value()) {
+      // Widening a pattern makes Resource match more and NotResource exclude more; dropping one does
+      // the opposite.
+      bool widen = match_more != bounded.resource->negated;
+      std::vector<policy::Text> kept;
+      for (const policy::Text& pattern : bounded.resource->patterns) {
+        if (!policy::HasPolicyVariables(pattern.value)) {
+          kept.push_back(pattern);
+        } else if (widen) {
+          kept.push_back({WidenVariables(pattern.value), pattern.position});
+          out.notes.push_back(base::Concat(Where(statement), ": \"", pattern.value, "\" read as \"",
+                                           kept.back().value, "\""));
+        } else {
+          out.notes.push_back(base::Concat(Where(statement), ": \"", pattern.value, "\" left out"));
+        }
+      }
+      bounded.resource->patterns = std::move(kept);
+      if (!bounded.resource->negated && bounded.resource->patterns.empty()) {
+        out.notes.push_back(base::Concat(Where(statement), ": no resource left, the statement is left out"));
+        continue;
+      }
+    }
+    if (match_more) {
+      bounded.conditions = WidenConditions(statement, out.notes);
+    } else if (std::optional<std::vector<policy::Condition>> narrowed = NarrowConditions(statement, out.notes)) {
+      bounded.conditions = std::move(*narrowed);
+    } else {
+      continue;
+    }
+    out.policy.statements.push_back(std::move(bounded));
   }
   return out;
 }

@@ -27,6 +27,28 @@ struct AbstractedPolicy {
 // unchanged.
 AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy);
 
+// Which way a variable-free rewriting of a policy may err, whatever values its variables take.
+enum class VariableBound {
+  kAllowMore,  // the rewriting allows every request the policy allows (and perhaps more)
+  kAllowLess,  // the rewriting allows only requests the policy allows (and perhaps fewer)
+};
+
+// A policy without policy variables that bounds `policy` from above or below, for comparing two
+// policies soundly (new_access.h widens the policy that must not grant more and narrows the one it is
+// compared against). Each rewriting moves a statement's scope one way only:
+// - an Allow, kAllowMore: a Resource pattern reads each variable as '*'; a NotResource pattern with a
+//   variable is dropped (the statement excludes less); a condition as AbstractCallerChosenVariables
+//   rewrites it (widened into *Like, or dropped: assumed to hold);
+// - an Allow, kAllowLess: a Resource pattern with a variable is dropped; a NotResource pattern reads
+//   each variable as '*' (excludes more); in a condition of a positive operator, whose values are
+//   ORed, the values with a variable are dropped; any other condition with a variable, or nothing
+//   left to match, drops the statement;
+// - a Deny, kAllowMore: dropped when it has a variable anywhere (it may not apply);
+// - a Deny, kAllowLess: a Resource pattern reads each variable as '*'; a NotResource pattern with a
+//   variable is dropped; a condition as in an Allow of kAllowMore (it may hold wherever it did).
+// REQUIRES: a successfully parsed policy. Version 2008-10-17 policies are returned unchanged.
+AbstractedPolicy BoundVariables(const policy::Policy& policy, VariableBound bound);
+
 }  // namespace perimeter::reasoning
 
 #endif  // PERIMETER_REASONING_POLICY_ABSTRACTION_H_
