@@ -29,24 +29,6 @@ std::string_view KindName(Kind kind) {
   return "value";
 }
 
-const internal::Node& Value::node() const {
-  // A default-constructed Value has no document; using it is a bug in the caller.
-  assert(document_ != nullptr);
-  return document_->nodes_[index_];
-}
-
-Value::Children Value::children() const {
-  const internal::Node& n = node();
-  bool container = n.kind == Kind::kArray || n.kind == Kind::kObject;
-  uint32_t first = container ? index_ + 1 : n.subtree_end;
-  return Children(ChildIterator(document_, first), ChildIterator(document_, n.subtree_end));
-}
-
-Value::ChildIterator& Value::ChildIterator::operator++() {
-  index_ = document_->nodes_[index_].subtree_end;
-  return *this;
-}
-
 std::optional<Value> Value::Find(std::string_view key) const {
   if (!is_object()) return std::nullopt;
   for (Value member : members()) {
@@ -178,10 +160,11 @@ class Parser {
     return p;
   }
 
-  bool Fail(size_t at, std::string code, std::string message) {
+  // Errors are out of line and their messages built there, so that the parsing paths stay small.
+  [[gnu::cold]] [[gnu::noinline]] bool Fail(size_t at, std::string_view code, std::string message) {
     base::Issue issue;
     issue.severity = base::Severity::kError;
-    issue.code = std::move(code);
+    issue.code = std::string(code);
     // Errors occur on the current line except for the size check, at offset 0.
     issue.position.line = line_;
     issue.position.column = static_cast<uint32_t>(at >= line_start_ ? at - line_start_ + 1 : 1);
@@ -191,10 +174,22 @@ class Parser {
     failed_ = true;
     return false;
   }
+  [[gnu::cold]] [[gnu::noinline]] bool Fail(size_t at, std::string_view code, const char* message) {
+    return Fail(at, code, std::string(message));
+  }
+  // "unexpected 'x': expected ..." about the byte at pos_, or "unexpected end of document: <at_end>".
+  [[gnu::cold]] [[gnu::noinline]] bool FailUnexpected(std::string_view expected, std::string_view at_end = {}) {
+    if (pos_ >= size_) {
+      return Fail(pos_, "json.unexpected-character", "unexpected end of document: " + std::string(at_end));
+    }
+    return Fail(pos_, "json.unexpected-character",
+                "unexpected " + Describe(data_[pos_]) + ": " + std::string(expected));
+  }
 
   void SkipWhitespace() {
     while (pos_ < size_) {
       char c = data_[pos_];
+      if (static_cast<unsigned char>(c) > ' ') return;  // the usual case: a token follows at once
       if (c == ' ' || c == '\t' || c == '\r') {
         ++pos_;
       } else if (c == '\n') {
@@ -220,12 +215,11 @@ class Parser {
   }
 
   uint32_t NewNode(Kind kind, std::string_view key, const base::SourcePosition& key_position) {
-    internal::Node node;
+    internal::Node& node = document_.nodes_.emplace_back();
     node.kind = kind;
     node.position = Here();
     node.key = key;
     node.key_position = key_position;
-    document_.nodes_.push_back(node);
     return static_cast<uint32_t>(document_.nodes_.size() - 1);
   }
 
@@ -253,7 +247,7 @@ class Parser {
         return ParseLiteral(key, key_position);
       default:
         if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber(key, key_position);
-        return Fail(pos_, "json.unexpected-character", "unexpected " + Describe(c) + ": expected a value");
+        return FailUnexpected("expected a value");
     }
   }
 
@@ -276,8 +270,7 @@ class Parser {
         return true;
       }
     }
-    return Fail(pos_, "json.unexpected-character",
-                "unexpected " + Describe(data_[pos_]) + ": expected a value (true, false or null)");
+    return FailUnexpected("expected a value (true, false or null)");
   }
 
   static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -458,6 +451,13 @@ class Parser {
       // Otherwise c >= 0x80 (SkipPlainStringBytes stops at nothing else).
       if (!SkipUtf8Sequence()) return false;
     }
+    return ParseEscapedString(open, start, text);
+  }
+
+  // The rest of ParseString from pos_, for a string with an escape or a control character (or an
+  // unterminated one) that opened at `open` and whose content starts at `start`. Kept out of line
+  // so that the common path stays small.
+  [[gnu::noinline]] bool ParseEscapedString(size_t open, size_t start, std::string_view& text) {
     // Slow path: decode escapes into the document's buffer (which never reallocates: it is reserved
     // to the source size, and decoding never lengthens a string).
     if (document_.decoded_ == nullptr) {
@@ -547,12 +547,9 @@ class Parser {
     return true;
   }
 
-  bool CheckDepth(uint32_t depth) {
-    if (depth >= options_.max_depth) {
-      return Fail(pos_, "json.too-deep",
-                  "nesting deeper than " + std::to_string(options_.max_depth) + " levels");
-    }
-    return true;
+  bool CheckDepth(uint32_t depth) { return depth < options_.max_depth || FailTooDeep(); }
+  [[gnu::cold]] [[gnu::noinline]] bool FailTooDeep() {
+    return Fail(pos_, "json.too-deep", "nesting deeper than " + std::to_string(options_.max_depth) + " levels");
   }
 
   bool ParseArray(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
@@ -579,7 +576,7 @@ class Parser {
           ++pos_;
           break;
         }
-        return Fail(pos_, "json.unexpected-character", "unexpected " + Describe(c) + ": expected ',' or ']'");
+        return FailUnexpected("expected ',' or ']'");
       }
     }
     internal::Node& node = document_.nodes_[index];
@@ -602,17 +599,14 @@ class Parser {
         SkipWhitespace();
         if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected a key");
         if (data_[pos_] != '"') {
-          return Fail(pos_, "json.unexpected-character",
-                      "unexpected " + Describe(data_[pos_]) + ": expected a key in double quotes");
+          return FailUnexpected("expected a key in double quotes");
         }
         base::SourcePosition member_key_position = Here();
         std::string_view member_key;
         if (!ParseString(member_key)) return false;
         SkipWhitespace();
         if (pos_ >= size_ || data_[pos_] != ':') {
-          return Fail(pos_, "json.unexpected-character",
-                      pos_ >= size_ ? "unexpected end of document: expected ':'"
-                                    : "unexpected " + Describe(data_[pos_]) + ": expected ':' after the key");
+          return FailUnexpected("expected ':' after the key", "expected ':'");
         }
         ++pos_;
         SkipWhitespace();
@@ -629,7 +623,7 @@ class Parser {
           ++pos_;
           break;
         }
-        return Fail(pos_, "json.unexpected-character", "unexpected " + Describe(c) + ": expected ',' or '}'");
+        return FailUnexpected("expected ',' or '}'");
       }
     }
     internal::Node& node = document_.nodes_[index];
@@ -654,12 +648,22 @@ class Parser {
                       base::ToString(previous.key_position) + "): which one applies is ambiguous";
       issues_.push_back(std::move(issue));
     };
-    // Objects are small (a policy statement has at most nine members): compare pairs.
+    // Objects are small (a policy statement has at most nine members): compare pairs, and only for
+    // keys whose length and first byte match an earlier key's (one bit per such pair, hashed).
     constexpr size_t kPairwiseLimit = 16;
     const uint32_t first = object + 1;
     if (count <= kPairwiseLimit) {
+      auto bit = [](std::string_view key) {
+        return uint64_t{1} << ((key.size() * 7 + (key.empty() ? 0 : static_cast<unsigned char>(key[0]))) & 63);
+      };
+      uint64_t seen = bit(nodes[first].key);
       for (uint32_t i = nodes[first].subtree_end; i < nodes[object].subtree_end; i = nodes[i].subtree_end) {
         const internal::Node& current = nodes[i];
+        const uint64_t current_bit = bit(current.key);
+        if ((seen & current_bit) == 0) {
+          seen |= current_bit;
+          continue;  // no earlier key has this length and first byte
+        }
         const internal::Node* previous = nullptr;
         for (uint32_t j = first; j < i; j = nodes[j].subtree_end) {
           if (nodes[j].key == current.key) previous = &nodes[j];  // the nearest one is found last

@@ -11,6 +11,7 @@
 #ifndef PERIMETER_JSON_DOCUMENT_H_
 #define PERIMETER_JSON_DOCUMENT_H_
 
+#include <cassert>
 #include <cstdint>
 #include <iterator>
 #include <memory>
@@ -161,6 +162,25 @@ class Document {
   std::unique_ptr<std::string> decoded_;
   std::vector<internal::Node> nodes_;
 };
+
+// Inline: the policy parser and every reader of documents walk values through these.
+inline const internal::Node& Value::node() const {
+  // A default-constructed Value has no document; using it is a bug in the caller.
+  assert(document_ != nullptr);
+  return document_->nodes_[index_];
+}
+
+inline Value::Children Value::children() const {
+  const internal::Node& n = node();
+  bool container = n.kind == Kind::kArray || n.kind == Kind::kObject;
+  uint32_t first = container ? index_ + 1 : n.subtree_end;
+  return Children(ChildIterator(document_, first), ChildIterator(document_, n.subtree_end));
+}
+
+inline Value::ChildIterator& Value::ChildIterator::operator++() {
+  index_ = document_->nodes_[index_].subtree_end;
+  return *this;
+}
 
 struct ParseResult {
   Document document;

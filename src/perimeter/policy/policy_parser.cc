@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cassert>
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -43,6 +44,13 @@ bool IsAsciiAlnum(char c) {
 }
 
 bool IsJsonWhitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// text == name, for a literal name: a comparison of known length, which compilers inline (element
+// names are compared for every member of every statement).
+template <size_t N>
+bool Is(std::string_view text, const char (&name)[N]) {
+  return text.size() == N - 1 && std::memcmp(text.data(), name, N - 1) == 0;
+}
 
 // "a string", "an object": for messages.
 std::string KindWithArticle(Kind kind) {
@@ -219,7 +227,9 @@ class PolicyParser {
 
   // Reports a wrong JSON type for `value` (named `what`) unless it has kind `expected`.
   bool ExpectKind(const Value& value, Kind expected, std::string_view what) {
-    if (value.kind() == expected) return true;
+    return value.kind() == expected || WrongKind(value, expected, what);
+  }
+  [[gnu::cold]] [[gnu::noinline]] bool WrongKind(const Value& value, Kind expected, std::string_view what) {
     Error("policy.wrong-type", value.position(),
           std::string(what) + " must be " + KindWithArticle(expected) + ", got " +
               KindWithArticle(value.kind()));
@@ -235,7 +245,7 @@ class PolicyParser {
     bool has_statement = false;
     for (Value member : root.members()) {
       std::string_view key = member.key();
-      if (key == "Version") {
+      if (Is(key, "Version")) {
         if (!ExpectKind(member, Kind::kString, "\"Version\"")) continue;
         if (member.text() == kVersion2012) {
           policy.version = PolicyVersion::k2012_10_17;
@@ -247,9 +257,9 @@ class PolicyParser {
           continue;
         }
         policy.version_present = true;
-      } else if (key == "Id") {
+      } else if (Is(key, "Id")) {
         if (ExpectKind(member, Kind::kString, "\"Id\"")) policy.id = std::string(member.text());
-      } else if (key == "Statement") {
+      } else if (Is(key, "Statement")) {
         has_statement = true;
         ParseStatements(member, policy);
       } else {
@@ -297,25 +307,25 @@ class PolicyParser {
     std::optional<Effect> effect;  // nullopt when missing or invalid
     for (const Value member : value.members()) {
       std::string_view key = member.key();
-      if (key == "Sid") {
+      if (Is(key, "Sid")) {
         ParseSid(member, statement);
-      } else if (key == "Effect") {
+      } else if (Is(key, "Effect")) {
         has_effect = true;
         effect = ParseEffect(member);
         if (effect.has_value()) statement.effect = *effect;
-      } else if (key == "Action" || key == "NotAction") {
+      } else if (Is(key, "Action") || Is(key, "NotAction")) {
         if (ConflictsWith(member, action_key, "Action", "NotAction")) continue;
         action_key = member;
-        statement.action = ParsePatternList(member, key == "NotAction", /*is_action=*/true);
-      } else if (key == "Resource" || key == "NotResource") {
+        statement.action = ParsePatternList(member, Is(key, "NotAction"), /*is_action=*/true);
+      } else if (Is(key, "Resource") || Is(key, "NotResource")) {
         if (ConflictsWith(member, resource_key, "Resource", "NotResource")) continue;
         resource_key = member;
-        statement.resource = ParsePatternList(member, key == "NotResource", /*is_action=*/false);
-      } else if (key == "Principal" || key == "NotPrincipal") {
+        statement.resource = ParsePatternList(member, Is(key, "NotResource"), /*is_action=*/false);
+      } else if (Is(key, "Principal") || Is(key, "NotPrincipal")) {
         if (ConflictsWith(member, principal_key, "Principal", "NotPrincipal")) continue;
         principal_key = member;
-        statement.principal = ParsePrincipal(member, key == "NotPrincipal");
-      } else if (key == "Condition") {
+        statement.principal = ParsePrincipal(member, Is(key, "NotPrincipal"));
+      } else if (Is(key, "Condition")) {
         ParseConditionBlock(member, statement);
       } else {
         Error("policy.unknown-element", member.key_position(),
@@ -341,16 +351,21 @@ class PolicyParser {
 
   // "statement 2 (\"ReadOnly\")": the statement as messages name it.
   static std::string Where(const Statement& statement) {
-    std::string where = "statement " + std::to_string(statement.index);
-    if (statement.sid.has_value() && !statement.sid->empty()) where += " (" + json::Quote(*statement.sid) + ")";
+    std::string where = "statement ";
+    where.append(std::to_string(statement.index));
+    if (statement.sid.has_value() && !statement.sid->empty()) {
+      where.append(" (");
+      json::AppendQuoted(where, *statement.sid);
+      where.push_back(')');
+    }
     return where;
   }
 
   // IAM User Guide, "IAM JSON policy elements: Effect": "The Effect value is case sensitive".
   std::optional<Effect> ParseEffect(const Value& member) {
     if (!ExpectKind(member, Kind::kString, "\"Effect\"")) return std::nullopt;
-    if (member.text() == "Allow") return Effect::kAllow;
-    if (member.text() == "Deny") return Effect::kDeny;
+    if (Is(member.text(), "Allow")) return Effect::kAllow;
+    if (Is(member.text(), "Deny")) return Effect::kDeny;
     Error("policy.invalid-effect", member.position(),
           "\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive), got " + json::Quote(member.text()));
     return std::nullopt;
@@ -360,10 +375,13 @@ class PolicyParser {
   // NotAction, Principal/NotPrincipal and Resource/NotResource cannot be used together).
   bool ConflictsWith(const Value& member, const std::optional<Value>& earlier, std::string_view a,
                      std::string_view b) {
-    if (!earlier.has_value()) return false;
+    return earlier.has_value() && Conflict(member, *earlier, a, b);
+  }
+  [[gnu::cold]] [[gnu::noinline]] bool Conflict(const Value& member, const Value& earlier, std::string_view a,
+                                                std::string_view b) {
     Error("policy.conflicting-elements", member.key_position(),
           "a statement cannot contain both " + Quoted(a) + " and " + Quoted(b) + " (" +
-              Quoted(earlier->key()) + " at " + base::ToString(earlier->key_position()) + ")");
+              Quoted(earlier.key()) + " at " + base::ToString(earlier.key_position()) + ")");
     return true;
   }
 
@@ -380,7 +398,7 @@ class PolicyParser {
         }
       }
     }
-    statement.sid = std::string(sid);
+    statement.sid.emplace(sid);
     sid_positions_.push_back(member.position());
   }
 
@@ -432,7 +450,7 @@ class PolicyParser {
       } else if (item.text().empty()) {
         Error("policy.empty-value", item.position(), Quoted(key) + " values must not be empty strings");
       }
-      list.patterns.push_back(Text{std::string(item.text()), item.position()});
+      list.patterns.emplace_back(std::string(item.text()), item.position());
     };
     if (member.is_string()) {
       add(member);
@@ -493,7 +511,7 @@ class PolicyParser {
     spec.position = member.key_position();
     auto name = [&] { return Quoted(member.key()); };  // "\"Principal\"", for messages
     if (member.is_string()) {
-      if (member.text() == "*") {
+      if (Is(member.text(), "*")) {
         spec.wildcard = true;
       } else {
         Error("policy.invalid-principal", member.position(),
@@ -533,7 +551,7 @@ class PolicyParser {
         if (item.text().empty()) {
           Error("policy.empty-value", item.position(), what() + " values must not be empty strings");
         }
-        spec.values.push_back(PrincipalValue{*kind, std::string(item.text()), item.position()});
+        spec.values.emplace_back(*kind, std::string(item.text()), item.position());
       };
       if (kind_member.is_string()) {
         add(kind_member);
@@ -708,10 +726,10 @@ class PolicyParser {
       switch (item.kind()) {
         case Kind::kString:
         case Kind::kNumber:
-          condition.values.push_back(ConditionValue{std::string(item.text()), item.position()});
+          condition.values.emplace_back(std::string(item.text()), item.position());
           return;
         case Kind::kBool:
-          condition.values.push_back(ConditionValue{item.boolean() ? "true" : "false", item.position()});
+          condition.values.emplace_back(item.boolean() ? "true" : "false", item.position());
           return;
         case Kind::kNull:
         case Kind::kArray:
