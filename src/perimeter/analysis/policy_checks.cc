@@ -7,6 +7,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/policy/wildcard.h"
 #include "perimeter/reasoning/external_access.h"
+#include "perimeter/reasoning/new_access.h"
 #include "perimeter/resources/dynamodb_stream.h"
 #include "perimeter/resources/dynamodb_table.h"
 #include "perimeter/resources/ecr_repository.h"
@@ -185,6 +186,31 @@ absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source, 
   return Result(std::move(reasons),
                 "The policy document does not grant access to perform one of the listed actions or resources.",
                 "The policy document grants access to perform one or more of the listed actions or resources.");
+}
+
+absl::StatusOr<CheckResult> CheckNoNewAccess(const policy::Policy& new_policy, const policy::Policy& existing_policy,
+                                             CheckPolicyType type) {
+  reasoning::ComparedPolicies compared = type == CheckPolicyType::kIdentityPolicy
+                                             ? reasoning::ComparedPolicies::kIdentity
+                                             : reasoning::ComparedPolicies::kResource;
+  reasoning::NewAccessResult found = reasoning::FindNewAccess(new_policy, existing_policy, compared);
+  std::vector<CheckReason> reasons;
+  for (const reasoning::NewAccessGrant& grant : found.grants) {
+    // AWS's wording (AWS CLI examples, check-no-new-access): the statement by Sid when it has one.
+    bool named = grant.sid.has_value() && !grant.sid->empty();
+    std::string description = named ? base::Concat("New access in the statement with sid: ", *grant.sid, ".")
+                                    : base::Concat("New access in the statement with index: ", grant.statement_index, ".");
+    if (!grant.confirmed) {
+      description += " (Possibly: the policies use policy variables, which Perimeter compares conservatively.)";
+    }
+    reasons.push_back({std::move(description), grant.statement_index, grant.sid});
+  }
+  if (!found.decided) {
+    reasons.push_back({base::Concat("The comparison could not be decided: ", found.undecided_reason), std::nullopt,
+                       std::nullopt});
+  }
+  return Result(std::move(reasons), "The modified permissions do not grant new access compared to your existing policy.",
+                "The modified permissions grant new access compared to your existing policy.");
 }
 
 }  // namespace perimeter::analysis

@@ -1,5 +1,6 @@
 // Access Analyzer's custom policy checks, offline, on the external-access engine:
-// CheckNoPublicAccess and CheckAccessNotGranted (IAM Access Analyzer API Reference). Results have
+// CheckNoPublicAccess, CheckAccessNotGranted and CheckNoNewAccess (IAM Access Analyzer API
+// Reference). Results have
 // AWS's shape: PASS or FAIL with reasons naming the statements. A PASS is a proof: the engine's
 // findings cover every allowed request (docs/engine.md), so no finding means no such access; an
 // analysis the engine cannot decide is a FAIL with the reason, never a PASS.
@@ -43,6 +44,16 @@ enum class CheckPolicyType { kIdentityPolicy, kResourcePolicy };
 absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& policy, CheckPolicyType type,
                                                   const std::vector<std::string>& actions,
                                                   const std::vector<std::string>& resources);
+
+// Whether `new_policy` grants access that `existing_policy` does not (CheckNoNewAccess; the existing
+// policy is often a broader reference policy). Both are policies of `type`. PASS is a proof that every
+// request the new policy allows (for an identity policy: every action, resource and context; for a
+// resource policy also every principal) the existing policy allows too, each policy read alone. FAIL
+// names each statement of the new policy that grants new access ("New access in the statement with
+// index: 0."); a comparison that cannot be decided is a FAIL with a reason without statement.
+// Method and its limits: reasoning/new_access.h.
+absl::StatusOr<CheckResult> CheckNoNewAccess(const policy::Policy& new_policy, const policy::Policy& existing_policy,
+                                             CheckPolicyType type);
 
 }  // namespace perimeter::analysis
 
