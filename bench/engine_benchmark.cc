@@ -74,6 +74,10 @@ int main(int argc, char** argv) {
   std::printf("per resource           p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", percentile(0.50), percentile(0.99),
               sorted.empty() ? 0.0 : sorted.back());
   std::printf("findings               %zu\n", total_findings);
+  if (count > 0) {
+    size_t slowest = size_t(std::max_element(latencies.begin(), latencies.end()) - latencies.begin());
+    std::printf("slowest resource       %s (%.1f ms)\n", inventory.resources[slowest].arn.c_str(), latencies[slowest]);
+  }
   std::printf("decided by fast path   %.2f %%  (%zu undecided, reported as error findings)\n",
               count == 0 ? 100.0 : 100.0 * double(count - undecided) / double(count), undecided);
   std::printf("peak RSS               %.1f MiB\n", usage.ru_maxrss / 1024.0);

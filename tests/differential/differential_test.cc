@@ -34,7 +34,7 @@
 #include "perimeter/policy/wildcard.h"
 #include "perimeter/reasoning/external_access.h"
 #include "perimeter/reasoning/z3/cover_oracle.h"
-#include "perimeter/reasoning/z3/finding_region.h"
+#include "perimeter/reasoning/finding_region.h"
 
 namespace perimeter::reasoning {
 namespace {
@@ -145,7 +145,7 @@ bool Allowed(const Subject& s, const eval::Request& request) {
 
 bool Covered(const Subject& s, const std::vector<Finding>& findings, const eval::Request& request) {
   for (const Finding& f : findings) {
-    if (z3::FindingContains(f, s.policy, request)) return true;
+    if (FindingContains(f, s.policy, request)) return true;
   }
   return false;
 }
@@ -604,10 +604,10 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
         ++n.witness_rejected;
         report(s, findings, base::Concat("(a) witness not allowed by the evaluator: ",
                                          request ? Describe(*request) : f.witness->principal));
-      } else if (!z3::IsExternalRequest(*request, zone)) {
+      } else if (!IsExternalRequest(*request, zone)) {
         ++n.witness_internal;
         report(s, findings, "(a) witness principal inside the zone: " + Describe(*request));
-      } else if (!z3::FindingContains(f, s.policy, *request)) {
+      } else if (!FindingContains(f, s.policy, *request)) {
         ++n.witness_outside;
         report(s, findings, "(a) witness outside its own finding: " + Describe(*request));
       }
@@ -620,7 +620,7 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
       ++n.pairs;
       if (!Allowed(s, request)) continue;
       ++n.allowed;
-      if (!z3::IsExternalRequest(request, zone)) continue;
+      if (!IsExternalRequest(request, zone)) continue;
       ++n.allowed_external;
       if (!Covered(s, findings, request)) {
         ++n.uncovered;
@@ -642,7 +642,7 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
         case z3::CoverResult::Kind::kUncovered: {
           ++n.oracle_uncovered;
           const eval::Request& request = *cover.counterexample;
-          bool confirmed = Allowed(s, request) && z3::IsExternalRequest(request, zone) &&
+          bool confirmed = Allowed(s, request) && IsExternalRequest(request, zone) &&
                            !Covered(s, findings, request);
           n.oracle_confirmed += confirmed ? 1 : 0;
           report(s, findings, base::Concat("(c) the oracle finds an uncovered request (", confirmed ? "confirmed" : "NOT confirmed",

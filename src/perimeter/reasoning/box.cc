@@ -53,6 +53,12 @@ CandidateSet CandidateSet::Minus(const CandidateSet& other) const {
   return out;
 }
 
+CandidateSet CandidateSet::Union(const CandidateSet& other) const {
+  CandidateSet out = *this;
+  for (size_t w = 0; w < bits_.size(); ++w) out.bits_[w] |= other.bits_[w];
+  return out;
+}
+
 bool IsEmpty(const Box& box) {
   for (const CandidateSet& set : box) {
     if (set.empty()) return true;
@@ -67,6 +73,7 @@ Box Intersect(const Box& a, const Box& b) {
 }
 
 std::vector<Box> Subtract(const Box& a, const Box& b) {
+  if (IsEmpty(a)) return {};
   if (IsEmpty(Intersect(a, b))) return {a};
   // Peel off, key by key, the part of `a` outside `b` on that key; what remains lies inside b.
   std::vector<Box> out;
@@ -84,6 +91,7 @@ std::vector<Box> Subtract(const Box& a, const Box& b) {
 }
 
 std::vector<Box> SubtractAll(std::vector<Box> from, const std::vector<Box>& holes) {
+  std::erase_if(from, [](const Box& box) { return IsEmpty(box); });
   for (const Box& hole : holes) {
     std::vector<Box> next;
     for (const Box& box : from) {

@@ -28,6 +28,7 @@ class CandidateSet {
 
   CandidateSet Intersect(const CandidateSet& other) const;
   CandidateSet Minus(const CandidateSet& other) const;
+  CandidateSet Union(const CandidateSet& other) const;
   friend bool operator==(const CandidateSet&, const CandidateSet&) = default;
 
  private:
@@ -43,10 +44,10 @@ bool IsEmpty(const Box& box);
 // a ∩ b.
 Box Intersect(const Box& a, const Box& b);
 
-// a − b as disjoint boxes (at most one per key).
+// a − b as disjoint non-empty boxes (at most one per key).
 std::vector<Box> Subtract(const Box& a, const Box& b);
 
-// Every box of `from` minus every box of `holes`, as disjoint boxes.
+// Every box of `from` minus every box of `holes`, as disjoint non-empty boxes.
 std::vector<Box> SubtractAll(std::vector<Box> from, const std::vector<Box>& holes);
 
 }  // namespace perimeter::reasoning

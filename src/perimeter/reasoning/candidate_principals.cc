@@ -109,8 +109,6 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
   // sessions), role sessions by session ARN, and federated users (GetFederationToken).
   std::string prefix = base::Concat("arn:", partition, ":iam::", account, ":");
   std::string sts = base::Concat("arn:", partition, ":sts::", account, ":");
-  std::vector<StringPattern> domain = {Literal(prefix + "root"), Glob(prefix + "role/*"), Glob(prefix + "user/*"),
-                                       Glob(sts + "assumed-role/*"), Glob(sts + "federated-user/*")};
   // Only patterns whose partition and account components can match this account tell its
   // identities apart; the others match none of them.
   std::vector<StringPattern> relevant;
@@ -125,8 +123,27 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
   // One partition per kind of caller: kinds differ in more than their ARNs (aws:PrincipalType, how
   // Principal values name them), so each kind needs its own representatives.
   std::vector<std::string> arns;
-  for (const StringPattern& kind : domain) {
-    absl::StatusOr<std::vector<std::string>> of_kind = Representatives(relevant, {kind});
+  std::vector<std::pair<StringPattern, std::string>> kinds = {  // a kind and its shortest member
+      {Literal(prefix + "root"), prefix + "root"},
+      {Glob(prefix + "role/*"), prefix + "role/"},
+      {Glob(prefix + "user/*"), prefix + "user/"},
+      {Glob(sts + "assumed-role/*"), sts + "assumed-role/"},
+      {Glob(sts + "federated-user/*"), sts + "federated-user/"}};
+  for (const auto& [kind, shortest] : kinds) {
+    // A case-sensitive literal pattern tells this kind's callers apart only when it names one of them.
+    std::vector<StringPattern> of_this_kind;
+    for (const StringPattern& pattern : relevant) {
+      bool names_another_kind = pattern.case_mode == policy::CaseMode::kSensitive && pattern.pattern.is_literal() &&
+                                !kind.pattern.Matches(pattern.pattern.literal());
+      if (!names_another_kind) of_this_kind.push_back(pattern);
+    }
+    if (of_this_kind.empty()) {
+      // One region, the whole kind: its shortest member is what PartitionStrings would give, without
+      // building an automaton.
+      arns.push_back(shortest);
+      continue;
+    }
+    absl::StatusOr<std::vector<std::string>> of_kind = Representatives(of_this_kind, {kind});
     if (!of_kind.ok()) return of_kind.status();
     arns.insert(arns.end(), of_kind->begin(), of_kind->end());
   }

@@ -16,6 +16,7 @@
 #include "perimeter/reasoning/box.h"
 #include "perimeter/reasoning/candidate_principals.h"
 #include "perimeter/reasoning/condition_keys.h"
+#include "perimeter/reasoning/finding_region.h"
 #include "perimeter/reasoning/key_domain.h"
 #include "perimeter/reasoning/policy_abstraction.h"
 #include "perimeter/reasoning/string_partition.h"
@@ -70,29 +71,6 @@ absl::StatusOr<FreeKeys> BuildFreeKeys(const policy::Policy& policy) {
   return keys;
 }
 
-void SetCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t candidate) {
-  const std::optional<std::vector<std::string>>& value = domain.candidates[candidate];
-  if (!value.has_value()) {
-    context.Erase(domain.key_lower);
-  } else if (domain.multivalued) {
-    context.SetMultivalued(domain.key_lower, *value);
-  } else {
-    context.Set(domain.key_lower, value->front());
-  }
-}
-
-// The candidates of `domain` for which `condition` holds, with nothing else in the context: a
-// condition reads only its own key once policy variables are abstracted away.
-CandidateSet Satisfying(const eval::CompiledCondition& condition, const KeyDomain& domain) {
-  CandidateSet set = CandidateSet::None(domain.candidates.size());
-  eval::RequestContext context;
-  for (size_t c = 0; c < domain.candidates.size(); ++c) {
-    SetCandidate(context, domain, c);
-    if (condition.Evaluate(context)) set.Add(c);
-  }
-  return set;
-}
-
 Box FullBox(const FreeKeys& keys) {
   Box box;
   for (const KeyDomain& domain : keys.domains) box.push_back(CandidateSet::All(domain.candidates.size()));
@@ -124,7 +102,7 @@ std::vector<StatementFacts> BuildStatementFacts(const eval::CompiledPolicy& comp
         fact.derived_conditions.push_back(j);
         continue;
       }
-      fact.box[it->second] = fact.box[it->second].Intersect(Satisfying(conditions[j], keys.domains[it->second]));
+      fact.box[it->second] = fact.box[it->second].Intersect(CandidatesSatisfying(conditions[j], keys.domains[it->second]));
     }
     fact.action_negated = statement.action.negated;
     for (const policy::Text& pattern : statement.action.patterns) {
@@ -381,15 +359,22 @@ class Analysis {
     principals_ = std::move(*principals);
     stats_.principal_classes = principals_.size();
 
-    for (const ResourceTarget& target : model_.targets) {
-      std::vector<ActionClass> actions = BuildActionClasses(target.actions, facts_);
+    std::vector<std::vector<ActionClass>>& action_classes = action_classes_;
+    std::vector<std::vector<std::string>>& resource_classes = resource_classes_;
+    action_classes.resize(model_.targets.size());
+    resource_classes.resize(model_.targets.size());
+    for (size_t t = 0; t < model_.targets.size(); ++t) {
+      const ResourceTarget& target = model_.targets[t];
+      action_classes[t] = BuildActionClasses(target.actions, facts_);
       absl::StatusOr<std::vector<std::string>> resources = BuildResourceClasses(target, compiled_->source());
       if (!resources.ok()) return Fail(std::string(resources.status().message()));
-      stats_.action_classes += actions.size();
-      stats_.resource_classes += resources->size();
-      std::vector<std::vector<bool>> resource_matches = ResourceMatches(*resources);
-      for (const eval::RequestPrincipal& principal : principals_) {
-        if (absl::Status status = Explore(principal, actions, *resources, resource_matches); !status.ok()) {
+      resource_classes[t] = std::move(*resources);
+      stats_.action_classes += action_classes[t].size();
+      stats_.resource_classes += resource_classes[t].size();
+      std::vector<std::vector<bool>> resource_matches = ResourceMatches(resource_classes[t]);
+      for (size_t p = 0; p < principals_.size(); ++p) {
+        if (absl::Status status = Explore(p, action_classes[t], resource_classes[t], resource_matches);
+            !status.ok()) {
           return Fail(std::string(status.message()));
         }
       }
@@ -400,6 +385,11 @@ class Analysis {
       finding.is_public = IsPublic(finding);
       finding.id = findings::StableFindingId(finding);
       result.findings.push_back(std::move(finding));
+    }
+    // The cover check: fail closed if any allowed external request lies outside every finding.
+    if (std::optional<std::string> gap = UncoveredCell(result.findings); gap.has_value()) {
+      result.findings.push_back(ErrorFinding(model_, std::move(*gap)));
+      stats_.decided = false;
     }
     // Public first, then by principal and condition: the order people read them in.
     std::stable_sort(result.findings.begin(), result.findings.end(),
@@ -454,9 +444,10 @@ class Analysis {
     return remainders_.emplace(live, std::move(out)).first->second;
   }
 
-  absl::Status Explore(const eval::RequestPrincipal& principal, const std::vector<ActionClass>& actions,
+  absl::Status Explore(size_t principal_index, const std::vector<ActionClass>& actions,
                        const std::vector<std::string>& resources,
                        const std::vector<std::vector<bool>>& resource_matches) {
+    const eval::RequestPrincipal& principal = principals_[principal_index];
     eval::RequestContext base = PrincipalContext(principal);
     const policy::Policy& policy = compiled_->source();
     // Whether each statement names this caller: its Principal matches and its conditions on the
@@ -479,7 +470,9 @@ class Analysis {
         for (size_t i = 0; i < policy.statements.size(); ++i) {
           if (names_caller[i] && action.statements[i] && resource_matches[r][i]) live.push_back(i);
         }
-        for (const auto& [i, remainder] : Remainders(live)) {
+        const std::vector<std::pair<size_t, std::vector<Box>>>& remainders = Remainders(live);
+        if (!remainders.empty()) allowed_cells_.push_back({principal_index, &action, &resources[r], &remainders});
+        for (const auto& [i, remainder] : remainders) {
           if (absl::Status status = Report(i, principal, base, action, resources[r], remainder); !status.ok()) {
             return status;
           }
@@ -601,7 +594,7 @@ class Analysis {
     SingleValueCondition entry{eval::CompiledCondition::Compile(single, false, ignored), std::nullopt};
     auto free_key = keys_.index_of.find(source.key_lower);
     if (free_key != keys_.index_of.end()) {
-      entry.allowed = Satisfying(entry.condition, keys_.domains[free_key->second]);
+      entry.allowed = CandidatesSatisfying(entry.condition, keys_.domains[free_key->second]);
     }
     return single_values_.emplace(key, std::move(entry)).first->second;
   }
@@ -634,6 +627,58 @@ class Analysis {
     return witness;
   }
 
+ public:
+  // The cover check, independent of how Report chose principals, conditions and merged actions: every
+  // allowed external cell (principal class × action × resource class × context box) must lie inside
+  // some finding, reading findings as finding_region.h does. Returns the first gap, described.
+  std::optional<std::string> UncoveredCell(const std::vector<Finding>& found) {
+    stats_.cover_cells = 0;
+    std::vector<std::set<std::string>> listed;  // per finding, its actions lower-cased
+    for (const Finding& finding : found) {
+      std::set<std::string> actions;
+      for (const std::string& action : finding.actions) actions.insert(Lower(action));
+      listed.push_back(std::move(actions));
+    }
+    // Per action class, its actions grouped by the findings that list them.
+    std::map<const ActionClass*, std::map<std::vector<size_t>, std::string>> groups;
+    std::vector<std::optional<FindingConditionRegion>> regions(found.size());
+    std::map<std::pair<size_t, size_t>, bool> names;  // (finding, principal) -> the finding covers the caller
+    for (const AllowedCell& cell : allowed_cells_) {
+      ++stats_.cover_cells;
+      auto [group, inserted] = groups.try_emplace(cell.action);
+      if (inserted) {
+        for (const std::string& action : cell.action->actions) {
+          std::vector<size_t> listing;
+          for (size_t f = 0; f < found.size(); ++f) {
+            if (!found[f].error.has_value() && listed[f].contains(Lower(action))) listing.push_back(f);
+          }
+          group->second.try_emplace(std::move(listing), action);
+        }
+      }
+      std::vector<Box> allowed;
+      for (const auto& [i, remainder] : *cell.remainders) allowed.insert(allowed.end(), remainder.begin(), remainder.end());
+      const eval::RequestPrincipal& principal = principals_[cell.principal];
+      for (const auto& [listing, action] : group->second) {
+        std::vector<Box> holes;
+        for (size_t f : listing) {
+          if (!regions[f].has_value()) regions[f].emplace(found[f], compiled_->source(), keys_.domains);
+          auto [entry, fresh] = names.try_emplace({f, cell.principal}, false);
+          if (fresh) {
+            entry->second = FindingNamesPrincipal(found[f].principal, principal) &&
+                            regions[f]->HoldsForCaller(PrincipalContext(principal));
+          }
+          if (entry->second) holes.push_back(regions[f]->box());
+        }
+        if (!SubtractAll(allowed, holes).empty()) {
+          return base::Concat("cover check failed: ", principal.id, " may perform ", action, " on ", *cell.resource,
+                              " but no finding covers it; please report this");
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
   // The resource policy alone: some Allow statement matches and no Deny statement does.
   bool AllowedByPolicy(const eval::Request& request) const {
     std::string action_lower = Lower(request.action);
@@ -657,6 +702,18 @@ class Analysis {
   std::map<std::string, Finding> findings_;
   std::map<std::tuple<size_t, size_t, size_t>, SingleValueCondition> single_values_;
   std::map<std::vector<size_t>, std::vector<std::pair<size_t, std::vector<Box>>>> remainders_;
+  // Every (principal, action class, resource class) with allowed external requests, for the cover
+  // check: the Allow statements' remainders there.
+  struct AllowedCell {
+    size_t principal;
+    const ActionClass* action;
+    const std::string* resource;
+    const std::vector<std::pair<size_t, std::vector<Box>>>* remainders;
+  };
+  std::vector<AllowedCell> allowed_cells_;
+  // Per target; the allowed cells point into them.
+  std::vector<std::vector<ActionClass>> action_classes_;
+  std::vector<std::vector<std::string>> resource_classes_;
   AnalysisStats stats_;
 };
 
@@ -664,6 +721,14 @@ class Analysis {
 
 AnalysisResult AnalyzeExternalAccess(const AccessModel& model, const ZoneOfTrust& zone) {
   return Analysis(model, zone).Run();
+}
+
+std::optional<std::string> FindUncoveredAccess(const AccessModel& model, const ZoneOfTrust& zone,
+                                               const std::vector<findings::Finding>& findings) {
+  Analysis analysis(model, zone);
+  AnalysisResult own = analysis.Run();
+  if (!own.stats.decided) return "the engine cannot decide this policy: " + own.findings.back().error_reason;
+  return analysis.UncoveredCell(findings);
 }
 
 }  // namespace perimeter::reasoning

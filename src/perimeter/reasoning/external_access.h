@@ -13,8 +13,10 @@
 // 4. every live Allow statement with a non-empty remainder gives a finding: its principal as the
 //    statement names it, its restricting conditions (condition_keys.h), the action class, and a
 //    witness built from the remainder's first cell and checked with the concrete evaluator.
+// 5. the cover check: every allowed external cell must lie inside some finding, the findings read as
+//    finding_region.h reads them (independently of how step 4 built them); a gap is an error finding.
 // Because every class of every dimension is tried, the findings cover every allowed external request
-// (the cover is exhaustive by construction; the differential tests and the Z3 oracle check it), and
+// (step 5 checks the synthesis; the differential tests and the Z3 oracle check the classes), and
 // because every finding has a checked witness, none is spurious.
 //
 // Anything the method cannot decide exactly (a key read by operators of different types, too many
@@ -22,6 +24,7 @@
 #ifndef PERIMETER_REASONING_EXTERNAL_ACCESS_H_
 #define PERIMETER_REASONING_EXTERNAL_ACCESS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +61,7 @@ struct AnalysisStats {
   size_t action_classes = 0;
   size_t resource_classes = 0;
   size_t statement_matches = 0;  // scope matches of statements against class representatives
+  size_t cover_cells = 0;        // (principal, action class, resource class) cells the cover check read
   bool decided = true;           // false when an error finding was produced
 };
 
@@ -68,6 +72,12 @@ struct AnalysisResult {
 
 // Analyzes one policy of one resource. Never fails: problems become error findings.
 AnalysisResult AnalyzeExternalAccess(const AccessModel& model, const ZoneOfTrust& zone);
+
+// The engine's cover check (step 5) on findings from elsewhere: a description of the first allowed
+// external request class that none of `findings` covers, or nullopt when they cover everything. What
+// AnalyzeExternalAccess runs on its own findings; exposed so tests can check that it notices a gap.
+std::optional<std::string> FindUncoveredAccess(const AccessModel& model, const ZoneOfTrust& zone,
+                                               const std::vector<findings::Finding>& findings);
 
 }  // namespace perimeter::reasoning
 

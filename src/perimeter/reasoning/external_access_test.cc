@@ -1,5 +1,7 @@
 #include "perimeter/reasoning/external_access.h"
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,32 +47,65 @@ struct EngineCase {
   std::string expected;  // Summarize() of the result
 };
 
-AnalysisResult AnalyzeQueue(const std::string& zone_kind, const std::string& text) {
+// A queue with the given policy, analyzed in the given zone; keeps what the analysis points to.
+struct QueueAnalysis {
+  policy::Policy policy;
+  AccessModel model;
+  ZoneOfTrust zone = ZoneOfTrust::ForAccount(kOwner);
+  AnalysisResult result;
+};
+
+std::unique_ptr<QueueAnalysis> AnalyzeQueue(const std::string& zone_kind, const std::string& text) {
   policy::PolicyParseResult parsed = policy::ParsePolicy(text, {.kind = policy::PolicyKind::kResource});
   EXPECT_TRUE(parsed.policy.has_value()) << (parsed.issues.empty() ? "" : parsed.issues[0].message);
-  static policy::Policy kept;
-  kept = *parsed.policy;
-  AccessModel model;
+  auto queue = std::make_unique<QueueAnalysis>();
+  queue->policy = *parsed.policy;
+  AccessModel& model = queue->model;
   model.resource_arn = "arn:aws:sqs:us-east-1:123456789012:queue";
   model.resource_type = "AWS::SQS::Queue";
   model.owner_account = kOwner;
   model.targets = {ResourceTarget{{model.resource_arn}, {"sqs:ReceiveMessage", "sqs:SendMessage", "sqs:DeleteMessage"}}};
-  model.policy = &kept;
-  ZoneOfTrust zone = zone_kind == "org"           ? ZoneOfTrust::ForOrganization(SampleOrganization())
-                     : zone_kind == "account+org" ? ZoneOfTrust::ForAccount(kOwner, SampleOrganization())
-                                                  : ZoneOfTrust::ForAccount(kOwner);
-  return AnalyzeExternalAccess(model, zone);
+  model.policy = &queue->policy;
+  queue->zone = zone_kind == "org"           ? ZoneOfTrust::ForOrganization(SampleOrganization())
+                : zone_kind == "account+org" ? ZoneOfTrust::ForAccount(kOwner, SampleOrganization())
+                                             : ZoneOfTrust::ForAccount(kOwner);
+  queue->result = AnalyzeExternalAccess(model, queue->zone);
+  return queue;
 }
 
 class ExternalAccessTest : public testing::TestWithParam<EngineCase> {};
 
 TEST_P(ExternalAccessTest, FindsExactlyTheExternalAccess) {
   const EngineCase& c = GetParam();
-  AnalysisResult result = AnalyzeQueue(c.zone, c.policy);
+  std::unique_ptr<QueueAnalysis> queue = AnalyzeQueue(c.zone, c.policy);
+  const AnalysisResult& result = queue->result;
   EXPECT_EQ(Summarize(result), c.expected);
   for (const findings::Finding& f : result.findings) {
     if (!f.error.has_value()) {
       EXPECT_TRUE(f.witness.has_value());
+    }
+  }
+}
+
+// The engine's cover check accepts its own findings and notices when they are taken away or narrowed.
+TEST_P(ExternalAccessTest, CoverCheckNoticesMissingAccess) {
+  const EngineCase& c = GetParam();
+  std::unique_ptr<QueueAnalysis> queue = AnalyzeQueue(c.zone, c.policy);
+  const std::vector<findings::Finding>& found = queue->result.findings;
+  EXPECT_EQ(FindUncoveredAccess(queue->model, queue->zone, found), std::nullopt);
+  std::optional<std::string> with_none = FindUncoveredAccess(queue->model, queue->zone, {});
+  EXPECT_EQ(with_none.has_value(), !found.empty()) << with_none.value_or("");
+  for (size_t f = 0; f < found.size(); ++f) {
+    // Without one of its actions, a finding no longer covers that action (no other finding lists it
+    // for the same principal in these cases).
+    std::vector<findings::Finding> narrowed = found;
+    narrowed[f].actions.erase(narrowed[f].actions.begin());
+    EXPECT_TRUE(FindUncoveredAccess(queue->model, queue->zone, narrowed).has_value()) << f;
+    // A condition value the policy does not name covers nothing of what the policy allows.
+    for (auto& [key, value] : narrowed[f].condition) {
+      std::vector<findings::Finding> moved = found;
+      moved[f].condition[key] = "not-a-value-of-the-policy";
+      EXPECT_TRUE(FindUncoveredAccess(queue->model, queue->zone, moved).has_value()) << key;
     }
   }
 }

@@ -1,5 +1,7 @@
-#include "perimeter/reasoning/z3/finding_region.h"
+#include "perimeter/reasoning/finding_region.h"
 
+#include <algorithm>
+#include <set>
 #include <vector>
 
 #include "perimeter/base/text.h"
@@ -7,7 +9,7 @@
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/wildcard.h"
 
-namespace perimeter::reasoning::z3 {
+namespace perimeter::reasoning {
 namespace {
 
 bool IsRoleOrSession(const eval::RequestPrincipal& p) {
@@ -39,7 +41,56 @@ bool NamesAwsValue(std::string_view value, const eval::RequestPrincipal& p) {
   return p.id == value;
 }
 
+// The values of one positive operator (not negated, not ForAllValues) are alternatives: conditions
+// that differ only in their values merge into one that lists them all, which holds exactly when one
+// of them does (one evaluation instead of one per value of a long list).
+std::vector<policy::Condition> MergeAlternatives(std::vector<policy::Condition> conditions) {
+  std::vector<policy::Condition> merged;
+  for (policy::Condition& condition : conditions) {
+    const policy::ConditionOperatorSpec& op = condition.op;
+    bool alternatives = !policy::IsNegatedOperator(op.op) && op.qualifier != policy::SetQualifier::kForAllValues;
+    auto same = std::find_if(merged.begin(), merged.end(), [&](const policy::Condition& m) {
+      return alternatives && m.op.op == op.op && m.op.qualifier == op.qualifier && m.op.if_exists == op.if_exists;
+    });
+    if (same == merged.end()) {
+      merged.push_back(std::move(condition));
+    } else {
+      same->values.insert(same->values.end(), condition.values.begin(), condition.values.end());
+    }
+  }
+  return merged;
+}
+
 }  // namespace
+
+// A finding's "key = value" pair, compiled once (the reading in the header).
+class FindingCondition {
+ public:
+  FindingCondition(const policy::Policy& policy, std::string_view key, std::string_view value)
+      : key_lower_(base::AsciiLower(key)), value_(value) {
+    const bool variables = policy.version == policy::PolicyVersion::k2012_10_17;
+    for (const policy::Condition& condition : MergeAlternatives(ConditionsNaming(policy, key, value))) {
+      std::vector<base::Issue> ignored;
+      naming_.push_back(eval::CompiledCondition::Compile(condition, variables, ignored));
+    }
+  }
+
+  bool HoldsIn(const eval::RequestContext& context) const {
+    if (naming_.empty()) {
+      const eval::ContextValue* entry = context.Find(key_lower_);
+      return entry != nullptr && std::find(entry->values.begin(), entry->values.end(), value_) != entry->values.end();
+    }
+    return std::any_of(naming_.begin(), naming_.end(),
+                       [&](const eval::CompiledCondition& c) { return c.Evaluate(context); });
+  }
+
+  const std::string& key_lower() const { return key_lower_; }
+
+ private:
+  std::string key_lower_;
+  std::string value_;
+  std::vector<eval::CompiledCondition> naming_;
+};
 
 bool IsExternalPrincipal(const eval::RequestPrincipal& principal, const ZoneOfTrust& zone) {
   if (principal.type == eval::PrincipalType::kService) return false;
@@ -85,32 +136,36 @@ bool FindingNamesPrincipal(const std::map<std::string, std::string>& finding_pri
 std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, std::string_view key,
                                                 std::string_view value) {
   std::string key_lower = base::AsciiLower(key);
-  std::vector<policy::Condition> out;
-  for (const policy::Statement& statement : policy.statements) {
-    for (const policy::Condition& condition : statement.conditions) {
-      if (condition.key_lower != key_lower) continue;
-      for (const policy::ConditionValue& v : condition.values) {
-        if (v.value != value) continue;
-        policy::Condition single = condition;
-        single.values = {v};
-        out.push_back(std::move(single));
-        break;
+  // Every condition on the key that lists one of `wanted`, narrowed to each value it lists.
+  auto naming = [&](const auto& wanted) {
+    std::vector<policy::Condition> out;
+    for (const policy::Statement& statement : policy.statements) {
+      for (const policy::Condition& condition : statement.conditions) {
+        if (condition.key_lower != key_lower) continue;
+        for (const policy::ConditionValue& v : condition.values) {
+          if (!wanted(v.value)) continue;
+          policy::Condition single;
+          single.op = condition.op;
+          single.key = condition.key;
+          single.key_lower = condition.key_lower;
+          single.key_position = condition.key_position;
+          single.values = {v};
+          out.push_back(std::move(single));
+        }
       }
     }
-  }
+    return out;
+  };
+  std::vector<policy::Condition> out = naming([&](std::string_view v) { return v == value; });
   // A finding may list several values of one condition as "v1,v2,..." (any of them).
   if (out.empty() && value.find(',') != std::string_view::npos) {
-    size_t start = 0;
-    while (start <= value.size()) {
-      size_t comma = value.find(',', start);
-      if (comma == std::string_view::npos) comma = value.size();
-      std::string_view part = value.substr(start, comma - start);
-      if (!part.empty() && part.find(',') == std::string_view::npos) {
-        std::vector<policy::Condition> naming = ConditionsNaming(policy, key, part);
-        out.insert(out.end(), naming.begin(), naming.end());
-      }
+    std::set<std::string_view> parts;
+    for (size_t start = 0; start <= value.size();) {
+      size_t comma = std::min(value.find(',', start), value.size());
+      if (comma > start) parts.insert(value.substr(start, comma - start));
       start = comma + 1;
     }
+    out = naming([&](std::string_view v) { return parts.contains(v); });
   }
   return out;
 }
@@ -123,24 +178,41 @@ bool FindingContains(const findings::Finding& finding, const policy::Policy& pol
     if (base::EqualsIgnoreAsciiCase(action, request.action)) action_listed = true;
   }
   if (!action_listed) return false;
-  const bool variables = policy.version == policy::PolicyVersion::k2012_10_17;
   for (const auto& [key, value] : finding.condition) {
-    std::vector<policy::Condition> naming = ConditionsNaming(policy, key, value);
-    bool holds = false;
-    if (naming.empty()) {
-      const eval::ContextValue* entry = request.context.Find(base::AsciiLower(key));
-      if (entry != nullptr) {
-        for (const std::string& v : entry->values) holds = holds || v == value;
-      }
-    }
-    for (const policy::Condition& condition : naming) {
-      std::vector<base::Issue> ignored;
-      eval::CompiledCondition compiled = eval::CompiledCondition::Compile(condition, variables, ignored);
-      if (compiled.Evaluate(request.context)) holds = true;
-    }
-    if (!holds) return false;
+    if (!FindingCondition(policy, key, value).HoldsIn(request.context)) return false;
   }
   return true;
 }
 
-}  // namespace perimeter::reasoning::z3
+FindingConditionRegion::FindingConditionRegion(const findings::Finding& finding, const policy::Policy& policy,
+                                               const std::vector<KeyDomain>& domains) {
+  for (const KeyDomain& domain : domains) box_.push_back(CandidateSet::All(domain.candidates.size()));
+  for (const auto& [key, value] : finding.condition) {
+    FindingCondition condition(policy, key, value);
+    auto domain = std::find_if(domains.begin(), domains.end(),
+                               [&](const KeyDomain& d) { return d.key_lower == condition.key_lower(); });
+    if (domain == domains.end()) {
+      on_caller_.push_back(std::move(condition));
+      continue;
+    }
+    CandidateSet holds = CandidateSet::None(domain->candidates.size());
+    eval::RequestContext context;
+    for (size_t c = 0; c < domain->candidates.size(); ++c) {
+      SetCandidate(context, *domain, c);
+      if (condition.HoldsIn(context)) holds.Add(c);
+    }
+    CandidateSet& slot = box_[static_cast<size_t>(domain - domains.begin())];
+    slot = slot.Intersect(holds);
+  }
+}
+
+FindingConditionRegion::~FindingConditionRegion() = default;
+FindingConditionRegion::FindingConditionRegion(FindingConditionRegion&&) noexcept = default;
+FindingConditionRegion& FindingConditionRegion::operator=(FindingConditionRegion&&) noexcept = default;
+
+bool FindingConditionRegion::HoldsForCaller(const eval::RequestContext& principal_context) const {
+  return std::all_of(on_caller_.begin(), on_caller_.end(),
+                     [&](const FindingCondition& c) { return c.HoldsIn(principal_context); });
+}
+
+}  // namespace perimeter::reasoning

@@ -1,6 +1,7 @@
 // The region of requests a finding stands for, read concretely. The Z3 cover oracle (cover_oracle.h)
 // encodes the same region symbolically; the differential tests use this reading to decide whether an
-// allowed external request is covered. Both read a finding the same way:
+// allowed external request is covered; the engine's own cover check (external_access.h) reads it over
+// its finite domains (FindingConditionBox). All read a finding the same way:
 // - principal, as the finding names it:
 //     {"AWS": "*"}                every principal;
 //     {"AWS": "<account id>"}     every IAM principal of that account (the root ARN likewise);
@@ -17,10 +18,11 @@
 //   for any of its parts; when nothing names the pair, the key must carry the value verbatim.
 //   Keys the finding does not name are free (caller-controlled keys are never reported).
 // Error findings cover nothing.
-#ifndef PERIMETER_REASONING_Z3_FINDING_REGION_H_
-#define PERIMETER_REASONING_Z3_FINDING_REGION_H_
+#ifndef PERIMETER_REASONING_FINDING_REGION_H_
+#define PERIMETER_REASONING_FINDING_REGION_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,9 +30,11 @@
 #include "perimeter/eval/request.h"
 #include "perimeter/findings/finding.h"
 #include "perimeter/policy/policy.h"
+#include "perimeter/reasoning/box.h"
+#include "perimeter/reasoning/key_domain.h"
 #include "perimeter/reasoning/zone_of_trust.h"
 
-namespace perimeter::reasoning::z3 {
+namespace perimeter::reasoning {
 
 // Whether a principal outside `zone` makes the request: service principals are never external
 // (Access Analyzer does not report them), IAM principals are external when their account is outside
@@ -58,6 +62,30 @@ std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, st
 // REQUIRES: request.context already carries the principal's keys (eval::AddPrincipalContextKeys).
 bool FindingContains(const findings::Finding& finding, const policy::Policy& policy, const eval::Request& request);
 
-}  // namespace perimeter::reasoning::z3
+class FindingCondition;
 
-#endif  // PERIMETER_REASONING_Z3_FINDING_REGION_H_
+// A finding's conditions over finite key domains, compiled once: for each key of `domains`, the
+// candidates that satisfy the finding's condition on that key (all of them when the finding names no
+// such key); the finding's conditions on keys outside `domains` (keys derived from the caller) are
+// checked per caller. The same reading as FindingContains, class by class.
+class FindingConditionRegion {
+ public:
+  FindingConditionRegion(const findings::Finding& finding, const policy::Policy& policy,
+                         const std::vector<KeyDomain>& domains);
+  ~FindingConditionRegion();
+  FindingConditionRegion(FindingConditionRegion&&) noexcept;
+  FindingConditionRegion& operator=(FindingConditionRegion&&) noexcept;
+
+  // The region over the domains' candidates.
+  const Box& box() const { return box_; }
+  // Whether the conditions on the caller's own keys hold for a caller with this context.
+  bool HoldsForCaller(const eval::RequestContext& principal_context) const;
+
+ private:
+  Box box_;
+  std::vector<FindingCondition> on_caller_;
+};
+
+}  // namespace perimeter::reasoning
+
+#endif  // PERIMETER_REASONING_FINDING_REGION_H_

@@ -308,4 +308,25 @@ absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
   return domain;
 }
 
+void SetCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t candidate) {
+  const std::optional<std::vector<std::string>>& value = domain.candidates[candidate];
+  if (!value.has_value()) {
+    context.Erase(domain.key_lower);
+  } else if (domain.multivalued) {
+    context.SetMultivalued(domain.key_lower, *value);
+  } else {
+    context.Set(domain.key_lower, value->front());
+  }
+}
+
+CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition, const KeyDomain& domain) {
+  CandidateSet set = CandidateSet::None(domain.candidates.size());
+  eval::RequestContext context;
+  for (size_t c = 0; c < domain.candidates.size(); ++c) {
+    SetCandidate(context, domain, c);
+    if (condition.Evaluate(context)) set.Add(c);
+  }
+  return set;
+}
+
 }  // namespace perimeter::reasoning

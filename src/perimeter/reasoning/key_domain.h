@@ -18,7 +18,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "perimeter/eval/condition_evaluator.h"
+#include "perimeter/eval/request_context.h"
 #include "perimeter/policy/policy.h"
+#include "perimeter/reasoning/box.h"
 #include "perimeter/reasoning/string_partition.h"
 
 namespace perimeter::reasoning {
@@ -51,6 +54,13 @@ struct KeyDomainOptions {
 absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
                                          const std::vector<const policy::Condition*>& conditions,
                                          const KeyDomainOptions& options = {});
+
+// Puts candidate `candidate` of `domain` into `context` (erasing the key for "absent").
+void SetCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t candidate);
+
+// The candidates of `domain` for which `condition` holds, with nothing else in the context: a
+// condition reads only its own key once policy variables are abstracted away.
+CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition, const KeyDomain& domain);
 
 }  // namespace perimeter::reasoning
 

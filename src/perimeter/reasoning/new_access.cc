@@ -55,6 +55,37 @@ std::vector<std::string> PrincipalTexts(const std::vector<const policy::Statemen
   return out;
 }
 
+// Whether two statements say the same thing, element by element (Sid and positions aside): then they
+// match exactly the same requests, whatever policy variables they hold.
+bool SameMeaning(const policy::Statement& a, const policy::Statement& b) {
+  auto same_texts = [](const std::vector<policy::Text>& x, const std::vector<policy::Text>& y) {
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(),
+                      [](const policy::Text& p, const policy::Text& q) { return p.value == q.value; });
+  };
+  auto same_lists = [&](const std::optional<policy::PatternList>& x, const std::optional<policy::PatternList>& y) {
+    return x.has_value() == y.has_value() && (!x.has_value() || (x->negated == y->negated && same_texts(x->patterns, y->patterns)));
+  };
+  auto same_principals = [](const std::optional<policy::PrincipalSpec>& x, const std::optional<policy::PrincipalSpec>& y) {
+    if (x.has_value() != y.has_value()) return false;
+    if (!x.has_value()) return true;
+    return x->negated == y->negated && x->wildcard == y->wildcard &&
+           std::equal(x->values.begin(), x->values.end(), y->values.begin(), y->values.end(),
+                      [](const policy::PrincipalValue& p, const policy::PrincipalValue& q) {
+                        return p.kind == q.kind && p.value == q.value;
+                      });
+  };
+  auto same_conditions = [](const policy::Condition& x, const policy::Condition& y) {
+    return x.op.op == y.op.op && x.op.qualifier == y.op.qualifier && x.op.if_exists == y.op.if_exists &&
+           x.key_lower == y.key_lower &&
+           std::equal(x.values.begin(), x.values.end(), y.values.begin(), y.values.end(),
+                      [](const policy::ConditionValue& p, const policy::ConditionValue& q) { return p.value == q.value; });
+  };
+  return a.effect == b.effect && same_principals(a.principal, b.principal) &&
+         same_lists(std::optional<policy::PatternList>(a.action), std::optional<policy::PatternList>(b.action)) &&
+         same_lists(a.resource, b.resource) &&
+         std::equal(a.conditions.begin(), a.conditions.end(), b.conditions.begin(), b.conditions.end(), same_conditions);
+}
+
 // One side of the comparison: the policy as written and its variable-free bound, compiled.
 struct Side {
   AbstractedPolicy bounded;
@@ -337,6 +368,16 @@ class Comparison {
     if (absl::Status status = Prepare(existing_policy, VariableBound::kAllowLess, kind, existing_); !status.ok()) {
       return absl::InvalidArgumentError(base::Concat("the existing policy has ", std::string(status.message())));
     }
+    // An Allow of the new policy that the existing policy holds too, word for word, matches only
+    // requests that policy's Allow matches: its new access can only come from the existing Denies.
+    for (const policy::Statement& statement : new_.compiled->source().statements) {
+      mirrored_.push_back(new_policy.version == existing_policy.version &&
+                          std::any_of(existing_policy.statements.begin(), existing_policy.statements.end(),
+                                      [&](const policy::Statement& other) {
+                                        return other.effect == policy::Effect::kAllow &&
+                                               SameMeaning(other, new_policy.statements[statement.index]);
+                                      }));
+    }
     std::vector<const policy::Statement*> statements;
     for (const Side* side : {&new_, &existing_}) {
       for (const policy::Statement& statement : side->compiled->source().statements) statements.push_back(&statement);
@@ -500,9 +541,18 @@ class Comparison {
     std::vector<std::pair<size_t, Box>> blamed;
     for (size_t i : new_live) {
       if (!IsAllow(new_, i)) continue;
-      absl::StatusOr<std::vector<Box>> allowed = Minus({new_.boxes[i]}, new_denies);
-      if (!allowed.ok()) return allowed.status();
-      absl::StatusOr<std::vector<Box>> fresh = Minus(std::move(*allowed), *existing_allowed);
+      absl::StatusOr<std::vector<Box>> fresh;
+      if (mirrored_[i]) {
+        // S ⊆ the existing Allows, so S − (Allows − Denies) = S ∩ Denies: no bound on S's variables
+        // is compared with a bound on the existing Allow's.
+        std::vector<Box> denied;
+        for (const Box& deny : existing_denies) denied.push_back(Intersect(new_.boxes[i], deny));
+        fresh = Minus(std::move(denied), new_denies);
+      } else {
+        absl::StatusOr<std::vector<Box>> allowed = Minus({new_.boxes[i]}, new_denies);
+        if (!allowed.ok()) return allowed.status();
+        fresh = Minus(std::move(*allowed), *existing_allowed);
+      }
       if (!fresh.ok()) return fresh.status();
       if (!fresh->empty()) blamed.emplace_back(i, std::move(fresh->front()));
     }
@@ -540,6 +590,7 @@ class Comparison {
   // [class][statement]: whether the statement's Action / Resource element matches the class.
   std::vector<std::vector<bool>> new_actions_, existing_actions_, new_resources_, existing_resources_;
   std::map<std::pair<std::vector<size_t>, std::vector<size_t>>, std::vector<std::pair<size_t, Box>>> blame_;
+  std::vector<bool> mirrored_;  // per statement of the bounded new policy: an Allow the existing one has too
   std::vector<bool> reported_;  // per statement of the bounded new policy: reported, or nothing to report
   NewAccessResult result_;
 };

@@ -16,7 +16,7 @@
 #include "perimeter/reasoning/key_domain.h"
 #include "perimeter/policy/policy_variables.h"
 #include "perimeter/policy/wildcard.h"
-#include "perimeter/reasoning/z3/finding_region.h"
+#include "perimeter/reasoning/finding_region.h"
 
 namespace perimeter::reasoning::z3 {
 namespace {

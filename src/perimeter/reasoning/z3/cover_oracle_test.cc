@@ -8,7 +8,7 @@
 #include "perimeter/eval/compiled_policy.h"
 #include "perimeter/policy/policy_parser.h"
 #include "perimeter/reasoning/external_access.h"
-#include "perimeter/reasoning/z3/finding_region.h"
+#include "perimeter/reasoning/finding_region.h"
 
 namespace perimeter::reasoning::z3 {
 namespace {
