@@ -136,19 +136,7 @@ absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement
   return keys;
 }
 
-void PutCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t candidate) {
-  const std::optional<std::vector<std::string>>& value = domain.candidates[candidate];
-  if (!value.has_value()) {
-    context.Erase(domain.key_lower);
-  } else if (domain.multivalued) {
-    context.SetMultivalued(domain.key_lower, *value);
-  } else {
-    context.Set(domain.key_lower, value->front());
-  }
-}
-
-// The boxes of each statement: a condition on a free key reads only that key (variables are bounded
-// away), so the candidates it accepts are found with nothing else in the context.
+// The boxes of each statement (variables are bounded away, so a condition reads only its own key).
 void BuildBoxes(const FreeKeys& keys, Side& side) {
   const policy::Policy& policy = side.compiled->source();
   for (size_t i = 0; i < policy.statements.size(); ++i) {
@@ -162,14 +150,7 @@ void BuildBoxes(const FreeKeys& keys, Side& side) {
         derived.push_back(j);
         continue;
       }
-      const KeyDomain& domain = keys.domains[it->second];
-      CandidateSet accepted = CandidateSet::None(domain.candidates.size());
-      eval::RequestContext context;
-      for (size_t c = 0; c < domain.candidates.size(); ++c) {
-        PutCandidate(context, domain, c);
-        if (conditions[j].Evaluate(context)) accepted.Add(c);
-      }
-      box[it->second] = box[it->second].Intersect(accepted);
+      box[it->second] = box[it->second].Intersect(CandidatesSatisfying(conditions[j], keys.domains[it->second]));
     }
     side.boxes.push_back(std::move(box));
     side.derived_conditions.push_back(std::move(derived));
@@ -566,7 +547,7 @@ class Comparison {
     eval::Request request = who;
     request.action = action;
     request.resource_arn = resource;
-    for (size_t k = 0; k < keys_.domains.size(); ++k) PutCandidate(request.context, keys_.domains[k], cell[k].First());
+    for (size_t k = 0; k < keys_.domains.size(); ++k) SetCandidate(request.context, keys_.domains[k], cell[k].First());
     if (!Allows(*new_.compiled, request) || Allows(*existing_.compiled, request)) {
       return absl::InternalError(base::Concat("the witness for ", action, " on ", resource,
                                               " does not separate the policies in the concrete evaluator: please "
