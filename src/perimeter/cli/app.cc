@@ -82,6 +82,15 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   check_granted->add_option("--policy-document", granted_options.policy_document, "The policy file, or -")->required();
   check_granted->add_option("--access", granted_options.access, R"({"actions": [...], "resources": [...]})")->required();
   check_granted->add_option("--policy-type", granted_options.policy_type, "IDENTITY_POLICY (default) or RESOURCE_POLICY");
+  CheckOptions new_access_options;
+  CLI::App* check_new = app.add_subcommand(
+      "check-no-new-access", "Does the new policy grant access the existing one does not? (Access Analyzer's CheckNoNewAccess)");
+  check_new->add_option("--new-policy-document", new_access_options.new_policy_document, "The new policy file, or -")
+      ->required();
+  check_new->add_option("--existing-policy-document", new_access_options.existing_policy_document,
+                        "The existing (or reference) policy file, or -")
+      ->required();
+  check_new->add_option("--policy-type", new_access_options.policy_type, "IDENTITY_POLICY or RESOURCE_POLICY")->required();
 
   try {
     app.parse(argc, argv);
@@ -101,6 +110,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (compliance.parsed()) return compliance.Run(out, err);
   if (check_public->parsed()) return RunCheckNoPublicAccess(public_options, in, out, err);
   if (check_granted->parsed()) return RunCheckAccessNotGranted(granted_options, in, out, err);
+  if (check_new->parsed()) return RunCheckNoNewAccess(new_access_options, in, out, err);
   if (import_cmd->parsed()) {
     static base::SystemClock clock;
     return RunImport(import_options, in, out, err, api::sigv4::SystemCredentialEnvironment(), clock);

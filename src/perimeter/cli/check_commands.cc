@@ -37,6 +37,19 @@ int Print(const analysis::CheckResult& result, std::ostream& out) {
   return result.pass ? kExitOk : kExitFindings;
 }
 
+// The --policy-type of a check, or nullopt (with the message printed) when it is not one.
+std::optional<analysis::CheckPolicyType> ReadPolicyType(const std::string& text, std::ostream& err) {
+  if (text == "IDENTITY_POLICY") return analysis::CheckPolicyType::kIdentityPolicy;
+  if (text == "RESOURCE_POLICY") return analysis::CheckPolicyType::kResourcePolicy;
+  err << "error: --policy-type must be IDENTITY_POLICY or RESOURCE_POLICY\n";
+  return std::nullopt;
+}
+
+policy::PolicyKind KindOf(analysis::CheckPolicyType type) {
+  return type == analysis::CheckPolicyType::kIdentityPolicy ? policy::PolicyKind::kIdentity
+                                                            : policy::PolicyKind::kResource;
+}
+
 }  // namespace
 
 int RunCheckNoPublicAccess(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -56,15 +69,8 @@ int RunCheckNoPublicAccess(const CheckOptions& options, std::istream& in, std::o
 }
 
 int RunCheckAccessNotGranted(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
-  analysis::CheckPolicyType type;
-  if (options.policy_type == "IDENTITY_POLICY") {
-    type = analysis::CheckPolicyType::kIdentityPolicy;
-  } else if (options.policy_type == "RESOURCE_POLICY") {
-    type = analysis::CheckPolicyType::kResourcePolicy;
-  } else {
-    err << "error: --policy-type must be IDENTITY_POLICY or RESOURCE_POLICY\n";
-    return kExitBadInput;
-  }
+  std::optional<analysis::CheckPolicyType> type = ReadPolicyType(options.policy_type, err);
+  if (!type.has_value()) return kExitBadInput;
   json::ParseResult access = json::Parse(options.access);
   if (!access.ok()) {
     err << base::FormatIssue(access.issues.front(), "--access", options.access) << "\n";
@@ -90,11 +96,28 @@ int RunCheckAccessNotGranted(const CheckOptions& options, std::istream& in, std:
       into->emplace_back(item.text());
     }
   }
-  policy::PolicyKind kind = type == analysis::CheckPolicyType::kIdentityPolicy ? policy::PolicyKind::kIdentity
-                                                                              : policy::PolicyKind::kResource;
-  std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, kind, in, err);
+  std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, KindOf(*type), in, err);
   if (!policy.has_value()) return kExitBadInput;
-  absl::StatusOr<analysis::CheckResult> result = analysis::CheckAccessNotGranted(*policy, type, actions, resources);
+  absl::StatusOr<analysis::CheckResult> result = analysis::CheckAccessNotGranted(*policy, *type, actions, resources);
+  if (!result.ok()) {
+    err << "error: " << result.status().message() << "\n";
+    return kExitBadInput;
+  }
+  return Print(*result, out);
+}
+
+int RunCheckNoNewAccess(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  std::optional<analysis::CheckPolicyType> type = ReadPolicyType(options.policy_type, err);
+  if (!type.has_value()) return kExitBadInput;
+  if (options.new_policy_document == "-" && options.existing_policy_document == "-") {
+    err << "error: only one of --new-policy-document and --existing-policy-document can be read from standard input\n";
+    return kExitBadInput;
+  }
+  // Both documents are read, so that every error in either is reported at once.
+  std::optional<policy::Policy> new_policy = ReadPolicy(options.new_policy_document, KindOf(*type), in, err);
+  std::optional<policy::Policy> existing = ReadPolicy(options.existing_policy_document, KindOf(*type), in, err);
+  if (!new_policy.has_value() || !existing.has_value()) return kExitBadInput;
+  absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoNewAccess(*new_policy, *existing, *type);
   if (!result.ok()) {
     err << "error: " << result.status().message() << "\n";
     return kExitBadInput;

@@ -1,0 +1,140 @@
+// The custom policy check commands end to end through RunApp: AWS's response shape on standard output,
+// positioned errors on standard error, and the exit codes of docs/analyze.md.
+#include "perimeter/cli/check_commands.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "perimeter/cli/app.h"
+
+namespace perimeter::cli {
+namespace {
+
+struct CommandRun {
+  int code = 0;
+  std::string out, err;
+};
+
+CommandRun Perimeter(std::vector<std::string> args, const std::string& stdin_text = "") {
+  args.insert(args.begin(), "perimeter");
+  std::vector<const char*> argv;
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  std::istringstream in(stdin_text);
+  std::ostringstream out, err;
+  CommandRun run;
+  run.code = RunApp(static_cast<int>(argv.size()), argv.data(), in, out, err);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  std::string path = testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+// The AWS CLI's example for check-no-new-access (awscli/examples/accessanalyzer/check-no-new-access.rst).
+constexpr char kExisting[] = R"({
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": ["arn:aws:s3:::DOC-EXAMPLE-BUCKET", "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"]
+        }
+    ]
+})";
+constexpr char kNew[] = R"({
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:GetObjectAcl", "s3:ListBucket"],
+            "Resource": ["arn:aws:s3:::DOC-EXAMPLE-BUCKET", "arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"]
+        }
+    ]
+})";
+
+TEST(CheckNoNewAccessCommand, AwsCliExampleFails) {
+  std::string existing = WriteFile("existing-policy.json", kExisting);
+  std::string updated = WriteFile("new-policy.json", kNew);
+  CommandRun run = Perimeter({"check-no-new-access", "--existing-policy-document", existing, "--new-policy-document",
+                              updated, "--policy-type", "IDENTITY_POLICY"});
+  EXPECT_EQ(run.code, kExitFindings) << run.err;
+  nlohmann::json expected = {
+      {"result", "FAIL"},
+      {"message", "The modified permissions grant new access compared to your existing policy."},
+      {"reasons", {{{"description", "New access in the statement with index: 0."}, {"statementIndex", 0}}}}};
+  EXPECT_EQ(nlohmann::json::parse(run.out), expected) << run.out;
+}
+
+TEST(CheckNoNewAccessCommand, ReverseDirectionPasses) {
+  std::string existing = WriteFile("existing-policy.json", kExisting);
+  std::string updated = WriteFile("new-policy.json", kNew);
+  // The old policy read from standard input, compared against the wider one: nothing new.
+  CommandRun run = Perimeter({"check-no-new-access", "--new-policy-document", "-", "--existing-policy-document",
+                              updated, "--policy-type", "IDENTITY_POLICY"},
+                             kExisting);
+  EXPECT_EQ(run.code, kExitOk) << run.err;
+  nlohmann::json result = nlohmann::json::parse(run.out);
+  EXPECT_EQ(result["result"], "PASS");
+  EXPECT_TRUE(result["reasons"].empty());
+  (void)existing;
+}
+
+TEST(CheckNoNewAccessCommand, ResourcePolicyNamesTheStatementBySid) {
+  std::string existing = WriteFile(
+      "queue-existing.json",
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sqs:SendMessage","Resource":"*"}]})");
+  std::string updated = WriteFile(
+      "queue-new.json",
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sqs:SendMessage","Resource":"*"},
+          {"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sqs:SendMessage","Resource":"*"}]})");
+  CommandRun run = Perimeter({"check-no-new-access", "--new-policy-document", updated, "--existing-policy-document",
+                              existing, "--policy-type", "RESOURCE_POLICY"});
+  EXPECT_EQ(run.code, kExitFindings) << run.err;
+  nlohmann::json reason = nlohmann::json::parse(run.out)["reasons"][0];
+  EXPECT_EQ(reason["description"], "New access in the statement with sid: Partner.");
+  EXPECT_EQ(reason["statementIndex"], 1);
+  EXPECT_EQ(reason["statementId"], "Partner");
+}
+
+TEST(CheckNoNewAccessCommand, BadInputIsExitTwoWithPositions) {
+  std::string existing = WriteFile("existing-policy.json", kExisting);
+  std::string broken = WriteFile("broken.json", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\n");
+  CommandRun bad_json = Perimeter({"check-no-new-access", "--new-policy-document", broken, "--existing-policy-document",
+                                   existing, "--policy-type", "IDENTITY_POLICY"});
+  EXPECT_EQ(bad_json.code, kExitBadInput);
+  EXPECT_TRUE(bad_json.out.empty());
+  EXPECT_NE(bad_json.err.find(broken + ":4:"), std::string::npos) << bad_json.err;
+
+  // A resource policy without Principal read as one: the position of the statement.
+  CommandRun wrong_kind = Perimeter({"check-no-new-access", "--new-policy-document", existing,
+                                     "--existing-policy-document", existing, "--policy-type", "RESOURCE_POLICY"});
+  EXPECT_EQ(wrong_kind.code, kExitBadInput);
+  EXPECT_NE(wrong_kind.err.find(existing + ":"), std::string::npos) << wrong_kind.err;
+
+  CommandRun type = Perimeter({"check-no-new-access", "--new-policy-document", existing, "--existing-policy-document",
+                               existing, "--policy-type", "MANAGED_POLICY"});
+  EXPECT_EQ(type.code, kExitBadInput);
+
+  CommandRun both_stdin = Perimeter({"check-no-new-access", "--new-policy-document", "-", "--existing-policy-document",
+                                     "-", "--policy-type", "IDENTITY_POLICY"});
+  EXPECT_EQ(both_stdin.code, kExitBadInput);
+
+  CommandRun missing = Perimeter({"check-no-new-access", "--new-policy-document", existing, "--existing-policy-document",
+                                  testing::TempDir() + "/no-such-file.json", "--policy-type", "IDENTITY_POLICY"});
+  EXPECT_EQ(missing.code, kExitBadInput);
+
+  CommandRun no_type = Perimeter({"check-no-new-access", "--new-policy-document", existing, "--existing-policy-document",
+                                  existing});
+  EXPECT_EQ(no_type.code, kExitBadInput);
+}
+
+}  // namespace
+}  // namespace perimeter::cli
