@@ -5,6 +5,7 @@
 #include <set>
 #include <variant>
 
+#include "perimeter/analysis/policy_checks.h"
 #include "perimeter/api/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
@@ -13,6 +14,7 @@
 #include "perimeter/findings/lifecycle.h"
 #include "perimeter/findings/listing.h"
 #include "perimeter/json/writer.h"
+#include "perimeter/policy/policy_parser.h"
 
 namespace perimeter::api {
 
@@ -206,6 +208,7 @@ ApiResponse AccessAnalyzerService::Handle(const Caller& caller, const RestReques
   if (op == "ListAnalyzedResources") return ListAnalyzedResources(caller, request);
   if (op == "GetAnalyzedResource") return GetAnalyzedResource(caller, request);
   if (op == "StartResourceScan") return StartResourceScan(caller, request);
+  if (op == "CheckNoNewAccess") return CheckNoNewAccess(request);
   return RestJsonError(ValidationError(base::Concat("Perimeter does not implement ", op, " yet"), "notSupported"));
 }
 
@@ -1017,6 +1020,54 @@ ApiResponse AccessAnalyzerService::StartResourceScan(const Caller& caller, const
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
   schedule_(ScanJob{std::get<store::Analyzer>(found).arn, *resource_arn});
   return Ok();
+}
+
+// CheckNoNewAccess (IAM Access Analyzer API Reference): both documents and the policy type required;
+// a document that is not a policy of that type is InvalidParameterException (400) naming the member,
+// line and column of the first error.
+ApiResponse AccessAnalyzerService::CheckNoNewAccess(const RestRequest& request) {
+  RequestReader reader(request.body);
+  std::optional<std::string> new_document = reader.String("newPolicyDocument", true);
+  std::optional<std::string> existing_document = reader.String("existingPolicyDocument", true);
+  std::optional<std::string> type_name = reader.String("policyType", true);
+  std::optional<analysis::CheckPolicyType> type;
+  if (type_name == "IDENTITY_POLICY") type = analysis::CheckPolicyType::kIdentityPolicy;
+  if (type_name == "RESOURCE_POLICY") type = analysis::CheckPolicyType::kResourcePolicy;
+  if (type_name && !type) {
+    reader.Violation("policyType", "Member must satisfy enum value set: [IDENTITY_POLICY, RESOURCE_POLICY]");
+  }
+  if (!reader.ok()) return RestJsonError(reader.error());
+  policy::PolicyKind kind = *type == analysis::CheckPolicyType::kIdentityPolicy ? policy::PolicyKind::kIdentity
+                                                                               : policy::PolicyKind::kResource;
+  std::optional<policy::Policy> policies[2];
+  const std::pair<const char*, const std::string*> documents[2] = {{"newPolicyDocument", &*new_document},
+                                                                   {"existingPolicyDocument", &*existing_document}};
+  for (int i = 0; i < 2; ++i) {
+    policy::PolicyParseResult parsed = policy::ParsePolicy(*documents[i].second, {.kind = kind});
+    if (!parsed.ok()) {
+      const base::Issue& issue = *std::find_if(parsed.issues.begin(), parsed.issues.end(), [](const base::Issue& issue) {
+        return issue.severity == base::Severity::kError;
+      });
+      return RestJsonError(AwsError{400, "InvalidParameterException",
+                                    base::Concat(documents[i].first, ":", base::ToString(issue.position), ": ",
+                                                 issue.message),
+                                    "", {}, "", ""});
+    }
+    policies[i] = std::move(parsed.policy);
+  }
+  absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoNewAccess(*policies[0], *policies[1], *type);
+  if (!result.ok()) return Internal(result.status());
+  json::Writer w;
+  w.BeginObject().Key("result").String(result->pass ? "PASS" : "FAIL").Key("message").String(result->message);
+  w.Key("reasons").BeginArray();
+  for (const analysis::CheckReason& reason : result->reasons) {
+    w.BeginObject().Key("description").String(reason.description);
+    if (reason.statement_index) w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
+    if (reason.statement_id && !reason.statement_id->empty()) w.Key("statementId").String(*reason.statement_id);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return Ok(std::move(w).Take());
 }
 
 absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {

@@ -82,6 +82,7 @@ class AccessAnalyzerService {
   ApiResponse ListAnalyzedResources(const Caller& caller, const RestRequest& request);
   ApiResponse GetAnalyzedResource(const Caller& caller, const RestRequest& request);
   ApiResponse StartResourceScan(const Caller& caller, const RestRequest& request);
+  ApiResponse CheckNoNewAccess(const RestRequest& request);
 
   // The caller's analyzer named `name` / with ARN `arn`, or the AWS error.
   std::variant<store::Analyzer, AwsError> FindByName(const Caller& caller, std::string_view name);

@@ -569,5 +569,58 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
   }
 }
 
+// CheckNoNewAccess: AWS's response shape; the request validated like AWS's (required members, enum);
+// a document that is not a policy of the type is InvalidParameterException with the member and position.
+TEST_F(ServiceTest, CheckNoNewAccess) {
+  std::string existing =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]})";
+  std::string updated =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl","s3:ListBucket"],"Resource":"*"}]})";
+  Reply fail = Call(As(kDev), "POST", "/policy/check-no-new-access",
+                    {{"newPolicyDocument", updated}, {"existingPolicyDocument", existing}, {"policyType", "IDENTITY_POLICY"}});
+  ASSERT_EQ(fail.status, 200) << fail.body;
+  EXPECT_EQ(fail.body, json({{"result", "FAIL"},
+                             {"message", "The modified permissions grant new access compared to your existing policy."},
+                             {"reasons", {{{"description", "New access in the statement with index: 0."}, {"statementIndex", 0}}}}}));
+
+  Reply pass = Call(As(kDev), "POST", "/policy/check-no-new-access",
+                    {{"newPolicyDocument", existing}, {"existingPolicyDocument", updated}, {"policyType", "IDENTITY_POLICY"}});
+  ASSERT_EQ(pass.status, 200) << pass.body;
+  EXPECT_EQ(pass.body["result"], "PASS");
+  EXPECT_EQ(pass.body["reasons"], json::array());
+
+  // A role trust policy is a resource policy: a new trusted account is new access.
+  std::string trust = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]})";
+  std::string wider = R"({"Version":"2012-10-17","Statement":[{"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]})";
+  Reply trust_reply = Call(As(kDev), "POST", "/policy/check-no-new-access",
+                           {{"newPolicyDocument", wider}, {"existingPolicyDocument", trust}, {"policyType", "RESOURCE_POLICY"}});
+  ASSERT_EQ(trust_reply.status, 200) << trust_reply.body;
+  EXPECT_EQ(trust_reply.body["result"], "FAIL");
+  EXPECT_EQ(trust_reply.body["reasons"][0]["statementId"], "Any");
+
+  Reply missing = Call(As(kDev), "POST", "/policy/check-no-new-access", {{"newPolicyDocument", updated}});
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.error_type, "ValidationException");
+  EXPECT_EQ(missing.body["fieldList"].size(), 2u) << missing.body;
+
+  Reply bad_type = Call(As(kDev), "POST", "/policy/check-no-new-access",
+                        {{"newPolicyDocument", updated}, {"existingPolicyDocument", existing}, {"policyType", "SCP"}});
+  EXPECT_EQ(bad_type.status, 400);
+  EXPECT_EQ(bad_type.error_type, "ValidationException");
+
+  Reply bad_policy = Call(As(kDev), "POST", "/policy/check-no-new-access",
+                          {{"newPolicyDocument", updated}, {"existingPolicyDocument", "{\n  \"Statement\": [,]\n}"},
+                           {"policyType", "IDENTITY_POLICY"}});
+  EXPECT_EQ(bad_policy.status, 400);
+  EXPECT_EQ(bad_policy.error_type, "InvalidParameterException");
+  EXPECT_EQ(bad_policy.body["message"].get<std::string>().rfind("existingPolicyDocument:2:", 0), 0u) << bad_policy.body;
+
+  // An identity policy checked as a resource policy lacks its Principal.
+  Reply wrong_kind = Call(As(kDev), "POST", "/policy/check-no-new-access",
+                          {{"newPolicyDocument", updated}, {"existingPolicyDocument", existing}, {"policyType", "RESOURCE_POLICY"}});
+  EXPECT_EQ(wrong_kind.status, 400);
+  EXPECT_EQ(wrong_kind.error_type, "InvalidParameterException");
+}
+
 }  // namespace
 }  // namespace perimeter::api
