@@ -42,6 +42,34 @@ std::string_view Value::source_text() const {
   return std::string_view(*document_->source_).substr(n.position.offset, n.end_offset - n.position.offset);
 }
 
+namespace {
+
+// A spare node tape per thread. Documents are mostly parsed and dropped one after another (a policy
+// is parsed into its model and its document discarded), so the tape of the last one is kept for the
+// next: parsing then allocates no tape, and avoids glibc's path for large requests, which
+// consolidates its free lists first. Tapes of more than kMaxSpareNodes nodes are simply freed.
+constexpr size_t kMaxSpareNodes = size_t{1} << 14;
+
+struct SpareTape {
+  std::vector<internal::Node> nodes;  // always empty (size 0); only its capacity is kept
+  ~SpareTape();
+};
+// Trivially destructible, so it can still be read while the thread's objects are destroyed: a
+// document destroyed after the SpareTape (at thread exit, or a static one) frees its own tape.
+thread_local bool spare_tape_alive = true;
+thread_local SpareTape spare_tape;
+SpareTape::~SpareTape() { spare_tape_alive = false; }
+
+}  // namespace
+
+Document::~Document() {
+  if (!spare_tape_alive || nodes_.capacity() > kMaxSpareNodes) return;
+  std::vector<internal::Node>& spare = spare_tape.nodes;
+  if (nodes_.capacity() <= spare.capacity()) return;
+  nodes_.clear();
+  spare.swap(nodes_);
+}
+
 base::SourcePosition PositionAt(std::string_view source, size_t offset) {
   offset = std::min(offset, source.size());
   base::SourcePosition position;
@@ -133,7 +161,12 @@ class Parser {
       Fail(0, "json.too-large", "document is larger than 4 GiB");
       return;
     }
-    document_.nodes_.reserve(size_ / 16 + 4);
+    const size_t expected_nodes = size_ / 16 + 4;
+    if (spare_tape_alive && spare_tape.nodes.capacity() >= expected_nodes) {
+      document_.nodes_.swap(spare_tape.nodes);  // the document's own tape is empty: nothing is lost
+    } else {
+      document_.nodes_.reserve(expected_nodes);
+    }
     // Skip a UTF-8 byte order mark, as some editors write one.
     if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) {
       pos_ = 3;
@@ -231,16 +264,8 @@ class Parser {
         return ParseObject(depth, key, key_position);
       case '[':
         return ParseArray(depth, key, key_position);
-      case '"': {
-        uint32_t index = NewNode(Kind::kString, key, key_position);
-        std::string_view text;
-        if (!ParseString(text)) return false;
-        internal::Node& node = document_.nodes_[index];
-        node.text = text;
-        node.subtree_end = index + 1;
-        node.end_offset = static_cast<uint32_t>(pos_);
-        return true;
-      }
+      case '"':
+        return ParseStringValue(key, key_position);
       case 't':
       case 'f':
       case 'n':
@@ -251,7 +276,20 @@ class Parser {
     }
   }
 
-  bool ParseLiteral(std::string_view key, base::SourcePosition key_position) {
+  // A string value at pos_ (on its opening quote). Out of line, like every kind of value, so that
+  // ParseValue is a small dispatcher that jumps to them.
+  [[gnu::noinline]] bool ParseStringValue(std::string_view key, base::SourcePosition key_position) {
+    uint32_t index = NewNode(Kind::kString, key, key_position);
+    std::string_view text;
+    if (!ParseString(text)) return false;
+    internal::Node& node = document_.nodes_[index];
+    node.text = text;
+    node.subtree_end = index + 1;
+    node.end_offset = static_cast<uint32_t>(pos_);
+    return true;
+  }
+
+  [[gnu::noinline]] bool ParseLiteral(std::string_view key, base::SourcePosition key_position) {
     struct Literal {
       std::string_view text;
       Kind kind;
@@ -275,7 +313,7 @@ class Parser {
 
   static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-  bool ParseNumber(std::string_view key, base::SourcePosition key_position) {
+  [[gnu::noinline]] bool ParseNumber(std::string_view key, base::SourcePosition key_position) {
     uint32_t index = NewNode(Kind::kNumber, key, key_position);
     size_t start = pos_;
     if (data_[pos_] == '-') ++pos_;
@@ -552,7 +590,7 @@ class Parser {
     return Fail(pos_, "json.too-deep", "nesting deeper than " + std::to_string(options_.max_depth) + " levels");
   }
 
-  bool ParseArray(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
+  [[gnu::noinline]] bool ParseArray(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
     if (!CheckDepth(depth)) return false;
     uint32_t index = NewNode(Kind::kArray, key, key_position);
     ++pos_;
@@ -586,7 +624,7 @@ class Parser {
     return true;
   }
 
-  bool ParseObject(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
+  [[gnu::noinline]] bool ParseObject(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
     if (!CheckDepth(depth)) return false;
     uint32_t index = NewNode(Kind::kObject, key, key_position);
     ++pos_;

@@ -144,6 +144,7 @@ struct ParseOptions {
 class Document {
  public:
   Document() = default;
+  ~Document();
   Document(Document&&) noexcept = default;
   Document& operator=(Document&&) noexcept = default;
   Document(const Document&) = delete;
