@@ -63,6 +63,7 @@ struct AnalysisStats {
   size_t statement_matches = 0;  // scope matches of statements against class representatives
   size_t cover_cells = 0;        // (principal, action class, resource class) cells the cover check read
   bool decided = true;           // false when an error finding was produced
+  bool decided_by_oracle = false;  // the Z3 oracle decided what the engine could not (z3/analyze_with_oracle.h)
 };
 
 struct AnalysisResult {

@@ -190,6 +190,7 @@ ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings *
     reasoning::AnalysisResult result =
         internal::AnalyzePolicy(resource, policies[i], policy::PolicyKind::kResource, KmsKeyTargets(resource), {},
                                 config.policies[i].field, zone);
+    analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
     for (findings::Finding &finding : result.findings) internal::MergeFinding(analysis.findings, std::move(finding));
   }
   for (const Grant &grant : config.grants) {

@@ -108,6 +108,8 @@ struct OrganizationRecord {
 struct ResourceAnalysis {
   std::vector<findings::Finding> findings;
   std::vector<base::Issue> issues;
+  // Policies the engine could not decide and the Z3 oracle did (reasoning/z3/analyze_with_oracle.h).
+  size_t policies_decided_by_oracle = 0;
 
   bool has_errors() const;
 };

@@ -428,6 +428,7 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
     reasoning::AnalysisResult result = internal::AnalyzePolicy(
         resource, *bucket_policy, policy::PolicyKind::kResource, S3BucketTargets(resource),
         {FindingSource{FindingSourceType::kPolicy, std::nullopt, std::nullopt}}, "bucketPolicy", zone);
+    analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
     for (const Finding &finding : result.findings) policy_public |= !finding.error.has_value() && finding.is_public;
     bool blocked = bucket_block.restrict_public_buckets && policy_public;
     for (Finding &finding : result.findings) {
@@ -515,6 +516,8 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
         resource, point_policy, policy::PolicyKind::kResource, point_targets, {source}, point.arn, zone);
     reasoning::AnalysisResult through_bucket = internal::AnalyzePolicy(
         resource, delegated, policy::PolicyKind::kResource, S3BucketTargets(resource), {source}, "bucketPolicy", zone);
+    analysis.policies_decided_by_oracle +=
+        size_t{through_point.stats.decided_by_oracle} + size_t{through_bucket.stats.decided_by_oracle};
 
     std::vector<Finding> found;
     bool point_public = false;

@@ -54,6 +54,7 @@ ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource, const
           internal::AnalyzePolicy(resource, *policy, policy::PolicyKind::kResource,
                                   S3ExpressDirectoryBucketTargets(resource), {}, "bucketPolicy", zone);
       analysis.findings = std::move(result.findings);
+      analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
     }
     if (config.access_points > 0) {
       analysis.findings.push_back(internal::ErrorFinding(resource,

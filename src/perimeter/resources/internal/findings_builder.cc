@@ -6,6 +6,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/catalog/iam_catalog.h"
 #include "perimeter/policy/arn.h"
+#include "perimeter/reasoning/z3/analyze_with_oracle.h"
 
 namespace perimeter::resources::internal {
 
@@ -38,7 +39,7 @@ reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::
   model.policy_kind = kind;
   model.policy_label = std::move(label);
   model.sources = std::move(sources);
-  reasoning::AnalysisResult result = reasoning::AnalyzeExternalAccess(model, zone);
+  reasoning::AnalysisResult result = reasoning::z3::AnalyzeExternalAccessWithOracle(model, zone);
   for (findings::Finding &finding : result.findings) {
     if (finding.error.has_value()) {
       finding.error_reason = base::Concat(resource.arn, ": ", finding.error_reason);

@@ -27,8 +27,9 @@ std::vector<std::string> CatalogActions(std::string_view service, std::string_vi
 // The partition of an ARN ("aws" when it cannot be read).
 std::string PartitionOf(std::string_view arn);
 
-// Runs the engine on `policy` of `resource`. The findings keep the engine's
-// witnesses and explanations.
+// Runs the engine on `policy` of `resource`, with the Z3 oracle where the engine
+// cannot decide (reasoning/z3/analyze_with_oracle.h). The findings keep the
+// engine's witnesses and explanations.
 reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::Policy &policy, policy::PolicyKind kind,
                                         std::vector<reasoning::ResourceTarget> targets,
                                         std::vector<findings::FindingSource> sources, std::string label,

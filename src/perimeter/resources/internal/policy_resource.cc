@@ -42,6 +42,7 @@ ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec, const Res
     reasoning::AnalysisResult result =
         AnalyzePolicy(resource, *policy, spec.kind, spec.targets(resource), {}, std::string(spec.policy_field), zone);
     analysis.findings = std::move(result.findings);
+    analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
   }
   analysis.issues = diagnostics.TakeIssues();
   return analysis;
