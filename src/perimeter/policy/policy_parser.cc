@@ -3,6 +3,7 @@
 #include <array>
 #include <cassert>
 #include <cstring>
+#include <iterator>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -242,7 +243,7 @@ class PolicyParser {
             "a policy document must be a JSON object, got " + KindWithArticle(root.kind()));
       return;
     }
-    bool has_statement = false;
+    std::optional<Value> statements;  // the "Statement" element
     for (Value member : root.members()) {
       std::string_view key = member.key();
       if (Is(key, "Version")) {
@@ -260,7 +261,7 @@ class PolicyParser {
       } else if (Is(key, "Id")) {
         if (ExpectKind(member, Kind::kString, "\"Id\"")) policy.id = std::string(member.text());
       } else if (Is(key, "Statement")) {
-        has_statement = true;
+        statements = member;
         ParseStatements(member, policy);
       } else {
         Error("policy.unknown-element", member.key_position(),
@@ -268,10 +269,11 @@ class PolicyParser {
                   CaseHint(key, kTopLevelElements));
       }
     }
-    if (!has_statement) {
+    if (!statements.has_value()) {
       Error("policy.missing-statement", root.position(), "policy has no \"Statement\" element");
+      return;
     }
-    CheckDuplicateSids(policy);
+    CheckDuplicateSids(policy, *statements);
   }
 
   void ParseStatements(const Value& value, Policy& policy) {
@@ -289,7 +291,6 @@ class PolicyParser {
       return;
     }
     policy.statements.reserve(value.size());
-    sid_positions_.reserve(value.size());
     size_t index = 0;
     for (Value element : value.children()) {
       if (ExpectKind(element, Kind::kObject, "each statement")) ParseStatement(element, index, policy);
@@ -399,10 +400,10 @@ class PolicyParser {
       }
     }
     statement.sid.emplace(sid);
-    sid_positions_.push_back(member.position());
   }
 
-  void CheckDuplicateSids(const Policy& policy) {
+  // `statements` is the "Statement" element the statements of `policy` were read from.
+  void CheckDuplicateSids(const Policy& policy, const Value& statements) {
     // The first statement with each Sid; policies with few statements are compared pairwise.
     constexpr size_t kPairwiseLimit = 16;
     const bool pairwise = policy.statements.size() <= kPairwiseLimit;
@@ -418,15 +419,25 @@ class PolicyParser {
       }
       return std::nullopt;
     };
-    size_t next_position = 0;
+    // Where the Sid of `statement` is written (looked up only for a duplicate).
+    auto sid_position = [&](const Statement& statement) {
+      Value element = statements;
+      if (element.is_array()) {
+        auto it = element.children().begin();
+        std::advance(it, statement.index);
+        element = *it;
+      }
+      // The statement has a string Sid, so its element is an object with exactly one "Sid" (a
+      // duplicate key would have failed the JSON parse).
+      std::optional<Value> sid = element.Find("Sid");
+      assert(sid.has_value());
+      return sid->position();
+    };
     for (const Statement& statement : policy.statements) {
       if (!statement.sid.has_value()) continue;
-      // sid_positions_ was filled in statement order, one entry per statement with a string Sid.
-      assert(next_position < sid_positions_.size());
-      const SourcePosition& position = sid_positions_[next_position++];
       if (statement.sid->empty()) continue;  // "Sid": "" names nothing, so it cannot clash
       if (std::optional<size_t> first = first_with_sid(statement)) {
-        Warning("policy.duplicate-sid", position,
+        Warning("policy.duplicate-sid", sid_position(statement),
                 "\"Sid\" " + json::Quote(*statement.sid) + " is also used by statement " +
                     std::to_string(*first) + ": statement ids should be unique within a policy");
       }
@@ -756,7 +767,6 @@ class PolicyParser {
 
   const PolicyParseOptions& options_;
   std::vector<Issue> issues_;
-  std::vector<SourcePosition> sid_positions_;
 };
 
 }  // namespace
