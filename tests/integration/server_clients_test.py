@@ -206,6 +206,13 @@ class CliClient:
     def list_accounts(self):
         return self.call("Mgmt", "organizations", "list-accounts")
 
+    def check_no_new_access(self, new_policy, existing_policy, policy_type):
+        out, err = self.call("Dev", "accessanalyzer", "check-no-new-access", "--new-policy-document", new_policy,
+                             "--existing-policy-document", existing_policy, "--policy-type", policy_type)
+        if err is not None and "Invalid choice" in err:
+            return None, None  # a CLI older than the operation (AWS CLI 2.13.39)
+        return out, err
+
 
 class Boto3Client:
     def __init__(self, server):
@@ -266,6 +273,12 @@ class Boto3Client:
 
     def list_accounts(self):
         return self.wrap("Mgmt", "organizations", "list_accounts")
+
+    def check_no_new_access(self, new_policy, existing_policy, policy_type):
+        if not hasattr(self.client("Dev", "accessanalyzer"), "check_no_new_access"):
+            return None, None  # a botocore older than the operation
+        return self.wrap("Dev", "accessanalyzer", "check_no_new_access", newPolicyDocument=new_policy,
+                         existingPolicyDocument=existing_policy, policyType=policy_type)
 
 
 def run_flow(name, client, server):
@@ -340,6 +353,24 @@ def run_flow(name, client, server):
     check(err is None, f"{name}: tag-resource (ARN in the path): {err}")
     out, err = client.list_tags(ANALYZER_ARN)
     check(err is None and out.get("tags") == {"team": "sec"}, f"{name}: list-tags-for-resource: {err or out}")
+
+    # CheckNoNewAccess, AWS CLI's example: the updated policy adds s3:GetObjectAcl to statement 0.
+    bucket_arns = ["arn:aws:s3:::it-public-reports", "arn:aws:s3:::it-public-reports/*"]
+    existing = policy([{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": bucket_arns}])
+    updated = policy([{"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectAcl", "s3:ListBucket"],
+                       "Resource": bucket_arns}])
+    out, err = client.check_no_new_access(updated, existing, "IDENTITY_POLICY")
+    if out is None and err is None:
+        print(f"[{name}] skip: the client does not know CheckNoNewAccess")
+    else:
+        check(err is None and out == {
+            "result": "FAIL", "message": "The modified permissions grant new access compared to your existing policy.",
+            "reasons": [{"description": "New access in the statement with index: 0.", "statementIndex": 0}]},
+            f"{name}: check-no-new-access: {err or out}")
+        out, err = client.check_no_new_access(existing, updated, "IDENTITY_POLICY")
+        check(err is None and out.get("result") == "PASS", f"{name}: check-no-new-access, narrower: {err or out}")
+        out, err = client.check_no_new_access("{", existing, "IDENTITY_POLICY")
+        check(err is not None and "InvalidParameterException" in err, f"{name}: check-no-new-access, bad JSON: {err or out}")
 
     out, err = client.deregister(SECURITY)
     check(err is None, f"{name}: deregister-delegated-administrator: {err}")
