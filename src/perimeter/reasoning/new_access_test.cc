@@ -205,25 +205,25 @@ class PolicyGrammar {
       const char* op;
       const char* key;
       const char* values;
-      bool resource_only;
     };
     static const std::vector<Entry> kEntries = {
-        {"StringEquals", "aws:PrincipalTag/team", R"("red")", false},
-        {"StringLike", "s3:prefix", R"(["home/*","pub*"])", false},
-        {"Bool", "aws:MultiFactorAuthPresent", R"("true")", false},
-        {"IpAddress", "aws:SourceIp", R"("10.0.0.0/8")", false},
-        {"NotIpAddress", "aws:SourceIp", R"("10.1.0.0/16")", false},
-        {"NumericLessThan", "s3:max-keys", R"("10")", false},
-        {"StringNotEquals", "aws:RequestedRegion", R"("us-east-1")", false},
-        {"Null", "aws:TokenIssueTime", R"("true")", false},
-        {"StringEqualsIfExists", "aws:RequestedRegion", R"("eu-west-1")", false},
-        {"ForAnyValue:StringEquals", "aws:TagKeys", R"(["a","b"])", false},
-        {"ForAllValues:StringEquals", "aws:TagKeys", R"(["a"])", false},
-        {"StringEquals", "s3:prefix", R"("${aws:username}/")", false},
-        {"DateGreaterThan", "aws:CurrentTime", R"("2024-01-01T00:00:00Z")", false},
-        {"StringEquals", "aws:PrincipalAccount", R"("111122223333")", false},
-        {"ArnLike", "aws:PrincipalArn", R"("arn:aws:iam::*:role/app")", false},
-        {"StringEquals", "aws:PrincipalOrgID", R"("o-a1b2c3d4e5")", false},
+        {"StringEquals", "aws:PrincipalTag/team", R"("red")"},
+        {"StringLike", "s3:prefix", R"(["home/*","pub*"])"},
+        {"Bool", "aws:MultiFactorAuthPresent", R"("true")"},
+        {"IpAddress", "aws:SourceIp", R"("10.0.0.0/8")"},
+        {"NotIpAddress", "aws:SourceIp", R"("10.1.0.0/16")"},
+        {"NumericLessThan", "s3:max-keys", R"("10")"},
+        {"StringNotEquals", "aws:RequestedRegion", R"("us-east-1")"},
+        {"Null", "aws:TokenIssueTime", R"("true")"},
+        {"StringEqualsIfExists", "aws:RequestedRegion", R"("eu-west-1")"},
+        {"ForAnyValue:StringEquals", "aws:TagKeys", R"(["a","b"])"},
+        {"ForAllValues:StringEquals", "aws:TagKeys", R"(["a"])"},
+        {"StringEquals", "s3:prefix", R"("${aws:username}/")"},
+        {"StringLike", "s3:prefix", R"(["${aws:username}/*","pub1"])"},
+        {"DateGreaterThan", "aws:CurrentTime", R"("2024-01-01T00:00:00Z")"},
+        {"StringEquals", "aws:PrincipalAccount", R"("111122223333")"},
+        {"ArnLike", "aws:PrincipalArn", R"("arn:aws:iam::*:role/app")"},
+        {"StringEquals", "aws:PrincipalOrgID", R"("o-a1b2c3d4e5")"},
     };
     std::map<std::string, std::map<std::string, std::string>> block;
     for (size_t n = Between(0, 2); n > 0; --n) {

@@ -119,65 +119,20 @@ std::vector<policy::Condition> WidenConditions(const policy::Statement& statemen
   return out;
 }
 
-// The conditions of `statement` made to hold at most where they held: a positive operator ORs its
-// values, so dropping the values with a variable narrows it; any other condition with a variable, or
-// a positive one left with no value, cannot be narrowed into something that still matches (nullopt:
-// leave the statement out).
-std::optional<std::vector<policy::Condition>> NarrowConditions(const policy::Statement& statement,
-                                                               std::vector<std::string>& notes) {
-  std::vector<policy::Condition> out;
+// Whether every condition of `statement` is free of variables. A condition with one cannot be
+// narrowed by dropping its variable values: it is false as a whole when a variable has no value in
+// the request (eval/condition_evaluator.cc, [VARS]), which the values left would not be.
+bool ConditionsWithoutVariables(const policy::Statement& statement, std::vector<std::string>& notes) {
   for (const policy::Condition& condition : statement.conditions) {
-    if (!ConditionHasVariables(condition)) {
-      out.push_back(condition);
-      continue;
-    }
-    policy::Condition copy = condition;
-    std::erase_if(copy.values, [](const policy::ConditionValue& v) { return policy::HasPolicyVariables(v.value); });
-    if (policy::IsNegatedOperator(condition.op.op) || condition.op.op == ConditionOperator::kNull ||
-        copy.values.empty()) {
-      notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
-                                   " with policy variables may not hold: the statement is left out"));
-      return std::nullopt;
-    }
+    if (!ConditionHasVariables(condition)) continue;
     notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
-                                 " keeps only its values without policy variables"));
-    out.push_back(std::move(copy));
+                                 " with policy variables may not hold: the statement is left out"));
+    return false;
   }
-  return out;
+  return true;
 }
 
 }  // namespace
-
-AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& source) {
-  AbstractedPolicy out;
-  out.policy = source;
-  if (source.version != policy::PolicyVersion::k2012_10_17) return out;
-  out.policy.statements.clear();
-  for (const policy::Statement& statement : source.statements) {
-    if (!StatementHasVariables(statement)) {
-      out.policy.statements.push_back(statement);
-      continue;
-    }
-    out.changed = true;
-    if (statement.effect == policy::Effect::kDeny) {
-      out.notes.push_back(base::Concat(Where(statement), ": a Deny with policy variables is assumed not to apply "
-                                                         "(the caller chooses their values)"));
-      continue;
-    }
-    policy::Statement widened = statement;
-    if (widened.resource.has_value()) {
-      for (policy::Text& pattern : widened.resource->patterns) {
-        if (!policy::HasPolicyVariables(pattern.value)) continue;
-        out.notes.push_back(base::Concat(Where(statement), ": Resource \"", pattern.value,
-                                         "\" read as \"", WidenVariables(pattern.value), "\""));
-        pattern.value = WidenVariables(pattern.value);
-      }
-    }
-    widened.conditions = WidenConditions(statement, out.notes);
-    out.policy.statements.push_back(std::move(widened));
-  }
-  return out;
-}
 
 AbstractedPolicy BoundVariables(const policy::Policy& source, VariableBound bound) {
   AbstractedPolicy out;
@@ -223,14 +178,16 @@ AbstractedPolicy BoundVariables(const policy::Policy& source, VariableBound boun
     }
     if (match_more) {
       bounded.conditions = WidenConditions(statement, out.notes);
-    } else if (std::optional<std::vector<policy::Condition>> narrowed = NarrowConditions(statement, out.notes)) {
-      bounded.conditions = std::move(*narrowed);
-    } else {
+    } else if (!ConditionsWithoutVariables(statement, out.notes)) {
       continue;
     }
     out.policy.statements.push_back(std::move(bounded));
   }
   return out;
+}
+
+AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy) {
+  return BoundVariables(policy, VariableBound::kAllowMore);
 }
 
 }  // namespace perimeter::reasoning

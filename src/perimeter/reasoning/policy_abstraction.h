@@ -3,8 +3,9 @@
 // caller's to choose (an external account names its users and tags its principals as it likes). The
 // engine therefore over-approximates them, so that no access is ever hidden:
 // - in an Allow statement, each variable becomes '*' (Resource, *Like/*Equals string and ARN
-//   values, with *Equals turned into *Like); a condition of another kind that holds a variable, or a
-//   negated one, is dropped (the caller can make it hold);
+//   values, with *Equals turned into *Like); a NotResource pattern with a variable is dropped (a
+//   wider pattern would exclude more, not less); a condition of another kind that holds a variable,
+//   or a negated one, is dropped (the caller can make it hold);
 // - a Deny statement with a variable anywhere is dropped (the caller can make it not apply).
 // Every change is listed, so findings can say which of their conditions were assumed.
 #ifndef PERIMETER_REASONING_POLICY_ABSTRACTION_H_
@@ -23,8 +24,8 @@ struct AbstractedPolicy {
   bool changed = false;
 };
 
-// REQUIRES: a successfully parsed policy. Policies of Version 2008-10-17 have no variables: returned
-// unchanged.
+// BoundVariables(policy, VariableBound::kAllowMore). REQUIRES: a successfully parsed policy. Policies
+// of Version 2008-10-17 have no variables: returned unchanged.
 AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy);
 
 // Which way a variable-free rewriting of a policy may err, whatever values its variables take.
@@ -40,9 +41,8 @@ enum class VariableBound {
 //   variable is dropped (the statement excludes less); a condition as AbstractCallerChosenVariables
 //   rewrites it (widened into *Like, or dropped: assumed to hold);
 // - an Allow, kAllowLess: a Resource pattern with a variable is dropped; a NotResource pattern reads
-//   each variable as '*' (excludes more); in a condition of a positive operator, whose values are
-//   ORed, the values with a variable are dropped; any other condition with a variable, or nothing
-//   left to match, drops the statement;
+//   each variable as '*' (excludes more); a condition with a variable, or no Resource pattern left,
+//   drops the statement (such a condition is false whenever a variable has no value);
 // - a Deny, kAllowMore: dropped when it has a variable anywhere (it may not apply);
 // - a Deny, kAllowLess: a Resource pattern reads each variable as '*'; a NotResource pattern with a
 //   variable is dropped; a condition as in an Allow of kAllowMore (it may hold wherever it did).
