@@ -771,17 +771,26 @@ ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const Rest
     }
     query.after = std::move(*token);
   }
-  const findings::FindingFilter& matches = *filter;
-  query.keep = [&matches](const findings::FindingRecord& record) { return matches.Matches(record); };
+  if (!filter->empty()) query.filter = &*filter;
   absl::StatusOr<store::FindingPage> page = store_.ListFindingsPage(std::get<store::Analyzer>(found).arn, query);
   if (!page.ok()) return Internal(page.status());
   std::optional<std::string> token;
   if (page->more) {
-    const findings::FindingRecord& last = page->records.back();
+    const findings::FindingRecord& last = page->entries.back()->summary;
     token = findings::EncodePageToken(findings::PageToken{sort, findings::SortValue(last, sort.attribute), last.id()});
   }
-  return Ok(v2 ? findings::ListFindingsV2ResponseJson(page->records, token)
-               : findings::ListFindingsResponseJson(page->records, token));
+  // The store keeps each finding's JSON: a ListFindings page is its texts joined; ListFindingsV2 needs
+  // only the summaries.
+  if (v2) {
+    std::vector<findings::FindingRecord> summaries;
+    summaries.reserve(page->entries.size());
+    for (const auto& entry : page->entries) summaries.push_back(entry->summary);
+    return Ok(findings::ListFindingsV2ResponseJson(summaries, token));
+  }
+  std::vector<std::string_view> objects;
+  objects.reserve(page->entries.size());
+  for (const auto& entry : page->entries) objects.push_back(entry->finding_json);
+  return Ok(findings::ListFindingsResponseJsonFromObjects(objects, token));
 }
 
 ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRequest& request, bool v2) {
@@ -863,34 +872,35 @@ ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller, c
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
   const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
-  absl::StatusOr<std::vector<findings::FindingRecord>> records = store_.ListFindings(analyzer.arn);
-  if (!records.ok()) return Internal(records.status());
+  // Counted by the store (an aggregate query for SQLite), not by loading the findings.
+  absl::StatusOr<store::FindingCounts> counted = store_.CountFindings(analyzer.arn);
+  if (!counted.ok()) return Internal(counted.status());
   struct PerType {
     int64_t public_count = 0, cross_account = 0, errors = 0;
   };
   std::map<std::string, PerType> per_type;
   int64_t active = 0, archived = 0, resolved = 0;
   absl::Time last = analyzer.created_at;
-  for (const findings::FindingRecord& record : *records) {
-    last = std::max({last, record.updated_at, record.analyzed_at});
-    switch (record.status) {
+  if (counted->latest) last = std::max(last, *counted->latest);
+  for (const store::FindingGroupCount& group : counted->groups) {
+    switch (group.status) {
       case findings::FindingStatus::kActive: {
-        ++active;
-        PerType& counts = per_type[record.finding.resource_type];
-        if (record.finding.error) {
-          ++counts.errors;
-        } else if (record.finding.is_public) {
-          ++counts.public_count;
+        active += group.count;
+        PerType& counts = per_type[group.resource_type];
+        if (group.error) {
+          counts.errors += group.count;
+        } else if (group.is_public) {
+          counts.public_count += group.count;
         } else {
-          ++counts.cross_account;
+          counts.cross_account += group.count;
         }
         break;
       }
       case findings::FindingStatus::kArchived:
-        ++archived;
+        archived += group.count;
         break;
       case findings::FindingStatus::kResolved:
-        ++resolved;
+        resolved += group.count;
         break;
     }
   }

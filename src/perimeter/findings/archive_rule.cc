@@ -256,6 +256,31 @@ bool FindingFilter::Matches(const FindingRecord& record) const {
                      [&](const Criterion& criterion) { return criterion.Matches(record); });
 }
 
+bool FindingFilter::NeedsAccessDetails() const {
+  for (const Criterion& criterion : criteria_) {
+    switch (criterion.field) {
+      case FilterField::kPrincipal:
+      case FilterField::kCondition:
+      case FilterField::kAction:
+        return true;
+      case FilterField::kId:
+      case FilterField::kStatus:
+      case FilterField::kResource:
+      case FilterField::kResourceType:
+      case FilterField::kResourceOwnerAccount:
+      case FilterField::kIsPublic:
+      case FilterField::kError:
+      case FilterField::kFindingType:
+      case FilterField::kResourceControlPolicyRestriction:
+      case FilterField::kCreatedAt:
+      case FilterField::kAnalyzedAt:
+      case FilterField::kUpdatedAt:
+        break;
+    }
+  }
+  return false;
+}
+
 std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use, std::vector<base::Issue>& issues) {
   const size_t errors_before = std::count_if(issues.begin(), issues.end(),
                                              [](const base::Issue& i) { return i.severity == base::Severity::kError; });

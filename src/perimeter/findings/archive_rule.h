@@ -78,6 +78,10 @@ class FindingFilter {
   // All criteria hold.
   bool Matches(const FindingRecord& record) const;
 
+  // True when a criterion reads a field that SummaryOf drops (principal.*, condition.*, action): without
+  // one, Matches(SummaryOf(record)) == Matches(record).
+  bool NeedsAccessDetails() const;
+
   // In the order written (the JSON object's member order).
   const std::vector<Criterion>& criteria() const { return criteria_; }
   bool empty() const { return criteria_.empty(); }

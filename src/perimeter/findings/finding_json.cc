@@ -178,6 +178,23 @@ Json SummaryV2Object(const FindingRecord& record) {
   return out;
 }
 
+// SummaryV2Object written straight to text (ListFindingsV2 pages), as WriteFindingObject.
+void WriteSummaryV2Object(json::Writer& w, const FindingRecord& record) {
+  const Finding& finding = record.finding;
+  w.BeginObject();
+  w.Key("analyzedAt").String(FormatTimestamp(record.analyzed_at));
+  w.Key("createdAt").String(FormatTimestamp(record.created_at));
+  if (finding.error.has_value()) w.Key("error").String(*finding.error);
+  w.Key("id").String(finding.id);
+  if (!finding.resource.empty()) w.Key("resource").String(finding.resource);
+  w.Key("resourceType").String(finding.resource_type);
+  w.Key("resourceOwnerAccount").String(finding.resource_owner_account);
+  w.Key("status").String(FindingStatusName(record.status));
+  w.Key("updatedAt").String(FormatTimestamp(record.updated_at));
+  w.Key("findingType").String("ExternalAccess");
+  w.EndObject();
+}
+
 Json ExternalAccessDetails(const Finding& finding) {
   Json details = Json::object();
   if (!finding.actions.empty()) details["action"] = finding.actions;
@@ -391,15 +408,16 @@ std::string FindingSummaryV2ToJson(const FindingRecord& record, const JsonOption
   return Dump(SummaryV2Object(record), options);
 }
 
+std::string FindingObjectJson(const FindingRecord& record) {
+  json::Writer w;
+  WriteFindingObject(w, record);
+  std::string text = std::move(w).Take();
+  if (IsValidUtf8(text)) return text;
+  return Dump(FindingObject(record, JsonOptions{}), JsonOptions{});
+}
+
 std::string GetFindingResponseJson(const FindingRecord& record, const JsonOptions& options) {
-  if (Direct(options)) {
-    json::Writer w;
-    w.BeginObject().Key("finding");
-    WriteFindingObject(w, record);
-    w.EndObject();
-    std::string text = std::move(w).Take();
-    if (IsValidUtf8(text)) return text;
-  }
+  if (Direct(options)) return base::Concat("{\"finding\":", FindingObjectJson(record), "}");
   Json out = Json::object();
   out["finding"] = FindingObject(record, options);
   return Dump(out, options);
@@ -437,8 +455,38 @@ std::string ListFindingsResponseJson(std::span<const FindingRecord> page, const 
   return Dump(out, options);
 }
 
+std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view> finding_objects,
+                                                const std::optional<std::string>& next_token) {
+  size_t size = 32;
+  for (std::string_view object : finding_objects) size += object.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out.append("{\"findings\":[");
+  for (size_t i = 0; i < finding_objects.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(finding_objects[i]);
+  }
+  out.push_back(']');
+  if (next_token.has_value()) {
+    out.append(",\"nextToken\":");
+    json::AppendQuoted(out, *next_token);
+  }
+  out.push_back('}');
+  return out;
+}
+
 std::string ListFindingsV2ResponseJson(std::span<const FindingRecord> page,
                                        const std::optional<std::string>& next_token, const JsonOptions& options) {
+  if (Direct(options)) {
+    json::Writer w;
+    w.BeginObject().Key("findings").BeginArray();
+    for (const FindingRecord& record : page) WriteSummaryV2Object(w, record);
+    w.EndArray();
+    if (next_token.has_value()) w.Key("nextToken").String(*next_token);
+    w.EndObject();
+    std::string text = std::move(w).Take();
+    if (IsValidUtf8(text)) return text;
+  }
   Json findings = Json::array();
   for (const FindingRecord& record : page) findings.push_back(SummaryV2Object(record));
   Json out = Json::object();

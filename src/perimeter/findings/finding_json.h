@@ -43,11 +43,19 @@ struct JsonOptions {
 std::string FindingToJson(const FindingRecord& record, const JsonOptions& options = {});  // Finding/FindingSummary
 std::string FindingSummaryV2ToJson(const FindingRecord& record, const JsonOptions& options = {});
 
+// FindingToJson compact and without extras — GetFinding's `finding` and an element of ListFindings'
+// `findings` — written without a DOM (what a store keeps beside each finding).
+std::string FindingObjectJson(const FindingRecord& record);
+
 // Whole response bodies.
 std::string GetFindingResponseJson(const FindingRecord& record, const JsonOptions& options = {});
 std::string GetFindingV2ResponseJson(const FindingRecord& record, const JsonOptions& options = {});
 std::string ListFindingsResponseJson(std::span<const FindingRecord> page, const std::optional<std::string>& next_token,
                                      const JsonOptions& options = {});
+// ListFindings' body from FindingObjectJson texts.
+std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view> finding_objects,
+                                                const std::optional<std::string>& next_token);
+// Reads only the members of SummaryOf(record), so `page` may hold summaries.
 std::string ListFindingsV2ResponseJson(std::span<const FindingRecord> page,
                                        const std::optional<std::string>& next_token, const JsonOptions& options = {});
 

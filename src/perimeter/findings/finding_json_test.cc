@@ -259,6 +259,17 @@ TEST(FindingJsonTest, DirectWriterMatchesTheDomPath) {
               nlohmann::ordered_json::parse(GetFindingResponseJson(record, JsonOptions{false, 0})));
     EXPECT_EQ(nlohmann::ordered_json::parse(ListFindingsResponseJson(page, std::string("t"))),
               nlohmann::ordered_json::parse(ListFindingsResponseJson(page, std::string("t"), JsonOptions{false, 0})));
+    std::string object = FindingObjectJson(record);
+    std::vector<std::string_view> objects{object, object};
+    EXPECT_EQ(ListFindingsResponseJsonFromObjects(objects, std::string("t")),
+              ListFindingsResponseJson(page, std::string("t")));
+    EXPECT_EQ(ListFindingsResponseJsonFromObjects({}, std::nullopt), R"({"findings":[]})");
+    EXPECT_EQ(nlohmann::ordered_json::parse(ListFindingsV2ResponseJson(page, std::string("t"))),
+              nlohmann::ordered_json::parse(ListFindingsV2ResponseJson(page, std::string("t"), JsonOptions{false, 0})));
+    // V2 summaries read only what SummaryOf keeps.
+    std::vector<FindingRecord> summaries{SummaryOf(record)};
+    std::vector<FindingRecord> whole{record};
+    EXPECT_EQ(ListFindingsV2ResponseJson(summaries, std::nullopt), ListFindingsV2ResponseJson(whole, std::nullopt));
   }
   FindingRecord invalid = BucketRecord();
   invalid.finding.resource = "arn:aws:s3:::b\xff";

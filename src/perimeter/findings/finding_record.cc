@@ -62,6 +62,21 @@ std::string FormatTimestamp(absl::Time time) {
   return std::string(text, sizeof(text) - 1);
 }
 
+FindingRecord SummaryOf(const FindingRecord& record) {
+  FindingRecord summary;
+  summary.finding.id = record.finding.id;
+  summary.finding.is_public = record.finding.is_public;
+  summary.finding.resource = record.finding.resource;
+  summary.finding.resource_type = record.finding.resource_type;
+  summary.finding.resource_owner_account = record.finding.resource_owner_account;
+  summary.finding.error = record.finding.error;
+  summary.status = record.status;
+  summary.created_at = record.created_at;
+  summary.analyzed_at = record.analyzed_at;
+  summary.updated_at = record.updated_at;
+  return summary;
+}
+
 std::optional<absl::Time> ParseTimestamp(std::string_view text) {
   absl::Time time;
   std::string error;

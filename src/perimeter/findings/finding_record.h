@@ -44,6 +44,11 @@ struct FindingRecord {
   const std::string& id() const { return finding.id; }
 };
 
+// `record` without its access details and Perimeter's extras (principal, actions, condition, sources,
+// error_reason, witness, explanation): the fields listings sort, page and filter on (FindingSummaryV2's
+// members and isPublic), which a store can keep beside the finding and read without decoding it.
+FindingRecord SummaryOf(const FindingRecord& record);
+
 }  // namespace perimeter::findings
 
 #endif  // PERIMETER_FINDINGS_FINDING_RECORD_H_

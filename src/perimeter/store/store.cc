@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <tuple>
 #include <utility>
+
+#include "perimeter/findings/finding_json.h"
 
 namespace perimeter::store {
 
@@ -131,21 +135,45 @@ bool AfterPageToken(const findings::FindingRecord& record, const findings::PageT
   return false;
 }
 
+std::shared_ptr<const ListedFinding> ListedFindingOf(const findings::FindingRecord& record) {
+  return std::make_shared<const ListedFinding>(
+      ListedFinding{findings::SummaryOf(record), findings::FindingObjectJson(record)});
+}
+
 absl::StatusOr<FindingPage> Store::ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query) {
   absl::StatusOr<std::vector<findings::FindingRecord>> all = ListFindings(analyzer_arn);
   if (!all.ok()) return all.status();
   std::vector<findings::FindingRecord> kept;
   for (findings::FindingRecord& record : *all) {
     if (query.after && !AfterPageToken(record, *query.after)) continue;
-    if (query.keep && !query.keep(record)) continue;
+    if (query.filter != nullptr && !query.filter->Matches(record)) continue;
     kept.push_back(std::move(record));
   }
   findings::SortFindings(kept, query.sort);
   FindingPage page;
   page.more = kept.size() > query.limit;
   if (page.more) kept.resize(query.limit);
-  page.records = std::move(kept);
+  for (const findings::FindingRecord& record : kept) page.entries.push_back(ListedFindingOf(record));
   return page;
+}
+
+absl::StatusOr<FindingCounts> Store::CountFindings(std::string_view analyzer_arn) {
+  absl::StatusOr<std::vector<findings::FindingRecord>> all = ListFindings(analyzer_arn);
+  if (!all.ok()) return all.status();
+  using GroupKey = std::tuple<findings::FindingStatus, std::string, bool, bool>;
+  std::map<GroupKey, int64_t> counts;
+  FindingCounts out;
+  for (const findings::FindingRecord& record : *all) {
+    ++counts[GroupKey{record.status, record.finding.resource_type, record.finding.error.has_value(),
+                      record.finding.is_public}];
+    absl::Time latest = std::max(record.updated_at, record.analyzed_at);
+    out.latest = out.latest ? std::max(*out.latest, latest) : latest;
+  }
+  for (const auto& [key, count] : counts) {
+    const auto& [status, resource_type, error, is_public] = key;
+    out.groups.push_back(FindingGroupCount{status, resource_type, error, is_public, count});
+  }
+  return out;
 }
 
 }  // namespace perimeter::store

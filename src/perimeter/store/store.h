@@ -7,12 +7,14 @@
 // thread-safe; a method that returns OK has made its write durable (for sqlite: committed), so a crash
 // right after it loses nothing. Errors are operational (I/O, corruption) and come back as Status.
 //
-// The store does not interpret what it keeps: rules are checked by api/, findings by findings/.
+// The store does not interpret what it keeps: rules are checked by api/, findings by findings/. It may
+// keep derived copies of a finding to answer listings without decoding it (ListedFinding).
 #ifndef PERIMETER_STORE_STORE_H_
 #define PERIMETER_STORE_STORE_H_
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "perimeter/findings/archive_rule.h"
 #include "perimeter/findings/finding_record.h"
 #include "perimeter/findings/listing.h"
 
@@ -119,14 +122,41 @@ struct FindingPageQuery {
   // The previous page's last record, as its nextToken carries it: the page starts strictly after
   // (last_sort_value, last_id) in the sort's order. None: from the first record.
   std::optional<findings::PageToken> after;
-  // Which records belong to the listing (the request's filter); empty keeps every record.
-  std::function<bool(const findings::FindingRecord&)> keep;
+  // Which records belong to the listing (the request's filter); nullptr keeps every record. Must
+  // outlive the call.
+  const findings::FindingFilter* filter = nullptr;
   size_t limit = findings::kDefaultMaxResults;  // REQUIRES: >= 1
 };
 
+// A finding as a listing returns it.
+struct ListedFinding {
+  findings::FindingRecord summary;  // findings::SummaryOf the record
+  std::string finding_json;         // findings::FindingObjectJson of the whole record
+};
+
 struct FindingPage {
-  std::vector<findings::FindingRecord> records;  // at most `limit`, in the sort's order
-  bool more = false;                             // kept records follow the last one
+  // At most `limit`, in the sort's order. Shared and immutable: a store may hand out what it caches.
+  std::vector<std::shared_ptr<const ListedFinding>> entries;
+  bool more = false;  // kept records follow the last one
+};
+
+// ListedFinding of a whole record.
+std::shared_ptr<const ListedFinding> ListedFindingOf(const findings::FindingRecord& record);
+
+// How many of an analyzer's findings share a status, resource type, error-ness and isPublic
+// (GetFindingsStatistics).
+struct FindingGroupCount {
+  findings::FindingStatus status = findings::FindingStatus::kActive;
+  std::string resource_type;
+  bool error = false;  // finding.error is set
+  bool is_public = false;
+  int64_t count = 0;
+  friend bool operator==(const FindingGroupCount&, const FindingGroupCount&) = default;
+};
+
+struct FindingCounts {
+  std::vector<FindingGroupCount> groups;  // ordered by (status, resource_type, error, is_public)
+  std::optional<absl::Time> latest;       // the latest updated_at or analyzed_at; none without findings
 };
 
 // True when `record` comes strictly after the token's record in the token's sort order.
@@ -164,6 +194,9 @@ class Store {
   // continuing as findings::Paginate would. The default loads every finding (ListFindings) and sorts;
   // stores override it with an indexed query.
   virtual absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query);
+  // The analyzer's findings counted by group. The default loads every finding (ListFindings); stores
+  // override it with an aggregate query.
+  virtual absl::StatusOr<FindingCounts> CountFindings(std::string_view analyzer_arn);
 
   // Organization state. Enabling twice keeps the first date; disabling or deregistering what is absent
   // is OK (the API layer reports AWS's errors).

@@ -2,10 +2,16 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <array>
+#include <list>
+#include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
+#include "perimeter/findings/finding_json.h"
 #include "perimeter/store/internal/record_codec.h"
 
 namespace perimeter::store {
@@ -15,6 +21,12 @@ namespace {
 // Read-only connections in the pool (ReaderLease); more than the HTTP workers that read at once on a
 // small machine would gain nothing.
 constexpr int kReaders = 4;
+
+// The schema's version, in PRAGMA user_version. 2: findings keep their summary columns (what listings
+// sort and filter on) and their AWS JSON beside the stored finding, in a rowid table with one index per
+// (status, sort key). 1 (user_version 0, the first releases): findings(analyzer_arn, id, resource, status,
+// timestamps, body) WITHOUT ROWID, which Open migrates in one transaction.
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS analyzers(
@@ -26,15 +38,21 @@ CREATE TABLE IF NOT EXISTS archive_rules(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, analyzer_arn TEXT NOT NULL, rule_name TEXT NOT NULL,
   filter TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
   UNIQUE(analyzer_arn, rule_name));
+-- Timestamps: *_at in microseconds (the record's), *_ms the same rounded down to milliseconds (the sort
+-- keys: findings::SortValue and the page tokens carry millisecond text). body: internal::EncodeFinding;
+-- json: findings::FindingObjectJson. error is NULL when the finding has none. A write replaces the row
+-- under a new seq, never reused: a seq names one version of one finding.
 CREATE TABLE IF NOT EXISTS findings(
-  analyzer_arn TEXT NOT NULL, id TEXT NOT NULL, resource TEXT NOT NULL, status TEXT NOT NULL,
-  created_at INTEGER NOT NULL, analyzed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL,
-  PRIMARY KEY(analyzer_arn, id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS findings_by_resource ON findings(analyzer_arn, resource);
-CREATE INDEX IF NOT EXISTS findings_by_created ON findings(analyzer_arn, created_at / 1000, id);
-CREATE INDEX IF NOT EXISTS findings_by_updated ON findings(analyzer_arn, updated_at / 1000, id);
-CREATE INDEX IF NOT EXISTS findings_by_analyzed ON findings(analyzer_arn, analyzed_at / 1000, id);
-CREATE INDEX IF NOT EXISTS findings_by_status ON findings(analyzer_arn, status, id);
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, analyzer_arn TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL,
+  resource TEXT NOT NULL, resource_type TEXT NOT NULL, owner TEXT NOT NULL, is_public INTEGER NOT NULL,
+  error TEXT, created_at INTEGER NOT NULL, analyzed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL, analyzed_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, body TEXT NOT NULL,
+  json TEXT NOT NULL, UNIQUE(analyzer_arn, id));
+CREATE INDEX IF NOT EXISTS findings_by_status_id ON findings(analyzer_arn, status, id);
+CREATE INDEX IF NOT EXISTS findings_by_status_resource ON findings(analyzer_arn, status, resource, id);
+CREATE INDEX IF NOT EXISTS findings_by_status_created ON findings(analyzer_arn, status, created_ms, id);
+CREATE INDEX IF NOT EXISTS findings_by_status_analyzed ON findings(analyzer_arn, status, analyzed_ms, id);
+CREATE INDEX IF NOT EXISTS findings_by_status_updated ON findings(analyzer_arn, status, updated_ms, id);
 CREATE TABLE IF NOT EXISTS service_access(principal TEXT PRIMARY KEY, enabled_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS delegated_administrators(
   account_id TEXT NOT NULL, principal TEXT NOT NULL, registered_at INTEGER NOT NULL,
@@ -44,6 +62,10 @@ CREATE TABLE IF NOT EXISTS inventory(
   PRIMARY KEY(kind, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS client_tokens(scope TEXT PRIMARY KEY, result TEXT NOT NULL);
 )sql";
+
+// Every status a finding can have, in the order of their names (the status sort).
+constexpr std::array kStatuses = {findings::FindingStatus::kActive, findings::FindingStatus::kArchived,
+                                  findings::FindingStatus::kResolved};
 
 int64_t Micros(absl::Time time) { return absl::ToUnixMicros(time); }
 absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
@@ -108,6 +130,13 @@ class Statement {
     return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text),
                                                          static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
   }
+  // Valid until the statement steps again or is reset.
+  std::string_view TextView(int column) const {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    return text == nullptr ? std::string_view()
+                           : std::string_view(reinterpret_cast<const char*>(text),
+                                              static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
@@ -168,9 +197,9 @@ constexpr const char* kFindingColumns = "id, status, created_at, analyzed_at, up
 
 absl::StatusOr<findings::FindingRecord> ReadFinding(const Statement& row) {
   findings::FindingRecord record;
-  ASSIGN_OR_RETURN(record.finding, internal::DecodeFinding(row.Text(5)));
+  ASSIGN_OR_RETURN(record.finding, internal::DecodeFinding(row.TextView(5)));
   record.finding.id = row.Text(0);
-  std::optional<findings::FindingStatus> status = findings::ParseFindingStatus(row.Text(1));
+  std::optional<findings::FindingStatus> status = findings::ParseFindingStatus(row.TextView(1));
   if (!status) return absl::InternalError("corrupt stored record: finding status");
   record.status = *status;
   record.created_at = FromMicros(row.Int(2));
@@ -179,7 +208,93 @@ absl::StatusOr<findings::FindingRecord> ReadFinding(const Statement& row) {
   return record;
 }
 
+// What a listing reads of a row: the summary columns and json.
+constexpr const char* kListedColumns =
+    "id, status, resource, resource_type, owner, is_public, error, created_at, analyzed_at, updated_at, json";
+
+absl::StatusOr<ListedFinding> ReadListed(const Statement& row) {
+  ListedFinding out;
+  findings::FindingRecord& summary = out.summary;
+  std::optional<findings::FindingStatus> status = findings::ParseFindingStatus(row.TextView(1));
+  if (!status) return absl::InternalError("corrupt stored record: finding status");
+  summary.status = *status;
+  summary.finding.id = row.Text(0);
+  summary.finding.resource = row.Text(2);
+  summary.finding.resource_type = row.Text(3);
+  summary.finding.resource_owner_account = row.Text(4);
+  summary.finding.is_public = row.Int(5) != 0;
+  if (!row.IsNull(6)) summary.finding.error = row.Text(6);
+  summary.created_at = FromMicros(row.Int(7));
+  summary.analyzed_at = FromMicros(row.Int(8));
+  summary.updated_at = FromMicros(row.Int(9));
+  out.finding_json = row.Text(10);
+  return out;
+}
+
+// The upsert of one finding row, with every derived column. REPLACE deletes the previous row and
+// inserts a new one under a new rowid: rows are never changed in place (SqliteStore::ListedCache).
+constexpr const char* kUpsertFinding = R"sql(
+  INSERT OR REPLACE INTO findings(analyzer_arn, id, status, resource, resource_type, owner, is_public, error,
+                                  created_at, analyzed_at, updated_at, created_ms, analyzed_ms, updated_ms, body, json)
+  VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16))sql";
+
+absl::Status UpsertFinding(Statement& upsert, std::string_view analyzer_arn, const findings::FindingRecord& record) {
+  const findings::Finding& finding = record.finding;
+  upsert.Reset();
+  upsert.Bind(1, analyzer_arn).Bind(2, record.id()).Bind(3, findings::FindingStatusName(record.status));
+  upsert.Bind(4, finding.resource).Bind(5, finding.resource_type).Bind(6, finding.resource_owner_account);
+  upsert.Bind(7, int64_t{finding.is_public ? 1 : 0});
+  if (finding.error) {
+    upsert.Bind(8, *finding.error);
+  } else {
+    upsert.BindNull(8);
+  }
+  upsert.Bind(9, Micros(record.created_at)).Bind(10, Micros(record.analyzed_at)).Bind(11, Micros(record.updated_at));
+  // Rounded toward the past, as FormatTimestamp truncates.
+  upsert.Bind(12, absl::ToUnixMillis(record.created_at)).Bind(13, absl::ToUnixMillis(record.analyzed_at));
+  upsert.Bind(14, absl::ToUnixMillis(record.updated_at));
+  upsert.Bind(15, internal::EncodeFinding(finding)).Bind(16, findings::FindingObjectJson(record));
+  return upsert.Run();
+}
+
 }  // namespace
+
+// Listed findings by seq. A row is never changed in place (a write replaces it under a new seq, which
+// AUTOINCREMENT never hands out again), so an entry stays true while its seq exists and there is nothing
+// to invalidate; beyond the capacity the least recently used entries are dropped.
+class SqliteStore::ListedCache {
+ public:
+  explicit ListedCache(size_t capacity) : capacity_(capacity) {}
+
+  std::shared_ptr<const ListedFinding> Find(int64_t seq) {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(seq);
+    if (it == entries_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second.second);
+    return it->second.first;
+  }
+  void Insert(int64_t seq, std::shared_ptr<const ListedFinding> entry) {
+    std::lock_guard lock(mutex_);
+    if (entries_.contains(seq)) return;
+    order_.push_front(seq);
+    entries_.emplace(seq, std::make_pair(std::move(entry), order_.begin()));
+    if (entries_.size() > capacity_) {
+      entries_.erase(order_.back());
+      order_.pop_back();
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  const size_t capacity_;
+  std::list<int64_t> order_;  // most recently used first
+  std::unordered_map<int64_t, std::pair<std::shared_ptr<const ListedFinding>, std::list<int64_t>::iterator>> entries_;
+};
+
+// Listed findings kept in memory: ~1 KB each.
+constexpr size_t kListedCacheEntries = 32768;
+
+SqliteStore::SqliteStore(sqlite3* db) : db_(db), listed_cache_(std::make_unique<ListedCache>(kListedCacheEntries)) {}
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
@@ -196,7 +311,12 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   // FULL: a commit is on disk before it returns, so an acknowledged write survives any crash.
   RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
   RETURN_IF_ERROR(store->Exec("PRAGMA cache_size=-32768"));
-  RETURN_IF_ERROR(store->Exec(kSchema));
+  RETURN_IF_ERROR(store->UpgradeSchema());
+  {
+    std::lock_guard lock(store->mutex_);
+    ASSIGN_OR_RETURN(std::vector<Analyzer> analyzers, store->ListAnalyzersLocked());
+    for (Analyzer& analyzer : analyzers) store->analyzers_.emplace(analyzer.arn, std::move(analyzer));
+  }
   for (int i = 0; i < kReaders; ++i) {
     auto reader = std::make_unique<Reader>();
     if (sqlite3_open_v2(path.c_str(), &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
@@ -212,6 +332,54 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
     store->readers_.push_back(std::move(reader));
   }
   return store;
+}
+
+absl::Status SqliteStore::UpgradeSchema() {
+  absl::Status status;
+  int64_t version = 0;
+  {
+    Statement query(db_, "PRAGMA user_version");
+    RETURN_IF_ERROR(query.prepared());
+    if (query.Step(status)) version = query.Int(0);
+    RETURN_IF_ERROR(status);
+  }
+  if (version > kSchemaVersion) {
+    return absl::FailedPreconditionError(base::Concat("the database was written by a newer Perimeter (schema version ",
+                                                      version, "; this one reads up to ", kSchemaVersion, ")"));
+  }
+  if (version == kSchemaVersion) return absl::OkStatus();
+  // Everything below is one transaction: a crash leaves the previous schema and data.
+  Transaction transaction(db_);
+  RETURN_IF_ERROR(transaction.began());
+  bool legacy = false;  // version 1: a findings table from before user_version was set
+  {
+    Statement query(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'");
+    RETURN_IF_ERROR(query.prepared());
+    legacy = query.Step(status);
+    RETURN_IF_ERROR(status);
+  }
+  if (legacy) {
+    RETURN_IF_ERROR(Exec(R"sql(
+      DROP INDEX IF EXISTS findings_by_resource; DROP INDEX IF EXISTS findings_by_created;
+      DROP INDEX IF EXISTS findings_by_updated; DROP INDEX IF EXISTS findings_by_analyzed;
+      DROP INDEX IF EXISTS findings_by_status; ALTER TABLE findings RENAME TO findings_v1;)sql"));
+  }
+  RETURN_IF_ERROR(Exec(kSchema));
+  if (legacy) {
+    // Each finding is decoded once and written with its derived columns.
+    Statement rows(db_, "SELECT id, status, created_at, analyzed_at, updated_at, body, analyzer_arn FROM findings_v1");
+    Statement upsert(db_, kUpsertFinding);
+    RETURN_IF_ERROR(rows.prepared());
+    RETURN_IF_ERROR(upsert.prepared());
+    while (rows.Step(status)) {
+      ASSIGN_OR_RETURN(findings::FindingRecord record, ReadFinding(rows));
+      RETURN_IF_ERROR(UpsertFinding(upsert, rows.TextView(6), record));
+    }
+    RETURN_IF_ERROR(status);
+    RETURN_IF_ERROR(Exec("DROP TABLE findings_v1"));
+  }
+  RETURN_IF_ERROR(Exec(base::Concat("PRAGMA user_version = ", kSchemaVersion).c_str()));
+  return transaction.Commit();
 }
 
 SqliteStore::~SqliteStore() {
@@ -303,26 +471,25 @@ absl::Status SqliteStore::PutAnalyzer(const Analyzer& analyzer) {
   } else {
     insert.BindNull(12);
   }
-  return insert.Run();
+  RETURN_IF_ERROR(insert.Run());
+  std::unique_lock cache(analyzers_mutex_);
+  analyzers_.insert_or_assign(analyzer.arn, analyzer);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<Analyzer>> SqliteStore::GetAnalyzer(std::string_view arn) {
-  ReaderLease reader(*this);
-  static const std::string sql = base::Concat("SELECT ", kAnalyzerColumns, " FROM analyzers WHERE arn = ?1");
-  Statement query(reader.db(), reader.Prepared(sql));
-  RETURN_IF_ERROR(query.prepared());
-  query.Bind(1, arn);
-  absl::Status status;
-  if (!query.Step(status)) {
-    RETURN_IF_ERROR(status);
-    return std::optional<Analyzer>();
-  }
-  ASSIGN_OR_RETURN(Analyzer analyzer, ReadAnalyzer(query));
-  return std::optional<Analyzer>(std::move(analyzer));
+  std::shared_lock lock(analyzers_mutex_);
+  auto it = analyzers_.find(arn);
+  if (it == analyzers_.end()) return std::optional<Analyzer>();
+  return std::optional<Analyzer>(it->second);
 }
 
 absl::StatusOr<std::vector<Analyzer>> SqliteStore::ListAnalyzers() {
   std::lock_guard lock(mutex_);
+  return ListAnalyzersLocked();
+}
+
+absl::StatusOr<std::vector<Analyzer>> SqliteStore::ListAnalyzersLocked() {
   std::string sql = base::Concat("SELECT ", kAnalyzerColumns, " FROM analyzers ORDER BY created_at, arn");
   Statement query(db_, Prepared(sql));
   RETURN_IF_ERROR(query.prepared());
@@ -347,7 +514,10 @@ absl::Status SqliteStore::DeleteAnalyzer(std::string_view arn) {
     remove.Bind(1, arn);
     RETURN_IF_ERROR(remove.Run());
   }
-  return transaction.Commit();
+  RETURN_IF_ERROR(transaction.Commit());
+  std::unique_lock cache(analyzers_mutex_);
+  if (auto it = analyzers_.find(arn); it != analyzers_.end()) analyzers_.erase(it);
+  return absl::OkStatus();
 }
 
 absl::Status SqliteStore::PutArchiveRule(const ArchiveRuleRecord& rule) {
@@ -416,20 +586,9 @@ absl::Status SqliteStore::WriteFindings(std::string_view analyzer_arn,
     remove.Bind(1, analyzer_arn).Bind(2, id);
     RETURN_IF_ERROR(remove.Run());
   }
-  Statement upsert(db_, Prepared(R"sql(
-    INSERT INTO findings(analyzer_arn, id, resource, status, created_at, analyzed_at, updated_at, body)
-    VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-    ON CONFLICT(analyzer_arn, id) DO UPDATE SET resource = ?3, status = ?4, created_at = ?5, analyzed_at = ?6,
-      updated_at = ?7, body = ?8)sql"));
+  Statement upsert(db_, Prepared(kUpsertFinding));
   RETURN_IF_ERROR(upsert.prepared());
-  for (const findings::FindingRecord& record : records) {
-    upsert.Reset();
-    upsert.Bind(1, analyzer_arn).Bind(2, record.id()).Bind(3, record.finding.resource);
-    upsert.Bind(4, findings::FindingStatusName(record.status)).Bind(5, Micros(record.created_at));
-    upsert.Bind(6, Micros(record.analyzed_at)).Bind(7, Micros(record.updated_at));
-    upsert.Bind(8, internal::EncodeFinding(record.finding));
-    RETURN_IF_ERROR(upsert.Run());
-  }
+  for (const findings::FindingRecord& record : records) RETURN_IF_ERROR(UpsertFinding(upsert, analyzer_arn, record));
   return transaction.Commit();
 }
 
@@ -477,86 +636,287 @@ absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindingsFo
     std::string_view analyzer_arn, std::string_view resource_arn) {
   std::lock_guard lock(mutex_);
   if (resource_arn.empty()) return std::vector<findings::FindingRecord>();
+  // Every stored status is one of the three, so the IN list selects by resource alone, over an index.
   std::string sql = base::Concat("SELECT ", kFindingColumns,
-                                 " FROM findings WHERE analyzer_arn = ?1 AND resource = ?2 ORDER BY id");
+                                 " FROM findings INDEXED BY findings_by_status_resource WHERE analyzer_arn = ?1 "
+                                 "AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') AND resource = ?2 ORDER BY id");
   return QueryFindings(sql.c_str(), analyzer_arn, resource_arn);
 }
 
+namespace {
+
+// How a sort attribute reads in SQL: its key expression (ordering as findings::SortValue orders), whether
+// the key is an integer, and the index on (analyzer_arn, status, key, id) that walks it — none for the
+// attributes SQLite sorts itself.
+struct SortKeySql {
+  const char* expression;
+  bool integer = false;
+  const char* index = nullptr;
+  bool constant = false;  // the same value on every finding: the order is the id's
+};
+
+SortKeySql SortKeyOf(findings::SortAttribute attribute) {
+  switch (attribute) {
+    case findings::SortAttribute::kId:
+      return {"id", false, "findings_by_status_id"};
+    case findings::SortAttribute::kResource:
+      return {"resource", false, "findings_by_status_resource"};
+    case findings::SortAttribute::kStatus:
+      return {"status", false, "findings_by_status_id"};
+    case findings::SortAttribute::kFindingType:
+      return {"'ExternalAccess'", false, "findings_by_status_id", true};
+    case findings::SortAttribute::kCreatedAt:
+      return {"created_ms", true, "findings_by_status_created"};
+    case findings::SortAttribute::kAnalyzedAt:
+      return {"analyzed_ms", true, "findings_by_status_analyzed"};
+    case findings::SortAttribute::kUpdatedAt:
+      return {"updated_ms", true, "findings_by_status_updated"};
+    case findings::SortAttribute::kResourceType:
+      return {"resource_type"};
+    case findings::SortAttribute::kResourceOwnerAccount:
+      return {"owner"};
+    case findings::SortAttribute::kIsPublic:
+      return {"is_public", true};
+    case findings::SortAttribute::kError:
+      return {"ifnull(error, '')"};
+  }
+  return {"id", false, "findings_by_status_id"};
+}
+
+// The statuses a listing can hold under `filter`: its status criteria read nothing but the status, so
+// trying each status decides them exactly.
+std::vector<findings::FindingStatus> ListedStatuses(const findings::FindingFilter* filter) {
+  std::vector<findings::FindingStatus> out;
+  for (findings::FindingStatus status : kStatuses) {
+    findings::FindingRecord probe;
+    probe.status = status;
+    bool possible = true;
+    if (filter != nullptr) {
+      for (const findings::Criterion& criterion : filter->criteria()) {
+        if (criterion.field == findings::FilterField::kStatus && !criterion.Matches(probe)) possible = false;
+      }
+    }
+    if (possible) out.push_back(status);
+  }
+  return out;
+}
+
+// One status's rows in the sort's order, as (key, id, seq): a covering-index walk for the indexed keys.
+struct SortedRows {
+  SortedRows(sqlite3* db, sqlite3_stmt* statement) : rows(db, statement) {}
+  Statement rows;
+  bool live = false;
+  int64_t int_key = 0;
+  std::string_view text_key;  // valid until the next step
+  std::string_view id;
+
+  absl::Status Advance(bool integer) {
+    absl::Status status;
+    live = rows.Step(status);
+    if (live) {
+      if (integer) {
+        int_key = rows.Int(0);
+      } else {
+        text_key = rows.TextView(0);
+      }
+      id = rows.TextView(1);
+    }
+    return status;
+  }
+};
+
+// (key, id) of `a` strictly before that of `b` in ascending order.
+bool KeyBefore(const SortedRows& a, const SortedRows& b, bool integer) {
+  if (integer ? a.int_key != b.int_key : a.text_key != b.text_key) {
+    return integer ? a.int_key < b.int_key : a.text_key < b.text_key;
+  }
+  return a.id < b.id;
+}
+
+// Where one status's stream starts after a page token.
+enum class StreamStart { kFirst, kAfterId, kAfterKeyAndId, kNone };
+
+}  // namespace
+
+// A read transaction on a reader connection, so that every statement of one listing sees one snapshot.
+// REQUIRES: statements stepped inside it are reset before it ends (declare it first).
+class SqliteStore::ReadTransaction {
+ public:
+  explicit ReadTransaction(ReaderLease& reader) : reader_(reader) {
+    Statement begin(reader.db(), reader.Prepared("BEGIN"));
+    status_ = begin.prepared();
+    if (status_.ok()) status_ = begin.Run();
+  }
+  ~ReadTransaction() {
+    if (!status_.ok()) return;
+    Statement commit(reader_.db(), reader_.Prepared("COMMIT"));
+    if (commit.prepared().ok()) commit.Run().IgnoreError();
+  }
+  const absl::Status& began() const { return status_; }
+
+ private:
+  ReaderLease& reader_;
+  absl::Status status_;
+};
+
 absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analyzer_arn,
                                                           const FindingPageQuery& query) {
-  // The indexed sort keys. Timestamps sort by their millisecond text (findings::SortValue), so the key is
-  // the stored microseconds truncated to milliseconds, with the same ties broken by id.
-  const char* key = nullptr;
-  bool timestamp = false;
-  switch (query.sort.attribute) {
-    case findings::SortAttribute::kId:
-      key = "id";
-      break;
-    case findings::SortAttribute::kResource:
-      key = "resource";
-      break;
-    case findings::SortAttribute::kStatus:
-      key = "status";
-      break;
-    case findings::SortAttribute::kCreatedAt:
-      key = "created_at / 1000";
-      timestamp = true;
-      break;
-    case findings::SortAttribute::kAnalyzedAt:
-      key = "analyzed_at / 1000";
-      timestamp = true;
-      break;
-    case findings::SortAttribute::kUpdatedAt:
-      key = "updated_at / 1000";
-      timestamp = true;
-      break;
-    case findings::SortAttribute::kResourceType:
-    case findings::SortAttribute::kResourceOwnerAccount:
-    case findings::SortAttribute::kIsPublic:
-    case findings::SortAttribute::kError:
-    case findings::SortAttribute::kFindingType:
-      // Kept only in the body: the generic path (rare sorts; the analyzer's findings are loaded).
-      return Store::ListFindingsPage(analyzer_arn, query);
+  const SortKeySql key = SortKeyOf(query.sort.attribute);
+  const bool descending = query.sort.order == findings::SortOrder::kDescending;
+  // The token's sort value as the key column holds it. Tokens come from findings::SortValue; one that
+  // does not read back (altered by the client) takes the generic path, which compares the text.
+  std::optional<int64_t> after_integer;
+  if (query.after && key.integer) {
+    const std::string& value = query.after->last_sort_value;
+    if (query.sort.attribute == findings::SortAttribute::kIsPublic) {
+      if (value == "true" || value == "false") after_integer = value == "true" ? 1 : 0;
+    } else if (std::optional<absl::Time> time = findings::ParseTimestamp(value)) {
+      after_integer = absl::ToUnixMillis(*time);
+    }
+    if (!after_integer) return Store::ListFindingsPage(analyzer_arn, query);
   }
-  std::optional<int64_t> after_millis;
-  if (query.after && timestamp) {
-    std::optional<absl::Time> time = findings::ParseTimestamp(query.after->last_sort_value);
-    if (!time) return Store::ListFindingsPage(analyzer_arn, query);
-    after_millis = absl::ToUnixMillis(*time);
+  // Status and findingType are the same on every row of one status's stream: where such a stream starts
+  // after the token is decided here (a range on the status beside `status = ...` would make SQLite sort).
+  auto start_of = [&](findings::FindingStatus status) {
+    if (!query.after) return StreamStart::kFirst;
+    std::string_view constant;
+    if (query.sort.attribute == findings::SortAttribute::kStatus) constant = findings::FindingStatusName(status);
+    if (query.sort.attribute == findings::SortAttribute::kFindingType) constant = "ExternalAccess";
+    if (constant.empty()) return StreamStart::kAfterKeyAndId;
+    int order = constant.compare(query.after->last_sort_value);
+    if (order == 0) return StreamStart::kAfterId;
+    return (order > 0) != descending ? StreamStart::kFirst : StreamStart::kNone;
+  };
+  const bool constant_key = key.constant || query.sort.attribute == findings::SortAttribute::kStatus;
+  // The status is written into the text (one of three names), so that each status's stream has its own
+  // cached statement.
+  auto sql = [&](findings::FindingStatus status, StreamStart start) {
+    const char* after = descending ? " < " : " > ";
+    std::string condition;
+    switch (start) {
+      case StreamStart::kFirst:
+      case StreamStart::kNone:
+        break;
+      case StreamStart::kAfterId:
+        condition = base::Concat(" AND id", after, "?3");
+        break;
+      case StreamStart::kAfterKeyAndId:
+        // Spelled out rather than as a row value, so that SQLite seeks the index to the key.
+        condition = base::Concat(" AND ", key.expression, descending ? " <= ?2" : " >= ?2", " AND (", key.expression,
+                                 after, "?2 OR id", after, "?3)");
+        break;
+    }
+    return base::Concat("SELECT ", key.expression, ", id, seq FROM findings",
+                        key.index != nullptr ? base::Concat(" INDEXED BY ", key.index) : std::string(),
+                        " WHERE analyzer_arn = ?1 AND status = '", findings::FindingStatusName(status), "'", condition,
+                        " ORDER BY ", constant_key ? "" : base::Concat(key.expression, descending ? " DESC, " : ", "),
+                        "id", descending ? " DESC" : "");
+  };
+  static const std::string fetch_sql = base::Concat("SELECT ", kListedColumns, " FROM findings WHERE seq = ?1");
+  static const std::string body_sql = "SELECT body FROM findings WHERE seq = ?1";
+
+  ReaderLease reader(*this);
+  ReadTransaction transaction(reader);
+  RETURN_IF_ERROR(transaction.began());
+  // One sorted stream per status the filter allows, merged here.
+  std::vector<std::unique_ptr<SortedRows>> streams;
+  for (findings::FindingStatus status : ListedStatuses(query.filter)) {
+    StreamStart start = start_of(status);
+    if (start == StreamStart::kNone) continue;
+    auto stream = std::make_unique<SortedRows>(reader.db(), reader.Prepared(sql(status, start)));
+    RETURN_IF_ERROR(stream->rows.prepared());
+    stream->rows.Bind(1, analyzer_arn);
+    if (start == StreamStart::kAfterKeyAndId) {
+      if (after_integer) {
+        stream->rows.Bind(2, *after_integer);
+      } else {
+        stream->rows.Bind(2, query.after->last_sort_value);
+      }
+    }
+    if (start != StreamStart::kFirst) stream->rows.Bind(3, query.after->last_id);
+    RETURN_IF_ERROR(stream->Advance(key.integer));
+    streams.push_back(std::move(stream));
   }
-  bool descending = query.sort.order == findings::SortOrder::kDescending;
-  std::string sql = base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1",
-                                 // Spelled out rather than as a row value, which SQLite does not seek on
-                                 // with an expression index.
-                                 query.after ? base::Concat(" AND ", key, descending ? " <= ?2 AND (" : " >= ?2 AND (", key,
-                                                            descending ? " < ?2 OR id < ?3)" : " > ?2 OR id > ?3)")
-                                             : std::string(),
-                                 " ORDER BY ", key, descending ? " DESC, id DESC" : ", id");
+  Statement fetch(reader.db(), reader.Prepared(fetch_sql));
+  RETURN_IF_ERROR(fetch.prepared());
+  const bool needs_details = query.filter != nullptr && query.filter->NeedsAccessDetails();
+  std::optional<Statement> body;
+  if (needs_details) {
+    body.emplace(reader.db(), reader.Prepared(body_sql));
+    RETURN_IF_ERROR(body->prepared());
+  }
+  FindingPage page;
+  while (true) {
+    SortedRows* next = nullptr;
+    for (std::unique_ptr<SortedRows>& stream : streams) {
+      if (!stream->live) continue;
+      if (next == nullptr ||
+          (descending ? KeyBefore(*next, *stream, key.integer) : KeyBefore(*stream, *next, key.integer))) {
+        next = stream.get();
+      }
+    }
+    if (next == nullptr) break;
+    const int64_t seq = next->rows.Int(2);
+    std::shared_ptr<const ListedFinding> listed = listed_cache_->Find(seq);
+    absl::Status status;
+    if (listed == nullptr) {
+      fetch.Reset();
+      fetch.Bind(1, seq);
+      if (!fetch.Step(status)) {
+        RETURN_IF_ERROR(status);
+        return absl::InternalError("sqlite: a listed finding vanished inside its transaction");
+      }
+      ASSIGN_OR_RETURN(ListedFinding read, ReadListed(fetch));
+      listed = std::make_shared<const ListedFinding>(std::move(read));
+      listed_cache_->Insert(seq, listed);
+    }
+    bool kept = true;
+    if (needs_details) {
+      body->Reset();
+      body->Bind(1, seq);
+      if (!body->Step(status)) {
+        RETURN_IF_ERROR(status);
+        return absl::InternalError("sqlite: a listed finding vanished inside its transaction");
+      }
+      findings::FindingRecord whole = listed->summary;
+      ASSIGN_OR_RETURN(whole.finding, internal::DecodeFinding(body->TextView(0)));
+      whole.finding.id = listed->summary.finding.id;
+      kept = query.filter->Matches(whole);
+    } else if (query.filter != nullptr) {
+      kept = query.filter->Matches(listed->summary);
+    }
+    if (kept) {
+      if (page.entries.size() == query.limit) {
+        page.more = true;
+        break;
+      }
+      page.entries.push_back(std::move(listed));
+    }
+    RETURN_IF_ERROR(next->Advance(key.integer));
+  }
+  return page;
+}
+
+absl::StatusOr<FindingCounts> SqliteStore::CountFindings(std::string_view analyzer_arn) {
+  static const std::string sql =
+      "SELECT status, resource_type, error IS NOT NULL, is_public, count(*), max(max(updated_at, analyzed_at)) "
+      "FROM findings WHERE analyzer_arn = ?1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
   ReaderLease reader(*this);
   Statement rows(reader.db(), reader.Prepared(sql));
   RETURN_IF_ERROR(rows.prepared());
   rows.Bind(1, analyzer_arn);
-  if (query.after) {
-    if (after_millis) {
-      rows.Bind(2, *after_millis);
-    } else {
-      rows.Bind(2, query.after->last_sort_value);
-    }
-    rows.Bind(3, query.after->last_id);
-  }
-  FindingPage page;
+  FindingCounts counts;
   absl::Status status;
   while (rows.Step(status)) {
-    ASSIGN_OR_RETURN(findings::FindingRecord record, ReadFinding(rows));
-    if (query.keep && !query.keep(record)) continue;
-    if (page.records.size() == query.limit) {
-      page.more = true;
-      break;
-    }
-    page.records.push_back(std::move(record));
+    std::optional<findings::FindingStatus> finding_status = findings::ParseFindingStatus(rows.TextView(0));
+    if (!finding_status) return absl::InternalError("corrupt stored record: finding status");
+    counts.groups.push_back(
+        FindingGroupCount{*finding_status, rows.Text(1), rows.Int(2) != 0, rows.Int(3) != 0, rows.Int(4)});
+    absl::Time latest = FromMicros(rows.Int(5));
+    counts.latest = counts.latest ? std::max(*counts.latest, latest) : latest;
   }
   RETURN_IF_ERROR(status);
-  return page;
+  return counts;
 }
 
 absl::Status SqliteStore::PutServiceAccess(const ServiceAccess& access) {

@@ -1,6 +1,14 @@
 // The default Store: one SQLite database in the data directory, in WAL mode with synchronous=FULL, so
 // that a write acknowledged to a client survives `kill -9` (and a power loss) and a crash mid-write
-// leaves the previous state. Each method is one transaction on a single connection guarded by a mutex.
+// leaves the previous state. Each write is one transaction on a single connection guarded by a mutex;
+// hot reads use a pool of read-only connections.
+//
+// Findings are kept with their summary columns (status, resource, resourceType, owner, isPublic, error,
+// timestamps) and their AWS JSON (findings::FindingObjectJson) beside the encoded finding, so listings
+// filter, sort and page without decoding it. The schema is versioned (PRAGMA user_version); Open
+// upgrades an older database in one transaction.
+//
+// The process owning the store is the database's only writer: analyzers are cached in memory.
 #ifndef PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
 #define PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
 
@@ -8,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -42,9 +51,14 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(std::string_view analyzer_arn,
                                                                               std::string_view resource_arn) override;
-  // Keyset query over an index for the sorts kept in columns (id, resource, status, the timestamps);
-  // the other sorts use the generic Store::ListFindingsPage.
+  // One keyset query per status the filter allows, merged: a covering walk of an index on (analyzer,
+  // status, key, id) for id, resource, status, findingType and the timestamps; sorted by SQLite for
+  // resourceType, resourceOwnerAccount, isPublic and error (all the analyzer's rows of those statuses, per
+  // page). Rows come from an in-memory cache by rowid, or are read without decoding the finding; the
+  // filter runs on the summary, and decodes the stored finding only when it reads principal, condition
+  // or action.
   absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query) override;
+  absl::StatusOr<FindingCounts> CountFindings(std::string_view analyzer_arn) override;
 
   absl::Status PutServiceAccess(const ServiceAccess& access) override;
   absl::Status DeleteServiceAccess(std::string_view service_principal) override;
@@ -62,8 +76,11 @@ class SqliteStore final : public Store {
   absl::Status PutClientToken(std::string_view scope, std::string_view result) override;
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  explicit SqliteStore(sqlite3* db);
   absl::Status Exec(const char* sql);
+  // Creates the schema or brings an older one to kSchemaVersion. REQUIRES: called by Open only.
+  absl::Status UpgradeSchema();
+  absl::StatusOr<std::vector<Analyzer>> ListAnalyzersLocked();  // REQUIRES: mutex_ held
   absl::StatusOr<std::vector<findings::FindingRecord>> QueryFindings(const char* sql, std::string_view a,
                                                                     std::string_view b);
 
@@ -71,13 +88,15 @@ class SqliteStore final : public Store {
   // REQUIRES: mutex_ held.
   sqlite3_stmt* Prepared(const std::string& sql);
 
-  // Read-only connections for the hot reads (GetAnalyzer, GetFinding, ListFindingsPage), so that they
+  // Read-only connections for the hot reads (GetFinding, ListFindingsPage, CountFindings), so that they
   // run in parallel with each other and with writes (WAL: a reader sees the last committed write).
   struct Reader {
     sqlite3* db = nullptr;
     std::map<std::string, sqlite3_stmt*> statements;
   };
   class ReaderLease;
+  class ReadTransaction;
+  class ListedCache;
 
   std::mutex mutex_;
   sqlite3* db_;
@@ -86,6 +105,11 @@ class SqliteStore final : public Store {
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<Reader>> readers_;
   std::vector<Reader*> free_readers_;
+  // Every analyzer, as committed (written under mutex_ after each commit).
+  std::shared_mutex analyzers_mutex_;
+  std::map<std::string, Analyzer, std::less<>> analyzers_;
+  // Listed findings by row (see ListedCache in the .cc): listings read the covering indexes only.
+  std::unique_ptr<ListedCache> listed_cache_;
 };
 
 }  // namespace perimeter::store

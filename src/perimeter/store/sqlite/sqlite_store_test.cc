@@ -1,0 +1,164 @@
+// What only the SQLite store has: its schema versions. A database written by the first releases
+// (schema 1: user_version 0, findings WITHOUT ROWID with the finding in `body`) is upgraded by Open in
+// place, keeping every record; a database from a newer Perimeter is refused.
+#include "perimeter/store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "perimeter/base/text.h"
+#include "perimeter/findings/finding_json.h"
+#include "perimeter/store/internal/record_codec.h"
+
+namespace perimeter::store {
+namespace {
+
+// The schema of the first releases, as they created it (tables that did not change are left out: the
+// upgrade creates them).
+constexpr const char* kSchemaVersion1 = R"sql(
+CREATE TABLE analyzers(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, arn TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL,
+  region TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, created_at INTEGER NOT NULL,
+  status TEXT NOT NULL, status_reason TEXT, tags TEXT NOT NULL, configuration TEXT NOT NULL,
+  last_resource TEXT NOT NULL, last_resource_at INTEGER);
+CREATE TABLE findings(
+  analyzer_arn TEXT NOT NULL, id TEXT NOT NULL, resource TEXT NOT NULL, status TEXT NOT NULL,
+  created_at INTEGER NOT NULL, analyzed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY(analyzer_arn, id)) WITHOUT ROWID;
+CREATE INDEX findings_by_resource ON findings(analyzer_arn, resource);
+CREATE INDEX findings_by_created ON findings(analyzer_arn, created_at / 1000, id);
+CREATE INDEX findings_by_updated ON findings(analyzer_arn, updated_at / 1000, id);
+CREATE INDEX findings_by_analyzed ON findings(analyzer_arn, analyzed_at / 1000, id);
+CREATE INDEX findings_by_status ON findings(analyzer_arn, status, id);
+)sql";
+
+constexpr char kArn[] = "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/a";
+
+class SqliteSchemaTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           base::Concat("perimeter-sqlite-test-", getpid(), "-",
+                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "perimeter.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Runs `sql` on the database file directly.
+  void Exec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+  int64_t UserVersion() {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nullptr);
+    int64_t version = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1;
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return version;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+findings::FindingRecord Record(int i) {
+  findings::FindingRecord record;
+  record.finding.id = base::Concat("id-", 100 + i);
+  record.finding.resource = base::Concat("arn:aws:s3:::bucket-", i % 3);
+  record.finding.resource_type = "AWS::S3::Bucket";
+  record.finding.resource_owner_account = "111122223333";
+  record.finding.principal = {{"AWS", i % 2 == 0 ? "*" : "999988887777"}};
+  record.finding.actions = {"s3:GetObject"};
+  record.finding.is_public = i % 2 == 0;
+  if (i == 4) record.finding.error = "ACCESS_DENIED";
+  record.finding.sources = {findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
+  record.status = i % 3 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
+  record.created_at = absl::FromUnixMicros(1714564800000000 + i * 1500);
+  record.analyzed_at = record.created_at + absl::Seconds(1);
+  record.updated_at = record.created_at + absl::Seconds(2);
+  return record;
+}
+
+TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
+  std::string sql = kSchemaVersion1;
+  sql += base::Concat(
+      "INSERT INTO analyzers(arn, account_id, region, name, type, created_at, status, tags, configuration, "
+      "last_resource) VALUES('",
+      kArn, "', '111122223333', 'us-east-1', 'a', 'ACCOUNT', 1714564800000000, 'ACTIVE', '{}', '', '');");
+  std::vector<findings::FindingRecord> records;
+  for (int i = 0; i < 6; ++i) {
+    findings::FindingRecord record = Record(i);
+    sql += base::Concat("INSERT INTO findings VALUES('", kArn, "', '", record.id(), "', '", record.finding.resource,
+                        "', '", findings::FindingStatusName(record.status), "', ",
+                        absl::ToUnixMicros(record.created_at), ", ", absl::ToUnixMicros(record.analyzed_at), ", ",
+                        absl::ToUnixMicros(record.updated_at), ", '", internal::EncodeFinding(record.finding), "');");
+    records.push_back(record);
+  }
+  Exec(sql);
+  ASSERT_EQ(UserVersion(), 0);
+
+  for (int open = 0; open < 2; ++open) {  // the second open finds the upgraded schema
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(UserVersion(), 2);
+    EXPECT_TRUE((*store)->GetAnalyzer(kArn)->has_value());
+    absl::StatusOr<std::vector<findings::FindingRecord>> listed = (*store)->ListFindings(kArn);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    ASSERT_EQ(listed->size(), records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+      EXPECT_EQ(findings::FindingObjectJson((*listed)[i]), findings::FindingObjectJson(records[i]));
+    }
+    // The derived columns are filled: a filtered, sorted page reads them.
+    findings::FindingFilter active(
+        {findings::Criterion{"status", findings::FilterField::kStatus, "", {"active"}, {}, {}, {}}});
+    FindingPageQuery query{findings::FindingSort{findings::SortAttribute::kUpdatedAt, findings::SortOrder::kDescending},
+                           std::nullopt, &active, 10};
+    absl::StatusOr<FindingPage> page = (*store)->ListFindingsPage(kArn, query);
+    ASSERT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> ids;
+    for (const auto& entry : page->entries) {
+      ids.push_back(entry->summary.id());
+      EXPECT_EQ(entry->finding_json, findings::FindingObjectJson(records[std::stoi(entry->summary.id().substr(3)) - 100]));
+    }
+    std::vector<std::string> expected = {"id-105", "id-104", "id-102", "id-101"};
+    if (open == 1) expected.insert(expected.begin(), "id-106");
+    EXPECT_EQ(ids, expected);
+    absl::StatusOr<FindingCounts> counts = (*store)->CountFindings(kArn);
+    ASSERT_TRUE(counts.ok());
+    int64_t total = 0;
+    for (const FindingGroupCount& group : counts->groups) total += group.count;
+    EXPECT_EQ(total, static_cast<int64_t>(records.size()));
+    EXPECT_EQ((*store)->ListFindingsForResource(kArn, "arn:aws:s3:::bucket-1")->size(), 2u);
+    if (open == 0) {
+      // Written with the new schema beside the upgraded findings: ACTIVE, and the latest update.
+      findings::FindingRecord added = Record(6);
+      added.status = findings::FindingStatus::kActive;
+      ASSERT_TRUE((*store)->WriteFindings(kArn, std::vector<findings::FindingRecord>{added}, {}).ok());
+      records.push_back(added);
+    }
+  }
+}
+
+TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
+  Exec("CREATE TABLE future(x); PRAGMA user_version = 3;");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("newer Perimeter"), std::string::npos) << store.status();
+}
+
+}  // namespace
+}  // namespace perimeter::store
