@@ -1,7 +1,10 @@
 #include "perimeter/eval/compiled_policy.h"
 
 #include <cassert>
+#include <initializer_list>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "perimeter/base/text.h"
@@ -152,6 +155,12 @@ PrincipalMatch MatchOne(const PrincipalMatcher& m, const RequestPrincipal& p) {
   if (NamesRole(m, p)) return PrincipalMatch::kRole;
   if (NamesAccount(m, p)) return PrincipalMatch::kAccount;
   return PrincipalMatch::kNone;
+}
+
+// Appends one part of the explanation of a match ("Principal ...; Action ...; Resource ...").
+void AppendPart(std::string& why, std::initializer_list<std::string_view> pieces) {
+  if (!why.empty()) why.append("; ");
+  for (std::string_view piece : pieces) why.append(piece);
 }
 
 std::string JoinQuoted(const std::vector<std::string>& values) {
@@ -308,7 +317,8 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
   const CompiledStatement& s = statements[index];
   const RequestPrincipal& principal = request.principal;
   StatementMatch result;
-  std::vector<std::string> parts;
+  // The parts of the explanation are appended to result.why as they match; a part that does not
+  // match replaces them with the reason.
 
   // Principal / NotPrincipal.
   if ((part_mask & kMatchPrincipal) == 0) {
@@ -334,7 +344,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
     std::string_view how = best == PrincipalMatch::kAccount ? " (the principal's account)"
                            : best == PrincipalMatch::kRole  ? " (the role of the session)"
                                                             : "";
-    if (explain) parts.push_back(base::Concat("Principal \"", best_matcher->value, "\"", how));
+    if (explain) AppendPart(result.why, {"Principal \"", best_matcher->value, "\"", how});
   } else {
     // NotPrincipal: the request is excluded only when every identity it carries is listed: the
     // account, the role of a session, and the principal itself. IAM User Guide, "NotPrincipal": "AWS
@@ -365,10 +375,11 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
       return result;
     }
     result.principal = PrincipalMatch::kDirect;
-    if (explain) parts.push_back(boundary_rule && excluded
-                        ? std::string("NotPrincipal with Deny applies to every principal with a permissions "
-                                      "boundary")
-                        : std::string("NotPrincipal does not exclude the principal"));
+    if (explain) {
+      AppendPart(result.why, {boundary_rule && excluded
+                                  ? "NotPrincipal with Deny applies to every principal with a permissions boundary"
+                                  : "NotPrincipal does not exclude the principal"});
+    }
   }
 
   // Action / NotAction.
@@ -385,13 +396,13 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
         if (explain) result.why = base::Concat("Action does not match \"", request.action, "\"");
         return result;
       }
-      if (explain) parts.push_back(base::Concat("Action \"", *matched_action, "\""));
+      if (explain) AppendPart(result.why, {"Action \"", *matched_action, "\""});
     } else {
       if (matched_action != nullptr) {
         if (explain) result.why = base::Concat("NotAction \"", *matched_action, "\" excludes \"", request.action, "\"");
         return result;
       }
-      if (explain) parts.push_back(base::Concat("NotAction does not list \"", request.action, "\""));
+      if (explain) AppendPart(result.why, {"NotAction does not list \"", request.action, "\""});
     }
   }
 
@@ -417,14 +428,14 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
         if (explain) result.why = base::Concat("Resource does not match \"", request.resource_arn, "\"");
         return result;
       }
-      if (explain) parts.push_back(base::Concat("Resource \"", *matched_resource, "\""));
+      if (explain) AppendPart(result.why, {"Resource \"", *matched_resource, "\""});
     } else {
       if (matched_resource != nullptr) {
         result.why =
             base::Concat("NotResource \"", *matched_resource, "\" excludes \"", request.resource_arn, "\"");
         return result;
       }
-      if (explain) parts.push_back(base::Concat("NotResource does not list \"", request.resource_arn, "\""));
+      if (explain) AppendPart(result.why, {"NotResource does not list \"", request.resource_arn, "\""});
     }
   }
 
@@ -445,15 +456,13 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
     }
   }
   if (!s.conditions.empty() && (part_mask & kMatchConditions) != 0) {
-    if (explain) parts.push_back(s.conditions.size() == 1 ? std::string("1 condition holds")
-                                             : base::Concat(s.conditions.size(), " conditions hold"));
+    if (explain) {
+      AppendPart(result.why, {s.conditions.size() == 1 ? std::string("1 condition holds")
+                                                       : base::Concat(s.conditions.size(), " conditions hold")});
+    }
   }
 
   result.matched = true;
-  for (const std::string& part : parts) {
-    if (!result.why.empty()) result.why += "; ";
-    result.why += part;
-  }
   return result;
 }
 

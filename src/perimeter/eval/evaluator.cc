@@ -134,7 +134,10 @@ class RequestEvaluation {
     return !principal_.is_service_linked_role();
   }
 
-  std::vector<LabeledPolicy> DenyScanOrder() const;
+  // Calls visit(LabeledPolicy) for every policy whose Deny statements apply, in the order they are
+  // scanned (and listed in an ExplicitDeny explanation).
+  template <typename Visit>
+  void ForEachDenyScanPolicy(Visit&& visit) const;
 
   // Organization policies (SCPs, RCPs) need a matching Allow at every level: their Allow statements go
   // to `allowed_by`, each level without one to `missing`.
@@ -164,25 +167,24 @@ class RequestEvaluation {
   MatchOptions options_;
 };
 
-std::vector<LabeledPolicy> RequestEvaluation::DenyScanOrder() const {
-  std::vector<LabeledPolicy> out;
-  auto append_levels = [&out](const std::vector<std::vector<CompiledPolicy>>& levels, std::string_view name) {
-    for (size_t level = 0; level < levels.size(); ++level) {
-      for (size_t i = 0; i < levels[level].size(); ++i) out.push_back({&levels[level][i], name, level, i});
+template <typename Visit>
+void RequestEvaluation::ForEachDenyScanPolicy(Visit&& visit) const {
+  auto levels = [&visit](const std::vector<std::vector<CompiledPolicy>>& policies, std::string_view name) {
+    for (size_t level = 0; level < policies.size(); ++level) {
+      for (size_t i = 0; i < policies[level].size(); ++i) visit(LabeledPolicy{&policies[level][i], name, level, i});
     }
   };
-  if (RcpsApply()) append_levels(policies_.rcps, "rcps");
-  if (ScpsApply()) append_levels(policies_.scps, "scps");
-  if (policies_.vpc_endpoint) out.push_back({&*policies_.vpc_endpoint, "vpcEndpoint"});
-  if (policies_.resource) out.push_back({&*policies_.resource, "resource"});
+  if (RcpsApply()) levels(policies_.rcps, "rcps");
+  if (ScpsApply()) levels(policies_.scps, "scps");
+  if (policies_.vpc_endpoint) visit(LabeledPolicy{&*policies_.vpc_endpoint, "vpcEndpoint"});
+  if (policies_.resource) visit(LabeledPolicy{&*policies_.resource, "resource"});
   if (HasIdentityPolicies()) {
     for (size_t i = 0; i < policies_.identity.size(); ++i) {
-      out.push_back({&policies_.identity[i], "identity", std::nullopt, i});
+      visit(LabeledPolicy{&policies_.identity[i], "identity", std::nullopt, i});
     }
-    if (policies_.permissions_boundary) out.push_back({&*policies_.permissions_boundary, "permissionsBoundary"});
-    if (principal_.is_session() && policies_.session) out.push_back({&*policies_.session, "session"});
+    if (policies_.permissions_boundary) visit(LabeledPolicy{&*policies_.permissions_boundary, "permissionsBoundary"});
+    if (principal_.is_session() && policies_.session) visit(LabeledPolicy{&*policies_.session, "session"});
   }
-  return out;
 }
 
 Evaluation RequestEvaluation::Run() {
@@ -193,9 +195,9 @@ Evaluation RequestEvaluation::Run() {
   // RCPs, resource-based policies, identity-based policies, IAM permissions boundaries, and session
   // policies. ... If the code finds even one explicit deny that applies, the code returns a final
   // decision of Deny." A VPC endpoint policy is one more policy that applies ([VPCE]).
-  for (const LabeledPolicy& lp : DenyScanOrder()) {
+  ForEachDenyScanPolicy([&](const LabeledPolicy& lp) {
     for (AllowMatch& m : Matching(lp, Effect::kDeny)) result.explanation.push_back(std::move(m.entry));
-  }
+  });
   if (!result.explanation.empty()) {
     result.decision = Decision::kExplicitDeny;
     return result;
