@@ -101,6 +101,56 @@ StringPattern Literal(std::string text) {
   return {policy::WildcardPattern::FromLiteral(text), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
 }
 
+// Accounts that account patterns with wildcards ("arn:aws:iam::1111*:root", aws:PrincipalArn
+// "arn:aws:iam::22????????:*") tell apart: one per region of the Venn diagram of those patterns over
+// 12-character strings, the accounts of `named` they match being regions of their own (so no other
+// region's representative is a named or zone account). A representative may hold characters that
+// are not digits where its region does not care: each becomes a digit that keeps it in its region
+// (the same patterns match), checked; when no digit does, the policy is refused, never guessed.
+absl::StatusOr<std::vector<std::string>> WildcardAccounts(const std::vector<StringPattern>& arn_patterns,
+                                                          const std::set<std::string>& named) {
+  std::vector<StringPattern> patterns;
+  for (const StringPattern& arn : arn_patterns) {
+    std::vector<policy::WildcardPattern> parts = arn.pattern.Split(':', 6);
+    if (parts.size() < 5 || parts[4].is_literal() || parts[4].matches_everything()) continue;
+    patterns.push_back({parts[4], StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive});
+  }
+  if (patterns.empty()) return std::vector<std::string>{};
+  std::vector<StringPattern> account_patterns = patterns;
+  for (const std::string& account : named) {
+    bool matched = std::any_of(patterns.begin(), patterns.end(),
+                               [&](const StringPattern& p) { return p.pattern.Matches(account); });
+    if (matched) account_patterns.push_back(Literal(account));
+  }
+  auto signature = [&](const std::string& text) {
+    std::vector<bool> out;
+    for (const StringPattern& p : account_patterns) out.push_back(p.pattern.Matches(text));
+    return out;
+  };
+  absl::StatusOr<std::vector<std::string>> regions = Representatives(account_patterns, {Glob("????????????")});
+  if (!regions.ok()) return regions.status();
+  std::vector<std::string> out;
+  for (std::string account : *regions) {
+    const std::vector<bool> region = signature(account);
+    for (char& c : account) {
+      if (c >= '0' && c <= '9') continue;
+      char kept = 0;
+      for (char d = '0'; d <= '9' && kept == 0; ++d) {
+        char before = c;
+        c = d;
+        if (signature(account) == region) kept = d;
+        c = kept != 0 ? kept : before;
+      }
+      if (kept == 0) {
+        return absl::UnimplementedError(
+            base::Concat("no account id stands for the accounts like \"", account, "\" that the policy's patterns name"));
+      }
+    }
+    if (!named.contains(account)) out.push_back(std::move(account));
+  }
+  return out;
+}
+
 // The identities of `account` the policy can tell apart: its root and one role or user per region.
 absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std::string& account,
                                                                       const PolicyConstants& constants,
@@ -216,6 +266,9 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(con
   }
   std::set<std::string> accounts = constants->accounts;
   accounts.insert(FreshAccount(taken));
+  absl::StatusOr<std::vector<std::string>> wildcard_accounts = WildcardAccounts(constants->arn_patterns, taken);
+  if (!wildcard_accounts.ok()) return wildcard_accounts.status();
+  accounts.insert(wildcard_accounts->begin(), wildcard_accounts->end());
   // An ACCOUNT zone: the other members of its organization are external, but carry its org id.
   if (zone.type() == ZoneOfTrust::Type::kAccount && organization.has_value()) {
     for (const OrganizationMember& member : organization->members) {
