@@ -279,10 +279,16 @@ class Parser {
   // A string value at pos_ (on its opening quote). Out of line, like every kind of value, so that
   // ParseValue is a small dispatcher that jumps to them.
   [[gnu::noinline]] bool ParseStringValue(std::string_view key, base::SourcePosition key_position) {
-    uint32_t index = NewNode(Kind::kString, key, key_position);
+    const base::SourcePosition position = Here();
     std::string_view text;
-    if (!ParseString(text)) return false;
-    internal::Node& node = document_.nodes_[index];
+    if (!ParseString(text)) return false;  // the document is discarded: no node needed
+    auto& nodes = document_.nodes_;
+    const uint32_t index = static_cast<uint32_t>(nodes.size());
+    internal::Node& node = nodes.emplace_back();
+    node.kind = Kind::kString;
+    node.position = position;
+    node.key = key;
+    node.key_position = key_position;
     node.text = text;
     node.subtree_end = index + 1;
     node.end_offset = static_cast<uint32_t>(pos_);
@@ -472,23 +478,26 @@ class Parser {
   // Parses a string literal at pos_ (on the opening quote). Sets `text` to the decoded content: a view
   // into the source when there are no escapes, otherwise into the document's decoded buffer.
   bool ParseString(std::string_view& text) {
-    size_t open = pos_;
-    ++pos_;
-    size_t start = pos_;
+    const size_t open = pos_;
+    const size_t start = open + 1;
     // Fast path: scan until a quote, a backslash, a control character or a non-ASCII byte.
-    while (pos_ < size_) {
-      pos_ = SkipPlainStringBytes(pos_);
-      if (pos_ >= size_) break;
-      unsigned char c = static_cast<unsigned char>(data_[pos_]);
+    size_t at = start;
+    while (at < size_) {
+      at = SkipPlainStringBytes(at);
+      if (at >= size_) break;
+      unsigned char c = static_cast<unsigned char>(data_[at]);
       if (c == '"') {
-        text = source_.substr(start, pos_ - start);
-        ++pos_;
+        text = std::string_view(data_ + start, at - start);
+        pos_ = at + 1;
         return true;
       }
       if (c == '\\' || c < 0x20) break;
       // Otherwise c >= 0x80 (SkipPlainStringBytes stops at nothing else).
+      pos_ = at;
       if (!SkipUtf8Sequence()) return false;
+      at = pos_;
     }
+    pos_ = at;
     return ParseEscapedString(open, start, text);
   }
 
