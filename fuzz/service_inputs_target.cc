@@ -3,7 +3,7 @@
 #include <string>
 
 #include "fuzz/fuzz_targets.h"
-#include "perimeter/api/sigv4/shared_credentials.h"
+#include "perimeter/api/sigv4/aws_credentials.h"
 #include "perimeter/api/sigv4/sigv4.h"
 #include "perimeter/base/issue.h"
 #include "perimeter/findings/archive_rule.h"
@@ -30,7 +30,7 @@ int FuzzArchiveRules(const uint8_t* data, size_t size) {
 }
 
 int FuzzAwsIni(const uint8_t* data, size_t size) {
-  (void)api::sigv4::ParseAwsIni(std::string_view(reinterpret_cast<const char*>(data), size));
+  (void)api::sigv4::ParseIni(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
   return 0;
 }
 

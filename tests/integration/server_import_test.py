@@ -184,7 +184,7 @@ def run(binary, endpoint, work, boto3, botocore):
     check(done.returncode == 2 and "AccessDeniedException" in done.stderr,
           f"importing another account's resource: exit {done.returncode}, {done.stderr!r}")
     done, _ = perimeter_import([bucket(["s3:GetObject"])], "--profile", "Nobody")
-    check(done.returncode == 2 and "no credentials for profile Nobody" in done.stderr,
+    check(done.returncode == 2 and "no AWS credentials for profile `Nobody`" in done.stderr,
           f"unknown profile: exit {done.returncode}, {done.stderr!r}")
     done, _ = perimeter_import([bucket(["s3:GetObject"])], "--profile", "Dev", "--endpoint-url", "ftp://x")
     check(done.returncode == 2, f"bad endpoint: exit {done.returncode}")

@@ -11,7 +11,7 @@
 #include "perimeter/cli/app.h"
 #include "perimeter/compliance/analyzers_enabled.h"
 #include "perimeter/compliance/aws_client.h"
-#include "perimeter/compliance/aws_credentials.h"
+#include "perimeter/api/sigv4/aws_credentials.h"
 #include "perimeter/compliance/compliance_report.h"
 #include "perimeter/compliance/http_transport.h"
 #include "perimeter/json/document.h"
@@ -104,8 +104,8 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
     if (!ReadEnabledRegions(path, check.enabled_regions, err)) return kExitBadInput;
   }
 
-  absl::StatusOr<compliance::ResolvedAws> aws =
-      compliance::ResolveAws(options.profile, options.region, compliance::CredentialSources::System());
+  absl::StatusOr<api::sigv4::ResolvedAws> aws =
+      api::sigv4::ResolveAws(options.profile, options.region, api::sigv4::CredentialSources::System());
   if (!aws.ok()) {
     err << "perimeter: " << aws.status().message() << "\n";
     return kExitBadInput;

@@ -38,7 +38,7 @@ std::string Text(const json::Value& root, std::string_view key) {
 }  // namespace
 
 int RunImport(const ImportOptions& options, std::istream& in, std::ostream& out, std::ostream& err,
-              const api::sigv4::CredentialEnvironment& environment, const base::Clock& clock) {
+              const api::sigv4::CredentialSources& sources, const base::Clock& clock) {
   std::optional<std::string> authority = EndpointAuthority(options.endpoint_url);
   if (!authority) {
     err << "perimeter import: --endpoint-url must be http://HOST:PORT (got " << options.endpoint_url << ")\n";
@@ -46,17 +46,17 @@ int RunImport(const ImportOptions& options, std::istream& in, std::ostream& out,
   }
   std::string body;
   if (!ReadInput(options.input, in, body, err)) return kExitBadInput;
-  absl::StatusOr<api::sigv4::ClientCredentials> credentials =
-      api::sigv4::ResolveClientCredentials(options.profile, environment);
-  if (!credentials.ok()) {
-    err << "perimeter import: " << credentials.status().message() << "\n";
+  absl::StatusOr<api::sigv4::ResolvedAws> aws = api::sigv4::ResolveAws(options.profile, options.region, sources);
+  if (!aws.ok()) {
+    err << "perimeter import: " << aws.status().message() << "\n";
     return kExitBadInput;
   }
-  std::string region = options.region.value_or(credentials->region);
+  const api::sigv4::AwsCredentials& credentials = aws->credentials;
+  std::string region = aws->region.value_or("us-east-1");
 
   std::vector<std::pair<std::string, std::string>> headers{{"Host", *authority}};
-  if (!credentials->session_token.empty()) headers.emplace_back("X-Amz-Security-Token", credentials->session_token);
-  api::sigv4::Credential key{credentials->access_key_id, credentials->secret_access_key, "", ""};
+  if (!credentials.session_token.empty()) headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  api::sigv4::Credential key{credentials.access_key_id, credentials.secret_access_key, "", ""};
   api::sigv4::Sign("POST", kImportPath, "", headers, body, key, region, "access-analyzer", clock.Now());
 
   httplib::Client client(base::Concat("http://", *authority));
@@ -97,7 +97,7 @@ int RunImport(const ImportOptions& options, std::istream& in, std::ostream& out,
   std::string imported = Text(root, "imported");
   std::string skipped = Text(root, "skipped");
   out << "imported " << imported << " record(s) from " << name << " into " << options.endpoint_url << " as "
-      << credentials->access_key_id << " (" << credentials->source << ")";
+      << credentials.access_key_id << " (" << credentials.source << ")";
   if (!skipped.empty() && skipped != "0") out << "; " << skipped << " record(s) skipped";
   out << "\n";
   return skipped.empty() || skipped == "0" ? kExitOk : kExitBadInput;

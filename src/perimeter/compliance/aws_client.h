@@ -20,7 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "perimeter/base/clock.h"
-#include "perimeter/compliance/aws_credentials.h"
+#include "perimeter/api/sigv4/aws_credentials.h"
 #include "perimeter/compliance/http_transport.h"
 
 namespace perimeter::compliance {
@@ -63,7 +63,7 @@ std::string AwsErrorCode(const absl::Status& status);
 class AwsClient {
  public:
   // REQUIRES: `transport` and `clock` outlive the client.
-  AwsClient(HttpTransport& transport, AwsCredentials credentials, std::optional<std::string> endpoint_url,
+  AwsClient(HttpTransport& transport, api::sigv4::AwsCredentials credentials, std::optional<std::string> endpoint_url,
             std::string home_region, const base::Clock& clock)
       : transport_(transport),
         credentials_(std::move(credentials)),
@@ -90,7 +90,7 @@ class AwsClient {
   absl::StatusOr<std::string> Organizations(std::string_view operation, std::string body);
 
   HttpTransport& transport_;
-  AwsCredentials credentials_;
+  api::sigv4::AwsCredentials credentials_;
   std::optional<std::string> endpoint_url_;
   std::string home_region_;
   const base::Clock& clock_;

@@ -1,10 +1,10 @@
-#include "perimeter/compliance/aws_credentials.h"
+#include "perimeter/api/sigv4/aws_credentials.h"
 
 #include <map>
 
 #include "gtest/gtest.h"
 
-namespace perimeter::compliance {
+namespace perimeter::api::sigv4 {
 namespace {
 
 TEST(ParseIniTest, SectionsKeysCommentsAndNestedValues) {
@@ -26,6 +26,12 @@ TEST(ParseIniTest, SectionsKeysCommentsAndNestedValues) {
   EXPECT_EQ((*ini)["profile dev"]["region"], "eu-west-1");
   EXPECT_EQ((*ini)["profile dev"]["output"], "json");
   EXPECT_FALSE((*ini)["profile dev"].contains("max_concurrent_requests"));
+}
+
+TEST(ParseIniTest, KeysAreCaseInsensitiveLikeConfigparser) {
+  absl::StatusOr<IniFile> ini = ParseIni("[Prod]\nAWS_Access_Key_ID = AKID\n", "credentials");
+  ASSERT_TRUE(ini.ok()) << ini.status();
+  EXPECT_EQ((*ini)["Prod"]["aws_access_key_id"], "AKID");  // section names keep their case
 }
 
 struct BadIniCase {
@@ -90,6 +96,8 @@ TEST_P(ResolveAwsTest, AsTheAwsCli) {
   fake.files["/home/u/.aws/credentials"] = kCredentials;
   fake.files["/home/u/.aws/config"] = kConfig;
   fake.files["/elsewhere/creds"] = "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = sother\n";
+  fake.files["/elsewhere/upper"] = "[Upper]\nAWS_ACCESS_KEY_ID = AKIDUPPER\nAWS_SECRET_ACCESS_KEY = supper\n";
+  fake.files["/elsewhere/config"] = "[profile default]\nregion = me-south-1\n";
   for (const auto& [name, value] : c.env) fake.env[name] = value;
   absl::StatusOr<ResolvedAws> resolved = ResolveAws(c.profile, c.region, fake.sources());
   if (c.key == nullptr) {
@@ -125,9 +133,30 @@ INSTANTIATE_TEST_SUITE_P(
                     std::nullopt, "AKIDDEFAULT", "", "ap-south-1"},
         ResolveCase{"shared_credentials_file_env", Env{{"AWS_SHARED_CREDENTIALS_FILE", "/elsewhere/creds"}}, "other",
                     std::nullopt, "AKIDOTHER", "", std::nullopt},
+        ResolveCase{"env_key_without_secret_is_not_used", Env{{"AWS_ACCESS_KEY_ID", "AKIDENV"}}, std::nullopt,
+                    std::nullopt, "AKIDDEFAULT", "", "us-west-2"},
+        ResolveCase{"aws_default_profile_env", Env{{"AWS_DEFAULT_PROFILE", "prod"}}, std::nullopt, std::nullopt,
+                    "AKIDPROD", "tprod", "eu-central-1"},
+        ResolveCase{"default_region_from_profile_default_section",
+                    Env{{"AWS_CONFIG_FILE", "/elsewhere/config"}}, std::nullopt, std::nullopt, "AKIDDEFAULT", "",
+                    "me-south-1"},
+        ResolveCase{"upper_case_keys", Env{{"AWS_SHARED_CREDENTIALS_FILE", "/elsewhere/upper"}}, "Upper",
+                    std::nullopt, "AKIDUPPER", "", std::nullopt},
+        ResolveCase{"missing_files", Env{{"AWS_SHARED_CREDENTIALS_FILE", "/none"}, {"AWS_CONFIG_FILE", "/none"}},
+                    std::nullopt, std::nullopt, nullptr, "", std::nullopt},
         ResolveCase{"missing_profile", {}, "nope", std::nullopt, nullptr, "", std::nullopt},
         ResolveCase{"sso_unsupported", {}, "sso", std::nullopt, nullptr, "", std::nullopt}),
     [](const testing::TestParamInfo<ResolveCase>& info) { return std::string(info.param.name); });
+
+TEST(ResolveAwsTest, HalfAKeyPairIsAnError) {
+  FakeSources fake;
+  fake.files["/home/u/.aws/credentials"] = "[default]\naws_access_key_id = AKID\n";
+  absl::StatusOr<ResolvedAws> resolved = ResolveAws(std::nullopt, std::nullopt, fake.sources());
+  ASSERT_FALSE(resolved.ok());
+  EXPECT_EQ(resolved.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(resolved.status().message(),
+            "/home/u/.aws/credentials [default]: has aws_access_key_id without aws_secret_access_key");
+}
 
 TEST(ResolveAwsTest, UnsupportedSourcesAreNamed) {
   FakeSources fake;
@@ -138,4 +167,4 @@ TEST(ResolveAwsTest, UnsupportedSourcesAreNamed) {
 }
 
 }  // namespace
-}  // namespace perimeter::compliance
+}  // namespace perimeter::api::sigv4

@@ -1,4 +1,4 @@
-#include "perimeter/compliance/aws_credentials.h"
+#include "perimeter/api/sigv4/aws_credentials.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -8,7 +8,7 @@
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 
-namespace perimeter::compliance {
+namespace perimeter::api::sigv4 {
 
 namespace {
 
@@ -62,7 +62,8 @@ absl::StatusOr<IniFile> ParseIni(std::string_view text, std::string_view source_
       size_t at = value.find(mark);
       if (at != std::string_view::npos) value = Trim(value.substr(0, at));
     }
-    (*section)[std::string(Trim(line.substr(0, equals)))] = std::string(value);
+    // configparser lower-cases option names: `AWS_ACCESS_KEY_ID = ...` is read as aws_access_key_id.
+    (*section)[base::AsciiLower(Trim(line.substr(0, equals)))] = std::string(value);
   }
   return ini;
 }
@@ -135,8 +136,9 @@ absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile
   ASSIGN_OR_RETURN(LoadedIni credentials_file, Load(sources, "AWS_SHARED_CREDENTIALS_FILE", "credentials"));
   ASSIGN_OR_RETURN(LoadedIni config_file, Load(sources, "AWS_CONFIG_FILE", "config"));
   const auto* credentials_section = Section(credentials_file, resolved.profile);
-  const auto* config_section = Section(
-      config_file, resolved.profile == "default" ? std::string("default") : base::Concat("profile ", resolved.profile));
+  std::string config_name = resolved.profile == "default" ? "default" : base::Concat("profile ", resolved.profile);
+  if (config_name == "default" && Section(config_file, config_name) == nullptr) config_name = "profile default";
+  const auto* config_section = Section(config_file, config_name);
 
   // Region.
   if (region) {
@@ -162,9 +164,7 @@ absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile
   };
   for (const Candidate& candidate :
        {Candidate{credentials_section, base::Concat(credentials_file.path, " [", resolved.profile, "]")},
-        Candidate{config_section, base::Concat(config_file.path, " [",
-                                               resolved.profile == "default" ? "" : "profile ", resolved.profile,
-                                               "]")}}) {
+        Candidate{config_section, base::Concat(config_file.path, " [", config_name, "]")}}) {
     std::optional<std::string> key = Get(candidate.section, "aws_access_key_id");
     std::optional<std::string> secret = Get(candidate.section, "aws_secret_access_key");
     if (key && secret) {
@@ -190,4 +190,4 @@ absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile
                                           config_file.path, ")"));
 }
 
-}  // namespace perimeter::compliance
+}  // namespace perimeter::api::sigv4
