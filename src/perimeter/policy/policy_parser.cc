@@ -225,6 +225,13 @@ class PolicyParser {
   void Warning(std::string code, const SourcePosition& position, std::string message) {
     Report(Severity::kWarning, std::move(code), position, std::move(message));
   }
+  // An error whose message `message()` builds, out of line: keeps message building off the paths that
+  // run for every element.
+  template <typename Message>
+  [[gnu::cold]] [[gnu::noinline]] void ErrorWith(std::string_view code, const SourcePosition& position,
+                                                 const Message& message) {
+    Error(std::string(code), position, message());
+  }
 
   // Reports a wrong JSON type for `value` (named `what`) unless it has kind `expected`.
   bool ExpectKind(const Value& value, Kind expected, std::string_view what) {
@@ -452,14 +459,15 @@ class PolicyParser {
     std::string_view key = member.key();  // named in messages, quoted
     auto add = [&](const Value& item) {
       if (!item.is_string()) {
-        Error("policy.wrong-type", item.position(),
-              "each value of " + Quoted(key) + " must be a string, got " + KindWithArticle(item.kind()));
+        ErrorWith("policy.wrong-type", item.position(), [&] {
+          return "each value of " + Quoted(key) + " must be a string, got " + KindWithArticle(item.kind());
+        });
         return;
       }
       if (is_action) {
         CheckAction(item, key);
       } else if (item.text().empty()) {
-        Error("policy.empty-value", item.position(), Quoted(key) + " values must not be empty strings");
+        ErrorWith("policy.empty-value", item.position(), [&] { return Quoted(key) + " values must not be empty strings"; });
       }
       list.patterns.emplace_back(std::string(item.text()), item.position());
     };
@@ -509,9 +517,10 @@ class PolicyParser {
       }
     }
     if (problem.empty()) return;
-    Error("policy.invalid-action", item.position(),
-          "invalid action " + json::Quote(action) + " in " + Quoted(element) + ": " + std::string(problem) +
-              "; expected \"*\" or \"service:action\" (e.g. \"s3:GetObject\", \"ec2:Describe*\")");
+    ErrorWith("policy.invalid-action", item.position(), [&] {
+      return "invalid action " + json::Quote(action) + " in " + Quoted(element) + ": " + std::string(problem) +
+             "; expected \"*\" or \"service:action\" (e.g. \"s3:GetObject\", \"ec2:Describe*\")";
+    });
   }
 
   // IAM User Guide, "AWS JSON policy elements: Principal": "*", or an object whose keys are the
@@ -555,12 +564,13 @@ class PolicyParser {
       auto what = [&] { return name() + "." + std::string(kind_member.key()); };
       auto add = [&](const Value& item) {
         if (!item.is_string()) {
-          Error("policy.wrong-type", item.position(),
-                "each value of " + what() + " must be a string, got " + KindWithArticle(item.kind()));
+          ErrorWith("policy.wrong-type", item.position(), [&] {
+            return "each value of " + what() + " must be a string, got " + KindWithArticle(item.kind());
+          });
           return;
         }
         if (item.text().empty()) {
-          Error("policy.empty-value", item.position(), what() + " values must not be empty strings");
+          ErrorWith("policy.empty-value", item.position(), [&] { return what() + " values must not be empty strings"; });
         }
         spec.values.emplace_back(*kind, std::string(item.text()), item.position());
       };
@@ -745,9 +755,10 @@ class PolicyParser {
         case Kind::kNull:
         case Kind::kArray:
         case Kind::kObject:
-          Error("policy.wrong-type", item.position(),
-                what() + " must be a string, number or boolean (or an array of them), got " +
-                    (item.is_array() ? std::string("a nested array") : KindWithArticle(item.kind())));
+          ErrorWith("policy.wrong-type", item.position(), [&] {
+            return what() + " must be a string, number or boolean (or an array of them), got " +
+                   (item.is_array() ? std::string("a nested array") : KindWithArticle(item.kind()));
+          });
           return;
       }
     };
