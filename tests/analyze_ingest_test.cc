@@ -1,6 +1,8 @@
 // `perimeter analyze` end to end on converted inputs: RunApp on a CloudFormation template and a
 // Terraform plan, checking that SARIF annotates the policy's line in the source file and that the exit
 // codes follow docs/analyze.md.
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,7 +34,119 @@ CommandRun Perimeter(std::vector<std::string> args) {
 
 std::string Sample(const char* name) { return std::string(PERIMETER_SOURCE_DIR) + "/tests/cases/ingest/" + name; }
 
-TEST(AnalyzeIngest, SarifPointsAtThePolicyInTheTemplate) {
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// The 1-based line and column of byte `offset` of `text`.
+std::pair<int, int> LineColumn(const std::string& text, size_t offset) {
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, static_cast<int>(offset - line_start) + 1};
+}
+
+// The SARIF region of the first result with `rule`, as (startLine, startColumn); (0, 0) when none.
+std::pair<int, int> SarifRegion(const std::string& sarif_text, std::string_view rule) {
+  nlohmann::json sarif = nlohmann::json::parse(sarif_text);
+  for (const nlohmann::json& result : sarif["runs"][0]["results"]) {
+    if (result["ruleId"] != rule) continue;
+    const nlohmann::json& region = result["locations"][0]["physicalLocation"]["region"];
+    return {region["startLine"].get<int>(), region["startColumn"].get<int>()};
+  }
+  return {0, 0};
+}
+
+// An inventory (a JSON array over several lines) whose bucket policy is a JSON string: statement 1
+// (escapes before statement 2 shift the raw text: \u00e9, \/, \") grants nothing outside the zone,
+// statement 2 makes the bucket public. The result points at statement 2's `{` in the file.
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAStringPolicy) {
+  const std::string policy =
+      R"({\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Own\u00e9r\",\"Effect\":\"Allow\",)"
+      R"(\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"s3:*\",)"
+      R"(\"Resource\":\"arn:aws:s3:::sarif-bucket\/*\"}, {\"Sid\":\"Public\",\"Effect\":\"Allow\",)"
+      R"(\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::sarif-bucket/*\"}]})";
+  const std::string text = std::string(R"([
+  {"kind": "account", "accountId": "123456789012"},
+  {
+    "kind": "resource",
+    "resourceArn": "arn:aws:s3:::sarif-bucket",
+    "resourceOwnerAccount": "123456789012",
+    "region": "us-east-1",
+    "configuration": {"s3Bucket": {
+        "bucketPolicy": ")") + policy + R"("}}
+  }
+]
+)";
+  std::string path = WriteTemp("sarif_string_policy.json", text);
+  size_t at = text.find(R"({\"Sid\":\"Public\")");
+  ASSERT_NE(at, std::string::npos);
+  CommandRun run = Perimeter({"analyze", path, "--format", "sarif", "--zone-account", "123456789012", "-q"});
+  EXPECT_EQ(run.code, kExitFindings) << run.err;
+  EXPECT_EQ(SarifRegion(run.out, "perimeter/public-access"), LineColumn(text, at)) << run.out;
+
+  // The JSON report's explanation carries the same place.
+  CommandRun json = Perimeter({"analyze", path, "--format", "json", "--zone-account", "123456789012", "-q"});
+  nlohmann::json report = nlohmann::json::parse(json.out);
+  ASSERT_EQ(report["findings"].size(), 1u) << json.out;
+  const nlohmann::json& statement = report["findings"][0]["explanation"][0];
+  EXPECT_EQ(statement["statementIndex"], 1);
+  EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+}
+
+// The same policy as a JSON object in a JSON Lines inventory (positions through the record's line).
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAnObjectPolicy) {
+  const std::string text =
+      "{\"kind\": \"account\", \"accountId\": \"123456789012\"}\n"
+      R"({"kind": "resource", "resourceArn": "arn:aws:sqs:us-east-1:123456789012:q", "resourceOwnerAccount": "123456789012", )"
+      R"("region": "us-east-1", "configuration": {"sqsQueue": {"queuePolicy": {"Version": "2012-10-17", "Statement": [)"
+      R"({"Sid": "Own", "Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sqs:*", "Resource": "*"},  )"
+      R"({"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]}}}})"
+      "\n";
+  std::string path = WriteTemp("sarif_object_policy.jsonl", text);
+  size_t at = text.find(R"({"Sid": "Public")");
+  CommandRun run = Perimeter({"analyze", path, "--format", "sarif", "--zone-account", "123456789012", "-q"});
+  EXPECT_EQ(run.code, kExitFindings) << run.err;
+  EXPECT_EQ(SarifRegion(run.out, "perimeter/public-access"), LineColumn(text, at)) << run.out;
+}
+
+// A Terraform plan's policy is a JSON string: the result points into it, at the statement's `{`.
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInATerraformPlan) {
+  const std::string text = ReadFile(Sample("terraform_plan.json"));
+  size_t at = text.find(R"({\"Sid\": \"AllowCrossAccount\")");
+  ASSERT_NE(at, std::string::npos);
+  CommandRun run = Perimeter({"analyze", Sample("terraform_plan.json"), "--format", "sarif", "-q"});
+  nlohmann::json sarif = nlohmann::json::parse(run.out);
+  bool found = false;
+  for (const nlohmann::json& result : sarif["runs"][0]["results"]) {
+    if (result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] != "arn:aws:s3:::my-tf-test-bucket") continue;
+    const nlohmann::json& region = result["locations"][0]["physicalLocation"]["region"];
+    EXPECT_EQ(std::make_pair(region["startLine"].get<int>(), region["startColumn"].get<int>()), LineColumn(text, at));
+    found = true;
+  }
+  EXPECT_TRUE(found) << run.out;
+}
+
+// A template's policy is a YAML mapping: the result points at the granting element of its Statement
+// (the statement's first key, `- Action:` of the bucket policy).
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInTheTemplate) {
+  const std::string text = ReadFile(Sample("cloudformation.yaml"));
+  const size_t policy = text.find("PolicyDocument:", text.find("SampleBucketPolicy:"));
+  const size_t statement = text.find("Action:", text.find("Statement:", policy));
+  ASSERT_NE(statement, std::string::npos);
+  const auto [line, column] = LineColumn(text, statement);
   CommandRun run = Perimeter({"analyze", Sample("cloudformation.yaml"), "--format", "sarif", "--account-id", "123456789012",
                        "--region", "us-east-1", "-q"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
@@ -41,8 +155,10 @@ TEST(AnalyzeIngest, SarifPointsAtThePolicyInTheTemplate) {
   for (const nlohmann::json& result : sarif["runs"][0]["results"]) {
     const nlohmann::json& location = result["locations"][0]["physicalLocation"];
     EXPECT_EQ(location["artifactLocation"]["uri"], Sample("cloudformation.yaml"));
-    if (result["ruleId"] == "perimeter/public-access" && location["region"]["startLine"] == 17) {
-      EXPECT_EQ(location["region"]["startColumn"], 9);  // the bucket policy document, under PolicyDocument:
+    if (result["ruleId"] == "perimeter/public-access" &&
+        result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "arn:aws:s3:::amzn-s3-demo-bucket") {
+      EXPECT_EQ(location["region"]["startLine"], line);
+      EXPECT_EQ(location["region"]["startColumn"], column);
       found = true;
     }
   }

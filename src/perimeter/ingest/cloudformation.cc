@@ -457,15 +457,24 @@ class TemplateConverter {
     std::optional<SourceNode> resolved = Resolve(node, 0);
     if (!resolved || failed_) return std::nullopt;
     std::string json;
+    // Where each statement is in the template: the elements of a mapping's Statement (resolving keeps
+    // positions). A policy written as a JSON string is reported at the string.
+    std::vector<base::SourcePosition> statements;
     if (resolved->is_string()) {
       json = json::Quote(resolved->text);
     } else if (resolved->is_mapping()) {
       json = json::Quote(ToJson(*resolved));
+      if (const SourceNode* statement = resolved->Find("Statement"); statement != nullptr) {
+        if (statement->is_mapping()) statements.push_back(statement->position);
+        if (statement->is_sequence()) {
+          for (const SourceNode& element : statement->children) statements.push_back(element.position);
+        }
+      }
     } else {
       Fail(node.position, base::Concat(r.logical_id, ": a policy document must be a mapping or a JSON string"));
       return std::nullopt;
     }
-    return ConfigurationMember{std::string(member), std::move(json), node.position};
+    return ConfigurationMember{std::string(member), std::move(json), node.position, std::move(statements)};
   }
 
   void Add(const TemplateResource& r, ResourceType type, const std::string& arn, ConfigurationMember member,

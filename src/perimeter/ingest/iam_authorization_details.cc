@@ -11,6 +11,7 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/ingest/internal/converters.h"
+#include "perimeter/resources/policy_positions.h"
 
 namespace perimeter::ingest::internal {
 
@@ -60,7 +61,9 @@ void ConvertIamAuthorizationDetails(const json::Value& root, const IngestOptions
         continue;
       }
       builder.AddMember(resources::ResourceType::kIamRole, arn->text(), ArnAccount(arn->text()), "",
-                        ConfigurationMember{"trustPolicy", *policy, trust->position()}, true);
+                        ConfigurationMember{"trustPolicy", *policy, trust->position(),
+                                            resources::PolicyStatementPositions(*trust)},
+                        true);
     }
   }
   for (std::string_view list : {"UserDetailList", "GroupDetailList", "Policies"}) {

@@ -18,6 +18,7 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/ingest/internal/converters.h"
+#include "perimeter/resources/policy_positions.h"
 
 namespace perimeter::ingest::internal {
 namespace {
@@ -250,7 +251,9 @@ class PlanConverter {
       builder_.SkipRecord();
       return std::nullopt;
     }
-    return ConfigurationMember{std::string(member), *json, value->position()};
+    // The policy is a JSON string (or object) in the plan: its statements are found in the file.
+    return ConfigurationMember{std::string(member), *json, value->position(),
+                               resources::PolicyStatementPositions(*value)};
   }
 
   std::string BucketArn(const std::string& bucket) { return base::Concat("arn:", options_.partition, ":s3:::", bucket); }

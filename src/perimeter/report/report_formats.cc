@@ -93,6 +93,20 @@ std::string_view AsffResourceType(std::string_view type) {
   return "Other";
 }
 
+// Where a SARIF result points: the first statement that grants the access (explanations carry
+// positions in the source file: resources::ParsePolicySource), else the resource's record or policy.
+base::SourcePosition ResultPosition(const Finding& finding, const resources::Resource& resource) {
+  if (!finding.explanation.empty() && finding.explanation.front().position.line > 0) {
+    return finding.explanation.front().position;
+  }
+  return resource.position;
+}
+
+ordered_json PhysicalLocation(const std::string& uri, const base::SourcePosition& position) {
+  return {{"artifactLocation", {{"uri", uri}}},
+          {"region", {{"startLine", position.line}, {"startColumn", position.column}}}};
+}
+
 std::string CsvField(std::string_view text) {
   if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
   std::string out = "\"";
@@ -225,11 +239,7 @@ std::string RenderSarif(const analysis::OfflineReport& report) {
         {"level", f.error.has_value() || f.is_public ? "error" : "warning"},
         {"message", {{"text", Describe(f)}}},
         {"locations",
-         ordered_json::array({{{"physicalLocation",
-                                {{"artifactLocation", {{"uri", resource->source_name}}},
-                                 {"region",
-                                  {{"startLine", resource->position.line},
-                                   {"startColumn", resource->position.column}}}}},
+         ordered_json::array({{{"physicalLocation", PhysicalLocation(resource->source_name, ResultPosition(f, *resource))},
                                {"logicalLocations", ordered_json::array({{{"fullyQualifiedName", f.resource},
                                                                            {"kind", "resource"}}})}}})},
         {"partialFingerprints", {{"perimeterFindingId/v1", f.id}}},
@@ -241,6 +251,17 @@ std::string RenderSarif(const analysis::OfflineReport& report) {
           {"isPublic", f.is_public},
           {"status", findings::FindingStatusName(record.status)}}},
     };
+    // The other statements that grant the same access.
+    for (size_t j = 1; j < f.explanation.size(); ++j) {
+      const findings::StatementRef& ref = f.explanation[j];
+      if (ref.position.line == 0) continue;
+      std::string name = ref.sid.has_value() ? base::Concat("statement ", *ref.sid)
+                                             : base::Concat("statement ", ref.index);
+      result["relatedLocations"].push_back(
+          {{"id", j},
+           {"physicalLocation", PhysicalLocation(resource->source_name, ref.position)},
+           {"message", {{"text", base::Concat(ref.policy, ": ", name, " also grants this access")}}}});
+    }
     if (record.status == findings::FindingStatus::kArchived) {
       result["suppressions"] = ordered_json::array({{{"kind", "external"}, {"justification", "archive rule"}}});
     }

@@ -127,6 +127,14 @@ base::SourcePosition RecordLocation::Locate(const base::SourcePosition &in_recor
   return out;
 }
 
+const SynthesizedPolicy *RecordLocation::FindPolicy(uint32_t offset) const {
+  if (policies == nullptr) return nullptr;
+  for (const SynthesizedPolicy &policy : *policies) {
+    if (policy.begin <= offset && offset < policy.end) return &policy;
+  }
+  return nullptr;
+}
+
 bool ResourceAnalysis::has_errors() const {
   if (base::HasErrors(issues)) return true;
   for (const findings::Finding &finding : findings) {

@@ -53,12 +53,28 @@ std::string_view ResourceTypeName(ResourceType type);
 // Maps positions inside one record's JSON document to positions in the
 // inventory file. JSON Lines records are parsed one line at a time, so their
 // documents start at (line_base, column_base).
+//
+// A configuration synthesised from another format (ingest/: a CloudFormation
+// template, a Terraform plan) is not the text of the file, so Locate is exact
+// only at the resource's primary member; where the converter knew the place of
+// each Statement of a policy in the file, `policies` holds it.
+struct SynthesizedPolicy {
+  uint32_t begin = 0;  // the record offsets of the policy member's value: [begin, end)
+  uint32_t end = 0;
+  std::vector<base::SourcePosition> statements;  // in the source file, by statement index
+};
+
 struct RecordLocation {
   uint32_t line_base = 1;
   uint32_t column_base = 1;
   uint32_t offset_base = 0;
+  // Null for an inventory record (its text is the file's); non-null, possibly
+  // empty, for a synthesised configuration.
+  std::shared_ptr<const std::vector<SynthesizedPolicy>> policies;
 
   base::SourcePosition Locate(const base::SourcePosition &in_record) const;
+  // The synthesised policy whose value holds the record offset `offset`, or null.
+  const SynthesizedPolicy *FindPolicy(uint32_t offset) const;
 };
 
 struct Resource {

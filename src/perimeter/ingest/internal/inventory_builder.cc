@@ -162,19 +162,27 @@ resources::Inventory InventoryBuilder::Finish(std::vector<base::Issue>& notes) {
         pending.has_primary = true;
         pending.primary = pending.members.size();
       }
-      pending.members.push_back(ConfigurationMember{name, json::Quote(policy), statements.front().second});
+      ConfigurationMember member{name, json::Quote(policy), statements.front().second};
+      for (const auto& statement : statements) member.statement_positions.push_back(statement.second);
+      pending.members.push_back(std::move(member));
     }
     if (pending.members.empty()) continue;
     const resources::ResourceModule& module = resources::ModuleFor(pending.type);
     // {"<union member>":{"m1":v1,"m2":v2}} on one line; remember where the primary value starts.
     std::string text = base::Concat("{", json::Quote(module.configuration_member), ":{");
     size_t primary_offset = 0;
+    auto policies = std::make_shared<std::vector<resources::SynthesizedPolicy>>();
     for (size_t i = 0; i < pending.members.size(); ++i) {
       if (i > 0) text += ',';
       text += json::Quote(pending.members[i].name);
       text += ':';
       if (i == pending.primary) primary_offset = text.size();
+      const uint32_t begin = static_cast<uint32_t>(text.size());
       text += pending.members[i].json;
+      if (!pending.members[i].statement_positions.empty()) {
+        policies->push_back(resources::SynthesizedPolicy{begin, static_cast<uint32_t>(text.size()),
+                                                         std::move(pending.members[i].statement_positions)});
+      }
     }
     text += "}}";
     const base::SourcePosition anchor = pending.members[pending.primary].position;
@@ -194,6 +202,7 @@ resources::Inventory InventoryBuilder::Finish(std::vector<base::Issue>& notes) {
     location.line_base = anchor.line;
     location.column_base = anchor.column - static_cast<uint32_t>(primary_offset);
     location.offset_base = anchor.offset - static_cast<uint32_t>(primary_offset);
+    location.policies = std::move(policies);
     json::Value member = *document->root().members().begin();
     std::vector<base::Issue> problems = module.check(member, location);
     bool bad = base::HasErrors(problems);

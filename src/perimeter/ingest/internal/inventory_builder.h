@@ -6,7 +6,8 @@
 // line of JSON whose RecordLocation maps the resource's primary member (its policy, when it has one)
 // exactly onto that member's place in the source file, and every other place in the synthesised line
 // onto the same source line. So Resource::position, SARIF results and policy errors point at the
-// policy in the CloudFormation template, Terraform plan or Config file.
+// policy in the CloudFormation template, Terraform plan or Config file; a policy's statements are
+// located through the places the converter recorded (RecordLocation::policies).
 #ifndef PERIMETER_INGEST_INTERNAL_INVENTORY_BUILDER_H_
 #define PERIMETER_INGEST_INTERNAL_INVENTORY_BUILDER_H_
 
@@ -26,6 +27,9 @@ struct ConfigurationMember {
   std::string name;
   std::string json;
   base::SourcePosition position;  // in the source file
+  // For a policy member: each Statement element's place in the source file, by statement index, when
+  // the converter knows it (empty otherwise: statements are then reported at `position`).
+  std::vector<base::SourcePosition> statement_positions = {};
 };
 
 // Unknown accounts. A placeholder "{Name}" that stands where an account id goes (the account field of

@@ -4,6 +4,7 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/policy/policy_parser.h"
+#include "perimeter/resources/policy_positions.h"
 
 namespace perimeter::resources::internal {
 
@@ -103,6 +104,30 @@ std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_v
   return std::nullopt;
 }
 
+namespace {
+
+// Moves each statement's position from the policy text to the source file (see ParsePolicySource).
+void LocateStatements(policy::Policy &policy, const json::Value &value, const RecordLocation &location) {
+  const base::SourcePosition at_policy = location.Locate(value.position());
+  if (location.policies != nullptr) {
+    // A synthesised configuration: only the converter knows where the statements are.
+    const SynthesizedPolicy *placed = location.FindPolicy(value.position().offset);
+    for (policy::Statement &statement : policy.statements) {
+      bool known = placed != nullptr && statement.index < placed->statements.size();
+      statement.position = known ? placed->statements[statement.index] : at_policy;
+    }
+    return;
+  }
+  for (policy::Statement &statement : policy.statements) {
+    base::SourcePosition in_record =
+        value.is_string() ? LocateInStringLiteral(value.source_text(), value.position(), statement.position.offset)
+                          : statement.position;
+    statement.position = location.Locate(in_record);
+  }
+}
+
+}  // namespace
+
 std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, policy::PolicyKind kind,
                                                 Diagnostics &diagnostics) {
   // Inventories hold policies as stored: quotas were checked when AWS accepted
@@ -129,6 +154,7 @@ std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, poli
       diagnostics.Add(std::move(issue));
     }
   }
+  if (parsed.policy.has_value()) LocateStatements(*parsed.policy, source.value, diagnostics.location());
   return std::move(parsed.policy);
 }
 

@@ -98,7 +98,10 @@ std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_v
 // Parses a policy of `kind`. Problems are added to `diagnostics`: for a policy
 // given as an object at their exact place, for a policy given as a string at
 // the string, with the position inside the policy text in the message. Returns
-// nullopt when the policy has errors.
+// nullopt when the policy has errors. Each statement's `position` is its place
+// in the source file (the `{` of the statement object): through the record's
+// location, the string literal's escapes, or for a synthesised configuration
+// the converter's table (RecordLocation::policies), else the policy's place.
 std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, policy::PolicyKind kind,
                                                 Diagnostics &diagnostics);
 

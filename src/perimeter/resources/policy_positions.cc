@@ -1,0 +1,87 @@
+#include "perimeter/resources/policy_positions.h"
+
+#include <optional>
+#include <string>
+
+namespace perimeter::resources {
+namespace {
+
+// The value of the 4 hex digits at `at`, or -1.
+int32_t Hex4(std::string_view text, size_t at) {
+  if (at + 4 > text.size()) return -1;
+  int32_t value = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    char c = text[i];
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+// The elements of the policy's Statement (an array, or one object), in document order.
+std::vector<json::Value> StatementElements(const json::Value &policy) {
+  std::vector<json::Value> out;
+  if (!policy.is_object()) return out;
+  std::optional<json::Value> statement = policy.Find("Statement");
+  if (!statement.has_value()) return out;
+  if (statement->is_object()) {
+    out.push_back(*statement);
+  } else if (statement->is_array()) {
+    for (const json::Value &element : statement->children()) out.push_back(element);
+  }
+  return out;
+}
+
+}  // namespace
+
+base::SourcePosition LocateInStringLiteral(std::string_view literal, const base::SourcePosition &literal_position,
+                                           uint32_t decoded_offset) {
+  size_t raw = 1;  // after the opening quote
+  uint32_t decoded = 0;
+  const size_t last = literal.empty() ? 0 : literal.size() - 1;  // the closing quote
+  while (raw < last && decoded < decoded_offset) {
+    if (literal[raw] != '\\' || raw + 1 >= last) {
+      raw += 1;
+      decoded += 1;
+      continue;
+    }
+    if (literal[raw + 1] != 'u') {
+      raw += 2;
+      decoded += 1;
+      continue;
+    }
+    int32_t unit = Hex4(literal, raw + 2);
+    bool pair = unit >= 0xD800 && unit <= 0xDBFF && raw + 12 <= last && literal[raw + 6] == '\\' &&
+                literal[raw + 7] == 'u';
+    if (pair) {
+      raw += 12;
+      decoded += 4;
+    } else {
+      raw += 6;
+      decoded += unit >= 0 && unit < 0x80 ? 1 : unit >= 0 && unit < 0x800 ? 2 : 3;
+    }
+  }
+  if (raw > last) raw = last;
+  base::SourcePosition out = literal_position;
+  out.column += static_cast<uint32_t>(raw);
+  out.offset += static_cast<uint32_t>(raw);
+  return out;
+}
+
+std::vector<base::SourcePosition> PolicyStatementPositions(const json::Value &policy) {
+  std::vector<base::SourcePosition> out;
+  if (policy.is_object()) {
+    for (const json::Value &element : StatementElements(policy)) out.push_back(element.position());
+    return out;
+  }
+  if (!policy.is_string()) return out;
+  json::ParseResult parsed = json::Parse(std::string(policy.text()));
+  if (!parsed.ok()) return out;
+  for (const json::Value &element : StatementElements(parsed.document.root())) {
+    out.push_back(LocateInStringLiteral(policy.source_text(), policy.position(), element.position().offset));
+  }
+  return out;
+}
+
+}  // namespace perimeter::resources
