@@ -358,14 +358,18 @@ class PolicyParser {
   std::string KindName() const { return std::string(PolicyKindName(options_.kind)); }
 
   // "statement 2 (\"ReadOnly\")": the statement as messages name it.
-  static std::string Where(const Statement& statement) {
-    std::string where = "statement ";
+  // `then` is appended: the message in one allocation.
+  static std::string Where(const Statement& statement, std::string_view then = {}) {
+    std::string where;
+    where.reserve(32 + (statement.sid.has_value() ? statement.sid->size() : 0) + then.size());
+    where.append("statement ");
     where.append(std::to_string(statement.index));
     if (statement.sid.has_value() && !statement.sid->empty()) {
       where.append(" (");
       json::AppendQuoted(where, *statement.sid);
       where.push_back(')');
     }
+    where.append(then);
     return where;
   }
 
@@ -660,9 +664,9 @@ class PolicyParser {
       case Requirement::kRecommended:
         if (!resource_key.has_value()) {
           Warning("policy.missing-resource", statement.position,
-                  Where(statement) +
-                      " has no \"Resource\" or \"NotResource\" element: it applies to the resource the "
-                      "policy is attached to, which some services reject");
+                  Where(statement,
+                        " has no \"Resource\" or \"NotResource\" element: it applies to the resource the "
+                        "policy is attached to, which some services reject"));
         }
         return;
       case Requirement::kOptional:
