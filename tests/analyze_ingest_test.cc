@@ -166,6 +166,16 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInTheTemplate) {
   EXPECT_NE(run.err.find("000000000001"), std::string::npos) << run.err;  // the unknown TrustedAccount
 }
 
+// A JSON template: the result points at the `{` of the granting Statement element.
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAJsonTemplate) {
+  const std::string text = ReadFile(Sample("cloudformation.json"));
+  const size_t statement = text.find("{", text.find("\"Statement\": [", text.find("\"MyQueuePolicy\"")));
+  ASSERT_NE(statement, std::string::npos);
+  CommandRun run = Perimeter({"analyze", Sample("cloudformation.json"), "--format", "sarif", "--account-id",
+                              "123456789012", "--region", "us-east-1", "-q"});
+  EXPECT_EQ(SarifRegion(run.out, "perimeter/public-access"), LineColumn(text, statement)) << run.out;
+}
+
 TEST(AnalyzeIngest, InputFormatsAndExitCodes) {
   // A plan with a policy known only after apply: its findings are reported, and the run says the input
   // was not all readable.

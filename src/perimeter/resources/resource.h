@@ -61,15 +61,16 @@ std::string_view ResourceTypeName(ResourceType type);
 struct SynthesizedPolicy {
   uint32_t begin = 0;  // the record offsets of the policy member's value: [begin, end)
   uint32_t end = 0;
-  std::vector<base::SourcePosition> statements;  // in the source file, by statement index
+  base::SourcePosition position;                 // the member's place in the source file
+  std::vector<base::SourcePosition> statements;  // in the source file, by statement index; may be empty
 };
 
 struct RecordLocation {
   uint32_t line_base = 1;
   uint32_t column_base = 1;
   uint32_t offset_base = 0;
-  // Null for an inventory record (its text is the file's); non-null, possibly
-  // empty, for a synthesised configuration.
+  // Null for an inventory record (its text is the file's); for a synthesised
+  // configuration, one entry per member.
   std::shared_ptr<const std::vector<SynthesizedPolicy>> policies;
 
   base::SourcePosition Locate(const base::SourcePosition &in_record) const;

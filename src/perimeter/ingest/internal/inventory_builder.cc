@@ -179,10 +179,9 @@ resources::Inventory InventoryBuilder::Finish(std::vector<base::Issue>& notes) {
       if (i == pending.primary) primary_offset = text.size();
       const uint32_t begin = static_cast<uint32_t>(text.size());
       text += pending.members[i].json;
-      if (!pending.members[i].statement_positions.empty()) {
-        policies->push_back(resources::SynthesizedPolicy{begin, static_cast<uint32_t>(text.size()),
-                                                         std::move(pending.members[i].statement_positions)});
-      }
+      policies->push_back(resources::SynthesizedPolicy{begin, static_cast<uint32_t>(text.size()),
+                                                       pending.members[i].position,
+                                                       std::move(pending.members[i].statement_positions)});
     }
     text += "}}";
     const base::SourcePosition anchor = pending.members[pending.primary].position;

@@ -110,11 +110,16 @@ namespace {
 void LocateStatements(policy::Policy &policy, const json::Value &value, const RecordLocation &location) {
   const base::SourcePosition at_policy = location.Locate(value.position());
   if (location.policies != nullptr) {
-    // A synthesised configuration: only the converter knows where the statements are.
+    // A synthesised configuration: only the converter knows where the statements are; where it does
+    // not, they are reported at the policy member.
     const SynthesizedPolicy *placed = location.FindPolicy(value.position().offset);
     for (policy::Statement &statement : policy.statements) {
-      bool known = placed != nullptr && statement.index < placed->statements.size();
-      statement.position = known ? placed->statements[statement.index] : at_policy;
+      if (placed == nullptr) {
+        statement.position = at_policy;
+      } else {
+        bool known = statement.index < placed->statements.size();
+        statement.position = known ? placed->statements[statement.index] : placed->position;
+      }
     }
     return;
   }
