@@ -815,14 +815,33 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
   static const std::string fetch_sql = base::Concat("SELECT ", kListedColumns, " FROM findings WHERE seq = ?1");
   static const std::string body_sql = "SELECT body FROM findings WHERE seq = ?1";
 
-  ReaderLease reader(*this);
-  ReadTransaction transaction(reader);
-  RETURN_IF_ERROR(transaction.began());
   // One sorted stream per status the filter allows, merged here.
-  std::vector<std::unique_ptr<SortedRows>> streams;
+  std::vector<std::pair<findings::FindingStatus, StreamStart>> starts;
   for (findings::FindingStatus status : ListedStatuses(query.filter)) {
     StreamStart start = start_of(status);
-    if (start == StreamStart::kNone) continue;
+    if (start != StreamStart::kNone) starts.emplace_back(status, start);
+  }
+  // The status criteria are settled by the choice of streams: rows are filtered by the others only.
+  std::optional<findings::FindingFilter> rest;
+  if (query.filter != nullptr) {
+    std::vector<findings::Criterion> criteria;
+    for (const findings::Criterion& criterion : query.filter->criteria()) {
+      if (criterion.field != findings::FilterField::kStatus) criteria.push_back(criterion);
+    }
+    if (!criteria.empty()) rest.emplace(std::move(criteria));
+  }
+  const findings::FindingFilter* filter = rest ? &*rest : nullptr;
+
+  ReaderLease reader(*this);
+  // One snapshot for the page: a single stream's statement holds it while it runs (rows are fetched
+  // while it is active); several need a transaction around them.
+  std::optional<ReadTransaction> transaction;
+  if (starts.size() > 1) {
+    transaction.emplace(reader);
+    RETURN_IF_ERROR(transaction->began());
+  }
+  std::vector<std::unique_ptr<SortedRows>> streams;
+  for (const auto& [status, start] : starts) {
     auto stream = std::make_unique<SortedRows>(reader.db(), reader.Prepared(sql(status, start)));
     RETURN_IF_ERROR(stream->rows.prepared());
     stream->rows.Bind(1, analyzer_arn);
@@ -839,7 +858,7 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
   }
   Statement fetch(reader.db(), reader.Prepared(fetch_sql));
   RETURN_IF_ERROR(fetch.prepared());
-  const bool needs_details = query.filter != nullptr && query.filter->NeedsAccessDetails();
+  const bool needs_details = filter != nullptr && filter->NeedsAccessDetails();
   std::optional<Statement> body;
   if (needs_details) {
     body.emplace(reader.db(), reader.Prepared(body_sql));
@@ -881,9 +900,9 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
       findings::FindingRecord whole = listed->summary;
       ASSIGN_OR_RETURN(whole.finding, internal::DecodeFinding(body->TextView(0)));
       whole.finding.id = listed->summary.finding.id;
-      kept = query.filter->Matches(whole);
-    } else if (query.filter != nullptr) {
-      kept = query.filter->Matches(listed->summary);
+      kept = filter->Matches(whole);
+    } else if (filter != nullptr) {
+      kept = filter->Matches(listed->summary);
     }
     if (kept) {
       if (page.entries.size() == query.limit) {
