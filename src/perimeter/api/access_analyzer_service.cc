@@ -797,14 +797,23 @@ ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRe
   auto found = FindByArn(caller, "analyzerArn", request.Query("analyzerArn"));
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
   const std::string& id = request.labels.at("id");
+  auto not_found = [&id] {
+    return RestJsonError(
+        NotFoundError(base::Concat("Finding ", id, " not found"), id, std::string(kFindingResourceType)));
+  };
+  if (!v2) {
+    // GetFinding's `finding` is what the store keeps for listings.
+    absl::StatusOr<std::shared_ptr<const store::ListedFinding>> listed =
+        store_.GetListedFinding(std::get<store::Analyzer>(found).arn, id);
+    if (!listed.ok()) return Internal(listed.status());
+    if (*listed == nullptr) return not_found();
+    return Ok(findings::GetFindingResponseJsonFromObject((*listed)->finding_json));
+  }
   absl::StatusOr<std::optional<findings::FindingRecord>> record =
       store_.GetFinding(std::get<store::Analyzer>(found).arn, id);
   if (!record.ok()) return Internal(record.status());
-  if (!record->has_value()) {
-    return RestJsonError(
-        NotFoundError(base::Concat("Finding ", id, " not found"), id, std::string(kFindingResourceType)));
-  }
-  return Ok(v2 ? findings::GetFindingV2ResponseJson(**record) : findings::GetFindingResponseJson(**record));
+  if (!record->has_value()) return not_found();
+  return Ok(findings::GetFindingV2ResponseJson(**record));
 }
 
 ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const RestRequest& request) {

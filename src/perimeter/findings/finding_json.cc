@@ -416,8 +416,12 @@ std::string FindingObjectJson(const FindingRecord& record) {
   return Dump(FindingObject(record, JsonOptions{}), JsonOptions{});
 }
 
+std::string GetFindingResponseJsonFromObject(std::string_view finding_object) {
+  return base::Concat("{\"finding\":", finding_object, "}");
+}
+
 std::string GetFindingResponseJson(const FindingRecord& record, const JsonOptions& options) {
-  if (Direct(options)) return base::Concat("{\"finding\":", FindingObjectJson(record), "}");
+  if (Direct(options)) return GetFindingResponseJsonFromObject(FindingObjectJson(record));
   Json out = Json::object();
   out["finding"] = FindingObject(record, options);
   return Dump(out, options);

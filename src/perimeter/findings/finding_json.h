@@ -52,6 +52,8 @@ std::string GetFindingResponseJson(const FindingRecord& record, const JsonOption
 std::string GetFindingV2ResponseJson(const FindingRecord& record, const JsonOptions& options = {});
 std::string ListFindingsResponseJson(std::span<const FindingRecord> page, const std::optional<std::string>& next_token,
                                      const JsonOptions& options = {});
+// GetFinding's body from a FindingObjectJson text.
+std::string GetFindingResponseJsonFromObject(std::string_view finding_object);
 // ListFindings' body from FindingObjectJson texts.
 std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view> finding_objects,
                                                 const std::optional<std::string>& next_token);

@@ -260,6 +260,7 @@ TEST(FindingJsonTest, DirectWriterMatchesTheDomPath) {
     EXPECT_EQ(nlohmann::ordered_json::parse(ListFindingsResponseJson(page, std::string("t"))),
               nlohmann::ordered_json::parse(ListFindingsResponseJson(page, std::string("t"), JsonOptions{false, 0})));
     std::string object = FindingObjectJson(record);
+    EXPECT_EQ(GetFindingResponseJsonFromObject(object), GetFindingResponseJson(record));
     std::vector<std::string_view> objects{object, object};
     EXPECT_EQ(ListFindingsResponseJsonFromObjects(objects, std::string("t")),
               ListFindingsResponseJson(page, std::string("t")));

@@ -140,6 +140,14 @@ std::shared_ptr<const ListedFinding> ListedFindingOf(const findings::FindingReco
       ListedFinding{findings::SummaryOf(record), findings::FindingObjectJson(record)});
 }
 
+absl::StatusOr<std::shared_ptr<const ListedFinding>> Store::GetListedFinding(std::string_view analyzer_arn,
+                                                                            std::string_view id) {
+  absl::StatusOr<std::optional<findings::FindingRecord>> record = GetFinding(analyzer_arn, id);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) return nullptr;
+  return ListedFindingOf(**record);
+}
+
 absl::StatusOr<FindingPage> Store::ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query) {
   absl::StatusOr<std::vector<findings::FindingRecord>> all = ListFindings(analyzer_arn);
   if (!all.ok()) return all.status();

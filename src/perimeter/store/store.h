@@ -188,6 +188,10 @@ class Store {
   virtual absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
                                                                            std::string_view id) = 0;
   virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) = 0;
+  // One finding as a listing gives it (GetFinding's answer without decoding it); nullptr when absent.
+  // The default reads GetFinding.
+  virtual absl::StatusOr<std::shared_ptr<const ListedFinding>> GetListedFinding(std::string_view analyzer_arn,
+                                                                                std::string_view id);
   virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
       std::string_view analyzer_arn, std::string_view resource_arn) = 0;
   // The page of the analyzer's findings that `query` asks for, ordered as findings::SortsBefore and

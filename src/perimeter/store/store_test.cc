@@ -200,6 +200,30 @@ TEST_P(StoreTest, FindingsUpsertAndDeleteAtomically) {
   EXPECT_FALSE(store_->GetFinding(arn + "other", "f1")->has_value());
 }
 
+// GetListedFinding is ListedFindingOf the stored record, before and after it is rewritten; absent ids
+// and other analyzers' findings give nullptr.
+TEST_P(StoreTest, ListedFindingFollowsWrites) {
+  const std::string arn = MakeAnalyzer("a", 0).arn;
+  findings::FindingRecord record = MakeFinding("id-1", "arn:aws:s3:::a");
+  ASSERT_TRUE(store_->WriteFindings(arn, std::vector<findings::FindingRecord>{record}, {}).ok());
+  for (int round = 0; round < 2; ++round) {
+    absl::StatusOr<std::shared_ptr<const ListedFinding>> listed = store_->GetListedFinding(arn, "id-1");
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    ASSERT_NE(*listed, nullptr);
+    EXPECT_EQ((*listed)->finding_json, findings::FindingObjectJson(record));
+    ExpectSameFinding((*listed)->summary, findings::SummaryOf(record));
+    record.status = findings::FindingStatus::kArchived;
+    record.updated_at = At(9);
+    record.finding.principal = {{"AWS", "*"}};
+    ASSERT_TRUE(store_->WriteFindings(arn, std::vector<findings::FindingRecord>{record}, {}).ok());
+  }
+  EXPECT_EQ(*store_->GetListedFinding(arn, "id-2"), nullptr);
+  EXPECT_EQ(*store_->GetListedFinding(MakeAnalyzer("b", 0).arn, "id-1"), nullptr);
+  EXPECT_EQ(*store_->GetListedFinding(arn, ""), nullptr);
+  ASSERT_TRUE(store_->WriteFindings(arn, {}, std::vector<std::string>{"id-1"}).ok());
+  EXPECT_EQ(*store_->GetListedFinding(arn, "id-1"), nullptr);
+}
+
 TEST_P(StoreTest, OrganizationState) {
   ASSERT_TRUE(store_->PutServiceAccess({"access-analyzer.amazonaws.com", At(1)}).ok());
   ASSERT_TRUE(store_->PutServiceAccess({"access-analyzer.amazonaws.com", At(7)}).ok());  // keeps the first date

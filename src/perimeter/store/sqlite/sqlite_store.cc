@@ -626,6 +626,37 @@ absl::StatusOr<std::optional<findings::FindingRecord>> SqliteStore::GetFinding(s
   return std::optional<findings::FindingRecord>(std::move(record));
 }
 
+absl::StatusOr<std::shared_ptr<const ListedFinding>> SqliteStore::GetListedFinding(std::string_view analyzer_arn,
+                                                                                  std::string_view id) {
+  // The seq from the (analyzer_arn, id) index, then the row from the cache or its columns, in one
+  // statement's snapshot.
+  static const std::string seq_sql = "SELECT seq FROM findings WHERE analyzer_arn = ?1 AND id = ?2";
+  static const std::string fetch_sql = base::Concat("SELECT ", kListedColumns, " FROM findings WHERE seq = ?1");
+  if (id.empty()) return nullptr;
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared(seq_sql));
+  RETURN_IF_ERROR(query.prepared());
+  query.Bind(1, analyzer_arn).Bind(2, id);
+  absl::Status status;
+  if (!query.Step(status)) {
+    RETURN_IF_ERROR(status);
+    return nullptr;
+  }
+  const int64_t seq = query.Int(0);
+  if (std::shared_ptr<const ListedFinding> cached = listed_cache_->Find(seq)) return cached;
+  Statement fetch(reader.db(), reader.Prepared(fetch_sql));
+  RETURN_IF_ERROR(fetch.prepared());
+  fetch.Bind(1, seq);
+  if (!fetch.Step(status)) {
+    RETURN_IF_ERROR(status);
+    return absl::InternalError("sqlite: a finding vanished inside its transaction");
+  }
+  ASSIGN_OR_RETURN(ListedFinding read, ReadListed(fetch));
+  auto listed = std::make_shared<const ListedFinding>(std::move(read));
+  listed_cache_->Insert(seq, listed);
+  return listed;
+}
+
 absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindings(std::string_view analyzer_arn) {
   std::lock_guard lock(mutex_);
   std::string sql = base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1 ORDER BY id");

@@ -49,6 +49,9 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
                                                                    std::string_view id) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override;
+  // From the listing cache, or the row's json column.
+  absl::StatusOr<std::shared_ptr<const ListedFinding>> GetListedFinding(std::string_view analyzer_arn,
+                                                                        std::string_view id) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(std::string_view analyzer_arn,
                                                                               std::string_view resource_arn) override;
   // One keyset query per status the filter allows, merged: a covering walk of an index on (analyzer,
