@@ -683,7 +683,9 @@ struct SortKeySql {
   const char* expression;
   bool integer = false;
   const char* index = nullptr;
-  bool constant = false;  // the same value on every finding: the order is the id's
+  // The same value on every row of one status's stream (status, findingType): the stream is in id order
+  // and where it starts after a token is decided before the query.
+  bool constant = false;
 };
 
 SortKeySql SortKeyOf(findings::SortAttribute attribute) {
@@ -693,7 +695,7 @@ SortKeySql SortKeyOf(findings::SortAttribute attribute) {
     case findings::SortAttribute::kResource:
       return {"resource", false, "findings_by_status_resource"};
     case findings::SortAttribute::kStatus:
-      return {"status", false, "findings_by_status_id"};
+      return {"status", false, "findings_by_status_id", true};
     case findings::SortAttribute::kFindingType:
       return {"'ExternalAccess'", false, "findings_by_status_id", true};
     case findings::SortAttribute::kCreatedAt:
@@ -818,7 +820,6 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
     if (order == 0) return StreamStart::kAfterId;
     return (order > 0) != descending ? StreamStart::kFirst : StreamStart::kNone;
   };
-  const bool constant_key = key.constant || query.sort.attribute == findings::SortAttribute::kStatus;
   // The status is written into the text (one of three names), so that each status's stream has its own
   // cached statement.
   auto sql = [&](findings::FindingStatus status, StreamStart start) {
@@ -840,7 +841,7 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
     return base::Concat("SELECT ", key.expression, ", id, seq FROM findings",
                         key.index != nullptr ? base::Concat(" INDEXED BY ", key.index) : std::string(),
                         " WHERE analyzer_arn = ?1 AND status = '", findings::FindingStatusName(status), "'", condition,
-                        " ORDER BY ", constant_key ? "" : base::Concat(key.expression, descending ? " DESC, " : ", "),
+                        " ORDER BY ", key.constant ? "" : base::Concat(key.expression, descending ? " DESC, " : ", "),
                         "id", descending ? " DESC" : "");
   };
   static const std::string fetch_sql = base::Concat("SELECT ", kListedColumns, " FROM findings WHERE seq = ?1");
