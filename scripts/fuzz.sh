@@ -10,7 +10,8 @@ total_seconds=${1:-120}
 cmake --preset fuzz >/dev/null
 # Only the fuzzers and what they link: the rest of the tree is not needed here.
 mapfile -t targets < <(ninja -C build-fuzz -t targets all | grep -o '^[a-z0-9_]*_fuzzer:' | tr -d ':' | sort -u)
-cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]}" >/dev/null
+cmake --build --preset fuzz -j "$(nproc)" --target "${targets[@]}" >build-fuzz/build.log 2>&1 ||
+  { tail -60 build-fuzz/build.log >&2; echo "fuzz: the fuzz targets do not build (clang)" >&2; exit 1; }
 mapfile -t fuzzers < <(find build-fuzz/bin -maxdepth 1 -name '*_fuzzer' -type f | sort)
 ((${#fuzzers[@]} > 0)) || { echo "fuzz: no fuzz targets built" >&2; exit 1; }
 per_target=$((total_seconds / ${#fuzzers[@]}))

@@ -473,7 +473,7 @@ class PolicyParser {
       } else if (item.text().empty()) {
         ErrorWith("policy.empty-value", item.position(), [&] { return Quoted(key) + " values must not be empty strings"; });
       }
-      list.patterns.emplace_back(std::string(item.text()), item.position());
+      list.patterns.push_back(Text{std::string(item.text()), item.position()});
     };
     if (member.is_string()) {
       add(member);
@@ -576,7 +576,7 @@ class PolicyParser {
         if (item.text().empty()) {
           ErrorWith("policy.empty-value", item.position(), [&] { return what() + " values must not be empty strings"; });
         }
-        spec.values.emplace_back(*kind, std::string(item.text()), item.position());
+        spec.values.push_back(PrincipalValue{*kind, std::string(item.text()), item.position()});
       };
       if (kind_member.is_string()) {
         add(kind_member);
@@ -751,10 +751,10 @@ class PolicyParser {
       switch (item.kind()) {
         case Kind::kString:
         case Kind::kNumber:
-          condition.values.emplace_back(std::string(item.text()), item.position());
+          condition.values.push_back(ConditionValue{std::string(item.text()), item.position()});
           return;
         case Kind::kBool:
-          condition.values.emplace_back(item.boolean() ? "true" : "false", item.position());
+          condition.values.push_back(ConditionValue{item.boolean() ? "true" : "false", item.position()});
           return;
         case Kind::kNull:
         case Kind::kArray:

@@ -695,7 +695,7 @@ class Encoder {
       for (const policy::ConditionValue& v : condition.values) any = any || (empty == c_.bool_val(*policy::ParseBool(v.value)));
       return any;
     }
-    auto satisfies = [&](Element& e) -> expr {
+    auto satisfies = [&, family = family, comparison = comparison](Element& e) -> expr {
       expr m = AnyValueMatches(condition, family, comparison, e);
       return negated ? !m : m;
     };
