@@ -466,4 +466,15 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
   return result;
 }
 
+bool PolicyAloneAllows(const CompiledPolicy& policy, const Request& request) {
+  std::string action_lower = base::AsciiLower(request.action);
+  bool allowed = false;
+  for (size_t i = 0; i < policy.statement_count(); ++i) {
+    if (!policy.Matches(i, request, action_lower)) continue;
+    if (policy.source().statements[i].effect == policy::Effect::kDeny) return false;
+    allowed = true;
+  }
+  return allowed;
+}
+
 }  // namespace perimeter::eval

@@ -112,6 +112,10 @@ class CompiledPolicy {
   std::unique_ptr<Impl> impl_;
 };
 
+// Whether `policy` alone allows `request`: some Allow statement matches and no Deny statement does
+// (no other policy, no cross-account rule). What the engines check their witnesses against.
+bool PolicyAloneAllows(const CompiledPolicy& policy, const Request& request);
+
 }  // namespace perimeter::eval
 
 #endif  // PERIMETER_EVAL_COMPILED_POLICY_H_

@@ -47,30 +47,6 @@ Finding ErrorFinding(const AccessModel& model, std::string reason) {
   return finding;
 }
 
-// The condition keys the engine tries values of, and their candidates.
-struct FreeKeys {
-  std::vector<KeyDomain> domains;             // sorted by key
-  std::map<std::string, size_t> index_of;     // key_lower -> position in `domains`
-};
-
-absl::StatusOr<FreeKeys> BuildFreeKeys(const policy::Policy& policy) {
-  std::map<std::string, std::vector<const policy::Condition*>> by_key;
-  for (const policy::Statement& statement : policy.statements) {
-    for (const policy::Condition& condition : statement.conditions) {
-      if (IsPrincipalDerivedKey(condition.key_lower)) continue;
-      by_key[condition.key_lower].push_back(&condition);
-    }
-  }
-  FreeKeys keys;
-  for (const auto& [key, conditions] : by_key) {
-    absl::StatusOr<KeyDomain> domain = BuildKeyDomain(key, conditions);
-    if (!domain.ok()) return domain.status();
-    keys.index_of[key] = keys.domains.size();
-    keys.domains.push_back(std::move(*domain));
-  }
-  return keys;
-}
-
 Box FullBox(const FreeKeys& keys) {
   Box box;
   for (const KeyDomain& domain : keys.domains) box.push_back(CandidateSet::All(domain.candidates.size()));
@@ -346,7 +322,9 @@ class Analysis {
       return Fail(base::Concat("the policy has a value its operator cannot read at ",
                                base::ToString(issues.front().position), ": ", issues.front().message));
     }
-    absl::StatusOr<FreeKeys> keys = BuildFreeKeys(compiled_->source());
+    std::vector<const policy::Statement*> statements;
+    for (const policy::Statement& statement : compiled_->source().statements) statements.push_back(&statement);
+    absl::StatusOr<FreeKeys> keys = BuildFreeKeys(statements, /*skip_principal_derived=*/true);
     if (!keys.ok()) return Fail(std::string(keys.status().message()));
     keys_ = std::move(*keys);
     facts_ = BuildStatementFacts(*compiled_, keys_);
@@ -616,7 +594,7 @@ class Analysis {
       SetCandidate(request.context, domain, candidate);
       if (domain.candidates[candidate].has_value()) witness.context[domain.key] = *domain.candidates[candidate];
     }
-    if (!AllowedByPolicy(request)) {
+    if (!eval::PolicyAloneAllows(*compiled_, request)) {
       return absl::InternalError(base::Concat("the witness for ", action.actions.front(), " on ", resource,
                                               " is not allowed by the concrete evaluator: please report this"));
     }
@@ -679,18 +657,6 @@ class Analysis {
   }
 
  private:
-  // The resource policy alone: some Allow statement matches and no Deny statement does.
-  bool AllowedByPolicy(const eval::Request& request) const {
-    std::string action_lower = Lower(request.action);
-    bool allowed = false;
-    for (size_t i = 0; i < compiled_->statement_count(); ++i) {
-      if (!compiled_->Match(i, request, action_lower).matched) continue;
-      if (compiled_->source().statements[i].effect == policy::Effect::kDeny) return false;
-      allowed = true;
-    }
-    return allowed;
-  }
-
   const AccessModel& model_;
   const ZoneOfTrust& zone_;
   AbstractedPolicy abstracted_;

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "perimeter/base/text.h"
 #include "perimeter/policy/condition_values.h"
+#include "perimeter/reasoning/condition_keys.h"
 #include "perimeter/reasoning/string_partition.h"
 
 namespace perimeter::reasoning {
@@ -327,6 +328,25 @@ CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition, cons
     if (condition.Evaluate(context)) set.Add(c);
   }
   return set;
+}
+
+absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement*>& statements,
+                                       bool skip_principal_derived) {
+  std::map<std::string, std::vector<const policy::Condition*>> by_key;
+  for (const policy::Statement* statement : statements) {
+    for (const policy::Condition& condition : statement->conditions) {
+      if (skip_principal_derived && IsPrincipalDerivedKey(condition.key_lower)) continue;
+      by_key[condition.key_lower].push_back(&condition);
+    }
+  }
+  FreeKeys keys;
+  for (const auto& [key, conditions] : by_key) {
+    absl::StatusOr<KeyDomain> domain = BuildKeyDomain(key, conditions);
+    if (!domain.ok()) return domain.status();
+    keys.index_of[key] = keys.domains.size();
+    keys.domains.push_back(std::move(*domain));
+  }
+  return keys;
 }
 
 }  // namespace perimeter::reasoning

@@ -13,6 +13,7 @@
 #ifndef PERIMETER_REASONING_KEY_DOMAIN_H_
 #define PERIMETER_REASONING_KEY_DOMAIN_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,18 @@ struct KeyDomainOptions {
 absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
                                          const std::vector<const policy::Condition*>& conditions,
                                          const KeyDomainOptions& options = {});
+
+// The condition keys the engines try values of, sorted by key, with their domains.
+struct FreeKeys {
+  std::vector<KeyDomain> domains;
+  std::map<std::string, size_t> index_of;  // key_lower -> position in `domains`
+};
+
+// The domain of every condition key of `statements`; keys AWS derives from the caller
+// (condition_keys.h, IsPrincipalDerivedKey) are left out when `skip_principal_derived`: the caller
+// sets them from each candidate principal instead.
+absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement*>& statements,
+                                       bool skip_principal_derived);
 
 // Puts candidate `candidate` of `domain` into `context` (erasing the key for "absent").
 void SetCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t candidate);

@@ -112,30 +112,6 @@ absl::Status Prepare(const policy::Policy& policy, VariableBound bound, policy::
 }
 
 // The condition keys whose values are tried freely, with their classes from both policies' conditions.
-struct FreeKeys {
-  std::vector<KeyDomain> domains;
-  std::map<std::string, size_t> index_of;  // key_lower -> position in `domains`
-};
-
-absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement*>& statements,
-                                       bool principal_keys_derived) {
-  std::map<std::string, std::vector<const policy::Condition*>> by_key;
-  for (const policy::Statement* statement : statements) {
-    for (const policy::Condition& condition : statement->conditions) {
-      if (principal_keys_derived && IsPrincipalDerivedKey(condition.key_lower)) continue;
-      by_key[condition.key_lower].push_back(&condition);
-    }
-  }
-  FreeKeys keys;
-  for (const auto& [key, conditions] : by_key) {
-    absl::StatusOr<KeyDomain> domain = BuildKeyDomain(key, conditions);
-    if (!domain.ok()) return domain.status();
-    keys.index_of[key] = keys.domains.size();
-    keys.domains.push_back(std::move(*domain));
-  }
-  return keys;
-}
-
 // The boxes of each statement (variables are bounded away, so a condition reads only its own key).
 void BuildBoxes(const FreeKeys& keys, Side& side) {
   const policy::Policy& policy = side.compiled->source();
@@ -307,18 +283,6 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> PrincipalClasses(
   if (!services.ok()) return services.status();
   out.insert(out.end(), services->begin(), services->end());
   return out;
-}
-
-// The policy alone: some Allow statement matches and no Deny statement does.
-bool Allows(const eval::CompiledPolicy& policy, const eval::Request& request) {
-  std::string action_lower = base::AsciiLower(request.action);
-  bool allowed = false;
-  for (size_t i = 0; i < policy.statement_count(); ++i) {
-    if (!policy.Matches(i, request, action_lower)) continue;
-    if (policy.source().statements[i].effect == policy::Effect::kDeny) return false;
-    allowed = true;
-  }
-  return allowed;
 }
 
 class Comparison {
@@ -548,7 +512,7 @@ class Comparison {
     request.action = action;
     request.resource_arn = resource;
     for (size_t k = 0; k < keys_.domains.size(); ++k) SetCandidate(request.context, keys_.domains[k], cell[k].First());
-    if (!Allows(*new_.compiled, request) || Allows(*existing_.compiled, request)) {
+    if (!eval::PolicyAloneAllows(*new_.compiled, request) || eval::PolicyAloneAllows(*existing_.compiled, request)) {
       return absl::InternalError(base::Concat("the witness for ", action, " on ", resource,
                                               " does not separate the policies in the concrete evaluator: please "
                                               "report this"));
@@ -557,7 +521,7 @@ class Comparison {
     NewAccessGrant grant;
     grant.statement_index = statement.index;
     grant.sid = statement.sid;
-    grant.confirmed = Allows(*new_.written, request) && !Allows(*existing_.written, request);
+    grant.confirmed = eval::PolicyAloneAllows(*new_.written, request) && !eval::PolicyAloneAllows(*existing_.written, request);
     grant.witness = std::move(request);
     result_.grants.push_back(std::move(grant));
     reported_[i] = true;

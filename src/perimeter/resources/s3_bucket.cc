@@ -282,17 +282,6 @@ std::optional<eval::RequestPrincipal> WitnessPrincipal(const findings::Witness &
   return std::move(*principal);
 }
 
-bool Allows(const eval::CompiledPolicy &policy, const eval::Request &request) {
-  std::string action_lower = base::AsciiLower(request.action);
-  bool allowed = false;
-  for (size_t i = 0; i < policy.statement_count(); ++i) {
-    if (!policy.Matches(i, request, action_lower)) continue;
-    if (policy.source().statements[i].effect == policy::Effect::kDeny) return false;
-    allowed = true;
-  }
-  return allowed;
-}
-
 // Whether an S3 action acts on objects (rather than on the bucket or access
 // point itself).
 bool IsObjectAction(std::string_view action) {
@@ -346,7 +335,7 @@ bool CrossCheck(Finding &finding, const eval::CompiledPolicy &other, bool other_
   for (const std::string &action : finding.actions) {
     request.action = action;
     request.resource_arn = RequestArn(bucket, point, other_is_point, action, key);
-    if (Allows(other, request)) kept.push_back(action);
+    if (eval::PolicyAloneAllows(other, request)) kept.push_back(action);
   }
   if (kept.empty()) return false;
   finding.actions = std::move(kept);
