@@ -63,14 +63,52 @@ struct StatementFacts {
   std::vector<policy::WildcardPattern> actions;
 };
 
-std::vector<StatementFacts> BuildStatementFacts(const eval::CompiledPolicy& compiled, const FreeKeys& keys) {
+// The statements the engine reasons about: the policy's, then the gate policy's (when there is one),
+// numbered together.
+class StatementTable {
+ public:
+  void Add(const eval::CompiledPolicy& compiled, const std::string& label, bool gate) {
+    if (entries_.empty()) merged_.version = compiled.source().version;
+    for (size_t i = 0; i < compiled.statement_count(); ++i) {
+      entries_.push_back(Entry{&compiled, i, gate, &label});
+      statements_.push_back(&compiled.source().statements[i]);
+      merged_.statements.push_back(compiled.source().statements[i]);
+    }
+  }
+  size_t size() const { return entries_.size(); }
+  const policy::Statement& statement(size_t i) const { return *statements_[i]; }
+  const std::vector<eval::CompiledCondition>& conditions(size_t i) const {
+    return entries_[i].policy->conditions(entries_[i].local);
+  }
+  eval::StatementMatch Match(size_t i, const eval::Request& request, unsigned parts) const {
+    return entries_[i].policy->MatchParts(entries_[i].local, request, "", parts);
+  }
+  bool in_gate(size_t i) const { return entries_[i].gate; }
+  const std::string& label(size_t i) const { return *entries_[i].label; }
+  const std::vector<const policy::Statement*>& statements() const { return statements_; }
+  // Every statement in one policy, for what reads statements without evaluating them (candidate
+  // principals, the conditions a finding names).
+  const policy::Policy& merged() const { return merged_; }
+
+ private:
+  struct Entry {
+    const eval::CompiledPolicy* policy;
+    size_t local;
+    bool gate;
+    const std::string* label;
+  };
+  std::vector<Entry> entries_;
+  std::vector<const policy::Statement*> statements_;
+  policy::Policy merged_;
+};
+
+std::vector<StatementFacts> BuildStatementFacts(const StatementTable& table, const FreeKeys& keys) {
   std::vector<StatementFacts> facts;
-  const policy::Policy& policy = compiled.source();
-  for (size_t i = 0; i < policy.statements.size(); ++i) {
-    const policy::Statement& statement = policy.statements[i];
+  for (size_t i = 0; i < table.size(); ++i) {
+    const policy::Statement& statement = table.statement(i);
     StatementFacts fact;
     fact.box = FullBox(keys);
-    const std::vector<eval::CompiledCondition>& conditions = compiled.conditions(i);
+    const std::vector<eval::CompiledCondition>& conditions = table.conditions(i);
     for (size_t j = 0; j < conditions.size(); ++j) {
       const std::string& key = statement.conditions[j].key_lower;
       auto it = keys.index_of.find(key);
@@ -124,14 +162,29 @@ std::vector<ActionClass> BuildActionClasses(const std::vector<std::string>& acti
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> BuildResourceClasses(const ResourceTarget& target,
-                                                              const policy::Policy& policy) {
+// A class of the target's ARNs that no statement tells apart: a representative, and the ARN the gate
+// policy sees for it.
+struct ResourceClass {
+  std::string arn;
+  std::string gate_arn;  // empty without a gate
+};
+
+absl::StatusOr<std::vector<ResourceClass>> BuildResourceClasses(const ResourceTarget& target,
+                                                                const StatementTable& table) {
   std::vector<StringPattern> patterns;
-  for (const policy::Statement& statement : policy.statements) {
+  for (size_t i = 0; i < table.size(); ++i) {
+    const policy::Statement& statement = table.statement(i);
     if (!statement.resource.has_value()) continue;
     for (const policy::Text& pattern : statement.resource->patterns) {
-      patterns.push_back({policy::WildcardPattern::FromGlob(pattern.value), StringPattern::Syntax::kArn,
-                          policy::CaseMode::kSensitive});
+      policy::WildcardPattern glob = policy::WildcardPattern::FromGlob(pattern.value);
+      if (!table.in_gate(i)) {
+        patterns.push_back({std::move(glob), StringPattern::Syntax::kArn, policy::CaseMode::kSensitive});
+        continue;
+      }
+      // The gate's pattern, as the target's ARNs whose gate ARN it matches.
+      for (policy::WildcardPattern& pulled : PullBackArnPattern(glob, *target.gate_map)) {
+        patterns.push_back({std::move(pulled), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive});
+      }
     }
   }
   std::vector<StringPattern> domain;
@@ -140,9 +193,41 @@ absl::StatusOr<std::vector<std::string>> BuildResourceClasses(const ResourceTarg
   }
   absl::StatusOr<std::vector<StringRegion>> regions = PartitionStrings(patterns, domain);
   if (!regions.ok()) return regions.status();
-  std::vector<std::string> out;
-  for (StringRegion& region : *regions) out.push_back(std::move(region.representative));
+  std::vector<ResourceClass> out;
+  for (StringRegion& region : *regions) {
+    ResourceClass cls;
+    if (target.gate_map.has_value()) {
+      std::optional<std::string> mapped = target.gate_map->Map(region.representative);
+      if (!mapped.has_value()) {
+        return absl::InternalError(base::Concat("the resource class ", region.representative,
+                                                " lies outside the gate's ARN map: please report this"));
+      }
+      cls.gate_arn = std::move(*mapped);
+    }
+    cls.arn = std::move(region.representative);
+    out.push_back(std::move(cls));
+  }
   return out;
+}
+
+// Whether the model is well-formed for a gate: every target maps its ARNs into the gate's.
+absl::Status CheckGateMaps(const AccessModel& model) {
+  if (!model.gate.has_value()) return absl::OkStatus();
+  if (model.gate->policy == nullptr) return absl::InvalidArgumentError("the gate policy is missing");
+  for (const ResourceTarget& target : model.targets) {
+    if (!target.gate_map.has_value()) return absl::InvalidArgumentError("a target has no ARN map for the gate policy");
+    if (std::count(target.gate_map->to_prefix.begin(), target.gate_map->to_prefix.end(), ':') < 5) {
+      return absl::InvalidArgumentError(base::Concat("the gate ARN prefix ", target.gate_map->to_prefix,
+                                                     " does not reach the resource component"));
+    }
+    for (const std::string& arn : target.arn_patterns) {
+      if (!arn.starts_with(target.gate_map->from_prefix)) {
+        return absl::InvalidArgumentError(
+            base::Concat("the target ARN ", arn, " does not start with ", target.gate_map->from_prefix));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 // The part of the context space that external requests occupy. A service acting on behalf of a
@@ -190,11 +275,13 @@ eval::RequestContext PrincipalContext(const eval::RequestPrincipal& principal) {
   return context;
 }
 
-// The Principal value of `statement` that names `principal`, as a finding shows it.
-std::map<std::string, std::string> DescribePrincipal(const policy::Statement& statement,
-                                                     const eval::RequestPrincipal& principal) {
+// The Principal value of `statement` that names `principal`, as a finding shows it, with how closely
+// it names it (higher is narrower: -1 nothing better than "*", 0 "*", 1 the account, 2 a pattern or
+// provider, 3 the principal's own ARN).
+std::pair<int, std::map<std::string, std::string>> DescribePrincipalRanked(const policy::Statement& statement,
+                                                                          const eval::RequestPrincipal& principal) {
   const std::optional<policy::PrincipalSpec>& spec = statement.principal;
-  if (!spec.has_value() || spec->negated || spec->wildcard) return {{"AWS", "*"}};
+  if (!spec.has_value() || spec->negated || spec->wildcard) return {0, {{"AWS", "*"}}};
   std::optional<std::pair<int, std::map<std::string, std::string>>> best;
   auto offer = [&](int rank, std::string kind, std::string value) {
     if (!best.has_value() || rank > best->first) best = {rank, {{std::move(kind), std::move(value)}}};
@@ -242,8 +329,19 @@ std::map<std::string, std::string> DescribePrincipal(const policy::Statement& st
         break;
     }
   }
-  if (best.has_value()) return best->second;
-  return {{"AWS", "*"}};
+  if (best.has_value()) return *best;
+  return {-1, {{"AWS", "*"}}};
+}
+
+// The narrower of the two statements' names for `principal` (the gate's statement, when any, may
+// name it more closely than the policy's).
+std::map<std::string, std::string> DescribePrincipal(const policy::Statement& statement,
+                                                     const policy::Statement* gate_statement,
+                                                     const eval::RequestPrincipal& principal) {
+  std::pair<int, std::map<std::string, std::string>> own = DescribePrincipalRanked(statement, principal);
+  if (gate_statement == nullptr) return std::move(own.second);
+  std::pair<int, std::map<std::string, std::string>> gate = DescribePrincipalRanked(*gate_statement, principal);
+  return gate.first > own.first ? std::move(gate.second) : std::move(own.second);
 }
 
 // A restricting condition of a statement, as findings report it.
@@ -315,6 +413,7 @@ class Analysis {
       result.stats.decided = false;
       return result;
     }
+    if (absl::Status status = CheckGateMaps(model_); !status.ok()) return Fail(std::string(status.message()));
     abstracted_ = AbstractCallerChosenVariables(*model_.policy);
     std::vector<base::Issue> issues;
     compiled_.emplace(eval::CompiledPolicy::Compile(abstracted_.policy, model_.policy_kind, issues));
@@ -322,29 +421,37 @@ class Analysis {
       return Fail(base::Concat("the policy has a value its operator cannot read at ",
                                base::ToString(issues.front().position), ": ", issues.front().message));
     }
-    std::vector<const policy::Statement*> statements;
-    for (const policy::Statement& statement : compiled_->source().statements) statements.push_back(&statement);
-    absl::StatusOr<FreeKeys> keys = BuildFreeKeys(statements, /*skip_principal_derived=*/true);
+    statements_.Add(*compiled_, model_.policy_label, false);
+    if (model_.gate.has_value()) {
+      abstracted_gate_ = AbstractCallerChosenVariables(*model_.gate->policy);
+      compiled_gate_.emplace(eval::CompiledPolicy::Compile(abstracted_gate_.policy, model_.gate->kind, issues));
+      if (base::HasErrors(issues)) {
+        return Fail(base::Concat("the ", model_.gate->label, " policy has a value its operator cannot read at ",
+                                 base::ToString(issues.front().position), ": ", issues.front().message));
+      }
+      statements_.Add(*compiled_gate_, model_.gate->label, true);
+    }
+    absl::StatusOr<FreeKeys> keys = BuildFreeKeys(statements_.statements(), /*skip_principal_derived=*/true);
     if (!keys.ok()) return Fail(std::string(keys.status().message()));
     keys_ = std::move(*keys);
-    facts_ = BuildStatementFacts(*compiled_, keys_);
+    facts_ = BuildStatementFacts(statements_, keys_);
     external_ = ExternalRequests(keys_, zone_);
     CandidatePrincipalOptions principal_options;
     principal_options.partition = model_.partition;
     absl::StatusOr<std::vector<eval::RequestPrincipal>> principals =
-        BuildCandidatePrincipals(compiled_->source(), zone_, principal_options);
+        BuildCandidatePrincipals(statements_.merged(), zone_, principal_options);
     if (!principals.ok()) return Fail(std::string(principals.status().message()));
     principals_ = std::move(*principals);
     stats_.principal_classes = principals_.size();
 
     std::vector<std::vector<ActionClass>>& action_classes = action_classes_;
-    std::vector<std::vector<std::string>>& resource_classes = resource_classes_;
+    std::vector<std::vector<ResourceClass>>& resource_classes = resource_classes_;
     action_classes.resize(model_.targets.size());
     resource_classes.resize(model_.targets.size());
     for (size_t t = 0; t < model_.targets.size(); ++t) {
       const ResourceTarget& target = model_.targets[t];
       action_classes[t] = BuildActionClasses(target.actions, facts_);
-      absl::StatusOr<std::vector<std::string>> resources = BuildResourceClasses(target, compiled_->source());
+      absl::StatusOr<std::vector<ResourceClass>> resources = BuildResourceClasses(target, statements_);
       if (!resources.ok()) return Fail(std::string(resources.status().message()));
       resource_classes[t] = std::move(*resources);
       stats_.action_classes += action_classes[t].size();
@@ -377,6 +484,16 @@ class Analysis {
   }
 
  private:
+  // "No gate statement": the policy alone decides.
+  static constexpr size_t kNoGate = static_cast<size_t>(-1);
+
+  // What an Allow statement (with, under a gate, an Allow statement of the gate) leaves allowed.
+  struct Remainder {
+    size_t statement;
+    size_t gate_statement;  // kNoGate without a gate
+    std::vector<Box> boxes;
+  };
+
   AnalysisResult Fail(std::string reason) {
     AnalysisResult result;
     result.findings.push_back(ErrorFinding(model_, std::move(reason)));
@@ -386,16 +503,16 @@ class Analysis {
   }
 
   // Whether each statement's Resource / NotResource matches each resource class (the same for every
-  // caller: policy variables were abstracted away).
-  std::vector<std::vector<bool>> ResourceMatches(const std::vector<std::string>& resources) const {
+  // caller: policy variables were abstracted away). The gate's statements read the gate's ARN.
+  std::vector<std::vector<bool>> ResourceMatches(const std::vector<ResourceClass>& resources) const {
     std::vector<std::vector<bool>> matches;
-    for (const std::string& resource : resources) {
+    for (const ResourceClass& resource : resources) {
       eval::Request request;
-      request.resource_arn = resource;
       request.resource_account = model_.owner_account;
       std::vector<bool> row;
-      for (size_t i = 0; i < compiled_->statement_count(); ++i) {
-        row.push_back(compiled_->MatchParts(i, request, "", eval::kMatchResource).matched);
+      for (size_t i = 0; i < statements_.size(); ++i) {
+        request.resource_arn = statements_.in_gate(i) ? resource.gate_arn : resource.arn;
+        row.push_back(statements_.Match(i, request, eval::kMatchResource).matched);
       }
       matches.push_back(std::move(row));
     }
@@ -404,54 +521,65 @@ class Analysis {
 
   // The statements live for one (principal, action class, resource class) decide the remainders of
   // the Allow statements; many triples share the same live statements, so the box algebra is done once
-  // per distinct set.
-  const std::vector<std::pair<size_t, std::vector<Box>>>& Remainders(const std::vector<size_t>& live) {
+  // per distinct set. Under a gate, a request needs an Allow of each policy and no Deny of either.
+  const std::vector<Remainder>& Remainders(const std::vector<size_t>& live) {
     auto it = remainders_.find(live);
     if (it != remainders_.end()) return it->second;
-    const policy::Policy& policy = compiled_->source();
     std::vector<Box> denies;
+    std::vector<size_t> gate_allows;
     for (size_t i : live) {
-      if (policy.statements[i].effect == policy::Effect::kDeny) denies.push_back(facts_[i].box);
+      const policy::Statement& statement = statements_.statement(i);
+      if (statement.effect == policy::Effect::kDeny) denies.push_back(facts_[i].box);
+      if (statement.effect == policy::Effect::kAllow && statements_.in_gate(i)) gate_allows.push_back(i);
     }
-    std::vector<std::pair<size_t, std::vector<Box>>> out;
+    std::vector<Remainder> out;
     for (size_t i : live) {
-      if (policy.statements[i].effect != policy::Effect::kAllow) continue;
-      std::vector<Box> remainder = SubtractAll({Intersect(facts_[i].box, external_)}, denies);
-      if (!remainder.empty()) out.emplace_back(i, std::move(remainder));
+      if (statements_.statement(i).effect != policy::Effect::kAllow || statements_.in_gate(i)) continue;
+      Box own = Intersect(facts_[i].box, external_);
+      if (!model_.gate.has_value()) {
+        std::vector<Box> remainder = SubtractAll({own}, denies);
+        if (!remainder.empty()) out.push_back(Remainder{i, kNoGate, std::move(remainder)});
+        continue;
+      }
+      for (size_t g : gate_allows) {
+        Box both = Intersect(own, facts_[g].box);
+        if (IsEmpty(both)) continue;
+        std::vector<Box> remainder = SubtractAll({both}, denies);
+        if (!remainder.empty()) out.push_back(Remainder{i, g, std::move(remainder)});
+      }
     }
     return remainders_.emplace(live, std::move(out)).first->second;
   }
 
   absl::Status Explore(size_t principal_index, const std::vector<ActionClass>& actions,
-                       const std::vector<std::string>& resources,
+                       const std::vector<ResourceClass>& resources,
                        const std::vector<std::vector<bool>>& resource_matches) {
     const eval::RequestPrincipal& principal = principals_[principal_index];
     eval::RequestContext base = PrincipalContext(principal);
-    const policy::Policy& policy = compiled_->source();
     // Whether each statement names this caller: its Principal matches and its conditions on the
     // caller's identity hold, whatever the request.
-    std::vector<bool> names_caller(policy.statements.size(), true);
+    std::vector<bool> names_caller(statements_.size(), true);
     eval::Request who;
     who.principal = principal;
     who.context = base;
-    for (size_t i = 0; i < policy.statements.size(); ++i) {
+    for (size_t i = 0; i < statements_.size(); ++i) {
       ++stats_.statement_matches;
-      names_caller[i] = compiled_->MatchParts(i, who, "", eval::kMatchPrincipal).matched;
+      names_caller[i] = statements_.Match(i, who, eval::kMatchPrincipal).matched;
       for (size_t j : facts_[i].derived_conditions) {
-        if (names_caller[i] && !compiled_->conditions(i)[j].Evaluate(base)) names_caller[i] = false;
+        if (names_caller[i] && !statements_.conditions(i)[j].Evaluate(base)) names_caller[i] = false;
       }
     }
     std::vector<size_t> live;
     for (const ActionClass& action : actions) {
       for (size_t r = 0; r < resources.size(); ++r) {
         live.clear();
-        for (size_t i = 0; i < policy.statements.size(); ++i) {
+        for (size_t i = 0; i < statements_.size(); ++i) {
           if (names_caller[i] && action.statements[i] && resource_matches[r][i]) live.push_back(i);
         }
-        const std::vector<std::pair<size_t, std::vector<Box>>>& remainders = Remainders(live);
+        const std::vector<Remainder>& remainders = Remainders(live);
         if (!remainders.empty()) allowed_cells_.push_back({principal_index, &action, &resources[r], &remainders});
-        for (const auto& [i, remainder] : remainders) {
-          if (absl::Status status = Report(i, principal, base, action, resources[r], remainder); !status.ok()) {
+        for (const Remainder& remainder : remainders) {
+          if (absl::Status status = Report(remainder, principal, base, action, resources[r]); !status.ok()) {
             return status;
           }
         }
@@ -460,48 +588,65 @@ class Analysis {
     return absl::OkStatus();
   }
 
-  // Turns "statement i allows `principal` in `remainder`" into findings, one per combination of the
-  // values of its restricting conditions that is still allowed.
-  absl::Status Report(size_t i, const eval::RequestPrincipal& principal, const eval::RequestContext& base,
-                      const ActionClass& action, const std::string& resource, const std::vector<Box>& remainder) {
-    const policy::Statement& statement = compiled_->source().statements[i];
-    std::vector<ReportedCondition> reported = ReportedConditions(statement);
+  // A restricting condition of one of the statements behind a remainder.
+  struct ReportedStatementCondition {
+    size_t statement;
+    ReportedCondition condition;
+  };
+
+  // Turns "these statements allow `principal` in `remainder`" into findings, one per combination of
+  // the values of their restricting conditions that is still allowed.
+  absl::Status Report(const Remainder& remainder, const eval::RequestPrincipal& principal,
+                      const eval::RequestContext& base, const ActionClass& action, const ResourceClass& resource) {
+    std::vector<ReportedStatementCondition> reported;
+    for (size_t i : {remainder.statement, remainder.gate_statement}) {
+      if (i == kNoGate) continue;
+      for (ReportedCondition& condition : ReportedConditions(statements_.statement(i))) {
+        reported.push_back(ReportedStatementCondition{i, std::move(condition)});
+      }
+    }
+    auto source_of = [&](const ReportedStatementCondition& r) -> const policy::Condition& {
+      return statements_.statement(r.statement).conditions[r.condition.condition_index];
+    };
     // Enumerate value combinations (one value per reported condition).
     std::vector<size_t> choice(reported.size(), 0);
     size_t combinations = 1;
-    for (const ReportedCondition& r : reported) {
-      combinations *= statement.conditions[r.condition_index].values.size();
+    for (const ReportedStatementCondition& r : reported) {
+      combinations *= source_of(r).values.size();
       if (combinations > kMaxFindingsPerStatement) break;
     }
     if (combinations > kMaxFindingsPerStatement) {
       // Too many values to give each its own finding: one finding whose condition lists every value
       // of each key, comma-separated (docs/access-analyzer-rules.md §3.2). The remainder is already
-      // inside the statement's conditions, so nothing needs narrowing.
+      // inside the statements' conditions, so nothing needs narrowing.
       std::map<std::string, std::string> condition;
-      for (const ReportedCondition& r : reported) {
+      for (const ReportedStatementCondition& r : reported) {
         std::string joined;
-        for (const policy::ConditionValue& value : statement.conditions[r.condition_index].values) {
+        for (const policy::ConditionValue& value : source_of(r).values) {
           if (!joined.empty()) joined += ",";
           joined += value.value;
         }
-        condition[r.key] = std::move(joined);
+        condition[r.condition.key] = std::move(joined);
       }
-      return Record(i, principal, base, action, resource, std::move(condition), remainder.front());
+      return Record(remainder, principal, base, action, resource, std::move(condition), remainder.boxes.front());
     }
     for (size_t n = 0; n < combinations; ++n) {
       size_t rest = n;
       for (size_t r = 0; r < reported.size(); ++r) {
-        size_t count = statement.conditions[reported[r].condition_index].values.size();
+        size_t count = source_of(reported[r]).values.size();
         choice[r] = rest % count;
         rest /= count;
       }
       std::map<std::string, std::string> condition;
-      std::vector<Box> cells = remainder;
+      std::vector<Box> cells = remainder.boxes;
       bool possible = true;
       for (size_t r = 0; r < reported.size() && possible; ++r) {
-        const policy::Condition& source = statement.conditions[reported[r].condition_index];
-        condition[reported[r].key] = source.values[choice[r]].value;
-        const SingleValueCondition& single = SingleValue(i, reported[r].condition_index, choice[r]);
+        const policy::Condition& source = source_of(reported[r]);
+        // Two statements may restrict the same key: the finding names the last value, and the cells
+        // are narrowed by both (the finding's reading of the key holds for them).
+        condition[reported[r].condition.key] = source.values[choice[r]].value;
+        const SingleValueCondition& single =
+            SingleValue(reported[r].statement, reported[r].condition.condition_index, choice[r]);
         if (!single.allowed.has_value()) {
           possible = single.condition.Evaluate(base);  // a condition on the caller's identity
           continue;
@@ -517,7 +662,7 @@ class Analysis {
         possible = !cells.empty();
       }
       if (!possible) continue;
-      if (absl::Status status = Record(i, principal, base, action, resource, std::move(condition), cells.front());
+      if (absl::Status status = Record(remainder, principal, base, action, resource, std::move(condition), cells.front());
           !status.ok()) {
         return status;
       }
@@ -525,14 +670,16 @@ class Analysis {
     return absl::OkStatus();
   }
 
-  // Adds `action` to the finding of (statement i's principal for `principal`, `condition`), creating it
-  // with a witness from `cell` when new.
-  absl::Status Record(size_t i, const eval::RequestPrincipal& principal, const eval::RequestContext& base,
-                      const ActionClass& action, const std::string& resource,
+  // Adds `action` to the finding of (the statements' principal for `principal`, `condition`), creating
+  // it with a witness from `cell` when new.
+  absl::Status Record(const Remainder& remainder, const eval::RequestPrincipal& principal,
+                      const eval::RequestContext& base, const ActionClass& action, const ResourceClass& resource,
                       std::map<std::string, std::string> condition, const Box& cell) {
-    const policy::Statement& statement = compiled_->source().statements[i];
+    const policy::Statement& statement = statements_.statement(remainder.statement);
+    const policy::Statement* gate_statement =
+        remainder.gate_statement == kNoGate ? nullptr : &statements_.statement(remainder.gate_statement);
     Finding finding;
-    finding.principal = DescribePrincipal(statement, principal);
+    finding.principal = DescribePrincipal(statement, gate_statement, principal);
     finding.condition = std::move(condition);
     finding.resource = model_.resource_arn;
     finding.resource_type = model_.resource_type;
@@ -542,10 +689,15 @@ class Analysis {
     auto [it, inserted] = findings_.try_emplace(key, std::move(finding));
     Finding& target = it->second;
     target.actions.insert(target.actions.end(), action.actions.begin(), action.actions.end());
-    findings::StatementRef ref{model_.policy_label, statement.index, statement.sid, statement.position};
-    bool known = std::any_of(target.explanation.begin(), target.explanation.end(),
-                             [&](const findings::StatementRef& s) { return s.index == ref.index; });
-    if (!known) target.explanation.push_back(std::move(ref));
+    for (size_t i : {remainder.statement, remainder.gate_statement}) {
+      if (i == kNoGate) continue;
+      const policy::Statement& granting = statements_.statement(i);
+      findings::StatementRef ref{statements_.label(i), granting.index, granting.sid, granting.position};
+      bool known = std::any_of(target.explanation.begin(), target.explanation.end(), [&](const findings::StatementRef& s) {
+        return s.index == ref.index && s.policy == ref.policy;
+      });
+      if (!known) target.explanation.push_back(std::move(ref));
+    }
     if (!target.witness.has_value()) {
       absl::StatusOr<findings::Witness> witness = Witness(principal, base, action, resource, cell);
       if (!witness.ok()) return witness.status();
@@ -565,7 +717,7 @@ class Analysis {
     auto key = std::make_tuple(statement, condition_index, value_index);
     auto it = single_values_.find(key);
     if (it != single_values_.end()) return it->second;
-    const policy::Condition& source = compiled_->source().statements[statement].conditions[condition_index];
+    const policy::Condition& source = statements_.statement(statement).conditions[condition_index];
     policy::Condition single = source;
     single.values = {source.values[value_index]};
     std::vector<base::Issue> ignored;
@@ -577,14 +729,15 @@ class Analysis {
     return single_values_.emplace(key, std::move(entry)).first->second;
   }
 
-  // A concrete request inside `cell`, checked with the concrete evaluator: the policy must allow it.
+  // A concrete request inside `cell`, checked with the concrete evaluator: the policy (and the gate
+  // policy, on the gate's ARN) must allow it.
   absl::StatusOr<findings::Witness> Witness(const eval::RequestPrincipal& principal, const eval::RequestContext& base,
-                                            const ActionClass& action, const std::string& resource,
+                                            const ActionClass& action, const ResourceClass& resource,
                                             const Box& cell) {
     eval::Request request;
     request.principal = principal;
     request.action = action.actions.front();
-    request.resource_arn = resource;
+    request.resource_arn = resource.arn;
     request.resource_account = model_.owner_account;
     request.context = base;
     findings::Witness witness;
@@ -594,14 +747,20 @@ class Analysis {
       SetCandidate(request.context, domain, candidate);
       if (domain.candidates[candidate].has_value()) witness.context[domain.key] = *domain.candidates[candidate];
     }
-    if (!eval::PolicyAloneAllows(*compiled_, request)) {
-      return absl::InternalError(base::Concat("the witness for ", action.actions.front(), " on ", resource,
+    bool allowed = eval::PolicyAloneAllows(*compiled_, request);
+    if (allowed && compiled_gate_.has_value()) {
+      eval::Request through_gate = request;
+      through_gate.resource_arn = resource.gate_arn;
+      allowed = eval::PolicyAloneAllows(*compiled_gate_, through_gate);
+    }
+    if (!allowed) {
+      return absl::InternalError(base::Concat("the witness for ", action.actions.front(), " on ", resource.arn,
                                               " is not allowed by the concrete evaluator: please report this"));
     }
     witness.principal = principal.id;
     witness.principal_type = std::string(eval::PrincipalTypeName(principal.type));
     witness.action = request.action;
-    witness.resource = resource;
+    witness.resource = resource.arn;
     return witness;
   }
 
@@ -634,12 +793,14 @@ class Analysis {
         }
       }
       std::vector<Box> allowed;
-      for (const auto& [i, remainder] : *cell.remainders) allowed.insert(allowed.end(), remainder.begin(), remainder.end());
+      for (const Remainder& remainder : *cell.remainders) {
+        allowed.insert(allowed.end(), remainder.boxes.begin(), remainder.boxes.end());
+      }
       const eval::RequestPrincipal& principal = principals_[cell.principal];
       for (const auto& [listing, action] : group->second) {
         std::vector<Box> holes;
         for (size_t f : listing) {
-          if (!regions[f].has_value()) regions[f].emplace(found[f], compiled_->source(), keys_.domains);
+          if (!regions[f].has_value()) regions[f].emplace(found[f], statements_.merged(), keys_.domains);
           auto [entry, fresh] = names.try_emplace({f, cell.principal}, false);
           if (fresh) {
             entry->second = FindingNamesPrincipal(found[f].principal, principal) &&
@@ -648,8 +809,8 @@ class Analysis {
           if (entry->second) holes.push_back(regions[f]->box());
         }
         if (!SubtractAll(allowed, holes).empty()) {
-          return base::Concat("cover check failed: ", principal.id, " may perform ", action, " on ", *cell.resource,
-                              " but no finding covers it; please report this");
+          return base::Concat("cover check failed: ", principal.id, " may perform ", action, " on ",
+                              cell.resource->arn, " but no finding covers it; please report this");
         }
       }
     }
@@ -661,25 +822,28 @@ class Analysis {
   const ZoneOfTrust& zone_;
   AbstractedPolicy abstracted_;
   std::optional<eval::CompiledPolicy> compiled_;
+  AbstractedPolicy abstracted_gate_;
+  std::optional<eval::CompiledPolicy> compiled_gate_;
+  StatementTable statements_;
   FreeKeys keys_;
   std::vector<StatementFacts> facts_;
   Box external_;
   std::vector<eval::RequestPrincipal> principals_;
   std::map<std::string, Finding> findings_;
   std::map<std::tuple<size_t, size_t, size_t>, SingleValueCondition> single_values_;
-  std::map<std::vector<size_t>, std::vector<std::pair<size_t, std::vector<Box>>>> remainders_;
+  std::map<std::vector<size_t>, std::vector<Remainder>> remainders_;
   // Every (principal, action class, resource class) with allowed external requests, for the cover
   // check: the Allow statements' remainders there.
   struct AllowedCell {
     size_t principal;
     const ActionClass* action;
-    const std::string* resource;
-    const std::vector<std::pair<size_t, std::vector<Box>>>* remainders;
+    const ResourceClass* resource;
+    const std::vector<Remainder>* remainders;
   };
   std::vector<AllowedCell> allowed_cells_;
   // Per target; the allowed cells point into them.
   std::vector<std::vector<ActionClass>> action_classes_;
-  std::vector<std::vector<std::string>> resource_classes_;
+  std::vector<std::vector<ResourceClass>> resource_classes_;
   AnalysisStats stats_;
 };
 

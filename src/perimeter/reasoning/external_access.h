@@ -30,6 +30,7 @@
 
 #include "perimeter/eval/compiled_policy.h"
 #include "perimeter/findings/finding.h"
+#include "perimeter/reasoning/arn_prefix_map.h"
 #include "perimeter/reasoning/zone_of_trust.h"
 
 namespace perimeter::reasoning {
@@ -39,6 +40,20 @@ namespace perimeter::reasoning {
 struct ResourceTarget {
   std::vector<std::string> arn_patterns;  // globs: '*' is a wildcard
   std::vector<std::string> actions;       // "s3:GetObject", AWS's spelling
+  // With a gate policy (AccessModel::gate): the ARN the gate sees for each ARN of this target.
+  // REQUIRES then: every arn_pattern starts with gate_map->from_prefix, and to_prefix holds five ':'.
+  std::optional<ArnPrefixMap> gate_map;
+};
+
+// A second policy that has to allow as well: a request through an S3 access point needs both the
+// access point's policy and the bucket's policy (S3 User Guide, "Configuring IAM policies for using
+// access points"). The gate's statements see each request under the ARN its target's gate_map gives;
+// a Deny in either policy denies. Findings then stand for what both allow, and name the statements of
+// both.
+struct GatePolicy {
+  const policy::Policy* policy = nullptr;  // REQUIRES: not null; outlives the analysis
+  policy::PolicyKind kind = policy::PolicyKind::kResource;
+  std::string label = "resource";  // names the policy in explanations
 };
 
 // What the engine reasons about for one resource and one of its policies. Built by resources/.
@@ -54,6 +69,7 @@ struct AccessModel {
   policy::PolicyKind policy_kind = policy::PolicyKind::kResource;
   std::string policy_label = "resource";  // names the policy in explanations
   std::vector<findings::FindingSource> sources = {findings::FindingSource{}};
+  std::optional<GatePolicy> gate;
 };
 
 struct AnalysisStats {

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,100 @@ INSTANTIATE_TEST_SUITE_P(
                    STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"},"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}})"),
                    ""}),
     [](const testing::TestParamInfo<EngineCase>& info) { return info.param.name; });
+
+// ---- A gate policy: a request through an S3 access point needs the access point's policy and the
+// bucket's policy to allow it.
+
+struct GateCase {
+  std::string name;
+  std::string point_policy;
+  std::string bucket_policy;
+  std::string expected;  // Summarize() of the result
+};
+
+constexpr char kPoint[] = "arn:aws:s3:us-east-1:123456789012:accesspoint/ap";
+constexpr char kBucket[] = "arn:aws:s3:::bucket";
+
+struct GatedAnalysis {
+  policy::Policy point;
+  policy::Policy bucket;
+  AccessModel model;
+  ZoneOfTrust zone = ZoneOfTrust::ForAccount(kOwner);
+  AnalysisResult result;
+};
+
+std::unique_ptr<GatedAnalysis> AnalyzeThroughAccessPoint(const GateCase& c) {
+  auto gated = std::make_unique<GatedAnalysis>();
+  for (auto [text, into] : {std::pair{&c.point_policy, &gated->point}, std::pair{&c.bucket_policy, &gated->bucket}}) {
+    policy::PolicyParseResult parsed = policy::ParsePolicy(*text, {.kind = policy::PolicyKind::kResource});
+    EXPECT_TRUE(parsed.policy.has_value()) << (parsed.issues.empty() ? "" : parsed.issues[0].message);
+    if (parsed.policy.has_value()) *into = *parsed.policy;
+  }
+  AccessModel& model = gated->model;
+  model.resource_arn = kBucket;
+  model.resource_type = "AWS::S3::Bucket";
+  model.owner_account = kOwner;
+  const std::string point = kPoint;
+  model.targets = {
+      ResourceTarget{{point}, {"s3:ListBucket"}, ArnPrefixMap{point, kBucket}},
+      ResourceTarget{{point + "/object/*"}, {"s3:GetObject", "s3:PutObject"}, ArnPrefixMap{point + "/object/", std::string(kBucket) + "/"}}};
+  model.policy = &gated->point;
+  model.policy_label = point;
+  model.gate = GatePolicy{&gated->bucket, policy::PolicyKind::kResource, "bucketPolicy"};
+  gated->result = AnalyzeExternalAccess(model, gated->zone);
+  return gated;
+}
+
+class GatedAccessTest : public testing::TestWithParam<GateCase> {};
+
+TEST_P(GatedAccessTest, FindsWhatBothPoliciesAllow) {
+  std::unique_ptr<GatedAnalysis> gated = AnalyzeThroughAccessPoint(GetParam());
+  EXPECT_EQ(Summarize(gated->result), GetParam().expected);
+  for (const findings::Finding& f : gated->result.findings) {
+    if (f.error.has_value()) continue;
+    ASSERT_TRUE(f.witness.has_value());
+    EXPECT_TRUE(f.witness->resource.starts_with(kPoint)) << f.witness->resource;
+    // The explanation names a statement of each policy.
+    std::set<std::string> policies;
+    for (const findings::StatementRef& ref : f.explanation) policies.insert(ref.policy);
+    EXPECT_EQ(policies, (std::set<std::string>{kPoint, "bucketPolicy"}));
+  }
+  EXPECT_EQ(FindUncoveredAccess(gated->model, gated->zone, gated->result.findings), std::nullopt);
+  if (!gated->result.findings.empty()) {
+    EXPECT_TRUE(FindUncoveredAccess(gated->model, gated->zone, {}).has_value());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, GatedAccessTest,
+    testing::Values(
+        // Each policy restricts a different key: only a request carrying both is allowed, and a witness
+        // taken from either policy alone would be refused by the other.
+        GateCase{"ConditionsOfBothPoliciesAreReported",
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}})"),
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}})"),
+                 "AWS=* | s3:GetObject | aws:SourceVpc=vpc-1 aws:SourceVpce=vpce-1 | not-public"},
+        GateCase{"DisjointObjectPrefixesGiveNothing",
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/public/*"})"),
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/private/*"})"),
+                 ""},
+        GateCase{"OverlappingObjectPrefixes",
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/shared/*"})"),
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bucket","arn:aws:s3:::bucket/*"]})"),
+                 "AWS=* | s3:GetObject | | public"},
+        GateCase{"ADenyInTheBucketPolicyLeavesTheRest",
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:us-east-1:123456789012:accesspoint/ap","arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/*"]})"),
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::bucket","arn:aws:s3:::bucket/*"]},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::bucket/*"})"),
+                 "AWS=* | s3:ListBucket | | public"},
+        GateCase{"TheBucketPolicyNamesTheAccount",
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:us-east-1:123456789012:accesspoint/ap/object/*"})"),
+                 STMT(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"*","Resource":"*"})"),
+                 "AWS=999988887777 | s3:GetObject | | not-public"},
+        GateCase{"NoBucketGrantNoAccess",
+                 STMT(R"({"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"})"),
+                 STMT(R"({"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"*","Resource":"*"})"),
+                 ""}),
+    [](const testing::TestParamInfo<GateCase>& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace perimeter::reasoning
