@@ -13,6 +13,8 @@
 // PERIMETER_DIFFERENTIAL_POLICIES (default 2000), PERIMETER_DIFFERENTIAL_SEED (default 1),
 // PERIMETER_DIFFERENTIAL_ORACLE (policies checked with Z3, default 60),
 // PERIMETER_DIFFERENTIAL_ORACLE_MS (Z3 budget per policy, default 5000).
+// The second test gates each policy with another (a second policy that must allow as well, through an
+// ARN prefix map): PERIMETER_DIFFERENTIAL_GATED_PAIRS, PERIMETER_DIFFERENTIAL_GATED_POLICIES.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -666,6 +668,155 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
   EXPECT_EQ(n.uncovered, 0u);
   EXPECT_EQ(n.oracle_uncovered, 0u);
   EXPECT_GE(n.pairs, std::min<size_t>(pairs, n.policies * per_policy));
+}
+
+// ---- With a gate policy (external_access.h GatePolicy): each resource's policy, gated by the policy
+// of the next resource of the same type, seen under that resource's ARN through an ARN prefix map (as
+// an S3 access point's requests are seen by the bucket policy).
+
+struct GatedSubject {
+  std::unique_ptr<Subject> primary;
+  std::unique_ptr<Subject> gate;
+  // Both policies' statements, the gate's Resource patterns moved to the primary's ARN: the constants
+  // requests are drawn from, and the policy findings are read with.
+  std::unique_ptr<Subject> merged;
+  ArnPrefixMap map;
+};
+
+std::unique_ptr<GatedSubject> MakeGated(std::unique_ptr<Subject> primary, std::unique_ptr<Subject> gate) {
+  auto gated = std::make_unique<GatedSubject>();
+  gated->map = ArnPrefixMap{primary->model.resource_arn, gate->model.resource_arn};
+  gated->merged = std::make_unique<Subject>();
+  Subject& merged = *gated->merged;
+  merged.line = primary->line + "\n  gate: " + gate->line;
+  merged.kind = primary->kind;
+  merged.policy = primary->policy;
+  for (policy::Statement statement : gate->policy.statements) {
+    if (statement.resource.has_value()) {
+      for (policy::Text& pattern : statement.resource->patterns) {
+        if (pattern.value.starts_with(gated->map.to_prefix)) {
+          pattern.value = gated->map.from_prefix + pattern.value.substr(gated->map.to_prefix.size());
+        }
+      }
+    }
+    merged.policy.statements.push_back(std::move(statement));
+  }
+  merged.model = primary->model;
+  merged.model.policy = &merged.policy;
+  std::vector<base::Issue> issues;
+  merged.compiled.emplace(eval::CompiledPolicy::Compile(merged.policy, merged.kind, issues));
+  for (ResourceTarget& target : primary->model.targets) target.gate_map = gated->map;
+  primary->model.gate = GatePolicy{&gate->policy, gate->kind, "gate"};
+  gated->primary = std::move(primary);
+  gated->gate = std::move(gate);
+  return gated;
+}
+
+bool GatedAllowed(const GatedSubject& g, const eval::Request& request) {
+  if (!Allowed(*g.primary, request)) return false;
+  std::optional<std::string> mapped = g.map.Map(request.resource_arn);
+  if (!mapped.has_value()) return false;
+  eval::Request through_gate = request;
+  through_gate.resource_arn = *mapped;
+  return Allowed(*g.gate, through_gate);
+}
+
+TEST(Differential, GatedEngineAgreesWithEvaluator) {
+  const size_t pairs = EnvSize("PERIMETER_DIFFERENTIAL_GATED_PAIRS", 40000);
+  const size_t policy_count = EnvSize("PERIMETER_DIFFERENTIAL_GATED_POLICIES", 800);
+  const size_t seed = EnvSize("PERIMETER_DIFFERENTIAL_SEED", 1) + 1;
+  std::string error;
+  std::vector<std::string> corpus = Corpus(policy_count, seed, error);
+  if (corpus.empty()) GTEST_SKIP() << "no corpus: " << error;
+  ASSERT_TRUE(error.empty()) << error;
+
+  // Each resource gated by its own policy moved to another ARN (the same access twice: every pair of
+  // Allow statements counts), and pairs of resources of the same type (different policies).
+  std::map<std::string, std::vector<std::unique_ptr<Subject>>> by_type;
+  std::vector<std::unique_ptr<GatedSubject>> subjects;
+  for (const std::string& line : corpus) {
+    std::optional<std::unique_ptr<Subject>> read = ReadSubject(line, error);
+    if (!read.has_value()) continue;
+    std::string arn = (*read)->model.resource_arn;
+    std::string moved = line;
+    for (size_t at = moved.find(arn); at != std::string::npos; at = moved.find(arn, at + arn.size() + 5)) {
+      moved.insert(at + arn.size(), "-gate");
+    }
+    std::optional<std::unique_ptr<Subject>> self = ReadSubject(moved, error);
+    std::optional<std::unique_ptr<Subject>> again = ReadSubject(line, error);
+    if (self.has_value() && again.has_value()) subjects.push_back(MakeGated(std::move(*again), std::move(*self)));
+    by_type[(*read)->model.resource_type].push_back(std::move(*read));
+  }
+  for (auto& [type, list] : by_type) {
+    for (size_t i = 0; i + 1 < list.size(); i += 2) subjects.push_back(MakeGated(std::move(list[i]), std::move(list[i + 1])));
+  }
+  ASSERT_FALSE(subjects.empty());
+
+  const Organization org = CorpusOrganization();
+  const size_t per_subject = std::max<size_t>(1, (pairs + subjects.size() - 1) / subjects.size());
+  std::mt19937_64 rng(seed);
+  Counts n;
+  size_t reported = 0;
+  auto report = [&](const GatedSubject& g, const std::vector<Finding>& findings, const std::string& what) {
+    if (++reported > 10) return;
+    ADD_FAILURE() << what << "\n  resource: " << g.merged->line << "\n  findings:\n" << SummarizeFindings(findings);
+  };
+  for (size_t index = 0; index < subjects.size(); ++index) {
+    const GatedSubject& g = *subjects[index];
+    ++n.policies;
+    const bool org_zone = index % 2 == 1;
+    ZoneOfTrust zone = org_zone ? ZoneOfTrust::ForOrganization(org) : ZoneOfTrust::ForAccount(kZoneAccount, org);
+    AnalysisResult analysis = AnalyzeExternalAccess(g.primary->model, zone);
+    RequestFactory factory(*g.merged, org, rng);
+    if (!analysis.stats.decided) {
+      ++n.undecided;
+      for (const Finding& f : analysis.findings) {
+        if (f.error) ++n.undecided_reasons[f.error_reason.substr(0, 60)];
+      }
+      for (size_t r = 0; r < per_subject; ++r) (void)factory.Next();
+      continue;
+    }
+    const std::vector<Finding>& findings = analysis.findings;
+    n.findings += findings.size();
+    for (const Finding& f : findings) {
+      if (!f.witness.has_value()) continue;
+      ++n.witnesses;
+      std::optional<eval::Request> request = WitnessRequest(*g.merged, f, org);
+      if (!request.has_value() || !GatedAllowed(g, *request)) {
+        ++n.witness_rejected;
+        report(g, findings, base::Concat("(a) witness not allowed by both policies: ",
+                                         request ? Describe(*request) : f.witness->principal));
+      } else if (!IsExternalRequest(*request, zone)) {
+        ++n.witness_internal;
+        report(g, findings, "(a) witness principal inside the zone: " + Describe(*request));
+      } else if (!FindingContains(f, g.merged->policy, *request)) {
+        ++n.witness_outside;
+        report(g, findings, "(a) witness outside its own finding: " + Describe(*request));
+      }
+    }
+    for (size_t r = 0; r < per_subject; ++r) {
+      eval::Request request = factory.Next();
+      ++n.pairs;
+      if (!GatedAllowed(g, request)) continue;
+      ++n.allowed;
+      if (!IsExternalRequest(request, zone)) continue;
+      ++n.allowed_external;
+      if (!Covered(*g.merged, findings, request)) {
+        ++n.uncovered;
+        report(g, findings, "(b) request both policies allow outside every finding: " + Describe(request));
+      }
+    }
+  }
+  std::printf(
+      "differential with a gate policy: %zu policy pairs (%zu declined by the engine), %zu findings\n"
+      "  (a) %zu witnesses: %zu not allowed by both, %zu internal, %zu outside their finding\n"
+      "  (b) %zu (pair, request) draws: %zu allowed by both, %zu allowed and external, %zu uncovered\n",
+      n.policies, n.undecided, n.findings, n.witnesses, n.witness_rejected, n.witness_internal, n.witness_outside,
+      n.pairs, n.allowed, n.allowed_external, n.uncovered);
+  for (const auto& [reason, count] : n.undecided_reasons) std::printf("  declined %zu: %s\n", count, reason.c_str());
+  EXPECT_EQ(n.witness_rejected + n.witness_internal + n.witness_outside, 0u);
+  EXPECT_EQ(n.uncovered, 0u);
+  EXPECT_GT(n.allowed_external, 0u) << "the draws never reached access both policies allow";
 }
 
 }  // namespace
