@@ -42,7 +42,7 @@ struct ResourceTarget {
   std::vector<std::string> actions;       // "s3:GetObject", AWS's spelling
   // With a gate policy (AccessModel::gate): the ARN the gate sees for each ARN of this target.
   // REQUIRES then: every arn_pattern starts with gate_map->from_prefix, and to_prefix holds five ':'.
-  std::optional<ArnPrefixMap> gate_map;
+  std::optional<ArnPrefixMap> gate_map = std::nullopt;
 };
 
 // A second policy that has to allow as well: a request through an S3 access point needs both the
@@ -69,7 +69,7 @@ struct AccessModel {
   policy::PolicyKind policy_kind = policy::PolicyKind::kResource;
   std::string policy_label = "resource";  // names the policy in explanations
   std::vector<findings::FindingSource> sources = {findings::FindingSource{}};
-  std::optional<GatePolicy> gate;
+  std::optional<GatePolicy> gate = std::nullopt;
 };
 
 struct AnalysisStats {

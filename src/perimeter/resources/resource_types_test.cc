@@ -280,6 +280,23 @@ INSTANTIATE_TEST_SUITE_P(
                                 kAccessPoint + R"(/object/*"})") +
                          "}}")},
                  ""},
+        // Each policy restricts a different key: only requests carrying both get
+        // through, and the finding names both conditions (a witness of either
+        // policy alone is refused by the other).
+        TypeCase{
+            "AccessPointAndBucketConditionsCombine",
+            "account",
+            {Bucket(
+                R"("bucketPolicy":)" +
+                Policy(
+                    R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::docs-bucket/*","Condition":{"StringEquals":{"s3:DataAccessPointAccount":"123456789012","aws:SourceVpc":"vpc-1"}}})") +
+                R"(,"accessPoints":{")" + kAccessPoint +
+                R"(":{"publicAccessBlock":{"ignorePublicAcls":false,"restrictPublicBuckets":false},"accessPointPolicy":)" +
+                Policy(R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":")" + kAccessPoint +
+                       R"(/object/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}})") +
+                "}}")},
+            "AWS=* | s3:GetObject | aws:SourceVpc=vpc-1 aws:SourceVpce=vpce-1 | not-public | S3_ACCESS_POINT(" +
+                kAccessPoint + ";)"},
         TypeCase{
             "VpcAccessPointIsNotPublic",
             "account",

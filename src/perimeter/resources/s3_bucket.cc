@@ -265,88 +265,24 @@ policy::Policy Specialize(const policy::Policy &policy, const AccessPoint &point
   return out;
 }
 
-// The principal of a witness, rebuilt for the concrete evaluator, with the
-// organization facts the engine gave its candidate principals.
-std::optional<eval::RequestPrincipal> WitnessPrincipal(const findings::Witness &witness,
-                                                       const reasoning::ZoneOfTrust &zone) {
-  std::optional<eval::PrincipalType> type = eval::ParsePrincipalType(witness.principal_type);
-  if (!type.has_value()) return std::nullopt;
-  absl::StatusOr<eval::RequestPrincipal> principal = eval::MakeRequestPrincipal(*type, witness.principal);
-  if (!principal.ok()) return std::nullopt;
-  if (principal->is_iam() && zone.organization().has_value()) {
-    if (const reasoning::OrganizationMember *member = zone.organization()->FindMember(principal->account)) {
-      principal->org_id = zone.organization()->id;
-      principal->org_paths = {member->ou_path};
-    }
-  }
-  return std::move(*principal);
-}
-
-// Whether an S3 action acts on objects (rather than on the bucket or access
-// point itself).
-bool IsObjectAction(std::string_view action) {
-  std::optional<catalog::ActionInfo> info = catalog::FindAction(action);
-  if (!info.has_value()) return false;
-  return std::any_of(info->resource_types.begin(), info->resource_types.end(),
-                     [](std::string_view type) { return type == "object" || type == "accesspointobject"; });
-}
-
-// The object key of a request's resource, in either ARN space ("" for the
-// bucket or access point).
-std::string ObjectKey(const Resource &bucket, const AccessPoint &point, const std::string &arn) {
-  std::string point_prefix = point.arn + "/object/";
-  if (arn.starts_with(point_prefix)) return arn.substr(point_prefix.size());
-  if (arn.starts_with(bucket.arn + "/")) return arn.substr(bucket.arn.size() + 1);
-  return "";
-}
-
-// The ARN a request names for `action` (object `key`) through the access point
-// or on the bucket.
-std::string RequestArn(const Resource &bucket, const AccessPoint &point, bool through_point, std::string_view action,
-                       std::string key) {
-  if (!IsObjectAction(action)) return through_point ? point.arn : bucket.arn;
-  if (key.empty()) key = "object";
-  return through_point ? base::Concat(point.arn, "/object/", key) : base::Concat(bucket.arn, "/", key);
-}
-
-// Keeps the actions of `finding` (found by analyzing one of the two policies)
-// that `other` (the other policy) also allows for the finding's witness
-// request, and makes the witness a request through the access point. Returns
-// false when no action remains.
-bool CrossCheck(Finding &finding, const eval::CompiledPolicy &other, bool other_is_point, const Resource &bucket,
-                const AccessPoint &point, const reasoning::ZoneOfTrust &zone) {
-  if (!finding.witness.has_value()) return false;
-  std::optional<eval::RequestPrincipal> principal = WitnessPrincipal(*finding.witness, zone);
-  if (!principal.has_value()) return false;
-  eval::Request request;
-  request.principal = *principal;
-  request.resource_account = bucket.owner_account;
-  request.context = AccessPointContext(point);
-  for (const auto &[key, values] : finding.witness->context) {
-    if (values.size() == 1) {
-      request.context.Set(base::AsciiLower(key), values.front());
-    } else {
-      request.context.SetMultivalued(base::AsciiLower(key), values);
-    }
-  }
-  eval::AddPrincipalContextKeys(*principal, request.context);
-  std::string key = ObjectKey(bucket, point, finding.witness->resource);
-  std::vector<std::string> kept;
-  for (const std::string &action : finding.actions) {
-    request.action = action;
-    request.resource_arn = RequestArn(bucket, point, other_is_point, action, key);
-    if (eval::PolicyAloneAllows(other, request)) kept.push_back(action);
-  }
-  if (kept.empty()) return false;
-  finding.actions = std::move(kept);
-  if (std::find(finding.actions.begin(), finding.actions.end(), finding.witness->action) == finding.actions.end()) {
-    finding.witness->action = finding.actions.front();
-  }
-  finding.witness->resource = RequestArn(bucket, point, true, finding.witness->action, key);
+// Makes a finding's witness read as the request through `point` it is: with
+// the access point condition keys S3 sets.
+void AddAccessPointContext(Finding &finding, const AccessPoint &point) {
+  if (!finding.witness.has_value()) return;
   finding.witness->context["s3:DataAccessPointArn"] = {point.arn};
   finding.witness->context["s3:DataAccessPointAccount"] = {point.account};
   finding.witness->context["s3:AccessPointNetworkOrigin"] = {point.vpc_id.has_value() ? "VPC" : "Internet"};
-  return true;
+}
+
+// Requests through `point`: on the access point and on objects through it, and
+// the bucket ARNs the bucket policy sees for them.
+std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket, const AccessPoint &point) {
+  return {reasoning::ResourceTarget{{point.arn},
+                                    internal::CatalogActions("s3", "accesspoint"),
+                                    reasoning::ArnPrefixMap{point.arn, bucket.arn}},
+          reasoning::ResourceTarget{{point.arn + "/object/*"},
+                                    internal::CatalogActions("s3", "accesspointobject"),
+                                    reasoning::ArnPrefixMap{point.arn + "/object/", bucket.arn + "/"}}};
 }
 
 }  // namespace
@@ -490,48 +426,27 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
     if (policy_it == point_policies.end() || !bucket_policy.has_value()) continue;
     if (bucket_block.restrict_public_buckets && policy_public) continue;
     FindingSource source{FindingSourceType::kS3AccessPoint, point.arn, std::nullopt};
-    const policy::Policy &point_policy = policy_it->second;
+    // Both policies as they read for requests through this access point.
+    policy::Policy point_policy = Specialize(policy_it->second, point);
     policy::Policy delegated = Specialize(*bucket_policy, point);
-    std::vector<base::Issue> ignored;
-    eval::CompiledPolicy compiled_point =
-        eval::CompiledPolicy::Compile(point_policy, policy::PolicyKind::kResource, ignored);
-    eval::CompiledPolicy compiled_bucket =
-        eval::CompiledPolicy::Compile(delegated, policy::PolicyKind::kResource, ignored);
-
-    std::vector<reasoning::ResourceTarget> point_targets = {
-        reasoning::ResourceTarget{{point.arn}, internal::CatalogActions("s3", "accesspoint")},
-        reasoning::ResourceTarget{{point.arn + "/object/*"}, internal::CatalogActions("s3", "accesspointobject")}};
-    reasoning::AnalysisResult through_point = internal::AnalyzePolicy(
-        resource, point_policy, policy::PolicyKind::kResource, point_targets, {source}, point.arn, zone);
-    reasoning::AnalysisResult through_bucket = internal::AnalyzePolicy(
-        resource, delegated, policy::PolicyKind::kResource, S3BucketTargets(resource), {source}, "bucketPolicy", zone);
-    analysis.policies_decided_by_oracle +=
-        size_t{through_point.stats.decided_by_oracle} + size_t{through_bucket.stats.decided_by_oracle};
-
-    std::vector<Finding> found;
-    bool point_public = false;
-    for (Finding &finding : through_point.findings) {
-      if (finding.error.has_value()) {
-        found.push_back(std::move(finding));
-        continue;
-      }
-      point_public |= finding.is_public;
-      if (CrossCheck(finding, compiled_bucket, false, resource, point, zone)) {
-        internal::MergeFinding(found, std::move(finding));
-      }
-    }
-    for (Finding &finding : through_bucket.findings) {
-      if (finding.error.has_value()) {
-        found.push_back(std::move(finding));
-        continue;
-      }
-      if (CrossCheck(finding, compiled_point, true, resource, point, zone)) {
-        internal::MergeFinding(found, std::move(finding));
-      }
-    }
     bool restrict = point.block.restrict_public_buckets || bucket_block.restrict_public_buckets;
-    if (restrict && point_public) continue;
+    if (restrict) {
+      // RestrictPublicBuckets: an access point whose own policy is public
+      // serves no one outside the owner's account.
+      reasoning::AnalysisResult alone =
+          internal::AnalyzePolicy(resource, point_policy, policy::PolicyKind::kResource,
+                                  AccessPointTargets(resource, point), {source}, point.arn, zone);
+      bool point_public = std::any_of(alone.findings.begin(), alone.findings.end(),
+                                      [](const Finding &f) { return !f.error.has_value() && f.is_public; });
+      if (point_public) continue;
+    }
+    reasoning::AnalysisResult through_point = internal::AnalyzePolicy(
+        resource, point_policy, policy::PolicyKind::kResource, AccessPointTargets(resource, point), {source},
+        point.arn, zone, reasoning::GatePolicy{&delegated, policy::PolicyKind::kResource, "bucketPolicy"});
+    analysis.policies_decided_by_oracle += size_t{through_point.stats.decided_by_oracle};
+    std::vector<Finding> found = std::move(through_point.findings);
     for (Finding &finding : found) {
+      AddAccessPointContext(finding, point);
       if (!finding.error.has_value() && point.vpc_id.has_value()) {
         // Only requests from the VPC reach a VPC-only access point (S3 User
         // Guide, "Creating access points restricted to a virtual private

@@ -28,7 +28,7 @@ std::string PartitionOf(std::string_view arn) {
 reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::Policy &policy, policy::PolicyKind kind,
                                         std::vector<reasoning::ResourceTarget> targets,
                                         std::vector<findings::FindingSource> sources, std::string label,
-                                        const reasoning::ZoneOfTrust &zone) {
+                                        const reasoning::ZoneOfTrust &zone, std::optional<reasoning::GatePolicy> gate) {
   reasoning::AccessModel model;
   model.resource_arn = resource.arn;
   model.resource_type = std::string(ResourceTypeName(resource.type));
@@ -39,6 +39,7 @@ reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::
   model.policy_kind = kind;
   model.policy_label = std::move(label);
   model.sources = std::move(sources);
+  model.gate = std::move(gate);
   reasoning::AnalysisResult result = reasoning::z3::AnalyzeExternalAccessWithOracle(model, zone);
   for (findings::Finding &finding : result.findings) {
     if (finding.error.has_value()) {
