@@ -51,6 +51,9 @@ constexpr std::array kKeys = {
     KeyEntry{"s3:dataaccesspointaccount", {kR, true, "the access point's owner, set by S3"}, "s3:DataAccessPointAccount"},
     KeyEntry{"s3:dataaccesspointarn", {kR, true, "the access point used, set by S3"}, "s3:DataAccessPointArn"},
     KeyEntry{"s3:accesspointnetworkorigin", {kR, false, "the access point's network origin, set by its owner"}, "s3:AccessPointNetworkOrigin"},
+    KeyEntry{"s3express:dataaccesspointaccount", {kR, true, "the access point's owner, set by S3"}, "s3express:DataAccessPointAccount"},
+    KeyEntry{"s3express:dataaccesspointarn", {kR, true, "the access point used, set by S3"}, "s3express:DataAccessPointArn"},
+    KeyEntry{"s3express:accesspointnetworkorigin", {kR, false, "the access point's network origin, set by its owner"}, "s3express:AccessPointNetworkOrigin"},
     KeyEntry{"sts:externalid", {kR, true, "a secret the role's owner shares with the trusted party"}, "sts:ExternalId"},
     // Claims of identity providers, signed by the provider: the caller cannot choose them.
     KeyEntry{"cognito-identity.amazonaws.com:", {kR, true, "a claim signed by Amazon Cognito"}},

@@ -378,6 +378,11 @@ const std::string kGithub =
     "arn:aws:iam::123456789012:oidc-provider/"
     "token.actions.githubusercontent.com";
 
+const std::string kDirectoryBucket = "arn:aws:s3express:us-east-1:123456789012:bucket/logs--use1-az4--x-s3";
+const std::string kDirectoryPoint = "arn:aws:s3express:us-east-1:123456789012:accesspoint/reader--use1-az4--xa-s3";
+const std::string kDirectoryDelegate =
+    R"({"Effect":"Allow","Principal":"*","Action":"s3express:*","Resource":"*","Condition":{"StringEquals":{"s3express:DataAccessPointAccount":"123456789012"}}})";
+
 INSTANTIATE_TEST_SUITE_P(
     PolicyTypes, ResourceTypeTest,
     testing::Values(TypeCase{"LambdaSourceArnInAnotherAcco"
@@ -580,6 +585,57 @@ INSTANTIATE_TEST_SUITE_P(
                         "AWS=999988887777 | "
                         "s3express:CreateSession | | "
                         "not-public"},
+                    // Access points of directory buckets: the bucket delegates to the
+                    // owner's access points; an access point opens CreateSession to
+                    // another account.
+                    TypeCase{"DirectoryBucketAccessPoint",
+                             "account",
+                             {Resource1(kDirectoryBucket, "s3ExpressDirectoryBucket",
+                                        R"("bucketPolicy":)" + Policy(kDirectoryDelegate) + R"(,"accessPoints":{")" +
+                                            kDirectoryPoint + R"(":{"accessPointPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"s3express:CreateSession","Resource":")" +
+                                                   kDirectoryPoint + R"("})") +
+                                            "}}")},
+                             "AWS=999988887777 | s3express:CreateSession | | not-public | S3_ACCESS_POINT(" +
+                                 kDirectoryPoint + ";)"},
+                    // The bucket policy does not delegate: the access point's grant
+                    // is not enough.
+                    TypeCase{"DirectoryBucketAccessPointWithoutDelegation",
+                             "account",
+                             {Resource1(kDirectoryBucket, "s3ExpressDirectoryBucket",
+                                        R"("bucketPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"s3express:*","Resource":"*"})") +
+                                            R"(,"accessPoints":{")" + kDirectoryPoint + R"(":{"accessPointPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":"*","Action":"s3express:CreateSession","Resource":")" +
+                                                   kDirectoryPoint + R"("})") +
+                                            "}}")},
+                             ""},
+                    // A VPC-only access point: public policies, yet only requests from
+                    // the VPC get through.
+                    TypeCase{"DirectoryBucketVpcAccessPoint",
+                             "account",
+                             {Resource1(kDirectoryBucket, "s3ExpressDirectoryBucket",
+                                        R"("bucketPolicy":)" + Policy(kDirectoryDelegate) + R"(,"accessPoints":{")" +
+                                            kDirectoryPoint +
+                                            R"(":{"networkOrigin":{"vpcConfiguration":{"vpcId":"vpc-1a2b3c4d"}},"accessPointPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":"*","Action":"s3express:CreateSession","Resource":")" +
+                                                   kDirectoryPoint + R"("})") +
+                                            "}}")},
+                             "AWS=* | s3express:CreateSession | aws:SourceVpc=vpc-1a2b3c4d | not-public | S3_ACCESS_POINT(" +
+                                 kDirectoryPoint + ";)"},
+                    // The bucket policy only lets requests from another VPC in: the
+                    // VPC-only access point can never satisfy it.
+                    TypeCase{"DirectoryBucketVpcAccessPointOtherVpc",
+                             "account",
+                             {Resource1(kDirectoryBucket, "s3ExpressDirectoryBucket",
+                                        R"("bucketPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":"*","Action":"s3express:CreateSession","Resource":"*","Condition":{"StringEquals":{"s3express:DataAccessPointAccount":"123456789012","aws:SourceVpc":"vpc-other"}}})") +
+                                            R"(,"accessPoints":{")" + kDirectoryPoint +
+                                            R"(":{"networkOrigin":{"vpcConfiguration":{"vpcId":"vpc-1a2b3c4d"}},"accessPointPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":"*","Action":"s3express:CreateSession","Resource":")" +
+                                                   kDirectoryPoint + R"("})") +
+                                            "}}")},
+                             ""},
                     TypeCase{"NoPolicyNoFinding",
                              "account",
                              {Resource1("arn:aws:sqs:us-east-1:"

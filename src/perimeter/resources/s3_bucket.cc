@@ -14,6 +14,7 @@
 #include "perimeter/eval/condition_evaluator.h"
 #include "perimeter/eval/request.h"
 #include "perimeter/policy/arn.h"
+#include "perimeter/resources/internal/access_point.h"
 #include "perimeter/resources/internal/config_reader.h"
 #include "perimeter/resources/internal/findings_builder.h"
 
@@ -139,30 +140,10 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration, internal::D
           point.block = *read;
         }
       }
-      if (std::optional<json::Value> origin = point_reader.Object("networkOrigin")) {
-        internal::ObjectReader origin_reader(*origin, what + ".networkOrigin", diagnostics);
-        std::optional<json::Value> vpc = origin_reader.Object("vpcConfiguration");
-        std::optional<json::Value> internet = origin_reader.Object("internetConfiguration");
-        origin_reader.Finish();
-        if (vpc.has_value() == internet.has_value()) {
-          diagnostics.Error(internal::kInvalidValue, origin->position(),
-                            base::Concat(what,
-                                         ".networkOrigin must have exactly one of vpcConfiguration, "
-                                         "internetConfiguration"));
-        }
-        if (vpc.has_value()) {
-          internal::ObjectReader vpc_reader(*vpc, what + ".networkOrigin.vpcConfiguration", diagnostics);
-          point.vpc_id = vpc_reader.String("vpcId", true);
-          vpc_reader.Finish();
-        }
-        if (internet.has_value()) {
-          internal::ObjectReader internet_reader(*internet, what + ".networkOrigin.internetConfiguration", diagnostics);
-          internet_reader.Finish();
-        }
-        if (point.vpc_id.has_value() && point.multi_region) {
-          diagnostics.Error(internal::kInvalidValue, origin->position(),
-                            base::Concat(what, ": a multi-Region access point has no VPC network origin"));
-        }
+      point.vpc_id = internal::ReadNetworkOrigin(point_reader, what);
+      if (point.vpc_id.has_value() && point.multi_region) {
+        diagnostics.Error(internal::kInvalidValue, value.position(),
+                          base::Concat(what, ": a multi-Region access point has no VPC network origin"));
       }
       point_reader.Finish();
       config.access_points.push_back(std::move(point));
@@ -223,55 +204,9 @@ void ReportAcl(const Resource &resource, const S3BucketConfiguration &config, co
 // ---------------------------------------------------------------------------------------------------
 // Access points.
 
-constexpr std::string_view kApKeys[] = {"s3:dataaccesspointarn", "s3:dataaccesspointaccount",
-                                        "s3:accesspointnetworkorigin"};
-
-bool IsAccessPointKey(std::string_view key_lower) {
-  return std::find(std::begin(kApKeys), std::end(kApKeys), key_lower) != std::end(kApKeys);
-}
-
-// The request context S3 sets for a request through `point` (S3 User Guide,
-// "Condition keys for access points").
-eval::RequestContext AccessPointContext(const AccessPoint &point) {
-  eval::RequestContext context;
-  context.Set("s3:dataaccesspointarn", point.arn);
-  context.Set("s3:dataaccesspointaccount", point.account);
-  context.Set("s3:accesspointnetworkorigin", point.vpc_id.has_value() ? "VPC" : "Internet");
-  return context;
-}
-
-// `policy` as it reads for requests through `point`: conditions on the access
-// point keys are decided; a statement whose such condition fails never applies
-// and is left out.
-policy::Policy Specialize(const policy::Policy &policy, const AccessPoint &point) {
-  eval::RequestContext context = AccessPointContext(point);
-  bool variables = policy.version == policy::PolicyVersion::k2012_10_17;
-  policy::Policy out = policy;
-  out.statements.clear();
-  for (const policy::Statement &statement : policy.statements) {
-    policy::Statement kept = statement;
-    kept.conditions.clear();
-    bool applies = true;
-    for (const policy::Condition &condition : statement.conditions) {
-      if (!IsAccessPointKey(condition.key_lower)) {
-        kept.conditions.push_back(condition);
-        continue;
-      }
-      std::vector<base::Issue> ignored;
-      if (!eval::CompiledCondition::Compile(condition, variables, ignored).Evaluate(context)) applies = false;
-    }
-    if (applies) out.statements.push_back(std::move(kept));
-  }
-  return out;
-}
-
-// Makes a finding's witness read as the request through `point` it is: with
-// the access point condition keys S3 sets.
-void AddAccessPointContext(Finding &finding, const AccessPoint &point) {
-  if (!finding.witness.has_value()) return;
-  finding.witness->context["s3:DataAccessPointArn"] = {point.arn};
-  finding.witness->context["s3:DataAccessPointAccount"] = {point.account};
-  finding.witness->context["s3:AccessPointNetworkOrigin"] = {point.vpc_id.has_value() ? "VPC" : "Internet"};
+// The access point as requests through it see it.
+internal::AccessPointIdentity Identity(const AccessPoint &point) {
+  return internal::AccessPointIdentity{"s3", point.arn, point.account, point.vpc_id};
 }
 
 // Requests through `point`: on the access point and on objects through it, and
@@ -427,8 +362,10 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
     if (bucket_block.restrict_public_buckets && policy_public) continue;
     FindingSource source{FindingSourceType::kS3AccessPoint, point.arn, std::nullopt};
     // Both policies as they read for requests through this access point.
-    policy::Policy point_policy = Specialize(policy_it->second, point);
-    policy::Policy delegated = Specialize(*bucket_policy, point);
+    internal::AccessPointIdentity identity = Identity(point);
+    policy::Policy point_policy =
+        internal::WithNetworkOrigin(internal::SpecializeForAccessPoint(policy_it->second, identity), identity);
+    policy::Policy delegated = internal::SpecializeForAccessPoint(*bucket_policy, identity);
     bool restrict = point.block.restrict_public_buckets || bucket_block.restrict_public_buckets;
     if (restrict) {
       // RestrictPublicBuckets: an access point whose own policy is public
@@ -446,14 +383,8 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
     analysis.policies_decided_by_oracle += size_t{through_point.stats.decided_by_oracle};
     std::vector<Finding> found = std::move(through_point.findings);
     for (Finding &finding : found) {
-      AddAccessPointContext(finding, point);
-      if (!finding.error.has_value() && point.vpc_id.has_value()) {
-        // Only requests from the VPC reach a VPC-only access point (S3 User
-        // Guide, "Creating access points restricted to a virtual private
-        // cloud").
-        finding.condition["aws:SourceVpc"] = *point.vpc_id;
-        finding.is_public = false;
-      }
+      internal::AddAccessPointContext(finding, identity);
+      internal::RestrictToVpc(finding, identity);
       finding.id = findings::StableFindingId(finding);
       internal::MergeFinding(analysis.findings, std::move(finding));
     }

@@ -1,26 +1,83 @@
 #include "perimeter/resources/s3_express_directory_bucket.h"
 
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
+#include "perimeter/base/text.h"
+#include "perimeter/policy/arn.h"
+#include "perimeter/resources/internal/access_point.h"
 #include "perimeter/resources/internal/config_reader.h"
 #include "perimeter/resources/internal/findings_builder.h"
 
 namespace perimeter::resources {
 namespace {
 
+using findings::Finding;
+using findings::FindingSource;
+using findings::FindingSourceType;
+
+struct DirectoryAccessPoint {
+  internal::AccessPointIdentity identity;
+  std::optional<internal::PolicySource> policy;
+};
+
 struct DirectoryBucketConfiguration {
   std::optional<internal::PolicySource> policy;
-  size_t access_points = 0;
+  std::vector<DirectoryAccessPoint> access_points;
 };
 
 DirectoryBucketConfiguration Read(const json::Value &configuration, internal::Diagnostics &diagnostics) {
   DirectoryBucketConfiguration config;
   internal::ObjectReader reader(configuration, "s3ExpressDirectoryBucket", diagnostics);
   config.policy = internal::ReadPolicyMember(reader, "bucketPolicy");
-  if (std::optional<json::Value> points = reader.Object("accessPoints")) config.access_points = points->size();
+  if (std::optional<json::Value> points = reader.Object("accessPoints")) {
+    for (const json::Value &value : points->members()) {
+      std::string what = base::Concat("s3ExpressDirectoryBucket.accessPoints[\"", value.key(), "\"]");
+      DirectoryAccessPoint point;
+      point.identity.service = "s3express";
+      point.identity.arn = std::string(value.key());
+      std::optional<policy::Arn> arn = policy::ParseArn(point.identity.arn);
+      if (!arn.has_value() || arn->service != "s3express" || !internal::IsAccountIdText(arn->account) ||
+          !arn->resource.starts_with("accesspoint/")) {
+        diagnostics.Error(internal::kInvalidValue, value.key_position(),
+                          base::Concat(what,
+                                       ": the key must be an access point ARN "
+                                       "(arn:aws:s3express:<region>:<account>:accesspoint/<name>)"));
+      } else {
+        point.identity.account = std::string(arn->account);
+      }
+      internal::ObjectReader point_reader(value, what, diagnostics);
+      point.policy = internal::ReadPolicyMember(point_reader, "accessPointPolicy");
+      if (point.policy.has_value()) point.policy->field = what + ".accessPointPolicy";
+      point.identity.vpc_id = internal::ReadNetworkOrigin(point_reader, what);
+      point_reader.Finish();
+      config.access_points.push_back(std::move(point));
+    }
+  }
   reader.Finish();
   return config;
+}
+
+// Whether a finding of the bucket policy only holds for requests through the
+// owner's access points (analyzed with each access point instead).
+bool OnlyThroughOwnAccessPoints(const Finding &finding, const std::string &owner) {
+  for (const auto &[key, value] : finding.condition) {
+    std::string lower = base::AsciiLower(key);
+    if (lower == "s3express:dataaccesspointaccount" && value == owner) return true;
+    if (lower == "s3express:dataaccesspointarn" && value.find_first_of("*?") == std::string::npos) {
+      std::optional<policy::Arn> arn = policy::ParseArn(value);
+      if (arn.has_value() && arn->account == owner) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket, const DirectoryAccessPoint &point) {
+  return {reasoning::ResourceTarget{{point.identity.arn},
+                                    internal::CatalogActions("s3express", "accesspoint"),
+                                    reasoning::ArnPrefixMap{point.identity.arn, bucket.arn}}};
 }
 
 }  // namespace
@@ -41,25 +98,58 @@ ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource, const
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   DirectoryBucketConfiguration config = Read(resource.configuration, diagnostics);
-  std::optional<policy::Policy> policy;
+  std::optional<policy::Policy> bucket_policy;
+  std::map<std::string, policy::Policy> point_policies;
   if (!diagnostics.has_errors() && config.policy.has_value()) {
-    policy = internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
+    bucket_policy = internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
+  }
+  for (const DirectoryAccessPoint &point : config.access_points) {
+    if (diagnostics.has_errors() || !point.policy.has_value()) continue;
+    if (std::optional<policy::Policy> parsed =
+            internal::ParsePolicySource(*point.policy, policy::PolicyKind::kResource, diagnostics)) {
+      point_policies.emplace(point.identity.arn, std::move(*parsed));
+    }
   }
   if (diagnostics.has_errors()) {
     analysis.findings.push_back(
         internal::ErrorFinding(resource, internal::DescribeErrors(resource, diagnostics.issues())));
-  } else {
-    if (policy.has_value()) {
-      reasoning::AnalysisResult result =
-          internal::AnalyzePolicy(resource, *policy, policy::PolicyKind::kResource,
-                                  S3ExpressDirectoryBucketTargets(resource), {}, "bucketPolicy", zone);
-      analysis.findings = std::move(result.findings);
-      analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
-    }
-    if (config.access_points > 0) {
-      analysis.findings.push_back(internal::ErrorFinding(resource,
-                                                         "access points of directory buckets are not analyzed yet: "
-                                                         "the access they grant is unknown"));
+    analysis.issues = diagnostics.TakeIssues();
+    return analysis;
+  }
+  if (!bucket_policy.has_value()) {
+    // No bucket policy: nothing outside the owner's account is allowed, directly
+    // or through an access point.
+    analysis.issues = diagnostics.TakeIssues();
+    return analysis;
+  }
+
+  // The bucket policy, for requests made to the bucket itself.
+  reasoning::AnalysisResult direct =
+      internal::AnalyzePolicy(resource, *bucket_policy, policy::PolicyKind::kResource,
+                              S3ExpressDirectoryBucketTargets(resource), {}, "bucketPolicy", zone);
+  analysis.policies_decided_by_oracle += direct.stats.decided_by_oracle;
+  for (Finding &finding : direct.findings) {
+    if (!finding.error.has_value() && OnlyThroughOwnAccessPoints(finding, resource.owner_account)) continue;
+    internal::MergeFinding(analysis.findings, std::move(finding));
+  }
+
+  // Each access point: its policy, gated by the bucket policy.
+  for (const DirectoryAccessPoint &point : config.access_points) {
+    auto policy_it = point_policies.find(point.identity.arn);
+    if (policy_it == point_policies.end()) continue;  // no access point policy: no grant to anyone outside
+    policy::Policy point_policy = internal::WithNetworkOrigin(
+        internal::SpecializeForAccessPoint(policy_it->second, point.identity), point.identity);
+    policy::Policy delegated = internal::SpecializeForAccessPoint(*bucket_policy, point.identity);
+    FindingSource source{FindingSourceType::kS3AccessPoint, point.identity.arn, std::nullopt};
+    reasoning::AnalysisResult through_point = internal::AnalyzePolicy(
+        resource, point_policy, policy::PolicyKind::kResource, AccessPointTargets(resource, point), {source},
+        point.identity.arn, zone, reasoning::GatePolicy{&delegated, policy::PolicyKind::kResource, "bucketPolicy"});
+    analysis.policies_decided_by_oracle += through_point.stats.decided_by_oracle;
+    for (Finding &finding : through_point.findings) {
+      internal::AddAccessPointContext(finding, point.identity);
+      internal::RestrictToVpc(finding, point.identity);
+      finding.id = findings::StableFindingId(finding);
+      internal::MergeFinding(analysis.findings, std::move(finding));
     }
   }
   analysis.issues = diagnostics.TakeIssues();

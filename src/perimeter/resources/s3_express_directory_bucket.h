@@ -1,11 +1,20 @@
 // Amazon S3 directory buckets (AWS::S3Express::DirectoryBucket): the bucket
 // policy (IAM User Guide, "IAM Access Analyzer resource types for external
 // access: Amazon S3 directory buckets"; Access Analyzer API,
-// "S3ExpressDirectoryBucketConfiguration"). Directory buckets have no ACLs, and
-// their findings no `sources`. Actions: the catalogue's s3express actions on
-// "bucket" (s3express:CreateSession gives object access). Access points of
-// directory buckets (`accessPoints`) are not analyzed yet: a configuration that
-// has some gives an error finding rather than a silent pass.
+// "S3ExpressDirectoryBucketConfiguration"), and its access points
+// (`accessPoints`: ARN -> {accessPointPolicy, networkOrigin}). Directory
+// buckets have no ACLs; findings of the bucket policy have no `sources`.
+// Actions: the catalogue's s3express actions on "bucket" (s3express:CreateSession
+// gives object access). A request through an access point needs both the access
+// point policy and the bucket policy to allow it (S3 User Guide, "Configuring
+// IAM policies for using access points for directory buckets"): each access
+// point with a policy is analyzed with the bucket policy as the engine's gate,
+// on the s3express actions on "accesspoint", the s3express:DataAccessPoint*
+// and AccessPointNetworkOrigin keys decided for it; its findings have source
+// S3_ACCESS_POINT. Grants of the bucket policy that only apply through the
+// owner's access points (s3express:DataAccessPointAccount or
+// DataAccessPointArn naming the owner's account) are reported there, not as
+// direct access.
 #ifndef PERIMETER_RESOURCES_S3_EXPRESS_DIRECTORY_BUCKET_H_
 #define PERIMETER_RESOURCES_S3_EXPRESS_DIRECTORY_BUCKET_H_
 
