@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -551,6 +552,42 @@ std::vector<std::string> Corpus(size_t count, size_t seed, std::string& error) {
   return lines;
 }
 
+// Checks (a) and (b) on one analyzed resource: every witness is allowed (`allows`), external and
+// inside its own finding; every drawn request that is allowed and external lies inside some
+// finding. Findings are read against `reading` (the policy, or every statement when gated).
+void CheckWitnessesAndDraws(const Subject& reading, const std::vector<Finding>& findings, const ZoneOfTrust& zone,
+                            const Organization& org, RequestFactory& factory, size_t draws,
+                            const std::function<bool(const eval::Request&)>& allows, Counts& n,
+                            const std::function<void(const std::string&)>& report) {
+  for (const Finding& f : findings) {
+    if (!f.witness.has_value()) continue;
+    ++n.witnesses;
+    std::optional<eval::Request> request = WitnessRequest(reading, f, org);
+    if (!request.has_value() || !allows(*request)) {
+      ++n.witness_rejected;
+      report(base::Concat("(a) witness not allowed by the evaluator: ", request ? Describe(*request) : f.witness->principal));
+    } else if (!IsExternalRequest(*request, zone)) {
+      ++n.witness_internal;
+      report("(a) witness principal inside the zone: " + Describe(*request));
+    } else if (!FindingContains(f, reading.policy, *request)) {
+      ++n.witness_outside;
+      report("(a) witness outside its own finding: " + Describe(*request));
+    }
+  }
+  for (size_t r = 0; r < draws; ++r) {
+    eval::Request request = factory.Next();
+    ++n.pairs;
+    if (!allows(request)) continue;
+    ++n.allowed;
+    if (!IsExternalRequest(request, zone)) continue;
+    ++n.allowed_external;
+    if (!Covered(reading, findings, request)) {
+      ++n.uncovered;
+      report("(b) allowed external request outside every finding: " + Describe(request));
+    }
+  }
+}
+
 TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
   const size_t pairs = EnvSize("PERIMETER_DIFFERENTIAL_PAIRS", 100000);
   const size_t policy_count = EnvSize("PERIMETER_DIFFERENTIAL_POLICIES", 2000);
@@ -597,38 +634,11 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
     const std::vector<Finding>& findings = analysis.findings;
     n.findings += findings.size();
 
-    // (a) witnesses.
-    for (const Finding& f : findings) {
-      if (!f.witness.has_value()) continue;
-      ++n.witnesses;
-      std::optional<eval::Request> request = WitnessRequest(s, f, org);
-      if (!request.has_value() || !Allowed(s, *request)) {
-        ++n.witness_rejected;
-        report(s, findings, base::Concat("(a) witness not allowed by the evaluator: ",
-                                         request ? Describe(*request) : f.witness->principal));
-      } else if (!IsExternalRequest(*request, zone)) {
-        ++n.witness_internal;
-        report(s, findings, "(a) witness principal inside the zone: " + Describe(*request));
-      } else if (!FindingContains(f, s.policy, *request)) {
-        ++n.witness_outside;
-        report(s, findings, "(a) witness outside its own finding: " + Describe(*request));
-      }
-    }
-
-    // (b) random requests.
+    // (a) witnesses, (b) random requests.
     RequestFactory factory(s, org, rng);
-    for (size_t r = 0; r < per_policy; ++r) {
-      eval::Request request = factory.Next();
-      ++n.pairs;
-      if (!Allowed(s, request)) continue;
-      ++n.allowed;
-      if (!IsExternalRequest(request, zone)) continue;
-      ++n.allowed_external;
-      if (!Covered(s, findings, request)) {
-        ++n.uncovered;
-        report(s, findings, "(b) allowed external request outside every finding: " + Describe(request));
-      }
-    }
+    CheckWitnessesAndDraws(
+        s, findings, zone, org, factory, per_policy, [&](const eval::Request& request) { return Allowed(s, request); },
+        n, [&](const std::string& what) { report(s, findings, what); });
 
     // (c) the Z3 oracle, on the first policies with external access or conditions.
     if (n.oracle_runs < oracle_policies) {
@@ -778,34 +788,10 @@ TEST(Differential, GatedEngineAgreesWithEvaluator) {
     }
     const std::vector<Finding>& findings = analysis.findings;
     n.findings += findings.size();
-    for (const Finding& f : findings) {
-      if (!f.witness.has_value()) continue;
-      ++n.witnesses;
-      std::optional<eval::Request> request = WitnessRequest(*g.merged, f, org);
-      if (!request.has_value() || !GatedAllowed(g, *request)) {
-        ++n.witness_rejected;
-        report(g, findings, base::Concat("(a) witness not allowed by both policies: ",
-                                         request ? Describe(*request) : f.witness->principal));
-      } else if (!IsExternalRequest(*request, zone)) {
-        ++n.witness_internal;
-        report(g, findings, "(a) witness principal inside the zone: " + Describe(*request));
-      } else if (!FindingContains(f, g.merged->policy, *request)) {
-        ++n.witness_outside;
-        report(g, findings, "(a) witness outside its own finding: " + Describe(*request));
-      }
-    }
-    for (size_t r = 0; r < per_subject; ++r) {
-      eval::Request request = factory.Next();
-      ++n.pairs;
-      if (!GatedAllowed(g, request)) continue;
-      ++n.allowed;
-      if (!IsExternalRequest(request, zone)) continue;
-      ++n.allowed_external;
-      if (!Covered(*g.merged, findings, request)) {
-        ++n.uncovered;
-        report(g, findings, "(b) request both policies allow outside every finding: " + Describe(request));
-      }
-    }
+    CheckWitnessesAndDraws(
+        *g.merged, findings, zone, org, factory, per_subject,
+        [&](const eval::Request& request) { return GatedAllowed(g, request); }, n,
+        [&](const std::string& what) { report(g, findings, what); });
   }
   std::printf(
       "differential with a gate policy: %zu policy pairs (%zu declined by the engine), %zu findings\n"
