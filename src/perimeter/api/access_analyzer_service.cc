@@ -171,6 +171,63 @@ void CheckTags(const std::vector<std::pair<std::string, std::string>>& tags, Req
   }
 }
 
+// A policy document of a custom policy check, or the InvalidParameterException (400) that names the
+// member, line and column of its first error.
+std::variant<policy::Policy, AwsError> ParseCheckedDocument(std::string_view member, const std::string& document,
+                                                           policy::PolicyKind kind) {
+  policy::PolicyParseOptions options;
+  options.kind = kind;
+  policy::PolicyParseResult parsed = policy::ParsePolicy(document, options);
+  if (parsed.ok()) return std::move(*parsed.policy);
+  const base::Issue& issue = *std::find_if(parsed.issues.begin(), parsed.issues.end(), [](const base::Issue& issue) {
+    return issue.severity == base::Severity::kError;
+  });
+  return AwsError{400, "InvalidParameterException",
+                  base::Concat(member, ":", base::ToString(issue.position), ": ", issue.message), "", {}, "", ""};
+}
+
+// A custom policy check's response: result, message, reasons.
+std::string CheckResultJson(const analysis::CheckResult& result) {
+  json::Writer w;
+  w.BeginObject().Key("result").String(result.pass ? "PASS" : "FAIL").Key("message").String(result.message);
+  w.Key("reasons").BeginArray();
+  for (const analysis::CheckReason& reason : result.reasons) {
+    w.BeginObject().Key("description").String(reason.description);
+    if (reason.statement_index) w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
+    if (reason.statement_id && !reason.statement_id->empty()) w.Key("statementId").String(*reason.statement_id);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return std::move(w).Take();
+}
+
+// The policyType member of a custom policy check.
+std::optional<analysis::CheckPolicyType> ReadCheckPolicyType(RequestReader& reader) {
+  std::optional<std::string> name = reader.String("policyType", true);
+  std::optional<analysis::CheckPolicyType> type;
+  if (name == "IDENTITY_POLICY") type = analysis::CheckPolicyType::kIdentityPolicy;
+  if (name == "RESOURCE_POLICY") type = analysis::CheckPolicyType::kResourcePolicy;
+  if (name && !type) reader.Violation("policyType", "Member must satisfy enum value set: [IDENTITY_POLICY, RESOURCE_POLICY]");
+  return type;
+}
+
+policy::PolicyKind KindOf(analysis::CheckPolicyType type) {
+  return type == analysis::CheckPolicyType::kIdentityPolicy ? policy::PolicyKind::kIdentity
+                                                            : policy::PolicyKind::kResource;
+}
+
+// AccessCheckResourceType (botocore data/accessanalyzer/2019-11-01/service-2.json).
+constexpr std::string_view kAccessCheckResourceTypes[] = {
+    "AWS::DynamoDB::Table",         "AWS::DynamoDB::Stream",          "AWS::EFS::FileSystem",
+    "AWS::OpenSearchService::Domain", "AWS::Kinesis::Stream",         "AWS::Kinesis::StreamConsumer",
+    "AWS::KMS::Key",                "AWS::Lambda::Function",          "AWS::S3::Bucket",
+    "AWS::S3::AccessPoint",         "AWS::S3Express::DirectoryBucket", "AWS::S3::Glacier",
+    "AWS::S3Outposts::Bucket",      "AWS::S3Outposts::AccessPoint",   "AWS::SecretsManager::Secret",
+    "AWS::SNS::Topic",              "AWS::SQS::Queue",                "AWS::IAM::AssumeRolePolicyDocument",
+    "AWS::S3Tables::TableBucket",   "AWS::ApiGateway::RestApi",       "AWS::CodeArtifact::Domain",
+    "AWS::Backup::BackupVault",     "AWS::CloudTrail::Dashboard",     "AWS::CloudTrail::EventDataStore",
+    "AWS::S3Tables::Table",         "AWS::S3Express::AccessPoint"};
+
 std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use, bool required) {
   std::optional<json::Value> value = reader.Member("filter");
   if (!value) {
@@ -209,6 +266,8 @@ ApiResponse AccessAnalyzerService::Handle(const Caller& caller, const RestReques
   if (op == "GetAnalyzedResource") return GetAnalyzedResource(caller, request);
   if (op == "StartResourceScan") return StartResourceScan(caller, request);
   if (op == "CheckNoNewAccess") return CheckNoNewAccess(request);
+  if (op == "CheckNoPublicAccess") return CheckNoPublicAccess(request);
+  if (op == "CheckAccessNotGranted") return CheckAccessNotGranted(request);
   return RestJsonError(ValidationError(base::Concat("Perimeter does not implement ", op, " yet"), "notSupported"));
 }
 
@@ -1048,45 +1107,95 @@ ApiResponse AccessAnalyzerService::CheckNoNewAccess(const RestRequest& request) 
   RequestReader reader(request.body);
   std::optional<std::string> new_document = reader.String("newPolicyDocument", true);
   std::optional<std::string> existing_document = reader.String("existingPolicyDocument", true);
-  std::optional<std::string> type_name = reader.String("policyType", true);
-  std::optional<analysis::CheckPolicyType> type;
-  if (type_name == "IDENTITY_POLICY") type = analysis::CheckPolicyType::kIdentityPolicy;
-  if (type_name == "RESOURCE_POLICY") type = analysis::CheckPolicyType::kResourcePolicy;
-  if (type_name && !type) {
-    reader.Violation("policyType", "Member must satisfy enum value set: [IDENTITY_POLICY, RESOURCE_POLICY]");
+  std::optional<analysis::CheckPolicyType> type = ReadCheckPolicyType(reader);
+  if (!reader.ok()) return RestJsonError(reader.error());
+  auto new_policy = ParseCheckedDocument("newPolicyDocument", *new_document, KindOf(*type));
+  if (auto* error = std::get_if<AwsError>(&new_policy)) return RestJsonError(*error);
+  auto existing = ParseCheckedDocument("existingPolicyDocument", *existing_document, KindOf(*type));
+  if (auto* error = std::get_if<AwsError>(&existing)) return RestJsonError(*error);
+  absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoNewAccess(
+      std::get<policy::Policy>(new_policy), std::get<policy::Policy>(existing), *type);
+  if (!result.ok()) return Internal(result.status());
+  return Ok(CheckResultJson(*result));
+}
+
+// CheckNoPublicAccess: the policy document and its resource type required; a type outside AWS's
+// AccessCheckResourceType is a ValidationException, one AWS has but Perimeter does not check an
+// InvalidParameterException listing the supported ones.
+ApiResponse AccessAnalyzerService::CheckNoPublicAccess(const RestRequest& request) {
+  RequestReader reader(request.body);
+  std::optional<std::string> document = reader.String("policyDocument", true);
+  std::optional<std::string> resource_type = reader.String("resourceType", true);
+  if (resource_type && std::find(std::begin(kAccessCheckResourceTypes), std::end(kAccessCheckResourceTypes),
+                                 *resource_type) == std::end(kAccessCheckResourceTypes)) {
+    reader.Violation("resourceType", "Member must satisfy enum value set of AccessCheckResourceType");
   }
   if (!reader.ok()) return RestJsonError(reader.error());
-  policy::PolicyKind kind = *type == analysis::CheckPolicyType::kIdentityPolicy ? policy::PolicyKind::kIdentity
-                                                                               : policy::PolicyKind::kResource;
-  std::optional<policy::Policy> policies[2];
-  const std::pair<const char*, const std::string*> documents[2] = {{"newPolicyDocument", &*new_document},
-                                                                   {"existingPolicyDocument", &*existing_document}};
-  for (int i = 0; i < 2; ++i) {
-    policy::PolicyParseResult parsed = policy::ParsePolicy(*documents[i].second, {.kind = kind});
-    if (!parsed.ok()) {
-      const base::Issue& issue = *std::find_if(parsed.issues.begin(), parsed.issues.end(), [](const base::Issue& issue) {
-        return issue.severity == base::Severity::kError;
-      });
-      return RestJsonError(AwsError{400, "InvalidParameterException",
-                                    base::Concat(documents[i].first, ":", base::ToString(issue.position), ": ",
-                                                 issue.message),
-                                    "", {}, "", ""});
-    }
-    policies[i] = std::move(parsed.policy);
+  std::vector<std::string> supported = analysis::SupportedPublicAccessResourceTypes();
+  if (std::find(supported.begin(), supported.end(), *resource_type) == supported.end()) {
+    std::string list;
+    for (const std::string& type : supported) list += (list.empty() ? "" : ", ") + type;
+    return RestJsonError(AwsError{400, "InvalidParameterException",
+                                  base::Concat("resourceType ", *resource_type,
+                                               " is not supported by Perimeter; supported: ", list),
+                                  "", {}, "", ""});
   }
-  absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoNewAccess(*policies[0], *policies[1], *type);
+  policy::PolicyKind kind = *resource_type == "AWS::IAM::AssumeRolePolicyDocument" ? policy::PolicyKind::kRoleTrust
+                                                                                   : policy::PolicyKind::kResource;
+  auto policy = ParseCheckedDocument("policyDocument", *document, kind);
+  if (auto* error = std::get_if<AwsError>(&policy)) return RestJsonError(*error);
+  absl::StatusOr<analysis::CheckResult> result =
+      analysis::CheckNoPublicAccess(std::get<policy::Policy>(policy), *resource_type);
   if (!result.ok()) return Internal(result.status());
-  json::Writer w;
-  w.BeginObject().Key("result").String(result->pass ? "PASS" : "FAIL").Key("message").String(result->message);
-  w.Key("reasons").BeginArray();
-  for (const analysis::CheckReason& reason : result->reasons) {
-    w.BeginObject().Key("description").String(reason.description);
-    if (reason.statement_index) w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
-    if (reason.statement_id && !reason.statement_id->empty()) w.Key("statementId").String(*reason.statement_id);
-    w.EndObject();
+  return Ok(CheckResultJson(*result));
+}
+
+// CheckAccessNotGranted: the policy document, its type and at most one access {actions, resources}
+// (each at most 100 entries, at least one of the two given).
+ApiResponse AccessAnalyzerService::CheckAccessNotGranted(const RestRequest& request) {
+  RequestReader reader(request.body);
+  std::optional<std::string> document = reader.String("policyDocument", true);
+  std::optional<analysis::CheckPolicyType> type = ReadCheckPolicyType(reader);
+  std::optional<json::Value> access = reader.Member("access");
+  std::vector<std::string> actions, resources;
+  if (!access) {
+    reader.Violation("access", "Member must not be null");
+  } else if (!access->is_array() || access->size() > 1) {
+    reader.Violation("access", "Member must be a list of at most 1 access");
+  } else {
+    for (const json::Value& item : access->children()) {
+      if (!item.is_object()) {
+        reader.Violation("access", "Member must hold objects {actions, resources}");
+        continue;
+      }
+      for (const json::Value& member : item.members()) {
+        std::vector<std::string>* into = member.key() == "actions"     ? &actions
+                                         : member.key() == "resources" ? &resources
+                                                                       : nullptr;
+        if (into == nullptr || !member.is_array() || member.size() > 100) {
+          reader.Violation(base::Concat("access.", member.key()), "Member must be a list of at most 100 strings");
+          continue;
+        }
+        for (const json::Value& entry : member.children()) {
+          if (entry.is_string()) {
+            into->emplace_back(entry.text());
+          } else {
+            reader.Violation(base::Concat("access.", member.key()), "Member must hold strings");
+          }
+        }
+      }
+    }
+    if (actions.empty() && resources.empty()) {
+      reader.Violation("access", "Member must name at least one action or resource");
+    }
   }
-  w.EndArray().EndObject();
-  return Ok(std::move(w).Take());
+  if (!reader.ok()) return RestJsonError(reader.error());
+  auto policy = ParseCheckedDocument("policyDocument", *document, KindOf(*type));
+  if (auto* error = std::get_if<AwsError>(&policy)) return RestJsonError(*error);
+  absl::StatusOr<analysis::CheckResult> result =
+      analysis::CheckAccessNotGranted(std::get<policy::Policy>(policy), *type, actions, resources);
+  if (!result.ok()) return Internal(result.status());
+  return Ok(CheckResultJson(*result));
 }
 
 absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {

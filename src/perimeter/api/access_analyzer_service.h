@@ -83,6 +83,8 @@ class AccessAnalyzerService {
   ApiResponse GetAnalyzedResource(const Caller& caller, const RestRequest& request);
   ApiResponse StartResourceScan(const Caller& caller, const RestRequest& request);
   ApiResponse CheckNoNewAccess(const RestRequest& request);
+  ApiResponse CheckNoPublicAccess(const RestRequest& request);
+  ApiResponse CheckAccessNotGranted(const RestRequest& request);
 
   // The caller's analyzer named `name` / with ARN `arn`, or the AWS error.
   std::variant<store::Analyzer, AwsError> FindByName(const Caller& caller, std::string_view name);

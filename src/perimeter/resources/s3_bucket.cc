@@ -212,12 +212,10 @@ internal::AccessPointIdentity Identity(const AccessPoint &point) {
 // Requests through `point`: on the access point and on objects through it, and
 // the bucket ARNs the bucket policy sees for them.
 std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket, const AccessPoint &point) {
-  return {reasoning::ResourceTarget{{point.arn},
-                                    internal::CatalogActions("s3", "accesspoint"),
-                                    reasoning::ArnPrefixMap{point.arn, bucket.arn}},
-          reasoning::ResourceTarget{{point.arn + "/object/*"},
-                                    internal::CatalogActions("s3", "accesspointobject"),
-                                    reasoning::ArnPrefixMap{point.arn + "/object/", bucket.arn + "/"}}};
+  std::vector<reasoning::ResourceTarget> targets = S3AccessPointTargets(point.arn);
+  targets[0].gate_map = reasoning::ArnPrefixMap{point.arn, bucket.arn};
+  targets[1].gate_map = reasoning::ArnPrefixMap{point.arn + "/object/", bucket.arn + "/"};
+  return targets;
 }
 
 }  // namespace
@@ -225,6 +223,11 @@ std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket
 std::vector<reasoning::ResourceTarget> S3BucketTargets(const Resource &resource) {
   return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3", "bucket")},
           reasoning::ResourceTarget{{resource.arn + "/*"}, internal::CatalogActions("s3", "object")}};
+}
+
+std::vector<reasoning::ResourceTarget> S3AccessPointTargets(const std::string &access_point_arn) {
+  return {reasoning::ResourceTarget{{access_point_arn}, internal::CatalogActions("s3", "accesspoint")},
+          reasoning::ResourceTarget{{access_point_arn + "/object/*"}, internal::CatalogActions("s3", "accesspointobject")}};
 }
 
 std::vector<std::string> S3AclPermissionActions(std::string_view permission) {

@@ -67,6 +67,11 @@
 namespace perimeter::resources {
 
 std::vector<reasoning::ResourceTarget> S3BucketTargets(const Resource &resource);
+
+// What an access point's own policy can grant: the s3 actions on the access
+// point ("accesspoint", at `access_point_arn`) and on objects through it
+// ("accesspointobject", at `access_point_arn`/object/*).
+std::vector<reasoning::ResourceTarget> S3AccessPointTargets(const std::string &access_point_arn);
 // The actions an ACL permission ("READ", ...) grants on the bucket; empty for
 // an unknown permission.
 std::vector<std::string> S3AclPermissionActions(std::string_view permission);

@@ -74,10 +74,19 @@ bool OnlyThroughOwnAccessPoints(const Finding &finding, const std::string &owner
   return false;
 }
 
+}  // namespace
+
+std::vector<reasoning::ResourceTarget> S3ExpressAccessPointTargets(const std::string &access_point_arn) {
+  return {reasoning::ResourceTarget{{access_point_arn}, internal::CatalogActions("s3express", "accesspoint")}};
+}
+
+namespace {
+
+// Requests through `point`, and the bucket ARN the bucket policy sees for them.
 std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket, const DirectoryAccessPoint &point) {
-  return {reasoning::ResourceTarget{{point.identity.arn},
-                                    internal::CatalogActions("s3express", "accesspoint"),
-                                    reasoning::ArnPrefixMap{point.identity.arn, bucket.arn}}};
+  std::vector<reasoning::ResourceTarget> targets = S3ExpressAccessPointTargets(point.identity.arn);
+  targets[0].gate_map = reasoning::ArnPrefixMap{point.identity.arn, bucket.arn};
+  return targets;
 }
 
 }  // namespace

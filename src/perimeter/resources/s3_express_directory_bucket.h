@@ -29,6 +29,10 @@ namespace perimeter::resources {
 
 std::vector<reasoning::ResourceTarget> S3ExpressDirectoryBucketTargets(const Resource &resource);
 
+// What a directory bucket access point's own policy can grant: the s3express
+// actions on "accesspoint", at `access_point_arn`.
+std::vector<reasoning::ResourceTarget> S3ExpressAccessPointTargets(const std::string &access_point_arn);
+
 std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(const json::Value &configuration,
                                                                     const RecordLocation &location);
 
