@@ -25,8 +25,9 @@ constexpr int kReaders = 4;
 // The schema's version, in PRAGMA user_version. 2: findings keep their summary columns (what listings
 // sort and filter on) and their AWS JSON beside the stored finding, in a rowid table with one index per
 // (status, sort key). 1 (user_version 0, the first releases): findings(analyzer_arn, id, resource, status,
-// timestamps, body) WITHOUT ROWID, which Open migrates in one transaction.
-constexpr int kSchemaVersion = 2;
+// timestamps, body) WITHOUT ROWID, which Open migrates in one transaction. 3: schema 2 with the
+// indexes for the sorts on resourceType, resourceOwnerAccount, isPublic and error (Open adds them).
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS analyzers(
@@ -53,6 +54,10 @@ CREATE INDEX IF NOT EXISTS findings_by_status_resource ON findings(analyzer_arn,
 CREATE INDEX IF NOT EXISTS findings_by_status_created ON findings(analyzer_arn, status, created_ms, id);
 CREATE INDEX IF NOT EXISTS findings_by_status_analyzed ON findings(analyzer_arn, status, analyzed_ms, id);
 CREATE INDEX IF NOT EXISTS findings_by_status_updated ON findings(analyzer_arn, status, updated_ms, id);
+CREATE INDEX IF NOT EXISTS findings_by_status_type ON findings(analyzer_arn, status, resource_type, id);
+CREATE INDEX IF NOT EXISTS findings_by_status_owner ON findings(analyzer_arn, status, owner, id);
+CREATE INDEX IF NOT EXISTS findings_by_status_public ON findings(analyzer_arn, status, is_public, id);
+CREATE INDEX IF NOT EXISTS findings_by_status_error ON findings(analyzer_arn, status, ifnull(error, ''), id);
 CREATE TABLE IF NOT EXISTS service_access(principal TEXT PRIMARY KEY, enabled_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS delegated_administrators(
   account_id TEXT NOT NULL, principal TEXT NOT NULL, registered_at INTEGER NOT NULL,
@@ -352,7 +357,7 @@ absl::Status SqliteStore::UpgradeSchema() {
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.began());
   bool legacy = false;  // version 1: a findings table from before user_version was set
-  {
+  if (version == 0) {
     Statement query(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'");
     RETURN_IF_ERROR(query.prepared());
     legacy = query.Step(status);
@@ -677,8 +682,7 @@ absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindingsFo
 namespace {
 
 // How a sort attribute reads in SQL: its key expression (ordering as findings::SortValue orders), whether
-// the key is an integer, and the index on (analyzer_arn, status, key, id) that walks it — none for the
-// attributes SQLite sorts itself.
+// the key is an integer, and the index on (analyzer_arn, status, key, id) that walks it.
 struct SortKeySql {
   const char* expression;
   bool integer = false;
@@ -705,13 +709,13 @@ SortKeySql SortKeyOf(findings::SortAttribute attribute) {
     case findings::SortAttribute::kUpdatedAt:
       return {"updated_ms", true, "findings_by_status_updated"};
     case findings::SortAttribute::kResourceType:
-      return {"resource_type"};
+      return {"resource_type", false, "findings_by_status_type"};
     case findings::SortAttribute::kResourceOwnerAccount:
-      return {"owner"};
+      return {"owner", false, "findings_by_status_owner"};
     case findings::SortAttribute::kIsPublic:
-      return {"is_public", true};
+      return {"is_public", true, "findings_by_status_public"};
     case findings::SortAttribute::kError:
-      return {"ifnull(error, '')"};
+      return {"ifnull(error, '')", false, "findings_by_status_error"};
   }
   return {"id", false, "findings_by_status_id"};
 }

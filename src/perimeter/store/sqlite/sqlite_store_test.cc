@@ -113,7 +113,7 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
   for (int open = 0; open < 2; ++open) {  // the second open finds the upgraded schema
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(UserVersion(), 2);
+    EXPECT_EQ(UserVersion(), 3);
     EXPECT_TRUE((*store)->GetAnalyzer(kArn)->has_value());
     absl::StatusOr<std::vector<findings::FindingRecord>> listed = (*store)->ListFindings(kArn);
     ASSERT_TRUE(listed.ok()) << listed.status();
@@ -152,8 +152,45 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
   }
 }
 
+// Schema 2 lacked the indexes of the sorts on resourceType, owner, isPublic and error: Open adds them
+// and keeps every finding.
+TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
+  std::vector<findings::FindingRecord> records;
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store::Analyzer analyzer;
+    analyzer.arn = kArn;
+    analyzer.account_id = "111122223333";
+    analyzer.region = "us-east-1";
+    analyzer.name = "a";
+    ASSERT_TRUE((*store)->PutAnalyzer(analyzer).ok());
+    for (int i = 0; i < 6; ++i) records.push_back(Record(i));
+    ASSERT_TRUE((*store)->WriteFindings(kArn, records, {}).ok());
+  }
+  Exec("DROP INDEX findings_by_status_type; DROP INDEX findings_by_status_owner; DROP INDEX findings_by_status_public;"
+       "DROP INDEX findings_by_status_error; PRAGMA user_version = 2;");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(UserVersion(), 3);
+  for (findings::SortAttribute attribute : {findings::SortAttribute::kResourceType, findings::SortAttribute::kIsPublic,
+                                            findings::SortAttribute::kError,
+                                            findings::SortAttribute::kResourceOwnerAccount}) {
+    FindingPageQuery query{findings::FindingSort{attribute, findings::SortOrder::kAscending}, std::nullopt, nullptr, 10};
+    absl::StatusOr<FindingPage> page = (*store)->ListFindingsPage(kArn, query);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->entries.size(), records.size());
+  }
+  // The error sort puts the finding without error first, the one with ACCESS_DENIED last.
+  FindingPageQuery by_error{findings::FindingSort{findings::SortAttribute::kError, findings::SortOrder::kAscending},
+                            std::nullopt, nullptr, 10};
+  absl::StatusOr<FindingPage> page = (*store)->ListFindingsPage(kArn, by_error);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->entries.back()->summary.id(), "id-104");
+}
+
 TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
-  Exec("CREATE TABLE future(x); PRAGMA user_version = 3;");
+  Exec("CREATE TABLE future(x); PRAGMA user_version = 4;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
