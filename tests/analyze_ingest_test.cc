@@ -139,6 +139,25 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInATerraformPlan) {
   EXPECT_TRUE(found) << run.out;
 }
 
+// An AWS Config item's bucket policy (supplementaryConfiguration.BucketPolicy.policyText, a JSON
+// string): the result points into it, at the statement's `{`; the ACL's result at its own member.
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAConfigPolicyText) {
+  const std::string text = ReadFile(Sample("config_snapshot.json"));
+  const size_t at = text.find(R"({\"Sid\": \"PublicRead\")");
+  ASSERT_NE(at, std::string::npos);
+  CommandRun run = Perimeter({"analyze", Sample("config_snapshot.json"), "--format", "json", "-q"});
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  bool found = false;
+  for (const nlohmann::json& finding : report["findings"]) {
+    for (const nlohmann::json& statement : finding["explanation"]) {
+      if (statement["policy"] != "bucketPolicy") continue;
+      EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << run.out;
+}
+
 // A template's policy is a YAML mapping: the result points at the granting element of its Statement
 // (the statement's first key, `- Action:` of the bucket policy).
 TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInTheTemplate) {

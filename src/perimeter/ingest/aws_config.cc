@@ -18,6 +18,7 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/ingest/internal/converters.h"
+#include "perimeter/resources/policy_positions.h"
 #include "perimeter/resources/resource.h"
 
 namespace perimeter::ingest::internal {
@@ -41,6 +42,14 @@ struct Embedded {
     return Embedded{document, *member, At(*member), nested};
   }
 };
+
+// Where the statements of the policy `policy` holds are in the file: found through the value when it is
+// written in the file itself (an object, or a JSON string); none when it came out of a string holding
+// JSON (the policy's member is reported instead).
+std::vector<base::SourcePosition> StatementPositions(const Embedded& policy) {
+  if (policy.nested) return {};
+  return resources::PolicyStatementPositions(policy.value);
+}
 
 // `value` itself, or the JSON inside it when it is a string that holds an object or array.
 std::optional<Embedded> Unwrap(const json::Value& value, std::shared_ptr<json::Document> owner, bool nested,
@@ -260,7 +269,9 @@ class ConfigConverter {
       std::string owner = account.empty() ? ArnAccount(arn) : account;
       if (policy_type.type == ResourceType::kKmsKey) json = base::Concat("{\"default\":", *json, "}");
       builder_.AddMember(policy_type.type, arn, owner, policy_type.type == ResourceType::kIamRole ? "" : region,
-                         ConfigurationMember{std::string(policy_type.member), *json, policy->position}, true);
+                         ConfigurationMember{std::string(policy_type.member), *json, policy->position,
+                                             StatementPositions(*policy)},
+                         true);
       return;
     }
     Skip(at, *type);
@@ -279,7 +290,8 @@ class ConfigConverter {
           return;
         }
         builder_.AddMember(ResourceType::kS3Bucket, arn, account, region,
-                           ConfigurationMember{"bucketPolicy", *json, text->position}, true);
+                           ConfigurationMember{"bucketPolicy", *json, text->position, StatementPositions(*text)},
+                           true);
         any = true;
       }
     }

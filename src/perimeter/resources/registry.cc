@@ -120,6 +120,9 @@ const ResourceModule *FindModuleByMember(std::string_view configuration_member) 
 std::string_view ResourceTypeName(ResourceType type) { return ModuleFor(type).type_name; }
 
 base::SourcePosition RecordLocation::Locate(const base::SourcePosition &in_record) const {
+  // A synthesised configuration keeps no text of its source: a place inside one of its members is
+  // that member's place in the source file.
+  if (const SynthesizedPolicy *member = FindPolicy(in_record.offset)) return member->position;
   base::SourcePosition out;
   out.line = in_record.line + line_base - 1;
   out.column = in_record.line == 1 ? in_record.column + column_base - 1 : in_record.column;

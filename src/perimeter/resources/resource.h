@@ -73,6 +73,8 @@ struct RecordLocation {
   // configuration, one entry per member.
   std::shared_ptr<const std::vector<SynthesizedPolicy>> policies;
 
+  // The place in the source file of a place in the record; for a synthesised configuration, the place
+  // of the member that holds it.
   base::SourcePosition Locate(const base::SourcePosition &in_record) const;
   // The synthesised policy whose value holds the record offset `offset`, or null.
   const SynthesizedPolicy *FindPolicy(uint32_t offset) const;
