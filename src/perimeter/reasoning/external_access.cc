@@ -68,11 +68,17 @@ struct StatementFacts {
 class StatementTable {
  public:
   void Add(const eval::CompiledPolicy& compiled, const std::string& label, bool gate) {
-    if (entries_.empty()) merged_.version = compiled.source().version;
+    if (first_ == nullptr) {
+      first_ = &compiled.source();
+    } else {
+      // A second policy: the statements of both, copied once.
+      if (merged_.statements.empty()) merged_ = *first_;
+      merged_.statements.insert(merged_.statements.end(), compiled.source().statements.begin(),
+                                compiled.source().statements.end());
+    }
     for (size_t i = 0; i < compiled.statement_count(); ++i) {
       entries_.push_back(Entry{&compiled, i, gate, &label});
       statements_.push_back(&compiled.source().statements[i]);
-      merged_.statements.push_back(compiled.source().statements[i]);
     }
   }
   size_t size() const { return entries_.size(); }
@@ -88,7 +94,7 @@ class StatementTable {
   const std::vector<const policy::Statement*>& statements() const { return statements_; }
   // Every statement in one policy, for what reads statements without evaluating them (candidate
   // principals, the conditions a finding names).
-  const policy::Policy& merged() const { return merged_; }
+  const policy::Policy& merged() const { return merged_.statements.empty() ? *first_ : merged_; }
 
  private:
   struct Entry {
@@ -99,7 +105,8 @@ class StatementTable {
   };
   std::vector<Entry> entries_;
   std::vector<const policy::Statement*> statements_;
-  policy::Policy merged_;
+  const policy::Policy* first_ = nullptr;
+  policy::Policy merged_;  // only with a second policy
 };
 
 std::vector<StatementFacts> BuildStatementFacts(const StatementTable& table, const FreeKeys& keys) {
@@ -506,13 +513,16 @@ class Analysis {
   // caller: policy variables were abstracted away). The gate's statements read the gate's ARN.
   std::vector<std::vector<bool>> ResourceMatches(const std::vector<ResourceClass>& resources) const {
     std::vector<std::vector<bool>> matches;
+    eval::Request own;
+    own.resource_account = model_.owner_account;
+    eval::Request through_gate = own;
     for (const ResourceClass& resource : resources) {
-      eval::Request request;
-      request.resource_account = model_.owner_account;
+      own.resource_arn = resource.arn;
+      through_gate.resource_arn = resource.gate_arn;
       std::vector<bool> row;
+      row.reserve(statements_.size());
       for (size_t i = 0; i < statements_.size(); ++i) {
-        request.resource_arn = statements_.in_gate(i) ? resource.gate_arn : resource.arn;
-        row.push_back(statements_.Match(i, request, eval::kMatchResource).matched);
+        row.push_back(statements_.Match(i, statements_.in_gate(i) ? through_gate : own, eval::kMatchResource).matched);
       }
       matches.push_back(std::move(row));
     }
