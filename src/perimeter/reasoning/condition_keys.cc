@@ -56,6 +56,9 @@ constexpr std::array kKeys = {
     KeyEntry{"s3express:accesspointnetworkorigin", {kR, false, "the access point's network origin, set by its owner"}, "s3express:AccessPointNetworkOrigin"},
     KeyEntry{"sts:externalid", {kR, true, "a secret the role's owner shares with the trusted party"}, "sts:ExternalId"},
     // Claims of identity providers, signed by the provider: the caller cannot choose them.
+    // How the identity signed in (authenticated or not) says nothing of who: Access Analyzer's findings
+    // for Cognito roles name the identity pool (aud) only (AWS CLI examples, list-findings).
+    KeyEntry{"cognito-identity.amazonaws.com:amr", {kC, false, "how the Cognito identity signed in, not who"}},
     KeyEntry{"cognito-identity.amazonaws.com:", {kR, true, "a claim signed by Amazon Cognito"}},
     KeyEntry{"accounts.google.com:", {kR, true, "a claim signed by Google"}},
     KeyEntry{"graph.facebook.com:", {kR, true, "a claim signed by Facebook"}},

@@ -636,6 +636,30 @@ INSTANTIATE_TEST_SUITE_P(
                                                    kDirectoryPoint + R"("})") +
                                             "}}")},
                              ""},
+                    // AWS CLI example (list-findings): a Cognito identity pool's unauthenticated role
+                    // is reported with the pool (aud) as condition, not public.
+                    TypeCase{"RoleTrustedByACognitoIdentityPool",
+                             "account",
+                             {Resource1("arn:aws:iam::123456789012:role/Cognito_testpoolUnauth_Role", "iamRole",
+                                        R"("trustPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-west-2:EXAMPLE0-0000-0000-0000-000000000000"},"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"unauthenticated"}}})"))},
+                             "Federated=cognito-identity.amazonaws.com | sts:AssumeRoleWithWebIdentity | "
+                             "cognito-identity.amazonaws.com:aud=us-west-2:EXAMPLE0-0000-0000-0000-000000000000 | not-public"},
+                    // A SAML provider belongs to whoever runs it: federated access, not public.
+                    TypeCase{"RoleTrustedByASamlProvider",
+                             "account",
+                             {Resource1("arn:aws:iam::123456789012:role/okta", "iamRole",
+                                        R"("trustPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/Okta"},"Action":["sts:AssumeRoleWithSAML","sts:TagSession"],"Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}})"))},
+                             "Federated=arn:aws:iam::123456789012:saml-provider/Okta | sts:AssumeRoleWithSAML "
+                             "sts:TagSession | SAML:aud=https://signin.aws.amazon.com/saml | not-public"},
+                    // A function URL without authentication: public, with the auth type as condition.
+                    TypeCase{"LambdaFunctionUrlWithoutAuth",
+                             "account",
+                             {Resource1("arn:aws:lambda:us-east-1:123456789012:function:url", "lambdaFunction",
+                                        R"("functionPolicy":)" +
+                                            Policy(R"({"Sid":"FunctionURLAllowPublicAccess","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"arn:aws:lambda:us-east-1:123456789012:function:url","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}})"))},
+                             "AWS=* | lambda:InvokeFunctionUrl | lambda:FunctionUrlAuthType=NONE | public"},
                     TypeCase{"NoPolicyNoFinding",
                              "account",
                              {Resource1("arn:aws:sqs:us-east-1:"
