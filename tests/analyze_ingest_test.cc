@@ -158,6 +158,25 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAConfigPolicyText) {
   EXPECT_TRUE(found) << run.out;
 }
 
+// The same with the supplementary configuration given as a string that holds JSON (as the Config API
+// returns it): the policy text is escaped twice, and the result still points at the statement's `{`.
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAPolicyEscapedTwice) {
+  const std::string text = R"({"fileVersion": "1.0", "configurationItems": [{"resourceType": "AWS::S3::Bucket",
+  "resourceId": "twice", "ARN": "arn:aws:s3:::twice", "awsAccountId": "123456789012", "awsRegion": "us-east-2",
+  "configuration": {"name": "twice"},
+  "supplementaryConfiguration": {"BucketPolicy": "{\"policyText\": \"{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": [{\\\"Sid\\\": \\\"PublicRead\\\", \\\"Effect\\\": \\\"Allow\\\", \\\"Principal\\\": \\\"*\\\", \\\"Action\\\": \\\"s3:GetObject\\\", \\\"Resource\\\": \\\"arn:aws:s3:::twice/*\\\"}]}\"}"}}]}
+)";
+  std::string path = WriteTemp("config_twice.json", text);
+  const size_t at = text.find(R"({\\\"Sid)");
+  ASSERT_NE(at, std::string::npos);
+  CommandRun run = Perimeter({"analyze", path, "--format", "json", "--zone-account", "123456789012", "-q"});
+  EXPECT_EQ(run.code, kExitFindings) << run.err;
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  ASSERT_EQ(report["findings"].size(), 1u) << run.out;
+  const nlohmann::json& statement = report["findings"][0]["explanation"][0];
+  EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+}
+
 // A template's policy is a YAML mapping: the result points at the granting element of its Statement
 // (the statement's first key, `- Action:` of the bucket policy).
 TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInTheTemplate) {

@@ -33,22 +33,32 @@ struct Embedded {
   json::Value value;
   base::SourcePosition position;
   bool nested = false;
+  // When nested in a string literal of the file itself: that literal, through which places in
+  // `document` map back to the file (resources::LocateInStringLiteral).
+  std::optional<json::Value> literal = std::nullopt;
 
   base::SourcePosition At(const json::Value& inner) const { return nested ? position : inner.position(); }
   std::optional<Embedded> Member(std::string_view key) const {
     if (!value.is_object()) return std::nullopt;
     std::optional<json::Value> member = value.Find(key);
     if (!member.has_value()) return std::nullopt;
-    return Embedded{document, *member, At(*member), nested};
+    return Embedded{document, *member, At(*member), nested, literal};
   }
 };
 
 // Where the statements of the policy `policy` holds are in the file: found through the value when it is
-// written in the file itself (an object, or a JSON string); none when it came out of a string holding
-// JSON (the policy's member is reported instead).
+// written in the file itself (an object, or a JSON string), or inside a string of the file that holds
+// JSON (mapped back through that string's escapes); none when it is nested deeper (the policy's member
+// is reported instead).
 std::vector<base::SourcePosition> StatementPositions(const Embedded& policy) {
-  if (policy.nested) return {};
-  return resources::PolicyStatementPositions(policy.value);
+  std::vector<base::SourcePosition> positions = resources::PolicyStatementPositions(policy.value);
+  if (!policy.nested) return positions;
+  if (!policy.literal.has_value()) return {};
+  for (base::SourcePosition& position : positions) {
+    position = resources::LocateInStringLiteral(policy.literal->source_text(), policy.literal->position(),
+                                                position.offset);
+  }
+  return positions;
 }
 
 // `value` itself, or the JSON inside it when it is a string that holds an object or array.
@@ -70,7 +80,9 @@ std::optional<Embedded> Unwrap(const json::Value& value, std::shared_ptr<json::D
   }
   auto document = std::make_shared<json::Document>(std::move(parsed.document));
   json::Value root = document->root();
-  return Embedded{std::move(document), root, position, true};
+  // A string written in the file itself: places inside it can be mapped back.
+  std::optional<json::Value> literal = nested ? std::nullopt : std::optional<json::Value>(value);
+  return Embedded{std::move(document), root, position, true, literal};
 }
 
 std::optional<std::string> StringMember(const json::Value& object, std::initializer_list<std::string_view> keys) {
