@@ -735,6 +735,9 @@ TEST(Differential, GatedEngineAgreesWithEvaluator) {
   const size_t pairs = EnvSize("PERIMETER_DIFFERENTIAL_GATED_PAIRS", 40000);
   const size_t policy_count = EnvSize("PERIMETER_DIFFERENTIAL_GATED_POLICIES", 800);
   const size_t seed = EnvSize("PERIMETER_DIFFERENTIAL_SEED", 1) + 1;
+  const size_t oracle_policies = EnvSize("PERIMETER_DIFFERENTIAL_GATED_ORACLE", 20);
+  const unsigned oracle_ms = static_cast<unsigned>(EnvSize("PERIMETER_DIFFERENTIAL_ORACLE_MS", 5000));
+  size_t oracle_found_without_findings = 0;
   std::string error;
   std::vector<std::string> corpus = Corpus(policy_count, seed, error);
   if (corpus.empty()) GTEST_SKIP() << "no corpus: " << error;
@@ -792,17 +795,47 @@ TEST(Differential, GatedEngineAgreesWithEvaluator) {
         *g.merged, findings, zone, org, factory, per_subject,
         [&](const eval::Request& request) { return GatedAllowed(g, request); }, n,
         [&](const std::string& what) { report(g, findings, what); });
+
+    // (c) the Z3 oracle on the first pairs with findings: the findings are a cover, and without them
+    // the oracle finds the access (so its "covered" is not vacuous).
+    bool any = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return !f.error; });
+    if (any && n.oracle_runs < oracle_policies) {
+      ++n.oracle_runs;
+      z3::CoverResult cover = z3::CheckCover(g.primary->model, zone, findings, oracle_ms);
+      if (cover.kind == z3::CoverResult::Kind::kCovered) ++n.oracle_covered;
+      if (cover.kind == z3::CoverResult::Kind::kUnknown) ++n.oracle_unknown;
+      if (cover.kind == z3::CoverResult::Kind::kUncovered) {
+        ++n.oracle_uncovered;
+        const eval::Request& request = *cover.counterexample;
+        bool confirmed = GatedAllowed(g, request) && IsExternalRequest(request, zone) && !Covered(*g.merged, findings, request);
+        n.oracle_confirmed += confirmed ? 1 : 0;
+        report(g, findings, base::Concat("(c) the oracle finds an uncovered request (", confirmed ? "confirmed" : "NOT confirmed",
+                                         " by the evaluator): ", cover.reason));
+      }
+      z3::CoverResult bare = z3::CheckCover(g.primary->model, zone, {}, oracle_ms);
+      if (bare.kind == z3::CoverResult::Kind::kUncovered) {
+        ++oracle_found_without_findings;
+        if (!GatedAllowed(g, *bare.counterexample)) {
+          report(g, findings, "(c) the oracle's request without findings is not allowed by both: " + bare.reason);
+        }
+      }
+    }
   }
   std::printf(
       "differential with a gate policy: %zu policy pairs (%zu declined by the engine), %zu findings\n"
       "  (a) %zu witnesses: %zu not allowed by both, %zu internal, %zu outside their finding\n"
-      "  (b) %zu (pair, request) draws: %zu allowed by both, %zu allowed and external, %zu uncovered\n",
+      "  (b) %zu (pair, request) draws: %zu allowed by both, %zu allowed and external, %zu uncovered\n"
+      "  (c) oracle on %zu pairs: %zu covered, %zu unknown, %zu uncovered (%zu confirmed); without the findings, "
+      "access found in %zu\n",
       n.policies, n.undecided, n.findings, n.witnesses, n.witness_rejected, n.witness_internal, n.witness_outside,
-      n.pairs, n.allowed, n.allowed_external, n.uncovered);
+      n.pairs, n.allowed, n.allowed_external, n.uncovered, n.oracle_runs, n.oracle_covered, n.oracle_unknown,
+      n.oracle_uncovered, n.oracle_confirmed, oracle_found_without_findings);
   for (const auto& [reason, count] : n.undecided_reasons) std::printf("  declined %zu: %s\n", count, reason.c_str());
   EXPECT_EQ(n.witness_rejected + n.witness_internal + n.witness_outside, 0u);
   EXPECT_EQ(n.uncovered, 0u);
   EXPECT_GT(n.allowed_external, 0u) << "the draws never reached access both policies allow";
+  EXPECT_EQ(n.oracle_uncovered, 0u);
+  EXPECT_GT(oracle_found_without_findings, 0u) << "the oracle never found the access the findings stand for";
 }
 
 }  // namespace

@@ -12,15 +12,6 @@ AnalysisResult AnalyzeExternalAccessWithOracle(const AccessModel& model, const Z
                                                const OracleFallbackOptions& options) {
   AnalysisResult result = AnalyzeExternalAccess(model, zone);
   if (result.stats.decided || model.policy == nullptr) return result;
-  if (model.gate.has_value()) {
-    // The oracle encodes one policy; a request through a gate needs two.
-    for (findings::Finding& finding : result.findings) {
-      if (finding.error.has_value()) {
-        finding.error_reason += "; the Z3 oracle does not take a gate policy (" + model.gate->label + ")";
-      }
-    }
-    return result;
-  }
   std::vector<findings::Finding> found;
   for (const findings::Finding& finding : result.findings) {
     if (!finding.error.has_value()) found.push_back(finding);

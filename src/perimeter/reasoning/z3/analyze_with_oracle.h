@@ -6,8 +6,6 @@
 //   - the cover check found a gap and the oracle proves the engine's other findings a cover: they stand;
 //   - otherwise the error finding stays, and says what the oracle found: an external request the
 //     policy allows (so access is real and unreported), or why it could not decide (timeout, ...).
-// A model with a gate policy (external_access.h GatePolicy) keeps the engine's answer: the oracle
-// encodes one policy.
 // The oracle's answers hold within the bounds listed in cover_oracle.h (printable strings, at most
 // max_set_size values per multivalued key, ...).
 #ifndef PERIMETER_REASONING_Z3_ANALYZE_WITH_ORACLE_H_

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -131,23 +132,35 @@ class Encoder {
   // every test of the kind folds to a constant (Z3's string solver does far better without the
   // case split).
   Encoder(::z3::context& ctx, const AccessModel& model, const ZoneOfTrust& zone, const CoverOptions& options, Kind kind)
-      : c_(ctx), model_(model), zone_(zone), options_(options), policy_(*model.policy), kind_(kind) {}
+      : c_(ctx),
+        model_(model),
+        zone_(zone),
+        options_(options),
+        merged_(Merged(model)),
+        policy_(model.gate.has_value() ? merged_ : *model.policy),
+        gate_begin_(model.gate.has_value() ? model.policy->statements.size() : SIZE_MAX),
+        kind_(kind) {}
 
   // Builds the request space and the policy's decision; returns "allowed ∧ external".
   expr AllowedExternal() {
     decimals_ = NumericDecimals();
     DeclareRequest();
-    expr allow = c_.bool_val(false);
-    expr deny = c_.bool_val(false);
-    for (const policy::Statement& statement : policy_.statements) {
-      expr applies = Statement(statement);
+    // Per policy (the model's, then the gate's): some Allow applies and no Deny does.
+    expr allow[2] = {c_.bool_val(false), c_.bool_val(false)};
+    expr deny[2] = {c_.bool_val(false), c_.bool_val(false)};
+    for (size_t i = 0; i < policy_.statements.size(); ++i) {
+      const policy::Statement& statement = policy_.statements[i];
+      const int part = i >= gate_begin_ ? 1 : 0;
+      expr applies = Statement(statement, part == 1);
       if (statement.effect == policy::Effect::kAllow) {
-        allow = allow || applies;
+        allow[part] = allow[part] || applies;
       } else {
-        deny = deny || applies;
+        deny[part] = deny[part] || applies;
       }
     }
-    return Conjunction(side_) && External() && allow && !deny;
+    expr decision = allow[0] && !deny[0];
+    if (model_.gate.has_value()) decision = decision && allow[1] && !deny[1];
+    return Conjunction(side_) && External() && decision;
   }
 
   // The region of one finding (finding_region.h).
@@ -268,6 +281,8 @@ class Encoder {
     for (size_t i = 0; i < options_.max_org_paths; ++i) org_paths_.push_back(c_.constant(base::Concat("org_path!", i).c_str(), string));
     action_ = c_.constant("action", string);
     resource_ = c_.constant("resource", string);
+    gate_resource_ = c_.constant("gate_resource", string);
+    rest_ = c_.constant("resource_rest", string);
 
     expr digit = ::z3::range(Str("0"), Str("9"));
     // IAM names: alphanumerics and +=,.@_- (IAM User Guide, "IAM object quotas": name characters).
@@ -354,6 +369,11 @@ class Encoder {
         resource = resource || ::z3::in_re(resource_, GlobRe(policy::WildcardPattern::FromGlob(arn), Printable()));
       }
       in_targets = in_targets || (action && resource);
+      if (model_.gate.has_value() && target.gate_map.has_value()) {
+        // The gate sees the same request under its ARN: the prefix swapped, the rest kept.
+        side_.push_back(::z3::implies(action && resource, resource_ == ::z3::concat(Str(target.gate_map->from_prefix), rest_) &&
+                                                              gate_resource_ == ::z3::concat(Str(target.gate_map->to_prefix), rest_)));
+      }
     }
     side_.push_back(in_targets);
   }
@@ -787,7 +807,8 @@ class Encoder {
     return !excluded;
   }
 
-  expr Statement(const policy::Statement& statement) {
+  // `in_gate`: a statement of the gate policy, which reads the gate's ARN.
+  expr Statement(const policy::Statement& statement, bool in_gate) {
     const bool variables = policy_.version == policy::PolicyVersion::k2012_10_17;
     expr principal = Principal(statement);
     expr action = c_.bool_val(false);
@@ -802,7 +823,7 @@ class Encoder {
         if (variables && policy::HasPolicyVariables(pattern.value)) {
           hit = hit || FreshBool("variable_resource");  // over-approximation, as for conditions
         } else {
-          hit = hit || ::z3::in_re(resource_, ArnRe(policy::WildcardPattern::FromGlob(pattern.value)));
+          hit = hit || ::z3::in_re(in_gate ? gate_resource_ : resource_, ArnRe(policy::WildcardPattern::FromGlob(pattern.value)));
         }
       }
       resource = statement.resource->negated ? !hit : hit;
@@ -847,7 +868,18 @@ class Encoder {
   const AccessModel& model_;
   const ZoneOfTrust& zone_;
   const CoverOptions& options_;
+  // With a gate: the statements of both policies, the gate's from gate_begin_ on (what findings are
+  // read against, and what the request's condition keys come from).
+  static policy::Policy Merged(const AccessModel& model) {
+    if (!model.gate.has_value()) return {};
+    policy::Policy merged = *model.policy;
+    merged.statements.insert(merged.statements.end(), model.gate->policy->statements.begin(),
+                             model.gate->policy->statements.end());
+    return merged;
+  }
+  const policy::Policy merged_;
   const policy::Policy& policy_;
+  const size_t gate_begin_;
   size_t decimals_ = 1;
   size_t fresh_ = 0;
   std::vector<expr> side_;
@@ -857,7 +889,7 @@ class Encoder {
   expr account_{c_}, name_{c_}, path_{c_}, session_{c_}, pid_{c_}, role_arn_{c_}, root_arn_{c_};
   expr has_org_{c_}, org_id_{c_}, org_path_count_{c_};
   std::vector<expr> org_paths_;
-  expr action_{c_}, resource_{c_};
+  expr action_{c_}, resource_{c_}, gate_resource_{c_}, rest_{c_};
   std::map<std::string, KeyVars> keys_;
   std::vector<std::string> free_keys_;  // keys whose values the request chooses, in creation order
 };

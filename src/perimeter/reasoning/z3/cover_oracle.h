@@ -23,7 +23,10 @@
 //              aws:PrincipalType, aws:PrincipalIsAWSService, aws:PrincipalOrgID,
 //              aws:PrincipalOrgPaths, kms:CallerAccount, aws:username for users, aws:userid for the
 //              root and federated users) are tied to the principal.
-//   allowed    = (∨ Allow statements) ∧ ¬(∨ Deny statements), each statement = Principal/NotPrincipal
+//   gate       with a gate policy (external_access.h GatePolicy): a second resource string, the
+//              request's with the target's ARN prefix swapped (gate_map), read by the gate's statements;
+//   allowed    = (∨ Allow statements) ∧ ¬(∨ Deny statements), per policy (both must allow under a
+//              gate), each statement = Principal/NotPrincipal
 //              ∧ Action/NotAction ∧ Resource/NotResource ∧ all conditions, mirroring
 //              eval::CompiledPolicy and eval::CompiledCondition (absent keys, IfExists, Null,
 //              ForAllValues / ForAnyValue, invalid values failing closed).
@@ -70,8 +73,8 @@ struct CoverResult {
 
 std::string_view CoverKindName(CoverResult::Kind kind);  // "covered", "uncovered", "unknown"
 
-// Checks that `findings` cover every request that `model.policy` allows to a principal outside
-// `zone`. Error findings cover nothing. Never throws: Z3 errors become kUnknown with the message.
+// Checks that `findings` cover every request that `model.policy` (and the gate policy, when the model
+// has one) allows to a principal outside `zone`; findings are read against the statements of both. Error findings cover nothing. Never throws: Z3 errors become kUnknown with the message.
 // REQUIRES: model.policy is not null.
 CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
                        const std::vector<findings::Finding>& findings, unsigned timeout_ms,
