@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "perimeter/base/text.h"
+#include "perimeter/resources/policy_positions.h"
 #include "perimeter/ingest/internal/converters.h"
 #include "perimeter/json/document.h"
 
@@ -152,26 +153,9 @@ IngestResult ReadDetectedInput(std::string source_name, std::string_view text, c
 namespace internal {
 
 std::optional<std::string> UrlDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    int high = hex(text[i + 1]), low = hex(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
+  std::optional<resources::PercentDecoded> decoded = resources::PercentDecode(text);
+  if (!decoded.has_value()) return std::nullopt;
+  return std::move(decoded->text);
 }
 
 std::optional<std::string> PolicyMemberJson(const json::Value& value, base::SourcePosition position,

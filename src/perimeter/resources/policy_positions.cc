@@ -69,6 +69,31 @@ base::SourcePosition LocateInStringLiteral(std::string_view literal, const base:
   return out;
 }
 
+std::optional<PercentDecoded> PercentDecode(std::string_view text) {
+  PercentDecoded out;
+  out.text.reserve(text.size());
+  out.raw_offsets.reserve(text.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    out.raw_offsets.push_back(static_cast<uint32_t>(i));
+    if (text[i] != '%') {
+      out.text.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int high = hex(text[i + 1]), low = hex(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.text.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
 std::vector<base::SourcePosition> PolicyStatementPositions(const json::Value &policy) {
   std::vector<base::SourcePosition> out;
   if (policy.is_object()) {
@@ -77,9 +102,21 @@ std::vector<base::SourcePosition> PolicyStatementPositions(const json::Value &po
   }
   if (!policy.is_string()) return out;
   json::ParseResult parsed = json::Parse(std::string(policy.text()));
-  if (!parsed.ok()) return out;
-  for (const json::Value &element : StatementElements(parsed.document.root())) {
-    out.push_back(LocateInStringLiteral(policy.source_text(), policy.position(), element.position().offset));
+  if (parsed.ok()) {
+    for (const json::Value &element : StatementElements(parsed.document.root())) {
+      out.push_back(LocateInStringLiteral(policy.source_text(), policy.position(), element.position().offset));
+    }
+    return out;
+  }
+  // URL-encoded JSON (IAM's API): decoded offsets map back through the %XX escapes, then the literal's.
+  std::optional<PercentDecoded> decoded = PercentDecode(policy.text());
+  if (!decoded.has_value()) return out;
+  json::ParseResult reparsed = json::Parse(decoded->text);
+  if (!reparsed.ok()) return out;
+  for (const json::Value &element : StatementElements(reparsed.document.root())) {
+    uint32_t offset = element.position().offset;
+    if (offset >= decoded->raw_offsets.size()) continue;
+    out.push_back(LocateInStringLiteral(policy.source_text(), policy.position(), decoded->raw_offsets[offset]));
   }
   return out;
 }

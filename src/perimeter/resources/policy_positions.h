@@ -5,6 +5,8 @@
 #define PERIMETER_RESOURCES_POLICY_POSITIONS_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,10 +24,20 @@ namespace perimeter::resources {
 base::SourcePosition LocateInStringLiteral(std::string_view literal, const base::SourcePosition &literal_position,
                                            uint32_t decoded_offset);
 
+// `text` with every %XX decoded (RFC 3986 percent-encoding, as IAM's API returns policy documents;
+// '+' stays '+'), and for each decoded byte its offset in `text`. Nullopt when a '%' is not followed by
+// two hex digits.
+struct PercentDecoded {
+  std::string text;
+  std::vector<uint32_t> raw_offsets;  // raw_offsets[i]: where decoded byte i starts in the input
+};
+std::optional<PercentDecoded> PercentDecode(std::string_view text);
+
 // The positions of the elements of a policy's `Statement` (one, when it is a single object), by
 // statement index, in the coordinates of the document holding `policy`: a JSON object (its
-// elements' own positions) or a JSON string holding the policy's text (mapped through the literal).
-// Empty when there is no Statement to find (the policy does not parse, or is URL-encoded).
+// elements' own positions) or a JSON string holding the policy's text, as JSON or URL-encoded JSON
+// (mapped through the percent-encoding and the literal's escapes). Empty when there is no Statement to
+// find (the policy does not parse).
 std::vector<base::SourcePosition> PolicyStatementPositions(const json::Value &policy);
 
 }  // namespace perimeter::resources

@@ -47,7 +47,7 @@ TEST(PolicyStatementPositions, StringAndObjectPolicies) {
   const std::string text =
       "{\"s\": \"{\\\"Statement\\\":[{\\\"Sid\\\":\\\"\\u00e9\\\"}, {\\\"Sid\\\":\\\"B\\\"}]}\",\n"
       " \"o\": {\"Statement\": [{\"Sid\": \"A\"},\n   {\"Sid\": \"B\"}]},\n"
-      " \"one\": \"{\\\"Statement\\\":{}}\", \"encoded\": \"%7B%22Statement%22%3A%5B%5D%7D\"}";
+      " \"one\": \"{\\\"Statement\\\":{}}\", \"encoded\": \"%7B%22Statement%22%3A%5B%7B%7D%2C%7B%22Sid%22%3A%22B%22%7D%5D%7D\"}";
   json::ParseResult parsed = json::Parse(text);
   ASSERT_TRUE(parsed.ok()) << parsed.issues.front().message;
   const json::Value root = parsed.document.root();
@@ -66,7 +66,20 @@ TEST(PolicyStatementPositions, StringAndObjectPolicies) {
   EXPECT_EQ(in_object[1].column, 4u);
 
   EXPECT_EQ(PolicyStatementPositions(*root.Find("one")).size(), 1u);
-  EXPECT_TRUE(PolicyStatementPositions(*root.Find("encoded")).empty());
+  // URL-encoded (IAM's API): each element's "%7B", through the percent-encoding.
+  std::vector<base::SourcePosition> encoded = PolicyStatementPositions(*root.Find("encoded"));
+  ASSERT_EQ(encoded.size(), 2u);
+  EXPECT_EQ(encoded[0].offset, text.find("%7B%7D"));
+  EXPECT_EQ(encoded[1].offset, text.find("%7B%22Sid"));
+}
+
+TEST(PercentDecode, DecodesAndRemembersWhereEachByteWas) {
+  std::optional<PercentDecoded> decoded = PercentDecode("a%7Bb+%20");
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->text, "a{b+ ");
+  EXPECT_EQ(decoded->raw_offsets, (std::vector<uint32_t>{0, 1, 4, 5, 6}));
+  EXPECT_FALSE(PercentDecode("%7").has_value());
+  EXPECT_FALSE(PercentDecode("%zz").has_value());
 }
 
 }  // namespace
