@@ -19,6 +19,7 @@
 #include "perimeter/reasoning/finding_region.h"
 #include "perimeter/reasoning/key_domain.h"
 #include "perimeter/reasoning/policy_abstraction.h"
+#include "perimeter/reasoning/statement_table.h"
 #include "perimeter/reasoning/string_partition.h"
 
 namespace perimeter::reasoning {
@@ -61,52 +62,6 @@ struct StatementFacts {
   // Action / NotAction patterns, lower-cased, for the action classes.
   bool action_negated = false;
   std::vector<policy::WildcardPattern> actions;
-};
-
-// The statements the engine reasons about: the policy's, then the gate policy's (when there is one),
-// numbered together.
-class StatementTable {
- public:
-  void Add(const eval::CompiledPolicy& compiled, const std::string& label, bool gate) {
-    if (first_ == nullptr) {
-      first_ = &compiled.source();
-    } else {
-      // A second policy: the statements of both, copied once.
-      if (merged_.statements.empty()) merged_ = *first_;
-      merged_.statements.insert(merged_.statements.end(), compiled.source().statements.begin(),
-                                compiled.source().statements.end());
-    }
-    for (size_t i = 0; i < compiled.statement_count(); ++i) {
-      entries_.push_back(Entry{&compiled, i, gate, &label});
-      statements_.push_back(&compiled.source().statements[i]);
-    }
-  }
-  size_t size() const { return entries_.size(); }
-  const policy::Statement& statement(size_t i) const { return *statements_[i]; }
-  const std::vector<eval::CompiledCondition>& conditions(size_t i) const {
-    return entries_[i].policy->conditions(entries_[i].local);
-  }
-  eval::StatementMatch Match(size_t i, const eval::Request& request, unsigned parts) const {
-    return entries_[i].policy->MatchParts(entries_[i].local, request, "", parts);
-  }
-  bool in_gate(size_t i) const { return entries_[i].gate; }
-  const std::string& label(size_t i) const { return *entries_[i].label; }
-  const std::vector<const policy::Statement*>& statements() const { return statements_; }
-  // Every statement in one policy, for what reads statements without evaluating them (candidate
-  // principals, the conditions a finding names).
-  const policy::Policy& merged() const { return merged_.statements.empty() ? *first_ : merged_; }
-
- private:
-  struct Entry {
-    const eval::CompiledPolicy* policy;
-    size_t local;
-    bool gate;
-    const std::string* label;
-  };
-  std::vector<Entry> entries_;
-  std::vector<const policy::Statement*> statements_;
-  const policy::Policy* first_ = nullptr;
-  policy::Policy merged_;  // only with a second policy
 };
 
 std::vector<StatementFacts> BuildStatementFacts(const StatementTable& table, const FreeKeys& keys) {
