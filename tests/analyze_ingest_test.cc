@@ -177,6 +177,27 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAPolicyEscapedTwice) {
   EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
 }
 
+// A JSON template whose PolicyDocument is a JSON string: the result points into the string, at the
+// granting statement's `{` (escapes counted as written).
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAStringPolicyInAJsonTemplate) {
+  const std::string text = R"({"Resources": {
+  "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "strings"}},
+  "QueuePolicy": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [{"Ref": "Queue"}],
+    "PolicyDocument": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"Own\", \"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"123456789012\"}, \"Action\": \"sqs:*\", \"Resource\": \"*\"}, {\"Sid\": \"Anyone\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"*\"}]}"}}
+}}
+)";
+  std::string path = WriteTemp("string_policy_template.json", text);
+  const size_t at = text.find(R"({\"Sid\": \"Anyone\")");
+  ASSERT_NE(at, std::string::npos);
+  CommandRun run = Perimeter({"analyze", path, "--input-format", "cloudformation", "--format", "json", "--account-id",
+                              "123456789012", "--region", "us-east-1", "-q"});
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  ASSERT_EQ(report["findings"].size(), 1u) << run.out << run.err;
+  const nlohmann::json& statement = report["findings"][0]["explanation"][0];
+  EXPECT_EQ(statement["statementIndex"], 1);
+  EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+}
+
 // A template's policy is a YAML mapping: the result points at the granting element of its Statement
 // (the statement's first key, `- Action:` of the bucket policy).
 TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInTheTemplate) {

@@ -19,6 +19,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/ingest/internal/converters.h"
 #include "perimeter/ingest/internal/source_tree.h"
+#include "perimeter/resources/policy_positions.h"
 
 namespace perimeter::ingest::internal {
 namespace {
@@ -458,10 +459,14 @@ class TemplateConverter {
     if (!resolved || failed_) return std::nullopt;
     std::string json;
     // Where each statement is in the template: the elements of a mapping's Statement (resolving keeps
-    // positions). A policy written as a JSON string is reported at the string.
+    // positions); in a JSON string of a JSON template, through the literal's escapes. A policy written
+    // as a YAML string, or built by an intrinsic function, is reported at the string.
     std::vector<base::SourcePosition> statements;
     if (resolved->is_string()) {
       json = json::Quote(resolved->text);
+      if (!resolved->literal.empty()) {
+        statements = resources::PolicyStatementPositionsInLiteral(resolved->text, resolved->literal, resolved->position);
+      }
     } else if (resolved->is_mapping()) {
       json = json::Quote(ToJson(*resolved));
       if (const SourceNode* statement = resolved->Find("Statement"); statement != nullptr) {

@@ -101,22 +101,28 @@ std::vector<base::SourcePosition> PolicyStatementPositions(const json::Value &po
     return out;
   }
   if (!policy.is_string()) return out;
-  json::ParseResult parsed = json::Parse(std::string(policy.text()));
+  return PolicyStatementPositionsInLiteral(policy.text(), policy.source_text(), policy.position());
+}
+
+std::vector<base::SourcePosition> PolicyStatementPositionsInLiteral(std::string_view text, std::string_view literal,
+                                                                    const base::SourcePosition &literal_position) {
+  std::vector<base::SourcePosition> out;
+  json::ParseResult parsed = json::Parse(std::string(text));
   if (parsed.ok()) {
     for (const json::Value &element : StatementElements(parsed.document.root())) {
-      out.push_back(LocateInStringLiteral(policy.source_text(), policy.position(), element.position().offset));
+      out.push_back(LocateInStringLiteral(literal, literal_position, element.position().offset));
     }
     return out;
   }
   // URL-encoded JSON (IAM's API): decoded offsets map back through the %XX escapes, then the literal's.
-  std::optional<PercentDecoded> decoded = PercentDecode(policy.text());
+  std::optional<PercentDecoded> decoded = PercentDecode(text);
   if (!decoded.has_value()) return out;
   json::ParseResult reparsed = json::Parse(decoded->text);
   if (!reparsed.ok()) return out;
   for (const json::Value &element : StatementElements(reparsed.document.root())) {
     uint32_t offset = element.position().offset;
     if (offset >= decoded->raw_offsets.size()) continue;
-    out.push_back(LocateInStringLiteral(policy.source_text(), policy.position(), decoded->raw_offsets[offset]));
+    out.push_back(LocateInStringLiteral(literal, literal_position, decoded->raw_offsets[offset]));
   }
   return out;
 }

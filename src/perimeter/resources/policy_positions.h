@@ -40,6 +40,12 @@ std::optional<PercentDecoded> PercentDecode(std::string_view text);
 // find (the policy does not parse).
 std::vector<base::SourcePosition> PolicyStatementPositions(const json::Value &policy);
 
+// The same for a policy held by a JSON string literal given apart: its decoded `text`, the `literal` as
+// written (quotes included) and the literal's position (for sources that keep only these, such as a
+// template's parsed tree).
+std::vector<base::SourcePosition> PolicyStatementPositionsInLiteral(std::string_view text, std::string_view literal,
+                                                                    const base::SourcePosition &literal_position);
+
 }  // namespace perimeter::resources
 
 #endif  // PERIMETER_RESOURCES_POLICY_POSITIONS_H_

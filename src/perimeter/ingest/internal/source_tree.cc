@@ -51,6 +51,7 @@ SourceNode FromJson(const json::Value& value) {
     case json::Kind::kString:
       node.kind = NodeKind::kString;
       node.text = std::string(value.text());
+      node.literal = std::string(value.source_text());
       break;
     case json::Kind::kArray:
       node.kind = NodeKind::kSequence;

@@ -24,6 +24,9 @@ std::string_view NodeKindName(NodeKind kind);  // "null", "boolean", "number", "
 struct SourceNode {
   NodeKind kind = NodeKind::kNull;
   std::string text;  // kString: the value; kNumber: the literal; kBool: "true" / "false"
+  // kString read from JSON: the literal as written (quotes and escapes included), through which places
+  // in `text` map back to the file. Empty for YAML scalars and for strings intrinsic functions build.
+  std::string literal;
   base::SourcePosition position;
   // kMapping: members in document order, each with `key` and `key_position`; kSequence: elements.
   std::vector<SourceNode> children;
