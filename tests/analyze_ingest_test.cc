@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -196,6 +197,42 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAStringPolicyInAJsonTempl
   const nlohmann::json& statement = report["findings"][0]["explanation"][0];
   EXPECT_EQ(statement["statementIndex"], 1);
   EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+}
+
+// A YAML template whose policies are JSON strings: a literal block scalar (`|`) and a double-quoted
+// scalar. Each result points at the granting statement's `{` in the template.
+TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfStringPoliciesInAYamlTemplate) {
+  const std::string text = R"(Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  QueuePolicy:
+    Type: AWS::SQS::QueuePolicy
+    Properties:
+      Queues: [!Ref Queue]
+      PolicyDocument: |
+        {"Version": "2012-10-17",
+         "Statement": [{"Sid": "Own", "Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sqs:*", "Resource": "*"},
+                       {"Sid": "AnyoneSends", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]}
+  Topic:
+    Type: AWS::SNS::Topic
+  TopicPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties:
+      Topics: [!Ref Topic]
+      PolicyDocument: "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"AnyonePublishes\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sns:Publish\", \"Resource\": \"*\"}]}"
+)";
+  std::string path = WriteTemp("string_policies_template.yaml", text);
+  CommandRun run = Perimeter({"analyze", path, "--input-format", "cloudformation", "--format", "json", "--account-id",
+                              "123456789012", "--region", "us-east-1", "-q"});
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  ASSERT_EQ(report["findings"].size(), 2u) << run.out << run.err;
+  std::map<std::string, std::pair<int, int>> found;
+  for (const nlohmann::json& finding : report["findings"]) {
+    const nlohmann::json& statement = finding["explanation"][0];
+    found[statement["statementId"].get<std::string>()] = {statement["line"].get<int>(), statement["column"].get<int>()};
+  }
+  EXPECT_EQ(found["AnyoneSends"], LineColumn(text, text.find(R"({"Sid": "AnyoneSends")")));
+  EXPECT_EQ(found["AnyonePublishes"], LineColumn(text, text.find(R"({\"Sid\": \"AnyonePublishes\")")));
 }
 
 // A template's policy is a YAML mapping: the result points at the granting element of its Statement

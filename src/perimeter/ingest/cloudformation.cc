@@ -35,8 +35,9 @@ struct TemplateResource {
 
 class TemplateConverter {
  public:
-  TemplateConverter(const SourceNode& root, const IngestOptions& options, InventoryBuilder& builder)
-      : root_(root), options_(options), builder_(builder) {}
+  TemplateConverter(std::string_view source, const SourceNode& root, const IngestOptions& options,
+                    InventoryBuilder& builder)
+      : source_(source), root_(root), options_(options), builder_(builder) {}
 
   void Convert() {
     if (!root_.is_mapping()) {
@@ -452,6 +453,48 @@ class TemplateConverter {
     return r.properties != nullptr && r.properties->is_mapping() ? r.properties->Find(name) : nullptr;
   }
 
+  // Where the statements of the JSON policy a YAML string scalar holds are written: each byte of the
+  // scalar's value is found in the template text from the scalar's start, past what YAML adds around
+  // it (quotes, escape backslashes, doubled single quotes, indentation, line breaks, a block's
+  // indicator line; a folded line break reads as a space). Empty when the value is not found that way
+  // (a string an intrinsic function built, an escape YAML writes otherwise): the policy is reported
+  // at the string.
+  std::vector<base::SourcePosition> YamlScalarStatementPositions(const SourceNode& node) const {
+    size_t raw = node.position.offset;
+    if (raw >= source_.size()) return {};
+    if (source_[raw] == '|' || source_[raw] == '>') {
+      raw = source_.find('\n', raw);
+      if (raw == std::string_view::npos) return {};
+    }
+    std::vector<uint32_t> raw_offsets;
+    raw_offsets.reserve(node.text.size());
+    for (char c : node.text) {
+      while (raw < source_.size() && source_[raw] != c && !(c == ' ' && source_[raw] == '\n')) {
+        if (std::string_view(" \t\r\n\\'\"").find(source_[raw]) == std::string_view::npos) return {};
+        ++raw;
+      }
+      if (raw >= source_.size()) return {};
+      raw_offsets.push_back(static_cast<uint32_t>(raw++));
+    }
+    json::ParseResult parsed = json::Parse(node.text);
+    if (!parsed.ok()) return {};
+    std::vector<base::SourcePosition> out;
+    std::optional<json::Value> statement = parsed.document.root().is_object()
+                                               ? parsed.document.root().Find("Statement")
+                                               : std::nullopt;
+    if (!statement.has_value()) return {};
+    std::vector<json::Value> elements;
+    if (statement->is_object()) elements.push_back(*statement);
+    if (statement->is_array()) {
+      for (const json::Value& element : statement->children()) elements.push_back(element);
+    }
+    for (const json::Value& element : elements) {
+      if (element.position().offset >= raw_offsets.size()) return {};
+      out.push_back(json::PositionAt(source_, raw_offsets[element.position().offset]));
+    }
+    return out;
+  }
+
   // A policy document property as a configuration member (a JSON string literal).
   std::optional<ConfigurationMember> PolicyMember(const TemplateResource& r, const SourceNode& node,
                                                   std::string_view member) {
@@ -464,9 +507,10 @@ class TemplateConverter {
     std::vector<base::SourcePosition> statements;
     if (resolved->is_string()) {
       json = json::Quote(resolved->text);
-      if (!resolved->literal.empty()) {
-        statements = resources::PolicyStatementPositionsInLiteral(resolved->text, resolved->literal, resolved->position);
-      }
+      statements = resolved->literal.empty()
+                       ? YamlScalarStatementPositions(*resolved)
+                       : resources::PolicyStatementPositionsInLiteral(resolved->text, resolved->literal,
+                                                                      resolved->position);
     } else if (resolved->is_mapping()) {
       json = json::Quote(ToJson(*resolved));
       if (const SourceNode* statement = resolved->Find("Statement"); statement != nullptr) {
@@ -705,6 +749,7 @@ class TemplateConverter {
                           ArnRegion(arn), layer ? "layerVersionPolicy" : "functionPolicy", statement, r.position);
   }
 
+  std::string_view source_;  // the template's text
   const SourceNode& root_;
   const IngestOptions& options_;
   InventoryBuilder& builder_;
@@ -735,7 +780,7 @@ void ConvertCloudFormation(std::string_view text, const IngestOptions& options, 
     if (!parsed.ok()) return;
     root = std::move(parsed.root);
   }
-  TemplateConverter(root, options, builder).Convert();
+  TemplateConverter(text, root, options, builder).Convert();
 }
 
 }  // namespace perimeter::ingest::internal
