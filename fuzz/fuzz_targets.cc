@@ -22,6 +22,7 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"archive_rules", &FuzzArchiveRules},
       {"aws_ini", &FuzzAwsIni},
       {"sigv4_header", &FuzzSigV4Header},
+      {"engine", &FuzzEngine},
   };
   *count = std::size(kTargets);
   return kTargets;

@@ -1,4 +1,4 @@
-// The bodies of the fuzz targets, one per parser. Each checks the parser's invariants on arbitrary
+// The bodies of the fuzz targets, one per parser, and one for the external-access engine's self-checks. Each checks the parser's invariants on arbitrary
 // bytes and aborts (via FuzzCheck) when one is broken. They are linked into the libFuzzer executables
 // (fuzz/*_fuzzer.cc, built with clang) and into an ordinary test that replays the checked-in corpora,
 // so CI covers the corpora without clang.
@@ -27,6 +27,7 @@ int FuzzInventory(const uint8_t* data, size_t size);
 int FuzzArchiveRules(const uint8_t* data, size_t size);
 int FuzzAwsIni(const uint8_t* data, size_t size);
 int FuzzSigV4Header(const uint8_t* data, size_t size);
+int FuzzEngine(const uint8_t* data, size_t size);
 
 // Every target, for the corpus replay test.
 const FuzzTarget* AllFuzzTargets(size_t* count);
