@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's main job: analyze the bundled sample organization (samples/organization/inventory.jsonl,
-# four accounts, a dozen resources of eight types) as an ORGANIZATION analyzer would, and print the
+# four accounts, fourteen resources of nine types) as an ORGANIZATION analyzer would, and print the
 # findings. perimeter exits 1 when it finds active findings, which is the expected outcome here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
