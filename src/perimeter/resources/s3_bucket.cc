@@ -121,16 +121,9 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration, internal::D
       AccessPoint point;
       point.arn = std::string(value.key());
       point.position = value.key_position();
-      std::optional<policy::Arn> arn = policy::ParseArn(point.arn);
-      if (!arn.has_value() || arn->service != "s3" || !internal::IsAccountIdText(arn->account) ||
-          !arn->resource.starts_with("accesspoint/")) {
-        diagnostics.Error(internal::kInvalidValue, value.key_position(),
-                          base::Concat(what,
-                                       ": the key must be an access point ARN "
-                                       "(arn:aws:s3:<region>:<account>:accesspoint/<name>)"));
-      } else {
-        point.account = std::string(arn->account);
-        point.multi_region = arn->region.empty();
+      if (std::optional<internal::AccessPointKey> key = internal::ReadAccessPointKey(value, "s3", what, diagnostics)) {
+        point.account = key->account;
+        point.multi_region = key->multi_region;
       }
       internal::ObjectReader point_reader(value, what, diagnostics);
       point.policy = internal::ReadPolicyMember(point_reader, "accessPointPolicy");

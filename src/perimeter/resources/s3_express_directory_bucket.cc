@@ -38,15 +38,9 @@ DirectoryBucketConfiguration Read(const json::Value &configuration, internal::Di
       DirectoryAccessPoint point;
       point.identity.service = "s3express";
       point.identity.arn = std::string(value.key());
-      std::optional<policy::Arn> arn = policy::ParseArn(point.identity.arn);
-      if (!arn.has_value() || arn->service != "s3express" || !internal::IsAccountIdText(arn->account) ||
-          !arn->resource.starts_with("accesspoint/")) {
-        diagnostics.Error(internal::kInvalidValue, value.key_position(),
-                          base::Concat(what,
-                                       ": the key must be an access point ARN "
-                                       "(arn:aws:s3express:<region>:<account>:accesspoint/<name>)"));
-      } else {
-        point.identity.account = std::string(arn->account);
+      if (std::optional<internal::AccessPointKey> key =
+              internal::ReadAccessPointKey(value, "s3express", what, diagnostics)) {
+        point.identity.account = key->account;
       }
       internal::ObjectReader point_reader(value, what, diagnostics);
       point.policy = internal::ReadPolicyMember(point_reader, "accessPointPolicy");

@@ -5,6 +5,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/eval/condition_evaluator.h"
 #include "perimeter/json/document.h"
+#include "perimeter/policy/arn.h"
 #include "perimeter/policy/policy_parser.h"
 
 namespace perimeter::resources::internal {
@@ -13,6 +14,19 @@ namespace {
 std::string Key(std::string_view service, std::string_view name) { return base::Concat(service, ":", name); }
 
 }  // namespace
+
+std::optional<AccessPointKey> ReadAccessPointKey(const json::Value &member, std::string_view service,
+                                                 const std::string &what, Diagnostics &diagnostics) {
+  std::optional<policy::Arn> arn = policy::ParseArn(member.key());
+  if (!arn.has_value() || arn->service != service || !IsAccountIdText(arn->account) ||
+      !arn->resource.starts_with("accesspoint/")) {
+    diagnostics.Error(kInvalidValue, member.key_position(),
+                      base::Concat(what, ": the key must be an access point ARN (arn:aws:", service,
+                                   ":<region>:<account>:accesspoint/<name>)"));
+    return std::nullopt;
+  }
+  return AccessPointKey{std::string(arn->account), arn->region.empty()};
+}
 
 std::optional<std::string> ReadNetworkOrigin(ObjectReader &point_reader, const std::string &what) {
   Diagnostics &diagnostics = point_reader.diagnostics();

@@ -26,6 +26,18 @@ struct AccessPointIdentity {
   std::optional<std::string> vpc_id;  // a VPC network origin
 };
 
+// What an `accessPoints` key says: the access point's account and whether it is a multi-Region access
+// point (an ARN without a region).
+struct AccessPointKey {
+  std::string account;
+  bool multi_region = false;
+};
+
+// Reads the key of the `accessPoints` member `member`, which must be an access point ARN of `service`
+// ("s3", "s3express"); reports an error naming `what` and returns nullopt otherwise.
+std::optional<AccessPointKey> ReadAccessPointKey(const json::Value &member, std::string_view service,
+                                                 const std::string &what, Diagnostics &diagnostics);
+
 // Reads `networkOrigin` (exactly one of vpcConfiguration {vpcId} and
 // internetConfiguration {}) of the access point `point_reader` reads; returns
 // the VPC id when the origin is a VPC. `what` names the access point in errors.
