@@ -77,6 +77,13 @@ INSTANTIATE_TEST_SUITE_P(
             "UnknownConfigurationMember",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueueX":{}}})",
             "1:{col} inventory.unknown-field", 0, 1, "unknown configuration member \"sqsQueueX\"", "\"sqsQueueX\""},
+        // An access point of a directory bucket keyed by an S3 (not s3express) ARN: the record's error,
+        // at the key.
+        InventoryCase{
+            "DirectoryBucketAccessPointOfAnotherService",
+            R"({"kind":"resource","resourceArn":"arn:aws:s3express:us-east-1:123456789012:bucket/b--use1-az4--x-s3","resourceOwnerAccount":"123456789012","configuration":{"s3ExpressDirectoryBucket":{"accessPoints":{"arn:aws:s3:us-east-1:123456789012:accesspoint/wrong":{}}}}})",
+            "1:{col} inventory.invalid-value", 0, 1, "the key must be an access point ARN (arn:aws:s3express:",
+            "\"arn:aws:s3:us-east-1"},
         InventoryCase{
             "TwoConfigurationMembers",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueue":{},"snsTopic":{}}})",
