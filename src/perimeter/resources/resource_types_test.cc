@@ -707,5 +707,26 @@ INSTANTIATE_TEST_SUITE_P(
                  "never makes an encrypted snapshot public"}),
     [](const testing::TestParamInfo<TypeCase> &info) { return info.param.name; });
 
+// A record whose bucket policy and access point policy are both unreadable reports both, each at its
+// own member, and the resource is one error finding (never "no access").
+TEST(ResourceErrorsTest, EveryUnreadablePolicyOfARecordIsReported) {
+  const std::string record = Resource1(
+      kDirectoryBucket, "s3ExpressDirectoryBucket",
+      R"("bucketPolicy":{"Version":"2012-10-17","Statement":[]},"accessPoints":{")" + kDirectoryPoint +
+          R"(":{"accessPointPolicy":"{\"Version\":\"2012-10-17\",\"Statement\":"}})");
+  Inventory inventory = ReadInventory("case.jsonl", record + "\n");
+  ASSERT_EQ(inventory.resources.size(), 1u);
+  ResourceAnalysis analysis = AnalyzeResource(inventory.resources[0], nullptr, reasoning::ZoneOfTrust::ForAccount(kOwner));
+  ASSERT_EQ(analysis.findings.size(), 1u);
+  EXPECT_TRUE(analysis.findings[0].error.has_value());
+  std::vector<std::string> errors;
+  for (const base::Issue &issue : analysis.issues) {
+    if (issue.severity == base::Severity::kError) errors.push_back(issue.message);
+  }
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].find("bucketPolicy"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[1].find("accessPointPolicy"), std::string::npos) << errors[1];
+}
+
 }  // namespace
 }  // namespace perimeter::resources

@@ -254,11 +254,13 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
   S3BucketConfiguration config = ReadS3Bucket(resource.configuration, diagnostics);
   std::optional<policy::Policy> bucket_policy;
   std::map<std::string, policy::Policy> point_policies;
-  if (!diagnostics.has_errors() && config.policy.has_value()) {
+  // Every policy of a readable configuration is parsed, so that all their errors are reported at once.
+  const bool readable = !diagnostics.has_errors();
+  if (readable && config.policy.has_value()) {
     bucket_policy = internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
   }
   for (const AccessPoint &point : config.access_points) {
-    if (diagnostics.has_errors() || !point.policy.has_value() || point.account != resource.owner_account) continue;
+    if (!readable || !point.policy.has_value() || point.account != resource.owner_account) continue;
     if (std::optional<policy::Policy> parsed =
             internal::ParsePolicySource(*point.policy, policy::PolicyKind::kResource, diagnostics)) {
       point_policies.emplace(point.arn, std::move(*parsed));

@@ -103,11 +103,13 @@ ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource, const
   DirectoryBucketConfiguration config = Read(resource.configuration, diagnostics);
   std::optional<policy::Policy> bucket_policy;
   std::map<std::string, policy::Policy> point_policies;
-  if (!diagnostics.has_errors() && config.policy.has_value()) {
+  // Every policy of a readable configuration is parsed, so that all their errors are reported at once.
+  const bool readable = !diagnostics.has_errors();
+  if (readable && config.policy.has_value()) {
     bucket_policy = internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
   }
   for (const DirectoryAccessPoint &point : config.access_points) {
-    if (diagnostics.has_errors() || !point.policy.has_value()) continue;
+    if (!readable || !point.policy.has_value()) continue;
     if (std::optional<policy::Policy> parsed =
             internal::ParsePolicySource(*point.policy, policy::PolicyKind::kResource, diagnostics)) {
       point_policies.emplace(point.identity.arn, std::move(*parsed));
