@@ -728,5 +728,20 @@ TEST(ResourceErrorsTest, EveryUnreadablePolicyOfARecordIsReported) {
   EXPECT_NE(errors[1].find("accessPointPolicy"), std::string::npos) << errors[1];
 }
 
+// An error inside a policy held as a JSON string is reported where it is written in the file: the
+// decoded place mapped back through the string's escapes.
+TEST(ResourceErrorsTest, AnErrorInsideAStringPolicyIsPlacedInTheFile) {
+  const std::string record = Resource1(
+      "arn:aws:sqs:us-east-1:123456789012:q", "sqsQueue",
+      R"("queuePolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceVpce\":}}}]}")");
+  Inventory inventory = ReadInventory("case.jsonl", record + "\n");
+  ASSERT_EQ(inventory.resources.size(), 1u);
+  ResourceAnalysis analysis = AnalyzeResource(inventory.resources[0], nullptr, reasoning::ZoneOfTrust::ForAccount(kOwner));
+  ASSERT_FALSE(analysis.issues.empty());
+  const size_t at = record.find(R"(\"aws:SourceVpce\":})") + std::string(R"(\"aws:SourceVpce\":)").size();
+  EXPECT_EQ(analysis.issues[0].position.line, 1u);
+  EXPECT_EQ(analysis.issues[0].position.column, at + 1) << analysis.issues[0].message;
+}
+
 }  // namespace
 }  // namespace perimeter::resources

@@ -149,8 +149,13 @@ std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, poli
     if (source.value.is_string()) {
       std::string message = base::Concat(source.field, " (policy text ", base::ToString(issue.position),
                                          "): ", issue.message, " [", code, "]");
-      base::Issue outer{issue.severity, std::string(kInvalidPolicy),
-                        diagnostics.location().Locate(source.value.position()), std::move(message)};
+      // In a record's own text, the place inside the string; in a synthesised configuration, the member.
+      base::SourcePosition in_record =
+          diagnostics.location().policies == nullptr
+              ? LocateInStringLiteral(source.value.source_text(), source.value.position(), issue.position.offset)
+              : source.value.position();
+      base::Issue outer{issue.severity, std::string(kInvalidPolicy), diagnostics.location().Locate(in_record),
+                        std::move(message)};
       if (issue.severity == base::Severity::kWarning) outer.code = code;
       diagnostics.Add(std::move(outer));
     } else {
