@@ -247,6 +247,20 @@ INSTANTIATE_TEST_SUITE_P(
             "AWS=arn:aws:iam::999988887777:role/reader | s3:GetObject | | "
             "not-public | S3_ACCESS_POINT(" +
                 kAccessPoint + ";)"},
+        // Delegation by an ARN pattern that names the owner's account: the grant is analyzed through
+        // the owner's access points only, never reported as direct access.
+        TypeCase{
+            "DelegationByAnAccessPointArnPatternOfTheOwner",
+            "account",
+            {Bucket(
+                R"("bucketPolicy":)" +
+                Policy(
+                    R"({"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::docs-bucket","arn:aws:s3:::docs-bucket/*"],"Condition":{"ArnLike":{"s3:DataAccessPointArn":"arn:aws:s3:*:123456789012:accesspoint/*"}}})") +
+                R"(,"accessPoints":{")" + kAccessPoint + R"(":{"accessPointPolicy":)" +
+                Policy(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"s3:GetObject","Resource":")" +
+                       kAccessPoint + R"(/object/*"})") +
+                "}}")},
+            "AWS=999988887777 | s3:GetObject | | not-public | S3_ACCESS_POINT(" + kAccessPoint + ";)"},
         TypeCase{
             "OwnAccessPointWithoutBucketDelegation",
             "account",
@@ -593,6 +607,18 @@ INSTANTIATE_TEST_SUITE_P(
                              {Resource1(kDirectoryBucket, "s3ExpressDirectoryBucket",
                                         R"("bucketPolicy":)" + Policy(kDirectoryDelegate) + R"(,"accessPoints":{")" +
                                             kDirectoryPoint + R"(":{"accessPointPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"s3express:CreateSession","Resource":")" +
+                                                   kDirectoryPoint + R"("})") +
+                                            "}}")},
+                             "AWS=999988887777 | s3express:CreateSession | | not-public | S3_ACCESS_POINT(" +
+                                 kDirectoryPoint + ";)"},
+                    // Delegation by an access point ARN pattern of the owner's account.
+                    TypeCase{"DirectoryBucketDelegationByArnPattern",
+                             "account",
+                             {Resource1(kDirectoryBucket, "s3ExpressDirectoryBucket",
+                                        R"("bucketPolicy":)" +
+                                            Policy(R"({"Effect":"Allow","Principal":"*","Action":"s3express:CreateSession","Resource":"*","Condition":{"ArnLike":{"s3express:DataAccessPointArn":"arn:aws:s3express:us-east-1:123456789012:accesspoint/*"}}})") +
+                                            R"(,"accessPoints":{")" + kDirectoryPoint + R"(":{"accessPointPolicy":)" +
                                             Policy(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"s3express:CreateSession","Resource":")" +
                                                    kDirectoryPoint + R"("})") +
                                             "}}")},

@@ -297,7 +297,8 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
       if (blocked) continue;
       // Grants that only apply through access points of a named account.
       std::optional<std::string> ap_account;
-      std::optional<std::string> ap_arn;
+      std::optional<std::string> ap_arn;      // one access point
+      std::optional<std::string> ap_pattern;  // the access points of one account whose ARN matches it
       bool through_access_point = false;
       for (const auto &[key, value] : finding.condition) {
         std::string lower = base::AsciiLower(key);
@@ -306,11 +307,16 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
           if (internal::IsAccountIdText(value)) ap_account = value;
         } else if (lower == "s3:dataaccesspointarn") {
           through_access_point = true;
+          // An ARN pattern that names its account ("arn:aws:s3:*:111122223333:accesspoint/*") still
+          // names the access points of that account only.
           std::optional<policy::Arn> arn = policy::ParseArn(value);
-          if (arn.has_value() && internal::IsAccountIdText(arn->account) &&
-              value.find_first_of("*?") == std::string::npos) {
+          if (arn.has_value() && internal::IsAccountIdText(arn->account)) {
             ap_account = std::string(arn->account);
-            ap_arn = value;
+            if (value.find_first_of("*?") == std::string::npos) {
+              ap_arn = value;
+            } else {
+              ap_pattern = value;
+            }
           }
         }
       }
@@ -326,7 +332,9 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
         arns.push_back(*ap_arn);
       } else {
         for (const AccessPoint &point : config.access_points) {
-          if (point.account == *ap_account) arns.push_back(point.arn);
+          bool named = !ap_pattern.has_value() ||
+                       policy::ArnMatches(policy::WildcardPattern::FromGlob(*ap_pattern), point.arn);
+          if (point.account == *ap_account && named) arns.push_back(point.arn);
         }
       }
       if (arns.empty()) arns.push_back("");

@@ -60,7 +60,8 @@ bool OnlyThroughOwnAccessPoints(const Finding &finding, const std::string &owner
   for (const auto &[key, value] : finding.condition) {
     std::string lower = base::AsciiLower(key);
     if (lower == "s3express:dataaccesspointaccount" && value == owner) return true;
-    if (lower == "s3express:dataaccesspointarn" && value.find_first_of("*?") == std::string::npos) {
+    if (lower == "s3express:dataaccesspointarn") {
+      // A pattern that names the owner's account in full names the owner's access points only.
       std::optional<policy::Arn> arn = policy::ParseArn(value);
       if (arn.has_value() && arn->account == owner) return true;
     }
