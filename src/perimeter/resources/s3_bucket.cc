@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 
-#include "absl/status/statusor.h"
 #include "perimeter/base/text.h"
-#include "perimeter/catalog/iam_catalog.h"
-#include "perimeter/eval/compiled_policy.h"
-#include "perimeter/eval/condition_evaluator.h"
 #include "perimeter/eval/request.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/resources/internal/access_point.h"
@@ -366,34 +361,21 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
     auto policy_it = point_policies.find(point.arn);
     if (policy_it == point_policies.end() || !bucket_policy.has_value()) continue;
     if (bucket_block.restrict_public_buckets && policy_public) continue;
-    FindingSource source{FindingSourceType::kS3AccessPoint, point.arn, std::nullopt};
-    // Both policies as they read for requests through this access point.
     internal::AccessPointIdentity identity = Identity(point);
-    policy::Policy point_policy =
-        internal::WithNetworkOrigin(internal::SpecializeForAccessPoint(policy_it->second, identity), identity);
-    policy::Policy delegated = internal::SpecializeForAccessPoint(*bucket_policy, identity);
+    internal::AccessPointPolicies policies = internal::PoliciesThrough(policy_it->second, *bucket_policy, identity);
     bool restrict = point.block.restrict_public_buckets || bucket_block.restrict_public_buckets;
     if (restrict) {
       // RestrictPublicBuckets: an access point whose own policy is public
       // serves no one outside the owner's account.
-      reasoning::AnalysisResult alone =
-          internal::AnalyzePolicy(resource, point_policy, policy::PolicyKind::kResource,
-                                  AccessPointTargets(resource, point), {source}, point.arn, zone);
+      reasoning::AnalysisResult alone = internal::AnalyzePolicy(
+          resource, policies.point_policy, policy::PolicyKind::kResource, AccessPointTargets(resource, point),
+          {FindingSource{FindingSourceType::kS3AccessPoint, point.arn, std::nullopt}}, point.arn, zone);
       bool point_public = std::any_of(alone.findings.begin(), alone.findings.end(),
                                       [](const Finding &f) { return !f.error.has_value() && f.is_public; });
       if (point_public) continue;
     }
-    reasoning::AnalysisResult through_point = internal::AnalyzePolicy(
-        resource, point_policy, policy::PolicyKind::kResource, AccessPointTargets(resource, point), {source},
-        point.arn, zone, reasoning::GatePolicy{&delegated, policy::PolicyKind::kResource, "bucketPolicy"});
-    analysis.policies_decided_by_oracle += size_t{through_point.stats.decided_by_oracle};
-    std::vector<Finding> found = std::move(through_point.findings);
-    for (Finding &finding : found) {
-      internal::AddAccessPointContext(finding, identity);
-      internal::RestrictToVpc(finding, identity);
-      finding.id = findings::StableFindingId(finding);
-      internal::MergeFinding(analysis.findings, std::move(finding));
-    }
+    analysis.policies_decided_by_oracle += internal::AnalyzeThroughAccessPoint(
+        resource, policies, identity, AccessPointTargets(resource, point), zone, analysis.findings);
   }
   analysis.issues = diagnostics.TakeIssues();
   return analysis;

@@ -15,8 +15,6 @@ namespace perimeter::resources {
 namespace {
 
 using findings::Finding;
-using findings::FindingSource;
-using findings::FindingSourceType;
 
 struct DirectoryAccessPoint {
   internal::AccessPointIdentity identity;
@@ -143,20 +141,9 @@ ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource, const
   for (const DirectoryAccessPoint &point : config.access_points) {
     auto policy_it = point_policies.find(point.identity.arn);
     if (policy_it == point_policies.end()) continue;  // no access point policy: no grant to anyone outside
-    policy::Policy point_policy = internal::WithNetworkOrigin(
-        internal::SpecializeForAccessPoint(policy_it->second, point.identity), point.identity);
-    policy::Policy delegated = internal::SpecializeForAccessPoint(*bucket_policy, point.identity);
-    FindingSource source{FindingSourceType::kS3AccessPoint, point.identity.arn, std::nullopt};
-    reasoning::AnalysisResult through_point = internal::AnalyzePolicy(
-        resource, point_policy, policy::PolicyKind::kResource, AccessPointTargets(resource, point), {source},
-        point.identity.arn, zone, reasoning::GatePolicy{&delegated, policy::PolicyKind::kResource, "bucketPolicy"});
-    analysis.policies_decided_by_oracle += through_point.stats.decided_by_oracle;
-    for (Finding &finding : through_point.findings) {
-      internal::AddAccessPointContext(finding, point.identity);
-      internal::RestrictToVpc(finding, point.identity);
-      finding.id = findings::StableFindingId(finding);
-      internal::MergeFinding(analysis.findings, std::move(finding));
-    }
+    analysis.policies_decided_by_oracle += internal::AnalyzeThroughAccessPoint(
+        resource, internal::PoliciesThrough(policy_it->second, *bucket_policy, point.identity), point.identity,
+        AccessPointTargets(resource, point), zone, analysis.findings);
   }
   analysis.issues = diagnostics.TakeIssues();
   return analysis;

@@ -10,11 +10,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include "perimeter/eval/request_context.h"
 #include "perimeter/findings/finding.h"
 #include "perimeter/policy/policy.h"
+#include "perimeter/reasoning/external_access.h"
+#include "perimeter/reasoning/zone_of_trust.h"
 #include "perimeter/resources/internal/config_reader.h"
+#include "perimeter/resources/resource.h"
 
 namespace perimeter::resources::internal {
 
@@ -43,33 +46,27 @@ std::optional<AccessPointKey> ReadAccessPointKey(const json::Value &member, std:
 // the VPC id when the origin is a VPC. `what` names the access point in errors.
 std::optional<std::string> ReadNetworkOrigin(ObjectReader &point_reader, const std::string &what);
 
-// Whether `key_lower` is one of the keys S3 sets for requests through access
-// points (<service>:DataAccessPointArn, DataAccessPointAccount,
-// AccessPointNetworkOrigin).
-bool IsAccessPointKey(std::string_view service, std::string_view key_lower);
+// The two policies as they read for requests through `point`: conditions on the
+// access point keys S3 sets (<service>:DataAccessPointArn, DataAccessPointAccount,
+// AccessPointNetworkOrigin) are decided, a statement whose such condition fails
+// is left out; and a VPC network origin adds to the access point's policy a Deny
+// of every request whose aws:SourceVpc is not its VPC.
+struct AccessPointPolicies {
+  policy::Policy point_policy;
+  policy::Policy bucket_policy;
+};
+AccessPointPolicies PoliciesThrough(const policy::Policy &point_policy, const policy::Policy &bucket_policy,
+                                    const AccessPointIdentity &point);
 
-// Those keys, with their values for requests through `point`.
-eval::RequestContext AccessPointContext(const AccessPointIdentity &point);
-
-// `policy` as it reads for requests through `point`: its conditions on the
-// access point keys are decided; a statement whose such condition fails never
-// applies and is left out.
-policy::Policy SpecializeForAccessPoint(const policy::Policy &policy, const AccessPointIdentity &point);
-
-// `policy` with what a VPC network origin adds: a Deny of every request whose
-// aws:SourceVpc is not the access point's VPC (only requests from the VPC reach
-// the access point). Unchanged for an Internet origin.
-policy::Policy WithNetworkOrigin(policy::Policy policy, const AccessPointIdentity &point);
-
-// Makes a finding's witness read as the request through `point` it is (with
-// the access point keys S3 sets).
-void AddAccessPointContext(findings::Finding &finding, const AccessPointIdentity &point);
-
-// Names the VPC in a finding of access through a VPC-only access point (the
-// engine already kept only requests from it, see WithNetworkOrigin): such
-// access is not public (S3 User Guide, "Creating access points restricted to a
-// virtual private cloud").
-void RestrictToVpc(findings::Finding &finding, const AccessPointIdentity &point);
+// Analyzes the requests through `point` to `bucket` (`targets`, with their ARN
+// maps to the bucket): the access point's policy, gated by the bucket's. Each
+// finding gets source S3_ACCESS_POINT, a witness carrying the access point keys,
+// and, for a VPC-only access point, the VPC as condition and isPublic false (S3
+// User Guide, "Creating access points restricted to a virtual private cloud");
+// findings are merged into `into`. Returns whether the Z3 oracle decided.
+bool AnalyzeThroughAccessPoint(const Resource &bucket, const AccessPointPolicies &policies,
+                               const AccessPointIdentity &point, std::vector<reasoning::ResourceTarget> targets,
+                               const reasoning::ZoneOfTrust &zone, std::vector<findings::Finding> &into);
 
 }  // namespace perimeter::resources::internal
 
