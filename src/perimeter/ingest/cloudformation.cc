@@ -476,23 +476,8 @@ class TemplateConverter {
       if (raw >= source_.size()) return {};
       raw_offsets.push_back(static_cast<uint32_t>(raw++));
     }
-    json::ParseResult parsed = json::Parse(node.text);
-    if (!parsed.ok()) return {};
-    std::vector<base::SourcePosition> out;
-    std::optional<json::Value> statement = parsed.document.root().is_object()
-                                               ? parsed.document.root().Find("Statement")
-                                               : std::nullopt;
-    if (!statement.has_value()) return {};
-    std::vector<json::Value> elements;
-    if (statement->is_object()) elements.push_back(*statement);
-    if (statement->is_array()) {
-      for (const json::Value& element : statement->children()) elements.push_back(element);
-    }
-    for (const json::Value& element : elements) {
-      if (element.position().offset >= raw_offsets.size()) return {};
-      out.push_back(json::PositionAt(source_, raw_offsets[element.position().offset]));
-    }
-    return out;
+    return resources::PolicyStatementPositionsIn(
+        node.text, [&](uint32_t offset) { return json::PositionAt(source_, raw_offsets[offset]); });
   }
 
   // A policy document property as a configuration member (a JSON string literal).

@@ -1,18 +1,26 @@
 #include "perimeter/resources/policy_positions.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace perimeter::resources {
 namespace {
 
+// The value of a hex digit, or -1.
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // The value of the 4 hex digits at `at`, or -1.
 int32_t Hex4(std::string_view text, size_t at) {
   if (at + 4 > text.size()) return -1;
   int32_t value = 0;
   for (size_t i = at; i < at + 4; ++i) {
-    char c = text[i];
-    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int digit = HexDigit(text[i]);
     if (digit < 0) return -1;
     value = value * 16 + digit;
   }
@@ -73,12 +81,6 @@ std::optional<PercentDecoded> PercentDecode(std::string_view text) {
   PercentDecoded out;
   out.text.reserve(text.size());
   out.raw_offsets.reserve(text.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   for (size_t i = 0; i < text.size(); ++i) {
     out.raw_offsets.push_back(static_cast<uint32_t>(i));
     if (text[i] != '%') {
@@ -86,7 +88,7 @@ std::optional<PercentDecoded> PercentDecode(std::string_view text) {
       continue;
     }
     if (i + 2 >= text.size()) return std::nullopt;
-    int high = hex(text[i + 1]), low = hex(text[i + 2]);
+    int high = HexDigit(text[i + 1]), low = HexDigit(text[i + 2]);
     if (high < 0 || low < 0) return std::nullopt;
     out.text.push_back(static_cast<char>(high * 16 + low));
     i += 2;
@@ -104,17 +106,17 @@ std::vector<base::SourcePosition> PolicyStatementPositions(const json::Value &po
   return PolicyStatementPositionsInLiteral(policy.text(), policy.source_text(), policy.position());
 }
 
-std::vector<base::SourcePosition> PolicyStatementPositionsInLiteral(std::string_view text, std::string_view literal,
-                                                                    const base::SourcePosition &literal_position) {
+std::vector<base::SourcePosition> PolicyStatementPositionsIn(
+    std::string_view text, const std::function<base::SourcePosition(uint32_t)> &locate) {
   std::vector<base::SourcePosition> out;
   json::ParseResult parsed = json::Parse(std::string(text));
   if (parsed.ok()) {
     for (const json::Value &element : StatementElements(parsed.document.root())) {
-      out.push_back(LocateInStringLiteral(literal, literal_position, element.position().offset));
+      out.push_back(locate(element.position().offset));
     }
     return out;
   }
-  // URL-encoded JSON (IAM's API): decoded offsets map back through the %XX escapes, then the literal's.
+  // URL-encoded JSON (IAM's API): decoded offsets map back through the %XX escapes first.
   std::optional<PercentDecoded> decoded = PercentDecode(text);
   if (!decoded.has_value()) return out;
   json::ParseResult reparsed = json::Parse(decoded->text);
@@ -122,9 +124,15 @@ std::vector<base::SourcePosition> PolicyStatementPositionsInLiteral(std::string_
   for (const json::Value &element : StatementElements(reparsed.document.root())) {
     uint32_t offset = element.position().offset;
     if (offset >= decoded->raw_offsets.size()) continue;
-    out.push_back(LocateInStringLiteral(literal, literal_position, decoded->raw_offsets[offset]));
+    out.push_back(locate(decoded->raw_offsets[offset]));
   }
   return out;
+}
+
+std::vector<base::SourcePosition> PolicyStatementPositionsInLiteral(std::string_view text, std::string_view literal,
+                                                                    const base::SourcePosition &literal_position) {
+  return PolicyStatementPositionsIn(
+      text, [&](uint32_t offset) { return LocateInStringLiteral(literal, literal_position, offset); });
 }
 
 }  // namespace perimeter::resources

@@ -5,6 +5,7 @@
 #define PERIMETER_RESOURCES_POLICY_POSITIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,12 @@ std::optional<PercentDecoded> PercentDecode(std::string_view text);
 // (mapped through the percent-encoding and the literal's escapes). Empty when there is no Statement to
 // find (the policy does not parse).
 std::vector<base::SourcePosition> PolicyStatementPositions(const json::Value &policy);
+
+// The positions of the statements of the policy `text` holds (JSON, or URL-encoded JSON), each given by
+// `locate` from the offset in `text` where the statement's `{` is written. Empty when there is no
+// Statement to find.
+std::vector<base::SourcePosition> PolicyStatementPositionsIn(
+    std::string_view text, const std::function<base::SourcePosition(uint32_t)> &locate);
 
 // The same for a policy held by a JSON string literal given apart: its decoded `text`, the `literal` as
 // written (quotes included) and the literal's position (for sources that keep only these, such as a
