@@ -131,13 +131,14 @@ class Encoder {
   // One encoder per principal kind: the kind is fixed, so every ARN is a concatenation term and
   // every test of the kind folds to a constant (Z3's string solver does far better without the
   // case split).
-  Encoder(::z3::context& ctx, const AccessModel& model, const ZoneOfTrust& zone, const CoverOptions& options, Kind kind)
+  // `statements`: the model's policy, or with a gate the statements of both (StatementsOf).
+  Encoder(::z3::context& ctx, const AccessModel& model, const policy::Policy& statements, const ZoneOfTrust& zone,
+          const CoverOptions& options, Kind kind)
       : c_(ctx),
         model_(model),
         zone_(zone),
         options_(options),
-        merged_(Merged(model)),
-        policy_(model.gate.has_value() ? merged_ : *model.policy),
+        policy_(statements),
         gate_begin_(model.gate.has_value() ? model.policy->statements.size() : SIZE_MAX),
         kind_(kind) {}
 
@@ -868,16 +869,7 @@ class Encoder {
   const AccessModel& model_;
   const ZoneOfTrust& zone_;
   const CoverOptions& options_;
-  // With a gate: the statements of both policies, the gate's from gate_begin_ on (what findings are
-  // read against, and what the request's condition keys come from).
-  static policy::Policy Merged(const AccessModel& model) {
-    if (!model.gate.has_value()) return {};
-    policy::Policy merged = *model.policy;
-    merged.statements.insert(merged.statements.end(), model.gate->policy->statements.begin(),
-                             model.gate->policy->statements.end());
-    return merged;
-  }
-  const policy::Policy merged_;
+  // The statements encoded: with a gate, the gate's from gate_begin_ on.
   const policy::Policy& policy_;
   const size_t gate_begin_;
   size_t decimals_ = 1;
@@ -1006,6 +998,16 @@ std::string Describe(const eval::Request& request) {
   return out;
 }
 
+// With a gate: the statements of both policies, the gate's last (what findings are read against, and
+// what the request's condition keys come from). Without one: empty, the model's policy is used as is.
+policy::Policy MergedWithGate(const AccessModel& model) {
+  if (!model.gate.has_value()) return {};
+  policy::Policy merged = *model.policy;
+  merged.statements.insert(merged.statements.end(), model.gate->policy->statements.begin(),
+                           model.gate->policy->statements.end());
+  return merged;
+}
+
 }  // namespace
 
 std::string_view CoverKindName(CoverResult::Kind kind) {
@@ -1032,6 +1034,8 @@ CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
     ::z3::context ctx;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     std::string unknown;
+    const policy::Policy merged = MergedWithGate(model);
+    const policy::Policy& statements = model.gate.has_value() ? merged : *model.policy;
     // Cheapest kinds first: a counterexample ends the search.
     for (Kind kind : {Kind::kAnonymous, Kind::kCanonicalUser, Kind::kWebIdentity, Kind::kRoot, Kind::kUser,
                       Kind::kRole, Kind::kSession, Kind::kFederatedUser}) {
@@ -1041,7 +1045,7 @@ CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
         result.reason = base::Concat("timeout after ", timeout_ms, " ms");
         return result;
       }
-      Encoder encoder(ctx, model, zone, options, kind);
+      Encoder encoder(ctx, model, statements, zone, options, kind);
       expr query = encoder.AllowedExternal();
       expr covered = ctx.bool_val(false);
       for (const findings::Finding& finding : findings) covered = covered || encoder.Inside(finding);
