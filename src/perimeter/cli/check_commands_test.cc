@@ -32,8 +32,10 @@ CommandRun Perimeter(std::vector<std::string> args, const std::string& stdin_tex
   return run;
 }
 
+// Named after the running test as well: CTest runs the tests of this file in parallel processes.
 std::string WriteFile(const std::string& name, const std::string& text) {
-  std::string path = testing::TempDir() + "/" + name;
+  std::string path =
+      testing::TempDir() + "/" + testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name;
   std::ofstream(path) << text;
   return path;
 }
