@@ -16,6 +16,8 @@ namespace {
 struct PolicyConstants {
   std::set<std::string> accounts;
   std::vector<StringPattern> arn_patterns;      // Principal ARNs and aws:PrincipalArn values
+  // aws:PrincipalAccount / kms:CallerAccount values with wildcards (StringLike "1111*").
+  std::vector<StringPattern> account_patterns;
   std::vector<StringPattern> org_id_patterns;   // aws:PrincipalOrgID values
   std::vector<StringPattern> org_path_patterns; // aws:PrincipalOrgPaths values
   std::vector<std::string> federated;           // Federated values
@@ -55,6 +57,13 @@ absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
       const std::string& key = condition.key_lower;
       for (const policy::ConditionValue& value : condition.values) {
         if (key == "aws:principalaccount" || key == "kms:calleraccount") {
+          StringPattern pattern = ConditionValuePattern(condition.op.op, value.value);
+          if (!pattern.pattern.is_literal()) {
+            // A pattern fixes no account: it stands for every account it matches, each region of
+            // them getting a caller of its own (WildcardAccounts).
+            constants.account_patterns.push_back(std::move(pattern));
+            continue;
+          }
           if (!policy::IsAccountId(value.value)) {
             return absl::UnimplementedError(base::Concat("condition ", condition.key, " with value \"", value.value,
                                                          "\" is not a single account id"));
@@ -107,13 +116,16 @@ StringPattern Literal(std::string text) {
 // region's representative is a named or zone account). A representative may hold characters that
 // are not digits where its region does not care: each becomes a digit that keeps it in its region
 // (the same patterns match), checked; when no digit does, the policy is refused, never guessed.
-absl::StatusOr<std::vector<std::string>> WildcardAccounts(const std::vector<StringPattern>& arn_patterns,
+absl::StatusOr<std::vector<std::string>> WildcardAccounts(const PolicyConstants& constants,
                                                           const std::set<std::string>& named) {
   std::vector<StringPattern> patterns;
-  for (const StringPattern& arn : arn_patterns) {
+  for (const StringPattern& arn : constants.arn_patterns) {
     std::vector<policy::WildcardPattern> parts = arn.pattern.Split(':', 6);
     if (parts.size() < 5 || parts[4].is_literal() || parts[4].matches_everything()) continue;
     patterns.push_back({parts[4], StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive});
+  }
+  for (const StringPattern& account : constants.account_patterns) {
+    if (!account.pattern.matches_everything()) patterns.push_back(account);
   }
   if (patterns.empty()) return std::vector<std::string>{};
   std::vector<StringPattern> account_patterns = patterns;
@@ -228,20 +240,69 @@ struct OrgMembership {
   std::vector<std::string> paths;
 };
 
-// The organizations an external account outside the zone's organization may belong to.
+// The organization ids whose OU paths `path` can match: an OU path is "<org id>/<root>/<ou>/.../", and
+// an org id holds no '/', so `path` matches some path of organization I exactly when one of these
+// patterns matches I. Each is the part of `path` before a character that may stand for the '/' after
+// the id: a literal '/', a '?', or a '*' (kept: it may also eat the end of the id). The id classes
+// must tell these apart, or "o-other/*" would find no organization to stand for (issue #12).
+std::vector<StringPattern> OrgIdPatternsOfPath(const StringPattern& path) {
+  std::vector<StringPattern> out;
+  policy::WildcardPattern prefix;
+  auto emit = [&](const policy::WildcardPattern& id) { out.push_back({id, StringPattern::Syntax::kGlob, path.case_mode}); };
+  for (const policy::WildcardPattern::Piece& piece : path.pattern.pieces()) {
+    switch (piece.kind) {
+      case policy::WildcardPattern::PieceKind::kLiteral: {
+        size_t slash = piece.text.find('/');
+        if (slash != std::string::npos) {
+          prefix.AppendLiteral(piece.text.substr(0, slash));
+          emit(prefix);
+          return out;  // the id ends at the first literal '/'
+        }
+        prefix.AppendLiteral(piece.text);
+        break;
+      }
+      case policy::WildcardPattern::PieceKind::kAnySequence:
+        prefix.AppendGlob("*");
+        emit(prefix);
+        break;
+      case policy::WildcardPattern::PieceKind::kAnyCharacter:
+        emit(prefix);
+        prefix.AppendGlob("?");
+        break;
+    }
+  }
+  return out;
+}
+
+// The paths of organization `id`: "<id>/" and anything after it.
+StringPattern PathsOf(const std::string& id) {
+  policy::WildcardPattern paths = policy::WildcardPattern::FromLiteral(id + "/");
+  paths.AppendGlob("*");
+  return {std::move(paths), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
+}
+
+// The organizations an external account outside the zone's organization may belong to: none, and one
+// per class of organization ids that the policy's aws:PrincipalOrgID values and the org ids of its
+// aws:PrincipalOrgPaths values tell apart, each with no path and with one path per path class.
 absl::StatusOr<std::vector<OrgMembership>> ForeignMemberships(const PolicyConstants& constants,
                                                               const std::optional<Organization>& own) {
   std::vector<OrgMembership> out = {OrgMembership{}};
   if (constants.org_id_patterns.empty() && constants.org_path_patterns.empty()) return out;
   std::vector<StringPattern> id_patterns = constants.org_id_patterns;
+  for (const StringPattern& path : constants.org_path_patterns) {
+    std::vector<StringPattern> ids = OrgIdPatternsOfPath(path);
+    id_patterns.insert(id_patterns.end(), ids.begin(), ids.end());
+  }
+  // The own organization's id is a class of its own, so that no foreign organization's
+  // representative is it (only members carry it).
+  if (own.has_value()) id_patterns.push_back(Literal(own->id));
   absl::StatusOr<std::vector<std::string>> ids = Representatives(id_patterns, {Glob("o-*")});
   if (!ids.ok()) return ids.status();
   for (const std::string& id : *ids) {
     if (own.has_value() && id == own->id) continue;  // only members carry the own organization's id
     std::vector<std::vector<std::string>> path_sets = {{}};
     if (!constants.org_path_patterns.empty()) {
-      absl::StatusOr<std::vector<std::string>> paths =
-          Representatives(constants.org_path_patterns, {Glob(id + "/*")});
+      absl::StatusOr<std::vector<std::string>> paths = Representatives(constants.org_path_patterns, {PathsOf(id)});
       if (!paths.ok()) return paths.status();
       for (const std::string& path : *paths) path_sets.push_back({path});
     }
@@ -266,16 +327,36 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(con
   }
   std::set<std::string> accounts = constants->accounts;
   accounts.insert(FreshAccount(taken));
-  absl::StatusOr<std::vector<std::string>> wildcard_accounts = WildcardAccounts(constants->arn_patterns, taken);
+  absl::StatusOr<std::vector<std::string>> wildcard_accounts = WildcardAccounts(*constants, taken);
   if (!wildcard_accounts.ok()) return wildcard_accounts.status();
   accounts.insert(wildcard_accounts->begin(), wildcard_accounts->end());
-  // An ACCOUNT zone: the other members of its organization are external, but carry its org id.
+  // An ACCOUNT zone: the other members of its organization are external, but carry its org id and
+  // their OU path. One member stands for all those the policy cannot tell apart: the same account
+  // patterns and the same aws:PrincipalOrgPaths patterns match them (members in different OUs are
+  // different callers to "o-.../ou-x/*"); named ones are in constants already.
   if (zone.type() == ZoneOfTrust::Type::kAccount && organization.has_value()) {
+    // A StringLike pattern's '*' may cross the ':' around the account: its account component is not
+    // known, so every member is tried.
+    bool every_member = std::any_of(constants->arn_patterns.begin(), constants->arn_patterns.end(), [](const StringPattern& p) {
+      return p.syntax == StringPattern::Syntax::kGlob && !p.pattern.is_literal();
+    });
+    std::set<std::vector<bool>> seen;
     for (const OrganizationMember& member : organization->members) {
-      if (!zone.ContainsAccount(member.account_id)) {
+      if (zone.ContainsAccount(member.account_id)) continue;
+      if (every_member) {
         accounts.insert(member.account_id);
-        break;  // one unnamed member stands for all of them; named ones are in constants already
+        continue;
       }
+      std::vector<bool> signature;
+      for (const StringPattern& arn : constants->arn_patterns) {
+        std::vector<policy::WildcardPattern> parts = arn.pattern.Split(':', 6);
+        signature.push_back(parts.size() >= 5 && parts[4].Matches(member.account_id));
+      }
+      for (const StringPattern& account : constants->account_patterns) {
+        signature.push_back(account.Matches(member.account_id));
+      }
+      for (const StringPattern& path : constants->org_path_patterns) signature.push_back(path.Matches(member.ou_path));
+      if (seen.insert(std::move(signature)).second) accounts.insert(member.account_id);
     }
   }
 

@@ -29,6 +29,11 @@ constexpr std::array kKeys = {
     KeyEntry{"aws:principaltype", {kP, false, "the caller's kind (User, AssumedRole, Account, ...)"}, "aws:PrincipalType"},
     KeyEntry{"aws:userid", {kR, true, "the caller's unique id: fixed by who signs the request"}, "aws:UserId"},
     KeyEntry{"kms:calleraccount", {kP, true, "the caller's account, as KMS reports it"}, "kms:CallerAccount"},
+    // The resource's owner: set by AWS from the resource (external_access.cc, RequestsToTheResource).
+    KeyEntry{"aws:resourceaccount", {KeyRole::kResourceOwner, false, "the account that owns the resource: set by AWS"}, "aws:ResourceAccount"},
+    KeyEntry{"aws:resourceorgid", {KeyRole::kResourceOwner, false, "the organization of the resource's owner: set by AWS"}, "aws:ResourceOrgID"},
+    KeyEntry{"aws:resourceorgpaths", {KeyRole::kResourceOwner, false, "the OU path of the resource's owner: set by AWS"}, "aws:ResourceOrgPaths"},
+    KeyEntry{"s3:resourceaccount", {KeyRole::kResourceOwner, false, "the account that owns the bucket: set by S3"}, "s3:ResourceAccount"},
     // Principal tags and user names are chosen by the external account's own administrators.
     KeyEntry{"aws:principaltag/", {kC, false, "tags of an external principal are set by its own account"}},
     KeyEntry{"aws:username", {kC, false, "user names of an external account are chosen by that account"}, "aws:username"},
@@ -98,6 +103,21 @@ bool IsPrincipalDerivedKey(std::string_view key_lower) {
     if (derived == key_lower) return true;
   }
   return false;
+}
+
+std::optional<std::string> ResourceOwnerKeyValue(std::string_view key_lower, const std::string& owner_account,
+                                                 const ZoneOfTrust& zone) {
+  if (key_lower == "aws:resourceaccount" || key_lower == "s3:resourceaccount") return owner_account;
+  if (key_lower != "aws:resourceorgid" && key_lower != "aws:resourceorgpaths") return std::nullopt;
+  const std::optional<Organization>& organization = zone.organization();
+  if (!organization.has_value()) return std::nullopt;
+  const OrganizationMember* member = organization->FindMember(owner_account);
+  bool in_organization = member != nullptr || owner_account == organization->management_account ||
+                         owner_account == zone.account_id();
+  if (!in_organization) return std::nullopt;
+  if (key_lower == "aws:resourceorgid") return organization->id;
+  if (member == nullptr) return std::nullopt;
+  return member->ou_path;
 }
 
 ConditionKeyRule RuleForKey(std::string_view key_lower) {

@@ -10,6 +10,9 @@
 // - kCallerControlled: the caller chooses it (request parameters, headers, tags it attaches, MFA use,
 //   the time of the request). The engine lets the caller pick the value most favourable to access
 //   (existential), so such a condition never hides access; it is not reported.
+// - kResourceOwner: describes the resource, not the caller (aws:ResourceAccount, s3:ResourceAccount,
+//   aws:ResourceOrgID, aws:ResourceOrgPaths). The engine fixes it to the resource's own value where
+//   known (free otherwise); never reported: it holds for every caller or for none.
 // Unknown keys are kCallerControlled: assuming the caller can satisfy them can only add findings,
 // never hide one (soundness first).
 //
@@ -19,12 +22,15 @@
 #ifndef PERIMETER_REASONING_CONDITION_KEYS_H_
 #define PERIMETER_REASONING_CONDITION_KEYS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "perimeter/reasoning/zone_of_trust.h"
+
 namespace perimeter::reasoning {
 
-enum class KeyRole { kPrincipal, kRestricting, kCallerControlled };
+enum class KeyRole { kPrincipal, kRestricting, kCallerControlled, kResourceOwner };
 
 struct ConditionKeyRule {
   KeyRole role;
@@ -45,6 +51,16 @@ std::string CanonicalKeyName(std::string_view key);
 // Keys whose values AWS puts in the request from the caller's identity (AddPrincipalContextKeys):
 // the engine derives them from each candidate principal instead of trying their values freely.
 bool IsPrincipalDerivedKey(std::string_view key_lower);
+
+// For a resource-owner key (KeyRole::kResourceOwner), the value AWS puts in requests to a resource
+// owned by `owner_account` (IAM User Guide, "AWS global condition context keys": aws:ResourceAccount,
+// aws:ResourceOrgID, aws:ResourceOrgPaths; Amazon S3 User Guide: s3:ResourceAccount), as far as it is
+// known: the account always; the organization id and OU path (aws:ResourceOrgPaths carries that one
+// path) when `zone` knows its organization and the owner belongs to it — every resource of an
+// ORGANIZATION zone, the account of an ACCOUNT zone given its organization. nullopt otherwise (the
+// key may then carry any value), and for every other key.
+std::optional<std::string> ResourceOwnerKeyValue(std::string_view key_lower, const std::string& owner_account,
+                                                 const ZoneOfTrust& zone);
 
 }  // namespace perimeter::reasoning
 

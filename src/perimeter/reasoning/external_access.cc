@@ -229,6 +229,92 @@ Box ExternalRequests(const FreeKeys& keys, const ZoneOfTrust& zone) {
   return box;
 }
 
+StringPattern LiteralPattern(const std::string& text) {
+  return {policy::WildcardPattern::FromLiteral(text), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
+}
+
+// The values the engine must tell apart beyond the policy's (key_domain.h, KeySeparations):
+// - for the keys that say a service acts for a resource of the zone (ExternalRequests below), each
+//   zone account (organization id) that one of the policy's wildcard values on the key matches, so
+//   that no class mixes requests from inside the zone with requests from outside it ("12345678901?"
+//   holds the zone's 123456789012 and others: a representative must not decide for both);
+// - for the resource-owner keys, the owner's value, so that RequestsToTheResource can keep exactly it.
+KeySeparations EngineSeparations(const StatementTable& table, const ZoneOfTrust& zone, const std::string& owner) {
+  KeySeparations separations;
+  std::vector<std::string> accounts = zone.Accounts();
+  for (size_t i = 0; i < table.size(); ++i) {
+    for (const policy::Condition& condition : table.statement(i).conditions) {
+      const std::string& key = condition.key_lower;
+      if (std::optional<std::string> value = ResourceOwnerKeyValue(key, owner, zone); value.has_value()) {
+        separations[key] = {LiteralPattern(*value)};
+        continue;
+      }
+      bool account_key = key == "aws:sourceaccount" || key == "aws:sourceowner";
+      bool arn_key = key == "aws:sourcearn";
+      bool org_key = key == "aws:sourceorgid";
+      if (!account_key && !arn_key && !org_key) continue;
+      for (const policy::ConditionValue& value : condition.values) {
+        StringPattern pattern = ConditionValuePattern(condition.op.op, value.value);
+        if (pattern.pattern.is_literal() && pattern.case_mode == policy::CaseMode::kSensitive) continue;
+        if (org_key) {
+          if (zone.type() == ZoneOfTrust::Type::kOrganization && zone.organization().has_value() &&
+              pattern.Matches(zone.organization()->id)) {
+            separations[key].push_back(LiteralPattern(zone.organization()->id));
+          }
+          continue;
+        }
+        std::vector<policy::WildcardPattern> parts = pattern.pattern.Split(':', 6);
+        // A StringLike '*' may cross the ':' around the account: then every zone account is separated.
+        bool faithful = pattern.syntax == StringPattern::Syntax::kArn;
+        for (const std::string& account : accounts) {
+          if (account_key) {
+            if (pattern.Matches(account)) separations[key].push_back(LiteralPattern(account));
+            continue;
+          }
+          if (faithful && parts.size() == 6 && !parts[4].Matches(account)) continue;
+          separations[key].push_back({policy::WildcardPattern::FromGlob(base::Concat("arn:*:*:*:", account, ":*")),
+                                      StringPattern::Syntax::kArn, policy::CaseMode::kSensitive});
+        }
+      }
+    }
+  }
+  for (auto& [key, patterns] : separations) {
+    std::sort(patterns.begin(), patterns.end(), [](const StringPattern& a, const StringPattern& b) {
+      return a.pattern.ToString() < b.pattern.ToString();
+    });
+    patterns.erase(std::unique(patterns.begin(), patterns.end(), [](const StringPattern& a, const StringPattern& b) {
+                     return a.pattern == b.pattern && a.syntax == b.syntax;
+                   }),
+                   patterns.end());
+  }
+  return separations;
+}
+
+// The part of the context space that requests to this resource occupy: a resource-owner key carries
+// the owner's value when the request has it (absent too: some actions do not carry the key, IAM User
+// Guide, "AWS global condition context keys", Availability). A statement whose condition on such a key
+// cannot hold grants nothing; one that always holds restricts nothing.
+Box RequestsToTheResource(const FreeKeys& keys, const std::string& owner, const ZoneOfTrust& zone) {
+  Box box = FullBox(keys);
+  for (size_t k = 0; k < keys.domains.size(); ++k) {
+    const KeyDomain& domain = keys.domains[k];
+    std::optional<std::string> fact = ResourceOwnerKeyValue(domain.key_lower, owner, zone);
+    if (!fact.has_value()) continue;
+    CandidateSet keep = CandidateSet::None(domain.candidates.size());
+    bool separated = false;  // the owner's value is a class of its own (string operators: KeySeparations)
+    for (size_t c = 0; c < domain.candidates.size(); ++c) {
+      const std::optional<std::vector<std::string>>& value = domain.candidates[c];
+      bool owners = value.has_value() && value->size() == 1 && value->front() == *fact;
+      separated = separated || owners;
+      if (!value.has_value() || owners) keep.Add(c);
+    }
+    // Read by operators of another family (NumericLessThan on aws:ResourceAccount), the owner's value
+    // may share its class with others: the key is left free, never narrowed by a guess.
+    if (separated) box[k] = keep;
+  }
+  return box;
+}
+
 // The request context AWS builds from the caller's identity.
 eval::RequestContext PrincipalContext(const eval::RequestPrincipal& principal) {
   eval::RequestContext context;
@@ -316,7 +402,14 @@ std::vector<ReportedCondition> ReportedConditions(const policy::Statement& state
   std::vector<ReportedCondition> out;
   for (size_t j = 0; j < statement.conditions.size(); ++j) {
     const policy::Condition& condition = statement.conditions[j];
-    if (RuleForKey(condition.key_lower).role == KeyRole::kCallerControlled) continue;
+    switch (RuleForKey(condition.key_lower).role) {
+      case KeyRole::kPrincipal:
+      case KeyRole::kRestricting:
+        break;
+      case KeyRole::kCallerControlled:  // the caller picks a value that satisfies it
+      case KeyRole::kResourceOwner:     // fixed by the resource: holds for every caller or for none
+        continue;
+    }
     // Only positive constraints say "who may": a negated operator, IfExists (absent passes), Null and
     // ForAllValues (an absent key passes) do not restrict to the values they name.
     if (policy::IsNegatedOperator(condition.op.op) || condition.op.if_exists ||
@@ -329,17 +422,39 @@ std::vector<ReportedCondition> ReportedConditions(const policy::Statement& state
   return out;
 }
 
+bool HasWildcard(std::string_view text) { return text.find_first_of("*?") != std::string_view::npos; }
+
 // Whether a reported condition value takes the grant away from "anyone" (S3's "The meaning of
-// 'public'", docs/access-analyzer-rules.md §3.4).
+// 'public'": only fixed values limit; docs/access-analyzer-rules.md §3.4). A value names a fixed set
+// of callers only if the part that says whose it is holds no wildcard:
+// - an account id, an organization id: the whole value ("1111*", "o-*" fix nothing);
+// - an OU path: its organization segment, before the first '/' ("o-x/*" stays inside o-x);
+// - an ARN: its account component ("arn:aws:iam::*:role/Admin", "arn:aws:*:*:*:*" fix no account);
+//   an ARN without one (an S3 bucket) the whole ARN ("arn:aws:s3:::*" is every bucket).
 bool LimitsPublic(std::string_view key, std::string_view value) {
-  ConditionKeyRule rule = RuleForKey(Lower(key));
+  const std::string lower = Lower(key);
+  ConditionKeyRule rule = RuleForKey(lower);
   if (!rule.limits_public) return false;
-  if (value.find('*') != std::string_view::npos || value.find('?') != std::string_view::npos) {
-    // A wildcard value limits only when a fixed prefix names something (an OU path, an ARN prefix),
-    // never when it is "*" alone.
-    return value.find_first_not_of("*?") != std::string_view::npos && Lower(key) != "aws:principalorgid";
+  if (lower == "aws:principalaccount" || lower == "kms:calleraccount" || lower == "aws:sourceaccount" ||
+      lower == "aws:sourceowner" || lower == "aws:principalorgid" || lower == "aws:sourceorgid" ||
+      lower == "s3:dataaccesspointaccount" || lower == "s3express:dataaccesspointaccount") {
+    return !HasWildcard(value);
   }
-  if (Lower(key) == "aws:sourceip" || Lower(key) == "aws:vpcsourceip") {
+  if (lower == "aws:principalorgpaths" || lower == "aws:sourceorgpaths") {
+    return !HasWildcard(value.substr(0, value.find('/')));
+  }
+  if (lower == "aws:principalarn" || lower == "aws:sourcearn" || lower == "s3:dataaccesspointarn" ||
+      lower == "s3express:dataaccesspointarn") {
+    if (!HasWildcard(value)) return true;
+    std::optional<policy::Arn> arn = policy::ParseArn(value);
+    if (!arn.has_value()) return false;
+    return arn->account.empty() ? false : !HasWildcard(arn->account);
+  }
+  if (HasWildcard(value)) {
+    // A wildcard value limits only when a fixed prefix names something, never when it is "*" alone.
+    return value.find_first_not_of("*?") != std::string_view::npos;
+  }
+  if (lower == "aws:sourceip" || lower == "aws:vpcsourceip") {
     std::optional<policy::Cidr> cidr = policy::ParseCidr(value);
     return cidr.has_value() && cidr->prefix_length > (cidr->base.v6 ? 32 : 8);
   }
@@ -393,11 +508,12 @@ class Analysis {
       }
       statements_.Add(*compiled_gate_, model_.gate->label, true);
     }
-    absl::StatusOr<FreeKeys> keys = BuildFreeKeys(statements_.statements(), /*skip_principal_derived=*/true);
+    absl::StatusOr<FreeKeys> keys = BuildFreeKeys(statements_.statements(), /*skip_principal_derived=*/true,
+                                                  EngineSeparations(statements_, zone_, model_.owner_account));
     if (!keys.ok()) return Fail(std::string(keys.status().message()));
     keys_ = std::move(*keys);
     facts_ = BuildStatementFacts(statements_, keys_);
-    external_ = ExternalRequests(keys_, zone_);
+    external_ = Intersect(ExternalRequests(keys_, zone_), RequestsToTheResource(keys_, model_.owner_account, zone_));
     CandidatePrincipalOptions principal_options;
     principal_options.partition = model_.partition;
     absl::StatusOr<std::vector<eval::RequestPrincipal>> principals =

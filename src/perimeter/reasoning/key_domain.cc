@@ -227,7 +227,7 @@ std::vector<std::string> IpRepresentatives(const std::vector<std::string>& value
 
 bool IsMultivaluedKey(std::string_view key_lower) {
   static constexpr std::string_view kMultivalued[] = {
-      "aws:tagkeys",          "aws:calledvia",          "aws:principalorgpaths", "aws:sourceorgpaths",
+      "aws:tagkeys",          "aws:calledvia",          "aws:principalorgpaths", "aws:sourceorgpaths", "aws:resourceorgpaths",
       "aws:principalservicenameslist", "kms:encryptioncontextkeys", "kms:grantoperations",
       "cognito-identity.amazonaws.com:amr"};
   return std::find(std::begin(kMultivalued), std::end(kMultivalued), key_lower) != std::end(kMultivalued);
@@ -235,7 +235,8 @@ bool IsMultivaluedKey(std::string_view key_lower) {
 
 absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
                                          const std::vector<const policy::Condition*>& conditions,
-                                         const KeyDomainOptions& options) {
+                                         const KeyDomainOptions& options,
+                                         const std::vector<StringPattern>& separations) {
   KeyDomain domain;
   domain.key_lower = std::string(key_lower);
   domain.multivalued = IsMultivaluedKey(key_lower);
@@ -260,6 +261,7 @@ absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
   std::vector<std::string> representatives;
   switch (family.value_or(Family::kNull)) {
     case Family::kString: {
+      patterns.insert(patterns.end(), separations.begin(), separations.end());
       absl::StatusOr<std::vector<std::string>> reps = StringRepresentatives(patterns);
       if (!reps.ok()) return reps.status();
       representatives = std::move(*reps);
@@ -331,7 +333,7 @@ CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition, cons
 }
 
 absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement*>& statements,
-                                       bool skip_principal_derived) {
+                                       bool skip_principal_derived, const KeySeparations& separations) {
   std::map<std::string, std::vector<const policy::Condition*>> by_key;
   for (const policy::Statement* statement : statements) {
     for (const policy::Condition& condition : statement->conditions) {
@@ -341,7 +343,9 @@ absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement
   }
   FreeKeys keys;
   for (const auto& [key, conditions] : by_key) {
-    absl::StatusOr<KeyDomain> domain = BuildKeyDomain(key, conditions);
+    auto separation = separations.find(key);
+    absl::StatusOr<KeyDomain> domain =
+        BuildKeyDomain(key, conditions, {}, separation == separations.end() ? std::vector<StringPattern>{} : separation->second);
     if (!domain.ok()) return domain.status();
     keys.index_of[key] = keys.domains.size();
     keys.domains.push_back(std::move(*domain));

@@ -49,12 +49,20 @@ struct KeyDomainOptions {
   size_t max_multivalued_representatives = 8;
 };
 
-// Builds the domain of `key_lower` from every condition on it in the policy. REQUIRES: every
-// condition in `conditions` is on that key, and its values hold no policy variable (the caller
-// abstracts those first, see policy_abstraction.h).
+// Values that the engine, not the policy, needs told apart, per key (lower-case): for a key read by
+// string or ARN operators, these patterns join the policy's in the Venn diagram, so that each class
+// lies wholly on one side of them (a zone account inside "12345678901?" for aws:SourceAccount; the
+// resource's owner for aws:ResourceAccount). Ignored for keys of other operator families.
+using KeySeparations = std::map<std::string, std::vector<StringPattern>>;
+
+// Builds the domain of `key_lower` from every condition on it in the policy, and `separations`
+// (patterns of that key, see KeySeparations). REQUIRES: every condition in `conditions` is on that
+// key, and its values hold no policy variable (the caller abstracts those first, see
+// policy_abstraction.h).
 absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
                                          const std::vector<const policy::Condition*>& conditions,
-                                         const KeyDomainOptions& options = {});
+                                         const KeyDomainOptions& options = {},
+                                         const std::vector<StringPattern>& separations = {});
 
 // The condition keys the engines try values of, sorted by key, with their domains.
 struct FreeKeys {
@@ -66,7 +74,7 @@ struct FreeKeys {
 // (condition_keys.h, IsPrincipalDerivedKey) are left out when `skip_principal_derived`: the caller
 // sets them from each candidate principal instead.
 absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement*>& statements,
-                                       bool skip_principal_derived);
+                                       bool skip_principal_derived, const KeySeparations& separations = {});
 
 // Puts candidate `candidate` of `domain` into `context` (erasing the key for "absent").
 void SetCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t candidate);

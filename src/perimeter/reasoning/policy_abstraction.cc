@@ -5,6 +5,7 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/policy/policy_variables.h"
+#include "perimeter/reasoning/key_domain.h"
 
 namespace perimeter::reasoning {
 namespace {
@@ -187,7 +188,27 @@ AbstractedPolicy BoundVariables(const policy::Policy& source, VariableBound boun
 }
 
 AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy) {
-  return BoundVariables(policy, VariableBound::kAllowMore);
+  AbstractedPolicy out = BoundVariables(policy, VariableBound::kAllowMore);
+  // A positive operator without a set qualifier on a multivalued key ("StringLike":
+  // {"aws:PrincipalOrgPaths": "o-x/*"}): what IAM does is not documented ("Multivalued context keys
+  // require a condition set operator", IAM User Guide, "Single-valued vs. multivalued context keys").
+  // The evaluator reads it as never matching (eval/condition_evaluator.cc); IAM may read a request
+  // carrying one value as that value. In an Allow, read as ForAnyValue, which holds in both readings
+  // wherever either holds for a present key. (A Deny keeps the evaluator's reading: it applies least.)
+  for (policy::Statement& statement : out.policy.statements) {
+    if (statement.effect != policy::Effect::kAllow) continue;
+    for (policy::Condition& condition : statement.conditions) {
+      if (condition.op.qualifier != policy::SetQualifier::kNone || !IsMultivaluedKey(condition.key_lower) ||
+          condition.op.op == ConditionOperator::kNull || policy::IsNegatedOperator(condition.op.op)) {
+        continue;
+      }
+      condition.op.qualifier = policy::SetQualifier::kForAnyValue;
+      out.changed = true;
+      out.notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
+                                       ", a multivalued key, read as ForAnyValue:", condition.op.as_written));
+    }
+  }
+  return out;
 }
 
 }  // namespace perimeter::reasoning
