@@ -14,6 +14,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/condition_values.h"
+#include "perimeter/reasoning/condition_keys.h"
 #include "perimeter/reasoning/key_domain.h"
 #include "perimeter/policy/policy_variables.h"
 #include "perimeter/policy/wildcard.h"
@@ -504,6 +505,14 @@ class Encoder {
         e.str = path;
         k.elements.push_back(e);
       }
+    } else if (std::optional<std::string> owner = ResourceOwnerKeyValue(key_lower, model_.owner_account, zone_)) {
+      // Set by AWS from the resource (condition_keys.h): carried or not, but only with the owner's value.
+      k.present = FreshBool("present");
+      k.multivalued = IsMultivaluedKey(key_lower);
+      if (k.multivalued) k.count = c_.int_val(1);
+      k.elements.resize(1);
+      k.elements[0].str = Str(*owner);
+      free_keys_.push_back(key_lower);
     } else {
       (void)partition;
       k.multivalued = IsMultivaluedKey(key_lower) || PolicyReadsWithQualifier(key_lower);

@@ -181,6 +181,31 @@ INSTANTIATE_TEST_SUITE_P(
                    STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:sts::999988887777:assumed-role/*"},"Action":"sqs:SendMessage","Resource":"*"})"), true}),
     [](const testing::TestParamInfo<OracleCase>& info) { return info.param.name; });
 
+// Issue #12: organization paths of other organizations, wildcard source accounts around the zone, and
+// the resource-owner keys, which the oracle reads as the resource's own values (condition_keys.h).
+INSTANTIATE_TEST_SUITE_P(
+    Issue12, CoverOracleTest,
+    testing::Values(
+        OracleCase{"OrgPathsOfAnotherOrg", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-other12345/*"}}})"), true},
+        OracleCase{"OrgPathsOfAnotherOrgInOrgZone", "org",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:PrincipalOrgPaths":"o-other12345/r-zz99/ou-zz99-00000001/"}}})"), true},
+        OracleCase{"SourceAccountPatternAroundTheZone", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringLike":{"aws:SourceAccount":"12345678901?"}}})"), true},
+        OracleCase{"ResourceAccountOfTheOwner", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:ResourceAccount":"123456789012"}}})"), true},
+        OracleCase{"ResourceAccountOfAnotherAccount", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:ResourceAccount":"999988887777"}}})"), false},
+        OracleCase{"ResourceOrgIdOfAnotherOrg", "org",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:ResourceOrgID":"o-other12345"}}})"), false},
+        OracleCase{"ResourceOrgIdUnknownInAccountZone", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:ResourceOrgID":"o-other12345"}}})"), true},
+        OracleCase{"ResourceOrgPathsOfAnotherOu", "org",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"}}})"), false},
+        OracleCase{"ResourceOrgPathsOfTheOwnersOu", "org",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}}})"), true}),
+    [](const testing::TestParamInfo<OracleCase>& info) { return info.param.name; });
+
 TEST(CoverOracle, NoPolicyIsUnknown) {
   AccessModel model;
   CoverResult result = CheckCover(model, ZoneOfTrust::ForAccount(kOwner), {}, kTimeoutMs);
