@@ -325,6 +325,56 @@ INSTANTIATE_TEST_SUITE_P(
                 kAccessPoint + ";)"}),
     [](const testing::TestParamInfo<TypeCase> &info) { return info.param.name; });
 
+// A public GetObject grant under one condition block.
+std::string PublicGetIf(const std::string &condition) {
+  return R"({"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::docs-bucket/*","Condition":)" +
+         condition + "}";
+}
+
+// Issue #12: organization paths of other organizations, wildcard ARNs, and the resource-owner keys,
+// in both zone kinds.
+INSTANTIATE_TEST_SUITE_P(
+    S3BucketIssue12, ResourceTypeTest,
+    testing::Values(
+        TypeCase{"OrgPathsOfAnotherOrg",
+                 "account",
+                 {Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-other12345/*"}})")))},
+                 "AWS=* | s3:GetObject | aws:PrincipalOrgPaths=o-other12345/* | not-public | POLICY"},
+        TypeCase{"OrgPathsOfAnotherOrgInOrgZone",
+                 "org",
+                 {Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"ForAnyValue:StringEquals":{"aws:PrincipalOrgPaths":"o-other12345/r-zz99/ou-zz99-00000001/"}})")))},
+                 "AWS=* | s3:GetObject | aws:PrincipalOrgPaths=o-other12345/r-zz99/ou-zz99-00000001/ | not-public | POLICY"},
+        TypeCase{"OrgPathsOfTheOwnOrgInOrgZone",
+                 "org",
+                 {Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-a1b2c3d4e5/*"}})")))},
+                 ""},
+        TypeCase{"SourceArnOfAnyBucketIsPublic",
+                 "account",
+                 {Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"ArnLike":{"aws:SourceArn":"arn:aws:s3:::*"}})")))},
+                 "AWS=* | s3:GetObject | aws:SourceArn=arn:aws:s3:::* | public | POLICY"},
+        // Public, so RestrictPublicBuckets keeps it to the owner's account.
+        TypeCase{"SourceArnWithWildcardAccountRestrictedByAccountBpa",
+                 "org",
+                 {kAccountBpa, Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"ArnLike":{"aws:SourceArn":"arn:aws:iam::*:role/Admin"}})")))},
+                 ""},
+        TypeCase{"S3ResourceAccountOfAnotherAccountGrantsNothing",
+                 "org",
+                 {Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"StringEquals":{"s3:ResourceAccount":"999988887777"}})")))},
+                 ""},
+        TypeCase{"ResourceAccountOfTheOwnerRestrictsNothing",
+                 "account",
+                 {Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"StringEquals":{"aws:ResourceAccount":"123456789012"}})")))},
+                 "AWS=* | s3:GetObject | | public | POLICY"},
+        TypeCase{"ResourceOrgIdOfAnotherOrgGrantsNothing",
+                 "account",
+                 {Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"StringEquals":{"aws:ResourceOrgID":"o-other12345"}})")))},
+                 ""},
+        TypeCase{"ResourceOrgPathsOfTheOwnersOuRestrictNothing",
+                 "org",
+                 {Bucket(R"("bucketPolicy":)" + Policy(PublicGetIf(R"({"ForAnyValue:StringLike":{"aws:ResourceOrgPaths":"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}})")))},
+                 "AWS=* | s3:GetObject | | public | POLICY"}),
+    [](const testing::TestParamInfo<TypeCase> &info) { return info.param.name; });
+
 const std::string kKey =
     "arn:aws:kms:us-east-1:123456789012:key/"
     "1234abcd-12ab-34cd-56ef-1234567890ab";
