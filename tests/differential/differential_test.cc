@@ -35,6 +35,7 @@
 #include "perimeter/policy/condition_values.h"
 #include "perimeter/policy/policy_parser.h"
 #include "perimeter/policy/wildcard.h"
+#include "perimeter/reasoning/condition_keys.h"
 #include "perimeter/reasoning/external_access.h"
 #include "perimeter/reasoning/z3/cover_oracle.h"
 #include "perimeter/reasoning/finding_region.h"
@@ -163,7 +164,7 @@ bool IsPrincipalKey(std::string_view key) {
 
 bool IsMultivalued(const policy::Policy& policy, std::string_view key) {
   static const std::set<std::string, std::less<>> kKeys = {
-      "aws:tagkeys", "aws:calledvia", "aws:sourceorgpaths", "aws:principalservicenameslist",
+      "aws:tagkeys", "aws:calledvia", "aws:sourceorgpaths", "aws:resourceorgpaths", "aws:principalservicenameslist",
       "kms:encryptioncontextkeys", "kms:grantoperations", "cognito-identity.amazonaws.com:amr"};
   if (kKeys.contains(key)) return true;
   for (const policy::Statement& s : policy.statements) {
@@ -174,9 +175,23 @@ bool IsMultivalued(const policy::Policy& policy, std::string_view key) {
   return false;
 }
 
-void FinishContext(eval::Request& request) {
+// The keys AWS sets whatever the caller sends: from the caller's identity, and the resource-owner
+// keys from the resource (condition_keys.h, ResourceOwnerKeyValue; a key the draw left out stays out,
+// as for actions that do not carry it).
+void FinishContext(eval::Request& request, const Organization& org) {
   eval::AddPrincipalContextKeys(request.principal, request.context);
   if (request.principal.is_iam()) request.context.Set("kms:calleraccount", request.principal.account);
+  const ZoneOfTrust org_zone = ZoneOfTrust::ForOrganization(org);
+  for (const char* key : {"aws:resourceaccount", "s3:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"}) {
+    if (!request.context.Has(key) || !request.resource_account.has_value()) continue;
+    std::optional<std::string> value = ResourceOwnerKeyValue(key, *request.resource_account, org_zone);
+    if (!value.has_value()) continue;
+    if (request.context.Find(key)->multivalued) {
+      request.context.SetMultivalued(key, {*value});
+    } else {
+      request.context.Set(key, *value);
+    }
+  }
 }
 
 // Builds the organization membership AWS would give an account (members of the zone's organization
@@ -275,7 +290,7 @@ class RequestFactory {
         request.context.Set(key, Value(values));
       }
     }
-    FinishContext(request);
+    FinishContext(request, org_);
     return request;
   }
 
@@ -481,7 +496,7 @@ std::optional<eval::Request> WitnessRequest(const Subject& s, const Finding& fin
       request.context.Set(lower, values.front());
     }
   }
-  FinishContext(request);
+  FinishContext(request, org);
   return request;
 }
 
