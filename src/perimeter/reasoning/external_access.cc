@@ -810,6 +810,16 @@ class Analysis {
     return single_values_.emplace(key, std::move(entry)).first->second;
   }
 
+  // Whether a condition of the policy (or the gate) reads `key_lower`.
+  bool PolicyReads(const std::string& key_lower) const {
+    for (size_t i = 0; i < statements_.size(); ++i) {
+      for (const policy::Condition& condition : statements_.statement(i).conditions) {
+        if (condition.key_lower == key_lower) return true;
+      }
+    }
+    return false;
+  }
+
   // A concrete request inside `cell`, checked with the concrete evaluator: the policy (and the gate
   // policy, on the gate's ARN) must allow it.
   absl::StatusOr<findings::Witness> Witness(const eval::RequestPrincipal& principal, const eval::RequestContext& base,
@@ -827,6 +837,14 @@ class Analysis {
       size_t candidate = cell[k].First();
       SetCandidate(request.context, domain, candidate);
       if (domain.candidates[candidate].has_value()) witness.context[domain.key] = *domain.candidates[candidate];
+    }
+    // The caller's organization, when the policy reads it: AWS puts it in the request from the caller's
+    // account, and the principal's id alone does not say it (a witness is a whole request).
+    for (const auto& [key, values] :
+         {std::pair{"aws:PrincipalOrgID", principal.org_id.has_value() ? std::vector<std::string>{*principal.org_id}
+                                                                         : std::vector<std::string>{}},
+          std::pair{"aws:PrincipalOrgPaths", principal.org_paths}}) {
+      if (!values.empty() && PolicyReads(Lower(key))) witness.context[key] = values;
     }
     bool allowed = eval::PolicyAloneAllows(*compiled_, request);
     if (allowed && compiled_gate_.has_value()) {

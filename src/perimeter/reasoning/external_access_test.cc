@@ -7,7 +7,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "perimeter/base/text.h"
+#include "perimeter/eval/compiled_policy.h"
+#include "perimeter/eval/request.h"
 #include "perimeter/policy/policy_parser.h"
+#include "perimeter/reasoning/finding_region.h"
+#include "perimeter/reasoning/key_domain.h"
+#include "perimeter/reasoning/policy_abstraction.h"
 
 namespace perimeter::reasoning {
 namespace {
@@ -86,6 +92,44 @@ TEST_P(ExternalAccessTest, FindsExactlyTheExternalAccess) {
     if (!f.error.has_value()) {
       EXPECT_TRUE(f.witness.has_value());
     }
+  }
+}
+
+// Every witness, read back as a request (its principal, with the organization its context names), is
+// allowed by the concrete evaluator on the policy as written — unless the engine had to read the policy
+// more widely than the evaluator does (policy_abstraction.h), which these cases say.
+TEST_P(ExternalAccessTest, WitnessesAreAllowedByTheEvaluator) {
+  const EngineCase& c = GetParam();
+  std::unique_ptr<QueueAnalysis> queue = AnalyzeQueue(c.zone, c.policy);
+  bool widened = AbstractCallerChosenVariables(queue->policy).changed;
+  std::vector<base::Issue> issues;
+  eval::CompiledPolicy compiled = eval::CompiledPolicy::Compile(queue->policy, policy::PolicyKind::kResource, issues);
+  for (const findings::Finding& f : queue->result.findings) {
+    if (f.error.has_value()) continue;
+    ASSERT_TRUE(f.witness.has_value());
+    const findings::Witness& w = *f.witness;
+    absl::StatusOr<eval::RequestPrincipal> principal =
+        eval::MakeRequestPrincipal(*eval::ParsePrincipalType(w.principal_type), w.principal);
+    ASSERT_TRUE(principal.ok()) << w.principal;
+    eval::Request request;
+    request.principal = *principal;
+    request.action = w.action;
+    request.resource_arn = w.resource;
+    request.resource_account = kOwner;
+    for (const auto& [key, values] : w.context) {
+      std::string lower = base::AsciiLower(key);
+      if (lower == "aws:principalorgid") request.principal.org_id = values.front();
+      if (lower == "aws:principalorgpaths") request.principal.org_paths = values;
+      if (IsMultivaluedKey(lower) || values.size() != 1) {
+        request.context.SetMultivalued(lower, values);
+      } else {
+        request.context.Set(lower, values.front());
+      }
+    }
+    eval::AddPrincipalContextKeys(request.principal, request.context);
+    if (request.principal.is_iam()) request.context.Set("kms:calleraccount", request.principal.account);
+    EXPECT_EQ(eval::PolicyAloneAllows(compiled, request), !widened) << w.principal << " " << w.action;
+    EXPECT_TRUE(IsExternalRequest(request, queue->zone)) << w.principal;
   }
 }
 
