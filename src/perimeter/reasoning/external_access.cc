@@ -263,7 +263,12 @@ KeySeparations EngineSeparations(const StatementTable& table, const ZoneOfTrust&
           }
           continue;
         }
+        // A class's representative is one of its shortest members: it can be a zone account only if
+        // some pattern of the class forbids the empty account ("12345678901?", "1111*"). A pattern
+        // whose account may be empty ("*", "arn:aws:sns:*:*:*") needs no separation — which keeps an
+        // ORGANIZATION zone's hundreds of accounts out of the common case.
         std::vector<policy::WildcardPattern> parts = pattern.pattern.Split(':', 6);
+        if (account_key ? pattern.Matches("") : (parts.size() < 5 || parts[4].Matches(""))) continue;
         // A StringLike '*' may cross the ':' around the account: then every zone account is separated.
         bool faithful = pattern.syntax == StringPattern::Syntax::kArn;
         for (const std::string& account : accounts) {
@@ -271,7 +276,7 @@ KeySeparations EngineSeparations(const StatementTable& table, const ZoneOfTrust&
             if (pattern.Matches(account)) separations[key].push_back(LiteralPattern(account));
             continue;
           }
-          if (faithful && parts.size() == 6 && !parts[4].Matches(account)) continue;
+          if (faithful && !parts[4].Matches(account)) continue;
           separations[key].push_back({policy::WildcardPattern::FromGlob(base::Concat("arn:*:*:*:", account, ":*")),
                                       StringPattern::Syntax::kArn, policy::CaseMode::kSensitive});
         }
