@@ -24,8 +24,12 @@ struct AbstractedPolicy {
   bool changed = false;
 };
 
-// BoundVariables(policy, VariableBound::kAllowMore). REQUIRES: a successfully parsed policy. Policies
-// of Version 2008-10-17 have no variables: returned unchanged.
+// BoundVariables(policy, VariableBound::kAllowMore), and one more widening the external-access engine
+// needs: in an Allow, a positive operator without a set qualifier on a multivalued key
+// ("StringLike": {"aws:PrincipalOrgPaths": "o-x/*"}) is read as ForAnyValue — IAM's reading is not
+// documented, the evaluator's (never matches) is the narrowest, and an engine must not miss access
+// (docs/access-analyzer-rules.md §3.3). REQUIRES: a successfully parsed policy. Policies of Version
+// 2008-10-17 have no variables: only the second widening applies.
 AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy);
 
 // Which way a variable-free rewriting of a policy may err, whatever values its variables take.

@@ -100,5 +100,25 @@ TEST(AbstractCallerChosenVariablesTest, IsTheUpperBound) {
   EXPECT_TRUE(Allows(AbstractCallerChosenVariables(*policy).policy, "arn:aws:s3:::b/alice/k", "bob"));
 }
 
+// A single-valued operator on a multivalued key: the evaluator never matches it; an Allow reads it as
+// ForAnyValue (IAM may match a request carrying one value), a Deny keeps the evaluator's reading.
+TEST(AbstractCallerChosenVariablesTest, ReadsASingleValuedOperatorOnAMultivaluedKeyAsForAnyValueInAnAllow) {
+  std::optional<policy::Policy> policy = policy::ParsePolicy(base::Concat(
+      R"({"Version":"2012-10-17","Statement":[)",
+      R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalOrgPaths":"o-x/*"}}},)",
+      R"({"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalOrgPaths":"o-x/r-1/*"}}},)",
+      R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringNotLike":{"aws:TagKeys":"a"}}}]})")).policy;
+  ASSERT_TRUE(policy.has_value());
+  AbstractedPolicy abstracted = AbstractCallerChosenVariables(*policy);
+  EXPECT_TRUE(abstracted.changed);
+  ASSERT_EQ(abstracted.policy.statements.size(), 3u);
+  EXPECT_EQ(abstracted.policy.statements[0].conditions[0].op.qualifier, policy::SetQualifier::kForAnyValue);
+  EXPECT_EQ(abstracted.policy.statements[1].conditions[0].op.qualifier, policy::SetQualifier::kNone);  // a Deny
+  // A negated operator holds for an absent key as written; ForAnyValue would not: kept.
+  EXPECT_EQ(abstracted.policy.statements[2].conditions[0].op.qualifier, policy::SetQualifier::kNone);
+  ASSERT_EQ(abstracted.notes.size(), 1u);
+  EXPECT_NE(abstracted.notes[0].find("ForAnyValue:StringLike"), std::string::npos) << abstracted.notes[0];
+}
+
 }  // namespace
 }  // namespace perimeter::reasoning
