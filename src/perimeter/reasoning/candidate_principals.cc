@@ -1,6 +1,7 @@
 #include "perimeter/reasoning/candidate_principals.h"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 
@@ -159,6 +160,62 @@ absl::StatusOr<std::vector<std::string>> WildcardAccounts(const PolicyConstants&
       }
     }
     if (!named.contains(account)) out.push_back(std::move(account));
+  }
+  return out;
+}
+
+// The states of the glob `glob`'s automaton after reading `prefix`: two prefixes with the same states
+// are matched alike by the pattern whatever follows them. A state is a position (pieces fully matched,
+// characters matched into the next literal piece); returned flattened, sorted.
+std::vector<size_t> GlobStatesAfter(const StringPattern& glob, std::string_view prefix) {
+  const std::vector<policy::WildcardPattern::Piece>& pieces = glob.pattern.pieces();
+  auto fold = [&](char c) {
+    return glob.case_mode == policy::CaseMode::kInsensitive ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                                                            : c;
+  };
+  std::set<std::pair<size_t, size_t>> states;
+  // Adds the position (piece, offset), normalised (a literal read to its end is the next piece), and
+  // the positions after a '*' that matches nothing.
+  auto add = [&](size_t piece, size_t offset) {
+    while (true) {
+      if (piece < pieces.size() && pieces[piece].kind == policy::WildcardPattern::PieceKind::kLiteral &&
+          offset == pieces[piece].text.size()) {
+        ++piece;
+        offset = 0;
+        continue;
+      }
+      states.insert({piece, offset});
+      if (piece < pieces.size() && pieces[piece].kind == policy::WildcardPattern::PieceKind::kAnySequence) {
+        ++piece;
+        offset = 0;
+        continue;
+      }
+      return;
+    }
+  };
+  add(0, 0);
+  for (char c : prefix) {
+    std::set<std::pair<size_t, size_t>> current;
+    current.swap(states);
+    for (const auto& [piece, offset] : current) {
+      if (piece >= pieces.size()) continue;  // the whole pattern is matched: nothing more may follow
+      switch (pieces[piece].kind) {
+        case policy::WildcardPattern::PieceKind::kLiteral:
+          if (fold(pieces[piece].text[offset]) == fold(c)) add(piece, offset + 1);
+          break;
+        case policy::WildcardPattern::PieceKind::kAnyCharacter:
+          add(piece + 1, 0);
+          break;
+        case policy::WildcardPattern::PieceKind::kAnySequence:
+          add(piece, 0);
+          break;
+      }
+    }
+  }
+  std::vector<size_t> out;
+  for (const auto& [piece, offset] : states) {
+    out.push_back(piece);
+    out.push_back(offset);
   }
   return out;
 }
@@ -335,22 +392,24 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(con
   // patterns and the same aws:PrincipalOrgPaths patterns match them (members in different OUs are
   // different callers to "o-.../ou-x/*"); named ones are in constants already.
   if (zone.type() == ZoneOfTrust::Type::kAccount && organization.has_value()) {
-    // A StringLike pattern's '*' may cross the ':' around the account: its account component is not
-    // known, so every member is tried.
-    bool every_member = std::any_of(constants->arn_patterns.begin(), constants->arn_patterns.end(), [](const StringPattern& p) {
-      return p.syntax == StringPattern::Syntax::kGlob && !p.pattern.is_literal();
-    });
-    std::set<std::vector<bool>> seen;
+    std::set<std::vector<size_t>> seen;
     for (const OrganizationMember& member : organization->members) {
       if (zone.ContainsAccount(member.account_id)) continue;
-      if (every_member) {
-        accounts.insert(member.account_id);
-        continue;
-      }
-      std::vector<bool> signature;
+      std::vector<size_t> signature;
       for (const StringPattern& arn : constants->arn_patterns) {
-        std::vector<policy::WildcardPattern> parts = arn.pattern.Split(':', 6);
-        signature.push_back(parts.size() >= 5 && parts[4].Matches(member.account_id));
+        if (arn.syntax == StringPattern::Syntax::kArn) {
+          std::vector<policy::WildcardPattern> parts = arn.pattern.Split(':', 6);
+          signature.push_back(parts.size() >= 5 && parts[4].Matches(member.account_id));
+          continue;
+        }
+        // A StringLike '*' may cross the ':' around the account: what the rest of the ARN can still
+        // match after the account is the pattern's state there, for each kind of caller's ARN.
+        for (std::string_view service : {":iam::", ":sts::"}) {
+          std::vector<size_t> states =
+              GlobStatesAfter(arn, base::Concat("arn:", options.partition, service, member.account_id, ":"));
+          signature.push_back(states.size());
+          signature.insert(signature.end(), states.begin(), states.end());
+        }
       }
       for (const StringPattern& account : constants->account_patterns) {
         signature.push_back(account.Matches(member.account_id));

@@ -319,6 +319,9 @@ INSTANTIATE_TEST_SUITE_P(
         EngineCase{"AccountPatternNamingOneOtherMember", "account+org",
                    STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"},"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::4444*:root"}}})"),
                    "AWS=* | sqs:SendMessage | aws:PrincipalArn=arn:aws:iam::4444*:root aws:PrincipalOrgID=o-a1b2c3d4e5 | not-public"},
+        EngineCase{"GlobPatternNamingOneOtherMember", "account+org",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"},"StringLike":{"aws:PrincipalArn":"arn:aws:iam::4444*"}}})"),
+                   "AWS=* | sqs:SendMessage | aws:PrincipalArn=arn:aws:iam::4444* aws:PrincipalOrgID=o-a1b2c3d4e5 | not-public"},
         // Resource-owner keys describe the resource (issue #12, item 3).
         EngineCase{"ResourceAccountOfTheOwnerRestrictsNothing", "account",
                    STMT(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:ResourceAccount":"123456789012"}}})"),
