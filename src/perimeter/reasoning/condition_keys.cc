@@ -107,6 +107,7 @@ bool IsPrincipalDerivedKey(std::string_view key_lower) {
 
 std::optional<std::string> ResourceOwnerKeyValue(std::string_view key_lower, const std::string& owner_account,
                                                  const ZoneOfTrust& zone) {
+  if (owner_account.empty()) return std::nullopt;  // an owner the input did not give: nothing is known
   if (key_lower == "aws:resourceaccount" || key_lower == "s3:resourceaccount") return owner_account;
   if (key_lower != "aws:resourceorgid" && key_lower != "aws:resourceorgpaths") return std::nullopt;
   const std::optional<Organization>& organization = zone.organization();

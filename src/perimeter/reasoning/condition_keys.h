@@ -58,7 +58,7 @@ bool IsPrincipalDerivedKey(std::string_view key_lower);
 // known: the account always; the organization id and OU path (aws:ResourceOrgPaths carries that one
 // path) when `zone` knows its organization and the owner belongs to it — every resource of an
 // ORGANIZATION zone, the account of an ACCOUNT zone given its organization. nullopt otherwise (the
-// key may then carry any value), and for every other key.
+// key may then carry any value: also when `owner_account` is empty), and for every other key.
 std::optional<std::string> ResourceOwnerKeyValue(std::string_view key_lower, const std::string& owner_account,
                                                  const ZoneOfTrust& zone);
 
