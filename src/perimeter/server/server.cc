@@ -170,6 +170,10 @@ absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std:
   for (const base::Issue& issue : split.issues) {
     log_ << base::FormatIssue(issue, source_name, text) << "\n";
   }
+  for (const store::InventoryRecord& record : split.foreign) {
+    log_ << source_name << ": resource " << record.key << " names account " << ArnAccount(record.key)
+         << " but resourceOwnerAccount " << record.owner << "; skipped\n";
+  }
   if (split.skipped > 0) log_ << source_name << ": " << split.skipped << " record(s) skipped\n";
   RETURN_IF_ERROR(store_->PutInventory(split.records));
   RETURN_IF_ERROR(RebuildEnvironment());
@@ -184,30 +188,11 @@ api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::str
   std::lock_guard lock(import_mutex_);
   std::shared_ptr<const api::Environment> environment = this->environment();
   SplitInventory split = SplitInventoryFile("<request>", body, absl::FromUnixMillis(clock_.Now()));
-  // A caller writes only its own account's records; organization records only the management account.
-  for (const store::InventoryRecord& record : split.records) {
-    bool allowed = true;
-    json::ParseResult parsed = json::Parse(record.json);
-    switch (record.kind) {
-      case store::InventoryKind::kResource: {
-        std::optional<json::Value> owner = parsed.ok() ? parsed.document.root().Find("resourceOwnerAccount")
-                                                       : std::nullopt;
-        allowed = owner && owner->is_string() && owner->text() == caller.account_id;
-        break;
-      }
-      case store::InventoryKind::kAccount:
-        allowed = record.key == caller.account_id;
-        break;
-      case store::InventoryKind::kOrganization:
-        allowed = environment->organization ? environment->organization->management_account == caller.account_id
-                                            : false;
-        break;
-    }
-    if (!allowed) {
-      return api::RestJsonError(api::AccessDeniedError(
-          base::Concat("Account ", caller.account_id, " may not import ", store::InventoryKindName(record.kind),
-                       " ", record.key)));
-    }
+  std::optional<std::string> management =
+      environment->organization ? std::optional<std::string>(environment->organization->management_account)
+                                : std::nullopt;
+  if (std::optional<std::string> refusal = ImportRefusal(split, caller.account_id, management)) {
+    return api::RestJsonError(api::AccessDeniedError(*refusal));
   }
   if (absl::Status status = store_->PutInventory(split.records); !status.ok()) {
     return api::RestJsonError(api::InternalError(std::string(status.message())));
