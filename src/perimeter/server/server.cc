@@ -63,6 +63,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
                                                        const base::Clock& clock, std::ostream& log) {
   std::unique_ptr<Server> server(new Server(std::move(config), std::move(store), clock, log));
   Server* self = server.get();
+  for (const auto& [key, documents] : server->config_.identity_policies) {
+    ASSIGN_OR_RETURN(server->identity_policies_[key], api::IdentityPolicies::Compile(documents));
+  }
   RETURN_IF_ERROR(server->RebuildEnvironment());
   RETURN_IF_ERROR(server->ReloadCatalog());
   api::EnvironmentSource environment = [self] { return self->environment(); };
@@ -273,6 +276,13 @@ void Server::Handle(const httplib::Request& request, httplib::Response& response
   }
   const api::sigv4::Caller& signer = std::get<api::sigv4::Caller>(verified);
   api::Caller caller{signer.account_id, signer.principal_arn, signer.region};
+  api::AuthorizationTarget asked = organizations ? api::OrganizationsTarget(operation)
+                                   : import      ? api::ImportTarget()
+                                                 : api::AccessAnalyzerTarget(caller, rest);
+  if (std::optional<api::AwsError> denied = Authorize(signer.access_key_id, caller, asked)) {
+    Reply(organizations ? api::Json11Error(*denied) : api::RestJsonError(*denied), response);
+    return;
+  }
   if (organizations) {
     Reply(organizations_->Handle(caller, operation, request.body), response);
   } else if (import) {
@@ -280,6 +290,13 @@ void Server::Handle(const httplib::Request& request, httplib::Response& response
   } else {
     Reply(access_analyzer_->Handle(caller, rest), response);
   }
+}
+
+std::optional<api::AwsError> Server::Authorize(std::string_view access_key_id, const api::Caller& caller,
+                                               const api::AuthorizationTarget& target) const {
+  auto it = identity_policies_.find(access_key_id);
+  if (it == identity_policies_.end()) return std::nullopt;  // no policies: full access to its own account
+  return it->second->Authorize(caller, target);
 }
 
 absl::StatusOr<int> Server::Bind() {
