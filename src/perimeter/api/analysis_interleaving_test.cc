@@ -353,6 +353,53 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
   }
 }
 
+// An analyzer that stops analyzing during a scan (DISABLED, or deleted and created again under the same
+// name) gets nothing more from that scan: no findings, no lastResourceAnalyzed.
+TEST_P(InterleavingTest, AScanStopsWhenItsAnalyzerChanges) {
+  base::FakeClock clock(kStart);
+  auto environment = std::make_shared<Environment>();
+  environment->accounts = {{kAccount, "Dev", {}, ""}};
+  std::shared_ptr<const Environment> env = environment;
+  std::shared_ptr<const ResourceCatalog> catalog = std::make_shared<BucketCatalog>();
+  const std::string arn = base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
+  struct Change {
+    std::string label;
+    std::function<void(store::Analyzer&)> apply;
+  };
+  for (const Change& change : {Change{"disabled",
+                                      [](store::Analyzer& a) {
+                                        a.status = store::AnalyzerStatus::kDisabled;
+                                        a.status_reason = store::StatusReasonCode::kOrganizationDeleted;
+                                      }},
+                               Change{"re-created", [](store::Analyzer& a) { a.created_at += absl::Seconds(1); }}}) {
+    SCOPED_TRACE(change.label);
+    ASSERT_TRUE(store_->DeleteAnalyzer(arn).ok());
+    store::Analyzer analyzer;
+    analyzer.arn = arn;
+    analyzer.account_id = kAccount;
+    analyzer.region = kRegion;
+    analyzer.name = kName;
+    analyzer.created_at = absl::FromUnixMillis(kStart);
+    ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+    int modify_calls = 0;
+    HookedStore hooked(*store_, [&] {
+      // Before the second resource's transaction: the first resource is analyzed, the rest must not be.
+      if (++modify_calls != 4) return;
+      ASSERT_TRUE(store_->ModifyAnalyzer(arn, [&](store::Analyzer& a) {
+        change.apply(a);
+        return true;
+      }).ok());
+    });
+    Analysis analysis(hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
+    ASSERT_TRUE(analysis.ScanAnalyzer(arn).ok());
+    absl::StatusOr<std::vector<findings::FindingRecord>> stored = store_->ListFindings(arn);
+    ASSERT_TRUE(stored.ok());
+    ASSERT_EQ(stored->size(), 1u) << "only the resource analyzed before the change";
+    EXPECT_EQ(stored->front().finding.resource, "arn:aws:s3:::bucket-0");
+    EXPECT_EQ((*store_->GetAnalyzer(arn))->last_resource_analyzed, "") << "the stopped scan records nothing";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, InterleavingTest,
                          testing::Values(StoreKind{"Memory", false}, StoreKind{"Sqlite", true}),
                          [](const testing::TestParamInfo<StoreKind>& info) { return info.param.name; });
