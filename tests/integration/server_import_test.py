@@ -7,7 +7,10 @@ import command returns (the periodic scan is 24 h here, so a server that waited 
   2. `perimeter import bucket.jsonl --profile Dev`: a public bucket -> an ACTIVE finding within 1 s;
   3. the same bucket with one more action -> a new ACTIVE finding and the old one RESOLVED within 1 s;
   4. the policy removed -> every finding of the bucket RESOLVED within 1 s;
-  5. refusals: another account's resource (403 AccessDenied, exit 2), an unknown profile, a bad URL.
+  5. refusals: another account's resource (403 AccessDenied, exit 2), an unknown profile, a bad URL;
+  6. no cross-account tampering: Dev importing Prod's role as its own (with a record of its own) is refused
+     whole, nothing written; Dev importing a bucket name Prod holds neither replaces nor hides Prod's
+     record and finding.
 
 The 1 s bound is the issue's; on a loaded 2-core machine one resource is analyzed in milliseconds, so the
 margin is wide. Usage: server_import_test.py PATH/TO/perimeter. Exit 77 (skipped) without boto3.
@@ -61,6 +64,14 @@ def bucket(actions, owner=DEV, arn=BUCKET):
             {"Effect": "Allow", "Principal": "*", "Action": actions, "Resource": f"{arn}/*"}]})
     return {"kind": "resource", "resourceArn": arn, "resourceType": "AWS::S3::Bucket",
             "resourceOwnerAccount": owner, "region": REGION, "configuration": {"s3Bucket": configuration}}
+
+
+def role(owner, arn_account, name="it-deploy"):
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "sts:AssumeRole"}]}
+    return {"kind": "resource", "resourceArn": f"arn:aws:iam::{arn_account}:role/{name}",
+            "resourceType": "AWS::IAM::Role", "resourceOwnerAccount": owner,
+            "configuration": {"iamRole": {"trustPolicy": json.dumps(trust)}}}
 
 
 def main():
@@ -197,6 +208,46 @@ def run(binary, endpoint, work, boto3, botocore):
     os.environ.update(wrong)
     check(done.returncode == 2 and "InvalidSignatureException" in done.stderr,
           f"wrong secret: exit {done.returncode}, {done.stderr!r}")
+
+    # 6. Cross-account tampering through import.
+    prod = boto3.Session(profile_name="Prod").client("accessanalyzer", endpoint_url=endpoint, region_name=REGION)
+    prod_arn = prod.create_analyzer(analyzerName="prod-account", type="ACCOUNT")["arn"]
+    shared = "arn:aws:s3:::it-shared-name"
+    prod_role = f"arn:aws:iam::{PROD}:role/it-deploy"
+    done, returned = perimeter_import([role(PROD, PROD), bucket(["s3:GetObject"], owner=PROD, arn=shared)],
+                                      "--profile", "Prod")
+    check(done.returncode == 0, f"Prod's import: exit {done.returncode}, {done.stderr!r}")
+
+    def prod_active(resource):
+        pages = prod.get_paginator("list_findings").paginate(analyzerArn=prod_arn, filter={
+            "resource": {"eq": [resource]}, "status": {"eq": ["ACTIVE"]}})
+        return [f for page in pages for f in page["findings"]]
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not (prod_active(prod_role) and prod_active(shared)):
+        time.sleep(0.02)
+    role_finding, bucket_finding = prod_active(prod_role), prod_active(shared)
+    check(len(role_finding) == 1 and len(bucket_finding) == 1,
+          f"Prod's findings: role {role_finding}, bucket {bucket_finding}")
+
+    done, _ = perimeter_import([bucket(["s3:GetObject"], arn="arn:aws:s3:::it-dev-extra"), role(DEV, PROD)],
+                               "--profile", "Dev")
+    check(done.returncode == 2 and "AccessDeniedException" in done.stderr and prod_role in done.stderr,
+          f"Dev importing Prod's role as its own: exit {done.returncode}, {done.stderr!r}")
+    dev_resources = [r["resourceArn"] for page in client.get_paginator("list_analyzed_resources").paginate(
+        analyzerArn=arn) for r in page["analyzedResources"]]
+    check("arn:aws:s3:::it-dev-extra" not in dev_resources,
+          f"a refused import wrote its other records: {dev_resources}")
+
+    done, _ = perimeter_import([bucket([], owner=DEV, arn=shared)], "--profile", "Dev")
+    check(done.returncode == 0, f"Dev's claim on the bucket name: exit {done.returncode}, {done.stderr!r}")
+    time.sleep(1.0)  # the worker analyzes Dev's claim meanwhile
+    check(len(prod_active(shared)) == 1 and prod_active(shared)[0]["id"] == bucket_finding[0]["id"],
+          f"Prod's bucket finding after Dev's claim: {prod_active(shared)}")
+    check(len(prod_active(prod_role)) == 1, f"Prod's role finding after the refused import: {prod_active(prod_role)}")
+    dev_shared = [f for page in client.get_paginator("list_findings").paginate(
+        analyzerArn=arn, filter={"resource": {"eq": [shared]}}) for f in page["findings"]]
+    check(not dev_shared, f"Dev's policy-less claim has no finding: {dev_shared}")
 
 
 if __name__ == "__main__":

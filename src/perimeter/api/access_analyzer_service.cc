@@ -401,6 +401,27 @@ std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, c
 
 }  // namespace
 
+namespace {
+
+// The findings of an organization analyzer whose account was deregistered as delegated administrator
+// are not accessible until it is registered again (IAM User Guide, "Settings for IAM Access Analyzer":
+// the former administrator "loses permission to all analyzers that were created using that account to
+// analyze access across the organization. These analyzers move to a disabled state and no longer
+// generate new or update existing findings. The existing findings for these analyzers are also no
+// longer accessible"). The analyzer itself stays visible (GetAnalyzer shows DISABLED and the reason)
+// and can be deleted. AccessDeniedException, AWS's error for a caller without permission.
+std::optional<AwsError> FindingsBlocked(const store::Analyzer& analyzer) {
+  if (!store::IsOrganizationType(analyzer.type) || analyzer.status != store::AnalyzerStatus::kDisabled ||
+      analyzer.status_reason != store::StatusReasonCode::kDelegatedAdministratorDeregistered) {
+    return std::nullopt;
+  }
+  return AccessDeniedError(base::Concat("Account ", analyzer.account_id,
+                                        " is not a delegated administrator for ", kAccessAnalyzerPrincipal,
+                                        ": the findings of analyzer ", analyzer.arn, " are not accessible"));
+}
+
+}  // namespace
+
 ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const RestRequest& request) {
   RequestReader reader(request.body);
   std::optional<std::string> name = reader.String("analyzerName", true);
@@ -580,7 +601,12 @@ ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller, const Re
   if (!reader.ok()) return RestJsonError(reader.error());
   if (configuration && value) {
     analyzer.configuration_json = *configuration;
-    if (absl::Status status = store_.PutAnalyzer(analyzer); !status.ok()) return Internal(status);
+    // Only the configuration: fields the analysis writes meanwhile stay as it wrote them.
+    absl::StatusOr<bool> written = store_.ModifyAnalyzer(analyzer.arn, [&](store::Analyzer& current) {
+      current.configuration_json = *configuration;
+      return true;
+    });
+    if (!written.ok()) return Internal(written.status());
   }
   json::Writer w;
   w.BeginObject();
@@ -606,24 +632,33 @@ ApiResponse AccessAnalyzerService::Tags(const Caller& caller, const RestRequest&
     return Ok(std::move(w).Take());
   }
   RequestReader reader(request.body);
+  // The tags are changed on the analyzer as stored at the write (store::Store::ModifyAnalyzer), not on
+  // the copy read above: a concurrent write to its other fields is kept.
+  absl::StatusOr<bool> written;
   if (request.operation == "TagResource") {
     std::optional<std::vector<std::pair<std::string, std::string>>> tags = reader.StringMap("tags", true);
-    std::map<std::string, std::string> merged = analyzer.tags;
-    if (tags) {
+    if (!reader.ok()) return RestJsonError(reader.error());
+    written = store_.ModifyAnalyzer(analyzer.arn, [&](store::Analyzer& current) {
+      std::map<std::string, std::string> merged = current.tags;
       for (const auto& [key, value] : *tags) merged[key] = value;
       CheckTags(std::vector<std::pair<std::string, std::string>>(merged.begin(), merged.end()), reader);
-    }
+      if (!reader.ok()) return false;
+      current.tags = std::move(merged);
+      return true;
+    });
     if (!reader.ok()) return RestJsonError(reader.error());
-    analyzer.tags = std::move(merged);
   } else {
     std::vector<std::string> keys = request.QueryAll("tagKeys");
     if (keys.empty()) {
       reader.Violation("tagKeys", "Member must not be null");
       return RestJsonError(reader.error());
     }
-    for (const std::string& key : keys) analyzer.tags.erase(key);
+    written = store_.ModifyAnalyzer(analyzer.arn, [&](store::Analyzer& current) {
+      for (const std::string& key : keys) current.tags.erase(key);
+      return true;
+    });
   }
-  if (absl::Status status = store_.PutAnalyzer(analyzer); !status.ok()) return Internal(status);
+  if (!written.ok()) return Internal(written.status());
   return Ok();
 }
 
@@ -764,29 +799,48 @@ ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller, const 
   if (std::holds_alternative<std::string>(seen_token)) return Ok();
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
+    return RestJsonError(*blocked);
+  }
   const std::string& arn = std::get<store::Analyzer>(found).arn;
-  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> rule = store_.GetArchiveRule(arn, *rule_name);
-  if (!rule.ok()) return Internal(rule.status());
-  if (!rule->has_value()) {
-    return RestJsonError(NotFoundError(base::Concat("Archive rule ", *rule_name, " not found"), *rule_name,
-                                       std::string(kArchiveRuleResourceType)));
+  // The rule and the findings are read in the transaction that archives them (store::ModifyFindings):
+  // a finding the analysis changes meanwhile is archived as it now stands, not reverted.
+  std::optional<AwsError> refusal;
+  absl::Time now = absl::FromUnixMillis(clock_.Now());
+  auto decide = [&](const store::FindingsSnapshot& snapshot) -> absl::StatusOr<std::optional<store::FindingChanges>> {
+    if ((refusal = FindingsBlocked(snapshot.analyzer))) return std::nullopt;  // deregistered meanwhile
+    const store::ArchiveRuleRecord* rule = nullptr;
+    for (const store::ArchiveRuleRecord& entry : snapshot.archive_rules) {
+      if (entry.rule_name == *rule_name) rule = &entry;
+    }
+    if (rule == nullptr) {
+      refusal = NotFoundError(base::Concat("Archive rule ", *rule_name, " not found"), *rule_name,
+                              std::string(kArchiveRuleResourceType));
+      return std::nullopt;
+    }
+    json::ParseResult parsed = json::Parse(rule->filter_json);
+    std::vector<base::Issue> issues;
+    std::optional<findings::FindingFilter> filter =
+        parsed.ok() ? findings::ParseFindingFilter(parsed.document.root(), findings::FilterUse::kArchiveRule, issues)
+                    : std::nullopt;
+    if (!filter) return absl::InternalError("stored archive rule does not parse");
+    std::vector<findings::FindingRecord> records = snapshot.findings;
+    std::vector<std::string> archived =
+        findings::ApplyArchiveRuleToRecords(findings::ArchiveRule{*rule_name, std::move(*filter)}, records, now);
+    std::set<std::string> changed(archived.begin(), archived.end());
+    store::FindingChanges changes;
+    for (findings::FindingRecord& record : records) {
+      if (changed.contains(record.id())) changes.records.push_back(std::move(record));
+    }
+    return changes;
+  };
+  absl::StatusOr<bool> written = store_.ModifyFindings(arn, store::FindingSelection{}, decide);
+  if (!written.ok()) return Internal(written.status());
+  if (refusal) return RestJsonError(*refusal);
+  if (!*written) {  // deleted since FindByArn
+    return RestJsonError(NotFoundError(base::Concat("Analyzer ", arn, " not found"), arn,
+                                       std::string(kAnalyzerResourceType)));
   }
-  json::ParseResult parsed = json::Parse((*rule)->filter_json);
-  std::vector<base::Issue> issues;
-  std::optional<findings::FindingFilter> filter =
-      parsed.ok() ? findings::ParseFindingFilter(parsed.document.root(), findings::FilterUse::kArchiveRule, issues)
-                  : std::nullopt;
-  if (!filter) return Internal(absl::InternalError("stored archive rule does not parse"));
-  absl::StatusOr<std::vector<findings::FindingRecord>> records = store_.ListFindings(arn);
-  if (!records.ok()) return Internal(records.status());
-  std::vector<std::string> archived = findings::ApplyArchiveRuleToRecords(
-      findings::ArchiveRule{*rule_name, std::move(*filter)}, *records, absl::FromUnixMillis(clock_.Now()));
-  std::set<std::string> changed(archived.begin(), archived.end());
-  std::vector<findings::FindingRecord> updates;
-  for (const findings::FindingRecord& record : *records) {
-    if (changed.contains(record.id())) updates.push_back(record);
-  }
-  if (absl::Status status = store_.WriteFindings(arn, updates, {}); !status.ok()) return Internal(status);
   RememberToken(caller, request, token, "");
   return Ok();
 }
@@ -807,6 +861,9 @@ ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const Rest
   if (!reader.ok()) return RestJsonError(reader.error());
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
+    return RestJsonError(*blocked);
+  }
   // Keyset pagination in the store (store::FindingPageQuery): the same pages as findings::Paginate over
   // the sorted, filtered listing, without loading the analyzer's other findings.
   store::FindingPageQuery query;
@@ -855,6 +912,9 @@ ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const Rest
 ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRequest& request, bool v2) {
   auto found = FindByArn(caller, "analyzerArn", request.Query("analyzerArn"));
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
+    return RestJsonError(*blocked);
+  }
   const std::string& id = request.labels.at("id");
   auto not_found = [&id] {
     return RestJsonError(
@@ -898,37 +958,60 @@ ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const Re
   if (std::holds_alternative<std::string>(seen_token)) return Ok();
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
+    return RestJsonError(*blocked);
+  }
   const std::string& arn = std::get<store::Analyzer>(found).arn;
-  std::vector<findings::FindingRecord> targets;
-  if (ids) {
-    for (const std::string& id : *ids) {
-      absl::StatusOr<std::optional<findings::FindingRecord>> record = store_.GetFinding(arn, id);
-      if (!record.ok()) return Internal(record.status());
-      if (!record->has_value()) {
-        return RestJsonError(
-            NotFoundError(base::Concat("Finding ", id, " not found"), id, std::string(kFindingResourceType)));
-      }
-      targets.push_back(std::move(**record));
-    }
-  } else {
-    absl::StatusOr<std::vector<findings::FindingRecord>> records = store_.ListFindingsForResource(arn, *resource_arn);
-    if (!records.ok()) return Internal(records.status());
-    for (findings::FindingRecord& record : *records) {
-      if (record.status != findings::FindingStatus::kResolved) targets.push_back(std::move(record));
-    }
-  }
+  // Read, checked and written in one transaction (store::ModifyFindings): the analysis cannot write an
+  // older copy of these findings between the read and the write, nor revert this change after it.
+  std::optional<AwsError> refusal;
   absl::Time now = absl::FromUnixMillis(clock_.Now());
-  std::vector<findings::FindingRecord> changed;
-  for (findings::FindingRecord& record : targets) {
-    absl::StatusOr<bool> updated = findings::UpdateFindingStatus(record, *status, now);
-    if (!updated.ok()) {
-      return RestJsonError(ValidationError(base::Concat("Finding ", record.id(), ": ", std::string(updated.status().message())),
-                                           "fieldValidationFailed",
-                                           {{"ids", std::string(updated.status().message())}}));
+  auto decide = [&](const store::FindingsSnapshot& snapshot) -> absl::StatusOr<std::optional<store::FindingChanges>> {
+    if ((refusal = FindingsBlocked(snapshot.analyzer))) return std::nullopt;  // deregistered meanwhile
+    std::vector<findings::FindingRecord> targets;
+    if (ids) {
+      for (const std::string& id : *ids) {
+        auto it = std::find_if(snapshot.findings.begin(), snapshot.findings.end(),
+                               [&](const findings::FindingRecord& record) { return record.id() == id; });
+        if (it == snapshot.findings.end()) {
+          refusal = NotFoundError(base::Concat("Finding ", id, " not found"), id, std::string(kFindingResourceType));
+          return std::nullopt;
+        }
+        if (std::none_of(targets.begin(), targets.end(),
+                         [&](const findings::FindingRecord& record) { return record.id() == id; })) {
+          targets.push_back(*it);
+        }
+      }
+    } else {
+      for (const findings::FindingRecord& record : snapshot.findings) {
+        if (record.status != findings::FindingStatus::kResolved) targets.push_back(record);
+      }
     }
-    if (*updated) changed.push_back(record);
+    store::FindingChanges changes;
+    for (findings::FindingRecord& record : targets) {
+      absl::StatusOr<bool> updated = findings::UpdateFindingStatus(record, *status, now);
+      if (!updated.ok()) {
+        refusal = ValidationError(base::Concat("Finding ", record.id(), ": ", std::string(updated.status().message())),
+                                  "fieldValidationFailed", {{"ids", std::string(updated.status().message())}});
+        return std::nullopt;
+      }
+      if (*updated) changes.records.push_back(record);
+    }
+    return changes;
+  };
+  store::FindingSelection selection;
+  if (ids) {
+    selection.ids = *ids;
+  } else {
+    selection.resource_arn = *resource_arn;
   }
-  if (absl::Status write = store_.WriteFindings(arn, changed, {}); !write.ok()) return Internal(write);
+  absl::StatusOr<bool> written = store_.ModifyFindings(arn, selection, decide);
+  if (!written.ok()) return Internal(written.status());
+  if (refusal) return RestJsonError(*refusal);
+  if (!*written) {  // deleted since FindByArn
+    return RestJsonError(NotFoundError(base::Concat("Analyzer ", arn, " not found"), arn,
+                                       std::string(kAnalyzerResourceType)));
+  }
   RememberToken(caller, request, token, "");
   return Ok();
 }
@@ -939,6 +1022,9 @@ ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller, c
   if (!reader.ok()) return RestJsonError(reader.error());
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
+    return RestJsonError(*blocked);
+  }
   const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
   // Counted by the store (an aggregate query for SQLite), not by loading the findings.
   absl::StatusOr<store::FindingCounts> counted = store_.CountFindings(analyzer.arn);
@@ -1006,6 +1092,9 @@ ApiResponse AccessAnalyzerService::ListAnalyzedResources(const Caller& caller, c
   if (!reader.ok()) return RestJsonError(reader.error());
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
+    return RestJsonError(*blocked);
+  }
   const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
   std::shared_ptr<const Environment> environment = environment_();
   std::vector<ResourceSummary> selected;
@@ -1036,6 +1125,9 @@ ApiResponse AccessAnalyzerService::ListAnalyzedResources(const Caller& caller, c
 ApiResponse AccessAnalyzerService::GetAnalyzedResource(const Caller& caller, const RestRequest& request) {
   auto found = FindByArn(caller, "analyzerArn", request.Query("analyzerArn"));
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
+    return RestJsonError(*blocked);
+  }
   const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
   std::optional<std::string> resource_arn = request.Query("resourceArn");
   if (!resource_arn) {
@@ -1043,9 +1135,13 @@ ApiResponse AccessAnalyzerService::GetAnalyzedResource(const Caller& caller, con
                                          "constraint: Member must not be null",
                                          "fieldValidationFailed", {{"resourceArn", "Member must not be null"}}));
   }
-  std::optional<ResourceSummary> resource = catalog_()->Find(*resource_arn);
-  if (!resource || !store::IsExternalAccessType(analyzer.type) ||
-      !InScope(analyzer, *resource, *environment_())) {
+  // The claim on the ARN this analyzer sees (an ARN without an account may have one per owner).
+  std::optional<ResourceSummary> resource;
+  std::shared_ptr<const Environment> environment = environment_();
+  for (ResourceSummary& claim : catalog_()->FindClaims(*resource_arn)) {
+    if (!resource && InScope(analyzer, claim, *environment)) resource = std::move(claim);
+  }
+  if (!resource || !store::IsExternalAccessType(analyzer.type)) {
     return RestJsonError(NotFoundError(base::Concat("Analyzed resource ", *resource_arn, " not found"), *resource_arn,
                                        "AWS::AccessAnalyzer::AnalyzedResource"));
   }
@@ -1096,6 +1192,9 @@ ApiResponse AccessAnalyzerService::StartResourceScan(const Caller& caller, const
   if (!reader.ok()) return RestJsonError(reader.error());
   auto found = FindByArn(caller, "analyzerArn", analyzer_arn);
   if (auto* error = std::get_if<AwsError>(&found)) return RestJsonError(*error);
+  if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
+    return RestJsonError(*blocked);
+  }
   schedule_(ScanJob{std::get<store::Analyzer>(found).arn, *resource_arn});
   return Ok();
 }
@@ -1202,22 +1301,30 @@ absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {
   std::lock_guard lock(write_mutex_);
   std::shared_ptr<const Environment> environment = environment_();
   ASSIGN_OR_RETURN(std::vector<store::Analyzer> analyzers, store_.ListAnalyzers());
-  for (store::Analyzer& analyzer : analyzers) {
-    if (!store::IsOrganizationType(analyzer.type)) continue;
-    std::optional<OrganizationBlock> block = OrganizationBlocker(analyzer.account_id, *environment, store_);
-    if (block && analyzer.status == store::AnalyzerStatus::kActive) {
-      analyzer.status = store::AnalyzerStatus::kDisabled;
-      analyzer.status_reason = block->reason;
-      RETURN_IF_ERROR(store_.PutAnalyzer(analyzer));
-    } else if (!block && analyzer.status == store::AnalyzerStatus::kDisabled) {
-      analyzer.status = store::AnalyzerStatus::kActive;
-      analyzer.status_reason.reset();
-      RETURN_IF_ERROR(store_.PutAnalyzer(analyzer));
-      schedule_(ScanJob{analyzer.arn, std::nullopt});
-    } else if (block && analyzer.status == store::AnalyzerStatus::kDisabled && analyzer.status_reason != block->reason) {
-      analyzer.status_reason = block->reason;
-      RETURN_IF_ERROR(store_.PutAnalyzer(analyzer));
-    }
+  for (const store::Analyzer& listed : analyzers) {
+    if (!store::IsOrganizationType(listed.type)) continue;
+    std::optional<OrganizationBlock> block = OrganizationBlocker(listed.account_id, *environment, store_);
+    bool reactivated = false;
+    // Only the status, on the analyzer as stored now (the analysis may be recording its last resource).
+    ASSIGN_OR_RETURN(bool written, store_.ModifyAnalyzer(listed.arn, [&](store::Analyzer& analyzer) {
+      if (block && analyzer.status == store::AnalyzerStatus::kActive) {
+        analyzer.status = store::AnalyzerStatus::kDisabled;
+        analyzer.status_reason = block->reason;
+        return true;
+      }
+      if (!block && analyzer.status == store::AnalyzerStatus::kDisabled) {
+        analyzer.status = store::AnalyzerStatus::kActive;
+        analyzer.status_reason.reset();
+        reactivated = true;
+        return true;
+      }
+      if (block && analyzer.status == store::AnalyzerStatus::kDisabled && analyzer.status_reason != block->reason) {
+        analyzer.status_reason = block->reason;
+        return true;
+      }
+      return false;
+    }));
+    if (written && reactivated) schedule_(ScanJob{listed.arn, std::nullopt});
   }
   return absl::OkStatus();
 }

@@ -12,7 +12,12 @@
 //    administrator"), and only with trusted access enabled (400 "Service not enabled for AWS
 //    Organizations"). When access is disabled or the administrator deregistered, existing ones become
 //    DISABLED with statusReason AWS_SERVICE_ACCESS_DISABLED or DELEGATED_ADMINISTRATOR_DEREGISTERED,
-//    and ACTIVE again when it is restored [PROP: AWS documents the disabling only];
+//    and ACTIVE again when it is restored [PROP: AWS documents the disabling only]. The findings of an
+//    analyzer DISABLED by DELEGATED_ADMINISTRATOR_DEREGISTERED are not accessible (AccessDenied on every
+//    findings and analyzed-resource operation) until the account is registered again (IAM User Guide,
+//    "Settings for IAM Access Analyzer");
+//  - writes never overwrite state they did not read: read-modify-writes go through
+//    store::Store::ModifyAnalyzer / ModifyFindings, atomic against the background analysis;
 //  - clientToken: a retried request with the same token answers like the first and changes nothing; the
 //    same token with different parameters is a ConflictException (409) [PROP: the model marks the
 //    member idempotencyToken and AWS documents only the retry; Smithy's idempotency convention rejects

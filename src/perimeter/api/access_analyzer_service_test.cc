@@ -569,6 +569,58 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
   }
 }
 
+// A former delegated administrator neither reads nor changes the findings of its disabled organization
+// analyzer (IAM User Guide, "Settings for IAM Access Analyzer": the existing findings "are also no
+// longer accessible"); the analyzer stays visible and the findings are kept for a new registration.
+TEST_F(ServiceTest, FormerAdministratorCannotReachMemberFindings) {
+  EnableOrganization(kSecurity);
+  ASSERT_EQ(CreateAnalyzer(kSecurity, "org", "ORGANIZATION").status, 200);
+  std::string arn = Arn(kSecurity, "org");
+  SeedFindings(arn, {{"arn:aws:s3:::member-bucket", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
+  ASSERT_EQ(Organizations(kMgmt, "DeregisterDelegatedAdministrator",
+                          {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                .status,
+            200);
+  std::string query = base::Concat("?analyzerArn=", arn);
+  struct Request {
+    std::string method, target;
+    json body;
+  };
+  std::vector<Request> requests = {
+      {"POST", "/finding", {{"analyzerArn", arn}}},
+      {"POST", "/findingv2", {{"analyzerArn", arn}}},
+      {"GET", base::Concat("/finding/", Id(0), query), nullptr},
+      {"GET", base::Concat("/findingv2/", Id(0), query), nullptr},
+      {"PUT", "/finding", {{"analyzerArn", arn}, {"status", "ARCHIVED"}, {"ids", {Id(0)}}}},
+      {"POST", "/analyzer/findings/statistics", {{"analyzerArn", arn}}},
+      {"POST", "/analyzed-resource", {{"analyzerArn", arn}}},
+      {"GET", base::Concat("/analyzed-resource", query, "&resourceArn=arn:aws:s3:::member-bucket"), nullptr},
+      {"POST", "/resource/scan", {{"analyzerArn", arn}, {"resourceArn", "arn:aws:s3:::member-bucket"}}},
+  };
+  for (const Request& request : requests) {
+    Reply reply = Call(As(kSecurity), request.method, request.target, request.body);
+    EXPECT_EQ(reply.status, 403) << request.method << " " << request.target << ": " << reply.body.dump();
+    EXPECT_EQ(reply.error_type, "AccessDeniedException") << request.target;
+  }
+  EXPECT_EQ(FindingStatus(arn, Id(0)), "ACTIVE") << "the refused UpdateFindings changed nothing";
+  Reply analyzer = Call(As(kSecurity), "GET", "/analyzer/org");
+  EXPECT_EQ(analyzer.status, 200);
+  EXPECT_EQ(analyzer.body["analyzer"]["statusReason"]["code"], "DELEGATED_ADMINISTRATOR_DEREGISTERED");
+
+  // Registered again: the kept findings are readable and can be updated.
+  ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
+                          {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                .status,
+            200);
+  Reply listed = Call(As(kSecurity), "POST", "/finding", {{"analyzerArn", arn}});
+  ASSERT_EQ(listed.status, 200) << listed.body.dump();
+  EXPECT_EQ(listed.body["findings"].size(), 1u);
+  EXPECT_EQ(Call(As(kSecurity), "PUT", "/finding", {{"analyzerArn", arn}, {"status", "ARCHIVED"}, {"ids", {Id(0)}}})
+                .status,
+            200);
+  EXPECT_EQ(FindingStatus(arn, Id(0)), "ARCHIVED");
+}
+
 // CheckNoNewAccess: AWS's response shape; the request validated like AWS's (required members, enum);
 // a document that is not a policy of the type is InvalidParameterException with the member and position.
 TEST_F(ServiceTest, CheckNoNewAccess) {

@@ -8,6 +8,17 @@
 
 namespace perimeter::api {
 
+std::vector<ResourceSummary> ResourceCatalog::FindClaims(std::string_view arn) const {
+  std::optional<ResourceSummary> found = Find(arn);
+  if (!found) return {};
+  return {std::move(*found)};
+}
+
+std::vector<findings::Finding> ResourceCatalog::AnalyzeClaim(const ResourceSummary& claim,
+                                                             const reasoning::ZoneOfTrust& zone) const {
+  return Analyze(claim.arn, zone);
+}
+
 bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource, const Environment& environment) {
   if (!resource.region.empty() && resource.region != analyzer.region) return false;
   if (store::IsOrganizationType(analyzer.type)) return environment.IsMember(resource.owner_account);
@@ -30,12 +41,13 @@ bool Analyzes(const store::Analyzer& analyzer) {
   return store::IsExternalAccessType(analyzer.type) && analyzer.status == store::AnalyzerStatus::kActive;
 }
 
-absl::StatusOr<std::vector<findings::ArchiveRule>> LoadRules(store::Store& store, std::string_view analyzer_arn) {
-  ASSIGN_OR_RETURN(std::vector<store::ArchiveRuleRecord> records, store.ListArchiveRules(analyzer_arn));
+// The archive rules of a snapshot, parsed. Rules are stored only after validation: a rule that does
+// not parse (corruption) is left out.
+std::vector<findings::ArchiveRule> ParseRules(std::span<const store::ArchiveRuleRecord> records) {
   std::vector<findings::ArchiveRule> rules;
   for (const store::ArchiveRuleRecord& record : records) {
     json::ParseResult parsed = json::Parse(record.filter_json);
-    if (!parsed.ok()) continue;  // stored only after validation: cannot happen but for corruption
+    if (!parsed.ok()) continue;
     std::vector<base::Issue> issues;
     std::optional<findings::FindingFilter> filter =
         findings::ParseFindingFilter(parsed.document.root(), findings::FilterUse::kArchiveRule, issues);
@@ -44,39 +56,67 @@ absl::StatusOr<std::vector<findings::ArchiveRule>> LoadRules(store::Store& store
   return rules;
 }
 
+// The scanned analyzer is still the stored one: not deleted, not deleted and created again under the
+// same ARN, still analyzing (not DISABLED meanwhile).
+bool SameRunningAnalyzer(const store::Analyzer& scanned, const store::Analyzer& stored) {
+  return stored.created_at == scanned.created_at && stored.type == scanned.type && Analyzes(stored);
+}
+
 }  // namespace
 
+// Each resource is one atomic step (store::Store::ModifyFindings): the stored findings, the archive rules
+// and the analyzer are read in the same transaction that writes the lifecycle's result, so API writes
+// made while the resource was analyzed (UpdateFindings, archive rules, tags, DeleteAnalyzer) are read,
+// never overwritten by an older copy. The step writes nothing, and the scan stops, once the analyzer is
+// gone or no longer the one being scanned.
 absl::Status Analysis::Scan(const store::Analyzer& analyzer, const std::vector<std::string>& resource_arns) {
   std::shared_ptr<const Environment> environment = environment_();
   std::shared_ptr<const ResourceCatalog> catalog = catalog_();
   std::optional<reasoning::ZoneOfTrust> zone = ZoneOf(analyzer, *environment);
   if (!zone) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::vector<findings::ArchiveRule> rules, LoadRules(store_, analyzer.arn));
   absl::Time now = absl::FromUnixMillis(clock_.Now());
-  findings::LifecycleOptions options;
-  options.scope = analyzer.arn;
-  options.resolved_retention = retention_;
-  options.archive_rules = rules;
   std::string last_resource;
   for (const std::string& arn : resource_arns) {
-    ASSIGN_OR_RETURN(std::vector<findings::FindingRecord> stored, store_.ListFindingsForResource(analyzer.arn, arn));
     std::vector<findings::Finding> fresh;
-    std::optional<ResourceSummary> resource = catalog->Find(arn);
-    if (resource && InScope(analyzer, *resource, *environment)) {
-      fresh = catalog->Analyze(arn, *zone);
-      last_resource = arn;
+    bool analyzed = false;
+    for (const ResourceSummary& claim : catalog->FindClaims(arn)) {
+      if (!InScope(analyzer, claim, *environment)) continue;
+      analyzed = true;
+      std::vector<findings::Finding> found = catalog->AnalyzeClaim(claim, *zone);
+      fresh.insert(fresh.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
-    if (stored.empty() && fresh.empty()) continue;
-    findings::LifecycleResult result = findings::ApplyAnalysis(stored, fresh, now, options);
-    RETURN_IF_ERROR(store_.WriteFindings(analyzer.arn, result.records, result.deleted_ids));
+    bool stopped = true;  // until the store shows the analyzer still running
+    auto decide = [&](const store::FindingsSnapshot& snapshot)
+        -> absl::StatusOr<std::optional<store::FindingChanges>> {
+      stopped = false;
+      if (!SameRunningAnalyzer(analyzer, snapshot.analyzer)) {
+        stopped = true;
+        return std::nullopt;
+      }
+      if (snapshot.findings.empty() && fresh.empty()) return std::nullopt;
+      std::vector<findings::ArchiveRule> rules = ParseRules(snapshot.archive_rules);
+      findings::LifecycleOptions options;
+      options.scope = analyzer.arn;
+      options.resolved_retention = retention_;
+      options.archive_rules = rules;
+      findings::LifecycleResult result = findings::ApplyAnalysis(snapshot.findings, fresh, now, options);
+      return store::FindingChanges{std::move(result.records), std::move(result.deleted_ids)};
+    };
+    RETURN_IF_ERROR(store_.ModifyFindings(analyzer.arn, store::FindingSelection{arn, std::nullopt}, decide).status());
+    if (stopped) return absl::OkStatus();  // deleted, re-created or disabled: write nothing more
+    if (analyzed) last_resource = arn;
   }
   if (!last_resource.empty()) {
-    ASSIGN_OR_RETURN(std::optional<store::Analyzer> current, store_.GetAnalyzer(analyzer.arn));
-    if (current) {
-      current->last_resource_analyzed = last_resource;
-      current->last_resource_analyzed_at = now;
-      RETURN_IF_ERROR(store_.PutAnalyzer(*current));
-    }
+    // Only the two fields the analysis owns, on the analyzer as stored now (absent or changed: nothing).
+    RETURN_IF_ERROR(store_
+                        .ModifyAnalyzer(analyzer.arn,
+                                        [&](store::Analyzer& current) {
+                                          if (!SameRunningAnalyzer(analyzer, current)) return false;
+                                          current.last_resource_analyzed = last_resource;
+                                          current.last_resource_analyzed_at = now;
+                                          return true;
+                                        })
+                        .status());
   }
   return absl::OkStatus();
 }

@@ -43,6 +43,12 @@ class ResourceCatalog {
   virtual std::optional<ResourceSummary> Find(std::string_view arn) const = 0;
   // The findings for `arn` (error findings included). REQUIRES: Find(arn).
   virtual std::vector<findings::Finding> Analyze(std::string_view arn, const reasoning::ZoneOfTrust& zone) const = 0;
+  // Every owner's record of `arn`: an ARN without an account (an S3 bucket's) may be claimed by several
+  // accounts, and each claim is analyzed only by the analyzers that see its owner. Default: Find's.
+  virtual std::vector<ResourceSummary> FindClaims(std::string_view arn) const;
+  // The findings of one claim (a FindClaims entry). Default: Analyze(claim.arn, zone).
+  virtual std::vector<findings::Finding> AnalyzeClaim(const ResourceSummary& claim,
+                                                      const reasoning::ZoneOfTrust& zone) const;
 };
 
 using CatalogSource = std::function<std::shared_ptr<const ResourceCatalog>()>;

@@ -1,6 +1,9 @@
 #include "perimeter/server/config.h"
 
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "perimeter/base/text.h"
 
@@ -196,7 +199,8 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     } else {
       for (const toml::node& element : *array) {
         const toml::table& table = *element.as_table();
-        reader.CheckKeys(table, {"access_key_id", "secret_access_key", "account", "principal"}, "[[credentials]]");
+        reader.CheckKeys(table, {"access_key_id", "secret_access_key", "account", "principal", "policies", "policy"},
+                         "[[credentials]]");
         api::sigv4::Credential credential;
         std::optional<std::string> key = reader.String(table, "access_key_id");
         std::optional<std::string> secret = reader.String(table, "secret_access_key");
@@ -217,6 +221,24 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
         credential.account_id = *account;
         credential.principal_arn =
             reader.String(table, "principal").value_or(base::Concat("arn:aws:iam::", *account, ":root"));
+        std::vector<std::pair<std::string, std::string>> documents;
+        for (const std::string& path : reader.Strings(table, "policies")) {
+          std::filesystem::path full(path);
+          if (full.is_relative()) full = std::filesystem::path(source_name).parent_path() / full;
+          std::ifstream file(full, std::ios::binary);
+          if (!file) {
+            reader.Error(table.get("policies")->source(), base::Concat("cannot read the policy file ", full.string()));
+            continue;
+          }
+          std::ostringstream contents;
+          contents << file.rdbuf();
+          documents.emplace_back(full.string(), std::move(contents).str());
+        }
+        if (std::optional<std::string> policy = reader.String(table, "policy")) {
+          documents.emplace_back(base::Concat(Where(source_name, table.get("policy")->source()), ": policy of ", *key),
+                                 std::move(*policy));
+        }
+        if (!documents.empty()) config.identity_policies[*key] = std::move(documents);
         config.credentials.push_back(std::move(credential));
       }
     }

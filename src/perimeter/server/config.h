@@ -4,9 +4,11 @@
 #ifndef PERIMETER_SERVER_CONFIG_H_
 #define PERIMETER_SERVER_CONFIG_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -26,6 +28,10 @@ struct ServerConfig {
   std::optional<api::OrganizationInfo> organization;
   std::vector<api::Account> accounts;
   std::vector<api::sigv4::Credential> credentials;
+  // The identity-based policies of a credential's principal ([[credentials]] `policies` files and
+  // `policy` text), by access key id: (source name, policy JSON). A key without policies has full access
+  // to its own account (docs/server.md, "Authorization").
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> identity_policies;
   // Not in the TOML file: a full scan when the server starts (the inventory may have changed while it
   // was down). The load benchmark turns it off to keep findings it seeded into the store directly.
   bool scan_at_start = true;
@@ -33,7 +39,8 @@ struct ServerConfig {
 
 // Parses the TOML text of `source_name`. Errors (InvalidArgument) read "FILE:LINE:COL: message": TOML
 // syntax, unknown keys, wrong types, malformed values (listen address, durations, 12-digit account ids),
-// credentials for unknown accounts, duplicate access keys.
+// credentials for unknown accounts, duplicate access keys, policy files that cannot be read (a relative
+// path is taken from the directory of `source_name`). Policies are read, not parsed, here.
 absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::string_view source_name);
 
 // "24h", "90d", "30m", "15s" (a positive integer and a unit).

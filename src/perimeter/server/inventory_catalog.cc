@@ -3,25 +3,35 @@
 #include <set>
 
 #include "perimeter/base/status_macros.h"
+#include "perimeter/base/text.h"
 #include "perimeter/json/document.h"
+#include "perimeter/policy/arn.h"
 #include "perimeter/resources/analyze_resource.h"
 
 namespace perimeter::server {
 
 absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(store::Store& store) {
-  std::string text = "[";
-  bool first = true;
-  for (store::InventoryKind kind : {store::InventoryKind::kAccount, store::InventoryKind::kResource}) {
-    ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> records, store.ListInventory(kind));
-    for (const store::InventoryRecord& record : records) {
-      if (!first) text += ",\n";
-      first = false;
-      text += record.json;
-    }
-  }
-  text += "]";
+  // The account records, then each owner's resources read on their own: claims of two owners on one
+  // ARN are both kept (one read would take the second for a duplicate).
   auto catalog = std::make_shared<InventoryCatalog>();
-  catalog->inventory_ = resources::ReadInventory("<store>", text);
+  std::map<std::string, std::string> texts;  // owner -> JSON array of its records
+  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> accounts, store.ListInventory(store::InventoryKind::kAccount));
+  std::string account_text = "[";
+  for (const store::InventoryRecord& record : accounts) {
+    if (account_text.size() > 1) account_text += ",\n";
+    account_text += record.json;
+  }
+  catalog->inventory_ = resources::ReadInventory("<store>", account_text + "]");
+  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> resources, store.ListInventory(store::InventoryKind::kResource));
+  for (const store::InventoryRecord& record : resources) {
+    std::string& text = texts[record.owner];
+    text += text.empty() ? "[" : ",\n";
+    text += record.json;
+  }
+  for (auto& [owner, text] : texts) {
+    resources::Inventory read = resources::ReadInventory("<store>", text + "]");
+    for (resources::Resource& resource : read.resources) catalog->inventory_.resources.push_back(std::move(resource));
+  }
   for (size_t i = 0; i < catalog->inventory_.resources.size(); ++i) {
     catalog->by_arn_.emplace(catalog->inventory_.resources[i].arn, i);
   }
@@ -43,18 +53,76 @@ std::vector<api::ResourceSummary> InventoryCatalog::Resources() const {
   return out;
 }
 
+const resources::Resource* InventoryCatalog::Claim(std::string_view arn, std::string_view owner) const {
+  auto [begin, end] = by_arn_.equal_range(arn);
+  for (auto it = begin; it != end; ++it) {
+    const resources::Resource& resource = inventory_.resources[it->second];
+    if (owner.empty() || resource.owner_account == owner) return &resource;
+  }
+  return nullptr;
+}
+
 std::optional<api::ResourceSummary> InventoryCatalog::Find(std::string_view arn) const {
-  auto it = by_arn_.find(arn);
-  if (it == by_arn_.end()) return std::nullopt;
-  return Summary(inventory_.resources[it->second]);
+  const resources::Resource* resource = Claim(arn, "");
+  if (resource == nullptr) return std::nullopt;
+  return Summary(*resource);
+}
+
+std::vector<api::ResourceSummary> InventoryCatalog::FindClaims(std::string_view arn) const {
+  std::vector<api::ResourceSummary> out;
+  auto [begin, end] = by_arn_.equal_range(arn);
+  for (auto it = begin; it != end; ++it) out.push_back(Summary(inventory_.resources[it->second]));
+  return out;
 }
 
 std::vector<findings::Finding> InventoryCatalog::Analyze(std::string_view arn,
                                                          const reasoning::ZoneOfTrust& zone) const {
-  auto it = by_arn_.find(arn);
-  if (it == by_arn_.end()) return {};
-  const resources::Resource& resource = inventory_.resources[it->second];
-  return resources::AnalyzeResource(resource, inventory_.FindAccount(resource.owner_account), zone).findings;
+  const resources::Resource* resource = Claim(arn, "");
+  if (resource == nullptr) return {};
+  return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account), zone).findings;
+}
+
+std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(const api::ResourceSummary& claim,
+                                                              const reasoning::ZoneOfTrust& zone) const {
+  const resources::Resource* resource = Claim(claim.arn, claim.owner_account);
+  if (resource == nullptr) return {};
+  return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account), zone).findings;
+}
+
+std::optional<std::string> ImportRefusal(const SplitInventory& split, std::string_view caller_account,
+                                         const std::optional<std::string>& management_account) {
+  if (!split.foreign.empty()) {
+    const store::InventoryRecord& record = split.foreign.front();
+    return base::Concat("Account ", caller_account, " may not import resource ", record.key, ": its ARN names account ",
+                        ArnAccount(record.key), ", not its resourceOwnerAccount ", record.owner);
+  }
+  for (const store::InventoryRecord& record : split.records) {
+    bool allowed = false;
+    switch (record.kind) {
+      case store::InventoryKind::kResource:
+        allowed = record.owner == caller_account;
+        break;
+      case store::InventoryKind::kAccount:
+        allowed = record.key == caller_account;
+        break;
+      case store::InventoryKind::kOrganization:
+        allowed = management_account == caller_account;
+        break;
+    }
+    if (!allowed) {
+      std::string_view owner = record.kind == store::InventoryKind::kResource ? record.owner : record.key;
+      return base::Concat("Account ", caller_account, " may not import ", store::InventoryKindName(record.kind), " ",
+                          record.key, record.kind == store::InventoryKind::kOrganization
+                                          ? std::string(" (only the management account may)")
+                                          : base::Concat(" of account ", owner));
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ArnAccount(std::string_view arn) {
+  std::optional<policy::Arn> parsed = policy::ParseArn(arn);
+  return parsed ? std::string(parsed->account) : std::string();
 }
 
 SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text, absl::Time now) {
@@ -98,7 +166,14 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
       return value && value->is_string() ? std::string(value->text()) : std::string();
     };
     if (kind->text() == "resource" && resources_ok.contains(key_of("resourceArn"))) {
-      out.records.push_back({store::InventoryKind::kResource, key_of("resourceArn"), record_text, now});
+      std::string arn = key_of("resourceArn"), owner = key_of("resourceOwnerAccount");
+      std::string arn_account = ArnAccount(arn);
+      store::InventoryRecord record{store::InventoryKind::kResource, arn, record_text, now, owner};
+      if (!arn_account.empty() && arn_account != owner) {
+        out.foreign.push_back(std::move(record));
+      } else {
+        out.records.push_back(std::move(record));
+      }
     } else if (kind->text() == "account" && accounts_ok.contains(key_of("accountId"))) {
       out.records.push_back({store::InventoryKind::kAccount, key_of("accountId"), record_text, now});
     } else if (kind->text() == "organization" && organizations_ok.contains(key_of("organizationId"))) {

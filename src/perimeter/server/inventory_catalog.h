@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,22 +27,45 @@ class InventoryCatalog final : public api::ResourceCatalog {
 
   std::vector<api::ResourceSummary> Resources() const override;
   std::optional<api::ResourceSummary> Find(std::string_view arn) const override;
+  std::vector<api::ResourceSummary> FindClaims(std::string_view arn) const override;
   std::vector<findings::Finding> Analyze(std::string_view arn, const reasoning::ZoneOfTrust& zone) const override;
+  std::vector<findings::Finding> AnalyzeClaim(const api::ResourceSummary& claim,
+                                              const reasoning::ZoneOfTrust& zone) const override;
 
   const resources::Inventory& inventory() const { return inventory_; }
 
  private:
   resources::Inventory inventory_;
-  std::map<std::string, size_t, std::less<>> by_arn_;
+  // Every claim on an ARN, by owner: ARNs without an account (S3 buckets) may be claimed by several
+  // accounts, each claim analyzed in its owner's scope.
+  std::multimap<std::string, size_t, std::less<>> by_arn_;
+  // The claim on `arn` an analysis of `owner` ("" for any) reads; null when none.
+  const resources::Resource* Claim(std::string_view arn, std::string_view owner) const;
 };
 
 // The records of one inventory file, ready for Store::PutInventory, and the file's problems (positioned,
-// from resources::ReadInventory). Records with errors are left out.
+// from resources::ReadInventory). Records with errors are left out. A resource record's owner is its
+// resourceOwnerAccount; a resource whose ARN names another account than its owner (a role of account B
+// claimed by A) is not a record of its owner: it is left out of `records` and listed in `foreign`.
 struct SplitInventory {
   std::vector<store::InventoryRecord> records;
+  std::vector<store::InventoryRecord> foreign;
   std::vector<base::Issue> issues;
   size_t skipped = 0;
 };
+
+// Why `caller_account` may not import `split` through POST /perimeter/import, or nullopt when it may.
+// A caller imports only its own account's records (resources it owns, its account record), and the
+// management account also organization records. A resource is the caller's when the caller is its
+// resourceOwnerAccount and, for an ARN that names an account, that account too (`foreign` is never
+// the caller's): a member can neither replace nor shadow another account's resource. One record of
+// another account refuses the whole import, so nothing of it is written.
+std::optional<std::string> ImportRefusal(const SplitInventory& split, std::string_view caller_account,
+                                         const std::optional<std::string>& management_account);
+
+// The account named in a resource ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); "" for ARNs
+// without one (S3 buckets: arn:aws:s3:::NAME) or text that is not an ARN.
+std::string ArnAccount(std::string_view arn);
 SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text, absl::Time now);
 
 }  // namespace perimeter::server

@@ -63,6 +63,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
                                                        const base::Clock& clock, std::ostream& log) {
   std::unique_ptr<Server> server(new Server(std::move(config), std::move(store), clock, log));
   Server* self = server.get();
+  for (const auto& [key, documents] : server->config_.identity_policies) {
+    ASSIGN_OR_RETURN(server->identity_policies_[key], api::IdentityPolicies::Compile(documents));
+  }
   RETURN_IF_ERROR(server->RebuildEnvironment());
   RETURN_IF_ERROR(server->ReloadCatalog());
   api::EnvironmentSource environment = [self] { return self->environment(); };
@@ -170,6 +173,10 @@ absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std:
   for (const base::Issue& issue : split.issues) {
     log_ << base::FormatIssue(issue, source_name, text) << "\n";
   }
+  for (const store::InventoryRecord& record : split.foreign) {
+    log_ << source_name << ": resource " << record.key << " names account " << ArnAccount(record.key)
+         << " but resourceOwnerAccount " << record.owner << "; skipped\n";
+  }
   if (split.skipped > 0) log_ << source_name << ": " << split.skipped << " record(s) skipped\n";
   RETURN_IF_ERROR(store_->PutInventory(split.records));
   RETURN_IF_ERROR(RebuildEnvironment());
@@ -184,30 +191,11 @@ api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::str
   std::lock_guard lock(import_mutex_);
   std::shared_ptr<const api::Environment> environment = this->environment();
   SplitInventory split = SplitInventoryFile("<request>", body, absl::FromUnixMillis(clock_.Now()));
-  // A caller writes only its own account's records; organization records only the management account.
-  for (const store::InventoryRecord& record : split.records) {
-    bool allowed = true;
-    json::ParseResult parsed = json::Parse(record.json);
-    switch (record.kind) {
-      case store::InventoryKind::kResource: {
-        std::optional<json::Value> owner = parsed.ok() ? parsed.document.root().Find("resourceOwnerAccount")
-                                                       : std::nullopt;
-        allowed = owner && owner->is_string() && owner->text() == caller.account_id;
-        break;
-      }
-      case store::InventoryKind::kAccount:
-        allowed = record.key == caller.account_id;
-        break;
-      case store::InventoryKind::kOrganization:
-        allowed = environment->organization ? environment->organization->management_account == caller.account_id
-                                            : false;
-        break;
-    }
-    if (!allowed) {
-      return api::RestJsonError(api::AccessDeniedError(
-          base::Concat("Account ", caller.account_id, " may not import ", store::InventoryKindName(record.kind),
-                       " ", record.key)));
-    }
+  std::optional<std::string> management =
+      environment->organization ? std::optional<std::string>(environment->organization->management_account)
+                                : std::nullopt;
+  if (std::optional<std::string> refusal = ImportRefusal(split, caller.account_id, management)) {
+    return api::RestJsonError(api::AccessDeniedError(*refusal));
   }
   if (absl::Status status = store_->PutInventory(split.records); !status.ok()) {
     return api::RestJsonError(api::InternalError(std::string(status.message())));
@@ -288,6 +276,13 @@ void Server::Handle(const httplib::Request& request, httplib::Response& response
   }
   const api::sigv4::Caller& signer = std::get<api::sigv4::Caller>(verified);
   api::Caller caller{signer.account_id, signer.principal_arn, signer.region};
+  api::AuthorizationTarget asked = organizations ? api::OrganizationsTarget(operation)
+                                   : import      ? api::ImportTarget()
+                                                 : api::AccessAnalyzerTarget(caller, rest);
+  if (std::optional<api::AwsError> denied = Authorize(signer.access_key_id, caller, asked)) {
+    Reply(organizations ? api::Json11Error(*denied) : api::RestJsonError(*denied), response);
+    return;
+  }
   if (organizations) {
     Reply(organizations_->Handle(caller, operation, request.body), response);
   } else if (import) {
@@ -295,6 +290,13 @@ void Server::Handle(const httplib::Request& request, httplib::Response& response
   } else {
     Reply(access_analyzer_->Handle(caller, rest), response);
   }
+}
+
+std::optional<api::AwsError> Server::Authorize(std::string_view access_key_id, const api::Caller& caller,
+                                               const api::AuthorizationTarget& target) const {
+  auto it = identity_policies_.find(access_key_id);
+  if (it == identity_policies_.end()) return std::nullopt;  // no policies: full access to its own account
+  return it->second->Authorize(caller, target);
 }
 
 absl::StatusOr<int> Server::Bind() {

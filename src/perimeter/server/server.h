@@ -13,6 +13,7 @@
 #define PERIMETER_SERVER_SERVER_H_
 
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "perimeter/api/access_analyzer_service.h"
+#include "perimeter/api/authorization.h"
 #include "perimeter/api/organizations_service.h"
 #include "perimeter/base/clock.h"
 #include "perimeter/server/analysis_worker.h"
@@ -64,6 +66,10 @@ class Server {
   std::shared_ptr<const api::Environment> environment();
   std::shared_ptr<const api::ResourceCatalog> catalog();
   api::ApiResponse ImportRequest(const api::Caller& caller, const std::string& body);
+  // The refusal of a call by the identity-based policies of the key that signed it; nullopt when the
+  // key has none or they allow the call.
+  std::optional<api::AwsError> Authorize(std::string_view access_key_id, const api::Caller& caller,
+                                         const api::AuthorizationTarget& target) const;
 
   ServerConfig config_;
   std::unique_ptr<store::Store> store_;
@@ -77,6 +83,8 @@ class Server {
   std::unique_ptr<api::AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<api::OrganizationsService> organizations_;
   std::unique_ptr<httplib::Server> http_;
+  // By access key id (ServerConfig::identity_policies, compiled).
+  std::map<std::string, std::shared_ptr<const api::IdentityPolicies>, std::less<>> identity_policies_;
   std::mutex import_mutex_;
 };
 

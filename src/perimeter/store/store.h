@@ -107,11 +107,15 @@ struct DelegatedAdministrator {
 enum class InventoryKind { kResource, kAccount, kOrganization };
 std::string_view InventoryKindName(InventoryKind kind);  // "resource", "account", "organization"
 
+// Keyed by (kind, owner, key): a resource record is its owner's claim on the ARN, so that one account's
+// import never replaces another's record — also for ARNs without an account (S3 buckets,
+// arn:aws:s3:::NAME), where two accounts may both claim a name (docs/server.md, "Imports").
 struct InventoryRecord {
   InventoryKind kind = InventoryKind::kResource;
   std::string key;   // resource ARN, account id, organization id
   std::string json;  // the record as imported
   absl::Time updated_at = absl::UnixEpoch();
+  std::string owner;  // a resource's resourceOwnerAccount; "" for account and organization records
   friend bool operator==(const InventoryRecord&, const InventoryRecord&) = default;
 };
 
@@ -159,6 +163,32 @@ struct FindingCounts {
   std::optional<absl::Time> latest;       // the latest updated_at or analyzed_at; none without findings
 };
 
+// Which of an analyzer's findings a ModifyFindings reads: every one, those of one resource, or those
+// with the given ids (an absent id is left out).
+struct FindingSelection {
+  std::optional<std::string> resource_arn;
+  std::optional<std::vector<std::string>> ids;  // REQUIRES: not both resource_arn and ids
+};
+
+// What a ModifyFindings decision reads, all from one atomic snapshot of the store.
+struct FindingsSnapshot {
+  Analyzer analyzer;                              // as stored now
+  std::vector<ArchiveRuleRecord> archive_rules;   // the analyzer's, in creation order
+  std::vector<findings::FindingRecord> findings;  // the selected ones, ordered by id
+};
+
+// What a ModifyFindings decision writes: upserts and deletions of the analyzer's findings.
+struct FindingChanges {
+  std::vector<findings::FindingRecord> records;
+  std::vector<std::string> deleted_ids;
+};
+
+// Decides the writes from the snapshot; nullopt writes nothing. An error writes nothing and is returned
+// by ModifyFindings. Runs with the store's writes held off: it must not call the store.
+using FindingsDecision = std::function<absl::StatusOr<std::optional<FindingChanges>>(const FindingsSnapshot&)>;
+// Changes the analyzer in place and says whether to write it. Same contract as FindingsDecision.
+using AnalyzerDecision = std::function<bool(Analyzer&)>;
+
 // True when `record` comes strictly after the token's record in the token's sort order.
 bool AfterPageToken(const findings::FindingRecord& record, const findings::PageToken& token);
 
@@ -173,6 +203,11 @@ class Store {
   virtual absl::StatusOr<std::optional<Analyzer>> GetAnalyzer(std::string_view arn) = 0;
   virtual absl::StatusOr<std::vector<Analyzer>> ListAnalyzers() = 0;
   virtual absl::Status DeleteAnalyzer(std::string_view arn) = 0;
+  // Read-modify-write of one analyzer in one atomic step, so that a writer never overwrites a change it
+  // did not read (a tag added by the API while the analysis records lastResourceAnalyzed, an analyzer
+  // deleted meanwhile). Returns false, writing nothing, when the analyzer is absent; otherwise whether
+  // `decide` asked for the write.
+  virtual absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) = 0;
 
   // Archive rules of an analyzer, keyed by (analyzer_arn, rule_name); listed in creation order.
   virtual absl::Status PutArchiveRule(const ArchiveRuleRecord& rule) = 0;
@@ -185,6 +220,13 @@ class Store {
   // `deleted_ids` in one atomic step. Listings are ordered by id.
   virtual absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
                                      std::span<const std::string> deleted_ids) = 0;
+  // Reads the analyzer, its archive rules and the selected findings, lets `decide` compute the changes,
+  // and writes them, in one atomic step: a finding status set by UpdateFindings while an analysis runs
+  // is what the analysis reads, never overwritten by a copy read before it. Returns false, writing
+  // nothing and without calling `decide`, when the analyzer is absent (deleted while a scan ran);
+  // otherwise whether `decide` wrote.
+  virtual absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+                                              const FindingsDecision& decide) = 0;
   virtual absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
                                                                            std::string_view id) = 0;
   virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) = 0;
@@ -213,11 +255,12 @@ class Store {
   // By (registered_at, account, service).
   virtual absl::StatusOr<std::vector<DelegatedAdministrator>> ListDelegatedAdministrators() = 0;
 
-  // Imported inventory, keyed by (kind, key). PutInventory upserts all records atomically.
+  // Imported inventory, keyed by (kind, owner, key). PutInventory upserts all records atomically.
   virtual absl::Status PutInventory(std::span<const InventoryRecord> records) = 0;
-  virtual absl::Status DeleteInventory(InventoryKind kind, std::string_view key) = 0;
-  virtual absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) = 0;  // by key
-  virtual absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view key) = 0;
+  virtual absl::Status DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) = 0;
+  virtual absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) = 0;  // by (key, owner)
+  virtual absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view owner,
+                                                                      std::string_view key) = 0;
 
   // Idempotency: the result remembered for a client token (scope = account + operation + token).
   virtual absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) = 0;

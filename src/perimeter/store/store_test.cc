@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -28,9 +29,10 @@ struct StoreFactory {
 class StoreTest : public testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("perimeter-store-test-" + std::to_string(getpid()) + "-" +
-             testing::UnitTest::GetInstance()->current_test_info()->name()))
+    // One directory, removed by TearDown: a parameterized test's name ("Test/Memory") holds a '/'.
+    std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '-');
+    dir_ = (std::filesystem::temp_directory_path() / ("perimeter-store-test-" + std::to_string(getpid()) + "-" + name))
                .string();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
@@ -145,6 +147,90 @@ TEST_P(StoreTest, DeletingAnAnalyzerDeletesItsRulesAndFindings) {
   EXPECT_TRUE(store_->DeleteAnalyzer(a.arn).ok());
 }
 
+// ModifyAnalyzer and ModifyFindings read, decide and write in one step; an absent analyzer is never
+// written (nor revived), and a decision that declines or fails writes nothing.
+TEST_P(StoreTest, ModifyAnalyzerChangesTheStoredAnalyzerOnly) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  EXPECT_FALSE(*store_->ModifyAnalyzer(analyzer.arn, [](Analyzer&) { return true; })) << "absent";
+  EXPECT_FALSE(store_->GetAnalyzer(analyzer.arn)->has_value()) << "an absent analyzer is not created";
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  EXPECT_FALSE(*store_->ModifyAnalyzer(analyzer.arn, [](Analyzer& a) {
+    a.tags["x"] = "declined";
+    return false;
+  }));
+  EXPECT_EQ(**store_->GetAnalyzer(analyzer.arn), analyzer);
+  EXPECT_TRUE(*store_->ModifyAnalyzer(analyzer.arn, [](Analyzer& a) {
+    a.tags["x"] = "y";
+    a.arn = "changed";  // the key is not the decision's to change
+    return true;
+  }));
+  Reopen();
+  analyzer.tags["x"] = "y";
+  EXPECT_EQ(**store_->GetAnalyzer(analyzer.arn), analyzer);
+  EXPECT_FALSE(store_->GetAnalyzer("changed")->has_value());
+}
+
+TEST_P(StoreTest, ModifyFindingsReadsAndWritesInOneStep) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  bool called = false;
+  auto never = [&](const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+    called = true;
+    return FindingChanges{{MakeFinding("f9", "arn:aws:s3:::z")}, {}};
+  };
+  EXPECT_FALSE(*store_->ModifyFindings(analyzer.arn, FindingSelection{}, never));
+  EXPECT_FALSE(called) << "no decision for an absent analyzer";
+  EXPECT_TRUE(store_->ListFindings(analyzer.arn)->empty()) << "nothing written for an absent analyzer";
+
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  ArchiveRuleRecord rule{analyzer.arn, "r", R"({"isPublic":{"eq":["true"]}})", At(2), At(2)};
+  ASSERT_TRUE(store_->PutArchiveRule(rule).ok());
+  std::vector<findings::FindingRecord> seeded = {MakeFinding("f1", "arn:aws:s3:::x"),
+                                                 MakeFinding("f2", "arn:aws:s3:::y"),
+                                                 MakeFinding("f3", "arn:aws:s3:::x")};
+  ASSERT_TRUE(store_->WriteFindings(analyzer.arn, seeded, {}).ok());
+
+  struct Case {
+    FindingSelection selection;
+    std::vector<std::string> ids;
+  };
+  for (const Case& c : {Case{FindingSelection{}, {"f1", "f2", "f3"}},
+                        Case{FindingSelection{"arn:aws:s3:::x", std::nullopt}, {"f1", "f3"}},
+                        Case{FindingSelection{std::nullopt, std::vector<std::string>{"f3", "f1", "absent"}},
+                             {"f1", "f3"}}}) {
+    std::vector<std::string> seen;
+    EXPECT_FALSE(*store_->ModifyFindings(analyzer.arn, c.selection,
+                                         [&](const FindingsSnapshot& snapshot)
+                                             -> absl::StatusOr<std::optional<FindingChanges>> {
+                                           EXPECT_EQ(snapshot.analyzer, analyzer);
+                                           EXPECT_EQ(snapshot.archive_rules, std::vector<ArchiveRuleRecord>{rule});
+                                           for (const auto& record : snapshot.findings) seen.push_back(record.id());
+                                           return std::nullopt;
+                                         }));
+    EXPECT_EQ(seen, c.ids);
+  }
+  // An error writes nothing.
+  absl::StatusOr<bool> failed = store_->ModifyFindings(
+      analyzer.arn, FindingSelection{},
+      [&](const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+        return absl::InternalError("no");
+      });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(store_->ListFindings(analyzer.arn)->size(), 3u);
+  // A decision's upserts and deletions are written together.
+  findings::FindingRecord archived = seeded[0];
+  archived.status = findings::FindingStatus::kArchived;
+  EXPECT_TRUE(*store_->ModifyFindings(
+      analyzer.arn, FindingSelection{"arn:aws:s3:::x", std::nullopt},
+      [&](const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+        return FindingChanges{{archived}, {"f3"}};
+      }));
+  Reopen();
+  auto stored = store_->ListFindings(analyzer.arn);
+  ASSERT_EQ(stored->size(), 2u);
+  ExpectSameFinding((*stored)[0], archived);
+  EXPECT_EQ((*stored)[1].id(), "f2");
+}
+
 TEST_P(StoreTest, ArchiveRules) {
   std::string arn = "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/a";
   ArchiveRuleRecord second{arn, "b-rule", R"({"x":{"exists":true}})", At(1), At(1)};
@@ -246,17 +332,30 @@ TEST_P(StoreTest, OrganizationState) {
 
 TEST_P(StoreTest, InventoryAndClientTokens) {
   std::vector<InventoryRecord> records = {
-      {InventoryKind::kResource, "arn:aws:s3:::b", R"({"kind":"resource"})", At(1)},
-      {InventoryKind::kResource, "arn:aws:s3:::a", R"({"kind":"resource","x":1})", At(1)},
+      {InventoryKind::kResource, "arn:aws:s3:::b", R"({"kind":"resource"})", At(1), "111122223333"},
+      {InventoryKind::kResource, "arn:aws:s3:::a", R"({"kind":"resource","x":1})", At(1), "111122223333"},
       {InventoryKind::kAccount, "111122223333", R"({"kind":"account"})", At(1)}};
   ASSERT_TRUE(store_->PutInventory(records).ok());
   Reopen();
   auto resources = store_->ListInventory(InventoryKind::kResource);
   ASSERT_EQ(resources->size(), 2u);
   EXPECT_EQ((*resources)[0], records[1]);
-  EXPECT_EQ(**store_->GetInventory(InventoryKind::kAccount, "111122223333"), records[2]);
-  ASSERT_TRUE(store_->DeleteInventory(InventoryKind::kResource, "arn:aws:s3:::a").ok());
-  EXPECT_EQ(store_->ListInventory(InventoryKind::kResource)->size(), 1u);
+  EXPECT_EQ(**store_->GetInventory(InventoryKind::kAccount, "", "111122223333"), records[2]);
+  // Records are keyed by owner and key: another account's claim on the same ARN is a second record, and
+  // neither replaces the other.
+  InventoryRecord other{InventoryKind::kResource, "arn:aws:s3:::a", R"({"kind":"resource","y":2})", At(2),
+                        "444455556666"};
+  ASSERT_TRUE(store_->PutInventory({&other, 1}).ok());
+  Reopen();
+  resources = store_->ListInventory(InventoryKind::kResource);
+  ASSERT_EQ(resources->size(), 3u);
+  EXPECT_EQ((*resources)[0], records[1]);
+  EXPECT_EQ((*resources)[1], other);
+  EXPECT_EQ(**store_->GetInventory(InventoryKind::kResource, "111122223333", "arn:aws:s3:::a"), records[1]);
+  EXPECT_FALSE(store_->GetInventory(InventoryKind::kResource, "999988887777", "arn:aws:s3:::a")->has_value());
+  ASSERT_TRUE(store_->DeleteInventory(InventoryKind::kResource, "111122223333", "arn:aws:s3:::a").ok());
+  EXPECT_EQ(store_->ListInventory(InventoryKind::kResource)->size(), 2u);
+  EXPECT_EQ(**store_->GetInventory(InventoryKind::kResource, "444455556666", "arn:aws:s3:::a"), other);
 
   EXPECT_FALSE(store_->GetClientToken("111122223333/CreateAnalyzer/t")->has_value());
   ASSERT_TRUE(store_->PutClientToken("111122223333/CreateAnalyzer/t", "arn:x").ok());

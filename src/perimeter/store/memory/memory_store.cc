@@ -1,6 +1,9 @@
 #include "perimeter/store/memory/memory_store.h"
 
 #include <algorithm>
+#include <set>
+
+#include "perimeter/base/status_macros.h"
 
 namespace perimeter::store {
 
@@ -44,6 +47,17 @@ absl::Status MemoryStore::DeleteAnalyzer(std::string_view arn) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> MemoryStore::ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) {
+  std::lock_guard lock(mutex_);
+  auto it = analyzers_.find(arn);
+  if (it == analyzers_.end()) return false;
+  Analyzer changed = it->second.second;
+  if (!decide(changed)) return false;
+  changed.arn = it->second.second.arn;  // the key stays
+  it->second.second = std::move(changed);
+  return true;
+}
+
 absl::Status MemoryStore::PutArchiveRule(const ArchiveRuleRecord& rule) {
   std::lock_guard lock(mutex_);
   Key key{rule.analyzer_arn, rule.rule_name};
@@ -66,6 +80,10 @@ absl::StatusOr<std::optional<ArchiveRuleRecord>> MemoryStore::GetArchiveRule(std
 
 absl::StatusOr<std::vector<ArchiveRuleRecord>> MemoryStore::ListArchiveRules(std::string_view analyzer_arn) {
   std::lock_guard lock(mutex_);
+  return ListArchiveRulesLocked(analyzer_arn);
+}
+
+std::vector<ArchiveRuleRecord> MemoryStore::ListArchiveRulesLocked(std::string_view analyzer_arn) const {
   std::vector<std::pair<uint64_t, ArchiveRuleRecord>> ordered;
   for (const auto& [key, entry] : rules_) {
     if (key.first == analyzer_arn) ordered.push_back(entry);
@@ -89,11 +107,42 @@ absl::Status MemoryStore::WriteFindings(std::string_view analyzer_arn,
                                         std::span<const findings::FindingRecord> records,
                                         std::span<const std::string> deleted_ids) {
   std::lock_guard lock(mutex_);
+  WriteFindingsLocked(analyzer_arn, records, deleted_ids);
+  return absl::OkStatus();
+}
+
+void MemoryStore::WriteFindingsLocked(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+                                      std::span<const std::string> deleted_ids) {
   for (const std::string& id : deleted_ids) findings_.erase(Key{std::string(analyzer_arn), id});
   for (const findings::FindingRecord& record : records) {
     findings_.insert_or_assign(Key{std::string(analyzer_arn), record.id()}, record);
   }
-  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> MemoryStore::ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+                                                 const FindingsDecision& decide) {
+  std::lock_guard lock(mutex_);
+  auto analyzer = analyzers_.find(analyzer_arn);
+  if (analyzer == analyzers_.end()) return false;
+  FindingsSnapshot snapshot{analyzer->second.second, ListArchiveRulesLocked(analyzer_arn), {}};
+  if (selection.ids) {
+    std::set<std::string> ids(selection.ids->begin(), selection.ids->end());
+    for (const std::string& id : ids) {
+      auto it = findings_.find(Key{std::string(analyzer_arn), id});
+      if (it != findings_.end()) snapshot.findings.push_back(it->second);
+    }
+  } else {
+    for (auto it = findings_.lower_bound(Key{std::string(analyzer_arn), ""});
+         it != findings_.end() && it->first.first == analyzer_arn; ++it) {
+      if (!selection.resource_arn || it->second.finding.resource == *selection.resource_arn) {
+        snapshot.findings.push_back(it->second);
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(std::optional<FindingChanges> changes, decide(snapshot));
+  if (!changes) return false;
+  WriteFindingsLocked(analyzer_arn, changes->records, changes->deleted_ids);
+  return true;
 }
 
 absl::StatusOr<std::optional<findings::FindingRecord>> MemoryStore::GetFinding(std::string_view analyzer_arn,
@@ -169,13 +218,15 @@ absl::StatusOr<std::vector<DelegatedAdministrator>> MemoryStore::ListDelegatedAd
 
 absl::Status MemoryStore::PutInventory(std::span<const InventoryRecord> records) {
   std::lock_guard lock(mutex_);
-  for (const InventoryRecord& record : records) inventory_.insert_or_assign({record.kind, record.key}, record);
+  for (const InventoryRecord& record : records) {
+    inventory_.insert_or_assign({record.kind, record.key, record.owner}, record);
+  }
   return absl::OkStatus();
 }
 
-absl::Status MemoryStore::DeleteInventory(InventoryKind kind, std::string_view key) {
+absl::Status MemoryStore::DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) {
   std::lock_guard lock(mutex_);
-  inventory_.erase({kind, std::string(key)});
+  inventory_.erase({kind, std::string(key), std::string(owner)});
   return absl::OkStatus();
 }
 
@@ -183,14 +234,15 @@ absl::StatusOr<std::vector<InventoryRecord>> MemoryStore::ListInventory(Inventor
   std::lock_guard lock(mutex_);
   std::vector<InventoryRecord> out;
   for (const auto& [key, record] : inventory_) {
-    if (key.first == kind) out.push_back(record);
+    if (std::get<0>(key) == kind) out.push_back(record);
   }
   return out;
 }
 
-absl::StatusOr<std::optional<InventoryRecord>> MemoryStore::GetInventory(InventoryKind kind, std::string_view key) {
+absl::StatusOr<std::optional<InventoryRecord>> MemoryStore::GetInventory(InventoryKind kind, std::string_view owner,
+                                                                         std::string_view key) {
   std::lock_guard lock(mutex_);
-  auto it = inventory_.find({kind, std::string(key)});
+  auto it = inventory_.find({kind, std::string(key), std::string(owner)});
   if (it == inventory_.end()) return std::optional<InventoryRecord>();
   return std::optional<InventoryRecord>(it->second);
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "perimeter/store/store.h"
@@ -17,6 +18,7 @@ class MemoryStore final : public Store {
   absl::StatusOr<std::optional<Analyzer>> GetAnalyzer(std::string_view arn) override;
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzers() override;
   absl::Status DeleteAnalyzer(std::string_view arn) override;
+  absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) override;
 
   absl::Status PutArchiveRule(const ArchiveRuleRecord& rule) override;
   absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(std::string_view analyzer_arn,
@@ -26,6 +28,8 @@ class MemoryStore final : public Store {
 
   absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
                              std::span<const std::string> deleted_ids) override;
+  absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+                                      const FindingsDecision& decide) override;
   absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
                                                                    std::string_view id) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override;
@@ -40,15 +44,21 @@ class MemoryStore final : public Store {
   absl::StatusOr<std::vector<DelegatedAdministrator>> ListDelegatedAdministrators() override;
 
   absl::Status PutInventory(std::span<const InventoryRecord> records) override;
-  absl::Status DeleteInventory(InventoryKind kind, std::string_view key) override;
+  absl::Status DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) override;
   absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) override;
-  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view key) override;
+  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view owner,
+                                                              std::string_view key) override;
 
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
   absl::Status PutClientToken(std::string_view scope, std::string_view result) override;
 
  private:
   using Key = std::pair<std::string, std::string>;
+  // REQUIRES: mutex_ held.
+  std::vector<ArchiveRuleRecord> ListArchiveRulesLocked(std::string_view analyzer_arn) const;
+  void WriteFindingsLocked(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+                           std::span<const std::string> deleted_ids);
+
   std::mutex mutex_;
   uint64_t sequence_ = 0;  // creation order of analyzers and rules
   std::map<std::string, std::pair<uint64_t, Analyzer>, std::less<>> analyzers_;
@@ -56,7 +66,8 @@ class MemoryStore final : public Store {
   std::map<Key, findings::FindingRecord> findings_;  // (analyzer, id)
   std::map<std::string, ServiceAccess, std::less<>> service_access_;
   std::map<Key, DelegatedAdministrator> administrators_;  // (account, service)
-  std::map<std::pair<InventoryKind, std::string>, InventoryRecord> inventory_;
+  // (kind, key, owner): listed by key, then owner.
+  std::map<std::tuple<InventoryKind, std::string, std::string>, InventoryRecord> inventory_;
   std::map<std::string, std::string, std::less<>> client_tokens_;
 };
 

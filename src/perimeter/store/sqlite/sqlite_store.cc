@@ -6,12 +6,14 @@
 #include <array>
 #include <list>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
+#include "perimeter/json/document.h"
 #include "perimeter/store/internal/record_codec.h"
 
 namespace perimeter::store {
@@ -27,7 +29,10 @@ constexpr int kReaders = 4;
 // (status, sort key). 1 (user_version 0, the first releases): findings(analyzer_arn, id, resource, status,
 // timestamps, body) WITHOUT ROWID, which Open migrates in one transaction. 3: schema 2 with the
 // indexes for the sorts on resourceType, resourceOwnerAccount, isPublic and error (Open adds them).
-constexpr int kSchemaVersion = 3;
+// 4: inventory records keyed by (kind, owner, key), a resource record being its owner's claim on the ARN
+// (before: by (kind, key), so one account's import replaced another's record); Open rebuilds the table,
+// each resource row's owner read from its resourceOwnerAccount.
+constexpr int kSchemaVersion = 4;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS analyzers(
@@ -62,11 +67,26 @@ CREATE TABLE IF NOT EXISTS service_access(principal TEXT PRIMARY KEY, enabled_at
 CREATE TABLE IF NOT EXISTS delegated_administrators(
   account_id TEXT NOT NULL, principal TEXT NOT NULL, registered_at INTEGER NOT NULL,
   PRIMARY KEY(account_id, principal));
+-- owner: a resource's resourceOwnerAccount, '' for account and organization records.
 CREATE TABLE IF NOT EXISTS inventory(
-  kind TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, updated_at INTEGER NOT NULL,
-  PRIMARY KEY(kind, key)) WITHOUT ROWID;
+  kind TEXT NOT NULL, owner TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY(kind, owner, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS client_tokens(scope TEXT PRIMARY KEY, result TEXT NOT NULL);
 )sql";
+
+constexpr const char* kUpsertInventory =
+    "INSERT INTO inventory(kind, owner, key, json, updated_at) VALUES(?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(kind, owner, key) DO UPDATE SET json = ?4, updated_at = ?5";
+
+// The owner of a stored inventory row of schema 3 and before: a resource's resourceOwnerAccount ("" when
+// the record has none, which the import never stored), "" for the other kinds.
+std::string InventoryOwnerOf(std::string_view kind, const std::string& json_text) {
+  if (kind != InventoryKindName(InventoryKind::kResource)) return "";
+  json::ParseResult parsed = json::Parse(json_text);
+  if (!parsed.ok() || !parsed.document.root().is_object()) return "";
+  std::optional<json::Value> owner = parsed.document.root().Find("resourceOwnerAccount");
+  return owner && owner->is_string() ? std::string(owner->text()) : std::string();
+}
 
 // Every status a finding can have, in the order of their names (the status sort).
 constexpr std::array kStatuses = {findings::FindingStatus::kActive, findings::FindingStatus::kArchived,
@@ -363,6 +383,19 @@ absl::Status SqliteStore::UpgradeSchema() {
     legacy = query.Step(status);
     RETURN_IF_ERROR(status);
   }
+  bool old_inventory = false;  // schemas 1 to 3: inventory keyed by (kind, key)
+  {
+    Statement query(db_, "SELECT 1 FROM pragma_table_info('inventory') WHERE name = 'key'");
+    Statement owner(db_, "SELECT 1 FROM pragma_table_info('inventory') WHERE name = 'owner'");
+    RETURN_IF_ERROR(query.prepared());
+    RETURN_IF_ERROR(owner.prepared());
+    bool has_table = query.Step(status);
+    RETURN_IF_ERROR(status);
+    bool has_owner = owner.Step(status);
+    RETURN_IF_ERROR(status);
+    old_inventory = has_table && !has_owner;
+  }
+  if (old_inventory) RETURN_IF_ERROR(Exec("ALTER TABLE inventory RENAME TO inventory_v3"));
   if (legacy) {
     RETURN_IF_ERROR(Exec(R"sql(
       DROP INDEX IF EXISTS findings_by_resource; DROP INDEX IF EXISTS findings_by_created;
@@ -382,6 +415,21 @@ absl::Status SqliteStore::UpgradeSchema() {
     }
     RETURN_IF_ERROR(status);
     RETURN_IF_ERROR(Exec("DROP TABLE findings_v1"));
+  }
+  if (old_inventory) {
+    Statement rows(db_, "SELECT kind, key, json, updated_at FROM inventory_v3");
+    Statement insert(db_, kUpsertInventory);
+    RETURN_IF_ERROR(rows.prepared());
+    RETURN_IF_ERROR(insert.prepared());
+    while (rows.Step(status)) {
+      std::string kind = rows.Text(0), json_text = rows.Text(2);
+      insert.Reset();
+      insert.Bind(1, kind).Bind(2, InventoryOwnerOf(kind, json_text)).Bind(3, rows.TextView(1)).Bind(4, json_text);
+      insert.Bind(5, rows.Int(3));
+      RETURN_IF_ERROR(insert.Run());
+    }
+    RETURN_IF_ERROR(status);
+    RETURN_IF_ERROR(Exec("DROP TABLE inventory_v3"));
   }
   RETURN_IF_ERROR(Exec(base::Concat("PRAGMA user_version = ", kSchemaVersion).c_str()));
   return transaction.Commit();
@@ -453,6 +501,27 @@ absl::Status SqliteStore::Exec(const char* sql) {
 
 absl::Status SqliteStore::PutAnalyzer(const Analyzer& analyzer) {
   std::lock_guard lock(mutex_);
+  return PutAnalyzerLocked(analyzer);
+}
+
+absl::StatusOr<bool> SqliteStore::ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) {
+  std::lock_guard lock(mutex_);
+  // The cache holds every committed analyzer and is written only under mutex_: it is the stored state.
+  std::optional<Analyzer> analyzer;
+  {
+    std::shared_lock cache(analyzers_mutex_);
+    auto it = analyzers_.find(arn);
+    if (it == analyzers_.end()) return false;
+    analyzer = it->second;
+  }
+  std::string key = analyzer->arn;
+  if (!decide(*analyzer)) return false;
+  analyzer->arn = std::move(key);  // the key stays
+  RETURN_IF_ERROR(PutAnalyzerLocked(*analyzer));
+  return true;
+}
+
+absl::Status SqliteStore::PutAnalyzerLocked(const Analyzer& analyzer) {
   Statement insert(db_, Prepared(R"sql(
     INSERT INTO analyzers(arn, account_id, region, name, type, created_at, status, status_reason, tags,
                           configuration, last_resource, last_resource_at)
@@ -555,6 +624,10 @@ absl::StatusOr<std::optional<ArchiveRuleRecord>> SqliteStore::GetArchiveRule(std
 
 absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRules(std::string_view analyzer_arn) {
   std::lock_guard lock(mutex_);
+  return ListArchiveRulesLocked(analyzer_arn);
+}
+
+absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRulesLocked(std::string_view analyzer_arn) {
   Statement query(db_,
                   "SELECT rule_name, filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = ?1 "
                   "ORDER BY created_at, seq");
@@ -584,6 +657,52 @@ absl::Status SqliteStore::WriteFindings(std::string_view analyzer_arn,
   std::lock_guard lock(mutex_);
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.began());
+  RETURN_IF_ERROR(WriteFindingsLocked(analyzer_arn, records, deleted_ids));
+  return transaction.Commit();
+}
+
+absl::StatusOr<bool> SqliteStore::ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+                                                 const FindingsDecision& decide) {
+  std::lock_guard lock(mutex_);
+  FindingsSnapshot snapshot;
+  {
+    std::shared_lock cache(analyzers_mutex_);
+    auto it = analyzers_.find(analyzer_arn);
+    if (it == analyzers_.end()) return false;
+    snapshot.analyzer = it->second;
+  }
+  Transaction transaction(db_);
+  RETURN_IF_ERROR(transaction.began());
+  ASSIGN_OR_RETURN(snapshot.archive_rules, ListArchiveRulesLocked(analyzer_arn));
+  if (selection.ids) {
+    std::string sql = base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1 AND id = ?2");
+    std::set<std::string> ids(selection.ids->begin(), selection.ids->end());
+    for (const std::string& id : ids) {
+      if (id.empty()) continue;
+      ASSIGN_OR_RETURN(std::vector<findings::FindingRecord> found, QueryFindings(sql.c_str(), analyzer_arn, id));
+      for (findings::FindingRecord& record : found) snapshot.findings.push_back(std::move(record));
+    }
+  } else if (selection.resource_arn) {
+    if (!selection.resource_arn->empty()) {
+      std::string sql = base::Concat("SELECT ", kFindingColumns,
+                                     " FROM findings INDEXED BY findings_by_status_resource WHERE analyzer_arn = ?1 "
+                                     "AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') AND resource = ?2 ORDER BY id");
+      ASSIGN_OR_RETURN(snapshot.findings, QueryFindings(sql.c_str(), analyzer_arn, *selection.resource_arn));
+    }
+  } else {
+    std::string sql = base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1 ORDER BY id");
+    ASSIGN_OR_RETURN(snapshot.findings, QueryFindings(sql.c_str(), analyzer_arn, ""));
+  }
+  ASSIGN_OR_RETURN(std::optional<FindingChanges> changes, decide(snapshot));
+  if (!changes) return false;
+  RETURN_IF_ERROR(WriteFindingsLocked(analyzer_arn, changes->records, changes->deleted_ids));
+  RETURN_IF_ERROR(transaction.Commit());
+  return true;
+}
+
+absl::Status SqliteStore::WriteFindingsLocked(std::string_view analyzer_arn,
+                                              std::span<const findings::FindingRecord> records,
+                                              std::span<const std::string> deleted_ids) {
   Statement remove(db_, Prepared("DELETE FROM findings WHERE analyzer_arn = ?1 AND id = ?2"));
   RETURN_IF_ERROR(remove.prepared());
   for (const std::string& id : deleted_ids) {
@@ -594,7 +713,7 @@ absl::Status SqliteStore::WriteFindings(std::string_view analyzer_arn,
   Statement upsert(db_, Prepared(kUpsertFinding));
   RETURN_IF_ERROR(upsert.prepared());
   for (const findings::FindingRecord& record : records) RETURN_IF_ERROR(UpsertFinding(upsert, analyzer_arn, record));
-  return transaction.Commit();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::QueryFindings(const char* sql, std::string_view a,
@@ -1041,51 +1160,52 @@ absl::Status SqliteStore::PutInventory(std::span<const InventoryRecord> records)
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.began());
   for (const InventoryRecord& record : records) {
-    Statement upsert(db_,
-                     "INSERT INTO inventory(kind, key, json, updated_at) VALUES(?1, ?2, ?3, ?4) "
-                     "ON CONFLICT(kind, key) DO UPDATE SET json = ?3, updated_at = ?4");
+    Statement upsert(db_, Prepared(kUpsertInventory));
     RETURN_IF_ERROR(upsert.prepared());
-    upsert.Bind(1, InventoryKindName(record.kind)).Bind(2, record.key).Bind(3, record.json);
-    upsert.Bind(4, Micros(record.updated_at));
+    upsert.Bind(1, InventoryKindName(record.kind)).Bind(2, record.owner).Bind(3, record.key).Bind(4, record.json);
+    upsert.Bind(5, Micros(record.updated_at));
     RETURN_IF_ERROR(upsert.Run());
   }
   return transaction.Commit();
 }
 
-absl::Status SqliteStore::DeleteInventory(InventoryKind kind, std::string_view key) {
+absl::Status SqliteStore::DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) {
   std::lock_guard lock(mutex_);
-  Statement remove(db_, Prepared("DELETE FROM inventory WHERE kind = ?1 AND key = ?2"));
+  Statement remove(db_, Prepared("DELETE FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
   RETURN_IF_ERROR(remove.prepared());
-  remove.Bind(1, InventoryKindName(kind)).Bind(2, key);
+  remove.Bind(1, InventoryKindName(kind)).Bind(2, owner).Bind(3, key);
   return remove.Run();
 }
 
 absl::StatusOr<std::vector<InventoryRecord>> SqliteStore::ListInventory(InventoryKind kind) {
   std::lock_guard lock(mutex_);
-  Statement query(db_, Prepared("SELECT key, json, updated_at FROM inventory WHERE kind = ?1 ORDER BY key"));
+  Statement query(db_,
+                  Prepared("SELECT key, json, updated_at, owner FROM inventory WHERE kind = ?1 ORDER BY key, owner"));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, InventoryKindName(kind));
   std::vector<InventoryRecord> out;
   absl::Status status;
   while (query.Step(status)) {
-    out.push_back(InventoryRecord{kind, query.Text(0), query.Text(1), FromMicros(query.Int(2))});
+    out.push_back(InventoryRecord{kind, query.Text(0), query.Text(1), FromMicros(query.Int(2)), query.Text(3)});
   }
   RETURN_IF_ERROR(status);
   return out;
 }
 
-absl::StatusOr<std::optional<InventoryRecord>> SqliteStore::GetInventory(InventoryKind kind, std::string_view key) {
+absl::StatusOr<std::optional<InventoryRecord>> SqliteStore::GetInventory(InventoryKind kind, std::string_view owner,
+                                                                         std::string_view key) {
   std::lock_guard lock(mutex_);
-  Statement query(db_, Prepared("SELECT json, updated_at FROM inventory WHERE kind = ?1 AND key = ?2"));
+  Statement query(db_,
+                  Prepared("SELECT json, updated_at FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
   RETURN_IF_ERROR(query.prepared());
-  query.Bind(1, InventoryKindName(kind)).Bind(2, key);
+  query.Bind(1, InventoryKindName(kind)).Bind(2, owner).Bind(3, key);
   absl::Status status;
   if (!query.Step(status)) {
     RETURN_IF_ERROR(status);
     return std::optional<InventoryRecord>();
   }
   return std::optional<InventoryRecord>(
-      InventoryRecord{kind, std::string(key), query.Text(0), FromMicros(query.Int(1))});
+      InventoryRecord{kind, std::string(key), query.Text(0), FromMicros(query.Int(1)), std::string(owner)});
 }
 
 absl::StatusOr<std::optional<std::string>> SqliteStore::GetClientToken(std::string_view scope) {

@@ -37,6 +37,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<Analyzer>> GetAnalyzer(std::string_view arn) override;
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzers() override;
   absl::Status DeleteAnalyzer(std::string_view arn) override;
+  absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) override;
 
   absl::Status PutArchiveRule(const ArchiveRuleRecord& rule) override;
   absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(std::string_view analyzer_arn,
@@ -46,6 +47,9 @@ class SqliteStore final : public Store {
 
   absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
                              std::span<const std::string> deleted_ids) override;
+  // One BEGIN IMMEDIATE transaction on the writer connection: reads, the decision and the writes.
+  absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+                                      const FindingsDecision& decide) override;
   absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
                                                                    std::string_view id) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override;
@@ -71,9 +75,10 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<DelegatedAdministrator>> ListDelegatedAdministrators() override;
 
   absl::Status PutInventory(std::span<const InventoryRecord> records) override;
-  absl::Status DeleteInventory(InventoryKind kind, std::string_view key) override;
+  absl::Status DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) override;
   absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) override;
-  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view key) override;
+  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view owner,
+                                                              std::string_view key) override;
 
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
   absl::Status PutClientToken(std::string_view scope, std::string_view result) override;
@@ -83,7 +88,12 @@ class SqliteStore final : public Store {
   absl::Status Exec(const char* sql);
   // Creates the schema or brings an older one to kSchemaVersion. REQUIRES: called by Open only.
   absl::Status UpgradeSchema();
-  absl::StatusOr<std::vector<Analyzer>> ListAnalyzersLocked();  // REQUIRES: mutex_ held
+  // REQUIRES: mutex_ held (the writer connection is serialised by it).
+  absl::StatusOr<std::vector<Analyzer>> ListAnalyzersLocked();
+  absl::Status PutAnalyzerLocked(const Analyzer& analyzer);
+  absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRulesLocked(std::string_view analyzer_arn);
+  absl::Status WriteFindingsLocked(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+                                   std::span<const std::string> deleted_ids);
   absl::StatusOr<std::vector<findings::FindingRecord>> QueryFindings(const char* sql, std::string_view a,
                                                                     std::string_view b);
 

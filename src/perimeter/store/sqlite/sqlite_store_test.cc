@@ -172,7 +172,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
        "DROP INDEX findings_by_status_error; PRAGMA user_version = 2;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 3);
+  EXPECT_EQ(UserVersion(), 4);
   for (findings::SortAttribute attribute : {findings::SortAttribute::kResourceType, findings::SortAttribute::kIsPublic,
                                             findings::SortAttribute::kError,
                                             findings::SortAttribute::kResourceOwnerAccount}) {
@@ -189,8 +189,38 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
   EXPECT_EQ(page->entries.back()->summary.id(), "id-104");
 }
 
+// Schema 3 keyed inventory records by (kind, key): the upgrade keys them by (kind, owner, key), a resource
+// row's owner read from its resourceOwnerAccount, and keeps every record.
+TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
+  { ASSERT_TRUE(SqliteStore::Open(path_).ok()); }
+  Exec(R"sql(DROP TABLE inventory;
+    CREATE TABLE inventory(kind TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, updated_at INTEGER NOT NULL,
+                           PRIMARY KEY(kind, key)) WITHOUT ROWID;
+    INSERT INTO inventory VALUES('resource', 'arn:aws:s3:::b',
+      '{"kind":"resource","resourceArn":"arn:aws:s3:::b","resourceOwnerAccount":"444455556666"}', 7);
+    INSERT INTO inventory VALUES('account', '444455556666', '{"kind":"account","accountId":"444455556666"}', 8);
+    PRAGMA user_version = 3;)sql");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(UserVersion(), 4);
+  absl::StatusOr<std::vector<InventoryRecord>> resources = (*store)->ListInventory(InventoryKind::kResource);
+  ASSERT_TRUE(resources.ok()) << resources.status();
+  ASSERT_EQ(resources->size(), 1u);
+  EXPECT_EQ((*resources)[0].owner, "444455556666");
+  EXPECT_EQ((*resources)[0].key, "arn:aws:s3:::b");
+  EXPECT_EQ((*resources)[0].updated_at, absl::FromUnixMicros(7));
+  absl::StatusOr<std::optional<InventoryRecord>> account =
+      (*store)->GetInventory(InventoryKind::kAccount, "", "444455556666");
+  ASSERT_TRUE(account.ok() && account->has_value());
+  EXPECT_EQ((*account)->json, R"({"kind":"account","accountId":"444455556666"})");
+  // Another owner's claim on the bucket is a second record.
+  InventoryRecord other{InventoryKind::kResource, "arn:aws:s3:::b", "{}", absl::FromUnixMicros(9), "111122223333"};
+  ASSERT_TRUE((*store)->PutInventory({&other, 1}).ok());
+  EXPECT_EQ((*store)->ListInventory(InventoryKind::kResource)->size(), 2u);
+}
+
 TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
-  Exec("CREATE TABLE future(x); PRAGMA user_version = 4;");
+  Exec("CREATE TABLE future(x); PRAGMA user_version = 5;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
