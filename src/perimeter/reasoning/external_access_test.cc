@@ -191,6 +191,13 @@ INSTANTIATE_TEST_SUITE_P(
         EngineCase{"PartialAccountWildcardMatchingOnlyTheZone", "account",
                    STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::12345678901?:root"},"Action":"sqs:SendMessage","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"123456789012"}}})"),
                    ""},
+        // kms:ViaService is set by AWS (reported) but does not say who calls: still public.
+        EngineCase{"KmsViaServiceIsReportedAndPublic", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}})"),
+                   "AWS=* | sqs:SendMessage | kms:ViaService=s3.us-east-1.amazonaws.com | public"},
+        EngineCase{"KmsViaServiceWithCallerAccountIsNotPublic", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com","kms:CallerAccount":"999988887777"}}})"),
+                   "AWS=* | sqs:SendMessage | kms:CallerAccount=999988887777 kms:ViaService=s3.us-east-1.amazonaws.com | not-public"},
         EngineCase{"ContradictoryConditionsGiveNothing", "account",
                    STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"},"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}})"),
                    ""}),
