@@ -610,7 +610,8 @@ class PolicyParser {
   // Access Analyzer policy checks "Error – Invalid principal format" and "Error – Invalid ARN account"):
   // - an AWS account is named by its 12-digit id, alone or in an ARN ("arn:aws:iam::12345:root" and
   //   "12345" name no account);
-  // - text starting with "arn:" must be an ARN (six ':'-separated components);
+  // - text starting with "arn:" must be an ARN (six ':'-separated components) of IAM or AWS STS, the
+  //   services whose ARNs name principals (account root, users, roles, role sessions, federated users);
   // - a canonical user id is the 64 hexadecimal digits of an S3 canonical user: "*" or any wildcard
   //   names none ("You cannot use a wildcard to match part of a principal name or ARN").
   // Other AWS values are kept: unique ids ("AIDA...", "AROA...") are what IAM shows in place of a
@@ -633,6 +634,10 @@ class PolicyParser {
             problem = "an ARN has six ':'-separated components (arn:partition:service:region:account:resource)";
           } else if (all_digits(arn->account) && !IsAccountId(arn->account)) {
             problem = "the account id in the ARN has " + std::to_string(arn->account.size()) + " digits instead of 12";
+          } else if (arn->service != "iam" && arn->service != "sts" &&
+                     arn->service.find_first_of("*?") == std::string_view::npos) {
+            problem = "an AWS principal is an IAM (iam) or AWS STS (sts) ARN, not one of service \"" +
+                      std::string(arn->service) + "\"";
           }
         }
         break;

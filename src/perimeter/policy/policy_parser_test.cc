@@ -283,6 +283,7 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"PrincipalArnShortAccountId", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":["111122223333",`"arn:aws:iam::12345:root"]},"Action":"*","Resource":"*"}})", "policy.invalid-principal"},
         InvalidCase{"PrincipalArnLongAccountId", kTrust, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`"arn:aws:iam::1111222233334:role/r"},"Action":"sts:AssumeRole"}})", "policy.invalid-principal"},
         InvalidCase{"PrincipalNotAnArn", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`"arn:aws:iam:root"},"Action":"*","Resource":"*"}})", "policy.invalid-principal"},
+        InvalidCase{"PrincipalArnOfAnotherService", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`"arn:aws:s3:::bucket"},"Action":"*","Resource":"*"}})", "policy.invalid-principal"},
         InvalidCase{"CanonicalUserWildcard", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"CanonicalUser":`"*"},"Action":"s3:GetObject","Resource":"*"}})", "policy.invalid-principal"},
         // Condition.
         InvalidCase{"IpAddressWildcard", kRes, R"({"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":`"*"}}}})", "condition.invalid-ip"},
