@@ -468,6 +468,7 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
 
 bool PolicyAloneAllows(const CompiledPolicy& policy, const Request& request) {
   std::string action_lower = base::AsciiLower(request.action);
+  if (!PrincipalCanCall(request.principal, action_lower)) return false;  // no such request (request.h)
   bool allowed = false;
   for (size_t i = 0; i < policy.statement_count(); ++i) {
     if (!policy.Matches(i, request, action_lower)) continue;

@@ -284,10 +284,16 @@ bool CompiledCondition::Impl::AnyValueMatches(std::string_view r,
       }
       return false;
     case Family::kArn:
+      // [OPS], ARN condition operators: "Each of the six colon-delimited components of the ARN is
+      // checked separately". A policy value without the six components (a bare "*", "my-bucket") is
+      // no ARN pattern and matches no ARN, so it adds nothing to the OR of ArnLike / ArnEquals and
+      // excludes nothing from the NOR of ArnNotLike / ArnNotEquals (the parser warns about it:
+      // condition.not-an-arn). The same reading is in the engine's oracle (reasoning/z3).
       for (size_t i = 0; i < values.size(); ++i) {
         if (values[i].variables) {
-          if (policy::ArnMatches((*resolved)[i], r)) return true;
-        } else if (values[i].arn.Matches(r)) {
+          policy::ArnPattern substituted = policy::ArnPattern::Compile((*resolved)[i]);
+          if (substituted.is_arn() && substituted.Matches(r)) return true;
+        } else if (values[i].arn.is_arn() && values[i].arn.Matches(r)) {
           return true;
         }
       }

@@ -188,6 +188,14 @@ INSTANTIATE_TEST_SUITE_P(BoolBinaryIpArnNull, ConditionTableTest, testing::Value
     Case{"ArnNotLike", "aws:PrincipalArn", {"arn:aws:iam::*:role/Admin*"}, Values{"arn:aws:iam::1:role/AdminX"}, kS, false},
     Case{"ArnNotLike", "aws:PrincipalArn", {"arn:aws:iam::*:role/Admin*"}, Values{"arn:aws:iam::1:user/AdminX"}, kS, true},
     Case{"ArnNotLike", "aws:PrincipalArn", {"arn:aws:iam::*:role/Admin*"}, kAbsent, kS, true},
+    // A value without the six ARN components is no ARN pattern: it matches no ARN ([OPS], ARN
+    // condition operators), so the positive operators never hold and the negated ones always do.
+    Case{"ArnLike", "aws:SourceArn", {"*"}, Values{"arn:aws:sns:us-east-1:1:t"}, kS, false},
+    Case{"ArnEquals", "aws:SourceArn", {"arn:aws:sns:*"}, Values{"arn:aws:sns:us-east-1:1:t"}, kS, false},
+    Case{"ArnLike", "aws:SourceArn", {"*", "arn:aws:sns:*:1:t"}, Values{"arn:aws:sns:us-east-1:1:t"}, kS, true},
+    Case{"ArnNotLike", "aws:SourceArn", {"*"}, Values{"arn:aws:sns:us-east-1:1:t"}, kS, true},
+    Case{"ArnNotEquals", "aws:SourceArn", {"my-topic"}, Values{"my-topic"}, kS, true},
+    Case{"ArnLike", "aws:SourceArn", {"${aws:username}"}, Values{"alice"}, kS, false},
     Case{"Null", "aws:TokenIssueTime", {"true"}, kAbsent, kS, true},
     Case{"Null", "aws:TokenIssueTime", {"true"}, Values{"2020-01-01T00:00:00Z"}, kS, false},
     Case{"Null", "aws:TokenIssueTime", {"false"}, Values{"2020-01-01T00:00:00Z"}, kS, true},

@@ -190,6 +190,20 @@ void RequestEvaluation::ForEachDenyScanPolicy(Visit&& visit) const {
 Evaluation RequestEvaluation::Run() {
   Evaluation result;
 
+  // Rule 0 — a web identity or SAML caller can only make its AssumeRoleWith* call (and the
+  // sts:TagSession / sts:SetSourceIdentity authorized with it): any other request cannot come from it,
+  // whatever a policy grants (request.h, ActionsOfIdentityProvider, with its sources).
+  if (!PrincipalCanCall(principal_, action_lower_)) {
+    result.decision = Decision::kImplicitDeny;
+    result.explanation.push_back(Missing(
+        "principal", base::Concat("a ",
+                                  IdentityProviderKindOf(principal_.id) == IdentityProviderKind::kSaml
+                                      ? "SAML provider can only call sts:AssumeRoleWithSAML"
+                                      : "web identity provider can only call sts:AssumeRoleWithWebIdentity",
+                                  " (with sts:TagSession and sts:SetSourceIdentity), not ", request_.action)));
+    return result;
+  }
+
   // Rule 1 — explicit deny anywhere wins. [EVAL] "Deny evaluation ... The AWS enforcement code evaluates
   // all policies within the account that apply to the request. These include AWS Organizations SCPs and
   // RCPs, resource-based policies, identity-based policies, IAM permissions boundaries, and session

@@ -277,4 +277,32 @@ void AddPrincipalContextKeys(const RequestPrincipal& principal, RequestContext& 
   for (const auto& [key, value] : principal.tags) set_default(base::Concat("aws:PrincipalTag/", key), value);
 }
 
+IdentityProviderKind IdentityProviderKindOf(std::string_view provider) {
+  // AWS JSON policy elements: Principal, "SAML session principals": the provider is named by the ARN of
+  // the IAM SAML provider resource.
+  std::optional<policy::Arn> arn = policy::ParseArn(provider);
+  if (arn.has_value() && arn->service == "iam" && arn->resource.starts_with("saml-provider/")) {
+    return IdentityProviderKind::kSaml;
+  }
+  return IdentityProviderKind::kWebIdentity;
+}
+
+std::vector<std::string_view> ActionsOfIdentityProvider(IdentityProviderKind kind) {
+  switch (kind) {
+    case IdentityProviderKind::kWebIdentity:
+      return {"sts:assumerolewithwebidentity", "sts:tagsession", "sts:setsourceidentity"};
+    case IdentityProviderKind::kSaml:
+      return {"sts:assumerolewithsaml", "sts:tagsession", "sts:setsourceidentity"};
+  }
+  return {};
+}
+
+bool PrincipalCanCall(const RequestPrincipal& principal, std::string_view action_lower) {
+  if (principal.type != PrincipalType::kWebIdentityOrSaml) return true;
+  for (std::string_view action : ActionsOfIdentityProvider(IdentityProviderKindOf(principal.id))) {
+    if (action == action_lower) return true;
+  }
+  return false;
+}
+
 }  // namespace perimeter::eval

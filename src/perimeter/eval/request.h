@@ -79,6 +79,30 @@ absl::StatusOr<RequestPrincipal> MakeRequestPrincipal(PrincipalType type, std::s
 // Parses a type name as PrincipalTypeName prints it (case-insensitive), or nullopt.
 std::optional<PrincipalType> ParsePrincipalType(std::string_view name);
 
+// The identity provider behind a kWebIdentityOrSaml principal: a SAML provider
+// ("arn:aws:iam::111122223333:saml-provider/Name") or a web identity provider (an OIDC provider ARN,
+// cognito-identity.amazonaws.com, www.amazon.com, graph.facebook.com, accounts.google.com).
+enum class IdentityProviderKind { kWebIdentity, kSaml };
+
+IdentityProviderKind IdentityProviderKindOf(std::string_view provider);
+
+// The only actions (lower-cased) a web identity or SAML principal can be the caller of. Such a caller
+// holds a token of its provider, not AWS credentials, so it can sign one call: AssumeRoleWithSAML for a
+// SAML provider, AssumeRoleWithWebIdentity for the others (AWS STS API Reference, "AssumeRoleWithSAML"
+// and "AssumeRoleWithWebIdentity": "Calling AssumeRoleWith... does not require the use of AWS security
+// credentials"). Two more actions are authorized against the role's trust policy in that same call and
+// so for the same caller: sts:TagSession when the provider passes session tags (IAM User Guide, "Pass
+// session tags in AWS STS", "Permissions required to add session tags") and sts:SetSourceIdentity
+// when it passes a source identity (IAM User Guide, "Monitor and control actions taken with assumed
+// roles", "Permissions required to set source identity"). Any other action granted to a provider
+// (sts:AssumeRole, s3:GetObject, ...) can never be called by it.
+std::vector<std::string_view> ActionsOfIdentityProvider(IdentityProviderKind kind);
+
+// Whether `principal` can be the caller of `action_lower` (a lower-cased action name): false exactly
+// for a web identity or SAML principal and an action not in ActionsOfIdentityProvider. Shared by the
+// evaluator and the engine so that both read "who can call what" alike.
+bool PrincipalCanCall(const RequestPrincipal& principal, std::string_view action_lower);
+
 struct Request {
   RequestPrincipal principal;
   std::string action;        // "s3:GetObject": matched case-insensitively

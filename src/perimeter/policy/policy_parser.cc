@@ -9,6 +9,11 @@
 #include <unordered_set>
 #include <utility>
 
+#include "perimeter/policy/arn.h"
+#include "perimeter/policy/condition_values.h"
+#include "perimeter/policy/policy_variables.h"
+#include "perimeter/policy/wildcard.h"
+
 namespace perimeter::policy {
 namespace {
 
@@ -281,6 +286,11 @@ class PolicyParser {
       return;
     }
     CheckDuplicateSids(policy, *statements);
+    // After the whole document: whether variables are substituted depends on "Version", which may
+    // follow "Statement".
+    for (const Statement& statement : policy.statements) {
+      for (const Condition& condition : statement.conditions) CheckConditionValues(condition, policy.version);
+    }
   }
 
   void ParseStatements(const Value& value, Policy& policy) {
@@ -575,6 +585,8 @@ class PolicyParser {
         }
         if (item.text().empty()) {
           ErrorWith("policy.empty-value", item.position(), [&] { return what() + " values must not be empty strings"; });
+        } else {
+          CheckPrincipalValue(item, *kind, what);
         }
         spec.values.push_back(PrincipalValue{*kind, std::string(item.text()), item.position()});
       };
@@ -592,6 +604,55 @@ class PolicyParser {
       }
     }
     return spec;
+  }
+
+  // Principal values AWS refuses to store (IAM User Guide, "AWS JSON policy elements: Principal"; IAM
+  // Access Analyzer policy checks "Error – Invalid principal format" and "Error – Invalid ARN account"):
+  // - an AWS account is named by its 12-digit id, alone or in an ARN ("arn:aws:iam::12345:root" and
+  //   "12345" name no account);
+  // - text starting with "arn:" must be an ARN (six ':'-separated components) of IAM or AWS STS, the
+  //   services whose ARNs name principals (account root, users, roles, role sessions, federated users);
+  // - a canonical user id is the 64 hexadecimal digits of an S3 canonical user: "*" or any wildcard
+  //   names none ("You cannot use a wildcard to match part of a principal name or ARN").
+  // Other AWS values are kept: unique ids ("AIDA...", "AROA...") are what IAM shows in place of a
+  // deleted principal, and CloudFront origin access identities are ARNs with "cloudfront" as account.
+  template <typename What>
+  void CheckPrincipalValue(const Value& item, PrincipalKind kind, const What& what) {
+    std::string_view text = item.text();
+    auto all_digits = [](std::string_view t) {
+      return !t.empty() && t.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    std::string problem;
+    switch (kind) {
+      case PrincipalKind::kAws:
+        if (text == "*" || IsAccountId(text)) return;
+        if (all_digits(text)) {
+          problem = "an account id has 12 digits, this one has " + std::to_string(text.size());
+        } else if (text.starts_with("arn:")) {
+          std::optional<Arn> arn = ParseArn(text);
+          if (!arn.has_value()) {
+            problem = "an ARN has six ':'-separated components (arn:partition:service:region:account:resource)";
+          } else if (all_digits(arn->account) && !IsAccountId(arn->account)) {
+            problem = "the account id in the ARN has " + std::to_string(arn->account.size()) + " digits instead of 12";
+          } else if (arn->service != "iam" && arn->service != "sts" &&
+                     arn->service.find_first_of("*?") == std::string_view::npos) {
+            problem = "an AWS principal is an IAM (iam) or AWS STS (sts) ARN, not one of service \"" +
+                      std::string(arn->service) + "\"";
+          }
+        }
+        break;
+      case PrincipalKind::kCanonicalUser:
+        if (text.find_first_of("*?") != std::string_view::npos) {
+          problem = "a canonical user id is 64 hexadecimal digits and cannot be a wildcard";
+        }
+        break;
+      case PrincipalKind::kService:
+      case PrincipalKind::kFederated:
+        return;
+    }
+    if (problem.empty()) return;
+    ErrorWith("policy.invalid-principal", item.position(),
+              [&] { return "invalid principal " + json::Quote(text) + " in " + what() + ": " + problem; });
   }
 
   void CheckPrincipalForKind(const std::optional<Value>& principal_key, std::optional<Effect> effect,
@@ -777,6 +838,68 @@ class PolicyParser {
                 KindWithArticle(value.kind()));
     } else {
       add(value);
+    }
+  }
+
+  // Values the condition's operator cannot read (IAM User Guide, "IAM JSON policy elements: Condition
+  // operators", each operator family's format, condition_values.h; IAM Access Analyzer policy check
+  // "Error – Data type mismatch"). Policy variables are substituted only for String, ARN and Bool
+  // operators in Version 2012-10-17 policies ("IAM policy elements: Variables and tags"), so a
+  // variable elsewhere is an unreadable value too. Codes and messages are those of
+  // eval::CompiledCondition, which checks conditions built without this parser the same way.
+  //   condition.invalid-number / -date / -bool / -null-value / -ip / -base64   (errors)
+  //   condition.not-an-arn  (warning) an ARN operator value without the six ARN components: it
+  //                         matches no ARN, so ArnLike/ArnEquals with it never hold and ArnNotLike/
+  //                         ArnNotEquals hold for every value of the key.
+  void CheckConditionValues(const Condition& condition, PolicyVersion version) {
+    const OperatorFamily family = TraitsOfOperator(condition.op.op).family;
+    const std::string_view op_name = ConditionOperatorName(condition.op.op);
+    const bool variables = version == PolicyVersion::k2012_10_17;
+    for (const ConditionValue& value : condition.values) {
+      const std::string& text = value.value;
+      std::string_view code;
+      std::string expected;
+      switch (family) {
+        case OperatorFamily::kString:
+        case OperatorFamily::kStringIgnoreCase:
+        case OperatorFamily::kStringLike:
+          break;
+        case OperatorFamily::kArn:
+          if (variables && HasPolicyVariables(text)) break;  // read once substituted
+          if (!ArnPattern::Compile(WildcardPattern::FromGlob(text)).is_arn()) {
+            Warning("condition.not-an-arn", value.position,
+                    std::string(op_name) + " value " + json::Quote(text) +
+                        " is not an ARN (arn:partition:service:region:account:resource, each component may "
+                        "use '*' and '?'): it matches no ARN");
+          }
+          break;
+        case OperatorFamily::kBool:
+          if (variables && HasPolicyVariables(text)) break;
+          if (!ParseBool(text)) code = "condition.invalid-bool", expected = "is not \"true\" or \"false\"";
+          break;
+        case OperatorFamily::kNull:
+          if (!ParseBool(text)) code = "condition.invalid-null-value", expected = "is not \"true\" or \"false\"";
+          break;
+        case OperatorFamily::kNumeric:
+          if (!ParseNumber(text)) code = "condition.invalid-number", expected = "is not an integer or decimal number";
+          break;
+        case OperatorFamily::kDate:
+          if (!ParseDate(text)) code = "condition.invalid-date", expected = "is not an ISO 8601 (W3C) date or epoch time";
+          break;
+        case OperatorFamily::kIp:
+          if (!ParseCidr(text)) code = "condition.invalid-ip", expected = "is not an IPv4 or IPv6 address or CIDR block";
+          break;
+        case OperatorFamily::kBinary:
+          if (!DecodeBase64(text)) code = "condition.invalid-base64", expected = "is not base64";
+          break;
+      }
+      if (code.empty()) continue;
+      ErrorWith(code, value.position, [&] {
+        std::string message = (family == OperatorFamily::kNull ? std::string("Null") : std::string(op_name)) +
+                              " value " + json::Quote(text) + " " + expected;
+        if (HasPolicyVariables(text)) message += " (policy variables are not substituted in " + std::string(op_name) + " conditions)";
+        return message;
+      });
     }
   }
 

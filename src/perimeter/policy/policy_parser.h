@@ -24,13 +24,20 @@
 //   policy.missing-principal      no Principal/NotPrincipal where the kind requires one
 //   policy.principal-not-allowed  Principal/NotPrincipal where the kind forbids it
 //   policy.invalid-principal      a Principal string other than "*"; a non-"*" principal in an RCP;
-//                                 NotPrincipal with "Effect": "Allow"
+//                                 an account id (alone or in an ARN) that is not 12 digits, text
+//                                 starting with "arn:" that is not an ARN, a wildcard CanonicalUser
+//   policy.allow-with-notprincipal (warning) NotPrincipal with "Effect": "Allow"
 //   policy.conflicting-elements   both X and NotX in one statement (Action, Resource, Principal)
 //   policy.empty-value            an empty list, string or block where a value is required
 //   policy.invalid-sid            a non-alphanumeric Sid in an IAM identity, boundary or session policy
 //   policy.duplicate-sid          (warning) two statements share a Sid
 //   policy.unknown-operator       a condition operator IAM does not define
 //   policy.ambiguous-condition-key two keys of one operator block differ only by case
+//   condition.invalid-number, condition.invalid-date, condition.invalid-bool,
+//   condition.invalid-null-value, condition.invalid-ip, condition.invalid-base64
+//                                 a condition value its operator cannot read (condition_values.h)
+//   condition.not-an-arn          (warning) an ARN operator value without the six ARN components: it
+//                                 matches no ARN
 // plus the json.* codes of json::Parse (syntax, duplicate keys, nesting deeper than max_depth).
 #ifndef PERIMETER_POLICY_POLICY_PARSER_H_
 #define PERIMETER_POLICY_POLICY_PARSER_H_

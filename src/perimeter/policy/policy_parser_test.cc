@@ -146,13 +146,17 @@ INSTANTIATE_TEST_SUITE_P(
         ValidCase{"MultipleOperators", kId, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:StartInstances","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/Owner":"${aws:username}","ec2:Region":["us-east-1","eu-west-1"]},"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]})", "2012 | Allow A[ec2:StartInstances] R[*] C{StringEquals/StringEquals aws:resourcetag/owner=${aws:username}; StringEquals/StringEquals ec2:region=us-east-1,eu-west-1; IpAddress/IpAddress aws:sourceip=203.0.113.0/24}", ""},
         ValidCase{"ForAllValuesAndForAnyValue", kId, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*","Condition":{"ForAllValues:StringLike":{"dynamodb:Attributes":["Id","Name*"]},"ForAnyValue:StringEqualsIgnoreCase":{"aws:TagKeys":"env"}}}]})", "2012 | Allow A[dynamodb:GetItem] R[*] C{ForAllValues:StringLike/StringLike/all dynamodb:attributes=Id,Name*; ForAnyValue:StringEqualsIgnoreCase/StringEqualsIgnoreCase/any aws:tagkeys=env}", ""},
         ValidCase{"IfExistsAndNull", kId, R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"ec2:RunInstances","Resource":"*","Condition":{"StringNotEqualsIfExists":{"ec2:InstanceType":["t3.micro"]},"Null":{"aws:TokenIssueTime":"true"}}}]})", "2012 | Deny A[ec2:RunInstances] R[*] C{StringNotEqualsIfExists/StringNotEquals/ifexists ec2:instancetype=t3.micro; Null/Null aws:tokenissuetime=true}", ""},
-        ValidCase{"NumbersAndBooleansKeepTheirText", kId, R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NumericGreaterThan":{"aws:MultiFactorAuthAge":3600,"s3:max-keys":[1.5e3,-0]},"Bool":{"aws:SecureTransport":false,"aws:MultiFactorAuthPresent":[true]}}}]})", "2012 | Deny A[*] R[*] C{NumericGreaterThan/NumericGreaterThan aws:multifactorauthage=3600; NumericGreaterThan/NumericGreaterThan s3:max-keys=1.5e3,-0; Bool/Bool aws:securetransport=false; Bool/Bool aws:multifactorauthpresent=true}", ""},
+        ValidCase{"NumbersAndBooleansKeepTheirText", kId, R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NumericGreaterThan":{"aws:MultiFactorAuthAge":3600,"s3:max-keys":[1.50,-0]},"Bool":{"aws:SecureTransport":false,"aws:MultiFactorAuthPresent":[true]}}}]})", "2012 | Deny A[*] R[*] C{NumericGreaterThan/NumericGreaterThan aws:multifactorauthage=3600; NumericGreaterThan/NumericGreaterThan s3:max-keys=1.50,-0; Bool/Bool aws:securetransport=false; Bool/Bool aws:multifactorauthpresent=true}", ""},
         ValidCase{"EmptyConditionObject", kId, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{}}]})", "2012 | Allow A[s3:ListBucket] R[*]", ""},
         ValidCase{"S3BucketPolicyPublicRead", kRes, R"({"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:GetObjectVersion"],"Resource":["arn:aws:s3:::DOC-EXAMPLE-BUCKET/*"]}]})", "2012 | PublicRead:Allow P* A[s3:GetObject,s3:GetObjectVersion] R[arn:aws:s3:::DOC-EXAMPLE-BUCKET/*]", ""},
         ValidCase{"S3DenyInsecureTransport", kRes, R"({"Version":"2012-10-17","Statement":[{"Sid":"AllowSSLRequestsOnly","Effect":"Deny","Principal":{"AWS":"*"},"Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})", "2012 | AllowSSLRequestsOnly:Deny P{AWS=*} A[s3:*] R[arn:aws:s3:::b,arn:aws:s3:::b/*] C{Bool/Bool aws:securetransport=false}", ""},
         ValidCase{"KmsDefaultKeyPolicy", kRes, R"({"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]})", "2012 id=key-default-1 | Enable IAM User Permissions:Allow P{AWS=arn:aws:iam::111122223333:root} A[kms:*] R[*]", ""},
         ValidCase{"AllPrincipalKinds", kRes, R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":["111122223333","arn:aws:iam::444455556666:role/r"],"Service":"sns.amazonaws.com","Federated":"cognito-identity.amazonaws.com","CanonicalUser":"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},"Action":"sqs:SendMessage","Resource":"*"}]})", "2008(default) | Allow P{AWS=111122223333,AWS=arn:aws:iam::444455556666:role/r,Service=sns.amazonaws.com,Federated=cognito-identity.amazonaws.com,CanonicalUser=79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be} A[sqs:SendMessage] R[*]", ""},
-        ValidCase{"NotPrincipalWithAllowWarns", kRes, R"({"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"1"},"Action":"*","Resource":"*"}})", "2008(default) | Allow NP{AWS=1} A[*] R[*]", "policy.allow-with-notprincipal"},
+        ValidCase{"NotPrincipalWithAllowWarns", kRes, R"({"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"111122223333"},"Action":"*","Resource":"*"}})", "2008(default) | Allow NP{AWS=111122223333} A[*] R[*]", "policy.allow-with-notprincipal"},
+        ValidCase{"ArnOperatorValueNotAnArnWarns", kRes, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"*"}}}})", "2012 | Allow P* A[sqs:SendMessage] R[*] C{ArnLike/ArnLike aws:sourcearn=*}", "condition.not-an-arn"},
+        ValidCase{"ArnOperatorValueWithVariableIsNotJudged", kRes, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"ArnEquals":{"aws:SourceArn":"${aws:PrincipalArn}"}}}})", "2012 | Allow P* A[sqs:SendMessage] R[*] C{ArnEquals/ArnEquals aws:sourcearn=${aws:PrincipalArn}}", ""},
+        ValidCase{"BoolWithVariableIn2012", kRes, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"${aws:ViaAWSService}"}}}})", "2012 | Allow P* A[sqs:SendMessage] R[*] C{Bool/Bool aws:securetransport=${aws:ViaAWSService}}", ""},
+        ValidCase{"PrincipalUniqueIdAndCloudFrontIdentity", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":["AIDAJQABLZS4A3QDU576Q","arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1"]},"Action":"s3:GetObject","Resource":"*"}})", "2008(default) | Allow P{AWS=AIDAJQABLZS4A3QDU576Q,AWS=arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1} A[s3:GetObject] R[*]", ""},
         ValidCase{"NotPrincipalWithDeny", kRes, R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::444455556666:user/Bob"},"Action":"s3:*","Resource":"*"}]})", "2012 | Deny NP{AWS=arn:aws:iam::444455556666:user/Bob} A[s3:*] R[*]", ""},
         ValidCase{"ResourcePolicyWithoutResourceWarns", kRes, R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish"}]})", "2012 | Allow P{Service=events.amazonaws.com} A[sns:Publish]", "policy.missing-resource"},
         ValidCase{"DuplicateSidWarns", kRes, R"({"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"},{"Sid":"A","Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*"}]})", "2012 | A:Allow P* A[s3:GetObject] R[*] | A:Deny P* A[s3:PutObject] R[*]", "policy.duplicate-sid"},
@@ -247,7 +251,7 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"MissingAction", kId, R"({"Statement":`{"Effect":"Allow","Resource":"*"}})", "policy.missing-action"},
         InvalidCase{"ActionAndNotAction", kId, R"({"Statement":{"Effect":"Allow","Action":"*",`"NotAction":"iam:*","Resource":"*"}})", "policy.conflicting-elements"},
         InvalidCase{"ResourceAndNotResource", kId, R"({"Statement":{"Effect":"Allow","Action":"*","NotResource":"a",`"Resource":"*"}})", "policy.conflicting-elements"},
-        InvalidCase{"PrincipalAndNotPrincipal", kRes, R"({"Statement":{"Effect":"Deny","Principal":"*",`"NotPrincipal":{"AWS":"1"},"Action":"*","Resource":"*"}})", "policy.conflicting-elements"},
+        InvalidCase{"PrincipalAndNotPrincipal", kRes, R"({"Statement":{"Effect":"Deny","Principal":"*",`"NotPrincipal":{"AWS":"111122223333"},"Action":"*","Resource":"*"}})", "policy.conflicting-elements"},
         InvalidCase{"ActionEmptyArray", kId, R"({"Statement":{"Effect":"Allow","Action":`[],"Resource":"*"}})", "policy.empty-value"},
         InvalidCase{"ActionNumber", kId, R"({"Statement":{"Effect":"Allow","Action":`1,"Resource":"*"}})", "policy.wrong-type"},
         InvalidCase{"ActionArrayWithObject", kId, R"({"Statement":{"Effect":"Allow","Action":["s3:GetObject",`{}],"Resource":"*"}})", "policy.wrong-type"},
@@ -264,18 +268,34 @@ INSTANTIATE_TEST_SUITE_P(
         InvalidCase{"SidNotString", kRes, R"({"Statement":{"Sid":`1,"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}})", "policy.wrong-type"},
         // Principal.
         InvalidCase{"PrincipalInIdentityPolicy", kId, R"({"Statement":{"Effect":"Allow",`"Principal":"*","Action":"*","Resource":"*"}})", "policy.principal-not-allowed"},
-        InvalidCase{"NotPrincipalInScp", kScp, R"({"Statement":{"Effect":"Deny",`"NotPrincipal":{"AWS":"1"},"Action":"*","Resource":"*"}})", "policy.principal-not-allowed"},
+        InvalidCase{"NotPrincipalInScp", kScp, R"({"Statement":{"Effect":"Deny",`"NotPrincipal":{"AWS":"111122223333"},"Action":"*","Resource":"*"}})", "policy.principal-not-allowed"},
         InvalidCase{"ResourcePolicyMissingPrincipal", kRes, R"({"Statement":`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}})", "policy.missing-principal"},
         InvalidCase{"TrustPolicyMissingPrincipal", kTrust, R"({"Statement":`{"Effect":"Allow","Action":"sts:AssumeRole"}})", "policy.missing-principal"},
         InvalidCase{"PrincipalBareAccountString", kRes, R"({"Statement":{"Effect":"Allow","Principal":`"111122223333","Action":"*","Resource":"*"}})", "policy.invalid-principal"},
         InvalidCase{"PrincipalNumber", kRes, R"({"Statement":{"Effect":"Allow","Principal":`5,"Action":"*","Resource":"*"}})", "policy.wrong-type"},
-        InvalidCase{"PrincipalUnknownKind", kRes, R"({"Statement":{"Effect":"Allow","Principal":{`"Aws":"1"},"Action":"*","Resource":"*"}})", "policy.unknown-element"},
+        InvalidCase{"PrincipalUnknownKind", kRes, R"({"Statement":{"Effect":"Allow","Principal":{`"Aws":"111122223333"},"Action":"*","Resource":"*"}})", "policy.unknown-element"},
         InvalidCase{"PrincipalEmptyObject", kRes, R"({"Statement":{"Effect":"Allow","Principal":`{},"Action":"*","Resource":"*"}})", "policy.empty-value"},
         InvalidCase{"PrincipalEmptyList", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`[]},"Action":"*","Resource":"*"}})", "policy.empty-value"},
         InvalidCase{"PrincipalValueNumber", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`111122223333},"Action":"*","Resource":"*"}})", "policy.wrong-type"},
-        InvalidCase{"NotPrincipalInTrustPolicy", kTrust, R"({"Statement":{"Effect":"Deny",`"NotPrincipal":{"AWS":"1"},"Action":"sts:AssumeRole"}})", "policy.principal-not-allowed"},
+        InvalidCase{"NotPrincipalInTrustPolicy", kTrust, R"({"Statement":{"Effect":"Deny",`"NotPrincipal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}})", "policy.principal-not-allowed"},
         InvalidCase{"RcpPrincipalNotWildcard", kRcp, R"({"Statement":{"Effect":"Deny","Principal":`{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}})", "policy.invalid-principal"},
+        InvalidCase{"PrincipalShortAccountId", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`"12345"},"Action":"*","Resource":"*"}})", "policy.invalid-principal"},
+        InvalidCase{"PrincipalArnShortAccountId", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":["111122223333",`"arn:aws:iam::12345:root"]},"Action":"*","Resource":"*"}})", "policy.invalid-principal"},
+        InvalidCase{"PrincipalArnLongAccountId", kTrust, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`"arn:aws:iam::1111222233334:role/r"},"Action":"sts:AssumeRole"}})", "policy.invalid-principal"},
+        InvalidCase{"PrincipalNotAnArn", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`"arn:aws:iam:root"},"Action":"*","Resource":"*"}})", "policy.invalid-principal"},
+        InvalidCase{"PrincipalArnOfAnotherService", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"AWS":`"arn:aws:s3:::bucket"},"Action":"*","Resource":"*"}})", "policy.invalid-principal"},
+        InvalidCase{"CanonicalUserWildcard", kRes, R"({"Statement":{"Effect":"Allow","Principal":{"CanonicalUser":`"*"},"Action":"s3:GetObject","Resource":"*"}})", "policy.invalid-principal"},
         // Condition.
+        InvalidCase{"IpAddressWildcard", kRes, R"({"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":`"*"}}}})", "condition.invalid-ip"},
+        InvalidCase{"NotIpAddressOctetTooLarge", kRes, R"({"Statement":{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/8",`"256.256.256.256"]}}}})", "condition.invalid-ip"},
+        InvalidCase{"IpAddressPrefixTooLong", kId, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":`"10.0.0.0/33"}}}})", "condition.invalid-ip"},
+        InvalidCase{"IpAddressVariableNotSubstituted", kId, R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":`"${aws:SourceIp}"}}}})", "condition.invalid-ip"},
+        InvalidCase{"NumericNotANumber", kId, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":`"ten"}}}})", "condition.invalid-number"},
+        InvalidCase{"DateNotADate", kId, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":`"2020-13-01"}}}})", "condition.invalid-date"},
+        InvalidCase{"BoolNotABool", kId, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":`"yes"}}}})", "condition.invalid-bool"},
+        InvalidCase{"BoolVariableIn2008", kId, R"({"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":`"${aws:x}"}}}})", "condition.invalid-bool"},
+        InvalidCase{"NullNotABool", kId, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Null":{"aws:TokenIssueTime":`"maybe"}}}})", "condition.invalid-null-value"},
+        InvalidCase{"BinaryNotBase64", kId, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"BinaryEquals":{"k":`"not base64!"}}}})", "condition.invalid-base64"},
         InvalidCase{"ConditionNotObject", kId, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":`["StringEquals"]}})", "policy.wrong-type"},
         InvalidCase{"UnknownOperator", kId, "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\n \"Condition\":{\n   `\"StringEqual\":{\"aws:username\":\"a\"}}}}", "policy.unknown-operator"},
         InvalidCase{"OperatorIsCaseSensitive", kId, R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{`"stringequals":{"aws:username":"a"}}}})", "policy.unknown-operator"},
@@ -356,7 +376,7 @@ TEST(PolicyParserPositionsTest, ModelKeepsElementPositions) {
   std::string text =
       "{\"Version\": \"2012-10-17\",\n"
       " \"Statement\": [\n"
-      "  {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"1\"},\n"
+      "  {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"*\"},\n"
       "   \"Action\": [\"s3:GetObject\"], \"Resource\": \"*\",\n"
       "   \"Condition\": {\"StringEquals\": {\"aws:PrincipalTag/Team\": [\"a\", 2]}}}]}";
   PolicyParseResult result = ParsePolicy(text, Options(kRes));
@@ -416,7 +436,7 @@ TEST(PolicyParserMessagesTest, UnknownElementSuggestsTheCaseSensitiveName) {
 
 TEST(PolicyParserRobustnessTest, EveryTruncationIsAnError) {
   const std::vector<std::pair<PolicyKind, std::string>> policies = {
-      {kRes, R"({"Version":"2012-10-17","Id":"k","Statement":[{"Sid":"S1","Effect":"Deny","NotPrincipal":{"AWS":["1","arn:aws:iam::2:root"]},"Action":["s3:*"],"NotResource":"arn:aws:s3:::b/*","Condition":{"ForAnyValue:StringLikeIfExists":{"aws:TagKeys":["a*",true,-1.5e2]},"Null":{"k":"false"}}}]})"},
+      {kRes, R"({"Version":"2012-10-17","Id":"k","Statement":[{"Sid":"S1","Effect":"Deny","NotPrincipal":{"AWS":["111122223333","arn:aws:iam::444455556666:root"]},"Action":["s3:*"],"NotResource":"arn:aws:s3:::b/*","Condition":{"ForAnyValue:StringLikeIfExists":{"aws:TagKeys":["a*",true,-1.5e2]},"Null":{"k":"false"}}}]})"},
       {kTrust, "{\n  \"Statement\": {\n    \"Effect\": \"Allow\",\n    \"Principal\": {\"Federated\": \"x\"},\n    \"Action\": \"sts:AssumeRoleWithSAML\"\n  }\n}"},
   };
   for (const auto& [kind, text] : policies) {
@@ -433,7 +453,7 @@ TEST(PolicyParserRobustnessTest, EveryTruncationIsAnError) {
 // either a policy or an error: the result invariant holds for every input.
 TEST(PolicyParserRobustnessTest, EverySingleCharacterEditKeepsTheResultInvariant) {
   const std::string text =
-      R"({"Version":"2012-10-17","Statement":[{"Sid":"S","Effect":"Deny","Principal":{"AWS":"1"},"Action":"s3:*","Resource":["*"],"Condition":{"StringLike":{"k":[1,true,"v"]}}}]})";
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"S","Effect":"Deny","Principal":{"AWS":"111122223333"},"Action":"s3:*","Resource":["*"],"Condition":{"StringLike":{"k":[1,true,"v"]}}}]})";
   for (size_t i = 0; i < text.size(); ++i) {
     std::vector<std::string> edits = {text.substr(0, i) + text.substr(i + 1)};
     for (char c : std::string_view("{}[]\":,0 ")) edits.push_back(text.substr(0, i) + c + text.substr(i + 1));

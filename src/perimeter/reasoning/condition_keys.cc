@@ -49,7 +49,12 @@ constexpr std::array kKeys = {
     KeyEntry{"aws:sourcevpcarn", {kR, true, "the VPC the request came through, observed by AWS"}, "aws:SourceVpcArn"},
     KeyEntry{"aws:vpcsourceip", {kR, true, "the caller's VPC IP address, observed by AWS"}, "aws:VpcSourceIp"},
     KeyEntry{"aws:viaawsservice", {kC, false, "the caller can route a request through a service"}, "aws:ViaAWSService"},
-    KeyEntry{"kms:viaservice", {kR, true, "the AWS service that calls KMS on the principal's behalf"}, "kms:ViaService"},
+    // kms:ViaService names the AWS service that calls KMS on the principal's behalf (AWS KMS Developer
+    // Guide, "kms:ViaService": it "limits use of a KMS key to requests from specified AWS services"). AWS
+    // sets it, so it is reported in the finding, but it says nothing of who the caller is: principals
+    // of every account can use those services, so it never makes a grant non-public
+    // (docs/access-analyzer-rules.md §3.1).
+    KeyEntry{"kms:viaservice", {kR, false, "the AWS service that calls KMS on the principal's behalf"}, "kms:ViaService"},
     KeyEntry{"kms:grantisforawsresource", {kR, false, "set by the AWS service that creates the grant"}, "kms:GrantIsForAWSResource"},
     KeyEntry{"lambda:functionurlauthtype", {kR, false, "the function URL's auth type, set by its owner"}, "lambda:FunctionUrlAuthType"},
     KeyEntry{"lambda:eventsourcetoken", {kR, true, "a secret shared with the event source"}, "lambda:EventSourceToken"},

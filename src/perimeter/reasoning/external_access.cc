@@ -11,6 +11,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/eval/condition_evaluator.h"
 #include "perimeter/eval/request.h"
+#include "perimeter/eval/request.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/condition_values.h"
 #include "perimeter/reasoning/box.h"
@@ -109,10 +110,17 @@ std::vector<ActionClass> BuildActionClasses(const std::vector<std::string>& acti
     }
     // An action no statement matches can never be allowed: no class needed.
     if (std::none_of(signature.begin(), signature.end(), [](bool b) { return b; })) continue;
+    // Who can be the caller is part of the class: a web identity or SAML provider calls only its
+    // AssumeRoleWith* action (eval::PrincipalCanCall), so the actions of one class must agree on it
+    // for the class's representative to decide for all of them.
+    for (eval::IdentityProviderKind kind : {eval::IdentityProviderKind::kWebIdentity, eval::IdentityProviderKind::kSaml}) {
+      std::vector<std::string_view> callable = eval::ActionsOfIdentityProvider(kind);
+      signature.push_back(std::find(callable.begin(), callable.end(), lower) != callable.end());
+    }
     ActionClass& cls = classes[signature];
     if (cls.actions.empty()) {
       cls.representative_lower = lower;
-      cls.statements = signature;
+      cls.statements.assign(signature.begin(), signature.begin() + static_cast<std::ptrdiff_t>(facts.size()));
     }
     cls.actions.push_back(action);
   }
@@ -657,6 +665,8 @@ class Analysis {
     }
     std::vector<size_t> live;
     for (const ActionClass& action : actions) {
+      // An action this caller can never make is no access, whatever the policy grants.
+      if (!eval::PrincipalCanCall(principal, action.representative_lower)) continue;
       for (size_t r = 0; r < resources.size(); ++r) {
         live.clear();
         for (size_t i = 0; i < statements_.size(); ++i) {

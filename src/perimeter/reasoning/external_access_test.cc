@@ -354,10 +354,69 @@ INSTANTIATE_TEST_SUITE_P(
         EngineCase{"DenyOutsideTheOwnerAccountLeavesTheGrant", "account",
                    STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:ResourceAccount":"123456789012"}}})"),
                    "AWS=* | sqs:SendMessage | | public"},
+        // kms:ViaService is set by AWS (reported) but does not say who calls: still public.
+        EngineCase{"KmsViaServiceIsReportedAndPublic", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}})"),
+                   "AWS=* | sqs:SendMessage | kms:ViaService=s3.us-east-1.amazonaws.com | public"},
+        EngineCase{"KmsViaServiceWithCallerAccountIsNotPublic", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com","kms:CallerAccount":"999988887777"}}})"),
+                   "AWS=* | sqs:SendMessage | kms:CallerAccount=999988887777 kms:ViaService=s3.us-east-1.amazonaws.com | not-public"},
         EngineCase{"ContradictoryConditionsGiveNothing", "account",
                    STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"},"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}})"),
                    ""}),
     [](const testing::TestParamInfo<EngineCase>& info) { return info.param.name; });
+
+// ---- Role trust policies: a web identity or SAML provider can only be the caller of its
+// AssumeRoleWith* action (with sts:TagSession and sts:SetSourceIdentity); other actions granted to it
+// are no access (eval::ActionsOfIdentityProvider).
+struct RoleCase {
+  std::string name;
+  std::string policy;
+  std::string expected;  // Summarize() of the result
+};
+
+class RoleTrustTest : public testing::TestWithParam<RoleCase> {};
+
+TEST_P(RoleTrustTest, FederatedPrincipalsGetOnlyTheirAssumeCall) {
+  const RoleCase& c = GetParam();
+  policy::PolicyParseResult parsed = policy::ParsePolicy(c.policy, {.kind = policy::PolicyKind::kRoleTrust});
+  ASSERT_TRUE(parsed.policy.has_value()) << (parsed.issues.empty() ? "" : parsed.issues[0].message);
+  AccessModel model;
+  model.resource_arn = "arn:aws:iam::123456789012:role/deploy";
+  model.resource_type = "AWS::IAM::Role";
+  model.owner_account = kOwner;
+  model.policy_kind = policy::PolicyKind::kRoleTrust;
+  model.targets = {ResourceTarget{{model.resource_arn},
+                                  {"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity",
+                                   "sts:SetSourceIdentity", "sts:TagSession"}}};
+  model.policy = &*parsed.policy;
+  ZoneOfTrust zone = ZoneOfTrust::ForAccount(kOwner);
+  AnalysisResult result = AnalyzeExternalAccess(model, zone);
+  EXPECT_EQ(Summarize(result), c.expected);
+  EXPECT_EQ(FindUncoveredAccess(model, zone, result.findings), std::nullopt);
+}
+
+#define TRUST(x) R"({"Version":"2012-10-17","Statement":[)" x "]}"
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RoleTrustTest,
+    testing::Values(
+        RoleCase{"WebIdentityGrantedAssumeRoleOnly",
+                 TRUST(R"({"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRole"})"),
+                 ""},
+        RoleCase{"WebIdentityGrantedEveryStsAction",
+                 TRUST(R"({"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:*"})"),
+                 "Federated=accounts.google.com | sts:AssumeRoleWithWebIdentity sts:SetSourceIdentity sts:TagSession | | public"},
+        RoleCase{"SamlGrantedBothAssumeCalls",
+                 TRUST(R"({"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::999988887777:saml-provider/Okta"},"Action":["sts:AssumeRoleWithWebIdentity","sts:AssumeRoleWithSAML"]})"),
+                 "Federated=arn:aws:iam::999988887777:saml-provider/Okta | sts:AssumeRoleWithSAML | | not-public"},
+        RoleCase{"OidcGrantedSamlCall",
+                 TRUST(R"({"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithSAML"})"),
+                 ""},
+        RoleCase{"AccountPrincipalKeepsAssumeRole",
+                 TRUST(R"({"Effect":"Allow","Principal":{"AWS":"999988887777","Federated":"accounts.google.com"},"Action":"sts:AssumeRole"})"),
+                 "AWS=999988887777 | sts:AssumeRole | | not-public"}),
+    [](const testing::TestParamInfo<RoleCase>& info) { return info.param.name; });
 
 // ---- A gate policy: a request through an S3 access point needs the access point's policy and the
 // bucket's policy to allow it.

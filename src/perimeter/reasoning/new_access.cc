@@ -11,6 +11,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/eval/compiled_policy.h"
 #include "perimeter/eval/condition_evaluator.h"
+#include "perimeter/eval/request.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/reasoning/box.h"
 #include "perimeter/reasoning/candidate_principals.h"
@@ -146,6 +147,11 @@ absl::StatusOr<std::vector<std::string>> ActionClasses(const std::vector<const p
   std::set<std::string> texts;
   for (const policy::Statement* statement : statements) {
     for (const policy::Text& pattern : statement->action.patterns) texts.insert(base::AsciiLower(pattern.value));
+  }
+  // The actions of web identity and SAML callers get regions of their own, so that one representative
+  // decides eval::PrincipalCanCall for its whole region.
+  for (eval::IdentityProviderKind kind : {eval::IdentityProviderKind::kWebIdentity, eval::IdentityProviderKind::kSaml}) {
+    for (std::string_view action : eval::ActionsOfIdentityProvider(kind)) texts.insert(std::string(action));
   }
   std::vector<StringPattern> patterns;
   for (const std::string& text : texts) {
@@ -427,6 +433,8 @@ class Comparison {
     std::vector<bool> existing_names = NamesCaller(existing_, who);
     std::vector<size_t> new_live, existing_live;
     for (size_t a = 0; a < actions.size(); ++a) {
+      // A request this caller can never make is no access under either policy.
+      if (!eval::PrincipalCanCall(principal, base::AsciiLower(actions[a]))) continue;
       for (size_t r = 0; r < resources.size(); ++r) {
         Live(new_names, new_actions_[a], new_resources_[r], new_live);
         bool allows = std::any_of(new_live.begin(), new_live.end(), [&](size_t i) { return IsAllow(new_, i); });

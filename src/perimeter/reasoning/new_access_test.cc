@@ -61,6 +61,33 @@ TEST(NewAccessTest, WitnessSeparatesThePolicies) {
   EXPECT_NE(base::AsciiLower(grant.witness.action), "s3:getobject");
 }
 
+// A web identity provider can only call sts:AssumeRoleWithWebIdentity (eval::PrincipalCanCall):
+// granting it sts:AssumeRole as well is no new access.
+TEST(NewAccessTest, FederatedPrincipalGetsNoActionItCannotCall) {
+  std::optional<policy::Policy> new_policy = Parse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},
+          "Action":["sts:AssumeRole","sts:AssumeRoleWithWebIdentity"],"Resource":"*"}]})",
+      ComparedPolicies::kResource);
+  std::optional<policy::Policy> existing = Parse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},
+          "Action":"sts:AssumeRoleWithWebIdentity","Resource":"*"}]})",
+      ComparedPolicies::kResource);
+  ASSERT_TRUE(new_policy.has_value() && existing.has_value());
+  NewAccessResult result = FindNewAccess(*new_policy, *existing, ComparedPolicies::kResource);
+  ASSERT_TRUE(result.decided) << result.undecided_reason;
+  EXPECT_TRUE(result.grants.empty()) << result.grants.front().witness.action;
+  // sts:AssumeRoleWithWebIdentity itself still counts: without it in the existing policy, it is new.
+  std::optional<policy::Policy> nothing = Parse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},
+          "Action":"sts:AssumeRole","Resource":"*"}]})",
+      ComparedPolicies::kResource);
+  ASSERT_TRUE(nothing.has_value());
+  NewAccessResult against_nothing = FindNewAccess(*new_policy, *nothing, ComparedPolicies::kResource);
+  ASSERT_TRUE(against_nothing.decided) << against_nothing.undecided_reason;
+  ASSERT_EQ(against_nothing.grants.size(), 1u);
+  EXPECT_EQ(base::AsciiLower(against_nothing.grants.front().witness.action), "sts:assumerolewithwebidentity");
+}
+
 TEST(NewAccessTest, VariablesAreBoundedAndSaySo) {
   std::optional<policy::Policy> new_policy = Parse(
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",

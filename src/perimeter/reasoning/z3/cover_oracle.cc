@@ -334,6 +334,20 @@ class Encoder {
         pid_ = Str("");
         break;
     }
+    // A web identity or SAML caller makes only its AssumeRoleWith* call (eval::PrincipalCanCall): a SAML
+    // provider is named by an IAM saml-provider ARN (eval::IdentityProviderKindOf).
+    if (kind_ == Kind::kWebIdentity) {
+      expr field = ::z3::star(CharClass(":"));
+      expr saml_arn = ::z3::concat(Re("arn:"), ::z3::concat(field, ::z3::concat(Re(":iam:"), ::z3::concat(field,
+                      ::z3::concat(Re(":"), ::z3::concat(field, ::z3::concat(Re(":saml-provider/"), ::z3::star(Printable()))))))));
+      auto callable = [&](eval::IdentityProviderKind provider) {
+        expr any = c_.bool_val(false);
+        for (std::string_view action : eval::ActionsOfIdentityProvider(provider)) any = any || action_ == Str(action);
+        return any;
+      };
+      side_.push_back(::z3::ite(::z3::in_re(pid_, saml_arn), callable(eval::IdentityProviderKind::kSaml),
+                                callable(eval::IdentityProviderKind::kWebIdentity)));
+    }
 
     // Organizations: members of the zone's organization carry its id and their OU path; any other
     // account belongs to another organization or to none (candidate_principals.h reads it the same).
@@ -640,9 +654,12 @@ class Encoder {
         case Family::kStringLike:
           any = any || ::z3::in_re(StringView(e), GlobRe(policy::WildcardPattern::FromGlob(v.value), Printable()));
           break;
-        case Family::kArn:
-          any = any || ::z3::in_re(StringView(e), ArnRe(policy::WildcardPattern::FromGlob(v.value)));
+        case Family::kArn: {
+          // A value without the six ARN components matches no ARN (eval::CompiledCondition).
+          policy::WildcardPattern pattern = policy::WildcardPattern::FromGlob(v.value);
+          if (policy::ArnPattern::Compile(pattern).is_arn()) any = any || ::z3::in_re(StringView(e), ArnRe(pattern));
           break;
+        }
         case Family::kNumeric: {
           NumberView(e);
           policy::DecimalNumber n = *policy::ParseNumber(v.value);

@@ -167,7 +167,15 @@ INSTANTIATE_TEST_SUITE_P(
         OracleCase{"UserName", "account",
                    STMT(R"({"Effect":"Allow","Principal":{"AWS":"999988887777"},"Action":"sqs:SendMessage","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:username":"alice"}}})"), true},
         OracleCase{"UserArnPattern", "account",
-                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:user/team-*"},"Action":"sqs:SendMessage","Resource":"*"})"), true}),
+                   STMT(R"({"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:user/team-*"},"Action":"sqs:SendMessage","Resource":"*"})"), true},
+        // ARN operator values that are not ARNs match no ARN (eval::CompiledCondition, [OPS]).
+        OracleCase{"ArnLikeNonArnValueNeverHolds", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":["*","arn:aws:sns:*"]}}})"), false},
+        OracleCase{"ArnNotLikeNonArnValueDeniesEveryone", "account",
+                   STMT(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"ArnNotLike":{"aws:SourceArn":"*"}}})"), false},
+        // A web identity provider calls only sts:AssumeRoleWithWebIdentity (eval::PrincipalCanCall).
+        OracleCase{"FederatedOnlyCannotSendMessages", "account",
+                   STMT(R"({"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sqs:*","Resource":"*"})"), false}),
     [](const testing::TestParamInfo<OracleCase>& info) { return info.param.name; });
 
 // Access the engine once missed, found by the oracle and confirmed by the evaluator: federated users
