@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "perimeter/eval/aws_rules.h"  // IsRoleTrustAction, IsKmsAction
 #include "perimeter/eval/compiled_policy.h"
 #include "perimeter/eval/request.h"
 #include "perimeter/policy/policy.h"
@@ -65,11 +66,6 @@ struct Evaluation {
   // that matched but could not suffice).
   std::vector<DecidingStatement> explanation;
 };
-
-// The policy types of the simulate input, and whether an action's resource-based policy must allow it
-// even within one account.
-bool IsRoleTrustAction(std::string_view action);  // sts:AssumeRole*, sts:TagSession, ...
-bool IsKmsAction(std::string_view action);        // kms:*
 
 struct EvaluationOptions {
   // Whether the deciding statements say why they matched (the `why` texts). The decision and the
