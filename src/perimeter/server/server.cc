@@ -140,7 +140,10 @@ absl::Status Server::RebuildEnvironment() {
       for (api::Account& account : environment->accounts) {
         if (account.id != id->text()) continue;
         found = true;
-        if (account.ou_path.empty()) account.ou_path = ou_path;
+        if (account.ou_path.empty() || account.ou_path_is_default) {  // the record places it
+          account.ou_path = ou_path;
+          account.ou_path_is_default = false;
+        }
       }
       if (!found) environment->accounts.push_back(api::Account{std::string(id->text()), "", {}, ou_path});
     }
