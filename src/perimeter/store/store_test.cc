@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -28,9 +29,11 @@ struct StoreFactory {
 class StoreTest : public testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() /
-            ("perimeter-store-test-" + std::to_string(getpid()) + "-" +
-             testing::UnitTest::GetInstance()->current_test_info()->name()))
+    // The test's name is "Name/0" for a parameterized test: the '/' must not make the directory a
+    // subdirectory of one TearDown would not remove (it left "perimeter-store-test-PID-Name" behind).
+    std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    dir_ = (std::filesystem::temp_directory_path() / ("perimeter-store-test-" + std::to_string(getpid()) + "-" + name))
                .string();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
