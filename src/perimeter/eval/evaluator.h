@@ -15,6 +15,9 @@
 //   4. Cross-account: both the identity side and the resource-based policy must allow.
 //   5. Anonymous, service, web identity / SAML and canonical user principals have no identity side:
 //      only the resource-based policy can allow.
+// Before and after step 1 come the rules AWS applies whatever the policies say (aws_rules.h): actions
+// that need no permission (sts:GetCallerIdentity), and changes to resources AWS owns. The KMS rule of
+// step 3 is the key's: aliases and actions on "*" are left to identity-based policies.
 #ifndef PERIMETER_EVAL_EVALUATOR_H_
 #define PERIMETER_EVAL_EVALUATOR_H_
 
