@@ -24,7 +24,10 @@
 //              behalf." IAM User Guide, "Update a service-linked role": "You can edit the description of
 //              any role"; IAM API Reference, "TagRole": "The role can be a regular role or a
 //              service-linked role"; "DeleteServiceLinkedRole" submits the deletion to the service;
-//              EC2 Auto Scaling passes a service-linked role with iam:PassRole.
+//              Amazon EC2 Auto Scaling User Guide, "API permissions": iam:PassRole is "Needed when a
+//              nondefault service-linked role ... is provided"; IAM API Reference,
+//              "CreateServiceLinkedRole": "To attach a policy to this service-linked role, you must make
+//              the request using the AWS service that depends on this role."
 //   [RESERVED] AWS re:Post Knowledge Center, "How do I resolve the IAM error 'Cannot perform the
 //              operation on the protected role AWSReservedSSO'": roles under /aws-reserved/ are "only
 //              modifiable by AWS"; IAM Identity Center changes them through permission sets.
