@@ -115,6 +115,19 @@ std::string RootIdFor(std::string_view organization_id) {
   return id;
 }
 
+void PlaceAtRoot(const api::OrganizationInfo& organization, std::vector<api::Account>& accounts) {
+  std::optional<std::string> root_id;
+  for (const api::Account& account : accounts) {
+    if (account.ou_path_is_default || root_id) continue;
+    root_id = OuPathRoot(account.ou_path, organization.id);
+  }
+  const std::string root_path = base::Concat(organization.id, "/", root_id.value_or(RootIdFor(organization.id)), "/");
+  for (api::Account& account : accounts) {
+    if (account.id == organization.management_account && account.ou_path.empty()) account.ou_path_is_default = true;
+    if (account.ou_path_is_default) account.ou_path = root_path;
+  }
+}
+
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text) {
   if (text.size() < 2) return std::nullopt;
   char unit = text.back();
@@ -198,8 +211,8 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     }
   }
   std::set<std::string> account_ids;
-  // The organization's root, for accounts placed there by default: the root of the OU paths the
-  // configuration gives, or one derived from the organization id (RootIdFor).
+  // The root of the OU paths the configuration gives: an organization has one (PlaceAtRoot puts the
+  // accounts without 'ou_path' there).
   std::optional<std::string> root_id;
   if (const toml::node* node = root.get("accounts")) {
     const toml::array* array = node->as_array();
@@ -257,13 +270,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     account_ids.insert(config.organization->management_account);
   }
   // Accounts listed without 'ou_path' are members at the organization's root (docs/server.md).
-  if (config.organization) {
-    const std::string root_path =
-        base::Concat(config.organization->id, "/", root_id.value_or(RootIdFor(config.organization->id)), "/");
-    for (api::Account& account : config.accounts) {
-      if (account.ou_path_is_default) account.ou_path = root_path;
-    }
-  }
+  if (config.organization) PlaceAtRoot(*config.organization, config.accounts);
   std::set<std::string> keys;
   if (const toml::node* node = root.get("credentials")) {
     const toml::array* array = node->as_array();

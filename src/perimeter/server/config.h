@@ -46,6 +46,12 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
 // "r-exam"), a valid AWS Organizations root id.
 std::string RootIdFor(std::string_view organization_id);
 
+// Gives the accounts placed at the organization's root by default (ou_path_is_default, and the
+// management account when it has no ou_path) the root's path "ORG/ROOT/": ROOT is the root of the other
+// accounts' OU paths, or RootIdFor(ORG) when none has one. Used for the configuration and again once
+// inventory organization records have placed some accounts.
+void PlaceAtRoot(const api::OrganizationInfo& organization, std::vector<api::Account>& accounts);
+
 // "24h", "90d", "30m", "15s" (a positive integer and a unit).
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text);
 
