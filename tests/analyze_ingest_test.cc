@@ -1,6 +1,9 @@
 // `perimeter analyze` end to end on converted inputs: RunApp on a CloudFormation template and a
 // Terraform plan, checking that SARIF annotates the policy's line in the source file and that the exit
 // codes follow docs/analyze.md.
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -40,8 +43,30 @@ std::string ReadFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// The directory this test process writes its files in: under TMPDIR (std::filesystem honours it), one
+// per process (CTest runs the tests in parallel processes), removed when the tests end, failed or not.
+const std::filesystem::path& ScratchDirectory() {
+  static const std::filesystem::path* const directory = [] {
+    auto* path = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                           ("perimeter-analyze-ingest-test-" + std::to_string(getpid())));
+    std::filesystem::create_directories(*path);
+    return path;
+  }();
+  return *directory;
+}
+
+class RemoveScratchDirectory : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(ScratchDirectory(), ignored);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kRemoveScratchDirectory =
+    ::testing::AddGlobalTestEnvironment(new RemoveScratchDirectory);
+
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  std::string path = ::testing::TempDir() + name;
+  std::string path = (ScratchDirectory() / name).string();
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }

@@ -23,6 +23,10 @@ struct Account {
   std::string name;
   std::vector<std::string> regions;  // enabled regions; empty = any
   std::string ou_path;               // "o-exampleorgid/r-ab12/ou-ab12-security/"; "" when not in the org
+  // True when the server configuration listed the account without `ou_path` and placed it at the
+  // organization's root by default (docs/server.md): an inventory organization record may place it
+  // in an OU instead.
+  bool ou_path_is_default = false;
 };
 
 struct OrganizationInfo {

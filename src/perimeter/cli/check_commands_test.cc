@@ -2,6 +2,10 @@
 // positioned errors on standard error, and the exit codes of docs/analyze.md.
 #include "perimeter/cli/check_commands.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -32,10 +36,33 @@ CommandRun Perimeter(std::vector<std::string> args, const std::string& stdin_tex
   return run;
 }
 
-// Named after the running test as well: CTest runs the tests of this file in parallel processes.
+// The directory this test process writes its files in: under TMPDIR (std::filesystem honours it),
+// named after the process since CTest runs the tests of this file in parallel processes, and removed
+// when the tests end, failed or not (RemoveScratchDirectory): nothing is left behind.
+const std::filesystem::path& ScratchDirectory() {
+  static const std::filesystem::path* const directory = [] {
+    auto* path = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                           ("perimeter-check-commands-test-" + std::to_string(getpid())));
+    std::filesystem::create_directories(*path);
+    return path;
+  }();
+  return *directory;
+}
+
+class RemoveScratchDirectory : public testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(ScratchDirectory(), ignored);
+  }
+};
+[[maybe_unused]] testing::Environment* const kRemoveScratchDirectory =
+    testing::AddGlobalTestEnvironment(new RemoveScratchDirectory);
+
 std::string WriteFile(const std::string& name, const std::string& text) {
-  std::string path =
-      testing::TempDir() + "/" + testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name;
+  std::string test = testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(test.begin(), test.end(), '/', '_');  // "Name/0" for a parameterized test
+  std::string path = (ScratchDirectory() / (test + "-" + name)).string();
   std::ofstream(path) << text;
   return path;
 }
@@ -130,7 +157,7 @@ TEST(CheckNoNewAccessCommand, BadInputIsExitTwoWithPositions) {
   EXPECT_EQ(both_stdin.code, kExitBadInput);
 
   CommandRun missing = Perimeter({"check-no-new-access", "--new-policy-document", existing, "--existing-policy-document",
-                                  testing::TempDir() + "/no-such-file.json", "--policy-type", "IDENTITY_POLICY"});
+                                  (ScratchDirectory() / "no-such-file.json").string(), "--policy-type", "IDENTITY_POLICY"});
   EXPECT_EQ(missing.code, kExitBadInput);
 
   CommandRun no_type = Perimeter({"check-no-new-access", "--new-policy-document", existing, "--existing-policy-document",

@@ -300,9 +300,17 @@ void ReadRequest(const Value& request, SimulateInput& input, Diagnostics& diag) 
       input.request.resource_arn = *arn;
     }
     if (std::optional<std::string> account = StringMember(*resource, "account", "\"resource\"", diag, false)) {
+      std::optional<policy::Arn> arn = policy::ParseArn(input.request.resource_arn);
       if (!policy::IsAccountId(*account)) {
         diag.Error(resource->Find("account")->position(),
                    base::Concat("\"", *account, "\" is not a 12-digit account id"), "simulate.bad-resource");
+      } else if (arn && !arn->account.empty() && arn->account != *account) {
+        // The owner is in the ARN (an account id, or "aws" for what AWS owns): a different "account"
+        // would make the evaluator guess which of the two owns the resource.
+        diag.Error(resource->Find("account")->position(),
+                   base::Concat("\"account\" is \"", *account, "\" but the resource ARN names the account \"",
+                                arn->account, "\"; leave \"account\" out or make them agree"),
+                   "simulate.bad-resource");
       }
       input.request.resource_account = *account;
     }

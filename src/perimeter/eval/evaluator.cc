@@ -62,6 +62,15 @@ DecidingStatement EntryFor(const LabeledPolicy& lp, size_t index, const Statemen
   return entry;
 }
 
+// An entry for a rule AWS applies whatever the policies say ("policy": "aws").
+DecidingStatement AwsRule(bool matched, std::string why) {
+  DecidingStatement entry;
+  entry.policy = "aws";
+  entry.matched = matched;
+  entry.why = std::move(why);
+  return entry;
+}
+
 DecidingStatement Missing(std::string policy, std::string why) {
   DecidingStatement entry;
   entry.policy = std::move(policy);
@@ -190,7 +199,7 @@ void RequestEvaluation::ForEachDenyScanPolicy(Visit&& visit) const {
 Evaluation RequestEvaluation::Run() {
   Evaluation result;
 
-  // Rule 0 — a web identity or SAML caller can only make its AssumeRoleWith* call (and the
+  // Rule 0a — a web identity or SAML caller can only make its AssumeRoleWith* call (and the
   // sts:TagSession / sts:SetSourceIdentity authorized with it): any other request cannot come from it,
   // whatever a policy grants (request.h, ActionsOfIdentityProvider, with its sources).
   if (!PrincipalCanCall(principal_, action_lower_)) {
@@ -201,6 +210,13 @@ Evaluation RequestEvaluation::Run() {
                                       ? "SAML provider can only call sts:AssumeRoleWithSAML"
                                       : "web identity provider can only call sts:AssumeRoleWithWebIdentity",
                                   " (with sts:TagSession and sts:SetSourceIdentity), not ", request_.action)));
+    return result;
+  }
+  // Rule 0b — actions no policy controls (aws_rules.h: sts:GetCallerIdentity, sts:GetSessionToken): they
+  // are decided before any policy is read, since not even an explicit Deny applies to them.
+  if (std::optional<PolicyIndependentDecision> fixed = DecisionWithoutPolicies(request_)) {
+    result.decision = fixed->allowed ? Decision::kAllow : Decision::kImplicitDeny;
+    result.explanation.push_back(AwsRule(fixed->allowed, std::move(fixed->why)));
     return result;
   }
 
@@ -214,6 +230,14 @@ Evaluation RequestEvaluation::Run() {
   });
   if (!result.explanation.empty()) {
     result.decision = Decision::kExplicitDeny;
+    return result;
+  }
+
+  // Resources owned by AWS (AWS managed policies, service-linked roles, roles under /aws-reserved/): no
+  // customer's policy can allow changing them (aws_rules.h). An implicit deny: it is no policy's Deny.
+  if (std::optional<std::string> refusal = AwsOwnedResourceRefusal(request_)) {
+    result.decision = Decision::kImplicitDeny;
+    result.explanation.push_back(AwsRule(false, std::move(*refusal)));
     return result;
   }
 
@@ -348,14 +372,20 @@ Evaluation RequestEvaluation::Run() {
     };
 
     std::optional<std::string> owner_account = ResourceAccount(request_);
-    const bool same_account = owner_account.has_value() && *owner_account == principal_.account;
+    // An AWS managed policy belongs to no customer account and has no resource-based policy: AWS shares
+    // it with every account, and the caller's identity side decides as within its own account
+    // (aws_rules.h, IsSharedByAws).
+    const bool same_account = (owner_account.has_value() && *owner_account == principal_.account) ||
+                              IsSharedByAws(request_.resource_arn);
     // [EVAL] "For most resources, you only need an explicit allow for the principal in either an
     // identity-based policy or a resource-based policy to grant access. IAM role trust policies and KMS
     // key policies are exceptions to this logic, because they must explicitly allow access for
     // principals." [KMS] "Unless the key policy explicitly allows it, you cannot use IAM policies to
     // allow access to a KMS key"; a key policy naming the account ("Allows access to the AWS account and
     // enables IAM policies") delegates to IAM policies.
-    const bool resource_must_allow = IsKmsAction(request_.action) || IsRoleTrustAction(request_.action);
+    // Only a KMS *key* has a key policy: aliases and actions on "*" (kms:ListKeys, kms:CreateKey,
+    // kms:ListAliases) are governed by identity-based policies alone (aws_rules.h, ResourcePolicyRequired).
+    const bool resource_must_allow = ResourcePolicyRequired(request_);
 
     // Resource grants to the role's ARN: [EVAL] table, "IAM role – Resource-based policies that grant
     // permissions to an IAM role ARN are limited by an implicit deny in a permissions boundary or
@@ -453,17 +483,6 @@ std::string_view DecisionName(Decision decision) {
       return "ImplicitDeny";
   }
   return "ImplicitDeny";
-}
-
-bool IsKmsAction(std::string_view action) { return base::StartsWithIgnoreAsciiCase(action, "kms:"); }
-
-bool IsRoleTrustAction(std::string_view action) {
-  // The STS actions authorized by the role's trust policy: IAM User Guide, "Role trust policies" and
-  // "Passing session tags in AWS STS" (sts:TagSession), "Monitor and control actions taken with assumed
-  // roles" (sts:SetSourceIdentity), "Role trust policies for trusted identity propagation" (sts:SetContext).
-  std::string lower = base::AsciiLower(action);
-  return std::string_view(lower).starts_with("sts:assumerole") || lower == "sts:tagsession" ||
-         lower == "sts:setsourceidentity" || lower == "sts:setcontext";
 }
 
 Evaluation Evaluate(const PolicySet& policies, const Request& request, const EvaluationOptions& options) {

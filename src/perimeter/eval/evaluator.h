@@ -15,6 +15,9 @@
 //   4. Cross-account: both the identity side and the resource-based policy must allow.
 //   5. Anonymous, service, web identity / SAML and canonical user principals have no identity side:
 //      only the resource-based policy can allow.
+// Before and after step 1 come the rules AWS applies whatever the policies say (aws_rules.h): actions
+// that need no permission (sts:GetCallerIdentity), and changes to resources AWS owns. The KMS rule of
+// step 3 is the key's: aliases and actions on "*" are left to identity-based policies.
 #ifndef PERIMETER_EVAL_EVALUATOR_H_
 #define PERIMETER_EVAL_EVALUATOR_H_
 
@@ -23,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "perimeter/eval/aws_rules.h"  // IsRoleTrustAction, IsKmsAction
 #include "perimeter/eval/compiled_policy.h"
 #include "perimeter/eval/request.h"
 #include "perimeter/policy/policy.h"
@@ -65,11 +69,6 @@ struct Evaluation {
   // that matched but could not suffice).
   std::vector<DecidingStatement> explanation;
 };
-
-// The policy types of the simulate input, and whether an action's resource-based policy must allow it
-// even within one account.
-bool IsRoleTrustAction(std::string_view action);  // sts:AssumeRole*, sts:TagSession, ...
-bool IsKmsAction(std::string_view action);        // kms:*
 
 struct EvaluationOptions {
   // Whether the deciding statements say why they matched (the `why` texts). The decision and the

@@ -66,6 +66,8 @@ std::optional<std::string> NamedPolicy(std::string_view name) {
   if (name == "allow-ec2") return Policy({Statement("Allow", "ec2:*", "*")});
   if (name == "allow-kms") return Policy({Statement("Allow", "kms:*", "*")});
   if (name == "allow-assume") return Policy({Statement("Allow", "sts:AssumeRole", "*")});
+  if (name == "allow-iam") return Policy({Statement("Allow", "iam:*", "*")});
+  if (name == "deny-all") return Policy({Statement("Deny", "*", "*")});
   if (name == "deny-s3-log") return Policy({Statement("Allow", "s3:*", "*"), Statement("Deny", "s3:*", "arn:aws:s3:::*log*")});
   if (name == "bucket:user") return Policy({WithPrincipal("Allow", base::Concat(R"({"AWS":")", kUser, "\"}"), "s3:*", "*")});
   if (name == "bucket:role") return Policy({WithPrincipal("Allow", base::Concat(R"({"AWS":")", kRole, "\"}"), "s3:*", "*")});
@@ -93,6 +95,9 @@ std::optional<std::string> NamedPolicy(std::string_view name) {
   if (name == "trust:user") {
     return base::Concat(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":")", kUser,
                         R"("},"Action":"sts:AssumeRole"}]})");
+  }
+  if (name == "trust:service-ecs") {
+    return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
   }
   if (name == "trust:service") {
     return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]})";
@@ -225,7 +230,42 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"NotPrincipal_UserListedWithoutAccountIsDenied", kUserC, "s3:GetObject", kObj, kAcct, "-", "notprincipal:user", "-", "-", kDeny},
         Case{"NotPrincipal_UserAndAccountListedIsNotDenied", kUserC, "s3:GetObject", kObj, kAcct, "-", "notprincipal:user+account", "-", "-", kAllow},
         Case{"NotPrincipal_DenyAlwaysAppliesWithBoundary", kUserC, "s3:GetObject", kObj, kAcct, "-", "notprincipal:user+account", "allow-s3", "-", kDeny},
-        Case{"Role_ArnStandsForItsSessions", kRoleC, "s3:GetObject", kObj, kAcct, "-", "bucket:role", "-", "-", kAllow}),
+        Case{"Role_ArnStandsForItsSessions", kRoleC, "s3:GetObject", kObj, kAcct, "-", "bucket:role", "-", "-", kAllow},
+        // aws_rules.h: actions no policy controls, resources AWS owns, the scope of the key-policy rule.
+        Case{"Sts_GetCallerIdentityDespiteDeny", kSessionC, "sts:GetCallerIdentity", "*", "", "deny-all", "-", "deny-all", "deny-all", kAllow},
+        Case{"Sts_GetCallerIdentityWithoutPolicies", kFederatedC, "sts:GetCallerIdentity", "*", "", "-", "-", "-", "-", kAllow},
+        Case{"Sts_GetCallerIdentityAnonymousNeedsSignature", "anonymous", "sts:GetCallerIdentity", "*", "", "-", "-", "-", "-", kImplicit},
+        Case{"Sts_GetSessionTokenUserDespiteDeny", kUserC, "sts:GetSessionToken", "*", "", "deny-all", "-", "-", "-", kAllow},
+        Case{"Sts_GetSessionTokenRootUser", "111122223333", "sts:GetSessionToken", "*", "", "-", "-", "-", "-", kAllow},
+        Case{"Sts_GetSessionTokenNotForRoleSessions", kSessionC, "sts:GetSessionToken", "*", "", "allow-assume", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_ManagedPolicyNewVersion", kUserC, "iam:CreatePolicyVersion", "arn:aws:iam::aws:policy/AdministratorAccess", "", "allow-iam", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_ManagedPolicyDelete", "111122223333", "iam:DeletePolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess", "", "-", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_ManagedPolicySetDefaultVersion", kUserC, "iam:SetDefaultPolicyVersion", "arn:aws:iam::aws:policy/ReadOnlyAccess", "", "allow-iam", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_ManagedPolicyUntag", kUserC, "iam:UntagPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess", "", "allow-iam", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_ManagedPolicyReadWithIdentity", kUserC, "iam:GetPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess", "", "allow-iam", "-", "-", "-", kAllow},
+        Case{"AwsOwned_ManagedPolicyReadWithoutIdentity", kUserC, "iam:GetPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess", "", "-", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_ManagedPolicyExplicitDenyStillExplicit", kUserC, "iam:CreatePolicyVersion", "arn:aws:iam::aws:policy/ReadOnlyAccess", "", "deny-all", "-", "-", "-", kDeny},
+        Case{"AwsOwned_AttachManagedPolicyToOwnRole", kUserC, "iam:AttachRolePolicy", kTarget, kAcct, "allow-iam", "-", "-", "-", kAllow},
+        Case{"AwsOwned_CustomerPolicyNewVersion", kUserC, "iam:CreatePolicyVersion", "arn:aws:iam::111122223333:policy/mine", "", "allow-iam", "-", "-", "-", kAllow},
+        Case{"AwsOwned_SlrDeleteRole", kUserC, "iam:DeleteRole", "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", "", "allow-iam", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_SlrUpdateTrustPolicy", "111122223333", "iam:UpdateAssumeRolePolicy", "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", "", "-", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_SlrPutBoundary", kUserC, "iam:PutRolePermissionsBoundary", "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", "", "allow-iam", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_SlrDeleteServiceLinkedRole", kUserC, "iam:DeleteServiceLinkedRole", "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", "", "allow-iam", "-", "-", "-", kAllow},
+        Case{"AwsOwned_SlrPassRole", kUserC, "iam:PassRole", "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling_app", "", "allow-iam", "-", "-", "-", kAllow},
+        Case{"AwsOwned_SlrEditDescription", kUserC, "iam:UpdateRoleDescription", "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", "", "allow-iam", "-", "-", "-", kAllow},
+        Case{"AwsOwned_SlrTagRole", kUserC, "iam:TagRole", "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", "", "allow-iam", "-", "-", "-", kAllow},
+        Case{"AwsOwned_SlrReadRole", kUserC, "iam:GetRole", "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", "", "allow-iam", "-", "-", "-", kAllow},
+        Case{"AwsOwned_ReservedRoleAttachPolicy", kUserC, "iam:AttachRolePolicy", "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", "", "allow-iam", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_ReservedRoleDelete", kUserC, "iam:DeleteRole", "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", "", "allow-iam", "-", "-", "-", kImplicit},
+        Case{"AwsOwned_AssumeServiceLinkedRoleByTrust", "ecs.amazonaws.com", "sts:AssumeRole", "arn:aws:iam::111122223333:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS", "", "-", "trust:service-ecs", "-", "-", kAllow},
+        Case{"Kms_AliasHalfByIdentity", kUserC, "kms:CreateAlias", "arn:aws:kms:us-east-1:111122223333:alias/app", "", "allow-kms", "-", "-", "-", kAllow},
+        Case{"Kms_DeleteAliasByIdentity", kSessionC, "kms:DeleteAlias", "arn:aws:kms:us-east-1:111122223333:alias/app", "", "allow-kms", "-", "-", "-", kAllow},
+        Case{"Kms_EncryptThroughAliasNeedsKeyPolicy", kUserC, "kms:Encrypt", "arn:aws:kms:us-east-1:111122223333:alias/app", "", "allow-kms", "-", "-", "-", kImplicit},
+        Case{"Kms_ListKeysByIdentity", kUserC, "kms:ListKeys", "*", "", "allow-kms", "-", "-", "-", kAllow},
+        Case{"Kms_CreateKeyByIdentity", kSessionC, "kms:CreateKey", "*", "", "allow-kms", "-", "-", "-", kAllow},
+        Case{"Kms_ListAliasesWithoutIdentity", kUserC, "kms:ListAliases", "*", "", "-", "-", "-", "-", kImplicit},
+        Case{"Kms_KeyStillNeedsKeyPolicy", kSessionC, "kms:Decrypt", kKey, "", "allow-kms", "-", "-", "-", kImplicit},
+        Case{"NoResource_OtherServiceByIdentity", kUserC, "s3:ListAllMyBuckets", "*", "", "allow-s3", "-", "-", "-", kAllow}),
     [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 // clang-format on
 

@@ -220,6 +220,11 @@ absl::StatusOr<RequestPrincipal> MakeRequestPrincipal(PrincipalType type, std::s
 
 std::optional<std::string> ResourceAccount(const Request& request) {
   if (request.resource_account) return request.resource_account;
+  // An action without a resource ("*": s3:ListAllMyBuckets, kms:ListKeys, kms:CreateKey; the Service
+  // Authorization Reference lists no resource type for them, and a policy must name "*") acts in the
+  // caller's own account: there is no resource, so no resource-based policy and no other owner, and the
+  // caller's identity side decides.
+  if (request.resource_arn == "*" && request.principal.is_iam()) return request.principal.account;
   std::optional<policy::Arn> arn = policy::ParseArn(request.resource_arn);
   if (arn && policy::IsAccountId(arn->account)) return std::string(arn->account);
   return std::nullopt;

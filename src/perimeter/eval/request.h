@@ -108,8 +108,9 @@ struct Request {
   std::string action;        // "s3:GetObject": matched case-insensitively
   std::string resource_arn;  // "arn:aws:s3:::bucket/key", or "*" for actions without resources
   // The account that owns the resource. When absent, the account field of resource_arn is used if it
-  // is an account id; when that is empty too (S3 ARNs), the owner is unknown and the request is
-  // evaluated as cross-account, the stricter case.
+  // is an account id; for "*" (an action without resource) the account of a principal of an account;
+  // otherwise (S3 ARNs) the owner is unknown and the request is evaluated as cross-account, the
+  // stricter case.
   std::optional<std::string> resource_account;
   RequestContext context;
 };

@@ -2,6 +2,8 @@
 // format) goes through AnalyzeResource: nothing crashes, every finding has a
 // witness or is an error finding, and error findings appear only for the
 // documented reasons.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -33,8 +35,10 @@ class CorpusTest : public testing::Test {
     std::filesystem::path generator =
         std::filesystem::path(PERIMETER_SOURCE_DIR) / ".." / "shared" / "tools" / "gen_corpus.py";
     if (!std::filesystem::exists(generator)) GTEST_SKIP() << "../shared is absent: " << generator << " not found";
+    // One directory per process and test (CTest runs tests in parallel processes), removed in TearDown.
     directory_ = std::filesystem::temp_directory_path() /
-                 ("perimeter_resources_corpus_" + std::to_string(std::hash<std::string>{}(generator.string())));
+                 ("perimeter_resources_corpus_" + std::to_string(getpid()) + "_" +
+                  testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(directory_);
     path_ = directory_ / "inventory.jsonl";
     std::string command =

@@ -1,5 +1,6 @@
 #include "perimeter/server/config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -50,6 +51,15 @@ class Reader {
     }
     return std::string(node->as_string()->get());
   }
+  std::optional<bool> Bool(const toml::table& table, std::string_view key) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_boolean()) {
+      Error(node->source(), base::Concat("'", key, "' must be true or false"));
+      return std::nullopt;
+    }
+    return node->as_boolean()->get();
+  }
   std::vector<std::string> Strings(const toml::table& table, std::string_view key) {
     std::vector<std::string> out;
     const toml::node* node = table.get(key);
@@ -79,7 +89,47 @@ class Reader {
   std::string error_;
 };
 
+// "r-ab12" for "o-exampleorgid/r-ab12/ou-ab12-11111111/" when the path belongs to `organization_id` and
+// is well formed (segments separated and ended by '/', the second a root id); nullopt otherwise.
+std::optional<std::string> OuPathRoot(std::string_view path, std::string_view organization_id) {
+  std::string prefix = base::Concat(organization_id, "/r-");
+  if (!path.starts_with(prefix) || !path.ends_with("/")) return std::nullopt;
+  size_t end = path.find('/', organization_id.size() + 1);
+  std::string_view root = path.substr(organization_id.size() + 1, end - organization_id.size() - 1);
+  if (root.size() < 6) return std::nullopt;  // AWS Organizations root ids: ^r-[0-9a-z]{4,32}$
+  for (char c : root.substr(2)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return std::nullopt;
+  }
+  if (path.find("//") != std::string_view::npos) return std::nullopt;
+  return std::string(root);
+}
+
 }  // namespace
+
+std::string RootIdFor(std::string_view organization_id) {
+  // AWS Organizations: organization ids are "o-" and 10 to 32 lowercase letters or digits, root ids
+  // "r-" and 4 to 32; the root id is AWS's to choose, so any fixed, valid choice will do.
+  std::string id = "r-";
+  for (char c : organization_id.substr(std::min<size_t>(2, organization_id.size()))) {
+    if (id.size() == 6) break;
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) id.push_back(c);
+  }
+  while (id.size() < 6) id.push_back('0');
+  return id;
+}
+
+void PlaceAtRoot(const api::OrganizationInfo& organization, std::vector<api::Account>& accounts) {
+  std::optional<std::string> root_id;
+  for (const api::Account& account : accounts) {
+    if (account.ou_path_is_default || root_id) continue;
+    root_id = OuPathRoot(account.ou_path, organization.id);
+  }
+  const std::string root_path = base::Concat(organization.id, "/", root_id.value_or(RootIdFor(organization.id)), "/");
+  for (api::Account& account : accounts) {
+    if (account.id == organization.management_account && account.ou_path.empty()) account.ou_path_is_default = true;
+    if (account.ou_path_is_default) account.ou_path = root_path;
+  }
+}
 
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text) {
   if (text.size() < 2) return std::nullopt;
@@ -164,6 +214,9 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     }
   }
   std::set<std::string> account_ids;
+  // The root of the OU paths the configuration gives: an organization has one (PlaceAtRoot puts the
+  // accounts without 'ou_path' there).
+  std::optional<std::string> root_id;
   if (const toml::node* node = root.get("accounts")) {
     const toml::array* array = node->as_array();
     if (array == nullptr || !array->is_array_of_tables()) {
@@ -171,7 +224,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     } else {
       for (const toml::node& element : *array) {
         const toml::table& table = *element.as_table();
-        reader.CheckKeys(table, {"id", "name", "regions", "ou_path"}, "[[accounts]]");
+        reader.CheckKeys(table, {"id", "name", "regions", "ou_path", "member"}, "[[accounts]]");
         api::Account account;
         std::optional<std::string> id = reader.String(table, "id");
         if (!id || !IsAccountId(*id)) {
@@ -183,14 +236,44 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
         account.name = reader.String(table, "name").value_or("");
         account.regions = reader.Strings(table, "regions");
         account.ou_path = reader.String(table, "ou_path").value_or("");
+        std::optional<bool> member = reader.Bool(table, "member");
+        if (member.has_value() && !config.organization) {
+          reader.Error(table.get("member")->source(), "'member' needs an [organization] table");
+        } else if (member == std::optional<bool>(false)) {
+          if (!account.ou_path.empty()) {
+            reader.Error(table.get("ou_path")->source(), "an account with 'member = false' has no 'ou_path'");
+          }
+          if (config.organization && *id == config.organization->management_account) {
+            reader.Error(table.get("member")->source(), "the management account is a member of its organization");
+          }
+        } else if (config.organization) {
+          if (account.ou_path.empty()) {
+            account.ou_path_is_default = true;
+          } else if (std::optional<std::string> path_root =
+                         OuPathRoot(account.ou_path, config.organization->id)) {
+            if (root_id && *root_id != *path_root) {
+              reader.Error(table.get("ou_path")->source(),
+                           base::Concat("'ou_path' starts at root ", *path_root, ", another account's at ", *root_id,
+                                        ": an organization has one root"));
+            }
+            root_id = *path_root;
+          } else {
+            reader.Error(table.get("ou_path")->source(),
+                         base::Concat("'ou_path' must be a path of organization ", config.organization->id,
+                                      " from its root, e.g. \"", config.organization->id,
+                                      "/r-ab12/ou-ab12-11111111/\""));
+          }
+        }
         config.accounts.push_back(std::move(account));
       }
     }
   }
   if (config.organization && !account_ids.contains(config.organization->management_account)) {
-    config.accounts.push_back(api::Account{config.organization->management_account, "", {}, ""});
+    config.accounts.push_back(api::Account{config.organization->management_account, "", {}, "", true});
     account_ids.insert(config.organization->management_account);
   }
+  // Accounts listed without 'ou_path' are members at the organization's root (docs/server.md).
+  if (config.organization) PlaceAtRoot(*config.organization, config.accounts);
   std::set<std::string> keys;
   if (const toml::node* node = root.get("credentials")) {
     const toml::array* array = node->as_array();

@@ -40,8 +40,25 @@ struct ServerConfig {
 // Parses the TOML text of `source_name`. Errors (InvalidArgument) read "FILE:LINE:COL: message": TOML
 // syntax, unknown keys, wrong types, malformed values (listen address, durations, 12-digit account ids),
 // credentials for unknown accounts, duplicate access keys, policy files that cannot be read (a relative
-// path is taken from the directory of `source_name`). Policies are read, not parsed, here.
+// path is taken from the directory of `source_name`; policies are read, not parsed, here), OU paths outside
+// the organization or from different roots, 'member = false' with an 'ou_path' or for the management
+// account.
+//
+// With an [organization], every listed account is a member unless it says `member = false`; one without
+// 'ou_path' sits at the organization's root (ou_path "ORG/ROOT/", ou_path_is_default): ROOT is the root
+// of the OU paths given, or RootIdFor(ORG) when none is. The management account is always a member.
 absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::string_view source_name);
+
+// The root id the configuration gives an organization whose root it does not name (no account has an
+// 'ou_path'): "r-" and the first four letters or digits of the organization id ("o-exampleorgid" ->
+// "r-exam"), a valid AWS Organizations root id.
+std::string RootIdFor(std::string_view organization_id);
+
+// Gives the accounts placed at the organization's root by default (ou_path_is_default, and the
+// management account when it has no ou_path) the root's path "ORG/ROOT/": ROOT is the root of the other
+// accounts' OU paths, or RootIdFor(ORG) when none has one. Used for the configuration and again once
+// inventory organization records have placed some accounts.
+void PlaceAtRoot(const api::OrganizationInfo& organization, std::vector<api::Account>& accounts);
 
 // "24h", "90d", "30m", "15s" (a positive integer and a unit).
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text);

@@ -1,79 +1,223 @@
-// [[credentials]] policies: files (relative to the configuration's directory) and inline text, kept by
-// access key; an unreadable file is an error at its line.
+// The `perimeter serve` configuration: organization membership of the listed accounts (docs/server.md)
+// and the Organizations flow a configuration without OU paths must support.
 #include "perimeter/server/config.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
+#include <memory>
 #include <string>
+#include <vector>
 
-#include "perimeter/base/text.h"
+#include "perimeter/api/access_analyzer_service.h"
+#include "perimeter/api/analysis.h"
+#include "perimeter/api/environment.h"
+#include "perimeter/api/organizations_service.h"
+#include "perimeter/api/rest_routes.h"
+#include "perimeter/base/clock.h"
+#include "perimeter/store/memory/memory_store.h"
 
 namespace perimeter::server {
 namespace {
 
-constexpr char kPolicy[] =
-    R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "access-analyzer:List*", "Resource": "*"}]})";
+constexpr char kMgmt[] = "111122223333";
+constexpr char kSecurity[] = "234598760742";
+constexpr char kDev[] = "444455556666";
+constexpr char kPartner[] = "999988887777";
 
-class CredentialPoliciesTest : public testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / base::Concat("perimeter-config-test-", getpid(), "-",
-                                                                 testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "auditor.json") << kPolicy;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+// The configuration of shared/spec/server.md's shape, with no account giving 'ou_path'.
+constexpr char kNoOuPaths[] = R"(
+[organization]
+id = "o-exampleorgid"
+management_account = "111122223333"
 
-  absl::StatusOr<ServerConfig> Parse(std::string_view credentials) {
-    std::string text = base::Concat(R"([[accounts]]
+[[accounts]]
+id = "111122223333"
+name = "Mgmt"
+
+[[accounts]]
+id = "234598760742"
+name = "Security"
+
+[[accounts]]
 id = "444455556666"
+name = "Dev"
 
-[[credentials]]
-access_key_id = "AKIAADMIN"
-secret_access_key = "admin-secret"
-account = "444455556666"
+[[accounts]]
+id = "999988887777"
+name = "Partner"
+member = false
+)";
 
-)",
-                                    credentials);
-    return ParseServerConfig(text, (dir_ / "server.toml").string());
-  }
-
-  std::filesystem::path dir_;
+class EmptyCatalog : public api::ResourceCatalog {
+ public:
+  std::vector<api::ResourceSummary> Resources() const override { return {}; }
+  std::optional<api::ResourceSummary> Find(std::string_view) const override { return std::nullopt; }
+  std::vector<findings::Finding> Analyze(std::string_view, const reasoning::ZoneOfTrust&) const override { return {}; }
 };
 
-TEST_F(CredentialPoliciesTest, FilesAndInlineTextByAccessKey) {
-  absl::StatusOr<ServerConfig> config = Parse(base::Concat(R"([[credentials]]
-access_key_id = "AKIAAUDITOR"
-secret_access_key = "auditor-secret"
-account = "444455556666"
-principal = "arn:aws:iam::444455556666:user/auditor"
-policies = ["auditor.json"]
-policy = '''{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'''
-)"));
-  ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_FALSE(config->identity_policies.contains("AKIAADMIN")) << "no policies: full access";
-  ASSERT_TRUE(config->identity_policies.contains("AKIAAUDITOR"));
-  const auto& documents = config->identity_policies.at("AKIAAUDITOR");
-  ASSERT_EQ(documents.size(), 2u);
-  EXPECT_EQ(documents[0].first, (dir_ / "auditor.json").string());
-  EXPECT_EQ(documents[0].second, kPolicy);
-  EXPECT_NE(documents[1].first.find("server.toml:"), std::string::npos) << documents[1].first;
-  EXPECT_NE(documents[1].second.find("Deny"), std::string::npos);
+api::Environment EnvironmentOf(const ServerConfig& config) {
+  api::Environment environment;
+  environment.organization = config.organization;
+  environment.accounts = config.accounts;
+  return environment;
 }
 
-TEST_F(CredentialPoliciesTest, AnUnreadableFileIsAnErrorAtItsLine) {
-  absl::StatusOr<ServerConfig> config = Parse(R"([[credentials]]
-access_key_id = "AKIAAUDITOR"
-secret_access_key = "auditor-secret"
-account = "444455556666"
-policies = ["missing.json"]
-)");
+TEST(ServerConfigTest, ListedAccountsAreMembersAtTheRootByDefault) {
+  absl::StatusOr<ServerConfig> config = ParseServerConfig(kNoOuPaths, "perimeter.toml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  api::Environment environment = EnvironmentOf(*config);
+  for (const char* id : {kMgmt, kSecurity, kDev}) {
+    EXPECT_TRUE(environment.IsMember(id)) << id;
+    ASSERT_NE(environment.FindAccount(id), nullptr);
+    EXPECT_EQ(environment.FindAccount(id)->ou_path, "o-exampleorgid/r-exam/") << id;
+  }
+  EXPECT_FALSE(environment.IsMember(kPartner));
+  EXPECT_EQ(environment.FindAccount(kPartner)->ou_path, "");
+  std::optional<reasoning::Organization> organization = environment.ReasoningOrganization();
+  ASSERT_TRUE(organization.has_value());
+  EXPECT_EQ(organization->members.size(), 3u);
+}
+
+TEST(ServerConfigTest, DefaultPlacementUsesTheRootOfTheGivenPaths) {
+  absl::StatusOr<ServerConfig> config = ParseServerConfig(R"(
+[organization]
+id = "o-exampleorgid"
+management_account = "111122223333"
+[[accounts]]
+id = "234598760742"
+ou_path = "o-exampleorgid/r-ab12/ou-ab12-security/"
+[[accounts]]
+id = "444455556666"
+)",
+                                                          "perimeter.toml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  api::Environment environment = EnvironmentOf(*config);
+  EXPECT_EQ(environment.FindAccount(kSecurity)->ou_path, "o-exampleorgid/r-ab12/ou-ab12-security/");
+  EXPECT_FALSE(environment.FindAccount(kSecurity)->ou_path_is_default);
+  EXPECT_EQ(environment.FindAccount(kDev)->ou_path, "o-exampleorgid/r-ab12/");
+  EXPECT_TRUE(environment.FindAccount(kDev)->ou_path_is_default);
+  // The management account, added because it was not listed, is at the root too.
+  ASSERT_NE(environment.FindAccount(kMgmt), nullptr);
+  EXPECT_EQ(environment.FindAccount(kMgmt)->ou_path, "o-exampleorgid/r-ab12/");
+}
+
+TEST(ServerConfigTest, WithoutOrganizationAccountsStandAlone) {
+  absl::StatusOr<ServerConfig> config = ParseServerConfig("[[accounts]]\nid = \"444455556666\"\n", "perimeter.toml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->accounts.size(), 1u);
+  EXPECT_EQ(config->accounts[0].ou_path, "");
+  EXPECT_FALSE(EnvironmentOf(*config).IsMember(kDev));
+}
+
+// After an inventory organization record placed some accounts (server.cc, RebuildEnvironment), the
+// accounts still at the root by default follow the root of the placed ones.
+TEST(ServerConfigTest, PlaceAtRootFollowsTheRootOfPlacedAccounts) {
+  api::OrganizationInfo organization{"o-exampleorgid", kMgmt};
+  std::vector<api::Account> accounts = {{kSecurity, "", {}, "o-exampleorgid/r-ab12/ou-ab12-security/", false},
+                                        {kDev, "", {}, "o-exampleorgid/r-exam/", true},
+                                        {kMgmt, "", {}, "", false},
+                                        {kPartner, "", {}, "", false}};
+  PlaceAtRoot(organization, accounts);
+  EXPECT_EQ(accounts[0].ou_path, "o-exampleorgid/r-ab12/ou-ab12-security/");
+  EXPECT_EQ(accounts[1].ou_path, "o-exampleorgid/r-ab12/");
+  EXPECT_EQ(accounts[2].ou_path, "o-exampleorgid/r-ab12/") << "the management account is always a member";
+  EXPECT_EQ(accounts[3].ou_path, "") << "not placed: not a member";
+
+  std::vector<api::Account> unplaced = {{kDev, "", {}, "", true}};
+  PlaceAtRoot(organization, unplaced);
+  EXPECT_EQ(unplaced[0].ou_path, "o-exampleorgid/r-exam/");
+}
+
+TEST(ServerConfigTest, RootIdForIsAValidRootId) {
+  EXPECT_EQ(RootIdFor("o-exampleorgid"), "r-exam");
+  EXPECT_EQ(RootIdFor("o-a1b2c3d4e5"), "r-a1b2");
+}
+
+struct BadConfigCase {
+  std::string name;
+  std::string accounts;  // [[accounts]] tables after an [organization] of o-exampleorgid / 111122223333
+  std::string error;     // what the error must contain
+};
+
+class BadConfigTest : public testing::TestWithParam<BadConfigCase> {};
+
+TEST_P(BadConfigTest, IsRejectedWithItsPosition) {
+  const BadConfigCase& c = GetParam();
+  std::string text = "[organization]\nid = \"o-exampleorgid\"\nmanagement_account = \"111122223333\"\n" + c.accounts;
+  absl::StatusOr<ServerConfig> config = ParseServerConfig(text, "perimeter.toml");
   ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("server.toml:13:"), std::string::npos) << config.status();
-  EXPECT_NE(config.status().message().find("cannot read the policy file"), std::string::npos) << config.status();
+  EXPECT_NE(config.status().message().find(c.error), std::string_view::npos) << config.status();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Config, BadConfigTest,
+    testing::Values(
+        BadConfigCase{"OutsiderWithPath",
+                      "[[accounts]]\nid = \"999988887777\"\nmember = false\nou_path = \"o-exampleorgid/r-ab12/\"\n",
+                      "perimeter.toml:7:11: an account with 'member = false' has no 'ou_path'"},
+        BadConfigCase{"ManagementOutside", "[[accounts]]\nid = \"111122223333\"\nmember = false\n",
+                      "perimeter.toml:6:10: the management account is a member"},
+        BadConfigCase{"MemberNotBoolean", "[[accounts]]\nid = \"444455556666\"\nmember = \"no\"\n",
+                      "perimeter.toml:6:10: 'member' must be true or false"},
+        BadConfigCase{"PathOfAnotherOrganization",
+                      "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-other12345/r-ab12/\"\n",
+                      "perimeter.toml:6:11: 'ou_path' must be a path of organization o-exampleorgid"},
+        BadConfigCase{"PathWithoutRoot", "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-exampleorgid/\"\n",
+                      "'ou_path' must be a path of organization o-exampleorgid"},
+        BadConfigCase{"TwoRoots",
+                      "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-exampleorgid/r-ab12/\"\n"
+                      "[[accounts]]\nid = \"234598760742\"\nou_path = \"o-exampleorgid/r-cd34/\"\n",
+                      "perimeter.toml:9:11: 'ou_path' starts at root r-cd34, another account's at r-ab12"}),
+    [](const testing::TestParamInfo<BadConfigCase>& info) { return info.param.name; });
+
+TEST(ServerConfigTest, MemberNeedsAnOrganization) {
+  absl::StatusOr<ServerConfig> config =
+      ParseServerConfig("[[accounts]]\nid = \"444455556666\"\nmember = true\n", "perimeter.toml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("perimeter.toml:3:10: 'member' needs an [organization] table"),
+            std::string_view::npos)
+      << config.status();
+}
+
+// The flow of docs/server.md on a configuration without OU paths: the management account enables trusted
+// access and registers Security as delegated administrator, which creates an ORGANIZATION analyzer.
+// Before listed accounts were members by default, registering failed with AccountNotFoundException.
+TEST(ServerConfigTest, DelegatedAdministratorFlowWithoutOuPaths) {
+  absl::StatusOr<ServerConfig> config = ParseServerConfig(kNoOuPaths, "perimeter.toml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  auto environment = std::make_shared<const api::Environment>(EnvironmentOf(*config));
+  base::FakeClock clock(1714564800000);
+  store::MemoryStore store;
+  auto catalog = std::make_shared<const EmptyCatalog>();
+  api::AccessAnalyzerService access_analyzer(
+      store, [environment] { return environment; },
+      [catalog]() -> std::shared_ptr<const api::ResourceCatalog> { return catalog; }, clock, [](api::ScanJob) {});
+  api::OrganizationsService organizations(
+      store, [environment] { return environment; }, clock,
+      [&access_analyzer] { ASSERT_TRUE(access_analyzer.RefreshOrganizationAnalyzers().ok()); });
+  auto caller = [](const char* account) {
+    return api::Caller{account, std::string("arn:aws:iam::") + account + ":user/admin", "us-east-1"};
+  };
+  api::ApiResponse enabled = organizations.Handle(caller(kMgmt), "EnableAWSServiceAccess",
+                                                  R"({"ServicePrincipal": "access-analyzer.amazonaws.com"})");
+  ASSERT_EQ(enabled.status, 200) << enabled.body;
+  api::ApiResponse registered =
+      organizations.Handle(caller(kMgmt), "RegisterDelegatedAdministrator",
+                           R"({"AccountId": "234598760742", "ServicePrincipal": "access-analyzer.amazonaws.com"})");
+  ASSERT_EQ(registered.status, 200) << registered.body;
+  // A member account without ou_path is visible to the organization; the outsider is not.
+  EXPECT_EQ(organizations.Handle(caller(kMgmt), "DescribeAccount", R"({"AccountId": "444455556666"})").status, 200);
+  api::ApiResponse outsider =
+      organizations.Handle(caller(kMgmt), "DescribeAccount", R"({"AccountId": "999988887777"})");
+  EXPECT_NE(outsider.body.find("AccountNotFoundException"), std::string::npos) << outsider.body;
+
+  std::optional<api::RouteMatch> route = api::MatchRestRoute("PUT", "/analyzer");
+  ASSERT_TRUE(route.has_value());
+  api::RestRequest create{route->operation, route->labels, {}, R"({"analyzerName": "org", "type": "ORGANIZATION"})"};
+  api::ApiResponse created = access_analyzer.Handle(caller(kSecurity), create);
+  EXPECT_EQ(created.status, 200) << created.body;
+  EXPECT_NE(created.body.find("arn:aws:access-analyzer:us-east-1:234598760742:analyzer/org"), std::string::npos)
+      << created.body;
 }
 
 }  // namespace

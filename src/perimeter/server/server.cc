@@ -138,23 +138,25 @@ absl::Status Server::RebuildEnvironment() {
       std::optional<json::Value> id = entry.is_object() ? entry.Find("accountId") : std::nullopt;
       std::optional<json::Value> path = entry.is_object() ? entry.Find("ouPath") : std::nullopt;
       if (!id || !id->is_string()) continue;
-      std::string ou_path = path && path->is_string() ? std::string(path->text()) : record.key + "/";
+      // Without "ouPath" the account sits at the organization's root (PlaceAtRoot below).
+      std::string ou_path = path && path->is_string() ? std::string(path->text()) : "";
       bool found = false;
       for (api::Account& account : environment->accounts) {
         if (account.id != id->text()) continue;
         found = true;
-        if (account.ou_path.empty()) account.ou_path = ou_path;
+        if (!ou_path.empty() && (account.ou_path.empty() || account.ou_path_is_default)) {  // the record places it
+          account.ou_path = ou_path;
+          account.ou_path_is_default = false;
+        } else if (account.ou_path.empty()) {
+          account.ou_path_is_default = true;
+        }
       }
-      if (!found) environment->accounts.push_back(api::Account{std::string(id->text()), "", {}, ou_path});
+      if (!found) {
+        environment->accounts.push_back(api::Account{std::string(id->text()), "", {}, ou_path, ou_path.empty()});
+      }
     }
   }
-  if (environment->organization) {
-    for (api::Account& account : environment->accounts) {
-      if (account.id == environment->organization->management_account && account.ou_path.empty()) {
-        account.ou_path = environment->organization->id + "/";
-      }
-    }
-  }
+  if (environment->organization) PlaceAtRoot(*environment->organization, environment->accounts);
   std::lock_guard lock(state_mutex_);
   environment_ = std::move(environment);
   return absl::OkStatus();
