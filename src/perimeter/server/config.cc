@@ -78,6 +78,23 @@ class Reader {
 
 }  // namespace
 
+std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size() || text.size() - colon > 6) {
+    return std::nullopt;
+  }
+  int port = 0;
+  for (char c : text.substr(colon + 1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    port = port * 10 + (c - '0');
+  }
+  if (port > 65535) return std::nullopt;
+  std::string host(text.substr(0, colon));
+  // "[::1]:8080": the brackets are the URL's, not the address's.
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return std::pair<std::string, int>{std::move(host), port};
+}
+
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text) {
   if (text.size() < 2) return std::nullopt;
   char unit = text.back();
@@ -112,24 +129,37 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
   Reader reader(source_name);
   ServerConfig config;
   reader.CheckKeys(root,
-                   {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention", "organization",
-                    "accounts", "credentials"},
+                   {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention", "access_log",
+                    "rate_limit", "rate_burst", "organization", "accounts", "credentials"},
                    "");
   if (std::optional<std::string> listen = reader.String(root, "listen")) {
-    size_t colon = listen->rfind(':');
-    int port = -1;
-    if (colon != std::string::npos && colon + 1 < listen->size() && listen->size() - colon <= 6) {
-      port = 0;
-      for (char c : listen->substr(colon + 1)) port = (c >= '0' && c <= '9') ? port * 10 + (c - '0') : -1000000;
-    }
-    if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+    std::optional<std::pair<std::string, int>> address = ParseListenAddress(*listen);
+    if (!address) {
       reader.Error(root.get("listen")->source(), "'listen' must be ADDRESS:PORT, e.g. \"127.0.0.1:8080\"");
     } else {
-      config.host = listen->substr(0, colon);
-      config.port = port;
+      config.host = address->first;
+      config.port = address->second;
     }
   }
   if (std::optional<std::string> data_dir = reader.String(root, "data_dir")) config.data_dir = *data_dir;
+  for (auto [key, target] : {std::pair<std::string_view, double*>{"rate_limit", &config.rate_limit.rate},
+                             {"rate_burst", &config.rate_limit.burst}}) {
+    const toml::node* node = root.get(key);
+    if (node == nullptr) continue;
+    std::optional<double> value = node->is_integer()          ? std::optional<double>(node->as_integer()->get())
+                                  : node->is_floating_point() ? std::optional<double>(node->as_floating_point()->get())
+                                                              : std::nullopt;
+    if (!value || !(*value >= 0) || *value > 1e9) {
+      reader.Error(node->source(), base::Concat("'", key, "' must be a number of requests (0 or more)"));
+    } else {
+      *target = *value;
+    }
+  }
+  if (config.rate_limit.rate > 0 && config.rate_limit.burst == 0) config.rate_limit.burst = config.rate_limit.rate;
+  if (std::optional<std::string> access_log = reader.String(root, "access_log")) {
+    if (access_log->empty()) reader.Error(root.get("access_log")->source(), "'access_log' must be \"stdout\" or a path");
+    config.access_log = *access_log;
+  }
   config.inventory = reader.Strings(root, "inventory");
   for (auto [key, target] : {std::pair<std::string_view, absl::Duration*>{"periodic_scan", &config.periodic_scan},
                              {"resolved_retention", &config.resolved_retention}}) {

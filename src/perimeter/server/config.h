@@ -7,12 +7,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "perimeter/api/environment.h"
 #include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/server/http_transport.h"
+#include "perimeter/server/rate_limiter.h"
 
 namespace perimeter::server {
 
@@ -23,18 +26,26 @@ struct ServerConfig {
   std::vector<std::string> inventory;  // files imported at start
   absl::Duration periodic_scan = absl::Hours(24);
   absl::Duration resolved_retention = absl::Hours(24 * 90);
+  std::string access_log;  // "" (none), "stdout", or a file appended to
+  RateLimit rate_limit;    // per access key; rate 0: none
   std::optional<api::OrganizationInfo> organization;
   std::vector<api::Account> accounts;
   std::vector<api::sigv4::Credential> credentials;
   // Not in the TOML file: a full scan when the server starts (the inventory may have changed while it
   // was down). The load benchmark turns it off to keep findings it seeded into the store directly.
   bool scan_at_start = true;
+  // Connection deadlines and caps (http_transport.h); not in the TOML file yet.
+  TransportLimits transport;
 };
 
 // Parses the TOML text of `source_name`. Errors (InvalidArgument) read "FILE:LINE:COL: message": TOML
 // syntax, unknown keys, wrong types, malformed values (listen address, durations, 12-digit account ids),
 // credentials for unknown accounts, duplicate access keys.
 absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::string_view source_name);
+
+// "ADDRESS:PORT" (the config's `listen`, `--listen`): a non-empty address and a port of 0..65535 in
+// digits; nullopt otherwise.
+std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view text);
 
 // "24h", "90d", "30m", "15s" (a positive integer and a unit).
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text);
