@@ -130,7 +130,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
   ServerConfig config;
   reader.CheckKeys(root,
                    {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention", "access_log",
-                    "rate_limit", "rate_burst", "organization", "accounts", "credentials"},
+                    "rate_limit", "rate_burst", "tls_cert", "tls_key", "organization", "accounts", "credentials"},
                    "");
   if (std::optional<std::string> listen = reader.String(root, "listen")) {
     std::optional<std::pair<std::string, int>> address = ParseListenAddress(*listen);
@@ -156,6 +156,12 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     }
   }
   if (config.rate_limit.rate > 0 && config.rate_limit.burst == 0) config.rate_limit.burst = config.rate_limit.rate;
+  config.tls_cert = reader.String(root, "tls_cert").value_or("");
+  config.tls_key = reader.String(root, "tls_key").value_or("");
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    reader.Error(root.get(config.tls_cert.empty() ? "tls_key" : "tls_cert")->source(),
+                 "'tls_cert' and 'tls_key' go together");
+  }
   if (std::optional<std::string> access_log = reader.String(root, "access_log")) {
     if (access_log->empty()) reader.Error(root.get("access_log")->source(), "'access_log' must be \"stdout\" or a path");
     config.access_log = *access_log;

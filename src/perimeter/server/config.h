@@ -28,6 +28,9 @@ struct ServerConfig {
   absl::Duration resolved_retention = absl::Hours(24 * 90);
   std::string access_log;  // "" (none), "stdout", or a file appended to
   RateLimit rate_limit;    // per access key; rate 0: none
+  // HTTPS: PEM files of the certificate chain and its private key; both "" for plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
   std::optional<api::OrganizationInfo> organization;
   std::vector<api::Account> accounts;
   std::vector<api::sigv4::Credential> credentials;

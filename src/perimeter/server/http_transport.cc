@@ -2,8 +2,10 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <limits>
 #include <list>
@@ -48,6 +50,8 @@ constexpr auto kLingerTime = std::chrono::seconds(1);
 class HttpTransport::Impl {
  public:
   class Session;
+  template <class Stream>
+  class Connection;
 
   Impl(HttpApplication application, TransportLimits limits)
       : application_(std::move(application)), limits_(limits), workers_(limits.workers), grace_timer_(ioc_) {}
@@ -96,6 +100,21 @@ class HttpTransport::Impl {
 
   size_t open_connections() const { return open_.load(); }
 
+  absl::Status EnableTls(const std::string& certificate_chain_file, const std::string& private_key_file) {
+    auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    beast::error_code ec;
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                             asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                             asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                         ec);
+    if (!ec) context->use_certificate_chain_file(certificate_chain_file, ec);
+    if (ec) return absl::InvalidArgumentError(base::Concat(certificate_chain_file, ": ", ec.message()));
+    context->use_private_key_file(private_key_file, asio::ssl::context::pem, ec);
+    if (ec) return absl::InvalidArgumentError(base::Concat(private_key_file, ": ", ec.message()));
+    tls_ = std::move(context);
+    return absl::OkStatus();
+  }
+
   // Connection bookkeeping; everything below runs on the I/O thread.
   void Forget(Session* session);
   void NoteIdle(Session* session);
@@ -117,6 +136,7 @@ class HttpTransport::Impl {
   tcp::acceptor acceptor_{ioc_};
   asio::thread_pool workers_;
   asio::steady_timer grace_timer_;
+  std::unique_ptr<asio::ssl::context> tls_;  // null: plain HTTP
   std::mutex mutex_;
   bool stop_requested_ = false;
   bool running_ = false;
@@ -128,19 +148,48 @@ class HttpTransport::Impl {
   std::list<Session*> idle_;
 };
 
-class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session> {
+// A connection as the transport's bookkeeping sees it, whatever its stream.
+class HttpTransport::Impl::Session {
  public:
-  Session(Impl& owner, tcp::socket socket) : owner_(owner), stream_(std::move(socket)) {
+  virtual ~Session() = default;
+  virtual void Start() = 0;
+  // Closes the connection now unless a request is being handled (its answer then closes it).
+  virtual void Shutdown() = 0;
+  std::list<Session*>::iterator idle_position;
+  bool in_idle_list = false;
+};
+
+// One connection over `Stream`: beast::tcp_stream (HTTP) or beast::ssl_stream of one (HTTPS).
+template <class Stream>
+class HttpTransport::Impl::Connection : public Session, public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  template <class... TlsContext>
+  Connection(Impl& owner, tcp::socket socket, TlsContext&... tls) : owner_(owner), stream_(std::move(socket), tls...) {
     beast::error_code ec;
-    tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    tcp::endpoint remote = Lowest().socket().remote_endpoint(ec);
     if (!ec) remote_address_ = base::Concat(remote.address().to_string(), ":", remote.port());
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    Lowest().socket().set_option(tcp::no_delay(true), ec);
   }
 
-  void Start() { ReadHeader(); }
+  void Start() override {
+    if constexpr (kTls) {
+      // The handshake counts against the header deadline.
+      Lowest().expires_after(Steady(owner_.limits().header_timeout));
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) {
+          self->Close();
+          return;
+        }
+        self->ReadHeader();
+      });
+    } else {
+      ReadHeader();
+    }
+  }
 
-  // Closes the connection now unless a request is being handled (its answer then closes it).
-  void Shutdown() {
+  void Shutdown() override {
     if (state_ == State::kHandling || state_ == State::kWriting) {
       close_after_response_ = true;
       return;
@@ -148,11 +197,9 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     Close();
   }
 
-  bool idle() const { return state_ == State::kIdle; }
-  std::list<Session*>::iterator idle_position;
-  bool in_idle_list = false;
-
  private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
   enum class State { kIdle, kReadingHeader, kReadingBody, kHandling, kWriting, kLingering, kClosed };
 
   void ReadHeader() {
@@ -163,9 +210,9 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     // Content-Length is checked against the operation's limit once the header is admitted. (Not
     // boost::none: Boost 1.74 compares Content-Length with the optional and refuses every body.)
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream_.expires_after(Steady(owner_.limits().header_timeout));
+    Lowest().expires_after(Steady(owner_.limits().header_timeout));
     http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   // A kept-alive connection between two requests: the header deadline starts with the next byte.
@@ -176,8 +223,8 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     }
     state_ = State::kIdle;
     owner_.NoteIdle(this);
-    stream_.expires_after(Steady(owner_.limits().idle_timeout));
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+    Lowest().expires_after(Steady(owner_.limits().idle_timeout));
+    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
       if (ec || self->state_ == State::kClosed) {
         self->Close();
         return;
@@ -227,8 +274,8 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     parser_->body_limit(admission.body_limit);
     if (base::EqualsIgnoreAsciiCase(request_.Header("Expect"), "100-continue")) {
       auto go_ahead = std::make_shared<http::response<http::empty_body>>(http::status::continue_, header.version());
-      stream_.expires_after(Steady(owner_.limits().write_timeout));
-      http::async_write(stream_, *go_ahead, [self = shared_from_this(), go_ahead](beast::error_code ec, size_t) {
+      Lowest().expires_after(Steady(owner_.limits().write_timeout));
+      http::async_write(stream_, *go_ahead, [self = this->shared_from_this(), go_ahead](beast::error_code ec, size_t) {
         if (ec) {
           self->Close();
           return;
@@ -242,9 +289,9 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
 
   void ReadBody() {
     state_ = State::kReadingBody;
-    stream_.expires_after(Steady(owner_.limits().body_timeout));
+    Lowest().expires_after(Steady(owner_.limits().body_timeout));
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -259,10 +306,10 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     request_.body = std::move(parser_->get().body());
     parser_.reset();
     state_ = State::kHandling;
-    stream_.expires_never();
+    Lowest().expires_never();
     // The worker answers through the I/O thread; the guard keeps Run() going until it has.
     auto guard = asio::make_work_guard(owner_.ioc());
-    asio::post(owner_.workers(), [self = shared_from_this(), request = std::move(request_), guard]() mutable {
+    asio::post(owner_.workers(), [self = this->shared_from_this(), request = std::move(request_), guard]() mutable {
       HttpResponse response = self->owner_.application().handle(std::move(request));
       asio::post(self->owner_.ioc(), [self, response = std::move(response), guard]() mutable {
         self->Write(std::move(response), /*close=*/false);
@@ -283,9 +330,9 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
     message->prepare_payload();
-    stream_.expires_after(Steady(owner_.limits().write_timeout));
+    Lowest().expires_after(Steady(owner_.limits().write_timeout));
     http::async_write(stream_, *message,
-                      [self = shared_from_this(), message, keep_alive, close](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), message, keep_alive, close](beast::error_code ec, size_t) {
                         if (ec) {
                           self->Close();
                         } else if (!keep_alive) {
@@ -304,7 +351,7 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
   void Linger() {
     state_ = State::kLingering;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
     linger_until_ = std::chrono::steady_clock::now() + kLingerTime;
     Drain();
   }
@@ -315,8 +362,8 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
       Close();
       return;
     }
-    stream_.expires_after(left);
-    stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, size_t) {
+    Lowest().expires_after(left);
+    stream_.async_read_some(asio::buffer(scratch_), [self = this->shared_from_this()](beast::error_code ec, size_t) {
       if (ec || self->state_ == State::kClosed) {
         self->Close();
         return;
@@ -329,13 +376,13 @@ class HttpTransport::Impl::Session : public std::enable_shared_from_this<Session
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Lowest().socket().close(ignored);
     owner_.Forget(this);
   }
 
   Impl& owner_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpRequest request_;
@@ -366,7 +413,12 @@ void HttpTransport::Impl::Accept() {
       }
       idle_.front()->Shutdown();
     }
-    auto session = std::make_shared<Session>(*this, std::move(socket));
+    std::shared_ptr<Session> session;
+    if (tls_) {
+      session = std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls_);
+    } else {
+      session = std::make_shared<Connection<beast::tcp_stream>>(*this, std::move(socket));
+    }
     ++open_;
     sessions_.push_back(session);
     session->Start();
@@ -426,5 +478,9 @@ void HttpTransport::Run() { impl_->Run(); }
 void HttpTransport::Stop() { impl_->Stop(); }
 
 size_t HttpTransport::open_connections() const { return impl_->open_connections(); }
+
+absl::Status HttpTransport::EnableTls(const std::string& certificate_chain_file, const std::string& private_key_file) {
+  return impl_->EnableTls(certificate_chain_file, private_key_file);
+}
 
 }  // namespace perimeter::server

@@ -95,6 +95,9 @@ class HttpTransport {
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
 
+  // Serves HTTPS with the PEM certificate chain and private key of these files (TLS 1.2 and later).
+  // Errors (InvalidArgument) name the file that cannot be read or used. REQUIRES: before Run().
+  absl::Status EnableTls(const std::string& certificate_chain_file, const std::string& private_key_file);
   // Listens on host:port (port 0: a free one) and returns the port. Nothing is accepted before Run().
   absl::StatusOr<int> Bind(const std::string& host, int port);
   // Serves until Stop(); returns within `shutdown_grace` of it. REQUIRES: Bind() succeeded.

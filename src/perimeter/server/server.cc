@@ -161,6 +161,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
   TransportLimits limits = server->config_.transport;
   limits.workers = kHttpWorkers;
   server->transport_ = std::make_unique<HttpTransport>(std::move(application), limits);
+  if (!server->config_.tls_cert.empty()) {
+    RETURN_IF_ERROR(server->transport_->EnableTls(server->config_.tls_cert, server->config_.tls_key));
+  }
   return server;
 }
 
@@ -565,7 +568,8 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
     err << "perimeter: " << port.status().message() << "\n";
     return 2;
   }
-  out << "listening on http://" << kept.host << ":" << *port << std::endl;
+  std::string scheme = kept.tls_cert.empty() ? "http" : "https";
+  out << "listening on " << scheme << "://" << kept.host << ":" << *port << std::endl;
   if (options.demo && !options.config_path && options.ephemeral) {
     // Nothing is written to disk: the demo's keys (new at every start) are shown instead.
     out << "demo organization o-exampleorgid; an AWS CLI credentials file for its profiles Mgmt, Security, Dev "
