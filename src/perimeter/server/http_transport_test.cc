@@ -82,11 +82,13 @@ TEST(HttpTransport, ServesAndKeepsAlive) {
   EXPECT_EQ(server.handled.load(), 3);
 }
 
-// The attack: more sockets sending a header byte a second than the server has worker threads.
-// Another client is served at once, and the slow ones are cut at the header deadline, although each
-// keeps sending.
-TEST(HttpTransport, SlowHeadersDoNotBlockOtherClientsAndMeetTheirDeadline) {
-  TransportFixture server(ShortLimits());
+// The attack: more sockets sending a header byte now and then than the server has worker threads
+// (and than cpp-httplib's pool had). Another client is served at once, long before any slow one's
+// header deadline (30 s here). The bound is loose for a loaded machine; a blocked server misses it by far.
+TEST(HttpTransport, SlowHeadersDoNotBlockOtherClients) {
+  TransportLimits limits = ShortLimits();
+  limits.header_timeout = absl::Seconds(30);
+  TransportFixture server(limits);
   std::vector<std::unique_ptr<RawClient>> slow;
   for (int i = 0; i < 64; ++i) {
     slow.push_back(std::make_unique<RawClient>(server.port));
@@ -97,16 +99,25 @@ TEST(HttpTransport, SlowHeadersDoNotBlockOtherClientsAndMeetTheirDeadline) {
   RawClient normal(server.port);
   ASSERT_TRUE(normal.Send(kGet));
   EXPECT_TRUE(normal.ReadResponse().starts_with("HTTP/1.1 200"));
-  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(500));
-  // A byte every 100 ms is not enough: the whole header must arrive within 800 ms.
-  bool still_open = true;
-  for (int i = 0; i < 30 && still_open; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    still_open = slow.front()->Send("E");
-  }
-  EXPECT_TRUE(slow.front()->ClosedByServer());
-  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(2500));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
+  for (auto& client : slow) EXPECT_TRUE(client->Send("E"));  // still open: only the deadline closes them
   EXPECT_EQ(server.handled.load(), 1);
+}
+
+// The header deadline is for the whole header, not per byte: a byte every 100 ms does not keep a
+// connection open past 800 ms.
+TEST(HttpTransport, SlowHeaderMeetsItsDeadline) {
+  TransportFixture server(ShortLimits());
+  RawClient slow(server.port);
+  auto start = Clock::now();
+  bool still_open = true;
+  for (int i = 0; i < 50 && still_open; ++i) {
+    still_open = slow.Send("G");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(slow.ClosedByServer());
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  EXPECT_EQ(server.handled.load(), 0);
 }
 
 TEST(HttpTransport, RefusalComesBeforeTheBody) {
@@ -185,7 +196,7 @@ TEST(HttpTransport, IdleKeepAliveConnectionIsClosed) {
   EXPECT_TRUE(client.ReadResponse().starts_with("HTTP/1.1 200"));
   auto start = Clock::now();
   EXPECT_TRUE(client.ClosedByServer());
-  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(2500));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(HttpTransport, RequestsPerConnectionAreCapped) {
@@ -243,7 +254,7 @@ TEST(HttpTransport, StopCompletesWithOpenConnections) {
     }
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_LT(server.StopAndJoin(), std::chrono::milliseconds(1500));
+  EXPECT_LT(server.StopAndJoin(), std::chrono::seconds(4));  // the connections' deadlines are 60 s
   EXPECT_TRUE(clients.front()->ClosedByServer());
 }
 
