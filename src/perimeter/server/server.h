@@ -96,11 +96,13 @@ class Server {
   std::unique_ptr<AnalysisWorker> worker_;
   std::unique_ptr<api::AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<api::OrganizationsService> organizations_;
-  std::unique_ptr<HttpTransport> transport_;
   std::unique_ptr<std::ostream> access_log_file_;
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<RateLimiter> rate_limiter_;
   std::mutex import_mutex_;
+  // Last: destroyed first, its destructor waits for the requests still running on its workers, which use
+  // every member above.
+  std::unique_ptr<HttpTransport> transport_;
 };
 
 // What `perimeter serve` was asked to do.
