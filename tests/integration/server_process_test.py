@@ -7,12 +7,16 @@
      naming the directory, while the first keeps serving;
   3. SIGTERM with idle, slow (a header byte at a time) and half-sent connections open: the server exits 0
      within a few seconds;
-  4. --listen with a bad port is an error (exit 2) naming the option.
+  4. --listen with a bad port is an error (exit 2) naming the option;
+  5. throttling (rate_limit = 2 a second, burst 2) with boto3's standard retries: 8 quick calls all succeed,
+     and the access log (a file) shows the 429 ThrottlingException answers it retried, one JSON line per
+     request, with no secret in it (skipped without boto3).
 
 Each server is bounded in time (killed after 20 s); everything lives in one temporary directory, removed
 at the end. Usage: server_process_test.py PATH/TO/perimeter.
 """
 import configparser
+import json
 import os
 import shutil
 import signal
@@ -71,6 +75,54 @@ def demo_keys(path):
     parser.read(path)
     return {section: (parser[section]["aws_access_key_id"], parser[section]["aws_secret_access_key"])
             for section in parser.sections()}
+
+
+def throttling(binary, work):
+    try:
+        import boto3
+        import botocore.config
+    except ImportError:
+        print("   boto3 is not installed: skipped")
+        return
+    key, secret, account = "AKIAITESTTHROTTLE001", "throttle-test-secret-00000000000000000000", "444455556666"
+    log = os.path.join(work, "access.log")
+    config = os.path.join(work, "throttle.toml")
+    with open(config, "w") as handle:
+        handle.write(f'''listen = "127.0.0.1:0"
+access_log = "{log}"
+rate_limit = 2
+rate_burst = 2
+
+[[accounts]]
+id = "{account}"
+
+[[credentials]]
+access_key_id = "{key}"
+secret_access_key = "{secret}"
+account = "{account}"
+''')
+    server, port = start(binary, "--ephemeral", "--config", config)
+    try:
+        client = boto3.client("accessanalyzer", region_name="eu-west-1", endpoint_url=f"http://127.0.0.1:{port}",
+                              aws_access_key_id=key, aws_secret_access_key=secret,
+                              config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 10}))
+        for _ in range(8):
+            client.list_analyzers()
+    finally:
+        stop(server)
+    with open(log) as handle:
+        text = handle.read()
+    entries = [json.loads(line) for line in text.splitlines()]
+    statuses = [entry["status"] for entry in entries]
+    check(statuses.count(200) == 8, f"successful calls in the access log: {statuses}")
+    throttled = [entry for entry in entries if entry["status"] == 429]
+    check(throttled and all(entry["errorCode"] == "ThrottlingException" for entry in throttled),
+          f"throttled answers: {statuses}")
+    check(all(entry["operation"] == "ListAnalyzers" and entry["account"] == account and
+              entry["region"] == "eu-west-1" for entry in entries if entry["status"] == 200),
+          f"access log entries: {entries[:2]}")
+    check(secret not in text and "Signature" not in text, "a secret in the access log")
+    check(mode(log) == 0o600, f"access log mode {oct(mode(log))}")
 
 
 def main():
@@ -133,6 +185,9 @@ def main():
                                   text=True, timeout=20)
             check(done.returncode == 2 and "--listen" in done.stderr, f"--listen {listen}: {done.returncode} "
                                                                      f"{done.stderr!r}")
+
+        print("5. throttling with boto3's retries, and the access log")
+        throttling(binary, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if failures:
