@@ -39,8 +39,9 @@ std::string FormatAccessLogEntry(const AccessLogEntry& entry) {
   w.EndObject();
   w.Key("status").Int(entry.status);
   w.Key("errorCode").String(entry.error_code);
-  w.Key("latencyMs").Number(std::to_string(entry.latency_micros / 1000) + "." +
-                            std::to_string(1000 + entry.latency_micros % 1000).substr(1));
+  w.Key("latencyMs")
+      .Number(std::to_string(entry.latency_micros / 1000) + "." +
+              std::to_string(1000 + entry.latency_micros % 1000).substr(1));
   w.Key("requestBytes").Int(static_cast<int64_t>(entry.request_bytes));
   w.Key("responseBytes").Int(static_cast<int64_t>(entry.response_bytes));
   w.EndObject();

@@ -18,10 +18,10 @@ namespace perimeter::server {
 struct AccessLogEntry {
   base::UnixMillis time = 0;  // when the request's header arrived
   std::string request_id;
-  std::string remote;     // "127.0.0.1:53122"
+  std::string remote;  // "127.0.0.1:53122"
   std::string method;
-  std::string path;       // without the query
-  std::string operation;  // "ListFindings", "organizations:ListAccounts", "perimeter:Import"; "" when unrouted
+  std::string path;           // without the query
+  std::string operation;      // "ListFindings", "organizations:ListAccounts", "perimeter:Import"; "" when unrouted
   std::string access_key_id;  // "" when the request was not signed by a known key
   std::string account;
   std::string principal;

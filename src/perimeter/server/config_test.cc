@@ -24,18 +24,14 @@ TEST_P(ListenTest, Parses) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Config, ListenTest,
-                         testing::Values(ListenCase{"127.0.0.1:8080", true, "127.0.0.1", 8080},
-                                         ListenCase{"0.0.0.0:0", true, "0.0.0.0", 0},
-                                         ListenCase{"[::1]:443", true, "::1", 443},
-                                         ListenCase{"localhost:65535", true, "localhost", 65535},
-                                         ListenCase{"127.0.0.1:65536", false, "", 0},
-                                         ListenCase{"127.0.0.1:99999", false, "", 0},
-                                         ListenCase{"127.0.0.1:80x", false, "", 0},
-                                         ListenCase{"127.0.0.1:-1", false, "", 0},
-                                         ListenCase{"127.0.0.1:", false, "", 0},
-                                         ListenCase{"127.0.0.1", false, "", 0},
-                                         ListenCase{":8080", false, "", 0}));
+INSTANTIATE_TEST_SUITE_P(
+    Config, ListenTest,
+    testing::Values(ListenCase{"127.0.0.1:8080", true, "127.0.0.1", 8080}, ListenCase{"0.0.0.0:0", true, "0.0.0.0", 0},
+                    ListenCase{"[::1]:443", true, "::1", 443}, ListenCase{"localhost:65535", true, "localhost", 65535},
+                    ListenCase{"127.0.0.1:65536", false, "", 0}, ListenCase{"127.0.0.1:99999", false, "", 0},
+                    ListenCase{"127.0.0.1:80x", false, "", 0}, ListenCase{"127.0.0.1:-1", false, "", 0},
+                    ListenCase{"127.0.0.1:", false, "", 0}, ListenCase{"127.0.0.1", false, "", 0},
+                    ListenCase{":8080", false, "", 0}));
 
 TEST(Config, TransportKeys) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(R"(

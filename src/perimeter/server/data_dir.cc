@@ -81,8 +81,8 @@ absl::StatusOr<DataDirLock> OpenDataDir(const std::string& path) {
     if (pid.empty()) pid = "unknown";
     if (lock_errno == EWOULDBLOCK) {
       return absl::FailedPreconditionError(
-          base::Concat("the data directory ", path, " is in use by another perimeter serve (pid ", pid,
-                       "; lock file ", lock_path, "); stop it or choose another --data-dir"));
+          base::Concat("the data directory ", path, " is in use by another perimeter serve (pid ", pid, "; lock file ",
+                       lock_path, "); stop it or choose another --data-dir"));
     }
     return absl::UnavailableError(base::Concat("cannot lock ", lock_path, ": ", std::strerror(lock_errno)));
   }

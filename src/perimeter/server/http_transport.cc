@@ -36,9 +36,7 @@ bool HttpRequest::HasHeader(std::string_view name) const {
 
 namespace {
 
-std::chrono::steady_clock::duration Steady(absl::Duration duration) {
-  return absl::ToChronoMilliseconds(duration);
-}
+std::chrono::steady_clock::duration Steady(absl::Duration duration) { return absl::ToChronoMilliseconds(duration); }
 
 // After a response that closes the connection while the client may still be sending (a refusal before
 // the body, a body over the limit), what it sends is read and dropped for this long, so that it can
@@ -56,9 +54,7 @@ class HttpTransport::Impl {
   Impl(HttpApplication application, TransportLimits limits)
       : application_(std::move(application)), limits_(limits), workers_(limits.workers), grace_timer_(ioc_) {}
 
-  ~Impl() {
-    workers_.join();
-  }
+  ~Impl() { workers_.join(); }
 
   absl::StatusOr<int> Bind(const std::string& host, int port) {
     beast::error_code ec;

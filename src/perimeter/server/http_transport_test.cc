@@ -157,8 +157,10 @@ TEST(HttpTransport, ChunkedBodyIsCappedAtTheLimit) {
 TEST(HttpTransport, ChunkedBodyWithinTheLimitIsRead) {
   TransportFixture server(ShortLimits());
   RawClient client(server.port);
-  ASSERT_TRUE(client.Send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                          "3e8\r\n" + std::string(1000, 'a') + "\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "3e8\r\n" +
+                  std::string(1000, 'a') + "\r\n0\r\n\r\n"));
   std::string response = client.ReadResponse();
   EXPECT_TRUE(response.ends_with("got 1000")) << response;
 }

@@ -13,7 +13,7 @@ TEST(RateLimiter, NoLimitByDefault) {
 TEST(RateLimiter, BurstThenRatePerKey) {
   RateLimiter limiter(RateLimit{.rate = 2, .burst = 3});
   for (int i = 0; i < 3; ++i) EXPECT_EQ(limiter.Acquire("a", 1000), std::nullopt) << i;
-  EXPECT_EQ(limiter.Acquire("a", 1000), 1);           // empty: one token in 0.5 s, said as 1 s
+  EXPECT_EQ(limiter.Acquire("a", 1000), 1);             // empty: one token in 0.5 s, said as 1 s
   EXPECT_EQ(limiter.Acquire("b", 1000), std::nullopt);  // another key has its own bucket
   EXPECT_EQ(limiter.Acquire("a", 1499), 1);
   EXPECT_EQ(limiter.Acquire("a", 1500), std::nullopt);  // 0.5 s at 2/s: one token

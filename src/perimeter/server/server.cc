@@ -327,8 +327,9 @@ std::variant<api::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpR
 }
 
 Admission Server::Admit(const HttpRequest& head) {
-  Admission admission = AdmitUnlogged(head);
-  if (admission.refusal) LogRequest(head, RouteOf(head), nullptr, *admission.refusal);
+  std::optional<api::sigv4::Caller> caller;
+  Admission admission = AdmitUnlogged(head, caller);
+  if (admission.refusal) LogRequest(head, RouteOf(head), caller ? &*caller : nullptr, *admission.refusal);
   return admission;
 }
 
@@ -382,7 +383,7 @@ void Server::LogRequest(const HttpRequest& request, const Route& route, const ap
   access_log_->Write(entry);
 }
 
-Admission Server::AdmitUnlogged(const HttpRequest& head) {
+Admission Server::AdmitUnlogged(const HttpRequest& head, std::optional<api::sigv4::Caller>& authenticated) {
   Route route = RouteOf(head);
   Admission admission;
   if (std::optional<HttpResponse> refusal = Unrouted(route, head)) {
@@ -398,6 +399,7 @@ Admission Server::AdmitUnlogged(const HttpRequest& head) {
     return admission;
   }
   const api::sigv4::Caller& signer = std::get<api::sigv4::Caller>(caller);
+  authenticated = signer;  // the headers' claim, for the access log of a throttled request
   if (std::optional<int> retry_after = rate_limiter_->Acquire(signer.access_key_id, clock_.Now())) {
     // Access Analyzer: ThrottlingException (429, Retry-After); Organizations: TooManyRequestsException
     // (400), as botocore's models have them. Both are retried by the SDKs' standard retry modes.

@@ -70,7 +70,8 @@ class Server {
   // Each request answered is written to the access log (when configured).
   Admission Admit(const HttpRequest& head);
   HttpResponse Handle(HttpRequest request);
-  Admission AdmitUnlogged(const HttpRequest& head);
+  // Sets `authenticated` once the header's credential checked out (the signature is checked later).
+  Admission AdmitUnlogged(const HttpRequest& head, std::optional<api::sigv4::Caller>& authenticated);
   // Sets `logged_caller` (to `verified_caller`) once the signature is verified.
   HttpResponse HandleUnlogged(HttpRequest& request, api::sigv4::Caller& verified_caller,
                               const api::sigv4::Caller*& logged_caller);

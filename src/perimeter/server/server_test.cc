@@ -136,8 +136,7 @@ TEST(Server, OrganizationsErrorsKeepTheirShape) {
   std::string body = "{}";
   std::string response = server.Exchange(
       server.Head("POST", "/", body, {{"Content-Type", "application/x-amz-json-1.1"}},
-                  {{"X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization"}}, "us-east-1",
-                  "organizations") +
+                  {{"X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization"}}, "us-east-1", "organizations") +
       "Content-Length: 2\r\n\r\n" + body);
   EXPECT_EQ(Status(response), 403) << response;
   EXPECT_NE(response.find("\"__type\":\"InvalidSignatureException\""), std::string::npos) << response;
@@ -145,8 +144,8 @@ TEST(Server, OrganizationsErrorsKeepTheirShape) {
 
 // One JSON line per request, refusals included, with who asked and how it ended; never a secret.
 TEST(Server, AccessLogHasOneLinePerRequestAndNoSecret) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("perimeter-access-log-" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("perimeter-access-log-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "access.log").string();
   {
@@ -159,8 +158,9 @@ TEST(Server, AccessLogHasOneLinePerRequestAndNoSecret) {
   for (std::string line; std::getline(file, line);) lines.push_back(line);
   std::filesystem::remove_all(dir);
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_NE(lines[0].find(R"("operation":"ListAnalyzers","accessKeyId":"AKIAEXAMPLEDEV000001","account":"444455556666")"),
-            std::string::npos)
+  EXPECT_NE(
+      lines[0].find(R"("operation":"ListAnalyzers","accessKeyId":"AKIAEXAMPLEDEV000001","account":"444455556666")"),
+      std::string::npos)
       << lines[0];
   EXPECT_NE(lines[0].find(R"("status":200,"errorCode":"")"), std::string::npos) << lines[0];
   EXPECT_NE(lines[1].find(R"("status":403,"errorCode":"MissingAuthenticationTokenException")"), std::string::npos)
@@ -176,17 +176,15 @@ TEST(Server, AccessLogHasOneLinePerRequestAndNoSecret) {
 TEST(Server, RequestsPastTheRateAreThrottled) {
   ServerFixture server([](ServerConfig& config) { config.rate_limit = RateLimit{.rate = 0.5, .burst = 2}; });
   for (int i = 0; i < 2; ++i) EXPECT_EQ(Status(server.Exchange(server.Head("GET", "/analyzer", "") + "\r\n")), 200);
-  std::string response =
-      server.Exchange(server.Head("PUT", "/analyzer", "") + "Content-Length: 100000000\r\n\r\n");
+  std::string response = server.Exchange(server.Head("PUT", "/analyzer", "") + "Content-Length: 100000000\r\n\r\n");
   EXPECT_EQ(Status(response), 429) << response;
   EXPECT_EQ(ErrorType(response), "ThrottlingException") << response;
   EXPECT_NE(response.find("Retry-After: 2\r\n"), std::string::npos) << response;
-  response = server.Exchange(
-      server.Head("POST", "/", "{}",
-                  {{"X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization"},
-                   {"Content-Type", "application/x-amz-json-1.1"}},
-                  {}, "us-east-1", "organizations") +
-      "Content-Length: 2\r\n\r\n{}");
+  response = server.Exchange(server.Head("POST", "/", "{}",
+                                         {{"X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization"},
+                                          {"Content-Type", "application/x-amz-json-1.1"}},
+                                         {}, "us-east-1", "organizations") +
+                             "Content-Length: 2\r\n\r\n{}");
   EXPECT_EQ(Status(response), 400) << response;
   EXPECT_NE(response.find("\"__type\":\"TooManyRequestsException\""), std::string::npos) << response;
 }
@@ -214,13 +212,25 @@ TEST_P(ServerRefusalTest, Refuses) {
 INSTANTIATE_TEST_SUITE_P(
     Server, ServerRefusalTest,
     testing::Values(
-        RefusalCase{"SignedAmzHeadersPass", {{"X-Amz-Content-Sha256", api::sigv4::HexSha256("")}}, {}, "eu-west-1",
-                    200, ""},
-        RefusalCase{"UnsignedContentSha", {}, {{"X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"}}, "us-east-1", 403,
+        RefusalCase{
+            "SignedAmzHeadersPass", {{"X-Amz-Content-Sha256", api::sigv4::HexSha256("")}}, {}, "eu-west-1", 200, ""},
+        RefusalCase{"UnsignedContentSha",
+                    {},
+                    {{"X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"}},
+                    "us-east-1",
+                    403,
                     "InvalidSignatureException"},
-        RefusalCase{"SessionTokenOnLongTermKey", {{"X-Amz-Security-Token", "FwoGZXIvYXdzEXAMPLE"}}, {}, "us-east-1",
-                    403, "UnrecognizedClientException"},
-        RefusalCase{"UnsignedSessionToken", {}, {{"X-Amz-Security-Token", "FwoG"}}, "us-east-1", 403,
+        RefusalCase{"SessionTokenOnLongTermKey",
+                    {{"X-Amz-Security-Token", "FwoGZXIvYXdzEXAMPLE"}},
+                    {},
+                    "us-east-1",
+                    403,
+                    "UnrecognizedClientException"},
+        RefusalCase{"UnsignedSessionToken",
+                    {},
+                    {{"X-Amz-Security-Token", "FwoG"}},
+                    "us-east-1",
+                    403,
                     "InvalidSignatureException"},
         RefusalCase{"UnknownRegion", {}, {}, "xx-nowhere-1", 403, "InvalidSignatureException"},
         RefusalCase{"RegionWithColon", {}, {}, "us-east-1:111122223333", 403, "InvalidSignatureException"}),
