@@ -130,7 +130,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
   ServerConfig config;
   reader.CheckKeys(root,
                    {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention", "access_log",
-                    "rate_limit", "rate_burst", "tls_cert", "tls_key", "organization", "accounts", "credentials"},
+                    "rate_limit", "rate_burst", "tls_cert", "tls_key", "transport", "organization", "accounts", "credentials"},
                    "");
   if (std::optional<std::string> listen = reader.String(root, "listen")) {
     std::optional<std::pair<std::string, int>> address = ParseListenAddress(*listen);
@@ -156,6 +156,42 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     }
   }
   if (config.rate_limit.rate > 0 && config.rate_limit.burst == 0) config.rate_limit.burst = config.rate_limit.rate;
+  if (const toml::node* node = root.get("transport")) {
+    const toml::table* table = node->as_table();
+    if (table == nullptr) {
+      reader.Error(node->source(), "'transport' must be a table");
+    } else {
+      reader.CheckKeys(*table,
+                       {"header_timeout", "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace",
+                        "max_connections", "max_requests_per_connection"},
+                       "[transport]");
+      TransportLimits& limits = config.transport;
+      for (auto [key, target] : {std::pair<std::string_view, absl::Duration*>{"header_timeout", &limits.header_timeout},
+                                 {"body_timeout", &limits.body_timeout},
+                                 {"idle_timeout", &limits.idle_timeout},
+                                 {"write_timeout", &limits.write_timeout},
+                                 {"shutdown_grace", &limits.shutdown_grace}}) {
+        if (std::optional<std::string> text_value = reader.String(*table, key)) {
+          std::optional<absl::Duration> duration = ParseConfigDuration(*text_value);
+          if (!duration) {
+            reader.Error(table->get(key)->source(), base::Concat("'", key, "' must be a duration such as \"10s\""));
+          } else {
+            *target = *duration;
+          }
+        }
+      }
+      for (auto [key, target] : {std::pair<std::string_view, size_t*>{"max_connections", &limits.max_connections},
+                                 {"max_requests_per_connection", &limits.max_requests_per_connection}}) {
+        const toml::node* value = table->get(key);
+        if (value == nullptr) continue;
+        if (!value->is_integer() || value->as_integer()->get() < 1 || value->as_integer()->get() > 1'000'000) {
+          reader.Error(value->source(), base::Concat("'", key, "' must be a whole number from 1 to 1000000"));
+        } else {
+          *target = static_cast<size_t>(value->as_integer()->get());
+        }
+      }
+    }
+  }
   config.tls_cert = reader.String(root, "tls_cert").value_or("");
   config.tls_key = reader.String(root, "tls_key").value_or("");
   if (config.tls_cert.empty() != config.tls_key.empty()) {

@@ -37,7 +37,7 @@ struct ServerConfig {
   // Not in the TOML file: a full scan when the server starts (the inventory may have changed while it
   // was down). The load benchmark turns it off to keep findings it seeded into the store directly.
   bool scan_at_start = true;
-  // Connection deadlines and caps (http_transport.h); not in the TOML file yet.
+  // Connection deadlines and caps (http_transport.h): the [transport] table.
   TransportLimits transport;
 };
 

@@ -47,6 +47,22 @@ tls_key = "key.pem"
   EXPECT_EQ(config->rate_limit.burst, 20);  // defaults to the rate
   EXPECT_EQ(config->tls_cert, "cert.pem");
   EXPECT_EQ(config->tls_key, "key.pem");
+  EXPECT_EQ(config->transport.header_timeout, absl::Seconds(10));  // defaults
+
+  config = ParseServerConfig(R"(
+[transport]
+header_timeout = "5s"
+idle_timeout = "2m"
+max_connections = 100
+max_requests_per_connection = 50
+)",
+                             "t.toml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->transport.header_timeout, absl::Seconds(5));
+  EXPECT_EQ(config->transport.idle_timeout, absl::Minutes(2));
+  EXPECT_EQ(config->transport.body_timeout, absl::Seconds(60));
+  EXPECT_EQ(config->transport.max_connections, 100u);
+  EXPECT_EQ(config->transport.max_requests_per_connection, 50u);
 }
 
 struct BadCase {
@@ -69,7 +85,13 @@ INSTANTIATE_TEST_SUITE_P(
                     BadCase{"tls_cert = \"c.pem\"", "t.toml:1:12: 'tls_cert' and 'tls_key' go together"},
                     BadCase{"rate_limit = -1", "t.toml:1:14: 'rate_limit' must be a number of requests (0 or more)"},
                     BadCase{"rate_burst = \"x\"", "t.toml:1:14: 'rate_burst' must be a number of requests (0 or more)"},
-                    BadCase{"access_log = \"\"", "t.toml:1:14: 'access_log' must be \"stdout\" or a path"}));
+                    BadCase{"access_log = \"\"", "t.toml:1:14: 'access_log' must be \"stdout\" or a path"},
+                    BadCase{"[transport]\nheader_timeout = \"10\"",
+                            "t.toml:2:18: 'header_timeout' must be a duration such as \"10s\""},
+                    BadCase{"[transport]\nmax_connections = 0",
+                            "t.toml:2:19: 'max_connections' must be a whole number from 1 to 1000000"},
+                    BadCase{"[transport]\nheader_deadline = \"1s\"",
+                            "t.toml:2:1: unknown key 'header_deadline' in [transport]"}));
 
 }  // namespace
 }  // namespace perimeter::server
