@@ -308,15 +308,13 @@ ServerConfig DemoConfig() {
       {"444455556666", "Dev", regions, "o-exampleorgid/r-ab12/ou-ab12-workloads/"},
       {"777788889999", "Prod", regions, "o-exampleorgid/r-ab12/ou-ab12-workloads/"},
   };
+  // The keys are made at the first start, at random, and kept in the data directory (LoadOrCreateDemoKeys
+  // in data_dir.h): none is written in the source.
   config.credentials = {
-      {"AKIAEXAMPLEMGMT00001", "mgmt-secret-example-key-000000000000000", "111122223333",
-       "arn:aws:iam::111122223333:user/admin"},
-      {"AKIAEXAMPLESECURITY1", "security-secret-example-key-0000000000000", "234598760742",
-       "arn:aws:iam::234598760742:user/security"},
-      {"AKIAEXAMPLEDEV000001", "dev-secret-example-key-00000000000000000", "444455556666",
-       "arn:aws:iam::444455556666:user/dev"},
-      {"AKIAEXAMPLEPROD00001", "prod-secret-example-key-0000000000000000", "777788889999",
-       "arn:aws:iam::777788889999:user/prod"},
+      {"", "", "111122223333", "arn:aws:iam::111122223333:user/admin"},
+      {"", "", "234598760742", "arn:aws:iam::234598760742:user/security"},
+      {"", "", "444455556666", "arn:aws:iam::444455556666:user/dev"},
+      {"", "", "777788889999", "arn:aws:iam::777788889999:user/prod"},
   };
   return config;
 }

@@ -54,8 +54,9 @@ std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view t
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text);
 
 // The built-in example of `perimeter serve --demo`: an organization with a management account (Mgmt),
-// a security account to be registered as delegated administrator (Security) and two members, their
-// access keys, and an inventory (DemoInventory) with resources that grant external access.
+// a security account to be registered as delegated administrator (Security) and two members, a
+// credential for each (its keys left empty: LoadOrCreateDemoKeys fills them), and an inventory
+// (DemoInventory) with resources that grant external access.
 ServerConfig DemoConfig();
 std::string DemoInventory();  // JSON Lines, shared/spec/inventory.md
 // An AWS CLI credentials file with one profile per named account of `config` that has a key.
