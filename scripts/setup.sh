@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build clang libclang-rt-14-dev
   libabsl-dev libcli11-dev nlohmann-json3-dev libz3-dev libsqlite3-dev libssl-dev
-  libcpp-httplib-dev libtomlplusplus-dev libyaml-cpp-dev
-  awscli python3-boto3
+  libcpp-httplib-dev libboost-dev libtomlplusplus-dev libyaml-cpp-dev
+  awscli python3-boto3 openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
 )

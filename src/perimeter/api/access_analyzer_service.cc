@@ -1,6 +1,7 @@
 #include "perimeter/api/access_analyzer_service.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <map>
 #include <set>
 #include <variant>
@@ -118,9 +119,15 @@ std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view nam
   std::optional<std::string> text = request.Query(name);
   if (!text) return std::nullopt;
   char* end = nullptr;
+  errno = 0;
   long long value = std::strtoll(text->c_str(), &end, 10);
   if (text->empty() || *end != '\0') {
     reader.Violation(name, "Member must be an integer");
+    return std::nullopt;
+  }
+  // The model's Integer is 32 bits: a larger number is malformed, not clamped.
+  if (errno == ERANGE || value < INT32_MIN || value > INT32_MAX) {
+    reader.Violation(name, "Member must be a 32-bit integer");
     return std::nullopt;
   }
   return value;

@@ -345,6 +345,31 @@ struct RuleCase {
   std::string field;  // the fieldList name of a ValidationException
 };
 
+// maxResults is a 32-bit Integer in the model: a number outside it, or below 1, is a ValidationException
+// (not clamped); so is a nextToken this server did not issue. In the query (ListAnalyzers) and the body
+// (ListFindings, ListFindingsV2).
+TEST_F(ServiceTest, PaginationParametersAreValidated) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  std::string arn = Arn(kDev, "a1");
+  for (std::string query : {"maxResults=0", "maxResults=-1", "maxResults=2147483648",
+                            "maxResults=99999999999999999999", "maxResults=1x", "nextToken=zz", "nextToken=-1"}) {
+    Reply reply = Call(As(kDev), "GET", "/analyzer?" + query);
+    EXPECT_EQ(reply.status, 400) << query;
+    EXPECT_EQ(reply.error_type, "ValidationException") << query;
+  }
+  EXPECT_EQ(Call(As(kDev), "GET", "/analyzer?maxResults=2147483647").status, 200);
+  for (const char* path : {"/finding", "/findingv2"}) {
+    for (json extra : {json{{"maxResults", 0}}, json{{"maxResults", 2147483648LL}},
+                       json{{"maxResults", 99999999999999999999.0}}, json{{"nextToken", "zz"}}}) {
+      json body = extra;
+      body["analyzerArn"] = arn;
+      Reply reply = Call(As(kDev), "POST", path, body);
+      EXPECT_EQ(reply.status, 400) << path << " " << extra.dump();
+      EXPECT_EQ(reply.error_type, "ValidationException") << path << " " << extra.dump();
+    }
+  }
+}
+
 class ArchiveRuleValidationTest : public ServiceTest, public testing::WithParamInterface<RuleCase> {};
 
 TEST_P(ArchiveRuleValidationTest, RejectsBadRules) {

@@ -1,5 +1,8 @@
 #include "perimeter/api/aws_error.h"
 
+#include <cerrno>
+#include <cstdint>
+
 #include "perimeter/base/text.h"
 #include "perimeter/json/writer.h"
 
@@ -112,9 +115,15 @@ std::optional<int64_t> RequestReader::Int(std::string_view name) {
   }
   std::string text(value->text());
   char* end = nullptr;
+  errno = 0;
   long long number = std::strtoll(text.c_str(), &end, 10);
   if (end == nullptr || *end != '\0') {
     Violation(name, "Member must be an integer");
+    return std::nullopt;
+  }
+  // The models' Integer is 32 bits: a larger number is malformed, not clamped.
+  if (errno == ERANGE || number < INT32_MIN || number > INT32_MAX) {
+    Violation(name, "Member must be a 32-bit integer");
     return std::nullopt;
   }
   return number;

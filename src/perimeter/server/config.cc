@@ -131,6 +131,23 @@ void PlaceAtRoot(const api::OrganizationInfo& organization, std::vector<api::Acc
   }
 }
 
+std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size() || text.size() - colon > 6) {
+    return std::nullopt;
+  }
+  int port = 0;
+  for (char c : text.substr(colon + 1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    port = port * 10 + (c - '0');
+  }
+  if (port > 65535) return std::nullopt;
+  std::string host(text.substr(0, colon));
+  // "[::1]:8080": the brackets are the URL's, not the address's.
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return std::pair<std::string, int>{std::move(host), port};
+}
+
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text) {
   if (text.size() < 2) return std::nullopt;
   char unit = text.back();
@@ -165,24 +182,79 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
   Reader reader(source_name);
   ServerConfig config;
   reader.CheckKeys(root,
-                   {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention", "organization",
-                    "accounts", "credentials"},
+                   {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention", "access_log",
+                    "rate_limit", "rate_burst", "tls_cert", "tls_key", "transport", "organization", "accounts", "credentials"},
                    "");
   if (std::optional<std::string> listen = reader.String(root, "listen")) {
-    size_t colon = listen->rfind(':');
-    int port = -1;
-    if (colon != std::string::npos && colon + 1 < listen->size() && listen->size() - colon <= 6) {
-      port = 0;
-      for (char c : listen->substr(colon + 1)) port = (c >= '0' && c <= '9') ? port * 10 + (c - '0') : -1000000;
-    }
-    if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+    std::optional<std::pair<std::string, int>> address = ParseListenAddress(*listen);
+    if (!address) {
       reader.Error(root.get("listen")->source(), "'listen' must be ADDRESS:PORT, e.g. \"127.0.0.1:8080\"");
     } else {
-      config.host = listen->substr(0, colon);
-      config.port = port;
+      config.host = address->first;
+      config.port = address->second;
     }
   }
   if (std::optional<std::string> data_dir = reader.String(root, "data_dir")) config.data_dir = *data_dir;
+  for (auto [key, target] : {std::pair<std::string_view, double*>{"rate_limit", &config.rate_limit.rate},
+                             {"rate_burst", &config.rate_limit.burst}}) {
+    const toml::node* node = root.get(key);
+    if (node == nullptr) continue;
+    std::optional<double> value = node->is_integer()          ? std::optional<double>(node->as_integer()->get())
+                                  : node->is_floating_point() ? std::optional<double>(node->as_floating_point()->get())
+                                                              : std::nullopt;
+    if (!value || !(*value >= 0) || *value > 1e9) {
+      reader.Error(node->source(), base::Concat("'", key, "' must be a number of requests (0 or more)"));
+    } else {
+      *target = *value;
+    }
+  }
+  if (config.rate_limit.rate > 0 && config.rate_limit.burst == 0) config.rate_limit.burst = config.rate_limit.rate;
+  if (const toml::node* node = root.get("transport")) {
+    const toml::table* table = node->as_table();
+    if (table == nullptr) {
+      reader.Error(node->source(), "'transport' must be a table");
+    } else {
+      reader.CheckKeys(*table,
+                       {"header_timeout", "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace",
+                        "max_connections", "max_requests_per_connection"},
+                       "[transport]");
+      TransportLimits& limits = config.transport;
+      for (auto [key, target] : {std::pair<std::string_view, absl::Duration*>{"header_timeout", &limits.header_timeout},
+                                 {"body_timeout", &limits.body_timeout},
+                                 {"idle_timeout", &limits.idle_timeout},
+                                 {"write_timeout", &limits.write_timeout},
+                                 {"shutdown_grace", &limits.shutdown_grace}}) {
+        if (std::optional<std::string> text_value = reader.String(*table, key)) {
+          std::optional<absl::Duration> duration = ParseConfigDuration(*text_value);
+          if (!duration) {
+            reader.Error(table->get(key)->source(), base::Concat("'", key, "' must be a duration such as \"10s\""));
+          } else {
+            *target = *duration;
+          }
+        }
+      }
+      for (auto [key, target] : {std::pair<std::string_view, size_t*>{"max_connections", &limits.max_connections},
+                                 {"max_requests_per_connection", &limits.max_requests_per_connection}}) {
+        const toml::node* value = table->get(key);
+        if (value == nullptr) continue;
+        if (!value->is_integer() || value->as_integer()->get() < 1 || value->as_integer()->get() > 1'000'000) {
+          reader.Error(value->source(), base::Concat("'", key, "' must be a whole number from 1 to 1000000"));
+        } else {
+          *target = static_cast<size_t>(value->as_integer()->get());
+        }
+      }
+    }
+  }
+  config.tls_cert = reader.String(root, "tls_cert").value_or("");
+  config.tls_key = reader.String(root, "tls_key").value_or("");
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    reader.Error(root.get(config.tls_cert.empty() ? "tls_key" : "tls_cert")->source(),
+                 "'tls_cert' and 'tls_key' go together");
+  }
+  if (std::optional<std::string> access_log = reader.String(root, "access_log")) {
+    if (access_log->empty()) reader.Error(root.get("access_log")->source(), "'access_log' must be \"stdout\" or a path");
+    config.access_log = *access_log;
+  }
   config.inventory = reader.Strings(root, "inventory");
   for (auto [key, target] : {std::pair<std::string_view, absl::Duration*>{"periodic_scan", &config.periodic_scan},
                              {"resolved_retention", &config.resolved_retention}}) {
@@ -341,15 +413,13 @@ ServerConfig DemoConfig() {
       {"444455556666", "Dev", regions, "o-exampleorgid/r-ab12/ou-ab12-workloads/"},
       {"777788889999", "Prod", regions, "o-exampleorgid/r-ab12/ou-ab12-workloads/"},
   };
+  // The keys are made at the first start, at random, and kept in the data directory (LoadOrCreateDemoKeys
+  // in data_dir.h): none is written in the source.
   config.credentials = {
-      {"AKIAEXAMPLEMGMT00001", "mgmt-secret-example-key-000000000000000", "111122223333",
-       "arn:aws:iam::111122223333:user/admin"},
-      {"AKIAEXAMPLESECURITY1", "security-secret-example-key-0000000000000", "234598760742",
-       "arn:aws:iam::234598760742:user/security"},
-      {"AKIAEXAMPLEDEV000001", "dev-secret-example-key-00000000000000000", "444455556666",
-       "arn:aws:iam::444455556666:user/dev"},
-      {"AKIAEXAMPLEPROD00001", "prod-secret-example-key-0000000000000000", "777788889999",
-       "arn:aws:iam::777788889999:user/prod"},
+      {"", "", "111122223333", "arn:aws:iam::111122223333:user/admin"},
+      {"", "", "234598760742", "arn:aws:iam::234598760742:user/security"},
+      {"", "", "444455556666", "arn:aws:iam::444455556666:user/dev"},
+      {"", "", "777788889999", "arn:aws:iam::777788889999:user/prod"},
   };
   return config;
 }

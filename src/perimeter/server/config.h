@@ -15,6 +15,8 @@
 #include "absl/time/time.h"
 #include "perimeter/api/environment.h"
 #include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/server/http_transport.h"
+#include "perimeter/server/rate_limiter.h"
 
 namespace perimeter::server {
 
@@ -25,6 +27,11 @@ struct ServerConfig {
   std::vector<std::string> inventory;  // files imported at start
   absl::Duration periodic_scan = absl::Hours(24);
   absl::Duration resolved_retention = absl::Hours(24 * 90);
+  std::string access_log;  // "" (none), "stdout", or a file appended to
+  RateLimit rate_limit;    // per access key; rate 0: none
+  // HTTPS: PEM files of the certificate chain and its private key; both "" for plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
   std::optional<api::OrganizationInfo> organization;
   std::vector<api::Account> accounts;
   std::vector<api::sigv4::Credential> credentials;
@@ -35,6 +42,8 @@ struct ServerConfig {
   // Not in the TOML file: a full scan when the server starts (the inventory may have changed while it
   // was down). The load benchmark turns it off to keep findings it seeded into the store directly.
   bool scan_at_start = true;
+  // Connection deadlines and caps (http_transport.h): the [transport] table.
+  TransportLimits transport;
 };
 
 // Parses the TOML text of `source_name`. Errors (InvalidArgument) read "FILE:LINE:COL: message": TOML
@@ -60,12 +69,17 @@ std::string RootIdFor(std::string_view organization_id);
 // inventory organization records have placed some accounts.
 void PlaceAtRoot(const api::OrganizationInfo& organization, std::vector<api::Account>& accounts);
 
+// "ADDRESS:PORT" (the config's `listen`, `--listen`): a non-empty address and a port of 0..65535 in
+// digits; nullopt otherwise.
+std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view text);
+
 // "24h", "90d", "30m", "15s" (a positive integer and a unit).
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text);
 
 // The built-in example of `perimeter serve --demo`: an organization with a management account (Mgmt),
-// a security account to be registered as delegated administrator (Security) and two members, their
-// access keys, and an inventory (DemoInventory) with resources that grant external access.
+// a security account to be registered as delegated administrator (Security) and two members, a
+// credential for each (its keys left empty: LoadOrCreateDemoKeys fills them), and an inventory
+// (DemoInventory) with resources that grant external access.
 ServerConfig DemoConfig();
 std::string DemoInventory();  // JSON Lines, shared/spec/inventory.md
 // An AWS CLI credentials file with one profile per named account of `config` that has a key.

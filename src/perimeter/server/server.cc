@@ -1,6 +1,5 @@
 #include "perimeter/server/server.h"
 
-#include <httplib.h>
 #include <signal.h>
 
 #include <filesystem>
@@ -13,8 +12,11 @@
 #include "perimeter/api/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
+#include "perimeter/compliance/regions.h"
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
+#include "perimeter/server/access_log.h"
+#include "perimeter/server/data_dir.h"
 #include "perimeter/server/inventory_catalog.h"
 #include "perimeter/store/memory/memory_store.h"
 #include "perimeter/store/sqlite/sqlite_store.h"
@@ -23,7 +25,9 @@ namespace perimeter::server {
 
 namespace {
 
-constexpr size_t kHttpWorkers = 32;
+// Threads that run complete requests (verification, the store, the services). Connections do not hold
+// one: the transport waits for slow and idle clients on its I/O thread (http_transport.h).
+constexpr size_t kHttpWorkers = 8;
 
 std::string RequestId() {
   static thread_local std::mt19937_64 random(std::random_device{}());
@@ -35,18 +39,82 @@ std::string RequestId() {
   return buffer;
 }
 
-void Reply(const api::ApiResponse& reply, httplib::Response& response) {
-  response.status = reply.status;
-  std::string content_type = "application/json";
-  for (const auto& [name, value] : reply.headers) {
-    if (base::EqualsIgnoreAsciiCase(name, "Content-Type")) {
-      content_type = value;
-    } else {
-      response.set_header(name, value);
+HttpResponse Reply(api::ApiResponse reply) {
+  HttpResponse response{reply.status, std::move(reply.headers), std::move(reply.body)};
+  bool typed = false;
+  for (const auto& [name, value] : response.headers) typed = typed || base::EqualsIgnoreAsciiCase(name, "Content-Type");
+  if (!typed) response.headers.emplace_back("Content-Type", "application/json");
+  response.headers.emplace_back("x-amzn-RequestId", RequestId());
+  return response;
+}
+
+// An error of the request's protocol: JSON 1.1 for Organizations (with `status`), restJson1 otherwise.
+HttpResponse ErrorReply(bool organizations, const api::AwsError& error) {
+  if (!organizations) return Reply(api::RestJsonError(error));
+  api::ApiResponse reply = api::Json11Error(error);
+  reply.status = error.http_status;
+  return Reply(std::move(reply));
+}
+
+}  // namespace
+
+// What a request is, from its method, path and X-Amz-Target alone.
+struct Route {
+  enum class Kind { kOrganizations, kImport, kAccessAnalyzer, kUnknownTarget, kUnbound };
+  Kind kind;
+  std::string operation;
+  api::RouteMatch match;
+};
+
+namespace {
+
+Route RouteOf(const HttpRequest& request) {
+  std::string_view target = request.target;
+  std::string_view raw_path = target.substr(0, target.find('?'));
+  std::string_view amz_target = request.Header("X-Amz-Target");
+  if (!amz_target.empty()) {
+    if (!amz_target.starts_with(api::kOrganizationsTargetPrefix) || request.method != "POST") {
+      return Route{Route::Kind::kUnknownTarget, std::string(amz_target), {}};
     }
+    return Route{Route::Kind::kOrganizations, std::string(amz_target.substr(api::kOrganizationsTargetPrefix.size())),
+                 {}};
   }
-  response.set_header("x-amzn-RequestId", RequestId());
-  response.set_content(reply.body, content_type.c_str());
+  if (request.method == "POST" && raw_path == "/perimeter/import") return Route{Route::Kind::kImport, "", {}};
+  std::optional<api::RouteMatch> match = api::MatchRestRoute(request.method, raw_path);
+  if (!match) return Route{Route::Kind::kUnbound, "", {}};
+  std::string operation = match->operation;
+  return Route{Route::Kind::kAccessAnalyzer, std::move(operation), std::move(*match)};
+}
+
+// The refusal of a request that has no operation; nullopt for one that has.
+std::optional<HttpResponse> Unrouted(const Route& route, const HttpRequest& request) {
+  switch (route.kind) {
+    case Route::Kind::kUnknownTarget:
+      return Reply(api::Json11Error(api::OrganizationsError("UnknownOperationException",
+                                                            "Unknown operation " + route.operation)));
+    case Route::Kind::kUnbound: {
+      std::string_view target = request.target;
+      api::AwsError error{404, "UnknownOperationException",
+                          base::Concat("No Access Analyzer operation is bound to ", request.method, " ",
+                                       target.substr(0, target.find('?'))),
+                          "", {}, "", ""};
+      return Reply(api::RestJsonError(error));
+    }
+    case Route::Kind::kOrganizations:
+    case Route::Kind::kImport:
+    case Route::Kind::kAccessAnalyzer:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+api::sigv4::HttpRequestView ViewOf(const HttpRequest& request) {
+  std::string_view target = request.target;
+  size_t question = target.find('?');
+  return api::sigv4::HttpRequestView{
+      request.method, target.substr(0, question),
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1), request.headers,
+      request.body};
 }
 
 }  // namespace
@@ -80,24 +148,24 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
     absl::Status status = self->access_analyzer_->RefreshOrganizationAnalyzers();
     if (!status.ok()) self->log_ << "perimeter: " << status.message() << "\n";
   });
-  server->http_ = std::make_unique<httplib::Server>();
-  server->http_->set_payload_max_length(size_t{64} << 20);
-  // A keep-alive connection holds a worker thread while it is open, and SDK clients keep theirs open:
-  // more workers than cpp-httplib's default (8), and connections that are not closed every 5 requests.
-  server->http_->new_task_queue = [] { return new httplib::ThreadPool(kHttpWorkers); };
-  server->http_->set_keep_alive_max_count(10000);
-  // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds the body
-  // until the client's delayed ACK (~40 ms on Linux).
-  server->http_->set_tcp_nodelay(true);
-  auto handler = [self](const httplib::Request& request, httplib::Response& response) {
-    self->Handle(request, response);
-  };
-  for (const char* pattern : {".*"}) {
-    server->http_->Get(pattern, handler);
-    server->http_->Post(pattern, handler);
-    server->http_->Put(pattern, handler);
-    server->http_->Delete(pattern, handler);
-    server->http_->Patch(pattern, handler);
+  if (server->config_.access_log == "stdout") {
+    server->access_log_ = std::make_unique<AccessLog>(std::cout);
+  } else if (!server->config_.access_log.empty()) {
+    server->access_log_file_ = std::make_unique<std::ofstream>(server->config_.access_log, std::ios::app);
+    if (!*server->access_log_file_) {
+      return absl::UnavailableError(base::Concat("cannot open the access log ", server->config_.access_log));
+    }
+    server->access_log_ = std::make_unique<AccessLog>(*server->access_log_file_);
+  }
+  server->rate_limiter_ = std::make_unique<RateLimiter>(server->config_.rate_limit);
+  HttpApplication application{
+      .admit = [self](const HttpRequest& head) { return self->Admit(head); },
+      .handle = [self](HttpRequest request) { return self->Handle(std::move(request)); }};
+  TransportLimits limits = server->config_.transport;
+  limits.workers = kHttpWorkers;
+  server->transport_ = std::make_unique<HttpTransport>(std::move(application), limits);
+  if (!server->config_.tls_cert.empty()) {
+    RETURN_IF_ERROR(server->transport_->EnableTls(server->config_.tls_cert, server->config_.tls_key));
   }
   return server;
 }
@@ -220,78 +288,32 @@ api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::str
   return api::ApiResponse{200, {{"Content-Type", "application/json"}}, std::move(w).Take()};
 }
 
-void Server::Handle(const httplib::Request& request, httplib::Response& response) {
-  std::string_view target = request.target;
-  size_t question = target.find('?');
-  std::string_view raw_path = target.substr(0, question);
-  std::string_view raw_query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  std::string amz_target = request.get_header_value("X-Amz-Target");
-
-  bool organizations = false;
-  std::string operation;
-  api::RestRequest rest;
-  bool import = false;
-  if (!amz_target.empty()) {
-    if (!amz_target.starts_with(api::kOrganizationsTargetPrefix) || request.method != "POST") {
-      Reply(api::Json11Error(api::OrganizationsError("UnknownOperationException", "Unknown operation " + amz_target)),
-            response);
-      return;
-    }
-    organizations = true;
-    operation = amz_target.substr(api::kOrganizationsTargetPrefix.size());
-  } else if (request.method == "POST" && raw_path == "/perimeter/import") {
-    import = true;
-  } else {
-    std::optional<api::RouteMatch> match = api::MatchRestRoute(request.method, raw_path);
-    if (!match) {
-      api::AwsError error{404, "UnknownOperationException",
-                          base::Concat("No Access Analyzer operation is bound to ", request.method, " ", raw_path),
-                          "", {}, "", ""};
-      Reply(api::RestJsonError(error), response);
-      return;
-    }
-    rest.operation = std::move(match->operation);
-    rest.labels = std::move(match->labels);
-    rest.query = api::ParseQuery(raw_query);
-    rest.body = request.body;
+std::optional<api::sigv4::Credential> Server::LookupCredential(std::string_view access_key_id) const {
+  for (const api::sigv4::Credential& credential : config_.credentials) {
+    if (credential.access_key_id == access_key_id) return credential;
   }
+  return std::nullopt;
+}
 
-  api::sigv4::HttpRequestView view{request.method, raw_path, raw_query, {}, request.body};
-  for (const auto& [name, value] : request.headers) view.headers.emplace_back(name, value);
-  auto lookup = [this](std::string_view key) -> std::optional<api::sigv4::Credential> {
-    for (const api::sigv4::Credential& credential : config_.credentials) {
-      if (credential.access_key_id == key) return credential;
-    }
-    return std::nullopt;
-  };
-  auto verified = api::sigv4::Verify(view, organizations ? "organizations" : "access-analyzer", lookup, clock_.Now());
+std::variant<api::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpRequest& request, bool organizations,
+                                                                    bool check_signature) const {
+  auto lookup = [this](std::string_view key) { return LookupCredential(key); };
+  std::string_view service = organizations ? "organizations" : "access-analyzer";
+  api::sigv4::HttpRequestView view = ViewOf(request);
+  auto verified = check_signature ? api::sigv4::Verify(view, service, lookup, clock_.Now())
+                                  : api::sigv4::CheckHeaders(view, service, lookup, clock_.Now());
   if (auto* error = std::get_if<api::sigv4::AuthError>(&verified)) {
-    api::AwsError refusal{403, error->code, error->message, "", {}, "", ""};
-    if (organizations) {
-      api::ApiResponse reply = api::Json11Error(refusal);
-      reply.status = 403;
-      Reply(reply, response);
-    } else {
-      Reply(api::RestJsonError(refusal), response);
-    }
-    return;
+    return api::AwsError{403, error->code, error->message, "", {}, "", ""};
   }
-  const api::sigv4::Caller& signer = std::get<api::sigv4::Caller>(verified);
-  api::Caller caller{signer.account_id, signer.principal_arn, signer.region};
-  api::AuthorizationTarget asked = organizations ? api::OrganizationsTarget(operation)
-                                   : import      ? api::ImportTarget()
-                                                 : api::AccessAnalyzerTarget(caller, rest);
-  if (std::optional<api::AwsError> denied = Authorize(signer.access_key_id, caller, asked)) {
-    Reply(organizations ? api::Json11Error(*denied) : api::RestJsonError(*denied), response);
-    return;
+  api::sigv4::Caller caller = std::get<api::sigv4::Caller>(std::move(verified));
+  // The scope's region becomes part of ARNs (analyzers, findings): only a region AWS has is accepted
+  // (the table of src/perimeter/compliance/regions.h), so a region with ':' or '/' never reaches one.
+  if (!compliance::FindRegion(caller.region)) {
+    return api::AwsError{403, "InvalidSignatureException",
+                         base::Concat("Credential should be scoped to a valid region, not '", caller.region, "'."),
+                         "", {}, "", ""};
   }
-  if (organizations) {
-    Reply(organizations_->Handle(caller, operation, request.body), response);
-  } else if (import) {
-    Reply(ImportRequest(caller, request.body), response);
-  } else {
-    Reply(access_analyzer_->Handle(caller, rest), response);
-  }
+  return caller;
 }
 
 std::optional<api::AwsError> Server::Authorize(std::string_view access_key_id, const api::Caller& caller,
@@ -301,21 +323,154 @@ std::optional<api::AwsError> Server::Authorize(std::string_view access_key_id, c
   return it->second->Authorize(caller, target);
 }
 
-absl::StatusOr<int> Server::Bind() {
-  int port = config_.port == 0 ? http_->bind_to_any_port(config_.host) : config_.port;
-  if (config_.port != 0 && !http_->bind_to_port(config_.host, config_.port)) port = -1;
-  if (port < 0) return absl::UnavailableError(base::Concat("cannot listen on ", config_.host, ":", config_.port));
-  return port;
+Admission Server::Admit(const HttpRequest& head) {
+  std::optional<api::sigv4::Caller> caller;
+  Admission admission = AdmitUnlogged(head, caller);
+  if (admission.refusal) LogRequest(head, RouteOf(head), caller ? &*caller : nullptr, *admission.refusal);
+  return admission;
 }
+
+HttpResponse Server::Handle(HttpRequest request) {
+  const api::sigv4::Caller* caller = nullptr;
+  api::sigv4::Caller verified;
+  HttpResponse response = HandleUnlogged(request, verified, caller);
+  LogRequest(request, RouteOf(request), caller, response);
+  return response;
+}
+
+void Server::LogRequest(const HttpRequest& request, const Route& route, const api::sigv4::Caller* caller,
+                        const HttpResponse& response) {
+  if (access_log_ == nullptr) return;
+  AccessLogEntry entry;
+  auto latency = std::chrono::steady_clock::now() - request.received_at;
+  entry.latency_micros = std::chrono::duration_cast<std::chrono::microseconds>(latency).count();
+  entry.time = clock_.Now() - entry.latency_micros / 1000;
+  entry.remote = request.remote_address;
+  entry.method = request.method;
+  std::string_view target = request.target;
+  entry.path = std::string(target.substr(0, target.find('?')));
+  switch (route.kind) {
+    case Route::Kind::kOrganizations:
+      entry.operation = "organizations:" + route.operation;
+      break;
+    case Route::Kind::kImport:
+      entry.operation = "perimeter:Import";
+      break;
+    case Route::Kind::kAccessAnalyzer:
+      entry.operation = route.operation;
+      entry.resource = route.match.labels;
+      break;
+    case Route::Kind::kUnknownTarget:
+    case Route::Kind::kUnbound:
+      break;
+  }
+  if (caller != nullptr) {
+    entry.access_key_id = caller->access_key_id;
+    entry.account = caller->account_id;
+    entry.principal = caller->principal_arn;
+    entry.region = caller->region;
+  }
+  entry.status = response.status;
+  for (const auto& [name, value] : response.headers) {
+    if (base::EqualsIgnoreAsciiCase(name, "x-amzn-RequestId")) entry.request_id = value;
+    if (base::EqualsIgnoreAsciiCase(name, "x-amzn-ErrorType")) entry.error_code = value;
+  }
+  entry.request_bytes = request.content_length.value_or(request.body.size());
+  entry.response_bytes = response.body.size();
+  access_log_->Write(entry);
+}
+
+Admission Server::AdmitUnlogged(const HttpRequest& head, std::optional<api::sigv4::Caller>& authenticated) {
+  Route route = RouteOf(head);
+  Admission admission;
+  if (std::optional<HttpResponse> refusal = Unrouted(route, head)) {
+    admission.refusal = std::move(refusal);
+    return admission;
+  }
+  bool organizations = route.kind == Route::Kind::kOrganizations;
+  // Everything but the signature is checked before the body is read: without a known key, a current
+  // date and well-formed signed headers, no byte of the body is kept.
+  auto caller = Authenticate(head, organizations, /*check_signature=*/false);
+  if (auto* error = std::get_if<api::AwsError>(&caller)) {
+    admission.refusal = ErrorReply(organizations, *error);
+    return admission;
+  }
+  const api::sigv4::Caller& signer = std::get<api::sigv4::Caller>(caller);
+  authenticated = signer;  // the headers' claim, for the access log of a throttled request
+  if (std::optional<int> retry_after = rate_limiter_->Acquire(signer.access_key_id, clock_.Now())) {
+    // Access Analyzer: ThrottlingException (429, Retry-After); Organizations: TooManyRequestsException
+    // (400), as botocore's models have them. Both are retried by the SDKs' standard retry modes.
+    if (organizations) {
+      admission.refusal = ErrorReply(true, api::OrganizationsError("TooManyRequestsException",
+                                                                   "You have sent too many requests in too short a "
+                                                                   "period of time. Try again later."));
+    } else {
+      admission.refusal = ErrorReply(false, api::AwsError{429, "ThrottlingException", "Rate exceeded", "", {}, "", ""});
+      admission.refusal->headers.emplace_back("Retry-After", std::to_string(*retry_after));
+    }
+    return admission;
+  }
+  admission.body_limit = route.kind == Route::Kind::kImport ? kMaxImportBodyBytes : kMaxApiBodyBytes;
+  admission.too_large = ErrorReply(
+      organizations, api::AwsError{413, "RequestEntityTooLargeException",
+                                   base::Concat("Request body larger than ", admission.body_limit, " bytes"), "", {}, "",
+                                   ""});
+  return admission;
+}
+
+HttpResponse Server::HandleUnlogged(HttpRequest& request, api::sigv4::Caller& verified_caller,
+                                    const api::sigv4::Caller*& logged_caller) {
+  Route route = RouteOf(request);
+  if (std::optional<HttpResponse> refusal = Unrouted(route, request)) return std::move(*refusal);
+  bool organizations = route.kind == Route::Kind::kOrganizations;
+  auto verified = Authenticate(request, organizations, /*check_signature=*/true);
+  if (auto* error = std::get_if<api::AwsError>(&verified)) return ErrorReply(organizations, *error);
+  verified_caller = std::get<api::sigv4::Caller>(std::move(verified));
+  logged_caller = &verified_caller;
+  const api::sigv4::Caller& signer = verified_caller;
+  api::Caller caller{signer.account_id, signer.principal_arn, signer.region};
+  // Every call is authorized by the key's identity-based policies, if it has any (api/authorization.h).
+  auto denied = [&](const api::AuthorizationTarget& asked) -> std::optional<HttpResponse> {
+    std::optional<api::AwsError> refusal = Authorize(signer.access_key_id, caller, asked);
+    if (!refusal) return std::nullopt;
+    return ErrorReply(organizations, *refusal);
+  };
+  switch (route.kind) {
+    case Route::Kind::kOrganizations:
+      if (auto refusal = denied(api::OrganizationsTarget(route.operation))) return std::move(*refusal);
+      return Reply(organizations_->Handle(caller, route.operation, request.body));
+    case Route::Kind::kImport:
+      if (auto refusal = denied(api::ImportTarget())) return std::move(*refusal);
+      return Reply(ImportRequest(caller, request.body));
+    case Route::Kind::kAccessAnalyzer: {
+      std::string_view target = request.target;
+      size_t question = target.find('?');
+      api::RestRequest rest;
+      rest.operation = std::move(route.match.operation);
+      rest.labels = std::move(route.match.labels);
+      rest.query = api::ParseQuery(question == std::string_view::npos ? std::string_view()
+                                                                         : target.substr(question + 1));
+      rest.body = request.body;
+      if (auto refusal = denied(api::AccessAnalyzerTarget(caller, rest))) return std::move(*refusal);
+      return Reply(access_analyzer_->Handle(caller, rest));
+    }
+    case Route::Kind::kUnknownTarget:
+    case Route::Kind::kUnbound:
+      break;
+  }
+  return Reply(api::RestJsonError(api::InternalError("unrouted request")));
+}
+
+absl::StatusOr<int> Server::Bind() { return transport_->Bind(config_.host, config_.port); }
 
 void Server::Run() {
   worker_->Start();
   if (config_.scan_at_start) worker_->Schedule(api::ScanJob{});  // the inventory may have changed
-  http_->listen_after_bind();
+  transport_->Run();
 }
 
 void Server::Stop() {
-  if (http_) http_->stop();
+  if (transport_) transport_->Stop();
 }
 
 namespace {
@@ -331,6 +486,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }  // namespace
 
 int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) {
+  // Blocked first, so that every thread started from here on (the transport's, the analysis worker's)
+  // inherits the mask and the signals reach only the waiting thread below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ServerConfig config;
   if (options.demo) config = DemoConfig();
   if (options.config_path) {
@@ -348,26 +510,33 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
   }
   if (options.data_dir) config.data_dir = *options.data_dir;
   if (options.listen) {
-    size_t colon = options.listen->rfind(':');
-    if (colon == std::string::npos) {
-      err << "perimeter: --listen must be ADDRESS:PORT\n";
+    std::optional<std::pair<std::string, int>> address = ParseListenAddress(*options.listen);
+    if (!address) {
+      err << "perimeter: --listen must be ADDRESS:PORT with a port of 0 to 65535, not '" << *options.listen
+          << "'\n";
       return 2;
     }
-    config.host = options.listen->substr(0, colon);
-    config.port = std::atoi(options.listen->c_str() + colon + 1);
+    config.host = address->first;
+    config.port = address->second;
   }
   for (const std::string& path : options.inventory) config.inventory.push_back(path);
 
+  // Everything the server writes (the data directory, the database and its -wal/-shm files, the demo
+  // credentials) is for its owner only.
+  SetOwnerOnlyUmask();
   std::unique_ptr<store::Store> store;
+  std::optional<DataDirLock> lock;
+  std::string credentials_path;
   if (options.ephemeral) {
     store = std::make_unique<store::MemoryStore>();
   } else {
-    std::error_code error;
-    std::filesystem::create_directories(config.data_dir, error);
-    if (error) {
-      err << "perimeter: cannot create the data directory " << config.data_dir << ": " << error.message() << "\n";
+    absl::StatusOr<DataDirLock> locked = OpenDataDir(config.data_dir);
+    if (!locked.ok()) {
+      err << "perimeter: " << locked.status().message() << "\n";
       return 2;
     }
+    lock.emplace(std::move(*locked));
+    credentials_path = (std::filesystem::path(config.data_dir) / "credentials").string();
     absl::StatusOr<std::unique_ptr<store::SqliteStore>> sqlite =
         store::SqliteStore::Open((std::filesystem::path(config.data_dir) / "perimeter.db").string());
     if (!sqlite.ok()) {
@@ -375,6 +544,12 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
       return 2;
     }
     store = std::move(*sqlite);
+  }
+  if (options.demo && !options.config_path) {
+    if (absl::Status status = LoadOrCreateDemoKeys(config, credentials_path); !status.ok()) {
+      err << "perimeter: " << status.message() << "\n";
+      return 2;
+    }
   }
   static base::SystemClock clock;
   std::vector<std::string> inventory = config.inventory;
@@ -401,11 +576,15 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
     err << "perimeter: " << port.status().message() << "\n";
     return 2;
   }
-  out << "listening on http://" << kept.host << ":" << *port << std::endl;
-  if (options.demo && !options.ephemeral) {
-    std::string path = (std::filesystem::path(kept.data_dir) / "credentials").string();
-    std::ofstream file(path);
-    file << CredentialsFile(kept);
+  std::string scheme = kept.tls_cert.empty() ? "http" : "https";
+  out << "listening on " << scheme << "://" << kept.host << ":" << *port << std::endl;
+  if (options.demo && !options.config_path && options.ephemeral) {
+    // Nothing is written to disk: the demo's keys (new at every start) are shown instead.
+    out << "demo organization o-exampleorgid; an AWS CLI credentials file for its profiles Mgmt, Security, Dev "
+           "and Prod (keys valid until this server stops):\n"
+        << CredentialsFile(kept) << std::flush;
+  } else if (options.demo && !options.config_path) {
+    const std::string& path = credentials_path;
     out << "demo organization o-exampleorgid; AWS CLI profiles Mgmt, Security, Dev and Prod are in " << path
         << "\n  export AWS_SHARED_CREDENTIALS_FILE=" << std::filesystem::absolute(path).string()
         << " AWS_DEFAULT_REGION=us-east-1\n  aws accessanalyzer list-analyzers --profile Security --endpoint-url "
@@ -414,12 +593,7 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
   }
 
   // SIGINT and SIGTERM stop the server from a thread that waits for them (calling stop() from a signal
-  // handler would not be async-signal-safe).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // handler would not be async-signal-safe). They were blocked before any thread started.
   Server* running = server->get();
   std::thread waiter([&signals, running] {
     int signal = 0;

@@ -12,30 +12,37 @@
 #ifndef PERIMETER_SERVER_SERVER_H_
 #define PERIMETER_SERVER_SERVER_H_
 
+#include <cstdint>
 #include <iosfwd>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/authorization.h"
+#include "perimeter/api/aws_error.h"
 #include "perimeter/api/organizations_service.h"
 #include "perimeter/base/clock.h"
+#include "perimeter/server/access_log.h"
 #include "perimeter/server/analysis_worker.h"
 #include "perimeter/server/config.h"
+#include "perimeter/server/http_transport.h"
 #include "perimeter/store/store.h"
 
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
-
 namespace perimeter::server {
+
+struct Route;  // what a request asks for (server.cc)
+
+// The largest request bodies: an inventory import, and any Access Analyzer or Organizations operation
+// (the largest of which, a policy check, carries two policy documents).
+inline constexpr uint64_t kMaxImportBodyBytes = uint64_t{64} << 20;
+inline constexpr uint64_t kMaxApiBodyBytes = uint64_t{4} << 20;
 
 class Server {
  public:
@@ -60,7 +67,21 @@ class Server {
 
  private:
   Server(ServerConfig config, std::unique_ptr<store::Store> store, const base::Clock& clock, std::ostream& log);
-  void Handle(const httplib::Request& request, httplib::Response& response);
+  // The transport's two steps: from the header alone (route, credential, date, signed headers, region,
+  // body limit), then with the body (the signature, the operation).
+  // Each request answered is written to the access log (when configured).
+  Admission Admit(const HttpRequest& head);
+  HttpResponse Handle(HttpRequest request);
+  // Sets `authenticated` once the header's credential checked out (the signature is checked later).
+  Admission AdmitUnlogged(const HttpRequest& head, std::optional<api::sigv4::Caller>& authenticated);
+  // Sets `logged_caller` (to `verified_caller`) once the signature is verified.
+  HttpResponse HandleUnlogged(HttpRequest& request, api::sigv4::Caller& verified_caller,
+                              const api::sigv4::Caller*& logged_caller);
+  void LogRequest(const HttpRequest& request, const Route& route, const api::sigv4::Caller* caller,
+                  const HttpResponse& response);
+  std::optional<api::sigv4::Credential> LookupCredential(std::string_view access_key_id) const;
+  std::variant<api::sigv4::Caller, api::AwsError> Authenticate(const HttpRequest& request, bool organizations,
+                                                               bool check_signature) const;
   absl::Status RebuildEnvironment();
   absl::Status ReloadCatalog();
   std::shared_ptr<const api::Environment> environment();
@@ -82,10 +103,15 @@ class Server {
   std::unique_ptr<AnalysisWorker> worker_;
   std::unique_ptr<api::AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<api::OrganizationsService> organizations_;
-  std::unique_ptr<httplib::Server> http_;
   // By access key id (ServerConfig::identity_policies, compiled).
   std::map<std::string, std::shared_ptr<const api::IdentityPolicies>, std::less<>> identity_policies_;
+  std::unique_ptr<std::ostream> access_log_file_;
+  std::unique_ptr<AccessLog> access_log_;
+  std::unique_ptr<RateLimiter> rate_limiter_;
   std::mutex import_mutex_;
+  // Last: destroyed first, its destructor waits for the requests still running on its workers, which use
+  // every member above.
+  std::unique_ptr<HttpTransport> transport_;
 };
 
 // What `perimeter serve` was asked to do.

@@ -366,8 +366,17 @@ std::optional<base::UnixMillis> ParseAmzDate(std::string_view text) {
   return static_cast<base::UnixMillis>(timegm(&utc)) * 1000;
 }
 
-std::variant<Caller, AuthError> Verify(const HttpRequestView& request, std::string_view service,
-                                       const CredentialLookup& lookup, base::UnixMillis now) {
+namespace {
+
+// A request whose header passed every check but the signature.
+struct Prepared {
+  ParsedAuthorization authorization;
+  Credential credential;
+  std::string amz_date;
+};
+
+std::variant<Prepared, AuthError> Prepare(const HttpRequestView& request, std::string_view service,
+                                          const CredentialLookup& lookup, base::UnixMillis now) {
   const std::string* authorization = FindHeader(request, "Authorization");
   if (authorization == nullptr) {
     return AuthError{"MissingAuthenticationTokenException", "Missing Authentication Token"};
@@ -406,6 +415,15 @@ std::variant<Caller, AuthError> Verify(const HttpRequestView& request, std::stri
   if (std::find(parsed.signed_headers.begin(), parsed.signed_headers.end(), "host") == parsed.signed_headers.end()) {
     return Invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
+  // Every x-amz-* header sent must be signed: X-Amz-Target selects the operation, X-Amz-Date the
+  // signature's time, X-Amz-Security-Token the session; an unsigned one could be changed in transit.
+  for (const auto& [name, value] : request.headers) {
+    std::string lower = Lower(name);
+    if (!lower.starts_with("x-amz-")) continue;
+    if (std::find(parsed.signed_headers.begin(), parsed.signed_headers.end(), lower) == parsed.signed_headers.end()) {
+      return Invalid(base::Concat("'", name, "' must be a 'SignedHeader' in the AWS Authorization."));
+    }
+  }
   if (*signed_at < now - kMaxClockSkewMillis) {
     return Invalid(base::Concat("Signature expired: ", *amz_date, " is now earlier than ",
                                 AmzDate(now - kMaxClockSkewMillis), " (", AmzDate(now), " - 15 min.)"));
@@ -418,20 +436,47 @@ std::variant<Caller, AuthError> Verify(const HttpRequestView& request, std::stri
   if (!credential) {
     return AuthError{"UnrecognizedClientException", "The security token included in the request is invalid."};
   }
+  // A long-term key never comes with a session token; AWS answers a token it does not know this way.
+  if (FindHeader(request, "X-Amz-Security-Token") != nullptr) {
+    return AuthError{"UnrecognizedClientException", "The security token included in the request is invalid."};
+  }
+  return Prepared{std::move(parsed), std::move(*credential), *amz_date};
+}
+
+Caller CallerOf(const Prepared& prepared) {
+  return Caller{.access_key_id = prepared.authorization.access_key_id,
+                .account_id = prepared.credential.account_id,
+                .principal_arn = prepared.credential.principal_arn,
+                .region = prepared.authorization.region,
+                .service = prepared.authorization.service};
+}
+
+}  // namespace
+
+std::variant<Caller, AuthError> CheckHeaders(const HttpRequestView& request, std::string_view service,
+                                             const CredentialLookup& lookup, base::UnixMillis now) {
+  auto prepared = Prepare(request, service, lookup, now);
+  if (auto* error = std::get_if<AuthError>(&prepared)) return *error;
+  return CallerOf(std::get<Prepared>(prepared));
+}
+
+std::variant<Caller, AuthError> Verify(const HttpRequestView& request, std::string_view service,
+                                       const CredentialLookup& lookup, base::UnixMillis now) {
+  auto prepared_or = Prepare(request, service, lookup, now);
+  if (auto* error = std::get_if<AuthError>(&prepared_or)) return *error;
+  const Prepared& prepared = std::get<Prepared>(prepared_or);
+  const ParsedAuthorization& parsed = prepared.authorization;
   // The body hash is the server's own: a client-sent X-Amz-Content-Sha256 is never trusted.
   std::string canonical = CanonicalRequest(request, parsed.signed_headers, HexSha256(request.body));
-  std::string expected = Signature(credential->secret_access_key, *amz_date, parsed.region, parsed.service, canonical);
+  std::string expected =
+      Signature(prepared.credential.secret_access_key, prepared.amz_date, parsed.region, parsed.service, canonical);
   if (expected.size() != parsed.signature.size() ||
       CRYPTO_memcmp(expected.data(), parsed.signature.data(), expected.size()) != 0) {
     return Invalid(
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
         "Access Key and signing method. Consult the service documentation for details.");
   }
-  return Caller{.access_key_id = parsed.access_key_id,
-                .account_id = credential->account_id,
-                .principal_arn = credential->principal_arn,
-                .region = parsed.region,
-                .service = parsed.service};
+  return CallerOf(prepared);
 }
 
 void Sign(std::string_view method, std::string_view raw_path, std::string_view raw_query,

@@ -12,7 +12,15 @@
 //    X-Amz-Content-Sha256 for these services, and a client-sent one is never trusted;
 //  - the credential scope is DATE/REGION/SERVICE/aws4_request; any region is accepted, the service must be
 //    the one the endpoint serves, DATE must be the date of X-Amz-Date;
-//  - X-Amz-Date must be within 15 minutes of the server's clock.
+//  - X-Amz-Date must be within 15 minutes of the server's clock;
+//  - Host and every x-amz-* header present (X-Amz-Date, X-Amz-Target, X-Amz-Security-Token,
+//    X-Amz-Content-Sha256, ...) must be among the signed headers ("Create a signed AWS API request",
+//    step 1: the x-amz-* headers of the request are added to the canonical headers); botocore and the
+//    AWS SDK for JavaScript v3 sign every header but a few hop-by-hop ones, User-Agent and
+//    X-Amzn-Trace-Id, so real clients always do;
+//  - the server knows only long-term keys: a request with X-Amz-Security-Token is refused with
+//    UnrecognizedClientException ("The security token included in the request is invalid."), as AWS
+//    answers a session token it does not know.
 // Failures carry AWS's error codes (all answered with HTTP 403): MissingAuthenticationTokenException,
 // IncompleteSignatureException, UnrecognizedClientException, InvalidSignatureException.
 #ifndef PERIMETER_API_SIGV4_SIGV4_H_
@@ -72,6 +80,12 @@ inline constexpr base::UnixMillis kMaxClockSkewMillis = 15 * 60 * 1000;
 // Verifies `request`, signed for `service` ("access-analyzer", "organizations"), at time `now`.
 std::variant<Caller, AuthError> Verify(const HttpRequestView& request, std::string_view service,
                                        const CredentialLookup& lookup, base::UnixMillis now);
+
+// Every check of Verify that needs no body: the Authorization header's form, the date and its skew, the
+// scope, the signed headers, the access key, the session token. A request that fails it is refused
+// before its body is read; one that passes must still pass Verify once the body is there.
+std::variant<Caller, AuthError> CheckHeaders(const HttpRequestView& request, std::string_view service,
+                                             const CredentialLookup& lookup, base::UnixMillis now);
 
 // The parts of the signature computation, exposed for tests.
 std::string CanonicalUri(std::string_view raw_path);

@@ -158,10 +158,63 @@ INSTANTIATE_TEST_SUITE_P(
         RefusalCase{"ScopeDateMismatch",
                     [](auto&, auto& headers, auto&) { SetHeader(headers, "X-Amz-Date", "20240502T120000Z"); }, 0,
                     "access-analyzer", "InvalidSignatureException"},
-        RefusalCase{"ContentShaIgnored",
+        RefusalCase{"UnsignedContentSha",
                     [](auto&, auto& headers, auto&) { headers.emplace_back("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"); },
-                    0, "access-analyzer", ""}),
+                    0, "access-analyzer", "InvalidSignatureException"},
+        RefusalCase{"UnsignedTarget",
+                    [](auto&, auto& headers, auto&) {
+                      headers.emplace_back("X-Amz-Target", "AWSOrganizationsV20161128.ListAccounts");
+                    },
+                    0, "access-analyzer", "InvalidSignatureException"},
+        RefusalCase{"UnsignedTargetAnyCase",
+                    [](auto&, auto& headers, auto&) { headers.emplace_back("x-AMZ-target", "X.Y"); }, 0,
+                    "access-analyzer", "InvalidSignatureException"},
+        RefusalCase{"UnsignedSecurityToken",
+                    [](auto&, auto& headers, auto&) { headers.emplace_back("X-Amz-Security-Token", "FwoG"); }, 0,
+                    "access-analyzer", "InvalidSignatureException"},
+        RefusalCase{"UnsignedOtherHeaderIsFine",
+                    [](auto&, auto& headers, auto&) { headers.emplace_back("User-Agent", "aws-cli/2"); }, 0,
+                    "access-analyzer", ""},
+        RefusalCase{"UnsignedAmznTraceIdIsFine",
+                    [](auto&, auto& headers, auto&) { headers.emplace_back("X-Amzn-Trace-Id", "Root=1"); }, 0,
+                    "access-analyzer", ""}),
     [](const testing::TestParamInfo<RefusalCase>& info) { return info.param.name; });
+
+// Signed x-amz-* headers pass; a session token on a long-term key is refused like AWS refuses an
+// unknown token, before and after the body.
+TEST(Sigv4, SignedAmzHeadersPassAndSessionTokenIsRefused) {
+  std::string body = "{}";
+  for (bool with_token : {false, true}) {
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"Host", "127.0.0.1:8080"},
+        {"X-Amz-Target", "AWSOrganizationsV20161128.ListAccounts"},
+        {"X-Amz-Content-Sha256", HexSha256(body)}};
+    if (with_token) headers.emplace_back("X-Amz-Security-Token", "FwoGZXIvYXdzEXAMPLE");
+    Sign("POST", "/", "", headers, body, kMgmt, "us-east-1", "organizations", kSignedAt);
+    HttpRequestView request{"POST", "/", "", headers, body};
+    for (auto result : {Verify(request, "organizations", Lookup(), kSignedAt),
+                        CheckHeaders(request, "organizations", Lookup(), kSignedAt)}) {
+      if (!with_token) {
+        EXPECT_TRUE(std::holds_alternative<Caller>(result)) << std::get<AuthError>(result).message;
+      } else {
+        ASSERT_TRUE(std::holds_alternative<AuthError>(result));
+        EXPECT_EQ(std::get<AuthError>(result),
+                  (AuthError{"UnrecognizedClientException", "The security token included in the request is invalid."}));
+      }
+    }
+  }
+}
+
+// CheckHeaders does everything but the signature: a changed body passes it, fails Verify.
+TEST(Sigv4, CheckHeadersNeedsNoBody) {
+  std::vector<std::pair<std::string, std::string>> headers = {{"Host", "h"}};
+  Sign("PUT", "/analyzer", "", headers, "{}", kMgmt, "us-east-1", "access-analyzer", kSignedAt);
+  HttpRequestView request{"PUT", "/analyzer", "", headers, "{\"x\":1}"};
+  EXPECT_TRUE(std::holds_alternative<Caller>(CheckHeaders(request, "access-analyzer", Lookup(), kSignedAt)));
+  EXPECT_TRUE(std::holds_alternative<AuthError>(Verify(request, "access-analyzer", Lookup(), kSignedAt)));
+  EXPECT_TRUE(std::holds_alternative<AuthError>(
+      CheckHeaders(request, "access-analyzer", Lookup(), kSignedAt + 16 * 60'000)));
+}
 
 struct UriCase {
   std::string raw;
