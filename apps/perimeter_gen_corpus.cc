@@ -30,7 +30,7 @@ constexpr char kUsage[] =
     "              inventory: docs/inventory.md records (organization, accounts, then resources)\n"
     "  --types     resource types to draw from, AWS names, comma-separated (default: every type)\n"
     "  --families  shape families to include (default all): org-paths, arn-wildcards, resource-account,\n"
-    "              federated, arn-non-arn-values\n"
+    "              federated, arn-non-arn-values, policy-variables\n"
     "  --labels    add a \"labels\" list naming the shapes each record was built from\n"
     "  -o FILE     output file (default: standard output)\n";
 
