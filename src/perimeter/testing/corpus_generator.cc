@@ -1,6 +1,7 @@
 #include "perimeter/testing/corpus_generator.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <map>
 
