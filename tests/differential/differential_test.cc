@@ -109,6 +109,12 @@ std::vector<std::tuple<std::string, std::string, std::string>> TargetsOf(std::st
   if (type == "AWS::SQS::Queue") return {{"sqs", "queue", ""}};
   if (type == "AWS::SecretsManager::Secret") return {{"secretsmanager", "Secret", ""}};
   if (type == "AWS::SNS::Topic") return {{"sns", "topic", ""}};
+  if (type == "AWS::ECR::Repository") return {{"ecr", "repository", ""}};
+  if (type == "AWS::EFS::FileSystem") return {{"elasticfilesystem", "file-system", ""}};
+  if (type == "AWS::DynamoDB::Table") return {{"dynamodb", "table", ""}, {"dynamodb", "index", "/index/*"}};
+  if (type == "AWS::DynamoDB::Stream") return {{"dynamodb", "stream", ""}};
+  if (type == "AWS::Lambda::LayerVersion") return {{"lambda", "layerVersion", ""}};
+  if (type == "AWS::S3Express::DirectoryBucket") return {{"s3express", "bucket", ""}};
   return {};
 }
 
@@ -567,12 +573,35 @@ void PrintFamilies(const Counts& n) {
 }
 
 // The first `count` resources with a policy of the project's corpus (src/perimeter/testing/corpus_generator.h),
-// in the "lines" format with labels, drawn from the seven types read by one resource policy (a bucket
+// in the "lines" format with labels, drawn from the thirteen types with a resource policy (a bucket
 // shared only by its ACL has none and is passed over).
 std::vector<std::string> Corpus(size_t count, size_t seed) {
   corpus::CorpusOptions options = kCorpusDefaults;
   options.seed = seed;
-  options.types = corpus::PolicyCorpusResourceTypes();
+  // Every type with a resource policy (snapshots are shared by attribute, not by policy).
+  for (corpus::CorpusResourceType type : corpus::AllCorpusResourceTypes()) {
+    switch (type) {
+      case corpus::CorpusResourceType::kEbsSnapshot:
+      case corpus::CorpusResourceType::kRdsDbSnapshot:
+      case corpus::CorpusResourceType::kRdsDbClusterSnapshot:
+        break;
+      case corpus::CorpusResourceType::kS3Bucket:
+      case corpus::CorpusResourceType::kS3DirectoryBucket:
+      case corpus::CorpusResourceType::kIamRole:
+      case corpus::CorpusResourceType::kKmsKey:
+      case corpus::CorpusResourceType::kLambdaFunction:
+      case corpus::CorpusResourceType::kLambdaLayerVersion:
+      case corpus::CorpusResourceType::kSqsQueue:
+      case corpus::CorpusResourceType::kSnsTopic:
+      case corpus::CorpusResourceType::kSecretsManagerSecret:
+      case corpus::CorpusResourceType::kEcrRepository:
+      case corpus::CorpusResourceType::kEfsFileSystem:
+      case corpus::CorpusResourceType::kDynamoDbTable:
+      case corpus::CorpusResourceType::kDynamoDbStream:
+        options.types.push_back(type);
+        break;
+    }
+  }
   options.families = Families();
   std::vector<std::string> lines;
   for (uint64_t index = 0; lines.size() < count; ++index) {

@@ -81,9 +81,8 @@ enum class CorpusResourceType {
 std::string_view CorpusResourceTypeName(CorpusResourceType type);
 std::optional<CorpusResourceType> ParseCorpusResourceType(std::string_view name);
 const std::vector<CorpusResourceType>& AllCorpusResourceTypes();
-// The seven types whose only access path is one resource-based policy read as written (S3 buckets, IAM
-// role trust, KMS key policies, Lambda functions, SQS, SNS, Secrets Manager): what the differential test
-// builds access models for.
+// The seven types the first corpora held (S3 buckets, IAM role trust, KMS key policies, Lambda functions,
+// SQS, SNS, Secrets Manager): a choice for runs comparable with earlier figures.
 const std::vector<CorpusResourceType>& PolicyCorpusResourceTypes();
 
 // Families of shapes that can be switched off one by one (each is on by default). They were added for
