@@ -1,6 +1,6 @@
 // Loads the benchmark corpus: the JSON Lines file named by $PERIMETER_BENCH_CORPUS, made by
-// scripts/bench.sh with gen_corpus.py (--format lines: one {"arn", "resource_type", "account",
-// "region", "policy"} object per line).
+// scripts/bench.sh with perimeter-gen-corpus (docs/corpus.md; --format lines: one {"arn",
+// "resource_type", "account", "region", "policy"} object per line, no "policy" for snapshots).
 #ifndef PERIMETER_BENCH_CORPUS_H_
 #define PERIMETER_BENCH_CORPUS_H_
 
@@ -15,7 +15,7 @@ namespace perimeter::bench {
 inline std::vector<std::string> LoadCorpusLines() {
   const char* path = std::getenv("PERIMETER_BENCH_CORPUS");
   if (path == nullptr) {
-    std::cerr << "set PERIMETER_BENCH_CORPUS to a gen_corpus.py --format lines file (scripts/bench.sh does)\n";
+    std::cerr << "set PERIMETER_BENCH_CORPUS to a perimeter-gen-corpus --format lines file (scripts/bench.sh does)\n";
     std::exit(2);
   }
   std::ifstream in(path);

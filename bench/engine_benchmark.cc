@@ -1,4 +1,4 @@
-// The engine on a whole generated organization: every resource of an inventory file (gen_corpus.py
+// The engine on a whole generated organization: every resource of an inventory file (perimeter-gen-corpus
 // --format inventory) analyzed with resources::AnalyzeResource on N threads. Prints total time,
 // per-resource latency percentiles, peak RSS, findings, and the shares of resources the finite-domain
 // engine decided, the Z3 oracle decided after the engine could not, and neither did (error findings:

@@ -15,7 +15,8 @@ Then, as Security (its account alone) and as Mgmt (--organization):
   - --fix --dry-run creates nothing; --fix creates what is missing, and a second run passes (exit 0);
   - an unreachable endpoint is ERROR (exit 2), never PASS; a member account cannot list the organization.
 
-Usage: compliance_test.py PATH/TO/perimeter.  Exit 77 (CTest: skipped) when /usr/bin/aws is missing.
+Usage: compliance_test.py PATH/TO/perimeter.  Fails when /usr/bin/aws (installed by
+scripts/setup.sh) is missing.
 """
 import json
 import os
@@ -136,8 +137,8 @@ def main():
         raise SystemExit(__doc__)
     binary = os.path.abspath(sys.argv[1])
     if not os.access("/usr/bin/aws", os.X_OK):
-        print("skipped: /usr/bin/aws is missing")
-        return 77
+        print("FAIL: /usr/bin/aws is missing: run scripts/setup.sh")
+        return 1
     # Everything the test writes is in `work`, removed at the end whatever happens (nothing is left in TMPDIR).
     work = tempfile.mkdtemp(prefix="perimeter-compliance-")
     server = None

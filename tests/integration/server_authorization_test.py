@@ -4,7 +4,7 @@
 (policies = ["auditor.json"]) lists and reads, and every other call is AccessDeniedException (403) with
 AWS's message, changing nothing.
 
-Usage: server_authorization_test.py PATH/TO/perimeter. Exit 77 (skipped) without boto3.
+Usage: server_authorization_test.py PATH/TO/perimeter. Fails without boto3 (scripts/setup.sh installs it).
 """
 import json
 import os
@@ -52,8 +52,8 @@ def main():
         import boto3
         import botocore.exceptions
     except ImportError:
-        print(f"skipped: boto3 is not importable by {sys.executable}")
-        return 77
+        print(f"FAIL: boto3 is not importable by {sys.executable}: run scripts/setup.sh")
+        return 1
     with tempfile.TemporaryDirectory(prefix="perimeter-authorization-") as work:
         with open(os.path.join(work, "auditor.json"), "w") as f:
             json.dump(AUDITOR_POLICY, f)

@@ -7,7 +7,8 @@ thread SIGKILLs the server after a random number of acknowledgements; the server
 data directory and every acknowledged rule must be listed, and `PRAGMA integrity_check` must say "ok".
 Repeated for a few rounds.
 
-Usage: server_durability_test.py PATH/TO/perimeter.  Exit 77 (CTest: skipped) without boto3.
+Usage: server_durability_test.py PATH/TO/perimeter.  Fails without boto3 (installed by
+scripts/setup.sh).
 """
 import os
 import random
@@ -59,8 +60,8 @@ def main():
     try:
         import boto3  # noqa: F401
     except ImportError:
-        print(f"skipped: boto3 is not importable by {sys.executable}")
-        return 77
+        print(f"FAIL: boto3 is not importable by {sys.executable}: run scripts/setup.sh")
+        return 1
     binary = os.path.abspath(sys.argv[1])
     failures = 0
     with tempfile.TemporaryDirectory(prefix="perimeter-durability-") as work:

@@ -7,7 +7,7 @@
   4. a config with tls_cert but no tls_key, or an unreadable key, is refused at start (exit 2).
 
 Everything lives in one temporary directory, removed at the end. Usage: server_tls_test.py PATH/TO/perimeter.
-Exit 77 (skipped) without boto3 or the openssl command.
+Fails without boto3 or the openssl command (scripts/setup.sh installs both).
 """
 import os
 import shutil
@@ -23,8 +23,8 @@ try:
     import botocore.config
     import botocore.exceptions
 except ImportError:
-    print("boto3 is not installed: skipped")
-    sys.exit(77)
+    print("FAIL: boto3 is not installed: run scripts/setup.sh")
+    sys.exit(1)
 
 KEY_ID, SECRET, ACCOUNT = "AKIAITESTTLS00000001", "tls-test-secret-000000000000000000000000", "444455556666"
 
@@ -53,8 +53,8 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     openssl = shutil.which("openssl")
     if openssl is None:
-        print("the openssl command is missing: skipped")
-        return 77
+        print("FAIL: the openssl command is missing: run scripts/setup.sh")
+        return 1
     work = tempfile.mkdtemp(prefix="perimeter-tls-")
     server = None
     try:

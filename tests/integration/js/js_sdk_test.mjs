@@ -3,7 +3,7 @@
 // and pagination), GetFindingV2 and GetFindingsStatistics. The SDK deserializes strictly (timestamps must
 // be RFC 3339, enums and unions must have the model's shapes), and every field read is checked here.
 //
-// Usage: node js_sdk_test.mjs PATH/TO/perimeter. Exit 77 (CTest: skipped) when the SDK is not installed
+// Usage: node js_sdk_test.mjs PATH/TO/perimeter. Fails when the SDK is not installed
 // (cd tests/integration/js && npm ci).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,8 +16,8 @@ let sdk;
 try {
   sdk = await import("@aws-sdk/client-accessanalyzer");
 } catch {
-  console.log("skipped: @aws-sdk/client-accessanalyzer is not installed (cd tests/integration/js && npm ci)");
-  process.exit(77);
+  console.log("FAIL: @aws-sdk/client-accessanalyzer is not installed: run scripts/setup.sh (or cd tests/integration/js && npm ci)");
+  process.exit(1);
 }
 const { AccessAnalyzerClient, CreateAnalyzerCommand, ListFindingsV2Command, GetFindingV2Command,
         GetFindingsStatisticsCommand } = sdk;
