@@ -18,6 +18,9 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/ingest/internal/converters.h"
+#include "perimeter/ingest/internal/kms_key_policy.h"
+#include "perimeter/ingest/internal/lambda_permission.h"
+#include "perimeter/ingest/internal/s3_acl.h"
 #include "perimeter/ingest/internal/source_tree.h"
 #include "perimeter/resources/policy_positions.h"
 
@@ -545,20 +548,8 @@ class TemplateConverter {
       std::string arn = GetAttValue(r, "Arn", r.position);
       if (const SourceNode* acl = Property(r, "AccessControl")) {
         std::optional<std::string> canned = ResolveString(*acl);
-        std::string grants;
-        if (canned == "PublicRead") grants = R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}}])";
-        if (canned == "PublicReadWrite") {
-          grants = R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}},)"
-                   R"({"permission":"WRITE","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}}])";
-        }
-        if (canned == "AuthenticatedRead") {
-          grants = R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AuthenticatedUsers"}}])";
-        }
-        if (canned == "LogDeliveryWrite") {
-          grants = R"([{"permission":"WRITE","grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"}},)"
-                   R"({"permission":"READ_ACP","grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"}}])";
-        }
-        if (!grants.empty()) Add(r, ResourceType::kS3Bucket, arn, ConfigurationMember{"bucketAclGrants", grants, acl->position}, false);
+        std::optional<AclGrants> grants = canned ? CannedAclGrants(*canned) : std::nullopt;
+        if (grants) Add(r, ResourceType::kS3Bucket, arn, grants->Member(acl->position), false);
       }
       if (const SourceNode* block = Property(r, "PublicAccessBlockConfiguration")) {
         std::optional<SourceNode> resolved = Resolve(*block, 0);
@@ -588,9 +579,9 @@ class TemplateConverter {
     if (t == "AWS::KMS::Key") {
       const SourceNode* document = Property(r, "KeyPolicy");
       if (!document) return;  // the default key policy: the account only
-      std::optional<ConfigurationMember> policy = PolicyMember(r, *document, "keyPolicies");
+      std::optional<ConfigurationMember> policy = PolicyMember(r, *document, kKmsKeyPoliciesMember);
       if (policy) {
-        policy->json = base::Concat("{\"default\":", policy->json, "}");
+        policy->json = KmsKeyPolicies(policy->json);
         Add(r, ResourceType::kKmsKey, GetAttValue(r, "Arn", document->position), std::move(*policy));
       }
       return done();
@@ -615,7 +606,7 @@ class TemplateConverter {
       return done();
     }
     if (t == "AWS::Lambda::Permission" || t == "AWS::Lambda::LayerVersionPermission") {
-      LambdaPermission(r, t == "AWS::Lambda::LayerVersionPermission");
+      ConvertLambdaPermission(r, t == "AWS::Lambda::LayerVersionPermission");
       return done();
     }
     if (t == "AWS::SecretsManager::ResourcePolicy") {
@@ -682,7 +673,7 @@ class TemplateConverter {
     return base::Concat("arn:", options_.partition, ":sqs:", Region(at), ":", Account(at), ":", url);
   }
 
-  void LambdaPermission(const TemplateResource& r, bool layer) {
+  void ConvertLambdaPermission(const TemplateResource& r, bool layer) {
     const SourceNode* target = Property(r, layer ? "LayerVersionArn" : "FunctionName");
     const SourceNode* principal_node = Property(r, "Principal");
     const SourceNode* action_node = Property(r, "Action");
@@ -698,40 +689,15 @@ class TemplateConverter {
       arn = base::Concat("arn:", options_.partition, ":lambda:", Region(target->position), ":",
                          Account(target->position), ":function:", *function);
     }
-    std::string principal_json;
-    if (*principal == "*") {
-      principal_json = "\"*\"";
-    } else if (!layer && (principal->find(".amazonaws.com") != std::string::npos || principal->ends_with(".amazon.com"))) {
-      principal_json = base::Concat("{\"Service\":", json::Quote(*principal), "}");
-    } else {
-      principal_json = base::Concat("{\"AWS\":", json::Quote(*principal), "}");
-    }
-    std::string conditions;
-    auto condition = [&](std::string_view property, std::string_view op, std::string_view key) {
-      std::optional<std::string> value = PropertyString(r, property);
-      if (!value || value->empty()) return;
-      conditions += base::Concat(conditions.empty() ? "" : ",", json::Quote(op), ":{", json::Quote(key), ":",
-                                 json::Quote(*value), "}");
-    };
-    if (layer) {
-      condition("OrganizationId", "StringEquals", "aws:PrincipalOrgID");
-    } else {
-      condition("SourceArn", "ArnLike", "AWS:SourceArn");
-      condition("SourceAccount", "StringEquals", "AWS:SourceAccount");
-      condition("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID");
-      condition("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType");
-      condition("EventSourceToken", "StringEquals", "lambda:EventSourceToken");
+    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion : LambdaPermission::Target::kFunction,
+                                .sid = r.logical_id, .principal = *principal, .action = *action, .resource = arn};
+    for (const LambdaPermissionCondition& condition : LambdaPermissionConditions(permission.target)) {
+      permission.*condition.value = PropertyString(r, condition.cloudformation_property).value_or("");
     }
     if (failed_) return;
-    std::string statement = base::Concat("{\"Sid\":", json::Quote(r.logical_id), ",\"Effect\":\"Allow\",\"Principal\":",
-                                         principal_json, ",\"Action\":", json::Quote(*action),
-                                         ",\"Resource\":", json::Quote(arn),
-                                         conditions.empty() ? "" : base::Concat(",\"Condition\":{", conditions, "}"),
-                                         "}");
     std::string account = ArnAccount(arn);
     if (account.empty()) account = Account(target->position);
-    builder_.AddStatement(layer ? ResourceType::kLambdaLayerVersion : ResourceType::kLambdaFunction, arn, account,
-                          ArnRegion(arn), layer ? "layerVersionPolicy" : "functionPolicy", statement, r.position);
+    AddLambdaPermission(permission, arn, account, ArnRegion(arn), r.position, builder_);
   }
 
   std::string_view source_;  // the template's text
