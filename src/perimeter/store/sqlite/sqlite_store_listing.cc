@@ -1,5 +1,7 @@
 // SqliteStore::ListFindingsPage: keyset pagination over the (analyzer, status, sort key, id) indexes,
 // one stream per status the filter allows, merged in the sort's order.
+#include "perimeter/store/sqlite/sqlite_store.h"
+
 #include <array>
 #include <memory>
 #include <optional>
@@ -14,7 +16,6 @@
 #include "perimeter/store/sqlite/internal/rows.h"
 #include "perimeter/store/sqlite/internal/sqlite_api.h"
 #include "perimeter/store/sqlite/internal/sqlite_store_impl.h"
-#include "perimeter/store/sqlite/sqlite_store.h"
 
 namespace perimeter::store {
 namespace {
