@@ -9,10 +9,10 @@
 // latency per operation, and peak RSS.
 //
 // The mixed phase (issue #13's load test) runs M clients (32 by default), each on its own keep-alive
-// connection, cycling through reads and writes in a fixed order: of every ten requests, seven read
-// (GetFinding, ListFindings) and three write (UpdateFindings archiving then unarchiving one finding,
+// connection, cycling through reads and writes in a fixed order: of every twenty requests, thirteen
+// read (GetFinding, ListFindings) and seven write (UpdateFindings archiving then unarchiving one finding,
 // TagResource then UntagResource on the analyzer, CreateArchiveRule then DeleteArchiveRule of a rule
-// matching no finding). Each request is signed by its client just before it is sent; throughput and
+// matching no finding, an import of one bucket through POST /perimeter/import). Each request is signed by its client just before it is sent; throughput and
 // p50/p99 are printed per operation.
 //
 //   server_load_benchmark [--findings N] [--seconds S] [--requests R] [--connections C] [--page-size P]
@@ -212,8 +212,10 @@ void Print(const char* name, PhaseResult result) {
 
 
 // The operations of the mixed phase, in the order each client cycles through them.
-enum class MixedOp { kGetFinding, kListFindings, kArchive, kUnarchive, kTag, kUntag, kCreateRule, kDeleteRule };
-constexpr int kMixedOps = 8;
+enum class MixedOp {
+  kGetFinding, kListFindings, kArchive, kUnarchive, kTag, kUntag, kCreateRule, kDeleteRule, kImport
+};
+constexpr int kMixedOps = 9;
 
 const char* MixedOpName(MixedOp op) {
   switch (op) {
@@ -233,15 +235,18 @@ const char* MixedOpName(MixedOp op) {
       return "CreateArchiveRule";
     case MixedOp::kDeleteRule:
       return "DeleteArchiveRule";
+    case MixedOp::kImport:
+      return "import (1 bucket)";
   }
   return "?";
 }
 
-// Twenty requests: each write of a pair once in ten, its undo in the next ten.
+// Twenty requests, thirteen reads and seven writes: each write of a pair in one half, its undo in the
+// other, and one import.
 constexpr MixedOp kMixedCycle[] = {
     MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kGetFinding, MixedOp::kArchive,    MixedOp::kGetFinding,
     MixedOp::kListFindings, MixedOp::kTag,       MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kCreateRule,
-    MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kGetFinding, MixedOp::kUnarchive,  MixedOp::kGetFinding,
+    MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kGetFinding, MixedOp::kUnarchive,  MixedOp::kImport,
     MixedOp::kListFindings, MixedOp::kUntag,     MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kDeleteRule,
 };
 
@@ -285,6 +290,13 @@ SignedRequest MixedRequest(const MixedContext& context, MixedOp op, int client, 
                   context.host);
     case MixedOp::kDeleteRule:
       return Sign("DELETE", base::Concat("/analyzer/bench/archive-rule/", rule), "", "", context.host);
+    case MixedOp::kImport:
+      // A bucket without a policy: stored and analyzed, no finding.
+      return Sign("POST", "/perimeter/import", "",
+                  base::Concat(R"({"kind":"resource","resourceArn":"arn:aws:s3:::load-import-)", client,
+                               R"(","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":")", kAccount,
+                               R"(","region":")", kRegion, R"(","configuration":{"s3Bucket":{}}})"),
+                  context.host);
   }
   return {};
 }
