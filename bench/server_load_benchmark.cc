@@ -8,8 +8,15 @@
 // server answers, each phase bounded by a request count and a duration. Prints req/s and p50/p99/max
 // latency per operation, and peak RSS.
 //
+// The mixed phase (issue #13's load test) runs M clients (32 by default), each on its own keep-alive
+// connection, cycling through reads and writes in a fixed order: of every twenty requests, thirteen
+// read (GetFinding, ListFindings) and seven write (UpdateFindings archiving then unarchiving one finding,
+// TagResource then UntagResource on the analyzer, CreateArchiveRule then DeleteArchiveRule of a rule
+// matching no finding, an import of one bucket through POST /perimeter/import). Each request is signed by its client just before it is sent; throughput and
+// p50/p99 are printed per operation.
+//
 //   server_load_benchmark [--findings N] [--seconds S] [--requests R] [--connections C] [--page-size P]
-//                         [--phases get,list,list100]
+//                         [--phases get,list,list100,mixed] [--mixed-clients M]
 // Traffic goes to 127.0.0.1 only. Unknown flags are ignored (scripts/bench.sh passes Google Benchmark's).
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -17,6 +24,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -47,7 +55,8 @@ struct Options {
   size_t requests = 200000;  // per phase
   int connections = 4;
   int page_size = 25;
-  std::string phases = "get,list,list100";  // which phases run
+  std::string phases = "get,list,list100,mixed";  // which phases run
+  int mixed_clients = 32;
 };
 
 struct SignedRequest {
@@ -201,6 +210,182 @@ void Print(const char* name, PhaseResult result) {
   std::fflush(stdout);
 }
 
+
+// The operations of the mixed phase, in the order each client cycles through them.
+enum class MixedOp {
+  kGetFinding, kListFindings, kArchive, kUnarchive, kTag, kUntag, kCreateRule, kDeleteRule, kImport
+};
+constexpr int kMixedOps = 9;
+
+const char* MixedOpName(MixedOp op) {
+  switch (op) {
+    case MixedOp::kGetFinding:
+      return "GetFinding";
+    case MixedOp::kListFindings:
+      return "ListFindings";
+    case MixedOp::kArchive:
+      return "UpdateFindings ARCHIVED";
+    case MixedOp::kUnarchive:
+      return "UpdateFindings ACTIVE";
+    case MixedOp::kTag:
+      return "TagResource";
+    case MixedOp::kUntag:
+      return "UntagResource";
+    case MixedOp::kCreateRule:
+      return "CreateArchiveRule";
+    case MixedOp::kDeleteRule:
+      return "DeleteArchiveRule";
+    case MixedOp::kImport:
+      return "import (1 bucket)";
+  }
+  return "?";
+}
+
+// Twenty requests, thirteen reads and seven writes: each write of a pair in one half, its undo in the
+// other, and one import.
+constexpr MixedOp kMixedCycle[] = {
+    MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kGetFinding, MixedOp::kArchive,    MixedOp::kGetFinding,
+    MixedOp::kListFindings, MixedOp::kTag,       MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kCreateRule,
+    MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kGetFinding, MixedOp::kUnarchive,  MixedOp::kImport,
+    MixedOp::kListFindings, MixedOp::kUntag,     MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kDeleteRule,
+};
+
+struct MixedContext {
+  int port;
+  std::string host;
+  std::string analyzer_arn;
+  const std::vector<std::string>* tokens;  // ListFindings start points
+  const Options* options;
+};
+
+// One client's request for `op`; `finding` is the finding it archives and unarchives, `rule` the
+// archive rule it creates and deletes, this cycle.
+SignedRequest MixedRequest(const MixedContext& context, MixedOp op, int client, std::mt19937_64& random,
+                           const std::string& finding, const std::string& rule) {
+  const std::string arn = api::sigv4::UriEncode(context.analyzer_arn, false);
+  switch (op) {
+    case MixedOp::kGetFinding:
+      return Sign("GET", base::Concat("/finding/", FindingId(random() % context.options->findings)),
+                  base::Concat("analyzerArn=", arn), "", context.host);
+    case MixedOp::kListFindings: {
+      const std::string& token = (*context.tokens)[random() % context.tokens->size()];
+      return Sign("POST", "/finding", "", ListBody(context.analyzer_arn, context.options->page_size, token),
+                  context.host);
+    }
+    case MixedOp::kArchive:
+    case MixedOp::kUnarchive:
+      return Sign("PUT", "/finding", "",
+                  base::Concat(R"({"analyzerArn":")", context.analyzer_arn, R"(","ids":[")", finding,
+                               R"("],"status":")", op == MixedOp::kArchive ? "ARCHIVED" : "ACTIVE", "\"}"),
+                  context.host);
+    case MixedOp::kTag:
+      return Sign("POST", base::Concat("/tags/", arn), "",
+                  base::Concat(R"({"tags":{"client-)", client, R"(":"on"}})"), context.host);
+    case MixedOp::kUntag:
+      return Sign("DELETE", base::Concat("/tags/", arn), base::Concat("tagKeys=client-", client), "", context.host);
+    case MixedOp::kCreateRule:
+      return Sign("PUT", "/analyzer/bench/archive-rule", "",
+                  base::Concat(R"({"ruleName":")", rule,
+                               R"(","filter":{"resource":{"eq":["arn:aws:s3:::no-such-bucket"]}}})"),
+                  context.host);
+    case MixedOp::kDeleteRule:
+      return Sign("DELETE", base::Concat("/analyzer/bench/archive-rule/", rule), "", "", context.host);
+    case MixedOp::kImport:
+      // A bucket without a policy: stored and analyzed, no finding.
+      return Sign("POST", "/perimeter/import", "",
+                  base::Concat(R"({"kind":"resource","resourceArn":"arn:aws:s3:::load-import-)", client,
+                               R"(","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":")", kAccount,
+                               R"(","region":")", kRegion, R"(","configuration":{"s3Bucket":{}}})"),
+                  context.host);
+  }
+  return {};
+}
+
+httplib::Result Send(httplib::Client& client, const SignedRequest& request) {
+  if (request.method == "GET") return client.Get(request.target.c_str(), request.headers);
+  if (request.method == "DELETE") return client.Delete(request.target.c_str(), request.headers);
+  if (request.method == "PUT") {
+    return client.Put(request.target.c_str(), request.headers, request.body, "application/json");
+  }
+  return client.Post(request.target.c_str(), request.headers, request.body, "application/json");
+}
+
+// The mixed phase: `clients` connections, each cycling through kMixedCycle until `seconds` or
+// `requests` (over all clients) is reached. Prints one line per operation.
+void RunMixed(const MixedContext& context) {
+  const Options& options = *context.options;
+  const int clients = options.mixed_clients;
+  std::atomic<size_t> issued{0};
+  std::atomic<size_t> errors{0};
+  // latencies[client][op]
+  std::vector<std::array<std::vector<double>, kMixedOps>> latencies(clients);
+  double process_cpu_start = CpuSeconds(RUSAGE_SELF);
+  auto start = std::chrono::steady_clock::now();
+  auto deadline = start + std::chrono::duration<double>(options.seconds);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      httplib::Client client("127.0.0.1", context.port);
+      client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
+      client.set_read_timeout(60);
+      std::mt19937_64 random(1000 + c);
+      std::string finding;    // archived this cycle, unarchived next
+      std::string rule;       // created this cycle, deleted next
+      bool tagged = false;
+      // Each client starts at its own place in the cycle, so that the writes are spread over time.
+      for (size_t n = static_cast<size_t>(c) * 3;; ++n) {
+        if (issued.fetch_add(1) >= options.requests || std::chrono::steady_clock::now() >= deadline) break;
+        const size_t slot = n % std::size(kMixedCycle);
+        const size_t round = n / std::size(kMixedCycle);
+        const MixedOp op = kMixedCycle[slot];
+        if (op == MixedOp::kArchive) finding = FindingId(random() % options.findings);
+        // An undo before its write (a client starts mid-cycle) is skipped.
+        if ((op == MixedOp::kUnarchive && finding.empty()) || (op == MixedOp::kUntag && !tagged) ||
+            (op == MixedOp::kDeleteRule && rule.empty())) {
+          continue;
+        }
+        if (op == MixedOp::kCreateRule) rule = base::Concat("load-", c, "-", round);
+        if (op == MixedOp::kTag) tagged = true;
+        SignedRequest request = MixedRequest(context, op, c, random, finding, rule);
+        auto t0 = std::chrono::steady_clock::now();
+        httplib::Result result = Send(client, request);
+        latencies[c][static_cast<int>(op)].push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        if (!result || (result->status != 200 && result->status != 204)) {
+          if (errors.fetch_add(1) < 5) {
+            std::cerr << MixedOpName(op) << " failed: "
+                      << (result ? std::to_string(result->status) + " " + result->body
+                                 : httplib::to_string(result.error()))
+                      << "\n";
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu = CpuSeconds(RUSAGE_SELF) - process_cpu_start;
+  size_t total = 0;
+  std::printf("mixed: %d clients, %.1f s, process CPU %.1f s (server and load generator share the machine)\n", clients,
+              seconds, cpu);
+  for (int op = 0; op < kMixedOps; ++op) {
+    std::vector<double> all;
+    for (const auto& per_client : latencies) all.insert(all.end(), per_client[op].begin(), per_client[op].end());
+    std::sort(all.begin(), all.end());
+    total += all.size();
+    auto percentile = [&](double p) {
+      return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))];
+    };
+    std::printf("  %-24s %7zu req %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms\n",
+                MixedOpName(static_cast<MixedOp>(op)), all.size(), static_cast<double>(all.size()) / seconds,
+                percentile(0.50), percentile(0.99), all.empty() ? 0.0 : all.back());
+  }
+  std::printf("  %-24s %7zu req %7.0f req/s  errors %zu\n", "all", total, static_cast<double>(total) / seconds,
+              errors.load());
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,6 +398,7 @@ int main(int argc, char** argv) {
     else if (flag == "--connections") options.connections = std::stoi(argv[++i]);
     else if (flag == "--page-size") options.page_size = std::stoi(argv[++i]);
     else if (flag == "--phases") options.phases = argv[++i];
+    else if (flag == "--mixed-clients") options.mixed_clients = std::stoi(argv[++i]);
   }
   std::filesystem::path dir = std::filesystem::temp_directory_path() / base::Concat("perimeter-load-", getpid());
   std::filesystem::remove_all(dir);
@@ -303,6 +489,7 @@ int main(int argc, char** argv) {
     full_pages.push_back(Sign("POST", "/finding", "", ListBody(analyzer_arn, 100, token), host));
   }
   if (wanted("list100")) Print("ListFindings (100/page)", RunPhase(*port, full_pages, options));
+  if (wanted("mixed")) RunMixed(MixedContext{*port, host, analyzer_arn, &tokens, &options});
 
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -35,7 +35,8 @@ build/bin/engine_benchmark "$inventory" "$(nproc)"
 echo "== perimeter analyze (whole process)"
 /usr/bin/time -f "analyze: %e s wall, %M KiB peak RSS" build/bin/perimeter analyze "$inventory" --format json \
   -o /dev/null -q || true
-# perimeter serve under load over loopback: GetFinding and ListFindings with 100k findings stored
+# perimeter serve under load over loopback: GetFinding and ListFindings with 100k findings stored, then
+# 32 clients mixing reads and writes
 # (PERIMETER_LOAD_FINDINGS, PERIMETER_LOAD_SECONDS per phase).
 if [[ -x build/bin/server_load_benchmark ]]; then
   echo "== server_load_benchmark"

@@ -18,6 +18,8 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/ingest/internal/converters.h"
+#include "perimeter/ingest/internal/kms_key_policy.h"
+#include "perimeter/ingest/internal/s3_acl.h"
 #include "perimeter/resources/policy_positions.h"
 #include "perimeter/resources/resource.h"
 
@@ -109,12 +111,10 @@ std::optional<std::string_view> AclPermission(std::string_view text) {
   return std::nullopt;
 }
 
+// AWS Config names a group grantee by its name ("AllUsers") or its URI.
 std::optional<std::string_view> GroupUri(std::string_view name) {
-  if (name == "AllUsers") return "http://acs.amazonaws.com/groups/global/AllUsers";
-  if (name == "AuthenticatedUsers") return "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
-  if (name == "LogDelivery") return "http://acs.amazonaws.com/groups/s3/LogDelivery";
   if (name.starts_with("http://acs.amazonaws.com/groups/")) return name;
-  return std::nullopt;
+  return S3GroupUri(name);
 }
 
 class ConfigConverter {
@@ -233,7 +233,7 @@ class ConfigConverter {
     };
     static const PolicyType kTypes[] = {
         {"AWS::IAM::Role", ResourceType::kIamRole, "trustPolicy", {"assumeRolePolicyDocument", "AssumeRolePolicyDocument"}},
-        {"AWS::KMS::Key", ResourceType::kKmsKey, "keyPolicies", {"KeyPolicy", "keyPolicy", "Policy", "policy"}},
+        {"AWS::KMS::Key", ResourceType::kKmsKey, kKmsKeyPoliciesMember, {"KeyPolicy", "keyPolicy", "Policy", "policy"}},
         {"AWS::SQS::Queue", ResourceType::kSqsQueue, "queuePolicy", {"Policy", "policy"}},
         {"AWS::SNS::Topic", ResourceType::kSnsTopic, "topicPolicy", {"Policy", "policy"}},
         {"AWS::Lambda::Function", ResourceType::kLambdaFunction, "functionPolicy", {"Policy", "policy"}},
@@ -279,7 +279,7 @@ class ConfigConverter {
         return;
       }
       std::string owner = account.empty() ? ArnAccount(arn) : account;
-      if (policy_type.type == ResourceType::kKmsKey) json = base::Concat("{\"default\":", *json, "}");
+      if (policy_type.type == ResourceType::kKmsKey) json = KmsKeyPolicies(*json);
       builder_.AddMember(policy_type.type, arn, owner, policy_type.type == ResourceType::kIamRole ? "" : region,
                          ConfigurationMember{std::string(policy_type.member), *json, policy->position,
                                              StatementPositions(*policy)},
@@ -344,8 +344,7 @@ class ConfigConverter {
 
   bool S3Acl(const std::string& arn, const std::string& account, const std::string& region, const Embedded& acl) {
     std::optional<Embedded> grants = acl.Member("grantList");
-    std::string out = "[";
-    size_t count = 0;
+    AclGrants out;
     if (grants.has_value() && grants->value.is_array()) {
       for (const json::Value& grant : grants->value.children()) {
         base::SourcePosition at = acl.At(grant);
@@ -358,7 +357,6 @@ class ConfigConverter {
                          base::Concat("AccessControlList grant of ", arn, " has no grantee or an unknown permission"));
           return false;
         }
-        std::string grantee_json;
         if (grantee->is_string()) {
           std::optional<std::string_view> uri = GroupUri(grantee->text());
           if (!uri.has_value()) {
@@ -366,15 +364,15 @@ class ConfigConverter {
                            base::Concat("AccessControlList grantee \"", grantee->text(), "\" is not an S3 group"));
             return false;
           }
-          grantee_json = base::Concat("{\"uri\":", json::Quote(*uri), "}");
+          out.Add(*s3_permission, "uri", *uri);
         } else if (grantee->is_object()) {
           std::optional<std::string> id = StringMember(*grantee, {"id"});
           std::optional<std::string> identifier = StringMember(*grantee, {"identifier"});
           std::string type = StringMember(*grantee, {"typeIdentifier"}).value_or("id");
           if (id.has_value()) {
-            grantee_json = base::Concat("{\"id\":", json::Quote(*id), "}");
+            out.Add(*s3_permission, "id", *id);
           } else if (identifier.has_value() && (type == "id" || type == "emailAddress" || type == "uri")) {
-            grantee_json = base::Concat("{", json::Quote(type), ":", json::Quote(*identifier), "}");
+            out.Add(*s3_permission, type, *identifier);
           } else {
             builder_.Error("ingest.invalid-value", at, "AccessControlList grantee has no id");
             return false;
@@ -383,13 +381,9 @@ class ConfigConverter {
           builder_.Error("ingest.wrong-type", at, "AccessControlList grantee must be a string or an object");
           return false;
         }
-        out += base::Concat(count++ ? "," : "", "{\"permission\":", json::Quote(*s3_permission),
-                            ",\"grantee\":", grantee_json, "}");
       }
     }
-    out += "]";
-    builder_.AddMember(ResourceType::kS3Bucket, arn, account, region,
-                       ConfigurationMember{"bucketAclGrants", out, acl.position}, false);
+    builder_.AddMember(ResourceType::kS3Bucket, arn, account, region, out.Member(acl.position), false);
     if (std::optional<Embedded> owner = acl.Member("owner"); owner.has_value() && owner->value.is_object()) {
       if (std::optional<std::string> id = StringMember(owner->value, {"id"})) {
         builder_.AddMember(ResourceType::kS3Bucket, arn, account, region,

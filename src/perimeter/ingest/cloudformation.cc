@@ -1,14 +1,6 @@
-// CloudFormation templates (JSON or YAML) → inventory resources.
-//
-// Intrinsic functions are resolved where the template alone decides them (CloudFormation User Guide,
-// "Intrinsic function reference"): Ref, Fn::Sub, Fn::Join, Fn::GetAtt, Fn::Select, Fn::Split,
-// Fn::FindInMap, and the pseudo-parameters AWS::AccountId, AWS::Region, AWS::Partition and
-// AWS::URLSuffix (from IngestOptions). What only a deployment decides becomes a placeholder "{Name}"
-// and a note: parameters without a value given (--parameter), AWS::AccountId and AWS::Region when not
-// given, Fn::ImportValue, names CloudFormation generates. A placeholder never equals a real account
-// id, so a principal "arn:aws:iam::{TrustedAccount}:root" is analyzed as an account outside every
-// zone of trust: reported, never assumed inside. Fn::If cannot be decided offline: the resource is an
-// error rather than a guess at one branch.
+// CloudFormation templates (JSON or YAML) → inventory resources. Intrinsic functions are resolved by
+// internal/cloudformation_intrinsics.h; this file knows the resource types: what Ref and Fn::GetAtt
+// return for each, and which properties hold the policies Access Analyzer reads.
 #include <map>
 #include <optional>
 #include <set>
@@ -17,7 +9,11 @@
 #include <vector>
 
 #include "perimeter/base/text.h"
+#include "perimeter/ingest/internal/cloudformation_intrinsics.h"
 #include "perimeter/ingest/internal/converters.h"
+#include "perimeter/ingest/internal/kms_key_policy.h"
+#include "perimeter/ingest/internal/lambda_permission.h"
+#include "perimeter/ingest/internal/s3_acl.h"
 #include "perimeter/ingest/internal/source_tree.h"
 #include "perimeter/resources/policy_positions.h"
 
@@ -33,21 +29,17 @@ struct TemplateResource {
   base::SourcePosition position;           // of the logical id
 };
 
-class TemplateConverter {
+class TemplateConverter final : public TemplateResourceValues {
  public:
   TemplateConverter(std::string_view source, const SourceNode& root, const IngestOptions& options,
                     InventoryBuilder& builder)
-      : source_(source), root_(root), options_(options), builder_(builder) {}
+      : source_(source), root_(root), options_(options), builder_(builder), intrinsics_(root, options, builder, *this) {}
 
   void Convert() {
     if (!root_.is_mapping()) {
       builder_.Error("ingest.wrong-type", root_.position, "a CloudFormation template must be a mapping");
       return;
     }
-    if (const SourceNode* parameters = root_.Find("Parameters"); parameters && parameters->is_mapping()) {
-      for (const SourceNode& parameter : parameters->children) parameters_.insert(parameter.key);
-    }
-    mappings_ = root_.Find("Mappings");
     const SourceNode* resources = root_.Find("Resources");
     if (resources == nullptr || !resources->is_mapping()) {
       builder_.Error("ingest.missing-field", root_.position, "the template has no Resources mapping");
@@ -65,7 +57,7 @@ class TemplateConverter {
     for (const std::string& id : order_) {
       const TemplateResource& resource = resources_.at(id);
       builder_.CountRecord();
-      failed_ = false;
+      intrinsics_.ClearFailure();
       if (resource.type.empty()) {
         builder_.Error("ingest.missing-field", resource.position, base::Concat("resource ", id, " has no Type"));
         builder_.SkipRecord();
@@ -83,45 +75,27 @@ class TemplateConverter {
  private:
   // ---- values -------------------------------------------------------------------------------------
 
-  void Fail(base::SourcePosition position, std::string message) {
-    if (!failed_) builder_.Error("ingest.unresolved", position, std::move(message));
-    failed_ = true;
+  std::string Account(base::SourcePosition at) { return intrinsics_.Account(at); }
+  std::string Region(base::SourcePosition at) { return intrinsics_.Region(at); }
+
+  std::optional<std::string> RefValue(std::string_view logical_id, base::SourcePosition at) override {
+    auto it = resources_.find(std::string(logical_id));
+    if (it == resources_.end()) return std::nullopt;
+    return RefValue(it->second, at);
   }
 
-  std::string Unknown(std::string_view name, base::SourcePosition position, std::string_view why) {
-    if (noted_.insert(std::string(name)).second) {
-      builder_.Note("ingest.unknown-value", position,
-                    base::Concat(why, ": analyzed as ", Placeholder(name),
-                                 ", which matches no account of the zone of trust (give it with --parameter, "
-                                 "--account-id or --region to analyze the deployed value)"));
-    }
-    return Placeholder(name);
-  }
-
-  std::string Account(base::SourcePosition position) {
-    return options_.account_id.empty() ? Unknown("AWS::AccountId", position, "AWS::AccountId is not known")
-                                       : options_.account_id;
-  }
-  std::string Region(base::SourcePosition position) {
-    return options_.region.empty() ? Unknown("AWS::Region", position, "AWS::Region is not known") : options_.region;
-  }
-
-  // A property that names something: its resolved string, or "" (reported) when it cannot be one.
-  std::optional<std::string> ResolveString(const SourceNode& node) {
-    std::optional<SourceNode> resolved = Resolve(node, 0);
-    if (!resolved.has_value()) return std::nullopt;
-    if (!resolved->is_scalar()) {
-      Fail(node.position, base::Concat("expected a string, not a ", NodeKindName(resolved->kind)));
-      return std::nullopt;
-    }
-    return resolved->text;
+  std::optional<std::string> GetAttValue(std::string_view logical_id, std::string_view attribute,
+                                         base::SourcePosition at) override {
+    auto it = resources_.find(std::string(logical_id));
+    if (it == resources_.end()) return std::nullopt;
+    return GetAttValue(it->second, attribute, at);
   }
 
   std::optional<std::string> PropertyString(const TemplateResource& resource, std::string_view name) {
     if (resource.properties == nullptr) return std::nullopt;
     const SourceNode* node = resource.properties->Find(name);
     if (node == nullptr) return std::nullopt;
-    return ResolveString(*node);
+    return intrinsics_.ResolveString(*node);
   }
 
   std::string Name(const TemplateResource& resource, std::string_view property) {
@@ -188,265 +162,6 @@ class TemplateConverter {
     return Placeholder(base::Concat(r.logical_id, ".", attribute));
   }
 
-  std::optional<std::string> Ref(std::string_view name, base::SourcePosition at) {
-    if (name == "AWS::AccountId") return Account(at);
-    if (name == "AWS::Region") return Region(at);
-    if (name == "AWS::Partition") return options_.partition;
-    if (name == "AWS::URLSuffix") return options_.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-    if (name.starts_with("AWS::")) return Unknown(name, at, base::Concat(name, " is known only when deployed"));
-    if (auto it = options_.parameters.find(name); it != options_.parameters.end()) return it->second;
-    if (parameters_.contains(std::string(name))) {
-      return Unknown(name, at, base::Concat("the parameter ", name, " has no value here"));
-    }
-    if (auto it = resources_.find(std::string(name)); it != resources_.end()) return RefValue(it->second, at);
-    Fail(at, base::Concat("Ref to \"", name, "\", which is neither a parameter nor a resource of the template"));
-    return std::nullopt;
-  }
-
-  std::optional<std::string> GetAtt(const SourceNode& argument) {
-    std::string id, attribute;
-    if (argument.is_string()) {
-      size_t dot = argument.text.find('.');
-      if (dot == std::string::npos) {
-        Fail(argument.position, "Fn::GetAtt needs \"Resource.Attribute\"");
-        return std::nullopt;
-      }
-      id = argument.text.substr(0, dot);
-      attribute = argument.text.substr(dot + 1);
-    } else if (argument.is_sequence() && argument.children.size() == 2) {
-      std::optional<std::string> first = ResolveString(argument.children[0]);
-      std::optional<std::string> second = ResolveString(argument.children[1]);
-      if (!first || !second) return std::nullopt;
-      id = *first;
-      attribute = *second;
-    } else {
-      Fail(argument.position, "Fn::GetAtt needs [Resource, Attribute]");
-      return std::nullopt;
-    }
-    auto it = resources_.find(id);
-    if (it == resources_.end()) {
-      Fail(argument.position, base::Concat("Fn::GetAtt names \"", id, "\", which is not a resource of the template"));
-      return std::nullopt;
-    }
-    return GetAttValue(it->second, attribute, argument.position);
-  }
-
-  std::optional<std::string> Sub(const SourceNode& argument) {
-    const SourceNode* format = &argument;
-    const SourceNode* variables = nullptr;
-    if (argument.is_sequence()) {
-      if (argument.children.size() != 2 || !argument.children[0].is_string()) {
-        Fail(argument.position, "Fn::Sub needs a string or [string, {variables}]");
-        return std::nullopt;
-      }
-      format = &argument.children[0];
-      variables = &argument.children[1];
-    }
-    if (!format->is_string()) {
-      Fail(argument.position, "Fn::Sub needs a string");
-      return std::nullopt;
-    }
-    const std::string& text = format->text;
-    std::string out;
-    for (size_t i = 0; i < text.size();) {
-      if (text.compare(i, 2, "${") != 0) {
-        out.push_back(text[i++]);
-        continue;
-      }
-      size_t end = text.find('}', i);
-      if (end == std::string::npos) {
-        out.append(text, i, std::string::npos);
-        break;
-      }
-      std::string name = text.substr(i + 2, end - i - 2);
-      i = end + 1;
-      if (name.starts_with("!")) {  // ${!Literal} writes "${Literal}" (policy variables)
-        out += base::Concat("${", name.substr(1), "}");
-        continue;
-      }
-      if (variables != nullptr && variables->is_mapping()) {
-        if (const SourceNode* value = variables->Find(name)) {
-          std::optional<std::string> resolved = ResolveString(*value);
-          if (!resolved) return std::nullopt;
-          out += *resolved;
-          continue;
-        }
-      }
-      size_t dot = name.find('.');
-      if (dot != std::string::npos && !name.starts_with("AWS::")) {
-        SourceNode get_att;
-        get_att.kind = NodeKind::kString;
-        get_att.text = name;
-        get_att.position = format->position;
-        std::optional<std::string> value = GetAtt(get_att);
-        if (!value) return std::nullopt;
-        out += *value;
-        continue;
-      }
-      std::optional<std::string> value = Ref(name, format->position);
-      if (!value) return std::nullopt;
-      out += *value;
-    }
-    return out;
-  }
-
-  // Resolves every intrinsic function under `node`. nullopt: AWS::NoValue (the caller drops the
-  // member) or a failure (failed_ is set).
-  std::optional<SourceNode> Resolve(const SourceNode& node, int depth) {
-    if (depth > 64) {
-      Fail(node.position, "intrinsic functions nested too deeply");
-      return std::nullopt;
-    }
-    if (node.is_sequence()) {
-      SourceNode out = node;
-      out.children.clear();
-      for (const SourceNode& child : node.children) {
-        std::optional<SourceNode> resolved = Resolve(child, depth + 1);
-        if (failed_) return std::nullopt;
-        if (resolved) out.children.push_back(std::move(*resolved));
-      }
-      return out;
-    }
-    if (!node.is_mapping()) return node;
-    if (node.children.size() == 1) {
-      const SourceNode& argument = node.children[0];
-      const std::string& function = argument.key;
-      auto scalar = [&](std::optional<std::string> text) -> std::optional<SourceNode> {
-        if (!text) return std::nullopt;
-        SourceNode out;
-        out.kind = NodeKind::kString;
-        out.text = std::move(*text);
-        out.position = node.position;
-        out.key = node.key;
-        out.key_position = node.key_position;
-        return out;
-      };
-      if (function == "Ref") {
-        if (!argument.is_string()) {
-          Fail(argument.position, "Ref needs a name");
-          return std::nullopt;
-        }
-        if (argument.text == "AWS::NoValue") return std::nullopt;
-        return scalar(Ref(argument.text, argument.position));
-      }
-      if (function == "Fn::Sub") return scalar(Sub(argument));
-      if (function == "Fn::GetAtt") return scalar(GetAtt(argument));
-      if (function == "Fn::Join") {
-        if (!argument.is_sequence() || argument.children.size() != 2) {
-          Fail(argument.position, "Fn::Join needs [delimiter, [values]]");
-          return std::nullopt;
-        }
-        std::optional<std::string> delimiter = ResolveString(argument.children[0]);
-        std::optional<SourceNode> values = Resolve(argument.children[1], depth + 1);
-        if (!delimiter || !values) return std::nullopt;
-        if (!values->is_sequence()) {
-          Fail(argument.position, "Fn::Join needs a list of values");
-          return std::nullopt;
-        }
-        std::string out;
-        for (size_t i = 0; i < values->children.size(); ++i) {
-          if (!values->children[i].is_scalar()) {
-            Fail(values->children[i].position, "Fn::Join values must be strings");
-            return std::nullopt;
-          }
-          out += base::Concat(i ? std::string_view(*delimiter) : std::string_view(), values->children[i].text);
-        }
-        return scalar(out);
-      }
-      if (function == "Fn::Select") {
-        if (!argument.is_sequence() || argument.children.size() != 2) {
-          Fail(argument.position, "Fn::Select needs [index, [values]]");
-          return std::nullopt;
-        }
-        std::optional<std::string> index = ResolveString(argument.children[0]);
-        std::optional<SourceNode> values = Resolve(argument.children[1], depth + 1);
-        if (!index || !values) return std::nullopt;
-        size_t i = 0;
-        try {
-          i = std::stoul(*index);
-        } catch (...) {
-          Fail(argument.position, "Fn::Select needs a numeric index");
-          return std::nullopt;
-        }
-        if (!values->is_sequence() || i >= values->children.size()) {
-          Fail(argument.position, "Fn::Select index out of range");
-          return std::nullopt;
-        }
-        return values->children[i];
-      }
-      if (function == "Fn::Split") {
-        if (!argument.is_sequence() || argument.children.size() != 2) {
-          Fail(argument.position, "Fn::Split needs [delimiter, string]");
-          return std::nullopt;
-        }
-        std::optional<std::string> delimiter = ResolveString(argument.children[0]);
-        std::optional<std::string> text = ResolveString(argument.children[1]);
-        if (!delimiter || !text || delimiter->empty()) return std::nullopt;
-        SourceNode out;
-        out.kind = NodeKind::kSequence;
-        out.position = node.position;
-        size_t start = 0;
-        while (true) {
-          size_t at = text->find(*delimiter, start);
-          SourceNode piece;
-          piece.kind = NodeKind::kString;
-          piece.position = node.position;
-          piece.text = text->substr(start, at == std::string::npos ? std::string::npos : at - start);
-          out.children.push_back(std::move(piece));
-          if (at == std::string::npos) break;
-          start = at + delimiter->size();
-        }
-        return out;
-      }
-      if (function == "Fn::FindInMap") {
-        if (!argument.is_sequence() || argument.children.size() < 3 || mappings_ == nullptr) {
-          Fail(argument.position, "Fn::FindInMap needs [map, key, key] and a Mappings section");
-          return std::nullopt;
-        }
-        const SourceNode* at = mappings_;
-        for (size_t i = 0; i < 3 && at != nullptr; ++i) {
-          std::optional<std::string> key = ResolveString(argument.children[i]);
-          if (!key) return std::nullopt;
-          if (key->starts_with("{")) {
-            Fail(argument.position, base::Concat("Fn::FindInMap key ", *key, " is not known offline"));
-            return std::nullopt;
-          }
-          at = at->Find(*key);
-        }
-        if (at == nullptr) {
-          Fail(argument.position, "Fn::FindInMap names no entry of Mappings");
-          return std::nullopt;
-        }
-        return Resolve(*at, depth + 1);
-      }
-      if (function == "Fn::ImportValue") {
-        std::optional<std::string> name = ResolveString(argument);
-        if (!name) return std::nullopt;
-        return scalar(Unknown(base::Concat("ImportValue:", *name), argument.position,
-                              base::Concat("Fn::ImportValue ", *name, " is known only when deployed")));
-      }
-      if (function == "Fn::If" || function == "Fn::Transform" || function == "Fn::Cidr" || function == "Fn::GetAZs" ||
-          function == "Fn::Base64" || function == "Fn::ToJsonString" || function == "Fn::Length" ||
-          function == "Fn::Equals" || function == "Fn::And" || function == "Fn::Or" || function == "Fn::Not") {
-        Fail(argument.position, base::Concat(function, " cannot be decided offline here: the resource is not analyzed "
-                                                       "(resolve it, e.g. with `aws cloudformation get-template "
-                                                       "--template-stage Processed`, or analyze the deployed stack)"));
-        return std::nullopt;
-      }
-    }
-    SourceNode out = node;
-    out.children.clear();
-    for (const SourceNode& child : node.children) {
-      std::optional<SourceNode> resolved = Resolve(child, depth + 1);
-      if (failed_) return std::nullopt;
-      if (!resolved) continue;  // AWS::NoValue
-      resolved->key = child.key;
-      resolved->key_position = child.key_position;
-      out.children.push_back(std::move(*resolved));
-    }
-    return out;
-  }
-
   // ---- resources ------------------------------------------------------------------------------------
 
   const SourceNode* Property(const TemplateResource& r, std::string_view name) {
@@ -483,8 +198,8 @@ class TemplateConverter {
   // A policy document property as a configuration member (a JSON string literal).
   std::optional<ConfigurationMember> PolicyMember(const TemplateResource& r, const SourceNode& node,
                                                   std::string_view member) {
-    std::optional<SourceNode> resolved = Resolve(node, 0);
-    if (!resolved || failed_) return std::nullopt;
+    std::optional<SourceNode> resolved = intrinsics_.Resolve(node);
+    if (!resolved || intrinsics_.failed()) return std::nullopt;
     std::string json;
     // Where each statement is in the template: the elements of a mapping's Statement (resolving keeps
     // positions); in a JSON string of a JSON template, through the literal's escapes. A policy written
@@ -505,7 +220,7 @@ class TemplateConverter {
         }
       }
     } else {
-      Fail(node.position, base::Concat(r.logical_id, ": a policy document must be a mapping or a JSON string"));
+      intrinsics_.Fail(node.position, base::Concat(r.logical_id, ": a policy document must be a mapping or a JSON string"));
       return std::nullopt;
     }
     return ConfigurationMember{std::string(member), std::move(json), node.position, std::move(statements)};
@@ -530,13 +245,13 @@ class TemplateConverter {
   void ConvertResource(const TemplateResource& r) {
     const std::string& t = r.type;
     auto done = [&] {
-      if (failed_) builder_.SkipRecord();
+      if (intrinsics_.failed()) builder_.SkipRecord();
     };
     if (t == "AWS::S3::BucketPolicy") {
       const SourceNode* bucket = Property(r, "Bucket");
       const SourceNode* document = Property(r, "PolicyDocument");
       if (!bucket || !document) return Missing(r, "Bucket and PolicyDocument");
-      std::optional<std::string> name = ResolveString(*bucket);
+      std::optional<std::string> name = intrinsics_.ResolveString(*bucket);
       std::optional<ConfigurationMember> policy = name ? PolicyMember(r, *document, "bucketPolicy") : std::nullopt;
       if (policy) Add(r, ResourceType::kS3Bucket, base::Concat("arn:", options_.partition, ":s3:::", *name), std::move(*policy));
       return done();
@@ -544,24 +259,12 @@ class TemplateConverter {
     if (t == "AWS::S3::Bucket") {
       std::string arn = GetAttValue(r, "Arn", r.position);
       if (const SourceNode* acl = Property(r, "AccessControl")) {
-        std::optional<std::string> canned = ResolveString(*acl);
-        std::string grants;
-        if (canned == "PublicRead") grants = R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}}])";
-        if (canned == "PublicReadWrite") {
-          grants = R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}},)"
-                   R"({"permission":"WRITE","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}}])";
-        }
-        if (canned == "AuthenticatedRead") {
-          grants = R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AuthenticatedUsers"}}])";
-        }
-        if (canned == "LogDeliveryWrite") {
-          grants = R"([{"permission":"WRITE","grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"}},)"
-                   R"({"permission":"READ_ACP","grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"}}])";
-        }
-        if (!grants.empty()) Add(r, ResourceType::kS3Bucket, arn, ConfigurationMember{"bucketAclGrants", grants, acl->position}, false);
+        std::optional<std::string> canned = intrinsics_.ResolveString(*acl);
+        std::optional<AclGrants> grants = canned ? CannedAclGrants(*canned) : std::nullopt;
+        if (grants) Add(r, ResourceType::kS3Bucket, arn, grants->Member(acl->position), false);
       }
       if (const SourceNode* block = Property(r, "PublicAccessBlockConfiguration")) {
-        std::optional<SourceNode> resolved = Resolve(*block, 0);
+        std::optional<SourceNode> resolved = intrinsics_.Resolve(*block);
         if (resolved && resolved->is_mapping()) {
           std::string json = "{";
           for (auto [property, member] : {std::pair<std::string_view, std::string_view>{"BlockPublicAcls", "blockPublicAcls"},
@@ -588,9 +291,9 @@ class TemplateConverter {
     if (t == "AWS::KMS::Key") {
       const SourceNode* document = Property(r, "KeyPolicy");
       if (!document) return;  // the default key policy: the account only
-      std::optional<ConfigurationMember> policy = PolicyMember(r, *document, "keyPolicies");
+      std::optional<ConfigurationMember> policy = PolicyMember(r, *document, kKmsKeyPoliciesMember);
       if (policy) {
-        policy->json = base::Concat("{\"default\":", policy->json, "}");
+        policy->json = KmsKeyPolicies(policy->json);
         Add(r, ResourceType::kKmsKey, GetAttValue(r, "Arn", document->position), std::move(*policy));
       }
       return done();
@@ -600,11 +303,11 @@ class TemplateConverter {
       const SourceNode* targets = Property(r, sqs ? "Queues" : "Topics");
       const SourceNode* document = Property(r, "PolicyDocument");
       if (!targets || !document) return Missing(r, sqs ? "Queues and PolicyDocument" : "Topics and PolicyDocument");
-      std::optional<SourceNode> list = Resolve(*targets, 0);
+      std::optional<SourceNode> list = intrinsics_.Resolve(*targets);
       std::optional<ConfigurationMember> policy = list ? PolicyMember(r, *document, sqs ? "queuePolicy" : "topicPolicy")
                                                        : std::nullopt;
       if (!policy || !list->is_sequence()) {
-        if (!failed_) Fail(targets->position, "Queues / Topics must be a list");
+        if (!intrinsics_.failed()) intrinsics_.Fail(targets->position, "Queues / Topics must be a list");
         return done();
       }
       for (const SourceNode& target : list->children) {
@@ -615,14 +318,14 @@ class TemplateConverter {
       return done();
     }
     if (t == "AWS::Lambda::Permission" || t == "AWS::Lambda::LayerVersionPermission") {
-      LambdaPermission(r, t == "AWS::Lambda::LayerVersionPermission");
+      ConvertLambdaPermission(r, t == "AWS::Lambda::LayerVersionPermission");
       return done();
     }
     if (t == "AWS::SecretsManager::ResourcePolicy") {
       const SourceNode* secret = Property(r, "SecretId");
       const SourceNode* document = Property(r, "ResourcePolicy");
       if (!secret || !document) return Missing(r, "SecretId and ResourcePolicy");
-      std::optional<std::string> id = ResolveString(*secret);
+      std::optional<std::string> id = intrinsics_.ResolveString(*secret);
       std::optional<ConfigurationMember> policy = id ? PolicyMember(r, *document, "secretPolicy") : std::nullopt;
       if (policy) {
         std::string arn = id->starts_with("arn:") ? *id
@@ -682,69 +385,41 @@ class TemplateConverter {
     return base::Concat("arn:", options_.partition, ":sqs:", Region(at), ":", Account(at), ":", url);
   }
 
-  void LambdaPermission(const TemplateResource& r, bool layer) {
+  void ConvertLambdaPermission(const TemplateResource& r, bool layer) {
     const SourceNode* target = Property(r, layer ? "LayerVersionArn" : "FunctionName");
     const SourceNode* principal_node = Property(r, "Principal");
     const SourceNode* action_node = Property(r, "Action");
     if (!target || !principal_node || !action_node) {
       return Missing(r, layer ? "LayerVersionArn, Principal and Action" : "FunctionName, Principal and Action");
     }
-    std::optional<std::string> function = ResolveString(*target);
-    std::optional<std::string> principal = ResolveString(*principal_node);
-    std::optional<std::string> action = ResolveString(*action_node);
+    std::optional<std::string> function = intrinsics_.ResolveString(*target);
+    std::optional<std::string> principal = intrinsics_.ResolveString(*principal_node);
+    std::optional<std::string> action = intrinsics_.ResolveString(*action_node);
     if (!function || !principal || !action) return;
     std::string arn = *function;
     if (!layer && !arn.starts_with("arn:")) {
       arn = base::Concat("arn:", options_.partition, ":lambda:", Region(target->position), ":",
                          Account(target->position), ":function:", *function);
     }
-    std::string principal_json;
-    if (*principal == "*") {
-      principal_json = "\"*\"";
-    } else if (!layer && (principal->find(".amazonaws.com") != std::string::npos || principal->ends_with(".amazon.com"))) {
-      principal_json = base::Concat("{\"Service\":", json::Quote(*principal), "}");
-    } else {
-      principal_json = base::Concat("{\"AWS\":", json::Quote(*principal), "}");
+    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion : LambdaPermission::Target::kFunction,
+                                .sid = r.logical_id, .principal = *principal, .action = *action, .resource = arn};
+    for (const LambdaPermissionCondition& condition : LambdaPermissionConditions(permission.target)) {
+      permission.*condition.value = PropertyString(r, condition.cloudformation_property).value_or("");
     }
-    std::string conditions;
-    auto condition = [&](std::string_view property, std::string_view op, std::string_view key) {
-      std::optional<std::string> value = PropertyString(r, property);
-      if (!value || value->empty()) return;
-      conditions += base::Concat(conditions.empty() ? "" : ",", json::Quote(op), ":{", json::Quote(key), ":",
-                                 json::Quote(*value), "}");
-    };
-    if (layer) {
-      condition("OrganizationId", "StringEquals", "aws:PrincipalOrgID");
-    } else {
-      condition("SourceArn", "ArnLike", "AWS:SourceArn");
-      condition("SourceAccount", "StringEquals", "AWS:SourceAccount");
-      condition("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID");
-      condition("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType");
-      condition("EventSourceToken", "StringEquals", "lambda:EventSourceToken");
-    }
-    if (failed_) return;
-    std::string statement = base::Concat("{\"Sid\":", json::Quote(r.logical_id), ",\"Effect\":\"Allow\",\"Principal\":",
-                                         principal_json, ",\"Action\":", json::Quote(*action),
-                                         ",\"Resource\":", json::Quote(arn),
-                                         conditions.empty() ? "" : base::Concat(",\"Condition\":{", conditions, "}"),
-                                         "}");
+    if (intrinsics_.failed()) return;
     std::string account = ArnAccount(arn);
     if (account.empty()) account = Account(target->position);
-    builder_.AddStatement(layer ? ResourceType::kLambdaLayerVersion : ResourceType::kLambdaFunction, arn, account,
-                          ArnRegion(arn), layer ? "layerVersionPolicy" : "functionPolicy", statement, r.position);
+    AddLambdaPermission(permission, arn, account, ArnRegion(arn), r.position, builder_);
   }
 
   std::string_view source_;  // the template's text
   const SourceNode& root_;
   const IngestOptions& options_;
   InventoryBuilder& builder_;
-  std::set<std::string> parameters_;
-  const SourceNode* mappings_ = nullptr;
+  TemplateIntrinsics intrinsics_;
   std::map<std::string, TemplateResource> resources_;
   std::vector<std::string> order_;
   std::map<std::string, std::pair<size_t, base::SourcePosition>> out_of_scope_;
-  std::set<std::string> noted_;
-  bool failed_ = false;
 };
 
 }  // namespace

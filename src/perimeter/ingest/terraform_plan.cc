@@ -18,6 +18,9 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/ingest/internal/converters.h"
+#include "perimeter/ingest/internal/kms_key_policy.h"
+#include "perimeter/ingest/internal/lambda_permission.h"
+#include "perimeter/ingest/internal/s3_acl.h"
 #include "perimeter/resources/policy_positions.h"
 
 namespace perimeter::ingest::internal {
@@ -32,18 +35,6 @@ struct PlanResource {
   std::optional<json::Value> unknown;    // `after_unknown`
   base::SourcePosition position;
 };
-
-constexpr std::pair<std::string_view, std::string_view> kCannedAcls[] = {
-    {"public-read", "READ:AllUsers"},
-    {"public-read-write", "READ:AllUsers,WRITE:AllUsers"},
-    {"authenticated-read", "READ:AuthenticatedUsers"},
-    {"log-delivery-write", "WRITE:LogDelivery,READ_ACP:LogDelivery"},
-};
-
-std::string GroupUri(std::string_view group) {
-  return group == "LogDelivery" ? "http://acs.amazonaws.com/groups/s3/LogDelivery"
-                                : base::Concat("http://acs.amazonaws.com/groups/global/", group);
-}
 
 class PlanConverter {
  public:
@@ -258,33 +249,15 @@ class PlanConverter {
 
   std::string BucketArn(const std::string& bucket) { return base::Concat("arn:", options_.partition, ":s3:::", bucket); }
 
-  void AddCannedAcl(const PlanResource& resource, const std::string& arn, std::string_view acl,
-                    base::SourcePosition position) {
-    for (const auto& [name, grants] : kCannedAcls) {
-      if (name != acl) continue;
-      std::string out = "[";
-      size_t start = 0, count = 0;
-      while (start < grants.size()) {
-        size_t comma = grants.find(',', start);
-        std::string_view grant = grants.substr(start, comma == std::string_view::npos ? grants.size() - start : comma - start);
-        size_t colon = grant.find(':');
-        out += base::Concat(count++ ? "," : "", "{\"permission\":", json::Quote(grant.substr(0, colon)),
-                            ",\"grantee\":{\"uri\":", json::Quote(GroupUri(grant.substr(colon + 1))), "}}");
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-      }
-      out += "]";
-      builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), options_.region,
-                         ConfigurationMember{"bucketAclGrants", out, position}, false);
-      return;
-    }
-    (void)resource;  // private, bucket-owner-*, aws-exec-read grant nothing outside the account's own use
+  void AddCannedAcl(const std::string& arn, std::string_view acl, base::SourcePosition position) {
+    // private, bucket-owner-*, aws-exec-read grant nothing outside the account's own use
+    std::optional<AclGrants> grants = CannedAclGrants(acl);
+    if (grants) builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), options_.region, grants->Member(position), false);
   }
 
   void AddAccessControlPolicy(const PlanResource& resource, const std::string& arn, const json::Value& policies) {
     // access_control_policy = [{grant = [{grantee = [{type, uri, id, email_address}], permission}], owner}]
-    std::string out = "[";
-    size_t count = 0;
+    AclGrants out;
     for (const json::Value& policy : policies.children()) {
       std::optional<json::Value> grants = policy.is_object() ? policy.Find("grant") : std::nullopt;
       if (!grants.has_value() || !grants->is_array()) continue;
@@ -297,32 +270,29 @@ class PlanConverter {
           continue;
         }
         for (const json::Value& grantee : grantees->children()) {
-          std::string grantee_json;
+          bool added = false;
           for (auto [key, member] : {std::pair<std::string_view, std::string_view>{"uri", "uri"},
                                      {"id", "id"},
                                      {"email_address", "emailAddress"}}) {
             std::optional<json::Value> v = grantee.is_object() ? grantee.Find(key) : std::nullopt;
             if (v.has_value() && v->is_string() && !v->text().empty()) {
-              grantee_json = base::Concat("{", json::Quote(member), ":", json::Quote(v->text()), "}");
+              out.Add(permission->text(), member, v->text());
+              added = true;
               break;
             }
           }
-          if (grantee_json.empty()) {
+          if (!added) {
             builder_.Error("ingest.invalid-value", grantee.position(),
                            base::Concat(resource.address, ": a grantee needs uri, id or email_address"));
-            continue;
           }
-          out += base::Concat(count++ ? "," : "", "{\"permission\":", json::Quote(permission->text()),
-                              ",\"grantee\":", grantee_json, "}");
         }
       }
     }
-    out += "]";
-    builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), options_.region,
-                       ConfigurationMember{"bucketAclGrants", out, policies.position()}, false);
+    builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), options_.region, out.Member(policies.position()),
+                       false);
   }
 
-  void LambdaPermission(const PlanResource& resource, bool layer) {
+  void ConvertLambdaPermission(const PlanResource& resource, bool layer) {
     std::string function = Attribute(resource, layer ? "layer_name" : "function_name").value_or("");
     std::string principal = Attribute(resource, "principal").value_or("");
     std::string action = Attribute(resource, "action").value_or(layer ? "lambda:GetLayerVersion" : "");
@@ -352,44 +322,15 @@ class PlanConverter {
     if (std::optional<std::string> qualifier = Attribute(resource, "qualifier"); qualifier && !qualifier->empty()) {
       statement_resource += ":" + *qualifier;
     }
-    std::string principal_json;
-    if (layer) {
-      principal_json = principal == "*" ? "\"*\"" : base::Concat("{\"AWS\":", json::Quote(principal), "}");
-    } else if (principal == "*") {
-      principal_json = "\"*\"";
-    } else if (principal.find(".amazonaws.com") != std::string::npos || principal.ends_with(".amazon.com")) {
-      principal_json = base::Concat("{\"Service\":", json::Quote(principal), "}");
-    } else {
-      principal_json = base::Concat("{\"AWS\":", json::Quote(principal), "}");
+    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion : LambdaPermission::Target::kFunction,
+                                .sid = Attribute(resource, "statement_id").value_or(""), .principal = principal,
+                                .action = action, .resource = statement_resource};
+    for (const LambdaPermissionCondition& condition : LambdaPermissionConditions(permission.target)) {
+      permission.*condition.value = Attribute(resource, condition.terraform_attribute).value_or("");
     }
-    std::string conditions;
-    auto condition = [&](std::string_view attribute, std::string_view op, std::string_view key) {
-      std::optional<std::string> value = Attribute(resource, attribute);
-      if (!value.has_value() || value->empty()) return;
-      conditions += base::Concat(conditions.empty() ? "" : ",", json::Quote(op), ":{", json::Quote(key), ":",
-                                 json::Quote(*value), "}");
-    };
-    if (layer) {
-      condition("organization_id", "StringEquals", "aws:PrincipalOrgID");
-    } else {
-      condition("source_arn", "ArnLike", "AWS:SourceArn");
-      condition("source_account", "StringEquals", "AWS:SourceAccount");
-      condition("principal_org_id", "StringEquals", "aws:PrincipalOrgID");
-      condition("function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType");
-      condition("event_source_token", "StringEquals", "lambda:EventSourceToken");
-    }
-    std::string sid = Attribute(resource, "statement_id").value_or("");
-    std::string statement = base::Concat("{", sid.empty() ? "" : base::Concat("\"Sid\":", json::Quote(sid), ","),
-                                         "\"Effect\":\"Allow\",\"Principal\":", principal_json,
-                                         ",\"Action\":", json::Quote(action),
-                                         ",\"Resource\":", json::Quote(statement_resource),
-                                         conditions.empty() ? "" : base::Concat(",\"Condition\":{", conditions, "}"),
-                                         "}");
     std::optional<json::Value> at = resource.values.Find(layer ? "layer_name" : "function_name");
-    builder_.AddStatement(layer ? ResourceType::kLambdaLayerVersion : ResourceType::kLambdaFunction, arn,
-                          ArnAccount(arn).empty() ? Account() : ArnAccount(arn), Region(),
-                          layer ? "layerVersionPolicy" : "functionPolicy", statement,
-                          at.has_value() ? at->position() : resource.position);
+    AddLambdaPermission(permission, arn, ArnAccount(arn).empty() ? Account() : ArnAccount(arn), Region(),
+                        at.has_value() ? at->position() : resource.position, builder_);
   }
 
   // The simple case: one policy attribute on a resource named by one attribute.
@@ -399,7 +340,7 @@ class PlanConverter {
     if (!policy.has_value()) return;
     std::string account = ArnAccount(arn);
     if (account.empty()) account = Account();
-    if (type == ResourceType::kKmsKey) policy->json = base::Concat("{\"default\":", policy->json, "}");
+    if (type == ResourceType::kKmsKey) policy->json = KmsKeyPolicies(policy->json);
     builder_.AddMember(type, arn, account, type == ResourceType::kIamRole ? "" : region, std::move(*policy), true);
   }
 
@@ -420,7 +361,7 @@ class PlanConverter {
       }
       if (t == "aws_s3_bucket") {
         if (std::optional<json::Value> acl = r.values.Find("acl"); acl.has_value() && acl->is_string()) {
-          AddCannedAcl(r, arn, acl->text(), acl->position());
+          AddCannedAcl(arn, acl->text(), acl->position());
         }
       }
       return;
@@ -431,7 +372,7 @@ class PlanConverter {
       if (policies.has_value() && policies->is_array() && policies->size() > 0) {
         AddAccessControlPolicy(r, arn, *policies);
       } else if (std::optional<json::Value> acl = r.values.Find("acl"); acl.has_value() && acl->is_string()) {
-        AddCannedAcl(r, arn, acl->text(), acl->position());
+        AddCannedAcl(arn, acl->text(), acl->position());
       }
       return;
     }
@@ -490,7 +431,7 @@ class PlanConverter {
                             ? std::string(arn_value->text())
                             : base::Concat("arn:", options_.partition, ":kms:", Region(), ":", Account(), ":key/",
                                            Placeholder(r.address));
-      PolicyResource(r, ResourceType::kKmsKey, "keyPolicies", arn, Region());
+      PolicyResource(r, ResourceType::kKmsKey, kKmsKeyPoliciesMember, arn, Region());
       return;
     }
     if (t == "aws_sqs_queue_policy" || t == "aws_sqs_queue") {
@@ -544,11 +485,11 @@ class PlanConverter {
       return;
     }
     if (t == "aws_lambda_permission") {
-      LambdaPermission(r, false);
+      ConvertLambdaPermission(r, false);
       return;
     }
     if (t == "aws_lambda_layer_version_permission") {
-      LambdaPermission(r, true);
+      ConvertLambdaPermission(r, true);
       return;
     }
     ++out_of_scope_[t];

@@ -86,8 +86,6 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(sqlite3* db);
   absl::Status Exec(const char* sql);
-  // Creates the schema or brings an older one to kSchemaVersion. REQUIRES: called by Open only.
-  absl::Status UpgradeSchema();
   // REQUIRES: mutex_ held (the writer connection is serialised by it).
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzersLocked();
   absl::Status PutAnalyzerLocked(const Analyzer& analyzer);
@@ -107,6 +105,7 @@ class SqliteStore final : public Store {
     sqlite3* db = nullptr;
     std::map<std::string, sqlite3_stmt*> statements;
   };
+  // Defined in internal/sqlite_store_impl.h (ReaderLease, ListedCache) and sqlite_store_listing.cc.
   class ReaderLease;
   class ReadTransaction;
   class ListedCache;
@@ -121,7 +120,7 @@ class SqliteStore final : public Store {
   // Every analyzer, as committed (written under mutex_ after each commit).
   std::shared_mutex analyzers_mutex_;
   std::map<std::string, Analyzer, std::less<>> analyzers_;
-  // Listed findings by row (see ListedCache in the .cc): listings read the covering indexes only.
+  // Listed findings by row (see ListedCache): listings read the covering indexes only.
   std::unique_ptr<ListedCache> listed_cache_;
 };
 
