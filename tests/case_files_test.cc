@@ -1,7 +1,8 @@
-// The runner of the behaviour cases: every tests/cases/engine/*.test and tests/cases/resources/<type>/*.test
-// is one test (the format: tests/cases/README.md and tests/testing/case_file.h). It fails when a file
-// cannot be read, when the findings differ from the expected lines, and for engine cases when a
-// witness is refused by the concrete evaluator or the cover check does not hold.
+// The runner of the behaviour cases: every tests/cases/engine/*.test and
+// tests/cases/resources/<type>/*.test is one test (the format: tests/cases/README.md and
+// tests/testing/case_file.h). It fails when a file cannot be read, when the findings differ from
+// the expected lines, and for engine cases when a witness is refused by the concrete evaluator or
+// the cover check does not hold.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -37,7 +38,9 @@ using reasoning::AnalysisResult;
 using reasoning::ZoneOfTrust;
 using testing::CaseFile;
 
-std::filesystem::path CasesDir() { return std::filesystem::path(PERIMETER_SOURCE_DIR) / "tests" / "cases"; }
+std::filesystem::path CasesDir() {
+  return std::filesystem::path(PERIMETER_SOURCE_DIR) / "tests" / "cases";
+}
 
 // "engine/cross_account.test", "resources/s3_bucket/public_policy.test", ... in a stable order.
 std::vector<std::string> CasePaths() {
@@ -68,7 +71,8 @@ std::string OneValue(const CaseFile& file, std::string_view name) {
 // The words of a directive's value, split at spaces.
 std::vector<std::string> Words(const std::string& text) {
   std::istringstream in(text);
-  return std::vector<std::string>(std::istream_iterator<std::string>(in), std::istream_iterator<std::string>());
+  return std::vector<std::string>(std::istream_iterator<std::string>(in),
+                                  std::istream_iterator<std::string>());
 }
 
 // zone: account <id> | organization;  organization: <id> <management account>;
@@ -94,7 +98,8 @@ ZoneOfTrust ReadZone(const CaseFile& file) {
     return ZoneOfTrust::ForOrganization(*organization);
   }
   if (zone.size() == 2 && zone[0] == "account") {
-    return organization.has_value() ? ZoneOfTrust::ForAccount(zone[1], *organization) : ZoneOfTrust::ForAccount(zone[1]);
+    return organization.has_value() ? ZoneOfTrust::ForAccount(zone[1], *organization)
+                                    : ZoneOfTrust::ForAccount(zone[1]);
   }
   ADD_FAILURE() << "zone: account <id>, or zone: organization with an organization: line";
   return ZoneOfTrust::ForAccount("000000000000");
@@ -122,9 +127,10 @@ struct EngineAnalysis {
   AnalysisResult result;
 };
 
-// resource: queue         an SQS queue of 123456789012 with sqs:ReceiveMessage, SendMessage, DeleteMessage
-// resource: role          a role's trust policy (sts:AssumeRole*, SetSourceIdentity, TagSession)
-// resource: access-point  "policy:" is the access point's, "bucket policy:" the bucket's (a gate)
+// resource: queue         an SQS queue of 123456789012 with sqs:ReceiveMessage, SendMessage,
+// DeleteMessage resource: role          a role's trust policy (sts:AssumeRole*, SetSourceIdentity,
+// TagSession) resource: access-point  "policy:" is the access point's, "bucket policy:" the
+// bucket's (a gate)
 std::unique_ptr<EngineAnalysis> AnalyzeEngineCase(const CaseFile& file) {
   auto analysis = std::make_unique<EngineAnalysis>();
   analysis->resource = OneValue(file, "resource");
@@ -134,34 +140,41 @@ std::unique_ptr<EngineAnalysis> AnalyzeEngineCase(const CaseFile& file) {
   AccessModel& model = analysis->model;
   model.owner_account = kOwner;
   if (analysis->resource == "queue") {
-    analysis->policy = ReadPolicy(policies.empty() ? "" : policies[0], policy::PolicyKind::kResource);
+    analysis->policy =
+        ReadPolicy(policies.empty() ? "" : policies[0], policy::PolicyKind::kResource);
     model.resource_arn = "arn:aws:sqs:us-east-1:123456789012:queue";
     model.resource_type = "AWS::SQS::Queue";
     model.targets = {reasoning::ResourceTarget{
         {model.resource_arn}, {"sqs:ReceiveMessage", "sqs:SendMessage", "sqs:DeleteMessage"}}};
   } else if (analysis->resource == "role") {
-    analysis->policy = ReadPolicy(policies.empty() ? "" : policies[0], policy::PolicyKind::kRoleTrust);
+    analysis->policy =
+        ReadPolicy(policies.empty() ? "" : policies[0], policy::PolicyKind::kRoleTrust);
     model.resource_arn = "arn:aws:iam::123456789012:role/deploy";
     model.resource_type = "AWS::IAM::Role";
     model.policy_kind = policy::PolicyKind::kRoleTrust;
-    model.targets = {reasoning::ResourceTarget{{model.resource_arn},
-                                               {"sts:AssumeRole", "sts:AssumeRoleWithSAML",
-                                                "sts:AssumeRoleWithWebIdentity", "sts:SetSourceIdentity",
-                                                "sts:TagSession"}}};
+    model.targets = {reasoning::ResourceTarget{
+        {model.resource_arn},
+        {"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity",
+         "sts:SetSourceIdentity", "sts:TagSession"}}};
   } else if (analysis->resource == "access-point") {
-    analysis->policy = ReadPolicy(policies.empty() ? "" : policies[0], policy::PolicyKind::kResource);
+    analysis->policy =
+        ReadPolicy(policies.empty() ? "" : policies[0], policy::PolicyKind::kResource);
     std::vector<std::string> bucket = file.Blocks("bucket policy");
     EXPECT_EQ(bucket.size(), 1u) << "one \"bucket policy:\" block expected";
-    analysis->bucket_policy = ReadPolicy(bucket.empty() ? "" : bucket[0], policy::PolicyKind::kResource);
+    analysis->bucket_policy =
+        ReadPolicy(bucket.empty() ? "" : bucket[0], policy::PolicyKind::kResource);
     model.resource_arn = kBucket;
     model.resource_type = "AWS::S3::Bucket";
     const std::string point = kPoint;
-    model.targets = {reasoning::ResourceTarget{{point}, {"s3:ListBucket"}, reasoning::ArnPrefixMap{point, kBucket}},
-                     reasoning::ResourceTarget{{point + "/object/*"},
-                                               {"s3:GetObject", "s3:PutObject"},
-                                               reasoning::ArnPrefixMap{point + "/object/", std::string(kBucket) + "/"}}};
+    model.targets = {reasoning::ResourceTarget{
+                         {point}, {"s3:ListBucket"}, reasoning::ArnPrefixMap{point, kBucket}},
+                     reasoning::ResourceTarget{
+                         {point + "/object/*"},
+                         {"s3:GetObject", "s3:PutObject"},
+                         reasoning::ArnPrefixMap{point + "/object/", std::string(kBucket) + "/"}}};
     model.policy_label = point;
-    model.gate = reasoning::GatePolicy{&analysis->bucket_policy, policy::PolicyKind::kResource, "bucketPolicy"};
+    model.gate = reasoning::GatePolicy{&analysis->bucket_policy, policy::PolicyKind::kResource,
+                                       "bucketPolicy"};
   } else {
     ADD_FAILURE() << "resource: queue, role or access-point";
   }
@@ -170,9 +183,9 @@ std::unique_ptr<EngineAnalysis> AnalyzeEngineCase(const CaseFile& file) {
   return analysis;
 }
 
-// Every witness of a queue, read back as a request (its principal, with the organization its context
-// names), is allowed by the concrete evaluator on the policy as written — unless the engine had to read
-// the policy more widely than the evaluator does (policy_abstraction.h).
+// Every witness of a queue, read back as a request (its principal, with the organization its
+// context names), is allowed by the concrete evaluator on the policy as written — unless the engine
+// had to read the policy more widely than the evaluator does (policy_abstraction.h).
 void ExpectWitnessesAllowedByTheEvaluator(const EngineAnalysis& analysis) {
   bool widened = reasoning::AbstractCallerChosenVariables(analysis.policy).changed;
   std::vector<base::Issue> issues;
@@ -201,8 +214,10 @@ void ExpectWitnessesAllowedByTheEvaluator(const EngineAnalysis& analysis) {
       }
     }
     eval::AddPrincipalContextKeys(request.principal, request.context);
-    if (request.principal.is_iam()) request.context.Set("kms:calleraccount", request.principal.account);
-    EXPECT_EQ(eval::PolicyAloneAllows(compiled, request), !widened) << w.principal << " " << w.action;
+    if (request.principal.is_iam())
+      request.context.Set("kms:calleraccount", request.principal.account);
+    EXPECT_EQ(eval::PolicyAloneAllows(compiled, request), !widened)
+        << w.principal << " " << w.action;
     EXPECT_TRUE(reasoning::IsExternalRequest(request, analysis.zone)) << w.principal;
   }
 }
@@ -211,7 +226,8 @@ void ExpectWitnessesAllowedByTheEvaluator(const EngineAnalysis& analysis) {
 void ExpectCoverCheckNoticesMissingAccess(const EngineAnalysis& analysis) {
   const std::vector<findings::Finding>& found = analysis.result.findings;
   EXPECT_EQ(reasoning::FindUncoveredAccess(analysis.model, analysis.zone, found), std::nullopt);
-  std::optional<std::string> with_none = reasoning::FindUncoveredAccess(analysis.model, analysis.zone, {});
+  std::optional<std::string> with_none =
+      reasoning::FindUncoveredAccess(analysis.model, analysis.zone, {});
   EXPECT_EQ(with_none.has_value(), !found.empty()) << with_none.value_or("");
   if (analysis.resource != "queue") return;
   for (size_t f = 0; f < found.size(); ++f) {
@@ -219,19 +235,23 @@ void ExpectCoverCheckNoticesMissingAccess(const EngineAnalysis& analysis) {
     // for the same principal in these cases).
     std::vector<findings::Finding> narrowed = found;
     narrowed[f].actions.erase(narrowed[f].actions.begin());
-    EXPECT_TRUE(reasoning::FindUncoveredAccess(analysis.model, analysis.zone, narrowed).has_value()) << f;
+    EXPECT_TRUE(reasoning::FindUncoveredAccess(analysis.model, analysis.zone, narrowed).has_value())
+        << f;
     // A condition value the policy does not name covers nothing of what the policy allows.
     for (auto& [key, value] : narrowed[f].condition) {
       std::vector<findings::Finding> moved = found;
       moved[f].condition[key] = "not-a-value-of-the-policy";
-      EXPECT_TRUE(reasoning::FindUncoveredAccess(analysis.model, analysis.zone, moved).has_value()) << key;
+      EXPECT_TRUE(reasoning::FindUncoveredAccess(analysis.model, analysis.zone, moved).has_value())
+          << key;
     }
   }
 }
 
 void RunEngineCase(const CaseFile& file) {
   std::unique_ptr<EngineAnalysis> analysis = AnalyzeEngineCase(file);
-  EXPECT_EQ(absl::StrJoin(testing::FindingLines(analysis->result.findings, testing::Sources::kLeftOut), "\n"), absl::StrJoin(file.expected, "\n"));
+  EXPECT_EQ(absl::StrJoin(
+                testing::FindingLines(analysis->result.findings, testing::Sources::kLeftOut), "\n"),
+            absl::StrJoin(file.expected, "\n"));
   for (const findings::Finding& f : analysis->result.findings) {
     if (f.error.has_value()) continue;
     EXPECT_TRUE(f.witness.has_value()) << "a finding without a witness";
@@ -268,8 +288,8 @@ void RunResourceCase(const CaseFile& file) {
   }
   resources::Inventory inventory = resources::ReadInventory("case.jsonl", text);
   for (const base::Issue& issue : inventory.issues) {
-    ADD_FAILURE() << "inventory issue " << base::ToString(issue.position) << " (record " << issue.position.line
-                  << "): " << issue.message;
+    ADD_FAILURE() << "inventory issue " << base::ToString(issue.position) << " (record "
+                  << issue.position.line << "): " << issue.message;
   }
   ZoneOfTrust zone = ReadZone(file);
   std::vector<findings::Finding> found;
@@ -291,13 +311,15 @@ void RunResourceCase(const CaseFile& file) {
       warnings += issue.message + "\n";
     }
   }
-  // Resource findings are compared in sorted order: the order of the types' findings is not a contract.
+  // Resource findings are compared in sorted order: the order of the types' findings is not a
+  // contract.
   std::vector<std::string> lines = testing::FindingLines(found, testing::Sources::kShown);
   std::sort(lines.begin(), lines.end());
   EXPECT_EQ(absl::StrJoin(lines, "\n"), absl::StrJoin(file.expected, "\n"));
   for (const std::string& warning : file.Values("warning")) {
-    EXPECT_NE(warnings.find(warning), std::string::npos) << "no warning containing \"" << warning << "\" in:\n"
-                                                         << warnings;
+    EXPECT_NE(warnings.find(warning), std::string::npos)
+        << "no warning containing \"" << warning << "\" in:\n"
+        << warnings;
   }
 }
 

@@ -28,7 +28,8 @@ std::string_view Trim(std::string_view s) {
 }
 
 absl::Status LineError(size_t index, std::string_view message) {
-  return absl::InvalidArgumentError("line " + std::to_string(index + 1) + ": " + std::string(message));
+  return absl::InvalidArgumentError("line " + std::to_string(index + 1) + ": " +
+                                    std::string(message));
 }
 
 }  // namespace
@@ -56,7 +57,8 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string_view text) {
   for (; i < lines.size() && lines[i].starts_with('#'); ++i) {
     file.header.push_back(std::string(Trim(lines[i].substr(1))));
   }
-  if (file.header.empty()) return LineError(0, "a case file begins with a '#' header saying what it shows");
+  if (file.header.empty())
+    return LineError(0, "a case file begins with a '#' header saying what it shows");
   bool separator = false;
   for (; i < lines.size(); ++i) {
     std::string_view line = Trim(lines[i]);
@@ -81,7 +83,8 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string_view text) {
       if (!block.text.empty()) block.text += '\n';
       block.text += lines[i];
     }
-    if (block.text.empty()) return LineError(block.line - 2, "the block \"" + name + ":\" is empty");
+    if (block.text.empty())
+      return LineError(block.line - 2, "the block \"" + name + ":\" is empty");
     file.blocks.push_back(std::move(block));
   }
   if (!separator) return LineError(lines.size(), "no \"----\" line before the expected lines");

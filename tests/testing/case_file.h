@@ -4,13 +4,14 @@
 //   zone: account 123456789012                                 <- directives, "name: value"
 //   member: 111122223333 o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/
 //
-//   policy:                                                    <- a block: a name ending in ':' alone
-//   {                                                             on its line, then plain JSON up to
+//   policy:                                                    <- a block: a name ending in ':'
+//   alone {                                                             on its line, then plain
+//   JSON up to
 //     "Version": "2012-10-17", ...                                the first blank line
 //   }
 //
-//   ----                                                       <- then the expected lines, one a line
-//   AWS=999988887777 | sqs:SendMessage | | not-public             (none: nothing is expected)
+//   ----                                                       <- then the expected lines, one a
+//   line AWS=999988887777 | sqs:SendMessage | | not-public             (none: nothing is expected)
 //
 // A directive may repeat (member:); blocks of the same name keep their order. Comments ('#') are
 // allowed anywhere before "----".

@@ -12,7 +12,8 @@ std::string SourcesText(const findings::Finding& finding) {
     if (!out.empty()) out += ",";
     out += std::string(findings::FindingSourceTypeName(source.type));
     if (source.access_point_arn.has_value() || source.access_point_account.has_value()) {
-      out += "(" + source.access_point_arn.value_or("") + ";" + source.access_point_account.value_or("") + ")";
+      out += "(" + source.access_point_arn.value_or("") + ";" +
+             source.access_point_account.value_or("") + ")";
     }
   }
   return out;
@@ -43,7 +44,8 @@ std::string FindingLine(const findings::Finding& finding, Sources sources) {
   return line;
 }
 
-std::vector<std::string> FindingLines(const std::vector<findings::Finding>& found, Sources sources) {
+std::vector<std::string> FindingLines(const std::vector<findings::Finding>& found,
+                                      Sources sources) {
   std::vector<std::string> lines;
   lines.reserve(found.size());
   for (const findings::Finding& finding : found) lines.push_back(FindingLine(finding, sources));

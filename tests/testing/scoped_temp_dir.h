@@ -1,6 +1,6 @@
-// A directory of its own for one test, removed with everything in it when the object goes out of scope
-// (the test passed or not). Its name holds the process id and the running test's name, so tests that
-// CTest runs in parallel processes never share one.
+// A directory of its own for one test, removed with everything in it when the object goes out of
+// scope (the test passed or not). Its name holds the process id and the running test's name, so
+// tests that CTest runs in parallel processes never share one.
 //
 //   ScopedTempDir dir;
 //   std::ofstream(dir.path() / "config.toml") << text;

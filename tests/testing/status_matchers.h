@@ -35,11 +35,12 @@ MATCHER(IsOk, "is OK") {
 }
 
 MATCHER_P2(StatusIs, code, substring,
-           std::string("has code ") + absl::StatusCodeToString(code) + " and a message containing \"" +
-               std::string(substring) + "\"") {
+           std::string("has code ") + absl::StatusCodeToString(code) +
+               " and a message containing \"" + std::string(substring) + "\"") {
   const absl::Status& status = internal::GetStatus(arg);
   *result_listener << "the status is " << status.ToString();
-  return status.code() == code && status.message().find(std::string_view(substring)) != std::string_view::npos;
+  return status.code() == code &&
+         status.message().find(std::string_view(substring)) != std::string_view::npos;
 }
 
 }  // namespace perimeter::testing
