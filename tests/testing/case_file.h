@@ -1,20 +1,23 @@
 // The case-file format of tests/cases/engine/ and tests/cases/resources/ (tests/cases/README.md):
 //
-//   # What the case shows, and the AWS document behind it.     <- header: one or more '#' lines
-//   zone: account 123456789012                                 <- directives, "name: value"
+//   # What the case shows, and the AWS document behind it.
+//   zone: account 123456789012
 //   member: 111122223333 o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/
 //
-//   policy:                                                    <- a block: a name ending in ':'
-//   alone {                                                             on its line, then plain
-//   JSON up to
-//     "Version": "2012-10-17", ...                                the first blank line
+//   policy:
+//   {
+//     "Version": "2012-10-17", ...
 //   }
 //
-//   ----                                                       <- then the expected lines, one a
-//   line AWS=999988887777 | sqs:SendMessage | | not-public             (none: nothing is expected)
+//   ----
+//   AWS=999988887777 | sqs:SendMessage | | not-public
 //
-// A directive may repeat (member:); blocks of the same name keep their order. Comments ('#') are
-// allowed anywhere before "----".
+// - The header: one or more leading '#' lines (required).
+// - Directives: "name: value" on one line; a name may repeat (member:).
+// - Blocks: a name ending in ':' alone on its line, then plain JSON up to the first blank line;
+//   blocks of the same name keep their order.
+// - "----", then the expected lines, one a line (none: nothing is expected).
+// Comments ('#') are allowed anywhere before "----".
 #ifndef PERIMETER_TESTS_TESTING_CASE_FILE_H_
 #define PERIMETER_TESTS_TESTING_CASE_FILE_H_
 
