@@ -33,10 +33,10 @@
 namespace perimeter {
 namespace {
 
+using perimeter_testing::CaseFile;
 using reasoning::AccessModel;
 using reasoning::AnalysisResult;
 using reasoning::ZoneOfTrust;
-using testing::CaseFile;
 
 std::filesystem::path CasesDir() {
   return std::filesystem::path(PERIMETER_SOURCE_DIR) / "tests" / "cases";
@@ -249,8 +249,9 @@ void ExpectCoverCheckNoticesMissingAccess(const EngineAnalysis& analysis) {
 
 void RunEngineCase(const CaseFile& file) {
   std::unique_ptr<EngineAnalysis> analysis = AnalyzeEngineCase(file);
-  EXPECT_EQ(absl::StrJoin(
-                testing::FindingLines(analysis->result.findings, testing::Sources::kLeftOut), "\n"),
+  EXPECT_EQ(absl::StrJoin(perimeter_testing::FindingLines(analysis->result.findings,
+                                                          perimeter_testing::Sources::kLeftOut),
+                          "\n"),
             absl::StrJoin(file.expected, "\n"));
   for (const findings::Finding& f : analysis->result.findings) {
     if (f.error.has_value()) continue;
@@ -313,7 +314,8 @@ void RunResourceCase(const CaseFile& file) {
   }
   // Resource findings are compared in sorted order: the order of the types' findings is not a
   // contract.
-  std::vector<std::string> lines = testing::FindingLines(found, testing::Sources::kShown);
+  std::vector<std::string> lines =
+      perimeter_testing::FindingLines(found, perimeter_testing::Sources::kShown);
   std::sort(lines.begin(), lines.end());
   EXPECT_EQ(absl::StrJoin(lines, "\n"), absl::StrJoin(file.expected, "\n"));
   for (const std::string& warning : file.Values("warning")) {
@@ -327,7 +329,7 @@ class CaseFilesTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CaseFilesTest, MatchesTheExpectedFindings) {
   const std::string& path = GetParam();
-  absl::StatusOr<CaseFile> file = testing::ParseCaseFile(ReadFile(CasesDir() / path));
+  absl::StatusOr<CaseFile> file = perimeter_testing::ParseCaseFile(ReadFile(CasesDir() / path));
   ASSERT_TRUE(file.ok()) << path << ": " << file.status().message();
   SCOPED_TRACE(path);
   if (path.starts_with("engine/")) {

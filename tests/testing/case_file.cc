@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 
-namespace perimeter::testing {
+namespace perimeter_testing {
 namespace {
 
 std::vector<std::string_view> SplitLines(std::string_view text) {
@@ -93,4 +93,4 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string_view text) {
   return file;
 }
 
-}  // namespace perimeter::testing
+}  // namespace perimeter_testing

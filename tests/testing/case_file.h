@@ -27,7 +27,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace perimeter::testing {
+namespace perimeter_testing {
 
 struct CaseDirective {
   std::string name;
@@ -57,6 +57,6 @@ struct CaseFile {
 // comment, a directive nor a block header, an empty block.
 absl::StatusOr<CaseFile> ParseCaseFile(std::string_view text);
 
-}  // namespace perimeter::testing
+}  // namespace perimeter_testing
 
 #endif  // PERIMETER_TESTS_TESTING_CASE_FILE_H_

@@ -3,14 +3,14 @@
 #include <string>
 #include <vector>
 
-namespace perimeter::testing {
+namespace perimeter_testing {
 namespace {
 
-std::string SourcesText(const findings::Finding& finding) {
+std::string SourcesText(const perimeter::findings::Finding& finding) {
   std::string out;
-  for (const findings::FindingSource& source : finding.sources) {
+  for (const perimeter::findings::FindingSource& source : finding.sources) {
     if (!out.empty()) out += ",";
-    out += std::string(findings::FindingSourceTypeName(source.type));
+    out += std::string(perimeter::findings::FindingSourceTypeName(source.type));
     if (source.access_point_arn.has_value() || source.access_point_account.has_value()) {
       out += "(" + source.access_point_arn.value_or("") + ";" +
              source.access_point_account.value_or("") + ")";
@@ -21,7 +21,7 @@ std::string SourcesText(const findings::Finding& finding) {
 
 }  // namespace
 
-std::string FindingLine(const findings::Finding& finding, Sources sources) {
+std::string FindingLine(const perimeter::findings::Finding& finding, Sources sources) {
   if (finding.error.has_value()) return "ERROR " + finding.error_reason;
   std::string line;
   for (const auto& [key, value] : finding.principal) line += key + "=" + value;
@@ -44,12 +44,13 @@ std::string FindingLine(const findings::Finding& finding, Sources sources) {
   return line;
 }
 
-std::vector<std::string> FindingLines(const std::vector<findings::Finding>& found,
+std::vector<std::string> FindingLines(const std::vector<perimeter::findings::Finding>& found,
                                       Sources sources) {
   std::vector<std::string> lines;
   lines.reserve(found.size());
-  for (const findings::Finding& finding : found) lines.push_back(FindingLine(finding, sources));
+  for (const perimeter::findings::Finding& finding : found)
+    lines.push_back(FindingLine(finding, sources));
   return lines;
 }
 
-}  // namespace perimeter::testing
+}  // namespace perimeter_testing

@@ -16,15 +16,16 @@
 
 #include "perimeter/findings/finding.h"
 
-namespace perimeter::testing {
+namespace perimeter_testing {
 
 enum class Sources { kShown, kLeftOut };
 
-std::string FindingLine(const findings::Finding& finding, Sources sources);
+std::string FindingLine(const perimeter::findings::Finding& finding, Sources sources);
 
 // One line per finding, in the given order.
-std::vector<std::string> FindingLines(const std::vector<findings::Finding>& found, Sources sources);
+std::vector<std::string> FindingLines(const std::vector<perimeter::findings::Finding>& found,
+                                      Sources sources);
 
-}  // namespace perimeter::testing
+}  // namespace perimeter_testing
 
 #endif  // PERIMETER_TESTS_TESTING_FINDING_LINES_H_

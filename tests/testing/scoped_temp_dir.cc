@@ -7,7 +7,7 @@
 
 #include "gtest/gtest.h"
 
-namespace perimeter::testing {
+namespace perimeter_testing {
 namespace {
 
 // "Suite.Name" of the running test, with the characters a parameterized name brings ('/') made safe
@@ -38,4 +38,4 @@ ScopedTempDir::~ScopedTempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-}  // namespace perimeter::testing
+}  // namespace perimeter_testing

@@ -9,7 +9,7 @@
 
 #include <filesystem>
 
-namespace perimeter::testing {
+namespace perimeter_testing {
 
 class ScopedTempDir {
  public:
@@ -27,6 +27,6 @@ class ScopedTempDir {
   std::filesystem::path path_;
 };
 
-}  // namespace perimeter::testing
+}  // namespace perimeter_testing
 
 #endif  // PERIMETER_TESTS_TESTING_SCOPED_TEMP_DIR_H_

@@ -9,13 +9,12 @@
 #define PERIMETER_TESTS_TESTING_STATUS_MATCHERS_H_
 
 #include <string>
-#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "gmock/gmock.h"
 
-namespace perimeter::testing {
+namespace perimeter_testing {
 namespace internal {
 
 inline const absl::Status& GetStatus(const absl::Status& status) { return status; }
@@ -39,10 +38,11 @@ MATCHER_P2(StatusIs, code, substring,
                " and a message containing \"" + std::string(substring) + "\"") {
   const absl::Status& status = internal::GetStatus(arg);
   *result_listener << "the status is " << status.ToString();
+  // absl::string_view may not be std::string_view (Debian's Abseil): compare as std::string.
   return status.code() == code &&
-         status.message().find(std::string_view(substring)) != std::string_view::npos;
+         std::string(status.message()).find(std::string(substring)) != std::string::npos;
 }
 
-}  // namespace perimeter::testing
+}  // namespace perimeter_testing
 
 #endif  // PERIMETER_TESTS_TESTING_STATUS_MATCHERS_H_
