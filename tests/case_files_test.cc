@@ -348,6 +348,20 @@ std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
+// A folder moved or emptied by mistake would pass silently: the cases counted when they were moved
+// here from C++ tables (issue #14) are a floor.
+TEST(CaseFilesCountTest, NoCaseIsLost) {
+  std::vector<std::string> paths = CasePaths();
+  auto in = [&](std::string_view prefix) {
+    return std::count_if(paths.begin(), paths.end(),
+                         [&](const std::string& path) { return path.starts_with(prefix); });
+  };
+  EXPECT_GE(in("engine/queue/"), 64);
+  EXPECT_GE(in("engine/role_trust/"), 5);
+  EXPECT_GE(in("engine/access_point/"), 6);
+  EXPECT_GE(in("resources/"), 68);
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, CaseFilesTest, ::testing::ValuesIn(CasePaths()), TestName);
 
 }  // namespace
