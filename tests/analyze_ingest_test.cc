@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "perimeter/cli/app.h"
+#include "tests/testing/scoped_temp_dir.h"
 
 namespace perimeter::cli {
 namespace {
@@ -43,27 +44,8 @@ std::string ReadFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// The directory this test process writes its files in: under TMPDIR (std::filesystem honours it), one
-// per process (CTest runs the tests in parallel processes), removed when the tests end, failed or not.
-const std::filesystem::path& ScratchDirectory() {
-  static const std::filesystem::path* const directory = [] {
-    auto* path = new std::filesystem::path(std::filesystem::temp_directory_path() /
-                                           ("perimeter-analyze-ingest-test-" + std::to_string(getpid())));
-    std::filesystem::create_directories(*path);
-    return path;
-  }();
-  return *directory;
-}
-
-class RemoveScratchDirectory : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(ScratchDirectory(), ignored);
-  }
-};
-[[maybe_unused]] ::testing::Environment* const kRemoveScratchDirectory =
-    ::testing::AddGlobalTestEnvironment(new RemoveScratchDirectory);
+// The directory this test process writes its files in, removed when the tests end (tests/testing/).
+const std::filesystem::path& ScratchDirectory() { return perimeter_testing::ProcessScratchDir(); }
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
   std::string path = (ScratchDirectory() / name).string();

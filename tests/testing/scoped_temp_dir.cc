@@ -22,7 +22,32 @@ std::string RunningTestName() {
   return name;
 }
 
+const std::filesystem::path& ProcessScratchPath() {
+  static const std::filesystem::path* const path = new std::filesystem::path(
+      std::filesystem::temp_directory_path() / ("perimeter-test-" + std::to_string(getpid())));
+  return *path;
+}
+
+class RemoveProcessScratchDir : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(ProcessScratchPath(), ignored);
+  }
+};
+
+// Registered before main() runs, as gtest requires of environments: this file is linked into every
+// test that calls ProcessScratchDir() or uses ScopedTempDir.
+[[maybe_unused]] ::testing::Environment* const kRemoveProcessScratchDir =
+    ::testing::AddGlobalTestEnvironment(new RemoveProcessScratchDir);
+
 }  // namespace
+
+const std::filesystem::path& ProcessScratchDir() {
+  std::error_code ignored;
+  std::filesystem::create_directories(ProcessScratchPath(), ignored);
+  return ProcessScratchPath();
+}
 
 ScopedTempDir::ScopedTempDir()
     : path_(std::filesystem::temp_directory_path() /

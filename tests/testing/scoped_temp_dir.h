@@ -27,6 +27,13 @@ class ScopedTempDir {
   std::filesystem::path path_;
 };
 
+// One directory for the whole test process, for tests that write files used across a test's
+// helpers: under the system's temporary directory, named after the process id (CTest runs tests in
+// parallel processes), created on first use and removed with its contents when the tests end,
+// failed or not (a gtest Environment). Prefer ScopedTempDir, which is removed at the end of each
+// test.
+const std::filesystem::path& ProcessScratchDir();
+
 }  // namespace perimeter_testing
 
 #endif  // PERIMETER_TESTS_TESTING_SCOPED_TEMP_DIR_H_

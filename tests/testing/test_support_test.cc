@@ -1,5 +1,7 @@
 // The shared test helpers: the case-file reader (what the runner relies on to fail on a bad file),
 // the status matchers and the self-removing directory.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -82,6 +84,13 @@ TEST(ScopedTempDirTest, IsEmptyThenRemovedWithItsContents) {
     std::ofstream(path / "a" / "b" / "file") << "x";
   }
   EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(ProcessScratchDirTest, IsOneDirectoryForTheProcess) {
+  const std::filesystem::path& dir = ProcessScratchDir();
+  EXPECT_TRUE(std::filesystem::is_directory(dir));
+  EXPECT_EQ(&dir, &ProcessScratchDir());
+  EXPECT_NE(dir.filename().string().find(std::to_string(getpid())), std::string::npos) << dir;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "perimeter/cli/app.h"
+#include "tests/testing/scoped_temp_dir.h"
 
 namespace perimeter::cli {
 namespace {
@@ -36,28 +37,8 @@ CommandRun Perimeter(std::vector<std::string> args, const std::string& stdin_tex
   return run;
 }
 
-// The directory this test process writes its files in: under TMPDIR (std::filesystem honours it),
-// named after the process since CTest runs the tests of this file in parallel processes, and removed
-// when the tests end, failed or not (RemoveScratchDirectory): nothing is left behind.
-const std::filesystem::path& ScratchDirectory() {
-  static const std::filesystem::path* const directory = [] {
-    auto* path = new std::filesystem::path(std::filesystem::temp_directory_path() /
-                                           ("perimeter-check-commands-test-" + std::to_string(getpid())));
-    std::filesystem::create_directories(*path);
-    return path;
-  }();
-  return *directory;
-}
-
-class RemoveScratchDirectory : public testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(ScratchDirectory(), ignored);
-  }
-};
-[[maybe_unused]] testing::Environment* const kRemoveScratchDirectory =
-    testing::AddGlobalTestEnvironment(new RemoveScratchDirectory);
+// The directory this test process writes its files in, removed when the tests end (tests/testing/).
+const std::filesystem::path& ScratchDirectory() { return perimeter_testing::ProcessScratchDir(); }
 
 std::string WriteFile(const std::string& name, const std::string& text) {
   std::string test = testing::UnitTest::GetInstance()->current_test_info()->name();
