@@ -14,27 +14,16 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "perimeter/cli/app.h"
+#include "tests/testing/cli_run.h"
 #include "tests/testing/scoped_temp_dir.h"
 
 namespace perimeter::cli {
 namespace {
 
-struct CommandRun {
-  int code = 0;
-  std::string out, err;
-};
+using CommandRun = perimeter_testing::CliRun;
 
-CommandRun Perimeter(std::vector<std::string> args) {
-  args.insert(args.begin(), "perimeter");
-  std::vector<const char*> argv;
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::istringstream in;
-  std::ostringstream out, err;
-  CommandRun run;
-  run.code = RunApp(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  run.out = out.str();
-  run.err = err.str();
-  return run;
+CommandRun Perimeter(std::vector<std::string> args, const std::string& stdin_text = "") {
+  return perimeter_testing::RunPerimeter(std::move(args), stdin_text);
 }
 
 std::string Sample(const char* name) { return std::string(PERIMETER_SOURCE_DIR) + "/tests/cases/ingest/" + name; }
