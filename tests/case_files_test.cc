@@ -68,6 +68,23 @@ std::string OneValue(const CaseFile& file, std::string_view name) {
   return values.empty() ? "" : values.front();
 }
 
+// A misspelt directive or block would be ignored and its check silently lost: every name must be
+// one the area knows.
+void ExpectOnlyKnownNames(const CaseFile& file, const std::set<std::string>& directives,
+                          const std::set<std::string>& blocks) {
+  for (const perimeter_testing::CaseDirective& directive : file.directives) {
+    EXPECT_TRUE(directives.contains(directive.name))
+        << "line " << directive.line << ": unknown directive \"" << directive.name << ":\"";
+  }
+  for (const perimeter_testing::CaseBlock& block : file.blocks) {
+    EXPECT_TRUE(blocks.contains(block.name))
+        << "line " << block.line - 1 << ": unknown block \"" << block.name << ":\"";
+  }
+  if (file.Values("organization").empty()) {
+    EXPECT_TRUE(file.Values("member").empty()) << "member: lines need an organization: line";
+  }
+}
+
 // The words of a directive's value, split at spaces.
 std::vector<std::string> Words(const std::string& text) {
   std::istringstream in(text);
@@ -333,8 +350,11 @@ TEST_P(CaseFilesTest, MatchesTheExpectedFindings) {
   ASSERT_TRUE(file.ok()) << path << ": " << file.status().message();
   SCOPED_TRACE(path);
   if (path.starts_with("engine/")) {
+    ExpectOnlyKnownNames(*file, {"zone", "organization", "member", "resource"},
+                         {"policy", "bucket policy"});
     RunEngineCase(*file);
   } else {
+    ExpectOnlyKnownNames(*file, {"zone", "organization", "member", "warning"}, {"record"});
     RunResourceCase(*file);
   }
 }
