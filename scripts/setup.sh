@@ -11,6 +11,7 @@ packages=(
   awscli python3-boto3 openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  clang-format
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -1,5 +1,5 @@
 // The AWS environment the server simulates: the accounts it knows and the organization they form.
-// Built from the server configuration (shared/spec/server.md) merged with imported inventory
+// Built from the server configuration (docs/server.md) merged with imported inventory
 // `organization` records. Immutable once built; the server swaps in a new one when it changes.
 #ifndef PERIMETER_API_ENVIRONMENT_H_
 #define PERIMETER_API_ENVIRONMENT_H_

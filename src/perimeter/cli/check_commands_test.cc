@@ -14,50 +14,20 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "perimeter/cli/app.h"
+#include "tests/testing/cli_run.h"
+#include "tests/testing/scoped_temp_dir.h"
 
 namespace perimeter::cli {
 namespace {
 
-struct CommandRun {
-  int code = 0;
-  std::string out, err;
-};
+using CommandRun = perimeter_testing::CliRun;
 
 CommandRun Perimeter(std::vector<std::string> args, const std::string& stdin_text = "") {
-  args.insert(args.begin(), "perimeter");
-  std::vector<const char*> argv;
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
-  std::istringstream in(stdin_text);
-  std::ostringstream out, err;
-  CommandRun run;
-  run.code = RunApp(static_cast<int>(argv.size()), argv.data(), in, out, err);
-  run.out = out.str();
-  run.err = err.str();
-  return run;
+  return perimeter_testing::RunPerimeter(std::move(args), stdin_text);
 }
 
-// The directory this test process writes its files in: under TMPDIR (std::filesystem honours it),
-// named after the process since CTest runs the tests of this file in parallel processes, and removed
-// when the tests end, failed or not (RemoveScratchDirectory): nothing is left behind.
-const std::filesystem::path& ScratchDirectory() {
-  static const std::filesystem::path* const directory = [] {
-    auto* path = new std::filesystem::path(std::filesystem::temp_directory_path() /
-                                           ("perimeter-check-commands-test-" + std::to_string(getpid())));
-    std::filesystem::create_directories(*path);
-    return path;
-  }();
-  return *directory;
-}
-
-class RemoveScratchDirectory : public testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(ScratchDirectory(), ignored);
-  }
-};
-[[maybe_unused]] testing::Environment* const kRemoveScratchDirectory =
-    testing::AddGlobalTestEnvironment(new RemoveScratchDirectory);
+// The directory this test process writes its files in, removed when the tests end (tests/testing/).
+const std::filesystem::path& ScratchDirectory() { return perimeter_testing::ProcessScratchDir(); }
 
 std::string WriteFile(const std::string& name, const std::string& text) {
   std::string test = testing::UnitTest::GetInstance()->current_test_info()->name();

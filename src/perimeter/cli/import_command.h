@@ -1,5 +1,5 @@
 // `perimeter import FILE --endpoint-url URL [--profile P]`: sends an inventory file
-// (shared/spec/inventory.md) to a running `perimeter serve` (POST /perimeter/import, SigV4-signed for
+// (docs/inventory.md) to a running `perimeter serve` (POST /perimeter/import, SigV4-signed for
 // service access-analyzer with the credentials the AWS CLI would use: api/sigv4/aws_credentials.h).
 // The server stores the records and analyzes each imported resource at once; the command prints what
 // was imported and the problems the server found in the file, with their positions.

@@ -1,4 +1,4 @@
-// Converters from real export and infrastructure-code formats to an inventory (shared/spec/
+// Converters from real export and infrastructure-code formats to an inventory (docs/
 // inventory.md), so that `perimeter analyze` reads what people already have: AWS Config items and
 // snapshots, `aws iam get-account-authorization-details` output, CloudFormation templates (JSON and
 // YAML) and Terraform plans (`terraform show -json`). docs/analyze.md describes each format, what is

@@ -1,4 +1,4 @@
-// Reads an inventory (shared/spec/inventory.md): JSON Lines, or one JSON array
+// Reads an inventory (docs/inventory.md): JSON Lines, or one JSON array
 // of records, each with a `kind` of "resource", "account" or "organization".
 // Pure: the caller reads the file and passes its text; nothing here touches the
 // file system.

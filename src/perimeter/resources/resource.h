@@ -1,5 +1,5 @@
 // What the resources layer reads and returns: one resource of an inventory
-// (shared/spec/inventory.md) with its configuration, the account-level settings
+// (docs/inventory.md) with its configuration, the account-level settings
 // that change its analysis, the organization it lives in, and the result of
 // analyzing it.
 //

@@ -1,4 +1,4 @@
-// The configuration of `perimeter serve`: one TOML file in the format of shared/spec/server.md
+// The configuration of `perimeter serve`: one TOML file in the format of docs/server.md
 // (documented for users in docs/server.md). Every key has a default that works for a local try-out;
 // an unknown key is an error naming the key and its line.
 #ifndef PERIMETER_SERVER_CONFIG_H_
@@ -81,7 +81,7 @@ std::optional<absl::Duration> ParseConfigDuration(std::string_view text);
 // credential for each (its keys left empty: LoadOrCreateDemoKeys fills them), and an inventory
 // (DemoInventory) with resources that grant external access.
 ServerConfig DemoConfig();
-std::string DemoInventory();  // JSON Lines, shared/spec/inventory.md
+std::string DemoInventory();  // JSON Lines, docs/inventory.md
 // An AWS CLI credentials file with one profile per named account of `config` that has a key.
 std::string CredentialsFile(const ServerConfig& config);
 

@@ -24,7 +24,7 @@ constexpr char kSecurity[] = "234598760742";
 constexpr char kDev[] = "444455556666";
 constexpr char kPartner[] = "999988887777";
 
-// The configuration of shared/spec/server.md's shape, with no account giving 'ou_path'.
+// The configuration of docs/server.md's shape, with no account giving 'ou_path'.
 constexpr char kNoOuPaths[] = R"(
 [organization]
 id = "o-exampleorgid"

@@ -2,6 +2,7 @@
 // access key; an unreadable file is an error at its line.
 #include "perimeter/server/config.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,6 +11,8 @@
 #include <string>
 
 #include "perimeter/base/text.h"
+#include "tests/testing/scoped_temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace perimeter::server {
 namespace {
@@ -19,13 +22,7 @@ constexpr char kPolicy[] =
 
 class CredentialPoliciesTest : public testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / base::Concat("perimeter-config-test-", getpid(), "-",
-                                                                 testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "auditor.json") << kPolicy;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { std::ofstream(dir_ / "auditor.json") << kPolicy; }
 
   absl::StatusOr<ServerConfig> Parse(std::string_view credentials) {
     std::string text = base::Concat(R"([[accounts]]
@@ -41,7 +38,8 @@ account = "444455556666"
     return ParseServerConfig(text, (dir_ / "server.toml").string());
   }
 
-  std::filesystem::path dir_;
+  perimeter_testing::ScopedTempDir temp_;
+  const std::filesystem::path dir_ = temp_.path();
 };
 
 TEST_F(CredentialPoliciesTest, FilesAndInlineTextByAccessKey) {
@@ -53,7 +51,7 @@ principal = "arn:aws:iam::444455556666:user/auditor"
 policies = ["auditor.json"]
 policy = '''{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}'''
 )"));
-  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_THAT(config, perimeter_testing::IsOk());
   EXPECT_FALSE(config->identity_policies.contains("AKIAADMIN")) << "no policies: full access";
   ASSERT_TRUE(config->identity_policies.contains("AKIAAUDITOR"));
   const auto& documents = config->identity_policies.at("AKIAAUDITOR");
@@ -71,9 +69,8 @@ secret_access_key = "auditor-secret"
 account = "444455556666"
 policies = ["missing.json"]
 )");
-  ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("server.toml:13:"), std::string::npos) << config.status();
-  EXPECT_NE(config.status().message().find("cannot read the policy file"), std::string::npos) << config.status();
+  EXPECT_THAT(config, perimeter_testing::StatusIs(absl::StatusCode::kInvalidArgument, "server.toml:13:"));
+  EXPECT_THAT(config, perimeter_testing::StatusIs(absl::StatusCode::kInvalidArgument, "cannot read the policy file"));
 }
 
 }  // namespace

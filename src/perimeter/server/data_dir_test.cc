@@ -7,7 +7,10 @@
 #include <fstream>
 #include <set>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/scoped_temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace perimeter::server {
 namespace {
@@ -15,14 +18,6 @@ namespace {
 // A directory of its own for each test, removed at the end.
 class DataDirTest : public testing::Test {
  protected:
-  DataDirTest()
-      : root_(std::filesystem::temp_directory_path() /
-              ("perimeter-data-dir-test-" + std::to_string(getpid()) + "-" +
-               testing::UnitTest::GetInstance()->current_test_info()->name())) {
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
-  }
-  ~DataDirTest() override { std::filesystem::remove_all(root_); }
 
   static unsigned Mode(const std::filesystem::path& path) {
     struct stat info {};
@@ -30,20 +25,18 @@ class DataDirTest : public testing::Test {
     return info.st_mode & 0777;
   }
 
-  std::filesystem::path root_;
+  perimeter_testing::ScopedTempDir temp_;
+  const std::filesystem::path root_ = temp_.path();
 };
 
 TEST_F(DataDirTest, SecondLockOnTheSameDirectoryIsRefusedUntilTheFirstIsReleased) {
   std::string dir = (root_ / "data").string();
   {
     absl::StatusOr<DataDirLock> first = OpenDataDir(dir);
-    ASSERT_TRUE(first.ok()) << first.status();
-    absl::StatusOr<DataDirLock> second = OpenDataDir(dir);
-    ASSERT_FALSE(second.ok());
-    EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_NE(second.status().message().find("in use by another perimeter serve (pid " + std::to_string(getpid())),
-              std::string::npos)
-        << second.status();
+    ASSERT_THAT(first, perimeter_testing::IsOk());
+    EXPECT_THAT(OpenDataDir(dir),
+                perimeter_testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                            "in use by another perimeter serve (pid " + std::to_string(getpid())));
   }
   EXPECT_TRUE(OpenDataDir(dir).ok()) << "released with its holder";
 }

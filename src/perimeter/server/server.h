@@ -6,7 +6,7 @@
 // gets 403 with AWS's error code and changes nothing.
 //
 // Perimeter's own endpoint, POST /perimeter/import (signed for service access-analyzer), takes an
-// inventory (shared/spec/inventory.md) in the body; a caller may import only resources and account
+// inventory (docs/inventory.md) in the body; a caller may import only resources and account
 // records of its own account, and the management account also organization records. The import is
 // stored, then analyzed by the background worker; the reply says what was imported.
 #ifndef PERIMETER_SERVER_SERVER_H_

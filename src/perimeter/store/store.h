@@ -103,7 +103,7 @@ struct DelegatedAdministrator {
   friend bool operator==(const DelegatedAdministrator&, const DelegatedAdministrator&) = default;
 };
 
-// One imported inventory record (shared/spec/inventory.md), kept as its JSON text.
+// One imported inventory record (docs/inventory.md), kept as its JSON text.
 enum class InventoryKind { kResource, kAccount, kOrganization };
 std::string_view InventoryKindName(InventoryKind kind);  // "resource", "account", "organization"
 

@@ -1,7 +1,7 @@
 // Strict readers for the JSON shapes of the inventory and of the Access
 // Analyzer `Configuration` union: every member is read at most once, members
 // nobody reads are errors ("unknown fields are an error for that record":
-// shared/spec/inventory.md), and every problem is a positioned base::Issue.
+// docs/inventory.md), and every problem is a positioned base::Issue.
 #ifndef PERIMETER_RESOURCES_INTERNAL_CONFIG_READER_H_
 #define PERIMETER_RESOURCES_INTERNAL_CONFIG_READER_H_
 
