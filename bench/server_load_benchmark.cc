@@ -35,7 +35,7 @@
 #include <thread>
 #include <vector>
 
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
 #include "perimeter/server/server.h"
 #include "perimeter/store/sqlite/sqlite_store.h"
@@ -46,7 +46,7 @@ using namespace perimeter;
 
 constexpr char kAccount[] = "111122223333";
 constexpr char kRegion[] = "us-east-1";
-const api::sigv4::Credential kKey{"AKIABENCHMARK0000001", "benchmark-secret-000000000000000000000000", kAccount,
+const aws::sigv4::Credential kKey{"AKIABENCHMARK0000001", "benchmark-secret-000000000000000000000000", kAccount,
                                   "arn:aws:iam::111122223333:user/bench"};
 
 struct Options {
@@ -125,7 +125,7 @@ SignedRequest Sign(std::string method, std::string path, std::string query, std:
   std::vector<std::pair<std::string, std::string>> headers{{"Host", host}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  api::sigv4::Sign(method, path, query, headers, body, kKey, kRegion, "access-analyzer", now.count());
+  aws::sigv4::Sign(method, path, query, headers, body, kKey, kRegion, "access-analyzer", now.count());
   SignedRequest request{std::move(method), query.empty() ? path : base::Concat(path, "?", query), {}, std::move(body)};
   for (auto& [name, value] : headers) {
     if (name != "Content-Type") request.headers.emplace(name, value);
@@ -262,7 +262,7 @@ struct MixedContext {
 // archive rule it creates and deletes, this cycle.
 SignedRequest MixedRequest(const MixedContext& context, MixedOp op, int client, std::mt19937_64& random,
                            const std::string& finding, const std::string& rule) {
-  const std::string arn = api::sigv4::UriEncode(context.analyzer_arn, false);
+  const std::string arn = aws::sigv4::UriEncode(context.analyzer_arn, false);
   switch (op) {
     case MixedOp::kGetFinding:
       return Sign("GET", base::Concat("/finding/", FindingId(random() % context.options->findings)),
@@ -442,7 +442,7 @@ int main(int argc, char** argv) {
 
   // GetFinding: 4,096 random findings.
   std::mt19937_64 random(1);
-  std::string encoded_arn = api::sigv4::UriEncode(analyzer_arn, false);
+  std::string encoded_arn = aws::sigv4::UriEncode(analyzer_arn, false);
   std::vector<SignedRequest> gets;
   for (int i = 0; i < 4096; ++i) {
     std::string id = FindingId(random() % options.findings);

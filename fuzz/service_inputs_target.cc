@@ -3,8 +3,8 @@
 #include <string>
 
 #include "fuzz/fuzz_targets.h"
-#include "perimeter/api/sigv4/aws_credentials.h"
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/client/credentials.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/issue.h"
 #include "perimeter/findings/archive_rule.h"
 #include "perimeter/resources/inventory.h"
@@ -30,7 +30,7 @@ int FuzzArchiveRules(const uint8_t* data, size_t size) {
 }
 
 int FuzzAwsIni(const uint8_t* data, size_t size) {
-  (void)api::sigv4::ParseIni(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
+  (void)aws::ParseIni(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz");
   return 0;
 }
 
@@ -39,19 +39,19 @@ int FuzzAwsIni(const uint8_t* data, size_t size) {
 int FuzzSigV4Header(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   size_t newline = text.find('\n');
-  api::sigv4::HttpRequestView request;
+  aws::sigv4::HttpRequestView request;
   request.method = "POST";
   request.raw_path = "/analyzer";
   request.headers = {{"Host", "127.0.0.1"},
                      {"Authorization", text.substr(0, newline)},
                      {"X-Amz-Date", newline == std::string::npos ? "20261125T120000Z" : text.substr(newline + 1)}};
-  auto lookup = [](std::string_view key) -> std::optional<api::sigv4::Credential> {
-    return api::sigv4::Credential{std::string(key), "secret-not-in-the-input", "111122223333",
+  auto lookup = [](std::string_view key) -> std::optional<aws::sigv4::Credential> {
+    return aws::sigv4::Credential{std::string(key), "secret-not-in-the-input", "111122223333",
                                   "arn:aws:iam::111122223333:user/fuzz"};
   };
-  auto result = api::sigv4::Verify(request, "access-analyzer", lookup, 1'795'608'000'000);
-  FuzzCheck(std::holds_alternative<api::sigv4::AuthError>(result), "a forged signature is refused");
-  FuzzCheck(!std::get<api::sigv4::AuthError>(result).code.empty(), "a refusal has a code");
+  auto result = aws::sigv4::Verify(request, "access-analyzer", lookup, 1'795'608'000'000);
+  FuzzCheck(std::holds_alternative<aws::sigv4::AuthError>(result), "a forged signature is refused");
+  FuzzCheck(!std::get<aws::sigv4::AuthError>(result).code.empty(), "a refusal has a code");
   return 0;
 }
 

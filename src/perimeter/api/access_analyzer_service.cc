@@ -7,7 +7,8 @@
 #include <variant>
 
 #include "perimeter/analysis/policy_checks.h"
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/arn.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/archive_rule.h"
@@ -47,19 +48,11 @@ struct ParsedAnalyzerArn {
 // arn:aws:access-analyzer:REGION:ACCOUNT:analyzer/NAME (the model's AnalyzerArn pattern, with the service
 // fixed).
 std::optional<ParsedAnalyzerArn> ParseAnalyzerArn(std::string_view arn) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) return std::nullopt;
-    parts.push_back(arn.substr(start, colon - start));
-    start = colon + 1;
-  }
-  std::string_view resource = arn.substr(start);
-  if (parts[0] != "arn" || parts[2] != "access-analyzer" || !resource.starts_with("analyzer/")) return std::nullopt;
-  std::string_view name = resource.substr(9);
+  std::optional<aws::Arn> parts = aws::ParseArn(arn);
+  if (!parts || parts->service != "access-analyzer" || !parts->resource.starts_with("analyzer/")) return std::nullopt;
+  std::string_view name = parts->resource.substr(9);
   if (name.empty() || name.size() > 255) return std::nullopt;
-  return ParsedAnalyzerArn{std::string(parts[3]), std::string(parts[4]), std::string(name)};
+  return ParsedAnalyzerArn{std::string(parts->region), std::string(parts->account), std::string(name)};
 }
 
 std::string Timestamp(absl::Time time) { return findings::FormatTimestamp(time); }
@@ -335,7 +328,7 @@ std::string RequestFingerprint(const RestRequest& request) {
   } else {
     text.append(request.body);
   }
-  return sigv4::HexSha256(text);
+  return aws::sigv4::HexSha256(text);
 }
 
 }  // namespace

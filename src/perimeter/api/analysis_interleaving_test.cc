@@ -20,7 +20,7 @@
 #include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/analysis.h"
 #include "perimeter/api/rest_routes.h"
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_record.h"
 #include "perimeter/store/memory/memory_store.h"
@@ -240,7 +240,7 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
     for (const findings::FindingRecord& record : *seeded) ids.push_back(record.id());
 
     auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random); };
-    const std::string tags_path = base::Concat("/tags/", sigv4::UriEncode(arn, false));
+    const std::string tags_path = base::Concat("/tags/", aws::sigv4::UriEncode(arn, false));
     hook = [&] {
       if (pick(3) != 0) return;  // one store call in three is interrupted
       // A deleted analyzer is soon created again (else most writes would find no analyzer).

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/writer.h"
 
@@ -43,13 +44,7 @@ ApiResponse Ok(std::string body) {
   return ApiResponse{200, {{"Content-Type", "application/x-amz-json-1.1"}}, std::move(body)};
 }
 
-bool IsAccountId(std::string_view id) {
-  if (id.size() != 12) return false;
-  for (char c : id) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
+using aws::IsAccountId;
 
 bool IsServicePrincipal(std::string_view principal) {
   if (principal.empty() || principal.size() > 128) return false;

@@ -1,6 +1,6 @@
 #include "perimeter/api/rest_routes.h"
 
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 
 namespace perimeter::api {
 
@@ -99,7 +99,7 @@ std::optional<RouteMatch> MatchRestRoute(std::string_view method, std::string_vi
     int literals = 0;
     bool matches = true;
     for (size_t i = 0; i < pattern.size() && matches; ++i) {
-      std::string decoded = sigv4::UriDecode(segments[i]);
+      std::string decoded = aws::sigv4::UriDecode(segments[i]);
       if (pattern[i].starts_with('{')) {
         if (decoded.empty()) matches = false;
         match.labels[std::string(pattern[i].substr(1, pattern[i].size() - 2))] = std::move(decoded);
@@ -133,7 +133,7 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view raw
           if (c == '+') c = ' ';
         }
       }
-      out.emplace_back(sigv4::UriDecode(name), sigv4::UriDecode(value));
+      out.emplace_back(aws::sigv4::UriDecode(name), aws::sigv4::UriDecode(value));
     }
     if (amp == std::string_view::npos) break;
     start = amp + 1;

@@ -113,7 +113,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (check_new->parsed()) return RunCheckNoNewAccess(new_access_options, in, out, err);
   if (import_cmd->parsed()) {
     static base::SystemClock clock;
-    return RunImport(import_options, in, out, err, api::sigv4::CredentialSources::System(), clock);
+    return RunImport(import_options, in, out, err, aws::CredentialSources::System(), clock);
   }
   return kExitOk;
 }

@@ -11,9 +11,10 @@
 #include "perimeter/cli/app.h"
 #include "perimeter/compliance/analyzers_enabled.h"
 #include "perimeter/compliance/aws_client.h"
-#include "perimeter/api/sigv4/aws_credentials.h"
+#include "perimeter/aws/client/credentials.h"
+#include "perimeter/aws/client/signed_client.h"
 #include "perimeter/compliance/compliance_report.h"
-#include "perimeter/compliance/http_transport.h"
+#include "perimeter/aws/client/http_transport.h"
 #include "perimeter/json/document.h"
 
 namespace perimeter::cli {
@@ -104,18 +105,20 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
     if (!ReadEnabledRegions(path, check.enabled_regions, err)) return kExitBadInput;
   }
 
-  absl::StatusOr<api::sigv4::ResolvedAws> aws =
-      api::sigv4::ResolveAws(options.profile, options.region, api::sigv4::CredentialSources::System());
+  absl::StatusOr<aws::ResolvedAws> aws =
+      aws::ResolveAws(options.profile, options.region, aws::CredentialSources::System());
   if (!aws.ok()) {
     err << "perimeter: " << aws.status().message() << "\n";
     return kExitBadInput;
   }
   check.home_region = aws->region.value_or("us-east-1");
 
-  std::unique_ptr<compliance::HttpTransport> transport =
-      compliance::MakeHttpTransport({std::min(options.timeout_seconds, 5), options.timeout_seconds});
+  std::unique_ptr<aws::HttpTransport> transport =
+      aws::MakeHttpTransport({std::min(options.timeout_seconds, 5), options.timeout_seconds});
   static base::SystemClock clock;
-  compliance::AwsClient client(*transport, aws->credentials, options.endpoint_url, check.home_region, clock);
+  aws::SignedClient signer(*transport, aws->credentials, clock, aws::RetryPolicy{}, aws::RetryTiming::System(),
+                          "perimeter/0.1.0 compliance");
+  compliance::AwsClient client(signer, options.endpoint_url, check.home_region);
   absl::StatusOr<compliance::CheckReport> report = compliance::RunAnalyzersEnabled(client, check);
   if (!report.ok()) {
     err << "perimeter: " << report.status().message() << "\n";

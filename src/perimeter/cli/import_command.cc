@@ -1,13 +1,13 @@
 #include "perimeter/cli/import_command.h"
 
-#include <httplib.h>
-
+#include <memory>
 #include <ostream>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/client/http_transport.h"
+#include "perimeter/aws/client/signed_client.h"
 #include "perimeter/base/text.h"
 #include "perimeter/cli/app.h"
 #include "perimeter/cli/input_files.h"
@@ -38,7 +38,7 @@ std::string Text(const json::Value& root, std::string_view key) {
 }  // namespace
 
 int RunImport(const ImportOptions& options, std::istream& in, std::ostream& out, std::ostream& err,
-              const api::sigv4::CredentialSources& sources, const base::Clock& clock) {
+              const aws::CredentialSources& sources, const base::Clock& clock) {
   std::optional<std::string> authority = EndpointAuthority(options.endpoint_url);
   if (!authority) {
     err << "perimeter import: --endpoint-url must be http://HOST:PORT (got " << options.endpoint_url << ")\n";
@@ -46,29 +46,23 @@ int RunImport(const ImportOptions& options, std::istream& in, std::ostream& out,
   }
   std::string body;
   if (!ReadInput(options.input, in, body, err)) return kExitBadInput;
-  absl::StatusOr<api::sigv4::ResolvedAws> aws = api::sigv4::ResolveAws(options.profile, options.region, sources);
-  if (!aws.ok()) {
-    err << "perimeter import: " << aws.status().message() << "\n";
+  absl::StatusOr<aws::ResolvedAws> resolved = aws::ResolveAws(options.profile, options.region, sources);
+  if (!resolved.ok()) {
+    err << "perimeter import: " << resolved.status().message() << "\n";
     return kExitBadInput;
   }
-  const api::sigv4::AwsCredentials& credentials = aws->credentials;
-  std::string region = aws->region.value_or("us-east-1");
+  const aws::AwsCredentials& credentials = resolved->credentials;
+  std::string region = resolved->region.value_or("us-east-1");
 
-  std::vector<std::pair<std::string, std::string>> headers{{"Host", *authority}};
-  if (!credentials.session_token.empty()) headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
-  api::sigv4::Credential key{credentials.access_key_id, credentials.secret_access_key, "", ""};
-  api::sigv4::Sign("POST", kImportPath, "", headers, body, key, region, "access-analyzer", clock.Now());
-
-  httplib::Client client(base::Concat("http://", *authority));
-  client.set_connection_timeout(10);
-  client.set_read_timeout(600);  // a large inventory is stored in one transaction
-  client.set_write_timeout(600);
-  httplib::Headers http_headers;
-  for (auto& [name, value] : headers) http_headers.emplace(name, value);
-  httplib::Result result = client.Post(std::string(kImportPath), http_headers, body, "application/json");
-  if (!result) {
-    err << "perimeter import: cannot reach " << options.endpoint_url << ": " << httplib::to_string(result.error())
-        << "\n";
+  // The signed client of aws/client: SigV4, and the SDKs' retries of throttling and 5xx answers.
+  std::unique_ptr<aws::HttpTransport> transport =
+      aws::MakeHttpTransport({.connect_seconds = 10, .read_seconds = 600});  // one transaction per import
+  aws::SignedClient client(*transport, credentials, clock, aws::RetryPolicy{}, aws::RetryTiming::System(), "");
+  absl::StatusOr<aws::HttpResponse> result =
+      client.Send({base::Concat("http://", *authority), region}, "access-analyzer",
+                  {"POST", std::string(kImportPath), {{"Content-Type", "application/json"}}, std::move(body)});
+  if (!result.ok()) {
+    err << "perimeter import: cannot reach " << options.endpoint_url << ": " << result.status().message() << "\n";
     return kExitBadInput;
   }
   json::ParseResult reply = json::Parse(result->body);
@@ -79,12 +73,9 @@ int RunImport(const ImportOptions& options, std::istream& in, std::ostream& out,
   }
   json::Value root = reply.document.root();
   if (result->status != 200) {
-    std::string code = result->get_header_value("x-amzn-ErrorType");
-    if (code.empty()) code = Text(root, "__type");
-    std::string message = Text(root, "message");
-    if (message.empty()) message = Text(root, "Message");
+    aws::AwsErrorDetails error = aws::DecodeAwsError(*result);
     err << "perimeter import: " << options.endpoint_url << " refused the import (HTTP " << result->status << " "
-        << code << "): " << message << "\n";
+        << error.code << "): " << error.message << "\n";
     return kExitBadInput;
   }
   std::string name = options.input == "-" ? "<stdin>" : options.input;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
 
 namespace perimeter::compliance {
@@ -58,16 +59,6 @@ std::string Describe(const Analyzer& analyzer) {
   return text;
 }
 
-std::string AccountOfArn(std::string_view arn) {
-  // arn:PARTITION:access-analyzer:REGION:ACCOUNT:analyzer/NAME
-  for (int field = 0; field < 4; ++field) {
-    size_t colon = arn.find(':');
-    if (colon == std::string_view::npos) return "";
-    arn.remove_prefix(colon + 1);
-  }
-  return std::string(arn.substr(0, arn.find(':')));
-}
-
 }  // namespace
 
 Verdict DecideRegion(const std::optional<std::vector<Analyzer>>& own, std::span<const Analyzer> organization,
@@ -92,7 +83,7 @@ Verdict DecideRegion(const std::optional<std::vector<Analyzer>>& own, std::span<
   for (const Analyzer* analyzer : covering) {
     if (analyzer->status == "ACTIVE") {
       return {CheckStatus::kPass, base::Concat("covered by organization analyzer ", analyzer->name, " of account ",
-                                               AccountOfArn(analyzer->arn), " (ACTIVE)")};
+                                               aws::AccountOfArn(analyzer->arn), " (ACTIVE)")};
     }
   }
   std::string reason;
@@ -104,7 +95,7 @@ Verdict DecideRegion(const std::optional<std::vector<Analyzer>>& own, std::span<
         if (!first) reason += "; ";
         first = false;
         reason += Describe(*analyzer);
-        if (list == &covering) reason += base::Concat(" (organization analyzer of ", AccountOfArn(analyzer->arn), ")");
+        if (list == &covering) reason += base::Concat(" (organization analyzer of ", aws::AccountOfArn(analyzer->arn), ")");
       }
     }
   } else if (!ignored.empty()) {
@@ -176,7 +167,7 @@ struct CallerRegion {
 
 absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOptions& options) {
   CheckReport report;
-  report.partition = PartitionOf(options.home_region);
+  report.partition = aws::PartitionOf(options.home_region);
   report.require_external = options.require_external;
   std::string fix_type = FixAnalyzerType(options);
   if (fix_type != "ACCOUNT" && fix_type != "ORGANIZATION") {
@@ -244,7 +235,7 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
     for (const auto& [region, analyzers] : caller_analyzers) {
       if (!analyzers.ok()) continue;
       for (const Analyzer& analyzer : *analyzers) {
-        if (report.caller_account.empty()) report.caller_account = AccountOfArn(analyzer.arn);
+        if (report.caller_account.empty()) report.caller_account = std::string(aws::AccountOfArn(analyzer.arn));
       }
     }
   }

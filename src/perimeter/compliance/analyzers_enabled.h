@@ -16,7 +16,8 @@
 
 #include "absl/status/statusor.h"
 #include "perimeter/compliance/aws_client.h"
-#include "perimeter/compliance/regions.h"
+#include "perimeter/aws/regions.h"
+#include "perimeter/compliance/region_selection.h"
 
 namespace perimeter::compliance {
 

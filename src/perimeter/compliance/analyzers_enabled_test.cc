@@ -11,6 +11,10 @@
 namespace perimeter::compliance {
 namespace {
 
+using aws::HttpRequest;
+using aws::HttpResponse;
+using aws::HttpTransport;
+
 Analyzer A(std::string name, std::string type, std::string status, std::string reason = "",
            std::string account = "111122223333") {
   return {base::Concat("arn:aws:access-analyzer:us-east-1:", account, ":analyzer/", name), name, std::move(type),
@@ -119,7 +123,8 @@ TEST(RunAnalyzersEnabledTest, UnreachableOrRefusedRegionsAreErrorsNeverPasses) {
       R"({"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:111122223333:analyzer/a","name":"a","type":"ACCOUNT","status":"ACTIVE"}]})";
   transport.list_bodies["eu-west-1"] = R"({"analyzers":[]})";
   base::FakeClock clock(1'700'000'000'000);
-  AwsClient client(transport, {"AKID", "secret", "", "test"}, std::nullopt, "us-east-1", clock);
+  aws::SignedClient signer(transport, {"AKID", "secret", "", "test"}, clock, {}, aws::RetryTiming::Immediate());
+  AwsClient client(signer, std::nullopt, "us-east-1");
   CheckOptions options;
   options.regions = {"us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"};
   absl::StatusOr<CheckReport> report = RunAnalyzersEnabled(client, options);
@@ -156,7 +161,8 @@ TEST(RunAnalyzersEnabledTest, DryRunShowsWhatWouldBeCreatedAndCreatesNothing) {
   FakeTransport transport;
   transport.list_bodies["eu-west-1"] = R"({"analyzers":[]})";
   base::FakeClock clock(1'700'000'000'000);
-  AwsClient client(transport, {"AKID", "secret", "", "test"}, std::nullopt, "us-east-1", clock);
+  aws::SignedClient signer(transport, {"AKID", "secret", "", "test"}, clock, {}, aws::RetryTiming::Immediate());
+  AwsClient client(signer, std::nullopt, "us-east-1");
   CheckOptions options;
   options.regions = {"eu-west-1"};
   options.fix = true;

@@ -1,7 +1,7 @@
 // A small AWS client for what the compliance check needs: IAM Access Analyzer ListAnalyzers and
 // CreateAnalyzer (restJson1), Organizations DescribeOrganization and ListAccounts (JSON 1.1), and STS
-// GetCallerIdentity (query protocol). Requests are signed with SigV4 like the AWS CLI signs them
-// (api/sigv4: Host, X-Amz-Date, X-Amz-Security-Token for temporary keys).
+// GetCallerIdentity (query protocol), over the signed client of aws/client (SigV4 like the AWS CLI,
+// retries with backoff, AWS error decoding).
 //
 // Endpoints (AWS General Reference, "IAM Access Analyzer endpoints", "AWS Organizations endpoints"):
 //  - Access Analyzer is regional: https://access-analyzer.REGION.DNS_SUFFIX;
@@ -19,17 +19,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "perimeter/base/clock.h"
-#include "perimeter/api/sigv4/aws_credentials.h"
-#include "perimeter/compliance/http_transport.h"
+#include "perimeter/aws/client/signed_client.h"
 
 namespace perimeter::compliance {
 
-// Where a service's requests go and the region they are signed for.
-struct ServiceEndpoint {
-  std::string base_url;        // scheme://host[:port]
-  std::string signing_region;  // the credential scope's region
-};
+using aws::AwsErrorCode;
+using aws::ServiceEndpoint;
 
 ServiceEndpoint AccessAnalyzerEndpoint(std::string_view region, const std::optional<std::string>& endpoint_url);
 // `home_region` picks the partition.
@@ -56,20 +51,11 @@ struct OrganizationSummary {
   std::string management_account;
 };
 
-// The AWS error code of a failed call ("AccessDeniedException"), carried as a status payload; "" when the
-// failure was not an AWS error answer (a connection failure, a timeout).
-std::string AwsErrorCode(const absl::Status& status);
-
 class AwsClient {
  public:
-  // REQUIRES: `transport` and `clock` outlive the client.
-  AwsClient(HttpTransport& transport, api::sigv4::AwsCredentials credentials, std::optional<std::string> endpoint_url,
-            std::string home_region, const base::Clock& clock)
-      : transport_(transport),
-        credentials_(std::move(credentials)),
-        endpoint_url_(std::move(endpoint_url)),
-        home_region_(std::move(home_region)),
-        clock_(clock) {}
+  // REQUIRES: `client` outlives this one.
+  AwsClient(const aws::SignedClient& client, std::optional<std::string> endpoint_url, std::string home_region)
+      : client_(client), endpoint_url_(std::move(endpoint_url)), home_region_(std::move(home_region)) {}
 
   // Every analyzer of the caller's account in `region` (all pages).
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzers(std::string_view region);
@@ -84,16 +70,11 @@ class AwsClient {
   absl::StatusOr<std::string> GetCallerAccount();
 
  private:
-  absl::StatusOr<HttpResponse> Call(const ServiceEndpoint& endpoint, std::string_view service, std::string method,
-                                    std::string target, std::vector<std::pair<std::string, std::string>> headers,
-                                    std::string body);
   absl::StatusOr<std::string> Organizations(std::string_view operation, std::string body);
 
-  HttpTransport& transport_;
-  api::sigv4::AwsCredentials credentials_;
+  const aws::SignedClient& client_;
   std::optional<std::string> endpoint_url_;
   std::string home_region_;
-  const base::Clock& clock_;
 };
 
 }  // namespace perimeter::compliance

@@ -5,6 +5,10 @@
 namespace perimeter::compliance {
 namespace {
 
+using aws::HttpRequest;
+using aws::HttpResponse;
+using aws::HttpTransport;
+
 struct EndpointCase {
   const char* service;  // "access-analyzer", "organizations", "sts"
   const char* region;
@@ -64,8 +68,8 @@ TEST(AwsClientTest, SignsLikeTheCliWithSessionTokenAndHost) {
   RecordingTransport transport;
   transport.answer = {200, {}, R"({"arn":"arn:aws:access-analyzer:eu-west-1:111122223333:analyzer/x"})"};
   base::FakeClock clock(1'700'000'000'000);
-  AwsClient client(transport, {"AKIDEXAMPLE", "secret", "session-token", "test"}, "http://127.0.0.1:9999/", "us-east-1",
-                   clock);
+  aws::SignedClient signer(transport, {"AKIDEXAMPLE", "secret", "session-token", "test"}, clock, {}, aws::RetryTiming::Immediate());
+  AwsClient client(signer, "http://127.0.0.1:9999/", "us-east-1");
   absl::StatusOr<std::string> arn = client.CreateAnalyzer("eu-west-1", "x", "ACCOUNT", "token-1");
   ASSERT_TRUE(arn.ok()) << arn.status();
   ASSERT_EQ(transport.requests.size(), 1u);
@@ -87,7 +91,8 @@ TEST(AwsClientTest, AwsErrorsKeepTheirCode) {
   RecordingTransport transport;
   transport.answer = {400, {}, R"({"__type":"AWSOrganizationsNotInUseException","Message":"not in an organization"})"};
   base::FakeClock clock(1'700'000'000'000);
-  AwsClient client(transport, {"AKID", "secret", "", "test"}, std::nullopt, "us-east-1", clock);
+  aws::SignedClient signer(transport, {"AKID", "secret", "", "test"}, clock, {}, aws::RetryTiming::Immediate());
+  AwsClient client(signer, std::nullopt, "us-east-1");
   absl::StatusOr<OrganizationSummary> organization = client.DescribeOrganization();
   ASSERT_FALSE(organization.ok());
   EXPECT_EQ(AwsErrorCode(organization.status()), "AWSOrganizationsNotInUseException");

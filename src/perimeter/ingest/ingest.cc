@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
 #include "perimeter/resources/policy_positions.h"
 #include "perimeter/ingest/internal/converters.h"
@@ -184,30 +185,9 @@ std::optional<std::string> PolicyMemberJson(const json::Value& value, base::Sour
   return std::nullopt;
 }
 
-std::string ArnAccount(std::string_view arn) {
-  // arn:partition:service:region:account:resource
-  size_t start = 0;
-  for (int field = 0; field < 4; ++field) {
-    size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) return "";
-    start = colon + 1;
-  }
-  size_t end = arn.find(':', start);
-  if (!arn.starts_with("arn:") || end == std::string_view::npos) return "";
-  return std::string(arn.substr(start, end - start));
-}
+std::string ArnAccount(std::string_view arn) { return std::string(aws::AccountOfArn(arn)); }
 
-std::string ArnRegion(std::string_view arn) {
-  size_t start = 0;
-  for (int field = 0; field < 3; ++field) {
-    size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) return "";
-    start = colon + 1;
-  }
-  size_t end = arn.find(':', start);
-  if (!arn.starts_with("arn:") || end == std::string_view::npos) return "";
-  return std::string(arn.substr(start, end - start));
-}
+std::string ArnRegion(std::string_view arn) { return std::string(aws::RegionOfArn(arn)); }
 
 std::string Placeholder(std::string_view name) {
   // ':' would split an ARN ("arn:aws:sqs:{AWS-Region}:..."): "AWS::Region" is written "{AWS-Region}".

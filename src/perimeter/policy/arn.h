@@ -1,4 +1,5 @@
-// Amazon Resource Names: parsing and matching as IAM does it.
+// Amazon Resource Names: matching as IAM does it. Parsing ARNs and account ids is aws/arn.h's (the one
+// parser); its names are brought into this namespace for the policy layer's callers.
 //
 // ARN format (AWS General Reference, "Amazon Resource Names"):
 //   arn:partition:service:region:account-id:resource
@@ -14,21 +15,15 @@
 #include <string>
 #include <string_view>
 
+#include "perimeter/aws/arn.h"
 #include "perimeter/policy/wildcard.h"
 
 namespace perimeter::policy {
 
-struct Arn {
-  std::string_view partition;
-  std::string_view service;
-  std::string_view region;
-  std::string_view account;
-  std::string_view resource;  // everything after the fifth ':'
-};
-
-// Splits an ARN into its components (views into `text`). Returns nullopt when `text` does not start
-// with "arn:" or has fewer than six components.
-std::optional<Arn> ParseArn(std::string_view text);
+using aws::Arn;
+using aws::IsAccountId;
+using aws::ParseArn;
+using aws::PrincipalAccount;
 
 // Whether `arn` matches `pattern` component by component (see above). Partition, service, region and
 // account are matched case-sensitively, as is the resource. A pattern that is not an ARN ("*" alone)
@@ -59,13 +54,6 @@ class ArnPattern {
   WildcardPattern whole_;                     // when !is_arn_
   std::array<WildcardPattern, 6> components_;  // when is_arn_
 };
-
-// The account id of an IAM principal written as an account id or ARN ("123456789012",
-// "arn:aws:iam::123456789012:root", "arn:aws:sts::123456789012:assumed-role/R/s"), if any.
-std::optional<std::string_view> PrincipalAccount(std::string_view principal);
-
-// True for a 12-digit AWS account id.
-bool IsAccountId(std::string_view text);
 
 }  // namespace perimeter::policy
 

@@ -7,20 +7,6 @@
 namespace perimeter::policy {
 namespace {
 
-TEST(ParseArnTest, SplitsSixComponents) {
-  std::optional<Arn> arn = ParseArn("arn:aws:s3:::bucket/key:with:colons");
-  ASSERT_TRUE(arn.has_value());
-  EXPECT_EQ(arn->partition, "aws");
-  EXPECT_EQ(arn->service, "s3");
-  EXPECT_EQ(arn->region, "");
-  EXPECT_EQ(arn->account, "");
-  EXPECT_EQ(arn->resource, "bucket/key:with:colons");
-  EXPECT_FALSE(ParseArn("arn:aws:s3::bucket").has_value());
-  EXPECT_FALSE(ParseArn("urn:aws:s3:::bucket").has_value());
-  EXPECT_FALSE(ParseArn("").has_value());
-  EXPECT_TRUE(ParseArn("arn:aws:iam::123456789012:").has_value());
-}
-
 struct ArnCase {
   std::string pattern;
   std::string arn;
@@ -58,23 +44,6 @@ TEST(ArnPatternTest, CompiledMatchesLikeArnMatches) {
   EXPECT_TRUE(pattern.Matches("arn:aws:sns:eu-west-1:123456789012:topic"));
   EXPECT_FALSE(pattern.Matches("arn:aws:sns:eu-west-1:123456789013:topic"));
   EXPECT_FALSE(ArnPattern::Compile(WildcardPattern::FromGlob("*")).is_arn());
-}
-
-TEST(PrincipalAccountTest, AccountIdsAndArns) {
-  EXPECT_EQ(PrincipalAccount("123456789012"), "123456789012");
-  EXPECT_EQ(PrincipalAccount("arn:aws:iam::123456789012:root"), "123456789012");
-  EXPECT_EQ(PrincipalAccount("arn:aws:sts::123456789012:assumed-role/R/s"), "123456789012");
-  EXPECT_FALSE(PrincipalAccount("*").has_value());
-  EXPECT_FALSE(PrincipalAccount("s3.amazonaws.com").has_value());
-  EXPECT_FALSE(PrincipalAccount("arn:aws:iam::*:root").has_value());
-  EXPECT_FALSE(PrincipalAccount("12345678901").has_value());
-}
-
-TEST(IsAccountIdTest, TwelveDigits) {
-  EXPECT_TRUE(IsAccountId("000000000000"));
-  EXPECT_FALSE(IsAccountId("12345678901a"));
-  EXPECT_FALSE(IsAccountId("1234567890123"));
-  EXPECT_FALSE(IsAccountId(""));
 }
 
 }  // namespace

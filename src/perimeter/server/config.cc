@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
 
 // toml++ throws toml::parse_error; this file is the only one that calls it.
@@ -20,13 +21,7 @@ std::string Where(std::string_view source_name, const toml::source_region& regio
                       static_cast<int>(region.begin.column));
 }
 
-bool IsAccountId(std::string_view id) {
-  if (id.size() != 12) return false;
-  for (char c : id) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
+using aws::IsAccountId;
 
 class Reader {
  public:
@@ -356,7 +351,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
         const toml::table& table = *element.as_table();
         reader.CheckKeys(table, {"access_key_id", "secret_access_key", "account", "principal", "policies", "policy"},
                          "[[credentials]]");
-        api::sigv4::Credential credential;
+        aws::sigv4::Credential credential;
         std::optional<std::string> key = reader.String(table, "access_key_id");
         std::optional<std::string> secret = reader.String(table, "secret_access_key");
         std::optional<std::string> account = reader.String(table, "account");
@@ -435,7 +430,7 @@ std::string DemoInventory() {
 
 std::string CredentialsFile(const ServerConfig& config) {
   std::string out;
-  for (const api::sigv4::Credential& credential : config.credentials) {
+  for (const aws::sigv4::Credential& credential : config.credentials) {
     std::string profile;
     for (const api::Account& account : config.accounts) {
       if (account.id == credential.account_id) profile = account.name;

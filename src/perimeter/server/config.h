@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "perimeter/api/environment.h"
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/server/http_transport.h"
 #include "perimeter/server/rate_limiter.h"
 
@@ -34,7 +34,7 @@ struct ServerConfig {
   std::string tls_key;
   std::optional<api::OrganizationInfo> organization;
   std::vector<api::Account> accounts;
-  std::vector<api::sigv4::Credential> credentials;
+  std::vector<aws::sigv4::Credential> credentials;
   // The identity-based policies of a credential's principal ([[credentials]] `policies` files and
   // `policy` text), by access key id: (source name, policy JSON). A key without policies has full access
   // to its own account (docs/server.md, "Authorization").

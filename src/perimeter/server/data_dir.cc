@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "perimeter/api/sigv4/aws_credentials.h"
+#include "perimeter/aws/client/credentials.h"
 #include "perimeter/base/text.h"
 
 namespace perimeter::server {
@@ -41,7 +41,7 @@ absl::StatusOr<std::string> RandomText(std::string_view alphabet, size_t size) {
   return out;
 }
 
-std::string ProfileOf(const ServerConfig& config, const api::sigv4::Credential& credential) {
+std::string ProfileOf(const ServerConfig& config, const aws::sigv4::Credential& credential) {
   for (const api::Account& account : config.accounts) {
     if (account.id == credential.account_id && !account.name.empty()) return account.name;
   }
@@ -100,9 +100,9 @@ absl::Status LoadOrCreateDemoKeys(ServerConfig& config, const std::string& crede
     std::ostringstream text;
     text << file.rdbuf();
     if (!file) return absl::InvalidArgumentError(base::Concat(credentials_path, ": cannot read the file"));
-    absl::StatusOr<api::sigv4::IniFile> ini = api::sigv4::ParseIni(text.str(), credentials_path);
+    absl::StatusOr<aws::IniFile> ini = aws::ParseIni(text.str(), credentials_path);
     if (!ini.ok()) return ini.status();
-    for (api::sigv4::Credential& credential : config.credentials) {
+    for (aws::sigv4::Credential& credential : config.credentials) {
       std::string profile = ProfileOf(config, credential);
       auto section = ini->find(profile);
       auto key = section == ini->end() ? std::map<std::string, std::string>::const_iterator()
@@ -120,7 +120,7 @@ absl::Status LoadOrCreateDemoKeys(ServerConfig& config, const std::string& crede
     return absl::OkStatus();
   }
   // Access key ids look like AWS's (AKIA and 16 base-32 characters); secrets have AWS's 40 characters.
-  for (api::sigv4::Credential& credential : config.credentials) {
+  for (aws::sigv4::Credential& credential : config.credentials) {
     absl::StatusOr<std::string> key = RandomText("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
     absl::StatusOr<std::string> secret =
         RandomText("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);

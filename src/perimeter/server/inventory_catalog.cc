@@ -2,10 +2,10 @@
 
 #include <set>
 
+#include "perimeter/aws/arn.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/document.h"
-#include "perimeter/policy/arn.h"
 #include "perimeter/resources/analyze_resource.h"
 
 namespace perimeter::server {
@@ -121,8 +121,7 @@ std::optional<std::string> ImportRefusal(const SplitInventory& split, std::strin
 }
 
 std::string ArnAccount(std::string_view arn) {
-  std::optional<policy::Arn> parsed = policy::ParseArn(arn);
-  return parsed ? std::string(parsed->account) : std::string();
+  return std::string(aws::AccountOfArn(arn));
 }
 
 SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text, absl::Time now) {

@@ -9,10 +9,10 @@
 #include <sstream>
 
 #include "perimeter/api/rest_routes.h"
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
-#include "perimeter/compliance/regions.h"
+#include "perimeter/aws/regions.h"
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
 #include "perimeter/server/access_log.h"
@@ -108,10 +108,10 @@ std::optional<HttpResponse> Unrouted(const Route& route, const HttpRequest& requ
   return std::nullopt;
 }
 
-api::sigv4::HttpRequestView ViewOf(const HttpRequest& request) {
+aws::sigv4::HttpRequestView ViewOf(const HttpRequest& request) {
   std::string_view target = request.target;
   size_t question = target.find('?');
-  return api::sigv4::HttpRequestView{
+  return aws::sigv4::HttpRequestView{
       request.method, target.substr(0, question),
       question == std::string_view::npos ? std::string_view() : target.substr(question + 1), request.headers,
       request.body};
@@ -288,27 +288,27 @@ api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::str
   return api::ApiResponse{200, {{"Content-Type", "application/json"}}, std::move(w).Take()};
 }
 
-std::optional<api::sigv4::Credential> Server::LookupCredential(std::string_view access_key_id) const {
-  for (const api::sigv4::Credential& credential : config_.credentials) {
+std::optional<aws::sigv4::Credential> Server::LookupCredential(std::string_view access_key_id) const {
+  for (const aws::sigv4::Credential& credential : config_.credentials) {
     if (credential.access_key_id == access_key_id) return credential;
   }
   return std::nullopt;
 }
 
-std::variant<api::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpRequest& request, bool organizations,
+std::variant<aws::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpRequest& request, bool organizations,
                                                                     bool check_signature) const {
   auto lookup = [this](std::string_view key) { return LookupCredential(key); };
   std::string_view service = organizations ? "organizations" : "access-analyzer";
-  api::sigv4::HttpRequestView view = ViewOf(request);
-  auto verified = check_signature ? api::sigv4::Verify(view, service, lookup, clock_.Now())
-                                  : api::sigv4::CheckHeaders(view, service, lookup, clock_.Now());
-  if (auto* error = std::get_if<api::sigv4::AuthError>(&verified)) {
+  aws::sigv4::HttpRequestView view = ViewOf(request);
+  auto verified = check_signature ? aws::sigv4::Verify(view, service, lookup, clock_.Now())
+                                  : aws::sigv4::CheckHeaders(view, service, lookup, clock_.Now());
+  if (auto* error = std::get_if<aws::sigv4::AuthError>(&verified)) {
     return api::AwsError{403, error->code, error->message, "", {}, "", ""};
   }
-  api::sigv4::Caller caller = std::get<api::sigv4::Caller>(std::move(verified));
+  aws::sigv4::Caller caller = std::get<aws::sigv4::Caller>(std::move(verified));
   // The scope's region becomes part of ARNs (analyzers, findings): only a region AWS has is accepted
-  // (the table of src/perimeter/compliance/regions.h), so a region with ':' or '/' never reaches one.
-  if (!compliance::FindRegion(caller.region)) {
+  // (the table of src/perimeter/aws/regions.h), so a region with ':' or '/' never reaches one.
+  if (!aws::FindRegion(caller.region)) {
     return api::AwsError{403, "InvalidSignatureException",
                          base::Concat("Credential should be scoped to a valid region, not '", caller.region, "'."),
                          "", {}, "", ""};
@@ -324,21 +324,21 @@ std::optional<api::AwsError> Server::Authorize(std::string_view access_key_id, c
 }
 
 Admission Server::Admit(const HttpRequest& head) {
-  std::optional<api::sigv4::Caller> caller;
+  std::optional<aws::sigv4::Caller> caller;
   Admission admission = AdmitUnlogged(head, caller);
   if (admission.refusal) LogRequest(head, RouteOf(head), caller ? &*caller : nullptr, *admission.refusal);
   return admission;
 }
 
 HttpResponse Server::Handle(HttpRequest request) {
-  const api::sigv4::Caller* caller = nullptr;
-  api::sigv4::Caller verified;
+  const aws::sigv4::Caller* caller = nullptr;
+  aws::sigv4::Caller verified;
   HttpResponse response = HandleUnlogged(request, verified, caller);
   LogRequest(request, RouteOf(request), caller, response);
   return response;
 }
 
-void Server::LogRequest(const HttpRequest& request, const Route& route, const api::sigv4::Caller* caller,
+void Server::LogRequest(const HttpRequest& request, const Route& route, const aws::sigv4::Caller* caller,
                         const HttpResponse& response) {
   if (access_log_ == nullptr) return;
   AccessLogEntry entry;
@@ -380,7 +380,7 @@ void Server::LogRequest(const HttpRequest& request, const Route& route, const ap
   access_log_->Write(entry);
 }
 
-Admission Server::AdmitUnlogged(const HttpRequest& head, std::optional<api::sigv4::Caller>& authenticated) {
+Admission Server::AdmitUnlogged(const HttpRequest& head, std::optional<aws::sigv4::Caller>& authenticated) {
   Route route = RouteOf(head);
   Admission admission;
   if (std::optional<HttpResponse> refusal = Unrouted(route, head)) {
@@ -395,7 +395,7 @@ Admission Server::AdmitUnlogged(const HttpRequest& head, std::optional<api::sigv
     admission.refusal = ErrorReply(organizations, *error);
     return admission;
   }
-  const api::sigv4::Caller& signer = std::get<api::sigv4::Caller>(caller);
+  const aws::sigv4::Caller& signer = std::get<aws::sigv4::Caller>(caller);
   authenticated = signer;  // the headers' claim, for the access log of a throttled request
   if (std::optional<int> retry_after = rate_limiter_->Acquire(signer.access_key_id, clock_.Now())) {
     // Access Analyzer: ThrottlingException (429, Retry-After); Organizations: TooManyRequestsException
@@ -418,16 +418,16 @@ Admission Server::AdmitUnlogged(const HttpRequest& head, std::optional<api::sigv
   return admission;
 }
 
-HttpResponse Server::HandleUnlogged(HttpRequest& request, api::sigv4::Caller& verified_caller,
-                                    const api::sigv4::Caller*& logged_caller) {
+HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& verified_caller,
+                                    const aws::sigv4::Caller*& logged_caller) {
   Route route = RouteOf(request);
   if (std::optional<HttpResponse> refusal = Unrouted(route, request)) return std::move(*refusal);
   bool organizations = route.kind == Route::Kind::kOrganizations;
   auto verified = Authenticate(request, organizations, /*check_signature=*/true);
   if (auto* error = std::get_if<api::AwsError>(&verified)) return ErrorReply(organizations, *error);
-  verified_caller = std::get<api::sigv4::Caller>(std::move(verified));
+  verified_caller = std::get<aws::sigv4::Caller>(std::move(verified));
   logged_caller = &verified_caller;
-  const api::sigv4::Caller& signer = verified_caller;
+  const aws::sigv4::Caller& signer = verified_caller;
   api::Caller caller{signer.account_id, signer.principal_arn, signer.region};
   // Every call is authorized by the key's identity-based policies, if it has any (api/authorization.h).
   auto denied = [&](const api::AuthorizationTarget& asked) -> std::optional<HttpResponse> {

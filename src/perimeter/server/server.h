@@ -1,7 +1,7 @@
 // `perimeter serve`: the HTTP transport (cpp-httplib) and the wiring of store, services and analysis.
 //
 // Each request is routed by X-Amz-Target (Organizations, JSON 1.1, POST /) or by method and path
-// (Access Analyzer, restJson1, api/rest_routes.h), then SigV4-verified for that service (api/sigv4),
+// (Access Analyzer, restJson1, api/rest_routes.h), then SigV4-verified for that service (aws/sigv4),
 // then handed to the service with the caller's account and region. A request that fails verification
 // gets 403 with AWS's error code and changes nothing.
 //
@@ -73,14 +73,14 @@ class Server {
   Admission Admit(const HttpRequest& head);
   HttpResponse Handle(HttpRequest request);
   // Sets `authenticated` once the header's credential checked out (the signature is checked later).
-  Admission AdmitUnlogged(const HttpRequest& head, std::optional<api::sigv4::Caller>& authenticated);
+  Admission AdmitUnlogged(const HttpRequest& head, std::optional<aws::sigv4::Caller>& authenticated);
   // Sets `logged_caller` (to `verified_caller`) once the signature is verified.
-  HttpResponse HandleUnlogged(HttpRequest& request, api::sigv4::Caller& verified_caller,
-                              const api::sigv4::Caller*& logged_caller);
-  void LogRequest(const HttpRequest& request, const Route& route, const api::sigv4::Caller* caller,
+  HttpResponse HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& verified_caller,
+                              const aws::sigv4::Caller*& logged_caller);
+  void LogRequest(const HttpRequest& request, const Route& route, const aws::sigv4::Caller* caller,
                   const HttpResponse& response);
-  std::optional<api::sigv4::Credential> LookupCredential(std::string_view access_key_id) const;
-  std::variant<api::sigv4::Caller, api::AwsError> Authenticate(const HttpRequest& request, bool organizations,
+  std::optional<aws::sigv4::Credential> LookupCredential(std::string_view access_key_id) const;
+  std::variant<aws::sigv4::Caller, api::AwsError> Authenticate(const HttpRequest& request, bool organizations,
                                                                bool check_signature) const;
   absl::Status RebuildEnvironment();
   absl::Status ReloadCatalog();

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
 #include "perimeter/server/raw_test_client.h"
 #include "perimeter/store/memory/memory_store.h"
@@ -19,7 +19,7 @@ namespace {
 
 using testing_client::RawClient;
 
-const api::sigv4::Credential kKey{"AKIAEXAMPLEDEV000001", "dev-secret", "444455556666",
+const aws::sigv4::Credential kKey{"AKIAEXAMPLEDEV000001", "dev-secret", "444455556666",
                                   "arn:aws:iam::444455556666:user/dev"};
 
 class ServerFixture {
@@ -51,7 +51,7 @@ class ServerFixture {
                    std::string_view region = "us-east-1", std::string_view service = "access-analyzer") {
     std::vector<std::pair<std::string, std::string>> headers = {{"Host", "127.0.0.1"}};
     for (auto& header : extra) headers.push_back(header);
-    api::sigv4::Sign(method, path, "", headers, signed_body, kKey, region, service, clock_.Now());
+    aws::sigv4::Sign(method, path, "", headers, signed_body, kKey, region, service, clock_.Now());
     for (auto& header : unsigned_extra) headers.push_back(header);
     std::string head = base::Concat(method, " ", path, " HTTP/1.1\r\n");
     for (const auto& [name, value] : headers) head += base::Concat(name, ": ", value, "\r\n");
@@ -213,7 +213,7 @@ INSTANTIATE_TEST_SUITE_P(
     Server, ServerRefusalTest,
     testing::Values(
         RefusalCase{
-            "SignedAmzHeadersPass", {{"X-Amz-Content-Sha256", api::sigv4::HexSha256("")}}, {}, "eu-west-1", 200, ""},
+            "SignedAmzHeadersPass", {{"X-Amz-Content-Sha256", aws::sigv4::HexSha256("")}}, {}, "eu-west-1", 200, ""},
         RefusalCase{"UnsignedContentSha",
                     {},
                     {{"X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"}},

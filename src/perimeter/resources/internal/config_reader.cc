@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
 #include "perimeter/policy/policy_parser.h"
 #include "perimeter/resources/policy_positions.h"
@@ -168,12 +169,6 @@ std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, poli
   return std::move(parsed.policy);
 }
 
-bool IsAccountIdText(std::string_view text) {
-  if (text.size() != 12) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
+bool IsAccountIdText(std::string_view text) { return aws::IsAccountId(text); }
 
 }  // namespace perimeter::resources::internal

@@ -105,6 +105,7 @@ std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_v
 std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, policy::PolicyKind kind,
                                                 Diagnostics &diagnostics);
 
+// aws::IsAccountId (aws/arn.h), under the name this folder calls it by.
 bool IsAccountIdText(std::string_view text);
 
 }  // namespace perimeter::resources::internal

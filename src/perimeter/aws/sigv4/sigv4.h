@@ -23,8 +23,8 @@
 //    answers a session token it does not know.
 // Failures carry AWS's error codes (all answered with HTTP 403): MissingAuthenticationTokenException,
 // IncompleteSignatureException, UnrecognizedClientException, InvalidSignatureException.
-#ifndef PERIMETER_API_SIGV4_SIGV4_H_
-#define PERIMETER_API_SIGV4_SIGV4_H_
+#ifndef PERIMETER_AWS_SIGV4_SIGV4_H_
+#define PERIMETER_AWS_SIGV4_SIGV4_H_
 
 #include <functional>
 #include <optional>
@@ -36,7 +36,7 @@
 
 #include "perimeter/base/clock.h"
 
-namespace perimeter::api::sigv4 {
+namespace perimeter::aws::sigv4 {
 
 // What the verifier reads from an HTTP request.
 struct HttpRequestView {
@@ -108,6 +108,6 @@ void Sign(std::string_view method, std::string_view raw_path, std::string_view r
           const Credential& credential, std::string_view region, std::string_view service,
           base::UnixMillis now);
 
-}  // namespace perimeter::api::sigv4
+}  // namespace perimeter::aws::sigv4
 
-#endif  // PERIMETER_API_SIGV4_SIGV4_H_
+#endif  // PERIMETER_AWS_SIGV4_SIGV4_H_

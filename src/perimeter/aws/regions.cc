@@ -1,8 +1,8 @@
-#include "perimeter/compliance/regions.h"
+#include "perimeter/aws/regions.h"
 
 #include <algorithm>
 
-namespace perimeter::compliance {
+namespace perimeter::aws {
 
 namespace internal {
 // Defined in the generated regions_data.cc.
@@ -43,31 +43,4 @@ std::vector<std::string> DefaultEnabledRegions(std::string_view partition) {
   return out;
 }
 
-std::string_view RegionSourceName(RegionSource source) {
-  switch (source) {
-    case RegionSource::kFlag:
-      return "--regions";
-    case RegionSource::kInventory:
-      return "inventory enabledRegions";
-    case RegionSource::kPartitionDefault:
-      return "regions enabled by default";
-  }
-  return "";
-}
-
-namespace {
-std::vector<std::string> SortedUnique(std::vector<std::string> regions) {
-  std::sort(regions.begin(), regions.end());
-  regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
-  return regions;
-}
-}  // namespace
-
-RegionSelection SelectRegions(const std::vector<std::string>& flag, const std::optional<std::vector<std::string>>& enabled,
-                              std::string_view partition) {
-  if (!flag.empty()) return {SortedUnique(flag), RegionSource::kFlag};
-  if (enabled && !enabled->empty()) return {SortedUnique(*enabled), RegionSource::kInventory};
-  return {DefaultEnabledRegions(partition), RegionSource::kPartitionDefault};
-}
-
-}  // namespace perimeter::compliance
+}  // namespace perimeter::aws

@@ -1,7 +1,7 @@
-// The only file of src/perimeter/compliance that includes httplib.h. Debian's cpp-httplib is built with
+// The only file of src/perimeter/aws that includes httplib.h. Debian's cpp-httplib is built with
 // CPPHTTPLIB_OPENSSL_SUPPORT, and its pkg-config flags define it for every user, so the server and this
 // client see one and the same httplib.
-#include "perimeter/compliance/http_transport.h"
+#include "perimeter/aws/client/http_transport.h"
 
 #include <httplib.h>
 
@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "perimeter/base/text.h"
 
-namespace perimeter::compliance {
+namespace perimeter::aws {
 
 std::string HttpResponse::Header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -80,4 +80,4 @@ std::unique_ptr<HttpTransport> MakeHttpTransport(HttpTimeouts timeouts) {
   return std::make_unique<HttplibTransport>(timeouts);
 }
 
-}  // namespace perimeter::compliance
+}  // namespace perimeter::aws

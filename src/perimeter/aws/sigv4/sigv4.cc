@@ -1,4 +1,4 @@
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -12,7 +12,7 @@
 
 #include "perimeter/base/text.h"
 
-namespace perimeter::api::sigv4 {
+namespace perimeter::aws::sigv4 {
 
 namespace {
 
@@ -506,4 +506,4 @@ void Sign(std::string_view method, std::string_view raw_path, std::string_view r
                                     "/aws4_request, SignedHeaders=", signed_headers, ", Signature=", signature));
 }
 
-}  // namespace perimeter::api::sigv4
+}  // namespace perimeter::aws::sigv4

@@ -10,8 +10,8 @@
 //    file; nullopt when none says.
 // Only static keys: profiles that obtain keys another way (role_arn, credential_process, sso_*,
 // web_identity_token_file) are reported as unsupported, naming the key, rather than silently skipped.
-#ifndef PERIMETER_API_SIGV4_AWS_CREDENTIALS_H_
-#define PERIMETER_API_SIGV4_AWS_CREDENTIALS_H_
+#ifndef PERIMETER_AWS_CLIENT_CREDENTIALS_H_
+#define PERIMETER_AWS_CLIENT_CREDENTIALS_H_
 
 #include <functional>
 #include <map>
@@ -21,7 +21,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace perimeter::api::sigv4 {
+namespace perimeter::aws {
 
 // One INI file: section name -> key -> value, as the AWS CLI (Python's configparser) reads it: comments
 // start with # or ;, an inline comment needs a blank before its mark, section names and values are
@@ -60,6 +60,6 @@ struct CredentialSources {
 absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile,
                                        const std::optional<std::string>& region, const CredentialSources& sources);
 
-}  // namespace perimeter::api::sigv4
+}  // namespace perimeter::aws
 
-#endif  // PERIMETER_API_SIGV4_AWS_CREDENTIALS_H_
+#endif  // PERIMETER_AWS_CLIENT_CREDENTIALS_H_

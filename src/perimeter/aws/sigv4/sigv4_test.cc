@@ -1,11 +1,11 @@
-#include "perimeter/api/sigv4/sigv4.h"
+#include "perimeter/aws/sigv4/sigv4.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <variant>
 
-namespace perimeter::api::sigv4 {
+namespace perimeter::aws::sigv4 {
 namespace {
 
 constexpr base::UnixMillis kSignedAt = 1714564800000;  // 2024-05-01T12:00:00Z
@@ -257,4 +257,4 @@ TEST(Sigv4, CanonicalQuerySortsAndReencodes) {
 }
 
 }  // namespace
-}  // namespace perimeter::api::sigv4
+}  // namespace perimeter::aws::sigv4

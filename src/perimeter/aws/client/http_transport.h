@@ -1,8 +1,8 @@
 // The HTTP(S) transport the AWS client sends its signed requests through. An interface so that tests of
 // the client need no network; the implementation (http_transport.cc) is the only code of this folder that
 // includes httplib.h.
-#ifndef PERIMETER_COMPLIANCE_HTTP_TRANSPORT_H_
-#define PERIMETER_COMPLIANCE_HTTP_TRANSPORT_H_
+#ifndef PERIMETER_AWS_CLIENT_HTTP_TRANSPORT_H_
+#define PERIMETER_AWS_CLIENT_HTTP_TRANSPORT_H_
 
 #include <memory>
 #include <string>
@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace perimeter::compliance {
+namespace perimeter::aws {
 
 struct HttpRequest {
   std::string base_url;  // "https://access-analyzer.eu-west-1.amazonaws.com" or "http://127.0.0.1:8080"
@@ -45,6 +45,6 @@ struct HttpTimeouts {
 // cpp-httplib over TCP, with TLS (OpenSSL, the system's CA certificates) for https:// URLs. Thread-safe.
 std::unique_ptr<HttpTransport> MakeHttpTransport(HttpTimeouts timeouts);
 
-}  // namespace perimeter::compliance
+}  // namespace perimeter::aws
 
-#endif  // PERIMETER_COMPLIANCE_HTTP_TRANSPORT_H_
+#endif  // PERIMETER_AWS_CLIENT_HTTP_TRANSPORT_H_

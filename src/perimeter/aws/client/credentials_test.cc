@@ -1,10 +1,10 @@
-#include "perimeter/api/sigv4/aws_credentials.h"
+#include "perimeter/aws/client/credentials.h"
 
 #include <map>
 
 #include "gtest/gtest.h"
 
-namespace perimeter::api::sigv4 {
+namespace perimeter::aws {
 namespace {
 
 TEST(ParseIniTest, SectionsKeysCommentsAndNestedValues) {
@@ -167,4 +167,4 @@ TEST(ResolveAwsTest, UnsupportedSourcesAreNamed) {
 }
 
 }  // namespace
-}  // namespace perimeter::api::sigv4
+}  // namespace perimeter::aws

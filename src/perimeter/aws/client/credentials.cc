@@ -1,4 +1,4 @@
-#include "perimeter/api/sigv4/aws_credentials.h"
+#include "perimeter/aws/client/credentials.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -8,7 +8,7 @@
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 
-namespace perimeter::api::sigv4 {
+namespace perimeter::aws {
 
 namespace {
 
@@ -190,4 +190,4 @@ absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile
                                           config_file.path, ")"));
 }
 
-}  // namespace perimeter::api::sigv4
+}  // namespace perimeter::aws
