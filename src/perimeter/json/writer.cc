@@ -18,4 +18,26 @@ Writer& Writer::Double(double value) {
   return *this;
 }
 
+Writer& Writer::Copy(const Value& value) {
+  switch (value.kind()) {
+    case Kind::kNull:
+      return Null();
+    case Kind::kBool:
+      return Bool(value.boolean());
+    case Kind::kNumber:
+      return Number(value.text());
+    case Kind::kString:
+      return String(value.text());
+    case Kind::kArray:
+      BeginArray();
+      for (const Value& element : value.children()) Copy(element);
+      return EndArray();
+    case Kind::kObject:
+      BeginObject();
+      for (const Value& member : value.members()) Key(member.key()).Copy(member);
+      return EndObject();
+  }
+  return *this;
+}
+
 }  // namespace perimeter::json

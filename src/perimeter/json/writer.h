@@ -100,6 +100,9 @@ class Writer {
     out_.append(json);
     return *this;
   }
+  // Writes a parsed value again, members in document order (numbers as written). With a compact
+  // writer this gives one canonical text for equal documents laid out differently.
+  Writer& Copy(const Value& value);
   Writer& StringMap(const std::map<std::string, std::string>& map) {
     BeginObject();
     for (const auto& [key, value] : map) Key(key).String(value);

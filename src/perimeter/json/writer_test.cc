@@ -52,6 +52,14 @@ TEST(JsonWriterTest, PrettyPrintedScalarsAndEmptyTopLevel) {
   EXPECT_EQ(scalar.text(), "\"s\"");
 }
 
+TEST(JsonWriterTest, CopiesParsedValuesCompactly) {
+  ParseResult parsed = Parse("{ \"a\" : [1e3, \"x\\ny\", true, null, {}],\n \"b\": {\"c\": -0.5} }");
+  ASSERT_TRUE(parsed.ok());
+  Writer w;
+  w.Copy(parsed.document.root());
+  EXPECT_EQ(w.text(), R"({"a":[1e3,"x\ny",true,null,{}],"b":{"c":-0.5}})");
+}
+
 struct DoubleCase {
   double value;
   std::string text;
