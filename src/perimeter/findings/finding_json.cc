@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "perimeter/base/text.h"
+#include "perimeter/json/object_reader.h"
 #include "perimeter/json/writer.h"
 
 namespace perimeter::findings {
@@ -144,77 +145,40 @@ class FindingReader {
   explicit FindingReader(std::vector<base::Issue>& issues) : issues_(issues) {}
 
   std::optional<FindingRecord> Read(json::Value value) {
-    if (!value.is_object()) {
-      Fail("finding.type", value.position(),
-           base::Concat("a finding must be an object, not ", json::KindName(value.kind())));
-      return std::nullopt;
-    }
+    json::ObjectReader reader(value, "finding", "finding", issues_);
     FindingRecord record;
     Finding& finding = record.finding;
-    bool seen_id = false, seen_type = false, seen_condition = false, seen_created = false, seen_analyzed = false,
-         seen_updated = false, seen_status = false, seen_owner = false;
-    for (json::Value member : value.members()) {
-      std::string_view key = member.key();
-      if (key == "id") {
-        seen_id = String(member, finding.id);
-      } else if (key == "principal") {
-        StringMap(member, finding.principal);
-      } else if (key == "action") {
-        StringList(member, finding.actions);
-      } else if (key == "resource") {
-        String(member, finding.resource);
-      } else if (key == "isPublic") {
-        if (member.is_bool()) {
-          finding.is_public = member.boolean();
-        } else {
-          TypeError(member, "true or false");
-        }
-      } else if (key == "resourceType") {
-        seen_type = String(member, finding.resource_type);
-      } else if (key == "condition") {
-        seen_condition = StringMap(member, finding.condition);
-      } else if (key == "createdAt") {
-        seen_created = Time(member, record.created_at);
-      } else if (key == "analyzedAt") {
-        seen_analyzed = Time(member, record.analyzed_at);
-      } else if (key == "updatedAt") {
-        seen_updated = Time(member, record.updated_at);
-      } else if (key == "status") {
-        std::optional<FindingStatus> status;
-        if (member.is_string()) status = ParseFindingStatus(member.text());
-        if (status.has_value()) {
-          record.status = *status;
-          seen_status = true;
-        } else {
-          Fail("finding.invalid-value", member.position(), "status must be ACTIVE, ARCHIVED or RESOLVED");
-        }
-      } else if (key == "resourceOwnerAccount") {
-        seen_owner = String(member, finding.resource_owner_account);
-      } else if (key == "error") {
-        std::string error;
-        if (String(member, error)) finding.error = std::move(error);
-      } else if (key == "errorReason") {
-        String(member, finding.error_reason);
-      } else if (key == "sources") {
-        Sources(member, finding.sources);
-      } else if (key == "resourceControlPolicyRestriction" || key == "witness" || key == "explanation") {
-        // Derived (RCP) or Perimeter's extras: not part of the record's identity; skipped.
+    if (auto id = reader.Required("id")) String(*id, finding.id);
+    if (auto principal = reader.Optional("principal")) StringMap(*principal, finding.principal);
+    if (auto action = reader.Optional("action")) StringList(*action, finding.actions);
+    if (auto resource = reader.Optional("resource")) String(*resource, finding.resource);
+    if (std::optional<bool> is_public = reader.OptionalBool("isPublic")) finding.is_public = *is_public;
+    if (auto type = reader.Required("resourceType")) String(*type, finding.resource_type);
+    if (auto condition = reader.Required("condition")) StringMap(*condition, finding.condition);
+    if (auto created = reader.Required("createdAt")) Time(*created, record.created_at);
+    if (auto analyzed = reader.Required("analyzedAt")) Time(*analyzed, record.analyzed_at);
+    if (auto updated = reader.Required("updatedAt")) Time(*updated, record.updated_at);
+    if (auto status_value = reader.Required("status")) {
+      std::optional<FindingStatus> status;
+      if (status_value->is_string()) status = ParseFindingStatus(status_value->text());
+      if (status.has_value()) {
+        record.status = *status;
       } else {
-        Fail("finding.unknown-member", member.key_position(), base::Concat("unknown finding member '", key, "'"));
+        Fail("finding.invalid-value", status_value->position(), "status must be ACTIVE, ARCHIVED or RESOLVED");
       }
     }
-    auto require = [&](bool seen, std::string_view name) {
-      if (!seen) Fail("finding.missing-member", value.position(), base::Concat("a finding needs \"", name, "\""));
-    };
-    require(seen_id, "id");
-    require(seen_type, "resourceType");
-    require(seen_condition, "condition");
-    require(seen_created, "createdAt");
-    require(seen_analyzed, "analyzedAt");
-    require(seen_updated, "updatedAt");
-    require(seen_status, "status");
-    require(seen_owner, "resourceOwnerAccount");
-    if (failed_) return std::nullopt;
+    if (auto owner = reader.Required("resourceOwnerAccount")) String(*owner, finding.resource_owner_account);
+    if (auto error_value = reader.Optional("error")) {
+      std::string error;
+      if (String(*error_value, error)) finding.error = std::move(error);
+    }
+    if (auto reason = reader.Optional("errorReason")) String(*reason, finding.error_reason);
+    if (auto sources = reader.Optional("sources")) Sources(*sources, finding.sources);
+    // Derived (RCP) or Perimeter's extras: not part of the record's identity; skipped.
+    reader.Ignore("resourceControlPolicyRestriction");
+    reader.Ignore("witness");
+    reader.Ignore("explanation");
+    if (!reader.Finish() || failed_) return std::nullopt;
     return record;
   }
 
@@ -386,7 +350,7 @@ std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view
   out.push_back(']');
   if (next_token.has_value()) {
     out.append(",\"nextToken\":");
-    json::AppendQuoted(out, *next_token);
+    json::AppendQuotedValidUtf8(out, *next_token);
   }
   out.push_back('}');
   return out;

@@ -9,6 +9,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "perimeter/json/writer.h"
+
 namespace perimeter::json {
 
 std::string_view KindName(Kind kind) {
@@ -134,7 +136,10 @@ constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
 }  // namespace
 
-void AppendQuoted(std::string& out, std::string_view text) {
+namespace {
+
+// AppendQuoted, with bytes that are not UTF-8 copied (`replace` false) or replaced by U+FFFD.
+void AppendQuotedString(std::string& out, std::string_view text, bool replace) {
   out.push_back('"');
   // Runs of characters that need no escape are appended at once.
   size_t run = 0;
@@ -146,6 +151,10 @@ void AppendQuoted(std::string& out, std::string_view text) {
       continue;
     }
     if (c >= 0x80) {
+      if (!replace) {
+        ++i;
+        continue;
+      }
       if (size_t length = Utf8SequenceLength(text, i); length > 0) {
         i += length;
         continue;
@@ -184,6 +193,14 @@ void AppendQuoted(std::string& out, std::string_view text) {
   }
   out.append(text.data() + run, text.size() - run);
   out.push_back('"');
+}
+
+}  // namespace
+
+void AppendQuoted(std::string& out, std::string_view text) { AppendQuotedString(out, text, /*replace=*/false); }
+
+void AppendQuotedValidUtf8(std::string& out, std::string_view text) {
+  AppendQuotedString(out, text, /*replace=*/true);
 }
 
 std::string Quote(std::string_view text) {

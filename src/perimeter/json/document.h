@@ -196,9 +196,7 @@ struct ParseResult {
 // first syntax error; duplicate keys are all reported.
 ParseResult Parse(std::string source, const ParseOptions& options = {});
 
-// Returns `text` as a JSON string literal (with quotes), escaping what RFC 8259 requires. Text that
-// is not valid UTF-8 is never an error: each maximal ill-formed subsequence (Unicode §3.9, D93b) is
-// replaced by U+FFFD, so the result is always valid JSON (RFC 8259 §8.1 requires UTF-8).
+// Returns `text` as a JSON string literal (with quotes), escaping what RFC 8259 requires.
 std::string Quote(std::string_view text);
 // Appends Quote(text) to `out`.
 void AppendQuoted(std::string& out, std::string_view text);

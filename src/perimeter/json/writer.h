@@ -1,7 +1,7 @@
 // A streaming JSON writer: builds RFC 8259 text in one string, compact or pretty-printed. Commas,
 // newlines and indentation are inserted by the writer, so callers only say what comes next.
-// Strings are escaped with json::AppendQuoted: invalid UTF-8 becomes U+FFFD, so the output is
-// always valid JSON whatever bytes the caller's strings hold.
+// Strings are escaped with AppendQuotedValidUtf8: invalid UTF-8 becomes U+FFFD, so the output is
+// always valid JSON (RFC 8259 §8.1 requires UTF-8) whatever bytes the caller's strings hold.
 //
 //   Writer w;
 //   w.BeginObject().Key("arn").String(arn).Key("tags").BeginObject().EndObject().EndObject();
@@ -24,6 +24,12 @@
 #include "perimeter/json/document.h"
 
 namespace perimeter::json {
+
+// As json::AppendQuoted, but each maximal ill-formed UTF-8 subsequence (Unicode §3.9, D93b) is
+// replaced by U+FFFD, so the result is always valid JSON. (json::Quote and AppendQuoted copy such
+// bytes, so that a parse of what they build reports them: the ingest builders rely on that to turn
+// an input's invalid bytes into an input error.) Defined in document.cc.
+void AppendQuotedValidUtf8(std::string& out, std::string_view text);
 
 struct WriterOptions {
   int indent = -1;  // -1: compact; n >= 0: one member or element a line, n spaces a level
@@ -58,7 +64,7 @@ class Writer {
   }
   Writer& Key(std::string_view key) {
     Separate();
-    AppendQuoted(out_, key);
+    AppendQuotedValidUtf8(out_, key);
     out_.push_back(':');
     if (indent_ >= 0) out_.push_back(' ');
     after_key_ = true;
@@ -66,7 +72,7 @@ class Writer {
   }
   Writer& String(std::string_view value) {
     Separate();
-    AppendQuoted(out_, value);
+    AppendQuotedValidUtf8(out_, value);
     return *this;
   }
   Writer& Int(int64_t value) {

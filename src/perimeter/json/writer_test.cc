@@ -92,7 +92,9 @@ class JsonQuoteUtf8Test : public testing::TestWithParam<Utf8Case> {};
 // "replacement" practice), so the output is valid UTF-8 and parses.
 TEST_P(JsonQuoteUtf8Test, ReplacesInvalidUtf8) {
   const Utf8Case& c = GetParam();
-  std::string quoted = Quote(c.input);
+  Writer writer;
+  writer.String(c.input);
+  std::string quoted = std::move(writer).Take();
   EXPECT_EQ(quoted, c.quoted);
   ParseResult parsed = Parse(quoted);
   ASSERT_TRUE(parsed.ok()) << parsed.issues[0].message;
@@ -114,6 +116,14 @@ INSTANTIATE_TEST_SUITE_P(
                     Utf8Case{"ff", "\xFF\xFE" "a", "\"" FFFD FFFD "a\""}),
     [](const testing::TestParamInfo<Utf8Case>& info) { return info.param.name; });
 #undef FFFD
+
+// json::Quote keeps such bytes, so that a parse of what it builds reports them (ingest's input errors).
+TEST(JsonQuoteTest, KeepsInvalidUtf8ForTheParserToReport) {
+  EXPECT_EQ(Quote("a\xFF"), "\"a\xFF\"");
+  ParseResult parsed = Parse(Quote("a\xFF"));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.issues[0].code, "json.invalid-utf8");
+}
 
 }  // namespace
 }  // namespace perimeter::json
