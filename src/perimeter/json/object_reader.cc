@@ -38,8 +38,7 @@ void ObjectReader::TypeError(const Value& value, std::string_view expected) {
       base::Concat("'", value.key(), "' must be ", expected, ", not ", KindName(value.kind())));
 }
 
-std::optional<std::string_view> ObjectReader::OptionalString(std::string_view key) {
-  std::optional<Value> value = Optional(key);
+std::optional<std::string_view> ObjectReader::StringOf(const std::optional<Value>& value) {
   if (!value.has_value()) return std::nullopt;
   if (!value->is_string()) {
     TypeError(*value, "a string");
@@ -48,15 +47,9 @@ std::optional<std::string_view> ObjectReader::OptionalString(std::string_view ke
   return value->text();
 }
 
-std::optional<std::string_view> ObjectReader::RequiredString(std::string_view key) {
-  std::optional<Value> value = Required(key);
-  if (!value.has_value()) return std::nullopt;
-  if (!value->is_string()) {
-    TypeError(*value, "a string");
-    return std::nullopt;
-  }
-  return value->text();
-}
+std::optional<std::string_view> ObjectReader::OptionalString(std::string_view key) { return StringOf(Optional(key)); }
+
+std::optional<std::string_view> ObjectReader::RequiredString(std::string_view key) { return StringOf(Required(key)); }
 
 std::optional<bool> ObjectReader::OptionalBool(std::string_view key) {
   std::optional<Value> value = Optional(key);

@@ -54,6 +54,7 @@ class ObjectReader {
   bool ok() const { return ok_; }
 
  private:
+  std::optional<std::string_view> StringOf(const std::optional<Value>& value);
   void Add(std::string_view suffix, const base::SourcePosition& position, std::string message);
 
   Value object_;
