@@ -19,7 +19,6 @@
 //                         [--phases get,list,list100,mixed] [--mixed-clients M]
 // Traffic goes to 127.0.0.1 only. Unknown flags are ignored (scripts/bench.sh passes Google Benchmark's).
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -30,6 +29,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -37,6 +37,7 @@
 
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
+#include "perimeter/json/document.h"
 #include "perimeter/server/server.h"
 #include "perimeter/store/sqlite/sqlite_store.h"
 
@@ -461,9 +462,10 @@ int main(int argc, char** argv) {
         std::cerr << "walk failed: " << (result ? result->body : httplib::to_string(result.error())) << "\n";
         return 1;
       }
-      nlohmann::json reply = nlohmann::json::parse(result->body);
-      if (!reply.contains("nextToken")) break;
-      token = reply["nextToken"];
+      json::ParseResult reply = json::Parse(result->body);
+      std::optional<json::Value> next = reply.ok() ? reply.document.root().Find("nextToken") : std::nullopt;
+      if (!next.has_value()) break;
+      token = std::string(next->text());
       ++page;
       tokens.push_back(token);
     }

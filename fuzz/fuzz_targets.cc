@@ -15,6 +15,7 @@ void FuzzCheck(bool condition, const char* what) {
 const FuzzTarget* AllFuzzTargets(size_t* count) {
   static constexpr FuzzTarget kTargets[] = {
       {"json_document", &FuzzJsonDocument},
+      {"json_writer", &FuzzJsonWriter},
       {"policy_parser", &FuzzPolicyParser},
       {"arn", &FuzzArn},
       {"condition_values", &FuzzConditionValues},

@@ -20,6 +20,7 @@ struct FuzzTarget {
 };
 
 int FuzzJsonDocument(const uint8_t* data, size_t size);
+int FuzzJsonWriter(const uint8_t* data, size_t size);
 int FuzzPolicyParser(const uint8_t* data, size_t size);
 int FuzzArn(const uint8_t* data, size_t size);
 int FuzzConditionValues(const uint8_t* data, size_t size);

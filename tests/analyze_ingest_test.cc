@@ -12,8 +12,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
+#include "perimeter/base/text.h"
 #include "perimeter/cli/app.h"
+#include "perimeter/json/document.h"
 #include "tests/testing/cli_run.h"
 #include "tests/testing/scoped_temp_dir.h"
 
@@ -55,13 +56,44 @@ std::pair<int, int> LineColumn(const std::string& text, size_t offset) {
   return {line, static_cast<int>(offset - line_start) + 1};
 }
 
+// Reading the reports with json::Document: Get(value, "key") and Get(value, index) give a null value
+// when the member or element is missing, so a path reads in one expression and a wrong shape fails
+// the comparison instead of crashing.
+const json::Value& Null() {
+  static const json::Document* const document = new json::Document(json::Parse("null").document);
+  static const json::Value value = document->root();
+  return value;
+}
+json::Value Get(const json::Value& value, std::string_view key) {
+  if (!value.is_object()) return Null();
+  return value.Find(key).value_or(Null());
+}
+json::Value Get(const json::Value& value, size_t index) {
+  if (!value.is_array() || index >= value.size()) return Null();
+  return *std::next(value.children().begin(), static_cast<std::ptrdiff_t>(index));
+}
+std::string Text(const json::Value& value) {
+  return value.is_string() || value.is_number() ? std::string(value.text()) : std::string();
+}
+int Int(const json::Value& value) { return value.is_number() ? std::stoi(std::string(value.text())) : -1; }
+std::pair<int, int> LineColumnOf(const json::Value& statement) {
+  return {Int(Get(statement, "line")), Int(Get(statement, "column"))};
+}
+// The parsed output; a parse failure fails the test and gives the document `null`.
+json::Document ParseOutput(const std::string& text) {
+  json::ParseResult parsed = json::Parse(text);
+  EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.issues[0].message) << "\n" << text;
+  if (!parsed.ok()) return json::Parse("null").document;
+  return std::move(parsed.document);
+}
+
 // The SARIF region of the first result with `rule`, as (startLine, startColumn); (0, 0) when none.
 std::pair<int, int> SarifRegion(const std::string& sarif_text, std::string_view rule) {
-  nlohmann::json sarif = nlohmann::json::parse(sarif_text);
-  for (const nlohmann::json& result : sarif["runs"][0]["results"]) {
-    if (result["ruleId"] != rule) continue;
-    const nlohmann::json& region = result["locations"][0]["physicalLocation"]["region"];
-    return {region["startLine"].get<int>(), region["startColumn"].get<int>()};
+  json::Document sarif = ParseOutput(sarif_text);
+  for (json::Value result : Get(Get(Get(sarif.root(), "runs"), 0), "results").children()) {
+    if (Text(Get(result, "ruleId")) != rule) continue;
+    json::Value region = Get(Get(Get(Get(result, "locations"), 0), "physicalLocation"), "region");
+    return {Int(Get(region, "startLine")), Int(Get(region, "startColumn"))};
   }
   return {0, 0};
 }
@@ -96,11 +128,11 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAStringPolicy) {
 
   // The JSON report's explanation carries the same place.
   CommandRun json = Perimeter({"analyze", path, "--format", "json", "--zone-account", "123456789012", "-q"});
-  nlohmann::json report = nlohmann::json::parse(json.out);
-  ASSERT_EQ(report["findings"].size(), 1u) << json.out;
-  const nlohmann::json& statement = report["findings"][0]["explanation"][0];
-  EXPECT_EQ(statement["statementIndex"], 1);
-  EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+  json::Document report = ParseOutput(json.out);
+  ASSERT_EQ(Get(report.root(), "findings").size(), 1u) << json.out;
+  json::Value statement = Get(Get(Get(Get(report.root(), "findings"), 0), "explanation"), 0);
+  EXPECT_EQ(Int(Get(statement, "statementIndex")), 1);
+  EXPECT_EQ(LineColumnOf(statement), LineColumn(text, at));
 }
 
 // The same policy as a JSON object in a JSON Lines inventory (positions through the record's line).
@@ -125,12 +157,15 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInATerraformPlan) {
   size_t at = text.find(R"({\"Sid\": \"AllowCrossAccount\")");
   ASSERT_NE(at, std::string::npos);
   CommandRun run = Perimeter({"analyze", Sample("terraform_plan.json"), "--format", "sarif", "-q"});
-  nlohmann::json sarif = nlohmann::json::parse(run.out);
+  json::Document sarif = ParseOutput(run.out);
   bool found = false;
-  for (const nlohmann::json& result : sarif["runs"][0]["results"]) {
-    if (result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] != "arn:aws:s3:::my-tf-test-bucket") continue;
-    const nlohmann::json& region = result["locations"][0]["physicalLocation"]["region"];
-    EXPECT_EQ(std::make_pair(region["startLine"].get<int>(), region["startColumn"].get<int>()), LineColumn(text, at));
+  for (json::Value result : Get(Get(Get(sarif.root(), "runs"), 0), "results").children()) {
+    json::Value location = Get(Get(result, "locations"), 0);
+    if (Text(Get(Get(Get(location, "logicalLocations"), 0), "fullyQualifiedName")) != "arn:aws:s3:::my-tf-test-bucket") {
+      continue;
+    }
+    json::Value region = Get(Get(location, "physicalLocation"), "region");
+    EXPECT_EQ(std::make_pair(Int(Get(region, "startLine")), Int(Get(region, "startColumn"))), LineColumn(text, at));
     found = true;
   }
   EXPECT_TRUE(found) << run.out;
@@ -143,12 +178,12 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAConfigPolicyText) {
   const size_t at = text.find(R"({\"Sid\": \"PublicRead\")");
   ASSERT_NE(at, std::string::npos);
   CommandRun run = Perimeter({"analyze", Sample("config_snapshot.json"), "--format", "json", "-q"});
-  nlohmann::json report = nlohmann::json::parse(run.out);
+  json::Document report = ParseOutput(run.out);
   bool found = false;
-  for (const nlohmann::json& finding : report["findings"]) {
-    for (const nlohmann::json& statement : finding["explanation"]) {
-      if (statement["policy"] != "bucketPolicy") continue;
-      EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+  for (json::Value finding : Get(report.root(), "findings").children()) {
+    for (json::Value statement : Get(finding, "explanation").children()) {
+      if (Text(Get(statement, "policy")) != "bucketPolicy") continue;
+      EXPECT_EQ(LineColumnOf(statement), LineColumn(text, at));
       found = true;
     }
   }
@@ -168,10 +203,10 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAPolicyEscapedTwice) {
   ASSERT_NE(at, std::string::npos);
   CommandRun run = Perimeter({"analyze", path, "--format", "json", "--zone-account", "123456789012", "-q"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
-  nlohmann::json report = nlohmann::json::parse(run.out);
-  ASSERT_EQ(report["findings"].size(), 1u) << run.out;
-  const nlohmann::json& statement = report["findings"][0]["explanation"][0];
-  EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+  json::Document report = ParseOutput(run.out);
+  ASSERT_EQ(Get(report.root(), "findings").size(), 1u) << run.out;
+  json::Value statement = Get(Get(Get(Get(report.root(), "findings"), 0), "explanation"), 0);
+  EXPECT_EQ(LineColumnOf(statement), LineColumn(text, at));
 }
 
 // A JSON template whose PolicyDocument is a JSON string: the result points into the string, at the
@@ -188,11 +223,11 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAStringPolicyInAJsonTempl
   ASSERT_NE(at, std::string::npos);
   CommandRun run = Perimeter({"analyze", path, "--input-format", "cloudformation", "--format", "json", "--account-id",
                               "123456789012", "--region", "us-east-1", "-q"});
-  nlohmann::json report = nlohmann::json::parse(run.out);
-  ASSERT_EQ(report["findings"].size(), 1u) << run.out << run.err;
-  const nlohmann::json& statement = report["findings"][0]["explanation"][0];
-  EXPECT_EQ(statement["statementIndex"], 1);
-  EXPECT_EQ(std::make_pair(statement["line"].get<int>(), statement["column"].get<int>()), LineColumn(text, at));
+  json::Document report = ParseOutput(run.out);
+  ASSERT_EQ(Get(report.root(), "findings").size(), 1u) << run.out << run.err;
+  json::Value statement = Get(Get(Get(Get(report.root(), "findings"), 0), "explanation"), 0);
+  EXPECT_EQ(Int(Get(statement, "statementIndex")), 1);
+  EXPECT_EQ(LineColumnOf(statement), LineColumn(text, at));
 }
 
 // A YAML template whose policies are JSON strings: a literal block scalar (`|`) and a double-quoted
@@ -220,12 +255,12 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfStringPoliciesInAYamlTemp
   std::string path = WriteTemp("string_policies_template.yaml", text);
   CommandRun run = Perimeter({"analyze", path, "--input-format", "cloudformation", "--format", "json", "--account-id",
                               "123456789012", "--region", "us-east-1", "-q"});
-  nlohmann::json report = nlohmann::json::parse(run.out);
-  ASSERT_EQ(report["findings"].size(), 2u) << run.out << run.err;
+  json::Document report = ParseOutput(run.out);
+  ASSERT_EQ(Get(report.root(), "findings").size(), 2u) << run.out << run.err;
   std::map<std::string, std::pair<int, int>> found;
-  for (const nlohmann::json& finding : report["findings"]) {
-    const nlohmann::json& statement = finding["explanation"][0];
-    found[statement["statementId"].get<std::string>()] = {statement["line"].get<int>(), statement["column"].get<int>()};
+  for (json::Value finding : Get(report.root(), "findings").children()) {
+    json::Value statement = Get(Get(finding, "explanation"), 0);
+    found[Text(Get(statement, "statementId"))] = LineColumnOf(statement);
   }
   EXPECT_EQ(found["AnyoneSends"], LineColumn(text, text.find(R"({"Sid": "AnyoneSends")")));
   EXPECT_EQ(found["AnyonePublishes"], LineColumn(text, text.find(R"({\"Sid\": \"AnyonePublishes\")")));
@@ -242,15 +277,16 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInTheTemplate) {
   CommandRun run = Perimeter({"analyze", Sample("cloudformation.yaml"), "--format", "sarif", "--account-id", "123456789012",
                        "--region", "us-east-1", "-q"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
-  nlohmann::json sarif = nlohmann::json::parse(run.out);
+  json::Document sarif = ParseOutput(run.out);
   bool found = false;
-  for (const nlohmann::json& result : sarif["runs"][0]["results"]) {
-    const nlohmann::json& location = result["locations"][0]["physicalLocation"];
-    EXPECT_EQ(location["artifactLocation"]["uri"], Sample("cloudformation.yaml"));
-    if (result["ruleId"] == "perimeter/public-access" &&
-        result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "arn:aws:s3:::amzn-s3-demo-bucket") {
-      EXPECT_EQ(location["region"]["startLine"], line);
-      EXPECT_EQ(location["region"]["startColumn"], column);
+  for (json::Value result : Get(Get(Get(sarif.root(), "runs"), 0), "results").children()) {
+    json::Value location = Get(Get(Get(result, "locations"), 0), "physicalLocation");
+    EXPECT_EQ(Text(Get(Get(location, "artifactLocation"), "uri")), Sample("cloudformation.yaml"));
+    if (Text(Get(result, "ruleId")) == "perimeter/public-access" &&
+        Text(Get(Get(Get(Get(Get(result, "locations"), 0), "logicalLocations"), 0), "fullyQualifiedName")) ==
+            "arn:aws:s3:::amzn-s3-demo-bucket") {
+      EXPECT_EQ(Int(Get(Get(location, "region"), "startLine")), line);
+      EXPECT_EQ(Int(Get(Get(location, "region"), "startColumn")), column);
       found = true;
     }
   }
@@ -268,14 +304,74 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAJsonTemplate) {
   EXPECT_EQ(SarifRegion(run.out, "perimeter/public-access"), LineColumn(text, statement)) << run.out;
 }
 
+// Bytes that are not UTF-8 in a file name and inside an input never abort the run (they did, with
+// exit 134, in the JSON and SARIF reports): the exit code is the documented one and every JSON
+// format is valid JSON, with U+FFFD in place of the invalid bytes (RFC 8259 §8.1 requires UTF-8).
+struct NonUtf8Case {
+  std::string name;
+  std::string file_name;  // Latin-1, not UTF-8
+  std::string bucket;     // the bucket's name inside the template
+  int exit_code;
+};
+
+class AnalyzeNonUtf8Test : public testing::TestWithParam<NonUtf8Case> {};
+
+TEST_P(AnalyzeNonUtf8Test, EveryFormatIsValidWithTheDocumentedExitCode) {
+  const NonUtf8Case& c = GetParam();
+  const std::string text = base::Concat(R"(Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: )", c.bucket, R"(
+  Policy:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: s3:GetObject
+            Resource: "arn:aws:s3:::)", c.bucket, R"(/*"
+)");
+  std::string path = WriteTemp(c.file_name, text);
+  for (std::string format : {"table", "json", "sarif", "asff", "csv"}) {
+    SCOPED_TRACE(format);
+    CommandRun run = Perimeter(
+        {"analyze", path, "--format", format, "--account-id", "123456789012", "--region", "us-east-1", "-q"});
+    EXPECT_EQ(run.code, c.exit_code) << run.err;
+    EXPECT_FALSE(run.out.empty() && format != "table") << run.err;
+    if (format == "json" || format == "sarif" || format == "asff") {
+      json::ParseResult parsed = json::Parse(run.out);
+      EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.issues[0].message) << "\n" << run.out;
+    }
+  }
+  // Where the file name or the bucket reaches a JSON report, it comes out replaced.
+  CommandRun sarif = Perimeter(
+      {"analyze", path, "--format", "sarif", "--account-id", "123456789012", "--region", "us-east-1", "-q"});
+  CommandRun report = Perimeter(
+      {"analyze", path, "--format", "json", "--account-id", "123456789012", "--region", "us-east-1", "-q"});
+  EXPECT_NE((sarif.out + report.out).find("\xEF\xBF\xBD"), std::string::npos) << sarif.out << report.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, AnalyzeNonUtf8Test,
+    testing::Values(
+        // The name reaches the SARIF locations of the public bucket's finding.
+        NonUtf8Case{"file_name", "caf\xE9.yaml", "open-bucket", kExitFindings},
+        // The bucket name cannot be read (an input error, with the file name, in the JSON report).
+        NonUtf8Case{"file_name_and_content", "r\xE9sum\xE9.yaml", "caf\xE9-bucket", kExitBadInput}),
+    [](const testing::TestParamInfo<NonUtf8Case>& info) { return info.param.name; });
+
 TEST(AnalyzeIngest, InputFormatsAndExitCodes) {
   // A plan with a policy known only after apply: its findings are reported, and the run says the input
   // was not all readable.
   CommandRun plan = Perimeter({"analyze", Sample("terraform_plan.json"), "--format", "json", "-q"});
   EXPECT_EQ(plan.code, kExitBadInput);
   EXPECT_NE(plan.err.find("terraform_plan.json:325:5"), std::string::npos) << plan.err;
-  nlohmann::json report = nlohmann::json::parse(plan.out);
-  EXPECT_EQ(report["summary"]["resources"], 9);
+  json::Document report = ParseOutput(plan.out);
+  EXPECT_EQ(Int(Get(Get(report.root(), "summary"), "resources")), 9);
 
   CommandRun forced = Perimeter({"analyze", Sample("config_snapshot.json"), "--input-format", "config", "--format", "json",
                           "-q"});

@@ -11,7 +11,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <string>
@@ -23,18 +22,20 @@
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_record.h"
+#include "perimeter/json/document.h"
 #include "perimeter/store/memory/memory_store.h"
 #include "perimeter/store/sqlite/sqlite_store.h"
 
 namespace perimeter::api {
 namespace {
 
-using nlohmann::json;
 
 constexpr char kAccount[] = "444455556666";
 constexpr char kOutsider[] = "999988887777";
 constexpr char kRegion[] = "us-east-1";
 constexpr char kName[] = "account";
+// CreateAnalyzer's body for kName.
+constexpr char kCreateBody[] = R"({"analyzerName":"account","type":"ACCOUNT"})";
 constexpr base::UnixMillis kStart = 1714564800000;
 
 // Three buckets of kAccount, each shared with kOutsider: three findings per scan, always the same.
@@ -209,14 +210,14 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
   AccessAnalyzerService service(*store_, [&] { return env; }, [&] { return catalog; }, clock, [](ScanJob) {});
   const std::string arn = base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
 
-  auto call = [&](std::string_view method, std::string_view target, const json& body = nullptr) {
+  auto call = [&](std::string_view method, std::string_view target, std::string_view body = "") {
     clock.Advance(1000);  // a re-created analyzer is a new one (its createdAt differs)
     size_t question = target.find('?');
     std::optional<RouteMatch> match = MatchRestRoute(method, target.substr(0, question));
     EXPECT_TRUE(match.has_value()) << target;
     RestRequest request{match->operation, match->labels,
                         ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
-                        body.is_null() ? "" : body.dump()};
+                        std::string(body)};
     return service.Handle(Me(), request).status;
   };
 
@@ -226,7 +227,7 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
     std::mt19937 random(seed);
     Model model;
     ASSERT_TRUE(store_->DeleteAnalyzer(arn).ok());
-    ASSERT_EQ(call("PUT", "/analyzer", {{"analyzerName", kName}, {"type", "ACCOUNT"}}), 200);
+    ASSERT_EQ(call("PUT", "/analyzer", kCreateBody), 200);
     model.present = true;
 
     std::vector<std::string> ids;  // the ids the analysis gives (stable), learnt from a quiet scan
@@ -248,7 +249,8 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
       switch (operation) {
         case 0: {
           std::string key = base::Concat("k", pick(3)), value = base::Concat("v", pick(100));
-          int status = call("POST", tags_path, {{"tags", {{key, value}}}});
+          int status = call("POST", tags_path,
+                            base::Concat(R"({"tags":{)", json::Quote(key), ":", json::Quote(value), "}}"));
           if (status == 200) model.tags[key] = value, ++acknowledged["TagResource"];
           EXPECT_EQ(status, model.present ? 200 : 404);
           break;
@@ -264,7 +266,9 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
         case 3: {
           const std::string& id = ids[pick(ids.size())];
           std::string wanted = pick(2) == 0 ? "ARCHIVED" : "ACTIVE";
-          int status = call("PUT", "/finding", {{"analyzerArn", arn}, {"status", wanted}, {"ids", {id}}});
+          int status = call("PUT", "/finding",
+                            base::Concat(R"({"analyzerArn":)", json::Quote(arn), R"(,"status":)", json::Quote(wanted),
+                                         R"(,"ids":[)", json::Quote(id), "]}"));
           // A finding not analyzed yet since the analyzer was (re)created is not found.
           if (status == 200) model.statuses[id] = wanted, ++acknowledged["UpdateFindings"];
           EXPECT_TRUE(status == 200 || status == 404) << status;
@@ -274,7 +278,8 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
           // Matches none of the buckets: statuses stay what UpdateFindings made them.
           std::string rule = base::Concat("r", pick(3));
           int status = call("PUT", base::Concat("/analyzer/", kName, "/archive-rule"),
-                            {{"ruleName", rule}, {"filter", {{"resourceType", {{"eq", {"AWS::SNS::Topic"}}}}}}});
+                            base::Concat(R"({"ruleName":)", json::Quote(rule),
+                                         R"(,"filter":{"resourceType":{"eq":["AWS::SNS::Topic"]}}})"));
           if (status == 200) model.rules.insert(rule), ++acknowledged["CreateArchiveRule"];
           break;
         }
@@ -294,7 +299,7 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
           break;
         }
         case 8: {
-          int status = call("PUT", "/analyzer", {{"analyzerName", kName}, {"type", "ACCOUNT"}});
+          int status = call("PUT", "/analyzer", kCreateBody);
           if (status == 200) model = Model{true, {}, {}, {}}, ++acknowledged["CreateAnalyzer"];
           break;
         }
@@ -338,7 +343,7 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
     }
     hook = [] {};
     if (!model.present) {
-      ASSERT_EQ(call("PUT", "/analyzer", {{"analyzerName", kName}, {"type", "ACCOUNT"}}), 200);
+      ASSERT_EQ(call("PUT", "/analyzer", kCreateBody), 200);
       model = Model{true, {}, {}, {}};
     }
     ASSERT_TRUE(analysis.ScanAnalyzer(arn).ok());

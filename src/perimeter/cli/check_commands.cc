@@ -2,12 +2,12 @@
 
 #include <ostream>
 
-#include "nlohmann/json.hpp"
 #include "perimeter/analysis/policy_checks.h"
 #include "perimeter/base/issue.h"
 #include "perimeter/cli/app.h"
 #include "perimeter/cli/input_files.h"
 #include "perimeter/json/document.h"
+#include "perimeter/json/writer.h"
 #include "perimeter/policy/policy_parser.h"
 
 namespace perimeter::cli {
@@ -25,15 +25,19 @@ std::optional<policy::Policy> ReadPolicy(const std::string& path, policy::Policy
 }
 
 int Print(const analysis::CheckResult& result, std::ostream& out) {
-  nlohmann::ordered_json json = {{"result", result.pass ? "PASS" : "FAIL"}, {"message", result.message},
-                                 {"reasons", nlohmann::ordered_json::array()}};
+  json::Writer w(json::WriterOptions{.indent = 2});
+  w.BeginObject().Key("result").String(result.pass ? "PASS" : "FAIL").Key("message").String(result.message);
+  w.Key("reasons").BeginArray();
   for (const analysis::CheckReason& reason : result.reasons) {
-    nlohmann::ordered_json entry = {{"description", reason.description}};
-    if (reason.statement_index.has_value()) entry["statementIndex"] = *reason.statement_index;
-    if (reason.statement_id.has_value() && !reason.statement_id->empty()) entry["statementId"] = *reason.statement_id;
-    json["reasons"].push_back(std::move(entry));
+    w.BeginObject().Key("description").String(reason.description);
+    if (reason.statement_index.has_value()) w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
+    if (reason.statement_id.has_value() && !reason.statement_id->empty()) {
+      w.Key("statementId").String(*reason.statement_id);
+    }
+    w.EndObject();
   }
-  out << json.dump(2) << "\n";
+  w.EndArray().EndObject();
+  out << w.text() << "\n";
   return result.pass ? kExitOk : kExitFindings;
 }
 

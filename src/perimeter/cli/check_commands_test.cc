@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
+#include "perimeter/json/document.h"
 #include "perimeter/cli/app.h"
 #include "tests/testing/cli_run.h"
 #include "tests/testing/scoped_temp_dir.h"
@@ -65,11 +65,17 @@ TEST(CheckNoNewAccessCommand, AwsCliExampleFails) {
   CommandRun run = Perimeter({"check-no-new-access", "--existing-policy-document", existing, "--new-policy-document",
                               updated, "--policy-type", "IDENTITY_POLICY"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
-  nlohmann::json expected = {
-      {"result", "FAIL"},
-      {"message", "The modified permissions grant new access compared to your existing policy."},
-      {"reasons", {{{"description", "New access in the statement with index: 0."}, {"statementIndex", 0}}}}};
-  EXPECT_EQ(nlohmann::json::parse(run.out), expected) << run.out;
+  EXPECT_EQ(run.out,
+            "{\n"
+            "  \"result\": \"FAIL\",\n"
+            "  \"message\": \"The modified permissions grant new access compared to your existing policy.\",\n"
+            "  \"reasons\": [\n"
+            "    {\n"
+            "      \"description\": \"New access in the statement with index: 0.\",\n"
+            "      \"statementIndex\": 0\n"
+            "    }\n"
+            "  ]\n"
+            "}\n");
 }
 
 TEST(CheckNoNewAccessCommand, ReverseDirectionPasses) {
@@ -80,9 +86,10 @@ TEST(CheckNoNewAccessCommand, ReverseDirectionPasses) {
                               updated, "--policy-type", "IDENTITY_POLICY"},
                              kExisting);
   EXPECT_EQ(run.code, kExitOk) << run.err;
-  nlohmann::json result = nlohmann::json::parse(run.out);
-  EXPECT_EQ(result["result"], "PASS");
-  EXPECT_TRUE(result["reasons"].empty());
+  json::ParseResult result = json::Parse(run.out);
+  ASSERT_TRUE(result.ok()) << run.out;
+  EXPECT_EQ(result.document.root().Find("result")->text(), "PASS");
+  EXPECT_EQ(result.document.root().Find("reasons")->size(), 0u);
   (void)existing;
 }
 
@@ -97,10 +104,12 @@ TEST(CheckNoNewAccessCommand, ResourcePolicyNamesTheStatementBySid) {
   CommandRun run = Perimeter({"check-no-new-access", "--new-policy-document", updated, "--existing-policy-document",
                               existing, "--policy-type", "RESOURCE_POLICY"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
-  nlohmann::json reason = nlohmann::json::parse(run.out)["reasons"][0];
-  EXPECT_EQ(reason["description"], "New access in the statement with sid: Partner.");
-  EXPECT_EQ(reason["statementIndex"], 1);
-  EXPECT_EQ(reason["statementId"], "Partner");
+  json::ParseResult result = json::Parse(run.out);
+  ASSERT_TRUE(result.ok()) << run.out;
+  json::Value reason = *result.document.root().Find("reasons")->children().begin();
+  EXPECT_EQ(reason.Find("description")->text(), "New access in the statement with sid: Partner.");
+  EXPECT_EQ(reason.Find("statementIndex")->text(), "1");
+  EXPECT_EQ(reason.Find("statementId")->text(), "Partner");
 }
 
 TEST(CheckNoNewAccessCommand, BadInputIsExitTwoWithPositions) {

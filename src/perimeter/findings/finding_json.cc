@@ -2,68 +2,56 @@
 
 #include <utility>
 
-#include "nlohmann/json.hpp"
 #include "perimeter/base/text.h"
+#include "perimeter/json/object_reader.h"
 #include "perimeter/json/writer.h"
 
 namespace perimeter::findings {
 
 namespace {
 
-// Insertion-ordered, so members come in the model's order.
-using Json = nlohmann::ordered_json;
-
-std::string Dump(const Json& value, const JsonOptions& options) {
-  // `replace`: invalid UTF-8 becomes U+FFFD instead of an exception (nothing here throws).
-  return value.dump(options.indent, ' ', false, Json::error_handler_t::replace);
+json::Writer MakeWriter(const JsonOptions& options) {
+  return json::Writer(json::WriterOptions{.indent = options.indent});
 }
 
-Json StringMap(const std::map<std::string, std::string>& map) {
-  Json out = Json::object();
-  for (const auto& [key, value] : map) out[key] = value;
-  return out;
-}
-
-Json Sources(const std::vector<FindingSource>& sources) {
-  Json out = Json::array();
+void WriteSources(json::Writer& w, const std::vector<FindingSource>& sources) {
+  w.BeginArray();
   for (const FindingSource& source : sources) {
-    Json item = Json::object();
-    item["type"] = std::string(FindingSourceTypeName(source.type));
+    w.BeginObject().Key("type").String(FindingSourceTypeName(source.type));
     if (source.access_point_arn.has_value() || source.access_point_account.has_value()) {
-      Json detail = Json::object();
-      if (source.access_point_arn.has_value()) detail["accessPointArn"] = *source.access_point_arn;
-      if (source.access_point_account.has_value()) detail["accessPointAccount"] = *source.access_point_account;
-      item["detail"] = std::move(detail);
+      w.Key("detail").BeginObject();
+      if (source.access_point_arn.has_value()) w.Key("accessPointArn").String(*source.access_point_arn);
+      if (source.access_point_account.has_value()) w.Key("accessPointAccount").String(*source.access_point_account);
+      w.EndObject();
     }
-    out.push_back(std::move(item));
+    w.EndObject();
   }
-  return out;
+  w.EndArray();
 }
 
-void AddExtras(const Finding& finding, Json& out) {
-  if (finding.error.has_value() && !finding.error_reason.empty()) out["errorReason"] = finding.error_reason;
+// Perimeter's extras, after the model's members of the enclosing object.
+void WriteExtras(json::Writer& w, const Finding& finding) {
+  if (finding.error.has_value() && !finding.error_reason.empty()) w.Key("errorReason").String(finding.error_reason);
   if (finding.witness.has_value()) {
     const Witness& witness = *finding.witness;
-    Json context = Json::object();
-    for (const auto& [key, values] : witness.context) context[key] = values;
-    out["witness"] = Json{{"principal", witness.principal},
-                          {"principalType", witness.principal_type},
-                          {"action", witness.action},
-                          {"resource", witness.resource},
-                          {"context", std::move(context)}};
+    w.Key("witness").BeginObject();
+    w.Key("principal").String(witness.principal);
+    w.Key("principalType").String(witness.principal_type);
+    w.Key("action").String(witness.action);
+    w.Key("resource").String(witness.resource);
+    w.Key("context").BeginObject();
+    for (const auto& [key, values] : witness.context) w.Key(key).StringArray(values);
+    w.EndObject().EndObject();
   }
   if (!finding.explanation.empty()) {
-    Json statements = Json::array();
+    w.Key("explanation").BeginArray();
     for (const StatementRef& ref : finding.explanation) {
-      Json item = Json::object();
-      item["policy"] = ref.policy;
-      item["statementIndex"] = ref.index;
-      if (ref.sid.has_value()) item["statementId"] = *ref.sid;
-      item["line"] = ref.position.line;
-      item["column"] = ref.position.column;
-      statements.push_back(std::move(item));
+      w.BeginObject().Key("policy").String(ref.policy).Key("statementIndex").Int(static_cast<int64_t>(ref.index));
+      if (ref.sid.has_value()) w.Key("statementId").String(*ref.sid);
+      w.Key("line").Int(ref.position.line).Key("column").Int(ref.position.column);
+      w.EndObject();
     }
-    out["explanation"] = std::move(statements);
+    w.EndArray();
   }
 }
 
@@ -71,34 +59,8 @@ void AddExtras(const Finding& finding, Json& out) {
 // isPublic, sources — absent on error findings.
 bool HasAccessDetails(const Finding& finding) { return !finding.error.has_value(); }
 
-Json FindingObject(const FindingRecord& record, const JsonOptions& options) {
-  const Finding& finding = record.finding;
-  const bool details = HasAccessDetails(finding);
-  Json out = Json::object();
-  out["id"] = finding.id;
-  if (details && !finding.principal.empty()) out["principal"] = StringMap(finding.principal);
-  if (details && !finding.actions.empty()) out["action"] = finding.actions;
-  if (!finding.resource.empty()) out["resource"] = finding.resource;
-  if (details) out["isPublic"] = finding.is_public;
-  out["resourceType"] = finding.resource_type;
-  out["condition"] = details ? StringMap(finding.condition) : Json::object();
-  out["createdAt"] = FormatTimestamp(record.created_at);
-  out["analyzedAt"] = FormatTimestamp(record.analyzed_at);
-  out["updatedAt"] = FormatTimestamp(record.updated_at);
-  out["status"] = std::string(FindingStatusName(record.status));
-  out["resourceOwnerAccount"] = finding.resource_owner_account;
-  if (finding.error.has_value()) out["error"] = *finding.error;
-  if (details && !finding.sources.empty()) out["sources"] = Sources(finding.sources);
-  if (details) out["resourceControlPolicyRestriction"] = "NOT_APPLICABLE";
-  if (options.perimeter_extras) AddExtras(finding, out);
-  return out;
-}
-
-// FindingObject without extras, written straight to text (the server's hot path: GetFinding and
-// ListFindings pages). Same members in the same order; strings escaped by json::Quote, which gives
-// the same JSON values as nlohmann's dump for valid UTF-8 (callers check the text and fall back to the
-// DOM path, which replaces invalid sequences, when it is not).
-void WriteFindingObject(json::Writer& w, const FindingRecord& record) {
+// Finding / FindingSummary: the one definition of the shape.
+void WriteFindingObject(json::Writer& w, const FindingRecord& record, bool perimeter_extras) {
   const Finding& finding = record.finding;
   const bool details = HasAccessDetails(finding);
   w.BeginObject().Key("id").String(finding.id);
@@ -120,66 +82,17 @@ void WriteFindingObject(json::Writer& w, const FindingRecord& record) {
   w.Key("resourceOwnerAccount").String(finding.resource_owner_account);
   if (finding.error.has_value()) w.Key("error").String(*finding.error);
   if (details && !finding.sources.empty()) {
-    w.Key("sources").BeginArray();
-    for (const FindingSource& source : finding.sources) {
-      w.BeginObject().Key("type").String(FindingSourceTypeName(source.type));
-      if (source.access_point_arn.has_value() || source.access_point_account.has_value()) {
-        w.Key("detail").BeginObject();
-        if (source.access_point_arn.has_value()) w.Key("accessPointArn").String(*source.access_point_arn);
-        if (source.access_point_account.has_value()) w.Key("accessPointAccount").String(*source.access_point_account);
-        w.EndObject();
-      }
-      w.EndObject();
-    }
-    w.EndArray();
+    w.Key("sources");
+    WriteSources(w, finding.sources);
   }
   if (details) w.Key("resourceControlPolicyRestriction").String("NOT_APPLICABLE");
+  if (perimeter_extras) WriteExtras(w, finding);
   w.EndObject();
 }
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size() || (length == 2 && c < 0xC2)) return false;
-    for (size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    if (length == 3) {
-      unsigned char d = static_cast<unsigned char>(text[i + 1]);
-      if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0)) return false;  // overlong, surrogates
-    }
-    if (length == 4) {
-      unsigned char d = static_cast<unsigned char>(text[i + 1]);
-      if ((c == 0xF0 && d < 0x90) || c > 0xF4 || (c == 0xF4 && d >= 0x90)) return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
-bool Direct(const JsonOptions& options) { return !options.perimeter_extras && options.indent < 0; }
-
-// FindingSummaryV2 members in the model's order; GetFindingV2Response adds findingDetails.
-Json SummaryV2Object(const FindingRecord& record) {
-  const Finding& finding = record.finding;
-  Json out = Json::object();
-  out["analyzedAt"] = FormatTimestamp(record.analyzed_at);
-  out["createdAt"] = FormatTimestamp(record.created_at);
-  if (finding.error.has_value()) out["error"] = *finding.error;
-  out["id"] = finding.id;
-  if (!finding.resource.empty()) out["resource"] = finding.resource;
-  out["resourceType"] = finding.resource_type;
-  out["resourceOwnerAccount"] = finding.resource_owner_account;
-  out["status"] = std::string(FindingStatusName(record.status));
-  out["updatedAt"] = FormatTimestamp(record.updated_at);
-  out["findingType"] = "ExternalAccess";
-  return out;
-}
-
-// SummaryV2Object written straight to text (ListFindingsV2 pages), as WriteFindingObject.
-void WriteSummaryV2Object(json::Writer& w, const FindingRecord& record) {
+// FindingSummaryV2 members in the model's order, without the closing brace: GetFindingV2Response
+// adds findingDetails.
+void WriteSummaryV2Members(json::Writer& w, const FindingRecord& record) {
   const Finding& finding = record.finding;
   w.BeginObject();
   w.Key("analyzedAt").String(FormatTimestamp(record.analyzed_at));
@@ -192,31 +105,33 @@ void WriteSummaryV2Object(json::Writer& w, const FindingRecord& record) {
   w.Key("status").String(FindingStatusName(record.status));
   w.Key("updatedAt").String(FormatTimestamp(record.updated_at));
   w.Key("findingType").String("ExternalAccess");
+}
+
+void WriteExternalAccessDetails(json::Writer& w, const Finding& finding) {
+  w.BeginObject();
+  if (!finding.actions.empty()) w.Key("action").StringArray(finding.actions);
+  w.Key("condition").StringMap(finding.condition);
+  w.Key("isPublic").Bool(finding.is_public);
+  if (!finding.principal.empty()) w.Key("principal").StringMap(finding.principal);
+  if (!finding.sources.empty()) {
+    w.Key("sources");
+    WriteSources(w, finding.sources);
+  }
+  w.Key("resourceControlPolicyRestriction").String("NOT_APPLICABLE");
   w.EndObject();
 }
 
-Json ExternalAccessDetails(const Finding& finding) {
-  Json details = Json::object();
-  if (!finding.actions.empty()) details["action"] = finding.actions;
-  details["condition"] = StringMap(finding.condition);
-  details["isPublic"] = finding.is_public;
-  if (!finding.principal.empty()) details["principal"] = StringMap(finding.principal);
-  if (!finding.sources.empty()) details["sources"] = Sources(finding.sources);
-  details["resourceControlPolicyRestriction"] = "NOT_APPLICABLE";
-  return details;
-}
-
-Json FilterObject(const FindingFilter& filter) {
-  Json out = Json::object();
+void WriteFilterObject(json::Writer& w, const FindingFilter& filter) {
+  w.BeginObject();
   for (const Criterion& criterion : filter.criteria()) {
-    Json item = Json::object();
-    if (!criterion.eq.empty()) item["eq"] = criterion.eq;
-    if (!criterion.neq.empty()) item["neq"] = criterion.neq;
-    if (!criterion.contains.empty()) item["contains"] = criterion.contains;
-    if (criterion.exists.has_value()) item["exists"] = *criterion.exists;
-    out[criterion.key] = std::move(item);
+    w.Key(criterion.key).BeginObject();
+    if (!criterion.eq.empty()) w.Key("eq").StringArray(criterion.eq);
+    if (!criterion.neq.empty()) w.Key("neq").StringArray(criterion.neq);
+    if (!criterion.contains.empty()) w.Key("contains").StringArray(criterion.contains);
+    if (criterion.exists.has_value()) w.Key("exists").Bool(*criterion.exists);
+    w.EndObject();
   }
-  return out;
+  w.EndObject();
 }
 
 // --- Reading ---
@@ -230,77 +145,40 @@ class FindingReader {
   explicit FindingReader(std::vector<base::Issue>& issues) : issues_(issues) {}
 
   std::optional<FindingRecord> Read(json::Value value) {
-    if (!value.is_object()) {
-      Fail("finding.type", value.position(),
-           base::Concat("a finding must be an object, not ", json::KindName(value.kind())));
-      return std::nullopt;
-    }
+    json::ObjectReader reader(value, "finding", "finding", issues_);
     FindingRecord record;
     Finding& finding = record.finding;
-    bool seen_id = false, seen_type = false, seen_condition = false, seen_created = false, seen_analyzed = false,
-         seen_updated = false, seen_status = false, seen_owner = false;
-    for (json::Value member : value.members()) {
-      std::string_view key = member.key();
-      if (key == "id") {
-        seen_id = String(member, finding.id);
-      } else if (key == "principal") {
-        StringMap(member, finding.principal);
-      } else if (key == "action") {
-        StringList(member, finding.actions);
-      } else if (key == "resource") {
-        String(member, finding.resource);
-      } else if (key == "isPublic") {
-        if (member.is_bool()) {
-          finding.is_public = member.boolean();
-        } else {
-          TypeError(member, "true or false");
-        }
-      } else if (key == "resourceType") {
-        seen_type = String(member, finding.resource_type);
-      } else if (key == "condition") {
-        seen_condition = StringMap(member, finding.condition);
-      } else if (key == "createdAt") {
-        seen_created = Time(member, record.created_at);
-      } else if (key == "analyzedAt") {
-        seen_analyzed = Time(member, record.analyzed_at);
-      } else if (key == "updatedAt") {
-        seen_updated = Time(member, record.updated_at);
-      } else if (key == "status") {
-        std::optional<FindingStatus> status;
-        if (member.is_string()) status = ParseFindingStatus(member.text());
-        if (status.has_value()) {
-          record.status = *status;
-          seen_status = true;
-        } else {
-          Fail("finding.invalid-value", member.position(), "status must be ACTIVE, ARCHIVED or RESOLVED");
-        }
-      } else if (key == "resourceOwnerAccount") {
-        seen_owner = String(member, finding.resource_owner_account);
-      } else if (key == "error") {
-        std::string error;
-        if (String(member, error)) finding.error = std::move(error);
-      } else if (key == "errorReason") {
-        String(member, finding.error_reason);
-      } else if (key == "sources") {
-        Sources(member, finding.sources);
-      } else if (key == "resourceControlPolicyRestriction" || key == "witness" || key == "explanation") {
-        // Derived (RCP) or Perimeter's extras: not part of the record's identity; skipped.
+    if (auto id = reader.Required("id")) String(*id, finding.id);
+    if (auto principal = reader.Optional("principal")) StringMap(*principal, finding.principal);
+    if (auto action = reader.Optional("action")) StringList(*action, finding.actions);
+    if (auto resource = reader.Optional("resource")) String(*resource, finding.resource);
+    if (std::optional<bool> is_public = reader.OptionalBool("isPublic")) finding.is_public = *is_public;
+    if (auto type = reader.Required("resourceType")) String(*type, finding.resource_type);
+    if (auto condition = reader.Required("condition")) StringMap(*condition, finding.condition);
+    if (auto created = reader.Required("createdAt")) Time(*created, record.created_at);
+    if (auto analyzed = reader.Required("analyzedAt")) Time(*analyzed, record.analyzed_at);
+    if (auto updated = reader.Required("updatedAt")) Time(*updated, record.updated_at);
+    if (auto status_value = reader.Required("status")) {
+      std::optional<FindingStatus> status;
+      if (status_value->is_string()) status = ParseFindingStatus(status_value->text());
+      if (status.has_value()) {
+        record.status = *status;
       } else {
-        Fail("finding.unknown-member", member.key_position(), base::Concat("unknown finding member '", key, "'"));
+        Fail("finding.invalid-value", status_value->position(), "status must be ACTIVE, ARCHIVED or RESOLVED");
       }
     }
-    auto require = [&](bool seen, std::string_view name) {
-      if (!seen) Fail("finding.missing-member", value.position(), base::Concat("a finding needs \"", name, "\""));
-    };
-    require(seen_id, "id");
-    require(seen_type, "resourceType");
-    require(seen_condition, "condition");
-    require(seen_created, "createdAt");
-    require(seen_analyzed, "analyzedAt");
-    require(seen_updated, "updatedAt");
-    require(seen_status, "status");
-    require(seen_owner, "resourceOwnerAccount");
-    if (failed_) return std::nullopt;
+    if (auto owner = reader.Required("resourceOwnerAccount")) String(*owner, finding.resource_owner_account);
+    if (auto error_value = reader.Optional("error")) {
+      std::string error;
+      if (String(*error_value, error)) finding.error = std::move(error);
+    }
+    if (auto reason = reader.Optional("errorReason")) String(*reason, finding.error_reason);
+    if (auto sources = reader.Optional("sources")) Sources(*sources, finding.sources);
+    // Derived (RCP) or Perimeter's extras: not part of the record's identity; skipped.
+    reader.Ignore("resourceControlPolicyRestriction");
+    reader.Ignore("witness");
+    reader.Ignore("explanation");
+    if (!reader.Finish() || failed_) return std::nullopt;
     return record;
   }
 
@@ -400,63 +278,62 @@ class FindingReader {
 
 }  // namespace
 
+void WriteFinding(json::Writer& w, const FindingRecord& record, bool perimeter_extras) {
+  WriteFindingObject(w, record, perimeter_extras);
+}
+
 std::string FindingToJson(const FindingRecord& record, const JsonOptions& options) {
-  return Dump(FindingObject(record, options), options);
+  json::Writer w = MakeWriter(options);
+  WriteFindingObject(w, record, options.perimeter_extras);
+  return std::move(w).Take();
 }
 
 std::string FindingSummaryV2ToJson(const FindingRecord& record, const JsonOptions& options) {
-  return Dump(SummaryV2Object(record), options);
+  json::Writer w = MakeWriter(options);
+  WriteSummaryV2Members(w, record);
+  w.EndObject();
+  return std::move(w).Take();
 }
 
-std::string FindingObjectJson(const FindingRecord& record) {
-  json::Writer w;
-  WriteFindingObject(w, record);
-  std::string text = std::move(w).Take();
-  if (IsValidUtf8(text)) return text;
-  return Dump(FindingObject(record, JsonOptions{}), JsonOptions{});
-}
+std::string FindingObjectJson(const FindingRecord& record) { return FindingToJson(record); }
 
 std::string GetFindingResponseJsonFromObject(std::string_view finding_object) {
   return base::Concat("{\"finding\":", finding_object, "}");
 }
 
 std::string GetFindingResponseJson(const FindingRecord& record, const JsonOptions& options) {
-  if (Direct(options)) return GetFindingResponseJsonFromObject(FindingObjectJson(record));
-  Json out = Json::object();
-  out["finding"] = FindingObject(record, options);
-  return Dump(out, options);
+  json::Writer w = MakeWriter(options);
+  w.BeginObject().Key("finding");
+  WriteFindingObject(w, record, options.perimeter_extras);
+  w.EndObject();
+  return std::move(w).Take();
 }
 
 std::string GetFindingV2ResponseJson(const FindingRecord& record, const JsonOptions& options) {
-  Json out = SummaryV2Object(record);
-  Json details = Json::array();
+  json::Writer w = MakeWriter(options);
+  WriteSummaryV2Members(w, record);
+  w.Key("findingDetails").BeginArray();
   // Error findings have no access to detail [DOC: error findings have empty details].
   if (HasAccessDetails(record.finding)) {
-    details.push_back(Json{{"externalAccessDetails", ExternalAccessDetails(record.finding)}});
+    w.BeginObject().Key("externalAccessDetails");
+    WriteExternalAccessDetails(w, record.finding);
+    w.EndObject();
   }
-  out["findingDetails"] = std::move(details);
-  if (options.perimeter_extras) AddExtras(record.finding, out);
-  return Dump(out, options);
+  w.EndArray();
+  if (options.perimeter_extras) WriteExtras(w, record.finding);
+  w.EndObject();
+  return std::move(w).Take();
 }
 
 std::string ListFindingsResponseJson(std::span<const FindingRecord> page, const std::optional<std::string>& next_token,
                                      const JsonOptions& options) {
-  if (Direct(options)) {
-    json::Writer w;
-    w.BeginObject().Key("findings").BeginArray();
-    for (const FindingRecord& record : page) WriteFindingObject(w, record);
-    w.EndArray();
-    if (next_token.has_value()) w.Key("nextToken").String(*next_token);
-    w.EndObject();
-    std::string text = std::move(w).Take();
-    if (IsValidUtf8(text)) return text;
-  }
-  Json findings = Json::array();
-  for (const FindingRecord& record : page) findings.push_back(FindingObject(record, options));
-  Json out = Json::object();
-  out["findings"] = std::move(findings);
-  if (next_token.has_value()) out["nextToken"] = *next_token;
-  return Dump(out, options);
+  json::Writer w = MakeWriter(options);
+  w.BeginObject().Key("findings").BeginArray();
+  for (const FindingRecord& record : page) WriteFindingObject(w, record, options.perimeter_extras);
+  w.EndArray();
+  if (next_token.has_value()) w.Key("nextToken").String(*next_token);
+  w.EndObject();
+  return std::move(w).Take();
 }
 
 std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view> finding_objects,
@@ -473,7 +350,7 @@ std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view
   out.push_back(']');
   if (next_token.has_value()) {
     out.append(",\"nextToken\":");
-    json::AppendQuoted(out, *next_token);
+    json::AppendQuotedValidUtf8(out, *next_token);
   }
   out.push_back('}');
   return out;
@@ -481,26 +358,22 @@ std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view
 
 std::string ListFindingsV2ResponseJson(std::span<const FindingRecord> page,
                                        const std::optional<std::string>& next_token, const JsonOptions& options) {
-  if (Direct(options)) {
-    json::Writer w;
-    w.BeginObject().Key("findings").BeginArray();
-    for (const FindingRecord& record : page) WriteSummaryV2Object(w, record);
-    w.EndArray();
-    if (next_token.has_value()) w.Key("nextToken").String(*next_token);
+  json::Writer w = MakeWriter(options);
+  w.BeginObject().Key("findings").BeginArray();
+  for (const FindingRecord& record : page) {
+    WriteSummaryV2Members(w, record);
     w.EndObject();
-    std::string text = std::move(w).Take();
-    if (IsValidUtf8(text)) return text;
   }
-  Json findings = Json::array();
-  for (const FindingRecord& record : page) findings.push_back(SummaryV2Object(record));
-  Json out = Json::object();
-  out["findings"] = std::move(findings);
-  if (next_token.has_value()) out["nextToken"] = *next_token;
-  return Dump(out, options);
+  w.EndArray();
+  if (next_token.has_value()) w.Key("nextToken").String(*next_token);
+  w.EndObject();
+  return std::move(w).Take();
 }
 
 std::string FilterToJson(const FindingFilter& filter, const JsonOptions& options) {
-  return Dump(FilterObject(filter), options);
+  json::Writer w = MakeWriter(options);
+  WriteFilterObject(w, filter);
+  return std::move(w).Take();
 }
 
 std::optional<FindingRecord> FindingFromJson(json::Value value, std::vector<base::Issue>& issues) {

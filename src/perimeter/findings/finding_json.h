@@ -16,8 +16,8 @@
 // JsonOptions::perimeter_extras is set (the CLI's --format json); the API must return AWS's shapes
 // as they are.
 //
-// All functions return JSON text (UTF-8). Invalid UTF-8 in a value is replaced by U+FFFD rather than
-// failing. nlohmann-json is used internally only.
+// Every shape is written once, with json::Writer; the functions below return JSON text (UTF-8).
+// Invalid UTF-8 in a value is replaced by U+FFFD rather than failing (json::Quote).
 #ifndef PERIMETER_FINDINGS_FINDING_JSON_H_
 #define PERIMETER_FINDINGS_FINDING_JSON_H_
 
@@ -31,6 +31,7 @@
 #include "perimeter/findings/archive_rule.h"
 #include "perimeter/findings/finding_record.h"
 #include "perimeter/json/document.h"
+#include "perimeter/json/writer.h"
 
 namespace perimeter::findings {
 
@@ -39,12 +40,16 @@ struct JsonOptions {
   int indent = -1;  // -1: compact; n >= 0: pretty-printed with n spaces
 };
 
+// Writes one Finding/FindingSummary object into `w` (for documents that embed findings, such as
+// the CLI's report).
+void WriteFinding(json::Writer& w, const FindingRecord& record, bool perimeter_extras);
+
 // One object of the given shape.
 std::string FindingToJson(const FindingRecord& record, const JsonOptions& options = {});  // Finding/FindingSummary
 std::string FindingSummaryV2ToJson(const FindingRecord& record, const JsonOptions& options = {});
 
 // FindingToJson compact and without extras — GetFinding's `finding` and an element of ListFindings'
-// `findings` — written without a DOM (what a store keeps beside each finding).
+// `findings` (what a store keeps beside each finding).
 std::string FindingObjectJson(const FindingRecord& record);
 
 // Whole response bodies.

@@ -4,16 +4,15 @@
 #include <cstdio>
 #include <numeric>
 
-#include "nlohmann/json.hpp"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
+#include "perimeter/json/writer.h"
 
 namespace perimeter::report {
 namespace {
 
 using findings::Finding;
 using findings::FindingRecord;
-using nlohmann::ordered_json;
 
 std::string PrincipalText(const Finding& finding) {
   std::string out;
@@ -102,10 +101,16 @@ base::SourcePosition ResultPosition(const Finding& finding, const resources::Res
   return resource.position;
 }
 
-ordered_json PhysicalLocation(const std::string& uri, const base::SourcePosition& position) {
-  return {{"artifactLocation", {{"uri", uri}}},
-          {"region", {{"startLine", position.line}, {"startColumn", position.column}}}};
+void WritePhysicalLocation(json::Writer& w, const std::string& uri, const base::SourcePosition& position) {
+  w.BeginObject();
+  w.Key("artifactLocation").BeginObject().Key("uri").String(uri).EndObject();
+  w.Key("region").BeginObject().Key("startLine").Int(position.line).Key("startColumn").Int(position.column).EndObject();
+  w.EndObject();
 }
+
+// The reports are pretty-printed with two spaces and end with a newline.
+json::Writer ReportWriter() { return json::Writer(json::WriterOptions{.indent = 2}); }
+std::string Finish(json::Writer& w) { return std::move(w).Take() + "\n"; }
 
 std::string CsvField(std::string_view text) {
   if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
@@ -137,28 +142,29 @@ std::string SummaryLine(const analysis::OfflineSummary& s) {
 }
 
 std::string RenderJson(const analysis::OfflineReport& report) {
-  ordered_json out;
-  out["findings"] = ordered_json::array();
-  for (const FindingRecord& record : report.findings) {
-    ordered_json finding = ordered_json::parse(
-        findings::FindingToJson(record, findings::JsonOptions{.perimeter_extras = true, .indent = -1}));
-    out["findings"].push_back(std::move(finding));
-  }
+  json::Writer w = ReportWriter();
+  w.BeginObject().Key("findings").BeginArray();
+  for (const FindingRecord& record : report.findings) findings::WriteFinding(w, record, /*perimeter_extras=*/true);
+  w.EndArray();
   const analysis::OfflineSummary& s = report.summary;
-  out["summary"] = {{"resources", s.resources},          {"findings", s.findings},
-                    {"active", s.active},                {"archived", s.archived},
-                    {"public", s.public_findings},       {"undecided", s.error_findings},
-                    {"inputErrors", s.input_errors},     {"seconds", s.seconds}};
-  out["errors"] = ordered_json::array();
+  w.Key("summary").BeginObject();
+  w.Key("resources").Int(static_cast<int64_t>(s.resources)).Key("findings").Int(static_cast<int64_t>(s.findings));
+  w.Key("active").Int(static_cast<int64_t>(s.active)).Key("archived").Int(static_cast<int64_t>(s.archived));
+  w.Key("public").Int(static_cast<int64_t>(s.public_findings));
+  w.Key("undecided").Int(static_cast<int64_t>(s.error_findings));
+  w.Key("inputErrors").Int(static_cast<int64_t>(s.input_errors)).Key("seconds").Double(s.seconds);
+  w.EndObject();
+  w.Key("errors").BeginArray();
   for (const analysis::InputError& error : report.errors) {
-    out["errors"].push_back({{"source", error.source},
-                             {"line", error.issue.position.line},
-                             {"column", error.issue.position.column},
-                             {"severity", base::SeverityName(error.issue.severity)},
-                             {"code", error.issue.code},
-                             {"message", error.issue.message}});
+    w.BeginObject();
+    w.Key("source").String(error.source);
+    w.Key("line").Int(error.issue.position.line).Key("column").Int(error.issue.position.column);
+    w.Key("severity").String(base::SeverityName(error.issue.severity));
+    w.Key("code").String(error.issue.code).Key("message").String(error.issue.message);
+    w.EndObject();
   }
-  return out.dump(2) + "\n";
+  w.EndArray().EndObject();
+  return Finish(w);
 }
 
 std::string RenderTable(const analysis::OfflineReport& report, const RenderOptions& options) {
@@ -213,76 +219,93 @@ std::string RenderCsv(const analysis::OfflineReport& report) {
   return out;
 }
 
-std::string RenderSarif(const analysis::OfflineReport& report) {
-  ordered_json rules = ordered_json::array({
-      {{"id", "perimeter/public-access"},
-       {"name", "PublicAccess"},
-       {"shortDescription", {{"text", "A resource can be accessed by anyone"}}},
-       {"defaultConfiguration", {{"level", "error"}}}},
-      {{"id", "perimeter/external-access"},
-       {"name", "ExternalAccess"},
-       {"shortDescription", {{"text", "A resource can be accessed from outside the zone of trust"}}},
-       {"defaultConfiguration", {{"level", "warning"}}}},
-      {{"id", "perimeter/analysis-error"},
-       {"name", "AnalysisError"},
-       {"shortDescription", {{"text", "The analysis could not decide who can access a resource"}}},
-       {"defaultConfiguration", {{"level", "error"}}}},
-  });
-  ordered_json results = ordered_json::array();
-  for (size_t i = 0; i < report.findings.size(); ++i) {
-    const FindingRecord& record = report.findings[i];
-    const Finding& f = record.finding;
-    const resources::Resource* resource = report.finding_resources[i];
-    std::string_view rule = RuleId(f);
-    ordered_json result = {
-        {"ruleId", rule},
-        {"level", f.error.has_value() || f.is_public ? "error" : "warning"},
-        {"message", {{"text", Describe(f)}}},
-        {"locations",
-         ordered_json::array({{{"physicalLocation", PhysicalLocation(resource->source_name, ResultPosition(f, *resource))},
-                               {"logicalLocations", ordered_json::array({{{"fullyQualifiedName", f.resource},
-                                                                           {"kind", "resource"}}})}}})},
-        {"partialFingerprints", {{"perimeterFindingId/v1", f.id}}},
-        {"properties",
-         {{"resourceType", f.resource_type},
-          {"principal", f.principal},
-          {"actions", f.actions},
-          {"condition", f.condition},
-          {"isPublic", f.is_public},
-          {"status", findings::FindingStatusName(record.status)}}},
-    };
-    // The other statements that grant the same access.
-    for (size_t j = 1; j < f.explanation.size(); ++j) {
-      const findings::StatementRef& ref = f.explanation[j];
-      if (ref.position.line == 0) continue;
-      std::string name = ref.sid.has_value() ? base::Concat("statement ", *ref.sid)
-                                             : base::Concat("statement ", ref.index);
-      result["relatedLocations"].push_back(
-          {{"id", j},
-           {"physicalLocation", PhysicalLocation(resource->source_name, ref.position)},
-           {"message", {{"text", base::Concat(ref.policy, ": ", name, " also grants this access")}}}});
-    }
-    if (record.status == findings::FindingStatus::kArchived) {
-      result["suppressions"] = ordered_json::array({{{"kind", "external"}, {"justification", "archive rule"}}});
-    }
-    results.push_back(std::move(result));
+namespace {
+
+struct SarifRule {
+  std::string_view id, name, text, level;
+};
+
+constexpr SarifRule kSarifRules[] = {
+    {"perimeter/public-access", "PublicAccess", "A resource can be accessed by anyone", "error"},
+    {"perimeter/external-access", "ExternalAccess", "A resource can be accessed from outside the zone of trust",
+     "warning"},
+    {"perimeter/analysis-error", "AnalysisError", "The analysis could not decide who can access a resource", "error"},
+};
+
+void WriteSarifResult(json::Writer& w, const FindingRecord& record, const resources::Resource& resource) {
+  const Finding& f = record.finding;
+  w.BeginObject();
+  w.Key("ruleId").String(RuleId(f));
+  w.Key("level").String(f.error.has_value() || f.is_public ? "error" : "warning");
+  w.Key("message").BeginObject().Key("text").String(Describe(f)).EndObject();
+  w.Key("locations").BeginArray().BeginObject().Key("physicalLocation");
+  WritePhysicalLocation(w, resource.source_name, ResultPosition(f, resource));
+  w.Key("logicalLocations").BeginArray().BeginObject();
+  w.Key("fullyQualifiedName").String(f.resource).Key("kind").String("resource");
+  w.EndObject().EndArray().EndObject().EndArray();
+  w.Key("partialFingerprints").BeginObject().Key("perimeterFindingId/v1").String(f.id).EndObject();
+  w.Key("properties").BeginObject();
+  w.Key("resourceType").String(f.resource_type);
+  w.Key("principal").StringMap(f.principal);
+  w.Key("actions").StringArray(f.actions);
+  w.Key("condition").StringMap(f.condition);
+  w.Key("isPublic").Bool(f.is_public);
+  w.Key("status").String(findings::FindingStatusName(record.status));
+  w.EndObject();
+  // The other statements that grant the same access.
+  bool related = false;
+  for (size_t j = 1; j < f.explanation.size(); ++j) {
+    const findings::StatementRef& ref = f.explanation[j];
+    if (ref.position.line == 0) continue;
+    if (!related) w.Key("relatedLocations").BeginArray();
+    related = true;
+    std::string name =
+        ref.sid.has_value() ? base::Concat("statement ", *ref.sid) : base::Concat("statement ", ref.index);
+    w.BeginObject().Key("id").Int(static_cast<int64_t>(j)).Key("physicalLocation");
+    WritePhysicalLocation(w, resource.source_name, ref.position);
+    w.Key("message").BeginObject().Key("text").String(base::Concat(ref.policy, ": ", name, " also grants this access"));
+    w.EndObject().EndObject();
   }
-  ordered_json sarif = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs", ordered_json::array({{{"tool",
-                                      {{"driver",
-                                        {{"name", "Perimeter"},
-                                         {"informationUri", "https://github.com/perimeter-iam/perimeter"},
-                                         {"version", "0.1.0"},
-                                         {"rules", rules}}}}},
-                                     {"results", results}}})},
-  };
-  return sarif.dump(2) + "\n";
+  if (related) w.EndArray();
+  if (record.status == findings::FindingStatus::kArchived) {
+    w.Key("suppressions").BeginArray().BeginObject();
+    w.Key("kind").String("external").Key("justification").String("archive rule");
+    w.EndObject().EndArray();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string RenderSarif(const analysis::OfflineReport& report) {
+  json::Writer w = ReportWriter();
+  w.BeginObject();
+  w.Key("$schema").String("https://json.schemastore.org/sarif-2.1.0.json");
+  w.Key("version").String("2.1.0");
+  w.Key("runs").BeginArray().BeginObject();
+  w.Key("tool").BeginObject().Key("driver").BeginObject();
+  w.Key("name").String("Perimeter");
+  w.Key("informationUri").String("https://github.com/perimeter-iam/perimeter");
+  w.Key("version").String("0.1.0");
+  w.Key("rules").BeginArray();
+  for (const SarifRule& rule : kSarifRules) {
+    w.BeginObject().Key("id").String(rule.id).Key("name").String(rule.name);
+    w.Key("shortDescription").BeginObject().Key("text").String(rule.text).EndObject();
+    w.Key("defaultConfiguration").BeginObject().Key("level").String(rule.level).EndObject();
+    w.EndObject();
+  }
+  w.EndArray().EndObject().EndObject();
+  w.Key("results").BeginArray();
+  for (size_t i = 0; i < report.findings.size(); ++i) {
+    WriteSarifResult(w, report.findings[i], *report.finding_resources[i]);
+  }
+  w.EndArray().EndObject().EndArray().EndObject();
+  return Finish(w);
 }
 
 std::string RenderAsff(const analysis::OfflineReport& report) {
-  ordered_json out = {{"Findings", ordered_json::array()}};
+  json::Writer w = ReportWriter();
+  w.BeginObject().Key("Findings").BeginArray();
   for (size_t i = 0; i < report.findings.size(); ++i) {
     const FindingRecord& record = report.findings[i];
     const Finding& f = record.finding;
@@ -292,27 +315,38 @@ std::string RenderAsff(const analysis::OfflineReport& report) {
     std::string region = resource_region.empty() ? "us-east-1" : resource_region;
     std::string timestamp = findings::FormatTimestamp(record.created_at);
     std::string_view severity = f.error.has_value() ? "MEDIUM" : f.is_public ? "HIGH" : "LOW";
-    out["Findings"].push_back({
-        {"SchemaVersion", "2018-10-08"},
-        {"Id", base::Concat("perimeter/", f.id)},
-        {"ProductArn", base::Concat("arn:aws:securityhub:", region, ":", account, ":product/", account, "/default")},
-        {"GeneratorId", "perimeter/external-access"},
-        {"AwsAccountId", account},
-        {"Types", ordered_json::array({"Software and Configuration Checks/AWS Security Best Practices/External Access Granted"})},
-        {"CreatedAt", timestamp},
-        {"UpdatedAt", timestamp},
-        {"Severity", {{"Label", severity}}},
-        {"Title", f.error.has_value() ? "Perimeter could not decide who can access this resource"
-                  : f.is_public       ? "Resource is public"
-                                      : "Resource is shared outside the zone of trust"},
-        {"Description", Describe(f).substr(0, 1024)},
-        {"Resources", ordered_json::array({{{"Type", AsffResourceType(f.resource_type)}, {"Id", f.resource}}})},
-        {"Workflow", {{"Status", record.status == findings::FindingStatus::kArchived ? "SUPPRESSED" : "NEW"}}},
-        {"RecordState", "ACTIVE"},
-        {"ProductFields", {{"perimeter/principal", PrincipalText(f)}, {"perimeter/actions", Join(f.actions, ",")}}},
-    });
+    w.BeginObject();
+    w.Key("SchemaVersion").String("2018-10-08");
+    w.Key("Id").String(base::Concat("perimeter/", f.id));
+    w.Key("ProductArn").String(
+        base::Concat("arn:aws:securityhub:", region, ":", account, ":product/", account, "/default"));
+    w.Key("GeneratorId").String("perimeter/external-access");
+    w.Key("AwsAccountId").String(account);
+    w.Key("Types").BeginArray();
+    w.String("Software and Configuration Checks/AWS Security Best Practices/External Access Granted");
+    w.EndArray();
+    w.Key("CreatedAt").String(timestamp);
+    w.Key("UpdatedAt").String(timestamp);
+    w.Key("Severity").BeginObject().Key("Label").String(severity).EndObject();
+    w.Key("Title").String(f.error.has_value() ? "Perimeter could not decide who can access this resource"
+                          : f.is_public       ? "Resource is public"
+                                              : "Resource is shared outside the zone of trust");
+    // A cut inside a multi-byte character leaves invalid UTF-8, which the writer replaces.
+    w.Key("Description").String(Describe(f).substr(0, 1024));
+    w.Key("Resources").BeginArray().BeginObject();
+    w.Key("Type").String(AsffResourceType(f.resource_type)).Key("Id").String(f.resource);
+    w.EndObject().EndArray();
+    w.Key("Workflow").BeginObject();
+    w.Key("Status").String(record.status == findings::FindingStatus::kArchived ? "SUPPRESSED" : "NEW");
+    w.EndObject();
+    w.Key("RecordState").String("ACTIVE");
+    w.Key("ProductFields").BeginObject();
+    w.Key("perimeter/principal").String(PrincipalText(f)).Key("perimeter/actions").String(Join(f.actions, ","));
+    w.EndObject();
+    w.EndObject();
   }
-  return out.dump(2) + "\n";
+  w.EndArray().EndObject();
+  return Finish(w);
 }
 
 }  // namespace perimeter::report
