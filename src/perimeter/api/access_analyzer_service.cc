@@ -375,7 +375,7 @@ struct OrganizationBlock {
   AwsError error;  // what CreateAnalyzer answers
 };
 
-std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, const Environment& environment,
+std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, const service::Environment& environment,
                                                      store::Store& store) {
   if (!environment.organization || !environment.IsMember(account)) {
     return OrganizationBlock{store::StatusReasonCode::kOrganizationDeleted,
@@ -385,14 +385,14 @@ std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, c
   bool enabled = false;
   if (access.ok()) {
     for (const store::ServiceAccess& entry : *access) {
-      if (entry.service_principal == kAccessAnalyzerPrincipal) enabled = true;
+      if (entry.service_principal == service::kAccessAnalyzerPrincipal) enabled = true;
     }
   }
   bool administrator = environment.organization->management_account == account;
   absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators = store.ListDelegatedAdministrators();
   if (administrators.ok()) {
     for (const store::DelegatedAdministrator& entry : *administrators) {
-      if (entry.account_id == account && entry.service_principal == kAccessAnalyzerPrincipal) administrator = true;
+      if (entry.account_id == account && entry.service_principal == service::kAccessAnalyzerPrincipal) administrator = true;
     }
   }
   if (!administrator) {
@@ -423,7 +423,7 @@ std::optional<AwsError> FindingsBlocked(const store::Analyzer& analyzer) {
     return std::nullopt;
   }
   return AccessDeniedError(base::Concat("Account ", analyzer.account_id,
-                                        " is not a delegated administrator for ", kAccessAnalyzerPrincipal,
+                                        " is not a delegated administrator for ", service::kAccessAnalyzerPrincipal,
                                         ": the findings of analyzer ", analyzer.arn, " are not accessible"));
 }
 
@@ -493,7 +493,7 @@ ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const Re
   std::string arn = AnalyzerArn(caller.region, caller.account_id, *name);
   absl::StatusOr<std::vector<store::Analyzer>> all = store_.ListAnalyzers();
   if (!all.ok()) return Internal(all.status());
-  std::shared_ptr<const Environment> environment = environment_();
+  std::shared_ptr<const service::Environment> environment = environment_();
   size_t same_type = 0;
   for (const store::Analyzer& analyzer : *all) {
     if (analyzer.arn == arn) {
@@ -534,7 +534,7 @@ ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const Re
     if (absl::Status status = store_.PutArchiveRule(record); !status.ok()) return Internal(status);
   }
   RememberToken(caller, request, token, arn);
-  schedule_(ScanJob{arn, std::nullopt});
+  schedule_(service::ScanJob{arn, std::nullopt});
   json::Writer w;
   w.BeginObject().Key("arn").String(arn).EndObject();
   return Ok(std::move(w).Take());
@@ -1103,11 +1103,11 @@ ApiResponse AccessAnalyzerService::ListAnalyzedResources(const Caller& caller, c
     return RestJsonError(*blocked);
   }
   const store::Analyzer& analyzer = std::get<store::Analyzer>(found);
-  std::shared_ptr<const Environment> environment = environment_();
-  std::vector<ResourceSummary> selected;
+  std::shared_ptr<const service::Environment> environment = environment_();
+  std::vector<service::ResourceSummary> selected;
   if (store::IsExternalAccessType(analyzer.type)) {
-    for (ResourceSummary& resource : catalog_()->Resources()) {
-      if (!InScope(analyzer, resource, *environment)) continue;
+    for (service::ResourceSummary& resource : catalog_()->Resources()) {
+      if (!service::InScope(analyzer, resource, *environment)) continue;
       if (resource_type && resource.type != *resource_type) continue;
       selected.push_back(std::move(resource));
     }
@@ -1143,10 +1143,10 @@ ApiResponse AccessAnalyzerService::GetAnalyzedResource(const Caller& caller, con
                                          "fieldValidationFailed", {{"resourceArn", "Member must not be null"}}));
   }
   // The claim on the ARN this analyzer sees (an ARN without an account may have one per owner).
-  std::optional<ResourceSummary> resource;
-  std::shared_ptr<const Environment> environment = environment_();
-  for (ResourceSummary& claim : catalog_()->FindClaims(*resource_arn)) {
-    if (!resource && InScope(analyzer, claim, *environment)) resource = std::move(claim);
+  std::optional<service::ResourceSummary> resource;
+  std::shared_ptr<const service::Environment> environment = environment_();
+  for (service::ResourceSummary& claim : catalog_()->FindClaims(*resource_arn)) {
+    if (!resource && service::InScope(analyzer, claim, *environment)) resource = std::move(claim);
   }
   if (!resource || !store::IsExternalAccessType(analyzer.type)) {
     return RestJsonError(NotFoundError(base::Concat("Analyzed resource ", *resource_arn, " not found"), *resource_arn,
@@ -1202,7 +1202,7 @@ ApiResponse AccessAnalyzerService::StartResourceScan(const Caller& caller, const
   if (std::optional<AwsError> blocked = FindingsBlocked(std::get<store::Analyzer>(found))) {
     return RestJsonError(*blocked);
   }
-  schedule_(ScanJob{std::get<store::Analyzer>(found).arn, *resource_arn});
+  schedule_(service::ScanJob{std::get<store::Analyzer>(found).arn, *resource_arn});
   return Ok();
 }
 
@@ -1306,7 +1306,7 @@ ApiResponse AccessAnalyzerService::CheckAccessNotGranted(const RestRequest& requ
 
 absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {
   std::lock_guard lock(write_mutex_);
-  std::shared_ptr<const Environment> environment = environment_();
+  std::shared_ptr<const service::Environment> environment = environment_();
   ASSIGN_OR_RETURN(std::vector<store::Analyzer> analyzers, store_.ListAnalyzers());
   for (const store::Analyzer& listed : analyzers) {
     if (!store::IsOrganizationType(listed.type)) continue;
@@ -1331,7 +1331,7 @@ absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {
       }
       return false;
     }));
-    if (written && reactivated) schedule_(ScanJob{listed.arn, std::nullopt});
+    if (written && reactivated) schedule_(service::ScanJob{listed.arn, std::nullopt});
   }
   return absl::OkStatus();
 }

@@ -37,25 +37,20 @@
 #include <variant>
 
 #include "absl/status/status.h"
-#include "perimeter/api/analysis.h"
 #include "perimeter/api/aws_error.h"
-#include "perimeter/api/environment.h"
+#include "perimeter/api/caller.h"
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/base/clock.h"
+#include "perimeter/service/continuous_analysis.h"
+#include "perimeter/service/environment.h"
 #include "perimeter/store/store.h"
 
 namespace perimeter::api {
 
-// Work for the background analysis: a whole analyzer, or one resource for one analyzer.
-struct ScanJob {
-  std::string analyzer_arn;
-  std::optional<std::string> resource_arn;
-};
-
 class AccessAnalyzerService {
  public:
-  AccessAnalyzerService(store::Store& store, EnvironmentSource environment, CatalogSource catalog,
-                        const base::Clock& clock, std::function<void(ScanJob)> schedule)
+  AccessAnalyzerService(store::Store& store, service::EnvironmentSource environment, service::CatalogSource catalog,
+                        const base::Clock& clock, std::function<void(service::ScanJob)> schedule)
       : store_(store),
         environment_(std::move(environment)),
         catalog_(std::move(catalog)),
@@ -105,10 +100,10 @@ class AccessAnalyzerService {
                      std::string_view result);
 
   store::Store& store_;
-  EnvironmentSource environment_;
-  CatalogSource catalog_;
+  service::EnvironmentSource environment_;
+  service::CatalogSource catalog_;
   const base::Clock& clock_;
-  std::function<void(ScanJob)> schedule_;
+  std::function<void(service::ScanJob)> schedule_;
   // Serialises read-modify-write operations (the store's methods are atomic one by one).
   std::mutex write_mutex_;
 };

@@ -90,8 +90,8 @@ std::variant<PageBounds, AwsError> Page(RequestReader& reader, size_t total) {
   return bounds;
 }
 
-void WriteAccount(json::Writer& w, const Environment& environment, const Account& account) {
-  const OrganizationInfo& organization = *environment.organization;
+void WriteAccount(json::Writer& w, const service::Environment& environment, const service::Account& account) {
+  const service::OrganizationInfo& organization = *environment.organization;
   w.Key("Id").String(account.id);
   w.Key("Arn").String(base::Concat("arn:aws:organizations::", organization.management_account, ":account/",
                                    organization.id, "/", account.id));
@@ -106,11 +106,11 @@ void WriteAccount(json::Writer& w, const Environment& environment, const Account
 }  // namespace
 
 ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view operation, std::string_view body) {
-  std::shared_ptr<const Environment> environment = environment_();
+  std::shared_ptr<const service::Environment> environment = environment_();
   RequestReader reader(body);
   if (!reader.ok()) return Json11Error(OrganizationsError("SerializationException", reader.error().message));
   if (!environment->organization || !environment->IsMember(caller.account_id)) return Json11Error(NotInUse());
-  const OrganizationInfo& organization = *environment->organization;
+  const service::OrganizationInfo& organization = *environment->organization;
   bool is_management = caller.account_id == organization.management_account;
 
   absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators = store_.ListDelegatedAdministrators();
@@ -120,17 +120,17 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     if (administrator.account_id == caller.account_id) is_delegated_administrator = true;
   }
   auto members = [&]() {
-    std::vector<const Account*> out;
-    for (const Account& account : environment->accounts) {
+    std::vector<const service::Account*> out;
+    for (const service::Account& account : environment->accounts) {
       if (environment->IsMember(account.id)) out.push_back(&account);
     }
     return out;
   };
-  auto member_account = [&](std::optional<std::string>& id) -> std::variant<const Account*, AwsError> {
+  auto member_account = [&](std::optional<std::string>& id) -> std::variant<const service::Account*, AwsError> {
     if (!reader.ok()) return InvalidInput(reader.error().message, "INPUT_REQUIRED");
     if (!IsAccountId(*id)) return InvalidInput("You provided a value that does not match the required pattern.",
                                                "INVALID_PATTERN");
-    const Account* account = environment->FindAccount(*id);
+    const service::Account* account = environment->FindAccount(*id);
     if (account == nullptr || !environment->IsMember(*id)) return AccountNotFound();
     return account;
   };
@@ -164,7 +164,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   }
   if (operation == "ListAccounts") {
     if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
-    std::vector<const Account*> accounts = members();
+    std::vector<const service::Account*> accounts = members();
     auto page = Page(reader, accounts.size());
     if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
     const PageBounds& bounds = std::get<PageBounds>(page);
@@ -187,7 +187,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     if (auto* error = std::get_if<AwsError>(&account)) return Json11Error(*error);
     json::Writer w;
     w.BeginObject().Key("Account").BeginObject();
-    WriteAccount(w, *environment, *std::get<const Account*>(account));
+    WriteAccount(w, *environment, *std::get<const service::Account*>(account));
     w.EndObject().EndObject();
     return Ok(std::move(w).Take());
   }
@@ -249,7 +249,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
       }
       // IAM Access Analyzer supports one delegated administrator per organization (IAM User Guide,
       // "Delegated administrator for IAM Access Analyzer").
-      if (*principal == kAccessAnalyzerPrincipal && for_service >= 1) {
+      if (*principal == service::kAccessAnalyzerPrincipal && for_service >= 1) {
         return Json11Error(OrganizationsError("ConstraintViolationException",
                                               "You have exceeded the number of delegated administrators allowed "
                                               "for this service.",
@@ -281,7 +281,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     json::Writer w;
     w.BeginObject().Key("DelegatedAdministrators").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {
-      const Account* account = environment->FindAccount(selected[i]->account_id);
+      const service::Account* account = environment->FindAccount(selected[i]->account_id);
       w.BeginObject();
       if (account != nullptr) WriteAccount(w, *environment, *account);
       w.Key("DelegationEnabledDate").Number(EpochSeconds(selected[i]->registered_at));

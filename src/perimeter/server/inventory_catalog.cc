@@ -40,15 +40,15 @@ absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(s
 
 namespace {
 
-api::ResourceSummary Summary(const resources::Resource& resource) {
-  return api::ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
+service::ResourceSummary Summary(const resources::Resource& resource) {
+  return service::ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
                               resource.owner_account, resource.region};
 }
 
 }  // namespace
 
-std::vector<api::ResourceSummary> InventoryCatalog::Resources() const {
-  std::vector<api::ResourceSummary> out;
+std::vector<service::ResourceSummary> InventoryCatalog::Resources() const {
+  std::vector<service::ResourceSummary> out;
   for (const resources::Resource& resource : inventory_.resources) out.push_back(Summary(resource));
   return out;
 }
@@ -62,14 +62,14 @@ const resources::Resource* InventoryCatalog::Claim(std::string_view arn, std::st
   return nullptr;
 }
 
-std::optional<api::ResourceSummary> InventoryCatalog::Find(std::string_view arn) const {
+std::optional<service::ResourceSummary> InventoryCatalog::Find(std::string_view arn) const {
   const resources::Resource* resource = Claim(arn, "");
   if (resource == nullptr) return std::nullopt;
   return Summary(*resource);
 }
 
-std::vector<api::ResourceSummary> InventoryCatalog::FindClaims(std::string_view arn) const {
-  std::vector<api::ResourceSummary> out;
+std::vector<service::ResourceSummary> InventoryCatalog::FindClaims(std::string_view arn) const {
+  std::vector<service::ResourceSummary> out;
   auto [begin, end] = by_arn_.equal_range(arn);
   for (auto it = begin; it != end; ++it) out.push_back(Summary(inventory_.resources[it->second]));
   return out;
@@ -82,7 +82,7 @@ std::vector<findings::Finding> InventoryCatalog::Analyze(std::string_view arn,
   return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account), zone).findings;
 }
 
-std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(const api::ResourceSummary& claim,
+std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(const service::ResourceSummary& claim,
                                                               const reasoning::ZoneOfTrust& zone) const {
   const resources::Resource* resource = Claim(claim.arn, claim.owner_account);
   if (resource == nullptr) return {};

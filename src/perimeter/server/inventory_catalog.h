@@ -1,4 +1,4 @@
-// The imported inventory as the analysis reads it (api::ResourceCatalog), over resources/: the stored
+// The imported inventory as the analysis reads it (service::ResourceCatalog), over resources/: the stored
 // inventory records are read once with resources::ReadInventory into an immutable snapshot, and each
 // resource is analyzed with resources::AnalyzeResource under its owner's account settings.
 //
@@ -14,22 +14,22 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "perimeter/api/analysis.h"
+#include "perimeter/service/continuous_analysis.h"
 #include "perimeter/resources/inventory.h"
 #include "perimeter/store/store.h"
 
 namespace perimeter::server {
 
-class InventoryCatalog final : public api::ResourceCatalog {
+class InventoryCatalog final : public service::ResourceCatalog {
  public:
   // Reads every resource and account record of the store.
   static absl::StatusOr<std::shared_ptr<const InventoryCatalog>> Load(store::Store& store);
 
-  std::vector<api::ResourceSummary> Resources() const override;
-  std::optional<api::ResourceSummary> Find(std::string_view arn) const override;
-  std::vector<api::ResourceSummary> FindClaims(std::string_view arn) const override;
+  std::vector<service::ResourceSummary> Resources() const override;
+  std::optional<service::ResourceSummary> Find(std::string_view arn) const override;
+  std::vector<service::ResourceSummary> FindClaims(std::string_view arn) const override;
   std::vector<findings::Finding> Analyze(std::string_view arn, const reasoning::ZoneOfTrust& zone) const override;
-  std::vector<findings::Finding> AnalyzeClaim(const api::ResourceSummary& claim,
+  std::vector<findings::Finding> AnalyzeClaim(const service::ResourceSummary& claim,
                                               const reasoning::ZoneOfTrust& zone) const override;
 
   const resources::Inventory& inventory() const { return inventory_; }

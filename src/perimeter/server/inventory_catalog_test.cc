@@ -115,9 +115,9 @@ TEST(InventoryCatalogTest, KeepsEveryOwnersClaimOnAnArnWithoutAccount) {
   ASSERT_TRUE(store.PutInventory(dev.records).ok());
   absl::StatusOr<std::shared_ptr<const InventoryCatalog>> catalog = InventoryCatalog::Load(store);
   ASSERT_TRUE(catalog.ok()) << catalog.status();
-  std::vector<api::ResourceSummary> claims = (*catalog)->FindClaims("arn:aws:s3:::shared");
+  std::vector<service::ResourceSummary> claims = (*catalog)->FindClaims("arn:aws:s3:::shared");
   ASSERT_EQ(claims.size(), 2u);
-  for (const api::ResourceSummary& claim : claims) {
+  for (const service::ResourceSummary& claim : claims) {
     std::vector<findings::Finding> found =
         (*catalog)->AnalyzeClaim(claim, reasoning::ZoneOfTrust::ForAccount(claim.owner_account));
     if (claim.owner_account == kProd) {

@@ -84,8 +84,8 @@ class Server {
                                                                bool check_signature) const;
   absl::Status RebuildEnvironment();
   absl::Status ReloadCatalog();
-  std::shared_ptr<const api::Environment> environment();
-  std::shared_ptr<const api::ResourceCatalog> catalog();
+  std::shared_ptr<const service::Environment> environment();
+  std::shared_ptr<const service::ResourceCatalog> catalog();
   api::ApiResponse ImportRequest(const api::Caller& caller, const std::string& body);
   // The refusal of a call by the identity-based policies of the key that signed it; nullopt when the
   // key has none or they allow the call.
@@ -97,9 +97,9 @@ class Server {
   const base::Clock& clock_;
   std::ostream& log_;
   std::mutex state_mutex_;
-  std::shared_ptr<const api::Environment> environment_;
-  std::shared_ptr<const api::ResourceCatalog> catalog_;
-  std::unique_ptr<api::Analysis> analysis_;
+  std::shared_ptr<const service::Environment> environment_;
+  std::shared_ptr<const service::ResourceCatalog> catalog_;
+  std::unique_ptr<service::ContinuousAnalysis> analysis_;
   std::unique_ptr<AnalysisWorker> worker_;
   std::unique_ptr<api::AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<api::OrganizationsService> organizations_;
