@@ -699,5 +699,32 @@ TEST_F(ServiceTest, CheckNoNewAccess) {
   EXPECT_EQ(wrong_kind.error_type, "InvalidParameterException");
 }
 
+// CheckAccessNotGranted's access is read by analysis/policy_check_request.h, as the CLI's --access is
+// (CheckAccessNotGrantedCommand.AccessHasTheApisLimitsAndWording): the same limits and constraints.
+TEST_F(ServiceTest, CheckAccessNotGrantedLimits) {
+  std::string policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
+  json hundred_and_one = json::array();
+  for (int i = 0; i <= 100; ++i) hundred_and_one.push_back("s3:Get" + std::to_string(i));
+  struct Case {
+    json access;
+    std::string field;
+    std::string constraint;
+  };
+  for (const Case& c : std::vector<Case>{
+           {json::array({{{"actions", hundred_and_one}, {"resources", {"arn:aws:s3:::b/*"}}}}), "access.actions",
+            "Member must be a list of at most 100 strings"},
+           {json::array(), "access", "Member must name at least one action or resource"},
+           {json::array({{{"actions", {"a:b"}}}, {{"actions", {"c:d"}}}}), "access", "Member must be a list of at most 1 access"},
+           {json::array({{{"actions", {"s3:GetObject", 7}}}}), "access.actions", "Member must hold strings"},
+           {{{"actions", {"s3:GetObject"}}}, "access", "Member must be a list of at most 1 access"}}) {
+    Reply reply = Call(As(kDev), "POST", "/policy/check-access-not-granted",
+                       {{"policyDocument", policy}, {"policyType", "IDENTITY_POLICY"}, {"access", c.access}});
+    EXPECT_EQ(reply.status, 400) << c.access;
+    EXPECT_EQ(reply.body["message"], "1 validation error detected: Value at '" + c.field +
+                                         "' failed to satisfy constraint: " + c.constraint)
+        << c.access;
+  }
+}
+
 }  // namespace
 }  // namespace perimeter::api
