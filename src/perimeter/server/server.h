@@ -33,6 +33,7 @@
 #include "perimeter/server/analysis_worker.h"
 #include "perimeter/server/config.h"
 #include "perimeter/server/http_transport.h"
+#include "perimeter/service/inventory_catalog.h"
 #include "perimeter/store/store.h"
 
 namespace perimeter::server {
@@ -86,7 +87,11 @@ class Server {
   absl::Status ReloadCatalog();
   std::shared_ptr<const service::Environment> environment();
   std::shared_ptr<const service::ResourceCatalog> catalog();
+  // POST /perimeter/import (api/import_operation.h), imports serialised by import_mutex_.
   api::ApiResponse ImportRequest(const api::Caller& caller, const std::string& body);
+  // Stores an import's records, rebuilds the environment and the catalog, schedules their analysis.
+  // REQUIRES: import_mutex_ held.
+  absl::Status ApplyImport(const service::SplitInventory& split);
   // The refusal of a call by the identity-based policies of the key that signed it; nullopt when the
   // key has none or they allow the call.
   std::optional<api::AwsError> Authorize(std::string_view access_key_id, const api::Caller& caller,

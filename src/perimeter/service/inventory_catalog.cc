@@ -1,4 +1,4 @@
-#include "perimeter/server/inventory_catalog.h"
+#include "perimeter/service/inventory_catalog.h"
 
 #include <set>
 
@@ -8,7 +8,7 @@
 #include "perimeter/policy/arn.h"
 #include "perimeter/resources/analyze_resource.h"
 
-namespace perimeter::server {
+namespace perimeter::service {
 
 absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(store::Store& store) {
   // The account records, then each owner's resources read on their own: claims of two owners on one
@@ -40,15 +40,15 @@ absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(s
 
 namespace {
 
-service::ResourceSummary Summary(const resources::Resource& resource) {
-  return service::ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
+ResourceSummary Summary(const resources::Resource& resource) {
+  return ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
                               resource.owner_account, resource.region};
 }
 
 }  // namespace
 
-std::vector<service::ResourceSummary> InventoryCatalog::Resources() const {
-  std::vector<service::ResourceSummary> out;
+std::vector<ResourceSummary> InventoryCatalog::Resources() const {
+  std::vector<ResourceSummary> out;
   for (const resources::Resource& resource : inventory_.resources) out.push_back(Summary(resource));
   return out;
 }
@@ -62,14 +62,14 @@ const resources::Resource* InventoryCatalog::Claim(std::string_view arn, std::st
   return nullptr;
 }
 
-std::optional<service::ResourceSummary> InventoryCatalog::Find(std::string_view arn) const {
+std::optional<ResourceSummary> InventoryCatalog::Find(std::string_view arn) const {
   const resources::Resource* resource = Claim(arn, "");
   if (resource == nullptr) return std::nullopt;
   return Summary(*resource);
 }
 
-std::vector<service::ResourceSummary> InventoryCatalog::FindClaims(std::string_view arn) const {
-  std::vector<service::ResourceSummary> out;
+std::vector<ResourceSummary> InventoryCatalog::FindClaims(std::string_view arn) const {
+  std::vector<ResourceSummary> out;
   auto [begin, end] = by_arn_.equal_range(arn);
   for (auto it = begin; it != end; ++it) out.push_back(Summary(inventory_.resources[it->second]));
   return out;
@@ -82,7 +82,7 @@ std::vector<findings::Finding> InventoryCatalog::Analyze(std::string_view arn,
   return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account), zone).findings;
 }
 
-std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(const service::ResourceSummary& claim,
+std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(const ResourceSummary& claim,
                                                               const reasoning::ZoneOfTrust& zone) const {
   const resources::Resource* resource = Claim(claim.arn, claim.owner_account);
   if (resource == nullptr) return {};
@@ -183,4 +183,4 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
   return out;
 }
 
-}  // namespace perimeter::server
+}  // namespace perimeter::service
