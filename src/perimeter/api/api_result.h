@@ -23,7 +23,8 @@ namespace perimeter::api {
 template <typename T>
 class ApiResult;
 
-// An error on its way out of a handler: converts to whatever the handler returns.
+// An error on its way out of a handler: converts to whatever the handler returns (restJson1 for an
+// ApiResponse; JSON 1.1 with Json11PropagatedError, for the Organizations operations).
 struct PropagatedError {
   AwsError error;
 
@@ -32,6 +33,12 @@ struct PropagatedError {
   operator ApiResult<T>() && {  // NOLINT: implicit by design
     return ApiResult<T>(std::move(error));
   }
+};
+
+struct Json11PropagatedError {
+  AwsError error;
+
+  operator ApiResponse() const { return Json11Error(error); }  // NOLINT: implicit by design
 };
 
 template <typename T>
@@ -77,22 +84,31 @@ std::optional<AwsError> ErrorOf(ApiResult<T> result) {
 }  // namespace perimeter::api
 
 // Returns the error of `expr` (an ApiResult<T> or a std::optional<AwsError>) from the enclosing handler.
-#define API_RETURN_IF_ERROR(expr)                                                                          \
-  do {                                                                                                     \
-    if (std::optional<::perimeter::api::AwsError> perimeter_api_error_ = ::perimeter::api::internal::ErrorOf( \
-            (expr))) {                                                                                     \
-      return ::perimeter::api::PropagatedError{std::move(*perimeter_api_error_)};                          \
-    }                                                                                                      \
+#define API_RETURN_IF_ERROR(expr) PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, ::perimeter::api::PropagatedError)
+// The same in an Organizations handler: the error is answered in JSON 1.1 (Json11Error).
+#define JSON11_RETURN_IF_ERROR(expr) PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, ::perimeter::api::Json11PropagatedError)
+
+#define PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, propagated)                                    \
+  do {                                                                                           \
+    if (std::optional<::perimeter::api::AwsError> perimeter_api_error_ =                         \
+            ::perimeter::api::internal::ErrorOf((expr))) {                                       \
+      return propagated{std::move(*perimeter_api_error_)};                                       \
+    }                                                                                            \
   } while (false)
 
 // API_ASSIGN_OR_RETURN(lhs, expr): evaluates the ApiResult `expr`; on error returns it from the
 // enclosing handler, otherwise moves its value into `lhs` (which may be a declaration).
-#define API_ASSIGN_OR_RETURN(lhs, expr) \
-  PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(PERIMETER_CONCAT_(perimeter_api_result_, __LINE__), lhs, expr)
+#define API_ASSIGN_OR_RETURN(lhs, expr)                                                             \
+  PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(PERIMETER_CONCAT_(perimeter_api_result_, __LINE__), lhs, expr, \
+                                       ::perimeter::api::PropagatedError)
+// The same in an Organizations handler: the error is answered in JSON 1.1 (Json11Error).
+#define JSON11_ASSIGN_OR_RETURN(lhs, expr)                                                          \
+  PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(PERIMETER_CONCAT_(perimeter_api_result_, __LINE__), lhs, expr, \
+                                       ::perimeter::api::Json11PropagatedError)
 
-#define PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr)                                    \
-  auto result = (expr);                                                                            \
-  if (!result.ok()) return ::perimeter::api::PropagatedError{std::move(result).error()};           \
+#define PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr, propagated) \
+  auto result = (expr);                                                    \
+  if (!result.ok()) return propagated{std::move(result).error()};          \
   lhs = std::move(result).value()
 
 #endif  // PERIMETER_API_API_RESULT_H_

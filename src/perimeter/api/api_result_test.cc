@@ -63,6 +63,23 @@ TEST(ApiResult, PropagatesIntoAnotherResult) {
   EXPECT_EQ(error.error().message, "empty");
 }
 
+// An Organizations handler: the error is answered in JSON 1.1.
+ApiResponse Json11Handler(const std::string& text) {
+  JSON11_RETURN_IF_ERROR(Parse(text));
+  JSON11_ASSIGN_OR_RETURN(int size, Parse(text));
+  return ApiResponse{200, {}, std::to_string(size)};
+}
+
+TEST(ApiResult, Json11HandlerAnswersJson11) {
+  EXPECT_EQ(Json11Handler("ab").body, "2");
+  ApiResponse response = Json11Handler("");
+  ApiResponse expected = Json11Error(ValidationError("empty", "fieldValidationFailed",
+                                                     {{"text", "Member must not be empty"}}));
+  EXPECT_EQ(response.status, expected.status);
+  EXPECT_EQ(response.body, expected.body);
+  EXPECT_EQ(response.headers, expected.headers);
+}
+
 TEST(RequestReader, FieldErrorIsAwsWording) {
   AwsError error = RequestReader::FieldError("resourceArn", "Member must not be null");
   EXPECT_EQ(error.message,

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <variant>
 #include <string>
 
 #include "absl/time/time.h"
+#include "perimeter/api/api_result.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/writer.h"
 
@@ -67,7 +67,7 @@ struct PageBounds {
   std::optional<std::string> next_token;
 };
 
-std::variant<PageBounds, AwsError> Page(RequestReader& reader, size_t total) {
+ApiResult<PageBounds> Page(RequestReader& reader, size_t total) {
   std::optional<std::string> token = reader.String("NextToken");
   std::optional<int64_t> max_results = reader.Int("MaxResults");
   if (!reader.ok()) return InvalidInput(reader.error().message, "INVALID_INPUT");
@@ -126,7 +126,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     }
     return out;
   };
-  auto member_account = [&](std::optional<std::string>& id) -> std::variant<const service::Account*, AwsError> {
+  auto member_account = [&](std::optional<std::string>& id) -> ApiResult<const service::Account*> {
     if (!reader.ok()) return InvalidInput(reader.error().message, "INPUT_REQUIRED");
     if (!IsAccountId(*id)) return InvalidInput("You provided a value that does not match the required pattern.",
                                                "INVALID_PATTERN");
@@ -165,9 +165,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   if (operation == "ListAccounts") {
     if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
     std::vector<const service::Account*> accounts = members();
-    auto page = Page(reader, accounts.size());
-    if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
-    const PageBounds& bounds = std::get<PageBounds>(page);
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, accounts.size()));
     json::Writer w;
     w.BeginObject().Key("Accounts").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {
@@ -183,11 +181,10 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   if (operation == "DescribeAccount") {
     if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
     std::optional<std::string> id = reader.String("AccountId", true);
-    auto account = member_account(id);
-    if (auto* error = std::get_if<AwsError>(&account)) return Json11Error(*error);
+    JSON11_ASSIGN_OR_RETURN(const service::Account* account, member_account(id));
     json::Writer w;
     w.BeginObject().Key("Account").BeginObject();
-    WriteAccount(w, *environment, *std::get<const service::Account*>(account));
+    WriteAccount(w, *environment, *account);
     w.EndObject().EndObject();
     return Ok(std::move(w).Take());
   }
@@ -206,9 +203,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     if (!is_management) return Json11Error(Denied());
     absl::StatusOr<std::vector<store::ServiceAccess>> access = store_.ListServiceAccess();
     if (!access.ok()) return Json11Error(OrganizationsError("ServiceException", "internal error"));
-    auto page = Page(reader, access->size());
-    if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
-    const PageBounds& bounds = std::get<PageBounds>(page);
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, access->size()));
     json::Writer w;
     w.BeginObject().Key("EnabledServicePrincipals").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {
@@ -225,8 +220,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     std::optional<std::string> id = reader.String("AccountId", true);
     std::optional<std::string> principal = reader.String("ServicePrincipal", true);
     if (auto error = service_principal(principal)) return Json11Error(*error);
-    auto account = member_account(id);
-    if (auto* error = std::get_if<AwsError>(&account)) return Json11Error(*error);
+    JSON11_RETURN_IF_ERROR(member_account(id));
     bool registered = false;
     size_t for_service = 0;
     for (const store::DelegatedAdministrator& administrator : *administrators) {
@@ -275,9 +269,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
       seen.push_back(administrator.account_id);
       selected.push_back(&administrator);
     }
-    auto page = Page(reader, selected.size());
-    if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
-    const PageBounds& bounds = std::get<PageBounds>(page);
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, selected.size()));
     json::Writer w;
     w.BeginObject().Key("DelegatedAdministrators").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {
@@ -295,16 +287,13 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   if (operation == "ListDelegatedServicesForAccount") {
     if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
     std::optional<std::string> id = reader.String("AccountId", true);
-    auto account = member_account(id);
-    if (auto* error = std::get_if<AwsError>(&account)) return Json11Error(*error);
+    JSON11_RETURN_IF_ERROR(member_account(id));
     std::vector<const store::DelegatedAdministrator*> services;
     for (const store::DelegatedAdministrator& administrator : *administrators) {
       if (administrator.account_id == *id) services.push_back(&administrator);
     }
     if (services.empty()) return Json11Error(NotRegistered());
-    auto page = Page(reader, services.size());
-    if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
-    const PageBounds& bounds = std::get<PageBounds>(page);
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, services.size()));
     json::Writer w;
     w.BeginObject().Key("DelegatedServices").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {
