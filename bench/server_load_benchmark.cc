@@ -424,7 +424,7 @@ int main(int argc, char** argv) {
   config.port = 0;
   config.data_dir = dir.string();
   config.scan_at_start = false;
-  config.accounts = {api::Account{kAccount, "Bench", {}, ""}};
+  config.accounts = {service::Account{kAccount, "Bench", {}, ""}};
   config.credentials = {kKey};
   static base::SystemClock clock;
   absl::StatusOr<std::unique_ptr<server::Server>> server =

@@ -30,38 +30,36 @@
 #define PERIMETER_API_ACCESS_ANALYZER_SERVICE_H_
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "absl/status/status.h"
-#include "perimeter/api/analysis.h"
+#include "perimeter/api/api_result.h"
 #include "perimeter/api/aws_error.h"
-#include "perimeter/api/environment.h"
+#include "perimeter/api/caller.h"
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/base/clock.h"
+#include "perimeter/service/continuous_analysis.h"
+#include "perimeter/service/environment.h"
 #include "perimeter/store/store.h"
 
 namespace perimeter::api {
 
-// Work for the background analysis: a whole analyzer, or one resource for one analyzer.
-struct ScanJob {
-  std::string analyzer_arn;
-  std::optional<std::string> resource_arn;
-};
-
 class AccessAnalyzerService {
  public:
-  AccessAnalyzerService(store::Store& store, EnvironmentSource environment, CatalogSource catalog,
-                        const base::Clock& clock, std::function<void(ScanJob)> schedule)
+  AccessAnalyzerService(store::Store& store, service::EnvironmentSource environment, service::CatalogSource catalog,
+                        const base::Clock& clock, std::function<void(service::ScanJob)> schedule)
       : store_(store),
         environment_(std::move(environment)),
         catalog_(std::move(catalog)),
         clock_(clock),
         schedule_(std::move(schedule)) {}
 
+  // Answers one operation (RestRequest::operation); an operation Perimeter does not implement is a
+  // ValidationException with reason notSupported.
   ApiResponse Handle(const Caller& caller, const RestRequest& request);
 
   // Re-derives the status of every ORGANIZATION-zone analyzer from the organization's state (trusted
@@ -69,6 +67,14 @@ class AccessAnalyzerService {
   absl::Status RefreshOrganizationAnalyzers();
 
  private:
+  // The operation table: name -> handler.
+  using OperationHandler = ApiResponse (*)(AccessAnalyzerService& service, const Caller& caller,
+                                           const RestRequest& request);
+  using OperationTable = std::map<std::string_view, OperationHandler, std::less<>>;
+  static const OperationTable& Operations();
+
+  // Handlers, one file per group: analyzer_operations.cc (analyzers, tags), archive_rule_operations.cc,
+  // finding_operations.cc (findings, analyzed resources, scans), policy_check_operations.cc.
   ApiResponse CreateAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse GetAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse ListAnalyzers(const Caller& caller, const RestRequest& request);
@@ -87,28 +93,38 @@ class AccessAnalyzerService {
   ApiResponse ListAnalyzedResources(const Caller& caller, const RestRequest& request);
   ApiResponse GetAnalyzedResource(const Caller& caller, const RestRequest& request);
   ApiResponse StartResourceScan(const Caller& caller, const RestRequest& request);
-  ApiResponse CheckNoNewAccess(const RestRequest& request);
-  ApiResponse CheckNoPublicAccess(const RestRequest& request);
-  ApiResponse CheckAccessNotGranted(const RestRequest& request);
+  static ApiResponse CheckNoNewAccess(const RestRequest& request);
+  static ApiResponse CheckNoPublicAccess(const RestRequest& request);
+  static ApiResponse CheckAccessNotGranted(const RestRequest& request);
 
   // The caller's analyzer named `name` / with ARN `arn`, or the AWS error.
-  std::variant<store::Analyzer, AwsError> FindByName(const Caller& caller, std::string_view name);
-  std::variant<store::Analyzer, AwsError> FindByArn(const Caller& caller, std::string_view field,
-                                                    const std::optional<std::string>& arn);
-  // What a client token says about `request`: a new request (monostate), a retry of an earlier one
-  // with the same parameters (that request's remembered result), or the token reused with different
+  ApiResult<store::Analyzer> FindByName(const Caller& caller, std::string_view name);
+  ApiResult<store::Analyzer> FindByArn(const Caller& caller, std::string_view field,
+                                       const std::optional<std::string>& arn);
+  // What a client token says about `request`: a new request (nullopt), a retry of an earlier one with
+  // the same parameters (that request's remembered result), or the token reused with different
   // parameters (ConflictException). Tokens are scoped by account, region and operation.
-  using TokenOutcome = std::variant<std::monostate, std::string, AwsError>;
-  TokenOutcome SeenToken(const Caller& caller, const RestRequest& request, const std::optional<std::string>& token);
+  ApiResult<std::optional<std::string>> SeenToken(const Caller& caller, const RestRequest& request, const std::optional<std::string>& token);
+  // The write path of ApplyArchiveRule and UpdateFindings: answers a retry of `token` as the first
+  // request; finds the analyzer `analyzer_arn` (its findings accessible); then runs `decide` in one
+  // store transaction over `selection` (store::Store::ModifyFindings), so that the analysis cannot write
+  // an older copy of these findings between the read and the write, nor revert the change after it.
+  // `decide` sets `refusal` (and returns nullopt) to answer an error instead; the analyzer's findings
+  // becoming inaccessible meanwhile (FindingsBlocked) refuses the request before `decide` runs.
+  using FindingsDecision = std::function<absl::StatusOr<std::optional<store::FindingChanges>>(
+      const store::FindingsSnapshot& snapshot, std::optional<AwsError>& refusal)>;
+  ApiResponse ModifyFindingsOnce(const Caller& caller, const RestRequest& request,
+                                 const std::optional<std::string>& token, const std::optional<std::string>& analyzer_arn,
+                                 const store::FindingSelection& selection, const FindingsDecision& decide);
   // Remembers the token with the request's parameters and `result` (call after success).
   void RememberToken(const Caller& caller, const RestRequest& request, const std::optional<std::string>& token,
                      std::string_view result);
 
   store::Store& store_;
-  EnvironmentSource environment_;
-  CatalogSource catalog_;
+  service::EnvironmentSource environment_;
+  service::CatalogSource catalog_;
   const base::Clock& clock_;
-  std::function<void(ScanJob)> schedule_;
+  std::function<void(service::ScanJob)> schedule_;
   // Serialises read-modify-write operations (the store's methods are atomic one by one).
   std::mutex write_mutex_;
 };

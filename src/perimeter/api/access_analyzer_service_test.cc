@@ -33,10 +33,10 @@ constexpr base::UnixMillis kStart = 1714564800000;  // 2024-05-01T12:00:00Z
 // The id SeedFindings gives its n-th finding (n < 10).
 std::string Id(int n) { return base::Concat("00000000-0000-4000-8000-00000000000", n); }
 
-class EmptyCatalog : public ResourceCatalog {
+class EmptyCatalog : public service::ResourceCatalog {
  public:
-  std::vector<ResourceSummary> Resources() const override { return {}; }
-  std::optional<ResourceSummary> Find(std::string_view) const override { return std::nullopt; }
+  std::vector<service::ResourceSummary> Resources() const override { return {}; }
+  std::optional<service::ResourceSummary> Find(std::string_view) const override { return std::nullopt; }
   std::vector<findings::Finding> Analyze(std::string_view, const reasoning::ZoneOfTrust&) const override {
     return {};
   }
@@ -52,8 +52,8 @@ struct Reply {
 class ServiceTest : public testing::Test {
  protected:
   ServiceTest() : clock_(kStart) {
-    auto environment = std::make_shared<Environment>();
-    environment->organization = OrganizationInfo{"o-test", kMgmt};
+    auto environment = std::make_shared<service::Environment>();
+    environment->organization = service::OrganizationInfo{"o-test", kMgmt};
     environment->accounts = {{kMgmt, "Mgmt", {}, "o-test/r-1/"},
                              {kSecurity, "Security", {}, "o-test/r-1/ou-sec/"},
                              {kDev, "Dev", {}, "o-test/r-1/ou-dev/"},
@@ -62,7 +62,7 @@ class ServiceTest : public testing::Test {
     catalog_ = std::make_shared<EmptyCatalog>();
     access_analyzer_ = std::make_unique<AccessAnalyzerService>(
         store_, [this] { return environment_; }, [this] { return catalog_; }, clock_,
-        [this](ScanJob job) { jobs_.push_back(std::move(job)); });
+        [this](service::ScanJob job) { jobs_.push_back(std::move(job)); });
     organizations_ = std::make_unique<OrganizationsService>(store_, [this] { return environment_; }, clock_, [this] {
       ASSERT_TRUE(access_analyzer_->RefreshOrganizationAnalyzers().ok());
     });
@@ -108,10 +108,10 @@ class ServiceTest : public testing::Test {
   }
 
   void EnableOrganization(std::string_view administrator) {
-    ASSERT_EQ(Organizations(kMgmt, "EnableAWSServiceAccess", {{"ServicePrincipal", kAccessAnalyzerPrincipal}}).status,
+    ASSERT_EQ(Organizations(kMgmt, "EnableAWSServiceAccess", {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}}).status,
               200);
     ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                            {{"AccountId", administrator}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                            {{"AccountId", administrator}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                   .status,
               200);
   }
@@ -146,9 +146,9 @@ class ServiceTest : public testing::Test {
 
   base::FakeClock clock_;
   store::MemoryStore store_;
-  std::shared_ptr<const Environment> environment_;
-  std::shared_ptr<const ResourceCatalog> catalog_;
-  std::vector<ScanJob> jobs_;
+  std::shared_ptr<const service::Environment> environment_;
+  std::shared_ptr<const service::ResourceCatalog> catalog_;
+  std::vector<service::ScanJob> jobs_;
   std::unique_ptr<AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<OrganizationsService> organizations_;
 };
@@ -539,17 +539,17 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         OrganizationsCase{"MemberDescribesOrganization", kDev, "DescribeOrganization", json::object(), 200, ""},
         OrganizationsCase{"OutsiderIsNotInUse", kOutsider, "DescribeOrganization", json::object(), 400, "AWSOrganizationsNotInUseException"},
-        OrganizationsCase{"MemberCannotEnableAccess", kDev, "EnableAWSServiceAccess", {{"ServicePrincipal", kAccessAnalyzerPrincipal}}, 400, "AccessDeniedException"},
+        OrganizationsCase{"MemberCannotEnableAccess", kDev, "EnableAWSServiceAccess", {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}}, 400, "AccessDeniedException"},
         OrganizationsCase{"MemberCannotListAccounts", kDev, "ListAccounts", json::object(), 400, "AccessDeniedException"},
-        OrganizationsCase{"ManagementCannotBeDelegated", kMgmt, "RegisterDelegatedAdministrator", {{"AccountId", kMgmt}, {"ServicePrincipal", kAccessAnalyzerPrincipal}}, 400, "ConstraintViolationException"},
-        OrganizationsCase{"UnknownAccount", kMgmt, "RegisterDelegatedAdministrator", {{"AccountId", "123123123123"}, {"ServicePrincipal", kAccessAnalyzerPrincipal}}, 400, "AccountNotFoundException"},
-        OrganizationsCase{"DeregisterUnregistered", kMgmt, "DeregisterDelegatedAdministrator", {{"AccountId", kDev}, {"ServicePrincipal", kAccessAnalyzerPrincipal}}, 400, "AccountNotRegisteredException"}),
+        OrganizationsCase{"ManagementCannotBeDelegated", kMgmt, "RegisterDelegatedAdministrator", {{"AccountId", kMgmt}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}}, 400, "ConstraintViolationException"},
+        OrganizationsCase{"UnknownAccount", kMgmt, "RegisterDelegatedAdministrator", {{"AccountId", "123123123123"}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}}, 400, "AccountNotFoundException"},
+        OrganizationsCase{"DeregisterUnregistered", kMgmt, "DeregisterDelegatedAdministrator", {{"AccountId", kDev}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}}, 400, "AccountNotRegisteredException"}),
     [](const testing::TestParamInfo<OrganizationsCase>& info) { return info.param.label; });
 
 TEST_F(ServiceTest, RegisteringTwiceIsAlreadyRegistered) {
   EnableOrganization(kSecurity);
   Reply again = Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                              {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}});
+                              {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}});
   EXPECT_EQ(again.status, 400);
   EXPECT_EQ(again.body["__type"], "AccountAlreadyRegisteredException");
 }
@@ -565,7 +565,7 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
   EXPECT_EQ(status_of(kSecurity, "org")["status"], "ACTIVE");
 
   ASSERT_EQ(Organizations(kMgmt, "DeregisterDelegatedAdministrator",
-                          {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                          {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                 .status,
             200);
   json org = status_of(kSecurity, "org");
@@ -576,7 +576,7 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
 
   jobs_.clear();
   ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                          {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                          {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                 .status,
             200);
   org = status_of(kSecurity, "org");
@@ -585,7 +585,7 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
   ASSERT_EQ(jobs_.size(), 1u) << "re-enabled analyzers are scanned";
   EXPECT_EQ(jobs_[0].analyzer_arn, Arn(kSecurity, "org"));
 
-  ASSERT_EQ(Organizations(kMgmt, "DisableAWSServiceAccess", {{"ServicePrincipal", kAccessAnalyzerPrincipal}}).status,
+  ASSERT_EQ(Organizations(kMgmt, "DisableAWSServiceAccess", {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}}).status,
             200);
   for (auto [account, name] : {std::pair{kSecurity, "org"}, std::pair{kMgmt, "mgmt-org"}}) {
     json analyzer = status_of(account, name);
@@ -603,7 +603,7 @@ TEST_F(ServiceTest, FormerAdministratorCannotReachMemberFindings) {
   std::string arn = Arn(kSecurity, "org");
   SeedFindings(arn, {{"arn:aws:s3:::member-bucket", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
   ASSERT_EQ(Organizations(kMgmt, "DeregisterDelegatedAdministrator",
-                          {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                          {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                 .status,
             200);
   std::string query = base::Concat("?analyzerArn=", arn);
@@ -634,7 +634,7 @@ TEST_F(ServiceTest, FormerAdministratorCannotReachMemberFindings) {
 
   // Registered again: the kept findings are readable and can be updated.
   ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                          {{"AccountId", kSecurity}, {"ServicePrincipal", kAccessAnalyzerPrincipal}})
+                          {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                 .status,
             200);
   Reply listed = Call(As(kSecurity), "POST", "/finding", {{"analyzerArn", arn}});
@@ -697,6 +697,33 @@ TEST_F(ServiceTest, CheckNoNewAccess) {
                           {{"newPolicyDocument", updated}, {"existingPolicyDocument", existing}, {"policyType", "RESOURCE_POLICY"}});
   EXPECT_EQ(wrong_kind.status, 400);
   EXPECT_EQ(wrong_kind.error_type, "InvalidParameterException");
+}
+
+// CheckAccessNotGranted's access is read by analysis/policy_check_request.h, as the CLI's --access is
+// (CheckAccessNotGrantedCommand.AccessHasTheApisLimitsAndWording): the same limits and constraints.
+TEST_F(ServiceTest, CheckAccessNotGrantedLimits) {
+  std::string policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
+  json hundred_and_one = json::array();
+  for (int i = 0; i <= 100; ++i) hundred_and_one.push_back("s3:Get" + std::to_string(i));
+  struct Case {
+    json access;
+    std::string field;
+    std::string constraint;
+  };
+  for (const Case& c : std::vector<Case>{
+           {json::array({{{"actions", hundred_and_one}, {"resources", {"arn:aws:s3:::b/*"}}}}), "access.actions",
+            "Member must be a list of at most 100 strings"},
+           {json::array(), "access", "Member must name at least one action or resource"},
+           {json::array({{{"actions", {"a:b"}}}, {{"actions", {"c:d"}}}}), "access", "Member must be a list of at most 1 access"},
+           {json::array({{{"actions", {"s3:GetObject", 7}}}}), "access.actions", "Member must hold strings"},
+           {{{"actions", {"s3:GetObject"}}}, "access", "Member must be a list of at most 1 access"}}) {
+    Reply reply = Call(As(kDev), "POST", "/policy/check-access-not-granted",
+                       {{"policyDocument", policy}, {"policyType", "IDENTITY_POLICY"}, {"access", c.access}});
+    EXPECT_EQ(reply.status, 400) << c.access;
+    EXPECT_EQ(reply.body["message"], "1 validation error detected: Value at '" + c.field +
+                                         "' failed to satisfy constraint: " + c.constraint)
+        << c.access;
+  }
 }
 
 }  // namespace

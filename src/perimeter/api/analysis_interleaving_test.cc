@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "perimeter/api/access_analyzer_service.h"
-#include "perimeter/api/analysis.h"
+#include "perimeter/service/continuous_analysis.h"
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
@@ -39,17 +39,17 @@ constexpr char kCreateBody[] = R"({"analyzerName":"account","type":"ACCOUNT"})";
 constexpr base::UnixMillis kStart = 1714564800000;
 
 // Three buckets of kAccount, each shared with kOutsider: three findings per scan, always the same.
-class BucketCatalog : public ResourceCatalog {
+class BucketCatalog : public service::ResourceCatalog {
  public:
   BucketCatalog() {
     for (int i = 0; i < 3; ++i) {
-      resources_.push_back(ResourceSummary{base::Concat("arn:aws:s3:::bucket-", i), "AWS::S3::Bucket", kAccount,
+      resources_.push_back(service::ResourceSummary{base::Concat("arn:aws:s3:::bucket-", i), "AWS::S3::Bucket", kAccount,
                                            kRegion});
     }
   }
-  std::vector<ResourceSummary> Resources() const override { return resources_; }
-  std::optional<ResourceSummary> Find(std::string_view arn) const override {
-    for (const ResourceSummary& resource : resources_) {
+  std::vector<service::ResourceSummary> Resources() const override { return resources_; }
+  std::optional<service::ResourceSummary> Find(std::string_view arn) const override {
+    for (const service::ResourceSummary& resource : resources_) {
       if (resource.arn == arn) return resource;
     }
     return std::nullopt;
@@ -65,7 +65,7 @@ class BucketCatalog : public ResourceCatalog {
   }
 
  private:
-  std::vector<ResourceSummary> resources_;
+  std::vector<service::ResourceSummary> resources_;
 };
 
 // Forwards every call to `inner`, calling `hook` first: the points where the analysis could be
@@ -203,11 +203,11 @@ Caller Me() { return Caller{kAccount, base::Concat("arn:aws:iam::", kAccount, ":
 
 TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
   base::FakeClock clock(kStart);
-  auto environment = std::make_shared<Environment>();
+  auto environment = std::make_shared<service::Environment>();
   environment->accounts = {{kAccount, "Dev", {}, ""}};
-  std::shared_ptr<const Environment> env = environment;
-  std::shared_ptr<const ResourceCatalog> catalog = std::make_shared<BucketCatalog>();
-  AccessAnalyzerService service(*store_, [&] { return env; }, [&] { return catalog; }, clock, [](ScanJob) {});
+  std::shared_ptr<const service::Environment> env = environment;
+  std::shared_ptr<const service::ResourceCatalog> catalog = std::make_shared<BucketCatalog>();
+  AccessAnalyzerService service(*store_, [&] { return env; }, [&] { return catalog; }, clock, [](service::ScanJob) {});
   const std::string arn = base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
 
   auto call = [&](std::string_view method, std::string_view target, std::string_view body = "") {
@@ -233,7 +233,7 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
     std::vector<std::string> ids;  // the ids the analysis gives (stable), learnt from a quiet scan
     std::function<void()> hook = [] {};
     HookedStore hooked(*store_, [&] { hook(); });
-    Analysis analysis(hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
+    service::ContinuousAnalysis analysis(hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
     ASSERT_TRUE(analysis.ScanAnalyzer(arn).ok());
     absl::StatusOr<std::vector<findings::FindingRecord>> seeded = store_->ListFindings(arn);
     ASSERT_TRUE(seeded.ok());
@@ -362,10 +362,10 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
 // name) gets nothing more from that scan: no findings, no lastResourceAnalyzed.
 TEST_P(InterleavingTest, AScanStopsWhenItsAnalyzerChanges) {
   base::FakeClock clock(kStart);
-  auto environment = std::make_shared<Environment>();
+  auto environment = std::make_shared<service::Environment>();
   environment->accounts = {{kAccount, "Dev", {}, ""}};
-  std::shared_ptr<const Environment> env = environment;
-  std::shared_ptr<const ResourceCatalog> catalog = std::make_shared<BucketCatalog>();
+  std::shared_ptr<const service::Environment> env = environment;
+  std::shared_ptr<const service::ResourceCatalog> catalog = std::make_shared<BucketCatalog>();
   const std::string arn = base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
   struct Change {
     std::string label;
@@ -395,7 +395,7 @@ TEST_P(InterleavingTest, AScanStopsWhenItsAnalyzerChanges) {
         return true;
       }).ok());
     });
-    Analysis analysis(hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
+    service::ContinuousAnalysis analysis(hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
     ASSERT_TRUE(analysis.ScanAnalyzer(arn).ok());
     absl::StatusOr<std::vector<findings::FindingRecord>> stored = store_->ListFindings(arn);
     ASSERT_TRUE(stored.ok());

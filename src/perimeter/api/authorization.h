@@ -23,7 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "perimeter/api/aws_error.h"
-#include "perimeter/api/environment.h"
+#include "perimeter/api/caller.h"
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/eval/evaluator.h"
 

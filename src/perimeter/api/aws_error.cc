@@ -183,6 +183,12 @@ void RequestReader::AddIssues(std::string_view name, const std::vector<base::Iss
   }
 }
 
+AwsError RequestReader::FieldError(std::string_view name, std::string_view constraint) {
+  RequestReader reader("");
+  reader.Violation(name, constraint);
+  return reader.error();
+}
+
 AwsError RequestReader::error() const {
   if (parse_error_) {
     std::string message = parsed_.issues.empty() ? "The request body must be a JSON object"

@@ -87,6 +87,9 @@ class RequestReader {
   void AddIssues(std::string_view name, const std::vector<base::Issue>& issues);
 
   bool ok() const { return !parse_error_ && fields_.empty(); }
+  // The ValidationException for one violation of a member outside a body (a label, a query parameter):
+  // "1 validation error detected: Value at 'NAME' failed to satisfy constraint: CONSTRAINT".
+  static AwsError FieldError(std::string_view name, std::string_view constraint);
   // The ValidationException for what was found wrong. REQUIRES: !ok().
   AwsError error() const;
 

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <variant>
 #include <string>
 
 #include "absl/time/time.h"
 #include "perimeter/aws/arn.h"
+#include "perimeter/api/api_result.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/writer.h"
 
@@ -62,7 +62,7 @@ struct PageBounds {
   std::optional<std::string> next_token;
 };
 
-std::variant<PageBounds, AwsError> Page(RequestReader& reader, size_t total) {
+ApiResult<PageBounds> Page(RequestReader& reader, size_t total) {
   std::optional<std::string> token = reader.String("NextToken");
   std::optional<int64_t> max_results = reader.Int("MaxResults");
   if (!reader.ok()) return InvalidInput(reader.error().message, "INVALID_INPUT");
@@ -85,8 +85,8 @@ std::variant<PageBounds, AwsError> Page(RequestReader& reader, size_t total) {
   return bounds;
 }
 
-void WriteAccount(json::Writer& w, const Environment& environment, const Account& account) {
-  const OrganizationInfo& organization = *environment.organization;
+void WriteAccount(json::Writer& w, const service::Environment& environment, const service::Account& account) {
+  const service::OrganizationInfo& organization = *environment.organization;
   w.Key("Id").String(account.id);
   w.Key("Arn").String(base::Concat("arn:aws:organizations::", organization.management_account, ":account/",
                                    organization.id, "/", account.id));
@@ -101,11 +101,11 @@ void WriteAccount(json::Writer& w, const Environment& environment, const Account
 }  // namespace
 
 ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view operation, std::string_view body) {
-  std::shared_ptr<const Environment> environment = environment_();
+  std::shared_ptr<const service::Environment> environment = environment_();
   RequestReader reader(body);
   if (!reader.ok()) return Json11Error(OrganizationsError("SerializationException", reader.error().message));
   if (!environment->organization || !environment->IsMember(caller.account_id)) return Json11Error(NotInUse());
-  const OrganizationInfo& organization = *environment->organization;
+  const service::OrganizationInfo& organization = *environment->organization;
   bool is_management = caller.account_id == organization.management_account;
 
   absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators = store_.ListDelegatedAdministrators();
@@ -115,17 +115,17 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     if (administrator.account_id == caller.account_id) is_delegated_administrator = true;
   }
   auto members = [&]() {
-    std::vector<const Account*> out;
-    for (const Account& account : environment->accounts) {
+    std::vector<const service::Account*> out;
+    for (const service::Account& account : environment->accounts) {
       if (environment->IsMember(account.id)) out.push_back(&account);
     }
     return out;
   };
-  auto member_account = [&](std::optional<std::string>& id) -> std::variant<const Account*, AwsError> {
+  auto member_account = [&](std::optional<std::string>& id) -> ApiResult<const service::Account*> {
     if (!reader.ok()) return InvalidInput(reader.error().message, "INPUT_REQUIRED");
     if (!IsAccountId(*id)) return InvalidInput("You provided a value that does not match the required pattern.",
                                                "INVALID_PATTERN");
-    const Account* account = environment->FindAccount(*id);
+    const service::Account* account = environment->FindAccount(*id);
     if (account == nullptr || !environment->IsMember(*id)) return AccountNotFound();
     return account;
   };
@@ -159,10 +159,8 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   }
   if (operation == "ListAccounts") {
     if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
-    std::vector<const Account*> accounts = members();
-    auto page = Page(reader, accounts.size());
-    if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
-    const PageBounds& bounds = std::get<PageBounds>(page);
+    std::vector<const service::Account*> accounts = members();
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, accounts.size()));
     json::Writer w;
     w.BeginObject().Key("Accounts").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {
@@ -178,11 +176,10 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   if (operation == "DescribeAccount") {
     if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
     std::optional<std::string> id = reader.String("AccountId", true);
-    auto account = member_account(id);
-    if (auto* error = std::get_if<AwsError>(&account)) return Json11Error(*error);
+    JSON11_ASSIGN_OR_RETURN(const service::Account* account, member_account(id));
     json::Writer w;
     w.BeginObject().Key("Account").BeginObject();
-    WriteAccount(w, *environment, *std::get<const Account*>(account));
+    WriteAccount(w, *environment, *account);
     w.EndObject().EndObject();
     return Ok(std::move(w).Take());
   }
@@ -201,9 +198,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     if (!is_management) return Json11Error(Denied());
     absl::StatusOr<std::vector<store::ServiceAccess>> access = store_.ListServiceAccess();
     if (!access.ok()) return Json11Error(OrganizationsError("ServiceException", "internal error"));
-    auto page = Page(reader, access->size());
-    if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
-    const PageBounds& bounds = std::get<PageBounds>(page);
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, access->size()));
     json::Writer w;
     w.BeginObject().Key("EnabledServicePrincipals").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {
@@ -220,8 +215,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     std::optional<std::string> id = reader.String("AccountId", true);
     std::optional<std::string> principal = reader.String("ServicePrincipal", true);
     if (auto error = service_principal(principal)) return Json11Error(*error);
-    auto account = member_account(id);
-    if (auto* error = std::get_if<AwsError>(&account)) return Json11Error(*error);
+    JSON11_RETURN_IF_ERROR(member_account(id));
     bool registered = false;
     size_t for_service = 0;
     for (const store::DelegatedAdministrator& administrator : *administrators) {
@@ -244,7 +238,7 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
       }
       // IAM Access Analyzer supports one delegated administrator per organization (IAM User Guide,
       // "Delegated administrator for IAM Access Analyzer").
-      if (*principal == kAccessAnalyzerPrincipal && for_service >= 1) {
+      if (*principal == service::kAccessAnalyzerPrincipal && for_service >= 1) {
         return Json11Error(OrganizationsError("ConstraintViolationException",
                                               "You have exceeded the number of delegated administrators allowed "
                                               "for this service.",
@@ -270,13 +264,11 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
       seen.push_back(administrator.account_id);
       selected.push_back(&administrator);
     }
-    auto page = Page(reader, selected.size());
-    if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
-    const PageBounds& bounds = std::get<PageBounds>(page);
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, selected.size()));
     json::Writer w;
     w.BeginObject().Key("DelegatedAdministrators").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {
-      const Account* account = environment->FindAccount(selected[i]->account_id);
+      const service::Account* account = environment->FindAccount(selected[i]->account_id);
       w.BeginObject();
       if (account != nullptr) WriteAccount(w, *environment, *account);
       w.Key("DelegationEnabledDate").Number(EpochSeconds(selected[i]->registered_at));
@@ -290,16 +282,13 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   if (operation == "ListDelegatedServicesForAccount") {
     if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
     std::optional<std::string> id = reader.String("AccountId", true);
-    auto account = member_account(id);
-    if (auto* error = std::get_if<AwsError>(&account)) return Json11Error(*error);
+    JSON11_RETURN_IF_ERROR(member_account(id));
     std::vector<const store::DelegatedAdministrator*> services;
     for (const store::DelegatedAdministrator& administrator : *administrators) {
       if (administrator.account_id == *id) services.push_back(&administrator);
     }
     if (services.empty()) return Json11Error(NotRegistered());
-    auto page = Page(reader, services.size());
-    if (auto* error = std::get_if<AwsError>(&page)) return Json11Error(*error);
-    const PageBounds& bounds = std::get<PageBounds>(page);
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, services.size()));
     json::Writer w;
     w.BeginObject().Key("DelegatedServices").BeginArray();
     for (size_t i = bounds.begin; i < bounds.end; ++i) {

@@ -24,8 +24,9 @@
 #include <string_view>
 
 #include "perimeter/api/aws_error.h"
-#include "perimeter/api/environment.h"
+#include "perimeter/api/caller.h"
 #include "perimeter/base/clock.h"
+#include "perimeter/service/environment.h"
 #include "perimeter/store/store.h"
 
 namespace perimeter::api {
@@ -34,7 +35,7 @@ inline constexpr std::string_view kOrganizationsTargetPrefix = "AWSOrganizations
 
 class OrganizationsService {
  public:
-  OrganizationsService(store::Store& store, EnvironmentSource environment, const base::Clock& clock,
+  OrganizationsService(store::Store& store, service::EnvironmentSource environment, const base::Clock& clock,
                        std::function<void()> on_change)
       : store_(store), environment_(std::move(environment)), clock_(clock), on_change_(std::move(on_change)) {}
 
@@ -43,7 +44,7 @@ class OrganizationsService {
 
  private:
   store::Store& store_;
-  EnvironmentSource environment_;
+  service::EnvironmentSource environment_;
   const base::Clock& clock_;
   std::function<void()> on_change_;
 };

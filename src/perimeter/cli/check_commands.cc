@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "perimeter/analysis/policy_check_request.h"
 #include "perimeter/analysis/policy_checks.h"
 #include "perimeter/base/issue.h"
 #include "perimeter/cli/app.h"
@@ -43,23 +44,15 @@ int Print(const analysis::CheckResult& result, std::ostream& out) {
 
 // The --policy-type of a check, or nullopt (with the message printed) when it is not one.
 std::optional<analysis::CheckPolicyType> ReadPolicyType(const std::string& text, std::ostream& err) {
-  if (text == "IDENTITY_POLICY") return analysis::CheckPolicyType::kIdentityPolicy;
-  if (text == "RESOURCE_POLICY") return analysis::CheckPolicyType::kResourcePolicy;
-  err << "error: --policy-type must be IDENTITY_POLICY or RESOURCE_POLICY\n";
-  return std::nullopt;
-}
-
-policy::PolicyKind KindOf(analysis::CheckPolicyType type) {
-  return type == analysis::CheckPolicyType::kIdentityPolicy ? policy::PolicyKind::kIdentity
-                                                            : policy::PolicyKind::kResource;
+  std::optional<analysis::CheckPolicyType> type = analysis::ParseCheckPolicyType(text);
+  if (!type) err << "error: --policy-type: " << analysis::kPolicyTypeConstraint << "\n";
+  return type;
 }
 
 }  // namespace
 
 int RunCheckNoPublicAccess(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
-  policy::PolicyKind kind = options.resource_type == "AWS::IAM::AssumeRolePolicyDocument"
-                                ? policy::PolicyKind::kRoleTrust
-                                : policy::PolicyKind::kResource;
+  policy::PolicyKind kind = analysis::PublicAccessPolicyKind(options.resource_type);
   std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, kind, in, err);
   if (!policy.has_value()) return kExitBadInput;
   absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoPublicAccess(*policy, options.resource_type);
@@ -80,29 +73,18 @@ int RunCheckAccessNotGranted(const CheckOptions& options, std::istream& in, std:
     err << base::FormatIssue(access.issues.front(), "--access", options.access) << "\n";
     return kExitBadInput;
   }
-  std::vector<std::string> actions, resources;
-  json::Value root = access.document.root();
-  if (!root.is_object()) {
-    err << "error: --access must be an object {\"actions\": [...], \"resources\": [...]}\n";
-    return kExitBadInput;
+  // The request model and its limits are the API's (analysis/policy_check_request.h).
+  std::vector<analysis::MemberViolation> violations;
+  analysis::AccessToCheck wanted =
+      analysis::ReadAccessToCheck(access.document.root(), analysis::AccessForm::kListOrObject, violations);
+  for (const analysis::MemberViolation& violation : violations) {
+    err << "error: --access: " << violation.member << ": " << violation.constraint << "\n";
   }
-  for (json::Value member : root.members()) {
-    std::vector<std::string>* into = member.key() == "actions" ? &actions : member.key() == "resources" ? &resources : nullptr;
-    if (into == nullptr || !member.is_array()) {
-      err << "error: --access: unknown or malformed member \"" << member.key() << "\"\n";
-      return kExitBadInput;
-    }
-    for (json::Value item : member.children()) {
-      if (!item.is_string()) {
-        err << "error: --access: " << member.key() << " must hold strings\n";
-        return kExitBadInput;
-      }
-      into->emplace_back(item.text());
-    }
-  }
-  std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, KindOf(*type), in, err);
+  if (!violations.empty()) return kExitBadInput;
+  std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, analysis::PolicyKindOf(*type), in, err);
   if (!policy.has_value()) return kExitBadInput;
-  absl::StatusOr<analysis::CheckResult> result = analysis::CheckAccessNotGranted(*policy, *type, actions, resources);
+  absl::StatusOr<analysis::CheckResult> result =
+      analysis::CheckAccessNotGranted(*policy, *type, wanted.actions, wanted.resources);
   if (!result.ok()) {
     err << "error: " << result.status().message() << "\n";
     return kExitBadInput;
@@ -118,8 +100,9 @@ int RunCheckNoNewAccess(const CheckOptions& options, std::istream& in, std::ostr
     return kExitBadInput;
   }
   // Both documents are read, so that every error in either is reported at once.
-  std::optional<policy::Policy> new_policy = ReadPolicy(options.new_policy_document, KindOf(*type), in, err);
-  std::optional<policy::Policy> existing = ReadPolicy(options.existing_policy_document, KindOf(*type), in, err);
+  policy::PolicyKind kind = analysis::PolicyKindOf(*type);
+  std::optional<policy::Policy> new_policy = ReadPolicy(options.new_policy_document, kind, in, err);
+  std::optional<policy::Policy> existing = ReadPolicy(options.existing_policy_document, kind, in, err);
   if (!new_policy.has_value() || !existing.has_value()) return kExitBadInput;
   absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoNewAccess(*new_policy, *existing, *type);
   if (!result.ok()) {

@@ -144,5 +144,33 @@ TEST(CheckNoNewAccessCommand, BadInputIsExitTwoWithPositions) {
   EXPECT_EQ(no_type.code, kExitBadInput);
 }
 
+// --access is read by the API's request model (analysis/policy_check_request.h): the same limits and
+// wording as CheckAccessNotGranted's ValidationException (ServiceTest.CheckAccessNotGrantedLimits).
+TEST(CheckAccessNotGrantedCommand, AccessHasTheApisLimitsAndWording) {
+  std::string policy = WriteFile("identity.json", kExisting);
+  std::string hundred_and_one = "[";
+  for (int i = 0; i <= 100; ++i) hundred_and_one += (i ? ",\"s3:Get" : "\"s3:Get") + std::to_string(i) + "\"";
+  hundred_and_one += "]";
+  struct Case {
+    std::string access;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"{\"actions\":" + hundred_and_one + ",\"resources\":[\"arn:aws:s3:::b/*\"]}",
+            "error: --access: access.actions: Member must be a list of at most 100 strings\n"},
+           {"{}", "error: --access: access: Member must name at least one action or resource\n"},
+           {R"([{"actions":["a:b"]},{"actions":["c:d"]}])", "error: --access: access: Member must be a list of at most 1 access\n"},
+           {R"({"actions":["s3:GetObject",7]})", "error: --access: access.actions: Member must hold strings\n"}}) {
+    CommandRun run = Perimeter({"check-access-not-granted", "--policy-document", policy, "--access", c.access,
+                                "--policy-type", "IDENTITY_POLICY"});
+    EXPECT_EQ(run.code, kExitBadInput) << c.access;
+    EXPECT_EQ(run.err, c.message) << c.access;
+  }
+  // AWS's own list form is read too.
+  CommandRun list = Perimeter({"check-access-not-granted", "--policy-document", policy, "--access",
+                               R"([{"actions":["s3:GetObject"]}])", "--policy-type", "IDENTITY_POLICY"});
+  EXPECT_NE(list.code, kExitBadInput) << list.err;
+}
+
 }  // namespace
 }  // namespace perimeter::cli

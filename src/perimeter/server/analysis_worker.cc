@@ -4,7 +4,7 @@
 
 namespace perimeter::server {
 
-void AnalysisWorker::Schedule(api::ScanJob job) {
+void AnalysisWorker::Schedule(service::ScanJob job) {
   std::lock_guard lock(mutex_);
   std::pair<std::string, std::string> key{job.analyzer_arn, job.resource_arn.value_or("")};
   if (!queued_.insert(key).second) return;
@@ -31,14 +31,14 @@ void AnalysisWorker::WaitIdle() {
 void AnalysisWorker::Loop() {
   auto next_full_scan = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(period_);
   while (true) {
-    api::ScanJob job;
+    service::ScanJob job;
     {
       std::unique_lock lock(mutex_);
       wake_.wait_until(lock, next_full_scan, [&] { return stopping_ || !queue_.empty(); });
       if (stopping_) break;
       if (queue_.empty()) {  // the period elapsed
         next_full_scan = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(period_);
-        job = api::ScanJob{};
+        job = service::ScanJob{};
       } else {
         job = std::move(queue_.front());
         queue_.pop_front();

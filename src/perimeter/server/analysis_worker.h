@@ -15,19 +15,19 @@
 
 #include "absl/time/time.h"
 #include "perimeter/api/access_analyzer_service.h"
-#include "perimeter/api/analysis.h"
+#include "perimeter/service/continuous_analysis.h"
 
 namespace perimeter::server {
 
 class AnalysisWorker {
  public:
-  AnalysisWorker(api::Analysis& analysis, absl::Duration period, std::ostream& log)
+  AnalysisWorker(service::ContinuousAnalysis& analysis, absl::Duration period, std::ostream& log)
       : analysis_(analysis), period_(period), log_(log) {}
   ~AnalysisWorker() { Stop(); }
 
   // Queues a job. An empty analyzer_arn with a resource means "every analyzer that sees it"; both empty
   // means a full scan.
-  void Schedule(api::ScanJob job);
+  void Schedule(service::ScanJob job);
   void Start();
   void Stop();
   // Blocks until the queue is empty and no job runs (tests, imports that promise visibility).
@@ -36,13 +36,13 @@ class AnalysisWorker {
  private:
   void Loop();
 
-  api::Analysis& analysis_;
+  service::ContinuousAnalysis& analysis_;
   absl::Duration period_;
   std::ostream& log_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
-  std::deque<api::ScanJob> queue_;
+  std::deque<service::ScanJob> queue_;
   std::set<std::pair<std::string, std::string>> queued_;
   bool running_job_ = false;
   bool stopping_ = false;

@@ -113,14 +113,14 @@ std::string RootIdFor(std::string_view organization_id) {
   return id;
 }
 
-void PlaceAtRoot(const api::OrganizationInfo& organization, std::vector<api::Account>& accounts) {
+void PlaceAtRoot(const service::OrganizationInfo& organization, std::vector<service::Account>& accounts) {
   std::optional<std::string> root_id;
-  for (const api::Account& account : accounts) {
+  for (const service::Account& account : accounts) {
     if (account.ou_path_is_default || root_id) continue;
     root_id = OuPathRoot(account.ou_path, organization.id);
   }
   const std::string root_path = base::Concat(organization.id, "/", root_id.value_or(RootIdFor(organization.id)), "/");
-  for (api::Account& account : accounts) {
+  for (service::Account& account : accounts) {
     if (account.id == organization.management_account && account.ou_path.empty()) account.ou_path_is_default = true;
     if (account.ou_path_is_default) account.ou_path = root_path;
   }
@@ -276,7 +276,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
       } else if (!IsAccountId(*management)) {
         reader.Error(table->get("management_account")->source(), "'management_account' must be a 12-digit account id");
       } else {
-        config.organization = api::OrganizationInfo{*id, *management};
+        config.organization = service::OrganizationInfo{*id, *management};
       }
     }
   }
@@ -292,7 +292,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
       for (const toml::node& element : *array) {
         const toml::table& table = *element.as_table();
         reader.CheckKeys(table, {"id", "name", "regions", "ou_path", "member"}, "[[accounts]]");
-        api::Account account;
+        service::Account account;
         std::optional<std::string> id = reader.String(table, "id");
         if (!id || !IsAccountId(*id)) {
           reader.Error(table.source(), "[[accounts]] needs an 'id' of 12 digits");
@@ -336,7 +336,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     }
   }
   if (config.organization && !account_ids.contains(config.organization->management_account)) {
-    config.accounts.push_back(api::Account{config.organization->management_account, "", {}, "", true});
+    config.accounts.push_back(service::Account{config.organization->management_account, "", {}, "", true});
     account_ids.insert(config.organization->management_account);
   }
   // Accounts listed without 'ou_path' are members at the organization's root (docs/server.md).
@@ -400,7 +400,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
 ServerConfig DemoConfig() {
   ServerConfig config;
   config.port = 0;
-  config.organization = api::OrganizationInfo{"o-exampleorgid", "111122223333"};
+  config.organization = service::OrganizationInfo{"o-exampleorgid", "111122223333"};
   std::vector<std::string> regions = {"us-east-1", "eu-west-1"};
   config.accounts = {
       {"111122223333", "Mgmt", regions, "o-exampleorgid/r-ab12/"},
@@ -432,7 +432,7 @@ std::string CredentialsFile(const ServerConfig& config) {
   std::string out;
   for (const aws::sigv4::Credential& credential : config.credentials) {
     std::string profile;
-    for (const api::Account& account : config.accounts) {
+    for (const service::Account& account : config.accounts) {
       if (account.id == credential.account_id) profile = account.name;
     }
     if (profile.empty()) profile = credential.account_id;

@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "perimeter/api/environment.h"
+#include "perimeter/service/environment.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/server/http_transport.h"
 #include "perimeter/server/rate_limiter.h"
@@ -32,8 +32,8 @@ struct ServerConfig {
   // HTTPS: PEM files of the certificate chain and its private key; both "" for plain HTTP.
   std::string tls_cert;
   std::string tls_key;
-  std::optional<api::OrganizationInfo> organization;
-  std::vector<api::Account> accounts;
+  std::optional<service::OrganizationInfo> organization;
+  std::vector<service::Account> accounts;
   std::vector<aws::sigv4::Credential> credentials;
   // The identity-based policies of a credential's principal ([[credentials]] `policies` files and
   // `policy` text), by access key id: (source name, policy JSON). A key without policies has full access
@@ -67,7 +67,7 @@ std::string RootIdFor(std::string_view organization_id);
 // management account when it has no ou_path) the root's path "ORG/ROOT/": ROOT is the root of the other
 // accounts' OU paths, or RootIdFor(ORG) when none has one. Used for the configuration and again once
 // inventory organization records have placed some accounts.
-void PlaceAtRoot(const api::OrganizationInfo& organization, std::vector<api::Account>& accounts);
+void PlaceAtRoot(const service::OrganizationInfo& organization, std::vector<service::Account>& accounts);
 
 // "ADDRESS:PORT" (the config's `listen`, `--listen`): a non-empty address and a port of 0..65535 in
 // digits; nullopt otherwise.

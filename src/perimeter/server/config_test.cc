@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "perimeter/api/access_analyzer_service.h"
-#include "perimeter/api/analysis.h"
-#include "perimeter/api/environment.h"
+#include "perimeter/service/continuous_analysis.h"
+#include "perimeter/service/environment.h"
 #include "perimeter/api/organizations_service.h"
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/base/clock.h"
@@ -48,15 +48,15 @@ name = "Partner"
 member = false
 )";
 
-class EmptyCatalog : public api::ResourceCatalog {
+class EmptyCatalog : public service::ResourceCatalog {
  public:
-  std::vector<api::ResourceSummary> Resources() const override { return {}; }
-  std::optional<api::ResourceSummary> Find(std::string_view) const override { return std::nullopt; }
+  std::vector<service::ResourceSummary> Resources() const override { return {}; }
+  std::optional<service::ResourceSummary> Find(std::string_view) const override { return std::nullopt; }
   std::vector<findings::Finding> Analyze(std::string_view, const reasoning::ZoneOfTrust&) const override { return {}; }
 };
 
-api::Environment EnvironmentOf(const ServerConfig& config) {
-  api::Environment environment;
+service::Environment EnvironmentOf(const ServerConfig& config) {
+  service::Environment environment;
   environment.organization = config.organization;
   environment.accounts = config.accounts;
   return environment;
@@ -65,7 +65,7 @@ api::Environment EnvironmentOf(const ServerConfig& config) {
 TEST(ServerConfigTest, ListedAccountsAreMembersAtTheRootByDefault) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(kNoOuPaths, "perimeter.toml");
   ASSERT_TRUE(config.ok()) << config.status();
-  api::Environment environment = EnvironmentOf(*config);
+  service::Environment environment = EnvironmentOf(*config);
   for (const char* id : {kMgmt, kSecurity, kDev}) {
     EXPECT_TRUE(environment.IsMember(id)) << id;
     ASSERT_NE(environment.FindAccount(id), nullptr);
@@ -91,7 +91,7 @@ id = "444455556666"
 )",
                                                           "perimeter.toml");
   ASSERT_TRUE(config.ok()) << config.status();
-  api::Environment environment = EnvironmentOf(*config);
+  service::Environment environment = EnvironmentOf(*config);
   EXPECT_EQ(environment.FindAccount(kSecurity)->ou_path, "o-exampleorgid/r-ab12/ou-ab12-security/");
   EXPECT_FALSE(environment.FindAccount(kSecurity)->ou_path_is_default);
   EXPECT_EQ(environment.FindAccount(kDev)->ou_path, "o-exampleorgid/r-ab12/");
@@ -112,8 +112,8 @@ TEST(ServerConfigTest, WithoutOrganizationAccountsStandAlone) {
 // After an inventory organization record placed some accounts (server.cc, RebuildEnvironment), the
 // accounts still at the root by default follow the root of the placed ones.
 TEST(ServerConfigTest, PlaceAtRootFollowsTheRootOfPlacedAccounts) {
-  api::OrganizationInfo organization{"o-exampleorgid", kMgmt};
-  std::vector<api::Account> accounts = {{kSecurity, "", {}, "o-exampleorgid/r-ab12/ou-ab12-security/", false},
+  service::OrganizationInfo organization{"o-exampleorgid", kMgmt};
+  std::vector<service::Account> accounts = {{kSecurity, "", {}, "o-exampleorgid/r-ab12/ou-ab12-security/", false},
                                         {kDev, "", {}, "o-exampleorgid/r-exam/", true},
                                         {kMgmt, "", {}, "", false},
                                         {kPartner, "", {}, "", false}};
@@ -123,7 +123,7 @@ TEST(ServerConfigTest, PlaceAtRootFollowsTheRootOfPlacedAccounts) {
   EXPECT_EQ(accounts[2].ou_path, "o-exampleorgid/r-ab12/") << "the management account is always a member";
   EXPECT_EQ(accounts[3].ou_path, "") << "not placed: not a member";
 
-  std::vector<api::Account> unplaced = {{kDev, "", {}, "", true}};
+  std::vector<service::Account> unplaced = {{kDev, "", {}, "", true}};
   PlaceAtRoot(organization, unplaced);
   EXPECT_EQ(unplaced[0].ou_path, "o-exampleorgid/r-exam/");
 }
@@ -185,13 +185,13 @@ TEST(ServerConfigTest, MemberNeedsAnOrganization) {
 TEST(ServerConfigTest, DelegatedAdministratorFlowWithoutOuPaths) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(kNoOuPaths, "perimeter.toml");
   ASSERT_TRUE(config.ok()) << config.status();
-  auto environment = std::make_shared<const api::Environment>(EnvironmentOf(*config));
+  auto environment = std::make_shared<const service::Environment>(EnvironmentOf(*config));
   base::FakeClock clock(1714564800000);
   store::MemoryStore store;
   auto catalog = std::make_shared<const EmptyCatalog>();
   api::AccessAnalyzerService access_analyzer(
       store, [environment] { return environment; },
-      [catalog]() -> std::shared_ptr<const api::ResourceCatalog> { return catalog; }, clock, [](api::ScanJob) {});
+      [catalog]() -> std::shared_ptr<const service::ResourceCatalog> { return catalog; }, clock, [](service::ScanJob) {});
   api::OrganizationsService organizations(
       store, [environment] { return environment; }, clock,
       [&access_analyzer] { ASSERT_TRUE(access_analyzer.RefreshOrganizationAnalyzers().ok()); });

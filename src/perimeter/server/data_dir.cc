@@ -42,7 +42,7 @@ absl::StatusOr<std::string> RandomText(std::string_view alphabet, size_t size) {
 }
 
 std::string ProfileOf(const ServerConfig& config, const aws::sigv4::Credential& credential) {
-  for (const api::Account& account : config.accounts) {
+  for (const service::Account& account : config.accounts) {
     if (account.id == credential.account_id && !account.name.empty()) return account.name;
   }
   return credential.account_id;

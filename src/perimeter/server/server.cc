@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "perimeter/api/import_operation.h"
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
@@ -17,7 +18,7 @@
 #include "perimeter/json/writer.h"
 #include "perimeter/server/access_log.h"
 #include "perimeter/server/data_dir.h"
-#include "perimeter/server/inventory_catalog.h"
+#include "perimeter/service/inventory_catalog.h"
 #include "perimeter/store/memory/memory_store.h"
 #include "perimeter/store/sqlite/sqlite_store.h"
 
@@ -136,12 +137,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
   }
   RETURN_IF_ERROR(server->RebuildEnvironment());
   RETURN_IF_ERROR(server->ReloadCatalog());
-  api::EnvironmentSource environment = [self] { return self->environment(); };
-  api::CatalogSource catalog = [self] { return self->catalog(); };
-  server->analysis_ = std::make_unique<api::Analysis>(*server->store_, environment, catalog, clock,
+  service::EnvironmentSource environment = [self] { return self->environment(); };
+  service::CatalogSource catalog = [self] { return self->catalog(); };
+  server->analysis_ = std::make_unique<service::ContinuousAnalysis>(*server->store_, environment, catalog, clock,
                                                       server->config_.resolved_retention);
   server->worker_ = std::make_unique<AnalysisWorker>(*server->analysis_, server->config_.periodic_scan, log);
-  auto schedule = [self](api::ScanJob job) { self->worker_->Schedule(std::move(job)); };
+  auto schedule = [self](service::ScanJob job) { self->worker_->Schedule(std::move(job)); };
   server->access_analyzer_ =
       std::make_unique<api::AccessAnalyzerService>(*server->store_, environment, catalog, clock, schedule);
   server->organizations_ = std::make_unique<api::OrganizationsService>(*server->store_, environment, clock, [self] {
@@ -170,18 +171,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
   return server;
 }
 
-std::shared_ptr<const api::Environment> Server::environment() {
+std::shared_ptr<const service::Environment> Server::environment() {
   std::lock_guard lock(state_mutex_);
   return environment_;
 }
 
-std::shared_ptr<const api::ResourceCatalog> Server::catalog() {
+std::shared_ptr<const service::ResourceCatalog> Server::catalog() {
   std::lock_guard lock(state_mutex_);
   return catalog_;
 }
 
 absl::Status Server::RebuildEnvironment() {
-  auto environment = std::make_shared<api::Environment>();
+  auto environment = std::make_shared<service::Environment>();
   environment->organization = config_.organization;
   environment->accounts = config_.accounts;
   ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> organizations,
@@ -193,7 +194,7 @@ absl::Status Server::RebuildEnvironment() {
     json::Value root = parsed.document.root();
     std::optional<json::Value> management = root.Find("managementAccount");
     if (!environment->organization && management && management->is_string()) {
-      environment->organization = api::OrganizationInfo{record.key, std::string(management->text())};
+      environment->organization = service::OrganizationInfo{record.key, std::string(management->text())};
     }
     if (environment->organization && environment->organization->id != record.key) {
       log_ << "perimeter: inventory organization " << record.key << " conflicts with the configured organization "
@@ -209,7 +210,7 @@ absl::Status Server::RebuildEnvironment() {
       // Without "ouPath" the account sits at the organization's root (PlaceAtRoot below).
       std::string ou_path = path && path->is_string() ? std::string(path->text()) : "";
       bool found = false;
-      for (api::Account& account : environment->accounts) {
+      for (service::Account& account : environment->accounts) {
         if (account.id != id->text()) continue;
         found = true;
         if (!ou_path.empty() && (account.ou_path.empty() || account.ou_path_is_default)) {  // the record places it
@@ -220,7 +221,7 @@ absl::Status Server::RebuildEnvironment() {
         }
       }
       if (!found) {
-        environment->accounts.push_back(api::Account{std::string(id->text()), "", {}, ou_path, ou_path.empty()});
+        environment->accounts.push_back(service::Account{std::string(id->text()), "", {}, ou_path, ou_path.empty()});
       }
     }
   }
@@ -231,7 +232,7 @@ absl::Status Server::RebuildEnvironment() {
 }
 
 absl::Status Server::ReloadCatalog() {
-  ASSIGN_OR_RETURN(std::shared_ptr<const InventoryCatalog> catalog, InventoryCatalog::Load(*store_));
+  ASSIGN_OR_RETURN(std::shared_ptr<const service::InventoryCatalog> catalog, service::InventoryCatalog::Load(*store_));
   std::lock_guard lock(state_mutex_);
   catalog_ = std::move(catalog);
   return absl::OkStatus();
@@ -239,53 +240,34 @@ absl::Status Server::ReloadCatalog() {
 
 absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std::string& text) {
   std::lock_guard lock(import_mutex_);
-  SplitInventory split = SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
+  service::SplitInventory split = service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
   for (const base::Issue& issue : split.issues) {
     log_ << base::FormatIssue(issue, source_name, text) << "\n";
   }
   for (const store::InventoryRecord& record : split.foreign) {
-    log_ << source_name << ": resource " << record.key << " names account " << ArnAccount(record.key)
+    log_ << source_name << ": resource " << record.key << " names account " << service::ArnAccount(record.key)
          << " but resourceOwnerAccount " << record.owner << "; skipped\n";
   }
   if (split.skipped > 0) log_ << source_name << ": " << split.skipped << " record(s) skipped\n";
+  RETURN_IF_ERROR(ApplyImport(split));
+  return split.records.size();
+}
+
+absl::Status Server::ApplyImport(const service::SplitInventory& split) {
   RETURN_IF_ERROR(store_->PutInventory(split.records));
   RETURN_IF_ERROR(RebuildEnvironment());
   RETURN_IF_ERROR(ReloadCatalog());
   for (const store::InventoryRecord& record : split.records) {
-    if (record.kind == store::InventoryKind::kResource) worker_->Schedule(api::ScanJob{"", record.key});
+    if (record.kind == store::InventoryKind::kResource) worker_->Schedule(service::ScanJob{"", record.key});
   }
-  return split.records.size();
+  return absl::OkStatus();
 }
 
 api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::string& body) {
   std::lock_guard lock(import_mutex_);
-  std::shared_ptr<const api::Environment> environment = this->environment();
-  SplitInventory split = SplitInventoryFile("<request>", body, absl::FromUnixMillis(clock_.Now()));
-  std::optional<std::string> management =
-      environment->organization ? std::optional<std::string>(environment->organization->management_account)
-                                : std::nullopt;
-  if (std::optional<std::string> refusal = ImportRefusal(split, caller.account_id, management)) {
-    return api::RestJsonError(api::AccessDeniedError(*refusal));
-  }
-  if (absl::Status status = store_->PutInventory(split.records); !status.ok()) {
-    return api::RestJsonError(api::InternalError(std::string(status.message())));
-  }
-  absl::Status status = RebuildEnvironment();
-  if (status.ok()) status = ReloadCatalog();
-  if (!status.ok()) return api::RestJsonError(api::InternalError(std::string(status.message())));
-  for (const store::InventoryRecord& record : split.records) {
-    if (record.kind == store::InventoryKind::kResource) worker_->Schedule(api::ScanJob{"", record.key});
-  }
-  json::Writer w;
-  w.BeginObject().Key("imported").Int(static_cast<int64_t>(split.records.size()));
-  w.Key("skipped").Int(static_cast<int64_t>(split.skipped)).Key("issues").BeginArray();
-  for (const base::Issue& issue : split.issues) {
-    w.BeginObject().Key("severity").String(base::SeverityName(issue.severity)).Key("code").String(issue.code);
-    w.Key("line").Int(issue.position.line).Key("column").Int(issue.position.column);
-    w.Key("message").String(issue.message).EndObject();
-  }
-  w.EndArray().EndObject();
-  return api::ApiResponse{200, {{"Content-Type", "application/json"}}, std::move(w).Take()};
+  std::shared_ptr<const service::Environment> environment = this->environment();
+  return api::ImportInventory(caller, body, absl::FromUnixMillis(clock_.Now()), *environment,
+                              [this](const service::SplitInventory& split) { return ApplyImport(split); });
 }
 
 std::optional<aws::sigv4::Credential> Server::LookupCredential(std::string_view access_key_id) const {
@@ -465,7 +447,7 @@ absl::StatusOr<int> Server::Bind() { return transport_->Bind(config_.host, confi
 
 void Server::Run() {
   worker_->Start();
-  if (config_.scan_at_start) worker_->Schedule(api::ScanJob{});  // the inventory may have changed
+  if (config_.scan_at_start) worker_->Schedule(service::ScanJob{});  // the inventory may have changed
   transport_->Run();
 }
 

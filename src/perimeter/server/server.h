@@ -33,6 +33,7 @@
 #include "perimeter/server/analysis_worker.h"
 #include "perimeter/server/config.h"
 #include "perimeter/server/http_transport.h"
+#include "perimeter/service/inventory_catalog.h"
 #include "perimeter/store/store.h"
 
 namespace perimeter::server {
@@ -84,9 +85,13 @@ class Server {
                                                                bool check_signature) const;
   absl::Status RebuildEnvironment();
   absl::Status ReloadCatalog();
-  std::shared_ptr<const api::Environment> environment();
-  std::shared_ptr<const api::ResourceCatalog> catalog();
+  std::shared_ptr<const service::Environment> environment();
+  std::shared_ptr<const service::ResourceCatalog> catalog();
+  // POST /perimeter/import (api/import_operation.h), imports serialised by import_mutex_.
   api::ApiResponse ImportRequest(const api::Caller& caller, const std::string& body);
+  // Stores an import's records, rebuilds the environment and the catalog, schedules their analysis.
+  // REQUIRES: import_mutex_ held.
+  absl::Status ApplyImport(const service::SplitInventory& split);
   // The refusal of a call by the identity-based policies of the key that signed it; nullopt when the
   // key has none or they allow the call.
   std::optional<api::AwsError> Authorize(std::string_view access_key_id, const api::Caller& caller,
@@ -97,9 +102,9 @@ class Server {
   const base::Clock& clock_;
   std::ostream& log_;
   std::mutex state_mutex_;
-  std::shared_ptr<const api::Environment> environment_;
-  std::shared_ptr<const api::ResourceCatalog> catalog_;
-  std::unique_ptr<api::Analysis> analysis_;
+  std::shared_ptr<const service::Environment> environment_;
+  std::shared_ptr<const service::ResourceCatalog> catalog_;
+  std::unique_ptr<service::ContinuousAnalysis> analysis_;
   std::unique_ptr<AnalysisWorker> worker_;
   std::unique_ptr<api::AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<api::OrganizationsService> organizations_;

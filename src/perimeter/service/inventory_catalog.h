@@ -1,11 +1,11 @@
-// The imported inventory as the analysis reads it (api::ResourceCatalog), over resources/: the stored
+// The imported inventory as the analysis reads it (ResourceCatalog), over resources/: the stored
 // inventory records are read once with resources::ReadInventory into an immutable snapshot, and each
 // resource is analyzed with resources::AnalyzeResource under its owner's account settings.
 //
 // Also splits an inventory file into the records the store keeps (one per resource, account and
 // organization, keyed by ARN, account id and organization id).
-#ifndef PERIMETER_SERVER_INVENTORY_CATALOG_H_
-#define PERIMETER_SERVER_INVENTORY_CATALOG_H_
+#ifndef PERIMETER_SERVICE_INVENTORY_CATALOG_H_
+#define PERIMETER_SERVICE_INVENTORY_CATALOG_H_
 
 #include <map>
 #include <memory>
@@ -14,22 +14,22 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "perimeter/api/analysis.h"
+#include "perimeter/service/continuous_analysis.h"
 #include "perimeter/resources/inventory.h"
 #include "perimeter/store/store.h"
 
-namespace perimeter::server {
+namespace perimeter::service {
 
-class InventoryCatalog final : public api::ResourceCatalog {
+class InventoryCatalog final : public ResourceCatalog {
  public:
   // Reads every resource and account record of the store.
   static absl::StatusOr<std::shared_ptr<const InventoryCatalog>> Load(store::Store& store);
 
-  std::vector<api::ResourceSummary> Resources() const override;
-  std::optional<api::ResourceSummary> Find(std::string_view arn) const override;
-  std::vector<api::ResourceSummary> FindClaims(std::string_view arn) const override;
+  std::vector<ResourceSummary> Resources() const override;
+  std::optional<ResourceSummary> Find(std::string_view arn) const override;
+  std::vector<ResourceSummary> FindClaims(std::string_view arn) const override;
   std::vector<findings::Finding> Analyze(std::string_view arn, const reasoning::ZoneOfTrust& zone) const override;
-  std::vector<findings::Finding> AnalyzeClaim(const api::ResourceSummary& claim,
+  std::vector<findings::Finding> AnalyzeClaim(const ResourceSummary& claim,
                                               const reasoning::ZoneOfTrust& zone) const override;
 
   const resources::Inventory& inventory() const { return inventory_; }
@@ -68,6 +68,6 @@ std::optional<std::string> ImportRefusal(const SplitInventory& split, std::strin
 std::string ArnAccount(std::string_view arn);
 SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text, absl::Time now);
 
-}  // namespace perimeter::server
+}  // namespace perimeter::service
 
-#endif  // PERIMETER_SERVER_INVENTORY_CATALOG_H_
+#endif  // PERIMETER_SERVICE_INVENTORY_CATALOG_H_

@@ -6,8 +6,8 @@
 // IAM roles, being global, in every region that has an analyzer; an ACCOUNT analyzer only resources
 // its account owns, an ORGANIZATION analyzer those of every member account. Only ACTIVE analyzers of
 // type ACCOUNT or ORGANIZATION analyze (the unused- and internal-access analyses come later).
-#ifndef PERIMETER_API_ANALYSIS_H_
-#define PERIMETER_API_ANALYSIS_H_
+#ifndef PERIMETER_SERVICE_CONTINUOUS_ANALYSIS_H_
+#define PERIMETER_SERVICE_CONTINUOUS_ANALYSIS_H_
 
 #include <functional>
 #include <memory>
@@ -18,13 +18,13 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "perimeter/api/environment.h"
+#include "perimeter/service/environment.h"
 #include "perimeter/base/clock.h"
 #include "perimeter/findings/finding.h"
 #include "perimeter/reasoning/zone_of_trust.h"
 #include "perimeter/store/store.h"
 
-namespace perimeter::api {
+namespace perimeter::service {
 
 // A resource of the imported inventory, as the scope rules need it.
 struct ResourceSummary {
@@ -53,6 +53,12 @@ class ResourceCatalog {
 
 using CatalogSource = std::function<std::shared_ptr<const ResourceCatalog>()>;
 
+// Work for the background analysis: a whole analyzer, or one resource for one analyzer.
+struct ScanJob {
+  std::string analyzer_arn;
+  std::optional<std::string> resource_arn;
+};
+
 // True when `analyzer` sees `resource` in `environment`.
 bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource, const Environment& environment);
 
@@ -60,10 +66,10 @@ bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource, c
 // organization (fail closed: such an analyzer is not run).
 std::optional<reasoning::ZoneOfTrust> ZoneOf(const store::Analyzer& analyzer, const Environment& environment);
 
-class Analysis {
+class ContinuousAnalysis {
  public:
-  Analysis(store::Store& store, EnvironmentSource environment, CatalogSource catalog, const base::Clock& clock,
-           absl::Duration resolved_retention)
+  ContinuousAnalysis(store::Store& store, EnvironmentSource environment, CatalogSource catalog, const base::Clock& clock,
+                     absl::Duration resolved_retention)
       : store_(store),
         environment_(std::move(environment)),
         catalog_(std::move(catalog)),
@@ -91,6 +97,6 @@ class Analysis {
   absl::Duration retention_;
 };
 
-}  // namespace perimeter::api
+}  // namespace perimeter::service
 
-#endif  // PERIMETER_API_ANALYSIS_H_
+#endif  // PERIMETER_SERVICE_CONTINUOUS_ANALYSIS_H_

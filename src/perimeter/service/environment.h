@@ -1,8 +1,8 @@
 // The AWS environment the server simulates: the accounts it knows and the organization they form.
 // Built from the server configuration (docs/server.md) merged with imported inventory
 // `organization` records. Immutable once built; the server swaps in a new one when it changes.
-#ifndef PERIMETER_API_ENVIRONMENT_H_
-#define PERIMETER_API_ENVIRONMENT_H_
+#ifndef PERIMETER_SERVICE_ENVIRONMENT_H_
+#define PERIMETER_SERVICE_ENVIRONMENT_H_
 
 #include <functional>
 #include <memory>
@@ -13,7 +13,7 @@
 
 #include "perimeter/reasoning/zone_of_trust.h"
 
-namespace perimeter::api {
+namespace perimeter::service {
 
 // The service principal of IAM Access Analyzer in Organizations' trusted access and delegation.
 inline constexpr std::string_view kAccessAnalyzerPrincipal = "access-analyzer.amazonaws.com";
@@ -68,14 +68,6 @@ struct Environment {
 // The current environment (the server swaps it when an import changes the organization).
 using EnvironmentSource = std::function<std::shared_ptr<const Environment>()>;
 
-// Who is calling: the account and principal a verified access key belongs to, and the region of the
-// request's credential scope.
-struct Caller {
-  std::string account_id;
-  std::string principal_arn;
-  std::string region;
-};
+}  // namespace perimeter::service
 
-}  // namespace perimeter::api
-
-#endif  // PERIMETER_API_ENVIRONMENT_H_
+#endif  // PERIMETER_SERVICE_ENVIRONMENT_H_

@@ -1,6 +1,6 @@
 // Imports through POST /perimeter/import: which records a caller may import (ImportRefusal over
 // SplitInventoryFile), and the catalog's claims when several accounts hold a record of one ARN.
-#include "perimeter/server/inventory_catalog.h"
+#include "perimeter/service/inventory_catalog.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/store/memory/memory_store.h"
 
-namespace perimeter::server {
+namespace perimeter::service {
 namespace {
 
 constexpr char kMgmt[] = "111122223333";
@@ -115,9 +115,9 @@ TEST(InventoryCatalogTest, KeepsEveryOwnersClaimOnAnArnWithoutAccount) {
   ASSERT_TRUE(store.PutInventory(dev.records).ok());
   absl::StatusOr<std::shared_ptr<const InventoryCatalog>> catalog = InventoryCatalog::Load(store);
   ASSERT_TRUE(catalog.ok()) << catalog.status();
-  std::vector<api::ResourceSummary> claims = (*catalog)->FindClaims("arn:aws:s3:::shared");
+  std::vector<ResourceSummary> claims = (*catalog)->FindClaims("arn:aws:s3:::shared");
   ASSERT_EQ(claims.size(), 2u);
-  for (const api::ResourceSummary& claim : claims) {
+  for (const ResourceSummary& claim : claims) {
     std::vector<findings::Finding> found =
         (*catalog)->AnalyzeClaim(claim, reasoning::ZoneOfTrust::ForAccount(claim.owner_account));
     if (claim.owner_account == kProd) {
@@ -132,4 +132,4 @@ TEST(InventoryCatalogTest, KeepsEveryOwnersClaimOnAnArnWithoutAccount) {
 }
 
 }  // namespace
-}  // namespace perimeter::server
+}  // namespace perimeter::service

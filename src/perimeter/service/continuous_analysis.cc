@@ -1,4 +1,4 @@
-#include "perimeter/api/analysis.h"
+#include "perimeter/service/continuous_analysis.h"
 
 #include <set>
 
@@ -6,7 +6,7 @@
 #include "perimeter/findings/archive_rule.h"
 #include "perimeter/findings/lifecycle.h"
 
-namespace perimeter::api {
+namespace perimeter::service {
 
 std::vector<ResourceSummary> ResourceCatalog::FindClaims(std::string_view arn) const {
   std::optional<ResourceSummary> found = Find(arn);
@@ -69,7 +69,7 @@ bool SameRunningAnalyzer(const store::Analyzer& scanned, const store::Analyzer& 
 // made while the resource was analyzed (UpdateFindings, archive rules, tags, DeleteAnalyzer) are read,
 // never overwritten by an older copy. The step writes nothing, and the scan stops, once the analyzer is
 // gone or no longer the one being scanned.
-absl::Status Analysis::Scan(const store::Analyzer& analyzer, const std::vector<std::string>& resource_arns) {
+absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer, const std::vector<std::string>& resource_arns) {
   std::shared_ptr<const Environment> environment = environment_();
   std::shared_ptr<const ResourceCatalog> catalog = catalog_();
   std::optional<reasoning::ZoneOfTrust> zone = ZoneOf(analyzer, *environment);
@@ -121,7 +121,7 @@ absl::Status Analysis::Scan(const store::Analyzer& analyzer, const std::vector<s
   return absl::OkStatus();
 }
 
-absl::Status Analysis::ScanAnalyzer(std::string_view analyzer_arn) {
+absl::Status ContinuousAnalysis::ScanAnalyzer(std::string_view analyzer_arn) {
   ASSIGN_OR_RETURN(std::optional<store::Analyzer> analyzer, store_.GetAnalyzer(analyzer_arn));
   if (!analyzer || !Analyzes(*analyzer)) return absl::OkStatus();
   std::shared_ptr<const Environment> environment = environment_();
@@ -135,13 +135,13 @@ absl::Status Analysis::ScanAnalyzer(std::string_view analyzer_arn) {
   return Scan(*analyzer, std::vector<std::string>(arns.begin(), arns.end()));
 }
 
-absl::Status Analysis::ScanResource(std::string_view analyzer_arn, std::string_view resource_arn) {
+absl::Status ContinuousAnalysis::ScanResource(std::string_view analyzer_arn, std::string_view resource_arn) {
   ASSIGN_OR_RETURN(std::optional<store::Analyzer> analyzer, store_.GetAnalyzer(analyzer_arn));
   if (!analyzer || !Analyzes(*analyzer)) return absl::OkStatus();
   return Scan(*analyzer, {std::string(resource_arn)});
 }
 
-absl::Status Analysis::ScanResourceEverywhere(std::string_view resource_arn) {
+absl::Status ContinuousAnalysis::ScanResourceEverywhere(std::string_view resource_arn) {
   ASSIGN_OR_RETURN(std::vector<store::Analyzer> analyzers, store_.ListAnalyzers());
   for (const store::Analyzer& analyzer : analyzers) {
     if (Analyzes(analyzer)) RETURN_IF_ERROR(Scan(analyzer, {std::string(resource_arn)}));
@@ -149,10 +149,10 @@ absl::Status Analysis::ScanResourceEverywhere(std::string_view resource_arn) {
   return absl::OkStatus();
 }
 
-absl::Status Analysis::ScanAll() {
+absl::Status ContinuousAnalysis::ScanAll() {
   ASSIGN_OR_RETURN(std::vector<store::Analyzer> analyzers, store_.ListAnalyzers());
   for (const store::Analyzer& analyzer : analyzers) RETURN_IF_ERROR(ScanAnalyzer(analyzer.arn));
   return absl::OkStatus();
 }
 
-}  // namespace perimeter::api
+}  // namespace perimeter::service

@@ -1,4 +1,4 @@
-#include "perimeter/server/inventory_catalog.h"
+#include "perimeter/service/inventory_catalog.h"
 
 #include <set>
 
@@ -8,7 +8,7 @@
 #include "perimeter/json/document.h"
 #include "perimeter/resources/analyze_resource.h"
 
-namespace perimeter::server {
+namespace perimeter::service {
 
 absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(store::Store& store) {
   // The account records, then each owner's resources read on their own: claims of two owners on one
@@ -40,15 +40,15 @@ absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(s
 
 namespace {
 
-api::ResourceSummary Summary(const resources::Resource& resource) {
-  return api::ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
+ResourceSummary Summary(const resources::Resource& resource) {
+  return ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
                               resource.owner_account, resource.region};
 }
 
 }  // namespace
 
-std::vector<api::ResourceSummary> InventoryCatalog::Resources() const {
-  std::vector<api::ResourceSummary> out;
+std::vector<ResourceSummary> InventoryCatalog::Resources() const {
+  std::vector<ResourceSummary> out;
   for (const resources::Resource& resource : inventory_.resources) out.push_back(Summary(resource));
   return out;
 }
@@ -62,14 +62,14 @@ const resources::Resource* InventoryCatalog::Claim(std::string_view arn, std::st
   return nullptr;
 }
 
-std::optional<api::ResourceSummary> InventoryCatalog::Find(std::string_view arn) const {
+std::optional<ResourceSummary> InventoryCatalog::Find(std::string_view arn) const {
   const resources::Resource* resource = Claim(arn, "");
   if (resource == nullptr) return std::nullopt;
   return Summary(*resource);
 }
 
-std::vector<api::ResourceSummary> InventoryCatalog::FindClaims(std::string_view arn) const {
-  std::vector<api::ResourceSummary> out;
+std::vector<ResourceSummary> InventoryCatalog::FindClaims(std::string_view arn) const {
+  std::vector<ResourceSummary> out;
   auto [begin, end] = by_arn_.equal_range(arn);
   for (auto it = begin; it != end; ++it) out.push_back(Summary(inventory_.resources[it->second]));
   return out;
@@ -82,7 +82,7 @@ std::vector<findings::Finding> InventoryCatalog::Analyze(std::string_view arn,
   return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account), zone).findings;
 }
 
-std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(const api::ResourceSummary& claim,
+std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(const ResourceSummary& claim,
                                                               const reasoning::ZoneOfTrust& zone) const {
   const resources::Resource* resource = Claim(claim.arn, claim.owner_account);
   if (resource == nullptr) return {};
@@ -182,4 +182,4 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
   return out;
 }
 
-}  // namespace perimeter::server
+}  // namespace perimeter::service

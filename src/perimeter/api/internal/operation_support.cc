@@ -1,0 +1,127 @@
+#include "perimeter/api/internal/operation_support.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+
+#include "perimeter/aws/arn.h"
+#include "perimeter/base/text.h"
+#include "perimeter/findings/finding_json.h"
+
+namespace perimeter::api {
+
+ApiResponse Ok(std::string body) {
+  return ApiResponse{200, {{"Content-Type", "application/json"}}, std::move(body)};
+}
+
+ApiResponse Internal(const absl::Status& status) {
+  return RestJsonError(InternalError(base::Concat("Internal error: ", std::string(status.message()))));
+}
+
+std::string AnalyzerArn(std::string_view region, std::string_view account, std::string_view name) {
+  return base::Concat("arn:aws:access-analyzer:", region, ":", account, ":analyzer/", name);
+}
+
+std::optional<ParsedAnalyzerArn> ParseAnalyzerArn(std::string_view arn) {
+  std::optional<aws::Arn> parts = aws::ParseArn(arn);
+  if (!parts || parts->service != "access-analyzer" || !parts->resource.starts_with("analyzer/")) return std::nullopt;
+  std::string_view name = parts->resource.substr(9);
+  if (name.empty() || name.size() > 255) return std::nullopt;
+  return ParsedAnalyzerArn{std::string(parts->region), std::string(parts->account), std::string(name)};
+}
+
+std::string Timestamp(absl::Time time) { return findings::FormatTimestamp(time); }
+
+ApiResult<Bounds> PageOf(size_t total, const std::optional<std::string>& token, std::optional<int64_t> max_results) {
+  Bounds bounds;
+  if (token) {
+    char* end = nullptr;
+    unsigned long long offset = std::strtoull(token->c_str(), &end, 10);
+    if (token->empty() || *end != '\0' || offset > total) {
+      return ValidationError("Invalid pagination token", "fieldValidationFailed",
+                             {{"nextToken", "Invalid pagination token"}});
+    }
+    bounds.begin = static_cast<size_t>(offset);
+  }
+  if (max_results && *max_results < 1) {
+    return ValidationError("maxResults must be at least 1", "fieldValidationFailed",
+                           {{"maxResults", "Member must have value greater than or equal to 1"}});
+  }
+  size_t size = max_results ? static_cast<size_t>(std::min<int64_t>(*max_results, 1000)) : 100;
+  bounds.end = std::min(total, bounds.begin + size);
+  if (bounds.end < total) bounds.next_token = std::to_string(bounds.end);
+  return bounds;
+}
+
+std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view name, RequestReader& reader) {
+  std::optional<std::string> text = request.Query(name);
+  if (!text) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  long long value = std::strtoll(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0') {
+    reader.Violation(name, "Member must be an integer");
+    return std::nullopt;
+  }
+  // The model's Integer is 32 bits: a larger number is malformed, not clamped.
+  if (errno == ERANGE || value < INT32_MIN || value > INT32_MAX) {
+    reader.Violation(name, "Member must be a 32-bit integer");
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use, bool required) {
+  std::optional<json::Value> value = reader.Member("filter");
+  if (!value) {
+    if (required) reader.Violation("filter", "Member must not be null");
+    return required ? std::nullopt : std::optional<findings::FindingFilter>(findings::FindingFilter());
+  }
+  std::vector<base::Issue> issues;
+  std::optional<findings::FindingFilter> filter = findings::ParseFindingFilter(*value, use, issues);
+  reader.AddIssues("filter", issues);
+  return filter;
+}
+
+std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, const service::Environment& environment,
+                                                     store::Store& store) {
+  if (!environment.organization || !environment.IsMember(account)) {
+    return OrganizationBlock{store::StatusReasonCode::kOrganizationDeleted,
+                             ValidationError("Your account is not a member of an organization.", "other")};
+  }
+  absl::StatusOr<std::vector<store::ServiceAccess>> access = store.ListServiceAccess();
+  bool enabled = false;
+  if (access.ok()) {
+    for (const store::ServiceAccess& entry : *access) {
+      if (entry.service_principal == service::kAccessAnalyzerPrincipal) enabled = true;
+    }
+  }
+  bool administrator = environment.organization->management_account == account;
+  absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators = store.ListDelegatedAdministrators();
+  if (administrators.ok()) {
+    for (const store::DelegatedAdministrator& entry : *administrators) {
+      if (entry.account_id == account && entry.service_principal == service::kAccessAnalyzerPrincipal) administrator = true;
+    }
+  }
+  if (!administrator) {
+    return OrganizationBlock{store::StatusReasonCode::kDelegatedAdministratorDeregistered,
+                             AccessDeniedError(base::Concat("Account ", account, " is not a delegated administrator"))};
+  }
+  if (!enabled) {
+    return OrganizationBlock{store::StatusReasonCode::kAwsServiceAccessDisabled,
+                             ValidationError("Service not enabled for AWS Organizations")};
+  }
+  return std::nullopt;
+}
+
+std::optional<AwsError> FindingsBlocked(const store::Analyzer& analyzer) {
+  if (!store::IsOrganizationType(analyzer.type) || analyzer.status != store::AnalyzerStatus::kDisabled ||
+      analyzer.status_reason != store::StatusReasonCode::kDelegatedAdministratorDeregistered) {
+    return std::nullopt;
+  }
+  return AccessDeniedError(base::Concat("Account ", analyzer.account_id,
+                                        " is not a delegated administrator for ", service::kAccessAnalyzerPrincipal,
+                                        ": the findings of analyzer ", analyzer.arn, " are not accessible"));
+}
+
+}  // namespace perimeter::api
