@@ -272,7 +272,12 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
     // A shortest member of a region may lack a name ("role/", "assumed-role/x"): complete it. The
     // completed name is still a member of the domain, and any region whose members are all nameless
     // holds no real caller.
-    if (text == prefix + "role/" || text == prefix + "user/" || text == sts + "federated-user/") {
+    // A user or role whose path is the region's text ("user/:role/" for StringLike "arn:aws:iam::*:role/*",
+    // whose '*' crosses ':'): IAM paths are "/" or "/" + printable ASCII + "/" (IAM API Reference,
+    // CreateUser, Path), so a user with path "/:role/" exists and is named here.
+    if ((text.rfind(prefix + "role/", 0) == 0 || text.rfind(prefix + "user/", 0) == 0 ||
+         text == sts + "federated-user/") &&
+        text.back() == '/') {
       text += "perimeter-probe";
     }
     if (text.rfind(sts + "assumed-role/", 0) == 0) {
