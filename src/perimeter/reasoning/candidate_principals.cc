@@ -66,8 +66,10 @@ absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
             continue;
           }
           if (!policy::IsAccountId(value.value)) {
-            return absl::UnimplementedError(base::Concat("condition ", condition.key, " with value \"", value.value,
-                                                         "\" is not a single account id"));
+            // A literal that is not a 12-digit account id ("deploy-role", "arn:aws:s3", an ARN) equals no
+            // caller's account, case-sensitively or not, and an ARN operator reads it as matching nothing
+            // (docs/access-analyzer-rules.md, issue #12): it tells no accounts apart, so it names none.
+            continue;
           }
           constants.accounts.insert(value.value);
         } else if (key == "aws:principalarn") {

@@ -54,6 +54,28 @@ TEST(Issue12Shapes, PrincipalArnGlobWithWildcardAccountIsDecided) {
   }
 }
 
+// arn-non-arn-values: aws:PrincipalAccount compared with a value that is no account id (an ARN operator
+// reads it as matching nothing; a string operator matches no account): decided, not declined ("… is not a
+// single account id"). The Allow matches nobody; a negated one (the Deny's idiom) everybody.
+TEST(Issue12Shapes, PrincipalAccountWithANonAccountValueIsDecided) {
+  struct Row {
+    const char* op;
+    const char* value;
+    bool finds;
+  };
+  for (const Row& row : {Row{"ArnLike", "arn:aws:iam::123456789012:root", false}, Row{"ArnEquals", "deploy-role", false},
+                         Row{"StringEquals", "not-an-arn", false}, Row{"StringNotEquals", "deploy-role", true},
+                         Row{"ArnNotLike", "arn:aws:s3", true}}) {
+    AnalysisResult result = AnalyzeQueueStatement(
+        std::string(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{")") +
+        row.op + R"(":{"aws:PrincipalAccount":")" + row.value + R"("}}})");
+    for (const findings::Finding& f : result.findings) {
+      EXPECT_FALSE(f.error.has_value()) << row.op << " " << row.value << ": " << f.error_reason;
+    }
+    EXPECT_EQ(!result.findings.empty(), row.finds) << row.op << " " << row.value;
+  }
+}
+
 TEST_P(Issue12ShapeTest, WitnessIsAllowedByThePolicyAsWritten) {
   const ShapeCase& c = GetParam();
   AnalysisResult result = AnalyzeQueueStatement(c.statement);
