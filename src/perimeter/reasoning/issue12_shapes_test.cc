@@ -65,7 +65,8 @@ TEST(Issue12Shapes, PrincipalAccountWithANonAccountValueIsDecided) {
   };
   for (const Row& row : {Row{"ArnLike", "arn:aws:iam::123456789012:root", false}, Row{"ArnEquals", "deploy-role", false},
                          Row{"StringEquals", "not-an-arn", false}, Row{"StringNotEquals", "deploy-role", true},
-                         Row{"ArnNotLike", "arn:aws:s3", true}}) {
+                         Row{"ArnNotLike", "arn:aws:s3", true}, Row{"ArnLike", "arn:AAAA*", false},
+                         Row{"StringLike", "arn:*", false}, Row{"StringNotLike", "arn:*", true}}) {
     AnalysisResult result = AnalyzeQueueStatement(
         std::string(R"({"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*","Condition":{")") +
         row.op + R"(":{"aws:PrincipalAccount":")" + row.value + R"("}}})");
