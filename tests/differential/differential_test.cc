@@ -60,12 +60,10 @@ const std::string kZoneAccount = kCorpusDefaults.zone_account;
 const std::string kOrgId = kCorpusDefaults.organization_id;
 const std::vector<std::string> kMembers = kCorpusDefaults.members;
 
-// The shape families the default run draws from: those the engine handles today. Left out until the engine
-// work of issue #12 is merged (tests/differential/README.md gives their figures; turn them on here, or run
-// with PERIMETER_DIFFERENTIAL_FAMILIES=all):
-//  - org-paths: witnesses not allowed and allowed external requests outside every finding;
-//  - policy-variables: witnesses not allowed (a variable whose key the witness lacks).
-constexpr const char* kDefaultFamilies = "arn-wildcards,resource-account,federated,arn-non-arn-values";
+// The shape families the default run draws from: all of the generator's (org-paths and policy-variables
+// since issue #12's engine work: a single-valued operator on a multivalued key carrying one value, and
+// witnesses that carry the keys of the policy's variables; tests/differential/README.md).
+constexpr const char* kDefaultFamilies = "all";
 
 std::set<corpus::CorpusShapeFamily> Families() {
   const char* text = std::getenv("PERIMETER_DIFFERENTIAL_FAMILIES");

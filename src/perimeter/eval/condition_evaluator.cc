@@ -408,15 +408,20 @@ bool CompiledCondition::Impl::Evaluate(const RequestContext& context) const {
         // aws:SourceVpce applies to requests that do not come through a VPC endpoint at all.)
         return negated;
       }
-      if (entry->multivalued) {
-        // [SVMV]: "Multivalued context keys require a condition set operator." What IAM does
-        // without one is not documented. DECISION: the condition does not match (false, negated or
-        // not), which is what the @cloud-copilot/iam-simulate engine — built from observed IAM
+      if (entry->multivalued && entry->values.size() != 1) {
+        // [SVMV]: "Multivalued context keys require a condition set operator", and the global keys
+        // page: "To compare your condition against a request context with multiple key values, you
+        // must use the ForAllValues or ForAnyValue set operators." What IAM does without one on
+        // several values is not documented. DECISION: the condition does not match (false, negated
+        // or not), which is what the @cloud-copilot/iam-simulate engine — built from observed IAM
         // behaviour — does ("Set operator is required for a multi-value key"). The policy
         // validator should warn about such conditions.
         return false;
       }
-      assert(entry->values.size() == 1);  // RequestContext::Set stores exactly one value
+      // DECISION (issue #12, docs/simulate.md "Single-valued operators on multivalued keys"): a
+      // multivalued key that carries exactly one value in this request (aws:PrincipalOrgPaths holds
+      // one path per principal) is compared as that value: the set operators are required only "with
+      // multiple key values", and the engine and the Z3 oracle read the condition the same way.
       return value_satisfies(entry->values.front());
     }
     case SetQualifier::kForAllValues: {

@@ -250,9 +250,18 @@ INSTANTIATE_TEST_SUITE_P(SetQualifiers, ConditionTableTest, testing::Values(
     Case{"ForAnyValue:StringEqualsIfExists", "aws:TagKeys", {"a"}, Values{}, kM, false},  // present, empty
     Case{"ForAllValues:StringEqualsIfExists", "aws:TagKeys", {"a"}, kAbsent, kM, true},
     Case{"ForAllValues:StringEqualsIfExists", "aws:TagKeys", {"a"}, Values{"b"}, kM, false},
-    // A multivalued key without a set qualifier does not match (see condition_evaluator.cc).
-    Case{"StringEquals", "aws:TagKeys", {"a"}, Values{"a"}, kM, false},
-    Case{"StringNotEquals", "aws:TagKeys", {"a"}, Values{"b"}, kM, false},
+    // A multivalued key without a set qualifier: carrying exactly one value, it is compared as that
+    // value (issue #12, docs/simulate.md); with several values or none, it does not match
+    // (condition_evaluator.cc).
+    Case{"StringEquals", "aws:TagKeys", {"a"}, Values{"a"}, kM, true},
+    Case{"StringEquals", "aws:TagKeys", {"b"}, Values{"a"}, kM, false},
+    Case{"StringNotEquals", "aws:TagKeys", {"a"}, Values{"b"}, kM, true},
+    Case{"StringNotEquals", "aws:TagKeys", {"a"}, Values{"a"}, kM, false},
+    Case{"StringLike", "aws:PrincipalOrgPaths", {"o-other/*"}, Values{"o-other/r-ab12/ou-ab12-1/"}, kM, true},
+    Case{"StringLike", "aws:PrincipalOrgPaths", {"o-other/*"}, Values{"o-other/r-1/", "o-mine/r-2/"}, kM, false},
+    Case{"StringEquals", "aws:TagKeys", {"a"}, Values{"a", "b"}, kM, false},
+    Case{"StringNotEquals", "aws:TagKeys", {"a"}, Values{"b", "c"}, kM, false},
+    Case{"StringEquals", "aws:TagKeys", {"a"}, Values{}, kM, false},
     Case{"StringEqualsIfExists", "aws:TagKeys", {"a"}, Values{"a", "b"}, kM, false}));
 
 INSTANTIATE_TEST_SUITE_P(PolicyVariables, ConditionTableTest, testing::Values(

@@ -66,8 +66,10 @@ absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
             continue;
           }
           if (!policy::IsAccountId(value.value)) {
-            return absl::UnimplementedError(base::Concat("condition ", condition.key, " with value \"", value.value,
-                                                         "\" is not a single account id"));
+            // A literal that is not a 12-digit account id ("deploy-role", "arn:aws:s3", an ARN) equals no
+            // caller's account, case-sensitively or not, and an ARN operator reads it as matching nothing
+            // (docs/access-analyzer-rules.md, issue #12): it tells no accounts apart, so it names none.
+            continue;
           }
           constants.accounts.insert(value.value);
         } else if (key == "aws:principalarn") {
@@ -111,6 +113,31 @@ StringPattern Literal(std::string text) {
   return {policy::WildcardPattern::FromLiteral(text), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
 }
 
+// Whether some 12-digit account id matches `pattern`: its literal text is digits only, and its fixed
+// characters fit in 12 (exactly 12 without a '*'). A pattern that matches none ("arn:*" on
+// aws:PrincipalAccount, an ARN operator's non-ARN value) tells no accounts apart.
+bool MatchesSomeAccountId(const policy::WildcardPattern& pattern) {
+  size_t fixed = 0;
+  bool any_sequence = false;
+  for (const policy::WildcardPattern::Piece& piece : pattern.pieces()) {
+    switch (piece.kind) {
+      case policy::WildcardPattern::PieceKind::kLiteral:
+        if (!std::all_of(piece.text.begin(), piece.text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+          return false;
+        }
+        fixed += piece.text.size();
+        break;
+      case policy::WildcardPattern::PieceKind::kAnyCharacter:
+        ++fixed;
+        break;
+      case policy::WildcardPattern::PieceKind::kAnySequence:
+        any_sequence = true;
+        break;
+    }
+  }
+  return any_sequence ? fixed <= 12 : fixed == 12;
+}
+
 // Accounts that account patterns with wildcards ("arn:aws:iam::1111*:root", aws:PrincipalArn
 // "arn:aws:iam::22????????:*") tell apart: one per region of the Venn diagram of those patterns over
 // 12-character strings, the accounts of `named` they match being regions of their own (so no other
@@ -122,11 +149,14 @@ absl::StatusOr<std::vector<std::string>> WildcardAccounts(const PolicyConstants&
   std::vector<StringPattern> patterns;
   for (const StringPattern& arn : constants.arn_patterns) {
     std::vector<policy::WildcardPattern> parts = arn.pattern.Split(':', 6);
-    if (parts.size() < 5 || parts[4].is_literal() || parts[4].matches_everything()) continue;
+    if (parts.size() < 5 || parts[4].is_literal() || parts[4].matches_everything() ||
+        !MatchesSomeAccountId(parts[4])) {
+      continue;
+    }
     patterns.push_back({parts[4], StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive});
   }
   for (const StringPattern& account : constants.account_patterns) {
-    if (!account.pattern.matches_everything()) patterns.push_back(account);
+    if (!account.pattern.matches_everything() && MatchesSomeAccountId(account.pattern)) patterns.push_back(account);
   }
   if (patterns.empty()) return std::vector<std::string>{};
   std::vector<StringPattern> account_patterns = patterns;
@@ -272,7 +302,12 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
     // A shortest member of a region may lack a name ("role/", "assumed-role/x"): complete it. The
     // completed name is still a member of the domain, and any region whose members are all nameless
     // holds no real caller.
-    if (text == prefix + "role/" || text == prefix + "user/" || text == sts + "federated-user/") {
+    // A user or role whose path is the region's text ("user/:role/" for StringLike "arn:aws:iam::*:role/*",
+    // whose '*' crosses ':'): IAM paths are "/" or "/" + printable ASCII + "/" (IAM API Reference,
+    // CreateUser, Path), so a user with path "/:role/" exists and is named here.
+    if ((text.rfind(prefix + "role/", 0) == 0 || text.rfind(prefix + "user/", 0) == 0 ||
+         text == sts + "federated-user/") &&
+        text.back() == '/') {
       text += "perimeter-probe";
     }
     if (text.rfind(sts + "assumed-role/", 0) == 0) {

@@ -14,6 +14,7 @@
 #include "perimeter/eval/request.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/condition_values.h"
+#include "perimeter/policy/policy_variables.h"
 #include "perimeter/reasoning/box.h"
 #include "perimeter/reasoning/candidate_principals.h"
 #include "perimeter/reasoning/condition_keys.h"
@@ -492,6 +493,25 @@ bool IsPublic(const Finding& finding) {
   return false;
 }
 
+// The lower-cased keys of the policy variables in `policy`'s Resource and condition values.
+void AddVariableKeys(const policy::Policy& policy, std::set<std::string>& keys) {
+  auto add = [&](const std::string& text) {
+    if (!policy::HasPolicyVariables(text)) return;
+    policy::VariableTemplate parsed = policy::VariableTemplate::Parse(text, /*glob=*/true);
+    for (const policy::VariableTemplate::Segment& segment : parsed.segments()) {
+      if (segment.kind == policy::VariableTemplate::Segment::Kind::kVariable) keys.insert(segment.key_lower);
+    }
+  };
+  for (const policy::Statement& statement : policy.statements) {
+    if (statement.resource.has_value()) {
+      for (const policy::Text& pattern : statement.resource->patterns) add(pattern.value);
+    }
+    for (const policy::Condition& condition : statement.conditions) {
+      for (const policy::ConditionValue& value : condition.values) add(value.value);
+    }
+  }
+}
+
 class Analysis {
  public:
   Analysis(const AccessModel& model, const ZoneOfTrust& zone) : model_(model), zone_(zone) {}
@@ -512,6 +532,10 @@ class Analysis {
                                base::ToString(issues.front().position), ": ", issues.front().message));
     }
     statements_.Add(*compiled_, model_.policy_label, false);
+    if (abstracted_.changed) {
+      original_.emplace(eval::CompiledPolicy::Compile(*model_.policy, model_.policy_kind, issues));
+      AddVariableKeys(*model_.policy, variable_keys_);
+    }
     if (model_.gate.has_value()) {
       abstracted_gate_ = AbstractCallerChosenVariables(*model_.gate->policy);
       compiled_gate_.emplace(eval::CompiledPolicy::Compile(abstracted_gate_.policy, model_.gate->kind, issues));
@@ -520,6 +544,10 @@ class Analysis {
                                  base::ToString(issues.front().position), ": ", issues.front().message));
       }
       statements_.Add(*compiled_gate_, model_.gate->label, true);
+      if (abstracted_gate_.changed) {
+        original_gate_.emplace(eval::CompiledPolicy::Compile(*model_.gate->policy, model_.gate->kind, issues));
+        AddVariableKeys(*model_.gate->policy, variable_keys_);
+      }
     }
     absl::StatusOr<FreeKeys> keys = BuildFreeKeys(statements_.statements(), /*skip_principal_derived=*/true,
                                                   EngineSeparations(statements_, zone_, model_.owner_account));
@@ -835,6 +863,44 @@ class Analysis {
     return false;
   }
 
+  // Whether the policies as written (not their variable-free readings) allow `request`.
+  bool OriginalsAllow(const eval::Request& request, const ResourceClass& resource) const {
+    if (!eval::PolicyAloneAllows(original_.has_value() ? *original_ : *compiled_, request)) return false;
+    if (!compiled_gate_.has_value()) return true;
+    eval::Request through_gate = request;
+    through_gate.resource_arn = resource.gate_arn;
+    return eval::PolicyAloneAllows(original_gate_.has_value() ? *original_gate_ : *compiled_gate_, through_gate);
+  }
+
+  // The variable-free reading (policy_abstraction.h) reads each policy variable as '*': a request it
+  // allows may lack the variable's key, which makes the statement as written not apply ([VARS],
+  // eval/condition_evaluator.cc). The caller chooses its own tags and the resource's tags are not in
+  // the model, so the witness carries the variables' keys that are not derived from the principal,
+  // with a value that makes the policies as written allow it: the empty string (what '*' matched in
+  // a Resource like ".../teams/${aws:PrincipalTag/team}/*") or a value the request already carries
+  // (a condition "aws:PrincipalTag/team": "${aws:ResourceTag/team}"). When none does, the witness is
+  // left as it is (the finding stands: report when unsure).
+  void BindPolicyVariables(eval::Request& request, const ResourceClass& resource, findings::Witness& witness) const {
+    if (variable_keys_.empty() || OriginalsAllow(request, resource)) return;
+    std::vector<std::string> missing;
+    for (const std::string& key : variable_keys_) {
+      if (!request.context.Has(key) && !IsPrincipalDerivedKey(key)) missing.push_back(key);
+    }
+    if (missing.empty()) return;
+    std::vector<std::string> values = {""};
+    for (const auto& [key, value] : request.context.entries()) {
+      for (const std::string& v : value.values) values.push_back(v);
+    }
+    for (const std::string& value : values) {
+      eval::Request bound = request;
+      for (const std::string& key : missing) bound.context.Set(key, value);
+      if (!OriginalsAllow(bound, resource)) continue;
+      for (const std::string& key : missing) witness.context[key] = {value};
+      request = std::move(bound);
+      return;
+    }
+  }
+
   // A concrete request inside `cell`, checked with the concrete evaluator: the policy (and the gate
   // policy, on the gate's ARN) must allow it.
   absl::StatusOr<findings::Witness> Witness(const eval::RequestPrincipal& principal, const eval::RequestContext& base,
@@ -867,6 +933,7 @@ class Analysis {
       through_gate.resource_arn = resource.gate_arn;
       allowed = eval::PolicyAloneAllows(*compiled_gate_, through_gate);
     }
+    if (allowed) BindPolicyVariables(request, resource, witness);
     if (!allowed) {
       return absl::InternalError(base::Concat("the witness for ", action.actions.front(), " on ", resource.arn,
                                               " is not allowed by the concrete evaluator: please report this"));
@@ -938,6 +1005,10 @@ class Analysis {
   std::optional<eval::CompiledPolicy> compiled_;
   AbstractedPolicy abstracted_gate_;
   std::optional<eval::CompiledPolicy> compiled_gate_;
+  // The policies as written, when their variable-free readings differ (witnesses are checked on them).
+  std::optional<eval::CompiledPolicy> original_;
+  std::optional<eval::CompiledPolicy> original_gate_;
+  std::set<std::string> variable_keys_;  // lower-cased keys of the policies' variables
   StatementTable statements_;
   FreeKeys keys_;
   std::vector<StatementFacts> facts_;

@@ -192,9 +192,9 @@ AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy) {
   // A positive operator without a set qualifier on a multivalued key ("StringLike":
   // {"aws:PrincipalOrgPaths": "o-x/*"}): what IAM does is not documented ("Multivalued context keys
   // require a condition set operator", IAM User Guide, "Single-valued vs. multivalued context keys").
-  // The evaluator reads it as never matching (eval/condition_evaluator.cc); IAM may read a request
-  // carrying one value as that value. In an Allow, read as ForAnyValue, which holds in both readings
-  // wherever either holds for a present key. (A Deny keeps the evaluator's reading: it applies least.)
+  // The evaluator compares a request carrying one value as that value and matches nothing with several
+  // (eval/condition_evaluator.cc, docs/simulate.md). In an Allow, read as ForAnyValue, which holds
+  // wherever that reading holds for a present key. (A Deny keeps the evaluator's reading.)
   for (policy::Statement& statement : out.policy.statements) {
     if (statement.effect != policy::Effect::kAllow) continue;
     for (policy::Condition& condition : statement.conditions) {

@@ -27,8 +27,9 @@ struct AbstractedPolicy {
 // BoundVariables(policy, VariableBound::kAllowMore), and one more widening the external-access engine
 // needs: in an Allow, a positive operator without a set qualifier on a multivalued key
 // ("StringLike": {"aws:PrincipalOrgPaths": "o-x/*"}) is read as ForAnyValue — IAM's reading is not
-// documented, the evaluator's (never matches) is the narrowest, and an engine must not miss access
-// (docs/access-analyzer-rules.md §3.3). REQUIRES: a successfully parsed policy. Policies of Version
+// documented; the evaluator compares a key carrying one value as that value and matches nothing with
+// several (docs/simulate.md), so ForAnyValue agrees with it on one value and is wider on several, and an
+// engine must not miss access (docs/access-analyzer-rules.md §3.3). REQUIRES: a successfully parsed policy. Policies of Version
 // 2008-10-17 have no variables: only the second widening applies.
 AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy);
 

@@ -749,7 +749,9 @@ class Encoder {
     switch (condition.op.qualifier) {
       case policy::SetQualifier::kNone: {
         expr absent = c_.bool_val(condition.op.if_exists || negated);
-        if (k.multivalued) return ::z3::ite(present, c_.bool_val(false), absent);
+        // The evaluator's reading (condition_evaluator.cc, docs/simulate.md): a multivalued key
+        // carrying exactly one value is compared as that value; with several values, no match.
+        if (k.multivalued) return ::z3::ite(present, *k.count == 1 && satisfies(k.elements[0]), absent);
         return ::z3::ite(present, satisfies(k.elements[0]), absent);
       }
       case policy::SetQualifier::kForAllValues: {
