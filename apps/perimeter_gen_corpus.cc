@@ -1,6 +1,6 @@
 // perimeter-gen-corpus: writes a generated corpus (src/perimeter/testing/corpus_generator.h,
-// docs/corpus.md) for benchmarks and manual runs. A tool of its own, not a `perimeter` subcommand: the
-// product's command line stays what users run, and the tests link the generator directly.
+// docs/corpus.md) for benchmarks and manual runs. A tool of its own, not a `perimeter` subcommand:
+// the product's command line stays what users run, and the tests link the generator directly.
 //
 //   perimeter-gen-corpus --count 100000 --seed 1 --format inventory -o build/bench/inventory.jsonl
 //
@@ -21,7 +21,8 @@ using perimeter::corpus::CorpusFormat;
 using perimeter::corpus::CorpusOptions;
 
 constexpr char kUsage[] =
-    "usage: perimeter-gen-corpus [--count N] [--seed S] [--format lines|inventory] [--types T,...]\n"
+    "usage: perimeter-gen-corpus [--count N] [--seed S] [--format lines|inventory] [--types "
+    "T,...]\n"
     "                            [--families all|none|F,...] [--zone-account ID] [--org-id ID]\n"
     "                            [--members ID,...] [--region R] [--labels] [-o FILE]\n"
     "  --count     resources to write (default 1000)\n"
@@ -29,7 +30,8 @@ constexpr char kUsage[] =
     "  --format    lines: {arn, resource_type, account, region, policy} per resource (default);\n"
     "              inventory: docs/inventory.md records (organization, accounts, then resources)\n"
     "  --types     resource types to draw from, AWS names, comma-separated (default: every type)\n"
-    "  --families  shape families to include (default all): org-paths, arn-wildcards, resource-account,\n"
+    "  --families  shape families to include (default all): org-paths, arn-wildcards, "
+    "resource-account,\n"
     "              federated, arn-non-arn-values, policy-variables\n"
     "  --labels    add a \"labels\" list naming the shapes each record was built from\n"
     "  -o FILE     output file (default: standard output)\n";
@@ -99,7 +101,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--types") {
       options.types.clear();
       for (const std::string& name : SplitCommas(v)) {
-        std::optional<perimeter::corpus::CorpusResourceType> type = perimeter::corpus::ParseCorpusResourceType(name);
+        std::optional<perimeter::corpus::CorpusResourceType> type =
+            perimeter::corpus::ParseCorpusResourceType(name);
         if (!type.has_value()) return Fail("unknown resource type: " + name);
         options.types.push_back(*type);
       }
@@ -110,7 +113,8 @@ int main(int argc, char** argv) {
                                 perimeter::corpus::AllCorpusShapeFamilies().end());
       } else if (v != "none") {
         for (const std::string& name : SplitCommas(v)) {
-          std::optional<perimeter::corpus::CorpusShapeFamily> family = perimeter::corpus::ParseCorpusShapeFamily(name);
+          std::optional<perimeter::corpus::CorpusShapeFamily> family =
+              perimeter::corpus::ParseCorpusShapeFamily(name);
           if (!family.has_value()) return Fail("unknown shape family: " + name);
           options.families.insert(*family);
         }
@@ -129,7 +133,8 @@ int main(int argc, char** argv) {
       return Fail("unknown option: " + std::string(arg));
     }
   }
-  if (options.zone_account.size() != 12 || options.zone_account.find_first_not_of("0123456789") != std::string::npos) {
+  if (options.zone_account.size() != 12 ||
+      options.zone_account.find_first_not_of("0123456789") != std::string::npos) {
     return Fail("--zone-account must be 12 digits");
   }
 
@@ -141,17 +146,20 @@ int main(int argc, char** argv) {
   std::ostream& out = output.empty() ? std::cout : file;
   // Written record by record: a corpus of 10^6 records is never held whole in memory.
   if (format == CorpusFormat::kInventory) {
-    for (const std::string& line : perimeter::corpus::CorpusInventoryHeader(options)) out << line << '\n';
+    for (const std::string& line : perimeter::corpus::CorpusInventoryHeader(options))
+      out << line << '\n';
   }
   for (uint64_t i = 0; i < count; ++i) {
     perimeter::corpus::CorpusRecord record = perimeter::corpus::GenerateCorpusRecord(options, i);
-    out << (format == CorpusFormat::kLines ? perimeter::corpus::CorpusLine(record, labels)
-                                           : perimeter::corpus::CorpusInventoryRecord(record, labels))
+    out << (format == CorpusFormat::kLines
+                ? perimeter::corpus::CorpusLine(record, labels)
+                : perimeter::corpus::CorpusInventoryRecord(record, labels))
         << '\n';
   }
   out.flush();
   if (!out) {
-    std::cerr << "perimeter-gen-corpus: cannot write " << (output.empty() ? "standard output" : output) << "\n";
+    std::cerr << "perimeter-gen-corpus: cannot write "
+              << (output.empty() ? "standard output" : output) << "\n";
     return 2;
   }
   return 0;

@@ -15,7 +15,8 @@ namespace perimeter::bench {
 inline std::vector<std::string> LoadCorpusLines() {
   const char* path = std::getenv("PERIMETER_BENCH_CORPUS");
   if (path == nullptr) {
-    std::cerr << "set PERIMETER_BENCH_CORPUS to a perimeter-gen-corpus --format lines file (scripts/bench.sh does)\n";
+    std::cerr << "set PERIMETER_BENCH_CORPUS to a perimeter-gen-corpus --format lines file "
+                 "(scripts/bench.sh does)\n";
     std::exit(2);
   }
   std::ifstream in(path);

@@ -1,5 +1,6 @@
-// Policy language throughput on the generated corpus: parsing policy documents into the model (bytes/s),
-// and evaluating a typical request against a typical resource policy (time per evaluation).
+// Policy language throughput on the generated corpus: parsing policy documents into the model
+// (bytes/s), and evaluating a typical request against a typical resource policy (time per
+// evaluation).
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ const std::vector<std::string>& CorpusPolicies() {
     for (const std::string& line : LoadCorpusLines()) {
       json::ParseResult record = json::Parse(line);
       if (!record.ok()) continue;
-      if (auto policy = record.document.root().Find("policy")) out.emplace_back(policy->source_text());
+      if (auto policy = record.document.root().Find("policy"))
+        out.emplace_back(policy->source_text());
     }
     return out;
   }();
@@ -31,8 +33,8 @@ void BM_PolicyParse(benchmark::State& state) {
   size_t bytes = 0, index = 0;
   for (auto _ : state) {
     const std::string& text = policies[index];
-    policy::PolicyParseResult result =
-        policy::ParsePolicy(text, {.kind = policy::PolicyKind::kResource, .enforce_size_limit = false});
+    policy::PolicyParseResult result = policy::ParsePolicy(
+        text, {.kind = policy::PolicyKind::kResource, .enforce_size_limit = false});
     benchmark::DoNotOptimize(result.policy);
     bytes += text.size();
     index = index + 1 == policies.size() ? 0 : index + 1;
@@ -57,11 +59,13 @@ void BM_EvaluateTypicalRequest(benchmark::State& state) {
       *policy::ParsePolicy(kTypicalPolicy, {.kind = policy::PolicyKind::kResource}).policy,
       policy::PolicyKind::kResource, issues);
   policies.identity.push_back(eval::CompiledPolicy::Compile(
-      *policy::ParsePolicy(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}})")
+      *policy::ParsePolicy(
+           R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}})")
            .policy,
       policy::PolicyKind::kIdentity, issues));
   eval::Request request;
-  request.principal = *eval::ParseRequestPrincipal("arn:aws:sts::999988887777:assumed-role/partner/session-1");
+  request.principal =
+      *eval::ParseRequestPrincipal("arn:aws:sts::999988887777:assumed-role/partner/session-1");
   request.action = "s3:GetObject";
   request.resource_arn = "arn:aws:s3:::example/reports/2026/11/summary.csv";
   request.resource_account = "123456789012";
@@ -69,10 +73,12 @@ void BM_EvaluateTypicalRequest(benchmark::State& state) {
   request.context.Set("aws:SourceIp", "203.0.113.10");
   eval::AddPrincipalContextKeys(request.principal, request.context);
   for (auto _ : state) {
-    eval::Evaluation evaluation = eval::Evaluate(policies, request, {.explain = state.range(0) != 0});
+    eval::Evaluation evaluation =
+        eval::Evaluate(policies, request, {.explain = state.range(0) != 0});
     benchmark::DoNotOptimize(evaluation.decision);
   }
-  if (eval::Evaluate(policies, request).decision != eval::Decision::kAllow) state.SkipWithError("not allowed");
+  if (eval::Evaluate(policies, request).decision != eval::Decision::kAllow)
+    state.SkipWithError("not allowed");
 }
 // Arg 0: decision only (the analysis's hot path); arg 1: with the explanation texts (simulate).
 BENCHMARK(BM_EvaluateTypicalRequest)->Arg(0)->Arg(1);

@@ -1,23 +1,26 @@
 // Load benchmark of `perimeter serve`: GetFinding and ListFindings over loopback with 100k findings
 // stored, the issue's target being >= 5,000 req/s and p99 <= 20 ms on 2 cores.
 //
-// The findings are seeded into a fresh SQLite store directly (one ACCOUNT analyzer, 90% ACTIVE), then a
-// server is started in this process on 127.0.0.1 (port 0) without the start-up scan (it would resolve
-// the seeded findings, whose resources are not in the inventory). Requests are SigV4-signed before the
-// clock starts (the server verifies every one), then C keep-alive connections send them as fast as the
-// server answers, each phase bounded by a request count and a duration. Prints req/s and p50/p99/max
-// latency per operation, and peak RSS.
+// The findings are seeded into a fresh SQLite store directly (one ACCOUNT analyzer, 90% ACTIVE),
+// then a server is started in this process on 127.0.0.1 (port 0) without the start-up scan (it
+// would resolve the seeded findings, whose resources are not in the inventory). Requests are
+// SigV4-signed before the clock starts (the server verifies every one), then C keep-alive
+// connections send them as fast as the server answers, each phase bounded by a request count and a
+// duration. Prints req/s and p50/p99/max latency per operation, and peak RSS.
 //
-// The mixed phase (issue #13's load test) runs M clients (32 by default), each on its own keep-alive
-// connection, cycling through reads and writes in a fixed order: of every twenty requests, thirteen
-// read (GetFinding, ListFindings) and seven write (UpdateFindings archiving then unarchiving one finding,
-// TagResource then UntagResource on the analyzer, CreateArchiveRule then DeleteArchiveRule of a rule
-// matching no finding, an import of one bucket through POST /perimeter/import). Each request is signed by its client just before it is sent; throughput and
+// The mixed phase (issue #13's load test) runs M clients (32 by default), each on its own
+// keep-alive connection, cycling through reads and writes in a fixed order: of every twenty
+// requests, thirteen read (GetFinding, ListFindings) and seven write (UpdateFindings archiving then
+// unarchiving one finding, TagResource then UntagResource on the analyzer, CreateArchiveRule then
+// DeleteArchiveRule of a rule matching no finding, an import of one bucket through POST
+// /perimeter/import). Each request is signed by its client just before it is sent; throughput and
 // p50/p99 are printed per operation.
 //
-//   server_load_benchmark [--findings N] [--seconds S] [--requests R] [--connections C] [--page-size P]
+//   server_load_benchmark [--findings N] [--seconds S] [--requests R] [--connections C]
+//   [--page-size P]
 //                         [--phases get,list,list100,mixed] [--mixed-clients M]
-// Traffic goes to 127.0.0.1 only. Unknown flags are ignored (scripts/bench.sh passes Google Benchmark's).
+// Traffic goes to 127.0.0.1 only. Unknown flags are ignored (scripts/bench.sh passes Google
+// Benchmark's).
 #include <httplib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -47,7 +50,8 @@ using namespace perimeter;
 
 constexpr char kAccount[] = "111122223333";
 constexpr char kRegion[] = "us-east-1";
-const aws::sigv4::Credential kKey{"AKIABENCHMARK0000001", "benchmark-secret-000000000000000000000000", kAccount,
+const aws::sigv4::Credential kKey{"AKIABENCHMARK0000001",
+                                  "benchmark-secret-000000000000000000000000", kAccount,
                                   "arn:aws:iam::111122223333:user/bench"};
 
 struct Options {
@@ -85,7 +89,8 @@ struct PhaseResult {
 
 std::string FindingId(size_t i) {
   char buffer[40];
-  std::snprintf(buffer, sizeof(buffer), "%08zx-0000-4000-8000-%012zx", i * 2654435761u % 0xFFFFFFFF, i);
+  std::snprintf(buffer, sizeof(buffer), "%08zx-0000-4000-8000-%012zx", i * 2654435761u % 0xFFFFFFFF,
+                i);
   return buffer;
 }
 
@@ -105,29 +110,40 @@ absl::Status Seed(store::Store& store, const std::string& analyzer_arn, size_t c
     record.finding.resource = base::Concat("arn:aws:s3:::bench-bucket-", i / 2);
     record.finding.resource_type = "AWS::S3::Bucket";
     record.finding.resource_owner_account = kAccount;
-    record.finding.principal = {{"AWS", i % 3 == 0 ? std::string("*") : base::Concat("9999888", 10000 + i % 90000)}};
+    record.finding.principal = {
+        {"AWS", i % 3 == 0 ? std::string("*") : base::Concat("9999888", 10000 + i % 90000)}};
     record.finding.is_public = i % 3 == 0;
     record.finding.actions = {"s3:GetObject", "s3:ListBucket"};
     if (i % 5 == 0) record.finding.condition = {{"aws:SourceVpc", "vpc-0123456789abcdef0"}};
-    record.finding.sources = {findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
-    record.status = i % 10 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
-    record.created_at = absl::FromUnixSeconds(1714564800) + absl::Milliseconds(static_cast<int64_t>(i) * 37);
+    record.finding.sources = {
+        findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
+    record.status =
+        i % 10 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
+    record.created_at =
+        absl::FromUnixSeconds(1714564800) + absl::Milliseconds(static_cast<int64_t>(i) * 37);
     record.analyzed_at = record.updated_at = record.created_at;
     batch.push_back(std::move(record));
     if (batch.size() == 10000 || i + 1 == count) {
-      if (absl::Status status = store.WriteFindings(analyzer_arn, batch, {}); !status.ok()) return status;
+      if (absl::Status status = store.WriteFindings(analyzer_arn, batch, {}); !status.ok())
+        return status;
       batch.clear();
     }
   }
   return absl::OkStatus();
 }
 
-SignedRequest Sign(std::string method, std::string path, std::string query, std::string body, const std::string& host) {
+SignedRequest Sign(std::string method, std::string path, std::string query, std::string body,
+                   const std::string& host) {
   std::vector<std::pair<std::string, std::string>> headers{{"Host", host}};
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  aws::sigv4::Sign(method, path, query, headers, body, kKey, kRegion, "access-analyzer", now.count());
-  SignedRequest request{std::move(method), query.empty() ? path : base::Concat(path, "?", query), {}, std::move(body)};
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  aws::sigv4::Sign(method, path, query, headers, body, kKey, kRegion, "access-analyzer",
+                   now.count());
+  SignedRequest request{std::move(method),
+                        query.empty() ? path : base::Concat(path, "?", query),
+                        {},
+                        std::move(body)};
   for (auto& [name, value] : headers) {
     if (name != "Content-Type") request.headers.emplace(name, value);
   }
@@ -135,8 +151,9 @@ SignedRequest Sign(std::string method, std::string path, std::string query, std:
 }
 
 std::string ListBody(const std::string& analyzer_arn, int page_size, const std::string& token) {
-  std::string body = base::Concat(R"({"analyzerArn":")", analyzer_arn,
-                                  R"(","filter":{"status":{"eq":["ACTIVE"]}},"maxResults":)", page_size);
+  std::string body =
+      base::Concat(R"({"analyzerArn":")", analyzer_arn,
+                   R"(","filter":{"status":{"eq":["ACTIVE"]}},"maxResults":)", page_size);
   if (!token.empty()) body += base::Concat(R"(,"nextToken":")", token, "\"");
   return body + "}";
 }
@@ -167,13 +184,16 @@ PhaseResult RunPhase(int port, const std::vector<SignedRequest>& requests, const
         auto t0 = std::chrono::steady_clock::now();
         httplib::Result result = request.method == "GET"
                                      ? client.Get(request.target.c_str(), request.headers)
-                                     : client.Post(request.target.c_str(), request.headers, request.body,
-                                                   "application/json");
-        mine.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+                                     : client.Post(request.target.c_str(), request.headers,
+                                                   request.body, "application/json");
+        mine.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
         if (!result || result->status != 200) {
           if (errors.fetch_add(1) < 3) {
-            std::cerr << "request failed: " << (result ? std::to_string(result->status) + " " + result->body
-                                                       : httplib::to_string(result.error()))
+            std::cerr << "request failed: "
+                      << (result ? std::to_string(result->status) + " " + result->body
+                                 : httplib::to_string(result.error()))
                       << "\n";
           }
         }
@@ -185,7 +205,8 @@ PhaseResult RunPhase(int port, const std::vector<SignedRequest>& requests, const
   PhaseResult result;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (double cpu : client_cpu) result.client_cpu_seconds += cpu;
-  result.server_cpu_seconds = CpuSeconds(RUSAGE_SELF) - process_cpu_start - result.client_cpu_seconds;
+  result.server_cpu_seconds =
+      CpuSeconds(RUSAGE_SELF) - process_cpu_start - result.client_cpu_seconds;
   for (const std::vector<double>& part : latencies) {
     result.latencies_ms.insert(result.latencies_ms.end(), part.begin(), part.end());
   }
@@ -198,23 +219,33 @@ void Print(const char* name, PhaseResult result) {
   std::sort(result.latencies_ms.begin(), result.latencies_ms.end());
   auto percentile = [&](double p) {
     if (result.latencies_ms.empty()) return 0.0;
-    return result.latencies_ms[std::min(result.latencies_ms.size() - 1,
-                                        static_cast<size_t>(p * static_cast<double>(result.latencies_ms.size())))];
+    return result.latencies_ms[std::min(
+        result.latencies_ms.size() - 1,
+        static_cast<size_t>(p * static_cast<double>(result.latencies_ms.size())))];
   };
   double requests = static_cast<double>(std::max<size_t>(1, result.requests));
   double server_us = result.server_cpu_seconds / requests * 1e6;
-  std::printf("%-24s %7zu req %5.2f s %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  errors %zu | "
-              "server CPU %5.0f us/req (2 cores: %6.0f req/s), load generator %4.0f us/req\n",
-              name, result.requests, result.seconds, static_cast<double>(result.requests) / result.seconds,
-              percentile(0.50), percentile(0.99), result.latencies_ms.empty() ? 0.0 : result.latencies_ms.back(),
-              result.errors, server_us, 2e6 / server_us, result.client_cpu_seconds / requests * 1e6);
+  std::printf(
+      "%-24s %7zu req %5.2f s %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  errors %zu | "
+      "server CPU %5.0f us/req (2 cores: %6.0f req/s), load generator %4.0f us/req\n",
+      name, result.requests, result.seconds, static_cast<double>(result.requests) / result.seconds,
+      percentile(0.50), percentile(0.99),
+      result.latencies_ms.empty() ? 0.0 : result.latencies_ms.back(), result.errors, server_us,
+      2e6 / server_us, result.client_cpu_seconds / requests * 1e6);
   std::fflush(stdout);
 }
 
-
 // The operations of the mixed phase, in the order each client cycles through them.
 enum class MixedOp {
-  kGetFinding, kListFindings, kArchive, kUnarchive, kTag, kUntag, kCreateRule, kDeleteRule, kImport
+  kGetFinding,
+  kListFindings,
+  kArchive,
+  kUnarchive,
+  kTag,
+  kUntag,
+  kCreateRule,
+  kDeleteRule,
+  kImport
 };
 constexpr int kMixedOps = 9;
 
@@ -242,13 +273,14 @@ const char* MixedOpName(MixedOp op) {
   return "?";
 }
 
-// Twenty requests, thirteen reads and seven writes: each write of a pair in one half, its undo in the
-// other, and one import.
+// Twenty requests, thirteen reads and seven writes: each write of a pair in one half, its undo in
+// the other, and one import.
 constexpr MixedOp kMixedCycle[] = {
-    MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kGetFinding, MixedOp::kArchive,    MixedOp::kGetFinding,
-    MixedOp::kListFindings, MixedOp::kTag,       MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kCreateRule,
-    MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kGetFinding, MixedOp::kUnarchive,  MixedOp::kImport,
-    MixedOp::kListFindings, MixedOp::kUntag,     MixedOp::kGetFinding, MixedOp::kListFindings, MixedOp::kDeleteRule,
+    MixedOp::kGetFinding,   MixedOp::kListFindings, MixedOp::kGetFinding,   MixedOp::kArchive,
+    MixedOp::kGetFinding,   MixedOp::kListFindings, MixedOp::kTag,          MixedOp::kGetFinding,
+    MixedOp::kListFindings, MixedOp::kCreateRule,   MixedOp::kGetFinding,   MixedOp::kListFindings,
+    MixedOp::kGetFinding,   MixedOp::kUnarchive,    MixedOp::kImport,       MixedOp::kListFindings,
+    MixedOp::kUntag,        MixedOp::kGetFinding,   MixedOp::kListFindings, MixedOp::kDeleteRule,
 };
 
 struct MixedContext {
@@ -261,8 +293,9 @@ struct MixedContext {
 
 // One client's request for `op`; `finding` is the finding it archives and unarchives, `rule` the
 // archive rule it creates and deletes, this cycle.
-SignedRequest MixedRequest(const MixedContext& context, MixedOp op, int client, std::mt19937_64& random,
-                           const std::string& finding, const std::string& rule) {
+SignedRequest MixedRequest(const MixedContext& context, MixedOp op, int client,
+                           std::mt19937_64& random, const std::string& finding,
+                           const std::string& rule) {
   const std::string arn = aws::sigv4::UriEncode(context.analyzer_arn, false);
   switch (op) {
     case MixedOp::kGetFinding:
@@ -270,34 +303,39 @@ SignedRequest MixedRequest(const MixedContext& context, MixedOp op, int client, 
                   base::Concat("analyzerArn=", arn), "", context.host);
     case MixedOp::kListFindings: {
       const std::string& token = (*context.tokens)[random() % context.tokens->size()];
-      return Sign("POST", "/finding", "", ListBody(context.analyzer_arn, context.options->page_size, token),
-                  context.host);
+      return Sign("POST", "/finding", "",
+                  ListBody(context.analyzer_arn, context.options->page_size, token), context.host);
     }
     case MixedOp::kArchive:
     case MixedOp::kUnarchive:
-      return Sign("PUT", "/finding", "",
-                  base::Concat(R"({"analyzerArn":")", context.analyzer_arn, R"(","ids":[")", finding,
-                               R"("],"status":")", op == MixedOp::kArchive ? "ARCHIVED" : "ACTIVE", "\"}"),
-                  context.host);
+      return Sign(
+          "PUT", "/finding", "",
+          base::Concat(R"({"analyzerArn":")", context.analyzer_arn, R"(","ids":[")", finding,
+                       R"("],"status":")", op == MixedOp::kArchive ? "ARCHIVED" : "ACTIVE", "\"}"),
+          context.host);
     case MixedOp::kTag:
       return Sign("POST", base::Concat("/tags/", arn), "",
                   base::Concat(R"({"tags":{"client-)", client, R"(":"on"}})"), context.host);
     case MixedOp::kUntag:
-      return Sign("DELETE", base::Concat("/tags/", arn), base::Concat("tagKeys=client-", client), "", context.host);
+      return Sign("DELETE", base::Concat("/tags/", arn), base::Concat("tagKeys=client-", client),
+                  "", context.host);
     case MixedOp::kCreateRule:
-      return Sign("PUT", "/analyzer/bench/archive-rule", "",
-                  base::Concat(R"({"ruleName":")", rule,
-                               R"(","filter":{"resource":{"eq":["arn:aws:s3:::no-such-bucket"]}}})"),
-                  context.host);
+      return Sign(
+          "PUT", "/analyzer/bench/archive-rule", "",
+          base::Concat(R"({"ruleName":")", rule,
+                       R"(","filter":{"resource":{"eq":["arn:aws:s3:::no-such-bucket"]}}})"),
+          context.host);
     case MixedOp::kDeleteRule:
-      return Sign("DELETE", base::Concat("/analyzer/bench/archive-rule/", rule), "", "", context.host);
+      return Sign("DELETE", base::Concat("/analyzer/bench/archive-rule/", rule), "", "",
+                  context.host);
     case MixedOp::kImport:
       // A bucket without a policy: stored and analyzed, no finding.
-      return Sign("POST", "/perimeter/import", "",
-                  base::Concat(R"({"kind":"resource","resourceArn":"arn:aws:s3:::load-import-)", client,
-                               R"(","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":")", kAccount,
-                               R"(","region":")", kRegion, R"(","configuration":{"s3Bucket":{}}})"),
-                  context.host);
+      return Sign(
+          "POST", "/perimeter/import", "",
+          base::Concat(R"({"kind":"resource","resourceArn":"arn:aws:s3:::load-import-)", client,
+                       R"(","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":")", kAccount,
+                       R"(","region":")", kRegion, R"(","configuration":{"s3Bucket":{}}})"),
+          context.host);
   }
   return {};
 }
@@ -331,12 +369,13 @@ void RunMixed(const MixedContext& context) {
       client.set_tcp_nodelay(true);
       client.set_read_timeout(60);
       std::mt19937_64 random(1000 + c);
-      std::string finding;    // archived this cycle, unarchived next
-      std::string rule;       // created this cycle, deleted next
+      std::string finding;  // archived this cycle, unarchived next
+      std::string rule;     // created this cycle, deleted next
       bool tagged = false;
       // Each client starts at its own place in the cycle, so that the writes are spread over time.
       for (size_t n = static_cast<size_t>(c) * 3;; ++n) {
-        if (issued.fetch_add(1) >= options.requests || std::chrono::steady_clock::now() >= deadline) break;
+        if (issued.fetch_add(1) >= options.requests || std::chrono::steady_clock::now() >= deadline)
+          break;
         const size_t slot = n % std::size(kMixedCycle);
         const size_t round = n / std::size(kMixedCycle);
         const MixedOp op = kMixedCycle[slot];
@@ -352,7 +391,8 @@ void RunMixed(const MixedContext& context) {
         auto t0 = std::chrono::steady_clock::now();
         httplib::Result result = Send(client, request);
         latencies[c][static_cast<int>(op)].push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
         if (!result || (result->status != 200 && result->status != 204)) {
           if (errors.fetch_add(1) < 5) {
             std::cerr << MixedOpName(op) << " failed: "
@@ -365,25 +405,32 @@ void RunMixed(const MixedContext& context) {
     });
   }
   for (std::thread& thread : threads) thread.join();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = CpuSeconds(RUSAGE_SELF) - process_cpu_start;
   size_t total = 0;
-  std::printf("mixed: %d clients, %.1f s, process CPU %.1f s (server and load generator share the machine)\n", clients,
-              seconds, cpu);
+  std::printf(
+      "mixed: %d clients, %.1f s, process CPU %.1f s (server and load generator share the "
+      "machine)\n",
+      clients, seconds, cpu);
   for (int op = 0; op < kMixedOps; ++op) {
     std::vector<double> all;
-    for (const auto& per_client : latencies) all.insert(all.end(), per_client[op].begin(), per_client[op].end());
+    for (const auto& per_client : latencies)
+      all.insert(all.end(), per_client[op].begin(), per_client[op].end());
     std::sort(all.begin(), all.end());
     total += all.size();
     auto percentile = [&](double p) {
-      return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * static_cast<double>(all.size())))];
+      return all.empty() ? 0.0
+                         : all[std::min(all.size() - 1,
+                                        static_cast<size_t>(p * static_cast<double>(all.size())))];
     };
     std::printf("  %-24s %7zu req %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms\n",
-                MixedOpName(static_cast<MixedOp>(op)), all.size(), static_cast<double>(all.size()) / seconds,
-                percentile(0.50), percentile(0.99), all.empty() ? 0.0 : all.back());
+                MixedOpName(static_cast<MixedOp>(op)), all.size(),
+                static_cast<double>(all.size()) / seconds, percentile(0.50), percentile(0.99),
+                all.empty() ? 0.0 : all.back());
   }
-  std::printf("  %-24s %7zu req %7.0f req/s  errors %zu\n", "all", total, static_cast<double>(total) / seconds,
-              errors.load());
+  std::printf("  %-24s %7zu req %7.0f req/s  errors %zu\n", "all", total,
+              static_cast<double>(total) / seconds, errors.load());
   std::fflush(stdout);
 }
 
@@ -393,21 +440,31 @@ int main(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; ++i) {
     std::string flag = argv[i];
-    if (flag == "--findings") options.findings = std::stoul(argv[++i]);
-    else if (flag == "--seconds") options.seconds = std::stod(argv[++i]);
-    else if (flag == "--requests") options.requests = std::stoul(argv[++i]);
-    else if (flag == "--connections") options.connections = std::stoi(argv[++i]);
-    else if (flag == "--page-size") options.page_size = std::stoi(argv[++i]);
-    else if (flag == "--phases") options.phases = argv[++i];
-    else if (flag == "--mixed-clients") options.mixed_clients = std::stoi(argv[++i]);
+    if (flag == "--findings")
+      options.findings = std::stoul(argv[++i]);
+    else if (flag == "--seconds")
+      options.seconds = std::stod(argv[++i]);
+    else if (flag == "--requests")
+      options.requests = std::stoul(argv[++i]);
+    else if (flag == "--connections")
+      options.connections = std::stoi(argv[++i]);
+    else if (flag == "--page-size")
+      options.page_size = std::stoi(argv[++i]);
+    else if (flag == "--phases")
+      options.phases = argv[++i];
+    else if (flag == "--mixed-clients")
+      options.mixed_clients = std::stoi(argv[++i]);
   }
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / base::Concat("perimeter-load-", getpid());
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / base::Concat("perimeter-load-", getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  std::string analyzer_arn = base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/bench");
+  std::string analyzer_arn =
+      base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/bench");
 
   auto seed_start = std::chrono::steady_clock::now();
-  absl::StatusOr<std::unique_ptr<store::SqliteStore>> sqlite = store::SqliteStore::Open((dir / "perimeter.db").string());
+  absl::StatusOr<std::unique_ptr<store::SqliteStore>> sqlite =
+      store::SqliteStore::Open((dir / "perimeter.db").string());
   if (!sqlite.ok()) {
     std::cerr << sqlite.status() << "\n";
     return 1;
@@ -417,7 +474,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("seeded %zu findings into SQLite in %.1f s (%s)\n", options.findings,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - seed_start).count(), dir.c_str());
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - seed_start).count(),
+              dir.c_str());
 
   server::ServerConfig config;
   config.host = "127.0.0.1";
@@ -447,7 +505,8 @@ int main(int argc, char** argv) {
   std::vector<SignedRequest> gets;
   for (int i = 0; i < 4096; ++i) {
     std::string id = FindingId(random() % options.findings);
-    gets.push_back(Sign("GET", base::Concat("/finding/", id), base::Concat("analyzerArn=", encoded_arn), "", host));
+    gets.push_back(Sign("GET", base::Concat("/finding/", id),
+                        base::Concat("analyzerArn=", encoded_arn), "", host));
   }
   // ListFindings: the first page and pages spread over the whole listing (tokens from a walk).
   std::vector<std::string> tokens{""};
@@ -456,35 +515,45 @@ int main(int argc, char** argv) {
     std::string token;
     size_t page = 0;
     while (true) {
-      SignedRequest request = Sign("POST", "/finding", "", ListBody(analyzer_arn, 1000, token), host);
-      httplib::Result result = walker.Post("/finding", request.headers, request.body, "application/json");
+      SignedRequest request =
+          Sign("POST", "/finding", "", ListBody(analyzer_arn, 1000, token), host);
+      httplib::Result result =
+          walker.Post("/finding", request.headers, request.body, "application/json");
       if (!result || result->status != 200) {
-        std::cerr << "walk failed: " << (result ? result->body : httplib::to_string(result.error())) << "\n";
+        std::cerr << "walk failed: " << (result ? result->body : httplib::to_string(result.error()))
+                  << "\n";
         return 1;
       }
       json::ParseResult reply = json::Parse(result->body);
-      std::optional<json::Value> next = reply.ok() ? reply.document.root().Find("nextToken") : std::nullopt;
+      std::optional<json::Value> next =
+          reply.ok() ? reply.document.root().Find("nextToken") : std::nullopt;
       if (!next.has_value()) break;
       token = std::string(next->text());
       ++page;
       tokens.push_back(token);
     }
-    std::printf("walked the ACTIVE listing in pages of 1000: %zu pages; %zu start points for ListFindings\n", page + 1,
-                tokens.size());
+    std::printf(
+        "walked the ACTIVE listing in pages of 1000: %zu pages; %zu start points for "
+        "ListFindings\n",
+        page + 1, tokens.size());
   }
   std::vector<SignedRequest> lists;
   for (const std::string& token : tokens) {
-    lists.push_back(Sign("POST", "/finding", "", ListBody(analyzer_arn, options.page_size, token), host));
+    lists.push_back(
+        Sign("POST", "/finding", "", ListBody(analyzer_arn, options.page_size, token), host));
   }
 
   std::printf("%d connections, at most %zu requests or %.0f s per phase, 127.0.0.1:%d, %u cores\n",
-              options.connections, options.requests, options.seconds, *port, std::thread::hardware_concurrency());
+              options.connections, options.requests, options.seconds, *port,
+              std::thread::hardware_concurrency());
   auto wanted = [&](std::string_view phase) {
-    return base::Concat(",", options.phases, ",").find(base::Concat(",", phase, ",")) != std::string::npos;
+    return base::Concat(",", options.phases, ",").find(base::Concat(",", phase, ",")) !=
+           std::string::npos;
   };
   if (wanted("get")) Print("GetFinding", RunPhase(*port, gets, options));
   if (wanted("list")) {
-    Print(base::Concat("ListFindings (", options.page_size, "/page)").c_str(), RunPhase(*port, lists, options));
+    Print(base::Concat("ListFindings (", options.page_size, "/page)").c_str(),
+          RunPhase(*port, lists, options));
   }
   std::vector<SignedRequest> full_pages;
   for (const std::string& token : tokens) {
@@ -495,7 +564,8 @@ int main(int argc, char** argv) {
 
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("peak RSS (server and load generator) %.1f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
+  std::printf("peak RSS (server and load generator) %.1f MiB\n",
+              static_cast<double>(usage.ru_maxrss) / 1024.0);
   (*server)->Stop();
   serving.join();
   server->reset();

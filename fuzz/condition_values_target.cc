@@ -10,7 +10,8 @@ namespace perimeter::fuzz {
 int FuzzConditionValues(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   if (auto number = policy::ParseNumber(text)) {
-    FuzzCheck(policy::CompareNumbers(*number, *number) == std::strong_ordering::equal, "number equals itself");
+    FuzzCheck(policy::CompareNumbers(*number, *number) == std::strong_ordering::equal,
+              "number equals itself");
   }
   if (auto date = policy::ParseDate(text)) {
     FuzzCheck(date->nanos >= 0 && date->nanos < 1'000'000'000, "nanos in range");
@@ -21,7 +22,8 @@ int FuzzConditionValues(const uint8_t* data, size_t size) {
     FuzzCheck(host.Contains(*address), "a host block contains its address");
   }
   if (auto cidr = policy::ParseCidr(text)) {
-    FuzzCheck(cidr->prefix_length >= 0 && cidr->prefix_length <= (cidr->base.v6 ? 128 : 32), "prefix in range");
+    FuzzCheck(cidr->prefix_length >= 0 && cidr->prefix_length <= (cidr->base.v6 ? 128 : 32),
+              "prefix in range");
     FuzzCheck(cidr->Contains(cidr->base), "a block contains its base address");
   }
   if (auto bytes = policy::DecodeBase64(text)) {

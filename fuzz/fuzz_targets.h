@@ -1,7 +1,8 @@
-// The bodies of the fuzz targets, one per parser, and one for the external-access engine's self-checks. Each checks the parser's invariants on arbitrary
-// bytes and aborts (via FuzzCheck) when one is broken. They are linked into the libFuzzer executables
-// (fuzz/*_fuzzer.cc, built with clang) and into an ordinary test that replays the checked-in corpora,
-// so CI covers the corpora without clang.
+// The bodies of the fuzz targets, one per parser, and one for the external-access engine's
+// self-checks. Each checks the parser's invariants on arbitrary bytes and aborts (via FuzzCheck)
+// when one is broken. They are linked into the libFuzzer executables (fuzz/*_fuzzer.cc, built with
+// clang) and into an ordinary test that replays the checked-in corpora, so CI covers the corpora
+// without clang.
 #ifndef PERIMETER_FUZZ_FUZZ_TARGETS_H_
 #define PERIMETER_FUZZ_FUZZ_TARGETS_H_
 
@@ -11,7 +12,8 @@
 
 namespace perimeter::fuzz {
 
-// Aborts with `what` when `condition` is false: a broken invariant is a bug, never an input problem.
+// Aborts with `what` when `condition` is false: a broken invariant is a bug, never an input
+// problem.
 void FuzzCheck(bool condition, const char* what);
 
 struct FuzzTarget {

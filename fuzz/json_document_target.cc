@@ -40,7 +40,8 @@ int FuzzJsonDocument(const uint8_t* data, size_t size) {
   // A valid document parses again to the same shape from its own source text.
   json::ParseResult again = json::Parse(std::string(result.document.root().source_text()));
   FuzzCheck(again.ok(), "source_text of a valid document is valid");
-  FuzzCheck(again.document.root().kind() == result.document.root().kind(), "same kind after reparse");
+  FuzzCheck(again.document.root().kind() == result.document.root().kind(),
+            "same kind after reparse");
   return 0;
 }
 

@@ -49,7 +49,8 @@ int FuzzJsonWriter(const uint8_t* data, size_t size) {
     if (valid) {
       FuzzCheck(text == input, "valid UTF-8 comes back unchanged");
     } else {
-      FuzzCheck(text.find(kReplacement) != std::string_view::npos, "invalid UTF-8 is replaced by U+FFFD");
+      FuzzCheck(text.find(kReplacement) != std::string_view::npos,
+                "invalid UTF-8 is replaced by U+FFFD");
       FuzzCheck(text.size() <= 3 * input.size(), "at most one U+FFFD per input byte");
     }
     if (indent < 0) {
@@ -61,7 +62,8 @@ int FuzzJsonWriter(const uint8_t* data, size_t size) {
   std::string quoted;
   json::AppendQuotedValidUtf8(quoted, first_result);
   json::ParseResult again = json::Parse(std::move(quoted));
-  FuzzCheck(again.ok() && again.document.root().text() == first_result, "written again, the same string");
+  FuzzCheck(again.ok() && again.document.root().text() == first_result,
+            "written again, the same string");
   return 0;
 }
 

@@ -15,16 +15,20 @@ namespace perimeter::fuzz {
 int FuzzInventory(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   resources::Inventory inventory = resources::ReadInventory("fuzz.jsonl", text);
-  size_t read = inventory.resources.size() + inventory.accounts.size() + inventory.organizations.size();
-  FuzzCheck(read + inventory.skipped_records == inventory.records, "every record is read or skipped");
-  FuzzCheck(inventory.skipped_records == 0 || base::HasErrors(inventory.issues), "a skipped record has a reason");
+  size_t read =
+      inventory.resources.size() + inventory.accounts.size() + inventory.organizations.size();
+  FuzzCheck(read + inventory.skipped_records == inventory.records,
+            "every record is read or skipped");
+  FuzzCheck(inventory.skipped_records == 0 || base::HasErrors(inventory.issues),
+            "a skipped record has a reason");
   return 0;
 }
 
 // Rules are returned exactly when no error is reported.
 int FuzzArchiveRules(const uint8_t* data, size_t size) {
   std::vector<base::Issue> issues;
-  auto rules = findings::ParseArchiveRules(std::string(reinterpret_cast<const char*>(data), size), issues);
+  auto rules =
+      findings::ParseArchiveRules(std::string(reinterpret_cast<const char*>(data), size), issues);
   FuzzCheck(rules.has_value() == !base::HasErrors(issues), "rules iff no errors");
   return 0;
 }
@@ -42,9 +46,10 @@ int FuzzSigV4Header(const uint8_t* data, size_t size) {
   aws::sigv4::HttpRequestView request;
   request.method = "POST";
   request.raw_path = "/analyzer";
-  request.headers = {{"Host", "127.0.0.1"},
-                     {"Authorization", text.substr(0, newline)},
-                     {"X-Amz-Date", newline == std::string::npos ? "20261125T120000Z" : text.substr(newline + 1)}};
+  request.headers = {
+      {"Host", "127.0.0.1"},
+      {"Authorization", text.substr(0, newline)},
+      {"X-Amz-Date", newline == std::string::npos ? "20261125T120000Z" : text.substr(newline + 1)}};
   auto lookup = [](std::string_view key) -> std::optional<aws::sigv4::Credential> {
     return aws::sigv4::Credential{std::string(key), "secret-not-in-the-input", "111122223333",
                                   "arn:aws:iam::111122223333:user/fuzz"};

@@ -1,13 +1,13 @@
 // `perimeter analyze` end to end on converted inputs: RunApp on a CloudFormation template and a
-// Terraform plan, checking that SARIF annotates the policy's line in the source file and that the exit
-// codes follow docs/analyze.md.
+// Terraform plan, checking that SARIF annotates the policy's line in the source file and that the
+// exit codes follow docs/analyze.md.
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,7 +27,9 @@ CommandRun Perimeter(std::vector<std::string> args, const std::string& stdin_tex
   return perimeter_testing::RunPerimeter(std::move(args), stdin_text);
 }
 
-std::string Sample(const char* name) { return std::string(PERIMETER_SOURCE_DIR) + "/tests/cases/ingest/" + name; }
+std::string Sample(const char* name) {
+  return std::string(PERIMETER_SOURCE_DIR) + "/tests/cases/ingest/" + name;
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -56,9 +58,9 @@ std::pair<int, int> LineColumn(const std::string& text, size_t offset) {
   return {line, static_cast<int>(offset - line_start) + 1};
 }
 
-// Reading the reports with json::Document: Get(value, "key") and Get(value, index) give a null value
-// when the member or element is missing, so a path reads in one expression and a wrong shape fails
-// the comparison instead of crashing.
+// Reading the reports with json::Document: Get(value, "key") and Get(value, index) give a null
+// value when the member or element is missing, so a path reads in one expression and a wrong shape
+// fails the comparison instead of crashing.
 const json::Value& Null() {
   static const json::Document* const document = new json::Document(json::Parse("null").document);
   static const json::Value value = document->root();
@@ -75,7 +77,9 @@ json::Value Get(const json::Value& value, size_t index) {
 std::string Text(const json::Value& value) {
   return value.is_string() || value.is_number() ? std::string(value.text()) : std::string();
 }
-int Int(const json::Value& value) { return value.is_number() ? std::stoi(std::string(value.text())) : -1; }
+int Int(const json::Value& value) {
+  return value.is_number() ? std::stoi(std::string(value.text())) : -1;
+}
 std::pair<int, int> LineColumnOf(const json::Value& statement) {
   return {Int(Get(statement, "line")), Int(Get(statement, "column"))};
 }
@@ -115,19 +119,22 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAStringPolicy) {
     "resourceOwnerAccount": "123456789012",
     "region": "us-east-1",
     "configuration": {"s3Bucket": {
-        "bucketPolicy": ")") + policy + R"("}}
+        "bucketPolicy": ")") +
+                           policy + R"("}}
   }
 ]
 )";
   std::string path = WriteTemp("sarif_string_policy.json", text);
   size_t at = text.find(R"({\"Sid\":\"Public\")");
   ASSERT_NE(at, std::string::npos);
-  CommandRun run = Perimeter({"analyze", path, "--format", "sarif", "--zone-account", "123456789012", "-q"});
+  CommandRun run =
+      Perimeter({"analyze", path, "--format", "sarif", "--zone-account", "123456789012", "-q"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
   EXPECT_EQ(SarifRegion(run.out, "perimeter/public-access"), LineColumn(text, at)) << run.out;
 
   // The JSON report's explanation carries the same place.
-  CommandRun json = Perimeter({"analyze", path, "--format", "json", "--zone-account", "123456789012", "-q"});
+  CommandRun json =
+      Perimeter({"analyze", path, "--format", "json", "--zone-account", "123456789012", "-q"});
   json::Document report = ParseOutput(json.out);
   ASSERT_EQ(Get(report.root(), "findings").size(), 1u) << json.out;
   json::Value statement = Get(Get(Get(Get(report.root(), "findings"), 0), "explanation"), 0);
@@ -146,7 +153,8 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAnObjectPolicy) {
       "\n";
   std::string path = WriteTemp("sarif_object_policy.jsonl", text);
   size_t at = text.find(R"({"Sid": "Public")");
-  CommandRun run = Perimeter({"analyze", path, "--format", "sarif", "--zone-account", "123456789012", "-q"});
+  CommandRun run =
+      Perimeter({"analyze", path, "--format", "sarif", "--zone-account", "123456789012", "-q"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
   EXPECT_EQ(SarifRegion(run.out, "perimeter/public-access"), LineColumn(text, at)) << run.out;
 }
@@ -161,11 +169,13 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInATerraformPlan) {
   bool found = false;
   for (json::Value result : Get(Get(Get(sarif.root(), "runs"), 0), "results").children()) {
     json::Value location = Get(Get(result, "locations"), 0);
-    if (Text(Get(Get(Get(location, "logicalLocations"), 0), "fullyQualifiedName")) != "arn:aws:s3:::my-tf-test-bucket") {
+    if (Text(Get(Get(Get(location, "logicalLocations"), 0), "fullyQualifiedName")) !=
+        "arn:aws:s3:::my-tf-test-bucket") {
       continue;
     }
     json::Value region = Get(Get(location, "physicalLocation"), "region");
-    EXPECT_EQ(std::make_pair(Int(Get(region, "startLine")), Int(Get(region, "startColumn"))), LineColumn(text, at));
+    EXPECT_EQ(std::make_pair(Int(Get(region, "startLine")), Int(Get(region, "startColumn"))),
+              LineColumn(text, at));
     found = true;
   }
   EXPECT_TRUE(found) << run.out;
@@ -190,10 +200,12 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAConfigPolicyText) {
   EXPECT_TRUE(found) << run.out;
 }
 
-// The same with the supplementary configuration given as a string that holds JSON (as the Config API
-// returns it): the policy text is escaped twice, and the result still points at the statement's `{`.
+// The same with the supplementary configuration given as a string that holds JSON (as the Config
+// API returns it): the policy text is escaped twice, and the result still points at the statement's
+// `{`.
 TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAPolicyEscapedTwice) {
-  const std::string text = R"({"fileVersion": "1.0", "configurationItems": [{"resourceType": "AWS::S3::Bucket",
+  const std::string text =
+      R"({"fileVersion": "1.0", "configurationItems": [{"resourceType": "AWS::S3::Bucket",
   "resourceId": "twice", "ARN": "arn:aws:s3:::twice", "awsAccountId": "123456789012", "awsRegion": "us-east-2",
   "configuration": {"name": "twice"},
   "supplementaryConfiguration": {"BucketPolicy": "{\"policyText\": \"{\\\"Version\\\": \\\"2012-10-17\\\", \\\"Statement\\\": [{\\\"Sid\\\": \\\"PublicRead\\\", \\\"Effect\\\": \\\"Allow\\\", \\\"Principal\\\": \\\"*\\\", \\\"Action\\\": \\\"s3:GetObject\\\", \\\"Resource\\\": \\\"arn:aws:s3:::twice/*\\\"}]}\"}"}}]}
@@ -201,7 +213,8 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAPolicyEscapedTwice) {
   std::string path = WriteTemp("config_twice.json", text);
   const size_t at = text.find(R"({\\\"Sid)");
   ASSERT_NE(at, std::string::npos);
-  CommandRun run = Perimeter({"analyze", path, "--format", "json", "--zone-account", "123456789012", "-q"});
+  CommandRun run =
+      Perimeter({"analyze", path, "--format", "json", "--zone-account", "123456789012", "-q"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
   json::Document report = ParseOutput(run.out);
   ASSERT_EQ(Get(report.root(), "findings").size(), 1u) << run.out;
@@ -221,8 +234,9 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfAStringPolicyInAJsonTempl
   std::string path = WriteTemp("string_policy_template.json", text);
   const size_t at = text.find(R"({\"Sid\": \"Anyone\")");
   ASSERT_NE(at, std::string::npos);
-  CommandRun run = Perimeter({"analyze", path, "--input-format", "cloudformation", "--format", "json", "--account-id",
-                              "123456789012", "--region", "us-east-1", "-q"});
+  CommandRun run =
+      Perimeter({"analyze", path, "--input-format", "cloudformation", "--format", "json",
+                 "--account-id", "123456789012", "--region", "us-east-1", "-q"});
   json::Document report = ParseOutput(run.out);
   ASSERT_EQ(Get(report.root(), "findings").size(), 1u) << run.out << run.err;
   json::Value statement = Get(Get(Get(Get(report.root(), "findings"), 0), "explanation"), 0);
@@ -253,8 +267,9 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfStringPoliciesInAYamlTemp
       PolicyDocument: "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"AnyonePublishes\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sns:Publish\", \"Resource\": \"*\"}]}"
 )";
   std::string path = WriteTemp("string_policies_template.yaml", text);
-  CommandRun run = Perimeter({"analyze", path, "--input-format", "cloudformation", "--format", "json", "--account-id",
-                              "123456789012", "--region", "us-east-1", "-q"});
+  CommandRun run =
+      Perimeter({"analyze", path, "--input-format", "cloudformation", "--format", "json",
+                 "--account-id", "123456789012", "--region", "us-east-1", "-q"});
   json::Document report = ParseOutput(run.out);
   ASSERT_EQ(Get(report.root(), "findings").size(), 2u) << run.out << run.err;
   std::map<std::string, std::pair<int, int>> found;
@@ -263,7 +278,8 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementOfStringPoliciesInAYamlTemp
     found[Text(Get(statement, "statementId"))] = LineColumnOf(statement);
   }
   EXPECT_EQ(found["AnyoneSends"], LineColumn(text, text.find(R"({"Sid": "AnyoneSends")")));
-  EXPECT_EQ(found["AnyonePublishes"], LineColumn(text, text.find(R"({\"Sid\": \"AnyonePublishes\")")));
+  EXPECT_EQ(found["AnyonePublishes"],
+            LineColumn(text, text.find(R"({\"Sid\": \"AnyonePublishes\")")));
 }
 
 // A template's policy is a YAML mapping: the result points at the granting element of its Statement
@@ -274,8 +290,8 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInTheTemplate) {
   const size_t statement = text.find("Action:", text.find("Statement:", policy));
   ASSERT_NE(statement, std::string::npos);
   const auto [line, column] = LineColumn(text, statement);
-  CommandRun run = Perimeter({"analyze", Sample("cloudformation.yaml"), "--format", "sarif", "--account-id", "123456789012",
-                       "--region", "us-east-1", "-q"});
+  CommandRun run = Perimeter({"analyze", Sample("cloudformation.yaml"), "--format", "sarif",
+                              "--account-id", "123456789012", "--region", "us-east-1", "-q"});
   EXPECT_EQ(run.code, kExitFindings) << run.err;
   json::Document sarif = ParseOutput(run.out);
   bool found = false;
@@ -283,25 +299,28 @@ TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInTheTemplate) {
     json::Value location = Get(Get(Get(result, "locations"), 0), "physicalLocation");
     EXPECT_EQ(Text(Get(Get(location, "artifactLocation"), "uri")), Sample("cloudformation.yaml"));
     if (Text(Get(result, "ruleId")) == "perimeter/public-access" &&
-        Text(Get(Get(Get(Get(Get(result, "locations"), 0), "logicalLocations"), 0), "fullyQualifiedName")) ==
-            "arn:aws:s3:::amzn-s3-demo-bucket") {
+        Text(Get(Get(Get(Get(Get(result, "locations"), 0), "logicalLocations"), 0),
+                 "fullyQualifiedName")) == "arn:aws:s3:::amzn-s3-demo-bucket") {
       EXPECT_EQ(Int(Get(Get(location, "region"), "startLine")), line);
       EXPECT_EQ(Int(Get(Get(location, "region"), "startColumn")), column);
       found = true;
     }
   }
   EXPECT_TRUE(found) << run.out;
-  EXPECT_NE(run.err.find("000000000001"), std::string::npos) << run.err;  // the unknown TrustedAccount
+  EXPECT_NE(run.err.find("000000000001"), std::string::npos)
+      << run.err;  // the unknown TrustedAccount
 }
 
 // A JSON template: the result points at the `{` of the granting Statement element.
 TEST(AnalyzeIngest, SarifPointsAtTheGrantingStatementInAJsonTemplate) {
   const std::string text = ReadFile(Sample("cloudformation.json"));
-  const size_t statement = text.find("{", text.find("\"Statement\": [", text.find("\"MyQueuePolicy\"")));
+  const size_t statement =
+      text.find("{", text.find("\"Statement\": [", text.find("\"MyQueuePolicy\"")));
   ASSERT_NE(statement, std::string::npos);
-  CommandRun run = Perimeter({"analyze", Sample("cloudformation.json"), "--format", "sarif", "--account-id",
-                              "123456789012", "--region", "us-east-1", "-q"});
-  EXPECT_EQ(SarifRegion(run.out, "perimeter/public-access"), LineColumn(text, statement)) << run.out;
+  CommandRun run = Perimeter({"analyze", Sample("cloudformation.json"), "--format", "sarif",
+                              "--account-id", "123456789012", "--region", "us-east-1", "-q"});
+  EXPECT_EQ(SarifRegion(run.out, "perimeter/public-access"), LineColumn(text, statement))
+      << run.out;
 }
 
 // Bytes that are not UTF-8 in a file name and inside an input never abort the run (they did, with
@@ -322,7 +341,8 @@ TEST_P(AnalyzeNonUtf8Test, EveryFormatIsValidWithTheDocumentedExitCode) {
   Bucket:
     Type: AWS::S3::Bucket
     Properties:
-      BucketName: )", c.bucket, R"(
+      BucketName: )",
+                                        c.bucket, R"(
   Policy:
     Type: AWS::S3::BucketPolicy
     Properties:
@@ -333,13 +353,14 @@ TEST_P(AnalyzeNonUtf8Test, EveryFormatIsValidWithTheDocumentedExitCode) {
           - Effect: Allow
             Principal: "*"
             Action: s3:GetObject
-            Resource: "arn:aws:s3:::)", c.bucket, R"(/*"
+            Resource: "arn:aws:s3:::)",
+                                        c.bucket, R"(/*"
 )");
   std::string path = WriteTemp(c.file_name, text);
   for (std::string format : {"table", "json", "sarif", "asff", "csv"}) {
     SCOPED_TRACE(format);
-    CommandRun run = Perimeter(
-        {"analyze", path, "--format", format, "--account-id", "123456789012", "--region", "us-east-1", "-q"});
+    CommandRun run = Perimeter({"analyze", path, "--format", format, "--account-id", "123456789012",
+                                "--region", "us-east-1", "-q"});
     EXPECT_EQ(run.code, c.exit_code) << run.err;
     EXPECT_FALSE(run.out.empty() && format != "table") << run.err;
     if (format == "json" || format == "sarif" || format == "asff") {
@@ -348,11 +369,12 @@ TEST_P(AnalyzeNonUtf8Test, EveryFormatIsValidWithTheDocumentedExitCode) {
     }
   }
   // Where the file name or the bucket reaches a JSON report, it comes out replaced.
-  CommandRun sarif = Perimeter(
-      {"analyze", path, "--format", "sarif", "--account-id", "123456789012", "--region", "us-east-1", "-q"});
-  CommandRun report = Perimeter(
-      {"analyze", path, "--format", "json", "--account-id", "123456789012", "--region", "us-east-1", "-q"});
-  EXPECT_NE((sarif.out + report.out).find("\xEF\xBF\xBD"), std::string::npos) << sarif.out << report.out;
+  CommandRun sarif = Perimeter({"analyze", path, "--format", "sarif", "--account-id",
+                                "123456789012", "--region", "us-east-1", "-q"});
+  CommandRun report = Perimeter({"analyze", path, "--format", "json", "--account-id",
+                                 "123456789012", "--region", "us-east-1", "-q"});
+  EXPECT_NE((sarif.out + report.out).find("\xEF\xBF\xBD"), std::string::npos)
+      << sarif.out << report.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -365,25 +387,28 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<NonUtf8Case>& info) { return info.param.name; });
 
 TEST(AnalyzeIngest, InputFormatsAndExitCodes) {
-  // A plan with a policy known only after apply: its findings are reported, and the run says the input
-  // was not all readable.
+  // A plan with a policy known only after apply: its findings are reported, and the run says the
+  // input was not all readable.
   CommandRun plan = Perimeter({"analyze", Sample("terraform_plan.json"), "--format", "json", "-q"});
   EXPECT_EQ(plan.code, kExitBadInput);
   EXPECT_NE(plan.err.find("terraform_plan.json:325:5"), std::string::npos) << plan.err;
   json::Document report = ParseOutput(plan.out);
   EXPECT_EQ(Int(Get(Get(report.root(), "summary"), "resources")), 9);
 
-  CommandRun forced = Perimeter({"analyze", Sample("config_snapshot.json"), "--input-format", "config", "--format", "json",
-                          "-q"});
+  CommandRun forced = Perimeter({"analyze", Sample("config_snapshot.json"), "--input-format",
+                                 "config", "--format", "json", "-q"});
   EXPECT_EQ(forced.code, kExitFindings) << forced.err;
 
-  CommandRun wrong = Perimeter({"analyze", Sample("config_snapshot.json"), "--input-format", "yaml", "-q"});
+  CommandRun wrong =
+      Perimeter({"analyze", Sample("config_snapshot.json"), "--input-format", "yaml", "-q"});
   EXPECT_EQ(wrong.code, kExitBadInput);
 
-  CommandRun reserved = Perimeter({"analyze", Sample("cloudformation.yaml"), "--zone-account", "000000000001", "-q"});
+  CommandRun reserved =
+      Perimeter({"analyze", Sample("cloudformation.yaml"), "--zone-account", "000000000001", "-q"});
   EXPECT_EQ(reserved.code, kExitBadInput);
 
-  CommandRun parameter = Perimeter({"analyze", Sample("cloudformation.yaml"), "--parameter", "novalue", "-q"});
+  CommandRun parameter =
+      Perimeter({"analyze", Sample("cloudformation.yaml"), "--parameter", "novalue", "-q"});
   EXPECT_EQ(parameter.code, kExitBadInput);
 }
 

@@ -13,7 +13,8 @@ namespace perimeter::fuzz {
 namespace {
 
 std::vector<std::filesystem::path> CorpusFiles(std::string_view target) {
-  std::filesystem::path dir = std::filesystem::path(PERIMETER_SOURCE_DIR) / "fuzz" / "corpus" / target;
+  std::filesystem::path dir =
+      std::filesystem::path(PERIMETER_SOURCE_DIR) / "fuzz" / "corpus" / target;
   std::vector<std::filesystem::path> files;
   if (!std::filesystem::is_directory(dir)) return files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -1,5 +1,5 @@
-// Runs every tests/cases/simulate/*.json through `perimeter simulate` (RunSimulate, the code path of the
-// command) and checks the result against the case's "expect".
+// Runs every tests/cases/simulate/*.json through `perimeter simulate` (RunSimulate, the code path
+// of the command) and checks the result against the case's "expect".
 //
 // A case file is either
 //   - a simulate input (docs/simulate.md) with two more top-level members, "description" (where the
@@ -9,8 +9,10 @@
 // "expect": {"exit": 0 | 2 (default 0),
 //            "decision": "Allow" | "ExplicitDeny" | "ImplicitDeny",          (exit 0)
 //            "deciding": ["identity[0]:1", "resource:0", "scps[1]", ...],     (exit 0; in order;
-//                          "policy:statement" for a statement, "policy" for a policy that did not allow)
-//            "error": "text that stderr must contain"}                       (exit 2, e.g. "case.json:3:17: error")
+//                          "policy:statement" for a statement, "policy" for a policy that did not
+//                          allow)
+//            "error": "text that stderr must contain"}                       (exit 2, e.g.
+//            "case.json:3:17: error")
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -35,7 +37,8 @@ std::filesystem::path CasesDir() {
 std::vector<std::string> CaseNames() {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(CasesDir())) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") names.push_back(entry.path().filename());
+    if (entry.is_regular_file() && entry.path().extension() == ".json")
+      names.push_back(entry.path().filename());
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -66,7 +69,8 @@ TEST_P(SimulateCasesTest, MatchesExpectation) {
   const std::string name = GetParam();
   const std::string text = ReadFile(CasesDir() / name);
   json::ParseResult file = json::Parse(text);
-  ASSERT_TRUE(file.ok()) << name << ": a case file must be valid JSON (use \"input\" for broken input): "
+  ASSERT_TRUE(file.ok()) << name
+                         << ": a case file must be valid JSON (use \"input\" for broken input): "
                          << file.issues[0].message;
   json::Value root = file.document.root();
   std::optional<json::Value> expect = root.Find("expect");
@@ -84,8 +88,11 @@ TEST_P(SimulateCasesTest, MatchesExpectation) {
   }
 
   int expected_exit = 0;
-  if (std::optional<json::Value> e = expect->Find("exit")) expected_exit = std::stoi(std::string(e->text()));
-  ASSERT_EQ(exit_code, expected_exit) << name << "\nstdout:\n" << out.str() << "\nstderr:\n" << err.str();
+  if (std::optional<json::Value> e = expect->Find("exit"))
+    expected_exit = std::stoi(std::string(e->text()));
+  ASSERT_EQ(exit_code, expected_exit) << name << "\nstdout:\n"
+                                      << out.str() << "\nstderr:\n"
+                                      << err.str();
 
   if (std::optional<json::Value> error = expect->Find("error")) {
     EXPECT_NE(err.str().find(error->text()), std::string::npos)
@@ -124,7 +131,8 @@ INSTANTIATE_TEST_SUITE_P(Cases, SimulateCasesTest, testing::ValuesIn(CaseNames()
 TEST(SimulateCasesTest, ThereAreEnoughCases) { EXPECT_GE(CaseNames().size(), 30u); }
 
 TEST(SimulateCommandTest, TheCommandLineReadsAFile) {
-  std::string path = (std::filesystem::path(PERIMETER_SOURCE_DIR) / "samples" / "simulate" / "cross_account_s3.json");
+  std::string path = (std::filesystem::path(PERIMETER_SOURCE_DIR) / "samples" / "simulate" /
+                      "cross_account_s3.json");
   const char* argv[] = {"perimeter", "simulate", path.c_str()};
   std::istringstream in;
   std::ostringstream out, err;
@@ -142,7 +150,8 @@ TEST(SimulateCommandTest, SamplesAreValidInputs) {
     if (entry.path().extension() != ".json") continue;
     ++count;
     std::ostringstream out, err;
-    EXPECT_EQ(RunSimulate(entry.path().filename().string(), ReadFile(entry.path()), out, err), kExitOk)
+    EXPECT_EQ(RunSimulate(entry.path().filename().string(), ReadFile(entry.path()), out, err),
+              kExitOk)
         << entry.path() << "\n"
         << err.str();
   }

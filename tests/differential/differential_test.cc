@@ -1,5 +1,6 @@
-// Differential tests of the external-access engine against the concrete evaluator and the Z3 oracle,
-// on the project's generated corpus (src/perimeter/testing/corpus_generator.h). See README.md beside this file.
+// Differential tests of the external-access engine against the concrete evaluator and the Z3
+// oracle, on the project's generated corpus (src/perimeter/testing/corpus_generator.h). See
+// README.md beside this file.
 //
 // For every policy of the corpus: build its AccessModel, run AnalyzeExternalAccess, then
 //  (a) every finding's witness is allowed by the concrete evaluator, its principal is external, and
@@ -13,10 +14,10 @@
 // PERIMETER_DIFFERENTIAL_POLICIES (default 2000), PERIMETER_DIFFERENTIAL_SEED (default 1),
 // PERIMETER_DIFFERENTIAL_ORACLE (policies checked with Z3, default 60),
 // PERIMETER_DIFFERENTIAL_ORACLE_MS (Z3 budget per policy, default 5000).
-// The second test gates each policy with another (a second policy that must allow as well, through an
-// ARN prefix map): PERIMETER_DIFFERENTIAL_GATED_PAIRS, PERIMETER_DIFFERENTIAL_GATED_POLICIES.
-// PERIMETER_DIFFERENTIAL_FAMILIES: the generator's shape families drawn from ("all", "none" or a comma-separated
-// list, docs/corpus.md; default kDefaultFamilies below).
+// The second test gates each policy with another (a second policy that must allow as well, through
+// an ARN prefix map): PERIMETER_DIFFERENTIAL_GATED_PAIRS, PERIMETER_DIFFERENTIAL_GATED_POLICIES.
+// PERIMETER_DIFFERENTIAL_FAMILIES: the generator's shape families drawn from ("all", "none" or a
+// comma-separated list, docs/corpus.md; default kDefaultFamilies below).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -39,8 +40,8 @@
 #include "perimeter/policy/wildcard.h"
 #include "perimeter/reasoning/condition_keys.h"
 #include "perimeter/reasoning/external_access.h"
-#include "perimeter/reasoning/z3/cover_oracle.h"
 #include "perimeter/reasoning/finding_region.h"
+#include "perimeter/reasoning/z3/cover_oracle.h"
 #include "perimeter/testing/corpus_generator.h"
 
 namespace perimeter::reasoning {
@@ -60,9 +61,10 @@ const std::string kZoneAccount = kCorpusDefaults.zone_account;
 const std::string kOrgId = kCorpusDefaults.organization_id;
 const std::vector<std::string> kMembers = kCorpusDefaults.members;
 
-// The shape families the default run draws from: all of the generator's (org-paths and policy-variables
-// since issue #12's engine work: a single-valued operator on a multivalued key carrying one value, and
-// witnesses that carry the keys of the policy's variables; tests/differential/README.md).
+// The shape families the default run draws from: all of the generator's (org-paths and
+// policy-variables since issue #12's engine work: a single-valued operator on a multivalued key
+// carrying one value, and witnesses that carry the keys of the policy's variables;
+// tests/differential/README.md).
 constexpr const char* kDefaultFamilies = "all";
 
 std::set<corpus::CorpusShapeFamily> Families() {
@@ -70,11 +72,14 @@ std::set<corpus::CorpusShapeFamily> Families() {
   std::string spec = text != nullptr && *text != '\0' ? text : kDefaultFamilies;
   std::set<corpus::CorpusShapeFamily> out;
   if (spec == "none") return out;
-  if (spec == "all") return {corpus::AllCorpusShapeFamilies().begin(), corpus::AllCorpusShapeFamilies().end()};
+  if (spec == "all")
+    return {corpus::AllCorpusShapeFamilies().begin(), corpus::AllCorpusShapeFamilies().end()};
   for (size_t start = 0; start <= spec.size();) {
     size_t comma = std::min(spec.find(',', start), spec.size());
-    std::optional<corpus::CorpusShapeFamily> family = corpus::ParseCorpusShapeFamily(spec.substr(start, comma - start));
-    EXPECT_TRUE(family.has_value()) << "unknown shape family in PERIMETER_DIFFERENTIAL_FAMILIES: " << spec;
+    std::optional<corpus::CorpusShapeFamily> family =
+        corpus::ParseCorpusShapeFamily(spec.substr(start, comma - start));
+    EXPECT_TRUE(family.has_value())
+        << "unknown shape family in PERIMETER_DIFFERENTIAL_FAMILIES: " << spec;
     if (family.has_value()) out.insert(*family);
     start = comma + 1;
   }
@@ -91,7 +96,7 @@ Organization CorpusOrganization() {
 
 // One resource of the corpus, with everything the engine and the checks need.
 struct Subject {
-  std::string line;  // the corpus line, for reports
+  std::string line;                   // the corpus line, for reports
   std::vector<std::string> families;  // the generator's family labels ("family:org-paths", ...)
   policy::Policy policy;
   policy::PolicyKind kind = policy::PolicyKind::kResource;
@@ -110,7 +115,8 @@ std::vector<std::tuple<std::string, std::string, std::string>> TargetsOf(std::st
   if (type == "AWS::SNS::Topic") return {{"sns", "topic", ""}};
   if (type == "AWS::ECR::Repository") return {{"ecr", "repository", ""}};
   if (type == "AWS::EFS::FileSystem") return {{"elasticfilesystem", "file-system", ""}};
-  if (type == "AWS::DynamoDB::Table") return {{"dynamodb", "table", ""}, {"dynamodb", "index", "/index/*"}};
+  if (type == "AWS::DynamoDB::Table")
+    return {{"dynamodb", "table", ""}, {"dynamodb", "index", "/index/*"}};
   if (type == "AWS::DynamoDB::Stream") return {{"dynamodb", "stream", ""}};
   if (type == "AWS::Lambda::LayerVersion") return {{"lambda", "layerVersion", ""}};
   if (type == "AWS::S3Express::DirectoryBucket") return {{"s3express", "bucket", ""}};
@@ -133,9 +139,11 @@ std::optional<std::unique_ptr<Subject>> ReadSubject(const std::string& line, std
   subject->model.resource_arn = text("arn");
   subject->model.resource_type = text("resource_type");
   subject->model.owner_account = text("account");
-  if (std::optional<json::Value> labels = root.Find("labels"); labels.has_value() && labels->is_array()) {
+  if (std::optional<json::Value> labels = root.Find("labels");
+      labels.has_value() && labels->is_array()) {
     for (json::Value label : labels->children()) {
-      if (label.is_string() && label.text().starts_with("family:")) subject->families.emplace_back(label.text());
+      if (label.is_string() && label.text().starts_with("family:"))
+        subject->families.emplace_back(label.text());
     }
   }
   subject->kind = subject->model.resource_type == "AWS::IAM::Role" ? policy::PolicyKind::kRoleTrust
@@ -189,16 +197,21 @@ bool Covered(const Subject& s, const std::vector<Finding>& findings, const eval:
 
 bool IsPrincipalKey(std::string_view key) {
   static const std::set<std::string, std::less<>> kKeys = {
-      "aws:principalarn",         "aws:principalaccount", "aws:principaltype",     "aws:principalisawsservice",
-      "aws:principalservicename", "aws:principalorgid",   "aws:principalorgpaths", "kms:calleraccount",
-      "aws:username"};
+      "aws:principalarn",          "aws:principalaccount",     "aws:principaltype",
+      "aws:principalisawsservice", "aws:principalservicename", "aws:principalorgid",
+      "aws:principalorgpaths",     "kms:calleraccount",        "aws:username"};
   return kKeys.contains(key);
 }
 
 bool IsMultivalued(const policy::Policy& policy, std::string_view key) {
-  static const std::set<std::string, std::less<>> kKeys = {
-      "aws:tagkeys", "aws:calledvia", "aws:sourceorgpaths", "aws:resourceorgpaths", "aws:principalservicenameslist",
-      "kms:encryptioncontextkeys", "kms:grantoperations", "cognito-identity.amazonaws.com:amr"};
+  static const std::set<std::string, std::less<>> kKeys = {"aws:tagkeys",
+                                                           "aws:calledvia",
+                                                           "aws:sourceorgpaths",
+                                                           "aws:resourceorgpaths",
+                                                           "aws:principalservicenameslist",
+                                                           "kms:encryptioncontextkeys",
+                                                           "kms:grantoperations",
+                                                           "cognito-identity.amazonaws.com:amr"};
   if (kKeys.contains(key)) return true;
   for (const policy::Statement& s : policy.statements) {
     for (const policy::Condition& c : s.conditions) {
@@ -209,15 +222,18 @@ bool IsMultivalued(const policy::Policy& policy, std::string_view key) {
 }
 
 // The keys AWS sets whatever the caller sends: from the caller's identity, and the resource-owner
-// keys from the resource (condition_keys.h, ResourceOwnerKeyValue; a key the draw left out stays out,
-// as for actions that do not carry it).
+// keys from the resource (condition_keys.h, ResourceOwnerKeyValue; a key the draw left out stays
+// out, as for actions that do not carry it).
 void FinishContext(eval::Request& request, const Organization& org) {
   eval::AddPrincipalContextKeys(request.principal, request.context);
-  if (request.principal.is_iam()) request.context.Set("kms:calleraccount", request.principal.account);
+  if (request.principal.is_iam())
+    request.context.Set("kms:calleraccount", request.principal.account);
   const ZoneOfTrust org_zone = ZoneOfTrust::ForOrganization(org);
-  for (const char* key : {"aws:resourceaccount", "s3:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"}) {
+  for (const char* key :
+       {"aws:resourceaccount", "s3:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths"}) {
     if (!request.context.Has(key) || !request.resource_account.has_value()) continue;
-    std::optional<std::string> value = ResourceOwnerKeyValue(key, *request.resource_account, org_zone);
+    std::optional<std::string> value =
+        ResourceOwnerKeyValue(key, *request.resource_account, org_zone);
     if (!value.has_value()) continue;
     if (request.context.Find(key)->multivalued) {
       request.context.SetMultivalued(key, {*value});
@@ -237,7 +253,8 @@ void JoinOrganization(eval::RequestPrincipal& p, const Organization& org) {
   }
 }
 
-// ---- Random requests from a policy's constants ---------------------------------------------------
+// ---- Random requests from a policy's constants
+// ---------------------------------------------------
 
 class RequestFactory {
  public:
@@ -250,7 +267,8 @@ class RequestFactory {
         for (const policy::PrincipalValue& v : st.principal->values) {
           switch (v.kind) {
             case policy::PrincipalKind::kAws:
-              if (auto account = policy::PrincipalAccount(v.value)) accounts_.push_back(std::string(*account));
+              if (auto account = policy::PrincipalAccount(v.value))
+                accounts_.push_back(std::string(*account));
               if (v.value.starts_with("arn:")) arns_.push_back(v.value);
               break;
             case policy::PrincipalKind::kFederated:
@@ -296,7 +314,8 @@ class RequestFactory {
       }
     }
     if (federated_.empty()) federated_ = {"accounts.google.com"};
-    if (canonical_.empty()) canonical_ = {"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"};
+    if (canonical_.empty())
+      canonical_ = {"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"};
   }
 
   eval::Request Next() {
@@ -328,7 +347,9 @@ class RequestFactory {
   }
 
  private:
-  size_t Uniform(size_t lo, size_t hi) { return std::uniform_int_distribution<size_t>(lo, hi)(rng_); }
+  size_t Uniform(size_t lo, size_t hi) {
+    return std::uniform_int_distribution<size_t>(lo, hi)(rng_);
+  }
   bool Chance(double p) { return std::bernoulli_distribution(p)(rng_); }
   template <typename T>
   const T& Pick(const std::vector<T>& v) {
@@ -369,7 +390,8 @@ class RequestFactory {
     switch (op) {
       case policy::ConditionOperator::kIpAddress:
       case policy::ConditionOperator::kNotIpAddress: {
-        static const char* kOthers[] = {"8.8.8.8", "2001:db8:1234:5678::1", "::ffff:203.0.113.9", "not-an-ip"};
+        static const char* kOthers[] = {"8.8.8.8", "2001:db8:1234:5678::1", "::ffff:203.0.113.9",
+                                        "not-an-ip"};
         if (Chance(0.6)) {
           std::string address = value.substr(0, value.find('/'));
           if (auto cidr = policy::ParseCidr(value); cidr && !cidr->base.v6 && Chance(0.5)) {
@@ -438,11 +460,13 @@ class RequestFactory {
       if (!p.ok()) continue;
       JoinOrganization(*p, org_);
       if (p->is_iam() && !p->org_id.has_value() && Chance(0.5)) {
-        // A foreign organization, or one the policy names (never the zone's own: only members carry it).
+        // A foreign organization, or one the policy names (never the zone's own: only members carry
+        // it).
         std::vector<std::string> ids = {"o-zz9y8x7w6v"};
         for (const auto& [op, v] : values_["aws:principalorgid"]) ids.push_back(Instantiate(v));
         // The organizations the policy's OU paths name (their first segment).
-        for (const auto& [op, v] : values_["aws:principalorgpaths"]) ids.push_back(Instantiate(v.substr(0, v.find('/'))));
+        for (const auto& [op, v] : values_["aws:principalorgpaths"])
+          ids.push_back(Instantiate(v.substr(0, v.find('/'))));
         std::string id = Pick(ids);
         if (id != kOrgId && id.starts_with("o-")) {
           p->org_id = id;
@@ -465,28 +489,36 @@ class RequestFactory {
       case 0:
         return eval::ParseRequestPrincipal(account);
       case 1:
-        return eval::ParseRequestPrincipal(base::Concat("arn:aws:iam::", account, ":user/", Chance(0.5) ? "alice" : "ops/bob"));
+        return eval::ParseRequestPrincipal(
+            base::Concat("arn:aws:iam::", account, ":user/", Chance(0.5) ? "alice" : "ops/bob"));
       case 2:
-        return eval::ParseRequestPrincipal(base::Concat("arn:aws:iam::", account, ":role/", Chance(0.5) ? "deploy" : "app-reader"));
+        return eval::ParseRequestPrincipal(base::Concat("arn:aws:iam::", account, ":role/",
+                                                        Chance(0.5) ? "deploy" : "app-reader"));
       case 3:
-        return eval::ParseRequestPrincipal(base::Concat("arn:aws:sts::", account, ":assumed-role/deploy/session-1"));
+        return eval::ParseRequestPrincipal(
+            base::Concat("arn:aws:sts::", account, ":assumed-role/deploy/session-1"));
       case 4:
-        return eval::ParseRequestPrincipal(base::Concat("arn:aws:sts::", account, ":federated-user/carol"));
+        return eval::ParseRequestPrincipal(
+            base::Concat("arn:aws:sts::", account, ":federated-user/carol"));
       case 5:
       case 6: {
         if (arns_.empty()) return eval::ParseRequestPrincipal(account);
         std::string arn = Instantiate(Pick(arns_));
         absl::StatusOr<eval::RequestPrincipal> p = eval::ParseRequestPrincipal(arn);
         if (p.ok() && p->type == eval::PrincipalType::kIamRole && Chance(0.5)) {
-          return eval::ParseRequestPrincipal(base::Concat("arn:aws:sts::", p->account, ":assumed-role/", p->name, "/s-1"));
+          return eval::ParseRequestPrincipal(
+              base::Concat("arn:aws:sts::", p->account, ":assumed-role/", p->name, "/s-1"));
         }
         return p;
       }
       case 7:
-        return Chance(0.5) ? eval::MakeRequestPrincipal(eval::PrincipalType::kWebIdentityOrSaml, Pick(federated_))
-                           : eval::MakeRequestPrincipal(eval::PrincipalType::kCanonicalUser, Pick(canonical_));
+        return Chance(0.5) ? eval::MakeRequestPrincipal(eval::PrincipalType::kWebIdentityOrSaml,
+                                                        Pick(federated_))
+                           : eval::MakeRequestPrincipal(eval::PrincipalType::kCanonicalUser,
+                                                        Pick(canonical_));
       case 8:
-        if (!services_.empty()) return eval::MakeRequestPrincipal(eval::PrincipalType::kService, Pick(services_));
+        if (!services_.empty())
+          return eval::MakeRequestPrincipal(eval::PrincipalType::kService, Pick(services_));
         [[fallthrough]];
       default:
         return eval::MakeRequestPrincipal(eval::PrincipalType::kAnonymous, "");
@@ -504,7 +536,8 @@ class RequestFactory {
 // The request a witness describes, with the organization membership AWS would give it (the witness
 // does not record it: members of the zone's organization get theirs, others the finding's literal
 // aws:PrincipalOrgID / aws:PrincipalOrgPaths values when it names them).
-std::optional<eval::Request> WitnessRequest(const Subject& s, const Finding& finding, const Organization& org) {
+std::optional<eval::Request> WitnessRequest(const Subject& s, const Finding& finding,
+                                            const Organization& org) {
   const findings::Witness& w = *finding.witness;
   std::optional<eval::PrincipalType> type = eval::ParsePrincipalType(w.principal_type);
   if (!type.has_value()) return std::nullopt;
@@ -536,13 +569,15 @@ std::optional<eval::Request> WitnessRequest(const Subject& s, const Finding& fin
 }
 
 std::string Describe(const eval::Request& request) {
-  std::string out = base::Concat(eval::PrincipalTypeName(request.principal.type), " ", request.principal.id);
+  std::string out =
+      base::Concat(eval::PrincipalTypeName(request.principal.type), " ", request.principal.id);
   if (request.principal.org_id) out += base::Concat(" (org ", *request.principal.org_id, ")");
   out += base::Concat(" ", request.action, " ", request.resource_arn);
   for (const auto& [key, value] : request.context.entries()) {
     out += base::Concat(" ", key, "=");
     if (value.multivalued) out += "[";
-    for (size_t i = 0; i < value.values.size(); ++i) out += base::Concat(i ? "," : "", value.values[i]);
+    for (size_t i = 0; i < value.values.size(); ++i)
+      out += base::Concat(i ? "," : "", value.values[i]);
     if (value.multivalued) out += "]";
   }
   return out;
@@ -570,10 +605,11 @@ struct Counts {
   size_t policies = 0, unreadable = 0, undecided = 0, findings = 0;
   size_t witnesses = 0, witness_rejected = 0, witness_internal = 0, witness_outside = 0;
   size_t pairs = 0, allowed = 0, allowed_external = 0, uncovered = 0;
-  size_t oracle_runs = 0, oracle_covered = 0, oracle_unknown = 0, oracle_uncovered = 0, oracle_confirmed = 0;
+  size_t oracle_runs = 0, oracle_covered = 0, oracle_unknown = 0, oracle_uncovered = 0,
+         oracle_confirmed = 0;
   std::map<std::string, size_t> undecided_reasons;
-  // Failures of (a), (b) and (c) by the generator's shape family of the resource ("family:none" when
-  // it has none), to tell which shapes the engine does not handle yet.
+  // Failures of (a), (b) and (c) by the generator's shape family of the resource ("family:none"
+  // when it has none), to tell which shapes the engine does not handle yet.
   std::map<std::string, size_t> failures_by_family;
   void CountFamilies(const std::vector<std::string>& families) {
     if (families.empty()) ++failures_by_family["family:none"];
@@ -582,12 +618,14 @@ struct Counts {
 };
 
 void PrintFamilies(const Counts& n) {
-  for (const auto& [family, count] : n.failures_by_family) std::printf("  failures in %s: %zu\n", family.c_str(), count);
+  for (const auto& [family, count] : n.failures_by_family)
+    std::printf("  failures in %s: %zu\n", family.c_str(), count);
 }
 
-// The first `count` resources with a policy of the project's corpus (src/perimeter/testing/corpus_generator.h),
-// in the "lines" format with labels, drawn from the thirteen types with a resource policy (a bucket
-// shared only by its ACL has none and is passed over).
+// The first `count` resources with a policy of the project's corpus
+// (src/perimeter/testing/corpus_generator.h), in the "lines" format with labels, drawn from the
+// thirteen types with a resource policy (a bucket shared only by its ACL has none and is passed
+// over).
 std::vector<std::string> Corpus(size_t count, size_t seed) {
   corpus::CorpusOptions options = kCorpusDefaults;
   options.seed = seed;
@@ -627,8 +665,9 @@ std::vector<std::string> Corpus(size_t count, size_t seed) {
 // Checks (a) and (b) on one analyzed resource: every witness is allowed (`allows`), external and
 // inside its own finding; every drawn request that is allowed and external lies inside some
 // finding. Findings are read against `reading` (the policy, or every statement when gated).
-void CheckWitnessesAndDraws(const Subject& reading, const std::vector<Finding>& findings, const ZoneOfTrust& zone,
-                            const Organization& org, RequestFactory& factory, size_t draws,
+void CheckWitnessesAndDraws(const Subject& reading, const std::vector<Finding>& findings,
+                            const ZoneOfTrust& zone, const Organization& org,
+                            RequestFactory& factory, size_t draws,
                             const std::function<bool(const eval::Request&)>& allows, Counts& n,
                             const std::function<void(const std::string&)>& report) {
   for (const Finding& f : findings) {
@@ -637,7 +676,8 @@ void CheckWitnessesAndDraws(const Subject& reading, const std::vector<Finding>& 
     std::optional<eval::Request> request = WitnessRequest(reading, f, org);
     if (!request.has_value() || !allows(*request)) {
       ++n.witness_rejected;
-      report(base::Concat("(a) witness not allowed by the evaluator: ", request ? Describe(*request) : f.witness->principal));
+      report(base::Concat("(a) witness not allowed by the evaluator: ",
+                          request ? Describe(*request) : f.witness->principal));
     } else if (!IsExternalRequest(*request, zone)) {
       ++n.witness_internal;
       report("(a) witness principal inside the zone: " + Describe(*request));
@@ -665,7 +705,8 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
   const size_t policy_count = EnvSize("PERIMETER_DIFFERENTIAL_POLICIES", 2000);
   const size_t seed = EnvSize("PERIMETER_DIFFERENTIAL_SEED", 1);
   const size_t oracle_policies = EnvSize("PERIMETER_DIFFERENTIAL_ORACLE", 60);
-  const unsigned oracle_ms = static_cast<unsigned>(EnvSize("PERIMETER_DIFFERENTIAL_ORACLE_MS", 5000));
+  const unsigned oracle_ms =
+      static_cast<unsigned>(EnvSize("PERIMETER_DIFFERENTIAL_ORACLE_MS", 5000));
   std::string error;
   std::vector<std::string> corpus = Corpus(policy_count, seed);
   ASSERT_EQ(corpus.size(), policy_count);
@@ -675,10 +716,12 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
   std::mt19937_64 rng(seed);
   Counts n;
   size_t reported = 0;
-  auto report = [&](const Subject& s, const std::vector<Finding>& findings, const std::string& what) {
+  auto report = [&](const Subject& s, const std::vector<Finding>& findings,
+                    const std::string& what) {
     n.CountFamilies(s.families);
     if (++reported > 10) return;
-    ADD_FAILURE() << what << "\n  resource: " << s.line << "\n  findings:\n" << SummarizeFindings(findings);
+    ADD_FAILURE() << what << "\n  resource: " << s.line << "\n  findings:\n"
+                  << SummarizeFindings(findings);
   };
 
   for (size_t index = 0; index < corpus.size(); ++index) {
@@ -692,7 +735,8 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
     const Subject& s = **read;
     // Alternate the two zone kinds: an ACCOUNT zone inside the organization, and the organization.
     const bool org_zone = index % 2 == 1;
-    ZoneOfTrust zone = org_zone ? ZoneOfTrust::ForOrganization(org) : ZoneOfTrust::ForAccount(kZoneAccount, org);
+    ZoneOfTrust zone =
+        org_zone ? ZoneOfTrust::ForOrganization(org) : ZoneOfTrust::ForAccount(kZoneAccount, org);
     AnalysisResult analysis = AnalyzeExternalAccess(s.model, zone);
     if (!analysis.stats.decided) {
       ++n.undecided;
@@ -710,8 +754,9 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
     // (a) witnesses, (b) random requests.
     RequestFactory factory(s, org, rng);
     CheckWitnessesAndDraws(
-        s, findings, zone, org, factory, per_policy, [&](const eval::Request& request) { return Allowed(s, request); },
-        n, [&](const std::string& what) { report(s, findings, what); });
+        s, findings, zone, org, factory, per_policy,
+        [&](const eval::Request& request) { return Allowed(s, request); }, n,
+        [&](const std::string& what) { report(s, findings, what); });
 
     // (c) the Z3 oracle, on the first policies with external access or conditions.
     if (n.oracle_runs < oracle_policies) {
@@ -730,8 +775,10 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
           bool confirmed = Allowed(s, request) && IsExternalRequest(request, zone) &&
                            !Covered(s, findings, request);
           n.oracle_confirmed += confirmed ? 1 : 0;
-          report(s, findings, base::Concat("(c) the oracle finds an uncovered request (", confirmed ? "confirmed" : "NOT confirmed",
-                                           " by the evaluator): ", cover.reason));
+          report(s, findings,
+                 base::Concat("(c) the oracle finds an uncovered request (",
+                              confirmed ? "confirmed" : "NOT confirmed",
+                              " by the evaluator): ", cover.reason));
           break;
         }
       }
@@ -743,10 +790,11 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
       "  (a) %zu witnesses: %zu not allowed, %zu internal, %zu outside their finding\n"
       "  (b) %zu (policy, request) pairs: %zu allowed, %zu allowed and external, %zu uncovered\n"
       "  (c) oracle on %zu policies: %zu covered, %zu unknown, %zu uncovered (%zu confirmed)\n",
-      n.policies, n.unreadable, n.undecided, n.findings, n.witnesses, n.witness_rejected, n.witness_internal,
-      n.witness_outside, n.pairs, n.allowed, n.allowed_external, n.uncovered, n.oracle_runs, n.oracle_covered,
-      n.oracle_unknown, n.oracle_uncovered, n.oracle_confirmed);
-  for (const auto& [reason, count] : n.undecided_reasons) std::printf("  declined %zu: %s\n", count, reason.c_str());
+      n.policies, n.unreadable, n.undecided, n.findings, n.witnesses, n.witness_rejected,
+      n.witness_internal, n.witness_outside, n.pairs, n.allowed, n.allowed_external, n.uncovered,
+      n.oracle_runs, n.oracle_covered, n.oracle_unknown, n.oracle_uncovered, n.oracle_confirmed);
+  for (const auto& [reason, count] : n.undecided_reasons)
+    std::printf("  declined %zu: %s\n", count, reason.c_str());
   PrintFamilies(n);
   EXPECT_EQ(n.witness_rejected + n.witness_internal + n.witness_outside, 0u);
   EXPECT_EQ(n.uncovered, 0u);
@@ -754,20 +802,21 @@ TEST(Differential, EngineAgreesWithEvaluatorAndOracle) {
   EXPECT_GE(n.pairs, std::min<size_t>(pairs, n.policies * per_policy));
 }
 
-// ---- With a gate policy (external_access.h GatePolicy): each resource's policy, gated by the policy
-// of the next resource of the same type, seen under that resource's ARN through an ARN prefix map (as
-// an S3 access point's requests are seen by the bucket policy).
+// ---- With a gate policy (external_access.h GatePolicy): each resource's policy, gated by the
+// policy of the next resource of the same type, seen under that resource's ARN through an ARN
+// prefix map (as an S3 access point's requests are seen by the bucket policy).
 
 struct GatedSubject {
   std::unique_ptr<Subject> primary;
   std::unique_ptr<Subject> gate;
-  // Both policies' statements, the gate's Resource patterns moved to the primary's ARN: the constants
-  // requests are drawn from, and the policy findings are read with.
+  // Both policies' statements, the gate's Resource patterns moved to the primary's ARN: the
+  // constants requests are drawn from, and the policy findings are read with.
   std::unique_ptr<Subject> merged;
   ArnPrefixMap map;
 };
 
-std::unique_ptr<GatedSubject> MakeGated(std::unique_ptr<Subject> primary, std::unique_ptr<Subject> gate) {
+std::unique_ptr<GatedSubject> MakeGated(std::unique_ptr<Subject> primary,
+                                        std::unique_ptr<Subject> gate) {
   auto gated = std::make_unique<GatedSubject>();
   gated->map = ArnPrefixMap{primary->model.resource_arn, gate->model.resource_arn};
   gated->merged = std::make_unique<Subject>();
@@ -781,7 +830,8 @@ std::unique_ptr<GatedSubject> MakeGated(std::unique_ptr<Subject> primary, std::u
     if (statement.resource.has_value()) {
       for (policy::Text& pattern : statement.resource->patterns) {
         if (pattern.value.starts_with(gated->map.to_prefix)) {
-          pattern.value = gated->map.from_prefix + pattern.value.substr(gated->map.to_prefix.size());
+          pattern.value =
+              gated->map.from_prefix + pattern.value.substr(gated->map.to_prefix.size());
         }
       }
     }
@@ -812,14 +862,15 @@ TEST(Differential, GatedEngineAgreesWithEvaluator) {
   const size_t policy_count = EnvSize("PERIMETER_DIFFERENTIAL_GATED_POLICIES", 800);
   const size_t seed = EnvSize("PERIMETER_DIFFERENTIAL_SEED", 1) + 1;
   const size_t oracle_policies = EnvSize("PERIMETER_DIFFERENTIAL_GATED_ORACLE", 20);
-  const unsigned oracle_ms = static_cast<unsigned>(EnvSize("PERIMETER_DIFFERENTIAL_ORACLE_MS", 5000));
+  const unsigned oracle_ms =
+      static_cast<unsigned>(EnvSize("PERIMETER_DIFFERENTIAL_ORACLE_MS", 5000));
   size_t oracle_found_without_findings = 0;
   std::string error;
   std::vector<std::string> corpus = Corpus(policy_count, seed);
   ASSERT_EQ(corpus.size(), policy_count);
 
-  // Each resource gated by its own policy moved to another ARN (the same access twice: every pair of
-  // Allow statements counts), and pairs of resources of the same type (different policies).
+  // Each resource gated by its own policy moved to another ARN (the same access twice: every pair
+  // of Allow statements counts), and pairs of resources of the same type (different policies).
   std::map<std::string, std::vector<std::unique_ptr<Subject>>> by_type;
   std::vector<std::unique_ptr<GatedSubject>> subjects;
   for (const std::string& line : corpus) {
@@ -827,16 +878,19 @@ TEST(Differential, GatedEngineAgreesWithEvaluator) {
     if (!read.has_value()) continue;
     std::string arn = (*read)->model.resource_arn;
     std::string moved = line;
-    for (size_t at = moved.find(arn); at != std::string::npos; at = moved.find(arn, at + arn.size() + 5)) {
+    for (size_t at = moved.find(arn); at != std::string::npos;
+         at = moved.find(arn, at + arn.size() + 5)) {
       moved.insert(at + arn.size(), "-gate");
     }
     std::optional<std::unique_ptr<Subject>> self = ReadSubject(moved, error);
     std::optional<std::unique_ptr<Subject>> again = ReadSubject(line, error);
-    if (self.has_value() && again.has_value()) subjects.push_back(MakeGated(std::move(*again), std::move(*self)));
+    if (self.has_value() && again.has_value())
+      subjects.push_back(MakeGated(std::move(*again), std::move(*self)));
     by_type[(*read)->model.resource_type].push_back(std::move(*read));
   }
   for (auto& [type, list] : by_type) {
-    for (size_t i = 0; i + 1 < list.size(); i += 2) subjects.push_back(MakeGated(std::move(list[i]), std::move(list[i + 1])));
+    for (size_t i = 0; i + 1 < list.size(); i += 2)
+      subjects.push_back(MakeGated(std::move(list[i]), std::move(list[i + 1])));
   }
   ASSERT_FALSE(subjects.empty());
 
@@ -845,16 +899,19 @@ TEST(Differential, GatedEngineAgreesWithEvaluator) {
   std::mt19937_64 rng(seed);
   Counts n;
   size_t reported = 0;
-  auto report = [&](const GatedSubject& g, const std::vector<Finding>& findings, const std::string& what) {
+  auto report = [&](const GatedSubject& g, const std::vector<Finding>& findings,
+                    const std::string& what) {
     n.CountFamilies(g.merged->families);
     if (++reported > 10) return;
-    ADD_FAILURE() << what << "\n  resource: " << g.merged->line << "\n  findings:\n" << SummarizeFindings(findings);
+    ADD_FAILURE() << what << "\n  resource: " << g.merged->line << "\n  findings:\n"
+                  << SummarizeFindings(findings);
   };
   for (size_t index = 0; index < subjects.size(); ++index) {
     const GatedSubject& g = *subjects[index];
     ++n.policies;
     const bool org_zone = index % 2 == 1;
-    ZoneOfTrust zone = org_zone ? ZoneOfTrust::ForOrganization(org) : ZoneOfTrust::ForAccount(kZoneAccount, org);
+    ZoneOfTrust zone =
+        org_zone ? ZoneOfTrust::ForOrganization(org) : ZoneOfTrust::ForAccount(kZoneAccount, org);
     AnalysisResult analysis = AnalyzeExternalAccess(g.primary->model, zone);
     RequestFactory factory(*g.merged, org, rng);
     if (!analysis.stats.decided) {
@@ -872,9 +929,10 @@ TEST(Differential, GatedEngineAgreesWithEvaluator) {
         [&](const eval::Request& request) { return GatedAllowed(g, request); }, n,
         [&](const std::string& what) { report(g, findings, what); });
 
-    // (c) the Z3 oracle on the first pairs with findings: the findings are a cover, and without them
-    // the oracle finds the access (so its "covered" is not vacuous).
-    bool any = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return !f.error; });
+    // (c) the Z3 oracle on the first pairs with findings: the findings are a cover, and without
+    // them the oracle finds the access (so its "covered" is not vacuous).
+    bool any =
+        std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return !f.error; });
     if (any && n.oracle_runs < oracle_policies) {
       ++n.oracle_runs;
       z3::CoverResult cover = z3::CheckCover(g.primary->model, zone, findings, oracle_ms);
@@ -883,36 +941,47 @@ TEST(Differential, GatedEngineAgreesWithEvaluator) {
       if (cover.kind == z3::CoverResult::Kind::kUncovered) {
         ++n.oracle_uncovered;
         const eval::Request& request = *cover.counterexample;
-        bool confirmed = GatedAllowed(g, request) && IsExternalRequest(request, zone) && !Covered(*g.merged, findings, request);
+        bool confirmed = GatedAllowed(g, request) && IsExternalRequest(request, zone) &&
+                         !Covered(*g.merged, findings, request);
         n.oracle_confirmed += confirmed ? 1 : 0;
-        report(g, findings, base::Concat("(c) the oracle finds an uncovered request (", confirmed ? "confirmed" : "NOT confirmed",
-                                         " by the evaluator): ", cover.reason));
+        report(g, findings,
+               base::Concat("(c) the oracle finds an uncovered request (",
+                            confirmed ? "confirmed" : "NOT confirmed",
+                            " by the evaluator): ", cover.reason));
       }
       z3::CoverResult bare = z3::CheckCover(g.primary->model, zone, {}, oracle_ms);
       if (bare.kind == z3::CoverResult::Kind::kUncovered) {
         ++oracle_found_without_findings;
         if (!GatedAllowed(g, *bare.counterexample)) {
-          report(g, findings, "(c) the oracle's request without findings is not allowed by both: " + bare.reason);
+          report(
+              g, findings,
+              "(c) the oracle's request without findings is not allowed by both: " + bare.reason);
         }
       }
     }
   }
   std::printf(
-      "differential with a gate policy: %zu policy pairs (%zu declined by the engine), %zu findings\n"
+      "differential with a gate policy: %zu policy pairs (%zu declined by the engine), %zu "
+      "findings\n"
       "  (a) %zu witnesses: %zu not allowed by both, %zu internal, %zu outside their finding\n"
-      "  (b) %zu (pair, request) draws: %zu allowed by both, %zu allowed and external, %zu uncovered\n"
-      "  (c) oracle on %zu pairs: %zu covered, %zu unknown, %zu uncovered (%zu confirmed); without the findings, "
+      "  (b) %zu (pair, request) draws: %zu allowed by both, %zu allowed and external, %zu "
+      "uncovered\n"
+      "  (c) oracle on %zu pairs: %zu covered, %zu unknown, %zu uncovered (%zu confirmed); without "
+      "the findings, "
       "access found in %zu\n",
-      n.policies, n.undecided, n.findings, n.witnesses, n.witness_rejected, n.witness_internal, n.witness_outside,
-      n.pairs, n.allowed, n.allowed_external, n.uncovered, n.oracle_runs, n.oracle_covered, n.oracle_unknown,
-      n.oracle_uncovered, n.oracle_confirmed, oracle_found_without_findings);
-  for (const auto& [reason, count] : n.undecided_reasons) std::printf("  declined %zu: %s\n", count, reason.c_str());
+      n.policies, n.undecided, n.findings, n.witnesses, n.witness_rejected, n.witness_internal,
+      n.witness_outside, n.pairs, n.allowed, n.allowed_external, n.uncovered, n.oracle_runs,
+      n.oracle_covered, n.oracle_unknown, n.oracle_uncovered, n.oracle_confirmed,
+      oracle_found_without_findings);
+  for (const auto& [reason, count] : n.undecided_reasons)
+    std::printf("  declined %zu: %s\n", count, reason.c_str());
   PrintFamilies(n);
   EXPECT_EQ(n.witness_rejected + n.witness_internal + n.witness_outside, 0u);
   EXPECT_EQ(n.uncovered, 0u);
   EXPECT_GT(n.allowed_external, 0u) << "the draws never reached access both policies allow";
   EXPECT_EQ(n.oracle_uncovered, 0u);
-  EXPECT_GT(oracle_found_without_findings, 0u) << "the oracle never found the access the findings stand for";
+  EXPECT_GT(oracle_found_without_findings, 0u)
+      << "the oracle never found the access the findings stand for";
 }
 
 }  // namespace

@@ -20,28 +20,30 @@ struct Job {
 const resources::AccountSettings* FindAccount(const std::vector<resources::Inventory>& inventories,
                                               const std::string& account_id) {
   for (const resources::Inventory& inventory : inventories) {
-    if (const resources::AccountSettings* account = inventory.FindAccount(account_id)) return account;
+    if (const resources::AccountSettings* account = inventory.FindAccount(account_id))
+      return account;
   }
   return nullptr;
 }
 
 }  // namespace
 
-absl::StatusOr<OfflineReport> AnalyzeInventories(const std::vector<resources::Inventory>& inventories,
-                                                 const OfflineAnalysisOptions& options) {
+absl::StatusOr<OfflineReport> AnalyzeInventories(
+    const std::vector<resources::Inventory>& inventories, const OfflineAnalysisOptions& options) {
   auto started = std::chrono::steady_clock::now();
   // The organization: the one the zone names, or the first one the inputs describe.
   std::optional<reasoning::Organization> organization;
   for (const resources::Inventory& inventory : inventories) {
     for (const resources::OrganizationRecord& record : inventory.organizations) {
-      bool wanted = options.zone.kind != ZoneChoice::Kind::kOrganization || record.organization.id == options.zone.id;
+      bool wanted = options.zone.kind != ZoneChoice::Kind::kOrganization ||
+                    record.organization.id == options.zone.id;
       if (wanted && !organization.has_value()) organization = record.organization;
     }
   }
   if (options.zone.kind == ZoneChoice::Kind::kOrganization && !organization.has_value()) {
-    return absl::InvalidArgumentError(base::Concat(
-        "--zone-org ", options.zone.id,
-        ": no organization record describes it; give its member accounts with --org-accounts FILE"));
+    return absl::InvalidArgumentError(base::Concat("--zone-org ", options.zone.id,
+                                                   ": no organization record describes it; give "
+                                                   "its member accounts with --org-accounts FILE"));
   }
   auto zone_for = [&](const resources::Resource& resource) {
     switch (options.zone.kind) {
@@ -58,7 +60,8 @@ absl::StatusOr<OfflineReport> AnalyzeInventories(const std::vector<resources::In
   OfflineReport report;
   std::vector<Job> jobs;
   for (const resources::Inventory& inventory : inventories) {
-    for (const resources::Resource& resource : inventory.resources) jobs.push_back(Job{&resource, &inventory});
+    for (const resources::Resource& resource : inventory.resources)
+      jobs.push_back(Job{&resource, &inventory});
   }
   std::vector<resources::ResourceAnalysis> results(jobs.size());
   std::atomic<size_t> next{0};
@@ -68,13 +71,14 @@ absl::StatusOr<OfflineReport> AnalyzeInventories(const std::vector<resources::In
       size_t index = next.fetch_add(1);
       if (index >= jobs.size()) return;
       const resources::Resource& resource = *jobs[index].resource;
-      results[index] = resources::AnalyzeResource(resource, FindAccount(inventories, resource.owner_account),
-                                                  zone_for(resource));
+      results[index] = resources::AnalyzeResource(
+          resource, FindAccount(inventories, resource.owner_account), zone_for(resource));
       size_t finished = done.fetch_add(1) + 1;
       if (options.progress) options.progress(finished, jobs.size());
     }
   };
-  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads =
+      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<size_t>(threads, std::max<size_t>(1, jobs.size())));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
@@ -82,7 +86,8 @@ absl::StatusOr<OfflineReport> AnalyzeInventories(const std::vector<resources::In
   for (std::thread& thread : pool) thread.join();
 
   for (const resources::Inventory& inventory : inventories) {
-    for (const base::Issue& issue : inventory.issues) report.errors.push_back(InputError{inventory.source_name, issue});
+    for (const base::Issue& issue : inventory.issues)
+      report.errors.push_back(InputError{inventory.source_name, issue});
   }
   for (size_t j = 0; j < jobs.size(); ++j) {
     for (const base::Issue& issue : results[j].issues) {
@@ -113,7 +118,8 @@ absl::StatusOr<OfflineReport> AnalyzeInventories(const std::vector<resources::In
   }
   report.summary.resources = jobs.size();
   report.summary.input_errors = report.errors.size();
-  report.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }
 

@@ -1,6 +1,6 @@
-// Offline analysis of whole inventories: every resource through resources::AnalyzeResource under the
-// zone of trust the user chose, on several threads, with archive rules applied. The service behind
-// `perimeter analyze`; no I/O (inputs are read by the caller, progress is a callback).
+// Offline analysis of whole inventories: every resource through resources::AnalyzeResource under
+// the zone of trust the user chose, on several threads, with archive rules applied. The service
+// behind `perimeter analyze`; no I/O (inputs are read by the caller, progress is a callback).
 #ifndef PERIMETER_ANALYSIS_OFFLINE_ANALYSIS_H_
 #define PERIMETER_ANALYSIS_OFFLINE_ANALYSIS_H_
 
@@ -21,7 +21,8 @@ namespace perimeter::analysis {
 // Which zone of trust to analyze each resource against.
 struct ZoneChoice {
   enum class Kind {
-    kOwnerAccount,  // no option given: each resource's own account (an ACCOUNT analyzer per account)
+    kOwnerAccount,  // no option given: each resource's own account (an ACCOUNT analyzer per
+                    // account)
     kAccount,       // --zone-account: one account
     kOrganization,  // --zone-org: every member of the organization
   };
@@ -47,7 +48,7 @@ struct OfflineAnalysisOptions {
 struct OfflineSummary {
   size_t resources = 0;
   size_t findings = 0;  // every finding, archived included, error findings included
-  size_t active = 0;    // findings not archived by a rule (error findings count: unknown is not safe)
+  size_t active = 0;  // findings not archived by a rule (error findings count: unknown is not safe)
   size_t archived = 0;
   size_t public_findings = 0;
   size_t error_findings = 0;
@@ -65,11 +66,12 @@ struct OfflineReport {
   OfflineSummary summary;
 };
 
-// Analyzes every resource of `inventories`. Fails (InvalidArgument) only when the zone cannot be built:
-// --zone-org naming an organization that no organization record describes. The returned report points
-// into `inventories`, which must outlive it.
-absl::StatusOr<OfflineReport> AnalyzeInventories(const std::vector<resources::Inventory>& inventories,
-                                                 const OfflineAnalysisOptions& options);
+// Analyzes every resource of `inventories`. Fails (InvalidArgument) only when the zone cannot be
+// built:
+// --zone-org naming an organization that no organization record describes. The returned report
+// points into `inventories`, which must outlive it.
+absl::StatusOr<OfflineReport> AnalyzeInventories(
+    const std::vector<resources::Inventory>& inventories, const OfflineAnalysisOptions& options);
 
 }  // namespace perimeter::analysis
 

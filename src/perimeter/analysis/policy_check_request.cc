@@ -28,7 +28,8 @@ policy::PolicyKind PublicAccessPolicyKind(std::string_view resource_type) {
 namespace {
 
 // One Access object: its actions and resources are appended to `out`.
-void ReadAccess(const json::Value& item, AccessToCheck& out, std::vector<MemberViolation>& violations) {
+void ReadAccess(const json::Value& item, AccessToCheck& out,
+                std::vector<MemberViolation>& violations) {
   if (!item.is_object()) {
     violations.push_back({"access", "Member must hold objects {actions, resources}"});
     return;
@@ -54,7 +55,8 @@ void ReadAccess(const json::Value& item, AccessToCheck& out, std::vector<MemberV
 
 }  // namespace
 
-AccessToCheck ReadAccessToCheck(const json::Value& access, AccessForm form, std::vector<MemberViolation>& violations) {
+AccessToCheck ReadAccessToCheck(const json::Value& access, AccessForm form,
+                                std::vector<MemberViolation>& violations) {
   AccessToCheck out;
   if (access.is_object() && form == AccessForm::kListOrObject) {
     ReadAccess(access, out, violations);

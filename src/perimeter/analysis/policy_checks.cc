@@ -31,8 +31,8 @@ constexpr char kCheckAccount[] = "000000000000";
 
 struct CheckedType {
   std::string_view type;
-  // Every resource of the type: the check does not depend on the resource's name, region or account,
-  // so the policy's own Resource element decides which of them it reaches.
+  // Every resource of the type: the check does not depend on the resource's name, region or
+  // account, so the policy's own Resource element decides which of them it reaches.
   std::string_view arn;
   policy::PolicyKind kind;
   std::vector<reasoning::ResourceTarget> (*targets)(const resources::Resource&);
@@ -45,51 +45,55 @@ const CheckedType kCheckedTypes[] = {
      policy::PolicyKind::kResource, &resources::S3ExpressDirectoryBucketTargets},
     {"AWS::S3::AccessPoint", "arn:aws:s3:*:*:accesspoint/*", policy::PolicyKind::kResource,
      [](const resources::Resource& r) { return resources::S3AccessPointTargets(r.arn); }},
-    {"AWS::S3Express::AccessPoint", "arn:aws:s3express:*:*:accesspoint/*", policy::PolicyKind::kResource,
+    {"AWS::S3Express::AccessPoint", "arn:aws:s3express:*:*:accesspoint/*",
+     policy::PolicyKind::kResource,
      [](const resources::Resource& r) { return resources::S3ExpressAccessPointTargets(r.arn); }},
-    {"AWS::IAM::AssumeRolePolicyDocument", "arn:aws:iam::*:role/*",
-     policy::PolicyKind::kRoleTrust, &resources::IamRoleTargets},
-    {"AWS::KMS::Key", "arn:aws:kms:*:*:key/*",
-     policy::PolicyKind::kResource, &resources::KmsKeyTargets},
-    {"AWS::Lambda::Function", "arn:aws:lambda:*:*:function:*",
-     policy::PolicyKind::kResource, &resources::LambdaFunctionTargets},
+    {"AWS::IAM::AssumeRolePolicyDocument", "arn:aws:iam::*:role/*", policy::PolicyKind::kRoleTrust,
+     &resources::IamRoleTargets},
+    {"AWS::KMS::Key", "arn:aws:kms:*:*:key/*", policy::PolicyKind::kResource,
+     &resources::KmsKeyTargets},
+    {"AWS::Lambda::Function", "arn:aws:lambda:*:*:function:*", policy::PolicyKind::kResource,
+     &resources::LambdaFunctionTargets},
     {"AWS::SQS::Queue", "arn:aws:sqs:*:*:*", policy::PolicyKind::kResource,
      &resources::SqsQueueTargets},
     {"AWS::SNS::Topic", "arn:aws:sns:*:*:*", policy::PolicyKind::kResource,
      &resources::SnsTopicTargets},
     {"AWS::SecretsManager::Secret", "arn:aws:secretsmanager:*:*:secret:*",
      policy::PolicyKind::kResource, &resources::SecretsManagerSecretTargets},
-    {"AWS::ECR::Repository", "arn:aws:ecr:*:*:repository/*",
-     policy::PolicyKind::kResource, &resources::EcrRepositoryTargets},
+    {"AWS::ECR::Repository", "arn:aws:ecr:*:*:repository/*", policy::PolicyKind::kResource,
+     &resources::EcrRepositoryTargets},
     {"AWS::EFS::FileSystem", "arn:aws:elasticfilesystem:*:*:file-system/*",
      policy::PolicyKind::kResource, &resources::EfsFileSystemTargets},
-    {"AWS::DynamoDB::Table", "arn:aws:dynamodb:*:*:table/*",
-     policy::PolicyKind::kResource, &resources::DynamoDbTableTargets},
-    {"AWS::DynamoDB::Stream",
-     "arn:aws:dynamodb:*:*:table/*/stream/*",
+    {"AWS::DynamoDB::Table", "arn:aws:dynamodb:*:*:table/*", policy::PolicyKind::kResource,
+     &resources::DynamoDbTableTargets},
+    {"AWS::DynamoDB::Stream", "arn:aws:dynamodb:*:*:table/*/stream/*",
      policy::PolicyKind::kResource, &resources::DynamoDbStreamTargets},
 };
 
-std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found, bool (*wanted)(const findings::Finding&),
+std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found,
+                                     bool (*wanted)(const findings::Finding&),
                                      std::string_view what) {
   std::vector<CheckReason> reasons;
   std::set<size_t> seen;
   for (const findings::Finding& finding : found) {
     if (finding.error.has_value()) {
-      reasons.push_back({base::Concat("the analysis could not decide: ", finding.error_reason), std::nullopt, std::nullopt});
+      reasons.push_back({base::Concat("the analysis could not decide: ", finding.error_reason),
+                         std::nullopt, std::nullopt});
       continue;
     }
     if (!wanted(finding)) continue;
     for (const findings::StatementRef& ref : finding.explanation) {
       if (!seen.insert(ref.index).second) continue;
-      reasons.push_back({base::Concat("The policy document grants ", what, " in statement ", ref.index, "."), ref.index,
-                         ref.sid});
+      reasons.push_back(
+          {base::Concat("The policy document grants ", what, " in statement ", ref.index, "."),
+           ref.index, ref.sid});
     }
   }
   return reasons;
 }
 
-CheckResult Result(std::vector<CheckReason> reasons, std::string_view pass_message, std::string_view fail_message) {
+CheckResult Result(std::vector<CheckReason> reasons, std::string_view pass_message,
+                   std::string_view fail_message) {
   CheckResult result;
   result.pass = reasons.empty();
   result.message = std::string(result.pass ? pass_message : fail_message);
@@ -105,13 +109,15 @@ std::vector<std::string> SupportedPublicAccessResourceTypes() {
   return out;
 }
 
-absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy, const std::string& resource_type) {
+absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy,
+                                                const std::string& resource_type) {
   const CheckedType* checked = nullptr;
   for (const CheckedType& type : kCheckedTypes) {
     if (type.type == resource_type) checked = &type;
   }
   if (checked == nullptr) {
-    return absl::InvalidArgumentError(base::Concat("resource type ", resource_type, " is not supported by this check"));
+    return absl::InvalidArgumentError(
+        base::Concat("resource type ", resource_type, " is not supported by this check"));
   }
   resources::Resource resource;
   resource.arn = std::string(checked->arn);
@@ -125,12 +131,15 @@ absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy, co
   model.policy_kind = checked->kind;
   reasoning::AnalysisResult analysis =
       reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
-  return Result(ReasonsFrom(analysis.findings, [](const findings::Finding& f) { return f.is_public; }, "public access"),
+  return Result(ReasonsFrom(
+                    analysis.findings, [](const findings::Finding& f) { return f.is_public; },
+                    "public access"),
                 "The resource policy does not grant public access for the given resource type.",
                 "The resource policy grants public access for the given resource type.");
 }
 
-absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source, CheckPolicyType type,
+absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
+                                                  CheckPolicyType type,
                                                   const std::vector<std::string>& actions,
                                                   const std::vector<std::string>& resources) {
   if (actions.empty() && resources.empty()) {
@@ -151,70 +160,86 @@ absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source, 
   std::vector<std::string> checked_actions = actions;
   if (checked_actions.empty()) {
     for (const policy::Statement& statement : policy.statements) {
-      for (const policy::Text& pattern : statement.action.patterns) checked_actions.push_back(pattern.value);
+      for (const policy::Text& pattern : statement.action.patterns)
+        checked_actions.push_back(pattern.value);
     }
   }
   reasoning::AccessModel model;
   model.resource_arn = resources.empty() ? "*" : resources.front();
   model.resource_type = "AWS::IAM::Policy";
   model.owner_account = kCheckAccount;
-  model.targets = {reasoning::ResourceTarget{resources.empty() ? std::vector<std::string>{"*"} : resources,
-                                             checked_actions}};
+  model.targets = {reasoning::ResourceTarget{
+      resources.empty() ? std::vector<std::string>{"*"} : resources, checked_actions}};
   model.policy = &policy;
   model.policy_kind = policy::PolicyKind::kResource;
   reasoning::AnalysisResult analysis =
       reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
-  std::vector<CheckReason> reasons =
-      ReasonsFrom(analysis.findings, [](const findings::Finding&) { return true; }, "access");
+  std::vector<CheckReason> reasons = ReasonsFrom(
+      analysis.findings, [](const findings::Finding&) { return true; }, "access");
   // The engine does not report service principals (Access Analyzer does not): a grant to a service
-  // is access all the same. Without deciding its conditions, any Allow naming a service and one of the
-  // actions fails the check (conservative: a PASS stays a proof).
+  // is access all the same. Without deciding its conditions, any Allow naming a service and one of
+  // the actions fails the check (conservative: a PASS stays a proof).
   for (const policy::Statement& statement : policy.statements) {
     if (statement.effect != policy::Effect::kAllow || !statement.principal.has_value()) continue;
-    bool names_service = std::any_of(statement.principal->values.begin(), statement.principal->values.end(),
-                                     [](const policy::PrincipalValue& v) { return v.kind == policy::PrincipalKind::kService; });
+    bool names_service = std::any_of(
+        statement.principal->values.begin(), statement.principal->values.end(),
+        [](const policy::PrincipalValue& v) { return v.kind == policy::PrincipalKind::kService; });
     if (!names_service) continue;
     bool grants = false;
     for (const std::string& action : checked_actions) {
-      bool listed = std::any_of(statement.action.patterns.begin(), statement.action.patterns.end(), [&](const policy::Text& p) {
-        return policy::WildcardPattern::FromGlob(p.value).Matches(action, policy::CaseMode::kInsensitive);
-      });
+      bool listed = std::any_of(statement.action.patterns.begin(), statement.action.patterns.end(),
+                                [&](const policy::Text& p) {
+                                  return policy::WildcardPattern::FromGlob(p.value).Matches(
+                                      action, policy::CaseMode::kInsensitive);
+                                });
       grants = grants || listed != statement.action.negated;
     }
     if (grants) {
-      reasons.push_back({base::Concat("The policy document grants access to a service principal in statement ",
-                                      statement.index, "."),
-                         statement.index, statement.sid});
+      reasons.push_back(
+          {base::Concat("The policy document grants access to a service principal in statement ",
+                        statement.index, "."),
+           statement.index, statement.sid});
     }
   }
   return Result(std::move(reasons),
-                "The policy document does not grant access to perform one of the listed actions or resources.",
-                "The policy document grants access to perform one or more of the listed actions or resources.");
+                "The policy document does not grant access to perform one of the listed actions or "
+                "resources.",
+                "The policy document grants access to perform one or more of the listed actions or "
+                "resources.");
 }
 
-absl::StatusOr<CheckResult> CheckNoNewAccess(const policy::Policy& new_policy, const policy::Policy& existing_policy,
+absl::StatusOr<CheckResult> CheckNoNewAccess(const policy::Policy& new_policy,
+                                             const policy::Policy& existing_policy,
                                              CheckPolicyType type) {
   reasoning::ComparedPolicies compared = type == CheckPolicyType::kIdentityPolicy
                                              ? reasoning::ComparedPolicies::kIdentity
                                              : reasoning::ComparedPolicies::kResource;
-  reasoning::NewAccessResult found = reasoning::FindNewAccess(new_policy, existing_policy, compared);
+  reasoning::NewAccessResult found =
+      reasoning::FindNewAccess(new_policy, existing_policy, compared);
   std::vector<CheckReason> reasons;
   for (const reasoning::NewAccessGrant& grant : found.grants) {
     // AWS's wording (AWS CLI examples, check-no-new-access): the statement by Sid when it has one.
     bool named = grant.sid.has_value() && !grant.sid->empty();
-    std::string description = named ? base::Concat("New access in the statement with sid: ", *grant.sid, ".")
-                                    : base::Concat("New access in the statement with index: ", grant.statement_index, ".");
+    std::string description =
+        named
+            ? base::Concat("New access in the statement with sid: ", *grant.sid, ".")
+            : base::Concat("New access in the statement with index: ", grant.statement_index, ".");
     if (!grant.confirmed) {
-      description += " (Possibly: the policies use policy variables, which Perimeter compares conservatively.)";
+      description +=
+          " (Possibly: the policies use policy variables, which Perimeter compares "
+          "conservatively.)";
     }
     reasons.push_back({std::move(description), grant.statement_index, grant.sid});
   }
   if (!found.decided) {
-    reasons.push_back({base::Concat("The comparison could not be decided: ", found.undecided_reason), std::nullopt,
-                       std::nullopt});
+    reasons.push_back(
+        {base::Concat("The comparison could not be decided: ", found.undecided_reason),
+         std::nullopt, std::nullopt});
   }
-  return Result(std::move(reasons), "The modified permissions do not grant new access compared to your existing policy.",
-                "The modified permissions grant new access compared to your existing policy.");
+  return Result(
+      std::move(reasons),
+      "The modified permissions do not grant new access compared to your existing policy.",
+      "The modified permissions grant new access compared to your existing policy.");
 }
 
 }  // namespace perimeter::analysis

@@ -32,27 +32,30 @@ struct CheckResult {
 // "AWS::IAM::AssumeRolePolicyDocument").
 std::vector<std::string> SupportedPublicAccessResourceTypes();
 
-// Whether `policy` (a resource policy of `resource_type`) can grant public access. InvalidArgument for
-// a resource type not supported.
-absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy, const std::string& resource_type);
+// Whether `policy` (a resource policy of `resource_type`) can grant public access. InvalidArgument
+// for a resource type not supported.
+absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy,
+                                                const std::string& resource_type);
 
 enum class CheckPolicyType { kIdentityPolicy, kResourcePolicy };
 
 // Whether `policy` grants any of `actions` (exact action names, case-insensitive) on any of
-// `resources` (ARNs; empty: any resource) to anyone. For an identity policy, "anyone" is whoever the
-// policy is attached to; for a resource policy, any principal it names.
-absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& policy, CheckPolicyType type,
+// `resources` (ARNs; empty: any resource) to anyone. For an identity policy, "anyone" is whoever
+// the policy is attached to; for a resource policy, any principal it names.
+absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& policy,
+                                                  CheckPolicyType type,
                                                   const std::vector<std::string>& actions,
                                                   const std::vector<std::string>& resources);
 
-// Whether `new_policy` grants access that `existing_policy` does not (CheckNoNewAccess; the existing
-// policy is often a broader reference policy). Both are policies of `type`. PASS is a proof that every
-// request the new policy allows (for an identity policy: every action, resource and context; for a
-// resource policy also every principal) the existing policy allows too, each policy read alone. FAIL
-// names each statement of the new policy that grants new access ("New access in the statement with
-// index: 0."); a comparison that cannot be decided is a FAIL with a reason without statement.
-// Method and its limits: reasoning/new_access.h.
-absl::StatusOr<CheckResult> CheckNoNewAccess(const policy::Policy& new_policy, const policy::Policy& existing_policy,
+// Whether `new_policy` grants access that `existing_policy` does not (CheckNoNewAccess; the
+// existing policy is often a broader reference policy). Both are policies of `type`. PASS is a
+// proof that every request the new policy allows (for an identity policy: every action, resource
+// and context; for a resource policy also every principal) the existing policy allows too, each
+// policy read alone. FAIL names each statement of the new policy that grants new access ("New
+// access in the statement with index: 0."); a comparison that cannot be decided is a FAIL with a
+// reason without statement. Method and its limits: reasoning/new_access.h.
+absl::StatusOr<CheckResult> CheckNoNewAccess(const policy::Policy& new_policy,
+                                             const policy::Policy& existing_policy,
                                              CheckPolicyType type);
 
 }  // namespace perimeter::analysis

@@ -10,47 +10,71 @@
 
 namespace perimeter::api {
 
-// The operations Perimeter implements, by name (the HTTP bindings of every operation of the model are
-// in rest_routes.cc). The handlers are in analyzer_operations.cc, archive_rule_operations.cc,
+// The operations Perimeter implements, by name (the HTTP bindings of every operation of the model
+// are in rest_routes.cc). The handlers are in analyzer_operations.cc, archive_rule_operations.cc,
 // finding_operations.cc and policy_check_operations.cc.
 // A member of the class, so that the table reaches the private handlers.
 const AccessAnalyzerService::OperationTable& AccessAnalyzerService::Operations() {
   using S = AccessAnalyzerService;
   static const OperationTable table = {
       // Analyzers and their tags.
-      {"CreateAnalyzer", [](S& s, const Caller& c, const RestRequest& r) { return s.CreateAnalyzer(c, r); }},
-      {"GetAnalyzer", [](S& s, const Caller& c, const RestRequest& r) { return s.GetAnalyzer(c, r); }},
-      {"ListAnalyzers", [](S& s, const Caller& c, const RestRequest& r) { return s.ListAnalyzers(c, r); }},
-      {"DeleteAnalyzer", [](S& s, const Caller& c, const RestRequest& r) { return s.DeleteAnalyzer(c, r); }},
-      {"UpdateAnalyzer", [](S& s, const Caller& c, const RestRequest& r) { return s.UpdateAnalyzer(c, r); }},
+      {"CreateAnalyzer",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.CreateAnalyzer(c, r); }},
+      {"GetAnalyzer",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.GetAnalyzer(c, r); }},
+      {"ListAnalyzers",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.ListAnalyzers(c, r); }},
+      {"DeleteAnalyzer",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.DeleteAnalyzer(c, r); }},
+      {"UpdateAnalyzer",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.UpdateAnalyzer(c, r); }},
       {"TagResource", [](S& s, const Caller& c, const RestRequest& r) { return s.Tags(c, r); }},
       {"UntagResource", [](S& s, const Caller& c, const RestRequest& r) { return s.Tags(c, r); }},
-      {"ListTagsForResource", [](S& s, const Caller& c, const RestRequest& r) { return s.Tags(c, r); }},
+      {"ListTagsForResource",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.Tags(c, r); }},
       // Archive rules.
       {"CreateArchiveRule",
-       [](S& s, const Caller& c, const RestRequest& r) { return s.CreateOrUpdateArchiveRule(c, r, true); }},
+       [](S& s, const Caller& c, const RestRequest& r) {
+         return s.CreateOrUpdateArchiveRule(c, r, true);
+       }},
       {"UpdateArchiveRule",
-       [](S& s, const Caller& c, const RestRequest& r) { return s.CreateOrUpdateArchiveRule(c, r, false); }},
-      {"GetArchiveRule", [](S& s, const Caller& c, const RestRequest& r) { return s.GetArchiveRule(c, r); }},
-      {"ListArchiveRules", [](S& s, const Caller& c, const RestRequest& r) { return s.ListArchiveRules(c, r); }},
-      {"DeleteArchiveRule", [](S& s, const Caller& c, const RestRequest& r) { return s.DeleteArchiveRule(c, r); }},
-      {"ApplyArchiveRule", [](S& s, const Caller& c, const RestRequest& r) { return s.ApplyArchiveRule(c, r); }},
+       [](S& s, const Caller& c, const RestRequest& r) {
+         return s.CreateOrUpdateArchiveRule(c, r, false);
+       }},
+      {"GetArchiveRule",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.GetArchiveRule(c, r); }},
+      {"ListArchiveRules",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.ListArchiveRules(c, r); }},
+      {"DeleteArchiveRule",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.DeleteArchiveRule(c, r); }},
+      {"ApplyArchiveRule",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.ApplyArchiveRule(c, r); }},
       // Findings and analyzed resources.
-      {"ListFindings", [](S& s, const Caller& c, const RestRequest& r) { return s.ListFindings(c, r, false); }},
-      {"ListFindingsV2", [](S& s, const Caller& c, const RestRequest& r) { return s.ListFindings(c, r, true); }},
-      {"GetFinding", [](S& s, const Caller& c, const RestRequest& r) { return s.GetFinding(c, r, false); }},
-      {"GetFindingV2", [](S& s, const Caller& c, const RestRequest& r) { return s.GetFinding(c, r, true); }},
-      {"UpdateFindings", [](S& s, const Caller& c, const RestRequest& r) { return s.UpdateFindings(c, r); }},
+      {"ListFindings",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.ListFindings(c, r, false); }},
+      {"ListFindingsV2",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.ListFindings(c, r, true); }},
+      {"GetFinding",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.GetFinding(c, r, false); }},
+      {"GetFindingV2",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.GetFinding(c, r, true); }},
+      {"UpdateFindings",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.UpdateFindings(c, r); }},
       {"GetFindingsStatistics",
        [](S& s, const Caller& c, const RestRequest& r) { return s.GetFindingsStatistics(c, r); }},
       {"ListAnalyzedResources",
        [](S& s, const Caller& c, const RestRequest& r) { return s.ListAnalyzedResources(c, r); }},
-      {"GetAnalyzedResource", [](S& s, const Caller& c, const RestRequest& r) { return s.GetAnalyzedResource(c, r); }},
-      {"StartResourceScan", [](S& s, const Caller& c, const RestRequest& r) { return s.StartResourceScan(c, r); }},
+      {"GetAnalyzedResource",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.GetAnalyzedResource(c, r); }},
+      {"StartResourceScan",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.StartResourceScan(c, r); }},
       // Custom policy checks (no analyzer, no caller state).
-      {"CheckNoNewAccess", [](S&, const Caller&, const RestRequest& r) { return CheckNoNewAccess(r); }},
-      {"CheckNoPublicAccess", [](S&, const Caller&, const RestRequest& r) { return CheckNoPublicAccess(r); }},
-      {"CheckAccessNotGranted", [](S&, const Caller&, const RestRequest& r) { return CheckAccessNotGranted(r); }},
+      {"CheckNoNewAccess",
+       [](S&, const Caller&, const RestRequest& r) { return CheckNoNewAccess(r); }},
+      {"CheckNoPublicAccess",
+       [](S&, const Caller&, const RestRequest& r) { return CheckNoPublicAccess(r); }},
+      {"CheckAccessNotGranted",
+       [](S&, const Caller&, const RestRequest& r) { return CheckAccessNotGranted(r); }},
   };
   return table;
 }
@@ -59,13 +83,14 @@ ApiResponse AccessAnalyzerService::Handle(const Caller& caller, const RestReques
   const OperationTable& operations = Operations();
   auto it = operations.find(request.operation);
   if (it == operations.end()) {
-    return RestJsonError(
-        ValidationError(base::Concat("Perimeter does not implement ", request.operation, " yet"), "notSupported"));
+    return RestJsonError(ValidationError(
+        base::Concat("Perimeter does not implement ", request.operation, " yet"), "notSupported"));
   }
   return it->second(*this, caller, request);
 }
 
-ApiResult<store::Analyzer> AccessAnalyzerService::FindByName(const Caller& caller, std::string_view name) {
+ApiResult<store::Analyzer> AccessAnalyzerService::FindByName(const Caller& caller,
+                                                             std::string_view name) {
   absl::StatusOr<std::optional<store::Analyzer>> analyzer =
       store_.GetAnalyzer(AnalyzerArn(caller.region, caller.account_id, name));
   if (!analyzer.ok()) return InternalError(std::string(analyzer.status().message()));
@@ -76,7 +101,8 @@ ApiResult<store::Analyzer> AccessAnalyzerService::FindByName(const Caller& calle
   return std::move(**analyzer);
 }
 
-ApiResult<store::Analyzer> AccessAnalyzerService::FindByArn(const Caller& caller, std::string_view field,
+ApiResult<store::Analyzer> AccessAnalyzerService::FindByArn(const Caller& caller,
+                                                            std::string_view field,
                                                             const std::optional<std::string>& arn) {
   std::optional<ParsedAnalyzerArn> parsed = arn ? ParseAnalyzerArn(*arn) : std::nullopt;
   if (!parsed) {
@@ -86,7 +112,8 @@ ApiResult<store::Analyzer> AccessAnalyzerService::FindByArn(const Caller& caller
     return RequestReader::FieldError(field, message);
   }
   if (parsed->account != caller.account_id || parsed->region != caller.region) {
-    return NotFoundError(base::Concat("Analyzer ", *arn, " not found"), *arn, std::string(kAnalyzerResourceType));
+    return NotFoundError(base::Concat("Analyzer ", *arn, " not found"), *arn,
+                         std::string(kAnalyzerResourceType));
   }
   return FindByName(caller, parsed->name);
 }
@@ -97,11 +124,12 @@ std::string TokenScope(const Caller& caller, std::string_view operation, std::st
   return base::Concat(caller.account_id, "/", caller.region, "/", operation, "/", token);
 }
 
-// What makes two requests "the same" for a client token: the operation, the path labels, the query and
-// the body's top-level members, without the token itself and independent of member order.
+// What makes two requests "the same" for a client token: the operation, the path labels, the query
+// and the body's top-level members, without the token itself and independent of member order.
 std::string RequestFingerprint(const RestRequest& request) {
   std::string text = base::Concat(request.operation, "\n");
-  for (const auto& [name, value] : request.labels) text.append(base::Concat(name, "=", value, "\n"));
+  for (const auto& [name, value] : request.labels)
+    text.append(base::Concat(name, "=", value, "\n"));
   std::vector<std::pair<std::string, std::string>> query;
   for (const auto& entry : request.query) {
     if (entry.first != "clientToken") query.push_back(entry);
@@ -124,10 +152,11 @@ std::string RequestFingerprint(const RestRequest& request) {
 
 }  // namespace
 
-ApiResult<std::optional<std::string>> AccessAnalyzerService::SeenToken(const Caller& caller, const RestRequest& request,
-                                                                     const std::optional<std::string>& token) {
+ApiResult<std::optional<std::string>> AccessAnalyzerService::SeenToken(
+    const Caller& caller, const RestRequest& request, const std::optional<std::string>& token) {
   if (!token || token->empty()) return std::optional<std::string>();
-  absl::StatusOr<std::optional<std::string>> seen = store_.GetClientToken(TokenScope(caller, request.operation, *token));
+  absl::StatusOr<std::optional<std::string>> seen =
+      store_.GetClientToken(TokenScope(caller, request.operation, *token));
   if (!seen.ok() || !seen->has_value()) return std::optional<std::string>();
   // Remembered as "FINGERPRINT RESULT"; a token stored without a fingerprint matches any request.
   std::string_view remembered = **seen;
@@ -135,7 +164,8 @@ ApiResult<std::optional<std::string>> AccessAnalyzerService::SeenToken(const Cal
   if (space == 64) {
     if (remembered.substr(0, space) != RequestFingerprint(request)) {
       return ConflictError(
-          base::Concat("Client token ", *token, " was already used for a different ", request.operation, " request"),
+          base::Concat("Client token ", *token, " was already used for a different ",
+                       request.operation, " request"),
           *token, "ClientToken");
     }
     remembered.remove_prefix(space + 1);
@@ -144,34 +174,37 @@ ApiResult<std::optional<std::string>> AccessAnalyzerService::SeenToken(const Cal
 }
 
 void AccessAnalyzerService::RememberToken(const Caller& caller, const RestRequest& request,
-                                          const std::optional<std::string>& token, std::string_view result) {
+                                          const std::optional<std::string>& token,
+                                          std::string_view result) {
   if (!token || token->empty()) return;
-  // Best effort: losing a token only makes a retry act like a new request, which AWS's own expiry does too.
+  // Best effort: losing a token only makes a retry act like a new request, which AWS's own expiry
+  // does too.
   (void)store_.PutClientToken(TokenScope(caller, request.operation, *token),
                               base::Concat(RequestFingerprint(request), " ", result));
 }
 
-ApiResponse AccessAnalyzerService::ModifyFindingsOnce(const Caller& caller, const RestRequest& request,
-                                                      const std::optional<std::string>& token,
-                                                      const std::optional<std::string>& analyzer_arn,
-                                                      const store::FindingSelection& selection,
-                                                      const FindingsDecision& decide) {
+ApiResponse AccessAnalyzerService::ModifyFindingsOnce(
+    const Caller& caller, const RestRequest& request, const std::optional<std::string>& token,
+    const std::optional<std::string>& analyzer_arn, const store::FindingSelection& selection,
+    const FindingsDecision& decide) {
   API_ASSIGN_OR_RETURN(std::optional<std::string> seen, SeenToken(caller, request, token));
   if (seen) return Ok();
   API_ASSIGN_OR_RETURN(store::Analyzer analyzer, FindByArn(caller, "analyzerArn", analyzer_arn));
   API_RETURN_IF_ERROR(FindingsBlocked(analyzer));
   std::optional<AwsError> refusal;
-  absl::StatusOr<bool> written = store_.ModifyFindings(
-      analyzer.arn, selection,
-      [&](const store::FindingsSnapshot& snapshot) -> absl::StatusOr<std::optional<store::FindingChanges>> {
-        if ((refusal = FindingsBlocked(snapshot.analyzer))) return std::nullopt;  // deregistered meanwhile
-        return decide(snapshot, refusal);
-      });
+  absl::StatusOr<bool> written =
+      store_.ModifyFindings(analyzer.arn, selection,
+                            [&](const store::FindingsSnapshot& snapshot)
+                                -> absl::StatusOr<std::optional<store::FindingChanges>> {
+                              if ((refusal = FindingsBlocked(snapshot.analyzer)))
+                                return std::nullopt;  // deregistered meanwhile
+                              return decide(snapshot, refusal);
+                            });
   if (!written.ok()) return Internal(written.status());
   API_RETURN_IF_ERROR(refusal);
   if (!*written) {  // deleted since FindByArn
-    return RestJsonError(NotFoundError(base::Concat("Analyzer ", analyzer.arn, " not found"), analyzer.arn,
-                                       std::string(kAnalyzerResourceType)));
+    return RestJsonError(NotFoundError(base::Concat("Analyzer ", analyzer.arn, " not found"),
+                                       analyzer.arn, std::string(kAnalyzerResourceType)));
   }
   RememberToken(caller, request, token, "");
   return Ok();
@@ -183,27 +216,31 @@ absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {
   ASSIGN_OR_RETURN(std::vector<store::Analyzer> analyzers, store_.ListAnalyzers());
   for (const store::Analyzer& listed : analyzers) {
     if (!store::IsOrganizationType(listed.type)) continue;
-    std::optional<OrganizationBlock> block = OrganizationBlocker(listed.account_id, *environment, store_);
+    std::optional<OrganizationBlock> block =
+        OrganizationBlocker(listed.account_id, *environment, store_);
     bool reactivated = false;
-    // Only the status, on the analyzer as stored now (the analysis may be recording its last resource).
-    ASSIGN_OR_RETURN(bool written, store_.ModifyAnalyzer(listed.arn, [&](store::Analyzer& analyzer) {
-      if (block && analyzer.status == store::AnalyzerStatus::kActive) {
-        analyzer.status = store::AnalyzerStatus::kDisabled;
-        analyzer.status_reason = block->reason;
-        return true;
-      }
-      if (!block && analyzer.status == store::AnalyzerStatus::kDisabled) {
-        analyzer.status = store::AnalyzerStatus::kActive;
-        analyzer.status_reason.reset();
-        reactivated = true;
-        return true;
-      }
-      if (block && analyzer.status == store::AnalyzerStatus::kDisabled && analyzer.status_reason != block->reason) {
-        analyzer.status_reason = block->reason;
-        return true;
-      }
-      return false;
-    }));
+    // Only the status, on the analyzer as stored now (the analysis may be recording its last
+    // resource).
+    ASSIGN_OR_RETURN(bool written,
+                     store_.ModifyAnalyzer(listed.arn, [&](store::Analyzer& analyzer) {
+                       if (block && analyzer.status == store::AnalyzerStatus::kActive) {
+                         analyzer.status = store::AnalyzerStatus::kDisabled;
+                         analyzer.status_reason = block->reason;
+                         return true;
+                       }
+                       if (!block && analyzer.status == store::AnalyzerStatus::kDisabled) {
+                         analyzer.status = store::AnalyzerStatus::kActive;
+                         analyzer.status_reason.reset();
+                         reactivated = true;
+                         return true;
+                       }
+                       if (block && analyzer.status == store::AnalyzerStatus::kDisabled &&
+                           analyzer.status_reason != block->reason) {
+                         analyzer.status_reason = block->reason;
+                         return true;
+                       }
+                       return false;
+                     }));
     if (written && reactivated) schedule_(service::ScanJob{listed.arn, std::nullopt});
   }
   return absl::OkStatus();

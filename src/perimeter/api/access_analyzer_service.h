@@ -1,6 +1,6 @@
-// IAM Access Analyzer (restJson1, botocore accessanalyzer 2019-11-01) over the store: analyzers, tags,
-// archive rules, findings, analyzed resources. Each operation takes the verified caller and the routed
-// request, and answers AWS's response shape or AWS's error (aws_error.h).
+// IAM Access Analyzer (restJson1, botocore accessanalyzer 2019-11-01) over the store: analyzers,
+// tags, archive rules, findings, analyzed resources. Each operation takes the verified caller and
+// the routed request, and answers AWS's response shape or AWS's error (aws_error.h).
 //
 // Rules (sources in docs/access-analyzer-rules.md and the API reference of each operation):
 //  - an account sees only its own analyzers, in the region its request is signed for;
@@ -10,21 +10,25 @@
 //  - ORGANIZATION-zone analyzers only in the management account or the registered delegated
 //    administrator for access-analyzer.amazonaws.com (403 "Account ... is not a delegated
 //    administrator"), and only with trusted access enabled (400 "Service not enabled for AWS
-//    Organizations"). When access is disabled or the administrator deregistered, existing ones become
-//    DISABLED with statusReason AWS_SERVICE_ACCESS_DISABLED or DELEGATED_ADMINISTRATOR_DEREGISTERED,
-//    and ACTIVE again when it is restored [PROP: AWS documents the disabling only]. The findings of an
-//    analyzer DISABLED by DELEGATED_ADMINISTRATOR_DEREGISTERED are not accessible (AccessDenied on every
-//    findings and analyzed-resource operation) until the account is registered again (IAM User Guide,
-//    "Settings for IAM Access Analyzer");
+//    Organizations"). When access is disabled or the administrator deregistered, existing ones
+//    become DISABLED with statusReason AWS_SERVICE_ACCESS_DISABLED or
+//    DELEGATED_ADMINISTRATOR_DEREGISTERED, and ACTIVE again when it is restored [PROP: AWS
+//    documents the disabling only]. The findings of an analyzer DISABLED by
+//    DELEGATED_ADMINISTRATOR_DEREGISTERED are not accessible (AccessDenied on every findings and
+//    analyzed-resource operation) until the account is registered again (IAM User Guide, "Settings
+//    for IAM Access Analyzer");
 //  - writes never overwrite state they did not read: read-modify-writes go through
 //    store::Store::ModifyAnalyzer / ModifyFindings, atomic against the background analysis;
-//  - clientToken: a retried request with the same token answers like the first and changes nothing; the
+//  - clientToken: a retried request with the same token answers like the first and changes nothing;
+//  the
 //    same token with different parameters is a ConflictException (409) [PROP: the model marks the
-//    member idempotencyToken and AWS documents only the retry; Smithy's idempotency convention rejects
-//    a mismatched reuse, and 409 is the model's error for it];
+//    member idempotencyToken and AWS documents only the retry; Smithy's idempotency convention
+//    rejects a mismatched reuse, and 409 is the model's error for it];
 //  - archive rules: names [A-Za-z][A-Za-z0-9_.-]{0,254}, 100 per analyzer, filters as
-//    findings/archive_rule.h; a new rule archives only new findings, ApplyArchiveRule is retroactive;
-//  - UpdateFindings: ACTIVE or ARCHIVED, by ids or by resourceArn (not both); RESOLVED findings cannot
+//    findings/archive_rule.h; a new rule archives only new findings, ApplyArchiveRule is
+//    retroactive;
+//  - UpdateFindings: ACTIVE or ARCHIVED, by ids or by resourceArn (not both); RESOLVED findings
+//  cannot
 //    be changed.
 #ifndef PERIMETER_API_ACCESS_ANALYZER_SERVICE_H_
 #define PERIMETER_API_ACCESS_ANALYZER_SERVICE_H_
@@ -50,8 +54,9 @@ namespace perimeter::api {
 
 class AccessAnalyzerService {
  public:
-  AccessAnalyzerService(store::Store& store, service::EnvironmentSource environment, service::CatalogSource catalog,
-                        const base::Clock& clock, std::function<void(service::ScanJob)> schedule)
+  AccessAnalyzerService(store::Store& store, service::EnvironmentSource environment,
+                        service::CatalogSource catalog, const base::Clock& clock,
+                        std::function<void(service::ScanJob)> schedule)
       : store_(store),
         environment_(std::move(environment)),
         catalog_(std::move(catalog)),
@@ -62,8 +67,8 @@ class AccessAnalyzerService {
   // ValidationException with reason notSupported.
   ApiResponse Handle(const Caller& caller, const RestRequest& request);
 
-  // Re-derives the status of every ORGANIZATION-zone analyzer from the organization's state (trusted
-  // access, delegated administrators); schedules a scan of those that become ACTIVE again.
+  // Re-derives the status of every ORGANIZATION-zone analyzer from the organization's state
+  // (trusted access, delegated administrators); schedules a scan of those that become ACTIVE again.
   absl::Status RefreshOrganizationAnalyzers();
 
  private:
@@ -73,15 +78,17 @@ class AccessAnalyzerService {
   using OperationTable = std::map<std::string_view, OperationHandler, std::less<>>;
   static const OperationTable& Operations();
 
-  // Handlers, one file per group: analyzer_operations.cc (analyzers, tags), archive_rule_operations.cc,
-  // finding_operations.cc (findings, analyzed resources, scans), policy_check_operations.cc.
+  // Handlers, one file per group: analyzer_operations.cc (analyzers, tags),
+  // archive_rule_operations.cc, finding_operations.cc (findings, analyzed resources, scans),
+  // policy_check_operations.cc.
   ApiResponse CreateAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse GetAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse ListAnalyzers(const Caller& caller, const RestRequest& request);
   ApiResponse DeleteAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse UpdateAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse Tags(const Caller& caller, const RestRequest& request);
-  ApiResponse CreateOrUpdateArchiveRule(const Caller& caller, const RestRequest& request, bool create);
+  ApiResponse CreateOrUpdateArchiveRule(const Caller& caller, const RestRequest& request,
+                                        bool create);
   ApiResponse GetArchiveRule(const Caller& caller, const RestRequest& request);
   ApiResponse ListArchiveRules(const Caller& caller, const RestRequest& request);
   ApiResponse DeleteArchiveRule(const Caller& caller, const RestRequest& request);
@@ -101,24 +108,28 @@ class AccessAnalyzerService {
   ApiResult<store::Analyzer> FindByName(const Caller& caller, std::string_view name);
   ApiResult<store::Analyzer> FindByArn(const Caller& caller, std::string_view field,
                                        const std::optional<std::string>& arn);
-  // What a client token says about `request`: a new request (nullopt), a retry of an earlier one with
-  // the same parameters (that request's remembered result), or the token reused with different
+  // What a client token says about `request`: a new request (nullopt), a retry of an earlier one
+  // with the same parameters (that request's remembered result), or the token reused with different
   // parameters (ConflictException). Tokens are scoped by account, region and operation.
-  ApiResult<std::optional<std::string>> SeenToken(const Caller& caller, const RestRequest& request, const std::optional<std::string>& token);
+  ApiResult<std::optional<std::string>> SeenToken(const Caller& caller, const RestRequest& request,
+                                                  const std::optional<std::string>& token);
   // The write path of ApplyArchiveRule and UpdateFindings: answers a retry of `token` as the first
   // request; finds the analyzer `analyzer_arn` (its findings accessible); then runs `decide` in one
-  // store transaction over `selection` (store::Store::ModifyFindings), so that the analysis cannot write
-  // an older copy of these findings between the read and the write, nor revert the change after it.
-  // `decide` sets `refusal` (and returns nullopt) to answer an error instead; the analyzer's findings
-  // becoming inaccessible meanwhile (FindingsBlocked) refuses the request before `decide` runs.
+  // store transaction over `selection` (store::Store::ModifyFindings), so that the analysis cannot
+  // write an older copy of these findings between the read and the write, nor revert the change
+  // after it. `decide` sets `refusal` (and returns nullopt) to answer an error instead; the
+  // analyzer's findings becoming inaccessible meanwhile (FindingsBlocked) refuses the request
+  // before `decide` runs.
   using FindingsDecision = std::function<absl::StatusOr<std::optional<store::FindingChanges>>(
       const store::FindingsSnapshot& snapshot, std::optional<AwsError>& refusal)>;
   ApiResponse ModifyFindingsOnce(const Caller& caller, const RestRequest& request,
-                                 const std::optional<std::string>& token, const std::optional<std::string>& analyzer_arn,
-                                 const store::FindingSelection& selection, const FindingsDecision& decide);
+                                 const std::optional<std::string>& token,
+                                 const std::optional<std::string>& analyzer_arn,
+                                 const store::FindingSelection& selection,
+                                 const FindingsDecision& decide);
   // Remembers the token with the request's parameters and `result` (call after success).
-  void RememberToken(const Caller& caller, const RestRequest& request, const std::optional<std::string>& token,
-                     std::string_view result);
+  void RememberToken(const Caller& caller, const RestRequest& request,
+                     const std::optional<std::string>& token, std::string_view result);
 
   store::Store& store_;
   service::EnvironmentSource environment_;

@@ -1,6 +1,6 @@
-// The Access Analyzer and Organizations services over the memory store, driven through the same routing
-// as the server (rest_routes.h): analyzer name rules and quotas, clientToken idempotency, archive rules,
-// UpdateFindings, AWS's error shapes and the organization-driven analyzer status.
+// The Access Analyzer and Organizations services over the memory store, driven through the same
+// routing as the server (rest_routes.h): analyzer name rules and quotas, clientToken idempotency,
+// archive rules, UpdateFindings, AWS's error shapes and the organization-driven analyzer status.
 #include "perimeter/api/access_analyzer_service.h"
 
 #include <gtest/gtest.h>
@@ -36,8 +36,11 @@ std::string Id(int n) { return base::Concat("00000000-0000-4000-8000-00000000000
 class EmptyCatalog : public service::ResourceCatalog {
  public:
   std::vector<service::ResourceSummary> Resources() const override { return {}; }
-  std::optional<service::ResourceSummary> Find(std::string_view) const override { return std::nullopt; }
-  std::vector<findings::Finding> Analyze(std::string_view, const reasoning::ZoneOfTrust&) const override {
+  std::optional<service::ResourceSummary> Find(std::string_view) const override {
+    return std::nullopt;
+  }
+  std::vector<findings::Finding> Analyze(std::string_view,
+                                         const reasoning::ZoneOfTrust&) const override {
     return {};
   }
 };
@@ -63,13 +66,14 @@ class ServiceTest : public testing::Test {
     access_analyzer_ = std::make_unique<AccessAnalyzerService>(
         store_, [this] { return environment_; }, [this] { return catalog_; }, clock_,
         [this](service::ScanJob job) { jobs_.push_back(std::move(job)); });
-    organizations_ = std::make_unique<OrganizationsService>(store_, [this] { return environment_; }, clock_, [this] {
-      ASSERT_TRUE(access_analyzer_->RefreshOrganizationAnalyzers().ok());
-    });
+    organizations_ = std::make_unique<OrganizationsService>(
+        store_, [this] { return environment_; }, clock_,
+        [this] { ASSERT_TRUE(access_analyzer_->RefreshOrganizationAnalyzers().ok()); });
   }
 
   static Caller As(std::string_view account, std::string_view region = kRegion) {
-    return Caller{std::string(account), base::Concat("arn:aws:iam::", account, ":user/admin"), std::string(region)};
+    return Caller{std::string(account), base::Concat("arn:aws:iam::", account, ":user/admin"),
+                  std::string(region)};
   }
 
   static Reply ToReply(const ApiResponse& response) {
@@ -83,23 +87,26 @@ class ServiceTest : public testing::Test {
   }
 
   // `target` is the raw path and query, as a client sends it.
-  Reply Call(const Caller& caller, std::string_view method, std::string_view target, const json& body = nullptr) {
+  Reply Call(const Caller& caller, std::string_view method, std::string_view target,
+             const json& body = nullptr) {
     size_t question = target.find('?');
     std::optional<RouteMatch> match = MatchRestRoute(method, target.substr(0, question));
     EXPECT_TRUE(match.has_value()) << method << " " << target;
     if (!match) return Reply{};
-    RestRequest request{match->operation, match->labels,
-                        ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
-                        body.is_null() ? "" : body.dump()};
+    RestRequest request{
+        match->operation, match->labels,
+        ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
+        body.is_null() ? "" : body.dump()};
     return ToReply(access_analyzer_->Handle(caller, request));
   }
 
-  Reply Organizations(std::string_view account, std::string_view operation, const json& body = json::object()) {
+  Reply Organizations(std::string_view account, std::string_view operation,
+                      const json& body = json::object()) {
     return ToReply(organizations_->Handle(As(account), operation, body.dump()));
   }
 
-  Reply CreateAnalyzer(std::string_view account, std::string_view name, std::string_view type = "ACCOUNT",
-                       std::string_view region = kRegion) {
+  Reply CreateAnalyzer(std::string_view account, std::string_view name,
+                       std::string_view type = "ACCOUNT", std::string_view region = kRegion) {
     return Call(As(account, region), "PUT", "/analyzer", {{"analyzerName", name}, {"type", type}});
   }
 
@@ -108,23 +115,28 @@ class ServiceTest : public testing::Test {
   }
 
   void EnableOrganization(std::string_view administrator) {
-    ASSERT_EQ(Organizations(kMgmt, "EnableAWSServiceAccess", {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}}).status,
+    ASSERT_EQ(Organizations(kMgmt, "EnableAWSServiceAccess",
+                            {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+                  .status,
               200);
     ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                            {{"AccountId", administrator}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+                            {{"AccountId", administrator},
+                             {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                   .status,
               200);
   }
 
   // Stores findings for `analyzer_arn`: one per (resource, type, status).
-  void SeedFindings(const std::string& analyzer_arn,
-                    const std::vector<std::tuple<std::string, std::string, findings::FindingStatus>>& specs) {
+  void SeedFindings(
+      const std::string& analyzer_arn,
+      const std::vector<std::tuple<std::string, std::string, findings::FindingStatus>>& specs) {
     std::vector<findings::FindingRecord> records;
     int n = 0;
     for (const auto& [resource, type, status] : specs) {
       findings::FindingRecord record;
-      record.finding.id = base::Concat("00000000-0000-4000-8000-", std::string(12 - std::to_string(n).size(), '0'),
-                                       std::to_string(n));
+      record.finding.id =
+          base::Concat("00000000-0000-4000-8000-", std::string(12 - std::to_string(n).size(), '0'),
+                       std::to_string(n));
       ++n;
       record.finding.resource = resource;
       record.finding.resource_type = type;
@@ -139,7 +151,8 @@ class ServiceTest : public testing::Test {
   }
 
   std::string FindingStatus(const std::string& analyzer_arn, const std::string& id) {
-    absl::StatusOr<std::optional<findings::FindingRecord>> record = store_.GetFinding(analyzer_arn, id);
+    absl::StatusOr<std::optional<findings::FindingRecord>> record =
+        store_.GetFinding(analyzer_arn, id);
     if (!record.ok() || !record->has_value()) return "MISSING";
     return std::string(findings::FindingStatusName((*record)->status));
   }
@@ -177,8 +190,10 @@ TEST_P(AnalyzerNameTest, FollowsTheModelPattern) {
 
 INSTANTIATE_TEST_SUITE_P(Names, AnalyzerNameTest,
                          testing::Values(NameCase{"a", 200}, NameCase{"Account-analyzer_1.x", 200},
-                                         NameCase{"_leading_underscore", 200}, NameCase{std::string(255, 'n'), 200},
-                                         NameCase{std::string(256, 'n'), 400}, NameCase{"1starts-with-digit", 400},
+                                         NameCase{"_leading_underscore", 200},
+                                         NameCase{std::string(255, 'n'), 200},
+                                         NameCase{std::string(256, 'n'), 400},
+                                         NameCase{"1starts-with-digit", 400},
                                          NameCase{"has space", 400}, NameCase{"slash/in", 400},
                                          NameCase{"", 400}, NameCase{"-dash", 400}));
 
@@ -186,8 +201,10 @@ INSTANTIATE_TEST_SUITE_P(Names, AnalyzerNameTest,
 
 struct QuotaCase {
   std::string label;
-  // Each step: account, name, type, region, expected status, expected x-amzn-ErrorType ("" on success).
-  std::vector<std::tuple<std::string, std::string, std::string, std::string, int, std::string>> steps;
+  // Each step: account, name, type, region, expected status, expected x-amzn-ErrorType ("" on
+  // success).
+  std::vector<std::tuple<std::string, std::string, std::string, std::string, int, std::string>>
+      steps;
 };
 
 class AnalyzerQuotaTest : public ServiceTest, public testing::WithParamInterface<QuotaCase> {};
@@ -249,23 +266,28 @@ TEST_F(ServiceTest, CreateAnalyzerRetryWithTokenAnswersTheSameArn) {
   EXPECT_EQ(retry.body["arn"], first.body["arn"]);
   EXPECT_EQ(jobs_.size(), 1u) << "a retry schedules no second scan";
   // Member order does not make a different request.
-  Reply reordered = Call(As(kDev), "PUT", "/analyzer",
-                         json::parse(R"({"clientToken": "token-1", "type": "ACCOUNT", "analyzerName": "a1"})"));
+  Reply reordered =
+      Call(As(kDev), "PUT", "/analyzer",
+           json::parse(R"({"clientToken": "token-1", "type": "ACCOUNT", "analyzerName": "a1"})"));
   EXPECT_EQ(reordered.status, 200);
 }
 
 TEST_F(ServiceTest, CreateAnalyzerTokenReusedWithAnotherRequestConflicts) {
-  ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer", {{"analyzerName", "a1"}, {"type", "ACCOUNT"}, {"clientToken", "t"}})
+  ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer",
+                 {{"analyzerName", "a1"}, {"type", "ACCOUNT"}, {"clientToken", "t"}})
                 .status,
             200);
   Reply reuse =
-      Call(As(kDev), "PUT", "/analyzer", {{"analyzerName", "a2"}, {"type", "ACCOUNT_UNUSED_ACCESS"}, {"clientToken", "t"}});
+      Call(As(kDev), "PUT", "/analyzer",
+           {{"analyzerName", "a2"}, {"type", "ACCOUNT_UNUSED_ACCESS"}, {"clientToken", "t"}});
   EXPECT_EQ(reuse.status, 409);
   EXPECT_EQ(reuse.error_type, "ConflictException");
-  EXPECT_TRUE(reuse.body.contains("resourceId") && reuse.body.contains("resourceType")) << reuse.body.dump();
+  EXPECT_TRUE(reuse.body.contains("resourceId") && reuse.body.contains("resourceType"))
+      << reuse.body.dump();
   EXPECT_EQ(Call(As(kDev), "GET", "/analyzer/a2").status, 404) << "nothing was created";
   // Tokens are per account: another account may use the same one.
-  EXPECT_EQ(Call(As(kSecurity), "PUT", "/analyzer", {{"analyzerName", "a2"}, {"type", "ACCOUNT"}, {"clientToken", "t"}})
+  EXPECT_EQ(Call(As(kSecurity), "PUT", "/analyzer",
+                 {{"analyzerName", "a2"}, {"type", "ACCOUNT"}, {"clientToken", "t"}})
                 .status,
             200);
 }
@@ -276,14 +298,16 @@ TEST_F(ServiceTest, DeleteAnalyzerRetryWithTokenSucceedsAfterDeletion) {
   EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1?clientToken=d1").status, 200);
   EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1?clientToken=d2").status, 404);
   ASSERT_EQ(CreateAnalyzer(kDev, "b1").status, 200);
-  EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/b1?clientToken=d1").status, 409) << "d1 deleted a1, not b1";
+  EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/b1?clientToken=d1").status, 409)
+      << "d1 deleted a1, not b1";
 }
 
 TEST_F(ServiceTest, UpdateFindingsTokenReusedWithAnotherStatusConflicts) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
   std::string arn = Arn(kDev, "a1");
   SeedFindings(arn, {{"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
-  json archive = {{"analyzerArn", arn}, {"ids", {Id(0)}}, {"status", "ARCHIVED"}, {"clientToken", "u1"}};
+  json archive = {
+      {"analyzerArn", arn}, {"ids", {Id(0)}}, {"status", "ARCHIVED"}, {"clientToken", "u1"}};
   EXPECT_EQ(Call(As(kDev), "PUT", "/finding", archive).status, 200);
   EXPECT_EQ(Call(As(kDev), "PUT", "/finding", archive).status, 200);
   json activate = archive;
@@ -299,9 +323,12 @@ TEST_F(ServiceTest, UpdateFindingsTokenReusedWithAnotherStatusConflicts) {
 TEST_F(ServiceTest, ArchiveRuleCrud) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
   json filter = {{"resourceType", {{"eq", {"AWS::S3::Bucket"}}}}};
-  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "buckets"}, {"filter", filter}}).status,
+  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
+                 {{"ruleName", "buckets"}, {"filter", filter}})
+                .status,
             200);
-  Reply duplicate = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "buckets"}, {"filter", filter}});
+  Reply duplicate = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
+                         {{"ruleName", "buckets"}, {"filter", filter}});
   EXPECT_EQ(duplicate.status, 409);
   EXPECT_EQ(duplicate.body["resourceType"], "AWS::AccessAnalyzer::ArchiveRule");
 
@@ -313,20 +340,27 @@ TEST_F(ServiceTest, ArchiveRuleCrud) {
 
   clock_.Advance(60000);
   json public_only = {{"isPublic", {{"eq", {"true"}}}}};
-  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/buckets", {{"filter", public_only}}).status, 200);
+  EXPECT_EQ(
+      Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/buckets", {{"filter", public_only}}).status,
+      200);
   got = Call(As(kDev), "GET", "/analyzer/a1/archive-rule/buckets");
   EXPECT_EQ(got.body["archiveRule"]["filter"], public_only);
   EXPECT_EQ(got.body["archiveRule"]["createdAt"], "2024-05-01T12:00:00.000Z");
   EXPECT_EQ(got.body["archiveRule"]["updatedAt"], "2024-05-01T12:01:00.000Z");
-  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/absent", {{"filter", public_only}}).status, 404);
+  EXPECT_EQ(
+      Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/absent", {{"filter", public_only}}).status,
+      404);
 
-  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "second"}, {"filter", filter}}).status,
+  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
+                 {{"ruleName", "second"}, {"filter", filter}})
+                .status,
             200);
   Reply listed = Call(As(kDev), "GET", "/analyzer/a1/archive-rule?maxResults=1");
   ASSERT_EQ(listed.body["archiveRules"].size(), 1u);
   EXPECT_EQ(listed.body["archiveRules"][0]["ruleName"], "buckets");
   std::string token = listed.body["nextToken"];
-  listed = Call(As(kDev), "GET", base::Concat("/analyzer/a1/archive-rule?maxResults=1&nextToken=", token));
+  listed = Call(As(kDev), "GET",
+                base::Concat("/analyzer/a1/archive-rule?maxResults=1&nextToken=", token));
   EXPECT_EQ(listed.body["archiveRules"][0]["ruleName"], "second");
   EXPECT_FALSE(listed.body.contains("nextToken"));
 
@@ -335,7 +369,8 @@ TEST_F(ServiceTest, ArchiveRuleCrud) {
   EXPECT_EQ(gone.status, 404);
   EXPECT_EQ(gone.error_type, "ResourceNotFoundException");
   EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1/archive-rule/second").status, 404);
-  EXPECT_EQ(Call(As(kSecurity), "GET", "/analyzer/a1/archive-rule/buckets").status, 404) << "another account";
+  EXPECT_EQ(Call(As(kSecurity), "GET", "/analyzer/a1/archive-rule/buckets").status, 404)
+      << "another account";
 }
 
 struct RuleCase {
@@ -345,14 +380,15 @@ struct RuleCase {
   std::string field;  // the fieldList name of a ValidationException
 };
 
-// maxResults is a 32-bit Integer in the model: a number outside it, or below 1, is a ValidationException
-// (not clamped); so is a nextToken this server did not issue. In the query (ListAnalyzers) and the body
-// (ListFindings, ListFindingsV2).
+// maxResults is a 32-bit Integer in the model: a number outside it, or below 1, is a
+// ValidationException (not clamped); so is a nextToken this server did not issue. In the query
+// (ListAnalyzers) and the body (ListFindings, ListFindingsV2).
 TEST_F(ServiceTest, PaginationParametersAreValidated) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
   std::string arn = Arn(kDev, "a1");
-  for (std::string query : {"maxResults=0", "maxResults=-1", "maxResults=2147483648",
-                            "maxResults=99999999999999999999", "maxResults=1x", "nextToken=zz", "nextToken=-1"}) {
+  for (std::string query :
+       {"maxResults=0", "maxResults=-1", "maxResults=2147483648", "maxResults=99999999999999999999",
+        "maxResults=1x", "nextToken=zz", "nextToken=-1"}) {
     Reply reply = Call(As(kDev), "GET", "/analyzer?" + query);
     EXPECT_EQ(reply.status, 400) << query;
     EXPECT_EQ(reply.error_type, "ValidationException") << query;
@@ -370,7 +406,8 @@ TEST_F(ServiceTest, PaginationParametersAreValidated) {
   }
 }
 
-class ArchiveRuleValidationTest : public ServiceTest, public testing::WithParamInterface<RuleCase> {};
+class ArchiveRuleValidationTest : public ServiceTest,
+                                  public testing::WithParamInterface<RuleCase> {};
 
 TEST_P(ArchiveRuleValidationTest, RejectsBadRules) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
@@ -386,24 +423,38 @@ TEST_P(ArchiveRuleValidationTest, RejectsBadRules) {
 INSTANTIATE_TEST_SUITE_P(
     Rules, ArchiveRuleValidationTest,
     testing::Values(
-        RuleCase{"Valid", {{"ruleName", "r.1-x_y"}, {"filter", {{"isPublic", {{"eq", {"true"}}}}}}}, 200, ""},
-        RuleCase{"StatusIsNotAnArchiveRuleKey", {{"ruleName", "r"}, {"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}}, 400, "filter"},
-        RuleCase{"NameStartsWithUnderscore", {{"ruleName", "_r"}, {"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}}, 400, "ruleName"},
+        RuleCase{"Valid",
+                 {{"ruleName", "r.1-x_y"}, {"filter", {{"isPublic", {{"eq", {"true"}}}}}}},
+                 200,
+                 ""},
+        RuleCase{"StatusIsNotAnArchiveRuleKey",
+                 {{"ruleName", "r"}, {"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}},
+                 400,
+                 "filter"},
+        RuleCase{"NameStartsWithUnderscore",
+                 {{"ruleName", "_r"}, {"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}},
+                 400,
+                 "ruleName"},
         RuleCase{"NameMissing", {{"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}}, 400, "ruleName"},
         RuleCase{"FilterMissing", {{"ruleName", "r"}}, 400, "filter"},
         RuleCase{"FilterNotAnObject", {{"ruleName", "r"}, {"filter", "status"}}, 400, "filter"},
-        RuleCase{"UnknownOperator", {{"ruleName", "r"}, {"filter", {{"status", {{"like", {"A"}}}}}}}, 400, "filter"}),
+        RuleCase{"UnknownOperator",
+                 {{"ruleName", "r"}, {"filter", {{"status", {{"like", {"A"}}}}}}},
+                 400,
+                 "filter"}),
     [](const testing::TestParamInfo<RuleCase>& info) { return info.param.label; });
 
 TEST_F(ServiceTest, ArchiveRuleQuotaIsOneHundred) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
   json filter = {{"isPublic", {{"eq", {"true"}}}}};
   for (int i = 0; i < 100; ++i) {
-    ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", base::Concat("r", i)}, {"filter", filter}})
+    ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
+                   {{"ruleName", base::Concat("r", i)}, {"filter", filter}})
                   .status,
               200);
   }
-  Reply over = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "r100"}, {"filter", filter}});
+  Reply over = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
+                    {{"ruleName", "r100"}, {"filter", filter}});
   EXPECT_EQ(over.status, 402);
   EXPECT_EQ(over.error_type, "ServiceQuotaExceededException");
 }
@@ -413,18 +464,26 @@ TEST_F(ServiceTest, ApplyArchiveRuleArchivesMatchingActiveFindingsRetroactively)
   std::string arn = Arn(kDev, "a1");
   SeedFindings(arn, {{"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kActive},
                      {"arn:aws:s3:::b1", "AWS::S3::Bucket", findings::FindingStatus::kResolved},
-                     {"arn:aws:sqs:us-east-1:444455556666:q", "AWS::SQS::Queue", findings::FindingStatus::kActive}});
+                     {"arn:aws:sqs:us-east-1:444455556666:q", "AWS::SQS::Queue",
+                      findings::FindingStatus::kActive}});
   json filter = {{"resourceType", {{"eq", {"AWS::S3::Bucket"}}}}};
-  ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", {{"ruleName", "buckets"}, {"filter", filter}}).status,
+  ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
+                 {{"ruleName", "buckets"}, {"filter", filter}})
+                .status,
             200);
   EXPECT_EQ(FindingStatus(arn, Id(0)), "ACTIVE") << "a new rule archives only new findings";
-  Reply applied = Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", arn}, {"ruleName", "buckets"}});
+  Reply applied =
+      Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", arn}, {"ruleName", "buckets"}});
   EXPECT_EQ(applied.status, 200) << applied.body.dump();
   EXPECT_EQ(FindingStatus(arn, Id(0)), "ARCHIVED");
   EXPECT_EQ(FindingStatus(arn, Id(1)), "RESOLVED");
   EXPECT_EQ(FindingStatus(arn, Id(2)), "ACTIVE");
-  EXPECT_EQ(Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", arn}, {"ruleName", "absent"}}).status, 404);
-  EXPECT_EQ(Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", "not-an-arn"}, {"ruleName", "buckets"}}).status,
+  EXPECT_EQ(
+      Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", arn}, {"ruleName", "absent"}}).status,
+      404);
+  EXPECT_EQ(Call(As(kDev), "PUT", "/archive-rule",
+                 {{"analyzerArn", "not-an-arn"}, {"ruleName", "buckets"}})
+                .status,
             400);
 }
 
@@ -451,20 +510,54 @@ TEST_P(UpdateFindingsTest, FollowsTheRules) {
   Reply reply = Call(As(kDev), "PUT", "/finding", body);
   EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
   EXPECT_EQ(reply.error_type, GetParam().error);
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(FindingStatus(arn, Id(i)), GetParam().expected[i]) << "finding " << i;
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(FindingStatus(arn, Id(i)), GetParam().expected[i]) << "finding " << i;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Updates, UpdateFindingsTest,
     testing::Values(
-        UpdateCase{"ArchiveById", {{"ids", {Id(0)}}, {"status", "ARCHIVED"}}, 200, "", {"ARCHIVED", "RESOLVED", "ARCHIVED"}},
-        UpdateCase{"UnarchiveById", {{"ids", {Id(2)}}, {"status", "ACTIVE"}}, 200, "", {"ACTIVE", "RESOLVED", "ACTIVE"}},
-        UpdateCase{"ByResourceSkipsResolved", {{"resourceArn", "arn:aws:s3:::b0"}, {"status", "ARCHIVED"}}, 200, "", {"ARCHIVED", "RESOLVED", "ARCHIVED"}},
-        UpdateCase{"ResolvedCannotBeChanged", {{"ids", {Id(1)}}, {"status", "ACTIVE"}}, 400, "ValidationException", {"ACTIVE", "RESOLVED", "ARCHIVED"}},
-        UpdateCase{"StatusResolvedIsNotAllowed", {{"ids", {Id(0)}}, {"status", "RESOLVED"}}, 400, "ValidationException", {"ACTIVE", "RESOLVED", "ARCHIVED"}},
-        UpdateCase{"NeitherIdsNorResource", {{"status", "ARCHIVED"}}, 400, "ValidationException", {"ACTIVE", "RESOLVED", "ARCHIVED"}},
-        UpdateCase{"BothIdsAndResource", {{"ids", {Id(0)}}, {"resourceArn", "arn:aws:s3:::b0"}, {"status", "ARCHIVED"}}, 400, "ValidationException", {"ACTIVE", "RESOLVED", "ARCHIVED"}},
-        UpdateCase{"UnknownIdChangesNothing", {{"ids", {Id(0), "00000000-0000-4000-8000-999999999999"}}, {"status", "ARCHIVED"}}, 404, "ResourceNotFoundException", {"ACTIVE", "RESOLVED", "ARCHIVED"}}),
+        UpdateCase{"ArchiveById",
+                   {{"ids", {Id(0)}}, {"status", "ARCHIVED"}},
+                   200,
+                   "",
+                   {"ARCHIVED", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"UnarchiveById",
+                   {{"ids", {Id(2)}}, {"status", "ACTIVE"}},
+                   200,
+                   "",
+                   {"ACTIVE", "RESOLVED", "ACTIVE"}},
+        UpdateCase{"ByResourceSkipsResolved",
+                   {{"resourceArn", "arn:aws:s3:::b0"}, {"status", "ARCHIVED"}},
+                   200,
+                   "",
+                   {"ARCHIVED", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"ResolvedCannotBeChanged",
+                   {{"ids", {Id(1)}}, {"status", "ACTIVE"}},
+                   400,
+                   "ValidationException",
+                   {"ACTIVE", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"StatusResolvedIsNotAllowed",
+                   {{"ids", {Id(0)}}, {"status", "RESOLVED"}},
+                   400,
+                   "ValidationException",
+                   {"ACTIVE", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"NeitherIdsNorResource",
+                   {{"status", "ARCHIVED"}},
+                   400,
+                   "ValidationException",
+                   {"ACTIVE", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{"BothIdsAndResource",
+                   {{"ids", {Id(0)}}, {"resourceArn", "arn:aws:s3:::b0"}, {"status", "ARCHIVED"}},
+                   400,
+                   "ValidationException",
+                   {"ACTIVE", "RESOLVED", "ARCHIVED"}},
+        UpdateCase{
+            "UnknownIdChangesNothing",
+            {{"ids", {Id(0), "00000000-0000-4000-8000-999999999999"}}, {"status", "ARCHIVED"}},
+            404,
+            "ResourceNotFoundException",
+            {"ACTIVE", "RESOLVED", "ARCHIVED"}}),
     [](const testing::TestParamInfo<UpdateCase>& info) { return info.param.label; });
 
 // --- Error shapes.
@@ -488,7 +581,8 @@ TEST_F(ServiceTest, ValidationExceptionCarriesReasonAndFieldList) {
 TEST_F(ServiceTest, UnparsableBodyIsAValidationException) {
   std::optional<RouteMatch> match = MatchRestRoute("PUT", "/analyzer");
   ASSERT_TRUE(match);
-  Reply reply = ToReply(access_analyzer_->Handle(As(kDev), RestRequest{match->operation, {}, {}, "{not json"}));
+  Reply reply = ToReply(
+      access_analyzer_->Handle(As(kDev), RestRequest{match->operation, {}, {}, "{not json"}));
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.error_type, "ValidationException");
   EXPECT_EQ(reply.body["reason"], "cannotParse");
@@ -507,7 +601,8 @@ TEST_F(ServiceTest, AnotherAccountsAnalyzerIsNotFound) {
 }
 
 TEST_F(ServiceTest, UnimplementedOperationSaysNotSupported) {
-  Reply reply = Call(As(kDev), "POST", "/policy/validation", {{"policyDocument", "{}"}, {"policyType", "IDENTITY_POLICY"}});
+  Reply reply = Call(As(kDev), "POST", "/policy/validation",
+                     {{"policyDocument", "{}"}, {"policyType", "IDENTITY_POLICY"}});
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.body["reason"], "notSupported");
 }
@@ -523,7 +618,8 @@ struct OrganizationsCase {
   std::string type;  // __type on errors
 };
 
-class OrganizationsRulesTest : public ServiceTest, public testing::WithParamInterface<OrganizationsCase> {};
+class OrganizationsRulesTest : public ServiceTest,
+                               public testing::WithParamInterface<OrganizationsCase> {};
 
 TEST_P(OrganizationsRulesTest, AnswersAwsErrors) {
   Reply reply = Organizations(GetParam().account, GetParam().operation, GetParam().body);
@@ -536,20 +632,46 @@ TEST_P(OrganizationsRulesTest, AnswersAwsErrors) {
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, OrganizationsRulesTest,
-    testing::Values(
-        OrganizationsCase{"MemberDescribesOrganization", kDev, "DescribeOrganization", json::object(), 200, ""},
-        OrganizationsCase{"OutsiderIsNotInUse", kOutsider, "DescribeOrganization", json::object(), 400, "AWSOrganizationsNotInUseException"},
-        OrganizationsCase{"MemberCannotEnableAccess", kDev, "EnableAWSServiceAccess", {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}}, 400, "AccessDeniedException"},
-        OrganizationsCase{"MemberCannotListAccounts", kDev, "ListAccounts", json::object(), 400, "AccessDeniedException"},
-        OrganizationsCase{"ManagementCannotBeDelegated", kMgmt, "RegisterDelegatedAdministrator", {{"AccountId", kMgmt}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}}, 400, "ConstraintViolationException"},
-        OrganizationsCase{"UnknownAccount", kMgmt, "RegisterDelegatedAdministrator", {{"AccountId", "123123123123"}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}}, 400, "AccountNotFoundException"},
-        OrganizationsCase{"DeregisterUnregistered", kMgmt, "DeregisterDelegatedAdministrator", {{"AccountId", kDev}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}}, 400, "AccountNotRegisteredException"}),
+    testing::Values(OrganizationsCase{"MemberDescribesOrganization", kDev, "DescribeOrganization",
+                                      json::object(), 200, ""},
+                    OrganizationsCase{"OutsiderIsNotInUse", kOutsider, "DescribeOrganization",
+                                      json::object(), 400, "AWSOrganizationsNotInUseException"},
+                    OrganizationsCase{"MemberCannotEnableAccess",
+                                      kDev,
+                                      "EnableAWSServiceAccess",
+                                      {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}},
+                                      400,
+                                      "AccessDeniedException"},
+                    OrganizationsCase{"MemberCannotListAccounts", kDev, "ListAccounts",
+                                      json::object(), 400, "AccessDeniedException"},
+                    OrganizationsCase{"ManagementCannotBeDelegated",
+                                      kMgmt,
+                                      "RegisterDelegatedAdministrator",
+                                      {{"AccountId", kMgmt},
+                                       {"ServicePrincipal", service::kAccessAnalyzerPrincipal}},
+                                      400,
+                                      "ConstraintViolationException"},
+                    OrganizationsCase{"UnknownAccount",
+                                      kMgmt,
+                                      "RegisterDelegatedAdministrator",
+                                      {{"AccountId", "123123123123"},
+                                       {"ServicePrincipal", service::kAccessAnalyzerPrincipal}},
+                                      400,
+                                      "AccountNotFoundException"},
+                    OrganizationsCase{"DeregisterUnregistered",
+                                      kMgmt,
+                                      "DeregisterDelegatedAdministrator",
+                                      {{"AccountId", kDev},
+                                       {"ServicePrincipal", service::kAccessAnalyzerPrincipal}},
+                                      400,
+                                      "AccountNotRegisteredException"}),
     [](const testing::TestParamInfo<OrganizationsCase>& info) { return info.param.label; });
 
 TEST_F(ServiceTest, RegisteringTwiceIsAlreadyRegistered) {
   EnableOrganization(kSecurity);
-  Reply again = Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                              {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}});
+  Reply again = Organizations(
+      kMgmt, "RegisterDelegatedAdministrator",
+      {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}});
   EXPECT_EQ(again.status, 400);
   EXPECT_EQ(again.body["__type"], "AccountAlreadyRegisteredException");
 }
@@ -564,19 +686,23 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
   };
   EXPECT_EQ(status_of(kSecurity, "org")["status"], "ACTIVE");
 
-  ASSERT_EQ(Organizations(kMgmt, "DeregisterDelegatedAdministrator",
-                          {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+  ASSERT_EQ(Organizations(
+                kMgmt, "DeregisterDelegatedAdministrator",
+                {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                 .status,
             200);
   json org = status_of(kSecurity, "org");
   EXPECT_EQ(org["status"], "DISABLED");
   EXPECT_EQ(org["statusReason"]["code"], "DELEGATED_ADMINISTRATOR_DEREGISTERED");
-  EXPECT_EQ(status_of(kSecurity, "acct")["status"], "ACTIVE") << "ACCOUNT analyzers are not affected";
-  EXPECT_EQ(status_of(kMgmt, "mgmt-org")["status"], "ACTIVE") << "the management account needs no delegation";
+  EXPECT_EQ(status_of(kSecurity, "acct")["status"], "ACTIVE")
+      << "ACCOUNT analyzers are not affected";
+  EXPECT_EQ(status_of(kMgmt, "mgmt-org")["status"], "ACTIVE")
+      << "the management account needs no delegation";
 
   jobs_.clear();
-  ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                          {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+  ASSERT_EQ(Organizations(
+                kMgmt, "RegisterDelegatedAdministrator",
+                {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                 .status,
             200);
   org = status_of(kSecurity, "org");
@@ -585,7 +711,9 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
   ASSERT_EQ(jobs_.size(), 1u) << "re-enabled analyzers are scanned";
   EXPECT_EQ(jobs_[0].analyzer_arn, Arn(kSecurity, "org"));
 
-  ASSERT_EQ(Organizations(kMgmt, "DisableAWSServiceAccess", {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}}).status,
+  ASSERT_EQ(Organizations(kMgmt, "DisableAWSServiceAccess",
+                          {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+                .status,
             200);
   for (auto [account, name] : {std::pair{kSecurity, "org"}, std::pair{kMgmt, "mgmt-org"}}) {
     json analyzer = status_of(account, name);
@@ -594,16 +722,19 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
   }
 }
 
-// A former delegated administrator neither reads nor changes the findings of its disabled organization
-// analyzer (IAM User Guide, "Settings for IAM Access Analyzer": the existing findings "are also no
-// longer accessible"); the analyzer stays visible and the findings are kept for a new registration.
+// A former delegated administrator neither reads nor changes the findings of its disabled
+// organization analyzer (IAM User Guide, "Settings for IAM Access Analyzer": the existing findings
+// "are also no longer accessible"); the analyzer stays visible and the findings are kept for a new
+// registration.
 TEST_F(ServiceTest, FormerAdministratorCannotReachMemberFindings) {
   EnableOrganization(kSecurity);
   ASSERT_EQ(CreateAnalyzer(kSecurity, "org", "ORGANIZATION").status, 200);
   std::string arn = Arn(kSecurity, "org");
-  SeedFindings(arn, {{"arn:aws:s3:::member-bucket", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
-  ASSERT_EQ(Organizations(kMgmt, "DeregisterDelegatedAdministrator",
-                          {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+  SeedFindings(
+      arn, {{"arn:aws:s3:::member-bucket", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
+  ASSERT_EQ(Organizations(
+                kMgmt, "DeregisterDelegatedAdministrator",
+                {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                 .status,
             200);
   std::string query = base::Concat("?analyzerArn=", arn);
@@ -619,90 +750,119 @@ TEST_F(ServiceTest, FormerAdministratorCannotReachMemberFindings) {
       {"PUT", "/finding", {{"analyzerArn", arn}, {"status", "ARCHIVED"}, {"ids", {Id(0)}}}},
       {"POST", "/analyzer/findings/statistics", {{"analyzerArn", arn}}},
       {"POST", "/analyzed-resource", {{"analyzerArn", arn}}},
-      {"GET", base::Concat("/analyzed-resource", query, "&resourceArn=arn:aws:s3:::member-bucket"), nullptr},
-      {"POST", "/resource/scan", {{"analyzerArn", arn}, {"resourceArn", "arn:aws:s3:::member-bucket"}}},
+      {"GET", base::Concat("/analyzed-resource", query, "&resourceArn=arn:aws:s3:::member-bucket"),
+       nullptr},
+      {"POST",
+       "/resource/scan",
+       {{"analyzerArn", arn}, {"resourceArn", "arn:aws:s3:::member-bucket"}}},
   };
   for (const Request& request : requests) {
     Reply reply = Call(As(kSecurity), request.method, request.target, request.body);
-    EXPECT_EQ(reply.status, 403) << request.method << " " << request.target << ": " << reply.body.dump();
+    EXPECT_EQ(reply.status, 403) << request.method << " " << request.target << ": "
+                                 << reply.body.dump();
     EXPECT_EQ(reply.error_type, "AccessDeniedException") << request.target;
   }
   EXPECT_EQ(FindingStatus(arn, Id(0)), "ACTIVE") << "the refused UpdateFindings changed nothing";
   Reply analyzer = Call(As(kSecurity), "GET", "/analyzer/org");
   EXPECT_EQ(analyzer.status, 200);
-  EXPECT_EQ(analyzer.body["analyzer"]["statusReason"]["code"], "DELEGATED_ADMINISTRATOR_DEREGISTERED");
+  EXPECT_EQ(analyzer.body["analyzer"]["statusReason"]["code"],
+            "DELEGATED_ADMINISTRATOR_DEREGISTERED");
 
   // Registered again: the kept findings are readable and can be updated.
-  ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                          {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+  ASSERT_EQ(Organizations(
+                kMgmt, "RegisterDelegatedAdministrator",
+                {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
                 .status,
             200);
   Reply listed = Call(As(kSecurity), "POST", "/finding", {{"analyzerArn", arn}});
   ASSERT_EQ(listed.status, 200) << listed.body.dump();
   EXPECT_EQ(listed.body["findings"].size(), 1u);
-  EXPECT_EQ(Call(As(kSecurity), "PUT", "/finding", {{"analyzerArn", arn}, {"status", "ARCHIVED"}, {"ids", {Id(0)}}})
+  EXPECT_EQ(Call(As(kSecurity), "PUT", "/finding",
+                 {{"analyzerArn", arn}, {"status", "ARCHIVED"}, {"ids", {Id(0)}}})
                 .status,
             200);
   EXPECT_EQ(FindingStatus(arn, Id(0)), "ARCHIVED");
 }
 
-// CheckNoNewAccess: AWS's response shape; the request validated like AWS's (required members, enum);
-// a document that is not a policy of the type is InvalidParameterException with the member and position.
+// CheckNoNewAccess: AWS's response shape; the request validated like AWS's (required members,
+// enum); a document that is not a policy of the type is InvalidParameterException with the member
+// and position.
 TEST_F(ServiceTest, CheckNoNewAccess) {
   std::string existing =
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]})";
   std::string updated =
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl","s3:ListBucket"],"Resource":"*"}]})";
   Reply fail = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                    {{"newPolicyDocument", updated}, {"existingPolicyDocument", existing}, {"policyType", "IDENTITY_POLICY"}});
+                    {{"newPolicyDocument", updated},
+                     {"existingPolicyDocument", existing},
+                     {"policyType", "IDENTITY_POLICY"}});
   ASSERT_EQ(fail.status, 200) << fail.body;
-  EXPECT_EQ(fail.body, json({{"result", "FAIL"},
-                             {"message", "The modified permissions grant new access compared to your existing policy."},
-                             {"reasons", {{{"description", "New access in the statement with index: 0."}, {"statementIndex", 0}}}}}));
+  EXPECT_EQ(fail.body,
+            json({{"result", "FAIL"},
+                  {"message",
+                   "The modified permissions grant new access compared to your existing policy."},
+                  {"reasons",
+                   {{{"description", "New access in the statement with index: 0."},
+                     {"statementIndex", 0}}}}}));
 
   Reply pass = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                    {{"newPolicyDocument", existing}, {"existingPolicyDocument", updated}, {"policyType", "IDENTITY_POLICY"}});
+                    {{"newPolicyDocument", existing},
+                     {"existingPolicyDocument", updated},
+                     {"policyType", "IDENTITY_POLICY"}});
   ASSERT_EQ(pass.status, 200) << pass.body;
   EXPECT_EQ(pass.body["result"], "PASS");
   EXPECT_EQ(pass.body["reasons"], json::array());
 
   // A role trust policy is a resource policy: a new trusted account is new access.
-  std::string trust = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]})";
-  std::string wider = R"({"Version":"2012-10-17","Statement":[{"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]})";
+  std::string trust =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]})";
+  std::string wider =
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]})";
   Reply trust_reply = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                           {{"newPolicyDocument", wider}, {"existingPolicyDocument", trust}, {"policyType", "RESOURCE_POLICY"}});
+                           {{"newPolicyDocument", wider},
+                            {"existingPolicyDocument", trust},
+                            {"policyType", "RESOURCE_POLICY"}});
   ASSERT_EQ(trust_reply.status, 200) << trust_reply.body;
   EXPECT_EQ(trust_reply.body["result"], "FAIL");
   EXPECT_EQ(trust_reply.body["reasons"][0]["statementId"], "Any");
 
-  Reply missing = Call(As(kDev), "POST", "/policy/check-no-new-access", {{"newPolicyDocument", updated}});
+  Reply missing =
+      Call(As(kDev), "POST", "/policy/check-no-new-access", {{"newPolicyDocument", updated}});
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.error_type, "ValidationException");
   EXPECT_EQ(missing.body["fieldList"].size(), 2u) << missing.body;
 
   Reply bad_type = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                        {{"newPolicyDocument", updated}, {"existingPolicyDocument", existing}, {"policyType", "SCP"}});
+                        {{"newPolicyDocument", updated},
+                         {"existingPolicyDocument", existing},
+                         {"policyType", "SCP"}});
   EXPECT_EQ(bad_type.status, 400);
   EXPECT_EQ(bad_type.error_type, "ValidationException");
 
   Reply bad_policy = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                          {{"newPolicyDocument", updated}, {"existingPolicyDocument", "{\n  \"Statement\": [,]\n}"},
+                          {{"newPolicyDocument", updated},
+                           {"existingPolicyDocument", "{\n  \"Statement\": [,]\n}"},
                            {"policyType", "IDENTITY_POLICY"}});
   EXPECT_EQ(bad_policy.status, 400);
   EXPECT_EQ(bad_policy.error_type, "InvalidParameterException");
-  EXPECT_EQ(bad_policy.body["message"].get<std::string>().rfind("existingPolicyDocument:2:", 0), 0u) << bad_policy.body;
+  EXPECT_EQ(bad_policy.body["message"].get<std::string>().rfind("existingPolicyDocument:2:", 0), 0u)
+      << bad_policy.body;
 
   // An identity policy checked as a resource policy lacks its Principal.
   Reply wrong_kind = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                          {{"newPolicyDocument", updated}, {"existingPolicyDocument", existing}, {"policyType", "RESOURCE_POLICY"}});
+                          {{"newPolicyDocument", updated},
+                           {"existingPolicyDocument", existing},
+                           {"policyType", "RESOURCE_POLICY"}});
   EXPECT_EQ(wrong_kind.status, 400);
   EXPECT_EQ(wrong_kind.error_type, "InvalidParameterException");
 }
 
-// CheckAccessNotGranted's access is read by analysis/policy_check_request.h, as the CLI's --access is
-// (CheckAccessNotGrantedCommand.AccessHasTheApisLimitsAndWording): the same limits and constraints.
+// CheckAccessNotGranted's access is read by analysis/policy_check_request.h, as the CLI's --access
+// is (CheckAccessNotGrantedCommand.AccessHasTheApisLimitsAndWording): the same limits and
+// constraints.
 TEST_F(ServiceTest, CheckAccessNotGrantedLimits) {
-  std::string policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
+  std::string policy =
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
   json hundred_and_one = json::array();
   for (int i = 0; i <= 100; ++i) hundred_and_one.push_back("s3:Get" + std::to_string(i));
   struct Case {
@@ -711,14 +871,19 @@ TEST_F(ServiceTest, CheckAccessNotGrantedLimits) {
     std::string constraint;
   };
   for (const Case& c : std::vector<Case>{
-           {json::array({{{"actions", hundred_and_one}, {"resources", {"arn:aws:s3:::b/*"}}}}), "access.actions",
-            "Member must be a list of at most 100 strings"},
+           {json::array({{{"actions", hundred_and_one}, {"resources", {"arn:aws:s3:::b/*"}}}}),
+            "access.actions", "Member must be a list of at most 100 strings"},
            {json::array(), "access", "Member must name at least one action or resource"},
-           {json::array({{{"actions", {"a:b"}}}, {{"actions", {"c:d"}}}}), "access", "Member must be a list of at most 1 access"},
-           {json::array({{{"actions", {"s3:GetObject", 7}}}}), "access.actions", "Member must hold strings"},
-           {{{"actions", {"s3:GetObject"}}}, "access", "Member must be a list of at most 1 access"}}) {
-    Reply reply = Call(As(kDev), "POST", "/policy/check-access-not-granted",
-                       {{"policyDocument", policy}, {"policyType", "IDENTITY_POLICY"}, {"access", c.access}});
+           {json::array({{{"actions", {"a:b"}}}, {{"actions", {"c:d"}}}}), "access",
+            "Member must be a list of at most 1 access"},
+           {json::array({{{"actions", {"s3:GetObject", 7}}}}), "access.actions",
+            "Member must hold strings"},
+           {{{"actions", {"s3:GetObject"}}},
+            "access",
+            "Member must be a list of at most 1 access"}}) {
+    Reply reply =
+        Call(As(kDev), "POST", "/policy/check-access-not-granted",
+             {{"policyDocument", policy}, {"policyType", "IDENTITY_POLICY"}, {"access", c.access}});
     EXPECT_EQ(reply.status, 400) << c.access;
     EXPECT_EQ(reply.body["message"], "1 validation error detected: Value at '" + c.field +
                                          "' failed to satisfy constraint: " + c.constraint)

@@ -1,8 +1,9 @@
-// Property: whatever API writes happen while the background analysis runs, the final state is what the
-// API acknowledged. The analysis runs over a store that calls a hook before each of its store calls;
-// the hook performs seeded random API operations (tags, finding status, archive rules, delete and
-// re-create of the analyzer) and records in a model what each acknowledged. Deterministic: one thread,
-// seeded randomness, a bounded number of steps. Runs on the memory and the SQLite store.
+// Property: whatever API writes happen while the background analysis runs, the final state is what
+// the API acknowledged. The analysis runs over a store that calls a hook before each of its store
+// calls; the hook performs seeded random API operations (tags, finding status, archive rules,
+// delete and re-create of the analyzer) and records in a model what each acknowledged.
+// Deterministic: one thread, seeded randomness, a bounded number of steps. Runs on the memory and
+// the SQLite store.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,18 +18,17 @@
 #include <vector>
 
 #include "perimeter/api/access_analyzer_service.h"
-#include "perimeter/service/continuous_analysis.h"
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_record.h"
 #include "perimeter/json/document.h"
+#include "perimeter/service/continuous_analysis.h"
 #include "perimeter/store/memory/memory_store.h"
 #include "perimeter/store/sqlite/sqlite_store.h"
 
 namespace perimeter::api {
 namespace {
-
 
 constexpr char kAccount[] = "444455556666";
 constexpr char kOutsider[] = "999988887777";
@@ -43,8 +43,8 @@ class BucketCatalog : public service::ResourceCatalog {
  public:
   BucketCatalog() {
     for (int i = 0; i < 3; ++i) {
-      resources_.push_back(service::ResourceSummary{base::Concat("arn:aws:s3:::bucket-", i), "AWS::S3::Bucket", kAccount,
-                                           kRegion});
+      resources_.push_back(service::ResourceSummary{base::Concat("arn:aws:s3:::bucket-", i),
+                                                    "AWS::S3::Bucket", kAccount, kRegion});
     }
   }
   std::vector<service::ResourceSummary> Resources() const override { return resources_; }
@@ -54,7 +54,8 @@ class BucketCatalog : public service::ResourceCatalog {
     }
     return std::nullopt;
   }
-  std::vector<findings::Finding> Analyze(std::string_view arn, const reasoning::ZoneOfTrust&) const override {
+  std::vector<findings::Finding> Analyze(std::string_view arn,
+                                         const reasoning::ZoneOfTrust&) const override {
     findings::Finding finding;
     finding.resource = std::string(arn);
     finding.resource_type = "AWS::S3::Bucket";
@@ -72,43 +73,56 @@ class BucketCatalog : public service::ResourceCatalog {
 // interrupted by another writer.
 class HookedStore final : public store::Store {
  public:
-  HookedStore(store::Store& inner, std::function<void()> hook) : inner_(inner), hook_(std::move(hook)) {}
+  HookedStore(store::Store& inner, std::function<void()> hook)
+      : inner_(inner), hook_(std::move(hook)) {}
 
-  absl::Status PutAnalyzer(const store::Analyzer& a) override { return (hook_(), inner_.PutAnalyzer(a)); }
+  absl::Status PutAnalyzer(const store::Analyzer& a) override {
+    return (hook_(), inner_.PutAnalyzer(a));
+  }
   absl::StatusOr<std::optional<store::Analyzer>> GetAnalyzer(std::string_view arn) override {
     return (hook_(), inner_.GetAnalyzer(arn));
   }
-  absl::StatusOr<std::vector<store::Analyzer>> ListAnalyzers() override { return (hook_(), inner_.ListAnalyzers()); }
-  absl::Status DeleteAnalyzer(std::string_view arn) override { return (hook_(), inner_.DeleteAnalyzer(arn)); }
-  absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn, const store::AnalyzerDecision& decide) override {
+  absl::StatusOr<std::vector<store::Analyzer>> ListAnalyzers() override {
+    return (hook_(), inner_.ListAnalyzers());
+  }
+  absl::Status DeleteAnalyzer(std::string_view arn) override {
+    return (hook_(), inner_.DeleteAnalyzer(arn));
+  }
+  absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn,
+                                      const store::AnalyzerDecision& decide) override {
     return (hook_(), inner_.ModifyAnalyzer(arn, decide));
   }
   absl::Status PutArchiveRule(const store::ArchiveRuleRecord& rule) override {
     return (hook_(), inner_.PutArchiveRule(rule));
   }
-  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> GetArchiveRule(std::string_view analyzer_arn,
-                                                                          std::string_view rule_name) override {
+  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> GetArchiveRule(
+      std::string_view analyzer_arn, std::string_view rule_name) override {
     return (hook_(), inner_.GetArchiveRule(analyzer_arn, rule_name));
   }
-  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> ListArchiveRules(std::string_view analyzer_arn) override {
+  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> ListArchiveRules(
+      std::string_view analyzer_arn) override {
     return (hook_(), inner_.ListArchiveRules(analyzer_arn));
   }
-  absl::Status DeleteArchiveRule(std::string_view analyzer_arn, std::string_view rule_name) override {
+  absl::Status DeleteArchiveRule(std::string_view analyzer_arn,
+                                 std::string_view rule_name) override {
     return (hook_(), inner_.DeleteArchiveRule(analyzer_arn, rule_name));
   }
-  absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+  absl::Status WriteFindings(std::string_view analyzer_arn,
+                             std::span<const findings::FindingRecord> records,
                              std::span<const std::string> deleted_ids) override {
     return (hook_(), inner_.WriteFindings(analyzer_arn, records, deleted_ids));
   }
-  absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn, const store::FindingSelection& selection,
+  absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn,
+                                      const store::FindingSelection& selection,
                                       const store::FindingsDecision& decide) override {
     return (hook_(), inner_.ModifyFindings(analyzer_arn, selection, decide));
   }
   absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
-                                                                   std::string_view id) override {
+                                                                    std::string_view id) override {
     return (hook_(), inner_.GetFinding(analyzer_arn, id));
   }
-  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override {
+  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(
+      std::string_view analyzer_arn) override {
     return (hook_(), inner_.ListFindings(analyzer_arn));
   }
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
@@ -124,27 +138,31 @@ class HookedStore final : public store::Store {
   absl::StatusOr<std::vector<store::ServiceAccess>> ListServiceAccess() override {
     return (hook_(), inner_.ListServiceAccess());
   }
-  absl::Status PutDelegatedAdministrator(const store::DelegatedAdministrator& administrator) override {
+  absl::Status PutDelegatedAdministrator(
+      const store::DelegatedAdministrator& administrator) override {
     return (hook_(), inner_.PutDelegatedAdministrator(administrator));
   }
-  absl::Status DeleteDelegatedAdministrator(std::string_view account, std::string_view principal) override {
+  absl::Status DeleteDelegatedAdministrator(std::string_view account,
+                                            std::string_view principal) override {
     return (hook_(), inner_.DeleteDelegatedAdministrator(account, principal));
   }
-  absl::StatusOr<std::vector<store::DelegatedAdministrator>> ListDelegatedAdministrators() override {
+  absl::StatusOr<std::vector<store::DelegatedAdministrator>> ListDelegatedAdministrators()
+      override {
     return (hook_(), inner_.ListDelegatedAdministrators());
   }
   absl::Status PutInventory(std::span<const store::InventoryRecord> records) override {
     return (hook_(), inner_.PutInventory(records));
   }
-  absl::Status DeleteInventory(store::InventoryKind kind, std::string_view owner, std::string_view key) override {
+  absl::Status DeleteInventory(store::InventoryKind kind, std::string_view owner,
+                               std::string_view key) override {
     return (hook_(), inner_.DeleteInventory(kind, owner, key));
   }
-  absl::StatusOr<std::vector<store::InventoryRecord>> ListInventory(store::InventoryKind kind) override {
+  absl::StatusOr<std::vector<store::InventoryRecord>> ListInventory(
+      store::InventoryKind kind) override {
     return (hook_(), inner_.ListInventory(kind));
   }
-  absl::StatusOr<std::optional<store::InventoryRecord>> GetInventory(store::InventoryKind kind,
-                                                                     std::string_view owner,
-                                                                     std::string_view key) override {
+  absl::StatusOr<std::optional<store::InventoryRecord>> GetInventory(
+      store::InventoryKind kind, std::string_view owner, std::string_view key) override {
     return (hook_(), inner_.GetInventory(kind, owner, key));
   }
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override {
@@ -180,10 +198,12 @@ class InterleavingTest : public testing::TestWithParam<StoreKind> {
       // One directory, removed by TearDown: the test's name ("Test/Sqlite") holds a '/'.
       std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
       std::replace(name.begin(), name.end(), '/', '-');
-      dir_ = std::filesystem::temp_directory_path() / base::Concat("perimeter-interleaving-", getpid(), "-", name);
+      dir_ = std::filesystem::temp_directory_path() /
+             base::Concat("perimeter-interleaving-", getpid(), "-", name);
       std::filesystem::remove_all(dir_);
       std::filesystem::create_directories(dir_);
-      absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened = store::SqliteStore::Open((dir_ / "db").string());
+      absl::StatusOr<std::unique_ptr<store::SqliteStore>> opened =
+          store::SqliteStore::Open((dir_ / "db").string());
       ASSERT_TRUE(opened.ok()) << opened.status();
       store_ = std::move(*opened);
     } else {
@@ -199,7 +219,9 @@ class InterleavingTest : public testing::TestWithParam<StoreKind> {
   std::unique_ptr<store::Store> store_;
 };
 
-Caller Me() { return Caller{kAccount, base::Concat("arn:aws:iam::", kAccount, ":user/admin"), kRegion}; }
+Caller Me() {
+  return Caller{kAccount, base::Concat("arn:aws:iam::", kAccount, ":user/admin"), kRegion};
+}
 
 TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
   base::FakeClock clock(kStart);
@@ -207,21 +229,25 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
   environment->accounts = {{kAccount, "Dev", {}, ""}};
   std::shared_ptr<const service::Environment> env = environment;
   std::shared_ptr<const service::ResourceCatalog> catalog = std::make_shared<BucketCatalog>();
-  AccessAnalyzerService service(*store_, [&] { return env; }, [&] { return catalog; }, clock, [](service::ScanJob) {});
-  const std::string arn = base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
+  AccessAnalyzerService service(
+      *store_, [&] { return env; }, [&] { return catalog; }, clock, [](service::ScanJob) {});
+  const std::string arn =
+      base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
 
   auto call = [&](std::string_view method, std::string_view target, std::string_view body = "") {
     clock.Advance(1000);  // a re-created analyzer is a new one (its createdAt differs)
     size_t question = target.find('?');
     std::optional<RouteMatch> match = MatchRestRoute(method, target.substr(0, question));
     EXPECT_TRUE(match.has_value()) << target;
-    RestRequest request{match->operation, match->labels,
-                        ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
-                        std::string(body)};
+    RestRequest request{
+        match->operation, match->labels,
+        ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
+        std::string(body)};
     return service.Handle(Me(), request).status;
   };
 
-  std::map<std::string, int> acknowledged;  // by operation, over every seed: the property is not vacuous
+  std::map<std::string, int>
+      acknowledged;  // by operation, over every seed: the property is not vacuous
   for (uint32_t seed = 1; seed <= 16; ++seed) {
     SCOPED_TRACE(base::Concat("seed ", seed));
     std::mt19937 random(seed);
@@ -233,7 +259,8 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
     std::vector<std::string> ids;  // the ids the analysis gives (stable), learnt from a quiet scan
     std::function<void()> hook = [] {};
     HookedStore hooked(*store_, [&] { hook(); });
-    service::ContinuousAnalysis analysis(hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
+    service::ContinuousAnalysis analysis(
+        hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
     ASSERT_TRUE(analysis.ScanAnalyzer(arn).ok());
     absl::StatusOr<std::vector<findings::FindingRecord>> seeded = store_->ListFindings(arn);
     ASSERT_TRUE(seeded.ok());
@@ -249,8 +276,9 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
       switch (operation) {
         case 0: {
           std::string key = base::Concat("k", pick(3)), value = base::Concat("v", pick(100));
-          int status = call("POST", tags_path,
-                            base::Concat(R"({"tags":{)", json::Quote(key), ":", json::Quote(value), "}}"));
+          int status =
+              call("POST", tags_path,
+                   base::Concat(R"({"tags":{)", json::Quote(key), ":", json::Quote(value), "}}"));
           if (status == 200) model.tags[key] = value, ++acknowledged["TagResource"];
           EXPECT_EQ(status, model.present ? 200 : 404);
           break;
@@ -266,9 +294,10 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
         case 3: {
           const std::string& id = ids[pick(ids.size())];
           std::string wanted = pick(2) == 0 ? "ARCHIVED" : "ACTIVE";
-          int status = call("PUT", "/finding",
-                            base::Concat(R"({"analyzerArn":)", json::Quote(arn), R"(,"status":)", json::Quote(wanted),
-                                         R"(,"ids":[)", json::Quote(id), "]}"));
+          int status =
+              call("PUT", "/finding",
+                   base::Concat(R"({"analyzerArn":)", json::Quote(arn), R"(,"status":)",
+                                json::Quote(wanted), R"(,"ids":[)", json::Quote(id), "]}"));
           // A finding not analyzed yet since the analyzer was (re)created is not found.
           if (status == 200) model.statuses[id] = wanted, ++acknowledged["UpdateFindings"];
           EXPECT_TRUE(status == 200 || status == 404) << status;
@@ -277,9 +306,10 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
         case 4: {
           // Matches none of the buckets: statuses stay what UpdateFindings made them.
           std::string rule = base::Concat("r", pick(3));
-          int status = call("PUT", base::Concat("/analyzer/", kName, "/archive-rule"),
-                            base::Concat(R"({"ruleName":)", json::Quote(rule),
-                                         R"(,"filter":{"resourceType":{"eq":["AWS::SNS::Topic"]}}})"));
+          int status =
+              call("PUT", base::Concat("/analyzer/", kName, "/archive-rule"),
+                   base::Concat(R"({"ruleName":)", json::Quote(rule),
+                                R"(,"filter":{"resourceType":{"eq":["AWS::SNS::Topic"]}}})"));
           if (status == 200) model.rules.insert(rule), ++acknowledged["CreateArchiveRule"];
           break;
         }
@@ -287,7 +317,8 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
         case 6: {
           // Mostly a rule that exists.
           std::string rule = base::Concat("r", pick(3));
-          if (!model.rules.empty() && pick(4) != 0) rule = *std::next(model.rules.begin(), pick(model.rules.size()));
+          if (!model.rules.empty() && pick(4) != 0)
+            rule = *std::next(model.rules.begin(), pick(model.rules.size()));
           int status = call("DELETE", base::Concat("/analyzer/", kName, "/archive-rule/", rule));
           if (status == 200) model.rules.erase(rule), ++acknowledged["DeleteArchiveRule"];
 
@@ -310,7 +341,8 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
       SCOPED_TRACE(when);
       absl::StatusOr<std::optional<store::Analyzer>> analyzer = store_->GetAnalyzer(arn);
       ASSERT_TRUE(analyzer.ok());
-      ASSERT_EQ(analyzer->has_value(), model.present) << "an analyzer deleted during a scan came back";
+      ASSERT_EQ(analyzer->has_value(), model.present)
+          << "an analyzer deleted during a scan came back";
       absl::StatusOr<std::vector<findings::FindingRecord>> stored = store_->ListFindings(arn);
       ASSERT_TRUE(stored.ok());
       absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules = store_->ListArchiveRules(arn);
@@ -330,8 +362,9 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
         EXPECT_EQ(findings::FindingStatusName(record.status), expected) << record.id();
       }
       for (const auto& [id, status] : model.statuses) {
-        EXPECT_TRUE(std::any_of(stored->begin(), stored->end(),
-                                [&](const findings::FindingRecord& record) { return record.id() == id; }))
+        EXPECT_TRUE(
+            std::any_of(stored->begin(), stored->end(),
+                        [&](const findings::FindingRecord& record) { return record.id() == id; }))
             << "finding " << id << " was updated, then lost";
       }
     };
@@ -352,31 +385,34 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
     ASSERT_TRUE(final_findings.ok());
     EXPECT_EQ(final_findings->size(), 3u) << "the analysis still finds every bucket's access";
   }
-  for (const char* operation : {"TagResource", "UntagResource", "UpdateFindings", "CreateArchiveRule",
-                                "DeleteArchiveRule", "DeleteAnalyzer", "CreateAnalyzer"}) {
+  for (const char* operation :
+       {"TagResource", "UntagResource", "UpdateFindings", "CreateArchiveRule", "DeleteArchiveRule",
+        "DeleteAnalyzer", "CreateAnalyzer"}) {
     EXPECT_GE(acknowledged[operation], 10) << operation << " was hardly interleaved";
   }
 }
 
-// An analyzer that stops analyzing during a scan (DISABLED, or deleted and created again under the same
-// name) gets nothing more from that scan: no findings, no lastResourceAnalyzed.
+// An analyzer that stops analyzing during a scan (DISABLED, or deleted and created again under the
+// same name) gets nothing more from that scan: no findings, no lastResourceAnalyzed.
 TEST_P(InterleavingTest, AScanStopsWhenItsAnalyzerChanges) {
   base::FakeClock clock(kStart);
   auto environment = std::make_shared<service::Environment>();
   environment->accounts = {{kAccount, "Dev", {}, ""}};
   std::shared_ptr<const service::Environment> env = environment;
   std::shared_ptr<const service::ResourceCatalog> catalog = std::make_shared<BucketCatalog>();
-  const std::string arn = base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
+  const std::string arn =
+      base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
   struct Change {
     std::string label;
     std::function<void(store::Analyzer&)> apply;
   };
-  for (const Change& change : {Change{"disabled",
-                                      [](store::Analyzer& a) {
-                                        a.status = store::AnalyzerStatus::kDisabled;
-                                        a.status_reason = store::StatusReasonCode::kOrganizationDeleted;
-                                      }},
-                               Change{"re-created", [](store::Analyzer& a) { a.created_at += absl::Seconds(1); }}}) {
+  for (const Change& change :
+       {Change{"disabled",
+               [](store::Analyzer& a) {
+                 a.status = store::AnalyzerStatus::kDisabled;
+                 a.status_reason = store::StatusReasonCode::kOrganizationDeleted;
+               }},
+        Change{"re-created", [](store::Analyzer& a) { a.created_at += absl::Seconds(1); }}}) {
     SCOPED_TRACE(change.label);
     ASSERT_TRUE(store_->DeleteAnalyzer(arn).ok());
     store::Analyzer analyzer;
@@ -388,26 +424,34 @@ TEST_P(InterleavingTest, AScanStopsWhenItsAnalyzerChanges) {
     ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
     int modify_calls = 0;
     HookedStore hooked(*store_, [&] {
-      // Before the second resource's transaction: the first resource is analyzed, the rest must not be.
+      // Before the second resource's transaction: the first resource is analyzed, the rest must not
+      // be.
       if (++modify_calls != 4) return;
-      ASSERT_TRUE(store_->ModifyAnalyzer(arn, [&](store::Analyzer& a) {
-        change.apply(a);
-        return true;
-      }).ok());
+      ASSERT_TRUE(store_
+                      ->ModifyAnalyzer(arn,
+                                       [&](store::Analyzer& a) {
+                                         change.apply(a);
+                                         return true;
+                                       })
+                      .ok());
     });
-    service::ContinuousAnalysis analysis(hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
+    service::ContinuousAnalysis analysis(
+        hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
     ASSERT_TRUE(analysis.ScanAnalyzer(arn).ok());
     absl::StatusOr<std::vector<findings::FindingRecord>> stored = store_->ListFindings(arn);
     ASSERT_TRUE(stored.ok());
     ASSERT_EQ(stored->size(), 1u) << "only the resource analyzed before the change";
     EXPECT_EQ(stored->front().finding.resource, "arn:aws:s3:::bucket-0");
-    EXPECT_EQ((*store_->GetAnalyzer(arn))->last_resource_analyzed, "") << "the stopped scan records nothing";
+    EXPECT_EQ((*store_->GetAnalyzer(arn))->last_resource_analyzed, "")
+        << "the stopped scan records nothing";
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, InterleavingTest,
                          testing::Values(StoreKind{"Memory", false}, StoreKind{"Sqlite", true}),
-                         [](const testing::TestParamInfo<StoreKind>& info) { return info.param.name; });
+                         [](const testing::TestParamInfo<StoreKind>& info) {
+                           return info.param.name;
+                         });
 
 }  // namespace
 }  // namespace perimeter::api

@@ -1,8 +1,7 @@
-#include "perimeter/api/access_analyzer_service.h"
-
 #include <algorithm>
 #include <map>
 
+#include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/internal/operation_support.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/archive_rule.h"
@@ -31,15 +30,18 @@ void WriteAnalyzer(json::Writer& w, const store::Analyzer& analyzer) {
   w.Key("tags").StringMap(analyzer.tags);
   w.Key("status").String(store::AnalyzerStatusName(analyzer.status));
   if (analyzer.status_reason) {
-    w.Key("statusReason").BeginObject().Key("code").String(store::StatusReasonCodeName(*analyzer.status_reason));
+    w.Key("statusReason")
+        .BeginObject()
+        .Key("code")
+        .String(store::StatusReasonCodeName(*analyzer.status_reason));
     w.EndObject();
   }
   if (!analyzer.configuration_json.empty()) w.Key("configuration").Raw(analyzer.configuration_json);
   w.EndObject();
 }
 
-// Validates the AnalyzerConfiguration union for `type`; returns its JSON (defaulted for unused access),
-// or "" when the type takes none.
+// Validates the AnalyzerConfiguration union for `type`; returns its JSON (defaulted for unused
+// access), or "" when the type takes none.
 std::optional<std::string> Configuration(store::AnalyzerType type, std::optional<json::Value> value,
                                          RequestReader& reader) {
   bool unused = type == store::AnalyzerType::kAccountUnusedAccess ||
@@ -47,7 +49,8 @@ std::optional<std::string> Configuration(store::AnalyzerType type, std::optional
   bool internal = type == store::AnalyzerType::kAccountInternalAccess ||
                   type == store::AnalyzerType::kOrganizationInternalAccess;
   if (!value) {
-    if (unused) return base::Concat(R"({"unusedAccess":{"unusedAccessAge":)", kDefaultUnusedAccessAge, "}}");
+    if (unused)
+      return base::Concat(R"({"unusedAccess":{"unusedAccessAge":)", kDefaultUnusedAccessAge, "}}");
     return std::string();
   }
   if (!value->is_object() || value->size() != 1) {
@@ -55,18 +58,20 @@ std::optional<std::string> Configuration(store::AnalyzerType type, std::optional
     return std::nullopt;
   }
   json::Value member = *value->members().begin();
-  if ((member.key() == "unusedAccess" && !unused) || (member.key() == "internalAccess" && !internal) ||
+  if ((member.key() == "unusedAccess" && !unused) ||
+      (member.key() == "internalAccess" && !internal) ||
       (member.key() != "unusedAccess" && member.key() != "internalAccess") || !member.is_object()) {
-    reader.Violation("configuration",
-                     base::Concat("Configuration ", member.key(), " is not supported for analyzer type ",
-                                  store::AnalyzerTypeName(type)));
+    reader.Violation("configuration", base::Concat("Configuration ", member.key(),
+                                                   " is not supported for analyzer type ",
+                                                   store::AnalyzerTypeName(type)));
     return std::nullopt;
   }
   if (member.key() == "unusedAccess") {
     if (std::optional<json::Value> age = member.Find("unusedAccessAge")) {
       int days = age->is_number() ? std::atoi(std::string(age->text()).c_str()) : 0;
       if (days < 1 || days > 365) {
-        reader.Violation("configuration.unusedAccess.unusedAccessAge", "Member must be between 1 and 365");
+        reader.Violation("configuration.unusedAccess.unusedAccessAge",
+                         "Member must be between 1 and 365");
         return std::nullopt;
       }
     }
@@ -75,29 +80,35 @@ std::optional<std::string> Configuration(store::AnalyzerType type, std::optional
 }
 
 // Checks a tag map against AWS's tag rules (50 tags; keys 1..128, values 0..256 characters).
-void CheckTags(const std::vector<std::pair<std::string, std::string>>& tags, RequestReader& reader) {
+void CheckTags(const std::vector<std::pair<std::string, std::string>>& tags,
+               RequestReader& reader) {
   if (tags.size() > kMaxTags) reader.Violation("tags", "Member must have at most 50 entries");
   for (const auto& [key, value] : tags) {
-    if (key.empty() || key.size() > 128) reader.Violation("tags", "Tag keys must have length between 1 and 128");
+    if (key.empty() || key.size() > 128)
+      reader.Violation("tags", "Tag keys must have length between 1 and 128");
     if (value.size() > 256) reader.Violation("tags", "Tag values must have length at most 256");
   }
 }
 }  // namespace
 
-ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller,
+                                                  const RestRequest& request) {
   RequestReader reader(request.body);
   std::optional<std::string> name = reader.String("analyzerName", true);
   std::optional<std::string> type_name = reader.String("type", true);
   std::optional<std::string> token = reader.String("clientToken");
   std::optional<std::vector<std::pair<std::string, std::string>>> tags = reader.StringMap("tags");
   if (name && !MatchesAnalyzerName(*name)) {
-    reader.Violation("analyzerName", "Member must satisfy regular expression pattern: [A-Za-z_][A-Za-z0-9_.-]*");
+    reader.Violation("analyzerName",
+                     "Member must satisfy regular expression pattern: [A-Za-z_][A-Za-z0-9_.-]*");
   }
-  std::optional<store::AnalyzerType> type = type_name ? store::ParseAnalyzerType(*type_name) : std::nullopt;
+  std::optional<store::AnalyzerType> type =
+      type_name ? store::ParseAnalyzerType(*type_name) : std::nullopt;
   if (type_name && !type) {
-    reader.Violation("type",
-                     "Member must satisfy enum value set: [ACCOUNT, ORGANIZATION, ACCOUNT_UNUSED_ACCESS, "
-                     "ORGANIZATION_UNUSED_ACCESS, ACCOUNT_INTERNAL_ACCESS, ORGANIZATION_INTERNAL_ACCESS]");
+    reader.Violation(
+        "type",
+        "Member must satisfy enum value set: [ACCOUNT, ORGANIZATION, ACCOUNT_UNUSED_ACCESS, "
+        "ORGANIZATION_UNUSED_ACCESS, ACCOUNT_INTERNAL_ACCESS, ORGANIZATION_INTERNAL_ACCESS]");
   }
   if (tags) CheckTags(*tags, reader);
   std::optional<std::string> configuration;
@@ -113,11 +124,13 @@ ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const Re
       reader.Violation("archiveRules", "Member must be a list");
     } else {
       for (json::Value rule : list->children()) {
-        std::optional<json::Value> rule_name = rule.is_object() ? rule.Find("ruleName") : std::nullopt;
+        std::optional<json::Value> rule_name =
+            rule.is_object() ? rule.Find("ruleName") : std::nullopt;
         std::optional<json::Value> filter = rule.is_object() ? rule.Find("filter") : std::nullopt;
         if (!rule_name || !rule_name->is_string() || !MatchesRuleName(rule_name->text())) {
-          reader.Violation("archiveRules.member.ruleName",
-                           "Member must satisfy regular expression pattern: [A-Za-z][A-Za-z0-9_.-]*");
+          reader.Violation(
+              "archiveRules.member.ruleName",
+              "Member must satisfy regular expression pattern: [A-Za-z][A-Za-z0-9_.-]*");
           continue;
         }
         if (!filter) {
@@ -127,9 +140,11 @@ ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const Re
         std::vector<base::Issue> issues;
         findings::ParseFindingFilter(*filter, findings::FilterUse::kArchiveRule, issues);
         reader.AddIssues("archiveRules.member.filter", issues);
-        rules.push_back(InlineRule{std::string(rule_name->text()), std::string(filter->source_text())});
+        rules.push_back(
+            InlineRule{std::string(rule_name->text()), std::string(filter->source_text())});
       }
-      if (rules.size() > kMaxArchiveRules) reader.Violation("archiveRules", "Member must have at most 100 entries");
+      if (rules.size() > kMaxArchiveRules)
+        reader.Violation("archiveRules", "Member must have at most 100 entries");
     }
   }
   if (!reader.ok()) return RestJsonError(reader.error());
@@ -171,20 +186,22 @@ ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const Re
   analyzer.configuration_json = *configuration;
   if (tags) analyzer.tags = std::map<std::string, std::string>(tags->begin(), tags->end());
   if (store::IsOrganizationType(*type)) {
-    if (std::optional<OrganizationBlock> block = OrganizationBlocker(caller.account_id, *environment, store_)) {
+    if (std::optional<OrganizationBlock> block =
+            OrganizationBlocker(caller.account_id, *environment, store_)) {
       return RestJsonError(block->error);
     }
   }
   size_t quota = store::IsOrganizationType(*type) ? kMaxOrganizationAnalyzers : 1;
   if (same_type >= quota) {
     return RestJsonError(QuotaExceededError(
-        base::Concat("You have reached the quota of ", quota, " analyzer", quota == 1 ? "" : "s", " of type ",
-                     store::AnalyzerTypeName(*type), " in ", caller.region),
+        base::Concat("You have reached the quota of ", quota, " analyzer", quota == 1 ? "" : "s",
+                     " of type ", store::AnalyzerTypeName(*type), " in ", caller.region),
         *name, std::string(kAnalyzerResourceType)));
   }
   if (absl::Status status = store_.PutAnalyzer(analyzer); !status.ok()) return Internal(status);
   for (const InlineRule& rule : rules) {
-    store::ArchiveRuleRecord record{arn, rule.name, rule.filter_json, analyzer.created_at, analyzer.created_at};
+    store::ArchiveRuleRecord record{arn, rule.name, rule.filter_json, analyzer.created_at,
+                                    analyzer.created_at};
     if (absl::Status status = store_.PutArchiveRule(record); !status.ok()) return Internal(status);
   }
   RememberToken(caller, request, token, arn);
@@ -195,7 +212,8 @@ ApiResponse AccessAnalyzerService::CreateAnalyzer(const Caller& caller, const Re
 }
 
 ApiResponse AccessAnalyzerService::GetAnalyzer(const Caller& caller, const RestRequest& request) {
-  API_ASSIGN_OR_RETURN(store::Analyzer analyzer, FindByName(caller, request.labels.at("analyzerName")));
+  API_ASSIGN_OR_RETURN(store::Analyzer analyzer,
+                       FindByName(caller, request.labels.at("analyzerName")));
   json::Writer w;
   w.BeginObject().Key("analyzer");
   WriteAnalyzer(w, analyzer);
@@ -207,7 +225,8 @@ ApiResponse AccessAnalyzerService::ListAnalyzers(const Caller& caller, const Res
   RequestReader reader("");
   std::optional<int64_t> max_results = QueryInt(request, "maxResults", reader);
   std::optional<std::string> type_name = request.Query("type");
-  std::optional<store::AnalyzerType> type = type_name ? store::ParseAnalyzerType(*type_name) : std::nullopt;
+  std::optional<store::AnalyzerType> type =
+      type_name ? store::ParseAnalyzerType(*type_name) : std::nullopt;
   if (type_name && !type) reader.Violation("type", "Member must satisfy enum value set");
   if (!reader.ok()) return RestJsonError(reader.error());
   absl::StatusOr<std::vector<store::Analyzer>> all = store_.ListAnalyzers();
@@ -228,12 +247,14 @@ ApiResponse AccessAnalyzerService::ListAnalyzers(const Caller& caller, const Res
   return Ok(std::move(w).Take());
 }
 
-ApiResponse AccessAnalyzerService::DeleteAnalyzer(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::DeleteAnalyzer(const Caller& caller,
+                                                  const RestRequest& request) {
   std::lock_guard lock(write_mutex_);
   std::optional<std::string> token = request.Query("clientToken");
   API_ASSIGN_OR_RETURN(std::optional<std::string> seen, SeenToken(caller, request, token));
   if (seen) return Ok();
-  API_ASSIGN_OR_RETURN(store::Analyzer analyzer, FindByName(caller, request.labels.at("analyzerName")));
+  API_ASSIGN_OR_RETURN(store::Analyzer analyzer,
+                       FindByName(caller, request.labels.at("analyzerName")));
   if (absl::Status status = store_.DeleteAnalyzer(analyzer.arn); !status.ok()) {
     return Internal(status);
   }
@@ -241,15 +262,18 @@ ApiResponse AccessAnalyzerService::DeleteAnalyzer(const Caller& caller, const Re
   return Ok();
 }
 
-ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller,
+                                                  const RestRequest& request) {
   std::lock_guard lock(write_mutex_);
-  API_ASSIGN_OR_RETURN(store::Analyzer found, FindByName(caller, request.labels.at("analyzerName")));
+  API_ASSIGN_OR_RETURN(store::Analyzer found,
+                       FindByName(caller, request.labels.at("analyzerName")));
   store::Analyzer analyzer = found;
   RequestReader reader(request.body);
   std::optional<json::Value> value = reader.Member("configuration");
   std::optional<std::string> configuration;
   if (store::IsExternalAccessType(analyzer.type)) {
-    if (value) reader.Violation("configuration", "Analyzers of this type have no configuration to update");
+    if (value)
+      reader.Violation("configuration", "Analyzers of this type have no configuration to update");
   } else {
     configuration = Configuration(analyzer.type, value, reader);
   }
@@ -257,10 +281,11 @@ ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller, const Re
   if (configuration && value) {
     analyzer.configuration_json = *configuration;
     // Only the configuration: fields the analysis writes meanwhile stay as it wrote them.
-    absl::StatusOr<bool> written = store_.ModifyAnalyzer(analyzer.arn, [&](store::Analyzer& current) {
-      current.configuration_json = *configuration;
-      return true;
-    });
+    absl::StatusOr<bool> written =
+        store_.ModifyAnalyzer(analyzer.arn, [&](store::Analyzer& current) {
+          current.configuration_json = *configuration;
+          return true;
+        });
     if (!written.ok()) return Internal(written.status());
   }
   json::Writer w;
@@ -286,16 +311,18 @@ ApiResponse AccessAnalyzerService::Tags(const Caller& caller, const RestRequest&
     return Ok(std::move(w).Take());
   }
   RequestReader reader(request.body);
-  // The tags are changed on the analyzer as stored at the write (store::Store::ModifyAnalyzer), not on
-  // the copy read above: a concurrent write to its other fields is kept.
+  // The tags are changed on the analyzer as stored at the write (store::Store::ModifyAnalyzer), not
+  // on the copy read above: a concurrent write to its other fields is kept.
   absl::StatusOr<bool> written;
   if (request.operation == "TagResource") {
-    std::optional<std::vector<std::pair<std::string, std::string>>> tags = reader.StringMap("tags", true);
+    std::optional<std::vector<std::pair<std::string, std::string>>> tags =
+        reader.StringMap("tags", true);
     if (!reader.ok()) return RestJsonError(reader.error());
     written = store_.ModifyAnalyzer(analyzer.arn, [&](store::Analyzer& current) {
       std::map<std::string, std::string> merged = current.tags;
       for (const auto& [key, value] : *tags) merged[key] = value;
-      CheckTags(std::vector<std::pair<std::string, std::string>>(merged.begin(), merged.end()), reader);
+      CheckTags(std::vector<std::pair<std::string, std::string>>(merged.begin(), merged.end()),
+                reader);
       if (!reader.ok()) return false;
       current.tags = std::move(merged);
       return true;

@@ -1,12 +1,12 @@
 // ApiResult<T>: a value, or the AWS error an operation answers instead (aws_error.h), and the two
-// macros that propagate the error out of an operation handler, in the manner of base/status_macros.h
-// for absl::StatusOr.
+// macros that propagate the error out of an operation handler, in the manner of
+// base/status_macros.h for absl::StatusOr.
 //
 //   API_ASSIGN_OR_RETURN(store::Analyzer analyzer, FindByArn(caller, "analyzerArn", arn));
 //   API_RETURN_IF_ERROR(FindingsBlocked(analyzer));   // a std::optional<AwsError>
 //
-// In a function returning ApiResponse the error becomes its restJson1 response (RestJsonError); in one
-// returning ApiResult<U> it is passed on as it is.
+// In a function returning ApiResponse the error becomes its restJson1 response (RestJsonError); in
+// one returning ApiResult<U> it is passed on as it is.
 #ifndef PERIMETER_API_API_RESULT_H_
 #define PERIMETER_API_API_RESULT_H_
 
@@ -44,7 +44,7 @@ struct Json11PropagatedError {
 template <typename T>
 class [[nodiscard]] ApiResult {
  public:
-  ApiResult(T value) : value_(std::move(value)) {}        // NOLINT: implicit, like absl::StatusOr
+  ApiResult(T value) : value_(std::move(value)) {}         // NOLINT: implicit, like absl::StatusOr
   ApiResult(AwsError error) : value_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(value_); }
@@ -83,32 +83,35 @@ std::optional<AwsError> ErrorOf(ApiResult<T> result) {
 
 }  // namespace perimeter::api
 
-// Returns the error of `expr` (an ApiResult<T> or a std::optional<AwsError>) from the enclosing handler.
-#define API_RETURN_IF_ERROR(expr) PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, ::perimeter::api::PropagatedError)
+// Returns the error of `expr` (an ApiResult<T> or a std::optional<AwsError>) from the enclosing
+// handler.
+#define API_RETURN_IF_ERROR(expr) \
+  PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, ::perimeter::api::PropagatedError)
 // The same in an Organizations handler: the error is answered in JSON 1.1 (Json11Error).
-#define JSON11_RETURN_IF_ERROR(expr) PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, ::perimeter::api::Json11PropagatedError)
+#define JSON11_RETURN_IF_ERROR(expr) \
+  PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, ::perimeter::api::Json11PropagatedError)
 
-#define PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, propagated)                                    \
-  do {                                                                                           \
-    if (std::optional<::perimeter::api::AwsError> perimeter_api_error_ =                         \
-            ::perimeter::api::internal::ErrorOf((expr))) {                                       \
-      return propagated{std::move(*perimeter_api_error_)};                                       \
-    }                                                                                            \
+#define PERIMETER_API_RETURN_IF_ERROR_IMPL_(expr, propagated)            \
+  do {                                                                   \
+    if (std::optional<::perimeter::api::AwsError> perimeter_api_error_ = \
+            ::perimeter::api::internal::ErrorOf((expr))) {               \
+      return propagated{std::move(*perimeter_api_error_)};               \
+    }                                                                    \
   } while (false)
 
 // API_ASSIGN_OR_RETURN(lhs, expr): evaluates the ApiResult `expr`; on error returns it from the
 // enclosing handler, otherwise moves its value into `lhs` (which may be a declaration).
-#define API_ASSIGN_OR_RETURN(lhs, expr)                                                             \
-  PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(PERIMETER_CONCAT_(perimeter_api_result_, __LINE__), lhs, expr, \
-                                       ::perimeter::api::PropagatedError)
+#define API_ASSIGN_OR_RETURN(lhs, expr)                                                         \
+  PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(PERIMETER_CONCAT_(perimeter_api_result_, __LINE__), lhs, \
+                                       expr, ::perimeter::api::PropagatedError)
 // The same in an Organizations handler: the error is answered in JSON 1.1 (Json11Error).
-#define JSON11_ASSIGN_OR_RETURN(lhs, expr)                                                          \
-  PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(PERIMETER_CONCAT_(perimeter_api_result_, __LINE__), lhs, expr, \
-                                       ::perimeter::api::Json11PropagatedError)
+#define JSON11_ASSIGN_OR_RETURN(lhs, expr)                                                      \
+  PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(PERIMETER_CONCAT_(perimeter_api_result_, __LINE__), lhs, \
+                                       expr, ::perimeter::api::Json11PropagatedError)
 
 #define PERIMETER_API_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr, propagated) \
-  auto result = (expr);                                                    \
-  if (!result.ok()) return propagated{std::move(result).error()};          \
+  auto result = (expr);                                                     \
+  if (!result.ok()) return propagated{std::move(result).error()};           \
   lhs = std::move(result).value()
 
 #endif  // PERIMETER_API_API_RESULT_H_

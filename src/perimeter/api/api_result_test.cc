@@ -9,7 +9,9 @@ namespace perimeter::api {
 namespace {
 
 ApiResult<int> Parse(const std::string& text) {
-  if (text.empty()) return ValidationError("empty", "fieldValidationFailed", {{"text", "Member must not be empty"}});
+  if (text.empty())
+    return ValidationError("empty", "fieldValidationFailed",
+                           {{"text", "Member must not be empty"}});
   return static_cast<int>(text.size());
 }
 
@@ -43,8 +45,8 @@ TEST(ApiResult, HandlerAnswersTheValue) {
 
 TEST(ApiResult, HandlerAnswersTheErrorAsRestJson) {
   ApiResponse response = Handler("", std::nullopt);
-  ApiResponse expected = RestJsonError(ValidationError("empty", "fieldValidationFailed",
-                                                       {{"text", "Member must not be empty"}}));
+  ApiResponse expected = RestJsonError(
+      ValidationError("empty", "fieldValidationFailed", {{"text", "Member must not be empty"}}));
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(response.body, expected.body);
   EXPECT_EQ(response.headers, expected.headers);
@@ -73,8 +75,8 @@ ApiResponse Json11Handler(const std::string& text) {
 TEST(ApiResult, Json11HandlerAnswersJson11) {
   EXPECT_EQ(Json11Handler("ab").body, "2");
   ApiResponse response = Json11Handler("");
-  ApiResponse expected = Json11Error(ValidationError("empty", "fieldValidationFailed",
-                                                     {{"text", "Member must not be empty"}}));
+  ApiResponse expected = Json11Error(
+      ValidationError("empty", "fieldValidationFailed", {{"text", "Member must not be empty"}}));
   EXPECT_EQ(response.status, expected.status);
   EXPECT_EQ(response.body, expected.body);
   EXPECT_EQ(response.headers, expected.headers);
@@ -83,7 +85,8 @@ TEST(ApiResult, Json11HandlerAnswersJson11) {
 TEST(RequestReader, FieldErrorIsAwsWording) {
   AwsError error = RequestReader::FieldError("resourceArn", "Member must not be null");
   EXPECT_EQ(error.message,
-            "1 validation error detected: Value at 'resourceArn' failed to satisfy constraint: Member must not be null");
+            "1 validation error detected: Value at 'resourceArn' failed to satisfy constraint: "
+            "Member must not be null");
   EXPECT_EQ(error.reason, "fieldValidationFailed");
   ASSERT_EQ(error.fields.size(), 1u);
   EXPECT_EQ(error.fields[0].name, "resourceArn");

@@ -1,8 +1,7 @@
-#include "perimeter/api/access_analyzer_service.h"
-
 #include <algorithm>
 #include <set>
 
+#include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/internal/operation_support.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/archive_rule.h"
@@ -12,44 +11,52 @@
 
 namespace perimeter::api {
 
-ApiResponse AccessAnalyzerService::CreateOrUpdateArchiveRule(const Caller& caller, const RestRequest& request,
+ApiResponse AccessAnalyzerService::CreateOrUpdateArchiveRule(const Caller& caller,
+                                                             const RestRequest& request,
                                                              bool create) {
   std::lock_guard lock(write_mutex_);
-  API_ASSIGN_OR_RETURN(store::Analyzer found, FindByName(caller, request.labels.at("analyzerName")));
+  API_ASSIGN_OR_RETURN(store::Analyzer found,
+                       FindByName(caller, request.labels.at("analyzerName")));
   const store::Analyzer& analyzer = found;
   RequestReader reader(request.body);
   std::optional<std::string> rule_name =
-      create ? reader.String("ruleName", true) : std::optional<std::string>(request.labels.at("ruleName"));
+      create ? reader.String("ruleName", true)
+             : std::optional<std::string>(request.labels.at("ruleName"));
   std::optional<std::string> token = reader.String("clientToken");
   if (rule_name && !MatchesRuleName(*rule_name)) {
-    reader.Violation("ruleName", "Member must satisfy regular expression pattern: [A-Za-z][A-Za-z0-9_.-]*");
+    reader.Violation("ruleName",
+                     "Member must satisfy regular expression pattern: [A-Za-z][A-Za-z0-9_.-]*");
   }
-  std::optional<findings::FindingFilter> filter = ReadFilter(reader, findings::FilterUse::kArchiveRule, true);
+  std::optional<findings::FindingFilter> filter =
+      ReadFilter(reader, findings::FilterUse::kArchiveRule, true);
   if (!reader.ok()) return RestJsonError(reader.error());
   API_ASSIGN_OR_RETURN(std::optional<std::string> seen, SeenToken(caller, request, token));
   if (seen) return Ok();
-  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules = store_.ListArchiveRules(analyzer.arn);
+  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules =
+      store_.ListArchiveRules(analyzer.arn);
   if (!rules.ok()) return Internal(rules.status());
   const store::ArchiveRuleRecord* existing = nullptr;
   for (const store::ArchiveRuleRecord& rule : *rules) {
     if (rule.rule_name == *rule_name) existing = &rule;
   }
   absl::Time now = absl::FromUnixMillis(clock_.Now());
-  store::ArchiveRuleRecord record{analyzer.arn, *rule_name, std::string(reader.Member("filter")->source_text()), now,
-                                  now};
+  store::ArchiveRuleRecord record{analyzer.arn, *rule_name,
+                                  std::string(reader.Member("filter")->source_text()), now, now};
   if (create) {
     if (existing != nullptr) {
-      return RestJsonError(ConflictError(base::Concat("Archive rule ", *rule_name, " already exists"), *rule_name,
-                                         std::string(kArchiveRuleResourceType)));
+      return RestJsonError(
+          ConflictError(base::Concat("Archive rule ", *rule_name, " already exists"), *rule_name,
+                        std::string(kArchiveRuleResourceType)));
     }
     if (rules->size() >= kMaxArchiveRules) {
-      return RestJsonError(QuotaExceededError("You have reached the quota of 100 archive rules for this analyzer",
-                                              *rule_name, std::string(kArchiveRuleResourceType)));
+      return RestJsonError(
+          QuotaExceededError("You have reached the quota of 100 archive rules for this analyzer",
+                             *rule_name, std::string(kArchiveRuleResourceType)));
     }
   } else {
     if (existing == nullptr) {
-      return RestJsonError(NotFoundError(base::Concat("Archive rule ", *rule_name, " not found"), *rule_name,
-                                         std::string(kArchiveRuleResourceType)));
+      return RestJsonError(NotFoundError(base::Concat("Archive rule ", *rule_name, " not found"),
+                                         *rule_name, std::string(kArchiveRuleResourceType)));
     }
     record.created_at = existing->created_at;
   }
@@ -65,7 +72,8 @@ void WriteArchiveRule(json::Writer& w, const store::ArchiveRuleRecord& rule) {
   json::ParseResult parsed = json::Parse(rule.filter_json);
   std::vector<base::Issue> issues;
   std::optional<findings::FindingFilter> filter =
-      parsed.ok() ? findings::ParseFindingFilter(parsed.document.root(), findings::FilterUse::kArchiveRule, issues)
+      parsed.ok() ? findings::ParseFindingFilter(parsed.document.root(),
+                                                 findings::FilterUse::kArchiveRule, issues)
                   : std::nullopt;
   w.Raw(filter ? findings::FilterToJson(*filter) : std::string("{}"));
   w.Key("createdAt").String(Timestamp(rule.created_at));
@@ -75,15 +83,17 @@ void WriteArchiveRule(json::Writer& w, const store::ArchiveRuleRecord& rule) {
 
 }  // namespace
 
-ApiResponse AccessAnalyzerService::GetArchiveRule(const Caller& caller, const RestRequest& request) {
-  API_ASSIGN_OR_RETURN(store::Analyzer found, FindByName(caller, request.labels.at("analyzerName")));
+ApiResponse AccessAnalyzerService::GetArchiveRule(const Caller& caller,
+                                                  const RestRequest& request) {
+  API_ASSIGN_OR_RETURN(store::Analyzer found,
+                       FindByName(caller, request.labels.at("analyzerName")));
   const std::string& rule_name = request.labels.at("ruleName");
   absl::StatusOr<std::optional<store::ArchiveRuleRecord>> rule =
       store_.GetArchiveRule(found.arn, rule_name);
   if (!rule.ok()) return Internal(rule.status());
   if (!rule->has_value()) {
-    return RestJsonError(NotFoundError(base::Concat("Archive rule ", rule_name, " not found"), rule_name,
-                                       std::string(kArchiveRuleResourceType)));
+    return RestJsonError(NotFoundError(base::Concat("Archive rule ", rule_name, " not found"),
+                                       rule_name, std::string(kArchiveRuleResourceType)));
   }
   json::Writer w;
   w.BeginObject().Key("archiveRule");
@@ -92,15 +102,17 @@ ApiResponse AccessAnalyzerService::GetArchiveRule(const Caller& caller, const Re
   return Ok(std::move(w).Take());
 }
 
-ApiResponse AccessAnalyzerService::ListArchiveRules(const Caller& caller, const RestRequest& request) {
-  API_ASSIGN_OR_RETURN(store::Analyzer found, FindByName(caller, request.labels.at("analyzerName")));
+ApiResponse AccessAnalyzerService::ListArchiveRules(const Caller& caller,
+                                                    const RestRequest& request) {
+  API_ASSIGN_OR_RETURN(store::Analyzer found,
+                       FindByName(caller, request.labels.at("analyzerName")));
   RequestReader reader("");
   std::optional<int64_t> max_results = QueryInt(request, "maxResults", reader);
   if (!reader.ok()) return RestJsonError(reader.error());
-  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules =
-      store_.ListArchiveRules(found.arn);
+  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules = store_.ListArchiveRules(found.arn);
   if (!rules.ok()) return Internal(rules.status());
-  API_ASSIGN_OR_RETURN(Bounds bounds, PageOf(rules->size(), request.Query("nextToken"), max_results));
+  API_ASSIGN_OR_RETURN(Bounds bounds,
+                       PageOf(rules->size(), request.Query("nextToken"), max_results));
   json::Writer w;
   w.BeginObject().Key("archiveRules").BeginArray();
   for (size_t i = bounds.begin; i < bounds.end; ++i) WriteArchiveRule(w, (*rules)[i]);
@@ -110,37 +122,43 @@ ApiResponse AccessAnalyzerService::ListArchiveRules(const Caller& caller, const 
   return Ok(std::move(w).Take());
 }
 
-ApiResponse AccessAnalyzerService::DeleteArchiveRule(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::DeleteArchiveRule(const Caller& caller,
+                                                     const RestRequest& request) {
   std::lock_guard lock(write_mutex_);
   std::optional<std::string> token = request.Query("clientToken");
   API_ASSIGN_OR_RETURN(std::optional<std::string> seen, SeenToken(caller, request, token));
   if (seen) return Ok();
-  API_ASSIGN_OR_RETURN(store::Analyzer found, FindByName(caller, request.labels.at("analyzerName")));
+  API_ASSIGN_OR_RETURN(store::Analyzer found,
+                       FindByName(caller, request.labels.at("analyzerName")));
   const std::string& arn = found.arn;
   const std::string& rule_name = request.labels.at("ruleName");
-  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> rule = store_.GetArchiveRule(arn, rule_name);
+  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> rule =
+      store_.GetArchiveRule(arn, rule_name);
   if (!rule.ok()) return Internal(rule.status());
   if (!rule->has_value()) {
-    return RestJsonError(NotFoundError(base::Concat("Archive rule ", rule_name, " not found"), rule_name,
-                                       std::string(kArchiveRuleResourceType)));
+    return RestJsonError(NotFoundError(base::Concat("Archive rule ", rule_name, " not found"),
+                                       rule_name, std::string(kArchiveRuleResourceType)));
   }
-  if (absl::Status status = store_.DeleteArchiveRule(arn, rule_name); !status.ok()) return Internal(status);
+  if (absl::Status status = store_.DeleteArchiveRule(arn, rule_name); !status.ok())
+    return Internal(status);
   RememberToken(caller, request, token, "");
   return Ok();
 }
 
-ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller,
+                                                    const RestRequest& request) {
   std::lock_guard lock(write_mutex_);
   RequestReader reader(request.body);
   std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
   std::optional<std::string> rule_name = reader.String("ruleName", true);
   std::optional<std::string> token = reader.String("clientToken");
   if (!reader.ok()) return RestJsonError(reader.error());
-  // The rule and the findings are read in the transaction that archives them (store::ModifyFindings):
-  // a finding the analysis changes meanwhile is archived as it now stands, not reverted.
+  // The rule and the findings are read in the transaction that archives them
+  // (store::ModifyFindings): a finding the analysis changes meanwhile is archived as it now stands,
+  // not reverted.
   absl::Time now = absl::FromUnixMillis(clock_.Now());
-  auto decide = [&](const store::FindingsSnapshot& snapshot,
-                    std::optional<AwsError>& refusal) -> absl::StatusOr<std::optional<store::FindingChanges>> {
+  auto decide = [&](const store::FindingsSnapshot& snapshot, std::optional<AwsError>& refusal)
+      -> absl::StatusOr<std::optional<store::FindingChanges>> {
     const store::ArchiveRuleRecord* rule = nullptr;
     for (const store::ArchiveRuleRecord& entry : snapshot.archive_rules) {
       if (entry.rule_name == *rule_name) rule = &entry;
@@ -153,12 +171,13 @@ ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller, const 
     json::ParseResult parsed = json::Parse(rule->filter_json);
     std::vector<base::Issue> issues;
     std::optional<findings::FindingFilter> filter =
-        parsed.ok() ? findings::ParseFindingFilter(parsed.document.root(), findings::FilterUse::kArchiveRule, issues)
+        parsed.ok() ? findings::ParseFindingFilter(parsed.document.root(),
+                                                   findings::FilterUse::kArchiveRule, issues)
                     : std::nullopt;
     if (!filter) return absl::InternalError("stored archive rule does not parse");
     std::vector<findings::FindingRecord> records = snapshot.findings;
-    std::vector<std::string> archived =
-        findings::ApplyArchiveRuleToRecords(findings::ArchiveRule{*rule_name, std::move(*filter)}, records, now);
+    std::vector<std::string> archived = findings::ApplyArchiveRuleToRecords(
+        findings::ArchiveRule{*rule_name, std::move(*filter)}, records, now);
     std::set<std::string> changed(archived.begin(), archived.end());
     store::FindingChanges changes;
     for (findings::FindingRecord& record : records) {
@@ -166,7 +185,8 @@ ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller, const 
     }
     return changes;
   };
-  return ModifyFindingsOnce(caller, request, token, analyzer_arn, store::FindingSelection{}, decide);
+  return ModifyFindingsOnce(caller, request, token, analyzer_arn, store::FindingSelection{},
+                            decide);
 }
 
 }  // namespace perimeter::api

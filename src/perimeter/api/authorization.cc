@@ -13,7 +13,8 @@ namespace perimeter::api {
 namespace {
 
 std::string AnalyzerArnOf(const Caller& caller, std::string_view name) {
-  return base::Concat("arn:aws:access-analyzer:", caller.region, ":", caller.account_id, ":analyzer/", name);
+  return base::Concat("arn:aws:access-analyzer:", caller.region, ":", caller.account_id,
+                      ":analyzer/", name);
 }
 
 // A string member of the request's JSON body; nullopt when absent or the body is not an object.
@@ -34,8 +35,9 @@ std::optional<std::string> Label(const RestRequest& request, std::string_view na
 
 }  // namespace
 
-// Resource types per action: Service Authorization Reference, "Actions, resources, and condition keys
-// for IAM Access Analyzer" (Analyzer: arn:${Partition}:access-analyzer:${Region}:${Account}:analyzer/
+// Resource types per action: Service Authorization Reference, "Actions, resources, and condition
+// keys for IAM Access Analyzer" (Analyzer:
+// arn:${Partition}:access-analyzer:${Region}:${Account}:analyzer/
 // ${AnalyzerName}; ArchiveRule: .../analyzer/${AnalyzerName}/archive-rule/${RuleName}).
 AuthorizationTarget AccessAnalyzerTarget(const Caller& caller, const RestRequest& request) {
   const std::string& op = request.operation;
@@ -56,12 +58,14 @@ AuthorizationTarget AccessAnalyzerTarget(const Caller& caller, const RestRequest
   }
   if (analyzer_name) {
     target.resource = AnalyzerArnOf(caller, *analyzer_name);
-    bool rule_operation = op == "CreateArchiveRule" || op == "UpdateArchiveRule" || op == "GetArchiveRule" ||
-                          op == "DeleteArchiveRule";
-    if (rule_operation && rule_name) target.resource = base::Concat(target.resource, "/archive-rule/", *rule_name);
+    bool rule_operation = op == "CreateArchiveRule" || op == "UpdateArchiveRule" ||
+                          op == "GetArchiveRule" || op == "DeleteArchiveRule";
+    if (rule_operation && rule_name)
+      target.resource = base::Concat(target.resource, "/archive-rule/", *rule_name);
     return target;
   }
-  // Calls on an analyzer named by ARN: in the body, or in the query (GetFinding, GetAnalyzedResource).
+  // Calls on an analyzer named by ARN: in the body, or in the query (GetFinding,
+  // GetAnalyzedResource).
   std::optional<std::string> analyzer_arn = BodyString(request, "analyzerArn");
   if (!analyzer_arn) analyzer_arn = request.Query("analyzerArn");
   if (analyzer_arn) target.resource = *analyzer_arn;
@@ -82,13 +86,14 @@ absl::StatusOr<std::shared_ptr<const IdentityPolicies>> IdentityPolicies::Compil
     options.kind = policy::PolicyKind::kIdentity;
     policy::PolicyParseResult parsed = policy::ParsePolicy(text, options);
     if (!parsed.ok()) {
-      auto error = std::find_if(parsed.issues.begin(), parsed.issues.end(),
-                                [](const base::Issue& issue) { return issue.severity == base::Severity::kError; });
+      auto error = std::find_if(
+          parsed.issues.begin(), parsed.issues.end(),
+          [](const base::Issue& issue) { return issue.severity == base::Severity::kError; });
       return absl::InvalidArgumentError(base::FormatIssue(*error, name, text));
     }
     std::vector<base::Issue> issues;
-    compiled->policies_.identity.push_back(
-        eval::CompiledPolicy::Compile(std::move(*parsed.policy), policy::PolicyKind::kIdentity, issues));
+    compiled->policies_.identity.push_back(eval::CompiledPolicy::Compile(
+        std::move(*parsed.policy), policy::PolicyKind::kIdentity, issues));
     for (const base::Issue& issue : issues) {
       if (issue.severity == base::Severity::kError) {
         return absl::InvalidArgumentError(base::FormatIssue(issue, name, text));
@@ -98,12 +103,14 @@ absl::StatusOr<std::shared_ptr<const IdentityPolicies>> IdentityPolicies::Compil
   return std::shared_ptr<const IdentityPolicies>(std::move(compiled));
 }
 
-std::optional<AwsError> IdentityPolicies::Authorize(const Caller& caller, const AuthorizationTarget& target) const {
-  absl::StatusOr<eval::RequestPrincipal> principal = eval::ParseRequestPrincipal(caller.principal_arn);
+std::optional<AwsError> IdentityPolicies::Authorize(const Caller& caller,
+                                                    const AuthorizationTarget& target) const {
+  absl::StatusOr<eval::RequestPrincipal> principal =
+      eval::ParseRequestPrincipal(caller.principal_arn);
   if (!principal.ok()) {
-    return AccessDeniedError(base::Concat("User: ", caller.principal_arn, " is not authorized to perform: ",
-                                          target.action, " on resource: ", target.resource,
-                                          " because the principal is not an IAM identity"));
+    return AccessDeniedError(base::Concat(
+        "User: ", caller.principal_arn, " is not authorized to perform: ", target.action,
+        " on resource: ", target.resource, " because the principal is not an IAM identity"));
   }
   eval::Request request;
   request.principal = std::move(*principal);
@@ -116,16 +123,18 @@ std::optional<AwsError> IdentityPolicies::Authorize(const Caller& caller, const 
   eval::EvaluationOptions options;
   options.explain = false;
   eval::Evaluation evaluation = eval::Evaluate(policies_, request, options);
-  std::string prefix = base::Concat("User: ", caller.principal_arn, " is not authorized to perform: ", target.action,
-                                    " on resource: ", target.resource);
+  std::string prefix =
+      base::Concat("User: ", caller.principal_arn, " is not authorized to perform: ", target.action,
+                   " on resource: ", target.resource);
   switch (evaluation.decision) {
     case eval::Decision::kAllow:
       return std::nullopt;
     case eval::Decision::kExplicitDeny:
-      return AccessDeniedError(base::Concat(prefix, " with an explicit deny in an identity-based policy"));
-    case eval::Decision::kImplicitDeny:
       return AccessDeniedError(
-          base::Concat(prefix, " because no identity-based policy allows the ", target.action, " action"));
+          base::Concat(prefix, " with an explicit deny in an identity-based policy"));
+    case eval::Decision::kImplicitDeny:
+      return AccessDeniedError(base::Concat(prefix, " because no identity-based policy allows the ",
+                                            target.action, " action"));
   }
   return AccessDeniedError(prefix);  // unreachable: every decision is handled above
 }

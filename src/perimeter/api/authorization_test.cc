@@ -18,8 +18,8 @@ constexpr char kAnalyzer[] = "arn:aws:access-analyzer:us-east-1:444455556666:ana
 
 Caller Auditor() { return Caller{kAccount, kAuditor, "us-east-1"}; }
 
-RestRequest Request(std::string operation, std::map<std::string, std::string> labels, std::string body,
-                    std::vector<std::pair<std::string, std::string>> query = {}) {
+RestRequest Request(std::string operation, std::map<std::string, std::string> labels,
+                    std::string body, std::vector<std::pair<std::string, std::string>> query = {}) {
   return RestRequest{std::move(operation), std::move(labels), std::move(query), std::move(body)};
 }
 
@@ -31,19 +31,22 @@ TEST(AccessAnalyzerTargetTest, NamesTheActionAndTheResourceOfEachCall) {
   std::string body = base::Concat(R"({"analyzerArn":")", kAnalyzer, R"("})");
   for (const Case& c : std::vector<Case>{
            {Request("ListFindings", {}, body), "access-analyzer:ListFindings", kAnalyzer},
-           {Request("GetFinding", {{"id", "x"}}, "", {{"analyzerArn", kAnalyzer}}), "access-analyzer:GetFinding",
+           {Request("GetFinding", {{"id", "x"}}, "", {{"analyzerArn", kAnalyzer}}),
+            "access-analyzer:GetFinding", kAnalyzer},
+           {Request("GetAnalyzer", {{"analyzerName", "a"}}, ""), "access-analyzer:GetAnalyzer",
             kAnalyzer},
-           {Request("GetAnalyzer", {{"analyzerName", "a"}}, ""), "access-analyzer:GetAnalyzer", kAnalyzer},
            {Request("CreateAnalyzer", {}, R"({"analyzerName":"a","type":"ACCOUNT"})"),
             "access-analyzer:CreateAnalyzer", kAnalyzer},
            {Request("DeleteArchiveRule", {{"analyzerName", "a"}, {"ruleName", "r"}}, ""),
             "access-analyzer:DeleteArchiveRule", base::Concat(kAnalyzer, "/archive-rule/r")},
-           {Request("CreateArchiveRule", {{"analyzerName", "a"}}, R"({"ruleName":"r","filter":{}})"),
+           {Request("CreateArchiveRule", {{"analyzerName", "a"}},
+                    R"({"ruleName":"r","filter":{}})"),
             "access-analyzer:CreateArchiveRule", base::Concat(kAnalyzer, "/archive-rule/r")},
-           {Request("ApplyArchiveRule", {}, base::Concat(R"({"analyzerArn":")", kAnalyzer, R"(","ruleName":"r"})")),
+           {Request("ApplyArchiveRule", {},
+                    base::Concat(R"({"analyzerArn":")", kAnalyzer, R"(","ruleName":"r"})")),
             "access-analyzer:ApplyArchiveRule", base::Concat(kAnalyzer, "/archive-rule/r")},
-           {Request("TagResource", {{"resourceArn", kAnalyzer}}, R"({"tags":{}})"), "access-analyzer:TagResource",
-            kAnalyzer},
+           {Request("TagResource", {{"resourceArn", kAnalyzer}}, R"({"tags":{}})"),
+            "access-analyzer:TagResource", kAnalyzer},
            {Request("ListAnalyzers", {}, ""), "access-analyzer:ListAnalyzers", "*"},
            {Request("CheckNoNewAccess", {}, "{}"), "access-analyzer:CheckNoNewAccess", "*"},
        }) {
@@ -94,24 +97,28 @@ INSTANTIATE_TEST_SUITE_P(
                       {"access-analyzer:UpdateFindings", kAnalyzer},
                       "User: arn:aws:iam::444455556666:user/auditor is not authorized to perform: "
                       "access-analyzer:UpdateFindings on resource: "
-                      "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/a because no identity-based policy "
+                      "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/a because no "
+                      "identity-based policy "
                       "allows the access-analyzer:UpdateFindings action"},
         AuthorizeCase{"RegisterDelegatedAdministrator",
                       {"organizations:RegisterDelegatedAdministrator", "*"},
                       "User: arn:aws:iam::444455556666:user/auditor is not authorized to perform: "
-                      "organizations:RegisterDelegatedAdministrator on resource: * because no identity-based policy "
+                      "organizations:RegisterDelegatedAdministrator on resource: * because no "
+                      "identity-based policy "
                       "allows the organizations:RegisterDelegatedAdministrator action"},
         AuthorizeCase{"ExplicitDeny",
-                      {"access-analyzer:GetFinding", "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/secret"},
+                      {"access-analyzer:GetFinding",
+                       "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/secret"},
                       "User: arn:aws:iam::444455556666:user/auditor is not authorized to perform: "
                       "access-analyzer:GetFinding on resource: "
-                      "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/secret with an explicit deny in an "
+                      "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/secret with an "
+                      "explicit deny in an "
                       "identity-based policy"}),
     [](const testing::TestParamInfo<AuthorizeCase>& info) { return info.param.label; });
 
 TEST(IdentityPoliciesTest, AnUnreadablePolicyIsPlacedInItsSource) {
-  absl::StatusOr<std::shared_ptr<const IdentityPolicies>> policies =
-      IdentityPolicies::Compile({{"bad.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]})"}});
+  absl::StatusOr<std::shared_ptr<const IdentityPolicies>> policies = IdentityPolicies::Compile(
+      {{"bad.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]})"}});
   ASSERT_FALSE(policies.ok());
   EXPECT_EQ(policies.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(policies.status().message().substr(0, 11), "bad.json:1:") << policies.status();

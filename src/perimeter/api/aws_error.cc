@@ -8,23 +8,26 @@
 
 namespace perimeter::api {
 
-AwsError ValidationError(std::string message, std::string reason, std::vector<ValidationField> fields) {
-  return AwsError{400, "ValidationException", std::move(message), std::move(reason), std::move(fields), "", ""};
+AwsError ValidationError(std::string message, std::string reason,
+                         std::vector<ValidationField> fields) {
+  return AwsError{
+      400, "ValidationException", std::move(message), std::move(reason), std::move(fields), "", ""};
 }
 
 AwsError NotFoundError(std::string message, std::string resource_id, std::string resource_type) {
-  return AwsError{404, "ResourceNotFoundException", std::move(message), "", {}, std::move(resource_id),
-                  std::move(resource_type)};
+  return AwsError{404, "ResourceNotFoundException", std::move(message),      "",
+                  {},  std::move(resource_id),      std::move(resource_type)};
 }
 
 AwsError ConflictError(std::string message, std::string resource_id, std::string resource_type) {
-  return AwsError{409, "ConflictException", std::move(message), "", {}, std::move(resource_id),
-                  std::move(resource_type)};
+  return AwsError{409, "ConflictException",    std::move(message),      "",
+                  {},  std::move(resource_id), std::move(resource_type)};
 }
 
-AwsError QuotaExceededError(std::string message, std::string resource_id, std::string resource_type) {
-  return AwsError{402, "ServiceQuotaExceededException", std::move(message), "", {}, std::move(resource_id),
-                  std::move(resource_type)};
+AwsError QuotaExceededError(std::string message, std::string resource_id,
+                            std::string resource_type) {
+  return AwsError{402, "ServiceQuotaExceededException", std::move(message),      "",
+                  {},  std::move(resource_id),          std::move(resource_type)};
 }
 
 AwsError AccessDeniedError(std::string message) {
@@ -47,7 +50,12 @@ ApiResponse RestJsonError(const AwsError& error) {
     if (!error.fields.empty()) {
       w.Key("fieldList").BeginArray();
       for (const ValidationField& field : error.fields) {
-        w.BeginObject().Key("name").String(field.name).Key("message").String(field.message).EndObject();
+        w.BeginObject()
+            .Key("name")
+            .String(field.name)
+            .Key("message")
+            .String(field.message)
+            .EndObject();
       }
       w.EndArray();
     }
@@ -66,9 +74,10 @@ ApiResponse Json11Error(const AwsError& error) {
   w.BeginObject().Key("__type").String(error.code).Key("Message").String(error.message);
   if (!error.reason.empty()) w.Key("Reason").String(error.reason);
   w.EndObject();
-  return ApiResponse{error.http_status,
-                     {{"x-amzn-ErrorType", error.code}, {"Content-Type", "application/x-amz-json-1.1"}},
-                     std::move(w).Take()};
+  return ApiResponse{
+      error.http_status,
+      {{"x-amzn-ErrorType", error.code}, {"Content-Type", "application/x-amz-json-1.1"}},
+      std::move(w).Take()};
 }
 
 RequestReader::RequestReader(std::string_view body) {
@@ -129,7 +138,8 @@ std::optional<int64_t> RequestReader::Int(std::string_view name) {
   return number;
 }
 
-std::optional<std::vector<std::string>> RequestReader::Strings(std::string_view name, bool required) {
+std::optional<std::vector<std::string>> RequestReader::Strings(std::string_view name,
+                                                               bool required) {
   std::optional<json::Value> value = Member(name);
   if (!value) {
     if (required && !parse_error_) Violation(name, "Member must not be null");
@@ -150,8 +160,8 @@ std::optional<std::vector<std::string>> RequestReader::Strings(std::string_view 
   return out;
 }
 
-std::optional<std::vector<std::pair<std::string, std::string>>> RequestReader::StringMap(std::string_view name,
-                                                                                         bool required) {
+std::optional<std::vector<std::pair<std::string, std::string>>> RequestReader::StringMap(
+    std::string_view name, bool required) {
   std::optional<json::Value> value = Member(name);
   if (!value) {
     if (required && !parse_error_) Violation(name, "Member must not be null");
@@ -191,16 +201,19 @@ AwsError RequestReader::FieldError(std::string_view name, std::string_view const
 
 AwsError RequestReader::error() const {
   if (parse_error_) {
-    std::string message = parsed_.issues.empty() ? "The request body must be a JSON object"
-                                                 : base::Concat("Could not parse the request body: ",
-                                                                parsed_.issues.front().message);
+    std::string message =
+        parsed_.issues.empty()
+            ? "The request body must be a JSON object"
+            : base::Concat("Could not parse the request body: ", parsed_.issues.front().message);
     return ValidationError(message, "cannotParse");
   }
-  std::string message = base::Concat(fields_.size(), fields_.size() == 1 ? " validation error" : " validation errors",
-                                     " detected: ");
+  std::string message =
+      base::Concat(fields_.size(), fields_.size() == 1 ? " validation error" : " validation errors",
+                   " detected: ");
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (i > 0) message += "; ";
-    message += base::Concat("Value at '", fields_[i].name, "' failed to satisfy constraint: ", fields_[i].message);
+    message += base::Concat("Value at '", fields_[i].name,
+                            "' failed to satisfy constraint: ", fields_[i].message);
   }
   return ValidationError(message, "fieldValidationFailed", fields_);
 }

@@ -1,5 +1,5 @@
-// AWS's error responses for the two protocols Perimeter speaks, and the small request-reading helpers
-// that produce them.
+// AWS's error responses for the two protocols Perimeter speaks, and the small request-reading
+// helpers that produce them.
 //
 // restJson1 (Access Analyzer): HTTP status from the model (400 ValidationException, 402
 // ServiceQuotaExceededException, 403 AccessDeniedException, 404 ResourceNotFoundException, 409
@@ -47,7 +47,8 @@ AwsError ValidationError(std::string message, std::string reason = "fieldValidat
                          std::vector<ValidationField> fields = {});
 AwsError NotFoundError(std::string message, std::string resource_id, std::string resource_type);
 AwsError ConflictError(std::string message, std::string resource_id, std::string resource_type);
-AwsError QuotaExceededError(std::string message, std::string resource_id, std::string resource_type);
+AwsError QuotaExceededError(std::string message, std::string resource_id,
+                            std::string resource_type);
 AwsError AccessDeniedError(std::string message);
 AwsError InternalError(std::string message);
 
@@ -87,8 +88,9 @@ class RequestReader {
   void AddIssues(std::string_view name, const std::vector<base::Issue>& issues);
 
   bool ok() const { return !parse_error_ && fields_.empty(); }
-  // The ValidationException for one violation of a member outside a body (a label, a query parameter):
-  // "1 validation error detected: Value at 'NAME' failed to satisfy constraint: CONSTRAINT".
+  // The ValidationException for one violation of a member outside a body (a label, a query
+  // parameter): "1 validation error detected: Value at 'NAME' failed to satisfy constraint:
+  // CONSTRAINT".
   static AwsError FieldError(std::string_view name, std::string_view constraint);
   // The ValidationException for what was found wrong. REQUIRES: !ok().
   AwsError error() const;

@@ -1,9 +1,8 @@
-#include "perimeter/api/access_analyzer_service.h"
-
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/internal/operation_support.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
@@ -13,12 +12,14 @@
 
 namespace perimeter::api {
 
-ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const RestRequest& request, bool v2) {
+ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const RestRequest& request,
+                                                bool v2) {
   RequestReader reader(request.body);
   std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
   std::optional<std::string> next_token = reader.String("nextToken");
   std::optional<int64_t> max_results = reader.Int("maxResults");
-  std::optional<findings::FindingFilter> filter = ReadFilter(reader, findings::FilterUse::kListFindings, false);
+  std::optional<findings::FindingFilter> filter =
+      ReadFilter(reader, findings::FilterUse::kListFindings, false);
   findings::FindingSort sort;
   if (std::optional<json::Value> value = reader.Member("sort")) {
     std::vector<base::Issue> issues;
@@ -29,16 +30,16 @@ ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const Rest
   if (!reader.ok()) return RestJsonError(reader.error());
   API_ASSIGN_OR_RETURN(store::Analyzer found, FindByArn(caller, "analyzerArn", analyzer_arn));
   API_RETURN_IF_ERROR(FindingsBlocked(found));
-  // Keyset pagination in the store (store::FindingPageQuery): the same pages as findings::Paginate over
-  // the sorted, filtered listing, without loading the analyzer's other findings.
+  // Keyset pagination in the store (store::FindingPageQuery): the same pages as findings::Paginate
+  // over the sorted, filtered listing, without loading the analyzer's other findings.
   store::FindingPageQuery query;
   query.sort = sort;
   if (max_results && *max_results < 1) {
     return RestJsonError(ValidationError("maxResults must be at least 1", "fieldValidationFailed",
                                          {{"maxResults", "maxResults must be at least 1"}}));
   }
-  query.limit = static_cast<size_t>(std::min<int64_t>(max_results.value_or(findings::kDefaultMaxResults),
-                                                      findings::kMaxMaxResults));
+  query.limit = static_cast<size_t>(std::min<int64_t>(
+      max_results.value_or(findings::kDefaultMaxResults), findings::kMaxMaxResults));
   if (next_token) {
     absl::StatusOr<findings::PageToken> token = findings::DecodePageToken(*next_token);
     std::string message;
@@ -48,7 +49,8 @@ ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const Rest
       message = "nextToken was issued for another sort";
     }
     if (!message.empty()) {
-      return RestJsonError(ValidationError(message, "fieldValidationFailed", {{"nextToken", message}}));
+      return RestJsonError(
+          ValidationError(message, "fieldValidationFailed", {{"nextToken", message}}));
     }
     query.after = std::move(*token);
   }
@@ -58,10 +60,11 @@ ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const Rest
   std::optional<std::string> token;
   if (page->more) {
     const findings::FindingRecord& last = page->entries.back()->summary;
-    token = findings::EncodePageToken(findings::PageToken{sort, findings::SortValue(last, sort.attribute), last.id()});
+    token = findings::EncodePageToken(
+        findings::PageToken{sort, findings::SortValue(last, sort.attribute), last.id()});
   }
-  // The store keeps each finding's JSON: a ListFindings page is its texts joined; ListFindingsV2 needs
-  // only the summaries.
+  // The store keeps each finding's JSON: a ListFindings page is its texts joined; ListFindingsV2
+  // needs only the summaries.
   if (v2) {
     std::vector<findings::FindingRecord> summaries;
     summaries.reserve(page->entries.size());
@@ -74,13 +77,15 @@ ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const Rest
   return Ok(findings::ListFindingsResponseJsonFromObjects(objects, token));
 }
 
-ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRequest& request, bool v2) {
-  API_ASSIGN_OR_RETURN(store::Analyzer found, FindByArn(caller, "analyzerArn", request.Query("analyzerArn")));
+ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRequest& request,
+                                              bool v2) {
+  API_ASSIGN_OR_RETURN(store::Analyzer found,
+                       FindByArn(caller, "analyzerArn", request.Query("analyzerArn")));
   API_RETURN_IF_ERROR(FindingsBlocked(found));
   const std::string& id = request.labels.at("id");
   auto not_found = [&id] {
-    return RestJsonError(
-        NotFoundError(base::Concat("Finding ", id, " not found"), id, std::string(kFindingResourceType)));
+    return RestJsonError(NotFoundError(base::Concat("Finding ", id, " not found"), id,
+                                       std::string(kFindingResourceType)));
   };
   if (!v2) {
     // GetFinding's `finding` is what the store keeps for listings.
@@ -90,14 +95,14 @@ ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRe
     if (*listed == nullptr) return not_found();
     return Ok(findings::GetFindingResponseJsonFromObject((*listed)->finding_json));
   }
-  absl::StatusOr<std::optional<findings::FindingRecord>> record =
-      store_.GetFinding(found.arn, id);
+  absl::StatusOr<std::optional<findings::FindingRecord>> record = store_.GetFinding(found.arn, id);
   if (!record.ok()) return Internal(record.status());
   if (!record->has_value()) return not_found();
   return Ok(findings::GetFindingV2ResponseJson(**record));
 }
 
-ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller,
+                                                  const RestRequest& request) {
   std::lock_guard lock(write_mutex_);
   RequestReader reader(request.body);
   std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
@@ -113,24 +118,29 @@ ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const Re
   if (reader.ok() && !ids && !resource_arn) {
     reader.Violation("ids", "Either ids or resourceArn must be specified");
   }
-  if (ids && resource_arn) reader.Violation("resourceArn", "Specify either ids or resourceArn, not both");
+  if (ids && resource_arn)
+    reader.Violation("resourceArn", "Specify either ids or resourceArn, not both");
   if (!reader.ok()) return RestJsonError(reader.error());
-  // Read, checked and written in one transaction (store::ModifyFindings): the analysis cannot write an
-  // older copy of these findings between the read and the write, nor revert this change after it.
+  // Read, checked and written in one transaction (store::ModifyFindings): the analysis cannot write
+  // an older copy of these findings between the read and the write, nor revert this change after
+  // it.
   absl::Time now = absl::FromUnixMillis(clock_.Now());
-  auto decide = [&](const store::FindingsSnapshot& snapshot,
-                    std::optional<AwsError>& refusal) -> absl::StatusOr<std::optional<store::FindingChanges>> {
+  auto decide = [&](const store::FindingsSnapshot& snapshot, std::optional<AwsError>& refusal)
+      -> absl::StatusOr<std::optional<store::FindingChanges>> {
     std::vector<findings::FindingRecord> targets;
     if (ids) {
       for (const std::string& id : *ids) {
-        auto it = std::find_if(snapshot.findings.begin(), snapshot.findings.end(),
-                               [&](const findings::FindingRecord& record) { return record.id() == id; });
+        auto it =
+            std::find_if(snapshot.findings.begin(), snapshot.findings.end(),
+                         [&](const findings::FindingRecord& record) { return record.id() == id; });
         if (it == snapshot.findings.end()) {
-          refusal = NotFoundError(base::Concat("Finding ", id, " not found"), id, std::string(kFindingResourceType));
+          refusal = NotFoundError(base::Concat("Finding ", id, " not found"), id,
+                                  std::string(kFindingResourceType));
           return std::nullopt;
         }
-        if (std::none_of(targets.begin(), targets.end(),
-                         [&](const findings::FindingRecord& record) { return record.id() == id; })) {
+        if (std::none_of(
+                targets.begin(), targets.end(),
+                [&](const findings::FindingRecord& record) { return record.id() == id; })) {
           targets.push_back(*it);
         }
       }
@@ -143,8 +153,9 @@ ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const Re
     for (findings::FindingRecord& record : targets) {
       absl::StatusOr<bool> updated = findings::UpdateFindingStatus(record, *status, now);
       if (!updated.ok()) {
-        refusal = ValidationError(base::Concat("Finding ", record.id(), ": ", std::string(updated.status().message())),
-                                  "fieldValidationFailed", {{"ids", std::string(updated.status().message())}});
+        refusal = ValidationError(
+            base::Concat("Finding ", record.id(), ": ", std::string(updated.status().message())),
+            "fieldValidationFailed", {{"ids", std::string(updated.status().message())}});
         return std::nullopt;
       }
       if (*updated) changes.records.push_back(record);
@@ -160,7 +171,8 @@ ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller, const Re
   return ModifyFindingsOnce(caller, request, token, analyzer_arn, selection, decide);
 }
 
-ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller,
+                                                         const RestRequest& request) {
   RequestReader reader(request.body);
   std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
   if (!reader.ok()) return RestJsonError(reader.error());
@@ -202,10 +214,16 @@ ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller, c
   json::Writer w;
   w.BeginObject().Key("findingsStatistics").BeginArray().BeginObject();
   if (store::IsExternalAccessType(analyzer.type)) {
-    w.Key("externalAccessFindingsStatistics").BeginObject().Key("resourceTypeStatistics").BeginObject();
+    w.Key("externalAccessFindingsStatistics")
+        .BeginObject()
+        .Key("resourceTypeStatistics")
+        .BeginObject();
     for (const auto& [type, counts] : per_type) {
       w.Key(type).BeginObject().Key("totalActivePublic").Int(counts.public_count);
-      w.Key("totalActiveCrossAccount").Int(counts.cross_account).Key("totalActiveErrors").Int(counts.errors);
+      w.Key("totalActiveCrossAccount")
+          .Int(counts.cross_account)
+          .Key("totalActiveErrors")
+          .Int(counts.errors);
       w.EndObject();
     }
     w.EndObject();
@@ -214,7 +232,11 @@ ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller, c
     w.Key("unusedAccessFindingsStatistics").BeginObject();
     w.Key("unusedAccessTypeStatistics").BeginArray().EndArray();
   } else {
-    w.Key("internalAccessFindingsStatistics").BeginObject().Key("resourceTypeStatistics").BeginObject().EndObject();
+    w.Key("internalAccessFindingsStatistics")
+        .BeginObject()
+        .Key("resourceTypeStatistics")
+        .BeginObject()
+        .EndObject();
   }
   w.Key("totalActiveFindings").Int(active).Key("totalArchivedFindings").Int(archived);
   w.Key("totalResolvedFindings").Int(resolved);
@@ -224,7 +246,8 @@ ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller, c
   return Ok(std::move(w).Take());
 }
 
-ApiResponse AccessAnalyzerService::ListAnalyzedResources(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::ListAnalyzedResources(const Caller& caller,
+                                                         const RestRequest& request) {
   RequestReader reader(request.body);
   std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
   std::optional<std::string> resource_type = reader.String("resourceType");
@@ -243,7 +266,8 @@ ApiResponse AccessAnalyzerService::ListAnalyzedResources(const Caller& caller, c
       selected.push_back(std::move(resource));
     }
   }
-  std::sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) { return a.arn < b.arn; });
+  std::sort(selected.begin(), selected.end(),
+            [](const auto& a, const auto& b) { return a.arn < b.arn; });
   API_ASSIGN_OR_RETURN(Bounds bounds, PageOf(selected.size(), next_token, max_results));
   json::Writer w;
   w.BeginObject().Key("analyzedResources").BeginArray();
@@ -258,8 +282,10 @@ ApiResponse AccessAnalyzerService::ListAnalyzedResources(const Caller& caller, c
   return Ok(std::move(w).Take());
 }
 
-ApiResponse AccessAnalyzerService::GetAnalyzedResource(const Caller& caller, const RestRequest& request) {
-  API_ASSIGN_OR_RETURN(store::Analyzer found, FindByArn(caller, "analyzerArn", request.Query("analyzerArn")));
+ApiResponse AccessAnalyzerService::GetAnalyzedResource(const Caller& caller,
+                                                       const RestRequest& request) {
+  API_ASSIGN_OR_RETURN(store::Analyzer found,
+                       FindByArn(caller, "analyzerArn", request.Query("analyzerArn")));
   API_RETURN_IF_ERROR(FindingsBlocked(found));
   const store::Analyzer& analyzer = found;
   std::optional<std::string> resource_arn = request.Query("resourceArn");
@@ -273,8 +299,9 @@ ApiResponse AccessAnalyzerService::GetAnalyzedResource(const Caller& caller, con
     if (!resource && service::InScope(analyzer, claim, *environment)) resource = std::move(claim);
   }
   if (!resource || !store::IsExternalAccessType(analyzer.type)) {
-    return RestJsonError(NotFoundError(base::Concat("Analyzed resource ", *resource_arn, " not found"), *resource_arn,
-                                       "AWS::AccessAnalyzer::AnalyzedResource"));
+    return RestJsonError(
+        NotFoundError(base::Concat("Analyzed resource ", *resource_arn, " not found"),
+                      *resource_arn, "AWS::AccessAnalyzer::AnalyzedResource"));
   }
   absl::StatusOr<std::vector<findings::FindingRecord>> records =
       store_.ListFindingsForResource(analyzer.arn, *resource_arn);
@@ -315,7 +342,8 @@ ApiResponse AccessAnalyzerService::GetAnalyzedResource(const Caller& caller, con
   return Ok(std::move(w).Take());
 }
 
-ApiResponse AccessAnalyzerService::StartResourceScan(const Caller& caller, const RestRequest& request) {
+ApiResponse AccessAnalyzerService::StartResourceScan(const Caller& caller,
+                                                     const RestRequest& request) {
   RequestReader reader(request.body);
   std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
   std::optional<std::string> resource_arn = reader.String("resourceArn", true);

@@ -11,9 +11,11 @@ ApiResponse ImportInventory(const Caller& caller, std::string_view body, absl::T
                             const service::Environment& environment, const ApplyImport& apply) {
   service::SplitInventory split = service::SplitInventoryFile("<request>", std::string(body), now);
   std::optional<std::string> management =
-      environment.organization ? std::optional<std::string>(environment.organization->management_account)
-                               : std::nullopt;
-  if (std::optional<std::string> refusal = service::ImportRefusal(split, caller.account_id, management)) {
+      environment.organization
+          ? std::optional<std::string>(environment.organization->management_account)
+          : std::nullopt;
+  if (std::optional<std::string> refusal =
+          service::ImportRefusal(split, caller.account_id, management)) {
     return RestJsonError(AccessDeniedError(*refusal));
   }
   if (absl::Status status = apply(split); !status.ok()) {
@@ -23,7 +25,11 @@ ApiResponse ImportInventory(const Caller& caller, std::string_view body, absl::T
   w.BeginObject().Key("imported").Int(static_cast<int64_t>(split.records.size()));
   w.Key("skipped").Int(static_cast<int64_t>(split.skipped)).Key("issues").BeginArray();
   for (const base::Issue& issue : split.issues) {
-    w.BeginObject().Key("severity").String(base::SeverityName(issue.severity)).Key("code").String(issue.code);
+    w.BeginObject()
+        .Key("severity")
+        .String(base::SeverityName(issue.severity))
+        .Key("code")
+        .String(issue.code);
     w.Key("line").Int(issue.position.line).Key("column").Int(issue.position.column);
     w.Key("message").String(issue.message).EndObject();
   }

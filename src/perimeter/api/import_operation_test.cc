@@ -27,11 +27,12 @@ std::string ErrorType(const ApiResponse& response) {
 
 TEST(ImportInventory, AppliesOwnRecordsAndSaysWhatWasImported) {
   int applied = 0;
-  ApiResponse response = ImportInventory(Dev(), kOwnBucket, absl::UnixEpoch(), service::Environment{},
-                                         [&](const service::SplitInventory& split) {
-                                           applied += static_cast<int>(split.records.size());
-                                           return absl::OkStatus();
-                                         });
+  ApiResponse response =
+      ImportInventory(Dev(), kOwnBucket, absl::UnixEpoch(), service::Environment{},
+                      [&](const service::SplitInventory& split) {
+                        applied += static_cast<int>(split.records.size());
+                        return absl::OkStatus();
+                      });
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(applied, 1);
   json::ParseResult body = json::Parse(response.body);
@@ -42,20 +43,21 @@ TEST(ImportInventory, AppliesOwnRecordsAndSaysWhatWasImported) {
 
 TEST(ImportInventory, AnotherAccountsRecordRefusesTheWholeImport) {
   bool applied = false;
-  ApiResponse response =
-      ImportInventory(Dev(), std::string(kOwnBucket) + "\n" + kOtherBucket + "\n", absl::UnixEpoch(),
-                      service::Environment{}, [&](const service::SplitInventory&) {
-                        applied = true;
-                        return absl::OkStatus();
-                      });
+  ApiResponse response = ImportInventory(
+      Dev(), std::string(kOwnBucket) + "\n" + kOtherBucket + "\n", absl::UnixEpoch(),
+      service::Environment{}, [&](const service::SplitInventory&) {
+        applied = true;
+        return absl::OkStatus();
+      });
   EXPECT_EQ(response.status, 403);
   EXPECT_EQ(ErrorType(response), "AccessDeniedException");
   EXPECT_FALSE(applied) << "nothing of a refused import is written";
 }
 
 TEST(ImportInventory, AFailedApplyIsAnInternalError) {
-  ApiResponse response = ImportInventory(Dev(), kOwnBucket, absl::UnixEpoch(), service::Environment{},
-                                         [](const service::SplitInventory&) { return absl::UnavailableError("disk"); });
+  ApiResponse response = ImportInventory(
+      Dev(), kOwnBucket, absl::UnixEpoch(), service::Environment{},
+      [](const service::SplitInventory&) { return absl::UnavailableError("disk"); });
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(ErrorType(response), "InternalServerException");
 }

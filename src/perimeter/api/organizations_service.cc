@@ -5,8 +5,8 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "perimeter/aws/arn.h"
 #include "perimeter/api/api_result.h"
+#include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/writer.h"
 
@@ -24,17 +24,21 @@ std::string EpochSeconds(absl::Time time) {
 }
 
 AwsError NotInUse() {
-  return OrganizationsError("AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");
+  return OrganizationsError("AWSOrganizationsNotInUseException",
+                            "Your account is not a member of an organization.");
 }
 AwsError Denied() {
-  return OrganizationsError("AccessDeniedException", "You don't have permissions to access this resource.");
+  return OrganizationsError("AccessDeniedException",
+                            "You don't have permissions to access this resource.");
 }
 AwsError AccountNotFound() {
-  return OrganizationsError("AccountNotFoundException", "You specified an account that doesn't exist.");
+  return OrganizationsError("AccountNotFoundException",
+                            "You specified an account that doesn't exist.");
 }
 AwsError NotRegistered() {
-  return OrganizationsError("AccountNotRegisteredException",
-                            "The provided account is not a registered delegated administrator for your organization.");
+  return OrganizationsError(
+      "AccountNotRegisteredException",
+      "The provided account is not a registered delegated administrator for your organization.");
 }
 AwsError InvalidInput(std::string message, std::string reason) {
   return OrganizationsError("InvalidInputException", std::move(message), std::move(reason));
@@ -49,7 +53,8 @@ using aws::IsAccountId;
 bool IsServicePrincipal(std::string_view principal) {
   if (principal.empty() || principal.size() > 128) return false;
   for (char c : principal) {
-    bool word = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    bool word =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     if (!word && std::string_view("+=,.@-").find(c) == std::string_view::npos) return false;
   }
   return true;
@@ -85,31 +90,39 @@ ApiResult<PageBounds> Page(RequestReader& reader, size_t total) {
   return bounds;
 }
 
-void WriteAccount(json::Writer& w, const service::Environment& environment, const service::Account& account) {
+void WriteAccount(json::Writer& w, const service::Environment& environment,
+                  const service::Account& account) {
   const service::OrganizationInfo& organization = *environment.organization;
   w.Key("Id").String(account.id);
-  w.Key("Arn").String(base::Concat("arn:aws:organizations::", organization.management_account, ":account/",
-                                   organization.id, "/", account.id));
+  w.Key("Arn").String(base::Concat("arn:aws:organizations::", organization.management_account,
+                                   ":account/", organization.id, "/", account.id));
   w.Key("Email").String(base::Concat("aws+", account.id, "@example.com"));
   w.Key("Name").String(account.name.empty() ? account.id : account.name);
   w.Key("Status").String("ACTIVE");
   w.Key("State").String("ACTIVE");
-  w.Key("JoinedMethod").String(account.id == organization.management_account ? "CREATED" : "INVITED");
-  w.Key("JoinedTimestamp").Number("1577836800.000");  // 2020-01-01: the example organization's start
+  w.Key("JoinedMethod")
+      .String(account.id == organization.management_account ? "CREATED" : "INVITED");
+  w.Key("JoinedTimestamp")
+      .Number("1577836800.000");  // 2020-01-01: the example organization's start
 }
 
 }  // namespace
 
-ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view operation, std::string_view body) {
+ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view operation,
+                                         std::string_view body) {
   std::shared_ptr<const service::Environment> environment = environment_();
   RequestReader reader(body);
-  if (!reader.ok()) return Json11Error(OrganizationsError("SerializationException", reader.error().message));
-  if (!environment->organization || !environment->IsMember(caller.account_id)) return Json11Error(NotInUse());
+  if (!reader.ok())
+    return Json11Error(OrganizationsError("SerializationException", reader.error().message));
+  if (!environment->organization || !environment->IsMember(caller.account_id))
+    return Json11Error(NotInUse());
   const service::OrganizationInfo& organization = *environment->organization;
   bool is_management = caller.account_id == organization.management_account;
 
-  absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators = store_.ListDelegatedAdministrators();
-  if (!administrators.ok()) return Json11Error(OrganizationsError("ServiceException", "internal error"));
+  absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators =
+      store_.ListDelegatedAdministrators();
+  if (!administrators.ok())
+    return Json11Error(OrganizationsError("ServiceException", "internal error"));
   bool is_delegated_administrator = false;
   for (const store::DelegatedAdministrator& administrator : *administrators) {
     if (administrator.account_id == caller.account_id) is_delegated_administrator = true;
@@ -123,8 +136,9 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   };
   auto member_account = [&](std::optional<std::string>& id) -> ApiResult<const service::Account*> {
     if (!reader.ok()) return InvalidInput(reader.error().message, "INPUT_REQUIRED");
-    if (!IsAccountId(*id)) return InvalidInput("You provided a value that does not match the required pattern.",
-                                               "INVALID_PATTERN");
+    if (!IsAccountId(*id))
+      return InvalidInput("You provided a value that does not match the required pattern.",
+                          "INVALID_PATTERN");
     const service::Account* account = environment->FindAccount(*id);
     if (account == nullptr || !environment->IsMember(*id)) return AccountNotFound();
     return account;
@@ -132,10 +146,12 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
   auto service_principal = [&](std::optional<std::string>& principal) -> std::optional<AwsError> {
     if (!reader.ok()) return InvalidInput(reader.error().message, "INPUT_REQUIRED");
     if (!IsServicePrincipal(*principal)) {
-      return InvalidInput("You provided a value that does not match the required pattern.", "INVALID_PATTERN");
+      return InvalidInput("You provided a value that does not match the required pattern.",
+                          "INVALID_PATTERN");
     }
     if (!principal->ends_with(".amazonaws.com")) {
-      return InvalidInput("You specified an unrecognized service principal.", "UNRECOGNIZED_SERVICE_PRINCIPAL");
+      return InvalidInput("You specified an unrecognized service principal.",
+                          "UNRECOGNIZED_SERVICE_PRINCIPAL");
     }
     return std::nullopt;
   };
@@ -145,14 +161,15 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     json::Writer w;
     w.BeginObject().Key("Organization").BeginObject();
     w.Key("Id").String(organization.id);
-    w.Key("Arn").String(base::Concat("arn:aws:organizations::", organization.management_account, ":organization/",
-                                     organization.id));
+    w.Key("Arn").String(base::Concat("arn:aws:organizations::", organization.management_account,
+                                     ":organization/", organization.id));
     w.Key("FeatureSet").String("ALL");
     w.Key("MasterAccountArn")
-        .String(base::Concat("arn:aws:organizations::", organization.management_account, ":account/",
-                             organization.id, "/", organization.management_account));
+        .String(base::Concat("arn:aws:organizations::", organization.management_account,
+                             ":account/", organization.id, "/", organization.management_account));
     w.Key("MasterAccountId").String(organization.management_account);
-    w.Key("MasterAccountEmail").String(base::Concat("aws+", organization.management_account, "@example.com"));
+    w.Key("MasterAccountEmail")
+        .String(base::Concat("aws+", organization.management_account, "@example.com"));
     w.Key("AvailablePolicyTypes").BeginArray().EndArray();
     w.EndObject().EndObject();
     return Ok(std::move(w).Take());
@@ -210,7 +227,8 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     w.EndObject();
     return Ok(std::move(w).Take());
   }
-  if (operation == "RegisterDelegatedAdministrator" || operation == "DeregisterDelegatedAdministrator") {
+  if (operation == "RegisterDelegatedAdministrator" ||
+      operation == "DeregisterDelegatedAdministrator") {
     if (!is_management) return Json11Error(Denied());
     std::optional<std::string> id = reader.String("AccountId", true);
     std::optional<std::string> principal = reader.String("ServicePrincipal", true);
@@ -226,10 +244,11 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     absl::Status status;
     if (operation == "RegisterDelegatedAdministrator") {
       if (*id == organization.management_account) {
-        return Json11Error(OrganizationsError("ConstraintViolationException",
-                                              "You cannot register the management account of the organization as a "
-                                              "delegated administrator for an AWS service.",
-                                              "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR"));
+        return Json11Error(OrganizationsError(
+            "ConstraintViolationException",
+            "You cannot register the management account of the organization as a "
+            "delegated administrator for an AWS service.",
+            "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR"));
       }
       if (registered) {
         return Json11Error(OrganizationsError(
@@ -239,12 +258,14 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
       // IAM Access Analyzer supports one delegated administrator per organization (IAM User Guide,
       // "Delegated administrator for IAM Access Analyzer").
       if (*principal == service::kAccessAnalyzerPrincipal && for_service >= 1) {
-        return Json11Error(OrganizationsError("ConstraintViolationException",
-                                              "You have exceeded the number of delegated administrators allowed "
-                                              "for this service.",
-                                              "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED"));
+        return Json11Error(
+            OrganizationsError("ConstraintViolationException",
+                               "You have exceeded the number of delegated administrators allowed "
+                               "for this service.",
+                               "MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED"));
       }
-      status = store_.PutDelegatedAdministrator(store::DelegatedAdministrator{*id, *principal, now});
+      status =
+          store_.PutDelegatedAdministrator(store::DelegatedAdministrator{*id, *principal, now});
     } else {
       if (!registered) return Json11Error(NotRegistered());
       status = store_.DeleteDelegatedAdministrator(*id, *principal);
@@ -300,8 +321,9 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
     w.EndObject();
     return Ok(std::move(w).Take());
   }
-  return Json11Error(OrganizationsError("UnknownOperationException",
-                                        base::Concat("Perimeter does not implement Organizations ", operation)));
+  return Json11Error(
+      OrganizationsError("UnknownOperationException",
+                         base::Concat("Perimeter does not implement Organizations ", operation)));
 }
 
 }  // namespace perimeter::api

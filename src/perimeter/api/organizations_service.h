@@ -1,5 +1,5 @@
-// AWS Organizations (JSON 1.1, X-Amz-Target: AWSOrganizationsV20161128.<Operation>): the operations an
-// Access Analyzer set-up uses — DescribeOrganization, ListAccounts, DescribeAccount,
+// AWS Organizations (JSON 1.1, X-Amz-Target: AWSOrganizationsV20161128.<Operation>): the operations
+// an Access Analyzer set-up uses — DescribeOrganization, ListAccounts, DescribeAccount,
 // EnableAWSServiceAccess, DisableAWSServiceAccess, ListAWSServiceAccessForOrganization,
 // RegisterDelegatedAdministrator, DeregisterDelegatedAdministrator, ListDelegatedAdministrators,
 // ListDelegatedServicesForAccount.
@@ -12,10 +12,12 @@
 //    (AccessDeniedException otherwise);
 //  - the management account cannot be a delegated administrator (ConstraintViolationException
 //    CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR); registering twice is
-//    AccountAlreadyRegisteredException; deregistering or listing the services of an account that is not
-//    registered is AccountNotRegisteredException; unknown accounts are AccountNotFoundException.
-// Disabling trusted access or deregistering a delegated administrator of access-analyzer.amazonaws.com
-// changes the status of organization analyzers: `on_change` is called after every change of state.
+//    AccountAlreadyRegisteredException; deregistering or listing the services of an account that is
+//    not registered is AccountNotRegisteredException; unknown accounts are
+//    AccountNotFoundException.
+// Disabling trusted access or deregistering a delegated administrator of
+// access-analyzer.amazonaws.com changes the status of organization analyzers: `on_change` is called
+// after every change of state.
 #ifndef PERIMETER_API_ORGANIZATIONS_SERVICE_H_
 #define PERIMETER_API_ORGANIZATIONS_SERVICE_H_
 
@@ -35,9 +37,12 @@ inline constexpr std::string_view kOrganizationsTargetPrefix = "AWSOrganizations
 
 class OrganizationsService {
  public:
-  OrganizationsService(store::Store& store, service::EnvironmentSource environment, const base::Clock& clock,
-                       std::function<void()> on_change)
-      : store_(store), environment_(std::move(environment)), clock_(clock), on_change_(std::move(on_change)) {}
+  OrganizationsService(store::Store& store, service::EnvironmentSource environment,
+                       const base::Clock& clock, std::function<void()> on_change)
+      : store_(store),
+        environment_(std::move(environment)),
+        clock_(clock),
+        on_change_(std::move(on_change)) {}
 
   // `operation` is the X-Amz-Target suffix ("DescribeOrganization"); `body` the JSON request.
   ApiResponse Handle(const Caller& caller, std::string_view operation, std::string_view body);

@@ -1,9 +1,8 @@
-#include "perimeter/api/access_analyzer_service.h"
-
 #include <algorithm>
 
 #include "perimeter/analysis/policy_check_request.h"
 #include "perimeter/analysis/policy_checks.h"
+#include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/internal/operation_support.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/writer.h"
@@ -21,22 +20,33 @@ ApiResult<policy::Policy> ParseCheckedDocument(std::string_view member, const st
   options.kind = kind;
   policy::PolicyParseResult parsed = policy::ParsePolicy(document, options);
   if (parsed.ok()) return std::move(*parsed.policy);
-  const base::Issue& issue = *std::find_if(parsed.issues.begin(), parsed.issues.end(), [](const base::Issue& issue) {
-    return issue.severity == base::Severity::kError;
-  });
-  return AwsError{400, "InvalidParameterException",
-                  base::Concat(member, ":", base::ToString(issue.position), ": ", issue.message), "", {}, "", ""};
+  const base::Issue& issue = *std::find_if(
+      parsed.issues.begin(), parsed.issues.end(),
+      [](const base::Issue& issue) { return issue.severity == base::Severity::kError; });
+  return AwsError{400,
+                  "InvalidParameterException",
+                  base::Concat(member, ":", base::ToString(issue.position), ": ", issue.message),
+                  "",
+                  {},
+                  "",
+                  ""};
 }
 
 // A custom policy check's response: result, message, reasons.
 std::string CheckResultJson(const analysis::CheckResult& result) {
   json::Writer w;
-  w.BeginObject().Key("result").String(result.pass ? "PASS" : "FAIL").Key("message").String(result.message);
+  w.BeginObject()
+      .Key("result")
+      .String(result.pass ? "PASS" : "FAIL")
+      .Key("message")
+      .String(result.message);
   w.Key("reasons").BeginArray();
   for (const analysis::CheckReason& reason : result.reasons) {
     w.BeginObject().Key("description").String(reason.description);
-    if (reason.statement_index) w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
-    if (reason.statement_id && !reason.statement_id->empty()) w.Key("statementId").String(*reason.statement_id);
+    if (reason.statement_index)
+      w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
+    if (reason.statement_id && !reason.statement_id->empty())
+      w.Key("statementId").String(*reason.statement_id);
     w.EndObject();
   }
   w.EndArray().EndObject();
@@ -46,28 +56,45 @@ std::string CheckResultJson(const analysis::CheckResult& result) {
 // The policyType member of a custom policy check.
 std::optional<analysis::CheckPolicyType> ReadCheckPolicyType(RequestReader& reader) {
   std::optional<std::string> name = reader.String("policyType", true);
-  std::optional<analysis::CheckPolicyType> type = name ? analysis::ParseCheckPolicyType(*name) : std::nullopt;
+  std::optional<analysis::CheckPolicyType> type =
+      name ? analysis::ParseCheckPolicyType(*name) : std::nullopt;
   if (name && !type) reader.Violation("policyType", analysis::kPolicyTypeConstraint);
   return type;
 }
 
 // AccessCheckResourceType (botocore data/accessanalyzer/2019-11-01/service-2.json).
-constexpr std::string_view kAccessCheckResourceTypes[] = {
-    "AWS::DynamoDB::Table",         "AWS::DynamoDB::Stream",          "AWS::EFS::FileSystem",
-    "AWS::OpenSearchService::Domain", "AWS::Kinesis::Stream",         "AWS::Kinesis::StreamConsumer",
-    "AWS::KMS::Key",                "AWS::Lambda::Function",          "AWS::S3::Bucket",
-    "AWS::S3::AccessPoint",         "AWS::S3Express::DirectoryBucket", "AWS::S3::Glacier",
-    "AWS::S3Outposts::Bucket",      "AWS::S3Outposts::AccessPoint",   "AWS::SecretsManager::Secret",
-    "AWS::SNS::Topic",              "AWS::SQS::Queue",                "AWS::IAM::AssumeRolePolicyDocument",
-    "AWS::S3Tables::TableBucket",   "AWS::ApiGateway::RestApi",       "AWS::CodeArtifact::Domain",
-    "AWS::Backup::BackupVault",     "AWS::CloudTrail::Dashboard",     "AWS::CloudTrail::EventDataStore",
-    "AWS::S3Tables::Table",         "AWS::S3Express::AccessPoint"};
+constexpr std::string_view kAccessCheckResourceTypes[] = {"AWS::DynamoDB::Table",
+                                                          "AWS::DynamoDB::Stream",
+                                                          "AWS::EFS::FileSystem",
+                                                          "AWS::OpenSearchService::Domain",
+                                                          "AWS::Kinesis::Stream",
+                                                          "AWS::Kinesis::StreamConsumer",
+                                                          "AWS::KMS::Key",
+                                                          "AWS::Lambda::Function",
+                                                          "AWS::S3::Bucket",
+                                                          "AWS::S3::AccessPoint",
+                                                          "AWS::S3Express::DirectoryBucket",
+                                                          "AWS::S3::Glacier",
+                                                          "AWS::S3Outposts::Bucket",
+                                                          "AWS::S3Outposts::AccessPoint",
+                                                          "AWS::SecretsManager::Secret",
+                                                          "AWS::SNS::Topic",
+                                                          "AWS::SQS::Queue",
+                                                          "AWS::IAM::AssumeRolePolicyDocument",
+                                                          "AWS::S3Tables::TableBucket",
+                                                          "AWS::ApiGateway::RestApi",
+                                                          "AWS::CodeArtifact::Domain",
+                                                          "AWS::Backup::BackupVault",
+                                                          "AWS::CloudTrail::Dashboard",
+                                                          "AWS::CloudTrail::EventDataStore",
+                                                          "AWS::S3Tables::Table",
+                                                          "AWS::S3Express::AccessPoint"};
 
 }  // namespace
 
-// CheckNoNewAccess (IAM Access Analyzer API Reference): both documents and the policy type required;
-// a document that is not a policy of that type is InvalidParameterException (400) naming the member,
-// line and column of the first error.
+// CheckNoNewAccess (IAM Access Analyzer API Reference): both documents and the policy type
+// required; a document that is not a policy of that type is InvalidParameterException (400) naming
+// the member, line and column of the first error.
 ApiResponse AccessAnalyzerService::CheckNoNewAccess(const RestRequest& request) {
   RequestReader reader(request.body);
   std::optional<std::string> new_document = reader.String("newPolicyDocument", true);
@@ -75,10 +102,12 @@ ApiResponse AccessAnalyzerService::CheckNoNewAccess(const RestRequest& request) 
   std::optional<analysis::CheckPolicyType> type = ReadCheckPolicyType(reader);
   if (!reader.ok()) return RestJsonError(reader.error());
   policy::PolicyKind kind = analysis::PolicyKindOf(*type);
-  API_ASSIGN_OR_RETURN(policy::Policy new_policy, ParseCheckedDocument("newPolicyDocument", *new_document, kind));
-  API_ASSIGN_OR_RETURN(policy::Policy existing, ParseCheckedDocument("existingPolicyDocument", *existing_document, kind));
-  absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoNewAccess(
-      new_policy, existing, *type);
+  API_ASSIGN_OR_RETURN(policy::Policy new_policy,
+                       ParseCheckedDocument("newPolicyDocument", *new_document, kind));
+  API_ASSIGN_OR_RETURN(policy::Policy existing,
+                       ParseCheckedDocument("existingPolicyDocument", *existing_document, kind));
+  absl::StatusOr<analysis::CheckResult> result =
+      analysis::CheckNoNewAccess(new_policy, existing, *type);
   if (!result.ok()) return Internal(result.status());
   return Ok(CheckResultJson(*result));
 }
@@ -90,22 +119,29 @@ ApiResponse AccessAnalyzerService::CheckNoPublicAccess(const RestRequest& reques
   RequestReader reader(request.body);
   std::optional<std::string> document = reader.String("policyDocument", true);
   std::optional<std::string> resource_type = reader.String("resourceType", true);
-  if (resource_type && std::find(std::begin(kAccessCheckResourceTypes), std::end(kAccessCheckResourceTypes),
-                                 *resource_type) == std::end(kAccessCheckResourceTypes)) {
-    reader.Violation("resourceType", "Member must satisfy enum value set of AccessCheckResourceType");
+  if (resource_type &&
+      std::find(std::begin(kAccessCheckResourceTypes), std::end(kAccessCheckResourceTypes),
+                *resource_type) == std::end(kAccessCheckResourceTypes)) {
+    reader.Violation("resourceType",
+                     "Member must satisfy enum value set of AccessCheckResourceType");
   }
   if (!reader.ok()) return RestJsonError(reader.error());
   std::vector<std::string> supported = analysis::SupportedPublicAccessResourceTypes();
   if (std::find(supported.begin(), supported.end(), *resource_type) == supported.end()) {
     std::string list;
     for (const std::string& type : supported) list += (list.empty() ? "" : ", ") + type;
-    return RestJsonError(AwsError{400, "InvalidParameterException",
+    return RestJsonError(AwsError{400,
+                                  "InvalidParameterException",
                                   base::Concat("resourceType ", *resource_type,
                                                " is not supported by Perimeter; supported: ", list),
-                                  "", {}, "", ""});
+                                  "",
+                                  {},
+                                  "",
+                                  ""});
   }
   policy::PolicyKind kind = analysis::PublicAccessPolicyKind(*resource_type);
-  API_ASSIGN_OR_RETURN(policy::Policy policy, ParseCheckedDocument("policyDocument", *document, kind));
+  API_ASSIGN_OR_RETURN(policy::Policy policy,
+                       ParseCheckedDocument("policyDocument", *document, kind));
   absl::StatusOr<analysis::CheckResult> result =
       analysis::CheckNoPublicAccess(policy, *resource_type);
   if (!result.ok()) return Internal(result.status());
@@ -130,8 +166,8 @@ ApiResponse AccessAnalyzerService::CheckAccessNotGranted(const RestRequest& requ
     }
   }
   if (!reader.ok()) return RestJsonError(reader.error());
-  API_ASSIGN_OR_RETURN(policy::Policy policy,
-                       ParseCheckedDocument("policyDocument", *document, analysis::PolicyKindOf(*type)));
+  API_ASSIGN_OR_RETURN(policy::Policy policy, ParseCheckedDocument("policyDocument", *document,
+                                                                   analysis::PolicyKindOf(*type)));
   absl::StatusOr<analysis::CheckResult> result =
       analysis::CheckAccessNotGranted(policy, *type, wanted.actions, wanted.resources);
   if (!result.ok()) return Internal(result.status());

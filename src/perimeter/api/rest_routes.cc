@@ -60,8 +60,8 @@ std::vector<std::string_view> Segments(std::string_view path) {
   size_t start = path.starts_with('/') ? 1 : 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string_view segment =
-        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view segment = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (!segment.empty() || slash != std::string_view::npos) out.push_back(segment);
     if (slash == std::string_view::npos) break;
     start = slash + 1;
@@ -122,12 +122,13 @@ std::vector<std::pair<std::string, std::string>> ParseQuery(std::string_view raw
   size_t start = 0;
   while (start < raw_query.size()) {
     size_t amp = raw_query.find('&', start);
-    std::string_view pair =
-        raw_query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    std::string_view pair = raw_query.substr(
+        start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
     if (!pair.empty()) {
       size_t equals = pair.find('=');
       std::string name(pair.substr(0, equals));
-      std::string value(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+      std::string value(equals == std::string_view::npos ? std::string_view()
+                                                         : pair.substr(equals + 1));
       for (std::string* text : {&name, &value}) {
         for (char& c : *text) {
           if (c == '+') c = ' ';

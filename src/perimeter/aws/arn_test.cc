@@ -39,13 +39,14 @@ TEST_P(ArnComponentsTest, AccountAndRegion) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, ArnComponentsTest,
-    testing::Values(ComponentCase{"arn:aws:sqs:eu-west-1:111122223333:q", "111122223333", "eu-west-1"},
+    testing::Values(ComponentCase{"arn:aws:sqs:eu-west-1:111122223333:q", "111122223333",
+                                  "eu-west-1"},
                     ComponentCase{"arn:aws:iam::111122223333:role/R", "111122223333", ""},
                     ComponentCase{"arn:aws:s3:::bucket", "", ""},
-                    ComponentCase{"arn:aws:lambda:us-east-1:111122223333:function:f:1", "111122223333",
-                                  "us-east-1"},
-                    ComponentCase{"arn:aws-cn:access-analyzer:cn-north-1:111122223333:analyzer/a", "111122223333",
-                                  "cn-north-1"},
+                    ComponentCase{"arn:aws:lambda:us-east-1:111122223333:function:f:1",
+                                  "111122223333", "us-east-1"},
+                    ComponentCase{"arn:aws-cn:access-analyzer:cn-north-1:111122223333:analyzer/a",
+                                  "111122223333", "cn-north-1"},
                     // Not ARNs: too few components, or no "arn:" prefix.
                     ComponentCase{"arn:aws:sqs:eu-west-1:111122223333", "", ""},
                     ComponentCase{"urn:aws:sqs:eu-west-1:111122223333:q", "", ""},
@@ -68,13 +69,16 @@ struct AccountIdCase {
 
 class IsAccountIdTest : public testing::TestWithParam<AccountIdCase> {};
 
-TEST_P(IsAccountIdTest, TwelveDigits) { EXPECT_EQ(IsAccountId(GetParam().text), GetParam().expected) << GetParam().text; }
+TEST_P(IsAccountIdTest, TwelveDigits) {
+  EXPECT_EQ(IsAccountId(GetParam().text), GetParam().expected) << GetParam().text;
+}
 
-INSTANTIATE_TEST_SUITE_P(Table, IsAccountIdTest,
-                         testing::Values(AccountIdCase{"000000000000", true}, AccountIdCase{"111122223333", true},
-                                         AccountIdCase{"12345678901a", false}, AccountIdCase{"1234567890123", false},
-                                         AccountIdCase{"12345678901", false}, AccountIdCase{" 12345678901", false},
-                                         AccountIdCase{"", false}));
+INSTANTIATE_TEST_SUITE_P(
+    Table, IsAccountIdTest,
+    testing::Values(AccountIdCase{"000000000000", true}, AccountIdCase{"111122223333", true},
+                    AccountIdCase{"12345678901a", false}, AccountIdCase{"1234567890123", false},
+                    AccountIdCase{"12345678901", false}, AccountIdCase{" 12345678901", false},
+                    AccountIdCase{"", false}));
 
 }  // namespace
 }  // namespace perimeter::aws

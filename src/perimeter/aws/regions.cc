@@ -17,8 +17,9 @@ std::string_view RegionDataVersion() { return internal::kRegionDataVersion; }
 
 std::optional<RegionInfo> FindRegion(std::string_view name) {
   std::span<const RegionInfo> regions = AllRegions();
-  auto it = std::lower_bound(regions.begin(), regions.end(), name,
-                             [](const RegionInfo& region, std::string_view key) { return region.name < key; });
+  auto it = std::lower_bound(
+      regions.begin(), regions.end(), name,
+      [](const RegionInfo& region, std::string_view key) { return region.name < key; });
   if (it == regions.end() || it->name != name) return std::nullopt;
   return *it;
 }

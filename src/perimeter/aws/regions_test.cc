@@ -11,8 +11,9 @@ TEST(RegionsTest, TableComesFromThePinnedPackage) {
   EXPECT_TRUE(RegionDataVersion().starts_with("@aws-cdk/region-info "));
   std::span<const RegionInfo> regions = AllRegions();
   ASSERT_GT(regions.size(), 30u);
-  EXPECT_TRUE(std::is_sorted(regions.begin(), regions.end(),
-                             [](const RegionInfo& a, const RegionInfo& b) { return std::string_view(a.name) < b.name; }));
+  EXPECT_TRUE(std::is_sorted(
+      regions.begin(), regions.end(),
+      [](const RegionInfo& a, const RegionInfo& b) { return std::string_view(a.name) < b.name; }));
 }
 
 struct RegionCase {
@@ -34,13 +35,14 @@ TEST_P(KnownRegionTest, Facts) {
   EXPECT_EQ(PartitionOf(c.region), c.partition);
 }
 
-INSTANTIATE_TEST_SUITE_P(Regions, KnownRegionTest,
-                         testing::Values(RegionCase{"us-east-1", "aws", "amazonaws.com", false},
-                                         RegionCase{"eu-north-1", "aws", "amazonaws.com", false},
-                                         RegionCase{"af-south-1", "aws", "amazonaws.com", true},
-                                         RegionCase{"me-central-1", "aws", "amazonaws.com", true},
-                                         RegionCase{"cn-north-1", "aws-cn", "amazonaws.com.cn", false},
-                                         RegionCase{"us-gov-west-1", "aws-us-gov", "amazonaws.com", false}));
+INSTANTIATE_TEST_SUITE_P(
+    Regions, KnownRegionTest,
+    testing::Values(RegionCase{"us-east-1", "aws", "amazonaws.com", false},
+                    RegionCase{"eu-north-1", "aws", "amazonaws.com", false},
+                    RegionCase{"af-south-1", "aws", "amazonaws.com", true},
+                    RegionCase{"me-central-1", "aws", "amazonaws.com", true},
+                    RegionCase{"cn-north-1", "aws-cn", "amazonaws.com.cn", false},
+                    RegionCase{"us-gov-west-1", "aws-us-gov", "amazonaws.com", false}));
 
 TEST(RegionsTest, UnknownRegionsGuessThePartitionFromTheName) {
   EXPECT_FALSE(FindRegion("xx-nowhere-9").has_value());
@@ -56,8 +58,10 @@ TEST(RegionsTest, DefaultEnabledRegionsOfTheCommercialPartitionAreTheSeventeenCl
   EXPECT_NE(std::find(regions.begin(), regions.end(), "us-east-1"), regions.end());
   EXPECT_NE(std::find(regions.begin(), regions.end(), "sa-east-1"), regions.end());
   EXPECT_EQ(std::find(regions.begin(), regions.end(), "af-south-1"), regions.end());  // opt-in
-  EXPECT_EQ(std::find(regions.begin(), regions.end(), "cn-north-1"), regions.end());  // other partition
-  EXPECT_EQ(DefaultEnabledRegions("aws-cn"), (std::vector<std::string>{"cn-north-1", "cn-northwest-1"}));
+  EXPECT_EQ(std::find(regions.begin(), regions.end(), "cn-north-1"),
+            regions.end());  // other partition
+  EXPECT_EQ(DefaultEnabledRegions("aws-cn"),
+            (std::vector<std::string>{"cn-north-1", "cn-northwest-1"}));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Problems found in the user's input (a policy, a record, a request). They are collected, never thrown,
-// and map one-to-one onto ValidatePolicy findings and SARIF results.
+// Problems found in the user's input (a policy, a record, a request). They are collected, never
+// thrown, and map one-to-one onto ValidatePolicy findings and SARIF results.
 #ifndef PERIMETER_BASE_ISSUE_H_
 #define PERIMETER_BASE_ISSUE_H_
 
@@ -28,7 +28,8 @@ bool HasErrors(const std::vector<Issue>& issues);
 //   name:line:col: error: message [code]
 //     <the source line>
 //          ^
-// `source` is the whole document the position refers to; `name` names it (a file path or "<stdin>").
+// `source` is the whole document the position refers to; `name` names it (a file path or
+// "<stdin>").
 std::string FormatIssue(const Issue& issue, std::string_view name, std::string_view source);
 
 }  // namespace perimeter::base

@@ -9,16 +9,15 @@
 #define PERIMETER_CONCAT_(a, b) PERIMETER_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                                  \
-  do {                                                         \
-    if (::absl::Status perimeter_status_ = (expr);             \
-        !perimeter_status_.ok()) {                             \
-      return perimeter_status_;                                \
-    }                                                          \
+#define RETURN_IF_ERROR(expr)                                                 \
+  do {                                                                        \
+    if (::absl::Status perimeter_status_ = (expr); !perimeter_status_.ok()) { \
+      return perimeter_status_;                                               \
+    }                                                                         \
   } while (false)
 
-// ASSIGN_OR_RETURN(lhs, expr): evaluates the StatusOr `expr`; on error returns its status, otherwise
-// moves its value into `lhs` (which may be a declaration such as `auto x`).
+// ASSIGN_OR_RETURN(lhs, expr): evaluates the StatusOr `expr`; on error returns its status,
+// otherwise moves its value into `lhs` (which may be a declaration such as `auto x`).
 #define ASSIGN_OR_RETURN(lhs, expr) \
   PERIMETER_ASSIGN_OR_RETURN_IMPL_(PERIMETER_CONCAT_(perimeter_statusor_, __LINE__), lhs, expr)
 

@@ -1,6 +1,6 @@
-// Small string helpers over std::string_view. Debian's Abseil is built with its own absl::string_view
-// (not an alias of std::string_view), so absl::StrCat and friends do not accept std::string_view
-// arguments; these do, and need nothing else.
+// Small string helpers over std::string_view. Debian's Abseil is built with its own
+// absl::string_view (not an alias of std::string_view), so absl::StrCat and friends do not accept
+// std::string_view arguments; these do, and need nothing else.
 #ifndef PERIMETER_BASE_TEXT_H_
 #define PERIMETER_BASE_TEXT_H_
 
@@ -14,8 +14,8 @@ namespace internal {
 inline void AppendPiece(std::string& out, std::string_view piece) { out.append(piece); }
 inline void AppendPiece(std::string& out, char c) { out.push_back(c); }
 template <std::integral T>
-  requires(!std::same_as<T, char> && !std::same_as<T, bool>)
-void AppendPiece(std::string& out, T number) {
+requires(!std::same_as<T, char> && !std::same_as<T, bool>) void AppendPiece(std::string& out,
+                                                                            T number) {
   out.append(std::to_string(number));
 }
 }  // namespace internal
@@ -49,7 +49,8 @@ inline bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
 }
 
 inline bool StartsWithIgnoreAsciiCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() && EqualsIgnoreAsciiCase(text.substr(0, prefix.size()), prefix);
+  return text.size() >= prefix.size() &&
+         EqualsIgnoreAsciiCase(text.substr(0, prefix.size()), prefix);
 }
 
 }  // namespace perimeter::base

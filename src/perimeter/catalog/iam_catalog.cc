@@ -12,7 +12,8 @@ using internal::kServicesCount;
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -26,8 +27,9 @@ std::string Lower(std::string_view text) {
 const internal::ServiceRow* FindServiceRow(std::string_view prefix) {
   std::string lower = Lower(prefix);
   std::span<const internal::ServiceRow> services(kServices, kServicesCount);
-  auto it = std::lower_bound(services.begin(), services.end(), lower,
-                             [](const internal::ServiceRow& row, const std::string& key) { return row.prefix < key; });
+  auto it = std::lower_bound(
+      services.begin(), services.end(), lower,
+      [](const internal::ServiceRow& row, const std::string& key) { return row.prefix < key; });
   if (it == services.end() || it->prefix != lower) return nullptr;
   return &*it;
 }
@@ -35,8 +37,10 @@ const internal::ServiceRow* FindServiceRow(std::string_view prefix) {
 ActionInfo MakeActionInfo(const internal::ServiceRow& service, const internal::ActionRow& row) {
   ActionInfo info{service.prefix, row.name, row.access_level, {}};
   for (uint32_t i = 0; i < row.resource_type_count; ++i) {
-    const internal::ActionResourceTypeRow& ref = internal::kActionResourceTypes[row.first_resource_type + i];
-    info.resource_types.push_back(internal::kResourceTypes[service.first_resource_type + ref.resource_type].name);
+    const internal::ActionResourceTypeRow& ref =
+        internal::kActionResourceTypes[row.first_resource_type + i];
+    info.resource_types.push_back(
+        internal::kResourceTypes[service.first_resource_type + ref.resource_type].name);
   }
   return info;
 }
@@ -84,11 +88,13 @@ std::vector<ActionInfo> ServiceActions(std::string_view prefix) {
   return actions;
 }
 
-std::vector<ActionInfo> ActionsOnResourceType(std::string_view prefix, std::string_view resource_type) {
+std::vector<ActionInfo> ActionsOnResourceType(std::string_view prefix,
+                                              std::string_view resource_type) {
   std::vector<ActionInfo> actions;
   for (ActionInfo& action : ServiceActions(prefix)) {
-    bool acts_on = std::any_of(action.resource_types.begin(), action.resource_types.end(),
-                               [&](std::string_view type) { return EqualsIgnoreCase(type, resource_type); });
+    bool acts_on =
+        std::any_of(action.resource_types.begin(), action.resource_types.end(),
+                    [&](std::string_view type) { return EqualsIgnoreCase(type, resource_type); });
     if (acts_on) actions.push_back(std::move(action));
   }
   return actions;
@@ -112,7 +118,8 @@ std::vector<ResourceTypeInfo> ServiceResourceTypes(std::string_view prefix) {
   const internal::ServiceRow* service = FindServiceRow(prefix);
   if (service == nullptr) return types;
   for (uint32_t i = 0; i < service->resource_type_count; ++i) {
-    const internal::ResourceTypeRow& row = internal::kResourceTypes[service->first_resource_type + i];
+    const internal::ResourceTypeRow& row =
+        internal::kResourceTypes[service->first_resource_type + i];
     types.push_back(ResourceTypeInfo{row.name, row.arn_template});
   }
   return types;
@@ -123,7 +130,8 @@ std::vector<ConditionKeyInfo> ServiceConditionKeys(std::string_view prefix) {
   const internal::ServiceRow* service = FindServiceRow(prefix);
   if (service == nullptr) return keys;
   for (uint32_t i = 0; i < service->condition_key_count; ++i) {
-    const internal::ConditionKeyRow& row = internal::kConditionKeys[service->first_condition_key + i];
+    const internal::ConditionKeyRow& row =
+        internal::kConditionKeys[service->first_condition_key + i];
     keys.push_back(ConditionKeyInfo{row.name, row.type});
   }
   return keys;

@@ -44,7 +44,8 @@ std::string_view ServiceName(std::string_view prefix);  // "" when unknown
 std::vector<ActionInfo> ServiceActions(std::string_view prefix);
 
 // The actions of `prefix` that act on the resource type `resource_type` (case-insensitive), sorted.
-std::vector<ActionInfo> ActionsOnResourceType(std::string_view prefix, std::string_view resource_type);
+std::vector<ActionInfo> ActionsOnResourceType(std::string_view prefix,
+                                              std::string_view resource_type);
 
 // The action named "service:Action" (case-insensitive), or nullopt.
 std::optional<ActionInfo> FindAction(std::string_view full_name);

@@ -30,7 +30,8 @@ TEST(IamCatalogTest, FindsActionsCaseInsensitivelyWithResourceTypes) {
 TEST(IamCatalogTest, ListsActionsOnAResourceType) {
   std::vector<ActionInfo> queue_actions = ActionsOnResourceType("sqs", "queue");
   auto has = [&](std::string_view name) {
-    return std::any_of(queue_actions.begin(), queue_actions.end(), [&](const ActionInfo& a) { return a.name == name; });
+    return std::any_of(queue_actions.begin(), queue_actions.end(),
+                       [&](const ActionInfo& a) { return a.name == name; });
   };
   EXPECT_TRUE(has("SendMessage"));
   EXPECT_TRUE(has("ReceiveMessage"));
@@ -40,7 +41,8 @@ TEST(IamCatalogTest, ListsActionsOnAResourceType) {
 TEST(IamCatalogTest, HasResourceTypesAndConditionKeys) {
   std::vector<ResourceTypeInfo> types = ServiceResourceTypes("kms");
   EXPECT_TRUE(std::any_of(types.begin(), types.end(), [](const ResourceTypeInfo& t) {
-    return t.name == "key" && t.arn_template == "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}";
+    return t.name == "key" &&
+           t.arn_template == "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}";
   }));
   std::vector<ConditionKeyInfo> keys = ServiceConditionKeys("kms");
   EXPECT_TRUE(std::any_of(keys.begin(), keys.end(), [](const ConditionKeyInfo& k) {

@@ -25,8 +25,9 @@ class ProgressBar {
     if (percent == last_percent_) return;
     last_percent_ = percent;
     int filled = percent * 30 / 100;
-    err_ << "\r[" << std::string(static_cast<size_t>(filled), '#') << std::string(static_cast<size_t>(30 - filled), ' ')
-         << "] " << percent << "% " << done << "/" << total << " resources" << std::flush;
+    err_ << "\r[" << std::string(static_cast<size_t>(filled), '#')
+         << std::string(static_cast<size_t>(30 - filled), ' ') << "] " << percent << "% " << done
+         << "/" << total << " resources" << std::flush;
     if (done == total) err_ << "\r\x1b[2K" << std::flush;
   }
 
@@ -37,10 +38,11 @@ class ProgressBar {
 };
 
 // Reads one input file, in the format given or detected (ingest/ingest.h), into an inventory. Notes
-// (placeholders for unknown values, items outside Access Analyzer's types) go to `err` and do not fail
-// the run; unreadable records are in the inventory's issues.
-bool ReadOne(const std::string& path, const std::string& format, const ingest::IngestOptions& ingest_options,
-             std::istream& in, std::vector<resources::Inventory>& inventories, std::ostream& err) {
+// (placeholders for unknown values, items outside Access Analyzer's types) go to `err` and do not
+// fail the run; unreadable records are in the inventory's issues.
+bool ReadOne(const std::string& path, const std::string& format,
+             const ingest::IngestOptions& ingest_options, std::istream& in,
+             std::vector<resources::Inventory>& inventories, std::ostream& err) {
   std::string text;
   if (!ReadInput(path, in, text, err)) return false;
   std::string name = path == "-" ? "<stdin>" : path;
@@ -51,11 +53,13 @@ bool ReadOne(const std::string& path, const std::string& format, const ingest::I
     result = ingest::ReadInput(*known, name, text, ingest_options);
   } else {
     err << "error: unknown --input-format \"" << format
-        << "\"; use auto, inventory, config, iam-authorization-details, cloudformation or terraform-plan\n";
+        << "\"; use auto, inventory, config, iam-authorization-details, cloudformation or "
+           "terraform-plan\n";
     return false;
   }
   for (const base::Issue& note : result.notes) {
-    err << name << ":" << base::ToString(note.position) << ": note: " << note.message << " [" << note.code << "]\n";
+    err << name << ":" << base::ToString(note.position) << ": note: " << note.message << " ["
+        << note.code << "]\n";
   }
   inventories.push_back(std::move(result.inventory));
   return true;
@@ -63,8 +67,8 @@ bool ReadOne(const std::string& path, const std::string& format, const ingest::I
 
 }  // namespace
 
-int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& out, std::ostream& err,
-               bool out_is_terminal, bool err_is_terminal) {
+int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& out,
+               std::ostream& err, bool out_is_terminal, bool err_is_terminal) {
   if (!options.zone_account.empty() && !options.zone_org.empty()) {
     err << "error: give --zone-account or --zone-org, not both\n";
     return kExitBadInput;
@@ -72,12 +76,13 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
   std::string format_name = options.format.value_or(out_is_terminal ? "table" : "json");
   std::optional<report::Format> format = report::ParseFormat(format_name);
   if (!format.has_value()) {
-    err << "error: unknown --format \"" << format_name << "\"; use table, json, sarif, asff or csv\n";
+    err << "error: unknown --format \"" << format_name
+        << "\"; use table, json, sarif, asff or csv\n";
     return kExitBadInput;
   }
 
-  // Converted inputs stand unknown accounts in with reserved ids (ingest/ingest.h); a zone made of one
-  // would put them inside it.
+  // Converted inputs stand unknown accounts in with reserved ids (ingest/ingest.h); a zone made of
+  // one would put them inside it.
   if (ingest::IsReservedUnknownAccount(options.zone_account)) {
     err << "error: --zone-account " << options.zone_account
         << " is reserved for accounts the input does not name (0000000000NN)\n";
@@ -95,7 +100,8 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
     ingest_options.parameters[parameter.substr(0, equals)] = parameter.substr(equals + 1);
   }
   std::vector<std::string> files;
-  if (!ExpandPaths(options.inputs, {".jsonl", ".json", ".ndjson", ".yaml", ".yml", ".template"}, files, err)) {
+  if (!ExpandPaths(options.inputs, {".jsonl", ".json", ".ndjson", ".yaml", ".yml", ".template"},
+                   files, err)) {
     return kExitBadInput;
   }
   if (files.empty()) {
@@ -105,9 +111,11 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
   std::vector<resources::Inventory> inventories;
   bool unreadable = false;
   for (const std::string& file : files) {
-    if (!ReadOne(file, options.input_format, ingest_options, in, inventories, err)) unreadable = true;
+    if (!ReadOne(file, options.input_format, ingest_options, in, inventories, err))
+      unreadable = true;
   }
-  if (!options.org_accounts.empty() && !ReadOne(options.org_accounts, "inventory", ingest_options, in, inventories, err)) {
+  if (!options.org_accounts.empty() &&
+      !ReadOne(options.org_accounts, "inventory", ingest_options, in, inventories, err)) {
     return kExitBadInput;
   }
 
@@ -121,21 +129,25 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
     std::string text;
     if (!ReadInput(options.archive_rules, in, text, err)) return kExitBadInput;
     std::vector<base::Issue> issues;
-    std::optional<std::vector<findings::ArchiveRule>> rules = findings::ParseArchiveRules(text, issues);
-    for (const base::Issue& issue : issues) err << base::FormatIssue(issue, options.archive_rules, text) << "\n";
+    std::optional<std::vector<findings::ArchiveRule>> rules =
+        findings::ParseArchiveRules(text, issues);
+    for (const base::Issue& issue : issues)
+      err << base::FormatIssue(issue, options.archive_rules, text) << "\n";
     if (!rules.has_value()) return kExitBadInput;
     analysis_options.archive_rules = std::move(*rules);
   }
   analysis_options.threads = options.threads;
   analysis_options.now = absl::Now();
   size_t total_resources = 0;
-  for (const resources::Inventory& inventory : inventories) total_resources += inventory.resources.size();
+  for (const resources::Inventory& inventory : inventories)
+    total_resources += inventory.resources.size();
   ProgressBar bar(err);
   if (err_is_terminal && !options.quiet && total_resources >= 1000) {
     analysis_options.progress = [&bar](size_t done, size_t total) { bar.Update(done, total); };
   }
 
-  absl::StatusOr<analysis::OfflineReport> report = analysis::AnalyzeInventories(inventories, analysis_options);
+  absl::StatusOr<analysis::OfflineReport> report =
+      analysis::AnalyzeInventories(inventories, analysis_options);
   if (!report.ok()) {
     err << "error: " << report.status().message() << "\n";
     return kExitBadInput;
@@ -173,8 +185,8 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
   if (*format != report::Format::kTable) {
     for (const analysis::InputError& error : report->errors) {
       err << error.source << ":" << base::ToString(error.issue.position) << ": "
-          << base::SeverityName(error.issue.severity) << ": " << error.issue.message << " [" << error.issue.code
-          << "]\n";
+          << base::SeverityName(error.issue.severity) << ": " << error.issue.message << " ["
+          << error.issue.code << "]\n";
     }
   }
   if (!options.quiet) err << report::SummaryLine(report->summary) << "\n";

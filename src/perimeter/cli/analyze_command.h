@@ -10,27 +10,27 @@
 namespace perimeter::cli {
 
 struct AnalyzeOptions {
-  std::vector<std::string> inputs;       // files, directories, or "-"
-  std::string input_format = "auto";     // see ingest formats in docs/analyze.md
-  std::string account_id;                // --account-id: AWS::AccountId of templates and plans
-  std::string region;                    // --region: AWS::Region of templates and plans
-  std::vector<std::string> parameters;   // --parameter NAME=VALUE: CloudFormation parameter values
-  std::string zone_account;              // --zone-account
-  std::string zone_org;                  // --zone-org
-  std::string org_accounts;              // --org-accounts FILE (an inventory with an organization record)
-  std::optional<std::string> format;     // --format; default: table on a terminal, json otherwise
-  std::string archive_rules;             // --archive-rules FILE
-  std::string output;                    // --output FILE; default standard output
-  unsigned threads = 0;                  // --threads; 0: one per core
+  std::vector<std::string> inputs;      // files, directories, or "-"
+  std::string input_format = "auto";    // see ingest formats in docs/analyze.md
+  std::string account_id;               // --account-id: AWS::AccountId of templates and plans
+  std::string region;                   // --region: AWS::Region of templates and plans
+  std::vector<std::string> parameters;  // --parameter NAME=VALUE: CloudFormation parameter values
+  std::string zone_account;             // --zone-account
+  std::string zone_org;                 // --zone-org
+  std::string org_accounts;  // --org-accounts FILE (an inventory with an organization record)
+  std::optional<std::string> format;  // --format; default: table on a terminal, json otherwise
+  std::string archive_rules;          // --archive-rules FILE
+  std::string output;                 // --output FILE; default standard output
+  unsigned threads = 0;               // --threads; 0: one per core
   bool no_color = false;
-  bool quiet = false;                    // no summary line, no progress
+  bool quiet = false;  // no summary line, no progress
 };
 
 // Runs the analysis; returns the exit code: 0 no active findings, 1 active findings, 2 bad input or
 // usage (unreadable files or records are named with their position on `err`; findings are still
 // reported for everything that could be read).
-int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& out, std::ostream& err,
-               bool out_is_terminal, bool err_is_terminal);
+int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& out,
+               std::ostream& err, bool out_is_terminal, bool err_is_terminal);
 
 }  // namespace perimeter::cli
 

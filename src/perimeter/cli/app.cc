@@ -17,43 +17,59 @@
 
 namespace perimeter::cli {
 
-int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
-           Terminals terminals) {
-  CLI::App app{"Perimeter: which of your AWS resources can be reached from outside your zone of trust",
-               "perimeter"};
+int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+           std::ostream& err, Terminals terminals) {
+  CLI::App app{
+      "Perimeter: which of your AWS resources can be reached from outside your zone of trust",
+      "perimeter"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "perimeter 0.1.0");
 
   std::string simulate_input;
   CLI::App* simulate = app.add_subcommand(
-      "simulate", "Decide one request against its policies and explain the decision (docs/simulate.md)");
-  simulate->add_option("input", simulate_input, "The simulate input (JSON), or - for standard input")->required();
+      "simulate",
+      "Decide one request against its policies and explain the decision (docs/simulate.md)");
+  simulate
+      ->add_option("input", simulate_input, "The simulate input (JSON), or - for standard input")
+      ->required();
 
   AnalyzeOptions analyze_options;
   CLI::App* analyze = app.add_subcommand(
-      "analyze", "Find every external access to the resources in the given files (docs/analyze.md)");
-  analyze->add_option("inputs", analyze_options.inputs, "Inventory files or directories, or - for standard input")
+      "analyze",
+      "Find every external access to the resources in the given files (docs/analyze.md)");
+  analyze
+      ->add_option("inputs", analyze_options.inputs,
+                   "Inventory files or directories, or - for standard input")
       ->required();
   analyze->add_option("--input-format", analyze_options.input_format,
-                      "auto (default), inventory, config, iam-authorization-details, cloudformation or terraform-plan");
-  analyze->add_option("--account-id", analyze_options.account_id,
-                      "AWS::AccountId for CloudFormation templates and Terraform plans (default: a placeholder)");
-  analyze->add_option("--region", analyze_options.region, "AWS::Region for CloudFormation templates and Terraform plans");
-  analyze->add_option("--parameter", analyze_options.parameters, "A CloudFormation parameter value, NAME=VALUE");
-  analyze->add_option("--zone-account", analyze_options.zone_account, "Analyze as an ACCOUNT analyzer of this account");
-  analyze->add_option("--zone-org", analyze_options.zone_org, "Analyze as an ORGANIZATION analyzer of this organization");
+                      "auto (default), inventory, config, iam-authorization-details, "
+                      "cloudformation or terraform-plan");
+  analyze->add_option(
+      "--account-id", analyze_options.account_id,
+      "AWS::AccountId for CloudFormation templates and Terraform plans (default: a placeholder)");
+  analyze->add_option("--region", analyze_options.region,
+                      "AWS::Region for CloudFormation templates and Terraform plans");
+  analyze->add_option("--parameter", analyze_options.parameters,
+                      "A CloudFormation parameter value, NAME=VALUE");
+  analyze->add_option("--zone-account", analyze_options.zone_account,
+                      "Analyze as an ACCOUNT analyzer of this account");
+  analyze->add_option("--zone-org", analyze_options.zone_org,
+                      "Analyze as an ORGANIZATION analyzer of this organization");
   analyze->add_option("--org-accounts", analyze_options.org_accounts,
                       "An inventory file whose organization record lists the member accounts");
   analyze->add_option("--format", analyze_options.format, "table, json, sarif, asff or csv");
-  analyze->add_option("--archive-rules", analyze_options.archive_rules, "Archive rules (docs/archive-rules.md)");
+  analyze->add_option("--archive-rules", analyze_options.archive_rules,
+                      "Archive rules (docs/archive-rules.md)");
   analyze->add_option("-o,--output", analyze_options.output, "Write the report to this file");
-  analyze->add_option("--threads", analyze_options.threads, "Worker threads (default: one per core)");
+  analyze->add_option("--threads", analyze_options.threads,
+                      "Worker threads (default: one per core)");
   analyze->add_flag("--no-color", analyze_options.no_color, "No colours in the table");
   analyze->add_flag("-q,--quiet", analyze_options.quiet, "No progress bar and no summary line");
 
   server::ServeOptions serve_options;
-  CLI::App* serve = app.add_subcommand(
-      "serve", "Serve the IAM Access Analyzer and Organizations APIs for the aws CLI and SDKs (docs/server.md)");
+  CLI::App* serve = app.add_subcommand("serve",
+                                       "Serve the IAM Access Analyzer and Organizations APIs for "
+                                       "the aws CLI and SDKs (docs/server.md)");
   serve->add_option("--config", serve_options.config_path, "Server configuration (TOML)");
   serve->add_flag("--demo", serve_options.demo, "Start with a built-in example organization");
   serve->add_option("--inventory", serve_options.inventory, "Inventory files to import at start");
@@ -62,35 +78,58 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   serve->add_flag("--ephemeral", serve_options.ephemeral, "Keep everything in memory");
 
   ImportOptions import_options;
-  CLI::App* import_cmd = app.add_subcommand(
-      "import", "Send an inventory file to a running perimeter serve, signed like the aws CLI (docs/server.md)");
-  import_cmd->add_option("input", import_options.input, "The inventory file, or - for standard input")->required();
-  import_cmd->add_option("--endpoint-url", import_options.endpoint_url, "The server, http://HOST:PORT")->required();
-  import_cmd->add_option("--profile", import_options.profile, "The credentials profile (default: as the aws CLI)");
+  CLI::App* import_cmd = app.add_subcommand("import",
+                                            "Send an inventory file to a running perimeter serve, "
+                                            "signed like the aws CLI (docs/server.md)");
+  import_cmd
+      ->add_option("input", import_options.input, "The inventory file, or - for standard input")
+      ->required();
+  import_cmd
+      ->add_option("--endpoint-url", import_options.endpoint_url, "The server, http://HOST:PORT")
+      ->required();
+  import_cmd->add_option("--profile", import_options.profile,
+                         "The credentials profile (default: as the aws CLI)");
   import_cmd->add_option("--region", import_options.region, "The region to sign for");
 
   ComplianceCommand compliance(app);
 
   CheckOptions public_options;
   CLI::App* check_public = app.add_subcommand(
-      "check-no-public-access", "Can this resource policy grant public access? (Access Analyzer's CheckNoPublicAccess)");
-  check_public->add_option("--policy-document", public_options.policy_document, "The policy file, or -")->required();
-  check_public->add_option("--resource-type", public_options.resource_type, "e.g. AWS::S3::Bucket")->required();
+      "check-no-public-access",
+      "Can this resource policy grant public access? (Access Analyzer's CheckNoPublicAccess)");
+  check_public
+      ->add_option("--policy-document", public_options.policy_document, "The policy file, or -")
+      ->required();
+  check_public->add_option("--resource-type", public_options.resource_type, "e.g. AWS::S3::Bucket")
+      ->required();
   CheckOptions granted_options;
   CLI::App* check_granted = app.add_subcommand(
-      "check-access-not-granted", "Does this policy grant any of these actions? (Access Analyzer's CheckAccessNotGranted)");
-  check_granted->add_option("--policy-document", granted_options.policy_document, "The policy file, or -")->required();
-  check_granted->add_option("--access", granted_options.access, R"({"actions": [...], "resources": [...]})")->required();
-  check_granted->add_option("--policy-type", granted_options.policy_type, "IDENTITY_POLICY (default) or RESOURCE_POLICY");
+      "check-access-not-granted",
+      "Does this policy grant any of these actions? (Access Analyzer's CheckAccessNotGranted)");
+  check_granted
+      ->add_option("--policy-document", granted_options.policy_document, "The policy file, or -")
+      ->required();
+  check_granted
+      ->add_option("--access", granted_options.access, R"({"actions": [...], "resources": [...]})")
+      ->required();
+  check_granted->add_option("--policy-type", granted_options.policy_type,
+                            "IDENTITY_POLICY (default) or RESOURCE_POLICY");
   CheckOptions new_access_options;
-  CLI::App* check_new = app.add_subcommand(
-      "check-no-new-access", "Does the new policy grant access the existing one does not? (Access Analyzer's CheckNoNewAccess)");
-  check_new->add_option("--new-policy-document", new_access_options.new_policy_document, "The new policy file, or -")
+  CLI::App* check_new = app.add_subcommand("check-no-new-access",
+                                           "Does the new policy grant access the existing one does "
+                                           "not? (Access Analyzer's CheckNoNewAccess)");
+  check_new
+      ->add_option("--new-policy-document", new_access_options.new_policy_document,
+                   "The new policy file, or -")
       ->required();
-  check_new->add_option("--existing-policy-document", new_access_options.existing_policy_document,
-                        "The existing (or reference) policy file, or -")
+  check_new
+      ->add_option("--existing-policy-document", new_access_options.existing_policy_document,
+                   "The existing (or reference) policy file, or -")
       ->required();
-  check_new->add_option("--policy-type", new_access_options.policy_type, "IDENTITY_POLICY or RESOURCE_POLICY")->required();
+  check_new
+      ->add_option("--policy-type", new_access_options.policy_type,
+                   "IDENTITY_POLICY or RESOURCE_POLICY")
+      ->required();
 
   try {
     app.parse(argc, argv);

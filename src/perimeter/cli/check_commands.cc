@@ -14,24 +14,32 @@
 namespace perimeter::cli {
 namespace {
 
-// Reads and parses the policy document; prints positioned errors and returns nullopt when unreadable.
-std::optional<policy::Policy> ReadPolicy(const std::string& path, policy::PolicyKind kind, std::istream& in,
-                                         std::ostream& err) {
+// Reads and parses the policy document; prints positioned errors and returns nullopt when
+// unreadable.
+std::optional<policy::Policy> ReadPolicy(const std::string& path, policy::PolicyKind kind,
+                                         std::istream& in, std::ostream& err) {
   std::string text;
   if (!ReadInput(path, in, text, err)) return std::nullopt;
   std::string name = path == "-" ? "<stdin>" : path;
-  policy::PolicyParseResult parsed = policy::ParsePolicy(text, {.kind = kind, .enforce_size_limit = false});
-  for (const base::Issue& issue : parsed.issues) err << base::FormatIssue(issue, name, text) << "\n";
+  policy::PolicyParseResult parsed =
+      policy::ParsePolicy(text, {.kind = kind, .enforce_size_limit = false});
+  for (const base::Issue& issue : parsed.issues)
+    err << base::FormatIssue(issue, name, text) << "\n";
   return parsed.policy;
 }
 
 int Print(const analysis::CheckResult& result, std::ostream& out) {
   json::Writer w(json::WriterOptions{.indent = 2});
-  w.BeginObject().Key("result").String(result.pass ? "PASS" : "FAIL").Key("message").String(result.message);
+  w.BeginObject()
+      .Key("result")
+      .String(result.pass ? "PASS" : "FAIL")
+      .Key("message")
+      .String(result.message);
   w.Key("reasons").BeginArray();
   for (const analysis::CheckReason& reason : result.reasons) {
     w.BeginObject().Key("description").String(reason.description);
-    if (reason.statement_index.has_value()) w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
+    if (reason.statement_index.has_value())
+      w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
     if (reason.statement_id.has_value() && !reason.statement_id->empty()) {
       w.Key("statementId").String(*reason.statement_id);
     }
@@ -43,7 +51,8 @@ int Print(const analysis::CheckResult& result, std::ostream& out) {
 }
 
 // The --policy-type of a check, or nullopt (with the message printed) when it is not one.
-std::optional<analysis::CheckPolicyType> ReadPolicyType(const std::string& text, std::ostream& err) {
+std::optional<analysis::CheckPolicyType> ReadPolicyType(const std::string& text,
+                                                        std::ostream& err) {
   std::optional<analysis::CheckPolicyType> type = analysis::ParseCheckPolicyType(text);
   if (!type) err << "error: --policy-type: " << analysis::kPolicyTypeConstraint << "\n";
   return type;
@@ -51,21 +60,25 @@ std::optional<analysis::CheckPolicyType> ReadPolicyType(const std::string& text,
 
 }  // namespace
 
-int RunCheckNoPublicAccess(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+int RunCheckNoPublicAccess(const CheckOptions& options, std::istream& in, std::ostream& out,
+                           std::ostream& err) {
   policy::PolicyKind kind = analysis::PublicAccessPolicyKind(options.resource_type);
   std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, kind, in, err);
   if (!policy.has_value()) return kExitBadInput;
-  absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoPublicAccess(*policy, options.resource_type);
+  absl::StatusOr<analysis::CheckResult> result =
+      analysis::CheckNoPublicAccess(*policy, options.resource_type);
   if (!result.ok()) {
     err << "error: " << result.status().message() << "; supported:";
-    for (const std::string& type : analysis::SupportedPublicAccessResourceTypes()) err << " " << type;
+    for (const std::string& type : analysis::SupportedPublicAccessResourceTypes())
+      err << " " << type;
     err << "\n";
     return kExitBadInput;
   }
   return Print(*result, out);
 }
 
-int RunCheckAccessNotGranted(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+int RunCheckAccessNotGranted(const CheckOptions& options, std::istream& in, std::ostream& out,
+                             std::ostream& err) {
   std::optional<analysis::CheckPolicyType> type = ReadPolicyType(options.policy_type, err);
   if (!type.has_value()) return kExitBadInput;
   json::ParseResult access = json::Parse(options.access);
@@ -75,13 +88,14 @@ int RunCheckAccessNotGranted(const CheckOptions& options, std::istream& in, std:
   }
   // The request model and its limits are the API's (analysis/policy_check_request.h).
   std::vector<analysis::MemberViolation> violations;
-  analysis::AccessToCheck wanted =
-      analysis::ReadAccessToCheck(access.document.root(), analysis::AccessForm::kListOrObject, violations);
+  analysis::AccessToCheck wanted = analysis::ReadAccessToCheck(
+      access.document.root(), analysis::AccessForm::kListOrObject, violations);
   for (const analysis::MemberViolation& violation : violations) {
     err << "error: --access: " << violation.member << ": " << violation.constraint << "\n";
   }
   if (!violations.empty()) return kExitBadInput;
-  std::optional<policy::Policy> policy = ReadPolicy(options.policy_document, analysis::PolicyKindOf(*type), in, err);
+  std::optional<policy::Policy> policy =
+      ReadPolicy(options.policy_document, analysis::PolicyKindOf(*type), in, err);
   if (!policy.has_value()) return kExitBadInput;
   absl::StatusOr<analysis::CheckResult> result =
       analysis::CheckAccessNotGranted(*policy, *type, wanted.actions, wanted.resources);
@@ -92,19 +106,23 @@ int RunCheckAccessNotGranted(const CheckOptions& options, std::istream& in, std:
   return Print(*result, out);
 }
 
-int RunCheckNoNewAccess(const CheckOptions& options, std::istream& in, std::ostream& out, std::ostream& err) {
+int RunCheckNoNewAccess(const CheckOptions& options, std::istream& in, std::ostream& out,
+                        std::ostream& err) {
   std::optional<analysis::CheckPolicyType> type = ReadPolicyType(options.policy_type, err);
   if (!type.has_value()) return kExitBadInput;
   if (options.new_policy_document == "-" && options.existing_policy_document == "-") {
-    err << "error: only one of --new-policy-document and --existing-policy-document can be read from standard input\n";
+    err << "error: only one of --new-policy-document and --existing-policy-document can be read "
+           "from standard input\n";
     return kExitBadInput;
   }
   // Both documents are read, so that every error in either is reported at once.
   policy::PolicyKind kind = analysis::PolicyKindOf(*type);
   std::optional<policy::Policy> new_policy = ReadPolicy(options.new_policy_document, kind, in, err);
-  std::optional<policy::Policy> existing = ReadPolicy(options.existing_policy_document, kind, in, err);
+  std::optional<policy::Policy> existing =
+      ReadPolicy(options.existing_policy_document, kind, in, err);
   if (!new_policy.has_value() || !existing.has_value()) return kExitBadInput;
-  absl::StatusOr<analysis::CheckResult> result = analysis::CheckNoNewAccess(*new_policy, *existing, *type);
+  absl::StatusOr<analysis::CheckResult> result =
+      analysis::CheckNoNewAccess(*new_policy, *existing, *type);
   if (!result.ok()) {
     err << "error: " << result.status().message() << "\n";
     return kExitBadInput;

@@ -6,24 +6,25 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "perimeter/aws/client/credentials.h"
+#include "perimeter/aws/client/http_transport.h"
+#include "perimeter/aws/client/signed_client.h"
 #include "perimeter/base/clock.h"
 #include "perimeter/base/text.h"
 #include "perimeter/cli/app.h"
 #include "perimeter/compliance/analyzers_enabled.h"
 #include "perimeter/compliance/aws_client.h"
-#include "perimeter/aws/client/credentials.h"
-#include "perimeter/aws/client/signed_client.h"
 #include "perimeter/compliance/compliance_report.h"
-#include "perimeter/aws/client/http_transport.h"
 #include "perimeter/json/document.h"
 
 namespace perimeter::cli {
 
 namespace {
 
-// Enabled regions per account from inventory `kind: "account"` records (JSON Lines or a JSON array).
-bool ReadEnabledRegions(const std::string& path, std::map<std::string, std::vector<std::string>>& out,
-                        std::ostream& err) {
+// Enabled regions per account from inventory `kind: "account"` records (JSON Lines or a JSON
+// array).
+bool ReadEnabledRegions(const std::string& path,
+                        std::map<std::string, std::vector<std::string>>& out, std::ostream& err) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     err << "perimeter: " << path << ": cannot open the file\n";
@@ -37,8 +38,8 @@ bool ReadEnabledRegions(const std::string& path, std::map<std::string, std::vect
     std::optional<json::Value> kind = record.Find("kind");
     std::optional<json::Value> id = record.Find("accountId");
     std::optional<json::Value> regions = record.Find("enabledRegions");
-    if (!kind || !kind->is_string() || kind->text() != "account" || !id || !id->is_string() || !regions ||
-        !regions->is_array()) {
+    if (!kind || !kind->is_string() || kind->text() != "account" || !id || !id->is_string() ||
+        !regions || !regions->is_array()) {
       return;
     }
     std::vector<std::string>& list = out[std::string(id->text())];
@@ -65,7 +66,8 @@ bool ReadEnabledRegions(const std::string& path, std::map<std::string, std::vect
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     json::ParseResult parsed = json::Parse(line);
     if (!parsed.ok()) {
-      err << "perimeter: " << path << ":" << number << ": " << parsed.issues.front().message << "\n";
+      err << "perimeter: " << path << ":" << number << ": " << parsed.issues.front().message
+          << "\n";
       return false;
     }
     take(parsed.document.root());
@@ -75,7 +77,8 @@ bool ReadEnabledRegions(const std::string& path, std::map<std::string, std::vect
 
 }  // namespace
 
-int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& out, std::ostream& err) {
+int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& out,
+                               std::ostream& err) {
   std::optional<compliance::ReportFormat> format = compliance::ParseReportFormat(options.format);
   if (!format) {
     err << "perimeter: --format must be table, json, asff or ocsf\n";
@@ -88,7 +91,8 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
   compliance::CheckOptions check;
   check.regions = options.regions;
   for (const std::string& region : check.regions) {
-    if (region.empty() || region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+    if (region.empty() ||
+        region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
       err << "perimeter: --regions: `" << region << "` is not a region name\n";
       return kExitBadInput;
     }
@@ -116,8 +120,8 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
   std::unique_ptr<aws::HttpTransport> transport =
       aws::MakeHttpTransport({std::min(options.timeout_seconds, 5), options.timeout_seconds});
   static base::SystemClock clock;
-  aws::SignedClient signer(*transport, aws->credentials, clock, aws::RetryPolicy{}, aws::RetryTiming::System(),
-                          "perimeter/0.1.0 compliance");
+  aws::SignedClient signer(*transport, aws->credentials, clock, aws::RetryPolicy{},
+                           aws::RetryTiming::System(), "perimeter/0.1.0 compliance");
   compliance::AwsClient client(signer, options.endpoint_url, check.home_region);
   absl::StatusOr<compliance::CheckReport> report = compliance::RunAnalyzersEnabled(client, check);
   if (!report.ok()) {
@@ -145,17 +149,22 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
 }
 
 ComplianceCommand::ComplianceCommand(CLI::App& app) {
-  compliance_ = app.add_subcommand("compliance", "Compliance checks against AWS or perimeter serve (docs/compliance.md)");
+  compliance_ = app.add_subcommand(
+      "compliance", "Compliance checks against AWS or perimeter serve (docs/compliance.md)");
   compliance_->require_subcommand(1);
-  analyzers_enabled_ = compliance_->add_subcommand(
-      "analyzers-enabled",
-      "CIS AWS Foundations 1.20 / v5.0 1.19: an ACTIVE IAM Access Analyzer in every region of every account");
+  analyzers_enabled_ =
+      compliance_->add_subcommand("analyzers-enabled",
+                                  "CIS AWS Foundations 1.20 / v5.0 1.19: an ACTIVE IAM Access "
+                                  "Analyzer in every region of every account");
   CLI::App* c = analyzers_enabled_;
-  c->add_option("--endpoint-url", options_.endpoint_url, "Send every request here (perimeter serve)");
+  c->add_option("--endpoint-url", options_.endpoint_url,
+                "Send every request here (perimeter serve)");
   c->add_option("--profile", options_.profile, "The AWS credentials profile");
   c->add_option("--region", options_.region, "The home region (partition, Organizations endpoint)");
-  c->add_option("--regions", options_.regions, "Check these regions (comma-separated)")->delimiter(',');
-  c->add_option("--inventory", options_.inventory, "Inventory files whose account records give enabledRegions");
+  c->add_option("--regions", options_.regions, "Check these regions (comma-separated)")
+      ->delimiter(',');
+  c->add_option("--inventory", options_.inventory,
+                "Inventory files whose account records give enabledRegions");
   c->add_flag("--organization", options_.organization,
               "Every member account (run from the management or delegated administrator account)");
   c->add_flag("--require-external", options_.require_external,
@@ -163,13 +172,16 @@ ComplianceCommand::ComplianceCommand(CLI::App& app) {
   c->add_option("--account-id", options_.account_id, "The caller's account, when STS cannot tell");
   c->add_flag("--fix", options_.fix, "Create the missing analyzers");
   c->add_flag("--dry-run", options_.dry_run, "With --fix: show what would be created");
-  c->add_option("--analyzer-type", options_.analyzer_type, "ACCOUNT or ORGANIZATION (default: ORGANIZATION with "
-                                                           "--organization, else ACCOUNT)")
+  c->add_option("--analyzer-type", options_.analyzer_type,
+                "ACCOUNT or ORGANIZATION (default: ORGANIZATION with "
+                "--organization, else ACCOUNT)")
       ->check(CLI::IsMember({"ACCOUNT", "ORGANIZATION"}));
-  c->add_option("--analyzer-name", options_.analyzer_name, "Name of created analyzers ({region} is replaced)");
+  c->add_option("--analyzer-name", options_.analyzer_name,
+                "Name of created analyzers ({region} is replaced)");
   c->add_option("--format", options_.format, "table, json, asff or ocsf");
   c->add_option("-o,--output", options_.output, "Write the report to this file");
-  c->add_option("--timeout", options_.timeout_seconds, "Seconds before a region counts as unreachable")
+  c->add_option("--timeout", options_.timeout_seconds,
+                "Seconds before a region counts as unreachable")
       ->check(CLI::Range(1, 300));
 }
 

@@ -1,5 +1,6 @@
-// `perimeter compliance analyzers-enabled`: CIS AWS Foundations 1.20 / v5.0 1.19 checked (and fixed) across
-// an account or an organization, against AWS or `perimeter serve` (docs/compliance.md).
+// `perimeter compliance analyzers-enabled`: CIS AWS Foundations 1.20 / v5.0 1.19 checked (and
+// fixed) across an account or an organization, against AWS or `perimeter serve`
+// (docs/compliance.md).
 #ifndef PERIMETER_CLI_COMPLIANCE_COMMAND_H_
 #define PERIMETER_CLI_COMPLIANCE_COMMAND_H_
 
@@ -47,7 +48,8 @@ class ComplianceCommand {
 };
 
 // The command itself, for tests.
-int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& out, std::ostream& err);
+int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& out,
+                               std::ostream& err);
 
 }  // namespace perimeter::cli
 

@@ -39,15 +39,17 @@ bool ExpandPaths(const std::vector<std::string>& paths, const std::vector<std::s
       return false;
     }
     std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, error);
+    for (auto it = fs::recursive_directory_iterator(
+             path, fs::directory_options::skip_permission_denied, error);
          it != fs::recursive_directory_iterator(); it.increment(error)) {
       if (error) break;
       if (!it->is_regular_file(error)) continue;
       std::string name = it->path().string();
-      bool wanted = std::any_of(extensions.begin(), extensions.end(), [&](const std::string& extension) {
-        return name.size() >= extension.size() && name.compare(name.size() - extension.size(), extension.size(),
-                                                               extension) == 0;
-      });
+      bool wanted =
+          std::any_of(extensions.begin(), extensions.end(), [&](const std::string& extension) {
+            return name.size() >= extension.size() &&
+                   name.compare(name.size() - extension.size(), extension.size(), extension) == 0;
+          });
       if (wanted) found.push_back(std::move(name));
     }
     std::sort(found.begin(), found.end());

@@ -12,7 +12,8 @@ namespace perimeter::cli {
 bool ReadInput(const std::string& path, std::istream& in, std::string& text, std::ostream& err);
 
 // Expands directories into the files under them whose names end with one of `extensions`, sorted;
-// files and "-" are kept as given. Returns false, with a message on `err`, for a path that does not exist.
+// files and "-" are kept as given. Returns false, with a message on `err`, for a path that does not
+// exist.
 bool ExpandPaths(const std::vector<std::string>& paths, const std::vector<std::string>& extensions,
                  std::vector<std::string>& files, std::ostream& err);
 

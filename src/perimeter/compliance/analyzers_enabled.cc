@@ -61,8 +61,8 @@ std::string Describe(const Analyzer& analyzer) {
 
 }  // namespace
 
-Verdict DecideRegion(const std::optional<std::vector<Analyzer>>& own, std::span<const Analyzer> organization,
-                     bool require_external) {
+Verdict DecideRegion(const std::optional<std::vector<Analyzer>>& own,
+                     std::span<const Analyzer> organization, bool require_external) {
   std::vector<const Analyzer*> counting, ignored;
   if (own) {
     for (const Analyzer& analyzer : *own) {
@@ -77,13 +77,15 @@ Verdict DecideRegion(const std::optional<std::vector<Analyzer>>& own, std::span<
   }
   for (const Analyzer* analyzer : counting) {
     if (analyzer->status == "ACTIVE") {
-      return {CheckStatus::kPass, base::Concat("analyzer ", analyzer->name, " (", analyzer->type, ") is ACTIVE")};
+      return {CheckStatus::kPass,
+              base::Concat("analyzer ", analyzer->name, " (", analyzer->type, ") is ACTIVE")};
     }
   }
   for (const Analyzer* analyzer : covering) {
     if (analyzer->status == "ACTIVE") {
-      return {CheckStatus::kPass, base::Concat("covered by organization analyzer ", analyzer->name, " of account ",
-                                               aws::AccountOfArn(analyzer->arn), " (ACTIVE)")};
+      return {CheckStatus::kPass,
+              base::Concat("covered by organization analyzer ", analyzer->name, " of account ",
+                           aws::AccountOfArn(analyzer->arn), " (ACTIVE)")};
     }
   }
   std::string reason;
@@ -95,7 +97,9 @@ Verdict DecideRegion(const std::optional<std::vector<Analyzer>>& own, std::span<
         if (!first) reason += "; ";
         first = false;
         reason += Describe(*analyzer);
-        if (list == &covering) reason += base::Concat(" (organization analyzer of ", aws::AccountOfArn(analyzer->arn), ")");
+        if (list == &covering)
+          reason +=
+              base::Concat(" (organization analyzer of ", aws::AccountOfArn(analyzer->arn), ")");
       }
     }
   } else if (!ignored.empty()) {
@@ -107,9 +111,11 @@ Verdict DecideRegion(const std::optional<std::vector<Analyzer>>& own, std::span<
       reason += base::Concat(analyzer->name, " (", analyzer->type, ")");
     }
   } else {
-    reason = own ? "no analyzer in this region" : "no organization analyzer covers this account in this region";
+    reason = own ? "no analyzer in this region"
+                 : "no organization analyzer covers this account in this region";
   }
-  if (!own) reason += " (the account's own analyzers cannot be listed from the administrator account)";
+  if (!own)
+    reason += " (the account's own analyzers cannot be listed from the administrator account)";
   return {CheckStatus::kFail, std::move(reason)};
 }
 
@@ -146,11 +152,12 @@ std::string FixClientToken(std::string_view account, std::string_view region, st
 
 namespace {
 
-std::string RemediationCommand(const CheckOptions& options, std::string_view region, std::string_view account,
-                               bool from_caller) {
+std::string RemediationCommand(const CheckOptions& options, std::string_view region,
+                               std::string_view account, bool from_caller) {
   std::string type = FixAnalyzerType(options);
-  std::string command = base::Concat("aws accessanalyzer create-analyzer --analyzer-name ",
-                                     FixAnalyzerName(options, region), " --type ", type, " --region ", region);
+  std::string command =
+      base::Concat("aws accessanalyzer create-analyzer --analyzer-name ",
+                   FixAnalyzerName(options, region), " --type ", type, " --region ", region);
   if (from_caller) {
     if (options.profile) command += base::Concat(" --profile ", *options.profile);
   } else {
@@ -171,7 +178,8 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
   report.require_external = options.require_external;
   std::string fix_type = FixAnalyzerType(options);
   if (fix_type != "ACCOUNT" && fix_type != "ORGANIZATION") {
-    return absl::InvalidArgumentError(base::Concat("--analyzer-type must be ACCOUNT or ORGANIZATION, not ", fix_type));
+    return absl::InvalidArgumentError(
+        base::Concat("--analyzer-type must be ACCOUNT or ORGANIZATION, not ", fix_type));
   }
 
   // Who we are.
@@ -190,24 +198,25 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
   if (options.organization) {
     absl::StatusOr<OrganizationSummary> organization = client.DescribeOrganization();
     if (!organization.ok()) {
-      return absl::FailedPreconditionError(
-          base::Concat("--organization: DescribeOrganization failed: ", Msg(organization.status())));
+      return absl::FailedPreconditionError(base::Concat(
+          "--organization: DescribeOrganization failed: ", Msg(organization.status())));
     }
     report.organization_id = organization->id;
     absl::StatusOr<std::vector<OrganizationAccount>> accounts = client.ListAccounts();
     if (!accounts.ok()) {
-      return absl::FailedPreconditionError(
-          base::Concat("--organization: ListAccounts failed (run from the management account or the delegated "
-                       "administrator): ",
-                       Msg(accounts.status())));
+      return absl::FailedPreconditionError(base::Concat(
+          "--organization: ListAccounts failed (run from the management account or the delegated "
+          "administrator): ",
+          Msg(accounts.status())));
     }
     for (const OrganizationAccount& account : *accounts) {
-      if (account.status.empty() || account.status == "ACTIVE") members.push_back({account.id, account.name});
+      if (account.status.empty() || account.status == "ACTIVE")
+        members.push_back({account.id, account.name});
     }
   }
 
-  // Regions per account; the caller's analyzers are listed in all of them (its ORGANIZATION analyzers cover
-  // the members' regions).
+  // Regions per account; the caller's analyzers are listed in all of them (its ORGANIZATION
+  // analyzers cover the members' regions).
   auto regions_of = [&](const std::string& account) {
     auto it = options.enabled_regions.find(account);
     std::optional<std::vector<std::string>> enabled;
@@ -222,7 +231,8 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
     member_regions[member.id] = regions_of(member.id);
     all_regions.insert(member_regions[member.id].begin(), member_regions[member.id].end());
   }
-  // The caller's regions need its account id when it comes from an inventory; it may be learnt below.
+  // The caller's regions need its account id when it comes from an inventory; it may be learnt
+  // below.
   std::vector<std::string> caller_regions =
       report.caller_account.empty()
           ? SelectRegions(options.regions, std::nullopt, report.partition).regions
@@ -230,19 +240,22 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
   all_regions.insert(caller_regions.begin(), caller_regions.end());
 
   std::map<std::string, absl::StatusOr<std::vector<Analyzer>>> caller_analyzers;
-  for (const std::string& region : all_regions) caller_analyzers.emplace(region, client.ListAnalyzers(region));
+  for (const std::string& region : all_regions)
+    caller_analyzers.emplace(region, client.ListAnalyzers(region));
   if (report.caller_account.empty()) {
     for (const auto& [region, analyzers] : caller_analyzers) {
       if (!analyzers.ok()) continue;
       for (const Analyzer& analyzer : *analyzers) {
-        if (report.caller_account.empty()) report.caller_account = std::string(aws::AccountOfArn(analyzer.arn));
+        if (report.caller_account.empty())
+          report.caller_account = std::string(aws::AccountOfArn(analyzer.arn));
       }
     }
   }
   if (report.caller_account.empty()) {
     if (options.organization) {
       return absl::FailedPreconditionError(
-          "cannot tell which account the credentials belong to (STS GetCallerIdentity failed and no analyzer names "
+          "cannot tell which account the credentials belong to (STS GetCallerIdentity failed and "
+          "no analyzer names "
           "it): pass --account-id");
     }
     report.caller_account = "unknown";
@@ -250,7 +263,8 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
     std::vector<std::string> known = regions_of(report.caller_account);
     if (known != caller_regions) {
       for (const std::string& region : known) {
-        if (!caller_analyzers.contains(region)) caller_analyzers.emplace(region, client.ListAnalyzers(region));
+        if (!caller_analyzers.contains(region))
+          caller_analyzers.emplace(region, client.ListAnalyzers(region));
       }
       caller_regions = known;
     }
@@ -260,7 +274,8 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
 
   // Decide.
   auto caller_row = [&](const std::string& region) {
-    RegionResult row{report.caller_account, "", region, CheckStatus::kError, "", {}, "", FixAction::kNone, ""};
+    RegionResult row{report.caller_account, "", region, CheckStatus::kError, "", {}, "",
+                     FixAction::kNone,      ""};
     const absl::StatusOr<std::vector<Analyzer>>& analyzers = caller_analyzers.at(region);
     if (!analyzers.ok()) {
       row.reason = base::Concat("cannot list analyzers: ", Msg(analyzers.status()));
@@ -280,14 +295,17 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
     report.results.push_back(caller_row(region));
     report.results.back().account_name = caller_name;
   }
-  std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::sort(members.begin(), members.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
   for (const AccountToCheck& member : members) {
     if (member.id == report.caller_account) continue;
     for (const std::string& region : member_regions[member.id]) {
-      RegionResult row{member.id, member.name, region, CheckStatus::kError, "", {}, "", FixAction::kNone, ""};
+      RegionResult row{member.id, member.name,      region, CheckStatus::kError, "", {},
+                       "",        FixAction::kNone, ""};
       const absl::StatusOr<std::vector<Analyzer>>& analyzers = caller_analyzers.at(region);
       if (!analyzers.ok()) {
-        row.reason = base::Concat("cannot list the organization analyzers: ", Msg(analyzers.status()));
+        row.reason =
+            base::Concat("cannot list the organization analyzers: ", Msg(analyzers.status()));
       } else {
         Verdict verdict = DecideRegion(std::nullopt, *analyzers, options.require_external);
         row.status = verdict.status;
@@ -297,8 +315,8 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
     }
   }
 
-  // Remediation and fix. One analyzer per region of the caller's account: for the caller's own failing
-  // rows, and (ORGANIZATION type) for regions where members fail.
+  // Remediation and fix. One analyzer per region of the caller's account: for the caller's own
+  // failing rows, and (ORGANIZATION type) for regions where members fail.
   std::set<std::string> regions_to_create;
   for (RegionResult& row : report.results) {
     if (row.status != CheckStatus::kFail) continue;
@@ -314,11 +332,13 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
     if (existing.ok()) {
       for (const Analyzer& analyzer : *existing) {
         if (analyzer.name == name) {
-          blocked = base::Concat("an analyzer named ", name, " already exists: ", Describe(analyzer),
-                                 "; pass another --analyzer-name");
+          blocked =
+              base::Concat("an analyzer named ", name, " already exists: ", Describe(analyzer),
+                           "; pass another --analyzer-name");
         } else if (analyzer.type == fix_type) {
           // One analyzer of each type per account and region (Access Analyzer quotas).
-          blocked = base::Concat("the account already has its ", fix_type, " analyzer here: ", Describe(analyzer),
+          blocked = base::Concat("the account already has its ", fix_type,
+                                 " analyzer here: ", Describe(analyzer),
                                  analyzer.status_reason == "DELEGATED_ADMINISTRATOR_DEREGISTERED"
                                      ? "; register the delegated administrator again, or delete it"
                                      : "; fix or delete it");
@@ -352,8 +372,9 @@ absl::StatusOr<CheckReport> RunAnalyzersEnabled(AwsClient& client, const CheckOp
     if (!from_caller) {
       if (options.fix) {
         row.fix = FixAction::kCannotFix;
-        row.fix_detail = base::Concat("an ACCOUNT analyzer of account ", row.account_id,
-                                      " needs that account's credentials; or use --analyzer-type ORGANIZATION");
+        row.fix_detail =
+            base::Concat("an ACCOUNT analyzer of account ", row.account_id,
+                         " needs that account's credentials; or use --analyzer-type ORGANIZATION");
       }
       continue;
     }

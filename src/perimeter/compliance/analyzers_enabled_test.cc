@@ -17,8 +17,8 @@ using aws::HttpTransport;
 
 Analyzer A(std::string name, std::string type, std::string status, std::string reason = "",
            std::string account = "111122223333") {
-  return {base::Concat("arn:aws:access-analyzer:us-east-1:", account, ":analyzer/", name), name, std::move(type),
-          std::move(status), std::move(reason)};
+  return {base::Concat("arn:aws:access-analyzer:us-east-1:", account, ":analyzer/", name), name,
+          std::move(type), std::move(status), std::move(reason)};
 }
 
 struct DecideCase {
@@ -44,31 +44,67 @@ INSTANTIATE_TEST_SUITE_P(
     Cis, DecideRegionTest,
     testing::Values(
         DecideCase{"none", V{}, {}, false, CheckStatus::kFail, "no analyzer in this region"},
-        DecideCase{"active_account", V{A("a", "ACCOUNT", "ACTIVE")}, {}, false, CheckStatus::kPass, "a (ACCOUNT)"},
-        DecideCase{"active_org", V{A("o", "ORGANIZATION", "ACTIVE")}, {}, true, CheckStatus::kPass, "o (ORGANIZATION)"},
-        DecideCase{"creating", V{A("a", "ACCOUNT", "CREATING")}, {}, false, CheckStatus::kFail, "a (ACCOUNT) is CREATING"},
+        DecideCase{"active_account",
+                   V{A("a", "ACCOUNT", "ACTIVE")},
+                   {},
+                   false,
+                   CheckStatus::kPass,
+                   "a (ACCOUNT)"},
+        DecideCase{"active_org",
+                   V{A("o", "ORGANIZATION", "ACTIVE")},
+                   {},
+                   true,
+                   CheckStatus::kPass,
+                   "o (ORGANIZATION)"},
+        DecideCase{"creating",
+                   V{A("a", "ACCOUNT", "CREATING")},
+                   {},
+                   false,
+                   CheckStatus::kFail,
+                   "a (ACCOUNT) is CREATING"},
         DecideCase{"disabled_with_reason",
-                   V{A("o", "ORGANIZATION", "DISABLED", "DELEGATED_ADMINISTRATOR_DEREGISTERED")}, {}, false,
-                   CheckStatus::kFail, "is DISABLED: DELEGATED_ADMINISTRATOR_DEREGISTERED"},
-        DecideCase{"failed", V{A("a", "ACCOUNT", "FAILED", "INTERNAL_FAILURE")}, {}, false, CheckStatus::kFail,
+                   V{A("o", "ORGANIZATION", "DISABLED", "DELEGATED_ADMINISTRATOR_DEREGISTERED")},
+                   {},
+                   false,
+                   CheckStatus::kFail,
+                   "is DISABLED: DELEGATED_ADMINISTRATOR_DEREGISTERED"},
+        DecideCase{"failed",
+                   V{A("a", "ACCOUNT", "FAILED", "INTERNAL_FAILURE")},
+                   {},
+                   false,
+                   CheckStatus::kFail,
                    "FAILED: INTERNAL_FAILURE"},
         DecideCase{"one_active_among_disabled",
-                   V{A("o", "ORGANIZATION", "DISABLED"), A("a", "ACCOUNT", "ACTIVE")}, {}, false, CheckStatus::kPass,
+                   V{A("o", "ORGANIZATION", "DISABLED"), A("a", "ACCOUNT", "ACTIVE")},
+                   {},
+                   false,
+                   CheckStatus::kPass,
                    "a (ACCOUNT)"},
-        DecideCase{"unused_access_counts_without_require_external", V{A("u", "ACCOUNT_UNUSED_ACCESS", "ACTIVE")}, {},
-                   false, CheckStatus::kPass, "u (ACCOUNT_UNUSED_ACCESS)"},
-        DecideCase{"unused_access_fails_with_require_external", V{A("u", "ACCOUNT_UNUSED_ACCESS", "ACTIVE")}, {},
-                   true, CheckStatus::kFail, "only u (ACCOUNT_UNUSED_ACCESS)"},
+        DecideCase{"unused_access_counts_without_require_external",
+                   V{A("u", "ACCOUNT_UNUSED_ACCESS", "ACTIVE")},
+                   {},
+                   false,
+                   CheckStatus::kPass,
+                   "u (ACCOUNT_UNUSED_ACCESS)"},
+        DecideCase{"unused_access_fails_with_require_external",
+                   V{A("u", "ACCOUNT_UNUSED_ACCESS", "ACTIVE")},
+                   {},
+                   true,
+                   CheckStatus::kFail,
+                   "only u (ACCOUNT_UNUSED_ACCESS)"},
         DecideCase{"member_covered_by_org_analyzer", std::nullopt,
-                   V{A("o", "ORGANIZATION", "ACTIVE", "", "234598760742")}, true, CheckStatus::kPass,
+                   V{A("o", "ORGANIZATION", "ACTIVE", "", "234598760742")}, true,
+                   CheckStatus::kPass,
                    "covered by organization analyzer o of account 234598760742"},
-        DecideCase{"member_not_covered_by_account_analyzer", std::nullopt, V{A("a", "ACCOUNT", "ACTIVE")}, false,
-                   CheckStatus::kFail, "no organization analyzer covers"},
+        DecideCase{"member_not_covered_by_account_analyzer", std::nullopt,
+                   V{A("a", "ACCOUNT", "ACTIVE")}, false, CheckStatus::kFail,
+                   "no organization analyzer covers"},
         DecideCase{"member_org_unused_access_only_with_require_external", std::nullopt,
                    V{A("ou", "ORGANIZATION_UNUSED_ACCESS", "ACTIVE")}, true, CheckStatus::kFail,
                    "no organization analyzer covers"},
         DecideCase{"member_org_analyzer_disabled", std::nullopt,
-                   V{A("o", "ORGANIZATION", "DISABLED", "AWS_SERVICE_ACCESS_DISABLED")}, false, CheckStatus::kFail,
+                   V{A("o", "ORGANIZATION", "DISABLED", "AWS_SERVICE_ACCESS_DISABLED")}, false,
+                   CheckStatus::kFail,
                    "AWS_SERVICE_ACCESS_DISABLED (organization analyzer of 111122223333)"}),
     [](const testing::TestParamInfo<DecideCase>& info) { return std::string(info.param.name); });
 
@@ -88,8 +124,8 @@ TEST(FixTest, NamesTypesAndTokens) {
   EXPECT_TRUE(token.starts_with("perimeter-"));
 }
 
-// A fake Access Analyzer: answers ListAnalyzers per signed region from a table; regions missing from the
-// table are unreachable.
+// A fake Access Analyzer: answers ListAnalyzers per signed region from a table; regions missing
+// from the table are unreachable.
 class FakeTransport final : public HttpTransport {
  public:
   std::map<std::string, std::string> list_bodies;  // region -> ListAnalyzers answer
@@ -110,8 +146,10 @@ class FakeTransport final : public HttpTransport {
       }
     }
     if (authorization.find("/ap-south-1/") != std::string::npos) {
-      return HttpResponse{403, {{"x-amzn-ErrorType", "UnrecognizedClientException:http://internal"}},
-                          R"({"message":"The security token included in the request is invalid."})"};
+      return HttpResponse{
+          403,
+          {{"x-amzn-ErrorType", "UnrecognizedClientException:http://internal"}},
+          R"({"message":"The security token included in the request is invalid."})"};
     }
     return absl::UnavailableError("connection timed out");
   }
@@ -123,7 +161,8 @@ TEST(RunAnalyzersEnabledTest, UnreachableOrRefusedRegionsAreErrorsNeverPasses) {
       R"({"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:111122223333:analyzer/a","name":"a","type":"ACCOUNT","status":"ACTIVE"}]})";
   transport.list_bodies["eu-west-1"] = R"({"analyzers":[]})";
   base::FakeClock clock(1'700'000'000'000);
-  aws::SignedClient signer(transport, {"AKID", "secret", "", "test"}, clock, {}, aws::RetryTiming::Immediate());
+  aws::SignedClient signer(transport, {"AKID", "secret", "", "test"}, clock, {},
+                           aws::RetryTiming::Immediate());
   AwsClient client(signer, std::nullopt, "us-east-1");
   CheckOptions options;
   options.regions = {"us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"};
@@ -135,7 +174,8 @@ TEST(RunAnalyzersEnabledTest, UnreachableOrRefusedRegionsAreErrorsNeverPasses) {
   EXPECT_EQ(by_region["us-east-1"]->status, CheckStatus::kPass);
   EXPECT_EQ(by_region["eu-west-1"]->status, CheckStatus::kFail);
   EXPECT_EQ(by_region["eu-west-1"]->remediation,
-            "aws accessanalyzer create-analyzer --analyzer-name perimeter-eu-west-1 --type ACCOUNT --region eu-west-1");
+            "aws accessanalyzer create-analyzer --analyzer-name perimeter-eu-west-1 --type ACCOUNT "
+            "--region eu-west-1");
   EXPECT_EQ(by_region["ap-south-1"]->status, CheckStatus::kError);
   EXPECT_NE(by_region["ap-south-1"]->reason.find("UnrecognizedClientException"), std::string::npos);
   EXPECT_EQ(by_region["sa-east-1"]->status, CheckStatus::kError);
@@ -148,7 +188,8 @@ TEST(RunAnalyzersEnabledTest, UnreachableOrRefusedRegionsAreErrorsNeverPasses) {
   }
   EXPECT_TRUE(saw_regional);
 
-  for (ReportFormat format : {ReportFormat::kTable, ReportFormat::kJson, ReportFormat::kAsff, ReportFormat::kOcsf}) {
+  for (ReportFormat format :
+       {ReportFormat::kTable, ReportFormat::kJson, ReportFormat::kAsff, ReportFormat::kOcsf}) {
     std::string text = FormatReport(*report, format, clock.Now());
     EXPECT_NE(text.find("eu-west-1"), std::string::npos);
   }
@@ -161,7 +202,8 @@ TEST(RunAnalyzersEnabledTest, DryRunShowsWhatWouldBeCreatedAndCreatesNothing) {
   FakeTransport transport;
   transport.list_bodies["eu-west-1"] = R"({"analyzers":[]})";
   base::FakeClock clock(1'700'000'000'000);
-  aws::SignedClient signer(transport, {"AKID", "secret", "", "test"}, clock, {}, aws::RetryTiming::Immediate());
+  aws::SignedClient signer(transport, {"AKID", "secret", "", "test"}, clock, {},
+                           aws::RetryTiming::Immediate());
   AwsClient client(signer, std::nullopt, "us-east-1");
   CheckOptions options;
   options.regions = {"eu-west-1"};

@@ -12,15 +12,17 @@ namespace perimeter::compliance {
 namespace {
 
 constexpr std::string_view kTitle = "IAM Access Analyzer should be enabled for all regions";
-constexpr std::string_view kTitleExternal = "IAM External Access Analyzer should be enabled for all regions";
+constexpr std::string_view kTitleExternal =
+    "IAM External Access Analyzer should be enabled for all regions";
 
 std::string Iso8601(base::UnixMillis millis) {
   std::time_t seconds = static_cast<std::time_t>(millis / 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis % 1000));
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis % 1000));
   return buffer;
 }
 
@@ -33,8 +35,8 @@ std::vector<std::string> RelatedRequirements(bool require_external) {
 }
 
 std::string FindingId(const CheckReport& report, const RegionResult& row) {
-  return base::Concat("perimeter/", report.require_external ? "cis-5.0-1.19" : "cis-1.20", "/", row.account_id, "/",
-                      row.region);
+  return base::Concat("perimeter/", report.require_external ? "cis-5.0-1.19" : "cis-1.20", "/",
+                      row.account_id, "/", row.region);
 }
 
 void Pad(std::string& out, std::string_view text, size_t width) {
@@ -46,7 +48,9 @@ void Pad(std::string& out, std::string_view text, size_t width) {
 std::string Table(const CheckReport& report) {
   size_t account_width = 7, region_width = 6;
   for (const RegionResult& row : report.results) {
-    account_width = std::max(account_width, row.account_id.size() + (row.account_name.empty() ? 0 : row.account_name.size() + 3));
+    account_width =
+        std::max(account_width, row.account_id.size() +
+                                    (row.account_name.empty() ? 0 : row.account_name.size() + 3));
     region_width = std::max(region_width, row.region.size());
   }
   std::string out = base::Concat(ControlId(report.require_external), ": ",
@@ -57,13 +61,16 @@ std::string Table(const CheckReport& report) {
   out += "REASON\n";
   size_t pass = 0, fail = 0, error = 0;
   for (const RegionResult& row : report.results) {
-    Pad(out, row.account_name.empty() ? row.account_id : base::Concat(row.account_id, " (", row.account_name, ")"),
+    Pad(out,
+        row.account_name.empty() ? row.account_id
+                                 : base::Concat(row.account_id, " (", row.account_name, ")"),
         account_width);
     Pad(out, row.region, region_width);
     Pad(out, CheckStatusName(row.status), 6);
     out += row.reason;
     out += "\n";
-    if (row.fix != FixAction::kNone) out += base::Concat("    fix: ", FixActionName(row.fix), " ", row.fix_detail, "\n");
+    if (row.fix != FixAction::kNone)
+      out += base::Concat("    fix: ", FixActionName(row.fix), " ", row.fix_detail, "\n");
     if (!row.remediation.empty()) out += base::Concat("    remediation: ", row.remediation, "\n");
     switch (row.status) {
       case CheckStatus::kPass:
@@ -77,8 +84,8 @@ std::string Table(const CheckReport& report) {
         break;
     }
   }
-  out += base::Concat(pass, " passed, ", fail, " failed, ", error, " error(s) in ", report.results.size(),
-                      " account-region pair(s)\n");
+  out += base::Concat(pass, " passed, ", fail, " failed, ", error, " error(s) in ",
+                      report.results.size(), " account-region pair(s)\n");
   return out;
 }
 
@@ -105,7 +112,8 @@ std::string Json(const CheckReport& report) {
   w.Key("partition").String(report.partition);
   w.Key("requireExternal").Bool(report.require_external);
   w.Key("regionSources").BeginObject();
-  for (const auto& [account, source] : report.region_sources) w.Key(account).String(RegionSourceName(source));
+  for (const auto& [account, source] : report.region_sources)
+    w.Key(account).String(RegionSourceName(source));
   w.EndObject();
   w.Key("results").BeginArray();
   int64_t pass = 0, fail = 0, error = 0;
@@ -118,14 +126,27 @@ std::string Json(const CheckReport& report) {
     WriteAnalyzers(w, row.analyzers);
     if (!row.remediation.empty()) w.Key("remediation").String(row.remediation);
     if (row.fix != FixAction::kNone) {
-      w.Key("fix").BeginObject().Key("action").String(FixActionName(row.fix)).Key("detail").String(row.fix_detail);
+      w.Key("fix")
+          .BeginObject()
+          .Key("action")
+          .String(FixActionName(row.fix))
+          .Key("detail")
+          .String(row.fix_detail);
       w.EndObject();
     }
     w.EndObject();
     (row.status == CheckStatus::kPass ? pass : row.status == CheckStatus::kFail ? fail : error)++;
   }
   w.EndArray();
-  w.Key("summary").BeginObject().Key("pass").Int(pass).Key("fail").Int(fail).Key("error").Int(error).EndObject();
+  w.Key("summary")
+      .BeginObject()
+      .Key("pass")
+      .Int(pass)
+      .Key("fail")
+      .Int(fail)
+      .Key("error")
+      .Int(error)
+      .EndObject();
   w.EndObject();
   return std::move(w).Take() + "\n";
 }
@@ -138,14 +159,17 @@ std::string Asff(const CheckReport& report, base::UnixMillis now) {
     w.BeginObject();
     w.Key("SchemaVersion").String("2018-10-08");
     w.Key("Id").String(FindingId(report, row));
-    w.Key("ProductArn").String(base::Concat("arn:", report.partition, ":securityhub:", row.region, ":", row.account_id,
-                                            ":product/", row.account_id, "/default"));
-    w.Key("GeneratorId").String(report.require_external ? "perimeter/cis-aws-foundations-benchmark/v5.0.0/1.19"
-                                                        : "perimeter/cis-aws-foundations-benchmark/v1.4.0/1.20");
+    w.Key("ProductArn")
+        .String(base::Concat("arn:", report.partition, ":securityhub:", row.region, ":",
+                             row.account_id, ":product/", row.account_id, "/default"));
+    w.Key("GeneratorId")
+        .String(report.require_external ? "perimeter/cis-aws-foundations-benchmark/v5.0.0/1.19"
+                                        : "perimeter/cis-aws-foundations-benchmark/v1.4.0/1.20");
     w.Key("AwsAccountId").String(row.account_id);
     w.Key("Region").String(row.region);
     w.Key("Types").BeginArray().String(
-        "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark");
+        "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations "
+        "Benchmark");
     w.EndArray();
     w.Key("CreatedAt").String(time).Key("UpdatedAt").String(time);
     std::string_view label = row.status == CheckStatus::kPass ? "INFORMATIONAL" : "MEDIUM";
@@ -154,10 +178,14 @@ std::string Asff(const CheckReport& report, base::UnixMillis now) {
     w.Key("Description").String(base::Concat(CheckStatusName(row.status), ": ", row.reason));
     w.Key("Remediation").BeginObject().Key("Recommendation").BeginObject();
     w.Key("Text").String(row.remediation.empty() ? "No action needed." : row.remediation);
-    w.Key("Url").String("https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-getting-started.html");
+    w.Key("Url").String(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-getting-started.html");
     w.EndObject().EndObject();
     w.Key("Resources").BeginArray().BeginObject();
-    w.Key("Type").String("AwsAccount").Key("Id").String(base::Concat("AWS::::Account:", row.account_id));
+    w.Key("Type")
+        .String("AwsAccount")
+        .Key("Id")
+        .String(base::Concat("AWS::::Account:", row.account_id));
     w.Key("Partition").String(report.partition).Key("Region").String(row.region);
     w.EndObject().EndArray();
     std::string_view compliance = row.status == CheckStatus::kPass   ? "PASSED"
@@ -166,7 +194,10 @@ std::string Asff(const CheckReport& report, base::UnixMillis now) {
     w.Key("Compliance").BeginObject().Key("Status").String(compliance);
     w.Key("RelatedRequirements").StringArray(RelatedRequirements(report.require_external));
     w.EndObject();
-    w.Key("Workflow").BeginObject().Key("Status").String(row.status == CheckStatus::kPass ? "RESOLVED" : "NEW");
+    w.Key("Workflow")
+        .BeginObject()
+        .Key("Status")
+        .String(row.status == CheckStatus::kPass ? "RESOLVED" : "NEW");
     w.EndObject();
     w.Key("RecordState").String("ACTIVE");
     w.EndObject();
@@ -188,7 +219,12 @@ std::string Ocsf(const CheckReport& report, base::UnixMillis now) {
     w.Key("severity_id").Int(row.status == CheckStatus::kPass ? 1 : 3);
     w.Key("status_id").Int(1);
     w.Key("metadata").BeginObject().Key("version").String("1.1.0");
-    w.Key("product").BeginObject().Key("name").String("Perimeter").Key("vendor_name").String("Perimeter");
+    w.Key("product")
+        .BeginObject()
+        .Key("name")
+        .String("Perimeter")
+        .Key("vendor_name")
+        .String("Perimeter");
     w.Key("version").String("0.1.0").EndObject().EndObject();
     w.Key("finding_info").BeginObject().Key("uid").String(FindingId(report, row));
     w.Key("title").String(report.require_external ? kTitleExternal : kTitle);
@@ -207,7 +243,8 @@ std::string Ocsf(const CheckReport& report, base::UnixMillis now) {
     w.EndObject().EndObject();
     w.Key("resources").BeginArray().BeginObject().Key("type").String("AWS::::Account");
     w.Key("uid").String(row.account_id).Key("region").String(row.region).EndObject().EndArray();
-    if (!row.remediation.empty()) w.Key("remediation").BeginObject().Key("desc").String(row.remediation).EndObject();
+    if (!row.remediation.empty())
+      w.Key("remediation").BeginObject().Key("desc").String(row.remediation).EndObject();
     w.EndObject();
   }
   w.EndArray();

@@ -1,7 +1,7 @@
-// The check's report in four formats: a table for people, JSON, AWS Security Finding Format (Security
-// Hub's BatchImportFindings shape, one finding per account and region) and OCSF 1.1 Compliance Finding
-// events (class 2003). Every row names the CIS control, the account, the region, the status, the reason
-// and the remediation command.
+// The check's report in four formats: a table for people, JSON, AWS Security Finding Format
+// (Security Hub's BatchImportFindings shape, one finding per account and region) and OCSF 1.1
+// Compliance Finding events (class 2003). Every row names the CIS control, the account, the region,
+// the status, the reason and the remediation command.
 #ifndef PERIMETER_COMPLIANCE_COMPLIANCE_REPORT_H_
 #define PERIMETER_COMPLIANCE_COMPLIANCE_REPORT_H_
 

@@ -26,7 +26,8 @@ std::vector<std::string> SortedUnique(std::vector<std::string> regions) {
 }
 }  // namespace
 
-RegionSelection SelectRegions(const std::vector<std::string>& flag, const std::optional<std::vector<std::string>>& enabled,
+RegionSelection SelectRegions(const std::vector<std::string>& flag,
+                              const std::optional<std::vector<std::string>>& enabled,
                               std::string_view partition) {
   if (!flag.empty()) return {SortedUnique(flag), RegionSource::kFlag};
   if (enabled && !enabled->empty()) return {SortedUnique(*enabled), RegionSource::kInventory};

@@ -1,7 +1,8 @@
 // Which regions a compliance check covers (CIS AWS Foundations 1.20 / v5.0 1.19: "every region"):
 //  1. the regions the user names (--regions), else
 //  2. the account's enabled regions when known (inventory `enabledRegions`), else
-//  3. every region of the partition that is enabled by default (aws/regions.h, DefaultEnabledRegions).
+//  3. every region of the partition that is enabled by default (aws/regions.h,
+//  DefaultEnabledRegions).
 #ifndef PERIMETER_COMPLIANCE_REGION_SELECTION_H_
 #define PERIMETER_COMPLIANCE_REGION_SELECTION_H_
 
@@ -22,9 +23,10 @@ struct RegionSelection {
 };
 
 // Applies the order above for one account. `flag` is --regions (empty: not given), `enabled` the
-// account's enabled regions from an inventory (nullopt: not known). An empty enabled list counts as not
-// known: every account has at least its default regions.
-RegionSelection SelectRegions(const std::vector<std::string>& flag, const std::optional<std::vector<std::string>>& enabled,
+// account's enabled regions from an inventory (nullopt: not known). An empty enabled list counts as
+// not known: every account has at least its default regions.
+RegionSelection SelectRegions(const std::vector<std::string>& flag,
+                              const std::optional<std::vector<std::string>>& enabled,
                               std::string_view partition);
 
 }  // namespace perimeter::compliance

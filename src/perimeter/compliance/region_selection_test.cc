@@ -29,16 +29,28 @@ TEST_P(SelectRegionsTest, Order) {
 
 INSTANTIATE_TEST_SUITE_P(
     Regions, SelectRegionsTest,
-    testing::Values(
-        SelectionCase{"flag_wins", {"eu-west-1", "us-east-1"}, std::vector<std::string>{"ap-south-1"},
-                      {"eu-west-1", "us-east-1"}, RegionSource::kFlag},
-        SelectionCase{"flag_sorted_unique", {"us-east-1", "eu-west-1", "us-east-1"}, std::nullopt,
-                      {"eu-west-1", "us-east-1"}, RegionSource::kFlag},
-        SelectionCase{"inventory", {}, std::vector<std::string>{"us-east-1", "af-south-1"},
-                      {"af-south-1", "us-east-1"}, RegionSource::kInventory},
-        SelectionCase{"empty_inventory_is_unknown", {}, std::vector<std::string>{}, {},
-                      RegionSource::kPartitionDefault},
-        SelectionCase{"default", {}, std::nullopt, {}, RegionSource::kPartitionDefault}),
+    testing::Values(SelectionCase{"flag_wins",
+                                  {"eu-west-1", "us-east-1"},
+                                  std::vector<std::string>{"ap-south-1"},
+                                  {"eu-west-1", "us-east-1"},
+                                  RegionSource::kFlag},
+                    SelectionCase{"flag_sorted_unique",
+                                  {"us-east-1", "eu-west-1", "us-east-1"},
+                                  std::nullopt,
+                                  {"eu-west-1", "us-east-1"},
+                                  RegionSource::kFlag},
+                    SelectionCase{"inventory",
+                                  {},
+                                  std::vector<std::string>{"us-east-1", "af-south-1"},
+                                  {"af-south-1", "us-east-1"},
+                                  RegionSource::kInventory},
+                    SelectionCase{"empty_inventory_is_unknown",
+                                  {},
+                                  std::vector<std::string>{},
+                                  {},
+                                  RegionSource::kPartitionDefault},
+                    SelectionCase{
+                        "default", {}, std::nullopt, {}, RegionSource::kPartitionDefault}),
     [](const testing::TestParamInfo<SelectionCase>& info) { return std::string(info.param.name); });
 
 }  // namespace

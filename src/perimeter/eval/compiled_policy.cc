@@ -20,18 +20,18 @@ namespace {
 // One value of a Principal / NotPrincipal element, classified once.
 struct PrincipalMatcher {
   enum class Kind {
-    kEveryone,       // "*" or {"AWS": "*"}
-    kAccount,        // "111122223333" or "arn:aws:iam::111122223333:root"
-    kRole,           // "arn:aws:iam::111122223333:role/path/name": matches the role and its sessions
+    kEveryone,  // "*" or {"AWS": "*"}
+    kAccount,   // "111122223333" or "arn:aws:iam::111122223333:root"
+    kRole,      // "arn:aws:iam::111122223333:role/path/name": matches the role and its sessions
     kIamIdentifier,  // a user, assumed-role session or federated user ARN: matched exactly
     kService,        // "s3.amazonaws.com": matched case-insensitively (stored lower-cased)
     kFederated,      // an identity provider
     kCanonicalUser,  // an S3 canonical user id
-    kPattern,        // an ARN with '*' or '?' ("arn:aws:iam::*:root"). IAM User Guide, "Principal": "You
-                     // cannot use a wildcard to match part of a principal name or ARN", and IAM rejects
-                     // such trust policies; but a stored resource policy may hold one, and reading it as
-                     // the pattern it spells can only add access, never hide it (sound for analysis).
-    kNothing,        // a value no principal can be (not an ARN, not an account id)
+    kPattern,  // an ARN with '*' or '?' ("arn:aws:iam::*:root"). IAM User Guide, "Principal": "You
+               // cannot use a wildcard to match part of a principal name or ARN", and IAM rejects
+               // such trust policies; but a stored resource policy may hold one, and reading it as
+               // the pattern it spells can only add access, never hide it (sound for analysis).
+    kNothing,  // a value no principal can be (not an ARN, not an account id)
   };
   Kind kind = Kind::kNothing;
   std::string value;      // as written (lower-cased for services)
@@ -98,8 +98,9 @@ bool SamePartition(const PrincipalMatcher& m, const RequestPrincipal& p) {
 }
 
 std::string RootArn(const RequestPrincipal& p) {
-  return base::Concat("arn:", p.partition.empty() ? std::string_view("aws") : std::string_view(p.partition),
-                      ":iam::", p.account, ":root");
+  return base::Concat(
+      "arn:", p.partition.empty() ? std::string_view("aws") : std::string_view(p.partition),
+      ":iam::", p.account, ":root");
 }
 
 bool IsRoleOrSession(const RequestPrincipal& p) {
@@ -108,14 +109,16 @@ bool IsRoleOrSession(const RequestPrincipal& p) {
 
 // Whether `m` names the principal's account (the outermost identity of an IAM principal).
 bool NamesAccount(const PrincipalMatcher& m, const RequestPrincipal& p) {
-  if (m.kind == PrincipalMatcher::Kind::kPattern) return p.is_iam() && m.pattern.Matches(RootArn(p));
+  if (m.kind == PrincipalMatcher::Kind::kPattern)
+    return p.is_iam() && m.pattern.Matches(RootArn(p));
   return m.kind == PrincipalMatcher::Kind::kAccount && p.is_iam() && m.account == p.account &&
          SamePartition(m, p);
 }
 
 // Whether `m` names the role of a role principal or role session.
 bool NamesRole(const PrincipalMatcher& m, const RequestPrincipal& p) {
-  if (m.kind == PrincipalMatcher::Kind::kPattern) return IsRoleOrSession(p) && m.pattern.Matches(p.RoleArn());
+  if (m.kind == PrincipalMatcher::Kind::kPattern)
+    return IsRoleOrSession(p) && m.pattern.Matches(p.RoleArn());
   return m.kind == PrincipalMatcher::Kind::kRole && IsRoleOrSession(p) && m.account == p.account &&
          m.role_name == p.name && SamePartition(m, p);
 }
@@ -173,9 +176,9 @@ std::string JoinQuoted(const std::vector<std::string>& values) {
 }
 
 struct ResourcePattern {
-  std::string text;                 // as written
-  bool has_variables = false;       // substituted per request (Version 2012-10-17 only)
-  policy::ArnPattern pattern;       // when !has_variables: split into ARN components once
+  std::string text;            // as written
+  bool has_variables = false;  // substituted per request (Version 2012-10-17 only)
+  policy::ArnPattern pattern;  // when !has_variables: split into ARN components once
 };
 
 struct CompiledStatement {
@@ -269,7 +272,9 @@ CompiledPolicy CompiledPolicy::Compile(policy::Policy policy, policy::PolicyKind
         ResourcePattern r;
         r.text = resource.value;
         r.has_variables = variables && policy::HasPolicyVariables(resource.value);
-        if (!r.has_variables) r.pattern = policy::ArnPattern::Compile(policy::WildcardPattern::FromGlob(resource.value));
+        if (!r.has_variables)
+          r.pattern =
+              policy::ArnPattern::Compile(policy::WildcardPattern::FromGlob(resource.value));
         c.resources.push_back(std::move(r));
       }
     }
@@ -281,7 +286,8 @@ CompiledPolicy CompiledPolicy::Compile(policy::Policy policy, policy::PolicyKind
   return CompiledPolicy(std::move(impl));
 }
 
-StatementMatch CompiledPolicy::Match(size_t index, const Request& request, std::string_view action_lower,
+StatementMatch CompiledPolicy::Match(size_t index, const Request& request,
+                                     std::string_view action_lower,
                                      const MatchOptions& options) const {
   return impl_->Match(index, request, action_lower, options, /*explain=*/true, kMatchAll);
 }
@@ -291,16 +297,17 @@ bool CompiledPolicy::Matches(size_t index, const Request& request, std::string_v
   return impl_->Match(index, request, action_lower, options, /*explain=*/false, kMatchAll).matched;
 }
 
-PrincipalMatch CompiledPolicy::MatchScope(size_t index, const Request& request, std::string_view action_lower,
+PrincipalMatch CompiledPolicy::MatchScope(size_t index, const Request& request,
+                                          std::string_view action_lower,
                                           const MatchOptions& options) const {
-  StatementMatch match =
-      impl_->Match(index, request, action_lower, options, /*explain=*/false,
-                   kMatchPrincipal | kMatchAction | kMatchResource);
+  StatementMatch match = impl_->Match(index, request, action_lower, options, /*explain=*/false,
+                                      kMatchPrincipal | kMatchAction | kMatchResource);
   return match.matched ? match.principal : PrincipalMatch::kNone;
 }
 
-StatementMatch CompiledPolicy::MatchParts(size_t index, const Request& request, std::string_view action_lower,
-                                          unsigned part_mask, const MatchOptions& options) const {
+StatementMatch CompiledPolicy::MatchParts(size_t index, const Request& request,
+                                          std::string_view action_lower, unsigned part_mask,
+                                          const MatchOptions& options) const {
   return impl_->Match(index, request, action_lower, options, /*explain=*/false, part_mask);
 }
 
@@ -310,8 +317,10 @@ const std::vector<CompiledCondition>& CompiledPolicy::conditions(size_t index) c
   return impl_->statements[index].conditions;
 }
 
-StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request, std::string_view action_lower,
-                                           const MatchOptions& options, bool explain, unsigned part_mask) const {
+StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
+                                           std::string_view action_lower,
+                                           const MatchOptions& options, bool explain,
+                                           unsigned part_mask) const {
   // An out-of-range index is a caller bug: statement_count() bounds every caller's loop.
   assert(index < statements.size());
   const CompiledStatement& s = statements[index];
@@ -336,8 +345,9 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
       }
     }
     if (best == PrincipalMatch::kNone) {
-      if (explain) result.why = base::Concat("Principal does not name ", PrincipalTypeName(principal.type),
-                                principal.id.empty() ? "" : " ", principal.id);
+      if (explain)
+        result.why = base::Concat("Principal does not name ", PrincipalTypeName(principal.type),
+                                  principal.id.empty() ? "" : " ", principal.id);
       return result;
     }
     result.principal = best;
@@ -347,38 +357,44 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
     if (explain) AppendPart(result.why, {"Principal \"", best_matcher->value, "\"", how});
   } else {
     // NotPrincipal: the request is excluded only when every identity it carries is listed: the
-    // account, the role of a session, and the principal itself. IAM User Guide, "NotPrincipal": "AWS
-    // might validate the account first, then the role, and then the assumed-role user", which is why
-    // the account ARN must be listed too.
+    // account, the role of a session, and the principal itself. IAM User Guide, "NotPrincipal":
+    // "AWS might validate the account first, then the role, and then the assumed-role user", which
+    // is why the account ARN must be listed too.
     auto listed = [&](auto&& predicate) {
       for (const PrincipalMatcher& m : s.principals) {
         if (m.kind == PrincipalMatcher::Kind::kEveryone || predicate(m)) return true;
       }
       return false;
     };
-    bool excluded = listed([&](const PrincipalMatcher& m) { return NamesPrincipalItself(m, principal); });
+    bool excluded =
+        listed([&](const PrincipalMatcher& m) { return NamesPrincipalItself(m, principal); });
     if (principal.is_iam() && principal.type != PrincipalType::kAccountRoot) {
-      excluded = excluded && listed([&](const PrincipalMatcher& m) { return NamesAccount(m, principal); });
+      excluded =
+          excluded && listed([&](const PrincipalMatcher& m) { return NamesAccount(m, principal); });
     }
     if (principal.type == PrincipalType::kAssumedRoleSession) {
-      excluded = excluded && listed([&](const PrincipalMatcher& m) { return NamesRole(m, principal); });
+      excluded =
+          excluded && listed([&](const PrincipalMatcher& m) { return NamesRole(m, principal); });
     }
     if (principal.type == PrincipalType::kIamRole) {
       // A role principal stands for one of its sessions: its own identity is the role.
       excluded = listed([&](const PrincipalMatcher& m) { return NamesRole(m, principal); }) &&
                  listed([&](const PrincipalMatcher& m) { return NamesAccount(m, principal); });
     }
-    bool boundary_rule = s.source->effect == policy::Effect::kDeny && options.principal_has_boundary &&
-                         principal.is_iam() && principal.type != PrincipalType::kAccountRoot;
+    bool boundary_rule = s.source->effect == policy::Effect::kDeny &&
+                         options.principal_has_boundary && principal.is_iam() &&
+                         principal.type != PrincipalType::kAccountRoot;
     if (excluded && !boundary_rule) {
       if (explain) result.why = "NotPrincipal lists the principal, its role and its account";
       return result;
     }
     result.principal = PrincipalMatch::kDirect;
     if (explain) {
-      AppendPart(result.why, {boundary_rule && excluded
-                                  ? "NotPrincipal with Deny applies to every principal with a permissions boundary"
-                                  : "NotPrincipal does not exclude the principal"});
+      AppendPart(
+          result.why,
+          {boundary_rule && excluded
+               ? "NotPrincipal with Deny applies to every principal with a permissions boundary"
+               : "NotPrincipal does not exclude the principal"});
     }
   }
 
@@ -399,7 +415,9 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
       if (explain) AppendPart(result.why, {"Action \"", *matched_action, "\""});
     } else {
       if (matched_action != nullptr) {
-        if (explain) result.why = base::Concat("NotAction \"", *matched_action, "\" excludes \"", request.action, "\"");
+        if (explain)
+          result.why =
+              base::Concat("NotAction \"", *matched_action, "\" excludes \"", request.action, "\"");
         return result;
       }
       if (explain) AppendPart(result.why, {"NotAction does not list \"", request.action, "\""});
@@ -425,17 +443,19 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
     }
     if (!s.resource_negated) {
       if (matched_resource == nullptr) {
-        if (explain) result.why = base::Concat("Resource does not match \"", request.resource_arn, "\"");
+        if (explain)
+          result.why = base::Concat("Resource does not match \"", request.resource_arn, "\"");
         return result;
       }
       if (explain) AppendPart(result.why, {"Resource \"", *matched_resource, "\""});
     } else {
       if (matched_resource != nullptr) {
-        result.why =
-            base::Concat("NotResource \"", *matched_resource, "\" excludes \"", request.resource_arn, "\"");
+        result.why = base::Concat("NotResource \"", *matched_resource, "\" excludes \"",
+                                  request.resource_arn, "\"");
         return result;
       }
-      if (explain) AppendPart(result.why, {"NotResource does not list \"", request.resource_arn, "\""});
+      if (explain)
+        AppendPart(result.why, {"NotResource does not list \"", request.resource_arn, "\""});
     }
   }
 
@@ -449,16 +469,18 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
         const policy::Condition& c = condition.source();
         std::vector<std::string> values;
         for (const policy::ConditionValue& v : c.values) values.push_back(v.value);
-        result.why = base::Concat("Condition ", c.op.as_written, " ", c.key, " [", JoinQuoted(values),
-                                  "] does not hold", condition.valid() ? "" : " (invalid condition)");
+        result.why =
+            base::Concat("Condition ", c.op.as_written, " ", c.key, " [", JoinQuoted(values),
+                         "] does not hold", condition.valid() ? "" : " (invalid condition)");
       }
       return result;
     }
   }
   if (!s.conditions.empty() && (part_mask & kMatchConditions) != 0) {
     if (explain) {
-      AppendPart(result.why, {s.conditions.size() == 1 ? std::string("1 condition holds")
-                                                       : base::Concat(s.conditions.size(), " conditions hold")});
+      AppendPart(result.why, {s.conditions.size() == 1
+                                  ? std::string("1 condition holds")
+                                  : base::Concat(s.conditions.size(), " conditions hold")});
     }
   }
 
@@ -468,7 +490,8 @@ StatementMatch CompiledPolicy::Impl::Match(size_t index, const Request& request,
 
 bool PolicyAloneAllows(const CompiledPolicy& policy, const Request& request) {
   std::string action_lower = base::AsciiLower(request.action);
-  if (!PrincipalCanCall(request.principal, action_lower)) return false;  // no such request (request.h)
+  if (!PrincipalCanCall(request.principal, action_lower))
+    return false;  // no such request (request.h)
   bool allowed = false;
   for (size_t i = 0; i < policy.statement_count(); ++i) {
     if (!policy.Matches(i, request, action_lower)) continue;

@@ -107,21 +107,24 @@ struct CompiledCondition::Impl {
   bool Evaluate(const RequestContext& context) const;
   // Whether request value `r` matches at least one policy value. `resolved` holds the substituted
   // patterns when has_variables (one per value), else is null.
-  bool AnyValueMatches(std::string_view r, const std::vector<policy::WildcardPattern>* resolved) const;
+  bool AnyValueMatches(std::string_view r,
+                       const std::vector<policy::WildcardPattern>* resolved) const;
 };
 
 namespace {
 
 void Report(std::vector<base::Issue>& issues, const policy::ConditionValue& value, std::string code,
             std::string message) {
-  issues.push_back(base::Issue{base::Severity::kError, std::move(code), value.position, std::move(message)});
+  issues.push_back(
+      base::Issue{base::Severity::kError, std::move(code), value.position, std::move(message)});
 }
 
 std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 }  // namespace
 
-CompiledCondition CompiledCondition::Compile(const policy::Condition& condition, bool variables_enabled,
+CompiledCondition CompiledCondition::Compile(const policy::Condition& condition,
+                                             bool variables_enabled,
                                              std::vector<base::Issue>& issues) {
   auto impl = std::make_unique<Impl>();
   impl->source = condition;
@@ -166,7 +169,8 @@ CompiledCondition CompiledCondition::Compile(const policy::Condition& condition,
       }
       case Family::kBool: {
         if (use_variables && policy::HasPolicyVariables(value.text)) {
-          policy::VariableTemplate parsed = policy::VariableTemplate::Parse(value.text, /*glob=*/false);
+          policy::VariableTemplate parsed =
+              policy::VariableTemplate::Parse(value.text, /*glob=*/false);
           if (parsed.has_variables()) {
             value.variables = std::move(parsed);
             impl->has_variables = true;
@@ -216,8 +220,8 @@ CompiledCondition CompiledCondition::Compile(const policy::Condition& condition,
         if (!parsed) {
           value.valid = false;
           Report(issues, written, "condition.invalid-ip",
-                 op_name + " value " + Quoted(value.text) + " is not an IPv4 or IPv6 address or CIDR block" +
-                     variable_hint(value.text));
+                 op_name + " value " + Quoted(value.text) +
+                     " is not an IPv4 or IPv6 address or CIDR block" + variable_hint(value.text));
           break;
         }
         value.cidr = *parsed;
@@ -228,7 +232,8 @@ CompiledCondition CompiledCondition::Compile(const policy::Condition& condition,
         if (!parsed) {
           value.valid = false;
           Report(issues, written, "condition.invalid-base64",
-                 op_name + " value " + Quoted(value.text) + " is not base64" + variable_hint(value.text));
+                 op_name + " value " + Quoted(value.text) + " is not base64" +
+                     variable_hint(value.text));
           break;
         }
         value.bytes = std::move(*parsed);
@@ -255,8 +260,8 @@ CompiledCondition CompiledCondition::Compile(const policy::Condition& condition,
   return CompiledCondition(std::move(impl));
 }
 
-bool CompiledCondition::Impl::AnyValueMatches(std::string_view r,
-                                              const std::vector<policy::WildcardPattern>* resolved) const {
+bool CompiledCondition::Impl::AnyValueMatches(
+    std::string_view r, const std::vector<policy::WildcardPattern>* resolved) const {
   auto pattern_of = [&](size_t i) -> const policy::WildcardPattern& {
     return values[i].variables ? (*resolved)[i] : values[i].pattern;
   };
@@ -303,7 +308,8 @@ bool CompiledCondition::Impl::AnyValueMatches(std::string_view r,
       std::optional<policy::DecimalNumber> number = policy::ParseNumber(r);
       if (!number) return false;
       for (const PolicyValue& value : values) {
-        if (Satisfies(policy::CompareNumbers(*number, value.number), traits.comparison)) return true;
+        if (Satisfies(policy::CompareNumbers(*number, value.number), traits.comparison))
+          return true;
       }
       return false;
     }
@@ -358,16 +364,18 @@ bool CompiledCondition::Impl::AnyValueMatches(std::string_view r,
 
 bool CompiledCondition::Impl::Evaluate(const RequestContext& context) const {
   const ContextValue* entry = context.Find(source.key_lower);
-  // An empty multivalued key is "an empty data set" ([MULTI], Note: "If the key values in the request
-  // resolve to an empty data set (for example, an empty string), a condition operator modified by
-  // ForAllValues returns true, and a condition operator modified by ForAnyValue returns false").
+  // An empty multivalued key is "an empty data set" ([MULTI], Note: "If the key values in the
+  // request resolve to an empty data set (for example, an empty string), a condition operator
+  // modified by ForAllValues returns true, and a condition operator modified by ForAnyValue returns
+  // false").
   const bool empty = entry == nullptr || entry->values.empty();
 
   if (traits.family == Family::kNull) {
     // [OPS], Null: true means the key is absent, false that it "exists and its value is not null".
-    // DECISION: an empty multivalued key counts as null — AWS recommends Null=false precisely to keep
-    // "context keys with empty values" from satisfying ForAllValues ("Multivalued context keys"
-    // examples page). Any set qualifier on Null is ignored: Null asks about the key, not its values.
+    // DECISION: an empty multivalued key counts as null — AWS recommends Null=false precisely to
+    // keep "context keys with empty values" from satisfying ForAllValues ("Multivalued context
+    // keys" examples page). Any set qualifier on Null is ignored: Null asks about the key, not its
+    // values.
     const bool is_null = empty;
     for (const PolicyValue& value : values) {
       if (value.valid && value.boolean == is_null) return true;
@@ -385,8 +393,8 @@ bool CompiledCondition::Impl::Evaluate(const RequestContext& context) const {
       if (!values[i].variables) continue;
       std::optional<policy::WildcardPattern> substituted = values[i].variables->Substitute(context);
       // [VARS]: a variable whose key is "not present" means "any attempt to match it fails and
-      // causes the statement to be invalid"; "If AWS cannot resolve a variable, this might cause the
-      // entire statement to be invalid". DECISION: the whole condition is false (for negated
+      // causes the statement to be invalid"; "If AWS cannot resolve a variable, this might cause
+      // the entire statement to be invalid". DECISION: the whole condition is false (for negated
       // operators too), so the statement does not apply.
       if (!substituted) return false;
       resolved[i] = std::move(*substituted);
@@ -394,15 +402,17 @@ bool CompiledCondition::Impl::Evaluate(const RequestContext& context) const {
   }
   const std::vector<policy::WildcardPattern>* resolved_ptr = has_variables ? &resolved : nullptr;
   // For one request value: does it satisfy the operator? For a negated operator, "matches none".
-  auto value_satisfies = [&](std::string_view r) { return AnyValueMatches(r, resolved_ptr) != negated; };
+  auto value_satisfies = [&](std::string_view r) {
+    return AnyValueMatches(r, resolved_ptr) != negated;
+  };
 
   switch (source.op.qualifier) {
     case SetQualifier::kNone: {
       if (entry == nullptr) {
         // [OPS], ...IfExists: "If the key is not present, evaluate the condition element as true."
         if (source.op.if_exists) return true;
-        // [OPS], Important: "If the key that you specify in a policy condition is not present in the
-        // request context, the values do not match and the condition is false. If the policy
+        // [OPS], Important: "If the key that you specify in a policy condition is not present in
+        // the request context, the values do not match and the condition is false. If the policy
         // condition requires that the key is not matched, such as StringNotLike or ArnNotLike, and
         // the right key is not present, the condition is true." (So a Deny with StringNotEquals
         // aws:SourceVpce applies to requests that do not come through a VPC endpoint at all.)
@@ -420,8 +430,9 @@ bool CompiledCondition::Impl::Evaluate(const RequestContext& context) const {
       }
       // DECISION (issue #12, docs/simulate.md "Single-valued operators on multivalued keys"): a
       // multivalued key that carries exactly one value in this request (aws:PrincipalOrgPaths holds
-      // one path per principal) is compared as that value: the set operators are required only "with
-      // multiple key values", and the engine and the Z3 oracle read the condition the same way.
+      // one path per principal) is compared as that value: the set operators are required only
+      // "with multiple key values", and the engine and the Z3 oracle read the condition the same
+      // way.
       return value_satisfies(entry->values.front());
     }
     case SetQualifier::kForAllValues: {
@@ -463,7 +474,9 @@ CompiledCondition::CompiledCondition(CompiledCondition&&) noexcept = default;
 CompiledCondition& CompiledCondition::operator=(CompiledCondition&&) noexcept = default;
 CompiledCondition::~CompiledCondition() = default;
 
-bool CompiledCondition::Evaluate(const RequestContext& context) const { return impl_->Evaluate(context); }
+bool CompiledCondition::Evaluate(const RequestContext& context) const {
+  return impl_->Evaluate(context);
+}
 bool CompiledCondition::valid() const { return impl_->valid; }
 const policy::Condition& CompiledCondition::source() const { return impl_->source; }
 

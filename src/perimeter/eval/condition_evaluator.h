@@ -6,8 +6,8 @@
 // - multiple values of one key are ORed; for negated operators (StringNotEquals, ...) the key must
 //   match none of them (NOR);
 // - a key absent from the request: the rule for each operator family is in condition_evaluator.cc,
-//   with its source; ...IfExists makes an absent key true; Null tests presence; ForAllValues is true
-//   when the key is absent or empty, ForAnyValue false.
+//   with its source; ...IfExists makes an absent key true; Null tests presence; ForAllValues is
+//   true when the key is absent or empty, ForAnyValue false.
 // - numbers, dates, IPs, booleans, base64 binaries and ARNs are parsed from the policy at compile
 //   time; a policy value the operator cannot read is reported as an Issue at its position.
 #ifndef PERIMETER_EVAL_CONDITION_EVALUATOR_H_
@@ -24,10 +24,10 @@ namespace perimeter::eval {
 
 class CompiledCondition {
  public:
-  // Compiles one condition of a policy. `variables_enabled` is true for Version 2012-10-17 policies.
-  // Invalid values (a NumericEquals value that is not a number, a bad CIDR, ...) are appended to
-  // `issues` with their positions; the returned condition then evaluates to false for Allow purposes
-  // and its `valid()` is false, so callers can fail closed.
+  // Compiles one condition of a policy. `variables_enabled` is true for Version 2012-10-17
+  // policies. Invalid values (a NumericEquals value that is not a number, a bad CIDR, ...) are
+  // appended to `issues` with their positions; the returned condition then evaluates to false for
+  // Allow purposes and its `valid()` is false, so callers can fail closed.
   static CompiledCondition Compile(const policy::Condition& condition, bool variables_enabled,
                                    std::vector<base::Issue>& issues);
 

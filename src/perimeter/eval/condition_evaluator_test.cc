@@ -20,7 +20,8 @@ std::string LowerAscii(std::string text) {
 }
 
 // Builds a Condition as the parser would: value i sits at line 1, column 10 * i + 1.
-policy::Condition MakeCondition(const std::string& op, const std::string& key, const Values& values) {
+policy::Condition MakeCondition(const std::string& op, const std::string& key,
+                                const Values& values) {
   std::optional<policy::ConditionOperatorSpec> spec = policy::ParseConditionOperator(op);
   EXPECT_TRUE(spec.has_value()) << op;
   policy::Condition condition;
@@ -28,7 +29,8 @@ policy::Condition MakeCondition(const std::string& op, const std::string& key, c
   condition.key = key;
   condition.key_lower = LowerAscii(key);
   for (size_t i = 0; i < values.size(); ++i) {
-    base::SourcePosition position{1, static_cast<uint32_t>(10 * i + 1), static_cast<uint32_t>(10 * i)};
+    base::SourcePosition position{1, static_cast<uint32_t>(10 * i + 1),
+                                  static_cast<uint32_t>(10 * i)};
     condition.values.push_back(policy::ConditionValue{values[i], position});
   }
   return condition;
@@ -78,8 +80,9 @@ class ConditionTableTest : public testing::TestWithParam<Case> {};
 TEST_P(ConditionTableTest, Evaluates) {
   const Case& c = GetParam();
   std::vector<base::Issue> issues;
-  CompiledCondition compiled = CompiledCondition::Compile(MakeCondition(c.op, c.key, c.policy_values),
-                                                          /*variables_enabled=*/true, issues);
+  CompiledCondition compiled =
+      CompiledCondition::Compile(MakeCondition(c.op, c.key, c.policy_values),
+                                 /*variables_enabled=*/true, issues);
   EXPECT_TRUE(issues.empty()) << issues[0].message;
   EXPECT_EQ(compiled.Evaluate(ContextFor(c)), c.expected) << c;
 }
@@ -297,8 +300,8 @@ TEST(ConditionEvaluatorTest, VariablesAreLiteralBeforeVersion2012) {
 
 TEST(ConditionEvaluatorTest, KeyNamesAreCaseInsensitive) {
   std::vector<base::Issue> issues;
-  CompiledCondition compiled =
-      CompiledCondition::Compile(MakeCondition("StringEquals", "AWS:PrincipalTag/Team", {"x"}), true, issues);
+  CompiledCondition compiled = CompiledCondition::Compile(
+      MakeCondition("StringEquals", "AWS:PrincipalTag/Team", {"x"}), true, issues);
   RequestContext context;
   context.Set("aws:principaltag/TEAM", "x");
   EXPECT_TRUE(compiled.Evaluate(context));
@@ -317,7 +320,8 @@ class InvalidValueTest : public testing::TestWithParam<InvalidCase> {};
 TEST_P(InvalidValueTest, ReportsIssueAtValuePosition) {
   const InvalidCase& c = GetParam();
   std::vector<base::Issue> issues;
-  CompiledCondition compiled = CompiledCondition::Compile(MakeCondition(c.op, "k", c.values), true, issues);
+  CompiledCondition compiled =
+      CompiledCondition::Compile(MakeCondition(c.op, "k", c.values), true, issues);
   ASSERT_EQ(issues.size(), 1u) << c.op;
   EXPECT_EQ(issues[0].code, c.code);
   EXPECT_EQ(issues[0].severity, base::Severity::kError);
@@ -333,20 +337,22 @@ TEST_P(InvalidValueTest, ReportsIssueAtValuePosition) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, InvalidValueTest,
-    testing::Values(InvalidCase{"NumericEquals", {"1", "ten"}, "condition.invalid-number", 1},
-                    InvalidCase{"NumericNotEquals", {"1e3"}, "condition.invalid-number", 0},
-                    InvalidCase{"NumericLessThan", {"0x10"}, "condition.invalid-number", 0},
-                    InvalidCase{"NumericEquals", {"${aws:username}"}, "condition.invalid-number", 0},
-                    InvalidCase{"DateLessThan", {"2020-13-01"}, "condition.invalid-date", 0},
-                    InvalidCase{"DateNotEquals", {"2020-01-01", "yesterday"}, "condition.invalid-date", 1},
-                    InvalidCase{"Bool", {"yes"}, "condition.invalid-bool", 0},
-                    InvalidCase{"IpAddress", {"10.0.0.0/33"}, "condition.invalid-ip", 0},
-                    InvalidCase{"NotIpAddress", {"10.0.0.0/8", "300.1.1.1"}, "condition.invalid-ip", 1},
-                    InvalidCase{"BinaryEquals", {"not base64!"}, "condition.invalid-base64", 0}));
+    testing::Values(
+        InvalidCase{"NumericEquals", {"1", "ten"}, "condition.invalid-number", 1},
+        InvalidCase{"NumericNotEquals", {"1e3"}, "condition.invalid-number", 0},
+        InvalidCase{"NumericLessThan", {"0x10"}, "condition.invalid-number", 0},
+        InvalidCase{"NumericEquals", {"${aws:username}"}, "condition.invalid-number", 0},
+        InvalidCase{"DateLessThan", {"2020-13-01"}, "condition.invalid-date", 0},
+        InvalidCase{"DateNotEquals", {"2020-01-01", "yesterday"}, "condition.invalid-date", 1},
+        InvalidCase{"Bool", {"yes"}, "condition.invalid-bool", 0},
+        InvalidCase{"IpAddress", {"10.0.0.0/33"}, "condition.invalid-ip", 0},
+        InvalidCase{"NotIpAddress", {"10.0.0.0/8", "300.1.1.1"}, "condition.invalid-ip", 1},
+        InvalidCase{"BinaryEquals", {"not base64!"}, "condition.invalid-base64", 0}));
 
 TEST(ConditionEvaluatorTest, InvalidNullValueIsReported) {
   std::vector<base::Issue> issues;
-  CompiledCondition compiled = CompiledCondition::Compile(MakeCondition("Null", "k", {"maybe"}), true, issues);
+  CompiledCondition compiled =
+      CompiledCondition::Compile(MakeCondition("Null", "k", {"maybe"}), true, issues);
   ASSERT_EQ(issues.size(), 1u);
   EXPECT_EQ(issues[0].code, "condition.invalid-null-value");
   EXPECT_FALSE(compiled.valid());
@@ -354,7 +360,8 @@ TEST(ConditionEvaluatorTest, InvalidNullValueIsReported) {
 
 TEST(ConditionEvaluatorTest, CompiledConditionIsMovable) {
   std::vector<base::Issue> issues;
-  CompiledCondition a = CompiledCondition::Compile(MakeCondition("NumericEquals", "k", {"12345678901234567"}), true, issues);
+  CompiledCondition a = CompiledCondition::Compile(
+      MakeCondition("NumericEquals", "k", {"12345678901234567"}), true, issues);
   CompiledCondition b = std::move(a);
   RequestContext context;
   context.Set("k", "12345678901234567.000");
@@ -364,10 +371,10 @@ TEST(ConditionEvaluatorTest, CompiledConditionIsMovable) {
 // Property: on a present single-valued key, each negated operator is exactly NOT its positive twin.
 TEST(ConditionEvaluatorPropertyTest, NegatedOperatorIsNotOfPositiveTwin) {
   const std::vector<std::pair<std::string, std::string>> twins = {
-      {"StringEquals", "StringNotEquals"},   {"StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"},
-      {"StringLike", "StringNotLike"},       {"NumericEquals", "NumericNotEquals"},
-      {"DateEquals", "DateNotEquals"},       {"IpAddress", "NotIpAddress"},
-      {"ArnLike", "ArnNotLike"},             {"ArnEquals", "ArnNotEquals"}};
+      {"StringEquals", "StringNotEquals"}, {"StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"},
+      {"StringLike", "StringNotLike"},     {"NumericEquals", "NumericNotEquals"},
+      {"DateEquals", "DateNotEquals"},     {"IpAddress", "NotIpAddress"},
+      {"ArnLike", "ArnNotLike"},           {"ArnEquals", "ArnNotEquals"}};
   std::mt19937 random(7);
   const std::string alphabet = "aA:*?0.1/-";
   auto random_string = [&](size_t max_length) {
@@ -377,7 +384,8 @@ TEST(ConditionEvaluatorPropertyTest, NegatedOperatorIsNotOfPositiveTwin) {
     return s;
   };
   // Values that are also valid for numeric, date and IP operators, mixed with random strings.
-  const Values typed = {"1", "0.10", "10.0.0.0/8", "10.1.1.1", "2020-01-01", "1577836800", "arn:a:b:c:d:e"};
+  const Values typed = {"1",          "0.10",       "10.0.0.0/8",   "10.1.1.1",
+                        "2020-01-01", "1577836800", "arn:a:b:c:d:e"};
   for (int round = 0; round < 3000; ++round) {
     const auto& [positive, negative] = twins[random() % twins.size()];
     Values policy_values;
@@ -387,8 +395,10 @@ TEST(ConditionEvaluatorPropertyTest, NegatedOperatorIsNotOfPositiveTwin) {
     }
     std::string request = random() % 2 ? typed[random() % typed.size()] : random_string(8);
     std::vector<base::Issue> issues;
-    CompiledCondition p = CompiledCondition::Compile(MakeCondition(positive, "k", policy_values), true, issues);
-    CompiledCondition n = CompiledCondition::Compile(MakeCondition(negative, "k", policy_values), true, issues);
+    CompiledCondition p =
+        CompiledCondition::Compile(MakeCondition(positive, "k", policy_values), true, issues);
+    CompiledCondition n =
+        CompiledCondition::Compile(MakeCondition(negative, "k", policy_values), true, issues);
     if (!p.valid()) continue;  // invalid policy values fail closed for both; nothing to compare
     RequestContext context;
     context.Set("k", request);

@@ -23,11 +23,12 @@ constexpr std::array<std::pair<PrincipalType, std::string_view>, 9> kTypeNames =
     {PrincipalType::kAnonymous, "Anonymous"},
 }};
 
-// The web identity providers AWS names in "AWS JSON policy elements: Principal" (web identity session
-// principals). They end in .amazonaws.com or look like host names, so they must be told apart from
-// service principals by name.
+// The web identity providers AWS names in "AWS JSON policy elements: Principal" (web identity
+// session principals). They end in .amazonaws.com or look like host names, so they must be told
+// apart from service principals by name.
 constexpr std::array<std::string_view, 4> kWebIdentityProviders = {
-    "cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com", "accounts.google.com"};
+    "cognito-identity.amazonaws.com", "www.amazon.com", "graph.facebook.com",
+    "accounts.google.com"};
 
 std::string_view LastSegment(std::string_view path) {
   size_t slash = path.rfind('/');
@@ -66,7 +67,8 @@ absl::StatusOr<RequestPrincipal> ParseIamArn(std::string_view text) {
     } else {
       return Invalid(text, "an IAM principal ARN names root, a user/ or a role/");
     }
-    if (p.name.empty() && p.type != PrincipalType::kAccountRoot) return Invalid(text, "the name is empty");
+    if (p.name.empty() && p.type != PrincipalType::kAccountRoot)
+      return Invalid(text, "the name is empty");
     return p;
   }
   if (arn->service == "sts") {
@@ -142,7 +144,8 @@ bool RequestPrincipal::is_service_linked_role() const {
     std::optional<policy::Arn> arn = policy::ParseArn(id);
     return arn.has_value() && std::string_view(arn->resource).starts_with("role/aws-service-role/");
   }
-  if (type == PrincipalType::kAssumedRoleSession) return std::string_view(name).starts_with("AWSServiceRoleFor");
+  if (type == PrincipalType::kAssumedRoleSession)
+    return std::string_view(name).starts_with("AWSServiceRoleFor");
   return false;
 }
 
@@ -156,7 +159,8 @@ std::string RequestPrincipal::RoleArn() const {
 
 absl::StatusOr<RequestPrincipal> ParseRequestPrincipal(std::string_view text) {
   if (text.empty()) return Invalid(text, "it is empty");
-  if (text == "*") return Invalid(text, "a request comes from one principal; use {\"type\": \"Anonymous\"}");
+  if (text == "*")
+    return Invalid(text, "a request comes from one principal; use {\"type\": \"Anonymous\"}");
   if (std::string_view(text).starts_with("arn:")) return ParseIamArn(text);
   if (policy::IsAccountId(text)) {
     RequestPrincipal p;
@@ -202,7 +206,8 @@ absl::StatusOr<RequestPrincipal> MakeRequestPrincipal(PrincipalType type, std::s
       return parsed;
     }
     case PrincipalType::kService:
-      if (!IsServicePrincipalName(id)) return Invalid(id, "a service principal is name.amazonaws.com");
+      if (!IsServicePrincipalName(id))
+        return Invalid(id, "a service principal is name.amazonaws.com");
       break;
     case PrincipalType::kWebIdentityOrSaml:
     case PrincipalType::kCanonicalUser:
@@ -220,10 +225,10 @@ absl::StatusOr<RequestPrincipal> MakeRequestPrincipal(PrincipalType type, std::s
 
 std::optional<std::string> ResourceAccount(const Request& request) {
   if (request.resource_account) return request.resource_account;
-  // An action without a resource ("*": s3:ListAllMyBuckets, kms:ListKeys, kms:CreateKey; the Service
-  // Authorization Reference lists no resource type for them, and a policy must name "*") acts in the
-  // caller's own account: there is no resource, so no resource-based policy and no other owner, and the
-  // caller's identity side decides.
+  // An action without a resource ("*": s3:ListAllMyBuckets, kms:ListKeys, kms:CreateKey; the
+  // Service Authorization Reference lists no resource type for them, and a policy must name "*")
+  // acts in the caller's own account: there is no resource, so no resource-based policy and no
+  // other owner, and the caller's identity side decides.
   if (request.resource_arn == "*" && request.principal.is_iam()) return request.principal.account;
   std::optional<policy::Arn> arn = policy::ParseArn(request.resource_arn);
   if (arn && policy::IsAccountId(arn->account)) return std::string(arn->account);
@@ -264,8 +269,8 @@ void AddPrincipalContextKeys(const RequestPrincipal& principal, RequestContext& 
       set_default("aws:userid", base::Concat(principal.account, ":", principal.name));
       break;
     case PrincipalType::kAccountRoot:
-      set_default("aws:PrincipalArn", base::Concat("arn:", principal.partition, ":iam::", principal.account,
-                                                   ":root"));
+      set_default("aws:PrincipalArn",
+                  base::Concat("arn:", principal.partition, ":iam::", principal.account, ":root"));
       set_default("aws:PrincipalType", "Account");
       set_default("aws:userid", principal.account);
       break;
@@ -279,12 +284,13 @@ void AddPrincipalContextKeys(const RequestPrincipal& principal, RequestContext& 
   if (!principal.org_paths.empty() && !context.Has("aws:principalorgpaths")) {
     context.SetMultivalued("aws:PrincipalOrgPaths", principal.org_paths);
   }
-  for (const auto& [key, value] : principal.tags) set_default(base::Concat("aws:PrincipalTag/", key), value);
+  for (const auto& [key, value] : principal.tags)
+    set_default(base::Concat("aws:PrincipalTag/", key), value);
 }
 
 IdentityProviderKind IdentityProviderKindOf(std::string_view provider) {
-  // AWS JSON policy elements: Principal, "SAML session principals": the provider is named by the ARN of
-  // the IAM SAML provider resource.
+  // AWS JSON policy elements: Principal, "SAML session principals": the provider is named by the
+  // ARN of the IAM SAML provider resource.
   std::optional<policy::Arn> arn = policy::ParseArn(provider);
   if (arn.has_value() && arn->service == "iam" && arn->resource.starts_with("saml-provider/")) {
     return IdentityProviderKind::kSaml;

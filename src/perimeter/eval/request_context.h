@@ -1,6 +1,6 @@
 // The request context: the condition keys of one request and their values, as AWS passes them —
-// strings, single- or multivalued. Operators decide how a value is read (number, date, bool, IP, ARN).
-// IAM User Guide: "Single-valued vs. multivalued context keys".
+// strings, single- or multivalued. Operators decide how a value is read (number, date, bool, IP,
+// ARN). IAM User Guide: "Single-valued vs. multivalued context keys".
 #ifndef PERIMETER_EVAL_REQUEST_CONTEXT_H_
 #define PERIMETER_EVAL_REQUEST_CONTEXT_H_
 

@@ -113,7 +113,8 @@ bool IgnoresCase(FilterField field) {
 
 // The values of `field` on `record`: empty when the field is absent. Strings are owned because some
 // values (timestamps, booleans) are computed.
-std::vector<std::string> FieldValues(const FindingRecord& record, FilterField field, const std::string& subkey) {
+std::vector<std::string> FieldValues(const FindingRecord& record, FilterField field,
+                                     const std::string& subkey) {
   const Finding& finding = record.finding;
   const bool is_error = finding.error.has_value();
   switch (field) {
@@ -177,31 +178,34 @@ base::Issue Error(std::string code, const base::SourcePosition& position, std::s
 }
 
 bool IsKnownConditionKey(std::string_view key) {
-  return std::any_of(kKnownConditionKeys.begin(), kKnownConditionKeys.end(),
-                     [&](std::string_view known) { return base::EqualsIgnoreAsciiCase(known, key); });
+  return std::any_of(
+      kKnownConditionKeys.begin(), kKnownConditionKeys.end(),
+      [&](std::string_view known) { return base::EqualsIgnoreAsciiCase(known, key); });
 }
 
 // Reads an operator's value list into `out`; false (with issues) if malformed.
-bool ParseValueList(const json::Value& value, std::string_view criterion_key, std::vector<std::string>& out,
-                    std::vector<base::Issue>& issues) {
+bool ParseValueList(const json::Value& value, std::string_view criterion_key,
+                    std::vector<std::string>& out, std::vector<base::Issue>& issues) {
   if (!value.is_array()) {
-    issues.push_back(Error("filter.type", value.position(),
-                           base::Concat("'", value.key(), "' of filter key '", criterion_key,
-                                        "' must be a list of strings, not ", json::KindName(value.kind()))));
+    issues.push_back(
+        Error("filter.type", value.position(),
+              base::Concat("'", value.key(), "' of filter key '", criterion_key,
+                           "' must be a list of strings, not ", json::KindName(value.kind()))));
     return false;
   }
   if (value.size() == 0 || value.size() > kMaxValuesPerCriterion) {
-    issues.push_back(Error("filter.value-count", value.position(),
-                           base::Concat("'", value.key(), "' of filter key '", criterion_key, "' has ", value.size(),
-                                        " values; AWS allows 1 to ", kMaxValuesPerCriterion)));
+    issues.push_back(
+        Error("filter.value-count", value.position(),
+              base::Concat("'", value.key(), "' of filter key '", criterion_key, "' has ",
+                           value.size(), " values; AWS allows 1 to ", kMaxValuesPerCriterion)));
     return false;
   }
   bool ok = true;
   for (json::Value element : value.children()) {
     if (!element.is_string()) {
-      issues.push_back(
-          Error("filter.type", element.position(),
-                base::Concat("values of '", value.key(), "' must be strings, not ", json::KindName(element.kind()))));
+      issues.push_back(Error("filter.type", element.position(),
+                             base::Concat("values of '", value.key(), "' must be strings, not ",
+                                          json::KindName(element.kind()))));
       ok = false;
       continue;
     }
@@ -226,7 +230,8 @@ std::optional<std::pair<FilterField, std::string>> ResolveFilterKey(std::string_
     return std::make_pair(FilterField::kPrincipal, std::string(type));
   }
   if (key.starts_with(kConditionPrefix) && key.size() > kConditionPrefix.size()) {
-    return std::make_pair(FilterField::kCondition, std::string(key.substr(kConditionPrefix.size())));
+    return std::make_pair(FilterField::kCondition,
+                          std::string(key.substr(kConditionPrefix.size())));
   }
   return std::nullopt;
 }
@@ -244,7 +249,9 @@ bool Criterion::Matches(const FindingRecord& record) const {
     return false;
   };
   auto equal = [&](std::string_view a, std::string_view b) { return Equal(a, b, ignore_case); };
-  auto substring = [&](std::string_view a, std::string_view b) { return Contains(a, b, ignore_case); };
+  auto substring = [&](std::string_view a, std::string_view b) {
+    return Contains(a, b, ignore_case);
+  };
   if (!eq.empty() && !any_value(eq, equal)) return false;
   if (!neq.empty() && any_value(neq, equal)) return false;
   if (!contains.empty() && !any_value(contains, substring)) return false;
@@ -281,13 +288,15 @@ bool FindingFilter::NeedsAccessDetails() const {
   return false;
 }
 
-std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use, std::vector<base::Issue>& issues) {
-  const size_t errors_before = std::count_if(issues.begin(), issues.end(),
-                                             [](const base::Issue& i) { return i.severity == base::Severity::kError; });
+std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use,
+                                                std::vector<base::Issue>& issues) {
+  const size_t errors_before =
+      std::count_if(issues.begin(), issues.end(),
+                    [](const base::Issue& i) { return i.severity == base::Severity::kError; });
   if (!value.is_object()) {
-    issues.push_back(
-        Error("filter.type", value.position(),
-              base::Concat("a filter must be an object of filter keys, not ", json::KindName(value.kind()))));
+    issues.push_back(Error("filter.type", value.position(),
+                           base::Concat("a filter must be an object of filter keys, not ",
+                                        json::KindName(value.kind()))));
     return std::nullopt;
   }
   std::vector<Criterion> criteria;
@@ -295,24 +304,27 @@ std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use
     std::string_view key = member.key();
     std::optional<std::pair<FilterField, std::string>> resolved = ResolveFilterKey(key);
     if (!resolved.has_value()) {
-      issues.push_back(Error("filter.unknown-key", member.key_position(),
-                             base::Concat("unknown filter key '", key,
-                                          "'; expected resource, resourceType, resourceOwnerAccount, isPublic, "
-                                          "error, status, id, principal.AWS, principal.Federated, "
-                                          "condition.<key>, ...")));
+      issues.push_back(
+          Error("filter.unknown-key", member.key_position(),
+                base::Concat("unknown filter key '", key,
+                             "'; expected resource, resourceType, resourceOwnerAccount, isPublic, "
+                             "error, status, id, principal.AWS, principal.Federated, "
+                             "condition.<key>, ...")));
       continue;
     }
     if (use == FilterUse::kArchiveRule && ListOnly(resolved->first)) {
       issues.push_back(
           Error("filter.not-in-archive-rule", member.key_position(),
-                base::Concat("filter key '", key, "' can be used to list findings but not in an archive rule")));
+                base::Concat("filter key '", key,
+                             "' can be used to list findings but not in an archive rule")));
       continue;
     }
     if (resolved->first == FilterField::kCondition && !IsKnownConditionKey(resolved->second)) {
-      issues.push_back(base::Issue{base::Severity::kWarning, "filter.undocumented-condition-key", member.key_position(),
-                                   base::Concat("'", resolved->second,
-                                                "' is not a condition key Access Analyzer reports in findings; "
-                                                "this criterion can only match its absence")});
+      issues.push_back(base::Issue{
+          base::Severity::kWarning, "filter.undocumented-condition-key", member.key_position(),
+          base::Concat("'", resolved->second,
+                       "' is not a condition key Access Analyzer reports in findings; "
+                       "this criterion can only match its absence")});
     }
     if (!member.is_object()) {
       issues.push_back(Error("filter.type", member.position(),
@@ -337,9 +349,10 @@ std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use
         ok &= ParseValueList(op, key, criterion.contains, issues);
       } else if (name == "exists") {
         if (!op.is_bool()) {
-          issues.push_back(Error("filter.type", op.position(),
-                                 base::Concat("'exists' of filter key '", key, "' must be true or false, not ",
-                                              json::KindName(op.kind()))));
+          issues.push_back(
+              Error("filter.type", op.position(),
+                    base::Concat("'exists' of filter key '", key, "' must be true or false, not ",
+                                 json::KindName(op.kind()))));
           ok = false;
         } else {
           criterion.exists = op.boolean();
@@ -353,15 +366,16 @@ std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use
     }
     if (ok && criterion.eq.empty() && criterion.neq.empty() && criterion.contains.empty() &&
         !criterion.exists.has_value()) {
-      issues.push_back(
-          Error("filter.empty-criterion", member.position(),
-                base::Concat("the criterion for '", key, "' has no operator; give eq, neq, contains or exists")));
+      issues.push_back(Error("filter.empty-criterion", member.position(),
+                             base::Concat("the criterion for '", key,
+                                          "' has no operator; give eq, neq, contains or exists")));
       ok = false;
     }
     if (ok) criteria.push_back(std::move(criterion));
   }
-  const size_t errors_after = std::count_if(issues.begin(), issues.end(),
-                                            [](const base::Issue& i) { return i.severity == base::Severity::kError; });
+  const size_t errors_after = std::count_if(issues.begin(), issues.end(), [](const base::Issue& i) {
+    return i.severity == base::Severity::kError;
+  });
   if (errors_after != errors_before) return std::nullopt;
   return FindingFilter(std::move(criteria));
 }
@@ -371,18 +385,21 @@ bool IsValidArchiveRuleName(std::string_view name) {
   auto is_alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
   if (!is_alpha(name[0])) return false;
-  return std::all_of(name.begin() + 1, name.end(),
-                     [&](char c) { return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-'; });
+  return std::all_of(name.begin() + 1, name.end(), [&](char c) {
+    return is_alpha(c) || is_digit(c) || c == '_' || c == '.' || c == '-';
+  });
 }
 
-const ArchiveRule* FirstMatchingRule(std::span<const ArchiveRule> rules, const FindingRecord& record) {
+const ArchiveRule* FirstMatchingRule(std::span<const ArchiveRule> rules,
+                                     const FindingRecord& record) {
   for (const ArchiveRule& rule : rules) {
     if (rule.filter.Matches(record)) return &rule;
   }
   return nullptr;
 }
 
-std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source, std::vector<base::Issue>& issues) {
+std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source,
+                                                          std::vector<base::Issue>& issues) {
   json::ParseResult parsed = json::Parse(std::move(source));
   if (!parsed.ok()) {
     issues.insert(issues.end(), parsed.issues.begin(), parsed.issues.end());
@@ -393,16 +410,18 @@ std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source, st
   if (root.is_object()) {
     std::optional<json::Value> rules = root.Find("archiveRules");
     if (!rules.has_value()) {
-      issues.push_back(Error("archive-rules.type", root.position(),
-                             "expected a list of archive rules, or an object with an \"archiveRules\" list "
-                             "(the output of aws accessanalyzer list-archive-rules)"));
+      issues.push_back(
+          Error("archive-rules.type", root.position(),
+                "expected a list of archive rules, or an object with an \"archiveRules\" list "
+                "(the output of aws accessanalyzer list-archive-rules)"));
       return std::nullopt;
     }
     list = *rules;
   }
   if (!list.is_array()) {
-    issues.push_back(Error("archive-rules.type", list.position(),
-                           base::Concat("expected a list of archive rules, not ", json::KindName(list.kind()))));
+    issues.push_back(
+        Error("archive-rules.type", list.position(),
+              base::Concat("expected a list of archive rules, not ", json::KindName(list.kind()))));
     return std::nullopt;
   }
   bool ok = true;
@@ -410,9 +429,10 @@ std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source, st
   std::set<std::string, std::less<>> names;
   for (json::Value element : list.children()) {
     if (!element.is_object()) {
-      issues.push_back(Error("archive-rules.type", element.position(),
-                             base::Concat("an archive rule must be an object with ruleName and filter, not ",
-                                          json::KindName(element.kind()))));
+      issues.push_back(
+          Error("archive-rules.type", element.position(),
+                base::Concat("an archive rule must be an object with ruleName and filter, not ",
+                             json::KindName(element.kind()))));
       ok = false;
       continue;
     }
@@ -424,33 +444,36 @@ std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source, st
       } else if (member.key() == "filter") {
         filter = member;
       } else if (member.key() != "createdAt" && member.key() != "updatedAt") {
-        issues.push_back(
-            Error("archive-rules.unknown-member", member.key_position(),
-                  base::Concat("unknown archive rule member '", member.key(), "'; expected ruleName and filter")));
+        issues.push_back(Error("archive-rules.unknown-member", member.key_position(),
+                               base::Concat("unknown archive rule member '", member.key(),
+                                            "'; expected ruleName and filter")));
         ok = false;
       }
     }
     if (!name.has_value() || !filter.has_value()) {
-      issues.push_back(
-          Error("archive-rules.missing-member", element.position(),
-                base::Concat("an archive rule needs ", !name.has_value() ? "\"ruleName\"" : "\"filter\"")));
+      issues.push_back(Error("archive-rules.missing-member", element.position(),
+                             base::Concat("an archive rule needs ",
+                                          !name.has_value() ? "\"ruleName\"" : "\"filter\"")));
       ok = false;
       continue;
     }
     ArchiveRule rule;
     if (!name->is_string() || !IsValidArchiveRuleName(name->text())) {
-      issues.push_back(Error("archive-rules.invalid-name", name->position(),
-                             "a rule name is 1 to 255 letters, digits, '_', '.' or '-', starting with a letter"));
+      issues.push_back(Error(
+          "archive-rules.invalid-name", name->position(),
+          "a rule name is 1 to 255 letters, digits, '_', '.' or '-', starting with a letter"));
       ok = false;
     } else {
       rule.rule_name = std::string(name->text());
       if (!names.insert(rule.rule_name).second) {
-        issues.push_back(Error("archive-rules.duplicate-name", name->position(),
-                               base::Concat("archive rule '", rule.rule_name, "' is defined twice")));
+        issues.push_back(
+            Error("archive-rules.duplicate-name", name->position(),
+                  base::Concat("archive rule '", rule.rule_name, "' is defined twice")));
         ok = false;
       }
     }
-    std::optional<FindingFilter> parsed_filter = ParseFindingFilter(*filter, FilterUse::kArchiveRule, issues);
+    std::optional<FindingFilter> parsed_filter =
+        ParseFindingFilter(*filter, FilterUse::kArchiveRule, issues);
     if (!parsed_filter.has_value()) {
       ok = false;
       continue;

@@ -5,9 +5,9 @@
 //   {"<key>": {"eq": [..], "neq": [..], "contains": [..], "exists": true|false}, ...}
 // with 1..20 strings per list. Keys are the filter keys of the IAM User Guide ("IAM Access Analyzer
 // filter keys"; docs/access-analyzer-rules.md §6.1): resource, resourceType, resourceOwnerAccount,
-// isPublic, error, findingType, resourceControlPolicyRestriction, principal.AWS, principal.Federated,
-// condition.<key>; list-only: status, id. Perimeter adds principal.CanonicalUser, action, and (list-only)
-// createdAt, analyzedAt, updatedAt.
+// isPublic, error, findingType, resourceControlPolicyRestriction, principal.AWS,
+// principal.Federated, condition.<key>; list-only: status, id. Perimeter adds
+// principal.CanonicalUser, action, and (list-only) createdAt, analyzedAt, updatedAt.
 //
 // Semantics (§6.2): criteria are AND-ed [DOC: the user guide's "Filtering findings"]; the operators
 // of one criterion are AND-ed; the values of one operator are OR-ed:
@@ -53,14 +53,14 @@ enum class FilterField {
   kUpdatedAt,
 };
 
-// Where a filter is used: archive rules accept fewer keys than listings (status and id are list-only
-// [DOC: filter keys table]).
+// Where a filter is used: archive rules accept fewer keys than listings (status and id are
+// list-only [DOC: filter keys table]).
 enum class FilterUse { kListFindings, kArchiveRule };
 
 struct Criterion {
   std::string key;  // as written: "principal.AWS", "condition.aws:SourceVpc"
   FilterField field = FilterField::kResource;
-  std::string subkey;           // "AWS" for principal.AWS, "aws:SourceVpc" for condition.aws:SourceVpc
+  std::string subkey;  // "AWS" for principal.AWS, "aws:SourceVpc" for condition.aws:SourceVpc
   std::vector<std::string> eq;  // empty = operator absent
   std::vector<std::string> neq;
   std::vector<std::string> contains;
@@ -78,8 +78,8 @@ class FindingFilter {
   // All criteria hold.
   bool Matches(const FindingRecord& record) const;
 
-  // True when a criterion reads a field that SummaryOf drops (principal.*, condition.*, action): without
-  // one, Matches(SummaryOf(record)) == Matches(record).
+  // True when a criterion reads a field that SummaryOf drops (principal.*, condition.*, action):
+  // without one, Matches(SummaryOf(record)) == Matches(record).
   bool NeedsAccessDetails() const;
 
   // In the order written (the JSON object's member order).
@@ -90,17 +90,19 @@ class FindingFilter {
   std::vector<Criterion> criteria_;
 };
 
-// Parses a FilterCriteriaMap. Every problem is appended to `issues` with the position of the offending
-// key or value: not an object ("filter.type"), unknown key ("filter.unknown-key"), key not allowed in
-// archive rules ("filter.not-in-archive-rule"), unknown operator ("filter.unknown-operator"), criterion
-// without an operator ("filter.empty-criterion"), empty or over-long value lists ("filter.value-count",
-// the model's ValueList is 1..20), non-string values, non-boolean exists ("filter.type"). A condition
-// key outside the documented list is accepted with a warning ("filter.undocumented-condition-key"):
-// it matches nothing Perimeter reports, which is likely a typo. Returns nullopt iff an error was added.
-std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use, std::vector<base::Issue>& issues);
+// Parses a FilterCriteriaMap. Every problem is appended to `issues` with the position of the
+// offending key or value: not an object ("filter.type"), unknown key ("filter.unknown-key"), key
+// not allowed in archive rules ("filter.not-in-archive-rule"), unknown operator
+// ("filter.unknown-operator"), criterion without an operator ("filter.empty-criterion"), empty or
+// over-long value lists ("filter.value-count", the model's ValueList is 1..20), non-string values,
+// non-boolean exists ("filter.type"). A condition key outside the documented list is accepted with
+// a warning ("filter.undocumented-condition-key"): it matches nothing Perimeter reports, which is
+// likely a typo. Returns nullopt iff an error was added.
+std::optional<FindingFilter> ParseFindingFilter(json::Value value, FilterUse use,
+                                                std::vector<base::Issue>& issues);
 
-// Resolves one filter key ("principal.AWS") to its field; nullopt if the key is unknown. Exposed for
-// the API layer's ValidationException field lists.
+// Resolves one filter key ("principal.AWS") to its field; nullopt if the key is unknown. Exposed
+// for the API layer's ValidationException field lists.
 std::optional<std::pair<FilterField, std::string>> ResolveFilterKey(std::string_view key);
 
 // An archive rule: findings it matches are archived when created (and by ApplyArchiveRule).
@@ -113,14 +115,16 @@ struct ArchiveRule {
 bool IsValidArchiveRuleName(std::string_view name);
 
 // The first rule (in order) whose filter matches, or nullptr.
-const ArchiveRule* FirstMatchingRule(std::span<const ArchiveRule> rules, const FindingRecord& record);
+const ArchiveRule* FirstMatchingRule(std::span<const ArchiveRule> rules,
+                                     const FindingRecord& record);
 
 // Parses the offline CLI's `--archive-rules FILE` (docs/archive-rules.md): either a JSON array of
 // {"ruleName": ..., "filter": {...}}, or the output of `aws accessanalyzer list-archive-rules`
-// ({"archiveRules": [...]}, whose createdAt/updatedAt members are ignored). Rule names must be valid
-// and unique; filters follow FilterUse::kArchiveRule. Problems go to `issues` with positions in
-// `source`; returns nullopt iff an error was added.
-std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source, std::vector<base::Issue>& issues);
+// ({"archiveRules": [...]}, whose createdAt/updatedAt members are ignored). Rule names must be
+// valid and unique; filters follow FilterUse::kArchiveRule. Problems go to `issues` with positions
+// in `source`; returns nullopt iff an error was added.
+std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source,
+                                                          std::vector<base::Issue>& issues);
 
 }  // namespace perimeter::findings
 

@@ -1,6 +1,7 @@
 // An external-access finding in AWS IAM Access Analyzer's shape (botocore accessanalyzer model:
-// Finding / FindingSummary / ExternalAccessDetails), plus what Perimeter adds: a witness request that
-// proves the access real and the statements that grant it. See docs/access-analyzer-rules.md §2.
+// Finding / FindingSummary / ExternalAccessDetails), plus what Perimeter adds: a witness request
+// that proves the access real and the statements that grant it. See docs/access-analyzer-rules.md
+// §2.
 #ifndef PERIMETER_FINDINGS_FINDING_H_
 #define PERIMETER_FINDINGS_FINDING_H_
 
@@ -33,7 +34,8 @@ struct Witness {
   std::string principal_type;  // eval::PrincipalTypeName
   std::string action;
   std::string resource;
-  std::map<std::string, std::vector<std::string>> context;  // the condition keys the request carries
+  std::map<std::string, std::vector<std::string>>
+      context;  // the condition keys the request carries
 };
 
 // A statement that grants the access.
@@ -54,8 +56,8 @@ struct Finding {
   std::string resource_type;  // "AWS::S3::Bucket"
   std::string resource_owner_account;
   std::vector<FindingSource> sources;
-  // Error findings: the analysis could not decide (fail closed). "INTERNAL_ERROR" or "ACCESS_DENIED",
-  // with a reason for people.
+  // Error findings: the analysis could not decide (fail closed). "INTERNAL_ERROR" or
+  // "ACCESS_DENIED", with a reason for people.
   std::optional<std::string> error;
   std::string error_reason;
   std::optional<Witness> witness;

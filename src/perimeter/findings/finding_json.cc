@@ -20,8 +20,10 @@ void WriteSources(json::Writer& w, const std::vector<FindingSource>& sources) {
     w.BeginObject().Key("type").String(FindingSourceTypeName(source.type));
     if (source.access_point_arn.has_value() || source.access_point_account.has_value()) {
       w.Key("detail").BeginObject();
-      if (source.access_point_arn.has_value()) w.Key("accessPointArn").String(*source.access_point_arn);
-      if (source.access_point_account.has_value()) w.Key("accessPointAccount").String(*source.access_point_account);
+      if (source.access_point_arn.has_value())
+        w.Key("accessPointArn").String(*source.access_point_arn);
+      if (source.access_point_account.has_value())
+        w.Key("accessPointAccount").String(*source.access_point_account);
       w.EndObject();
     }
     w.EndObject();
@@ -31,7 +33,8 @@ void WriteSources(json::Writer& w, const std::vector<FindingSource>& sources) {
 
 // Perimeter's extras, after the model's members of the enclosing object.
 void WriteExtras(json::Writer& w, const Finding& finding) {
-  if (finding.error.has_value() && !finding.error_reason.empty()) w.Key("errorReason").String(finding.error_reason);
+  if (finding.error.has_value() && !finding.error_reason.empty())
+    w.Key("errorReason").String(finding.error_reason);
   if (finding.witness.has_value()) {
     const Witness& witness = *finding.witness;
     w.Key("witness").BeginObject();
@@ -46,7 +49,11 @@ void WriteExtras(json::Writer& w, const Finding& finding) {
   if (!finding.explanation.empty()) {
     w.Key("explanation").BeginArray();
     for (const StatementRef& ref : finding.explanation) {
-      w.BeginObject().Key("policy").String(ref.policy).Key("statementIndex").Int(static_cast<int64_t>(ref.index));
+      w.BeginObject()
+          .Key("policy")
+          .String(ref.policy)
+          .Key("statementIndex")
+          .Int(static_cast<int64_t>(ref.index));
       if (ref.sid.has_value()) w.Key("statementId").String(*ref.sid);
       w.Key("line").Int(ref.position.line).Key("column").Int(ref.position.column);
       w.EndObject();
@@ -152,7 +159,8 @@ class FindingReader {
     if (auto principal = reader.Optional("principal")) StringMap(*principal, finding.principal);
     if (auto action = reader.Optional("action")) StringList(*action, finding.actions);
     if (auto resource = reader.Optional("resource")) String(*resource, finding.resource);
-    if (std::optional<bool> is_public = reader.OptionalBool("isPublic")) finding.is_public = *is_public;
+    if (std::optional<bool> is_public = reader.OptionalBool("isPublic"))
+      finding.is_public = *is_public;
     if (auto type = reader.Required("resourceType")) String(*type, finding.resource_type);
     if (auto condition = reader.Required("condition")) StringMap(*condition, finding.condition);
     if (auto created = reader.Required("createdAt")) Time(*created, record.created_at);
@@ -164,10 +172,12 @@ class FindingReader {
       if (status.has_value()) {
         record.status = *status;
       } else {
-        Fail("finding.invalid-value", status_value->position(), "status must be ACTIVE, ARCHIVED or RESOLVED");
+        Fail("finding.invalid-value", status_value->position(),
+             "status must be ACTIVE, ARCHIVED or RESOLVED");
       }
     }
-    if (auto owner = reader.Required("resourceOwnerAccount")) String(*owner, finding.resource_owner_account);
+    if (auto owner = reader.Required("resourceOwnerAccount"))
+      String(*owner, finding.resource_owner_account);
     if (auto error_value = reader.Optional("error")) {
       std::string error;
       if (String(*error_value, error)) finding.error = std::move(error);
@@ -189,7 +199,8 @@ class FindingReader {
   }
   void TypeError(const json::Value& value, std::string_view expected) {
     Fail("finding.type", value.position(),
-         base::Concat("'", value.key(), "' must be ", expected, ", not ", json::KindName(value.kind())));
+         base::Concat("'", value.key(), "' must be ", expected, ", not ",
+                      json::KindName(value.kind())));
   }
   bool String(const json::Value& value, std::string& out) {
     if (!value.is_string()) {
@@ -232,7 +243,8 @@ class FindingReader {
     if (value.is_string()) time = ParseTimestamp(value.text());
     if (!time.has_value()) {
       Fail("finding.invalid-value", value.position(),
-           base::Concat("'", value.key(), "' must be an RFC 3339 timestamp such as 2024-05-01T12:00:00.000Z"));
+           base::Concat("'", value.key(),
+                        "' must be an RFC 3339 timestamp such as 2024-05-01T12:00:00.000Z"));
       return false;
     }
     out = *time;
@@ -248,23 +260,26 @@ class FindingReader {
       std::optional<FindingSourceType> parsed;
       if (type.has_value() && type->is_string()) {
         for (FindingSourceType candidate :
-             {FindingSourceType::kPolicy, FindingSourceType::kBucketAcl, FindingSourceType::kS3AccessPoint,
-              FindingSourceType::kS3AccessPointAccount}) {
+             {FindingSourceType::kPolicy, FindingSourceType::kBucketAcl,
+              FindingSourceType::kS3AccessPoint, FindingSourceType::kS3AccessPointAccount}) {
           if (FindingSourceTypeName(candidate) == type->text()) parsed = candidate;
         }
       }
       if (!parsed.has_value()) {
         Fail("finding.invalid-value", element.position(),
-             "a source is {\"type\": POLICY|BUCKET_ACL|S3_ACCESS_POINT|S3_ACCESS_POINT_ACCOUNT, \"detail\": {...}}");
+             "a source is {\"type\": POLICY|BUCKET_ACL|S3_ACCESS_POINT|S3_ACCESS_POINT_ACCOUNT, "
+             "\"detail\": {...}}");
         continue;
       }
       FindingSource source;
       source.type = *parsed;
-      if (std::optional<json::Value> detail = element.Find("detail"); detail.has_value() && detail->is_object()) {
+      if (std::optional<json::Value> detail = element.Find("detail");
+          detail.has_value() && detail->is_object()) {
         if (auto arn = detail->Find("accessPointArn"); arn.has_value() && arn->is_string()) {
           source.access_point_arn = std::string(arn->text());
         }
-        if (auto account = detail->Find("accessPointAccount"); account.has_value() && account->is_string()) {
+        if (auto account = detail->Find("accessPointAccount");
+            account.has_value() && account->is_string()) {
           source.access_point_account = std::string(account->text());
         }
       }
@@ -325,7 +340,8 @@ std::string GetFindingV2ResponseJson(const FindingRecord& record, const JsonOpti
   return std::move(w).Take();
 }
 
-std::string ListFindingsResponseJson(std::span<const FindingRecord> page, const std::optional<std::string>& next_token,
+std::string ListFindingsResponseJson(std::span<const FindingRecord> page,
+                                     const std::optional<std::string>& next_token,
                                      const JsonOptions& options) {
   json::Writer w = MakeWriter(options);
   w.BeginObject().Key("findings").BeginArray();
@@ -357,7 +373,8 @@ std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view
 }
 
 std::string ListFindingsV2ResponseJson(std::span<const FindingRecord> page,
-                                       const std::optional<std::string>& next_token, const JsonOptions& options) {
+                                       const std::optional<std::string>& next_token,
+                                       const JsonOptions& options) {
   json::Writer w = MakeWriter(options);
   w.BeginObject().Key("findings").BeginArray();
   for (const FindingRecord& record : page) {

@@ -45,7 +45,8 @@ struct JsonOptions {
 void WriteFinding(json::Writer& w, const FindingRecord& record, bool perimeter_extras);
 
 // One object of the given shape.
-std::string FindingToJson(const FindingRecord& record, const JsonOptions& options = {});  // Finding/FindingSummary
+std::string FindingToJson(const FindingRecord& record,
+                          const JsonOptions& options = {});  // Finding/FindingSummary
 std::string FindingSummaryV2ToJson(const FindingRecord& record, const JsonOptions& options = {});
 
 // FindingToJson compact and without extras — GetFinding's `finding` and an element of ListFindings'
@@ -55,7 +56,8 @@ std::string FindingObjectJson(const FindingRecord& record);
 // Whole response bodies.
 std::string GetFindingResponseJson(const FindingRecord& record, const JsonOptions& options = {});
 std::string GetFindingV2ResponseJson(const FindingRecord& record, const JsonOptions& options = {});
-std::string ListFindingsResponseJson(std::span<const FindingRecord> page, const std::optional<std::string>& next_token,
+std::string ListFindingsResponseJson(std::span<const FindingRecord> page,
+                                     const std::optional<std::string>& next_token,
                                      const JsonOptions& options = {});
 // GetFinding's body from a FindingObjectJson text.
 std::string GetFindingResponseJsonFromObject(std::string_view finding_object);
@@ -64,15 +66,17 @@ std::string ListFindingsResponseJsonFromObjects(std::span<const std::string_view
                                                 const std::optional<std::string>& next_token);
 // Reads only the members of SummaryOf(record), so `page` may hold summaries.
 std::string ListFindingsV2ResponseJson(std::span<const FindingRecord> page,
-                                       const std::optional<std::string>& next_token, const JsonOptions& options = {});
+                                       const std::optional<std::string>& next_token,
+                                       const JsonOptions& options = {});
 
 // A FindingCriteriaMap as AWS echoes it (GetArchiveRule, ListArchiveRules): members in the order
 // parsed, operators eq, neq, contains, exists, absent operators omitted.
 std::string FilterToJson(const FindingFilter& filter, const JsonOptions& options = {});
 
 // Reads a Finding object back (the output of FindingToJson, with or without extras — `witness` and
-// `explanation` are skipped): for the CLI's previous-run state and for tests. Problems go to `issues`
-// with positions; nullopt iff an error was added. Unknown members are errors ("finding.unknown-member").
+// `explanation` are skipped): for the CLI's previous-run state and for tests. Problems go to
+// `issues` with positions; nullopt iff an error was added. Unknown members are errors
+// ("finding.unknown-member").
 std::optional<FindingRecord> FindingFromJson(json::Value value, std::vector<base::Issue>& issues);
 
 }  // namespace perimeter::findings

@@ -22,8 +22,8 @@ FindingRecord BucketRecord() {
   f.resource = "arn:aws:s3:::bucket";
   f.resource_type = "AWS::S3::Bucket";
   f.resource_owner_account = "111122223333";
-  f.sources = {FindingSource{FindingSourceType::kS3AccessPoint, "arn:aws:s3:us-east-1:111122223333:accesspoint/ap",
-                             std::nullopt}};
+  f.sources = {FindingSource{FindingSourceType::kS3AccessPoint,
+                             "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", std::nullopt}};
   f.witness.emplace();
   f.witness->principal = "arn:aws:iam::999988887777:root";
   f.witness->principal_type = "Account";
@@ -55,7 +55,8 @@ FindingRecord ErrorRecord() {
 // The text from the first `marker` on, so that a case can check the end of a long object.
 std::string From(const std::string& text, std::string_view marker) {
   size_t at = text.find(marker);
-  return at == std::string::npos ? "<no " + std::string(marker) + " in " + text + ">" : text.substr(at);
+  return at == std::string::npos ? "<no " + std::string(marker) + " in " + text + ">"
+                                 : text.substr(at);
 }
 
 struct ShapeCase {
@@ -84,7 +85,10 @@ INSTANTIATE_TEST_SUITE_P(
             R"("resourceControlPolicyRestriction":"NOT_APPLICABLE"})"},
         ShapeCase{
             "finding_with_extras",
-            [] { return From(FindingToJson(BucketRecord(), kExtras), "\"resourceControlPolicyRestriction\""); },
+            [] {
+              return From(FindingToJson(BucketRecord(), kExtras),
+                          "\"resourceControlPolicyRestriction\"");
+            },
             R"("resourceControlPolicyRestriction":"NOT_APPLICABLE","witness":{"principal":"arn:aws:iam::999988887777:root",)"
             R"("principalType":"Account","action":"s3:GetObject","resource":"arn:aws:s3:::bucket/x",)"
             R"("context":{"aws:SourceVpc":["vpc-1"]}},"explanation":[{"policy":"resource","statementIndex":0,)"
@@ -95,33 +99,40 @@ INSTANTIATE_TEST_SUITE_P(
             R"("resourceType":"AWS::KMS::Key","condition":{},"createdAt":"2024-05-01T12:00:00.000Z",)"
             R"("analyzedAt":"2024-05-01T12:00:00.000Z","updatedAt":"2024-05-01T12:00:00.000Z","status":"ACTIVE",)"
             R"("resourceOwnerAccount":"111122223333","error":"ACCESS_DENIED"})"},
-        ShapeCase{"error_finding_with_reason", [] { return From(FindingToJson(ErrorRecord(), kExtras), "\"error\""); },
-                  R"("error":"ACCESS_DENIED","errorReason":"the key policy does not let the analyzer read it"})"},
-        ShapeCase{"summary_v2", [] { return FindingSummaryV2ToJson(BucketRecord()); },
-                  R"({"analyzedAt":"2024-05-03T08:30:15.250Z","createdAt":"2024-05-01T12:00:00.000Z",)"
-                  R"("id":"3c1f0b2a-1d2e-8f00-9a00-0123456789ab","resource":"arn:aws:s3:::bucket",)"
-                  R"("resourceType":"AWS::S3::Bucket","resourceOwnerAccount":"111122223333","status":"ARCHIVED",)"
-                  R"("updatedAt":"2024-05-02T00:00:00.000Z","findingType":"ExternalAccess"})"},
         ShapeCase{
-            "get_finding_v2", [] { return From(GetFindingV2ResponseJson(BucketRecord()), "\"findingDetails\""); },
+            "error_finding_with_reason",
+            [] { return From(FindingToJson(ErrorRecord(), kExtras), "\"error\""); },
+            R"("error":"ACCESS_DENIED","errorReason":"the key policy does not let the analyzer read it"})"},
+        ShapeCase{
+            "summary_v2", [] { return FindingSummaryV2ToJson(BucketRecord()); },
+            R"({"analyzedAt":"2024-05-03T08:30:15.250Z","createdAt":"2024-05-01T12:00:00.000Z",)"
+            R"("id":"3c1f0b2a-1d2e-8f00-9a00-0123456789ab","resource":"arn:aws:s3:::bucket",)"
+            R"("resourceType":"AWS::S3::Bucket","resourceOwnerAccount":"111122223333","status":"ARCHIVED",)"
+            R"("updatedAt":"2024-05-02T00:00:00.000Z","findingType":"ExternalAccess"})"},
+        ShapeCase{
+            "get_finding_v2",
+            [] { return From(GetFindingV2ResponseJson(BucketRecord()), "\"findingDetails\""); },
             R"("findingDetails":[{"externalAccessDetails":{"action":["s3:GetObject","s3:ListBucket"],)"
             R"("condition":{"aws:SourceVpc":"vpc-1"},"isPublic":false,"principal":{"AWS":"999988887777"},)"
             R"("sources":[{"type":"S3_ACCESS_POINT","detail":{"accessPointArn":"arn:aws:s3:us-east-1:111122223333:accesspoint/ap"}}],)"
             R"("resourceControlPolicyRestriction":"NOT_APPLICABLE"}}]})"},
-        ShapeCase{"get_finding_v2_error", [] { return GetFindingV2ResponseJson(ErrorRecord()); },
-                  R"({"analyzedAt":"2024-05-01T12:00:00.000Z","createdAt":"2024-05-01T12:00:00.000Z",)"
-                  R"("error":"ACCESS_DENIED","id":"e0000000-0000-8000-8000-000000000000",)"
-                  R"("resource":"arn:aws:kms:us-east-1:111122223333:key/k","resourceType":"AWS::KMS::Key",)"
-                  R"("resourceOwnerAccount":"111122223333","status":"ACTIVE","updatedAt":"2024-05-01T12:00:00.000Z",)"
-                  R"("findingType":"ExternalAccess","findingDetails":[]})"},
-        ShapeCase{"list_empty", [] { return ListFindingsResponseJson({}, std::nullopt); }, R"({"findings":[]})"},
+        ShapeCase{
+            "get_finding_v2_error", [] { return GetFindingV2ResponseJson(ErrorRecord()); },
+            R"({"analyzedAt":"2024-05-01T12:00:00.000Z","createdAt":"2024-05-01T12:00:00.000Z",)"
+            R"("error":"ACCESS_DENIED","id":"e0000000-0000-8000-8000-000000000000",)"
+            R"("resource":"arn:aws:kms:us-east-1:111122223333:key/k","resourceType":"AWS::KMS::Key",)"
+            R"("resourceOwnerAccount":"111122223333","status":"ACTIVE","updatedAt":"2024-05-01T12:00:00.000Z",)"
+            R"("findingType":"ExternalAccess","findingDetails":[]})"},
+        ShapeCase{"list_empty", [] { return ListFindingsResponseJson({}, std::nullopt); },
+                  R"({"findings":[]})"},
         ShapeCase{"list_v2_token",
                   [] {
                     std::vector<FindingRecord> page = {ErrorRecord()};
                     return From(ListFindingsV2ResponseJson(page, "tok"), "\"findingType\"");
                   },
                   R"("findingType":"ExternalAccess"}],"nextToken":"tok"})"},
-        ShapeCase{"get_finding_wraps", [] { return GetFindingResponseJson(ErrorRecord()).substr(0, 17); },
+        ShapeCase{"get_finding_wraps",
+                  [] { return GetFindingResponseJson(ErrorRecord()).substr(0, 17); },
                   R"({"finding":{"id":)"},
         ShapeCase{"invalid_utf8_replaced",
                   [] {
@@ -133,7 +144,8 @@ INSTANTIATE_TEST_SUITE_P(
     [](const testing::TestParamInfo<ShapeCase>& info) { return info.param.name; });
 
 TEST(FindingJsonTest, PrettyPrintsWhenAsked) {
-  EXPECT_EQ(ListFindingsResponseJson({}, std::nullopt, JsonOptions{.perimeter_extras = false, .indent = 2}),
+  EXPECT_EQ(ListFindingsResponseJson({}, std::nullopt,
+                                     JsonOptions{.perimeter_extras = false, .indent = 2}),
             "{\n  \"findings\": []\n}");
 }
 
@@ -142,7 +154,8 @@ TEST(FindingJsonTest, FilterRoundTrips) {
       R"({"resourceType":{"eq":["AWS::S3::Bucket"]},"principal.AWS":{"neq":["1","2"],"exists":true},"resource":{"contains":["x"]}})");
   ASSERT_TRUE(parsed.ok());
   std::vector<base::Issue> issues;
-  std::optional<FindingFilter> filter = ParseFindingFilter(parsed.document.root(), FilterUse::kArchiveRule, issues);
+  std::optional<FindingFilter> filter =
+      ParseFindingFilter(parsed.document.root(), FilterUse::kArchiveRule, issues);
   ASSERT_TRUE(filter.has_value());
   EXPECT_EQ(FilterToJson(*filter), parsed.document.source());
 }
@@ -194,11 +207,16 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, FindingFromJsonErrorTest,
     testing::Values(
         BadFindingCase{"not_object", "[]", "finding.type", 1},
-        BadFindingCase{"missing_status", "{" + std::string(kMinimal) + "}", "finding.missing-member", 1},
-        BadFindingCase{"bad_status", R"({"status":"OPEN",)" + std::string(kMinimal) + "}", "finding.invalid-value", 11},
-        BadFindingCase{"bad_time", R"({"status":"ACTIVE","createdAt":"yesterday"})", "finding.invalid-value", 32},
-        BadFindingCase{"unknown_member", R"({"status":"ACTIVE","severity":"high"})", "finding.unknown-member", 20},
-        BadFindingCase{"bad_source", R"({"sources":[{"type":"ACL"}]})", "finding.invalid-value", 13},
+        BadFindingCase{"missing_status", "{" + std::string(kMinimal) + "}",
+                       "finding.missing-member", 1},
+        BadFindingCase{"bad_status", R"({"status":"OPEN",)" + std::string(kMinimal) + "}",
+                       "finding.invalid-value", 11},
+        BadFindingCase{"bad_time", R"({"status":"ACTIVE","createdAt":"yesterday"})",
+                       "finding.invalid-value", 32},
+        BadFindingCase{"unknown_member", R"({"status":"ACTIVE","severity":"high"})",
+                       "finding.unknown-member", 20},
+        BadFindingCase{"bad_source", R"({"sources":[{"type":"ACL"}]})", "finding.invalid-value",
+                       13},
         BadFindingCase{"principal_not_map", R"({"principal":"*"})", "finding.type", 14}),
     [](const testing::TestParamInfo<BadFindingCase>& info) { return info.param.name; });
 
@@ -219,30 +237,38 @@ TEST_P(TimestampTest, ParsesRfc3339AndFormatsUtcMilliseconds) {
   EXPECT_EQ(FormatTimestamp(*time), GetParam().formatted);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, TimestampTest,
-                         testing::Values(TimestampCase{"2024-05-01T12:00:00Z", "2024-05-01T12:00:00.000Z"},
-                                         TimestampCase{"2024-05-01T12:00:00.5Z", "2024-05-01T12:00:00.500Z"},
-                                         TimestampCase{"2024-05-01T12:00:00.123456Z", "2024-05-01T12:00:00.123Z"},
-                                         TimestampCase{"2024-05-01T14:00:00+02:00", "2024-05-01T12:00:00.000Z"},
-                                         TimestampCase{"1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z"},
-                                         TimestampCase{"2024-05-01 12:00:00", ""}, TimestampCase{"", ""},
-                                         TimestampCase{"1714564800", ""}));
+INSTANTIATE_TEST_SUITE_P(
+    Cases, TimestampTest,
+    testing::Values(TimestampCase{"2024-05-01T12:00:00Z", "2024-05-01T12:00:00.000Z"},
+                    TimestampCase{"2024-05-01T12:00:00.5Z", "2024-05-01T12:00:00.500Z"},
+                    TimestampCase{"2024-05-01T12:00:00.123456Z", "2024-05-01T12:00:00.123Z"},
+                    TimestampCase{"2024-05-01T14:00:00+02:00", "2024-05-01T12:00:00.000Z"},
+                    TimestampCase{"1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z"},
+                    TimestampCase{"2024-05-01 12:00:00", ""}, TimestampCase{"", ""},
+                    TimestampCase{"1714564800", ""}));
 
-// FormatTimestamp writes the years 1970..9999 itself: it must give absl's text everywhere, including
-// day, month and leap-year boundaries, sub-millisecond parts, and the times absl still formats.
+// FormatTimestamp writes the years 1970..9999 itself: it must give absl's text everywhere,
+// including day, month and leap-year boundaries, sub-millisecond parts, and the times absl still
+// formats.
 TEST(TimestampTest, FormatAgreesWithAbslFormatTime) {
-  auto absl_text = [](absl::Time time) { return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone()); };
-  std::vector<absl::Time> times = {absl::UnixEpoch(), absl::UnixEpoch() - absl::Microseconds(1),
-                                   At("2000-02-29T23:59:59.999Z"), At("2100-03-01T00:00:00Z"),
+  auto absl_text = [](absl::Time time) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
+  };
+  std::vector<absl::Time> times = {absl::UnixEpoch(),
+                                   absl::UnixEpoch() - absl::Microseconds(1),
+                                   At("2000-02-29T23:59:59.999Z"),
+                                   At("2100-03-01T00:00:00Z"),
                                    At("9999-12-31T23:59:59.999Z") + absl::Microseconds(999),
-                                   At("9999-12-31T23:59:59.999Z") + absl::Milliseconds(1), absl::FromUnixSeconds(-1)};
+                                   At("9999-12-31T23:59:59.999Z") + absl::Milliseconds(1),
+                                   absl::FromUnixSeconds(-1)};
   uint64_t state = 1;
   for (int i = 0; i < 20000; ++i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
     // Microseconds across 1970..10070, sub-millisecond parts included.
     times.push_back(absl::FromUnixMicros(static_cast<int64_t>(state >> 11) % 256000000000000000LL));
   }
-  for (absl::Time time : times) EXPECT_EQ(FormatTimestamp(time), absl_text(time)) << absl::ToUnixMicros(time);
+  for (absl::Time time : times)
+    EXPECT_EQ(FormatTimestamp(time), absl_text(time)) << absl::ToUnixMicros(time);
 }
 
 // `text` parsed and written again compactly: equal for documents that differ only in layout.
@@ -260,12 +286,14 @@ std::string Canonical(const std::string& text) {
 TEST(FindingJsonTest, CompactAndPrettyAgree) {
   FindingRecord odd = BucketRecord();
   odd.finding.condition = {{"aws:SourceVpc", "vpc-\"1\"\\\n\t\x01"}};
-  odd.finding.sources = {FindingSource{FindingSourceType::kS3AccessPoint, "arn:aws:s3:us-east-1:1:accesspoint/a", "1"}};
+  odd.finding.sources = {FindingSource{FindingSourceType::kS3AccessPoint,
+                                       "arn:aws:s3:us-east-1:1:accesspoint/a", "1"}};
   odd.finding.principal.clear();
   odd.finding.resource = "arn:aws:s3:::b\xc3\xa9";
   for (const FindingRecord& record : {BucketRecord(), ErrorRecord(), odd}) {
     std::vector<FindingRecord> page{record, record};
-    EXPECT_EQ(GetFindingResponseJson(record), Canonical(GetFindingResponseJson(record, JsonOptions{false, 0})));
+    EXPECT_EQ(GetFindingResponseJson(record),
+              Canonical(GetFindingResponseJson(record, JsonOptions{false, 0})));
     EXPECT_EQ(ListFindingsResponseJson(page, std::string("t")),
               Canonical(ListFindingsResponseJson(page, std::string("t"), JsonOptions{false, 2})));
     std::string object = FindingObjectJson(record);
@@ -279,7 +307,8 @@ TEST(FindingJsonTest, CompactAndPrettyAgree) {
     // V2 summaries read only what SummaryOf keeps.
     std::vector<FindingRecord> summaries{SummaryOf(record)};
     std::vector<FindingRecord> whole{record};
-    EXPECT_EQ(ListFindingsV2ResponseJson(summaries, std::nullopt), ListFindingsV2ResponseJson(whole, std::nullopt));
+    EXPECT_EQ(ListFindingsV2ResponseJson(summaries, std::nullopt),
+              ListFindingsV2ResponseJson(whole, std::nullopt));
   }
   FindingRecord invalid = BucketRecord();
   invalid.finding.resource = "arn:aws:s3:::b\xff";

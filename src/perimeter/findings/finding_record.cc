@@ -26,7 +26,7 @@ std::string FormatTimestamp(absl::Time time) {
   // absl::FormatTime is slow); other times go through absl, which gives the same text for these.
   constexpr int64_t kMillisPerDay = 86400000;
   constexpr int64_t kEndOfYear9999 = 253402300800000;  // 10000-01-01T00:00:00Z in Unix milliseconds
-  const int64_t millis = absl::ToUnixMillis(time);  // rounds toward the past, as %E3S truncates
+  const int64_t millis = absl::ToUnixMillis(time);     // rounds toward the past, as %E3S truncates
   if (millis < 0 || millis >= kEndOfYear9999) {
     return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", time, absl::UTCTimeZone());
   }
@@ -37,8 +37,10 @@ std::string FormatTimestamp(absl::Time time) {
   const int64_t z = days + 719468;
   const int64_t era = z / 146097;
   const int64_t day_of_era = z - era * 146097;
-  const int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t mp = (5 * day_of_year + 2) / 153;
   const int64_t day = day_of_year - (153 * mp + 2) / 5 + 1;
   const int64_t month = mp < 10 ? mp + 3 : mp - 9;

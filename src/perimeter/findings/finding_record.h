@@ -15,8 +15,8 @@
 
 namespace perimeter::findings {
 
-// AWS's FindingStatus enum. Users may set only kActive and kArchived (FindingStatusUpdate); kResolved
-// is set by analysis when the access is gone.
+// AWS's FindingStatus enum. Users may set only kActive and kArchived (FindingStatusUpdate);
+// kResolved is set by analysis when the access is gone.
 enum class FindingStatus { kActive, kArchived, kResolved };
 
 std::string_view FindingStatusName(FindingStatus status);  // "ACTIVE", "ARCHIVED", "RESOLVED"
@@ -24,10 +24,10 @@ std::string_view FindingStatusName(FindingStatus status);  // "ACTIVE", "ARCHIVE
 // Exact, case-sensitive, as the API's enum requires. nullopt for anything else.
 std::optional<FindingStatus> ParseFindingStatus(std::string_view name);
 
-// RFC 3339 in UTC with milliseconds, "2024-05-01T12:00:00.000Z": the `iso8601` timestampFormat of the
-// accessanalyzer model, which Smithy clients parse as RFC 3339 date-time (the strictest of them, the
-// JavaScript SDK v3, requires the 'T', the 'Z' and allows a fraction). Fixed width, so the text sorts
-// as the time does. Sub-millisecond precision is truncated.
+// RFC 3339 in UTC with milliseconds, "2024-05-01T12:00:00.000Z": the `iso8601` timestampFormat of
+// the accessanalyzer model, which Smithy clients parse as RFC 3339 date-time (the strictest of
+// them, the JavaScript SDK v3, requires the 'T', the 'Z' and allows a fraction). Fixed width, so
+// the text sorts as the time does. Sub-millisecond precision is truncated.
 std::string FormatTimestamp(absl::Time time);
 
 // The inverse of FormatTimestamp; also accepts other fractions and numeric offsets ("+02:00").
@@ -44,9 +44,10 @@ struct FindingRecord {
   const std::string& id() const { return finding.id; }
 };
 
-// `record` without its access details and Perimeter's extras (principal, actions, condition, sources,
-// error_reason, witness, explanation): the fields listings sort, page and filter on (FindingSummaryV2's
-// members and isPublic), which a store can keep beside the finding and read without decoding it.
+// `record` without its access details and Perimeter's extras (principal, actions, condition,
+// sources, error_reason, witness, explanation): the fields listings sort, page and filter on
+// (FindingSummaryV2's members and isPublic), which a store can keep beside the finding and read
+// without decoding it.
 FindingRecord SummaryOf(const FindingRecord& record);
 
 }  // namespace perimeter::findings

@@ -79,9 +79,10 @@ std::string LifecycleFindingId(std::string_view scope, const Finding& finding) {
   high = (high & ~0xF000ULL) | 0x8000ULL;
   low = (low & ~0xC000000000000000ULL) | 0x8000000000000000ULL;
   char buffer[37];
-  std::snprintf(buffer, sizeof(buffer), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xFFFF), static_cast<unsigned>(high & 0xFFFF),
-                static_cast<unsigned>(low >> 48), static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
+  std::snprintf(buffer, sizeof(buffer), "%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xFFFF),
+                static_cast<unsigned>(high & 0xFFFF), static_cast<unsigned>(low >> 48),
+                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
   return buffer;
 }
 
@@ -115,8 +116,8 @@ std::vector<std::string> ExpiredFindingIds(std::span<const FindingRecord> record
   return ids;
 }
 
-LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<const Finding> fresh, absl::Time now,
-                              const LifecycleOptions& options) {
+LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<const Finding> fresh,
+                              absl::Time now, const LifecycleOptions& options) {
   // Fresh findings by id; the first of equal accesses wins.
   std::map<std::string, Finding> fresh_by_id;
   for (const Finding& finding : fresh) {
@@ -196,7 +197,8 @@ LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<c
     auto record_it = records.find(id);
     if (record_it == records.end()) continue;
     const std::string key = FindingKey(record_it->second.finding);
-    if (change.kind == FindingChangeKind::kCreated || change.kind == FindingChangeKind::kReactivated) {
+    if (change.kind == FindingChangeKind::kCreated ||
+        change.kind == FindingChangeKind::kReactivated) {
       appeared_by_key.emplace(key, id);
     } else if (change.kind == FindingChangeKind::kResolved) {
       resolved_by_key.emplace(key, id);
@@ -221,13 +223,14 @@ LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<c
   return result;
 }
 
-absl::StatusOr<bool> UpdateFindingStatus(FindingRecord& record, FindingStatus requested, absl::Time now) {
+absl::StatusOr<bool> UpdateFindingStatus(FindingRecord& record, FindingStatus requested,
+                                         absl::Time now) {
   if (requested == FindingStatus::kResolved) {
     return absl::InvalidArgumentError("status must be ACTIVE or ARCHIVED");
   }
   if (record.status == FindingStatus::kResolved) {
-    return absl::FailedPreconditionError(
-        base::Concat("finding ", record.id(), " is RESOLVED; only ACTIVE and ARCHIVED findings can be updated"));
+    return absl::FailedPreconditionError(base::Concat(
+        "finding ", record.id(), " is RESOLVED; only ACTIVE and ARCHIVED findings can be updated"));
   }
   if (record.status == requested) return false;
   record.status = requested;
@@ -235,7 +238,8 @@ absl::StatusOr<bool> UpdateFindingStatus(FindingRecord& record, FindingStatus re
   return true;
 }
 
-std::vector<std::string> ApplyArchiveRuleToRecords(const ArchiveRule& rule, std::span<FindingRecord> records,
+std::vector<std::string> ApplyArchiveRuleToRecords(const ArchiveRule& rule,
+                                                   std::span<FindingRecord> records,
                                                    absl::Time now) {
   std::vector<std::string> archived;
   for (FindingRecord& record : records) {

@@ -4,12 +4,14 @@
 // offline CLI (diffing against a previous run) share it.
 //
 // Rules (docs/access-analyzer-rules.md §4.1, §6.3; [DOC] = AWS documentation, [PROP] = our choice):
-//  * A finding is one instance of access: resource, principal, condition, sources (FindingKey) AND its
-//    permissions — "if the updated policy shares a resource that is already identified in a finding,
-//    but with different permissions or conditions, a new finding is generated ... if the access in the
-//    first finding is removed, that finding is updated to a status of Resolved" [DOC: IAM User Guide,
-//    "Working with findings"]. So the lifecycle identity (AccessKey) is FindingKey + actions + isPublic,
-//    and the id is derived from it (LifecycleFindingId): the same access always has the same id.
+//  * A finding is one instance of access: resource, principal, condition, sources (FindingKey) AND
+//  its
+//    permissions — "if the updated policy shares a resource that is already identified in a
+//    finding, but with different permissions or conditions, a new finding is generated ... if the
+//    access in the first finding is removed, that finding is updated to a status of Resolved" [DOC:
+//    IAM User Guide, "Working with findings"]. So the lifecycle identity (AccessKey) is FindingKey
+//    + actions + isPublic, and the id is derived from it (LifecycleFindingId): the same access
+//    always has the same id.
 //  * New access: ACTIVE, or ARCHIVED when an archive rule matches at creation [DOC: archive rules
 //    apply to new findings]. createdAt = analyzedAt = updatedAt = now.
 //  * Same access again: status kept (ARCHIVED stays ARCHIVED), analyzedAt = now, updatedAt kept (it
@@ -17,10 +19,11 @@
 //  * Access gone: ACTIVE or ARCHIVED → RESOLVED, analyzedAt = updatedAt = now [DOC for ACTIVE; PROP
 //    for ARCHIVED: archiving is not a suppression of the resolution].
 //  * A RESOLVED finding whose access returns while it is still retained is reactivated rather than
-//    duplicated (rules doc Q13) [PROP]: same id and createdAt, status as for a new finding (ACTIVE, or
-//    ARCHIVED if an archive rule matches now), updatedAt = now. AWS does not document this case; keeping
-//    the id means a returning access carries its history instead of a fresh, unrelated id.
-//  * Error findings (finding.error set) whose error is gone are deleted, not resolved: they describe
+//    duplicated (rules doc Q13) [PROP]: same id and createdAt, status as for a new finding (ACTIVE,
+//    or ARCHIVED if an archive rule matches now), updatedAt = now. AWS does not document this case;
+//    keeping the id means a returning access carries its history instead of a fresh, unrelated id.
+//  * Error findings (finding.error set) whose error is gone are deleted, not resolved: they
+//  describe
 //    the analysis, not access [DOC: "IAM Access Analyzer error findings"; issue #6].
 //  * RESOLVED findings are deleted `retention` after their last update (90 days) [DOC: "Resolving
 //    findings"]; ACTIVE and ARCHIVED findings are kept.
@@ -97,11 +100,12 @@ struct LifecycleResult {
 // gave them. `fresh`: the analysis result for the resource (the engine's findings, any ids; error
 // findings included). Fresh findings with the same AccessKey are merged (the first one is kept).
 // Also purges the resource's RESOLVED findings that are past retention at `now`.
-LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<const Finding> fresh, absl::Time now,
-                              const LifecycleOptions& options);
+LifecycleResult ApplyAnalysis(std::span<const FindingRecord> stored, std::span<const Finding> fresh,
+                              absl::Time now, const LifecycleOptions& options);
 
 // True if `record` is RESOLVED and its last update is at least `retention` before `now`.
-bool IsExpired(const FindingRecord& record, absl::Time now, absl::Duration retention = kDefaultResolvedRetention);
+bool IsExpired(const FindingRecord& record, absl::Time now,
+               absl::Duration retention = kDefaultResolvedRetention);
 
 // The ids of the expired records (IsExpired), for a periodic purge over a whole analyzer.
 std::vector<std::string> ExpiredFindingIds(std::span<const FindingRecord> records, absl::Time now,
@@ -112,11 +116,13 @@ std::vector<std::string> ExpiredFindingIds(std::span<const FindingRecord> record
 // (FailedPrecondition) [PROP: its access is gone; archiving it would hide a later reactivation's
 // history]. Setting the current status changes nothing (updatedAt kept). Returns whether the record
 // changed.
-absl::StatusOr<bool> UpdateFindingStatus(FindingRecord& record, FindingStatus requested, absl::Time now);
+absl::StatusOr<bool> UpdateFindingStatus(FindingRecord& record, FindingStatus requested,
+                                         absl::Time now);
 
 // ApplyArchiveRule: archives every ACTIVE record the rule matches (retroactive application [DOC:
 // ApplyArchiveRule]); updatedAt = now. Returns the ids it archived.
-std::vector<std::string> ApplyArchiveRuleToRecords(const ArchiveRule& rule, std::span<FindingRecord> records,
+std::vector<std::string> ApplyArchiveRuleToRecords(const ArchiveRule& rule,
+                                                   std::span<FindingRecord> records,
                                                    absl::Time now);
 
 }  // namespace perimeter::findings

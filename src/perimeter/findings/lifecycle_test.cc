@@ -11,7 +11,9 @@ namespace {
 
 constexpr std::string_view kScope = "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/a";
 
-absl::Time Day(int day) { return absl::FromUnixSeconds(1704067200) + absl::Hours(24 * day); }  // 2024-01-01 + day
+absl::Time Day(int day) {
+  return absl::FromUnixSeconds(1704067200) + absl::Hours(24 * day);
+}  // 2024-01-01 + day
 
 Finding Access(std::map<std::string, std::string> principal, std::vector<std::string> actions,
                std::map<std::string, std::string> condition = {}, bool is_public = false) {
@@ -33,7 +35,8 @@ const std::map<std::string, Finding>& Specs() {
     auto* map = new std::map<std::string, Finding>;
     (*map)["A"] = Access({{"AWS", "999988887777"}}, {"s3:GetObject"});
     (*map)["A+put"] = Access({{"AWS", "999988887777"}}, {"s3:GetObject", "s3:PutObject"});
-    (*map)["A+vpc"] = Access({{"AWS", "999988887777"}}, {"s3:GetObject"}, {{"aws:SourceVpc", "vpc-1"}});
+    (*map)["A+vpc"] =
+        Access({{"AWS", "999988887777"}}, {"s3:GetObject"}, {{"aws:SourceVpc", "vpc-1"}});
     (*map)["P"] = Access({{"AWS", "*"}}, {"s3:GetObject"}, {}, true);
     Finding error;
     error.resource = "arn:aws:s3:::bucket";
@@ -111,7 +114,8 @@ TEST_P(LifecycleTest, AppliesAwsLifecycle) {
     json::ParseResult parsed = json::Parse(c.archive_rule);
     ASSERT_TRUE(parsed.ok());
     std::vector<base::Issue> issues;
-    std::optional<FindingFilter> filter = ParseFindingFilter(parsed.document.root(), FilterUse::kArchiveRule, issues);
+    std::optional<FindingFilter> filter =
+        ParseFindingFilter(parsed.document.root(), FilterUse::kArchiveRule, issues);
     ASSERT_TRUE(filter.has_value());
     rules.push_back(ArchiveRule{"partner", *filter});
   }
@@ -132,7 +136,8 @@ TEST_P(LifecycleTest, AppliesAwsLifecycle) {
     if (!e.status.has_value()) {
       ++deleted;
       EXPECT_FALSE(records.contains(id));
-      EXPECT_NE(std::find(result.deleted_ids.begin(), result.deleted_ids.end(), id), result.deleted_ids.end());
+      EXPECT_NE(std::find(result.deleted_ids.begin(), result.deleted_ids.end(), id),
+                result.deleted_ids.end());
       continue;
     }
     ASSERT_TRUE(records.contains(id));
@@ -147,7 +152,8 @@ TEST_P(LifecycleTest, AppliesAwsLifecycle) {
   EXPECT_EQ(result.records.size() + deleted, c.expected.size());
 }
 
-// One line per case: stored findings, fresh analysis, archive rule, day of the analysis, expectations.
+// One line per case: stored findings, fresh analysis, archive rule, day of the analysis,
+// expectations.
 // clang-format off
 INSTANTIATE_TEST_SUITE_P(
     Cases, LifecycleTest,
@@ -210,8 +216,8 @@ TEST(LifecycleTest, ChangedAccessIsRelatedToTheFindingItReplaces) {
 TEST(LifecycleTest, CreatedByRuleNamesTheRule) {
   json::ParseResult parsed = json::Parse(std::string(kPartnerRule));
   std::vector<base::Issue> issues;
-  std::vector<ArchiveRule> rules = {
-      ArchiveRule{"partner", *ParseFindingFilter(parsed.document.root(), FilterUse::kArchiveRule, issues)}};
+  std::vector<ArchiveRule> rules = {ArchiveRule{
+      "partner", *ParseFindingFilter(parsed.document.root(), FilterUse::kArchiveRule, issues)}};
   std::vector<Finding> fresh = {Specs().at("A")};
   LifecycleResult result = ApplyAnalysis({}, fresh, Day(1), Options(rules));
   ASSERT_EQ(result.changes.size(), 1u);
@@ -263,15 +269,16 @@ TEST_P(UpdateFindingStatusTest, AllowsOnlyActiveAndArchived) {
   EXPECT_EQ(record.updated_at, c.changed ? Day(2) : Day(1));
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, UpdateFindingStatusTest,
-                         testing::Values(StatusUpdateCase{"archive", kActive, kArchived, absl::StatusCode::kOk, true},
-                                         StatusUpdateCase{"unarchive", kArchived, kActive, absl::StatusCode::kOk, true},
-                                         StatusUpdateCase{"same", kActive, kActive, absl::StatusCode::kOk, false},
-                                         StatusUpdateCase{"resolve_by_hand", kActive, kResolved,
-                                                          absl::StatusCode::kInvalidArgument, false},
-                                         StatusUpdateCase{"resolved_is_final", kResolved, kArchived,
-                                                          absl::StatusCode::kFailedPrecondition, false}),
-                         [](const testing::TestParamInfo<StatusUpdateCase>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Cases, UpdateFindingStatusTest,
+    testing::Values(StatusUpdateCase{"archive", kActive, kArchived, absl::StatusCode::kOk, true},
+                    StatusUpdateCase{"unarchive", kArchived, kActive, absl::StatusCode::kOk, true},
+                    StatusUpdateCase{"same", kActive, kActive, absl::StatusCode::kOk, false},
+                    StatusUpdateCase{"resolve_by_hand", kActive, kResolved,
+                                     absl::StatusCode::kInvalidArgument, false},
+                    StatusUpdateCase{"resolved_is_final", kResolved, kArchived,
+                                     absl::StatusCode::kFailedPrecondition, false}),
+    [](const testing::TestParamInfo<StatusUpdateCase>& info) { return info.param.name; });
 
 TEST(ApplyArchiveRuleTest, ArchivesMatchingActiveFindingsOnly) {
   std::vector<FindingRecord> records(4);
@@ -285,7 +292,8 @@ TEST(ApplyArchiveRuleTest, ArchivesMatchingActiveFindingsOnly) {
   }
   json::ParseResult parsed = json::Parse(std::string(kPartnerRule));
   std::vector<base::Issue> issues;
-  ArchiveRule rule{"partner", *ParseFindingFilter(parsed.document.root(), FilterUse::kArchiveRule, issues)};
+  ArchiveRule rule{"partner",
+                   *ParseFindingFilter(parsed.document.root(), FilterUse::kArchiveRule, issues)};
   std::vector<std::string> archived = ApplyArchiveRuleToRecords(rule, records, Day(3));
   EXPECT_EQ(archived, std::vector<std::string>{IdOf("A")});
   EXPECT_EQ(records[0].status, kArchived);

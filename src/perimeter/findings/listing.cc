@@ -54,8 +54,8 @@ bool ReadField(std::string_view& in, std::string_view& field) {
 }
 
 // Compares (value, id) tuples in the sort's direction.
-bool KeyBefore(std::string_view value_a, std::string_view id_a, std::string_view value_b, std::string_view id_b,
-               SortOrder order) {
+bool KeyBefore(std::string_view value_a, std::string_view id_a, std::string_view value_b,
+               std::string_view id_b, SortOrder order) {
   std::pair<std::string_view, std::string_view> a{value_a, id_a}, b{value_b, id_b};
   switch (order) {
     case SortOrder::kAscending:
@@ -88,9 +88,10 @@ std::optional<SortAttribute> ParseSortAttribute(std::string_view name) {
 
 std::optional<FindingSort> ParseFindingSort(json::Value value, std::vector<base::Issue>& issues) {
   if (!value.is_object()) {
-    issues.push_back(Error(
-        "sort.type", value.position(),
-        base::Concat("sort must be an object with attributeName and orderBy, not ", json::KindName(value.kind()))));
+    issues.push_back(
+        Error("sort.type", value.position(),
+              base::Concat("sort must be an object with attributeName and orderBy, not ",
+                           json::KindName(value.kind()))));
     return std::nullopt;
   }
   FindingSort sort;
@@ -100,9 +101,10 @@ std::optional<FindingSort> ParseFindingSort(json::Value value, std::vector<base:
       std::optional<SortAttribute> attribute;
       if (member.is_string()) attribute = ParseSortAttribute(member.text());
       if (!attribute.has_value()) {
-        issues.push_back(Error("sort.unknown-attribute", member.position(),
-                               "attributeName must be one of id, resource, resourceType, resourceOwnerAccount, "
-                               "status, isPublic, error, findingType, createdAt, analyzedAt, updatedAt"));
+        issues.push_back(
+            Error("sort.unknown-attribute", member.position(),
+                  "attributeName must be one of id, resource, resourceType, resourceOwnerAccount, "
+                  "status, isPublic, error, findingType, createdAt, analyzedAt, updatedAt"));
         ok = false;
         continue;
       }
@@ -113,13 +115,14 @@ std::optional<FindingSort> ParseFindingSort(json::Value value, std::vector<base:
       } else if (member.is_string() && member.text() == "DESC") {
         sort.order = SortOrder::kDescending;
       } else {
-        issues.push_back(Error("sort.unknown-order", member.position(), "orderBy must be \"ASC\" or \"DESC\""));
+        issues.push_back(
+            Error("sort.unknown-order", member.position(), "orderBy must be \"ASC\" or \"DESC\""));
         ok = false;
       }
     } else {
-      issues.push_back(
-          Error("sort.unknown-member", member.key_position(),
-                base::Concat("unknown sort member '", member.key(), "'; expected attributeName, orderBy")));
+      issues.push_back(Error("sort.unknown-member", member.key_position(),
+                             base::Concat("unknown sort member '", member.key(),
+                                          "'; expected attributeName, orderBy")));
       ok = false;
     }
   }
@@ -157,14 +160,16 @@ std::string SortValue(const FindingRecord& record, SortAttribute attribute) {
 }
 
 bool SortsBefore(const FindingRecord& a, const FindingRecord& b, const FindingSort& sort) {
-  return KeyBefore(SortValue(a, sort.attribute), a.id(), SortValue(b, sort.attribute), b.id(), sort.order);
+  return KeyBefore(SortValue(a, sort.attribute), a.id(), SortValue(b, sort.attribute), b.id(),
+                   sort.order);
 }
 
 void SortFindings(std::span<FindingRecord> records, const FindingSort& sort) {
   // Decorate once: SortValue formats timestamps.
   std::vector<std::pair<std::string, size_t>> keys;
   keys.reserve(records.size());
-  for (size_t i = 0; i < records.size(); ++i) keys.emplace_back(SortValue(records[i], sort.attribute), i);
+  for (size_t i = 0; i < records.size(); ++i)
+    keys.emplace_back(SortValue(records[i], sort.attribute), i);
   std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
     return KeyBefore(a.first, records[a.second].id(), b.first, records[b.second].id(), sort.order);
   });
@@ -191,8 +196,8 @@ absl::StatusOr<PageToken> DecodePageToken(std::string_view text) {
   if (!in.starts_with(kTokenVersion)) return invalid();
   in.remove_prefix(kTokenVersion.size());
   std::string_view attribute, order, value, id;
-  if (!ReadField(in, attribute) || !ReadField(in, order) || !ReadField(in, value) || !ReadField(in, id) ||
-      !in.empty()) {
+  if (!ReadField(in, attribute) || !ReadField(in, order) || !ReadField(in, value) ||
+      !ReadField(in, id) || !in.empty()) {
     return invalid();
   }
   PageToken token;
@@ -212,11 +217,13 @@ absl::StatusOr<PageToken> DecodePageToken(std::string_view text) {
 }
 
 absl::StatusOr<Page> Paginate(std::span<const FindingRecord> sorted, const FindingSort& sort,
-                              std::optional<std::string_view> next_token, std::optional<int> max_results) {
+                              std::optional<std::string_view> next_token,
+                              std::optional<int> max_results) {
   if (max_results.has_value() && *max_results < 1) {
     return absl::InvalidArgumentError("maxResults must be at least 1");
   }
-  const size_t limit = static_cast<size_t>(std::min(max_results.value_or(kDefaultMaxResults), kMaxMaxResults));
+  const size_t limit =
+      static_cast<size_t>(std::min(max_results.value_or(kDefaultMaxResults), kMaxMaxResults));
   Page page;
   if (next_token.has_value()) {
     absl::StatusOr<PageToken> token = DecodePageToken(*next_token);
@@ -226,8 +233,8 @@ absl::StatusOr<Page> Paginate(std::span<const FindingRecord> sorted, const Findi
     }
     // First record strictly after the token's (value, id) in the sort's order.
     auto it = std::partition_point(sorted.begin(), sorted.end(), [&](const FindingRecord& record) {
-      return !KeyBefore(token->last_sort_value, token->last_id, SortValue(record, sort.attribute), record.id(),
-                        sort.order);
+      return !KeyBefore(token->last_sort_value, token->last_id, SortValue(record, sort.attribute),
+                        record.id(), sort.order);
     });
     page.begin = static_cast<size_t>(it - sorted.begin());
   }

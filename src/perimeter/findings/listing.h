@@ -1,11 +1,12 @@
 // ListFindings / ListFindingsV2 ordering and pagination as pure functions over finding records.
 //
-// Sort (botocore SortCriteria: attributeName, orderBy ASC|DESC). The model leaves attributeName free
-// and AWS documents no list, so Perimeter accepts the scalar attributes of FindingSummary — id,
-// resource, resourceType, resourceOwnerAccount, status, isPublic, error, findingType, createdAt,
-// analyzedAt, updatedAt — and rejects any other name [PROP]. orderBy defaults to ASC. Without a sort,
-// findings come by createdAt ascending [PROP]: createdAt never changes, so pages stay stable while
-// findings are updated. Ties are broken by id, in the same direction, so the order is total.
+// Sort (botocore SortCriteria: attributeName, orderBy ASC|DESC). The model leaves attributeName
+// free and AWS documents no list, so Perimeter accepts the scalar attributes of FindingSummary —
+// id, resource, resourceType, resourceOwnerAccount, status, isPublic, error, findingType,
+// createdAt, analyzedAt, updatedAt — and rejects any other name [PROP]. orderBy defaults to ASC.
+// Without a sort, findings come by createdAt ascending [PROP]: createdAt never changes, so pages
+// stay stable while findings are updated. Ties are broken by id, in the same direction, so the
+// order is total.
 //
 // Pagination: nextToken is opaque to clients. It records the sort and the last returned finding's
 // sort value and id (keyset pagination), so a page continues right after that finding even if
@@ -78,11 +79,12 @@ struct Page {
 };
 
 // Selects the page of `sorted` (REQUIRES: sorted by SortFindings with the same `sort`) that follows
-// `next_token` (none: the first page), with at most `max_results` records (none: kDefaultMaxResults;
-// larger than kMaxMaxResults: kMaxMaxResults [PROP]). Errors (InvalidArgument): max_results < 1, a
-// token that is malformed or was issued for another sort.
+// `next_token` (none: the first page), with at most `max_results` records (none:
+// kDefaultMaxResults; larger than kMaxMaxResults: kMaxMaxResults [PROP]). Errors (InvalidArgument):
+// max_results < 1, a token that is malformed or was issued for another sort.
 absl::StatusOr<Page> Paginate(std::span<const FindingRecord> sorted, const FindingSort& sort,
-                              std::optional<std::string_view> next_token, std::optional<int> max_results);
+                              std::optional<std::string_view> next_token,
+                              std::optional<int> max_results);
 
 // What a nextToken carries; exposed so that a store can run the same keyset query itself
 // ("rows after (sort_value, id) in this order").

@@ -11,8 +11,8 @@ namespace {
 
 absl::Time Day(int day) { return absl::FromUnixSeconds(1704067200) + absl::Hours(24 * day); }
 
-FindingRecord Record(std::string id, std::string resource, bool is_public, FindingStatus status, int created,
-                     int updated, std::optional<std::string> error = std::nullopt) {
+FindingRecord Record(std::string id, std::string resource, bool is_public, FindingStatus status,
+                     int created, int updated, std::optional<std::string> error = std::nullopt) {
   FindingRecord record;
   record.finding.id = std::move(id);
   record.finding.resource = std::move(resource);
@@ -59,18 +59,19 @@ TEST_P(SortTest, OrdersByAttributeThenId) {
 constexpr auto kAsc = SortOrder::kAscending;
 constexpr auto kDesc = SortOrder::kDescending;
 
-INSTANTIATE_TEST_SUITE_P(Cases, SortTest,
-                         testing::Values(SortCase{"created_asc", SortAttribute::kCreatedAt, kAsc, "abcd"},
-                                         SortCase{"created_desc", SortAttribute::kCreatedAt, kDesc, "dcba"},
-                                         SortCase{"updated_asc", SortAttribute::kUpdatedAt, kAsc, "cdab"},
-                                         SortCase{"resource_asc", SortAttribute::kResource, kAsc, "cdab"},
-                                         SortCase{"resource_desc", SortAttribute::kResource, kDesc, "badc"},
-                                         SortCase{"status_asc", SortAttribute::kStatus, kAsc, "bdac"},
-                                         SortCase{"is_public_desc", SortAttribute::kIsPublic, kDesc, "dbca"},
-                                         SortCase{"error_asc", SortAttribute::kError, kAsc, "acdb"},
-                                         SortCase{"id_desc", SortAttribute::kId, kDesc, "dcba"},
-                                         SortCase{"type_ties_by_id", SortAttribute::kResourceType, kAsc, "abcd"}),
-                         [](const testing::TestParamInfo<SortCase>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SortTest,
+    testing::Values(SortCase{"created_asc", SortAttribute::kCreatedAt, kAsc, "abcd"},
+                    SortCase{"created_desc", SortAttribute::kCreatedAt, kDesc, "dcba"},
+                    SortCase{"updated_asc", SortAttribute::kUpdatedAt, kAsc, "cdab"},
+                    SortCase{"resource_asc", SortAttribute::kResource, kAsc, "cdab"},
+                    SortCase{"resource_desc", SortAttribute::kResource, kDesc, "badc"},
+                    SortCase{"status_asc", SortAttribute::kStatus, kAsc, "bdac"},
+                    SortCase{"is_public_desc", SortAttribute::kIsPublic, kDesc, "dbca"},
+                    SortCase{"error_asc", SortAttribute::kError, kAsc, "acdb"},
+                    SortCase{"id_desc", SortAttribute::kId, kDesc, "dcba"},
+                    SortCase{"type_ties_by_id", SortAttribute::kResourceType, kAsc, "abcd"}),
+    [](const testing::TestParamInfo<SortCase>& info) { return info.param.name; });
 
 struct ParseSortCase {
   std::string name;
@@ -102,18 +103,22 @@ TEST_P(ParseSortTest, ParsesSortCriteria) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ParseSortTest,
     testing::Values(
-        ParseSortCase{"both", R"({"attributeName": "updatedAt", "orderBy": "DESC"})", "", "updatedAt", kDesc},
+        ParseSortCase{"both", R"({"attributeName": "updatedAt", "orderBy": "DESC"})", "",
+                      "updatedAt", kDesc},
         ParseSortCase{"default_order", R"({"attributeName": "resource"})", "", "resource", kAsc},
         ParseSortCase{"default_attribute", R"({"orderBy": "DESC"})", "", "createdAt", kDesc},
-        ParseSortCase{"unknown_attribute", R"({"attributeName": "principal"})", "sort.unknown-attribute", "", kAsc},
-        ParseSortCase{"attribute_case", R"({"attributeName": "CreatedAt"})", "sort.unknown-attribute", "", kAsc},
+        ParseSortCase{"unknown_attribute", R"({"attributeName": "principal"})",
+                      "sort.unknown-attribute", "", kAsc},
+        ParseSortCase{"attribute_case", R"({"attributeName": "CreatedAt"})",
+                      "sort.unknown-attribute", "", kAsc},
         ParseSortCase{"lowercase_order", R"({"orderBy": "asc"})", "sort.unknown-order", "", kAsc},
         ParseSortCase{"unknown_member", R"({"order": "ASC"})", "sort.unknown-member", "", kAsc},
         ParseSortCase{"not_object", R"("createdAt")", "sort.type", "", kAsc}),
     [](const testing::TestParamInfo<ParseSortCase>& info) { return info.param.name; });
 
 // Walks every page and returns the ids in order.
-std::vector<std::string> Walk(std::vector<FindingRecord> records, const FindingSort& sort, int max_results) {
+std::vector<std::string> Walk(std::vector<FindingRecord> records, const FindingSort& sort,
+                              int max_results) {
   SortFindings(records, sort);
   std::vector<std::string> ids;
   std::optional<std::string> token;
@@ -134,10 +139,11 @@ class PaginateWalkTest : public testing::TestWithParam<int> {};
 TEST_P(PaginateWalkTest, EveryFindingOnceInOrder) {
   std::vector<FindingRecord> records;
   for (int i = 0; i < 23; ++i) {
-    records.push_back(Record("id" + std::to_string(100 + i), "r", i % 2 == 0, FindingStatus::kActive, i % 5, i));
+    records.push_back(
+        Record("id" + std::to_string(100 + i), "r", i % 2 == 0, FindingStatus::kActive, i % 5, i));
   }
-  for (FindingSort sort :
-       {FindingSort{}, FindingSort{SortAttribute::kCreatedAt, kDesc}, FindingSort{SortAttribute::kIsPublic, kAsc}}) {
+  for (FindingSort sort : {FindingSort{}, FindingSort{SortAttribute::kCreatedAt, kDesc},
+                           FindingSort{SortAttribute::kIsPublic, kAsc}}) {
     std::vector<FindingRecord> sorted = records;
     SortFindings(sorted, sort);
     std::vector<std::string> expected;
@@ -178,28 +184,37 @@ class PaginateErrorTest : public testing::TestWithParam<PaginateErrorCase> {};
 
 TEST_P(PaginateErrorTest, RejectsBadInput) {
   std::vector<FindingRecord> records = Sample();
-  absl::StatusOr<Page> page = Paginate(records, FindingSort{}, GetParam().token, GetParam().max_results);
+  absl::StatusOr<Page> page =
+      Paginate(records, FindingSort{}, GetParam().token, GetParam().max_results);
   EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, PaginateErrorTest,
-    testing::Values(
-        PaginateErrorCase{"zero_results", std::nullopt, 0}, PaginateErrorCase{"negative_results", std::nullopt, -1},
-        PaginateErrorCase{"not_base64", "!!!", std::nullopt}, PaginateErrorCase{"garbage", "Z2FyYmFnZQ", std::nullopt},
-        PaginateErrorCase{"truncated", EncodePageToken(PageToken{FindingSort{}, "x", "y"}).substr(0, 10), std::nullopt},
-        PaginateErrorCase{"other_sort", EncodePageToken(PageToken{FindingSort{SortAttribute::kId, kAsc}, "a", "a"}),
-                          std::nullopt},
-        PaginateErrorCase{"other_order",
-                          EncodePageToken(PageToken{FindingSort{SortAttribute::kCreatedAt, kDesc}, "a", "a"}),
-                          std::nullopt}),
+    testing::Values(PaginateErrorCase{"zero_results", std::nullopt, 0},
+                    PaginateErrorCase{"negative_results", std::nullopt, -1},
+                    PaginateErrorCase{"not_base64", "!!!", std::nullopt},
+                    PaginateErrorCase{"garbage", "Z2FyYmFnZQ", std::nullopt},
+                    PaginateErrorCase{
+                        "truncated",
+                        EncodePageToken(PageToken{FindingSort{}, "x", "y"}).substr(0, 10),
+                        std::nullopt},
+                    PaginateErrorCase{
+                        "other_sort",
+                        EncodePageToken(PageToken{FindingSort{SortAttribute::kId, kAsc}, "a", "a"}),
+                        std::nullopt},
+                    PaginateErrorCase{"other_order",
+                                      EncodePageToken(PageToken{
+                                          FindingSort{SortAttribute::kCreatedAt, kDesc}, "a", "a"}),
+                                      std::nullopt}),
     [](const testing::TestParamInfo<PaginateErrorCase>& info) { return info.param.name; });
 
 TEST(PageTokenTest, RoundTripsAnyText) {
   PageToken token{FindingSort{SortAttribute::kResource, kDesc}, "arn:aws:s3:::a|b:c\n\xff", "id:1"};
   std::string text = EncodePageToken(token);
-  EXPECT_EQ(text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
   absl::StatusOr<PageToken> decoded = DecodePageToken(text);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->sort.attribute, SortAttribute::kResource);
@@ -211,7 +226,8 @@ TEST(PageTokenTest, RoundTripsAnyText) {
 TEST(PaginateTest, DefaultsAndCaps) {
   std::vector<FindingRecord> records;
   for (int i = 0; i < 1500; ++i) {
-    records.push_back(Record("id" + std::to_string(10000 + i), "r", false, FindingStatus::kActive, 0, 0));
+    records.push_back(
+        Record("id" + std::to_string(10000 + i), "r", false, FindingStatus::kActive, 0, 0));
   }
   SortFindings(records, FindingSort{});
   absl::StatusOr<Page> page = Paginate(records, FindingSort{}, std::nullopt, std::nullopt);

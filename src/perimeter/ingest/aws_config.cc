@@ -28,8 +28,8 @@ namespace {
 
 using resources::ResourceType;
 
-// A value that may be embedded in a JSON string: the parsed value, and where to report it (the outer
-// string, whose inner positions mean nothing to the reader of the file).
+// A value that may be embedded in a JSON string: the parsed value, and where to report it (the
+// outer string, whose inner positions mean nothing to the reader of the file).
 struct Embedded {
   std::shared_ptr<json::Document> document;  // set when the value came from a string
   json::Value value;
@@ -39,7 +39,9 @@ struct Embedded {
   // `document` map back to the file (resources::LocateInStringLiteral).
   std::optional<json::Value> literal = std::nullopt;
 
-  base::SourcePosition At(const json::Value& inner) const { return nested ? position : inner.position(); }
+  base::SourcePosition At(const json::Value& inner) const {
+    return nested ? position : inner.position();
+  }
   std::optional<Embedded> Member(std::string_view key) const {
     if (!value.is_object()) return std::nullopt;
     std::optional<json::Value> member = value.Find(key);
@@ -48,24 +50,25 @@ struct Embedded {
   }
 };
 
-// Where the statements of the policy `policy` holds are in the file: found through the value when it is
-// written in the file itself (an object, or a JSON string), or inside a string of the file that holds
-// JSON (mapped back through that string's escapes); none when it is nested deeper (the policy's member
-// is reported instead).
+// Where the statements of the policy `policy` holds are in the file: found through the value when
+// it is written in the file itself (an object, or a JSON string), or inside a string of the file
+// that holds JSON (mapped back through that string's escapes); none when it is nested deeper (the
+// policy's member is reported instead).
 std::vector<base::SourcePosition> StatementPositions(const Embedded& policy) {
   std::vector<base::SourcePosition> positions = resources::PolicyStatementPositions(policy.value);
   if (!policy.nested) return positions;
   if (!policy.literal.has_value()) return {};
   for (base::SourcePosition& position : positions) {
-    position = resources::LocateInStringLiteral(policy.literal->source_text(), policy.literal->position(),
-                                                position.offset);
+    position = resources::LocateInStringLiteral(policy.literal->source_text(),
+                                                policy.literal->position(), position.offset);
   }
   return positions;
 }
 
 // `value` itself, or the JSON inside it when it is a string that holds an object or array.
-std::optional<Embedded> Unwrap(const json::Value& value, std::shared_ptr<json::Document> owner, bool nested,
-                               base::SourcePosition outer, std::string_view what, InventoryBuilder& builder) {
+std::optional<Embedded> Unwrap(const json::Value& value, std::shared_ptr<json::Document> owner,
+                               bool nested, base::SourcePosition outer, std::string_view what,
+                               InventoryBuilder& builder) {
   base::SourcePosition position = nested ? outer : value.position();
   if (!value.is_string()) return Embedded{std::move(owner), value, position, nested};
   std::string_view text = value.text();
@@ -76,7 +79,8 @@ std::optional<Embedded> Unwrap(const json::Value& value, std::shared_ptr<json::D
   json::ParseResult parsed = json::Parse(std::string(text));
   if (!parsed.ok()) {
     builder.Error("ingest.syntax", position,
-                  base::Concat(what, " holds JSON that cannot be read (", base::ToString(parsed.issues[0].position),
+                  base::Concat(what, " holds JSON that cannot be read (",
+                               base::ToString(parsed.issues[0].position),
                                " in the string): ", parsed.issues[0].message));
     return std::nullopt;
   }
@@ -87,9 +91,11 @@ std::optional<Embedded> Unwrap(const json::Value& value, std::shared_ptr<json::D
   return Embedded{std::move(document), root, position, true, literal};
 }
 
-std::optional<std::string> StringMember(const json::Value& object, std::initializer_list<std::string_view> keys) {
+std::optional<std::string> StringMember(const json::Value& object,
+                                        std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys) {
-    if (std::optional<json::Value> value = object.Find(key); value.has_value() && value->is_string()) {
+    if (std::optional<json::Value> value = object.Find(key);
+        value.has_value() && value->is_string()) {
       return std::string(value->text());
     }
   }
@@ -100,9 +106,15 @@ std::optional<std::string> StringMember(const json::Value& object, std::initiali
 // spelling ("FULL_CONTROL", "READ", ...).
 std::optional<std::string_view> AclPermission(std::string_view text) {
   static constexpr std::pair<std::string_view, std::string_view> kPermissions[] = {
-      {"FullControl", "FULL_CONTROL"}, {"Read", "READ"},          {"Write", "WRITE"},
-      {"ReadAcp", "READ_ACP"},         {"WriteAcp", "WRITE_ACP"}, {"FULL_CONTROL", "FULL_CONTROL"},
-      {"READ", "READ"},                {"WRITE", "WRITE"},        {"READ_ACP", "READ_ACP"},
+      {"FullControl", "FULL_CONTROL"},
+      {"Read", "READ"},
+      {"Write", "WRITE"},
+      {"ReadAcp", "READ_ACP"},
+      {"WriteAcp", "WRITE_ACP"},
+      {"FULL_CONTROL", "FULL_CONTROL"},
+      {"READ", "READ"},
+      {"WRITE", "WRITE"},
+      {"READ_ACP", "READ_ACP"},
       {"WRITE_ACP", "WRITE_ACP"},
   };
   for (const auto& [config, s3] : kPermissions) {
@@ -119,7 +131,8 @@ std::optional<std::string_view> GroupUri(std::string_view name) {
 
 class ConfigConverter {
  public:
-  ConfigConverter(const IngestOptions& options, InventoryBuilder& builder) : options_(options), builder_(builder) {}
+  ConfigConverter(const IngestOptions& options, InventoryBuilder& builder)
+      : options_(options), builder_(builder) {}
 
   void ConvertRoot(const json::Value& root) {
     if (root.is_array()) {
@@ -128,15 +141,18 @@ class ConfigConverter {
       return;
     }
     if (!root.is_object()) {
-      builder_.Error("ingest.wrong-type", root.position(), "an AWS Config file must be a JSON object or array");
+      builder_.Error("ingest.wrong-type", root.position(),
+                     "an AWS Config file must be a JSON object or array");
       return;
     }
     bool found = false;
-    for (std::string_view key : {"configurationItems", "ConfigurationItems", "baseConfigurationItems"}) {
+    for (std::string_view key :
+         {"configurationItems", "ConfigurationItems", "baseConfigurationItems"}) {
       if (std::optional<json::Value> items = root.Find(key)) {
         found = true;
         if (!items->is_array()) {
-          builder_.Error("ingest.wrong-type", items->position(), base::Concat(key, " must be an array"));
+          builder_.Error("ingest.wrong-type", items->position(),
+                         base::Concat(key, " must be an array"));
           continue;
         }
         ConvertItems(*items, nullptr);
@@ -159,7 +175,8 @@ class ConfigConverter {
     size_t index = 0;
     for (const json::Value& element : items.children()) {
       std::string what = base::Concat(results ? results : "configuration item", "[", index++, "]");
-      std::optional<Embedded> item = Unwrap(element, nullptr, false, element.position(), what, builder_);
+      std::optional<Embedded> item =
+          Unwrap(element, nullptr, false, element.position(), what, builder_);
       if (!item.has_value()) {
         builder_.CountRecord();
         builder_.SkipRecord();
@@ -195,8 +212,8 @@ class ConfigConverter {
     std::string name = StringMember(item.value, {"resourceName", "resourceId"}).value_or("");
     std::optional<Embedded> configuration;
     if (std::optional<Embedded> member = item.Member("configuration")) {
-      configuration = Unwrap(member->value, member->document, member->nested, member->position, "configuration",
-                             builder_);
+      configuration = Unwrap(member->value, member->document, member->nested, member->position,
+                             "configuration", builder_);
       if (!configuration.has_value()) {
         builder_.SkipRecord();
         return;
@@ -229,21 +246,40 @@ class ConfigConverter {
       std::string_view config_type;
       ResourceType type;
       std::string_view member;
-      std::initializer_list<std::string_view> fields;  // in configuration, then supplementaryConfiguration
+      std::initializer_list<std::string_view>
+          fields;  // in configuration, then supplementaryConfiguration
     };
     static const PolicyType kTypes[] = {
-        {"AWS::IAM::Role", ResourceType::kIamRole, "trustPolicy", {"assumeRolePolicyDocument", "AssumeRolePolicyDocument"}},
-        {"AWS::KMS::Key", ResourceType::kKmsKey, kKmsKeyPoliciesMember, {"KeyPolicy", "keyPolicy", "Policy", "policy"}},
+        {"AWS::IAM::Role",
+         ResourceType::kIamRole,
+         "trustPolicy",
+         {"assumeRolePolicyDocument", "AssumeRolePolicyDocument"}},
+        {"AWS::KMS::Key",
+         ResourceType::kKmsKey,
+         kKmsKeyPoliciesMember,
+         {"KeyPolicy", "keyPolicy", "Policy", "policy"}},
         {"AWS::SQS::Queue", ResourceType::kSqsQueue, "queuePolicy", {"Policy", "policy"}},
         {"AWS::SNS::Topic", ResourceType::kSnsTopic, "topicPolicy", {"Policy", "policy"}},
-        {"AWS::Lambda::Function", ResourceType::kLambdaFunction, "functionPolicy", {"Policy", "policy"}},
-        {"AWS::SecretsManager::Secret", ResourceType::kSecretsManagerSecret, "secretPolicy",
+        {"AWS::Lambda::Function",
+         ResourceType::kLambdaFunction,
+         "functionPolicy",
+         {"Policy", "policy"}},
+        {"AWS::SecretsManager::Secret",
+         ResourceType::kSecretsManagerSecret,
+         "secretPolicy",
          {"ResourcePolicy", "resourcePolicy", "Policy"}},
-        {"AWS::ECR::Repository", ResourceType::kEcrRepository, "repositoryPolicy",
+        {"AWS::ECR::Repository",
+         ResourceType::kEcrRepository,
+         "repositoryPolicy",
          {"RepositoryPolicyText", "repositoryPolicyText"}},
-        {"AWS::EFS::FileSystem", ResourceType::kEfsFileSystem, "fileSystemPolicy",
+        {"AWS::EFS::FileSystem",
+         ResourceType::kEfsFileSystem,
+         "fileSystemPolicy",
          {"FileSystemPolicy", "fileSystemPolicy"}},
-        {"AWS::DynamoDB::Table", ResourceType::kDynamoDbTable, "tablePolicy", {"ResourcePolicy", "resourcePolicy"}},
+        {"AWS::DynamoDB::Table",
+         ResourceType::kDynamoDbTable,
+         "tablePolicy",
+         {"ResourcePolicy", "resourcePolicy"}},
     };
     for (const PolicyType& policy_type : kTypes) {
       if (policy_type.config_type != *type) continue;
@@ -268,7 +304,8 @@ class ConfigConverter {
       }
       // CloudFormation-shaped resource policies nest the document: {"PolicyDocument": {...}}.
       if (std::optional<Embedded> document = policy->Member("PolicyDocument")) policy = document;
-      std::optional<std::string> json = PolicyMemberJson(policy->value, policy->position, field, builder_);
+      std::optional<std::string> json =
+          PolicyMemberJson(policy->value, policy->position, field, builder_);
       if (!json.has_value()) {
         builder_.SkipRecord();
         return;
@@ -280,9 +317,10 @@ class ConfigConverter {
       }
       std::string owner = account.empty() ? ArnAccount(arn) : account;
       if (policy_type.type == ResourceType::kKmsKey) json = KmsKeyPolicies(*json);
-      builder_.AddMember(policy_type.type, arn, owner, policy_type.type == ResourceType::kIamRole ? "" : region,
-                         ConfigurationMember{std::string(policy_type.member), *json, policy->position,
-                                             StatementPositions(*policy)},
+      builder_.AddMember(policy_type.type, arn, owner,
+                         policy_type.type == ResourceType::kIamRole ? "" : region,
+                         ConfigurationMember{std::string(policy_type.member), *json,
+                                             policy->position, StatementPositions(*policy)},
                          true);
       return;
     }
@@ -290,7 +328,8 @@ class ConfigConverter {
   }
 
   void S3Bucket(const std::string& arn, const std::string& account, const std::string& region,
-                const std::map<std::string, Embedded, std::less<>>& supplementary, base::SourcePosition at) {
+                const std::map<std::string, Embedded, std::less<>>& supplementary,
+                base::SourcePosition at) {
     bool any = false;
     if (auto it = supplementary.find("BucketPolicy"); it != supplementary.end()) {
       std::optional<Embedded> text = it->second.Member("policyText");
@@ -301,9 +340,10 @@ class ConfigConverter {
           builder_.SkipRecord();
           return;
         }
-        builder_.AddMember(ResourceType::kS3Bucket, arn, account, region,
-                           ConfigurationMember{"bucketPolicy", *json, text->position, StatementPositions(*text)},
-                           true);
+        builder_.AddMember(
+            ResourceType::kS3Bucket, arn, account, region,
+            ConfigurationMember{"bucketPolicy", *json, text->position, StatementPositions(*text)},
+            true);
         any = true;
       }
     }
@@ -317,24 +357,29 @@ class ConfigConverter {
     if (auto it = supplementary.find("PublicAccessBlockConfiguration"); it != supplementary.end()) {
       std::string block = BlockJson(it->second);
       builder_.AddMember(ResourceType::kS3Bucket, arn, account, region,
-                         ConfigurationMember{"bucketPublicAccessBlock", block, it->second.position}, false);
+                         ConfigurationMember{"bucketPublicAccessBlock", block, it->second.position},
+                         false);
       any = true;
     }
     if (!any) {
       Note("ingest.not-recorded", at,
-           base::Concat("AWS::S3::Bucket ", arn,
-                        ": the item carries neither BucketPolicy nor AccessControlList: not analyzed"));
+           base::Concat(
+               "AWS::S3::Bucket ", arn,
+               ": the item carries neither BucketPolicy nor AccessControlList: not analyzed"));
     }
   }
 
   std::string BlockJson(const Embedded& block) {
     std::string out = "{";
     bool first = true;
-    for (std::string_view key : {"blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"}) {
-      std::optional<json::Value> value = block.value.is_object() ? block.value.Find(key) : std::nullopt;
+    for (std::string_view key :
+         {"blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"}) {
+      std::optional<json::Value> value =
+          block.value.is_object() ? block.value.Find(key) : std::nullopt;
       bool on = value.has_value() && value->is_bool() && value->boolean();
       if (value.has_value() && !value->is_bool()) {
-        builder_.Error("ingest.wrong-type", block.At(*value), base::Concat(key, " must be true or false"));
+        builder_.Error("ingest.wrong-type", block.At(*value),
+                       base::Concat(key, " must be true or false"));
       }
       out += base::Concat(first ? "" : ",", json::Quote(key), ":", on ? "true" : "false");
       first = false;
@@ -342,26 +387,31 @@ class ConfigConverter {
     return out + "}";
   }
 
-  bool S3Acl(const std::string& arn, const std::string& account, const std::string& region, const Embedded& acl) {
+  bool S3Acl(const std::string& arn, const std::string& account, const std::string& region,
+             const Embedded& acl) {
     std::optional<Embedded> grants = acl.Member("grantList");
     AclGrants out;
     if (grants.has_value() && grants->value.is_array()) {
       for (const json::Value& grant : grants->value.children()) {
         base::SourcePosition at = acl.At(grant);
-        std::optional<json::Value> grantee = grant.is_object() ? grant.Find("grantee") : std::nullopt;
-        std::optional<std::string> permission = grant.is_object() ? StringMember(grant, {"permission"}) : std::nullopt;
+        std::optional<json::Value> grantee =
+            grant.is_object() ? grant.Find("grantee") : std::nullopt;
+        std::optional<std::string> permission =
+            grant.is_object() ? StringMember(grant, {"permission"}) : std::nullopt;
         std::optional<std::string_view> s3_permission =
             permission.has_value() ? AclPermission(*permission) : std::nullopt;
         if (!grantee.has_value() || !s3_permission.has_value()) {
           builder_.Error("ingest.invalid-value", at,
-                         base::Concat("AccessControlList grant of ", arn, " has no grantee or an unknown permission"));
+                         base::Concat("AccessControlList grant of ", arn,
+                                      " has no grantee or an unknown permission"));
           return false;
         }
         if (grantee->is_string()) {
           std::optional<std::string_view> uri = GroupUri(grantee->text());
           if (!uri.has_value()) {
             builder_.Error("ingest.invalid-value", at,
-                           base::Concat("AccessControlList grantee \"", grantee->text(), "\" is not an S3 group"));
+                           base::Concat("AccessControlList grantee \"", grantee->text(),
+                                        "\" is not an S3 group"));
             return false;
           }
           out.Add(*s3_permission, "uri", *uri);
@@ -371,23 +421,28 @@ class ConfigConverter {
           std::string type = StringMember(*grantee, {"typeIdentifier"}).value_or("id");
           if (id.has_value()) {
             out.Add(*s3_permission, "id", *id);
-          } else if (identifier.has_value() && (type == "id" || type == "emailAddress" || type == "uri")) {
+          } else if (identifier.has_value() &&
+                     (type == "id" || type == "emailAddress" || type == "uri")) {
             out.Add(*s3_permission, type, *identifier);
           } else {
             builder_.Error("ingest.invalid-value", at, "AccessControlList grantee has no id");
             return false;
           }
         } else {
-          builder_.Error("ingest.wrong-type", at, "AccessControlList grantee must be a string or an object");
+          builder_.Error("ingest.wrong-type", at,
+                         "AccessControlList grantee must be a string or an object");
           return false;
         }
       }
     }
-    builder_.AddMember(ResourceType::kS3Bucket, arn, account, region, out.Member(acl.position), false);
-    if (std::optional<Embedded> owner = acl.Member("owner"); owner.has_value() && owner->value.is_object()) {
+    builder_.AddMember(ResourceType::kS3Bucket, arn, account, region, out.Member(acl.position),
+                       false);
+    if (std::optional<Embedded> owner = acl.Member("owner");
+        owner.has_value() && owner->value.is_object()) {
       if (std::optional<std::string> id = StringMember(owner->value, {"id"})) {
-        builder_.AddMember(ResourceType::kS3Bucket, arn, account, region,
-                           ConfigurationMember{"ownerCanonicalId", json::Quote(*id), owner->position}, false);
+        builder_.AddMember(
+            ResourceType::kS3Bucket, arn, account, region,
+            ConfigurationMember{"ownerCanonicalId", json::Quote(*id), owner->position}, false);
       }
     }
     return true;
@@ -396,7 +451,8 @@ class ConfigConverter {
   void AccountBlock(const std::string& account, const std::optional<Embedded>& configuration,
                     base::SourcePosition at) {
     if (!configuration.has_value() || !configuration->value.is_object()) {
-      builder_.Error("ingest.missing-field", at, "AWS::S3::AccountPublicAccessBlock has no configuration");
+      builder_.Error("ingest.missing-field", at,
+                     "AWS::S3::AccountPublicAccessBlock has no configuration");
       builder_.SkipRecord();
       return;
     }
@@ -417,7 +473,8 @@ class ConfigConverter {
   }
 
   void Skip(base::SourcePosition at, std::string type) {
-    auto [it, inserted] = skipped_types_.try_emplace(std::move(type), std::make_pair(size_t{0}, at));
+    auto [it, inserted] =
+        skipped_types_.try_emplace(std::move(type), std::make_pair(size_t{0}, at));
     ++it->second.first;
   }
 
@@ -427,9 +484,11 @@ class ConfigConverter {
 
   void Finish() {
     for (const auto& [type, count_at] : skipped_types_) {
-      builder_.Note("ingest.out-of-scope", count_at.second,
-                    base::Concat(count_at.first, " configuration item", count_at.first == 1 ? "" : "s", " of type ",
-                                 type, " skipped: not a resource type Access Analyzer analyzes for external access"));
+      builder_.Note(
+          "ingest.out-of-scope", count_at.second,
+          base::Concat(
+              count_at.first, " configuration item", count_at.first == 1 ? "" : "s", " of type ",
+              type, " skipped: not a resource type Access Analyzer analyzes for external access"));
     }
   }
 
@@ -440,7 +499,8 @@ class ConfigConverter {
 
 }  // namespace
 
-void ConvertAwsConfig(const json::Value& root, const IngestOptions& options, InventoryBuilder& builder) {
+void ConvertAwsConfig(const json::Value& root, const IngestOptions& options,
+                      InventoryBuilder& builder) {
   ConfigConverter(options, builder).ConvertRoot(root);
 }
 

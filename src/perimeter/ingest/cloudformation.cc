@@ -1,6 +1,6 @@
-// CloudFormation templates (JSON or YAML) → inventory resources. Intrinsic functions are resolved by
-// internal/cloudformation_intrinsics.h; this file knows the resource types: what Ref and Fn::GetAtt
-// return for each, and which properties hold the policies Access Analyzer reads.
+// CloudFormation templates (JSON or YAML) → inventory resources. Intrinsic functions are resolved
+// by internal/cloudformation_intrinsics.h; this file knows the resource types: what Ref and
+// Fn::GetAtt return for each, and which properties hold the policies Access Analyzer reads.
 #include <map>
 #include <optional>
 #include <set>
@@ -33,22 +33,29 @@ class TemplateConverter final : public TemplateResourceValues {
  public:
   TemplateConverter(std::string_view source, const SourceNode& root, const IngestOptions& options,
                     InventoryBuilder& builder)
-      : source_(source), root_(root), options_(options), builder_(builder), intrinsics_(root, options, builder, *this) {}
+      : source_(source),
+        root_(root),
+        options_(options),
+        builder_(builder),
+        intrinsics_(root, options, builder, *this) {}
 
   void Convert() {
     if (!root_.is_mapping()) {
-      builder_.Error("ingest.wrong-type", root_.position, "a CloudFormation template must be a mapping");
+      builder_.Error("ingest.wrong-type", root_.position,
+                     "a CloudFormation template must be a mapping");
       return;
     }
     const SourceNode* resources = root_.Find("Resources");
     if (resources == nullptr || !resources->is_mapping()) {
-      builder_.Error("ingest.missing-field", root_.position, "the template has no Resources mapping");
+      builder_.Error("ingest.missing-field", root_.position,
+                     "the template has no Resources mapping");
       return;
     }
     for (const SourceNode& resource : resources->children) {
       TemplateResource entry{resource.key, "", nullptr, resource.key_position};
       if (resource.is_mapping()) {
-        if (const SourceNode* type = resource.Find("Type"); type && type->is_string()) entry.type = type->text;
+        if (const SourceNode* type = resource.Find("Type"); type && type->is_string())
+          entry.type = type->text;
         entry.properties = resource.Find("Properties");
       }
       resources_.emplace(resource.key, entry);
@@ -59,26 +66,30 @@ class TemplateConverter final : public TemplateResourceValues {
       builder_.CountRecord();
       intrinsics_.ClearFailure();
       if (resource.type.empty()) {
-        builder_.Error("ingest.missing-field", resource.position, base::Concat("resource ", id, " has no Type"));
+        builder_.Error("ingest.missing-field", resource.position,
+                       base::Concat("resource ", id, " has no Type"));
         builder_.SkipRecord();
         continue;
       }
       ConvertResource(resource);
     }
     for (const auto& [type, count_at] : out_of_scope_) {
-      builder_.Note("ingest.out-of-scope", count_at.second,
-                    base::Concat(count_at.first, " resource", count_at.first == 1 ? "" : "s", " of type ", type,
-                                 " skipped: grants no external access Access Analyzer reports"));
+      builder_.Note(
+          "ingest.out-of-scope", count_at.second,
+          base::Concat(count_at.first, " resource", count_at.first == 1 ? "" : "s", " of type ",
+                       type, " skipped: grants no external access Access Analyzer reports"));
     }
   }
 
  private:
-  // ---- values -------------------------------------------------------------------------------------
+  // ---- values
+  // -------------------------------------------------------------------------------------
 
   std::string Account(base::SourcePosition at) { return intrinsics_.Account(at); }
   std::string Region(base::SourcePosition at) { return intrinsics_.Region(at); }
 
-  std::optional<std::string> RefValue(std::string_view logical_id, base::SourcePosition at) override {
+  std::optional<std::string> RefValue(std::string_view logical_id,
+                                      base::SourcePosition at) override {
     auto it = resources_.find(std::string(logical_id));
     if (it == resources_.end()) return std::nullopt;
     return RefValue(it->second, at);
@@ -91,7 +102,8 @@ class TemplateConverter final : public TemplateResourceValues {
     return GetAttValue(it->second, attribute, at);
   }
 
-  std::optional<std::string> PropertyString(const TemplateResource& resource, std::string_view name) {
+  std::optional<std::string> PropertyString(const TemplateResource& resource,
+                                            std::string_view name) {
     if (resource.properties == nullptr) return std::nullopt;
     const SourceNode* node = resource.properties->Find(name);
     if (node == nullptr) return std::nullopt;
@@ -109,9 +121,11 @@ class TemplateConverter final : public TemplateResourceValues {
     if (t == "AWS::S3::Bucket") return Name(r, "BucketName");
     if (t == "AWS::IAM::Role") return Name(r, "RoleName");
     if (t == "AWS::SQS::Queue") {
-      return base::Concat("https://sqs.", Region(at), ".amazonaws.com/", Account(at), "/", Name(r, "QueueName"));
+      return base::Concat("https://sqs.", Region(at), ".amazonaws.com/", Account(at), "/",
+                          Name(r, "QueueName"));
     }
-    if (t == "AWS::SNS::Topic" || t == "AWS::SecretsManager::Secret" || t == "AWS::Lambda::LayerVersion") {
+    if (t == "AWS::SNS::Topic" || t == "AWS::SecretsManager::Secret" ||
+        t == "AWS::Lambda::LayerVersion") {
       return GetAttValue(r, "Arn", at);
     }
     if (t == "AWS::Lambda::Function") return Name(r, "FunctionName");
@@ -120,60 +134,76 @@ class TemplateConverter final : public TemplateResourceValues {
     return Placeholder(r.logical_id);  // ids CloudFormation or the service generates
   }
 
-  std::string GetAttValue(const TemplateResource& r, std::string_view attribute, base::SourcePosition at) {
+  std::string GetAttValue(const TemplateResource& r, std::string_view attribute,
+                          base::SourcePosition at) {
     const std::string& t = r.type;
     const std::string p = options_.partition;
-    if (attribute == "Arn" || attribute == "TopicArn" || attribute == "QueueArn" || attribute == "StreamArn" ||
-        attribute == "LayerVersionArn") {
+    if (attribute == "Arn" || attribute == "TopicArn" || attribute == "QueueArn" ||
+        attribute == "StreamArn" || attribute == "LayerVersionArn") {
       if (t == "AWS::S3::Bucket") return base::Concat("arn:", p, ":s3:::", Name(r, "BucketName"));
       if (t == "AWS::IAM::Role") {
         std::string path = PropertyString(r, "Path").value_or("/");
         return base::Concat("arn:", p, ":iam::", Account(at), ":role", path, Name(r, "RoleName"));
       }
-      if (t == "AWS::KMS::Key") return base::Concat("arn:", p, ":kms:", Region(at), ":", Account(at), ":key/", Placeholder(r.logical_id));
-      if (t == "AWS::SQS::Queue") return base::Concat("arn:", p, ":sqs:", Region(at), ":", Account(at), ":", Name(r, "QueueName"));
-      if (t == "AWS::SNS::Topic") return base::Concat("arn:", p, ":sns:", Region(at), ":", Account(at), ":", Name(r, "TopicName"));
+      if (t == "AWS::KMS::Key")
+        return base::Concat("arn:", p, ":kms:", Region(at), ":", Account(at), ":key/",
+                            Placeholder(r.logical_id));
+      if (t == "AWS::SQS::Queue")
+        return base::Concat("arn:", p, ":sqs:", Region(at), ":", Account(at), ":",
+                            Name(r, "QueueName"));
+      if (t == "AWS::SNS::Topic")
+        return base::Concat("arn:", p, ":sns:", Region(at), ":", Account(at), ":",
+                            Name(r, "TopicName"));
       if (t == "AWS::Lambda::Function") {
-        return base::Concat("arn:", p, ":lambda:", Region(at), ":", Account(at), ":function:", Name(r, "FunctionName"));
+        return base::Concat("arn:", p, ":lambda:", Region(at), ":", Account(at),
+                            ":function:", Name(r, "FunctionName"));
       }
       if (t == "AWS::Lambda::LayerVersion") {
-        return base::Concat("arn:", p, ":lambda:", Region(at), ":", Account(at), ":layer:", Name(r, "LayerName"), ":",
+        return base::Concat("arn:", p, ":lambda:", Region(at), ":", Account(at),
+                            ":layer:", Name(r, "LayerName"), ":",
                             Placeholder(r.logical_id + ".Version"));
       }
       if (t == "AWS::SecretsManager::Secret") {
-        return base::Concat("arn:", p, ":secretsmanager:", Region(at), ":", Account(at), ":secret:", Name(r, "Name"));
+        return base::Concat("arn:", p, ":secretsmanager:", Region(at), ":", Account(at),
+                            ":secret:", Name(r, "Name"));
       }
       if (t == "AWS::ECR::Repository") {
-        return base::Concat("arn:", p, ":ecr:", Region(at), ":", Account(at), ":repository/", Name(r, "RepositoryName"));
+        return base::Concat("arn:", p, ":ecr:", Region(at), ":", Account(at), ":repository/",
+                            Name(r, "RepositoryName"));
       }
       if (t == "AWS::EFS::FileSystem") {
-        return base::Concat("arn:", p, ":elasticfilesystem:", Region(at), ":", Account(at), ":file-system/",
-                            Placeholder(r.logical_id));
+        return base::Concat("arn:", p, ":elasticfilesystem:", Region(at), ":", Account(at),
+                            ":file-system/", Placeholder(r.logical_id));
       }
       if (t == "AWS::DynamoDB::Table") {
-        std::string table = base::Concat("arn:", p, ":dynamodb:", Region(at), ":", Account(at), ":table/", Name(r, "TableName"));
-        return attribute == "StreamArn" ? base::Concat(table, "/stream/", Placeholder(r.logical_id + ".StreamLabel"))
-                                        : table;
+        std::string table = base::Concat("arn:", p, ":dynamodb:", Region(at), ":", Account(at),
+                                         ":table/", Name(r, "TableName"));
+        return attribute == "StreamArn"
+                   ? base::Concat(table, "/stream/", Placeholder(r.logical_id + ".StreamLabel"))
+                   : table;
       }
     }
     if (attribute == "QueueName" || attribute == "TopicName") return Name(r, attribute);
     if (attribute == "QueueUrl") return RefValue(r, at);
-    if (attribute == "KeyId" || attribute == "FileSystemId" || attribute == "RoleId") return Placeholder(r.logical_id);
+    if (attribute == "KeyId" || attribute == "FileSystemId" || attribute == "RoleId")
+      return Placeholder(r.logical_id);
     return Placeholder(base::Concat(r.logical_id, ".", attribute));
   }
 
-  // ---- resources ------------------------------------------------------------------------------------
+  // ---- resources
+  // ------------------------------------------------------------------------------------
 
   const SourceNode* Property(const TemplateResource& r, std::string_view name) {
-    return r.properties != nullptr && r.properties->is_mapping() ? r.properties->Find(name) : nullptr;
+    return r.properties != nullptr && r.properties->is_mapping() ? r.properties->Find(name)
+                                                                 : nullptr;
   }
 
-  // Where the statements of the JSON policy a YAML string scalar holds are written: each byte of the
-  // scalar's value is found in the template text from the scalar's start, past what YAML adds around
-  // it (quotes, escape backslashes, doubled single quotes, indentation, line breaks, a block's
-  // indicator line; a folded line break reads as a space). Empty when the value is not found that way
-  // (a string an intrinsic function built, an escape YAML writes otherwise): the policy is reported
-  // at the string.
+  // Where the statements of the JSON policy a YAML string scalar holds are written: each byte of
+  // the scalar's value is found in the template text from the scalar's start, past what YAML adds
+  // around it (quotes, escape backslashes, doubled single quotes, indentation, line breaks, a
+  // block's indicator line; a folded line break reads as a space). Empty when the value is not
+  // found that way (a string an intrinsic function built, an escape YAML writes otherwise): the
+  // policy is reported at the string.
   std::vector<base::SourcePosition> YamlScalarStatementPositions(const SourceNode& node) const {
     size_t raw = node.position.offset;
     if (raw >= source_.size()) return {};
@@ -185,7 +215,8 @@ class TemplateConverter final : public TemplateResourceValues {
     raw_offsets.reserve(node.text.size());
     for (char c : node.text) {
       while (raw < source_.size() && source_[raw] != c && !(c == ' ' && source_[raw] == '\n')) {
-        if (std::string_view(" \t\r\n\\'\"").find(source_[raw]) == std::string_view::npos) return {};
+        if (std::string_view(" \t\r\n\\'\"").find(source_[raw]) == std::string_view::npos)
+          return {};
         ++raw;
       }
       if (raw >= source_.size()) return {};
@@ -201,33 +232,38 @@ class TemplateConverter final : public TemplateResourceValues {
     std::optional<SourceNode> resolved = intrinsics_.Resolve(node);
     if (!resolved || intrinsics_.failed()) return std::nullopt;
     std::string json;
-    // Where each statement is in the template: the elements of a mapping's Statement (resolving keeps
-    // positions); in a JSON string of a JSON template, through the literal's escapes. A policy written
-    // as a YAML string, or built by an intrinsic function, is reported at the string.
+    // Where each statement is in the template: the elements of a mapping's Statement (resolving
+    // keeps positions); in a JSON string of a JSON template, through the literal's escapes. A
+    // policy written as a YAML string, or built by an intrinsic function, is reported at the
+    // string.
     std::vector<base::SourcePosition> statements;
     if (resolved->is_string()) {
       json = json::Quote(resolved->text);
       statements = resolved->literal.empty()
                        ? YamlScalarStatementPositions(*resolved)
-                       : resources::PolicyStatementPositionsInLiteral(resolved->text, resolved->literal,
-                                                                      resolved->position);
+                       : resources::PolicyStatementPositionsInLiteral(
+                             resolved->text, resolved->literal, resolved->position);
     } else if (resolved->is_mapping()) {
       json = json::Quote(ToJson(*resolved));
       if (const SourceNode* statement = resolved->Find("Statement"); statement != nullptr) {
         if (statement->is_mapping()) statements.push_back(statement->position);
         if (statement->is_sequence()) {
-          for (const SourceNode& element : statement->children) statements.push_back(element.position);
+          for (const SourceNode& element : statement->children)
+            statements.push_back(element.position);
         }
       }
     } else {
-      intrinsics_.Fail(node.position, base::Concat(r.logical_id, ": a policy document must be a mapping or a JSON string"));
+      intrinsics_.Fail(
+          node.position,
+          base::Concat(r.logical_id, ": a policy document must be a mapping or a JSON string"));
       return std::nullopt;
     }
-    return ConfigurationMember{std::string(member), std::move(json), node.position, std::move(statements)};
+    return ConfigurationMember{std::string(member), std::move(json), node.position,
+                               std::move(statements)};
   }
 
-  void Add(const TemplateResource& r, ResourceType type, const std::string& arn, ConfigurationMember member,
-           bool primary = true) {
+  void Add(const TemplateResource& r, ResourceType type, const std::string& arn,
+           ConfigurationMember member, bool primary = true) {
     std::string account = ArnAccount(arn);
     if (account.empty()) account = Account(member.position);
     std::string region = type == ResourceType::kIamRole ? "" : ArnRegion(arn);
@@ -252,8 +288,11 @@ class TemplateConverter final : public TemplateResourceValues {
       const SourceNode* document = Property(r, "PolicyDocument");
       if (!bucket || !document) return Missing(r, "Bucket and PolicyDocument");
       std::optional<std::string> name = intrinsics_.ResolveString(*bucket);
-      std::optional<ConfigurationMember> policy = name ? PolicyMember(r, *document, "bucketPolicy") : std::nullopt;
-      if (policy) Add(r, ResourceType::kS3Bucket, base::Concat("arn:", options_.partition, ":s3:::", *name), std::move(*policy));
+      std::optional<ConfigurationMember> policy =
+          name ? PolicyMember(r, *document, "bucketPolicy") : std::nullopt;
+      if (policy)
+        Add(r, ResourceType::kS3Bucket, base::Concat("arn:", options_.partition, ":s3:::", *name),
+            std::move(*policy));
       return done();
     }
     if (t == "AWS::S3::Bucket") {
@@ -267,16 +306,20 @@ class TemplateConverter final : public TemplateResourceValues {
         std::optional<SourceNode> resolved = intrinsics_.Resolve(*block);
         if (resolved && resolved->is_mapping()) {
           std::string json = "{";
-          for (auto [property, member] : {std::pair<std::string_view, std::string_view>{"BlockPublicAcls", "blockPublicAcls"},
-                                          {"IgnorePublicAcls", "ignorePublicAcls"},
-                                          {"BlockPublicPolicy", "blockPublicPolicy"},
-                                          {"RestrictPublicBuckets", "restrictPublicBuckets"}}) {
+          for (auto [property, member] :
+               {std::pair<std::string_view, std::string_view>{"BlockPublicAcls", "blockPublicAcls"},
+                {"IgnorePublicAcls", "ignorePublicAcls"},
+                {"BlockPublicPolicy", "blockPublicPolicy"},
+                {"RestrictPublicBuckets", "restrictPublicBuckets"}}) {
             const SourceNode* value = resolved->Find(property);
-            bool on = value != nullptr && (value->text == "true" || value->text == "True" || value->text == "TRUE");
-            json += base::Concat(json.size() > 1 ? "," : "", json::Quote(member), ":", on ? "true" : "false");
+            bool on = value != nullptr &&
+                      (value->text == "true" || value->text == "True" || value->text == "TRUE");
+            json += base::Concat(json.size() > 1 ? "," : "", json::Quote(member), ":",
+                                 on ? "true" : "false");
           }
           json += "}";
-          Add(r, ResourceType::kS3Bucket, arn, ConfigurationMember{"bucketPublicAccessBlock", json, block->position}, false);
+          Add(r, ResourceType::kS3Bucket, arn,
+              ConfigurationMember{"bucketPublicAccessBlock", json, block->position}, false);
         }
       }
       return done();
@@ -285,7 +328,9 @@ class TemplateConverter final : public TemplateResourceValues {
       const SourceNode* document = Property(r, "AssumeRolePolicyDocument");
       if (!document) return Missing(r, "AssumeRolePolicyDocument");
       std::optional<ConfigurationMember> policy = PolicyMember(r, *document, "trustPolicy");
-      if (policy) Add(r, ResourceType::kIamRole, GetAttValue(r, "Arn", document->position), std::move(*policy));
+      if (policy)
+        Add(r, ResourceType::kIamRole, GetAttValue(r, "Arn", document->position),
+            std::move(*policy));
       return done();
     }
     if (t == "AWS::KMS::Key") {
@@ -294,7 +339,8 @@ class TemplateConverter final : public TemplateResourceValues {
       std::optional<ConfigurationMember> policy = PolicyMember(r, *document, kKmsKeyPoliciesMember);
       if (policy) {
         policy->json = KmsKeyPolicies(policy->json);
-        Add(r, ResourceType::kKmsKey, GetAttValue(r, "Arn", document->position), std::move(*policy));
+        Add(r, ResourceType::kKmsKey, GetAttValue(r, "Arn", document->position),
+            std::move(*policy));
       }
       return done();
     }
@@ -302,12 +348,14 @@ class TemplateConverter final : public TemplateResourceValues {
       bool sqs = t == "AWS::SQS::QueuePolicy";
       const SourceNode* targets = Property(r, sqs ? "Queues" : "Topics");
       const SourceNode* document = Property(r, "PolicyDocument");
-      if (!targets || !document) return Missing(r, sqs ? "Queues and PolicyDocument" : "Topics and PolicyDocument");
+      if (!targets || !document)
+        return Missing(r, sqs ? "Queues and PolicyDocument" : "Topics and PolicyDocument");
       std::optional<SourceNode> list = intrinsics_.Resolve(*targets);
-      std::optional<ConfigurationMember> policy = list ? PolicyMember(r, *document, sqs ? "queuePolicy" : "topicPolicy")
-                                                       : std::nullopt;
+      std::optional<ConfigurationMember> policy =
+          list ? PolicyMember(r, *document, sqs ? "queuePolicy" : "topicPolicy") : std::nullopt;
       if (!policy || !list->is_sequence()) {
-        if (!intrinsics_.failed()) intrinsics_.Fail(targets->position, "Queues / Topics must be a list");
+        if (!intrinsics_.failed())
+          intrinsics_.Fail(targets->position, "Queues / Topics must be a list");
         return done();
       }
       for (const SourceNode& target : list->children) {
@@ -326,12 +374,14 @@ class TemplateConverter final : public TemplateResourceValues {
       const SourceNode* document = Property(r, "ResourcePolicy");
       if (!secret || !document) return Missing(r, "SecretId and ResourcePolicy");
       std::optional<std::string> id = intrinsics_.ResolveString(*secret);
-      std::optional<ConfigurationMember> policy = id ? PolicyMember(r, *document, "secretPolicy") : std::nullopt;
+      std::optional<ConfigurationMember> policy =
+          id ? PolicyMember(r, *document, "secretPolicy") : std::nullopt;
       if (policy) {
-        std::string arn = id->starts_with("arn:") ? *id
-                                                  : base::Concat("arn:", options_.partition, ":secretsmanager:",
-                                                                 Region(secret->position), ":", Account(secret->position),
-                                                                 ":secret:", *id);
+        std::string arn = id->starts_with("arn:")
+                              ? *id
+                              : base::Concat("arn:", options_.partition,
+                                             ":secretsmanager:", Region(secret->position), ":",
+                                             Account(secret->position), ":secret:", *id);
         Add(r, ResourceType::kSecretsManagerSecret, arn, std::move(*policy));
       }
       return done();
@@ -340,7 +390,8 @@ class TemplateConverter final : public TemplateResourceValues {
       bool ecr = t == "AWS::ECR::Repository";
       const SourceNode* document = Property(r, ecr ? "RepositoryPolicyText" : "FileSystemPolicy");
       if (!document) return;  // no policy: the account only
-      std::optional<ConfigurationMember> policy = PolicyMember(r, *document, ecr ? "repositoryPolicy" : "fileSystemPolicy");
+      std::optional<ConfigurationMember> policy =
+          PolicyMember(r, *document, ecr ? "repositoryPolicy" : "fileSystemPolicy");
       if (policy) {
         Add(r, ecr ? ResourceType::kEcrRepository : ResourceType::kEfsFileSystem,
             GetAttValue(r, "Arn", document->position), std::move(*policy));
@@ -351,15 +402,19 @@ class TemplateConverter final : public TemplateResourceValues {
       if (const SourceNode* resource_policy = Property(r, "ResourcePolicy")) {
         if (const SourceNode* document = resource_policy->Find("PolicyDocument")) {
           std::optional<ConfigurationMember> policy = PolicyMember(r, *document, "tablePolicy");
-          if (policy) Add(r, ResourceType::kDynamoDbTable, GetAttValue(r, "Arn", document->position), std::move(*policy));
+          if (policy)
+            Add(r, ResourceType::kDynamoDbTable, GetAttValue(r, "Arn", document->position),
+                std::move(*policy));
         }
       }
-      if (const SourceNode* stream = Property(r, "StreamSpecification"); stream && stream->is_mapping()) {
+      if (const SourceNode* stream = Property(r, "StreamSpecification");
+          stream && stream->is_mapping()) {
         if (const SourceNode* resource_policy = stream->Find("ResourcePolicy")) {
           if (const SourceNode* document = resource_policy->Find("PolicyDocument")) {
             std::optional<ConfigurationMember> policy = PolicyMember(r, *document, "streamPolicy");
             if (policy) {
-              Add(r, ResourceType::kDynamoDbStream, GetAttValue(r, "StreamArn", document->position), std::move(*policy));
+              Add(r, ResourceType::kDynamoDbStream, GetAttValue(r, "StreamArn", document->position),
+                  std::move(*policy));
             }
           }
         }
@@ -377,12 +432,14 @@ class TemplateConverter final : public TemplateResourceValues {
       size_t slash = url.find('/', kPrefix.size());
       size_t slash2 = slash == std::string::npos ? std::string::npos : url.find('/', slash + 1);
       if (dot != std::string::npos && slash2 != std::string::npos) {
-        return base::Concat("arn:", options_.partition, ":sqs:", url.substr(kPrefix.size(), dot - kPrefix.size()), ":",
+        return base::Concat("arn:", options_.partition,
+                            ":sqs:", url.substr(kPrefix.size(), dot - kPrefix.size()), ":",
                             url.substr(slash + 1, slash2 - slash - 1), ":", url.substr(slash2 + 1));
       }
     }
     if (url.starts_with("arn:")) return url;
-    return base::Concat("arn:", options_.partition, ":sqs:", Region(at), ":", Account(at), ":", url);
+    return base::Concat("arn:", options_.partition, ":sqs:", Region(at), ":", Account(at), ":",
+                        url);
   }
 
   void ConvertLambdaPermission(const TemplateResource& r, bool layer) {
@@ -390,7 +447,8 @@ class TemplateConverter final : public TemplateResourceValues {
     const SourceNode* principal_node = Property(r, "Principal");
     const SourceNode* action_node = Property(r, "Action");
     if (!target || !principal_node || !action_node) {
-      return Missing(r, layer ? "LayerVersionArn, Principal and Action" : "FunctionName, Principal and Action");
+      return Missing(r, layer ? "LayerVersionArn, Principal and Action"
+                              : "FunctionName, Principal and Action");
     }
     std::optional<std::string> function = intrinsics_.ResolveString(*target);
     std::optional<std::string> principal = intrinsics_.ResolveString(*principal_node);
@@ -401,10 +459,16 @@ class TemplateConverter final : public TemplateResourceValues {
       arn = base::Concat("arn:", options_.partition, ":lambda:", Region(target->position), ":",
                          Account(target->position), ":function:", *function);
     }
-    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion : LambdaPermission::Target::kFunction,
-                                .sid = r.logical_id, .principal = *principal, .action = *action, .resource = arn};
-    for (const LambdaPermissionCondition& condition : LambdaPermissionConditions(permission.target)) {
-      permission.*condition.value = PropertyString(r, condition.cloudformation_property).value_or("");
+    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion
+                                                : LambdaPermission::Target::kFunction,
+                                .sid = r.logical_id,
+                                .principal = *principal,
+                                .action = *action,
+                                .resource = arn};
+    for (const LambdaPermissionCondition& condition :
+         LambdaPermissionConditions(permission.target)) {
+      permission.*condition.value =
+          PropertyString(r, condition.cloudformation_property).value_or("");
     }
     if (intrinsics_.failed()) return;
     std::string account = ArnAccount(arn);
@@ -424,19 +488,22 @@ class TemplateConverter final : public TemplateResourceValues {
 
 }  // namespace
 
-void ConvertCloudFormation(std::string_view text, const IngestOptions& options, InventoryBuilder& builder) {
+void ConvertCloudFormation(std::string_view text, const IngestOptions& options,
+                           InventoryBuilder& builder) {
   size_t first = text.find_first_not_of(" \t\r\n");
   SourceNode root;
   if (first != std::string_view::npos && text[first] == '{') {
     json::ParseResult parsed = json::Parse(std::string(text));
     if (!parsed.ok()) {
-      for (const base::Issue& issue : parsed.issues) builder.Error("ingest.syntax", issue.position, issue.message);
+      for (const base::Issue& issue : parsed.issues)
+        builder.Error("ingest.syntax", issue.position, issue.message);
       return;
     }
     root = FromJson(parsed.document.root());
   } else {
     YamlParseResult parsed = ParseYaml(text);
-    for (const base::Issue& issue : parsed.issues) builder.Error(issue.code, issue.position, issue.message);
+    for (const base::Issue& issue : parsed.issues)
+      builder.Error(issue.code, issue.position, issue.message);
     if (!parsed.ok()) return;
     root = std::move(parsed.root);
   }

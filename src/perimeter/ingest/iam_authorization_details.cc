@@ -1,9 +1,9 @@
 // `aws iam get-account-authorization-details` → IAM roles with their trust policies.
 //
 // Shape (IAM API Reference, "GetAccountAuthorizationDetails" and "RoleDetail"): {"UserDetailList",
-// "GroupDetailList", "RoleDetailList": [{"RoleName", "Arn", "Path", "AssumeRolePolicyDocument", ...}],
-// "Policies", "IsTruncated", "Marker"}. The API returns policy documents URL-encoded (RFC 3986); the
-// AWS CLI decodes them into objects. Both are read.
+// "GroupDetailList", "RoleDetailList": [{"RoleName", "Arn", "Path", "AssumeRolePolicyDocument",
+// ...}], "Policies", "IsTruncated", "Marker"}. The API returns policy documents URL-encoded (RFC
+// 3986); the AWS CLI decodes them into objects. Both are read.
 //
 // Only role trust policies decide external access here: users, groups and managed policies are
 // identity-based and are counted in a note, not analyzed.
@@ -19,14 +19,16 @@ void ConvertIamAuthorizationDetails(const json::Value& root, const IngestOptions
                                     InventoryBuilder& builder) {
   (void)options;
   if (!root.is_object()) {
-    builder.Error("ingest.wrong-type", root.position(), "get-account-authorization-details output must be an object");
+    builder.Error("ingest.wrong-type", root.position(),
+                  "get-account-authorization-details output must be an object");
     return;
   }
   if (std::optional<json::Value> truncated = root.Find("IsTruncated");
       truncated.has_value() && truncated->is_bool() && truncated->boolean()) {
-    builder.Error("ingest.truncated", truncated->position(),
-                  "the output is truncated (IsTruncated): the roles of the following pages are missing; "
-                  "run the command without --max-items, or give every page");
+    builder.Error(
+        "ingest.truncated", truncated->position(),
+        "the output is truncated (IsTruncated): the roles of the following pages are missing; "
+        "run the command without --max-items, or give every page");
   }
   std::optional<json::Value> roles = root.Find("RoleDetailList");
   if (roles.has_value() && !roles->is_array()) {
@@ -37,14 +39,16 @@ void ConvertIamAuthorizationDetails(const json::Value& root, const IngestOptions
       builder.CountRecord();
       std::string what = base::Concat("RoleDetailList[", index++, "]");
       if (!role.is_object()) {
-        builder.Error("ingest.wrong-type", role.position(), base::Concat(what, " must be an object"));
+        builder.Error("ingest.wrong-type", role.position(),
+                      base::Concat(what, " must be an object"));
         builder.SkipRecord();
         continue;
       }
       std::optional<json::Value> arn = role.Find("Arn");
       std::optional<json::Value> trust = role.Find("AssumeRolePolicyDocument");
       if (!arn.has_value() || !arn->is_string() || ArnAccount(arn->text()).empty()) {
-        builder.Error("ingest.missing-field", role.position(), base::Concat(what, " has no role Arn"));
+        builder.Error("ingest.missing-field", role.position(),
+                      base::Concat(what, " has no role Arn"));
         builder.SkipRecord();
         continue;
       }
@@ -54,8 +58,8 @@ void ConvertIamAuthorizationDetails(const json::Value& root, const IngestOptions
         builder.SkipRecord();
         continue;
       }
-      std::optional<std::string> policy =
-          PolicyMemberJson(*trust, trust->position(), base::Concat(what, ".AssumeRolePolicyDocument"), builder);
+      std::optional<std::string> policy = PolicyMemberJson(
+          *trust, trust->position(), base::Concat(what, ".AssumeRolePolicyDocument"), builder);
       if (!policy.has_value()) {
         builder.SkipRecord();
         continue;
@@ -69,9 +73,10 @@ void ConvertIamAuthorizationDetails(const json::Value& root, const IngestOptions
   for (std::string_view list : {"UserDetailList", "GroupDetailList", "Policies"}) {
     std::optional<json::Value> value = root.Find(list);
     if (!value.has_value() || !value->is_array() || value->size() == 0) continue;
-    builder.Note("ingest.out-of-scope", value->position(),
-                 base::Concat(value->size(), " entr", value->size() == 1 ? "y" : "ies", " of ", list,
-                              " skipped: identity-based policies do not grant external access"));
+    builder.Note(
+        "ingest.out-of-scope", value->position(),
+        base::Concat(value->size(), " entr", value->size() == 1 ? "y" : "ies", " of ", list,
+                     " skipped: identity-based policies do not grant external access"));
   }
 }
 

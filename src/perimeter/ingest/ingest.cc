@@ -4,9 +4,9 @@
 
 #include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
-#include "perimeter/resources/policy_positions.h"
 #include "perimeter/ingest/internal/converters.h"
 #include "perimeter/json/document.h"
+#include "perimeter/resources/policy_positions.h"
 
 namespace perimeter::ingest {
 namespace {
@@ -22,7 +22,9 @@ constexpr std::pair<InputFormat, std::string_view> kFormats[] = {
 std::string_view SkipSpace(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  while (i < text.size() &&
+         (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+    ++i;
   return text.substr(i);
 }
 
@@ -31,7 +33,8 @@ std::optional<InputFormat> ClassifyObject(const json::Value& object) {
   auto has = [&](std::string_view key) { return object.Find(key).has_value(); };
   if (has("kind")) return InputFormat::kInventory;
   if (has("AWSTemplateFormatVersion")) return InputFormat::kCloudFormation;
-  if (std::optional<json::Value> resources = object.Find("Resources"); resources.has_value() && resources->is_object()) {
+  if (std::optional<json::Value> resources = object.Find("Resources");
+      resources.has_value() && resources->is_object()) {
     return InputFormat::kCloudFormation;
   }
   if (has("format_version") && (has("planned_values") || has("resource_changes") || has("values") ||
@@ -71,7 +74,8 @@ std::optional<InputFormat> DetectInputFormat(std::string_view text) {
     json::ParseResult parsed = json::Parse(std::string(text));
     if (!parsed.ok()) {
       // Several JSON values (JSON Lines) or broken JSON: the inventory reader names the problem.
-      return start.front() == '{' ? std::optional<InputFormat>(InputFormat::kInventory) : std::nullopt;
+      return start.front() == '{' ? std::optional<InputFormat>(InputFormat::kInventory)
+                                  : std::nullopt;
     }
     json::Value root = parsed.document.root();
     if (root.is_object()) return ClassifyObject(root);
@@ -80,7 +84,8 @@ std::optional<InputFormat> DetectInputFormat(std::string_view text) {
       json::Value first = *root.children().begin();
       if (!first.is_object()) return std::nullopt;
       if (first.Find("kind").has_value()) return InputFormat::kInventory;
-      if (first.Find("resourceType").has_value() || first.Find("configurationItemCaptureTime").has_value()) {
+      if (first.Find("resourceType").has_value() ||
+          first.Find("configurationItemCaptureTime").has_value()) {
         return InputFormat::kAwsConfig;
       }
       return std::nullopt;
@@ -88,14 +93,17 @@ std::optional<InputFormat> DetectInputFormat(std::string_view text) {
     return std::nullopt;
   }
   // Not JSON: a YAML CloudFormation template names its version or its Resources at the top level.
-  if (text.find("AWSTemplateFormatVersion") != std::string_view::npos) return InputFormat::kCloudFormation;
+  if (text.find("AWSTemplateFormatVersion") != std::string_view::npos)
+    return InputFormat::kCloudFormation;
   if (start.starts_with("Resources:") || text.find("\nResources:") != std::string_view::npos) {
     return InputFormat::kCloudFormation;
   }
   return std::nullopt;
 }
 
-bool IsReservedUnknownAccount(std::string_view account) { return internal::IsUnknownAccountId(account); }
+bool IsReservedUnknownAccount(std::string_view account) {
+  return internal::IsUnknownAccountId(account);
+}
 
 IngestResult ReadInput(InputFormat format, std::string source_name, std::string_view text,
                        const IngestOptions& options) {
@@ -117,7 +125,8 @@ IngestResult ReadInput(InputFormat format, std::string source_name, std::string_
       json::ParseResult parsed = json::Parse(std::string(text));
       if (!parsed.ok()) {
         for (const base::Issue& issue : parsed.issues) {
-          builder.Error(issue.code.empty() ? "ingest.syntax" : issue.code, issue.position, issue.message);
+          builder.Error(issue.code.empty() ? "ingest.syntax" : issue.code, issue.position,
+                        issue.message);
         }
         break;
       }
@@ -136,13 +145,15 @@ IngestResult ReadInput(InputFormat format, std::string source_name, std::string_
   return result;
 }
 
-IngestResult ReadDetectedInput(std::string source_name, std::string_view text, const IngestOptions& options) {
+IngestResult ReadDetectedInput(std::string source_name, std::string_view text,
+                               const IngestOptions& options) {
   std::optional<InputFormat> format = DetectInputFormat(text);
   if (!format.has_value()) {
     IngestResult result;
     result.inventory.source_name = std::move(source_name);
     result.inventory.issues.push_back(base::Issue{
-        base::Severity::kError, "ingest.unknown-format", json::PositionAt(text, text.size() - SkipSpace(text).size()),
+        base::Severity::kError, "ingest.unknown-format",
+        json::PositionAt(text, text.size() - SkipSpace(text).size()),
         "not a format Perimeter reads (inventory, AWS Config items or snapshot, "
         "get-account-authorization-details output, CloudFormation template, Terraform plan JSON); "
         "name it with --input-format"});
@@ -165,7 +176,8 @@ std::optional<std::string> PolicyMemberJson(const json::Value& value, base::Sour
   if (value.is_object()) return json::Quote(value.source_text());
   if (!value.is_string()) {
     builder.Error("ingest.wrong-type", position,
-                  base::Concat(what, " must be a policy (a JSON object or string), not ", json::KindName(value.kind())));
+                  base::Concat(what, " must be a policy (a JSON object or string), not ",
+                               json::KindName(value.kind())));
     return std::nullopt;
   }
   std::string_view text = value.text();
@@ -175,13 +187,15 @@ std::optional<std::string> PolicyMemberJson(const json::Value& value, base::Sour
   if (trimmed.starts_with("%7B") || trimmed.starts_with("%7b")) {
     std::optional<std::string> decoded = UrlDecode(text);
     if (!decoded.has_value()) {
-      builder.Error("ingest.invalid-value", position, base::Concat(what, " has a malformed %-escape"));
+      builder.Error("ingest.invalid-value", position,
+                    base::Concat(what, " has a malformed %-escape"));
       return std::nullopt;
     }
     return json::Quote(*decoded);
   }
-  builder.Error("ingest.invalid-value", position,
-                base::Concat(what, " is not a policy document (neither JSON nor URL-encoded JSON)"));
+  builder.Error(
+      "ingest.invalid-value", position,
+      base::Concat(what, " is not a policy document (neither JSON nor URL-encoded JSON)"));
   return std::nullopt;
 }
 
@@ -190,7 +204,8 @@ std::string ArnAccount(std::string_view arn) { return std::string(aws::AccountOf
 std::string ArnRegion(std::string_view arn) { return std::string(aws::RegionOfArn(arn)); }
 
 std::string Placeholder(std::string_view name) {
-  // ':' would split an ARN ("arn:aws:sqs:{AWS-Region}:..."): "AWS::Region" is written "{AWS-Region}".
+  // ':' would split an ARN ("arn:aws:sqs:{AWS-Region}:..."): "AWS::Region" is written
+  // "{AWS-Region}".
   std::string out = "{";
   for (size_t i = 0; i < name.size(); ++i) {
     if (name[i] == ':') {

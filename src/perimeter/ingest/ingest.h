@@ -1,19 +1,19 @@
 // Converters from real export and infrastructure-code formats to an inventory (docs/
 // inventory.md), so that `perimeter analyze` reads what people already have: AWS Config items and
 // snapshots, `aws iam get-account-authorization-details` output, CloudFormation templates (JSON and
-// YAML) and Terraform plans (`terraform show -json`). docs/analyze.md describes each format, what is
-// read from it and what is not.
+// YAML) and Terraform plans (`terraform show -json`). docs/analyze.md describes each format, what
+// is read from it and what is not.
 //
-// Every converted resource has the configuration shape of the inventory format, so it is analyzed by
-// resources::AnalyzeResource unchanged, and its `source_name` / `position` point at its policy in the
-// original file (SARIF annotates that line).
+// Every converted resource has the configuration shape of the inventory format, so it is analyzed
+// by resources::AnalyzeResource unchanged, and its `source_name` / `position` point at its policy
+// in the original file (SARIF annotates that line).
 //
 // Never fails and never drops input silently: what cannot be read is an error issue in
-// `inventory.issues`, positioned in the file, and its record is skipped; values that cannot be known
-// (a CloudFormation parameter, a Terraform value known only after apply) are notes, and stand in the
-// analysis as placeholders that can never equal an account of the zone of trust, so they are reported
-// as external rather than assumed inside; items that are not resources Access Analyzer analyzes are
-// counted in a note per type.
+// `inventory.issues`, positioned in the file, and its record is skipped; values that cannot be
+// known (a CloudFormation parameter, a Terraform value known only after apply) are notes, and stand
+// in the analysis as placeholders that can never equal an account of the zone of trust, so they are
+// reported as external rather than assumed inside; items that are not resources Access Analyzer
+// analyzes are counted in a note per type.
 //
 // Pure: the caller reads the file; nothing here touches the file system.
 #ifndef PERIMETER_INGEST_INGEST_H_
@@ -47,8 +47,9 @@ std::optional<InputFormat> ParseInputFormat(std::string_view name);
 std::optional<InputFormat> DetectInputFormat(std::string_view text);
 
 struct IngestOptions {
-  // The account and region the input belongs to when it does not say: CloudFormation's AWS::AccountId
-  // and AWS::Region, the owner of Terraform resources whose ARN is not known. Empty: a placeholder
+  // The account and region the input belongs to when it does not say: CloudFormation's
+  // AWS::AccountId and AWS::Region, the owner of Terraform resources whose ARN is not known. Empty:
+  // a placeholder
   // ("{AWS::AccountId}") that never equals a zone account.
   std::string account_id;
   std::string region;
@@ -74,7 +75,8 @@ IngestResult ReadInput(InputFormat format, std::string source_name, std::string_
 
 // Reads `text` in the format DetectInputFormat finds; an unrecognised file is an error issue
 // (ingest.unknown-format) naming the formats.
-IngestResult ReadDetectedInput(std::string source_name, std::string_view text, const IngestOptions& options = {});
+IngestResult ReadDetectedInput(std::string source_name, std::string_view text,
+                               const IngestOptions& options = {});
 
 }  // namespace perimeter::ingest
 

@@ -1,6 +1,6 @@
 // Each converter on samples written from AWS's and HashiCorp's documentation examples
-// (tests/cases/ingest/): which resources come out, where they are reported, what the engine finds on
-// them, and what is reported as unreadable or unknown.
+// (tests/cases/ingest/): which resources come out, where they are reported, what the engine finds
+// on them, and what is reported as unreadable or unknown.
 #include "perimeter/ingest/ingest.h"
 
 #include <algorithm>
@@ -26,7 +26,8 @@ using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAreArray;
 
 std::string ReadSample(std::string_view name) {
-  std::ifstream file(std::string(PERIMETER_SOURCE_DIR) + "/tests/cases/ingest/" + std::string(name), std::ios::binary);
+  std::ifstream file(std::string(PERIMETER_SOURCE_DIR) + "/tests/cases/ingest/" + std::string(name),
+                     std::ios::binary);
   std::stringstream buffer;
   buffer << file.rdbuf();
   return buffer.str();
@@ -52,21 +53,23 @@ Converted Convert(std::string_view name, const IngestOptions& options = {}) {
   }
   for (const base::Issue& note : result.notes) out.notes.push_back(note.code);
   for (const resources::Resource& resource : result.inventory.resources) {
-    out.resources.push_back(
-        base::Concat(resource.arn, " ", resources::ResourceTypeName(resource.type), " ", resource.position.line));
+    out.resources.push_back(base::Concat(resource.arn, " ",
+                                         resources::ResourceTypeName(resource.type), " ",
+                                         resource.position.line));
     EXPECT_EQ(resource.source_name, name);
     reasoning::ZoneOfTrust zone = reasoning::ZoneOfTrust::ForAccount(resource.owner_account);
-    resources::ResourceAnalysis analysis =
-        resources::AnalyzeResource(resource, result.inventory.FindAccount(resource.owner_account), zone);
+    resources::ResourceAnalysis analysis = resources::AnalyzeResource(
+        resource, result.inventory.FindAccount(resource.owner_account), zone);
     std::vector<std::string>& principals = out.findings[resource.arn];
     for (const findings::Finding& finding : analysis.findings) {
       if (finding.error.has_value()) {
         principals.push_back("error");
       } else if (finding.is_public) {
-        principals.push_back(base::Concat("*", finding.sources.empty() ? "" : "/",
-                                          finding.sources.empty()
-                                              ? std::string_view()
-                                              : findings::FindingSourceTypeName(finding.sources.front().type)));
+        principals.push_back(
+            base::Concat("*", finding.sources.empty() ? "" : "/",
+                         finding.sources.empty()
+                             ? std::string_view()
+                             : findings::FindingSourceTypeName(finding.sources.front().type)));
       } else {
         for (const auto& [kind, value] : finding.principal) principals.push_back(value);
       }
@@ -89,20 +92,23 @@ TEST_P(DetectTest, FindsTheFormatFromTheContent) {
   EXPECT_EQ(InputFormatName(*format), InputFormatName(GetParam().format));
 }
 
-INSTANTIATE_TEST_SUITE_P(Samples, DetectTest,
-                         ::testing::Values(DetectCase{"config_snapshot.json", InputFormat::kAwsConfig},
-                                           DetectCase{"config_batch_get.json", InputFormat::kAwsConfig},
-                                           DetectCase{"config_select.json", InputFormat::kAwsConfig},
-                                           DetectCase{"iam_authorization_details.json",
-                                                      InputFormat::kIamAuthorizationDetails},
-                                           DetectCase{"cloudformation.yaml", InputFormat::kCloudFormation},
-                                           DetectCase{"cloudformation.json", InputFormat::kCloudFormation},
-                                           DetectCase{"terraform_plan.json", InputFormat::kTerraformPlan}));
+INSTANTIATE_TEST_SUITE_P(
+    Samples, DetectTest,
+    ::testing::Values(DetectCase{"config_snapshot.json", InputFormat::kAwsConfig},
+                      DetectCase{"config_batch_get.json", InputFormat::kAwsConfig},
+                      DetectCase{"config_select.json", InputFormat::kAwsConfig},
+                      DetectCase{"iam_authorization_details.json",
+                                 InputFormat::kIamAuthorizationDetails},
+                      DetectCase{"cloudformation.yaml", InputFormat::kCloudFormation},
+                      DetectCase{"cloudformation.json", InputFormat::kCloudFormation},
+                      DetectCase{"terraform_plan.json", InputFormat::kTerraformPlan}));
 
 TEST(DetectInputFormat, InventoriesAndUnknownText) {
-  EXPECT_EQ(DetectInputFormat(R"({"kind":"account","accountId":"111122223333"})" "\n{\"kind\":\"organization\"}"),
+  EXPECT_EQ(DetectInputFormat(R"({"kind":"account","accountId":"111122223333"})"
+                              "\n{\"kind\":\"organization\"}"),
             InputFormat::kInventory);
-  EXPECT_EQ(DetectInputFormat(R"([{"kind":"account","accountId":"111122223333"}])"), InputFormat::kInventory);
+  EXPECT_EQ(DetectInputFormat(R"([{"kind":"account","accountId":"111122223333"}])"),
+            InputFormat::kInventory);
   EXPECT_EQ(DetectInputFormat(""), InputFormat::kInventory);
   EXPECT_FALSE(DetectInputFormat("hello: world\n").has_value());
   EXPECT_FALSE(DetectInputFormat(R"({"something": "else"})").has_value());
@@ -113,22 +119,27 @@ TEST(DetectInputFormat, InventoriesAndUnknownText) {
 
 TEST(AwsConfig, SnapshotBucketPolicyAclAndRoleTrust) {
   Converted c = Convert("config_snapshot.json");
-  EXPECT_THAT(c.resources, ElementsAre("arn:aws:s3:::amzn-s3-demo-bucket AWS::S3::Bucket 32",
-                                       "arn:aws:iam::123456789012:role/cross-account-audit AWS::IAM::Role 66"));
+  EXPECT_THAT(c.resources,
+              ElementsAre("arn:aws:s3:::amzn-s3-demo-bucket AWS::S3::Bucket 32",
+                          "arn:aws:iam::123456789012:role/cross-account-audit AWS::IAM::Role 66"));
   // The public bucket policy and the AllUsers READ grant are both public; the URL-encoded trust
   // policy trusts another account.
-  EXPECT_THAT(c.findings["arn:aws:s3:::amzn-s3-demo-bucket"], ElementsAre("*/BUCKET_ACL", "*/POLICY"));
-  EXPECT_THAT(c.findings["arn:aws:iam::123456789012:role/cross-account-audit"], ElementsAre("444455556666"));
+  EXPECT_THAT(c.findings["arn:aws:s3:::amzn-s3-demo-bucket"],
+              ElementsAre("*/BUCKET_ACL", "*/POLICY"));
+  EXPECT_THAT(c.findings["arn:aws:iam::123456789012:role/cross-account-audit"],
+              ElementsAre("444455556666"));
   EXPECT_TRUE(c.issues.empty());
   EXPECT_THAT(c.notes, ElementsAre("ingest.out-of-scope"));  // the EC2 instance, counted
 }
 
 TEST(AwsConfig, BatchGetStringsAndBlockPublicAccess) {
   Converted c = Convert("config_batch_get.json");
-  EXPECT_THAT(c.resources, ElementsAre("arn:aws:sqs:us-east-2:444455556666:queue1 AWS::SQS::Queue 15",
-                                       "arn:aws:s3:::amzn-s3-demo-bucket2 AWS::S3::Bucket 31"));
+  EXPECT_THAT(c.resources,
+              ElementsAre("arn:aws:sqs:us-east-2:444455556666:queue1 AWS::SQS::Queue 15",
+                          "arn:aws:s3:::amzn-s3-demo-bucket2 AWS::S3::Bucket 31"));
   EXPECT_THAT(c.findings["arn:aws:sqs:us-east-2:444455556666:queue1"],
-              ElementsAre("arn:aws:iam::111122223333:role/role1", "arn:aws:iam::111122223333:user/username1"));
+              ElementsAre("arn:aws:iam::111122223333:role/role1",
+                          "arn:aws:iam::111122223333:user/username1"));
   // The AllUsers grant is ignored: the bucket's Block Public Access ignores public ACLs.
   EXPECT_TRUE(c.findings["arn:aws:s3:::amzn-s3-demo-bucket2"].empty());
 }
@@ -142,10 +153,12 @@ TEST(AwsConfig, SelectResultsWithAnUnreadableRow) {
 
 TEST(IamAuthorizationDetails, RolesWithEncodedAndDecodedTrustPolicies) {
   Converted c = Convert("iam_authorization_details.json");
-  EXPECT_THAT(c.resources, ElementsAre("arn:aws:iam::123456789012:role/EC2role AWS::IAM::Role 23",
-                                       "arn:aws:iam::123456789012:role/PartnerAccess AWS::IAM::Role 34"));
+  EXPECT_THAT(c.resources,
+              ElementsAre("arn:aws:iam::123456789012:role/EC2role AWS::IAM::Role 23",
+                          "arn:aws:iam::123456789012:role/PartnerAccess AWS::IAM::Role 34"));
   EXPECT_TRUE(c.findings["arn:aws:iam::123456789012:role/EC2role"].empty());  // a service principal
-  EXPECT_THAT(c.findings["arn:aws:iam::123456789012:role/PartnerAccess"], ElementsAre("444455556666"));
+  EXPECT_THAT(c.findings["arn:aws:iam::123456789012:role/PartnerAccess"],
+              ElementsAre("444455556666"));
   EXPECT_THAT(c.issues, ElementsAre("58:ingest.invalid-value"));  // the malformed %-escape
   EXPECT_THAT(c.notes, ElementsAre("ingest.out-of-scope"));       // the user, counted
 }
@@ -155,35 +168,42 @@ TEST(CloudFormation, YamlTemplateEveryType) {
   options.account_id = "123456789012";
   options.region = "us-east-1";
   Converted c = Convert("cloudformation.yaml", options);
-  EXPECT_THAT(c.resources,
-              ElementsAre("arn:aws:s3:::amzn-s3-demo-bucket AWS::S3::Bucket 17",
-                          "arn:aws:iam::123456789012:role/audit AWS::IAM::Role 38",
-                          "arn:aws:iam::123456789012:role/{InstanceRole} AWS::IAM::Role 48",
-                          "arn:aws:sqs:us-east-1:123456789012:sample-queue AWS::SQS::Queue 64",
-                          "arn:aws:sns:us-east-1:123456789012:sample-topic AWS::SNS::Topic 79",
-                          "arn:aws:kms:us-east-1:123456789012:key/{SampleKey} AWS::KMS::Key 90",
-                          "arn:aws:lambda:us-east-1:123456789012:function:my-function AWS::Lambda::Function 105",
-                          "arn:aws:lambda:us-west-2:123456789012:layer:my-layer:1 AWS::Lambda::LayerVersion 111",
-                          "arn:aws:secretsmanager:us-east-1:123456789012:secret:MySecret-a1b2c3 "
-                          "AWS::SecretsManager::Secret 122",
-                          "arn:aws:ecr:us-east-1:123456789012:repository/test-repository AWS::ECR::Repository 134",
-                          "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/{SampleFileSystem} "
-                          "AWS::EFS::FileSystem 149",
-                          "arn:aws:dynamodb:us-east-1:123456789012:table/sample-table AWS::DynamoDB::Table 165"));
+  EXPECT_THAT(
+      c.resources,
+      ElementsAre(
+          "arn:aws:s3:::amzn-s3-demo-bucket AWS::S3::Bucket 17",
+          "arn:aws:iam::123456789012:role/audit AWS::IAM::Role 38",
+          "arn:aws:iam::123456789012:role/{InstanceRole} AWS::IAM::Role 48",
+          "arn:aws:sqs:us-east-1:123456789012:sample-queue AWS::SQS::Queue 64",
+          "arn:aws:sns:us-east-1:123456789012:sample-topic AWS::SNS::Topic 79",
+          "arn:aws:kms:us-east-1:123456789012:key/{SampleKey} AWS::KMS::Key 90",
+          "arn:aws:lambda:us-east-1:123456789012:function:my-function AWS::Lambda::Function 105",
+          "arn:aws:lambda:us-west-2:123456789012:layer:my-layer:1 AWS::Lambda::LayerVersion 111",
+          "arn:aws:secretsmanager:us-east-1:123456789012:secret:MySecret-a1b2c3 "
+          "AWS::SecretsManager::Secret 122",
+          "arn:aws:ecr:us-east-1:123456789012:repository/test-repository AWS::ECR::Repository 134",
+          "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/{SampleFileSystem} "
+          "AWS::EFS::FileSystem 149",
+          "arn:aws:dynamodb:us-east-1:123456789012:table/sample-table AWS::DynamoDB::Table 165"));
   EXPECT_THAT(c.findings["arn:aws:s3:::amzn-s3-demo-bucket"], ElementsAre("*/POLICY"));
   // !Sub "arn:${AWS::Partition}:iam::${TrustedAccount}:root": the parameter has no value, so the
   // trusted account is unknown and reported (a reserved id), never assumed inside the zone.
   EXPECT_THAT(c.findings["arn:aws:iam::123456789012:role/audit"], ElementsAre("000000000001"));
-  EXPECT_THAT(c.findings["arn:aws:sqs:us-east-1:123456789012:sample-queue"], ElementsAre("111122223333"));
+  EXPECT_THAT(c.findings["arn:aws:sqs:us-east-1:123456789012:sample-queue"],
+              ElementsAre("111122223333"));
   EXPECT_TRUE(c.findings["arn:aws:sns:us-east-1:123456789012:sample-topic"].empty());
   EXPECT_THAT(c.findings["arn:aws:kms:us-east-1:123456789012:key/{SampleKey}"],
               ElementsAre("arn:aws:iam::444455556666:role/partner"));
-  EXPECT_THAT(c.findings["arn:aws:lambda:us-east-1:123456789012:function:my-function"], ElementsAre("444455556666"));
-  EXPECT_THAT(c.findings["arn:aws:lambda:us-west-2:123456789012:layer:my-layer:1"], ElementsAre("*"));
-  EXPECT_TRUE(c.findings["arn:aws:secretsmanager:us-east-1:123456789012:secret:MySecret-a1b2c3"].empty());
+  EXPECT_THAT(c.findings["arn:aws:lambda:us-east-1:123456789012:function:my-function"],
+              ElementsAre("444455556666"));
+  EXPECT_THAT(c.findings["arn:aws:lambda:us-west-2:123456789012:layer:my-layer:1"],
+              ElementsAre("*"));
+  EXPECT_TRUE(
+      c.findings["arn:aws:secretsmanager:us-east-1:123456789012:secret:MySecret-a1b2c3"].empty());
   EXPECT_THAT(c.findings["arn:aws:ecr:us-east-1:123456789012:repository/test-repository"],
               ElementsAre("arn:aws:iam::444455556666:user/Alice"));
-  EXPECT_THAT(c.findings["arn:aws:dynamodb:us-east-1:123456789012:table/sample-table"], ElementsAre("111122223333"));
+  EXPECT_THAT(c.findings["arn:aws:dynamodb:us-east-1:123456789012:table/sample-table"],
+              ElementsAre("111122223333"));
   EXPECT_TRUE(c.issues.empty());
   EXPECT_THAT(c.notes, ::testing::Contains("ingest.unknown-value"));
   EXPECT_THAT(c.notes, ::testing::Contains("ingest.unknown-account"));
@@ -214,18 +234,19 @@ TEST(TerraformPlan, EveryResourceTypeAndUnknownValues) {
   options.account_id = "123456789012";
   options.region = "us-east-1";
   Converted c = Convert("terraform_plan.json", options);
-  EXPECT_THAT(c.resources,
-              ElementsAre("arn:aws:s3:::my-tf-test-bucket AWS::S3::Bucket 46",
-                          "arn:aws:iam::123456789012:role/test_role AWS::IAM::Role 119",
-                          "arn:aws:iam::123456789012:role/partner AWS::IAM::Role 145",
-                          "arn:aws:kms:us-east-1:123456789012:key/{aws_kms_key.example} AWS::KMS::Key 168",
-                          "arn:aws:sqs:us-east-1:123456789012:terraform-example-queue AWS::SQS::Queue 193",
-                          "arn:aws:sns:us-east-1:123456789012:my-topic AWS::SNS::Topic 215",
-                          "arn:aws:lambda:us-east-1:123456789012:function:lambda_function_name "
-                          "AWS::Lambda::Function 238",
-                          "arn:aws:secretsmanager:us-east-1:123456789012:secret:example-AbCdEf "
-                          "AWS::SecretsManager::Secret 292",
-                          "arn:aws:ecr:us-east-1:123456789012:repository/bar AWS::ECR::Repository 315"));
+  EXPECT_THAT(
+      c.resources,
+      ElementsAre("arn:aws:s3:::my-tf-test-bucket AWS::S3::Bucket 46",
+                  "arn:aws:iam::123456789012:role/test_role AWS::IAM::Role 119",
+                  "arn:aws:iam::123456789012:role/partner AWS::IAM::Role 145",
+                  "arn:aws:kms:us-east-1:123456789012:key/{aws_kms_key.example} AWS::KMS::Key 168",
+                  "arn:aws:sqs:us-east-1:123456789012:terraform-example-queue AWS::SQS::Queue 193",
+                  "arn:aws:sns:us-east-1:123456789012:my-topic AWS::SNS::Topic 215",
+                  "arn:aws:lambda:us-east-1:123456789012:function:lambda_function_name "
+                  "AWS::Lambda::Function 238",
+                  "arn:aws:secretsmanager:us-east-1:123456789012:secret:example-AbCdEf "
+                  "AWS::SecretsManager::Secret 292",
+                  "arn:aws:ecr:us-east-1:123456789012:repository/bar AWS::ECR::Repository 315"));
   // The bucket name, unknown in the policy resource, comes from aws_s3_bucket.example through the
   // configuration's references; the public-read ACL is ignored under ignore_public_acls.
   EXPECT_THAT(c.findings["arn:aws:s3:::my-tf-test-bucket"], ElementsAre("444455556666"));
@@ -240,14 +261,16 @@ TEST(TerraformPlan, EveryResourceTypeAndUnknownValues) {
 
 TEST(InventoryBuilder, MergesMembersAndRefusesDuplicates) {
   internal::InventoryBuilder builder("x");
-  builder.AddMember(resources::ResourceType::kS3Bucket, "arn:aws:s3:::b", "111122223333", "us-east-1",
+  builder.AddMember(resources::ResourceType::kS3Bucket, "arn:aws:s3:::b", "111122223333",
+                    "us-east-1",
                     {"bucketPublicAccessBlock", R"({"ignorePublicAcls":true})", {3, 1, 10}}, false);
-  builder.AddMember(resources::ResourceType::kS3Bucket, "arn:aws:s3:::b", "111122223333", "us-east-1",
-                    {"bucketPolicy", R"("{\"Version\":\"2012-10-17\",\"Statement\":[]}")", {7, 5, 40}}, true);
-  builder.AddMember(resources::ResourceType::kS3Bucket, "arn:aws:s3:::b", "111122223333", "us-east-1",
-                    {"bucketPolicy", R"("")", {9, 5, 60}}, true);
-  builder.AddMember(resources::ResourceType::kSqsQueue, "arn:aws:s3:::b", "111122223333", "us-east-1",
-                    {"queuePolicy", R"("")", {11, 5, 80}}, true);
+  builder.AddMember(
+      resources::ResourceType::kS3Bucket, "arn:aws:s3:::b", "111122223333", "us-east-1",
+      {"bucketPolicy", R"("{\"Version\":\"2012-10-17\",\"Statement\":[]}")", {7, 5, 40}}, true);
+  builder.AddMember(resources::ResourceType::kS3Bucket, "arn:aws:s3:::b", "111122223333",
+                    "us-east-1", {"bucketPolicy", R"("")", {9, 5, 60}}, true);
+  builder.AddMember(resources::ResourceType::kSqsQueue, "arn:aws:s3:::b", "111122223333",
+                    "us-east-1", {"queuePolicy", R"("")", {11, 5, 80}}, true);
   std::vector<base::Issue> notes;
   resources::Inventory inventory = builder.Finish(notes);
   ASSERT_EQ(inventory.resources.size(), 1u);
@@ -260,8 +283,9 @@ TEST(InventoryBuilder, MergesMembersAndRefusesDuplicates) {
 
 TEST(InventoryBuilder, PolicyErrorsPointAtThePolicyInTheSourceFile) {
   internal::InventoryBuilder builder("x");
-  builder.AddMember(resources::ResourceType::kSqsQueue, "arn:aws:sqs:us-east-1:111122223333:q", "111122223333",
-                    "us-east-1", {"queuePolicy", R"("{\"Statement\": 5}")", {12, 9, 300}}, true);
+  builder.AddMember(resources::ResourceType::kSqsQueue, "arn:aws:sqs:us-east-1:111122223333:q",
+                    "111122223333", "us-east-1",
+                    {"queuePolicy", R"("{\"Statement\": 5}")", {12, 9, 300}}, true);
   std::vector<base::Issue> notes;
   resources::Inventory inventory = builder.Finish(notes);
   ASSERT_EQ(inventory.resources.size(), 1u);
@@ -285,7 +309,8 @@ TEST(IngestHelpers, UrlDecodeAndArnFields) {
 }
 
 TEST(Yaml, ShortFormTagsPositionsAndErrors) {
-  internal::YamlParseResult parsed = internal::ParseYaml("a: !Sub 'x-${AWS::Region}'\nb: !GetAtt R.Arn\nc: 123\n");
+  internal::YamlParseResult parsed =
+      internal::ParseYaml("a: !Sub 'x-${AWS::Region}'\nb: !GetAtt R.Arn\nc: 123\n");
   ASSERT_TRUE(parsed.ok());
   const internal::SourceNode* a = parsed.root.Find("a");
   ASSERT_NE(a, nullptr);

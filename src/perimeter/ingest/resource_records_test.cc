@@ -28,31 +28,49 @@ TEST_P(LambdaPermissionTest, Statement) {
 INSTANTIATE_TEST_SUITE_P(
     All, LambdaPermissionTest,
     testing::Values(
-        LambdaCase{"ServicePrincipalWithConditions",
-                   {.target = Target::kFunction, .sid = "s", .principal = "s3.amazonaws.com",
-                    .action = "lambda:InvokeFunction", .resource = "arn:aws:lambda:us-east-1:1:function:f",
-                    .source_arn = "arn:aws:s3:::b", .source_account = "111122223333"},
-                   R"({"Sid":"s","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},)"
-                   R"("Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:1:function:f",)"
-                   R"("Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"},)"
-                   R"("StringEquals":{"AWS:SourceAccount":"111122223333"}}})"},
-        LambdaCase{"AccountPrincipalNoSid",
-                   {.target = Target::kFunction, .principal = "444455556666", .action = "lambda:InvokeFunction",
-                    .resource = "r", .function_url_auth_type = "NONE"},
-                   R"({"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"lambda:InvokeFunction",)"
-                   R"("Resource":"r","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}})"},
+        LambdaCase{
+            "ServicePrincipalWithConditions",
+            {.target = Target::kFunction,
+             .sid = "s",
+             .principal = "s3.amazonaws.com",
+             .action = "lambda:InvokeFunction",
+             .resource = "arn:aws:lambda:us-east-1:1:function:f",
+             .source_arn = "arn:aws:s3:::b",
+             .source_account = "111122223333"},
+            R"({"Sid":"s","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},)"
+            R"("Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:1:function:f",)"
+            R"("Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"},)"
+            R"("StringEquals":{"AWS:SourceAccount":"111122223333"}}})"},
+        LambdaCase{
+            "AccountPrincipalNoSid",
+            {.target = Target::kFunction,
+             .principal = "444455556666",
+             .action = "lambda:InvokeFunction",
+             .resource = "r",
+             .function_url_auth_type = "NONE"},
+            R"({"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"lambda:InvokeFunction",)"
+            R"("Resource":"r","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}})"},
         LambdaCase{"Everyone",
                    {.target = Target::kFunction, .principal = "*", .action = "a", .resource = "r"},
                    R"({"Effect":"Allow","Principal":"*","Action":"a","Resource":"r"})"},
         // A layer version is shared with accounts only: a service-like name is an AWS principal.
-        LambdaCase{"LayerServiceNameIsAccount",
-                   {.target = Target::kLayerVersion, .principal = "x.amazonaws.com", .action = "a", .resource = "r"},
-                   R"({"Effect":"Allow","Principal":{"AWS":"x.amazonaws.com"},"Action":"a","Resource":"r"})"},
-        LambdaCase{"LayerOrganization",
-                   {.target = Target::kLayerVersion, .sid = "o", .principal = "*",
-                    .action = "lambda:GetLayerVersion", .resource = "r", .organization_id = "o-abc"},
-                   R"({"Sid":"o","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"r",)"
-                   R"("Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}})"}),
+        LambdaCase{
+            "LayerServiceNameIsAccount",
+            {.target = Target::kLayerVersion,
+             .principal = "x.amazonaws.com",
+             .action = "a",
+             .resource = "r"},
+            R"({"Effect":"Allow","Principal":{"AWS":"x.amazonaws.com"},"Action":"a","Resource":"r"})"},
+        LambdaCase{
+            "LayerOrganization",
+            {.target = Target::kLayerVersion,
+             .sid = "o",
+             .principal = "*",
+             .action = "lambda:GetLayerVersion",
+             .resource = "r",
+             .organization_id = "o-abc"},
+            R"({"Sid":"o","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"r",)"
+            R"("Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}})"}),
     [](const testing::TestParamInfo<LambdaCase>& info) { return info.param.name; });
 
 struct CannedAclCase {
@@ -81,14 +99,17 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         CannedAclCase{"HeaderName", "public-read", kAllUsersRead},
         CannedAclCase{"CloudFormationName", "PublicRead", kAllUsersRead},
-        CannedAclCase{"ReadWrite", "PublicReadWrite",
-                      R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}},)"
-                      R"({"permission":"WRITE","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}}])"},
-        CannedAclCase{"Authenticated", "authenticated-read",
-                      R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AuthenticatedUsers"}}])"},
-        CannedAclCase{"LogDelivery", "LogDeliveryWrite",
-                      R"([{"permission":"WRITE","grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"}},)"
-                      R"({"permission":"READ_ACP","grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"}}])"},
+        CannedAclCase{
+            "ReadWrite", "PublicReadWrite",
+            R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}},)"
+            R"({"permission":"WRITE","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AllUsers"}}])"},
+        CannedAclCase{
+            "Authenticated", "authenticated-read",
+            R"([{"permission":"READ","grantee":{"uri":"http://acs.amazonaws.com/groups/global/AuthenticatedUsers"}}])"},
+        CannedAclCase{
+            "LogDelivery", "LogDeliveryWrite",
+            R"([{"permission":"WRITE","grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"}},)"
+            R"({"permission":"READ_ACP","grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"}}])"},
         CannedAclCase{"Private", "private", std::nullopt},
         CannedAclCase{"BucketOwnerFullControl", "BucketOwnerFullControl", std::nullopt}),
     [](const testing::TestParamInfo<CannedAclCase>& info) { return info.param.name; });
@@ -110,7 +131,8 @@ TEST(S3GroupUri, PredefinedGroupsOnly) {
 }
 
 TEST(KmsKeyPolicies, DefaultPolicyName) {
-  EXPECT_EQ(KmsKeyPolicies(R"({"Version":"2012-10-17"})"), R"({"default":{"Version":"2012-10-17"}})");
+  EXPECT_EQ(KmsKeyPolicies(R"({"Version":"2012-10-17"})"),
+            R"({"default":{"Version":"2012-10-17"}})");
 }
 
 }  // namespace

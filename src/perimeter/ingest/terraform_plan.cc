@@ -6,10 +6,11 @@
 // "configuration" (expressions with their "references"); a state has "values": {"root_module":
 // {"resources": [{"address", "type", "values"}], "child_modules": [...]}}.
 //
-// Values known only after apply are marked in `after_unknown`. A name or ARN that is unknown is looked
-// up through the configuration's references (aws_s3_bucket_policy.bucket → aws_s3_bucket.b.id → the
-// bucket's planned name); failing that it becomes a placeholder "{aws_s3_bucket.b.id}" and a note. A
-// policy that is unknown cannot be analyzed: that is an error at the resource (never a silent pass).
+// Values known only after apply are marked in `after_unknown`. A name or ARN that is unknown is
+// looked up through the configuration's references (aws_s3_bucket_policy.bucket →
+// aws_s3_bucket.b.id → the bucket's planned name); failing that it becomes a placeholder
+// "{aws_s3_bucket.b.id}" and a note. A policy that is unknown cannot be analyzed: that is an error
+// at the resource (never a silent pass).
 #include <map>
 #include <set>
 #include <string>
@@ -31,22 +32,26 @@ using resources::ResourceType;
 struct PlanResource {
   std::string address;
   std::string type;
-  json::Value values;                    // `after` or the state's `values`
-  std::optional<json::Value> unknown;    // `after_unknown`
+  json::Value values;                  // `after` or the state's `values`
+  std::optional<json::Value> unknown;  // `after_unknown`
   base::SourcePosition position;
 };
 
 class PlanConverter {
  public:
-  PlanConverter(const IngestOptions& options, InventoryBuilder& builder) : options_(options), builder_(builder) {}
+  PlanConverter(const IngestOptions& options, InventoryBuilder& builder)
+      : options_(options), builder_(builder) {}
 
   void Convert(const json::Value& root) {
     if (!root.is_object()) {
-      builder_.Error("ingest.wrong-type", root.position(), "a Terraform plan must be a JSON object");
+      builder_.Error("ingest.wrong-type", root.position(),
+                     "a Terraform plan must be a JSON object");
       return;
     }
-    if (std::optional<json::Value> configuration = root.Find("configuration")) ReadConfiguration(*configuration);
-    if (std::optional<json::Value> changes = root.Find("resource_changes"); changes.has_value() && changes->is_array()) {
+    if (std::optional<json::Value> configuration = root.Find("configuration"))
+      ReadConfiguration(*configuration);
+    if (std::optional<json::Value> changes = root.Find("resource_changes");
+        changes.has_value() && changes->is_array()) {
       for (const json::Value& change : changes->children()) ReadChange(change);
     } else if (std::optional<json::Value> planned = root.Find("planned_values")) {
       ReadModule(planned->Find("root_module"));
@@ -61,8 +66,10 @@ class PlanConverter {
         list += base::Concat(list.empty() ? "" : ", ", type, " x", count);
         total += count;
       }
-      builder_.Note("ingest.out-of-scope", root.position(),
-                    base::Concat(total, " resources of types that grant no external access skipped (", list, ")"));
+      builder_.Note(
+          "ingest.out-of-scope", root.position(),
+          base::Concat(total, " resources of types that grant no external access skipped (", list,
+                       ")"));
     }
   }
 
@@ -75,15 +82,18 @@ class PlanConverter {
     for (const json::Value& resource : resources->children()) {
       std::optional<json::Value> address = resource.Find("address");
       std::optional<json::Value> expressions = resource.Find("expressions");
-      if (!address.has_value() || !address->is_string() || !expressions.has_value() || !expressions->is_object()) {
+      if (!address.has_value() || !address->is_string() || !expressions.has_value() ||
+          !expressions->is_object()) {
         continue;
       }
       for (const json::Value& expression : expressions->members()) {
-        std::optional<json::Value> references = expression.is_object() ? expression.Find("references") : std::nullopt;
+        std::optional<json::Value> references =
+            expression.is_object() ? expression.Find("references") : std::nullopt;
         if (!references.has_value() || !references->is_array()) continue;
         for (const json::Value& reference : references->children()) {
           if (!reference.is_string()) continue;
-          references_[base::Concat(address->text(), "#", expression.key())].emplace_back(reference.text());
+          references_[base::Concat(address->text(), "#", expression.key())].emplace_back(
+              reference.text());
         }
       }
     }
@@ -99,26 +109,29 @@ class PlanConverter {
     std::optional<json::Value> detail = change.Find("change");
     if (!address.has_value() || !address->is_string() || !type.has_value() || !type->is_string() ||
         !detail.has_value() || !detail->is_object()) {
-      builder_.Error("ingest.missing-field", change.position(), "a resource change needs address, type and change");
+      builder_.Error("ingest.missing-field", change.position(),
+                     "a resource change needs address, type and change");
       builder_.SkipRecord();
       return;
     }
     std::optional<json::Value> after = detail->Find("after");
     if (!after.has_value() || after->is_null()) return;  // deleted by the plan: it will not exist
     if (!after->is_object()) {
-      builder_.Error("ingest.wrong-type", after->position(), base::Concat(address->text(), ": after must be an object"));
+      builder_.Error("ingest.wrong-type", after->position(),
+                     base::Concat(address->text(), ": after must be an object"));
       builder_.SkipRecord();
       return;
     }
     std::optional<json::Value> unknown = detail->Find("after_unknown");
     if (unknown.has_value() && !unknown->is_object()) unknown.reset();
-    resources_.push_back(PlanResource{std::string(address->text()), std::string(type->text()), *after, unknown,
-                                      change.position()});
+    resources_.push_back(PlanResource{std::string(address->text()), std::string(type->text()),
+                                      *after, unknown, change.position()});
   }
 
   void ReadModule(const std::optional<json::Value>& module) {
     if (!module.has_value() || !module->is_object()) return;
-    if (std::optional<json::Value> resources = module->Find("resources"); resources.has_value() && resources->is_array()) {
+    if (std::optional<json::Value> resources = module->Find("resources");
+        resources.has_value() && resources->is_array()) {
       for (const json::Value& resource : resources->children()) {
         if (!resource.is_object()) continue;
         std::optional<json::Value> mode = resource.Find("mode");
@@ -127,17 +140,19 @@ class PlanConverter {
         std::optional<json::Value> address = resource.Find("address");
         std::optional<json::Value> type = resource.Find("type");
         std::optional<json::Value> values = resource.Find("values");
-        if (!address.has_value() || !address->is_string() || !type.has_value() || !type->is_string() ||
-            !values.has_value() || !values->is_object()) {
-          builder_.Error("ingest.missing-field", resource.position(), "a resource needs address, type and values");
+        if (!address.has_value() || !address->is_string() || !type.has_value() ||
+            !type->is_string() || !values.has_value() || !values->is_object()) {
+          builder_.Error("ingest.missing-field", resource.position(),
+                         "a resource needs address, type and values");
           builder_.SkipRecord();
           continue;
         }
-        resources_.push_back(PlanResource{std::string(address->text()), std::string(type->text()), *values,
-                                          std::nullopt, resource.position()});
+        resources_.push_back(PlanResource{std::string(address->text()), std::string(type->text()),
+                                          *values, std::nullopt, resource.position()});
       }
     }
-    if (std::optional<json::Value> children = module->Find("child_modules"); children.has_value() && children->is_array()) {
+    if (std::optional<json::Value> children = module->Find("child_modules");
+        children.has_value() && children->is_array()) {
       for (const json::Value& child : children->children()) ReadModule(child);
     }
   }
@@ -155,9 +170,10 @@ class PlanConverter {
     return flag.has_value() && flag->is_bool() && flag->boolean();
   }
 
-  // A string attribute: its planned value; when known only after apply, the value of the attribute it
-  // references if the plan knows it; otherwise a placeholder (and a note). nullopt when absent.
-  std::optional<std::string> Attribute(const PlanResource& resource, std::string_view attribute, int depth = 0) {
+  // A string attribute: its planned value; when known only after apply, the value of the attribute
+  // it references if the plan knows it; otherwise a placeholder (and a note). nullopt when absent.
+  std::optional<std::string> Attribute(const PlanResource& resource, std::string_view attribute,
+                                       int depth = 0) {
     std::optional<json::Value> value = resource.values.Find(attribute);
     if (value.has_value() && value->is_string()) return std::string(value->text());
     if (!IsUnknown(resource, attribute)) return std::nullopt;
@@ -169,20 +185,24 @@ class PlanConverter {
         const PlanResource* target = FindResource(reference.substr(0, dot));
         if (target == nullptr) continue;
         std::string target_attribute = reference.substr(dot + 1);
-        if (std::optional<std::string> known = KnownIdentity(*target, target_attribute, depth + 1)) return known;
+        if (std::optional<std::string> known = KnownIdentity(*target, target_attribute, depth + 1))
+          return known;
       }
     }
-    std::string name = it != references_.end() && !it->second.empty() ? it->second.front()
-                                                                       : base::Concat(resource.address, ".", attribute);
-    builder_.Note("ingest.unknown-value", resource.position,
-                  base::Concat(resource.address, ".", attribute, " is known only after apply: analyzed as ",
-                               Placeholder(name), ", which matches no account of the zone of trust"));
+    std::string name = it != references_.end() && !it->second.empty()
+                           ? it->second.front()
+                           : base::Concat(resource.address, ".", attribute);
+    builder_.Note(
+        "ingest.unknown-value", resource.position,
+        base::Concat(resource.address, ".", attribute, " is known only after apply: analyzed as ",
+                     Placeholder(name), ", which matches no account of the zone of trust"));
     return Placeholder(name);
   }
 
   // What `target.attribute` will be when the plan knows the target's name: the id/name/bucket of a
   // resource named in the configuration, or an ARN built from it.
-  std::optional<std::string> KnownIdentity(const PlanResource& target, std::string_view attribute, int depth) {
+  std::optional<std::string> KnownIdentity(const PlanResource& target, std::string_view attribute,
+                                           int depth) {
     std::optional<json::Value> value = target.values.Find(attribute);
     if (value.has_value() && value->is_string()) return std::string(value->text());
     auto known = [&](std::string_view key) -> std::optional<std::string> {
@@ -197,47 +217,60 @@ class PlanConverter {
       if (attribute == "arn") return base::Concat("arn:", options_.partition, ":s3:::", *bucket);
       if (attribute == "id" || attribute == "bucket") return bucket;
     }
-    if (target.type == "aws_sqs_queue" && (attribute == "arn" || attribute == "id" || attribute == "url")) {
+    if (target.type == "aws_sqs_queue" &&
+        (attribute == "arn" || attribute == "id" || attribute == "url")) {
       std::optional<std::string> name = known("name");
       if (!name.has_value()) return std::nullopt;
-      if (attribute == "arn") return base::Concat("arn:", options_.partition, ":sqs:", Region(), ":", Account(), ":", *name);
+      if (attribute == "arn")
+        return base::Concat("arn:", options_.partition, ":sqs:", Region(), ":", Account(), ":",
+                            *name);
       return base::Concat("https://sqs.", Region(), ".amazonaws.com/", Account(), "/", *name);
     }
     if ((target.type == "aws_sns_topic" && (attribute == "arn" || attribute == "id"))) {
       std::optional<std::string> name = known("name");
       if (!name.has_value()) return std::nullopt;
-      return base::Concat("arn:", options_.partition, ":sns:", Region(), ":", Account(), ":", *name);
+      return base::Concat("arn:", options_.partition, ":sns:", Region(), ":", Account(), ":",
+                          *name);
     }
-    if (target.type == "aws_ecr_repository" && (attribute == "name" || attribute == "id")) return known("name");
-    if (target.type == "aws_lambda_function" && (attribute == "function_name" || attribute == "id")) {
+    if (target.type == "aws_ecr_repository" && (attribute == "name" || attribute == "id"))
+      return known("name");
+    if (target.type == "aws_lambda_function" &&
+        (attribute == "function_name" || attribute == "id")) {
       return known("function_name");
     }
     if (target.type == "aws_lambda_function" && attribute == "arn") {
       std::optional<std::string> name = known("function_name");
       if (!name.has_value()) return std::nullopt;
-      return base::Concat("arn:", options_.partition, ":lambda:", Region(), ":", Account(), ":function:", *name);
+      return base::Concat("arn:", options_.partition, ":lambda:", Region(), ":", Account(),
+                          ":function:", *name);
     }
     return std::nullopt;
   }
 
   std::string Account() const { return DefaultAccount(options_); }
-  std::string Region() const { return options_.region.empty() ? Placeholder("AWS::Region") : options_.region; }
+  std::string Region() const {
+    return options_.region.empty() ? Placeholder("AWS::Region") : options_.region;
+  }
 
-  // The `policy` attribute as a configuration member, or nullopt (reported) when it is unknown or bad.
-  std::optional<ConfigurationMember> Policy(const PlanResource& resource, std::string_view attribute,
-                                            std::string_view member) {
+  // The `policy` attribute as a configuration member, or nullopt (reported) when it is unknown or
+  // bad.
+  std::optional<ConfigurationMember> Policy(const PlanResource& resource,
+                                            std::string_view attribute, std::string_view member) {
     if (IsUnknown(resource, attribute)) {
-      builder_.Error("ingest.unknown-value", resource.position,
-                     base::Concat(resource.address, ".", attribute,
-                                  " is known only after apply: it cannot be analyzed from this plan (analyze the "
-                                  "state after apply, or make the policy's inputs known at plan time)"));
+      builder_.Error(
+          "ingest.unknown-value", resource.position,
+          base::Concat(
+              resource.address, ".", attribute,
+              " is known only after apply: it cannot be analyzed from this plan (analyze the "
+              "state after apply, or make the policy's inputs known at plan time)"));
       builder_.SkipRecord();
       return std::nullopt;
     }
     std::optional<json::Value> value = resource.values.Find(attribute);
-    if (!value.has_value() || value->is_null() || (value->is_string() && value->text().empty())) return std::nullopt;
-    std::optional<std::string> json =
-        PolicyMemberJson(*value, value->position(), base::Concat(resource.address, ".", attribute), builder_);
+    if (!value.has_value() || value->is_null() || (value->is_string() && value->text().empty()))
+      return std::nullopt;
+    std::optional<std::string> json = PolicyMemberJson(
+        *value, value->position(), base::Concat(resource.address, ".", attribute), builder_);
     if (!json.has_value()) {
       builder_.SkipRecord();
       return std::nullopt;
@@ -247,26 +280,36 @@ class PlanConverter {
                                resources::PolicyStatementPositions(*value)};
   }
 
-  std::string BucketArn(const std::string& bucket) { return base::Concat("arn:", options_.partition, ":s3:::", bucket); }
+  std::string BucketArn(const std::string& bucket) {
+    return base::Concat("arn:", options_.partition, ":s3:::", bucket);
+  }
 
   void AddCannedAcl(const std::string& arn, std::string_view acl, base::SourcePosition position) {
     // private, bucket-owner-*, aws-exec-read grant nothing outside the account's own use
     std::optional<AclGrants> grants = CannedAclGrants(acl);
-    if (grants) builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), options_.region, grants->Member(position), false);
+    if (grants)
+      builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), options_.region,
+                         grants->Member(position), false);
   }
 
-  void AddAccessControlPolicy(const PlanResource& resource, const std::string& arn, const json::Value& policies) {
-    // access_control_policy = [{grant = [{grantee = [{type, uri, id, email_address}], permission}], owner}]
+  void AddAccessControlPolicy(const PlanResource& resource, const std::string& arn,
+                              const json::Value& policies) {
+    // access_control_policy = [{grant = [{grantee = [{type, uri, id, email_address}], permission}],
+    // owner}]
     AclGrants out;
     for (const json::Value& policy : policies.children()) {
       std::optional<json::Value> grants = policy.is_object() ? policy.Find("grant") : std::nullopt;
       if (!grants.has_value() || !grants->is_array()) continue;
       for (const json::Value& grant : grants->children()) {
-        std::optional<json::Value> permission = grant.is_object() ? grant.Find("permission") : std::nullopt;
-        std::optional<json::Value> grantees = grant.is_object() ? grant.Find("grantee") : std::nullopt;
-        if (!permission.has_value() || !permission->is_string() || !grantees.has_value() || !grantees->is_array()) {
-          builder_.Error("ingest.invalid-value", grant.position(),
-                         base::Concat(resource.address, ": a grant needs a permission and a grantee"));
+        std::optional<json::Value> permission =
+            grant.is_object() ? grant.Find("permission") : std::nullopt;
+        std::optional<json::Value> grantees =
+            grant.is_object() ? grant.Find("grantee") : std::nullopt;
+        if (!permission.has_value() || !permission->is_string() || !grantees.has_value() ||
+            !grantees->is_array()) {
+          builder_.Error(
+              "ingest.invalid-value", grant.position(),
+              base::Concat(resource.address, ": a grant needs a permission and a grantee"));
           continue;
         }
         for (const json::Value& grantee : grantees->children()) {
@@ -282,24 +325,27 @@ class PlanConverter {
             }
           }
           if (!added) {
-            builder_.Error("ingest.invalid-value", grantee.position(),
-                           base::Concat(resource.address, ": a grantee needs uri, id or email_address"));
+            builder_.Error(
+                "ingest.invalid-value", grantee.position(),
+                base::Concat(resource.address, ": a grantee needs uri, id or email_address"));
           }
         }
       }
     }
-    builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), options_.region, out.Member(policies.position()),
-                       false);
+    builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), options_.region,
+                       out.Member(policies.position()), false);
   }
 
   void ConvertLambdaPermission(const PlanResource& resource, bool layer) {
     std::string function = Attribute(resource, layer ? "layer_name" : "function_name").value_or("");
     std::string principal = Attribute(resource, "principal").value_or("");
-    std::string action = Attribute(resource, "action").value_or(layer ? "lambda:GetLayerVersion" : "");
+    std::string action =
+        Attribute(resource, "action").value_or(layer ? "lambda:GetLayerVersion" : "");
     if (function.empty() || principal.empty() || action.empty()) {
-      builder_.Error("ingest.missing-field", resource.position,
-                     base::Concat(resource.address, " needs ", layer ? "layer_name" : "function_name",
-                                  ", principal and action"));
+      builder_.Error(
+          "ingest.missing-field", resource.position,
+          base::Concat(resource.address, " needs ", layer ? "layer_name" : "function_name",
+                       ", principal and action"));
       builder_.SkipRecord();
       return;
     }
@@ -311,26 +357,32 @@ class PlanConverter {
                                : Placeholder(resource.address + ".version_number");
       arn = function.starts_with("arn:")
                 ? base::Concat(function, ":", number)
-                : base::Concat("arn:", options_.partition, ":lambda:", Region(), ":", Account(), ":layer:", function,
-                               ":", number);
+                : base::Concat("arn:", options_.partition, ":lambda:", Region(), ":", Account(),
+                               ":layer:", function, ":", number);
     } else {
       arn = function.starts_with("arn:")
                 ? function
-                : base::Concat("arn:", options_.partition, ":lambda:", Region(), ":", Account(), ":function:", function);
+                : base::Concat("arn:", options_.partition, ":lambda:", Region(), ":", Account(),
+                               ":function:", function);
     }
     std::string statement_resource = arn;
-    if (std::optional<std::string> qualifier = Attribute(resource, "qualifier"); qualifier && !qualifier->empty()) {
+    if (std::optional<std::string> qualifier = Attribute(resource, "qualifier");
+        qualifier && !qualifier->empty()) {
       statement_resource += ":" + *qualifier;
     }
-    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion : LambdaPermission::Target::kFunction,
-                                .sid = Attribute(resource, "statement_id").value_or(""), .principal = principal,
-                                .action = action, .resource = statement_resource};
-    for (const LambdaPermissionCondition& condition : LambdaPermissionConditions(permission.target)) {
+    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion
+                                                : LambdaPermission::Target::kFunction,
+                                .sid = Attribute(resource, "statement_id").value_or(""),
+                                .principal = principal,
+                                .action = action,
+                                .resource = statement_resource};
+    for (const LambdaPermissionCondition& condition :
+         LambdaPermissionConditions(permission.target)) {
       permission.*condition.value = Attribute(resource, condition.terraform_attribute).value_or("");
     }
     std::optional<json::Value> at = resource.values.Find(layer ? "layer_name" : "function_name");
-    AddLambdaPermission(permission, arn, ArnAccount(arn).empty() ? Account() : ArnAccount(arn), Region(),
-                        at.has_value() ? at->position() : resource.position, builder_);
+    AddLambdaPermission(permission, arn, ArnAccount(arn).empty() ? Account() : ArnAccount(arn),
+                        Region(), at.has_value() ? at->position() : resource.position, builder_);
   }
 
   // The simple case: one policy attribute on a resource named by one attribute.
@@ -341,7 +393,8 @@ class PlanConverter {
     std::string account = ArnAccount(arn);
     if (account.empty()) account = Account();
     if (type == ResourceType::kKmsKey) policy->json = KmsKeyPolicies(policy->json);
-    builder_.AddMember(type, arn, account, type == ResourceType::kIamRole ? "" : region, std::move(*policy), true);
+    builder_.AddMember(type, arn, account, type == ResourceType::kIamRole ? "" : region,
+                       std::move(*policy), true);
   }
 
   void ConvertResource(const PlanResource& r) {
@@ -350,43 +403,52 @@ class PlanConverter {
     if (t == "aws_s3_bucket_policy" || t == "aws_s3_bucket") {
       std::string bucket = Attribute(r, "bucket").value_or("");
       if (bucket.empty()) {
-        if (t == "aws_s3_bucket") return;  // a bucket named by Terraform at apply: its policy is elsewhere
-        builder_.Error("ingest.missing-field", r.position, base::Concat(r.address, " has no bucket"));
+        if (t == "aws_s3_bucket")
+          return;  // a bucket named by Terraform at apply: its policy is elsewhere
+        builder_.Error("ingest.missing-field", r.position,
+                       base::Concat(r.address, " has no bucket"));
         builder_.SkipRecord();
         return;
       }
       std::string arn = BucketArn(bucket);
       if (std::optional<ConfigurationMember> policy = Policy(r, "policy", "bucketPolicy")) {
-        builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), region, std::move(*policy), true);
+        builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), region, std::move(*policy),
+                           true);
       }
       if (t == "aws_s3_bucket") {
-        if (std::optional<json::Value> acl = r.values.Find("acl"); acl.has_value() && acl->is_string()) {
+        if (std::optional<json::Value> acl = r.values.Find("acl");
+            acl.has_value() && acl->is_string()) {
           AddCannedAcl(arn, acl->text(), acl->position());
         }
       }
       return;
     }
     if (t == "aws_s3_bucket_acl") {
-      std::string arn = BucketArn(Attribute(r, "bucket").value_or(Placeholder(r.address + ".bucket")));
+      std::string arn =
+          BucketArn(Attribute(r, "bucket").value_or(Placeholder(r.address + ".bucket")));
       std::optional<json::Value> policies = r.values.Find("access_control_policy");
       if (policies.has_value() && policies->is_array() && policies->size() > 0) {
         AddAccessControlPolicy(r, arn, *policies);
-      } else if (std::optional<json::Value> acl = r.values.Find("acl"); acl.has_value() && acl->is_string()) {
+      } else if (std::optional<json::Value> acl = r.values.Find("acl");
+                 acl.has_value() && acl->is_string()) {
         AddCannedAcl(arn, acl->text(), acl->position());
       }
       return;
     }
     if (t == "aws_s3_bucket_public_access_block") {
-      std::string arn = BucketArn(Attribute(r, "bucket").value_or(Placeholder(r.address + ".bucket")));
+      std::string arn =
+          BucketArn(Attribute(r, "bucket").value_or(Placeholder(r.address + ".bucket")));
       std::string block = "{";
-      for (auto [attribute, member] : {std::pair<std::string_view, std::string_view>{"block_public_acls", "blockPublicAcls"},
-                                       {"ignore_public_acls", "ignorePublicAcls"},
-                                       {"block_public_policy", "blockPublicPolicy"},
-                                       {"restrict_public_buckets", "restrictPublicBuckets"}}) {
+      for (auto [attribute, member] :
+           {std::pair<std::string_view, std::string_view>{"block_public_acls", "blockPublicAcls"},
+            {"ignore_public_acls", "ignorePublicAcls"},
+            {"block_public_policy", "blockPublicPolicy"},
+            {"restrict_public_buckets", "restrictPublicBuckets"}}) {
         std::optional<json::Value> v = r.values.Find(attribute);
         // Unknown or absent: the weakest setting, so no access is hidden.
         bool on = v.has_value() && v->is_bool() && v->boolean();
-        block += base::Concat(block.size() > 1 ? "," : "", json::Quote(member), ":", on ? "true" : "false");
+        block += base::Concat(block.size() > 1 ? "," : "", json::Quote(member), ":",
+                              on ? "true" : "false");
       }
       block += "}";
       builder_.AddMember(ResourceType::kS3Bucket, arn, Account(), region,
@@ -412,7 +474,8 @@ class PlanConverter {
     }
     if (t == "aws_iam_role") {
       std::optional<std::string> arn;
-      if (std::optional<json::Value> known = r.values.Find("arn"); known.has_value() && known->is_string()) {
+      if (std::optional<json::Value> known = r.values.Find("arn");
+          known.has_value() && known->is_string()) {
         arn = std::string(known->text());
       } else {  // the ARN follows from the path and name
         std::string path = Attribute(r, "path").value_or("/");
@@ -421,7 +484,8 @@ class PlanConverter {
       }
       std::optional<ConfigurationMember> policy = Policy(r, "assume_role_policy", "trustPolicy");
       if (policy.has_value()) {
-        builder_.AddMember(ResourceType::kIamRole, *arn, ArnAccount(*arn), "", std::move(*policy), true);
+        builder_.AddMember(ResourceType::kIamRole, *arn, ArnAccount(*arn), "", std::move(*policy),
+                           true);
       }
       return;
     }
@@ -429,8 +493,8 @@ class PlanConverter {
       std::optional<json::Value> arn_value = r.values.Find("arn");
       std::string arn = arn_value.has_value() && arn_value->is_string()
                             ? std::string(arn_value->text())
-                            : base::Concat("arn:", options_.partition, ":kms:", Region(), ":", Account(), ":key/",
-                                           Placeholder(r.address));
+                            : base::Concat("arn:", options_.partition, ":kms:", Region(), ":",
+                                           Account(), ":key/", Placeholder(r.address));
       PolicyResource(r, ResourceType::kKmsKey, kKmsKeyPoliciesMember, arn, Region());
       return;
     }
@@ -441,7 +505,8 @@ class PlanConverter {
         std::string name = Attribute(r, "name").value_or(Placeholder(r.address + ".name"));
         arn = a.has_value() && a->is_string()
                   ? std::string(a->text())
-                  : base::Concat("arn:", options_.partition, ":sqs:", Region(), ":", Account(), ":", name);
+                  : base::Concat("arn:", options_.partition, ":sqs:", Region(), ":", Account(), ":",
+                                 name);
       } else {
         std::string url = Attribute(r, "queue_url").value_or(Placeholder(r.address + ".queue_url"));
         arn = QueueArnFromUrl(url);
@@ -464,23 +529,28 @@ class PlanConverter {
       return;
     }
     if (t == "aws_ecr_repository_policy") {
-      std::string name = Attribute(r, "repository").value_or(Placeholder(r.address + ".repository"));
-      std::string arn = base::Concat("arn:", options_.partition, ":ecr:", Region(), ":", Account(), ":repository/", name);
+      std::string name =
+          Attribute(r, "repository").value_or(Placeholder(r.address + ".repository"));
+      std::string arn = base::Concat("arn:", options_.partition, ":ecr:", Region(), ":", Account(),
+                                     ":repository/", name);
       PolicyResource(r, ResourceType::kEcrRepository, "repositoryPolicy", arn, Region());
       return;
     }
     if (t == "aws_efs_file_system_policy") {
-      std::string id = Attribute(r, "file_system_id").value_or(Placeholder(r.address + ".file_system_id"));
-      std::string arn = base::Concat("arn:", options_.partition, ":elasticfilesystem:", Region(), ":", Account(),
-                                     ":file-system/", id);
+      std::string id =
+          Attribute(r, "file_system_id").value_or(Placeholder(r.address + ".file_system_id"));
+      std::string arn = base::Concat("arn:", options_.partition, ":elasticfilesystem:", Region(),
+                                     ":", Account(), ":file-system/", id);
       PolicyResource(r, ResourceType::kEfsFileSystem, "fileSystemPolicy", arn, Region());
       return;
     }
     if (t == "aws_dynamodb_resource_policy") {
-      std::string arn = Attribute(r, "resource_arn").value_or(Placeholder(r.address + ".resource_arn"));
+      std::string arn =
+          Attribute(r, "resource_arn").value_or(Placeholder(r.address + ".resource_arn"));
       ResourceType type = arn.find("/stream/") != std::string::npos ? ResourceType::kDynamoDbStream
                                                                     : ResourceType::kDynamoDbTable;
-      PolicyResource(r, type, type == ResourceType::kDynamoDbStream ? "streamPolicy" : "tablePolicy", arn,
+      PolicyResource(r, type,
+                     type == ResourceType::kDynamoDbStream ? "streamPolicy" : "tablePolicy", arn,
                      ArnRegion(arn));
       return;
     }
@@ -503,7 +573,8 @@ class PlanConverter {
       size_t slash = url.find('/', kPrefix.size());
       size_t slash2 = slash == std::string::npos ? std::string::npos : url.find('/', slash + 1);
       if (dot != std::string::npos && slash2 != std::string::npos) {
-        return base::Concat("arn:", options_.partition, ":sqs:", url.substr(kPrefix.size(), dot - kPrefix.size()), ":",
+        return base::Concat("arn:", options_.partition,
+                            ":sqs:", url.substr(kPrefix.size(), dot - kPrefix.size()), ":",
                             url.substr(slash + 1, slash2 - slash - 1), ":", url.substr(slash2 + 1));
       }
     }
@@ -519,7 +590,8 @@ class PlanConverter {
 
 }  // namespace
 
-void ConvertTerraformPlan(const json::Value& root, const IngestOptions& options, InventoryBuilder& builder) {
+void ConvertTerraformPlan(const json::Value& root, const IngestOptions& options,
+                          InventoryBuilder& builder) {
   PlanConverter(options, builder).Convert(root);
 }
 

@@ -41,7 +41,8 @@ std::optional<Value> Value::Find(std::string_view key) const {
 
 std::string_view Value::source_text() const {
   const internal::Node& n = node();
-  return std::string_view(*document_->source_).substr(n.position.offset, n.end_offset - n.position.offset);
+  return std::string_view(*document_->source_)
+      .substr(n.position.offset, n.end_offset - n.position.offset);
 }
 
 namespace {
@@ -197,7 +198,9 @@ void AppendQuotedString(std::string& out, std::string_view text, bool replace) {
 
 }  // namespace
 
-void AppendQuoted(std::string& out, std::string_view text) { AppendQuotedString(out, text, /*replace=*/false); }
+void AppendQuoted(std::string& out, std::string_view text) {
+  AppendQuotedString(out, text, /*replace=*/false);
+}
 
 void AppendQuotedValidUtf8(std::string& out, std::string_view text) {
   AppendQuotedString(out, text, /*replace=*/true);
@@ -210,8 +213,8 @@ std::string Quote(std::string_view text) {
   return out;
 }
 
-// Recursive-descent parser over the source, writing the node tape. The recursion depth is bounded by
-// ParseOptions::max_depth, which is checked before descending.
+// Recursive-descent parser over the source, writing the node tape. The recursion depth is bounded
+// by ParseOptions::max_depth, which is checked before descending.
 class Parser {
  public:
   static void ParseInto(Document& document, std::string source, const ParseOptions& options,
@@ -289,10 +292,13 @@ class Parser {
   [[gnu::cold]] [[gnu::noinline]] bool Fail(size_t at, std::string_view code, const char* message) {
     return Fail(at, code, std::string(message));
   }
-  // "unexpected 'x': expected ..." about the byte at pos_, or "unexpected end of document: <at_end>".
-  [[gnu::cold]] [[gnu::noinline]] bool FailUnexpected(std::string_view expected, std::string_view at_end = {}) {
+  // "unexpected 'x': expected ..." about the byte at pos_, or "unexpected end of document:
+  // <at_end>".
+  [[gnu::cold]] [[gnu::noinline]] bool FailUnexpected(std::string_view expected,
+                                                      std::string_view at_end = {}) {
     if (pos_ >= size_) {
-      return Fail(pos_, "json.unexpected-character", "unexpected end of document: " + std::string(at_end));
+      return Fail(pos_, "json.unexpected-character",
+                  "unexpected end of document: " + std::string(at_end));
     }
     return Fail(pos_, "json.unexpected-character",
                 "unexpected " + Describe(data_[pos_]) + ": " + std::string(expected));
@@ -336,7 +342,8 @@ class Parser {
   }
 
   bool ParseValue(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
-    if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected a value");
+    if (pos_ >= size_)
+      return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected a value");
     char c = data_[pos_];
     switch (c) {
       case '{':
@@ -424,14 +431,15 @@ class Parser {
       ++pos_;
       if (pos_ < size_ && (data_[pos_] == '+' || data_[pos_] == '-')) ++pos_;
       if (pos_ >= size_ || !IsDigit(data_[pos_])) {
-        return Fail(pos_, "json.invalid-number", "invalid number: expected a digit in the exponent");
+        return Fail(pos_, "json.invalid-number",
+                    "invalid number: expected a digit in the exponent");
       }
       while (pos_ < size_ && IsDigit(data_[pos_])) ++pos_;
     }
     internal::Node& node = document_.nodes_[index];
     node.text = source_.substr(start, pos_ - start);
     node.subtree_end = index + 1;
-        node.end_offset = static_cast<uint32_t>(pos_);
+    node.end_offset = static_cast<uint32_t>(pos_);
     return true;
   }
 
@@ -475,7 +483,8 @@ class Parser {
     }
   }
 
-  // Validates one UTF-8 sequence starting at pos_ (whose first byte is >= 0x80) and advances past it.
+  // Validates one UTF-8 sequence starting at pos_ (whose first byte is >= 0x80) and advances past
+  // it.
   bool SkipUtf8Sequence() {
     auto byte = [&](size_t i) { return static_cast<unsigned char>(data_[i]); };
     unsigned char b0 = byte(pos_);
@@ -497,7 +506,8 @@ class Parser {
     } else {
       return Fail(pos_, "json.invalid-utf8", "invalid UTF-8 in string");
     }
-    if (size_ - pos_ < length) return Fail(pos_, "json.invalid-utf8", "truncated UTF-8 sequence in string");
+    if (size_ - pos_ < length)
+      return Fail(pos_, "json.invalid-utf8", "truncated UTF-8 sequence in string");
     for (size_t i = 1; i < length; ++i) {
       unsigned char b = byte(pos_ + i);
       if ((b & 0xC0) != 0x80) return Fail(pos_, "json.invalid-utf8", "invalid UTF-8 in string");
@@ -524,8 +534,9 @@ class Parser {
     const __m128i space16 = _mm_set1_epi8(0x20);
     while (size_ - at >= 16) {
       __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data_ + at));
-      __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote16), _mm_cmpeq_epi8(x, backslash16)),
-                                  _mm_cmplt_epi8(x, space16));
+      __m128i stop =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote16), _mm_cmpeq_epi8(x, backslash16)),
+                       _mm_cmplt_epi8(x, space16));
       unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
       if (mask != 0) return at + static_cast<size_t>(std::countr_zero(mask));
       at += 16;
@@ -554,8 +565,8 @@ class Parser {
     return at;
   }
 
-  // Parses a string literal at pos_ (on the opening quote). Sets `text` to the decoded content: a view
-  // into the source when there are no escapes, otherwise into the document's decoded buffer.
+  // Parses a string literal at pos_ (on the opening quote). Sets `text` to the decoded content: a
+  // view into the source when there are no escapes, otherwise into the document's decoded buffer.
   bool ParseString(std::string_view& text) {
     const size_t open = pos_;
     const size_t start = open + 1;
@@ -601,8 +612,9 @@ class Parser {
         break;
       }
       if (c < 0x20) {
-        return Fail(pos_, "json.control-character",
-                    "control character " + Describe(static_cast<char>(c)) + " in string: escape it");
+        return Fail(
+            pos_, "json.control-character",
+            "control character " + Describe(static_cast<char>(c)) + " in string: escape it");
       }
       if (c >= 0x80) {
         size_t seq_start = pos_;
@@ -646,20 +658,26 @@ class Parser {
           break;
         case 'u': {
           int unit = ReadHex4();
-          if (unit < 0) return Fail(escape_start, "json.invalid-escape", "invalid \\u escape: expected 4 hex digits");
+          if (unit < 0)
+            return Fail(escape_start, "json.invalid-escape",
+                        "invalid \\u escape: expected 4 hex digits");
           uint32_t code_point = static_cast<uint32_t>(unit);
           if (unit >= 0xD800 && unit <= 0xDBFF) {
             if (size_ - pos_ < 6 || data_[pos_] != '\\' || data_[pos_ + 1] != 'u') {
-              return Fail(escape_start, "json.invalid-escape", "unpaired UTF-16 surrogate in \\u escape");
+              return Fail(escape_start, "json.invalid-escape",
+                          "unpaired UTF-16 surrogate in \\u escape");
             }
             pos_ += 2;
             int low = ReadHex4();
             if (low < 0xDC00 || low > 0xDFFF) {
-              return Fail(escape_start, "json.invalid-escape", "unpaired UTF-16 surrogate in \\u escape");
+              return Fail(escape_start, "json.invalid-escape",
+                          "unpaired UTF-16 surrogate in \\u escape");
             }
-            code_point = 0x10000 + ((static_cast<uint32_t>(unit) - 0xD800) << 10) + (static_cast<uint32_t>(low) - 0xDC00);
+            code_point = 0x10000 + ((static_cast<uint32_t>(unit) - 0xD800) << 10) +
+                         (static_cast<uint32_t>(low) - 0xDC00);
           } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
-            return Fail(escape_start, "json.invalid-escape", "unpaired UTF-16 surrogate in \\u escape");
+            return Fail(escape_start, "json.invalid-escape",
+                        "unpaired UTF-16 surrogate in \\u escape");
           }
           AppendUtf8(out, code_point);
           break;
@@ -675,10 +693,12 @@ class Parser {
 
   bool CheckDepth(uint32_t depth) { return depth < options_.max_depth || FailTooDeep(); }
   [[gnu::cold]] [[gnu::noinline]] bool FailTooDeep() {
-    return Fail(pos_, "json.too-deep", "nesting deeper than " + std::to_string(options_.max_depth) + " levels");
+    return Fail(pos_, "json.too-deep",
+                "nesting deeper than " + std::to_string(options_.max_depth) + " levels");
   }
 
-  [[gnu::noinline]] bool ParseArray(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
+  [[gnu::noinline]] bool ParseArray(uint32_t depth, std::string_view key,
+                                    base::SourcePosition key_position) {
     if (!CheckDepth(depth)) return false;
     uint32_t index = NewNode(Kind::kArray, key, key_position);
     ++pos_;
@@ -692,7 +712,9 @@ class Parser {
         if (!ParseValue(depth + 1, {}, {})) return false;
         ++count;
         SkipWhitespace();
-        if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected ',' or ']'");
+        if (pos_ >= size_)
+          return Fail(pos_, "json.unexpected-end",
+                      "unexpected end of document: expected ',' or ']'");
         char c = data_[pos_];
         if (c == ',') {
           ++pos_;
@@ -712,7 +734,8 @@ class Parser {
     return true;
   }
 
-  [[gnu::noinline]] bool ParseObject(uint32_t depth, std::string_view key, base::SourcePosition key_position) {
+  [[gnu::noinline]] bool ParseObject(uint32_t depth, std::string_view key,
+                                     base::SourcePosition key_position) {
     if (!CheckDepth(depth)) return false;
     uint32_t index = NewNode(Kind::kObject, key, key_position);
     ++pos_;
@@ -723,7 +746,8 @@ class Parser {
     } else {
       while (true) {
         SkipWhitespace();
-        if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected a key");
+        if (pos_ >= size_)
+          return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected a key");
         if (data_[pos_] != '"') {
           return FailUnexpected("expected a key in double quotes");
         }
@@ -739,7 +763,9 @@ class Parser {
         if (!ParseValue(depth + 1, member_key, member_key_position)) return false;
         ++count;
         SkipWhitespace();
-        if (pos_ >= size_) return Fail(pos_, "json.unexpected-end", "unexpected end of document: expected ',' or '}'");
+        if (pos_ >= size_)
+          return Fail(pos_, "json.unexpected-end",
+                      "unexpected end of document: expected ',' or '}'");
         char c = data_[pos_];
         if (c == ',') {
           ++pos_;
@@ -780,10 +806,13 @@ class Parser {
     const uint32_t first = object + 1;
     if (count <= kPairwiseLimit) {
       auto bit = [](std::string_view key) {
-        return uint64_t{1} << ((key.size() * 7 + (key.empty() ? 0 : static_cast<unsigned char>(key[0]))) & 63);
+        return uint64_t{1} << ((key.size() * 7 +
+                                (key.empty() ? 0 : static_cast<unsigned char>(key[0]))) &
+                               63);
       };
       uint64_t seen = bit(nodes[first].key);
-      for (uint32_t i = nodes[first].subtree_end; i < nodes[object].subtree_end; i = nodes[i].subtree_end) {
+      for (uint32_t i = nodes[first].subtree_end; i < nodes[object].subtree_end;
+           i = nodes[i].subtree_end) {
         const internal::Node& current = nodes[i];
         const uint64_t current_bit = bit(current.key);
         if ((seen & current_bit) == 0) {
@@ -801,10 +830,13 @@ class Parser {
     // Larger objects: sort by key, keeping document order among equal keys.
     std::vector<uint32_t> sorted;
     sorted.reserve(count);
-    for (uint32_t i = first; i < nodes[object].subtree_end; i = nodes[i].subtree_end) sorted.push_back(i);
-    std::stable_sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) { return nodes[a].key < nodes[b].key; });
+    for (uint32_t i = first; i < nodes[object].subtree_end; i = nodes[i].subtree_end)
+      sorted.push_back(i);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [&](uint32_t a, uint32_t b) { return nodes[a].key < nodes[b].key; });
     for (size_t i = 1; i < sorted.size(); ++i) {
-      if (nodes[sorted[i - 1]].key == nodes[sorted[i]].key) report(nodes[sorted[i - 1]], nodes[sorted[i]]);
+      if (nodes[sorted[i - 1]].key == nodes[sorted[i]].key)
+        report(nodes[sorted[i - 1]], nodes[sorted[i]]);
     }
   }
 

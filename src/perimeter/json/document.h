@@ -5,9 +5,9 @@
 // "Effect" keys is ambiguous, and guessing which one AWS keeps would be unsound), and nesting depth
 // must be bounded. None of the JSON libraries available on Debian reports positions of elements.
 //
-// Representation: a flat pre-order "tape" of nodes, so a whole document costs a couple of allocations.
-// `Value` is a cheap handle (document pointer + index) that stays valid as long as the Document lives
-// and is not moved-from.
+// Representation: a flat pre-order "tape" of nodes, so a whole document costs a couple of
+// allocations. `Value` is a cheap handle (document pointer + index) that stays valid as long as the
+// Document lives and is not moved-from.
 #ifndef PERIMETER_JSON_DOCUMENT_H_
 #define PERIMETER_JSON_DOCUMENT_H_
 
@@ -114,7 +114,9 @@ class Value::ChildIterator {
     ++*this;
     return copy;
   }
-  friend bool operator==(const ChildIterator& a, const ChildIterator& b) { return a.index_ == b.index_; }
+  friend bool operator==(const ChildIterator& a, const ChildIterator& b) {
+    return a.index_ == b.index_;
+  }
 
  private:
   const Document* document_;
@@ -190,10 +192,10 @@ struct ParseResult {
   bool ok() const { return issues.empty(); }
 };
 
-// Parses RFC 8259 JSON. Reports (as issues, never by crashing): syntax errors, invalid UTF-8, invalid
-// escapes, unpaired surrogates, duplicate keys within one object, nesting deeper than
-// `options.max_depth`, documents larger than `options.max_bytes`, and trailing content. Stops at the
-// first syntax error; duplicate keys are all reported.
+// Parses RFC 8259 JSON. Reports (as issues, never by crashing): syntax errors, invalid UTF-8,
+// invalid escapes, unpaired surrogates, duplicate keys within one object, nesting deeper than
+// `options.max_depth`, documents larger than `options.max_bytes`, and trailing content. Stops at
+// the first syntax error; duplicate keys are all reported.
 ParseResult Parse(std::string source, const ParseOptions& options = {});
 
 // Returns `text` as a JSON string literal (with quotes), escaping what RFC 8259 requires.

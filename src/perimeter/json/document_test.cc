@@ -9,7 +9,8 @@ namespace perimeter::json {
 namespace {
 
 TEST(JsonDocumentTest, ParsesNestedValuesWithPositions) {
-  ParseResult result = Parse("{\n  \"a\": [1, \"x\\ny\", true, null],\n  \"b\": {\"c\": -2.5e3}\n}");
+  ParseResult result =
+      Parse("{\n  \"a\": [1, \"x\\ny\", true, null],\n  \"b\": {\"c\": -2.5e3}\n}");
   ASSERT_TRUE(result.ok()) << result.issues[0].message;
   Value root = result.document.root();
   ASSERT_TRUE(root.is_object());

@@ -9,15 +9,21 @@ namespace perimeter::json {
 
 ObjectReader::ObjectReader(Value object, std::string_view code_prefix, std::string_view what,
                            std::vector<base::Issue>& issues)
-    : object_(object), is_object_(object.is_object()), code_prefix_(code_prefix), what_(what), issues_(issues) {
+    : object_(object),
+      is_object_(object.is_object()),
+      code_prefix_(code_prefix),
+      what_(what),
+      issues_(issues) {
   if (!is_object_) {
-    Add(".type", object.position(), base::Concat("a ", what_, " must be an object, not ", KindName(object.kind())));
+    Add(".type", object.position(),
+        base::Concat("a ", what_, " must be an object, not ", KindName(object.kind())));
   }
 }
 
-void ObjectReader::Add(std::string_view suffix, const base::SourcePosition& position, std::string message) {
-  issues_.push_back(base::Issue{base::Severity::kError, base::Concat(code_prefix_, suffix), position,
-                                std::move(message)});
+void ObjectReader::Add(std::string_view suffix, const base::SourcePosition& position,
+                       std::string message) {
+  issues_.push_back(base::Issue{base::Severity::kError, base::Concat(code_prefix_, suffix),
+                                position, std::move(message)});
   ok_ = false;
 }
 
@@ -47,9 +53,13 @@ std::optional<std::string_view> ObjectReader::StringOf(const std::optional<Value
   return value->text();
 }
 
-std::optional<std::string_view> ObjectReader::OptionalString(std::string_view key) { return StringOf(Optional(key)); }
+std::optional<std::string_view> ObjectReader::OptionalString(std::string_view key) {
+  return StringOf(Optional(key));
+}
 
-std::optional<std::string_view> ObjectReader::RequiredString(std::string_view key) { return StringOf(Required(key)); }
+std::optional<std::string_view> ObjectReader::RequiredString(std::string_view key) {
+  return StringOf(Required(key));
+}
 
 std::optional<bool> ObjectReader::OptionalBool(std::string_view key) {
   std::optional<Value> value = Optional(key);

@@ -28,7 +28,8 @@ namespace perimeter::json {
 
 class ObjectReader {
  public:
-  ObjectReader(Value object, std::string_view code_prefix, std::string_view what, std::vector<base::Issue>& issues);
+  ObjectReader(Value object, std::string_view code_prefix, std::string_view what,
+               std::vector<base::Issue>& issues);
 
   // The member named `key`, if present (a member asked for is never unknown).
   std::optional<Value> Optional(std::string_view key);
@@ -43,12 +44,13 @@ class ObjectReader {
   // A member the format allows and this reader does not use.
   void Ignore(std::string_view key) { known_.push_back(key); }
 
-  // Reports a type error for `value` (a member of this object): "'k' must be <expected>, not <kind>".
+  // Reports a type error for `value` (a member of this object): "'k' must be <expected>, not
+  // <kind>".
   void TypeError(const Value& value, std::string_view expected);
 
   // Reports every member neither read nor ignored, in document order (`expected_hint`, e.g.
-  // "attributeName, orderBy", is added to the message when given), then the missing required members.
-  // Returns whether this reader added no error at all.
+  // "attributeName, orderBy", is added to the message when given), then the missing required
+  // members. Returns whether this reader added no error at all.
   bool Finish(std::string_view expected_hint = "");
 
   bool ok() const { return ok_; }

@@ -31,7 +31,8 @@ TEST_P(ObjectReaderTest, ReportsPositionedIssues) {
   bool ok = reader.Finish("name, enabled");
   std::vector<std::string> got;
   for (const base::Issue& issue : issues) {
-    got.push_back(base::Concat(issue.code, " ", issue.position.line, ":", issue.position.column, " ", issue.message));
+    got.push_back(base::Concat(issue.code, " ", issue.position.line, ":", issue.position.column,
+                               " ", issue.message));
   }
   EXPECT_EQ(got, c.issues);
   EXPECT_EQ(ok, c.issues.empty());
@@ -45,16 +46,22 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ObjectReaderTest,
     testing::Values(
         ReaderCase{"clean", R"({"name": "r1", "enabled": true, "note": [1]})", {}},
-        ReaderCase{"unknown", "{\"name\": \"r1\",\n \"enabeld\": true}",
-                   {"rule.unknown-member 2:2 unknown rule member 'enabeld'; expected name, enabled"}},
-        ReaderCase{"missing", R"({"enabled": true})", {"rule.missing-member 1:1 a rule needs \"name\""}},
-        ReaderCase{"wrong_types", R"({"name": 1, "enabled": "yes"})",
+        ReaderCase{
+            "unknown",
+            "{\"name\": \"r1\",\n \"enabeld\": true}",
+            {"rule.unknown-member 2:2 unknown rule member 'enabeld'; expected name, enabled"}},
+        ReaderCase{
+            "missing", R"({"enabled": true})", {"rule.missing-member 1:1 a rule needs \"name\""}},
+        ReaderCase{"wrong_types",
+                   R"({"name": 1, "enabled": "yes"})",
                    {"rule.type 1:10 'name' must be a string, not number",
                     "rule.type 1:24 'enabled' must be true or false, not string"}},
-        ReaderCase{"unknown_then_missing", R"({"x": 1})",
+        ReaderCase{"unknown_then_missing",
+                   R"({"x": 1})",
                    {"rule.unknown-member 1:2 unknown rule member 'x'; expected name, enabled",
                     "rule.missing-member 1:1 a rule needs \"name\""}},
-        ReaderCase{"not_an_object", R"(["name"])", {"rule.type 1:1 a rule must be an object, not array"}}),
+        ReaderCase{
+            "not_an_object", R"(["name"])", {"rule.type 1:1 a rule must be an object, not array"}}),
     [](const testing::TestParamInfo<ReaderCase>& info) { return info.param.name; });
 
 }  // namespace

@@ -80,8 +80,8 @@ class Writer {
     out_.append(std::to_string(value));
     return *this;
   }
-  // The shortest text that reads back as `value`, always with a fraction or exponent ("2.0", "1e+20");
-  // NaN and infinities, which JSON cannot hold, as null.
+  // The shortest text that reads back as `value`, always with a fraction or exponent ("2.0",
+  // "1e+20"); NaN and infinities, which JSON cannot hold, as null.
   Writer& Double(double value);
   // A number written as given (e.g. "1714564800.123"). REQUIRES: a valid JSON number.
   Writer& Number(std::string_view literal) {

@@ -21,7 +21,8 @@ void WriteSample(Writer& w) {
 TEST(JsonWriterTest, WritesCompactText) {
   Writer w;
   WriteSample(w);
-  EXPECT_EQ(w.text(), R"({"a":1,"b":["x",true,null],"empty_object":{},"empty_array":[],"c":{"d":0.5}})");
+  EXPECT_EQ(w.text(),
+            R"({"a":1,"b":["x",true,null],"empty_object":{},"empty_array":[],"c":{"d":0.5}})");
 }
 
 TEST(JsonWriterTest, PrettyPrintsOneMemberALine) {
@@ -53,7 +54,8 @@ TEST(JsonWriterTest, PrettyPrintedScalarsAndEmptyTopLevel) {
 }
 
 TEST(JsonWriterTest, CopiesParsedValuesCompactly) {
-  ParseResult parsed = Parse("{ \"a\" : [1e3, \"x\\ny\", true, null, {}],\n \"b\": {\"c\": -0.5} }");
+  ParseResult parsed =
+      Parse("{ \"a\" : [1e3, \"x\\ny\", true, null, {}],\n \"b\": {\"c\": -0.5} }");
   ASSERT_TRUE(parsed.ok());
   Writer w;
   w.Copy(parsed.document.root());
@@ -73,12 +75,13 @@ TEST_P(JsonWriterDoubleTest, WritesShortestRoundTrip) {
   EXPECT_EQ(w.text(), GetParam().text);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, JsonWriterDoubleTest,
-                         testing::Values(DoubleCase{0.0, "0.0"}, DoubleCase{2.0, "2.0"}, DoubleCase{0.25, "0.25"},
-                                         DoubleCase{-1.5, "-1.5"}, DoubleCase{1e300, "1e+300"},
-                                         DoubleCase{0.1 + 0.2, "0.30000000000000004"},
-                                         DoubleCase{std::numeric_limits<double>::quiet_NaN(), "null"},
-                                         DoubleCase{std::numeric_limits<double>::infinity(), "null"}));
+INSTANTIATE_TEST_SUITE_P(
+    Cases, JsonWriterDoubleTest,
+    testing::Values(DoubleCase{0.0, "0.0"}, DoubleCase{2.0, "2.0"}, DoubleCase{0.25, "0.25"},
+                    DoubleCase{-1.5, "-1.5"}, DoubleCase{1e300, "1e+300"},
+                    DoubleCase{0.1 + 0.2, "0.30000000000000004"},
+                    DoubleCase{std::numeric_limits<double>::quiet_NaN(), "null"},
+                    DoubleCase{std::numeric_limits<double>::infinity(), "null"}));
 
 struct Utf8Case {
   std::string name;
@@ -104,20 +107,25 @@ TEST_P(JsonQuoteUtf8Test, ReplacesInvalidUtf8) {
 #define FFFD "\xEF\xBF\xBD"
 INSTANTIATE_TEST_SUITE_P(
     Cases, JsonQuoteUtf8Test,
-    testing::Values(Utf8Case{"valid", "caf\xC3\xA9 \xF0\x9F\x98\x80", "\"caf\xC3\xA9 \xF0\x9F\x98\x80\""},
-                    Utf8Case{"lone_continuation", "a\x80z", "\"a" FFFD "z\""},
-                    Utf8Case{"overlong_two_bytes", "\xC0\xAF", "\"" FFFD FFFD "\""},
-                    Utf8Case{"overlong_three_bytes", "\xE0\x80\xAF", "\"" FFFD FFFD FFFD "\""},
-                    Utf8Case{"surrogate", "\xED\xA0\x80", "\"" FFFD FFFD FFFD "\""},
-                    Utf8Case{"above_max", "\xF4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\""},
-                    Utf8Case{"truncated_then_ascii", "\xE2\x82x", "\"" FFFD "x\""},
-                    Utf8Case{"truncated_at_end", "x\xF0\x9F\x98", "\"x" FFFD "\""},
-                    Utf8Case{"latin1_file_name", "r\xE9sum\xE9.json", "\"r" FFFD "sum" FFFD ".json\""},
-                    Utf8Case{"ff", "\xFF\xFE" "a", "\"" FFFD FFFD "a\""}),
+    testing::Values(
+        Utf8Case{"valid", "caf\xC3\xA9 \xF0\x9F\x98\x80", "\"caf\xC3\xA9 \xF0\x9F\x98\x80\""},
+        Utf8Case{"lone_continuation", "a\x80z", "\"a" FFFD "z\""},
+        Utf8Case{"overlong_two_bytes", "\xC0\xAF", "\"" FFFD FFFD "\""},
+        Utf8Case{"overlong_three_bytes", "\xE0\x80\xAF", "\"" FFFD FFFD FFFD "\""},
+        Utf8Case{"surrogate", "\xED\xA0\x80", "\"" FFFD FFFD FFFD "\""},
+        Utf8Case{"above_max", "\xF4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\""},
+        Utf8Case{"truncated_then_ascii", "\xE2\x82x", "\"" FFFD "x\""},
+        Utf8Case{"truncated_at_end", "x\xF0\x9F\x98", "\"x" FFFD "\""},
+        Utf8Case{"latin1_file_name", "r\xE9sum\xE9.json", "\"r" FFFD "sum" FFFD ".json\""},
+        Utf8Case{"ff",
+                 "\xFF\xFE"
+                 "a",
+                 "\"" FFFD FFFD "a\""}),
     [](const testing::TestParamInfo<Utf8Case>& info) { return info.param.name; });
 #undef FFFD
 
-// json::Quote keeps such bytes, so that a parse of what it builds reports them (ingest's input errors).
+// json::Quote keeps such bytes, so that a parse of what it builds reports them (ingest's input
+// errors).
 TEST(JsonQuoteTest, KeepsInvalidUtf8ForTheParserToReport) {
   EXPECT_EQ(Quote("a\xFF"), "\"a\xFF\"");
   ParseResult parsed = Parse(Quote("a\xFF"));

@@ -74,7 +74,8 @@ std::optional<Timestamp> ParseEpoch(std::string_view text) {
     seconds = seconds * 10 + (c - '0');
   }
   int32_t nanos = 0;
-  if (dot != std::string_view::npos && !ReadFractionNanos(text.substr(dot + 1), nanos)) return std::nullopt;
+  if (dot != std::string_view::npos && !ReadFractionNanos(text.substr(dot + 1), nanos))
+    return std::nullopt;
   if (negative) {
     seconds = -seconds;
     if (nanos > 0) {
@@ -94,7 +95,8 @@ bool ParseIpv4(std::string_view text, uint8_t out[4]) {
     }
     size_t start = pos;
     int value = 0;
-    while (pos < text.size() && IsDigit(text[pos]) && pos - start < 3) value = value * 10 + (text[pos++] - '0');
+    while (pos < text.size() && IsDigit(text[pos]) && pos - start < 3)
+      value = value * 10 + (text[pos++] - '0');
     size_t length = pos - start;
     if (length == 0 || value > 255 || (length > 1 && text[start] == '0')) return false;
     out[octet] = static_cast<uint8_t>(value);
@@ -110,7 +112,8 @@ int ParseIpv6Groups(std::string_view text, uint16_t groups[8], bool allow_ipv4) 
   size_t pos = 0;
   while (true) {
     size_t end = text.find(':', pos);
-    std::string_view group = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    std::string_view group =
+        text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
     if (end == std::string_view::npos && allow_ipv4 && group.find('.') != std::string_view::npos) {
       uint8_t v4[4];
       if (count > 6 || !ParseIpv4(group, v4)) return -1;
@@ -188,7 +191,8 @@ int Base64Value(char c) {
 std::optional<DecimalNumber> ParseNumber(std::string_view text) {
   DecimalNumber number;
   size_t pos = 0;
-  if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) number.negative = text[pos++] == '-';
+  if (pos < text.size() && (text[pos] == '-' || text[pos] == '+'))
+    number.negative = text[pos++] == '-';
   size_t int_start = pos;
   while (pos < text.size() && IsDigit(text[pos])) ++pos;
   std::string_view integer = text.substr(int_start, pos - int_start);
@@ -208,11 +212,13 @@ std::optional<DecimalNumber> ParseNumber(std::string_view text) {
 }
 
 std::strong_ordering CompareNumbers(const DecimalNumber& a, const DecimalNumber& b) {
-  if (a.negative != b.negative) return a.negative ? std::strong_ordering::less : std::strong_ordering::greater;
+  if (a.negative != b.negative)
+    return a.negative ? std::strong_ordering::less : std::strong_ordering::greater;
   // Compare magnitudes, then flip for negatives.
   std::strong_ordering magnitude = a.integer.size() <=> b.integer.size();
   if (magnitude == 0) magnitude = a.integer.compare(b.integer) <=> 0;
-  if (magnitude == 0) magnitude = a.fraction.compare(b.fraction) <=> 0;  // no trailing zeros: lexical works
+  if (magnitude == 0)
+    magnitude = a.fraction.compare(b.fraction) <=> 0;  // no trailing zeros: lexical works
   if (!a.negative) return magnitude;
   return 0 <=> magnitude;
 }
@@ -234,7 +240,8 @@ std::optional<Timestamp> ParseDate(std::string_view text) {
   int year, month, day = 1, hour = 0, minute = 0, second = 0;
   int32_t nanos = 0;
   if (!ReadDigits(text, pos, 4, year)) return std::nullopt;
-  if (pos >= text.size() || text[pos++] != '-' || !ReadDigits(text, pos, 2, month)) return std::nullopt;
+  if (pos >= text.size() || text[pos++] != '-' || !ReadDigits(text, pos, 2, month))
+    return std::nullopt;
   if (month < 1 || month > 12) return std::nullopt;
   if (pos < text.size()) {
     if (text[pos++] != '-' || !ReadDigits(text, pos, 2, day)) return std::nullopt;
@@ -258,7 +265,8 @@ std::optional<Timestamp> ParseDate(std::string_view text) {
       }
     }
     if (minute > 59 || second > 60) return std::nullopt;
-    if (hour > 24 || (hour == 24 && (minute != 0 || second != 0 || nanos != 0))) return std::nullopt;
+    if (hour > 24 || (hour == 24 && (minute != 0 || second != 0 || nanos != 0)))
+      return std::nullopt;
     if (pos < text.size()) {
       char zone = text[pos++];
       if (zone == 'Z' || zone == 'z') {
@@ -276,7 +284,8 @@ std::optional<Timestamp> ParseDate(std::string_view text) {
       }
     }
   }
-  int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  int64_t seconds =
+      DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
   return Timestamp{seconds, nanos};
 }
 
@@ -305,7 +314,8 @@ std::optional<Cidr> ParseCidr(std::string_view text) {
   Cidr cidr{*base, max_length};
   if (slash != std::string_view::npos) {
     std::string_view digits = text.substr(slash + 1);
-    if (digits.empty() || digits.size() > 3 || (digits.size() > 1 && digits[0] == '0')) return std::nullopt;
+    if (digits.empty() || digits.size() > 3 || (digits.size() > 1 && digits[0] == '0'))
+      return std::nullopt;
     int length = 0;
     for (char c : digits) {
       if (!IsDigit(c)) return std::nullopt;
@@ -364,12 +374,14 @@ std::string FormatIpNumber(unsigned __int128 value, bool v6) {
   char buffer[64];
   if (!v6) {
     auto v = static_cast<unsigned>(value & 0xFFFFFFFFu);
-    std::snprintf(buffer, sizeof(buffer), "%u.%u.%u.%u", (v >> 24) & 255, (v >> 16) & 255, (v >> 8) & 255, v & 255);
+    std::snprintf(buffer, sizeof(buffer), "%u.%u.%u.%u", (v >> 24) & 255, (v >> 16) & 255,
+                  (v >> 8) & 255, v & 255);
     return buffer;
   }
   std::string out;
   for (int group = 7; group >= 0; --group) {
-    std::snprintf(buffer, sizeof(buffer), "%x", static_cast<unsigned>((value >> (group * 16)) & 0xFFFF));
+    std::snprintf(buffer, sizeof(buffer), "%x",
+                  static_cast<unsigned>((value >> (group * 16)) & 0xFFFF));
     out.append(buffer);
     if (group > 0) out.push_back(':');
   }

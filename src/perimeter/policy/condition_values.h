@@ -24,9 +24,9 @@ namespace perimeter::policy {
 // than guessing a reading. Values compare exactly (decimal digit strings, no floating point), so
 // "10" == "10.0" == "+010" and 0.1 + 0.2 questions never arise.
 struct DecimalNumber {
-  bool negative = false;       // never true for zero
-  std::string_view integer;    // digits without leading zeros; empty for 0
-  std::string_view fraction;   // digits without trailing zeros; empty for an integer
+  bool negative = false;      // never true for zero
+  std::string_view integer;   // digits without leading zeros; empty for 0
+  std::string_view fraction;  // digits without trailing zeros; empty for an integer
 };
 
 // The returned views point into `text`.
@@ -43,8 +43,8 @@ std::strong_ordering CompareNumbers(const DecimalNumber& a, const DecimalNumber&
 // reading that does not depend on the machine). Epoch time: an optional '-' and digits, optionally
 // with a fraction ("1577836800", "1577836800.5"). A bare "YYYY" is therefore epoch seconds, not a
 // year: the two readings collide and aws:EpochTime is the key that carries digit-only values.
-// Fields are range-checked (month 1-12, day within the month incl. leap years, hour 0-23 or 24:00:00
-// exactly, minute 0-59, second 0-60 for a leap second, offset up to 23:59).
+// Fields are range-checked (month 1-12, day within the month incl. leap years, hour 0-23 or
+// 24:00:00 exactly, minute 0-59, second 0-60 for a leap second, offset up to 23:59).
 struct Timestamp {
   int64_t seconds = 0;  // since 1970-01-01T00:00:00Z
   int32_t nanos = 0;    // 0..999'999'999, added to seconds
@@ -55,7 +55,8 @@ std::optional<Timestamp> ParseDate(std::string_view text);
 
 // ---- Booleans ---------------------------------------------------------------------------------
 // "Boolean conditions let you construct Condition elements that restrict access based on comparing
-// a key to "true" or "false"." JSON true/false reach us as the text "true"/"false". Case-insensitive
+// a key to "true" or "false"." JSON true/false reach us as the text "true"/"false".
+// Case-insensitive
 // ("True", "FALSE") because AWS does not document case and services emit lower case; anything else
 // is not a boolean.
 std::optional<bool> ParseBool(std::string_view text);

@@ -1,10 +1,10 @@
-// The IAM policy model: what a policy document says, element by element, with where each element was
-// written. Produced by ParsePolicy (policy_parser.h) and immutable afterwards.
+// The IAM policy model: what a policy document says, element by element, with where each element
+// was written. Produced by ParsePolicy (policy_parser.h) and immutable afterwards.
 //
 // Grammar: IAM User Guide, "IAM JSON policy element reference" and "Grammar of the IAM JSON policy
 // language". Case rules (ibid., and "IAM JSON policy elements: Condition operators"): element names
-// are case-sensitive, action names and condition keys are case-insensitive, values are case-sensitive
-// unless the operator says otherwise (StringEqualsIgnoreCase, ...).
+// are case-sensitive, action names and condition keys are case-insensitive, values are
+// case-sensitive unless the operator says otherwise (StringEqualsIgnoreCase, ...).
 #ifndef PERIMETER_POLICY_POLICY_H_
 #define PERIMETER_POLICY_POLICY_H_
 
@@ -25,10 +25,11 @@ enum class PolicyKind {
   kResource,             // resource-based (bucket, queue, key, function, ...): Principal required
   kRoleTrust,            // IAM role trust policy: Principal required; Resource not used
   kPermissionsBoundary,  // as identity-based
-  kSession,              // session policy passed to AssumeRole*/GetFederationToken: as identity-based
-  kServiceControl,       // SCP: no Principal (and no NotPrincipal); conditions allowed
-  kResourceControl,      // RCP: Principal must be "*"; only Deny statements are meaningful besides RCPFullAWSAccess
-  kVpcEndpoint,          // VPC endpoint policy: Principal allowed, usually "*"
+  kSession,          // session policy passed to AssumeRole*/GetFederationToken: as identity-based
+  kServiceControl,   // SCP: no Principal (and no NotPrincipal); conditions allowed
+  kResourceControl,  // RCP: Principal must be "*"; only Deny statements are meaningful besides
+                     // RCPFullAWSAccess
+  kVpcEndpoint,      // VPC endpoint policy: Principal allowed, usually "*"
 };
 
 std::string_view PolicyKindName(PolicyKind kind);
@@ -47,15 +48,18 @@ struct Text {
   base::SourcePosition position;
 };
 
-// The principal kinds of the Principal element (IAM User Guide, "AWS JSON policy elements: Principal").
+// The principal kinds of the Principal element (IAM User Guide, "AWS JSON policy elements:
+// Principal").
 enum class PrincipalKind { kAws, kService, kFederated, kCanonicalUser };
 
-std::string_view PrincipalKindName(PrincipalKind kind);  // "AWS", "Service", "Federated", "CanonicalUser"
+std::string_view PrincipalKindName(
+    PrincipalKind kind);  // "AWS", "Service", "Federated", "CanonicalUser"
 
 struct PrincipalValue {
   PrincipalKind kind = PrincipalKind::kAws;
-  // As written: "*", an account id ("123456789012"), an ARN, a service ("s3.amazonaws.com"), an identity
-  // provider ("cognito-identity.amazonaws.com", "arn:aws:iam::1:saml-provider/x"), a canonical user id.
+  // As written: "*", an account id ("123456789012"), an ARN, a service ("s3.amazonaws.com"), an
+  // identity provider ("cognito-identity.amazonaws.com", "arn:aws:iam::1:saml-provider/x"), a
+  // canonical user id.
   std::string value;
   base::SourcePosition position;
 };
@@ -64,7 +68,8 @@ struct PrincipalValue {
 struct PrincipalSpec {
   bool negated = false;  // NotPrincipal
   // "Principal": "*" — everyone, including anonymous callers. {"AWS": "*"} is stored as a
-  // PrincipalValue{kAws, "*"} and means the same (IAM User Guide: "AWS JSON policy elements: Principal").
+  // PrincipalValue{kAws, "*"} and means the same (IAM User Guide: "AWS JSON policy elements:
+  // Principal").
   bool wildcard = false;
   std::vector<PrincipalValue> values;
   base::SourcePosition position;  // of the element's key
@@ -113,17 +118,29 @@ enum class ConditionOperator {
 // The operator's name without qualifier or suffix, as AWS spells it ("StringEquals").
 std::string_view ConditionOperatorName(ConditionOperator op);
 
-// True for the operators AWS documents as negated (StringNotEquals, StringNotLike, NumericNotEquals,
-// DateNotEquals, NotIpAddress, ArnNotEquals, ArnNotLike, StringNotEqualsIgnoreCase): they match when
-// the key's value matches none of the condition's values.
+// True for the operators AWS documents as negated (StringNotEquals, StringNotLike,
+// NumericNotEquals, DateNotEquals, NotIpAddress, ArnNotEquals, ArnNotLike,
+// StringNotEqualsIgnoreCase): they match when the key's value matches none of the condition's
+// values.
 bool IsNegatedOperator(ConditionOperator op);
 
 // How an operator reads and compares values. A negated operator has the family of its positive twin
-// and is evaluated as "matches none of the values" (IAM User Guide, "Conditions with multiple context
-// keys or values": "If a single negated matching condition operator includes multiple values for a
-// context key, those values are evaluated using a logical NOR"). Shared by the concrete evaluator and
-// the symbolic oracle so that both read operators alike.
-enum class OperatorFamily { kString, kStringIgnoreCase, kStringLike, kNumeric, kDate, kBool, kBinary, kIp, kArn, kNull };
+// and is evaluated as "matches none of the values" (IAM User Guide, "Conditions with multiple
+// context keys or values": "If a single negated matching condition operator includes multiple
+// values for a context key, those values are evaluated using a logical NOR"). Shared by the
+// concrete evaluator and the symbolic oracle so that both read operators alike.
+enum class OperatorFamily {
+  kString,
+  kStringIgnoreCase,
+  kStringLike,
+  kNumeric,
+  kDate,
+  kBool,
+  kBinary,
+  kIp,
+  kArn,
+  kNull
+};
 enum class OperatorComparison { kEqual, kLess, kLessEqual, kGreater, kGreaterEqual };
 
 struct OperatorTraits {
@@ -144,7 +161,8 @@ struct ConditionOperatorSpec {
 };
 
 // Parses an operator name such as "ForAllValues:StringNotEqualsIgnoreCaseIfExists". Operator names
-// and qualifiers are matched case-sensitively, as IAM does. Returns nullopt for an unknown operator.
+// and qualifiers are matched case-sensitively, as IAM does. Returns nullopt for an unknown
+// operator.
 std::optional<ConditionOperatorSpec> ParseConditionOperator(std::string_view text);
 
 // One condition value. JSON numbers and booleans are accepted by IAM and stored as their literal

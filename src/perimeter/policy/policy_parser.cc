@@ -27,9 +27,9 @@ constexpr std::string_view kVersion2012 = "2012-10-17";
 constexpr std::string_view kVersion2008 = "2008-10-17";
 
 constexpr std::array<std::string_view, 3> kTopLevelElements = {"Version", "Id", "Statement"};
-constexpr std::array<std::string_view, 9> kStatementElements = {"Sid",          "Effect",      "Principal",
-                                                                "NotPrincipal", "Action",      "NotAction",
-                                                                "Resource",     "NotResource", "Condition"};
+constexpr std::array<std::string_view, 9> kStatementElements = {
+    "Sid",       "Effect",   "Principal",   "NotPrincipal", "Action",
+    "NotAction", "Resource", "NotResource", "Condition"};
 constexpr std::array<std::pair<std::string_view, PrincipalKind>, 4> kPrincipalKeys = {{
     {"AWS", PrincipalKind::kAws},
     {"Service", PrincipalKind::kService},
@@ -98,11 +98,11 @@ std::string CaseHint(std::string_view key, const std::array<std::string_view, N>
 // Which elements each kind requires or forbids.
 enum class Requirement { kForbidden, kOptional, kRequired, kRecommended };
 
-// Principal: the grammar requires principal_block in resource-based and trust policies and forbids it
-// in identity-based ones; SCPs "do not support Principal" (AWS Organizations, "SCP syntax"); an RCP
-// statement names its principals with "Principal": "*" (AWS Organizations, "RCP syntax"). VPC endpoint
-// policies are resource-based policies (AWS PrivateLink guide, "Control access to VPC endpoints using
-// endpoint policies") and carry a Principal.
+// Principal: the grammar requires principal_block in resource-based and trust policies and forbids
+// it in identity-based ones; SCPs "do not support Principal" (AWS Organizations, "SCP syntax"); an
+// RCP statement names its principals with "Principal": "*" (AWS Organizations, "RCP syntax"). VPC
+// endpoint policies are resource-based policies (AWS PrivateLink guide, "Control access to VPC
+// endpoints using endpoint policies") and carry a Principal.
 Requirement PrincipalRequirement(PolicyKind kind) {
   switch (kind) {
     case PolicyKind::kIdentity:
@@ -122,10 +122,12 @@ Requirement PrincipalRequirement(PolicyKind kind) {
 // Resource:
 // - Identity, boundary and session policies: the grammar makes resource_block required in
 //   identity-based policies.
-// - SCPs and RCPs: every statement of the Organizations examples carries Resource, and Organizations
+// - SCPs and RCPs: every statement of the Organizations examples carries Resource, and
+// Organizations
 //   documents Resource/NotResource as the element saying which resources the statement applies to;
 //   no default for a missing Resource is documented, so we require it rather than guess one.
-// - Role trust policies: the resource is the role itself; IAM rejects the element ("MalformedPolicy-
+// - Role trust policies: the resource is the role itself; IAM rejects the element
+// ("MalformedPolicy-
 //   Document: Has prohibited field Resource").
 // - Resource-based and VPC endpoint policies: the grammar makes Resource optional there and some
 //   services document policies without it (the resource is the one the policy is attached to), so a
@@ -148,8 +150,8 @@ Requirement ResourceRequirement(PolicyKind kind) {
 }
 
 // IAM User Guide, "IAM JSON policy elements: Sid": in IAM the Sid supports ASCII letters and digits
-// only; other services (SQS, SNS, S3, ...) accept any string. Trust policies keep the permissive rule
-// because the IAM console itself used to write "Sid": "" into them and IAM accepts them.
+// only; other services (SQS, SNS, S3, ...) accept any string. Trust policies keep the permissive
+// rule because the IAM console itself used to write "Sid": "" into them and IAM accepts them.
 bool RestrictsSidToAlphanumerics(PolicyKind kind) {
   switch (kind) {
     case PolicyKind::kIdentity:
@@ -169,12 +171,14 @@ bool RestrictsSidToAlphanumerics(PolicyKind kind) {
 // Whether the quota counts white space outside string literals.
 bool CountsWhitespace(PolicyKind kind) {
   switch (kind) {
-    // IAM and AWS STS quotas: "IAM does not count white space when calculating the size of a policy".
+    // IAM and AWS STS quotas: "IAM does not count white space when calculating the size of a
+    // policy".
     case PolicyKind::kIdentity:
     case PolicyKind::kPermissionsBoundary:
     case PolicyKind::kRoleTrust:
       return false;
-    // The Policy parameter of AssumeRole is limited as a string (2,048 characters), white space included.
+    // The Policy parameter of AssumeRole is limited as a string (2,048 characters), white space
+    // included.
     case PolicyKind::kSession:
     // AWS Organizations, "SCP syntax"/"RCP syntax": "All characters in your SCP count against its
     // maximum size".
@@ -214,14 +218,17 @@ class PolicyParser {
     if (source.size() <= limit) return;
     size_t size = PolicySize(source, options_.kind);
     if (size <= limit) return;
-    Report(options_.enforce_size_limit ? Severity::kError : Severity::kWarning, "policy.too-large", position,
+    Report(options_.enforce_size_limit ? Severity::kError : Severity::kWarning, "policy.too-large",
+           position,
            "policy document has " + std::to_string(size) + " characters" +
-               (CountsWhitespace(options_.kind) ? "" : " (not counting white space)") + ": the quota for " +
-               std::string(PolicyKindName(options_.kind)) + " policies is " + std::to_string(limit));
+               (CountsWhitespace(options_.kind) ? "" : " (not counting white space)") +
+               ": the quota for " + std::string(PolicyKindName(options_.kind)) + " policies is " +
+               std::to_string(limit));
   }
 
  private:
-  void Report(Severity severity, std::string code, const SourcePosition& position, std::string message) {
+  void Report(Severity severity, std::string code, const SourcePosition& position,
+              std::string message) {
     issues_.push_back(Issue{severity, std::move(code), position, std::move(message)});
   }
   void Error(std::string code, const SourcePosition& position, std::string message) {
@@ -230,10 +237,11 @@ class PolicyParser {
   void Warning(std::string code, const SourcePosition& position, std::string message) {
     Report(Severity::kWarning, std::move(code), position, std::move(message));
   }
-  // An error whose message `message()` builds, out of line: keeps message building off the paths that
-  // run for every element.
+  // An error whose message `message()` builds, out of line: keeps message building off the paths
+  // that run for every element.
   template <typename Message>
-  [[gnu::cold]] [[gnu::noinline]] void ErrorWith(std::string_view code, const SourcePosition& position,
+  [[gnu::cold]] [[gnu::noinline]] void ErrorWith(std::string_view code,
+                                                 const SourcePosition& position,
                                                  const Message& message) {
     Error(std::string(code), position, message());
   }
@@ -242,7 +250,8 @@ class PolicyParser {
   bool ExpectKind(const Value& value, Kind expected, std::string_view what) {
     return value.kind() == expected || WrongKind(value, expected, what);
   }
-  [[gnu::cold]] [[gnu::noinline]] bool WrongKind(const Value& value, Kind expected, std::string_view what) {
+  [[gnu::cold]] [[gnu::noinline]] bool WrongKind(const Value& value, Kind expected,
+                                                 std::string_view what) {
     Error("policy.wrong-type", value.position(),
           std::string(what) + " must be " + KindWithArticle(expected) + ", got " +
               KindWithArticle(value.kind()));
@@ -266,7 +275,8 @@ class PolicyParser {
           policy.version = PolicyVersion::k2008_10_17;
         } else {
           Error("policy.invalid-version", member.position(),
-                "\"Version\" must be \"2012-10-17\" or \"2008-10-17\", got " + json::Quote(member.text()));
+                "\"Version\" must be \"2012-10-17\" or \"2008-10-17\", got " +
+                    json::Quote(member.text()));
           continue;
         }
         policy.version_present = true;
@@ -277,8 +287,8 @@ class PolicyParser {
         ParseStatements(member, policy);
       } else {
         Error("policy.unknown-element", member.key_position(),
-              "unknown policy element " + json::Quote(key) + ": expected " + JoinNames(kTopLevelElements) +
-                  CaseHint(key, kTopLevelElements));
+              "unknown policy element " + json::Quote(key) + ": expected " +
+                  JoinNames(kTopLevelElements) + CaseHint(key, kTopLevelElements));
       }
     }
     if (!statements.has_value()) {
@@ -289,7 +299,8 @@ class PolicyParser {
     // After the whole document: whether variables are substituted depends on "Version", which may
     // follow "Statement".
     for (const Statement& statement : policy.statements) {
-      for (const Condition& condition : statement.conditions) CheckConditionValues(condition, policy.version);
+      for (const Condition& condition : statement.conditions)
+        CheckConditionValues(condition, policy.version);
     }
   }
 
@@ -300,17 +311,20 @@ class PolicyParser {
     }
     if (!value.is_array()) {
       Error("policy.wrong-type", value.position(),
-            "\"Statement\" must be an object or an array of objects, got " + KindWithArticle(value.kind()));
+            "\"Statement\" must be an object or an array of objects, got " +
+                KindWithArticle(value.kind()));
       return;
     }
     if (value.size() == 0) {
-      Error("policy.empty-value", value.position(), "\"Statement\" must contain at least one statement");
+      Error("policy.empty-value", value.position(),
+            "\"Statement\" must contain at least one statement");
       return;
     }
     policy.statements.reserve(value.size());
     size_t index = 0;
     for (Value element : value.children()) {
-      if (ExpectKind(element, Kind::kObject, "each statement")) ParseStatement(element, index, policy);
+      if (ExpectKind(element, Kind::kObject, "each statement"))
+        ParseStatement(element, index, policy);
       ++index;
     }
   }
@@ -353,7 +367,8 @@ class PolicyParser {
     }
 
     if (!has_effect) {
-      Error("policy.missing-effect", statement.position, Where(statement) + " has no \"Effect\" element");
+      Error("policy.missing-effect", statement.position,
+            Where(statement) + " has no \"Effect\" element");
     }
 
     if (!action_key.has_value()) {
@@ -389,18 +404,19 @@ class PolicyParser {
     if (Is(member.text(), "Allow")) return Effect::kAllow;
     if (Is(member.text(), "Deny")) return Effect::kDeny;
     Error("policy.invalid-effect", member.position(),
-          "\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive), got " + json::Quote(member.text()));
+          "\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive), got " +
+              json::Quote(member.text()));
     return std::nullopt;
   }
 
-  // Reports the second of two mutually exclusive elements ("IAM JSON policy element reference": Action/
-  // NotAction, Principal/NotPrincipal and Resource/NotResource cannot be used together).
+  // Reports the second of two mutually exclusive elements ("IAM JSON policy element reference":
+  // Action/ NotAction, Principal/NotPrincipal and Resource/NotResource cannot be used together).
   bool ConflictsWith(const Value& member, const std::optional<Value>& earlier, std::string_view a,
                      std::string_view b) {
     return earlier.has_value() && Conflict(member, *earlier, a, b);
   }
-  [[gnu::cold]] [[gnu::noinline]] bool Conflict(const Value& member, const Value& earlier, std::string_view a,
-                                                std::string_view b) {
+  [[gnu::cold]] [[gnu::noinline]] bool Conflict(const Value& member, const Value& earlier,
+                                                std::string_view a, std::string_view b) {
     Error("policy.conflicting-elements", member.key_position(),
           "a statement cannot contain both " + Quoted(a) + " and " + Quoted(b) + " (" +
               Quoted(earlier.key()) + " at " + base::ToString(earlier.key_position()) + ")");
@@ -474,14 +490,16 @@ class PolicyParser {
     auto add = [&](const Value& item) {
       if (!item.is_string()) {
         ErrorWith("policy.wrong-type", item.position(), [&] {
-          return "each value of " + Quoted(key) + " must be a string, got " + KindWithArticle(item.kind());
+          return "each value of " + Quoted(key) + " must be a string, got " +
+                 KindWithArticle(item.kind());
         });
         return;
       }
       if (is_action) {
         CheckAction(item, key);
       } else if (item.text().empty()) {
-        ErrorWith("policy.empty-value", item.position(), [&] { return Quoted(key) + " values must not be empty strings"; });
+        ErrorWith("policy.empty-value", item.position(),
+                  [&] { return Quoted(key) + " values must not be empty strings"; });
       }
       list.patterns.push_back(Text{std::string(item.text()), item.position()});
     };
@@ -494,13 +512,15 @@ class PolicyParser {
       for (Value item : member.children()) add(item);
     } else {
       Error("policy.wrong-type", member.position(),
-            Quoted(key) + " must be a string or an array of strings, got " + KindWithArticle(member.kind()));
+            Quoted(key) + " must be a string or an array of strings, got " +
+                KindWithArticle(member.kind()));
     }
     return list;
   }
 
-  // IAM User Guide, "IAM JSON policy elements: Action": "*" or a service prefix, a colon and an action
-  // name, which may contain the wildcards '*' and '?'. Service prefixes are letters, digits and '-'.
+  // IAM User Guide, "IAM JSON policy elements: Action": "*" or a service prefix, a colon and an
+  // action name, which may contain the wildcards '*' and '?'. Service prefixes are letters, digits
+  // and '-'.
   void CheckAction(const Value& item, std::string_view element) {
     std::string_view action = item.text();
     if (action == "*") return;
@@ -532,7 +552,8 @@ class PolicyParser {
     }
     if (problem.empty()) return;
     ErrorWith("policy.invalid-action", item.position(), [&] {
-      return "invalid action " + json::Quote(action) + " in " + Quoted(element) + ": " + std::string(problem) +
+      return "invalid action " + json::Quote(action) + " in " + Quoted(element) + ": " +
+             std::string(problem) +
              "; expected \"*\" or \"service:action\" (e.g. \"s3:GetObject\", \"ec2:Describe*\")";
     });
   }
@@ -548,9 +569,11 @@ class PolicyParser {
       if (Is(member.text(), "*")) {
         spec.wildcard = true;
       } else {
-        Error("policy.invalid-principal", member.position(),
-              name() + " must be \"*\" or an object such as {\"AWS\": \"123456789012\"}, got the string " +
-                  json::Quote(member.text()));
+        Error(
+            "policy.invalid-principal", member.position(),
+            name() +
+                " must be \"*\" or an object such as {\"AWS\": \"123456789012\"}, got the string " +
+                json::Quote(member.text()));
       }
       return spec;
     }
@@ -568,10 +591,11 @@ class PolicyParser {
         if (kind_member.key() == key) kind = candidate;
       }
       if (!kind.has_value()) {
-        constexpr std::array<std::string_view, 4> kNames = {"AWS", "Service", "Federated", "CanonicalUser"};
+        constexpr std::array<std::string_view, 4> kNames = {"AWS", "Service", "Federated",
+                                                            "CanonicalUser"};
         Error("policy.unknown-element", kind_member.key_position(),
-              "unknown principal type " + json::Quote(kind_member.key()) + " in " + name() + ": expected " +
-                  JoinNames(kNames) + CaseHint(kind_member.key(), kNames));
+              "unknown principal type " + json::Quote(kind_member.key()) + " in " + name() +
+                  ": expected " + JoinNames(kNames) + CaseHint(kind_member.key(), kNames));
         continue;
       }
       // "\"Principal\".AWS", for messages.
@@ -579,12 +603,14 @@ class PolicyParser {
       auto add = [&](const Value& item) {
         if (!item.is_string()) {
           ErrorWith("policy.wrong-type", item.position(), [&] {
-            return "each value of " + what() + " must be a string, got " + KindWithArticle(item.kind());
+            return "each value of " + what() + " must be a string, got " +
+                   KindWithArticle(item.kind());
           });
           return;
         }
         if (item.text().empty()) {
-          ErrorWith("policy.empty-value", item.position(), [&] { return what() + " values must not be empty strings"; });
+          ErrorWith("policy.empty-value", item.position(),
+                    [&] { return what() + " values must not be empty strings"; });
         } else {
           CheckPrincipalValue(item, *kind, what);
         }
@@ -594,28 +620,34 @@ class PolicyParser {
         add(kind_member);
       } else if (kind_member.is_array()) {
         if (kind_member.size() == 0) {
-          Error("policy.empty-value", kind_member.position(), what() + " must not be an empty list");
+          Error("policy.empty-value", kind_member.position(),
+                what() + " must not be an empty list");
         }
         spec.values.reserve(spec.values.size() + kind_member.size());
         for (Value item : kind_member.children()) add(item);
       } else {
         Error("policy.wrong-type", kind_member.position(),
-              what() + " must be a string or an array of strings, got " + KindWithArticle(kind_member.kind()));
+              what() + " must be a string or an array of strings, got " +
+                  KindWithArticle(kind_member.kind()));
       }
     }
     return spec;
   }
 
-  // Principal values AWS refuses to store (IAM User Guide, "AWS JSON policy elements: Principal"; IAM
-  // Access Analyzer policy checks "Error – Invalid principal format" and "Error – Invalid ARN account"):
+  // Principal values AWS refuses to store (IAM User Guide, "AWS JSON policy elements: Principal";
+  // IAM Access Analyzer policy checks "Error – Invalid principal format" and "Error – Invalid ARN
+  // account"):
   // - an AWS account is named by its 12-digit id, alone or in an ARN ("arn:aws:iam::12345:root" and
   //   "12345" name no account);
-  // - text starting with "arn:" must be an ARN (six ':'-separated components) of IAM or AWS STS, the
-  //   services whose ARNs name principals (account root, users, roles, role sessions, federated users);
+  // - text starting with "arn:" must be an ARN (six ':'-separated components) of IAM or AWS STS,
+  // the
+  //   services whose ARNs name principals (account root, users, roles, role sessions, federated
+  //   users);
   // - a canonical user id is the 64 hexadecimal digits of an S3 canonical user: "*" or any wildcard
   //   names none ("You cannot use a wildcard to match part of a principal name or ARN").
   // Other AWS values are kept: unique ids ("AIDA...", "AROA...") are what IAM shows in place of a
-  // deleted principal, and CloudFront origin access identities are ARNs with "cloudfront" as account.
+  // deleted principal, and CloudFront origin access identities are ARNs with "cloudfront" as
+  // account.
   template <typename What>
   void CheckPrincipalValue(const Value& item, PrincipalKind kind, const What& what) {
     std::string_view text = item.text();
@@ -631,13 +663,17 @@ class PolicyParser {
         } else if (text.starts_with("arn:")) {
           std::optional<Arn> arn = ParseArn(text);
           if (!arn.has_value()) {
-            problem = "an ARN has six ':'-separated components (arn:partition:service:region:account:resource)";
+            problem =
+                "an ARN has six ':'-separated components "
+                "(arn:partition:service:region:account:resource)";
           } else if (all_digits(arn->account) && !IsAccountId(arn->account)) {
-            problem = "the account id in the ARN has " + std::to_string(arn->account.size()) + " digits instead of 12";
+            problem = "the account id in the ARN has " + std::to_string(arn->account.size()) +
+                      " digits instead of 12";
           } else if (arn->service != "iam" && arn->service != "sts" &&
                      arn->service.find_first_of("*?") == std::string_view::npos) {
-            problem = "an AWS principal is an IAM (iam) or AWS STS (sts) ARN, not one of service \"" +
-                      std::string(arn->service) + "\"";
+            problem =
+                "an AWS principal is an IAM (iam) or AWS STS (sts) ARN, not one of service \"" +
+                std::string(arn->service) + "\"";
           }
         }
         break;
@@ -651,12 +687,13 @@ class PolicyParser {
         return;
     }
     if (problem.empty()) return;
-    ErrorWith("policy.invalid-principal", item.position(),
-              [&] { return "invalid principal " + json::Quote(text) + " in " + what() + ": " + problem; });
+    ErrorWith("policy.invalid-principal", item.position(), [&] {
+      return "invalid principal " + json::Quote(text) + " in " + what() + ": " + problem;
+    });
   }
 
-  void CheckPrincipalForKind(const std::optional<Value>& principal_key, std::optional<Effect> effect,
-                             const Statement& statement) {
+  void CheckPrincipalForKind(const std::optional<Value>& principal_key,
+                             std::optional<Effect> effect, const Statement& statement) {
     switch (PrincipalRequirement(options_.kind)) {
       case Requirement::kForbidden:
         if (principal_key.has_value()) {
@@ -682,22 +719,25 @@ class PolicyParser {
     if (spec.negated) {
       // IAM User Guide, "AWS JSON policy elements: NotPrincipal": not usable in identity-based or
       // role trust policies, and "NotPrincipal must be used with "Effect":"Deny"".
-      if (options_.kind == PolicyKind::kRoleTrust || options_.kind == PolicyKind::kResourceControl) {
+      if (options_.kind == PolicyKind::kRoleTrust ||
+          options_.kind == PolicyKind::kResourceControl) {
         Error("policy.principal-not-allowed", principal_key->key_position(),
               "\"NotPrincipal\" is not allowed in " + KindName() + " policies");
         return;
       }
       if (effect == Effect::kAllow) {
-        // IAM User Guide, "AWS JSON policy elements: NotPrincipal": AWS "strongly recommends" against
-        // Allow with NotPrincipal (it grants every principal but the listed ones, anonymous
+        // IAM User Guide, "AWS JSON policy elements: NotPrincipal": AWS "strongly recommends"
+        // against Allow with NotPrincipal (it grants every principal but the listed ones, anonymous
         // included) but services accept it, so a stored policy may have it: a warning, and the
         // analysis reports the access it grants.
-        Warning("policy.allow-with-notprincipal", principal_key->key_position(),
-                "\"NotPrincipal\" with \"Effect\": \"Allow\" grants access to every principal except "
-                "the listed ones, anonymous users included");
+        Warning(
+            "policy.allow-with-notprincipal", principal_key->key_position(),
+            "\"NotPrincipal\" with \"Effect\": \"Allow\" grants access to every principal except "
+            "the listed ones, anonymous users included");
       }
     }
-    // AWS Organizations, "RCP syntax": the Principal of an RCP statement is "*"; conditions narrow it.
+    // AWS Organizations, "RCP syntax": the Principal of an RCP statement is "*"; conditions narrow
+    // it.
     if (options_.kind == PolicyKind::kResourceControl && !spec.negated && !spec.wildcard &&
         (principal_key->is_object())) {
       Error("policy.invalid-principal", principal_key->position(),
@@ -724,10 +764,12 @@ class PolicyParser {
         return;
       case Requirement::kRecommended:
         if (!resource_key.has_value()) {
-          Warning("policy.missing-resource", statement.position,
-                  Where(statement,
-                        " has no \"Resource\" or \"NotResource\" element: it applies to the resource the "
-                        "policy is attached to, which some services reject"));
+          Warning(
+              "policy.missing-resource", statement.position,
+              Where(
+                  statement,
+                  " has no \"Resource\" or \"NotResource\" element: it applies to the resource the "
+                  "policy is attached to, which some services reject"));
         }
         return;
       case Requirement::kOptional:
@@ -744,11 +786,12 @@ class PolicyParser {
     for (Value op_member : member.members()) {
       std::optional<ConditionOperatorSpec> spec = ParseConditionOperator(op_member.key());
       if (!spec.has_value()) {
-        Error(
-            "policy.unknown-operator", op_member.key_position(),
-            "unknown condition operator " + json::Quote(op_member.key()) +
-                ": expected an operator such as \"StringEquals\", optionally prefixed with \"ForAllValues:\" "
-                "or \"ForAnyValue:\" and suffixed with \"IfExists\" (operator names are case-sensitive)");
+        Error("policy.unknown-operator", op_member.key_position(),
+              "unknown condition operator " + json::Quote(op_member.key()) +
+                  ": expected an operator such as \"StringEquals\", optionally prefixed with "
+                  "\"ForAllValues:\" "
+                  "or \"ForAnyValue:\" and suffixed with \"IfExists\" (operator names are "
+                  "case-sensitive)");
         continue;
       }
       spec->position = op_member.key_position();
@@ -761,12 +804,14 @@ class PolicyParser {
       }
       if (op_member.size() == 0) {
         Error("policy.empty-value", op_member.position(),
-              "condition operator " + json::Quote(op_member.key()) + " must contain at least one condition key");
+              "condition operator " + json::Quote(op_member.key()) +
+                  " must contain at least one condition key");
         continue;
       }
-      // Condition keys are case-insensitive, so "aws:SourceIp" and "aws:sourceip" in one block would be
-      // two values for one key, and which one IAM keeps is not documented. The keys of this block seen
-      // so far are the conditions appended since `block_start`; large blocks also index them by key.
+      // Condition keys are case-insensitive, so "aws:SourceIp" and "aws:sourceip" in one block
+      // would be two values for one key, and which one IAM keeps is not documented. The keys of
+      // this block seen so far are the conditions appended since `block_start`; large blocks also
+      // index them by key.
       const size_t block_start = statement.conditions.size();
       constexpr size_t kLinearScanLimit = 16;
       std::unordered_map<std::string, SourcePosition> seen;
@@ -776,14 +821,16 @@ class PolicyParser {
           return it == seen.end() ? nullptr : &it->second;
         }
         for (size_t i = block_start; i < statement.conditions.size(); ++i) {
-          if (statement.conditions[i].key_lower == key_lower) return &statement.conditions[i].key_position;
+          if (statement.conditions[i].key_lower == key_lower)
+            return &statement.conditions[i].key_position;
         }
         return nullptr;
       };
       for (Value key_member : op_member.members()) {
         std::string_view key = key_member.key();
         if (key.empty()) {
-          Error("policy.empty-value", key_member.key_position(), "condition keys must not be empty");
+          Error("policy.empty-value", key_member.key_position(),
+                "condition keys must not be empty");
           continue;
         }
         std::string key_lower = AsciiLower(key);
@@ -815,7 +862,8 @@ class PolicyParser {
           condition.values.push_back(ConditionValue{std::string(item.text()), item.position()});
           return;
         case Kind::kBool:
-          condition.values.push_back(ConditionValue{item.boolean() ? "true" : "false", item.position()});
+          condition.values.push_back(
+              ConditionValue{item.boolean() ? "true" : "false", item.position()});
           return;
         case Kind::kNull:
         case Kind::kArray:
@@ -841,11 +889,11 @@ class PolicyParser {
     }
   }
 
-  // Values the condition's operator cannot read (IAM User Guide, "IAM JSON policy elements: Condition
-  // operators", each operator family's format, condition_values.h; IAM Access Analyzer policy check
-  // "Error – Data type mismatch"). Policy variables are substituted only for String, ARN and Bool
-  // operators in Version 2012-10-17 policies ("IAM policy elements: Variables and tags"), so a
-  // variable elsewhere is an unreadable value too. Codes and messages are those of
+  // Values the condition's operator cannot read (IAM User Guide, "IAM JSON policy elements:
+  // Condition operators", each operator family's format, condition_values.h; IAM Access Analyzer
+  // policy check "Error – Data type mismatch"). Policy variables are substituted only for String,
+  // ARN and Bool operators in Version 2012-10-17 policies ("IAM policy elements: Variables and
+  // tags"), so a variable elsewhere is an unreadable value too. Codes and messages are those of
   // eval::CompiledCondition, which checks conditions built without this parser the same way.
   //   condition.invalid-number / -date / -bool / -null-value / -ip / -base64   (errors)
   //   condition.not-an-arn  (warning) an ARN operator value without the six ARN components: it
@@ -869,25 +917,33 @@ class PolicyParser {
           if (!ArnPattern::Compile(WildcardPattern::FromGlob(text)).is_arn()) {
             Warning("condition.not-an-arn", value.position,
                     std::string(op_name) + " value " + json::Quote(text) +
-                        " is not an ARN (arn:partition:service:region:account:resource, each component may "
+                        " is not an ARN (arn:partition:service:region:account:resource, each "
+                        "component may "
                         "use '*' and '?'): it matches no ARN");
           }
           break;
         case OperatorFamily::kBool:
           if (variables && HasPolicyVariables(text)) break;
-          if (!ParseBool(text)) code = "condition.invalid-bool", expected = "is not \"true\" or \"false\"";
+          if (!ParseBool(text))
+            code = "condition.invalid-bool", expected = "is not \"true\" or \"false\"";
           break;
         case OperatorFamily::kNull:
-          if (!ParseBool(text)) code = "condition.invalid-null-value", expected = "is not \"true\" or \"false\"";
+          if (!ParseBool(text))
+            code = "condition.invalid-null-value", expected = "is not \"true\" or \"false\"";
           break;
         case OperatorFamily::kNumeric:
-          if (!ParseNumber(text)) code = "condition.invalid-number", expected = "is not an integer or decimal number";
+          if (!ParseNumber(text))
+            code = "condition.invalid-number", expected = "is not an integer or decimal number";
           break;
         case OperatorFamily::kDate:
-          if (!ParseDate(text)) code = "condition.invalid-date", expected = "is not an ISO 8601 (W3C) date or epoch time";
+          if (!ParseDate(text))
+            code = "condition.invalid-date",
+            expected = "is not an ISO 8601 (W3C) date or epoch time";
           break;
         case OperatorFamily::kIp:
-          if (!ParseCidr(text)) code = "condition.invalid-ip", expected = "is not an IPv4 or IPv6 address or CIDR block";
+          if (!ParseCidr(text))
+            code = "condition.invalid-ip",
+            expected = "is not an IPv4 or IPv6 address or CIDR block";
           break;
         case OperatorFamily::kBinary:
           if (!DecodeBase64(text)) code = "condition.invalid-base64", expected = "is not base64";
@@ -895,9 +951,12 @@ class PolicyParser {
       }
       if (code.empty()) continue;
       ErrorWith(code, value.position, [&] {
-        std::string message = (family == OperatorFamily::kNull ? std::string("Null") : std::string(op_name)) +
-                              " value " + json::Quote(text) + " " + expected;
-        if (HasPolicyVariables(text)) message += " (policy variables are not substituted in " + std::string(op_name) + " conditions)";
+        std::string message =
+            (family == OperatorFamily::kNull ? std::string("Null") : std::string(op_name)) +
+            " value " + json::Quote(text) + " " + expected;
+        if (HasPolicyVariables(text))
+          message +=
+              " (policy variables are not substituted in " + std::string(op_name) + " conditions)";
         return message;
       });
     }
@@ -909,10 +968,10 @@ class PolicyParser {
 
 }  // namespace
 
-// Sources (IAM User Guide, "IAM and AWS STS quotas"; AWS Organizations, "Quotas and service limits";
-// AWS KMS, "Quotas"; AWS PrivateLink, "Endpoint policies"). A kind covers several containers with
-// different quotas; the default is the largest of them so that we never reject a document AWS would
-// store. Callers that know the container pass PolicyParseOptions::size_limit.
+// Sources (IAM User Guide, "IAM and AWS STS quotas"; AWS Organizations, "Quotas and service
+// limits"; AWS KMS, "Quotas"; AWS PrivateLink, "Endpoint policies"). A kind covers several
+// containers with different quotas; the default is the largest of them so that we never reject a
+// document AWS would store. Callers that know the container pass PolicyParseOptions::size_limit.
 size_t DefaultSizeLimit(PolicyKind kind) {
   switch (kind) {
     case PolicyKind::kIdentity:
@@ -922,8 +981,8 @@ size_t DefaultSizeLimit(PolicyKind kind) {
       // A boundary is a managed policy.
       return 6'144;
     case PolicyKind::kSession:
-      // AssumeRole* / GetFederationToken: "The plaintext that you use for both inline and managed session
-      // policies can't exceed 2,048 characters."
+      // AssumeRole* / GetFederationToken: "The plaintext that you use for both inline and managed
+      // session policies can't exceed 2,048 characters."
       return 2'048;
     case PolicyKind::kRoleTrust:
       // "Role trust policy length": 2,048 by default (adjustable up to 8,192).

@@ -22,7 +22,8 @@ struct ParsedVariable {
 std::optional<ParsedVariable> ParseVariableAt(std::string_view text, size_t start) {
   size_t i = start + 2;
   // Escapes are exact: "${*}", "${?}", "${$}".
-  if (i + 1 < text.size() && text[i + 1] == '}' && (text[i] == '*' || text[i] == '?' || text[i] == '$')) {
+  if (i + 1 < text.size() && text[i + 1] == '}' &&
+      (text[i] == '*' || text[i] == '?' || text[i] == '$')) {
     ParsedVariable escape;
     escape.end = i + 2;
     escape.escape = text[i];
@@ -30,8 +31,8 @@ std::optional<ParsedVariable> ParseVariableAt(std::string_view text, size_t star
   }
   while (i < text.size() && IsBlank(text[i])) ++i;
   size_t key_start = i;
-  while (i < text.size() && !IsBlank(text[i]) && text[i] != '}' && text[i] != ',' && text[i] != '{' &&
-         text[i] != '$' && text[i] != '\'') {
+  while (i < text.size() && !IsBlank(text[i]) && text[i] != '}' && text[i] != ',' &&
+         text[i] != '{' && text[i] != '$' && text[i] != '\'') {
     ++i;
   }
   if (i == key_start) return std::nullopt;
@@ -78,7 +79,8 @@ void AppendText(WildcardPattern& pattern, std::string_view text, bool glob) {
 }  // namespace
 
 bool HasPolicyVariables(std::string_view text) {
-  for (size_t pos = text.find("${"); pos != std::string_view::npos; pos = text.find("${", pos + 1)) {
+  for (size_t pos = text.find("${"); pos != std::string_view::npos;
+       pos = text.find("${", pos + 1)) {
     if (ParseVariableAt(text, pos)) return true;
   }
   return false;
@@ -100,7 +102,8 @@ VariableTemplate VariableTemplate::Parse(std::string_view text, bool glob) {
       pos = text.find("${", pos + 1);
       continue;
     }
-    if (pos > literal_start) AppendText(text_segment(), text.substr(literal_start, pos - literal_start), glob);
+    if (pos > literal_start)
+      AppendText(text_segment(), text.substr(literal_start, pos - literal_start), glob);
     if (variable->escape != '\0') {
       text_segment().AppendLiteral(std::string_view(&variable->escape, 1));
     } else {
@@ -117,7 +120,8 @@ VariableTemplate VariableTemplate::Parse(std::string_view text, bool glob) {
   return parsed;
 }
 
-std::optional<WildcardPattern> VariableTemplate::Substitute(const VariableResolver& resolver) const {
+std::optional<WildcardPattern> VariableTemplate::Substitute(
+    const VariableResolver& resolver) const {
   WildcardPattern out;
   for (const Segment& segment : segments_) {
     switch (segment.kind) {
@@ -147,8 +151,8 @@ bool VariableTemplate::has_variables() const {
   return false;
 }
 
-std::optional<WildcardPattern> SubstituteVariables(std::string_view text, const VariableResolver& resolver,
-                                                   bool glob) {
+std::optional<WildcardPattern> SubstituteVariables(std::string_view text,
+                                                   const VariableResolver& resolver, bool glob) {
   return VariableTemplate::Parse(text, glob).Substitute(resolver);
 }
 

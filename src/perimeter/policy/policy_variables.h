@@ -1,18 +1,20 @@
-// Policy variables in Resource and in condition values of Version 2012-10-17 policies (IAM User Guide,
-// "IAM policy elements: Variables and tags").
+// Policy variables in Resource and in condition values of Version 2012-10-17 policies (IAM User
+// Guide, "IAM policy elements: Variables and tags").
 //
 //   ${aws:username}               the value of the request context key, case-insensitive key
 //   ${aws:PrincipalTag/team}      tag keys too
 //   ${aws:username, 'anonymous'}  a default used when the key is absent
 //   ${*} ${?} ${$}                a literal '*', '?' or '$'
 //
-// Syntax details (ibid., "Specifying default values": "surround the default value with single quotes
+// Syntax details (ibid., "Specifying default values": "surround the default value with single
+// quotes
 // (' '), and separate the variable text and the default value with a comma and space (, )"):
 // - whitespace around the key and around the quoted default is ignored: ${ aws:username , 'x' };
 // - inside a default, '' stands for one quote (the only way to write one);
 // - the key is case-insensitive (ibid.: "Key names are case-insensitive"), the default is not;
 // - substitution is one pass: a value or default containing "${...}" is not expanded again;
-// - anything else that starts with "${" (no closing '}', empty key, key with blanks, unquoted default)
+// - anything else that starts with "${" (no closing '}', empty key, key with blanks, unquoted
+// default)
 //   is not a variable and stays literal text.
 #ifndef PERIMETER_POLICY_POLICY_VARIABLES_H_
 #define PERIMETER_POLICY_POLICY_VARIABLES_H_
@@ -44,8 +46,8 @@ class VariableTemplate {
   struct Segment {
     enum class Kind { kText, kVariable };
     Kind kind = Kind::kText;
-    WildcardPattern text;                // kText: glob or literal text, escapes already applied
-    std::string key_lower;               // kVariable
+    WildcardPattern text;   // kText: glob or literal text, escapes already applied
+    std::string key_lower;  // kVariable
     std::optional<std::string> default_value;  // kVariable, literal
   };
 
@@ -71,8 +73,8 @@ class VariableTemplate {
 // matching (ibid., principal key table: "not present means that the value is not in the current
 // request information, and any attempt to match it fails and causes the statement to be invalid").
 // A malformed variable ("${" without "}") is left as literal text.
-std::optional<WildcardPattern> SubstituteVariables(std::string_view text, const VariableResolver& resolver,
-                                                   bool glob);
+std::optional<WildcardPattern> SubstituteVariables(std::string_view text,
+                                                   const VariableResolver& resolver, bool glob);
 
 }  // namespace perimeter::policy
 

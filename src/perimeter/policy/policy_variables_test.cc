@@ -45,16 +45,17 @@ INSTANTIATE_TEST_SUITE_P(
         VariableCase{"home/${aws:username}/*", true, "home/alice/*"},
         VariableCase{"home/${AWS:UserName}/*", true, "home/alice/*"},  // key case-insensitive
         VariableCase{"${ aws:username }", false, "alice"},             // blanks ignored
-        VariableCase{"${aws:principaltag/team}", true, "Blue${*}"},    // substituted text is literal
-        VariableCase{"${aws:userid}", true, std::nullopt},             // absent, no default
+        VariableCase{"${aws:principaltag/team}", true, "Blue${*}"},  // substituted text is literal
+        VariableCase{"${aws:userid}", true, std::nullopt},           // absent, no default
         VariableCase{"${aws:userid, 'anonymous'}", true, "anonymous"},
-        VariableCase{"${aws:userid,'a*'}", true, "a${*}"},             // default is literal
-        VariableCase{"${ aws:userid , 'it''s' }", false, "it's"},      // '' is a quote
+        VariableCase{"${aws:userid,'a*'}", true, "a${*}"},         // default is literal
+        VariableCase{"${ aws:userid , 'it''s' }", false, "it's"},  // '' is a quote
         VariableCase{"${aws:username, 'ignored'}", false, "alice"},
         VariableCase{"a${*}b${?}c${$}", true, "a${*}b${?}c$"},
         VariableCase{"${aws:userid, '${aws:username}'}", false, "${$}{aws:username}"},  // one pass
         VariableCase{"${unclosed", true, "${$}{unclosed"}, VariableCase{"${}", true, "${$}{}"},
-        VariableCase{"${a b}", true, "${$}{a b}"}, VariableCase{"${k, noquotes}", true, "${$}{k, noquotes}"},
+        VariableCase{"${a b}", true, "${$}{a b}"},
+        VariableCase{"${k, noquotes}", true, "${$}{k, noquotes}"},
         VariableCase{"${k, 'open}", true, "${$}{k, 'open}"}, VariableCase{"$x{y}*", true, "$x{y}*"},
         VariableCase{"a*?", false, "a${*}${?}"}, VariableCase{"", true, ""}));
 

@@ -67,7 +67,8 @@ void WildcardPattern::Append(const WildcardPattern& other) {
         AppendLiteral(piece.text);
         break;
       case PieceKind::kAnySequence:
-        if (pieces_.empty() || pieces_.back().kind != PieceKind::kAnySequence) pieces_.push_back(piece);
+        if (pieces_.empty() || pieces_.back().kind != PieceKind::kAnySequence)
+          pieces_.push_back(piece);
         break;
       case PieceKind::kAnyCharacter:
         pieces_.push_back(piece);
@@ -77,16 +78,17 @@ void WildcardPattern::Append(const WildcardPattern& other) {
 }
 
 // Segment by segment: the pieces between two '*' form a segment of fixed length (literals and '?').
-// The segment before the first '*' must match at the start of the text and the one after the last '*'
-// at its end; every segment in between is matched at its leftmost occurrence after the previous one.
-// Leftmost is always right: any match that uses a later occurrence can be shifted to the leftmost one,
-// since the '*' on either side absorbs the difference. Each middle segment is searched for once, so
-// the cost is O(|pattern| * |text|) at worst, and there is no backtracking across segments.
+// The segment before the first '*' must match at the start of the text and the one after the last
+// '*' at its end; every segment in between is matched at its leftmost occurrence after the previous
+// one. Leftmost is always right: any match that uses a later occurrence can be shifted to the
+// leftmost one, since the '*' on either side absorbs the difference. Each middle segment is
+// searched for once, so the cost is O(|pattern| * |text|) at worst, and there is no backtracking
+// across segments.
 bool WildcardPattern::Matches(std::string_view text, CaseMode mode) const {
   const Piece* const pieces = pieces_.data();
   const size_t piece_count = pieces_.size();
-  // The shapes most policy patterns have ("", "s3", "*", "s3:get*", "*/public"), without the general
-  // loop.
+  // The shapes most policy patterns have ("", "s3", "*", "s3:get*", "*/public"), without the
+  // general loop.
   auto same = [mode](std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     if (mode == CaseMode::kSensitive) return a == b;
@@ -109,7 +111,8 @@ bool WildcardPattern::Matches(std::string_view text, CaseMode mode) const {
       }
       if (pieces[0].kind == PieceKind::kAnySequence && pieces[1].kind == PieceKind::kLiteral) {
         const std::string& suffix = pieces[1].text;
-        return text.size() >= suffix.size() && same(suffix, text.substr(text.size() - suffix.size()));
+        return text.size() >= suffix.size() &&
+               same(suffix, text.substr(text.size() - suffix.size()));
       }
       break;
     default:
@@ -125,7 +128,8 @@ bool WildcardPattern::Matches(std::string_view text, CaseMode mode) const {
     }
     return i;
   };
-  // Whether pieces [from, to) match `text` at `at`. REQUIRES: the segment fits (at + length <= size).
+  // Whether pieces [from, to) match `text` at `at`. REQUIRES: the segment fits (at + length <=
+  // size).
   auto matches_at = [&](size_t from, size_t to, size_t at) {
     for (size_t i = from; i < to; ++i) {
       const Piece& piece = pieces[i];
@@ -155,11 +159,13 @@ bool WildcardPattern::Matches(std::string_view text, CaseMode mode) const {
   while (true) {
     end = segment(from, length);
     if (length > text.size() - t) return false;
-    if (end == piece_count) return matches_at(from, end, text.size() - length);  // anchored at the end
+    if (end == piece_count)
+      return matches_at(from, end, text.size() - length);  // anchored at the end
     size_t at = t;
     const size_t last = text.size() - length;
     // A segment that starts with a literal, case-sensitively: let find() skip to its candidates.
-    const bool searchable = mode == CaseMode::kSensitive && pieces[from].kind == PieceKind::kLiteral;
+    const bool searchable =
+        mode == CaseMode::kSensitive && pieces[from].kind == PieceKind::kLiteral;
     while (true) {
       if (searchable) {
         at = text.find(pieces[from].text, at);

@@ -35,15 +35,15 @@ class WildcardPattern {
   void AppendLiteral(std::string_view text);
   void Append(const WildcardPattern& other);
 
-  // Whether the whole of `text` matches. Runs in O(|pattern| * |text|) worst case, without recursion
-  // and without allocating. kInsensitive folds ASCII letters only: IAM's case-insensitive comparisons
-  // (action names, StringEqualsIgnoreCase) concern ASCII identifiers, and Unicode case folding is
-  // locale-dependent and not documented by AWS, so non-ASCII bytes compare exactly.
+  // Whether the whole of `text` matches. Runs in O(|pattern| * |text|) worst case, without
+  // recursion and without allocating. kInsensitive folds ASCII letters only: IAM's case-insensitive
+  // comparisons (action names, StringEqualsIgnoreCase) concern ASCII identifiers, and Unicode case
+  // folding is locale-dependent and not documented by AWS, so non-ASCII bytes compare exactly.
   bool Matches(std::string_view text, CaseMode mode = CaseMode::kSensitive) const;
 
-  // Splits the pattern at its first `max_parts - 1` literal occurrences of `separator`; the last part
-  // keeps the rest (separators included). Used for the colon-delimited components of ARN patterns.
-  // REQUIRES: max_parts >= 1.
+  // Splits the pattern at its first `max_parts - 1` literal occurrences of `separator`; the last
+  // part keeps the rest (separators included). Used for the colon-delimited components of ARN
+  // patterns. REQUIRES: max_parts >= 1.
   std::vector<WildcardPattern> Split(char separator, size_t max_parts) const;
 
   // True when the pattern has no wildcard; literal() is then the whole text.
@@ -59,7 +59,9 @@ class WildcardPattern {
   // written as "${*}" and "${?}", and '$' before '{' as "${$}".
   std::string ToString() const;
 
-  friend bool operator==(const WildcardPattern& a, const WildcardPattern& b) { return a.pieces_ == b.pieces_; }
+  friend bool operator==(const WildcardPattern& a, const WildcardPattern& b) {
+    return a.pieces_ == b.pieces_;
+  }
 
  private:
   // Normal form: no empty literal, no two adjacent literals, no two adjacent kAnySequence ("**" is
@@ -68,7 +70,8 @@ class WildcardPattern {
 };
 
 // Convenience: FromGlob(pattern).Matches(text, mode).
-bool GlobMatches(std::string_view pattern, std::string_view text, CaseMode mode = CaseMode::kSensitive);
+bool GlobMatches(std::string_view pattern, std::string_view text,
+                 CaseMode mode = CaseMode::kSensitive);
 
 }  // namespace perimeter::policy
 

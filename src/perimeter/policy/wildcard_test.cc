@@ -28,18 +28,23 @@ constexpr CaseMode kCi = CaseMode::kInsensitive;
 
 INSTANTIATE_TEST_SUITE_P(
     Table, GlobTest,
-    testing::Values(GlobCase{"", "", kCs, true}, GlobCase{"", "a", kCs, false}, GlobCase{"*", "", kCs, true},
-                    GlobCase{"*", "anything", kCs, true}, GlobCase{"**", "x", kCs, true},
-                    GlobCase{"?", "", kCs, false}, GlobCase{"?", "a", kCs, true}, GlobCase{"?", "ab", kCs, false},
+    testing::Values(GlobCase{"", "", kCs, true}, GlobCase{"", "a", kCs, false},
+                    GlobCase{"*", "", kCs, true}, GlobCase{"*", "anything", kCs, true},
+                    GlobCase{"**", "x", kCs, true}, GlobCase{"?", "", kCs, false},
+                    GlobCase{"?", "a", kCs, true}, GlobCase{"?", "ab", kCs, false},
                     GlobCase{"a*", "a", kCs, true}, GlobCase{"a*", "ba", kCs, false},
                     GlobCase{"*a", "ba", kCs, true}, GlobCase{"*a", "ab", kCs, false},
                     GlobCase{"a*b*c", "aXbYc", kCs, true}, GlobCase{"a*b*c", "abc", kCs, true},
-                    GlobCase{"a*b*c", "acb", kCs, false}, GlobCase{"s3:Get*", "s3:GetObject", kCs, true},
-                    GlobCase{"s3:Get*", "s3:getobject", kCs, false}, GlobCase{"s3:Get*", "s3:getobject", kCi, true},
-                    GlobCase{"S3:*OBJECT", "s3:GetObject", kCi, true}, GlobCase{"a?c", "abc", kCs, true},
-                    GlobCase{"a?c", "ac", kCs, false}, GlobCase{"*?", "", kCs, false}, GlobCase{"*?", "x", kCs, true},
+                    GlobCase{"a*b*c", "acb", kCs, false},
+                    GlobCase{"s3:Get*", "s3:GetObject", kCs, true},
+                    GlobCase{"s3:Get*", "s3:getobject", kCs, false},
+                    GlobCase{"s3:Get*", "s3:getobject", kCi, true},
+                    GlobCase{"S3:*OBJECT", "s3:GetObject", kCi, true},
+                    GlobCase{"a?c", "abc", kCs, true}, GlobCase{"a?c", "ac", kCs, false},
+                    GlobCase{"*?", "", kCs, false}, GlobCase{"*?", "x", kCs, true},
                     GlobCase{"*ab*ab*", "xxabyyab", kCs, true}, GlobCase{"*aab", "aaab", kCs, true},
-                    GlobCase{"\xc3\x89*", "\xc3\xa9t\xc3\xa9", kCi, false},  // non-ASCII is not folded
+                    GlobCase{"\xc3\x89*", "\xc3\xa9t\xc3\xa9", kCi,
+                             false},  // non-ASCII is not folded
                     GlobCase{"a*a*a*a*a*a*a*a*b", std::string(64, 'a'), kCs, false}));
 
 TEST(WildcardPatternTest, NormalFormMergesLiteralsAndStars) {
@@ -112,7 +117,8 @@ TEST(WildcardPatternTest, AgreesWithReferenceMatcherOnRandomInputs) {
     size_t text_length = random() % 11;
     for (size_t i = 0; i < pattern_length; ++i) pattern.push_back(pattern_alphabet[random() % 4]);
     for (size_t i = 0; i < text_length; ++i) text.push_back(text_alphabet[random() % 2]);
-    ASSERT_EQ(GlobMatches(pattern, text), ReferenceMatch(pattern, text)) << pattern << " vs " << text;
+    ASSERT_EQ(GlobMatches(pattern, text), ReferenceMatch(pattern, text))
+        << pattern << " vs " << text;
   }
 }
 

@@ -36,7 +36,8 @@ void Close(const std::vector<Atom>& atoms, std::vector<bool>& states) {
   }
 }
 
-WildcardPattern PatternOf(std::vector<Atom>::const_iterator begin, std::vector<Atom>::const_iterator end) {
+WildcardPattern PatternOf(std::vector<Atom>::const_iterator begin,
+                          std::vector<Atom>::const_iterator end) {
   WildcardPattern pattern;
   std::string literal;
   for (auto it = begin; it != end; ++it) {
@@ -95,7 +96,8 @@ std::optional<std::string> ArnPrefixMap::Map(std::string_view arn) const {
   return out;
 }
 
-std::vector<WildcardPattern> RestsMatching(const WildcardPattern& pattern, const ArnPrefixMap& map) {
+std::vector<WildcardPattern> RestsMatching(const WildcardPattern& pattern,
+                                           const ArnPrefixMap& map) {
   std::vector<WildcardPattern> components = pattern.Split(':', kArnComponents);
   if (components.size() < kArnComponents) return Derivative(pattern, map.to_prefix);
   std::string_view prefix = map.to_prefix;
@@ -109,7 +111,8 @@ std::vector<WildcardPattern> RestsMatching(const WildcardPattern& pattern, const
   return Derivative(components.back(), prefix.substr(start));
 }
 
-std::vector<WildcardPattern> PullBackArnPattern(const WildcardPattern& pattern, const ArnPrefixMap& map) {
+std::vector<WildcardPattern> PullBackArnPattern(const WildcardPattern& pattern,
+                                                const ArnPrefixMap& map) {
   std::vector<WildcardPattern> out;
   for (const WildcardPattern& rest : RestsMatching(pattern, map)) {
     WildcardPattern pulled = WildcardPattern::FromLiteral(map.from_prefix);

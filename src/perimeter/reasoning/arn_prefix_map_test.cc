@@ -12,8 +12,8 @@ namespace {
 
 using policy::WildcardPattern;
 
-const ArnPrefixMap kObjectsThroughAccessPoint{"arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/",
-                                              "arn:aws:s3:::bucket/"};
+const ArnPrefixMap kObjectsThroughAccessPoint{
+    "arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/", "arn:aws:s3:::bucket/"};
 
 bool AnyMatches(const std::vector<WildcardPattern>& patterns, std::string_view text) {
   for (const WildcardPattern& pattern : patterns) {
@@ -23,13 +23,15 @@ bool AnyMatches(const std::vector<WildcardPattern>& patterns, std::string_view t
 }
 
 TEST(ArnPrefixMapTest, MapsArnsThatStartWithThePrefix) {
-  EXPECT_EQ(kObjectsThroughAccessPoint.Map("arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/a/b.txt"),
+  EXPECT_EQ(kObjectsThroughAccessPoint.Map(
+                "arn:aws:s3:us-east-1:111122223333:accesspoint/ap/object/a/b.txt"),
             "arn:aws:s3:::bucket/a/b.txt");
   EXPECT_EQ(kObjectsThroughAccessPoint.Map("arn:aws:s3:::bucket/a"), std::nullopt);
 }
 
 TEST(ArnPrefixMapTest, PullsBackObjectPatterns) {
-  auto pulled = PullBackArnPattern(WildcardPattern::FromGlob("arn:aws:s3:::bucket/home/*"), kObjectsThroughAccessPoint);
+  auto pulled = PullBackArnPattern(WildcardPattern::FromGlob("arn:aws:s3:::bucket/home/*"),
+                                   kObjectsThroughAccessPoint);
   const std::string point = kObjectsThroughAccessPoint.from_prefix;
   EXPECT_TRUE(AnyMatches(pulled, point + "home/x"));
   EXPECT_FALSE(AnyMatches(pulled, point + "other/x"));
@@ -38,28 +40,35 @@ TEST(ArnPrefixMapTest, PullsBackObjectPatterns) {
 
 TEST(ArnPrefixMapTest, WildcardsInTheFirstComponentsMustMatchThePrefix) {
   // Wildcards for the region and account match the bucket ARN's empty ones.
-  EXPECT_TRUE(AnyMatches(RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:*:*:bucket/*"), kObjectsThroughAccessPoint),
+  EXPECT_TRUE(AnyMatches(RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:*:*:bucket/*"),
+                                       kObjectsThroughAccessPoint),
                          "k"));
   // "arn:aws:s3:::*" matches every bucket and object: every rest.
   auto all = RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:::*"), kObjectsThroughAccessPoint);
   EXPECT_TRUE(AnyMatches(all, "")) << "the pattern's '*' also matches the empty rest";
   EXPECT_TRUE(AnyMatches(all, "a:b"));
   // A region given where the bucket ARN has none: nothing.
-  EXPECT_TRUE(RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:us-east-1::bucket/*"), kObjectsThroughAccessPoint)
+  EXPECT_TRUE(RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:us-east-1::bucket/*"),
+                            kObjectsThroughAccessPoint)
                   .empty());
   // Another bucket whose name the prefix extends: nothing.
-  EXPECT_TRUE(RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:::bucket2/*"), kObjectsThroughAccessPoint).empty());
+  EXPECT_TRUE(
+      RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:::bucket2/*"), kObjectsThroughAccessPoint)
+          .empty());
   // The bucket itself (no '/'): only when the rest is empty, which the object space never is.
-  auto bucket = RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:::bucket"), kObjectsThroughAccessPoint);
+  auto bucket =
+      RestsMatching(WildcardPattern::FromGlob("arn:aws:s3:::bucket"), kObjectsThroughAccessPoint);
   EXPECT_FALSE(AnyMatches(bucket, "x"));
 }
 
-// Property: for random patterns and rests, the pulled-back patterns match from_prefix + rest exactly
-// when the pattern matches to_prefix + rest as a Resource element does.
+// Property: for random patterns and rests, the pulled-back patterns match from_prefix + rest
+// exactly when the pattern matches to_prefix + rest as a Resource element does.
 TEST(ArnPrefixMapTest, PullBackAgreesWithArnMatchingOnRandomPatterns) {
   std::mt19937 random(20261125);
-  const std::vector<std::string> heads = {"arn:aws:s3:::", "arn:aws:s3:::b", "arn:*:s3:::", "arn:aws:s3:*:*:",
-                                          "arn:aws:s?:::", "*", "arn:aws:*", "arn:aws:s3::", "", "arn:aws:s3:::bu"};
+  const std::vector<std::string> heads = {"arn:aws:s3:::",   "arn:aws:s3:::b", "arn:*:s3:::",
+                                          "arn:aws:s3:*:*:", "arn:aws:s?:::",  "*",
+                                          "arn:aws:*",       "arn:aws:s3::",   "",
+                                          "arn:aws:s3:::bu"};
   const std::string alphabet = "bu/ck*?:ta";
   ArnPrefixMap map{"from/", "arn:aws:s3:::bu/"};
   auto random_text = [&](size_t max_length, const std::string& letters) {
@@ -75,7 +84,8 @@ TEST(ArnPrefixMapTest, PullBackAgreesWithArnMatchingOnRandomPatterns) {
     for (int probe = 0; probe < 20; ++probe) {
       std::string rest = random_text(5, "buckta/:x");
       bool expected = policy::ArnMatches(pattern, map.to_prefix + rest);
-      EXPECT_EQ(AnyMatches(pulled, map.from_prefix + rest), expected) << glob << " with rest \"" << rest << "\"";
+      EXPECT_EQ(AnyMatches(pulled, map.from_prefix + rest), expected)
+          << glob << " with rest \"" << rest << "\"";
     }
   }
 }

@@ -22,7 +22,9 @@ void CandidateSet::Add(size_t index) {
   bits_[index / 64] |= uint64_t{1} << (index % 64);
 }
 
-bool CandidateSet::Contains(size_t index) const { return index < size_ && ((bits_[index / 64] >> (index % 64)) & 1); }
+bool CandidateSet::Contains(size_t index) const {
+  return index < size_ && ((bits_[index / 64] >> (index % 64)) & 1);
+}
 
 bool CandidateSet::empty() const {
   for (uint64_t word : bits_) {

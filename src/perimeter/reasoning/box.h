@@ -1,7 +1,7 @@
 // Boxes over the free condition keys of a policy: for each key, a set of candidate indexes (see
-// key_domain.h). A statement's conditions are a box (conditions on different keys are ANDed, and each
-// key's conditions pick a set of its candidates); a union of Allow boxes minus a union of Deny boxes
-// is the exact set of contexts the policy allows, kept as a list of disjoint boxes.
+// key_domain.h). A statement's conditions are a box (conditions on different keys are ANDed, and
+// each key's conditions pick a set of its candidates); a union of Allow boxes minus a union of Deny
+// boxes is the exact set of contexts the policy allows, kept as a list of disjoint boxes.
 #ifndef PERIMETER_REASONING_BOX_H_
 #define PERIMETER_REASONING_BOX_H_
 

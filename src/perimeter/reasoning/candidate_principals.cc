@@ -16,13 +16,13 @@ namespace {
 
 struct PolicyConstants {
   std::set<std::string> accounts;
-  std::vector<StringPattern> arn_patterns;      // Principal ARNs and aws:PrincipalArn values
+  std::vector<StringPattern> arn_patterns;  // Principal ARNs and aws:PrincipalArn values
   // aws:PrincipalAccount / kms:CallerAccount values with wildcards (StringLike "1111*").
   std::vector<StringPattern> account_patterns;
-  std::vector<StringPattern> org_id_patterns;   // aws:PrincipalOrgID values
-  std::vector<StringPattern> org_path_patterns; // aws:PrincipalOrgPaths values
-  std::vector<std::string> federated;           // Federated values
-  std::vector<std::string> canonical_users;     // CanonicalUser values
+  std::vector<StringPattern> org_id_patterns;    // aws:PrincipalOrgID values
+  std::vector<StringPattern> org_path_patterns;  // aws:PrincipalOrgPaths values
+  std::vector<std::string> federated;            // Federated values
+  std::vector<std::string> canonical_users;      // CanonicalUser values
 };
 
 absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
@@ -39,7 +39,8 @@ absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
             std::optional<policy::Arn> arn = policy::ParseArn(value.value);
             if (arn.has_value()) {
               constants.arn_patterns.push_back({policy::WildcardPattern::FromGlob(value.value),
-                                                StringPattern::Syntax::kArn, policy::CaseMode::kSensitive});
+                                                StringPattern::Syntax::kArn,
+                                                policy::CaseMode::kSensitive});
             }
             break;
           }
@@ -66,9 +67,10 @@ absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
             continue;
           }
           if (!policy::IsAccountId(value.value)) {
-            // A literal that is not a 12-digit account id ("deploy-role", "arn:aws:s3", an ARN) equals no
-            // caller's account, case-sensitively or not, and an ARN operator reads it as matching nothing
-            // (docs/access-analyzer-rules.md, issue #12): it tells no accounts apart, so it names none.
+            // A literal that is not a 12-digit account id ("deploy-role", "arn:aws:s3", an ARN)
+            // equals no caller's account, case-sensitively or not, and an ARN operator reads it as
+            // matching nothing (docs/access-analyzer-rules.md, issue #12): it tells no accounts
+            // apart, so it names none.
             continue;
           }
           constants.accounts.insert(value.value);
@@ -81,7 +83,8 @@ absl::StatusOr<PolicyConstants> CollectConstants(const policy::Policy& policy) {
         } else if (key == "aws:principalorgid") {
           constants.org_id_patterns.push_back(ConditionValuePattern(condition.op.op, value.value));
         } else if (key == "aws:principalorgpaths") {
-          constants.org_path_patterns.push_back(ConditionValuePattern(condition.op.op, value.value));
+          constants.org_path_patterns.push_back(
+              ConditionValuePattern(condition.op.op, value.value));
         }
       }
     }
@@ -107,14 +110,16 @@ absl::StatusOr<std::vector<std::string>> Representatives(const std::vector<Strin
 }
 
 StringPattern Glob(std::string text) {
-  return {policy::WildcardPattern::FromGlob(text), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
+  return {policy::WildcardPattern::FromGlob(text), StringPattern::Syntax::kGlob,
+          policy::CaseMode::kSensitive};
 }
 StringPattern Literal(std::string text) {
-  return {policy::WildcardPattern::FromLiteral(text), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
+  return {policy::WildcardPattern::FromLiteral(text), StringPattern::Syntax::kGlob,
+          policy::CaseMode::kSensitive};
 }
 
-// Whether some 12-digit account id matches `pattern`: its literal text is digits only, and its fixed
-// characters fit in 12 (exactly 12 without a '*'). A pattern that matches none ("arn:*" on
+// Whether some 12-digit account id matches `pattern`: its literal text is digits only, and its
+// fixed characters fit in 12 (exactly 12 without a '*'). A pattern that matches none ("arn:*" on
 // aws:PrincipalAccount, an ARN operator's non-ARN value) tells no accounts apart.
 bool MatchesSomeAccountId(const policy::WildcardPattern& pattern) {
   size_t fixed = 0;
@@ -122,7 +127,8 @@ bool MatchesSomeAccountId(const policy::WildcardPattern& pattern) {
   for (const policy::WildcardPattern::Piece& piece : pattern.pieces()) {
     switch (piece.kind) {
       case policy::WildcardPattern::PieceKind::kLiteral:
-        if (!std::all_of(piece.text.begin(), piece.text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (!std::all_of(piece.text.begin(), piece.text.end(),
+                         [](char c) { return c >= '0' && c <= '9'; })) {
           return false;
         }
         fixed += piece.text.size();
@@ -139,11 +145,12 @@ bool MatchesSomeAccountId(const policy::WildcardPattern& pattern) {
 }
 
 // Accounts that account patterns with wildcards ("arn:aws:iam::1111*:root", aws:PrincipalArn
-// "arn:aws:iam::22????????:*") tell apart: one per region of the Venn diagram of those patterns over
-// 12-character strings, the accounts of `named` they match being regions of their own (so no other
-// region's representative is a named or zone account). A representative may hold characters that
-// are not digits where its region does not care: each becomes a digit that keeps it in its region
-// (the same patterns match), checked; when no digit does, the policy is refused, never guessed.
+// "arn:aws:iam::22????????:*") tell apart: one per region of the Venn diagram of those patterns
+// over 12-character strings, the accounts of `named` they match being regions of their own (so no
+// other region's representative is a named or zone account). A representative may hold characters
+// that are not digits where its region does not care: each becomes a digit that keeps it in its
+// region (the same patterns match), checked; when no digit does, the policy is refused, never
+// guessed.
 absl::StatusOr<std::vector<std::string>> WildcardAccounts(const PolicyConstants& constants,
                                                           const std::set<std::string>& named) {
   std::vector<StringPattern> patterns;
@@ -156,7 +163,8 @@ absl::StatusOr<std::vector<std::string>> WildcardAccounts(const PolicyConstants&
     patterns.push_back({parts[4], StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive});
   }
   for (const StringPattern& account : constants.account_patterns) {
-    if (!account.pattern.matches_everything() && MatchesSomeAccountId(account.pattern)) patterns.push_back(account);
+    if (!account.pattern.matches_everything() && MatchesSomeAccountId(account.pattern))
+      patterns.push_back(account);
   }
   if (patterns.empty()) return std::vector<std::string>{};
   std::vector<StringPattern> account_patterns = patterns;
@@ -170,7 +178,8 @@ absl::StatusOr<std::vector<std::string>> WildcardAccounts(const PolicyConstants&
     for (const StringPattern& p : account_patterns) out.push_back(p.pattern.Matches(text));
     return out;
   };
-  absl::StatusOr<std::vector<std::string>> regions = Representatives(account_patterns, {Glob("????????????")});
+  absl::StatusOr<std::vector<std::string>> regions =
+      Representatives(account_patterns, {Glob("????????????")});
   if (!regions.ok()) return regions.status();
   std::vector<std::string> out;
   for (std::string account : *regions) {
@@ -186,7 +195,8 @@ absl::StatusOr<std::vector<std::string>> WildcardAccounts(const PolicyConstants&
       }
       if (kept == 0) {
         return absl::UnimplementedError(
-            base::Concat("no account id stands for the accounts like \"", account, "\" that the policy's patterns name"));
+            base::Concat("no account id stands for the accounts like \"", account,
+                         "\" that the policy's patterns name"));
       }
     }
     if (!named.contains(account)) out.push_back(std::move(account));
@@ -194,28 +204,31 @@ absl::StatusOr<std::vector<std::string>> WildcardAccounts(const PolicyConstants&
   return out;
 }
 
-// The states of the glob `glob`'s automaton after reading `prefix`: two prefixes with the same states
-// are matched alike by the pattern whatever follows them. A state is a position (pieces fully matched,
-// characters matched into the next literal piece); returned flattened, sorted.
+// The states of the glob `glob`'s automaton after reading `prefix`: two prefixes with the same
+// states are matched alike by the pattern whatever follows them. A state is a position (pieces
+// fully matched, characters matched into the next literal piece); returned flattened, sorted.
 std::vector<size_t> GlobStatesAfter(const StringPattern& glob, std::string_view prefix) {
   const std::vector<policy::WildcardPattern::Piece>& pieces = glob.pattern.pieces();
   auto fold = [&](char c) {
-    return glob.case_mode == policy::CaseMode::kInsensitive ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
-                                                            : c;
+    return glob.case_mode == policy::CaseMode::kInsensitive
+               ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+               : c;
   };
   std::set<std::pair<size_t, size_t>> states;
-  // Adds the position (piece, offset), normalised (a literal read to its end is the next piece), and
-  // the positions after a '*' that matches nothing.
+  // Adds the position (piece, offset), normalised (a literal read to its end is the next piece),
+  // and the positions after a '*' that matches nothing.
   auto add = [&](size_t piece, size_t offset) {
     while (true) {
-      if (piece < pieces.size() && pieces[piece].kind == policy::WildcardPattern::PieceKind::kLiteral &&
+      if (piece < pieces.size() &&
+          pieces[piece].kind == policy::WildcardPattern::PieceKind::kLiteral &&
           offset == pieces[piece].text.size()) {
         ++piece;
         offset = 0;
         continue;
       }
       states.insert({piece, offset});
-      if (piece < pieces.size() && pieces[piece].kind == policy::WildcardPattern::PieceKind::kAnySequence) {
+      if (piece < pieces.size() &&
+          pieces[piece].kind == policy::WildcardPattern::PieceKind::kAnySequence) {
         ++piece;
         offset = 0;
         continue;
@@ -228,7 +241,8 @@ std::vector<size_t> GlobStatesAfter(const StringPattern& glob, std::string_view 
     std::set<std::pair<size_t, size_t>> current;
     current.swap(states);
     for (const auto& [piece, offset] : current) {
-      if (piece >= pieces.size()) continue;  // the whole pattern is matched: nothing more may follow
+      if (piece >= pieces.size())
+        continue;  // the whole pattern is matched: nothing more may follow
       switch (pieces[piece].kind) {
         case policy::WildcardPattern::PieceKind::kLiteral:
           if (fold(pieces[piece].text[offset]) == fold(c)) add(piece, offset + 1);
@@ -251,9 +265,8 @@ std::vector<size_t> GlobStatesAfter(const StringPattern& glob, std::string_view 
 }
 
 // The identities of `account` the policy can tell apart: its root and one role or user per region.
-absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std::string& account,
-                                                                      const PolicyConstants& constants,
-                                                                      const std::string& partition) {
+absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(
+    const std::string& account, const PolicyConstants& constants, const std::string& partition) {
   // Every kind of IAM caller of the account: its root user, users, roles (standing for their
   // sessions), role sessions by session ARN, and federated users (GetFederationToken).
   std::string prefix = base::Concat("arn:", partition, ":iam::", account, ":");
@@ -266,29 +279,33 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
     // literals split faithfully into components.
     bool splits = pattern.syntax == StringPattern::Syntax::kArn || pattern.pattern.is_literal();
     std::vector<policy::WildcardPattern> parts = pattern.pattern.Split(':', 6);
-    if (splits && parts.size() == 6 && (!parts[4].Matches(account) || !parts[1].Matches(partition))) continue;
+    if (splits && parts.size() == 6 && (!parts[4].Matches(account) || !parts[1].Matches(partition)))
+      continue;
     relevant.push_back(pattern);
   }
   // One partition per kind of caller: kinds differ in more than their ARNs (aws:PrincipalType, how
   // Principal values name them), so each kind needs its own representatives.
   std::vector<std::string> arns;
-  std::vector<std::pair<StringPattern, std::string>> kinds = {  // a kind and its shortest member
+  std::vector<std::pair<StringPattern, std::string>> kinds = {
+      // a kind and its shortest member
       {Literal(prefix + "root"), prefix + "root"},
       {Glob(prefix + "role/*"), prefix + "role/"},
       {Glob(prefix + "user/*"), prefix + "user/"},
       {Glob(sts + "assumed-role/*"), sts + "assumed-role/"},
       {Glob(sts + "federated-user/*"), sts + "federated-user/"}};
   for (const auto& [kind, shortest] : kinds) {
-    // A case-sensitive literal pattern tells this kind's callers apart only when it names one of them.
+    // A case-sensitive literal pattern tells this kind's callers apart only when it names one of
+    // them.
     std::vector<StringPattern> of_this_kind;
     for (const StringPattern& pattern : relevant) {
-      bool names_another_kind = pattern.case_mode == policy::CaseMode::kSensitive && pattern.pattern.is_literal() &&
+      bool names_another_kind = pattern.case_mode == policy::CaseMode::kSensitive &&
+                                pattern.pattern.is_literal() &&
                                 !kind.pattern.Matches(pattern.pattern.literal());
       if (!names_another_kind) of_this_kind.push_back(pattern);
     }
     if (of_this_kind.empty()) {
-      // One region, the whole kind: its shortest member is what PartitionStrings would give, without
-      // building an automaton.
+      // One region, the whole kind: its shortest member is what PartitionStrings would give,
+      // without building an automaton.
       arns.push_back(shortest);
       continue;
     }
@@ -302,9 +319,10 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
     // A shortest member of a region may lack a name ("role/", "assumed-role/x"): complete it. The
     // completed name is still a member of the domain, and any region whose members are all nameless
     // holds no real caller.
-    // A user or role whose path is the region's text ("user/:role/" for StringLike "arn:aws:iam::*:role/*",
-    // whose '*' crosses ':'): IAM paths are "/" or "/" + printable ASCII + "/" (IAM API Reference,
-    // CreateUser, Path), so a user with path "/:role/" exists and is named here.
+    // A user or role whose path is the region's text ("user/:role/" for StringLike
+    // "arn:aws:iam::*:role/*", whose '*' crosses ':'): IAM paths are "/" or "/" + printable ASCII +
+    // "/" (IAM API Reference, CreateUser, Path), so a user with path "/:role/" exists and is named
+    // here.
     if ((text.rfind(prefix + "role/", 0) == 0 || text.rfind(prefix + "user/", 0) == 0 ||
          text == sts + "federated-user/") &&
         text.back() == '/') {
@@ -320,7 +338,8 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> AccountIdentities(const std:
     }
     absl::StatusOr<eval::RequestPrincipal> principal = eval::ParseRequestPrincipal(text);
     if (!principal.ok()) {
-      return absl::InternalError(base::Concat("candidate principal \"", text, "\": ", std::string(principal.status().message())));
+      return absl::InternalError(base::Concat("candidate principal \"", text,
+                                              "\": ", std::string(principal.status().message())));
     }
     identities.push_back(std::move(*principal));
   }
@@ -332,15 +351,18 @@ struct OrgMembership {
   std::vector<std::string> paths;
 };
 
-// The organization ids whose OU paths `path` can match: an OU path is "<org id>/<root>/<ou>/.../", and
-// an org id holds no '/', so `path` matches some path of organization I exactly when one of these
-// patterns matches I. Each is the part of `path` before a character that may stand for the '/' after
-// the id: a literal '/', a '?', or a '*' (kept: it may also eat the end of the id). The id classes
-// must tell these apart, or "o-other/*" would find no organization to stand for (issue #12).
+// The organization ids whose OU paths `path` can match: an OU path is "<org id>/<root>/<ou>/.../",
+// and an org id holds no '/', so `path` matches some path of organization I exactly when one of
+// these patterns matches I. Each is the part of `path` before a character that may stand for the
+// '/' after the id: a literal '/', a '?', or a '*' (kept: it may also eat the end of the id). The
+// id classes must tell these apart, or "o-other/*" would find no organization to stand for (issue
+// #12).
 std::vector<StringPattern> OrgIdPatternsOfPath(const StringPattern& path) {
   std::vector<StringPattern> out;
   policy::WildcardPattern prefix;
-  auto emit = [&](const policy::WildcardPattern& id) { out.push_back({id, StringPattern::Syntax::kGlob, path.case_mode}); };
+  auto emit = [&](const policy::WildcardPattern& id) {
+    out.push_back({id, StringPattern::Syntax::kGlob, path.case_mode});
+  };
   for (const policy::WildcardPattern::Piece& piece : path.pattern.pieces()) {
     switch (piece.kind) {
       case policy::WildcardPattern::PieceKind::kLiteral: {
@@ -373,11 +395,11 @@ StringPattern PathsOf(const std::string& id) {
   return {std::move(paths), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
 }
 
-// The organizations an external account outside the zone's organization may belong to: none, and one
-// per class of organization ids that the policy's aws:PrincipalOrgID values and the org ids of its
-// aws:PrincipalOrgPaths values tell apart, each with no path and with one path per path class.
-absl::StatusOr<std::vector<OrgMembership>> ForeignMemberships(const PolicyConstants& constants,
-                                                              const std::optional<Organization>& own) {
+// The organizations an external account outside the zone's organization may belong to: none, and
+// one per class of organization ids that the policy's aws:PrincipalOrgID values and the org ids of
+// its aws:PrincipalOrgPaths values tell apart, each with no path and with one path per path class.
+absl::StatusOr<std::vector<OrgMembership>> ForeignMemberships(
+    const PolicyConstants& constants, const std::optional<Organization>& own) {
   std::vector<OrgMembership> out = {OrgMembership{}};
   if (constants.org_id_patterns.empty() && constants.org_path_patterns.empty()) return out;
   std::vector<StringPattern> id_patterns = constants.org_id_patterns;
@@ -394,20 +416,22 @@ absl::StatusOr<std::vector<OrgMembership>> ForeignMemberships(const PolicyConsta
     if (own.has_value() && id == own->id) continue;  // only members carry the own organization's id
     std::vector<std::vector<std::string>> path_sets = {{}};
     if (!constants.org_path_patterns.empty()) {
-      absl::StatusOr<std::vector<std::string>> paths = Representatives(constants.org_path_patterns, {PathsOf(id)});
+      absl::StatusOr<std::vector<std::string>> paths =
+          Representatives(constants.org_path_patterns, {PathsOf(id)});
       if (!paths.ok()) return paths.status();
       for (const std::string& path : *paths) path_sets.push_back({path});
     }
-    for (std::vector<std::string>& paths : path_sets) out.push_back(OrgMembership{id, std::move(paths)});
+    for (std::vector<std::string>& paths : path_sets)
+      out.push_back(OrgMembership{id, std::move(paths)});
   }
   return out;
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(const policy::Policy& policy,
-                                                                            const ZoneOfTrust& zone,
-                                                                            const CandidatePrincipalOptions& options) {
+absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(
+    const policy::Policy& policy, const ZoneOfTrust& zone,
+    const CandidatePrincipalOptions& options) {
   absl::StatusOr<PolicyConstants> constants = CollectConstants(policy);
   if (!constants.ok()) return constants.status();
 
@@ -440,8 +464,8 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(con
         // A StringLike '*' may cross the ':' around the account: what the rest of the ARN can still
         // match after the account is the pattern's state there, for each kind of caller's ARN.
         for (std::string_view service : {":iam::", ":sts::"}) {
-          std::vector<size_t> states =
-              GlobStatesAfter(arn, base::Concat("arn:", options.partition, service, member.account_id, ":"));
+          std::vector<size_t> states = GlobStatesAfter(
+              arn, base::Concat("arn:", options.partition, service, member.account_id, ":"));
           signature.push_back(states.size());
           signature.insert(signature.end(), states.begin(), states.end());
         }
@@ -449,7 +473,8 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(con
       for (const StringPattern& account : constants->account_patterns) {
         signature.push_back(account.Matches(member.account_id));
       }
-      for (const StringPattern& path : constants->org_path_patterns) signature.push_back(path.Matches(member.ou_path));
+      for (const StringPattern& path : constants->org_path_patterns)
+        signature.push_back(path.Matches(member.ou_path));
       if (seen.insert(std::move(signature)).second) accounts.insert(member.account_id);
     }
   }
@@ -472,7 +497,8 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(con
     absl::StatusOr<std::vector<eval::RequestPrincipal>> identities =
         AccountIdentities(account, *constants, options.partition);
     if (!identities.ok()) return identities.status();
-    const OrganizationMember* member = organization.has_value() ? organization->FindMember(account) : nullptr;
+    const OrganizationMember* member =
+        organization.has_value() ? organization->FindMember(account) : nullptr;
     for (eval::RequestPrincipal& identity : *identities) {
       if (member != nullptr) {
         identity.org_id = organization->id;
@@ -496,12 +522,14 @@ absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(con
     }
   }
   for (const std::string& id : constants->canonical_users) {
-    absl::StatusOr<eval::RequestPrincipal> principal = eval::MakeRequestPrincipal(eval::PrincipalType::kCanonicalUser, id);
+    absl::StatusOr<eval::RequestPrincipal> principal =
+        eval::MakeRequestPrincipal(eval::PrincipalType::kCanonicalUser, id);
     if (principal.ok()) {
       if (absl::Status status = add(std::move(*principal)); !status.ok()) return status;
     }
   }
-  absl::StatusOr<eval::RequestPrincipal> anonymous = eval::MakeRequestPrincipal(eval::PrincipalType::kAnonymous, "");
+  absl::StatusOr<eval::RequestPrincipal> anonymous =
+      eval::MakeRequestPrincipal(eval::PrincipalType::kAnonymous, "");
   if (!anonymous.ok()) return anonymous.status();
   if (absl::Status status = add(std::move(*anonymous)); !status.ok()) return status;
   return candidates;

@@ -8,7 +8,8 @@
 //   "1111*"), and — for an ACCOUNT zone in a known organization — one other member account (same
 //   organization, still external) per class of members that the policy's account and OU path
 //   patterns tell apart;
-// - per account: its root, and one role, user, role session or federated user per region of the Venn
+// - per account: its root, and one role, user, role session or federated user per region of the
+// Venn
 //   diagram of the ARN patterns (string_partition.h), so "arn:aws:iam::*:role/deploy", "role/app-*"
 //   and "arn:aws:sts::1:assumed-role/*" each get a caller;
 // - per external account outside the zone's organization: no organization, each organization id
@@ -38,7 +39,8 @@ struct CandidatePrincipalOptions {
 
 // Every candidate external principal for `policy`, deterministic in order.
 absl::StatusOr<std::vector<eval::RequestPrincipal>> BuildCandidatePrincipals(
-    const policy::Policy& policy, const ZoneOfTrust& zone, const CandidatePrincipalOptions& options = {});
+    const policy::Policy& policy, const ZoneOfTrust& zone,
+    const CandidatePrincipalOptions& options = {});
 
 }  // namespace perimeter::reasoning
 

@@ -1,6 +1,6 @@
 // The external-access engine: given a resource's policy and a zone of trust, every way a principal
-// outside the zone can access the resource, as Access Analyzer findings — each with a witness request
-// that the concrete evaluator allows, and the statements that grant it.
+// outside the zone can access the resource, as Access Analyzer findings — each with a witness
+// request that the concrete evaluator allows, and the statements that grant it.
 //
 // Method (finite-domain reasoning; see string_partition.h, key_domain.h, candidate_principals.h):
 // 1. policy variables that an external caller chooses are over-approximated (policy_abstraction.h);
@@ -13,11 +13,13 @@
 // 4. every live Allow statement with a non-empty remainder gives a finding: its principal as the
 //    statement names it, its restricting conditions (condition_keys.h), the action class, and a
 //    witness built from the remainder's first cell and checked with the concrete evaluator.
-// 5. the cover check: every allowed external cell must lie inside some finding, the findings read as
-//    finding_region.h reads them (independently of how step 4 built them); a gap is an error finding.
-// Because every class of every dimension is tried, the findings cover every allowed external request
-// (step 5 checks the synthesis; the differential tests and the Z3 oracle check the classes), and
-// because every finding has a checked witness, none is spurious.
+// 5. the cover check: every allowed external cell must lie inside some finding, the findings read
+// as
+//    finding_region.h reads them (independently of how step 4 built them); a gap is an error
+//    finding.
+// Because every class of every dimension is tried, the findings cover every allowed external
+// request (step 5 checks the synthesis; the differential tests and the Z3 oracle check the
+// classes), and because every finding has a checked witness, none is spurious.
 //
 // Anything the method cannot decide exactly (a key read by operators of different types, too many
 // classes, a witness the evaluator rejects) gives an error finding with the reason: fail closed.
@@ -41,15 +43,16 @@ struct ResourceTarget {
   std::vector<std::string> arn_patterns;  // globs: '*' is a wildcard
   std::vector<std::string> actions;       // "s3:GetObject", AWS's spelling
   // With a gate policy (AccessModel::gate): the ARN the gate sees for each ARN of this target.
-  // REQUIRES then: every arn_pattern starts with gate_map->from_prefix, and to_prefix holds five ':'.
+  // REQUIRES then: every arn_pattern starts with gate_map->from_prefix, and to_prefix holds five
+  // ':'.
   std::optional<ArnPrefixMap> gate_map = std::nullopt;
 };
 
 // A second policy that has to allow as well: a request through an S3 access point needs both the
 // access point's policy and the bucket's policy (S3 User Guide, "Configuring IAM policies for using
-// access points"). The gate's statements see each request under the ARN its target's gate_map gives;
-// a Deny in either policy denies. Findings then stand for what both allow, and name the statements of
-// both.
+// access points"). The gate's statements see each request under the ARN its target's gate_map
+// gives; a Deny in either policy denies. Findings then stand for what both allow, and name the
+// statements of both.
 struct GatePolicy {
   const policy::Policy* policy = nullptr;  // REQUIRES: not null; outlives the analysis
   policy::PolicyKind kind = policy::PolicyKind::kResource;
@@ -63,8 +66,8 @@ struct AccessModel {
   std::string owner_account;
   std::string partition = "aws";
   std::vector<ResourceTarget> targets;
-  // The resource-based policy (or trust policy) that grants access. REQUIRES: not null; outlives the
-  // analysis.
+  // The resource-based policy (or trust policy) that grants access. REQUIRES: not null; outlives
+  // the analysis.
   const policy::Policy* policy = nullptr;
   policy::PolicyKind policy_kind = policy::PolicyKind::kResource;
   std::string policy_label = "resource";  // names the policy in explanations
@@ -77,9 +80,10 @@ struct AnalysisStats {
   size_t action_classes = 0;
   size_t resource_classes = 0;
   size_t statement_matches = 0;  // scope matches of statements against class representatives
-  size_t cover_cells = 0;        // (principal, action class, resource class) cells the cover check read
-  bool decided = true;           // false when an error finding was produced
-  bool decided_by_oracle = false;  // the Z3 oracle decided what the engine could not (z3/analyze_with_oracle.h)
+  size_t cover_cells = 0;  // (principal, action class, resource class) cells the cover check read
+  bool decided = true;     // false when an error finding was produced
+  bool decided_by_oracle =
+      false;  // the Z3 oracle decided what the engine could not (z3/analyze_with_oracle.h)
 };
 
 struct AnalysisResult {
@@ -91,8 +95,9 @@ struct AnalysisResult {
 AnalysisResult AnalyzeExternalAccess(const AccessModel& model, const ZoneOfTrust& zone);
 
 // The engine's cover check (step 5) on findings from elsewhere: a description of the first allowed
-// external request class that none of `findings` covers, or nullopt when they cover everything. What
-// AnalyzeExternalAccess runs on its own findings; exposed so tests can check that it notices a gap.
+// external request class that none of `findings` covers, or nullopt when they cover everything.
+// What AnalyzeExternalAccess runs on its own findings; exposed so tests can check that it notices a
+// gap.
 std::optional<std::string> FindUncoveredAccess(const AccessModel& model, const ZoneOfTrust& zone,
                                                const std::vector<findings::Finding>& findings);
 

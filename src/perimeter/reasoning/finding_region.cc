@@ -13,12 +13,14 @@ namespace perimeter::reasoning {
 namespace {
 
 bool IsRoleOrSession(const eval::RequestPrincipal& p) {
-  return p.type == eval::PrincipalType::kIamRole || p.type == eval::PrincipalType::kAssumedRoleSession;
+  return p.type == eval::PrincipalType::kIamRole ||
+         p.type == eval::PrincipalType::kAssumedRoleSession;
 }
 
 std::string RootArn(const eval::RequestPrincipal& p) {
-  return base::Concat("arn:", p.partition.empty() ? std::string_view("aws") : std::string_view(p.partition),
-                      ":iam::", p.account, ":root");
+  return base::Concat(
+      "arn:", p.partition.empty() ? std::string_view("aws") : std::string_view(p.partition),
+      ":iam::", p.account, ":root");
 }
 
 bool NamesAwsValue(std::string_view value, const eval::RequestPrincipal& p) {
@@ -27,13 +29,15 @@ bool NamesAwsValue(std::string_view value, const eval::RequestPrincipal& p) {
   if (policy::IsAccountId(value)) return p.account == value;
   if (value.find_first_of("*?") != std::string_view::npos) {
     policy::WildcardPattern pattern = policy::WildcardPattern::FromGlob(value);
-    return policy::ArnMatches(pattern, p.id) || (IsRoleOrSession(p) && policy::ArnMatches(pattern, p.RoleArn())) ||
+    return policy::ArnMatches(pattern, p.id) ||
+           (IsRoleOrSession(p) && policy::ArnMatches(pattern, p.RoleArn())) ||
            policy::ArnMatches(pattern, RootArn(p));
   }
   std::optional<policy::Arn> arn = policy::ParseArn(value);
   if (!arn.has_value()) return false;
   if (arn->service == "iam" && arn->resource == "root") return p.account == arn->account;
-  if (arn->service == "iam" && std::string_view(arn->resource).starts_with("role/") && IsRoleOrSession(p)) {
+  if (arn->service == "iam" && std::string_view(arn->resource).starts_with("role/") &&
+      IsRoleOrSession(p)) {
     // A role is named by account and name, as the policy language reads role ARNs.
     std::string_view resource = arn->resource;
     return p.account == arn->account && p.name == resource.substr(resource.rfind('/') + 1);
@@ -48,9 +52,11 @@ std::vector<policy::Condition> MergeAlternatives(std::vector<policy::Condition> 
   std::vector<policy::Condition> merged;
   for (policy::Condition& condition : conditions) {
     const policy::ConditionOperatorSpec& op = condition.op;
-    bool alternatives = !policy::IsNegatedOperator(op.op) && op.qualifier != policy::SetQualifier::kForAllValues;
+    bool alternatives =
+        !policy::IsNegatedOperator(op.op) && op.qualifier != policy::SetQualifier::kForAllValues;
     auto same = std::find_if(merged.begin(), merged.end(), [&](const policy::Condition& m) {
-      return alternatives && m.op.op == op.op && m.op.qualifier == op.qualifier && m.op.if_exists == op.if_exists;
+      return alternatives && m.op.op == op.op && m.op.qualifier == op.qualifier &&
+             m.op.if_exists == op.if_exists;
     });
     if (same == merged.end()) {
       merged.push_back(std::move(condition));
@@ -69,7 +75,8 @@ class FindingCondition {
   FindingCondition(const policy::Policy& policy, std::string_view key, std::string_view value)
       : key_lower_(base::AsciiLower(key)), value_(value) {
     const bool variables = policy.version == policy::PolicyVersion::k2012_10_17;
-    for (const policy::Condition& condition : MergeAlternatives(ConditionsNaming(policy, key, value))) {
+    for (const policy::Condition& condition :
+         MergeAlternatives(ConditionsNaming(policy, key, value))) {
       std::vector<base::Issue> ignored;
       naming_.push_back(eval::CompiledCondition::Compile(condition, variables, ignored));
     }
@@ -78,7 +85,8 @@ class FindingCondition {
   bool HoldsIn(const eval::RequestContext& context) const {
     if (naming_.empty()) {
       const eval::ContextValue* entry = context.Find(key_lower_);
-      return entry != nullptr && std::find(entry->values.begin(), entry->values.end(), value_) != entry->values.end();
+      return entry != nullptr &&
+             std::find(entry->values.begin(), entry->values.end(), value_) != entry->values.end();
     }
     return std::any_of(naming_.begin(), naming_.end(),
                        [&](const eval::CompiledCondition& c) { return c.Evaluate(context); });
@@ -110,10 +118,12 @@ bool IsExternalRequest(const eval::Request& request, const ZoneOfTrust& zone) {
   }
   if (auto value = single("aws:sourcearn")) {
     std::optional<policy::Arn> arn = policy::ParseArn(*value);
-    if (arn && policy::IsAccountId(arn->account) && zone.ContainsAccount(arn->account)) return false;
+    if (arn && policy::IsAccountId(arn->account) && zone.ContainsAccount(arn->account))
+      return false;
   }
-  if (auto value = single("aws:sourceorgid"); value && zone.type() == ZoneOfTrust::Type::kOrganization &&
-                                                 zone.organization().has_value() && zone.organization()->id == *value) {
+  if (auto value = single("aws:sourceorgid");
+      value && zone.type() == ZoneOfTrust::Type::kOrganization && zone.organization().has_value() &&
+      zone.organization()->id == *value) {
     return false;
   }
   return true;
@@ -123,10 +133,12 @@ bool FindingNamesPrincipal(const std::map<std::string, std::string>& finding_pri
                            const eval::RequestPrincipal& principal) {
   for (const auto& [kind, value] : finding_principal) {
     if (kind == "AWS" && NamesAwsValue(value, principal)) return true;
-    if (kind == "Federated" && principal.type == eval::PrincipalType::kWebIdentityOrSaml && principal.id == value) {
+    if (kind == "Federated" && principal.type == eval::PrincipalType::kWebIdentityOrSaml &&
+        principal.id == value) {
       return true;
     }
-    if (kind == "CanonicalUser" && principal.type == eval::PrincipalType::kCanonicalUser && principal.id == value) {
+    if (kind == "CanonicalUser" && principal.type == eval::PrincipalType::kCanonicalUser &&
+        principal.id == value) {
       return true;
     }
   }
@@ -170,7 +182,8 @@ std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, st
   return out;
 }
 
-bool FindingContains(const findings::Finding& finding, const policy::Policy& policy, const eval::Request& request) {
+bool FindingContains(const findings::Finding& finding, const policy::Policy& policy,
+                     const eval::Request& request) {
   if (finding.error.has_value()) return false;
   if (!FindingNamesPrincipal(finding.principal, request.principal)) return false;
   bool action_listed = false;
@@ -184,13 +197,16 @@ bool FindingContains(const findings::Finding& finding, const policy::Policy& pol
   return true;
 }
 
-FindingConditionRegion::FindingConditionRegion(const findings::Finding& finding, const policy::Policy& policy,
+FindingConditionRegion::FindingConditionRegion(const findings::Finding& finding,
+                                               const policy::Policy& policy,
                                                const std::vector<KeyDomain>& domains) {
-  for (const KeyDomain& domain : domains) box_.push_back(CandidateSet::All(domain.candidates.size()));
+  for (const KeyDomain& domain : domains)
+    box_.push_back(CandidateSet::All(domain.candidates.size()));
   for (const auto& [key, value] : finding.condition) {
     FindingCondition condition(policy, key, value);
-    auto domain = std::find_if(domains.begin(), domains.end(),
-                               [&](const KeyDomain& d) { return d.key_lower == condition.key_lower(); });
+    auto domain = std::find_if(domains.begin(), domains.end(), [&](const KeyDomain& d) {
+      return d.key_lower == condition.key_lower();
+    });
     if (domain == domains.end()) {
       on_caller_.push_back(std::move(condition));
       continue;
@@ -208,7 +224,8 @@ FindingConditionRegion::FindingConditionRegion(const findings::Finding& finding,
 
 FindingConditionRegion::~FindingConditionRegion() = default;
 FindingConditionRegion::FindingConditionRegion(FindingConditionRegion&&) noexcept = default;
-FindingConditionRegion& FindingConditionRegion::operator=(FindingConditionRegion&&) noexcept = default;
+FindingConditionRegion& FindingConditionRegion::operator=(FindingConditionRegion&&) noexcept =
+    default;
 
 bool FindingConditionRegion::HoldsForCaller(const eval::RequestContext& principal_context) const {
   return std::all_of(on_caller_.begin(), on_caller_.end(),

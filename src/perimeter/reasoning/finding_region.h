@@ -1,11 +1,13 @@
-// The region of requests a finding stands for, read concretely. The Z3 cover oracle (cover_oracle.h)
-// encodes the same region symbolically; the differential tests use this reading to decide whether an
-// allowed external request is covered; the engine's own cover check (external_access.h) reads it over
-// its finite domains (FindingConditionBox). All read a finding the same way:
+// The region of requests a finding stands for, read concretely. The Z3 cover oracle
+// (cover_oracle.h) encodes the same region symbolically; the differential tests use this reading to
+// decide whether an allowed external request is covered; the engine's own cover check
+// (external_access.h) reads it over its finite domains (FindingConditionBox). All read a finding
+// the same way:
 // - principal, as the finding names it:
 //     {"AWS": "*"}                every principal;
 //     {"AWS": "<account id>"}     every IAM principal of that account (the root ARN likewise);
-//     {"AWS": "<ARN>"}            the principal with that ARN, or a session of the role with that ARN;
+//     {"AWS": "<ARN>"}            the principal with that ARN, or a session of the role with that
+//     ARN;
 //     {"AWS": "<ARN pattern>"}    IAM principals whose ARN, role ARN or account root ARN matches it
 //                                 component by component (policy::ArnMatches);
 //     {"Federated": p}            web identity / SAML callers of provider p;
@@ -13,10 +15,10 @@
 // - actions: the request's action is one the finding lists (case-insensitively);
 // - conditions: for each key = value of the finding's condition map, the request satisfies the
 //   policy's own condition on that key restricted to that value ("aws:SourceIp = 203.0.113.0/24" is
-//   IpAddress membership when the policy wrote IpAddress); when several conditions of the policy name
-//   the pair, any of them will do; a value "v1,v2,..." that the policy does not write as such stands
-//   for any of its parts; when nothing names the pair, the key must carry the value verbatim.
-//   Keys the finding does not name are free (caller-controlled keys are never reported).
+//   IpAddress membership when the policy wrote IpAddress); when several conditions of the policy
+//   name the pair, any of them will do; a value "v1,v2,..." that the policy does not write as such
+//   stands for any of its parts; when nothing names the pair, the key must carry the value
+//   verbatim. Keys the finding does not name are free (caller-controlled keys are never reported).
 // Error findings cover nothing.
 #ifndef PERIMETER_REASONING_FINDING_REGION_H_
 #define PERIMETER_REASONING_FINDING_REGION_H_
@@ -52,22 +54,23 @@ bool IsExternalRequest(const eval::Request& request, const ZoneOfTrust& zone);
 bool FindingNamesPrincipal(const std::map<std::string, std::string>& finding_principal,
                            const eval::RequestPrincipal& principal);
 
-// The conditions of `policy` that a finding's "key = value" pair stands for: every condition on `key`
-// (case-insensitive) that lists `value`, narrowed to that single value; for a comma-joined list of
-// values no condition lists as such, the conditions naming each part. Empty when none does.
+// The conditions of `policy` that a finding's "key = value" pair stands for: every condition on
+// `key` (case-insensitive) that lists `value`, narrowed to that single value; for a comma-joined
+// list of values no condition lists as such, the conditions naming each part. Empty when none does.
 std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, std::string_view key,
                                                 std::string_view value);
 
 // Whether `request` lies inside `finding`, `policy` being the policy the finding was computed from.
 // REQUIRES: request.context already carries the principal's keys (eval::AddPrincipalContextKeys).
-bool FindingContains(const findings::Finding& finding, const policy::Policy& policy, const eval::Request& request);
+bool FindingContains(const findings::Finding& finding, const policy::Policy& policy,
+                     const eval::Request& request);
 
 class FindingCondition;
 
 // A finding's conditions over finite key domains, compiled once: for each key of `domains`, the
-// candidates that satisfy the finding's condition on that key (all of them when the finding names no
-// such key); the finding's conditions on keys outside `domains` (keys derived from the caller) are
-// checked per caller. The same reading as FindingContains, class by class.
+// candidates that satisfy the finding's condition on that key (all of them when the finding names
+// no such key); the finding's conditions on keys outside `domains` (keys derived from the caller)
+// are checked per caller. The same reading as FindingContains, class by class.
 class FindingConditionRegion {
  public:
   FindingConditionRegion(const findings::Finding& finding, const policy::Policy& policy,

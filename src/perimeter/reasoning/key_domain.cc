@@ -63,12 +63,14 @@ StringPattern ConditionValuePattern(ConditionOperator op, const std::string& val
   switch (op) {
     case ConditionOperator::kStringLike:
     case ConditionOperator::kStringNotLike:
-      return {policy::WildcardPattern::FromGlob(value), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
+      return {policy::WildcardPattern::FromGlob(value), StringPattern::Syntax::kGlob,
+              policy::CaseMode::kSensitive};
     case ConditionOperator::kArnEquals:
     case ConditionOperator::kArnLike:
     case ConditionOperator::kArnNotEquals:
     case ConditionOperator::kArnNotLike:
-      return {policy::WildcardPattern::FromGlob(value), StringPattern::Syntax::kArn, policy::CaseMode::kSensitive};
+      return {policy::WildcardPattern::FromGlob(value), StringPattern::Syntax::kArn,
+              policy::CaseMode::kSensitive};
     case ConditionOperator::kStringEqualsIgnoreCase:
     case ConditionOperator::kStringNotEqualsIgnoreCase:
       return {policy::WildcardPattern::FromLiteral(value), StringPattern::Syntax::kGlob,
@@ -92,14 +94,16 @@ StringPattern ConditionValuePattern(ConditionOperator op, const std::string& val
     case ConditionOperator::kIpAddress:
     case ConditionOperator::kNotIpAddress:
     case ConditionOperator::kNull:
-      return {policy::WildcardPattern::FromLiteral(value), StringPattern::Syntax::kGlob, policy::CaseMode::kSensitive};
+      return {policy::WildcardPattern::FromLiteral(value), StringPattern::Syntax::kGlob,
+              policy::CaseMode::kSensitive};
   }
   return {};
 }
 
 namespace {
 
-absl::StatusOr<std::vector<std::string>> StringRepresentatives(const std::vector<StringPattern>& patterns) {
+absl::StatusOr<std::vector<std::string>> StringRepresentatives(
+    const std::vector<StringPattern>& patterns) {
   absl::StatusOr<std::vector<StringRegion>> regions = PartitionStrings(patterns, {});
   if (!regions.ok()) return regions.status();
   std::vector<std::string> out;
@@ -121,10 +125,12 @@ std::string FormatDecimal(long double value) {
   return text;
 }
 
-absl::StatusOr<std::vector<std::string>> NumericRepresentatives(const std::vector<std::string>& values) {
+absl::StatusOr<std::vector<std::string>> NumericRepresentatives(
+    const std::vector<std::string>& values) {
   std::vector<std::pair<long double, std::string>> points;
   for (const std::string& value : values) {
-    if (!policy::ParseNumber(value).has_value()) continue;  // reported at compile time; matches nothing
+    if (!policy::ParseNumber(value).has_value())
+      continue;  // reported at compile time; matches nothing
     points.emplace_back(std::strtold(value.c_str(), nullptr), value);
   }
   std::sort(points.begin(), points.end());
@@ -141,7 +147,8 @@ absl::StatusOr<std::vector<std::string>> NumericRepresentatives(const std::vecto
       auto b = policy::ParseNumber(points[i + 1].second);
       if (!m || !a || !b || policy::CompareNumbers(*a, *m) != std::strong_ordering::less ||
           policy::CompareNumbers(*m, *b) != std::strong_ordering::less) {
-        return absl::UnimplementedError(base::Concat("numbers ", points[i].second, " and ", points[i + 1].second,
+        return absl::UnimplementedError(base::Concat("numbers ", points[i].second, " and ",
+                                                     points[i + 1].second,
                                                      " are too close to tell apart"));
       }
       out.push_back(middle);
@@ -153,7 +160,9 @@ absl::StatusOr<std::vector<std::string>> NumericRepresentatives(const std::vecto
 // Nanoseconds since the epoch, wide enough for every date ParseDate accepts.
 using Nanos = __int128;
 
-Nanos ToNanos(const policy::Timestamp& t) { return static_cast<Nanos>(t.seconds) * 1'000'000'000 + t.nanos; }
+Nanos ToNanos(const policy::Timestamp& t) {
+  return static_cast<Nanos>(t.seconds) * 1'000'000'000 + t.nanos;
+}
 
 // Epoch-seconds text with a nanosecond fraction, which ParseDate reads back exactly.
 std::string FormatEpoch(Nanos nanos) {
@@ -199,15 +208,16 @@ Address ToNumber(const policy::IpAddress& address) {
 }
 
 std::vector<std::string> IpRepresentatives(const std::vector<std::string>& values) {
-  // Every elementary interval of the arrangement of blocks starts at 0, at a block's first address or
-  // just after a block's last one: those starts are the representatives, per family.
+  // Every elementary interval of the arrangement of blocks starts at 0, at a block's first address
+  // or just after a block's last one: those starts are the representatives, per family.
   std::array<std::set<Address>, 2> starts = {std::set<Address>{0}, std::set<Address>{0}};
   for (const std::string& value : values) {
     std::optional<policy::Cidr> cidr = policy::ParseCidr(value);
     if (!cidr) continue;
     bool v6 = cidr->base.v6;
     int bits = v6 ? 128 : 32;
-    Address size_mask = cidr->prefix_length == 0 ? ~Address{0} : ((Address{1} << (bits - cidr->prefix_length)) - 1);
+    Address size_mask =
+        cidr->prefix_length == 0 ? ~Address{0} : ((Address{1} << (bits - cidr->prefix_length)) - 1);
     if (bits == 32 && cidr->prefix_length == 0) size_mask = 0xFFFFFFFFu;
     Address first = ToNumber(cidr->base) & ~size_mask;
     if (bits == 32) first &= 0xFFFFFFFFu;
@@ -226,11 +236,17 @@ std::vector<std::string> IpRepresentatives(const std::vector<std::string>& value
 }  // namespace
 
 bool IsMultivaluedKey(std::string_view key_lower) {
-  static constexpr std::string_view kMultivalued[] = {
-      "aws:tagkeys",          "aws:calledvia",          "aws:principalorgpaths", "aws:sourceorgpaths", "aws:resourceorgpaths",
-      "aws:principalservicenameslist", "kms:encryptioncontextkeys", "kms:grantoperations",
-      "cognito-identity.amazonaws.com:amr"};
-  return std::find(std::begin(kMultivalued), std::end(kMultivalued), key_lower) != std::end(kMultivalued);
+  static constexpr std::string_view kMultivalued[] = {"aws:tagkeys",
+                                                      "aws:calledvia",
+                                                      "aws:principalorgpaths",
+                                                      "aws:sourceorgpaths",
+                                                      "aws:resourceorgpaths",
+                                                      "aws:principalservicenameslist",
+                                                      "kms:encryptioncontextkeys",
+                                                      "kms:grantoperations",
+                                                      "cognito-identity.amazonaws.com:amr"};
+  return std::find(std::begin(kMultivalued), std::end(kMultivalued), key_lower) !=
+         std::end(kMultivalued);
 }
 
 absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
@@ -255,7 +271,8 @@ absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
     family = f;
     for (const policy::ConditionValue& value : condition->values) {
       values.push_back(value.value);
-      if (f == Family::kString) patterns.push_back(ConditionValuePattern(condition->op.op, value.value));
+      if (f == Family::kString)
+        patterns.push_back(ConditionValuePattern(condition->op.op, value.value));
     }
   }
   std::vector<std::string> representatives;
@@ -287,17 +304,19 @@ absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
       break;
   }
   std::sort(representatives.begin(), representatives.end());
-  representatives.erase(std::unique(representatives.begin(), representatives.end()), representatives.end());
+  representatives.erase(std::unique(representatives.begin(), representatives.end()),
+                        representatives.end());
 
   domain.candidates.push_back(std::nullopt);
   if (!domain.multivalued) {
-    for (std::string& value : representatives) domain.candidates.push_back(std::vector<std::string>{std::move(value)});
+    for (std::string& value : representatives)
+      domain.candidates.push_back(std::vector<std::string>{std::move(value)});
     return domain;
   }
   if (representatives.size() > options.max_multivalued_representatives) {
-    return absl::UnimplementedError(base::Concat("multivalued condition key ", domain.key, " has ",
-                                                 representatives.size(),
-                                                 " classes of values: too many subsets to enumerate"));
+    return absl::UnimplementedError(
+        base::Concat("multivalued condition key ", domain.key, " has ", representatives.size(),
+                     " classes of values: too many subsets to enumerate"));
   }
   // Every subset, the empty one included (an empty set is not the same request as an absent key).
   size_t count = representatives.size();
@@ -322,7 +341,8 @@ void SetCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t
   }
 }
 
-CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition, const KeyDomain& domain) {
+CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition,
+                                  const KeyDomain& domain) {
   CandidateSet set = CandidateSet::None(domain.candidates.size());
   eval::RequestContext context;
   for (size_t c = 0; c < domain.candidates.size(); ++c) {
@@ -333,7 +353,8 @@ CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition, cons
 }
 
 absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement*>& statements,
-                                       bool skip_principal_derived, const KeySeparations& separations) {
+                                       bool skip_principal_derived,
+                                       const KeySeparations& separations) {
   std::map<std::string, std::vector<const policy::Condition*>> by_key;
   for (const policy::Statement* statement : statements) {
     for (const policy::Condition& condition : statement->conditions) {
@@ -344,8 +365,9 @@ absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement
   FreeKeys keys;
   for (const auto& [key, conditions] : by_key) {
     auto separation = separations.find(key);
-    absl::StatusOr<KeyDomain> domain =
-        BuildKeyDomain(key, conditions, {}, separation == separations.end() ? std::vector<StringPattern>{} : separation->second);
+    absl::StatusOr<KeyDomain> domain = BuildKeyDomain(
+        key, conditions, {},
+        separation == separations.end() ? std::vector<StringPattern>{} : separation->second);
     if (!domain.ok()) return domain.status();
     keys.index_of[key] = keys.domains.size();
     keys.domains.push_back(std::move(*domain));

@@ -8,8 +8,8 @@
 //   IP addresses      the elementary intervals cut by the CIDR blocks' bounds, per address family
 //   booleans          true, false
 // plus, for each non-string family, one value the operator cannot read (it matches no positive
-// operator). A key read by operators of two different families is refused (an error, never a guess):
-// the classes of one family say nothing about the other's.
+// operator). A key read by operators of two different families is refused (an error, never a
+// guess): the classes of one family say nothing about the other's.
 #ifndef PERIMETER_REASONING_KEY_DOMAIN_H_
 #define PERIMETER_REASONING_KEY_DOMAIN_H_
 
@@ -74,14 +74,16 @@ struct FreeKeys {
 // (condition_keys.h, IsPrincipalDerivedKey) are left out when `skip_principal_derived`: the caller
 // sets them from each candidate principal instead.
 absl::StatusOr<FreeKeys> BuildFreeKeys(const std::vector<const policy::Statement*>& statements,
-                                       bool skip_principal_derived, const KeySeparations& separations = {});
+                                       bool skip_principal_derived,
+                                       const KeySeparations& separations = {});
 
 // Puts candidate `candidate` of `domain` into `context` (erasing the key for "absent").
 void SetCandidate(eval::RequestContext& context, const KeyDomain& domain, size_t candidate);
 
 // The candidates of `domain` for which `condition` holds, with nothing else in the context: a
 // condition reads only its own key once policy variables are abstracted away.
-CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition, const KeyDomain& domain);
+CandidateSet CandidatesSatisfying(const eval::CompiledCondition& condition,
+                                  const KeyDomain& domain);
 
 }  // namespace perimeter::reasoning
 

@@ -30,8 +30,8 @@ std::string WidenVariables(const std::string& text) {
   return out;
 }
 
-// The *Like twin of a positive string or ARN operator, or nullopt when a variable in its values cannot
-// be widened into a pattern (negated operators, numbers, dates, IPs, ...).
+// The *Like twin of a positive string or ARN operator, or nullopt when a variable in its values
+// cannot be widened into a pattern (negated operators, numbers, dates, IPs, ...).
 std::optional<ConditionOperator> WideningOperator(ConditionOperator op) {
   switch (op) {
     case ConditionOperator::kStringEquals:
@@ -89,14 +89,16 @@ bool StatementHasVariables(const policy::Statement& statement) {
 }
 
 std::string Where(const policy::Statement& statement) {
-  return statement.sid.has_value() && !statement.sid->empty() ? base::Concat("statement \"", *statement.sid, "\"")
-                                                              : base::Concat("statement ", statement.index);
+  return statement.sid.has_value() && !statement.sid->empty()
+             ? base::Concat("statement \"", *statement.sid, "\"")
+             : base::Concat("statement ", statement.index);
 }
 
 // The conditions of `statement` made to hold at least where they held: each one with a variable is
-// widened into a *Like operator with '*' for each variable, or dropped (assumed to hold) when no such
-// operator exists.
-std::vector<policy::Condition> WidenConditions(const policy::Statement& statement, std::vector<std::string>& notes) {
+// widened into a *Like operator with '*' for each variable, or dropped (assumed to hold) when no
+// such operator exists.
+std::vector<policy::Condition> WidenConditions(const policy::Statement& statement,
+                                               std::vector<std::string>& notes) {
   std::vector<policy::Condition> out;
   for (const policy::Condition& condition : statement.conditions) {
     if (!ConditionHasVariables(condition)) {
@@ -105,15 +107,17 @@ std::vector<policy::Condition> WidenConditions(const policy::Statement& statemen
     }
     std::optional<ConditionOperator> like = WideningOperator(condition.op.op);
     if (!like.has_value() || condition.op.qualifier != policy::SetQualifier::kNone) {
-      notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
+      notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written,
+                                   " on ", condition.key,
                                    " with policy variables is assumed to hold"));
       continue;
     }
     policy::Condition copy = condition;
     copy.op.op = *like;
     for (policy::ConditionValue& value : copy.values) value.value = WidenVariables(value.value);
-    notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
-                                 " with policy variables read as ", policy::ConditionOperatorName(*like),
+    notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ",
+                                 condition.key, " with policy variables read as ",
+                                 policy::ConditionOperatorName(*like),
                                  " with '*' for each variable"));
     out.push_back(std::move(copy));
   }
@@ -123,10 +127,12 @@ std::vector<policy::Condition> WidenConditions(const policy::Statement& statemen
 // Whether every condition of `statement` is free of variables. A condition with one cannot be
 // narrowed by dropping its variable values: it is false as a whole when a variable has no value in
 // the request (eval/condition_evaluator.cc, [VARS]), which the values left would not be.
-bool ConditionsWithoutVariables(const policy::Statement& statement, std::vector<std::string>& notes) {
+bool ConditionsWithoutVariables(const policy::Statement& statement,
+                                std::vector<std::string>& notes) {
   for (const policy::Condition& condition : statement.conditions) {
     if (!ConditionHasVariables(condition)) continue;
-    notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
+    notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ",
+                                 condition.key,
                                  " with policy variables may not hold: the statement is left out"));
     return false;
   }
@@ -148,16 +154,17 @@ AbstractedPolicy BoundVariables(const policy::Policy& source, VariableBound boun
     out.changed = true;
     bool allow = statement.effect == policy::Effect::kAllow;
     if (!allow && bound == VariableBound::kAllowMore) {
-      out.notes.push_back(base::Concat(Where(statement), ": a Deny with policy variables is assumed not to apply"));
+      out.notes.push_back(
+          base::Concat(Where(statement), ": a Deny with policy variables is assumed not to apply"));
       continue;
     }
-    // Whether the rewritten statement must match more requests (a Deny of a lower bound, an Allow of an
-    // upper bound) or fewer.
+    // Whether the rewritten statement must match more requests (a Deny of a lower bound, an Allow
+    // of an upper bound) or fewer.
     bool match_more = allow == (bound == VariableBound::kAllowMore);
     policy::Statement bounded = statement;
     if (bounded.resource.has_value()) {
-      // Widening a pattern makes Resource match more and NotResource exclude more; dropping one does
-      // the opposite.
+      // Widening a pattern makes Resource match more and NotResource exclude more; dropping one
+      // does the opposite.
       bool widen = match_more != bounded.resource->negated;
       std::vector<policy::Text> kept;
       for (const policy::Text& pattern : bounded.resource->patterns) {
@@ -173,7 +180,8 @@ AbstractedPolicy BoundVariables(const policy::Policy& source, VariableBound boun
       }
       bounded.resource->patterns = std::move(kept);
       if (!bounded.resource->negated && bounded.resource->patterns.empty()) {
-        out.notes.push_back(base::Concat(Where(statement), ": no resource left, the statement is left out"));
+        out.notes.push_back(
+            base::Concat(Where(statement), ": no resource left, the statement is left out"));
         continue;
       }
     }
@@ -191,21 +199,24 @@ AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy) {
   AbstractedPolicy out = BoundVariables(policy, VariableBound::kAllowMore);
   // A positive operator without a set qualifier on a multivalued key ("StringLike":
   // {"aws:PrincipalOrgPaths": "o-x/*"}): what IAM does is not documented ("Multivalued context keys
-  // require a condition set operator", IAM User Guide, "Single-valued vs. multivalued context keys").
-  // The evaluator compares a request carrying one value as that value and matches nothing with several
-  // (eval/condition_evaluator.cc, docs/simulate.md). In an Allow, read as ForAnyValue, which holds
-  // wherever that reading holds for a present key. (A Deny keeps the evaluator's reading.)
+  // require a condition set operator", IAM User Guide, "Single-valued vs. multivalued context
+  // keys"). The evaluator compares a request carrying one value as that value and matches nothing
+  // with several (eval/condition_evaluator.cc, docs/simulate.md). In an Allow, read as ForAnyValue,
+  // which holds wherever that reading holds for a present key. (A Deny keeps the evaluator's
+  // reading.)
   for (policy::Statement& statement : out.policy.statements) {
     if (statement.effect != policy::Effect::kAllow) continue;
     for (policy::Condition& condition : statement.conditions) {
-      if (condition.op.qualifier != policy::SetQualifier::kNone || !IsMultivaluedKey(condition.key_lower) ||
-          condition.op.op == ConditionOperator::kNull || policy::IsNegatedOperator(condition.op.op)) {
+      if (condition.op.qualifier != policy::SetQualifier::kNone ||
+          !IsMultivaluedKey(condition.key_lower) || condition.op.op == ConditionOperator::kNull ||
+          policy::IsNegatedOperator(condition.op.op)) {
         continue;
       }
       condition.op.qualifier = policy::SetQualifier::kForAnyValue;
       out.changed = true;
-      out.notes.push_back(base::Concat(Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
-                                       ", a multivalued key, read as ForAnyValue:", condition.op.as_written));
+      out.notes.push_back(base::Concat(
+          Where(statement), ": condition ", condition.op.as_written, " on ", condition.key,
+          ", a multivalued key, read as ForAnyValue:", condition.op.as_written));
     }
   }
   return out;

@@ -19,18 +19,19 @@
 namespace perimeter::reasoning {
 
 struct AbstractedPolicy {
-  policy::Policy policy;  // statements keep their original `index`
+  policy::Policy policy;           // statements keep their original `index`
   std::vector<std::string> notes;  // one line per change, for explanations
   bool changed = false;
 };
 
-// BoundVariables(policy, VariableBound::kAllowMore), and one more widening the external-access engine
-// needs: in an Allow, a positive operator without a set qualifier on a multivalued key
+// BoundVariables(policy, VariableBound::kAllowMore), and one more widening the external-access
+// engine needs: in an Allow, a positive operator without a set qualifier on a multivalued key
 // ("StringLike": {"aws:PrincipalOrgPaths": "o-x/*"}) is read as ForAnyValue — IAM's reading is not
-// documented; the evaluator compares a key carrying one value as that value and matches nothing with
-// several (docs/simulate.md), so ForAnyValue agrees with it on one value and is wider on several, and an
-// engine must not miss access (docs/access-analyzer-rules.md §3.3). REQUIRES: a successfully parsed policy. Policies of Version
-// 2008-10-17 have no variables: only the second widening applies.
+// documented; the evaluator compares a key carrying one value as that value and matches nothing
+// with several (docs/simulate.md), so ForAnyValue agrees with it on one value and is wider on
+// several, and an engine must not miss access (docs/access-analyzer-rules.md §3.3). REQUIRES: a
+// successfully parsed policy. Policies of Version 2008-10-17 have no variables: only the second
+// widening applies.
 AbstractedPolicy AbstractCallerChosenVariables(const policy::Policy& policy);
 
 // Which way a variable-free rewriting of a policy may err, whatever values its variables take.
@@ -40,12 +41,14 @@ enum class VariableBound {
 };
 
 // A policy without policy variables that bounds `policy` from above or below, for comparing two
-// policies soundly (new_access.h widens the policy that must not grant more and narrows the one it is
-// compared against). Each rewriting moves a statement's scope one way only:
-// - an Allow, kAllowMore: a Resource pattern reads each variable as '*'; a NotResource pattern with a
+// policies soundly (new_access.h widens the policy that must not grant more and narrows the one it
+// is compared against). Each rewriting moves a statement's scope one way only:
+// - an Allow, kAllowMore: a Resource pattern reads each variable as '*'; a NotResource pattern with
+// a
 //   variable is dropped (the statement excludes less); a condition as AbstractCallerChosenVariables
 //   rewrites it (widened into *Like, or dropped: assumed to hold);
-// - an Allow, kAllowLess: a Resource pattern with a variable is dropped; a NotResource pattern reads
+// - an Allow, kAllowLess: a Resource pattern with a variable is dropped; a NotResource pattern
+// reads
 //   each variable as '*' (excludes more); a condition with a variable, or no Resource pattern left,
 //   drops the statement (such a condition is false whenever a variable has no value);
 // - a Deny, kAllowMore: dropped when it has a variable anywhere (it may not apply);

@@ -2,7 +2,8 @@
 
 namespace perimeter::reasoning {
 
-void StatementTable::Add(const eval::CompiledPolicy& compiled, const std::string& label, bool gate) {
+void StatementTable::Add(const eval::CompiledPolicy& compiled, const std::string& label,
+                         bool gate) {
   if (first_ == nullptr) {
     first_ = &compiled.source();
   } else {

@@ -1,5 +1,5 @@
-// The statements the external-access engine reasons about, numbered together: the policy's, then the
-// gate policy's when there is one (external_access.h GatePolicy). Each is evaluated by its own
+// The statements the external-access engine reasons about, numbered together: the policy's, then
+// the gate policy's when there is one (external_access.h GatePolicy). Each is evaluated by its own
 // compiled policy (its own version and variables); a gate statement reads the gate's ARN.
 #ifndef PERIMETER_REASONING_STATEMENT_TABLE_H_
 #define PERIMETER_REASONING_STATEMENT_TABLE_H_

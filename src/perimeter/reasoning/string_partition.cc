@@ -18,7 +18,13 @@
 namespace perimeter::reasoning {
 namespace {
 
-enum class TokenKind { kChar, kAnyChar, kAnySequence, kAnyCharExceptColon, kAnySequenceExceptColon };
+enum class TokenKind {
+  kChar,
+  kAnyChar,
+  kAnySequence,
+  kAnyCharExceptColon,
+  kAnySequenceExceptColon
+};
 
 struct Token {
   TokenKind kind = TokenKind::kChar;
@@ -33,17 +39,20 @@ struct Automaton {
 char Fold(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 // Tokens of one component of a pattern; wildcards in a non-final ARN component may not match ':'.
-void AppendTokens(const policy::WildcardPattern& pattern, bool stop_at_colon, std::vector<Token>& tokens) {
+void AppendTokens(const policy::WildcardPattern& pattern, bool stop_at_colon,
+                  std::vector<Token>& tokens) {
   for (const policy::WildcardPattern::Piece& piece : pattern.pieces()) {
     switch (piece.kind) {
       case policy::WildcardPattern::PieceKind::kLiteral:
         for (char c : piece.text) tokens.push_back(Token{TokenKind::kChar, c});
         break;
       case policy::WildcardPattern::PieceKind::kAnySequence:
-        tokens.push_back(Token{stop_at_colon ? TokenKind::kAnySequenceExceptColon : TokenKind::kAnySequence, 0});
+        tokens.push_back(
+            Token{stop_at_colon ? TokenKind::kAnySequenceExceptColon : TokenKind::kAnySequence, 0});
         break;
       case policy::WildcardPattern::PieceKind::kAnyCharacter:
-        tokens.push_back(Token{stop_at_colon ? TokenKind::kAnyCharExceptColon : TokenKind::kAnyChar, 0});
+        tokens.push_back(
+            Token{stop_at_colon ? TokenKind::kAnyCharExceptColon : TokenKind::kAnyChar, 0});
         break;
     }
   }
@@ -106,7 +115,8 @@ class Product {
   // active positions (both cases for case-insensitive automata), ':' when a wildcard that stops at
   // ':' is active, and one character that is none of these, standing for all the others (they all
   // lead to the same successor: only wildcards accept them). Sorted, for determinism.
-  std::vector<char> DistinguishingCharacters(const ProductState& state, const std::vector<char>& alphabet) const {
+  std::vector<char> DistinguishingCharacters(const ProductState& state,
+                                             const std::vector<char>& alphabet) const {
     std::array<bool, 256> chars{};
     auto add = [&](char c) { chars[static_cast<unsigned char>(c)] = true; };
     bool colon_matters = false;
@@ -196,7 +206,9 @@ class Product {
       }
     }
   }
-  bool Get(const ProductState& state, size_t bit) const { return (state[bit / 64] >> (bit % 64)) & 1; }
+  bool Get(const ProductState& state, size_t bit) const {
+    return (state[bit / 64] >> (bit % 64)) & 1;
+  }
   void Set(ProductState& state, size_t bit) const { state[bit / 64] |= uint64_t{1} << (bit % 64); }
   // Epsilon closure: a sequence wildcard may match nothing, so the position after it is active too.
   // Positions only move forward, so one pass in increasing order, re-reading each word, suffices.
@@ -208,8 +220,8 @@ class Product {
         done |= uint64_t{1} << low;
         size_t b = w * 64 + low;
         const Token* token = bits_[b].token;
-        if (token != nullptr &&
-            (token->kind == TokenKind::kAnySequence || token->kind == TokenKind::kAnySequenceExceptColon)) {
+        if (token != nullptr && (token->kind == TokenKind::kAnySequence ||
+                                 token->kind == TokenKind::kAnySequenceExceptColon)) {
           Set(state, b + 1);
         }
       }
@@ -246,9 +258,9 @@ std::vector<char> Alphabet(const std::vector<Automaton>& automata) {
 
 // The fast path, for the shapes nearly every policy uses: every pattern and domain pattern is a
 // case-sensitive literal ("vpce-1") or a literal prefix followed by one final '*' that may match
-// anything ("arn:aws:s3:::b/*"). A string's region is then fixed by the literal it equals, if any, and
-// by the longest prefix it extends; so the literals, each prefix followed by a character no pattern
-// uses, and that character alone represent every region. No search needed.
+// anything ("arn:aws:s3:::b/*"). A string's region is then fixed by the literal it equals, if any,
+// and by the longest prefix it extends; so the literals, each prefix followed by a character no
+// pattern uses, and that character alone represent every region. No search needed.
 struct SimpleShape {
   std::string text;  // the literal, or the prefix
   bool prefix = false;
@@ -258,19 +270,22 @@ std::optional<SimpleShape> ShapeOf(const StringPattern& pattern) {
   if (pattern.case_mode != policy::CaseMode::kSensitive) return std::nullopt;
   if (pattern.pattern.is_literal()) return SimpleShape{pattern.pattern.literal(), false};
   const auto& pieces = pattern.pattern.pieces();
-  bool prefix = !pieces.empty() && pieces.back().kind == policy::WildcardPattern::PieceKind::kAnySequence &&
-                (pieces.size() == 1 || (pieces.size() == 2 && pieces[0].kind == policy::WildcardPattern::PieceKind::kLiteral));
+  bool prefix =
+      !pieces.empty() && pieces.back().kind == policy::WildcardPattern::PieceKind::kAnySequence &&
+      (pieces.size() == 1 ||
+       (pieces.size() == 2 && pieces[0].kind == policy::WildcardPattern::PieceKind::kLiteral));
   if (!prefix) return std::nullopt;
   std::string text = pieces.size() == 2 ? pieces[0].text : std::string();
   // In ARN syntax a '*' stops at ':' unless it is in the last component (after the fifth ':').
-  if (pattern.syntax == StringPattern::Syntax::kArn && std::count(text.begin(), text.end(), ':') < 5) {
+  if (pattern.syntax == StringPattern::Syntax::kArn &&
+      std::count(text.begin(), text.end(), ':') < 5) {
     return std::nullopt;
   }
   return SimpleShape{std::move(text), true};
 }
 
-std::optional<std::map<std::vector<bool>, std::string>> PartitionSimple(const std::vector<StringPattern>& patterns,
-                                                                        const std::vector<StringPattern>& domain) {
+std::optional<std::map<std::vector<bool>, std::string>> PartitionSimple(
+    const std::vector<StringPattern>& patterns, const std::vector<StringPattern>& domain) {
   std::vector<SimpleShape> shapes;
   for (const std::vector<StringPattern>* list : {&patterns, &domain}) {
     for (const StringPattern& pattern : *list) {
@@ -303,7 +318,8 @@ std::optional<std::map<std::vector<bool>, std::string>> PartitionSimple(const st
     auto it = found.find(signature);
     if (it == found.end()) {
       found.emplace(std::move(signature), text);
-    } else if (text.size() < it->second.size() || (text.size() == it->second.size() && text < it->second)) {
+    } else if (text.size() < it->second.size() ||
+               (text.size() == it->second.size() && text < it->second)) {
       it->second = text;
     }
   }
@@ -322,10 +338,11 @@ bool StringPattern::Matches(std::string_view text) const {
   return false;
 }
 
-absl::StatusOr<std::vector<StringRegion>> PartitionStrings(const std::vector<StringPattern>& patterns,
-                                                           const std::vector<StringPattern>& domain,
-                                                           const StringPartitionOptions& options) {
-  if (std::optional<std::map<std::vector<bool>, std::string>> simple = PartitionSimple(patterns, domain)) {
+absl::StatusOr<std::vector<StringRegion>> PartitionStrings(
+    const std::vector<StringPattern>& patterns, const std::vector<StringPattern>& domain,
+    const StringPartitionOptions& options) {
+  if (std::optional<std::map<std::vector<bool>, std::string>> simple =
+          PartitionSimple(patterns, domain)) {
     std::vector<StringRegion> regions;
     for (auto& [signature, representative] : *simple) {
       regions.push_back(StringRegion{signature, representative});
@@ -339,8 +356,8 @@ absl::StatusOr<std::vector<StringRegion>> PartitionStrings(const std::vector<Str
   std::vector<char> alphabet = Alphabet(automata);
   Product product(std::move(automata));
 
-  // Breadth-first: the first string to reach a region is a shortest one (ties broken by the alphabet's
-  // order). The empty string is kept only when nothing else reaches its region.
+  // Breadth-first: the first string to reach a region is a shortest one (ties broken by the
+  // alphabet's order). The empty string is kept only when nothing else reaches its region.
   std::map<std::vector<bool>, std::string> found;
   std::unordered_map<ProductState, bool, ProductStateHash> visited;
   std::deque<std::pair<ProductState, std::string>> queue;
@@ -351,7 +368,8 @@ absl::StatusOr<std::vector<StringRegion>> PartitionStrings(const std::vector<Str
     auto [state, text] = std::move(queue.front());
     queue.pop_front();
     bool in_domain = domain.empty();
-    for (size_t d = 0; d < domain.size(); ++d) in_domain = in_domain || product.Accepts(state, patterns.size() + d);
+    for (size_t d = 0; d < domain.size(); ++d)
+      in_domain = in_domain || product.Accepts(state, patterns.size() + d);
     if (in_domain) {
       std::vector<bool> signature(patterns.size());
       for (size_t p = 0; p < patterns.size(); ++p) signature[p] = product.Accepts(state, p);

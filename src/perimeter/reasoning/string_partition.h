@@ -3,14 +3,16 @@
 //
 // This is the heart of the fast path of the reasoning engine: a policy only ever compares a value
 // against its own constants and patterns, so two values in the same region are indistinguishable to
-// it, and evaluating one representative per region decides all of them (the "finite-domain" reasoning
-// of the S3 Block Public Access work; Backes et al., "Semantic-based automated reasoning for AWS access
-// policies using SMT", FMCAD 2018, and "Stratified abstraction of access control policies", CAV 2020).
+// it, and evaluating one representative per region decides all of them (the "finite-domain"
+// reasoning of the S3 Block Public Access work; Backes et al., "Semantic-based automated reasoning
+// for AWS access policies using SMT", FMCAD 2018, and "Stratified abstraction of access control
+// policies", CAV 2020).
 //
-// Method: every pattern is a small NFA over its tokens; a breadth-first search over the product of the
-// NFAs (their sets of active states), over an alphabet made of the patterns' own characters plus one
-// character none of them uses, visits every reachable combination; the accepting patterns of a product
-// state are the region of the string that reached it. The search is bounded by a state budget.
+// Method: every pattern is a small NFA over its tokens; a breadth-first search over the product of
+// the NFAs (their sets of active states), over an alphabet made of the patterns' own characters
+// plus one character none of them uses, visits every reachable combination; the accepting patterns
+// of a product state are the region of the string that reached it. The search is bounded by a state
+// budget.
 #ifndef PERIMETER_REASONING_STRING_PARTITION_H_
 #define PERIMETER_REASONING_STRING_PARTITION_H_
 
@@ -38,8 +40,9 @@ struct StringPattern {
 };
 
 struct StringRegion {
-  std::vector<bool> matches;   // matches[i]: whether the region's strings match patterns[i]
-  std::string representative;  // a shortest member, non-empty when the region has a non-empty member
+  std::vector<bool> matches;  // matches[i]: whether the region's strings match patterns[i]
+  std::string
+      representative;  // a shortest member, non-empty when the region has a non-empty member
 };
 
 struct StringPartitionOptions {
@@ -49,12 +52,12 @@ struct StringPartitionOptions {
 };
 
 // Every non-empty region of the Venn diagram of `patterns`, restricted to the strings that match at
-// least one of `domain` (every string when `domain` is empty). Deterministic: same input, same output
-// in the same order. Each representative is checked against every pattern with
+// least one of `domain` (every string when `domain` is empty). Deterministic: same input, same
+// output in the same order. Each representative is checked against every pattern with
 // StringPattern::Matches; a disagreement is reported as an Internal error rather than trusted.
-absl::StatusOr<std::vector<StringRegion>> PartitionStrings(const std::vector<StringPattern>& patterns,
-                                                           const std::vector<StringPattern>& domain,
-                                                           const StringPartitionOptions& options = {});
+absl::StatusOr<std::vector<StringRegion>> PartitionStrings(
+    const std::vector<StringPattern>& patterns, const std::vector<StringPattern>& domain,
+    const StringPartitionOptions& options = {});
 
 }  // namespace perimeter::reasoning
 

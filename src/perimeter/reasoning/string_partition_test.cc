@@ -20,7 +20,8 @@ StringPattern Literal(std::string_view text, CaseMode mode = CaseMode::kSensitiv
   return StringPattern{WildcardPattern::FromLiteral(text), StringPattern::Syntax::kGlob, mode};
 }
 StringPattern ArnPattern(std::string_view text) {
-  return StringPattern{WildcardPattern::FromGlob(text), StringPattern::Syntax::kArn, CaseMode::kSensitive};
+  return StringPattern{WildcardPattern::FromGlob(text), StringPattern::Syntax::kArn,
+                       CaseMode::kSensitive};
 }
 
 std::set<std::vector<bool>> Signatures(const std::vector<StringRegion>& regions) {
@@ -59,7 +60,8 @@ TEST(StringPartitionTest, CaseInsensitivePatternsSeeCaseVariants) {
 TEST(StringPartitionTest, DomainRestrictsTheRegions) {
   // Requests to a bucket name the bucket or one of its objects.
   std::vector<StringPattern> domain = {Literal("arn:aws:s3:::b"), Glob("arn:aws:s3:::b/*")};
-  auto regions = PartitionStrings({ArnPattern("arn:aws:s3:::b/public/*"), ArnPattern("arn:aws:s3:::b")}, domain);
+  auto regions = PartitionStrings(
+      {ArnPattern("arn:aws:s3:::b/public/*"), ArnPattern("arn:aws:s3:::b")}, domain);
   ASSERT_TRUE(regions.ok());
   EXPECT_EQ(Signatures(*regions),
             (std::set<std::vector<bool>>{{false, false}, {true, false}, {false, true}}));
@@ -70,7 +72,8 @@ TEST(StringPartitionTest, DomainRestrictsTheRegions) {
 
 TEST(StringPartitionTest, ArnWildcardsDoNotCrossComponents) {
   // "arn:aws:iam::*:root" cannot match an ARN whose account component contains ':'.
-  auto regions = PartitionStrings({ArnPattern("arn:aws:iam::*:root"), Glob("arn:aws:iam::*:root")}, {});
+  auto regions =
+      PartitionStrings({ArnPattern("arn:aws:iam::*:root"), Glob("arn:aws:iam::*:root")}, {});
   ASSERT_TRUE(regions.ok());
   for (const StringRegion& region : *regions) {
     if (region.matches[0]) {
@@ -82,7 +85,8 @@ TEST(StringPartitionTest, ArnWildcardsDoNotCrossComponents) {
 
 TEST(StringPartitionTest, BudgetExhaustionIsAnErrorNotAWrongAnswer) {
   std::vector<StringPattern> patterns;
-  for (int i = 0; i < 12; ++i) patterns.push_back(Glob("*a?" + std::string(static_cast<size_t>(i), '?') + "b*"));
+  for (int i = 0; i < 12; ++i)
+    patterns.push_back(Glob("*a?" + std::string(static_cast<size_t>(i), '?') + "b*"));
   auto regions = PartitionStrings(patterns, {}, StringPartitionOptions{.state_budget = 100});
   EXPECT_FALSE(regions.ok());
   EXPECT_EQ(regions.status().code(), absl::StatusCode::kResourceExhausted);
@@ -100,7 +104,8 @@ TEST(StringPartitionTest, PropertyEveryStringFallsInAFoundRegion) {
     for (int p = 0; p < count; ++p) {
       std::string glob;
       int length = static_cast<int>(random() % 5);
-      for (int i = 0; i < length; ++i) glob.push_back(pattern_alphabet[random() % pattern_alphabet.size()]);
+      for (int i = 0; i < length; ++i)
+        glob.push_back(pattern_alphabet[random() % pattern_alphabet.size()]);
       patterns.push_back(Glob(glob));
     }
     auto regions = PartitionStrings(patterns, {});
@@ -110,7 +115,8 @@ TEST(StringPartitionTest, PropertyEveryStringFallsInAFoundRegion) {
     for (int sample = 0; sample < 50; ++sample) {
       std::string text;
       int length = static_cast<int>(random() % 7);
-      for (int i = 0; i < length; ++i) text.push_back(text_alphabet[random() % text_alphabet.size()]);
+      for (int i = 0; i < length; ++i)
+        text.push_back(text_alphabet[random() % text_alphabet.size()]);
       std::vector<bool> signature;
       for (const StringPattern& pattern : patterns) signature.push_back(pattern.Matches(text));
       EXPECT_TRUE(found.contains(signature)) << "no region for \"" << text << "\"";

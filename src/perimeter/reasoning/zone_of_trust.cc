@@ -11,7 +11,8 @@ const OrganizationMember* Organization::FindMember(std::string_view account_id) 
   return nullptr;
 }
 
-ZoneOfTrust ZoneOfTrust::ForAccount(std::string account_id, std::optional<Organization> organization) {
+ZoneOfTrust ZoneOfTrust::ForAccount(std::string account_id,
+                                    std::optional<Organization> organization) {
   ZoneOfTrust zone;
   zone.type_ = Type::kAccount;
   zone.account_id_ = std::move(account_id);
@@ -41,7 +42,8 @@ bool ZoneOfTrust::ContainsAccount(std::string_view account_id) const {
 std::vector<std::string> ZoneOfTrust::Accounts() const {
   std::vector<std::string> accounts = {account_id_};
   if (type_ == Type::kOrganization && organization_.has_value()) {
-    for (const OrganizationMember& member : organization_->members) accounts.push_back(member.account_id);
+    for (const OrganizationMember& member : organization_->members)
+      accounts.push_back(member.account_id);
   }
   std::sort(accounts.begin(), accounts.end());
   accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());

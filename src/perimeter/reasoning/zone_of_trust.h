@@ -1,6 +1,6 @@
 // The zone of trust of an analyzer: one account (type ACCOUNT) or every member account of an AWS
-// Organization (type ORGANIZATION). Principals inside it are never reported; everything outside it is
-// external. IAM User Guide, "Using AWS IAM Access Analyzer: Zone of trust".
+// Organization (type ORGANIZATION). Principals inside it are never reported; everything outside it
+// is external. IAM User Guide, "Using AWS IAM Access Analyzer: Zone of trust".
 #ifndef PERIMETER_REASONING_ZONE_OF_TRUST_H_
 #define PERIMETER_REASONING_ZONE_OF_TRUST_H_
 
@@ -33,7 +33,8 @@ class ZoneOfTrust {
 
   // The zone of an ACCOUNT analyzer. `organization`, when known, is the account's organization: it
   // gives principals of the same organization their aws:PrincipalOrgID (they are still external).
-  static ZoneOfTrust ForAccount(std::string account_id, std::optional<Organization> organization = std::nullopt);
+  static ZoneOfTrust ForAccount(std::string account_id,
+                                std::optional<Organization> organization = std::nullopt);
   // The zone of an ORGANIZATION analyzer: every member account.
   static ZoneOfTrust ForOrganization(Organization organization);
 

@@ -41,7 +41,8 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
-// Findings in reading order for people: public first, then by resource, keeping input order otherwise.
+// Findings in reading order for people: public first, then by resource, keeping input order
+// otherwise.
 std::vector<size_t> DisplayOrder(const analysis::OfflineReport& report) {
   std::vector<size_t> order(report.findings.size());
   std::iota(order.begin(), order.end(), 0);
@@ -58,12 +59,13 @@ std::string_view RuleId(const Finding& finding) {
 
 std::string Describe(const Finding& finding) {
   if (finding.error.has_value()) {
-    return base::Concat(finding.resource, ": the analysis could not decide (", *finding.error, "): ",
-                        finding.error_reason);
+    return base::Concat(finding.resource, ": the analysis could not decide (", *finding.error,
+                        "): ", finding.error_reason);
   }
-  std::string text = base::Concat(finding.resource, " (", finding.resource_type, ") is ",
-                                  finding.is_public ? "public: " : "shared outside the zone of trust: ",
-                                  PrincipalText(finding), " can ", Join(finding.actions, ", "));
+  std::string text = base::Concat(
+      finding.resource, " (", finding.resource_type, ") is ",
+      finding.is_public ? "public: " : "shared outside the zone of trust: ", PrincipalText(finding),
+      " can ", Join(finding.actions, ", "));
   if (!finding.condition.empty()) text += base::Concat(" when ", ConditionText(finding));
   return text;
 }
@@ -93,7 +95,8 @@ std::string_view AsffResourceType(std::string_view type) {
 }
 
 // Where a SARIF result points: the first statement that grants the access (explanations carry
-// positions in the source file: resources::ParsePolicySource), else the resource's record or policy.
+// positions in the source file: resources::ParsePolicySource), else the resource's record or
+// policy.
 base::SourcePosition ResultPosition(const Finding& finding, const resources::Resource& resource) {
   if (!finding.explanation.empty() && finding.explanation.front().position.line > 0) {
     return finding.explanation.front().position;
@@ -101,10 +104,17 @@ base::SourcePosition ResultPosition(const Finding& finding, const resources::Res
   return resource.position;
 }
 
-void WritePhysicalLocation(json::Writer& w, const std::string& uri, const base::SourcePosition& position) {
+void WritePhysicalLocation(json::Writer& w, const std::string& uri,
+                           const base::SourcePosition& position) {
   w.BeginObject();
   w.Key("artifactLocation").BeginObject().Key("uri").String(uri).EndObject();
-  w.Key("region").BeginObject().Key("startLine").Int(position.line).Key("startColumn").Int(position.column).EndObject();
+  w.Key("region")
+      .BeginObject()
+      .Key("startLine")
+      .Int(position.line)
+      .Key("startColumn")
+      .Int(position.column)
+      .EndObject();
   w.EndObject();
 }
 
@@ -136,20 +146,28 @@ std::optional<Format> ParseFormat(std::string_view name) {
 std::string SummaryLine(const analysis::OfflineSummary& s) {
   char seconds[32];
   std::snprintf(seconds, sizeof(seconds), "%.2f", s.seconds);
-  return base::Concat(s.resources, " resources, ", s.findings, " findings (", s.active, " active, ", s.archived,
-                      " archived, ", s.public_findings, " public, ", s.error_findings, " undecided), ",
-                      s.input_errors, " input errors, ", std::string_view(seconds), " s");
+  return base::Concat(s.resources, " resources, ", s.findings, " findings (", s.active, " active, ",
+                      s.archived, " archived, ", s.public_findings, " public, ", s.error_findings,
+                      " undecided), ", s.input_errors, " input errors, ", std::string_view(seconds),
+                      " s");
 }
 
 std::string RenderJson(const analysis::OfflineReport& report) {
   json::Writer w = ReportWriter();
   w.BeginObject().Key("findings").BeginArray();
-  for (const FindingRecord& record : report.findings) findings::WriteFinding(w, record, /*perimeter_extras=*/true);
+  for (const FindingRecord& record : report.findings)
+    findings::WriteFinding(w, record, /*perimeter_extras=*/true);
   w.EndArray();
   const analysis::OfflineSummary& s = report.summary;
   w.Key("summary").BeginObject();
-  w.Key("resources").Int(static_cast<int64_t>(s.resources)).Key("findings").Int(static_cast<int64_t>(s.findings));
-  w.Key("active").Int(static_cast<int64_t>(s.active)).Key("archived").Int(static_cast<int64_t>(s.archived));
+  w.Key("resources")
+      .Int(static_cast<int64_t>(s.resources))
+      .Key("findings")
+      .Int(static_cast<int64_t>(s.findings));
+  w.Key("active")
+      .Int(static_cast<int64_t>(s.active))
+      .Key("archived")
+      .Int(static_cast<int64_t>(s.archived));
   w.Key("public").Int(static_cast<int64_t>(s.public_findings));
   w.Key("undecided").Int(static_cast<int64_t>(s.error_findings));
   w.Key("inputErrors").Int(static_cast<int64_t>(s.input_errors)).Key("seconds").Double(s.seconds);
@@ -176,8 +194,8 @@ std::string RenderTable(const analysis::OfflineReport& report, const RenderOptio
     const FindingRecord& record = report.findings[index];
     const Finding& f = record.finding;
     std::string label = f.error.has_value() ? paint("35", "UNDECIDED")
-                        : f.is_public        ? paint("1;31", "PUBLIC   ")
-                                             : paint("33", "EXTERNAL ");
+                        : f.is_public       ? paint("1;31", "PUBLIC   ")
+                                            : paint("33", "EXTERNAL ");
     if (record.status == findings::FindingStatus::kArchived) label = paint("2", "ARCHIVED ");
     out += base::Concat(label, "  ", f.resource_type, "  ", f.resource, "  ");
     if (f.error.has_value()) {
@@ -189,27 +207,30 @@ std::string RenderTable(const analysis::OfflineReport& report, const RenderOptio
     out += "\n";
   }
   for (const analysis::InputError& error : report.errors) {
-    out += base::Concat(paint("31", "error"), ": ", error.source, ":", base::ToString(error.issue.position), ": ",
-                        error.issue.message, " [", error.issue.code, "]\n");
+    out += base::Concat(paint("31", "error"), ": ", error.source, ":",
+                        base::ToString(error.issue.position), ": ", error.issue.message, " [",
+                        error.issue.code, "]\n");
   }
   return out;
 }
 
 std::string RenderCsv(const analysis::OfflineReport& report) {
   std::string out =
-      "id,status,isPublic,resourceType,resource,resourceOwnerAccount,principal,actions,condition,error\n";
+      "id,status,isPublic,resourceType,resource,resourceOwnerAccount,principal,actions,condition,"
+      "error\n";
   for (const FindingRecord& record : report.findings) {
     const Finding& f = record.finding;
-    std::vector<std::string> fields = {f.id,
-                                       std::string(findings::FindingStatusName(record.status)),
-                                       f.is_public ? "true" : "false",
-                                       f.resource_type,
-                                       f.resource,
-                                       f.resource_owner_account,
-                                       PrincipalText(f),
-                                       Join(f.actions, " "),
-                                       ConditionText(f),
-                                       f.error.has_value() ? base::Concat(*f.error, ": ", f.error_reason) : ""};
+    std::vector<std::string> fields = {
+        f.id,
+        std::string(findings::FindingStatusName(record.status)),
+        f.is_public ? "true" : "false",
+        f.resource_type,
+        f.resource,
+        f.resource_owner_account,
+        PrincipalText(f),
+        Join(f.actions, " "),
+        ConditionText(f),
+        f.error.has_value() ? base::Concat(*f.error, ": ", f.error_reason) : ""};
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) out += ",";
       out += CsvField(fields[i]);
@@ -227,12 +248,14 @@ struct SarifRule {
 
 constexpr SarifRule kSarifRules[] = {
     {"perimeter/public-access", "PublicAccess", "A resource can be accessed by anyone", "error"},
-    {"perimeter/external-access", "ExternalAccess", "A resource can be accessed from outside the zone of trust",
-     "warning"},
-    {"perimeter/analysis-error", "AnalysisError", "The analysis could not decide who can access a resource", "error"},
+    {"perimeter/external-access", "ExternalAccess",
+     "A resource can be accessed from outside the zone of trust", "warning"},
+    {"perimeter/analysis-error", "AnalysisError",
+     "The analysis could not decide who can access a resource", "error"},
 };
 
-void WriteSarifResult(json::Writer& w, const FindingRecord& record, const resources::Resource& resource) {
+void WriteSarifResult(json::Writer& w, const FindingRecord& record,
+                      const resources::Resource& resource) {
   const Finding& f = record.finding;
   w.BeginObject();
   w.Key("ruleId").String(RuleId(f));
@@ -259,11 +282,12 @@ void WriteSarifResult(json::Writer& w, const FindingRecord& record, const resour
     if (ref.position.line == 0) continue;
     if (!related) w.Key("relatedLocations").BeginArray();
     related = true;
-    std::string name =
-        ref.sid.has_value() ? base::Concat("statement ", *ref.sid) : base::Concat("statement ", ref.index);
+    std::string name = ref.sid.has_value() ? base::Concat("statement ", *ref.sid)
+                                           : base::Concat("statement ", ref.index);
     w.BeginObject().Key("id").Int(static_cast<int64_t>(j)).Key("physicalLocation");
     WritePhysicalLocation(w, resource.source_name, ref.position);
-    w.Key("message").BeginObject().Key("text").String(base::Concat(ref.policy, ": ", name, " also grants this access"));
+    w.Key("message").BeginObject().Key("text").String(
+        base::Concat(ref.policy, ": ", name, " also grants this access"));
     w.EndObject().EndObject();
   }
   if (related) w.EndArray();
@@ -309,7 +333,8 @@ std::string RenderAsff(const analysis::OfflineReport& report) {
   for (size_t i = 0; i < report.findings.size(); ++i) {
     const FindingRecord& record = report.findings[i];
     const Finding& f = record.finding;
-    std::string account = f.resource_owner_account.empty() ? "000000000000" : f.resource_owner_account;
+    std::string account =
+        f.resource_owner_account.empty() ? "000000000000" : f.resource_owner_account;
     // Global resources (IAM roles) are imported into the region Security Hub aggregates in.
     const std::string& resource_region = report.finding_resources[i]->region;
     std::string region = resource_region.empty() ? "us-east-1" : resource_region;
@@ -318,30 +343,37 @@ std::string RenderAsff(const analysis::OfflineReport& report) {
     w.BeginObject();
     w.Key("SchemaVersion").String("2018-10-08");
     w.Key("Id").String(base::Concat("perimeter/", f.id));
-    w.Key("ProductArn").String(
-        base::Concat("arn:aws:securityhub:", region, ":", account, ":product/", account, "/default"));
+    w.Key("ProductArn")
+        .String(base::Concat("arn:aws:securityhub:", region, ":", account, ":product/", account,
+                             "/default"));
     w.Key("GeneratorId").String("perimeter/external-access");
     w.Key("AwsAccountId").String(account);
     w.Key("Types").BeginArray();
-    w.String("Software and Configuration Checks/AWS Security Best Practices/External Access Granted");
+    w.String(
+        "Software and Configuration Checks/AWS Security Best Practices/External Access Granted");
     w.EndArray();
     w.Key("CreatedAt").String(timestamp);
     w.Key("UpdatedAt").String(timestamp);
     w.Key("Severity").BeginObject().Key("Label").String(severity).EndObject();
-    w.Key("Title").String(f.error.has_value() ? "Perimeter could not decide who can access this resource"
-                          : f.is_public       ? "Resource is public"
-                                              : "Resource is shared outside the zone of trust");
+    w.Key("Title").String(f.error.has_value()
+                              ? "Perimeter could not decide who can access this resource"
+                          : f.is_public ? "Resource is public"
+                                        : "Resource is shared outside the zone of trust");
     // A cut inside a multi-byte character leaves invalid UTF-8, which the writer replaces.
     w.Key("Description").String(Describe(f).substr(0, 1024));
     w.Key("Resources").BeginArray().BeginObject();
     w.Key("Type").String(AsffResourceType(f.resource_type)).Key("Id").String(f.resource);
     w.EndObject().EndArray();
     w.Key("Workflow").BeginObject();
-    w.Key("Status").String(record.status == findings::FindingStatus::kArchived ? "SUPPRESSED" : "NEW");
+    w.Key("Status").String(record.status == findings::FindingStatus::kArchived ? "SUPPRESSED"
+                                                                               : "NEW");
     w.EndObject();
     w.Key("RecordState").String("ACTIVE");
     w.Key("ProductFields").BeginObject();
-    w.Key("perimeter/principal").String(PrincipalText(f)).Key("perimeter/actions").String(Join(f.actions, ","));
+    w.Key("perimeter/principal")
+        .String(PrincipalText(f))
+        .Key("perimeter/actions")
+        .String(Join(f.actions, ","));
     w.EndObject();
     w.EndObject();
   }

@@ -13,25 +13,28 @@ namespace perimeter::report {
 
 enum class Format { kTable, kJson, kSarif, kAsff, kCsv };
 
-std::optional<Format> ParseFormat(std::string_view name);  // "table", "json", "sarif", "asff", "csv"
+std::optional<Format> ParseFormat(
+    std::string_view name);  // "table", "json", "sarif", "asff", "csv"
 
 struct RenderOptions {
   bool color = false;  // ANSI colours (table, on a terminal)
 };
 
-// `{"findings": [...], "summary": {...}, "errors": [...]}`: each finding in AWS's shape plus `status`,
-// `witness` and `explanation`.
+// `{"findings": [...], "summary": {...}, "errors": [...]}`: each finding in AWS's shape plus
+// `status`, `witness` and `explanation`.
 std::string RenderJson(const analysis::OfflineReport& report);
 // One line per finding, public ones first, then a one-line summary.
 std::string RenderTable(const analysis::OfflineReport& report, const RenderOptions& options);
 // RFC 4180 CSV with a header row.
 std::string RenderCsv(const analysis::OfflineReport& report);
-// SARIF 2.1.0: one result per finding, located (file, line, column) at the first statement that grants
-// the access — the `{` of the statement object in the source file, or the line of the Statement
-// element of a YAML template — else at the policy or record that describes the resource; the other
-// granting statements are relatedLocations. Rule ids by kind of access (public, cross-account, error).
+// SARIF 2.1.0: one result per finding, located (file, line, column) at the first statement that
+// grants the access — the `{` of the statement object in the source file, or the line of the
+// Statement element of a YAML template — else at the policy or record that describes the resource;
+// the other granting statements are relatedLocations. Rule ids by kind of access (public,
+// cross-account, error).
 std::string RenderSarif(const analysis::OfflineReport& report);
-// AWS Security Hub's ASFF (SchemaVersion 2018-10-08): `{"Findings": [...]}`, as BatchImportFindings takes.
+// AWS Security Hub's ASFF (SchemaVersion 2018-10-08): `{"Findings": [...]}`, as BatchImportFindings
+// takes.
 std::string RenderAsff(const analysis::OfflineReport& report);
 
 // The one-line summary printed at the end of every run.

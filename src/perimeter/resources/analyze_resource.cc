@@ -9,7 +9,8 @@ ResourceAnalysis AnalyzeResource(const Resource &resource, const AccountSettings
                                  const reasoning::ZoneOfTrust &zone) {
   if (resource.document == nullptr) {
     ResourceAnalysis analysis;
-    analysis.findings.push_back(internal::ErrorFinding(resource, "the resource has no configuration"));
+    analysis.findings.push_back(
+        internal::ErrorFinding(resource, "the resource has no configuration"));
     return analysis;
   }
   if (account != nullptr && account->account_id != resource.owner_account) account = nullptr;

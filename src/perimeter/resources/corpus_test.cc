@@ -1,6 +1,6 @@
-// Every record of a generated corpus (src/perimeter/testing/corpus_generator.h, inventory format, every
-// resource type) goes through AnalyzeResource: nothing crashes, every finding has a witness or is an
-// error finding, and error findings appear only for the documented reasons.
+// Every record of a generated corpus (src/perimeter/testing/corpus_generator.h, inventory format,
+// every resource type) goes through AnalyzeResource: nothing crashes, every finding has a witness
+// or is an error finding, and error findings appear only for the documented reasons.
 #include <cstdio>
 #include <map>
 #include <string>
@@ -29,7 +29,8 @@ TEST(CorpusTest, EveryRecordIsAnalyzed) {
   options.seed = 3;
   // Every shape family (issue #12: the ARN families are decided on the engine's fast path).
   std::string text;
-  for (const std::string &line : corpus::GenerateCorpus(options, 2000, corpus::CorpusFormat::kInventory)) {
+  for (const std::string &line :
+       corpus::GenerateCorpus(options, 2000, corpus::CorpusFormat::kInventory)) {
     text += line + "\n";
   }
   const std::string path = "corpus-seed-3.jsonl";
@@ -48,7 +49,8 @@ TEST(CorpusTest, EveryRecordIsAnalyzed) {
   std::map<std::string, size_t> errors_by_reason;
   for (const reasoning::ZoneOfTrust *zone : {&account_zone, &org_zone}) {
     for (const Resource &resource : inventory.resources) {
-      ResourceAnalysis analysis = AnalyzeResource(resource, inventory.FindAccount(resource.owner_account), *zone);
+      ResourceAnalysis analysis =
+          AnalyzeResource(resource, inventory.FindAccount(resource.owner_account), *zone);
       for (const findings::Finding &finding : analysis.findings) {
         EXPECT_EQ(finding.resource, resource.arn);
         EXPECT_FALSE(finding.id.empty());
@@ -67,8 +69,10 @@ TEST(CorpusTest, EveryRecordIsAnalyzed) {
       }
     }
   }
-  for (const auto &[type, count] : findings_by_type) std::printf("  %-32s %zu findings\n", type.c_str(), count);
-  for (const auto &[reason, count] : errors_by_reason) std::printf("  error x%zu: %s\n", count, reason.c_str());
+  for (const auto &[type, count] : findings_by_type)
+    std::printf("  %-32s %zu findings\n", type.c_str(), count);
+  for (const auto &[reason, count] : errors_by_reason)
+    std::printf("  error x%zu: %s\n", count, reason.c_str());
   // Every type the generator makes has some external access in 2,000 records.
   EXPECT_EQ(findings_by_type.size(), corpus::AllCorpusResourceTypes().size());
 }

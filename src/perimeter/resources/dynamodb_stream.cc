@@ -15,7 +15,8 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> DynamoDbStreamTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "stream")}};
+  return {
+      reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "stream")}};
 }
 
 std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &configuration,
@@ -23,7 +24,8 @@ std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &con
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource, const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource,
+                                       const AccountSettings * /*account*/,
                                        const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }

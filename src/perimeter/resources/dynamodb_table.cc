@@ -16,7 +16,8 @@ const internal::PolicyResourceSpec &Spec() {
 
 std::vector<reasoning::ResourceTarget> DynamoDbTableTargets(const Resource &resource) {
   return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "table")},
-          reasoning::ResourceTarget{{resource.arn + "/index/*"}, internal::CatalogActions("dynamodb", "index")}};
+          reasoning::ResourceTarget{{resource.arn + "/index/*"},
+                                    internal::CatalogActions("dynamodb", "index")}};
 }
 
 std::vector<base::Issue> CheckDynamoDbTableConfiguration(const json::Value &configuration,

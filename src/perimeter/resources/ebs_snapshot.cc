@@ -11,12 +11,14 @@ namespace perimeter::resources {
 namespace {
 
 // Reads {"userIds": [...], "groups": [...], "kmsKeyId": "..."}.
-internal::SnapshotSharing ReadEbsSnapshot(const json::Value &configuration, internal::Diagnostics &diagnostics) {
+internal::SnapshotSharing ReadEbsSnapshot(const json::Value &configuration,
+                                          internal::Diagnostics &diagnostics) {
   internal::SnapshotSharing sharing;
   internal::ObjectReader reader(configuration, "ebsSnapshot", diagnostics);
   if (std::optional<json::Value> ids = reader.Member("userIds"); ids.has_value()) {
     if (!ids->is_array()) {
-      diagnostics.Error(internal::kWrongType, ids->position(), "ebsSnapshot.userIds must be an array of account ids");
+      diagnostics.Error(internal::kWrongType, ids->position(),
+                        "ebsSnapshot.userIds must be an array of account ids");
     } else {
       for (const json::Value &id : ids->children()) {
         if (!id.is_string() || !internal::IsAccountIdText(id.text())) {
@@ -30,7 +32,8 @@ internal::SnapshotSharing ReadEbsSnapshot(const json::Value &configuration, inte
   }
   if (std::optional<json::Value> groups = reader.Member("groups"); groups.has_value()) {
     if (!groups->is_array()) {
-      diagnostics.Error(internal::kWrongType, groups->position(), "ebsSnapshot.groups must be an array");
+      diagnostics.Error(internal::kWrongType, groups->position(),
+                        "ebsSnapshot.groups must be an array");
     } else {
       for (const json::Value &group : groups->children()) {
         // ModifySnapshotAttribute accepts only the group "all" (EC2 API,
@@ -69,8 +72,8 @@ ResourceAnalysis AnalyzeEbsSnapshot(const Resource &resource, const AccountSetti
     analysis.findings.push_back(
         internal::ErrorFinding(resource, internal::DescribeErrors(resource, diagnostics.issues())));
   } else {
-    internal::ReportSnapshotSharing(resource, sharing, {"ec2:CopySnapshot", "ec2:CreateVolume"}, zone, diagnostics,
-                                    analysis.findings);
+    internal::ReportSnapshotSharing(resource, sharing, {"ec2:CopySnapshot", "ec2:CreateVolume"},
+                                    zone, diagnostics, analysis.findings);
   }
   analysis.issues = diagnostics.TakeIssues();
   return analysis;

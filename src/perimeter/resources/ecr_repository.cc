@@ -7,8 +7,11 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{
-      "ecrRepository", "repositoryPolicy", {}, policy::PolicyKind::kResource, &EcrRepositoryTargets};
+  static const internal::PolicyResourceSpec kSpec{"ecrRepository",
+                                                  "repositoryPolicy",
+                                                  {},
+                                                  policy::PolicyKind::kResource,
+                                                  &EcrRepositoryTargets};
   return kSpec;
 }
 

@@ -7,15 +7,19 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{
-      "efsFileSystem", "fileSystemPolicy", {}, policy::PolicyKind::kResource, &EfsFileSystemTargets};
+  static const internal::PolicyResourceSpec kSpec{"efsFileSystem",
+                                                  "fileSystemPolicy",
+                                                  {},
+                                                  policy::PolicyKind::kResource,
+                                                  &EfsFileSystemTargets};
   return kSpec;
 }
 
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> EfsFileSystemTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("elasticfilesystem", "file-system")}};
+  return {reasoning::ResourceTarget{{resource.arn},
+                                    internal::CatalogActions("elasticfilesystem", "file-system")}};
 }
 
 std::vector<base::Issue> CheckEfsFileSystemConfiguration(const json::Value &configuration,

@@ -18,7 +18,8 @@ std::vector<reasoning::ResourceTarget> IamRoleTargets(const Resource &resource) 
   return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sts", "role")}};
 }
 
-std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configuration, const RecordLocation &location) {
+std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configuration,
+                                                   const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 

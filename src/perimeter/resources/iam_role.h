@@ -25,7 +25,8 @@ std::vector<reasoning::ResourceTarget> IamRoleTargets(const Resource &resource);
 
 // Checks the shape of the `iamRole` configuration member ({"trustPolicy":
 // policy}).
-std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configuration, const RecordLocation &location);
+std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configuration,
+                                                   const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.

@@ -35,13 +35,15 @@ class InventoryReader {
       } else if (kind == "organization") {
         kept = ReadOrganization(reader, diagnostics);
       } else if (kind.has_value()) {
-        diagnostics.Error(internal::kInvalidValue, record.Find("kind")->position(),
-                          base::Concat("unknown record kind \"", *kind,
-                                       "\": expected \"resource\", \"account\" or \"organization\""));
+        diagnostics.Error(
+            internal::kInvalidValue, record.Find("kind")->position(),
+            base::Concat("unknown record kind \"", *kind,
+                         "\": expected \"resource\", \"account\" or \"organization\""));
       }
     }
     if (!kept) ++inventory_.skipped_records;
-    for (base::Issue &issue : diagnostics.TakeIssues()) inventory_.issues.push_back(std::move(issue));
+    for (base::Issue &issue : diagnostics.TakeIssues())
+      inventory_.issues.push_back(std::move(issue));
   }
 
  private:
@@ -49,7 +51,8 @@ class InventoryReader {
                     const RecordLocation &location, Diagnostics &diagnostics) {
     Resource resource;
     resource.arn = reader.String("resourceArn", true).value_or("");
-    if (std::optional<json::Value> arn = reader.value().Find("resourceArn"); arn.has_value() && arn->is_string()) {
+    if (std::optional<json::Value> arn = reader.value().Find("resourceArn");
+        arn.has_value() && arn->is_string()) {
       if (!policy::ParseArn(resource.arn).has_value()) {
         diagnostics.Error(internal::kInvalidValue, arn->position(),
                           base::Concat("resourceArn is not an ARN: \"", resource.arn, "\""));
@@ -58,7 +61,8 @@ class InventoryReader {
     std::optional<std::string> type_name = reader.String("resourceType");
     resource.owner_account = reader.String("resourceOwnerAccount", true).value_or("");
     if (std::optional<json::Value> owner = reader.value().Find("resourceOwnerAccount");
-        owner.has_value() && owner->is_string() && !internal::IsAccountIdText(resource.owner_account)) {
+        owner.has_value() && owner->is_string() &&
+        !internal::IsAccountIdText(resource.owner_account)) {
       diagnostics.Error(internal::kInvalidValue, owner->position(),
                         "resourceOwnerAccount must be a 12-digit account id");
     }
@@ -79,11 +83,13 @@ class InventoryReader {
           for (const ResourceModule &m : AllResourceModules())
             known += base::Concat(known.empty() ? "" : ", ", m.configuration_member);
           diagnostics.Error(internal::kUnknownField, member.key_position(),
-                            base::Concat("unknown configuration member \"", member.key(), "\" (known: ", known, ")"));
+                            base::Concat("unknown configuration member \"", member.key(),
+                                         "\" (known: ", known, ")"));
         } else {
           resource.type = module->type;
           resource.configuration = member;
-          for (base::Issue &issue : module->check(member, location)) diagnostics.Add(std::move(issue));
+          for (base::Issue &issue : module->check(member, location))
+            diagnostics.Add(std::move(issue));
         }
       }
     }
@@ -92,19 +98,22 @@ class InventoryReader {
       json::Value at = *reader.value().Find("resourceType");
       if (named == nullptr) {
         diagnostics.Error(internal::kInvalidValue, at.position(),
-                          base::Concat("resourceType \"", *type_name, "\" is not a type Access Analyzer analyzes"));
+                          base::Concat("resourceType \"", *type_name,
+                                       "\" is not a type Access Analyzer analyzes"));
       } else if (module != nullptr && named != module) {
         diagnostics.Error(
             internal::kInvalidValue, at.position(),
-            base::Concat("resourceType \"", *type_name, "\" does not agree with the configuration member \"",
+            base::Concat("resourceType \"", *type_name,
+                         "\" does not agree with the configuration member \"",
                          module->configuration_member, "\" (", module->type_name, ")"));
       }
     }
     reader.Finish();
     if (diagnostics.has_errors() || module == nullptr) return false;
     if (!arns_.insert(resource.arn).second) {
-      diagnostics.Error(internal::kDuplicate, reader.value().position(),
-                        base::Concat("the resource ", resource.arn, " is already in the inventory"));
+      diagnostics.Error(
+          internal::kDuplicate, reader.value().position(),
+          base::Concat("the resource ", resource.arn, " is already in the inventory"));
       return false;
     }
     resource.document = document;
@@ -120,7 +129,8 @@ class InventoryReader {
     account.account_id = reader.String("accountId", true).value_or("");
     if (std::optional<json::Value> id = reader.value().Find("accountId");
         id.has_value() && id->is_string() && !internal::IsAccountIdText(account.account_id)) {
-      diagnostics.Error(internal::kInvalidValue, id->position(), "accountId must be a 12-digit account id");
+      diagnostics.Error(internal::kInvalidValue, id->position(),
+                        "accountId must be a 12-digit account id");
     }
     if (std::optional<json::Value> block = reader.Member("s3PublicAccessBlock")) {
       ObjectReader block_reader(*block, "s3PublicAccessBlock", diagnostics);
@@ -129,18 +139,21 @@ class InventoryReader {
         settings.block_public_acls = block_reader.Bool("blockPublicAcls").value_or(false);
         settings.ignore_public_acls = block_reader.Bool("ignorePublicAcls").value_or(false);
         settings.block_public_policy = block_reader.Bool("blockPublicPolicy").value_or(false);
-        settings.restrict_public_buckets = block_reader.Bool("restrictPublicBuckets").value_or(false);
+        settings.restrict_public_buckets =
+            block_reader.Bool("restrictPublicBuckets").value_or(false);
         account.s3_public_access_block = settings;
       }
       block_reader.Finish();
     }
-    account.enabled_regions = reader.StringList("enabledRegions").value_or(std::vector<std::string>{});
+    account.enabled_regions =
+        reader.StringList("enabledRegions").value_or(std::vector<std::string>{});
     account.canonical_user_id = reader.String("canonicalUserId");
     reader.Finish();
     if (diagnostics.has_errors()) return false;
     if (!accounts_.insert(account.account_id).second) {
-      diagnostics.Error(internal::kDuplicate, reader.value().position(),
-                        base::Concat("the account ", account.account_id, " already has an account record"));
+      diagnostics.Error(
+          internal::kDuplicate, reader.value().position(),
+          base::Concat("the account ", account.account_id, " already has an account record"));
       return false;
     }
     account.position = diagnostics.location().Locate(reader.value().position());
@@ -164,7 +177,8 @@ class InventoryReader {
           member.ou_path = member_reader.String("ouPath").value_or("");
           member_reader.Finish();
           if (member_reader.is_object() && !internal::IsAccountIdText(member.account_id)) {
-            diagnostics.Error(internal::kInvalidValue, value.position(), "accountId must be a 12-digit account id");
+            diagnostics.Error(internal::kInvalidValue, value.position(),
+                              "accountId must be a 12-digit account id");
           }
           record.organization.members.push_back(std::move(member));
         }
@@ -182,7 +196,8 @@ class InventoryReader {
   std::set<std::string> accounts_;
 };
 
-void AddParseIssues(Inventory &inventory, std::vector<base::Issue> issues, const RecordLocation &location) {
+void AddParseIssues(Inventory &inventory, std::vector<base::Issue> issues,
+                    const RecordLocation &location) {
   for (base::Issue &issue : issues) {
     issue.position = location.Locate(issue.position);
     if (issue.code.empty()) issue.code = std::string(internal::kSyntax);
@@ -215,7 +230,8 @@ Inventory ReadInventory(std::string source_name, std::string_view text) {
       return inventory;
     }
     auto document = std::make_shared<const json::Document>(std::move(parsed.document));
-    for (const json::Value &record : document->root().children()) reader.ReadRecord(document, record, RecordLocation{});
+    for (const json::Value &record : document->root().children())
+      reader.ReadRecord(document, record, RecordLocation{});
     return inventory;
   }
   size_t offset = 0;

@@ -57,7 +57,8 @@ TEST_P(InventoryTest, ReadsWhatItCanAndPositionsTheRest) {
   EXPECT_EQ(inventory.skipped_records, c.skipped);
   if (!c.message_part.empty()) {
     ASSERT_FALSE(inventory.issues.empty());
-    EXPECT_NE(inventory.issues[0].message.find(c.message_part), std::string::npos) << inventory.issues[0].message;
+    EXPECT_NE(inventory.issues[0].message.find(c.message_part), std::string::npos)
+        << inventory.issues[0].message;
   }
 }
 
@@ -68,22 +69,26 @@ INSTANTIATE_TEST_SUITE_P(
         InventoryCase{"BlankLinesAreNotRecords", "\n\n" + kQueue + "\n   \n", "", 1, 0},
         InventoryCase{"SyntaxErrorOnLineThree", kQueue + "\n\n{\"kind\": }\n" + kQueue,
                       "3:10 json.unexpected-character\n4:1 inventory.duplicate", 1, 2},
-        InventoryCase{"UnknownRecordField", R"({"kind":"account","accountId":"123456789012","colour":"blue"})",
-                      "1:{col} inventory.unknown-field", 0, 1, "unknown field \"colour\"", "\"colour\""},
+        InventoryCase{"UnknownRecordField",
+                      R"({"kind":"account","accountId":"123456789012","colour":"blue"})",
+                      "1:{col} inventory.unknown-field", 0, 1, "unknown field \"colour\"",
+                      "\"colour\""},
         InventoryCase{"UnknownKind", R"({"kind":"bucket"})", "1:9 inventory.invalid-value", 0, 1,
                       "unknown record kind"},
-        InventoryCase{"MissingKind", R"({"accountId":"123456789012"})", "1:1 inventory.missing-field", 0, 1},
+        InventoryCase{"MissingKind", R"({"accountId":"123456789012"})",
+                      "1:1 inventory.missing-field", 0, 1},
         InventoryCase{
             "UnknownConfigurationMember",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueueX":{}}})",
-            "1:{col} inventory.unknown-field", 0, 1, "unknown configuration member \"sqsQueueX\"", "\"sqsQueueX\""},
-        // An access point of a directory bucket keyed by an S3 (not s3express) ARN: the record's error,
-        // at the key.
+            "1:{col} inventory.unknown-field", 0, 1, "unknown configuration member \"sqsQueueX\"",
+            "\"sqsQueueX\""},
+        // An access point of a directory bucket keyed by an S3 (not s3express) ARN: the record's
+        // error, at the key.
         InventoryCase{
             "DirectoryBucketAccessPointOfAnotherService",
             R"({"kind":"resource","resourceArn":"arn:aws:s3express:us-east-1:123456789012:bucket/b--use1-az4--x-s3","resourceOwnerAccount":"123456789012","configuration":{"s3ExpressDirectoryBucket":{"accessPoints":{"arn:aws:s3:us-east-1:123456789012:accesspoint/wrong":{}}}}})",
-            "1:{col} inventory.invalid-value", 0, 1, "the key must be an access point ARN (arn:aws:s3express:",
-            "\"arn:aws:s3:us-east-1"},
+            "1:{col} inventory.invalid-value", 0, 1,
+            "the key must be an access point ARN (arn:aws:s3express:", "\"arn:aws:s3:us-east-1"},
         InventoryCase{
             "TwoConfigurationMembers",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueue":{},"snsTopic":{}}})",
@@ -95,8 +100,8 @@ INSTANTIATE_TEST_SUITE_P(
         InventoryCase{
             "UnknownFieldInsideTheConfiguration",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueue":{"queuePolicyy":"{}"}}})",
-            "1:{col} inventory.unknown-field", 0, 1, "sqsQueue has an unknown field \"queuePolicyy\"",
-            "\"queuePolicyy\""},
+            "1:{col} inventory.unknown-field", 0, 1,
+            "sqsQueue has an unknown field \"queuePolicyy\"", "\"queuePolicyy\""},
         InventoryCase{
             "WrongTypeInsideTheConfiguration",
             R"({"kind":"resource","resourceArn":"arn:aws:s3:::b","resourceOwnerAccount":"123456789012","configuration":{"s3Bucket":{"bucketPublicAccessBlock":{"ignorePublicAcls":"yes"}}}})",
@@ -125,8 +130,8 @@ INSTANTIATE_TEST_SUITE_P(
             "Organization",
             R"({"kind":"organization","organizationId":"o-a1b2c3d4e5","managementAccount":"123456789012","accounts":[{"accountId":"123456789012","ouPath":"o-a1b2c3d4e5/r-ab12/"}]})",
             "", 0, 0},
-        InventoryCase{"ArrayFormat", "[\n" + kQueue + ",\n {\"kind\":\"nope\"}\n]", "3:10 inventory.invalid-value", 1,
-                      1},
+        InventoryCase{"ArrayFormat", "[\n" + kQueue + ",\n {\"kind\":\"nope\"}\n]",
+                      "3:10 inventory.invalid-value", 1, 1},
         InventoryCase{"BrokenArray", "[\n" + kQueue + ",\n", "3:1 json.unexpected-end", 0, 1}),
     [](const testing::TestParamInfo<InventoryCase> &info) { return info.param.name; });
 
@@ -168,8 +173,10 @@ TEST(InventoryTest, UnreadablePolicyGivesAnErrorFindingForThatResourceOnly) {
   ResourceAnalysis bad = AnalyzeResource(inventory.resources[1], nullptr, zone);
   ASSERT_EQ(bad.findings.size(), 1u);
   EXPECT_EQ(bad.findings[0].error, "INTERNAL_ERROR");
-  EXPECT_NE(bad.findings[0].error_reason.find("arn:aws:sqs:us-east-1:123456789012:bad"), std::string::npos);
-  EXPECT_NE(bad.findings[0].error_reason.find("inv.jsonl:2:"), std::string::npos) << bad.findings[0].error_reason;
+  EXPECT_NE(bad.findings[0].error_reason.find("arn:aws:sqs:us-east-1:123456789012:bad"),
+            std::string::npos);
+  EXPECT_NE(bad.findings[0].error_reason.find("inv.jsonl:2:"), std::string::npos)
+      << bad.findings[0].error_reason;
   ASSERT_FALSE(bad.issues.empty());
   EXPECT_EQ(bad.issues[0].position.line, 2u);
   EXPECT_EQ(bad.issues[0].code, "configuration.invalid-policy");

@@ -15,20 +15,21 @@ namespace perimeter::resources {
 namespace {
 
 // Access Analyzer API, "KmsGrantConfiguration": operations.
-constexpr std::array<std::string_view, 14> kGrantOperations = {"CreateGrant",
-                                                               "Decrypt",
-                                                               "DescribeKey",
-                                                               "Encrypt",
-                                                               "GenerateDataKey",
-                                                               "GenerateDataKeyPair",
-                                                               "GenerateDataKeyPairWithoutPlaintext",
-                                                               "GenerateDataKeyWithoutPlaintext",
-                                                               "GetPublicKey",
-                                                               "ReEncryptFrom",
-                                                               "ReEncryptTo",
-                                                               "RetireGrant",
-                                                               "Sign",
-                                                               "Verify"};
+constexpr std::array<std::string_view, 14> kGrantOperations = {
+    "CreateGrant",
+    "Decrypt",
+    "DescribeKey",
+    "Encrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "GenerateDataKeyWithoutPlaintext",
+    "GetPublicKey",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "RetireGrant",
+    "Sign",
+    "Verify"};
 
 struct Grant {
   size_t index = 0;
@@ -45,7 +46,8 @@ struct KmsKeyConfiguration {
   std::vector<Grant> grants;
 };
 
-void ReadConstraints(const json::Value &value, std::string_view what, internal::Diagnostics &diagnostics) {
+void ReadConstraints(const json::Value &value, std::string_view what,
+                     internal::Diagnostics &diagnostics) {
   internal::ObjectReader reader(value, std::string(what), diagnostics);
   for (std::string_view key : {"encryptionContextEquals", "encryptionContextSubset"}) {
     std::optional<json::Value> map = reader.Object(key);
@@ -60,7 +62,8 @@ void ReadConstraints(const json::Value &value, std::string_view what, internal::
   reader.Finish();
 }
 
-KmsKeyConfiguration ReadKmsKey(const json::Value &configuration, internal::Diagnostics &diagnostics) {
+KmsKeyConfiguration ReadKmsKey(const json::Value &configuration,
+                               internal::Diagnostics &diagnostics) {
   KmsKeyConfiguration config;
   internal::ObjectReader reader(configuration, "kmsKey", diagnostics);
   if (std::optional<json::Value> policies = reader.Object("keyPolicies"); policies.has_value()) {
@@ -86,11 +89,14 @@ KmsKeyConfiguration ReadKmsKey(const json::Value &configuration, internal::Diagn
         Grant grant;
         grant.index = index++;
         grant.position = value.position();
-        if (std::optional<std::vector<std::string>> operations = grant_reader.StringList("operations", true)) {
+        if (std::optional<std::vector<std::string>> operations =
+                grant_reader.StringList("operations", true)) {
           for (const std::string &operation : *operations) {
-            if (std::find(kGrantOperations.begin(), kGrantOperations.end(), operation) == kGrantOperations.end()) {
-              diagnostics.Error(internal::kInvalidValue, value.Find("operations")->position(),
-                                base::Concat(what, ".operations has an unknown operation \"", operation, "\""));
+            if (std::find(kGrantOperations.begin(), kGrantOperations.end(), operation) ==
+                kGrantOperations.end()) {
+              diagnostics.Error(
+                  internal::kInvalidValue, value.Find("operations")->position(),
+                  base::Concat(what, ".operations has an unknown operation \"", operation, "\""));
               continue;
             }
             grant.actions.push_back(base::Concat("kms:", operation));
@@ -110,12 +116,14 @@ KmsKeyConfiguration ReadKmsKey(const json::Value &configuration, internal::Diagn
         }
         grant_reader.Finish();
         if (!grant.grantee.empty() && !eval::ParseRequestPrincipal(grant.grantee).ok()) {
-          diagnostics.Error(internal::kInvalidValue, grant.grantee_position,
-                            base::Concat(what, ".granteePrincipal is not a principal: \"", grant.grantee, "\""));
+          diagnostics.Error(
+              internal::kInvalidValue, grant.grantee_position,
+              base::Concat(what, ".granteePrincipal is not a principal: \"", grant.grantee, "\""));
         }
         if (grant.retiring.has_value() && !eval::ParseRequestPrincipal(*grant.retiring).ok()) {
           diagnostics.Error(internal::kInvalidValue, grant.retiring_position,
-                            base::Concat(what, ".retiringPrincipal is not a principal: \"", *grant.retiring, "\""));
+                            base::Concat(what, ".retiringPrincipal is not a principal: \"",
+                                         *grant.retiring, "\""));
         }
         config.grants.push_back(std::move(grant));
       }
@@ -161,7 +169,8 @@ std::vector<reasoning::ResourceTarget> KmsKeyTargets(const Resource &resource) {
   return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("kms", "key")}};
 }
 
-std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configuration, const RecordLocation &location) {
+std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configuration,
+                                                  const RecordLocation &location) {
   internal::Diagnostics diagnostics(location);
   ReadKmsKey(configuration, diagnostics);
   return diagnostics.TakeIssues();
@@ -188,17 +197,18 @@ ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings *
   }
   for (size_t i = 0; i < policies.size(); ++i) {
     reasoning::AnalysisResult result =
-        internal::AnalyzePolicy(resource, policies[i], policy::PolicyKind::kResource, KmsKeyTargets(resource), {},
-                                config.policies[i].field, zone);
+        internal::AnalyzePolicy(resource, policies[i], policy::PolicyKind::kResource,
+                                KmsKeyTargets(resource), {}, config.policies[i].field, zone);
     analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
-    for (findings::Finding &finding : result.findings) internal::MergeFinding(analysis.findings, std::move(finding));
+    for (findings::Finding &finding : result.findings)
+      internal::MergeFinding(analysis.findings, std::move(finding));
   }
   for (const Grant &grant : config.grants) {
-    ReportGrantee(resource, grant, grant.grantee, grant.grantee_position, grant.actions, zone, resource.location,
-                  analysis.findings);
+    ReportGrantee(resource, grant, grant.grantee, grant.grantee_position, grant.actions, zone,
+                  resource.location, analysis.findings);
     if (grant.retiring.has_value()) {
-      ReportGrantee(resource, grant, *grant.retiring, grant.retiring_position, {"kms:RetireGrant"}, zone,
-                    resource.location, analysis.findings);
+      ReportGrantee(resource, grant, *grant.retiring, grant.retiring_position, {"kms:RetireGrant"},
+                    zone, resource.location, analysis.findings);
     }
   }
   analysis.issues = diagnostics.TakeIssues();

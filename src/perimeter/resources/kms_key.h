@@ -27,7 +27,8 @@ namespace perimeter::resources {
 
 std::vector<reasoning::ResourceTarget> KmsKeyTargets(const Resource &resource);
 
-std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configuration, const RecordLocation &location);
+std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configuration,
+                                                  const RecordLocation &location);
 
 ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings *account,
                                const reasoning::ZoneOfTrust &zone);

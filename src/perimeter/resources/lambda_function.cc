@@ -7,16 +7,19 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{
-      "lambdaFunction", "functionPolicy", {}, policy::PolicyKind::kResource, &LambdaFunctionTargets};
+  static const internal::PolicyResourceSpec kSpec{"lambdaFunction",
+                                                  "functionPolicy",
+                                                  {},
+                                                  policy::PolicyKind::kResource,
+                                                  &LambdaFunctionTargets};
   return kSpec;
 }
 
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> LambdaFunctionTargets(const Resource &resource) {
-  return {
-      reasoning::ResourceTarget{{resource.arn, resource.arn + ":*"}, internal::CatalogActions("lambda", "function")}};
+  return {reasoning::ResourceTarget{{resource.arn, resource.arn + ":*"},
+                                    internal::CatalogActions("lambda", "function")}};
 }
 
 std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value &configuration,
@@ -24,7 +27,8 @@ std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value &con
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource, const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource,
+                                       const AccountSettings * /*account*/,
                                        const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }

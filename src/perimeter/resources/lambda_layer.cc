@@ -7,15 +7,19 @@ namespace perimeter::resources {
 namespace {
 
 const internal::PolicyResourceSpec &Spec() {
-  static const internal::PolicyResourceSpec kSpec{
-      "lambdaLayerVersion", "layerVersionPolicy", {}, policy::PolicyKind::kResource, &LambdaLayerVersionTargets};
+  static const internal::PolicyResourceSpec kSpec{"lambdaLayerVersion",
+                                                  "layerVersionPolicy",
+                                                  {},
+                                                  policy::PolicyKind::kResource,
+                                                  &LambdaLayerVersionTargets};
   return kSpec;
 }
 
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> LambdaLayerVersionTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("lambda", "layerVersion")}};
+  return {reasoning::ResourceTarget{{resource.arn},
+                                    internal::CatalogActions("lambda", "layerVersion")}};
 }
 
 std::vector<base::Issue> CheckLambdaLayerVersionConfiguration(const json::Value &configuration,
@@ -23,7 +27,8 @@ std::vector<base::Issue> CheckLambdaLayerVersionConfiguration(const json::Value 
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource, const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource,
+                                           const AccountSettings * /*account*/,
                                            const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }

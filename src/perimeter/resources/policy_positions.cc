@@ -43,7 +43,8 @@ std::vector<json::Value> StatementElements(const json::Value &policy) {
 
 }  // namespace
 
-base::SourcePosition LocateInStringLiteral(std::string_view literal, const base::SourcePosition &literal_position,
+base::SourcePosition LocateInStringLiteral(std::string_view literal,
+                                           const base::SourcePosition &literal_position,
                                            uint32_t decoded_offset) {
   size_t raw = 1;  // after the opening quote
   uint32_t decoded = 0;
@@ -129,10 +130,11 @@ std::vector<base::SourcePosition> PolicyStatementPositionsIn(
   return out;
 }
 
-std::vector<base::SourcePosition> PolicyStatementPositionsInLiteral(std::string_view text, std::string_view literal,
-                                                                    const base::SourcePosition &literal_position) {
-  return PolicyStatementPositionsIn(
-      text, [&](uint32_t offset) { return LocateInStringLiteral(literal, literal_position, offset); });
+std::vector<base::SourcePosition> PolicyStatementPositionsInLiteral(
+    std::string_view text, std::string_view literal, const base::SourcePosition &literal_position) {
+  return PolicyStatementPositionsIn(text, [&](uint32_t offset) {
+    return LocateInStringLiteral(literal, literal_position, offset);
+  });
 }
 
 }  // namespace perimeter::resources

@@ -8,12 +8,12 @@
 namespace perimeter::resources {
 namespace {
 
-// A document holding one policy as a string member, on line 2 after 4 spaces: {"p":\n    "<literal>"}.
+// A document holding one policy as a string member, on line 2 after 4 spaces: {"p":\n "<literal>"}.
 struct StringCase {
   const char* name;
-  std::string literal;     // the raw JSON string literal, quotes included
-  uint32_t decoded_offset; // a byte of the decoded value
-  uint32_t raw_offset;     // where it is written, from the opening quote
+  std::string literal;      // the raw JSON string literal, quotes included
+  uint32_t decoded_offset;  // a byte of the decoded value
+  uint32_t raw_offset;      // where it is written, from the opening quote
 };
 
 class LocateInStringLiteralTest : public ::testing::TestWithParam<StringCase> {};
@@ -23,31 +23,34 @@ TEST_P(LocateInStringLiteralTest, MapsDecodedBytesToTheRawText) {
   json::ParseResult parsed = json::Parse("{\"p\":\n    " + c.literal + "}");
   ASSERT_TRUE(parsed.ok());
   json::Value value = *parsed.document.root().Find("p");
-  base::SourcePosition at = LocateInStringLiteral(value.source_text(), value.position(), c.decoded_offset);
+  base::SourcePosition at =
+      LocateInStringLiteral(value.source_text(), value.position(), c.decoded_offset);
   EXPECT_EQ(at.line, 2u);
   EXPECT_EQ(at.column, 5u + c.raw_offset);
   EXPECT_EQ(at.offset, value.position().offset + c.raw_offset);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Escapes, LocateInStringLiteralTest,
-    ::testing::Values(StringCase{"Plain", R"("abc{")", 3, 4},
-                      StringCase{"First", R"("{")", 0, 1},
-                      StringCase{"Quote", R"("a\"b{")", 3, 5},
-                      StringCase{"Slash", R"("\/\\{")", 2, 5},
-                      StringCase{"OneByteU", R"("\u0041{")", 1, 7},
-                      StringCase{"TwoByteU", R"("\u00e9{")", 2, 7},
-                      StringCase{"ThreeByteU", R"("\u20ac{")", 3, 7},
-                      StringCase{"SurrogatePair", R"("\ud83d\ude00{")", 4, 13},
-                      StringCase{"RawUtf8", "\"\xc3\xa9{\"", 2, 3},
-                      StringCase{"PastTheEnd", R"("ab")", 9, 3}),
-    [](const ::testing::TestParamInfo<StringCase>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Escapes, LocateInStringLiteralTest,
+                         ::testing::Values(StringCase{"Plain", R"("abc{")", 3, 4},
+                                           StringCase{"First", R"("{")", 0, 1},
+                                           StringCase{"Quote", R"("a\"b{")", 3, 5},
+                                           StringCase{"Slash", R"("\/\\{")", 2, 5},
+                                           StringCase{"OneByteU", R"("\u0041{")", 1, 7},
+                                           StringCase{"TwoByteU", R"("\u00e9{")", 2, 7},
+                                           StringCase{"ThreeByteU", R"("\u20ac{")", 3, 7},
+                                           StringCase{"SurrogatePair", R"("\ud83d\ude00{")", 4, 13},
+                                           StringCase{"RawUtf8", "\"\xc3\xa9{\"", 2, 3},
+                                           StringCase{"PastTheEnd", R"("ab")", 9, 3}),
+                         [](const ::testing::TestParamInfo<StringCase>& info) {
+                           return info.param.name;
+                         });
 
 TEST(PolicyStatementPositions, StringAndObjectPolicies) {
   const std::string text =
       "{\"s\": \"{\\\"Statement\\\":[{\\\"Sid\\\":\\\"\\u00e9\\\"}, {\\\"Sid\\\":\\\"B\\\"}]}\",\n"
       " \"o\": {\"Statement\": [{\"Sid\": \"A\"},\n   {\"Sid\": \"B\"}]},\n"
-      " \"one\": \"{\\\"Statement\\\":{}}\", \"encoded\": \"%7B%22Statement%22%3A%5B%7B%7D%2C%7B%22Sid%22%3A%22B%22%7D%5D%7D\"}";
+      " \"one\": \"{\\\"Statement\\\":{}}\", \"encoded\": "
+      "\"%7B%22Statement%22%3A%5B%7B%7D%2C%7B%22Sid%22%3A%22B%22%7D%5D%7D\"}";
   json::ParseResult parsed = json::Parse(text);
   ASSERT_TRUE(parsed.ok()) << parsed.issues.front().message;
   const json::Value root = parsed.document.root();

@@ -26,8 +26,9 @@ internal::SnapshotSharing ReadRdsSnapshot(const json::Value &configuration, std:
         // RDS has one shareable attribute (RDS API,
         // "ModifyDBSnapshotAttribute": AttributeName must be "restore");
         // anything else shares nothing.
-        diagnostics.Warning(internal::kIneffective, attribute.key_position(),
-                            base::Concat(what, " is not the \"restore\" attribute and shares nothing"));
+        diagnostics.Warning(
+            internal::kIneffective, attribute.key_position(),
+            base::Concat(what, " is not the \"restore\" attribute and shares nothing"));
         continue;
       }
       if (!ids.has_value()) continue;
@@ -35,8 +36,9 @@ internal::SnapshotSharing ReadRdsSnapshot(const json::Value &configuration, std:
       for (const json::Value &id : list->children()) {
         std::string text(id.text());
         if (text != "all" && !internal::IsAccountIdText(text)) {
-          diagnostics.Error(internal::kInvalidValue, id.position(),
-                            base::Concat(what, ".accountIds must hold 12-digit account ids or \"all\""));
+          diagnostics.Error(
+              internal::kInvalidValue, id.position(),
+              base::Concat(what, ".accountIds must hold 12-digit account ids or \"all\""));
         } else {
           sharing.shares.push_back({text, id.position(), "attributes.restore"});
         }
@@ -49,7 +51,8 @@ internal::SnapshotSharing ReadRdsSnapshot(const json::Value &configuration, std:
   return sharing;
 }
 
-ResourceAnalysis Analyze(const Resource &resource, std::string_view member, const std::vector<std::string> &actions,
+ResourceAnalysis Analyze(const Resource &resource, std::string_view member,
+                         const std::vector<std::string> &actions,
                          const reasoning::ZoneOfTrust &zone) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
@@ -58,7 +61,8 @@ ResourceAnalysis Analyze(const Resource &resource, std::string_view member, cons
     analysis.findings.push_back(
         internal::ErrorFinding(resource, internal::DescribeErrors(resource, diagnostics.issues())));
   } else {
-    internal::ReportSnapshotSharing(resource, sharing, actions, zone, diagnostics, analysis.findings);
+    internal::ReportSnapshotSharing(resource, sharing, actions, zone, diagnostics,
+                                    analysis.findings);
   }
   analysis.issues = diagnostics.TakeIssues();
   return analysis;
@@ -82,13 +86,15 @@ std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Valu
 
 ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings * /*account*/,
                                       const reasoning::ZoneOfTrust &zone) {
-  return Analyze(resource, "rdsDbSnapshot", {"rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"}, zone);
+  return Analyze(resource, "rdsDbSnapshot",
+                 {"rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"}, zone);
 }
 
-ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource, const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource,
+                                             const AccountSettings * /*account*/,
                                              const reasoning::ZoneOfTrust &zone) {
-  return Analyze(resource, "rdsDbClusterSnapshot", {"rds:CopyDBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"},
-                 zone);
+  return Analyze(resource, "rdsDbClusterSnapshot",
+                 {"rds:CopyDBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"}, zone);
 }
 
 }  // namespace perimeter::resources

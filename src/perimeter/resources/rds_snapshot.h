@@ -26,7 +26,8 @@ std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Valu
 
 ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings *account,
                                       const reasoning::ZoneOfTrust &zone);
-ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource, const AccountSettings *account,
+ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource,
+                                             const AccountSettings *account,
                                              const reasoning::ZoneOfTrust &zone);
 
 }  // namespace perimeter::resources

@@ -22,7 +22,8 @@ struct ResourceModule {
   std::string_view configuration_member;  // "s3Bucket"
   // The problems of a configuration's shape (unknown members, wrong types, bad
   // values); policies are parsed only by `analyze`.
-  std::vector<base::Issue> (*check)(const json::Value &configuration, const RecordLocation &location);
+  std::vector<base::Issue> (*check)(const json::Value &configuration,
+                                    const RecordLocation &location);
   ResourceAnalysis (*analyze)(const Resource &resource, const AccountSettings *account,
                               const reasoning::ZoneOfTrust &zone);
 };

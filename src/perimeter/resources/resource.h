@@ -61,8 +61,9 @@ std::string_view ResourceTypeName(ResourceType type);
 struct SynthesizedPolicy {
   uint32_t begin = 0;  // the record offsets of the policy member's value: [begin, end)
   uint32_t end = 0;
-  base::SourcePosition position;                 // the member's place in the source file
-  std::vector<base::SourcePosition> statements;  // in the source file, by statement index; may be empty
+  base::SourcePosition position;  // the member's place in the source file
+  std::vector<base::SourcePosition>
+      statements;  // in the source file, by statement index; may be empty
 };
 
 struct RecordLocation {
@@ -73,8 +74,8 @@ struct RecordLocation {
   // configuration, one entry per member.
   std::shared_ptr<const std::vector<SynthesizedPolicy>> policies;
 
-  // The place in the source file of a place in the record; for a synthesised configuration, the place
-  // of the member that holds it.
+  // The place in the source file of a place in the record; for a synthesised configuration, the
+  // place of the member that holds it.
   base::SourcePosition Locate(const base::SourcePosition &in_record) const;
   // The synthesised policy whose value holds the record offset `offset`, or null.
   const SynthesizedPolicy *FindPolicy(uint32_t offset) const;
@@ -127,7 +128,8 @@ struct OrganizationRecord {
 struct ResourceAnalysis {
   std::vector<findings::Finding> findings;
   std::vector<base::Issue> issues;
-  // Policies the engine could not decide and the Z3 oracle did (reasoning/z3/analyze_with_oracle.h).
+  // Policies the engine could not decide and the Z3 oracle did
+  // (reasoning/z3/analyze_with_oracle.h).
   size_t policies_decided_by_oracle = 0;
 
   bool has_errors() const;

@@ -21,7 +21,8 @@ using findings::FindingSource;
 using findings::FindingSourceType;
 
 constexpr std::string_view kAllUsers = "http://acs.amazonaws.com/groups/global/AllUsers";
-constexpr std::string_view kAuthenticatedUsers = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+constexpr std::string_view kAuthenticatedUsers =
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 constexpr std::string_view kLogDelivery = "http://acs.amazonaws.com/groups/s3/LogDelivery";
 
 struct AclGrant {
@@ -62,14 +63,16 @@ std::optional<S3PublicAccessBlock> ReadBlock(const json::Value &value, std::stri
   return block;
 }
 
-S3BucketConfiguration ReadS3Bucket(const json::Value &configuration, internal::Diagnostics &diagnostics) {
+S3BucketConfiguration ReadS3Bucket(const json::Value &configuration,
+                                   internal::Diagnostics &diagnostics) {
   S3BucketConfiguration config;
   internal::ObjectReader reader(configuration, "s3Bucket", diagnostics);
   config.policy = internal::ReadPolicyMember(reader, "bucketPolicy");
   config.owner_canonical_id = reader.String("ownerCanonicalId");
   if (std::optional<json::Value> grants = reader.Member("bucketAclGrants")) {
     if (!grants->is_array()) {
-      diagnostics.Error(internal::kWrongType, grants->position(), "s3Bucket.bucketAclGrants must be an array");
+      diagnostics.Error(internal::kWrongType, grants->position(),
+                        "s3Bucket.bucketAclGrants must be an array");
     } else {
       size_t index = 0;
       for (const json::Value &value : grants->children()) {
@@ -93,13 +96,15 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration, internal::D
           grantee_reader.Finish();
           int members = grant.id.has_value() + grant.uri.has_value() + grant.email.has_value();
           if (grantee->is_object() && members != 1) {
-            diagnostics.Error(internal::kInvalidValue, grantee->position(),
-                              base::Concat(what, ".grantee must have exactly one of id, uri, emailAddress"));
+            diagnostics.Error(
+                internal::kInvalidValue, grantee->position(),
+                base::Concat(what, ".grantee must have exactly one of id, uri, emailAddress"));
           }
-          if (grant.uri.has_value() && *grant.uri != kAllUsers && *grant.uri != kAuthenticatedUsers &&
-              *grant.uri != kLogDelivery) {
-            diagnostics.Error(internal::kInvalidValue, grantee->position(),
-                              base::Concat(what, ".grantee.uri is not an Amazon S3 group: \"", *grant.uri, "\""));
+          if (grant.uri.has_value() && *grant.uri != kAllUsers &&
+              *grant.uri != kAuthenticatedUsers && *grant.uri != kLogDelivery) {
+            diagnostics.Error(
+                internal::kInvalidValue, grantee->position(),
+                base::Concat(what, ".grantee.uri is not an Amazon S3 group: \"", *grant.uri, "\""));
           }
         }
         grant_reader.Finish();
@@ -116,7 +121,8 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration, internal::D
       AccessPoint point;
       point.arn = std::string(value.key());
       point.position = value.key_position();
-      if (std::optional<internal::AccessPointKey> key = internal::ReadAccessPointKey(value, "s3", what, diagnostics)) {
+      if (std::optional<internal::AccessPointKey> key =
+              internal::ReadAccessPointKey(value, "s3", what, diagnostics)) {
         point.account = key->account;
         point.multi_region = key->multi_region;
       }
@@ -124,14 +130,16 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration, internal::D
       point.policy = internal::ReadPolicyMember(point_reader, "accessPointPolicy");
       if (point.policy.has_value()) point.policy->field = what + ".accessPointPolicy";
       if (std::optional<json::Value> block = point_reader.Member("publicAccessBlock")) {
-        if (std::optional<S3PublicAccessBlock> read = ReadBlock(*block, what + ".publicAccessBlock", diagnostics)) {
+        if (std::optional<S3PublicAccessBlock> read =
+                ReadBlock(*block, what + ".publicAccessBlock", diagnostics)) {
           point.block = *read;
         }
       }
       point.vpc_id = internal::ReadNetworkOrigin(point_reader, what);
       if (point.vpc_id.has_value() && point.multi_region) {
-        diagnostics.Error(internal::kInvalidValue, value.position(),
-                          base::Concat(what, ": a multi-Region access point has no VPC network origin"));
+        diagnostics.Error(
+            internal::kInvalidValue, value.position(),
+            base::Concat(what, ": a multi-Region access point has no VPC network origin"));
       }
       point_reader.Finish();
       config.access_points.push_back(std::move(point));
@@ -144,8 +152,9 @@ S3BucketConfiguration ReadS3Bucket(const json::Value &configuration, internal::D
 // ---------------------------------------------------------------------------------------------------
 // ACL grants.
 
-void ReportAcl(const Resource &resource, const S3BucketConfiguration &config, const AccountSettings *account,
-               bool ignore_public_acls, const reasoning::ZoneOfTrust &zone, std::vector<Finding> &out) {
+void ReportAcl(const Resource &resource, const S3BucketConfiguration &config,
+               const AccountSettings *account, bool ignore_public_acls,
+               const reasoning::ZoneOfTrust &zone, std::vector<Finding> &out) {
   std::optional<std::string> owner_id = config.owner_canonical_id;
   if (!owner_id.has_value() && account != nullptr) owner_id = account->canonical_user_id;
   std::string partition = internal::PartitionOf(resource.arn);
@@ -162,7 +171,8 @@ void ReportAcl(const Resource &resource, const S3BucketConfiguration &config, co
         type = eval::PrincipalType::kAnonymous;
       } else {
         type = eval::PrincipalType::kAccountRoot;
-        witness_principal = base::Concat("arn:", partition, ":iam::", internal::SampleExternalAccount(zone), ":root");
+        witness_principal = base::Concat("arn:", partition,
+                                         ":iam::", internal::SampleExternalAccount(zone), ":root");
       }
     } else if (grant.id.has_value()) {
       if (owner_id.has_value() && *owner_id == *grant.id) continue;
@@ -179,9 +189,10 @@ void ReportAcl(const Resource &resource, const S3BucketConfiguration &config, co
     direct.witness.principal = witness_principal;
     direct.witness.principal_type = std::string(eval::PrincipalTypeName(type));
     direct.witness.action = direct.actions.front();
-    direct.witness.resource = direct.witness.action == "s3:PutObject" || direct.witness.action == "s3:DeleteObject"
-                                  ? resource.arn + "/object"
-                                  : resource.arn;
+    direct.witness.resource =
+        direct.witness.action == "s3:PutObject" || direct.witness.action == "s3:DeleteObject"
+            ? resource.arn + "/object"
+            : resource.arn;
     direct.explanation.policy = "acl";
     direct.explanation.index = grant.index;
     direct.explanation.position = resource.location.Locate(grant.position);
@@ -199,7 +210,8 @@ internal::AccessPointIdentity Identity(const AccessPoint &point) {
 
 // Requests through `point`: on the access point and on objects through it, and
 // the bucket ARNs the bucket policy sees for them.
-std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket, const AccessPoint &point) {
+std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket,
+                                                          const AccessPoint &point) {
   std::vector<reasoning::ResourceTarget> targets = S3AccessPointTargets(point.arn);
   targets[0].gate_map = reasoning::ArnPrefixMap{point.arn, bucket.arn};
   targets[1].gate_map = reasoning::ArnPrefixMap{point.arn + "/object/", bucket.arn + "/"};
@@ -209,17 +221,21 @@ std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> S3BucketTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3", "bucket")},
-          reasoning::ResourceTarget{{resource.arn + "/*"}, internal::CatalogActions("s3", "object")}};
+  return {
+      reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3", "bucket")},
+      reasoning::ResourceTarget{{resource.arn + "/*"}, internal::CatalogActions("s3", "object")}};
 }
 
 std::vector<reasoning::ResourceTarget> S3AccessPointTargets(const std::string &access_point_arn) {
-  return {reasoning::ResourceTarget{{access_point_arn}, internal::CatalogActions("s3", "accesspoint")},
-          reasoning::ResourceTarget{{access_point_arn + "/object/*"}, internal::CatalogActions("s3", "accesspointobject")}};
+  return {
+      reasoning::ResourceTarget{{access_point_arn}, internal::CatalogActions("s3", "accesspoint")},
+      reasoning::ResourceTarget{{access_point_arn + "/object/*"},
+                                internal::CatalogActions("s3", "accesspointobject")}};
 }
 
 std::vector<std::string> S3AclPermissionActions(std::string_view permission) {
-  std::vector<std::string> read = {"s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions"};
+  std::vector<std::string> read = {"s3:ListBucket", "s3:ListBucketMultipartUploads",
+                                   "s3:ListBucketVersions"};
   std::vector<std::string> write = {"s3:DeleteObject", "s3:PutObject"};
   if (permission == "READ") return read;
   if (permission == "WRITE") return write;
@@ -236,7 +252,8 @@ std::vector<std::string> S3AclPermissionActions(std::string_view permission) {
   return {};
 }
 
-std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configuration, const RecordLocation &location) {
+std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configuration,
+                                                    const RecordLocation &location) {
   internal::Diagnostics diagnostics(location);
   ReadS3Bucket(configuration, diagnostics);
   return diagnostics.TakeIssues();
@@ -249,15 +266,17 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
   S3BucketConfiguration config = ReadS3Bucket(resource.configuration, diagnostics);
   std::optional<policy::Policy> bucket_policy;
   std::map<std::string, policy::Policy> point_policies;
-  // Every policy of a readable configuration is parsed, so that all their errors are reported at once.
+  // Every policy of a readable configuration is parsed, so that all their errors are reported at
+  // once.
   const bool readable = !diagnostics.has_errors();
   if (readable && config.policy.has_value()) {
-    bucket_policy = internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
+    bucket_policy =
+        internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
   }
   for (const AccessPoint &point : config.access_points) {
     if (!readable || !point.policy.has_value() || point.account != resource.owner_account) continue;
-    if (std::optional<policy::Policy> parsed =
-            internal::ParsePolicySource(*point.policy, policy::PolicyKind::kResource, diagnostics)) {
+    if (std::optional<policy::Policy> parsed = internal::ParsePolicySource(
+            *point.policy, policy::PolicyKind::kResource, diagnostics)) {
       point_policies.emplace(point.arn, std::move(*parsed));
     }
   }
@@ -280,9 +299,11 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
   if (bucket_policy.has_value()) {
     reasoning::AnalysisResult result = internal::AnalyzePolicy(
         resource, *bucket_policy, policy::PolicyKind::kResource, S3BucketTargets(resource),
-        {FindingSource{FindingSourceType::kPolicy, std::nullopt, std::nullopt}}, "bucketPolicy", zone);
+        {FindingSource{FindingSourceType::kPolicy, std::nullopt, std::nullopt}}, "bucketPolicy",
+        zone);
     analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
-    for (const Finding &finding : result.findings) policy_public |= !finding.error.has_value() && finding.is_public;
+    for (const Finding &finding : result.findings)
+      policy_public |= !finding.error.has_value() && finding.is_public;
     bool blocked = bucket_block.restrict_public_buckets && policy_public;
     for (Finding &finding : result.findings) {
       if (finding.error.has_value()) {
@@ -292,8 +313,9 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
       if (blocked) continue;
       // Grants that only apply through access points of a named account.
       std::optional<std::string> ap_account;
-      std::optional<std::string> ap_arn;      // one access point
-      std::optional<std::string> ap_pattern;  // the access points of one account whose ARN matches it
+      std::optional<std::string> ap_arn;  // one access point
+      std::optional<std::string>
+          ap_pattern;  // the access points of one account whose ARN matches it
       bool through_access_point = false;
       for (const auto &[key, value] : finding.condition) {
         std::string lower = base::AsciiLower(key);
@@ -319,7 +341,8 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
         internal::MergeFinding(analysis.findings, std::move(finding));
         continue;
       }
-      if (*ap_account == resource.owner_account) continue;  // analyzed with the owner's access points below
+      if (*ap_account == resource.owner_account)
+        continue;  // analyzed with the owner's access points below
       // Delegation to a cross-account access point: its owner decides who gets
       // in.
       std::vector<std::string> arns;
@@ -327,16 +350,18 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
         arns.push_back(*ap_arn);
       } else {
         for (const AccessPoint &point : config.access_points) {
-          bool named = !ap_pattern.has_value() ||
-                       policy::ArnMatches(policy::WildcardPattern::FromGlob(*ap_pattern), point.arn);
+          bool named =
+              !ap_pattern.has_value() ||
+              policy::ArnMatches(policy::WildcardPattern::FromGlob(*ap_pattern), point.arn);
           if (point.account == *ap_account && named) arns.push_back(point.arn);
         }
       }
       if (arns.empty()) arns.push_back("");
       for (const std::string &arn : arns) {
         Finding delegated = finding;
-        delegated.sources = {FindingSource{FindingSourceType::kS3AccessPointAccount,
-                                           arn.empty() ? std::nullopt : std::optional<std::string>(arn), *ap_account}};
+        delegated.sources = {FindingSource{
+            FindingSourceType::kS3AccessPointAccount,
+            arn.empty() ? std::nullopt : std::optional<std::string>(arn), *ap_account}};
         if (bucket_block.restrict_public_buckets) {
           delegated.principal = {{"AWS", *ap_account}};
           delegated.is_public = false;
@@ -362,16 +387,20 @@ ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings
     if (policy_it == point_policies.end() || !bucket_policy.has_value()) continue;
     if (bucket_block.restrict_public_buckets && policy_public) continue;
     internal::AccessPointIdentity identity = Identity(point);
-    internal::AccessPointPolicies policies = internal::PoliciesThrough(policy_it->second, *bucket_policy, identity);
+    internal::AccessPointPolicies policies =
+        internal::PoliciesThrough(policy_it->second, *bucket_policy, identity);
     bool restrict = point.block.restrict_public_buckets || bucket_block.restrict_public_buckets;
     if (restrict) {
       // RestrictPublicBuckets: an access point whose own policy is public
       // serves no one outside the owner's account.
       reasoning::AnalysisResult alone = internal::AnalyzePolicy(
-          resource, policies.point_policy, policy::PolicyKind::kResource, AccessPointTargets(resource, point),
-          {FindingSource{FindingSourceType::kS3AccessPoint, point.arn, std::nullopt}}, point.arn, zone);
-      bool point_public = std::any_of(alone.findings.begin(), alone.findings.end(),
-                                      [](const Finding &f) { return !f.error.has_value() && f.is_public; });
+          resource, policies.point_policy, policy::PolicyKind::kResource,
+          AccessPointTargets(resource, point),
+          {FindingSource{FindingSourceType::kS3AccessPoint, point.arn, std::nullopt}}, point.arn,
+          zone);
+      bool point_public =
+          std::any_of(alone.findings.begin(), alone.findings.end(),
+                      [](const Finding &f) { return !f.error.has_value() && f.is_public; });
       if (point_public) continue;
     }
     analysis.policies_decided_by_oracle += internal::AnalyzeThroughAccessPoint(

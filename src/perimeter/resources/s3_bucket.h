@@ -76,7 +76,8 @@ std::vector<reasoning::ResourceTarget> S3AccessPointTargets(const std::string &a
 // an unknown permission.
 std::vector<std::string> S3AclPermissionActions(std::string_view permission);
 
-std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configuration, const RecordLocation &location);
+std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configuration,
+                                                    const RecordLocation &location);
 
 ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings *account,
                                  const reasoning::ZoneOfTrust &zone);

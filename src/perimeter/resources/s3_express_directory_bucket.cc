@@ -26,13 +26,15 @@ struct DirectoryBucketConfiguration {
   std::vector<DirectoryAccessPoint> access_points;
 };
 
-DirectoryBucketConfiguration Read(const json::Value &configuration, internal::Diagnostics &diagnostics) {
+DirectoryBucketConfiguration Read(const json::Value &configuration,
+                                  internal::Diagnostics &diagnostics) {
   DirectoryBucketConfiguration config;
   internal::ObjectReader reader(configuration, "s3ExpressDirectoryBucket", diagnostics);
   config.policy = internal::ReadPolicyMember(reader, "bucketPolicy");
   if (std::optional<json::Value> points = reader.Object("accessPoints")) {
     for (const json::Value &value : points->members()) {
-      std::string what = base::Concat("s3ExpressDirectoryBucket.accessPoints[\"", value.key(), "\"]");
+      std::string what =
+          base::Concat("s3ExpressDirectoryBucket.accessPoints[\"", value.key(), "\"]");
       DirectoryAccessPoint point;
       point.identity.service = "s3express";
       point.identity.arn = std::string(value.key());
@@ -69,14 +71,17 @@ bool OnlyThroughOwnAccessPoints(const Finding &finding, const std::string &owner
 
 }  // namespace
 
-std::vector<reasoning::ResourceTarget> S3ExpressAccessPointTargets(const std::string &access_point_arn) {
-  return {reasoning::ResourceTarget{{access_point_arn}, internal::CatalogActions("s3express", "accesspoint")}};
+std::vector<reasoning::ResourceTarget> S3ExpressAccessPointTargets(
+    const std::string &access_point_arn) {
+  return {reasoning::ResourceTarget{{access_point_arn},
+                                    internal::CatalogActions("s3express", "accesspoint")}};
 }
 
 namespace {
 
 // Requests through `point`, and the bucket ARN the bucket policy sees for them.
-std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket, const DirectoryAccessPoint &point) {
+std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket,
+                                                          const DirectoryAccessPoint &point) {
   std::vector<reasoning::ResourceTarget> targets = S3ExpressAccessPointTargets(point.identity.arn);
   targets[0].gate_map = reasoning::ArnPrefixMap{point.identity.arn, bucket.arn};
   return targets;
@@ -85,32 +90,36 @@ std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> S3ExpressDirectoryBucketTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3express", "bucket")}};
+  return {
+      reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3express", "bucket")}};
 }
 
-std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(const json::Value &configuration,
-                                                                    const RecordLocation &location) {
+std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(
+    const json::Value &configuration, const RecordLocation &location) {
   internal::Diagnostics diagnostics(location);
   Read(configuration, diagnostics);
   return diagnostics.TakeIssues();
 }
 
-ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource, const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource,
+                                                 const AccountSettings * /*account*/,
                                                  const reasoning::ZoneOfTrust &zone) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   DirectoryBucketConfiguration config = Read(resource.configuration, diagnostics);
   std::optional<policy::Policy> bucket_policy;
   std::map<std::string, policy::Policy> point_policies;
-  // Every policy of a readable configuration is parsed, so that all their errors are reported at once.
+  // Every policy of a readable configuration is parsed, so that all their errors are reported at
+  // once.
   const bool readable = !diagnostics.has_errors();
   if (readable && config.policy.has_value()) {
-    bucket_policy = internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
+    bucket_policy =
+        internal::ParsePolicySource(*config.policy, policy::PolicyKind::kResource, diagnostics);
   }
   for (const DirectoryAccessPoint &point : config.access_points) {
     if (!readable || !point.policy.has_value()) continue;
-    if (std::optional<policy::Policy> parsed =
-            internal::ParsePolicySource(*point.policy, policy::PolicyKind::kResource, diagnostics)) {
+    if (std::optional<policy::Policy> parsed = internal::ParsePolicySource(
+            *point.policy, policy::PolicyKind::kResource, diagnostics)) {
       point_policies.emplace(point.identity.arn, std::move(*parsed));
     }
   }
@@ -133,17 +142,19 @@ ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource, const
                               S3ExpressDirectoryBucketTargets(resource), {}, "bucketPolicy", zone);
   analysis.policies_decided_by_oracle += direct.stats.decided_by_oracle;
   for (Finding &finding : direct.findings) {
-    if (!finding.error.has_value() && OnlyThroughOwnAccessPoints(finding, resource.owner_account)) continue;
+    if (!finding.error.has_value() && OnlyThroughOwnAccessPoints(finding, resource.owner_account))
+      continue;
     internal::MergeFinding(analysis.findings, std::move(finding));
   }
 
   // Each access point: its policy, gated by the bucket policy.
   for (const DirectoryAccessPoint &point : config.access_points) {
     auto policy_it = point_policies.find(point.identity.arn);
-    if (policy_it == point_policies.end()) continue;  // no access point policy: no grant to anyone outside
+    if (policy_it == point_policies.end())
+      continue;  // no access point policy: no grant to anyone outside
     analysis.policies_decided_by_oracle += internal::AnalyzeThroughAccessPoint(
-        resource, internal::PoliciesThrough(policy_it->second, *bucket_policy, point.identity), point.identity,
-        AccessPointTargets(resource, point), zone, analysis.findings);
+        resource, internal::PoliciesThrough(policy_it->second, *bucket_policy, point.identity),
+        point.identity, AccessPointTargets(resource, point), zone, analysis.findings);
   }
   analysis.issues = diagnostics.TakeIssues();
   return analysis;

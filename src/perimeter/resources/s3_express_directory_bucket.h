@@ -31,12 +31,14 @@ std::vector<reasoning::ResourceTarget> S3ExpressDirectoryBucketTargets(const Res
 
 // What a directory bucket access point's own policy can grant: the s3express
 // actions on "accesspoint", at `access_point_arn`.
-std::vector<reasoning::ResourceTarget> S3ExpressAccessPointTargets(const std::string &access_point_arn);
+std::vector<reasoning::ResourceTarget> S3ExpressAccessPointTargets(
+    const std::string &access_point_arn);
 
-std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(const json::Value &configuration,
-                                                                    const RecordLocation &location);
+std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(
+    const json::Value &configuration, const RecordLocation &location);
 
-ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource, const AccountSettings *account,
+ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource,
+                                                 const AccountSettings *account,
                                                  const reasoning::ZoneOfTrust &zone);
 
 }  // namespace perimeter::resources

@@ -18,7 +18,8 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> SecretsManagerSecretTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("secretsmanager", "Secret")}};
+  return {reasoning::ResourceTarget{{resource.arn},
+                                    internal::CatalogActions("secretsmanager", "Secret")}};
 }
 
 std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Value &configuration,
@@ -26,7 +27,8 @@ std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Valu
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 
-ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource, const AccountSettings * /*account*/,
+ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource,
+                                             const AccountSettings * /*account*/,
                                              const reasoning::ZoneOfTrust &zone) {
   return internal::AnalyzePolicyResource(Spec(), resource, zone);
 }

@@ -30,7 +30,8 @@ std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Valu
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
-ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource, const AccountSettings *account,
+ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource,
+                                             const AccountSettings *account,
                                              const reasoning::ZoneOfTrust &zone);
 
 }  // namespace perimeter::resources

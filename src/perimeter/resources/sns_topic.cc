@@ -18,7 +18,8 @@ std::vector<reasoning::ResourceTarget> SnsTopicTargets(const Resource &resource)
   return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sns", "topic")}};
 }
 
-std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configuration, const RecordLocation &location) {
+std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configuration,
+                                                    const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 

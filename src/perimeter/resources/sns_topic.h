@@ -20,7 +20,8 @@ std::vector<reasoning::ResourceTarget> SnsTopicTargets(const Resource &resource)
 
 // Checks the shape of the `snsTopic` configuration member ({"topicPolicy":
 // policy}).
-std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configuration, const RecordLocation &location);
+std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configuration,
+                                                    const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.

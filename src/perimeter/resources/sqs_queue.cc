@@ -18,7 +18,8 @@ std::vector<reasoning::ResourceTarget> SqsQueueTargets(const Resource &resource)
   return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sqs", "queue")}};
 }
 
-std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value &configuration, const RecordLocation &location) {
+std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value &configuration,
+                                                    const RecordLocation &location) {
   return internal::CheckPolicyResource(Spec(), configuration, location);
 }
 

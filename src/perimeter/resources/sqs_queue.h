@@ -20,7 +20,8 @@ std::vector<reasoning::ResourceTarget> SqsQueueTargets(const Resource &resource)
 
 // Checks the shape of the `sqsQueue` configuration member ({"queuePolicy":
 // policy}).
-std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value &configuration, const RecordLocation &location);
+std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value &configuration,
+                                                    const RecordLocation &location);
 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.

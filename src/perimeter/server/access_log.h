@@ -1,7 +1,7 @@
-// The access log of `perimeter serve`: one JSON object per line for every request answered, refusals
-// included (docs/server.md, "Access log", shows how to read it with jq). It records who asked for what
-// and how it ended, never a secret or a body: no Authorization header, signature, secret key, session
-// token, query string or body is written.
+// The access log of `perimeter serve`: one JSON object per line for every request answered,
+// refusals included (docs/server.md, "Access log", shows how to read it with jq). It records who
+// asked for what and how it ended, never a secret or a body: no Authorization header, signature,
+// secret key, session token, query string or body is written.
 #ifndef PERIMETER_SERVER_ACCESS_LOG_H_
 #define PERIMETER_SERVER_ACCESS_LOG_H_
 
@@ -20,13 +20,15 @@ struct AccessLogEntry {
   std::string request_id;
   std::string remote;  // "127.0.0.1:53122"
   std::string method;
-  std::string path;           // without the query
-  std::string operation;      // "ListFindings", "organizations:ListAccounts", "perimeter:Import"; "" when unrouted
+  std::string path;       // without the query
+  std::string operation;  // "ListFindings", "organizations:ListAccounts", "perimeter:Import"; ""
+                          // when unrouted
   std::string access_key_id;  // "" when the request was not signed by a known key
   std::string account;
   std::string principal;
   std::string region;
-  std::map<std::string, std::string> resource;  // the operation's path labels (analyzerName, resourceArn, id)
+  std::map<std::string, std::string>
+      resource;  // the operation's path labels (analyzerName, resourceArn, id)
   int status = 0;
   std::string error_code;  // AWS's error code of a failed request; "" on success
   int64_t latency_micros = 0;

@@ -12,7 +12,9 @@ void AnalysisWorker::Schedule(service::ScanJob job) {
   wake_.notify_one();
 }
 
-void AnalysisWorker::Start() { thread_ = std::thread([this] { Loop(); }); }
+void AnalysisWorker::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void AnalysisWorker::Stop() {
   {
@@ -56,7 +58,8 @@ void AnalysisWorker::Loop() {
     } else {
       status = analysis_.ScanAnalyzer(job.analyzer_arn);
     }
-    if (!status.ok()) log_ << "perimeter: analysis failed: " << status.message() << "\n" << std::flush;
+    if (!status.ok())
+      log_ << "perimeter: analysis failed: " << status.message() << "\n" << std::flush;
     {
       std::lock_guard lock(mutex_);
       running_job_ = false;

@@ -25,8 +25,8 @@ class AnalysisWorker {
       : analysis_(analysis), period_(period), log_(log) {}
   ~AnalysisWorker() { Stop(); }
 
-  // Queues a job. An empty analyzer_arn with a resource means "every analyzer that sees it"; both empty
-  // means a full scan.
+  // Queues a job. An empty analyzer_arn with a resource means "every analyzer that sees it"; both
+  // empty means a full scan.
   void Schedule(service::ScanJob job);
   void Start();
   void Stop();

@@ -28,12 +28,14 @@ class Reader {
   explicit Reader(std::string_view source_name) : source_name_(source_name) {}
 
   // Reports keys of `table` outside `allowed`.
-  void CheckKeys(const toml::table& table, std::initializer_list<std::string_view> allowed, std::string_view where) {
+  void CheckKeys(const toml::table& table, std::initializer_list<std::string_view> allowed,
+                 std::string_view where) {
     for (const auto& [key, node] : table) {
       bool known = false;
       for (std::string_view name : allowed) known = known || key.str() == name;
       if (!known) {
-        Error(key.source(), base::Concat("unknown key '", key.str(), "'", where.empty() ? "" : " in ", where));
+        Error(key.source(),
+              base::Concat("unknown key '", key.str(), "'", where.empty() ? "" : " in ", where));
       }
     }
   }
@@ -84,8 +86,9 @@ class Reader {
   std::string error_;
 };
 
-// "r-ab12" for "o-exampleorgid/r-ab12/ou-ab12-11111111/" when the path belongs to `organization_id` and
-// is well formed (segments separated and ended by '/', the second a root id); nullopt otherwise.
+// "r-ab12" for "o-exampleorgid/r-ab12/ou-ab12-11111111/" when the path belongs to `organization_id`
+// and is well formed (segments separated and ended by '/', the second a root id); nullopt
+// otherwise.
 std::optional<std::string> OuPathRoot(std::string_view path, std::string_view organization_id) {
   std::string prefix = base::Concat(organization_id, "/r-");
   if (!path.starts_with(prefix) || !path.ends_with("/")) return std::nullopt;
@@ -113,22 +116,26 @@ std::string RootIdFor(std::string_view organization_id) {
   return id;
 }
 
-void PlaceAtRoot(const service::OrganizationInfo& organization, std::vector<service::Account>& accounts) {
+void PlaceAtRoot(const service::OrganizationInfo& organization,
+                 std::vector<service::Account>& accounts) {
   std::optional<std::string> root_id;
   for (const service::Account& account : accounts) {
     if (account.ou_path_is_default || root_id) continue;
     root_id = OuPathRoot(account.ou_path, organization.id);
   }
-  const std::string root_path = base::Concat(organization.id, "/", root_id.value_or(RootIdFor(organization.id)), "/");
+  const std::string root_path =
+      base::Concat(organization.id, "/", root_id.value_or(RootIdFor(organization.id)), "/");
   for (service::Account& account : accounts) {
-    if (account.id == organization.management_account && account.ou_path.empty()) account.ou_path_is_default = true;
+    if (account.id == organization.management_account && account.ou_path.empty())
+      account.ou_path_is_default = true;
     if (account.ou_path_is_default) account.ou_path = root_path;
   }
 }
 
 std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view text) {
   size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size() || text.size() - colon > 6) {
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size() ||
+      text.size() - colon > 6) {
     return std::nullopt;
   }
   int port = 0;
@@ -139,7 +146,8 @@ std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view t
   if (port > 65535) return std::nullopt;
   std::string host(text.substr(0, colon));
   // "[::1]:8080": the brackets are the URL's, not the address's.
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   return std::pair<std::string, int>{std::move(host), port};
 }
 
@@ -166,74 +174,87 @@ std::optional<absl::Duration> ParseConfigDuration(std::string_view text) {
   }
 }
 
-absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::string_view source_name) {
+absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text,
+                                               std::string_view source_name) {
   toml::table root;
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& error) {
-    return absl::InvalidArgumentError(
-        base::Concat(Where(source_name, error.source()), ": ", std::string_view(error.description())));
+    return absl::InvalidArgumentError(base::Concat(Where(source_name, error.source()), ": ",
+                                                   std::string_view(error.description())));
   }
   Reader reader(source_name);
   ServerConfig config;
   reader.CheckKeys(root,
-                   {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention", "access_log",
-                    "rate_limit", "rate_burst", "tls_cert", "tls_key", "transport", "organization", "accounts", "credentials"},
+                   {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention",
+                    "access_log", "rate_limit", "rate_burst", "tls_cert", "tls_key", "transport",
+                    "organization", "accounts", "credentials"},
                    "");
   if (std::optional<std::string> listen = reader.String(root, "listen")) {
     std::optional<std::pair<std::string, int>> address = ParseListenAddress(*listen);
     if (!address) {
-      reader.Error(root.get("listen")->source(), "'listen' must be ADDRESS:PORT, e.g. \"127.0.0.1:8080\"");
+      reader.Error(root.get("listen")->source(),
+                   "'listen' must be ADDRESS:PORT, e.g. \"127.0.0.1:8080\"");
     } else {
       config.host = address->first;
       config.port = address->second;
     }
   }
-  if (std::optional<std::string> data_dir = reader.String(root, "data_dir")) config.data_dir = *data_dir;
-  for (auto [key, target] : {std::pair<std::string_view, double*>{"rate_limit", &config.rate_limit.rate},
-                             {"rate_burst", &config.rate_limit.burst}}) {
+  if (std::optional<std::string> data_dir = reader.String(root, "data_dir"))
+    config.data_dir = *data_dir;
+  for (auto [key, target] :
+       {std::pair<std::string_view, double*>{"rate_limit", &config.rate_limit.rate},
+        {"rate_burst", &config.rate_limit.burst}}) {
     const toml::node* node = root.get(key);
     if (node == nullptr) continue;
-    std::optional<double> value = node->is_integer()          ? std::optional<double>(node->as_integer()->get())
-                                  : node->is_floating_point() ? std::optional<double>(node->as_floating_point()->get())
-                                                              : std::nullopt;
+    std::optional<double> value =
+        node->is_integer()          ? std::optional<double>(node->as_integer()->get())
+        : node->is_floating_point() ? std::optional<double>(node->as_floating_point()->get())
+                                    : std::nullopt;
     if (!value || !(*value >= 0) || *value > 1e9) {
-      reader.Error(node->source(), base::Concat("'", key, "' must be a number of requests (0 or more)"));
+      reader.Error(node->source(),
+                   base::Concat("'", key, "' must be a number of requests (0 or more)"));
     } else {
       *target = *value;
     }
   }
-  if (config.rate_limit.rate > 0 && config.rate_limit.burst == 0) config.rate_limit.burst = config.rate_limit.rate;
+  if (config.rate_limit.rate > 0 && config.rate_limit.burst == 0)
+    config.rate_limit.burst = config.rate_limit.rate;
   if (const toml::node* node = root.get("transport")) {
     const toml::table* table = node->as_table();
     if (table == nullptr) {
       reader.Error(node->source(), "'transport' must be a table");
     } else {
       reader.CheckKeys(*table,
-                       {"header_timeout", "body_timeout", "idle_timeout", "write_timeout", "shutdown_grace",
-                        "max_connections", "max_requests_per_connection"},
+                       {"header_timeout", "body_timeout", "idle_timeout", "write_timeout",
+                        "shutdown_grace", "max_connections", "max_requests_per_connection"},
                        "[transport]");
       TransportLimits& limits = config.transport;
-      for (auto [key, target] : {std::pair<std::string_view, absl::Duration*>{"header_timeout", &limits.header_timeout},
-                                 {"body_timeout", &limits.body_timeout},
-                                 {"idle_timeout", &limits.idle_timeout},
-                                 {"write_timeout", &limits.write_timeout},
-                                 {"shutdown_grace", &limits.shutdown_grace}}) {
+      for (auto [key, target] :
+           {std::pair<std::string_view, absl::Duration*>{"header_timeout", &limits.header_timeout},
+            {"body_timeout", &limits.body_timeout},
+            {"idle_timeout", &limits.idle_timeout},
+            {"write_timeout", &limits.write_timeout},
+            {"shutdown_grace", &limits.shutdown_grace}}) {
         if (std::optional<std::string> text_value = reader.String(*table, key)) {
           std::optional<absl::Duration> duration = ParseConfigDuration(*text_value);
           if (!duration) {
-            reader.Error(table->get(key)->source(), base::Concat("'", key, "' must be a duration such as \"10s\""));
+            reader.Error(table->get(key)->source(),
+                         base::Concat("'", key, "' must be a duration such as \"10s\""));
           } else {
             *target = *duration;
           }
         }
       }
-      for (auto [key, target] : {std::pair<std::string_view, size_t*>{"max_connections", &limits.max_connections},
-                                 {"max_requests_per_connection", &limits.max_requests_per_connection}}) {
+      for (auto [key, target] :
+           {std::pair<std::string_view, size_t*>{"max_connections", &limits.max_connections},
+            {"max_requests_per_connection", &limits.max_requests_per_connection}}) {
         const toml::node* value = table->get(key);
         if (value == nullptr) continue;
-        if (!value->is_integer() || value->as_integer()->get() < 1 || value->as_integer()->get() > 1'000'000) {
-          reader.Error(value->source(), base::Concat("'", key, "' must be a whole number from 1 to 1000000"));
+        if (!value->is_integer() || value->as_integer()->get() < 1 ||
+            value->as_integer()->get() > 1'000'000) {
+          reader.Error(value->source(),
+                       base::Concat("'", key, "' must be a whole number from 1 to 1000000"));
         } else {
           *target = static_cast<size_t>(value->as_integer()->get());
         }
@@ -247,12 +268,14 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
                  "'tls_cert' and 'tls_key' go together");
   }
   if (std::optional<std::string> access_log = reader.String(root, "access_log")) {
-    if (access_log->empty()) reader.Error(root.get("access_log")->source(), "'access_log' must be \"stdout\" or a path");
+    if (access_log->empty())
+      reader.Error(root.get("access_log")->source(), "'access_log' must be \"stdout\" or a path");
     config.access_log = *access_log;
   }
   config.inventory = reader.Strings(root, "inventory");
-  for (auto [key, target] : {std::pair<std::string_view, absl::Duration*>{"periodic_scan", &config.periodic_scan},
-                             {"resolved_retention", &config.resolved_retention}}) {
+  for (auto [key, target] :
+       {std::pair<std::string_view, absl::Duration*>{"periodic_scan", &config.periodic_scan},
+        {"resolved_retention", &config.resolved_retention}}) {
     if (std::optional<std::string> text_value = reader.String(root, key)) {
       std::optional<absl::Duration> duration = ParseConfigDuration(*text_value);
       if (!duration) {
@@ -274,7 +297,8 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
       if (!id || !management) {
         reader.Error(node->source(), "[organization] needs 'id' and 'management_account'");
       } else if (!IsAccountId(*management)) {
-        reader.Error(table->get("management_account")->source(), "'management_account' must be a 12-digit account id");
+        reader.Error(table->get("management_account")->source(),
+                     "'management_account' must be a 12-digit account id");
       } else {
         config.organization = service::OrganizationInfo{*id, *management};
       }
@@ -298,7 +322,8 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
           reader.Error(table.source(), "[[accounts]] needs an 'id' of 12 digits");
           continue;
         }
-        if (!account_ids.insert(*id).second) reader.Error(table.source(), base::Concat("account ", *id, " is listed twice"));
+        if (!account_ids.insert(*id).second)
+          reader.Error(table.source(), base::Concat("account ", *id, " is listed twice"));
         account.id = *id;
         account.name = reader.String(table, "name").value_or("");
         account.regions = reader.Strings(table, "regions");
@@ -308,10 +333,12 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
           reader.Error(table.get("member")->source(), "'member' needs an [organization] table");
         } else if (member == std::optional<bool>(false)) {
           if (!account.ou_path.empty()) {
-            reader.Error(table.get("ou_path")->source(), "an account with 'member = false' has no 'ou_path'");
+            reader.Error(table.get("ou_path")->source(),
+                         "an account with 'member = false' has no 'ou_path'");
           }
           if (config.organization && *id == config.organization->management_account) {
-            reader.Error(table.get("member")->source(), "the management account is a member of its organization");
+            reader.Error(table.get("member")->source(),
+                         "the management account is a member of its organization");
           }
         } else if (config.organization) {
           if (account.ou_path.empty()) {
@@ -319,16 +346,17 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
           } else if (std::optional<std::string> path_root =
                          OuPathRoot(account.ou_path, config.organization->id)) {
             if (root_id && *root_id != *path_root) {
-              reader.Error(table.get("ou_path")->source(),
-                           base::Concat("'ou_path' starts at root ", *path_root, ", another account's at ", *root_id,
-                                        ": an organization has one root"));
+              reader.Error(
+                  table.get("ou_path")->source(),
+                  base::Concat("'ou_path' starts at root ", *path_root, ", another account's at ",
+                               *root_id, ": an organization has one root"));
             }
             root_id = *path_root;
           } else {
             reader.Error(table.get("ou_path")->source(),
-                         base::Concat("'ou_path' must be a path of organization ", config.organization->id,
-                                      " from its root, e.g. \"", config.organization->id,
-                                      "/r-ab12/ou-ab12-11111111/\""));
+                         base::Concat("'ou_path' must be a path of organization ",
+                                      config.organization->id, " from its root, e.g. \"",
+                                      config.organization->id, "/r-ab12/ou-ab12-11111111/\""));
           }
         }
         config.accounts.push_back(std::move(account));
@@ -336,7 +364,8 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     }
   }
   if (config.organization && !account_ids.contains(config.organization->management_account)) {
-    config.accounts.push_back(service::Account{config.organization->management_account, "", {}, "", true});
+    config.accounts.push_back(
+        service::Account{config.organization->management_account, "", {}, "", true});
     account_ids.insert(config.organization->management_account);
   }
   // Accounts listed without 'ou_path' are members at the organization's root (docs/server.md).
@@ -349,14 +378,17 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
     } else {
       for (const toml::node& element : *array) {
         const toml::table& table = *element.as_table();
-        reader.CheckKeys(table, {"access_key_id", "secret_access_key", "account", "principal", "policies", "policy"},
-                         "[[credentials]]");
+        reader.CheckKeys(
+            table,
+            {"access_key_id", "secret_access_key", "account", "principal", "policies", "policy"},
+            "[[credentials]]");
         aws::sigv4::Credential credential;
         std::optional<std::string> key = reader.String(table, "access_key_id");
         std::optional<std::string> secret = reader.String(table, "secret_access_key");
         std::optional<std::string> account = reader.String(table, "account");
         if (!key || !secret || !account || key->empty() || secret->empty()) {
-          reader.Error(table.source(), "[[credentials]] needs 'access_key_id', 'secret_access_key' and 'account'");
+          reader.Error(table.source(),
+                       "[[credentials]] needs 'access_key_id', 'secret_access_key' and 'account'");
           continue;
         }
         if (!account_ids.contains(*account)) {
@@ -364,20 +396,22 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
                        base::Concat("account ", *account, " is not listed in [[accounts]]"));
         }
         if (!keys.insert(*key).second) {
-          reader.Error(table.get("access_key_id")->source(), base::Concat("access key ", *key, " is listed twice"));
+          reader.Error(table.get("access_key_id")->source(),
+                       base::Concat("access key ", *key, " is listed twice"));
         }
         credential.access_key_id = *key;
         credential.secret_access_key = *secret;
         credential.account_id = *account;
-        credential.principal_arn =
-            reader.String(table, "principal").value_or(base::Concat("arn:aws:iam::", *account, ":root"));
+        credential.principal_arn = reader.String(table, "principal")
+                                       .value_or(base::Concat("arn:aws:iam::", *account, ":root"));
         std::vector<std::pair<std::string, std::string>> documents;
         for (const std::string& path : reader.Strings(table, "policies")) {
           std::filesystem::path full(path);
           if (full.is_relative()) full = std::filesystem::path(source_name).parent_path() / full;
           std::ifstream file(full, std::ios::binary);
           if (!file) {
-            reader.Error(table.get("policies")->source(), base::Concat("cannot read the policy file ", full.string()));
+            reader.Error(table.get("policies")->source(),
+                         base::Concat("cannot read the policy file ", full.string()));
             continue;
           }
           std::ostringstream contents;
@@ -385,8 +419,9 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::strin
           documents.emplace_back(full.string(), std::move(contents).str());
         }
         if (std::optional<std::string> policy = reader.String(table, "policy")) {
-          documents.emplace_back(base::Concat(Where(source_name, table.get("policy")->source()), ": policy of ", *key),
-                                 std::move(*policy));
+          documents.emplace_back(
+              base::Concat(Where(source_name, table.get("policy")->source()), ": policy of ", *key),
+              std::move(*policy));
         }
         if (!documents.empty()) config.identity_policies[*key] = std::move(documents);
         config.credentials.push_back(std::move(credential));
@@ -408,8 +443,8 @@ ServerConfig DemoConfig() {
       {"444455556666", "Dev", regions, "o-exampleorgid/r-ab12/ou-ab12-workloads/"},
       {"777788889999", "Prod", regions, "o-exampleorgid/r-ab12/ou-ab12-workloads/"},
   };
-  // The keys are made at the first start, at random, and kept in the data directory (LoadOrCreateDemoKeys
-  // in data_dir.h): none is written in the source.
+  // The keys are made at the first start, at random, and kept in the data directory
+  // (LoadOrCreateDemoKeys in data_dir.h): none is written in the source.
   config.credentials = {
       {"", "", "111122223333", "arn:aws:iam::111122223333:user/admin"},
       {"", "", "234598760742", "arn:aws:iam::234598760742:user/security"},

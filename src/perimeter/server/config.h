@@ -13,10 +13,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "perimeter/service/environment.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/server/http_transport.h"
 #include "perimeter/server/rate_limiter.h"
+#include "perimeter/service/environment.h"
 
 namespace perimeter::server {
 
@@ -36,38 +36,41 @@ struct ServerConfig {
   std::vector<service::Account> accounts;
   std::vector<aws::sigv4::Credential> credentials;
   // The identity-based policies of a credential's principal ([[credentials]] `policies` files and
-  // `policy` text), by access key id: (source name, policy JSON). A key without policies has full access
-  // to its own account (docs/server.md, "Authorization").
+  // `policy` text), by access key id: (source name, policy JSON). A key without policies has full
+  // access to its own account (docs/server.md, "Authorization").
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> identity_policies;
-  // Not in the TOML file: a full scan when the server starts (the inventory may have changed while it
-  // was down). The load benchmark turns it off to keep findings it seeded into the store directly.
+  // Not in the TOML file: a full scan when the server starts (the inventory may have changed while
+  // it was down). The load benchmark turns it off to keep findings it seeded into the store
+  // directly.
   bool scan_at_start = true;
   // Connection deadlines and caps (http_transport.h): the [transport] table.
   TransportLimits transport;
 };
 
-// Parses the TOML text of `source_name`. Errors (InvalidArgument) read "FILE:LINE:COL: message": TOML
-// syntax, unknown keys, wrong types, malformed values (listen address, durations, 12-digit account ids),
-// credentials for unknown accounts, duplicate access keys, policy files that cannot be read (a relative
-// path is taken from the directory of `source_name`; policies are read, not parsed, here), OU paths outside
-// the organization or from different roots, 'member = false' with an 'ou_path' or for the management
-// account.
+// Parses the TOML text of `source_name`. Errors (InvalidArgument) read "FILE:LINE:COL: message":
+// TOML syntax, unknown keys, wrong types, malformed values (listen address, durations, 12-digit
+// account ids), credentials for unknown accounts, duplicate access keys, policy files that cannot
+// be read (a relative path is taken from the directory of `source_name`; policies are read, not
+// parsed, here), OU paths outside the organization or from different roots, 'member = false' with
+// an 'ou_path' or for the management account.
 //
-// With an [organization], every listed account is a member unless it says `member = false`; one without
-// 'ou_path' sits at the organization's root (ou_path "ORG/ROOT/", ou_path_is_default): ROOT is the root
-// of the OU paths given, or RootIdFor(ORG) when none is. The management account is always a member.
+// With an [organization], every listed account is a member unless it says `member = false`; one
+// without 'ou_path' sits at the organization's root (ou_path "ORG/ROOT/", ou_path_is_default): ROOT
+// is the root of the OU paths given, or RootIdFor(ORG) when none is. The management account is
+// always a member.
 absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::string_view source_name);
 
-// The root id the configuration gives an organization whose root it does not name (no account has an
-// 'ou_path'): "r-" and the first four letters or digits of the organization id ("o-exampleorgid" ->
-// "r-exam"), a valid AWS Organizations root id.
+// The root id the configuration gives an organization whose root it does not name (no account has
+// an 'ou_path'): "r-" and the first four letters or digits of the organization id ("o-exampleorgid"
+// -> "r-exam"), a valid AWS Organizations root id.
 std::string RootIdFor(std::string_view organization_id);
 
 // Gives the accounts placed at the organization's root by default (ou_path_is_default, and the
-// management account when it has no ou_path) the root's path "ORG/ROOT/": ROOT is the root of the other
-// accounts' OU paths, or RootIdFor(ORG) when none has one. Used for the configuration and again once
-// inventory organization records have placed some accounts.
-void PlaceAtRoot(const service::OrganizationInfo& organization, std::vector<service::Account>& accounts);
+// management account when it has no ou_path) the root's path "ORG/ROOT/": ROOT is the root of the
+// other accounts' OU paths, or RootIdFor(ORG) when none has one. Used for the configuration and
+// again once inventory organization records have placed some accounts.
+void PlaceAtRoot(const service::OrganizationInfo& organization,
+                 std::vector<service::Account>& accounts);
 
 // "ADDRESS:PORT" (the config's `listen`, `--listen`): a non-empty address and a port of 0..65535 in
 // digits; nullopt otherwise.
@@ -76,10 +79,10 @@ std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view t
 // "24h", "90d", "30m", "15s" (a positive integer and a unit).
 std::optional<absl::Duration> ParseConfigDuration(std::string_view text);
 
-// The built-in example of `perimeter serve --demo`: an organization with a management account (Mgmt),
-// a security account to be registered as delegated administrator (Security) and two members, a
-// credential for each (its keys left empty: LoadOrCreateDemoKeys fills them), and an inventory
-// (DemoInventory) with resources that grant external access.
+// The built-in example of `perimeter serve --demo`: an organization with a management account
+// (Mgmt), a security account to be registered as delegated administrator (Security) and two
+// members, a credential for each (its keys left empty: LoadOrCreateDemoKeys fills them), and an
+// inventory (DemoInventory) with resources that grant external access.
 ServerConfig DemoConfig();
 std::string DemoInventory();  // JSON Lines, docs/inventory.md
 // An AWS CLI credentials file with one profile per named account of `config` that has a key.

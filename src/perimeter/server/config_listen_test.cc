@@ -1,8 +1,7 @@
-// The transport keys of the `perimeter serve` configuration ([transport], access_log, rate limits, TLS) and
-// the listen address.
-#include "perimeter/server/config.h"
-
+// The transport keys of the `perimeter serve` configuration ([transport], access_log, rate limits,
+// TLS) and the listen address.
 #include "gtest/gtest.h"
+#include "perimeter/server/config.h"
 
 namespace perimeter::server {
 namespace {
@@ -26,14 +25,18 @@ TEST_P(ListenTest, Parses) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Config, ListenTest,
-    testing::Values(ListenCase{"127.0.0.1:8080", true, "127.0.0.1", 8080}, ListenCase{"0.0.0.0:0", true, "0.0.0.0", 0},
-                    ListenCase{"[::1]:443", true, "::1", 443}, ListenCase{"localhost:65535", true, "localhost", 65535},
-                    ListenCase{"127.0.0.1:65536", false, "", 0}, ListenCase{"127.0.0.1:99999", false, "", 0},
-                    ListenCase{"127.0.0.1:80x", false, "", 0}, ListenCase{"127.0.0.1:-1", false, "", 0},
-                    ListenCase{"127.0.0.1:", false, "", 0}, ListenCase{"127.0.0.1", false, "", 0},
-                    ListenCase{":8080", false, "", 0}));
+INSTANTIATE_TEST_SUITE_P(Config, ListenTest,
+                         testing::Values(ListenCase{"127.0.0.1:8080", true, "127.0.0.1", 8080},
+                                         ListenCase{"0.0.0.0:0", true, "0.0.0.0", 0},
+                                         ListenCase{"[::1]:443", true, "::1", 443},
+                                         ListenCase{"localhost:65535", true, "localhost", 65535},
+                                         ListenCase{"127.0.0.1:65536", false, "", 0},
+                                         ListenCase{"127.0.0.1:99999", false, "", 0},
+                                         ListenCase{"127.0.0.1:80x", false, "", 0},
+                                         ListenCase{"127.0.0.1:-1", false, "", 0},
+                                         ListenCase{"127.0.0.1:", false, "", 0},
+                                         ListenCase{"127.0.0.1", false, "", 0},
+                                         ListenCase{":8080", false, "", 0}));
 
 TEST(Config, TransportKeys) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(R"(
@@ -82,18 +85,23 @@ TEST_P(BadTransportConfigTest, IsRefusedWithItsPlace) {
 
 INSTANTIATE_TEST_SUITE_P(
     Config, BadTransportConfigTest,
-    testing::Values(BadTransportCase{"listen = \"127.0.0.1:70000\"",
-                            "t.toml:1:10: 'listen' must be ADDRESS:PORT, e.g. \"127.0.0.1:8080\""},
-                    BadTransportCase{"tls_cert = \"c.pem\"", "t.toml:1:12: 'tls_cert' and 'tls_key' go together"},
-                    BadTransportCase{"rate_limit = -1", "t.toml:1:14: 'rate_limit' must be a number of requests (0 or more)"},
-                    BadTransportCase{"rate_burst = \"x\"", "t.toml:1:14: 'rate_burst' must be a number of requests (0 or more)"},
-                    BadTransportCase{"access_log = \"\"", "t.toml:1:14: 'access_log' must be \"stdout\" or a path"},
-                    BadTransportCase{"[transport]\nheader_timeout = \"10\"",
-                            "t.toml:2:18: 'header_timeout' must be a duration such as \"10s\""},
-                    BadTransportCase{"[transport]\nmax_connections = 0",
-                            "t.toml:2:19: 'max_connections' must be a whole number from 1 to 1000000"},
-                    BadTransportCase{"[transport]\nheader_deadline = \"1s\"",
-                            "t.toml:2:1: unknown key 'header_deadline' in [transport]"}));
+    testing::Values(
+        BadTransportCase{"listen = \"127.0.0.1:70000\"",
+                         "t.toml:1:10: 'listen' must be ADDRESS:PORT, e.g. \"127.0.0.1:8080\""},
+        BadTransportCase{"tls_cert = \"c.pem\"",
+                         "t.toml:1:12: 'tls_cert' and 'tls_key' go together"},
+        BadTransportCase{"rate_limit = -1",
+                         "t.toml:1:14: 'rate_limit' must be a number of requests (0 or more)"},
+        BadTransportCase{"rate_burst = \"x\"",
+                         "t.toml:1:14: 'rate_burst' must be a number of requests (0 or more)"},
+        BadTransportCase{"access_log = \"\"",
+                         "t.toml:1:14: 'access_log' must be \"stdout\" or a path"},
+        BadTransportCase{"[transport]\nheader_timeout = \"10\"",
+                         "t.toml:2:18: 'header_timeout' must be a duration such as \"10s\""},
+        BadTransportCase{"[transport]\nmax_connections = 0",
+                         "t.toml:2:19: 'max_connections' must be a whole number from 1 to 1000000"},
+        BadTransportCase{"[transport]\nheader_deadline = \"1s\"",
+                         "t.toml:2:1: unknown key 'header_deadline' in [transport]"}));
 
 }  // namespace
 }  // namespace perimeter::server

@@ -1,5 +1,5 @@
-// The `perimeter serve` configuration: organization membership of the listed accounts (docs/server.md)
-// and the Organizations flow a configuration without OU paths must support.
+// The `perimeter serve` configuration: organization membership of the listed accounts
+// (docs/server.md) and the Organizations flow a configuration without OU paths must support.
 #include "perimeter/server/config.h"
 
 #include <gtest/gtest.h>
@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "perimeter/api/access_analyzer_service.h"
-#include "perimeter/service/continuous_analysis.h"
-#include "perimeter/service/environment.h"
 #include "perimeter/api/organizations_service.h"
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/base/clock.h"
+#include "perimeter/service/continuous_analysis.h"
+#include "perimeter/service/environment.h"
 #include "perimeter/store/memory/memory_store.h"
 
 namespace perimeter::server {
@@ -51,8 +51,13 @@ member = false
 class EmptyCatalog : public service::ResourceCatalog {
  public:
   std::vector<service::ResourceSummary> Resources() const override { return {}; }
-  std::optional<service::ResourceSummary> Find(std::string_view) const override { return std::nullopt; }
-  std::vector<findings::Finding> Analyze(std::string_view, const reasoning::ZoneOfTrust&) const override { return {}; }
+  std::optional<service::ResourceSummary> Find(std::string_view) const override {
+    return std::nullopt;
+  }
+  std::vector<findings::Finding> Analyze(std::string_view,
+                                         const reasoning::ZoneOfTrust&) const override {
+    return {};
+  }
 };
 
 service::Environment EnvironmentOf(const ServerConfig& config) {
@@ -102,7 +107,8 @@ id = "444455556666"
 }
 
 TEST(ServerConfigTest, WithoutOrganizationAccountsStandAlone) {
-  absl::StatusOr<ServerConfig> config = ParseServerConfig("[[accounts]]\nid = \"444455556666\"\n", "perimeter.toml");
+  absl::StatusOr<ServerConfig> config =
+      ParseServerConfig("[[accounts]]\nid = \"444455556666\"\n", "perimeter.toml");
   ASSERT_TRUE(config.ok()) << config.status();
   ASSERT_EQ(config->accounts.size(), 1u);
   EXPECT_EQ(config->accounts[0].ou_path, "");
@@ -113,14 +119,16 @@ TEST(ServerConfigTest, WithoutOrganizationAccountsStandAlone) {
 // accounts still at the root by default follow the root of the placed ones.
 TEST(ServerConfigTest, PlaceAtRootFollowsTheRootOfPlacedAccounts) {
   service::OrganizationInfo organization{"o-exampleorgid", kMgmt};
-  std::vector<service::Account> accounts = {{kSecurity, "", {}, "o-exampleorgid/r-ab12/ou-ab12-security/", false},
-                                        {kDev, "", {}, "o-exampleorgid/r-exam/", true},
-                                        {kMgmt, "", {}, "", false},
-                                        {kPartner, "", {}, "", false}};
+  std::vector<service::Account> accounts = {
+      {kSecurity, "", {}, "o-exampleorgid/r-ab12/ou-ab12-security/", false},
+      {kDev, "", {}, "o-exampleorgid/r-exam/", true},
+      {kMgmt, "", {}, "", false},
+      {kPartner, "", {}, "", false}};
   PlaceAtRoot(organization, accounts);
   EXPECT_EQ(accounts[0].ou_path, "o-exampleorgid/r-ab12/ou-ab12-security/");
   EXPECT_EQ(accounts[1].ou_path, "o-exampleorgid/r-ab12/");
-  EXPECT_EQ(accounts[2].ou_path, "o-exampleorgid/r-ab12/") << "the management account is always a member";
+  EXPECT_EQ(accounts[2].ou_path, "o-exampleorgid/r-ab12/")
+      << "the management account is always a member";
   EXPECT_EQ(accounts[3].ou_path, "") << "not placed: not a member";
 
   std::vector<service::Account> unplaced = {{kDev, "", {}, "", true}};
@@ -135,15 +143,18 @@ TEST(ServerConfigTest, RootIdForIsAValidRootId) {
 
 struct BadConfigCase {
   std::string name;
-  std::string accounts;  // [[accounts]] tables after an [organization] of o-exampleorgid / 111122223333
-  std::string error;     // what the error must contain
+  std::string
+      accounts;  // [[accounts]] tables after an [organization] of o-exampleorgid / 111122223333
+  std::string error;  // what the error must contain
 };
 
 class BadConfigTest : public testing::TestWithParam<BadConfigCase> {};
 
 TEST_P(BadConfigTest, IsRejectedWithItsPosition) {
   const BadConfigCase& c = GetParam();
-  std::string text = "[organization]\nid = \"o-exampleorgid\"\nmanagement_account = \"111122223333\"\n" + c.accounts;
+  std::string text =
+      "[organization]\nid = \"o-exampleorgid\"\nmanagement_account = \"111122223333\"\n" +
+      c.accounts;
   absl::StatusOr<ServerConfig> config = ParseServerConfig(text, "perimeter.toml");
   ASSERT_FALSE(config.ok());
   EXPECT_NE(config.status().message().find(c.error), std::string_view::npos) << config.status();
@@ -153,35 +164,41 @@ INSTANTIATE_TEST_SUITE_P(
     Config, BadConfigTest,
     testing::Values(
         BadConfigCase{"OutsiderWithPath",
-                      "[[accounts]]\nid = \"999988887777\"\nmember = false\nou_path = \"o-exampleorgid/r-ab12/\"\n",
+                      "[[accounts]]\nid = \"999988887777\"\nmember = false\nou_path = "
+                      "\"o-exampleorgid/r-ab12/\"\n",
                       "perimeter.toml:7:11: an account with 'member = false' has no 'ou_path'"},
         BadConfigCase{"ManagementOutside", "[[accounts]]\nid = \"111122223333\"\nmember = false\n",
                       "perimeter.toml:6:10: the management account is a member"},
         BadConfigCase{"MemberNotBoolean", "[[accounts]]\nid = \"444455556666\"\nmember = \"no\"\n",
                       "perimeter.toml:6:10: 'member' must be true or false"},
-        BadConfigCase{"PathOfAnotherOrganization",
-                      "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-other12345/r-ab12/\"\n",
-                      "perimeter.toml:6:11: 'ou_path' must be a path of organization o-exampleorgid"},
-        BadConfigCase{"PathWithoutRoot", "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-exampleorgid/\"\n",
+        BadConfigCase{
+            "PathOfAnotherOrganization",
+            "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-other12345/r-ab12/\"\n",
+            "perimeter.toml:6:11: 'ou_path' must be a path of organization o-exampleorgid"},
+        BadConfigCase{"PathWithoutRoot",
+                      "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-exampleorgid/\"\n",
                       "'ou_path' must be a path of organization o-exampleorgid"},
-        BadConfigCase{"TwoRoots",
-                      "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-exampleorgid/r-ab12/\"\n"
-                      "[[accounts]]\nid = \"234598760742\"\nou_path = \"o-exampleorgid/r-cd34/\"\n",
-                      "perimeter.toml:9:11: 'ou_path' starts at root r-cd34, another account's at r-ab12"}),
+        BadConfigCase{
+            "TwoRoots",
+            "[[accounts]]\nid = \"444455556666\"\nou_path = \"o-exampleorgid/r-ab12/\"\n"
+            "[[accounts]]\nid = \"234598760742\"\nou_path = \"o-exampleorgid/r-cd34/\"\n",
+            "perimeter.toml:9:11: 'ou_path' starts at root r-cd34, another account's at r-ab12"}),
     [](const testing::TestParamInfo<BadConfigCase>& info) { return info.param.name; });
 
 TEST(ServerConfigTest, MemberNeedsAnOrganization) {
   absl::StatusOr<ServerConfig> config =
       ParseServerConfig("[[accounts]]\nid = \"444455556666\"\nmember = true\n", "perimeter.toml");
   ASSERT_FALSE(config.ok());
-  EXPECT_NE(config.status().message().find("perimeter.toml:3:10: 'member' needs an [organization] table"),
-            std::string_view::npos)
+  EXPECT_NE(
+      config.status().message().find("perimeter.toml:3:10: 'member' needs an [organization] table"),
+      std::string_view::npos)
       << config.status();
 }
 
-// The flow of docs/server.md on a configuration without OU paths: the management account enables trusted
-// access and registers Security as delegated administrator, which creates an ORGANIZATION analyzer.
-// Before listed accounts were members by default, registering failed with AccountNotFoundException.
+// The flow of docs/server.md on a configuration without OU paths: the management account enables
+// trusted access and registers Security as delegated administrator, which creates an ORGANIZATION
+// analyzer. Before listed accounts were members by default, registering failed with
+// AccountNotFoundException.
 TEST(ServerConfigTest, DelegatedAdministratorFlowWithoutOuPaths) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(kNoOuPaths, "perimeter.toml");
   ASSERT_TRUE(config.ok()) << config.status();
@@ -191,32 +208,40 @@ TEST(ServerConfigTest, DelegatedAdministratorFlowWithoutOuPaths) {
   auto catalog = std::make_shared<const EmptyCatalog>();
   api::AccessAnalyzerService access_analyzer(
       store, [environment] { return environment; },
-      [catalog]() -> std::shared_ptr<const service::ResourceCatalog> { return catalog; }, clock, [](service::ScanJob) {});
+      [catalog]() -> std::shared_ptr<const service::ResourceCatalog> { return catalog; }, clock,
+      [](service::ScanJob) {});
   api::OrganizationsService organizations(
       store, [environment] { return environment; }, clock,
       [&access_analyzer] { ASSERT_TRUE(access_analyzer.RefreshOrganizationAnalyzers().ok()); });
   auto caller = [](const char* account) {
-    return api::Caller{account, std::string("arn:aws:iam::") + account + ":user/admin", "us-east-1"};
+    return api::Caller{account, std::string("arn:aws:iam::") + account + ":user/admin",
+                       "us-east-1"};
   };
-  api::ApiResponse enabled = organizations.Handle(caller(kMgmt), "EnableAWSServiceAccess",
-                                                  R"({"ServicePrincipal": "access-analyzer.amazonaws.com"})");
+  api::ApiResponse enabled =
+      organizations.Handle(caller(kMgmt), "EnableAWSServiceAccess",
+                           R"({"ServicePrincipal": "access-analyzer.amazonaws.com"})");
   ASSERT_EQ(enabled.status, 200) << enabled.body;
-  api::ApiResponse registered =
-      organizations.Handle(caller(kMgmt), "RegisterDelegatedAdministrator",
-                           R"({"AccountId": "234598760742", "ServicePrincipal": "access-analyzer.amazonaws.com"})");
+  api::ApiResponse registered = organizations.Handle(
+      caller(kMgmt), "RegisterDelegatedAdministrator",
+      R"({"AccountId": "234598760742", "ServicePrincipal": "access-analyzer.amazonaws.com"})");
   ASSERT_EQ(registered.status, 200) << registered.body;
   // A member account without ou_path is visible to the organization; the outsider is not.
-  EXPECT_EQ(organizations.Handle(caller(kMgmt), "DescribeAccount", R"({"AccountId": "444455556666"})").status, 200);
+  EXPECT_EQ(
+      organizations.Handle(caller(kMgmt), "DescribeAccount", R"({"AccountId": "444455556666"})")
+          .status,
+      200);
   api::ApiResponse outsider =
       organizations.Handle(caller(kMgmt), "DescribeAccount", R"({"AccountId": "999988887777"})");
   EXPECT_NE(outsider.body.find("AccountNotFoundException"), std::string::npos) << outsider.body;
 
   std::optional<api::RouteMatch> route = api::MatchRestRoute("PUT", "/analyzer");
   ASSERT_TRUE(route.has_value());
-  api::RestRequest create{route->operation, route->labels, {}, R"({"analyzerName": "org", "type": "ORGANIZATION"})"};
+  api::RestRequest create{
+      route->operation, route->labels, {}, R"({"analyzerName": "org", "type": "ORGANIZATION"})"};
   api::ApiResponse created = access_analyzer.Handle(caller(kSecurity), create);
   EXPECT_EQ(created.status, 200) << created.body;
-  EXPECT_NE(created.body.find("arn:aws:access-analyzer:us-east-1:234598760742:analyzer/org"), std::string::npos)
+  EXPECT_NE(created.body.find("arn:aws:access-analyzer:us-east-1:234598760742:analyzer/org"),
+            std::string::npos)
       << created.body;
 }
 

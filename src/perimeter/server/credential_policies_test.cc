@@ -1,7 +1,5 @@
-// [[credentials]] policies: files (relative to the configuration's directory) and inline text, kept by
-// access key; an unreadable file is an error at its line.
-#include "perimeter/server/config.h"
-
+// [[credentials]] policies: files (relative to the configuration's directory) and inline text, kept
+// by access key; an unreadable file is an error at its line.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,6 +9,7 @@
 #include <string>
 
 #include "perimeter/base/text.h"
+#include "perimeter/server/config.h"
 #include "tests/testing/scoped_temp_dir.h"
 #include "tests/testing/status_matchers.h"
 
@@ -69,8 +68,10 @@ secret_access_key = "auditor-secret"
 account = "444455556666"
 policies = ["missing.json"]
 )");
-  EXPECT_THAT(config, perimeter_testing::StatusIs(absl::StatusCode::kInvalidArgument, "server.toml:13:"));
-  EXPECT_THAT(config, perimeter_testing::StatusIs(absl::StatusCode::kInvalidArgument, "cannot read the policy file"));
+  EXPECT_THAT(config,
+              perimeter_testing::StatusIs(absl::StatusCode::kInvalidArgument, "server.toml:13:"));
+  EXPECT_THAT(config, perimeter_testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  "cannot read the policy file"));
 }
 
 }  // namespace

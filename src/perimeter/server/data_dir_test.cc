@@ -18,7 +18,6 @@ namespace {
 // A directory of its own for each test, removed at the end.
 class DataDirTest : public testing::Test {
  protected:
-
   static unsigned Mode(const std::filesystem::path& path) {
     struct stat info {};
     stat(path.c_str(), &info);
@@ -35,8 +34,9 @@ TEST_F(DataDirTest, SecondLockOnTheSameDirectoryIsRefusedUntilTheFirstIsReleased
     absl::StatusOr<DataDirLock> first = OpenDataDir(dir);
     ASSERT_THAT(first, perimeter_testing::IsOk());
     EXPECT_THAT(OpenDataDir(dir),
-                perimeter_testing::StatusIs(absl::StatusCode::kFailedPrecondition,
-                                            "in use by another perimeter serve (pid " + std::to_string(getpid())));
+                perimeter_testing::StatusIs(
+                    absl::StatusCode::kFailedPrecondition,
+                    "in use by another perimeter serve (pid " + std::to_string(getpid())));
   }
   EXPECT_TRUE(OpenDataDir(dir).ok()) << "released with its holder";
 }

@@ -36,11 +36,13 @@ bool HttpRequest::HasHeader(std::string_view name) const {
 
 namespace {
 
-std::chrono::steady_clock::duration Steady(absl::Duration duration) { return absl::ToChronoMilliseconds(duration); }
+std::chrono::steady_clock::duration Steady(absl::Duration duration) {
+  return absl::ToChronoMilliseconds(duration);
+}
 
-// After a response that closes the connection while the client may still be sending (a refusal before
-// the body, a body over the limit), what it sends is read and dropped for this long, so that it can
-// finish writing and read the answer instead of a connection reset. Nothing read is kept.
+// After a response that closes the connection while the client may still be sending (a refusal
+// before the body, a body over the limit), what it sends is read and dropped for this long, so that
+// it can finish writing and read the answer instead of a connection reset. Nothing read is kept.
 constexpr auto kLingerTime = std::chrono::seconds(1);
 
 }  // namespace
@@ -52,7 +54,10 @@ class HttpTransport::Impl {
   class Connection;
 
   Impl(HttpApplication application, TransportLimits limits)
-      : application_(std::move(application)), limits_(limits), workers_(limits.workers), grace_timer_(ioc_) {}
+      : application_(std::move(application)),
+        limits_(limits),
+        workers_(limits.workers),
+        grace_timer_(ioc_) {}
 
   ~Impl() { workers_.join(); }
 
@@ -61,7 +66,8 @@ class HttpTransport::Impl {
     tcp::resolver resolver(ioc_);
     auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
     if (ec || endpoints.empty()) {
-      return absl::UnavailableError(base::Concat("cannot listen on ", host, ":", port, ": ", ec.message()));
+      return absl::UnavailableError(
+          base::Concat("cannot listen on ", host, ":", port, ": ", ec.message()));
     }
     tcp::endpoint endpoint = endpoints.begin()->endpoint();
     acceptor_.open(endpoint.protocol(), ec);
@@ -71,7 +77,8 @@ class HttpTransport::Impl {
     if (ec) {
       beast::error_code ignored;
       acceptor_.close(ignored);
-      return absl::UnavailableError(base::Concat("cannot listen on ", host, ":", port, ": ", ec.message()));
+      return absl::UnavailableError(
+          base::Concat("cannot listen on ", host, ":", port, ": ", ec.message()));
     }
     return static_cast<int>(acceptor_.local_endpoint().port());
   }
@@ -96,7 +103,8 @@ class HttpTransport::Impl {
 
   size_t open_connections() const { return open_.load(); }
 
-  absl::Status EnableTls(const std::string& certificate_chain_file, const std::string& private_key_file) {
+  absl::Status EnableTls(const std::string& certificate_chain_file,
+                         const std::string& private_key_file) {
     auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     beast::error_code ec;
     context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -104,7 +112,8 @@ class HttpTransport::Impl {
                              asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
                          ec);
     if (!ec) context->use_certificate_chain_file(certificate_chain_file, ec);
-    if (ec) return absl::InvalidArgumentError(base::Concat(certificate_chain_file, ": ", ec.message()));
+    if (ec)
+      return absl::InvalidArgumentError(base::Concat(certificate_chain_file, ": ", ec.message()));
     context->use_private_key_file(private_key_file, asio::ssl::context::pem, ec);
     if (ec) return absl::InvalidArgumentError(base::Concat(private_key_file, ": ", ec.message()));
     tls_ = std::move(context);
@@ -138,8 +147,9 @@ class HttpTransport::Impl {
   bool running_ = false;
   bool stopping_ = false;  // I/O thread only
   std::atomic<size_t> open_{0};
-  // Every open connection; idle ones (between requests of a kept-alive connection) in the order they
-  // became idle, so the longest idle one is the first to close when the connection cap is reached.
+  // Every open connection; idle ones (between requests of a kept-alive connection) in the order
+  // they became idle, so the longest idle one is the first to close when the connection cap is
+  // reached.
   std::list<std::weak_ptr<Session>> sessions_;
   std::list<Session*> idle_;
 };
@@ -157,12 +167,14 @@ class HttpTransport::Impl::Session {
 
 // One connection over `Stream`: beast::tcp_stream (HTTP) or beast::ssl_stream of one (HTTPS).
 template <class Stream>
-class HttpTransport::Impl::Connection : public Session, public std::enable_shared_from_this<Connection<Stream>> {
+class HttpTransport::Impl::Connection : public Session,
+                                        public std::enable_shared_from_this<Connection<Stream>> {
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
   template <class... TlsContext>
-  Connection(Impl& owner, tcp::socket socket, TlsContext&... tls) : owner_(owner), stream_(std::move(socket), tls...) {
+  Connection(Impl& owner, tcp::socket socket, TlsContext&... tls)
+      : owner_(owner), stream_(std::move(socket), tls...) {
     beast::error_code ec;
     tcp::endpoint remote = Lowest().socket().remote_endpoint(ec);
     if (!ec) remote_address_ = base::Concat(remote.address().to_string(), ":", remote.port());
@@ -173,13 +185,14 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
     if constexpr (kTls) {
       // The handshake counts against the header deadline.
       Lowest().expires_after(Steady(owner_.limits().header_timeout));
-      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-        if (ec) {
-          self->Close();
-          return;
-        }
-        self->ReadHeader();
-      });
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) {
+                                  self->Close();
+                                  return;
+                                }
+                                self->ReadHeader();
+                              });
     } else {
       ReadHeader();
     }
@@ -196,7 +209,15 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
  private:
   beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
 
-  enum class State { kIdle, kReadingHeader, kReadingBody, kHandling, kWriting, kLingering, kClosed };
+  enum class State {
+    kIdle,
+    kReadingHeader,
+    kReadingBody,
+    kHandling,
+    kWriting,
+    kLingering,
+    kClosed
+  };
 
   void ReadHeader() {
     state_ = State::kReadingHeader;
@@ -207,8 +228,9 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
     // boost::none: Boost 1.74 compares Content-Length with the optional and refuses every body.)
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     Lowest().expires_after(Steady(owner_.limits().header_timeout));
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   // A kept-alive connection between two requests: the header deadline starts with the next byte.
@@ -220,24 +242,27 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
     state_ = State::kIdle;
     owner_.NoteIdle(this);
     Lowest().expires_after(Steady(owner_.limits().idle_timeout));
-    stream_.async_read_some(buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
-      if (ec || self->state_ == State::kClosed) {
-        self->Close();
-        return;
-      }
-      self->buffer_.commit(n);
-      self->ReadHeader();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec || self->state_ == State::kClosed) {
+                                self->Close();
+                                return;
+                              }
+                              self->buffer_.commit(n);
+                              self->ReadHeader();
+                            });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) {
       // A malformed or oversized header is answered; a timeout or a closed connection is not.
       if (ec == http::error::header_limit) {
-        WriteAndClose(HttpResponse{431, {{"Content-Type", "text/plain"}}, "Request header too large\n"});
-      } else if (ec != beast::error::timeout && ec != http::error::end_of_stream && ec != asio::error::eof &&
-                 ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
-                 ec != asio::error::bad_descriptor && state_ != State::kClosed) {
+        WriteAndClose(
+            HttpResponse{431, {{"Content-Type", "text/plain"}}, "Request header too large\n"});
+      } else if (ec != beast::error::timeout && ec != http::error::end_of_stream &&
+                 ec != asio::error::eof && ec != asio::error::operation_aborted &&
+                 ec != asio::error::connection_reset && ec != asio::error::bad_descriptor &&
+                 state_ != State::kClosed) {
         WriteAndClose(HttpResponse{400, {{"Content-Type", "text/plain"}}, "Bad request\n"});
       } else {
         Close();
@@ -251,7 +276,8 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
     for (const auto& field : header) {
       request_.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
-    if (boost::optional<uint64_t> length = parser_->content_length()) request_.content_length = *length;
+    if (boost::optional<uint64_t> length = parser_->content_length())
+      request_.content_length = *length;
     request_.chunked = parser_->chunked();
     request_.remote_address = remote_address_;
     request_.received_at = std::chrono::steady_clock::now();
@@ -269,15 +295,17 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
     too_large_ = std::move(admission.too_large);
     parser_->body_limit(admission.body_limit);
     if (base::EqualsIgnoreAsciiCase(request_.Header("Expect"), "100-continue")) {
-      auto go_ahead = std::make_shared<http::response<http::empty_body>>(http::status::continue_, header.version());
+      auto go_ahead = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                         header.version());
       Lowest().expires_after(Steady(owner_.limits().write_timeout));
-      http::async_write(stream_, *go_ahead, [self = this->shared_from_this(), go_ahead](beast::error_code ec, size_t) {
-        if (ec) {
-          self->Close();
-          return;
-        }
-        self->ReadBody();
-      });
+      http::async_write(stream_, *go_ahead,
+                        [self = this->shared_from_this(), go_ahead](beast::error_code ec, size_t) {
+                          if (ec) {
+                            self->Close();
+                            return;
+                          }
+                          self->ReadBody();
+                        });
       return;
     }
     ReadBody();
@@ -286,8 +314,9 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
   void ReadBody() {
     state_ = State::kReadingBody;
     Lowest().expires_after(Steady(owner_.limits().body_timeout));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(beast::error_code ec) {
@@ -305,7 +334,8 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
     Lowest().expires_never();
     // The worker answers through the I/O thread; the guard keeps Run() going until it has.
     auto guard = asio::make_work_guard(owner_.ioc());
-    asio::post(owner_.workers(), [self = this->shared_from_this(), request = std::move(request_), guard]() mutable {
+    asio::post(owner_.workers(), [self = this->shared_from_this(), request = std::move(request_),
+                                  guard]() mutable {
       HttpResponse response = self->owner_.application().handle(std::move(request));
       asio::post(self->owner_.ioc(), [self, response = std::move(response), guard]() mutable {
         self->Write(std::move(response), /*close=*/false);
@@ -321,14 +351,16 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
     ++requests_;
     bool keep_alive = !close && keep_alive_ && !close_after_response_ && !owner_.stopping() &&
                       requests_ < owner_.limits().max_requests_per_connection;
-    auto message = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(response.status), 11);
+    auto message = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), 11);
     for (auto& [name, value] : response.headers) message->insert(name, value);
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
     message->prepare_payload();
     Lowest().expires_after(Steady(owner_.limits().write_timeout));
     http::async_write(stream_, *message,
-                      [self = this->shared_from_this(), message, keep_alive, close](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), message, keep_alive, close](
+                          beast::error_code ec, size_t) {
                         if (ec) {
                           self->Close();
                         } else if (!keep_alive) {
@@ -359,13 +391,14 @@ class HttpTransport::Impl::Connection : public Session, public std::enable_share
       return;
     }
     Lowest().expires_after(left);
-    stream_.async_read_some(asio::buffer(scratch_), [self = this->shared_from_this()](beast::error_code ec, size_t) {
-      if (ec || self->state_ == State::kClosed) {
-        self->Close();
-        return;
-      }
-      self->Drain();
-    });
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec || self->state_ == State::kClosed) {
+                                self->Close();
+                                return;
+                              }
+                              self->Drain();
+                            });
   }
 
   void Close() {
@@ -411,7 +444,8 @@ void HttpTransport::Impl::Accept() {
     }
     std::shared_ptr<Session> session;
     if (tls_) {
-      session = std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(*this, std::move(socket), *tls_);
+      session = std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+          *this, std::move(socket), *tls_);
     } else {
       session = std::make_shared<Connection<beast::tcp_stream>>(*this, std::move(socket));
     }
@@ -454,8 +488,8 @@ void HttpTransport::Impl::BeginShutdown() {
   }
   for (const std::shared_ptr<Session>& session : open) session->Shutdown();
   if (open_.load() == 0) return;
-  // Whatever is still open after the grace period (a handler that takes long, a client that does not
-  // read its answer) is dropped: ioc_.stop() makes Run() return.
+  // Whatever is still open after the grace period (a handler that takes long, a client that does
+  // not read its answer) is dropped: ioc_.stop() makes Run() return.
   grace_timer_.expires_after(Steady(limits_.shutdown_grace));
   grace_timer_.async_wait([this](beast::error_code ec) {
     if (!ec) ioc_.stop();
@@ -467,7 +501,9 @@ HttpTransport::HttpTransport(HttpApplication application, TransportLimits limits
 
 HttpTransport::~HttpTransport() = default;
 
-absl::StatusOr<int> HttpTransport::Bind(const std::string& host, int port) { return impl_->Bind(host, port); }
+absl::StatusOr<int> HttpTransport::Bind(const std::string& host, int port) {
+  return impl_->Bind(host, port);
+}
 
 void HttpTransport::Run() { impl_->Run(); }
 
@@ -475,7 +511,8 @@ void HttpTransport::Stop() { impl_->Stop(); }
 
 size_t HttpTransport::open_connections() const { return impl_->open_connections(); }
 
-absl::Status HttpTransport::EnableTls(const std::string& certificate_chain_file, const std::string& private_key_file) {
+absl::Status HttpTransport::EnableTls(const std::string& certificate_chain_file,
+                                      const std::string& private_key_file) {
   return impl_->EnableTls(certificate_chain_file, private_key_file);
 }
 

@@ -1,23 +1,28 @@
-// The HTTP/1.1 transport of `perimeter serve`: connections, deadlines and body limits, on Boost.Beast.
+// The HTTP/1.1 transport of `perimeter serve`: connections, deadlines and body limits, on
+// Boost.Beast.
 //
 // Why not cpp-httplib (0.11, Debian bookworm): it serves one connection per pool thread for the
-// connection's whole life and has only per-read timeouts, so a few dozen sockets sending a header byte a
-// second, or idle keep-alive connections, occupy every thread and starve everyone else; it reads the whole
-// body before any handler runs, and does not apply its payload limit to chunked bodies. Here connections
-// are asynchronous (one I/O thread holds any number of them; only complete requests reach the worker
-// threads), every phase has a deadline for the whole phase, and the application sees a request's
-// headers before its body is read (docs/server.md, "Transport").
+// connection's whole life and has only per-read timeouts, so a few dozen sockets sending a header
+// byte a second, or idle keep-alive connections, occupy every thread and starve everyone else; it
+// reads the whole body before any handler runs, and does not apply its payload limit to chunked
+// bodies. Here connections are asynchronous (one I/O thread holds any number of them; only complete
+// requests reach the worker threads), every phase has a deadline for the whole phase, and the
+// application sees a request's headers before its body is read (docs/server.md, "Transport").
 //
 // Per connection:
-//  - the request header must arrive whole within `header_timeout` of the connection opening (or of its
+//  - the request header must arrive whole within `header_timeout` of the connection opening (or of
+//  its
 //    first byte, on a kept-alive connection) and fit in `max_header_bytes`;
-//  - then `Admit` decides from the header alone: refuse at once (the body is not read, the connection is
-//    closed), or read a body of at most `body_limit` bytes, chunked or not, within `body_timeout`; a
-//    larger body is answered with the admission's `too_large` response, and the connection is closed;
+//  - then `Admit` decides from the header alone: refuse at once (the body is not read, the
+//  connection is
+//    closed), or read a body of at most `body_limit` bytes, chunked or not, within `body_timeout`;
+//    a larger body is answered with the admission's `too_large` response, and the connection is
+//    closed;
 //  - `Expect: 100-continue` is answered only once the header was admitted;
 //  - a kept-alive connection waits at most `idle_timeout` for its next request and serves at most
-//    `max_requests_per_connection`; at most `max_connections` are open at once: when full, the longest
-//    idle kept-alive connection is closed to make room, and a new one is refused when none is idle;
+//    `max_requests_per_connection`; at most `max_connections` are open at once: when full, the
+//    longest idle kept-alive connection is closed to make room, and a new one is refused when none
+//    is idle;
 //  - a response must be written within `write_timeout`.
 // Stop() closes the listener and every connection that is not in the middle of a request at once; a
 // request being handled gets its response (with `Connection: close`); after `shutdown_grace` every
@@ -64,9 +69,10 @@ struct HttpResponse {
 
 // What the application decides from a request's header, before its body is read.
 struct Admission {
-  std::optional<HttpResponse> refusal;  // answered at once; the body is not read; the connection is closed
-  uint64_t body_limit = 0;              // the largest body accepted
-  HttpResponse too_large;               // the answer to a larger body (Content-Length or chunked)
+  std::optional<HttpResponse>
+      refusal;              // answered at once; the body is not read; the connection is closed
+  uint64_t body_limit = 0;  // the largest body accepted
+  HttpResponse too_large;   // the answer to a larger body (Content-Length or chunked)
 };
 
 struct HttpApplication {
@@ -97,8 +103,10 @@ class HttpTransport {
 
   // Serves HTTPS with the PEM certificate chain and private key of these files (TLS 1.2 and later).
   // Errors (InvalidArgument) name the file that cannot be read or used. REQUIRES: before Run().
-  absl::Status EnableTls(const std::string& certificate_chain_file, const std::string& private_key_file);
-  // Listens on host:port (port 0: a free one) and returns the port. Nothing is accepted before Run().
+  absl::Status EnableTls(const std::string& certificate_chain_file,
+                         const std::string& private_key_file);
+  // Listens on host:port (port 0: a free one) and returns the port. Nothing is accepted before
+  // Run().
   absl::StatusOr<int> Bind(const std::string& host, int port);
   // Serves until Stop(); returns within `shutdown_grace` of it. REQUIRES: Bind() succeeded.
   void Run();

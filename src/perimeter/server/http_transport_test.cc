@@ -22,20 +22,23 @@ constexpr std::string_view kGet = "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\
 class TransportFixture {
  public:
   explicit TransportFixture(TransportLimits limits) {
-    HttpApplication application{
-        .admit =
-            [](const HttpRequest& head) {
-              Admission admission;
-              if (head.target == "/refuse") admission.refusal = HttpResponse{403, {}, "refused\n"};
-              admission.body_limit = 1000;
-              admission.too_large = HttpResponse{413, {}, "too large\n"};
-              return admission;
-            },
-        .handle =
-            [this](HttpRequest request) {
-              ++handled;
-              return HttpResponse{200, {{"Content-Type", "text/plain"}}, "got " + std::to_string(request.body.size())};
-            }};
+    HttpApplication application{.admit =
+                                    [](const HttpRequest& head) {
+                                      Admission admission;
+                                      if (head.target == "/refuse")
+                                        admission.refusal = HttpResponse{403, {}, "refused\n"};
+                                      admission.body_limit = 1000;
+                                      admission.too_large = HttpResponse{413, {}, "too large\n"};
+                                      return admission;
+                                    },
+                                .handle =
+                                    [this](HttpRequest request) {
+                                      ++handled;
+                                      return HttpResponse{
+                                          200,
+                                          {{"Content-Type", "text/plain"}},
+                                          "got " + std::to_string(request.body.size())};
+                                    }};
     transport_ = std::make_unique<HttpTransport>(std::move(application), limits);
     port = transport_->Bind("127.0.0.1", 0).value();
     thread_ = std::thread([this] { transport_->Run(); });
@@ -82,9 +85,10 @@ TEST(HttpTransport, ServesAndKeepsAlive) {
   EXPECT_EQ(server.handled.load(), 3);
 }
 
-// The issue's attack: more sockets sending a header byte now and then than the server has worker threads
-// (and than cpp-httplib's pool had). Another client is served at once, long before any slow one's
-// header deadline (30 s here). The bound is loose for a loaded machine; a blocked server misses it by far.
+// The issue's attack: more sockets sending a header byte now and then than the server has worker
+// threads (and than cpp-httplib's pool had). Another client is served at once, long before any slow
+// one's header deadline (30 s here). The bound is loose for a loaded machine; a blocked server
+// misses it by far.
 TEST(HttpTransport, SlowHeadersDoNotBlockOtherClients) {
   TransportLimits limits = ShortLimits();
   limits.header_timeout = absl::Seconds(30);
@@ -100,7 +104,8 @@ TEST(HttpTransport, SlowHeadersDoNotBlockOtherClients) {
   ASSERT_TRUE(normal.Send(kGet));
   EXPECT_TRUE(normal.ReadResponse().starts_with("HTTP/1.1 200"));
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
-  for (auto& client : slow) EXPECT_TRUE(client->Send("E"));  // still open: only the deadline closes them
+  for (auto& client : slow)
+    EXPECT_TRUE(client->Send("E"));  // still open: only the deadline closes them
   EXPECT_EQ(server.handled.load(), 1);
 }
 
@@ -144,8 +149,8 @@ TEST(HttpTransport, ChunkedBodyIsCappedAtTheLimit) {
   RawClient client(server.port);
   ASSERT_TRUE(client.Send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
   std::string chunk = "100\r\n" + std::string(256, 'a') + "\r\n";
-  // 64 chunks of 256 bytes: far over the 1000-byte limit; the server answers once the limit is passed
-  // and drops the rest.
+  // 64 chunks of 256 bytes: far over the 1000-byte limit; the server answers once the limit is
+  // passed and drops the rest.
   for (int i = 0; i < 64; ++i) {
     if (!client.Send(chunk)) break;
   }
@@ -168,13 +173,15 @@ TEST(HttpTransport, ChunkedBodyWithinTheLimitIsRead) {
 TEST(HttpTransport, ExpectContinueIsAnsweredAfterAdmission) {
   TransportFixture server(ShortLimits());
   RawClient client(server.port);
-  ASSERT_TRUE(client.Send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(client.Send(
+      "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
   EXPECT_TRUE(client.ReadUntil("\r\n\r\n").starts_with("HTTP/1.1 100 Continue"));
   ASSERT_TRUE(client.Send("hello"));
   EXPECT_TRUE(client.ReadResponse().ends_with("got 5"));
 
   RawClient refused(server.port);
-  ASSERT_TRUE(refused.Send("POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(refused.Send(
+      "POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
   EXPECT_TRUE(refused.ReadResponse().starts_with("HTTP/1.1 403"));
 }
 

@@ -12,7 +12,8 @@ std::optional<int> RateLimiter::Acquire(std::string_view key, int64_t now_millis
   auto [it, inserted] = buckets_.try_emplace(std::string(key), Bucket{burst, now_millis});
   Bucket& bucket = it->second;
   if (now_millis > bucket.updated_millis) {
-    bucket.tokens = std::min(burst, bucket.tokens + limit_.rate * (now_millis - bucket.updated_millis) / 1000.0);
+    bucket.tokens = std::min(
+        burst, bucket.tokens + limit_.rate * (now_millis - bucket.updated_millis) / 1000.0);
     bucket.updated_millis = now_millis;
   }
   if (bucket.tokens >= 1) {

@@ -1,7 +1,8 @@
-// Per-credential request rate limits: one token bucket per access key. A bucket holds at most `burst`
-// tokens and gains `rate` a second; a request takes one. An empty bucket means the request is answered
-// with AWS's throttling error (Access Analyzer: ThrottlingException, HTTP 429, Retry-After; Organizations:
-// TooManyRequestsException), which the AWS SDKs and CLIs retry with backoff.
+// Per-credential request rate limits: one token bucket per access key. A bucket holds at most
+// `burst` tokens and gains `rate` a second; a request takes one. An empty bucket means the request
+// is answered with AWS's throttling error (Access Analyzer: ThrottlingException, HTTP 429,
+// Retry-After; Organizations: TooManyRequestsException), which the AWS SDKs and CLIs retry with
+// backoff.
 #ifndef PERIMETER_SERVER_RATE_LIMITER_H_
 #define PERIMETER_SERVER_RATE_LIMITER_H_
 
@@ -35,7 +36,8 @@ class RateLimiter {
   };
   RateLimit limit_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Bucket> buckets_;  // one per known access key: bounded by the config
+  std::unordered_map<std::string, Bucket>
+      buckets_;  // one per known access key: bounded by the config
 };
 
 }  // namespace perimeter::server

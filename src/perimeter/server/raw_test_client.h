@@ -1,6 +1,6 @@
-// A raw HTTP/1.1 client socket on 127.0.0.1 for the transport and server tests: sends bytes exactly as
-// given (slow, malformed, oversized requests) and reads what comes back. Reads give up after 5 s, so a
-// test never hangs.
+// A raw HTTP/1.1 client socket on 127.0.0.1 for the transport and server tests: sends bytes exactly
+// as given (slow, malformed, oversized requests) and reads what comes back. Reads give up after 5
+// s, so a test never hangs.
 #ifndef PERIMETER_SERVER_RAW_TEST_CLIENT_H_
 #define PERIMETER_SERVER_RAW_TEST_CLIENT_H_
 

@@ -10,10 +10,10 @@
 
 #include "perimeter/api/import_operation.h"
 #include "perimeter/api/rest_routes.h"
+#include "perimeter/aws/regions.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
-#include "perimeter/aws/regions.h"
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
 #include "perimeter/server/access_log.h"
@@ -26,30 +26,33 @@ namespace perimeter::server {
 
 namespace {
 
-// Threads that run complete requests (verification, the store, the services). Connections do not hold
-// one: the transport waits for slow and idle clients on its I/O thread (http_transport.h).
+// Threads that run complete requests (verification, the store, the services). Connections do not
+// hold one: the transport waits for slow and idle clients on its I/O thread (http_transport.h).
 constexpr size_t kHttpWorkers = 8;
 
 std::string RequestId() {
   static thread_local std::mt19937_64 random(std::random_device{}());
   char buffer[40];
   uint64_t a = random(), b = random();
-  std::snprintf(buffer, sizeof(buffer), "%08x-%04x-4%03x-a%03x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
-                static_cast<unsigned>(b >> 52), static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
+  std::snprintf(buffer, sizeof(buffer), "%08x-%04x-4%03x-a%03x-%012llx",
+                static_cast<unsigned>(a >> 32), static_cast<unsigned>((a >> 16) & 0xFFFF),
+                static_cast<unsigned>(a & 0xFFF), static_cast<unsigned>(b >> 52),
+                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
   return buffer;
 }
 
 HttpResponse Reply(api::ApiResponse reply) {
   HttpResponse response{reply.status, std::move(reply.headers), std::move(reply.body)};
   bool typed = false;
-  for (const auto& [name, value] : response.headers) typed = typed || base::EqualsIgnoreAsciiCase(name, "Content-Type");
+  for (const auto& [name, value] : response.headers)
+    typed = typed || base::EqualsIgnoreAsciiCase(name, "Content-Type");
   if (!typed) response.headers.emplace_back("Content-Type", "application/json");
   response.headers.emplace_back("x-amzn-RequestId", RequestId());
   return response;
 }
 
-// An error of the request's protocol: JSON 1.1 for Organizations (with `status`), restJson1 otherwise.
+// An error of the request's protocol: JSON 1.1 for Organizations (with `status`), restJson1
+// otherwise.
 HttpResponse ErrorReply(bool organizations, const api::AwsError& error) {
   if (!organizations) return Reply(api::RestJsonError(error));
   api::ApiResponse reply = api::Json11Error(error);
@@ -77,10 +80,12 @@ Route RouteOf(const HttpRequest& request) {
     if (!amz_target.starts_with(api::kOrganizationsTargetPrefix) || request.method != "POST") {
       return Route{Route::Kind::kUnknownTarget, std::string(amz_target), {}};
     }
-    return Route{Route::Kind::kOrganizations, std::string(amz_target.substr(api::kOrganizationsTargetPrefix.size())),
+    return Route{Route::Kind::kOrganizations,
+                 std::string(amz_target.substr(api::kOrganizationsTargetPrefix.size())),
                  {}};
   }
-  if (request.method == "POST" && raw_path == "/perimeter/import") return Route{Route::Kind::kImport, "", {}};
+  if (request.method == "POST" && raw_path == "/perimeter/import")
+    return Route{Route::Kind::kImport, "", {}};
   std::optional<api::RouteMatch> match = api::MatchRestRoute(request.method, raw_path);
   if (!match) return Route{Route::Kind::kUnbound, "", {}};
   std::string operation = match->operation;
@@ -91,14 +96,18 @@ Route RouteOf(const HttpRequest& request) {
 std::optional<HttpResponse> Unrouted(const Route& route, const HttpRequest& request) {
   switch (route.kind) {
     case Route::Kind::kUnknownTarget:
-      return Reply(api::Json11Error(api::OrganizationsError("UnknownOperationException",
-                                                            "Unknown operation " + route.operation)));
+      return Reply(api::Json11Error(api::OrganizationsError(
+          "UnknownOperationException", "Unknown operation " + route.operation)));
     case Route::Kind::kUnbound: {
       std::string_view target = request.target;
-      api::AwsError error{404, "UnknownOperationException",
-                          base::Concat("No Access Analyzer operation is bound to ", request.method, " ",
-                                       target.substr(0, target.find('?'))),
-                          "", {}, "", ""};
+      api::AwsError error{404,
+                          "UnknownOperationException",
+                          base::Concat("No Access Analyzer operation is bound to ", request.method,
+                                       " ", target.substr(0, target.find('?'))),
+                          "",
+                          {},
+                          "",
+                          ""};
       return Reply(api::RestJsonError(error));
     }
     case Route::Kind::kOrganizations:
@@ -114,13 +123,14 @@ aws::sigv4::HttpRequestView ViewOf(const HttpRequest& request) {
   size_t question = target.find('?');
   return aws::sigv4::HttpRequestView{
       request.method, target.substr(0, question),
-      question == std::string_view::npos ? std::string_view() : target.substr(question + 1), request.headers,
-      request.body};
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1),
+      request.headers, request.body};
 }
 
 }  // namespace
 
-Server::Server(ServerConfig config, std::unique_ptr<store::Store> store, const base::Clock& clock, std::ostream& log)
+Server::Server(ServerConfig config, std::unique_ptr<store::Store> store, const base::Clock& clock,
+               std::ostream& log)
     : config_(std::move(config)), store_(std::move(store)), clock_(clock), log_(log) {}
 
 Server::~Server() {
@@ -128,8 +138,10 @@ Server::~Server() {
   if (worker_) worker_->Stop();
 }
 
-absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std::unique_ptr<store::Store> store,
-                                                       const base::Clock& clock, std::ostream& log) {
+absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config,
+                                                       std::unique_ptr<store::Store> store,
+                                                       const base::Clock& clock,
+                                                       std::ostream& log) {
   std::unique_ptr<Server> server(new Server(std::move(config), std::move(store), clock, log));
   Server* self = server.get();
   for (const auto& [key, documents] : server->config_.identity_policies) {
@@ -139,22 +151,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
   RETURN_IF_ERROR(server->ReloadCatalog());
   service::EnvironmentSource environment = [self] { return self->environment(); };
   service::CatalogSource catalog = [self] { return self->catalog(); };
-  server->analysis_ = std::make_unique<service::ContinuousAnalysis>(*server->store_, environment, catalog, clock,
-                                                      server->config_.resolved_retention);
-  server->worker_ = std::make_unique<AnalysisWorker>(*server->analysis_, server->config_.periodic_scan, log);
+  server->analysis_ = std::make_unique<service::ContinuousAnalysis>(
+      *server->store_, environment, catalog, clock, server->config_.resolved_retention);
+  server->worker_ =
+      std::make_unique<AnalysisWorker>(*server->analysis_, server->config_.periodic_scan, log);
   auto schedule = [self](service::ScanJob job) { self->worker_->Schedule(std::move(job)); };
-  server->access_analyzer_ =
-      std::make_unique<api::AccessAnalyzerService>(*server->store_, environment, catalog, clock, schedule);
-  server->organizations_ = std::make_unique<api::OrganizationsService>(*server->store_, environment, clock, [self] {
-    absl::Status status = self->access_analyzer_->RefreshOrganizationAnalyzers();
-    if (!status.ok()) self->log_ << "perimeter: " << status.message() << "\n";
-  });
+  server->access_analyzer_ = std::make_unique<api::AccessAnalyzerService>(
+      *server->store_, environment, catalog, clock, schedule);
+  server->organizations_ =
+      std::make_unique<api::OrganizationsService>(*server->store_, environment, clock, [self] {
+        absl::Status status = self->access_analyzer_->RefreshOrganizationAnalyzers();
+        if (!status.ok()) self->log_ << "perimeter: " << status.message() << "\n";
+      });
   if (server->config_.access_log == "stdout") {
     server->access_log_ = std::make_unique<AccessLog>(std::cout);
   } else if (!server->config_.access_log.empty()) {
-    server->access_log_file_ = std::make_unique<std::ofstream>(server->config_.access_log, std::ios::app);
+    server->access_log_file_ =
+        std::make_unique<std::ofstream>(server->config_.access_log, std::ios::app);
     if (!*server->access_log_file_) {
-      return absl::UnavailableError(base::Concat("cannot open the access log ", server->config_.access_log));
+      return absl::UnavailableError(
+          base::Concat("cannot open the access log ", server->config_.access_log));
     }
     server->access_log_ = std::make_unique<AccessLog>(*server->access_log_file_);
   }
@@ -166,7 +182,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config, std:
   limits.workers = kHttpWorkers;
   server->transport_ = std::make_unique<HttpTransport>(std::move(application), limits);
   if (!server->config_.tls_cert.empty()) {
-    RETURN_IF_ERROR(server->transport_->EnableTls(server->config_.tls_cert, server->config_.tls_key));
+    RETURN_IF_ERROR(
+        server->transport_->EnableTls(server->config_.tls_cert, server->config_.tls_key));
   }
   return server;
 }
@@ -194,11 +211,13 @@ absl::Status Server::RebuildEnvironment() {
     json::Value root = parsed.document.root();
     std::optional<json::Value> management = root.Find("managementAccount");
     if (!environment->organization && management && management->is_string()) {
-      environment->organization = service::OrganizationInfo{record.key, std::string(management->text())};
+      environment->organization =
+          service::OrganizationInfo{record.key, std::string(management->text())};
     }
     if (environment->organization && environment->organization->id != record.key) {
-      log_ << "perimeter: inventory organization " << record.key << " conflicts with the configured organization "
-           << environment->organization->id << "; ignored\n";
+      log_ << "perimeter: inventory organization " << record.key
+           << " conflicts with the configured organization " << environment->organization->id
+           << "; ignored\n";
       continue;
     }
     std::optional<json::Value> accounts = root.Find("accounts");
@@ -213,7 +232,8 @@ absl::Status Server::RebuildEnvironment() {
       for (service::Account& account : environment->accounts) {
         if (account.id != id->text()) continue;
         found = true;
-        if (!ou_path.empty() && (account.ou_path.empty() || account.ou_path_is_default)) {  // the record places it
+        if (!ou_path.empty() &&
+            (account.ou_path.empty() || account.ou_path_is_default)) {  // the record places it
           account.ou_path = ou_path;
           account.ou_path_is_default = false;
         } else if (account.ou_path.empty()) {
@@ -221,7 +241,8 @@ absl::Status Server::RebuildEnvironment() {
         }
       }
       if (!found) {
-        environment->accounts.push_back(service::Account{std::string(id->text()), "", {}, ou_path, ou_path.empty()});
+        environment->accounts.push_back(
+            service::Account{std::string(id->text()), "", {}, ou_path, ou_path.empty()});
       }
     }
   }
@@ -232,7 +253,8 @@ absl::Status Server::RebuildEnvironment() {
 }
 
 absl::Status Server::ReloadCatalog() {
-  ASSIGN_OR_RETURN(std::shared_ptr<const service::InventoryCatalog> catalog, service::InventoryCatalog::Load(*store_));
+  ASSIGN_OR_RETURN(std::shared_ptr<const service::InventoryCatalog> catalog,
+                   service::InventoryCatalog::Load(*store_));
   std::lock_guard lock(state_mutex_);
   catalog_ = std::move(catalog);
   return absl::OkStatus();
@@ -240,13 +262,15 @@ absl::Status Server::ReloadCatalog() {
 
 absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std::string& text) {
   std::lock_guard lock(import_mutex_);
-  service::SplitInventory split = service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
+  service::SplitInventory split =
+      service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
   for (const base::Issue& issue : split.issues) {
     log_ << base::FormatIssue(issue, source_name, text) << "\n";
   }
   for (const store::InventoryRecord& record : split.foreign) {
-    log_ << source_name << ": resource " << record.key << " names account " << service::ArnAccount(record.key)
-         << " but resourceOwnerAccount " << record.owner << "; skipped\n";
+    log_ << source_name << ": resource " << record.key << " names account "
+         << service::ArnAccount(record.key) << " but resourceOwnerAccount " << record.owner
+         << "; skipped\n";
   }
   if (split.skipped > 0) log_ << source_name << ": " << split.skipped << " record(s) skipped\n";
   RETURN_IF_ERROR(ApplyImport(split));
@@ -258,7 +282,8 @@ absl::Status Server::ApplyImport(const service::SplitInventory& split) {
   RETURN_IF_ERROR(RebuildEnvironment());
   RETURN_IF_ERROR(ReloadCatalog());
   for (const store::InventoryRecord& record : split.records) {
-    if (record.kind == store::InventoryKind::kResource) worker_->Schedule(service::ScanJob{"", record.key});
+    if (record.kind == store::InventoryKind::kResource)
+      worker_->Schedule(service::ScanJob{"", record.key});
   }
   return absl::OkStatus();
 }
@@ -266,19 +291,22 @@ absl::Status Server::ApplyImport(const service::SplitInventory& split) {
 api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::string& body) {
   std::lock_guard lock(import_mutex_);
   std::shared_ptr<const service::Environment> environment = this->environment();
-  return api::ImportInventory(caller, body, absl::FromUnixMillis(clock_.Now()), *environment,
-                              [this](const service::SplitInventory& split) { return ApplyImport(split); });
+  return api::ImportInventory(
+      caller, body, absl::FromUnixMillis(clock_.Now()), *environment,
+      [this](const service::SplitInventory& split) { return ApplyImport(split); });
 }
 
-std::optional<aws::sigv4::Credential> Server::LookupCredential(std::string_view access_key_id) const {
+std::optional<aws::sigv4::Credential> Server::LookupCredential(
+    std::string_view access_key_id) const {
   for (const aws::sigv4::Credential& credential : config_.credentials) {
     if (credential.access_key_id == access_key_id) return credential;
   }
   return std::nullopt;
 }
 
-std::variant<aws::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpRequest& request, bool organizations,
-                                                                    bool check_signature) const {
+std::variant<aws::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpRequest& request,
+                                                                     bool organizations,
+                                                                     bool check_signature) const {
   auto lookup = [this](std::string_view key) { return LookupCredential(key); };
   std::string_view service = organizations ? "organizations" : "access-analyzer";
   aws::sigv4::HttpRequestView view = ViewOf(request);
@@ -288,27 +316,36 @@ std::variant<aws::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpR
     return api::AwsError{403, error->code, error->message, "", {}, "", ""};
   }
   aws::sigv4::Caller caller = std::get<aws::sigv4::Caller>(std::move(verified));
-  // The scope's region becomes part of ARNs (analyzers, findings): only a region AWS has is accepted
-  // (the table of src/perimeter/aws/regions.h), so a region with ':' or '/' never reaches one.
+  // The scope's region becomes part of ARNs (analyzers, findings): only a region AWS has is
+  // accepted (the table of src/perimeter/aws/regions.h), so a region with ':' or '/' never reaches
+  // one.
   if (!aws::FindRegion(caller.region)) {
-    return api::AwsError{403, "InvalidSignatureException",
-                         base::Concat("Credential should be scoped to a valid region, not '", caller.region, "'."),
-                         "", {}, "", ""};
+    return api::AwsError{
+        403,
+        "InvalidSignatureException",
+        base::Concat("Credential should be scoped to a valid region, not '", caller.region, "'."),
+        "",
+        {},
+        "",
+        ""};
   }
   return caller;
 }
 
-std::optional<api::AwsError> Server::Authorize(std::string_view access_key_id, const api::Caller& caller,
+std::optional<api::AwsError> Server::Authorize(std::string_view access_key_id,
+                                               const api::Caller& caller,
                                                const api::AuthorizationTarget& target) const {
   auto it = identity_policies_.find(access_key_id);
-  if (it == identity_policies_.end()) return std::nullopt;  // no policies: full access to its own account
+  if (it == identity_policies_.end())
+    return std::nullopt;  // no policies: full access to its own account
   return it->second->Authorize(caller, target);
 }
 
 Admission Server::Admit(const HttpRequest& head) {
   std::optional<aws::sigv4::Caller> caller;
   Admission admission = AdmitUnlogged(head, caller);
-  if (admission.refusal) LogRequest(head, RouteOf(head), caller ? &*caller : nullptr, *admission.refusal);
+  if (admission.refusal)
+    LogRequest(head, RouteOf(head), caller ? &*caller : nullptr, *admission.refusal);
   return admission;
 }
 
@@ -320,8 +357,8 @@ HttpResponse Server::Handle(HttpRequest request) {
   return response;
 }
 
-void Server::LogRequest(const HttpRequest& request, const Route& route, const aws::sigv4::Caller* caller,
-                        const HttpResponse& response) {
+void Server::LogRequest(const HttpRequest& request, const Route& route,
+                        const aws::sigv4::Caller* caller, const HttpResponse& response) {
   if (access_log_ == nullptr) return;
   AccessLogEntry entry;
   auto latency = std::chrono::steady_clock::now() - request.received_at;
@@ -362,7 +399,8 @@ void Server::LogRequest(const HttpRequest& request, const Route& route, const aw
   access_log_->Write(entry);
 }
 
-Admission Server::AdmitUnlogged(const HttpRequest& head, std::optional<aws::sigv4::Caller>& authenticated) {
+Admission Server::AdmitUnlogged(const HttpRequest& head,
+                                std::optional<aws::sigv4::Caller>& authenticated) {
   Route route = RouteOf(head);
   Admission admission;
   if (std::optional<HttpResponse> refusal = Unrouted(route, head)) {
@@ -380,23 +418,32 @@ Admission Server::AdmitUnlogged(const HttpRequest& head, std::optional<aws::sigv
   const aws::sigv4::Caller& signer = std::get<aws::sigv4::Caller>(caller);
   authenticated = signer;  // the headers' claim, for the access log of a throttled request
   if (std::optional<int> retry_after = rate_limiter_->Acquire(signer.access_key_id, clock_.Now())) {
-    // Access Analyzer: ThrottlingException (429, Retry-After); Organizations: TooManyRequestsException
-    // (400), as botocore's models have them. Both are retried by the SDKs' standard retry modes.
+    // Access Analyzer: ThrottlingException (429, Retry-After); Organizations:
+    // TooManyRequestsException (400), as botocore's models have them. Both are retried by the SDKs'
+    // standard retry modes.
     if (organizations) {
-      admission.refusal = ErrorReply(true, api::OrganizationsError("TooManyRequestsException",
-                                                                   "You have sent too many requests in too short a "
-                                                                   "period of time. Try again later."));
+      admission.refusal =
+          ErrorReply(true, api::OrganizationsError("TooManyRequestsException",
+                                                   "You have sent too many requests in too short a "
+                                                   "period of time. Try again later."));
     } else {
-      admission.refusal = ErrorReply(false, api::AwsError{429, "ThrottlingException", "Rate exceeded", "", {}, "", ""});
+      admission.refusal = ErrorReply(
+          false, api::AwsError{429, "ThrottlingException", "Rate exceeded", "", {}, "", ""});
       admission.refusal->headers.emplace_back("Retry-After", std::to_string(*retry_after));
     }
     return admission;
   }
-  admission.body_limit = route.kind == Route::Kind::kImport ? kMaxImportBodyBytes : kMaxApiBodyBytes;
+  admission.body_limit =
+      route.kind == Route::Kind::kImport ? kMaxImportBodyBytes : kMaxApiBodyBytes;
   admission.too_large = ErrorReply(
-      organizations, api::AwsError{413, "RequestEntityTooLargeException",
-                                   base::Concat("Request body larger than ", admission.body_limit, " bytes"), "", {}, "",
-                                   ""});
+      organizations,
+      api::AwsError{413,
+                    "RequestEntityTooLargeException",
+                    base::Concat("Request body larger than ", admission.body_limit, " bytes"),
+                    "",
+                    {},
+                    "",
+                    ""});
   return admission;
 }
 
@@ -411,7 +458,8 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
   logged_caller = &verified_caller;
   const aws::sigv4::Caller& signer = verified_caller;
   api::Caller caller{signer.account_id, signer.principal_arn, signer.region};
-  // Every call is authorized by the key's identity-based policies, if it has any (api/authorization.h).
+  // Every call is authorized by the key's identity-based policies, if it has any
+  // (api/authorization.h).
   auto denied = [&](const api::AuthorizationTarget& asked) -> std::optional<HttpResponse> {
     std::optional<api::AwsError> refusal = Authorize(signer.access_key_id, caller, asked);
     if (!refusal) return std::nullopt;
@@ -419,7 +467,8 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
   };
   switch (route.kind) {
     case Route::Kind::kOrganizations:
-      if (auto refusal = denied(api::OrganizationsTarget(route.operation))) return std::move(*refusal);
+      if (auto refusal = denied(api::OrganizationsTarget(route.operation)))
+        return std::move(*refusal);
       return Reply(organizations_->Handle(caller, route.operation, request.body));
     case Route::Kind::kImport:
       if (auto refusal = denied(api::ImportTarget())) return std::move(*refusal);
@@ -430,10 +479,11 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
       api::RestRequest rest;
       rest.operation = std::move(route.match.operation);
       rest.labels = std::move(route.match.labels);
-      rest.query = api::ParseQuery(question == std::string_view::npos ? std::string_view()
-                                                                         : target.substr(question + 1));
+      rest.query = api::ParseQuery(
+          question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
       rest.body = request.body;
-      if (auto refusal = denied(api::AccessAnalyzerTarget(caller, rest))) return std::move(*refusal);
+      if (auto refusal = denied(api::AccessAnalyzerTarget(caller, rest)))
+        return std::move(*refusal);
       return Reply(access_analyzer_->Handle(caller, rest));
     }
     case Route::Kind::kUnknownTarget:
@@ -447,7 +497,8 @@ absl::StatusOr<int> Server::Bind() { return transport_->Bind(config_.host, confi
 
 void Server::Run() {
   worker_->Start();
-  if (config_.scan_at_start) worker_->Schedule(service::ScanJob{});  // the inventory may have changed
+  if (config_.scan_at_start)
+    worker_->Schedule(service::ScanJob{});  // the inventory may have changed
   transport_->Run();
 }
 
@@ -468,8 +519,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }  // namespace
 
 int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) {
-  // Blocked first, so that every thread started from here on (the transport's, the analysis worker's)
-  // inherits the mask and the signals reach only the waiting thread below.
+  // Blocked first, so that every thread started from here on (the transport's, the analysis
+  // worker's) inherits the mask and the signals reach only the waiting thread below.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -494,8 +545,8 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
   if (options.listen) {
     std::optional<std::pair<std::string, int>> address = ParseListenAddress(*options.listen);
     if (!address) {
-      err << "perimeter: --listen must be ADDRESS:PORT with a port of 0 to 65535, not '" << *options.listen
-          << "'\n";
+      err << "perimeter: --listen must be ADDRESS:PORT with a port of 0 to 65535, not '"
+          << *options.listen << "'\n";
       return 2;
     }
     config.host = address->first;
@@ -503,8 +554,8 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
   }
   for (const std::string& path : options.inventory) config.inventory.push_back(path);
 
-  // Everything the server writes (the data directory, the database and its -wal/-shm files, the demo
-  // credentials) is for its owner only.
+  // Everything the server writes (the data directory, the database and its -wal/-shm files, the
+  // demo credentials) is for its owner only.
   SetOwnerOnlyUmask();
   std::unique_ptr<store::Store> store;
   std::optional<DataDirLock> lock;
@@ -519,8 +570,8 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
     }
     lock.emplace(std::move(*locked));
     credentials_path = (std::filesystem::path(config.data_dir) / "credentials").string();
-    absl::StatusOr<std::unique_ptr<store::SqliteStore>> sqlite =
-        store::SqliteStore::Open((std::filesystem::path(config.data_dir) / "perimeter.db").string());
+    absl::StatusOr<std::unique_ptr<store::SqliteStore>> sqlite = store::SqliteStore::Open(
+        (std::filesystem::path(config.data_dir) / "perimeter.db").string());
     if (!sqlite.ok()) {
       err << "perimeter: " << sqlite.status().message() << "\n";
       return 2;
@@ -536,7 +587,8 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
   static base::SystemClock clock;
   std::vector<std::string> inventory = config.inventory;
   ServerConfig kept = config;
-  absl::StatusOr<std::unique_ptr<Server>> server = Server::Create(std::move(config), std::move(store), clock, err);
+  absl::StatusOr<std::unique_ptr<Server>> server =
+      Server::Create(std::move(config), std::move(store), clock, err);
   if (!server.ok()) {
     err << "perimeter: " << server.status().message() << "\n";
     return 2;
@@ -562,20 +614,23 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
   out << "listening on " << scheme << "://" << kept.host << ":" << *port << std::endl;
   if (options.demo && !options.config_path && options.ephemeral) {
     // Nothing is written to disk: the demo's keys (new at every start) are shown instead.
-    out << "demo organization o-exampleorgid; an AWS CLI credentials file for its profiles Mgmt, Security, Dev "
+    out << "demo organization o-exampleorgid; an AWS CLI credentials file for its profiles Mgmt, "
+           "Security, Dev "
            "and Prod (keys valid until this server stops):\n"
         << CredentialsFile(kept) << std::flush;
   } else if (options.demo && !options.config_path) {
     const std::string& path = credentials_path;
-    out << "demo organization o-exampleorgid; AWS CLI profiles Mgmt, Security, Dev and Prod are in " << path
+    out << "demo organization o-exampleorgid; AWS CLI profiles Mgmt, Security, Dev and Prod are in "
+        << path
         << "\n  export AWS_SHARED_CREDENTIALS_FILE=" << std::filesystem::absolute(path).string()
-        << " AWS_DEFAULT_REGION=us-east-1\n  aws accessanalyzer list-analyzers --profile Security --endpoint-url "
+        << " AWS_DEFAULT_REGION=us-east-1\n  aws accessanalyzer list-analyzers --profile Security "
+           "--endpoint-url "
            "http://"
         << kept.host << ":" << *port << std::endl;
   }
 
-  // SIGINT and SIGTERM stop the server from a thread that waits for them (calling stop() from a signal
-  // handler would not be async-signal-safe). They were blocked before any thread started.
+  // SIGINT and SIGTERM stop the server from a thread that waits for them (calling stop() from a
+  // signal handler would not be async-signal-safe). They were blocked before any thread started.
   Server* running = server->get();
   std::thread waiter([&signals, running] {
     int signal = 0;

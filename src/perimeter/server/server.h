@@ -1,9 +1,10 @@
-// `perimeter serve`: the HTTP transport (cpp-httplib) and the wiring of store, services and analysis.
+// `perimeter serve`: the HTTP transport (cpp-httplib) and the wiring of store, services and
+// analysis.
 //
 // Each request is routed by X-Amz-Target (Organizations, JSON 1.1, POST /) or by method and path
-// (Access Analyzer, restJson1, api/rest_routes.h), then SigV4-verified for that service (aws/sigv4),
-// then handed to the service with the caller's account and region. A request that fails verification
-// gets 403 with AWS's error code and changes nothing.
+// (Access Analyzer, restJson1, api/rest_routes.h), then SigV4-verified for that service
+// (aws/sigv4), then handed to the service with the caller's account and region. A request that
+// fails verification gets 403 with AWS's error code and changes nothing.
 //
 // Perimeter's own endpoint, POST /perimeter/import (signed for service access-analyzer), takes an
 // inventory (docs/inventory.md) in the body; a caller may import only resources and account
@@ -40,20 +41,23 @@ namespace perimeter::server {
 
 struct Route;  // what a request asks for (server.cc)
 
-// The largest request bodies: an inventory import, and any Access Analyzer or Organizations operation
-// (the largest of which, a policy check, carries two policy documents).
+// The largest request bodies: an inventory import, and any Access Analyzer or Organizations
+// operation (the largest of which, a policy check, carries two policy documents).
 inline constexpr uint64_t kMaxImportBodyBytes = uint64_t{64} << 20;
 inline constexpr uint64_t kMaxApiBodyBytes = uint64_t{4} << 20;
 
 class Server {
  public:
   // Wires a server over `store` (which it owns). Nothing listens yet.
-  static absl::StatusOr<std::unique_ptr<Server>> Create(ServerConfig config, std::unique_ptr<store::Store> store,
-                                                        const base::Clock& clock, std::ostream& log);
+  static absl::StatusOr<std::unique_ptr<Server>> Create(ServerConfig config,
+                                                        std::unique_ptr<store::Store> store,
+                                                        const base::Clock& clock,
+                                                        std::ostream& log);
   ~Server();
 
-  // Imports an inventory file's text on behalf of the operator (no account restriction). Problems of
-  // the file are written to the log; records with errors are skipped. Returns the number imported.
+  // Imports an inventory file's text on behalf of the operator (no account restriction). Problems
+  // of the file are written to the log; records with errors are skipped. Returns the number
+  // imported.
   absl::StatusOr<size_t> Import(const std::string& source_name, const std::string& text);
 
   // Binds the configured address (port 0: a free one) and returns the port.
@@ -67,21 +71,24 @@ class Server {
   const ServerConfig& config() const { return config_; }
 
  private:
-  Server(ServerConfig config, std::unique_ptr<store::Store> store, const base::Clock& clock, std::ostream& log);
-  // The transport's two steps: from the header alone (route, credential, date, signed headers, region,
-  // body limit), then with the body (the signature, the operation).
-  // Each request answered is written to the access log (when configured).
+  Server(ServerConfig config, std::unique_ptr<store::Store> store, const base::Clock& clock,
+         std::ostream& log);
+  // The transport's two steps: from the header alone (route, credential, date, signed headers,
+  // region, body limit), then with the body (the signature, the operation). Each request answered
+  // is written to the access log (when configured).
   Admission Admit(const HttpRequest& head);
   HttpResponse Handle(HttpRequest request);
   // Sets `authenticated` once the header's credential checked out (the signature is checked later).
-  Admission AdmitUnlogged(const HttpRequest& head, std::optional<aws::sigv4::Caller>& authenticated);
+  Admission AdmitUnlogged(const HttpRequest& head,
+                          std::optional<aws::sigv4::Caller>& authenticated);
   // Sets `logged_caller` (to `verified_caller`) once the signature is verified.
   HttpResponse HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& verified_caller,
                               const aws::sigv4::Caller*& logged_caller);
   void LogRequest(const HttpRequest& request, const Route& route, const aws::sigv4::Caller* caller,
                   const HttpResponse& response);
   std::optional<aws::sigv4::Credential> LookupCredential(std::string_view access_key_id) const;
-  std::variant<aws::sigv4::Caller, api::AwsError> Authenticate(const HttpRequest& request, bool organizations,
+  std::variant<aws::sigv4::Caller, api::AwsError> Authenticate(const HttpRequest& request,
+                                                               bool organizations,
                                                                bool check_signature) const;
   absl::Status RebuildEnvironment();
   absl::Status ReloadCatalog();
@@ -92,8 +99,8 @@ class Server {
   // Stores an import's records, rebuilds the environment and the catalog, schedules their analysis.
   // REQUIRES: import_mutex_ held.
   absl::Status ApplyImport(const service::SplitInventory& split);
-  // The refusal of a call by the identity-based policies of the key that signed it; nullopt when the
-  // key has none or they allow the call.
+  // The refusal of a call by the identity-based policies of the key that signed it; nullopt when
+  // the key has none or they allow the call.
   std::optional<api::AwsError> Authorize(std::string_view access_key_id, const api::Caller& caller,
                                          const api::AuthorizationTarget& target) const;
 
@@ -109,13 +116,14 @@ class Server {
   std::unique_ptr<api::AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<api::OrganizationsService> organizations_;
   // By access key id (ServerConfig::identity_policies, compiled).
-  std::map<std::string, std::shared_ptr<const api::IdentityPolicies>, std::less<>> identity_policies_;
+  std::map<std::string, std::shared_ptr<const api::IdentityPolicies>, std::less<>>
+      identity_policies_;
   std::unique_ptr<std::ostream> access_log_file_;
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<RateLimiter> rate_limiter_;
   std::mutex import_mutex_;
-  // Last: destroyed first, its destructor waits for the requests still running on its workers, which use
-  // every member above.
+  // Last: destroyed first, its destructor waits for the requests still running on its workers,
+  // which use every member above.
   std::unique_ptr<HttpTransport> transport_;
 };
 
@@ -129,8 +137,8 @@ struct ServeOptions {
   bool ephemeral = false;             // memory store: nothing is written to disk
 };
 
-// Runs `perimeter serve` until SIGINT or SIGTERM. First stdout line: "listening on http://HOST:PORT".
-// Returns the process exit code.
+// Runs `perimeter serve` until SIGINT or SIGTERM. First stdout line: "listening on
+// http://HOST:PORT". Returns the process exit code.
 int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace perimeter::server

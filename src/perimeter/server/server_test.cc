@@ -24,7 +24,8 @@ const aws::sigv4::Credential kKey{"AKIAEXAMPLEDEV000001", "dev-secret", "4444555
 
 class ServerFixture {
  public:
-  explicit ServerFixture(std::function<void(ServerConfig&)> adjust = nullptr) : clock_(base::SystemClock().Now()) {
+  explicit ServerFixture(std::function<void(ServerConfig&)> adjust = nullptr)
+      : clock_(base::SystemClock().Now()) {
     ServerConfig config;
     config.port = 0;
     config.accounts = {{"444455556666", "Dev", {"us-east-1"}, ""}};
@@ -34,7 +35,9 @@ class ServerFixture {
     config.transport.body_timeout = absl::Seconds(2);
     config.transport.shutdown_grace = absl::Seconds(1);
     if (adjust) adjust(config);
-    server_ = Server::Create(std::move(config), std::make_unique<store::MemoryStore>(), clock_, log_).value();
+    server_ =
+        Server::Create(std::move(config), std::make_unique<store::MemoryStore>(), clock_, log_)
+            .value();
     port = server_->Bind().value();
     thread_ = std::thread([this] { server_->Run(); });
   }
@@ -43,12 +46,13 @@ class ServerFixture {
     thread_.join();
   }
 
-  // The request's head as a client would send it, signed for `region` and `service` over `signed_body`.
-  // `extra` headers are signed too; `unsigned_extra` are added after signing.
+  // The request's head as a client would send it, signed for `region` and `service` over
+  // `signed_body`. `extra` headers are signed too; `unsigned_extra` are added after signing.
   std::string Head(std::string_view method, std::string_view path, std::string_view signed_body,
                    std::vector<std::pair<std::string, std::string>> extra = {},
                    std::vector<std::pair<std::string, std::string>> unsigned_extra = {},
-                   std::string_view region = "us-east-1", std::string_view service = "access-analyzer") {
+                   std::string_view region = "us-east-1",
+                   std::string_view service = "access-analyzer") {
     std::vector<std::pair<std::string, std::string>> headers = {{"Host", "127.0.0.1"}};
     for (auto& header : extra) headers.push_back(header);
     aws::sigv4::Sign(method, path, "", headers, signed_body, kKey, region, service, clock_.Now());
@@ -84,7 +88,9 @@ std::string ErrorType(const std::string& response) {
   return response.substr(at, response.find("\r\n", at) - at);
 }
 
-int Status(const std::string& response) { return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0; }
+int Status(const std::string& response) {
+  return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
+}
 
 TEST(Server, SignedRequestIsServed) {
   ServerFixture server;
@@ -92,12 +98,13 @@ TEST(Server, SignedRequestIsServed) {
   EXPECT_EQ(Status(response), 200) << response;
 }
 
-// The issue's attack: a huge chunked body without credentials is refused from its header; the server
-// never reads (or keeps) the body.
+// The issue's attack: a huge chunked body without credentials is refused from its header; the
+// server never reads (or keeps) the body.
 TEST(Server, UnsignedChunkedBodyIsRefusedBeforeItIsRead) {
   ServerFixture server;
   RawClient client(server.port);
-  ASSERT_TRUE(client.Send("PUT /analyzer HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  ASSERT_TRUE(client.Send(
+      "PUT /analyzer HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"));
   std::string response = client.ReadResponse();
   EXPECT_EQ(Status(response), 403) << response;
   EXPECT_EQ(ErrorType(response), "MissingAuthenticationTokenException") << response;
@@ -107,7 +114,8 @@ TEST(Server, UnknownKeyOrStaleDateIsRefusedBeforeTheBody) {
   ServerFixture server;
   std::string head = server.Head("PUT", "/analyzer", "");
   std::string unknown = head;
-  unknown.replace(unknown.find(kKey.access_key_id), kKey.access_key_id.size(), "AKIAUNKNOWN000000000");
+  unknown.replace(unknown.find(kKey.access_key_id), kKey.access_key_id.size(),
+                  "AKIAUNKNOWN000000000");
   std::string response = server.Exchange(unknown + "Content-Length: 100000000\r\n\r\n");
   EXPECT_EQ(Status(response), 403) << response;
   EXPECT_EQ(ErrorType(response), "UnrecognizedClientException") << response;
@@ -116,13 +124,15 @@ TEST(Server, UnknownKeyOrStaleDateIsRefusedBeforeTheBody) {
 TEST(Server, BodiesOverTheLimitAreRefused) {
   ServerFixture server;
   // Content-Length over the limit: answered from the header.
-  std::string response = server.Exchange(server.Head("PUT", "/analyzer", "") +
-                                         base::Concat("Content-Length: ", kMaxApiBodyBytes + 1, "\r\n\r\n"));
+  std::string response =
+      server.Exchange(server.Head("PUT", "/analyzer", "") +
+                      base::Concat("Content-Length: ", kMaxApiBodyBytes + 1, "\r\n\r\n"));
   EXPECT_EQ(Status(response), 413) << response;
   EXPECT_EQ(ErrorType(response), "RequestEntityTooLargeException") << response;
   // Chunked: answered once the limit is passed.
   RawClient client(server.port);
-  ASSERT_TRUE(client.Send(server.Head("PUT", "/analyzer", "") + "Transfer-Encoding: chunked\r\n\r\n"));
+  ASSERT_TRUE(
+      client.Send(server.Head("PUT", "/analyzer", "") + "Transfer-Encoding: chunked\r\n\r\n"));
   std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
   for (uint64_t sent = 0; sent <= kMaxApiBodyBytes + 0x10000; sent += 0x10000) {
     if (!client.Send(chunk)) break;
@@ -136,16 +146,18 @@ TEST(Server, OrganizationsErrorsKeepTheirShape) {
   std::string body = "{}";
   std::string response = server.Exchange(
       server.Head("POST", "/", body, {{"Content-Type", "application/x-amz-json-1.1"}},
-                  {{"X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization"}}, "us-east-1", "organizations") +
+                  {{"X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization"}}, "us-east-1",
+                  "organizations") +
       "Content-Length: 2\r\n\r\n" + body);
   EXPECT_EQ(Status(response), 403) << response;
-  EXPECT_NE(response.find("\"__type\":\"InvalidSignatureException\""), std::string::npos) << response;
+  EXPECT_NE(response.find("\"__type\":\"InvalidSignatureException\""), std::string::npos)
+      << response;
 }
 
 // One JSON line per request, refusals included, with who asked and how it ended; never a secret.
 TEST(Server, AccessLogHasOneLinePerRequestAndNoSecret) {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("perimeter-access-log-" + std::to_string(::getpid()));
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("perimeter-access-log-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "access.log").string();
   {
@@ -159,11 +171,13 @@ TEST(Server, AccessLogHasOneLinePerRequestAndNoSecret) {
   std::filesystem::remove_all(dir);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_NE(
-      lines[0].find(R"("operation":"ListAnalyzers","accessKeyId":"AKIAEXAMPLEDEV000001","account":"444455556666")"),
+      lines[0].find(
+          R"("operation":"ListAnalyzers","accessKeyId":"AKIAEXAMPLEDEV000001","account":"444455556666")"),
       std::string::npos)
       << lines[0];
   EXPECT_NE(lines[0].find(R"("status":200,"errorCode":"")"), std::string::npos) << lines[0];
-  EXPECT_NE(lines[1].find(R"("status":403,"errorCode":"MissingAuthenticationTokenException")"), std::string::npos)
+  EXPECT_NE(lines[1].find(R"("status":403,"errorCode":"MissingAuthenticationTokenException")"),
+            std::string::npos)
       << lines[1];
   for (const std::string& line : lines) {
     EXPECT_EQ(line.find("dev-secret"), std::string::npos);
@@ -171,22 +185,28 @@ TEST(Server, AccessLogHasOneLinePerRequestAndNoSecret) {
   }
 }
 
-// Per access key: past the burst, Access Analyzer answers ThrottlingException (429, Retry-After) and
-// Organizations TooManyRequestsException (400), before the body is read. The clock does not move here.
+// Per access key: past the burst, Access Analyzer answers ThrottlingException (429, Retry-After)
+// and Organizations TooManyRequestsException (400), before the body is read. The clock does not
+// move here.
 TEST(Server, RequestsPastTheRateAreThrottled) {
-  ServerFixture server([](ServerConfig& config) { config.rate_limit = RateLimit{.rate = 0.5, .burst = 2}; });
-  for (int i = 0; i < 2; ++i) EXPECT_EQ(Status(server.Exchange(server.Head("GET", "/analyzer", "") + "\r\n")), 200);
-  std::string response = server.Exchange(server.Head("PUT", "/analyzer", "") + "Content-Length: 100000000\r\n\r\n");
+  ServerFixture server(
+      [](ServerConfig& config) { config.rate_limit = RateLimit{.rate = 0.5, .burst = 2}; });
+  for (int i = 0; i < 2; ++i)
+    EXPECT_EQ(Status(server.Exchange(server.Head("GET", "/analyzer", "") + "\r\n")), 200);
+  std::string response =
+      server.Exchange(server.Head("PUT", "/analyzer", "") + "Content-Length: 100000000\r\n\r\n");
   EXPECT_EQ(Status(response), 429) << response;
   EXPECT_EQ(ErrorType(response), "ThrottlingException") << response;
   EXPECT_NE(response.find("Retry-After: 2\r\n"), std::string::npos) << response;
-  response = server.Exchange(server.Head("POST", "/", "{}",
-                                         {{"X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization"},
-                                          {"Content-Type", "application/x-amz-json-1.1"}},
-                                         {}, "us-east-1", "organizations") +
-                             "Content-Length: 2\r\n\r\n{}");
+  response = server.Exchange(
+      server.Head("POST", "/", "{}",
+                  {{"X-Amz-Target", "AWSOrganizationsV20161128.DescribeOrganization"},
+                   {"Content-Type", "application/x-amz-json-1.1"}},
+                  {}, "us-east-1", "organizations") +
+      "Content-Length: 2\r\n\r\n{}");
   EXPECT_EQ(Status(response), 400) << response;
-  EXPECT_NE(response.find("\"__type\":\"TooManyRequestsException\""), std::string::npos) << response;
+  EXPECT_NE(response.find("\"__type\":\"TooManyRequestsException\""), std::string::npos)
+      << response;
 }
 
 struct RefusalCase {
@@ -203,8 +223,8 @@ class ServerRefusalTest : public testing::TestWithParam<RefusalCase> {};
 TEST_P(ServerRefusalTest, Refuses) {
   const RefusalCase& c = GetParam();
   ServerFixture server;
-  std::string response =
-      server.Exchange(server.Head("GET", "/analyzer", "", c.signed_headers, c.unsigned_headers, c.region) + "\r\n");
+  std::string response = server.Exchange(
+      server.Head("GET", "/analyzer", "", c.signed_headers, c.unsigned_headers, c.region) + "\r\n");
   EXPECT_EQ(Status(response), c.status) << response;
   EXPECT_EQ(ErrorType(response), c.code) << response;
 }
@@ -212,8 +232,12 @@ TEST_P(ServerRefusalTest, Refuses) {
 INSTANTIATE_TEST_SUITE_P(
     Server, ServerRefusalTest,
     testing::Values(
-        RefusalCase{
-            "SignedAmzHeadersPass", {{"X-Amz-Content-Sha256", aws::sigv4::HexSha256("")}}, {}, "eu-west-1", 200, ""},
+        RefusalCase{"SignedAmzHeadersPass",
+                    {{"X-Amz-Content-Sha256", aws::sigv4::HexSha256("")}},
+                    {},
+                    "eu-west-1",
+                    200,
+                    ""},
         RefusalCase{"UnsignedContentSha",
                     {},
                     {{"X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"}},
@@ -233,7 +257,8 @@ INSTANTIATE_TEST_SUITE_P(
                     403,
                     "InvalidSignatureException"},
         RefusalCase{"UnknownRegion", {}, {}, "xx-nowhere-1", 403, "InvalidSignatureException"},
-        RefusalCase{"RegionWithColon", {}, {}, "us-east-1:111122223333", 403, "InvalidSignatureException"}),
+        RefusalCase{
+            "RegionWithColon", {}, {}, "us-east-1:111122223333", 403, "InvalidSignatureException"}),
     [](const testing::TestParamInfo<RefusalCase>& info) { return info.param.name; });
 
 }  // namespace

@@ -14,18 +14,20 @@ std::vector<ResourceSummary> ResourceCatalog::FindClaims(std::string_view arn) c
   return {std::move(*found)};
 }
 
-std::vector<findings::Finding> ResourceCatalog::AnalyzeClaim(const ResourceSummary& claim,
-                                                             const reasoning::ZoneOfTrust& zone) const {
+std::vector<findings::Finding> ResourceCatalog::AnalyzeClaim(
+    const ResourceSummary& claim, const reasoning::ZoneOfTrust& zone) const {
   return Analyze(claim.arn, zone);
 }
 
-bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource, const Environment& environment) {
+bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource,
+             const Environment& environment) {
   if (!resource.region.empty() && resource.region != analyzer.region) return false;
   if (store::IsOrganizationType(analyzer.type)) return environment.IsMember(resource.owner_account);
   return resource.owner_account == analyzer.account_id;
 }
 
-std::optional<reasoning::ZoneOfTrust> ZoneOf(const store::Analyzer& analyzer, const Environment& environment) {
+std::optional<reasoning::ZoneOfTrust> ZoneOf(const store::Analyzer& analyzer,
+                                             const Environment& environment) {
   std::optional<reasoning::Organization> organization = environment.ReasoningOrganization();
   if (store::IsOrganizationType(analyzer.type)) {
     if (!organization) return std::nullopt;
@@ -38,7 +40,8 @@ std::optional<reasoning::ZoneOfTrust> ZoneOf(const store::Analyzer& analyzer, co
 namespace {
 
 bool Analyzes(const store::Analyzer& analyzer) {
-  return store::IsExternalAccessType(analyzer.type) && analyzer.status == store::AnalyzerStatus::kActive;
+  return store::IsExternalAccessType(analyzer.type) &&
+         analyzer.status == store::AnalyzerStatus::kActive;
 }
 
 // The archive rules of a snapshot, parsed. Rules are stored only after validation: a rule that does
@@ -49,27 +52,28 @@ std::vector<findings::ArchiveRule> ParseRules(std::span<const store::ArchiveRule
     json::ParseResult parsed = json::Parse(record.filter_json);
     if (!parsed.ok()) continue;
     std::vector<base::Issue> issues;
-    std::optional<findings::FindingFilter> filter =
-        findings::ParseFindingFilter(parsed.document.root(), findings::FilterUse::kArchiveRule, issues);
+    std::optional<findings::FindingFilter> filter = findings::ParseFindingFilter(
+        parsed.document.root(), findings::FilterUse::kArchiveRule, issues);
     if (filter) rules.push_back(findings::ArchiveRule{record.rule_name, std::move(*filter)});
   }
   return rules;
 }
 
-// The scanned analyzer is still the stored one: not deleted, not deleted and created again under the
-// same ARN, still analyzing (not DISABLED meanwhile).
+// The scanned analyzer is still the stored one: not deleted, not deleted and created again under
+// the same ARN, still analyzing (not DISABLED meanwhile).
 bool SameRunningAnalyzer(const store::Analyzer& scanned, const store::Analyzer& stored) {
   return stored.created_at == scanned.created_at && stored.type == scanned.type && Analyzes(stored);
 }
 
 }  // namespace
 
-// Each resource is one atomic step (store::Store::ModifyFindings): the stored findings, the archive rules
-// and the analyzer are read in the same transaction that writes the lifecycle's result, so API writes
-// made while the resource was analyzed (UpdateFindings, archive rules, tags, DeleteAnalyzer) are read,
-// never overwritten by an older copy. The step writes nothing, and the scan stops, once the analyzer is
-// gone or no longer the one being scanned.
-absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer, const std::vector<std::string>& resource_arns) {
+// Each resource is one atomic step (store::Store::ModifyFindings): the stored findings, the archive
+// rules and the analyzer are read in the same transaction that writes the lifecycle's result, so
+// API writes made while the resource was analyzed (UpdateFindings, archive rules, tags,
+// DeleteAnalyzer) are read, never overwritten by an older copy. The step writes nothing, and the
+// scan stops, once the analyzer is gone or no longer the one being scanned.
+absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer,
+                                      const std::vector<std::string>& resource_arns) {
   std::shared_ptr<const Environment> environment = environment_();
   std::shared_ptr<const ResourceCatalog> catalog = catalog_();
   std::optional<reasoning::ZoneOfTrust> zone = ZoneOf(analyzer, *environment);
@@ -83,7 +87,8 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer, const std
       if (!InScope(analyzer, claim, *environment)) continue;
       analyzed = true;
       std::vector<findings::Finding> found = catalog->AnalyzeClaim(claim, *zone);
-      fresh.insert(fresh.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+      fresh.insert(fresh.end(), std::make_move_iterator(found.begin()),
+                   std::make_move_iterator(found.end()));
     }
     bool stopped = true;  // until the store shows the analyzer still running
     auto decide = [&](const store::FindingsSnapshot& snapshot)
@@ -99,15 +104,19 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer, const std
       options.scope = analyzer.arn;
       options.resolved_retention = retention_;
       options.archive_rules = rules;
-      findings::LifecycleResult result = findings::ApplyAnalysis(snapshot.findings, fresh, now, options);
+      findings::LifecycleResult result =
+          findings::ApplyAnalysis(snapshot.findings, fresh, now, options);
       return store::FindingChanges{std::move(result.records), std::move(result.deleted_ids)};
     };
-    RETURN_IF_ERROR(store_.ModifyFindings(analyzer.arn, store::FindingSelection{arn, std::nullopt}, decide).status());
+    RETURN_IF_ERROR(
+        store_.ModifyFindings(analyzer.arn, store::FindingSelection{arn, std::nullopt}, decide)
+            .status());
     if (stopped) return absl::OkStatus();  // deleted, re-created or disabled: write nothing more
     if (analyzed) last_resource = arn;
   }
   if (!last_resource.empty()) {
-    // Only the two fields the analysis owns, on the analyzer as stored now (absent or changed: nothing).
+    // Only the two fields the analysis owns, on the analyzer as stored now (absent or changed:
+    // nothing).
     RETURN_IF_ERROR(store_
                         .ModifyAnalyzer(analyzer.arn,
                                         [&](store::Analyzer& current) {
@@ -135,7 +144,8 @@ absl::Status ContinuousAnalysis::ScanAnalyzer(std::string_view analyzer_arn) {
   return Scan(*analyzer, std::vector<std::string>(arns.begin(), arns.end()));
 }
 
-absl::Status ContinuousAnalysis::ScanResource(std::string_view analyzer_arn, std::string_view resource_arn) {
+absl::Status ContinuousAnalysis::ScanResource(std::string_view analyzer_arn,
+                                              std::string_view resource_arn) {
   ASSIGN_OR_RETURN(std::optional<store::Analyzer> analyzer, store_.GetAnalyzer(analyzer_arn));
   if (!analyzer || !Analyzes(*analyzer)) return absl::OkStatus();
   return Scan(*analyzer, {std::string(resource_arn)});

@@ -1,11 +1,13 @@
-// Continuous analysis of the imported environment by the external-access analyzers: which resources an
-// analyzer sees, and applying a fresh analysis of them to its stored findings (findings/lifecycle.h).
+// Continuous analysis of the imported environment by the external-access analyzers: which resources
+// an analyzer sees, and applying a fresh analysis of them to its stored findings
+// (findings/lifecycle.h).
 //
 // Scope, as AWS has it (IAM User Guide, "IAM Access Analyzer resource types for external access";
-// docs/access-analyzer-rules.md §1.1, §5.3, §5.8): an analyzer sees only resources of its own region —
-// IAM roles, being global, in every region that has an analyzer; an ACCOUNT analyzer only resources
-// its account owns, an ORGANIZATION analyzer those of every member account. Only ACTIVE analyzers of
-// type ACCOUNT or ORGANIZATION analyze (the unused- and internal-access analyses come later).
+// docs/access-analyzer-rules.md §1.1, §5.3, §5.8): an analyzer sees only resources of its own
+// region — IAM roles, being global, in every region that has an analyzer; an ACCOUNT analyzer only
+// resources its account owns, an ORGANIZATION analyzer those of every member account. Only ACTIVE
+// analyzers of type ACCOUNT or ORGANIZATION analyze (the unused- and internal-access analyses come
+// later).
 #ifndef PERIMETER_SERVICE_CONTINUOUS_ANALYSIS_H_
 #define PERIMETER_SERVICE_CONTINUOUS_ANALYSIS_H_
 
@@ -18,10 +20,10 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "perimeter/service/environment.h"
 #include "perimeter/base/clock.h"
 #include "perimeter/findings/finding.h"
 #include "perimeter/reasoning/zone_of_trust.h"
+#include "perimeter/service/environment.h"
 #include "perimeter/store/store.h"
 
 namespace perimeter::service {
@@ -42,9 +44,11 @@ class ResourceCatalog {
   virtual std::vector<ResourceSummary> Resources() const = 0;
   virtual std::optional<ResourceSummary> Find(std::string_view arn) const = 0;
   // The findings for `arn` (error findings included). REQUIRES: Find(arn).
-  virtual std::vector<findings::Finding> Analyze(std::string_view arn, const reasoning::ZoneOfTrust& zone) const = 0;
-  // Every owner's record of `arn`: an ARN without an account (an S3 bucket's) may be claimed by several
-  // accounts, and each claim is analyzed only by the analyzers that see its owner. Default: Find's.
+  virtual std::vector<findings::Finding> Analyze(std::string_view arn,
+                                                 const reasoning::ZoneOfTrust& zone) const = 0;
+  // Every owner's record of `arn`: an ARN without an account (an S3 bucket's) may be claimed by
+  // several accounts, and each claim is analyzed only by the analyzers that see its owner. Default:
+  // Find's.
   virtual std::vector<ResourceSummary> FindClaims(std::string_view arn) const;
   // The findings of one claim (a FindClaims entry). Default: Analyze(claim.arn, zone).
   virtual std::vector<findings::Finding> AnalyzeClaim(const ResourceSummary& claim,
@@ -60,27 +64,29 @@ struct ScanJob {
 };
 
 // True when `analyzer` sees `resource` in `environment`.
-bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource, const Environment& environment);
+bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource,
+             const Environment& environment);
 
 // The zone of trust of an external-access analyzer; nullopt for an ORGANIZATION analyzer without an
 // organization (fail closed: such an analyzer is not run).
-std::optional<reasoning::ZoneOfTrust> ZoneOf(const store::Analyzer& analyzer, const Environment& environment);
+std::optional<reasoning::ZoneOfTrust> ZoneOf(const store::Analyzer& analyzer,
+                                             const Environment& environment);
 
 class ContinuousAnalysis {
  public:
-  ContinuousAnalysis(store::Store& store, EnvironmentSource environment, CatalogSource catalog, const base::Clock& clock,
-                     absl::Duration resolved_retention)
+  ContinuousAnalysis(store::Store& store, EnvironmentSource environment, CatalogSource catalog,
+                     const base::Clock& clock, absl::Duration resolved_retention)
       : store_(store),
         environment_(std::move(environment)),
         catalog_(std::move(catalog)),
         clock_(clock),
         retention_(resolved_retention) {}
 
-  // Re-analyzes every resource in scope of the analyzer (and resolves findings of resources that left
-  // it). No-op for analyzers that do not analyze (see the header comment) or do not exist.
+  // Re-analyzes every resource in scope of the analyzer (and resolves findings of resources that
+  // left it). No-op for analyzers that do not analyze (see the header comment) or do not exist.
   absl::Status ScanAnalyzer(std::string_view analyzer_arn);
-  // Re-analyzes one resource for one analyzer; a resource gone from the inventory or out of scope has
-  // its findings resolved.
+  // Re-analyzes one resource for one analyzer; a resource gone from the inventory or out of scope
+  // has its findings resolved.
   absl::Status ScanResource(std::string_view analyzer_arn, std::string_view resource_arn);
   // Re-analyzes one resource for every analyzer that sees it (after an import).
   absl::Status ScanResourceEverywhere(std::string_view resource_arn);

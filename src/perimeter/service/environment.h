@@ -22,7 +22,7 @@ struct Account {
   std::string id;
   std::string name;
   std::vector<std::string> regions;  // enabled regions; empty = any
-  std::string ou_path;               // "o-exampleorgid/r-ab12/ou-ab12-security/"; "" when not in the org
+  std::string ou_path;  // "o-exampleorgid/r-ab12/ou-ab12-security/"; "" when not in the org
   // True when the server configuration listed the account without `ou_path` and placed it at the
   // organization's root by default (docs/server.md): an inventory organization record may place it
   // in an OU instead.
@@ -44,8 +44,8 @@ struct Environment {
     }
     return nullptr;
   }
-  // Accounts belong to the organization when it exists and they have an OU path, or are its management
-  // account.
+  // Accounts belong to the organization when it exists and they have an OU path, or are its
+  // management account.
   bool IsMember(std::string_view account_id) const {
     if (!organization) return false;
     if (organization->management_account == account_id) return true;

@@ -10,19 +10,22 @@
 
 namespace perimeter::service {
 
-absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(store::Store& store) {
+absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(
+    store::Store& store) {
   // The account records, then each owner's resources read on their own: claims of two owners on one
   // ARN are both kept (one read would take the second for a duplicate).
   auto catalog = std::make_shared<InventoryCatalog>();
   std::map<std::string, std::string> texts;  // owner -> JSON array of its records
-  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> accounts, store.ListInventory(store::InventoryKind::kAccount));
+  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> accounts,
+                   store.ListInventory(store::InventoryKind::kAccount));
   std::string account_text = "[";
   for (const store::InventoryRecord& record : accounts) {
     if (account_text.size() > 1) account_text += ",\n";
     account_text += record.json;
   }
   catalog->inventory_ = resources::ReadInventory("<store>", account_text + "]");
-  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> resources, store.ListInventory(store::InventoryKind::kResource));
+  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> resources,
+                   store.ListInventory(store::InventoryKind::kResource));
   for (const store::InventoryRecord& record : resources) {
     std::string& text = texts[record.owner];
     text += text.empty() ? "[" : ",\n";
@@ -30,7 +33,8 @@ absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(s
   }
   for (auto& [owner, text] : texts) {
     resources::Inventory read = resources::ReadInventory("<store>", text + "]");
-    for (resources::Resource& resource : read.resources) catalog->inventory_.resources.push_back(std::move(resource));
+    for (resources::Resource& resource : read.resources)
+      catalog->inventory_.resources.push_back(std::move(resource));
   }
   for (size_t i = 0; i < catalog->inventory_.resources.size(); ++i) {
     catalog->by_arn_.emplace(catalog->inventory_.resources[i].arn, i);
@@ -42,7 +46,7 @@ namespace {
 
 ResourceSummary Summary(const resources::Resource& resource) {
   return ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
-                              resource.owner_account, resource.region};
+                         resource.owner_account, resource.region};
 }
 
 }  // namespace
@@ -53,7 +57,8 @@ std::vector<ResourceSummary> InventoryCatalog::Resources() const {
   return out;
 }
 
-const resources::Resource* InventoryCatalog::Claim(std::string_view arn, std::string_view owner) const {
+const resources::Resource* InventoryCatalog::Claim(std::string_view arn,
+                                                   std::string_view owner) const {
   auto [begin, end] = by_arn_.equal_range(arn);
   for (auto it = begin; it != end; ++it) {
     const resources::Resource& resource = inventory_.resources[it->second];
@@ -79,22 +84,28 @@ std::vector<findings::Finding> InventoryCatalog::Analyze(std::string_view arn,
                                                          const reasoning::ZoneOfTrust& zone) const {
   const resources::Resource* resource = Claim(arn, "");
   if (resource == nullptr) return {};
-  return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account), zone).findings;
+  return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account),
+                                    zone)
+      .findings;
 }
 
-std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(const ResourceSummary& claim,
-                                                              const reasoning::ZoneOfTrust& zone) const {
+std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(
+    const ResourceSummary& claim, const reasoning::ZoneOfTrust& zone) const {
   const resources::Resource* resource = Claim(claim.arn, claim.owner_account);
   if (resource == nullptr) return {};
-  return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account), zone).findings;
+  return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account),
+                                    zone)
+      .findings;
 }
 
-std::optional<std::string> ImportRefusal(const SplitInventory& split, std::string_view caller_account,
+std::optional<std::string> ImportRefusal(const SplitInventory& split,
+                                         std::string_view caller_account,
                                          const std::optional<std::string>& management_account) {
   if (!split.foreign.empty()) {
     const store::InventoryRecord& record = split.foreign.front();
-    return base::Concat("Account ", caller_account, " may not import resource ", record.key, ": its ARN names account ",
-                        ArnAccount(record.key), ", not its resourceOwnerAccount ", record.owner);
+    return base::Concat("Account ", caller_account, " may not import resource ", record.key,
+                        ": its ARN names account ", ArnAccount(record.key),
+                        ", not its resourceOwnerAccount ", record.owner);
   }
   for (const store::InventoryRecord& record : split.records) {
     bool allowed = false;
@@ -110,21 +121,22 @@ std::optional<std::string> ImportRefusal(const SplitInventory& split, std::strin
         break;
     }
     if (!allowed) {
-      std::string_view owner = record.kind == store::InventoryKind::kResource ? record.owner : record.key;
-      return base::Concat("Account ", caller_account, " may not import ", store::InventoryKindName(record.kind), " ",
-                          record.key, record.kind == store::InventoryKind::kOrganization
-                                          ? std::string(" (only the management account may)")
-                                          : base::Concat(" of account ", owner));
+      std::string_view owner =
+          record.kind == store::InventoryKind::kResource ? record.owner : record.key;
+      return base::Concat("Account ", caller_account, " may not import ",
+                          store::InventoryKindName(record.kind), " ", record.key,
+                          record.kind == store::InventoryKind::kOrganization
+                              ? std::string(" (only the management account may)")
+                              : base::Concat(" of account ", owner));
     }
   }
   return std::nullopt;
 }
 
-std::string ArnAccount(std::string_view arn) {
-  return std::string(aws::AccountOfArn(arn));
-}
+std::string ArnAccount(std::string_view arn) { return std::string(aws::AccountOfArn(arn)); }
 
-SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text, absl::Time now) {
+SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text,
+                                  absl::Time now) {
   SplitInventory out;
   resources::Inventory inventory = resources::ReadInventory(source_name, text);
   out.issues = inventory.issues;
@@ -135,13 +147,15 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
   if (first != std::string::npos && text[first] == '[') {
     json::ParseResult parsed = json::Parse(text);
     if (parsed.ok() && parsed.document.root().is_array()) {
-      for (json::Value element : parsed.document.root().children()) texts.emplace_back(element.source_text());
+      for (json::Value element : parsed.document.root().children())
+        texts.emplace_back(element.source_text());
     }
   } else {
     size_t start = 0;
     while (start < text.size()) {
       size_t end = text.find('\n', start);
-      std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      std::string line =
+          text.substr(start, end == std::string::npos ? std::string::npos : end - start);
       if (line.find_first_not_of(" \t\r") != std::string::npos) texts.push_back(std::move(line));
       if (end == std::string::npos) break;
       start = end + 1;
@@ -150,7 +164,8 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
   // Keep the records ReadInventory accepted (matched by their key).
   std::set<std::string> resources_ok, accounts_ok, organizations_ok;
   for (const resources::Resource& resource : inventory.resources) resources_ok.insert(resource.arn);
-  for (const resources::AccountSettings& account : inventory.accounts) accounts_ok.insert(account.account_id);
+  for (const resources::AccountSettings& account : inventory.accounts)
+    accounts_ok.insert(account.account_id);
   for (const resources::OrganizationRecord& record : inventory.organizations) {
     organizations_ok.insert(record.organization.id);
   }
@@ -174,9 +189,12 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
         out.records.push_back(std::move(record));
       }
     } else if (kind->text() == "account" && accounts_ok.contains(key_of("accountId"))) {
-      out.records.push_back({store::InventoryKind::kAccount, key_of("accountId"), record_text, now});
-    } else if (kind->text() == "organization" && organizations_ok.contains(key_of("organizationId"))) {
-      out.records.push_back({store::InventoryKind::kOrganization, key_of("organizationId"), record_text, now});
+      out.records.push_back(
+          {store::InventoryKind::kAccount, key_of("accountId"), record_text, now});
+    } else if (kind->text() == "organization" &&
+               organizations_ok.contains(key_of("organizationId"))) {
+      out.records.push_back(
+          {store::InventoryKind::kOrganization, key_of("organizationId"), record_text, now});
     }
   }
   return out;

@@ -1,6 +1,6 @@
 // The imported inventory as the analysis reads it (ResourceCatalog), over resources/: the stored
-// inventory records are read once with resources::ReadInventory into an immutable snapshot, and each
-// resource is analyzed with resources::AnalyzeResource under its owner's account settings.
+// inventory records are read once with resources::ReadInventory into an immutable snapshot, and
+// each resource is analyzed with resources::AnalyzeResource under its owner's account settings.
 //
 // Also splits an inventory file into the records the store keeps (one per resource, account and
 // organization, keyed by ARN, account id and organization id).
@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "perimeter/service/continuous_analysis.h"
 #include "perimeter/resources/inventory.h"
+#include "perimeter/service/continuous_analysis.h"
 #include "perimeter/store/store.h"
 
 namespace perimeter::service {
@@ -28,7 +28,8 @@ class InventoryCatalog final : public ResourceCatalog {
   std::vector<ResourceSummary> Resources() const override;
   std::optional<ResourceSummary> Find(std::string_view arn) const override;
   std::vector<ResourceSummary> FindClaims(std::string_view arn) const override;
-  std::vector<findings::Finding> Analyze(std::string_view arn, const reasoning::ZoneOfTrust& zone) const override;
+  std::vector<findings::Finding> Analyze(std::string_view arn,
+                                         const reasoning::ZoneOfTrust& zone) const override;
   std::vector<findings::Finding> AnalyzeClaim(const ResourceSummary& claim,
                                               const reasoning::ZoneOfTrust& zone) const override;
 
@@ -43,10 +44,11 @@ class InventoryCatalog final : public ResourceCatalog {
   const resources::Resource* Claim(std::string_view arn, std::string_view owner) const;
 };
 
-// The records of one inventory file, ready for Store::PutInventory, and the file's problems (positioned,
-// from resources::ReadInventory). Records with errors are left out. A resource record's owner is its
-// resourceOwnerAccount; a resource whose ARN names another account than its owner (a role of account B
-// claimed by A) is not a record of its owner: it is left out of `records` and listed in `foreign`.
+// The records of one inventory file, ready for Store::PutInventory, and the file's problems
+// (positioned, from resources::ReadInventory). Records with errors are left out. A resource
+// record's owner is its resourceOwnerAccount; a resource whose ARN names another account than its
+// owner (a role of account B claimed by A) is not a record of its owner: it is left out of
+// `records` and listed in `foreign`.
 struct SplitInventory {
   std::vector<store::InventoryRecord> records;
   std::vector<store::InventoryRecord> foreign;
@@ -54,19 +56,21 @@ struct SplitInventory {
   size_t skipped = 0;
 };
 
-// Why `caller_account` may not import `split` through POST /perimeter/import, or nullopt when it may.
-// A caller imports only its own account's records (resources it owns, its account record), and the
-// management account also organization records. A resource is the caller's when the caller is its
-// resourceOwnerAccount and, for an ARN that names an account, that account too (`foreign` is never
-// the caller's): a member can neither replace nor shadow another account's resource. One record of
-// another account refuses the whole import, so nothing of it is written.
-std::optional<std::string> ImportRefusal(const SplitInventory& split, std::string_view caller_account,
+// Why `caller_account` may not import `split` through POST /perimeter/import, or nullopt when it
+// may. A caller imports only its own account's records (resources it owns, its account record), and
+// the management account also organization records. A resource is the caller's when the caller is
+// its resourceOwnerAccount and, for an ARN that names an account, that account too (`foreign` is
+// never the caller's): a member can neither replace nor shadow another account's resource. One
+// record of another account refuses the whole import, so nothing of it is written.
+std::optional<std::string> ImportRefusal(const SplitInventory& split,
+                                         std::string_view caller_account,
                                          const std::optional<std::string>& management_account);
 
 // The account named in a resource ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); "" for ARNs
 // without one (S3 buckets: arn:aws:s3:::NAME) or text that is not an ARN.
 std::string ArnAccount(std::string_view arn);
-SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text, absl::Time now);
+SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text,
+                                  absl::Time now);
 
 }  // namespace perimeter::service
 

@@ -20,28 +20,35 @@ constexpr char kProd[] = "777788889999";
 
 std::string Bucket(std::string_view name, std::string_view owner, bool is_public) {
   std::string policy =
-      is_public ? base::Concat(R"(,"configuration":{"s3Bucket":{"bucketPolicy":"{\"Version\":\"2012-10-17\",)",
-                               R"(\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",)",
-                               R"(\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::)", name, R"(/*\"}]}"}})")
-                : std::string(R"(,"configuration":{"s3Bucket":{}})");
+      is_public
+          ? base::Concat(
+                R"(,"configuration":{"s3Bucket":{"bucketPolicy":"{\"Version\":\"2012-10-17\",)",
+                R"(\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",)",
+                R"(\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::)", name,
+                R"(/*\"}]}"}})")
+          : std::string(R"(,"configuration":{"s3Bucket":{}})");
   return base::Concat(R"({"kind":"resource","resourceArn":"arn:aws:s3:::)", name,
                       R"(","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":")", owner,
                       R"(","region":"us-east-1")", policy, "}");
 }
 
 std::string Role(std::string_view arn_account, std::string_view owner) {
-  return base::Concat(R"({"kind":"resource","resourceArn":"arn:aws:iam::)", arn_account,
-                      R"(:role/deploy","resourceType":"AWS::IAM::Role","resourceOwnerAccount":")", owner,
-                      R"(","configuration":{"iamRole":{"trustPolicy":"{\"Version\":\"2012-10-17\",)",
-                      R"(\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::999988887777:root\"},)",
-                      R"(\"Action\":\"sts:AssumeRole\"}]}"}}})");
+  return base::Concat(
+      R"({"kind":"resource","resourceArn":"arn:aws:iam::)", arn_account,
+      R"(:role/deploy","resourceType":"AWS::IAM::Role","resourceOwnerAccount":")", owner,
+      R"(","configuration":{"iamRole":{"trustPolicy":"{\"Version\":\"2012-10-17\",)",
+      R"(\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::999988887777:root\"},)",
+      R"(\"Action\":\"sts:AssumeRole\"}]}"}}})");
 }
 
-std::string Account(std::string_view id) { return base::Concat(R"({"kind":"account","accountId":")", id, R"("})"); }
+std::string Account(std::string_view id) {
+  return base::Concat(R"({"kind":"account","accountId":")", id, R"("})");
+}
 
 std::string Organization() {
-  return base::Concat(R"({"kind":"organization","organizationId":"o-a1b2c3d4e5","managementAccount":")", kMgmt,
-                      R"(","accounts":[{"accountId":")", kMgmt, R"(","ouPath":"o-a1b2c3d4e5/r-ab12/"}]})");
+  return base::Concat(
+      R"({"kind":"organization","organizationId":"o-a1b2c3d4e5","managementAccount":")", kMgmt,
+      R"(","accounts":[{"accountId":")", kMgmt, R"(","ouPath":"o-a1b2c3d4e5/r-ab12/"}]})");
 }
 
 struct ImportCase {
@@ -74,21 +81,32 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         ImportCase{"OwnBucket", kDev, {Bucket("dev-logs", kDev, true)}, ""},
         ImportCase{"OwnRoleAndAccount", kDev, {Role(kDev, kDev), Account(kDev)}, ""},
-        ImportCase{"AnotherAccountsRoleClaimedAsOwn", kDev, {Role(kProd, kDev)},
+        ImportCase{"AnotherAccountsRoleClaimedAsOwn",
+                   kDev,
+                   {Role(kProd, kDev)},
                    "its ARN names account 777788889999, not its resourceOwnerAccount 444455556666"},
-        ImportCase{"AnotherAccountsRoleAsItsOwner", kDev, {Role(kProd, kProd)}, "of account 777788889999"},
-        ImportCase{"AnotherAccountsBucket", kDev, {Bucket("prod-data", kProd, true)}, "of account 777788889999"},
+        ImportCase{
+            "AnotherAccountsRoleAsItsOwner", kDev, {Role(kProd, kProd)}, "of account 777788889999"},
+        ImportCase{"AnotherAccountsBucket",
+                   kDev,
+                   {Bucket("prod-data", kProd, true)},
+                   "of account 777788889999"},
         // One foreign record refuses the whole import, however many records are the caller's.
-        ImportCase{"OwnRecordsWithOneForeign", kDev,
-                   {Bucket("dev-logs", kDev, true), Role(kDev, kDev), Role(kProd, kDev)}, "arn:aws:iam::777788889999"},
-        ImportCase{"AnotherAccountsAccountRecord", kDev, {Account(kProd)}, "may not import account 777788889999"},
+        ImportCase{"OwnRecordsWithOneForeign",
+                   kDev,
+                   {Bucket("dev-logs", kDev, true), Role(kDev, kDev), Role(kProd, kDev)},
+                   "arn:aws:iam::777788889999"},
+        ImportCase{"AnotherAccountsAccountRecord",
+                   kDev,
+                   {Account(kProd)},
+                   "may not import account 777788889999"},
         ImportCase{"OrganizationByMember", kDev, {Organization()}, "only the management account"},
         ImportCase{"OrganizationByManagement", kMgmt, {Organization()}, ""}),
     [](const testing::TestParamInfo<ImportCase>& info) { return info.param.label; });
 
 TEST(SplitInventoryFileTest, ResourceRecordsAreKeyedByOwner) {
-  SplitInventory split =
-      SplitInventoryFile("<test>", Bucket("shared", kDev, false) + "\n" + Account(kDev) + "\n", absl::UnixEpoch());
+  SplitInventory split = SplitInventoryFile(
+      "<test>", Bucket("shared", kDev, false) + "\n" + Account(kDev) + "\n", absl::UnixEpoch());
   ASSERT_EQ(split.records.size(), 2u);
   EXPECT_EQ(split.records[0].owner, kDev);
   EXPECT_EQ(split.records[0].key, "arn:aws:s3:::shared");
@@ -102,13 +120,15 @@ TEST(ArnAccountTest, NamesTheAccountOfTheArn) {
   EXPECT_EQ(ArnAccount("not-an-arn"), "");
 }
 
-// Two accounts' records of one bucket ARN (bucket ARNs name no account): both are kept by the store and
-// the catalog, and each is analyzed as its owner's — one account's import neither replaces nor hides the
-// other's public bucket.
+// Two accounts' records of one bucket ARN (bucket ARNs name no account): both are kept by the store
+// and the catalog, and each is analyzed as its owner's — one account's import neither replaces nor
+// hides the other's public bucket.
 TEST(InventoryCatalogTest, KeepsEveryOwnersClaimOnAnArnWithoutAccount) {
   store::MemoryStore store;
-  SplitInventory prod = SplitInventoryFile("<prod>", Bucket("shared", kProd, true), absl::UnixEpoch());
-  SplitInventory dev = SplitInventoryFile("<dev>", Bucket("shared", kDev, false), absl::UnixEpoch());
+  SplitInventory prod =
+      SplitInventoryFile("<prod>", Bucket("shared", kProd, true), absl::UnixEpoch());
+  SplitInventory dev =
+      SplitInventoryFile("<dev>", Bucket("shared", kDev, false), absl::UnixEpoch());
   ASSERT_FALSE(ImportRefusal(prod, kProd, std::nullopt).has_value());
   ASSERT_FALSE(ImportRefusal(dev, kDev, std::nullopt).has_value());
   ASSERT_TRUE(store.PutInventory(prod.records).ok());

@@ -84,8 +84,8 @@ std::string_view AnalyzerStatusName(AnalyzerStatus status) {
 }
 
 std::optional<AnalyzerStatus> ParseAnalyzerStatus(std::string_view name) {
-  static constexpr std::array kAll = {AnalyzerStatus::kActive, AnalyzerStatus::kCreating, AnalyzerStatus::kDisabled,
-                                      AnalyzerStatus::kFailed};
+  static constexpr std::array kAll = {AnalyzerStatus::kActive, AnalyzerStatus::kCreating,
+                                      AnalyzerStatus::kDisabled, AnalyzerStatus::kFailed};
   return ParseByName(name, kAll, &AnalyzerStatusName);
 }
 
@@ -104,9 +104,10 @@ std::string_view StatusReasonCodeName(StatusReasonCode code) {
 }
 
 std::optional<StatusReasonCode> ParseStatusReasonCode(std::string_view name) {
-  static constexpr std::array kAll = {
-      StatusReasonCode::kAwsServiceAccessDisabled, StatusReasonCode::kDelegatedAdministratorDeregistered,
-      StatusReasonCode::kOrganizationDeleted, StatusReasonCode::kServiceLinkedRoleCreationFailed};
+  static constexpr std::array kAll = {StatusReasonCode::kAwsServiceAccessDisabled,
+                                      StatusReasonCode::kDelegatedAdministratorDeregistered,
+                                      StatusReasonCode::kOrganizationDeleted,
+                                      StatusReasonCode::kServiceLinkedRoleCreationFailed};
   return ParseByName(name, kAll, &StatusReasonCodeName);
 }
 
@@ -140,15 +141,16 @@ std::shared_ptr<const ListedFinding> ListedFindingOf(const findings::FindingReco
       ListedFinding{findings::SummaryOf(record), findings::FindingObjectJson(record)});
 }
 
-absl::StatusOr<std::shared_ptr<const ListedFinding>> Store::GetListedFinding(std::string_view analyzer_arn,
-                                                                            std::string_view id) {
+absl::StatusOr<std::shared_ptr<const ListedFinding>> Store::GetListedFinding(
+    std::string_view analyzer_arn, std::string_view id) {
   absl::StatusOr<std::optional<findings::FindingRecord>> record = GetFinding(analyzer_arn, id);
   if (!record.ok()) return record.status();
   if (!record->has_value()) return nullptr;
   return ListedFindingOf(**record);
 }
 
-absl::StatusOr<FindingPage> Store::ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query) {
+absl::StatusOr<FindingPage> Store::ListFindingsPage(std::string_view analyzer_arn,
+                                                    const FindingPageQuery& query) {
   absl::StatusOr<std::vector<findings::FindingRecord>> all = ListFindings(analyzer_arn);
   if (!all.ok()) return all.status();
   std::vector<findings::FindingRecord> kept;
@@ -161,7 +163,8 @@ absl::StatusOr<FindingPage> Store::ListFindingsPage(std::string_view analyzer_ar
   FindingPage page;
   page.more = kept.size() > query.limit;
   if (page.more) kept.resize(query.limit);
-  for (const findings::FindingRecord& record : kept) page.entries.push_back(ListedFindingOf(record));
+  for (const findings::FindingRecord& record : kept)
+    page.entries.push_back(ListedFindingOf(record));
   return page;
 }
 

@@ -1,14 +1,15 @@
 // The server's durable state, behind one interface: analyzers, archive rules, findings with their
-// lifecycle, the organization's service access and delegated administrators, the imported inventory,
-// and the client tokens of idempotent requests.
+// lifecycle, the organization's service access and delegated administrators, the imported
+// inventory, and the client tokens of idempotent requests.
 //
 // Two implementations run the same test suite (store_test.cc): memory/ (tests, --ephemeral) and
 // sqlite/ (the default: one WAL database in the data directory). Every method is atomic and
-// thread-safe; a method that returns OK has made its write durable (for sqlite: committed), so a crash
-// right after it loses nothing. Errors are operational (I/O, corruption) and come back as Status.
+// thread-safe; a method that returns OK has made its write durable (for sqlite: committed), so a
+// crash right after it loses nothing. Errors are operational (I/O, corruption) and come back as
+// Status.
 //
-// The store does not interpret what it keeps: rules are checked by api/, findings by findings/. It may
-// keep derived copies of a finding to answer listings without decoding it (ListedFinding).
+// The store does not interpret what it keeps: rules are checked by api/, findings by findings/. It
+// may keep derived copies of a finding to answer listings without decoding it (ListedFinding).
 #ifndef PERIMETER_STORE_STORE_H_
 #define PERIMETER_STORE_STORE_H_
 
@@ -43,7 +44,8 @@ std::string_view AnalyzerTypeName(AnalyzerType type);  // "ACCOUNT", ...
 std::optional<AnalyzerType> ParseAnalyzerType(std::string_view name);
 // ORGANIZATION, ORGANIZATION_UNUSED_ACCESS, ORGANIZATION_INTERNAL_ACCESS.
 bool IsOrganizationType(AnalyzerType type);
-// ACCOUNT and ORGANIZATION: the external-access analyzers, the only ones that analyze resources now.
+// ACCOUNT and ORGANIZATION: the external-access analyzers, the only ones that analyze resources
+// now.
 bool IsExternalAccessType(AnalyzerType type);
 
 // Shape `AnalyzerStatus`.
@@ -107,8 +109,8 @@ struct DelegatedAdministrator {
 enum class InventoryKind { kResource, kAccount, kOrganization };
 std::string_view InventoryKindName(InventoryKind kind);  // "resource", "account", "organization"
 
-// Keyed by (kind, owner, key): a resource record is its owner's claim on the ARN, so that one account's
-// import never replaces another's record — also for ARNs without an account (S3 buckets,
+// Keyed by (kind, owner, key): a resource record is its owner's claim on the ARN, so that one
+// account's import never replaces another's record — also for ARNs without an account (S3 buckets,
 // arn:aws:s3:::NAME), where two accounts may both claim a name (docs/server.md, "Imports").
 struct InventoryRecord {
   InventoryKind kind = InventoryKind::kResource;
@@ -120,7 +122,8 @@ struct InventoryRecord {
 };
 
 // One page of an analyzer's findings in a listing order (ListFindings, ListFindingsV2): keyset
-// pagination, so a page costs what it returns and not the size of the analyzer (findings/listing.h).
+// pagination, so a page costs what it returns and not the size of the analyzer
+// (findings/listing.h).
 struct FindingPageQuery {
   findings::FindingSort sort;
   // The previous page's last record, as its nextToken carries it: the page starts strictly after
@@ -139,7 +142,8 @@ struct ListedFinding {
 };
 
 struct FindingPage {
-  // At most `limit`, in the sort's order. Shared and immutable: a store may hand out what it caches.
+  // At most `limit`, in the sort's order. Shared and immutable: a store may hand out what it
+  // caches.
   std::vector<std::shared_ptr<const ListedFinding>> entries;
   bool more = false;  // kept records follow the last one
 };
@@ -160,11 +164,11 @@ struct FindingGroupCount {
 
 struct FindingCounts {
   std::vector<FindingGroupCount> groups;  // ordered by (status, resource_type, error, is_public)
-  std::optional<absl::Time> latest;       // the latest updated_at or analyzed_at; none without findings
+  std::optional<absl::Time> latest;  // the latest updated_at or analyzed_at; none without findings
 };
 
-// Which of an analyzer's findings a ModifyFindings reads: every one, those of one resource, or those
-// with the given ids (an absent id is left out).
+// Which of an analyzer's findings a ModifyFindings reads: every one, those of one resource, or
+// those with the given ids (an absent id is left out).
 struct FindingSelection {
   std::optional<std::string> resource_arn;
   std::optional<std::vector<std::string>> ids;  // REQUIRES: not both resource_arn and ids
@@ -183,9 +187,10 @@ struct FindingChanges {
   std::vector<std::string> deleted_ids;
 };
 
-// Decides the writes from the snapshot; nullopt writes nothing. An error writes nothing and is returned
-// by ModifyFindings. Runs with the store's writes held off: it must not call the store.
-using FindingsDecision = std::function<absl::StatusOr<std::optional<FindingChanges>>(const FindingsSnapshot&)>;
+// Decides the writes from the snapshot; nullopt writes nothing. An error writes nothing and is
+// returned by ModifyFindings. Runs with the store's writes held off: it must not call the store.
+using FindingsDecision =
+    std::function<absl::StatusOr<std::optional<FindingChanges>>(const FindingsSnapshot&)>;
 // Changes the analyzer in place and says whether to write it. Same contract as FindingsDecision.
 using AnalyzerDecision = std::function<bool(Analyzer&)>;
 
@@ -197,55 +202,62 @@ class Store {
   virtual ~Store() = default;
 
   // Analyzers. PutAnalyzer inserts or replaces (by arn). ListAnalyzers: every analyzer, in creation
-  // order (created_at, then arn). DeleteAnalyzer also deletes its archive rules and findings; deleting
-  // an absent analyzer is OK.
+  // order (created_at, then arn). DeleteAnalyzer also deletes its archive rules and findings;
+  // deleting an absent analyzer is OK.
   virtual absl::Status PutAnalyzer(const Analyzer& analyzer) = 0;
   virtual absl::StatusOr<std::optional<Analyzer>> GetAnalyzer(std::string_view arn) = 0;
   virtual absl::StatusOr<std::vector<Analyzer>> ListAnalyzers() = 0;
   virtual absl::Status DeleteAnalyzer(std::string_view arn) = 0;
-  // Read-modify-write of one analyzer in one atomic step, so that a writer never overwrites a change it
-  // did not read (a tag added by the API while the analysis records lastResourceAnalyzed, an analyzer
-  // deleted meanwhile). Returns false, writing nothing, when the analyzer is absent; otherwise whether
-  // `decide` asked for the write.
-  virtual absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) = 0;
+  // Read-modify-write of one analyzer in one atomic step, so that a writer never overwrites a
+  // change it did not read (a tag added by the API while the analysis records lastResourceAnalyzed,
+  // an analyzer deleted meanwhile). Returns false, writing nothing, when the analyzer is absent;
+  // otherwise whether `decide` asked for the write.
+  virtual absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn,
+                                              const AnalyzerDecision& decide) = 0;
 
   // Archive rules of an analyzer, keyed by (analyzer_arn, rule_name); listed in creation order.
   virtual absl::Status PutArchiveRule(const ArchiveRuleRecord& rule) = 0;
-  virtual absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(std::string_view analyzer_arn,
-                                                                          std::string_view rule_name) = 0;
-  virtual absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRules(std::string_view analyzer_arn) = 0;
-  virtual absl::Status DeleteArchiveRule(std::string_view analyzer_arn, std::string_view rule_name) = 0;
+  virtual absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(
+      std::string_view analyzer_arn, std::string_view rule_name) = 0;
+  virtual absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRules(
+      std::string_view analyzer_arn) = 0;
+  virtual absl::Status DeleteArchiveRule(std::string_view analyzer_arn,
+                                         std::string_view rule_name) = 0;
 
-  // Findings of an analyzer, keyed by (analyzer_arn, id). WriteFindings upserts `records` and deletes
-  // `deleted_ids` in one atomic step. Listings are ordered by id.
-  virtual absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+  // Findings of an analyzer, keyed by (analyzer_arn, id). WriteFindings upserts `records` and
+  // deletes `deleted_ids` in one atomic step. Listings are ordered by id.
+  virtual absl::Status WriteFindings(std::string_view analyzer_arn,
+                                     std::span<const findings::FindingRecord> records,
                                      std::span<const std::string> deleted_ids) = 0;
-  // Reads the analyzer, its archive rules and the selected findings, lets `decide` compute the changes,
-  // and writes them, in one atomic step: a finding status set by UpdateFindings while an analysis runs
-  // is what the analysis reads, never overwritten by a copy read before it. Returns false, writing
-  // nothing and without calling `decide`, when the analyzer is absent (deleted while a scan ran);
-  // otherwise whether `decide` wrote.
-  virtual absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+  // Reads the analyzer, its archive rules and the selected findings, lets `decide` compute the
+  // changes, and writes them, in one atomic step: a finding status set by UpdateFindings while an
+  // analysis runs is what the analysis reads, never overwritten by a copy read before it. Returns
+  // false, writing nothing and without calling `decide`, when the analyzer is absent (deleted while
+  // a scan ran); otherwise whether `decide` wrote.
+  virtual absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn,
+                                              const FindingSelection& selection,
                                               const FindingsDecision& decide) = 0;
-  virtual absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
-                                                                           std::string_view id) = 0;
-  virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) = 0;
-  // One finding as a listing gives it (GetFinding's answer without decoding it); nullptr when absent.
-  // The default reads GetFinding.
-  virtual absl::StatusOr<std::shared_ptr<const ListedFinding>> GetListedFinding(std::string_view analyzer_arn,
-                                                                                std::string_view id);
+  virtual absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(
+      std::string_view analyzer_arn, std::string_view id) = 0;
+  virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(
+      std::string_view analyzer_arn) = 0;
+  // One finding as a listing gives it (GetFinding's answer without decoding it); nullptr when
+  // absent. The default reads GetFinding.
+  virtual absl::StatusOr<std::shared_ptr<const ListedFinding>> GetListedFinding(
+      std::string_view analyzer_arn, std::string_view id);
   virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
       std::string_view analyzer_arn, std::string_view resource_arn) = 0;
   // The page of the analyzer's findings that `query` asks for, ordered as findings::SortsBefore and
-  // continuing as findings::Paginate would. The default loads every finding (ListFindings) and sorts;
-  // stores override it with an indexed query.
-  virtual absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query);
-  // The analyzer's findings counted by group. The default loads every finding (ListFindings); stores
-  // override it with an aggregate query.
+  // continuing as findings::Paginate would. The default loads every finding (ListFindings) and
+  // sorts; stores override it with an indexed query.
+  virtual absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn,
+                                                       const FindingPageQuery& query);
+  // The analyzer's findings counted by group. The default loads every finding (ListFindings);
+  // stores override it with an aggregate query.
   virtual absl::StatusOr<FindingCounts> CountFindings(std::string_view analyzer_arn);
 
-  // Organization state. Enabling twice keeps the first date; disabling or deregistering what is absent
-  // is OK (the API layer reports AWS's errors).
+  // Organization state. Enabling twice keeps the first date; disabling or deregistering what is
+  // absent is OK (the API layer reports AWS's errors).
   virtual absl::Status PutServiceAccess(const ServiceAccess& access) = 0;
   virtual absl::Status DeleteServiceAccess(std::string_view service_principal) = 0;
   virtual absl::StatusOr<std::vector<ServiceAccess>> ListServiceAccess() = 0;  // by principal
@@ -257,9 +269,12 @@ class Store {
 
   // Imported inventory, keyed by (kind, owner, key). PutInventory upserts all records atomically.
   virtual absl::Status PutInventory(std::span<const InventoryRecord> records) = 0;
-  virtual absl::Status DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) = 0;
-  virtual absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) = 0;  // by (key, owner)
-  virtual absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view owner,
+  virtual absl::Status DeleteInventory(InventoryKind kind, std::string_view owner,
+                                       std::string_view key) = 0;
+  virtual absl::StatusOr<std::vector<InventoryRecord>> ListInventory(
+      InventoryKind kind) = 0;  // by (key, owner)
+  virtual absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind,
+                                                                      std::string_view owner,
                                                                       std::string_view key) = 0;
 
   // Idempotency: the result remembered for a client token (scope = account + operation + token).

@@ -32,7 +32,8 @@ class StoreTest : public testing::TestWithParam<StoreFactory> {
     // One directory, removed by TearDown: a parameterized test's name ("Test/Memory") holds a '/'.
     std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
     std::replace(name.begin(), name.end(), '/', '-');
-    dir_ = (std::filesystem::temp_directory_path() / ("perimeter-store-test-" + std::to_string(getpid()) + "-" + name))
+    dir_ = (std::filesystem::temp_directory_path() /
+            ("perimeter-store-test-" + std::to_string(getpid()) + "-" + name))
                .string();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
@@ -77,8 +78,9 @@ findings::FindingRecord MakeFinding(std::string id, std::string resource) {
   record.finding.actions = {"s3:GetObject", "s3:ListBucket"};
   record.finding.condition = {{"aws:SourceVpc", "vpc-1"}};
   record.finding.is_public = true;
-  record.finding.sources = {findings::FindingSource{findings::FindingSourceType::kS3AccessPoint,
-                                                    "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", std::nullopt}};
+  record.finding.sources = {
+      findings::FindingSource{findings::FindingSourceType::kS3AccessPoint,
+                              "arn:aws:s3:us-east-1:111122223333:accesspoint/ap", std::nullopt}};
   record.status = findings::FindingStatus::kActive;
   record.created_at = At(1);
   record.analyzed_at = At(2);
@@ -136,7 +138,8 @@ TEST_P(StoreTest, AnalyzersRoundTripInCreationOrder) {
 TEST_P(StoreTest, DeletingAnAnalyzerDeletesItsRulesAndFindings) {
   Analyzer a = MakeAnalyzer("a", 1);
   ASSERT_TRUE(store_->PutAnalyzer(a).ok());
-  ASSERT_TRUE(store_->PutArchiveRule({a.arn, "r", R"({"isPublic":{"eq":["false"]}})", At(1), At(1)}).ok());
+  ASSERT_TRUE(
+      store_->PutArchiveRule({a.arn, "r", R"({"isPublic":{"eq":["false"]}})", At(1), At(1)}).ok());
   std::vector<findings::FindingRecord> records = {MakeFinding("f1", "arn:aws:s3:::x")};
   ASSERT_TRUE(store_->WriteFindings(a.arn, records, {}).ok());
   ASSERT_TRUE(store_->DeleteAnalyzer(a.arn).ok());
@@ -152,7 +155,8 @@ TEST_P(StoreTest, DeletingAnAnalyzerDeletesItsRulesAndFindings) {
 TEST_P(StoreTest, ModifyAnalyzerChangesTheStoredAnalyzerOnly) {
   Analyzer analyzer = MakeAnalyzer("a", 1);
   EXPECT_FALSE(*store_->ModifyAnalyzer(analyzer.arn, [](Analyzer&) { return true; })) << "absent";
-  EXPECT_FALSE(store_->GetAnalyzer(analyzer.arn)->has_value()) << "an absent analyzer is not created";
+  EXPECT_FALSE(store_->GetAnalyzer(analyzer.arn)->has_value())
+      << "an absent analyzer is not created";
   ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
   EXPECT_FALSE(*store_->ModifyAnalyzer(analyzer.arn, [](Analyzer& a) {
     a.tags["x"] = "declined";
@@ -179,7 +183,8 @@ TEST_P(StoreTest, ModifyFindingsReadsAndWritesInOneStep) {
   };
   EXPECT_FALSE(*store_->ModifyFindings(analyzer.arn, FindingSelection{}, never));
   EXPECT_FALSE(called) << "no decision for an absent analyzer";
-  EXPECT_TRUE(store_->ListFindings(analyzer.arn)->empty()) << "nothing written for an absent analyzer";
+  EXPECT_TRUE(store_->ListFindings(analyzer.arn)->empty())
+      << "nothing written for an absent analyzer";
 
   ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
   ArchiveRuleRecord rule{analyzer.arn, "r", R"({"isPublic":{"eq":["true"]}})", At(2), At(2)};
@@ -193,19 +198,20 @@ TEST_P(StoreTest, ModifyFindingsReadsAndWritesInOneStep) {
     FindingSelection selection;
     std::vector<std::string> ids;
   };
-  for (const Case& c : {Case{FindingSelection{}, {"f1", "f2", "f3"}},
-                        Case{FindingSelection{"arn:aws:s3:::x", std::nullopt}, {"f1", "f3"}},
-                        Case{FindingSelection{std::nullopt, std::vector<std::string>{"f3", "f1", "absent"}},
-                             {"f1", "f3"}}}) {
+  for (const Case& c :
+       {Case{FindingSelection{}, {"f1", "f2", "f3"}},
+        Case{FindingSelection{"arn:aws:s3:::x", std::nullopt}, {"f1", "f3"}},
+        Case{FindingSelection{std::nullopt, std::vector<std::string>{"f3", "f1", "absent"}},
+             {"f1", "f3"}}}) {
     std::vector<std::string> seen;
-    EXPECT_FALSE(*store_->ModifyFindings(analyzer.arn, c.selection,
-                                         [&](const FindingsSnapshot& snapshot)
-                                             -> absl::StatusOr<std::optional<FindingChanges>> {
-                                           EXPECT_EQ(snapshot.analyzer, analyzer);
-                                           EXPECT_EQ(snapshot.archive_rules, std::vector<ArchiveRuleRecord>{rule});
-                                           for (const auto& record : snapshot.findings) seen.push_back(record.id());
-                                           return std::nullopt;
-                                         }));
+    EXPECT_FALSE(*store_->ModifyFindings(
+        analyzer.arn, c.selection,
+        [&](const FindingsSnapshot& snapshot) -> absl::StatusOr<std::optional<FindingChanges>> {
+          EXPECT_EQ(snapshot.analyzer, analyzer);
+          EXPECT_EQ(snapshot.archive_rules, std::vector<ArchiveRuleRecord>{rule});
+          for (const auto& record : snapshot.findings) seen.push_back(record.id());
+          return std::nullopt;
+        }));
     EXPECT_EQ(seen, c.ids);
   }
   // An error writes nothing.
@@ -286,14 +292,15 @@ TEST_P(StoreTest, FindingsUpsertAndDeleteAtomically) {
   EXPECT_FALSE(store_->GetFinding(arn + "other", "f1")->has_value());
 }
 
-// GetListedFinding is ListedFindingOf the stored record, before and after it is rewritten; absent ids
-// and other analyzers' findings give nullptr.
+// GetListedFinding is ListedFindingOf the stored record, before and after it is rewritten; absent
+// ids and other analyzers' findings give nullptr.
 TEST_P(StoreTest, ListedFindingFollowsWrites) {
   const std::string arn = MakeAnalyzer("a", 0).arn;
   findings::FindingRecord record = MakeFinding("id-1", "arn:aws:s3:::a");
   ASSERT_TRUE(store_->WriteFindings(arn, std::vector<findings::FindingRecord>{record}, {}).ok());
   for (int round = 0; round < 2; ++round) {
-    absl::StatusOr<std::shared_ptr<const ListedFinding>> listed = store_->GetListedFinding(arn, "id-1");
+    absl::StatusOr<std::shared_ptr<const ListedFinding>> listed =
+        store_->GetListedFinding(arn, "id-1");
     ASSERT_TRUE(listed.ok()) << listed.status();
     ASSERT_NE(*listed, nullptr);
     EXPECT_EQ((*listed)->finding_json, findings::FindingObjectJson(record));
@@ -312,10 +319,14 @@ TEST_P(StoreTest, ListedFindingFollowsWrites) {
 
 TEST_P(StoreTest, OrganizationState) {
   ASSERT_TRUE(store_->PutServiceAccess({"access-analyzer.amazonaws.com", At(1)}).ok());
-  ASSERT_TRUE(store_->PutServiceAccess({"access-analyzer.amazonaws.com", At(7)}).ok());  // keeps the first date
+  ASSERT_TRUE(store_->PutServiceAccess({"access-analyzer.amazonaws.com", At(7)})
+                  .ok());  // keeps the first date
   ASSERT_TRUE(store_->PutServiceAccess({"config.amazonaws.com", At(2)}).ok());
-  ASSERT_TRUE(store_->PutDelegatedAdministrator({"234598760742", "access-analyzer.amazonaws.com", At(3)}).ok());
-  ASSERT_TRUE(store_->PutDelegatedAdministrator({"111111111111", "config.amazonaws.com", At(4)}).ok());
+  ASSERT_TRUE(
+      store_->PutDelegatedAdministrator({"234598760742", "access-analyzer.amazonaws.com", At(3)})
+          .ok());
+  ASSERT_TRUE(
+      store_->PutDelegatedAdministrator({"111111111111", "config.amazonaws.com", At(4)}).ok());
   Reopen();
   auto access = store_->ListServiceAccess();
   ASSERT_EQ(access->size(), 2u);
@@ -324,8 +335,10 @@ TEST_P(StoreTest, OrganizationState) {
   ASSERT_EQ(admins->size(), 2u);
   EXPECT_EQ((*admins)[0].account_id, "234598760742");
   ASSERT_TRUE(store_->DeleteServiceAccess("config.amazonaws.com").ok());
-  ASSERT_TRUE(store_->DeleteDelegatedAdministrator("234598760742", "access-analyzer.amazonaws.com").ok());
-  ASSERT_TRUE(store_->DeleteDelegatedAdministrator("234598760742", "access-analyzer.amazonaws.com").ok());
+  ASSERT_TRUE(
+      store_->DeleteDelegatedAdministrator("234598760742", "access-analyzer.amazonaws.com").ok());
+  ASSERT_TRUE(
+      store_->DeleteDelegatedAdministrator("234598760742", "access-analyzer.amazonaws.com").ok());
   EXPECT_EQ(store_->ListServiceAccess()->size(), 1u);
   EXPECT_EQ(store_->ListDelegatedAdministrators()->size(), 1u);
 }
@@ -333,7 +346,8 @@ TEST_P(StoreTest, OrganizationState) {
 TEST_P(StoreTest, InventoryAndClientTokens) {
   std::vector<InventoryRecord> records = {
       {InventoryKind::kResource, "arn:aws:s3:::b", R"({"kind":"resource"})", At(1), "111122223333"},
-      {InventoryKind::kResource, "arn:aws:s3:::a", R"({"kind":"resource","x":1})", At(1), "111122223333"},
+      {InventoryKind::kResource, "arn:aws:s3:::a", R"({"kind":"resource","x":1})", At(1),
+       "111122223333"},
       {InventoryKind::kAccount, "111122223333", R"({"kind":"account"})", At(1)}};
   ASSERT_TRUE(store_->PutInventory(records).ok());
   Reopen();
@@ -341,21 +355,25 @@ TEST_P(StoreTest, InventoryAndClientTokens) {
   ASSERT_EQ(resources->size(), 2u);
   EXPECT_EQ((*resources)[0], records[1]);
   EXPECT_EQ(**store_->GetInventory(InventoryKind::kAccount, "", "111122223333"), records[2]);
-  // Records are keyed by owner and key: another account's claim on the same ARN is a second record, and
-  // neither replaces the other.
-  InventoryRecord other{InventoryKind::kResource, "arn:aws:s3:::a", R"({"kind":"resource","y":2})", At(2),
-                        "444455556666"};
+  // Records are keyed by owner and key: another account's claim on the same ARN is a second record,
+  // and neither replaces the other.
+  InventoryRecord other{InventoryKind::kResource, "arn:aws:s3:::a", R"({"kind":"resource","y":2})",
+                        At(2), "444455556666"};
   ASSERT_TRUE(store_->PutInventory({&other, 1}).ok());
   Reopen();
   resources = store_->ListInventory(InventoryKind::kResource);
   ASSERT_EQ(resources->size(), 3u);
   EXPECT_EQ((*resources)[0], records[1]);
   EXPECT_EQ((*resources)[1], other);
-  EXPECT_EQ(**store_->GetInventory(InventoryKind::kResource, "111122223333", "arn:aws:s3:::a"), records[1]);
-  EXPECT_FALSE(store_->GetInventory(InventoryKind::kResource, "999988887777", "arn:aws:s3:::a")->has_value());
-  ASSERT_TRUE(store_->DeleteInventory(InventoryKind::kResource, "111122223333", "arn:aws:s3:::a").ok());
+  EXPECT_EQ(**store_->GetInventory(InventoryKind::kResource, "111122223333", "arn:aws:s3:::a"),
+            records[1]);
+  EXPECT_FALSE(store_->GetInventory(InventoryKind::kResource, "999988887777", "arn:aws:s3:::a")
+                   ->has_value());
+  ASSERT_TRUE(
+      store_->DeleteInventory(InventoryKind::kResource, "111122223333", "arn:aws:s3:::a").ok());
   EXPECT_EQ(store_->ListInventory(InventoryKind::kResource)->size(), 2u);
-  EXPECT_EQ(**store_->GetInventory(InventoryKind::kResource, "444455556666", "arn:aws:s3:::a"), other);
+  EXPECT_EQ(**store_->GetInventory(InventoryKind::kResource, "444455556666", "arn:aws:s3:::a"),
+            other);
 
   EXPECT_FALSE(store_->GetClientToken("111122223333/CreateAnalyzer/t")->has_value());
   ASSERT_TRUE(store_->PutClientToken("111122223333/CreateAnalyzer/t", "arn:x").ok());
@@ -363,35 +381,45 @@ TEST_P(StoreTest, InventoryAndClientTokens) {
   EXPECT_EQ(**store_->GetClientToken("111122223333/CreateAnalyzer/t"), "arn:x");
 }
 
-// ListFindingsPage walks every page exactly as findings::Paginate walks the sorted, filtered listing, for
-// every sort and order (the sqlite store answers the column-backed sorts with keyset queries over its
-// indexes, the others through the generic path). Timestamps with sub-millisecond parts and ties on the
-// sort value check that the keyset key is the millisecond text the tokens carry, tie-broken by id.
+// ListFindingsPage walks every page exactly as findings::Paginate walks the sorted, filtered
+// listing, for every sort and order (the sqlite store answers the column-backed sorts with keyset
+// queries over its indexes, the others through the generic path). Timestamps with sub-millisecond
+// parts and ties on the sort value check that the keyset key is the millisecond text the tokens
+// carry, tie-broken by id.
 TEST_P(StoreTest, FindingPagesFollowPaginate) {
   const std::string arn = MakeAnalyzer("a", 0).arn;
   std::vector<findings::FindingRecord> records;
   for (int i = 0; i < 57; ++i) {
-    findings::FindingRecord record = MakeFinding(base::Concat("id-", 1000 + (i * 37) % 57), base::Concat("arn:aws:s3:::b", i % 7));
+    findings::FindingRecord record = MakeFinding(base::Concat("id-", 1000 + (i * 37) % 57),
+                                                 base::Concat("arn:aws:s3:::b", i % 7));
     record.created_at = At(i % 5) + absl::Microseconds(i * 131 % 1000);
     record.analyzed_at = At(100 - i);
     record.updated_at = At(i % 3);
-    record.status = i % 4 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
+    record.status =
+        i % 4 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
     record.finding.is_public = i % 2 == 0;
     records.push_back(record);
   }
   ASSERT_TRUE(store_->WriteFindings(arn, records, {}).ok());
-  ASSERT_TRUE(store_->WriteFindings("arn:aws:access-analyzer:us-east-1:111122223333:analyzer/other",
-                                    std::vector<findings::FindingRecord>{MakeFinding("id-x", "arn:aws:s3:::x")}, {})
+  ASSERT_TRUE(store_
+                  ->WriteFindings(
+                      "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/other",
+                      std::vector<findings::FindingRecord>{MakeFinding("id-x", "arn:aws:s3:::x")},
+                      {})
                   .ok());
-  findings::FindingFilter active({findings::Criterion{"status", findings::FilterField::kStatus, "", {"ACTIVE"}, {}, {}, {}}});
+  findings::FindingFilter active(
+      {findings::Criterion{"status", findings::FilterField::kStatus, "", {"ACTIVE"}, {}, {}, {}}});
   auto keep = [&](const findings::FindingRecord& record) { return active.Matches(record); };
   for (findings::SortAttribute attribute :
-       {findings::SortAttribute::kId, findings::SortAttribute::kResource, findings::SortAttribute::kStatus,
-        findings::SortAttribute::kCreatedAt, findings::SortAttribute::kAnalyzedAt, findings::SortAttribute::kUpdatedAt,
+       {findings::SortAttribute::kId, findings::SortAttribute::kResource,
+        findings::SortAttribute::kStatus, findings::SortAttribute::kCreatedAt,
+        findings::SortAttribute::kAnalyzedAt, findings::SortAttribute::kUpdatedAt,
         findings::SortAttribute::kIsPublic, findings::SortAttribute::kResourceType}) {
-    for (findings::SortOrder order : {findings::SortOrder::kAscending, findings::SortOrder::kDescending}) {
+    for (findings::SortOrder order :
+         {findings::SortOrder::kAscending, findings::SortOrder::kDescending}) {
       findings::FindingSort sort{attribute, order};
-      SCOPED_TRACE(base::Concat(findings::SortAttributeName(attribute), order == findings::SortOrder::kAscending ? " ASC" : " DESC"));
+      SCOPED_TRACE(base::Concat(findings::SortAttributeName(attribute),
+                                order == findings::SortOrder::kAscending ? " ASC" : " DESC"));
       std::vector<findings::FindingRecord> expected;
       for (const findings::FindingRecord& record : records) {
         if (keep(record)) expected.push_back(record);
@@ -400,7 +428,8 @@ TEST_P(StoreTest, FindingPagesFollowPaginate) {
       std::vector<std::string> walked;
       std::optional<findings::PageToken> after;
       for (int page_number = 0; page_number < 100; ++page_number) {
-        absl::StatusOr<FindingPage> page = store_->ListFindingsPage(arn, FindingPageQuery{sort, after, &active, 9});
+        absl::StatusOr<FindingPage> page =
+            store_->ListFindingsPage(arn, FindingPageQuery{sort, after, &active, 9});
         ASSERT_TRUE(page.ok()) << page.status();
         ASSERT_LE(page->entries.size(), 9u);
         for (const auto& entry : page->entries) walked.push_back(entry->summary.id());
@@ -415,35 +444,43 @@ TEST_P(StoreTest, FindingPagesFollowPaginate) {
   }
 }
 
-// Differential: ListFindingsPage — for SQLite, statuses selected in SQL, per-status keyset streams merged
-// over covering indexes, rows from its cache or read by rowid, the filter run on the summary columns and
-// the stored finding decoded only for principal, condition and action — walks exactly the listing of
-// findings::FindingFilter::Matches over the whole records, sorted by SortFindings, paged as the API
-// pages. Random findings (ties at the millisecond, errors, empty resources, upserts and deletions, also
-// between listings), random filters over every filter key and operator (values in other cases for the
-// case-insensitive keys), every sort and order, random page sizes; every entry must be SummaryOf and
-// FindingObjectJson of its record, and another analyzer's findings never show.
+// Differential: ListFindingsPage — for SQLite, statuses selected in SQL, per-status keyset streams
+// merged over covering indexes, rows from its cache or read by rowid, the filter run on the summary
+// columns and the stored finding decoded only for principal, condition and action — walks exactly
+// the listing of findings::FindingFilter::Matches over the whole records, sorted by SortFindings,
+// paged as the API pages. Random findings (ties at the millisecond, errors, empty resources,
+// upserts and deletions, also between listings), random filters over every filter key and operator
+// (values in other cases for the case-insensitive keys), every sort and order, random page sizes;
+// every entry must be SummaryOf and FindingObjectJson of its record, and another analyzer's
+// findings never show.
 TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
   std::mt19937_64 random(20240501);
   auto pick = [&](const auto& values) { return values[random() % values.size()]; };
   auto chance = [&](int percent) { return static_cast<int>(random() % 100) < percent; };
-  const std::vector<std::string> resources = {"arn:aws:s3:::alpha", "arn:aws:s3:::beta", "arn:aws:iam::111122223333:role/R",
+  const std::vector<std::string> resources = {"arn:aws:s3:::alpha", "arn:aws:s3:::beta",
+                                              "arn:aws:iam::111122223333:role/R",
                                               "arn:aws:kms:us-east-1:111122223333:key/k", ""};
-  const std::vector<std::string> types = {"AWS::S3::Bucket", "AWS::IAM::Role", "AWS::KMS::Key", "AWS::Lambda::Function"};
+  const std::vector<std::string> types = {"AWS::S3::Bucket", "AWS::IAM::Role", "AWS::KMS::Key",
+                                          "AWS::Lambda::Function"};
   const std::vector<std::string> owners = {"111122223333", "444455556666"};
   const std::vector<std::string> errors = {"INTERNAL_ERROR", "ACCESS_DENIED"};
   const std::vector<std::map<std::string, std::string>> principals = {
-      {{"AWS", "*"}}, {{"AWS", "999988887777"}}, {{"AWS", "arn:aws:iam::999988887777:role/Partner"}},
-      {{"Federated", "cognito-identity.amazonaws.com"}}, {}};
+      {{"AWS", "*"}},
+      {{"AWS", "999988887777"}},
+      {{"AWS", "arn:aws:iam::999988887777:role/Partner"}},
+      {{"Federated", "cognito-identity.amazonaws.com"}},
+      {}};
   const std::vector<std::map<std::string, std::string>> conditions = {
       {}, {{"aws:SourceVpc", "vpc-1"}}, {{"aws:PrincipalOrgID", "o-abc"}}};
-  const std::vector<std::string> actions = {"kms:Decrypt", "s3:GetObject", "s3:ListBucket", "sts:AssumeRole"};
+  const std::vector<std::string> actions = {"kms:Decrypt", "s3:GetObject", "s3:ListBucket",
+                                            "sts:AssumeRole"};
   const std::vector<findings::FindingStatus> statuses = {
-      findings::FindingStatus::kActive, findings::FindingStatus::kActive, findings::FindingStatus::kArchived,
-      findings::FindingStatus::kResolved};
+      findings::FindingStatus::kActive, findings::FindingStatus::kActive,
+      findings::FindingStatus::kArchived, findings::FindingStatus::kResolved};
 
   auto make = [&](int i) {
-    findings::FindingRecord record = MakeFinding(base::Concat("f-", 1000 + (i * 7919) % 997), pick(resources));
+    findings::FindingRecord record =
+        MakeFinding(base::Concat("f-", 1000 + (i * 7919) % 997), pick(resources));
     record.finding.resource_type = pick(types);
     record.finding.resource_owner_account = pick(owners);
     record.finding.is_public = chance(40);
@@ -456,9 +493,12 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
     if (chance(15)) record.finding.error = pick(errors);
     record.status = pick(statuses);
     // Ties at the millisecond and sub-millisecond parts.
-    record.created_at = At(static_cast<int>(random() % 20)) + absl::Microseconds(static_cast<int64_t>(random() % 3000));
-    record.analyzed_at = At(static_cast<int>(random() % 5)) + absl::Microseconds(static_cast<int64_t>(random() % 1500));
-    record.updated_at = At(static_cast<int>(random() % 50)) + absl::Milliseconds(static_cast<int64_t>(random() % 3));
+    record.created_at = At(static_cast<int>(random() % 20)) +
+                        absl::Microseconds(static_cast<int64_t>(random() % 3000));
+    record.analyzed_at = At(static_cast<int>(random() % 5)) +
+                         absl::Microseconds(static_cast<int64_t>(random() % 1500));
+    record.updated_at = At(static_cast<int>(random() % 50)) +
+                        absl::Milliseconds(static_cast<int64_t>(random() % 3));
     return record;
   };
   const std::string arn = MakeAnalyzer("a", 0).arn;
@@ -482,7 +522,8 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
     }
     for (int i = 1 + generation; i < 300; i += 29) {
       std::string id = base::Concat("f-", 1000 + (i * 7919) % 997);
-      if (std::none_of(changed.begin(), changed.end(), [&](const auto& r) { return r.id() == id; })) {
+      if (std::none_of(changed.begin(), changed.end(),
+                       [&](const auto& r) { return r.id() == id; })) {
         deleted.push_back(id);
         current.erase(id);
       }
@@ -505,32 +546,73 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
   Reopen();
 
   // The values each filter key sees on the findings, for eq/neq/contains operands.
-  const std::vector<std::string> keys = {
-      "id", "status", "resource", "resourceType", "resourceOwnerAccount", "isPublic", "error", "findingType",
-      "resourceControlPolicyRestriction", "principal.AWS", "principal.Federated", "condition.aws:SourceVpc",
-      "condition.aws:principalorgid", "action", "createdAt", "analyzedAt", "updatedAt"};
+  const std::vector<std::string> keys = {"id",
+                                         "status",
+                                         "resource",
+                                         "resourceType",
+                                         "resourceOwnerAccount",
+                                         "isPublic",
+                                         "error",
+                                         "findingType",
+                                         "resourceControlPolicyRestriction",
+                                         "principal.AWS",
+                                         "principal.Federated",
+                                         "condition.aws:SourceVpc",
+                                         "condition.aws:principalorgid",
+                                         "action",
+                                         "createdAt",
+                                         "analyzedAt",
+                                         "updatedAt"};
   auto values_of = [&](const std::string& key) {
     std::vector<std::string> out = {"nothing-matches"};
     for (const auto& [id, record] : current) {
       auto field = findings::ResolveFilterKey(key);
       switch (field->first) {
-        case findings::FilterField::kId: out.push_back(id); break;
-        case findings::FilterField::kStatus: out.push_back(std::string(findings::FindingStatusName(record.status))); break;
-        case findings::FilterField::kResource: out.push_back(record.finding.resource); break;
-        case findings::FilterField::kResourceType: out.push_back(record.finding.resource_type); break;
-        case findings::FilterField::kResourceOwnerAccount: out.push_back(record.finding.resource_owner_account); break;
-        case findings::FilterField::kIsPublic: out.push_back(record.finding.is_public ? "true" : "false"); break;
-        case findings::FilterField::kError: out.push_back(record.finding.error.value_or("INTERNAL_ERROR")); break;
-        case findings::FilterField::kFindingType: out.push_back("ExternalAccess"); break;
-        case findings::FilterField::kResourceControlPolicyRestriction: out.push_back("NOT_APPLICABLE"); break;
+        case findings::FilterField::kId:
+          out.push_back(id);
+          break;
+        case findings::FilterField::kStatus:
+          out.push_back(std::string(findings::FindingStatusName(record.status)));
+          break;
+        case findings::FilterField::kResource:
+          out.push_back(record.finding.resource);
+          break;
+        case findings::FilterField::kResourceType:
+          out.push_back(record.finding.resource_type);
+          break;
+        case findings::FilterField::kResourceOwnerAccount:
+          out.push_back(record.finding.resource_owner_account);
+          break;
+        case findings::FilterField::kIsPublic:
+          out.push_back(record.finding.is_public ? "true" : "false");
+          break;
+        case findings::FilterField::kError:
+          out.push_back(record.finding.error.value_or("INTERNAL_ERROR"));
+          break;
+        case findings::FilterField::kFindingType:
+          out.push_back("ExternalAccess");
+          break;
+        case findings::FilterField::kResourceControlPolicyRestriction:
+          out.push_back("NOT_APPLICABLE");
+          break;
         case findings::FilterField::kPrincipal:
           for (const auto& [type, value] : record.finding.principal) out.push_back(value);
           break;
-        case findings::FilterField::kCondition: out.push_back(chance(50) ? "vpc-1" : "o-abc"); break;
-        case findings::FilterField::kAction: out.push_back(pick(actions)); break;
-        case findings::FilterField::kCreatedAt: out.push_back(findings::FormatTimestamp(record.created_at)); break;
-        case findings::FilterField::kAnalyzedAt: out.push_back(findings::FormatTimestamp(record.analyzed_at)); break;
-        case findings::FilterField::kUpdatedAt: out.push_back(findings::FormatTimestamp(record.updated_at)); break;
+        case findings::FilterField::kCondition:
+          out.push_back(chance(50) ? "vpc-1" : "o-abc");
+          break;
+        case findings::FilterField::kAction:
+          out.push_back(pick(actions));
+          break;
+        case findings::FilterField::kCreatedAt:
+          out.push_back(findings::FormatTimestamp(record.created_at));
+          break;
+        case findings::FilterField::kAnalyzedAt:
+          out.push_back(findings::FormatTimestamp(record.analyzed_at));
+          break;
+        case findings::FilterField::kUpdatedAt:
+          out.push_back(findings::FormatTimestamp(record.updated_at));
+          break;
       }
     }
     return out;
@@ -567,24 +649,37 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
       std::vector<std::string> pool = values_of(criterion.key);
       do {
         switch (random() % 4) {
-          case 0: for (int n = 1 + random() % 3; n > 0; --n) criterion.eq.push_back(operand(pool, false)); break;
-          case 1: for (int n = 1 + random() % 2; n > 0; --n) criterion.neq.push_back(operand(pool, false)); break;
-          case 2: criterion.contains.push_back(operand(pool, true)); break;
-          case 3: criterion.exists = chance(50); break;
+          case 0:
+            for (int n = 1 + random() % 3; n > 0; --n) criterion.eq.push_back(operand(pool, false));
+            break;
+          case 1:
+            for (int n = 1 + random() % 2; n > 0; --n)
+              criterion.neq.push_back(operand(pool, false));
+            break;
+          case 2:
+            criterion.contains.push_back(operand(pool, true));
+            break;
+          case 3:
+            criterion.exists = chance(50);
+            break;
         }
       } while (chance(20));
-      described += base::Concat(criterion.key, " eq[", criterion.eq.size() ? criterion.eq[0] : "", "] neq[",
-                                criterion.neq.size() ? criterion.neq[0] : "", "] contains[",
-                                criterion.contains.size() ? criterion.contains[0] : "", "] exists[",
-                                criterion.exists ? (*criterion.exists ? "true" : "false") : "", "]; ");
+      described +=
+          base::Concat(criterion.key, " eq[", criterion.eq.size() ? criterion.eq[0] : "", "] neq[",
+                       criterion.neq.size() ? criterion.neq[0] : "", "] contains[",
+                       criterion.contains.size() ? criterion.contains[0] : "", "] exists[",
+                       criterion.exists ? (*criterion.exists ? "true" : "false") : "", "]; ");
       criteria.push_back(std::move(criterion));
     }
     findings::FindingFilter filter(std::move(criteria));
-    findings::FindingSort sort{static_cast<findings::SortAttribute>(random() % 11),
-                               chance(50) ? findings::SortOrder::kAscending : findings::SortOrder::kDescending};
+    findings::FindingSort sort{
+        static_cast<findings::SortAttribute>(random() % 11),
+        chance(50) ? findings::SortOrder::kAscending : findings::SortOrder::kDescending};
     size_t limit = 1 + random() % 40;
-    SCOPED_TRACE(base::Concat("round ", round, ": ", described, " sort ", findings::SortAttributeName(sort.attribute),
-                              sort.order == findings::SortOrder::kAscending ? " ASC" : " DESC", ", ", limit, " per page"));
+    SCOPED_TRACE(base::Concat("round ", round, ": ", described, " sort ",
+                              findings::SortAttributeName(sort.attribute),
+                              sort.order == findings::SortOrder::kAscending ? " ASC" : " DESC",
+                              ", ", limit, " per page"));
     std::vector<findings::FindingRecord> expected;
     for (const auto& [id, record] : current) {
       if (filter.Matches(record)) expected.push_back(record);
@@ -595,8 +690,9 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
     std::optional<findings::PageToken> after;
     for (int page_number = 0; page_number <= 400; ++page_number) {
       ASSERT_LT(page_number, 400) << "the walk does not end";
-      absl::StatusOr<FindingPage> page =
-          store_->ListFindingsPage(arn, FindingPageQuery{sort, after, chance(10) && filter.empty() ? nullptr : &filter, limit});
+      absl::StatusOr<FindingPage> page = store_->ListFindingsPage(
+          arn,
+          FindingPageQuery{sort, after, chance(10) && filter.empty() ? nullptr : &filter, limit});
       ASSERT_TRUE(page.ok()) << page.status();
       ASSERT_LE(page->entries.size(), limit);
       ASSERT_TRUE(!page->more || !page->entries.empty());
@@ -606,7 +702,8 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
         ASSERT_NE(it, current.end()) << entry->summary.id();
         findings::FindingRecord summary = findings::SummaryOf(it->second);
         ExpectSameFinding(entry->summary, summary);
-        EXPECT_TRUE(entry->summary.finding.principal.empty() && entry->summary.finding.actions.empty());
+        EXPECT_TRUE(entry->summary.finding.principal.empty() &&
+                    entry->summary.finding.actions.empty());
         EXPECT_EQ(entry->finding_json, findings::FindingObjectJson(it->second));
       }
       if (!page->more) break;
@@ -619,7 +716,9 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
 
 INSTANTIATE_TEST_SUITE_P(
     Stores, StoreTest,
-    testing::Values(StoreFactory{"Memory", [](const std::string&) { return std::make_unique<MemoryStore>(); }, false},
+    testing::Values(StoreFactory{"Memory",
+                                 [](const std::string&) { return std::make_unique<MemoryStore>(); },
+                                 false},
                     StoreFactory{"Sqlite",
                                  [](const std::string& dir) -> std::unique_ptr<Store> {
                                    auto store = SqliteStore::Open(dir + "/perimeter.db");

@@ -13,7 +13,8 @@
 
 namespace perimeter::corpus {
 
-// ---- Randomness ------------------------------------------------------------------------------------------
+// ---- Randomness
+// ------------------------------------------------------------------------------------------
 
 CorpusRandom CorpusRandom::ForRecord(uint64_t seed, uint64_t index) {
   // Two splitmix64 steps mix the seed and the index into independent starting states.
@@ -50,7 +51,8 @@ std::string CorpusRandom::Chars(size_t n, std::string_view alphabet) {
   return out;
 }
 
-// ---- Names -----------------------------------------------------------------------------------------------
+// ---- Names
+// -----------------------------------------------------------------------------------------------
 
 namespace {
 
@@ -118,8 +120,12 @@ const std::vector<CorpusResourceType>& AllCorpusResourceTypes() {
 
 const std::vector<CorpusResourceType>& PolicyCorpusResourceTypes() {
   static const std::vector<CorpusResourceType> kPolicyTypes = {
-      CorpusResourceType::kS3Bucket,       CorpusResourceType::kIamRole,  CorpusResourceType::kKmsKey,
-      CorpusResourceType::kLambdaFunction, CorpusResourceType::kSqsQueue, CorpusResourceType::kSnsTopic,
+      CorpusResourceType::kS3Bucket,
+      CorpusResourceType::kIamRole,
+      CorpusResourceType::kKmsKey,
+      CorpusResourceType::kLambdaFunction,
+      CorpusResourceType::kSqsQueue,
+      CorpusResourceType::kSnsTopic,
       CorpusResourceType::kSecretsManagerSecret};
   return kPolicyTypes;
 }
@@ -156,8 +162,9 @@ std::vector<CorpusAccount> CorpusOrganizationAccounts(const CorpusOptions& optio
     if (member == options.zone_account) continue;
     ++n;
     // Every other member sits in a nested OU (workloads/prod), so paths of two depths exist.
-    std::string path = n % 2 == 1 ? root + "ou-ab12-0000000" + std::to_string(n + 1) + "/"
-                                  : root + "ou-ab12-00000002/ou-ab12-0000000" + std::to_string(n + 1) + "/";
+    std::string path =
+        n % 2 == 1 ? root + "ou-ab12-0000000" + std::to_string(n + 1) + "/"
+                   : root + "ou-ab12-00000002/ou-ab12-0000000" + std::to_string(n + 1) + "/";
     accounts.push_back({member, path});
   }
   return accounts;
@@ -166,27 +173,28 @@ std::vector<CorpusAccount> CorpusOrganizationAccounts(const CorpusOptions& optio
 namespace {
 
 using internal::Access;
-using internal::Builder;
-using internal::Condition;
-using internal::Policy;
-using internal::Statement;
-using internal::Values;
 using internal::BucketPolicy;
+using internal::Builder;
 using internal::Cat;
+using internal::Condition;
 using internal::Finish;
 using internal::FunctionPolicy;
+using internal::kEnvironments;
 using internal::KeyPolicy;
+using internal::kS3Read;
+using internal::Policy;
 using internal::PublicConditions;
 using internal::QueuePolicy;
 using internal::SecretPolicy;
 using internal::SimpleGrantPolicy;
+using internal::Statement;
 using internal::TopicPolicy;
 using internal::TrustPolicy;
+using internal::Values;
 using internal::WritePolicy;
-using internal::kEnvironments;
-using internal::kS3Read;
 
-// ---- Records ---------------------------------------------------------------------------------------------
+// ---- Records
+// ---------------------------------------------------------------------------------------------
 
 // The inventory member name of each type (docs/inventory.md).
 std::string_view MemberOf(CorpusResourceType type) {
@@ -228,7 +236,8 @@ std::string_view MemberOf(CorpusResourceType type) {
 }
 
 // A policy in the inventory: usually a JSON string as AWS returns it, sometimes the object itself.
-void WriteInventoryPolicy(Builder& b, json::Writer& w, std::string_view key, const std::string& policy) {
+void WriteInventoryPolicy(Builder& b, json::Writer& w, std::string_view key,
+                          const std::string& policy) {
   w.Key(key);
   if (b.r.Percent(10)) {
     w.Raw(policy);
@@ -237,7 +246,9 @@ void WriteInventoryPolicy(Builder& b, json::Writer& w, std::string_view key, con
   }
 }
 
-std::string KmsKeyArn(Builder& b) { return "arn:aws:kms:" + b.Region() + ":" + b.Account() + ":key/" + b.Uuid(); }
+std::string KmsKeyArn(Builder& b) {
+  return "arn:aws:kms:" + b.Region() + ":" + b.Account() + ":key/" + b.Uuid();
+}
 
 void WriteBucketExtras(Builder& b, json::Writer& w, const std::string& name) {
   if (b.r.Percent(30)) {
@@ -245,7 +256,15 @@ void WriteBucketExtras(Builder& b, json::Writer& w, const std::string& name) {
     std::string owner = b.CanonicalUser();
     w.Key("ownerCanonicalId").String(owner);
     w.Key("bucketAclGrants").BeginArray();
-    w.BeginObject().Key("permission").String("FULL_CONTROL").Key("grantee").BeginObject().Key("id").String(owner).EndObject().EndObject();
+    w.BeginObject()
+        .Key("permission")
+        .String("FULL_CONTROL")
+        .Key("grantee")
+        .BeginObject()
+        .Key("id")
+        .String(owner)
+        .EndObject()
+        .EndObject();
     int64_t n = b.r.Between(0, 2);
     for (int64_t i = 0; i < n; ++i) {
       std::string permission(b.r.Pick({"READ", "WRITE", "READ_ACP", "WRITE_ACP", "FULL_CONTROL"}));
@@ -276,8 +295,12 @@ void WriteBucketExtras(Builder& b, json::Writer& w, const std::string& name) {
   if (b.r.Percent(30)) {
     b.Label("s3:bucket-public-access-block");
     w.Key("bucketPublicAccessBlock").BeginObject();
-    w.Key("ignorePublicAcls").Bool(b.r.Percent(50)).Key("restrictPublicBuckets").Bool(b.r.Percent(50));
-    if (b.r.Percent(50)) w.Key("blockPublicAcls").Bool(b.r.Percent(50)).Key("blockPublicPolicy").Bool(b.r.Percent(50));
+    w.Key("ignorePublicAcls")
+        .Bool(b.r.Percent(50))
+        .Key("restrictPublicBuckets")
+        .Bool(b.r.Percent(50));
+    if (b.r.Percent(50))
+      w.Key("blockPublicAcls").Bool(b.r.Percent(50)).Key("blockPublicPolicy").Bool(b.r.Percent(50));
     w.EndObject();
   }
   if (b.r.Percent(15)) {
@@ -285,10 +308,17 @@ void WriteBucketExtras(Builder& b, json::Writer& w, const std::string& name) {
     w.Key("accessPoints").BeginObject();
     int64_t n = b.r.Between(1, 2);
     for (int64_t i = 0; i < n; ++i) {
-      std::string point = "arn:aws:s3:" + b.Region() + ":" + b.Account() + ":accesspoint/" + name.substr(0, 20) + "-ap" + std::to_string(i);
+      std::string point = "arn:aws:s3:" + b.Region() + ":" + b.Account() + ":accesspoint/" +
+                          name.substr(0, 20) + "-ap" + std::to_string(i);
       w.Key(point).BeginObject();
       if (b.r.Percent(40)) {
-        w.Key("publicAccessBlock").BeginObject().Key("ignorePublicAcls").Bool(false).Key("restrictPublicBuckets").Bool(b.r.Percent(30)).EndObject();
+        w.Key("publicAccessBlock")
+            .BeginObject()
+            .Key("ignorePublicAcls")
+            .Bool(false)
+            .Key("restrictPublicBuckets")
+            .Bool(b.r.Percent(30))
+            .EndObject();
       }
       w.Key("networkOrigin").BeginObject();
       if (b.r.Percent(40)) {
@@ -301,12 +331,30 @@ void WriteBucketExtras(Builder& b, json::Writer& w, const std::string& name) {
         Access access{b.Many(kS3Read), b.One(point + "/object/*")};
         std::vector<Statement> s;
         b.Choose({
-            {4, true, [&] { s.push_back(b.Make({"AllowPartner", false, b.Aws({b.AccountPrincipal(b.CrossAccount())}), access.actions, access.resources})); }},
-            {3, true, [&] { s.push_back(b.Make({"AllowConditioned", false, b.Star(), access.actions, access.resources, PublicConditions(b)})); }},
-            {2, true, [&] { s.push_back(b.Make({"AllowOwnerRole", false, b.Aws({b.RoleArn(b.Account())}), access.actions, access.resources})); }},
-            {1, true, [&] { s.push_back(b.Make({"AllowAnyone", false, b.Star(), access.actions, access.resources})); }},
+            {4, true,
+             [&] {
+               s.push_back(
+                   b.Make({"AllowPartner", false, b.Aws({b.AccountPrincipal(b.CrossAccount())}),
+                           access.actions, access.resources}));
+             }},
+            {3, true,
+             [&] {
+               s.push_back(b.Make({"AllowConditioned", false, b.Star(), access.actions,
+                                   access.resources, PublicConditions(b)}));
+             }},
+            {2, true,
+             [&] {
+               s.push_back(b.Make({"AllowOwnerRole", false, b.Aws({b.RoleArn(b.Account())}),
+                                   access.actions, access.resources}));
+             }},
+            {1, true,
+             [&] {
+               s.push_back(
+                   b.Make({"AllowAnyone", false, b.Star(), access.actions, access.resources}));
+             }},
         });
-        WriteInventoryPolicy(b, w, "accessPointPolicy", WritePolicy(Finish(b, std::move(s), 0, std::nullopt)));
+        WriteInventoryPolicy(b, w, "accessPointPolicy",
+                             WritePolicy(Finish(b, std::move(s), 0, std::nullopt)));
       }
       w.EndObject();
     }
@@ -351,16 +399,23 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
     }
     case CorpusResourceType::kS3DirectoryBucket: {
       std::string zone(b.r.Pick({"use1-az4", "use1-az5", "use1-az6"}));
-      record.arn = "arn:aws:s3express:" + region + ":" + a + ":bucket/" + name + "--" + zone + "--x-s3";
+      record.arn =
+          "arn:aws:s3express:" + region + ":" + a + ":bucket/" + name + "--" + zone + "--x-s3";
       const Values create = b.One("s3express:CreateSession");
       if (b.r.Percent(50)) {
         b.Label("s3express:access-point-delegation");
         Policy p;
-        p.statements.push_back(b.Make({"DelegateToAccessPoints", false, b.Star(), create, b.One(record.arn),
-                                      {b.Cond({"StringEquals", "s3express:DataAccessPointAccount", {a}})}}));
+        p.statements.push_back(
+            b.Make({"DelegateToAccessPoints",
+                    false,
+                    b.Star(),
+                    create,
+                    b.One(record.arn),
+                    {b.Cond({"StringEquals", "s3express:DataAccessPointAccount", {a}})}}));
         record.policy = WritePolicy(p);
         w.Key("accessPoints").BeginObject();
-        std::string point = "arn:aws:s3express:" + region + ":" + a + ":accesspoint/" + name.substr(0, 16) + "--" + zone + "--xa-s3";
+        std::string point = "arn:aws:s3express:" + region + ":" + a + ":accesspoint/" +
+                            name.substr(0, 16) + "--" + zone + "--xa-s3";
         w.Key(point).BeginObject();
         w.Key("networkOrigin").BeginObject();
         if (b.r.Percent(50)) {
@@ -372,7 +427,8 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
         Policy point_policy = SimpleGrantPolicy(b, "s3express-access-point", create, b.One(point));
         WriteInventoryPolicy(b, w, "accessPointPolicy", WritePolicy(point_policy));
         w.EndObject().EndObject();
-        // The bucket policy comes after the access points in this record; the reader takes members in any order.
+        // The bucket policy comes after the access points in this record; the reader takes members
+        // in any order.
         WriteInventoryPolicy(b, w, "bucketPolicy", record.policy);
       } else {
         record.policy = WritePolicy(SimpleGrantPolicy(b, "s3express", create, b.One(record.arn)));
@@ -398,9 +454,10 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
         int64_t n = b.r.Between(1, 3);
         for (int64_t i = 0; i < n; ++i) {
           w.BeginObject();
-          w.Key("operations").StringArray(b.Some({"Decrypt", "Encrypt", "GenerateDataKey", "ReEncryptFrom", "CreateGrant",
-                                                  "RetireGrant", "DescribeKey"},
-                                                 1, 3));
+          w.Key("operations")
+              .StringArray(b.Some({"Decrypt", "Encrypt", "GenerateDataKey", "ReEncryptFrom",
+                                   "CreateGrant", "RetireGrant", "DescribeKey"},
+                                  1, 3));
           std::string grantee;
           switch (b.r.Below(4)) {
             case 0:
@@ -413,14 +470,23 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
               grantee = b.RoleArn(b.ExternalAccount());
               break;
             default:
-              grantee = std::string(b.r.Pick({"dynamodb", "rds", "ec2"})) + "." + region + ".amazonaws.com";
+              grantee = std::string(b.r.Pick({"dynamodb", "rds", "ec2"})) + "." + region +
+                        ".amazonaws.com";
               break;
           }
           w.Key("granteePrincipal").String(grantee);
-          if (b.r.Percent(25)) w.Key("retiringPrincipal").String(b.AccountPrincipal(b.CrossAccount()));
+          if (b.r.Percent(25))
+            w.Key("retiringPrincipal").String(b.AccountPrincipal(b.CrossAccount()));
           w.Key("issuingAccount").String(a);
           if (b.r.Percent(25)) {
-            w.Key("constraints").BeginObject().Key("encryptionContextEquals").BeginObject().Key("Department").String("IT").EndObject().EndObject();
+            w.Key("constraints")
+                .BeginObject()
+                .Key("encryptionContextEquals")
+                .BeginObject()
+                .Key("Department")
+                .String("IT")
+                .EndObject()
+                .EndObject();
           }
           w.EndObject();
         }
@@ -434,7 +500,8 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteInventoryPolicy(b, w, "functionPolicy", record.policy);
       break;
     case CorpusResourceType::kLambdaLayerVersion: {
-      record.arn = "arn:aws:lambda:" + region + ":" + a + ":layer:" + name + ":" + std::to_string(b.r.Between(1, 40));
+      record.arn = "arn:aws:lambda:" + region + ":" + a + ":layer:" + name + ":" +
+                   std::to_string(b.r.Between(1, 40));
       Values actions = b.One("lambda:GetLayerVersion");
       record.policy = WritePolicy(SimpleGrantPolicy(b, "lambda-layer", actions, b.One(record.arn)));
       WriteInventoryPolicy(b, w, "layerVersionPolicy", record.policy);
@@ -453,43 +520,53 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteInventoryPolicy(b, w, "topicPolicy", record.policy);
       break;
     case CorpusResourceType::kSecretsManagerSecret:
-      record.arn = Cat({"arn:aws:secretsmanager:", region, ":", a, ":secret:", b.r.Pick(kEnvironments), "/", name, "-",
-                        b.r.Chars(6, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")});
+      record.arn =
+          Cat({"arn:aws:secretsmanager:", region, ":", a, ":secret:", b.r.Pick(kEnvironments), "/",
+               name, "-",
+               b.r.Chars(6, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")});
       record.policy = WritePolicy(SecretPolicy(b));
       WriteInventoryPolicy(b, w, "secretPolicy", record.policy);
       if (b.r.Percent(30)) w.Key("kmsKeyId").String(KmsKeyArn(b));
       break;
     case CorpusResourceType::kEcrRepository: {
       record.arn = "arn:aws:ecr:" + region + ":" + a + ":repository/" + name;
-      Values pull = b.Many({"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"});
+      Values pull = b.Many(
+          {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"});
       // ECR repository policies usually omit Resource (the policy is attached to the repository).
       record.policy = WritePolicy(SimpleGrantPolicy(b, "ecr", pull, b.One(record.arn)));
       WriteInventoryPolicy(b, w, "repositoryPolicy", record.policy);
       break;
     }
     case CorpusResourceType::kEfsFileSystem: {
-      record.arn = "arn:aws:elasticfilesystem:" + region + ":" + a + ":file-system/fs-" + b.r.Hex(8);
-      Values mount = b.Many(b.Some({"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
-                                    "elasticfilesystem:ClientRootAccess"},
-                                   1, 3));
-      record.policy = WritePolicy(SimpleGrantPolicy(b, "efs", mount, b.One(record.arn),
-                                                    {Condition{"Bool", "elasticfilesystem:AccessedViaMountTarget", {{"true"}, false}, false}}));
+      record.arn =
+          "arn:aws:elasticfilesystem:" + region + ":" + a + ":file-system/fs-" + b.r.Hex(8);
+      Values mount =
+          b.Many(b.Some({"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite",
+                         "elasticfilesystem:ClientRootAccess"},
+                        1, 3));
+      record.policy = WritePolicy(SimpleGrantPolicy(
+          b, "efs", mount, b.One(record.arn),
+          {Condition{
+              "Bool", "elasticfilesystem:AccessedViaMountTarget", {{"true"}, false}, false}}));
       WriteInventoryPolicy(b, w, "fileSystemPolicy", record.policy);
       break;
     }
     case CorpusResourceType::kDynamoDbTable: {
       record.arn = "arn:aws:dynamodb:" + region + ":" + a + ":table/" + name;
-      Values actions = b.Many(b.Some({"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem",
-                                      "dynamodb:DescribeTable"},
+      Values actions = b.Many(b.Some({"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",
+                                      "dynamodb:PutItem", "dynamodb:DescribeTable"},
                                      1, 3));
-      record.policy = WritePolicy(SimpleGrantPolicy(b, "dynamodb", actions, b.Many({record.arn, record.arn + "/index/*"})));
+      record.policy = WritePolicy(
+          SimpleGrantPolicy(b, "dynamodb", actions, b.Many({record.arn, record.arn + "/index/*"})));
       WriteInventoryPolicy(b, w, "tablePolicy", record.policy);
       break;
     }
     case CorpusResourceType::kDynamoDbStream: {
-      record.arn = Cat({"arn:aws:dynamodb:", region, ":", a, ":table/", name, "/stream/2024-0", std::to_string(b.r.Between(1, 9)),
-                        "-1", std::to_string(b.r.Between(0, 9)), "T00:00:00.000"});
-      Values actions = b.Many({"dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"});
+      record.arn = Cat({"arn:aws:dynamodb:", region, ":", a, ":table/", name, "/stream/2024-0",
+                        std::to_string(b.r.Between(1, 9)), "-1", std::to_string(b.r.Between(0, 9)),
+                        "T00:00:00.000"});
+      Values actions =
+          b.Many({"dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"});
       record.policy = WritePolicy(SimpleGrantPolicy(b, "dynamodb-stream", actions, b.One("*")));
       WriteInventoryPolicy(b, w, "streamPolicy", record.policy);
       break;
@@ -513,7 +590,8 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
     case CorpusResourceType::kRdsDbSnapshot:
     case CorpusResourceType::kRdsDbClusterSnapshot: {
       bool cluster = record.type == CorpusResourceType::kRdsDbClusterSnapshot;
-      record.arn = "arn:aws:rds:" + region + ":" + a + (cluster ? ":cluster-snapshot:" : ":snapshot:") + name;
+      record.arn = "arn:aws:rds:" + region + ":" + a +
+                   (cluster ? ":cluster-snapshot:" : ":snapshot:") + name;
       bool encrypted = b.r.Percent(40);
       std::vector<std::string> restore;
       int64_t n = b.r.Between(0, 2);
@@ -523,7 +601,14 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
         b.Label("rds:public");
         restore.push_back("all");
       }
-      w.Key("attributes").BeginObject().Key("restore").BeginObject().Key("accountIds").StringArray(restore).EndObject().EndObject();
+      w.Key("attributes")
+          .BeginObject()
+          .Key("restore")
+          .BeginObject()
+          .Key("accountIds")
+          .StringArray(restore)
+          .EndObject()
+          .EndObject();
       if (encrypted) w.Key("kmsKeyId").String(KmsKeyArn(b));
       break;
     }
@@ -567,15 +652,24 @@ std::vector<std::string> CorpusInventoryHeader(const CorpusOptions& options) {
   std::vector<std::string> out;
   std::vector<CorpusAccount> accounts = CorpusOrganizationAccounts(options);
   json::Writer org;
-  org.BeginObject().Key("kind").String("organization").Key("organizationId").String(options.organization_id);
+  org.BeginObject()
+      .Key("kind")
+      .String("organization")
+      .Key("organizationId")
+      .String(options.organization_id);
   org.Key("managementAccount").String(options.zone_account).Key("accounts").BeginArray();
   for (const CorpusAccount& account : accounts) {
-    org.BeginObject().Key("accountId").String(account.account_id).Key("ouPath").String(account.ou_path).EndObject();
+    org.BeginObject()
+        .Key("accountId")
+        .String(account.account_id)
+        .Key("ouPath")
+        .String(account.ou_path)
+        .EndObject();
   }
   org.EndArray().EndObject();
   out.push_back(std::move(org).Take());
-  // Account settings: the zone account without Block Public Access (so that public grants show), the
-  // members with settings drawn from a stream of their own (record index -1).
+  // Account settings: the zone account without Block Public Access (so that public grants show),
+  // the members with settings drawn from a stream of their own (record index -1).
   CorpusRandom r = CorpusRandom::ForRecord(options.seed, UINT64_MAX);
   for (const CorpusAccount& account : accounts) {
     json::Writer w;
@@ -583,7 +677,10 @@ std::vector<std::string> CorpusInventoryHeader(const CorpusOptions& options) {
     if (account.account_id != options.zone_account) {
       w.Key("s3PublicAccessBlock").BeginObject();
       w.Key("blockPublicAcls").Bool(r.Percent(50)).Key("ignorePublicAcls").Bool(r.Percent(50));
-      w.Key("blockPublicPolicy").Bool(r.Percent(50)).Key("restrictPublicBuckets").Bool(r.Percent(50));
+      w.Key("blockPublicPolicy")
+          .Bool(r.Percent(50))
+          .Key("restrictPublicBuckets")
+          .Bool(r.Percent(50));
       w.EndObject();
     }
     w.Key("enabledRegions").StringArray({options.region});
@@ -594,8 +691,8 @@ std::vector<std::string> CorpusInventoryHeader(const CorpusOptions& options) {
   return out;
 }
 
-std::vector<std::string> GenerateCorpus(const CorpusOptions& options, size_t count, CorpusFormat format,
-                                        bool with_labels) {
+std::vector<std::string> GenerateCorpus(const CorpusOptions& options, size_t count,
+                                        CorpusFormat format, bool with_labels) {
   std::vector<std::string> out;
   switch (format) {
     case CorpusFormat::kLines:

@@ -1,15 +1,17 @@
-// The project's own seedable generator of resource corpora for tests and benchmarks: resources of every
-// type of the inventory format (docs/inventory.md) with the policies and sharing settings found in real
-// accounts (console and CLI defaults, service integrations, cross-account and organization grants,
-// federated trust) and the adversarial shapes a sound analyzer must not fall into (Deny with NotPrincipal,
-// Allow with NotPrincipal, NotAction, NotResource, IfExists and ForAllValues on missing keys, Null,
-// NotIpAddress, wildcard account ids, policy variables, ...). See docs/corpus.md.
+// The project's own seedable generator of resource corpora for tests and benchmarks: resources of
+// every type of the inventory format (docs/inventory.md) with the policies and sharing settings
+// found in real accounts (console and CLI defaults, service integrations, cross-account and
+// organization grants, federated trust) and the adversarial shapes a sound analyzer must not fall
+// into (Deny with NotPrincipal, Allow with NotPrincipal, NotAction, NotResource, IfExists and
+// ForAllValues on missing keys, Null, NotIpAddress, wildcard account ids, policy variables, ...).
+// See docs/corpus.md.
 //
 // Contract:
 //  - Deterministic across platforms and standard libraries: the only randomness is splitmix64
 //    (Steele, Lea, Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014) with the
 //    project's own range and choice functions (CorpusRandom); no <random> distribution is used.
-//  - Prefix-stable: record i is drawn from its own stream seeded with (seed, i), so the first N records
+//  - Prefix-stable: record i is drawn from its own stream seeded with (seed, i), so the first N
+//  records
 //    of a corpus of M > N records equal the corpus of N records with the same options.
 //  - Pure: values in, text out; no I/O (apps/perimeter_gen_corpus.cc writes files).
 #ifndef PERIMETER_TESTING_CORPUS_GENERATOR_H_
@@ -27,8 +29,8 @@
 
 namespace perimeter::corpus {
 
-// splitmix64 and the generator's own integer-range and choice functions (std::uniform_int_distribution's
-// output is implementation-defined, so it is not used).
+// splitmix64 and the generator's own integer-range and choice functions
+// (std::uniform_int_distribution's output is implementation-defined, so it is not used).
 class CorpusRandom {
  public:
   explicit CorpusRandom(uint64_t state) : state_(state) {}
@@ -81,16 +83,18 @@ enum class CorpusResourceType {
 std::string_view CorpusResourceTypeName(CorpusResourceType type);
 std::optional<CorpusResourceType> ParseCorpusResourceType(std::string_view name);
 const std::vector<CorpusResourceType>& AllCorpusResourceTypes();
-// The seven types the first corpora held (S3 buckets, IAM role trust, KMS key policies, Lambda functions,
-// SQS, SNS, Secrets Manager): a choice for runs comparable with earlier figures.
+// The seven types the first corpora held (S3 buckets, IAM role trust, KMS key policies, Lambda
+// functions, SQS, SNS, Secrets Manager): a choice for runs comparable with earlier figures.
 const std::vector<CorpusResourceType>& PolicyCorpusResourceTypes();
 
-// Families of shapes that can be switched off one by one (each is on by default). They were added for
-// issue #12 and exercise engine areas under active work; a test may leave a family out until the engine
-// handles it (docs/corpus.md lists what each holds).
+// Families of shapes that can be switched off one by one (each is on by default). They were added
+// for issue #12 and exercise engine areas under active work; a test may leave a family out until
+// the engine handles it (docs/corpus.md lists what each holds).
 enum class CorpusShapeFamily {
-  // aws:PrincipalOrgPaths naming foreign organizations, OU paths of foreign organizations, and paths of
-  // the zone's organization outside the trusted part (StringLike, StringEquals, ForAnyValue:StringLike,
+  // aws:PrincipalOrgPaths naming foreign organizations, OU paths of foreign organizations, and
+  // paths of
+  // the zone's organization outside the trusted part (StringLike, StringEquals,
+  // ForAnyValue:StringLike,
   // ForAnyValue:StringEquals).
   kOrgPaths,
   // aws:SourceArn / aws:PrincipalArn patterns whose account field is a wildcard
@@ -98,7 +102,8 @@ enum class CorpusShapeFamily {
   kArnWildcards,
   // aws:ResourceAccount and aws:ResourceOrgID conditions.
   kResourceAccount,
-  // More federated trust: web identity providers (Google, Facebook, Login with Amazon), OIDC and SAML
+  // More federated trust: web identity providers (Google, Facebook, Login with Amazon), OIDC and
+  // SAML
   // providers of other accounts, Cognito without aud, unauthenticated identities.
   kFederated,
   // ARN operators (ArnLike, ArnEquals, ArnNotLike, ArnNotEquals) with values that are not ARNs.
@@ -126,7 +131,8 @@ struct CorpusOptions {
   std::string region = "us-east-1";
   // Resource types drawn from (each with its weight); empty means every type.
   std::vector<CorpusResourceType> types;
-  std::set<CorpusShapeFamily> families = {AllCorpusShapeFamilies().begin(), AllCorpusShapeFamilies().end()};
+  std::set<CorpusShapeFamily> families = {AllCorpusShapeFamilies().begin(),
+                                          AllCorpusShapeFamilies().end()};
 };
 
 // The organization of the options: the zone account first, then the members, each with its OU path
@@ -139,8 +145,8 @@ struct CorpusRecord {
   std::string arn;
   std::string account;
   std::string region;  // empty for IAM roles (global)
-  // The resource's main policy as compact JSON text; empty when it has none (snapshots, a bucket shared
-  // only by its ACL).
+  // The resource's main policy as compact JSON text; empty when it has none (snapshots, a bucket
+  // shared only by its ACL).
   std::string policy;
   // The inventory configuration member, e.g. {"s3Bucket":{...}} (docs/inventory.md).
   std::string configuration;
@@ -152,7 +158,8 @@ struct CorpusRecord {
 CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index);
 
 enum class CorpusFormat {
-  // {"arn", "resource_type", "account", "region", "policy"} per resource (the policy as a JSON object).
+  // {"arn", "resource_type", "account", "region", "policy"} per resource (the policy as a JSON
+  // object).
   kLines,
   // docs/inventory.md: one organization record, one account record per account, then the resources.
   kInventory,
@@ -165,8 +172,8 @@ std::string CorpusInventoryRecord(const CorpusRecord& record, bool with_labels =
 std::vector<std::string> CorpusInventoryHeader(const CorpusOptions& options);
 
 // The `count` records of the corpus in `format`, one JSON text each (the inventory header first).
-std::vector<std::string> GenerateCorpus(const CorpusOptions& options, size_t count, CorpusFormat format,
-                                        bool with_labels = false);
+std::vector<std::string> GenerateCorpus(const CorpusOptions& options, size_t count,
+                                        CorpusFormat format, bool with_labels = false);
 
 }  // namespace perimeter::corpus
 

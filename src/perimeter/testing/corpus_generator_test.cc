@@ -52,7 +52,8 @@ class CorpusFormatTest : public ::testing::TestWithParam<FormatCase> {};
 TEST_P(CorpusFormatTest, IsDeterministic) {
   CorpusOptions options;
   options.seed = 42;
-  EXPECT_EQ(GenerateCorpus(options, 300, GetParam().format), GenerateCorpus(options, 300, GetParam().format));
+  EXPECT_EQ(GenerateCorpus(options, 300, GetParam().format),
+            GenerateCorpus(options, 300, GetParam().format));
 }
 
 TEST_P(CorpusFormatTest, IsPrefixStable) {
@@ -74,11 +75,13 @@ TEST_P(CorpusFormatTest, SeedsGiveDifferentCorpora) {
 INSTANTIATE_TEST_SUITE_P(Formats, CorpusFormatTest,
                          ::testing::Values(FormatCase{"Lines", CorpusFormat::kLines},
                                            FormatCase{"Inventory", CorpusFormat::kInventory}),
-                         [](const ::testing::TestParamInfo<FormatCase>& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<FormatCase>& info) {
+                           return info.param.name;
+                         });
 
 // FNV-1a of the first records of seed 1: a change of the generator's output (a reordered draw, a
-// compiler that evaluates a draw in another order, a changed shape) shows here. When the shapes change
-// on purpose, update the value and say so in the commit.
+// compiler that evaluates a draw in another order, a changed shape) shows here. When the shapes
+// change on purpose, update the value and say so in the commit.
 TEST(CorpusGeneratorTest, OutputIsPinned) {
   CorpusOptions options;
   uint64_t hash = 0xcbf29ce484222325ULL;
@@ -102,7 +105,8 @@ TEST(CorpusGeneratorTest, CoversEveryTypeAndFamily) {
   }
   EXPECT_EQ(types.size(), AllCorpusResourceTypes().size());
   for (CorpusShapeFamily family : AllCorpusShapeFamilies()) {
-    EXPECT_TRUE(families.contains(std::string(CorpusShapeFamilyName(family)))) << CorpusShapeFamilyName(family);
+    EXPECT_TRUE(families.contains(std::string(CorpusShapeFamilyName(family))))
+        << CorpusShapeFamilyName(family);
   }
 }
 
@@ -136,8 +140,8 @@ TEST(CorpusGeneratorTest, NamesRoundTrip) {
   EXPECT_FALSE(ParseCorpusShapeFamily("nope").has_value());
 }
 
-// Every policy of the lines format parses (as the differential test reads it), and the inventory is read
-// without a single issue, with the organization of the options.
+// Every policy of the lines format parses (as the differential test reads it), and the inventory is
+// read without a single issue, with the organization of the options.
 TEST(CorpusGeneratorTest, RecordsAreValid) {
   CorpusOptions options;
   options.seed = 5;
@@ -149,21 +153,25 @@ TEST(CorpusGeneratorTest, RecordsAreValid) {
     if (!document.has_value()) continue;  // snapshots
     policy::PolicyParseOptions parse_options;
     std::optional<json::Value> type = root.Find("resource_type");
-    parse_options.kind = type.has_value() && type->text() == "AWS::IAM::Role" ? policy::PolicyKind::kRoleTrust
-                                                                               : policy::PolicyKind::kResource;
+    parse_options.kind = type.has_value() && type->text() == "AWS::IAM::Role"
+                             ? policy::PolicyKind::kRoleTrust
+                             : policy::PolicyKind::kResource;
     parse_options.enforce_size_limit = false;
     policy::PolicyParseResult policy = policy::ParsePolicy(*document, parse_options);
-    EXPECT_TRUE(policy.ok()) << line << "\n" << (policy.issues.empty() ? "" : policy.issues.front().message);
+    EXPECT_TRUE(policy.ok()) << line << "\n"
+                             << (policy.issues.empty() ? "" : policy.issues.front().message);
   }
   std::string text;
-  for (const std::string& line : GenerateCorpus(options, 1500, CorpusFormat::kInventory)) text += line + "\n";
+  for (const std::string& line : GenerateCorpus(options, 1500, CorpusFormat::kInventory))
+    text += line + "\n";
   resources::Inventory inventory = resources::ReadInventory("corpus.jsonl", text);
   for (const base::Issue& issue : inventory.issues) {
     ADD_FAILURE() << base::ToString(issue.position) << ": " << issue.message;
   }
   EXPECT_EQ(inventory.resources.size(), 1500u);
   ASSERT_EQ(inventory.organizations.size(), 1u);
-  EXPECT_EQ(inventory.organizations.front().organization.members.size(), CorpusOrganizationAccounts(options).size());
+  EXPECT_EQ(inventory.organizations.front().organization.members.size(),
+            CorpusOrganizationAccounts(options).size());
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ ApiResponse Ok(std::string body) {
 }
 
 ApiResponse Internal(const absl::Status& status) {
-  return RestJsonError(InternalError(base::Concat("Internal error: ", std::string(status.message()))));
+  return RestJsonError(
+      InternalError(base::Concat("Internal error: ", std::string(status.message()))));
 }
 
 std::string AnalyzerArn(std::string_view region, std::string_view account, std::string_view name) {
@@ -24,15 +25,18 @@ std::string AnalyzerArn(std::string_view region, std::string_view account, std::
 
 std::optional<ParsedAnalyzerArn> ParseAnalyzerArn(std::string_view arn) {
   std::optional<aws::Arn> parts = aws::ParseArn(arn);
-  if (!parts || parts->service != "access-analyzer" || !parts->resource.starts_with("analyzer/")) return std::nullopt;
+  if (!parts || parts->service != "access-analyzer" || !parts->resource.starts_with("analyzer/"))
+    return std::nullopt;
   std::string_view name = parts->resource.substr(9);
   if (name.empty() || name.size() > 255) return std::nullopt;
-  return ParsedAnalyzerArn{std::string(parts->region), std::string(parts->account), std::string(name)};
+  return ParsedAnalyzerArn{std::string(parts->region), std::string(parts->account),
+                           std::string(name)};
 }
 
 std::string Timestamp(absl::Time time) { return findings::FormatTimestamp(time); }
 
-ApiResult<Bounds> PageOf(size_t total, const std::optional<std::string>& token, std::optional<int64_t> max_results) {
+ApiResult<Bounds> PageOf(size_t total, const std::optional<std::string>& token,
+                         std::optional<int64_t> max_results) {
   Bounds bounds;
   if (token) {
     char* end = nullptr;
@@ -53,7 +57,8 @@ ApiResult<Bounds> PageOf(size_t total, const std::optional<std::string>& token, 
   return bounds;
 }
 
-std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view name, RequestReader& reader) {
+std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view name,
+                                RequestReader& reader) {
   std::optional<std::string> text = request.Query(name);
   if (!text) return std::nullopt;
   char* end = nullptr;
@@ -71,11 +76,13 @@ std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view nam
   return value;
 }
 
-std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use, bool required) {
+std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use,
+                                                  bool required) {
   std::optional<json::Value> value = reader.Member("filter");
   if (!value) {
     if (required) reader.Violation("filter", "Member must not be null");
-    return required ? std::nullopt : std::optional<findings::FindingFilter>(findings::FindingFilter());
+    return required ? std::nullopt
+                    : std::optional<findings::FindingFilter>(findings::FindingFilter());
   }
   std::vector<base::Issue> issues;
   std::optional<findings::FindingFilter> filter = findings::ParseFindingFilter(*value, use, issues);
@@ -83,11 +90,13 @@ std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, finding
   return filter;
 }
 
-std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, const service::Environment& environment,
+std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account,
+                                                     const service::Environment& environment,
                                                      store::Store& store) {
   if (!environment.organization || !environment.IsMember(account)) {
-    return OrganizationBlock{store::StatusReasonCode::kOrganizationDeleted,
-                             ValidationError("Your account is not a member of an organization.", "other")};
+    return OrganizationBlock{
+        store::StatusReasonCode::kOrganizationDeleted,
+        ValidationError("Your account is not a member of an organization.", "other")};
   }
   absl::StatusOr<std::vector<store::ServiceAccess>> access = store.ListServiceAccess();
   bool enabled = false;
@@ -97,15 +106,19 @@ std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, c
     }
   }
   bool administrator = environment.organization->management_account == account;
-  absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators = store.ListDelegatedAdministrators();
+  absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators =
+      store.ListDelegatedAdministrators();
   if (administrators.ok()) {
     for (const store::DelegatedAdministrator& entry : *administrators) {
-      if (entry.account_id == account && entry.service_principal == service::kAccessAnalyzerPrincipal) administrator = true;
+      if (entry.account_id == account &&
+          entry.service_principal == service::kAccessAnalyzerPrincipal)
+        administrator = true;
     }
   }
   if (!administrator) {
-    return OrganizationBlock{store::StatusReasonCode::kDelegatedAdministratorDeregistered,
-                             AccessDeniedError(base::Concat("Account ", account, " is not a delegated administrator"))};
+    return OrganizationBlock{
+        store::StatusReasonCode::kDelegatedAdministratorDeregistered,
+        AccessDeniedError(base::Concat("Account ", account, " is not a delegated administrator"))};
   }
   if (!enabled) {
     return OrganizationBlock{store::StatusReasonCode::kAwsServiceAccessDisabled,
@@ -115,13 +128,15 @@ std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account, c
 }
 
 std::optional<AwsError> FindingsBlocked(const store::Analyzer& analyzer) {
-  if (!store::IsOrganizationType(analyzer.type) || analyzer.status != store::AnalyzerStatus::kDisabled ||
+  if (!store::IsOrganizationType(analyzer.type) ||
+      analyzer.status != store::AnalyzerStatus::kDisabled ||
       analyzer.status_reason != store::StatusReasonCode::kDelegatedAdministratorDeregistered) {
     return std::nullopt;
   }
-  return AccessDeniedError(base::Concat("Account ", analyzer.account_id,
-                                        " is not a delegated administrator for ", service::kAccessAnalyzerPrincipal,
-                                        ": the findings of analyzer ", analyzer.arn, " are not accessible"));
+  return AccessDeniedError(
+      base::Concat("Account ", analyzer.account_id, " is not a delegated administrator for ",
+                   service::kAccessAnalyzerPrincipal, ": the findings of analyzer ", analyzer.arn,
+                   " are not accessible"));
 }
 
 }  // namespace perimeter::api

@@ -1,6 +1,6 @@
 // What the Access Analyzer operations (api/*_operations.cc) share: the response and error plumbing,
-// analyzer ARNs, offset pagination, and the organization rules that refuse an operation. Internal to
-// api/: not part of its interface.
+// analyzer ARNs, offset pagination, and the organization rules that refuse an operation. Internal
+// to api/: not part of its interface.
 #ifndef PERIMETER_API_INTERNAL_OPERATION_SUPPORT_H_
 #define PERIMETER_API_INTERNAL_OPERATION_SUPPORT_H_
 
@@ -21,7 +21,8 @@
 
 namespace perimeter::api {
 
-inline constexpr size_t kMaxArchiveRules = 100;  // per analyzer (IAM User Guide, "IAM Access Analyzer quotas")
+inline constexpr size_t kMaxArchiveRules =
+    100;  // per analyzer (IAM User Guide, "IAM Access Analyzer quotas")
 
 // 200 with a JSON body.
 ApiResponse Ok(std::string body = "{}");
@@ -36,30 +37,35 @@ struct ParsedAnalyzerArn {
   std::string name;
 };
 
-// arn:aws:access-analyzer:REGION:ACCOUNT:analyzer/NAME (the model's AnalyzerArn pattern, with the service
-// fixed).
+// arn:aws:access-analyzer:REGION:ACCOUNT:analyzer/NAME (the model's AnalyzerArn pattern, with the
+// service fixed).
 std::optional<ParsedAnalyzerArn> ParseAnalyzerArn(std::string_view arn);
 
 // AWS's timestamp format (findings::FormatTimestamp).
 std::string Timestamp(absl::Time time);
 
-// Offset pagination for short lists (analyzers, rules, analyzed resources): the token is the offset.
+// Offset pagination for short lists (analyzers, rules, analyzed resources): the token is the
+// offset.
 struct Bounds {
   size_t begin = 0;
   size_t end = 0;
   std::optional<std::string> next_token;
 };
 
-// The page [begin, end) of a list of `total` entries; a token that is not an offset within the list,
-// or maxResults below 1, is a ValidationException. At most 1000 entries a page, 100 by default.
-ApiResult<Bounds> PageOf(size_t total, const std::optional<std::string>& token, std::optional<int64_t> max_results);
+// The page [begin, end) of a list of `total` entries; a token that is not an offset within the
+// list, or maxResults below 1, is a ValidationException. At most 1000 entries a page, 100 by
+// default.
+ApiResult<Bounds> PageOf(size_t total, const std::optional<std::string>& token,
+                         std::optional<int64_t> max_results);
 
 // A 32-bit integer query parameter; a malformed one is a violation recorded in `reader`.
-std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view name, RequestReader& reader);
+std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view name,
+                                RequestReader& reader);
 
-// The `filter` member as a findings filter for `use`; its problems are violations recorded in `reader`.
-// Absent: a violation when `required`, else the empty filter.
-std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use, bool required);
+// The `filter` member as a findings filter for `use`; its problems are violations recorded in
+// `reader`. Absent: a violation when `required`, else the empty filter.
+std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use,
+                                                  bool required);
 
 // Why an organization-zone analyzer of `account` cannot run now; nullopt when it can.
 struct OrganizationBlock {
@@ -68,15 +74,17 @@ struct OrganizationBlock {
 };
 
 std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account,
-                                                     const service::Environment& environment, store::Store& store);
+                                                     const service::Environment& environment,
+                                                     store::Store& store);
 
-// The findings of an organization analyzer whose account was deregistered as delegated administrator
-// are not accessible until it is registered again (IAM User Guide, "Settings for IAM Access Analyzer":
-// the former administrator "loses permission to all analyzers that were created using that account to
-// analyze access across the organization. These analyzers move to a disabled state and no longer
-// generate new or update existing findings. The existing findings for these analyzers are also no
-// longer accessible"). The analyzer itself stays visible (GetAnalyzer shows DISABLED and the reason)
-// and can be deleted. AccessDeniedException, AWS's error for a caller without permission.
+// The findings of an organization analyzer whose account was deregistered as delegated
+// administrator are not accessible until it is registered again (IAM User Guide, "Settings for IAM
+// Access Analyzer": the former administrator "loses permission to all analyzers that were created
+// using that account to analyze access across the organization. These analyzers move to a disabled
+// state and no longer generate new or update existing findings. The existing findings for these
+// analyzers are also no longer accessible"). The analyzer itself stays visible (GetAnalyzer shows
+// DISABLED and the reason) and can be deleted. AccessDeniedException, AWS's error for a caller
+// without permission.
 std::optional<AwsError> FindingsBlocked(const store::Analyzer& analyzer);
 
 }  // namespace perimeter::api

@@ -19,8 +19,8 @@ std::string_view Trim(std::string_view text) {
   return text.substr(begin, end - begin + 1);
 }
 
-constexpr std::string_view kUnsupportedKeys[] = {"role_arn", "credential_process", "sso_session", "sso_start_url",
-                                                 "web_identity_token_file"};
+constexpr std::string_view kUnsupportedKeys[] = {"role_arn", "credential_process", "sso_session",
+                                                 "sso_start_url", "web_identity_token_file"};
 
 }  // namespace
 
@@ -62,7 +62,8 @@ absl::StatusOr<IniFile> ParseIni(std::string_view text, std::string_view source_
       size_t at = value.find(mark);
       if (at != std::string_view::npos) value = Trim(value.substr(0, at));
     }
-    // configparser lower-cases option names: `AWS_ACCESS_KEY_ID = ...` is read as aws_access_key_id.
+    // configparser lower-cases option names: `AWS_ACCESS_KEY_ID = ...` is read as
+    // aws_access_key_id.
     (*section)[base::AsciiLower(Trim(line.substr(0, equals)))] = std::string(value);
   }
   return ini;
@@ -92,7 +93,8 @@ struct LoadedIni {
   std::optional<IniFile> ini;  // nullopt: the file does not exist
 };
 
-absl::StatusOr<LoadedIni> Load(const CredentialSources& sources, const char* variable, std::string_view default_name) {
+absl::StatusOr<LoadedIni> Load(const CredentialSources& sources, const char* variable,
+                               std::string_view default_name) {
   LoadedIni loaded;
   if (std::optional<std::string> path = sources.getenv(variable)) {
     loaded.path = *path;
@@ -112,7 +114,8 @@ const std::map<std::string, std::string>* Section(const LoadedIni& file, const s
   return it == file.ini->end() ? nullptr : &it->second;
 }
 
-std::optional<std::string> Get(const std::map<std::string, std::string>* section, const std::string& key) {
+std::optional<std::string> Get(const std::map<std::string, std::string>* section,
+                               const std::string& key) {
   if (section == nullptr) return std::nullopt;
   auto it = section->find(key);
   if (it == section->end() || it->second.empty()) return std::nullopt;
@@ -122,7 +125,8 @@ std::optional<std::string> Get(const std::map<std::string, std::string>* section
 }  // namespace
 
 absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile,
-                                       const std::optional<std::string>& region, const CredentialSources& sources) {
+                                       const std::optional<std::string>& region,
+                                       const CredentialSources& sources) {
   ResolvedAws resolved;
   if (profile) {
     resolved.profile = *profile;
@@ -133,11 +137,14 @@ absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile
   } else {
     resolved.profile = "default";
   }
-  ASSIGN_OR_RETURN(LoadedIni credentials_file, Load(sources, "AWS_SHARED_CREDENTIALS_FILE", "credentials"));
+  ASSIGN_OR_RETURN(LoadedIni credentials_file,
+                   Load(sources, "AWS_SHARED_CREDENTIALS_FILE", "credentials"));
   ASSIGN_OR_RETURN(LoadedIni config_file, Load(sources, "AWS_CONFIG_FILE", "config"));
   const auto* credentials_section = Section(credentials_file, resolved.profile);
-  std::string config_name = resolved.profile == "default" ? "default" : base::Concat("profile ", resolved.profile);
-  if (config_name == "default" && Section(config_file, config_name) == nullptr) config_name = "profile default";
+  std::string config_name =
+      resolved.profile == "default" ? "default" : base::Concat("profile ", resolved.profile);
+  if (config_name == "default" && Section(config_file, config_name) == nullptr)
+    config_name = "profile default";
   const auto* config_section = Section(config_file, config_name);
 
   // Region.
@@ -155,7 +162,8 @@ absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile
   std::optional<std::string> env_key = sources.getenv("AWS_ACCESS_KEY_ID");
   std::optional<std::string> env_secret = sources.getenv("AWS_SECRET_ACCESS_KEY");
   if (!profile && env_key && env_secret) {
-    resolved.credentials = {*env_key, *env_secret, sources.getenv("AWS_SESSION_TOKEN").value_or(""), "environment"};
+    resolved.credentials = {*env_key, *env_secret, sources.getenv("AWS_SESSION_TOKEN").value_or(""),
+                            "environment"};
     return resolved;
   }
   struct Candidate {
@@ -163,31 +171,34 @@ absl::StatusOr<ResolvedAws> ResolveAws(const std::optional<std::string>& profile
     std::string source;
   };
   for (const Candidate& candidate :
-       {Candidate{credentials_section, base::Concat(credentials_file.path, " [", resolved.profile, "]")},
+       {Candidate{credentials_section,
+                  base::Concat(credentials_file.path, " [", resolved.profile, "]")},
         Candidate{config_section, base::Concat(config_file.path, " [", config_name, "]")}}) {
     std::optional<std::string> key = Get(candidate.section, "aws_access_key_id");
     std::optional<std::string> secret = Get(candidate.section, "aws_secret_access_key");
     if (key && secret) {
-      resolved.credentials = {*key, *secret, Get(candidate.section, "aws_session_token").value_or(""),
+      resolved.credentials = {*key, *secret,
+                              Get(candidate.section, "aws_session_token").value_or(""),
                               candidate.source};
       return resolved;
     }
     if (key || secret) {
-      return absl::InvalidArgumentError(base::Concat(candidate.source, ": has ", key ? "aws_access_key_id" : "aws_secret_access_key",
-                                                     " without ", key ? "aws_secret_access_key" : "aws_access_key_id"));
+      return absl::InvalidArgumentError(base::Concat(
+          candidate.source, ": has ", key ? "aws_access_key_id" : "aws_secret_access_key",
+          " without ", key ? "aws_secret_access_key" : "aws_access_key_id"));
     }
     for (std::string_view unsupported : kUnsupportedKeys) {
       if (Get(candidate.section, std::string(unsupported))) {
-        return absl::InvalidArgumentError(
-            base::Concat(candidate.source, ": credentials from `", unsupported,
-                         "` are not supported; export the keys (for example `aws configure export-credentials "
-                         "--format env`) or use a profile with aws_access_key_id"));
+        return absl::InvalidArgumentError(base::Concat(
+            candidate.source, ": credentials from `", unsupported,
+            "` are not supported; export the keys (for example `aws configure export-credentials "
+            "--format env`) or use a profile with aws_access_key_id"));
       }
     }
   }
-  return absl::NotFoundError(base::Concat("no AWS credentials for profile `", resolved.profile, "` (looked at ",
-                                          profile ? "" : "AWS_ACCESS_KEY_ID, ", credentials_file.path, " and ",
-                                          config_file.path, ")"));
+  return absl::NotFoundError(base::Concat("no AWS credentials for profile `", resolved.profile,
+                                          "` (looked at ", profile ? "" : "AWS_ACCESS_KEY_ID, ",
+                                          credentials_file.path, " and ", config_file.path, ")"));
 }
 
 }  // namespace perimeter::aws

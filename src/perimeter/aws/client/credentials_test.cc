@@ -47,11 +47,12 @@ TEST_P(BadIniTest, NamesTheLine) {
   EXPECT_EQ(ini.status().message(), GetParam().message);
 }
 
-INSTANTIATE_TEST_SUITE_P(Ini, BadIniTest,
-                         testing::Values(BadIniCase{"key = value\n", "credentials:1: a key before any [section]"},
-                                         BadIniCase{"[a]\n[b\n", "credentials:2: a section header must end with ']'"},
-                                         BadIniCase{"[a]\nnot a pair\n",
-                                                    "credentials:2: expected `key = value` or `[section]`"}));
+INSTANTIATE_TEST_SUITE_P(
+    Ini, BadIniTest,
+    testing::Values(BadIniCase{"key = value\n", "credentials:1: a key before any [section]"},
+                    BadIniCase{"[a]\n[b\n", "credentials:2: a section header must end with ']'"},
+                    BadIniCase{"[a]\nnot a pair\n",
+                               "credentials:2: expected `key = value` or `[section]`"}));
 
 // A fake environment: variables and files.
 struct FakeSources {
@@ -71,7 +72,8 @@ struct FakeSources {
 
 constexpr char kCredentials[] =
     "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = sdefault\n"
-    "[prod]\naws_access_key_id = AKIDPROD\naws_secret_access_key = sprod\naws_session_token = tprod\n";
+    "[prod]\naws_access_key_id = AKIDPROD\naws_secret_access_key = sprod\naws_session_token = "
+    "tprod\n";
 constexpr char kConfig[] =
     "[default]\nregion = us-west-2\n"
     "[profile prod]\nregion = eu-central-1\n"
@@ -83,7 +85,7 @@ struct ResolveCase {
   std::map<std::string, std::string> env;
   std::optional<std::string> profile;
   std::optional<std::string> region;
-  const char* key;     // expected access key id; nullptr: an error
+  const char* key;  // expected access key id; nullptr: an error
   const char* token;
   std::optional<std::string> expected_region;
 };
@@ -95,8 +97,10 @@ TEST_P(ResolveAwsTest, AsTheAwsCli) {
   FakeSources fake;
   fake.files["/home/u/.aws/credentials"] = kCredentials;
   fake.files["/home/u/.aws/config"] = kConfig;
-  fake.files["/elsewhere/creds"] = "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = sother\n";
-  fake.files["/elsewhere/upper"] = "[Upper]\nAWS_ACCESS_KEY_ID = AKIDUPPER\nAWS_SECRET_ACCESS_KEY = supper\n";
+  fake.files["/elsewhere/creds"] =
+      "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = sother\n";
+  fake.files["/elsewhere/upper"] =
+      "[Upper]\nAWS_ACCESS_KEY_ID = AKIDUPPER\nAWS_SECRET_ACCESS_KEY = supper\n";
   fake.files["/elsewhere/config"] = "[profile default]\nregion = me-south-1\n";
   for (const auto& [name, value] : c.env) fake.env[name] = value;
   absl::StatusOr<ResolvedAws> resolved = ResolveAws(c.profile, c.region, fake.sources());
@@ -114,35 +118,42 @@ using Env = std::map<std::string, std::string>;
 INSTANTIATE_TEST_SUITE_P(
     Credentials, ResolveAwsTest,
     testing::Values(
-        ResolveCase{"default_profile", {}, std::nullopt, std::nullopt, "AKIDDEFAULT", "", "us-west-2"},
+        ResolveCase{
+            "default_profile", {}, std::nullopt, std::nullopt, "AKIDDEFAULT", "", "us-west-2"},
         ResolveCase{"named_profile", {}, "prod", std::nullopt, "AKIDPROD", "tprod", "eu-central-1"},
-        ResolveCase{"aws_profile_env", Env{{"AWS_PROFILE", "prod"}}, std::nullopt, std::nullopt, "AKIDPROD", "tprod",
-                    "eu-central-1"},
+        ResolveCase{"aws_profile_env", Env{{"AWS_PROFILE", "prod"}}, std::nullopt, std::nullopt,
+                    "AKIDPROD", "tprod", "eu-central-1"},
         ResolveCase{"env_keys_win_over_aws_profile",
-                    Env{{"AWS_PROFILE", "prod"}, {"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "s"},
+                    Env{{"AWS_PROFILE", "prod"},
+                        {"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                        {"AWS_SECRET_ACCESS_KEY", "s"},
                         {"AWS_SESSION_TOKEN", "tenv"}},
                     std::nullopt, std::nullopt, "AKIDENV", "tenv", "eu-central-1"},
         ResolveCase{"explicit_profile_wins_over_env_keys",
-                    Env{{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "s"}}, "prod", std::nullopt,
-                    "AKIDPROD", "tprod", "eu-central-1"},
-        ResolveCase{"keys_in_config_file", {}, "cfgonly", std::nullopt, "AKIDCFG", "", std::nullopt},
-        ResolveCase{"region_flag_then_env", Env{{"AWS_REGION", "ap-south-1"}, {"AWS_DEFAULT_REGION", "sa-east-1"}},
+                    Env{{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "s"}}, "prod",
+                    std::nullopt, "AKIDPROD", "tprod", "eu-central-1"},
+        ResolveCase{
+            "keys_in_config_file", {}, "cfgonly", std::nullopt, "AKIDCFG", "", std::nullopt},
+        ResolveCase{"region_flag_then_env",
+                    Env{{"AWS_REGION", "ap-south-1"}, {"AWS_DEFAULT_REGION", "sa-east-1"}},
                     std::nullopt, "ca-central-1", "AKIDDEFAULT", "", "ca-central-1"},
         ResolveCase{"aws_region_before_default_region",
-                    Env{{"AWS_REGION", "ap-south-1"}, {"AWS_DEFAULT_REGION", "sa-east-1"}}, std::nullopt,
-                    std::nullopt, "AKIDDEFAULT", "", "ap-south-1"},
-        ResolveCase{"shared_credentials_file_env", Env{{"AWS_SHARED_CREDENTIALS_FILE", "/elsewhere/creds"}}, "other",
-                    std::nullopt, "AKIDOTHER", "", std::nullopt},
-        ResolveCase{"env_key_without_secret_is_not_used", Env{{"AWS_ACCESS_KEY_ID", "AKIDENV"}}, std::nullopt,
-                    std::nullopt, "AKIDDEFAULT", "", "us-west-2"},
-        ResolveCase{"aws_default_profile_env", Env{{"AWS_DEFAULT_PROFILE", "prod"}}, std::nullopt, std::nullopt,
-                    "AKIDPROD", "tprod", "eu-central-1"},
+                    Env{{"AWS_REGION", "ap-south-1"}, {"AWS_DEFAULT_REGION", "sa-east-1"}},
+                    std::nullopt, std::nullopt, "AKIDDEFAULT", "", "ap-south-1"},
+        ResolveCase{"shared_credentials_file_env",
+                    Env{{"AWS_SHARED_CREDENTIALS_FILE", "/elsewhere/creds"}}, "other", std::nullopt,
+                    "AKIDOTHER", "", std::nullopt},
+        ResolveCase{"env_key_without_secret_is_not_used", Env{{"AWS_ACCESS_KEY_ID", "AKIDENV"}},
+                    std::nullopt, std::nullopt, "AKIDDEFAULT", "", "us-west-2"},
+        ResolveCase{"aws_default_profile_env", Env{{"AWS_DEFAULT_PROFILE", "prod"}}, std::nullopt,
+                    std::nullopt, "AKIDPROD", "tprod", "eu-central-1"},
         ResolveCase{"default_region_from_profile_default_section",
-                    Env{{"AWS_CONFIG_FILE", "/elsewhere/config"}}, std::nullopt, std::nullopt, "AKIDDEFAULT", "",
-                    "me-south-1"},
-        ResolveCase{"upper_case_keys", Env{{"AWS_SHARED_CREDENTIALS_FILE", "/elsewhere/upper"}}, "Upper",
-                    std::nullopt, "AKIDUPPER", "", std::nullopt},
-        ResolveCase{"missing_files", Env{{"AWS_SHARED_CREDENTIALS_FILE", "/none"}, {"AWS_CONFIG_FILE", "/none"}},
+                    Env{{"AWS_CONFIG_FILE", "/elsewhere/config"}}, std::nullopt, std::nullopt,
+                    "AKIDDEFAULT", "", "me-south-1"},
+        ResolveCase{"upper_case_keys", Env{{"AWS_SHARED_CREDENTIALS_FILE", "/elsewhere/upper"}},
+                    "Upper", std::nullopt, "AKIDUPPER", "", std::nullopt},
+        ResolveCase{"missing_files",
+                    Env{{"AWS_SHARED_CREDENTIALS_FILE", "/none"}, {"AWS_CONFIG_FILE", "/none"}},
                     std::nullopt, std::nullopt, nullptr, "", std::nullopt},
         ResolveCase{"missing_profile", {}, "nope", std::nullopt, nullptr, "", std::nullopt},
         ResolveCase{"sso_unsupported", {}, "sso", std::nullopt, nullptr, "", std::nullopt}),
@@ -154,8 +165,9 @@ TEST(ResolveAwsTest, HalfAKeyPairIsAnError) {
   absl::StatusOr<ResolvedAws> resolved = ResolveAws(std::nullopt, std::nullopt, fake.sources());
   ASSERT_FALSE(resolved.ok());
   EXPECT_EQ(resolved.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(resolved.status().message(),
-            "/home/u/.aws/credentials [default]: has aws_access_key_id without aws_secret_access_key");
+  EXPECT_EQ(
+      resolved.status().message(),
+      "/home/u/.aws/credentials [default]: has aws_access_key_id without aws_secret_access_key");
 }
 
 TEST(ResolveAwsTest, UnsupportedSourcesAreNamed) {

@@ -1,6 +1,6 @@
 // The only file of src/perimeter/aws that includes httplib.h. Debian's cpp-httplib is built with
-// CPPHTTPLIB_OPENSSL_SUPPORT, and its pkg-config flags define it for every user, so the server and this
-// client see one and the same httplib.
+// CPPHTTPLIB_OPENSSL_SUPPORT, and its pkg-config flags define it for every user, so the server and
+// this client see one and the same httplib.
 #include "perimeter/aws/client/http_transport.h"
 
 #include <httplib.h>
@@ -21,7 +21,8 @@ std::string HttpResponse::Header(std::string_view name) const {
 
 namespace {
 
-constexpr const char* kCaBundles[] = {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"};
+constexpr const char* kCaBundles[] = {"/etc/ssl/certs/ca-certificates.crt",
+                                      "/etc/pki/tls/certs/ca-bundle.crt"};
 
 class HttplibTransport final : public HttpTransport {
  public:
@@ -29,7 +30,8 @@ class HttplibTransport final : public HttpTransport {
 
   absl::StatusOr<HttpResponse> Send(const HttpRequest& request) override {
     httplib::Client client(request.base_url);
-    if (!client.is_valid()) return absl::InvalidArgumentError(base::Concat("not a valid URL: ", request.base_url));
+    if (!client.is_valid())
+      return absl::InvalidArgumentError(base::Concat("not a valid URL: ", request.base_url));
     // The target is already percent-encoded, and signed as it is: httplib must not encode it again.
     client.set_url_encode(false);
     client.set_connection_timeout(timeouts_.connect_seconds, 0);
@@ -56,12 +58,15 @@ class HttplibTransport final : public HttpTransport {
     }
     httplib::Result result = [&] {
       if (request.method == "GET") return client.Get(request.target, headers);
-      if (request.method == "PUT") return client.Put(request.target, headers, request.body, content_type);
-      if (request.method == "DELETE") return client.Delete(request.target, headers, request.body, content_type);
+      if (request.method == "PUT")
+        return client.Put(request.target, headers, request.body, content_type);
+      if (request.method == "DELETE")
+        return client.Delete(request.target, headers, request.body, content_type);
       return client.Post(request.target, headers, request.body, content_type);
     }();
     if (!result) {
-      return absl::UnavailableError(base::Concat(request.base_url, ": ", httplib::to_string(result.error())));
+      return absl::UnavailableError(
+          base::Concat(request.base_url, ": ", httplib::to_string(result.error())));
     }
     HttpResponse response;
     response.status = result->status;

@@ -1,6 +1,6 @@
-// The HTTP(S) transport the AWS client sends its signed requests through. An interface so that tests of
-// the client need no network; the implementation (http_transport.cc) is the only code of this folder that
-// includes httplib.h.
+// The HTTP(S) transport the AWS client sends its signed requests through. An interface so that
+// tests of the client need no network; the implementation (http_transport.cc) is the only code of
+// this folder that includes httplib.h.
 #ifndef PERIMETER_AWS_CLIENT_HTTP_TRANSPORT_H_
 #define PERIMETER_AWS_CLIENT_HTTP_TRANSPORT_H_
 
@@ -14,9 +14,11 @@
 namespace perimeter::aws {
 
 struct HttpRequest {
-  std::string base_url;  // "https://access-analyzer.eu-west-1.amazonaws.com" or "http://127.0.0.1:8080"
-  std::string method;    // "GET", "PUT", "POST"
-  std::string target;    // path and query as sent, already percent-encoded: "/analyzer?maxResults=100"
+  std::string
+      base_url;  // "https://access-analyzer.eu-west-1.amazonaws.com" or "http://127.0.0.1:8080"
+  std::string method;  // "GET", "PUT", "POST"
+  std::string
+      target;  // path and query as sent, already percent-encoded: "/analyzer?maxResults=100"
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };
@@ -32,8 +34,8 @@ struct HttpResponse {
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  // Sends `request` and waits for the answer. Errors: Unavailable for a connection failure or timeout,
-  // with the reason; any HTTP status is a response, not an error.
+  // Sends `request` and waits for the answer. Errors: Unavailable for a connection failure or
+  // timeout, with the reason; any HTTP status is a response, not an error.
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
@@ -42,7 +44,8 @@ struct HttpTimeouts {
   int read_seconds = 10;
 };
 
-// cpp-httplib over TCP, with TLS (OpenSSL, the system's CA certificates) for https:// URLs. Thread-safe.
+// cpp-httplib over TCP, with TLS (OpenSSL, the system's CA certificates) for https:// URLs.
+// Thread-safe.
 std::unique_ptr<HttpTransport> MakeHttpTransport(HttpTimeouts timeouts);
 
 }  // namespace perimeter::aws

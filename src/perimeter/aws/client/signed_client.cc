@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,18 +21,28 @@ namespace {
 
 constexpr char kAwsErrorPayload[] = "perimeter.dev/aws-error-code";
 
-// Error codes the AWS SDKs' standard retry mode treats as throttling or transient (AWS SDKs and Tools
-// Reference Guide, "Retry behavior"), whatever the HTTP status they come with (Organizations throttles
-// with 400 TooManyRequestsException, STS with 400 Throttling).
-constexpr std::string_view kRetryableCodes[] = {
-    "Throttling",           "ThrottlingException",   "ThrottledException",
-    "RequestThrottledException", "TooManyRequestsException", "ProvisionedThroughputExceededException",
-    "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-    "LimitExceededException", "RequestThrottled",    "SlowDown",
-    "PriorRequestNotComplete", "EC2ThrottledException", "RequestTimeout",
-    "RequestTimeoutException"};
+// Error codes the AWS SDKs' standard retry mode treats as throttling or transient (AWS SDKs and
+// Tools Reference Guide, "Retry behavior"), whatever the HTTP status they come with (Organizations
+// throttles with 400 TooManyRequestsException, STS with 400 Throttling).
+constexpr std::string_view kRetryableCodes[] = {"Throttling",
+                                                "ThrottlingException",
+                                                "ThrottledException",
+                                                "RequestThrottledException",
+                                                "TooManyRequestsException",
+                                                "ProvisionedThroughputExceededException",
+                                                "TransactionInProgressException",
+                                                "RequestLimitExceeded",
+                                                "BandwidthLimitExceeded",
+                                                "LimitExceededException",
+                                                "RequestThrottled",
+                                                "SlowDown",
+                                                "PriorRequestNotComplete",
+                                                "EC2ThrottledException",
+                                                "RequestTimeout",
+                                                "RequestTimeoutException"};
 
-// "https://host:port/prefix" -> origin "https://host:port", host header "host:port", prefix "/prefix".
+// "https://host:port/prefix" -> origin "https://host:port", host header "host:port", prefix
+// "/prefix".
 struct ParsedUrl {
   std::string origin;
   std::string host;
@@ -78,9 +88,10 @@ absl::Status AwsError(int http_status, const AwsErrorDetails& error) {
   if (http_status == 400) status_code = absl::StatusCode::kInvalidArgument;
   if (http_status == 402 || http_status == 429) status_code = absl::StatusCode::kResourceExhausted;
   if (http_status >= 500) status_code = absl::StatusCode::kUnavailable;
-  absl::Status status(status_code,
-                      base::Concat(error.code.empty() ? std::string("HTTP ") + std::to_string(http_status) : error.code,
-                                   error.message.empty() ? "" : ": ", error.message));
+  absl::Status status(status_code, base::Concat(error.code.empty() ? std::string("HTTP ") +
+                                                                         std::to_string(http_status)
+                                                                   : error.code,
+                                                error.message.empty() ? "" : ": ", error.message));
   status.SetPayload(kAwsErrorPayload, absl::Cord(error.code));
   return status;
 }
@@ -95,21 +106,25 @@ AwsErrorDetails DecodeAwsError(const HttpResponse& response) {
     json::Value root = parsed.document.root();
     for (std::string_view key : {"__type", "code", "Code"}) {
       std::optional<json::Value> value = root.Find(key);
-      if (error.code.empty() && value && value->is_string()) error.code = std::string(value->text());
+      if (error.code.empty() && value && value->is_string())
+        error.code = std::string(value->text());
     }
     for (std::string_view key : {"message", "Message"}) {
       std::optional<json::Value> value = root.Find(key);
-      if (error.message.empty() && value && value->is_string()) error.message = std::string(value->text());
+      if (error.message.empty() && value && value->is_string())
+        error.message = std::string(value->text());
     }
   } else {
-    // The query protocol (STS) answers XML: <ErrorResponse><Error><Code>...</Code><Message>...</Message>.
+    // The query protocol (STS) answers XML:
+    // <ErrorResponse><Error><Code>...</Code><Message>...</Message>.
     if (error.code.empty()) error.code = XmlElement(response.body, "Code");
     error.message = XmlElement(response.body, "Message");
   }
-  // x-amzn-ErrorType may carry ":http://internal.amazon.com/..." after the code; JSON 1.x __type may
-  // carry a namespace before '#'.
+  // x-amzn-ErrorType may carry ":http://internal.amazon.com/..." after the code; JSON 1.x __type
+  // may carry a namespace before '#'.
   if (size_t colon = error.code.find(':'); colon != std::string::npos) error.code.resize(colon);
-  if (size_t hash = error.code.rfind('#'); hash != std::string::npos) error.code = error.code.substr(hash + 1);
+  if (size_t hash = error.code.rfind('#'); hash != std::string::npos)
+    error.code = error.code.substr(hash + 1);
   return error;
 }
 
@@ -122,14 +137,18 @@ bool IsRetryable(const absl::StatusOr<HttpResponse>& answer) {
   if (!answer.ok()) return answer.status().code() == absl::StatusCode::kUnavailable;
   int status = answer->status;
   if (status >= 200 && status < 300) return false;
-  if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) return true;
+  if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504)
+    return true;
   std::string code = DecodeAwsError(*answer).code;
-  return std::find(std::begin(kRetryableCodes), std::end(kRetryableCodes), code) != std::end(kRetryableCodes);
+  return std::find(std::begin(kRetryableCodes), std::end(kRetryableCodes), code) !=
+         std::end(kRetryableCodes);
 }
 
 std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, double uniform) {
-  // 2^retry in a double: exact up to far beyond any attempt count, and never overflows into a short wait.
-  double ceiling = std::ldexp(static_cast<double>(policy.base_delay.count()), std::clamp(retry, 0, 1000));
+  // 2^retry in a double: exact up to far beyond any attempt count, and never overflows into a short
+  // wait.
+  double ceiling =
+      std::ldexp(static_cast<double>(policy.base_delay.count()), std::clamp(retry, 0, 1000));
   double delay = std::min(uniform * ceiling, static_cast<double>(policy.max_backoff.count()));
   return std::chrono::milliseconds(static_cast<int64_t>(delay));
 }
@@ -151,14 +170,16 @@ RetryTiming RetryTiming::Immediate() {
   return RetryTiming{[](std::chrono::milliseconds) {}, [] { return 0.0; }};
 }
 
-absl::StatusOr<HttpResponse> SignedClient::Send(const ServiceEndpoint& endpoint, std::string_view service,
+absl::StatusOr<HttpResponse> SignedClient::Send(const ServiceEndpoint& endpoint,
+                                                std::string_view service,
                                                 SignedRequest request) const {
   ParsedUrl url = ParseUrl(endpoint.base_url);
   std::string target = url.path_prefix + request.target;
   size_t question = target.find('?');
   std::string_view path = std::string_view(target).substr(0, question);
-  std::string_view query =
-      question == std::string::npos ? std::string_view() : std::string_view(target).substr(question + 1);
+  std::string_view query = question == std::string::npos
+                               ? std::string_view()
+                               : std::string_view(target).substr(question + 1);
   sigv4::Credential credential{credentials_.access_key_id, credentials_.secret_access_key, "", ""};
   int attempts = std::max(policy_.max_attempts, 1);
   absl::StatusOr<HttpResponse> answer;
@@ -166,17 +187,20 @@ absl::StatusOr<HttpResponse> SignedClient::Send(const ServiceEndpoint& endpoint,
     if (attempt > 0) timing_.sleep(BackoffDelay(policy_, attempt - 1, timing_.uniform()));
     std::vector<std::pair<std::string, std::string>> headers = request.headers;
     headers.emplace_back("Host", url.host);
-    if (!credentials_.session_token.empty()) headers.emplace_back("X-Amz-Security-Token", credentials_.session_token);
-    sigv4::Sign(request.method, path, query, headers, request.body, credential, endpoint.signing_region, service,
-                clock_.Now());
+    if (!credentials_.session_token.empty())
+      headers.emplace_back("X-Amz-Security-Token", credentials_.session_token);
+    sigv4::Sign(request.method, path, query, headers, request.body, credential,
+                endpoint.signing_region, service, clock_.Now());
     if (!user_agent_.empty()) headers.emplace_back("User-Agent", user_agent_);
-    answer = transport_.Send(HttpRequest{url.origin, request.method, target, std::move(headers), request.body});
+    answer = transport_.Send(
+        HttpRequest{url.origin, request.method, target, std::move(headers), request.body});
     if (!IsRetryable(answer)) break;
   }
   return answer;
 }
 
-absl::StatusOr<HttpResponse> SignedClient::Call(const ServiceEndpoint& endpoint, std::string_view service,
+absl::StatusOr<HttpResponse> SignedClient::Call(const ServiceEndpoint& endpoint,
+                                                std::string_view service,
                                                 SignedRequest request) const {
   absl::StatusOr<HttpResponse> response = Send(endpoint, service, std::move(request));
   if (!response.ok()) return response.status();

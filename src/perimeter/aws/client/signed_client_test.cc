@@ -22,8 +22,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// A local AWS stand-in on 127.0.0.1, port 0: answers each request with the next scripted answer (the last
-// one again once the script runs out) and records the X-Amz-Date and Authorization it was sent.
+// A local AWS stand-in on 127.0.0.1, port 0: answers each request with the next scripted answer
+// (the last one again once the script runs out) and records the X-Amz-Date and Authorization it was
+// sent.
 class ScriptedServer {
  public:
   struct Answer {
@@ -42,7 +43,8 @@ class ScriptedServer {
       if (!answer.error_type.empty()) response.set_header("x-amzn-ErrorType", answer.error_type);
       response.set_content(answer.body, "application/x-amz-json-1.1");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");  // listening from here on: no race with the client
+    port_ =
+        server_.bind_to_any_port("127.0.0.1");  // listening from here on: no race with the client
     thread_ = std::thread([this] { server_.listen_after_bind(); });
   }
   ~ScriptedServer() {
@@ -97,24 +99,28 @@ TEST(SignedClientTest, RetriesThrottlingAndUnavailableThenSucceedsWithBackoffAnd
   std::unique_ptr<HttpTransport> transport = MakeHttpTransport({});
   RecordedWaits waits;
   SignedClient client(*transport, kCredentials, waits.clock, RetryPolicy{}, waits.Timing(0.5));
-  absl::StatusOr<HttpResponse> answer = client.Call({server.url(), "us-east-1"}, "organizations", kDescribe);
+  absl::StatusOr<HttpResponse> answer =
+      client.Call({server.url(), "us-east-1"}, "organizations", kDescribe);
   ASSERT_TRUE(answer.ok()) << answer.status();
   EXPECT_EQ(answer->status, 200);
   // min(b * 2^i s, 20 s) with b = 0.5: 500 ms, then 1 s.
   EXPECT_EQ(waits.waits, (std::vector<milliseconds>{milliseconds(500), milliseconds(1000)}));
   std::vector<std::string> dates = server.dates();
-  EXPECT_EQ(dates, (std::vector<std::string>{"20231114T221320Z", "20231114T221320Z", "20231114T221321Z"}));
+  EXPECT_EQ(dates,
+            (std::vector<std::string>{"20231114T221320Z", "20231114T221320Z", "20231114T221321Z"}));
   std::vector<std::string> authorizations = server.authorizations();
   ASSERT_EQ(authorizations.size(), 3u);
   EXPECT_NE(authorizations[0], authorizations[2]);  // signed again at the new date
 }
 
 TEST(SignedClientTest, GivesUpAfterThreeAttemptsWithTheLastError) {
-  ScriptedServer server({{503, R"({"__type":"ServiceUnavailableException","message":"down"})", ""}});
+  ScriptedServer server(
+      {{503, R"({"__type":"ServiceUnavailableException","message":"down"})", ""}});
   std::unique_ptr<HttpTransport> transport = MakeHttpTransport({});
   RecordedWaits waits;
   SignedClient client(*transport, kCredentials, waits.clock, RetryPolicy{}, waits.Timing(1.0));
-  absl::StatusOr<HttpResponse> answer = client.Call({server.url(), "us-east-1"}, "organizations", kDescribe);
+  absl::StatusOr<HttpResponse> answer =
+      client.Call({server.url(), "us-east-1"}, "organizations", kDescribe);
   ASSERT_FALSE(answer.ok());
   EXPECT_EQ(answer.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(AwsErrorCode(answer.status()), "ServiceUnavailableException");
@@ -125,22 +131,26 @@ TEST(SignedClientTest, GivesUpAfterThreeAttemptsWithTheLastError) {
 
 TEST(SignedClientTest, ThrottlingCodeOnA400IsRetriedButOtherClientErrorsAreNot) {
   {
-    ScriptedServer server({{400, R"({"__type":"TooManyRequestsException","Message":"slow down"})", ""},
-                           {200, R"({})", ""}});
+    ScriptedServer server(
+        {{400, R"({"__type":"TooManyRequestsException","Message":"slow down"})", ""},
+         {200, R"({})", ""}});
     std::unique_ptr<HttpTransport> transport = MakeHttpTransport({});
     RecordedWaits waits;
     SignedClient client(*transport, kCredentials, waits.clock, RetryPolicy{}, waits.Timing(0.0));
-    absl::StatusOr<HttpResponse> answer = client.Call({server.url(), "us-east-1"}, "organizations", kDescribe);
+    absl::StatusOr<HttpResponse> answer =
+        client.Call({server.url(), "us-east-1"}, "organizations", kDescribe);
     ASSERT_TRUE(answer.ok()) << answer.status();
     EXPECT_EQ(server.dates().size(), 2u);
   }
   {
-    ScriptedServer server({{400, R"({"__type":"AWSOrganizationsNotInUseException","Message":"no org"})", ""},
-                           {200, R"({})", ""}});
+    ScriptedServer server(
+        {{400, R"({"__type":"AWSOrganizationsNotInUseException","Message":"no org"})", ""},
+         {200, R"({})", ""}});
     std::unique_ptr<HttpTransport> transport = MakeHttpTransport({});
     RecordedWaits waits;
     SignedClient client(*transport, kCredentials, waits.clock, RetryPolicy{}, waits.Timing(0.0));
-    absl::StatusOr<HttpResponse> answer = client.Call({server.url(), "us-east-1"}, "organizations", kDescribe);
+    absl::StatusOr<HttpResponse> answer =
+        client.Call({server.url(), "us-east-1"}, "organizations", kDescribe);
     ASSERT_FALSE(answer.ok());
     EXPECT_EQ(answer.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(AwsErrorCode(answer.status()), "AWSOrganizationsNotInUseException");
@@ -150,8 +160,8 @@ TEST(SignedClientTest, ThrottlingCodeOnA400IsRetriedButOtherClientErrorsAreNot) 
 }
 
 TEST(SignedClientTest, ConnectionFailuresAreRetriedAndReportedAsUnavailable) {
-  // A port held bound but not listening: connecting is refused at once. (Held, not released: a released
-  // port may become the client's own source port, and the client then connects to itself.)
+  // A port held bound but not listening: connecting is refused at once. (Held, not released: a
+  // released port may become the client's own source port, and the client then connects to itself.)
   int probe = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(probe, 0);
   sockaddr_in address{};
@@ -164,8 +174,8 @@ TEST(SignedClientTest, ConnectionFailuresAreRetriedAndReportedAsUnavailable) {
   std::unique_ptr<HttpTransport> transport = MakeHttpTransport({});
   RecordedWaits waits;
   SignedClient client(*transport, kCredentials, waits.clock, RetryPolicy{}, waits.Timing(0.0));
-  absl::StatusOr<HttpResponse> answer =
-      client.Send({"http://127.0.0.1:" + std::to_string(closed_port), "us-east-1"}, "organizations", kDescribe);
+  absl::StatusOr<HttpResponse> answer = client.Send(
+      {"http://127.0.0.1:" + std::to_string(closed_port), "us-east-1"}, "organizations", kDescribe);
   ASSERT_FALSE(answer.ok());
   EXPECT_EQ(answer.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(waits.waits.size(), 2u);
@@ -186,9 +196,10 @@ TEST_P(BackoffDelayTest, FullJitterCappedAtTwentySeconds) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, BackoffDelayTest,
-                         testing::Values(BackoffCase{0, 0.0, 0}, BackoffCase{0, 0.5, 500}, BackoffCase{1, 0.5, 1000},
-                                         BackoffCase{2, 0.75, 3000}, BackoffCase{4, 0.99, 15840},
-                                         BackoffCase{5, 0.99, 20000}, BackoffCase{40, 0.5, 20000}));
+                         testing::Values(BackoffCase{0, 0.0, 0}, BackoffCase{0, 0.5, 500},
+                                         BackoffCase{1, 0.5, 1000}, BackoffCase{2, 0.75, 3000},
+                                         BackoffCase{4, 0.99, 15840}, BackoffCase{5, 0.99, 20000},
+                                         BackoffCase{40, 0.5, 20000}));
 
 struct DecodeCase {
   const char* name;
@@ -212,16 +223,33 @@ INSTANTIATE_TEST_SUITE_P(
     Protocols, DecodeAwsErrorTest,
     testing::Values(
         DecodeCase{"restJson1",
-                   {403, {{"X-Amzn-ErrorType", "AccessDeniedException:http://internal.amazon.com/"}}, R"({"message":"no"})"},
-                   "AccessDeniedException", "no", false},
-        DecodeCase{"json11_namespace",
-                   {400, {}, R"({"__type":"com.amazonaws.organizations.v20161128#TooManyRequestsException","Message":"m"})"},
-                   "TooManyRequestsException", "m", true},
-        DecodeCase{"json10_code", {400, {}, R"({"code":"ValidationException","message":"bad"})"}, "ValidationException",
-                   "bad", false},
+                   {403,
+                    {{"X-Amzn-ErrorType", "AccessDeniedException:http://internal.amazon.com/"}},
+                    R"({"message":"no"})"},
+                   "AccessDeniedException",
+                   "no",
+                   false},
+        DecodeCase{
+            "json11_namespace",
+            {400,
+             {},
+             R"({"__type":"com.amazonaws.organizations.v20161128#TooManyRequestsException","Message":"m"})"},
+            "TooManyRequestsException",
+            "m",
+            true},
+        DecodeCase{"json10_code",
+                   {400, {}, R"({"code":"ValidationException","message":"bad"})"},
+                   "ValidationException",
+                   "bad",
+                   false},
         DecodeCase{"query_xml",
-                   {400, {}, "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"},
-                   "Throttling", "Rate exceeded", true},
+                   {400,
+                    {},
+                    "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate "
+                    "exceeded</Message></Error></ErrorResponse>"},
+                   "Throttling",
+                   "Rate exceeded",
+                   true},
         DecodeCase{"bare_502", {502, {}, "Bad Gateway"}, "", "", true},
         DecodeCase{"bare_429", {429, {}, ""}, "", "", true},
         DecodeCase{"success", {200, {}, "{}"}, "", "", false}),

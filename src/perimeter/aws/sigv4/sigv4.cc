@@ -37,7 +37,8 @@ class Sha256 {
 
   Sha256() {
     static EVP_MD* const kDigest = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                                 &EVP_MD_CTX_free);
     context_ = context.get();
     EVP_DigestInit_ex2(context_, kDigest, nullptr);
   }
@@ -58,7 +59,8 @@ class Sha256 {
 
 // HMAC-SHA256 (RFC 2104) over Sha256.
 std::string Hmac(std::string_view key, std::string_view data) {
-  std::string block = key.size() > Sha256::kBlockSize ? Sha256().Update(key).Final() : std::string(key);
+  std::string block =
+      key.size() > Sha256::kBlockSize ? Sha256().Update(key).Final() : std::string(key);
   block.resize(Sha256::kBlockSize, '\0');
   std::string inner_pad = block, outer_pad = block;
   for (size_t i = 0; i < Sha256::kBlockSize; ++i) {
@@ -70,8 +72,8 @@ std::string Hmac(std::string_view key, std::string_view data) {
 }
 
 bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == '~';
 }
 
 int HexValue(char c) {
@@ -111,8 +113,8 @@ std::string RemoveDotSegments(std::string_view path) {
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
-    std::string_view part =
-        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view part = path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (part == "..") {
       if (!output.empty()) output.pop_back();
     } else if (!part.empty() && part != ".") {
@@ -147,26 +149,32 @@ std::vector<std::string_view> Split(std::string_view text, char separator) {
   size_t start = 0;
   while (true) {
     size_t at = text.find(separator, start);
-    parts.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    parts.push_back(
+        text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
     if (at == std::string_view::npos) break;
     start = at + 1;
   }
   return parts;
 }
 
-AuthError Incomplete(std::string message) { return AuthError{"IncompleteSignatureException", std::move(message)}; }
-AuthError Invalid(std::string message) { return AuthError{"InvalidSignatureException", std::move(message)}; }
+AuthError Incomplete(std::string message) {
+  return AuthError{"IncompleteSignatureException", std::move(message)};
+}
+AuthError Invalid(std::string message) {
+  return AuthError{"InvalidSignatureException", std::move(message)};
+}
 
 std::variant<ParsedAuthorization, AuthError> ParseAuthorization(std::string_view header) {
   header = Trim(header);
   if (!header.starts_with(kAlgorithm) || header.size() == kAlgorithm.size() ||
       (header[kAlgorithm.size()] != ' ')) {
     // AWS answers an unknown scheme like a missing parameter set.
-    return Incomplete(base::Concat("Authorization header requires 'Credential' parameter. Authorization header "
-                                   "requires 'Signature' parameter. Authorization header requires 'SignedHeaders' "
-                                   "parameter. Authorization header requires existence of either a 'X-Amz-Date' or "
-                                   "a 'Date' header. Authorization=",
-                                   header));
+    return Incomplete(base::Concat(
+        "Authorization header requires 'Credential' parameter. Authorization header "
+        "requires 'Signature' parameter. Authorization header requires 'SignedHeaders' "
+        "parameter. Authorization header requires existence of either a 'X-Amz-Date' or "
+        "a 'Date' header. Authorization=",
+        header));
   }
   std::string_view rest = header.substr(kAlgorithm.size() + 1);
   std::optional<std::string_view> credential, signed_headers, signature;
@@ -190,7 +198,8 @@ std::variant<ParsedAuthorization, AuthError> ParseAuthorization(std::string_view
   std::vector<std::string_view> scope = Split(*credential, '/');
   if (scope.size() != 5 || scope[0].empty()) {
     return Incomplete(base::Concat("Credential should be scoped to a valid region, not '",
-                                   scope.size() >= 3 ? scope[2] : std::string_view(), "'. Authorization=", header));
+                                   scope.size() >= 3 ? scope[2] : std::string_view(),
+                                   "'. Authorization=", header));
   }
   parsed.access_key_id = std::string(scope[0]);
   parsed.date = std::string(scope[1]);
@@ -204,7 +213,8 @@ std::variant<ParsedAuthorization, AuthError> ParseAuthorization(std::string_view
   return parsed;
 }
 
-std::string CanonicalRequest(const HttpRequestView& request, const std::vector<std::string>& signed_headers,
+std::string CanonicalRequest(const HttpRequestView& request,
+                             const std::vector<std::string>& signed_headers,
                              std::string_view payload_hash) {
   std::string canonical;
   canonical.append(request.method).push_back('\n');
@@ -241,19 +251,19 @@ std::string Signature(std::string_view secret, std::string_view amz_date, std::s
   std::string scope = base::Concat(date, "/", region, "/", service, "/aws4_request");
   std::string string_to_sign =
       base::Concat(kAlgorithm, "\n", amz_date, "\n", scope, "\n", HexSha256(canonical_request));
-  // The signing key depends only on the secret and the scope, which change once a day per client: the
-  // last one is kept per thread.
+  // The signing key depends only on the secret and the scope, which change once a day per client:
+  // the last one is kept per thread.
   struct SigningKey {
     std::string secret, date, region, service, key;
   };
   thread_local SigningKey cached;
-  if (cached.key.empty() || cached.secret != secret || cached.date != date || cached.region != region ||
-      cached.service != service) {
+  if (cached.key.empty() || cached.secret != secret || cached.date != date ||
+      cached.region != region || cached.service != service) {
     std::string key = Hmac(base::Concat("AWS4", secret), date);
     key = Hmac(key, region);
     key = Hmac(key, service);
-    cached = SigningKey{std::string(secret), std::string(date), std::string(region), std::string(service),
-                        Hmac(key, "aws4_request")};
+    cached = SigningKey{std::string(secret), std::string(date), std::string(region),
+                        std::string(service), Hmac(key, "aws4_request")};
   }
   std::string signature = Hmac(cached.key, string_to_sign);
   return Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
@@ -302,7 +312,9 @@ std::string UriDecode(std::string_view text) {
   return out;
 }
 
-std::string CanonicalUri(std::string_view raw_path) { return UriEncode(RemoveDotSegments(raw_path), true); }
+std::string CanonicalUri(std::string_view raw_path) {
+  return UriEncode(RemoveDotSegments(raw_path), true);
+}
 
 std::string CanonicalQuery(std::string_view raw_query) {
   std::vector<std::pair<std::string, std::string>> pairs;
@@ -311,7 +323,8 @@ std::string CanonicalQuery(std::string_view raw_query) {
     if (pair.empty()) continue;
     size_t equals = pair.find('=');
     std::string_view name = pair.substr(0, equals);
-    std::string_view value = equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
+    std::string_view value =
+        equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
     pairs.emplace_back(UriEncode(UriDecode(name), false), UriEncode(UriDecode(value), false));
   }
   std::sort(pairs.begin(), pairs.end());
@@ -352,8 +365,8 @@ std::optional<base::UnixMillis> ParseAmzDate(std::string_view text) {
   };
   int year = number(0, 4), month = number(4, 2), day = number(6, 2);
   int hour = number(9, 2), minute = number(11, 2), second = number(13, 2);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 ||
-      minute > 59 || second < 0 || second > 60) {
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 60) {
     return std::nullopt;
   }
   std::tm utc{};
@@ -387,9 +400,10 @@ std::variant<Prepared, AuthError> Prepare(const HttpRequestView& request, std::s
 
   const std::string* amz_date = FindHeader(request, "X-Amz-Date");
   if (amz_date == nullptr) {
-    return Incomplete(base::Concat("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' "
-                                   "header. Authorization=",
-                                   *authorization));
+    return Incomplete(
+        base::Concat("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' "
+                     "header. Authorization=",
+                     *authorization));
   }
   std::optional<base::UnixMillis> signed_at = ParseAmzDate(*amz_date);
   if (!signed_at) {
@@ -397,48 +411,60 @@ std::variant<Prepared, AuthError> Prepare(const HttpRequestView& request, std::s
                                    "'. See http://en.wikipedia.org/wiki/ISO_8601"));
   }
   if (parsed.terminator != "aws4_request") {
-    return Invalid(base::Concat("Credential should be scoped with a valid terminator: 'aws4_request', not '",
-                                parsed.terminator, "'."));
+    return Invalid(
+        base::Concat("Credential should be scoped with a valid terminator: 'aws4_request', not '",
+                     parsed.terminator, "'."));
   }
   if (parsed.service != service) {
-    return Invalid(base::Concat("Credential should be scoped to correct service: '", service, "'. "));
+    return Invalid(
+        base::Concat("Credential should be scoped to correct service: '", service, "'. "));
   }
   if (parsed.region.empty()) {
     return Incomplete(base::Concat("Credential should be scoped to a valid region, not ''. "));
   }
   if (parsed.date != std::string_view(*amz_date).substr(0, 8)) {
-    return Invalid(base::Concat("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
-                                "from HTTP: '",
-                                parsed.date, "' != '", std::string_view(*amz_date).substr(0, 8), "', from '",
-                                *amz_date, "'."));
+    return Invalid(base::Concat(
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
+        "from HTTP: '",
+        parsed.date, "' != '", std::string_view(*amz_date).substr(0, 8), "', from '", *amz_date,
+        "'."));
   }
-  if (std::find(parsed.signed_headers.begin(), parsed.signed_headers.end(), "host") == parsed.signed_headers.end()) {
+  if (std::find(parsed.signed_headers.begin(), parsed.signed_headers.end(), "host") ==
+      parsed.signed_headers.end()) {
     return Invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
   // Every x-amz-* header sent must be signed: X-Amz-Target selects the operation, X-Amz-Date the
-  // signature's time, X-Amz-Security-Token the session; an unsigned one could be changed in transit.
+  // signature's time, X-Amz-Security-Token the session; an unsigned one could be changed in
+  // transit.
   for (const auto& [name, value] : request.headers) {
     std::string lower = Lower(name);
     if (!lower.starts_with("x-amz-")) continue;
-    if (std::find(parsed.signed_headers.begin(), parsed.signed_headers.end(), lower) == parsed.signed_headers.end()) {
-      return Invalid(base::Concat("'", name, "' must be a 'SignedHeader' in the AWS Authorization."));
+    if (std::find(parsed.signed_headers.begin(), parsed.signed_headers.end(), lower) ==
+        parsed.signed_headers.end()) {
+      return Invalid(
+          base::Concat("'", name, "' must be a 'SignedHeader' in the AWS Authorization."));
     }
   }
   if (*signed_at < now - kMaxClockSkewMillis) {
     return Invalid(base::Concat("Signature expired: ", *amz_date, " is now earlier than ",
-                                AmzDate(now - kMaxClockSkewMillis), " (", AmzDate(now), " - 15 min.)"));
+                                AmzDate(now - kMaxClockSkewMillis), " (", AmzDate(now),
+                                " - 15 min.)"));
   }
   if (*signed_at > now + kMaxClockSkewMillis) {
     return Invalid(base::Concat("Signature not yet current: ", *amz_date, " is still later than ",
-                                AmzDate(now + kMaxClockSkewMillis), " (", AmzDate(now), " + 15 min.)"));
+                                AmzDate(now + kMaxClockSkewMillis), " (", AmzDate(now),
+                                " + 15 min.)"));
   }
   std::optional<Credential> credential = lookup(parsed.access_key_id);
   if (!credential) {
-    return AuthError{"UnrecognizedClientException", "The security token included in the request is invalid."};
+    return AuthError{"UnrecognizedClientException",
+                     "The security token included in the request is invalid."};
   }
-  // A long-term key never comes with a session token; AWS answers a token it does not know this way.
+  // A long-term key never comes with a session token; AWS answers a token it does not know this
+  // way.
   if (FindHeader(request, "X-Amz-Security-Token") != nullptr) {
-    return AuthError{"UnrecognizedClientException", "The security token included in the request is invalid."};
+    return AuthError{"UnrecognizedClientException",
+                     "The security token included in the request is invalid."};
   }
   return Prepared{std::move(parsed), std::move(*credential), *amz_date};
 }
@@ -453,7 +479,8 @@ Caller CallerOf(const Prepared& prepared) {
 
 }  // namespace
 
-std::variant<Caller, AuthError> CheckHeaders(const HttpRequestView& request, std::string_view service,
+std::variant<Caller, AuthError> CheckHeaders(const HttpRequestView& request,
+                                             std::string_view service,
                                              const CredentialLookup& lookup, base::UnixMillis now) {
   auto prepared = Prepare(request, service, lookup, now);
   if (auto* error = std::get_if<AuthError>(&prepared)) return *error;
@@ -468,12 +495,13 @@ std::variant<Caller, AuthError> Verify(const HttpRequestView& request, std::stri
   const ParsedAuthorization& parsed = prepared.authorization;
   // The body hash is the server's own: a client-sent X-Amz-Content-Sha256 is never trusted.
   std::string canonical = CanonicalRequest(request, parsed.signed_headers, HexSha256(request.body));
-  std::string expected =
-      Signature(prepared.credential.secret_access_key, prepared.amz_date, parsed.region, parsed.service, canonical);
+  std::string expected = Signature(prepared.credential.secret_access_key, prepared.amz_date,
+                                   parsed.region, parsed.service, canonical);
   if (expected.size() != parsed.signature.size() ||
       CRYPTO_memcmp(expected.data(), parsed.signature.data(), expected.size()) != 0) {
     return Invalid(
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+        "The request signature we calculated does not match the signature you provided. Check your "
+        "AWS Secret "
         "Access Key and signing method. Consult the service documentation for details.");
   }
   return CallerOf(prepared);
@@ -481,7 +509,8 @@ std::variant<Caller, AuthError> Verify(const HttpRequestView& request, std::stri
 
 void Sign(std::string_view method, std::string_view raw_path, std::string_view raw_query,
           std::vector<std::pair<std::string, std::string>>& headers, std::string_view body,
-          const Credential& credential, std::string_view region, std::string_view service, base::UnixMillis now) {
+          const Credential& credential, std::string_view region, std::string_view service,
+          base::UnixMillis now) {
   std::string amz_date = AmzDate(now);
   std::erase_if(headers, [](const auto& header) {
     return base::EqualsIgnoreAsciiCase(header.first, "X-Amz-Date") ||
@@ -492,7 +521,8 @@ void Sign(std::string_view method, std::string_view raw_path, std::string_view r
   for (const auto& [name, value] : headers) names.push_back(Lower(name));
   HttpRequestView view{method, raw_path, raw_query, headers, body};
   std::string canonical = CanonicalRequest(view, names, HexSha256(body));
-  std::string signature = Signature(credential.secret_access_key, amz_date, region, service, canonical);
+  std::string signature =
+      Signature(credential.secret_access_key, amz_date, region, service, canonical);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   std::string signed_headers;
@@ -500,10 +530,11 @@ void Sign(std::string_view method, std::string_view raw_path, std::string_view r
     if (!signed_headers.empty()) signed_headers.push_back(';');
     signed_headers.append(name);
   }
-  headers.emplace_back("Authorization",
-                       base::Concat(kAlgorithm, " Credential=", credential.access_key_id, "/",
-                                    std::string_view(amz_date).substr(0, 8), "/", region, "/", service,
-                                    "/aws4_request, SignedHeaders=", signed_headers, ", Signature=", signature));
+  headers.emplace_back(
+      "Authorization",
+      base::Concat(kAlgorithm, " Credential=", credential.access_key_id, "/",
+                   std::string_view(amz_date).substr(0, 8), "/", region, "/", service,
+                   "/aws4_request, SignedHeaders=", signed_headers, ", Signature=", signature));
 }
 
 }  // namespace perimeter::aws::sigv4

@@ -10,8 +10,8 @@ namespace {
 
 constexpr base::UnixMillis kSignedAt = 1714564800000;  // 2024-05-01T12:00:00Z
 
-const Credential kMgmt{"AKIAEXAMPLEMGMT00001", "mgmt-secret-example-key-000000000000000", "111122223333",
-                       "arn:aws:iam::111122223333:user/admin"};
+const Credential kMgmt{"AKIAEXAMPLEMGMT00001", "mgmt-secret-example-key-000000000000000",
+                       "111122223333", "arn:aws:iam::111122223333:user/admin"};
 
 CredentialLookup Lookup() {
   return [](std::string_view key) -> std::optional<Credential> {
@@ -41,8 +41,10 @@ TEST_P(BotocoreVectorTest, Verifies) {
   request.headers.emplace_back("X-Amz-Date", "20240501T120000Z");
   if (!c.content_type.empty()) request.headers.emplace_back("Content-Type", c.content_type);
   request.headers.emplace_back(
-      "Authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEMGMT00001/20240501/us-east-1/access-analyzer/"
-                       "aws4_request, SignedHeaders=" + c.signed_headers + ", Signature=" + c.signature);
+      "Authorization",
+      "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEMGMT00001/20240501/us-east-1/access-analyzer/"
+      "aws4_request, SignedHeaders=" +
+          c.signed_headers + ", Signature=" + c.signature);
   auto result = Verify(request, "access-analyzer", Lookup(), kSignedAt + 60'000);
   ASSERT_TRUE(std::holds_alternative<Caller>(result)) << std::get<AuthError>(result).message;
   EXPECT_EQ(std::get<Caller>(result).account_id, "111122223333");
@@ -51,32 +53,40 @@ TEST_P(BotocoreVectorTest, Verifies) {
   // Our own signer gives the same signature.
   std::vector<std::pair<std::string, std::string>> headers = {{"Host", "127.0.0.1:8080"}};
   if (!c.content_type.empty()) headers.emplace_back("Content-Type", c.content_type);
-  Sign(c.method, c.path, c.query, headers, c.body, kMgmt, "us-east-1", "access-analyzer", kSignedAt);
+  Sign(c.method, c.path, c.query, headers, c.body, kMgmt, "us-east-1", "access-analyzer",
+       kSignedAt);
   EXPECT_NE(headers.back().second.find(c.signature), std::string::npos) << headers.back().second;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Sigv4, BotocoreVectorTest,
     testing::Values(
-        BotocoreCase{"ArnLabel", "GET",
-                     "/tags/arn%3Aaws%3Aaccess-analyzer%3Aus-east-1%3A111122223333%3Aanalyzer%2Forg-analyzer", "", "",
-                     "", "host;x-amz-date", "958f5b2a8e2636398bae3e6d5e907ed7c8396009ccbecce4655dcca836e138d7"},
-        BotocoreCase{"Query", "GET", "/analyzer", "maxResults=5&type=ORGANIZATION", "", "", "host;x-amz-date",
+        BotocoreCase{
+            "ArnLabel", "GET",
+            "/tags/"
+            "arn%3Aaws%3Aaccess-analyzer%3Aus-east-1%3A111122223333%3Aanalyzer%2Forg-analyzer",
+            "", "", "", "host;x-amz-date",
+            "958f5b2a8e2636398bae3e6d5e907ed7c8396009ccbecce4655dcca836e138d7"},
+        BotocoreCase{"Query", "GET", "/analyzer", "maxResults=5&type=ORGANIZATION", "", "",
+                     "host;x-amz-date",
                      "658a2623e71f22cf6ec9255e341a029a146c069c13d9c416ad33ca5ee7924bc8"},
         BotocoreCase{"RepeatedQuery", "DELETE",
                      "/tags/arn%3Aaws%3Aaccess-analyzer%3Aus-east-1%3A111122223333%3Aanalyzer%2Fa",
                      "tagKeys=k%201&tagKeys=a", "", "", "host;x-amz-date",
                      "467662b659cea342d112cf1e8db969fabdfba0590eaa7beb6524b1d1b768f0b5"},
-        BotocoreCase{"Body", "PUT", "/analyzer", "",
-                     R"({"analyzerName": "org-analyzer", "type": "ORGANIZATION", "clientToken": "x"})",
-                     "application/json", "content-type;host;x-amz-date",
-                     "960f2223b576de2266a199b0144a7d1f9f71df39308cdac3635d7ad145cd961c"}),
+        BotocoreCase{
+            "Body", "PUT", "/analyzer", "",
+            R"({"analyzerName": "org-analyzer", "type": "ORGANIZATION", "clientToken": "x"})",
+            "application/json", "content-type;host;x-amz-date",
+            "960f2223b576de2266a199b0144a7d1f9f71df39308cdac3635d7ad145cd961c"}),
     [](const testing::TestParamInfo<BotocoreCase>& info) { return info.param.name; });
 
 // A request signed by our signer, then altered by each case: the expected refusal.
 struct RefusalCase {
   std::string name;
-  std::function<void(HttpRequestView&, std::vector<std::pair<std::string, std::string>>&, std::string&)> alter;
+  std::function<void(HttpRequestView&, std::vector<std::pair<std::string, std::string>>&,
+                     std::string&)>
+      alter;
   base::UnixMillis now_offset = 0;
   std::string service = "access-analyzer";
   std::string code;
@@ -84,7 +94,8 @@ struct RefusalCase {
 
 class RefusalTest : public testing::TestWithParam<RefusalCase> {};
 
-void SetHeader(std::vector<std::pair<std::string, std::string>>& headers, std::string_view name, std::string value) {
+void SetHeader(std::vector<std::pair<std::string, std::string>>& headers, std::string_view name,
+               std::string value) {
   for (auto& [header_name, header_value] : headers) {
     if (header_name == name) header_value = std::move(value);
   }
@@ -116,29 +127,35 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         RefusalCase{"Valid", Nothing, 0, "access-analyzer", ""},
         RefusalCase{"SkewJustInside", Nothing, 14 * 60'000, "access-analyzer", ""},
-        RefusalCase{"Expired", Nothing, 16 * 60'000, "access-analyzer", "InvalidSignatureException"},
-        RefusalCase{"FromTheFuture", Nothing, -16 * 60'000, "access-analyzer", "InvalidSignatureException"},
-        RefusalCase{"WrongService", Nothing, 0, "organizations", "InvalidSignatureException"},
-        RefusalCase{"BodyChanged", [](auto&, auto&, std::string& body) { body += " "; }, 0, "access-analyzer",
+        RefusalCase{"Expired", Nothing, 16 * 60'000, "access-analyzer",
                     "InvalidSignatureException"},
+        RefusalCase{"FromTheFuture", Nothing, -16 * 60'000, "access-analyzer",
+                    "InvalidSignatureException"},
+        RefusalCase{"WrongService", Nothing, 0, "organizations", "InvalidSignatureException"},
+        RefusalCase{"BodyChanged", [](auto&, auto&, std::string& body) { body += " "; }, 0,
+                    "access-analyzer", "InvalidSignatureException"},
         RefusalCase{"MethodChanged", [](HttpRequestView& r, auto&, auto&) { r.method = "POST"; }, 0,
                     "access-analyzer", "InvalidSignatureException"},
-        RefusalCase{"PathChanged", [](HttpRequestView& r, auto&, auto&) { r.raw_path = "/analyzer/x"; }, 0,
+        RefusalCase{"PathChanged",
+                    [](HttpRequestView& r, auto&, auto&) { r.raw_path = "/analyzer/x"; }, 0,
                     "access-analyzer", "InvalidSignatureException"},
-        RefusalCase{"QueryAdded", [](HttpRequestView& r, auto&, auto&) { r.raw_query = "type=ACCOUNT"; }, 0,
+        RefusalCase{"QueryAdded",
+                    [](HttpRequestView& r, auto&, auto&) { r.raw_query = "type=ACCOUNT"; }, 0,
                     "access-analyzer", "InvalidSignatureException"},
         RefusalCase{"UnknownKey",
                     [](auto&, auto& headers, auto&) {
                       for (auto& [name, value] : headers) {
                         if (name == "Authorization") {
-                          value.replace(value.find("AKIAEXAMPLEMGMT00001"), 20, "AKIAUNKNOWN000000000");
+                          value.replace(value.find("AKIAEXAMPLEMGMT00001"), 20,
+                                        "AKIAUNKNOWN000000000");
                         }
                       }
                     },
                     0, "access-analyzer", "UnrecognizedClientException"},
         RefusalCase{"NoAuthorization",
                     [](auto&, auto& headers, auto&) {
-                      std::erase_if(headers, [](const auto& h) { return h.first == "Authorization"; });
+                      std::erase_if(headers,
+                                    [](const auto& h) { return h.first == "Authorization"; });
                     },
                     0, "access-analyzer", "MissingAuthenticationTokenException"},
         RefusalCase{"NoDate",
@@ -148,36 +165,49 @@ INSTANTIATE_TEST_SUITE_P(
                     0, "access-analyzer", "IncompleteSignatureException"},
         RefusalCase{"NoSignature",
                     [](auto&, auto& headers, auto&) {
-                      SetHeader(headers, "Authorization",
-                                "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEMGMT00001/20240501/eu-west-1/"
-                                "access-analyzer/aws4_request, SignedHeaders=host;x-amz-date");
+                      SetHeader(
+                          headers, "Authorization",
+                          "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEMGMT00001/20240501/eu-west-1/"
+                          "access-analyzer/aws4_request, SignedHeaders=host;x-amz-date");
                     },
                     0, "access-analyzer", "IncompleteSignatureException"},
-        RefusalCase{"BasicAuth", [](auto&, auto& headers, auto&) { SetHeader(headers, "Authorization", "Basic Zm9v"); },
-                    0, "access-analyzer", "IncompleteSignatureException"},
+        RefusalCase{
+            "BasicAuth",
+            [](auto&, auto& headers, auto&) { SetHeader(headers, "Authorization", "Basic Zm9v"); },
+            0, "access-analyzer", "IncompleteSignatureException"},
         RefusalCase{"ScopeDateMismatch",
-                    [](auto&, auto& headers, auto&) { SetHeader(headers, "X-Amz-Date", "20240502T120000Z"); }, 0,
-                    "access-analyzer", "InvalidSignatureException"},
+                    [](auto&, auto& headers, auto&) {
+                      SetHeader(headers, "X-Amz-Date", "20240502T120000Z");
+                    },
+                    0, "access-analyzer", "InvalidSignatureException"},
         RefusalCase{"UnsignedContentSha",
-                    [](auto&, auto& headers, auto&) { headers.emplace_back("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"); },
+                    [](auto&, auto& headers, auto&) {
+                      headers.emplace_back("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD");
+                    },
                     0, "access-analyzer", "InvalidSignatureException"},
         RefusalCase{"UnsignedTarget",
                     [](auto&, auto& headers, auto&) {
-                      headers.emplace_back("X-Amz-Target", "AWSOrganizationsV20161128.ListAccounts");
+                      headers.emplace_back("X-Amz-Target",
+                                           "AWSOrganizationsV20161128.ListAccounts");
                     },
                     0, "access-analyzer", "InvalidSignatureException"},
-        RefusalCase{"UnsignedTargetAnyCase",
-                    [](auto&, auto& headers, auto&) { headers.emplace_back("x-AMZ-target", "X.Y"); }, 0,
-                    "access-analyzer", "InvalidSignatureException"},
+        RefusalCase{
+            "UnsignedTargetAnyCase",
+            [](auto&, auto& headers, auto&) { headers.emplace_back("x-AMZ-target", "X.Y"); }, 0,
+            "access-analyzer", "InvalidSignatureException"},
         RefusalCase{"UnsignedSecurityToken",
-                    [](auto&, auto& headers, auto&) { headers.emplace_back("X-Amz-Security-Token", "FwoG"); }, 0,
-                    "access-analyzer", "InvalidSignatureException"},
-        RefusalCase{"UnsignedOtherHeaderIsFine",
-                    [](auto&, auto& headers, auto&) { headers.emplace_back("User-Agent", "aws-cli/2"); }, 0,
-                    "access-analyzer", ""},
-        RefusalCase{"UnsignedAmznTraceIdIsFine",
-                    [](auto&, auto& headers, auto&) { headers.emplace_back("X-Amzn-Trace-Id", "Root=1"); }, 0,
-                    "access-analyzer", ""}),
+                    [](auto&, auto& headers, auto&) {
+                      headers.emplace_back("X-Amz-Security-Token", "FwoG");
+                    },
+                    0, "access-analyzer", "InvalidSignatureException"},
+        RefusalCase{
+            "UnsignedOtherHeaderIsFine",
+            [](auto&, auto& headers, auto&) { headers.emplace_back("User-Agent", "aws-cli/2"); }, 0,
+            "access-analyzer", ""},
+        RefusalCase{
+            "UnsignedAmznTraceIdIsFine",
+            [](auto&, auto& headers, auto&) { headers.emplace_back("X-Amzn-Trace-Id", "Root=1"); },
+            0, "access-analyzer", ""}),
     [](const testing::TestParamInfo<RefusalCase>& info) { return info.param.name; });
 
 // Signed x-amz-* headers pass; a session token on a long-term key is refused like AWS refuses an
@@ -199,7 +229,8 @@ TEST(Sigv4, SignedAmzHeadersPassAndSessionTokenIsRefused) {
       } else {
         ASSERT_TRUE(std::holds_alternative<AuthError>(result));
         EXPECT_EQ(std::get<AuthError>(result),
-                  (AuthError{"UnrecognizedClientException", "The security token included in the request is invalid."}));
+                  (AuthError{"UnrecognizedClientException",
+                             "The security token included in the request is invalid."}));
       }
     }
   }
@@ -210,8 +241,10 @@ TEST(Sigv4, CheckHeadersNeedsNoBody) {
   std::vector<std::pair<std::string, std::string>> headers = {{"Host", "h"}};
   Sign("PUT", "/analyzer", "", headers, "{}", kMgmt, "us-east-1", "access-analyzer", kSignedAt);
   HttpRequestView request{"PUT", "/analyzer", "", headers, "{\"x\":1}"};
-  EXPECT_TRUE(std::holds_alternative<Caller>(CheckHeaders(request, "access-analyzer", Lookup(), kSignedAt)));
-  EXPECT_TRUE(std::holds_alternative<AuthError>(Verify(request, "access-analyzer", Lookup(), kSignedAt)));
+  EXPECT_TRUE(std::holds_alternative<Caller>(
+      CheckHeaders(request, "access-analyzer", Lookup(), kSignedAt)));
+  EXPECT_TRUE(
+      std::holds_alternative<AuthError>(Verify(request, "access-analyzer", Lookup(), kSignedAt)));
   EXPECT_TRUE(std::holds_alternative<AuthError>(
       CheckHeaders(request, "access-analyzer", Lookup(), kSignedAt + 16 * 60'000)));
 }
@@ -223,10 +256,13 @@ struct UriCase {
 
 class CanonicalUriTest : public testing::TestWithParam<UriCase> {};
 
-TEST_P(CanonicalUriTest, DoubleEncodesAndNormalises) { EXPECT_EQ(CanonicalUri(GetParam().raw), GetParam().canonical); }
+TEST_P(CanonicalUriTest, DoubleEncodesAndNormalises) {
+  EXPECT_EQ(CanonicalUri(GetParam().raw), GetParam().canonical);
+}
 
 INSTANTIATE_TEST_SUITE_P(Sigv4, CanonicalUriTest,
-                         testing::Values(UriCase{"", "/"}, UriCase{"/", "/"}, UriCase{"/analyzer", "/analyzer"},
+                         testing::Values(UriCase{"", "/"}, UriCase{"/", "/"},
+                                         UriCase{"/analyzer", "/analyzer"},
                                          UriCase{"/a//b/", "/a/b/"}, UriCase{"/a/./b/../c", "/a/c"},
                                          UriCase{"/tags/arn%3Aaws%2Fx", "/tags/arn%253Aaws%252Fx"},
                                          UriCase{"/a b", "/a%20b"}));
@@ -235,12 +271,14 @@ INSTANTIATE_TEST_SUITE_P(Sigv4, CanonicalUriTest,
 TEST(Sigv4, HmacSha256MatchesRfc4231) {
   auto hex = [](std::string_view mac) {
     std::string out;
-    for (unsigned char c : mac) out += "0123456789abcdef"[c >> 4], out += "0123456789abcdef"[c & 0xF];
+    for (unsigned char c : mac)
+      out += "0123456789abcdef"[c >> 4], out += "0123456789abcdef"[c & 0xF];
     return out;
   };
   EXPECT_EQ(hex(HmacSha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  EXPECT_EQ(hex(HmacSha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+  EXPECT_EQ(hex(HmacSha256(std::string(131, '\xaa'),
+                           "Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 

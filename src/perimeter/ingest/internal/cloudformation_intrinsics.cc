@@ -15,7 +15,8 @@ TemplateIntrinsics::TemplateIntrinsics(const SourceNode& root, const IngestOptio
                                        InventoryBuilder& builder, TemplateResourceValues& resources)
     : options_(options), builder_(builder), resources_(resources) {
   if (!root.is_mapping()) return;
-  if (const SourceNode* parameters = root.Find("Parameters"); parameters && parameters->is_mapping()) {
+  if (const SourceNode* parameters = root.Find("Parameters");
+      parameters && parameters->is_mapping()) {
     for (const SourceNode& parameter : parameters->children) parameters_.insert(parameter.key);
   }
   mappings_ = root.Find("Mappings");
@@ -26,22 +27,26 @@ void TemplateIntrinsics::Fail(base::SourcePosition position, std::string message
   failed_ = true;
 }
 
-std::string TemplateIntrinsics::Unknown(std::string_view name, base::SourcePosition position, std::string_view why) {
+std::string TemplateIntrinsics::Unknown(std::string_view name, base::SourcePosition position,
+                                        std::string_view why) {
   if (noted_.insert(std::string(name)).second) {
-    builder_.Note("ingest.unknown-value", position,
-                  base::Concat(why, ": analyzed as ", Placeholder(name),
-                               ", which matches no account of the zone of trust (give it with --parameter, "
-                               "--account-id or --region to analyze the deployed value)"));
+    builder_.Note(
+        "ingest.unknown-value", position,
+        base::Concat(why, ": analyzed as ", Placeholder(name),
+                     ", which matches no account of the zone of trust (give it with --parameter, "
+                     "--account-id or --region to analyze the deployed value)"));
   }
   return Placeholder(name);
 }
 
 std::string TemplateIntrinsics::Account(base::SourcePosition position) {
-  return options_.account_id.empty() ? Unknown("AWS::AccountId", position, "AWS::AccountId is not known")
-                                     : options_.account_id;
+  return options_.account_id.empty()
+             ? Unknown("AWS::AccountId", position, "AWS::AccountId is not known")
+             : options_.account_id;
 }
 std::string TemplateIntrinsics::Region(base::SourcePosition position) {
-  return options_.region.empty() ? Unknown("AWS::Region", position, "AWS::Region is not known") : options_.region;
+  return options_.region.empty() ? Unknown("AWS::Region", position, "AWS::Region is not known")
+                                 : options_.region;
 }
 
 // A property that names something: its resolved string, or "" (reported) when it cannot be one.
@@ -59,14 +64,17 @@ std::optional<std::string> TemplateIntrinsics::Ref(std::string_view name, base::
   if (name == "AWS::AccountId") return Account(at);
   if (name == "AWS::Region") return Region(at);
   if (name == "AWS::Partition") return options_.partition;
-  if (name == "AWS::URLSuffix") return options_.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
-  if (name.starts_with("AWS::")) return Unknown(name, at, base::Concat(name, " is known only when deployed"));
+  if (name == "AWS::URLSuffix")
+    return options_.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  if (name.starts_with("AWS::"))
+    return Unknown(name, at, base::Concat(name, " is known only when deployed"));
   if (auto it = options_.parameters.find(name); it != options_.parameters.end()) return it->second;
   if (parameters_.contains(std::string(name))) {
     return Unknown(name, at, base::Concat("the parameter ", name, " has no value here"));
   }
   if (std::optional<std::string> value = resources_.RefValue(name, at)) return value;
-  Fail(at, base::Concat("Ref to \"", name, "\", which is neither a parameter nor a resource of the template"));
+  Fail(at, base::Concat("Ref to \"", name,
+                        "\", which is neither a parameter nor a resource of the template"));
   return std::nullopt;
 }
 
@@ -92,7 +100,8 @@ std::optional<std::string> TemplateIntrinsics::GetAtt(const SourceNode& argument
   }
   std::optional<std::string> value = resources_.GetAttValue(id, attribute, argument.position);
   if (!value) {
-    Fail(argument.position, base::Concat("Fn::GetAtt names \"", id, "\", which is not a resource of the template"));
+    Fail(argument.position,
+         base::Concat("Fn::GetAtt names \"", id, "\", which is not a resource of the template"));
   }
   return value;
 }
@@ -213,7 +222,8 @@ std::optional<SourceNode> TemplateIntrinsics::Resolve(const SourceNode& node, in
           Fail(values->children[i].position, "Fn::Join values must be strings");
           return std::nullopt;
         }
-        out += base::Concat(i ? std::string_view(*delimiter) : std::string_view(), values->children[i].text);
+        out += base::Concat(i ? std::string_view(*delimiter) : std::string_view(),
+                            values->children[i].text);
       }
       return scalar(out);
     }
@@ -272,7 +282,8 @@ std::optional<SourceNode> TemplateIntrinsics::Resolve(const SourceNode& node, in
         std::optional<std::string> key = ResolveString(argument.children[i]);
         if (!key) return std::nullopt;
         if (key->starts_with("{")) {
-          Fail(argument.position, base::Concat("Fn::FindInMap key ", *key, " is not known offline"));
+          Fail(argument.position,
+               base::Concat("Fn::FindInMap key ", *key, " is not known offline"));
           return std::nullopt;
         }
         at = at->Find(*key);
@@ -286,15 +297,19 @@ std::optional<SourceNode> TemplateIntrinsics::Resolve(const SourceNode& node, in
     if (function == "Fn::ImportValue") {
       std::optional<std::string> name = ResolveString(argument);
       if (!name) return std::nullopt;
-      return scalar(Unknown(base::Concat("ImportValue:", *name), argument.position,
-                            base::Concat("Fn::ImportValue ", *name, " is known only when deployed")));
+      return scalar(
+          Unknown(base::Concat("ImportValue:", *name), argument.position,
+                  base::Concat("Fn::ImportValue ", *name, " is known only when deployed")));
     }
-    if (function == "Fn::If" || function == "Fn::Transform" || function == "Fn::Cidr" || function == "Fn::GetAZs" ||
-        function == "Fn::Base64" || function == "Fn::ToJsonString" || function == "Fn::Length" ||
-        function == "Fn::Equals" || function == "Fn::And" || function == "Fn::Or" || function == "Fn::Not") {
-      Fail(argument.position, base::Concat(function, " cannot be decided offline here: the resource is not analyzed "
-                                                     "(resolve it, e.g. with `aws cloudformation get-template "
-                                                     "--template-stage Processed`, or analyze the deployed stack)"));
+    if (function == "Fn::If" || function == "Fn::Transform" || function == "Fn::Cidr" ||
+        function == "Fn::GetAZs" || function == "Fn::Base64" || function == "Fn::ToJsonString" ||
+        function == "Fn::Length" || function == "Fn::Equals" || function == "Fn::And" ||
+        function == "Fn::Or" || function == "Fn::Not") {
+      Fail(argument.position,
+           base::Concat(function,
+                        " cannot be decided offline here: the resource is not analyzed "
+                        "(resolve it, e.g. with `aws cloudformation get-template "
+                        "--template-stage Processed`, or analyze the deployed stack)"));
       return std::nullopt;
     }
   }

@@ -1,12 +1,12 @@
-// CloudFormation's intrinsic functions, resolved where the template alone decides them (CloudFormation
-// User Guide, "Intrinsic function reference"): Ref, Fn::Sub, Fn::Join, Fn::GetAtt, Fn::Select,
-// Fn::Split, Fn::FindInMap, and the pseudo-parameters AWS::AccountId, AWS::Region, AWS::Partition and
-// AWS::URLSuffix (from IngestOptions). What only a deployment decides becomes a placeholder "{Name}"
-// and a note: parameters without a value given (--parameter), AWS::AccountId and AWS::Region when not
-// given, Fn::ImportValue, names CloudFormation generates. A placeholder never equals a real account
-// id, so a principal "arn:aws:iam::{TrustedAccount}:root" is analyzed as an account outside every
-// zone of trust: reported, never assumed inside. Fn::If cannot be decided offline: the resource is an
-// error rather than a guess at one branch.
+// CloudFormation's intrinsic functions, resolved where the template alone decides them
+// (CloudFormation User Guide, "Intrinsic function reference"): Ref, Fn::Sub, Fn::Join, Fn::GetAtt,
+// Fn::Select, Fn::Split, Fn::FindInMap, and the pseudo-parameters AWS::AccountId, AWS::Region,
+// AWS::Partition and AWS::URLSuffix (from IngestOptions). What only a deployment decides becomes a
+// placeholder "{Name}" and a note: parameters without a value given (--parameter), AWS::AccountId
+// and AWS::Region when not given, Fn::ImportValue, names CloudFormation generates. A placeholder
+// never equals a real account id, so a principal "arn:aws:iam::{TrustedAccount}:root" is analyzed
+// as an account outside every zone of trust: reported, never assumed inside. Fn::If cannot be
+// decided offline: the resource is an error rather than a guess at one branch.
 #ifndef PERIMETER_INGEST_INTERNAL_CLOUDFORMATION_INTRINSICS_H_
 #define PERIMETER_INGEST_INTERNAL_CLOUDFORMATION_INTRINSICS_H_
 
@@ -27,18 +27,22 @@ namespace perimeter::ingest::internal {
 class TemplateResourceValues {
  public:
   virtual ~TemplateResourceValues() = default;
-  virtual std::optional<std::string> RefValue(std::string_view logical_id, base::SourcePosition at) = 0;
-  virtual std::optional<std::string> GetAttValue(std::string_view logical_id, std::string_view attribute,
+  virtual std::optional<std::string> RefValue(std::string_view logical_id,
+                                              base::SourcePosition at) = 0;
+  virtual std::optional<std::string> GetAttValue(std::string_view logical_id,
+                                                 std::string_view attribute,
                                                  base::SourcePosition at) = 0;
 };
 
 // Resolves the intrinsic functions of one template. A failure is reported once (ingest.unresolved)
-// until ClearFailure(); the converter clears it before each resource and skips a resource that failed.
+// until ClearFailure(); the converter clears it before each resource and skips a resource that
+// failed.
 class TemplateIntrinsics {
  public:
-  // `root` is the template (its Parameters and Mappings are read); all arguments outlive this object.
-  TemplateIntrinsics(const SourceNode& root, const IngestOptions& options, InventoryBuilder& builder,
-                     TemplateResourceValues& resources);
+  // `root` is the template (its Parameters and Mappings are read); all arguments outlive this
+  // object.
+  TemplateIntrinsics(const SourceNode& root, const IngestOptions& options,
+                     InventoryBuilder& builder, TemplateResourceValues& resources);
 
   // Resolves every intrinsic function under `node`. nullopt: AWS::NoValue (the caller drops the
   // member) or a failure (failed() is set).

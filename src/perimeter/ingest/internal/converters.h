@@ -1,6 +1,6 @@
-// The converters behind ingest::ReadInput, one per format (aws_config.cc, iam_authorization_details.cc,
-// cloudformation.cc, terraform_plan.cc), and what they share: policy text from the ways AWS returns
-// it, URL decoding, ARNs of each resource type.
+// The converters behind ingest::ReadInput, one per format (aws_config.cc,
+// iam_authorization_details.cc, cloudformation.cc, terraform_plan.cc), and what they share: policy
+// text from the ways AWS returns it, URL decoding, ARNs of each resource type.
 #ifndef PERIMETER_INGEST_INTERNAL_CONVERTERS_H_
 #define PERIMETER_INGEST_INTERNAL_CONVERTERS_H_
 
@@ -14,11 +14,15 @@
 
 namespace perimeter::ingest::internal {
 
-void ConvertAwsConfig(const json::Value& root, const IngestOptions& options, InventoryBuilder& builder);
-void ConvertIamAuthorizationDetails(const json::Value& root, const IngestOptions& options, InventoryBuilder& builder);
-void ConvertTerraformPlan(const json::Value& root, const IngestOptions& options, InventoryBuilder& builder);
+void ConvertAwsConfig(const json::Value& root, const IngestOptions& options,
+                      InventoryBuilder& builder);
+void ConvertIamAuthorizationDetails(const json::Value& root, const IngestOptions& options,
+                                    InventoryBuilder& builder);
+void ConvertTerraformPlan(const json::Value& root, const IngestOptions& options,
+                          InventoryBuilder& builder);
 // `text` is the template; JSON or YAML.
-void ConvertCloudFormation(std::string_view text, const IngestOptions& options, InventoryBuilder& builder);
+void ConvertCloudFormation(std::string_view text, const IngestOptions& options,
+                           InventoryBuilder& builder);
 
 // Decodes %XX escapes (RFC 3986), as IAM returns policy documents. nullopt on a malformed escape.
 std::optional<std::string> UrlDecode(std::string_view text);

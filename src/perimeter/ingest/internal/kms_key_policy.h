@@ -1,6 +1,6 @@
-// A KMS key's policy as the inventory's `keyPolicies` member holds it: a map of policy name to policy,
-// with the one name KMS uses, "default" (AWS KMS API Reference, "GetKeyPolicy": PolicyName "default").
-// Written once for AWS Config, CloudFormation and Terraform.
+// A KMS key's policy as the inventory's `keyPolicies` member holds it: a map of policy name to
+// policy, with the one name KMS uses, "default" (AWS KMS API Reference, "GetKeyPolicy": PolicyName
+// "default"). Written once for AWS Config, CloudFormation and Terraform.
 #ifndef PERIMETER_INGEST_INTERNAL_KMS_KEY_POLICY_H_
 #define PERIMETER_INGEST_INTERNAL_KMS_KEY_POLICY_H_
 

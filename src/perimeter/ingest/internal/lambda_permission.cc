@@ -11,12 +11,13 @@
 namespace perimeter::ingest::internal {
 namespace {
 
-// AddPermission takes a service principal ("s3.amazonaws.com") or an account or ARN; a layer version's
-// permission is granted to accounts (or "*") only.
+// AddPermission takes a service principal ("s3.amazonaws.com") or an account or ARN; a layer
+// version's permission is granted to accounts (or "*") only.
 std::string PrincipalJson(const LambdaPermission& permission) {
   const std::string& principal = permission.principal;
   if (principal == "*") return "\"*\"";
-  bool service = principal.find(".amazonaws.com") != std::string::npos || principal.ends_with(".amazon.com");
+  bool service =
+      principal.find(".amazonaws.com") != std::string::npos || principal.ends_with(".amazon.com");
   if (permission.target == LambdaPermission::Target::kFunction && service) {
     return base::Concat("{\"Service\":", json::Quote(principal), "}");
   }
@@ -36,7 +37,8 @@ constexpr LambdaPermissionCondition kLayerVersionConditions[] = {
 
 }  // namespace
 
-std::span<const LambdaPermissionCondition> LambdaPermissionConditions(LambdaPermission::Target target) {
+std::span<const LambdaPermissionCondition> LambdaPermissionConditions(
+    LambdaPermission::Target target) {
   switch (target) {
     case LambdaPermission::Target::kFunction:
       return kFunctionConditions;
@@ -50,8 +52,8 @@ std::string LambdaPermissionStatement(const LambdaPermission& permission) {
   std::string conditions;
   auto condition = [&](const std::string& value, std::string_view op, std::string_view key) {
     if (value.empty()) return;
-    conditions += base::Concat(conditions.empty() ? "" : ",", json::Quote(op), ":{", json::Quote(key), ":",
-                               json::Quote(value), "}");
+    conditions += base::Concat(conditions.empty() ? "" : ",", json::Quote(op), ":{",
+                               json::Quote(key), ":", json::Quote(value), "}");
   };
   condition(permission.source_arn, "ArnLike", "AWS:SourceArn");
   condition(permission.source_account, "StringEquals", "AWS:SourceAccount");
@@ -59,18 +61,21 @@ std::string LambdaPermissionStatement(const LambdaPermission& permission) {
   condition(permission.function_url_auth_type, "StringEquals", "lambda:FunctionUrlAuthType");
   condition(permission.event_source_token, "StringEquals", "lambda:EventSourceToken");
   condition(permission.organization_id, "StringEquals", "aws:PrincipalOrgID");
-  return base::Concat("{", permission.sid.empty() ? "" : base::Concat("\"Sid\":", json::Quote(permission.sid), ","),
-                      "\"Effect\":\"Allow\",\"Principal\":", PrincipalJson(permission),
-                      ",\"Action\":", json::Quote(permission.action), ",\"Resource\":", json::Quote(permission.resource),
-                      conditions.empty() ? "" : base::Concat(",\"Condition\":{", conditions, "}"), "}");
+  return base::Concat(
+      "{", permission.sid.empty() ? "" : base::Concat("\"Sid\":", json::Quote(permission.sid), ","),
+      "\"Effect\":\"Allow\",\"Principal\":", PrincipalJson(permission),
+      ",\"Action\":", json::Quote(permission.action),
+      ",\"Resource\":", json::Quote(permission.resource),
+      conditions.empty() ? "" : base::Concat(",\"Condition\":{", conditions, "}"), "}");
 }
 
-void AddLambdaPermission(const LambdaPermission& permission, std::string_view arn, std::string_view owner_account,
-                         std::string_view region, base::SourcePosition position, InventoryBuilder& builder) {
+void AddLambdaPermission(const LambdaPermission& permission, std::string_view arn,
+                         std::string_view owner_account, std::string_view region,
+                         base::SourcePosition position, InventoryBuilder& builder) {
   switch (permission.target) {
     case LambdaPermission::Target::kFunction:
-      builder.AddStatement(resources::ResourceType::kLambdaFunction, arn, owner_account, region, "functionPolicy",
-                           LambdaPermissionStatement(permission), position);
+      builder.AddStatement(resources::ResourceType::kLambdaFunction, arn, owner_account, region,
+                           "functionPolicy", LambdaPermissionStatement(permission), position);
       return;
     case LambdaPermission::Target::kLayerVersion:
       builder.AddStatement(resources::ResourceType::kLambdaLayerVersion, arn, owner_account, region,

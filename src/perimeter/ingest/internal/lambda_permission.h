@@ -1,8 +1,8 @@
 // The statement a Lambda permission adds to a function's or layer version's resource-based policy,
 // built once for every input format that declares permissions as separate records (CloudFormation's
-// AWS::Lambda::Permission / AWS::Lambda::LayerVersionPermission, Terraform's aws_lambda_permission /
-// aws_lambda_layer_version_permission). The statement follows what the Lambda API's AddPermission and
-// AddLayerVersionPermission write (AWS Lambda API Reference, "AddPermission",
+// AWS::Lambda::Permission / AWS::Lambda::LayerVersionPermission, Terraform's aws_lambda_permission
+// / aws_lambda_layer_version_permission). The statement follows what the Lambda API's AddPermission
+// and AddLayerVersionPermission write (AWS Lambda API Reference, "AddPermission",
 // "AddLayerVersionPermission"): a service principal for a service name, an AWS principal otherwise,
 // and one condition for each of SourceArn, SourceAccount, PrincipalOrgID, FunctionUrlAuthType,
 // EventSourceToken (function) or OrganizationId (layer version) that is given.
@@ -21,10 +21,11 @@ namespace perimeter::ingest::internal {
 struct LambdaPermission {
   enum class Target { kFunction, kLayerVersion };
   Target target = Target::kFunction;
-  std::string sid = {};  // "" writes no Sid
+  std::string sid = {};        // "" writes no Sid
   std::string principal = {};  // "*", an account, an ARN or a service name
   std::string action = {};
-  std::string resource = {};  // the statement's Resource (the ARN, with a qualifier where one is given)
+  std::string resource =
+      {};  // the statement's Resource (the ARN, with a qualifier where one is given)
   // Condition values; "" for one not given. The first five are AddPermission's (function only), the
   // last AddLayerVersionPermission's.
   std::string source_arn = {};
@@ -38,20 +39,23 @@ struct LambdaPermission {
 // One condition a permission takes, by its name in each input format, and where it goes.
 struct LambdaPermissionCondition {
   std::string_view cloudformation_property;  // AWS::Lambda::Permission, ...::LayerVersionPermission
-  std::string_view terraform_attribute;      // aws_lambda_permission, aws_lambda_layer_version_permission
+  std::string_view
+      terraform_attribute;  // aws_lambda_permission, aws_lambda_layer_version_permission
   std::string LambdaPermission::*value;
 };
 
 // The conditions a permission of `target` takes, in the order the statement writes them.
-std::span<const LambdaPermissionCondition> LambdaPermissionConditions(LambdaPermission::Target target);
+std::span<const LambdaPermissionCondition> LambdaPermissionConditions(
+    LambdaPermission::Target target);
 
 // The permission's policy statement as JSON text.
 std::string LambdaPermissionStatement(const LambdaPermission& permission);
 
 // Adds the permission's statement to the policy of the function or layer version `arn`
 // ("functionPolicy" or "layerVersionPolicy"), reported at `position`.
-void AddLambdaPermission(const LambdaPermission& permission, std::string_view arn, std::string_view owner_account,
-                         std::string_view region, base::SourcePosition position, InventoryBuilder& builder);
+void AddLambdaPermission(const LambdaPermission& permission, std::string_view arn,
+                         std::string_view owner_account, std::string_view region,
+                         base::SourcePosition position, InventoryBuilder& builder);
 
 }  // namespace perimeter::ingest::internal
 

@@ -24,14 +24,18 @@ constexpr CannedAcl kCannedAcls[] = {
     {"public-read", "PublicRead", {{"READ", "AllUsers"}, {}}},
     {"public-read-write", "PublicReadWrite", {{"READ", "AllUsers"}, {"WRITE", "AllUsers"}}},
     {"authenticated-read", "AuthenticatedRead", {{"READ", "AuthenticatedUsers"}, {}}},
-    {"log-delivery-write", "LogDeliveryWrite", {{"WRITE", "LogDelivery"}, {"READ_ACP", "LogDelivery"}}},
+    {"log-delivery-write",
+     "LogDeliveryWrite",
+     {{"WRITE", "LogDelivery"}, {"READ_ACP", "LogDelivery"}}},
 };
 
 }  // namespace
 
-void AclGrants::Add(std::string_view permission, std::string_view grantee_kind, std::string_view grantee) {
-  json_ += base::Concat(json_.empty() ? "" : ",", "{\"permission\":", json::Quote(permission), ",\"grantee\":{",
-                        json::Quote(grantee_kind), ":", json::Quote(grantee), "}}");
+void AclGrants::Add(std::string_view permission, std::string_view grantee_kind,
+                    std::string_view grantee) {
+  json_ +=
+      base::Concat(json_.empty() ? "" : ",", "{\"permission\":", json::Quote(permission),
+                   ",\"grantee\":{", json::Quote(grantee_kind), ":", json::Quote(grantee), "}}");
 }
 
 ConfigurationMember AclGrants::Member(base::SourcePosition position) const {
@@ -40,7 +44,8 @@ ConfigurationMember AclGrants::Member(base::SourcePosition position) const {
 
 std::optional<std::string_view> S3GroupUri(std::string_view group) {
   if (group == "AllUsers") return "http://acs.amazonaws.com/groups/global/AllUsers";
-  if (group == "AuthenticatedUsers") return "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+  if (group == "AuthenticatedUsers")
+    return "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
   if (group == "LogDelivery") return "http://acs.amazonaws.com/groups/s3/LogDelivery";
   return std::nullopt;
 }

@@ -26,14 +26,16 @@ class AclGrants {
   std::string json_;  // the grants so far, comma-separated
 };
 
-// The URI of an Amazon S3 predefined group ("AllUsers", "AuthenticatedUsers", "LogDelivery"; Amazon S3
-// User Guide, "Access control list (ACL) overview", "Amazon S3 predefined groups"), nullopt otherwise.
+// The URI of an Amazon S3 predefined group ("AllUsers", "AuthenticatedUsers", "LogDelivery"; Amazon
+// S3 User Guide, "Access control list (ACL) overview", "Amazon S3 predefined groups"), nullopt
+// otherwise.
 std::optional<std::string_view> S3GroupUri(std::string_view group);
 
-// The grants of a canned ACL (Amazon S3 User Guide, "Canned ACL"), named as the x-amz-acl header names
-// it ("public-read") or as CloudFormation's AccessControl property does ("PublicRead"). nullopt for
-// the canned ACLs that grant nothing beyond the bucket owner's account (private, bucket-owner-read,
-// bucket-owner-full-control, aws-exec-read) and for names that are none of these.
+// The grants of a canned ACL (Amazon S3 User Guide, "Canned ACL"), named as the x-amz-acl header
+// names it ("public-read") or as CloudFormation's AccessControl property does ("PublicRead").
+// nullopt for the canned ACLs that grant nothing beyond the bucket owner's account (private,
+// bucket-owner-read, bucket-owner-full-control, aws-exec-read) and for names that are none of
+// these.
 std::optional<AclGrants> CannedAclGrants(std::string_view name);
 
 }  // namespace perimeter::ingest::internal

@@ -55,7 +55,8 @@ SourceNode FromJson(const json::Value& value) {
       break;
     case json::Kind::kArray:
       node.kind = NodeKind::kSequence;
-      for (const json::Value& element : value.children()) node.children.push_back(FromJson(element));
+      for (const json::Value& element : value.children())
+        node.children.push_back(FromJson(element));
       break;
     case json::Kind::kObject:
       node.kind = NodeKind::kMapping;

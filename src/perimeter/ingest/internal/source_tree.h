@@ -1,9 +1,10 @@
 // A positioned tree of the documents the converters read (JSON and YAML alike), so one converter
 // serves CloudFormation templates in both syntaxes and every value keeps its place in the file.
 //
-// YAML scalars are kept as strings (CloudFormation reads them as strings; "123456789012" unquoted is
-// an account id, not a number) except the null forms. CloudFormation's short-form tags (!Ref, !Sub,
-// !GetAtt, ...) become their long forms ({"Ref": ...}, {"Fn::Sub": ...}) when the YAML is read.
+// YAML scalars are kept as strings (CloudFormation reads them as strings; "123456789012" unquoted
+// is an account id, not a number) except the null forms. CloudFormation's short-form tags (!Ref,
+// !Sub, !GetAtt, ...) become their long forms ({"Ref": ...}, {"Fn::Sub": ...}) when the YAML is
+// read.
 #ifndef PERIMETER_INGEST_INTERNAL_SOURCE_TREE_H_
 #define PERIMETER_INGEST_INTERNAL_SOURCE_TREE_H_
 
@@ -19,13 +20,15 @@ namespace perimeter::ingest::internal {
 
 enum class NodeKind { kNull, kBool, kNumber, kString, kSequence, kMapping };
 
-std::string_view NodeKindName(NodeKind kind);  // "null", "boolean", "number", "string", "list", "mapping"
+std::string_view NodeKindName(
+    NodeKind kind);  // "null", "boolean", "number", "string", "list", "mapping"
 
 struct SourceNode {
   NodeKind kind = NodeKind::kNull;
   std::string text;  // kString: the value; kNumber: the literal; kBool: "true" / "false"
-  // kString read from JSON: the literal as written (quotes and escapes included), through which places
-  // in `text` map back to the file. Empty for YAML scalars and for strings intrinsic functions build.
+  // kString read from JSON: the literal as written (quotes and escapes included), through which
+  // places in `text` map back to the file. Empty for YAML scalars and for strings intrinsic
+  // functions build.
   std::string literal;
   base::SourcePosition position;
   // kMapping: members in document order, each with `key` and `key_position`; kSequence: elements.
@@ -37,7 +40,9 @@ struct SourceNode {
   bool is_string() const { return kind == NodeKind::kString; }
   bool is_mapping() const { return kind == NodeKind::kMapping; }
   bool is_sequence() const { return kind == NodeKind::kSequence; }
-  bool is_scalar() const { return kind == NodeKind::kString || kind == NodeKind::kNumber || kind == NodeKind::kBool; }
+  bool is_scalar() const {
+    return kind == NodeKind::kString || kind == NodeKind::kNumber || kind == NodeKind::kBool;
+  }
   // The member named `key` of a mapping, or null.
   const SourceNode* Find(std::string_view key) const;
 };

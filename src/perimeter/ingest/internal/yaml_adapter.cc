@@ -23,8 +23,8 @@ base::SourcePosition PositionOf(const YAML::Mark& mark) {
   return position;
 }
 
-// CloudFormation's short-form tags and the long-form keys they stand for (CloudFormation User Guide,
-// "Intrinsic function reference": each function's "Short form" syntax).
+// CloudFormation's short-form tags and the long-form keys they stand for (CloudFormation User
+// Guide, "Intrinsic function reference": each function's "Short form" syntax).
 std::string_view LongFormOf(std::string_view tag) {
   static constexpr std::pair<std::string_view, std::string_view> kTags[] = {
       {"!Ref", "Ref"},
@@ -89,7 +89,8 @@ class Converter {
             continue;
           }
           if (!seen.insert(key.Scalar()).second) {
-            Error("yaml.duplicate-key", key_position, base::Concat("duplicate key \"", key.Scalar(), "\""));
+            Error("yaml.duplicate-key", key_position,
+                  base::Concat("duplicate key \"", key.Scalar(), "\""));
             continue;
           }
           SourceNode child = Convert(member.second, depth + 1);
@@ -105,7 +106,8 @@ class Converter {
       std::string_view long_form = LongFormOf(tag);
       if (long_form.empty()) {
         Error("yaml.unknown-tag", out.position,
-              base::Concat("unknown tag \"", tag, "\" (CloudFormation's short forms are !Ref, !Sub, !GetAtt, ...)"));
+              base::Concat("unknown tag \"", tag,
+                           "\" (CloudFormation's short forms are !Ref, !Sub, !GetAtt, ...)"));
         return out;
       }
       // !GetAtt Resource.Attribute is the one short form whose argument is a dotted string.
@@ -122,7 +124,8 @@ class Converter {
 
  private:
   void Error(std::string_view code, base::SourcePosition position, std::string message) {
-    issues_.push_back(base::Issue{base::Severity::kError, std::string(code), position, std::move(message)});
+    issues_.push_back(
+        base::Issue{base::Severity::kError, std::string(code), position, std::move(message)});
   }
 
   std::vector<base::Issue>& issues_;
@@ -135,17 +138,20 @@ YamlParseResult ParseYaml(std::string_view text) {
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
     if (documents.empty()) {
-      result.issues.push_back(base::Issue{base::Severity::kError, "yaml.syntax", {}, "the file holds no YAML document"});
+      result.issues.push_back(base::Issue{
+          base::Severity::kError, "yaml.syntax", {}, "the file holds no YAML document"});
       return result;
     }
     if (documents.size() > 1) {
-      result.issues.push_back(base::Issue{base::Severity::kError, "yaml.syntax", PositionOf(documents[1].Mark()),
+      result.issues.push_back(base::Issue{base::Severity::kError, "yaml.syntax",
+                                          PositionOf(documents[1].Mark()),
                                           "the file holds more than one YAML document"});
     }
     Converter converter(result.issues);
     result.root = converter.Convert(documents[0], 0);
   } catch (const YAML::Exception& e) {
-    result.issues.push_back(base::Issue{base::Severity::kError, "yaml.syntax", PositionOf(e.mark), e.msg});
+    result.issues.push_back(
+        base::Issue{base::Severity::kError, "yaml.syntax", PositionOf(e.mark), e.msg});
   } catch (const std::exception& e) {
     result.issues.push_back(base::Issue{base::Severity::kError, "yaml.syntax", {}, e.what()});
   }

@@ -24,11 +24,13 @@ AnalysisResult AnalyzeExternalAccessWithOracle(const AccessModel& model, const Z
     result.stats.decided_by_oracle = true;
     return result;
   }
-  std::string what = cover.kind == CoverResult::Kind::kUncovered
-                         ? base::Concat("the Z3 oracle found external access no finding reports: ", cover.reason)
-                         : base::Concat("the Z3 oracle could not decide either: ", cover.reason);
+  std::string what =
+      cover.kind == CoverResult::Kind::kUncovered
+          ? base::Concat("the Z3 oracle found external access no finding reports: ", cover.reason)
+          : base::Concat("the Z3 oracle could not decide either: ", cover.reason);
   for (findings::Finding& finding : result.findings) {
-    if (finding.error.has_value()) finding.error_reason = base::Concat(finding.error_reason, "; ", what);
+    if (finding.error.has_value())
+      finding.error_reason = base::Concat(finding.error_reason, "; ", what);
   }
   return result;
 }

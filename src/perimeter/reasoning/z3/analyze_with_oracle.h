@@ -1,9 +1,10 @@
 // The engine with the Z3 oracle behind it ("the fast path where it applies, Z3 otherwise"). The
-// finite-domain engine (external_access.h) decides nearly every policy; where it cannot — it refuses
-// (a key read by operators of two types, too many classes, ...) or its cover check finds a gap — the
-// oracle (cover_oracle.h) decides under a time budget:
+// finite-domain engine (external_access.h) decides nearly every policy; where it cannot — it
+// refuses (a key read by operators of two types, too many classes, ...) or its cover check finds a
+// gap — the oracle (cover_oracle.h) decides under a time budget:
 //   - the engine refused and the oracle proves no external access at all: no finding;
-//   - the cover check found a gap and the oracle proves the engine's other findings a cover: they stand;
+//   - the cover check found a gap and the oracle proves the engine's other findings a cover: they
+//   stand;
 //   - otherwise the error finding stays, and says what the oracle found: an external request the
 //     policy allows (so access is real and unreported), or why it could not decide (timeout, ...).
 // The oracle's answers hold within the bounds listed in cover_oracle.h (printable strings, at most

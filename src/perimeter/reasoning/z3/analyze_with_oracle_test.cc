@@ -15,7 +15,8 @@ constexpr char kOwner[] = "123456789012";
 std::string MixedFamilyPolicy(const std::string& principal_account) {
   return R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage",
     "Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":")" +
-         principal_account + R"("},"StringLike":{"sqs:Probe":"1*"},"NumericLessThan":{"sqs:Probe":"5"}}}]})";
+         principal_account +
+         R"("},"StringLike":{"sqs:Probe":"1*"},"NumericLessThan":{"sqs:Probe":"5"}}}]})";
 }
 
 AnalysisResult Analyze(const policy::Policy& policy) {
@@ -25,11 +26,13 @@ AnalysisResult Analyze(const policy::Policy& policy) {
   model.owner_account = kOwner;
   model.targets = {ResourceTarget{{model.resource_arn}, {"sqs:SendMessage", "sqs:ReceiveMessage"}}};
   model.policy = &policy;
-  return AnalyzeExternalAccessWithOracle(model, ZoneOfTrust::ForAccount(kOwner), {.timeout_ms = 20000});
+  return AnalyzeExternalAccessWithOracle(model, ZoneOfTrust::ForAccount(kOwner),
+                                         {.timeout_ms = 20000});
 }
 
 policy::Policy Parse(const std::string& text) {
-  policy::PolicyParseResult parsed = policy::ParsePolicy(text, {.kind = policy::PolicyKind::kResource});
+  policy::PolicyParseResult parsed =
+      policy::ParsePolicy(text, {.kind = policy::PolicyKind::kResource});
   EXPECT_TRUE(parsed.ok()) << (parsed.issues.empty() ? "" : parsed.issues[0].message);
   return parsed.ok() ? *parsed.policy : policy::Policy{};
 }
@@ -46,13 +49,14 @@ TEST(AnalyzeWithOracleTest, EngineDecidesOrdinaryPoliciesAlone) {
 
 TEST(AnalyzeWithOracleTest, OracleProvesNoExternalAccessWhereTheEngineRefuses) {
   policy::Policy policy = Parse(MixedFamilyPolicy(kOwner));
-  ASSERT_FALSE(AnalyzeExternalAccess({.resource_arn = "arn:aws:sqs:us-east-1:123456789012:queue",
-                                      .resource_type = "AWS::SQS::Queue",
-                                      .owner_account = kOwner,
-                                      .targets = {ResourceTarget{{"arn:aws:sqs:us-east-1:123456789012:queue"},
-                                                                 {"sqs:SendMessage"}}},
-                                      .policy = &policy},
-                                     ZoneOfTrust::ForAccount(kOwner))
+  ASSERT_FALSE(AnalyzeExternalAccess(
+                   {.resource_arn = "arn:aws:sqs:us-east-1:123456789012:queue",
+                    .resource_type = "AWS::SQS::Queue",
+                    .owner_account = kOwner,
+                    .targets = {ResourceTarget{{"arn:aws:sqs:us-east-1:123456789012:queue"},
+                                               {"sqs:SendMessage"}}},
+                    .policy = &policy},
+                   ZoneOfTrust::ForAccount(kOwner))
                    .stats.decided)
       << "the engine should refuse a key read as a string and as a number";
   AnalysisResult result = Analyze(policy);
@@ -66,7 +70,8 @@ TEST(AnalyzeWithOracleTest, OracleFindsExternalAccessAndTheErrorStays) {
   AnalysisResult result = Analyze(policy);
   ASSERT_EQ(result.findings.size(), 1u);
   ASSERT_TRUE(result.findings[0].error.has_value());
-  EXPECT_NE(result.findings[0].error_reason.find("the Z3 oracle found external access"), std::string::npos)
+  EXPECT_NE(result.findings[0].error_reason.find("the Z3 oracle found external access"),
+            std::string::npos)
       << result.findings[0].error_reason;
   EXPECT_FALSE(result.stats.decided);
   EXPECT_FALSE(result.stats.decided_by_oracle);

@@ -14,24 +14,33 @@
 #include "perimeter/base/text.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/condition_values.h"
-#include "perimeter/reasoning/condition_keys.h"
-#include "perimeter/reasoning/key_domain.h"
 #include "perimeter/policy/policy_variables.h"
 #include "perimeter/policy/wildcard.h"
+#include "perimeter/reasoning/condition_keys.h"
 #include "perimeter/reasoning/finding_region.h"
+#include "perimeter/reasoning/key_domain.h"
 
 namespace perimeter::reasoning::z3 {
 namespace {
 
+using policy::ConditionOperator;
 using ::z3::expr;
 using ::z3::expr_vector;
-using policy::ConditionOperator;
 using Int128 = __int128;
 using UInt128 = unsigned __int128;
 
-// Principal kinds, as the integer the encoding uses. Service principals are left out: they are never
-// external (finding_region.h).
-enum class Kind : int { kUser, kRole, kSession, kFederatedUser, kRoot, kWebIdentity, kCanonicalUser, kAnonymous };
+// Principal kinds, as the integer the encoding uses. Service principals are left out: they are
+// never external (finding_region.h).
+enum class Kind : int {
+  kUser,
+  kRole,
+  kSession,
+  kFederatedUser,
+  kRoot,
+  kWebIdentity,
+  kCanonicalUser,
+  kAnonymous
+};
 
 eval::PrincipalType TypeOf(Kind kind) {
   switch (kind) {
@@ -109,7 +118,8 @@ Int128 ParseInt128(std::string_view text) {
 }
 
 // A request value's typed readings (one per operator family the policy reads the key with). Each
-// view other than the string one has a flag: false when the request text is not a value of that type.
+// view other than the string one has a flag: false when the request text is not a value of that
+// type.
 struct Element {
   std::optional<expr> str;
   std::optional<expr> number, number_ok;  // Int: the value times 10^decimals
@@ -133,8 +143,8 @@ class Encoder {
   // every test of the kind folds to a constant (Z3's string solver does far better without the
   // case split).
   // `statements`: the model's policy, or with a gate the statements of both (StatementsOf).
-  Encoder(::z3::context& ctx, const AccessModel& model, const policy::Policy& statements, const ZoneOfTrust& zone,
-          const CoverOptions& options, Kind kind)
+  Encoder(::z3::context& ctx, const AccessModel& model, const policy::Policy& statements,
+          const ZoneOfTrust& zone, const CoverOptions& options, Kind kind)
       : c_(ctx),
         model_(model),
         zone_(zone),
@@ -171,12 +181,14 @@ class Encoder {
     expr names = c_.bool_val(false);
     for (const auto& [kind, value] : finding.principal) names = names || FindingNames(kind, value);
     expr action = c_.bool_val(false);
-    for (const std::string& a : finding.actions) action = action || action_ == Str(base::AsciiLower(a));
+    for (const std::string& a : finding.actions)
+      action = action || action_ == Str(base::AsciiLower(a));
     expr conditions = c_.bool_val(true);
     for (const auto& [key, value] : finding.condition) {
       std::vector<policy::Condition> naming = ConditionsNaming(policy_, key, value);
       expr holds = c_.bool_val(false);
-      for (const policy::Condition& condition : naming) holds = holds || Condition(condition, /*is_deny=*/false);
+      for (const policy::Condition& condition : naming)
+        holds = holds || Condition(condition, /*is_deny=*/false);
       if (naming.empty()) holds = CarriesVerbatim(base::AsciiLower(key), value);
       conditions = conditions && holds;
     }
@@ -191,7 +203,9 @@ class Encoder {
 
  private:
   // ---- Helpers ----------------------------------------------------------------------------------
-  expr Str(std::string_view text) { return c_.string_val(text.data(), static_cast<unsigned>(text.size())); }
+  expr Str(std::string_view text) {
+    return c_.string_val(text.data(), static_cast<unsigned>(text.size()));
+  }
   expr Re(std::string_view text) { return ::z3::to_re(Str(text)); }
   expr Union(const expr& a, const expr& b) {
     Z3_ast args[2] = {a, b};
@@ -247,9 +261,10 @@ class Encoder {
   expr GlobRe(const policy::WildcardPattern& pattern, const expr& any, bool fold = false) {
     std::optional<expr> out;
     for (const policy::WildcardPattern::Piece& piece : pattern.pieces()) {
-      expr r = piece.kind == policy::WildcardPattern::PieceKind::kLiteral       ? LiteralRe(piece.text, fold)
+      expr r = piece.kind == policy::WildcardPattern::PieceKind::kLiteral
+                   ? LiteralRe(piece.text, fold)
                : piece.kind == policy::WildcardPattern::PieceKind::kAnySequence ? ::z3::star(any)
-                                                                                 : any;
+                                                                                : any;
       out = out.has_value() ? ::z3::concat(*out, r) : r;
     }
     return out.has_value() ? *out : Re("");
@@ -261,16 +276,21 @@ class Encoder {
     if (parts.size() < 6) return GlobRe(pattern, Printable());
     expr no_colon = CharClass(":");
     expr out = GlobRe(parts[0], no_colon);
-    for (size_t i = 1; i < 6; ++i) out = ::z3::concat(out, ::z3::concat(Re(":"), GlobRe(parts[i], i < 5 ? no_colon : Printable())));
+    for (size_t i = 1; i < 6; ++i)
+      out = ::z3::concat(out,
+                         ::z3::concat(Re(":"), GlobRe(parts[i], i < 5 ? no_colon : Printable())));
     return out;
   }
 
   expr KindIs(Kind kind) { return c_.bool_val(kind_ == kind); }
   expr IsIam() { return c_.bool_val(static_cast<int>(kind_) <= static_cast<int>(Kind::kRoot)); }
   expr RoleOrSession() { return KindIs(Kind::kRole) || KindIs(Kind::kSession); }
-  expr UserSessionOrFederated() { return KindIs(Kind::kUser) || KindIs(Kind::kSession) || KindIs(Kind::kFederatedUser); }
+  expr UserSessionOrFederated() {
+    return KindIs(Kind::kUser) || KindIs(Kind::kSession) || KindIs(Kind::kFederatedUser);
+  }
 
-  // ---- The request --------------------------------------------------------------------------------
+  // ---- The request
+  // --------------------------------------------------------------------------------
   void DeclareRequest() {
     ::z3::sort string = c_.string_sort();
     account_ = c_.constant("account", string);
@@ -280,7 +300,8 @@ class Encoder {
     has_org_ = c_.bool_const("has_org");
     org_id_ = c_.constant("org_id", string);
     org_path_count_ = c_.int_const("org_path_count");
-    for (size_t i = 0; i < options_.max_org_paths; ++i) org_paths_.push_back(c_.constant(base::Concat("org_path!", i).c_str(), string));
+    for (size_t i = 0; i < options_.max_org_paths; ++i)
+      org_paths_.push_back(c_.constant(base::Concat("org_path!", i).c_str(), string));
     action_ = c_.constant("action", string);
     resource_ = c_.constant("resource", string);
     gate_resource_ = c_.constant("gate_resource", string);
@@ -289,20 +310,25 @@ class Encoder {
     expr digit = ::z3::range(Str("0"), Str("9"));
     // IAM names: alphanumerics and +=,.@_- (IAM User Guide, "IAM object quotas": name characters).
     expr name_char = Union(Union(::z3::range(Str("a"), Str("z")), ::z3::range(Str("A"), Str("Z"))),
-                           Union(digit, Union(Union(Re("+"), Re("=")), Union(Union(Re(","), Re(".")),
-                                                                             Union(Re("@"), Union(Re("_"), Re("-")))))));
+                           Union(digit, Union(Union(Re("+"), Re("=")),
+                                              Union(Union(Re(","), Re(".")),
+                                                    Union(Re("@"), Union(Re("_"), Re("-")))))));
     // Bounded loops make Z3's regular-expression derivatives blow up: lengths are bounded apart.
-    if (kind_ <= Kind::kRoot) side_.push_back(::z3::in_re(account_, ::z3::plus(digit)) && account_.length() == 12);
-    if (kind_ < Kind::kRoot) side_.push_back(::z3::in_re(name_, ::z3::plus(name_char)) && name_.length() <= 64);
+    if (kind_ <= Kind::kRoot)
+      side_.push_back(::z3::in_re(account_, ::z3::plus(digit)) && account_.length() == 12);
+    if (kind_ < Kind::kRoot)
+      side_.push_back(::z3::in_re(name_, ::z3::plus(name_char)) && name_.length() <= 64);
     if (kind_ == Kind::kSession) {
-      // IAM asks for two characters at least, but the evaluator reads a one-character session name too.
+      // IAM asks for two characters at least, but the evaluator reads a one-character session name
+      // too.
       side_.push_back(::z3::in_re(session_, ::z3::plus(name_char)) && session_.length() <= 64);
     }
     if (kind_ == Kind::kUser || kind_ == Kind::kRole) {
       side_.push_back(::z3::in_re(path_, ::z3::star(::z3::concat(::z3::plus(name_char), Re("/")))));
     }
     const std::string& partition = model_.partition;
-    root_arn_ = ::z3::concat(Str(base::Concat("arn:", partition, ":iam::")), ::z3::concat(account_, Str(":root")));
+    root_arn_ = ::z3::concat(Str(base::Concat("arn:", partition, ":iam::")),
+                             ::z3::concat(account_, Str(":root")));
     expr iam_prefix = ::z3::concat(Str(base::Concat("arn:", partition, ":iam::")), account_);
     expr sts_prefix = ::z3::concat(Str(base::Concat("arn:", partition, ":sts::")), account_);
     role_arn_ = Str("");
@@ -315,7 +341,9 @@ class Encoder {
         role_arn_ = pid_;
         break;
       case Kind::kSession:
-        pid_ = ::z3::concat(sts_prefix, ::z3::concat(Str(":assumed-role/"), ::z3::concat(name_, ::z3::concat(Str("/"), session_))));
+        pid_ = ::z3::concat(sts_prefix,
+                            ::z3::concat(Str(":assumed-role/"),
+                                         ::z3::concat(name_, ::z3::concat(Str("/"), session_))));
         // A session's role ARN carries no path (eval::RequestPrincipal::RoleArn).
         role_arn_ = ::z3::concat(iam_prefix, ::z3::concat(Str(":role/"), name_));
         break;
@@ -334,33 +362,48 @@ class Encoder {
         pid_ = Str("");
         break;
     }
-    // A web identity or SAML caller makes only its AssumeRoleWith* call (eval::PrincipalCanCall): a SAML
-    // provider is named by an IAM saml-provider ARN (eval::IdentityProviderKindOf).
+    // A web identity or SAML caller makes only its AssumeRoleWith* call (eval::PrincipalCanCall): a
+    // SAML provider is named by an IAM saml-provider ARN (eval::IdentityProviderKindOf).
     if (kind_ == Kind::kWebIdentity) {
       expr field = ::z3::star(CharClass(":"));
-      expr saml_arn = ::z3::concat(Re("arn:"), ::z3::concat(field, ::z3::concat(Re(":iam:"), ::z3::concat(field,
-                      ::z3::concat(Re(":"), ::z3::concat(field, ::z3::concat(Re(":saml-provider/"), ::z3::star(Printable()))))))));
+      expr saml_arn = ::z3::concat(
+          Re("arn:"),
+          ::z3::concat(
+              field,
+              ::z3::concat(
+                  Re(":iam:"),
+                  ::z3::concat(
+                      field,
+                      ::z3::concat(Re(":"),
+                                   ::z3::concat(field, ::z3::concat(Re(":saml-provider/"),
+                                                                    ::z3::star(Printable()))))))));
       auto callable = [&](eval::IdentityProviderKind provider) {
         expr any = c_.bool_val(false);
-        for (std::string_view action : eval::ActionsOfIdentityProvider(provider)) any = any || action_ == Str(action);
+        for (std::string_view action : eval::ActionsOfIdentityProvider(provider))
+          any = any || action_ == Str(action);
         return any;
       };
-      side_.push_back(::z3::ite(::z3::in_re(pid_, saml_arn), callable(eval::IdentityProviderKind::kSaml),
+      side_.push_back(::z3::ite(::z3::in_re(pid_, saml_arn),
+                                callable(eval::IdentityProviderKind::kSaml),
                                 callable(eval::IdentityProviderKind::kWebIdentity)));
     }
 
     // Organizations: members of the zone's organization carry its id and their OU path; any other
-    // account belongs to another organization or to none (candidate_principals.h reads it the same).
-    side_.push_back(org_path_count_ >= 0 && org_path_count_ <= static_cast<int>(options_.max_org_paths));
+    // account belongs to another organization or to none (candidate_principals.h reads it the
+    // same).
+    side_.push_back(org_path_count_ >= 0 &&
+                    org_path_count_ <= static_cast<int>(options_.max_org_paths));
     side_.push_back(::z3::implies(!IsIam(), !has_org_ && org_path_count_ == 0));
     side_.push_back(::z3::implies(!has_org_, org_path_count_ == 0));
     expr org_char = Union(::z3::range(Str("a"), Str("z")), digit);
-    side_.push_back(::z3::implies(has_org_, ::z3::in_re(org_id_, ::z3::concat(Re("o-"), ::z3::plus(org_char))) &&
-                                                org_id_.length() >= 12 && org_id_.length() <= 34));
+    side_.push_back(::z3::implies(
+        has_org_, ::z3::in_re(org_id_, ::z3::concat(Re("o-"), ::z3::plus(org_char))) &&
+                      org_id_.length() >= 12 && org_id_.length() <= 34));
     for (size_t i = 0; i < org_paths_.size(); ++i) {
-      side_.push_back(::z3::implies(org_path_count_ > static_cast<int>(i),
-                                    ::z3::prefixof(::z3::concat(org_id_, Str("/")), org_paths_[i]) &&
-                                        ::z3::in_re(org_paths_[i], ::z3::star(Printable()))));
+      side_.push_back(
+          ::z3::implies(org_path_count_ > static_cast<int>(i),
+                        ::z3::prefixof(::z3::concat(org_id_, Str("/")), org_paths_[i]) &&
+                            ::z3::in_re(org_paths_[i], ::z3::star(Printable()))));
     }
     const std::optional<Organization>& organization = zone_.organization();
     if (organization.has_value()) {
@@ -368,27 +411,33 @@ class Encoder {
       for (const OrganizationMember& m : organization->members) {
         expr is = account_ == Str(m.account_id);
         member = member || is;
-        expr fixed = has_org_ && org_id_ == Str(organization->id) && org_path_count_ == (options_.max_org_paths > 0 ? 1 : 0);
+        expr fixed = has_org_ && org_id_ == Str(organization->id) &&
+                     org_path_count_ == (options_.max_org_paths > 0 ? 1 : 0);
         if (!org_paths_.empty()) fixed = fixed && org_paths_[0] == Str(m.ou_path);
         side_.push_back(::z3::implies(IsIam() && is, fixed));
       }
-      side_.push_back(::z3::implies(IsIam() && !member && has_org_, org_id_ != Str(organization->id)));
+      side_.push_back(
+          ::z3::implies(IsIam() && !member && has_org_, org_id_ != Str(organization->id)));
     }
 
     // Action and resource: one of the model's targets.
     expr in_targets = c_.bool_val(false);
     for (const ResourceTarget& target : model_.targets) {
       expr action = c_.bool_val(false);
-      for (const std::string& a : target.actions) action = action || action_ == Str(base::AsciiLower(a));
+      for (const std::string& a : target.actions)
+        action = action || action_ == Str(base::AsciiLower(a));
       expr resource = c_.bool_val(false);
       for (const std::string& arn : target.arn_patterns) {
-        resource = resource || ::z3::in_re(resource_, GlobRe(policy::WildcardPattern::FromGlob(arn), Printable()));
+        resource = resource || ::z3::in_re(resource_, GlobRe(policy::WildcardPattern::FromGlob(arn),
+                                                             Printable()));
       }
       in_targets = in_targets || (action && resource);
       if (model_.gate.has_value() && target.gate_map.has_value()) {
         // The gate sees the same request under its ARN: the prefix swapped, the rest kept.
-        side_.push_back(::z3::implies(action && resource, resource_ == ::z3::concat(Str(target.gate_map->from_prefix), rest_) &&
-                                                              gate_resource_ == ::z3::concat(Str(target.gate_map->to_prefix), rest_)));
+        side_.push_back(::z3::implies(
+            action && resource,
+            resource_ == ::z3::concat(Str(target.gate_map->from_prefix), rest_) &&
+                gate_resource_ == ::z3::concat(Str(target.gate_map->to_prefix), rest_)));
       }
     }
     side_.push_back(in_targets);
@@ -417,18 +466,33 @@ class Encoder {
     }
     if (PolicyReads("aws:sourcearn")) {
       expr no_colon = ::z3::star(CharClass(":"));
-      external = external && !single("aws:sourcearn", [&](const expr& text) {
-        expr any = c_.bool_val(false);
-        for (const std::string& account : accounts) {
-          expr re = ::z3::concat(Re("arn:"), ::z3::concat(no_colon, ::z3::concat(Re(":"), ::z3::concat(no_colon, ::z3::concat(Re(":"),
-                    ::z3::concat(no_colon, ::z3::concat(Re(base::Concat(":", account, ":")), ::z3::star(Printable()))))))));
-          any = any || ::z3::in_re(text, re);
-        }
-        return any;
-      });
+      external =
+          external && !single("aws:sourcearn", [&](const expr& text) {
+            expr any = c_.bool_val(false);
+            for (const std::string& account : accounts) {
+              expr re = ::z3::concat(
+                  Re("arn:"),
+                  ::z3::concat(
+                      no_colon,
+                      ::z3::concat(
+                          Re(":"),
+                          ::z3::concat(
+                              no_colon,
+                              ::z3::concat(
+                                  Re(":"),
+                                  ::z3::concat(no_colon,
+                                               ::z3::concat(Re(base::Concat(":", account, ":")),
+                                                            ::z3::star(Printable()))))))));
+              any = any || ::z3::in_re(text, re);
+            }
+            return any;
+          });
     }
-    if (PolicyReads("aws:sourceorgid") && zone_.type() == ZoneOfTrust::Type::kOrganization && zone_.organization()) {
-      external = external && !single("aws:sourceorgid", [&](const expr& text) { return text == Str(zone_.organization()->id); });
+    if (PolicyReads("aws:sourceorgid") && zone_.type() == ZoneOfTrust::Type::kOrganization &&
+        zone_.organization()) {
+      external = external && !single("aws:sourceorgid", [&](const expr& text) {
+                   return text == Str(zone_.organization()->id);
+                 });
     }
     return external;
   }
@@ -444,14 +508,16 @@ class Encoder {
     return false;
   }
 
-  // ---- Condition keys -----------------------------------------------------------------------------
+  // ---- Condition keys
+  // -----------------------------------------------------------------------------
   size_t NumericDecimals() const {
     size_t decimals = 0;
     for (const policy::Statement& s : policy_.statements) {
       for (const policy::Condition& c : s.conditions) {
         if (TraitsOf(c.op.op).first != Family::kNumeric) continue;
         for (const policy::ConditionValue& v : c.values) {
-          if (auto n = policy::ParseNumber(v.value)) decimals = std::max(decimals, n->fraction.size());
+          if (auto n = policy::ParseNumber(v.value))
+            decimals = std::max(decimals, n->fraction.size());
         }
       }
     }
@@ -487,7 +553,8 @@ class Encoder {
     } else if (key_lower == "aws:principaltype") {
       derived(IsIam(), ::z3::ite(KindIs(Kind::kUser), Str("User"),
                                  ::z3::ite(RoleOrSession(), Str("AssumedRole"),
-                                           ::z3::ite(KindIs(Kind::kFederatedUser), Str("FederatedUser"), Str("Account")))));
+                                           ::z3::ite(KindIs(Kind::kFederatedUser),
+                                                     Str("FederatedUser"), Str("Account")))));
     } else if (key_lower == "aws:principalisawsservice") {
       derived(IsIam(), Str("false"));
       k.elements[0].boolean = c_.bool_val(false);
@@ -504,10 +571,11 @@ class Encoder {
       expr free_present = FreshBool("userid_present");
       expr free_value = Fresh("userid", string);
       side_.push_back(::z3::in_re(free_value, ::z3::star(Printable())));
-      derived(KindIs(Kind::kRoot) || KindIs(Kind::kFederatedUser) || free_present,
-              ::z3::ite(KindIs(Kind::kRoot), account_,
-                        ::z3::ite(KindIs(Kind::kFederatedUser), ::z3::concat(account_, ::z3::concat(Str(":"), name_)),
-                                  free_value)));
+      derived(
+          KindIs(Kind::kRoot) || KindIs(Kind::kFederatedUser) || free_present,
+          ::z3::ite(KindIs(Kind::kRoot), account_,
+                    ::z3::ite(KindIs(Kind::kFederatedUser),
+                              ::z3::concat(account_, ::z3::concat(Str(":"), name_)), free_value)));
       free_keys_.push_back(key_lower);
       userid_free_present_ = free_present;
     } else if (key_lower == "aws:principalorgpaths") {
@@ -519,8 +587,10 @@ class Encoder {
         e.str = path;
         k.elements.push_back(e);
       }
-    } else if (std::optional<std::string> owner = ResourceOwnerKeyValue(key_lower, model_.owner_account, zone_)) {
-      // Set by AWS from the resource (condition_keys.h): carried or not, but only with the owner's value.
+    } else if (std::optional<std::string> owner =
+                   ResourceOwnerKeyValue(key_lower, model_.owner_account, zone_)) {
+      // Set by AWS from the resource (condition_keys.h): carried or not, but only with the owner's
+      // value.
       k.present = FreshBool("present");
       k.multivalued = IsMultivaluedKey(key_lower);
       if (k.multivalued) k.count = c_.int_val(1);
@@ -617,31 +687,38 @@ class Encoder {
 
   // policy::Cidr::Contains over the element's IP view.
   expr CidrContains(const policy::Cidr& cidr, Element& e) {
-    auto prefix_equal = [&](const expr& bits, const std::array<uint8_t, 16>& base, int width, int prefix) -> expr {
+    auto prefix_equal = [&](const expr& bits, const std::array<uint8_t, 16>& base, int width,
+                            int prefix) -> expr {
       if (prefix == 0) return c_.bool_val(true);
       UInt128 value = 0;
       for (int i = 0; i < width / 8; ++i) value = (value << 8) | base[i];
       value >>= (width - prefix);
       // A bit-vector numeral of `prefix` bits from its decimal text.
-      expr constant = c_.bv_val(Int128Text(static_cast<Int128>(value)).c_str(), static_cast<unsigned>(prefix));
-      return bits.extract(static_cast<unsigned>(width - 1), static_cast<unsigned>(width - prefix)) == constant;
+      expr constant =
+          c_.bv_val(Int128Text(static_cast<Int128>(value)).c_str(), static_cast<unsigned>(prefix));
+      return bits.extract(static_cast<unsigned>(width - 1),
+                          static_cast<unsigned>(width - prefix)) == constant;
     };
     const expr& ip = *e.ip;
     expr low32 = ip.extract(31, 0);
     expr mapped_prefix = ip.extract(127, 32) == c_.bv_val(0xffff, 96);
     if (!cidr.base.v6) {
-      return ::z3::ite(*e.ip_v6, mapped_prefix && prefix_equal(low32, cidr.base.bytes, 32, cidr.prefix_length),
-                       prefix_equal(low32, cidr.base.bytes, 32, cidr.prefix_length));
+      return ::z3::ite(
+          *e.ip_v6, mapped_prefix && prefix_equal(low32, cidr.base.bytes, 32, cidr.prefix_length),
+          prefix_equal(low32, cidr.base.bytes, 32, cidr.prefix_length));
     }
     expr mapped = ::z3::concat(c_.bv_val(0xffff, 96), low32);
-    expr v4_in_v6 = cidr.prefix_length >= 96 ? prefix_equal(mapped, cidr.base.bytes, 128, cidr.prefix_length)
-                                             : c_.bool_val(false);
-    return ::z3::ite(*e.ip_v6, prefix_equal(ip, cidr.base.bytes, 128, cidr.prefix_length), v4_in_v6);
+    expr v4_in_v6 = cidr.prefix_length >= 96
+                        ? prefix_equal(mapped, cidr.base.bytes, 128, cidr.prefix_length)
+                        : c_.bool_val(false);
+    return ::z3::ite(*e.ip_v6, prefix_equal(ip, cidr.base.bytes, 128, cidr.prefix_length),
+                     v4_in_v6);
   }
 
   // Whether one request value matches at least one of the condition's values
   // (condition_evaluator.cc, AnyValueMatches). REQUIRES: every value is readable by the operator.
-  expr AnyValueMatches(const policy::Condition& condition, Family family, Comparison comparison, Element& e) {
+  expr AnyValueMatches(const policy::Condition& condition, Family family, Comparison comparison,
+                       Element& e) {
     expr any = c_.bool_val(false);
     for (const policy::ConditionValue& v : condition.values) {
       switch (family) {
@@ -652,25 +729,29 @@ class Encoder {
           any = any || ::z3::in_re(StringView(e), LiteralRe(v.value, /*fold=*/true));
           break;
         case Family::kStringLike:
-          any = any || ::z3::in_re(StringView(e), GlobRe(policy::WildcardPattern::FromGlob(v.value), Printable()));
+          any = any || ::z3::in_re(StringView(e),
+                                   GlobRe(policy::WildcardPattern::FromGlob(v.value), Printable()));
           break;
         case Family::kArn: {
           // A value without the six ARN components matches no ARN (eval::CompiledCondition).
           policy::WildcardPattern pattern = policy::WildcardPattern::FromGlob(v.value);
-          if (policy::ArnPattern::Compile(pattern).is_arn()) any = any || ::z3::in_re(StringView(e), ArnRe(pattern));
+          if (policy::ArnPattern::Compile(pattern).is_arn())
+            any = any || ::z3::in_re(StringView(e), ArnRe(pattern));
           break;
         }
         case Family::kNumeric: {
           NumberView(e);
           policy::DecimalNumber n = *policy::ParseNumber(v.value);
-          any = any || (*e.number_ok && Compare(*e.number, c_.int_val(Scaled(n).c_str()), comparison));
+          any = any ||
+                (*e.number_ok && Compare(*e.number, c_.int_val(Scaled(n).c_str()), comparison));
           break;
         }
         case Family::kDate: {
           DateView(e);
           policy::Timestamp t = *policy::ParseDate(v.value);
           Int128 nanos = static_cast<Int128>(t.seconds) * 1'000'000'000 + t.nanos;
-          any = any || (*e.date_ok && Compare(*e.date, c_.int_val(Int128Text(nanos).c_str()), comparison));
+          any = any ||
+                (*e.date_ok && Compare(*e.date, c_.int_val(Int128Text(nanos).c_str()), comparison));
           break;
         }
         case Family::kBool:
@@ -739,7 +820,8 @@ class Encoder {
     expr empty = !present || (k.count.has_value() ? *k.count == 0 : c_.bool_val(false));
     if (family == Family::kNull) {
       expr any = c_.bool_val(false);
-      for (const policy::ConditionValue& v : condition.values) any = any || (empty == c_.bool_val(*policy::ParseBool(v.value)));
+      for (const policy::ConditionValue& v : condition.values)
+        any = any || (empty == c_.bool_val(*policy::ParseBool(v.value)));
       return any;
     }
     auto satisfies = [&, family = family, comparison = comparison](Element& e) -> expr {
@@ -751,17 +833,20 @@ class Encoder {
         expr absent = c_.bool_val(condition.op.if_exists || negated);
         // The evaluator's reading (condition_evaluator.cc, docs/simulate.md): a multivalued key
         // carrying exactly one value is compared as that value; with several values, no match.
-        if (k.multivalued) return ::z3::ite(present, *k.count == 1 && satisfies(k.elements[0]), absent);
+        if (k.multivalued)
+          return ::z3::ite(present, *k.count == 1 && satisfies(k.elements[0]), absent);
         return ::z3::ite(present, satisfies(k.elements[0]), absent);
       }
       case policy::SetQualifier::kForAllValues: {
         expr all = c_.bool_val(true);
-        for (size_t i = 0; i < k.elements.size(); ++i) all = all && ::z3::implies(carried(i), satisfies(k.elements[i]));
+        for (size_t i = 0; i < k.elements.size(); ++i)
+          all = all && ::z3::implies(carried(i), satisfies(k.elements[i]));
         return empty || all;
       }
       case policy::SetQualifier::kForAnyValue: {
         expr any = c_.bool_val(false);
-        for (size_t i = 0; i < k.elements.size(); ++i) any = any || (carried(i) && satisfies(k.elements[i]));
+        for (size_t i = 0; i < k.elements.size(); ++i)
+          any = any || (carried(i) && satisfies(k.elements[i]));
         return ::z3::ite(present, any, c_.bool_val(condition.op.if_exists));
       }
     }
@@ -769,7 +854,8 @@ class Encoder {
   }
 
  private:
-  // ---- Statements ---------------------------------------------------------------------------------
+  // ---- Statements
+  // ---------------------------------------------------------------------------------
   struct Names {
     expr itself, role, account;
   };
@@ -777,7 +863,9 @@ class Encoder {
   // One Principal value, classified as eval::CompiledPolicy classifies it.
   Names PrincipalValue(const policy::PrincipalValue& value) {
     expr no = c_.bool_val(false);
-    auto same_partition = [&](std::string_view partition) { return partition.empty() || partition == model_.partition; };
+    auto same_partition = [&](std::string_view partition) {
+      return partition.empty() || partition == model_.partition;
+    };
     switch (value.kind) {
       case policy::PrincipalKind::kAws: {
         if (value.value == "*") return {c_.bool_val(true), no, no};
@@ -790,7 +878,8 @@ class Encoder {
           if (!arn.has_value()) return {no, no, no};
           expr re = ArnRe(policy::WildcardPattern::FromGlob(value.value));
           expr account = IsIam() && ::z3::in_re(root_arn_, re);
-          return {(KindIs(Kind::kRoot) && account) || (UserSessionOrFederated() && ::z3::in_re(pid_, re)),
+          return {(KindIs(Kind::kRoot) && account) ||
+                      (UserSessionOrFederated() && ::z3::in_re(pid_, re)),
                   RoleOrSession() && ::z3::in_re(role_arn_, re), account};
         }
         if (!arn || !policy::IsAccountId(arn->account)) return {no, no, no};
@@ -802,7 +891,8 @@ class Encoder {
         }
         if (arn->service == "iam" && resource.starts_with("role/")) {
           std::string role_name(resource.substr(resource.rfind('/') + 1));
-          return {no, RoleOrSession() && account_ == Str(arn->account) && name_ == Str(role_name), no};
+          return {no, RoleOrSession() && account_ == Str(arn->account) && name_ == Str(role_name),
+                  no};
         }
         return {UserSessionOrFederated() && pid_ == Str(value.value), no, no};
       }
@@ -819,7 +909,8 @@ class Encoder {
   expr Principal(const policy::Statement& statement) {
     if (!statement.principal.has_value()) return c_.bool_val(true);  // kImplicit
     const policy::PrincipalSpec& spec = *statement.principal;
-    expr itself = c_.bool_val(spec.wildcard), role = c_.bool_val(spec.wildcard), account = c_.bool_val(spec.wildcard);
+    expr itself = c_.bool_val(spec.wildcard), role = c_.bool_val(spec.wildcard),
+         account = c_.bool_val(spec.wildcard);
     for (const policy::PrincipalValue& value : spec.values) {
       Names names = PrincipalValue(value);
       itself = itself || names.itself;
@@ -842,7 +933,9 @@ class Encoder {
     expr principal = Principal(statement);
     expr action = c_.bool_val(false);
     for (const policy::Text& pattern : statement.action.patterns) {
-      action = action || ::z3::in_re(action_, GlobRe(policy::WildcardPattern::FromGlob(base::AsciiLower(pattern.value)), Printable()));
+      action = action || ::z3::in_re(action_, GlobRe(policy::WildcardPattern::FromGlob(
+                                                         base::AsciiLower(pattern.value)),
+                                                     Printable()));
     }
     if (statement.action.negated) action = !action;
     expr resource = c_.bool_val(true);
@@ -852,7 +945,8 @@ class Encoder {
         if (variables && policy::HasPolicyVariables(pattern.value)) {
           hit = hit || FreshBool("variable_resource");  // over-approximation, as for conditions
         } else {
-          hit = hit || ::z3::in_re(in_gate ? gate_resource_ : resource_, ArnRe(policy::WildcardPattern::FromGlob(pattern.value)));
+          hit = hit || ::z3::in_re(in_gate ? gate_resource_ : resource_,
+                                   ArnRe(policy::WildcardPattern::FromGlob(pattern.value)));
         }
       }
       resource = statement.resource->negated ? !hit : hit;
@@ -873,23 +967,31 @@ class Encoder {
     if (policy::IsAccountId(value)) return IsIam() && account_ == Str(value);
     if (value.find_first_of("*?") != std::string::npos) {
       expr re = ArnRe(policy::WildcardPattern::FromGlob(value));
-      return IsIam() && (::z3::in_re(pid_, re) || (RoleOrSession() && ::z3::in_re(role_arn_, re)) || ::z3::in_re(root_arn_, re));
+      return IsIam() && (::z3::in_re(pid_, re) || (RoleOrSession() && ::z3::in_re(role_arn_, re)) ||
+                         ::z3::in_re(root_arn_, re));
     }
     std::optional<policy::Arn> arn = policy::ParseArn(value);
     if (!arn.has_value()) return no;
     std::string_view resource = arn->resource;
-    if (arn->service == "iam" && resource == "root") return IsIam() && account_ == Str(arn->account);
+    if (arn->service == "iam" && resource == "root")
+      return IsIam() && account_ == Str(arn->account);
     if (arn->service == "iam" && resource.starts_with("role/")) {
-      return (RoleOrSession() && account_ == Str(arn->account) && name_ == Str(resource.substr(resource.rfind('/') + 1))) ||
+      return (RoleOrSession() && account_ == Str(arn->account) &&
+              name_ == Str(resource.substr(resource.rfind('/') + 1))) ||
              (IsIam() && !RoleOrSession() && pid_ == Str(value));
     }
     return IsIam() && pid_ == Str(value);
   }
 
-  // ---- Reading a model back -----------------------------------------------------------------------
-  static std::string StringOf(const ::z3::model& m, const expr& e) { return m.eval(e, true).get_string(); }
+  // ---- Reading a model back
+  // -----------------------------------------------------------------------
+  static std::string StringOf(const ::z3::model& m, const expr& e) {
+    return m.eval(e, true).get_string();
+  }
   static bool BoolOf(const ::z3::model& m, const expr& e) { return m.eval(e, true).is_true(); }
-  static std::string NumeralOf(const ::z3::model& m, const expr& e) { return m.eval(e, true).get_decimal_string(0); }
+  static std::string NumeralOf(const ::z3::model& m, const expr& e) {
+    return m.eval(e, true).get_decimal_string(0);
+  }
 
   std::string ElementText(const ::z3::model& m, const Element& e) const;
 
@@ -915,7 +1017,8 @@ class Encoder {
 };
 
 std::string Base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
@@ -924,10 +1027,12 @@ std::string Base64(std::string_view bytes) {
   }
   if (i + 1 == bytes.size()) {
     uint32_t n = uint8_t(bytes[i]) << 16;
-    out += base::Concat(std::string(1, kAlphabet[(n >> 18) & 63]), std::string(1, kAlphabet[(n >> 12) & 63]), "==");
+    out += base::Concat(std::string(1, kAlphabet[(n >> 18) & 63]),
+                        std::string(1, kAlphabet[(n >> 12) & 63]), "==");
   } else if (i + 2 == bytes.size()) {
     uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8);
-    out += base::Concat(std::string(1, kAlphabet[(n >> 18) & 63]), std::string(1, kAlphabet[(n >> 12) & 63]),
+    out += base::Concat(std::string(1, kAlphabet[(n >> 18) & 63]),
+                        std::string(1, kAlphabet[(n >> 12) & 63]),
                         std::string(1, kAlphabet[(n >> 6) & 63]), "=");
   }
   return out;
@@ -952,12 +1057,15 @@ std::string Encoder::ElementText(const ::z3::model& m, const Element& e) const {
     bool negative = nanos < 0;
     UInt128 magnitude = negative ? -static_cast<UInt128>(nanos) : static_cast<UInt128>(nanos);
     char fraction[16];
-    std::snprintf(fraction, sizeof(fraction), "%09u", static_cast<unsigned>(magnitude % 1'000'000'000));
-    return base::Concat(negative ? "-" : "", Int128Text(static_cast<Int128>(magnitude / 1'000'000'000)), ".", fraction);
+    std::snprintf(fraction, sizeof(fraction), "%09u",
+                  static_cast<unsigned>(magnitude % 1'000'000'000));
+    return base::Concat(negative ? "-" : "",
+                        Int128Text(static_cast<Int128>(magnitude / 1'000'000'000)), ".", fraction);
   }
   if (e.ip.has_value()) {
     if (!BoolOf(m, *e.ip_ok)) return "not-an-ip";
-    return policy::FormatIpNumber(static_cast<UInt128>(ParseInt128(NumeralOf(m, *e.ip))), BoolOf(m, *e.ip_v6));
+    return policy::FormatIpNumber(static_cast<UInt128>(ParseInt128(NumeralOf(m, *e.ip))),
+                                  BoolOf(m, *e.ip_v6));
   }
   if (e.boolean.has_value()) {
     if (!BoolOf(m, *e.bool_ok)) return "not-a-bool";
@@ -1014,20 +1122,23 @@ eval::Request Encoder::Counterexample(const ::z3::model& m) const {
 }
 
 std::string Describe(const eval::Request& request) {
-  std::string out = base::Concat(eval::PrincipalTypeName(request.principal.type), " ", request.principal.id);
+  std::string out =
+      base::Concat(eval::PrincipalTypeName(request.principal.type), " ", request.principal.id);
   if (request.principal.org_id) out += base::Concat(" (org ", *request.principal.org_id, ")");
   out += base::Concat(" ", request.action, " ", request.resource_arn);
   for (const auto& [key, value] : request.context.entries()) {
     out += base::Concat(" ", key, "=");
     if (value.multivalued) out += "[";
-    for (size_t i = 0; i < value.values.size(); ++i) out += base::Concat(i ? "," : "", value.values[i]);
+    for (size_t i = 0; i < value.values.size(); ++i)
+      out += base::Concat(i ? "," : "", value.values[i]);
     if (value.multivalued) out += "]";
   }
   return out;
 }
 
-// With a gate: the statements of both policies, the gate's last (what findings are read against, and
-// what the request's condition keys come from). Without one: empty, the model's policy is used as is.
+// With a gate: the statements of both policies, the gate's last (what findings are read against,
+// and what the request's condition keys come from). Without one: empty, the model's policy is used
+// as is.
 policy::Policy MergedWithGate(const AccessModel& model) {
   if (!model.gate.has_value()) return {};
   policy::Policy merged = *model.policy;
@@ -1065,9 +1176,10 @@ CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
     const policy::Policy merged = MergedWithGate(model);
     const policy::Policy& statements = model.gate.has_value() ? merged : *model.policy;
     // Cheapest kinds first: a counterexample ends the search.
-    for (Kind kind : {Kind::kAnonymous, Kind::kCanonicalUser, Kind::kWebIdentity, Kind::kRoot, Kind::kUser,
-                      Kind::kRole, Kind::kSession, Kind::kFederatedUser}) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    for (Kind kind : {Kind::kAnonymous, Kind::kCanonicalUser, Kind::kWebIdentity, Kind::kRoot,
+                      Kind::kUser, Kind::kRole, Kind::kSession, Kind::kFederatedUser}) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) {
         result.kind = CoverResult::Kind::kUnknown;
         result.reason = base::Concat("timeout after ", timeout_ms, " ms");
@@ -1076,7 +1188,8 @@ CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
       Encoder encoder(ctx, model, statements, zone, options, kind);
       expr query = encoder.AllowedExternal();
       expr covered = ctx.bool_val(false);
-      for (const findings::Finding& finding : findings) covered = covered || encoder.Inside(finding);
+      for (const findings::Finding& finding : findings)
+        covered = covered || encoder.Inside(finding);
       ::z3::solver solver(ctx);
       ::z3::params params(ctx);
       params.set("timeout", static_cast<unsigned>(left.count()));
@@ -1094,7 +1207,9 @@ CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
           return result;
         case ::z3::unknown:
           // Keep looking: another kind may still give a counterexample.
-          if (unknown.empty()) unknown = base::Concat("z3 (", eval::PrincipalTypeName(TypeOf(kind)), "): ", solver.reason_unknown());
+          if (unknown.empty())
+            unknown = base::Concat("z3 (", eval::PrincipalTypeName(TypeOf(kind)),
+                                   "): ", solver.reason_unknown());
           break;
       }
     }

@@ -1,14 +1,16 @@
-// The Z3 reference oracle for the external-access engine: a symbolic encoding of one resource policy
-// and the question "is there a request that the policy allows, whose principal is outside the zone of
-// trust, and that no finding covers?". UNSAT proves the findings a cover; SAT gives a counterexample
-// request; a timeout or a solver that gives up is unknown — reported, never read as a pass.
+// The Z3 reference oracle for the external-access engine: a symbolic encoding of one resource
+// policy and the question "is there a request that the policy allows, whose principal is outside
+// the zone of trust, and that no finding covers?". UNSAT proves the findings a cover; SAT gives a
+// counterexample request; a timeout or a solver that gives up is unknown — reported, never read as
+// a pass.
 //
 // The encoding (one request, every part a typed variable):
-//   principal  kind (IAM user, role, role session, federated user, account root, web identity / SAML,
-//              canonical user, anonymous; service principals are never external), account (12 digits),
-//              ARN built from partition, account, path and name, organization id and OU paths
-//              (members of the zone's organization carry its id and their path; other accounts any
-//              other organization or none);
+//   principal  kind (IAM user, role, role session, federated user, account root, web identity /
+//   SAML,
+//              canonical user, anonymous; service principals are never external), account (12
+//              digits), ARN built from partition, account, path and name, organization id and OU
+//              paths (members of the zone's organization carry its id and their path; other
+//              accounts any other organization or none);
 //   action     a string, one of the model's target actions (lower-cased; Action patterns are
 //              case-insensitive globs over it);
 //   resource   a string matching a target ARN pattern; Resource patterns as component-wise ARN
@@ -19,12 +21,13 @@
 //              *IgnoreCase), number (an integer scaled past the policy's decimals), date (epoch
 //              nanoseconds), IP (v6 flag and a 128-bit vector), boolean, decoded binary; each typed
 //              view has a "readable" flag, since an unreadable request value matches no positive
-//              operator. Keys AWS derives from the principal (aws:PrincipalArn, aws:PrincipalAccount,
-//              aws:PrincipalType, aws:PrincipalIsAWSService, aws:PrincipalOrgID,
-//              aws:PrincipalOrgPaths, kms:CallerAccount, aws:username for users, aws:userid for the
-//              root and federated users) are tied to the principal.
+//              operator. Keys AWS derives from the principal (aws:PrincipalArn,
+//              aws:PrincipalAccount, aws:PrincipalType, aws:PrincipalIsAWSService,
+//              aws:PrincipalOrgID, aws:PrincipalOrgPaths, kms:CallerAccount, aws:username for
+//              users, aws:userid for the root and federated users) are tied to the principal.
 //   gate       with a gate policy (external_access.h GatePolicy): a second resource string, the
-//              request's with the target's ARN prefix swapped (gate_map), read by the gate's statements;
+//              request's with the target's ARN prefix swapped (gate_map), read by the gate's
+//              statements;
 //   allowed    = (∨ Allow statements) ∧ ¬(∨ Deny statements), per policy (both must allow under a
 //              gate), each statement = Principal/NotPrincipal
 //              ∧ Action/NotAction ∧ Resource/NotResource ∧ all conditions, mirroring
@@ -73,8 +76,9 @@ struct CoverResult {
 
 std::string_view CoverKindName(CoverResult::Kind kind);  // "covered", "uncovered", "unknown"
 
-// Checks that `findings` cover every request that `model.policy` (and the gate policy, when the model
-// has one) allows to a principal outside `zone`; findings are read against the statements of both. Error findings cover nothing. Never throws: Z3 errors become kUnknown with the message.
+// Checks that `findings` cover every request that `model.policy` (and the gate policy, when the
+// model has one) allows to a principal outside `zone`; findings are read against the statements of
+// both. Error findings cover nothing. Never throws: Z3 errors become kUnknown with the message.
 // REQUIRES: model.policy is not null.
 CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
                        const std::vector<findings::Finding>& findings, unsigned timeout_ms,
@@ -82,8 +86,8 @@ CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
 
 // The same encoding with no finding: is any external request allowed at all? (kCovered means
 // "no external access"; kUncovered gives one.)
-inline CoverResult FindExternalAccess(const AccessModel& model, const ZoneOfTrust& zone, unsigned timeout_ms,
-                                      const CoverOptions& options = {}) {
+inline CoverResult FindExternalAccess(const AccessModel& model, const ZoneOfTrust& zone,
+                                      unsigned timeout_ms, const CoverOptions& options = {}) {
   return CheckCover(model, zone, {}, timeout_ms, options);
 }
 

@@ -12,11 +12,14 @@
 namespace perimeter::resources::internal {
 namespace {
 
-std::string Key(std::string_view service, std::string_view name) { return base::Concat(service, ":", name); }
+std::string Key(std::string_view service, std::string_view name) {
+  return base::Concat(service, ":", name);
+}
 
 // Whether `key_lower` is one of the keys S3 sets for requests through access points.
 bool IsAccessPointKey(std::string_view service, std::string_view key_lower) {
-  for (std::string_view name : {"dataaccesspointarn", "dataaccesspointaccount", "accesspointnetworkorigin"}) {
+  for (std::string_view name :
+       {"dataaccesspointarn", "dataaccesspointaccount", "accesspointnetworkorigin"}) {
     if (key_lower == Key(service, name)) return true;
   }
   return false;
@@ -27,12 +30,14 @@ eval::RequestContext AccessPointContext(const AccessPointIdentity &point) {
   eval::RequestContext context;
   context.Set(Key(point.service, "dataaccesspointarn"), point.arn);
   context.Set(Key(point.service, "dataaccesspointaccount"), point.account);
-  context.Set(Key(point.service, "accesspointnetworkorigin"), point.vpc_id.has_value() ? "VPC" : "Internet");
+  context.Set(Key(point.service, "accesspointnetworkorigin"),
+              point.vpc_id.has_value() ? "VPC" : "Internet");
   return context;
 }
 
 // `policy` with its conditions on those keys decided.
-policy::Policy SpecializeForAccessPoint(const policy::Policy &policy, const AccessPointIdentity &point) {
+policy::Policy SpecializeForAccessPoint(const policy::Policy &policy,
+                                        const AccessPointIdentity &point) {
   eval::RequestContext context = AccessPointContext(point);
   bool variables = policy.version == policy::PolicyVersion::k2012_10_17;
   policy::Policy out = policy;
@@ -47,7 +52,8 @@ policy::Policy SpecializeForAccessPoint(const policy::Policy &policy, const Acce
         continue;
       }
       std::vector<base::Issue> ignored;
-      if (!eval::CompiledCondition::Compile(condition, variables, ignored).Evaluate(context)) applies = false;
+      if (!eval::CompiledCondition::Compile(condition, variables, ignored).Evaluate(context))
+        applies = false;
     }
     if (applies) out.statements.push_back(std::move(kept));
   }
@@ -75,8 +81,9 @@ policy::Policy WithNetworkOrigin(policy::Policy policy, const AccessPointIdentit
 
 }  // namespace
 
-std::optional<AccessPointKey> ReadAccessPointKey(const json::Value &member, std::string_view service,
-                                                 const std::string &what, Diagnostics &diagnostics) {
+std::optional<AccessPointKey> ReadAccessPointKey(const json::Value &member,
+                                                 std::string_view service, const std::string &what,
+                                                 Diagnostics &diagnostics) {
   std::optional<policy::Arn> arn = policy::ParseArn(member.key());
   if (!arn.has_value() || arn->service != service || !IsAccountIdText(arn->account) ||
       !arn->resource.starts_with("accesspoint/")) {
@@ -98,8 +105,9 @@ std::optional<std::string> ReadNetworkOrigin(ObjectReader &point_reader, const s
   origin_reader.Finish();
   if (vpc.has_value() == internet.has_value()) {
     diagnostics.Error(kInvalidValue, origin->position(),
-                      base::Concat(what, ".networkOrigin must have exactly one of vpcConfiguration, "
-                                         "internetConfiguration"));
+                      base::Concat(what,
+                                   ".networkOrigin must have exactly one of vpcConfiguration, "
+                                   "internetConfiguration"));
   }
   std::optional<std::string> vpc_id;
   if (vpc.has_value()) {
@@ -108,25 +116,33 @@ std::optional<std::string> ReadNetworkOrigin(ObjectReader &point_reader, const s
     vpc_reader.Finish();
   }
   if (internet.has_value()) {
-    ObjectReader internet_reader(*internet, what + ".networkOrigin.internetConfiguration", diagnostics);
+    ObjectReader internet_reader(*internet, what + ".networkOrigin.internetConfiguration",
+                                 diagnostics);
     internet_reader.Finish();
   }
   return vpc_id;
 }
 
-AccessPointPolicies PoliciesThrough(const policy::Policy &point_policy, const policy::Policy &bucket_policy,
+AccessPointPolicies PoliciesThrough(const policy::Policy &point_policy,
+                                    const policy::Policy &bucket_policy,
                                     const AccessPointIdentity &point) {
-  return AccessPointPolicies{WithNetworkOrigin(SpecializeForAccessPoint(point_policy, point), point),
-                             SpecializeForAccessPoint(bucket_policy, point)};
+  return AccessPointPolicies{
+      WithNetworkOrigin(SpecializeForAccessPoint(point_policy, point), point),
+      SpecializeForAccessPoint(bucket_policy, point)};
 }
 
 bool AnalyzeThroughAccessPoint(const Resource &bucket, const AccessPointPolicies &policies,
-                               const AccessPointIdentity &point, std::vector<reasoning::ResourceTarget> targets,
-                               const reasoning::ZoneOfTrust &zone, std::vector<findings::Finding> &into) {
-  findings::FindingSource source{findings::FindingSourceType::kS3AccessPoint, point.arn, std::nullopt};
-  reasoning::AnalysisResult result = AnalyzePolicy(
-      bucket, policies.point_policy, policy::PolicyKind::kResource, std::move(targets), {source}, point.arn, zone,
-      reasoning::GatePolicy{&policies.bucket_policy, policy::PolicyKind::kResource, "bucketPolicy"});
+                               const AccessPointIdentity &point,
+                               std::vector<reasoning::ResourceTarget> targets,
+                               const reasoning::ZoneOfTrust &zone,
+                               std::vector<findings::Finding> &into) {
+  findings::FindingSource source{findings::FindingSourceType::kS3AccessPoint, point.arn,
+                                 std::nullopt};
+  reasoning::AnalysisResult result =
+      AnalyzePolicy(bucket, policies.point_policy, policy::PolicyKind::kResource,
+                    std::move(targets), {source}, point.arn, zone,
+                    reasoning::GatePolicy{&policies.bucket_policy, policy::PolicyKind::kResource,
+                                          "bucketPolicy"});
   for (findings::Finding &finding : result.findings) {
     if (finding.witness.has_value()) {
       finding.witness->context[Key(point.service, "DataAccessPointArn")] = {point.arn};

@@ -29,17 +29,19 @@ struct AccessPointIdentity {
   std::optional<std::string> vpc_id;  // a VPC network origin
 };
 
-// What an `accessPoints` key says: the access point's account and whether it is a multi-Region access
-// point (an ARN without a region).
+// What an `accessPoints` key says: the access point's account and whether it is a multi-Region
+// access point (an ARN without a region).
 struct AccessPointKey {
   std::string account;
   bool multi_region = false;
 };
 
-// Reads the key of the `accessPoints` member `member`, which must be an access point ARN of `service`
+// Reads the key of the `accessPoints` member `member`, which must be an access point ARN of
+// `service`
 // ("s3", "s3express"); reports an error naming `what` and returns nullopt otherwise.
-std::optional<AccessPointKey> ReadAccessPointKey(const json::Value &member, std::string_view service,
-                                                 const std::string &what, Diagnostics &diagnostics);
+std::optional<AccessPointKey> ReadAccessPointKey(const json::Value &member,
+                                                 std::string_view service, const std::string &what,
+                                                 Diagnostics &diagnostics);
 
 // Reads `networkOrigin` (exactly one of vpcConfiguration {vpcId} and
 // internetConfiguration {}) of the access point `point_reader` reads; returns
@@ -55,7 +57,8 @@ struct AccessPointPolicies {
   policy::Policy point_policy;
   policy::Policy bucket_policy;
 };
-AccessPointPolicies PoliciesThrough(const policy::Policy &point_policy, const policy::Policy &bucket_policy,
+AccessPointPolicies PoliciesThrough(const policy::Policy &point_policy,
+                                    const policy::Policy &bucket_policy,
                                     const AccessPointIdentity &point);
 
 // Analyzes the requests through `point` to `bucket` (`targets`, with their ARN
@@ -65,8 +68,10 @@ AccessPointPolicies PoliciesThrough(const policy::Policy &point_policy, const po
 // User Guide, "Creating access points restricted to a virtual private cloud");
 // findings are merged into `into`. Returns whether the Z3 oracle decided.
 bool AnalyzeThroughAccessPoint(const Resource &bucket, const AccessPointPolicies &policies,
-                               const AccessPointIdentity &point, std::vector<reasoning::ResourceTarget> targets,
-                               const reasoning::ZoneOfTrust &zone, std::vector<findings::Finding> &into);
+                               const AccessPointIdentity &point,
+                               std::vector<reasoning::ResourceTarget> targets,
+                               const reasoning::ZoneOfTrust &zone,
+                               std::vector<findings::Finding> &into);
 
 }  // namespace perimeter::resources::internal
 

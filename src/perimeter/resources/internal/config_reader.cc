@@ -9,21 +9,27 @@
 
 namespace perimeter::resources::internal {
 
-void Diagnostics::Error(std::string_view code, const base::SourcePosition &in_record, std::string message) {
-  issues_.push_back(
-      base::Issue{base::Severity::kError, std::string(code), location_.Locate(in_record), std::move(message)});
+void Diagnostics::Error(std::string_view code, const base::SourcePosition &in_record,
+                        std::string message) {
+  issues_.push_back(base::Issue{base::Severity::kError, std::string(code),
+                                location_.Locate(in_record), std::move(message)});
 }
 
-void Diagnostics::Warning(std::string_view code, const base::SourcePosition &in_record, std::string message) {
-  issues_.push_back(
-      base::Issue{base::Severity::kWarning, std::string(code), location_.Locate(in_record), std::move(message)});
+void Diagnostics::Warning(std::string_view code, const base::SourcePosition &in_record,
+                          std::string message) {
+  issues_.push_back(base::Issue{base::Severity::kWarning, std::string(code),
+                                location_.Locate(in_record), std::move(message)});
 }
 
 ObjectReader::ObjectReader(const json::Value &value, std::string what, Diagnostics &diagnostics)
-    : value_(value), what_(std::move(what)), diagnostics_(diagnostics), is_object_(value.is_object()) {
+    : value_(value),
+      what_(std::move(what)),
+      diagnostics_(diagnostics),
+      is_object_(value.is_object()) {
   if (!is_object_) {
-    diagnostics_.Error(kWrongType, value.position(),
-                       base::Concat(what_, " must be an object, not ", json::KindName(value.kind())));
+    diagnostics_.Error(
+        kWrongType, value.position(),
+        base::Concat(what_, " must be an object, not ", json::KindName(value.kind())));
   }
 }
 
@@ -32,16 +38,17 @@ std::optional<json::Value> ObjectReader::Member(std::string_view key, bool requi
   read_.insert(std::string(key));
   std::optional<json::Value> member = value_.Find(key);
   if (!member.has_value() && required) {
-    diagnostics_.Error(kMissingField, value_.position(), base::Concat(what_, " has no \"", key, "\""));
+    diagnostics_.Error(kMissingField, value_.position(),
+                       base::Concat(what_, " has no \"", key, "\""));
   }
   return member;
 }
 
 bool ObjectReader::Expect(const json::Value &member, json::Kind kind, std::string_view key) {
   if (member.kind() == kind) return true;
-  diagnostics_.Error(
-      kWrongType, member.position(),
-      base::Concat(what_, ".", key, " must be a ", json::KindName(kind), ", not ", json::KindName(member.kind())));
+  diagnostics_.Error(kWrongType, member.position(),
+                     base::Concat(what_, ".", key, " must be a ", json::KindName(kind), ", not ",
+                                  json::KindName(member.kind())));
   return false;
 }
 
@@ -57,7 +64,8 @@ std::optional<bool> ObjectReader::Bool(std::string_view key, bool required) {
   return member->boolean();
 }
 
-std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_view key, bool required) {
+std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_view key,
+                                                                 bool required) {
   std::optional<json::Value> member = Member(key, required);
   if (!member.has_value() || !Expect(*member, json::Kind::kArray, key)) return std::nullopt;
   std::vector<std::string> out;
@@ -65,7 +73,8 @@ std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_vie
   for (const json::Value &element : member->children()) {
     if (!element.is_string()) {
       diagnostics_.Error(kWrongType, element.position(),
-                         base::Concat(what_, ".", key, " must hold strings, not ", json::KindName(element.kind())));
+                         base::Concat(what_, ".", key, " must hold strings, not ",
+                                      json::KindName(element.kind())));
       ok = false;
       continue;
     }
@@ -90,7 +99,8 @@ void ObjectReader::Finish() {
   }
 }
 
-std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_view key, bool required) {
+std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_view key,
+                                             bool required) {
   std::optional<json::Value> member = reader.Member(key, required);
   if (!member.has_value()) return std::nullopt;
   if (member->is_null()) return std::nullopt;
@@ -99,16 +109,17 @@ std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_v
     return PolicySource{std::string(key), *member};
   }
   if (member->is_object()) return PolicySource{std::string(key), *member};
-  reader.diagnostics().Error(
-      kWrongType, member->position(),
-      base::Concat(key, " must be a policy (a JSON string or object), not ", json::KindName(member->kind())));
+  reader.diagnostics().Error(kWrongType, member->position(),
+                             base::Concat(key, " must be a policy (a JSON string or object), not ",
+                                          json::KindName(member->kind())));
   return std::nullopt;
 }
 
 namespace {
 
 // Moves each statement's position from the policy text to the source file (see ParsePolicySource).
-void LocateStatements(policy::Policy &policy, const json::Value &value, const RecordLocation &location) {
+void LocateStatements(policy::Policy &policy, const json::Value &value,
+                      const RecordLocation &location) {
   const base::SourcePosition at_policy = location.Locate(value.position());
   if (location.policies != nullptr) {
     // A synthesised configuration: only the converter knows where the statements are; where it does
@@ -126,7 +137,8 @@ void LocateStatements(policy::Policy &policy, const json::Value &value, const Re
   }
   for (policy::Statement &statement : policy.statements) {
     base::SourcePosition in_record =
-        value.is_string() ? LocateInStringLiteral(value.source_text(), value.position(), statement.position.offset)
+        value.is_string() ? LocateInStringLiteral(value.source_text(), value.position(),
+                                                  statement.position.offset)
                           : statement.position;
     statement.position = location.Locate(in_record);
   }
@@ -142,21 +154,24 @@ std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, poli
   policy::PolicyParseOptions options;
   options.kind = kind;
   options.enforce_size_limit = false;
-  policy::PolicyParseResult parsed = source.value.is_string()
-                                         ? policy::ParsePolicy(std::string(source.value.text()), options)
-                                         : policy::ParsePolicy(source.value, options);
+  policy::PolicyParseResult parsed =
+      source.value.is_string() ? policy::ParsePolicy(std::string(source.value.text()), options)
+                               : policy::ParsePolicy(source.value, options);
   for (base::Issue &issue : parsed.issues) {
     std::string code = issue.code;
     if (source.value.is_string()) {
-      std::string message = base::Concat(source.field, " (policy text ", base::ToString(issue.position),
-                                         "): ", issue.message, " [", code, "]");
-      // In a record's own text, the place inside the string; in a synthesised configuration, the member.
+      std::string message =
+          base::Concat(source.field, " (policy text ", base::ToString(issue.position),
+                       "): ", issue.message, " [", code, "]");
+      // In a record's own text, the place inside the string; in a synthesised configuration, the
+      // member.
       base::SourcePosition in_record =
           diagnostics.location().policies == nullptr
-              ? LocateInStringLiteral(source.value.source_text(), source.value.position(), issue.position.offset)
+              ? LocateInStringLiteral(source.value.source_text(), source.value.position(),
+                                      issue.position.offset)
               : source.value.position();
-      base::Issue outer{issue.severity, std::string(kInvalidPolicy), diagnostics.location().Locate(in_record),
-                        std::move(message)};
+      base::Issue outer{issue.severity, std::string(kInvalidPolicy),
+                        diagnostics.location().Locate(in_record), std::move(message)};
       if (issue.severity == base::Severity::kWarning) outer.code = code;
       diagnostics.Add(std::move(outer));
     } else {
@@ -165,7 +180,8 @@ std::optional<policy::Policy> ParsePolicySource(const PolicySource &source, poli
       diagnostics.Add(std::move(issue));
     }
   }
-  if (parsed.policy.has_value()) LocateStatements(*parsed.policy, source.value, diagnostics.location());
+  if (parsed.policy.has_value())
+    LocateStatements(*parsed.policy, source.value, diagnostics.location());
   return std::move(parsed.policy);
 }
 

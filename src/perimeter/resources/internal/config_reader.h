@@ -93,7 +93,8 @@ struct PolicySource {
 // Reads a policy member. An empty string means "no policy" (access previews use
 // it to propose deleting one: Access Analyzer API, e.g.
 // "SqsQueueConfiguration").
-std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_view key, bool required = false);
+std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_view key,
+                                             bool required = false);
 
 // Parses a policy of `kind`. Problems are added to `diagnostics`: for a policy
 // given as an object at their exact place, for a policy given as a string at

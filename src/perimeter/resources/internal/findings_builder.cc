@@ -25,10 +25,12 @@ std::string PartitionOf(std::string_view arn) {
   return std::string(parsed->partition);
 }
 
-reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::Policy &policy, policy::PolicyKind kind,
+reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::Policy &policy,
+                                        policy::PolicyKind kind,
                                         std::vector<reasoning::ResourceTarget> targets,
-                                        std::vector<findings::FindingSource> sources, std::string label,
-                                        const reasoning::ZoneOfTrust &zone, std::optional<reasoning::GatePolicy> gate) {
+                                        std::vector<findings::FindingSource> sources,
+                                        std::string label, const reasoning::ZoneOfTrust &zone,
+                                        std::optional<reasoning::GatePolicy> gate) {
   reasoning::AccessModel model;
   model.resource_arn = resource.arn;
   model.resource_type = std::string(ResourceTypeName(resource.type));
@@ -67,7 +69,8 @@ findings::Finding DirectFinding(const Resource &resource, DirectGrant grant) {
   finding.principal = std::move(grant.principal);
   finding.actions = std::move(grant.actions);
   std::sort(finding.actions.begin(), finding.actions.end());
-  finding.actions.erase(std::unique(finding.actions.begin(), finding.actions.end()), finding.actions.end());
+  finding.actions.erase(std::unique(finding.actions.begin(), finding.actions.end()),
+                        finding.actions.end());
   finding.condition = std::move(grant.condition);
   finding.is_public = grant.is_public;
   finding.resource = resource.arn;
@@ -90,11 +93,13 @@ void MergeFinding(std::vector<findings::Finding> &into, findings::Finding findin
     if (existing.error.has_value() || findings::FindingKey(existing) != key) continue;
     existing.actions.insert(existing.actions.end(), finding.actions.begin(), finding.actions.end());
     std::sort(existing.actions.begin(), existing.actions.end());
-    existing.actions.erase(std::unique(existing.actions.begin(), existing.actions.end()), existing.actions.end());
+    existing.actions.erase(std::unique(existing.actions.begin(), existing.actions.end()),
+                           existing.actions.end());
     for (findings::StatementRef &ref : finding.explanation) {
-      bool known =
-          std::any_of(existing.explanation.begin(), existing.explanation.end(),
-                      [&](const findings::StatementRef &s) { return s.policy == ref.policy && s.index == ref.index; });
+      bool known = std::any_of(existing.explanation.begin(), existing.explanation.end(),
+                               [&](const findings::StatementRef &s) {
+                                 return s.policy == ref.policy && s.index == ref.index;
+                               });
       if (!known) existing.explanation.push_back(std::move(ref));
     }
     existing.is_public = existing.is_public || finding.is_public;
@@ -120,7 +125,8 @@ std::string DescribeErrors(const Resource &resource, const std::vector<base::Iss
     if (issue.severity != base::Severity::kError) continue;
     if (!first) out += "; ";
     first = false;
-    out += base::Concat(resource.source_name, ":", base::ToString(issue.position), ": ", issue.message);
+    out += base::Concat(resource.source_name, ":", base::ToString(issue.position), ": ",
+                        issue.message);
   }
   return out;
 }

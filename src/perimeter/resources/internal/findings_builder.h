@@ -32,10 +32,11 @@ std::string PartitionOf(std::string_view arn);
 // engine's witnesses and explanations. With `gate`, a request needs the gate
 // policy's allowance as well (an access point's requests and the bucket policy);
 // the targets then carry their ARN maps.
-reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::Policy &policy, policy::PolicyKind kind,
+reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::Policy &policy,
+                                        policy::PolicyKind kind,
                                         std::vector<reasoning::ResourceTarget> targets,
-                                        std::vector<findings::FindingSource> sources, std::string label,
-                                        const reasoning::ZoneOfTrust &zone,
+                                        std::vector<findings::FindingSource> sources,
+                                        std::string label, const reasoning::ZoneOfTrust &zone,
                                         std::optional<reasoning::GatePolicy> gate = std::nullopt);
 
 // An INTERNAL_ERROR finding for `resource`: the analysis could not be

@@ -9,8 +9,8 @@
 namespace perimeter::resources::internal {
 namespace {
 
-std::optional<PolicySource> ReadShape(const PolicyResourceSpec &spec, const json::Value &configuration,
-                                      Diagnostics &diagnostics) {
+std::optional<PolicySource> ReadShape(const PolicyResourceSpec &spec,
+                                      const json::Value &configuration, Diagnostics &diagnostics) {
   ObjectReader reader(configuration, std::string(spec.member), diagnostics);
   std::optional<PolicySource> policy = ReadPolicyMember(reader, spec.policy_field);
   for (std::string_view field : spec.other_string_fields) reader.String(field);
@@ -20,7 +20,8 @@ std::optional<PolicySource> ReadShape(const PolicyResourceSpec &spec, const json
 
 }  // namespace
 
-std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec, const json::Value &configuration,
+std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec,
+                                             const json::Value &configuration,
                                              const RecordLocation &location) {
   Diagnostics diagnostics(location);
   ReadShape(spec, configuration, diagnostics);
@@ -33,14 +34,17 @@ ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec, const Res
   Diagnostics diagnostics(resource.location);
   std::optional<PolicySource> source = ReadShape(spec, resource.configuration, diagnostics);
   std::optional<policy::Policy> policy;
-  if (!diagnostics.has_errors() && source.has_value()) policy = ParsePolicySource(*source, spec.kind, diagnostics);
+  if (!diagnostics.has_errors() && source.has_value())
+    policy = ParsePolicySource(*source, spec.kind, diagnostics);
   if (diagnostics.has_errors()) {
-    analysis.findings.push_back(ErrorFinding(resource, DescribeErrors(resource, diagnostics.issues())));
+    analysis.findings.push_back(
+        ErrorFinding(resource, DescribeErrors(resource, diagnostics.issues())));
   } else if (policy.has_value()) {
     // Only S3 bucket findings carry `sources` (Access Analyzer API,
     // "FindingSourceDetail").
     reasoning::AnalysisResult result =
-        AnalyzePolicy(resource, *policy, spec.kind, spec.targets(resource), {}, std::string(spec.policy_field), zone);
+        AnalyzePolicy(resource, *policy, spec.kind, spec.targets(resource), {},
+                      std::string(spec.policy_field), zone);
     analysis.findings = std::move(result.findings);
     analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
   }

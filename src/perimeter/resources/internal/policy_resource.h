@@ -26,7 +26,8 @@ struct PolicyResourceSpec {
   std::vector<reasoning::ResourceTarget> (*targets)(const Resource &resource) = nullptr;
 };
 
-std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec, const json::Value &configuration,
+std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec,
+                                             const json::Value &configuration,
                                              const RecordLocation &location);
 
 ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec, const Resource &resource,

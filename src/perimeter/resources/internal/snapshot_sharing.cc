@@ -7,8 +7,9 @@
 namespace perimeter::resources::internal {
 
 void ReportSnapshotSharing(const Resource &resource, const SnapshotSharing &sharing,
-                           const std::vector<std::string> &actions, const reasoning::ZoneOfTrust &zone,
-                           Diagnostics &diagnostics, std::vector<findings::Finding> &findings) {
+                           const std::vector<std::string> &actions,
+                           const reasoning::ZoneOfTrust &zone, Diagnostics &diagnostics,
+                           std::vector<findings::Finding> &findings) {
   std::string partition = PartitionOf(resource.arn);
   for (size_t i = 0; i < sharing.shares.size(); ++i) {
     const SnapshotShare &share = sharing.shares[i];
@@ -29,7 +30,8 @@ void ReportSnapshotSharing(const Resource &resource, const SnapshotSharing &shar
     grant.actions = actions;
     grant.is_public = is_public;
     grant.witness.principal = base::Concat("arn:", partition, ":iam::", account, ":root");
-    grant.witness.principal_type = std::string(eval::PrincipalTypeName(eval::PrincipalType::kAccountRoot));
+    grant.witness.principal_type =
+        std::string(eval::PrincipalTypeName(eval::PrincipalType::kAccountRoot));
     grant.witness.action = actions.front();
     grant.witness.resource = resource.arn;
     grant.explanation.policy = share.attribute;

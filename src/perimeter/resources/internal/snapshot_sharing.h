@@ -38,8 +38,9 @@ struct SnapshotSharing {
 // nothing: it gives a warning that says so and no finding. `actions` are what a
 // sharing account can do with the snapshot.
 void ReportSnapshotSharing(const Resource &resource, const SnapshotSharing &sharing,
-                           const std::vector<std::string> &actions, const reasoning::ZoneOfTrust &zone,
-                           Diagnostics &diagnostics, std::vector<findings::Finding> &findings);
+                           const std::vector<std::string> &actions,
+                           const reasoning::ZoneOfTrust &zone, Diagnostics &diagnostics,
+                           std::vector<findings::Finding> &findings);
 
 }  // namespace perimeter::resources::internal
 

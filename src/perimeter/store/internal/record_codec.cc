@@ -15,7 +15,8 @@ absl::Status Corrupt(std::string_view what) {
 
 std::optional<findings::FindingSourceType> ParseSourceType(std::string_view name) {
   for (auto type : {findings::FindingSourceType::kPolicy, findings::FindingSourceType::kBucketAcl,
-                    findings::FindingSourceType::kS3AccessPoint, findings::FindingSourceType::kS3AccessPointAccount}) {
+                    findings::FindingSourceType::kS3AccessPoint,
+                    findings::FindingSourceType::kS3AccessPointAccount}) {
     if (findings::FindingSourceTypeName(type) == name) return type;
   }
   return std::nullopt;
@@ -47,7 +48,8 @@ std::string EncodeFinding(const findings::Finding& finding) {
   for (const findings::FindingSource& source : finding.sources) {
     w.BeginObject().Key("type").String(findings::FindingSourceTypeName(source.type));
     if (source.access_point_arn) w.Key("accessPointArn").String(*source.access_point_arn);
-    if (source.access_point_account) w.Key("accessPointAccount").String(*source.access_point_account);
+    if (source.access_point_account)
+      w.Key("accessPointAccount").String(*source.access_point_account);
     w.EndObject();
   }
   w.EndArray();
@@ -59,7 +61,8 @@ std::string EncodeFinding(const findings::Finding& finding) {
 
 absl::StatusOr<findings::Finding> DecodeFinding(std::string_view text) {
   json::ParseResult parsed = json::Parse(std::string(text));
-  if (!parsed.ok() || !parsed.document.root().is_object()) return Corrupt("finding is not a JSON object");
+  if (!parsed.ok() || !parsed.document.root().is_object())
+    return Corrupt("finding is not a JSON object");
   json::Value root = parsed.document.root();
   findings::Finding finding;
   auto string_member = [&](std::string_view key, std::string& out) {
@@ -83,8 +86,10 @@ absl::StatusOr<findings::Finding> DecodeFinding(std::string_view text) {
       finding.actions.emplace_back(action.text());
     }
   }
-  if (auto value = root.Find("isPublic"); value && value->is_bool()) finding.is_public = value->boolean();
-  if (auto value = root.Find("error"); value && value->is_string()) finding.error = std::string(value->text());
+  if (auto value = root.Find("isPublic"); value && value->is_bool())
+    finding.is_public = value->boolean();
+  if (auto value = root.Find("error"); value && value->is_string())
+    finding.error = std::string(value->text());
   if (auto value = root.Find("sources"); value && value->is_array()) {
     for (json::Value source : value->children()) {
       std::optional<json::Value> type = source.is_object() ? source.Find("type") : std::nullopt;
@@ -93,7 +98,8 @@ absl::StatusOr<findings::Finding> DecodeFinding(std::string_view text) {
       if (!parsed_type) return Corrupt("finding source");
       findings::FindingSource out;
       out.type = *parsed_type;
-      if (auto arn = source.Find("accessPointArn"); arn && arn->is_string()) out.access_point_arn = std::string(arn->text());
+      if (auto arn = source.Find("accessPointArn"); arn && arn->is_string())
+        out.access_point_arn = std::string(arn->text());
       if (auto account = source.Find("accessPointAccount"); account && account->is_string()) {
         out.access_point_account = std::string(account->text());
       }

@@ -1,6 +1,7 @@
-// The store's own persistence format for the parts of records that are not columns: a finding's body
-// and string maps, as compact JSON. Not an AWS shape (api/ writes those); it must only round-trip.
-// The witness and explanation of a finding are not kept: they are refreshed by every analysis.
+// The store's own persistence format for the parts of records that are not columns: a finding's
+// body and string maps, as compact JSON. Not an AWS shape (api/ writes those); it must only
+// round-trip. The witness and explanation of a finding are not kept: they are refreshed by every
+// analysis.
 #ifndef PERIMETER_STORE_INTERNAL_RECORD_CODEC_H_
 #define PERIMETER_STORE_INTERNAL_RECORD_CODEC_H_
 

@@ -30,7 +30,8 @@ absl::StatusOr<std::vector<Analyzer>> MemoryStore::ListAnalyzers() {
   std::vector<std::pair<uint64_t, Analyzer>> ordered;
   for (const auto& [arn, entry] : analyzers_) ordered.push_back(entry);
   std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-    if (a.second.created_at != b.second.created_at) return a.second.created_at < b.second.created_at;
+    if (a.second.created_at != b.second.created_at)
+      return a.second.created_at < b.second.created_at;
     return a.second.arn < b.second.arn;
   });
   std::vector<Analyzer> out;
@@ -47,7 +48,8 @@ absl::Status MemoryStore::DeleteAnalyzer(std::string_view arn) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> MemoryStore::ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) {
+absl::StatusOr<bool> MemoryStore::ModifyAnalyzer(std::string_view arn,
+                                                 const AnalyzerDecision& decide) {
   std::lock_guard lock(mutex_);
   auto it = analyzers_.find(arn);
   if (it == analyzers_.end()) return false;
@@ -70,26 +72,29 @@ absl::Status MemoryStore::PutArchiveRule(const ArchiveRuleRecord& rule) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<ArchiveRuleRecord>> MemoryStore::GetArchiveRule(std::string_view analyzer_arn,
-                                                                              std::string_view rule_name) {
+absl::StatusOr<std::optional<ArchiveRuleRecord>> MemoryStore::GetArchiveRule(
+    std::string_view analyzer_arn, std::string_view rule_name) {
   std::lock_guard lock(mutex_);
   auto it = rules_.find(Key{std::string(analyzer_arn), std::string(rule_name)});
   if (it == rules_.end()) return std::optional<ArchiveRuleRecord>();
   return std::optional<ArchiveRuleRecord>(it->second.second);
 }
 
-absl::StatusOr<std::vector<ArchiveRuleRecord>> MemoryStore::ListArchiveRules(std::string_view analyzer_arn) {
+absl::StatusOr<std::vector<ArchiveRuleRecord>> MemoryStore::ListArchiveRules(
+    std::string_view analyzer_arn) {
   std::lock_guard lock(mutex_);
   return ListArchiveRulesLocked(analyzer_arn);
 }
 
-std::vector<ArchiveRuleRecord> MemoryStore::ListArchiveRulesLocked(std::string_view analyzer_arn) const {
+std::vector<ArchiveRuleRecord> MemoryStore::ListArchiveRulesLocked(
+    std::string_view analyzer_arn) const {
   std::vector<std::pair<uint64_t, ArchiveRuleRecord>> ordered;
   for (const auto& [key, entry] : rules_) {
     if (key.first == analyzer_arn) ordered.push_back(entry);
   }
   std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-    if (a.second.created_at != b.second.created_at) return a.second.created_at < b.second.created_at;
+    if (a.second.created_at != b.second.created_at)
+      return a.second.created_at < b.second.created_at;
     return a.first < b.first;
   });
   std::vector<ArchiveRuleRecord> out;
@@ -97,7 +102,8 @@ std::vector<ArchiveRuleRecord> MemoryStore::ListArchiveRulesLocked(std::string_v
   return out;
 }
 
-absl::Status MemoryStore::DeleteArchiveRule(std::string_view analyzer_arn, std::string_view rule_name) {
+absl::Status MemoryStore::DeleteArchiveRule(std::string_view analyzer_arn,
+                                            std::string_view rule_name) {
   std::lock_guard lock(mutex_);
   rules_.erase(Key{std::string(analyzer_arn), std::string(rule_name)});
   return absl::OkStatus();
@@ -111,7 +117,8 @@ absl::Status MemoryStore::WriteFindings(std::string_view analyzer_arn,
   return absl::OkStatus();
 }
 
-void MemoryStore::WriteFindingsLocked(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+void MemoryStore::WriteFindingsLocked(std::string_view analyzer_arn,
+                                      std::span<const findings::FindingRecord> records,
                                       std::span<const std::string> deleted_ids) {
   for (const std::string& id : deleted_ids) findings_.erase(Key{std::string(analyzer_arn), id});
   for (const findings::FindingRecord& record : records) {
@@ -119,7 +126,8 @@ void MemoryStore::WriteFindingsLocked(std::string_view analyzer_arn, std::span<c
   }
 }
 
-absl::StatusOr<bool> MemoryStore::ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+absl::StatusOr<bool> MemoryStore::ModifyFindings(std::string_view analyzer_arn,
+                                                 const FindingSelection& selection,
                                                  const FindingsDecision& decide) {
   std::lock_guard lock(mutex_);
   auto analyzer = analyzers_.find(analyzer_arn);
@@ -145,15 +153,16 @@ absl::StatusOr<bool> MemoryStore::ModifyFindings(std::string_view analyzer_arn, 
   return true;
 }
 
-absl::StatusOr<std::optional<findings::FindingRecord>> MemoryStore::GetFinding(std::string_view analyzer_arn,
-                                                                               std::string_view id) {
+absl::StatusOr<std::optional<findings::FindingRecord>> MemoryStore::GetFinding(
+    std::string_view analyzer_arn, std::string_view id) {
   std::lock_guard lock(mutex_);
   auto it = findings_.find(Key{std::string(analyzer_arn), std::string(id)});
   if (it == findings_.end()) return std::optional<findings::FindingRecord>();
   return std::optional<findings::FindingRecord>(it->second);
 }
 
-absl::StatusOr<std::vector<findings::FindingRecord>> MemoryStore::ListFindings(std::string_view analyzer_arn) {
+absl::StatusOr<std::vector<findings::FindingRecord>> MemoryStore::ListFindings(
+    std::string_view analyzer_arn) {
   std::lock_guard lock(mutex_);
   std::vector<findings::FindingRecord> out;
   for (auto it = findings_.lower_bound(Key{std::string(analyzer_arn), ""});
@@ -196,7 +205,8 @@ absl::StatusOr<std::vector<ServiceAccess>> MemoryStore::ListServiceAccess() {
 
 absl::Status MemoryStore::PutDelegatedAdministrator(const DelegatedAdministrator& administrator) {
   std::lock_guard lock(mutex_);
-  administrators_.try_emplace(Key{administrator.account_id, administrator.service_principal}, administrator);
+  administrators_.try_emplace(Key{administrator.account_id, administrator.service_principal},
+                              administrator);
   return absl::OkStatus();
 }
 
@@ -224,7 +234,8 @@ absl::Status MemoryStore::PutInventory(std::span<const InventoryRecord> records)
   return absl::OkStatus();
 }
 
-absl::Status MemoryStore::DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) {
+absl::Status MemoryStore::DeleteInventory(InventoryKind kind, std::string_view owner,
+                                          std::string_view key) {
   std::lock_guard lock(mutex_);
   inventory_.erase({kind, std::string(key), std::string(owner)});
   return absl::OkStatus();
@@ -239,7 +250,8 @@ absl::StatusOr<std::vector<InventoryRecord>> MemoryStore::ListInventory(Inventor
   return out;
 }
 
-absl::StatusOr<std::optional<InventoryRecord>> MemoryStore::GetInventory(InventoryKind kind, std::string_view owner,
+absl::StatusOr<std::optional<InventoryRecord>> MemoryStore::GetInventory(InventoryKind kind,
+                                                                         std::string_view owner,
                                                                          std::string_view key) {
   std::lock_guard lock(mutex_);
   auto it = inventory_.find({kind, std::string(key), std::string(owner)});

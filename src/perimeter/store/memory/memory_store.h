@@ -1,4 +1,5 @@
-// A Store kept in memory, for tests and `perimeter serve --ephemeral`. Nothing survives the process.
+// A Store kept in memory, for tests and `perimeter serve --ephemeral`. Nothing survives the
+// process.
 #ifndef PERIMETER_STORE_MEMORY_MEMORY_STORE_H_
 #define PERIMETER_STORE_MEMORY_MEMORY_STORE_H_
 
@@ -18,35 +19,44 @@ class MemoryStore final : public Store {
   absl::StatusOr<std::optional<Analyzer>> GetAnalyzer(std::string_view arn) override;
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzers() override;
   absl::Status DeleteAnalyzer(std::string_view arn) override;
-  absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) override;
+  absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn,
+                                      const AnalyzerDecision& decide) override;
 
   absl::Status PutArchiveRule(const ArchiveRuleRecord& rule) override;
-  absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(std::string_view analyzer_arn,
-                                                                  std::string_view rule_name) override;
-  absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRules(std::string_view analyzer_arn) override;
-  absl::Status DeleteArchiveRule(std::string_view analyzer_arn, std::string_view rule_name) override;
+  absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(
+      std::string_view analyzer_arn, std::string_view rule_name) override;
+  absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRules(
+      std::string_view analyzer_arn) override;
+  absl::Status DeleteArchiveRule(std::string_view analyzer_arn,
+                                 std::string_view rule_name) override;
 
-  absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+  absl::Status WriteFindings(std::string_view analyzer_arn,
+                             std::span<const findings::FindingRecord> records,
                              std::span<const std::string> deleted_ids) override;
-  absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+  absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn,
+                                      const FindingSelection& selection,
                                       const FindingsDecision& decide) override;
   absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
-                                                                   std::string_view id) override;
-  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override;
-  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(std::string_view analyzer_arn,
-                                                                              std::string_view resource_arn) override;
+                                                                    std::string_view id) override;
+  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(
+      std::string_view analyzer_arn) override;
+  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
+      std::string_view analyzer_arn, std::string_view resource_arn) override;
 
   absl::Status PutServiceAccess(const ServiceAccess& access) override;
   absl::Status DeleteServiceAccess(std::string_view service_principal) override;
   absl::StatusOr<std::vector<ServiceAccess>> ListServiceAccess() override;
   absl::Status PutDelegatedAdministrator(const DelegatedAdministrator& administrator) override;
-  absl::Status DeleteDelegatedAdministrator(std::string_view account_id, std::string_view service_principal) override;
+  absl::Status DeleteDelegatedAdministrator(std::string_view account_id,
+                                            std::string_view service_principal) override;
   absl::StatusOr<std::vector<DelegatedAdministrator>> ListDelegatedAdministrators() override;
 
   absl::Status PutInventory(std::span<const InventoryRecord> records) override;
-  absl::Status DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) override;
+  absl::Status DeleteInventory(InventoryKind kind, std::string_view owner,
+                               std::string_view key) override;
   absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) override;
-  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view owner,
+  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind,
+                                                              std::string_view owner,
                                                               std::string_view key) override;
 
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
@@ -56,7 +66,8 @@ class MemoryStore final : public Store {
   using Key = std::pair<std::string, std::string>;
   // REQUIRES: mutex_ held.
   std::vector<ArchiveRuleRecord> ListArchiveRulesLocked(std::string_view analyzer_arn) const;
-  void WriteFindingsLocked(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+  void WriteFindingsLocked(std::string_view analyzer_arn,
+                           std::span<const findings::FindingRecord> records,
                            std::span<const std::string> deleted_ids);
 
   std::mutex mutex_;

@@ -36,8 +36,8 @@ using internal::Statement;
 using internal::Transaction;
 using internal::UpsertFinding;
 
-// Read-only connections in the pool (ReaderLease); more than the HTTP workers that read at once on a
-// small machine would gain nothing.
+// Read-only connections in the pool (ReaderLease); more than the HTTP workers that read at once on
+// a small machine would gain nothing.
 constexpr int kReaders = 4;
 
 }  // namespace
@@ -45,12 +45,14 @@ constexpr int kReaders = 4;
 // Listed findings kept in memory: ~1 KB each.
 constexpr size_t kListedCacheEntries = 32768;
 
-SqliteStore::SqliteStore(sqlite3* db) : db_(db), listed_cache_(std::make_unique<ListedCache>(kListedCacheEntries)) {}
+SqliteStore::SqliteStore(sqlite3* db)
+    : db_(db), listed_cache_(std::make_unique<ListedCache>(kListedCacheEntries)) {}
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -66,19 +68,22 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   {
     std::lock_guard lock(store->mutex_);
     ASSIGN_OR_RETURN(std::vector<Analyzer> analyzers, store->ListAnalyzersLocked());
-    for (Analyzer& analyzer : analyzers) store->analyzers_.emplace(analyzer.arn, std::move(analyzer));
+    for (Analyzer& analyzer : analyzers)
+      store->analyzers_.emplace(analyzer.arn, std::move(analyzer));
   }
   for (int i = 0; i < kReaders; ++i) {
     auto reader = std::make_unique<Reader>();
-    if (sqlite3_open_v2(path.c_str(), &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.c_str(), &reader->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
       std::string message = reader->db ? sqlite3_errmsg(reader->db) : "out of memory";
       sqlite3_close(reader->db);
       return absl::UnavailableError(base::Concat("cannot open ", path, " for reading: ", message));
     }
     sqlite3_busy_timeout(reader->db, 5000);
-    // Hot reads come from memory-mapped pages rather than a pread per page (writes still go through the
-    // writer's WAL and fsync).
-    sqlite3_exec(reader->db, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-8192", nullptr, nullptr, nullptr);
+    // Hot reads come from memory-mapped pages rather than a pread per page (writes still go through
+    // the writer's WAL and fsync).
+    sqlite3_exec(reader->db, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-8192", nullptr,
+                 nullptr, nullptr);
     store->free_readers_.push_back(reader.get());
     store->readers_.push_back(std::move(reader));
   }
@@ -94,7 +99,9 @@ SqliteStore::~SqliteStore() {
   sqlite3_close(db_);
 }
 
-sqlite3_stmt* SqliteStore::Prepared(const std::string& sql) { return internal::PrepareCached(db_, statements_, sql); }
+sqlite3_stmt* SqliteStore::Prepared(const std::string& sql) {
+  return internal::PrepareCached(db_, statements_, sql);
+}
 
 absl::Status SqliteStore::Exec(const char* sql) { return internal::Exec(db_, sql); }
 
@@ -103,9 +110,11 @@ absl::Status SqliteStore::PutAnalyzer(const Analyzer& analyzer) {
   return PutAnalyzerLocked(analyzer);
 }
 
-absl::StatusOr<bool> SqliteStore::ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) {
+absl::StatusOr<bool> SqliteStore::ModifyAnalyzer(std::string_view arn,
+                                                 const AnalyzerDecision& decide) {
   std::lock_guard lock(mutex_);
-  // The cache holds every committed analyzer and is written only under mutex_: it is the stored state.
+  // The cache holds every committed analyzer and is written only under mutex_: it is the stored
+  // state.
   std::optional<Analyzer> analyzer;
   {
     std::shared_lock cache(analyzers_mutex_);
@@ -129,7 +138,10 @@ absl::Status SqliteStore::PutAnalyzerLocked(const Analyzer& analyzer) {
       status = ?7, status_reason = ?8, tags = ?9, configuration = ?10, last_resource = ?11,
       last_resource_at = ?12)sql"));
   RETURN_IF_ERROR(insert.prepared());
-  insert.Bind(1, analyzer.arn).Bind(2, analyzer.account_id).Bind(3, analyzer.region).Bind(4, analyzer.name);
+  insert.Bind(1, analyzer.arn)
+      .Bind(2, analyzer.account_id)
+      .Bind(3, analyzer.region)
+      .Bind(4, analyzer.name);
   insert.Bind(5, AnalyzerTypeName(analyzer.type)).Bind(6, Micros(analyzer.created_at));
   insert.Bind(7, AnalyzerStatusName(analyzer.status));
   if (analyzer.status_reason) {
@@ -163,7 +175,8 @@ absl::StatusOr<std::vector<Analyzer>> SqliteStore::ListAnalyzers() {
 }
 
 absl::StatusOr<std::vector<Analyzer>> SqliteStore::ListAnalyzersLocked() {
-  std::string sql = base::Concat("SELECT ", kAnalyzerColumns, " FROM analyzers ORDER BY created_at, arn");
+  std::string sql =
+      base::Concat("SELECT ", kAnalyzerColumns, " FROM analyzers ORDER BY created_at, arn");
   Statement query(db_, Prepared(sql));
   RETURN_IF_ERROR(query.prepared());
   std::vector<Analyzer> out;
@@ -180,8 +193,9 @@ absl::Status SqliteStore::DeleteAnalyzer(std::string_view arn) {
   std::lock_guard lock(mutex_);
   Transaction transaction(db_);
   RETURN_IF_ERROR(transaction.began());
-  for (const char* sql : {"DELETE FROM analyzers WHERE arn = ?1", "DELETE FROM archive_rules WHERE analyzer_arn = ?1",
-                          "DELETE FROM findings WHERE analyzer_arn = ?1"}) {
+  for (const char* sql :
+       {"DELETE FROM analyzers WHERE arn = ?1", "DELETE FROM archive_rules WHERE analyzer_arn = ?1",
+        "DELETE FROM findings WHERE analyzer_arn = ?1"}) {
     Statement remove(db_, Prepared(sql));
     RETURN_IF_ERROR(remove.prepared());
     remove.Bind(1, arn);
@@ -204,11 +218,12 @@ absl::Status SqliteStore::PutArchiveRule(const ArchiveRuleRecord& rule) {
   return insert.Run();
 }
 
-absl::StatusOr<std::optional<ArchiveRuleRecord>> SqliteStore::GetArchiveRule(std::string_view analyzer_arn,
-                                                                              std::string_view rule_name) {
+absl::StatusOr<std::optional<ArchiveRuleRecord>> SqliteStore::GetArchiveRule(
+    std::string_view analyzer_arn, std::string_view rule_name) {
   std::lock_guard lock(mutex_);
   Statement query(db_,
-                  "SELECT filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = ?1 AND rule_name = ?2");
+                  "SELECT filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = "
+                  "?1 AND rule_name = ?2");
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, analyzer_arn).Bind(2, rule_name);
   absl::Status status;
@@ -216,20 +231,23 @@ absl::StatusOr<std::optional<ArchiveRuleRecord>> SqliteStore::GetArchiveRule(std
     RETURN_IF_ERROR(status);
     return std::optional<ArchiveRuleRecord>();
   }
-  return std::optional<ArchiveRuleRecord>(ArchiveRuleRecord{std::string(analyzer_arn), std::string(rule_name),
-                                                            query.Text(0), FromMicros(query.Int(1)),
-                                                            FromMicros(query.Int(2))});
+  return std::optional<ArchiveRuleRecord>(
+      ArchiveRuleRecord{std::string(analyzer_arn), std::string(rule_name), query.Text(0),
+                        FromMicros(query.Int(1)), FromMicros(query.Int(2))});
 }
 
-absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRules(std::string_view analyzer_arn) {
+absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRules(
+    std::string_view analyzer_arn) {
   std::lock_guard lock(mutex_);
   return ListArchiveRulesLocked(analyzer_arn);
 }
 
-absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRulesLocked(std::string_view analyzer_arn) {
-  Statement query(db_,
-                  "SELECT rule_name, filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = ?1 "
-                  "ORDER BY created_at, seq");
+absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRulesLocked(
+    std::string_view analyzer_arn) {
+  Statement query(
+      db_,
+      "SELECT rule_name, filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = ?1 "
+      "ORDER BY created_at, seq");
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, analyzer_arn);
   std::vector<ArchiveRuleRecord> out;
@@ -242,9 +260,11 @@ absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRulesLock
   return out;
 }
 
-absl::Status SqliteStore::DeleteArchiveRule(std::string_view analyzer_arn, std::string_view rule_name) {
+absl::Status SqliteStore::DeleteArchiveRule(std::string_view analyzer_arn,
+                                            std::string_view rule_name) {
   std::lock_guard lock(mutex_);
-  Statement remove(db_, Prepared("DELETE FROM archive_rules WHERE analyzer_arn = ?1 AND rule_name = ?2"));
+  Statement remove(
+      db_, Prepared("DELETE FROM archive_rules WHERE analyzer_arn = ?1 AND rule_name = ?2"));
   RETURN_IF_ERROR(remove.prepared());
   remove.Bind(1, analyzer_arn).Bind(2, rule_name);
   return remove.Run();
@@ -260,7 +280,8 @@ absl::Status SqliteStore::WriteFindings(std::string_view analyzer_arn,
   return transaction.Commit();
 }
 
-absl::StatusOr<bool> SqliteStore::ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+absl::StatusOr<bool> SqliteStore::ModifyFindings(std::string_view analyzer_arn,
+                                                 const FindingSelection& selection,
                                                  const FindingsDecision& decide) {
   std::lock_guard lock(mutex_);
   FindingsSnapshot snapshot;
@@ -274,22 +295,27 @@ absl::StatusOr<bool> SqliteStore::ModifyFindings(std::string_view analyzer_arn, 
   RETURN_IF_ERROR(transaction.began());
   ASSIGN_OR_RETURN(snapshot.archive_rules, ListArchiveRulesLocked(analyzer_arn));
   if (selection.ids) {
-    std::string sql = base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1 AND id = ?2");
+    std::string sql = base::Concat("SELECT ", kFindingColumns,
+                                   " FROM findings WHERE analyzer_arn = ?1 AND id = ?2");
     std::set<std::string> ids(selection.ids->begin(), selection.ids->end());
     for (const std::string& id : ids) {
       if (id.empty()) continue;
-      ASSIGN_OR_RETURN(std::vector<findings::FindingRecord> found, QueryFindings(sql.c_str(), analyzer_arn, id));
+      ASSIGN_OR_RETURN(std::vector<findings::FindingRecord> found,
+                       QueryFindings(sql.c_str(), analyzer_arn, id));
       for (findings::FindingRecord& record : found) snapshot.findings.push_back(std::move(record));
     }
   } else if (selection.resource_arn) {
     if (!selection.resource_arn->empty()) {
-      std::string sql = base::Concat("SELECT ", kFindingColumns,
-                                     " FROM findings INDEXED BY findings_by_status_resource WHERE analyzer_arn = ?1 "
-                                     "AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') AND resource = ?2 ORDER BY id");
-      ASSIGN_OR_RETURN(snapshot.findings, QueryFindings(sql.c_str(), analyzer_arn, *selection.resource_arn));
+      std::string sql = base::Concat(
+          "SELECT ", kFindingColumns,
+          " FROM findings INDEXED BY findings_by_status_resource WHERE analyzer_arn = ?1 "
+          "AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') AND resource = ?2 ORDER BY id");
+      ASSIGN_OR_RETURN(snapshot.findings,
+                       QueryFindings(sql.c_str(), analyzer_arn, *selection.resource_arn));
     }
   } else {
-    std::string sql = base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1 ORDER BY id");
+    std::string sql = base::Concat("SELECT ", kFindingColumns,
+                                   " FROM findings WHERE analyzer_arn = ?1 ORDER BY id");
     ASSIGN_OR_RETURN(snapshot.findings, QueryFindings(sql.c_str(), analyzer_arn, ""));
   }
   ASSIGN_OR_RETURN(std::optional<FindingChanges> changes, decide(snapshot));
@@ -311,12 +337,13 @@ absl::Status SqliteStore::WriteFindingsLocked(std::string_view analyzer_arn,
   }
   Statement upsert(db_, Prepared(kUpsertFinding));
   RETURN_IF_ERROR(upsert.prepared());
-  for (const findings::FindingRecord& record : records) RETURN_IF_ERROR(UpsertFinding(upsert, analyzer_arn, record));
+  for (const findings::FindingRecord& record : records)
+    RETURN_IF_ERROR(UpsertFinding(upsert, analyzer_arn, record));
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::QueryFindings(const char* sql, std::string_view a,
-                                                                                std::string_view b) {
+absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::QueryFindings(
+    const char* sql, std::string_view a, std::string_view b) {
   Statement query(db_, Prepared(sql));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, a);
@@ -331,10 +358,10 @@ absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::QueryFindings(
   return out;
 }
 
-absl::StatusOr<std::optional<findings::FindingRecord>> SqliteStore::GetFinding(std::string_view analyzer_arn,
-                                                                               std::string_view id) {
-  static const std::string sql =
-      base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1 AND id = ?2");
+absl::StatusOr<std::optional<findings::FindingRecord>> SqliteStore::GetFinding(
+    std::string_view analyzer_arn, std::string_view id) {
+  static const std::string sql = base::Concat("SELECT ", kFindingColumns,
+                                              " FROM findings WHERE analyzer_arn = ?1 AND id = ?2");
   if (id.empty()) return std::optional<findings::FindingRecord>();
   ReaderLease reader(*this);
   Statement query(reader.db(), reader.Prepared(sql));
@@ -349,12 +376,13 @@ absl::StatusOr<std::optional<findings::FindingRecord>> SqliteStore::GetFinding(s
   return std::optional<findings::FindingRecord>(std::move(record));
 }
 
-absl::StatusOr<std::shared_ptr<const ListedFinding>> SqliteStore::GetListedFinding(std::string_view analyzer_arn,
-                                                                                  std::string_view id) {
+absl::StatusOr<std::shared_ptr<const ListedFinding>> SqliteStore::GetListedFinding(
+    std::string_view analyzer_arn, std::string_view id) {
   // The seq from the (analyzer_arn, id) index, then the row from the cache or its columns, in one
   // statement's snapshot.
   static const std::string seq_sql = "SELECT seq FROM findings WHERE analyzer_arn = ?1 AND id = ?2";
-  static const std::string fetch_sql = base::Concat("SELECT ", kListedColumns, " FROM findings WHERE seq = ?1");
+  static const std::string fetch_sql =
+      base::Concat("SELECT ", kListedColumns, " FROM findings WHERE seq = ?1");
   if (id.empty()) return nullptr;
   ReaderLease reader(*this);
   Statement query(reader.db(), reader.Prepared(seq_sql));
@@ -380,9 +408,11 @@ absl::StatusOr<std::shared_ptr<const ListedFinding>> SqliteStore::GetListedFindi
   return listed;
 }
 
-absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindings(std::string_view analyzer_arn) {
+absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindings(
+    std::string_view analyzer_arn) {
   std::lock_guard lock(mutex_);
-  std::string sql = base::Concat("SELECT ", kFindingColumns, " FROM findings WHERE analyzer_arn = ?1 ORDER BY id");
+  std::string sql = base::Concat("SELECT ", kFindingColumns,
+                                 " FROM findings WHERE analyzer_arn = ?1 ORDER BY id");
   return QueryFindings(sql.c_str(), analyzer_arn, "");
 }
 
@@ -390,16 +420,19 @@ absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindingsFo
     std::string_view analyzer_arn, std::string_view resource_arn) {
   std::lock_guard lock(mutex_);
   if (resource_arn.empty()) return std::vector<findings::FindingRecord>();
-  // Every stored status is one of the three, so the IN list selects by resource alone, over an index.
-  std::string sql = base::Concat("SELECT ", kFindingColumns,
-                                 " FROM findings INDEXED BY findings_by_status_resource WHERE analyzer_arn = ?1 "
-                                 "AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') AND resource = ?2 ORDER BY id");
+  // Every stored status is one of the three, so the IN list selects by resource alone, over an
+  // index.
+  std::string sql = base::Concat(
+      "SELECT ", kFindingColumns,
+      " FROM findings INDEXED BY findings_by_status_resource WHERE analyzer_arn = ?1 "
+      "AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') AND resource = ?2 ORDER BY id");
   return QueryFindings(sql.c_str(), analyzer_arn, resource_arn);
 }
 
 absl::StatusOr<FindingCounts> SqliteStore::CountFindings(std::string_view analyzer_arn) {
   static const std::string sql =
-      "SELECT status, resource_type, error IS NOT NULL, is_public, count(*), max(max(updated_at, analyzed_at)) "
+      "SELECT status, resource_type, error IS NOT NULL, is_public, count(*), max(max(updated_at, "
+      "analyzed_at)) "
       "FROM findings WHERE analyzer_arn = ?1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
   ReaderLease reader(*this);
   Statement rows(reader.db(), reader.Prepared(sql));
@@ -408,10 +441,11 @@ absl::StatusOr<FindingCounts> SqliteStore::CountFindings(std::string_view analyz
   FindingCounts counts;
   absl::Status status;
   while (rows.Step(status)) {
-    std::optional<findings::FindingStatus> finding_status = findings::ParseFindingStatus(rows.TextView(0));
+    std::optional<findings::FindingStatus> finding_status =
+        findings::ParseFindingStatus(rows.TextView(0));
     if (!finding_status) return absl::InternalError("corrupt stored record: finding status");
-    counts.groups.push_back(
-        FindingGroupCount{*finding_status, rows.Text(1), rows.Int(2) != 0, rows.Int(3) != 0, rows.Int(4)});
+    counts.groups.push_back(FindingGroupCount{*finding_status, rows.Text(1), rows.Int(2) != 0,
+                                              rows.Int(3) != 0, rows.Int(4)});
     absl::Time latest = FromMicros(rows.Int(5));
     counts.latest = counts.latest ? std::max(*counts.latest, latest) : latest;
   }
@@ -421,7 +455,8 @@ absl::StatusOr<FindingCounts> SqliteStore::CountFindings(std::string_view analyz
 
 absl::Status SqliteStore::PutServiceAccess(const ServiceAccess& access) {
   std::lock_guard lock(mutex_);
-  Statement insert(db_, Prepared("INSERT OR IGNORE INTO service_access(principal, enabled_at) VALUES(?1, ?2)"));
+  Statement insert(
+      db_, Prepared("INSERT OR IGNORE INTO service_access(principal, enabled_at) VALUES(?1, ?2)"));
   RETURN_IF_ERROR(insert.prepared());
   insert.Bind(1, access.service_principal).Bind(2, Micros(access.enabled_at));
   return insert.Run();
@@ -437,7 +472,8 @@ absl::Status SqliteStore::DeleteServiceAccess(std::string_view service_principal
 
 absl::StatusOr<std::vector<ServiceAccess>> SqliteStore::ListServiceAccess() {
   std::lock_guard lock(mutex_);
-  Statement query(db_, Prepared("SELECT principal, enabled_at FROM service_access ORDER BY principal"));
+  Statement query(db_,
+                  Prepared("SELECT principal, enabled_at FROM service_access ORDER BY principal"));
   RETURN_IF_ERROR(query.prepared());
   std::vector<ServiceAccess> out;
   absl::Status status;
@@ -448,9 +484,10 @@ absl::StatusOr<std::vector<ServiceAccess>> SqliteStore::ListServiceAccess() {
 
 absl::Status SqliteStore::PutDelegatedAdministrator(const DelegatedAdministrator& administrator) {
   std::lock_guard lock(mutex_);
-  Statement insert(db_,
-                   "INSERT OR IGNORE INTO delegated_administrators(account_id, principal, registered_at) "
-                   "VALUES(?1, ?2, ?3)");
+  Statement insert(
+      db_,
+      "INSERT OR IGNORE INTO delegated_administrators(account_id, principal, registered_at) "
+      "VALUES(?1, ?2, ?3)");
   RETURN_IF_ERROR(insert.prepared());
   insert.Bind(1, administrator.account_id).Bind(2, administrator.service_principal);
   insert.Bind(3, Micros(administrator.registered_at));
@@ -460,7 +497,9 @@ absl::Status SqliteStore::PutDelegatedAdministrator(const DelegatedAdministrator
 absl::Status SqliteStore::DeleteDelegatedAdministrator(std::string_view account_id,
                                                        std::string_view service_principal) {
   std::lock_guard lock(mutex_);
-  Statement remove(db_, Prepared("DELETE FROM delegated_administrators WHERE account_id = ?1 AND principal = ?2"));
+  Statement remove(
+      db_,
+      Prepared("DELETE FROM delegated_administrators WHERE account_id = ?1 AND principal = ?2"));
   RETURN_IF_ERROR(remove.prepared());
   remove.Bind(1, account_id).Bind(2, service_principal);
   return remove.Run();
@@ -488,16 +527,21 @@ absl::Status SqliteStore::PutInventory(std::span<const InventoryRecord> records)
   for (const InventoryRecord& record : records) {
     Statement upsert(db_, Prepared(kUpsertInventory));
     RETURN_IF_ERROR(upsert.prepared());
-    upsert.Bind(1, InventoryKindName(record.kind)).Bind(2, record.owner).Bind(3, record.key).Bind(4, record.json);
+    upsert.Bind(1, InventoryKindName(record.kind))
+        .Bind(2, record.owner)
+        .Bind(3, record.key)
+        .Bind(4, record.json);
     upsert.Bind(5, Micros(record.updated_at));
     RETURN_IF_ERROR(upsert.Run());
   }
   return transaction.Commit();
 }
 
-absl::Status SqliteStore::DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) {
+absl::Status SqliteStore::DeleteInventory(InventoryKind kind, std::string_view owner,
+                                          std::string_view key) {
   std::lock_guard lock(mutex_);
-  Statement remove(db_, Prepared("DELETE FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
+  Statement remove(db_,
+                   Prepared("DELETE FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
   RETURN_IF_ERROR(remove.prepared());
   remove.Bind(1, InventoryKindName(kind)).Bind(2, owner).Bind(3, key);
   return remove.Run();
@@ -505,24 +549,28 @@ absl::Status SqliteStore::DeleteInventory(InventoryKind kind, std::string_view o
 
 absl::StatusOr<std::vector<InventoryRecord>> SqliteStore::ListInventory(InventoryKind kind) {
   std::lock_guard lock(mutex_);
-  Statement query(db_,
-                  Prepared("SELECT key, json, updated_at, owner FROM inventory WHERE kind = ?1 ORDER BY key, owner"));
+  Statement query(db_, Prepared("SELECT key, json, updated_at, owner FROM inventory WHERE kind = "
+                                "?1 ORDER BY key, owner"));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, InventoryKindName(kind));
   std::vector<InventoryRecord> out;
   absl::Status status;
   while (query.Step(status)) {
-    out.push_back(InventoryRecord{kind, query.Text(0), query.Text(1), FromMicros(query.Int(2)), query.Text(3)});
+    out.push_back(InventoryRecord{kind, query.Text(0), query.Text(1), FromMicros(query.Int(2)),
+                                  query.Text(3)});
   }
   RETURN_IF_ERROR(status);
   return out;
 }
 
-absl::StatusOr<std::optional<InventoryRecord>> SqliteStore::GetInventory(InventoryKind kind, std::string_view owner,
+absl::StatusOr<std::optional<InventoryRecord>> SqliteStore::GetInventory(InventoryKind kind,
+                                                                         std::string_view owner,
                                                                          std::string_view key) {
   std::lock_guard lock(mutex_);
-  Statement query(db_,
-                  Prepared("SELECT json, updated_at FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
+  Statement query(
+      db_,
+      Prepared(
+          "SELECT json, updated_at FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, InventoryKindName(kind)).Bind(2, owner).Bind(3, key);
   absl::Status status;
@@ -530,8 +578,8 @@ absl::StatusOr<std::optional<InventoryRecord>> SqliteStore::GetInventory(Invento
     RETURN_IF_ERROR(status);
     return std::optional<InventoryRecord>();
   }
-  return std::optional<InventoryRecord>(
-      InventoryRecord{kind, std::string(key), query.Text(0), FromMicros(query.Int(1)), std::string(owner)});
+  return std::optional<InventoryRecord>(InventoryRecord{
+      kind, std::string(key), query.Text(0), FromMicros(query.Int(1)), std::string(owner)});
 }
 
 absl::StatusOr<std::optional<std::string>> SqliteStore::GetClientToken(std::string_view scope) {
@@ -549,7 +597,8 @@ absl::StatusOr<std::optional<std::string>> SqliteStore::GetClientToken(std::stri
 
 absl::Status SqliteStore::PutClientToken(std::string_view scope, std::string_view result) {
   std::lock_guard lock(mutex_);
-  Statement upsert(db_, Prepared("INSERT OR REPLACE INTO client_tokens(scope, result) VALUES(?1, ?2)"));
+  Statement upsert(db_,
+                   Prepared("INSERT OR REPLACE INTO client_tokens(scope, result) VALUES(?1, ?2)"));
   RETURN_IF_ERROR(upsert.prepared());
   upsert.Bind(1, scope).Bind(2, result);
   return upsert.Run();

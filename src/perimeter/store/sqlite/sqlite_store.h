@@ -1,12 +1,12 @@
-// The default Store: one SQLite database in the data directory, in WAL mode with synchronous=FULL, so
-// that a write acknowledged to a client survives `kill -9` (and a power loss) and a crash mid-write
-// leaves the previous state. Each write is one transaction on a single connection guarded by a mutex;
-// hot reads use a pool of read-only connections.
+// The default Store: one SQLite database in the data directory, in WAL mode with synchronous=FULL,
+// so that a write acknowledged to a client survives `kill -9` (and a power loss) and a crash
+// mid-write leaves the previous state. Each write is one transaction on a single connection guarded
+// by a mutex; hot reads use a pool of read-only connections.
 //
-// Findings are kept with their summary columns (status, resource, resourceType, owner, isPublic, error,
-// timestamps) and their AWS JSON (findings::FindingObjectJson) beside the encoded finding, so listings
-// filter, sort and page without decoding it. The schema is versioned (PRAGMA user_version); Open
-// upgrades an older database in one transaction.
+// Findings are kept with their summary columns (status, resource, resourceType, owner, isPublic,
+// error, timestamps) and their AWS JSON (findings::FindingObjectJson) beside the encoded finding,
+// so listings filter, sort and page without decoding it. The schema is versioned (PRAGMA
+// user_version); Open upgrades an older database in one transaction.
 //
 // The process owning the store is the database's only writer: analyzers are cached in memory.
 #ifndef PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
@@ -37,47 +37,57 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<Analyzer>> GetAnalyzer(std::string_view arn) override;
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzers() override;
   absl::Status DeleteAnalyzer(std::string_view arn) override;
-  absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn, const AnalyzerDecision& decide) override;
+  absl::StatusOr<bool> ModifyAnalyzer(std::string_view arn,
+                                      const AnalyzerDecision& decide) override;
 
   absl::Status PutArchiveRule(const ArchiveRuleRecord& rule) override;
-  absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(std::string_view analyzer_arn,
-                                                                  std::string_view rule_name) override;
-  absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRules(std::string_view analyzer_arn) override;
-  absl::Status DeleteArchiveRule(std::string_view analyzer_arn, std::string_view rule_name) override;
+  absl::StatusOr<std::optional<ArchiveRuleRecord>> GetArchiveRule(
+      std::string_view analyzer_arn, std::string_view rule_name) override;
+  absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRules(
+      std::string_view analyzer_arn) override;
+  absl::Status DeleteArchiveRule(std::string_view analyzer_arn,
+                                 std::string_view rule_name) override;
 
-  absl::Status WriteFindings(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+  absl::Status WriteFindings(std::string_view analyzer_arn,
+                             std::span<const findings::FindingRecord> records,
                              std::span<const std::string> deleted_ids) override;
   // One BEGIN IMMEDIATE transaction on the writer connection: reads, the decision and the writes.
-  absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn, const FindingSelection& selection,
+  absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn,
+                                      const FindingSelection& selection,
                                       const FindingsDecision& decide) override;
   absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
-                                                                   std::string_view id) override;
-  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(std::string_view analyzer_arn) override;
+                                                                    std::string_view id) override;
+  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(
+      std::string_view analyzer_arn) override;
   // From the listing cache, or the row's json column.
-  absl::StatusOr<std::shared_ptr<const ListedFinding>> GetListedFinding(std::string_view analyzer_arn,
-                                                                        std::string_view id) override;
-  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(std::string_view analyzer_arn,
-                                                                              std::string_view resource_arn) override;
-  // One keyset query per status the filter allows, merged: a covering walk of an index on (analyzer,
-  // status, key, id) for id, resource, status, findingType and the timestamps; sorted by SQLite for
-  // resourceType, resourceOwnerAccount, isPublic and error (all the analyzer's rows of those statuses, per
-  // page). Rows come from an in-memory cache by rowid, or are read without decoding the finding; the
-  // filter runs on the summary, and decodes the stored finding only when it reads principal, condition
-  // or action.
-  absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn, const FindingPageQuery& query) override;
+  absl::StatusOr<std::shared_ptr<const ListedFinding>> GetListedFinding(
+      std::string_view analyzer_arn, std::string_view id) override;
+  absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
+      std::string_view analyzer_arn, std::string_view resource_arn) override;
+  // One keyset query per status the filter allows, merged: a covering walk of an index on
+  // (analyzer, status, key, id) for id, resource, status, findingType and the timestamps; sorted by
+  // SQLite for resourceType, resourceOwnerAccount, isPublic and error (all the analyzer's rows of
+  // those statuses, per page). Rows come from an in-memory cache by rowid, or are read without
+  // decoding the finding; the filter runs on the summary, and decodes the stored finding only when
+  // it reads principal, condition or action.
+  absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn,
+                                               const FindingPageQuery& query) override;
   absl::StatusOr<FindingCounts> CountFindings(std::string_view analyzer_arn) override;
 
   absl::Status PutServiceAccess(const ServiceAccess& access) override;
   absl::Status DeleteServiceAccess(std::string_view service_principal) override;
   absl::StatusOr<std::vector<ServiceAccess>> ListServiceAccess() override;
   absl::Status PutDelegatedAdministrator(const DelegatedAdministrator& administrator) override;
-  absl::Status DeleteDelegatedAdministrator(std::string_view account_id, std::string_view service_principal) override;
+  absl::Status DeleteDelegatedAdministrator(std::string_view account_id,
+                                            std::string_view service_principal) override;
   absl::StatusOr<std::vector<DelegatedAdministrator>> ListDelegatedAdministrators() override;
 
   absl::Status PutInventory(std::span<const InventoryRecord> records) override;
-  absl::Status DeleteInventory(InventoryKind kind, std::string_view owner, std::string_view key) override;
+  absl::Status DeleteInventory(InventoryKind kind, std::string_view owner,
+                               std::string_view key) override;
   absl::StatusOr<std::vector<InventoryRecord>> ListInventory(InventoryKind kind) override;
-  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind, std::string_view owner,
+  absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind,
+                                                              std::string_view owner,
                                                               std::string_view key) override;
 
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
@@ -89,18 +99,22 @@ class SqliteStore final : public Store {
   // REQUIRES: mutex_ held (the writer connection is serialised by it).
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzersLocked();
   absl::Status PutAnalyzerLocked(const Analyzer& analyzer);
-  absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRulesLocked(std::string_view analyzer_arn);
-  absl::Status WriteFindingsLocked(std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+  absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRulesLocked(
+      std::string_view analyzer_arn);
+  absl::Status WriteFindingsLocked(std::string_view analyzer_arn,
+                                   std::span<const findings::FindingRecord> records,
                                    std::span<const std::string> deleted_ids);
-  absl::StatusOr<std::vector<findings::FindingRecord>> QueryFindings(const char* sql, std::string_view a,
-                                                                    std::string_view b);
+  absl::StatusOr<std::vector<findings::FindingRecord>> QueryFindings(const char* sql,
+                                                                     std::string_view a,
+                                                                     std::string_view b);
 
   // The prepared statement for `sql`, kept until the store closes (nullptr if it does not prepare).
   // REQUIRES: mutex_ held.
   sqlite3_stmt* Prepared(const std::string& sql);
 
-  // Read-only connections for the hot reads (GetFinding, ListFindingsPage, CountFindings), so that they
-  // run in parallel with each other and with writes (WAL: a reader sees the last committed write).
+  // Read-only connections for the hot reads (GetFinding, ListFindingsPage, CountFindings), so that
+  // they run in parallel with each other and with writes (WAL: a reader sees the last committed
+  // write).
   struct Reader {
     sqlite3* db = nullptr;
     std::map<std::string, sqlite3_stmt*> statements;

@@ -1,7 +1,5 @@
-// SqliteStore::ListFindingsPage: keyset pagination over the (analyzer, status, sort key, id) indexes,
-// one stream per status the filter allows, merged in the sort's order.
-#include "perimeter/store/sqlite/sqlite_store.h"
-
+// SqliteStore::ListFindingsPage: keyset pagination over the (analyzer, status, sort key, id)
+// indexes, one stream per status the filter allows, merged in the sort's order.
 #include <array>
 #include <memory>
 #include <optional>
@@ -16,6 +14,7 @@
 #include "perimeter/store/sqlite/internal/rows.h"
 #include "perimeter/store/sqlite/internal/sqlite_api.h"
 #include "perimeter/store/sqlite/internal/sqlite_store_impl.h"
+#include "perimeter/store/sqlite/sqlite_store.h"
 
 namespace perimeter::store {
 namespace {
@@ -25,17 +24,18 @@ using internal::ReadListed;
 using internal::Statement;
 
 // Every status a finding can have, in the order of their names (the status sort).
-constexpr std::array kStatuses = {findings::FindingStatus::kActive, findings::FindingStatus::kArchived,
+constexpr std::array kStatuses = {findings::FindingStatus::kActive,
+                                  findings::FindingStatus::kArchived,
                                   findings::FindingStatus::kResolved};
 
-// How a sort attribute reads in SQL: its key expression (ordering as findings::SortValue orders), whether
-// the key is an integer, and the index on (analyzer_arn, status, key, id) that walks it.
+// How a sort attribute reads in SQL: its key expression (ordering as findings::SortValue orders),
+// whether the key is an integer, and the index on (analyzer_arn, status, key, id) that walks it.
 struct SortKeySql {
   const char* expression;
   bool integer = false;
   const char* index = nullptr;
-  // The same value on every row of one status's stream (status, findingType): the stream is in id order
-  // and where it starts after a token is decided before the query.
+  // The same value on every row of one status's stream (status, findingType): the stream is in id
+  // order and where it starts after a token is decided before the query.
   bool constant = false;
 };
 
@@ -67,8 +67,8 @@ SortKeySql SortKeyOf(findings::SortAttribute attribute) {
   return {"id", false, "findings_by_status_id"};
 }
 
-// The statuses a listing can hold under `filter`: its status criteria read nothing but the status, so
-// trying each status decides them exactly.
+// The statuses a listing can hold under `filter`: its status criteria read nothing but the status,
+// so trying each status decides them exactly.
 std::vector<findings::FindingStatus> ListedStatuses(const findings::FindingFilter* filter) {
   std::vector<findings::FindingStatus> out;
   for (findings::FindingStatus status : kStatuses) {
@@ -77,7 +77,8 @@ std::vector<findings::FindingStatus> ListedStatuses(const findings::FindingFilte
     bool possible = true;
     if (filter != nullptr) {
       for (const findings::Criterion& criterion : filter->criteria()) {
-        if (criterion.field == findings::FilterField::kStatus && !criterion.Matches(probe)) possible = false;
+        if (criterion.field == findings::FilterField::kStatus && !criterion.Matches(probe))
+          possible = false;
       }
     }
     if (possible) out.push_back(status);
@@ -85,7 +86,8 @@ std::vector<findings::FindingStatus> ListedStatuses(const findings::FindingFilte
   return out;
 }
 
-// One status's rows in the sort's order, as (key, id, seq): a covering-index walk for the indexed keys.
+// One status's rows in the sort's order, as (key, id, seq): a covering-index walk for the indexed
+// keys.
 struct SortedRows {
   SortedRows(sqlite3* db, sqlite3_stmt* statement) : rows(db, statement) {}
   Statement rows;
@@ -122,8 +124,8 @@ enum class StreamStart { kFirst, kAfterId, kAfterKeyAndId, kNone };
 
 }  // namespace
 
-// A read transaction on a reader connection, so that every statement of one listing sees one snapshot.
-// REQUIRES: statements stepped inside it are reset before it ends (declare it first).
+// A read transaction on a reader connection, so that every statement of one listing sees one
+// snapshot. REQUIRES: statements stepped inside it are reset before it ends (declare it first).
 class SqliteStore::ReadTransaction {
  public:
   explicit ReadTransaction(ReaderLease& reader) : reader_(reader) {
@@ -147,8 +149,9 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
                                                           const FindingPageQuery& query) {
   const SortKeySql key = SortKeyOf(query.sort.attribute);
   const bool descending = query.sort.order == findings::SortOrder::kDescending;
-  // The token's sort value as the key column holds it. Tokens come from findings::SortValue; one that
-  // does not read back (altered by the client) takes the generic path, which compares the text.
+  // The token's sort value as the key column holds it. Tokens come from findings::SortValue; one
+  // that does not read back (altered by the client) takes the generic path, which compares the
+  // text.
   std::optional<int64_t> after_integer;
   if (query.after && key.integer) {
     const std::string& value = query.after->last_sort_value;
@@ -159,20 +162,22 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
     }
     if (!after_integer) return Store::ListFindingsPage(analyzer_arn, query);
   }
-  // Status and findingType are the same on every row of one status's stream: where such a stream starts
-  // after the token is decided here (a range on the status beside `status = ...` would make SQLite sort).
+  // Status and findingType are the same on every row of one status's stream: where such a stream
+  // starts after the token is decided here (a range on the status beside `status = ...` would make
+  // SQLite sort).
   auto start_of = [&](findings::FindingStatus status) {
     if (!query.after) return StreamStart::kFirst;
     std::string_view constant;
-    if (query.sort.attribute == findings::SortAttribute::kStatus) constant = findings::FindingStatusName(status);
+    if (query.sort.attribute == findings::SortAttribute::kStatus)
+      constant = findings::FindingStatusName(status);
     if (query.sort.attribute == findings::SortAttribute::kFindingType) constant = "ExternalAccess";
     if (constant.empty()) return StreamStart::kAfterKeyAndId;
     int order = constant.compare(query.after->last_sort_value);
     if (order == 0) return StreamStart::kAfterId;
     return (order > 0) != descending ? StreamStart::kFirst : StreamStart::kNone;
   };
-  // The status is written into the text (one of three names), so that each status's stream has its own
-  // cached statement.
+  // The status is written into the text (one of three names), so that each status's stream has its
+  // own cached statement.
   auto sql = [&](findings::FindingStatus status, StreamStart start) {
     const char* after = descending ? " < " : " > ";
     std::string condition;
@@ -185,17 +190,20 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
         break;
       case StreamStart::kAfterKeyAndId:
         // Spelled out rather than as a row value, so that SQLite seeks the index to the key.
-        condition = base::Concat(" AND ", key.expression, descending ? " <= ?2" : " >= ?2", " AND (", key.expression,
-                                 after, "?2 OR id", after, "?3)");
+        condition = base::Concat(" AND ", key.expression, descending ? " <= ?2" : " >= ?2",
+                                 " AND (", key.expression, after, "?2 OR id", after, "?3)");
         break;
     }
-    return base::Concat("SELECT ", key.expression, ", id, seq FROM findings",
-                        key.index != nullptr ? base::Concat(" INDEXED BY ", key.index) : std::string(),
-                        " WHERE analyzer_arn = ?1 AND status = '", findings::FindingStatusName(status), "'", condition,
-                        " ORDER BY ", key.constant ? "" : base::Concat(key.expression, descending ? " DESC, " : ", "),
-                        "id", descending ? " DESC" : "");
+    return base::Concat(
+        "SELECT ", key.expression, ", id, seq FROM findings",
+        key.index != nullptr ? base::Concat(" INDEXED BY ", key.index) : std::string(),
+        " WHERE analyzer_arn = ?1 AND status = '", findings::FindingStatusName(status), "'",
+        condition, " ORDER BY ",
+        key.constant ? "" : base::Concat(key.expression, descending ? " DESC, " : ", "), "id",
+        descending ? " DESC" : "");
   };
-  static const std::string fetch_sql = base::Concat("SELECT ", kListedColumns, " FROM findings WHERE seq = ?1");
+  static const std::string fetch_sql =
+      base::Concat("SELECT ", kListedColumns, " FROM findings WHERE seq = ?1");
   static const std::string body_sql = "SELECT body FROM findings WHERE seq = ?1";
 
   // One sorted stream per status the filter allows, merged here.
@@ -252,8 +260,8 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
     SortedRows* next = nullptr;
     for (std::unique_ptr<SortedRows>& stream : streams) {
       if (!stream->live) continue;
-      if (next == nullptr ||
-          (descending ? KeyBefore(*next, *stream, key.integer) : KeyBefore(*stream, *next, key.integer))) {
+      if (next == nullptr || (descending ? KeyBefore(*next, *stream, key.integer)
+                                         : KeyBefore(*stream, *next, key.integer))) {
         next = stream.get();
       }
     }

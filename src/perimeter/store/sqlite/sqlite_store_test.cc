@@ -1,6 +1,6 @@
 // What only the SQLite store has: its schema versions. A database written by the first releases
-// (schema 1: user_version 0, findings WITHOUT ROWID with the finding in `body`) is upgraded by Open in
-// place, keeping every record; a database from a newer Perimeter is refused.
+// (schema 1: user_version 0, findings WITHOUT ROWID with the finding in `body`) is upgraded by Open
+// in place, keeping every record; a database from a newer Perimeter is refused.
 #include "perimeter/store/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
@@ -17,8 +17,8 @@
 namespace perimeter::store {
 namespace {
 
-// The schema of the first releases, as they created it (tables that did not change are left out: the
-// upgrade creates them).
+// The schema of the first releases, as they created it (tables that did not change are left out:
+// the upgrade creates them).
 constexpr const char* kSchemaVersion1 = R"sql(
 CREATE TABLE analyzers(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, arn TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL,
@@ -55,7 +55,8 @@ class SqliteSchemaTest : public testing::Test {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
     char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+        << (error ? error : "");
     sqlite3_free(error);
     sqlite3_close(db);
   }
@@ -64,7 +65,8 @@ class SqliteSchemaTest : public testing::Test {
     EXPECT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
     sqlite3_stmt* statement = nullptr;
     sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nullptr);
-    int64_t version = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1;
+    int64_t version =
+        sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1;
     sqlite3_finalize(statement);
     sqlite3_close(db);
     return version;
@@ -84,8 +86,10 @@ findings::FindingRecord Record(int i) {
   record.finding.actions = {"s3:GetObject"};
   record.finding.is_public = i % 2 == 0;
   if (i == 4) record.finding.error = "ACCESS_DENIED";
-  record.finding.sources = {findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
-  record.status = i % 3 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
+  record.finding.sources = {
+      findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
+  record.status =
+      i % 3 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
   record.created_at = absl::FromUnixMicros(1714564800000000 + i * 1500);
   record.analyzed_at = record.created_at + absl::Seconds(1);
   record.updated_at = record.created_at + absl::Seconds(2);
@@ -95,16 +99,20 @@ findings::FindingRecord Record(int i) {
 TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
   std::string sql = kSchemaVersion1;
   sql += base::Concat(
-      "INSERT INTO analyzers(arn, account_id, region, name, type, created_at, status, tags, configuration, "
+      "INSERT INTO analyzers(arn, account_id, region, name, type, created_at, status, tags, "
+      "configuration, "
       "last_resource) VALUES('",
-      kArn, "', '111122223333', 'us-east-1', 'a', 'ACCOUNT', 1714564800000000, 'ACTIVE', '{}', '', '');");
+      kArn,
+      "', '111122223333', 'us-east-1', 'a', 'ACCOUNT', 1714564800000000, 'ACTIVE', '{}', '', '');");
   std::vector<findings::FindingRecord> records;
   for (int i = 0; i < 6; ++i) {
     findings::FindingRecord record = Record(i);
-    sql += base::Concat("INSERT INTO findings VALUES('", kArn, "', '", record.id(), "', '", record.finding.resource,
-                        "', '", findings::FindingStatusName(record.status), "', ",
-                        absl::ToUnixMicros(record.created_at), ", ", absl::ToUnixMicros(record.analyzed_at), ", ",
-                        absl::ToUnixMicros(record.updated_at), ", '", internal::EncodeFinding(record.finding), "');");
+    sql += base::Concat("INSERT INTO findings VALUES('", kArn, "', '", record.id(), "', '",
+                        record.finding.resource, "', '", findings::FindingStatusName(record.status),
+                        "', ", absl::ToUnixMicros(record.created_at), ", ",
+                        absl::ToUnixMicros(record.analyzed_at), ", ",
+                        absl::ToUnixMicros(record.updated_at), ", '",
+                        internal::EncodeFinding(record.finding), "');");
     records.push_back(record);
   }
   Exec(sql);
@@ -122,16 +130,18 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
       EXPECT_EQ(findings::FindingObjectJson((*listed)[i]), findings::FindingObjectJson(records[i]));
     }
     // The derived columns are filled: a filtered, sorted page reads them.
-    findings::FindingFilter active(
-        {findings::Criterion{"status", findings::FilterField::kStatus, "", {"active"}, {}, {}, {}}});
-    FindingPageQuery query{findings::FindingSort{findings::SortAttribute::kUpdatedAt, findings::SortOrder::kDescending},
+    findings::FindingFilter active({findings::Criterion{
+        "status", findings::FilterField::kStatus, "", {"active"}, {}, {}, {}}});
+    FindingPageQuery query{findings::FindingSort{findings::SortAttribute::kUpdatedAt,
+                                                 findings::SortOrder::kDescending},
                            std::nullopt, &active, 10};
     absl::StatusOr<FindingPage> page = (*store)->ListFindingsPage(kArn, query);
     ASSERT_TRUE(page.ok()) << page.status();
     std::vector<std::string> ids;
     for (const auto& entry : page->entries) {
       ids.push_back(entry->summary.id());
-      EXPECT_EQ(entry->finding_json, findings::FindingObjectJson(records[std::stoi(entry->summary.id().substr(3)) - 100]));
+      EXPECT_EQ(entry->finding_json, findings::FindingObjectJson(
+                                         records[std::stoi(entry->summary.id().substr(3)) - 100]));
     }
     std::vector<std::string> expected = {"id-105", "id-104", "id-102", "id-101"};
     if (open == 1) expected.insert(expected.begin(), "id-106");
@@ -146,14 +156,15 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
       // Written with the new schema beside the upgraded findings: ACTIVE, and the latest update.
       findings::FindingRecord added = Record(6);
       added.status = findings::FindingStatus::kActive;
-      ASSERT_TRUE((*store)->WriteFindings(kArn, std::vector<findings::FindingRecord>{added}, {}).ok());
+      ASSERT_TRUE(
+          (*store)->WriteFindings(kArn, std::vector<findings::FindingRecord>{added}, {}).ok());
       records.push_back(added);
     }
   }
 }
 
-// Schema 2 lacked the indexes of the sorts on resourceType, owner, isPublic and error: Open adds them
-// and keeps every finding.
+// Schema 2 lacked the indexes of the sorts on resourceType, owner, isPublic and error: Open adds
+// them and keeps every finding.
 TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
   std::vector<findings::FindingRecord> records;
   {
@@ -168,29 +179,33 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
     for (int i = 0; i < 6; ++i) records.push_back(Record(i));
     ASSERT_TRUE((*store)->WriteFindings(kArn, records, {}).ok());
   }
-  Exec("DROP INDEX findings_by_status_type; DROP INDEX findings_by_status_owner; DROP INDEX findings_by_status_public;"
-       "DROP INDEX findings_by_status_error; PRAGMA user_version = 2;");
+  Exec(
+      "DROP INDEX findings_by_status_type; DROP INDEX findings_by_status_owner; DROP INDEX "
+      "findings_by_status_public;"
+      "DROP INDEX findings_by_status_error; PRAGMA user_version = 2;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ(UserVersion(), 4);
-  for (findings::SortAttribute attribute : {findings::SortAttribute::kResourceType, findings::SortAttribute::kIsPublic,
-                                            findings::SortAttribute::kError,
-                                            findings::SortAttribute::kResourceOwnerAccount}) {
-    FindingPageQuery query{findings::FindingSort{attribute, findings::SortOrder::kAscending}, std::nullopt, nullptr, 10};
+  for (findings::SortAttribute attribute :
+       {findings::SortAttribute::kResourceType, findings::SortAttribute::kIsPublic,
+        findings::SortAttribute::kError, findings::SortAttribute::kResourceOwnerAccount}) {
+    FindingPageQuery query{findings::FindingSort{attribute, findings::SortOrder::kAscending},
+                           std::nullopt, nullptr, 10};
     absl::StatusOr<FindingPage> page = (*store)->ListFindingsPage(kArn, query);
     ASSERT_TRUE(page.ok()) << page.status();
     EXPECT_EQ(page->entries.size(), records.size());
   }
   // The error sort puts the finding without error first, the one with ACCESS_DENIED last.
-  FindingPageQuery by_error{findings::FindingSort{findings::SortAttribute::kError, findings::SortOrder::kAscending},
-                            std::nullopt, nullptr, 10};
+  FindingPageQuery by_error{
+      findings::FindingSort{findings::SortAttribute::kError, findings::SortOrder::kAscending},
+      std::nullopt, nullptr, 10};
   absl::StatusOr<FindingPage> page = (*store)->ListFindingsPage(kArn, by_error);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->entries.back()->summary.id(), "id-104");
 }
 
-// Schema 3 keyed inventory records by (kind, key): the upgrade keys them by (kind, owner, key), a resource
-// row's owner read from its resourceOwnerAccount, and keeps every record.
+// Schema 3 keyed inventory records by (kind, key): the upgrade keys them by (kind, owner, key), a
+// resource row's owner read from its resourceOwnerAccount, and keeps every record.
 TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
   { ASSERT_TRUE(SqliteStore::Open(path_).ok()); }
   Exec(R"sql(DROP TABLE inventory;
@@ -203,7 +218,8 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ(UserVersion(), 4);
-  absl::StatusOr<std::vector<InventoryRecord>> resources = (*store)->ListInventory(InventoryKind::kResource);
+  absl::StatusOr<std::vector<InventoryRecord>> resources =
+      (*store)->ListInventory(InventoryKind::kResource);
   ASSERT_TRUE(resources.ok()) << resources.status();
   ASSERT_EQ(resources->size(), 1u);
   EXPECT_EQ((*resources)[0].owner, "444455556666");
@@ -214,7 +230,8 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
   ASSERT_TRUE(account.ok() && account->has_value());
   EXPECT_EQ((*account)->json, R"({"kind":"account","accountId":"444455556666"})");
   // Another owner's claim on the bucket is a second record.
-  InventoryRecord other{InventoryKind::kResource, "arn:aws:s3:::b", "{}", absl::FromUnixMicros(9), "111122223333"};
+  InventoryRecord other{InventoryKind::kResource, "arn:aws:s3:::b", "{}", absl::FromUnixMicros(9),
+                        "111122223333"};
   ASSERT_TRUE((*store)->PutInventory({&other, 1}).ok());
   EXPECT_EQ((*store)->ListInventory(InventoryKind::kResource)->size(), 2u);
 }

@@ -49,14 +49,15 @@ void WriteStatement(json::Writer& w, const Statement& s) {
     WriteValues(w, *s.resources);
   }
   if (!s.conditions.empty()) {
-    // Condition blocks grouped by operator, in the order they were added; a key named twice under one
-    // operator gets the union of the values (IAM would reject the duplicate key).
+    // Condition blocks grouped by operator, in the order they were added; a key named twice under
+    // one operator gets the union of the values (IAM would reject the duplicate key).
     std::vector<std::string> ops;
     std::map<std::string, std::vector<const Condition*>> by_op;
     for (const Condition& c : s.conditions) {
       if (!by_op.contains(c.op)) ops.push_back(c.op);
       std::vector<const Condition*>& list = by_op[c.op];
-      auto same = std::find_if(list.begin(), list.end(), [&](const Condition* o) { return o->key == c.key; });
+      auto same = std::find_if(list.begin(), list.end(),
+                               [&](const Condition* o) { return o->key == c.key; });
       if (same == list.end()) list.push_back(&c);
     }
     w.Key("Condition").BeginObject();
@@ -66,7 +67,8 @@ void WriteStatement(json::Writer& w, const Statement& s) {
         Values merged = c->values;
         for (const Condition& other : s.conditions) {
           if (&other == c || other.op != op || other.key != c->key) continue;
-          merged.items.insert(merged.items.end(), other.values.items.begin(), other.values.items.end());
+          merged.items.insert(merged.items.end(), other.values.items.begin(),
+                              other.values.items.end());
           merged.as_list = true;
         }
         w.Key(c->key);

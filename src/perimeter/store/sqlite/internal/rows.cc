@@ -17,7 +17,8 @@ absl::StatusOr<Analyzer> ReadAnalyzer(const Statement& row) {
   analyzer.name = row.Text(3);
   std::optional<AnalyzerType> type = ParseAnalyzerType(row.Text(4));
   std::optional<AnalyzerStatus> status = ParseAnalyzerStatus(row.Text(6));
-  if (!type || !status) return absl::InternalError("corrupt stored record: analyzer type or status");
+  if (!type || !status)
+    return absl::InternalError("corrupt stored record: analyzer type or status");
   analyzer.type = *type;
   analyzer.created_at = FromMicros(row.Int(5));
   analyzer.status = *status;
@@ -58,20 +59,28 @@ absl::StatusOr<ListedFinding> ReadListed(const Statement& row) {
   out.finding_json = row.Text(10);
   return out;
 }
-absl::Status UpsertFinding(Statement& upsert, std::string_view analyzer_arn, const findings::FindingRecord& record) {
+absl::Status UpsertFinding(Statement& upsert, std::string_view analyzer_arn,
+                           const findings::FindingRecord& record) {
   const findings::Finding& finding = record.finding;
   upsert.Reset();
-  upsert.Bind(1, analyzer_arn).Bind(2, record.id()).Bind(3, findings::FindingStatusName(record.status));
-  upsert.Bind(4, finding.resource).Bind(5, finding.resource_type).Bind(6, finding.resource_owner_account);
+  upsert.Bind(1, analyzer_arn)
+      .Bind(2, record.id())
+      .Bind(3, findings::FindingStatusName(record.status));
+  upsert.Bind(4, finding.resource)
+      .Bind(5, finding.resource_type)
+      .Bind(6, finding.resource_owner_account);
   upsert.Bind(7, int64_t{finding.is_public ? 1 : 0});
   if (finding.error) {
     upsert.Bind(8, *finding.error);
   } else {
     upsert.BindNull(8);
   }
-  upsert.Bind(9, Micros(record.created_at)).Bind(10, Micros(record.analyzed_at)).Bind(11, Micros(record.updated_at));
+  upsert.Bind(9, Micros(record.created_at))
+      .Bind(10, Micros(record.analyzed_at))
+      .Bind(11, Micros(record.updated_at));
   // Rounded toward the past, as FormatTimestamp truncates.
-  upsert.Bind(12, absl::ToUnixMillis(record.created_at)).Bind(13, absl::ToUnixMillis(record.analyzed_at));
+  upsert.Bind(12, absl::ToUnixMillis(record.created_at))
+      .Bind(13, absl::ToUnixMillis(record.analyzed_at));
   upsert.Bind(14, absl::ToUnixMillis(record.updated_at));
   upsert.Bind(15, EncodeFinding(finding)).Bind(16, findings::FindingObjectJson(record));
   return upsert.Run();

@@ -55,8 +55,8 @@ CREATE TABLE IF NOT EXISTS inventory(
 CREATE TABLE IF NOT EXISTS client_tokens(scope TEXT PRIMARY KEY, result TEXT NOT NULL);
 )sql";
 
-// The owner of a stored inventory row of schema 3 and before: a resource's resourceOwnerAccount ("" when
-// the record has none, which the import never stored), "" for the other kinds.
+// The owner of a stored inventory row of schema 3 and before: a resource's resourceOwnerAccount (""
+// when the record has none, which the import never stored), "" for the other kinds.
 std::string InventoryOwnerOf(std::string_view kind, const std::string& json_text) {
   if (kind != InventoryKindName(InventoryKind::kResource)) return "";
   json::ParseResult parsed = json::Parse(json_text);
@@ -77,8 +77,9 @@ absl::Status UpgradeSchema(sqlite3* db) {
     RETURN_IF_ERROR(status);
   }
   if (version > kSchemaVersion) {
-    return absl::FailedPreconditionError(base::Concat("the database was written by a newer Perimeter (schema version ",
-                                                      version, "; this one reads up to ", kSchemaVersion, ")"));
+    return absl::FailedPreconditionError(
+        base::Concat("the database was written by a newer Perimeter (schema version ", version,
+                     "; this one reads up to ", kSchemaVersion, ")"));
   }
   if (version == kSchemaVersion) return absl::OkStatus();
   // Everything below is one transaction: a crash leaves the previous schema and data.
@@ -113,7 +114,9 @@ absl::Status UpgradeSchema(sqlite3* db) {
   RETURN_IF_ERROR(Exec(db, kSchema));
   if (legacy) {
     // Each finding is decoded once and written with its derived columns.
-    Statement rows(db, "SELECT id, status, created_at, analyzed_at, updated_at, body, analyzer_arn FROM findings_v1");
+    Statement rows(db,
+                   "SELECT id, status, created_at, analyzed_at, updated_at, body, analyzer_arn "
+                   "FROM findings_v1");
     Statement upsert(db, kUpsertFinding);
     RETURN_IF_ERROR(rows.prepared());
     RETURN_IF_ERROR(upsert.prepared());
@@ -132,7 +135,10 @@ absl::Status UpgradeSchema(sqlite3* db) {
     while (rows.Step(status)) {
       std::string kind = rows.Text(0), json_text = rows.Text(2);
       insert.Reset();
-      insert.Bind(1, kind).Bind(2, InventoryOwnerOf(kind, json_text)).Bind(3, rows.TextView(1)).Bind(4, json_text);
+      insert.Bind(1, kind)
+          .Bind(2, InventoryOwnerOf(kind, json_text))
+          .Bind(3, rows.TextView(1))
+          .Bind(4, json_text);
       insert.Bind(5, rows.Int(3));
       RETURN_IF_ERROR(insert.Run());
     }

@@ -1,6 +1,6 @@
 // The store's schema and its migrations. The schema is versioned in PRAGMA user_version; an older
-// database is brought to kSchemaVersion in one transaction, so a crash mid-upgrade leaves the previous
-// schema and data.
+// database is brought to kSchemaVersion in one transaction, so a crash mid-upgrade leaves the
+// previous schema and data.
 #ifndef PERIMETER_STORE_SQLITE_INTERNAL_SCHEMA_H_
 #define PERIMETER_STORE_SQLITE_INTERNAL_SCHEMA_H_
 
@@ -10,14 +10,14 @@
 
 namespace perimeter::store::internal {
 
-// The schema's version, in PRAGMA user_version. 2: findings keep their summary columns (what listings
-// sort and filter on) and their AWS JSON beside the stored finding, in a rowid table with one index per
-// (status, sort key). 1 (user_version 0, the first releases): findings(analyzer_arn, id, resource, status,
-// timestamps, body) WITHOUT ROWID, which Open migrates in one transaction. 3: schema 2 with the
-// indexes for the sorts on resourceType, resourceOwnerAccount, isPublic and error (Open adds them).
-// 4: inventory records keyed by (kind, owner, key), a resource record being its owner's claim on the ARN
-// (before: by (kind, key), so one account's import replaced another's record); Open rebuilds the table,
-// each resource row's owner read from its resourceOwnerAccount.
+// The schema's version, in PRAGMA user_version. 2: findings keep their summary columns (what
+// listings sort and filter on) and their AWS JSON beside the stored finding, in a rowid table with
+// one index per (status, sort key). 1 (user_version 0, the first releases): findings(analyzer_arn,
+// id, resource, status, timestamps, body) WITHOUT ROWID, which Open migrates in one transaction. 3:
+// schema 2 with the indexes for the sorts on resourceType, resourceOwnerAccount, isPublic and error
+// (Open adds them). 4: inventory records keyed by (kind, owner, key), a resource record being its
+// owner's claim on the ARN (before: by (kind, key), so one account's import replaced another's
+// record); Open rebuilds the table, each resource row's owner read from its resourceOwnerAccount.
 inline constexpr int kSchemaVersion = 4;
 
 // Creates the schema on `db` (the writer connection) or brings an older one to kSchemaVersion.

@@ -1,6 +1,6 @@
-// Thin RAII wrappers over the SQLite C API for the store's .cc files: a prepared statement, an immediate
-// write transaction, and the statement cache of a connection. Errors come back as absl::Status carrying
-// sqlite3_errmsg.
+// Thin RAII wrappers over the SQLite C API for the store's .cc files: a prepared statement, an
+// immediate write transaction, and the statement cache of a connection. Errors come back as
+// absl::Status carrying sqlite3_errmsg.
 #ifndef PERIMETER_STORE_SQLITE_INTERNAL_SQLITE_API_H_
 #define PERIMETER_STORE_SQLITE_INTERNAL_SQLITE_API_H_
 
@@ -21,15 +21,19 @@ absl::Status SqliteError(sqlite3* db, std::string_view what);
 // Runs `sql` (one or more statements) on `db`.
 absl::Status Exec(sqlite3* db, const char* sql);
 
-// The statement for `sql` from `cache`, prepared (persistent) on first use and kept until the cache's
-// owner finalizes it; nullptr if it does not prepare.
-sqlite3_stmt* PrepareCached(sqlite3* db, std::map<std::string, sqlite3_stmt*>& cache, const std::string& sql);
+// The statement for `sql` from `cache`, prepared (persistent) on first use and kept until the
+// cache's owner finalizes it; nullptr if it does not prepare.
+sqlite3_stmt* PrepareCached(sqlite3* db, std::map<std::string, sqlite3_stmt*>& cache,
+                            const std::string& sql);
 
 // A prepared statement; finalized on destruction.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) { status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  // Borrows a statement prepared once and kept by the store (hot queries): reset, not finalized, at the end.
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    status_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
+  }
+  // Borrows a statement prepared once and kept by the store (hot queries): reset, not finalized, at
+  // the end.
   Statement(sqlite3* db, sqlite3_stmt* cached) : db_(db), stmt_(cached), borrowed_(true) {
     status_ = cached == nullptr ? SQLITE_ERROR : SQLITE_OK;
   }
@@ -78,15 +82,17 @@ class Statement {
   }
   std::string Text(int column) const {
     const unsigned char* text = sqlite3_column_text(stmt_, column);
-    return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text),
-                                                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+    return text == nullptr ? std::string()
+                           : std::string(reinterpret_cast<const char*>(text),
+                                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
   }
   // Valid until the statement steps again or is reset.
   std::string_view TextView(int column) const {
     const unsigned char* text = sqlite3_column_text(stmt_, column);
-    return text == nullptr ? std::string_view()
-                           : std::string_view(reinterpret_cast<const char*>(text),
-                                              static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+    return text == nullptr
+               ? std::string_view()
+               : std::string_view(reinterpret_cast<const char*>(text),
+                                  static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
   }
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
@@ -109,7 +115,8 @@ class Transaction {
   }
   absl::Status began() const { return ok_ ? absl::OkStatus() : SqliteError(db_, "begin"); }
   absl::Status Commit() {
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return SqliteError(db_, "commit");
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+      return SqliteError(db_, "commit");
     committed_ = true;
     return absl::OkStatus();
   }

@@ -19,9 +19,9 @@
 
 namespace perimeter::store {
 
-// Listed findings by seq. A row is never changed in place (a write replaces it under a new seq, which
-// AUTOINCREMENT never hands out again), so an entry stays true while its seq exists and there is nothing
-// to invalidate; beyond the capacity the least recently used entries are dropped.
+// Listed findings by seq. A row is never changed in place (a write replaces it under a new seq,
+// which AUTOINCREMENT never hands out again), so an entry stays true while its seq exists and there
+// is nothing to invalidate; beyond the capacity the least recently used entries are dropped.
 class SqliteStore::ListedCache {
  public:
   explicit ListedCache(size_t capacity) : capacity_(capacity) {}
@@ -48,7 +48,9 @@ class SqliteStore::ListedCache {
   std::mutex mutex_;
   const size_t capacity_;
   std::list<int64_t> order_;  // most recently used first
-  std::unordered_map<int64_t, std::pair<std::shared_ptr<const ListedFinding>, std::list<int64_t>::iterator>> entries_;
+  std::unordered_map<int64_t,
+                     std::pair<std::shared_ptr<const ListedFinding>, std::list<int64_t>::iterator>>
+      entries_;
 };
 
 // A reader connection for the scope of one read; waits while all are in use.
@@ -71,7 +73,9 @@ class SqliteStore::ReaderLease {
   ReaderLease& operator=(const ReaderLease&) = delete;
 
   sqlite3* db() const { return reader_->db; }
-  sqlite3_stmt* Prepared(const std::string& sql) { return internal::PrepareCached(reader_->db, reader_->statements, sql); }
+  sqlite3_stmt* Prepared(const std::string& sql) {
+    return internal::PrepareCached(reader_->db, reader_->statements, sql);
+  }
 
  private:
   SqliteStore& store_;
