@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # Build and test dependencies, by Debian package name.
 packages=(
   build-essential cmake ninja-build clang libclang-rt-14-dev
-  libabsl-dev libcli11-dev nlohmann-json3-dev libz3-dev libsqlite3-dev libssl-dev
+  libabsl-dev libcli11-dev libz3-dev libsqlite3-dev libssl-dev
   libcpp-httplib-dev libboost-dev libtomlplusplus-dev libyaml-cpp-dev
   awscli python3-boto3 openssl
   libgtest-dev libgmock-dev libbenchmark-dev

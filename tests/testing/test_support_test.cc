@@ -1,5 +1,5 @@
 // The shared test helpers: the case-file reader (what the runner relies on to fail on a bad file),
-// the status matchers and the self-removing directory.
+// the status matchers, the self-removing directory and the JSON lookups.
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/case_file.h"
+#include "tests/testing/json_values.h"
 #include "tests/testing/scoped_temp_dir.h"
 #include "tests/testing/status_matchers.h"
 
@@ -91,6 +92,22 @@ TEST(ProcessScratchDirTest, IsOneDirectoryForTheProcess) {
   EXPECT_TRUE(std::filesystem::is_directory(dir));
   EXPECT_EQ(&dir, &ProcessScratchDir());
   EXPECT_NE(dir.filename().string().find(std::to_string(getpid())), std::string::npos) << dir;
+}
+
+TEST(JsonValuesTest, LooksUpPathsAndComparesCanonically) {
+  perimeter::json::Document document =
+      ParseJson(R"({"b": [{"name": "x"}, 2], "a": {"z": 1, "y": null}, "s": "t"})");
+  perimeter::json::Value root = document.root();
+  EXPECT_EQ(JsonText(JsonAt(root, "/b/0/name")), "x");
+  EXPECT_EQ(JsonText(JsonAt(root, "/b/1")), "2");
+  EXPECT_EQ(JsonText(JsonAt(root, "/s")), "t");
+  EXPECT_EQ(JsonText(JsonAt(root, "/a")), R"({"y":null,"z":1})");
+  EXPECT_EQ(JsonText(JsonAt(root, "/b/2")), "<missing>");
+  EXPECT_EQ(JsonText(JsonAt(root, "/b/x")), "<missing>");
+  EXPECT_EQ(JsonText(JsonAt(root, "/s/0")), "<missing>");
+  EXPECT_EQ(JsonText(JsonAt(root, "/absent")), "<missing>");
+  EXPECT_EQ(CanonicalJson(root),
+            CanonicalJson(R"({"s":"t","a":{"y":null,"z":1},"b":[{"name":"x"},2]})"));
 }
 
 }  // namespace

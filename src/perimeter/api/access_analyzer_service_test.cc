@@ -5,8 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -16,12 +17,17 @@
 #include "perimeter/api/rest_routes.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_record.h"
+#include "perimeter/json/document.h"
+#include "perimeter/json/writer.h"
 #include "perimeter/store/memory/memory_store.h"
+#include "tests/testing/json_values.h"
 
 namespace perimeter::api {
 namespace {
 
-using nlohmann::json;
+using perimeter_testing::CanonicalJson;
+using perimeter_testing::JsonAt;
+using perimeter_testing::JsonText;
 
 constexpr char kMgmt[] = "111122223333";
 constexpr char kSecurity[] = "234598760742";
@@ -29,6 +35,21 @@ constexpr char kDev[] = "444455556666";
 constexpr char kOutsider[] = "999988887777";
 constexpr char kRegion[] = "us-east-1";
 constexpr base::UnixMillis kStart = 1714564800000;  // 2024-05-01T12:00:00Z
+
+// `format` with each "$n" (n < 10) replaced by args[n]: a JSON request body with values in it.
+std::string Fill(std::string_view format, std::initializer_list<std::string_view> args) {
+  std::string out;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] == '$' && i + 1 < format.size() && format[i + 1] >= '0' &&
+        format[i + 1] - '0' < static_cast<int>(args.size())) {
+      out.append(args.begin()[format[i + 1] - '0']);
+      ++i;
+    } else {
+      out.push_back(format[i]);
+    }
+  }
+  return out;
+}
 
 // The id SeedFindings gives its n-th finding (n < 10).
 std::string Id(int n) { return base::Concat("00000000-0000-4000-8000-00000000000", n); }
@@ -48,7 +69,20 @@ class EmptyCatalog : public service::ResourceCatalog {
 struct Reply {
   int status = 0;
   std::string error_type;  // x-amzn-ErrorType
-  json body;
+  std::string text;        // the body as sent
+  json::Document body = perimeter_testing::ParseJson("null");
+
+  // The value at `path` (a JSON Pointer: "/fieldList/0/name"), if any.
+  std::optional<json::Value> Get(std::string_view path) const { return JsonAt(body.root(), path); }
+  // The value at `path` as text (perimeter_testing::JsonText): a string's text, other values as
+  // canonical JSON, "<missing>" when absent.
+  std::string At(std::string_view path) const { return JsonText(Get(path)); }
+  bool Has(std::string_view path) const { return Get(path).has_value(); }
+  // The number of elements or members at `path`; 0 when absent.
+  size_t Size(std::string_view path) const {
+    std::optional<json::Value> value = Get(path);
+    return value.has_value() ? value->size() : 0;
+  }
 };
 
 // The two services wired as the server wires them (organization changes refresh analyzer statuses).
@@ -82,13 +116,14 @@ class ServiceTest : public testing::Test {
     for (const auto& [name, value] : response.headers) {
       if (name == "x-amzn-ErrorType") reply.error_type = value;
     }
-    reply.body = json::parse(response.body);
+    reply.text = response.body;
+    reply.body = perimeter_testing::ParseJson(response.body);
     return reply;
   }
 
   // `target` is the raw path and query, as a client sends it.
   Reply Call(const Caller& caller, std::string_view method, std::string_view target,
-             const json& body = nullptr) {
+             std::string_view body = "") {
     size_t question = target.find('?');
     std::optional<RouteMatch> match = MatchRestRoute(method, target.substr(0, question));
     EXPECT_TRUE(match.has_value()) << method << " " << target;
@@ -96,18 +131,19 @@ class ServiceTest : public testing::Test {
     RestRequest request{
         match->operation, match->labels,
         ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
-        body.is_null() ? "" : body.dump()};
+        std::string(body)};
     return ToReply(access_analyzer_->Handle(caller, request));
   }
 
   Reply Organizations(std::string_view account, std::string_view operation,
-                      const json& body = json::object()) {
-    return ToReply(organizations_->Handle(As(account), operation, body.dump()));
+                      std::string_view body = "{}") {
+    return ToReply(organizations_->Handle(As(account), operation, body));
   }
 
   Reply CreateAnalyzer(std::string_view account, std::string_view name,
                        std::string_view type = "ACCOUNT", std::string_view region = kRegion) {
-    return Call(As(account, region), "PUT", "/analyzer", {{"analyzerName", name}, {"type", type}});
+    return Call(As(account, region), "PUT", "/analyzer",
+                Fill(R"({"analyzerName": "$0", "type": "$1"})", {name, type}));
   }
 
   std::string Arn(std::string_view account, std::string_view name) {
@@ -115,13 +151,14 @@ class ServiceTest : public testing::Test {
   }
 
   void EnableOrganization(std::string_view administrator) {
-    ASSERT_EQ(Organizations(kMgmt, "EnableAWSServiceAccess",
-                            {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
-                  .status,
-              200);
+    ASSERT_EQ(
+        Organizations(kMgmt, "EnableAWSServiceAccess",
+                      Fill(R"({"ServicePrincipal": "$0"})", {service::kAccessAnalyzerPrincipal}))
+            .status,
+        200);
     ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
-                            {{"AccountId", administrator},
-                             {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+                            Fill(R"({"AccountId": "$0", "ServicePrincipal": "$1"})",
+                                 {administrator, service::kAccessAnalyzerPrincipal}))
                   .status,
               200);
   }
@@ -177,14 +214,14 @@ class AnalyzerNameTest : public ServiceTest, public testing::WithParamInterface<
 
 TEST_P(AnalyzerNameTest, FollowsTheModelPattern) {
   Reply reply = CreateAnalyzer(kDev, GetParam().name);
-  EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
+  EXPECT_EQ(reply.status, GetParam().status) << reply.text;
   if (GetParam().status == 400) {
     EXPECT_EQ(reply.error_type, "ValidationException");
-    EXPECT_EQ(reply.body["reason"], "fieldValidationFailed");
-    ASSERT_TRUE(reply.body["fieldList"].is_array());
-    EXPECT_EQ(reply.body["fieldList"][0]["name"], "analyzerName");
+    EXPECT_EQ(reply.At("/reason"), "fieldValidationFailed");
+    ASSERT_TRUE(reply.Get("/fieldList").has_value() && reply.Get("/fieldList")->is_array());
+    EXPECT_EQ(reply.At("/fieldList/0/name"), "analyzerName");
   } else {
-    EXPECT_EQ(reply.body["arn"], Arn(kDev, GetParam().name));
+    EXPECT_EQ(reply.At("/arn"), Arn(kDev, GetParam().name));
   }
 }
 
@@ -213,11 +250,11 @@ TEST_P(AnalyzerQuotaTest, AnswersAwsErrors) {
   EnableOrganization(kSecurity);
   for (const auto& [account, name, type, region, status, error] : GetParam().steps) {
     Reply reply = CreateAnalyzer(account, name, type, region);
-    EXPECT_EQ(reply.status, status) << name << ": " << reply.body.dump();
+    EXPECT_EQ(reply.status, status) << name << ": " << reply.text;
     EXPECT_EQ(reply.error_type, error) << name;
     if (status == 402 || status == 409) {
-      EXPECT_EQ(reply.body["resourceType"], "AWS::AccessAnalyzer::Analyzer") << name;
-      EXPECT_EQ(reply.body["resourceId"], name) << name;
+      EXPECT_EQ(reply.At("/resourceType"), "AWS::AccessAnalyzer::Analyzer") << name;
+      EXPECT_EQ(reply.At("/resourceId"), name) << name;
     }
   }
 }
@@ -252,42 +289,40 @@ TEST_F(ServiceTest, OrganizationAnalyzerNeedsTrustedAccess) {
   Reply reply = CreateAnalyzer(kMgmt, "org", "ORGANIZATION");
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.error_type, "ValidationException");
-  EXPECT_EQ(reply.body["message"], "Service not enabled for AWS Organizations");
+  EXPECT_EQ(reply.At("/message"), "Service not enabled for AWS Organizations");
 }
 
 // --- clientToken idempotency.
 
 TEST_F(ServiceTest, CreateAnalyzerRetryWithTokenAnswersTheSameArn) {
-  json body = {{"analyzerName", "a1"}, {"type", "ACCOUNT"}, {"clientToken", "token-1"}};
+  std::string body = R"({"analyzerName": "a1", "type": "ACCOUNT", "clientToken": "token-1"})";
   Reply first = Call(As(kDev), "PUT", "/analyzer", body);
   Reply retry = Call(As(kDev), "PUT", "/analyzer", body);
   EXPECT_EQ(first.status, 200);
-  EXPECT_EQ(retry.status, 200) << retry.body.dump();
-  EXPECT_EQ(retry.body["arn"], first.body["arn"]);
+  EXPECT_EQ(retry.status, 200) << retry.text;
+  EXPECT_EQ(retry.At("/arn"), first.At("/arn"));
   EXPECT_EQ(jobs_.size(), 1u) << "a retry schedules no second scan";
   // Member order does not make a different request.
-  Reply reordered =
-      Call(As(kDev), "PUT", "/analyzer",
-           json::parse(R"({"clientToken": "token-1", "type": "ACCOUNT", "analyzerName": "a1"})"));
+  Reply reordered = Call(As(kDev), "PUT", "/analyzer",
+                         R"({"clientToken": "token-1", "type": "ACCOUNT", "analyzerName": "a1"})");
   EXPECT_EQ(reordered.status, 200);
 }
 
 TEST_F(ServiceTest, CreateAnalyzerTokenReusedWithAnotherRequestConflicts) {
   ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer",
-                 {{"analyzerName", "a1"}, {"type", "ACCOUNT"}, {"clientToken", "t"}})
+                 R"({"analyzerName": "a1", "type": "ACCOUNT", "clientToken": "t"})")
                 .status,
             200);
   Reply reuse =
       Call(As(kDev), "PUT", "/analyzer",
-           {{"analyzerName", "a2"}, {"type", "ACCOUNT_UNUSED_ACCESS"}, {"clientToken", "t"}});
+           R"({"analyzerName": "a2", "type": "ACCOUNT_UNUSED_ACCESS", "clientToken": "t"})");
   EXPECT_EQ(reuse.status, 409);
   EXPECT_EQ(reuse.error_type, "ConflictException");
-  EXPECT_TRUE(reuse.body.contains("resourceId") && reuse.body.contains("resourceType"))
-      << reuse.body.dump();
+  EXPECT_TRUE(reuse.Has("/resourceId") && reuse.Has("/resourceType")) << reuse.text;
   EXPECT_EQ(Call(As(kDev), "GET", "/analyzer/a2").status, 404) << "nothing was created";
   // Tokens are per account: another account may use the same one.
   EXPECT_EQ(Call(As(kSecurity), "PUT", "/analyzer",
-                 {{"analyzerName", "a2"}, {"type", "ACCOUNT"}, {"clientToken", "t"}})
+                 R"({"analyzerName": "a2", "type": "ACCOUNT", "clientToken": "t"})")
                 .status,
             200);
 }
@@ -306,12 +341,14 @@ TEST_F(ServiceTest, UpdateFindingsTokenReusedWithAnotherStatusConflicts) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
   std::string arn = Arn(kDev, "a1");
   SeedFindings(arn, {{"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
-  json archive = {
-      {"analyzerArn", arn}, {"ids", {Id(0)}}, {"status", "ARCHIVED"}, {"clientToken", "u1"}};
+  std::string archive =
+      Fill(R"({"analyzerArn": "$0", "ids": ["$1"], "status": "ARCHIVED", "clientToken": "u1"})",
+           {arn, Id(0)});
   EXPECT_EQ(Call(As(kDev), "PUT", "/finding", archive).status, 200);
   EXPECT_EQ(Call(As(kDev), "PUT", "/finding", archive).status, 200);
-  json activate = archive;
-  activate["status"] = "ACTIVE";
+  std::string activate =
+      Fill(R"({"analyzerArn": "$0", "ids": ["$1"], "status": "ACTIVE", "clientToken": "u1"})",
+           {arn, Id(0)});
   Reply reuse = Call(As(kDev), "PUT", "/finding", activate);
   EXPECT_EQ(reuse.status, 409);
   EXPECT_EQ(reuse.error_type, "ConflictException");
@@ -322,47 +359,49 @@ TEST_F(ServiceTest, UpdateFindingsTokenReusedWithAnotherStatusConflicts) {
 
 TEST_F(ServiceTest, ArchiveRuleCrud) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
-  json filter = {{"resourceType", {{"eq", {"AWS::S3::Bucket"}}}}};
+  std::string filter = R"({"resourceType": {"eq": ["AWS::S3::Bucket"]}})";
   EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
-                 {{"ruleName", "buckets"}, {"filter", filter}})
+                 Fill(R"({"ruleName": "buckets", "filter": $0})", {filter}))
                 .status,
             200);
   Reply duplicate = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
-                         {{"ruleName", "buckets"}, {"filter", filter}});
+                         Fill(R"({"ruleName": "buckets", "filter": $0})", {filter}));
   EXPECT_EQ(duplicate.status, 409);
-  EXPECT_EQ(duplicate.body["resourceType"], "AWS::AccessAnalyzer::ArchiveRule");
+  EXPECT_EQ(duplicate.At("/resourceType"), "AWS::AccessAnalyzer::ArchiveRule");
 
   Reply got = Call(As(kDev), "GET", "/analyzer/a1/archive-rule/buckets");
-  ASSERT_EQ(got.status, 200) << got.body.dump();
-  EXPECT_EQ(got.body["archiveRule"]["ruleName"], "buckets");
-  EXPECT_EQ(got.body["archiveRule"]["filter"], filter);
-  EXPECT_EQ(got.body["archiveRule"]["createdAt"], "2024-05-01T12:00:00.000Z");
+  ASSERT_EQ(got.status, 200) << got.text;
+  EXPECT_EQ(got.At("/archiveRule/ruleName"), "buckets");
+  EXPECT_EQ(got.At("/archiveRule/filter"), CanonicalJson(filter));
+  EXPECT_EQ(got.At("/archiveRule/createdAt"), "2024-05-01T12:00:00.000Z");
 
   clock_.Advance(60000);
-  json public_only = {{"isPublic", {{"eq", {"true"}}}}};
-  EXPECT_EQ(
-      Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/buckets", {{"filter", public_only}}).status,
-      200);
+  std::string public_only = R"({"isPublic": {"eq": ["true"]}})";
+  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/buckets",
+                 Fill(R"({"filter": $0})", {public_only}))
+                .status,
+            200);
   got = Call(As(kDev), "GET", "/analyzer/a1/archive-rule/buckets");
-  EXPECT_EQ(got.body["archiveRule"]["filter"], public_only);
-  EXPECT_EQ(got.body["archiveRule"]["createdAt"], "2024-05-01T12:00:00.000Z");
-  EXPECT_EQ(got.body["archiveRule"]["updatedAt"], "2024-05-01T12:01:00.000Z");
-  EXPECT_EQ(
-      Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/absent", {{"filter", public_only}}).status,
-      404);
+  EXPECT_EQ(got.At("/archiveRule/filter"), CanonicalJson(public_only));
+  EXPECT_EQ(got.At("/archiveRule/createdAt"), "2024-05-01T12:00:00.000Z");
+  EXPECT_EQ(got.At("/archiveRule/updatedAt"), "2024-05-01T12:01:00.000Z");
+  EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule/absent",
+                 Fill(R"({"filter": $0})", {public_only}))
+                .status,
+            404);
 
   EXPECT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
-                 {{"ruleName", "second"}, {"filter", filter}})
+                 Fill(R"({"ruleName": "second", "filter": $0})", {filter}))
                 .status,
             200);
   Reply listed = Call(As(kDev), "GET", "/analyzer/a1/archive-rule?maxResults=1");
-  ASSERT_EQ(listed.body["archiveRules"].size(), 1u);
-  EXPECT_EQ(listed.body["archiveRules"][0]["ruleName"], "buckets");
-  std::string token = listed.body["nextToken"];
+  ASSERT_EQ(listed.Size("/archiveRules"), 1u);
+  EXPECT_EQ(listed.At("/archiveRules/0/ruleName"), "buckets");
+  std::string token = listed.At("/nextToken");
   listed = Call(As(kDev), "GET",
                 base::Concat("/analyzer/a1/archive-rule?maxResults=1&nextToken=", token));
-  EXPECT_EQ(listed.body["archiveRules"][0]["ruleName"], "second");
-  EXPECT_FALSE(listed.body.contains("nextToken"));
+  EXPECT_EQ(listed.At("/archiveRules/0/ruleName"), "second");
+  EXPECT_FALSE(listed.Has("/nextToken"));
 
   EXPECT_EQ(Call(As(kDev), "DELETE", "/analyzer/a1/archive-rule/second").status, 200);
   Reply gone = Call(As(kDev), "GET", "/analyzer/a1/archive-rule/second");
@@ -375,7 +414,7 @@ TEST_F(ServiceTest, ArchiveRuleCrud) {
 
 struct RuleCase {
   std::string label;
-  json body;
+  std::string body;
   int status;
   std::string field;  // the fieldList name of a ValidationException
 };
@@ -395,13 +434,12 @@ TEST_F(ServiceTest, PaginationParametersAreValidated) {
   }
   EXPECT_EQ(Call(As(kDev), "GET", "/analyzer?maxResults=2147483647").status, 200);
   for (const char* path : {"/finding", "/findingv2"}) {
-    for (json extra : {json{{"maxResults", 0}}, json{{"maxResults", 2147483648LL}},
-                       json{{"maxResults", 99999999999999999999.0}}, json{{"nextToken", "zz"}}}) {
-      json body = extra;
-      body["analyzerArn"] = arn;
+    for (std::string extra : {R"("maxResults": 0)", R"("maxResults": 2147483648)",
+                              R"("maxResults": 99999999999999999999.0)", R"("nextToken": "zz")"}) {
+      std::string body = Fill(R"({"analyzerArn": "$0", $1})", {arn, extra});
       Reply reply = Call(As(kDev), "POST", path, body);
-      EXPECT_EQ(reply.status, 400) << path << " " << extra.dump();
-      EXPECT_EQ(reply.error_type, "ValidationException") << path << " " << extra.dump();
+      EXPECT_EQ(reply.status, 400) << path << " " << extra;
+      EXPECT_EQ(reply.error_type, "ValidationException") << path << " " << extra;
     }
   }
 }
@@ -412,49 +450,43 @@ class ArchiveRuleValidationTest : public ServiceTest,
 TEST_P(ArchiveRuleValidationTest, RejectsBadRules) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
   Reply reply = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule", GetParam().body);
-  EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
+  EXPECT_EQ(reply.status, GetParam().status) << reply.text;
   if (!GetParam().field.empty()) {
     EXPECT_EQ(reply.error_type, "ValidationException");
-    ASSERT_TRUE(reply.body["fieldList"].is_array()) << reply.body.dump();
-    EXPECT_EQ(reply.body["fieldList"][0]["name"], GetParam().field);
+    ASSERT_TRUE(reply.Get("/fieldList").has_value() && reply.Get("/fieldList")->is_array())
+        << reply.text;
+    EXPECT_EQ(reply.At("/fieldList/0/name"), GetParam().field);
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, ArchiveRuleValidationTest,
     testing::Values(
-        RuleCase{"Valid",
-                 {{"ruleName", "r.1-x_y"}, {"filter", {{"isPublic", {{"eq", {"true"}}}}}}},
-                 200,
-                 ""},
+        RuleCase{"Valid", R"({"ruleName": "r.1-x_y", "filter": {"isPublic": {"eq": ["true"]}}})",
+                 200, ""},
         RuleCase{"StatusIsNotAnArchiveRuleKey",
-                 {{"ruleName", "r"}, {"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}},
-                 400,
-                 "filter"},
+                 R"({"ruleName": "r", "filter": {"status": {"eq": ["ACTIVE"]}}})", 400, "filter"},
         RuleCase{"NameStartsWithUnderscore",
-                 {{"ruleName", "_r"}, {"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}},
-                 400,
+                 R"({"ruleName": "_r", "filter": {"status": {"eq": ["ACTIVE"]}}})", 400,
                  "ruleName"},
-        RuleCase{"NameMissing", {{"filter", {{"status", {{"eq", {"ACTIVE"}}}}}}}, 400, "ruleName"},
-        RuleCase{"FilterMissing", {{"ruleName", "r"}}, 400, "filter"},
-        RuleCase{"FilterNotAnObject", {{"ruleName", "r"}, {"filter", "status"}}, 400, "filter"},
-        RuleCase{"UnknownOperator",
-                 {{"ruleName", "r"}, {"filter", {{"status", {{"like", {"A"}}}}}}},
-                 400,
-                 "filter"}),
+        RuleCase{"NameMissing", R"({"filter": {"status": {"eq": ["ACTIVE"]}}})", 400, "ruleName"},
+        RuleCase{"FilterMissing", R"({"ruleName": "r"})", 400, "filter"},
+        RuleCase{"FilterNotAnObject", R"({"ruleName": "r", "filter": "status"})", 400, "filter"},
+        RuleCase{"UnknownOperator", R"({"ruleName": "r", "filter": {"status": {"like": ["A"]}}})",
+                 400, "filter"}),
     [](const testing::TestParamInfo<RuleCase>& info) { return info.param.label; });
 
 TEST_F(ServiceTest, ArchiveRuleQuotaIsOneHundred) {
   ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
-  json filter = {{"isPublic", {{"eq", {"true"}}}}};
+  std::string filter = R"({"isPublic": {"eq": ["true"]}})";
   for (int i = 0; i < 100; ++i) {
     ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
-                   {{"ruleName", base::Concat("r", i)}, {"filter", filter}})
+                   Fill(R"({"ruleName": "$0", "filter": $1})", {base::Concat("r", i), filter}))
                   .status,
               200);
   }
   Reply over = Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
-                    {{"ruleName", "r100"}, {"filter", filter}});
+                    Fill(R"({"ruleName": "r100", "filter": $0})", {filter}));
   EXPECT_EQ(over.status, 402);
   EXPECT_EQ(over.error_type, "ServiceQuotaExceededException");
 }
@@ -466,23 +498,24 @@ TEST_F(ServiceTest, ApplyArchiveRuleArchivesMatchingActiveFindingsRetroactively)
                      {"arn:aws:s3:::b1", "AWS::S3::Bucket", findings::FindingStatus::kResolved},
                      {"arn:aws:sqs:us-east-1:444455556666:q", "AWS::SQS::Queue",
                       findings::FindingStatus::kActive}});
-  json filter = {{"resourceType", {{"eq", {"AWS::S3::Bucket"}}}}};
+  std::string filter = R"({"resourceType": {"eq": ["AWS::S3::Bucket"]}})";
   ASSERT_EQ(Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
-                 {{"ruleName", "buckets"}, {"filter", filter}})
+                 Fill(R"({"ruleName": "buckets", "filter": $0})", {filter}))
                 .status,
             200);
   EXPECT_EQ(FindingStatus(arn, Id(0)), "ACTIVE") << "a new rule archives only new findings";
-  Reply applied =
-      Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", arn}, {"ruleName", "buckets"}});
-  EXPECT_EQ(applied.status, 200) << applied.body.dump();
+  Reply applied = Call(As(kDev), "PUT", "/archive-rule",
+                       Fill(R"({"analyzerArn": "$0", "ruleName": "buckets"})", {arn}));
+  EXPECT_EQ(applied.status, 200) << applied.text;
   EXPECT_EQ(FindingStatus(arn, Id(0)), "ARCHIVED");
   EXPECT_EQ(FindingStatus(arn, Id(1)), "RESOLVED");
   EXPECT_EQ(FindingStatus(arn, Id(2)), "ACTIVE");
-  EXPECT_EQ(
-      Call(As(kDev), "PUT", "/archive-rule", {{"analyzerArn", arn}, {"ruleName", "absent"}}).status,
-      404);
   EXPECT_EQ(Call(As(kDev), "PUT", "/archive-rule",
-                 {{"analyzerArn", "not-an-arn"}, {"ruleName", "buckets"}})
+                 Fill(R"({"analyzerArn": "$0", "ruleName": "absent"})", {arn}))
+                .status,
+            404);
+  EXPECT_EQ(Call(As(kDev), "PUT", "/archive-rule",
+                 R"({"analyzerArn": "not-an-arn", "ruleName": "buckets"})")
                 .status,
             400);
 }
@@ -491,7 +524,7 @@ TEST_F(ServiceTest, ApplyArchiveRuleArchivesMatchingActiveFindingsRetroactively)
 
 struct UpdateCase {
   std::string label;
-  json body;  // analyzerArn is added
+  std::string members;  // the members besides analyzerArn
   int status;
   std::string error;
   std::vector<std::string> expected;  // statuses of findings 0..2 afterwards
@@ -505,10 +538,9 @@ TEST_P(UpdateFindingsTest, FollowsTheRules) {
   SeedFindings(arn, {{"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kActive},
                      {"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kResolved},
                      {"arn:aws:s3:::b2", "AWS::S3::Bucket", findings::FindingStatus::kArchived}});
-  json body = GetParam().body;
-  body["analyzerArn"] = arn;
+  std::string body = Fill(R"({"analyzerArn": "$0", $1})", {arn, GetParam().members});
   Reply reply = Call(As(kDev), "PUT", "/finding", body);
-  EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
+  EXPECT_EQ(reply.status, GetParam().status) << reply.text;
   EXPECT_EQ(reply.error_type, GetParam().error);
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(FindingStatus(arn, Id(i)), GetParam().expected[i]) << "finding " << i;
@@ -518,43 +550,45 @@ INSTANTIATE_TEST_SUITE_P(
     Updates, UpdateFindingsTest,
     testing::Values(
         UpdateCase{"ArchiveById",
-                   {{"ids", {Id(0)}}, {"status", "ARCHIVED"}},
+                   Fill(R"("ids": ["$0"], "status": "ARCHIVED")", {Id(0)}),
                    200,
                    "",
                    {"ARCHIVED", "RESOLVED", "ARCHIVED"}},
         UpdateCase{"UnarchiveById",
-                   {{"ids", {Id(2)}}, {"status", "ACTIVE"}},
+                   Fill(R"("ids": ["$0"], "status": "ACTIVE")", {Id(2)}),
                    200,
                    "",
                    {"ACTIVE", "RESOLVED", "ACTIVE"}},
         UpdateCase{"ByResourceSkipsResolved",
-                   {{"resourceArn", "arn:aws:s3:::b0"}, {"status", "ARCHIVED"}},
+                   R"("resourceArn": "arn:aws:s3:::b0", "status": "ARCHIVED")",
                    200,
                    "",
                    {"ARCHIVED", "RESOLVED", "ARCHIVED"}},
         UpdateCase{"ResolvedCannotBeChanged",
-                   {{"ids", {Id(1)}}, {"status", "ACTIVE"}},
+                   Fill(R"("ids": ["$0"], "status": "ACTIVE")", {Id(1)}),
                    400,
                    "ValidationException",
                    {"ACTIVE", "RESOLVED", "ARCHIVED"}},
         UpdateCase{"StatusResolvedIsNotAllowed",
-                   {{"ids", {Id(0)}}, {"status", "RESOLVED"}},
+                   Fill(R"("ids": ["$0"], "status": "RESOLVED")", {Id(0)}),
                    400,
                    "ValidationException",
                    {"ACTIVE", "RESOLVED", "ARCHIVED"}},
         UpdateCase{"NeitherIdsNorResource",
-                   {{"status", "ARCHIVED"}},
+                   R"("status": "ARCHIVED")",
                    400,
                    "ValidationException",
                    {"ACTIVE", "RESOLVED", "ARCHIVED"}},
         UpdateCase{"BothIdsAndResource",
-                   {{"ids", {Id(0)}}, {"resourceArn", "arn:aws:s3:::b0"}, {"status", "ARCHIVED"}},
+                   Fill(R"("ids": ["$0"], "resourceArn": "arn:aws:s3:::b0", "status": "ARCHIVED")",
+                        {Id(0)}),
                    400,
                    "ValidationException",
                    {"ACTIVE", "RESOLVED", "ARCHIVED"}},
         UpdateCase{
             "UnknownIdChangesNothing",
-            {{"ids", {Id(0), "00000000-0000-4000-8000-999999999999"}}, {"status", "ARCHIVED"}},
+            Fill(R"("ids": ["$0", "00000000-0000-4000-8000-999999999999"], "status": "ARCHIVED")",
+                 {Id(0)}),
             404,
             "ResourceNotFoundException",
             {"ACTIVE", "RESOLVED", "ARCHIVED"}}),
@@ -563,19 +597,20 @@ INSTANTIATE_TEST_SUITE_P(
 // --- Error shapes.
 
 TEST_F(ServiceTest, ValidationExceptionCarriesReasonAndFieldList) {
-  Reply reply = Call(As(kDev), "PUT", "/analyzer", {{"type", "NOT_A_TYPE"}});
+  Reply reply = Call(As(kDev), "PUT", "/analyzer", R"({"type": "NOT_A_TYPE"})");
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.error_type, "ValidationException");
-  EXPECT_EQ(reply.body["reason"], "fieldValidationFailed");
-  ASSERT_EQ(reply.body["fieldList"].size(), 2u) << reply.body.dump();
+  EXPECT_EQ(reply.At("/reason"), "fieldValidationFailed");
+  ASSERT_EQ(reply.Size("/fieldList"), 2u) << reply.text;
   std::set<std::string> names;
-  for (const json& field : reply.body["fieldList"]) {
-    names.insert(field["name"].get<std::string>());
-    EXPECT_TRUE(field["message"].is_string());
+  for (json::Value field : reply.Get("/fieldList")->children()) {
+    names.insert(JsonText(JsonAt(field, "/name")));
+    std::optional<json::Value> message = JsonAt(field, "/message");
+    EXPECT_TRUE(message.has_value() && message->is_string());
   }
   EXPECT_EQ(names, (std::set<std::string>{"analyzerName", "type"}));
-  EXPECT_TRUE(reply.body["message"].get<std::string>().starts_with("2 validation errors detected"))
-      << reply.body["message"];
+  EXPECT_TRUE(reply.At("/message").starts_with("2 validation errors detected"))
+      << reply.At("/message");
 }
 
 TEST_F(ServiceTest, UnparsableBodyIsAValidationException) {
@@ -585,7 +620,7 @@ TEST_F(ServiceTest, UnparsableBodyIsAValidationException) {
       access_analyzer_->Handle(As(kDev), RestRequest{match->operation, {}, {}, "{not json"}));
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.error_type, "ValidationException");
-  EXPECT_EQ(reply.body["reason"], "cannotParse");
+  EXPECT_EQ(reply.At("/reason"), "cannotParse");
 }
 
 TEST_F(ServiceTest, AnotherAccountsAnalyzerIsNotFound) {
@@ -593,18 +628,19 @@ TEST_F(ServiceTest, AnotherAccountsAnalyzerIsNotFound) {
   Reply reply = Call(As(kSecurity), "GET", "/analyzer/a1");
   EXPECT_EQ(reply.status, 404);
   EXPECT_EQ(reply.error_type, "ResourceNotFoundException");
-  EXPECT_EQ(reply.body["resourceId"], "a1");
-  EXPECT_EQ(reply.body["resourceType"], "AWS::AccessAnalyzer::Analyzer");
-  Reply by_arn = Call(As(kSecurity), "POST", "/finding", {{"analyzerArn", Arn(kDev, "a1")}});
+  EXPECT_EQ(reply.At("/resourceId"), "a1");
+  EXPECT_EQ(reply.At("/resourceType"), "AWS::AccessAnalyzer::Analyzer");
+  Reply by_arn =
+      Call(As(kSecurity), "POST", "/finding", Fill(R"({"analyzerArn": "$0"})", {Arn(kDev, "a1")}));
   EXPECT_EQ(by_arn.status, 404);
   EXPECT_EQ(Call(As(kDev, "eu-west-1"), "GET", "/analyzer/a1").status, 404) << "another region";
 }
 
 TEST_F(ServiceTest, UnimplementedOperationSaysNotSupported) {
   Reply reply = Call(As(kDev), "POST", "/policy/validation",
-                     {{"policyDocument", "{}"}, {"policyType", "IDENTITY_POLICY"}});
+                     R"({"policyDocument": "{}", "policyType": "IDENTITY_POLICY"})");
   EXPECT_EQ(reply.status, 400);
-  EXPECT_EQ(reply.body["reason"], "notSupported");
+  EXPECT_EQ(reply.At("/reason"), "notSupported");
 }
 
 // --- Organizations: who may call, and analyzer status transitions.
@@ -613,7 +649,7 @@ struct OrganizationsCase {
   std::string label;
   std::string account;
   std::string operation;
-  json body;
+  std::string body;
   int status;
   std::string type;  // __type on errors
 };
@@ -623,57 +659,47 @@ class OrganizationsRulesTest : public ServiceTest,
 
 TEST_P(OrganizationsRulesTest, AnswersAwsErrors) {
   Reply reply = Organizations(GetParam().account, GetParam().operation, GetParam().body);
-  EXPECT_EQ(reply.status, GetParam().status) << reply.body.dump();
+  EXPECT_EQ(reply.status, GetParam().status) << reply.text;
   if (!GetParam().type.empty()) {
-    EXPECT_EQ(reply.body["__type"], GetParam().type);
-    EXPECT_TRUE(reply.body["Message"].is_string());
+    EXPECT_EQ(reply.At("/__type"), GetParam().type);
+    EXPECT_TRUE(reply.Get("/Message").has_value() && reply.Get("/Message")->is_string());
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, OrganizationsRulesTest,
-    testing::Values(OrganizationsCase{"MemberDescribesOrganization", kDev, "DescribeOrganization",
-                                      json::object(), 200, ""},
-                    OrganizationsCase{"OutsiderIsNotInUse", kOutsider, "DescribeOrganization",
-                                      json::object(), 400, "AWSOrganizationsNotInUseException"},
-                    OrganizationsCase{"MemberCannotEnableAccess",
-                                      kDev,
-                                      "EnableAWSServiceAccess",
-                                      {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}},
-                                      400,
-                                      "AccessDeniedException"},
-                    OrganizationsCase{"MemberCannotListAccounts", kDev, "ListAccounts",
-                                      json::object(), 400, "AccessDeniedException"},
-                    OrganizationsCase{"ManagementCannotBeDelegated",
-                                      kMgmt,
-                                      "RegisterDelegatedAdministrator",
-                                      {{"AccountId", kMgmt},
-                                       {"ServicePrincipal", service::kAccessAnalyzerPrincipal}},
-                                      400,
-                                      "ConstraintViolationException"},
-                    OrganizationsCase{"UnknownAccount",
-                                      kMgmt,
-                                      "RegisterDelegatedAdministrator",
-                                      {{"AccountId", "123123123123"},
-                                       {"ServicePrincipal", service::kAccessAnalyzerPrincipal}},
-                                      400,
-                                      "AccountNotFoundException"},
-                    OrganizationsCase{"DeregisterUnregistered",
-                                      kMgmt,
-                                      "DeregisterDelegatedAdministrator",
-                                      {{"AccountId", kDev},
-                                       {"ServicePrincipal", service::kAccessAnalyzerPrincipal}},
-                                      400,
-                                      "AccountNotRegisteredException"}),
+    testing::Values(
+        OrganizationsCase{"MemberDescribesOrganization", kDev, "DescribeOrganization", "{}", 200,
+                          ""},
+        OrganizationsCase{"OutsiderIsNotInUse", kOutsider, "DescribeOrganization", "{}", 400,
+                          "AWSOrganizationsNotInUseException"},
+        OrganizationsCase{
+            "MemberCannotEnableAccess", kDev, "EnableAWSServiceAccess",
+            Fill(R"({"ServicePrincipal": "$0"})", {service::kAccessAnalyzerPrincipal}), 400,
+            "AccessDeniedException"},
+        OrganizationsCase{"MemberCannotListAccounts", kDev, "ListAccounts", "{}", 400,
+                          "AccessDeniedException"},
+        OrganizationsCase{"ManagementCannotBeDelegated", kMgmt, "RegisterDelegatedAdministrator",
+                          Fill(R"({"AccountId": "$0", "ServicePrincipal": "$1"})",
+                               {kMgmt, service::kAccessAnalyzerPrincipal}),
+                          400, "ConstraintViolationException"},
+        OrganizationsCase{"UnknownAccount", kMgmt, "RegisterDelegatedAdministrator",
+                          Fill(R"({"AccountId": "123123123123", "ServicePrincipal": "$0"})",
+                               {service::kAccessAnalyzerPrincipal}),
+                          400, "AccountNotFoundException"},
+        OrganizationsCase{"DeregisterUnregistered", kMgmt, "DeregisterDelegatedAdministrator",
+                          Fill(R"({"AccountId": "$0", "ServicePrincipal": "$1"})",
+                               {kDev, service::kAccessAnalyzerPrincipal}),
+                          400, "AccountNotRegisteredException"}),
     [](const testing::TestParamInfo<OrganizationsCase>& info) { return info.param.label; });
 
 TEST_F(ServiceTest, RegisteringTwiceIsAlreadyRegistered) {
   EnableOrganization(kSecurity);
-  Reply again = Organizations(
-      kMgmt, "RegisterDelegatedAdministrator",
-      {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}});
+  Reply again = Organizations(kMgmt, "RegisterDelegatedAdministrator",
+                              Fill(R"({"AccountId": "$0", "ServicePrincipal": "$1"})",
+                                   {kSecurity, service::kAccessAnalyzerPrincipal}));
   EXPECT_EQ(again.status, 400);
-  EXPECT_EQ(again.body["__type"], "AccountAlreadyRegisteredException");
+  EXPECT_EQ(again.At("/__type"), "AccountAlreadyRegisteredException");
 }
 
 TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzers) {
@@ -682,43 +708,44 @@ TEST_F(ServiceTest, DeregisteringTheAdministratorDisablesItsOrganizationAnalyzer
   ASSERT_EQ(CreateAnalyzer(kSecurity, "acct", "ACCOUNT").status, 200);
   ASSERT_EQ(CreateAnalyzer(kMgmt, "mgmt-org", "ORGANIZATION").status, 200);
   auto status_of = [&](std::string_view account, std::string_view name) {
-    return Call(As(account), "GET", base::Concat("/analyzer/", name)).body["analyzer"];
+    return Call(As(account), "GET", base::Concat("/analyzer/", name));
   };
-  EXPECT_EQ(status_of(kSecurity, "org")["status"], "ACTIVE");
+  EXPECT_EQ(status_of(kSecurity, "org").At("/analyzer/status"), "ACTIVE");
 
-  ASSERT_EQ(Organizations(
-                kMgmt, "DeregisterDelegatedAdministrator",
-                {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+  ASSERT_EQ(Organizations(kMgmt, "DeregisterDelegatedAdministrator",
+                          Fill(R"({"AccountId": "$0", "ServicePrincipal": "$1"})",
+                               {kSecurity, service::kAccessAnalyzerPrincipal}))
                 .status,
             200);
-  json org = status_of(kSecurity, "org");
-  EXPECT_EQ(org["status"], "DISABLED");
-  EXPECT_EQ(org["statusReason"]["code"], "DELEGATED_ADMINISTRATOR_DEREGISTERED");
-  EXPECT_EQ(status_of(kSecurity, "acct")["status"], "ACTIVE")
+  Reply org = status_of(kSecurity, "org");
+  EXPECT_EQ(org.At("/analyzer/status"), "DISABLED");
+  EXPECT_EQ(org.At("/analyzer/statusReason/code"), "DELEGATED_ADMINISTRATOR_DEREGISTERED");
+  EXPECT_EQ(status_of(kSecurity, "acct").At("/analyzer/status"), "ACTIVE")
       << "ACCOUNT analyzers are not affected";
-  EXPECT_EQ(status_of(kMgmt, "mgmt-org")["status"], "ACTIVE")
+  EXPECT_EQ(status_of(kMgmt, "mgmt-org").At("/analyzer/status"), "ACTIVE")
       << "the management account needs no delegation";
 
   jobs_.clear();
-  ASSERT_EQ(Organizations(
-                kMgmt, "RegisterDelegatedAdministrator",
-                {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+  ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
+                          Fill(R"({"AccountId": "$0", "ServicePrincipal": "$1"})",
+                               {kSecurity, service::kAccessAnalyzerPrincipal}))
                 .status,
             200);
   org = status_of(kSecurity, "org");
-  EXPECT_EQ(org["status"], "ACTIVE");
-  EXPECT_FALSE(org.contains("statusReason"));
+  EXPECT_EQ(org.At("/analyzer/status"), "ACTIVE");
+  EXPECT_FALSE(org.Has("/analyzer/statusReason"));
   ASSERT_EQ(jobs_.size(), 1u) << "re-enabled analyzers are scanned";
   EXPECT_EQ(jobs_[0].analyzer_arn, Arn(kSecurity, "org"));
 
-  ASSERT_EQ(Organizations(kMgmt, "DisableAWSServiceAccess",
-                          {{"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
-                .status,
-            200);
+  ASSERT_EQ(
+      Organizations(kMgmt, "DisableAWSServiceAccess",
+                    Fill(R"({"ServicePrincipal": "$0"})", {service::kAccessAnalyzerPrincipal}))
+          .status,
+      200);
   for (auto [account, name] : {std::pair{kSecurity, "org"}, std::pair{kMgmt, "mgmt-org"}}) {
-    json analyzer = status_of(account, name);
-    EXPECT_EQ(analyzer["status"], "DISABLED") << name;
-    EXPECT_EQ(analyzer["statusReason"]["code"], "AWS_SERVICE_ACCESS_DISABLED") << name;
+    Reply analyzer = status_of(account, name);
+    EXPECT_EQ(analyzer.At("/analyzer/status"), "DISABLED") << name;
+    EXPECT_EQ(analyzer.At("/analyzer/statusReason/code"), "AWS_SERVICE_ACCESS_DISABLED") << name;
   }
 }
 
@@ -732,55 +759,54 @@ TEST_F(ServiceTest, FormerAdministratorCannotReachMemberFindings) {
   std::string arn = Arn(kSecurity, "org");
   SeedFindings(
       arn, {{"arn:aws:s3:::member-bucket", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
-  ASSERT_EQ(Organizations(
-                kMgmt, "DeregisterDelegatedAdministrator",
-                {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+  ASSERT_EQ(Organizations(kMgmt, "DeregisterDelegatedAdministrator",
+                          Fill(R"({"AccountId": "$0", "ServicePrincipal": "$1"})",
+                               {kSecurity, service::kAccessAnalyzerPrincipal}))
                 .status,
             200);
   std::string query = base::Concat("?analyzerArn=", arn);
   struct Request {
     std::string method, target;
-    json body;
+    std::string body;
   };
   std::vector<Request> requests = {
-      {"POST", "/finding", {{"analyzerArn", arn}}},
-      {"POST", "/findingv2", {{"analyzerArn", arn}}},
-      {"GET", base::Concat("/finding/", Id(0), query), nullptr},
-      {"GET", base::Concat("/findingv2/", Id(0), query), nullptr},
-      {"PUT", "/finding", {{"analyzerArn", arn}, {"status", "ARCHIVED"}, {"ids", {Id(0)}}}},
-      {"POST", "/analyzer/findings/statistics", {{"analyzerArn", arn}}},
-      {"POST", "/analyzed-resource", {{"analyzerArn", arn}}},
+      {"POST", "/finding", Fill(R"({"analyzerArn": "$0"})", {arn})},
+      {"POST", "/findingv2", Fill(R"({"analyzerArn": "$0"})", {arn})},
+      {"GET", base::Concat("/finding/", Id(0), query), ""},
+      {"GET", base::Concat("/findingv2/", Id(0), query), ""},
+      {"PUT", "/finding",
+       Fill(R"({"analyzerArn": "$0", "status": "ARCHIVED", "ids": ["$1"]})", {arn, Id(0)})},
+      {"POST", "/analyzer/findings/statistics", Fill(R"({"analyzerArn": "$0"})", {arn})},
+      {"POST", "/analyzed-resource", Fill(R"({"analyzerArn": "$0"})", {arn})},
       {"GET", base::Concat("/analyzed-resource", query, "&resourceArn=arn:aws:s3:::member-bucket"),
-       nullptr},
-      {"POST",
-       "/resource/scan",
-       {{"analyzerArn", arn}, {"resourceArn", "arn:aws:s3:::member-bucket"}}},
+       ""},
+      {"POST", "/resource/scan",
+       Fill(R"({"analyzerArn": "$0", "resourceArn": "arn:aws:s3:::member-bucket"})", {arn})},
   };
   for (const Request& request : requests) {
     Reply reply = Call(As(kSecurity), request.method, request.target, request.body);
-    EXPECT_EQ(reply.status, 403) << request.method << " " << request.target << ": "
-                                 << reply.body.dump();
+    EXPECT_EQ(reply.status, 403) << request.method << " " << request.target << ": " << reply.text;
     EXPECT_EQ(reply.error_type, "AccessDeniedException") << request.target;
   }
   EXPECT_EQ(FindingStatus(arn, Id(0)), "ACTIVE") << "the refused UpdateFindings changed nothing";
   Reply analyzer = Call(As(kSecurity), "GET", "/analyzer/org");
   EXPECT_EQ(analyzer.status, 200);
-  EXPECT_EQ(analyzer.body["analyzer"]["statusReason"]["code"],
-            "DELEGATED_ADMINISTRATOR_DEREGISTERED");
+  EXPECT_EQ(analyzer.At("/analyzer/statusReason/code"), "DELEGATED_ADMINISTRATOR_DEREGISTERED");
 
   // Registered again: the kept findings are readable and can be updated.
-  ASSERT_EQ(Organizations(
-                kMgmt, "RegisterDelegatedAdministrator",
-                {{"AccountId", kSecurity}, {"ServicePrincipal", service::kAccessAnalyzerPrincipal}})
+  ASSERT_EQ(Organizations(kMgmt, "RegisterDelegatedAdministrator",
+                          Fill(R"({"AccountId": "$0", "ServicePrincipal": "$1"})",
+                               {kSecurity, service::kAccessAnalyzerPrincipal}))
                 .status,
             200);
-  Reply listed = Call(As(kSecurity), "POST", "/finding", {{"analyzerArn", arn}});
-  ASSERT_EQ(listed.status, 200) << listed.body.dump();
-  EXPECT_EQ(listed.body["findings"].size(), 1u);
-  EXPECT_EQ(Call(As(kSecurity), "PUT", "/finding",
-                 {{"analyzerArn", arn}, {"status", "ARCHIVED"}, {"ids", {Id(0)}}})
-                .status,
-            200);
+  Reply listed = Call(As(kSecurity), "POST", "/finding", Fill(R"({"analyzerArn": "$0"})", {arn}));
+  ASSERT_EQ(listed.status, 200) << listed.text;
+  EXPECT_EQ(listed.Size("/findings"), 1u);
+  EXPECT_EQ(
+      Call(As(kSecurity), "PUT", "/finding",
+           Fill(R"({"analyzerArn": "$0", "status": "ARCHIVED", "ids": ["$1"]})", {arn, Id(0)}))
+          .status,
+      200);
   EXPECT_EQ(FindingStatus(arn, Id(0)), "ARCHIVED");
 }
 
@@ -792,67 +818,68 @@ TEST_F(ServiceTest, CheckNoNewAccess) {
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]})";
   std::string updated =
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl","s3:ListBucket"],"Resource":"*"}]})";
-  Reply fail = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                    {{"newPolicyDocument", updated},
-                     {"existingPolicyDocument", existing},
-                     {"policyType", "IDENTITY_POLICY"}});
-  ASSERT_EQ(fail.status, 200) << fail.body;
-  EXPECT_EQ(fail.body,
-            json({{"result", "FAIL"},
-                  {"message",
-                   "The modified permissions grant new access compared to your existing policy."},
-                  {"reasons",
-                   {{{"description", "New access in the statement with index: 0."},
-                     {"statementIndex", 0}}}}}));
+  Reply fail = Call(
+      As(kDev), "POST", "/policy/check-no-new-access",
+      Fill(
+          R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "IDENTITY_POLICY"})",
+          {json::Quote(updated), json::Quote(existing)}));
+  ASSERT_EQ(fail.status, 200) << fail.text;
+  EXPECT_EQ(
+      fail.At(""),
+      CanonicalJson(
+          R"({"result": "FAIL", "message": "The modified permissions grant new access compared to your existing policy.", "reasons": [{"description": "New access in the statement with index: 0.", "statementIndex": 0}]})"));
 
-  Reply pass = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                    {{"newPolicyDocument", existing},
-                     {"existingPolicyDocument", updated},
-                     {"policyType", "IDENTITY_POLICY"}});
-  ASSERT_EQ(pass.status, 200) << pass.body;
-  EXPECT_EQ(pass.body["result"], "PASS");
-  EXPECT_EQ(pass.body["reasons"], json::array());
+  Reply pass = Call(
+      As(kDev), "POST", "/policy/check-no-new-access",
+      Fill(
+          R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "IDENTITY_POLICY"})",
+          {json::Quote(existing), json::Quote(updated)}));
+  ASSERT_EQ(pass.status, 200) << pass.text;
+  EXPECT_EQ(pass.At("/result"), "PASS");
+  EXPECT_EQ(pass.At("/reasons"), "[]");
 
   // A role trust policy is a resource policy: a new trusted account is new access.
   std::string trust =
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]})";
   std::string wider =
       R"({"Version":"2012-10-17","Statement":[{"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]})";
-  Reply trust_reply = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                           {{"newPolicyDocument", wider},
-                            {"existingPolicyDocument", trust},
-                            {"policyType", "RESOURCE_POLICY"}});
-  ASSERT_EQ(trust_reply.status, 200) << trust_reply.body;
-  EXPECT_EQ(trust_reply.body["result"], "FAIL");
-  EXPECT_EQ(trust_reply.body["reasons"][0]["statementId"], "Any");
+  Reply trust_reply = Call(
+      As(kDev), "POST", "/policy/check-no-new-access",
+      Fill(
+          R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "RESOURCE_POLICY"})",
+          {json::Quote(wider), json::Quote(trust)}));
+  ASSERT_EQ(trust_reply.status, 200) << trust_reply.text;
+  EXPECT_EQ(trust_reply.At("/result"), "FAIL");
+  EXPECT_EQ(trust_reply.At("/reasons/0/statementId"), "Any");
 
-  Reply missing =
-      Call(As(kDev), "POST", "/policy/check-no-new-access", {{"newPolicyDocument", updated}});
+  Reply missing = Call(As(kDev), "POST", "/policy/check-no-new-access",
+                       Fill(R"({"newPolicyDocument": $0})", {json::Quote(updated)}));
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.error_type, "ValidationException");
-  EXPECT_EQ(missing.body["fieldList"].size(), 2u) << missing.body;
+  EXPECT_EQ(missing.Size("/fieldList"), 2u) << missing.text;
 
-  Reply bad_type = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                        {{"newPolicyDocument", updated},
-                         {"existingPolicyDocument", existing},
-                         {"policyType", "SCP"}});
+  Reply bad_type =
+      Call(As(kDev), "POST", "/policy/check-no-new-access",
+           Fill(R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "SCP"})",
+                {json::Quote(updated), json::Quote(existing)}));
   EXPECT_EQ(bad_type.status, 400);
   EXPECT_EQ(bad_type.error_type, "ValidationException");
 
-  Reply bad_policy = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                          {{"newPolicyDocument", updated},
-                           {"existingPolicyDocument", "{\n  \"Statement\": [,]\n}"},
-                           {"policyType", "IDENTITY_POLICY"}});
+  Reply bad_policy = Call(
+      As(kDev), "POST", "/policy/check-no-new-access",
+      Fill(
+          R"({"newPolicyDocument": $0, "existingPolicyDocument": "{\n  \"Statement\": [,]\n}", "policyType": "IDENTITY_POLICY"})",
+          {json::Quote(updated)}));
   EXPECT_EQ(bad_policy.status, 400);
   EXPECT_EQ(bad_policy.error_type, "InvalidParameterException");
-  EXPECT_EQ(bad_policy.body["message"].get<std::string>().rfind("existingPolicyDocument:2:", 0), 0u)
-      << bad_policy.body;
+  EXPECT_EQ(bad_policy.At("/message").rfind("existingPolicyDocument:2:", 0), 0u) << bad_policy.text;
 
   // An identity policy checked as a resource policy lacks its Principal.
-  Reply wrong_kind = Call(As(kDev), "POST", "/policy/check-no-new-access",
-                          {{"newPolicyDocument", updated},
-                           {"existingPolicyDocument", existing},
-                           {"policyType", "RESOURCE_POLICY"}});
+  Reply wrong_kind = Call(
+      As(kDev), "POST", "/policy/check-no-new-access",
+      Fill(
+          R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "RESOURCE_POLICY"})",
+          {json::Quote(updated), json::Quote(existing)}));
   EXPECT_EQ(wrong_kind.status, 400);
   EXPECT_EQ(wrong_kind.error_type, "InvalidParameterException");
 }
@@ -863,30 +890,30 @@ TEST_F(ServiceTest, CheckNoNewAccess) {
 TEST_F(ServiceTest, CheckAccessNotGrantedLimits) {
   std::string policy =
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})";
-  json hundred_and_one = json::array();
-  for (int i = 0; i <= 100; ++i) hundred_and_one.push_back("s3:Get" + std::to_string(i));
+  std::vector<std::string> actions;
+  for (int i = 0; i <= 100; ++i) actions.push_back("s3:Get" + std::to_string(i));
+  std::string hundred_and_one = json::Writer().StringArray(actions).text();
   struct Case {
-    json access;
+    std::string access;  // JSON
     std::string field;
     std::string constraint;
   };
   for (const Case& c : std::vector<Case>{
-           {json::array({{{"actions", hundred_and_one}, {"resources", {"arn:aws:s3:::b/*"}}}}),
+           {Fill(R"([{"actions": $0, "resources": ["arn:aws:s3:::b/*"]}])", {hundred_and_one}),
             "access.actions", "Member must be a list of at most 100 strings"},
-           {json::array(), "access", "Member must name at least one action or resource"},
-           {json::array({{{"actions", {"a:b"}}}, {{"actions", {"c:d"}}}}), "access",
+           {"[]", "access", "Member must name at least one action or resource"},
+           {R"([{"actions": ["a:b"]}, {"actions": ["c:d"]}])", "access",
             "Member must be a list of at most 1 access"},
-           {json::array({{{"actions", {"s3:GetObject", 7}}}}), "access.actions",
-            "Member must hold strings"},
-           {{{"actions", {"s3:GetObject"}}},
-            "access",
+           {R"([{"actions": ["s3:GetObject", 7]}])", "access.actions", "Member must hold strings"},
+           {R"({"actions": ["s3:GetObject"]})", "access",
             "Member must be a list of at most 1 access"}}) {
     Reply reply =
         Call(As(kDev), "POST", "/policy/check-access-not-granted",
-             {{"policyDocument", policy}, {"policyType", "IDENTITY_POLICY"}, {"access", c.access}});
+             Fill(R"({"policyDocument": $0, "policyType": "IDENTITY_POLICY", "access": $1})",
+                  {json::Quote(policy), c.access}));
     EXPECT_EQ(reply.status, 400) << c.access;
-    EXPECT_EQ(reply.body["message"], "1 validation error detected: Value at '" + c.field +
-                                         "' failed to satisfy constraint: " + c.constraint)
+    EXPECT_EQ(reply.At("/message"), "1 validation error detected: Value at '" + c.field +
+                                        "' failed to satisfy constraint: " + c.constraint)
         << c.access;
   }
 }
