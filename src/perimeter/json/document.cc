@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "perimeter/base/utf8.h"
 #include "perimeter/json/writer.h"
 
 namespace perimeter::json {
@@ -92,53 +93,6 @@ base::SourcePosition PositionAt(std::string_view source, size_t offset) {
 
 namespace {
 
-// The length of the well-formed UTF-8 sequence starting at text[i], or 0 when the bytes there are
-// not one (RFC 3629 §4: no overlong forms, no surrogates, nothing above U+10FFFF).
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  unsigned char c = static_cast<unsigned char>(text[i]);
-  size_t length = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || c < 0xC2 || c > 0xF4 || i + length > text.size()) {
-    // Not a lead byte, or cut short by the end of the text.
-    return 0;
-  }
-  unsigned char d = static_cast<unsigned char>(text[i + 1]);
-  unsigned char low = 0x80, high = 0xBF;
-  if (c == 0xE0) low = 0xA0;
-  if (c == 0xED) high = 0x9F;
-  if (c == 0xF0) low = 0x90;
-  if (c == 0xF4) high = 0x8F;
-  if (d < low || d > high) return 0;
-  for (size_t k = 2; k < length; ++k) {
-    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
-// The length of the maximal subpart of an ill-formed sequence at text[i] (Unicode §3.9 D93b): the
-// lead byte and the continuation bytes that could still have completed it; at least 1.
-size_t IllFormedLength(std::string_view text, size_t i) {
-  unsigned char c = static_cast<unsigned char>(text[i]);
-  size_t length = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || c < 0xC2 || c > 0xF4) return 1;
-  size_t k = 1;
-  for (; k < length && i + k < text.size(); ++k) {
-    unsigned char d = static_cast<unsigned char>(text[i + k]);
-    unsigned char low = 0x80, high = 0xBF;
-    if (k == 1 && c == 0xE0) low = 0xA0;
-    if (k == 1 && c == 0xED) high = 0x9F;
-    if (k == 1 && c == 0xF0) low = 0x90;
-    if (k == 1 && c == 0xF4) high = 0x8F;
-    if (d < low || d > high) break;
-  }
-  return k;
-}
-
-constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
-
-}  // namespace
-
-namespace {
-
 // AppendQuoted, with bytes that are not UTF-8 copied (`replace` false) or replaced by U+FFFD.
 void AppendQuotedString(std::string& out, std::string_view text, bool replace) {
   out.push_back('"');
@@ -156,13 +110,13 @@ void AppendQuotedString(std::string& out, std::string_view text, bool replace) {
         ++i;
         continue;
       }
-      if (size_t length = Utf8SequenceLength(text, i); length > 0) {
+      if (size_t length = base::Utf8SequenceLength(text, i); length > 0) {
         i += length;
         continue;
       }
       out.append(text.data() + run, i - run);
-      out.append(kReplacementCharacter);
-      i += IllFormedLength(text, i);
+      out.append(base::kReplacementCharacter);
+      i += base::Utf8IllFormedLength(text, i);
       run = i;
       continue;
     }

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "perimeter/base/text.h"
+#include "perimeter/base/utf8.h"
 #include "perimeter/findings/finding_json.h"
 #include "perimeter/json/writer.h"
 
@@ -122,8 +123,18 @@ void WritePhysicalLocation(json::Writer& w, const std::string& uri,
 json::Writer ReportWriter() { return json::Writer(json::WriterOptions{.indent = 2}); }
 std::string Finish(json::Writer& w) { return std::move(w).Take() + "\n"; }
 
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+// One CSV field (RFC 4180 §2.6-2.7: a field with a comma, quote or line break is quoted, a quote
+// doubled). Bytes that are not UTF-8 (a file name, a policy value) become U+FFFD, as in the JSON
+// formats. A field a spreadsheet would read as a formula (first character = + - @, tab, carriage
+// return or NUL) gets a leading ' so that it stays text (OWASP ASVS 5.0 requirement 1.2.10, "CSV
+// and Formula Injection").
+std::string CsvField(std::string_view raw) {
+  std::string text = base::ValidUtf8(raw);
+  if (!text.empty() &&
+      std::string_view("=+-@\t\r\0", 7).find(text.front()) != std::string_view::npos) {
+    text.insert(0, 1, '\'');
+  }
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return text;
   std::string out = "\"";
   for (char c : text) {
     if (c == '"') out += '"';
@@ -211,7 +222,8 @@ std::string RenderTable(const analysis::OfflineReport& report, const RenderOptio
                         base::ToString(error.issue.position), ": ", error.issue.message, " [",
                         error.issue.code, "]\n");
   }
-  return out;
+  // File names and values may hold bytes that are not UTF-8; the terminal gets U+FFFD instead.
+  return base::ValidUtf8(out);
 }
 
 std::string RenderCsv(const analysis::OfflineReport& report) {

@@ -23,9 +23,12 @@ struct RenderOptions {
 // `{"findings": [...], "summary": {...}, "errors": [...]}`: each finding in AWS's shape plus
 // `status`, `witness` and `explanation`.
 std::string RenderJson(const analysis::OfflineReport& report);
-// One line per finding, public ones first, then a one-line summary.
+// One line per finding, public ones first, then one per input error. Bytes that are not UTF-8 (in a
+// file name or a value) are shown as U+FFFD.
 std::string RenderTable(const analysis::OfflineReport& report, const RenderOptions& options);
-// RFC 4180 CSV with a header row.
+// RFC 4180 CSV with a header row. Bytes that are not UTF-8 become U+FFFD; a field that a
+// spreadsheet would run as a formula (it starts with = + - @, tab, carriage return or NUL) gets a
+// leading '.
 std::string RenderCsv(const analysis::OfflineReport& report);
 // SARIF 2.1.0: one result per finding, located (file, line, column) at the first statement that
 // grants the access — the `{` of the statement object in the source file, or the line of the
