@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "perimeter/base/text.h"
+#include "perimeter/json/object_reader.h"
 
 namespace perimeter::findings {
 
@@ -428,35 +429,15 @@ std::optional<std::vector<ArchiveRule>> ParseArchiveRules(std::string source,
   std::vector<ArchiveRule> rules;
   std::set<std::string, std::less<>> names;
   for (json::Value element : list.children()) {
-    if (!element.is_object()) {
-      issues.push_back(
-          Error("archive-rules.type", element.position(),
-                base::Concat("an archive rule must be an object with ruleName and filter, not ",
-                             json::KindName(element.kind()))));
-      ok = false;
-      continue;
-    }
-    std::optional<json::Value> name;
-    std::optional<json::Value> filter;
-    for (json::Value member : element.members()) {
-      if (member.key() == "ruleName") {
-        name = member;
-      } else if (member.key() == "filter") {
-        filter = member;
-      } else if (member.key() != "createdAt" && member.key() != "updatedAt") {
-        issues.push_back(Error("archive-rules.unknown-member", member.key_position(),
-                               base::Concat("unknown archive rule member '", member.key(),
-                                            "'; expected ruleName and filter")));
-        ok = false;
-      }
-    }
-    if (!name.has_value() || !filter.has_value()) {
-      issues.push_back(Error("archive-rules.missing-member", element.position(),
-                             base::Concat("an archive rule needs ",
-                                          !name.has_value() ? "\"ruleName\"" : "\"filter\"")));
-      ok = false;
-      continue;
-    }
+    json::ObjectReader reader(element, "archive-rules", "archive rule", issues,
+                              "ruleName and filter");
+    std::optional<json::Value> name = reader.Required("ruleName");
+    std::optional<json::Value> filter = reader.Required("filter");
+    // list-archive-rules gives them; they change nothing here.
+    reader.Ignore("createdAt");
+    reader.Ignore("updatedAt");
+    if (!reader.Finish()) ok = false;
+    if (!name.has_value() || !filter.has_value()) continue;
     ArchiveRule rule;
     if (!name->is_string() || !IsValidArchiveRuleName(name->text())) {
       issues.push_back(Error(

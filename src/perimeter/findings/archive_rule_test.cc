@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "perimeter/base/text.h"
 
 namespace perimeter::findings {
 namespace {
@@ -223,6 +224,23 @@ TEST(FindingFilterTest, ReportsEveryProblem) {
   EXPECT_EQ(issues[0].code, "filter.unknown-key");
   EXPECT_EQ(issues[1].code, "filter.unknown-operator");
   EXPECT_EQ(issues[2].code, "filter.empty-criterion");
+}
+
+TEST(ArchiveRulesTest, ReportsEveryProblemOfARule) {
+  std::vector<base::Issue> issues;
+  EXPECT_FALSE(ParseArchiveRules(R"([{"ruleName": "9a", "filters": {}, "filter": {}}, {}])", issues)
+                   .has_value());
+  std::vector<std::string> got;
+  for (const base::Issue& issue : issues)
+    got.push_back(base::Concat(issue.code, " ", issue.message));
+  EXPECT_EQ(got,
+            (std::vector<std::string>{
+                "archive-rules.unknown-member unknown archive rule member 'filters'; expected "
+                "ruleName and filter",
+                "archive-rules.invalid-name a rule name is 1 to 255 letters, digits, '_', '.' or "
+                "'-', starting with a letter",
+                "archive-rules.missing-member an archive rule needs \"ruleName\"",
+                "archive-rules.missing-member an archive rule needs \"filter\""}));
 }
 
 struct RuleNameCase {

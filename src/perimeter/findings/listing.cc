@@ -6,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "perimeter/base/text.h"
+#include "perimeter/json/object_reader.h"
 
 namespace perimeter::findings {
 
@@ -87,46 +88,34 @@ std::optional<SortAttribute> ParseSortAttribute(std::string_view name) {
 }
 
 std::optional<FindingSort> ParseFindingSort(json::Value value, std::vector<base::Issue>& issues) {
-  if (!value.is_object()) {
-    issues.push_back(
-        Error("sort.type", value.position(),
-              base::Concat("sort must be an object with attributeName and orderBy, not ",
-                           json::KindName(value.kind()))));
-    return std::nullopt;
-  }
+  json::ObjectReader reader(value, "sort", "sort", issues, "attributeName and orderBy");
   FindingSort sort;
   bool ok = true;
-  for (json::Value member : value.members()) {
-    if (member.key() == "attributeName") {
-      std::optional<SortAttribute> attribute;
-      if (member.is_string()) attribute = ParseSortAttribute(member.text());
-      if (!attribute.has_value()) {
-        issues.push_back(
-            Error("sort.unknown-attribute", member.position(),
-                  "attributeName must be one of id, resource, resourceType, resourceOwnerAccount, "
-                  "status, isPublic, error, findingType, createdAt, analyzedAt, updatedAt"));
-        ok = false;
-        continue;
-      }
+  if (std::optional<json::Value> name = reader.Optional("attributeName")) {
+    std::optional<SortAttribute> attribute;
+    if (name->is_string()) attribute = ParseSortAttribute(name->text());
+    if (attribute.has_value()) {
       sort.attribute = *attribute;
-    } else if (member.key() == "orderBy") {
-      if (member.is_string() && member.text() == "ASC") {
-        sort.order = SortOrder::kAscending;
-      } else if (member.is_string() && member.text() == "DESC") {
-        sort.order = SortOrder::kDescending;
-      } else {
-        issues.push_back(
-            Error("sort.unknown-order", member.position(), "orderBy must be \"ASC\" or \"DESC\""));
-        ok = false;
-      }
     } else {
-      issues.push_back(Error("sort.unknown-member", member.key_position(),
-                             base::Concat("unknown sort member '", member.key(),
-                                          "'; expected attributeName, orderBy")));
+      issues.push_back(
+          Error("sort.unknown-attribute", name->position(),
+                "attributeName must be one of id, resource, resourceType, resourceOwnerAccount, "
+                "status, isPublic, error, findingType, createdAt, analyzedAt, updatedAt"));
       ok = false;
     }
   }
-  if (!ok) return std::nullopt;
+  if (std::optional<json::Value> order = reader.Optional("orderBy")) {
+    if (order->is_string() && order->text() == "ASC") {
+      sort.order = SortOrder::kAscending;
+    } else if (order->is_string() && order->text() == "DESC") {
+      sort.order = SortOrder::kDescending;
+    } else {
+      issues.push_back(
+          Error("sort.unknown-order", order->position(), "orderBy must be \"ASC\" or \"DESC\""));
+      ok = false;
+    }
+  }
+  if (!reader.Finish() || !ok) return std::nullopt;
   return sort;
 }
 

@@ -7,16 +7,50 @@
 
 namespace perimeter::json {
 
+namespace {
+
+// "a" or "an", for the word that starts `text`.
+std::string_view Article(std::string_view text) {
+  return !text.empty() &&
+                 std::string_view("aeiouAEIOU").find(text.front()) != std::string_view::npos
+             ? "an "
+             : "a ";
+}
+
+// What a value of `kind` is called in "'k' must be <expected>".
+std::string_view Expected(Kind kind) {
+  switch (kind) {
+    case Kind::kNull:
+      return "null";
+    case Kind::kBool:
+      return "true or false";
+    case Kind::kNumber:
+      return "a number";
+    case Kind::kString:
+      return "a string";
+    case Kind::kArray:
+      return "an array";
+    case Kind::kObject:
+      return "an object";
+  }
+  return "a value";
+}
+
+}  // namespace
+
 ObjectReader::ObjectReader(Value object, std::string_view code_prefix, std::string_view what,
-                           std::vector<base::Issue>& issues)
+                           std::vector<base::Issue>& issues, std::string_view members)
     : object_(object),
       is_object_(object.is_object()),
       code_prefix_(code_prefix),
       what_(what),
+      members_(members),
       issues_(issues) {
   if (!is_object_) {
     Add(".type", object.position(),
-        base::Concat("a ", what_, " must be an object, not ", KindName(object.kind())));
+        base::Concat(Article(what_), what_, " must be an object",
+                     members_.empty() ? "" : base::Concat(" with ", members_), ", not ",
+                     KindName(object.kind())));
   }
 }
 
@@ -53,6 +87,23 @@ std::optional<std::string_view> ObjectReader::StringOf(const std::optional<Value
   return value->text();
 }
 
+std::optional<Value> ObjectReader::OfKind(const std::optional<Value>& value, Kind kind) {
+  if (!value.has_value()) return std::nullopt;
+  if (value->kind() != kind) {
+    TypeError(*value, Expected(kind));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<Value> ObjectReader::OptionalOfKind(std::string_view key, Kind kind) {
+  return OfKind(Optional(key), kind);
+}
+
+std::optional<Value> ObjectReader::RequiredOfKind(std::string_view key, Kind kind) {
+  return OfKind(Required(key), kind);
+}
+
 std::optional<std::string_view> ObjectReader::OptionalString(std::string_view key) {
   return StringOf(Optional(key));
 }
@@ -76,11 +127,13 @@ bool ObjectReader::Finish(std::string_view expected_hint) {
   for (const Value& member : object_.members()) {
     if (std::find(known_.begin(), known_.end(), member.key()) != known_.end()) continue;
     std::string message = base::Concat("unknown ", what_, " member '", member.key(), "'");
-    if (!expected_hint.empty()) message += base::Concat("; expected ", expected_hint);
+    std::string_view hint = expected_hint.empty() ? std::string_view(members_) : expected_hint;
+    if (!hint.empty()) message += base::Concat("; expected ", hint);
     Add(".unknown-member", member.key_position(), std::move(message));
   }
   for (std::string_view key : missing_) {
-    Add(".missing-member", object_.position(), base::Concat("a ", what_, " needs \"", key, "\""));
+    Add(".missing-member", object_.position(),
+        base::Concat(Article(what_), what_, " needs \"", key, "\""));
   }
   missing_.clear();
   return ok_;

@@ -1,9 +1,12 @@
 // Strict reading of one JSON object against the members a format allows: every member read or
 // declared ignorable, everything else an error at the member's key. One place for the checks every
 // reader of our inputs and request bodies needs, with positioned issues (base::Issue):
-//   <prefix>.unknown-member  at the key:   unknown <what> member 'k'[; expected <hint>]
+//   <prefix>.unknown-member  at the key:   unknown <what> member 'k'[; expected <members>]
 //   <prefix>.missing-member  at the object: a <what> needs "k"
 //   <prefix>.type            at the value:  'k' must be <expected>, not <kind>
+//   <prefix>.type            at the value:  a <what> must be an object[ with <members>], not <kind>
+// ("an" before a <what> that starts with a vowel). Duplicate keys need no check here: json::Parse
+// reports them, so a reader never sees a document that has any.
 //
 //   ObjectReader reader(value, "finding", "finding", issues);
 //   std::optional<std::string_view> id = reader.RequiredString("id");
@@ -28,8 +31,10 @@ namespace perimeter::json {
 
 class ObjectReader {
  public:
+  // `members` ("ruleName and filter") lists the members the object takes, for the messages about a
+  // value that is not an object and about unknown members; empty to list none.
   ObjectReader(Value object, std::string_view code_prefix, std::string_view what,
-               std::vector<base::Issue>& issues);
+               std::vector<base::Issue>& issues, std::string_view members = "");
 
   // The member named `key`, if present (a member asked for is never unknown).
   std::optional<Value> Optional(std::string_view key);
@@ -40,6 +45,9 @@ class ObjectReader {
   std::optional<std::string_view> OptionalString(std::string_view key);
   std::optional<std::string_view> RequiredString(std::string_view key);
   std::optional<bool> OptionalBool(std::string_view key);
+  // A member that must be of `kind` ("'k' must be an array, not object" otherwise).
+  std::optional<Value> OptionalOfKind(std::string_view key, Kind kind);
+  std::optional<Value> RequiredOfKind(std::string_view key, Kind kind);
 
   // A member the format allows and this reader does not use.
   void Ignore(std::string_view key) { known_.push_back(key); }
@@ -49,20 +57,22 @@ class ObjectReader {
   void TypeError(const Value& value, std::string_view expected);
 
   // Reports every member neither read nor ignored, in document order (`expected_hint`, e.g.
-  // "attributeName, orderBy", is added to the message when given), then the missing required
-  // members. Returns whether this reader added no error at all.
+  // "attributeName, orderBy", or else the constructor's `members`, is added to the message when
+  // given), then the missing required members. Returns whether this reader added no error at all.
   bool Finish(std::string_view expected_hint = "");
 
   bool ok() const { return ok_; }
 
  private:
   std::optional<std::string_view> StringOf(const std::optional<Value>& value);
+  std::optional<Value> OfKind(const std::optional<Value>& value, Kind kind);
   void Add(std::string_view suffix, const base::SourcePosition& position, std::string message);
 
   Value object_;
   bool is_object_;
   std::string code_prefix_;
   std::string what_;
+  std::string members_;
   std::vector<base::Issue>& issues_;
   std::vector<std::string_view> known_;
   std::vector<std::string_view> missing_;  // reported by Finish

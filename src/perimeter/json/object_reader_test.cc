@@ -64,5 +64,57 @@ INSTANTIATE_TEST_SUITE_P(
             "not_an_object", R"(["name"])", {"rule.type 1:1 a rule must be an object, not array"}}),
     [](const testing::TestParamInfo<ReaderCase>& info) { return info.param.name; });
 
+class ShapedReaderTest : public testing::TestWithParam<ReaderCase> {};
+
+// A format named with a vowel and given its members: {"ruleName": string, "filter": object,
+// "tags": array}, the first two required.
+TEST_P(ShapedReaderTest, NamesTheShapeInMessages) {
+  const ReaderCase& c = GetParam();
+  ParseResult parsed = Parse(c.input);
+  ASSERT_TRUE(parsed.ok()) << parsed.issues[0].message;
+  std::vector<base::Issue> issues;
+  ObjectReader reader(parsed.document.root(), "archive-rules", "archive rule", issues,
+                      "ruleName and filter");
+  std::optional<std::string_view> name = reader.RequiredString("ruleName");
+  std::optional<Value> filter = reader.RequiredOfKind("filter", Kind::kObject);
+  std::optional<Value> tags = reader.OptionalOfKind("tags", Kind::kArray);
+  bool ok = reader.Finish();
+  std::vector<std::string> got;
+  for (const base::Issue& issue : issues) {
+    got.push_back(base::Concat(issue.code, " ", issue.position.line, ":", issue.position.column,
+                               " ", issue.message));
+  }
+  EXPECT_EQ(got, c.issues);
+  EXPECT_EQ(ok, c.issues.empty());
+  if (c.issues.empty()) {
+    EXPECT_EQ(name, "r1");
+    ASSERT_TRUE(filter.has_value());
+    EXPECT_TRUE(filter->is_object());
+    EXPECT_TRUE(tags.has_value());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ShapedReaderTest,
+    testing::Values(
+        ReaderCase{"clean", R"({"ruleName": "r1", "filter": {}, "tags": []})", {}},
+        ReaderCase{"not_an_object",
+                   "1",
+                   {"archive-rules.type 1:1 an archive rule must be an object with ruleName and "
+                    "filter, not number"}},
+        ReaderCase{"unknown_uses_the_members",
+                   R"({"ruleName": "r1", "filter": {}, "rule": 1})",
+                   {"archive-rules.unknown-member 1:34 unknown archive rule member 'rule'; "
+                    "expected ruleName and filter"}},
+        ReaderCase{"wrong_kinds",
+                   R"({"ruleName": "r1", "filter": [], "tags": {}})",
+                   {"archive-rules.type 1:30 'filter' must be an object, not array",
+                    "archive-rules.type 1:42 'tags' must be an array, not object"}},
+        ReaderCase{"all_missing",
+                   "{}",
+                   {"archive-rules.missing-member 1:1 an archive rule needs \"ruleName\"",
+                    "archive-rules.missing-member 1:1 an archive rule needs \"filter\""}}),
+    [](const testing::TestParamInfo<ReaderCase>& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace perimeter::json
