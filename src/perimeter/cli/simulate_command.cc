@@ -13,6 +13,7 @@
 #include "perimeter/eval/evaluator.h"
 #include "perimeter/eval/request.h"
 #include "perimeter/json/document.h"
+#include "perimeter/json/object_reader.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/policy_parser.h"
 
@@ -57,31 +58,41 @@ class Diagnostics {
   int errors_ = 0;
 };
 
-std::string ExpectedList(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += base::Concat(out.empty() ? "" : ", ", "\"", n, "\"");
-  return out;
-}
+// Reads one object of the input with json::ObjectReader: unknown members are errors (a misspelt
+// "permissionBoundary" silently ignored would change the decision), as are missing required
+// members and members of the wrong kind. Its issues are reported by Finish, or when it goes out of
+// scope; read every member the format allows before returning early, or they count as unknown.
+class MemberReader {
+ public:
+  MemberReader(const Value& object, std::string_view what, std::string_view members,
+               Diagnostics& diag)
+      : reader_(object, "simulate", what, issues_, members), diag_(diag) {}
+  MemberReader(const MemberReader&) = delete;
+  MemberReader& operator=(const MemberReader&) = delete;
+  ~MemberReader() { Finish(); }
 
-// Reports every member of `object` whose key is not in `allowed`. Unknown fields are errors: a
-// misspelt "permissionBoundary" silently ignored would change the decision.
-void CheckMembers(const Value& object, const std::vector<std::string>& allowed,
-                  std::string_view where, Diagnostics& diag) {
-  for (Value member : object.members()) {
-    if (std::find(allowed.begin(), allowed.end(), member.key()) != allowed.end()) continue;
-    diag.Error(member.key_position(),
-               base::Concat("unknown field \"", member.key(), "\" in ", where, "; expected one of ",
-                            ExpectedList(allowed)),
-               "simulate.unknown-field");
+  json::ObjectReader* operator->() { return &reader_; }
+
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    reader_.Finish();
+    for (const base::Issue& issue : issues_) diag_.Report(issue, diag_.name(), diag_.source());
   }
-}
+
+ private:
+  std::vector<base::Issue> issues_;  // before reader_, which holds a reference to it
+  json::ObjectReader reader_;
+  Diagnostics& diag_;
+  bool finished_ = false;
+};
 
 bool ExpectKind(const Value& value, json::Kind kind, std::string_view what, Diagnostics& diag) {
   if (value.kind() == kind) return true;
   diag.Error(value.position(),
              base::Concat(what, " must be ", json::KindName(kind) == "object" ? "an " : "a ",
                           json::KindName(kind), ", not ", json::KindName(value.kind())),
-             "simulate.wrong-type");
+             "simulate.type");
   return false;
 }
 
@@ -109,7 +120,7 @@ std::optional<PolicyInput> OptionalPolicy(const Value& member, std::string label
     diag.Error(member.position(),
                base::Concat(label, " must be a policy (an object or a JSON string) or null, not ",
                             json::KindName(member.kind())),
-               "simulate.wrong-type");
+               "simulate.type");
     return std::nullopt;
   }
   return PolicyInput{std::move(label), member, member.key(), member.key_position()};
@@ -124,7 +135,7 @@ std::vector<PolicyInput> PolicyList(const Value& list, const std::string& label,
     std::string element_label = base::Concat(label, "[", i++, "]");
     if (element.is_null()) {
       diag.Error(element.position(), base::Concat(element_label, " is null; omit it instead"),
-                 "simulate.wrong-type");
+                 "simulate.type");
       continue;
     }
     if (std::optional<PolicyInput> p = OptionalPolicy(element, element_label, diag))
@@ -145,39 +156,26 @@ std::vector<std::vector<PolicyInput>> PolicyLevels(const Value& levels, const st
 }
 
 void ReadPolicies(const Value& policies, SimulateInput& input, Diagnostics& diag) {
-  if (!ExpectKind(policies, json::Kind::kObject, "\"policies\"", diag)) return;
-  CheckMembers(
-      policies,
-      {"identity", "resource", "permissionsBoundary", "session", "scps", "rcps", "vpcEndpoint"},
-      "\"policies\"", diag);
-  for (Value member : policies.members()) {
-    std::string_view key = member.key();
-    std::string label = base::Concat("policies.", key);
-    if (key == "identity") {
-      input.identity = PolicyList(member, label, diag);
-      input.identity_position = member.key_position();
-    }
-    if (key == "resource") input.resource = OptionalPolicy(member, label, diag);
-    if (key == "permissionsBoundary") input.boundary = OptionalPolicy(member, label, diag);
-    if (key == "session") input.session = OptionalPolicy(member, label, diag);
-    if (key == "vpcEndpoint") input.vpc_endpoint = OptionalPolicy(member, label, diag);
-    if (key == "scps") input.scps = PolicyLevels(member, label, diag);
-    if (key == "rcps") input.rcps = PolicyLevels(member, label, diag);
+  MemberReader reader(policies, "policies",
+                      "identity, resource, permissionsBoundary, session, scps, rcps, vpcEndpoint",
+                      diag);
+  if (std::optional<Value> identity = reader->Optional("identity")) {
+    input.identity = PolicyList(*identity, "policies.identity", diag);
+    input.identity_position = identity->key_position();
   }
-}
-
-std::optional<std::string> StringMember(const Value& object, std::string_view key,
-                                        std::string_view where, Diagnostics& diag, bool required) {
-  std::optional<Value> v = object.Find(key);
-  if (!v) {
-    if (required)
-      diag.Error(object.position(), base::Concat(where, " needs \"", key, "\""),
-                 "simulate.missing-field");
-    return std::nullopt;
-  }
-  if (!ExpectKind(*v, json::Kind::kString, base::Concat(where, ".", key), diag))
-    return std::nullopt;
-  return std::string(v->text());
+  auto optional_policy = [&](std::string_view key) -> std::optional<PolicyInput> {
+    std::optional<Value> member = reader->Optional(key);
+    if (!member.has_value()) return std::nullopt;
+    return OptionalPolicy(*member, base::Concat("policies.", key), diag);
+  };
+  input.resource = optional_policy("resource");
+  input.boundary = optional_policy("permissionsBoundary");
+  input.session = optional_policy("session");
+  input.vpc_endpoint = optional_policy("vpcEndpoint");
+  if (std::optional<Value> scps = reader->Optional("scps"))
+    input.scps = PolicyLevels(*scps, "policies.scps", diag);
+  if (std::optional<Value> rcps = reader->Optional("rcps"))
+    input.rcps = PolicyLevels(*rcps, "policies.rcps", diag);
 }
 
 void ReadPrincipal(const Value& value, SimulateInput& input, Diagnostics& diag) {
@@ -194,47 +192,44 @@ void ReadPrincipal(const Value& value, SimulateInput& input, Diagnostics& diag) 
   if (!value.is_object()) {
     diag.Error(value.position(),
                "\"principal\" must be a string (an ARN, an account id or a service) or an object",
-               "simulate.wrong-type");
+               "simulate.type");
     return;
   }
-  CheckMembers(value, {"type", "id", "orgId", "orgPaths", "tags"}, "\"principal\"", diag);
-  std::optional<std::string> type_name =
-      StringMember(value, "type", "\"principal\"", diag, /*required=*/true);
-  if (!type_name) return;
-  std::optional<eval::PrincipalType> type = eval::ParsePrincipalType(*type_name);
+  MemberReader reader(value, "principal", "type, id, orgId, orgPaths, tags", diag);
+  std::optional<Value> type_value = reader->RequiredOfKind("type", json::Kind::kString);
+  std::optional<std::string_view> id = reader->OptionalString("id");
+  std::optional<std::string_view> org_id = reader->OptionalString("orgId");
+  std::optional<Value> paths = reader->OptionalOfKind("orgPaths", json::Kind::kArray);
+  std::optional<Value> tags = reader->OptionalOfKind("tags", json::Kind::kObject);
+  if (!type_value) return;
+  std::optional<eval::PrincipalType> type = eval::ParsePrincipalType(type_value->text());
   if (!type) {
-    diag.Error(value.Find("type")->position(),
-               base::Concat("unknown principal type \"", *type_name,
+    diag.Error(type_value->position(),
+               base::Concat("unknown principal type \"", type_value->text(),
                             "\"; expected IAMUser, IAMRole, AssumedRoleSession, FederatedUser, "
                             "AccountRoot, Service, "
                             "WebIdentityOrSAML, CanonicalUser or Anonymous"),
                "simulate.bad-principal");
     return;
   }
-  std::string id =
-      StringMember(value, "id", "\"principal\"", diag, /*required=*/false).value_or("");
-  absl::StatusOr<eval::RequestPrincipal> p = eval::MakeRequestPrincipal(*type, id);
+  absl::StatusOr<eval::RequestPrincipal> p =
+      eval::MakeRequestPrincipal(*type, std::string(id.value_or("")));
   if (!p.ok()) {
     diag.Error(value.position(), std::string(p.status().message()), "simulate.bad-principal");
     return;
   }
-  if (std::optional<std::string> org = StringMember(value, "orgId", "\"principal\"", diag, false))
-    p->org_id = *org;
-  if (std::optional<Value> paths = value.Find("orgPaths")) {
-    if (ExpectKind(*paths, json::Kind::kArray, "\"principal\".orgPaths", diag)) {
-      for (Value path : paths->children()) {
-        if (ExpectKind(path, json::Kind::kString, "an organization path", diag)) {
-          p->org_paths.emplace_back(path.text());
-        }
+  if (org_id) p->org_id = std::string(*org_id);
+  if (paths) {
+    for (Value path : paths->children()) {
+      if (ExpectKind(path, json::Kind::kString, "an organization path", diag)) {
+        p->org_paths.emplace_back(path.text());
       }
     }
   }
-  if (std::optional<Value> tags = value.Find("tags")) {
-    if (ExpectKind(*tags, json::Kind::kObject, "\"principal\".tags", diag)) {
-      for (Value tag : tags->members()) {
-        if (ExpectKind(tag, json::Kind::kString, "a tag value", diag)) {
-          p->tags[std::string(tag.key())] = std::string(tag.text());
-        }
+  if (tags) {
+    for (Value tag : tags->members()) {
+      if (ExpectKind(tag, json::Kind::kString, "a tag value", diag)) {
+        p->tags[std::string(tag.key())] = std::string(tag.text());
       }
     }
   }
@@ -269,7 +264,7 @@ void ReadContext(const Value& context, eval::RequestContext& out, Diagnostics& d
           diag.Error(v.position(),
                      base::Concat("values of context key \"", member.key(),
                                   "\" must be strings, as AWS passes them"),
-                     "simulate.wrong-type");
+                     "simulate.type");
           ok = false;
           continue;
         }
@@ -281,70 +276,73 @@ void ReadContext(const Value& context, eval::RequestContext& out, Diagnostics& d
                  base::Concat("context key \"", member.key(),
                               "\" must be a string or a list of strings, not ",
                               json::KindName(member.kind()), " (write \"true\", \"42\")"),
-                 "simulate.wrong-type");
+                 "simulate.type");
     }
   }
 }
 
+// Reads the "resource" object of the request.
+void ReadResource(const Value& resource, SimulateInput& input, Diagnostics& diag) {
+  MemberReader reader(resource, "resource", "arn, account", diag);
+  std::optional<Value> arn_value = reader->RequiredOfKind("arn", json::Kind::kString);
+  std::optional<Value> account_value = reader->OptionalOfKind("account", json::Kind::kString);
+  if (arn_value) {
+    std::string_view arn = arn_value->text();
+    if (arn != "*" && !policy::ParseArn(arn)) {
+      diag.Error(
+          arn_value->position(),
+          base::Concat("\"", arn,
+                       "\" is not an ARN (arn:partition:service:region:account:resource) or \"*\""),
+          "simulate.bad-resource");
+    }
+    input.request.resource_arn = std::string(arn);
+  }
+  if (account_value) {
+    std::string_view account = account_value->text();
+    std::optional<policy::Arn> arn = policy::ParseArn(input.request.resource_arn);
+    if (!policy::IsAccountId(account)) {
+      diag.Error(account_value->position(),
+                 base::Concat("\"", account, "\" is not a 12-digit account id"),
+                 "simulate.bad-resource");
+    } else if (arn && !arn->account.empty() && arn->account != account) {
+      // The owner is in the ARN (an account id, or "aws" for what AWS owns): a different
+      // "account" would make the evaluator guess which of the two owns the resource.
+      diag.Error(
+          account_value->position(),
+          base::Concat("\"account\" is \"", account, "\" but the resource ARN names the account \"",
+                       arn->account, "\"; leave \"account\" out or make them agree"),
+          "simulate.bad-resource");
+    }
+    input.request.resource_account = std::string(account);
+  }
+}
+
 void ReadRequest(const Value& request, SimulateInput& input, Diagnostics& diag) {
-  if (!ExpectKind(request, json::Kind::kObject, "\"request\"", diag)) return;
-  CheckMembers(request, {"principal", "action", "resource", "context"}, "\"request\"", diag);
-  if (std::optional<Value> principal = request.Find("principal")) {
+  MemberReader reader(request, "request", "principal, action, resource, context", diag);
+  if (std::optional<Value> principal = reader->Optional("principal")) {
     ReadPrincipal(*principal, input, diag);
   } else {
     input.request.principal.type =
         eval::PrincipalType::kAnonymous;  // documented: omitted = anonymous
     input.principal_position = request.position();
   }
-  if (std::optional<std::string> action =
-          StringMember(request, "action", "\"request\"", diag, true)) {
-    size_t colon = action->find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == action->size() ||
-        action->find_first_of("*? ") != std::string::npos) {
+  if (std::optional<Value> action_value = reader->RequiredOfKind("action", json::Kind::kString)) {
+    std::string_view action = action_value->text();
+    size_t colon = action.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == action.size() ||
+        action.find_first_of("*? ") != std::string_view::npos) {
       diag.Error(
-          request.Find("action")->position(),
-          base::Concat("\"", *action,
+          action_value->position(),
+          base::Concat("\"", action,
                        "\" is not an action: a request names one action, \"service:Action\""),
           "simulate.bad-action");
     }
-    input.request.action = *action;
+    input.request.action = std::string(action);
   }
-  std::optional<Value> resource = request.Find("resource");
-  if (!resource) {
-    diag.Error(request.position(), "\"request\" needs \"resource\"", "simulate.missing-field");
-  } else if (ExpectKind(*resource, json::Kind::kObject, "\"request\".resource", diag)) {
-    CheckMembers(*resource, {"arn", "account"}, "\"resource\"", diag);
-    if (std::optional<std::string> arn =
-            StringMember(*resource, "arn", "\"resource\"", diag, true)) {
-      if (*arn != "*" && !policy::ParseArn(*arn)) {
-        diag.Error(resource->Find("arn")->position(),
-                   base::Concat(
-                       "\"", *arn,
-                       "\" is not an ARN (arn:partition:service:region:account:resource) or \"*\""),
-                   "simulate.bad-resource");
-      }
-      input.request.resource_arn = *arn;
-    }
-    if (std::optional<std::string> account =
-            StringMember(*resource, "account", "\"resource\"", diag, false)) {
-      std::optional<policy::Arn> arn = policy::ParseArn(input.request.resource_arn);
-      if (!policy::IsAccountId(*account)) {
-        diag.Error(resource->Find("account")->position(),
-                   base::Concat("\"", *account, "\" is not a 12-digit account id"),
-                   "simulate.bad-resource");
-      } else if (arn && !arn->account.empty() && arn->account != *account) {
-        // The owner is in the ARN (an account id, or "aws" for what AWS owns): a different
-        // "account" would make the evaluator guess which of the two owns the resource.
-        diag.Error(resource->Find("account")->position(),
-                   base::Concat("\"account\" is \"", *account,
-                                "\" but the resource ARN names the account \"", arn->account,
-                                "\"; leave \"account\" out or make them agree"),
-                   "simulate.bad-resource");
-      }
-      input.request.resource_account = *account;
-    }
+  if (std::optional<Value> resource = reader->RequiredOfKind("resource", json::Kind::kObject)) {
+    ReadResource(*resource, input, diag);
   }
-  if (std::optional<Value> context = request.Find("context"))
+  if (std::optional<Value> context = reader->Optional("context"))
     ReadContext(*context, input.request.context, diag);
 }
 
@@ -481,21 +479,23 @@ int RunSimulate(std::string_view name, const std::string& source, std::ostream& 
   const json::Document& document = parsed.document;
   Diagnostics diag(name, document.source(), err);
   Value root = document.root();
-  if (!ExpectKind(root, json::Kind::kObject, "the input", diag)) return kExitBadInput;
-
-  std::vector<std::string> allowed = {"policies", "request"};
-  allowed.insert(allowed.end(), options.extra_top_level_fields.begin(),
-                 options.extra_top_level_fields.end());
-  CheckMembers(root, allowed, "the input", diag);
-
-  SimulateInput input;
-  std::optional<Value> request = root.Find("request");
-  if (!request) {
-    diag.Error(root.position(), "the input needs \"request\"", "simulate.missing-field");
-  } else {
-    ReadRequest(*request, input, diag);
+  if (!root.is_object()) {
+    ExpectKind(root, json::Kind::kObject, "the input", diag);
+    return kExitBadInput;
   }
-  if (std::optional<Value> policies = root.Find("policies")) ReadPolicies(*policies, input, diag);
+  std::string members = "policies, request";
+  for (const std::string& extra : options.extra_top_level_fields) members += ", " + extra;
+  SimulateInput input;
+  {
+    MemberReader reader(root, "simulation input", members, diag);
+    for (const std::string& extra : options.extra_top_level_fields) reader->Ignore(extra);
+    if (std::optional<Value> request = reader->RequiredOfKind("request", json::Kind::kObject)) {
+      ReadRequest(*request, input, diag);
+    }
+    if (std::optional<Value> policies = reader->OptionalOfKind("policies", json::Kind::kObject)) {
+      ReadPolicies(*policies, input, diag);
+    }
+  }
   if (diag.has_errors()) return kExitBadInput;
   CheckApplicability(input, diag);
   if (diag.has_errors()) return kExitBadInput;
