@@ -17,23 +17,11 @@ std::string_view Article(std::string_view text) {
              : "a ";
 }
 
-// What a value of `kind` is called in "'k' must be <expected>".
-std::string_view Expected(Kind kind) {
-  switch (kind) {
-    case Kind::kNull:
-      return "null";
-    case Kind::kBool:
-      return "true or false";
-    case Kind::kNumber:
-      return "a number";
-    case Kind::kString:
-      return "a string";
-    case Kind::kArray:
-      return "an array";
-    case Kind::kObject:
-      return "an object";
-  }
-  return "a value";
+// What a value of `kind` is called in "'k' must be <expected>": "an array", "true or false".
+std::string Expected(Kind kind) {
+  if (kind == Kind::kBool) return "true or false";
+  if (kind == Kind::kNull) return "null";
+  return base::Concat(Article(KindName(kind)), KindName(kind));
 }
 
 }  // namespace

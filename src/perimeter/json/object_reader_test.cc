@@ -16,6 +16,16 @@ struct ReaderCase {
   std::vector<std::string> issues;
 };
 
+// Each issue as "code line:column message".
+std::vector<std::string> Lines(const std::vector<base::Issue>& issues) {
+  std::vector<std::string> lines;
+  for (const base::Issue& issue : issues) {
+    lines.push_back(base::Concat(issue.code, " ", issue.position.line, ":", issue.position.column,
+                                 " ", issue.message));
+  }
+  return lines;
+}
+
 class ObjectReaderTest : public testing::TestWithParam<ReaderCase> {};
 
 // A small format: {"name": string (required), "enabled": bool, "note": anything (ignored)}.
@@ -29,12 +39,7 @@ TEST_P(ObjectReaderTest, ReportsPositionedIssues) {
   std::optional<bool> enabled = reader.OptionalBool("enabled");
   reader.Ignore("note");
   bool ok = reader.Finish("name, enabled");
-  std::vector<std::string> got;
-  for (const base::Issue& issue : issues) {
-    got.push_back(base::Concat(issue.code, " ", issue.position.line, ":", issue.position.column,
-                               " ", issue.message));
-  }
-  EXPECT_EQ(got, c.issues);
+  EXPECT_EQ(Lines(issues), c.issues);
   EXPECT_EQ(ok, c.issues.empty());
   if (c.issues.empty()) {
     EXPECT_EQ(name, "r1");
@@ -79,12 +84,7 @@ TEST_P(ShapedReaderTest, NamesTheShapeInMessages) {
   std::optional<Value> filter = reader.RequiredOfKind("filter", Kind::kObject);
   std::optional<Value> tags = reader.OptionalOfKind("tags", Kind::kArray);
   bool ok = reader.Finish();
-  std::vector<std::string> got;
-  for (const base::Issue& issue : issues) {
-    got.push_back(base::Concat(issue.code, " ", issue.position.line, ":", issue.position.column,
-                               " ", issue.message));
-  }
-  EXPECT_EQ(got, c.issues);
+  EXPECT_EQ(Lines(issues), c.issues);
   EXPECT_EQ(ok, c.issues.empty());
   if (c.issues.empty()) {
     EXPECT_EQ(name, "r1");
