@@ -242,4 +242,22 @@ absl::StatusOr<CheckResult> CheckNoNewAccess(const policy::Policy& new_policy,
       "The modified permissions grant new access compared to your existing policy.");
 }
 
+void WriteCheckResult(const CheckResult& result, json::Writer& w) {
+  w.BeginObject()
+      .Key("result")
+      .String(result.pass ? "PASS" : "FAIL")
+      .Key("message")
+      .String(result.message);
+  w.Key("reasons").BeginArray();
+  for (const CheckReason& reason : result.reasons) {
+    w.BeginObject().Key("description").String(reason.description);
+    if (reason.statement_index.has_value())
+      w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
+    if (reason.statement_id.has_value() && !reason.statement_id->empty())
+      w.Key("statementId").String(*reason.statement_id);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
 }  // namespace perimeter::analysis

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "perimeter/json/writer.h"
 #include "perimeter/policy/policy.h"
 
 namespace perimeter::analysis {
@@ -27,6 +28,12 @@ struct CheckResult {
   std::string message;
   std::vector<CheckReason> reasons;
 };
+
+// Writes `result` in the shape of AWS's custom policy check responses (Access Analyzer API,
+// CheckNoNewAccess / CheckAccessNotGranted / CheckNoPublicAccess): {"result", "message", "reasons":
+// [{"description", "statementIndex", "statementId"}]}, an empty statementId left out. The server
+// answers it and the CLI prints it.
+void WriteCheckResult(const CheckResult& result, json::Writer& w);
 
 // The resource types CheckNoPublicAccess accepts here (AWS's names, e.g. "AWS::S3::Bucket",
 // "AWS::IAM::AssumeRolePolicyDocument").

@@ -35,21 +35,7 @@ ApiResult<policy::Policy> ParseCheckedDocument(std::string_view member, const st
 // A custom policy check's response: result, message, reasons.
 std::string CheckResultJson(const analysis::CheckResult& result) {
   json::Writer w;
-  w.BeginObject()
-      .Key("result")
-      .String(result.pass ? "PASS" : "FAIL")
-      .Key("message")
-      .String(result.message);
-  w.Key("reasons").BeginArray();
-  for (const analysis::CheckReason& reason : result.reasons) {
-    w.BeginObject().Key("description").String(reason.description);
-    if (reason.statement_index)
-      w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
-    if (reason.statement_id && !reason.statement_id->empty())
-      w.Key("statementId").String(*reason.statement_id);
-    w.EndObject();
-  }
-  w.EndArray().EndObject();
+  analysis::WriteCheckResult(result, w);
   return std::move(w).Take();
 }
 

@@ -30,22 +30,7 @@ std::optional<policy::Policy> ReadPolicy(const std::string& path, policy::Policy
 
 int Print(const analysis::CheckResult& result, std::ostream& out) {
   json::Writer w(json::WriterOptions{.indent = 2});
-  w.BeginObject()
-      .Key("result")
-      .String(result.pass ? "PASS" : "FAIL")
-      .Key("message")
-      .String(result.message);
-  w.Key("reasons").BeginArray();
-  for (const analysis::CheckReason& reason : result.reasons) {
-    w.BeginObject().Key("description").String(reason.description);
-    if (reason.statement_index.has_value())
-      w.Key("statementIndex").Int(static_cast<int64_t>(*reason.statement_index));
-    if (reason.statement_id.has_value() && !reason.statement_id->empty()) {
-      w.Key("statementId").String(*reason.statement_id);
-    }
-    w.EndObject();
-  }
-  w.EndArray().EndObject();
+  analysis::WriteCheckResult(result, w);
   out << w.text() << "\n";
   return result.pass ? kExitOk : kExitFindings;
 }
