@@ -119,12 +119,16 @@ bool ObjectReader::Finish(std::string_view expected_hint) {
     if (!hint.empty()) message += base::Concat("; expected ", hint);
     Add(".unknown-member", member.key_position(), std::move(message));
   }
+  ReportMissing();
+  return ok_;
+}
+
+void ObjectReader::ReportMissing() {
   for (std::string_view key : missing_) {
     Add(".missing-member", object_.position(),
         base::Concat(Article(what_), what_, " needs \"", key, "\""));
   }
   missing_.clear();
-  return ok_;
 }
 
 }  // namespace perimeter::json

@@ -61,6 +61,10 @@ class ObjectReader {
   // given), then the missing required members. Returns whether this reader added no error at all.
   bool Finish(std::string_view expected_hint = "");
 
+  // Reports the required members found missing so far now rather than in Finish, for a caller that
+  // may stop reading before it finishes.
+  void ReportMissing();
+
   bool ok() const { return ok_; }
 
  private:

@@ -116,5 +116,20 @@ INSTANTIATE_TEST_SUITE_P(
                     "archive-rules.missing-member 1:1 an archive rule needs \"filter\""}}),
     [](const testing::TestParamInfo<ReaderCase>& info) { return info.param.name; });
 
+TEST(ObjectReaderTest, ReportMissingReportsOnceAndAtOnce) {
+  ParseResult parsed = Parse(R"({"x": 1})");
+  ASSERT_TRUE(parsed.ok());
+  std::vector<base::Issue> issues;
+  ObjectReader reader(parsed.document.root(), "rule", "rule", issues);
+  reader.Required("name");
+  reader.ReportMissing();
+  EXPECT_EQ(Lines(issues),
+            std::vector<std::string>{"rule.missing-member 1:1 a rule needs \"name\""});
+  EXPECT_FALSE(reader.Finish());
+  EXPECT_EQ(Lines(issues),
+            (std::vector<std::string>{"rule.missing-member 1:1 a rule needs \"name\"",
+                                      "rule.unknown-member 1:2 unknown rule member 'x'"}));
+}
+
 }  // namespace
 }  // namespace perimeter::json

@@ -11,7 +11,7 @@
 // bad policy gives an error finding for that resource rather than dropping it.
 //
 // Issue codes: inventory.syntax (a line or file that is not JSON),
-// inventory.unknown-field, inventory.missing-field, inventory.wrong-type,
+// inventory.unknown-member, inventory.missing-member, inventory.type (json::ObjectReader),
 // inventory.invalid-value, inventory.duplicate.
 #ifndef PERIMETER_RESOURCES_INVENTORY_H_
 #define PERIMETER_RESOURCES_INVENTORY_H_

@@ -71,16 +71,16 @@ INSTANTIATE_TEST_SUITE_P(
                       "3:10 json.unexpected-character\n4:1 inventory.duplicate", 1, 2},
         InventoryCase{"UnknownRecordField",
                       R"({"kind":"account","accountId":"123456789012","colour":"blue"})",
-                      "1:{col} inventory.unknown-field", 0, 1, "unknown field \"colour\"",
+                      "1:{col} inventory.unknown-member", 0, 1, "unknown record member 'colour'",
                       "\"colour\""},
         InventoryCase{"UnknownKind", R"({"kind":"bucket"})", "1:9 inventory.invalid-value", 0, 1,
                       "unknown record kind"},
         InventoryCase{"MissingKind", R"({"accountId":"123456789012"})",
-                      "1:1 inventory.missing-field", 0, 1},
+                      "1:1 inventory.missing-member", 0, 1},
         InventoryCase{
             "UnknownConfigurationMember",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueueX":{}}})",
-            "1:{col} inventory.unknown-field", 0, 1, "unknown configuration member \"sqsQueueX\"",
+            "1:{col} inventory.unknown-member", 0, 1, "unknown configuration member \"sqsQueueX\"",
             "\"sqsQueueX\""},
         // An access point of a directory bucket keyed by an S3 (not s3express) ARN: the record's
         // error, at the key.
@@ -100,12 +100,12 @@ INSTANTIATE_TEST_SUITE_P(
         InventoryCase{
             "UnknownFieldInsideTheConfiguration",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"123456789012","configuration":{"sqsQueue":{"queuePolicyy":"{}"}}})",
-            "1:{col} inventory.unknown-field", 0, 1,
-            "sqsQueue has an unknown field \"queuePolicyy\"", "\"queuePolicyy\""},
+            "1:{col} inventory.unknown-member", 0, 1, "unknown sqsQueue member 'queuePolicyy'",
+            "\"queuePolicyy\""},
         InventoryCase{
             "WrongTypeInsideTheConfiguration",
             R"({"kind":"resource","resourceArn":"arn:aws:s3:::b","resourceOwnerAccount":"123456789012","configuration":{"s3Bucket":{"bucketPublicAccessBlock":{"ignorePublicAcls":"yes"}}}})",
-            "1:{col} inventory.wrong-type", 0, 1, "", "\"yes\""},
+            "1:{col} inventory.type", 0, 1, "", "\"yes\""},
         InventoryCase{
             "BadOwnerAccount",
             R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:123456789012:q","resourceOwnerAccount":"1234","configuration":{"sqsQueue":{}}})",

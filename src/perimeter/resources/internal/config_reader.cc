@@ -25,49 +25,56 @@ ObjectReader::ObjectReader(const json::Value &value, std::string what, Diagnosti
     : value_(value),
       what_(std::move(what)),
       diagnostics_(diagnostics),
-      is_object_(value.is_object()) {
-  if (!is_object_) {
-    diagnostics_.Error(
-        kWrongType, value.position(),
-        base::Concat(what_, " must be an object, not ", json::KindName(value.kind())));
+      reader_(value, "inventory", what_, issues_) {
+  Flush();
+}
+
+void ObjectReader::Flush() {
+  for (base::Issue &issue : issues_) {
+    issue.position = diagnostics_.location().Locate(issue.position);
+    diagnostics_.Add(std::move(issue));
   }
+  issues_.clear();
 }
 
 std::optional<json::Value> ObjectReader::Member(std::string_view key, bool required) {
-  if (!is_object_) return std::nullopt;
-  read_.insert(std::string(key));
-  std::optional<json::Value> member = value_.Find(key);
-  if (!member.has_value() && required) {
-    diagnostics_.Error(kMissingField, value_.position(),
-                       base::Concat(what_, " has no \"", key, "\""));
-  }
+  std::optional<json::Value> member = required ? reader_.Required(key) : reader_.Optional(key);
+  if (!member.has_value() && required) reader_.ReportMissing();
+  Flush();
   return member;
-}
-
-bool ObjectReader::Expect(const json::Value &member, json::Kind kind, std::string_view key) {
-  if (member.kind() == kind) return true;
-  diagnostics_.Error(kWrongType, member.position(),
-                     base::Concat(what_, ".", key, " must be a ", json::KindName(kind), ", not ",
-                                  json::KindName(member.kind())));
-  return false;
 }
 
 std::optional<std::string> ObjectReader::String(std::string_view key, bool required) {
   std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value() || !Expect(*member, json::Kind::kString, key)) return std::nullopt;
+  if (!member.has_value()) return std::nullopt;
+  if (!member->is_string()) {
+    reader_.TypeError(*member, "a string");
+    Flush();
+    return std::nullopt;
+  }
   return std::string(member->text());
 }
 
 std::optional<bool> ObjectReader::Bool(std::string_view key, bool required) {
   std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value() || !Expect(*member, json::Kind::kBool, key)) return std::nullopt;
+  if (!member.has_value()) return std::nullopt;
+  if (!member->is_bool()) {
+    reader_.TypeError(*member, "true or false");
+    Flush();
+    return std::nullopt;
+  }
   return member->boolean();
 }
 
 std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_view key,
                                                                  bool required) {
   std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value() || !Expect(*member, json::Kind::kArray, key)) return std::nullopt;
+  if (!member.has_value()) return std::nullopt;
+  if (!member->is_array()) {
+    reader_.TypeError(*member, "an array");
+    Flush();
+    return std::nullopt;
+  }
   std::vector<std::string> out;
   bool ok = true;
   for (const json::Value &element : member->children()) {
@@ -86,17 +93,18 @@ std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_vie
 
 std::optional<json::Value> ObjectReader::Object(std::string_view key, bool required) {
   std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value() || !Expect(*member, json::Kind::kObject, key)) return std::nullopt;
+  if (!member.has_value()) return std::nullopt;
+  if (!member->is_object()) {
+    reader_.TypeError(*member, "an object");
+    Flush();
+    return std::nullopt;
+  }
   return member;
 }
 
 void ObjectReader::Finish() {
-  if (!is_object_) return;
-  for (const json::Value &member : value_.members()) {
-    if (read_.contains(member.key())) continue;
-    diagnostics_.Error(kUnknownField, member.key_position(),
-                       base::Concat(what_, " has an unknown field \"", member.key(), "\""));
-  }
+  reader_.Finish();
+  Flush();
 }
 
 std::optional<PolicySource> ReadPolicyMember(ObjectReader &reader, std::string_view key,

@@ -6,13 +6,13 @@
 #define PERIMETER_RESOURCES_INTERNAL_CONFIG_READER_H_
 
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "perimeter/base/issue.h"
 #include "perimeter/json/document.h"
+#include "perimeter/json/object_reader.h"
 #include "perimeter/policy/policy.h"
 #include "perimeter/resources/resource.h"
 
@@ -20,9 +20,10 @@ namespace perimeter::resources::internal {
 
 // Issue codes of the inventory and configuration readers.
 inline constexpr std::string_view kSyntax = "inventory.syntax";
-inline constexpr std::string_view kUnknownField = "inventory.unknown-field";
-inline constexpr std::string_view kMissingField = "inventory.missing-field";
-inline constexpr std::string_view kWrongType = "inventory.wrong-type";
+// The first three are json::ObjectReader's codes under the prefix "inventory".
+inline constexpr std::string_view kUnknownField = "inventory.unknown-member";
+inline constexpr std::string_view kMissingField = "inventory.missing-member";
+inline constexpr std::string_view kWrongType = "inventory.type";
 inline constexpr std::string_view kInvalidValue = "inventory.invalid-value";
 inline constexpr std::string_view kDuplicate = "inventory.duplicate";
 inline constexpr std::string_view kInvalidPolicy = "configuration.invalid-policy";
@@ -49,15 +50,18 @@ class Diagnostics {
   std::vector<base::Issue> issues_;
 };
 
-// Reads the members of one JSON object. `what` names the object in messages
-// ("s3Bucket").
+// Reads the members of one JSON object with json::ObjectReader (its checks and
+// wording, codes under "inventory"), the issues placed in the file through
+// `diagnostics`. `what` names the object in messages ("s3Bucket").
 class ObjectReader {
  public:
   // Reports a wrong-type error when `value` is not an object (then every read
   // returns nullopt).
   ObjectReader(const json::Value &value, std::string what, Diagnostics &diagnostics);
+  ObjectReader(const ObjectReader &) = delete;
+  ObjectReader &operator=(const ObjectReader &) = delete;
 
-  bool is_object() const { return is_object_; }
+  bool is_object() const { return value_.is_object(); }
   const json::Value &value() const { return value_; }
 
   // The member, if present; marks it as read. `required` reports its absence.
@@ -74,13 +78,14 @@ class ObjectReader {
   Diagnostics &diagnostics() { return diagnostics_; }
 
  private:
-  bool Expect(const json::Value &member, json::Kind kind, std::string_view key);
+  // Moves what reader_ reported into diagnostics_, placed in the file.
+  void Flush();
 
   json::Value value_;
   std::string what_;
   Diagnostics &diagnostics_;
-  bool is_object_ = false;
-  std::set<std::string, std::less<>> read_;
+  std::vector<base::Issue> issues_;  // before reader_, which holds a reference to it
+  json::ObjectReader reader_;
 };
 
 // A policy as the configuration gives it: a JSON string (AWS's way) or an
