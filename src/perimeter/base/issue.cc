@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "perimeter/base/utf8.h"
+
 namespace perimeter::base {
 
 std::string ToString(const SourcePosition& position) {
@@ -41,7 +43,9 @@ std::string FormatIssue(const Issue& issue, std::string_view name, std::string_v
   line = line.substr(shown_from, kMaxShown);
   out.append("\n  ").append(line).append("\n  ");
   out.append(caret - shown_from, ' ').append("^");
-  return out;
+  // A file name, a message quoting the input or a line cut at kMaxShown may hold bytes that are not
+  // UTF-8: the terminal gets U+FFFD instead.
+  return ValidUtf8(out);
 }
 
 }  // namespace perimeter::base

@@ -29,7 +29,7 @@ bool HasErrors(const std::vector<Issue>& issues);
 //     <the source line>
 //          ^
 // `source` is the whole document the position refers to; `name` names it (a file path or
-// "<stdin>").
+// "<stdin>"). The text is valid UTF-8: bytes that are not become U+FFFD.
 std::string FormatIssue(const Issue& issue, std::string_view name, std::string_view source);
 
 }  // namespace perimeter::base
