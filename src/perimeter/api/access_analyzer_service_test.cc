@@ -818,22 +818,22 @@ TEST_F(ServiceTest, CheckNoNewAccess) {
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]})";
   std::string updated =
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectAcl","s3:ListBucket"],"Resource":"*"}]})";
-  Reply fail = Call(
-      As(kDev), "POST", "/policy/check-no-new-access",
-      Fill(
-          R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "IDENTITY_POLICY"})",
-          {json::Quote(updated), json::Quote(existing)}));
+  // The operation on two policy documents (JSON text) of `type`.
+  auto check = [&](std::string_view new_policy, std::string_view existing_policy,
+                   std::string_view type) {
+    return Call(
+        As(kDev), "POST", "/policy/check-no-new-access",
+        Fill(R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "$2"})",
+             {json::Quote(new_policy), json::Quote(existing_policy), type}));
+  };
+  Reply fail = check(updated, existing, "IDENTITY_POLICY");
   ASSERT_EQ(fail.status, 200) << fail.text;
   EXPECT_EQ(
       fail.At(""),
       CanonicalJson(
           R"({"result": "FAIL", "message": "The modified permissions grant new access compared to your existing policy.", "reasons": [{"description": "New access in the statement with index: 0.", "statementIndex": 0}]})"));
 
-  Reply pass = Call(
-      As(kDev), "POST", "/policy/check-no-new-access",
-      Fill(
-          R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "IDENTITY_POLICY"})",
-          {json::Quote(existing), json::Quote(updated)}));
+  Reply pass = check(existing, updated, "IDENTITY_POLICY");
   ASSERT_EQ(pass.status, 200) << pass.text;
   EXPECT_EQ(pass.At("/result"), "PASS");
   EXPECT_EQ(pass.At("/reasons"), "[]");
@@ -843,11 +843,7 @@ TEST_F(ServiceTest, CheckNoNewAccess) {
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]})";
   std::string wider =
       R"({"Version":"2012-10-17","Statement":[{"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]})";
-  Reply trust_reply = Call(
-      As(kDev), "POST", "/policy/check-no-new-access",
-      Fill(
-          R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "RESOURCE_POLICY"})",
-          {json::Quote(wider), json::Quote(trust)}));
+  Reply trust_reply = check(wider, trust, "RESOURCE_POLICY");
   ASSERT_EQ(trust_reply.status, 200) << trust_reply.text;
   EXPECT_EQ(trust_reply.At("/result"), "FAIL");
   EXPECT_EQ(trust_reply.At("/reasons/0/statementId"), "Any");
@@ -858,28 +854,17 @@ TEST_F(ServiceTest, CheckNoNewAccess) {
   EXPECT_EQ(missing.error_type, "ValidationException");
   EXPECT_EQ(missing.Size("/fieldList"), 2u) << missing.text;
 
-  Reply bad_type =
-      Call(As(kDev), "POST", "/policy/check-no-new-access",
-           Fill(R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "SCP"})",
-                {json::Quote(updated), json::Quote(existing)}));
+  Reply bad_type = check(updated, existing, "SCP");
   EXPECT_EQ(bad_type.status, 400);
   EXPECT_EQ(bad_type.error_type, "ValidationException");
 
-  Reply bad_policy = Call(
-      As(kDev), "POST", "/policy/check-no-new-access",
-      Fill(
-          R"({"newPolicyDocument": $0, "existingPolicyDocument": "{\n  \"Statement\": [,]\n}", "policyType": "IDENTITY_POLICY"})",
-          {json::Quote(updated)}));
+  Reply bad_policy = check(updated, "{\n  \"Statement\": [,]\n}", "IDENTITY_POLICY");
   EXPECT_EQ(bad_policy.status, 400);
   EXPECT_EQ(bad_policy.error_type, "InvalidParameterException");
   EXPECT_EQ(bad_policy.At("/message").rfind("existingPolicyDocument:2:", 0), 0u) << bad_policy.text;
 
   // An identity policy checked as a resource policy lacks its Principal.
-  Reply wrong_kind = Call(
-      As(kDev), "POST", "/policy/check-no-new-access",
-      Fill(
-          R"({"newPolicyDocument": $0, "existingPolicyDocument": $1, "policyType": "RESOURCE_POLICY"})",
-          {json::Quote(updated), json::Quote(existing)}));
+  Reply wrong_kind = check(updated, existing, "RESOURCE_POLICY");
   EXPECT_EQ(wrong_kind.status, 400);
   EXPECT_EQ(wrong_kind.error_type, "InvalidParameterException");
 }
