@@ -281,6 +281,12 @@ void ReadContext(const Value& context, eval::RequestContext& out, Diagnostics& d
   }
 }
 
+// Reports that the string `value` is not `what` ("\"x\" is not a 12-digit account id").
+void NotA(const Value& value, std::string_view what, std::string code, Diagnostics& diag) {
+  diag.Error(value.position(), base::Concat("\"", value.text(), "\" is not ", what),
+             std::move(code));
+}
+
 // Reads the "resource" object of the request.
 void ReadResource(const Value& resource, SimulateInput& input, Diagnostics& diag) {
   MemberReader reader(resource, "resource", "arn, account", diag);
@@ -289,11 +295,8 @@ void ReadResource(const Value& resource, SimulateInput& input, Diagnostics& diag
   if (arn_value) {
     std::string_view arn = arn_value->text();
     if (arn != "*" && !policy::ParseArn(arn)) {
-      diag.Error(
-          arn_value->position(),
-          base::Concat("\"", arn,
-                       "\" is not an ARN (arn:partition:service:region:account:resource) or \"*\""),
-          "simulate.bad-resource");
+      NotA(*arn_value, "an ARN (arn:partition:service:region:account:resource) or \"*\"",
+           "simulate.bad-resource", diag);
     }
     input.request.resource_arn = std::string(arn);
   }
@@ -301,9 +304,7 @@ void ReadResource(const Value& resource, SimulateInput& input, Diagnostics& diag
     std::string_view account = account_value->text();
     std::optional<policy::Arn> arn = policy::ParseArn(input.request.resource_arn);
     if (!policy::IsAccountId(account)) {
-      diag.Error(account_value->position(),
-                 base::Concat("\"", account, "\" is not a 12-digit account id"),
-                 "simulate.bad-resource");
+      NotA(*account_value, "a 12-digit account id", "simulate.bad-resource", diag);
     } else if (arn && !arn->account.empty() && arn->account != account) {
       // The owner is in the ARN (an account id, or "aws" for what AWS owns): a different
       // "account" would make the evaluator guess which of the two owns the resource.
@@ -331,11 +332,8 @@ void ReadRequest(const Value& request, SimulateInput& input, Diagnostics& diag) 
     size_t colon = action.find(':');
     if (colon == std::string_view::npos || colon == 0 || colon + 1 == action.size() ||
         action.find_first_of("*? ") != std::string_view::npos) {
-      diag.Error(
-          action_value->position(),
-          base::Concat("\"", action,
-                       "\" is not an action: a request names one action, \"service:Action\""),
-          "simulate.bad-action");
+      NotA(*action_value, "an action: a request names one action, \"service:Action\"",
+           "simulate.bad-action", diag);
     }
     input.request.action = std::string(action);
   }
