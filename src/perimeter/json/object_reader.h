@@ -14,7 +14,8 @@
 //   reader.Ignore("witness");
 //   if (!reader.Finish()) return std::nullopt;
 //
-// REQUIRES: `issues` outlives the reader. A value that is not an object is reported once (type) and
+// REQUIRES: `issues`, and every key passed to the reader (it keeps views of them: string literals
+// in practice), outlive the reader. A value that is not an object is reported once (type) and
 // every read then gives nothing.
 #ifndef PERIMETER_JSON_OBJECT_READER_H_
 #define PERIMETER_JSON_OBJECT_READER_H_

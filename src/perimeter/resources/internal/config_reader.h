@@ -52,7 +52,8 @@ class Diagnostics {
 
 // Reads the members of one JSON object with json::ObjectReader (its checks and
 // wording, codes under "inventory"), the issues placed in the file through
-// `diagnostics`. `what` names the object in messages ("s3Bucket").
+// `diagnostics`. `what` names the object in messages ("s3Bucket"). REQUIRES:
+// the keys passed to it outlive it (string literals in practice).
 class ObjectReader {
  public:
   // Reports a wrong-type error when `value` is not an object (then every read
