@@ -7,6 +7,7 @@
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/document.h"
+#include "perimeter/service/organization_analyzers.h"
 
 namespace perimeter::api {
 
@@ -213,37 +214,7 @@ ApiResponse AccessAnalyzerService::ModifyFindingsOnce(
 absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {
   std::lock_guard lock(write_mutex_);
   std::shared_ptr<const service::Environment> environment = environment_();
-  ASSIGN_OR_RETURN(std::vector<store::Analyzer> analyzers, store_.ListAnalyzers());
-  for (const store::Analyzer& listed : analyzers) {
-    if (!store::IsOrganizationType(listed.type)) continue;
-    std::optional<OrganizationBlock> block =
-        OrganizationBlocker(listed.account_id, *environment, store_);
-    bool reactivated = false;
-    // Only the status, on the analyzer as stored now (the analysis may be recording its last
-    // resource).
-    ASSIGN_OR_RETURN(bool written,
-                     store_.ModifyAnalyzer(listed.arn, [&](store::Analyzer& analyzer) {
-                       if (block && analyzer.status == store::AnalyzerStatus::kActive) {
-                         analyzer.status = store::AnalyzerStatus::kDisabled;
-                         analyzer.status_reason = block->reason;
-                         return true;
-                       }
-                       if (!block && analyzer.status == store::AnalyzerStatus::kDisabled) {
-                         analyzer.status = store::AnalyzerStatus::kActive;
-                         analyzer.status_reason.reset();
-                         reactivated = true;
-                         return true;
-                       }
-                       if (block && analyzer.status == store::AnalyzerStatus::kDisabled &&
-                           analyzer.status_reason != block->reason) {
-                         analyzer.status_reason = block->reason;
-                         return true;
-                       }
-                       return false;
-                     }));
-    if (written && reactivated) schedule_(service::ScanJob{listed.arn, std::nullopt});
-  }
-  return absl::OkStatus();
+  return service::RefreshOrganizationAnalyzers(store_, *environment, schedule_);
 }
 
 }  // namespace perimeter::api
