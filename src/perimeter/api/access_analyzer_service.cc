@@ -12,7 +12,7 @@
 namespace perimeter::api {
 
 // The operations Perimeter implements, by name (the HTTP bindings of every operation of the model
-// are in rest_routes.cc). The handlers are in analyzer_operations.cc, archive_rule_operations.cc,
+// are in rest_bindings.cc). The handlers are in analyzer_operations.cc, archive_rule_operations.cc,
 // finding_operations.cc and policy_check_operations.cc.
 // A member of the class, so that the table reaches the private handlers.
 const AccessAnalyzerService::OperationTable& AccessAnalyzerService::Operations() {
