@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--types") {
       options.types.clear();
       for (const std::string& name : SplitCommas(v)) {
-        std::optional<perimeter::corpus::CorpusResourceType> type =
+        std::optional<perimeter::resources::ResourceType> type =
             perimeter::corpus::ParseCorpusResourceType(name);
         if (!type.has_value()) return Fail("unknown resource type: " + name);
         options.types.push_back(*type);

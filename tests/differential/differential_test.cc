@@ -630,25 +630,25 @@ std::vector<std::string> Corpus(size_t count, size_t seed) {
   corpus::CorpusOptions options = kCorpusDefaults;
   options.seed = seed;
   // Every type with a resource policy (snapshots are shared by attribute, not by policy).
-  for (corpus::CorpusResourceType type : corpus::AllCorpusResourceTypes()) {
+  for (resources::ResourceType type : corpus::AllCorpusResourceTypes()) {
     switch (type) {
-      case corpus::CorpusResourceType::kEbsSnapshot:
-      case corpus::CorpusResourceType::kRdsDbSnapshot:
-      case corpus::CorpusResourceType::kRdsDbClusterSnapshot:
+      case resources::ResourceType::kEbsSnapshot:
+      case resources::ResourceType::kRdsDbSnapshot:
+      case resources::ResourceType::kRdsDbClusterSnapshot:
         break;
-      case corpus::CorpusResourceType::kS3Bucket:
-      case corpus::CorpusResourceType::kS3DirectoryBucket:
-      case corpus::CorpusResourceType::kIamRole:
-      case corpus::CorpusResourceType::kKmsKey:
-      case corpus::CorpusResourceType::kLambdaFunction:
-      case corpus::CorpusResourceType::kLambdaLayerVersion:
-      case corpus::CorpusResourceType::kSqsQueue:
-      case corpus::CorpusResourceType::kSnsTopic:
-      case corpus::CorpusResourceType::kSecretsManagerSecret:
-      case corpus::CorpusResourceType::kEcrRepository:
-      case corpus::CorpusResourceType::kEfsFileSystem:
-      case corpus::CorpusResourceType::kDynamoDbTable:
-      case corpus::CorpusResourceType::kDynamoDbStream:
+      case resources::ResourceType::kS3Bucket:
+      case resources::ResourceType::kS3ExpressDirectoryBucket:
+      case resources::ResourceType::kIamRole:
+      case resources::ResourceType::kKmsKey:
+      case resources::ResourceType::kLambdaFunction:
+      case resources::ResourceType::kLambdaLayerVersion:
+      case resources::ResourceType::kSqsQueue:
+      case resources::ResourceType::kSnsTopic:
+      case resources::ResourceType::kSecretsManagerSecret:
+      case resources::ResourceType::kEcrRepository:
+      case resources::ResourceType::kEfsFileSystem:
+      case resources::ResourceType::kDynamoDbTable:
+      case resources::ResourceType::kDynamoDbStream:
         options.types.push_back(type);
         break;
     }

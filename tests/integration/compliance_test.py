@@ -25,6 +25,9 @@ import subprocess
 import sys
 import tempfile
 
+from perimeter_harness import (Server, ServerStartError, client_environment, credentials_toml, write_credentials,
+                               write_profiles)
+
 MGMT, SECURITY, DEV, PROD = "111122223333", "234598760742", "444455556666", "777788889999"
 KEYS = {
     "Mgmt": (MGMT, "AKIACOMPLIANCEMGMT01", "mgmt-compliance-secret-00000000000000000"),
@@ -47,12 +50,8 @@ management_account = "{MGMT}"
 id = "{account}"
 name = "{name}"
 regions = {json.dumps(DEV_REGIONS if account == DEV else REGIONS)}
-""" for name, account in [("Mgmt", MGMT), ("Security", SECURITY), ("Dev", DEV), ("Prod", PROD)]) + "".join(f"""
-[[credentials]]
-access_key_id = "{key}"
-secret_access_key = "{secret}"
-account = "{account}"
-""" for account, key, secret in KEYS.values())
+""" for name, account in [("Mgmt", MGMT), ("Security", SECURITY), ("Dev", DEV), ("Prod", PROD)]) + "".join(
+    credentials_toml(account, key, secret) for account, key, secret in KEYS.values())
 
 # The accounts' enabled regions, as an inventory gives them to `perimeter compliance --inventory`.
 INVENTORY = [{"kind": "account", "accountId": account, "enabledRegions": regions}
@@ -71,38 +70,21 @@ def check(condition, message):
     return condition
 
 
-class Server:
-    def __init__(self, binary, work):
-        self.work = work
-        config_path = os.path.join(work, "perimeter.toml")
-        with open(config_path, "w") as handle:
-            handle.write(CONFIG.replace("{data_dir}", os.path.join(work, "data")))
-        self.process = subprocess.Popen([binary, "serve", "--config", config_path], stdout=subprocess.PIPE,
-                                        stderr=open(os.path.join(work, "server.log"), "w"), text=True)
-        line = self.process.stdout.readline()
-        if not line.startswith("listening on "):
-            raise SystemExit(f"perimeter serve did not start: {line!r}")
-        self.endpoint = line.split()[-1]
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+def start_server(binary, work):
+    config_path = os.path.join(work, "perimeter.toml")
+    with open(config_path, "w") as handle:
+        handle.write(CONFIG.replace("{data_dir}", os.path.join(work, "data")))
+    try:
+        return Server(binary, "--config", config_path, stderr=os.path.join(work, "server.log"))
+    except ServerStartError as error:
+        raise SystemExit(str(error))
 
 
 def environment(work):
-    credentials = os.path.join(work, "credentials")
-    with open(credentials, "w") as handle:
-        for name, (_, key, secret) in KEYS.items():
-            handle.write(f"[{name}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n")
-    config = os.path.join(work, "config")
-    with open(config, "w") as handle:
-        handle.write("[default]\nregion = us-east-1\n")
-        for name in KEYS:
-            handle.write(f"[profile {name}]\nregion = us-east-1\noutput = json\n")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-    env.update(HOME=work, AWS_SHARED_CREDENTIALS_FILE=credentials, AWS_CONFIG_FILE=config,
-               AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="")
-    return env
+    credentials = write_credentials(os.path.join(work, "credentials"),
+                                    {name: (key, secret) for name, (_, key, secret) in KEYS.items()})
+    config = write_profiles(os.path.join(work, "config"), KEYS, "us-east-1", default=True)
+    return client_environment(credentials, config, HOME=work, AWS_PAGER="")
 
 
 def aws(env, endpoint, profile, region, *args):
@@ -143,7 +125,7 @@ def main():
     work = tempfile.mkdtemp(prefix="perimeter-compliance-")
     server = None
     try:
-        server = Server(binary, work)
+        server = start_server(binary, work)
         env = environment(work)
         inventory = os.path.join(work, "accounts.jsonl")
         with open(inventory, "w") as handle:
@@ -261,9 +243,8 @@ def main():
     finally:
         if server is not None:
             server.stop()
-        if failures:
-            with open(os.path.join(work, "server.log"), errors="replace") as log:
-                print("server log:\n" + log.read()[-4000:])
+        if failures and server is not None:
+            print("server log:\n" + server.log_tail())
         shutil.rmtree(work, ignore_errors=True)
     print(f"{len(passes)} passed, {len(failures)} failed")
     return 1 if failures else 0

@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 
+from perimeter_harness import accounts_toml, check, credentials_toml, serve_for_clients
+
 DEV = "444455556666"
 REGION = "us-east-1"
 KEYS = {"Admin": ("AKIAITESTADMIN000001", "admin-test-secret-000000000000000000000", None),
@@ -22,24 +24,13 @@ AUDITOR_POLICY = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": ["access-analyzer:List*", "access-analyzer:Get*"], "Resource": "*"}]}
 BUCKET = "arn:aws:s3:::it-authorization"
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("  FAIL:", message)
-    return condition
-
 
 def config(data_dir):
-    text = f'listen = "127.0.0.1:0"\ndata_dir = "{data_dir}"\nperiodic_scan = "24h"\n\n'
-    text += f'[[accounts]]\nid = "{DEV}"\nregions = ["{REGION}"]\n\n'
-    for name, (key, secret, principal) in KEYS.items():
-        text += f'[[credentials]]\naccess_key_id = "{key}"\nsecret_access_key = "{secret}"\naccount = "{DEV}"\n'
-        if principal:
-            text += f'principal = "{principal}"\npolicies = ["auditor.json"]\n'
-        text += "\n"
+    text = f'listen = "127.0.0.1:0"\ndata_dir = "{data_dir}"\nperiodic_scan = "24h"\n'
+    text += accounts_toml({DEV: None}, [REGION])
+    for key, secret, principal in KEYS.values():
+        text += credentials_toml(DEV, key, secret, **({"principal": principal, "policies": ["auditor.json"]}
+                                                      if principal else {}))
     return text
 
 
@@ -59,39 +50,8 @@ def main():
             json.dump(AUDITOR_POLICY, f)
         with open(os.path.join(work, "server.toml"), "w") as f:
             f.write(config(os.path.join(work, "data")))
-        with open(os.path.join(work, "credentials"), "w") as f:
-            for profile, (key, secret, _) in KEYS.items():
-                f.write(f"[{profile}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(AWS_SHARED_CREDENTIALS_FILE=os.path.join(work, "credentials"),
-                   AWS_CONFIG_FILE=os.path.join(work, "no-config"), AWS_DEFAULT_REGION=REGION,
-                   AWS_EC2_METADATA_DISABLED="true")
-        os.environ.clear()
-        os.environ.update(env)
-        log = open(os.path.join(work, "server.log"), "w")
-        server = subprocess.Popen([binary, "serve", "--config", os.path.join(work, "server.toml")],
-                                  stdout=subprocess.PIPE, stderr=log, text=True)
-        try:
-            line = server.stdout.readline().strip()
-            if not line.startswith("listening on http://127.0.0.1:"):
-                print(f"unexpected first line: {line!r}")
-                return 1
-            run(binary, line[len("listening on "):], work, boto3, botocore)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
-        if failures:
-            with open(os.path.join(work, "server.log")) as f:
-                print("server log:\n" + f.read()[-4000:])
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    print("ok")
-    return 0
+        return serve_for_clients(binary, work, {profile: (key, secret) for profile, (key, secret, _) in KEYS.items()}, REGION,
+                                 lambda endpoint: run(binary, endpoint, work, boto3, botocore))
 
 
 def run(binary, endpoint, work, boto3, botocore):

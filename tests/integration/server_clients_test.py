@@ -25,6 +25,10 @@ import time
 import urllib.error
 import urllib.request
 
+import perimeter_harness as harness
+from perimeter_harness import (check, client_environment, credentials_toml, failures, finish, write_credentials,
+                               write_profiles)
+
 MGMT, SECURITY, DEV, PROD = "111122223333", "234598760742", "444455556666", "777788889999"
 KEYS = {
     "Mgmt": (MGMT, "AKIAITESTMGMT0000001", "mgmt-test-secret-0000000000000000000000"),
@@ -66,12 +70,7 @@ id = "{PROD}"
 name = "Prod"
 regions = ["{REGION}"]
 ou_path = "o-exampleorgid/r-ab12/ou-ab12-workloads/"
-""" + "".join(f"""
-[[credentials]]
-access_key_id = "{key}"
-secret_access_key = "{secret}"
-account = "{account}"
-""" for account, key, secret in KEYS.values())
+""" + "".join(credentials_toml(account, key, secret) for account, key, secret in KEYS.values())
 
 
 def policy(statements):
@@ -106,51 +105,21 @@ EXPECTED_RESOURCES = {"arn:aws:s3:::it-public-reports", f"arn:aws:iam::{PROD}:ro
 FINDING_REQUIRED = ["id", "resourceType", "condition", "createdAt", "analyzedAt", "updatedAt", "status",
                     "resourceOwnerAccount"]
 
-failures = []
+class Server(harness.Server):
+    """A server of its own in `work` over INVENTORY, with the clients' credentials and config files."""
 
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("  FAIL:", message)
-    return condition
-
-
-class Server:
     def __init__(self, binary, work):
-        self.work = work
         os.makedirs(work, exist_ok=True)
         with open(os.path.join(work, "server.toml"), "w") as f:
             f.write(CONFIG.replace("{data_dir}", os.path.join(work, "data")))
         with open(os.path.join(work, "inventory.jsonl"), "w") as f:
             f.write("\n".join(json.dumps(r) for r in INVENTORY) + "\n")
-        with open(os.path.join(work, "credentials"), "w") as f:
-            for profile, (_, key, secret) in KEYS.items():
-                f.write(f"[{profile}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n")
-        with open(os.path.join(work, "config"), "w") as f:
-            for profile in KEYS:
-                f.write(f"[profile {profile}]\nregion = {REGION}\noutput = json\n\n")
-        self.stderr = open(os.path.join(work, "server.log"), "w")
-        self.process = subprocess.Popen(
-            [binary, "serve", "--config", os.path.join(work, "server.toml"), "--inventory",
-             os.path.join(work, "inventory.jsonl")],
-            stdout=subprocess.PIPE, stderr=self.stderr, text=True)
-        line = self.process.stdout.readline().strip()
-        if not line.startswith("listening on http://127.0.0.1:"):
-            raise RuntimeError(f"unexpected first line: {line!r}")
-        self.endpoint = line[len("listening on "):]
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        self.env.update(AWS_SHARED_CREDENTIALS_FILE=os.path.join(work, "credentials"),
-                        AWS_CONFIG_FILE=os.path.join(work, "config"), AWS_PAGER="",
-                        AWS_EC2_METADATA_DISABLED="true")
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.stderr.close()
+        credentials = write_credentials(os.path.join(work, "credentials"),
+                                        {profile: (key, secret) for profile, (_, key, secret) in KEYS.items()})
+        config = write_profiles(os.path.join(work, "config"), KEYS, REGION)
+        super().__init__(binary, "--config", os.path.join(work, "server.toml"), "--inventory",
+                         os.path.join(work, "inventory.jsonl"), stderr=os.path.join(work, "server.log"))
+        self.env = client_environment(credentials, config, AWS_PAGER="")
 
 
 class CliClient:
@@ -508,14 +477,9 @@ def main():
             finally:
                 server.stop()
             if failures:
-                with open(os.path.join(work, name, "server.log")) as log:
-                    print(f"[{name}] server log:\n" + log.read()[-4000:])
+                print(f"[{name}] server log:\n" + server.log_tail())
                 break
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    print("ok: " + ", ".join(name for name, _ in clients))
-    return 0
+    return finish("ok: " + ", ".join(name for name, _ in clients))
 
 
 if __name__ == "__main__":

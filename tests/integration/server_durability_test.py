@@ -12,37 +12,24 @@ scripts/setup.sh).
 """
 import os
 import random
-import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from perimeter_harness import Server, accounts_toml, credentials_toml
+
 ACCOUNT, KEY, SECRET = "111122223333", "AKIAITESTDURABLE0001", "durable-test-secret-0000000000000000000"
 CONFIG = f"""
 listen = "127.0.0.1:0"
 data_dir = "{{data_dir}}"
-
-[[accounts]]
-id = "{ACCOUNT}"
-name = "Solo"
-
-[[credentials]]
-access_key_id = "{KEY}"
-secret_access_key = "{SECRET}"
-account = "{ACCOUNT}"
-"""
+""" + accounts_toml({ACCOUNT: "Solo"}) + credentials_toml(ACCOUNT, KEY, SECRET)
 
 
 def start(binary, work):
-    process = subprocess.Popen([binary, "serve", "--config", os.path.join(work, "server.toml")],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = process.stdout.readline().strip()
-    if not line.startswith("listening on "):
-        raise RuntimeError(f"unexpected first line {line!r}")
-    return process, line[len("listening on "):]
+    server = Server(binary, "--config", os.path.join(work, "server.toml"))
+    return server, server.endpoint
 
 
 def client(endpoint):
@@ -68,7 +55,7 @@ def main():
         data = os.path.join(work, "data")
         with open(os.path.join(work, "server.toml"), "w") as f:
             f.write(CONFIG.replace("{data_dir}", data))
-        process, endpoint = start(binary, work)
+        server, endpoint = start(binary, work)
         client(endpoint).create_analyzer(analyzerName="a", type="ACCOUNT")
         acknowledged = set()
         for round_number in range(4):
@@ -94,8 +81,7 @@ def main():
             while len([a for a in acknowledged if a.startswith(f"r{round_number}-")]) < kill_after and \
                     thread.is_alive() and time.time() < deadline:
                 time.sleep(0.001)
-            process.send_signal(signal.SIGKILL)
-            process.wait()
+            server.kill()
             stop.set()
             thread.join()
             with sqlite3.connect(os.path.join(data, "perimeter.db")) as db:
@@ -103,15 +89,14 @@ def main():
             if integrity != "ok":
                 print(f"round {round_number}: integrity_check says {integrity}")
                 failures += 1
-            process, endpoint = start(binary, work)
+            server, endpoint = start(binary, work)
             listed = {r["ruleName"] for r in client(endpoint).list_archive_rules(analyzerName="a")["archiveRules"]}
             lost = acknowledged - listed
             print(f"round {round_number}: killed after {kill_after} acknowledgements; {len(acknowledged)} acknowledged "
                   f"in total, {len(listed)} stored, lost {sorted(lost)}")
             if lost:
                 failures += 1
-        process.terminate()
-        process.wait()
+        server.stop()
     if failures:
         print(f"{failures} failure(s)")
         return 1

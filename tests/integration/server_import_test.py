@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 
+from perimeter_harness import accounts_toml, check, credentials_toml, serve_for_clients
+
 DEV, PROD = "444455556666", "777788889999"
 KEYS = {
     "Dev": (DEV, "AKIAITESTDEV00000001", "dev-test-secret-00000000000000000000000"),
@@ -35,26 +37,8 @@ CONFIG = f"""
 listen = "127.0.0.1:0"
 data_dir = "{{data_dir}}"
 periodic_scan = "24h"
-""" + "".join(f"""
-[[accounts]]
-id = "{account}"
-name = "{name}"
-regions = ["{REGION}"]
-
-[[credentials]]
-access_key_id = "{key}"
-secret_access_key = "{secret}"
-account = "{account}"
-""" for name, (account, key, secret) in KEYS.items())
-
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("  FAIL:", message)
-    return condition
+""" + "".join(accounts_toml({account: name}, [REGION]) + credentials_toml(account, key, secret)
+              for name, (account, key, secret) in KEYS.items())
 
 
 def bucket(actions, owner=DEV, arn=BUCKET):
@@ -89,40 +73,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="perimeter-import-") as work:
         with open(os.path.join(work, "server.toml"), "w") as f:
             f.write(CONFIG.replace("{data_dir}", os.path.join(work, "data")))
-        with open(os.path.join(work, "credentials"), "w") as f:
-            for profile, (_, key, secret) in KEYS.items():
-                f.write(f"[{profile}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n\n")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(AWS_SHARED_CREDENTIALS_FILE=os.path.join(work, "credentials"),
-                   AWS_CONFIG_FILE=os.path.join(work, "no-config"), AWS_DEFAULT_REGION=REGION,
-                   AWS_EC2_METADATA_DISABLED="true")
-        os.environ.clear()
-        os.environ.update(env)
-        log = open(os.path.join(work, "server.log"), "w")
-        server = subprocess.Popen([binary, "serve", "--config", os.path.join(work, "server.toml")],
-                                  stdout=subprocess.PIPE, stderr=log, text=True)
-        try:
-            line = server.stdout.readline().strip()
-            if not line.startswith("listening on http://127.0.0.1:"):
-                print(f"unexpected first line: {line!r}")
-                return 1
-            endpoint = line[len("listening on "):]
-            run(binary, endpoint, work, boto3, botocore)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
-        if failures:
-            with open(os.path.join(work, "server.log")) as f:
-                print("server log:\n" + f.read()[-4000:])
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    print("ok")
-    return 0
+        return serve_for_clients(binary, work, {profile: (key, secret) for profile, (_, key, secret) in KEYS.items()}, REGION,
+                                 lambda endpoint: run(binary, endpoint, work, boto3, botocore))
 
 
 def run(binary, endpoint, work, boto3, botocore):

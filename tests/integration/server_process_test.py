@@ -19,7 +19,6 @@ import configparser
 import json
 import os
 import shutil
-import signal
 import socket
 import stat
 import subprocess
@@ -27,43 +26,18 @@ import sys
 import tempfile
 import time
 
+from perimeter_harness import Server, accounts_toml, check, credentials_toml, failures
+
 OLD_DEMO_KEYS = {"AKIAEXAMPLEMGMT00001", "AKIAEXAMPLESECURITY1", "AKIAEXAMPLEDEV000001", "AKIAEXAMPLEPROD00001"}
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("  FAIL:", message)
-    return condition
-
-
 def start(binary, *arguments):
-    process = subprocess.Popen([binary, "serve", *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    line = process.stdout.readline()
-    if not line.startswith("listening on http://"):
-        process.kill()
-        out, err = process.communicate(timeout=10)
-        raise SystemExit(f"server did not start: {line!r} {out!r} {err!r}")
-    port = int(line.strip().rsplit(":", 1)[1])
-    return process, port
+    server = Server(binary, *arguments, stderr=subprocess.PIPE)
+    return server, server.port
 
 
-def stop(process, bound=10.0):
+def stop(server, bound=10.0):
     """SIGTERM; returns (exit code, seconds taken); kills the process past `bound`."""
-    began = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    try:
-        code = process.wait(timeout=bound)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        code = None
-    process.stdout.close()
-    process.stderr.close()
-    return code, time.monotonic() - began
+    return server.stop(bound)
 
 
 def mode(path):
@@ -93,14 +67,7 @@ access_log = "{log}"
 rate_limit = 2
 rate_burst = 2
 
-[[accounts]]
-id = "{account}"
-
-[[credentials]]
-access_key_id = "{key}"
-secret_access_key = "{secret}"
-account = "{account}"
-''')
+''' + accounts_toml({account: None}) + credentials_toml(account, key, secret))
     server, port = start(binary, "--ephemeral", "--config", config)
     try:
         client = boto3.client("accessanalyzer", region_name="eu-west-1", endpoint_url=f"http://127.0.0.1:{port}",

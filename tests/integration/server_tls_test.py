@@ -11,7 +11,6 @@ Fails without boto3 or the openssl command (scripts/setup.sh installs both).
 """
 import os
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -26,25 +25,15 @@ except ImportError:
     print("FAIL: boto3 is not installed: run scripts/setup.sh")
     sys.exit(1)
 
+from perimeter_harness import Server, ServerStartError, accounts_toml, check, credentials_toml, failures  # noqa: E402
+
 KEY_ID, SECRET, ACCOUNT = "AKIAITESTTLS00000001", "tls-test-secret-000000000000000000000000", "444455556666"
-
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("  FAIL:", message)
-    return condition
-
 
 def config_text(work, **tls):
     lines = [f'listen = "127.0.0.1:0"', f'data_dir = "{os.path.join(work, "data")}"']
     lines += [f'{key} = "{value}"' for key, value in tls.items()]
-    lines += ["", "[[accounts]]", f'id = "{ACCOUNT}"', 'regions = ["us-east-1"]', "",
-              "[[credentials]]", f'access_key_id = "{KEY_ID}"', f'secret_access_key = "{SECRET}"',
-              f'account = "{ACCOUNT}"']
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + accounts_toml({ACCOUNT: None}, ["us-east-1"]) + credentials_toml(
+        ACCOUNT, KEY_ID, SECRET)
 
 
 def main():
@@ -65,13 +54,12 @@ def main():
         config = os.path.join(work, "perimeter.toml")
         with open(config, "w") as handle:
             handle.write(config_text(work, tls_cert=cert, tls_key=key))
-        server = subprocess.Popen([binary, "serve", "--config", config], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
-        line = server.stdout.readline()
-        if not check(line.startswith("listening on https://127.0.0.1:"), f"first line {line!r}"):
+        try:
+            server = Server(binary, "--config", config, stderr=subprocess.PIPE, scheme="https")
+        except ServerStartError as error:
+            check(False, str(error))
             return 1
-        port = int(line.strip().rsplit(":", 1)[1])
-        endpoint = f"https://127.0.0.1:{port}"
+        port, endpoint = server.port, server.endpoint
 
         print("1. boto3 over HTTPS, trusting the test certificate")
         client = boto3.client("accessanalyzer", region_name="us-east-1", endpoint_url=endpoint, verify=cert,
@@ -100,10 +88,8 @@ def main():
                 answer = b""
             check(not answer.startswith(b"HTTP/"), f"plain HTTP answered: {answer!r}")
 
-        server.send_signal(signal.SIGTERM)
-        check(server.wait(timeout=15) == 0, "exit code after SIGTERM")
-        server.stdout.close()
-        server.stderr.close()
+        code, _ = server.stop(bound=15)
+        check(code == 0, "exit code after SIGTERM")
         server = None
 
         print("4. incomplete or unreadable TLS settings are refused at start")
@@ -117,7 +103,6 @@ def main():
     finally:
         if server is not None:
             server.kill()
-            server.wait()
         shutil.rmtree(work, ignore_errors=True)
     if failures:
         print(f"0 passed, {len(failures)} failed")

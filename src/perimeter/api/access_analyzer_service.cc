@@ -7,11 +7,12 @@
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/document.h"
+#include "perimeter/service/organization_analyzers.h"
 
 namespace perimeter::api {
 
 // The operations Perimeter implements, by name (the HTTP bindings of every operation of the model
-// are in rest_routes.cc). The handlers are in analyzer_operations.cc, archive_rule_operations.cc,
+// are in rest_bindings.cc). The handlers are in analyzer_operations.cc, archive_rule_operations.cc,
 // finding_operations.cc and policy_check_operations.cc.
 // A member of the class, so that the table reaches the private handlers.
 const AccessAnalyzerService::OperationTable& AccessAnalyzerService::Operations() {
@@ -213,37 +214,7 @@ ApiResponse AccessAnalyzerService::ModifyFindingsOnce(
 absl::Status AccessAnalyzerService::RefreshOrganizationAnalyzers() {
   std::lock_guard lock(write_mutex_);
   std::shared_ptr<const service::Environment> environment = environment_();
-  ASSIGN_OR_RETURN(std::vector<store::Analyzer> analyzers, store_.ListAnalyzers());
-  for (const store::Analyzer& listed : analyzers) {
-    if (!store::IsOrganizationType(listed.type)) continue;
-    std::optional<OrganizationBlock> block =
-        OrganizationBlocker(listed.account_id, *environment, store_);
-    bool reactivated = false;
-    // Only the status, on the analyzer as stored now (the analysis may be recording its last
-    // resource).
-    ASSIGN_OR_RETURN(bool written,
-                     store_.ModifyAnalyzer(listed.arn, [&](store::Analyzer& analyzer) {
-                       if (block && analyzer.status == store::AnalyzerStatus::kActive) {
-                         analyzer.status = store::AnalyzerStatus::kDisabled;
-                         analyzer.status_reason = block->reason;
-                         return true;
-                       }
-                       if (!block && analyzer.status == store::AnalyzerStatus::kDisabled) {
-                         analyzer.status = store::AnalyzerStatus::kActive;
-                         analyzer.status_reason.reset();
-                         reactivated = true;
-                         return true;
-                       }
-                       if (block && analyzer.status == store::AnalyzerStatus::kDisabled &&
-                           analyzer.status_reason != block->reason) {
-                         analyzer.status_reason = block->reason;
-                         return true;
-                       }
-                       return false;
-                     }));
-    if (written && reactivated) schedule_(service::ScanJob{listed.arn, std::nullopt});
-  }
-  return absl::OkStatus();
+  return service::RefreshOrganizationAnalyzers(store_, *environment, schedule_);
 }
 
 }  // namespace perimeter::api

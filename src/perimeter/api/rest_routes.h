@@ -1,7 +1,7 @@
-// The HTTP bindings of the Access Analyzer operations (restJson1): method + path template of every
-// operation in botocore's accessanalyzer 2019-11-01 model, and matching of a received path against
-// them. Labels are matched on the raw (percent-encoded) path segments and then decoded, so an ARN
-// label sent as `arn%3Aaws%3A...%2Fname` is one segment.
+// Routing of Access Analyzer requests (restJson1): matching of a received method and path against
+// the operations' HTTP bindings (rest_bindings.h), and the routed request the handlers read.
+// Labels are matched on the raw (percent-encoded) path segments and then decoded, so an ARN label
+// sent as `arn%3Aaws%3A...%2Fname` is one segment.
 #ifndef PERIMETER_API_REST_ROUTES_H_
 #define PERIMETER_API_REST_ROUTES_H_
 

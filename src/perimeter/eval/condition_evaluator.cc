@@ -30,30 +30,6 @@ using Family = policy::OperatorFamily;
 using Comparison = policy::OperatorComparison;
 using policy::OperatorTraits;
 
-// Policy variables are allowed with String and ARN operators ([VARS], "Condition element": "You can
-// use a policy variable for Condition values in any condition that involves the string operators or
-// the ARN operators") and with Bool ([OPS], Boolean condition operators: "You can use a policy
-// variable with the Boolean condition operator"; [VARS] lists Boolean among the operators that
-// cannot — we follow [OPS], the operator's own section). Not with Numeric, Date, Binary, IP or Null
-// ([OPS] says so in each of those sections).
-bool AllowsVariables(Family family) {
-  switch (family) {
-    case Family::kString:
-    case Family::kStringIgnoreCase:
-    case Family::kStringLike:
-    case Family::kArn:
-    case Family::kBool:
-      return true;
-    case Family::kNumeric:
-    case Family::kDate:
-    case Family::kBinary:
-    case Family::kIp:
-    case Family::kNull:
-      return false;
-  }
-  return false;
-}
-
 // Wildcards: StringLike/StringNotLike ([OPS]: "The values can include multi-character match
 // wildcards (*) and single-character match wildcards (?) anywhere in the string") and the ARN
 // operators ([OPS]: "each can include multi-character match wildcards (*) or single-character match
@@ -132,7 +108,7 @@ CompiledCondition CompiledCondition::Compile(const policy::Condition& condition,
   impl->negated = policy::IsNegatedOperator(condition.op.op);
   const Family family = impl->traits.family;
   const std::string op_name(policy::ConditionOperatorName(condition.op.op));
-  const bool use_variables = variables_enabled && AllowsVariables(family);
+  const bool use_variables = variables_enabled && AllowsPolicyVariables(family);
   // A hint for values such as NumericEquals "${aws:x}" that fail only because variables are not
   // substituted for the operator.
   auto variable_hint = [&](std::string_view text) -> std::string {
@@ -479,5 +455,24 @@ bool CompiledCondition::Evaluate(const RequestContext& context) const {
 }
 bool CompiledCondition::valid() const { return impl_->valid; }
 const policy::Condition& CompiledCondition::source() const { return impl_->source; }
+
+bool AllowsPolicyVariables(policy::OperatorFamily family) {
+  using Family = policy::OperatorFamily;
+  switch (family) {
+    case Family::kString:
+    case Family::kStringIgnoreCase:
+    case Family::kStringLike:
+    case Family::kArn:
+    case Family::kBool:
+      return true;
+    case Family::kNumeric:
+    case Family::kDate:
+    case Family::kBinary:
+    case Family::kIp:
+    case Family::kNull:
+      return false;
+  }
+  return false;
+}
 
 }  // namespace perimeter::eval

@@ -47,6 +47,17 @@ class CompiledCondition {
   std::unique_ptr<Impl> impl_;
 };
 
+// Whether values of an operator of `family` may hold policy variables (in a Version 2012-10-17
+// policy): with the String and ARN operators (IAM User Guide, "IAM policy elements: Variables and
+// tags", Condition element: "You can use a policy variable for Condition values in any condition
+// that involves the string operators or the ARN operators") and with Bool ("IAM JSON policy
+// elements: Condition operators", Boolean condition operators: "You can use a policy variable with
+// the Boolean condition operator"; the Variables page lists Boolean among the operators that cannot
+// — we follow the operator's own section). Not with Numeric, Date, Binary, IP or Null (each of
+// those sections says so). The evaluator substitutes them; the reasoning layer reads them the same
+// way.
+bool AllowsPolicyVariables(policy::OperatorFamily family);
+
 }  // namespace perimeter::eval
 
 #endif  // PERIMETER_EVAL_CONDITION_EVALUATOR_H_

@@ -407,5 +407,19 @@ TEST(ConditionEvaluatorPropertyTest, NegatedOperatorIsNotOfPositiveTwin) {
   }
 }
 
+// The one reading of which operators take policy variables, shared with
+// reasoning/z3/cover_oracle.cc.
+TEST(AllowsPolicyVariablesTest, StringArnAndBoolOnly) {
+  using Family = policy::OperatorFamily;
+  for (Family family : {Family::kString, Family::kStringIgnoreCase, Family::kStringLike,
+                        Family::kArn, Family::kBool}) {
+    EXPECT_TRUE(AllowsPolicyVariables(family)) << static_cast<int>(family);
+  }
+  for (Family family :
+       {Family::kNumeric, Family::kDate, Family::kBinary, Family::kIp, Family::kNull}) {
+    EXPECT_FALSE(AllowsPolicyVariables(family)) << static_cast<int>(family);
+  }
+}
+
 }  // namespace
 }  // namespace perimeter::eval

@@ -86,51 +86,7 @@ class Reader {
   std::string error_;
 };
 
-// "r-ab12" for "o-exampleorgid/r-ab12/ou-ab12-11111111/" when the path belongs to `organization_id`
-// and is well formed (segments separated and ended by '/', the second a root id); nullopt
-// otherwise.
-std::optional<std::string> OuPathRoot(std::string_view path, std::string_view organization_id) {
-  std::string prefix = base::Concat(organization_id, "/r-");
-  if (!path.starts_with(prefix) || !path.ends_with("/")) return std::nullopt;
-  size_t end = path.find('/', organization_id.size() + 1);
-  std::string_view root = path.substr(organization_id.size() + 1, end - organization_id.size() - 1);
-  if (root.size() < 6) return std::nullopt;  // AWS Organizations root ids: ^r-[0-9a-z]{4,32}$
-  for (char c : root.substr(2)) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return std::nullopt;
-  }
-  if (path.find("//") != std::string_view::npos) return std::nullopt;
-  return std::string(root);
-}
-
 }  // namespace
-
-std::string RootIdFor(std::string_view organization_id) {
-  // AWS Organizations: organization ids are "o-" and 10 to 32 lowercase letters or digits, root ids
-  // "r-" and 4 to 32; the root id is AWS's to choose, so any fixed, valid choice will do.
-  std::string id = "r-";
-  for (char c : organization_id.substr(std::min<size_t>(2, organization_id.size()))) {
-    if (id.size() == 6) break;
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) id.push_back(c);
-  }
-  while (id.size() < 6) id.push_back('0');
-  return id;
-}
-
-void PlaceAtRoot(const service::OrganizationInfo& organization,
-                 std::vector<service::Account>& accounts) {
-  std::optional<std::string> root_id;
-  for (const service::Account& account : accounts) {
-    if (account.ou_path_is_default || root_id) continue;
-    root_id = OuPathRoot(account.ou_path, organization.id);
-  }
-  const std::string root_path =
-      base::Concat(organization.id, "/", root_id.value_or(RootIdFor(organization.id)), "/");
-  for (service::Account& account : accounts) {
-    if (account.id == organization.management_account && account.ou_path.empty())
-      account.ou_path_is_default = true;
-    if (account.ou_path_is_default) account.ou_path = root_path;
-  }
-}
 
 std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view text) {
   size_t colon = text.rfind(':');
@@ -344,7 +300,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text,
           if (account.ou_path.empty()) {
             account.ou_path_is_default = true;
           } else if (std::optional<std::string> path_root =
-                         OuPathRoot(account.ou_path, config.organization->id)) {
+                         service::OuPathRoot(account.ou_path, config.organization->id)) {
             if (root_id && *root_id != *path_root) {
               reader.Error(
                   table.get("ou_path")->source(),
@@ -369,7 +325,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text,
     account_ids.insert(config.organization->management_account);
   }
   // Accounts listed without 'ou_path' are members at the organization's root (docs/server.md).
-  if (config.organization) PlaceAtRoot(*config.organization, config.accounts);
+  if (config.organization) service::PlaceAtRoot(*config.organization, config.accounts);
   std::set<std::string> keys;
   if (const toml::node* node = root.get("credentials")) {
     const toml::array* array = node->as_array();

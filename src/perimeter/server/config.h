@@ -56,21 +56,9 @@ struct ServerConfig {
 //
 // With an [organization], every listed account is a member unless it says `member = false`; one
 // without 'ou_path' sits at the organization's root (ou_path "ORG/ROOT/", ou_path_is_default): ROOT
-// is the root of the OU paths given, or RootIdFor(ORG) when none is. The management account is
-// always a member.
+// is the root of the OU paths given, or service::RootIdFor(ORG) when none is. The management
+// account is always a member.
 absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text, std::string_view source_name);
-
-// The root id the configuration gives an organization whose root it does not name (no account has
-// an 'ou_path'): "r-" and the first four letters or digits of the organization id ("o-exampleorgid"
-// -> "r-exam"), a valid AWS Organizations root id.
-std::string RootIdFor(std::string_view organization_id);
-
-// Gives the accounts placed at the organization's root by default (ou_path_is_default, and the
-// management account when it has no ou_path) the root's path "ORG/ROOT/": ROOT is the root of the
-// other accounts' OU paths, or RootIdFor(ORG) when none has one. Used for the configuration and
-// again once inventory organization records have placed some accounts.
-void PlaceAtRoot(const service::OrganizationInfo& organization,
-                 std::vector<service::Account>& accounts);
 
 // "ADDRESS:PORT" (the config's `listen`, `--listen`): a non-empty address and a port of 0..65535 in
 // digits; nullopt otherwise.

@@ -115,32 +115,6 @@ TEST(ServerConfigTest, WithoutOrganizationAccountsStandAlone) {
   EXPECT_FALSE(EnvironmentOf(*config).IsMember(kDev));
 }
 
-// After an inventory organization record placed some accounts (server.cc, RebuildEnvironment), the
-// accounts still at the root by default follow the root of the placed ones.
-TEST(ServerConfigTest, PlaceAtRootFollowsTheRootOfPlacedAccounts) {
-  service::OrganizationInfo organization{"o-exampleorgid", kMgmt};
-  std::vector<service::Account> accounts = {
-      {kSecurity, "", {}, "o-exampleorgid/r-ab12/ou-ab12-security/", false},
-      {kDev, "", {}, "o-exampleorgid/r-exam/", true},
-      {kMgmt, "", {}, "", false},
-      {kPartner, "", {}, "", false}};
-  PlaceAtRoot(organization, accounts);
-  EXPECT_EQ(accounts[0].ou_path, "o-exampleorgid/r-ab12/ou-ab12-security/");
-  EXPECT_EQ(accounts[1].ou_path, "o-exampleorgid/r-ab12/");
-  EXPECT_EQ(accounts[2].ou_path, "o-exampleorgid/r-ab12/")
-      << "the management account is always a member";
-  EXPECT_EQ(accounts[3].ou_path, "") << "not placed: not a member";
-
-  std::vector<service::Account> unplaced = {{kDev, "", {}, "", true}};
-  PlaceAtRoot(organization, unplaced);
-  EXPECT_EQ(unplaced[0].ou_path, "o-exampleorgid/r-exam/");
-}
-
-TEST(ServerConfigTest, RootIdForIsAValidRootId) {
-  EXPECT_EQ(RootIdFor("o-exampleorgid"), "r-exam");
-  EXPECT_EQ(RootIdFor("o-a1b2c3d4e5"), "r-a1b2");
-}
-
 struct BadConfigCase {
   std::string name;
   std::string

@@ -14,7 +14,6 @@
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
-#include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
 #include "perimeter/server/access_log.h"
 #include "perimeter/server/data_dir.h"
@@ -199,54 +198,16 @@ std::shared_ptr<const service::ResourceCatalog> Server::catalog() {
 }
 
 absl::Status Server::RebuildEnvironment() {
-  auto environment = std::make_shared<service::Environment>();
-  environment->organization = config_.organization;
-  environment->accounts = config_.accounts;
   ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> organizations,
                    store_->ListInventory(store::InventoryKind::kOrganization));
-  // Accounts named in inventory organization records are merged with the configured ones.
-  for (const store::InventoryRecord& record : organizations) {
-    json::ParseResult parsed = json::Parse(record.json);
-    if (!parsed.ok()) continue;
-    json::Value root = parsed.document.root();
-    std::optional<json::Value> management = root.Find("managementAccount");
-    if (!environment->organization && management && management->is_string()) {
-      environment->organization =
-          service::OrganizationInfo{record.key, std::string(management->text())};
-    }
-    if (environment->organization && environment->organization->id != record.key) {
-      log_ << "perimeter: inventory organization " << record.key
-           << " conflicts with the configured organization " << environment->organization->id
-           << "; ignored\n";
-      continue;
-    }
-    std::optional<json::Value> accounts = root.Find("accounts");
-    if (!accounts || !accounts->is_array()) continue;
-    for (json::Value entry : accounts->children()) {
-      std::optional<json::Value> id = entry.is_object() ? entry.Find("accountId") : std::nullopt;
-      std::optional<json::Value> path = entry.is_object() ? entry.Find("ouPath") : std::nullopt;
-      if (!id || !id->is_string()) continue;
-      // Without "ouPath" the account sits at the organization's root (PlaceAtRoot below).
-      std::string ou_path = path && path->is_string() ? std::string(path->text()) : "";
-      bool found = false;
-      for (service::Account& account : environment->accounts) {
-        if (account.id != id->text()) continue;
-        found = true;
-        if (!ou_path.empty() &&
-            (account.ou_path.empty() || account.ou_path_is_default)) {  // the record places it
-          account.ou_path = ou_path;
-          account.ou_path_is_default = false;
-        } else if (account.ou_path.empty()) {
-          account.ou_path_is_default = true;
-        }
-      }
-      if (!found) {
-        environment->accounts.push_back(
-            service::Account{std::string(id->text()), "", {}, ou_path, ou_path.empty()});
-      }
-    }
+  service::BuiltEnvironment built =
+      service::BuildEnvironment(config_.organization, config_.accounts, organizations);
+  for (const std::string& organization : built.conflicting_organizations) {
+    log_ << "perimeter: inventory organization " << organization
+         << " conflicts with the configured organization " << built.environment.organization->id
+         << "; ignored\n";
   }
-  if (environment->organization) PlaceAtRoot(*environment->organization, environment->accounts);
+  auto environment = std::make_shared<const service::Environment>(std::move(built.environment));
   std::lock_guard lock(state_mutex_);
   environment_ = std::move(environment);
   return absl::OkStatus();

@@ -13,6 +13,8 @@
 
 namespace perimeter::corpus {
 
+using resources::ResourceType;
+
 // ---- Randomness
 // ------------------------------------------------------------------------------------------
 
@@ -57,32 +59,31 @@ std::string CorpusRandom::Chars(size_t n, std::string_view alphabet) {
 namespace {
 
 struct TypeEntry {
-  CorpusResourceType type;
-  std::string_view name;
+  ResourceType type;
   int weight;  // relative frequency in a corpus of every type
 };
 
 // Policy types dominate, as they do in real accounts and in Access Analyzer's findings.
 constexpr TypeEntry kTypes[] = {
-    {CorpusResourceType::kS3Bucket, "AWS::S3::Bucket", 22},
-    {CorpusResourceType::kS3DirectoryBucket, "AWS::S3Express::DirectoryBucket", 3},
-    {CorpusResourceType::kIamRole, "AWS::IAM::Role", 22},
-    {CorpusResourceType::kKmsKey, "AWS::KMS::Key", 11},
-    {CorpusResourceType::kLambdaFunction, "AWS::Lambda::Function", 11},
-    {CorpusResourceType::kLambdaLayerVersion, "AWS::Lambda::LayerVersion", 2},
-    {CorpusResourceType::kSqsQueue, "AWS::SQS::Queue", 9},
-    {CorpusResourceType::kSnsTopic, "AWS::SNS::Topic", 7},
-    {CorpusResourceType::kSecretsManagerSecret, "AWS::SecretsManager::Secret", 7},
-    {CorpusResourceType::kEcrRepository, "AWS::ECR::Repository", 3},
-    {CorpusResourceType::kEfsFileSystem, "AWS::EFS::FileSystem", 2},
-    {CorpusResourceType::kDynamoDbTable, "AWS::DynamoDB::Table", 3},
-    {CorpusResourceType::kDynamoDbStream, "AWS::DynamoDB::Stream", 1},
-    {CorpusResourceType::kEbsSnapshot, "AWS::EC2::Snapshot", 2},
-    {CorpusResourceType::kRdsDbSnapshot, "AWS::RDS::DBSnapshot", 2},
-    {CorpusResourceType::kRdsDbClusterSnapshot, "AWS::RDS::DBClusterSnapshot", 1},
+    {ResourceType::kS3Bucket, 22},
+    {ResourceType::kS3ExpressDirectoryBucket, 3},
+    {ResourceType::kIamRole, 22},
+    {ResourceType::kKmsKey, 11},
+    {ResourceType::kLambdaFunction, 11},
+    {ResourceType::kLambdaLayerVersion, 2},
+    {ResourceType::kSqsQueue, 9},
+    {ResourceType::kSnsTopic, 7},
+    {ResourceType::kSecretsManagerSecret, 7},
+    {ResourceType::kEcrRepository, 3},
+    {ResourceType::kEfsFileSystem, 2},
+    {ResourceType::kDynamoDbTable, 3},
+    {ResourceType::kDynamoDbStream, 1},
+    {ResourceType::kEbsSnapshot, 2},
+    {ResourceType::kRdsDbSnapshot, 2},
+    {ResourceType::kRdsDbClusterSnapshot, 1},
 };
 
-const TypeEntry& EntryOf(CorpusResourceType type) {
+const TypeEntry& EntryOf(ResourceType type) {
   for (const TypeEntry& entry : kTypes) {
     if (entry.type == type) return entry;
   }
@@ -100,33 +101,30 @@ constexpr std::pair<CorpusShapeFamily, std::string_view> kFamilies[] = {
 
 }  // namespace
 
-std::string_view CorpusResourceTypeName(CorpusResourceType type) { return EntryOf(type).name; }
-
-std::optional<CorpusResourceType> ParseCorpusResourceType(std::string_view name) {
+std::optional<ResourceType> ParseCorpusResourceType(std::string_view name) {
   for (const TypeEntry& entry : kTypes) {
-    if (entry.name == name) return entry.type;
+    if (resources::ResourceTypeName(entry.type) == name) return entry.type;
   }
   return std::nullopt;
 }
 
-const std::vector<CorpusResourceType>& AllCorpusResourceTypes() {
-  static const std::vector<CorpusResourceType> kAll = [] {
-    std::vector<CorpusResourceType> all;
+const std::vector<ResourceType>& AllCorpusResourceTypes() {
+  static const std::vector<ResourceType> kAll = [] {
+    std::vector<ResourceType> all;
     for (const TypeEntry& entry : kTypes) all.push_back(entry.type);
     return all;
   }();
   return kAll;
 }
 
-const std::vector<CorpusResourceType>& PolicyCorpusResourceTypes() {
-  static const std::vector<CorpusResourceType> kPolicyTypes = {
-      CorpusResourceType::kS3Bucket,
-      CorpusResourceType::kIamRole,
-      CorpusResourceType::kKmsKey,
-      CorpusResourceType::kLambdaFunction,
-      CorpusResourceType::kSqsQueue,
-      CorpusResourceType::kSnsTopic,
-      CorpusResourceType::kSecretsManagerSecret};
+const std::vector<ResourceType>& PolicyCorpusResourceTypes() {
+  static const std::vector<ResourceType> kPolicyTypes = {ResourceType::kS3Bucket,
+                                                         ResourceType::kIamRole,
+                                                         ResourceType::kKmsKey,
+                                                         ResourceType::kLambdaFunction,
+                                                         ResourceType::kSqsQueue,
+                                                         ResourceType::kSnsTopic,
+                                                         ResourceType::kSecretsManagerSecret};
   return kPolicyTypes;
 }
 
@@ -197,39 +195,39 @@ using internal::WritePolicy;
 // ---------------------------------------------------------------------------------------------
 
 // The inventory member name of each type (docs/inventory.md).
-std::string_view MemberOf(CorpusResourceType type) {
+std::string_view MemberOf(ResourceType type) {
   switch (type) {
-    case CorpusResourceType::kS3Bucket:
+    case ResourceType::kS3Bucket:
       return "s3Bucket";
-    case CorpusResourceType::kS3DirectoryBucket:
+    case ResourceType::kS3ExpressDirectoryBucket:
       return "s3ExpressDirectoryBucket";
-    case CorpusResourceType::kIamRole:
+    case ResourceType::kIamRole:
       return "iamRole";
-    case CorpusResourceType::kKmsKey:
+    case ResourceType::kKmsKey:
       return "kmsKey";
-    case CorpusResourceType::kLambdaFunction:
+    case ResourceType::kLambdaFunction:
       return "lambdaFunction";
-    case CorpusResourceType::kLambdaLayerVersion:
+    case ResourceType::kLambdaLayerVersion:
       return "lambdaLayerVersion";
-    case CorpusResourceType::kSqsQueue:
+    case ResourceType::kSqsQueue:
       return "sqsQueue";
-    case CorpusResourceType::kSnsTopic:
+    case ResourceType::kSnsTopic:
       return "snsTopic";
-    case CorpusResourceType::kSecretsManagerSecret:
+    case ResourceType::kSecretsManagerSecret:
       return "secretsManagerSecret";
-    case CorpusResourceType::kEcrRepository:
+    case ResourceType::kEcrRepository:
       return "ecrRepository";
-    case CorpusResourceType::kEfsFileSystem:
+    case ResourceType::kEfsFileSystem:
       return "efsFileSystem";
-    case CorpusResourceType::kDynamoDbTable:
+    case ResourceType::kDynamoDbTable:
       return "dynamodbTable";
-    case CorpusResourceType::kDynamoDbStream:
+    case ResourceType::kDynamoDbStream:
       return "dynamodbStream";
-    case CorpusResourceType::kEbsSnapshot:
+    case ResourceType::kEbsSnapshot:
       return "ebsSnapshot";
-    case CorpusResourceType::kRdsDbSnapshot:
+    case ResourceType::kRdsDbSnapshot:
       return "rdsDbSnapshot";
-    case CorpusResourceType::kRdsDbClusterSnapshot:
+    case ResourceType::kRdsDbClusterSnapshot:
       return "rdsDbClusterSnapshot";
   }
   return "";
@@ -362,12 +360,12 @@ void WriteBucketExtras(Builder& b, json::Writer& w, const std::string& name) {
   }
 }
 
-CorpusResourceType DrawType(Builder& b, const std::vector<CorpusResourceType>& types) {
-  const std::vector<CorpusResourceType>& from = types.empty() ? AllCorpusResourceTypes() : types;
+ResourceType DrawType(Builder& b, const std::vector<ResourceType>& types) {
+  const std::vector<ResourceType>& from = types.empty() ? AllCorpusResourceTypes() : types;
   int64_t total = 0;
-  for (CorpusResourceType t : from) total += EntryOf(t).weight;
+  for (ResourceType t : from) total += EntryOf(t).weight;
   int64_t x = static_cast<int64_t>(b.r.Below(static_cast<uint64_t>(total)));
-  for (CorpusResourceType t : from) {
+  for (ResourceType t : from) {
     if (x < EntryOf(t).weight) return t;
     x -= EntryOf(t).weight;
   }
@@ -388,7 +386,7 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
   json::Writer w;  // the configuration member's body
   w.BeginObject();
   switch (record.type) {
-    case CorpusResourceType::kS3Bucket: {
+    case ResourceType::kS3Bucket: {
       record.arn = "arn:aws:s3:::" + name;
       if (b.r.Percent(92)) {
         record.policy = WritePolicy(BucketPolicy(b, record.arn));
@@ -397,7 +395,7 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteBucketExtras(b, w, name);
       break;
     }
-    case CorpusResourceType::kS3DirectoryBucket: {
+    case ResourceType::kS3ExpressDirectoryBucket: {
       std::string zone(b.r.Pick({"use1-az4", "use1-az5", "use1-az6"}));
       record.arn =
           "arn:aws:s3express:" + region + ":" + a + ":bucket/" + name + "--" + zone + "--x-s3";
@@ -436,13 +434,13 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       }
       break;
     }
-    case CorpusResourceType::kIamRole:
+    case ResourceType::kIamRole:
       record.arn = "arn:aws:iam::" + a + ":role/" + name;
       record.region.clear();
       record.policy = WritePolicy(TrustPolicy(b));
       WriteInventoryPolicy(b, w, "trustPolicy", record.policy);
       break;
-    case CorpusResourceType::kKmsKey: {
+    case ResourceType::kKmsKey: {
       record.arn = KmsKeyArn(b);
       record.policy = WritePolicy(KeyPolicy(b));
       w.Key("keyPolicies").BeginObject();
@@ -494,12 +492,12 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       }
       break;
     }
-    case CorpusResourceType::kLambdaFunction:
+    case ResourceType::kLambdaFunction:
       record.arn = "arn:aws:lambda:" + region + ":" + a + ":function:" + name;
       record.policy = WritePolicy(FunctionPolicy(b, record.arn));
       WriteInventoryPolicy(b, w, "functionPolicy", record.policy);
       break;
-    case CorpusResourceType::kLambdaLayerVersion: {
+    case ResourceType::kLambdaLayerVersion: {
       record.arn = "arn:aws:lambda:" + region + ":" + a + ":layer:" + name + ":" +
                    std::to_string(b.r.Between(1, 40));
       Values actions = b.One("lambda:GetLayerVersion");
@@ -507,19 +505,19 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteInventoryPolicy(b, w, "layerVersionPolicy", record.policy);
       break;
     }
-    case CorpusResourceType::kSqsQueue: {
+    case ResourceType::kSqsQueue: {
       std::string queue = name + (b.r.Percent(10) ? ".fifo" : "");
       record.arn = "arn:aws:sqs:" + region + ":" + a + ":" + queue;
       record.policy = WritePolicy(QueuePolicy(b, record.arn));
       WriteInventoryPolicy(b, w, "queuePolicy", record.policy);
       break;
     }
-    case CorpusResourceType::kSnsTopic:
+    case ResourceType::kSnsTopic:
       record.arn = "arn:aws:sns:" + region + ":" + a + ":" + name;
       record.policy = WritePolicy(TopicPolicy(b, record.arn));
       WriteInventoryPolicy(b, w, "topicPolicy", record.policy);
       break;
-    case CorpusResourceType::kSecretsManagerSecret:
+    case ResourceType::kSecretsManagerSecret:
       record.arn =
           Cat({"arn:aws:secretsmanager:", region, ":", a, ":secret:", b.r.Pick(kEnvironments), "/",
                name, "-",
@@ -528,7 +526,7 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteInventoryPolicy(b, w, "secretPolicy", record.policy);
       if (b.r.Percent(30)) w.Key("kmsKeyId").String(KmsKeyArn(b));
       break;
-    case CorpusResourceType::kEcrRepository: {
+    case ResourceType::kEcrRepository: {
       record.arn = "arn:aws:ecr:" + region + ":" + a + ":repository/" + name;
       Values pull = b.Many(
           {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"});
@@ -537,7 +535,7 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteInventoryPolicy(b, w, "repositoryPolicy", record.policy);
       break;
     }
-    case CorpusResourceType::kEfsFileSystem: {
+    case ResourceType::kEfsFileSystem: {
       record.arn =
           "arn:aws:elasticfilesystem:" + region + ":" + a + ":file-system/fs-" + b.r.Hex(8);
       Values mount =
@@ -551,7 +549,7 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteInventoryPolicy(b, w, "fileSystemPolicy", record.policy);
       break;
     }
-    case CorpusResourceType::kDynamoDbTable: {
+    case ResourceType::kDynamoDbTable: {
       record.arn = "arn:aws:dynamodb:" + region + ":" + a + ":table/" + name;
       Values actions = b.Many(b.Some({"dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",
                                       "dynamodb:PutItem", "dynamodb:DescribeTable"},
@@ -561,7 +559,7 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteInventoryPolicy(b, w, "tablePolicy", record.policy);
       break;
     }
-    case CorpusResourceType::kDynamoDbStream: {
+    case ResourceType::kDynamoDbStream: {
       record.arn = Cat({"arn:aws:dynamodb:", region, ":", a, ":table/", name, "/stream/2024-0",
                         std::to_string(b.r.Between(1, 9)), "-1", std::to_string(b.r.Between(0, 9)),
                         "T00:00:00.000"});
@@ -571,7 +569,7 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       WriteInventoryPolicy(b, w, "streamPolicy", record.policy);
       break;
     }
-    case CorpusResourceType::kEbsSnapshot: {
+    case ResourceType::kEbsSnapshot: {
       record.arn = "arn:aws:ec2:" + region + "::snapshot/snap-" + b.r.Hex(17);
       bool encrypted = b.r.Percent(40);
       std::vector<std::string> users;
@@ -587,9 +585,9 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
       b.Label(users.empty() ? "ebs:private" : "ebs:shared");
       break;
     }
-    case CorpusResourceType::kRdsDbSnapshot:
-    case CorpusResourceType::kRdsDbClusterSnapshot: {
-      bool cluster = record.type == CorpusResourceType::kRdsDbClusterSnapshot;
+    case ResourceType::kRdsDbSnapshot:
+    case ResourceType::kRdsDbClusterSnapshot: {
+      bool cluster = record.type == ResourceType::kRdsDbClusterSnapshot;
       record.arn = "arn:aws:rds:" + region + ":" + a +
                    (cluster ? ":cluster-snapshot:" : ":snapshot:") + name;
       bool encrypted = b.r.Percent(40);
@@ -625,7 +623,7 @@ std::string CorpusLine(const CorpusRecord& record, bool with_labels) {
   json::Writer w;
   w.BeginObject();
   w.Key("arn").String(record.arn);
-  w.Key("resource_type").String(CorpusResourceTypeName(record.type));
+  w.Key("resource_type").String(resources::ResourceTypeName(record.type));
   w.Key("account").String(record.account);
   w.Key("region").String(record.region.empty() ? "us-east-1" : record.region);
   if (!record.policy.empty()) w.Key("policy").Raw(record.policy);
@@ -639,7 +637,7 @@ std::string CorpusInventoryRecord(const CorpusRecord& record, bool with_labels) 
   w.BeginObject();
   w.Key("kind").String("resource");
   w.Key("resourceArn").String(record.arn);
-  w.Key("resourceType").String(CorpusResourceTypeName(record.type));
+  w.Key("resourceType").String(resources::ResourceTypeName(record.type));
   w.Key("resourceOwnerAccount").String(record.account);
   if (!record.region.empty()) w.Key("region").String(record.region);
   w.Key("configuration").Raw(record.configuration);

@@ -27,6 +27,8 @@
 #include <utility>
 #include <vector>
 
+#include "perimeter/resources/resource.h"
+
 namespace perimeter::corpus {
 
 // splitmix64 and the generator's own integer-range and choice functions
@@ -59,33 +61,15 @@ class CorpusRandom {
   uint64_t state_;
 };
 
-// Every resource type of the inventory format (docs/inventory.md).
-enum class CorpusResourceType {
-  kS3Bucket,
-  kS3DirectoryBucket,
-  kIamRole,
-  kKmsKey,
-  kLambdaFunction,
-  kLambdaLayerVersion,
-  kSqsQueue,
-  kSnsTopic,
-  kSecretsManagerSecret,
-  kEcrRepository,
-  kEfsFileSystem,
-  kDynamoDbTable,
-  kDynamoDbStream,
-  kEbsSnapshot,
-  kRdsDbSnapshot,
-  kRdsDbClusterSnapshot,
-};
-
-// AWS's CloudFormation name ("AWS::S3::Bucket").
-std::string_view CorpusResourceTypeName(CorpusResourceType type);
-std::optional<CorpusResourceType> ParseCorpusResourceType(std::string_view name);
-const std::vector<CorpusResourceType>& AllCorpusResourceTypes();
+// The resource types the generator draws: every resources::ResourceType (a type it cannot write
+// fails to compile, GenerateCorpusRecord's switch), by AWS's name (resources::ResourceTypeName,
+// "AWS::S3::Bucket"); nullopt for another name.
+std::optional<resources::ResourceType> ParseCorpusResourceType(std::string_view name);
+// Every type, in the generator's draw order.
+const std::vector<resources::ResourceType>& AllCorpusResourceTypes();
 // The seven types the first corpora held (S3 buckets, IAM role trust, KMS key policies, Lambda
 // functions, SQS, SNS, Secrets Manager): a choice for runs comparable with earlier figures.
-const std::vector<CorpusResourceType>& PolicyCorpusResourceTypes();
+const std::vector<resources::ResourceType>& PolicyCorpusResourceTypes();
 
 // Families of shapes that can be switched off one by one (each is on by default). They were added
 // for issue #12 and exercise engine areas under active work; a test may leave a family out until
@@ -130,7 +114,7 @@ struct CorpusOptions {
   std::vector<std::string> members = {"111122223333", "444455556666", "210987654321"};
   std::string region = "us-east-1";
   // Resource types drawn from (each with its weight); empty means every type.
-  std::vector<CorpusResourceType> types;
+  std::vector<resources::ResourceType> types;
   std::set<CorpusShapeFamily> families = {AllCorpusShapeFamilies().begin(),
                                           AllCorpusShapeFamilies().end()};
 };
@@ -141,7 +125,7 @@ std::vector<CorpusAccount> CorpusOrganizationAccounts(const CorpusOptions& optio
 
 // One generated resource.
 struct CorpusRecord {
-  CorpusResourceType type = CorpusResourceType::kS3Bucket;
+  resources::ResourceType type = resources::ResourceType::kS3Bucket;
   std::string arn;
   std::string account;
   std::string region;  // empty for IAM roles (global)

@@ -94,7 +94,7 @@ TEST(CorpusGeneratorTest, OutputIsPinned) {
 
 TEST(CorpusGeneratorTest, CoversEveryTypeAndFamily) {
   CorpusOptions options;
-  std::set<CorpusResourceType> types;
+  std::set<resources::ResourceType> types;
   std::set<std::string> families;
   for (uint64_t i = 0; i < 3000; ++i) {
     CorpusRecord record = GenerateCorpusRecord(options, i);
@@ -122,16 +122,17 @@ TEST(CorpusGeneratorTest, FamiliesCanBeLeftOut) {
 
 TEST(CorpusGeneratorTest, TypesCanBeChosen) {
   CorpusOptions options;
-  options.types = {CorpusResourceType::kIamRole, CorpusResourceType::kEbsSnapshot};
+  options.types = {resources::ResourceType::kIamRole, resources::ResourceType::kEbsSnapshot};
   for (uint64_t i = 0; i < 200; ++i) {
-    CorpusResourceType type = GenerateCorpusRecord(options, i).type;
-    EXPECT_TRUE(type == CorpusResourceType::kIamRole || type == CorpusResourceType::kEbsSnapshot);
+    resources::ResourceType type = GenerateCorpusRecord(options, i).type;
+    EXPECT_TRUE(type == resources::ResourceType::kIamRole ||
+                type == resources::ResourceType::kEbsSnapshot);
   }
 }
 
 TEST(CorpusGeneratorTest, NamesRoundTrip) {
-  for (CorpusResourceType type : AllCorpusResourceTypes()) {
-    EXPECT_EQ(ParseCorpusResourceType(CorpusResourceTypeName(type)), type);
+  for (resources::ResourceType type : AllCorpusResourceTypes()) {
+    EXPECT_EQ(ParseCorpusResourceType(resources::ResourceTypeName(type)), type);
   }
   for (CorpusShapeFamily family : AllCorpusShapeFamilies()) {
     EXPECT_EQ(ParseCorpusShapeFamily(CorpusShapeFamilyName(family)), family);

@@ -7,6 +7,7 @@
 #include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
+#include "perimeter/service/organization_analyzers.h"
 
 namespace perimeter::api {
 
@@ -93,46 +94,30 @@ std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, finding
 std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account,
                                                      const service::Environment& environment,
                                                      store::Store& store) {
-  if (!environment.organization || !environment.IsMember(account)) {
-    return OrganizationBlock{
-        store::StatusReasonCode::kOrganizationDeleted,
-        ValidationError("Your account is not a member of an organization.", "other")};
+  std::optional<store::StatusReasonCode> reason =
+      service::OrganizationAnalyzerBlock(account, environment, store);
+  if (!reason) return std::nullopt;
+  switch (*reason) {
+    case store::StatusReasonCode::kOrganizationDeleted:
+      return OrganizationBlock{
+          *reason, ValidationError("Your account is not a member of an organization.", "other")};
+    case store::StatusReasonCode::kDelegatedAdministratorDeregistered:
+      return OrganizationBlock{
+          *reason, AccessDeniedError(
+                       base::Concat("Account ", account, " is not a delegated administrator"))};
+    case store::StatusReasonCode::kAwsServiceAccessDisabled:
+      return OrganizationBlock{*reason,
+                               ValidationError("Service not enabled for AWS Organizations")};
+    case store::StatusReasonCode::kServiceLinkedRoleCreationFailed:
+      break;  // not an organization rule: OrganizationAnalyzerBlock never answers it
   }
-  absl::StatusOr<std::vector<store::ServiceAccess>> access = store.ListServiceAccess();
-  bool enabled = false;
-  if (access.ok()) {
-    for (const store::ServiceAccess& entry : *access) {
-      if (entry.service_principal == service::kAccessAnalyzerPrincipal) enabled = true;
-    }
-  }
-  bool administrator = environment.organization->management_account == account;
-  absl::StatusOr<std::vector<store::DelegatedAdministrator>> administrators =
-      store.ListDelegatedAdministrators();
-  if (administrators.ok()) {
-    for (const store::DelegatedAdministrator& entry : *administrators) {
-      if (entry.account_id == account &&
-          entry.service_principal == service::kAccessAnalyzerPrincipal)
-        administrator = true;
-    }
-  }
-  if (!administrator) {
-    return OrganizationBlock{
-        store::StatusReasonCode::kDelegatedAdministratorDeregistered,
-        AccessDeniedError(base::Concat("Account ", account, " is not a delegated administrator"))};
-  }
-  if (!enabled) {
-    return OrganizationBlock{store::StatusReasonCode::kAwsServiceAccessDisabled,
-                             ValidationError("Service not enabled for AWS Organizations")};
-  }
-  return std::nullopt;
+  return OrganizationBlock{*reason,
+                           InternalError(base::Concat("Unexpected organization block ",
+                                                      store::StatusReasonCodeName(*reason)))};
 }
 
 std::optional<AwsError> FindingsBlocked(const store::Analyzer& analyzer) {
-  if (!store::IsOrganizationType(analyzer.type) ||
-      analyzer.status != store::AnalyzerStatus::kDisabled ||
-      analyzer.status_reason != store::StatusReasonCode::kDelegatedAdministratorDeregistered) {
-    return std::nullopt;
-  }
+  if (service::FindingsAccessible(analyzer)) return std::nullopt;
   return AccessDeniedError(
       base::Concat("Account ", analyzer.account_id, " is not a delegated administrator for ",
                    service::kAccessAnalyzerPrincipal, ": the findings of analyzer ", analyzer.arn,

@@ -67,7 +67,9 @@ std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view nam
 std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use,
                                                   bool required);
 
-// Why an organization-zone analyzer of `account` cannot run now; nullopt when it can.
+// Why an organization-zone analyzer of `account` cannot run now
+// (service::OrganizationAnalyzerBlock) and what CreateAnalyzer answers for it; nullopt when it can
+// run.
 struct OrganizationBlock {
   store::StatusReasonCode reason;
   AwsError error;  // what CreateAnalyzer answers
@@ -77,14 +79,9 @@ std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account,
                                                      const service::Environment& environment,
                                                      store::Store& store);
 
-// The findings of an organization analyzer whose account was deregistered as delegated
-// administrator are not accessible until it is registered again (IAM User Guide, "Settings for IAM
-// Access Analyzer": the former administrator "loses permission to all analyzers that were created
-// using that account to analyze access across the organization. These analyzers move to a disabled
-// state and no longer generate new or update existing findings. The existing findings for these
-// analyzers are also no longer accessible"). The analyzer itself stays visible (GetAnalyzer shows
-// DISABLED and the reason) and can be deleted. AccessDeniedException, AWS's error for a caller
-// without permission.
+// AccessDeniedException, AWS's error for a caller without permission, when the analyzer's findings
+// are not accessible (service::FindingsAccessible: an organization analyzer whose account was
+// deregistered as delegated administrator); nullopt when they are.
 std::optional<AwsError> FindingsBlocked(const store::Analyzer& analyzer);
 
 }  // namespace perimeter::api

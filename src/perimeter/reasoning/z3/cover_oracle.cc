@@ -12,6 +12,7 @@
 #include <set>
 
 #include "perimeter/base/text.h"
+#include "perimeter/eval/condition_evaluator.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/policy/condition_values.h"
 #include "perimeter/policy/policy_variables.h"
@@ -71,25 +72,6 @@ using Comparison = policy::OperatorComparison;
 std::pair<Family, Comparison> TraitsOf(ConditionOperator op) {
   policy::OperatorTraits traits = policy::TraitsOfOperator(op);
   return {traits.family, traits.comparison};
-}
-
-// The families whose values may hold policy variables (condition_evaluator.cc, AllowsVariables).
-bool AllowsVariables(Family family) {
-  switch (family) {
-    case Family::kString:
-    case Family::kStringIgnoreCase:
-    case Family::kStringLike:
-    case Family::kArn:
-    case Family::kBool:
-      return true;
-    case Family::kNumeric:
-    case Family::kDate:
-    case Family::kBinary:
-    case Family::kIp:
-    case Family::kNull:
-      return false;
-  }
-  return false;
 }
 
 std::string Int128Text(Int128 value) {
@@ -803,7 +785,8 @@ class Encoder {
   expr Condition(const policy::Condition& condition, bool is_deny) {
     auto [family, comparison] = TraitsOf(condition.op.op);
     const bool negated = policy::IsNegatedOperator(condition.op.op);
-    if (policy_.version == policy::PolicyVersion::k2012_10_17 && AllowsVariables(family)) {
+    if (policy_.version == policy::PolicyVersion::k2012_10_17 &&
+        eval::AllowsPolicyVariables(family)) {
       for (const policy::ConditionValue& v : condition.values) {
         // Over-approximation: the comparison with a substituted variable is unconstrained.
         if (policy::HasPolicyVariables(v.value)) return FreshBool("variable_condition");
