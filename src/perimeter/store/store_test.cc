@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
@@ -235,6 +236,60 @@ TEST_P(StoreTest, ModifyFindingsReadsAndWritesInOneStep) {
   ASSERT_EQ(stored->size(), 2u);
   ExpectSameFinding((*stored)[0], archived);
   EXPECT_EQ((*stored)[1].id(), "f2");
+}
+
+// Writers running at once (the server's HTTP workers and the analysis) each see their own write
+// once it returns, none loses another's (ModifyAnalyzer reads the changes committed with it), and a
+// failing write reports its own error without undoing the others (the SQLite store commits them in
+// groups).
+TEST_P(StoreTest, ConcurrentWritersAllCommitAndFailuresStayTheirOwn) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  analyzer.tags.clear();
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  constexpr int kThreads = 8;
+  constexpr int kWrites = 12;
+  std::vector<std::string> errors[kThreads];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto fail = [&](const std::string& what) { errors[t].push_back(what); };
+      for (int i = 0; i < kWrites; ++i) {
+        std::string key = base::Concat(t, "-", i);
+        // A tag of its own on the shared analyzer: read-modify-write by every thread at once.
+        absl::StatusOr<bool> tagged = store_->ModifyAnalyzer(analyzer.arn, [&](Analyzer& a) {
+          a.tags[key] = "v";
+          return true;
+        });
+        if (!tagged.ok() || !*tagged) fail("tag " + key);
+        std::optional<Analyzer> read = *store_->GetAnalyzer(analyzer.arn);
+        if (!read || !read->tags.contains(key)) fail("own tag not read back " + key);
+        // A finding of its own, then a decision that fails and must write nothing.
+        findings::FindingRecord record = MakeFinding("f" + key, "arn:aws:s3:::b" + key);
+        if (!store_->WriteFindings(analyzer.arn, std::span(&record, 1), {}).ok())
+          fail("finding " + key);
+        auto found = store_->GetFinding(analyzer.arn, "f" + key);
+        if (!found.ok() || !found->has_value()) fail("own finding not read back " + key);
+        absl::StatusOr<bool> refused = store_->ModifyFindings(
+            analyzer.arn, FindingSelection{std::nullopt, std::vector<std::string>{"f" + key}},
+            [&](const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+              return absl::FailedPreconditionError("refused " + key);
+            });
+        if (refused.ok() || refused.status().message() != "refused " + key)
+          fail("the failing decision's own error " + key);
+        if (!store_->PutClientToken("scope" + key, key).ok()) fail("token " + key);
+        auto token = store_->GetClientToken("scope" + key);
+        if (!token.ok() || *token != std::optional<std::string>(key))
+          fail("own token not read back " + key);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_TRUE(errors[t].empty()) << errors[t].front();
+  Reopen();
+  std::optional<Analyzer> stored = *store_->GetAnalyzer(analyzer.arn);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->tags.size(), size_t{kThreads * kWrites}) << "a concurrent tag was lost";
+  EXPECT_EQ(store_->ListFindings(analyzer.arn)->size(), size_t{kThreads * kWrites});
 }
 
 TEST_P(StoreTest, ArchiveRules) {
