@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -312,6 +313,50 @@ TEST_P(StoreTest, ArchiveRules) {
   ASSERT_TRUE(store_->DeleteArchiveRule(arn, "a-rule").ok());
   EXPECT_FALSE(store_->GetArchiveRule(arn, "a-rule")->has_value());
   EXPECT_EQ(store_->ListArchiveRules(arn)->size(), 1u);
+}
+
+// ModifyArchiveRules decides on the rules as stored: of several writers creating the same rule at
+// once exactly one creates it; an absent analyzer gets no rule and no decision.
+TEST_P(StoreTest, ModifyArchiveRulesDecidesOnTheStoredRules) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  bool called = false;
+  auto create = [&](std::string name) {
+    return [&called, name](
+               const Analyzer&,
+               const std::vector<ArchiveRuleRecord>& rules) -> std::optional<ArchiveRuleChanges> {
+      called = true;
+      for (const ArchiveRuleRecord& rule : rules) {
+        if (rule.rule_name == name) return std::nullopt;  // exists: a conflict
+      }
+      return ArchiveRuleChanges{{ArchiveRuleRecord{"ignored", name, "{}", At(3), At(3)}}, {}};
+    };
+  };
+  EXPECT_FALSE(*store_->ModifyArchiveRules(analyzer.arn, create("r")));
+  EXPECT_FALSE(called) << "no decision for an absent analyzer";
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  ASSERT_TRUE(store_->PutArchiveRule({analyzer.arn, "old", "{}", At(2), At(2)}).ok());
+
+  std::atomic<int> created = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      absl::StatusOr<bool> written = store_->ModifyArchiveRules(analyzer.arn, create("r"));
+      if (written.ok() && *written) ++created;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(created, 1);
+  // A replacement and a deletion in one step.
+  EXPECT_TRUE(*store_->ModifyArchiveRules(analyzer.arn, [&](const Analyzer& a,
+                                                            const std::vector<ArchiveRuleRecord>&
+                                                                rules) {
+    EXPECT_EQ(a, analyzer);
+    EXPECT_EQ(rules.size(), 2u);
+    return ArchiveRuleChanges{{ArchiveRuleRecord{"", "r", "{\"x\":{}}", At(3), At(4)}}, {"old"}};
+  }));
+  Reopen();
+  EXPECT_EQ(*store_->ListArchiveRules(analyzer.arn),
+            (std::vector<ArchiveRuleRecord>{{analyzer.arn, "r", "{\"x\":{}}", At(3), At(4)}}));
 }
 
 TEST_P(StoreTest, FindingsUpsertAndDeleteAtomically) {

@@ -381,13 +381,37 @@ absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRulesLock
 
 absl::Status SqliteStore::DeleteArchiveRule(std::string_view analyzer_arn,
                                             std::string_view rule_name) {
-  return Write([&]() -> absl::Status {
-    Statement remove(
-        db_, Prepared("DELETE FROM archive_rules WHERE analyzer_arn = ?1 AND rule_name = ?2"));
-    RETURN_IF_ERROR(remove.prepared());
-    remove.Bind(1, analyzer_arn).Bind(2, rule_name);
-    return remove.Run();
-  });
+  return Write([&] { return DeleteArchiveRuleLocked(analyzer_arn, rule_name); });
+}
+
+absl::Status SqliteStore::DeleteArchiveRuleLocked(std::string_view analyzer_arn,
+                                                  std::string_view rule_name) {
+  Statement remove(
+      db_, Prepared("DELETE FROM archive_rules WHERE analyzer_arn = ?1 AND rule_name = ?2"));
+  RETURN_IF_ERROR(remove.prepared());
+  remove.Bind(1, analyzer_arn).Bind(2, rule_name);
+  return remove.Run();
+}
+
+absl::StatusOr<bool> SqliteStore::ModifyArchiveRules(std::string_view analyzer_arn,
+                                                     const ArchiveRulesDecision& decide) {
+  bool written = false;
+  RETURN_IF_ERROR(Write([&]() -> absl::Status {
+    std::optional<Analyzer> analyzer = FindAnalyzerLocked(analyzer_arn);
+    if (!analyzer) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::vector<ArchiveRuleRecord> rules, ListArchiveRulesLocked(analyzer_arn));
+    std::optional<ArchiveRuleChanges> changes = decide(*analyzer, rules);
+    if (!changes) return absl::OkStatus();
+    for (const std::string& name : changes->deleted_names)
+      RETURN_IF_ERROR(DeleteArchiveRuleLocked(analyzer_arn, name));
+    for (ArchiveRuleRecord& rule : changes->upserted) {
+      rule.analyzer_arn = std::string(analyzer_arn);
+      RETURN_IF_ERROR(PutArchiveRuleLocked(rule));
+    }
+    written = true;
+    return absl::OkStatus();
+  }));
+  return written;
 }
 
 absl::Status SqliteStore::WriteFindings(std::string_view analyzer_arn,

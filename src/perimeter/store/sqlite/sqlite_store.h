@@ -55,6 +55,8 @@ class SqliteStore final : public Store {
       std::string_view analyzer_arn) override;
   absl::Status DeleteArchiveRule(std::string_view analyzer_arn,
                                  std::string_view rule_name) override;
+  absl::StatusOr<bool> ModifyArchiveRules(std::string_view analyzer_arn,
+                                          const ArchiveRulesDecision& decide) override;
 
   absl::Status WriteFindings(std::string_view analyzer_arn,
                              std::span<const findings::FindingRecord> records,
@@ -135,6 +137,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzersLocked();
   absl::Status PutAnalyzerLocked(const Analyzer& analyzer);
   absl::Status PutArchiveRuleLocked(const ArchiveRuleRecord& rule);
+  absl::Status DeleteArchiveRuleLocked(std::string_view analyzer_arn, std::string_view rule_name);
   absl::StatusOr<bool> ModifyFindingsLocked(std::string_view analyzer_arn,
                                             const FindingSelection& selection,
                                             const FindingsDecision& decide);
