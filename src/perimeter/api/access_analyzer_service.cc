@@ -174,6 +174,27 @@ ApiResult<std::optional<std::string>> AccessAnalyzerService::SeenToken(
   return std::optional<std::string>(remembered);
 }
 
+AccessAnalyzerService::TokenClaim::TokenClaim(AccessAnalyzerService& service, const Caller& caller,
+                                              const RestRequest& request,
+                                              const std::optional<std::string>& token)
+    : service_(service) {
+  if (!token || token->empty()) return;
+  std::string scope = TokenScope(caller, request.operation, *token);
+  std::unique_lock lock(service_.tokens_mutex_);
+  service_.token_released_.wait(lock, [&] { return !service_.claimed_tokens_.contains(scope); });
+  service_.claimed_tokens_.insert(scope);
+  scope_ = std::move(scope);
+}
+
+AccessAnalyzerService::TokenClaim::~TokenClaim() {
+  if (scope_.empty()) return;
+  {
+    std::lock_guard lock(service_.tokens_mutex_);
+    service_.claimed_tokens_.erase(scope_);
+  }
+  service_.token_released_.notify_all();
+}
+
 void AccessAnalyzerService::RememberToken(const Caller& caller, const RestRequest& request,
                                           const std::optional<std::string>& token,
                                           std::string_view result) {
@@ -188,6 +209,7 @@ ApiResponse AccessAnalyzerService::ModifyFindingsOnce(
     const Caller& caller, const RestRequest& request, const std::optional<std::string>& token,
     const std::optional<std::string>& analyzer_arn, const store::FindingSelection& selection,
     const FindingsDecision& decide) {
+  TokenClaim claim(*this, caller, request, token);
   API_ASSIGN_OR_RETURN(std::optional<std::string> seen, SeenToken(caller, request, token));
   if (seen) return Ok();
   API_ASSIGN_OR_RETURN(store::Analyzer analyzer, FindByArn(caller, "analyzerArn", analyzer_arn));

@@ -18,7 +18,9 @@
 //    analyzed-resource operation) until the account is registered again (IAM User Guide, "Settings
 //    for IAM Access Analyzer");
 //  - writes never overwrite state they did not read: read-modify-writes go through
-//    store::Store::ModifyAnalyzer / ModifyFindings, atomic against the background analysis;
+//    store::Store::ModifyAnalyzer / ModifyFindings / ModifyArchiveRules, atomic against the
+//    background analysis and each other, so that concurrent writers do not queue behind a lock
+//    here and the SQLite store commits them together (docs/server.md, "Mixed reads and writes");
 //  - clientToken: a retried request with the same token answers like the first and changes nothing;
 //  the
 //    same token with different parameters is a ConflictException (409) [PROP: the model marks the
@@ -33,10 +35,12 @@
 #ifndef PERIMETER_API_ACCESS_ANALYZER_SERVICE_H_
 #define PERIMETER_API_ACCESS_ANALYZER_SERVICE_H_
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -130,14 +134,35 @@ class AccessAnalyzerService {
   // Remembers the token with the request's parameters and `result` (call after success).
   void RememberToken(const Caller& caller, const RestRequest& request,
                      const std::optional<std::string>& token, std::string_view result);
+  // Holds a client token's scope from SeenToken to RememberToken: a retry that races its first
+  // request waits for it and is answered as a retry, not run a second time. A request without a
+  // token claims nothing.
+  class TokenClaim {
+   public:
+    TokenClaim(AccessAnalyzerService& service, const Caller& caller, const RestRequest& request,
+               const std::optional<std::string>& token);
+    ~TokenClaim();
+    TokenClaim(const TokenClaim&) = delete;
+    TokenClaim& operator=(const TokenClaim&) = delete;
+
+   private:
+    AccessAnalyzerService& service_;
+    std::string scope_;  // "" when no token
+  };
 
   store::Store& store_;
   service::EnvironmentSource environment_;
   service::CatalogSource catalog_;
   const base::Clock& clock_;
   std::function<void(service::ScanJob)> schedule_;
-  // Serialises read-modify-write operations (the store's methods are atomic one by one).
+  // Serialises the writes still decided outside the store, across their writes: CreateAnalyzer
+  // (names and quotas over every analyzer), DeleteAnalyzer and the organization refresh. The other
+  // writes decide inside the store's atomic Modify* calls and take no lock here.
   std::mutex write_mutex_;
+  // The client-token scopes claimed now (TokenClaim).
+  std::mutex tokens_mutex_;
+  std::condition_variable token_released_;
+  std::set<std::string, std::less<>> claimed_tokens_;
 };
 
 }  // namespace perimeter::api

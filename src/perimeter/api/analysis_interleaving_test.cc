@@ -107,6 +107,10 @@ class HookedStore final : public store::Store {
                                  std::string_view rule_name) override {
     return (hook_(), inner_.DeleteArchiveRule(analyzer_arn, rule_name));
   }
+  absl::StatusOr<bool> ModifyArchiveRules(std::string_view analyzer_arn,
+                                          const store::ArchiveRulesDecision& decide) override {
+    return (hook_(), inner_.ModifyArchiveRules(analyzer_arn, decide));
+  }
   absl::Status WriteFindings(std::string_view analyzer_arn,
                              std::span<const findings::FindingRecord> records,
                              std::span<const std::string> deleted_ids) override {

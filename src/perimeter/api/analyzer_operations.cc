@@ -264,7 +264,6 @@ ApiResponse AccessAnalyzerService::DeleteAnalyzer(const Caller& caller,
 
 ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller,
                                                   const RestRequest& request) {
-  std::lock_guard lock(write_mutex_);
   API_ASSIGN_OR_RETURN(store::Analyzer found,
                        FindByName(caller, request.labels.at("analyzerName")));
   store::Analyzer analyzer = found;
@@ -287,6 +286,10 @@ ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller,
           return true;
         });
     if (!written.ok()) return Internal(written.status());
+    if (!*written) {  // deleted since FindByName
+      return RestJsonError(NotFoundError(base::Concat("Analyzer ", analyzer.name, " not found"),
+                                         analyzer.name, std::string(kAnalyzerResourceType)));
+    }
   }
   json::Writer w;
   w.BeginObject();
@@ -296,7 +299,6 @@ ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller,
 }
 
 ApiResponse AccessAnalyzerService::Tags(const Caller& caller, const RestRequest& request) {
-  std::lock_guard lock(write_mutex_);
   const std::string& arn = request.labels.at("resourceArn");
   std::optional<ParsedAnalyzerArn> parsed = ParseAnalyzerArn(arn);
   if (!parsed || parsed->account != caller.account_id || parsed->region != caller.region) {
@@ -340,6 +342,10 @@ ApiResponse AccessAnalyzerService::Tags(const Caller& caller, const RestRequest&
     });
   }
   if (!written.ok()) return Internal(written.status());
+  if (!*written) {  // deleted since FindByName
+    return RestJsonError(NotFoundError(base::Concat("Resource ", arn, " not found"), arn,
+                                       std::string(kAnalyzerResourceType)));
+  }
   return Ok();
 }
 

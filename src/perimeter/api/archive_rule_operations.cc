@@ -14,7 +14,6 @@ namespace perimeter::api {
 ApiResponse AccessAnalyzerService::CreateOrUpdateArchiveRule(const Caller& caller,
                                                              const RestRequest& request,
                                                              bool create) {
-  std::lock_guard lock(write_mutex_);
   API_ASSIGN_OR_RETURN(store::Analyzer found,
                        FindByName(caller, request.labels.at("analyzerName")));
   const store::Analyzer& analyzer = found;
@@ -30,37 +29,44 @@ ApiResponse AccessAnalyzerService::CreateOrUpdateArchiveRule(const Caller& calle
   std::optional<findings::FindingFilter> filter =
       ReadFilter(reader, findings::FilterUse::kArchiveRule, true);
   if (!reader.ok()) return RestJsonError(reader.error());
+  TokenClaim claim(*this, caller, request, token);
   API_ASSIGN_OR_RETURN(std::optional<std::string> seen, SeenToken(caller, request, token));
   if (seen) return Ok();
-  absl::StatusOr<std::vector<store::ArchiveRuleRecord>> rules =
-      store_.ListArchiveRules(analyzer.arn);
-  if (!rules.ok()) return Internal(rules.status());
-  const store::ArchiveRuleRecord* existing = nullptr;
-  for (const store::ArchiveRuleRecord& rule : *rules) {
-    if (rule.rule_name == *rule_name) existing = &rule;
-  }
   absl::Time now = absl::FromUnixMillis(clock_.Now());
   store::ArchiveRuleRecord record{analyzer.arn, *rule_name,
                                   std::string(reader.Member("filter")->source_text()), now, now};
-  if (create) {
-    if (existing != nullptr) {
-      return RestJsonError(
-          ConflictError(base::Concat("Archive rule ", *rule_name, " already exists"), *rule_name,
-                        std::string(kArchiveRuleResourceType)));
-    }
-    if (rules->size() >= kMaxArchiveRules) {
-      return RestJsonError(
-          QuotaExceededError("You have reached the quota of 100 archive rules for this analyzer",
-                             *rule_name, std::string(kArchiveRuleResourceType)));
-    }
-  } else {
-    if (existing == nullptr) {
-      return RestJsonError(NotFoundError(base::Concat("Archive rule ", *rule_name, " not found"),
-                                         *rule_name, std::string(kArchiveRuleResourceType)));
-    }
-    record.created_at = existing->created_at;
+  // Decided on the rules as stored at the write (store::Store::ModifyArchiveRules): two requests
+  // creating the same rule at once get one 200 and one 409, and the quota holds.
+  std::optional<AwsError> refusal;
+  absl::StatusOr<bool> written = store_.ModifyArchiveRules(
+      analyzer.arn,
+      [&](const store::Analyzer&, const std::vector<store::ArchiveRuleRecord>& rules)
+          -> std::optional<store::ArchiveRuleChanges> {
+        const store::ArchiveRuleRecord* existing = nullptr;
+        for (const store::ArchiveRuleRecord& rule : rules) {
+          if (rule.rule_name == *rule_name) existing = &rule;
+        }
+        if (create && existing != nullptr) {
+          refusal = ConflictError(base::Concat("Archive rule ", *rule_name, " already exists"),
+                                  *rule_name, std::string(kArchiveRuleResourceType));
+        } else if (create && rules.size() >= kMaxArchiveRules) {
+          refusal = QuotaExceededError(
+              "You have reached the quota of 100 archive rules for this analyzer", *rule_name,
+              std::string(kArchiveRuleResourceType));
+        } else if (!create && existing == nullptr) {
+          refusal = NotFoundError(base::Concat("Archive rule ", *rule_name, " not found"),
+                                  *rule_name, std::string(kArchiveRuleResourceType));
+        }
+        if (refusal) return std::nullopt;
+        if (!create) record.created_at = existing->created_at;
+        return store::ArchiveRuleChanges{{record}, {}};
+      });
+  if (!written.ok()) return Internal(written.status());
+  API_RETURN_IF_ERROR(refusal);
+  if (!*written) {  // deleted since FindByName
+    return RestJsonError(NotFoundError(base::Concat("Analyzer ", analyzer.name, " not found"),
+                                       analyzer.name, std::string(kAnalyzerResourceType)));
   }
-  if (absl::Status status = store_.PutArchiveRule(record); !status.ok()) return Internal(status);
   RememberToken(caller, request, token, "");
   return Ok();
 }
@@ -124,30 +130,40 @@ ApiResponse AccessAnalyzerService::ListArchiveRules(const Caller& caller,
 
 ApiResponse AccessAnalyzerService::DeleteArchiveRule(const Caller& caller,
                                                      const RestRequest& request) {
-  std::lock_guard lock(write_mutex_);
   std::optional<std::string> token = request.Query("clientToken");
+  TokenClaim claim(*this, caller, request, token);
   API_ASSIGN_OR_RETURN(std::optional<std::string> seen, SeenToken(caller, request, token));
   if (seen) return Ok();
   API_ASSIGN_OR_RETURN(store::Analyzer found,
                        FindByName(caller, request.labels.at("analyzerName")));
-  const std::string& arn = found.arn;
   const std::string& rule_name = request.labels.at("ruleName");
-  absl::StatusOr<std::optional<store::ArchiveRuleRecord>> rule =
-      store_.GetArchiveRule(arn, rule_name);
-  if (!rule.ok()) return Internal(rule.status());
-  if (!rule->has_value()) {
+  // Checked and deleted in one step: of two deletions at once, one answers 404.
+  std::optional<bool> existed;  // none: the analyzer was deleted since FindByName
+  absl::StatusOr<bool> written = store_.ModifyArchiveRules(
+      found.arn,
+      [&](const store::Analyzer&, const std::vector<store::ArchiveRuleRecord>& rules)
+          -> std::optional<store::ArchiveRuleChanges> {
+        existed = std::any_of(
+            rules.begin(), rules.end(),
+            [&](const store::ArchiveRuleRecord& rule) { return rule.rule_name == rule_name; });
+        if (!*existed) return std::nullopt;
+        return store::ArchiveRuleChanges{{}, {rule_name}};
+      });
+  if (!written.ok()) return Internal(written.status());
+  if (!existed) {
+    return RestJsonError(NotFoundError(base::Concat("Analyzer ", found.name, " not found"),
+                                       found.name, std::string(kAnalyzerResourceType)));
+  }
+  if (!*existed) {
     return RestJsonError(NotFoundError(base::Concat("Archive rule ", rule_name, " not found"),
                                        rule_name, std::string(kArchiveRuleResourceType)));
   }
-  if (absl::Status status = store_.DeleteArchiveRule(arn, rule_name); !status.ok())
-    return Internal(status);
   RememberToken(caller, request, token, "");
   return Ok();
 }
 
 ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller,
                                                     const RestRequest& request) {
-  std::lock_guard lock(write_mutex_);
   RequestReader reader(request.body);
   std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
   std::optional<std::string> rule_name = reader.String("ruleName", true);

@@ -103,7 +103,6 @@ ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRe
 
 ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller,
                                                   const RestRequest& request) {
-  std::lock_guard lock(write_mutex_);
   RequestReader reader(request.body);
   std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
   std::optional<std::string> status_name = reader.String("status", true);

@@ -27,7 +27,10 @@ namespace {
 
 // Threads that run complete requests (verification, the store, the services). Connections do not
 // hold one: the transport waits for slow and idle clients on its I/O thread (http_transport.h).
-constexpr size_t kHttpWorkers = 8;
+// More than the cores: a write holds its worker until the group commit covering it is on disk
+// (milliseconds of fsync, no CPU), and reads must not queue behind such writes (docs/server.md,
+// "Mixed reads and writes").
+constexpr size_t kHttpWorkers = 32;
 
 std::string RequestId() {
   static thread_local std::mt19937_64 random(std::random_device{}());
@@ -222,7 +225,6 @@ absl::Status Server::ReloadCatalog() {
 }
 
 absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std::string& text) {
-  std::lock_guard lock(import_mutex_);
   service::SplitInventory split =
       service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
   for (const base::Issue& issue : split.issues) {
@@ -240,8 +242,7 @@ absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std:
 
 absl::Status Server::ApplyImport(const service::SplitInventory& split) {
   RETURN_IF_ERROR(store_->PutInventory(split.records));
-  RETURN_IF_ERROR(RebuildEnvironment());
-  RETURN_IF_ERROR(ReloadCatalog());
+  RETURN_IF_ERROR(RefreshAfterImport());
   for (const store::InventoryRecord& record : split.records) {
     if (record.kind == store::InventoryKind::kResource)
       worker_->Schedule(service::ScanJob{"", record.key});
@@ -249,8 +250,18 @@ absl::Status Server::ApplyImport(const service::SplitInventory& split) {
   return absl::OkStatus();
 }
 
+absl::Status Server::RefreshAfterImport() {
+  const uint64_t mine = ++imports_committed_;
+  std::lock_guard lock(refresh_mutex_);
+  if (refreshed_through_ >= mine) return absl::OkStatus();
+  const uint64_t covering = imports_committed_.load();
+  RETURN_IF_ERROR(RebuildEnvironment());
+  RETURN_IF_ERROR(ReloadCatalog());
+  refreshed_through_ = covering;
+  return absl::OkStatus();
+}
+
 api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::string& body) {
-  std::lock_guard lock(import_mutex_);
   std::shared_ptr<const service::Environment> environment = this->environment();
   return api::ImportInventory(
       caller, body, absl::FromUnixMillis(clock_.Now()), *environment,

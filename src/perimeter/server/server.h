@@ -13,6 +13,7 @@
 #ifndef PERIMETER_SERVER_SERVER_H_
 #define PERIMETER_SERVER_SERVER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <iosfwd>
 #include <map>
@@ -94,11 +95,16 @@ class Server {
   absl::Status ReloadCatalog();
   std::shared_ptr<const service::Environment> environment();
   std::shared_ptr<const service::ResourceCatalog> catalog();
-  // POST /perimeter/import (api/import_operation.h), imports serialised by import_mutex_.
+  // POST /perimeter/import (api/import_operation.h). Imports run at once: their records are
+  // committed together (the store's group commit) and share the rebuild that follows.
   api::ApiResponse ImportRequest(const api::Caller& caller, const std::string& body);
-  // Stores an import's records, rebuilds the environment and the catalog, schedules their analysis.
-  // REQUIRES: import_mutex_ held.
+  // Stores an import's records, brings the environment and the catalog up to them
+  // (RefreshAfterImport), schedules their analysis.
   absl::Status ApplyImport(const service::SplitInventory& split);
+  // Rebuilds the environment and the catalog from the store, unless a rebuild that began after this
+  // call's import had committed has finished meanwhile; returns once a rebuild covers the import.
+  // REQUIRES: the import's records are committed.
+  absl::Status RefreshAfterImport();
   // The refusal of a call by the identity-based policies of the key that signed it; nullopt when
   // the key has none or they allow the call.
   std::optional<api::AwsError> Authorize(std::string_view access_key_id, const api::Caller& caller,
@@ -121,7 +127,11 @@ class Server {
   std::unique_ptr<std::ostream> access_log_file_;
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<RateLimiter> rate_limiter_;
-  std::mutex import_mutex_;
+  // Imports committed so far, counted after each commit; a rebuild that reads the count before it
+  // reads the store covers every import counted.
+  std::atomic<uint64_t> imports_committed_ = 0;
+  std::mutex refresh_mutex_;        // one rebuild at a time
+  uint64_t refreshed_through_ = 0;  // guarded by refresh_mutex_
   // Last: destroyed first, its destructor waits for the requests still running on its workers,
   // which use every member above.
   std::unique_ptr<HttpTransport> transport_;

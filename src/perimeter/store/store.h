@@ -194,6 +194,17 @@ using FindingsDecision =
 // Changes the analyzer in place and says whether to write it. Same contract as FindingsDecision.
 using AnalyzerDecision = std::function<bool(Analyzer&)>;
 
+// What a ModifyArchiveRules decision writes: rules inserted or replaced (keyed by rule_name; their
+// analyzer_arn is the analyzer's) and rules deleted by name.
+struct ArchiveRuleChanges {
+  std::vector<ArchiveRuleRecord> upserted;
+  std::vector<std::string> deleted_names;
+};
+// Decides the rule changes from the analyzer and its rules (in creation order); nullopt writes
+// nothing. Same contract as FindingsDecision.
+using ArchiveRulesDecision = std::function<std::optional<ArchiveRuleChanges>(
+    const Analyzer& analyzer, const std::vector<ArchiveRuleRecord>& rules)>;
+
 // True when `record` comes strictly after the token's record in the token's sort order.
 bool AfterPageToken(const findings::FindingRecord& record, const findings::PageToken& token);
 
@@ -223,6 +234,12 @@ class Store {
       std::string_view analyzer_arn) = 0;
   virtual absl::Status DeleteArchiveRule(std::string_view analyzer_arn,
                                          std::string_view rule_name) = 0;
+  // Reads the analyzer and its rules, lets `decide` compute the changes, and writes them, in one
+  // atomic step: two requests creating the same rule, or a rule past the quota, are decided one
+  // after the other. Returns false, writing nothing and without calling `decide`, when the analyzer
+  // is absent; otherwise whether `decide` wrote.
+  virtual absl::StatusOr<bool> ModifyArchiveRules(std::string_view analyzer_arn,
+                                                  const ArchiveRulesDecision& decide) = 0;
 
   // Findings of an analyzer, keyed by (analyzer_arn, id). WriteFindings upserts `records` and
   // deletes `deleted_ids` in one atomic step. Listings are ordered by id.

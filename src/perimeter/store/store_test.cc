@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
@@ -237,6 +239,60 @@ TEST_P(StoreTest, ModifyFindingsReadsAndWritesInOneStep) {
   EXPECT_EQ((*stored)[1].id(), "f2");
 }
 
+// Writers running at once (the server's HTTP workers and the analysis) each see their own write
+// once it returns, none loses another's (ModifyAnalyzer reads the changes committed with it), and a
+// failing write reports its own error without undoing the others (the SQLite store commits them in
+// groups).
+TEST_P(StoreTest, ConcurrentWritersAllCommitAndFailuresStayTheirOwn) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  analyzer.tags.clear();
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  constexpr int kThreads = 8;
+  constexpr int kWrites = 12;
+  std::vector<std::string> errors[kThreads];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto fail = [&](const std::string& what) { errors[t].push_back(what); };
+      for (int i = 0; i < kWrites; ++i) {
+        std::string key = base::Concat(t, "-", i);
+        // A tag of its own on the shared analyzer: read-modify-write by every thread at once.
+        absl::StatusOr<bool> tagged = store_->ModifyAnalyzer(analyzer.arn, [&](Analyzer& a) {
+          a.tags[key] = "v";
+          return true;
+        });
+        if (!tagged.ok() || !*tagged) fail("tag " + key);
+        std::optional<Analyzer> read = *store_->GetAnalyzer(analyzer.arn);
+        if (!read || !read->tags.contains(key)) fail("own tag not read back " + key);
+        // A finding of its own, then a decision that fails and must write nothing.
+        findings::FindingRecord record = MakeFinding("f" + key, "arn:aws:s3:::b" + key);
+        if (!store_->WriteFindings(analyzer.arn, std::span(&record, 1), {}).ok())
+          fail("finding " + key);
+        auto found = store_->GetFinding(analyzer.arn, "f" + key);
+        if (!found.ok() || !found->has_value()) fail("own finding not read back " + key);
+        absl::StatusOr<bool> refused = store_->ModifyFindings(
+            analyzer.arn, FindingSelection{std::nullopt, std::vector<std::string>{"f" + key}},
+            [&](const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+              return absl::FailedPreconditionError("refused " + key);
+            });
+        if (refused.ok() || refused.status().message() != "refused " + key)
+          fail("the failing decision's own error " + key);
+        if (!store_->PutClientToken("scope" + key, key).ok()) fail("token " + key);
+        auto token = store_->GetClientToken("scope" + key);
+        if (!token.ok() || *token != std::optional<std::string>(key))
+          fail("own token not read back " + key);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_TRUE(errors[t].empty()) << errors[t].front();
+  Reopen();
+  std::optional<Analyzer> stored = *store_->GetAnalyzer(analyzer.arn);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->tags.size(), size_t{kThreads * kWrites}) << "a concurrent tag was lost";
+  EXPECT_EQ(store_->ListFindings(analyzer.arn)->size(), size_t{kThreads * kWrites});
+}
+
 TEST_P(StoreTest, ArchiveRules) {
   std::string arn = "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/a";
   ArchiveRuleRecord second{arn, "b-rule", R"({"x":{"exists":true}})", At(1), At(1)};
@@ -257,6 +313,50 @@ TEST_P(StoreTest, ArchiveRules) {
   ASSERT_TRUE(store_->DeleteArchiveRule(arn, "a-rule").ok());
   EXPECT_FALSE(store_->GetArchiveRule(arn, "a-rule")->has_value());
   EXPECT_EQ(store_->ListArchiveRules(arn)->size(), 1u);
+}
+
+// ModifyArchiveRules decides on the rules as stored: of several writers creating the same rule at
+// once exactly one creates it; an absent analyzer gets no rule and no decision.
+TEST_P(StoreTest, ModifyArchiveRulesDecidesOnTheStoredRules) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  bool called = false;
+  auto create = [&](std::string name) {
+    return [&called, name](
+               const Analyzer&,
+               const std::vector<ArchiveRuleRecord>& rules) -> std::optional<ArchiveRuleChanges> {
+      called = true;
+      for (const ArchiveRuleRecord& rule : rules) {
+        if (rule.rule_name == name) return std::nullopt;  // exists: a conflict
+      }
+      return ArchiveRuleChanges{{ArchiveRuleRecord{"ignored", name, "{}", At(3), At(3)}}, {}};
+    };
+  };
+  EXPECT_FALSE(*store_->ModifyArchiveRules(analyzer.arn, create("r")));
+  EXPECT_FALSE(called) << "no decision for an absent analyzer";
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  ASSERT_TRUE(store_->PutArchiveRule({analyzer.arn, "old", "{}", At(2), At(2)}).ok());
+
+  std::atomic<int> created = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&] {
+      absl::StatusOr<bool> written = store_->ModifyArchiveRules(analyzer.arn, create("r"));
+      if (written.ok() && *written) ++created;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(created, 1);
+  // A replacement and a deletion in one step.
+  EXPECT_TRUE(*store_->ModifyArchiveRules(analyzer.arn, [&](const Analyzer& a,
+                                                            const std::vector<ArchiveRuleRecord>&
+                                                                rules) {
+    EXPECT_EQ(a, analyzer);
+    EXPECT_EQ(rules.size(), 2u);
+    return ArchiveRuleChanges{{ArchiveRuleRecord{"", "r", "{\"x\":{}}", At(3), At(4)}}, {"old"}};
+  }));
+  Reopen();
+  EXPECT_EQ(*store_->ListArchiveRules(analyzer.arn),
+            (std::vector<ArchiveRuleRecord>{{analyzer.arn, "r", "{\"x\":{}}", At(3), At(4)}}));
 }
 
 TEST_P(StoreTest, FindingsUpsertAndDeleteAtomically) {

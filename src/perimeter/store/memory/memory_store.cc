@@ -62,6 +62,28 @@ absl::StatusOr<bool> MemoryStore::ModifyAnalyzer(std::string_view arn,
 
 absl::Status MemoryStore::PutArchiveRule(const ArchiveRuleRecord& rule) {
   std::lock_guard lock(mutex_);
+  PutArchiveRuleLocked(rule);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> MemoryStore::ModifyArchiveRules(std::string_view analyzer_arn,
+                                                     const ArchiveRulesDecision& decide) {
+  std::lock_guard lock(mutex_);
+  auto analyzer = analyzers_.find(analyzer_arn);
+  if (analyzer == analyzers_.end()) return false;
+  std::optional<ArchiveRuleChanges> changes =
+      decide(analyzer->second.second, ListArchiveRulesLocked(analyzer_arn));
+  if (!changes) return false;
+  for (const std::string& name : changes->deleted_names)
+    rules_.erase(Key{std::string(analyzer_arn), name});
+  for (ArchiveRuleRecord& rule : changes->upserted) {
+    rule.analyzer_arn = std::string(analyzer_arn);
+    PutArchiveRuleLocked(rule);
+  }
+  return true;
+}
+
+void MemoryStore::PutArchiveRuleLocked(const ArchiveRuleRecord& rule) {
   Key key{rule.analyzer_arn, rule.rule_name};
   auto it = rules_.find(key);
   if (it == rules_.end()) {
@@ -69,7 +91,6 @@ absl::Status MemoryStore::PutArchiveRule(const ArchiveRuleRecord& rule) {
   } else {
     it->second.second = rule;
   }
-  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<ArchiveRuleRecord>> MemoryStore::GetArchiveRule(

@@ -29,6 +29,8 @@ class MemoryStore final : public Store {
       std::string_view analyzer_arn) override;
   absl::Status DeleteArchiveRule(std::string_view analyzer_arn,
                                  std::string_view rule_name) override;
+  absl::StatusOr<bool> ModifyArchiveRules(std::string_view analyzer_arn,
+                                          const ArchiveRulesDecision& decide) override;
 
   absl::Status WriteFindings(std::string_view analyzer_arn,
                              std::span<const findings::FindingRecord> records,
@@ -66,6 +68,7 @@ class MemoryStore final : public Store {
   using Key = std::pair<std::string, std::string>;
   // REQUIRES: mutex_ held.
   std::vector<ArchiveRuleRecord> ListArchiveRulesLocked(std::string_view analyzer_arn) const;
+  void PutArchiveRuleLocked(const ArchiveRuleRecord& rule);
   void WriteFindingsLocked(std::string_view analyzer_arn,
                            std::span<const findings::FindingRecord> records,
                            std::span<const std::string> deleted_ids);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "perimeter/base/status_macros.h"
@@ -33,7 +34,6 @@ using internal::ReadFinding;
 using internal::ReadListed;
 using internal::SqliteError;
 using internal::Statement;
-using internal::Transaction;
 using internal::UpsertFinding;
 
 // Read-only connections in the pool (ReaderLease); more than the HTTP workers that read at once on
@@ -80,10 +80,12 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
       return absl::UnavailableError(base::Concat("cannot open ", path, " for reading: ", message));
     }
     sqlite3_busy_timeout(reader->db, 5000);
-    // Hot reads come from memory-mapped pages rather than a pread per page (writes still go through
-    // the writer's WAL and fsync).
-    sqlite3_exec(reader->db, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-8192", nullptr,
-                 nullptr, nullptr);
+    // No memory map: a reader whose next transaction finds a new commit in the WAL drops its whole
+    // mapping (munmap, then a page fault per page touched again), which under a steady stream of
+    // commits cost the 32-client mixed load most of its CPU; pread into the page cache is cheaper
+    // (docs/server.md, "Mixed reads and writes").
+    sqlite3_exec(reader->db, "PRAGMA mmap_size=0; PRAGMA cache_size=-8192", nullptr, nullptr,
+                 nullptr);
     store->free_readers_.push_back(reader.get());
     store->readers_.push_back(std::move(reader));
   }
@@ -105,28 +107,127 @@ sqlite3_stmt* SqliteStore::Prepared(const std::string& sql) {
 
 absl::Status SqliteStore::Exec(const char* sql) { return internal::Exec(db_, sql); }
 
+absl::Status SqliteStore::Write(std::function<absl::Status()> apply) {
+  PendingWrite write;
+  write.apply = std::move(apply);
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&write);
+  while (!write.done) {
+    if (committing_) {
+      batch_done_.wait(lock);
+      continue;
+    }
+    // No commit under way: lead one with every change queued now (this one included, since only a
+    // leader empties the queue and it marks what it took done before it steps down).
+    committing_ = true;
+    std::vector<PendingWrite*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    {
+      std::lock_guard writer(mutex_);
+      CommitBatch(batch);
+    }
+    lock.lock();
+    for (PendingWrite* taken : batch) taken->done = true;
+    committing_ = false;
+    ++commits_;
+    batch_done_.notify_all();
+  }
+  return write.result;
+}
+
+int64_t SqliteStore::commits() {
+  std::lock_guard lock(queue_mutex_);
+  return commits_;
+}
+
+size_t SqliteStore::queued_writes() {
+  std::lock_guard lock(queue_mutex_);
+  return queue_.size();
+}
+
+void SqliteStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
+  batch_analyzers_.clear();
+  if (absl::Status began = Exec("BEGIN IMMEDIATE"); !began.ok()) {
+    for (PendingWrite* write : batch) write->result = began;
+    return;
+  }
+  // A failure that ends the whole transaction (SQLite rolls back on some I/O errors): every change
+  // of the batch is lost, so none is acknowledged.
+  auto abandon = [&](const absl::Status& error) {
+    if (!sqlite3_get_autocommit(db_)) (void)Exec("ROLLBACK");
+    batch_analyzers_.clear();
+    for (PendingWrite* write : batch) {
+      if (write->result.ok()) write->result = error;
+    }
+  };
+  for (PendingWrite* write : batch) {
+    current_write_ = write;
+    absl::Status status = Exec("SAVEPOINT change");
+    if (status.ok()) status = write->apply();
+    current_write_ = nullptr;
+    if (status.ok()) status = Exec("RELEASE change");
+    if (status.ok()) {
+      for (auto& [arn, analyzer] : write->analyzers)
+        batch_analyzers_.insert_or_assign(arn, std::move(analyzer));
+      continue;
+    }
+    write->result = status;
+    write->analyzers.clear();
+    if (sqlite3_get_autocommit(db_)) return abandon(status);
+    // Only this change is undone; the batch's earlier changes stay.
+    if (absl::Status undone = Exec("ROLLBACK TO change; RELEASE change"); !undone.ok())
+      return abandon(undone);
+  }
+  if (absl::Status committed = Exec("COMMIT"); !committed.ok()) return abandon(committed);
+  // Published before the writers wake: a writer reads its own analyzer once acknowledged.
+  std::unique_lock cache(analyzers_mutex_);
+  for (auto& [arn, analyzer] : batch_analyzers_) {
+    if (analyzer) {
+      analyzers_.insert_or_assign(arn, std::move(*analyzer));
+    } else if (auto it = analyzers_.find(arn); it != analyzers_.end()) {
+      analyzers_.erase(it);
+    }
+  }
+  batch_analyzers_.clear();
+}
+
+std::optional<Analyzer> SqliteStore::FindAnalyzerLocked(std::string_view arn) {
+  if (current_write_ != nullptr) {
+    if (auto it = current_write_->analyzers.find(arn); it != current_write_->analyzers.end())
+      return it->second;
+  }
+  if (auto it = batch_analyzers_.find(arn); it != batch_analyzers_.end()) return it->second;
+  std::shared_lock cache(analyzers_mutex_);
+  auto it = analyzers_.find(arn);
+  if (it == analyzers_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SqliteStore::NoteAnalyzerLocked(std::string_view arn, std::optional<Analyzer> analyzer) {
+  // REQUIRES inside CommitBatch: every write runs in a change.
+  current_write_->analyzers.insert_or_assign(std::string(arn), std::move(analyzer));
+}
+
 absl::Status SqliteStore::PutAnalyzer(const Analyzer& analyzer) {
-  std::lock_guard lock(mutex_);
-  return PutAnalyzerLocked(analyzer);
+  return Write([&] { return PutAnalyzerLocked(analyzer); });
 }
 
 absl::StatusOr<bool> SqliteStore::ModifyAnalyzer(std::string_view arn,
                                                  const AnalyzerDecision& decide) {
-  std::lock_guard lock(mutex_);
-  // The cache holds every committed analyzer and is written only under mutex_: it is the stored
-  // state.
-  std::optional<Analyzer> analyzer;
-  {
-    std::shared_lock cache(analyzers_mutex_);
-    auto it = analyzers_.find(arn);
-    if (it == analyzers_.end()) return false;
-    analyzer = it->second;
-  }
-  std::string key = analyzer->arn;
-  if (!decide(*analyzer)) return false;
-  analyzer->arn = std::move(key);  // the key stays
-  RETURN_IF_ERROR(PutAnalyzerLocked(*analyzer));
-  return true;
+  bool written = false;
+  RETURN_IF_ERROR(Write([&]() -> absl::Status {
+    // The analyzer as the batch has it so far: the changes committed with this one come before it.
+    std::optional<Analyzer> analyzer = FindAnalyzerLocked(arn);
+    if (!analyzer) return absl::OkStatus();
+    std::string key = analyzer->arn;
+    if (!decide(*analyzer)) return absl::OkStatus();
+    analyzer->arn = std::move(key);  // the key stays
+    RETURN_IF_ERROR(PutAnalyzerLocked(*analyzer));
+    written = true;
+    return absl::OkStatus();
+  }));
+  return written;
 }
 
 absl::Status SqliteStore::PutAnalyzerLocked(const Analyzer& analyzer) {
@@ -157,8 +258,7 @@ absl::Status SqliteStore::PutAnalyzerLocked(const Analyzer& analyzer) {
     insert.BindNull(12);
   }
   RETURN_IF_ERROR(insert.Run());
-  std::unique_lock cache(analyzers_mutex_);
-  analyzers_.insert_or_assign(analyzer.arn, analyzer);
+  NoteAnalyzerLocked(analyzer.arn, analyzer);
   return absl::OkStatus();
 }
 
@@ -170,8 +270,17 @@ absl::StatusOr<std::optional<Analyzer>> SqliteStore::GetAnalyzer(std::string_vie
 }
 
 absl::StatusOr<std::vector<Analyzer>> SqliteStore::ListAnalyzers() {
-  std::lock_guard lock(mutex_);
-  return ListAnalyzersLocked();
+  // The cache is every committed analyzer: no wait for a commit under way.
+  std::vector<Analyzer> out;
+  {
+    std::shared_lock lock(analyzers_mutex_);
+    out.reserve(analyzers_.size());
+    for (const auto& [arn, analyzer] : analyzers_) out.push_back(analyzer);
+  }
+  std::sort(out.begin(), out.end(), [](const Analyzer& a, const Analyzer& b) {
+    return std::tie(a.created_at, a.arn) < std::tie(b.created_at, b.arn);
+  });
+  return out;
 }
 
 absl::StatusOr<std::vector<Analyzer>> SqliteStore::ListAnalyzersLocked() {
@@ -190,25 +299,25 @@ absl::StatusOr<std::vector<Analyzer>> SqliteStore::ListAnalyzersLocked() {
 }
 
 absl::Status SqliteStore::DeleteAnalyzer(std::string_view arn) {
-  std::lock_guard lock(mutex_);
-  Transaction transaction(db_);
-  RETURN_IF_ERROR(transaction.began());
-  for (const char* sql :
-       {"DELETE FROM analyzers WHERE arn = ?1", "DELETE FROM archive_rules WHERE analyzer_arn = ?1",
-        "DELETE FROM findings WHERE analyzer_arn = ?1"}) {
-    Statement remove(db_, Prepared(sql));
-    RETURN_IF_ERROR(remove.prepared());
-    remove.Bind(1, arn);
-    RETURN_IF_ERROR(remove.Run());
-  }
-  RETURN_IF_ERROR(transaction.Commit());
-  std::unique_lock cache(analyzers_mutex_);
-  if (auto it = analyzers_.find(arn); it != analyzers_.end()) analyzers_.erase(it);
-  return absl::OkStatus();
+  return Write([&]() -> absl::Status {
+    for (const char* sql : {"DELETE FROM analyzers WHERE arn = ?1",
+                            "DELETE FROM archive_rules WHERE analyzer_arn = ?1",
+                            "DELETE FROM findings WHERE analyzer_arn = ?1"}) {
+      Statement remove(db_, Prepared(sql));
+      RETURN_IF_ERROR(remove.prepared());
+      remove.Bind(1, arn);
+      RETURN_IF_ERROR(remove.Run());
+    }
+    NoteAnalyzerLocked(arn, std::nullopt);
+    return absl::OkStatus();
+  });
 }
 
 absl::Status SqliteStore::PutArchiveRule(const ArchiveRuleRecord& rule) {
-  std::lock_guard lock(mutex_);
+  return Write([&] { return PutArchiveRuleLocked(rule); });
+}
+
+absl::Status SqliteStore::PutArchiveRuleLocked(const ArchiveRuleRecord& rule) {
   Statement insert(db_, Prepared(R"sql(
     INSERT INTO archive_rules(analyzer_arn, rule_name, filter, created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)
     ON CONFLICT(analyzer_arn, rule_name) DO UPDATE SET filter = ?3, created_at = ?4, updated_at = ?5)sql"));
@@ -220,10 +329,11 @@ absl::Status SqliteStore::PutArchiveRule(const ArchiveRuleRecord& rule) {
 
 absl::StatusOr<std::optional<ArchiveRuleRecord>> SqliteStore::GetArchiveRule(
     std::string_view analyzer_arn, std::string_view rule_name) {
-  std::lock_guard lock(mutex_);
-  Statement query(db_,
-                  "SELECT filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = "
-                  "?1 AND rule_name = ?2");
+  static const std::string sql =
+      "SELECT filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = ?1 AND "
+      "rule_name = ?2";
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared(sql));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, analyzer_arn).Bind(2, rule_name);
   absl::Status status;
@@ -236,18 +346,14 @@ absl::StatusOr<std::optional<ArchiveRuleRecord>> SqliteStore::GetArchiveRule(
                         FromMicros(query.Int(1)), FromMicros(query.Int(2))});
 }
 
-absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRules(
-    std::string_view analyzer_arn) {
-  std::lock_guard lock(mutex_);
-  return ListArchiveRulesLocked(analyzer_arn);
-}
+namespace {
 
-absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRulesLocked(
-    std::string_view analyzer_arn) {
-  Statement query(
-      db_,
-      "SELECT rule_name, filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = ?1 "
-      "ORDER BY created_at, seq");
+constexpr char kListArchiveRules[] =
+    "SELECT rule_name, filter, created_at, updated_at FROM archive_rules WHERE analyzer_arn = ?1 "
+    "ORDER BY created_at, seq";
+
+absl::StatusOr<std::vector<ArchiveRuleRecord>> ReadArchiveRules(Statement& query,
+                                                                std::string_view analyzer_arn) {
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, analyzer_arn);
   std::vector<ArchiveRuleRecord> out;
@@ -260,9 +366,28 @@ absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRulesLock
   return out;
 }
 
+}  // namespace
+
+absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRules(
+    std::string_view analyzer_arn) {
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared(kListArchiveRules));
+  return ReadArchiveRules(query, analyzer_arn);
+}
+
+absl::StatusOr<std::vector<ArchiveRuleRecord>> SqliteStore::ListArchiveRulesLocked(
+    std::string_view analyzer_arn) {
+  Statement query(db_, Prepared(kListArchiveRules));
+  return ReadArchiveRules(query, analyzer_arn);
+}
+
 absl::Status SqliteStore::DeleteArchiveRule(std::string_view analyzer_arn,
                                             std::string_view rule_name) {
-  std::lock_guard lock(mutex_);
+  return Write([&] { return DeleteArchiveRuleLocked(analyzer_arn, rule_name); });
+}
+
+absl::Status SqliteStore::DeleteArchiveRuleLocked(std::string_view analyzer_arn,
+                                                  std::string_view rule_name) {
   Statement remove(
       db_, Prepared("DELETE FROM archive_rules WHERE analyzer_arn = ?1 AND rule_name = ?2"));
   RETURN_IF_ERROR(remove.prepared());
@@ -270,29 +395,51 @@ absl::Status SqliteStore::DeleteArchiveRule(std::string_view analyzer_arn,
   return remove.Run();
 }
 
+absl::StatusOr<bool> SqliteStore::ModifyArchiveRules(std::string_view analyzer_arn,
+                                                     const ArchiveRulesDecision& decide) {
+  bool written = false;
+  RETURN_IF_ERROR(Write([&]() -> absl::Status {
+    std::optional<Analyzer> analyzer = FindAnalyzerLocked(analyzer_arn);
+    if (!analyzer) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::vector<ArchiveRuleRecord> rules, ListArchiveRulesLocked(analyzer_arn));
+    std::optional<ArchiveRuleChanges> changes = decide(*analyzer, rules);
+    if (!changes) return absl::OkStatus();
+    for (const std::string& name : changes->deleted_names)
+      RETURN_IF_ERROR(DeleteArchiveRuleLocked(analyzer_arn, name));
+    for (ArchiveRuleRecord& rule : changes->upserted) {
+      rule.analyzer_arn = std::string(analyzer_arn);
+      RETURN_IF_ERROR(PutArchiveRuleLocked(rule));
+    }
+    written = true;
+    return absl::OkStatus();
+  }));
+  return written;
+}
+
 absl::Status SqliteStore::WriteFindings(std::string_view analyzer_arn,
                                         std::span<const findings::FindingRecord> records,
                                         std::span<const std::string> deleted_ids) {
-  std::lock_guard lock(mutex_);
-  Transaction transaction(db_);
-  RETURN_IF_ERROR(transaction.began());
-  RETURN_IF_ERROR(WriteFindingsLocked(analyzer_arn, records, deleted_ids));
-  return transaction.Commit();
+  return Write([&] { return WriteFindingsLocked(analyzer_arn, records, deleted_ids); });
 }
 
 absl::StatusOr<bool> SqliteStore::ModifyFindings(std::string_view analyzer_arn,
                                                  const FindingSelection& selection,
                                                  const FindingsDecision& decide) {
-  std::lock_guard lock(mutex_);
+  bool written = false;
+  RETURN_IF_ERROR(Write([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(written, ModifyFindingsLocked(analyzer_arn, selection, decide));
+    return absl::OkStatus();
+  }));
+  return written;
+}
+
+absl::StatusOr<bool> SqliteStore::ModifyFindingsLocked(std::string_view analyzer_arn,
+                                                       const FindingSelection& selection,
+                                                       const FindingsDecision& decide) {
   FindingsSnapshot snapshot;
-  {
-    std::shared_lock cache(analyzers_mutex_);
-    auto it = analyzers_.find(analyzer_arn);
-    if (it == analyzers_.end()) return false;
-    snapshot.analyzer = it->second;
-  }
-  Transaction transaction(db_);
-  RETURN_IF_ERROR(transaction.began());
+  std::optional<Analyzer> analyzer = FindAnalyzerLocked(analyzer_arn);
+  if (!analyzer) return false;
+  snapshot.analyzer = std::move(*analyzer);
   ASSIGN_OR_RETURN(snapshot.archive_rules, ListArchiveRulesLocked(analyzer_arn));
   if (selection.ids) {
     std::string sql = base::Concat("SELECT ", kFindingColumns,
@@ -321,7 +468,6 @@ absl::StatusOr<bool> SqliteStore::ModifyFindings(std::string_view analyzer_arn,
   ASSIGN_OR_RETURN(std::optional<FindingChanges> changes, decide(snapshot));
   if (!changes) return false;
   RETURN_IF_ERROR(WriteFindingsLocked(analyzer_arn, changes->records, changes->deleted_ids));
-  RETURN_IF_ERROR(transaction.Commit());
   return true;
 }
 
@@ -342,9 +488,12 @@ absl::Status SqliteStore::WriteFindingsLocked(std::string_view analyzer_arn,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::QueryFindings(
-    const char* sql, std::string_view a, std::string_view b) {
-  Statement query(db_, Prepared(sql));
+namespace {
+
+// The findings `query` (binding ?1 = a and, unless empty, ?2 = b) returns.
+absl::StatusOr<std::vector<findings::FindingRecord>> ReadFindings(Statement& query,
+                                                                  std::string_view a,
+                                                                  std::string_view b) {
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, a);
   if (!b.empty()) query.Bind(2, b);
@@ -356,6 +505,14 @@ absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::QueryFindings(
   }
   RETURN_IF_ERROR(status);
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::QueryFindings(
+    const char* sql, std::string_view a, std::string_view b) {
+  Statement query(db_, Prepared(sql));
+  return ReadFindings(query, a, b);
 }
 
 absl::StatusOr<std::optional<findings::FindingRecord>> SqliteStore::GetFinding(
@@ -410,23 +567,25 @@ absl::StatusOr<std::shared_ptr<const ListedFinding>> SqliteStore::GetListedFindi
 
 absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindings(
     std::string_view analyzer_arn) {
-  std::lock_guard lock(mutex_);
-  std::string sql = base::Concat("SELECT ", kFindingColumns,
-                                 " FROM findings WHERE analyzer_arn = ?1 ORDER BY id");
-  return QueryFindings(sql.c_str(), analyzer_arn, "");
+  static const std::string sql = base::Concat("SELECT ", kFindingColumns,
+                                              " FROM findings WHERE analyzer_arn = ?1 ORDER BY id");
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared(sql));
+  return ReadFindings(query, analyzer_arn, "");
 }
 
 absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindingsForResource(
     std::string_view analyzer_arn, std::string_view resource_arn) {
-  std::lock_guard lock(mutex_);
   if (resource_arn.empty()) return std::vector<findings::FindingRecord>();
   // Every stored status is one of the three, so the IN list selects by resource alone, over an
   // index.
-  std::string sql = base::Concat(
+  static const std::string sql = base::Concat(
       "SELECT ", kFindingColumns,
       " FROM findings INDEXED BY findings_by_status_resource WHERE analyzer_arn = ?1 "
       "AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') AND resource = ?2 ORDER BY id");
-  return QueryFindings(sql.c_str(), analyzer_arn, resource_arn);
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared(sql));
+  return ReadFindings(query, analyzer_arn, resource_arn);
 }
 
 absl::StatusOr<FindingCounts> SqliteStore::CountFindings(std::string_view analyzer_arn) {
@@ -454,26 +613,28 @@ absl::StatusOr<FindingCounts> SqliteStore::CountFindings(std::string_view analyz
 }
 
 absl::Status SqliteStore::PutServiceAccess(const ServiceAccess& access) {
-  std::lock_guard lock(mutex_);
-  Statement insert(
-      db_, Prepared("INSERT OR IGNORE INTO service_access(principal, enabled_at) VALUES(?1, ?2)"));
-  RETURN_IF_ERROR(insert.prepared());
-  insert.Bind(1, access.service_principal).Bind(2, Micros(access.enabled_at));
-  return insert.Run();
+  return Write([&]() -> absl::Status {
+    Statement insert(db_, Prepared("INSERT OR IGNORE INTO service_access(principal, enabled_at) "
+                                   "VALUES(?1, ?2)"));
+    RETURN_IF_ERROR(insert.prepared());
+    insert.Bind(1, access.service_principal).Bind(2, Micros(access.enabled_at));
+    return insert.Run();
+  });
 }
 
 absl::Status SqliteStore::DeleteServiceAccess(std::string_view service_principal) {
-  std::lock_guard lock(mutex_);
-  Statement remove(db_, Prepared("DELETE FROM service_access WHERE principal = ?1"));
-  RETURN_IF_ERROR(remove.prepared());
-  remove.Bind(1, service_principal);
-  return remove.Run();
+  return Write([&]() -> absl::Status {
+    Statement remove(db_, Prepared("DELETE FROM service_access WHERE principal = ?1"));
+    RETURN_IF_ERROR(remove.prepared());
+    remove.Bind(1, service_principal);
+    return remove.Run();
+  });
 }
 
 absl::StatusOr<std::vector<ServiceAccess>> SqliteStore::ListServiceAccess() {
-  std::lock_guard lock(mutex_);
-  Statement query(db_,
-                  Prepared("SELECT principal, enabled_at FROM service_access ORDER BY principal"));
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared("SELECT principal, enabled_at FROM service_access "
+                                               "ORDER BY principal"));
   RETURN_IF_ERROR(query.prepared());
   std::vector<ServiceAccess> out;
   absl::Status status;
@@ -483,33 +644,36 @@ absl::StatusOr<std::vector<ServiceAccess>> SqliteStore::ListServiceAccess() {
 }
 
 absl::Status SqliteStore::PutDelegatedAdministrator(const DelegatedAdministrator& administrator) {
-  std::lock_guard lock(mutex_);
-  Statement insert(
-      db_,
-      "INSERT OR IGNORE INTO delegated_administrators(account_id, principal, registered_at) "
-      "VALUES(?1, ?2, ?3)");
-  RETURN_IF_ERROR(insert.prepared());
-  insert.Bind(1, administrator.account_id).Bind(2, administrator.service_principal);
-  insert.Bind(3, Micros(administrator.registered_at));
-  return insert.Run();
+  return Write([&]() -> absl::Status {
+    Statement insert(
+        db_,
+        "INSERT OR IGNORE INTO delegated_administrators(account_id, principal, registered_at) "
+        "VALUES(?1, ?2, ?3)");
+    RETURN_IF_ERROR(insert.prepared());
+    insert.Bind(1, administrator.account_id).Bind(2, administrator.service_principal);
+    insert.Bind(3, Micros(administrator.registered_at));
+    return insert.Run();
+  });
 }
 
 absl::Status SqliteStore::DeleteDelegatedAdministrator(std::string_view account_id,
                                                        std::string_view service_principal) {
-  std::lock_guard lock(mutex_);
-  Statement remove(
-      db_,
-      Prepared("DELETE FROM delegated_administrators WHERE account_id = ?1 AND principal = ?2"));
-  RETURN_IF_ERROR(remove.prepared());
-  remove.Bind(1, account_id).Bind(2, service_principal);
-  return remove.Run();
+  return Write([&]() -> absl::Status {
+    Statement remove(
+        db_,
+        Prepared("DELETE FROM delegated_administrators WHERE account_id = ?1 AND principal = ?2"));
+    RETURN_IF_ERROR(remove.prepared());
+    remove.Bind(1, account_id).Bind(2, service_principal);
+    return remove.Run();
+  });
 }
 
 absl::StatusOr<std::vector<DelegatedAdministrator>> SqliteStore::ListDelegatedAdministrators() {
-  std::lock_guard lock(mutex_);
-  Statement query(db_,
-                  "SELECT account_id, principal, registered_at FROM delegated_administrators "
-                  "ORDER BY registered_at, account_id, principal");
+  ReaderLease reader(*this);
+  Statement query(
+      reader.db(),
+      reader.Prepared("SELECT account_id, principal, registered_at FROM delegated_administrators "
+                      "ORDER BY registered_at, account_id, principal"));
   RETURN_IF_ERROR(query.prepared());
   std::vector<DelegatedAdministrator> out;
   absl::Status status;
@@ -521,36 +685,36 @@ absl::StatusOr<std::vector<DelegatedAdministrator>> SqliteStore::ListDelegatedAd
 }
 
 absl::Status SqliteStore::PutInventory(std::span<const InventoryRecord> records) {
-  std::lock_guard lock(mutex_);
-  Transaction transaction(db_);
-  RETURN_IF_ERROR(transaction.began());
-  for (const InventoryRecord& record : records) {
-    Statement upsert(db_, Prepared(kUpsertInventory));
-    RETURN_IF_ERROR(upsert.prepared());
-    upsert.Bind(1, InventoryKindName(record.kind))
-        .Bind(2, record.owner)
-        .Bind(3, record.key)
-        .Bind(4, record.json);
-    upsert.Bind(5, Micros(record.updated_at));
-    RETURN_IF_ERROR(upsert.Run());
-  }
-  return transaction.Commit();
+  return Write([&]() -> absl::Status {
+    for (const InventoryRecord& record : records) {
+      Statement upsert(db_, Prepared(kUpsertInventory));
+      RETURN_IF_ERROR(upsert.prepared());
+      upsert.Bind(1, InventoryKindName(record.kind))
+          .Bind(2, record.owner)
+          .Bind(3, record.key)
+          .Bind(4, record.json);
+      upsert.Bind(5, Micros(record.updated_at));
+      RETURN_IF_ERROR(upsert.Run());
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status SqliteStore::DeleteInventory(InventoryKind kind, std::string_view owner,
                                           std::string_view key) {
-  std::lock_guard lock(mutex_);
-  Statement remove(db_,
-                   Prepared("DELETE FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
-  RETURN_IF_ERROR(remove.prepared());
-  remove.Bind(1, InventoryKindName(kind)).Bind(2, owner).Bind(3, key);
-  return remove.Run();
+  return Write([&]() -> absl::Status {
+    Statement remove(db_,
+                     Prepared("DELETE FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
+    RETURN_IF_ERROR(remove.prepared());
+    remove.Bind(1, InventoryKindName(kind)).Bind(2, owner).Bind(3, key);
+    return remove.Run();
+  });
 }
 
 absl::StatusOr<std::vector<InventoryRecord>> SqliteStore::ListInventory(InventoryKind kind) {
-  std::lock_guard lock(mutex_);
-  Statement query(db_, Prepared("SELECT key, json, updated_at, owner FROM inventory WHERE kind = "
-                                "?1 ORDER BY key, owner"));
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared("SELECT key, json, updated_at, owner FROM inventory "
+                                               "WHERE kind = ?1 ORDER BY key, owner"));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, InventoryKindName(kind));
   std::vector<InventoryRecord> out;
@@ -566,11 +730,10 @@ absl::StatusOr<std::vector<InventoryRecord>> SqliteStore::ListInventory(Inventor
 absl::StatusOr<std::optional<InventoryRecord>> SqliteStore::GetInventory(InventoryKind kind,
                                                                          std::string_view owner,
                                                                          std::string_view key) {
-  std::lock_guard lock(mutex_);
-  Statement query(
-      db_,
-      Prepared(
-          "SELECT json, updated_at FROM inventory WHERE kind = ?1 AND owner = ?2 AND key = ?3"));
+  ReaderLease reader(*this);
+  Statement query(reader.db(),
+                  reader.Prepared("SELECT json, updated_at FROM inventory WHERE kind = ?1 AND "
+                                  "owner = ?2 AND key = ?3"));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, InventoryKindName(kind)).Bind(2, owner).Bind(3, key);
   absl::Status status;
@@ -583,8 +746,9 @@ absl::StatusOr<std::optional<InventoryRecord>> SqliteStore::GetInventory(Invento
 }
 
 absl::StatusOr<std::optional<std::string>> SqliteStore::GetClientToken(std::string_view scope) {
-  std::lock_guard lock(mutex_);
-  Statement query(db_, Prepared("SELECT result FROM client_tokens WHERE scope = ?1"));
+  ReaderLease reader(*this);
+  Statement query(reader.db(),
+                  reader.Prepared("SELECT result FROM client_tokens WHERE scope = ?1"));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, scope);
   absl::Status status;
@@ -596,12 +760,13 @@ absl::StatusOr<std::optional<std::string>> SqliteStore::GetClientToken(std::stri
 }
 
 absl::Status SqliteStore::PutClientToken(std::string_view scope, std::string_view result) {
-  std::lock_guard lock(mutex_);
-  Statement upsert(db_,
-                   Prepared("INSERT OR REPLACE INTO client_tokens(scope, result) VALUES(?1, ?2)"));
-  RETURN_IF_ERROR(upsert.prepared());
-  upsert.Bind(1, scope).Bind(2, result);
-  return upsert.Run();
+  return Write([&]() -> absl::Status {
+    Statement upsert(
+        db_, Prepared("INSERT OR REPLACE INTO client_tokens(scope, result) VALUES(?1, ?2)"));
+    RETURN_IF_ERROR(upsert.prepared());
+    upsert.Bind(1, scope).Bind(2, result);
+    return upsert.Run();
+  });
 }
 
 }  // namespace perimeter::store

@@ -1,7 +1,14 @@
 // The default Store: one SQLite database in the data directory, in WAL mode with synchronous=FULL,
 // so that a write acknowledged to a client survives `kill -9` (and a power loss) and a crash
-// mid-write leaves the previous state. Each write is one transaction on a single connection guarded
-// by a mutex; hot reads use a pool of read-only connections.
+// mid-write leaves the previous state. Hot reads use a pool of read-only connections.
+//
+// Writes are committed in groups (docs/server.md, "Mixed reads and writes"): each write method
+// queues its change and waits; the first waiting writer that finds no commit under way becomes the
+// leader, takes every change queued so far, applies each in its own SAVEPOINT on the single writer
+// connection (a change that fails is rolled back alone and reports its own error), commits them in
+// one transaction — one fsync — and wakes each writer with its own result. A write method returns
+// only after the commit that covers its change, so a caller reads its own write afterwards. Nobody
+// waits for a batch to fill: a leader takes what is queued when it starts.
 //
 // Findings are kept with their summary columns (status, resource, resourceType, owner, isPublic,
 // error, timestamps) and their AWS JSON (findings::FindingObjectJson) beside the encoded finding,
@@ -13,6 +20,7 @@
 #define PERIMETER_STORE_SQLITE_SQLITE_STORE_H_
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,11 +55,14 @@ class SqliteStore final : public Store {
       std::string_view analyzer_arn) override;
   absl::Status DeleteArchiveRule(std::string_view analyzer_arn,
                                  std::string_view rule_name) override;
+  absl::StatusOr<bool> ModifyArchiveRules(std::string_view analyzer_arn,
+                                          const ArchiveRulesDecision& decide) override;
 
   absl::Status WriteFindings(std::string_view analyzer_arn,
                              std::span<const findings::FindingRecord> records,
                              std::span<const std::string> deleted_ids) override;
-  // One BEGIN IMMEDIATE transaction on the writer connection: reads, the decision and the writes.
+  // One change of a group commit: reads, the decision and the writes, after the batch's earlier
+  // changes.
   absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn,
                                       const FindingSelection& selection,
                                       const FindingsDecision& decide) override;
@@ -93,12 +104,43 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
   absl::Status PutClientToken(std::string_view scope, std::string_view result) override;
 
+  // The group commit's counters, for tests and the load benchmark: transactions committed (or
+  // attempted) so far, and changes queued now, waiting for a leader.
+  int64_t commits();
+  size_t queued_writes();
+
  private:
   explicit SqliteStore(sqlite3* db);
   absl::Status Exec(const char* sql);
+
+  // One writer's change, queued for the next group commit.
+  struct PendingWrite {
+    // Runs on the writer connection inside the change's SAVEPOINT, on the leader's thread.
+    std::function<absl::Status()> apply;
+    absl::Status result;
+    bool done = false;  // the commit covering the change is over; `result` is final
+    // The analyzers the change wrote (nullopt: deleted), published to analyzers_ after the commit.
+    std::map<std::string, std::optional<Analyzer>, std::less<>> analyzers;
+  };
+  // Queues `apply` and returns its result once the commit covering it is over (see the header
+  // comment). `apply` reads and writes through the *Locked methods only.
+  absl::Status Write(std::function<absl::Status()> apply);
+  // The leader's part: applies `batch` in one transaction and commits it. REQUIRES: mutex_ held.
+  void CommitBatch(const std::vector<PendingWrite*>& batch);
+  // The analyzer as the running change sees it: its own writes, then the batch's earlier changes,
+  // then the committed cache. REQUIRES: mutex_ held, inside CommitBatch.
+  std::optional<Analyzer> FindAnalyzerLocked(std::string_view arn);
+  // Records an analyzer written (or deleted: nullopt) by the running change.
+  void NoteAnalyzerLocked(std::string_view arn, std::optional<Analyzer> analyzer);
+
   // REQUIRES: mutex_ held (the writer connection is serialised by it).
   absl::StatusOr<std::vector<Analyzer>> ListAnalyzersLocked();
   absl::Status PutAnalyzerLocked(const Analyzer& analyzer);
+  absl::Status PutArchiveRuleLocked(const ArchiveRuleRecord& rule);
+  absl::Status DeleteArchiveRuleLocked(std::string_view analyzer_arn, std::string_view rule_name);
+  absl::StatusOr<bool> ModifyFindingsLocked(std::string_view analyzer_arn,
+                                            const FindingSelection& selection,
+                                            const FindingsDecision& decide);
   absl::StatusOr<std::vector<ArchiveRuleRecord>> ListArchiveRulesLocked(
       std::string_view analyzer_arn);
   absl::Status WriteFindingsLocked(std::string_view analyzer_arn,
@@ -124,14 +166,25 @@ class SqliteStore final : public Store {
   class ReadTransaction;
   class ListedCache;
 
+  // The group commit's queue: changes waiting for a leader, and whether a leader is committing.
+  std::mutex queue_mutex_;
+  std::condition_variable batch_done_;
+  std::vector<PendingWrite*> queue_;
+  bool committing_ = false;
+  int64_t commits_ = 0;
+  // Held by the leader for its whole batch; guards db_, statements_ and the batch state below.
   std::mutex mutex_;
+  PendingWrite* current_write_ = nullptr;  // the change being applied
+  // Analyzers written by the batch's changes applied so far (nullopt: deleted), not yet committed.
+  std::map<std::string, std::optional<Analyzer>, std::less<>> batch_analyzers_;
   sqlite3* db_;
   std::map<std::string, sqlite3_stmt*> statements_;  // hot queries, by SQL text
   std::mutex readers_mutex_;
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<Reader>> readers_;
   std::vector<Reader*> free_readers_;
-  // Every analyzer, as committed (written under mutex_ after each commit).
+  // Every analyzer, as committed (written by the leader after each commit, before it wakes the
+  // writers).
   std::shared_mutex analyzers_mutex_;
   std::map<std::string, Analyzer, std::less<>> analyzers_;
   // Listed findings by row (see ListedCache): listings read the covering indexes only.

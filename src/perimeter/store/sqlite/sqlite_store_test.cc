@@ -1,14 +1,17 @@
-// What only the SQLite store has: its schema versions. A database written by the first releases
-// (schema 1: user_version 0, findings WITHOUT ROWID with the finding in `body`) is upgraded by Open
-// in place, keeping every record; a database from a newer Perimeter is refused.
+// What only the SQLite store has: its schema versions, and its group commit. A database written by
+// the first releases (schema 1: user_version 0, findings WITHOUT ROWID with the finding in `body`)
+// is upgraded by Open in place, keeping every record; a database from a newer Perimeter is refused.
 #include "perimeter/store/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
@@ -242,6 +245,95 @@ TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(store.status().message().find("newer Perimeter"), std::string::npos) << store.status();
+}
+
+// Writers that queue while a commit is under way are committed together by the next leader, in
+// one transaction; a change that fails (here: a trigger refuses its second record, after the first
+// was written) is rolled back alone and reports its own error, and a read-modify-write sees the
+// changes committed before it in its batch.
+using SqliteGroupCommitTest = SqliteSchemaTest;
+
+TEST_F(SqliteGroupCommitTest, QueuedWritersCommitTogetherAndFailAlone) {
+  Analyzer analyzer;
+  analyzer.arn = kArn;
+  analyzer.account_id = "111122223333";
+  analyzer.region = "us-east-1";
+  analyzer.name = "a";
+  {
+    auto store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->PutAnalyzer(analyzer).ok());
+  }
+  Exec(
+      "CREATE TRIGGER poison BEFORE INSERT ON inventory WHEN NEW.key = 'arn:aws:s3:::poison' "
+      "BEGIN SELECT RAISE(ABORT, 'poisoned'); END;");
+  auto opened = SqliteStore::Open(path_);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  SqliteStore& store = **opened;
+  auto bucket = [](std::string name) {
+    return InventoryRecord{InventoryKind::kResource, "arn:aws:s3:::" + name, "{}",
+                           absl::UnixEpoch(), "111122223333"};
+  };
+  auto tag = [&](std::string key) {
+    return store.ModifyAnalyzer(kArn, [key](Analyzer& a) {
+      a.tags[key] = "v";
+      return true;
+    });
+  };
+
+  // The leader holds its commit open until the followers have queued.
+  constexpr size_t kFollowers = 5;
+  const int64_t commits_before = store.commits();
+  std::atomic<bool> leading = false;
+  std::thread leader([&] {
+    EXPECT_TRUE(*store.ModifyAnalyzer(kArn, [&](Analyzer& a) {
+      leading = true;
+      while (store.queued_writes() < kFollowers) std::this_thread::yield();
+      a.tags["leader"] = "v";
+      return true;
+    }));
+  });
+  while (!leading) std::this_thread::yield();
+  absl::Status poisoned, clean;
+  absl::StatusOr<bool> tagged_1, tagged_2, refused;
+  std::vector<std::thread> followers;
+  followers.emplace_back([&] {
+    std::vector<InventoryRecord> records = {bucket("written-then-undone"), bucket("poison")};
+    poisoned = store.PutInventory(records);
+  });
+  followers.emplace_back([&] {
+    std::vector<InventoryRecord> records = {bucket("clean")};
+    clean = store.PutInventory(records);
+  });
+  followers.emplace_back([&] { tagged_1 = tag("f1"); });
+  followers.emplace_back([&] { tagged_2 = tag("f2"); });
+  followers.emplace_back([&] {
+    refused = store.ModifyFindings(
+        kArn, FindingSelection{},
+        [](const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+          return absl::FailedPreconditionError("refused");
+        });
+  });
+  for (std::thread& follower : followers) follower.join();
+  leader.join();
+
+  EXPECT_EQ(store.commits() - commits_before, 2) << "the followers were not committed together";
+  EXPECT_FALSE(poisoned.ok());
+  EXPECT_NE(poisoned.message().find("poisoned"), std::string::npos) << poisoned;
+  EXPECT_TRUE(clean.ok()) << clean;
+  EXPECT_TRUE(tagged_1.ok() && *tagged_1);
+  EXPECT_TRUE(tagged_2.ok() && *tagged_2);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  opened->reset();
+  auto reopened = SqliteStore::Open(path_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  std::vector<InventoryRecord> inventory = *(*reopened)->ListInventory(InventoryKind::kResource);
+  ASSERT_EQ(inventory.size(), 1u) << "the failing change's first record was kept";
+  EXPECT_EQ(inventory[0].key, "arn:aws:s3:::clean");
+  std::optional<Analyzer> stored = *(*reopened)->GetAnalyzer(kArn);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->tags,
+            (std::map<std::string, std::string>{{"f1", "v"}, {"f2", "v"}, {"leader", "v"}}));
 }
 
 }  // namespace
