@@ -1,0 +1,679 @@
+#include "perimeter/validation/validate_policy.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "perimeter/validation/finding_json.h"
+
+namespace perimeter::validation {
+namespace {
+
+using R = ValidatePolicyResourceType;
+constexpr PolicyType kId = PolicyType::kIdentityPolicy;
+constexpr PolicyType kRes = PolicyType::kResourcePolicy;
+constexpr PolicyType kScp = PolicyType::kServiceControlPolicy;
+
+// One check: a policy that triggers it (`expected` true) or a close one that does not.
+struct CheckCase {
+  std::string name;
+  PolicyType type;
+  std::optional<R> resource_type;
+  std::string policy;
+  std::string code;
+  bool expected;
+};
+
+std::string Statement(const std::string& body) {
+  return R"({"Version":"2012-10-17","Statement":[{)" + body + "}]}";
+}
+
+std::vector<CheckCase> Cases() {
+  const std::string allow_s3 = R"("Effect":"Allow","Action":"s3:GetObject","Resource":"*")";
+  return {
+      {"JsonSyntax", kId, {}, R"({"Version":"2012-10-17",)", "JSON_SYNTAX_ERROR", true},
+      {"JsonSyntaxNot", kId, {}, Statement(allow_s3), "JSON_SYNTAX_ERROR", false},
+      {"MissingVersion", kId, {}, R"({"Statement":[{)" + allow_s3 + "}]}", "MISSING_VERSION", true},
+      {"MissingVersionNot", kId, {}, Statement(allow_s3), "MISSING_VERSION", false},
+      {"InvalidVersion",
+       kId,
+       {},
+       R"({"Version":"2012-10-18","Statement":[{)" + allow_s3 + "}]}",
+       "INVALID_VERSION",
+       true},
+      {"MissingStatement", kId, {}, R"({"Version":"2012-10-17"})", "MISSING_STATEMENT", true},
+      {"MissingEffect",
+       kId,
+       {},
+       Statement(R"("Action":"s3:GetObject","Resource":"*")"),
+       "MISSING_EFFECT",
+       true},
+      {"InvalidEffect",
+       kId,
+       {},
+       Statement(R"("Effect":"allow","Action":"s3:*","Resource":"*")"),
+       "INVALID_EFFECT",
+       true},
+      {"InvalidEffectNot", kId, {}, Statement(allow_s3), "INVALID_EFFECT", false},
+      {"MissingAction",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Resource":"*")"),
+       "MISSING_ACTION",
+       true},
+      {"MissingResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject")"),
+       "MISSING_RESOURCE",
+       true},
+      {"DataTypeMismatch",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":1,"Resource":"*")"),
+       "DATA_TYPE_MISMATCH",
+       true},
+      {"InvalidPolicyElement",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Actions":"s3:*")"),
+       "INVALID_POLICY_ELEMENT",
+       true},
+      {"InvalidAction",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObjekt","Resource":"*")"),
+       "INVALID_ACTION",
+       true},
+      {"InvalidActionNot", kId, {}, Statement(allow_s3), "INVALID_ACTION", false},
+      {"InvalidServiceInAction",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s4:GetObject","Resource":"*")"),
+       "INVALID_SERVICE_IN_ACTION",
+       true},
+      {"WildcardInServiceName",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s*:GetObject","Resource":"*")"),
+       "WILDCARD_IN_SERVICE_NAME",
+       true},
+      {"WildcardInServiceNameNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:Get*","Resource":"*")"),
+       "WILDCARD_IN_SERVICE_NAME",
+       false},
+      {"RedundantAction",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":["iam:Get*","iam:GetUser"],"Resource":"*")"),
+       "REDUNDANT_ACTION",
+       true},
+      {"RedundantActionNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":["iam:Get*","iam:*CredentialReport"],)"
+                 R"("Resource":"*")"),
+       "REDUNDANT_ACTION",
+       false},
+      {"EmptyArrayAction",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":[],"Resource":"*")"),
+       "EMPTY_ARRAY_ACTION",
+       true},
+      {"EmptyArrayResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":[])"),
+       "EMPTY_ARRAY_RESOURCE",
+       true},
+      {"EmptyObjectPrincipal",
+       kRes,
+       {},
+       Statement(R"("Effect":"Allow","Principal":{},"Action":"s3:GetObject","Resource":"*")"),
+       "EMPTY_OBJECT_PRINCIPAL",
+       true},
+      {"EmptyArrayPrincipal",
+       kRes,
+       {},
+       Statement(
+           R"("Effect":"Allow","Principal":{"AWS":[]},"Action":"s3:GetObject","Resource":"*")"),
+       "EMPTY_ARRAY_PRINCIPAL",
+       true},
+      {"EmptyObjectCondition",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{})"),
+       "EMPTY_OBJECT_CONDITION",
+       true},
+      {"EmptyArrayCondition",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"aws:PrincipalTag/team":[]}})"),
+       "EMPTY_ARRAY_CONDITION",
+       true},
+      {"EmptyArrayConditionForAllValues",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":[]}})"),
+       "EMPTY_ARRAY_CONDITION_FORALLVALUES",
+       true},
+      {"EmptyArrayConditionForAnyValue",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":[]}})"),
+       "EMPTY_ARRAY_CONDITION_FORANYVALUE",
+       true},
+      {"EmptyArrayConditionIfExists",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEqualsIfExists":{"aws:username":[]}})"),
+       "EMPTY_ARRAY_CONDITION_IFEXISTS",
+       true},
+      {"PrincipalInIdentityPolicy",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*")"),
+       "UNSUPPORTED_PRINCIPAL",
+       true},
+      {"MissingPrincipal", kRes, {}, Statement(allow_s3), "MISSING_PRINCIPAL", true},
+      {"MissingPrincipalNot",
+       kRes,
+       {},
+       Statement(R"("Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*")"),
+       "MISSING_PRINCIPAL",
+       false},
+      {"ScpPrincipal",
+       kScp,
+       {},
+       Statement(R"("Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*")"),
+       "SCP_SYNTAX_ERROR_PRINCIPAL",
+       true},
+      {"ScpActionWildcard",
+       kScp,
+       {},
+       Statement(R"("Effect":"Deny","Action":"s3:*Object","Resource":"*")"),
+       "SCP_SYNTAX_ERROR_ACTION_WILDCARD",
+       true},
+      {"ScpActionWildcardNot",
+       kScp,
+       {},
+       Statement(R"("Effect":"Deny","Action":"s3:Get*","Resource":"*")"),
+       "SCP_SYNTAX_ERROR_ACTION_WILDCARD",
+       false},
+      {"AllowWithNotPrincipal",
+       kRes,
+       {},
+       Statement(R"("Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+                 R"("Action":"s3:GetObject","Resource":"*")"),
+       "ALLOW_WITH_NOT_PRINCIPAL",
+       true},
+      {"AllowWithNotPrincipalNot",
+       kRes,
+       {},
+       Statement(R"("Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+                 R"("Action":"s3:GetObject","Resource":"*")"),
+       "ALLOW_WITH_NOT_PRINCIPAL",
+       false},
+      {"PassRoleStarResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:PassRole","Resource":"*")"),
+       "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+       true},
+      {"PassRoleStarResourceNotWithCondition",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:PassRole","Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}})"),
+       "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+       false},
+      {"PassRoleStarResourceNotNamedRole",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:PassRole",)"
+                 R"("Resource":"arn:aws:iam::111122223333:role/app")"),
+       "PASS_ROLE_WITH_STAR_IN_RESOURCE",
+       false},
+      {"PassRoleStarActionAndResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:*","Resource":"*")"),
+       "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+       true},
+      {"PassRoleStarActionAndResourceNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:Get*","Resource":"*")"),
+       "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE",
+       false},
+      {"PassRoleNotActionStarResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","NotAction":"s3:*","Resource":"*")"),
+       "PASS_ROLE_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+       true},
+      {"PassRoleNotResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:PassRole",)"
+                 R"("NotResource":"arn:aws:iam::111122223333:role/admin")"),
+       "PASS_ROLE_WITH_NOT_RESOURCE",
+       true},
+      {"PassRoleStarActionNotResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"*",)"
+                 R"("NotResource":"arn:aws:iam::111122223333:role/admin")"),
+       "PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+       true},
+      {"PassRoleNotActionNotResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","NotAction":"s3:*",)"
+                 R"("NotResource":"arn:aws:iam::111122223333:role/admin")"),
+       "PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE",
+       true},
+      {"CreateSlrStarResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*")"),
+       "CREATE_SLR_WITH_STAR_IN_RESOURCE",
+       true},
+      {"CreateSlrStarResourceNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"iam:AWSServiceName":"ec2.amazonaws.com"}})"),
+       "CREATE_SLR_WITH_STAR_IN_RESOURCE",
+       false},
+      {"CreateSlrStarActionAndResource",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:Create*","Resource":"*")"),
+       "CREATE_SLR_WITH_STAR_IN_ACTION_AND_RESOURCE",
+       true},
+      {"InvalidArnPrefix",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":"bucket/key")"),
+       "INVALID_ARN_PREFIX",
+       true},
+      {"MissingArnField",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3")"),
+       "MISSING_ARN_FIELD",
+       true},
+      {"MissingArnFieldNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*")"),
+       "MISSING_ARN_FIELD",
+       false},
+      {"InvalidArnAccount",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"sqs:SendMessage",)"
+                 R"("Resource":"arn:aws:sqs:us-east-1:1234:queue")"),
+       "INVALID_ARN_ACCOUNT",
+       true},
+      {"InvalidArnAccountNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"sqs:SendMessage",)"
+                 R"("Resource":"arn:aws:sqs:us-east-1:123456789012:queue")"),
+       "INVALID_ARN_ACCOUNT",
+       false},
+      {"InvalidArnServiceCase",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:S3:::b/*")"),
+       "INVALID_ARN_SERVICE_CASE",
+       true},
+      {"InvalidPartition",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":"arn:awz:s3:::b/*")"),
+       "INVALID_PARTITION",
+       true},
+      {"ArnRegionNotAllowed",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:GetRole",)"
+                 R"("Resource":"arn:aws:iam:us-east-1:123456789012:role/r")"),
+       "ARN_REGION_NOT_ALLOWED",
+       true},
+      {"ArnRegionNotAllowedNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"iam:GetRole",)"
+                 R"("Resource":"arn:aws:iam::123456789012:role/r")"),
+       "ARN_REGION_NOT_ALLOWED",
+       false},
+      {"MissingArnRegion",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"sqs:SendMessage",)"
+                 R"("Resource":"arn:aws:sqs::123456789012:queue")"),
+       "MISSING_ARN_REGION",
+       true},
+      {"InvalidConditionOperator",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEqual":{"aws:username":"a"}})"),
+       "INVALID_CONDITION_OPERATOR",
+       true},
+      {"InvalidGlobalConditionKey",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"aws:UserNam":"a"}})"),
+       "INVALID_GLOBAL_CONDITION_KEY",
+       true},
+      {"InvalidGlobalConditionKeyNot",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"aws:username":"a"}})"),
+       "INVALID_GLOBAL_CONDITION_KEY",
+       false},
+      {"InvalidServiceConditionKey",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"s3:prefiks":"a"}})"),
+       "INVALID_SERVICE_CONDITION_KEY",
+       true},
+      {"InvalidServiceConditionKeyNot",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"s3:prefix":"a"}})"),
+       "INVALID_SERVICE_CONDITION_KEY",
+       false},
+      {"InvalidConditionKeyFormat",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"username":"a"}})"),
+       "INVALID_CONDITION_KEY_FORMAT",
+       true},
+      {"UnsupportedGlobalConditionKey",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"ArnEquals":{"aws:ARN":"arn:aws:iam::1:role/r"}})"),
+       "UNSUPPORTED_GLOBAL_CONDITION_KEY",
+       true},
+      {"MissingTagKeyInCondition",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"aws:ResourceTag":"a"}})"),
+       "MISSING_TAG_KEY_IN_CONDITION",
+       true},
+      {"MissingTagKeyInConditionNot",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"aws:ResourceTag/team":"a"}})"),
+       "MISSING_TAG_KEY_IN_CONDITION",
+       false},
+      {"DuplicateKeysWithDifferentCase",
+       kId,
+       {},
+       Statement(allow_s3 +
+                 R"(,"Condition":{"StringEquals":{"aws:username":"a","aws:UserName":"b"}})"),
+       "DUPLICATE_KEYS_WITH_DIFFERENT_CASE",
+       true},
+      {"TypeMismatch",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"aws:SecureTransport":"true"}})"),
+       "TYPE_MISMATCH",
+       true},
+      {"TypeMismatchNot",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"Bool":{"aws:SecureTransport":"true"}})"),
+       "TYPE_MISMATCH",
+       false},
+      {"TypeMismatchBoolean",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"Bool":{"aws:SecureTransport":"yes"}})"),
+       "TYPE_MISMATCH_BOOLEAN",
+       true},
+      {"TypeMismatchNumber",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":"x"}})"),
+       "TYPE_MISMATCH_NUMBER",
+       true},
+      {"TypeMismatchDate",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"DateLessThan":{"aws:CurrentTime":"tomorrow"}})"),
+       "TYPE_MISMATCH_DATE",
+       true},
+      {"TypeMismatchIpRange",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.300/8"}})"),
+       "TYPE_MISMATCH_IP_RANGE",
+       true},
+      {"ForAllValuesSingleValued",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"ForAllValues:StringEquals":{"aws:username":"a"}})"),
+       "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+       true},
+      {"ForAllValuesSingleValuedNot",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":"a"}})"),
+       "FORALLVALUES_WITH_SINGLE_VALUED_KEY",
+       false},
+      {"NullWithQualifier",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"ForAllValues:Null":{"aws:TagKeys":"true"}})"),
+       "NULL_WITH_QUALIFIER",
+       true},
+      {"NullWithIfExists",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"NullIfExists":{"aws:TagKeys":"true"}})"),
+       "NULL_WITH_IF_EXISTS",
+       true},
+      {"WildcardWithoutLike",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringEquals":{"aws:username":"a*"}})"),
+       "WILDCARD_WITHOUT_LIKE_OPERATOR",
+       true},
+      {"WildcardWithoutLikeNot",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"StringLike":{"aws:username":"a*"}})"),
+       "WILDCARD_WITHOUT_LIKE_OPERATOR",
+       false},
+      {"InvalidVariableForOperator",
+       kId,
+       {},
+       Statement(allow_s3 +
+                 R"(,"Condition":{"NumericEquals":{"aws:MultiFactorAuthAge":"${aws:username}"}})"),
+       "INVALID_VARIABLE_FOR_OPERATOR",
+       true},
+      {"UnsupportedSid", kId, {}, Statement(R"("Sid":"a b",)" + allow_s3), "UNSUPPORTED_SID", true},
+      {"UnsupportedSidNot",
+       kId,
+       {},
+       Statement(R"("Sid":"ab1",)" + allow_s3),
+       "UNSUPPORTED_SID",
+       false},
+      {"UniqueSidsRequired",
+       kId,
+       {},
+       R"({"Version":"2012-10-17","Statement":[{"Sid":"a",)" + allow_s3 + R"(},{"Sid":"a",)" +
+           allow_s3 + "}]}",
+       "UNIQUE_SIDS_REQUIRED",
+       true},
+      {"UniqueSidsRecommended",
+       kRes,
+       {},
+       R"({"Version":"2012-10-17","Statement":[{"Sid":"a","Principal":"*",)" + allow_s3 +
+           R"(},{"Sid":"a","Principal":"*",)" + allow_s3 + "}]}",
+       "UNIQUE_SIDS_RECOMMENDED",
+       true},
+      {"UnsupportedElementCombination",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"NotAction":"s3:PutObject")"),
+       "UNSUPPORTED_ELEMENT_COMBINATION",
+       true},
+      {"TrustPolicyResource", kRes, R::kIamAssumeRolePolicyDocument,
+       Statement(R"("Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},)"
+                 R"("Action":"sts:AssumeRole","Resource":"*")"),
+       "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", true},
+      {"TrustPolicyResourceNot", kRes, R::kIamAssumeRolePolicyDocument,
+       Statement(R"("Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},)"
+                 R"("Action":"sts:AssumeRole")"),
+       "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", false},
+      {"TrustPolicyWildcardPrincipal", kRes, R::kIamAssumeRolePolicyDocument,
+       Statement(R"("Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole")"),
+       "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", true},
+      {"TrustPolicyWildcardPrincipalOnBucket", kRes, R::kS3Bucket,
+       Statement(R"("Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject",)"
+                 R"("Resource":"arn:aws:s3:::b/*")"),
+       "ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL", false},
+      {"GithubWithoutSub", kRes, R::kIamAssumeRolePolicyDocument,
+       Statement(
+           R"("Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/)"
+           R"(token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity")"),
+       "MISSING_GITHUB_REPO_CONDITION_KEY", true},
+      {"GithubWithSub", kRes, R::kIamAssumeRolePolicyDocument,
+       Statement(
+           R"("Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/)"
+           R"(token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity",)"
+           R"("Condition":{"StringEquals":{"token.actions.githubusercontent.com:sub":)"
+           R"("repo:o/r:ref:refs/heads/main"}})"),
+       "MISSING_GITHUB_REPO_CONDITION_KEY", false},
+      {"OidcWithoutCondition", kRes, R::kIamAssumeRolePolicyDocument,
+       Statement(
+           R"("Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/)"
+           R"(oidc.example.com"},"Action":"sts:AssumeRoleWithWebIdentity")"),
+       "MISSING_CONDITION_KEY_FOR_OIDC_PRINCIPAL", true},
+      {"PolicySizeIdentity",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":[)" +
+                 [] {
+                   std::string items;
+                   for (int i = 0; i < 300; ++i) {
+                     items += (i ? "," : "") +
+                              std::string(
+                                  "\"arn:aws:s3:::bucket-with-a-long-"
+                                  "name/") +
+                              std::to_string(i) + "\"";
+                   }
+                   return items;
+                 }() +
+                 "]"),
+       "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+       true},
+      {"PolicySizeIdentityNot",
+       kId,
+       {},
+       Statement(allow_s3),
+       "POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA",
+       false},
+  };
+}
+
+void PrintTo(const CheckCase& c, std::ostream* os) { *os << c.name; }
+
+class CheckTest : public testing::TestWithParam<CheckCase> {};
+
+TEST_P(CheckTest, ReportsTheCodeExactlyWhenExpected) {
+  const CheckCase& c = GetParam();
+  std::vector<ValidationFinding> findings = ValidatePolicy(c.policy, c.type, c.resource_type);
+  std::vector<std::string> codes;
+  for (const ValidationFinding& finding : findings) codes.push_back(finding.issue_code);
+  if (c.expected) {
+    EXPECT_THAT(codes, testing::Contains(c.code)) << c.policy;
+  } else {
+    EXPECT_THAT(codes, testing::Not(testing::Contains(c.code))) << c.policy;
+  }
+  for (const ValidationFinding& finding : findings) {
+    const PolicyCheck& check = CheckOf(finding.issue_code);
+    EXPECT_EQ(finding.finding_type, check.type);
+    EXPECT_EQ(finding.learn_more_link, LearnMoreLink(check));
+    EXPECT_FALSE(finding.locations.empty()) << finding.issue_code;
+    EXPECT_FALSE(finding.finding_details.empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(ValidatePolicy, CheckTest, testing::ValuesIn(Cases()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(ValidatePolicyTest, LocatesTheOffendingActionWithPathAndSpan) {
+  // Line 4 holds the invalid action; AWS's positions: line from 1, column and offset from 0.
+  std::string policy =
+      "{\n"
+      "  \"Version\": \"2012-10-17\",\n"
+      "  \"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\",\n"
+      "    \"Action\": [\"s3:GetObject\", \"s3:GetObjekt\"]}]\n"
+      "}\n";
+  std::vector<ValidationFinding> findings = ValidatePolicy(policy, kId);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].issue_code, "INVALID_ACTION");
+  EXPECT_EQ(findings[0].finding_type, FindingType::kError);
+  ASSERT_EQ(findings[0].locations.size(), 1u);
+  const Location& location = findings[0].locations[0];
+  std::vector<PathElement> expected_path(4);
+  expected_path[0].kind = PathElement::Kind::kValue, expected_path[0].text = "Statement";
+  expected_path[1].kind = PathElement::Kind::kIndex, expected_path[1].index = 0;
+  expected_path[2].kind = PathElement::Kind::kValue, expected_path[2].text = "Action";
+  expected_path[3].kind = PathElement::Kind::kIndex, expected_path[3].index = 1;
+  EXPECT_EQ(location.path, expected_path);
+  size_t offset = policy.find("\"s3:GetObjekt\"");
+  size_t line_start = policy.rfind('\n', offset) + 1;
+  EXPECT_EQ(location.span.start,
+            (Position{4, static_cast<int>(offset - line_start), static_cast<int>(offset)}));
+  EXPECT_EQ(location.span.end, (Position{4, static_cast<int>(offset - line_start + 14),
+                                         static_cast<int>(offset + 14)}));
+}
+
+TEST(ValidatePolicyTest, CleanPolicyHasNoFindings) {
+  EXPECT_THAT(ValidatePolicy(Statement(R"("Effect":"Allow","Action":["s3:GetObject",)"
+                                       R"("s3:PutObject"],"Resource":"arn:aws:s3:::b/*")"),
+                             kId),
+              testing::IsEmpty());
+}
+
+TEST(ValidatePolicyTest, ResponseJsonHasTheApiShape) {
+  std::vector<ValidationFinding> findings = ValidatePolicy(
+      R"({"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]})", kId);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(
+      ValidatePolicyResponseJson(findings, std::nullopt),
+      R"({"findings":[{"findingDetails":")" + findings[0].finding_details +
+          R"(","findingType":"WARNING","issueCode":"MISSING_VERSION","learnMoreLink":)"
+          R"("https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-)"
+          R"(checks.html#access-analyzer-reference-policy-checks-general-warning-missing-version",)"
+          R"("locations":[{"path":[],"span":{"start":{"line":1,"column":0,"offset":0},)"
+          R"("end":{"line":1,"column":1,"offset":1}}}]}]})");
+}
+
+TEST(ValidatePolicyTest, NamesRoundTrip) {
+  for (PolicyType type : {PolicyType::kIdentityPolicy, PolicyType::kResourcePolicy,
+                          PolicyType::kServiceControlPolicy, PolicyType::kResourceControlPolicy}) {
+    EXPECT_EQ(ParsePolicyType(PolicyTypeName(type)), type);
+  }
+  EXPECT_EQ(ParseResourceType("AWS::IAM::AssumeRolePolicyDocument"),
+            ValidatePolicyResourceType::kIamAssumeRolePolicyDocument);
+  EXPECT_EQ(ParsePolicyType("identity_policy"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace perimeter::validation
