@@ -601,8 +601,7 @@ TEST_F(ServiceTest, AnotherAccountsAnalyzerIsNotFound) {
 }
 
 TEST_F(ServiceTest, UnimplementedOperationSaysNotSupported) {
-  Reply reply = Call(As(kDev), "POST", "/policy/validation",
-                     {{"policyDocument", "{}"}, {"policyType", "IDENTITY_POLICY"}});
+  Reply reply = Call(As(kDev), "GET", "/policy/generation");
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.body["reason"], "notSupported");
 }
