@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "perimeter/aws/regions.h"
 #include "perimeter/catalog/iam_catalog.h"
 #include "perimeter/json/document.h"
 #include "perimeter/policy/policy.h"
@@ -248,6 +249,108 @@ std::vector<std::string_view> SplitArn(std::string_view arn) {
 
 bool HasVariable(std::string_view text) { return text.find("${") != std::string_view::npos; }
 
+// An IPv4 address or CIDR block ("10.0.0.0/8"), as a 32-bit address and a prefix length.
+struct Ipv4Block {
+  uint32_t address = 0;
+  int prefix = 32;
+};
+
+std::optional<Ipv4Block> ParseIpv4Block(std::string_view text) {
+  Ipv4Block block;
+  size_t slash = text.find('/');
+  std::string_view address = text.substr(0, slash);
+  if (slash != std::string_view::npos) {
+    std::string_view bits = text.substr(slash + 1);
+    if (bits.empty() || bits.size() > 2 ||
+        bits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    block.prefix = std::stoi(std::string(bits));
+    if (block.prefix > 32) return std::nullopt;
+  }
+  int octets = 0;
+  size_t start = 0;
+  while (octets < 4) {
+    size_t dot = address.find('.', start);
+    std::string_view octet =
+        address.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (octet.empty() || octet.size() > 3 ||
+        octet.find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::nullopt;
+    }
+    int value = std::stoi(std::string(octet));
+    if (value > 255) return std::nullopt;
+    block.address = (block.address << 8) | static_cast<uint32_t>(value);
+    ++octets;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  if (octets != 4 || address.find('.', start) != std::string_view::npos) return std::nullopt;
+  return block;
+}
+
+uint32_t Mask(int prefix) { return prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix); }
+
+// Inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918), the ranges aws:SourceIp never
+// sees (IAM User Guide, aws:SourceIp: "does not work with private IP addresses").
+bool IsPrivate(const Ipv4Block& block) {
+  auto within = [&](uint32_t network, int prefix) {
+    return block.prefix >= prefix && (block.address & Mask(prefix)) == network;
+  };
+  return within(0x0A000000, 8) || within(0xAC100000, 12) || within(0xC0A80000, 16);
+}
+
+std::string FormatIpv4(uint32_t address, int prefix) {
+  return std::to_string(address >> 24) + "." + std::to_string((address >> 16) & 255) + "." +
+         std::to_string((address >> 8) & 255) + "." + std::to_string(address & 255) + "/" +
+         std::to_string(prefix);
+}
+
+// The problem of a policy variable's syntax in `text` (IAM User Guide, "IAM policy elements:
+// Variables and tags"): nullopt when every "${" is well formed.
+std::optional<std::string_view> VariableProblem(std::string_view text) {
+  size_t start = 0;
+  while ((start = text.find("${", start)) != std::string_view::npos) {
+    size_t end = text.find('}', start + 2);
+    if (end == std::string_view::npos) return "MISSING_BRACE_IN_VARIABLE";
+    std::string_view body = text.substr(start + 2, end - start - 2);
+    start = end + 1;
+    if (body == "*" || body == "?" || body == "$") continue;  // the escapes ${*} ${?} ${$}
+    size_t comma = body.find(',');
+    std::string_view name = body.substr(0, comma);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (name.empty()) return "EMPTY_VARIABLE";
+    if (name.find(' ') != std::string_view::npos) return "UNSUPPORTED_SPACE_IN_VARIABLE";
+    if (comma != std::string_view::npos) {
+      std::string_view fallback = body.substr(comma + 1);
+      while (!fallback.empty() && fallback.front() == ' ') fallback.remove_prefix(1);
+      if (fallback.size() < 2 || fallback.front() != '\'' || fallback.back() != '\'') {
+        return "MISSING_QUOTE_IN_VARIABLE";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The service prefixes whose actions a resource policy of `type` can grant, and the ARN service of
+// its resources (IAM User Guide, "Access Analyzer policy check reference": unsupported action and
+// resource ARN "for the resource-based policy attached to the resource type").
+std::vector<std::string_view> ServicesOf(ValidatePolicyResourceType type) {
+  switch (type) {
+    case ValidatePolicyResourceType::kS3Bucket:
+    case ValidatePolicyResourceType::kS3AccessPoint:
+    case ValidatePolicyResourceType::kS3MultiRegionAccessPoint:
+      return {"s3"};
+    case ValidatePolicyResourceType::kS3ObjectLambdaAccessPoint:
+      return {"s3-object-lambda", "s3"};
+    case ValidatePolicyResourceType::kIamAssumeRolePolicyDocument:
+      return {"sts"};
+    case ValidatePolicyResourceType::kDynamoDbTable:
+      return {"dynamodb"};
+  }
+  return {};
+}
+
 class Validator {
  public:
   Validator(std::string_view source, PolicyType type,
@@ -454,6 +557,7 @@ class Validator {
     } else if (code == "policy.empty-value") {
       MapEmptyValue(issue, location, entry);
     } else if (code == "policy.invalid-sid") {
+      if (entry != nullptr && entry->value.is_string() && entry->value.text().empty()) return;
       add("UNSUPPORTED_SID",
           "Update the characters in the Sid element to use one of the following character "
           "types: [a-z, A-Z, 0-9]");
@@ -600,9 +704,21 @@ class Validator {
       WalkStatement(*statements, path);
     } else if (statements->is_array()) {
       int index = 0;
+      std::vector<std::string> seen;
       for (json::Value statement : statements->children()) {
         path.push_back(IndexElement(index++));
-        if (statement.is_object()) WalkStatement(statement, path);
+        if (statement.is_object()) {
+          WalkStatement(statement, path);
+          // REDUNDANT_STATEMENT: the same statement again, whatever its Sid.
+          std::string canonical = Canonical(statement);
+          if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
+            Add("REDUNDANT_STATEMENT",
+                "The statement is redundant because an earlier statement provides identical "
+                "permissions. Update the policy to remove the redundant statement.",
+                nullptr, {ValueLocation(path, statement)});
+          }
+          seen.push_back(std::move(canonical));
+        }
         path.pop_back();
       }
     }
@@ -639,9 +755,20 @@ class Validator {
     std::optional<json::Value> condition = statement.Find("Condition");
     std::optional<json::Value> principal = statement.Find("Principal");
 
+    std::optional<json::Value> sid = statement.Find("Sid");
+    if (sid && sid->is_string() && sid->text().empty()) {
+      Add("EMPTY_SID_VALUE", "Add a value to the empty string in the Sid element, or remove it.",
+          nullptr, {ValueLocation(member_path("Sid"), *sid)});
+    }
+    CheckVariables(statement, path);
+    if (resource_type_ && action) CheckActionScope(*action, member_path("Action"));
+    if (resource_type_ && resource) CheckResourceScope(*resource, member_path("Resource"));
     if (action) CheckActions(*action, member_path("Action"));
     if (not_action) CheckActions(*not_action, member_path("NotAction"));
-    if (resource) CheckResources(*resource, member_path("Resource"));
+    if (resource) {
+      CheckResources(*resource, member_path("Resource"));
+      CheckRedundantResources(*resource, member_path("Resource"));
+    }
     if (not_resource) CheckResources(*not_resource, member_path("NotResource"));
     std::set<std::string> condition_keys;
     if (condition && condition->is_object() && condition->size() == 0) {
@@ -651,11 +778,14 @@ class Validator {
           nullptr, {ValueLocation(member_path("Condition"), *condition)});
     }
     if (condition && condition->is_object()) {
-      CheckCondition(*condition, member_path("Condition"), condition_keys);
+      CheckCondition(*condition, member_path("Condition"), condition_keys, allow);
     }
     if (principal && kind_ == policy::PolicyKind::kRoleTrust) {
       CheckTrustPrincipal(*principal, member_path("Principal"), condition_keys);
+      CheckTrustActions(statement, *principal, path);
     }
+    if (principal)
+      CheckPrincipalValues(*principal, member_path("Principal"), allow, condition_keys);
     if (allow && type_ == PolicyType::kIdentityPolicy) {
       CheckSensitiveAction(statement, path, "iam:passrole", "iam:passedtoservice", condition_keys,
                            /*pass_role=*/true);
@@ -786,6 +916,14 @@ class Validator {
                 " is not valid. Provide a 12-digit account ID.",
             nullptr, {location});
       }
+      if (!region.empty() && !HasWildcard(region) && !HasVariable(region) &&
+          !aws::FindRegion(region)) {
+        Add("INVALID_ARN_REGION",
+            "The Region " + std::string(region) +
+                " is not valid for this resource. Update the resource ARN to include a supported "
+                "Region.",
+            nullptr, {location});
+      }
       if (HasWildcard(service) || !catalog::HasService(service)) continue;
       // Region and account fields the service's ARN formats never have (Service Authorization
       // Reference, the service's resource types).
@@ -821,7 +959,7 @@ class Validator {
   }
 
   void CheckCondition(const json::Value& condition, const Path& path,
-                      std::set<std::string>& keys_seen) {
+                      std::set<std::string>& keys_seen, bool allow) {
     for (json::Value op_member : condition.members()) {
       Path op_path = path;
       op_path.push_back(ValueElement(op_member.key()));
@@ -845,6 +983,17 @@ class Validator {
             nullptr, {KeyLocation(path, op_member)});
       }
       policy::OperatorFamily family = policy::TraitsOfOperator(op->op).family;
+      std::set<std::string> block_keys;
+      for (json::Value key_member : op_member.members()) block_keys.insert(Lower(key_member.key()));
+      if (allow && block_keys.contains("aws:vpcsourceip") &&
+          !block_keys.contains("aws:sourcevpc")) {
+        Add("MISSING_PAIRED_CONDITION_KEYS",
+            "Using the condition key aws:VpcSourceIp can be overly permissive without also using "
+            "the following condition keys: aws:SourceVpc. Condition keys like this one are more "
+            "secure when paired with a related key. We recommend that you add the related "
+            "condition keys to the same condition block.",
+            nullptr, {KeyLocation(path, op_member)});
+      }
       for (json::Value key_member : op_member.members()) {
         std::string_view key = key_member.key();
         keys_seen.insert(Lower(key));
@@ -869,6 +1018,15 @@ class Validator {
         }
         Path key_path = op_path;
         key_path.push_back(ValueElement(key));
+        if (type && !is_null && op->qualifier == policy::SetQualifier::kNone &&
+            IsMultivalued(*type)) {
+          Add("MISSING_QUALIFIER",
+              "The request context key " + std::string(key) +
+                  " has multiple values. Use the ForAllValues or ForAnyValue condition key "
+                  "qualifiers in your policy.",
+              nullptr, {key_location});
+        }
+        CheckConditionValues(*op, key, key_member, key_path);
         for (const auto& [value, value_path] : Items(key_member, key_path)) {
           std::string_view text = value.text();
           if (!is_null && family != policy::OperatorFamily::kStringLike &&
@@ -936,7 +1094,13 @@ class Validator {
     }
     // Keys of identity providers ("accounts.google.com:aud", "saml:aud") are not services.
     if (prefix.find('.') != std::string::npos || prefix == "saml") return;
-    if (!catalog::HasService(prefix)) return;  // see docs/validate-policy.md: INVALID_SERVICE
+    if (!catalog::HasService(prefix)) {
+      Add("INVALID_SERVICE",
+          "The service " + prefix +
+              " of the condition key does not exist. Use a valid service name.",
+          nullptr, {location});
+      return;
+    }
     if (!KeyType(key)) {
       Add("INVALID_SERVICE_CONDITION_KEY",
           "The condition key " + std::string(key) + " does not exist in the service " + prefix +
@@ -1068,6 +1232,395 @@ class Validator {
                    : ", which can allow creation of unintended service-linked roles. We recommend "
                      "that you specify resource ARNs instead.");
     Add(code, details, nullptr, {star_resource ? *star_resource : *not_resource_location});
+  }
+
+  // The statement without its Sid, for REDUNDANT_STATEMENT.
+  static std::string Canonical(const json::Value& statement) {
+    std::vector<std::string> members;
+    for (json::Value member : statement.members()) {
+      if (member.key() == "Sid") continue;
+      members.push_back(std::string(member.key()) + "=" + std::string(member.source_text()));
+    }
+    std::sort(members.begin(), members.end());
+    std::string out;
+    for (const std::string& member : members) out += member + "\n";
+    return out;
+  }
+
+  // Policy variables: only in Resource and Condition values, and well formed there.
+  void CheckVariables(const json::Value& statement, const Path& path) {
+    for (json::Value member : statement.members()) {
+      Path member_path = path;
+      member_path.push_back(ValueElement(member.key()));
+      bool supported = member.key() == "Resource" || member.key() == "NotResource" ||
+                       member.key() == "Condition";
+      VisitStrings(member, member_path, [&](const json::Value& value, const Path& value_path) {
+        std::string_view text = value.text();
+        if (!HasVariable(text)) return;
+        Location location = ValueLocation(value_path, value);
+        if (!supported) {
+          Add("VARIABLE_UNSUPPORTED_IN_ELEMENT",
+              "Policy variables are supported in the Resource and Condition elements. Remove the "
+              "policy variable from " +
+                  std::string(text) + ".",
+              nullptr, {location});
+          return;
+        }
+        if (version_2008_ && member.key() != "Condition") {
+          Add("VARIABLE_UNSUPPORTED_IN_VERSION",
+              "To include variables in your policy, use the policy version 2012-10-17 or later.",
+              nullptr, {location});
+        }
+        std::optional<std::string_view> problem = VariableProblem(text);
+        if (!problem) return;
+        std::string details;
+        if (*problem == "MISSING_BRACE_IN_VARIABLE") {
+          details =
+              "The policy variable is missing a closing curly brace. Add } after the "
+              "variable text.";
+        } else if (*problem == "EMPTY_VARIABLE") {
+          details =
+              "Empty policy variable. Remove the ${ } variable structure or provide a "
+              "variable within the structure.";
+        } else if (*problem == "UNSUPPORTED_SPACE_IN_VARIABLE") {
+          details = "A space is not supported within the policy variable text. Remove the space.";
+        } else {
+          details =
+              "The policy variable default value must begin and end with a single quote. "
+              "Add the missing quote.";
+        }
+        Add(*problem, details, nullptr, {location});
+      });
+    }
+  }
+
+  template <typename Visit>
+  static void VisitStrings(const json::Value& value, const Path& path, const Visit& visit) {
+    if (value.is_string()) {
+      visit(value, path);
+    } else if (value.is_array()) {
+      int index = 0;
+      for (json::Value element : value.children()) {
+        Path element_path = path;
+        element_path.push_back(IndexElement(index++));
+        VisitStrings(element, element_path, visit);
+      }
+    } else if (value.is_object()) {
+      for (json::Value member : value.members()) {
+        Path member_path = path;
+        member_path.push_back(ValueElement(member.key()));
+        VisitStrings(member, member_path, visit);
+      }
+    }
+  }
+
+  // Actions and resources a resource policy of the given resource type cannot govern.
+  void CheckActionScope(const json::Value& element, const Path& path) {
+    std::vector<std::string_view> services = ServicesOf(*resource_type_);
+    for (const auto& [item, item_path] : Items(element, path)) {
+      std::string_view text = item.text();
+      size_t colon = text.find(':');
+      if (text == "*" || colon == std::string_view::npos) continue;
+      std::string prefix = Lower(text.substr(0, colon));
+      if (HasWildcard(prefix)) continue;
+      if (std::find(services.begin(), services.end(), prefix) != services.end()) continue;
+      if (!catalog::HasService(prefix)) continue;  // INVALID_SERVICE_IN_ACTION says it
+      Add("UNSUPPORTED_ACTION_IN_POLICY",
+          "The action " + std::string(text) +
+              " is not supported for the resource-based policy attached to the resource type " +
+              std::string(ResourceTypeName(*resource_type_)) + ".",
+          nullptr, {ValueLocation(item_path, item)});
+    }
+  }
+
+  void CheckResourceScope(const json::Value& element, const Path& path) {
+    std::vector<std::string_view> services = ServicesOf(*resource_type_);
+    for (const auto& [item, item_path] : Items(element, path)) {
+      std::vector<std::string_view> parts = SplitArn(item.text());
+      if (parts.size() < 6 || parts[0] != "arn" || HasWildcard(parts[2])) continue;
+      if (std::find(services.begin(), services.end(), Lower(parts[2])) != services.end()) continue;
+      Add("UNSUPPORTED_RESOURCE_ARN_IN_POLICY",
+          "The resource ARN is not supported for the resource-based policy attached to the "
+          "resource type " +
+              std::string(ResourceTypeName(*resource_type_)) + ".",
+          nullptr, {ValueLocation(item_path, item)});
+    }
+  }
+
+  // REDUNDANT_RESOURCE: an ARN another item of the element already matches.
+  void CheckRedundantResources(const json::Value& element, const Path& path) {
+    auto items = Items(element, path);
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::string_view text = items[i].first.text();
+      for (size_t j = 0; j < items.size(); ++j) {
+        std::string_view other = items[j].first.text();
+        if (i == j || other.find('?') != std::string_view::npos) continue;
+        // `other` matching `text` read literally: every request `text` names, `other` names too
+        // (its '*' absorbs the wildcards of `text`). Equal items: the later one is redundant.
+        bool covers = other == text ? j < i : HasWildcard(other) && GlobMatches(other, text);
+        if (!covers) continue;
+        Add("REDUNDANT_RESOURCE",
+            "The resource ARN " + std::string(text) + " is redundant because " +
+                std::string(other) +
+                " references the same resources. Review the use of wildcards (*) and remove the "
+                "redundant ARN.",
+            nullptr, {ValueLocation(items[i].second, items[i].first)});
+        break;
+      }
+    }
+  }
+
+  // Value checks of one condition key: Boolean and numeric value counts, IP ranges, Regions, VPC
+  // and VPC endpoint ids, the GitHub subject.
+  void CheckConditionValues(const policy::ConditionOperatorSpec& op, std::string_view key,
+                            const json::Value& values, const Path& key_path) {
+    using policy::ConditionOperator;
+    auto items = Items(values, key_path);
+    std::string lower = Lower(key);
+    policy::OperatorFamily family = policy::TraitsOfOperator(op.op).family;
+    if (values.is_array() && values.size() > 1 && family == policy::OperatorFamily::kBool) {
+      Add("INVALID_CONDITION_MULTIPLE_BOOLEAN",
+          "The condition key " + std::string(key) +
+              " does not support multiple Boolean values. Use a single Boolean value.",
+          nullptr, {ValueLocation(key_path, values)});
+    }
+    bool ordered = op.op == ConditionOperator::kNumericLessThan ||
+                   op.op == ConditionOperator::kNumericLessThanEquals ||
+                   op.op == ConditionOperator::kNumericGreaterThan ||
+                   op.op == ConditionOperator::kNumericGreaterThanEquals;
+    if (ordered && values.is_array() && values.size() > 1) {
+      bool less = op.op == ConditionOperator::kNumericLessThan ||
+                  op.op == ConditionOperator::kNumericLessThanEquals;
+      Add("REDUNDANT_CONDITION_VALUE_NUM",
+          "Multiple values in " + std::string(op.as_written) + " are redundant. Replace with the " +
+              (less ? "greatest" : "least") + " single value for " + std::string(key) + ".",
+          nullptr, {ValueLocation(key_path, values)});
+    }
+    if (family == policy::OperatorFamily::kIp) {
+      int private_count = 0, parsed = 0;
+      for (const auto& [value, value_path] : items) {
+        std::optional<Ipv4Block> block = ParseIpv4Block(value.text());
+        if (!block) continue;
+        ++parsed;
+        private_count += IsPrivate(*block);
+        uint32_t network = block->address & Mask(block->prefix);
+        if (network != block->address) {
+          Add("IMPROVE_IP_RANGE",
+              "The non-zero bits in the IP address after the masked bits are ignored. Replace "
+              "address with " +
+                  FormatIpv4(network, block->prefix) + ".",
+              nullptr, {ValueLocation(value_path, value)});
+        }
+      }
+      if (lower == "aws:sourceip" && private_count > 0) {
+        bool negated = op.op == ConditionOperator::kNotIpAddress;
+        bool all = private_count == parsed && parsed == static_cast<int>(items.size());
+        std::string_view code =
+            all ? (negated ? "PRIVATE_NOT_IP_ADDRESS" : "PRIVATE_IP_ADDRESS")
+                : (negated ? "PRIVATE_NOT_IP_ADDRESS_SUBSET" : "PRIVATE_IP_ADDRESS_SUBSET");
+        Add(code,
+            std::string(all ? "The values for condition key aws:SourceIp include only private IP "
+                              "addresses"
+                            : "The values for condition key aws:SourceIp include a mix of "
+                              "private and public IP addresses") +
+                ", and aws:SourceIp works only for public IP address ranges: the private ones " +
+                (negated ? "have no effect" : "will not have the desired effect") +
+                ". To define permissions for private IP ranges, use aws:VpcSourceIp.",
+            nullptr, {ValueLocation(key_path, values)});
+      }
+    }
+    bool string_family = family == policy::OperatorFamily::kString ||
+                         family == policy::OperatorFamily::kStringIgnoreCase;
+    for (const auto& [value, value_path] : items) {
+      std::string_view text = value.text();
+      if (HasWildcard(text) || HasVariable(text)) {
+        if (lower == "token.actions.githubusercontent.com:sub" && text.find('*') != text.npos) {
+          Add("SPECIFIC_GITHUB_REPO_AND_BRANCH_RECOMMENDED",
+              "Using a wildcard (*) in token.actions.githubusercontent.com:sub can allow requests "
+              "from more sources than you intended. Specify the value with the repository and "
+              "branch name.",
+              nullptr, {ValueLocation(value_path, value)});
+        }
+        continue;
+      }
+      if (!string_family) continue;
+      if (lower == "aws:requestedregion" && !aws::FindRegion(text)) {
+        Add("INVALID_REGION",
+            "The Region " + std::string(text) +
+                " is not valid. Update the condition value to a supported Region.",
+            nullptr, {ValueLocation(value_path, value)});
+      }
+      auto id_ok = [&](std::string_view prefix) {
+        if (!text.starts_with(prefix)) return false;
+        std::string_view id = text.substr(prefix.size());
+        return (id.size() == 8 || id.size() == 17) && std::all_of(id.begin(), id.end(), [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c));
+               });
+      };
+      if (lower == "aws:sourcevpc" && !id_ok("vpc-")) {
+        Add("INVALID_VPC_FORMAT",
+            "The VPC identifier " + std::string(text) +
+                " in the condition key value is not valid. Use the prefix 'vpc-' followed by 8 or "
+                "17 alphanumeric characters.",
+            nullptr, {ValueLocation(value_path, value)});
+      }
+      if (lower == "aws:sourcevpce" && !id_ok("vpce-")) {
+        Add("INVALID_VPCE_FORMAT",
+            "The VPCE identifier " + std::string(text) +
+                " in the condition key value is not valid. Use the prefix 'vpce-' followed by 8 or "
+                "17 alphanumeric characters.",
+            nullptr, {ValueLocation(value_path, value)});
+      }
+    }
+  }
+
+  // Principal values of every policy kind: wildcards inside ARNs and names, unique ids, service
+  // principal names, federated principals outside role trust policies, service principals without
+  // a source condition.
+  void CheckPrincipalValues(const json::Value& principal, const Path& path, bool allow,
+                            const std::set<std::string>& condition_keys) {
+    if (!principal.is_object()) return;
+    for (json::Value member : principal.members()) {
+      Path member_path = path;
+      member_path.push_back(ValueElement(member.key()));
+      std::string_view kind = member.key();
+      for (const auto& [value, value_path] : Items(member, member_path)) {
+        std::string_view text = value.text();
+        Location location = ValueLocation(value_path, value);
+        if (text != "*" && HasWildcard(text)) {
+          Add("UNSUPPORTED_WILDCARD_IN_PRINCIPAL",
+              "Wildcards (*, ?) are not supported with the principal key " + std::string(kind) +
+                  ". Replace the wildcard with a valid principal value.",
+              nullptr, {location});
+          continue;
+        }
+        if (kind == "AWS" && text.starts_with("AIDA")) {
+          Add("INVALID_USER_REFERENCE",
+              "The Principal element includes the IAM user ID " + std::string(text) +
+                  ". We recommend that you use a user ARN instead.",
+              nullptr, {location});
+        } else if (kind == "AWS" && text.starts_with("AROA")) {
+          Add("INVALID_ROLE_REFERENCE",
+              "The Principal element includes the IAM role ID " + std::string(text) +
+                  ". We recommend that you use a role ARN instead.",
+              nullptr, {location});
+        } else if (kind == "Service" && text != "*") {
+          bool well_formed =
+              (text.ends_with(".amazonaws.com") || text.ends_with(".amazonaws.com.cn")) &&
+              std::all_of(text.begin(), text.end(), [](char c) {
+                return std::islower(static_cast<unsigned char>(c)) ||
+                       std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-';
+              });
+          if (!well_formed) {
+            Add("INVALID_SERVICE_PRINCIPAL_FORMAT",
+                "The service principal " + std::string(text) +
+                    " does not match the expected format. Use the format "
+                    "<service-name>.amazonaws.com.",
+                nullptr, {location});
+          } else if (allow && kind_ == policy::PolicyKind::kResource &&
+                     !condition_keys.contains("aws:sourcearn") &&
+                     !condition_keys.contains("aws:sourceaccount") &&
+                     !condition_keys.contains("aws:sourceorgid") &&
+                     !condition_keys.contains("aws:sourceorgpaths")) {
+            Add("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL",
+                "Granting access to a service principal without specifying a source is overly "
+                "permissive. Use aws:SourceArn or aws:SourceAccount condition key and scope access "
+                "to a specific source to grant fine-grained access.",
+                nullptr, {location});
+          }
+        } else if (kind == "Federated" && kind_ != policy::PolicyKind::kRoleTrust) {
+          Add("FEDERATED_PRINCIPAL_NOT_SUPPORTED",
+              "The policy type does not support a federated identity provider in the principal "
+              "element. Use a supported principal.",
+              nullptr, {location});
+        } else if (kind == "Federated" && !text.starts_with("arn:") &&
+                   text.find('.') == std::string_view::npos) {
+          Add("INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY",
+              "The principal value " + std::string(text) +
+                  " specifies a federated principal that does not match the expected format. "
+                  "Update the federated principal to a domain name or a SAML metadata ARN.",
+              nullptr, {location});
+        }
+      }
+    }
+  }
+
+  // Trust policies: the actions a principal needs or cannot use, and assumed-role principals of a
+  // role the statement already names.
+  void CheckTrustActions(const json::Value& statement, const json::Value& principal,
+                         const Path& path) {
+    if (!principal.is_object()) return;
+    std::optional<json::Value> action = statement.Find("Action");
+    std::set<std::string> actions;
+    if (action) {
+      for (const auto& [item, item_path] : Items(*action, {})) actions.insert(Lower(item.text()));
+    }
+    auto has = [&](std::string_view name) {
+      return std::any_of(actions.begin(), actions.end(), [&](const std::string& item) {
+        return GlobMatches(item, name, CaseMode::kInsensitive);
+      });
+    };
+    Path principal_path = path;
+    principal_path.push_back(ValueElement("Principal"));
+    std::vector<std::string> roles;
+    for (json::Value member : principal.members()) {
+      Path member_path = principal_path;
+      member_path.push_back(ValueElement(member.key()));
+      for (const auto& [value, value_path] : Items(member, member_path)) {
+        std::string_view text = value.text();
+        if (member.key() == "Service" && text == "rolesanywhere.amazonaws.com" &&
+            !(has("sts:assumerole") && has("sts:setsourceidentity") && has("sts:tagsession"))) {
+          Add("MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY",
+              "The rolesanywhere.amazonaws.com service principal requires the sts:AssumeRole, "
+              "sts:SetSourceIdentity, and sts:TagSession permissions to assume a role. Add the "
+              "missing permissions to the policy.",
+              nullptr, {ValueLocation(value_path, value)});
+        }
+        if (member.key() == "Federated" && action) {
+          bool saml = text.find(":saml-provider/") != std::string_view::npos;
+          bool oidc = !saml && (text.find(":oidc-provider/") != std::string_view::npos ||
+                                (!text.starts_with("arn:") && text.find('.') != text.npos));
+          std::string_view wrong = saml && actions.contains("sts:assumerolewithwebidentity")
+                                       ? "sts:AssumeRoleWithWebIdentity"
+                                   : oidc && actions.contains("sts:assumerolewithsaml")
+                                       ? "sts:AssumeRoleWithSAML"
+                                       : "";
+          if (!wrong.empty()) {
+            Add("MISMATCHED_ACTION_FOR_PRINCIPAL",
+                "The " + std::string(wrong) + " action is invalid with the principal " +
+                    std::string(text) +
+                    ". Use a SAML provider principal with the sts:AssumeRoleWithSAML action or an "
+                    "OIDC provider principal with the sts:AssumeRoleWithWebIdentity action.",
+                nullptr, {ValueLocation(value_path, value)});
+          }
+        }
+        if (member.key() == "AWS" && text.find(":role/") != std::string_view::npos) {
+          roles.push_back(std::string(text));
+        }
+      }
+    }
+    // arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION is redundant with
+    // arn:aws:iam::ACCOUNT:role/NAME.
+    for (json::Value member : principal.members()) {
+      if (member.key() != "AWS") continue;
+      Path member_path = principal_path;
+      member_path.push_back(ValueElement("AWS"));
+      for (const auto& [value, value_path] : Items(member, member_path)) {
+        std::vector<std::string_view> parts = SplitArn(value.text());
+        if (parts.size() < 6 || parts[2] != "sts" || !parts[5].starts_with("assumed-role/")) {
+          continue;
+        }
+        std::string_view rest = parts[5].substr(13);
+        std::string role = "arn:" + std::string(parts[1]) + ":iam::" + std::string(parts[4]) +
+                           ":role/" + std::string(rest.substr(0, rest.find('/')));
+        if (std::find(roles.begin(), roles.end(), role) == roles.end()) continue;
+        Add("REDUNDANT_PRINCIPAL_IN_ROLE_TRUST_POLICY",
+            "The assumed-role principal " + std::string(value.text()) +
+                " is redundant with its parent role " + role +
+                ". Remove the assumed-role principal.",
+            nullptr, {ValueLocation(value_path, value)});
+      }
+    }
   }
 
   static std::optional<json::Value> FindMember(const json::Value& object, std::string_view key) {
