@@ -925,16 +925,45 @@ class Validator {
             nullptr, {location});
       }
       if (HasWildcard(service) || !catalog::HasService(service)) continue;
-      // Region and account fields the service's ARN formats never have (Service Authorization
-      // Reference, the service's resource types).
-      bool any_region = false, any_account = false, all_region = true;
+      // Region and account fields the ARN formats of the resource types the ARN can name never
+      // have (Service Authorization Reference, the service's resource types). A format's variables
+      // (${BucketName}) read as '*'; when the ARN's resource part matches no format of the service,
+      // every format counts.
+      bool any_region = false, any_account = false, all_region = true, matched = false;
       auto types = catalog::ServiceResourceTypes(service);
-      for (const catalog::ResourceTypeInfo& type : types) {
-        std::vector<std::string_view> fields = SplitArn(type.arn_template);
-        if (fields.size() < 6) continue;
-        any_region |= !fields[3].empty();
-        all_region &= !fields[3].empty();
-        any_account |= !fields[4].empty();
+      std::string_view resource_part = parts[5];
+      for (int pass = 0; pass < 2 && !matched; ++pass) {
+        any_region = any_account = false;
+        all_region = true;
+        for (const catalog::ResourceTypeInfo& type : types) {
+          std::vector<std::string_view> fields = SplitArn(type.arn_template);
+          if (fields.size() < 6) continue;
+          if (pass == 0) {
+            std::string pattern;
+            for (size_t i = 0; i < fields[5].size(); ++i) {
+              if (fields[5].substr(i).starts_with("${")) {
+                size_t close = fields[5].find('}', i);
+                pattern += '*';
+                i = close == std::string_view::npos ? fields[5].size() : close;
+              } else {
+                pattern += fields[5][i];
+              }
+            }
+            if (!GlobMatches(pattern, resource_part)) continue;
+          }
+          matched = true;
+          any_region |= !fields[3].empty();
+          all_region &= !fields[3].empty();
+          any_account |= !fields[4].empty();
+        }
+        if (pass == 0 && !matched && !HasWildcard(resource_part) && !HasVariable(resource_part) &&
+            !types.empty()) {
+          Add("INVALID_ARN_RESOURCE",
+              "Resource ARN does not match the expected ARN format of any resource type of the "
+              "service " +
+                  std::string(service) + ". Update the resource portion of the ARN.",
+              nullptr, {location});
+        }
       }
       if (types.empty()) continue;
       if (!any_region && !region.empty() && !HasWildcard(region) && !HasVariable(region)) {
