@@ -784,8 +784,12 @@ class Validator {
       CheckTrustPrincipal(*principal, member_path("Principal"), condition_keys);
       CheckTrustActions(statement, *principal, path);
     }
-    if (principal)
+    // Where the policy type forbids Principal, UNSUPPORTED_PRINCIPAL says all there is to say.
+    bool principals_allowed =
+        type_ == PolicyType::kResourcePolicy || type_ == PolicyType::kResourceControlPolicy;
+    if (principal && principals_allowed) {
       CheckPrincipalValues(*principal, member_path("Principal"), allow, condition_keys);
+    }
     if (allow && type_ == PolicyType::kIdentityPolicy) {
       CheckSensitiveAction(statement, path, "iam:passrole", "iam:passedtoservice", condition_keys,
                            /*pass_role=*/true);
