@@ -32,6 +32,26 @@ std::string Statement(const std::string& body) {
   return R"({"Version":"2012-10-17","Statement":[{)" + body + "}]}";
 }
 
+// `count` distinct S3 object ARNs, quoted and comma-separated (about 40 characters each).
+std::string Arns(int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    out += (i ? "," : "") + std::string("\"arn:aws:s3:::bucket-with-a-long-name/") +
+           std::to_string(i) + "\"";
+  }
+  return out;
+}
+
+// `count` distinct role ARNs, quoted and comma-separated.
+std::string Roles(int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) {
+    out += (i ? "," : "") + std::string("\"arn:aws:iam::123456789012:role/role-") +
+           std::to_string(i) + "\"";
+  }
+  return out;
+}
+
 std::vector<CheckCase> Cases() {
   const std::string allow_s3 = R"("Effect":"Allow","Action":"s3:GetObject","Resource":"*")";
   return {
@@ -1375,6 +1395,28 @@ std::vector<CheckCase> Cases() {
                  R"("Resource":"arn:aws:iam::123456789012:role/r")"),
        "INVALID_ARN_RESOURCE",
        false},
+      {"PolicySizeScp", kScp, {},
+       Statement(R"("Effect":"Deny","Action":"s3:GetObject","Resource":[)" + Arns(200) + "]"),
+       "POLICY_SIZE_EXCEEDS_SCP_QUOTA", true},
+      {"PolicySizeScpNot", kScp, {},
+       Statement(R"("Effect":"Deny","Action":"s3:GetObject","Resource":[)" + Arns(20) + "]"),
+       "POLICY_SIZE_EXCEEDS_SCP_QUOTA", false},
+      {"PolicySizeResource", kRes, {},
+       Statement(R"("Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":[)" +
+                 Arns(900) + "]"),
+       "POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA", true},
+      {"PolicySizeResourceNot", kRes, {},
+       Statement(R"("Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":[)" +
+                 Arns(100) + "]"),
+       "POLICY_SIZE_EXCEEDS_RESOURCE_POLICY_QUOTA", false},
+      {"PolicySizeTrust", kRes, R::kIamAssumeRolePolicyDocument,
+       Statement(R"("Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":[)" +
+                 Roles(60) + "]}"),
+       "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", true},
+      {"PolicySizeTrustNot", kRes, R::kIamAssumeRolePolicyDocument,
+       Statement(R"("Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":[)" +
+                 Roles(10) + "]}"),
+       "POLICY_SIZE_EXCEEDS_ROLE_TRUST_POLICY_QUOTA", false},
       {"PolicySizeIdentity",
        kId,
        {},
