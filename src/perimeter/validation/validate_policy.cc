@@ -13,6 +13,7 @@
 #include "perimeter/policy/policy.h"
 #include "perimeter/policy/policy_parser.h"
 #include "perimeter/policy/wildcard.h"
+#include "perimeter/validation/catalog_index.h"
 #include "perimeter/validation/policy_paths.h"
 
 namespace perimeter::validation {
@@ -27,7 +28,12 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
 
 bool HasWildcard(std::string_view text) {
   return text.find_first_of("*?") != std::string_view::npos;
@@ -101,27 +107,17 @@ std::optional<catalog::ConditionKeyType> KeyType(std::string_view key) {
   std::string lower = Lower(key);
   if (lower.starts_with("aws:")) {
     for (const GlobalKey& global : kGlobalKeys) {
-      std::string name = Lower(global.name);
-      if (name.ends_with('/') ? lower.starts_with(name) && lower.size() > name.size()
-                              : lower == name) {
+      std::string_view name = global.name;
+      bool family = name.ends_with('/');
+      if (family
+              ? lower.size() > name.size() && EqualsIgnoreCase(lower.substr(0, name.size()), name)
+              : lower.size() == name.size() && EqualsIgnoreCase(lower, name)) {
         return global.type;
       }
     }
     return std::nullopt;
   }
-  size_t colon = key.find(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  for (const catalog::ConditionKeyInfo& info :
-       catalog::ServiceConditionKeys(key.substr(0, colon))) {
-    std::string name = Lower(info.name);
-    size_t variable = name.find("${");
-    if (variable == std::string::npos
-            ? lower == name
-            : lower.starts_with(name.substr(0, variable)) && lower.size() > variable) {
-      return info.type;
-    }
-  }
-  return std::nullopt;
+  return CatalogIndex::Get().ServiceKeyType(lower);
 }
 
 bool IsMultivalued(catalog::ConditionKeyType type) {
@@ -218,18 +214,27 @@ policy::PolicyKind KindOf(PolicyType type, std::optional<ValidatePolicyResourceT
   return policy::PolicyKind::kIdentity;
 }
 
-// The actions of the catalogue an Action item names ("s3:Get*"), as lower-case full names; empty
-// for an unknown service. "*" is not expanded (the caller treats it apart).
-std::set<std::string> ExpandAction(std::string_view item) {
-  std::set<std::string> out;
+// The actions of the catalogue an Action item names ("s3:Get*"), as indices into the service's
+// sorted action names (CatalogIndex); empty for an unknown service or no match. "*" is not
+// expanded (the caller treats it apart).
+std::vector<uint32_t> ExpandAction(std::string_view item) {
+  std::vector<uint32_t> out;
   size_t colon = item.find(':');
   if (colon == std::string_view::npos) return out;
   std::string_view prefix = item.substr(0, colon);
-  std::string_view name = item.substr(colon + 1);
   if (HasWildcard(prefix)) return out;
-  for (const catalog::ActionInfo& action : catalog::ServiceActions(prefix)) {
-    if (GlobMatches(name, action.name, CaseMode::kInsensitive))
-      out.insert(Lower(action.FullName()));
+  const std::vector<std::string>* actions = CatalogIndex::Get().Actions(Lower(prefix));
+  if (actions == nullptr) return out;
+  std::string name = Lower(item.substr(colon + 1));
+  if (!HasWildcard(name)) {
+    auto it = std::lower_bound(actions->begin(), actions->end(), name);
+    if (it != actions->end() && *it == name)
+      out.push_back(static_cast<uint32_t>(it - actions->begin()));
+    return out;
+  }
+  policy::WildcardPattern pattern = policy::WildcardPattern::FromGlob(name);
+  for (size_t i = 0; i < actions->size(); ++i) {
+    if (pattern.Matches((*actions)[i])) out.push_back(static_cast<uint32_t>(i));
   }
   return out;
 }
@@ -377,8 +382,7 @@ class Validator {
       return Finish();
     }
     json::Value root = parsed.document.root();
-    PathIndex index(root, locator_);
-    index_ = &index;
+    std::optional<PathIndex> index;
 
     policy::PolicyParseOptions parse_options;
     parse_options.kind = kind_;
@@ -386,6 +390,8 @@ class Validator {
     // error, which the code's type says.
     parse_options.enforce_size_limit = false;
     policy::PolicyParseResult result = policy::ParsePolicy(root, parse_options);
+    // Most policies parse cleanly: the index of every value is built only when an issue needs it.
+    if (!result.issues.empty()) index_ = &index.emplace(root, locator_);
     for (const base::Issue& issue : result.issues) MapParserIssue(issue);
 
     if (root.is_object()) WalkPolicy(root);
@@ -800,7 +806,7 @@ class Validator {
 
   void CheckActions(const json::Value& element, const Path& path) {
     auto items = Items(element, path);
-    std::vector<std::set<std::string>> expanded(items.size());
+    std::vector<std::vector<uint32_t>> expanded(items.size());
     std::vector<bool> usable(items.size(), false);
     for (size_t i = 0; i < items.size(); ++i) {
       const auto& [item, item_path] = items[i];
@@ -819,7 +825,7 @@ class Validator {
             nullptr, {location});
         continue;
       }
-      if (!catalog::HasService(prefix)) {
+      if (CatalogIndex::Get().Actions(Lower(prefix)) == nullptr) {
         Add("INVALID_SERVICE_IN_ACTION",
             "The service " + std::string(prefix) +
                 " specified in the action does not exist. Use a service prefix of the Service "
@@ -855,6 +861,8 @@ class Validator {
       if (has_star) covering = "*";
       for (size_t j = 0; j < items.size() && covering.empty(); ++j) {
         if (j == i || !usable[j]) continue;
+        std::string_view a = items[i].first.text(), b = items[j].first.text();
+        if (!EqualsIgnoreCase(a.substr(0, a.find(':')), b.substr(0, b.find(':')))) continue;
         bool subset = std::includes(expanded[j].begin(), expanded[j].end(), expanded[i].begin(),
                                     expanded[i].end());
         // Two items naming the same actions: the later one is the redundant one.
@@ -928,37 +936,23 @@ class Validator {
                 "Region.",
             nullptr, {location});
       }
-      if (HasWildcard(service) || !catalog::HasService(service)) continue;
+      if (HasWildcard(service)) continue;
       // Region and account fields the ARN formats of the resource types the ARN can name never
       // have (Service Authorization Reference, the service's resource types). A format's variables
       // (${BucketName}) read as '*'; when the ARN's resource part matches no format of the service,
       // every format counts.
       bool any_region = false, any_account = false, all_region = true, matched = false;
-      auto types = catalog::ServiceResourceTypes(service);
+      const std::vector<ArnFormat>& types = CatalogIndex::Get().Formats(Lower(service));
       std::string_view resource_part = parts[5];
       for (int pass = 0; pass < 2 && !matched; ++pass) {
         any_region = any_account = false;
         all_region = true;
-        for (const catalog::ResourceTypeInfo& type : types) {
-          std::vector<std::string_view> fields = SplitArn(type.arn_template);
-          if (fields.size() < 6) continue;
-          if (pass == 0) {
-            std::string pattern;
-            for (size_t i = 0; i < fields[5].size(); ++i) {
-              if (fields[5].substr(i).starts_with("${")) {
-                size_t close = fields[5].find('}', i);
-                pattern += '*';
-                i = close == std::string_view::npos ? fields[5].size() : close;
-              } else {
-                pattern += fields[5][i];
-              }
-            }
-            if (!GlobMatches(pattern, resource_part)) continue;
-          }
+        for (const ArnFormat& format : types) {
+          if (pass == 0 && !GlobMatches(format.resource_glob, resource_part)) continue;
           matched = true;
-          any_region |= !fields[3].empty();
-          all_region &= !fields[3].empty();
-          any_account |= !fields[4].empty();
+          any_region |= format.has_region;
+          all_region &= format.has_region;
+          any_account |= format.has_account;
         }
         if (pass == 0 && !matched && !HasWildcard(resource_part) && !HasVariable(resource_part) &&
             !types.empty()) {
