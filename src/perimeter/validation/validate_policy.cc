@@ -607,6 +607,9 @@ class Validator {
           "operator " +
               std::string(LastMember(path, 1)) + ".");
     } else if (code == "condition.not-an-arn") {
+      // On a key that is not an ARN, TYPE_MISMATCH (the walk) names the real problem: the operator.
+      std::optional<catalog::ConditionKeyType> key_type = KeyType(last);
+      if (key_type && *key_type != T::kARN && *key_type != T::kArrayOfARN) return;
       add("MISSING_ARN_FIELD",
           "The ARN condition value has fewer than the six fields of an ARN "
           "(arn:partition:service:region:account:resource), so it matches no ARN.");
