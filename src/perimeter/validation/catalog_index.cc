@@ -3,30 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "perimeter/base/text.h"
 #include "perimeter/catalog/iam_catalog_data.h"
 
 namespace perimeter::validation {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// The ':'-separated fields of an ARN template (at most six; the last keeps its colons).
-std::vector<std::string_view> Fields(std::string_view arn) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) break;
-    fields.push_back(arn.substr(start, colon - start));
-    start = colon + 1;
-  }
-  fields.push_back(arn.substr(start));
-  return fields;
-}
 
 // "${BucketName}/${ObjectName}" -> "*/*".
 std::string GlobOfTemplate(std::string_view resource) {
@@ -46,6 +27,19 @@ std::string GlobOfTemplate(std::string_view resource) {
 
 }  // namespace
 
+std::vector<std::string_view> SplitArnFields(std::string_view arn) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) break;
+    fields.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  fields.push_back(arn.substr(start));
+  return fields;
+}
+
 const CatalogIndex& CatalogIndex::Get() {
   // Built once from the compiled-in catalogue and never changed: constant data, not state.
   static const CatalogIndex* const index = new CatalogIndex();
@@ -56,15 +50,15 @@ CatalogIndex::CatalogIndex() {
   using namespace catalog::internal;
   for (size_t s = 0; s < kServicesCount; ++s) {
     const ServiceRow& service = kServices[s];
-    std::string prefix = Lower(service.prefix);
+    std::string prefix = base::AsciiLower(service.prefix);
     std::vector<std::string>& names = actions_[prefix];
     for (uint32_t a = 0; a < service.action_count; ++a) {
-      names.push_back(Lower(kActions[service.first_action + a].name));
+      names.push_back(base::AsciiLower(kActions[service.first_action + a].name));
     }
     std::sort(names.begin(), names.end());
     for (uint32_t k = 0; k < service.condition_key_count; ++k) {
       const ConditionKeyRow& key = kConditionKeys[service.first_condition_key + k];
-      std::string name = Lower(key.name);
+      std::string name = base::AsciiLower(key.name);
       size_t variable = name.find("${");
       if (variable == std::string::npos) {
         keys_.emplace(name, key.type);
@@ -74,9 +68,9 @@ CatalogIndex::CatalogIndex() {
     }
     for (uint32_t r = 0; r < service.resource_type_count; ++r) {
       std::vector<std::string_view> fields =
-          Fields(kResourceTypes[service.first_resource_type + r].arn_template);
+          SplitArnFields(kResourceTypes[service.first_resource_type + r].arn_template);
       if (fields.size() < 6) continue;
-      formats_[Lower(fields[2])].push_back(
+      formats_[base::AsciiLower(fields[2])].push_back(
           ArnFormat{GlobOfTemplate(fields[5]), !fields[3].empty(), !fields[4].empty()});
     }
   }

@@ -15,6 +15,10 @@
 
 namespace perimeter::validation {
 
+// The ':'-separated fields of an ARN or ARN template: at most six, the last keeping its colons
+// ("arn:aws:s3:::b/k:1" -> arn, aws, s3, "", "", "b/k:1"); fewer when the text has fewer colons.
+std::vector<std::string_view> SplitArnFields(std::string_view arn);
+
 // An ARN format of a resource type: its resource part as a glob ("${BucketName}/${ObjectName}" ->
 // "*/*") and whether it has Region and account fields.
 struct ArnFormat {

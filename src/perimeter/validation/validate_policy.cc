@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "perimeter/aws/regions.h"
+#include "perimeter/base/text.h"
 #include "perimeter/catalog/iam_catalog.h"
 #include "perimeter/json/document.h"
 #include "perimeter/policy/policy.h"
@@ -21,19 +22,6 @@ namespace {
 
 using policy::CaseMode;
 using policy::GlobMatches;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool HasWildcard(std::string_view text) {
   return text.find_first_of("*?") != std::string_view::npos;
@@ -104,14 +92,14 @@ constexpr GlobalKey kGlobalKeys[] = {
 // The type of a condition key, when the catalogue or the global keys know it. `known_service` is
 // set when the key's service prefix is a catalogue service (then an unknown key is an error).
 std::optional<catalog::ConditionKeyType> KeyType(std::string_view key) {
-  std::string lower = Lower(key);
+  std::string lower = base::AsciiLower(key);
   if (lower.starts_with("aws:")) {
     for (const GlobalKey& global : kGlobalKeys) {
       std::string_view name = global.name;
       bool family = name.ends_with('/');
-      if (family
-              ? lower.size() > name.size() && EqualsIgnoreCase(lower.substr(0, name.size()), name)
-              : lower.size() == name.size() && EqualsIgnoreCase(lower, name)) {
+      if (family ? lower.size() > name.size() &&
+                       base::EqualsIgnoreAsciiCase(lower.substr(0, name.size()), name)
+                 : lower.size() == name.size() && base::EqualsIgnoreAsciiCase(lower, name)) {
         return global.type;
       }
     }
@@ -223,9 +211,9 @@ std::vector<uint32_t> ExpandAction(std::string_view item) {
   if (colon == std::string_view::npos) return out;
   std::string_view prefix = item.substr(0, colon);
   if (HasWildcard(prefix)) return out;
-  const std::vector<std::string>* actions = CatalogIndex::Get().Actions(Lower(prefix));
+  const std::vector<std::string>* actions = CatalogIndex::Get().Actions(base::AsciiLower(prefix));
   if (actions == nullptr) return out;
-  std::string name = Lower(item.substr(colon + 1));
+  std::string name = base::AsciiLower(item.substr(colon + 1));
   if (!HasWildcard(name)) {
     auto it = std::lower_bound(actions->begin(), actions->end(), name);
     if (it != actions->end() && *it == name)
@@ -237,19 +225,6 @@ std::vector<uint32_t> ExpandAction(std::string_view item) {
     if (pattern.Matches((*actions)[i])) out.push_back(static_cast<uint32_t>(i));
   }
   return out;
-}
-
-std::vector<std::string_view> SplitArn(std::string_view arn) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    size_t colon = arn.find(':', start);
-    if (colon == std::string_view::npos) break;
-    parts.push_back(arn.substr(start, colon - start));
-    start = colon + 1;
-  }
-  parts.push_back(arn.substr(start));
-  return parts;
 }
 
 bool HasVariable(std::string_view text) { return text.find("${") != std::string_view::npos; }
@@ -828,7 +803,7 @@ class Validator {
             nullptr, {location});
         continue;
       }
-      if (CatalogIndex::Get().Actions(Lower(prefix)) == nullptr) {
+      if (CatalogIndex::Get().Actions(base::AsciiLower(prefix)) == nullptr) {
         Add("INVALID_SERVICE_IN_ACTION",
             "The service " + std::string(prefix) +
                 " specified in the action does not exist. Use a service prefix of the Service "
@@ -865,7 +840,8 @@ class Validator {
       for (size_t j = 0; j < items.size() && covering.empty(); ++j) {
         if (j == i || !usable[j]) continue;
         std::string_view a = items[i].first.text(), b = items[j].first.text();
-        if (!EqualsIgnoreCase(a.substr(0, a.find(':')), b.substr(0, b.find(':')))) continue;
+        if (!base::EqualsIgnoreAsciiCase(a.substr(0, a.find(':')), b.substr(0, b.find(':'))))
+          continue;
         bool subset = std::includes(expanded[j].begin(), expanded[j].end(), expanded[i].begin(),
                                     expanded[i].end());
         // Two items naming the same actions: the later one is the redundant one.
@@ -893,7 +869,7 @@ class Validator {
             {location});
         continue;
       }
-      std::vector<std::string_view> parts = SplitArn(text);
+      std::vector<std::string_view> parts = SplitArnFields(text);
       if (parts.size() < 6) {
         // A trailing wildcard can stand for the missing fields ("arn:aws:s3:*").
         if (!text.ends_with("*")) {
@@ -945,7 +921,7 @@ class Validator {
       // (${BucketName}) read as '*'; when the ARN's resource part matches no format of the service,
       // every format counts.
       bool any_region = false, any_account = false, all_region = true, matched = false;
-      const std::vector<ArnFormat>& types = CatalogIndex::Get().Formats(Lower(service));
+      const std::vector<ArnFormat>& types = CatalogIndex::Get().Formats(base::AsciiLower(service));
       std::string_view resource_part = parts[5];
       for (int pass = 0; pass < 2 && !matched; ++pass) {
         any_region = any_account = false;
@@ -1014,7 +990,8 @@ class Validator {
       }
       policy::OperatorFamily family = policy::TraitsOfOperator(op->op).family;
       std::set<std::string> block_keys;
-      for (json::Value key_member : op_member.members()) block_keys.insert(Lower(key_member.key()));
+      for (json::Value key_member : op_member.members())
+        block_keys.insert(base::AsciiLower(key_member.key()));
       if (allow && block_keys.contains("aws:vpcsourceip") &&
           !block_keys.contains("aws:sourcevpc")) {
         Add("MISSING_PAIRED_CONDITION_KEYS",
@@ -1026,7 +1003,7 @@ class Validator {
       }
       for (json::Value key_member : op_member.members()) {
         std::string_view key = key_member.key();
-        keys_seen.insert(Lower(key));
+        keys_seen.insert(base::AsciiLower(key));
         Location key_location = KeyLocation(op_path, key_member);
         CheckConditionKey(key, key_location);
         std::optional<catalog::ConditionKeyType> type = KeyType(key);
@@ -1096,9 +1073,9 @@ class Validator {
           nullptr, {location});
       return;
     }
-    std::string prefix = Lower(key.substr(0, colon));
+    std::string prefix = base::AsciiLower(key.substr(0, colon));
     if (prefix == "aws") {
-      if (EqualsIgnoreCase(key, "aws:ARN")) {
+      if (base::EqualsIgnoreAsciiCase(key, "aws:ARN")) {
         Add("UNSUPPORTED_GLOBAL_CONDITION_KEY",
             "The condition key aws:ARN is not supported. Use aws:PrincipalArn or aws:SourceArn "
             "instead.",
@@ -1106,7 +1083,7 @@ class Validator {
         return;
       }
       for (std::string_view family : {"aws:requesttag/", "aws:resourcetag/", "aws:principaltag/"}) {
-        if (Lower(key) == std::string(family).substr(0, family.size() - 1)) {
+        if (base::AsciiLower(key) == std::string(family).substr(0, family.size() - 1)) {
           Add("MISSING_TAG_KEY_IN_CONDITION",
               "The condition key " + std::string(key) +
                   " must include a tag key to control access based on tags. Use the format " +
@@ -1161,7 +1138,7 @@ class Validator {
         if (member.key() != "Federated") continue;
         size_t provider = text.find(":oidc-provider/");
         if (provider == std::string_view::npos) continue;
-        std::string host = Lower(text.substr(provider + 15));
+        std::string host = base::AsciiLower(text.substr(provider + 15));
         if (host == "token.actions.githubusercontent.com") {
           if (!condition_keys.contains("token.actions.githubusercontent.com:sub")) {
             Add("MISSING_GITHUB_REPO_CONDITION_KEY",
@@ -1202,7 +1179,7 @@ class Validator {
     if (action_element) {
       for (const auto& [item, item_path] : Items(*action_element, {})) {
         std::string_view text = item.text();
-        if (EqualsIgnoreCase(text, action)) {
+        if (base::EqualsIgnoreAsciiCase(text, action)) {
           explicit_action = true;
         } else if (HasWildcard(text) && GlobMatches(text, action, CaseMode::kInsensitive)) {
           star_action = true;
@@ -1222,7 +1199,7 @@ class Validator {
       resource_path.push_back(ValueElement("Resource"));
       for (const auto& [item, item_path] : Items(*resource, resource_path)) {
         std::string_view text = item.text();
-        std::vector<std::string_view> parts = SplitArn(text);
+        std::vector<std::string_view> parts = SplitArnFields(text);
         bool all_roles =
             text == "*" ||
             (HasWildcard(text) && parts.size() == 6 &&
@@ -1351,7 +1328,7 @@ class Validator {
       std::string_view text = item.text();
       size_t colon = text.find(':');
       if (text == "*" || colon == std::string_view::npos) continue;
-      std::string prefix = Lower(text.substr(0, colon));
+      std::string prefix = base::AsciiLower(text.substr(0, colon));
       if (HasWildcard(prefix)) continue;
       if (std::find(services.begin(), services.end(), prefix) != services.end()) continue;
       if (!catalog::HasService(prefix)) continue;  // INVALID_SERVICE_IN_ACTION says it
@@ -1366,9 +1343,10 @@ class Validator {
   void CheckResourceScope(const json::Value& element, const Path& path) {
     std::vector<std::string_view> services = ServicesOf(*resource_type_);
     for (const auto& [item, item_path] : Items(element, path)) {
-      std::vector<std::string_view> parts = SplitArn(item.text());
+      std::vector<std::string_view> parts = SplitArnFields(item.text());
       if (parts.size() < 6 || parts[0] != "arn" || HasWildcard(parts[2])) continue;
-      if (std::find(services.begin(), services.end(), Lower(parts[2])) != services.end()) continue;
+      if (std::find(services.begin(), services.end(), base::AsciiLower(parts[2])) != services.end())
+        continue;
       Add("UNSUPPORTED_RESOURCE_ARN_IN_POLICY",
           "The resource ARN is not supported for the resource-based policy attached to the "
           "resource type " +
@@ -1406,7 +1384,7 @@ class Validator {
                             const json::Value& values, const Path& key_path) {
     using policy::ConditionOperator;
     auto items = Items(values, key_path);
-    std::string lower = Lower(key);
+    std::string lower = base::AsciiLower(key);
     policy::OperatorFamily family = policy::TraitsOfOperator(op.op).family;
     if (values.is_array() && values.size() > 1 && family == policy::OperatorFamily::kBool) {
       Add("INVALID_CONDITION_MULTIPLE_BOOLEAN",
@@ -1583,7 +1561,8 @@ class Validator {
     std::optional<json::Value> action = statement.Find("Action");
     std::set<std::string> actions;
     if (action) {
-      for (const auto& [item, item_path] : Items(*action, {})) actions.insert(Lower(item.text()));
+      for (const auto& [item, item_path] : Items(*action, {}))
+        actions.insert(base::AsciiLower(item.text()));
     }
     auto has = [&](std::string_view name) {
       return std::any_of(actions.begin(), actions.end(), [&](const std::string& item) {
@@ -1636,7 +1615,7 @@ class Validator {
       Path member_path = principal_path;
       member_path.push_back(ValueElement("AWS"));
       for (const auto& [value, value_path] : Items(member, member_path)) {
-        std::vector<std::string_view> parts = SplitArn(value.text());
+        std::vector<std::string_view> parts = SplitArnFields(value.text());
         if (parts.size() < 6 || parts[2] != "sts" || !parts[5].starts_with("assumed-role/")) {
           continue;
         }
