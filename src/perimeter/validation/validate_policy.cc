@@ -1386,6 +1386,19 @@ class Validator {
     auto items = Items(values, key_path);
     std::string lower = base::AsciiLower(key);
     policy::OperatorFamily family = policy::TraitsOfOperator(op.op).family;
+    if (values.is_array() && values.size() > 1) {
+      std::optional<json::Kind> first;
+      for (json::Value value : values.children()) {
+        if (!first) first = value.kind();
+        if (value.kind() == *first) continue;
+        Add("INVALID_CONDITION_DATA_TYPE",
+            "The values of the condition key " + std::string(key) +
+                " are of different JSON data types. Use condition values of the same JSON data "
+                "type (all strings, for example).",
+            nullptr, {ValueLocation(key_path, values)});
+        break;
+      }
+    }
     if (values.is_array() && values.size() > 1 && family == policy::OperatorFamily::kBool) {
       Add("INVALID_CONDITION_MULTIPLE_BOOLEAN",
           "The condition key " + std::string(key) +
