@@ -18,7 +18,7 @@ export PERIMETER_BENCH_CORPUS=$corpus
 echo "corpus: $corpus ($(wc -l <"$corpus") resources, $(du -h "$corpus" | cut -f1))"
 for bench in build/bin/*_benchmark; do
   case $(basename "$bench") in
-    server_load_benchmark | engine_benchmark) continue ;;
+    server_load_benchmark | engine_benchmark | validate_policy_benchmark) continue ;;
   esac
   echo "== $(basename "$bench")"
   "$bench" --benchmark_min_time=1
@@ -31,6 +31,8 @@ if [[ ! -s $inventory ]]; then
 fi
 echo "== engine_benchmark"
 build/bin/engine_benchmark "$inventory" "$(nproc)"
+echo "== validate_policy_benchmark (ValidatePolicy on every policy of the corpus, whole process)"
+build/bin/validate_policy_benchmark "$corpus" "$(nproc)"
 echo "== perimeter analyze (whole process)"
 /usr/bin/time -f "analyze: %e s wall, %M KiB peak RSS" build/bin/perimeter analyze "$inventory" --format json \
   -o /dev/null -q || true

@@ -76,6 +76,7 @@ const AccessAnalyzerService::OperationTable& AccessAnalyzerService::Operations()
        [](S&, const Caller&, const RestRequest& r) { return CheckNoPublicAccess(r); }},
       {"CheckAccessNotGranted",
        [](S&, const Caller&, const RestRequest& r) { return CheckAccessNotGranted(r); }},
+      {"ValidatePolicy", [](S&, const Caller&, const RestRequest& r) { return ValidatePolicy(r); }},
   };
   return table;
 }

@@ -107,6 +107,7 @@ class AccessAnalyzerService {
   static ApiResponse CheckNoNewAccess(const RestRequest& request);
   static ApiResponse CheckNoPublicAccess(const RestRequest& request);
   static ApiResponse CheckAccessNotGranted(const RestRequest& request);
+  static ApiResponse ValidatePolicy(const RestRequest& request);
 
   // The caller's analyzer named `name` / with ARN `arn`, or the AWS error.
   ApiResult<store::Analyzer> FindByName(const Caller& caller, std::string_view name);

@@ -637,8 +637,7 @@ TEST_F(ServiceTest, AnotherAccountsAnalyzerIsNotFound) {
 }
 
 TEST_F(ServiceTest, UnimplementedOperationSaysNotSupported) {
-  Reply reply = Call(As(kDev), "POST", "/policy/validation",
-                     R"({"policyDocument": "{}", "policyType": "IDENTITY_POLICY"})");
+  Reply reply = Call(As(kDev), "GET", "/policy/generation");
   EXPECT_EQ(reply.status, 400);
   EXPECT_EQ(reply.At("/reason"), "notSupported");
 }

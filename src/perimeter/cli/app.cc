@@ -13,6 +13,7 @@
 #include "perimeter/cli/import_command.h"
 #include "perimeter/cli/input_files.h"
 #include "perimeter/cli/simulate_command.h"
+#include "perimeter/cli/validate_policy_command.h"
 #include "perimeter/server/server.h"
 
 namespace perimeter::cli {
@@ -131,6 +132,25 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
                    "IDENTITY_POLICY or RESOURCE_POLICY")
       ->required();
 
+  ValidatePolicyOptions validate_options;
+  CLI::App* validate_policy =
+      app.add_subcommand("validate-policy",
+                         "Check a policy's grammar and best practices (Access Analyzer's "
+                         "ValidatePolicy, docs/validate-policy.md)");
+  validate_policy->add_option("file", validate_options.policy_document, "The policy file, or -")
+      ->required();
+  validate_policy
+      ->add_option("--policy-type", validate_options.policy_type,
+                   "IDENTITY_POLICY, RESOURCE_POLICY, SERVICE_CONTROL_POLICY or "
+                   "RESOURCE_CONTROL_POLICY")
+      ->required();
+  validate_policy->add_option("--resource-type", validate_options.resource_type,
+                              "validatePolicyResourceType, e.g. AWS::S3::Bucket");
+  validate_policy->add_option("--format", validate_options.format, "table (default), json, sarif");
+  validate_policy->add_option("--treat-as-blocking", validate_options.treat_as_blocking,
+                              "Finding types that make the exit code 1 (default "
+                              "ERROR,SECURITY_WARNING; NONE for none)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -149,6 +169,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (compliance.parsed()) return compliance.Run(out, err);
   if (check_public->parsed()) return RunCheckNoPublicAccess(public_options, in, out, err);
   if (check_granted->parsed()) return RunCheckAccessNotGranted(granted_options, in, out, err);
+  if (validate_policy->parsed()) return RunValidatePolicy(validate_options, in, out, err);
   if (check_new->parsed()) return RunCheckNoNewAccess(new_access_options, in, out, err);
   if (import_cmd->parsed()) {
     static base::SystemClock clock;
