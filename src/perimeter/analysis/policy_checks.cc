@@ -4,23 +4,11 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "perimeter/analysis/public_access_types.h"
 #include "perimeter/base/text.h"
 #include "perimeter/policy/wildcard.h"
 #include "perimeter/reasoning/external_access.h"
 #include "perimeter/reasoning/new_access.h"
-#include "perimeter/resources/dynamodb_stream.h"
-#include "perimeter/resources/dynamodb_table.h"
-#include "perimeter/resources/ecr_repository.h"
-#include "perimeter/resources/efs_file_system.h"
-#include "perimeter/resources/iam_role.h"
-#include "perimeter/resources/kms_key.h"
-#include "perimeter/resources/lambda_function.h"
-#include "perimeter/resources/lambda_layer.h"
-#include "perimeter/resources/s3_bucket.h"
-#include "perimeter/resources/s3_express_directory_bucket.h"
-#include "perimeter/resources/secrets_manager_secret.h"
-#include "perimeter/resources/sns_topic.h"
-#include "perimeter/resources/sqs_queue.h"
 
 namespace perimeter::analysis {
 namespace {
@@ -28,47 +16,6 @@ namespace {
 // The account the checked resource is placed in. No principal of the policy is trusted: the zone of
 // trust of a check is this account alone, which the policy cannot name by accident.
 constexpr char kCheckAccount[] = "000000000000";
-
-struct CheckedType {
-  std::string_view type;
-  // Every resource of the type: the check does not depend on the resource's name, region or
-  // account, so the policy's own Resource element decides which of them it reaches.
-  std::string_view arn;
-  policy::PolicyKind kind;
-  std::vector<reasoning::ResourceTarget> (*targets)(const resources::Resource&);
-};
-
-const CheckedType kCheckedTypes[] = {
-    {"AWS::S3::Bucket", "arn:aws:s3:::*", policy::PolicyKind::kResource,
-     &resources::S3BucketTargets},
-    {"AWS::S3Express::DirectoryBucket", "arn:aws:s3express:*:*:bucket/*",
-     policy::PolicyKind::kResource, &resources::S3ExpressDirectoryBucketTargets},
-    {"AWS::S3::AccessPoint", "arn:aws:s3:*:*:accesspoint/*", policy::PolicyKind::kResource,
-     [](const resources::Resource& r) { return resources::S3AccessPointTargets(r.arn); }},
-    {"AWS::S3Express::AccessPoint", "arn:aws:s3express:*:*:accesspoint/*",
-     policy::PolicyKind::kResource,
-     [](const resources::Resource& r) { return resources::S3ExpressAccessPointTargets(r.arn); }},
-    {"AWS::IAM::AssumeRolePolicyDocument", "arn:aws:iam::*:role/*", policy::PolicyKind::kRoleTrust,
-     &resources::IamRoleTargets},
-    {"AWS::KMS::Key", "arn:aws:kms:*:*:key/*", policy::PolicyKind::kResource,
-     &resources::KmsKeyTargets},
-    {"AWS::Lambda::Function", "arn:aws:lambda:*:*:function:*", policy::PolicyKind::kResource,
-     &resources::LambdaFunctionTargets},
-    {"AWS::SQS::Queue", "arn:aws:sqs:*:*:*", policy::PolicyKind::kResource,
-     &resources::SqsQueueTargets},
-    {"AWS::SNS::Topic", "arn:aws:sns:*:*:*", policy::PolicyKind::kResource,
-     &resources::SnsTopicTargets},
-    {"AWS::SecretsManager::Secret", "arn:aws:secretsmanager:*:*:secret:*",
-     policy::PolicyKind::kResource, &resources::SecretsManagerSecretTargets},
-    {"AWS::ECR::Repository", "arn:aws:ecr:*:*:repository/*", policy::PolicyKind::kResource,
-     &resources::EcrRepositoryTargets},
-    {"AWS::EFS::FileSystem", "arn:aws:elasticfilesystem:*:*:file-system/*",
-     policy::PolicyKind::kResource, &resources::EfsFileSystemTargets},
-    {"AWS::DynamoDB::Table", "arn:aws:dynamodb:*:*:table/*", policy::PolicyKind::kResource,
-     &resources::DynamoDbTableTargets},
-    {"AWS::DynamoDB::Stream", "arn:aws:dynamodb:*:*:table/*/stream/*",
-     policy::PolicyKind::kResource, &resources::DynamoDbStreamTargets},
-};
 
 std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found,
                                      bool (*wanted)(const findings::Finding&),
@@ -105,28 +52,22 @@ CheckResult Result(std::vector<CheckReason> reasons, std::string_view pass_messa
 
 std::vector<std::string> SupportedPublicAccessResourceTypes() {
   std::vector<std::string> out;
-  for (const CheckedType& type : kCheckedTypes) out.emplace_back(type.type);
+  for (const PublicAccessType& type : PublicAccessTypes()) out.emplace_back(type.name);
   return out;
 }
 
 absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy,
                                                 const std::string& resource_type) {
-  const CheckedType* checked = nullptr;
-  for (const CheckedType& type : kCheckedTypes) {
-    if (type.type == resource_type) checked = &type;
-  }
+  const PublicAccessType* checked = FindPublicAccessType(resource_type);
   if (checked == nullptr) {
     return absl::InvalidArgumentError(
         base::Concat("resource type ", resource_type, " is not supported by this check"));
   }
-  resources::Resource resource;
-  resource.arn = std::string(checked->arn);
-  resource.owner_account = kCheckAccount;
   reasoning::AccessModel model;
-  model.resource_arn = resource.arn;
+  model.resource_arn = std::string(checked->arn);
   model.resource_type = resource_type;
   model.owner_account = kCheckAccount;
-  model.targets = checked->targets(resource);
+  model.targets = checked->targets;
   model.policy = &policy;
   model.policy_kind = checked->kind;
   reasoning::AnalysisResult analysis =
