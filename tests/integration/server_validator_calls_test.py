@@ -7,7 +7,7 @@
   accessanalyzer check-no-public-access for a type not analyzed for findings (AWS::Kinesis::Stream)
 
 and the refusals in each protocol's shape: another STS action (InvalidAction), another S3 request
-(NotImplemented). Clients: Debian's AWS CLI v2 (/usr/bin/aws, --endpoint-url), boto3 under /usr/bin/python3
+(NotImplemented), IAM's GetPolicy (InvalidAction, boto3 only). Clients: Debian's AWS CLI v2 (/usr/bin/aws, --endpoint-url), boto3 under /usr/bin/python3
 (endpoint_url), and where present pip's boto3 and AWS CLI v1 (the `python3` and `aws` first on PATH), which read
 AWS_ENDPOINT_URL. The required clients missing is a failure; the pip ones are reported and skipped.
 
@@ -91,6 +91,11 @@ try:
     out["list_objects"] = "answered"
 except botocore.exceptions.ClientError as e:
     out["list_objects"] = e.response["Error"]["Code"]
+try:  # cfn-policy-validator, for a managed policy ARN the template does not define
+    boto3.client("iam", **kw).get_policy(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+    out["get_policy"] = "answered"
+except botocore.exceptions.ClientError as e:
+    out["get_policy"] = e.response["Error"]["Code"]
 print(json.dumps(out, default=str))
 """
 
@@ -108,6 +113,8 @@ def check_results(name, out):
         print(f"[{name}] check-no-public-access not run: this client version predates it")
     check(out.get("assume_role") == "InvalidAction", f"{name}: sts assume-role refusal: {out}")
     check(out.get("list_objects") == "NotImplemented", f"{name}: s3 list-objects-v2 refusal: {out}")
+    if "get_policy" in out:
+        check(out["get_policy"] == "InvalidAction", f"{name}: iam get-policy refusal: {out}")
 
 
 def run_boto3(name, python, endpoint, env, use_env_endpoint):

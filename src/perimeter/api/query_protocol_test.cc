@@ -135,7 +135,11 @@ INSTANTIATE_TEST_SUITE_P(
                 {"POST", "", kForm, "Action=Get%2"},
                 404,
                 "<Code>MalformedQueryString</Code>"},
-        StsCase{"OtherMethod", {"PUT", "", kForm, ""}, 400, "<Code>InvalidAction</Code>"}),
+        StsCase{"OtherMethod", {"PUT", "", kForm, ""}, 400, "<Code>InvalidAction</Code>"},
+        StsCase{"OtherQueryService",
+                {"POST", "", kForm, "Action=GetPolicy&Version=2010-05-08", "iam"},
+                400,
+                "Perimeter does not answer iam:GetPolicy"}),
     [](const testing::TestParamInfo<StsCase>& info) { return info.param.name; });
 
 TEST(StsUserIdTest, FollowsAwsUniqueIdShapes) {

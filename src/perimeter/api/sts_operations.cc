@@ -60,6 +60,14 @@ ApiResponse HandleSts(const Caller& caller, const StsRequest& request,
   if (!action || action->empty()) {
     return refuse(400, "MissingAction", "The request must contain the parameter Action.");
   }
+  if (request.service != "sts") {
+    return QueryError(
+        QueryProtocolError(400, "InvalidAction",
+                           base::Concat("Perimeter does not answer ", request.service, ":", *action,
+                                        "; of the query-protocol services it answers "
+                                        "sts:GetCallerIdentity only (docs/server.md)")),
+        "", request_id);
+  }
   std::optional<std::string_view> version = FormValue(form, "Version");
   if (!version || version->empty()) {
     return refuse(400, "MissingParameter", "The request must contain the parameter Version.");

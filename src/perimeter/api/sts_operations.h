@@ -25,6 +25,10 @@ struct StsRequest {
   std::string_view raw_query;
   std::string_view content_type;
   std::string_view body;
+  // The service of the request's credential scope. A query-protocol service other than STS (IAM,
+  // CloudFormation, ...; the validators call them for templates that reference resources outside
+  // themselves) is refused with InvalidAction naming it, in the protocol its client reads.
+  std::string_view service = "sts";
 };
 
 // Answers `request` for `caller` (already authenticated) in the query protocol's XML.

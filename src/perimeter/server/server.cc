@@ -63,9 +63,19 @@ HttpResponse Reply(api::ApiResponse reply) {
 
 // What a request is, from its method, path, X-Amz-Target and credential scope alone. STS (query
 // protocol) and S3 (REST-XML) requests share the endpoint with Access Analyzer when a client sets
-// AWS_ENDPOINT_URL: the service their signature is scoped to tells them apart.
+// AWS_ENDPOINT_URL: the service their signature is scoped to tells them apart. A form-encoded
+// request scoped to another query-protocol service (IAM, CloudFormation, ...) is a kQueryProtocol
+// route too, refused in that protocol. `operation` holds the scope's service for kQueryProtocol.
 struct Route {
-  enum class Kind { kOrganizations, kImport, kAccessAnalyzer, kSts, kS3, kUnknownTarget, kUnbound };
+  enum class Kind {
+    kOrganizations,
+    kImport,
+    kAccessAnalyzer,
+    kQueryProtocol,
+    kS3,
+    kUnknownTarget,
+    kUnbound
+  };
   Kind kind;
   std::string operation;
   api::RouteMatch match;
@@ -74,12 +84,12 @@ struct Route {
 namespace {
 
 // The SigV4 service a route's requests are signed for.
-std::string_view SigningService(Route::Kind kind) {
-  switch (kind) {
+std::string_view SigningService(const Route& route) {
+  switch (route.kind) {
     case Route::Kind::kOrganizations:
       return "organizations";
-    case Route::Kind::kSts:
-      return "sts";
+    case Route::Kind::kQueryProtocol:
+      return route.operation;
     case Route::Kind::kS3:
       return "s3";
     case Route::Kind::kImport:
@@ -101,8 +111,9 @@ HttpResponse ErrorReply(Route::Kind kind, const api::AwsError& error) {
       reply.status = error.http_status;
       return Reply(std::move(reply));
     }
-    case Route::Kind::kSts:
-      return Reply(api::QueryError(api::StsAuthError(error), api::kStsNamespace, RequestId()));
+    case Route::Kind::kQueryProtocol:
+      return Reply(
+          api::QueryError(api::StsAuthError(error), api::kStsNamespace, RequestId()));
     case Route::Kind::kS3:
       return Reply(api::S3Error(api::S3AuthError(error), RequestId()));
     case Route::Kind::kImport:
@@ -134,7 +145,14 @@ Route RouteOf(const HttpRequest& request) {
   std::string_view raw_path = target.substr(0, target.find('?'));
   std::string_view amz_target = request.Header("X-Amz-Target");
   std::string_view scope_service = ScopeService(request.Header("Authorization"));
-  if (amz_target.empty() && scope_service == "sts") return Route{Route::Kind::kSts, "", {}};
+  bool form = base::StartsWithIgnoreAsciiCase(request.Header("Content-Type"),
+                                              "application/x-www-form-urlencoded");
+  if (amz_target.empty() &&
+      (scope_service == "sts" ||
+       (form && !scope_service.empty() && scope_service != "s3" &&
+        scope_service != "access-analyzer" && scope_service != "organizations"))) {
+    return Route{Route::Kind::kQueryProtocol, std::string(scope_service), {}};
+  }
   if (amz_target.empty() && scope_service == "s3") return Route{Route::Kind::kS3, "", {}};
   if (!amz_target.empty()) {
     if (!amz_target.starts_with(api::kOrganizationsTargetPrefix) || request.method != "POST") {
@@ -173,7 +191,7 @@ std::optional<HttpResponse> Unrouted(const Route& route, const HttpRequest& requ
     case Route::Kind::kOrganizations:
     case Route::Kind::kImport:
     case Route::Kind::kAccessAnalyzer:
-    case Route::Kind::kSts:
+    case Route::Kind::kQueryProtocol:
     case Route::Kind::kS3:
       return std::nullopt;
   }
@@ -436,8 +454,8 @@ void Server::LogRequest(const HttpRequest& request, const Route& route,
     case Route::Kind::kImport:
       entry.operation = "perimeter:Import";
       break;
-    case Route::Kind::kSts:
-      entry.operation = "sts";
+    case Route::Kind::kQueryProtocol:
+      entry.operation = route.operation;
       break;
     case Route::Kind::kS3:
       entry.operation = "s3";
@@ -477,7 +495,7 @@ Admission Server::AdmitUnlogged(const HttpRequest& head,
   bool organizations = route.kind == Route::Kind::kOrganizations;
   // Everything but the signature is checked before the body is read: without a known key, a current
   // date and well-formed signed headers, no byte of the body is kept.
-  auto caller = Authenticate(head, SigningService(route.kind), /*check_signature=*/false);
+  auto caller = Authenticate(head, SigningService(route), /*check_signature=*/false);
   if (auto* error = std::get_if<api::AwsError>(&caller)) {
     admission.refusal = ErrorReply(route.kind, *error);
     return admission;
@@ -493,7 +511,7 @@ Admission Server::AdmitUnlogged(const HttpRequest& head,
           route.kind, api::OrganizationsError("TooManyRequestsException",
                                               "You have sent too many requests in too short a "
                                               "period of time. Try again later."));
-    } else if (route.kind == Route::Kind::kSts) {
+    } else if (route.kind == Route::Kind::kQueryProtocol) {
       admission.refusal =
           ErrorReply(route.kind, api::AwsError{400, "Throttling", "Rate exceeded", "", {}, "", ""});
     } else if (route.kind == Route::Kind::kS3) {
@@ -525,7 +543,7 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
                                     const aws::sigv4::Caller*& logged_caller) {
   Route route = RouteOf(request);
   if (std::optional<HttpResponse> refusal = Unrouted(route, request)) return std::move(*refusal);
-  auto verified = Authenticate(request, SigningService(route.kind), /*check_signature=*/true);
+  auto verified = Authenticate(request, SigningService(route), /*check_signature=*/true);
   if (auto* error = std::get_if<api::AwsError>(&verified)) return ErrorReply(route.kind, *error);
   verified_caller = std::get<aws::sigv4::Caller>(std::move(verified));
   logged_caller = &verified_caller;
@@ -560,12 +578,13 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
         return std::move(*refusal);
       return Reply(access_analyzer_->Handle(caller, rest));
     }
-    case Route::Kind::kSts:
+    case Route::Kind::kQueryProtocol:
       // GetCallerIdentity needs no permission (AWS STS API Reference): not authorized.
-      return Reply(api::HandleSts(
-          caller,
-          api::StsRequest{request.method, raw_query, request.Header("Content-Type"), request.body},
-          RequestId()));
+      return Reply(
+          api::HandleSts(caller,
+                         api::StsRequest{request.method, raw_query, request.Header("Content-Type"),
+                                         request.body, route.operation},
+                         RequestId()));
     case Route::Kind::kS3: {
       std::string id = RequestId();
       // ListBuckets is GET / (path-style or on the endpoint's own host) with only its own query
