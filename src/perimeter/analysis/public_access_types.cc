@@ -144,6 +144,7 @@ std::vector<PublicAccessType> BuildTypes() {
   // findings analysis does.
   types.push_back(Analyzed("AWS::ECR::Repository", "arn:aws:ecr:*:*:repository/*",
                            PolicyKind::kResource, &resources::EcrRepositoryTargets));
+  types.back().in_api_enum = false;
   return types;
 }
 
@@ -153,6 +154,11 @@ const std::vector<PublicAccessType>& PublicAccessTypes() {
   static const std::vector<PublicAccessType>* const kTypes =
       new std::vector<PublicAccessType>(BuildTypes());
   return *kTypes;
+}
+
+bool IsAccessCheckResourceType(std::string_view name) {
+  const PublicAccessType* type = FindPublicAccessType(name);
+  return type != nullptr && type->in_api_enum;
 }
 
 const PublicAccessType* FindPublicAccessType(std::string_view name) {

@@ -28,10 +28,16 @@ struct PublicAccessType {
   policy::PolicyKind kind;
   // The requests a policy of the type can allow: actions and the ARNs they name.
   std::vector<reasoning::ResourceTarget> targets;
+  // A value of AWS's AccessCheckResourceType (the API accepts it); false for the types only the
+  // CLI checks.
+  bool in_api_enum = true;
 };
 
-// Every type of AccessCheckResourceType, in the model's order.
+// Every type of AccessCheckResourceType, in the model's order, then those only the CLI checks.
 const std::vector<PublicAccessType>& PublicAccessTypes();
+
+// Whether `name` is a value of AWS's AccessCheckResourceType.
+bool IsAccessCheckResourceType(std::string_view name);
 
 // The type named `name`, or nullptr.
 const PublicAccessType* FindPublicAccessType(std::string_view name);
