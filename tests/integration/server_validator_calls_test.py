@@ -21,6 +21,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the helper below
+from served import Failures, serving  # noqa: E402
+
 DEV, PROD = "444455556666", "777788889999"
 KEY, SECRET = "AKIAITESTVALIDATOR01", "validator-test-secret-000000000000000000"
 PRINCIPAL = f"arn:aws:iam::{DEV}:user/pipeline"
@@ -57,14 +60,8 @@ CANONICAL_ID = hashlib.sha256(f"perimeter-canonical-user:{DEV}".encode()).hexdig
 KINESIS_PUBLIC = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "kinesis:GetRecords", "Resource": "*"}]})
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("  FAIL:", message)
-    return condition
+failures = Failures()
+check = failures.check
 
 
 # What one boto3 client does; run by the interpreter under test, prints one JSON object.
@@ -170,15 +167,9 @@ def main():
             f.write(CONFIG)
         with open(os.path.join(work, "inventory.jsonl"), "w") as f:
             f.write("\n".join(json.dumps(r) for r in INVENTORY) + "\n")
-        log = open(os.path.join(work, "server.log"), "w")
-        server = subprocess.Popen([binary, "serve", "--ephemeral", "--config", os.path.join(work, "server.toml"),
-                                   "--inventory", os.path.join(work, "inventory.jsonl")],
-                                  stdout=subprocess.PIPE, stderr=log, text=True)
-        try:
-            line = server.stdout.readline().strip()
-            if not line.startswith("listening on http://127.0.0.1:"):
-                raise RuntimeError(f"unexpected first line: {line!r}")
-            endpoint = line[len("listening on "):]
+        args = ["--ephemeral", "--config", os.path.join(work, "server.toml"), "--inventory",
+                os.path.join(work, "inventory.jsonl")]
+        with serving(binary, args, work, failures) as endpoint:
             env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
             env.update(AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION=REGION,
                        AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_PAGER="",
@@ -202,20 +193,7 @@ def main():
                 run_cli("aws-cli-v1", pip_aws, endpoint, env, use_env_endpoint=True)
             else:
                 print("[aws-cli-v1] not run: no pip AWS CLI on PATH")
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
-            if failures:
-                with open(os.path.join(work, "server.log")) as f:
-                    print("server log:\n" + f.read()[-3000:])
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        sys.exit(1)
-    print("ok")
+    failures.exit()
 
 
 if __name__ == "__main__":
