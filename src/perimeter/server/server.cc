@@ -112,8 +112,7 @@ HttpResponse ErrorReply(Route::Kind kind, const api::AwsError& error) {
       return Reply(std::move(reply));
     }
     case Route::Kind::kQueryProtocol:
-      return Reply(
-          api::QueryError(api::StsAuthError(error), api::kStsNamespace, RequestId()));
+      return Reply(api::QueryError(api::StsAuthError(error), api::kStsNamespace, RequestId()));
     case Route::Kind::kS3:
       return Reply(api::S3Error(api::S3AuthError(error), RequestId()));
     case Route::Kind::kImport:
