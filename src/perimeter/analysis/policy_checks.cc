@@ -17,9 +17,28 @@ namespace {
 // trust of a check is this account alone, which the policy cannot name by accident.
 constexpr char kCheckAccount[] = "000000000000";
 
+// How a reason names its statement: AWS's CheckNoPublicAccess wording ("Public access granted in
+// the following statement with sid: S." or "... with index: N.", as tf-policy-validator's recorded
+// outputs of the real service have it), or Perimeter's own for CheckAccessNotGranted.
+enum class ReasonWording { kPublicAccess, kAccess };
+
+std::string Describe(ReasonWording wording, const findings::StatementRef& ref) {
+  switch (wording) {
+    case ReasonWording::kPublicAccess:
+      return ref.sid.has_value() && !ref.sid->empty()
+                 ? base::Concat(
+                       "Public access granted in the following statement with sid: ", *ref.sid, ".")
+                 : base::Concat("Public access granted in the following statement with index: ",
+                                ref.index, ".");
+    case ReasonWording::kAccess:
+      return base::Concat("The policy document grants access in statement ", ref.index, ".");
+  }
+  return "";  // not reached: the switch covers every wording
+}
+
 std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found,
                                      bool (*wanted)(const findings::Finding&),
-                                     std::string_view what) {
+                                     ReasonWording wording) {
   std::vector<CheckReason> reasons;
   std::set<size_t> seen;
   for (const findings::Finding& finding : found) {
@@ -31,9 +50,7 @@ std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found
     if (!wanted(finding)) continue;
     for (const findings::StatementRef& ref : finding.explanation) {
       if (!seen.insert(ref.index).second) continue;
-      reasons.push_back(
-          {base::Concat("The policy document grants ", what, " in statement ", ref.index, "."),
-           ref.index, ref.sid});
+      reasons.push_back({Describe(wording, ref), ref.index, ref.sid});
     }
   }
   return reasons;
@@ -68,13 +85,28 @@ absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy,
   model.resource_type = resource_type;
   model.owner_account = kCheckAccount;
   model.targets = checked->targets;
+  if (checked->any_action_counts) {
+    // Every action an Allow names counts, whatever its service (AWS's CheckNoPublicAccess fails a
+    // table bucket policy that allows "s3:*" to everyone): each pattern is also checked as the
+    // name of a request on the type's ARN. A pattern matches itself, so an Allow of it without a
+    // restricting condition or a Deny that covers it is public.
+    std::vector<std::string> named;
+    for (const policy::Statement& statement : policy.statements) {
+      if (statement.effect != policy::Effect::kAllow || statement.action.negated) continue;
+      for (const policy::Text& pattern : statement.action.patterns) named.push_back(pattern.value);
+    }
+    if (!named.empty()) {
+      model.targets.push_back(
+          reasoning::ResourceTarget{{std::string(checked->arn)}, std::move(named)});
+    }
+  }
   model.policy = &policy;
   model.policy_kind = checked->kind;
   reasoning::AnalysisResult analysis =
       reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
   return Result(ReasonsFrom(
                     analysis.findings, [](const findings::Finding& f) { return f.is_public; },
-                    "public access"),
+                    ReasonWording::kPublicAccess),
                 "The resource policy does not grant public access for the given resource type.",
                 "The resource policy grants public access for the given resource type.");
 }
@@ -116,7 +148,7 @@ absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
   reasoning::AnalysisResult analysis =
       reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
   std::vector<CheckReason> reasons = ReasonsFrom(
-      analysis.findings, [](const findings::Finding&) { return true; }, "access");
+      analysis.findings, [](const findings::Finding&) { return true; }, ReasonWording::kAccess);
   // The engine does not report service principals (Access Analyzer does not): a grant to a service
   // is access all the same. Without deciding its conditions, any Allow naming a service and one of
   // the actions fails the check (conservative: a PASS stays a proof).

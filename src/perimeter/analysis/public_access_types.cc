@@ -40,6 +40,7 @@ struct CatalogTarget {
 
 PublicAccessType Checked(std::string_view name, std::vector<CatalogTarget> groups) {
   PublicAccessType type{name, groups.front().arn, policy::PolicyKind::kResource, {}};
+  type.any_action_counts = true;
   for (const CatalogTarget& group : groups) {
     std::vector<std::string> actions;
     for (const catalog::ActionInfo& action :

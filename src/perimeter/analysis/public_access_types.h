@@ -31,6 +31,9 @@ struct PublicAccessType {
   // A value of AWS's AccessCheckResourceType (the API accepts it); false for the types only the
   // CLI checks.
   bool in_api_enum = true;
+  // Whether an Allowed action of any service counts, beyond `targets` (policy_checks.cc): true for
+  // the types only checked, as AWS's check reads them (docs/access-analyzer-rules.md §7.1).
+  bool any_action_counts = false;
 };
 
 // Every type of AccessCheckResourceType, in the model's order, then those only the CLI checks.
