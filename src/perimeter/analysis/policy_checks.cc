@@ -17,23 +17,24 @@ namespace {
 // trust of a check is this account alone, which the policy cannot name by accident.
 constexpr char kCheckAccount[] = "000000000000";
 
-// How a reason names its statement: AWS's CheckNoPublicAccess wording ("Public access granted in
-// the following statement with sid: S." or "... with index: N.", as tf-policy-validator's recorded
-// outputs of the real service have it), or Perimeter's own for CheckAccessNotGranted.
+// How a reason names its statement, in AWS's wording (tf-policy-validator's recorded outputs of the
+// real service): CheckNoPublicAccess "Public access granted in the following statement with sid:
+// S." (or "... with index: N." without a Sid), CheckAccessNotGranted "One or more of the listed
+// actions or resources in the statement with sid: S." (or index).
 enum class ReasonWording { kPublicAccess, kAccess };
 
-std::string Describe(ReasonWording wording, const findings::StatementRef& ref) {
+std::string Describe(ReasonWording wording, size_t index, const std::optional<std::string>& sid) {
+  std::string_view lead;
   switch (wording) {
     case ReasonWording::kPublicAccess:
-      return ref.sid.has_value() && !ref.sid->empty()
-                 ? base::Concat(
-                       "Public access granted in the following statement with sid: ", *ref.sid, ".")
-                 : base::Concat("Public access granted in the following statement with index: ",
-                                ref.index, ".");
+      lead = "Public access granted in the following statement with ";
+      break;
     case ReasonWording::kAccess:
-      return base::Concat("The policy document grants access in statement ", ref.index, ".");
+      lead = "One or more of the listed actions or resources in the statement with ";
+      break;
   }
-  return "";  // not reached: the switch covers every wording
+  return sid.has_value() && !sid->empty() ? base::Concat(lead, "sid: ", *sid, ".")
+                                          : base::Concat(lead, "index: ", index, ".");
 }
 
 std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found,
@@ -50,7 +51,7 @@ std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found
     if (!wanted(finding)) continue;
     for (const findings::StatementRef& ref : finding.explanation) {
       if (!seen.insert(ref.index).second) continue;
-      reasons.push_back({Describe(wording, ref), ref.index, ref.sid});
+      reasons.push_back({Describe(wording, ref.index, ref.sid), ref.index, ref.sid});
     }
   }
   return reasons;
@@ -168,10 +169,9 @@ absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
       grants = grants || listed != statement.action.negated;
     }
     if (grants) {
-      reasons.push_back(
-          {base::Concat("The policy document grants access to a service principal in statement ",
-                        statement.index, "."),
-           statement.index, statement.sid});
+      // A grant to a service principal: reported as AWS words any grant of the listed access.
+      reasons.push_back({Describe(ReasonWording::kAccess, statement.index, statement.sid),
+                         statement.index, statement.sid});
     }
   }
   return Result(std::move(reasons),
