@@ -18,28 +18,26 @@ namespace {
 constexpr char kCheckAccount[] = "000000000000";
 
 // How a reason names its statement, in AWS's wording (tf-policy-validator's recorded outputs of the
-// real service): CheckNoPublicAccess "Public access granted in the following statement with sid:
-// S." (or "... with index: N." without a Sid), CheckAccessNotGranted "One or more of the listed
-// actions or resources in the statement with sid: S." (or index).
-enum class ReasonWording { kPublicAccess, kAccess };
+// real service): a lead, then "sid: S." or, without a Sid, "index: N.". CheckNoPublicAccess's lead
+// is kPublicLead; CheckAccessNotGranted's names what the request listed (AccessLead).
+constexpr std::string_view kPublicLead = "Public access granted in the following statement with ";
 
-std::string Describe(ReasonWording wording, size_t index, const std::optional<std::string>& sid) {
-  std::string_view lead;
-  switch (wording) {
-    case ReasonWording::kPublicAccess:
-      lead = "Public access granted in the following statement with ";
-      break;
-    case ReasonWording::kAccess:
-      lead = "One or more of the listed actions or resources in the statement with ";
-      break;
+std::string_view AccessLead(bool actions_listed, bool resources_listed) {
+  if (actions_listed && resources_listed) {
+    return "One or more of the listed actions and/or resources in the statement with ";
   }
+  return actions_listed ? "One or more of the listed actions in the statement with "
+                        : "One or more of the listed resources in the statement with ";
+}
+
+std::string Describe(std::string_view lead, size_t index, const std::optional<std::string>& sid) {
   return sid.has_value() && !sid->empty() ? base::Concat(lead, "sid: ", *sid, ".")
                                           : base::Concat(lead, "index: ", index, ".");
 }
 
 std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found,
                                      bool (*wanted)(const findings::Finding&),
-                                     ReasonWording wording) {
+                                     std::string_view lead) {
   std::vector<CheckReason> reasons;
   std::set<size_t> seen;
   for (const findings::Finding& finding : found) {
@@ -51,7 +49,7 @@ std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found
     if (!wanted(finding)) continue;
     for (const findings::StatementRef& ref : finding.explanation) {
       if (!seen.insert(ref.index).second) continue;
-      reasons.push_back({Describe(wording, ref.index, ref.sid), ref.index, ref.sid});
+      reasons.push_back({Describe(lead, ref.index, ref.sid), ref.index, ref.sid});
     }
   }
   return reasons;
@@ -105,11 +103,11 @@ absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy,
   model.policy_kind = checked->kind;
   reasoning::AnalysisResult analysis =
       reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
-  return Result(ReasonsFrom(
-                    analysis.findings, [](const findings::Finding& f) { return f.is_public; },
-                    ReasonWording::kPublicAccess),
-                "The resource policy does not grant public access for the given resource type.",
-                "The resource policy grants public access for the given resource type.");
+  return Result(
+      ReasonsFrom(
+          analysis.findings, [](const findings::Finding& f) { return f.is_public; }, kPublicLead),
+      "The resource policy does not grant public access for the given resource type.",
+      "The resource policy grants public access for the given resource type.");
 }
 
 absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
@@ -148,8 +146,9 @@ absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
   model.policy_kind = policy::PolicyKind::kResource;
   reasoning::AnalysisResult analysis =
       reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
+  std::string_view lead = AccessLead(!actions.empty(), !resources.empty());
   std::vector<CheckReason> reasons = ReasonsFrom(
-      analysis.findings, [](const findings::Finding&) { return true; }, ReasonWording::kAccess);
+      analysis.findings, [](const findings::Finding&) { return true; }, lead);
   // The engine does not report service principals (Access Analyzer does not): a grant to a service
   // is access all the same. Without deciding its conditions, any Allow naming a service and one of
   // the actions fails the check (conservative: a PASS stays a proof).
@@ -170,8 +169,8 @@ absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
     }
     if (grants) {
       // A grant to a service principal: reported as AWS words any grant of the listed access.
-      reasons.push_back({Describe(ReasonWording::kAccess, statement.index, statement.sid),
-                         statement.index, statement.sid});
+      reasons.push_back(
+          {Describe(lead, statement.index, statement.sid), statement.index, statement.sid});
     }
   }
   return Result(std::move(reasons),

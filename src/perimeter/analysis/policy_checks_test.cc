@@ -538,7 +538,19 @@ TEST(CheckReasonWordingTest, FollowsAws) {
   ASSERT_TRUE(granted.ok());
   ASSERT_EQ(granted->reasons.size(), 1u);
   EXPECT_EQ(granted->reasons[0].description,
-            "One or more of the listed actions or resources in the statement with index: 0.");
+            "One or more of the listed actions in the statement with index: 0.");
+  absl::StatusOr<CheckResult> by_resource =
+      CheckAccessNotGranted(identity, CheckPolicyType::kIdentityPolicy, {}, {"arn:aws:s3:::b/k"});
+  ASSERT_TRUE(by_resource.ok());
+  ASSERT_EQ(by_resource->reasons.size(), 1u);
+  EXPECT_EQ(by_resource->reasons[0].description,
+            "One or more of the listed resources in the statement with index: 0.");
+  absl::StatusOr<CheckResult> by_both = CheckAccessNotGranted(
+      identity, CheckPolicyType::kIdentityPolicy, {"s3:GetObject"}, {"arn:aws:s3:::b/k"});
+  ASSERT_TRUE(by_both.ok());
+  ASSERT_EQ(by_both->reasons.size(), 1u);
+  EXPECT_EQ(by_both->reasons[0].description,
+            "One or more of the listed actions and/or resources in the statement with index: 0.");
 }
 
 }  // namespace
