@@ -162,6 +162,20 @@ TEST(StsAuthErrorTest, UsesTheQueryProtocolCodes) {
   AwsError unknown{403, "UnrecognizedClientException", "bad", "", {}, "", ""};
   EXPECT_EQ(StsAuthError(unknown).code, "InvalidClientTokenId");
   EXPECT_EQ(StsAuthError(unknown).http_status, 403);
+  AwsError throttled{400, "Throttling", "Rate exceeded", "", {}, "", ""};
+  EXPECT_EQ(StsAuthError(throttled).code, "Throttling");
+}
+
+TEST(S3AuthErrorTest, UsesS3CodesAndKeepsOthers) {
+  EXPECT_EQ(S3AuthError({403, "InvalidSignatureException", "bad", "", {}, "", ""}).code,
+            "SignatureDoesNotMatch");
+  EXPECT_EQ(S3AuthError({403, "UnrecognizedClientException", "bad", "", {}, "", ""}).code,
+            "InvalidAccessKeyId");
+  EXPECT_EQ(S3AuthError({403, "AccessDeniedException", "no", "", {}, "", ""}).code, "AccessDenied");
+  AwsError slow =
+      S3AuthError({503, "SlowDown", "Please reduce your request rate.", "", {}, "", ""});
+  EXPECT_EQ(slow.code, "SlowDown");
+  EXPECT_EQ(slow.http_status, 503);
 }
 
 // S3 ListBuckets.

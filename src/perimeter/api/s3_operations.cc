@@ -92,12 +92,13 @@ ApiResponse S3Error(const AwsError& error, std::string_view request_id) {
 }
 
 AwsError S3AuthError(const AwsError& sigv4_error) {
-  std::string code = "SignatureDoesNotMatch";
-  if (sigv4_error.code == "MissingAuthenticationTokenException" ||
-      sigv4_error.code == "IncompleteSignatureException") {
+  std::string code = sigv4_error.code;
+  if (code == "MissingAuthenticationTokenException" || code == "IncompleteSignatureException" ||
+      code == "AccessDeniedException") {
     code = "AccessDenied";
   }
-  if (sigv4_error.code == "UnrecognizedClientException") code = "InvalidAccessKeyId";
+  if (code == "UnrecognizedClientException") code = "InvalidAccessKeyId";
+  if (code == "InvalidSignatureException") code = "SignatureDoesNotMatch";
   return QueryProtocolError(sigv4_error.http_status, std::move(code), sigv4_error.message);
 }
 

@@ -44,9 +44,10 @@ ApiResponse ListBuckets(const ListBucketsQuery& query, const S3Owner& owner,
 // S3's error document: <Error><Code/><Message/><RequestId/></Error> with `error.http_status`.
 ApiResponse S3Error(const AwsError& error, std::string_view request_id);
 
-// The S3 error for a SigV4 refusal (aws/sigv4/sigv4.h): AccessDenied for a missing or malformed
-// Authorization, InvalidAccessKeyId for an unknown key, SignatureDoesNotMatch otherwise; with the
-// refusal's status (403).
+// The S3 error for a refusal of the server's own (aws/sigv4/sigv4.h, api/authorization.h):
+// AccessDenied for a missing or malformed Authorization and for a denied call, InvalidAccessKeyId
+// for an unknown key, SignatureDoesNotMatch for a bad signature; other codes (SlowDown, ...) kept;
+// the refusal's status.
 AwsError S3AuthError(const AwsError& sigv4_error);
 
 // The name of a bucket ARN ("arn:aws:s3:::NAME"), or "" for any other ARN.

@@ -107,6 +107,7 @@ AwsError StsAuthError(const AwsError& sigv4_error) {
   if (code == "IncompleteSignatureException") code = "IncompleteSignature";
   if (code == "UnrecognizedClientException") code = "InvalidClientTokenId";
   if (code == "InvalidSignatureException") code = "SignatureDoesNotMatch";
+  if (code == "AccessDeniedException") code = "AccessDenied";
   return QueryProtocolError(sigv4_error.http_status, std::move(code), sigv4_error.message);
 }
 

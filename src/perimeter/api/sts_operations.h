@@ -43,7 +43,8 @@ std::string StsUserId(std::string_view account_id, std::string_view principal_ar
 
 // The query protocol's code for a SigV4 refusal (aws/sigv4/sigv4.h's codes are the JSON
 // protocols'): MissingAuthenticationToken, IncompleteSignature, InvalidClientTokenId,
-// SignatureDoesNotMatch (STS's common errors), with the refusal's status (403); other codes kept.
+// SignatureDoesNotMatch (STS's common errors), AccessDenied for a denied call, with the refusal's
+// status; other codes (Throttling, ...) kept.
 AwsError StsAuthError(const AwsError& sigv4_error);
 
 }  // namespace perimeter::api

@@ -205,6 +205,27 @@ TEST(Server, StsAndS3AreRoutedByTheirCredentialScope) {
   EXPECT_NE(objects.find("<Code>NotImplemented</Code>"), std::string::npos) << objects;
 }
 
+// With identity policies on the key, ListBuckets needs s3:ListAllMyBuckets (S3's AccessDenied
+// otherwise); GetCallerIdentity needs no permission, as on AWS.
+TEST(Server, ListBucketsIsAuthorizedGetCallerIdentityIsNot) {
+  ServerFixture server([](ServerConfig& config) {
+    config.identity_policies[kKey.access_key_id] = {
+        {"inline",
+         R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"access-analyzer:*","Resource":"*"}]})"}};
+  });
+  std::string list =
+      server.Exchange(server.Head("GET", "/", "", {}, {}, "us-east-1", "s3") + "\r\n");
+  EXPECT_EQ(Status(list), 403) << list;
+  EXPECT_NE(list.find("<Code>AccessDenied</Code>"), std::string::npos) << list;
+  std::string form = "Action=GetCallerIdentity&Version=2011-06-15";
+  std::string sts = server.Exchange(
+      server.Head("POST", "/", form,
+                  {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}}, {},
+                  "us-east-1", "sts") +
+      base::Concat("Content-Length: ", form.size(), "\r\n\r\n", form));
+  EXPECT_EQ(Status(sts), 200) << sts;
+}
+
 // One JSON line per request, refusals included, with who asked and how it ended; never a secret.
 TEST(Server, AccessLogHasOneLinePerRequestAndNoSecret) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() /
