@@ -14,11 +14,17 @@ void FuzzCheck(bool condition, const char* what) {
 
 const FuzzTarget* AllFuzzTargets(size_t* count) {
   static constexpr FuzzTarget kTargets[] = {
-      {"json_document", &FuzzJsonDocument},       {"json_writer", &FuzzJsonWriter},
-      {"policy_parser", &FuzzPolicyParser},       {"arn", &FuzzArn},
-      {"condition_values", &FuzzConditionValues}, {"inventory", &FuzzInventory},
-      {"archive_rules", &FuzzArchiveRules},       {"aws_ini", &FuzzAwsIni},
-      {"sigv4_header", &FuzzSigV4Header},         {"engine", &FuzzEngine},
+      {"json_document", &FuzzJsonDocument},
+      {"json_writer", &FuzzJsonWriter},
+      {"policy_parser", &FuzzPolicyParser},
+      {"arn", &FuzzArn},
+      {"condition_values", &FuzzConditionValues},
+      {"inventory", &FuzzInventory},
+      {"archive_rules", &FuzzArchiveRules},
+      {"aws_ini", &FuzzAwsIni},
+      {"sigv4_header", &FuzzSigV4Header},
+      {"engine", &FuzzEngine},
+      {"query_form", &FuzzQueryForm},
   };
   *count = std::size(kTargets);
   return kTargets;

@@ -4,23 +4,11 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "perimeter/analysis/public_access_types.h"
 #include "perimeter/base/text.h"
 #include "perimeter/policy/wildcard.h"
 #include "perimeter/reasoning/external_access.h"
 #include "perimeter/reasoning/new_access.h"
-#include "perimeter/resources/dynamodb_stream.h"
-#include "perimeter/resources/dynamodb_table.h"
-#include "perimeter/resources/ecr_repository.h"
-#include "perimeter/resources/efs_file_system.h"
-#include "perimeter/resources/iam_role.h"
-#include "perimeter/resources/kms_key.h"
-#include "perimeter/resources/lambda_function.h"
-#include "perimeter/resources/lambda_layer.h"
-#include "perimeter/resources/s3_bucket.h"
-#include "perimeter/resources/s3_express_directory_bucket.h"
-#include "perimeter/resources/secrets_manager_secret.h"
-#include "perimeter/resources/sns_topic.h"
-#include "perimeter/resources/sqs_queue.h"
 
 namespace perimeter::analysis {
 namespace {
@@ -29,50 +17,27 @@ namespace {
 // trust of a check is this account alone, which the policy cannot name by accident.
 constexpr char kCheckAccount[] = "000000000000";
 
-struct CheckedType {
-  std::string_view type;
-  // Every resource of the type: the check does not depend on the resource's name, region or
-  // account, so the policy's own Resource element decides which of them it reaches.
-  std::string_view arn;
-  policy::PolicyKind kind;
-  std::vector<reasoning::ResourceTarget> (*targets)(const resources::Resource&);
-};
+// How a reason names its statement, in AWS's wording (tf-policy-validator's recorded outputs of the
+// real service): a lead, then "sid: S." or, without a Sid, "index: N.". CheckNoPublicAccess's lead
+// is kPublicLead; CheckAccessNotGranted's names what the request listed (AccessLead).
+constexpr std::string_view kPublicLead = "Public access granted in the following statement with ";
 
-const CheckedType kCheckedTypes[] = {
-    {"AWS::S3::Bucket", "arn:aws:s3:::*", policy::PolicyKind::kResource,
-     &resources::S3BucketTargets},
-    {"AWS::S3Express::DirectoryBucket", "arn:aws:s3express:*:*:bucket/*",
-     policy::PolicyKind::kResource, &resources::S3ExpressDirectoryBucketTargets},
-    {"AWS::S3::AccessPoint", "arn:aws:s3:*:*:accesspoint/*", policy::PolicyKind::kResource,
-     [](const resources::Resource& r) { return resources::S3AccessPointTargets(r.arn); }},
-    {"AWS::S3Express::AccessPoint", "arn:aws:s3express:*:*:accesspoint/*",
-     policy::PolicyKind::kResource,
-     [](const resources::Resource& r) { return resources::S3ExpressAccessPointTargets(r.arn); }},
-    {"AWS::IAM::AssumeRolePolicyDocument", "arn:aws:iam::*:role/*", policy::PolicyKind::kRoleTrust,
-     &resources::IamRoleTargets},
-    {"AWS::KMS::Key", "arn:aws:kms:*:*:key/*", policy::PolicyKind::kResource,
-     &resources::KmsKeyTargets},
-    {"AWS::Lambda::Function", "arn:aws:lambda:*:*:function:*", policy::PolicyKind::kResource,
-     &resources::LambdaFunctionTargets},
-    {"AWS::SQS::Queue", "arn:aws:sqs:*:*:*", policy::PolicyKind::kResource,
-     &resources::SqsQueueTargets},
-    {"AWS::SNS::Topic", "arn:aws:sns:*:*:*", policy::PolicyKind::kResource,
-     &resources::SnsTopicTargets},
-    {"AWS::SecretsManager::Secret", "arn:aws:secretsmanager:*:*:secret:*",
-     policy::PolicyKind::kResource, &resources::SecretsManagerSecretTargets},
-    {"AWS::ECR::Repository", "arn:aws:ecr:*:*:repository/*", policy::PolicyKind::kResource,
-     &resources::EcrRepositoryTargets},
-    {"AWS::EFS::FileSystem", "arn:aws:elasticfilesystem:*:*:file-system/*",
-     policy::PolicyKind::kResource, &resources::EfsFileSystemTargets},
-    {"AWS::DynamoDB::Table", "arn:aws:dynamodb:*:*:table/*", policy::PolicyKind::kResource,
-     &resources::DynamoDbTableTargets},
-    {"AWS::DynamoDB::Stream", "arn:aws:dynamodb:*:*:table/*/stream/*",
-     policy::PolicyKind::kResource, &resources::DynamoDbStreamTargets},
-};
+std::string_view AccessLead(bool actions_listed, bool resources_listed) {
+  if (actions_listed && resources_listed) {
+    return "One or more of the listed actions and/or resources in the statement with ";
+  }
+  return actions_listed ? "One or more of the listed actions in the statement with "
+                        : "One or more of the listed resources in the statement with ";
+}
+
+std::string Describe(std::string_view lead, size_t index, const std::optional<std::string>& sid) {
+  return sid.has_value() && !sid->empty() ? base::Concat(lead, "sid: ", *sid, ".")
+                                          : base::Concat(lead, "index: ", index, ".");
+}
 
 std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found,
                                      bool (*wanted)(const findings::Finding&),
-                                     std::string_view what) {
+                                     std::string_view lead) {
   std::vector<CheckReason> reasons;
   std::set<size_t> seen;
   for (const findings::Finding& finding : found) {
@@ -84,9 +49,7 @@ std::vector<CheckReason> ReasonsFrom(const std::vector<findings::Finding>& found
     if (!wanted(finding)) continue;
     for (const findings::StatementRef& ref : finding.explanation) {
       if (!seen.insert(ref.index).second) continue;
-      reasons.push_back(
-          {base::Concat("The policy document grants ", what, " in statement ", ref.index, "."),
-           ref.index, ref.sid});
+      reasons.push_back({Describe(lead, ref.index, ref.sid), ref.index, ref.sid});
     }
   }
   return reasons;
@@ -105,37 +68,46 @@ CheckResult Result(std::vector<CheckReason> reasons, std::string_view pass_messa
 
 std::vector<std::string> SupportedPublicAccessResourceTypes() {
   std::vector<std::string> out;
-  for (const CheckedType& type : kCheckedTypes) out.emplace_back(type.type);
+  for (const PublicAccessType& type : PublicAccessTypes()) out.emplace_back(type.name);
   return out;
 }
 
 absl::StatusOr<CheckResult> CheckNoPublicAccess(const policy::Policy& policy,
                                                 const std::string& resource_type) {
-  const CheckedType* checked = nullptr;
-  for (const CheckedType& type : kCheckedTypes) {
-    if (type.type == resource_type) checked = &type;
-  }
+  const PublicAccessType* checked = FindPublicAccessType(resource_type);
   if (checked == nullptr) {
     return absl::InvalidArgumentError(
         base::Concat("resource type ", resource_type, " is not supported by this check"));
   }
-  resources::Resource resource;
-  resource.arn = std::string(checked->arn);
-  resource.owner_account = kCheckAccount;
   reasoning::AccessModel model;
-  model.resource_arn = resource.arn;
+  model.resource_arn = std::string(checked->arn);
   model.resource_type = resource_type;
   model.owner_account = kCheckAccount;
-  model.targets = checked->targets(resource);
+  model.targets = checked->targets;
+  if (checked->any_action_counts) {
+    // Every action an Allow names counts, whatever its service (AWS's CheckNoPublicAccess fails a
+    // table bucket policy that allows "s3:*" to everyone): each pattern is also checked as the
+    // name of a request on the type's ARN. A pattern matches itself, so an Allow of it without a
+    // restricting condition or a Deny that covers it is public.
+    std::vector<std::string> named;
+    for (const policy::Statement& statement : policy.statements) {
+      if (statement.effect != policy::Effect::kAllow || statement.action.negated) continue;
+      for (const policy::Text& pattern : statement.action.patterns) named.push_back(pattern.value);
+    }
+    if (!named.empty()) {
+      model.targets.push_back(
+          reasoning::ResourceTarget{{std::string(checked->arn)}, std::move(named)});
+    }
+  }
   model.policy = &policy;
   model.policy_kind = checked->kind;
   reasoning::AnalysisResult analysis =
       reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
-  return Result(ReasonsFrom(
-                    analysis.findings, [](const findings::Finding& f) { return f.is_public; },
-                    "public access"),
-                "The resource policy does not grant public access for the given resource type.",
-                "The resource policy grants public access for the given resource type.");
+  return Result(
+      ReasonsFrom(
+          analysis.findings, [](const findings::Finding& f) { return f.is_public; }, kPublicLead),
+      "The resource policy does not grant public access for the given resource type.",
+      "The resource policy grants public access for the given resource type.");
 }
 
 absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
@@ -174,8 +146,9 @@ absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
   model.policy_kind = policy::PolicyKind::kResource;
   reasoning::AnalysisResult analysis =
       reasoning::AnalyzeExternalAccess(model, reasoning::ZoneOfTrust::ForAccount(kCheckAccount));
+  std::string_view lead = AccessLead(!actions.empty(), !resources.empty());
   std::vector<CheckReason> reasons = ReasonsFrom(
-      analysis.findings, [](const findings::Finding&) { return true; }, "access");
+      analysis.findings, [](const findings::Finding&) { return true; }, lead);
   // The engine does not report service principals (Access Analyzer does not): a grant to a service
   // is access all the same. Without deciding its conditions, any Allow naming a service and one of
   // the actions fails the check (conservative: a PASS stays a proof).
@@ -195,10 +168,9 @@ absl::StatusOr<CheckResult> CheckAccessNotGranted(const policy::Policy& source,
       grants = grants || listed != statement.action.negated;
     }
     if (grants) {
+      // A grant to a service principal: reported as AWS words any grant of the listed access.
       reasons.push_back(
-          {base::Concat("The policy document grants access to a service principal in statement ",
-                        statement.index, "."),
-           statement.index, statement.sid});
+          {Describe(lead, statement.index, statement.sid), statement.index, statement.sid});
     }
   }
   return Result(std::move(reasons),

@@ -1,5 +1,6 @@
 #include "perimeter/analysis/policy_checks.h"
 
+#include <set>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -512,6 +513,44 @@ TEST(NoNewAccessTest, PolicyVariablesAreComparedConservativelyAndSaySo) {
   ASSERT_EQ(narrower->reasons.size(), 1u);
   EXPECT_NE(narrower->reasons[0].description.find("policy variables"), std::string::npos)
       << narrower->reasons[0].description;
+}
+
+// Reasons name the statement in AWS's words (tf-policy-validator's recorded answers of the
+// service): by Sid when it has one, else by index.
+TEST(CheckReasonWordingTest, FollowsAws) {
+  policy::Policy public_policy = Parse(
+      POLICY(
+          R"({"Sid":"Open","Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"},)"
+          R"({"Effect":"Allow","Principal":"*","Action":"sqs:ReceiveMessage","Resource":"*"})"),
+      policy::PolicyKind::kResource);
+  absl::StatusOr<CheckResult> open = CheckNoPublicAccess(public_policy, "AWS::SQS::Queue");
+  ASSERT_TRUE(open.ok());
+  std::set<std::string> descriptions;  // in the engine's finding order
+  for (const CheckReason& reason : open->reasons) descriptions.insert(reason.description);
+  EXPECT_EQ(descriptions, (std::set<std::string>{
+                              "Public access granted in the following statement with sid: Open.",
+                              "Public access granted in the following statement with index: 1."}));
+  policy::Policy identity =
+      Parse(POLICY(R"({"Effect":"Allow","Action":"s3:GetObject","Resource":"*"})"),
+            policy::PolicyKind::kIdentity);
+  absl::StatusOr<CheckResult> granted =
+      CheckAccessNotGranted(identity, CheckPolicyType::kIdentityPolicy, {"s3:GetObject"}, {});
+  ASSERT_TRUE(granted.ok());
+  ASSERT_EQ(granted->reasons.size(), 1u);
+  EXPECT_EQ(granted->reasons[0].description,
+            "One or more of the listed actions in the statement with index: 0.");
+  absl::StatusOr<CheckResult> by_resource =
+      CheckAccessNotGranted(identity, CheckPolicyType::kIdentityPolicy, {}, {"arn:aws:s3:::b/k"});
+  ASSERT_TRUE(by_resource.ok());
+  ASSERT_EQ(by_resource->reasons.size(), 1u);
+  EXPECT_EQ(by_resource->reasons[0].description,
+            "One or more of the listed resources in the statement with index: 0.");
+  absl::StatusOr<CheckResult> by_both = CheckAccessNotGranted(
+      identity, CheckPolicyType::kIdentityPolicy, {"s3:GetObject"}, {"arn:aws:s3:::b/k"});
+  ASSERT_TRUE(by_both.ok());
+  ASSERT_EQ(by_both->reasons.size(), 1u);
+  EXPECT_EQ(by_both->reasons[0].description,
+            "One or more of the listed actions and/or resources in the statement with index: 0.");
 }
 
 }  // namespace

@@ -902,5 +902,25 @@ TEST_F(ServiceTest, CheckAccessNotGrantedLimits) {
   }
 }
 
+// CheckNoPublicAccess answers PASS or FAIL for every type of the model's AccessCheckResourceType,
+// including those Perimeter does not analyze for findings (issue #16).
+TEST_F(ServiceTest, CheckNoPublicAccessAnswersTypesNotAnalyzedForFindings) {
+  std::string open_policy =
+      R"({"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*",)"
+      R"("Action":"kinesis:GetRecords","Resource":"*"}]})";
+  Reply open = Call(As(kDev), "POST", "/policy/check-no-public-access",
+                    {{"policyDocument", open_policy}, {"resourceType", "AWS::Kinesis::Stream"}});
+  EXPECT_EQ(open.status, 200) << open.body.dump();
+  EXPECT_EQ(open.body["result"], "FAIL");
+  std::string invoke = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
+                       R"("Action":"execute-api:Invoke","Resource":"*",)"
+                       R"("Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]})";
+  Reply restricted =
+      Call(As(kDev), "POST", "/policy/check-no-public-access",
+           {{"policyDocument", invoke}, {"resourceType", "AWS::ApiGateway::RestApi"}});
+  EXPECT_EQ(restricted.status, 200) << restricted.body.dump();
+  EXPECT_EQ(restricted.body["result"], "PASS");
+}
+
 }  // namespace
 }  // namespace perimeter::api

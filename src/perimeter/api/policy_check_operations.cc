@@ -2,6 +2,7 @@
 
 #include "perimeter/analysis/policy_check_request.h"
 #include "perimeter/analysis/policy_checks.h"
+#include "perimeter/analysis/public_access_types.h"
 #include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/internal/operation_support.h"
 #include "perimeter/base/text.h"
@@ -48,34 +49,6 @@ std::optional<analysis::CheckPolicyType> ReadCheckPolicyType(RequestReader& read
   return type;
 }
 
-// AccessCheckResourceType (botocore data/accessanalyzer/2019-11-01/service-2.json).
-constexpr std::string_view kAccessCheckResourceTypes[] = {"AWS::DynamoDB::Table",
-                                                          "AWS::DynamoDB::Stream",
-                                                          "AWS::EFS::FileSystem",
-                                                          "AWS::OpenSearchService::Domain",
-                                                          "AWS::Kinesis::Stream",
-                                                          "AWS::Kinesis::StreamConsumer",
-                                                          "AWS::KMS::Key",
-                                                          "AWS::Lambda::Function",
-                                                          "AWS::S3::Bucket",
-                                                          "AWS::S3::AccessPoint",
-                                                          "AWS::S3Express::DirectoryBucket",
-                                                          "AWS::S3::Glacier",
-                                                          "AWS::S3Outposts::Bucket",
-                                                          "AWS::S3Outposts::AccessPoint",
-                                                          "AWS::SecretsManager::Secret",
-                                                          "AWS::SNS::Topic",
-                                                          "AWS::SQS::Queue",
-                                                          "AWS::IAM::AssumeRolePolicyDocument",
-                                                          "AWS::S3Tables::TableBucket",
-                                                          "AWS::ApiGateway::RestApi",
-                                                          "AWS::CodeArtifact::Domain",
-                                                          "AWS::Backup::BackupVault",
-                                                          "AWS::CloudTrail::Dashboard",
-                                                          "AWS::CloudTrail::EventDataStore",
-                                                          "AWS::S3Tables::Table",
-                                                          "AWS::S3Express::AccessPoint"};
-
 }  // namespace
 
 // CheckNoNewAccess (IAM Access Analyzer API Reference): both documents and the policy type
@@ -99,32 +72,17 @@ ApiResponse AccessAnalyzerService::CheckNoNewAccess(const RestRequest& request) 
 }
 
 // CheckNoPublicAccess: the policy document and its resource type required; a type outside AWS's
-// AccessCheckResourceType is a ValidationException, one AWS has but Perimeter does not check an
-// InvalidParameterException listing the supported ones.
+// AccessCheckResourceType is a ValidationException. Every type inside it is checked
+// (analysis/public_access_types.h).
 ApiResponse AccessAnalyzerService::CheckNoPublicAccess(const RestRequest& request) {
   RequestReader reader(request.body);
   std::optional<std::string> document = reader.String("policyDocument", true);
   std::optional<std::string> resource_type = reader.String("resourceType", true);
-  if (resource_type &&
-      std::find(std::begin(kAccessCheckResourceTypes), std::end(kAccessCheckResourceTypes),
-                *resource_type) == std::end(kAccessCheckResourceTypes)) {
+  if (resource_type && !analysis::IsAccessCheckResourceType(*resource_type)) {
     reader.Violation("resourceType",
                      "Member must satisfy enum value set of AccessCheckResourceType");
   }
   if (!reader.ok()) return RestJsonError(reader.error());
-  std::vector<std::string> supported = analysis::SupportedPublicAccessResourceTypes();
-  if (std::find(supported.begin(), supported.end(), *resource_type) == supported.end()) {
-    std::string list;
-    for (const std::string& type : supported) list += (list.empty() ? "" : ", ") + type;
-    return RestJsonError(AwsError{400,
-                                  "InvalidParameterException",
-                                  base::Concat("resourceType ", *resource_type,
-                                               " is not supported by Perimeter; supported: ", list),
-                                  "",
-                                  {},
-                                  "",
-                                  ""});
-  }
   policy::PolicyKind kind = analysis::PublicAccessPolicyKind(*resource_type);
   API_ASSIGN_OR_RETURN(policy::Policy policy,
                        ParseCheckedDocument("policyDocument", *document, kind));

@@ -189,5 +189,26 @@ TEST(CheckAccessNotGrantedCommand, AccessHasTheApisLimitsAndWording) {
   EXPECT_NE(list.code, kExitBadInput) << list.err;
 }
 
+// check-no-public-access decides every type of AWS's AccessCheckResourceType, including those
+// Perimeter does not analyze for findings (issue #16): a public OpenSearch domain policy fails, the
+// same policy limited to an organization passes.
+TEST(CheckNoPublicAccessCommand, DecidesTypesNotAnalyzedForFindings) {
+  std::string open = WriteFile("open.json", R"({"Version":"2012-10-17","Statement":[{"Sid":"Open",
+    "Effect":"Allow","Principal":{"AWS":"*"},"Action":"es:ESHttpGet",
+    "Resource":"arn:aws:es:us-east-1:111122223333:domain/logs/*"}]})");
+  CommandRun failed = Perimeter({"check-no-public-access", "--resource-type",
+                                 "AWS::OpenSearchService::Domain", "--policy-document", open});
+  EXPECT_EQ(failed.code, kExitFindings) << failed.err;
+  EXPECT_NE(failed.out.find("\"result\": \"FAIL\""), std::string::npos) << failed.out;
+  std::string org = WriteFile("org.json", R"({"Version":"2012-10-17","Statement":[{
+    "Effect":"Allow","Principal":{"AWS":"*"},"Action":"es:ESHttpGet",
+    "Resource":"arn:aws:es:us-east-1:111122223333:domain/logs/*",
+    "Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1234567890"}}}]})");
+  CommandRun passed = Perimeter({"check-no-public-access", "--resource-type",
+                                 "AWS::OpenSearchService::Domain", "--policy-document", org});
+  EXPECT_EQ(passed.code, kExitOk) << passed.err;
+  EXPECT_NE(passed.out.find("\"result\": \"PASS\""), std::string::npos) << passed.out;
+}
+
 }  // namespace
 }  // namespace perimeter::cli

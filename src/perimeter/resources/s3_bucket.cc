@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "perimeter/aws/canonical_user_id.h"
 #include "perimeter/base/text.h"
 #include "perimeter/eval/request.h"
 #include "perimeter/policy/arn.h"
@@ -157,6 +158,9 @@ void ReportAcl(const Resource &resource, const S3BucketConfiguration &config,
                const reasoning::ZoneOfTrust &zone, std::vector<Finding> &out) {
   std::optional<std::string> owner_id = config.owner_canonical_id;
   if (!owner_id.has_value() && account != nullptr) owner_id = account->canonical_user_id;
+  // The owner's canonical id as Perimeter derives it (aws/canonical_user_id.h): what the server's
+  // ListBuckets answers, so an ACL a client builds from it grants the owner, not someone external.
+  std::string derived_owner_id = aws::DerivedCanonicalUserId(resource.owner_account);
   std::string partition = internal::PartitionOf(resource.arn);
   for (const AclGrant &grant : config.acl) {
     internal::DirectGrant direct;
@@ -176,6 +180,7 @@ void ReportAcl(const Resource &resource, const S3BucketConfiguration &config,
       }
     } else if (grant.id.has_value()) {
       if (owner_id.has_value() && *owner_id == *grant.id) continue;
+      if (!resource.owner_account.empty() && *grant.id == derived_owner_id) continue;
       direct.principal = {{"CanonicalUser", *grant.id}};
       witness_principal = *grant.id;
     } else if (grant.email.has_value()) {

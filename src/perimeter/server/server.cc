@@ -9,7 +9,11 @@
 #include <sstream>
 
 #include "perimeter/api/import_operation.h"
+#include "perimeter/api/query_protocol.h"
 #include "perimeter/api/rest_routes.h"
+#include "perimeter/api/s3_operations.h"
+#include "perimeter/api/sts_operations.h"
+#include "perimeter/aws/canonical_user_id.h"
 #include "perimeter/aws/regions.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
@@ -49,24 +53,31 @@ HttpResponse Reply(api::ApiResponse reply) {
   for (const auto& [name, value] : response.headers)
     typed = typed || base::EqualsIgnoreAsciiCase(name, "Content-Type");
   if (!typed) response.headers.emplace_back("Content-Type", "application/json");
-  response.headers.emplace_back("x-amzn-RequestId", RequestId());
+  // The XML protocols carry the id in their body too: their handlers set the header themselves.
+  bool identified = false;
+  for (const auto& [name, value] : response.headers)
+    identified = identified || base::EqualsIgnoreAsciiCase(name, "x-amzn-RequestId");
+  if (!identified) response.headers.emplace_back("x-amzn-RequestId", RequestId());
   return response;
-}
-
-// An error of the request's protocol: JSON 1.1 for Organizations (with `status`), restJson1
-// otherwise.
-HttpResponse ErrorReply(bool organizations, const api::AwsError& error) {
-  if (!organizations) return Reply(api::RestJsonError(error));
-  api::ApiResponse reply = api::Json11Error(error);
-  reply.status = error.http_status;
-  return Reply(std::move(reply));
 }
 
 }  // namespace
 
-// What a request is, from its method, path and X-Amz-Target alone.
+// What a request is, from its method, path, X-Amz-Target and credential scope alone. STS (query
+// protocol) and S3 (REST-XML) requests share the endpoint with Access Analyzer when a client sets
+// AWS_ENDPOINT_URL: the service their signature is scoped to tells them apart. A form-encoded
+// request scoped to another query-protocol service (IAM, CloudFormation, ...) is a kQueryProtocol
+// route too, refused in that protocol. `operation` holds the scope's service for kQueryProtocol.
 struct Route {
-  enum class Kind { kOrganizations, kImport, kAccessAnalyzer, kUnknownTarget, kUnbound };
+  enum class Kind {
+    kOrganizations,
+    kImport,
+    kAccessAnalyzer,
+    kQueryProtocol,
+    kS3,
+    kUnknownTarget,
+    kUnbound
+  };
   Kind kind;
   std::string operation;
   api::RouteMatch match;
@@ -74,10 +85,76 @@ struct Route {
 
 namespace {
 
+// The SigV4 service a route's requests are signed for.
+std::string_view SigningService(const Route& route) {
+  switch (route.kind) {
+    case Route::Kind::kOrganizations:
+      return "organizations";
+    case Route::Kind::kQueryProtocol:
+      return route.operation;
+    case Route::Kind::kS3:
+      return "s3";
+    case Route::Kind::kImport:
+    case Route::Kind::kAccessAnalyzer:
+    case Route::Kind::kUnknownTarget:
+    case Route::Kind::kUnbound:
+      return "access-analyzer";
+  }
+  return "access-analyzer";
+}
+
+// An error in the route's protocol: JSON 1.1 for Organizations (with `status`), the query
+// protocol's XML for STS, S3's XML error document for S3, restJson1 otherwise. SigV4 refusals take
+// the protocol's own codes.
+HttpResponse ErrorReply(Route::Kind kind, const api::AwsError& error) {
+  switch (kind) {
+    case Route::Kind::kOrganizations: {
+      api::ApiResponse reply = api::Json11Error(error);
+      reply.status = error.http_status;
+      return Reply(std::move(reply));
+    }
+    case Route::Kind::kQueryProtocol:
+      return Reply(api::QueryError(api::StsAuthError(error), api::kStsNamespace, RequestId()));
+    case Route::Kind::kS3:
+      return Reply(api::S3Error(api::S3AuthError(error), RequestId()));
+    case Route::Kind::kImport:
+    case Route::Kind::kAccessAnalyzer:
+    case Route::Kind::kUnknownTarget:
+    case Route::Kind::kUnbound:
+      break;
+  }
+  return Reply(api::RestJsonError(error));
+}
+
+// The service of the request's SigV4 credential scope ("Credential=KEY/DATE/REGION/SERVICE/..."),
+// or "" without one. Only routes the request: Authenticate verifies the scope.
+std::string_view ScopeService(std::string_view authorization) {
+  size_t at = authorization.find("Credential=");
+  if (at == std::string_view::npos) return "";
+  std::string_view scope = authorization.substr(at + 11);
+  scope = scope.substr(0, scope.find_first_of(", "));
+  for (int skip = 0; skip < 3; ++skip) {
+    size_t slash = scope.find('/');
+    if (slash == std::string_view::npos) return "";
+    scope.remove_prefix(slash + 1);
+  }
+  return scope.substr(0, scope.find('/'));
+}
+
 Route RouteOf(const HttpRequest& request) {
   std::string_view target = request.target;
   std::string_view raw_path = target.substr(0, target.find('?'));
   std::string_view amz_target = request.Header("X-Amz-Target");
+  std::string_view scope_service = ScopeService(request.Header("Authorization"));
+  bool form = base::StartsWithIgnoreAsciiCase(request.Header("Content-Type"),
+                                              "application/x-www-form-urlencoded");
+  if (amz_target.empty() &&
+      (scope_service == "sts" ||
+       (form && !scope_service.empty() && scope_service != "s3" &&
+        scope_service != "access-analyzer" && scope_service != "organizations"))) {
+    return Route{Route::Kind::kQueryProtocol, std::string(scope_service), {}};
+  }
+  if (amz_target.empty() && scope_service == "s3") return Route{Route::Kind::kS3, "", {}};
   if (!amz_target.empty()) {
     if (!amz_target.starts_with(api::kOrganizationsTargetPrefix) || request.method != "POST") {
       return Route{Route::Kind::kUnknownTarget, std::string(amz_target), {}};
@@ -115,6 +192,8 @@ std::optional<HttpResponse> Unrouted(const Route& route, const HttpRequest& requ
     case Route::Kind::kOrganizations:
     case Route::Kind::kImport:
     case Route::Kind::kAccessAnalyzer:
+    case Route::Kind::kQueryProtocol:
+    case Route::Kind::kS3:
       return std::nullopt;
   }
   return std::nullopt;
@@ -277,10 +356,9 @@ std::optional<aws::sigv4::Credential> Server::LookupCredential(
 }
 
 std::variant<aws::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpRequest& request,
-                                                                     bool organizations,
+                                                                     std::string_view service,
                                                                      bool check_signature) const {
   auto lookup = [this](std::string_view key) { return LookupCredential(key); };
-  std::string_view service = organizations ? "organizations" : "access-analyzer";
   aws::sigv4::HttpRequestView view = ViewOf(request);
   auto verified = check_signature ? aws::sigv4::Verify(view, service, lookup, clock_.Now())
                                   : aws::sigv4::CheckHeaders(view, service, lookup, clock_.Now());
@@ -347,6 +425,12 @@ void Server::LogRequest(const HttpRequest& request, const Route& route,
     case Route::Kind::kImport:
       entry.operation = "perimeter:Import";
       break;
+    case Route::Kind::kQueryProtocol:
+      entry.operation = route.operation;
+      break;
+    case Route::Kind::kS3:
+      entry.operation = "s3";
+      break;
     case Route::Kind::kAccessAnalyzer:
       entry.operation = route.operation;
       entry.resource = route.match.labels;
@@ -382,9 +466,9 @@ Admission Server::AdmitUnlogged(const HttpRequest& head,
   bool organizations = route.kind == Route::Kind::kOrganizations;
   // Everything but the signature is checked before the body is read: without a known key, a current
   // date and well-formed signed headers, no byte of the body is kept.
-  auto caller = Authenticate(head, organizations, /*check_signature=*/false);
+  auto caller = Authenticate(head, SigningService(route), /*check_signature=*/false);
   if (auto* error = std::get_if<api::AwsError>(&caller)) {
-    admission.refusal = ErrorReply(organizations, *error);
+    admission.refusal = ErrorReply(route.kind, *error);
     return admission;
   }
   const aws::sigv4::Caller& signer = std::get<aws::sigv4::Caller>(caller);
@@ -392,15 +476,22 @@ Admission Server::AdmitUnlogged(const HttpRequest& head,
   if (std::optional<int> retry_after = rate_limiter_->Acquire(signer.access_key_id, clock_.Now())) {
     // Access Analyzer: ThrottlingException (429, Retry-After); Organizations:
     // TooManyRequestsException (400), as botocore's models have them. Both are retried by the SDKs'
-    // standard retry modes.
+    // standard retry modes. STS: Throttling (400, its common errors); S3: SlowDown (503).
     if (organizations) {
+      admission.refusal = ErrorReply(
+          route.kind, api::OrganizationsError("TooManyRequestsException",
+                                              "You have sent too many requests in too short a "
+                                              "period of time. Try again later."));
+    } else if (route.kind == Route::Kind::kQueryProtocol) {
       admission.refusal =
-          ErrorReply(true, api::OrganizationsError("TooManyRequestsException",
-                                                   "You have sent too many requests in too short a "
-                                                   "period of time. Try again later."));
+          ErrorReply(route.kind, api::AwsError{400, "Throttling", "Rate exceeded", "", {}, "", ""});
+    } else if (route.kind == Route::Kind::kS3) {
+      admission.refusal = ErrorReply(
+          route.kind,
+          api::AwsError{503, "SlowDown", "Please reduce your request rate.", "", {}, "", ""});
     } else {
       admission.refusal = ErrorReply(
-          false, api::AwsError{429, "ThrottlingException", "Rate exceeded", "", {}, "", ""});
+          route.kind, api::AwsError{429, "ThrottlingException", "Rate exceeded", "", {}, "", ""});
       admission.refusal->headers.emplace_back("Retry-After", std::to_string(*retry_after));
     }
     return admission;
@@ -408,7 +499,7 @@ Admission Server::AdmitUnlogged(const HttpRequest& head,
   admission.body_limit =
       route.kind == Route::Kind::kImport ? kMaxImportBodyBytes : kMaxApiBodyBytes;
   admission.too_large = ErrorReply(
-      organizations,
+      route.kind,
       api::AwsError{413,
                     "RequestEntityTooLargeException",
                     base::Concat("Request body larger than ", admission.body_limit, " bytes"),
@@ -423,9 +514,8 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
                                     const aws::sigv4::Caller*& logged_caller) {
   Route route = RouteOf(request);
   if (std::optional<HttpResponse> refusal = Unrouted(route, request)) return std::move(*refusal);
-  bool organizations = route.kind == Route::Kind::kOrganizations;
-  auto verified = Authenticate(request, organizations, /*check_signature=*/true);
-  if (auto* error = std::get_if<api::AwsError>(&verified)) return ErrorReply(organizations, *error);
+  auto verified = Authenticate(request, SigningService(route), /*check_signature=*/true);
+  if (auto* error = std::get_if<api::AwsError>(&verified)) return ErrorReply(route.kind, *error);
   verified_caller = std::get<aws::sigv4::Caller>(std::move(verified));
   logged_caller = &verified_caller;
   const aws::sigv4::Caller& signer = verified_caller;
@@ -435,8 +525,12 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
   auto denied = [&](const api::AuthorizationTarget& asked) -> std::optional<HttpResponse> {
     std::optional<api::AwsError> refusal = Authorize(signer.access_key_id, caller, asked);
     if (!refusal) return std::nullopt;
-    return ErrorReply(organizations, *refusal);
+    return ErrorReply(route.kind, *refusal);
   };
+  std::string_view target = request.target;
+  size_t question = target.find('?');
+  std::string_view raw_query =
+      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
   switch (route.kind) {
     case Route::Kind::kOrganizations:
       if (auto refusal = denied(api::OrganizationsTarget(route.operation)))
@@ -446,23 +540,78 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
       if (auto refusal = denied(api::ImportTarget())) return std::move(*refusal);
       return Reply(ImportRequest(caller, request.body));
     case Route::Kind::kAccessAnalyzer: {
-      std::string_view target = request.target;
-      size_t question = target.find('?');
       api::RestRequest rest;
       rest.operation = std::move(route.match.operation);
       rest.labels = std::move(route.match.labels);
-      rest.query = api::ParseQuery(
-          question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
+      rest.query = api::ParseQuery(raw_query);
       rest.body = request.body;
       if (auto refusal = denied(api::AccessAnalyzerTarget(caller, rest)))
         return std::move(*refusal);
       return Reply(access_analyzer_->Handle(caller, rest));
+    }
+    case Route::Kind::kQueryProtocol:
+      // GetCallerIdentity needs no permission (AWS STS API Reference): not authorized.
+      return Reply(
+          api::HandleSts(caller,
+                         api::StsRequest{request.method, raw_query, request.Header("Content-Type"),
+                                         request.body, route.operation},
+                         RequestId()));
+    case Route::Kind::kS3: {
+      std::string id = RequestId();
+      // ListBuckets is GET / (path-style or on the endpoint's own host) with only its own query
+      // parameters; anything else is an S3 operation Perimeter does not implement.
+      bool list_buckets = request.method == "GET" && target.substr(0, question) == "/";
+      for (const auto& [name, value] : api::ParseQuery(raw_query)) {
+        list_buckets = list_buckets &&
+                       (name == "max-buckets" || name == "continuation-token" || name == "prefix" ||
+                        name == "bucket-region" || (name == "x-id" && value == "ListBuckets"));
+      }
+      if (!list_buckets) {
+        return Reply(api::S3Error(
+            api::AwsError{501,
+                          "NotImplemented",
+                          "A header or query you provided implies functionality that is not "
+                          "implemented (Perimeter answers S3 ListBuckets only: docs/server.md).",
+                          "",
+                          {},
+                          "",
+                          ""},
+            id));
+      }
+      if (auto refusal = denied(api::AuthorizationTarget{"s3:ListAllMyBuckets", "*"}))
+        return std::move(*refusal);
+      return Reply(ListBucketsRequest(caller, raw_query, id));
     }
     case Route::Kind::kUnknownTarget:
     case Route::Kind::kUnbound:
       break;
   }
   return Reply(api::RestJsonError(api::InternalError("unrouted request")));
+}
+
+api::ApiResponse Server::ListBucketsRequest(const api::Caller& caller, std::string_view raw_query,
+                                            std::string_view request_id) {
+  std::shared_ptr<const service::ResourceCatalog> catalog = this->catalog();
+  std::shared_ptr<const service::Environment> environment = this->environment();
+  api::S3Owner owner{aws::DerivedCanonicalUserId(caller.account_id), caller.account_id};
+  for (const service::Account& account : environment->accounts) {
+    if (account.id == caller.account_id && !account.name.empty()) owner.display_name = account.name;
+  }
+  // The account record's own canonical id, when the inventory gives one (as the analysis reads it:
+  // resources/s3_bucket.cc).
+  if (const auto* inventory = dynamic_cast<const service::InventoryCatalog*>(catalog.get())) {
+    const resources::AccountSettings* settings =
+        inventory->inventory().FindAccount(caller.account_id);
+    if (settings != nullptr && settings->canonical_user_id) owner.id = *settings->canonical_user_id;
+  }
+  std::vector<api::S3BucketEntry> buckets;
+  for (const service::ResourceSummary& resource : catalog->Resources()) {
+    if (resource.type != "AWS::S3::Bucket" || resource.owner_account != caller.account_id) continue;
+    std::string_view name = api::BucketNameOf(resource.arn);
+    if (!name.empty()) buckets.push_back({std::string(name), resource.region});
+  }
+  return api::ListBuckets(api::ListBucketsQuery{api::ParseQuery(raw_query)}, owner,
+                          std::move(buckets), request_id);
 }
 
 absl::StatusOr<int> Server::Bind() { return transport_->Bind(config_.host, config_.port); }

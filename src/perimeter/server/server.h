@@ -88,9 +88,13 @@ class Server {
   void LogRequest(const HttpRequest& request, const Route& route, const aws::sigv4::Caller* caller,
                   const HttpResponse& response);
   std::optional<aws::sigv4::Credential> LookupCredential(std::string_view access_key_id) const;
+  // `service`: the SigV4 service the request must be signed for ("access-analyzer", "sts", ...).
   std::variant<aws::sigv4::Caller, api::AwsError> Authenticate(const HttpRequest& request,
-                                                               bool organizations,
+                                                               std::string_view service,
                                                                bool check_signature) const;
+  // S3 ListBuckets for `caller` (api/s3_operations.h): the account's buckets of the catalog.
+  api::ApiResponse ListBucketsRequest(const api::Caller& caller, std::string_view raw_query,
+                                      std::string_view request_id);
   absl::Status RebuildEnvironment();
   absl::Status ReloadCatalog();
   std::shared_ptr<const service::Environment> environment();

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "perimeter/aws/canonical_user_id.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
 #include "perimeter/server/raw_test_client.h"
@@ -60,6 +61,9 @@ class ServerFixture {
     std::string head = base::Concat(method, " ", path, " HTTP/1.1\r\n");
     for (const auto& [name, value] : headers) head += base::Concat(name, ": ", value, "\r\n");
     return head;
+  }
+  absl::StatusOr<size_t> Import(const std::string& inventory) {
+    return server_->Import("<test>", inventory);
   }
   std::string Exchange(const std::string& request) {
     RawClient client(port);
@@ -152,6 +156,74 @@ TEST(Server, OrganizationsErrorsKeepTheirShape) {
   EXPECT_EQ(Status(response), 403) << response;
   EXPECT_NE(response.find("\"__type\":\"InvalidSignatureException\""), std::string::npos)
       << response;
+}
+
+// STS (query protocol) and S3 (REST-XML) share the endpoint: the credential scope's service routes
+// them (issue #16). GetCallerIdentity names the key's principal; ListBuckets lists the caller's
+// buckets with its derived canonical id; other S3 requests are NotImplemented; SigV4 refusals take
+// each protocol's codes.
+TEST(Server, StsAndS3AreRoutedByTheirCredentialScope) {
+  ServerFixture server;
+  ASSERT_TRUE(
+      server
+          .Import(
+              R"({"kind":"resource","resourceArn":"arn:aws:s3:::dev-logs","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":"444455556666","region":"us-east-1","configuration":{"s3Bucket":{}}})"
+              "\n"
+              R"({"kind":"resource","resourceArn":"arn:aws:s3:::not-mine","resourceType":"AWS::S3::Bucket","resourceOwnerAccount":"111122223333","region":"us-east-1","configuration":{"s3Bucket":{}}})"
+              "\n")
+          .ok());
+  std::string form = "Action=GetCallerIdentity&Version=2011-06-15";
+  std::vector<std::pair<std::string, std::string>> form_type = {
+      {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  std::string sts =
+      server.Exchange(server.Head("POST", "/", form, form_type, {}, "us-east-1", "sts") +
+                      base::Concat("Content-Length: ", form.size(), "\r\n\r\n", form));
+  EXPECT_EQ(Status(sts), 200) << sts;
+  EXPECT_NE(sts.find("<Account>444455556666</Account>"), std::string::npos) << sts;
+  EXPECT_NE(sts.find("<Arn>arn:aws:iam::444455556666:user/dev</Arn>"), std::string::npos) << sts;
+  EXPECT_NE(sts.find("<UserId>AIDA"), std::string::npos) << sts;
+
+  std::string tampered =
+      server.Exchange(server.Head("POST", "/", form, form_type, {}, "us-east-1", "sts") +
+                      base::Concat("Content-Length: ", form.size(), "\r\n\r\n",
+                                   "Action=GetCallerIdentity&Version=2011-06-16"));
+  EXPECT_EQ(Status(tampered), 403) << tampered;
+  EXPECT_NE(tampered.find("<Code>SignatureDoesNotMatch</Code>"), std::string::npos) << tampered;
+
+  std::string list =
+      server.Exchange(server.Head("GET", "/", "", {}, {}, "us-east-1", "s3") + "\r\n");
+  EXPECT_EQ(Status(list), 200) << list;
+  EXPECT_NE(list.find("<Name>dev-logs</Name>"), std::string::npos) << list;
+  EXPECT_EQ(list.find("not-mine"), std::string::npos) << list;
+  EXPECT_NE(list.find(base::Concat("<ID>", aws::DerivedCanonicalUserId("444455556666"), "</ID>")),
+            std::string::npos)
+      << list;
+
+  std::string objects =
+      server.Exchange(server.Head("GET", "/dev-logs", "", {}, {}, "us-east-1", "s3") + "\r\n");
+  EXPECT_EQ(Status(objects), 501) << objects;
+  EXPECT_NE(objects.find("<Code>NotImplemented</Code>"), std::string::npos) << objects;
+}
+
+// With identity policies on the key, ListBuckets needs s3:ListAllMyBuckets (S3's AccessDenied
+// otherwise); GetCallerIdentity needs no permission, as on AWS.
+TEST(Server, ListBucketsIsAuthorizedGetCallerIdentityIsNot) {
+  ServerFixture server([](ServerConfig& config) {
+    config.identity_policies[kKey.access_key_id] = {
+        {"inline",
+         R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"access-analyzer:*","Resource":"*"}]})"}};
+  });
+  std::string list =
+      server.Exchange(server.Head("GET", "/", "", {}, {}, "us-east-1", "s3") + "\r\n");
+  EXPECT_EQ(Status(list), 403) << list;
+  EXPECT_NE(list.find("<Code>AccessDenied</Code>"), std::string::npos) << list;
+  std::string form = "Action=GetCallerIdentity&Version=2011-06-15";
+  std::string sts = server.Exchange(
+      server.Head("POST", "/", form,
+                  {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}}, {},
+                  "us-east-1", "sts") +
+      base::Concat("Content-Length: ", form.size(), "\r\n\r\n", form));
+  EXPECT_EQ(Status(sts), 200) << sts;
 }
 
 // One JSON line per request, refusals included, with who asked and how it ended; never a secret.

@@ -1,0 +1,150 @@
+#include "perimeter/api/query_protocol.h"
+
+#include "perimeter/base/text.h"
+
+namespace perimeter::api {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes one name or value; nullopt for a malformed escape.
+std::optional<std::string> DecodeComponent(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;  // fewer than two characters follow
+      int high = HexValue(text[i + 1]);
+      int low = HexValue(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+AwsError Malformed(std::string message) {
+  return QueryProtocolError(404, "MalformedQueryString", std::move(message));
+}
+
+}  // namespace
+
+AwsError QueryProtocolError(int status, std::string code, std::string message) {
+  return AwsError{status, std::move(code), std::move(message), "", {}, "", ""};
+}
+
+std::variant<FormParameters, AwsError> DecodeForm(std::string_view text) {
+  FormParameters form;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('&', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view pair = text.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) continue;
+    if (form.size() == kMaxFormParameters) {
+      return Malformed(
+          base::Concat("The request has more than ", kMaxFormParameters, " parameters."));
+    }
+    size_t equals = pair.find('=');
+    std::optional<std::string> name = DecodeComponent(pair.substr(0, equals));
+    std::optional<std::string> value = equals == std::string_view::npos
+                                           ? std::optional<std::string>("")
+                                           : DecodeComponent(pair.substr(equals + 1));
+    if (!name || !value) {
+      return Malformed("The query string contains a malformed percent-encoding.");
+    }
+    if (name->size() > kMaxFormNameBytes) {
+      return Malformed(
+          base::Concat("A parameter name is longer than ", kMaxFormNameBytes, " bytes."));
+    }
+    form.emplace_back(std::move(*name), std::move(*value));
+  }
+  return form;
+}
+
+std::optional<std::string_view> FormValue(const FormParameters& form, std::string_view name) {
+  for (const auto& [key, value] : form) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\r':
+        out += "&#xD;";  // kept: a literal CR would be normalized away by the reader
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
+          out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 has no way to write this character
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out;
+}
+
+std::string XmlElement(std::string_view name, std::string_view text) {
+  return base::Concat("<", name, ">", XmlEscape(text), "</", name, ">");
+}
+
+ApiResponse QueryResponse(std::string_view action, std::string_view xml_namespace,
+                          std::string_view result_xml, std::string_view request_id) {
+  ApiResponse response;
+  response.status = 200;
+  response.headers = {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", std::string(request_id)}};
+  response.body = base::Concat("<", action, "Response xmlns=\"", XmlEscape(xml_namespace), "\">\n",
+                               "  <", action, "Result>\n", result_xml, "  </", action, "Result>\n",
+                               "  <ResponseMetadata>\n    ", XmlElement("RequestId", request_id),
+                               "\n  </ResponseMetadata>\n", "</", action, "Response>\n");
+  return response;
+}
+
+ApiResponse QueryError(const AwsError& error, std::string_view xml_namespace,
+                       std::string_view request_id) {
+  ApiResponse response;
+  response.status = error.http_status;
+  response.headers = {{"Content-Type", "text/xml"},
+                      {"x-amzn-RequestId", std::string(request_id)},
+                      {"x-amzn-ErrorType", error.code}};
+  std::string_view type = error.http_status >= 500 ? "Receiver" : "Sender";
+  response.body =
+      base::Concat("<ErrorResponse xmlns=\"", XmlEscape(xml_namespace), "\">\n", "  <Error>\n    ",
+                   XmlElement("Type", type), "\n    ", XmlElement("Code", error.code), "\n    ",
+                   XmlElement("Message", error.message), "\n  </Error>\n  ",
+                   XmlElement("RequestId", request_id), "\n</ErrorResponse>\n");
+  return response;
+}
+
+}  // namespace perimeter::api

@@ -1,0 +1,52 @@
+// AWS STS as far as AWS's IaC validators need it (cfn-policy-validator and tf-policy-validator
+// call sts:GetCallerIdentity first, to learn the account and partition): GetCallerIdentity over
+// the query protocol (api/query_protocol.h), API version 2011-06-15 (AWS Security Token Service
+// API Reference, "GetCallerIdentity"). The caller is the principal the request's access key is
+// bound to in the server configuration ([[credentials]], docs/server.md). Every other action is
+// refused with InvalidAction (HTTP 400): Perimeter issues no temporary credentials.
+#ifndef PERIMETER_API_STS_OPERATIONS_H_
+#define PERIMETER_API_STS_OPERATIONS_H_
+
+#include <string>
+#include <string_view>
+
+#include "perimeter/api/aws_error.h"
+#include "perimeter/api/caller.h"
+
+namespace perimeter::api {
+
+inline constexpr std::string_view kStsVersion = "2011-06-15";
+inline constexpr std::string_view kStsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+// What an STS request carries: its parameters may be in the query string (GET) and in a
+// form-encoded body (POST with Content-Type application/x-www-form-urlencoded).
+struct StsRequest {
+  std::string_view method;
+  std::string_view raw_query;
+  std::string_view content_type;
+  std::string_view body;
+  // The service of the request's credential scope. A query-protocol service other than STS (IAM,
+  // CloudFormation, ...; the validators call them for templates that reference resources outside
+  // themselves) is refused with InvalidAction naming it, in the protocol its client reads.
+  std::string_view service = "sts";
+};
+
+// Answers `request` for `caller` (already authenticated) in the query protocol's XML.
+ApiResponse HandleSts(const Caller& caller, const StsRequest& request, std::string_view request_id);
+
+// The unique id GetCallerIdentity reports as UserId: the account id for the root user (as AWS
+// does); otherwise a stable id in the shape of AWS's unique ids ("AIDA" for a user, "AROA" for a
+// role, then 17 characters of [A-Z2-7] derived from the principal ARN's SHA-256), followed by
+// ":SESSION" for an assumed-role session ARN (IAM User Guide, "IAM identifiers", "Unique
+// identifiers").
+std::string StsUserId(std::string_view account_id, std::string_view principal_arn);
+
+// The query protocol's code for a SigV4 refusal (aws/sigv4/sigv4.h's codes are the JSON
+// protocols'): MissingAuthenticationToken, IncompleteSignature, InvalidClientTokenId,
+// SignatureDoesNotMatch (STS's common errors), AccessDenied for a denied call, with the refusal's
+// status; other codes (Throttling, ...) kept.
+AwsError StsAuthError(const AwsError& sigv4_error);
+
+}  // namespace perimeter::api
+
+#endif  // PERIMETER_API_STS_OPERATIONS_H_
