@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "perimeter/aws/arn.h"
+#include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/lifecycle.h"
 #include "perimeter/json/document.h"
@@ -306,6 +307,41 @@ AccessPreviewResult ComputeAccessPreview(std::span<const ProposedConfiguration> 
             });
   result.findings = std::move(found);
   return result;
+}
+
+absl::StatusOr<AccessPreviewResult> PreviewForAnalyzer(
+    store::Store& store, const store::Analyzer& analyzer, const Environment& environment,
+    const ResourceCatalog& catalog, std::span<const ProposedConfiguration> proposed,
+    std::string_view preview_id, absl::Time now) {
+  std::optional<reasoning::ZoneOfTrust> zone = ZoneOf(analyzer, environment);
+  if (!zone) {
+    AccessPreviewResult failed;
+    failed.status = AccessPreviewStatus::kFailed;
+    failed.failure = AccessPreviewFailure::kInternalError;
+    failed.message = base::Concat("the analyzer ", analyzer.arn, " has no organization to analyze");
+    return failed;
+  }
+  ASSIGN_OR_RETURN(std::vector<store::ArchiveRuleRecord> rule_records,
+                   store.ListArchiveRules(analyzer.arn));
+  std::vector<findings::ArchiveRule> rules = ParseArchiveRules(rule_records);
+  std::vector<findings::FindingRecord> existing;
+  for (const ProposedConfiguration& entry : proposed) {
+    ASSIGN_OR_RETURN(std::vector<findings::FindingRecord> records,
+                     store.ListFindingsForResource(analyzer.arn, entry.resource_arn));
+    existing.insert(existing.end(), std::make_move_iterator(records.begin()),
+                    std::make_move_iterator(records.end()));
+  }
+  PreviewScope scope{analyzer.account_id, analyzer.region, analyzer.arn, std::string(preview_id),
+                     now};
+  PreviewState state;
+  state.zone = &*zone;
+  state.current_resource = [&](std::string_view arn) {
+    return catalog.FindRecord(arn, analyzer.account_id);
+  };
+  state.account = catalog.FindAccountSettings(analyzer.account_id);
+  state.existing = existing;
+  state.archive_rules = rules;
+  return ComputeAccessPreview(proposed, scope, state);
 }
 
 }  // namespace perimeter::service

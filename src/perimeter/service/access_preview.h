@@ -42,6 +42,8 @@
 #include "perimeter/findings/finding_record.h"
 #include "perimeter/reasoning/zone_of_trust.h"
 #include "perimeter/resources/resource.h"
+#include "perimeter/service/continuous_analysis.h"
+#include "perimeter/store/store.h"
 
 namespace perimeter::service {
 
@@ -96,6 +98,15 @@ struct AccessPreviewResult {
 // of the configurations give kFailed.
 AccessPreviewResult ComputeAccessPreview(std::span<const ProposedConfiguration> proposed,
                                          const PreviewScope& scope, const PreviewState& state);
+
+// The preview of `proposed` for an external-access analyzer of the server: its zone of trust
+// (ZoneOf), the analyzer account's records in `catalog`, the analyzer's archive rules and its
+// current findings of the previewed resources read from `store`. An ORGANIZATION analyzer without
+// an organization has no zone: the preview fails with INTERNAL_ERROR. Errors: the store's.
+absl::StatusOr<AccessPreviewResult> PreviewForAnalyzer(
+    store::Store& store, const store::Analyzer& analyzer, const Environment& environment,
+    const ResourceCatalog& catalog, std::span<const ProposedConfiguration> proposed,
+    std::string_view preview_id, absl::Time now);
 
 }  // namespace perimeter::service
 
