@@ -1,8 +1,9 @@
 // Access previews: CreateAccessPreview, GetAccessPreview, ListAccessPreviews,
 // ListAccessPreviewFindings (API reference of each operation; docs/previews.md). The preview is
-// computed by service/access_preview.h when it is created, synchronously: it is stored CREATING,
-// then COMPLETED or FAILED with its findings, so GetAccessPreview reports the model's statuses and
-// a client that polls (as the IaC validators do) sees the final one.
+// computed by service/access_preview.h when it is created, synchronously (milliseconds for one
+// resource), and stored once, COMPLETED or FAILED with its findings: CreateAccessPreview answers
+// after that write, so a client that polls GetAccessPreview (as the IaC validators do) sees the
+// final status at once, and no preview is ever left CREATING.
 #include <algorithm>
 
 #include "perimeter/api/access_analyzer_service.h"
@@ -105,12 +106,6 @@ ApiResponse AccessAnalyzerService::CreateAccessPreview(const Caller& caller,
     if (!taken.ok()) return Internal(taken.status());
     if (!taken->has_value()) break;
   }
-  store::AccessPreviewRecord record{
-      analyzer.arn, id, now,
-      PreviewJson(id, analyzer.arn, *configurations, now, service::AccessPreviewStatus::kCreating,
-                  std::nullopt, ""),
-      "[]"};
-  if (absl::Status status = store_.PutAccessPreview(record); !status.ok()) return Internal(status);
   absl::StatusOr<service::AccessPreviewResult> result = service::PreviewForAnalyzer(
       store_, analyzer, *environment_(), *catalog_(), proposed, id, now);
   if (!result.ok()) {
@@ -120,9 +115,11 @@ ApiResponse AccessAnalyzerService::CreateAccessPreview(const Caller& caller,
     failed.message = std::string(result.status().message());
     result = std::move(failed);
   }
-  record.preview_json = PreviewJson(id, analyzer.arn, *configurations, now, result->status,
-                                    result->failure, result->message);
-  record.findings_json = findings::EncodeAccessPreviewFindings(result->findings);
+  // Written once, in its final state: a preview is never left CREATING by a crash mid-way.
+  store::AccessPreviewRecord record{analyzer.arn, id, now,
+                                    PreviewJson(id, analyzer.arn, *configurations, now,
+                                                result->status, result->failure, result->message),
+                                    findings::EncodeAccessPreviewFindings(result->findings)};
   if (absl::Status status = store_.PutAccessPreview(record); !status.ok()) return Internal(status);
   RememberToken(caller, request, token, id);
   return Ok(base::Concat("{\"id\":", json::Quote(id), "}"));
