@@ -13,6 +13,7 @@
 #include "perimeter/ingest/ingest.h"
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
+#include "perimeter/report/report_formats.h"
 #include "perimeter/resources/analyze_resource.h"
 #include "perimeter/service/access_preview.h"
 
@@ -72,16 +73,6 @@ std::string PrincipalText(const findings::Finding& finding) {
   return out.empty() ? "-" : out;
 }
 
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string Render(std::string_view format, const std::vector<findings::AccessPreviewFinding>& all,
                    size_t active) {
   if (format == "json") {
@@ -113,13 +104,13 @@ std::string Render(std::string_view format, const std::vector<findings::AccessPr
       actions += actions.empty() ? action : base::Concat(" ", action);
     }
     if (format == "csv") {
-      out +=
-          base::Concat(findings::FindingChangeTypeName(preview.change_type), ",",
-                       findings::FindingStatusName(preview.record.status), ",",
-                       preview.existing_finding_id.value_or(""), ",", existing_status, ",",
-                       CsvField(finding.resource), ",", finding.resource_type, ",",
-                       CsvField(PrincipalText(finding)), ",", CsvField(actions), ",",
-                       finding.is_public ? "true" : "false", ",", finding.error.value_or(""), "\n");
+      out += base::Concat(findings::FindingChangeTypeName(preview.change_type), ",",
+                          findings::FindingStatusName(preview.record.status), ",",
+                          preview.existing_finding_id.value_or(""), ",", existing_status, ",",
+                          report::CsvField(finding.resource), ",", finding.resource_type, ",",
+                          report::CsvField(PrincipalText(finding)), ",", report::CsvField(actions),
+                          ",", finding.is_public ? "true" : "false", ",",
+                          finding.error.value_or(""), "\n");
       continue;
     }
     std::string change(findings::FindingChangeTypeName(preview.change_type));
@@ -163,13 +154,8 @@ int RunPreview(const PreviewOptions& options, std::istream& in, std::ostream& ou
   if (!ReadChanges(options.proposed, changes_text, changes, err)) return kExitBadInput;
   std::vector<findings::ArchiveRule> rules;
   if (!options.archive_rules.empty()) {
-    std::string text;
-    if (!ReadInput(options.archive_rules, in, text, err)) return kExitBadInput;
-    std::vector<base::Issue> issues;
     std::optional<std::vector<findings::ArchiveRule>> parsed =
-        findings::ParseArchiveRules(text, issues);
-    for (const base::Issue& issue : issues)
-      err << base::FormatIssue(issue, options.archive_rules, text) << "\n";
+        ReadArchiveRules(options.archive_rules, in, err);
     if (!parsed) return kExitBadInput;
     rules = std::move(*parsed);
   }

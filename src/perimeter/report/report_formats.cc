@@ -122,6 +122,8 @@ void WritePhysicalLocation(json::Writer& w, const std::string& uri,
 json::Writer ReportWriter() { return json::Writer(json::WriterOptions{.indent = 2}); }
 std::string Finish(json::Writer& w) { return std::move(w).Take() + "\n"; }
 
+}  // namespace
+
 std::string CsvField(std::string_view text) {
   if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
   std::string out = "\"";
@@ -131,8 +133,6 @@ std::string CsvField(std::string_view text) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 std::optional<Format> ParseFormat(std::string_view name) {
   if (name == "table") return Format::kTable;
