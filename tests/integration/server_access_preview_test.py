@@ -19,8 +19,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from perimeter_serve import ServedPerimeter  # noqa: E402
 
 ACCOUNT = "111122223333"
 KEY, SECRET = "AKIAITESTPREVIEW0001", "preview-test-secret-000000000000000000000"
@@ -31,8 +33,8 @@ QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:it-jobs"
 
 CONFIG = f"""
 listen = "127.0.0.1:0"
-data_dir = "{{data_dir}}"
-inventory = ["{{inventory}}"]
+data_dir = "{{work}}/data"
+inventory = ["{{work}}/inventory.jsonl"]
 
 [[accounts]]
 id = "{ACCOUNT}"
@@ -45,14 +47,7 @@ secret_access_key = "{SECRET}"
 account = "{ACCOUNT}"
 """
 
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("  FAIL:", message)
-    return condition
+check = None  # the served server's check, set by main
 
 
 def trust(*accounts):
@@ -73,6 +68,7 @@ def inventory():
 
 
 def main():
+    global check
     if len(sys.argv) != 2:
         print(__doc__)
         return 2
@@ -85,45 +81,11 @@ def main():
     if not os.access("/usr/bin/aws", os.X_OK):
         print("FAIL: /usr/bin/aws (AWS CLI v2) is missing: run scripts/setup.sh")
         return 1
-    with tempfile.TemporaryDirectory(prefix="perimeter-preview-") as work:
-        inventory_path = os.path.join(work, "inventory.jsonl")
-        with open(inventory_path, "w") as f:
-            f.write("".join(json.dumps(r) + "\n" for r in inventory()))
-        with open(os.path.join(work, "server.toml"), "w") as f:
-            f.write(CONFIG.replace("{data_dir}", os.path.join(work, "data"))
-                    .replace("{inventory}", inventory_path))
-        with open(os.path.join(work, "credentials"), "w") as f:
-            f.write(f"[Main]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(AWS_SHARED_CREDENTIALS_FILE=os.path.join(work, "credentials"),
-                   AWS_CONFIG_FILE=os.path.join(work, "no-config"), AWS_DEFAULT_REGION=REGION,
-                   AWS_EC2_METADATA_DISABLED="true")
-        os.environ.clear()
-        os.environ.update(env)
-        log = open(os.path.join(work, "server.log"), "w")
-        server = subprocess.Popen([binary, "serve", "--config", os.path.join(work, "server.toml")],
-                                  stdout=subprocess.PIPE, stderr=log, text=True)
-        try:
-            line = server.stdout.readline().strip()
-            if not line.startswith("listening on http://127.0.0.1:"):
-                print(f"unexpected first line: {line!r}")
-                return 1
-            run(line[len("listening on "):], work, boto3)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-            log.close()
-        if failures:
-            with open(os.path.join(work, "server.log")) as f:
-                print("server log:\n" + f.read()[-4000:])
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    print("ok")
-    return 0
+    files = {"inventory.jsonl": "".join(json.dumps(r) + "\n" for r in inventory())}
+    with ServedPerimeter(binary, CONFIG, {"Main": (KEY, SECRET)}, REGION, files) as served:
+        check = served.check
+        run(served.endpoint, served.work, boto3)
+        return served.exit_code()
 
 
 def run(endpoint, work, boto3):
