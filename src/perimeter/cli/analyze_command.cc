@@ -166,16 +166,7 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
       rendered = report::RenderCsv(*report);
       break;
   }
-  if (options.output.empty()) {
-    out << rendered << std::flush;
-  } else {
-    std::ofstream file(options.output, std::ios::binary);
-    file << rendered;
-    if (!file) {
-      err << options.output << ": error: cannot write the output\n";
-      return kExitBadInput;
-    }
-  }
+  if (!WriteOutput(options.output, rendered, out, err)) return kExitBadInput;
   // Input errors go to stderr in every format except table, which lists them itself.
   if (*format != report::Format::kTable) {
     for (const analysis::InputError& error : report->errors) {

@@ -60,6 +60,21 @@ bool ExpandPaths(const std::vector<std::string>& paths, const std::vector<std::s
   return true;
 }
 
+bool WriteOutput(const std::string& path, const std::string& text, std::ostream& out,
+                 std::ostream& err) {
+  if (path.empty()) {
+    out << text << std::flush;
+    return true;
+  }
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+  if (!file) {
+    err << path << ": error: cannot write the output\n";
+    return false;
+  }
+  return true;
+}
+
 std::optional<std::vector<findings::ArchiveRule>> ReadArchiveRules(const std::string& path,
                                                                    std::istream& in,
                                                                    std::ostream& err) {

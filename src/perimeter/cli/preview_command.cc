@@ -1,6 +1,5 @@
 #include "perimeter/cli/preview_command.h"
 
-#include <fstream>
 #include <ostream>
 #include <sstream>
 
@@ -236,16 +235,7 @@ int RunPreview(const PreviewOptions& options, std::istream& in, std::ostream& ou
     if (finding.record.status == findings::FindingStatus::kActive) ++active;
   }
   std::string rendered = Render(format, all, active);
-  if (options.output.empty()) {
-    out << rendered << std::flush;
-  } else {
-    std::ofstream file(options.output, std::ios::binary);
-    file << rendered;
-    if (!file) {
-      err << options.output << ": error: cannot write the output\n";
-      return kExitBadInput;
-    }
-  }
+  if (!WriteOutput(options.output, rendered, out, err)) return kExitBadInput;
   if (!options.quiet) {
     err << changes.size() << " proposed configurations, " << all.size() << " preview findings, "
         << active << " active\n";
