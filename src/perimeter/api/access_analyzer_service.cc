@@ -13,7 +13,7 @@ namespace perimeter::api {
 
 // The operations Perimeter implements, by name (the HTTP bindings of every operation of the model
 // are in rest_bindings.cc). The handlers are in analyzer_operations.cc, archive_rule_operations.cc,
-// finding_operations.cc and policy_check_operations.cc.
+// finding_operations.cc, policy_check_operations.cc and access_preview_operations.cc.
 // A member of the class, so that the table reaches the private handlers.
 const AccessAnalyzerService::OperationTable& AccessAnalyzerService::Operations() {
   using S = AccessAnalyzerService;
@@ -69,6 +69,17 @@ const AccessAnalyzerService::OperationTable& AccessAnalyzerService::Operations()
        [](S& s, const Caller& c, const RestRequest& r) { return s.GetAnalyzedResource(c, r); }},
       {"StartResourceScan",
        [](S& s, const Caller& c, const RestRequest& r) { return s.StartResourceScan(c, r); }},
+      // Access previews.
+      {"CreateAccessPreview",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.CreateAccessPreview(c, r); }},
+      {"GetAccessPreview",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.GetAccessPreview(c, r); }},
+      {"ListAccessPreviews",
+       [](S& s, const Caller& c, const RestRequest& r) { return s.ListAccessPreviews(c, r); }},
+      {"ListAccessPreviewFindings",
+       [](S& s, const Caller& c, const RestRequest& r) {
+         return s.ListAccessPreviewFindings(c, r);
+       }},
       // Custom policy checks (no analyzer, no caller state).
       {"CheckNoNewAccess",
        [](S&, const Caller&, const RestRequest& r) { return CheckNoNewAccess(r); }},

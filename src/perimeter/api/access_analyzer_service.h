@@ -84,7 +84,7 @@ class AccessAnalyzerService {
 
   // Handlers, one file per group: analyzer_operations.cc (analyzers, tags),
   // archive_rule_operations.cc, finding_operations.cc (findings, analyzed resources, scans),
-  // policy_check_operations.cc.
+  // policy_check_operations.cc, access_preview_operations.cc.
   ApiResponse CreateAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse GetAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse ListAnalyzers(const Caller& caller, const RestRequest& request);
@@ -104,6 +104,10 @@ class AccessAnalyzerService {
   ApiResponse ListAnalyzedResources(const Caller& caller, const RestRequest& request);
   ApiResponse GetAnalyzedResource(const Caller& caller, const RestRequest& request);
   ApiResponse StartResourceScan(const Caller& caller, const RestRequest& request);
+  ApiResponse CreateAccessPreview(const Caller& caller, const RestRequest& request);
+  ApiResponse GetAccessPreview(const Caller& caller, const RestRequest& request);
+  ApiResponse ListAccessPreviews(const Caller& caller, const RestRequest& request);
+  ApiResponse ListAccessPreviewFindings(const Caller& caller, const RestRequest& request);
   static ApiResponse CheckNoNewAccess(const RestRequest& request);
   static ApiResponse CheckNoPublicAccess(const RestRequest& request);
   static ApiResponse CheckAccessNotGranted(const RestRequest& request);
@@ -113,6 +117,9 @@ class AccessAnalyzerService {
   ApiResult<store::Analyzer> FindByName(const Caller& caller, std::string_view name);
   ApiResult<store::Analyzer> FindByArn(const Caller& caller, std::string_view field,
                                        const std::optional<std::string>& arn);
+  // The preview `id` of the caller's analyzer `analyzer_arn`, or the AWS error.
+  ApiResult<store::AccessPreviewRecord> FindAccessPreview(
+      const Caller& caller, const std::optional<std::string>& analyzer_arn, std::string_view id);
   // What a client token says about `request`: a new request (nullopt), a retry of an earlier one
   // with the same parameters (that request's remembered result), or the token reused with different
   // parameters (ConflictException). Tokens are scoped by account, region and operation.

@@ -48,6 +48,15 @@ TEST(AccessAnalyzerTargetTest, NamesTheActionAndTheResourceOfEachCall) {
            {Request("TagResource", {{"resourceArn", kAnalyzer}}, R"({"tags":{}})"),
             "access-analyzer:TagResource", kAnalyzer},
            {Request("ListAnalyzers", {}, ""), "access-analyzer:ListAnalyzers", "*"},
+           {Request("CreateAccessPreview", {}, body), "access-analyzer:CreateAccessPreview",
+            kAnalyzer},
+           {Request("GetAccessPreview", {{"accessPreviewId", "p"}}, "",
+                    {{"analyzerArn", kAnalyzer}}),
+            "access-analyzer:GetAccessPreview", kAnalyzer},
+           {Request("ListAccessPreviews", {}, "", {{"analyzerArn", kAnalyzer}}),
+            "access-analyzer:ListAccessPreviews", kAnalyzer},
+           {Request("ListAccessPreviewFindings", {{"accessPreviewId", "p"}}, body),
+            "access-analyzer:ListAccessPreviewFindings", kAnalyzer},
            {Request("CheckNoNewAccess", {}, "{}"), "access-analyzer:CheckNoNewAccess", "*"},
        }) {
     AuthorizationTarget target = AccessAnalyzerTarget(Auditor(), c.request);

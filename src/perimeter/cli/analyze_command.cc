@@ -126,13 +126,8 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
     analysis_options.zone = {analysis::ZoneChoice::Kind::kOrganization, options.zone_org};
   }
   if (!options.archive_rules.empty()) {
-    std::string text;
-    if (!ReadInput(options.archive_rules, in, text, err)) return kExitBadInput;
-    std::vector<base::Issue> issues;
     std::optional<std::vector<findings::ArchiveRule>> rules =
-        findings::ParseArchiveRules(text, issues);
-    for (const base::Issue& issue : issues)
-      err << base::FormatIssue(issue, options.archive_rules, text) << "\n";
+        ReadArchiveRules(options.archive_rules, in, err);
     if (!rules.has_value()) return kExitBadInput;
     analysis_options.archive_rules = std::move(*rules);
   }
@@ -171,16 +166,7 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
       rendered = report::RenderCsv(*report);
       break;
   }
-  if (options.output.empty()) {
-    out << rendered << std::flush;
-  } else {
-    std::ofstream file(options.output, std::ios::binary);
-    file << rendered;
-    if (!file) {
-      err << options.output << ": error: cannot write the output\n";
-      return kExitBadInput;
-    }
-  }
+  if (!WriteOutput(options.output, rendered, out, err)) return kExitBadInput;
   // Input errors go to stderr in every format except table, which lists them itself.
   if (*format != report::Format::kTable) {
     for (const analysis::InputError& error : report->errors) {

@@ -12,6 +12,7 @@
 #include "perimeter/cli/compliance_command.h"
 #include "perimeter/cli/import_command.h"
 #include "perimeter/cli/input_files.h"
+#include "perimeter/cli/preview_command.h"
 #include "perimeter/cli/simulate_command.h"
 #include "perimeter/cli/validate_policy_command.h"
 #include "perimeter/server/server.h"
@@ -25,6 +26,28 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
       "perimeter"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "perimeter 0.1.0");
+
+  PreviewOptions preview_options;
+  CLI::App* preview = app.add_subcommand(
+      "preview",
+      "Preview the findings of proposed configurations against an inventory (docs/previews.md)");
+  preview->add_option("inventory", preview_options.inventory, "The current inventory, or -")
+      ->required();
+  preview
+      ->add_option("--proposed", preview_options.proposed,
+                   "JSON Lines: {\"resourceArn\": ..., \"configuration\": {...}} per line")
+      ->required();
+  preview->add_option("--zone-account", preview_options.zone_account,
+                      "Preview as an ACCOUNT analyzer of this account");
+  preview->add_option("--zone-org", preview_options.zone_org,
+                      "Preview with the organization of the inventory as the zone of trust");
+  preview->add_option("--region", preview_options.region,
+                      "The analyzer's region (default us-east-1)");
+  preview->add_option("--format", preview_options.format, "table, json or csv");
+  preview->add_option("--archive-rules", preview_options.archive_rules,
+                      "Archive rules (docs/archive-rules.md)");
+  preview->add_option("-o,--output", preview_options.output, "Write the report to this file");
+  preview->add_flag("-q,--quiet", preview_options.quiet, "No summary line");
 
   std::string simulate_input;
   CLI::App* simulate = app.add_subcommand(
@@ -162,6 +185,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
     if (!ReadInput(simulate_input, in, text, err)) return kExitBadInput;
     return RunSimulate(simulate_input == "-" ? "<stdin>" : simulate_input, text, out, err);
   }
+  if (preview->parsed()) return RunPreview(preview_options, in, out, err, terminals.out);
   if (analyze->parsed()) {
     return RunAnalyze(analyze_options, in, out, err, terminals.out, terminals.err);
   }

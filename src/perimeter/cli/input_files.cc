@@ -7,6 +7,8 @@
 #include <ostream>
 #include <sstream>
 
+#include "perimeter/base/issue.h"
+
 namespace perimeter::cli {
 
 bool ReadInput(const std::string& path, std::istream& in, std::string& text, std::ostream& err) {
@@ -56,6 +58,33 @@ bool ExpandPaths(const std::vector<std::string>& paths, const std::vector<std::s
     files.insert(files.end(), found.begin(), found.end());
   }
   return true;
+}
+
+bool WriteOutput(const std::string& path, const std::string& text, std::ostream& out,
+                 std::ostream& err) {
+  if (path.empty()) {
+    out << text << std::flush;
+    return true;
+  }
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+  if (!file) {
+    err << path << ": error: cannot write the output\n";
+    return false;
+  }
+  return true;
+}
+
+std::optional<std::vector<findings::ArchiveRule>> ReadArchiveRules(const std::string& path,
+                                                                   std::istream& in,
+                                                                   std::ostream& err) {
+  std::string text;
+  if (!ReadInput(path, in, text, err)) return std::nullopt;
+  std::vector<base::Issue> issues;
+  std::optional<std::vector<findings::ArchiveRule>> rules =
+      findings::ParseArchiveRules(text, issues);
+  for (const base::Issue& issue : issues) err << base::FormatIssue(issue, path, text) << "\n";
+  return rules;
 }
 
 }  // namespace perimeter::cli

@@ -293,6 +293,12 @@ class FindingReader {
 
 }  // namespace
 
+void WriteFindingSources(json::Writer& w, const std::vector<FindingSource>& sources) {
+  WriteSources(w, sources);
+}
+
+void WriteFindingExtras(json::Writer& w, const Finding& finding) { WriteExtras(w, finding); }
+
 void WriteFinding(json::Writer& w, const FindingRecord& record, bool perimeter_extras) {
   WriteFindingObject(w, record, perimeter_extras);
 }

@@ -44,6 +44,11 @@ struct JsonOptions {
 // the CLI's report).
 void WriteFinding(json::Writer& w, const FindingRecord& record, bool perimeter_extras);
 
+// Parts of the Finding shape other shapes embed (AccessPreviewFinding): the `sources` array, and
+// Perimeter's extras (errorReason, witness, explanation) as members of the enclosing object.
+void WriteFindingSources(json::Writer& w, const std::vector<FindingSource>& sources);
+void WriteFindingExtras(json::Writer& w, const Finding& finding);
+
 // One object of the given shape.
 std::string FindingToJson(const FindingRecord& record,
                           const JsonOptions& options = {});  // Finding/FindingSummary

@@ -123,6 +123,8 @@ void WritePhysicalLocation(json::Writer& w, const std::string& uri,
 json::Writer ReportWriter() { return json::Writer(json::WriterOptions{.indent = 2}); }
 std::string Finish(json::Writer& w) { return std::move(w).Take() + "\n"; }
 
+}  // namespace
+
 // One CSV field (RFC 4180 §2.6-2.7: a field with a comma, quote or line break is quoted, a quote
 // doubled). Bytes that are not UTF-8 (a file name, a policy value) become U+FFFD, as in the JSON
 // formats. A field a spreadsheet would read as a formula (first character = + - @, tab, carriage
@@ -142,8 +144,6 @@ std::string CsvField(std::string_view raw) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 std::optional<Format> ParseFormat(std::string_view name) {
   if (name == "table") return Format::kTable;

@@ -40,6 +40,9 @@ std::string RenderSarif(const analysis::OfflineReport& report);
 // takes.
 std::string RenderAsff(const analysis::OfflineReport& report);
 
+// One RFC 4180 field: quoted when it holds a comma, a quote or a line break.
+std::string CsvField(std::string_view text);
+
 // The one-line summary printed at the end of every run.
 std::string SummaryLine(const analysis::OfflineSummary& summary);
 

@@ -19,6 +19,28 @@ std::vector<findings::Finding> ResourceCatalog::AnalyzeClaim(
   return Analyze(claim.arn, zone);
 }
 
+const resources::Resource* ResourceCatalog::FindRecord(std::string_view, std::string_view) const {
+  return nullptr;
+}
+
+const resources::AccountSettings* ResourceCatalog::FindAccountSettings(std::string_view) const {
+  return nullptr;
+}
+
+std::vector<findings::ArchiveRule> ParseArchiveRules(
+    std::span<const store::ArchiveRuleRecord> records) {
+  std::vector<findings::ArchiveRule> rules;
+  for (const store::ArchiveRuleRecord& record : records) {
+    json::ParseResult parsed = json::Parse(record.filter_json);
+    if (!parsed.ok()) continue;
+    std::vector<base::Issue> issues;
+    std::optional<findings::FindingFilter> filter = findings::ParseFindingFilter(
+        parsed.document.root(), findings::FilterUse::kArchiveRule, issues);
+    if (filter) rules.push_back(findings::ArchiveRule{record.rule_name, std::move(*filter)});
+  }
+  return rules;
+}
+
 bool InScope(const store::Analyzer& analyzer, const ResourceSummary& resource,
              const Environment& environment) {
   if (!resource.region.empty() && resource.region != analyzer.region) return false;
@@ -42,21 +64,6 @@ namespace {
 bool Analyzes(const store::Analyzer& analyzer) {
   return store::IsExternalAccessType(analyzer.type) &&
          analyzer.status == store::AnalyzerStatus::kActive;
-}
-
-// The archive rules of a snapshot, parsed. Rules are stored only after validation: a rule that does
-// not parse (corruption) is left out.
-std::vector<findings::ArchiveRule> ParseRules(std::span<const store::ArchiveRuleRecord> records) {
-  std::vector<findings::ArchiveRule> rules;
-  for (const store::ArchiveRuleRecord& record : records) {
-    json::ParseResult parsed = json::Parse(record.filter_json);
-    if (!parsed.ok()) continue;
-    std::vector<base::Issue> issues;
-    std::optional<findings::FindingFilter> filter = findings::ParseFindingFilter(
-        parsed.document.root(), findings::FilterUse::kArchiveRule, issues);
-    if (filter) rules.push_back(findings::ArchiveRule{record.rule_name, std::move(*filter)});
-  }
-  return rules;
 }
 
 // The scanned analyzer is still the stored one: not deleted, not deleted and created again under
@@ -99,7 +106,7 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer,
         return std::nullopt;
       }
       if (snapshot.findings.empty() && fresh.empty()) return std::nullopt;
-      std::vector<findings::ArchiveRule> rules = ParseRules(snapshot.archive_rules);
+      std::vector<findings::ArchiveRule> rules = ParseArchiveRules(snapshot.archive_rules);
       findings::LifecycleOptions options;
       options.scope = analyzer.arn;
       options.resolved_retention = retention_;

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +22,10 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "perimeter/base/clock.h"
+#include "perimeter/findings/archive_rule.h"
 #include "perimeter/findings/finding.h"
 #include "perimeter/reasoning/zone_of_trust.h"
+#include "perimeter/resources/resource.h"
 #include "perimeter/service/environment.h"
 #include "perimeter/store/store.h"
 
@@ -53,7 +56,16 @@ class ResourceCatalog {
   // The findings of one claim (a FindClaims entry). Default: Analyze(claim.arn, zone).
   virtual std::vector<findings::Finding> AnalyzeClaim(const ResourceSummary& claim,
                                                       const reasoning::ZoneOfTrust& zone) const;
+  // The record `owner` holds for `arn` and the settings of account `owner` (access previews start
+  // from them); null when there is none. Default: null (a catalog without records).
+  virtual const resources::Resource* FindRecord(std::string_view arn, std::string_view owner) const;
+  virtual const resources::AccountSettings* FindAccountSettings(std::string_view owner) const;
 };
+
+// The archive rules of an analyzer, parsed. Rules are stored only after validation: a rule that
+// does not parse (corruption) is left out.
+std::vector<findings::ArchiveRule> ParseArchiveRules(
+    std::span<const store::ArchiveRuleRecord> records);
 
 using CatalogSource = std::function<std::shared_ptr<const ResourceCatalog>()>;
 

@@ -33,6 +33,14 @@ class InventoryCatalog final : public ResourceCatalog {
   std::vector<findings::Finding> AnalyzeClaim(const ResourceSummary& claim,
                                               const reasoning::ZoneOfTrust& zone) const override;
 
+  const resources::Resource* FindRecord(std::string_view arn,
+                                        std::string_view owner) const override {
+    return Claim(arn, owner);
+  }
+  const resources::AccountSettings* FindAccountSettings(std::string_view owner) const override {
+    return inventory_.FindAccount(owner);
+  }
+
   const resources::Inventory& inventory() const { return inventory_; }
 
  private:

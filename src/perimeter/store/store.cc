@@ -187,4 +187,17 @@ absl::StatusOr<FindingCounts> Store::CountFindings(std::string_view analyzer_arn
   return out;
 }
 
+absl::Status Store::PutAccessPreview(const AccessPreviewRecord&) {
+  return absl::UnimplementedError("this store keeps no access previews");
+}
+
+absl::StatusOr<std::optional<AccessPreviewRecord>> Store::GetAccessPreview(std::string_view,
+                                                                           std::string_view) {
+  return absl::UnimplementedError("this store keeps no access previews");
+}
+
+absl::StatusOr<std::vector<AccessPreviewRecord>> Store::ListAccessPreviews(std::string_view) {
+  return absl::UnimplementedError("this store keeps no access previews");
+}
+
 }  // namespace perimeter::store

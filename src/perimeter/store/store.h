@@ -121,6 +121,18 @@ struct InventoryRecord {
   friend bool operator==(const InventoryRecord&, const InventoryRecord&) = default;
 };
 
+// An access preview of an analyzer (CreateAccessPreview) with its findings, kept as the texts the
+// layers above write (service/access_preview_record.h); the store does not interpret them. Keyed by
+// (analyzer_arn, id).
+struct AccessPreviewRecord {
+  std::string analyzer_arn;
+  std::string id;
+  absl::Time created_at = absl::UnixEpoch();
+  std::string preview_json;   // the preview: configurations, status, status reason
+  std::string findings_json;  // its findings (findings::EncodeAccessPreviewFindings)
+  friend bool operator==(const AccessPreviewRecord&, const AccessPreviewRecord&) = default;
+};
+
 // One page of an analyzer's findings in a listing order (ListFindings, ListFindingsV2): keyset
 // pagination, so a page costs what it returns and not the size of the analyzer
 // (findings/listing.h).
@@ -293,6 +305,15 @@ class Store {
   virtual absl::StatusOr<std::optional<InventoryRecord>> GetInventory(InventoryKind kind,
                                                                       std::string_view owner,
                                                                       std::string_view key) = 0;
+
+  // Access previews of an analyzer. PutAccessPreview inserts or replaces (by analyzer and id);
+  // ListAccessPreviews gives every preview of the analyzer by (created_at, id); DeleteAnalyzer
+  // deletes them. The defaults answer Unimplemented (stores that keep no previews).
+  virtual absl::Status PutAccessPreview(const AccessPreviewRecord& preview);
+  virtual absl::StatusOr<std::optional<AccessPreviewRecord>> GetAccessPreview(
+      std::string_view analyzer_arn, std::string_view id);
+  virtual absl::StatusOr<std::vector<AccessPreviewRecord>> ListAccessPreviews(
+      std::string_view analyzer_arn);
 
   // Idempotency: the result remembered for a client token (scope = account + operation + token).
   virtual absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) = 0;

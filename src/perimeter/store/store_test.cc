@@ -481,6 +481,31 @@ TEST_P(StoreTest, InventoryAndClientTokens) {
   EXPECT_EQ(**store_->GetClientToken("111122223333/CreateAnalyzer/t"), "arn:x");
 }
 
+TEST_P(StoreTest, AccessPreviews) {
+  const std::string arn = MakeAnalyzer("a", 0).arn;
+  const std::string other = MakeAnalyzer("b", 1).arn;
+  ASSERT_TRUE(store_->PutAnalyzer(MakeAnalyzer("a", 0)).ok());
+  ASSERT_TRUE(store_->PutAnalyzer(MakeAnalyzer("b", 1)).ok());
+  AccessPreviewRecord second{arn, "p2", At(2), R"({"status":"CREATING"})", "[]"};
+  AccessPreviewRecord first{arn, "p1", At(1), R"({"status":"COMPLETED"})", R"([{"x":1}])"};
+  AccessPreviewRecord elsewhere{other, "p3", At(1), "{}", "[]"};
+  for (const AccessPreviewRecord* record : {&second, &first, &elsewhere})
+    ASSERT_TRUE(store_->PutAccessPreview(*record).ok());
+  Reopen();
+  EXPECT_EQ(**store_->GetAccessPreview(arn, "p1"), first);
+  EXPECT_FALSE(store_->GetAccessPreview(other, "p1")->has_value());
+  EXPECT_EQ(*store_->ListAccessPreviews(arn), (std::vector<AccessPreviewRecord>{first, second}));
+  // Replaced by id (CREATING -> COMPLETED).
+  second.preview_json = R"({"status":"COMPLETED"})";
+  ASSERT_TRUE(store_->PutAccessPreview(second).ok());
+  EXPECT_EQ(**store_->GetAccessPreview(arn, "p2"), second);
+  // Deleted with their analyzer.
+  ASSERT_TRUE(store_->DeleteAnalyzer(arn).ok());
+  Reopen();
+  EXPECT_TRUE(store_->ListAccessPreviews(arn)->empty());
+  EXPECT_EQ(store_->ListAccessPreviews(other)->size(), 1u);
+}
+
 // ListFindingsPage walks every page exactly as findings::Paginate walks the sorted, filtered
 // listing, for every sort and order (the sqlite store answers the column-backed sorts with keyset
 // queries over its indexes, the others through the generic path). Timestamps with sub-millisecond

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "perimeter/base/status_macros.h"
 
@@ -45,6 +46,7 @@ absl::Status MemoryStore::DeleteAnalyzer(std::string_view arn) {
   if (it != analyzers_.end()) analyzers_.erase(it);
   std::erase_if(rules_, [&](const auto& entry) { return entry.first.first == arn; });
   std::erase_if(findings_, [&](const auto& entry) { return entry.first.first == arn; });
+  std::erase_if(previews_, [&](const auto& entry) { return entry.first.first == arn; });
   return absl::OkStatus();
 }
 
@@ -278,6 +280,33 @@ absl::StatusOr<std::optional<InventoryRecord>> MemoryStore::GetInventory(Invento
   auto it = inventory_.find({kind, std::string(key), std::string(owner)});
   if (it == inventory_.end()) return std::optional<InventoryRecord>();
   return std::optional<InventoryRecord>(it->second);
+}
+
+absl::Status MemoryStore::PutAccessPreview(const AccessPreviewRecord& preview) {
+  std::lock_guard lock(mutex_);
+  previews_.insert_or_assign(Key{preview.analyzer_arn, preview.id}, preview);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<AccessPreviewRecord>> MemoryStore::GetAccessPreview(
+    std::string_view analyzer_arn, std::string_view id) {
+  std::lock_guard lock(mutex_);
+  auto it = previews_.find(Key{std::string(analyzer_arn), std::string(id)});
+  if (it == previews_.end()) return std::optional<AccessPreviewRecord>();
+  return std::optional<AccessPreviewRecord>(it->second);
+}
+
+absl::StatusOr<std::vector<AccessPreviewRecord>> MemoryStore::ListAccessPreviews(
+    std::string_view analyzer_arn) {
+  std::lock_guard lock(mutex_);
+  std::vector<AccessPreviewRecord> out;
+  for (const auto& [key, preview] : previews_) {
+    if (key.first == analyzer_arn) out.push_back(preview);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+  });
+  return out;
 }
 
 absl::StatusOr<std::optional<std::string>> MemoryStore::GetClientToken(std::string_view scope) {

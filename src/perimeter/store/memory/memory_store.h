@@ -61,6 +61,12 @@ class MemoryStore final : public Store {
                                                               std::string_view owner,
                                                               std::string_view key) override;
 
+  absl::Status PutAccessPreview(const AccessPreviewRecord& preview) override;
+  absl::StatusOr<std::optional<AccessPreviewRecord>> GetAccessPreview(std::string_view analyzer_arn,
+                                                                      std::string_view id) override;
+  absl::StatusOr<std::vector<AccessPreviewRecord>> ListAccessPreviews(
+      std::string_view analyzer_arn) override;
+
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
   absl::Status PutClientToken(std::string_view scope, std::string_view result) override;
 
@@ -83,6 +89,7 @@ class MemoryStore final : public Store {
   // (kind, key, owner): listed by key, then owner.
   std::map<std::tuple<InventoryKind, std::string, std::string>, InventoryRecord> inventory_;
   std::map<std::string, std::string, std::less<>> client_tokens_;
+  std::map<Key, AccessPreviewRecord> previews_;  // (analyzer, id)
 };
 
 }  // namespace perimeter::store

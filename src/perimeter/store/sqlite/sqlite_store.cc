@@ -302,7 +302,8 @@ absl::Status SqliteStore::DeleteAnalyzer(std::string_view arn) {
   return Write([&]() -> absl::Status {
     for (const char* sql : {"DELETE FROM analyzers WHERE arn = ?1",
                             "DELETE FROM archive_rules WHERE analyzer_arn = ?1",
-                            "DELETE FROM findings WHERE analyzer_arn = ?1"}) {
+                            "DELETE FROM findings WHERE analyzer_arn = ?1",
+                            "DELETE FROM access_previews WHERE analyzer_arn = ?1"}) {
       Statement remove(db_, Prepared(sql));
       RETURN_IF_ERROR(remove.prepared());
       remove.Bind(1, arn);
@@ -743,6 +744,53 @@ absl::StatusOr<std::optional<InventoryRecord>> SqliteStore::GetInventory(Invento
   }
   return std::optional<InventoryRecord>(InventoryRecord{
       kind, std::string(key), query.Text(0), FromMicros(query.Int(1)), std::string(owner)});
+}
+
+absl::Status SqliteStore::PutAccessPreview(const AccessPreviewRecord& preview) {
+  return Write([&]() -> absl::Status {
+    Statement upsert(db_, Prepared(R"sql(
+      INSERT OR REPLACE INTO access_previews(analyzer_arn, id, created_at, preview, findings)
+      VALUES(?1, ?2, ?3, ?4, ?5))sql"));
+    RETURN_IF_ERROR(upsert.prepared());
+    upsert.Bind(1, preview.analyzer_arn).Bind(2, preview.id);
+    upsert.Bind(3, Micros(preview.created_at));
+    upsert.Bind(4, preview.preview_json).Bind(5, preview.findings_json);
+    return upsert.Run();
+  });
+}
+
+absl::StatusOr<std::optional<AccessPreviewRecord>> SqliteStore::GetAccessPreview(
+    std::string_view analyzer_arn, std::string_view id) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_, Prepared("SELECT created_at, preview, findings FROM access_previews "
+                                "WHERE analyzer_arn = ?1 AND id = ?2"));
+  RETURN_IF_ERROR(query.prepared());
+  query.Bind(1, analyzer_arn).Bind(2, id);
+  absl::Status status;
+  if (!query.Step(status)) {
+    RETURN_IF_ERROR(status);
+    return std::optional<AccessPreviewRecord>();
+  }
+  return std::optional<AccessPreviewRecord>(
+      AccessPreviewRecord{std::string(analyzer_arn), std::string(id), FromMicros(query.Int(0)),
+                          query.Text(1), query.Text(2)});
+}
+
+absl::StatusOr<std::vector<AccessPreviewRecord>> SqliteStore::ListAccessPreviews(
+    std::string_view analyzer_arn) {
+  std::lock_guard lock(mutex_);
+  Statement query(db_, Prepared("SELECT id, created_at, preview, findings FROM access_previews "
+                                "WHERE analyzer_arn = ?1 ORDER BY created_at, id"));
+  RETURN_IF_ERROR(query.prepared());
+  query.Bind(1, analyzer_arn);
+  std::vector<AccessPreviewRecord> out;
+  absl::Status status;
+  while (query.Step(status)) {
+    out.push_back(AccessPreviewRecord{std::string(analyzer_arn), query.Text(0),
+                                      FromMicros(query.Int(1)), query.Text(2), query.Text(3)});
+  }
+  RETURN_IF_ERROR(status);
+  return out;
 }
 
 absl::StatusOr<std::optional<std::string>> SqliteStore::GetClientToken(std::string_view scope) {

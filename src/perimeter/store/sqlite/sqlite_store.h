@@ -101,6 +101,12 @@ class SqliteStore final : public Store {
                                                               std::string_view owner,
                                                               std::string_view key) override;
 
+  absl::Status PutAccessPreview(const AccessPreviewRecord& preview) override;
+  absl::StatusOr<std::optional<AccessPreviewRecord>> GetAccessPreview(std::string_view analyzer_arn,
+                                                                      std::string_view id) override;
+  absl::StatusOr<std::vector<AccessPreviewRecord>> ListAccessPreviews(
+      std::string_view analyzer_arn) override;
+
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
   absl::Status PutClientToken(std::string_view scope, std::string_view result) override;
 

@@ -124,7 +124,7 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
   for (int open = 0; open < 2; ++open) {  // the second open finds the upgraded schema
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(UserVersion(), 4);  // brought to the current schema in one open
+    EXPECT_EQ(UserVersion(), 5);  // brought to the current schema in one open
     EXPECT_TRUE((*store)->GetAnalyzer(kArn)->has_value());
     absl::StatusOr<std::vector<findings::FindingRecord>> listed = (*store)->ListFindings(kArn);
     ASSERT_TRUE(listed.ok()) << listed.status();
@@ -188,7 +188,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
       "DROP INDEX findings_by_status_error; PRAGMA user_version = 2;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 4);
+  EXPECT_EQ(UserVersion(), 5);
   for (findings::SortAttribute attribute :
        {findings::SortAttribute::kResourceType, findings::SortAttribute::kIsPublic,
         findings::SortAttribute::kError, findings::SortAttribute::kResourceOwnerAccount}) {
@@ -220,7 +220,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
     PRAGMA user_version = 3;)sql");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 4);
+  EXPECT_EQ(UserVersion(), 5);
   absl::StatusOr<std::vector<InventoryRecord>> resources =
       (*store)->ListInventory(InventoryKind::kResource);
   ASSERT_TRUE(resources.ok()) << resources.status();
@@ -239,8 +239,25 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
   EXPECT_EQ((*store)->ListInventory(InventoryKind::kResource)->size(), 2u);
 }
 
+// Schema 4 had no access previews: Open adds the table and keeps the rest.
+TEST_F(SqliteSchemaTest, UpgradesSchemaFourWithAccessPreviews) {
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->PutClientToken("t", "kept").ok());
+  }
+  Exec("DROP TABLE access_previews; PRAGMA user_version = 4;");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(UserVersion(), 5);
+  EXPECT_EQ(**(*store)->GetClientToken("t"), "kept");
+  AccessPreviewRecord preview{kArn, "p1", absl::FromUnixMicros(5), "{}", "[]"};
+  ASSERT_TRUE((*store)->PutAccessPreview(preview).ok());
+  EXPECT_EQ(**(*store)->GetAccessPreview(kArn, "p1"), preview);
+}
+
 TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
-  Exec("CREATE TABLE future(x); PRAGMA user_version = 5;");
+  Exec("CREATE TABLE future(x); PRAGMA user_version = 6;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -53,6 +53,10 @@ CREATE TABLE IF NOT EXISTS inventory(
   kind TEXT NOT NULL, owner TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, updated_at INTEGER NOT NULL,
   PRIMARY KEY(kind, owner, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS client_tokens(scope TEXT PRIMARY KEY, result TEXT NOT NULL);
+-- preview, findings: store::AccessPreviewRecord's texts; created_at in microseconds.
+CREATE TABLE IF NOT EXISTS access_previews(
+  analyzer_arn TEXT NOT NULL, id TEXT NOT NULL, created_at INTEGER NOT NULL, preview TEXT NOT NULL,
+  findings TEXT NOT NULL, PRIMARY KEY(analyzer_arn, id)) WITHOUT ROWID;
 )sql";
 
 // The owner of a stored inventory row of schema 3 and before: a resource's resourceOwnerAccount (""

@@ -18,7 +18,8 @@ namespace perimeter::store::internal {
 // (Open adds them). 4: inventory records keyed by (kind, owner, key), a resource record being its
 // owner's claim on the ARN (before: by (kind, key), so one account's import replaced another's
 // record); Open rebuilds the table, each resource row's owner read from its resourceOwnerAccount.
-inline constexpr int kSchemaVersion = 4;
+// 5: schema 4 and the access_previews table (Open creates it).
+inline constexpr int kSchemaVersion = 5;
 
 // Creates the schema on `db` (the writer connection) or brings an older one to kSchemaVersion.
 // FailedPrecondition when the database has a newer schema than this build reads.
