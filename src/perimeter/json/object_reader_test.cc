@@ -26,22 +26,33 @@ std::vector<std::string> Lines(const std::vector<base::Issue>& issues) {
   return lines;
 }
 
-class ObjectReaderTest : public testing::TestWithParam<ReaderCase> {};
+// Parses the case's input; ExpectIssues compares what the reader reported with the case.
+class ReaderCaseTest : public testing::TestWithParam<ReaderCase> {
+ protected:
+  void SetUp() override {
+    parsed_ = Parse(GetParam().input);
+    ASSERT_TRUE(parsed_.ok()) << parsed_.issues[0].message;
+  }
+  Value root() const { return parsed_.document.root(); }
+  void ExpectIssues(bool finished_ok) {
+    EXPECT_EQ(Lines(issues_), GetParam().issues);
+    EXPECT_EQ(finished_ok, GetParam().issues.empty());
+  }
+
+  ParseResult parsed_;
+  std::vector<base::Issue> issues_;
+};
+
+class ObjectReaderTest : public ReaderCaseTest {};
 
 // A small format: {"name": string (required), "enabled": bool, "note": anything (ignored)}.
 TEST_P(ObjectReaderTest, ReportsPositionedIssues) {
-  const ReaderCase& c = GetParam();
-  ParseResult parsed = Parse(c.input);
-  ASSERT_TRUE(parsed.ok()) << parsed.issues[0].message;
-  std::vector<base::Issue> issues;
-  ObjectReader reader(parsed.document.root(), "rule", "rule", issues);
+  ObjectReader reader(root(), "rule", "rule", issues_);
   std::optional<std::string_view> name = reader.RequiredString("name");
   std::optional<bool> enabled = reader.OptionalBool("enabled");
   reader.Ignore("note");
-  bool ok = reader.Finish("name, enabled");
-  EXPECT_EQ(Lines(issues), c.issues);
-  EXPECT_EQ(ok, c.issues.empty());
-  if (c.issues.empty()) {
+  ExpectIssues(reader.Finish("name, enabled"));
+  if (GetParam().issues.empty()) {
     EXPECT_EQ(name, "r1");
     EXPECT_EQ(enabled, true);
   }
@@ -69,24 +80,17 @@ INSTANTIATE_TEST_SUITE_P(
             "not_an_object", R"(["name"])", {"rule.type 1:1 a rule must be an object, not array"}}),
     [](const testing::TestParamInfo<ReaderCase>& info) { return info.param.name; });
 
-class ShapedReaderTest : public testing::TestWithParam<ReaderCase> {};
+class ShapedReaderTest : public ReaderCaseTest {};
 
 // A format named with a vowel and given its members: {"ruleName": string, "filter": object,
 // "tags": array}, the first two required.
 TEST_P(ShapedReaderTest, NamesTheShapeInMessages) {
-  const ReaderCase& c = GetParam();
-  ParseResult parsed = Parse(c.input);
-  ASSERT_TRUE(parsed.ok()) << parsed.issues[0].message;
-  std::vector<base::Issue> issues;
-  ObjectReader reader(parsed.document.root(), "archive-rules", "archive rule", issues,
-                      "ruleName and filter");
+  ObjectReader reader(root(), "archive-rules", "archive rule", issues_, "ruleName and filter");
   std::optional<std::string_view> name = reader.RequiredString("ruleName");
   std::optional<Value> filter = reader.RequiredOfKind("filter", Kind::kObject);
   std::optional<Value> tags = reader.OptionalOfKind("tags", Kind::kArray);
-  bool ok = reader.Finish();
-  EXPECT_EQ(Lines(issues), c.issues);
-  EXPECT_EQ(ok, c.issues.empty());
-  if (c.issues.empty()) {
+  ExpectIssues(reader.Finish());
+  if (GetParam().issues.empty()) {
     EXPECT_EQ(name, "r1");
     ASSERT_TRUE(filter.has_value());
     EXPECT_TRUE(filter->is_object());

@@ -39,42 +39,36 @@ void ObjectReader::Flush() {
 
 std::optional<json::Value> ObjectReader::Member(std::string_view key, bool required) {
   std::optional<json::Value> member = required ? reader_.Required(key) : reader_.Optional(key);
-  if (!member.has_value() && required) reader_.ReportMissing();
+  reader_.ReportMissing();
+  Flush();
+  return member;
+}
+
+std::optional<json::Value> ObjectReader::OfKind(std::string_view key, json::Kind kind,
+                                                bool required) {
+  std::optional<json::Value> member =
+      required ? reader_.RequiredOfKind(key, kind) : reader_.OptionalOfKind(key, kind);
+  reader_.ReportMissing();
   Flush();
   return member;
 }
 
 std::optional<std::string> ObjectReader::String(std::string_view key, bool required) {
-  std::optional<json::Value> member = Member(key, required);
+  std::optional<json::Value> member = OfKind(key, json::Kind::kString, required);
   if (!member.has_value()) return std::nullopt;
-  if (!member->is_string()) {
-    reader_.TypeError(*member, "a string");
-    Flush();
-    return std::nullopt;
-  }
   return std::string(member->text());
 }
 
 std::optional<bool> ObjectReader::Bool(std::string_view key, bool required) {
-  std::optional<json::Value> member = Member(key, required);
+  std::optional<json::Value> member = OfKind(key, json::Kind::kBool, required);
   if (!member.has_value()) return std::nullopt;
-  if (!member->is_bool()) {
-    reader_.TypeError(*member, "true or false");
-    Flush();
-    return std::nullopt;
-  }
   return member->boolean();
 }
 
 std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_view key,
                                                                  bool required) {
-  std::optional<json::Value> member = Member(key, required);
+  std::optional<json::Value> member = OfKind(key, json::Kind::kArray, required);
   if (!member.has_value()) return std::nullopt;
-  if (!member->is_array()) {
-    reader_.TypeError(*member, "an array");
-    Flush();
-    return std::nullopt;
-  }
   std::vector<std::string> out;
   bool ok = true;
   for (const json::Value &element : member->children()) {
@@ -92,14 +86,7 @@ std::optional<std::vector<std::string>> ObjectReader::StringList(std::string_vie
 }
 
 std::optional<json::Value> ObjectReader::Object(std::string_view key, bool required) {
-  std::optional<json::Value> member = Member(key, required);
-  if (!member.has_value()) return std::nullopt;
-  if (!member->is_object()) {
-    reader_.TypeError(*member, "an object");
-    Flush();
-    return std::nullopt;
-  }
-  return member;
+  return OfKind(key, json::Kind::kObject, required);
 }
 
 void ObjectReader::Finish() {

@@ -81,6 +81,8 @@ class ObjectReader {
  private:
   // Moves what reader_ reported into diagnostics_, placed in the file.
   void Flush();
+  // The member if present and of `kind`; reported (missing, wrong kind) otherwise.
+  std::optional<json::Value> OfKind(std::string_view key, json::Kind kind, bool required);
 
   json::Value value_;
   std::string what_;
