@@ -40,6 +40,9 @@ using internal::UpsertFinding;
 // a small machine would gain nothing.
 constexpr int kReaders = 4;
 
+// WAL pages (4 KiB) after which the checkpoint thread copies the WAL back: SQLite's default.
+constexpr int kCheckpointPages = 1000;
+
 }  // namespace
 
 // Listed findings kept in memory: ~1 KB each.
@@ -65,6 +68,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
   RETURN_IF_ERROR(store->Exec("PRAGMA cache_size=-32768"));
   RETURN_IF_ERROR(internal::UpgradeSchema(db));
+  // Replaces SQLite's automatic checkpoint in the commit (RunCheckpoints).
+  sqlite3_wal_hook(db, &SqliteStore::AfterCommit, store.get());
   {
     std::lock_guard lock(store->mutex_);
     ASSIGN_OR_RETURN(std::vector<Analyzer> analyzers, store->ListAnalyzersLocked());
@@ -89,10 +94,65 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
     store->free_readers_.push_back(reader.get());
     store->readers_.push_back(std::move(reader));
   }
+  if (sqlite3_open_v2(path.c_str(), &store->checkpoint_db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string message =
+        store->checkpoint_db_ ? sqlite3_errmsg(store->checkpoint_db_) : "out of memory";
+    return absl::UnavailableError(
+        base::Concat("cannot open ", path, " for checkpoints: ", message));
+  }
+  sqlite3_busy_timeout(store->checkpoint_db_, 5000);
+  // The checkpoint syncs the database file before it lets the WAL be reused.
+  RETURN_IF_ERROR(internal::Exec(store->checkpoint_db_, "PRAGMA synchronous=FULL"));
+  store->checkpointer_ = std::thread([raw = store.get()] { raw->RunCheckpoints(); });
   return store;
 }
 
+int SqliteStore::AfterCommit(void* store, sqlite3*, const char*, int wal_pages) {
+  auto* self = static_cast<SqliteStore*>(store);
+  bool due = false;
+  {
+    std::lock_guard lock(self->checkpoint_mutex_);
+    if (wal_pages < self->wal_pages_) self->backfilled_ = 0;  // the WAL restarted from its start
+    self->wal_pages_ = wal_pages;
+    due = !self->checkpoint_due_ && wal_pages - self->backfilled_ >= kCheckpointPages;
+    if (due) self->checkpoint_due_ = true;
+  }
+  if (due) self->checkpoint_wanted_.notify_one();
+  return SQLITE_OK;
+}
+
+void SqliteStore::RunCheckpoints() {
+  std::unique_lock lock(checkpoint_mutex_);
+  while (true) {
+    checkpoint_wanted_.wait(lock, [&] { return checkpoint_due_ || closing_; });
+    if (closing_) return;
+    lock.unlock();
+    // PASSIVE copies what no reader still needs; what is left is copied by the next one. A failure
+    // leaves the WAL as it is (nothing is lost, it only grows): the next commit past the threshold
+    // tries again.
+    int wal_pages = 0, copied = 0;
+    if (sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_pages,
+                                  &copied) != SQLITE_OK) {
+      copied = 0;
+    }
+    lock.lock();
+    checkpoint_due_ = false;
+    // Unless the WAL restarted meanwhile (the commit hook has seen it shrink).
+    if (wal_pages_ >= wal_pages) backfilled_ = std::max(backfilled_, copied);
+  }
+}
+
 SqliteStore::~SqliteStore() {
+  if (checkpointer_.joinable()) {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      closing_ = true;
+    }
+    checkpoint_wanted_.notify_one();
+    checkpointer_.join();
+  }
+  sqlite3_close(checkpoint_db_);
   for (const std::unique_ptr<Reader>& reader : readers_) {
     for (auto& [sql, statement] : reader->statements) sqlite3_finalize(statement);
     sqlite3_close(reader->db);

@@ -10,6 +10,10 @@
 // only after the commit that covers its change, so a caller reads its own write afterwards. Nobody
 // waits for a batch to fill: a leader takes what is queued when it starts.
 //
+// Checkpoints (copying the WAL back into the database) run on a thread of their own, on their own
+// connection, once the WAL holds kCheckpointPages pages: SQLite's automatic checkpoint would run
+// inside the commit that crosses the threshold, and every writer of that batch would wait for it.
+//
 // Findings are kept with their summary columns (status, resource, resourceType, owner, isPublic,
 // error, timestamps) and their AWS JSON (findings::FindingObjectJson) beside the encoded finding,
 // so listings filter, sort and page without decoding it. The schema is versioned (PRAGMA
@@ -26,6 +30,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "perimeter/store/store.h"
@@ -160,6 +165,14 @@ class SqliteStore final : public Store {
   // REQUIRES: mutex_ held.
   sqlite3_stmt* Prepared(const std::string& sql);
 
+  // The checkpoint thread's loop: a PASSIVE checkpoint (it waits for no reader or writer) each
+  // time commits add kCheckpointPages pages to the WAL since the last one, until the store closes.
+  // Counting from the last checkpoint, not from the WAL's start: a WAL that could not restart yet
+  // (a reader was in it) does not make every commit ask for another checkpoint.
+  void RunCheckpoints();
+  // sqlite3_wal_hook: called by the writer connection after each commit with the WAL's size.
+  static int AfterCommit(void* store, sqlite3* db, const char* name, int wal_pages);
+
   // Read-only connections for the hot reads (GetFinding, ListFindingsPage, CountFindings), so that
   // they run in parallel with each other and with writes (WAL: a reader sees the last committed
   // write).
@@ -193,6 +206,15 @@ class SqliteStore final : public Store {
   // writers).
   std::shared_mutex analyzers_mutex_;
   std::map<std::string, Analyzer, std::less<>> analyzers_;
+  // The checkpoint thread and its connection; checkpoint_due_ and closing_ under checkpoint_mutex_.
+  sqlite3* checkpoint_db_ = nullptr;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;
+  int wal_pages_ = 0;   // the WAL's size after the last commit
+  int backfilled_ = 0;  // of those, the pages the last checkpoint copied (0 once the WAL restarts)
+  bool closing_ = false;
+  std::thread checkpointer_;
   // Listed findings by row (see ListedCache): listings read the covering indexes only.
   std::unique_ptr<ListedCache> listed_cache_;
 };
