@@ -25,6 +25,7 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"sigv4_header", &FuzzSigV4Header},
       {"engine", &FuzzEngine},
       {"query_form", &FuzzQueryForm},
+      {"validate_policy", &FuzzValidatePolicy},
   };
   *count = std::size(kTargets);
   return kTargets;

@@ -315,6 +315,25 @@ std::optional<std::string_view> VariableProblem(std::string_view text) {
 // The service prefixes whose actions a resource policy of `type` can grant, and the ARN service of
 // its resources (IAM User Guide, "Access Analyzer policy check reference": unsupported action and
 // resource ARN "for the resource-based policy attached to the resource type").
+// The resource type as AWS names it in findingDetails ("... attached to resource type S3 Bucket").
+std::string_view DisplayName(ValidatePolicyResourceType type) {
+  switch (type) {
+    case ValidatePolicyResourceType::kS3Bucket:
+      return "S3 Bucket";
+    case ValidatePolicyResourceType::kS3AccessPoint:
+      return "S3 Access Point";
+    case ValidatePolicyResourceType::kS3MultiRegionAccessPoint:
+      return "S3 Multi-Region Access Point";
+    case ValidatePolicyResourceType::kS3ObjectLambdaAccessPoint:
+      return "S3 Object Lambda Access Point";
+    case ValidatePolicyResourceType::kIamAssumeRolePolicyDocument:
+      return "IAM Role Trust Policy";
+    case ValidatePolicyResourceType::kDynamoDbTable:
+      return "DynamoDB Table";
+  }
+  return "";
+}
+
 std::vector<std::string_view> ServicesOf(ValidatePolicyResourceType type) {
   switch (type) {
     case ValidatePolicyResourceType::kS3Bucket:
@@ -501,6 +520,9 @@ class Validator {
       add("INVALID_ACTION",
           "The action is not valid. Use the format service:action, or * for every action.");
     } else if (code == "policy.missing-resource") {
+      // A resource policy may leave Resource out (the parser warns): AWS reports nothing for it
+      // (the AWS CLI reference's validate-policy example, a trust policy without Resource).
+      if (issue.severity == base::Severity::kWarning) return;
       add("MISSING_RESOURCE", "Add a Resource or NotResource element to the policy statement.");
     } else if (code == "policy.resource-not-allowed") {
       add("ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE",
@@ -764,7 +786,11 @@ class Validator {
     if (condition && condition->is_object()) {
       CheckCondition(*condition, member_path("Condition"), condition_keys, allow);
     }
-    if (principal && kind_ == policy::PolicyKind::kRoleTrust) {
+    // A statement of a role trust policy: the declared type, or a RESOURCE_POLICY without
+    // resource type whose actions are all AWS STS ones (AWS reads such a policy as a trust policy:
+    // AWS CLI reference, `validate-policy` example, a trust policy sent as RESOURCE_POLICY).
+    bool trust = kind_ == policy::PolicyKind::kRoleTrust || (!resource_type_ && TrustLike(action));
+    if (principal && trust) {
       CheckTrustPrincipal(*principal, member_path("Principal"), condition_keys);
       CheckTrustActions(statement, *principal, path);
     }
@@ -772,7 +798,7 @@ class Validator {
     bool principals_allowed =
         type_ == PolicyType::kResourcePolicy || type_ == PolicyType::kResourceControlPolicy;
     if (principal && principals_allowed) {
-      CheckPrincipalValues(*principal, member_path("Principal"), allow, condition_keys);
+      CheckPrincipalValues(*principal, member_path("Principal"), allow, trust, condition_keys);
     }
     if (allow && type_ == PolicyType::kIdentityPolicy) {
       CheckSensitiveAction(statement, path, "iam:passrole", "iam:passedtoservice", condition_keys,
@@ -1124,8 +1150,9 @@ class Validator {
           "policy. Replace the wildcard with a valid principal value.",
           nullptr, {ValueLocation(value_path, value)});
     };
+    bool declared = kind_ == policy::PolicyKind::kRoleTrust;
     if (principal.is_string()) {
-      if (principal.text() == "*") wildcard(principal, path);
+      if (declared && principal.text() == "*") wildcard(principal, path);
       return;
     }
     if (!principal.is_object()) return;
@@ -1134,7 +1161,7 @@ class Validator {
       member_path.push_back(ValueElement(member.key()));
       for (const auto& [value, value_path] : Items(member, member_path)) {
         std::string_view text = value.text();
-        if (member.key() == "AWS" && text == "*") wildcard(value, value_path);
+        if (declared && member.key() == "AWS" && text == "*") wildcard(value, value_path);
         if (member.key() != "Federated") continue;
         size_t provider = text.find(":oidc-provider/");
         if (provider == std::string_view::npos) continue;
@@ -1334,8 +1361,8 @@ class Validator {
       if (!catalog::HasService(prefix)) continue;  // INVALID_SERVICE_IN_ACTION says it
       Add("UNSUPPORTED_ACTION_IN_POLICY",
           "The action " + std::string(text) +
-              " is not supported for the resource-based policy attached to the resource type " +
-              std::string(ResourceTypeName(*resource_type_)) + ".",
+              " is not supported for the resource-based policy attached to resource type " +
+              std::string(DisplayName(*resource_type_)) + ".",
           nullptr, {ValueLocation(item_path, item)});
     }
   }
@@ -1344,13 +1371,18 @@ class Validator {
     std::vector<std::string_view> services = ServicesOf(*resource_type_);
     for (const auto& [item, item_path] : Items(element, path)) {
       std::vector<std::string_view> parts = SplitArnFields(item.text());
-      if (parts.size() < 6 || parts[0] != "arn" || HasWildcard(parts[2])) continue;
-      if (std::find(services.begin(), services.end(), base::AsciiLower(parts[2])) != services.end())
-        continue;
+      // "*" names resources of every service (AWS flags it for an S3 bucket policy).
+      if (item.text() != "*") {
+        if (parts.size() < 6 || parts[0] != "arn" || HasWildcard(parts[2])) continue;
+        if (std::find(services.begin(), services.end(), base::AsciiLower(parts[2])) !=
+            services.end()) {
+          continue;
+        }
+      }
       Add("UNSUPPORTED_RESOURCE_ARN_IN_POLICY",
-          "The resource ARN is not supported for the resource-based policy attached to the "
-          "resource type " +
-              std::string(ResourceTypeName(*resource_type_)) + ".",
+          "The resource ARN is not supported for the resource-based policy attached to resource "
+          "type " +
+              std::string(DisplayName(*resource_type_)) + ".",
           nullptr, {ValueLocation(item_path, item)});
     }
   }
@@ -1498,7 +1530,16 @@ class Validator {
   // Principal values of every policy kind: wildcards inside ARNs and names, unique ids, service
   // principal names, federated principals outside role trust policies, service principals without
   // a source condition.
-  void CheckPrincipalValues(const json::Value& principal, const Path& path, bool allow,
+  // Whether every action of the statement is an AWS STS one (sts:AssumeRole*, sts:TagSession, ...).
+  bool TrustLike(const std::optional<json::Value>& action) const {
+    if (!action || type_ != PolicyType::kResourcePolicy) return false;
+    auto items = Items(*action, {});
+    return !items.empty() && std::all_of(items.begin(), items.end(), [](const auto& item) {
+      return base::StartsWithIgnoreAsciiCase(item.first.text(), "sts:");
+    });
+  }
+
+  void CheckPrincipalValues(const json::Value& principal, const Path& path, bool allow, bool trust,
                             const std::set<std::string>& condition_keys) {
     if (!principal.is_object()) return;
     for (json::Value member : principal.members()) {
@@ -1538,7 +1579,7 @@ class Validator {
                     " does not match the expected format. Use the format "
                     "<service-name>.amazonaws.com.",
                 nullptr, {location});
-          } else if (allow && kind_ == policy::PolicyKind::kResource &&
+          } else if (allow && !trust && kind_ == policy::PolicyKind::kResource &&
                      !condition_keys.contains("aws:sourcearn") &&
                      !condition_keys.contains("aws:sourceaccount") &&
                      !condition_keys.contains("aws:sourceorgid") &&
@@ -1549,12 +1590,12 @@ class Validator {
                 "to a specific source to grant fine-grained access.",
                 nullptr, {location});
           }
-        } else if (kind == "Federated" && kind_ != policy::PolicyKind::kRoleTrust) {
+        } else if (kind == "Federated" && !trust && resource_type_) {
           Add("FEDERATED_PRINCIPAL_NOT_SUPPORTED",
               "The policy type does not support a federated identity provider in the principal "
               "element. Use a supported principal.",
               nullptr, {location});
-        } else if (kind == "Federated" && !text.starts_with("arn:") &&
+        } else if (kind == "Federated" && trust && !text.starts_with("arn:") &&
                    text.find('.') == std::string_view::npos) {
           Add("INVALID_FEDERATED_PRINCIPAL_SYNTAX_IN_ROLE_TRUST_POLICY",
               "The principal value " + std::string(text) +
@@ -1599,21 +1640,26 @@ class Validator {
               nullptr, {ValueLocation(value_path, value)});
         }
         if (member.key() == "Federated" && action) {
+          // SAML providers take sts:AssumeRoleWithSAML, OIDC providers (an oidc-provider ARN or a
+          // provider's domain name) sts:AssumeRoleWithWebIdentity; sts:AssumeRole is neither's.
           bool saml = text.find(":saml-provider/") != std::string_view::npos;
           bool oidc = !saml && (text.find(":oidc-provider/") != std::string_view::npos ||
                                 (!text.starts_with("arn:") && text.find('.') != text.npos));
-          std::string_view wrong = saml && actions.contains("sts:assumerolewithwebidentity")
-                                       ? "sts:AssumeRoleWithWebIdentity"
-                                   : oidc && actions.contains("sts:assumerolewithsaml")
-                                       ? "sts:AssumeRoleWithSAML"
-                                       : "";
-          if (!wrong.empty()) {
+          Path action_path = path;
+          action_path.push_back(ValueElement("Action"));
+          for (const auto& [item, item_path] : Items(*action, action_path)) {
+            std::string name = base::AsciiLower(item.text());
+            bool wrong =
+                (saml && (name == "sts:assumerole" || name == "sts:assumerolewithwebidentity")) ||
+                (oidc && (name == "sts:assumerole" || name == "sts:assumerolewithsaml"));
+            if (!wrong) continue;
             Add("MISMATCHED_ACTION_FOR_PRINCIPAL",
-                "The " + std::string(wrong) + " action is invalid with the principal " +
-                    std::string(text) +
-                    ". Use a SAML provider principal with the sts:AssumeRoleWithSAML action or an "
-                    "OIDC provider principal with the sts:AssumeRoleWithWebIdentity action.",
-                nullptr, {ValueLocation(value_path, value)});
+                "The " + std::string(item.text()) +
+                    " action is invalid with the following principal(s): " + std::string(text) +
+                    ". Use a SAML provider principal with the sts:AssumeRoleWithSAML action or use "
+                    "an OIDC provider principal with the sts:AssumeRoleWithWebIdentity action. "
+                    "Ensure the provider is Federated if you use either of the two options.",
+                nullptr, {ValueLocation(item_path, item), ValueLocation(value_path, value)});
           }
         }
         if (member.key() == "AWS" && text.find(":role/") != std::string_view::npos) {

@@ -1534,6 +1534,68 @@ TEST(ValidatePolicyTest, LocatesTheOffendingActionWithPathAndSpan) {
                                          static_cast<int>(offset + 14)}));
 }
 
+// The example of the AWS CLI reference for `aws accessanalyzer validate-policy` (a Cognito trust
+// policy sent as RESOURCE_POLICY), with the findings and positions AWS returned. AWS's third
+// finding, UNSUPPORTED_ACTION_FOR_CONDITION_KEY, needs per-action condition keys
+// (docs/validate-policy.md) and is not expected here.
+TEST(ValidatePolicyRecordedTest, CognitoTrustPolicyOfTheAwsCliReference) {
+  const std::string policy =
+      "{\n"
+      "    \"Version\": \"2012-10-17\",\n"
+      "    \"Statement\": [\n"
+      "        {\n"
+      "            \"Sid\": \"\",\n"
+      "            \"Effect\": \"Allow\",\n"
+      "            \"Principal\": {\n"
+      "                \"Federated\": \"cognito-identity.amazonaws.com\"\n"
+      "            },\n"
+      "            \"Action\": [\n"
+      "                \"sts:AssumeRole\",\n"
+      "                \"sts:TagSession\"\n"
+      "            ],\n"
+      "            \"Condition\": {\n"
+      "                \"StringEquals\": {\n"
+      "                    \"cognito-identity.amazonaws.com:aud\": \"us-west-2_EXAMPLE\"\n"
+      "                }\n"
+      "            }\n"
+      "        }\n"
+      "    ]\n"
+      "}\n";
+  std::vector<ValidationFinding> findings = ValidatePolicy(policy, kRes);
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].issue_code, "EMPTY_SID_VALUE");
+  EXPECT_EQ(findings[0].finding_type, FindingType::kSuggestion);
+  ASSERT_EQ(findings[0].locations.size(), 1u);
+  EXPECT_EQ(findings[0].locations[0].span, (Span{{5, 19, 79}, {5, 21, 81}}));
+  EXPECT_EQ(findings[1].issue_code, "MISMATCHED_ACTION_FOR_PRINCIPAL");
+  EXPECT_EQ(findings[1].finding_type, FindingType::kError);
+  EXPECT_THAT(findings[1].finding_details,
+              testing::StartsWith("The sts:AssumeRole action is invalid with the following "
+                                  "principal(s): cognito-identity.amazonaws.com. "));
+  ASSERT_EQ(findings[1].locations.size(), 2u);
+  EXPECT_EQ(findings[1].locations[0].span, (Span{{11, 16, 258}, {11, 32, 274}}));
+  EXPECT_EQ(findings[1].locations[1].span, (Span{{8, 29, 170}, {8, 61, 202}}));
+  ASSERT_EQ(findings[1].locations[1].path.size(), 4u);
+  EXPECT_EQ(findings[1].locations[1].path[3].kind, PathElement::Kind::kValue);
+  EXPECT_EQ(findings[1].locations[1].path[3].text, "Federated");
+}
+
+// An S3 bucket policy with an action that does not exist and "Resource": "*": AWS answers
+// INVALID_ACTION and UNSUPPORTED_RESOURCE_ARN_IN_POLICY ("... attached to resource type S3
+// Bucket."), as recorded in a published iam-policy-validator report.
+TEST(ValidatePolicyRecordedTest, BucketPolicyWithStarResource) {
+  std::vector<ValidationFinding> findings =
+      ValidatePolicy(R"({"Version":"2012-10-17","Statement":[{"Sid":"ListBucket","Effect":"Allow",)"
+                     R"("Action":"s3:ListBuckets","Resource":"*","Principal":{"AWS":"*"}}]})",
+                     kRes, R::kS3Bucket);
+  std::vector<std::string> codes;
+  for (const ValidationFinding& finding : findings) codes.push_back(finding.issue_code);
+  EXPECT_THAT(codes, testing::ElementsAre("INVALID_ACTION", "UNSUPPORTED_RESOURCE_ARN_IN_POLICY"));
+  EXPECT_EQ(findings[1].finding_details,
+            "The resource ARN is not supported for the resource-based policy attached to resource "
+            "type S3 Bucket.");
+}
+
 TEST(ValidatePolicyTest, CleanPolicyHasNoFindings) {
   EXPECT_THAT(ValidatePolicy(Statement(R"("Effect":"Allow","Action":["s3:GetObject",)"
                                        R"("s3:PutObject"],"Resource":"arn:aws:s3:::b/*")"),
