@@ -1,37 +1,26 @@
 #include "perimeter/api/query_protocol.h"
 
+#include <cctype>
+
+#include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
 
 namespace perimeter::api {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes one name or value; nullopt for a malformed escape.
+// Decodes one name or value ('+' is a space, then sigv4's %XX decoding); nullopt for a malformed
+// escape, which the shared decoder would keep verbatim.
 std::optional<std::string> DecodeComponent(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;  // fewer than two characters follow
-      int high = HexValue(text[i + 1]);
-      int low = HexValue(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else {
-      out.push_back(c);
+  std::string spaced(text);
+  for (size_t i = 0; i < spaced.size(); ++i) {
+    if (spaced[i] == '+') spaced[i] = ' ';
+    if (spaced[i] != '%') continue;
+    if (i + 2 >= spaced.size() || !std::isxdigit(static_cast<unsigned char>(spaced[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(spaced[i + 2]))) {
+      return std::nullopt;
     }
   }
-  return out;
+  return aws::sigv4::UriDecode(spaced);
 }
 
 AwsError Malformed(std::string message) {

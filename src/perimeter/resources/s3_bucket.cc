@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -161,6 +162,7 @@ void ReportAcl(const Resource &resource, const S3BucketConfiguration &config,
   // The owner's canonical id as Perimeter derives it (aws/canonical_user_id.h): what the server's
   // ListBuckets answers, so an ACL a client builds from it grants the owner, not someone external.
   std::string derived_owner_id = aws::DerivedCanonicalUserId(resource.owner_account);
+  std::set<std::string> zone_ids;  // the derived ids of the zone's accounts, when first needed
   std::string partition = internal::PartitionOf(resource.arn);
   for (const AclGrant &grant : config.acl) {
     internal::DirectGrant direct;
@@ -181,6 +183,14 @@ void ReportAcl(const Resource &resource, const S3BucketConfiguration &config,
     } else if (grant.id.has_value()) {
       if (owner_id.has_value() && *owner_id == *grant.id) continue;
       if (!resource.owner_account.empty() && *grant.id == derived_owner_id) continue;
+      // The derived id of another account of the zone of trust names that account: its grant is
+      // not external access either. (Computed once per bucket, for its first such grant.)
+      if (zone_ids.empty()) {
+        for (const std::string &account : zone.Accounts())
+          zone_ids.insert(aws::DerivedCanonicalUserId(account));
+        zone_ids.insert("");  // marks the set as computed
+      }
+      if (zone_ids.contains(*grant.id)) continue;
       direct.principal = {{"CanonicalUser", *grant.id}};
       witness_principal = *grant.id;
     } else if (grant.email.has_value()) {
