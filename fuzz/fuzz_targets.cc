@@ -19,6 +19,7 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"condition_values", &FuzzConditionValues}, {"inventory", &FuzzInventory},
       {"archive_rules", &FuzzArchiveRules},       {"aws_ini", &FuzzAwsIni},
       {"sigv4_header", &FuzzSigV4Header},         {"engine", &FuzzEngine},
+      {"access_preview", &FuzzAccessPreview},
   };
   *count = std::size(kTargets);
   return kTargets;

@@ -31,6 +31,7 @@ int FuzzArchiveRules(const uint8_t* data, size_t size);
 int FuzzAwsIni(const uint8_t* data, size_t size);
 int FuzzSigV4Header(const uint8_t* data, size_t size);
 int FuzzEngine(const uint8_t* data, size_t size);
+int FuzzAccessPreview(const uint8_t* data, size_t size);
 
 // Every target, for the corpus replay test.
 const FuzzTarget* AllFuzzTargets(size_t* count);
