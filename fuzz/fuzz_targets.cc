@@ -26,6 +26,7 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"engine", &FuzzEngine},
       {"query_form", &FuzzQueryForm},
       {"validate_policy", &FuzzValidatePolicy},
+      {"access_preview", &FuzzAccessPreview},
   };
   *count = std::size(kTargets);
   return kTargets;

@@ -1,5 +1,6 @@
 // Fuzz targets for the inputs the server and the offline analyzer read from users: inventories,
-// archive rules (and ListFindings filters), AWS credential files, and SigV4 Authorization headers.
+// archive rules (and ListFindings filters), AWS credential files, SigV4 Authorization headers, and
+// the proposed configurations of access previews.
 #include <string>
 
 #include "fuzz/fuzz_targets.h"
@@ -8,6 +9,7 @@
 #include "perimeter/base/issue.h"
 #include "perimeter/findings/archive_rule.h"
 #include "perimeter/resources/inventory.h"
+#include "perimeter/service/access_preview.h"
 
 namespace perimeter::fuzz {
 
@@ -57,6 +59,33 @@ int FuzzSigV4Header(const uint8_t* data, size_t size) {
   auto result = aws::sigv4::Verify(request, "access-analyzer", lookup, 1'795'608'000'000);
   FuzzCheck(std::holds_alternative<aws::sigv4::AuthError>(result), "a forged signature is refused");
   FuzzCheck(!std::get<aws::sigv4::AuthError>(result).code.empty(), "a refusal has a code");
+  return 0;
+}
+
+// An access preview of a new resource (first line: its ARN; the rest: the Configuration union) is
+// COMPLETED with only NEW findings of that resource, or FAILED with a reason and no findings.
+int FuzzAccessPreview(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  size_t newline = text.find('\n');
+  std::vector<service::ProposedConfiguration> proposed = {
+      {text.substr(0, newline),
+       newline == std::string::npos ? std::string() : text.substr(newline + 1)}};
+  reasoning::ZoneOfTrust zone = reasoning::ZoneOfTrust::ForAccount("111122223333", std::nullopt);
+  service::PreviewScope scope{"111122223333", "us-east-1", "fuzz", "preview",
+                              absl::FromUnixSeconds(1714564800)};
+  service::PreviewState state;
+  state.zone = &zone;
+  service::AccessPreviewResult result = service::ComputeAccessPreview(proposed, scope, state);
+  bool completed = result.status == service::AccessPreviewStatus::kCompleted;
+  FuzzCheck(completed == !result.failure.has_value(), "a failure reason iff not COMPLETED");
+  FuzzCheck(completed || (!result.message.empty() && result.findings.empty()),
+            "a FAILED preview says why and has no findings");
+  for (const findings::AccessPreviewFinding& finding : result.findings) {
+    FuzzCheck(finding.change_type == findings::FindingChangeType::kNew,
+              "a new resource's findings are NEW");
+    FuzzCheck(finding.record.finding.resource == proposed[0].resource_arn,
+              "a preview finding names the previewed resource");
+  }
   return 0;
 }
 

@@ -1,6 +1,5 @@
 #include "perimeter/cli/analyze_command.h"
 
-#include <fstream>
 #include <mutex>
 #include <ostream>
 
