@@ -909,17 +909,19 @@ TEST_F(ServiceTest, CheckNoPublicAccessAnswersTypesNotAnalyzedForFindings) {
       R"({"Version":"2012-10-17","Statement":[{"Sid":"Open","Effect":"Allow","Principal":"*",)"
       R"("Action":"kinesis:GetRecords","Resource":"*"}]})";
   Reply open = Call(As(kDev), "POST", "/policy/check-no-public-access",
-                    {{"policyDocument", open_policy}, {"resourceType", "AWS::Kinesis::Stream"}});
-  EXPECT_EQ(open.status, 200) << open.body.dump();
-  EXPECT_EQ(open.body["result"], "FAIL");
+                    Fill(R"({"policyDocument": $0, "resourceType": "AWS::Kinesis::Stream"})",
+                         {json::Quote(open_policy)}));
+  EXPECT_EQ(open.status, 200) << open.text;
+  EXPECT_EQ(open.At("/result"), "FAIL");
   std::string invoke = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",)"
                        R"("Action":"execute-api:Invoke","Resource":"*",)"
                        R"("Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]})";
   Reply restricted =
       Call(As(kDev), "POST", "/policy/check-no-public-access",
-           {{"policyDocument", invoke}, {"resourceType", "AWS::ApiGateway::RestApi"}});
-  EXPECT_EQ(restricted.status, 200) << restricted.body.dump();
-  EXPECT_EQ(restricted.body["result"], "PASS");
+           Fill(R"({"policyDocument": $0, "resourceType": "AWS::ApiGateway::RestApi"})",
+                {json::Quote(invoke)}));
+  EXPECT_EQ(restricted.status, 200) << restricted.text;
+  EXPECT_EQ(restricted.At("/result"), "PASS");
 }
 
 }  // namespace
