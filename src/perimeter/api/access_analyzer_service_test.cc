@@ -17,6 +17,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_record.h"
 #include "perimeter/store/memory/memory_store.h"
+#include "tests/testing/empty_catalog.h"
 
 namespace perimeter::api {
 namespace {
@@ -33,17 +34,7 @@ constexpr base::UnixMillis kStart = 1714564800000;  // 2024-05-01T12:00:00Z
 // The id SeedFindings gives its n-th finding (n < 10).
 std::string Id(int n) { return base::Concat("00000000-0000-4000-8000-00000000000", n); }
 
-class EmptyCatalog : public service::ResourceCatalog {
- public:
-  std::vector<service::ResourceSummary> Resources() const override { return {}; }
-  std::optional<service::ResourceSummary> Find(std::string_view) const override {
-    return std::nullopt;
-  }
-  std::vector<findings::Finding> Analyze(std::string_view,
-                                         const reasoning::ZoneOfTrust&) const override {
-    return {};
-  }
-};
+using perimeter_testing::EmptyCatalog;
 
 struct Reply {
   int status = 0;
