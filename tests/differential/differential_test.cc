@@ -568,21 +568,6 @@ std::optional<eval::Request> WitnessRequest(const Subject& s, const Finding& fin
   return request;
 }
 
-std::string Describe(const eval::Request& request) {
-  std::string out =
-      base::Concat(eval::PrincipalTypeName(request.principal.type), " ", request.principal.id);
-  if (request.principal.org_id) out += base::Concat(" (org ", *request.principal.org_id, ")");
-  out += base::Concat(" ", request.action, " ", request.resource_arn);
-  for (const auto& [key, value] : request.context.entries()) {
-    out += base::Concat(" ", key, "=");
-    if (value.multivalued) out += "[";
-    for (size_t i = 0; i < value.values.size(); ++i)
-      out += base::Concat(i ? "," : "", value.values[i]);
-    if (value.multivalued) out += "]";
-  }
-  return out;
-}
-
 std::string SummarizeFindings(const std::vector<Finding>& findings) {
   std::string out;
   for (const Finding& f : findings) {
@@ -677,13 +662,13 @@ void CheckWitnessesAndDraws(const Subject& reading, const std::vector<Finding>& 
     if (!request.has_value() || !allows(*request)) {
       ++n.witness_rejected;
       report(base::Concat("(a) witness not allowed by the evaluator: ",
-                          request ? Describe(*request) : f.witness->principal));
+                          request ? eval::DescribeRequest(*request) : f.witness->principal));
     } else if (!IsExternalRequest(*request, zone)) {
       ++n.witness_internal;
-      report("(a) witness principal inside the zone: " + Describe(*request));
+      report("(a) witness principal inside the zone: " + eval::DescribeRequest(*request));
     } else if (!FindingContains(f, reading.policy, *request)) {
       ++n.witness_outside;
-      report("(a) witness outside its own finding: " + Describe(*request));
+      report("(a) witness outside its own finding: " + eval::DescribeRequest(*request));
     }
   }
   for (size_t r = 0; r < draws; ++r) {
@@ -695,7 +680,8 @@ void CheckWitnessesAndDraws(const Subject& reading, const std::vector<Finding>& 
     ++n.allowed_external;
     if (!Covered(reading, findings, request)) {
       ++n.uncovered;
-      report("(b) allowed external request outside every finding: " + Describe(request));
+      report("(b) allowed external request outside every finding: " +
+             eval::DescribeRequest(request));
     }
   }
 }

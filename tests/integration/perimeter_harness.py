@@ -10,6 +10,8 @@ import json
 import os
 import signal
 import subprocess
+import sys
+import tempfile
 import time
 
 # The failures of this test process, in order: check() records them, finish() reports them.
@@ -159,6 +161,30 @@ def serve_for_clients(binary, work, profiles, region, body):
     if failures:
         print("server log:\n" + server.log_tail())
     return finish()
+
+
+def boto3_server_test(usage, prefix, config, profiles, region, body, prepare=None):
+    """The main() of a test of one server driven by boto3: PATH/TO/perimeter from the command line
+    (`usage` printed otherwise, exit 2), a failure without boto3, then in a temporary directory WORK
+    (removed at the end): prepare(WORK) when given, WORK/server.toml = config(WORK/data), and
+    serve_for_clients() calling body(binary, endpoint, WORK, boto3, botocore)."""
+    if len(sys.argv) != 2:
+        print(usage)
+        return 2
+    binary = os.path.abspath(sys.argv[1])
+    try:
+        import boto3
+        import botocore.exceptions
+    except ImportError:
+        print(f"FAIL: boto3 is not importable by {sys.executable}: run scripts/setup.sh")
+        return 1
+    with tempfile.TemporaryDirectory(prefix=prefix) as work:
+        if prepare is not None:
+            prepare(work)
+        with open(os.path.join(work, "server.toml"), "w") as handle:
+            handle.write(config(os.path.join(work, "data")))
+        return serve_for_clients(binary, work, profiles, region,
+                                 lambda endpoint: body(binary, endpoint, work, boto3, botocore))
 
 
 def finish(passed="ok"):

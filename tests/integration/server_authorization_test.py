@@ -10,10 +10,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
-from perimeter_harness import accounts_toml, check, credentials_toml, serve_for_clients
+from perimeter_harness import accounts_toml, boto3_server_test, check, credentials_toml
 
 DEV = "444455556666"
 REGION = "us-east-1"
@@ -34,24 +33,15 @@ def config(data_dir):
     return text
 
 
+def write_auditor_policy(work):
+    with open(os.path.join(work, "auditor.json"), "w") as f:
+        json.dump(AUDITOR_POLICY, f)
+
+
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    binary = os.path.abspath(sys.argv[1])
-    try:
-        import boto3
-        import botocore.exceptions
-    except ImportError:
-        print(f"FAIL: boto3 is not importable by {sys.executable}: run scripts/setup.sh")
-        return 1
-    with tempfile.TemporaryDirectory(prefix="perimeter-authorization-") as work:
-        with open(os.path.join(work, "auditor.json"), "w") as f:
-            json.dump(AUDITOR_POLICY, f)
-        with open(os.path.join(work, "server.toml"), "w") as f:
-            f.write(config(os.path.join(work, "data")))
-        return serve_for_clients(binary, work, {profile: (key, secret) for profile, (key, secret, _) in KEYS.items()}, REGION,
-                                 lambda endpoint: run(binary, endpoint, work, boto3, botocore))
+    return boto3_server_test(__doc__, "perimeter-authorization-", config,
+                             {profile: (key, secret) for profile, (key, secret, _) in KEYS.items()}, REGION, run,
+                             prepare=write_auditor_policy)
 
 
 def run(binary, endpoint, work, boto3, botocore):

@@ -19,10 +19,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
-from perimeter_harness import accounts_toml, check, credentials_toml, serve_for_clients
+from perimeter_harness import accounts_toml, boto3_server_test, check, credentials_toml
 
 DEV, PROD = "444455556666", "777788889999"
 KEYS = {
@@ -59,22 +58,8 @@ def role(owner, arn_account, name="it-deploy"):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    binary = os.path.abspath(sys.argv[1])
-    try:
-        import boto3
-        import botocore.exceptions
-    except ImportError:
-        print(f"FAIL: boto3 is not importable by {sys.executable}: run scripts/setup.sh")
-        return 1
-
-    with tempfile.TemporaryDirectory(prefix="perimeter-import-") as work:
-        with open(os.path.join(work, "server.toml"), "w") as f:
-            f.write(CONFIG.replace("{data_dir}", os.path.join(work, "data")))
-        return serve_for_clients(binary, work, {profile: (key, secret) for profile, (_, key, secret) in KEYS.items()}, REGION,
-                                 lambda endpoint: run(binary, endpoint, work, boto3, botocore))
+    return boto3_server_test(__doc__, "perimeter-import-", lambda data_dir: CONFIG.replace("{data_dir}", data_dir),
+                             {profile: (key, secret) for profile, (_, key, secret) in KEYS.items()}, REGION, run)
 
 
 def run(binary, endpoint, work, boto3, botocore):

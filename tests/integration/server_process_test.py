@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 
-from perimeter_harness import Server, accounts_toml, check, credentials_toml, failures
+from perimeter_harness import Server, accounts_toml, check, credentials_toml, finish
 
 OLD_DEMO_KEYS = {"AKIAEXAMPLEMGMT00001", "AKIAEXAMPLESECURITY1", "AKIAEXAMPLEDEV000001", "AKIAEXAMPLEPROD00001"}
 
@@ -157,11 +157,7 @@ def main():
         throttling(binary, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        print(f"0 passed, {len(failures)} failed")
-        return 1
-    print("1 passed, 0 failed")
-    return 0
+    return finish("1 passed, 0 failed")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ except ImportError:
     print("FAIL: boto3 is not installed: run scripts/setup.sh")
     sys.exit(1)
 
-from perimeter_harness import Server, ServerStartError, accounts_toml, check, credentials_toml, failures  # noqa: E402
+from perimeter_harness import Server, ServerStartError, accounts_toml, check, credentials_toml, finish  # noqa: E402
 
 KEY_ID, SECRET, ACCOUNT = "AKIAITESTTLS00000001", "tls-test-secret-000000000000000000000000", "444455556666"
 
@@ -104,11 +104,7 @@ def main():
         if server is not None:
             server.kill()
         shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        print(f"0 passed, {len(failures)} failed")
-        return 1
-    print("1 passed, 0 failed")
-    return 0
+    return finish("1 passed, 0 failed")
 
 
 if __name__ == "__main__":

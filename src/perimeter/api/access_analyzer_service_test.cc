@@ -20,6 +20,7 @@
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
 #include "perimeter/store/memory/memory_store.h"
+#include "tests/testing/empty_catalog.h"
 #include "tests/testing/json_values.h"
 
 namespace perimeter::api {
@@ -54,17 +55,7 @@ std::string Fill(std::string_view format, std::initializer_list<std::string_view
 // The id SeedFindings gives its n-th finding (n < 10).
 std::string Id(int n) { return base::Concat("00000000-0000-4000-8000-00000000000", n); }
 
-class EmptyCatalog : public service::ResourceCatalog {
- public:
-  std::vector<service::ResourceSummary> Resources() const override { return {}; }
-  std::optional<service::ResourceSummary> Find(std::string_view) const override {
-    return std::nullopt;
-  }
-  std::vector<findings::Finding> Analyze(std::string_view,
-                                         const reasoning::ZoneOfTrust&) const override {
-    return {};
-  }
-};
+using perimeter_testing::EmptyCatalog;
 
 struct Reply {
   int status = 0;

@@ -316,4 +316,19 @@ bool PrincipalCanCall(const RequestPrincipal& principal, std::string_view action
   return false;
 }
 
+std::string DescribeRequest(const Request& request) {
+  std::string out =
+      base::Concat(PrincipalTypeName(request.principal.type), " ", request.principal.id);
+  if (request.principal.org_id) out += base::Concat(" (org ", *request.principal.org_id, ")");
+  out += base::Concat(" ", request.action, " ", request.resource_arn);
+  for (const auto& [key, value] : request.context.entries()) {
+    out += base::Concat(" ", key, "=");
+    if (value.multivalued) out += "[";
+    for (size_t i = 0; i < value.values.size(); ++i)
+      out += base::Concat(i ? "," : "", value.values[i]);
+    if (value.multivalued) out += "]";
+  }
+  return out;
+}
+
 }  // namespace perimeter::eval

@@ -122,6 +122,10 @@ struct Request {
 // The owner of the resource, as defined above (nullopt when unknown).
 std::optional<std::string> ResourceAccount(const Request& request);
 
+// A request on one line, for reasons and reports: "TYPE ID (org ORG) ACTION RESOURCE key=value
+// key=[v1,v2]", the context keys in the context's order, a multivalued key in brackets.
+std::string DescribeRequest(const Request& request);
+
 // Adds to `context` the global principal keys AWS puts in the request context for this principal
 // and that the caller did not set already. Only keys AWS documents for the principal's type are
 // added (IAM User Guide, "AWS global condition context keys" and "Principal key values" in "IAM

@@ -16,42 +16,28 @@ namespace {
 
 using policy::ConditionOperator;
 
+// How a key's candidate values are drawn. The operator's family is policy.h's (TraitsOfOperator,
+// the one table the evaluator and the oracle read too); the string-like families share one
+// partition of strings.
 enum class Family { kString, kNumeric, kDate, kBool, kIp, kNull };
 
 Family FamilyOf(ConditionOperator op) {
-  switch (op) {
-    case ConditionOperator::kStringEquals:
-    case ConditionOperator::kStringNotEquals:
-    case ConditionOperator::kStringEqualsIgnoreCase:
-    case ConditionOperator::kStringNotEqualsIgnoreCase:
-    case ConditionOperator::kStringLike:
-    case ConditionOperator::kStringNotLike:
-    case ConditionOperator::kArnEquals:
-    case ConditionOperator::kArnLike:
-    case ConditionOperator::kArnNotEquals:
-    case ConditionOperator::kArnNotLike:
-    case ConditionOperator::kBinaryEquals:
+  switch (policy::TraitsOfOperator(op).family) {
+    case policy::OperatorFamily::kString:
+    case policy::OperatorFamily::kStringIgnoreCase:
+    case policy::OperatorFamily::kStringLike:
+    case policy::OperatorFamily::kArn:
+    case policy::OperatorFamily::kBinary:
       return Family::kString;
-    case ConditionOperator::kNumericEquals:
-    case ConditionOperator::kNumericNotEquals:
-    case ConditionOperator::kNumericLessThan:
-    case ConditionOperator::kNumericLessThanEquals:
-    case ConditionOperator::kNumericGreaterThan:
-    case ConditionOperator::kNumericGreaterThanEquals:
+    case policy::OperatorFamily::kNumeric:
       return Family::kNumeric;
-    case ConditionOperator::kDateEquals:
-    case ConditionOperator::kDateNotEquals:
-    case ConditionOperator::kDateLessThan:
-    case ConditionOperator::kDateLessThanEquals:
-    case ConditionOperator::kDateGreaterThan:
-    case ConditionOperator::kDateGreaterThanEquals:
+    case policy::OperatorFamily::kDate:
       return Family::kDate;
-    case ConditionOperator::kBool:
+    case policy::OperatorFamily::kBool:
       return Family::kBool;
-    case ConditionOperator::kIpAddress:
-    case ConditionOperator::kNotIpAddress:
+    case policy::OperatorFamily::kIp:
       return Family::kIp;
-    case ConditionOperator::kNull:
+    case policy::OperatorFamily::kNull:
       return Family::kNull;
   }
   return Family::kString;
@@ -60,40 +46,23 @@ Family FamilyOf(ConditionOperator op) {
 }  // namespace
 
 StringPattern ConditionValuePattern(ConditionOperator op, const std::string& value) {
-  switch (op) {
-    case ConditionOperator::kStringLike:
-    case ConditionOperator::kStringNotLike:
+  switch (policy::TraitsOfOperator(op).family) {
+    case policy::OperatorFamily::kStringLike:
       return {policy::WildcardPattern::FromGlob(value), StringPattern::Syntax::kGlob,
               policy::CaseMode::kSensitive};
-    case ConditionOperator::kArnEquals:
-    case ConditionOperator::kArnLike:
-    case ConditionOperator::kArnNotEquals:
-    case ConditionOperator::kArnNotLike:
+    case policy::OperatorFamily::kArn:
       return {policy::WildcardPattern::FromGlob(value), StringPattern::Syntax::kArn,
               policy::CaseMode::kSensitive};
-    case ConditionOperator::kStringEqualsIgnoreCase:
-    case ConditionOperator::kStringNotEqualsIgnoreCase:
+    case policy::OperatorFamily::kStringIgnoreCase:
       return {policy::WildcardPattern::FromLiteral(value), StringPattern::Syntax::kGlob,
               policy::CaseMode::kInsensitive};
-    case ConditionOperator::kStringEquals:
-    case ConditionOperator::kStringNotEquals:
-    case ConditionOperator::kBinaryEquals:
-    case ConditionOperator::kNumericEquals:
-    case ConditionOperator::kNumericNotEquals:
-    case ConditionOperator::kNumericLessThan:
-    case ConditionOperator::kNumericLessThanEquals:
-    case ConditionOperator::kNumericGreaterThan:
-    case ConditionOperator::kNumericGreaterThanEquals:
-    case ConditionOperator::kDateEquals:
-    case ConditionOperator::kDateNotEquals:
-    case ConditionOperator::kDateLessThan:
-    case ConditionOperator::kDateLessThanEquals:
-    case ConditionOperator::kDateGreaterThan:
-    case ConditionOperator::kDateGreaterThanEquals:
-    case ConditionOperator::kBool:
-    case ConditionOperator::kIpAddress:
-    case ConditionOperator::kNotIpAddress:
-    case ConditionOperator::kNull:
+    case policy::OperatorFamily::kString:
+    case policy::OperatorFamily::kBinary:
+    case policy::OperatorFamily::kNumeric:
+    case policy::OperatorFamily::kDate:
+    case policy::OperatorFamily::kBool:
+    case policy::OperatorFamily::kIp:
+    case policy::OperatorFamily::kNull:
       return {policy::WildcardPattern::FromLiteral(value), StringPattern::Syntax::kGlob,
               policy::CaseMode::kSensitive};
   }
@@ -101,15 +70,6 @@ StringPattern ConditionValuePattern(ConditionOperator op, const std::string& val
 }
 
 namespace {
-
-absl::StatusOr<std::vector<std::string>> StringRepresentatives(
-    const std::vector<StringPattern>& patterns) {
-  absl::StatusOr<std::vector<StringRegion>> regions = PartitionStrings(patterns, {});
-  if (!regions.ok()) return regions.status();
-  std::vector<std::string> out;
-  for (StringRegion& region : *regions) out.push_back(std::move(region.representative));
-  return out;
-}
 
 // Exact decimal text of a long double, enough digits to tell neighbours apart.
 std::string FormatDecimal(long double value) {
@@ -279,7 +239,7 @@ absl::StatusOr<KeyDomain> BuildKeyDomain(std::string_view key_lower,
   switch (family.value_or(Family::kNull)) {
     case Family::kString: {
       patterns.insert(patterns.end(), separations.begin(), separations.end());
-      absl::StatusOr<std::vector<std::string>> reps = StringRepresentatives(patterns);
+      absl::StatusOr<std::vector<std::string>> reps = PartitionRepresentatives(patterns);
       if (!reps.ok()) return reps.status();
       representatives = std::move(*reps);
       break;

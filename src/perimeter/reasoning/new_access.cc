@@ -150,15 +150,6 @@ void BuildBoxes(const FreeKeys& keys, Side& side) {
   }
 }
 
-absl::StatusOr<std::vector<std::string>> Representatives(
-    const std::vector<StringPattern>& patterns) {
-  absl::StatusOr<std::vector<StringRegion>> regions = PartitionStrings(patterns, {});
-  if (!regions.ok()) return regions.status();
-  std::vector<std::string> out;
-  for (StringRegion& region : *regions) out.push_back(std::move(region.representative));
-  return out;
-}
-
 // One action per Venn region of every Action / NotAction pattern (action names are
 // case-insensitive).
 absl::StatusOr<std::vector<std::string>> ActionClasses(
@@ -180,7 +171,7 @@ absl::StatusOr<std::vector<std::string>> ActionClasses(
     patterns.push_back({policy::WildcardPattern::FromGlob(text), StringPattern::Syntax::kGlob,
                         policy::CaseMode::kInsensitive});
   }
-  return Representatives(patterns);
+  return PartitionRepresentatives(patterns);
 }
 
 // One resource per Venn region of every Resource / NotResource pattern.
@@ -196,7 +187,7 @@ absl::StatusOr<std::vector<std::string>> ResourceClasses(
     patterns.push_back({policy::WildcardPattern::FromGlob(text), StringPattern::Syntax::kArn,
                         policy::CaseMode::kSensitive});
   }
-  return Representatives(patterns);
+  return PartitionRepresentatives(patterns);
 }
 
 // Service principals, one per Venn region of the Service values (compared lower-cased) and the

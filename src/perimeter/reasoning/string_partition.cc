@@ -408,4 +408,13 @@ absl::StatusOr<std::vector<StringRegion>> PartitionStrings(
   return regions;
 }
 
+absl::StatusOr<std::vector<std::string>> PartitionRepresentatives(
+    const std::vector<StringPattern>& patterns) {
+  absl::StatusOr<std::vector<StringRegion>> regions = PartitionStrings(patterns, {});
+  if (!regions.ok()) return regions.status();
+  std::vector<std::string> out;
+  for (StringRegion& region : *regions) out.push_back(std::move(region.representative));
+  return out;
+}
+
 }  // namespace perimeter::reasoning

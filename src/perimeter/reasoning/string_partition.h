@@ -59,6 +59,10 @@ absl::StatusOr<std::vector<StringRegion>> PartitionStrings(
     const std::vector<StringPattern>& patterns, const std::vector<StringPattern>& domain,
     const StringPartitionOptions& options = {});
 
+// The representatives of PartitionStrings(patterns, {}), one string per region, in its order.
+absl::StatusOr<std::vector<std::string>> PartitionRepresentatives(
+    const std::vector<StringPattern>& patterns);
+
 }  // namespace perimeter::reasoning
 
 #endif  // PERIMETER_REASONING_STRING_PARTITION_H_

@@ -15,6 +15,7 @@
 #include "perimeter/service/continuous_analysis.h"
 #include "perimeter/service/environment.h"
 #include "perimeter/store/memory/memory_store.h"
+#include "tests/testing/empty_catalog.h"
 
 namespace perimeter::server {
 namespace {
@@ -48,17 +49,7 @@ name = "Partner"
 member = false
 )";
 
-class EmptyCatalog : public service::ResourceCatalog {
- public:
-  std::vector<service::ResourceSummary> Resources() const override { return {}; }
-  std::optional<service::ResourceSummary> Find(std::string_view) const override {
-    return std::nullopt;
-  }
-  std::vector<findings::Finding> Analyze(std::string_view,
-                                         const reasoning::ZoneOfTrust&) const override {
-    return {};
-  }
-};
+using perimeter_testing::EmptyCatalog;
 
 service::Environment EnvironmentOf(const ServerConfig& config) {
   service::Environment environment;

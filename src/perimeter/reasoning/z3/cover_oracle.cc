@@ -1104,21 +1104,6 @@ eval::Request Encoder::Counterexample(const ::z3::model& m) const {
   return request;
 }
 
-std::string Describe(const eval::Request& request) {
-  std::string out =
-      base::Concat(eval::PrincipalTypeName(request.principal.type), " ", request.principal.id);
-  if (request.principal.org_id) out += base::Concat(" (org ", *request.principal.org_id, ")");
-  out += base::Concat(" ", request.action, " ", request.resource_arn);
-  for (const auto& [key, value] : request.context.entries()) {
-    out += base::Concat(" ", key, "=");
-    if (value.multivalued) out += "[";
-    for (size_t i = 0; i < value.values.size(); ++i)
-      out += base::Concat(i ? "," : "", value.values[i]);
-    if (value.multivalued) out += "]";
-  }
-  return out;
-}
-
 // With a gate: the statements of both policies, the gate's last (what findings are read against,
 // and what the request's condition keys come from). Without one: empty, the model's policy is used
 // as is.
@@ -1186,7 +1171,7 @@ CoverResult CheckCover(const AccessModel& model, const ZoneOfTrust& zone,
         case ::z3::sat:
           result.kind = CoverResult::Kind::kUncovered;
           result.counterexample = encoder.Counterexample(solver.get_model());
-          result.reason = Describe(*result.counterexample);
+          result.reason = eval::DescribeRequest(*result.counterexample);
           return result;
         case ::z3::unknown:
           // Keep looking: another kind may still give a counterexample.
