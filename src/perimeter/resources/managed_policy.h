@@ -25,6 +25,10 @@ struct ManagedPolicyVersion {
 };
 
 struct ManagedPolicy {
+  // The account whose record this is: a customer managed policy's own account; for an AWS managed
+  // policy, the account that imported it (only that account reads it, so no account can change
+  // what another one sees).
+  std::string account_id;
   // arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME, or arn:PARTITION:iam::aws:policy/... for an AWS
   // managed policy.
   std::string arn;
