@@ -6,8 +6,12 @@
   s3api list-buckets                  the owner's canonical user id (cfn-policy-validator, bucket ACL previews)
   accessanalyzer check-no-public-access for a type not analyzed for findings (AWS::Kinesis::Stream)
 
+  iam get-policy, get-policy-version  a managed policy the template does not define (cfn-policy-validator),
+                                      answered from the inventory's managedPolicy records
+  cloudformation list-exports         Fn::ImportValue (cfn-policy-validator): an empty list
+
 and the refusals in each protocol's shape: another STS action (InvalidAction), another S3 request
-(NotImplemented), IAM's GetPolicy (InvalidAction, boto3 only). Clients: Debian's AWS CLI v2 (/usr/bin/aws, --endpoint-url), boto3 under /usr/bin/python3
+(NotImplemented), an unknown managed policy (NoSuchEntity), another account's (AccessDenied). Clients: Debian's AWS CLI v2 (/usr/bin/aws, --endpoint-url), boto3 under /usr/bin/python3
 (endpoint_url), and where present pip's boto3 and AWS CLI v1 (the `python3` and `aws` first on PATH), which read
 AWS_ENDPOINT_URL. The required clients missing is a failure; the pip ones are reported and skipped.
 
@@ -54,8 +58,27 @@ def bucket(name, owner, region):
             "resourceOwnerAccount": owner, "region": region, "configuration": {"s3Bucket": {}}}
 
 
+DEPLOY_DOCUMENT = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["s3:GetObject", "sqs:Send*"], "Resource": "arn:aws:s3:::dev-artifacts/a b+c%"}]}
+
+
+def managed_policy(account, arn, name):
+    return {"kind": "managedPolicy", "accountId": account, "arn": arn, "policyName": name,
+            "policyId": "ANPAEXAMPLE" + name.upper()[:9].ljust(9, "X"), "path": "/", "defaultVersionId": "v2",
+            "attachmentCount": 1, "createDate": "2024-05-01T12:00:00Z", "updateDate": "2024-05-02T12:00:00Z",
+            "policyVersionList": [
+                {"versionId": "v1", "isDefaultVersion": False, "createDate": "2024-05-01T12:00:00Z",
+                 "document": json.dumps({"Version": "2012-10-17", "Statement": []})},
+                {"versionId": "v2", "isDefaultVersion": True, "createDate": "2024-05-02T12:00:00Z",
+                 "document": json.dumps(DEPLOY_DOCUMENT)}]}
+
+
+DEPLOY_ARN = f"arn:aws:iam::{DEV}:policy/deploy"
+READ_ONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+PROD_ARN = f"arn:aws:iam::{PROD}:policy/deploy"
 INVENTORY = [bucket("dev-artifacts", DEV, REGION), bucket("dev-logs", DEV, "eu-west-1"),
-             bucket("prod-data", PROD, REGION)]
+             bucket("prod-data", PROD, REGION), managed_policy(DEV, DEPLOY_ARN, "deploy"),
+             managed_policy(DEV, READ_ONLY_ARN, "ReadOnlyAccess"), managed_policy(PROD, PROD_ARN, "deploy")]
 CANONICAL_ID = hashlib.sha256(f"perimeter-canonical-user:{DEV}".encode()).hexdigest()
 KINESIS_PUBLIC = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "kinesis:GetRecords", "Resource": "*"}]})
@@ -88,11 +111,18 @@ try:
     out["list_objects"] = "answered"
 except botocore.exceptions.ClientError as e:
     out["list_objects"] = e.response["Error"]["Code"]
-try:  # cfn-policy-validator, for a managed policy ARN the template does not define
-    boto3.client("iam", **kw).get_policy(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")
-    out["get_policy"] = "answered"
-except botocore.exceptions.ClientError as e:
-    out["get_policy"] = e.response["Error"]["Code"]
+# cfn-policy-validator, for a managed policy ARN the template does not define.
+iam = boto3.client("iam", **kw)
+out["policy"] = iam.get_policy(PolicyArn=sys.argv[3])["Policy"]
+out["policy_version"] = iam.get_policy_version(PolicyArn=sys.argv[3], VersionId="v2")["PolicyVersion"]
+out["aws_policy"] = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")["Policy"]["PolicyName"]
+for label, arn in (("unknown_policy", "arn:aws:iam::aws:policy/AdministratorAccess"), ("prod_policy", sys.argv[4])):
+    try:
+        iam.get_policy(PolicyArn=arn)
+        out[label] = "answered"
+    except botocore.exceptions.ClientError as e:
+        out[label] = e.response["Error"]["Code"]
+out["exports"] = boto3.client("cloudformation", **kw).list_exports()["Exports"]
 print(json.dumps(out, default=str))
 """
 
@@ -110,15 +140,26 @@ def check_results(name, out):
         print(f"[{name}] check-no-public-access not run: this client version predates it")
     check(out.get("assume_role") == "InvalidAction", f"{name}: sts assume-role refusal: {out}")
     check(out.get("list_objects") == "NotImplemented", f"{name}: s3 list-objects-v2 refusal: {out}")
-    if "get_policy" in out:
-        check(out["get_policy"] == "InvalidAction", f"{name}: iam get-policy refusal: {out}")
+    policy = out.get("policy") or {}
+    check(policy.get("PolicyName") == "deploy" and policy.get("Arn") == DEPLOY_ARN and
+          policy.get("DefaultVersionId") == "v2" and policy.get("AttachmentCount") == 1 and
+          policy.get("IsAttachable") is True and str(policy.get("CreateDate", "")).startswith("2024-05-01"),
+          f"{name}: iam get-policy: {policy}")
+    version = out.get("policy_version") or {}
+    # botocore URL-decodes and parses the document, as it does AWS's.
+    check(version.get("Document") == DEPLOY_DOCUMENT and version.get("VersionId") == "v2" and
+          version.get("IsDefaultVersion") is True, f"{name}: iam get-policy-version: {version}")
+    check(out.get("aws_policy") == "ReadOnlyAccess", f"{name}: iam get-policy (AWS managed): {out}")
+    check(out.get("unknown_policy") == "NoSuchEntity", f"{name}: iam get-policy unknown: {out}")
+    check(out.get("prod_policy") == "AccessDenied", f"{name}: iam get-policy of another account: {out}")
+    check(out.get("exports") == [], f"{name}: cloudformation list-exports: {out}")
 
 
 def run_boto3(name, python, endpoint, env, use_env_endpoint):
     env = dict(env)
     if use_env_endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint
-    done = subprocess.run([python, "-c", BOTO3_SCRIPT, endpoint, KINESIS_PUBLIC], env=env, capture_output=True,
+    done = subprocess.run([python, "-c", BOTO3_SCRIPT, endpoint, KINESIS_PUBLIC, DEPLOY_ARN, PROD_ARN], env=env, capture_output=True,
                           text=True, timeout=120)
     if not check(done.returncode == 0, f"{name}: {done.stderr.strip()[-2000:]}"):
         return
@@ -157,6 +198,18 @@ def run_cli(name, aws, endpoint, env, use_env_endpoint):
     out["assume_role"] = "InvalidAction" if err and "(InvalidAction)" in err else err
     _, err = call("s3api", "list-objects-v2", "--bucket", "dev-artifacts")
     out["list_objects"] = "NotImplemented" if err and "(NotImplemented)" in err else err
+    got, err = call("iam", "get-policy", "--policy-arn", DEPLOY_ARN)
+    out["policy"] = got["Policy"] if got else err
+    got, err = call("iam", "get-policy-version", "--policy-arn", DEPLOY_ARN, "--version-id", "v2")
+    out["policy_version"] = got["PolicyVersion"] if got else err
+    got, err = call("iam", "get-policy", "--policy-arn", READ_ONLY_ARN)
+    out["aws_policy"] = got["Policy"]["PolicyName"] if got else err
+    for label, arn, code in (("unknown_policy", "arn:aws:iam::aws:policy/AdministratorAccess", "NoSuchEntity"),
+                             ("prod_policy", PROD_ARN, "AccessDenied")):
+        _, err = call("iam", "get-policy", "--policy-arn", arn)
+        out[label] = code if err and f"({code})" in err else err
+    got, err = call("cloudformation", "list-exports")
+    out["exports"] = got.get("Exports") if got is not None else err
     check_results(name, out)
 
 

@@ -16,6 +16,7 @@
 #ifndef PERIMETER_API_AUTHORIZATION_H_
 #define PERIMETER_API_AUTHORIZATION_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,10 @@ struct AuthorizationTarget {
   std::string action;    // "access-analyzer:ListFindings"
   std::string resource;  // an analyzer or archive rule ARN, or "*"
 };
+
+// The caller's identity-based policies applied to one call: nullopt when allowed, else the refusal
+// (AccessDeniedException, IdentityPolicies::Authorize).
+using AuthorizeCall = std::function<std::optional<AwsError>(const AuthorizationTarget& target)>;
 
 // The action and resource of an Access Analyzer call (a routed request; malformed members give
 // "*").

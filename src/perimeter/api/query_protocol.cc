@@ -63,6 +63,61 @@ std::variant<FormParameters, AwsError> DecodeForm(std::string_view text) {
   return form;
 }
 
+std::variant<FormParameters, AwsError> QueryParameters(const QueryRequest& request) {
+  auto query = DecodeForm(request.raw_query);
+  if (auto* error = std::get_if<AwsError>(&query)) return *error;
+  FormParameters parameters = std::get<FormParameters>(std::move(query));
+  std::string_view type = request.content_type.substr(0, request.content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  if (base::EqualsIgnoreAsciiCase(type, "application/x-www-form-urlencoded")) {
+    auto form = DecodeForm(request.body);
+    if (auto* error = std::get_if<AwsError>(&form)) return *error;
+    for (auto& parameter : std::get<FormParameters>(form)) {
+      if (parameters.size() == kMaxFormParameters) {
+        return Malformed(
+            base::Concat("The request has more than ", kMaxFormParameters, " parameters."));
+      }
+      parameters.push_back(std::move(parameter));
+    }
+  }
+  return parameters;
+}
+
+std::variant<QueryCall, ApiResponse> ReadQueryCall(const QueryRequest& request,
+                                                   std::string_view version,
+                                                   std::string_view xml_namespace,
+                                                   std::string_view request_id) {
+  auto refuse = [&](std::string code, std::string message) {
+    return QueryError(QueryProtocolError(400, std::move(code), std::move(message)), xml_namespace,
+                      request_id);
+  };
+  if (request.method != "GET" && request.method != "POST") {
+    return refuse("InvalidAction",
+                  base::Concat("The query protocol answers GET and POST requests, not ",
+                               request.method, "."));
+  }
+  auto parameters = QueryParameters(request);
+  if (auto* error = std::get_if<AwsError>(&parameters)) {
+    return QueryError(*error, xml_namespace, request_id);
+  }
+  QueryCall call{"", std::get<FormParameters>(std::move(parameters))};
+  std::optional<std::string_view> action = FormValue(call.parameters, "Action");
+  if (!action || action->empty()) {
+    return refuse("MissingAction", "The request must contain the parameter Action.");
+  }
+  call.action = std::string(*action);
+  std::optional<std::string_view> asked = FormValue(call.parameters, "Version");
+  if (!asked || asked->empty()) {
+    return refuse("MissingParameter", "The request must contain the parameter Version.");
+  }
+  if (*asked != version) {
+    return refuse("InvalidAction",
+                  base::Concat("Could not find operation ", call.action, " for version ", *asked));
+  }
+  return call;
+}
+
 std::optional<std::string_view> FormValue(const FormParameters& form, std::string_view name) {
   for (const auto& [key, value] : form) {
     if (key == name) return value;

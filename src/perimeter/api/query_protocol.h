@@ -1,8 +1,8 @@
-// The AWS query protocol as STS speaks it (Smithy's awsQuery protocol; AWS Security Token Service
-// API Reference, "Making query requests" and "Common errors"): the request's parameters are
-// form-encoded, in the body of a POST (Content-Type application/x-www-form-urlencoded) or in the
-// query string of a GET; `Action` names the operation and `Version` the API version. Answers are
-// XML:
+// The AWS query protocol as STS, IAM and CloudFormation speak it (Smithy's awsQuery protocol; AWS
+// Security Token Service API Reference, "Making query requests" and "Common errors"): the request's
+// parameters are form-encoded, in the body of a POST (Content-Type
+// application/x-www-form-urlencoded) or in the query string of a GET; `Action` names the operation
+// and `Version` the API version. Answers are XML:
 //
 //   <ActionResponse xmlns="NAMESPACE">
 //     <ActionResult>...</ActionResult>
@@ -56,6 +56,35 @@ std::string XmlEscape(std::string_view text);
 
 // One element <name>escaped text</name>.
 std::string XmlElement(std::string_view name, std::string_view text);
+
+// What a query-protocol request carries: its parameters may be in the query string (GET) and in a
+// form-encoded body (POST with Content-Type application/x-www-form-urlencoded).
+struct QueryRequest {
+  std::string_view method;
+  std::string_view raw_query;
+  std::string_view content_type;
+  std::string_view body;
+  // The service of the request's credential scope ("sts", "iam", "cloudformation", ...).
+  std::string_view service = "sts";
+};
+
+// The parameters of the query string and, for a form-encoded body, of the body (DecodeForm's
+// errors; together at most kMaxFormParameters).
+std::variant<FormParameters, AwsError> QueryParameters(const QueryRequest& request);
+
+// One call: the operation named by `Action`, with every parameter.
+struct QueryCall {
+  std::string action;
+  FormParameters parameters;
+};
+
+// Reads `request` as a call of API `version`, or the error answer (in `xml_namespace`): a method
+// other than GET and POST or another version is InvalidAction, a missing Action MissingAction, a
+// missing Version MissingParameter (400), a malformed form MalformedQueryString (404).
+std::variant<QueryCall, ApiResponse> ReadQueryCall(const QueryRequest& request,
+                                                   std::string_view version,
+                                                   std::string_view xml_namespace,
+                                                   std::string_view request_id);
 
 // A successful answer: `result_xml` (already XML, built with XmlElement) inside
 // <ACTIONResult>, in <ACTIONResponse xmlns=namespace>, with the request id.

@@ -137,9 +137,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "<Code>MalformedQueryString</Code>"},
         StsCase{"OtherMethod", {"PUT", "", kForm, ""}, 400, "<Code>InvalidAction</Code>"},
         StsCase{"OtherQueryService",
-                {"POST", "", kForm, "Action=GetPolicy&Version=2010-05-08", "iam"},
+                {"POST", "", kForm, "Action=ListQueues&Version=2012-11-05", "sqs"},
                 400,
-                "Perimeter does not answer iam:GetPolicy"}),
+                "Perimeter does not answer sqs:ListQueues"}),
     [](const testing::TestParamInfo<StsCase>& info) { return info.param.name; });
 
 TEST(StsUserIdTest, FollowsAwsUniqueIdShapes) {

@@ -8,29 +8,6 @@
 namespace perimeter::api {
 namespace {
 
-// The parameters of the query string and, for a form-encoded body, of the body.
-std::variant<FormParameters, AwsError> Parameters(const StsRequest& request) {
-  auto query = DecodeForm(request.raw_query);
-  if (auto* error = std::get_if<AwsError>(&query)) return *error;
-  FormParameters parameters = std::get<FormParameters>(std::move(query));
-  std::string_view type = request.content_type.substr(0, request.content_type.find(';'));
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  if (base::EqualsIgnoreAsciiCase(type, "application/x-www-form-urlencoded")) {
-    auto form = DecodeForm(request.body);
-    if (auto* error = std::get_if<AwsError>(&form)) return *error;
-    for (auto& parameter : std::get<FormParameters>(form)) {
-      if (parameters.size() == kMaxFormParameters) {
-        return QueryProtocolError(
-            404, "MalformedQueryString",
-            base::Concat("The request has more than ", kMaxFormParameters, " parameters."));
-      }
-      parameters.push_back(std::move(parameter));
-    }
-  }
-  return parameters;
-}
-
 ApiResponse GetCallerIdentity(const Caller& caller, std::string_view request_id) {
   std::string result =
       base::Concat("    ", XmlElement("UserId", StsUserId(caller.account_id, caller.principal_arn)),
@@ -43,43 +20,30 @@ ApiResponse GetCallerIdentity(const Caller& caller, std::string_view request_id)
 
 ApiResponse HandleSts(const Caller& caller, const StsRequest& request,
                       std::string_view request_id) {
-  auto refuse = [&](int status, std::string code, std::string message) {
-    return QueryError(QueryProtocolError(status, std::move(code), std::move(message)),
-                      kStsNamespace, request_id);
-  };
-  if (request.method != "GET" && request.method != "POST") {
-    return refuse(400, "InvalidAction",
-                  base::Concat("STS answers GET and POST requests, not ", request.method, "."));
-  }
-  auto parameters = Parameters(request);
-  if (auto* error = std::get_if<AwsError>(&parameters)) {
-    return QueryError(*error, kStsNamespace, request_id);
-  }
-  const FormParameters& form = std::get<FormParameters>(parameters);
-  std::optional<std::string_view> action = FormValue(form, "Action");
-  if (!action || action->empty()) {
-    return refuse(400, "MissingAction", "The request must contain the parameter Action.");
-  }
   if (request.service != "sts") {
+    auto parameters = QueryParameters(request);
+    if (auto* error = std::get_if<AwsError>(&parameters)) return QueryError(*error, "", request_id);
+    std::optional<std::string_view> action =
+        FormValue(std::get<FormParameters>(parameters), "Action");
     return QueryError(
-        QueryProtocolError(400, "InvalidAction",
-                           base::Concat("Perimeter does not answer ", request.service, ":", *action,
-                                        "; of the query-protocol services it answers "
-                                        "sts:GetCallerIdentity only (docs/server.md)")),
+        QueryProtocolError(
+            400, "InvalidAction",
+            base::Concat("Perimeter does not answer ", request.service, ":", action.value_or(""),
+                         "; of the query-protocol services it answers sts:GetCallerIdentity, "
+                         "iam:GetPolicy, iam:GetPolicyVersion and cloudformation:ListExports only "
+                         "(docs/server.md)")),
         "", request_id);
   }
-  std::optional<std::string_view> version = FormValue(form, "Version");
-  if (!version || version->empty()) {
-    return refuse(400, "MissingParameter", "The request must contain the parameter Version.");
-  }
-  if (*version != kStsVersion) {
-    return refuse(400, "InvalidAction",
-                  base::Concat("Could not find operation ", *action, " for version ", *version));
-  }
-  if (*action == "GetCallerIdentity") return GetCallerIdentity(caller, request_id);
-  return refuse(400, "InvalidAction",
-                base::Concat("Could not find operation ", *action, " for version ", *version,
-                             " (Perimeter answers GetCallerIdentity only: docs/server.md)"));
+  auto call = ReadQueryCall(request, kStsVersion, kStsNamespace, request_id);
+  if (auto* refusal = std::get_if<ApiResponse>(&call)) return std::move(*refusal);
+  const std::string& action = std::get<QueryCall>(call).action;
+  if (action == "GetCallerIdentity") return GetCallerIdentity(caller, request_id);
+  return QueryError(
+      QueryProtocolError(
+          400, "InvalidAction",
+          base::Concat("Could not find operation ", action, " for version ", kStsVersion,
+                       " (Perimeter answers GetCallerIdentity only: docs/server.md)")),
+      kStsNamespace, request_id);
 }
 
 std::string StsUserId(std::string_view account_id, std::string_view principal_arn) {

@@ -12,24 +12,17 @@
 
 #include "perimeter/api/aws_error.h"
 #include "perimeter/api/caller.h"
+#include "perimeter/api/query_protocol.h"
 
 namespace perimeter::api {
 
 inline constexpr std::string_view kStsVersion = "2011-06-15";
 inline constexpr std::string_view kStsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/";
 
-// What an STS request carries: its parameters may be in the query string (GET) and in a
-// form-encoded body (POST with Content-Type application/x-www-form-urlencoded).
-struct StsRequest {
-  std::string_view method;
-  std::string_view raw_query;
-  std::string_view content_type;
-  std::string_view body;
-  // The service of the request's credential scope. A query-protocol service other than STS (IAM,
-  // CloudFormation, ...; the validators call them for templates that reference resources outside
-  // themselves) is refused with InvalidAction naming it, in the protocol its client reads.
-  std::string_view service = "sts";
-};
+// An STS request (api/query_protocol.h). A request scoped to a query-protocol service Perimeter
+// does not answer (SQS, SNS, ...; the validators call some for templates that reference resources
+// outside themselves) is refused by HandleSts with InvalidAction naming it.
+using StsRequest = QueryRequest;
 
 // Answers `request` for `caller` (already authenticated) in the query protocol's XML.
 ApiResponse HandleSts(const Caller& caller, const StsRequest& request, std::string_view request_id);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "perimeter/base/text.h"
+#include "perimeter/findings/finding_record.h"
 #include "perimeter/policy/arn.h"
 #include "perimeter/resources/internal/config_reader.h"
 #include "perimeter/resources/registry.h"
@@ -34,11 +35,13 @@ class InventoryReader {
         kept = ReadAccount(reader, diagnostics);
       } else if (kind == "organization") {
         kept = ReadOrganization(reader, diagnostics);
+      } else if (kind == "managedPolicy") {
+        kept = ReadManagedPolicy(reader, diagnostics);
       } else if (kind.has_value()) {
-        diagnostics.Error(
-            internal::kInvalidValue, record.Find("kind")->position(),
-            base::Concat("unknown record kind \"", *kind,
-                         "\": expected \"resource\", \"account\" or \"organization\""));
+        diagnostics.Error(internal::kInvalidValue, record.Find("kind")->position(),
+                          base::Concat("unknown record kind \"", *kind,
+                                       "\": expected \"resource\", \"account\", "
+                                       "\"organization\" or \"managedPolicy\""));
       }
     }
     if (!kept) ++inventory_.skipped_records;
@@ -191,7 +194,107 @@ class InventoryReader {
     return true;
   }
 
+  // A `kind: "managedPolicy"` record: IAM's ManagedPolicyDetail in camelCase (docs/inventory.md).
+  bool ReadManagedPolicy(ObjectReader &reader, Diagnostics &diagnostics) {
+    ManagedPolicy policy;
+    policy.account_id = reader.String("accountId", true).value_or("");
+    policy.arn = reader.String("arn", true).value_or("");
+    policy.policy_name = reader.String("policyName", true).value_or("");
+    policy.policy_id = reader.String("policyId").value_or("");
+    policy.path = reader.String("path").value_or("/");
+    policy.default_version_id = reader.String("defaultVersionId", true).value_or("");
+    policy.description = reader.String("description");
+    policy.attachment_count = Count(reader, "attachmentCount", diagnostics);
+    policy.permissions_boundary_usage_count =
+        Count(reader, "permissionsBoundaryUsageCount", diagnostics);
+    policy.is_attachable = reader.Bool("isAttachable").value_or(true);
+    policy.create_date = Timestamp(reader, "createDate", diagnostics);
+    policy.update_date = Timestamp(reader, "updateDate", diagnostics);
+    if (std::optional<json::Value> versions = reader.Member("policyVersionList", true)) {
+      if (!versions->is_array()) {
+        diagnostics.Error(internal::kWrongType, versions->position(),
+                          "policyVersionList must be an array");
+      } else {
+        size_t index = 0;
+        for (const json::Value &value : versions->children()) {
+          ObjectReader version_reader(value, base::Concat("policyVersionList[", index++, "]"),
+                                      diagnostics);
+          ManagedPolicyVersion version;
+          version.version_id = version_reader.String("versionId", true).value_or("");
+          version.is_default_version = version_reader.Bool("isDefaultVersion").value_or(false);
+          version.create_date = Timestamp(version_reader, "createDate", diagnostics);
+          if (std::optional<internal::PolicySource> document =
+                  internal::ReadPolicyMember(version_reader, "document", true)) {
+            version.document = document->value.is_string()
+                                   ? std::string(document->value.text())
+                                   : std::string(document->value.source_text());
+          }
+          version_reader.Finish();
+          policy.versions.push_back(std::move(version));
+        }
+      }
+    }
+    reader.Finish();
+    if (diagnostics.has_errors()) return false;
+    // arn:PARTITION:iam::ACCOUNT:policy/..., of the record's account or AWS's own.
+    std::optional<policy::Arn> arn = policy::ParseArn(policy.arn);
+    if (!arn || arn->service != "iam" || !arn->resource.starts_with("policy/") ||
+        (arn->account != policy.account_id && arn->account != "aws") ||
+        !internal::IsAccountIdText(policy.account_id)) {
+      diagnostics.Error(
+          internal::kInvalidValue, reader.value().position(),
+          base::Concat("arn ", policy.arn, " is not a managed policy ARN of account ",
+                       policy.account_id, " or of AWS (arn:aws:iam::aws:policy/...)"));
+      return false;
+    }
+    if (!managed_policies_.insert(policy.account_id + " " + policy.arn).second) {
+      diagnostics.Error(internal::kDuplicate, reader.value().position(),
+                        base::Concat("the managed policy ", policy.arn, " of account ",
+                                     policy.account_id, " already has a record"));
+      return false;
+    }
+    policy.position = diagnostics.location().Locate(reader.value().position());
+    inventory_.managed_policies.push_back(std::move(policy));
+    return true;
+  }
+
+  // A non-negative integer member, 0 when absent.
+  static int64_t Count(ObjectReader &reader, std::string_view key, Diagnostics &diagnostics) {
+    std::optional<json::Value> value = reader.Member(key);
+    if (!value) return 0;
+    int64_t count = -1;
+    if (value->is_number()) {
+      std::string_view text = value->text();
+      if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos &&
+          text.size() < 16) {
+        count = std::stoll(std::string(text));
+      }
+    }
+    if (count < 0) {
+      diagnostics.Error(internal::kWrongType, value->position(),
+                        base::Concat(key, " must be a non-negative integer"));
+      return 0;
+    }
+    return count;
+  }
+
+  // An RFC 3339 timestamp member ("2024-05-01T12:00:00Z"), the Unix epoch when absent.
+  static absl::Time Timestamp(ObjectReader &reader, std::string_view key,
+                              Diagnostics &diagnostics) {
+    std::optional<json::Value> value = reader.Member(key);
+    if (!value) return absl::UnixEpoch();
+    std::optional<absl::Time> time;
+    if (value->is_string()) time = findings::ParseTimestamp(value->text());
+    if (!time) {
+      diagnostics.Error(internal::kInvalidValue, value->position(),
+                        base::Concat(key, " must be an RFC 3339 timestamp"));
+      return absl::UnixEpoch();
+    }
+    return *time;
+  }
+
   Inventory &inventory_;
+  std::set<std::string> managed_policies_;
   std::set<std::string> arns_;
   std::set<std::string> accounts_;
 };
@@ -210,6 +313,14 @@ void AddParseIssues(Inventory &inventory, std::vector<base::Issue> issues,
 const AccountSettings *Inventory::FindAccount(std::string_view account_id) const {
   for (const AccountSettings &account : accounts) {
     if (account.account_id == account_id) return &account;
+  }
+  return nullptr;
+}
+
+const ManagedPolicy *Inventory::FindManagedPolicy(std::string_view account_id,
+                                                  std::string_view arn) const {
+  for (const ManagedPolicy &policy : managed_policies) {
+    if (policy.account_id == account_id && policy.arn == arn) return &policy;
   }
   return nullptr;
 }

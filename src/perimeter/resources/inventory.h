@@ -1,5 +1,5 @@
 // Reads an inventory (docs/inventory.md): JSON Lines, or one JSON array
-// of records, each with a `kind` of "resource", "account" or "organization".
+// of records, each with a `kind` of "resource", "account", "organization" or "managedPolicy".
 // Pure: the caller reads the file and passes its text; nothing here touches the
 // file system.
 //
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "perimeter/base/issue.h"
+#include "perimeter/resources/managed_policy.h"
 #include "perimeter/resources/resource.h"
 
 namespace perimeter::resources {
@@ -30,12 +31,15 @@ struct Inventory {
   std::vector<Resource> resources;  // in file order
   std::vector<AccountSettings> accounts;
   std::vector<OrganizationRecord> organizations;
+  std::vector<ManagedPolicy> managed_policies;
   std::vector<base::Issue> issues;  // errors and warnings, positioned in the file, in file order
   size_t records = 0;               // records seen (blank lines are not records)
   size_t skipped_records = 0;       // records not read because of an error
 
   // The account record of `account_id`, or null.
   const AccountSettings *FindAccount(std::string_view account_id) const;
+  // The managed policy `arn` of `account_id`'s records, or null.
+  const ManagedPolicy *FindManagedPolicy(std::string_view account_id, std::string_view arn) const;
 };
 
 // Reads `text` (the contents of the file `source_name`, used in messages).

@@ -130,6 +130,22 @@ INSTANTIATE_TEST_SUITE_P(
             "Organization",
             R"({"kind":"organization","organizationId":"o-a1b2c3d4e5","managementAccount":"123456789012","accounts":[{"accountId":"123456789012","ouPath":"o-a1b2c3d4e5/r-ab12/"}]})",
             "", 0, 0},
+        InventoryCase{
+            "ManagedPolicy",
+            R"({"kind":"managedPolicy","accountId":"123456789012","arn":"arn:aws:iam::123456789012:policy/p","policyName":"p","defaultVersionId":"v1","attachmentCount":2,"policyVersionList":[{"versionId":"v1","isDefaultVersion":true,"document":{"Version":"2012-10-17","Statement":[]}}]})",
+            "", 0, 0},
+        InventoryCase{
+            "ManagedPolicyOfAnotherAccount",
+            R"({"kind":"managedPolicy","accountId":"123456789012","arn":"arn:aws:iam::999988887777:policy/p","policyName":"p","defaultVersionId":"v1","policyVersionList":[]})",
+            "1:1 inventory.invalid-value", 0, 1, "is not a managed policy ARN of account"},
+        InventoryCase{
+            "ManagedPolicyBadCount",
+            R"({"kind":"managedPolicy","accountId":"123456789012","arn":"arn:aws:iam::aws:policy/p","policyName":"p","defaultVersionId":"v1","attachmentCount":-1,"policyVersionList":[]})",
+            "1:{col} inventory.wrong-type", 0, 1, "attachmentCount", "-1"},
+        InventoryCase{
+            "ManagedPolicyBadDate",
+            R"({"kind":"managedPolicy","accountId":"123456789012","arn":"arn:aws:iam::aws:policy/p","policyName":"p","defaultVersionId":"v1","createDate":"yesterday","policyVersionList":[]})",
+            "1:{col} inventory.invalid-value", 0, 1, "createDate", "\"yesterday\""},
         InventoryCase{"ArrayFormat", "[\n" + kQueue + ",\n {\"kind\":\"nope\"}\n]",
                       "3:10 inventory.invalid-value", 1, 1},
         InventoryCase{"BrokenArray", "[\n" + kQueue + ",\n", "3:1 json.unexpected-end", 0, 1}),

@@ -8,6 +8,8 @@
 #include <random>
 #include <sstream>
 
+#include "perimeter/api/cloudformation_operations.h"
+#include "perimeter/api/iam_operations.h"
 #include "perimeter/api/import_operation.h"
 #include "perimeter/api/query_protocol.h"
 #include "perimeter/api/rest_routes.h"
@@ -549,13 +551,27 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
         return std::move(*refusal);
       return Reply(access_analyzer_->Handle(caller, rest));
     }
-    case Route::Kind::kQueryProtocol:
+    case Route::Kind::kQueryProtocol: {
+      api::QueryRequest query{request.method, raw_query, request.Header("Content-Type"),
+                              request.body, route.operation};
+      api::AuthorizeCall authorize = [&](const api::AuthorizationTarget& asked) {
+        return Authorize(signer.access_key_id, caller, asked);
+      };
+      if (route.operation == "iam") {
+        // The imported managed policies (inventory records of kind managedPolicy).
+        std::shared_ptr<const service::ResourceCatalog> catalog = this->catalog();
+        const auto* inventory = dynamic_cast<const service::InventoryCatalog*>(catalog.get());
+        api::FindManagedPolicy find = [&](std::string_view account, std::string_view arn) {
+          return inventory == nullptr ? nullptr
+                                      : inventory->inventory().FindManagedPolicy(account, arn);
+        };
+        return Reply(api::HandleIam(caller, query, find, authorize, RequestId()));
+      }
+      if (route.operation == "cloudformation")
+        return Reply(api::HandleCloudFormation(caller, query, authorize, RequestId()));
       // GetCallerIdentity needs no permission (AWS STS API Reference): not authorized.
-      return Reply(
-          api::HandleSts(caller,
-                         api::StsRequest{request.method, raw_query, request.Header("Content-Type"),
-                                         request.body, route.operation},
-                         RequestId()));
+      return Reply(api::HandleSts(caller, query, RequestId()));
+    }
     case Route::Kind::kS3: {
       std::string id = RequestId();
       // ListBuckets is GET / (path-style or on the endpoint's own host) with only its own query

@@ -226,6 +226,38 @@ TEST(Server, ListBucketsIsAuthorizedGetCallerIdentityIsNot) {
   EXPECT_EQ(Status(sts), 200) << sts;
 }
 
+// IAM and CloudFormation are query-protocol services too (cfn-policy-validator calls GetPolicy,
+// GetPolicyVersion and ListExports): routed by the credential scope, answered from the imported
+// managedPolicy records.
+TEST(Server, IamAndCloudFormationAreAnsweredFromTheInventory) {
+  ServerFixture server;
+  ASSERT_TRUE(
+      server
+          .Import(
+              R"({"kind":"managedPolicy","accountId":"444455556666","arn":"arn:aws:iam::444455556666:policy/deploy","policyName":"deploy","defaultVersionId":"v1","policyVersionList":[{"versionId":"v1","isDefaultVersion":true,"document":"{\"Statement\":[]}"}]})"
+              "\n")
+          .ok());
+  std::vector<std::pair<std::string, std::string>> form_type = {
+      {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  auto call = [&](std::string_view service, const std::string& form) {
+    return server.Exchange(server.Head("POST", "/", form, form_type, {}, "us-east-1", service) +
+                           base::Concat("Content-Length: ", form.size(), "\r\n\r\n", form));
+  };
+  std::string version = call("iam",
+                             "Action=GetPolicyVersion&Version=2010-05-08&PolicyArn=arn%3Aaws%3Aiam%"
+                             "3A%3A444455556666%3Apolicy%2Fdeploy&VersionId=v1");
+  EXPECT_EQ(Status(version), 200) << version;
+  EXPECT_NE(version.find("<Document>%7B%22Statement%22%3A%5B%5D%7D</Document>"), std::string::npos)
+      << version;
+  std::string unknown = call(
+      "iam", "Action=GetPolicy&Version=2010-05-08&PolicyArn=arn:aws:iam::444455556666:policy/x");
+  EXPECT_EQ(Status(unknown), 404) << unknown;
+  EXPECT_NE(unknown.find("<Code>NoSuchEntity</Code>"), std::string::npos) << unknown;
+  std::string exports = call("cloudformation", "Action=ListExports&Version=2010-05-15");
+  EXPECT_EQ(Status(exports), 200) << exports;
+  EXPECT_NE(exports.find("<Exports/>"), std::string::npos) << exports;
+}
+
 // One JSON line per request, refusals included, with who asked and how it ended; never a secret.
 TEST(Server, AccessLogHasOneLinePerRequestAndNoSecret) {
   std::filesystem::path dir = std::filesystem::temp_directory_path() /

@@ -23,6 +23,13 @@ absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(
     if (account_text.size() > 1) account_text += ",\n";
     account_text += record.json;
   }
+  // Managed policies are keyed by (account, ARN), so all of them are read at once too.
+  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> policies,
+                   store.ListInventory(store::InventoryKind::kManagedPolicy));
+  for (const store::InventoryRecord& record : policies) {
+    if (account_text.size() > 1) account_text += ",\n";
+    account_text += record.json;
+  }
   catalog->inventory_ = resources::ReadInventory("<store>", account_text + "]");
   ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> resources,
                    store.ListInventory(store::InventoryKind::kResource));
@@ -119,10 +126,15 @@ std::optional<std::string> ImportRefusal(const SplitInventory& split,
       case store::InventoryKind::kOrganization:
         allowed = management_account == caller_account;
         break;
+      case store::InventoryKind::kManagedPolicy:
+        allowed = record.owner == caller_account;
+        break;
     }
     if (!allowed) {
-      std::string_view owner =
-          record.kind == store::InventoryKind::kResource ? record.owner : record.key;
+      std::string_view owner = record.kind == store::InventoryKind::kResource ||
+                                       record.kind == store::InventoryKind::kManagedPolicy
+                                   ? record.owner
+                                   : record.key;
       return base::Concat("Account ", caller_account, " may not import ",
                           store::InventoryKindName(record.kind), " ", record.key,
                           record.kind == store::InventoryKind::kOrganization
@@ -169,6 +181,9 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
   for (const resources::OrganizationRecord& record : inventory.organizations) {
     organizations_ok.insert(record.organization.id);
   }
+  std::set<std::pair<std::string, std::string>> policies_ok;
+  for (const resources::ManagedPolicy& policy : inventory.managed_policies)
+    policies_ok.emplace(policy.account_id, policy.arn);
   for (const std::string& record_text : texts) {
     json::ParseResult parsed = json::Parse(record_text);
     if (!parsed.ok() || !parsed.document.root().is_object()) continue;
@@ -195,6 +210,10 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
                organizations_ok.contains(key_of("organizationId"))) {
       out.records.push_back(
           {store::InventoryKind::kOrganization, key_of("organizationId"), record_text, now});
+    } else if (kind->text() == "managedPolicy" &&
+               policies_ok.contains({key_of("accountId"), key_of("arn")})) {
+      out.records.push_back({store::InventoryKind::kManagedPolicy, key_of("arn"), record_text, now,
+                             key_of("accountId")});
     }
   }
   return out;

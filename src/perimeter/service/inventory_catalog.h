@@ -2,8 +2,8 @@
 // inventory records are read once with resources::ReadInventory into an immutable snapshot, and
 // each resource is analyzed with resources::AnalyzeResource under its owner's account settings.
 //
-// Also splits an inventory file into the records the store keeps (one per resource, account and
-// organization, keyed by ARN, account id and organization id).
+// Also splits an inventory file into the records the store keeps (one per resource, account,
+// organization and managed policy, keyed by ARN, account id, organization id and policy ARN).
 #ifndef PERIMETER_SERVICE_INVENTORY_CATALOG_H_
 #define PERIMETER_SERVICE_INVENTORY_CATALOG_H_
 
@@ -65,11 +65,12 @@ struct SplitInventory {
 };
 
 // Why `caller_account` may not import `split` through POST /perimeter/import, or nullopt when it
-// may. A caller imports only its own account's records (resources it owns, its account record), and
-// the management account also organization records. A resource is the caller's when the caller is
-// its resourceOwnerAccount and, for an ARN that names an account, that account too (`foreign` is
-// never the caller's): a member can neither replace nor shadow another account's resource. One
-// record of another account refuses the whole import, so nothing of it is written.
+// may. A caller imports only its own account's records (resources it owns, its account record,
+// managed policies whose accountId it is), and the management account also organization records. A
+// resource is the caller's when the caller is its resourceOwnerAccount and, for an ARN that names
+// an account, that account too (`foreign` is never the caller's): a member can neither replace nor
+// shadow another account's resource. One record of another account refuses the whole import, so
+// nothing of it is written.
 std::optional<std::string> ImportRefusal(const SplitInventory& split,
                                          std::string_view caller_account,
                                          const std::optional<std::string>& management_account);

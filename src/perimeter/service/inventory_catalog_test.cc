@@ -51,6 +51,14 @@ std::string Organization() {
       R"(","accounts":[{"accountId":")", kMgmt, R"(","ouPath":"o-a1b2c3d4e5/r-ab12/"}]})");
 }
 
+std::string ManagedPolicy(std::string_view account, std::string_view arn) {
+  return base::Concat(
+      R"({"kind":"managedPolicy","accountId":")", account, R"(","arn":")", arn,
+      R"(","policyName":"deploy","defaultVersionId":"v1","createDate":"2024-05-01T12:00:00Z",)",
+      R"("policyVersionList":[{"versionId":"v1","isDefaultVersion":true,)",
+      R"("document":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}]})");
+}
+
 struct ImportCase {
   std::string label;
   std::string caller;
@@ -101,7 +109,21 @@ INSTANTIATE_TEST_SUITE_P(
                    {Account(kProd)},
                    "may not import account 777788889999"},
         ImportCase{"OrganizationByMember", kDev, {Organization()}, "only the management account"},
-        ImportCase{"OrganizationByManagement", kMgmt, {Organization()}, ""}),
+        ImportCase{"OrganizationByManagement", kMgmt, {Organization()}, ""},
+        ImportCase{"OwnManagedPolicy",
+                   kDev,
+                   {ManagedPolicy(kDev, "arn:aws:iam::444455556666:policy/deploy")},
+                   ""},
+        ImportCase{"AwsManagedPolicyAsOwnRecord",
+                   kDev,
+                   {ManagedPolicy(kDev, "arn:aws:iam::aws:policy/ReadOnlyAccess")},
+                   ""},
+        ImportCase{
+            "AnotherAccountsManagedPolicy",
+            kDev,
+            {ManagedPolicy(kProd, "arn:aws:iam::777788889999:policy/deploy")},
+            "may not import managedPolicy arn:aws:iam::777788889999:policy/deploy of account "
+            "777788889999"}),
     [](const testing::TestParamInfo<ImportCase>& info) { return info.param.label; });
 
 TEST(SplitInventoryFileTest, ResourceRecordsAreKeyedByOwner) {
@@ -111,6 +133,41 @@ TEST(SplitInventoryFileTest, ResourceRecordsAreKeyedByOwner) {
   EXPECT_EQ(split.records[0].owner, kDev);
   EXPECT_EQ(split.records[0].key, "arn:aws:s3:::shared");
   EXPECT_EQ(split.records[1].owner, "") << "account records have no owner";
+}
+
+TEST(SplitInventoryFileTest, ManagedPolicyOfAnotherAccountsArnIsSkipped) {
+  SplitInventory split = SplitInventoryFile(
+      "<test>", ManagedPolicy(kDev, "arn:aws:iam::777788889999:policy/deploy") + "\n",
+      absl::UnixEpoch());
+  EXPECT_TRUE(split.records.empty());
+  EXPECT_EQ(split.skipped, 1u);
+}
+
+TEST(InventoryCatalogTest, LoadsManagedPoliciesByAccount) {
+  store::MemoryStore store;
+  SplitInventory split =
+      SplitInventoryFile("<test>",
+                         ManagedPolicy(kDev, "arn:aws:iam::444455556666:policy/deploy") + "\n" +
+                             ManagedPolicy(kDev, "arn:aws:iam::aws:policy/ReadOnlyAccess") + "\n" +
+                             ManagedPolicy(kProd, "arn:aws:iam::aws:policy/ReadOnlyAccess") + "\n",
+                         absl::UnixEpoch());
+  ASSERT_EQ(split.records.size(), 3u);
+  EXPECT_EQ(split.records[0].kind, store::InventoryKind::kManagedPolicy);
+  EXPECT_EQ(split.records[0].owner, kDev);
+  ASSERT_TRUE(store.PutInventory(split.records).ok());
+  auto catalog = InventoryCatalog::Load(store);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  const resources::Inventory& inventory = (*catalog)->inventory();
+  EXPECT_TRUE(inventory.issues.empty());
+  const resources::ManagedPolicy* own =
+      inventory.FindManagedPolicy(kDev, "arn:aws:iam::444455556666:policy/deploy");
+  ASSERT_NE(own, nullptr);
+  ASSERT_EQ(own->versions.size(), 1u);
+  EXPECT_EQ(own->versions[0].document, R"({"Version":"2012-10-17","Statement":[]})");
+  EXPECT_EQ(own->create_date, absl::FromUnixSeconds(1714564800));
+  EXPECT_NE(inventory.FindManagedPolicy(kProd, "arn:aws:iam::aws:policy/ReadOnlyAccess"), nullptr);
+  EXPECT_EQ(inventory.FindManagedPolicy(kProd, "arn:aws:iam::444455556666:policy/deploy"), nullptr)
+      << "each account reads its own records only";
 }
 
 TEST(ArnAccountTest, NamesTheAccountOfTheArn) {

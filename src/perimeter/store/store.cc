@@ -119,6 +119,8 @@ std::string_view InventoryKindName(InventoryKind kind) {
       return "account";
     case InventoryKind::kOrganization:
       return "organization";
+    case InventoryKind::kManagedPolicy:
+      return "managedPolicy";
   }
   return "resource";
 }

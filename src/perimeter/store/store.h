@@ -106,18 +106,21 @@ struct DelegatedAdministrator {
 };
 
 // One imported inventory record (docs/inventory.md), kept as its JSON text.
-enum class InventoryKind { kResource, kAccount, kOrganization };
-std::string_view InventoryKindName(InventoryKind kind);  // "resource", "account", "organization"
+enum class InventoryKind { kResource, kAccount, kOrganization, kManagedPolicy };
+// "resource", "account", "organization", "managedPolicy"
+std::string_view InventoryKindName(InventoryKind kind);
 
 // Keyed by (kind, owner, key): a resource record is its owner's claim on the ARN, so that one
 // account's import never replaces another's record — also for ARNs without an account (S3 buckets,
 // arn:aws:s3:::NAME), where two accounts may both claim a name (docs/server.md, "Imports").
 struct InventoryRecord {
   InventoryKind kind = InventoryKind::kResource;
-  std::string key;   // resource ARN, account id, organization id
+  std::string key;   // resource ARN, account id, organization id, managed policy ARN
   std::string json;  // the record as imported
   absl::Time updated_at = absl::UnixEpoch();
-  std::string owner;  // a resource's resourceOwnerAccount; "" for account and organization records
+  // A resource's resourceOwnerAccount, a managed policy's accountId; "" for account and
+  // organization records.
+  std::string owner;
   friend bool operator==(const InventoryRecord&, const InventoryRecord&) = default;
 };
 
