@@ -141,7 +141,7 @@ INSTANTIATE_TEST_SUITE_P(
         InventoryCase{
             "ManagedPolicyBadCount",
             R"({"kind":"managedPolicy","accountId":"123456789012","arn":"arn:aws:iam::aws:policy/p","policyName":"p","defaultVersionId":"v1","attachmentCount":-1,"policyVersionList":[]})",
-            "1:{col} inventory.wrong-type", 0, 1, "attachmentCount", "-1"},
+            "1:{col} inventory.type", 0, 1, "attachmentCount", "-1"},
         InventoryCase{
             "ManagedPolicyBadDate",
             R"({"kind":"managedPolicy","accountId":"123456789012","arn":"arn:aws:iam::aws:policy/p","policyName":"p","defaultVersionId":"v1","createDate":"yesterday","policyVersionList":[]})",
