@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build clang libclang-rt-14-dev
   libabsl-dev libcli11-dev libz3-dev libsqlite3-dev libssl-dev
   libcpp-httplib-dev libboost-dev libtomlplusplus-dev libyaml-cpp-dev
+  libmimalloc-dev libjemalloc-dev
   awscli python3-boto3 openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   python3

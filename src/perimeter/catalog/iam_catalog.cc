@@ -91,11 +91,21 @@ std::vector<ActionInfo> ServiceActions(std::string_view prefix) {
 std::vector<ActionInfo> ActionsOnResourceType(std::string_view prefix,
                                               std::string_view resource_type) {
   std::vector<ActionInfo> actions;
-  for (ActionInfo& action : ServiceActions(prefix)) {
-    bool acts_on =
-        std::any_of(action.resource_types.begin(), action.resource_types.end(),
-                    [&](std::string_view type) { return EqualsIgnoreCase(type, resource_type); });
-    if (acts_on) actions.push_back(std::move(action));
+  const internal::ServiceRow* service = FindServiceRow(prefix);
+  if (service == nullptr) return actions;
+  // Tests the rows and builds an ActionInfo only for the actions that act on the type: the analysis
+  // asks this for every resource, and most of a service's actions act on other types.
+  for (uint32_t i = 0; i < service->action_count; ++i) {
+    const internal::ActionRow& row = internal::kActions[service->first_action + i];
+    bool acts_on = false;
+    for (uint32_t t = 0; t < row.resource_type_count && !acts_on; ++t) {
+      const internal::ActionResourceTypeRow& ref =
+          internal::kActionResourceTypes[row.first_resource_type + t];
+      acts_on = EqualsIgnoreCase(
+          internal::kResourceTypes[service->first_resource_type + ref.resource_type].name,
+          resource_type);
+    }
+    if (acts_on) actions.push_back(MakeActionInfo(*service, row));
   }
   return actions;
 }

@@ -21,9 +21,26 @@ bool ReadInput(const std::string& path, std::istream& in, std::string& text, std
     err << path << ": error: cannot open the file\n";
     return false;
   }
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  text = std::move(buffer).str();
+  // One read of the size the file system gives (a string stream would grow its buffer by doubling
+  // and copy it at each step); whatever follows, if the file grew meanwhile or has no size (a
+  // pipe), is appended by the stream.
+  std::error_code error;
+  uintmax_t size = std::filesystem::file_size(path, error);
+  text.clear();
+  if (!error && size > 0) {
+    text.resize(static_cast<size_t>(size));
+    file.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<size_t>(file.gcount()));
+  }
+  if (file.good()) {
+    std::ostringstream rest;
+    rest << file.rdbuf();
+    text += std::move(rest).str();
+  }
+  if (file.bad()) {
+    err << path << ": error: cannot read the file\n";
+    return false;
+  }
   return true;
 }
 

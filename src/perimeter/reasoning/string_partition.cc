@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <climits>
 #include <deque>
 #include <map>
 #include <optional>
-#include <set>
 #include <string_view>
 #include <unordered_map>
 
@@ -234,26 +234,47 @@ class Product {
   size_t words_ = 0;
 };
 
+// A set of characters as a 256-entry table: built for every partition, where a std::set<char>
+// allocated a node per character.
+class CharSet {
+ public:
+  void Insert(char c) { present_[static_cast<unsigned char>(c)] = true; }
+  bool Contains(char c) const { return present_[static_cast<unsigned char>(c)]; }
+  // The members in std::less<char> order (signed or not as char is), as a std::set<char> gives
+  // them.
+  std::vector<char> Sorted() const {
+    std::vector<char> out;
+    for (int c = CHAR_MIN; c <= CHAR_MAX; ++c) {
+      if (Contains(static_cast<char>(c))) out.push_back(static_cast<char>(c));
+    }
+    return out;
+  }
+
+ private:
+  std::array<bool, 256> present_ = {};
+};
+
 // The patterns' own characters (both cases of letters, since any pattern may be case-insensitive),
 // ':' (ARN separators), and one character that none of them uses, so that "none of the above" is
 // reachable. Sorted, for determinism.
 std::vector<char> Alphabet(const std::vector<Automaton>& automata) {
-  std::set<char> chars = {':'};
+  CharSet chars;
+  chars.Insert(':');
   for (const Automaton& automaton : automata) {
     for (const Token& token : automaton.tokens) {
       if (token.kind != TokenKind::kChar) continue;
-      chars.insert(token.c);
-      chars.insert(static_cast<char>(std::tolower(static_cast<unsigned char>(token.c))));
-      chars.insert(static_cast<char>(std::toupper(static_cast<unsigned char>(token.c))));
+      chars.Insert(token.c);
+      chars.Insert(static_cast<char>(std::tolower(static_cast<unsigned char>(token.c))));
+      chars.Insert(static_cast<char>(std::toupper(static_cast<unsigned char>(token.c))));
     }
   }
   for (char fresh : std::string_view("xzqjkvwy0123456789abcdefghilmnoprstu")) {
-    if (!chars.contains(fresh) && !chars.contains(static_cast<char>(std::toupper(fresh)))) {
-      chars.insert(fresh);
+    if (!chars.Contains(fresh) && !chars.Contains(static_cast<char>(std::toupper(fresh)))) {
+      chars.Insert(fresh);
       break;
     }
   }
-  return std::vector<char>(chars.begin(), chars.end());
+  return chars.Sorted();
 }
 
 // The fast path, for the shapes nearly every policy uses: every pattern and domain pattern is a
@@ -294,11 +315,13 @@ std::optional<std::map<std::vector<bool>, std::string>> PartitionSimple(
       shapes.push_back(std::move(*shape));
     }
   }
-  std::set<char> used;
-  for (const SimpleShape& shape : shapes) used.insert(shape.text.begin(), shape.text.end());
+  CharSet used;
+  for (const SimpleShape& shape : shapes) {
+    for (char c : shape.text) used.Insert(c);
+  }
   std::optional<char> fresh;
   for (char c : std::string_view("xzqjkvwy0123456789")) {
-    if (!used.contains(c)) {
+    if (!used.Contains(c)) {
       fresh = c;
       break;
     }
