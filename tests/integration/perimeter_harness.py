@@ -1,11 +1,13 @@
 """What the integration tests of tests/integration/ share: a `perimeter serve` process on a free port
 (port 0, read back from its first line "listening on http://HOST:PORT"), the server configuration's
-[[accounts]] / [[credentials]] tables, the AWS clients' credentials and config files and an environment
-that reads only them, and the failure bookkeeping every test prints.
+[[accounts]] / [[credentials]] tables, an inventory file, the AWS clients' credentials and config files and
+an environment that reads only them, and the failure bookkeeping every test prints. It is the only such
+module: a test needing more of the same kind adds a small general function here.
 
 Imported by the tests as a sibling module (python3 puts the script's directory first on sys.path; the
 CTest registration in tests/CMakeLists.txt also sets PYTHONPATH to this directory).
 """
+import contextlib
 import json
 import os
 import signal
@@ -45,6 +47,13 @@ def credentials_toml(account, key, secret, **extra):
     for name, value in extra.items():
         text += f"{name} = {json.dumps(value)}\n"
     return text
+
+
+def write_inventory(path, records):
+    """An inventory file (docs/inventory.md, JSON Lines): one record, a dict, a line."""
+    with open(path, "w") as handle:
+        handle.write("".join(json.dumps(record) + "\n" for record in records))
+    return path
 
 
 def write_credentials(path, profiles):
@@ -142,6 +151,17 @@ class Server:
         return False
 
 
+@contextlib.contextmanager
+def serving(binary, *arguments, log):
+    """`perimeter serve ARGUMENTS...` for the length of a `with` block, its standard error appended to the
+    file `log`: yields the started Server (raises ServerStartError as Server does), stops it when the block
+    ends, and prints the end of the log when a check has failed by then."""
+    with Server(binary, *arguments, stderr=log) as server:
+        yield server
+    if failures:
+        print("server log:\n" + server.log_tail())
+
+
 def serve_for_clients(binary, work, profiles, region, body):
     """The usual test: `perimeter serve --config WORK/server.toml` (written by the caller; log in
     WORK/server.log), this process's environment replaced by client_environment() over
@@ -152,14 +172,12 @@ def serve_for_clients(binary, work, profiles, region, body):
     os.environ.clear()
     os.environ.update(env)
     try:
-        server = Server(binary, "--config", os.path.join(work, "server.toml"), stderr=os.path.join(work, "server.log"))
+        with serving(binary, "--config", os.path.join(work, "server.toml"),
+                     log=os.path.join(work, "server.log")) as server:
+            body(server.endpoint)
     except ServerStartError as error:
         print(error)
         return 1
-    with server:
-        body(server.endpoint)
-    if failures:
-        print("server log:\n" + server.log_tail())
     return finish()
 
 

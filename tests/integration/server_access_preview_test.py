@@ -22,8 +22,7 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from perimeter_serve import ServedPerimeter  # noqa: E402
+from perimeter_harness import accounts_toml, boto3_server_test, check, credentials_toml, write_inventory
 
 ACCOUNT = "111122223333"
 KEY, SECRET = "AKIAITESTPREVIEW0001", "preview-test-secret-000000000000000000000"
@@ -31,24 +30,6 @@ REGION = "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/it-deploy"
 BUCKET = "arn:aws:s3:::it-preview-bucket"
 QUEUE = f"arn:aws:sqs:{REGION}:{ACCOUNT}:it-jobs"
-
-CONFIG = f"""
-listen = "127.0.0.1:0"
-data_dir = "{{work}}/data"
-inventory = ["{{work}}/inventory.jsonl"]
-
-[[accounts]]
-id = "{ACCOUNT}"
-name = "Main"
-regions = ["{REGION}"]
-
-[[credentials]]
-access_key_id = "{KEY}"
-secret_access_key = "{SECRET}"
-account = "{ACCOUNT}"
-"""
-
-check = None  # the served server's check, set by main
 
 
 def trust(*accounts):
@@ -106,28 +87,24 @@ def inventory():
     ]
 
 
+def config(data_dir):
+    """The server's configuration, importing WORK/inventory.jsonl (written by prepare(); the harness's data
+    directory is WORK/data)."""
+    inventory_path = os.path.join(os.path.dirname(data_dir), "inventory.jsonl")
+    return (f'listen = "127.0.0.1:0"\ndata_dir = "{data_dir}"\ninventory = ["{inventory_path}"]\n' +
+            accounts_toml({ACCOUNT: "Main"}, [REGION]) + credentials_toml(ACCOUNT, KEY, SECRET))
+
+
 def main():
-    global check
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    binary = os.path.abspath(sys.argv[1])
-    try:
-        import boto3
-    except ImportError:
-        print(f"FAIL: boto3 is not importable by {sys.executable}: run scripts/setup.sh")
-        return 1
-    if not os.access("/usr/bin/aws", os.X_OK):
+    if len(sys.argv) == 2 and not os.access("/usr/bin/aws", os.X_OK):
         print("FAIL: /usr/bin/aws (AWS CLI v2) is missing: run scripts/setup.sh")
         return 1
-    files = {"inventory.jsonl": "".join(json.dumps(r) + "\n" for r in inventory())}
-    with ServedPerimeter(binary, CONFIG, {"Main": (KEY, SECRET)}, REGION, files) as served:
-        check = served.check
-        run(served.endpoint, served.work, boto3)
-        return served.exit_code()
+    return boto3_server_test(__doc__, "perimeter-access-preview-", config, {"Main": (KEY, SECRET)}, REGION, run,
+                             prepare=lambda work: write_inventory(os.path.join(work, "inventory.jsonl"),
+                                                                  inventory()))
 
 
-def run(endpoint, work, boto3):
+def run(binary, endpoint, work, boto3, botocore):
     client = boto3.Session(profile_name="Main").client("accessanalyzer", endpoint_url=endpoint,
                                                        region_name=REGION)
 

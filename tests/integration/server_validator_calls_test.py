@@ -25,8 +25,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the helper below
-from served import Failures, serving  # noqa: E402
+from perimeter_harness import check, client_environment, finish, serving, write_inventory
 
 DEV, PROD = "444455556666", "777788889999"
 KEY, SECRET = "AKIAITESTVALIDATOR01", "validator-test-secret-000000000000000000"
@@ -82,9 +81,6 @@ INVENTORY = [bucket("dev-artifacts", DEV, REGION), bucket("dev-logs", DEV, "eu-w
 CANONICAL_ID = hashlib.sha256(f"perimeter-canonical-user:{DEV}".encode()).hexdigest()
 KINESIS_PUBLIC = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": "kinesis:GetRecords", "Resource": "*"}]})
-
-failures = Failures()
-check = failures.check
 
 
 # What one boto3 client does; run by the interpreter under test, prints one JSON object.
@@ -218,15 +214,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix="perimeter-validator-calls-") as work:
         with open(os.path.join(work, "server.toml"), "w") as f:
             f.write(CONFIG)
-        with open(os.path.join(work, "inventory.jsonl"), "w") as f:
-            f.write("\n".join(json.dumps(r) for r in INVENTORY) + "\n")
-        args = ["--ephemeral", "--config", os.path.join(work, "server.toml"), "--inventory",
-                os.path.join(work, "inventory.jsonl")]
-        with serving(binary, args, work, failures) as endpoint:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-            env.update(AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION=REGION,
-                       AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_PAGER="",
-                       AWS_EC2_METADATA_DISABLED="true")
+        inventory = write_inventory(os.path.join(work, "inventory.jsonl"), INVENTORY)
+        with serving(binary, "--ephemeral", "--config", os.path.join(work, "server.toml"), "--inventory", inventory,
+                     log=os.path.join(work, "server.log")) as server:
+            endpoint = server.endpoint
+            env = client_environment(os.devnull, os.devnull, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET,
+                                     AWS_DEFAULT_REGION=REGION, AWS_PAGER="")
             check(os.path.exists("/usr/bin/aws"), "AWS CLI v2 (/usr/bin/aws) is missing: run scripts/setup.sh")
             if os.path.exists("/usr/bin/aws"):
                 run_cli("aws-cli-v2", "/usr/bin/aws", endpoint, env, use_env_endpoint=False)
@@ -246,8 +239,8 @@ def main():
                 run_cli("aws-cli-v1", pip_aws, endpoint, env, use_env_endpoint=True)
             else:
                 print("[aws-cli-v1] not run: no pip AWS CLI on PATH")
-    failures.exit()
+    return finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

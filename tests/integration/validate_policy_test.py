@@ -13,10 +13,11 @@ Usage: validate_policy_test.py PATH/TO/perimeter.
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
+
+from perimeter_harness import accounts_toml, check, client_environment, credentials_toml, finish, serving
 
 ACCOUNT, KEY, SECRET = "444455556666", "AKIAITESTVALIDATE001", "validate-test-secret-000000000000000000"
 REGION = "eu-west-1"
@@ -25,15 +26,6 @@ POLICY = json.dumps({"Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3
                                     "Resource": "*"}]}, indent=2)
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}, indent=2)
-
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("  FAIL:", message)
-    return condition
 
 
 def offline(binary, work, document, policy_type, resource_type=None):
@@ -70,86 +62,61 @@ def main():
     if len(sys.argv) != 2:
         raise SystemExit("usage: validate_policy_test.py PATH/TO/perimeter")
     binary = os.path.abspath(sys.argv[1])
-    work = tempfile.mkdtemp(prefix="perimeter-validate-")
-    server = None
-    try:
+    with tempfile.TemporaryDirectory(prefix="perimeter-validate-") as work:
         config = os.path.join(work, "server.toml")
         with open(config, "w") as handle:
-            handle.write(f'''listen = "127.0.0.1:0"
+            handle.write('listen = "127.0.0.1:0"\n' + accounts_toml({ACCOUNT: None}) +
+                         credentials_toml(ACCOUNT, KEY, SECRET))
+        with serving(binary, "--ephemeral", "--config", config, log=os.path.join(work, "server.log")) as server:
+            check_surfaces(binary, work, server.endpoint)
+    return finish()
 
-[[accounts]]
-id = "{ACCOUNT}"
 
-[[credentials]]
-access_key_id = "{KEY}"
-secret_access_key = "{SECRET}"
-account = "{ACCOUNT}"
-''')
-        server = subprocess.Popen([binary, "serve", "--ephemeral", "--config", config], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
-        line = server.stdout.readline()
-        if not line.startswith("listening on http://"):
-            raise SystemExit(f"server did not start: {line!r}")
-        endpoint = line.strip().split(" ", 2)[2]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION=REGION, AWS_PAGER="",
-                   AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE=os.devnull,
-                   AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+def check_surfaces(binary, work, endpoint):
+    """Sections 1 to 3 of the module's comment, against the server at `endpoint`."""
+    env = client_environment(os.devnull, os.devnull, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET,
+                             AWS_DEFAULT_REGION=REGION, AWS_PAGER="")
 
-        expected = offline(binary, work, POLICY, "IDENTITY_POLICY")
-        check([f["issueCode"] for f in expected] == ["MISSING_VERSION", "REDUNDANT_ACTION", "INVALID_ACTION"],
-              f"offline findings: {[f['issueCode'] for f in expected]}")
-        expected_trust = offline(binary, work, TRUST, "RESOURCE_POLICY", "AWS::IAM::AssumeRolePolicyDocument")
+    expected = offline(binary, work, POLICY, "IDENTITY_POLICY")
+    check([f["issueCode"] for f in expected] == ["MISSING_VERSION", "REDUNDANT_ACTION", "INVALID_ACTION"],
+          f"offline findings: {[f['issueCode'] for f in expected]}")
+    expected_trust = offline(binary, work, TRUST, "RESOURCE_POLICY", "AWS::IAM::AssumeRolePolicyDocument")
 
-        print("1. aws accessanalyzer validate-policy")
-        for name, executable in cli_versions():
-            def cli(*args):
-                done = subprocess.run([executable, "accessanalyzer", "validate-policy", "--endpoint-url", endpoint,
-                                       "--output", "json", *args], env=env, capture_output=True, text=True,
-                                      timeout=60)
-                return done
-            done = cli("--policy-document", POLICY, "--policy-type", "IDENTITY_POLICY")
-            if check(done.returncode == 0, f"{name}: exit {done.returncode}: {done.stderr}"):
-                check(json.loads(done.stdout)["findings"] == expected, f"{name}: findings {done.stdout}")
-            done = cli("--policy-document", TRUST, "--policy-type", "RESOURCE_POLICY",
-                       "--validate-policy-resource-type", "AWS::IAM::AssumeRolePolicyDocument")
-            if check(done.returncode == 0, f"{name}: trust policy: exit {done.returncode}: {done.stderr}"):
-                got = json.loads(done.stdout)["findings"]
-                check(got == expected_trust and
-                      [f["issueCode"] for f in got] == ["ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL"],
-                      f"{name}: trust policy findings {got}")
-            done = cli("--policy-document", POLICY, "--policy-type", "IDENTITY")
-            check(done.returncode != 0 and "ValidationException" in done.stderr,
-                  f"{name}: bad policy type: {done.returncode} {done.stderr}")
+    print("1. aws accessanalyzer validate-policy")
+    for name, executable in cli_versions():
+        def cli(*args):
+            done = subprocess.run([executable, "accessanalyzer", "validate-policy", "--endpoint-url", endpoint,
+                                   "--output", "json", *args], env=env, capture_output=True, text=True,
+                                  timeout=60)
+            return done
+        done = cli("--policy-document", POLICY, "--policy-type", "IDENTITY_POLICY")
+        if check(done.returncode == 0, f"{name}: exit {done.returncode}: {done.stderr}"):
+            check(json.loads(done.stdout)["findings"] == expected, f"{name}: findings {done.stdout}")
+        done = cli("--policy-document", TRUST, "--policy-type", "RESOURCE_POLICY",
+                   "--validate-policy-resource-type", "AWS::IAM::AssumeRolePolicyDocument")
+        if check(done.returncode == 0, f"{name}: trust policy: exit {done.returncode}: {done.stderr}"):
+            got = json.loads(done.stdout)["findings"]
+            check(got == expected_trust and
+                  [f["issueCode"] for f in got] == ["ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL"],
+                  f"{name}: trust policy findings {got}")
+        done = cli("--policy-document", POLICY, "--policy-type", "IDENTITY")
+        check(done.returncode != 0 and "ValidationException" in done.stderr,
+              f"{name}: bad policy type: {done.returncode} {done.stderr}")
 
-        print("2. boto3 paginator, one finding a page")
-        try:
-            import boto3
-        except ImportError:
-            check(False, "boto3 is missing: scripts/setup.sh installs it")
-            return
-        client = boto3.client("accessanalyzer", region_name=REGION, endpoint_url=endpoint,
-                              aws_access_key_id=KEY, aws_secret_access_key=SECRET)
-        pages = list(client.get_paginator("validate_policy").paginate(
-            policyDocument=POLICY, policyType="IDENTITY_POLICY", PaginationConfig={"PageSize": 1}))
-        check(len(pages) == 3, f"pages: {len(pages)}")
-        got = [finding for page in pages for finding in page["findings"]]
-        check(got == expected, f"boto3 findings: {got}")
-    finally:
-        if server:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            server.stdout.close()
-            server.stderr.close()
-        shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        raise SystemExit(f"{len(failures)} failure(s)")
-    print("ok")
+    print("2. boto3 paginator, one finding a page")
+    try:
+        import boto3
+    except ImportError:
+        check(False, "boto3 is missing: scripts/setup.sh installs it")
+        return
+    client = boto3.client("accessanalyzer", region_name=REGION, endpoint_url=endpoint,
+                          aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+    pages = list(client.get_paginator("validate_policy").paginate(
+        policyDocument=POLICY, policyType="IDENTITY_POLICY", PaginationConfig={"PageSize": 1}))
+    check(len(pages) == 3, f"pages: {len(pages)}")
+    got = [finding for page in pages for finding in page["findings"]]
+    check(got == expected, f"boto3 findings: {got}")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
