@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/seed_findings.h"
 #include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/document.h"
@@ -42,39 +43,23 @@ std::string Trust(std::string_view principal) {
 
 std::string RoleArn(size_t i) { return base::Concat("arn:aws:iam::111122223333:role/bench-", i); }
 
-absl::Status Seed(store::Store& store, size_t count) {
-  store::Analyzer analyzer;
-  analyzer.arn = kAnalyzer;
-  analyzer.account_id = kAccount;
-  analyzer.region = kRegion;
-  analyzer.name = "bench";
-  analyzer.type = store::AnalyzerType::kAccount;
-  analyzer.created_at = absl::FromUnixSeconds(1714564800);
-  if (absl::Status status = store.PutAnalyzer(analyzer); !status.ok()) return status;
-  std::vector<findings::FindingRecord> batch;
-  for (size_t i = 0; i < count; ++i) {
-    findings::FindingRecord record;
-    record.finding.id = base::Concat("00000000-0000-4000-8000-",
-                                     std::string(12 - std::to_string(i).size(), '0'), i);
-    record.finding.resource = RoleArn(i / 5);
-    record.finding.resource_type = "AWS::IAM::Role";
-    record.finding.resource_owner_account = kAccount;
-    record.finding.principal = {{"AWS", base::Concat("9999888", 10000 + i % 90000)}};
-    record.finding.actions = {"sts:AssumeRole"};
-    record.finding.sources = {
-        findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
-    record.status =
-        i % 10 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
-    record.created_at = record.analyzed_at = record.updated_at =
-        absl::FromUnixSeconds(1714564800) + absl::Milliseconds(static_cast<int64_t>(i));
-    batch.push_back(std::move(record));
-    if (batch.size() == 10000 || i + 1 == count) {
-      if (absl::Status status = store.WriteFindings(kAnalyzer, batch, {}); !status.ok())
-        return status;
-      batch.clear();
-    }
-  }
-  return absl::OkStatus();
+// Five findings per role (bench-0 .. bench-N/5), one in ten ARCHIVED.
+findings::FindingRecord SeededFinding(size_t i) {
+  findings::FindingRecord record;
+  record.finding.id =
+      base::Concat("00000000-0000-4000-8000-", std::string(12 - std::to_string(i).size(), '0'), i);
+  record.finding.resource = RoleArn(i / 5);
+  record.finding.resource_type = "AWS::IAM::Role";
+  record.finding.resource_owner_account = kAccount;
+  record.finding.principal = {{"AWS", base::Concat("9999888", 10000 + i % 90000)}};
+  record.finding.actions = {"sts:AssumeRole"};
+  record.finding.sources = {
+      findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
+  record.status =
+      i % 10 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
+  record.created_at = record.analyzed_at = record.updated_at =
+      bench::SeedTime() + absl::Milliseconds(static_cast<int64_t>(i));
+  return record;
 }
 
 double Percentile(std::vector<double> values, double p) {
@@ -108,7 +93,9 @@ int main(int argc, char** argv) {
     }
     store::Store& store = **opened;
     auto seeded_at = std::chrono::steady_clock::now();
-    if (absl::Status status = Seed(store, findings_count); !status.ok()) {
+    if (absl::Status status =
+            bench::SeedFindings(store, kAnalyzer, kAccount, kRegion, findings_count, SeededFinding);
+        !status.ok()) {
       std::fprintf(stderr, "seed: %s\n", std::string(status.message()).c_str());
       return 1;
     }

@@ -38,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/seed_findings.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/document.h"
@@ -94,42 +95,26 @@ std::string FindingId(size_t i) {
   return buffer;
 }
 
-absl::Status Seed(store::Store& store, const std::string& analyzer_arn, size_t count) {
-  store::Analyzer analyzer;
-  analyzer.arn = analyzer_arn;
-  analyzer.account_id = kAccount;
-  analyzer.region = kRegion;
-  analyzer.name = "bench";
-  analyzer.type = store::AnalyzerType::kAccount;
-  analyzer.created_at = absl::FromUnixSeconds(1714564800);
-  if (absl::Status status = store.PutAnalyzer(analyzer); !status.ok()) return status;
-  std::vector<findings::FindingRecord> batch;
-  for (size_t i = 0; i < count; ++i) {
-    findings::FindingRecord record;
-    record.finding.id = FindingId(i);
-    record.finding.resource = base::Concat("arn:aws:s3:::bench-bucket-", i / 2);
-    record.finding.resource_type = "AWS::S3::Bucket";
-    record.finding.resource_owner_account = kAccount;
-    record.finding.principal = {
-        {"AWS", i % 3 == 0 ? std::string("*") : base::Concat("9999888", 10000 + i % 90000)}};
-    record.finding.is_public = i % 3 == 0;
-    record.finding.actions = {"s3:GetObject", "s3:ListBucket"};
-    if (i % 5 == 0) record.finding.condition = {{"aws:SourceVpc", "vpc-0123456789abcdef0"}};
-    record.finding.sources = {
-        findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
-    record.status =
-        i % 10 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
-    record.created_at =
-        absl::FromUnixSeconds(1714564800) + absl::Milliseconds(static_cast<int64_t>(i) * 37);
-    record.analyzed_at = record.updated_at = record.created_at;
-    batch.push_back(std::move(record));
-    if (batch.size() == 10000 || i + 1 == count) {
-      if (absl::Status status = store.WriteFindings(analyzer_arn, batch, {}); !status.ok())
-        return status;
-      batch.clear();
-    }
-  }
-  return absl::OkStatus();
+// Two findings per bucket (bench-bucket-0 .. bench-bucket-N/2): one in three public, one in five
+// with a condition, one in ten ARCHIVED.
+findings::FindingRecord SeededFinding(size_t i) {
+  findings::FindingRecord record;
+  record.finding.id = FindingId(i);
+  record.finding.resource = base::Concat("arn:aws:s3:::bench-bucket-", i / 2);
+  record.finding.resource_type = "AWS::S3::Bucket";
+  record.finding.resource_owner_account = kAccount;
+  record.finding.principal = {
+      {"AWS", i % 3 == 0 ? std::string("*") : base::Concat("9999888", 10000 + i % 90000)}};
+  record.finding.is_public = i % 3 == 0;
+  record.finding.actions = {"s3:GetObject", "s3:ListBucket"};
+  if (i % 5 == 0) record.finding.condition = {{"aws:SourceVpc", "vpc-0123456789abcdef0"}};
+  record.finding.sources = {
+      findings::FindingSource{findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
+  record.status =
+      i % 10 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
+  record.created_at = bench::SeedTime() + absl::Milliseconds(static_cast<int64_t>(i) * 37);
+  record.analyzed_at = record.updated_at = record.created_at;
+  return record;
 }
 
 SignedRequest Sign(std::string method, std::string path, std::string query, std::string body,
@@ -469,7 +454,9 @@ int main(int argc, char** argv) {
     std::cerr << sqlite.status() << "\n";
     return 1;
   }
-  if (absl::Status status = Seed(**sqlite, analyzer_arn, options.findings); !status.ok()) {
+  if (absl::Status status = bench::SeedFindings(**sqlite, analyzer_arn, kAccount, kRegion,
+                                                options.findings, SeededFinding);
+      !status.ok()) {
     std::cerr << status << "\n";
     return 1;
   }

@@ -22,6 +22,7 @@
 #include "perimeter/store/memory/memory_store.h"
 #include "tests/testing/empty_catalog.h"
 #include "tests/testing/json_values.h"
+#include "tests/testing/rest_request.h"
 
 namespace perimeter::api {
 namespace {
@@ -104,9 +105,7 @@ class ServiceTest : public testing::Test {
   static Reply ToReply(const ApiResponse& response) {
     Reply reply;
     reply.status = response.status;
-    for (const auto& [name, value] : response.headers) {
-      if (name == "x-amzn-ErrorType") reply.error_type = value;
-    }
+    reply.error_type = perimeter_testing::ErrorType(response);
     reply.text = response.body;
     reply.body = perimeter_testing::ParseJson(response.body);
     return reply;
@@ -115,15 +114,10 @@ class ServiceTest : public testing::Test {
   // `target` is the raw path and query, as a client sends it.
   Reply Call(const Caller& caller, std::string_view method, std::string_view target,
              std::string_view body = "") {
-    size_t question = target.find('?');
-    std::optional<RouteMatch> match = MatchRestRoute(method, target.substr(0, question));
-    EXPECT_TRUE(match.has_value()) << method << " " << target;
-    if (!match) return Reply{};
-    RestRequest request{
-        match->operation, match->labels,
-        ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
-        std::string(body)};
-    return ToReply(access_analyzer_->Handle(caller, request));
+    std::optional<RestRequest> request =
+        perimeter_testing::RoutedRequest(method, target, std::string(body));
+    if (!request) return Reply{};
+    return ToReply(access_analyzer_->Handle(caller, *request));
   }
 
   Reply Organizations(std::string_view account, std::string_view operation,

@@ -181,11 +181,7 @@ ApiResponse AccessAnalyzerService::ListAccessPreviews(const Caller& caller,
 ApiResponse AccessAnalyzerService::ListAccessPreviewFindings(const Caller& caller,
                                                              const RestRequest& request) {
   RequestReader reader(request.body);
-  std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
-  std::optional<std::string> next_token = reader.String("nextToken");
-  std::optional<int64_t> max_results = reader.Int("maxResults");
-  std::optional<findings::FindingFilter> filter =
-      ReadFilter(reader, findings::FilterUse::kListFindings, false);
+  auto [analyzer_arn, next_token, max_results, filter] = ReadFindingListMembers(reader);
   if (!reader.ok()) return RestJsonError(reader.error());
   const std::string& id = request.labels.at("accessPreviewId");
   API_ASSIGN_OR_RETURN(store::AccessPreviewRecord record,

@@ -15,6 +15,7 @@
 #include "perimeter/service/continuous_analysis.h"
 #include "perimeter/service/inventory_catalog.h"
 #include "perimeter/store/memory/memory_store.h"
+#include "tests/testing/rest_request.h"
 
 namespace perimeter::api {
 namespace {
@@ -85,20 +86,13 @@ class AccessPreviewApiTest : public testing::Test {
 
   Reply Call(std::string_view method, std::string_view target, std::string body = "",
              std::string_view account = kAccount) {
-    size_t question = target.find('?');
-    std::optional<RouteMatch> match = MatchRestRoute(method, target.substr(0, question));
-    EXPECT_TRUE(match.has_value()) << method << " " << target;
-    if (!match) return Reply{};
-    RestRequest request{
-        match->operation, match->labels,
-        ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
-        std::move(body)};
-    ApiResponse response = service_->Handle(As(account), request);
+    std::optional<RestRequest> request =
+        perimeter_testing::RoutedRequest(method, target, std::move(body));
+    if (!request) return Reply{};
+    ApiResponse response = service_->Handle(As(account), *request);
     Reply reply;
     reply.status = response.status;
-    for (const auto& [name, value] : response.headers) {
-      if (name == "x-amzn-ErrorType") reply.error_type = value;
-    }
+    reply.error_type = perimeter_testing::ErrorType(response);
     reply.body = response.body;
     reply.parsed = json::Parse(reply.body);
     EXPECT_TRUE(reply.parsed.ok()) << reply.body;

@@ -26,6 +26,7 @@
 #include "perimeter/service/continuous_analysis.h"
 #include "perimeter/store/memory/memory_store.h"
 #include "perimeter/store/sqlite/sqlite_store.h"
+#include "tests/testing/rest_request.h"
 
 namespace perimeter::api {
 namespace {
@@ -240,14 +241,10 @@ TEST_P(InterleavingTest, FinalStateIsTheAcknowledgedWrites) {
 
   auto call = [&](std::string_view method, std::string_view target, std::string_view body = "") {
     clock.Advance(1000);  // a re-created analyzer is a new one (its createdAt differs)
-    size_t question = target.find('?');
-    std::optional<RouteMatch> match = MatchRestRoute(method, target.substr(0, question));
-    EXPECT_TRUE(match.has_value()) << target;
-    RestRequest request{
-        match->operation, match->labels,
-        ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)),
-        std::string(body)};
-    return service.Handle(Me(), request).status;
+    std::optional<RestRequest> request =
+        perimeter_testing::RoutedRequest(method, target, std::string(body));
+    if (!request) return 0;
+    return service.Handle(Me(), *request).status;
   };
 
   std::map<std::string, int>

@@ -15,11 +15,7 @@ namespace perimeter::api {
 ApiResponse AccessAnalyzerService::ListFindings(const Caller& caller, const RestRequest& request,
                                                 bool v2) {
   RequestReader reader(request.body);
-  std::optional<std::string> analyzer_arn = reader.String("analyzerArn", true);
-  std::optional<std::string> next_token = reader.String("nextToken");
-  std::optional<int64_t> max_results = reader.Int("maxResults");
-  std::optional<findings::FindingFilter> filter =
-      ReadFilter(reader, findings::FilterUse::kListFindings, false);
+  auto [analyzer_arn, next_token, max_results, filter] = ReadFindingListMembers(reader);
   findings::FindingSort sort;
   if (std::optional<json::Value> value = reader.Member("sort")) {
     std::vector<base::Issue> issues;

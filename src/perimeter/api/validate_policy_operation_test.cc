@@ -15,6 +15,7 @@
 #include "perimeter/store/memory/memory_store.h"
 #include "perimeter/validation/finding_json.h"
 #include "perimeter/validation/validate_policy.h"
+#include "tests/testing/rest_request.h"
 
 namespace perimeter::api {
 namespace {
@@ -25,13 +26,9 @@ const char kPolicy[] =
     R"("Resource":"*"}]})";
 
 ApiResponse Post(std::string_view target, const std::string& body) {
-  size_t question = target.find('?');
-  std::optional<RouteMatch> match = MatchRestRoute("POST", target.substr(0, question));
-  EXPECT_TRUE(match.has_value());
-  EXPECT_EQ(match->operation, "ValidatePolicy");
-  RestRequest request{
-      match->operation, match->labels,
-      ParseQuery(question == std::string_view::npos ? "" : target.substr(question + 1)), body};
+  std::optional<RestRequest> request = perimeter_testing::RoutedRequest("POST", target, body);
+  if (!request) return ApiResponse{.status = 0};
+  EXPECT_EQ(request->operation, "ValidatePolicy");
   // ValidatePolicy needs no analyzer, store content or environment: the service is as the server
   // wires it, over an empty memory store.
   base::FakeClock clock(0);
@@ -41,7 +38,7 @@ ApiResponse Post(std::string_view target, const std::string& body) {
       [] { return std::shared_ptr<const service::ResourceCatalog>(); }, clock,
       [](service::ScanJob) {});
   return service.Handle(Caller{"111122223333", "arn:aws:iam::111122223333:user/admin", "us-east-1"},
-                        request);
+                        *request);
 }
 
 std::string Body(std::optional<std::string_view> document, std::optional<std::string_view> type,

@@ -91,6 +91,15 @@ std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, finding
   return filter;
 }
 
+FindingListMembers ReadFindingListMembers(RequestReader& reader) {
+  FindingListMembers members;
+  members.analyzer_arn = reader.String("analyzerArn", true);
+  members.next_token = reader.String("nextToken");
+  members.max_results = reader.Int("maxResults");
+  members.filter = ReadFilter(reader, findings::FilterUse::kListFindings, false);
+  return members;
+}
+
 std::optional<OrganizationBlock> OrganizationBlocker(std::string_view account,
                                                      const service::Environment& environment,
                                                      store::Store& store) {

@@ -67,6 +67,19 @@ std::optional<int64_t> QueryInt(const RestRequest& request, std::string_view nam
 std::optional<findings::FindingFilter> ReadFilter(RequestReader& reader, findings::FilterUse use,
                                                   bool required);
 
+// The members ListFindings and ListAccessPreviewFindings share (API reference of each operation):
+// analyzerArn (required), nextToken, maxResults and filter with ListFindings' keys.
+struct FindingListMembers {
+  std::optional<std::string> analyzer_arn;
+  std::optional<std::string> next_token;
+  std::optional<int64_t> max_results;
+  std::optional<findings::FindingFilter> filter;  // the empty filter when absent
+};
+
+// Reads the FindingListMembers of the body in `reader`, in that order; their problems are
+// violations recorded in `reader` (check reader.ok() before using them).
+FindingListMembers ReadFindingListMembers(RequestReader& reader);
+
 // Why an organization-zone analyzer of `account` cannot run now
 // (service::OrganizationAnalyzerBlock) and what CreateAnalyzer answers for it; nullopt when it can
 // run.
