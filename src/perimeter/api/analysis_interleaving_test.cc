@@ -448,6 +448,47 @@ TEST_P(InterleavingTest, AScanStopsWhenItsAnalyzerChanges) {
   }
 }
 
+// An analyzer deleted and created again under the same ARN within the same clock instant (same
+// createdAt, same type, same status): the running scan tells them apart by the store's incarnation
+// and writes nothing into the new analyzer (issue #13, item 1).
+TEST_P(InterleavingTest, AScanStopsWhenItsAnalyzerIsCreatedAgainInTheSameInstant) {
+  base::FakeClock clock(kStart);  // never advanced: both lives share one createdAt
+  auto environment = std::make_shared<service::Environment>();
+  environment->accounts = {{kAccount, "Dev", {}, ""}};
+  std::shared_ptr<const service::Environment> env = environment;
+  std::shared_ptr<const service::ResourceCatalog> catalog = std::make_shared<BucketCatalog>();
+  const std::string arn =
+      base::Concat("arn:aws:access-analyzer:", kRegion, ":", kAccount, ":analyzer/", kName);
+  store::Analyzer analyzer;
+  analyzer.arn = arn;
+  analyzer.account_id = kAccount;
+  analyzer.region = kRegion;
+  analyzer.name = kName;
+  analyzer.created_at = absl::FromUnixMillis(kStart);
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  const int64_t first = (*store_->GetAnalyzer(arn))->incarnation;
+  int calls = 0;
+  HookedStore hooked(*store_, [&] {
+    // Before the second resource's transaction, as in AScanStopsWhenItsAnalyzerChanges.
+    if (++calls != 4) return;
+    ASSERT_TRUE(store_->DeleteAnalyzer(arn).ok());
+    ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  });
+  service::ContinuousAnalysis analysis(
+      hooked, [&] { return env; }, [&] { return catalog; }, clock, absl::Hours(24 * 90));
+  ASSERT_TRUE(analysis.ScanAnalyzer(arn).ok());
+  EXPECT_EQ(calls, 4) << "the scan stops at its first step after the change";
+  absl::StatusOr<std::optional<store::Analyzer>> now = store_->GetAnalyzer(arn);
+  ASSERT_TRUE(now.ok());
+  ASSERT_TRUE(now->has_value());
+  EXPECT_NE((*now)->incarnation, first);
+  EXPECT_EQ((*now)->created_at, analyzer.created_at);
+  absl::StatusOr<std::vector<findings::FindingRecord>> stored = store_->ListFindings(arn);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->empty()) << "the old scan wrote findings into the new analyzer";
+  EXPECT_EQ((*now)->last_resource_analyzed, "") << "the old scan recorded its progress";
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, InterleavingTest,
                          testing::Values(StoreKind{"Memory", false}, StoreKind{"Sqlite", true}),
                          [](const testing::TestParamInfo<StoreKind>& info) {

@@ -67,9 +67,11 @@ bool Analyzes(const store::Analyzer& analyzer) {
 }
 
 // The scanned analyzer is still the stored one: not deleted, not deleted and created again under
-// the same ARN, still analyzing (not DISABLED meanwhile).
+// the same ARN (a new incarnation, even within the same clock tick as the old creation), still
+// analyzing (not DISABLED meanwhile).
 bool SameRunningAnalyzer(const store::Analyzer& scanned, const store::Analyzer& stored) {
-  return stored.created_at == scanned.created_at && stored.type == scanned.type && Analyzes(stored);
+  return stored.incarnation == scanned.incarnation && stored.created_at == scanned.created_at &&
+         stored.type == scanned.type && Analyzes(stored);
 }
 
 }  // namespace

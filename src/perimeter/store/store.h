@@ -76,6 +76,11 @@ struct Analyzer {
   std::string configuration_json;  // the AnalyzerConfiguration union as JSON; "" when none
   std::string last_resource_analyzed;
   std::optional<absl::Time> last_resource_analyzed_at;
+  // Which life of the ARN this is, set by the store: kept by every update (PutAnalyzer of an
+  // existing ARN, ModifyAnalyzer), new after DeleteAnalyzer and a create under the same ARN, so a
+  // running scan tells a re-created analyzer from its own even within one clock tick. The value
+  // passed to PutAnalyzer is ignored; 0 on an analyzer never stored.
+  int64_t incarnation = 0;
 
   friend bool operator==(const Analyzer&, const Analyzer&) = default;
 };

@@ -51,6 +51,11 @@ class StoreTest : public testing::TestWithParam<StoreFactory> {
     store_.reset();
     store_ = GetParam().open(dir_);
   }
+  // The incarnation the store gave the analyzer stored under `analyzer.arn` (0 when absent).
+  int64_t StoredIncarnation(const Analyzer& analyzer) {
+    absl::StatusOr<std::optional<Analyzer>> stored = store_->GetAnalyzer(analyzer.arn);
+    return stored.ok() && stored->has_value() ? (*stored)->incarnation : 0;
+  }
 
   std::string dir_;
   std::unique_ptr<Store> store_;
@@ -117,6 +122,8 @@ TEST_P(StoreTest, AnalyzersRoundTripInCreationOrder) {
   a.configuration_json = R"({"unusedAccess":{"unusedAccessAge":90}})";
   ASSERT_TRUE(store_->PutAnalyzer(b).ok());
   ASSERT_TRUE(store_->PutAnalyzer(a).ok());
+  b.incarnation = StoredIncarnation(b);
+  a.incarnation = StoredIncarnation(a);
   Reopen();
   auto listed = store_->ListAnalyzers();
   ASSERT_TRUE(listed.ok());
@@ -135,6 +142,50 @@ TEST_P(StoreTest, AnalyzersRoundTripInCreationOrder) {
   a.status_reason.reset();
   ASSERT_TRUE(store_->PutAnalyzer(a).ok());
   EXPECT_EQ(**store_->GetAnalyzer(a.arn), a);
+}
+
+// The incarnation tells the lives of one ARN apart: updates keep it, a delete and a create under
+// the same ARN and the same creation time get a new one (what a running scan compares), and it
+// survives a reopen.
+TEST_P(StoreTest, AnAnalyzerCreatedAgainGetsANewIncarnation) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  Analyzer other = MakeAnalyzer("b", 1);
+  analyzer.incarnation = 42;  // not the caller's to choose
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  ASSERT_TRUE(store_->PutAnalyzer(other).ok());
+  const int64_t first = StoredIncarnation(analyzer);
+  EXPECT_NE(first, 0);
+  EXPECT_NE(first, 42);
+  EXPECT_NE(first, StoredIncarnation(other));
+
+  analyzer.tags["k"] = "v";
+  analyzer.incarnation = 0;
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  EXPECT_EQ(StoredIncarnation(analyzer), first) << "an update keeps it";
+  ASSERT_TRUE(*store_->ModifyAnalyzer(analyzer.arn, [](Analyzer& a) {
+    a.tags["m"] = "n";
+    return true;
+  }));
+  EXPECT_EQ(StoredIncarnation(analyzer), first) << "a modification keeps it";
+  Reopen();
+  EXPECT_EQ(StoredIncarnation(analyzer), first) << "a reopen keeps it";
+
+  ASSERT_TRUE(store_->DeleteAnalyzer(analyzer.arn).ok());
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());  // same ARN, same created_at
+  const int64_t second = StoredIncarnation(analyzer);
+  EXPECT_NE(second, 0);
+  EXPECT_NE(second, first) << "deleted and created again: a new life";
+  EXPECT_NE(second, StoredIncarnation(other));
+  auto listed_incarnation = [&] {
+    absl::StatusOr<std::vector<Analyzer>> all = store_->ListAnalyzers();
+    for (const Analyzer& listed : *all)
+      if (listed.arn == analyzer.arn) return listed.incarnation;
+    return int64_t{0};
+  };
+  EXPECT_EQ(listed_incarnation(), second);
+  Reopen();
+  EXPECT_EQ(StoredIncarnation(analyzer), second);
+  EXPECT_EQ(listed_incarnation(), second);
 }
 
 TEST_P(StoreTest, DeletingAnAnalyzerDeletesItsRulesAndFindings) {
@@ -160,6 +211,7 @@ TEST_P(StoreTest, ModifyAnalyzerChangesTheStoredAnalyzerOnly) {
   EXPECT_FALSE(store_->GetAnalyzer(analyzer.arn)->has_value())
       << "an absent analyzer is not created";
   ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  analyzer.incarnation = StoredIncarnation(analyzer);
   EXPECT_FALSE(*store_->ModifyAnalyzer(analyzer.arn, [](Analyzer& a) {
     a.tags["x"] = "declined";
     return false;
@@ -167,7 +219,8 @@ TEST_P(StoreTest, ModifyAnalyzerChangesTheStoredAnalyzerOnly) {
   EXPECT_EQ(**store_->GetAnalyzer(analyzer.arn), analyzer);
   EXPECT_TRUE(*store_->ModifyAnalyzer(analyzer.arn, [](Analyzer& a) {
     a.tags["x"] = "y";
-    a.arn = "changed";  // the key is not the decision's to change
+    a.arn = "changed";  // the key and the incarnation are not the decision's to change
+    a.incarnation += 100;
     return true;
   }));
   Reopen();
@@ -189,6 +242,7 @@ TEST_P(StoreTest, ModifyFindingsReadsAndWritesInOneStep) {
       << "nothing written for an absent analyzer";
 
   ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  analyzer.incarnation = StoredIncarnation(analyzer);
   ArchiveRuleRecord rule{analyzer.arn, "r", R"({"isPublic":{"eq":["true"]}})", At(2), At(2)};
   ASSERT_TRUE(store_->PutArchiveRule(rule).ok());
   std::vector<findings::FindingRecord> seeded = {MakeFinding("f1", "arn:aws:s3:::x"),
@@ -334,6 +388,7 @@ TEST_P(StoreTest, ModifyArchiveRulesDecidesOnTheStoredRules) {
   EXPECT_FALSE(*store_->ModifyArchiveRules(analyzer.arn, create("r")));
   EXPECT_FALSE(called) << "no decision for an absent analyzer";
   ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  analyzer.incarnation = StoredIncarnation(analyzer);
   ASSERT_TRUE(store_->PutArchiveRule({analyzer.arn, "old", "{}", At(2), At(2)}).ok());
 
   std::atomic<int> created = 0;

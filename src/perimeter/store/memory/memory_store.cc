@@ -12,9 +12,14 @@ absl::Status MemoryStore::PutAnalyzer(const Analyzer& analyzer) {
   std::lock_guard lock(mutex_);
   auto it = analyzers_.find(analyzer.arn);
   if (it == analyzers_.end()) {
-    analyzers_.emplace(analyzer.arn, std::make_pair(++sequence_, analyzer));
+    // A new life of the ARN (created, or created again after a delete): a new incarnation.
+    Analyzer stored = analyzer;
+    stored.incarnation = static_cast<int64_t>(++sequence_);
+    analyzers_.emplace(analyzer.arn, std::make_pair(sequence_, std::move(stored)));
   } else {
+    const int64_t incarnation = it->second.second.incarnation;
     it->second.second = analyzer;
+    it->second.second.incarnation = incarnation;
   }
   return absl::OkStatus();
 }
@@ -57,7 +62,8 @@ absl::StatusOr<bool> MemoryStore::ModifyAnalyzer(std::string_view arn,
   if (it == analyzers_.end()) return false;
   Analyzer changed = it->second.second;
   if (!decide(changed)) return false;
-  changed.arn = it->second.second.arn;  // the key stays
+  changed.arn = it->second.second.arn;  // the key and its incarnation stay
+  changed.incarnation = it->second.second.incarnation;
   it->second.second = std::move(changed);
   return true;
 }

@@ -281,8 +281,10 @@ absl::StatusOr<bool> SqliteStore::ModifyAnalyzer(std::string_view arn,
     std::optional<Analyzer> analyzer = FindAnalyzerLocked(arn);
     if (!analyzer) return absl::OkStatus();
     std::string key = analyzer->arn;
+    const int64_t incarnation = analyzer->incarnation;
     if (!decide(*analyzer)) return absl::OkStatus();
-    analyzer->arn = std::move(key);  // the key stays
+    analyzer->arn = std::move(key);  // the key and its incarnation stay
+    analyzer->incarnation = incarnation;
     RETURN_IF_ERROR(PutAnalyzerLocked(*analyzer));
     written = true;
     return absl::OkStatus();
@@ -297,7 +299,8 @@ absl::Status SqliteStore::PutAnalyzerLocked(const Analyzer& analyzer) {
     VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
     ON CONFLICT(arn) DO UPDATE SET account_id = ?2, region = ?3, name = ?4, type = ?5, created_at = ?6,
       status = ?7, status_reason = ?8, tags = ?9, configuration = ?10, last_resource = ?11,
-      last_resource_at = ?12)sql"));
+      last_resource_at = ?12
+    RETURNING seq)sql"));
   RETURN_IF_ERROR(insert.prepared());
   insert.Bind(1, analyzer.arn)
       .Bind(2, analyzer.account_id)
@@ -317,8 +320,17 @@ absl::Status SqliteStore::PutAnalyzerLocked(const Analyzer& analyzer) {
   } else {
     insert.BindNull(12);
   }
-  RETURN_IF_ERROR(insert.Run());
-  NoteAnalyzerLocked(analyzer.arn, analyzer);
+  // The incarnation is the row's AUTOINCREMENT seq (RETURNING, SQLite >= 3.35): the upsert keeps
+  // it, a delete and a new insert get a new one, never reused (https://sqlite.org/autoinc.html).
+  Analyzer stored = analyzer;
+  absl::Status status;
+  if (!insert.Step(status)) {
+    RETURN_IF_ERROR(status);
+    return absl::InternalError("analyzer upsert returned no seq");
+  }
+  stored.incarnation = insert.Int(0);
+  RETURN_IF_ERROR(insert.Run());  // to SQLITE_DONE: the statement completes
+  NoteAnalyzerLocked(analyzer.arn, std::move(stored));
   return absl::OkStatus();
 }
 

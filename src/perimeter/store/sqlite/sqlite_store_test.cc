@@ -353,5 +353,53 @@ TEST_F(SqliteGroupCommitTest, QueuedWritersCommitTogetherAndFailAlone) {
             (std::map<std::string, std::string>{{"f1", "v"}, {"f2", "v"}, {"leader", "v"}}));
 }
 
+// A delete and a create of the same ARN committed in one batch: the analyzers cache publishes the
+// new row's incarnation (its seq), the one a reopen reads from the table.
+TEST_F(SqliteGroupCommitTest, ADeleteAndACreateInOneBatchPublishTheNewIncarnation) {
+  Analyzer analyzer;
+  analyzer.arn = kArn;
+  analyzer.account_id = "111122223333";
+  analyzer.region = "us-east-1";
+  analyzer.name = "a";
+  int64_t first = 0, second = 0;
+  {
+    auto opened = SqliteStore::Open(path_);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    SqliteStore& store = **opened;
+    ASSERT_TRUE(store.PutAnalyzer(analyzer).ok());
+    first = (*store.GetAnalyzer(kArn))->incarnation;
+    std::atomic<bool> leading = false;
+    const int64_t commits_before = store.commits();
+    std::thread leader([&] {
+      EXPECT_TRUE(*store.ModifyAnalyzer(kArn, [&](Analyzer& a) {
+        leading = true;
+        while (store.queued_writes() < 2) std::this_thread::yield();
+        a.tags["leader"] = "v";
+        return true;
+      }));
+    });
+    while (!leading) std::this_thread::yield();
+    absl::Status deleted, created;
+    std::thread remover([&] { deleted = store.DeleteAnalyzer(kArn); });
+    while (store.queued_writes() < 1) std::this_thread::yield();
+    std::thread creator([&] { created = store.PutAnalyzer(analyzer); });
+    remover.join();
+    creator.join();
+    leader.join();
+    EXPECT_EQ(store.commits() - commits_before, 2) << "the delete and the create were not batched";
+    ASSERT_TRUE(deleted.ok()) << deleted;
+    ASSERT_TRUE(created.ok()) << created;
+    std::optional<Analyzer> cached = *store.GetAnalyzer(kArn);
+    ASSERT_TRUE(cached.has_value());
+    EXPECT_TRUE(cached->tags.empty()) << "the re-created analyzer is a new one";
+    second = cached->incarnation;
+    EXPECT_NE(second, first);
+    EXPECT_NE(second, 0);
+  }
+  auto reopened = SqliteStore::Open(path_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*(*reopened)->GetAnalyzer(kArn))->incarnation, second);
+}
+
 }  // namespace
 }  // namespace perimeter::store

@@ -27,6 +27,7 @@ absl::StatusOr<Analyzer> ReadAnalyzer(const Statement& row) {
   analyzer.configuration_json = row.Text(9);
   analyzer.last_resource_analyzed = row.Text(10);
   if (!row.IsNull(11)) analyzer.last_resource_analyzed_at = FromMicros(row.Int(11));
+  analyzer.incarnation = row.Int(12);  // the AUTOINCREMENT seq: kept by the upsert, never reused
   return analyzer;
 }
 absl::StatusOr<findings::FindingRecord> ReadFinding(const Statement& row) {

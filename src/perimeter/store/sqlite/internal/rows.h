@@ -24,8 +24,7 @@ inline constexpr const char* kUpsertInventory =
 
 inline constexpr const char* kAnalyzerColumns =
     "arn, account_id, region, name, type, created_at, status, status_reason, tags, configuration, "
-    "last_resource, "
-    "last_resource_at";
+    "last_resource, last_resource_at, seq";
 // A row of SELECT kAnalyzerColumns FROM analyzers.
 absl::StatusOr<Analyzer> ReadAnalyzer(const Statement& row);
 
