@@ -229,6 +229,43 @@ std::vector<uint32_t> ExpandAction(std::string_view item) {
 
 bool HasVariable(std::string_view text) { return text.find("${") != std::string_view::npos; }
 
+// Whether the condition key `lower_key` (lower case) is one of `keys`, the catalogue's key names,
+// whose "${TagKey}" and "<key>" parts match any text ("kms:EncryptionContext:${EncryptionContextKey}"
+// names every "kms:encryptioncontext:..." key).
+bool KeyListed(const std::vector<catalog::ConditionKeyInfo>& keys, std::string_view lower_key) {
+  for (const catalog::ConditionKeyInfo& key : keys) {
+    std::string glob;
+    std::string_view name = key.name;
+    for (size_t i = 0; i < name.size(); ++i) {
+      char close = name[i] == '<' ? '>' : (name.substr(i).starts_with("${") ? '}' : '\0');
+      size_t end = close == '\0' ? std::string_view::npos : name.find(close, i);
+      if (end == std::string_view::npos) {
+        glob.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(name[i]))));
+      } else {
+        glob.push_back('*');
+        i = end;
+      }
+    }
+    if (glob == lower_key ||
+        (glob.find('*') != std::string::npos &&
+         policy::WildcardPattern::FromGlob(glob).Matches(lower_key))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether the action "service:Action" supports the service condition key `lower_key`: the Service
+// Authorization Reference lists it for the action (its row or its resource-type rows) or for a
+// resource type the action acts on.
+bool ActionSupportsKey(const catalog::ActionInfo& action, std::string_view lower_key) {
+  if (KeyListed(catalog::ActionConditionKeys(action.FullName()), lower_key)) return true;
+  for (std::string_view type : action.resource_types) {
+    if (KeyListed(catalog::ResourceTypeConditionKeys(action.service, type), lower_key)) return true;
+  }
+  return false;
+}
+
 // An IPv4 address or CIDR block ("10.0.0.0/8"), as a 32-bit address and a prefix length.
 struct Ipv4Block {
   uint32_t address = 0;
@@ -785,6 +822,7 @@ class Validator {
     }
     if (condition && condition->is_object()) {
       CheckCondition(*condition, member_path("Condition"), condition_keys, allow);
+      if (action) CheckActionsSupportKeys(*action, member_path("Action"), *condition);
     }
     // A statement of a role trust policy: the declared type, or a RESOURCE_POLICY without
     // resource type whose actions are all AWS STS ones (AWS reads such a policy as a trust policy:
@@ -1086,6 +1124,55 @@ class Validator {
                 nullptr, {ValueLocation(value_path, value)});
           }
         }
+      }
+    }
+  }
+
+  // UNSUPPORTED_ACTION_FOR_CONDITION_KEY (IAM User Guide, Access Analyzer policy check reference):
+  // an action of the statement that does not support a condition key of its Condition, so the
+  // condition is not evaluated as meant for it. Reported at the action, as AWS does (the published
+  // findings of a trust policy with sts:TagSession and cognito-identity.amazonaws.com:aud).
+  // Which keys count: service and identity-provider keys (not the global aws: ones, which every
+  // action has), of the action's own service or listed in its service's keys (sts lists the
+  // cognito-identity.amazonaws.com keys), when the catalogue lists the key neither for the action
+  // nor for its resource types. Only exact action names: a wildcard is left unreported.
+  void CheckActionsSupportKeys(const json::Value& action, const Path& path,
+                               const json::Value& condition) {
+    std::vector<std::string> keys;  // as written, in document order
+    for (json::Value op_member : condition.members()) {
+      if (!op_member.is_object() || !policy::ParseConditionOperator(op_member.key())) continue;
+      for (json::Value key_member : op_member.members()) {
+        std::string_view key = key_member.key();
+        if (base::AsciiLower(key).starts_with("aws:") || !KeyType(key)) continue;
+        keys.emplace_back(key);
+      }
+    }
+    if (keys.empty()) return;
+    for (const auto& [item, item_path] : Items(action, path)) {
+      std::string_view text = item.text();
+      if (HasWildcard(text)) continue;
+      std::optional<catalog::ActionInfo> info = catalog::FindAction(text);
+      if (!info) continue;  // INVALID_ACTION says it
+      std::vector<catalog::ConditionKeyInfo> service_keys;
+      bool service_keys_read = false;
+      for (const std::string& key : keys) {
+        std::string lower = base::AsciiLower(key);
+        if (ActionSupportsKey(*info, lower)) continue;
+        bool own_service = lower.starts_with(base::AsciiLower(info->service) + ":");
+        if (!own_service) {
+          if (!service_keys_read) {
+            service_keys = catalog::ServiceConditionKeys(info->service);
+            service_keys_read = true;
+          }
+          if (!KeyListed(service_keys, lower)) continue;
+        }
+        Add("UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+            "The following actions: " + std::string(text) +
+                " are not supported by the condition key " + key +
+                ". The condition will not be evaluated for these actions. We recommend that you "
+                "move these actions to a different statement without this condition key.",
+            nullptr, {ValueLocation(item_path, item)});
+        break;
       }
     }
   }
