@@ -823,6 +823,8 @@ class Validator {
     if (condition && condition->is_object()) {
       CheckCondition(*condition, member_path("Condition"), condition_keys, allow);
       if (action) CheckActionsSupportKeys(*action, member_path("Action"), *condition);
+      CheckTagKeysForServices(action, not_action.has_value(), *condition,
+                              member_path("Condition"), allow);
     }
     // A statement of a role trust policy: the declared type, or a RESOURCE_POLICY without
     // resource type whose actions are all AWS STS ones (AWS reads such a policy as a trust policy:
@@ -1173,6 +1175,76 @@ class Validator {
                 "move these actions to a different statement without this condition key.",
             nullptr, {ValueLocation(item_path, item)});
         break;
+      }
+    }
+  }
+
+  // The four *_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE checks (IAM User Guide, Access Analyzer
+  // policy check reference): a tag key (aws:RequestTag/..., aws:ResourceTag/..., aws:TagKeys, or a
+  // service's own ResourceTag/RequestTag/TagKeys variant) in a statement whose actions include
+  // services that support it nowhere: with Allow those actions are not allowed (a suggestion), with
+  // Deny they are not denied (a security warning). With NotAction the statement covers every
+  // service, some of which never support the key, so it is reported whatever it excludes. A
+  // service supports the key when the catalogue lists it among the service's condition keys (the
+  // keys of its actions and resource types). Reported at the key; "*" and actions with a wildcard
+  // in the service name are left unreported (no service to name).
+  void CheckTagKeysForServices(const std::optional<json::Value>& action, bool not_action,
+                               const json::Value& condition, const Path& path, bool allow) {
+    if (!action && !not_action) return;
+    for (json::Value op_member : condition.members()) {
+      if (!op_member.is_object() || !policy::ParseConditionOperator(op_member.key())) continue;
+      Path op_path = path;
+      op_path.push_back(ValueElement(op_member.key()));
+      for (json::Value key_member : op_member.members()) {
+        std::string key(key_member.key());
+        std::string lower = base::AsciiLower(key);
+        size_t colon = lower.find(':');
+        if (colon == std::string::npos) continue;
+        std::string_view name = std::string_view(lower).substr(colon + 1);
+        bool tag_key = (name.starts_with("requesttag/") || name.starts_with("resourcetag/")) ||
+                       name == "tagkeys";
+        if (!tag_key || !KeyType(key)) continue;
+        Location location = KeyLocation(op_path, key_member);
+        if (not_action) {
+          Add(allow ? "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"
+                    : "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+              allow ? "Using the effect Allow with NotAction and the tag condition key " + key +
+                          " allows only service actions that support the condition key. We "
+                          "recommend that you use Action instead of NotAction."
+                    : "Using the effect Deny with NotAction and the tag condition key " + key +
+                          " can be overly permissive because some service actions are not denied "
+                          "by this statement. This is because the condition key doesn't apply to "
+                          "some service actions. We recommend that you use Action instead of "
+                          "NotAction.",
+              nullptr, {location});
+          continue;
+        }
+        std::set<std::string> unsupported;
+        for (const auto& [item, item_path] : Items(*action, path)) {
+          std::string_view text = item.text();
+          size_t item_colon = text.find(':');
+          if (item_colon == std::string_view::npos) continue;
+          std::string prefix = base::AsciiLower(text.substr(0, item_colon));
+          if (HasWildcard(prefix) || !catalog::HasService(prefix)) continue;
+          if (!KeyListed(catalog::ServiceConditionKeys(prefix), lower)) unsupported.insert(prefix);
+        }
+        if (unsupported.empty()) continue;
+        std::string services;
+        for (const std::string& prefix : unsupported) {
+          if (!services.empty()) services += ", ";
+          services += prefix;
+        }
+        Add(allow ? "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"
+                  : "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+            "Using the effect " + std::string(allow ? "Allow" : "Deny") +
+                " with the tag condition key " + key +
+                " and actions for services with the following prefixes " +
+                (allow ? "does not affect the policy: " : "can be overly permissive: ") +
+                services + ". Actions for the listed services are not " +
+                (allow ? "allowed" : "denied") +
+                " by this statement. We recommend that you move these actions to a different "
+                "statement without this condition key.",
+            nullptr, {location});
       }
     }
   }
