@@ -62,7 +62,8 @@ std::vector<ConditionKeyInfo> KeysAt(const internal::ServiceRow& service, uint32
   keys.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     const internal::ConditionKeyRow& row =
-        internal::kConditionKeys[service.first_condition_key + internal::kConditionKeyRefs[first + i]];
+        internal::kConditionKeys[service.first_condition_key +
+                                 internal::kConditionKeyRefs[first + i]];
     keys.push_back(ConditionKeyInfo{row.name, row.type});
   }
   return keys;

@@ -55,10 +55,10 @@ std::vector<ConditionKeyInfo> ServiceConditionKeys(std::string_view prefix);
 
 // The condition keys the action "service:Action" (case-insensitive) supports, as the Service
 // Authorization Reference's Actions table lists them: the action's own keys and those of its
-// resource-type rows, sorted by name ignoring case, each once. The keys of the resource types themselves (the
-// Resource types table, e.g. aws:ResourceTag/${TagKey} on s3 "object") are ResourceTypeConditionKeys.
-// Global keys the table does not name (aws:PrincipalArn, aws:SourceIp, ...) are not listed: every
-// action supports them. Empty for an unknown action.
+// resource-type rows, sorted by name ignoring case, each once. The keys of the resource types
+// themselves (the Resource types table, e.g. aws:ResourceTag/${TagKey} on s3 "object") are
+// ResourceTypeConditionKeys. Global keys the table does not name (aws:PrincipalArn, aws:SourceIp,
+// ...) are not listed: every action supports them. Empty for an unknown action.
 std::vector<ConditionKeyInfo> ActionConditionKeys(std::string_view full_name);
 
 // The condition keys of the resource type `resource_type` (case-insensitive) of `prefix`, from the

@@ -45,8 +45,8 @@ struct ActionResourceTypeRow {
 };
 
 struct ResourceTypeRow {
-  const char* name;          // "bucket"
-  const char* arn_template;  // "arn:${Partition}:s3:::${BucketName}"
+  const char* name;              // "bucket"
+  const char* arn_template;      // "arn:${Partition}:s3:::${BucketName}"
   uint32_t first_condition_key;  // into kConditionKeyRefs
   uint32_t condition_key_count;
 };

@@ -230,8 +230,8 @@ std::vector<uint32_t> ExpandAction(std::string_view item) {
 bool HasVariable(std::string_view text) { return text.find("${") != std::string_view::npos; }
 
 // Whether the condition key `lower_key` (lower case) is one of `keys`, the catalogue's key names,
-// whose "${TagKey}" and "<key>" parts match any text ("kms:EncryptionContext:${EncryptionContextKey}"
-// names every "kms:encryptioncontext:..." key).
+// whose "${TagKey}" and "<key>" parts match any text
+// ("kms:EncryptionContext:${EncryptionContextKey}" names every "kms:encryptioncontext:..." key).
 bool KeyListed(const std::vector<catalog::ConditionKeyInfo>& keys, std::string_view lower_key) {
   for (const catalog::ConditionKeyInfo& key : keys) {
     std::string glob;
@@ -246,9 +246,8 @@ bool KeyListed(const std::vector<catalog::ConditionKeyInfo>& keys, std::string_v
         i = end;
       }
     }
-    if (glob == lower_key ||
-        (glob.find('*') != std::string::npos &&
-         policy::WildcardPattern::FromGlob(glob).Matches(lower_key))) {
+    if (glob == lower_key || (glob.find('*') != std::string::npos &&
+                              policy::WildcardPattern::FromGlob(glob).Matches(lower_key))) {
       return true;
     }
   }
@@ -823,8 +822,8 @@ class Validator {
     if (condition && condition->is_object()) {
       CheckCondition(*condition, member_path("Condition"), condition_keys, allow);
       if (action) CheckActionsSupportKeys(*action, member_path("Action"), *condition);
-      CheckTagKeysForServices(action, not_action.has_value(), *condition,
-                              member_path("Condition"), allow);
+      CheckTagKeysForServices(action, not_action.has_value(), *condition, member_path("Condition"),
+                              allow);
     }
     // A statement of a role trust policy: the declared type, or a RESOURCE_POLICY without
     // resource type whose actions are all AWS STS ones (AWS reads such a policy as a trust policy:
@@ -1239,9 +1238,8 @@ class Validator {
             "Using the effect " + std::string(allow ? "Allow" : "Deny") +
                 " with the tag condition key " + key +
                 " and actions for services with the following prefixes " +
-                (allow ? "does not affect the policy: " : "can be overly permissive: ") +
-                services + ". Actions for the listed services are not " +
-                (allow ? "allowed" : "denied") +
+                (allow ? "does not affect the policy: " : "can be overly permissive: ") + services +
+                ". Actions for the listed services are not " + (allow ? "allowed" : "denied") +
                 " by this statement. We recommend that you move these actions to a different "
                 "statement without this condition key.",
             nullptr, {location});

@@ -155,29 +155,24 @@ std::vector<CheckCase> Cases() {
                  R"("Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}})"),
        "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
        false},
-      {"UnsupportedActionForConditionKeyProvider",
-       kRes,
-       R::kIamAssumeRolePolicyDocument,
+      {"UnsupportedActionForConditionKeyProvider", kRes, R::kIamAssumeRolePolicyDocument,
        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
        R"("Principal":{"Federated":"cognito-identity.amazonaws.com"},)"
        R"("Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"],)"
        R"("Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:a"}}}]})",
-       "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
-       true},
-      {"UnsupportedActionForConditionKeyProviderNot",
-       kRes,
-       R::kIamAssumeRolePolicyDocument,
+       "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", true},
+      {"UnsupportedActionForConditionKeyProviderNot", kRes, R::kIamAssumeRolePolicyDocument,
        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
        R"("Principal":{"Federated":"cognito-identity.amazonaws.com"},)"
        R"("Action":["sts:AssumeRoleWithWebIdentity"],)"
        R"("Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:a"}}}]})",
-       "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
-       false},
+       "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", false},
       {"DenyUnsupportedTagKey",
        kId,
        {},
-       Statement(R"("Effect":"Deny","Action":["sqs:SendMessage","cloudshell:CreateSession"],"Resource":"*",)"
-                 R"("Condition":{"StringEquals":{"aws:ResourceTag/team":"x"}})"),
+       Statement(
+           R"("Effect":"Deny","Action":["sqs:SendMessage","cloudshell:CreateSession"],"Resource":"*",)"
+           R"("Condition":{"StringEquals":{"aws:ResourceTag/team":"x"}})"),
        "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
        true},
       {"DenyUnsupportedTagKeyNot",
@@ -204,8 +199,9 @@ std::vector<CheckCase> Cases() {
       {"AllowUnsupportedTagKey",
        kId,
        {},
-       Statement(R"("Effect":"Allow","Action":["sqs:TagQueue","cloudshell:CreateSession"],"Resource":"*",)"
-                 R"("Condition":{"StringEquals":{"aws:RequestTag/team":"x"}})"),
+       Statement(
+           R"("Effect":"Allow","Action":["sqs:TagQueue","cloudshell:CreateSession"],"Resource":"*",)"
+           R"("Condition":{"StringEquals":{"aws:RequestTag/team":"x"}})"),
        "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
        true},
       {"AllowUnsupportedTagKeyNot",
