@@ -6,7 +6,9 @@ Usage: gen_iam_catalog.py PACKAGE_DIR OUTPUT.cc
 Reads PACKAGE_DIR/data/{serviceNames.json, actions/*.json, resourceTypes/*.json, conditionKeys/*.json}
 and writes one C++ source with every service's actions (name, access level, resource types),
 resource types (name, ARN template) and condition keys (name, type), sorted, so the build is
-reproducible. Standard library only.
+reproducible. The condition keys of each action (its own and those of its resource-type rows in the
+Service Authorization Reference's Actions table) and of each resource type are indices into the
+service's condition keys. Standard library only.
 """
 import json
 import os
@@ -33,7 +35,7 @@ def main():
     data = os.path.join(sys.argv[1], "data")
     names = load(os.path.join(data, "serviceNames.json"))
     services = []
-    action_rows, type_ref_rows, type_rows, key_rows = [], [], [], []
+    action_rows, type_ref_rows, type_rows, key_rows, key_ref_rows = [], [], [], [], []
     for prefix in sorted(names):
         def service_file(kind):
             path = os.path.join(data, kind, prefix + ".json")
@@ -42,11 +44,23 @@ def main():
         resource_types = service_file("resourceTypes")
         condition_keys = service_file("conditionKeys")
         type_names = sorted(resource_types)
+        key_index = {name: i for i, name in enumerate(sorted(condition_keys))}
+
+        def key_refs(keys, where):
+            """Appends the indices of `keys` to key_ref_rows; returns (first, count)."""
+            first = len(key_ref_rows)
+            for index in sorted({key_index.get(key.lower(), -1) for key in keys}):
+                if index < 0:
+                    raise SystemExit("unknown condition key in %s: %r" % (where, keys))
+                key_ref_rows.append("%d" % index)
+            return first, len(key_ref_rows) - first
         type_index = {name: i for i, name in enumerate(type_names)}
         first_action, first_type, first_key = len(action_rows), len(type_rows), len(key_rows)
         for name in type_names:
             entry = resource_types[name]
-            type_rows.append("{%s, %s}" % (cstr(entry["key"]), cstr(entry["arn"])))
+            first_ref, count = key_refs(entry.get("conditionKeys", []), prefix + " " + name)
+            type_rows.append("{%s, %s, %d, %d}" % (cstr(entry["key"]), cstr(entry["arn"]), first_ref,
+                                                   count))
         for name in sorted(actions):
             entry = actions[name]
             level = entry["accessLevel"].split(",")[0].strip()
@@ -58,9 +72,13 @@ def main():
                 if index is None:
                     raise SystemExit("unknown resource type %r in %s:%s" % (ref["name"], prefix, name))
                 type_ref_rows.append("{%d, %s}" % (index, "true" if ref.get("required") else "false"))
-            action_rows.append("{%s, AccessLevel::k%s, %d, %d}" % (
+            keys = list(entry.get("conditionKeys", []))
+            for ref in entry.get("resourceTypes", []):
+                keys.extend(ref.get("conditionKeys", []))
+            first_key_ref, key_count = key_refs(keys, prefix + ":" + name)
+            action_rows.append("{%s, AccessLevel::k%s, %d, %d, %d, %d}" % (
                 cstr(entry["name"]), level.title().replace(" ", ""), first_ref,
-                len(type_ref_rows) - first_ref))
+                len(type_ref_rows) - first_ref, first_key_ref, key_count))
         for name in sorted(condition_keys):
             entry = condition_keys[name]
             key_type = entry.get("type", "String")
@@ -77,9 +95,10 @@ def main():
     out.append("namespace perimeter::catalog::internal {")
     for name, rows in (("kActions", action_rows), ("kActionResourceTypes", type_ref_rows),
                        ("kResourceTypes", type_rows), ("kConditionKeys", key_rows),
-                       ("kServices", services)):
+                       ("kConditionKeyRefs", key_ref_rows), ("kServices", services)):
         kind = {"kActions": "ActionRow", "kActionResourceTypes": "ActionResourceTypeRow",
                 "kResourceTypes": "ResourceTypeRow", "kConditionKeys": "ConditionKeyRow",
+                "kConditionKeyRefs": "uint16_t",
                 "kServices": "ServiceRow"}[name]
         out.append("const %s %s[] = {" % (kind, name))
         out.extend("    %s," % row for row in rows)

@@ -45,6 +45,30 @@ ActionInfo MakeActionInfo(const internal::ServiceRow& service, const internal::A
   return info;
 }
 
+const internal::ActionRow* FindActionRow(const internal::ServiceRow& service,
+                                         std::string_view name) {
+  for (uint32_t i = 0; i < service.action_count; ++i) {
+    const internal::ActionRow& row = internal::kActions[service.first_action + i];
+    if (EqualsIgnoreCase(row.name, name)) return &row;
+  }
+  return nullptr;
+}
+
+// The keys kConditionKeyRefs[first, first + count) of the service; they are sorted by name there
+// because the service's keys are (the generator sorts both).
+std::vector<ConditionKeyInfo> KeysAt(const internal::ServiceRow& service, uint32_t first,
+                                     uint32_t count) {
+  std::vector<ConditionKeyInfo> keys;
+  keys.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const internal::ConditionKeyRow& row =
+        internal::kConditionKeys[service.first_condition_key +
+                                 internal::kConditionKeyRefs[first + i]];
+    keys.push_back(ConditionKeyInfo{row.name, row.type});
+  }
+  return keys;
+}
+
 }  // namespace
 
 std::string_view AccessLevelName(AccessLevel level) {
@@ -115,12 +139,33 @@ std::optional<ActionInfo> FindAction(std::string_view full_name) {
   if (colon == std::string_view::npos) return std::nullopt;
   const internal::ServiceRow* service = FindServiceRow(full_name.substr(0, colon));
   if (service == nullptr) return std::nullopt;
-  std::string_view name = full_name.substr(colon + 1);
-  for (uint32_t i = 0; i < service->action_count; ++i) {
-    const internal::ActionRow& row = internal::kActions[service->first_action + i];
-    if (EqualsIgnoreCase(row.name, name)) return MakeActionInfo(*service, row);
+  const internal::ActionRow* row = FindActionRow(*service, full_name.substr(colon + 1));
+  if (row == nullptr) return std::nullopt;
+  return MakeActionInfo(*service, *row);
+}
+
+std::vector<ConditionKeyInfo> ActionConditionKeys(std::string_view full_name) {
+  size_t colon = full_name.find(':');
+  if (colon == std::string_view::npos) return {};
+  const internal::ServiceRow* service = FindServiceRow(full_name.substr(0, colon));
+  if (service == nullptr) return {};
+  const internal::ActionRow* row = FindActionRow(*service, full_name.substr(colon + 1));
+  if (row == nullptr) return {};
+  return KeysAt(*service, row->first_condition_key, row->condition_key_count);
+}
+
+std::vector<ConditionKeyInfo> ResourceTypeConditionKeys(std::string_view prefix,
+                                                        std::string_view resource_type) {
+  const internal::ServiceRow* service = FindServiceRow(prefix);
+  if (service == nullptr) return {};
+  for (uint32_t i = 0; i < service->resource_type_count; ++i) {
+    const internal::ResourceTypeRow& row =
+        internal::kResourceTypes[service->first_resource_type + i];
+    if (EqualsIgnoreCase(row.name, resource_type)) {
+      return KeysAt(*service, row.first_condition_key, row.condition_key_count);
+    }
   }
-  return std::nullopt;
+  return {};
 }
 
 std::vector<ResourceTypeInfo> ServiceResourceTypes(std::string_view prefix) {

@@ -53,6 +53,20 @@ std::optional<ActionInfo> FindAction(std::string_view full_name);
 std::vector<ResourceTypeInfo> ServiceResourceTypes(std::string_view prefix);
 std::vector<ConditionKeyInfo> ServiceConditionKeys(std::string_view prefix);
 
+// The condition keys the action "service:Action" (case-insensitive) supports, as the Service
+// Authorization Reference's Actions table lists them: the action's own keys and those of its
+// resource-type rows, sorted by name ignoring case, each once. The keys of the resource types
+// themselves (the Resource types table, e.g. aws:ResourceTag/${TagKey} on s3 "object") are
+// ResourceTypeConditionKeys. Global keys the table does not name (aws:PrincipalArn, aws:SourceIp,
+// ...) are not listed: every action supports them. Empty for an unknown action.
+std::vector<ConditionKeyInfo> ActionConditionKeys(std::string_view full_name);
+
+// The condition keys of the resource type `resource_type` (case-insensitive) of `prefix`, from the
+// Service Authorization Reference's Resource types table, sorted by name ignoring case; empty when
+// unknown.
+std::vector<ConditionKeyInfo> ResourceTypeConditionKeys(std::string_view prefix,
+                                                        std::string_view resource_type);
+
 // Counts, for reports and tests.
 size_t ServiceCount();
 size_t ActionCount();

@@ -35,6 +35,8 @@ struct ActionRow {
   AccessLevel access_level;
   uint32_t first_resource_type;  // into kActionResourceTypes
   uint32_t resource_type_count;
+  uint32_t first_condition_key;  // into kConditionKeyRefs
+  uint32_t condition_key_count;
 };
 
 struct ActionResourceTypeRow {
@@ -43,8 +45,10 @@ struct ActionResourceTypeRow {
 };
 
 struct ResourceTypeRow {
-  const char* name;          // "bucket"
-  const char* arn_template;  // "arn:${Partition}:s3:::${BucketName}"
+  const char* name;              // "bucket"
+  const char* arn_template;      // "arn:${Partition}:s3:::${BucketName}"
+  uint32_t first_condition_key;  // into kConditionKeyRefs
+  uint32_t condition_key_count;
 };
 
 struct ConditionKeyRow {
@@ -68,6 +72,9 @@ extern const ResourceTypeRow kResourceTypes[];
 extern const size_t kResourceTypesCount;
 extern const ConditionKeyRow kConditionKeys[];
 extern const size_t kConditionKeysCount;
+// Indices within the service's condition keys, sorted: the keys of an action or a resource type.
+extern const uint16_t kConditionKeyRefs[];
+extern const size_t kConditionKeyRefsCount;
 extern const ServiceRow kServices[];
 extern const size_t kServicesCount;
 

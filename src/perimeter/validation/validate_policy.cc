@@ -229,6 +229,42 @@ std::vector<uint32_t> ExpandAction(std::string_view item) {
 
 bool HasVariable(std::string_view text) { return text.find("${") != std::string_view::npos; }
 
+// Whether the condition key `lower_key` (lower case) is one of `keys`, the catalogue's key names,
+// whose "${TagKey}" and "<key>" parts match any text
+// ("kms:EncryptionContext:${EncryptionContextKey}" names every "kms:encryptioncontext:..." key).
+bool KeyListed(const std::vector<catalog::ConditionKeyInfo>& keys, std::string_view lower_key) {
+  for (const catalog::ConditionKeyInfo& key : keys) {
+    std::string glob;
+    std::string_view name = key.name;
+    for (size_t i = 0; i < name.size(); ++i) {
+      char close = name[i] == '<' ? '>' : (name.substr(i).starts_with("${") ? '}' : '\0');
+      size_t end = close == '\0' ? std::string_view::npos : name.find(close, i);
+      if (end == std::string_view::npos) {
+        glob.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(name[i]))));
+      } else {
+        glob.push_back('*');
+        i = end;
+      }
+    }
+    if (glob == lower_key || (glob.find('*') != std::string::npos &&
+                              policy::WildcardPattern::FromGlob(glob).Matches(lower_key))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether the action "service:Action" supports the service condition key `lower_key`: the Service
+// Authorization Reference lists it for the action (its row or its resource-type rows) or for a
+// resource type the action acts on.
+bool ActionSupportsKey(const catalog::ActionInfo& action, std::string_view lower_key) {
+  if (KeyListed(catalog::ActionConditionKeys(action.FullName()), lower_key)) return true;
+  for (std::string_view type : action.resource_types) {
+    if (KeyListed(catalog::ResourceTypeConditionKeys(action.service, type), lower_key)) return true;
+  }
+  return false;
+}
+
 // An IPv4 address or CIDR block ("10.0.0.0/8"), as a 32-bit address and a prefix length.
 struct Ipv4Block {
   uint32_t address = 0;
@@ -785,6 +821,9 @@ class Validator {
     }
     if (condition && condition->is_object()) {
       CheckCondition(*condition, member_path("Condition"), condition_keys, allow);
+      if (action) CheckActionsSupportKeys(*action, member_path("Action"), *condition);
+      CheckTagKeysForServices(action, not_action.has_value(), *condition, member_path("Condition"),
+                              allow);
     }
     // A statement of a role trust policy: the declared type, or a RESOURCE_POLICY without
     // resource type whose actions are all AWS STS ones (AWS reads such a policy as a trust policy:
@@ -1086,6 +1125,124 @@ class Validator {
                 nullptr, {ValueLocation(value_path, value)});
           }
         }
+      }
+    }
+  }
+
+  // UNSUPPORTED_ACTION_FOR_CONDITION_KEY (IAM User Guide, Access Analyzer policy check reference):
+  // an action of the statement that does not support a condition key of its Condition, so the
+  // condition is not evaluated as meant for it. Reported at the action, as AWS does (the published
+  // findings of a trust policy with sts:TagSession and cognito-identity.amazonaws.com:aud).
+  // Which keys count: service and identity-provider keys (not the global aws: ones, which every
+  // action has), of the action's own service or listed in its service's keys (sts lists the
+  // cognito-identity.amazonaws.com keys), when the catalogue lists the key neither for the action
+  // nor for its resource types. Only exact action names: a wildcard is left unreported.
+  void CheckActionsSupportKeys(const json::Value& action, const Path& path,
+                               const json::Value& condition) {
+    std::vector<std::string> keys;  // as written, in document order
+    for (json::Value op_member : condition.members()) {
+      if (!op_member.is_object() || !policy::ParseConditionOperator(op_member.key())) continue;
+      for (json::Value key_member : op_member.members()) {
+        std::string_view key = key_member.key();
+        if (base::AsciiLower(key).starts_with("aws:") || !KeyType(key)) continue;
+        keys.emplace_back(key);
+      }
+    }
+    if (keys.empty()) return;
+    for (const auto& [item, item_path] : Items(action, path)) {
+      std::string_view text = item.text();
+      if (HasWildcard(text)) continue;
+      std::optional<catalog::ActionInfo> info = catalog::FindAction(text);
+      if (!info) continue;  // INVALID_ACTION says it
+      std::vector<catalog::ConditionKeyInfo> service_keys;
+      bool service_keys_read = false;
+      for (const std::string& key : keys) {
+        std::string lower = base::AsciiLower(key);
+        if (ActionSupportsKey(*info, lower)) continue;
+        bool own_service = lower.starts_with(base::AsciiLower(info->service) + ":");
+        if (!own_service) {
+          if (!service_keys_read) {
+            service_keys = catalog::ServiceConditionKeys(info->service);
+            service_keys_read = true;
+          }
+          if (!KeyListed(service_keys, lower)) continue;
+        }
+        Add("UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+            "The following actions: " + std::string(text) +
+                " are not supported by the condition key " + key +
+                ". The condition will not be evaluated for these actions. We recommend that you "
+                "move these actions to a different statement without this condition key.",
+            nullptr, {ValueLocation(item_path, item)});
+        break;
+      }
+    }
+  }
+
+  // The four *_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE checks (IAM User Guide, Access Analyzer
+  // policy check reference): a tag key (aws:RequestTag/..., aws:ResourceTag/..., aws:TagKeys, or a
+  // service's own ResourceTag/RequestTag/TagKeys variant) in a statement whose actions include
+  // services that support it nowhere: with Allow those actions are not allowed (a suggestion), with
+  // Deny they are not denied (a security warning). With NotAction the statement covers every
+  // service, some of which never support the key, so it is reported whatever it excludes. A
+  // service supports the key when the catalogue lists it among the service's condition keys (the
+  // keys of its actions and resource types). Reported at the key; "*" and actions with a wildcard
+  // in the service name are left unreported (no service to name).
+  void CheckTagKeysForServices(const std::optional<json::Value>& action, bool not_action,
+                               const json::Value& condition, const Path& path, bool allow) {
+    if (!action && !not_action) return;
+    for (json::Value op_member : condition.members()) {
+      if (!op_member.is_object() || !policy::ParseConditionOperator(op_member.key())) continue;
+      Path op_path = path;
+      op_path.push_back(ValueElement(op_member.key()));
+      for (json::Value key_member : op_member.members()) {
+        std::string key(key_member.key());
+        std::string lower = base::AsciiLower(key);
+        size_t colon = lower.find(':');
+        if (colon == std::string::npos) continue;
+        std::string_view name = std::string_view(lower).substr(colon + 1);
+        bool tag_key = (name.starts_with("requesttag/") || name.starts_with("resourcetag/")) ||
+                       name == "tagkeys";
+        if (!tag_key || !KeyType(key)) continue;
+        Location location = KeyLocation(op_path, key_member);
+        if (not_action) {
+          Add(allow ? "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"
+                    : "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+              allow ? "Using the effect Allow with NotAction and the tag condition key " + key +
+                          " allows only service actions that support the condition key. We "
+                          "recommend that you use Action instead of NotAction."
+                    : "Using the effect Deny with NotAction and the tag condition key " + key +
+                          " can be overly permissive because some service actions are not denied "
+                          "by this statement. This is because the condition key doesn't apply to "
+                          "some service actions. We recommend that you use Action instead of "
+                          "NotAction.",
+              nullptr, {location});
+          continue;
+        }
+        std::set<std::string> unsupported;
+        for (const auto& [item, item_path] : Items(*action, path)) {
+          std::string_view text = item.text();
+          size_t item_colon = text.find(':');
+          if (item_colon == std::string_view::npos) continue;
+          std::string prefix = base::AsciiLower(text.substr(0, item_colon));
+          if (HasWildcard(prefix) || !catalog::HasService(prefix)) continue;
+          if (!KeyListed(catalog::ServiceConditionKeys(prefix), lower)) unsupported.insert(prefix);
+        }
+        if (unsupported.empty()) continue;
+        std::string services;
+        for (const std::string& prefix : unsupported) {
+          if (!services.empty()) services += ", ";
+          services += prefix;
+        }
+        Add(allow ? "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"
+                  : "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+            "Using the effect " + std::string(allow ? "Allow" : "Deny") +
+                " with the tag condition key " + key +
+                " and actions for services with the following prefixes " +
+                (allow ? "does not affect the policy: " : "can be overly permissive: ") + services +
+                ". Actions for the listed services are not " + (allow ? "allowed" : "denied") +
+                " by this statement. We recommend that you move these actions to a different "
+                "statement without this condition key.",
+            nullptr, {location});
       }
     }
   }

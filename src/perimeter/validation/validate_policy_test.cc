@@ -141,6 +141,90 @@ std::vector<CheckCase> Cases() {
                  R"("Resource":"*")"),
        "REDUNDANT_ACTION",
        false},
+      {"UnsupportedActionForConditionKey",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"kms:EncryptionContext:app":"x"}})"),
+       "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+       true},
+      {"UnsupportedActionForConditionKeyNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}})"),
+       "UNSUPPORTED_ACTION_FOR_CONDITION_KEY",
+       false},
+      {"UnsupportedActionForConditionKeyProvider", kRes, R::kIamAssumeRolePolicyDocument,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+       R"("Principal":{"Federated":"cognito-identity.amazonaws.com"},)"
+       R"("Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"],)"
+       R"("Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:a"}}}]})",
+       "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", true},
+      {"UnsupportedActionForConditionKeyProviderNot", kRes, R::kIamAssumeRolePolicyDocument,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+       R"("Principal":{"Federated":"cognito-identity.amazonaws.com"},)"
+       R"("Action":["sts:AssumeRoleWithWebIdentity"],)"
+       R"("Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:a"}}}]})",
+       "UNSUPPORTED_ACTION_FOR_CONDITION_KEY", false},
+      {"DenyUnsupportedTagKey",
+       kId,
+       {},
+       Statement(
+           R"("Effect":"Deny","Action":["sqs:SendMessage","cloudshell:CreateSession"],"Resource":"*",)"
+           R"("Condition":{"StringEquals":{"aws:ResourceTag/team":"x"}})"),
+       "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+       true},
+      {"DenyUnsupportedTagKeyNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Deny","Action":["sqs:SendMessage","sqs:DeleteQueue"],"Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"aws:ResourceTag/team":"x"}})"),
+       "DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+       false},
+      {"DenyNotActionUnsupportedTagKey",
+       kId,
+       {},
+       Statement(R"("Effect":"Deny","NotAction":"sqs:*","Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"aws:ResourceTag/team":"x"}})"),
+       "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+       true},
+      {"DenyNotActionUnsupportedTagKeyNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Deny","NotAction":"sqs:*","Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"aws:PrincipalAccount":"x"}})"),
+       "DENY_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+       false},
+      {"AllowUnsupportedTagKey",
+       kId,
+       {},
+       Statement(
+           R"("Effect":"Allow","Action":["sqs:TagQueue","cloudshell:CreateSession"],"Resource":"*",)"
+           R"("Condition":{"StringEquals":{"aws:RequestTag/team":"x"}})"),
+       "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+       true},
+      {"AllowUnsupportedTagKeyNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":["sqs:TagQueue","sqs:CreateQueue"],"Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"aws:RequestTag/team":"x"}})"),
+       "ALLOW_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+       false},
+      {"AllowNotActionUnsupportedTagKey",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","NotAction":"iam:*","Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"aws:ResourceTag/team":"x"}})"),
+       "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+       true},
+      {"AllowNotActionUnsupportedTagKeyNot",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","NotAction":"iam:*","Resource":"*",)"
+                 R"("Condition":{"StringEquals":{"aws:PrincipalAccount":"x"}})"),
+       "ALLOW_NOTACTION_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE",
+       false},
       {"EmptyArrayAction",
        kId,
        {},
@@ -1535,9 +1619,7 @@ TEST(ValidatePolicyTest, LocatesTheOffendingActionWithPathAndSpan) {
 }
 
 // The example of the AWS CLI reference for `aws accessanalyzer validate-policy` (a Cognito trust
-// policy sent as RESOURCE_POLICY), with the findings and positions AWS returned. AWS's third
-// finding, UNSUPPORTED_ACTION_FOR_CONDITION_KEY, needs per-action condition keys
-// (docs/validate-policy.md) and is not expected here.
+// policy sent as RESOURCE_POLICY), with the findings, details and positions AWS returned.
 TEST(ValidatePolicyRecordedTest, CognitoTrustPolicyOfTheAwsCliReference) {
   const std::string policy =
       "{\n"
@@ -1562,7 +1644,7 @@ TEST(ValidatePolicyRecordedTest, CognitoTrustPolicyOfTheAwsCliReference) {
       "    ]\n"
       "}\n";
   std::vector<ValidationFinding> findings = ValidatePolicy(policy, kRes);
-  ASSERT_EQ(findings.size(), 2u);
+  ASSERT_EQ(findings.size(), 3u);
   EXPECT_EQ(findings[0].issue_code, "EMPTY_SID_VALUE");
   EXPECT_EQ(findings[0].finding_type, FindingType::kSuggestion);
   ASSERT_EQ(findings[0].locations.size(), 1u);
@@ -1578,6 +1660,15 @@ TEST(ValidatePolicyRecordedTest, CognitoTrustPolicyOfTheAwsCliReference) {
   ASSERT_EQ(findings[1].locations[1].path.size(), 4u);
   EXPECT_EQ(findings[1].locations[1].path[3].kind, PathElement::Kind::kValue);
   EXPECT_EQ(findings[1].locations[1].path[3].text, "Federated");
+  EXPECT_EQ(findings[2].issue_code, "UNSUPPORTED_ACTION_FOR_CONDITION_KEY");
+  EXPECT_EQ(findings[2].finding_type, FindingType::kError);
+  EXPECT_EQ(findings[2].finding_details,
+            "The following actions: sts:TagSession are not supported by the condition key "
+            "cognito-identity.amazonaws.com:aud. The condition will not be evaluated for these "
+            "actions. We recommend that you move these actions to a different statement without "
+            "this condition key.");
+  ASSERT_EQ(findings[2].locations.size(), 1u);
+  EXPECT_EQ(findings[2].locations[0].span, (Span{{12, 16, 292}, {12, 32, 308}}));
 }
 
 // An S3 bucket policy with an action that does not exist and "Resource": "*": AWS answers
