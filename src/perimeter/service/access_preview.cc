@@ -60,6 +60,17 @@ namespace {
 
 // Whether `arn` names a resource of `type`: the service and the resource part's form of the type's
 // ARNs (Service Authorization Reference, the resource types of each service).
+// The ARNs of every resource type a preview takes are printable ASCII (bucket, queue, topic, role,
+// key, secret, repository, file system, snapshot and table names all are): a key with a control
+// character or a byte outside ASCII names no resource, and would not survive the JSON of the record
+// unchanged (the writer replaces bytes that are not UTF-8).
+bool IsPrintableAscii(std::string_view text) {
+  for (char c : text) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
 bool ArnFitsType(resources::ResourceType type, const aws::Arn& arn) {
   std::string_view service = arn.service, resource = arn.resource;
   switch (type) {
@@ -176,7 +187,7 @@ ReadConfiguration ReadProposed(const ProposedConfiguration& proposed, const Prev
     return out;
   }
   std::optional<aws::Arn> arn = aws::ParseArn(arn_text);
-  if (!arn || !ArnFitsType(module->type, *arn)) {
+  if (!IsPrintableAscii(arn_text) || !arn || !ArnFitsType(module->type, *arn)) {
     out.error = base::Concat("\"", arn_text, "\" is not the ARN of a resource of type ",
                              module->type_name, " (configuration ", member.key(), ")");
     return out;

@@ -310,6 +310,13 @@ INSTANTIATE_TEST_SUITE_P(
          R"({"sqsQueue":{"queuePolicyy":""}})",
          "",
          {"FAILED is invalid"}},
+        // Found by the access_preview fuzz target: bytes that are not printable ASCII in the ARN
+        // (here a NUL and a byte that is not UTF-8) name no resource.
+        {"ArnWithBytesNoResourceNameHas",
+         std::string("arn:a\0\xd8icies:sqs:us-east-1:111122223333:q", 41),
+         R"({"sqsQueue":{}})",
+         "",
+         {"FAILED is not the ARN of a resource of type"}},
     }),
     [](const testing::TestParamInfo<PreviewCase>& info) { return info.param.label; });
 
