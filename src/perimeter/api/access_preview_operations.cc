@@ -204,8 +204,9 @@ ApiResponse AccessAnalyzerService::ListAccessPreviewFindings(const Caller& calle
   if (!found) return Internal(absl::InternalError("corrupt access preview findings"));
   // Filtered as ListFindings filters (the same keys and operators, on the preview's status and
   // id), ordered and paged as ListFindings without a sort (findings/listing.h).
-  std::erase_if(*found, [&](const findings::AccessPreviewFinding& preview) {
-    return !filter->Matches(preview.record);
+  // (An init-capture: clang 14 cannot capture a structured binding.)
+  std::erase_if(*found, [&finding_filter = filter](const findings::AccessPreviewFinding& preview) {
+    return !finding_filter->Matches(preview.record);
   });
   findings::FindingSort sort;
   std::sort(found->begin(), found->end(), [&](const auto& a, const auto& b) {
