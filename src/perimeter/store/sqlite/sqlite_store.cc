@@ -833,9 +833,10 @@ absl::Status SqliteStore::PutAccessPreview(const AccessPreviewRecord& preview) {
 
 absl::StatusOr<std::optional<AccessPreviewRecord>> SqliteStore::GetAccessPreview(
     std::string_view analyzer_arn, std::string_view id) {
-  std::lock_guard lock(mutex_);
-  Statement query(db_, Prepared("SELECT created_at, preview, findings FROM access_previews "
-                                "WHERE analyzer_arn = ?1 AND id = ?2"));
+  ReaderLease reader(*this);
+  Statement query(reader.db(),
+                  reader.Prepared("SELECT created_at, preview, findings FROM access_previews "
+                                  "WHERE analyzer_arn = ?1 AND id = ?2"));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, analyzer_arn).Bind(2, id);
   absl::Status status;
@@ -850,9 +851,10 @@ absl::StatusOr<std::optional<AccessPreviewRecord>> SqliteStore::GetAccessPreview
 
 absl::StatusOr<std::vector<AccessPreviewRecord>> SqliteStore::ListAccessPreviews(
     std::string_view analyzer_arn) {
-  std::lock_guard lock(mutex_);
-  Statement query(db_, Prepared("SELECT id, created_at, preview, findings FROM access_previews "
-                                "WHERE analyzer_arn = ?1 ORDER BY created_at, id"));
+  ReaderLease reader(*this);
+  Statement query(reader.db(),
+                  reader.Prepared("SELECT id, created_at, preview, findings FROM access_previews "
+                                  "WHERE analyzer_arn = ?1 ORDER BY created_at, id"));
   RETURN_IF_ERROR(query.prepared());
   query.Bind(1, analyzer_arn);
   std::vector<AccessPreviewRecord> out;
