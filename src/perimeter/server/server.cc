@@ -558,13 +558,16 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
         return Authorize(signer.access_key_id, caller, asked);
       };
       if (route.operation == "iam") {
-        // The imported managed policies (inventory records of kind managedPolicy).
+        // The imported managed policies (inventory records of kind managedPolicy), then the AWS
+        // managed policies Perimeter ships.
         std::shared_ptr<const service::ResourceCatalog> catalog = this->catalog();
         const auto* inventory = dynamic_cast<const service::InventoryCatalog*>(catalog.get());
-        api::FindManagedPolicy find = [&](std::string_view account, std::string_view arn) {
-          return inventory == nullptr ? nullptr
-                                      : inventory->inventory().FindManagedPolicy(account, arn);
-        };
+        api::FindManagedPolicy find = api::WithAwsManagedPolicies(
+            [&](std::string_view account, std::string_view arn) {
+              return inventory == nullptr ? nullptr
+                                          : inventory->inventory().FindManagedPolicy(account, arn);
+            },
+            aws_managed_policies_);
         return Reply(api::HandleIam(caller, query, find, authorize, RequestId()));
       }
       if (route.operation == "cloudformation")

@@ -29,6 +29,7 @@
 #include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/authorization.h"
 #include "perimeter/api/aws_error.h"
+#include "perimeter/api/aws_managed_policies.h"
 #include "perimeter/api/organizations_service.h"
 #include "perimeter/base/clock.h"
 #include "perimeter/server/access_log.h"
@@ -125,6 +126,8 @@ class Server {
   std::unique_ptr<AnalysisWorker> worker_;
   std::unique_ptr<api::AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<api::OrganizationsService> organizations_;
+  // IAM GetPolicy/GetPolicyVersion of AWS managed policies no import describes.
+  const api::AwsManagedPolicies aws_managed_policies_;
   // By access key id (ServerConfig::identity_policies, compiled).
   std::map<std::string, std::shared_ptr<const api::IdentityPolicies>, std::less<>>
       identity_policies_;
