@@ -43,7 +43,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
                       "Preview with the organization of the inventory as the zone of trust");
   preview->add_option("--region", preview_options.region,
                       "The analyzer's region (default us-east-1)");
-  preview->add_option("--format", preview_options.format, "table, json or csv");
+  preview->add_option("--format", preview_options.format, "table, json, csv, sarif or asff");
   preview->add_option("--archive-rules", preview_options.archive_rules,
                       "Archive rules (docs/archive-rules.md)");
   preview->add_option("-o,--output", preview_options.output, "Write the report to this file");

@@ -124,6 +124,35 @@ std::string Render(std::string_view format, const std::vector<findings::AccessPr
   return out;
 }
 
+// SARIF and ASFF through `perimeter analyze`'s writers (report/report_formats.h). Each finding is
+// located at the line of CHANGES that proposes its resource's configuration: the positions the
+// analysis gives are in that configuration's own text, not in the file, so they are left out.
+std::string RenderReport(std::string_view format, const std::string& changes_name,
+                         const std::string& analyzer_region,
+                         const std::vector<findings::AccessPreviewFinding>& all,
+                         const std::vector<size_t>& lines) {
+  // One located stand-in per finding: the writers read source_name, position and region.
+  std::vector<resources::Resource> places(all.size());
+  analysis::OfflineReport report;
+  std::vector<report::PreviewComparison> comparisons;
+  for (size_t i = 0; i < all.size(); ++i) {
+    findings::FindingRecord record = all[i].record;
+    for (findings::StatementRef& ref : record.finding.explanation) ref.position.line = 0;
+    places[i].source_name = changes_name;
+    places[i].position = base::SourcePosition{static_cast<uint32_t>(lines[i]), 1, 0};
+    std::optional<aws::Arn> arn = aws::ParseArn(record.finding.resource);
+    places[i].region = arn && !arn->region.empty()                         ? arn->region
+                       : record.finding.resource_type == "AWS::S3::Bucket" ? analyzer_region
+                                                                           : "";
+    report.findings.push_back(std::move(record));
+    comparisons.push_back(report::PreviewComparison{all[i].change_type, all[i].existing_finding_id,
+                                                    all[i].existing_finding_status});
+  }
+  for (const resources::Resource& place : places) report.finding_resources.push_back(&place);
+  return format == "sarif" ? report::RenderSarif(report, comparisons)
+                           : report::RenderAsff(report, comparisons);
+}
+
 }  // namespace
 
 int RunPreview(const PreviewOptions& options, std::istream& in, std::ostream& out,
@@ -133,9 +162,8 @@ int RunPreview(const PreviewOptions& options, std::istream& in, std::ostream& ou
     return kExitBadInput;
   }
   std::string format = options.format.value_or(out_is_terminal ? "table" : "json");
-  if (format != "table" && format != "json" && format != "csv") {
-    err << "error: --format " << format
-        << " is not available for previews; use table, json or csv\n";
+  if (!report::ParseFormat(format)) {
+    err << "error: --format " << format << ": use table, json, csv, sarif or asff\n";
     return kExitBadInput;
   }
   std::string inventory_text, changes_text;
@@ -171,6 +199,7 @@ int RunPreview(const PreviewOptions& options, std::istream& in, std::ostream& ou
 
   absl::Time now = absl::Now();
   std::vector<findings::AccessPreviewFinding> all;
+  std::vector<size_t> lines;  // of CHANGES, for each finding of `all`
   for (const Change& change : changes) {
     const std::string& arn = change.proposed.resource_arn;
     // The analyzer's account: --zone-account, else the account the ARN names, else (an S3 bucket)
@@ -229,12 +258,17 @@ int RunPreview(const PreviewOptions& options, std::istream& in, std::ostream& ou
     }
     all.insert(all.end(), std::make_move_iterator(result.findings.begin()),
                std::make_move_iterator(result.findings.end()));
+    lines.resize(all.size(), change.line);
   }
   size_t active = 0;
   for (const findings::AccessPreviewFinding& finding : all) {
     if (finding.record.status == findings::FindingStatus::kActive) ++active;
   }
-  std::string rendered = Render(format, all, active);
+  std::string rendered =
+      format == "sarif" || format == "asff"
+          ? RenderReport(format, options.proposed == "-" ? "<stdin>" : options.proposed,
+                         options.region, all, lines)
+          : Render(format, all, active);
   if (!WriteOutput(options.output, rendered, out, err)) return kExitBadInput;
   if (!options.quiet) {
     err << changes.size() << " proposed configurations, " << all.size() << " preview findings, "

@@ -266,12 +266,47 @@ constexpr SarifRule kSarifRules[] = {
      "The analysis could not decide who can access a resource", "error"},
 };
 
+std::string_view SarifBaselineState(const PreviewComparison& comparison,
+                                    findings::FindingStatus status) {
+  switch (comparison.change_type) {
+    case findings::FindingChangeType::kNew:
+      return "new";
+    case findings::FindingChangeType::kUnchanged:
+      return "unchanged";
+    case findings::FindingChangeType::kChanged:
+      // A CHANGED finding is either resolved by the change or a resolved one returning.
+      return status == findings::FindingStatus::kResolved ? "absent" : "new";
+  }
+  return "new";
+}
+
+void WriteComparisonMembers(json::Writer& w, const PreviewComparison& comparison,
+                            std::string_view prefix) {
+  w.Key(base::Concat(prefix, "changeType"))
+      .String(findings::FindingChangeTypeName(comparison.change_type));
+  if (comparison.existing_finding_id) {
+    w.Key(base::Concat(prefix, "existingFindingId")).String(*comparison.existing_finding_id);
+  }
+  if (comparison.existing_finding_status) {
+    w.Key(base::Concat(prefix, "existingFindingStatus"))
+        .String(findings::FindingStatusName(*comparison.existing_finding_status));
+  }
+}
+
+// `comparison`: the preview's, or null for `perimeter analyze`.
 void WriteSarifResult(json::Writer& w, const FindingRecord& record,
-                      const resources::Resource& resource) {
+                      const resources::Resource& resource, const PreviewComparison* comparison) {
   const Finding& f = record.finding;
+  bool resolved = record.status == findings::FindingStatus::kResolved;
   w.BeginObject();
   w.Key("ruleId").String(RuleId(f));
-  w.Key("level").String(f.error.has_value() || f.is_public ? "error" : "warning");
+  if (resolved) w.Key("kind").String("pass");
+  w.Key("level").String(resolved                             ? "none"
+                        : f.error.has_value() || f.is_public ? "error"
+                                                             : "warning");
+  if (comparison != nullptr) {
+    w.Key("baselineState").String(SarifBaselineState(*comparison, record.status));
+  }
   w.Key("message").BeginObject().Key("text").String(Describe(f)).EndObject();
   w.Key("locations").BeginArray().BeginObject().Key("physicalLocation");
   WritePhysicalLocation(w, resource.source_name, ResultPosition(f, resource));
@@ -286,6 +321,7 @@ void WriteSarifResult(json::Writer& w, const FindingRecord& record,
   w.Key("condition").StringMap(f.condition);
   w.Key("isPublic").Bool(f.is_public);
   w.Key("status").String(findings::FindingStatusName(record.status));
+  if (comparison != nullptr) WriteComparisonMembers(w, *comparison, "");
   w.EndObject();
   // The other statements that grant the same access.
   bool related = false;
@@ -313,7 +349,10 @@ void WriteSarifResult(json::Writer& w, const FindingRecord& record,
 
 }  // namespace
 
-std::string RenderSarif(const analysis::OfflineReport& report) {
+std::string RenderSarif(const analysis::OfflineReport& report) { return RenderSarif(report, {}); }
+
+std::string RenderSarif(const analysis::OfflineReport& report,
+                        std::span<const PreviewComparison> comparisons) {
   json::Writer w = ReportWriter();
   w.BeginObject();
   w.Key("$schema").String("https://json.schemastore.org/sarif-2.1.0.json");
@@ -333,13 +372,17 @@ std::string RenderSarif(const analysis::OfflineReport& report) {
   w.EndArray().EndObject().EndObject();
   w.Key("results").BeginArray();
   for (size_t i = 0; i < report.findings.size(); ++i) {
-    WriteSarifResult(w, report.findings[i], *report.finding_resources[i]);
+    WriteSarifResult(w, report.findings[i], *report.finding_resources[i],
+                     comparisons.empty() ? nullptr : &comparisons[i]);
   }
   w.EndArray().EndObject().EndArray().EndObject();
   return Finish(w);
 }
 
-std::string RenderAsff(const analysis::OfflineReport& report) {
+std::string RenderAsff(const analysis::OfflineReport& report) { return RenderAsff(report, {}); }
+
+std::string RenderAsff(const analysis::OfflineReport& report,
+                       std::span<const PreviewComparison> comparisons) {
   json::Writer w = ReportWriter();
   w.BeginObject().Key("Findings").BeginArray();
   for (size_t i = 0; i < report.findings.size(); ++i) {
@@ -376,16 +419,19 @@ std::string RenderAsff(const analysis::OfflineReport& report) {
     w.Key("Resources").BeginArray().BeginObject();
     w.Key("Type").String(AsffResourceType(f.resource_type)).Key("Id").String(f.resource);
     w.EndObject().EndArray();
+    bool resolved = record.status == findings::FindingStatus::kResolved;
     w.Key("Workflow").BeginObject();
-    w.Key("Status").String(record.status == findings::FindingStatus::kArchived ? "SUPPRESSED"
-                                                                               : "NEW");
+    w.Key("Status").String(resolved                                              ? "RESOLVED"
+                           : record.status == findings::FindingStatus::kArchived ? "SUPPRESSED"
+                                                                                 : "NEW");
     w.EndObject();
-    w.Key("RecordState").String("ACTIVE");
+    w.Key("RecordState").String(resolved ? "ARCHIVED" : "ACTIVE");
     w.Key("ProductFields").BeginObject();
     w.Key("perimeter/principal")
         .String(PrincipalText(f))
         .Key("perimeter/actions")
         .String(Join(f.actions, ","));
+    if (!comparisons.empty()) WriteComparisonMembers(w, comparisons[i], "perimeter/");
     w.EndObject();
     w.EndObject();
   }

@@ -4,10 +4,12 @@
 #define PERIMETER_REPORT_REPORT_FORMATS_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "perimeter/analysis/offline_analysis.h"
+#include "perimeter/findings/access_preview_finding.h"
 
 namespace perimeter::report {
 
@@ -39,6 +41,29 @@ std::string RenderSarif(const analysis::OfflineReport& report);
 // AWS Security Hub's ASFF (SchemaVersion 2018-10-08): `{"Findings": [...]}`, as BatchImportFindings
 // takes.
 std::string RenderAsff(const analysis::OfflineReport& report);
+
+// How a finding of `perimeter preview` compares with the current findings (AccessPreviewFinding's
+// changeType, existingFindingId, existingFindingStatus; docs/previews.md).
+struct PreviewComparison {
+  findings::FindingChangeType change_type = findings::FindingChangeType::kNew;
+  std::optional<std::string> existing_finding_id;
+  std::optional<findings::FindingStatus> existing_finding_status;
+};
+
+// The same reports for a preview: `comparisons[i]` describes report.findings[i]. REQUIRES:
+// comparisons.size() == report.findings.size().
+//  - SARIF: each result's properties add changeType, existingFindingId, existingFindingStatus, and
+//    its baselineState says the same in SARIF's terms (SARIF 2.1.0 §3.27.24: "new", "unchanged",
+//    "absent" for a finding the change resolves, "new" for a resolved finding whose access
+//    returns). A resolved finding is not a problem of the change: kind "pass", level "none"
+//    (§3.27.9, §3.27.10).
+//  - ASFF: ProductFields add perimeter/changeType, perimeter/existingFindingId and
+//    perimeter/existingFindingStatus; a resolved finding has Workflow.Status RESOLVED and
+//    RecordState ARCHIVED (ASFF, "Workflow", "RecordState").
+std::string RenderSarif(const analysis::OfflineReport& report,
+                        std::span<const PreviewComparison> comparisons);
+std::string RenderAsff(const analysis::OfflineReport& report,
+                       std::span<const PreviewComparison> comparisons);
 
 // One RFC 4180 field: quoted when it holds a comma, a quote or a line break.
 std::string CsvField(std::string_view text);
