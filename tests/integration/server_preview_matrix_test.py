@@ -4,6 +4,7 @@ cfn-policy-validator's `validate` (awslabs/aws-cloudformation-iam-policy-validat
 cfn_policy_validator/validation/validator.py; docs/previews.md, docs/server.md):
 
   sts get_caller_identity -> accessanalyzer list_analyzers(type=ACCOUNT) -> create_analyzer (none ACTIVE)
+  -> iam get_policy, get_policy_version of an AWS managed policy a role names (the table Perimeter ships)
   -> validate_policy (paginator) -> create_access_preview -> get_access_preview (polled until not CREATING)
   -> list_access_preview_findings (paginator), and s3 list_buckets for the owner's canonical id of the
   bucket ACL grants.
@@ -199,6 +200,18 @@ analyzers = client.list_analyzers(type="ACCOUNT")["analyzers"]
 active = [a["arn"] for a in analyzers if a["status"] == "ACTIVE"]
 check(active[:1] == [state["analyzer"]], f"list_analyzers(type=ACCOUNT): {analyzers}")
 arn = state["analyzer"]
+# A role's ManagedPolicyArns entry the template does not define (cfn's ManagedPolicyParser): the policy,
+# its default version, then ValidatePolicy of the document as an identity policy.
+iam = boto3.client("iam", **kw)
+managed = iam.get_policy(PolicyArn=state["managed_policy"])["Policy"]
+check(managed["Arn"] == state["managed_policy"] and managed["Path"] == "/service-role/" and
+      managed["DefaultVersionId"].startswith("v"), f"iam get_policy: {managed}")
+document = iam.get_policy_version(PolicyArn=state["managed_policy"],
+                                  VersionId=managed["DefaultVersionId"])["PolicyVersion"]["Document"]
+check(isinstance(document, dict) and document.get("Version") == "2012-10-17", f"get_policy_version: {document}")
+validated = [f for page in client.get_paginator("validate_policy").paginate(
+                 policyDocument=json.dumps(document), policyType="IDENTITY_POLICY") for f in page["findings"]]
+check(validated == [], f"validate_policy of {state['managed_policy']}: {validated}")
 known = client.meta.service_model.shape_for("Configuration").members
 finding_members = client.meta.service_model.shape_for("AccessPreviewFinding").members
 own = state["findings"]
@@ -436,7 +449,8 @@ def run(binary, endpoint, work, env, boto3):
     state_path = os.path.join(work, "state.json")
     with open(state_path, "w") as f:
         json.dump({"account": ACCOUNT, "analyzer": arn, "findings": findings,
-                   "owner_canonical_id": OWNER_CANONICAL_ID}, f)
+                   "owner_canonical_id": OWNER_CANONICAL_ID,
+                   "managed_policy": "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}, f)
     matrix_path = os.path.join(work, "matrix.json")
     with open(matrix_path, "w") as f:
         json.dump(matrix(), f)
@@ -465,8 +479,7 @@ def run(binary, endpoint, work, env, boto3):
             return json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else {}
 
         preview_id = cli("create-access-preview", "--analyzer-arn", arn, "--configurations", f"file://{path}")["id"]
-        got = cli("get-access-preview", "--analyzer-arn", arn, "--access-preview-id", preview_id)
-        check(got.get("accessPreview", {}).get("status") == "COMPLETED", f"aws get-access-preview: {got}")
+        # Listed at once: the preview is COMPLETED when CreateAccessPreview answers (else ConflictException).
         listed = cli("list-access-preview-findings", "--analyzer-arn", arn, "--access-preview-id", preview_id,
                      "--filter", json.dumps({"status": {"eq": ["RESOLVED", "ARCHIVED"]}}), "--page-size", "1")
         lines = sorted((f["principal"]["AWS"], f["changeType"], f["status"], f.get("existingFindingStatus"))
