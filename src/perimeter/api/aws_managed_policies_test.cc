@@ -9,7 +9,8 @@ namespace perimeter::api {
 namespace {
 
 constexpr std::string_view kForm = "application/x-www-form-urlencoded; charset=utf-8";
-constexpr std::string_view kLambda = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+constexpr std::string_view kLambda =
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
 TEST(AwsManagedPolicies, ConvertsTheTableEntries) {
   AwsManagedPolicies shipped;
@@ -44,7 +45,8 @@ TEST(AwsManagedPolicies, ImportedRecordsComeFirstThenTheShippedOnesForAwsArnsOnl
   };
   FindManagedPolicy find = WithAwsManagedPolicies(imported, shipped);
   EXPECT_EQ(find("111122223333", "arn:aws:iam::aws:policy/ReadOnlyAccess"), &own);
-  const resources::ManagedPolicy* other = find("444455556666", "arn:aws:iam::aws:policy/ReadOnlyAccess");
+  const resources::ManagedPolicy* other =
+      find("444455556666", "arn:aws:iam::aws:policy/ReadOnlyAccess");
   ASSERT_NE(other, nullptr);
   EXPECT_EQ(other->policy_name, "ReadOnlyAccess");
   EXPECT_EQ(find("111122223333", "arn:aws:iam::111122223333:policy/ReadOnlyAccess"), nullptr);
@@ -60,34 +62,38 @@ TEST(AwsManagedPolicies, GetPolicyAndGetPolicyVersionAnswerFromTheTable) {
   };
   Caller caller{"111122223333", "arn:aws:iam::111122223333:user/pipeline", "us-east-1"};
   const std::string arn = "arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FAdministratorAccess";
-  ApiResponse policy = HandleIam(
-      caller,
-      QueryRequest{"POST", "", kForm, "Action=GetPolicy&Version=2010-05-08&PolicyArn=" + arn, "iam"},
-      find, allow, "req-1");
+  ApiResponse policy =
+      HandleIam(caller,
+                QueryRequest{"POST", "", kForm,
+                             "Action=GetPolicy&Version=2010-05-08&PolicyArn=" + arn, "iam"},
+                find, allow, "req-1");
   EXPECT_EQ(policy.status, 200) << policy.body;
   for (const std::string& text : std::vector<std::string>{
            "<PolicyName>AdministratorAccess</PolicyName>", "<Path>/</Path>",
-        "<DefaultVersionId>v1</DefaultVersionId>", "<AttachmentCount>0</AttachmentCount>",
-        "<IsAttachable>true</IsAttachable>", "<CreateDate>2015-02-06T18:39:46.000Z</CreateDate>",
-        "<PolicyId>" + AwsManagedPolicyId("arn:aws:iam::aws:policy/AdministratorAccess") +
-            "</PolicyId>"}) {
+           "<DefaultVersionId>v1</DefaultVersionId>", "<AttachmentCount>0</AttachmentCount>",
+           "<IsAttachable>true</IsAttachable>", "<CreateDate>2015-02-06T18:39:46.000Z</CreateDate>",
+           "<PolicyId>" + AwsManagedPolicyId("arn:aws:iam::aws:policy/AdministratorAccess") +
+               "</PolicyId>"}) {
     EXPECT_NE(policy.body.find(text), std::string::npos) << text << " in " << policy.body;
   }
   ApiResponse version = HandleIam(
       caller,
       QueryRequest{"POST", "", kForm,
-                   "Action=GetPolicyVersion&Version=2010-05-08&VersionId=v1&PolicyArn=" + arn, "iam"},
+                   "Action=GetPolicyVersion&Version=2010-05-08&VersionId=v1&PolicyArn=" + arn,
+                   "iam"},
       find, allow, "req-2");
   EXPECT_EQ(version.status, 200) << version.body;
-  EXPECT_NE(version.body.find("<Document>%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22"
-                              "Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22"
-                              "%2A%22%7D%5D%7D</Document>"),
+  EXPECT_NE(version.body.find(
+                "<Document>%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22"
+                "Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22"
+                "%2A%22%7D%5D%7D</Document>"),
             std::string::npos)
       << version.body;
   ApiResponse older = HandleIam(
       caller,
       QueryRequest{"POST", "", kForm,
-                   "Action=GetPolicyVersion&Version=2010-05-08&VersionId=v9&PolicyArn=" + arn, "iam"},
+                   "Action=GetPolicyVersion&Version=2010-05-08&VersionId=v9&PolicyArn=" + arn,
+                   "iam"},
       find, allow, "req-3");
   EXPECT_EQ(older.status, 404) << older.body;
   EXPECT_NE(older.body.find("<Code>NoSuchEntity</Code>"), std::string::npos) << older.body;
