@@ -14,13 +14,12 @@ namespace perimeter::cli {
 struct PreviewOptions {
   std::string inventory;  // the current inventory (docs/inventory.md), or "-"
   std::string proposed;   // --proposed CHANGES.jsonl: {"resourceArn": ..., "configuration": {...}}
-  std::string zone_account;          // --zone-account: the analyzer's account
-  std::string zone_org;              // --zone-org: an organization of the inventory
-  std::string region = "us-east-1";  // --region: the analyzer's region (S3 buckets name none)
-  std::optional<std::string>
-      format;                 // --format table, json, csv, sarif or asff; default as `analyze`
-  std::string archive_rules;  // --archive-rules FILE
-  std::string output;         // --output FILE
+  std::string zone_account;           // --zone-account: the analyzer's account
+  std::string zone_org;               // --zone-org: an organization of the inventory
+  std::string region = "us-east-1";   // --region: the analyzer's region (S3 buckets name none)
+  std::optional<std::string> format;  // --format table|json|csv|sarif|asff; default as `analyze`
+  std::string archive_rules;          // --archive-rules FILE
+  std::string output;                 // --output FILE
   bool quiet = false;
 };
 
