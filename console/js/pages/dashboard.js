@@ -49,14 +49,19 @@ export async function renderDashboard(view, route) {
   try {
     const stats = await api.call('GetFindingsStatistics', {analyzerArn: arn});
     const external = stats.findingsStatistics?.[0]?.externalAccessFindingsStatistics || stats.externalAccessFindingsStatistics || {};
+    // Per type: totalActivePublic, totalActiveCrossAccount, totalActiveErrors (AWS's
+    // ResourceTypeDetails); the active findings of a type are their sum.
     const perType = Object.entries(external.resourceTypeStatistics || {});
+    const sum = (key) => perType.reduce((total, [, s]) => total + (s[key] || 0), 0);
     charts.append(barChart('Active findings by resource type',
-        perType.map(([type, s]) => [type.replace(/^AWS::/, ''), s.totalActiveFindings || 0])));
+        perType.map(([type, s]) => [type.replace(/^AWS::/, ''),
+          (s.totalActivePublic || 0) + (s.totalActiveCrossAccount || 0) + (s.totalActiveErrors || 0)])));
     charts.append(barChart('Public vs external (active)', [
-      ['Public', external.totalActivePublic || 0],
-      ['Cross-account', external.totalActiveCrossAccount || 0],
-      ['Errors', external.totalActiveErrors || 0],
+      ['Public', sum('totalActivePublic')],
+      ['Cross-account', sum('totalActiveCrossAccount')],
+      ['Errors', sum('totalActiveErrors')],
     ]));
+    charts.dataset.totalActive = external.totalActiveFindings || 0;
   } catch (error) {
     charts.append(errorBox(error));
   }

@@ -105,6 +105,9 @@ export async function renderFinding(view, route) {
           return h('li', {}, `Statement ${ref.statementIndex}${ref.statementId ? ` (Sid ${ref.statementId})` : ''} of the ${ref.policy} policy, line ${ref.line}, column ${ref.column}, allows it.`);
         }))));
   }
+  if (extras.explained === false) {
+    view.append(h('p', {class: 'muted'}, 'No witness or explanation: the resource changed since this finding was made (the next analysis updates it).'));
+  }
   const policies = policiesOf(extras.configuration || {});
   if (policies.length) {
     view.append(h('h2', {}, 'Policy'));

@@ -8,12 +8,14 @@
 #include "perimeter/aws/regions.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
+#include "perimeter/findings/lifecycle.h"
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
 #include "perimeter/server/console_api.h"
 #include "perimeter/server/console_assets.h"
 #include "perimeter/server/console_sessions.h"
 #include "perimeter/server/server.h"
+#include "perimeter/service/continuous_analysis.h"
 
 namespace perimeter::server {
 
@@ -144,13 +146,32 @@ HttpResponse Server::ConsoleFindingDetails(const ConsoleSession& session,
   absl::StatusOr<std::optional<findings::FindingRecord>> record =
       store_->GetFinding(analyzer_arn, rest.labels.at("id"));
   if (record.ok() && record->has_value()) {
-    const findings::Finding& finding = (*record)->finding;
+    const findings::Finding& stored = (*record)->finding;
     writer.Key("perimeter").BeginObject();
-    findings::WriteFindingExtras(writer, finding);
-    // The resource's configuration as imported (its policies), for the policy view.
+    // The store keeps no witness nor explanation: the resource is analyzed again, read-only, for
+    // the analyzer's zone of trust, as the background analysis does (service/continuous_analysis.h),
+    // and the finding of the same id gives them. None when the resource changed since.
     std::shared_ptr<const service::ResourceCatalog> catalog = this->catalog();
+    absl::StatusOr<std::optional<store::Analyzer>> analyzer = store_->GetAnalyzer(analyzer_arn);
+    std::optional<reasoning::ZoneOfTrust> zone;
+    if (analyzer.ok() && analyzer->has_value())
+      zone = service::ZoneOf(**analyzer, *this->environment());
+    bool explained = false;
+    if (zone) {
+      for (const service::ResourceSummary& claim : catalog->FindClaims(stored.resource)) {
+        if (claim.owner_account != stored.resource_owner_account || explained) continue;
+        for (const findings::Finding& fresh : catalog->AnalyzeClaim(claim, *zone)) {
+          if (findings::LifecycleFindingId(analyzer_arn, fresh) != stored.id) continue;
+          findings::WriteFindingExtras(writer, fresh);
+          explained = true;
+          break;
+        }
+      }
+    }
+    writer.Key("explained").Bool(explained);
+    // The resource's configuration as imported (its policies), for the policy view.
     const resources::Resource* resource =
-        catalog->FindRecord(finding.resource, finding.resource_owner_account);
+        catalog->FindRecord(stored.resource, stored.resource_owner_account);
     if (resource != nullptr) writer.Key("configuration").Copy(resource->configuration);
     writer.EndObject();
   }
