@@ -29,8 +29,8 @@ namespace {
 
 std::string FindingId(size_t i) {
   char buffer[40];
-  std::snprintf(buffer, sizeof(buffer), "%08zx-0000-4000-8000-%012zx",
-                i * 2654435761u % 0xFFFFFFFF, i);
+  std::snprintf(buffer, sizeof(buffer), "%08zx-0000-4000-8000-%012zx", i * 2654435761u % 0xFFFFFFFF,
+                i);
   return buffer;
 }
 
@@ -75,28 +75,32 @@ int Main(int argc, char** argv) {
   const std::filesystem::path marker =
       std::filesystem::path(data_dir) / base::Concat("seeded-", count);
   const bool reuse = kind == "sqlite" && std::filesystem::exists(marker);
-  absl::Status seeded = reuse ? absl::OkStatus() : bench::SeedFindings(
-      *store, analyzer_arn, account, region, count, [&account](size_t i) {
-        findings::FindingRecord record;
-        record.finding.id = FindingId(i);
-        record.finding.resource = base::Concat("arn:aws:s3:::seeded-bucket-", i);
-        record.finding.resource_type = i % 4 == 0 ? "AWS::SQS::Queue" : "AWS::S3::Bucket";
-        if (i % 4 == 0)
-          record.finding.resource = base::Concat("arn:aws:sqs:us-east-1:", account, ":q-", i);
-        record.finding.resource_owner_account = account;
-        record.finding.principal = {
-            {"AWS", i % 3 == 0 ? std::string("*") : base::Concat("9999888", 10000 + i % 90000)}};
-        record.finding.is_public = i % 3 == 0;
-        record.finding.actions = {"s3:GetObject", "s3:ListBucket"};
-        if (i % 5 == 0) record.finding.condition = {{"aws:SourceVpc", "vpc-0123456789abcdef0"}};
-        record.finding.sources = {findings::FindingSource{findings::FindingSourceType::kPolicy,
-                                                          std::nullopt, std::nullopt}};
-        record.status =
-            i % 10 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
-        record.created_at = bench::SeedTime() + absl::Seconds(static_cast<int64_t>(i) * 30);
-        record.analyzed_at = record.updated_at = record.created_at;
-        return record;
-      });
+  absl::Status seeded =
+      reuse
+          ? absl::OkStatus()
+          : bench::SeedFindings(*store, analyzer_arn, account, region, count, [&account](size_t i) {
+              findings::FindingRecord record;
+              record.finding.id = FindingId(i);
+              record.finding.resource = base::Concat("arn:aws:s3:::seeded-bucket-", i);
+              record.finding.resource_type = i % 4 == 0 ? "AWS::SQS::Queue" : "AWS::S3::Bucket";
+              if (i % 4 == 0)
+                record.finding.resource = base::Concat("arn:aws:sqs:us-east-1:", account, ":q-", i);
+              record.finding.resource_owner_account = account;
+              record.finding.principal = {
+                  {"AWS",
+                   i % 3 == 0 ? std::string("*") : base::Concat("9999888", 10000 + i % 90000)}};
+              record.finding.is_public = i % 3 == 0;
+              record.finding.actions = {"s3:GetObject", "s3:ListBucket"};
+              if (i % 5 == 0)
+                record.finding.condition = {{"aws:SourceVpc", "vpc-0123456789abcdef0"}};
+              record.finding.sources = {findings::FindingSource{
+                  findings::FindingSourceType::kPolicy, std::nullopt, std::nullopt}};
+              record.status = i % 10 == 0 ? findings::FindingStatus::kArchived
+                                          : findings::FindingStatus::kActive;
+              record.created_at = bench::SeedTime() + absl::Seconds(static_cast<int64_t>(i) * 30);
+              record.analyzed_at = record.updated_at = record.created_at;
+              return record;
+            });
   if (!seeded.ok()) {
     std::cerr << seeded << "\n";
     return 1;
@@ -108,7 +112,8 @@ int Main(int argc, char** argv) {
   config.data_dir = data_dir;
   config.scan_at_start = false;
   config.accounts = {service::Account{account, "Seeded", {region}, ""}};
-  config.credentials = {{key, secret, account, base::Concat("arn:aws:iam::", account, ":user/seeded")}};
+  config.credentials = {
+      {key, secret, account, base::Concat("arn:aws:iam::", account, ":user/seeded")}};
   static base::SystemClock clock;
   auto server = server::Server::Create(config, std::move(store), clock, std::cerr);
   if (!server.ok()) {

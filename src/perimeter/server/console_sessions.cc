@@ -48,8 +48,12 @@ std::optional<ConsoleSession> ConsoleSessions::SignIn(
   }
   if (matched == nullptr) return std::nullopt;
   base::UnixMillis now = clock_.Now();
-  ConsoleSession session{random_token_(),        random_token_(),       matched->access_key_id,
-                         matched->account_id,    matched->principal_arn, now + options_.lifetime,
+  ConsoleSession session{random_token_(),
+                         random_token_(),
+                         matched->access_key_id,
+                         matched->account_id,
+                         matched->principal_arn,
+                         now + options_.lifetime,
                          now};
   std::lock_guard lock(mutex_);
   EvictExpired(now);

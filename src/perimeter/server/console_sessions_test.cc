@@ -34,8 +34,8 @@ const std::vector<aws::sigv4::Credential> kCredentials = {
 class ConsoleSessionsTest : public ::testing::Test {
  protected:
   ConsoleSessions Make(ConsoleSessions::Options options = {}) {
-    return ConsoleSessions(clock_, [this] { return "token-" + std::to_string(++counter_); },
-                           options);
+    return ConsoleSessions(
+        clock_, [this] { return "token-" + std::to_string(++counter_); }, options);
   }
   base::FakeClock clock_{1'000'000};
   int counter_ = 0;
@@ -69,8 +69,8 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, SignInTest,
     ::testing::Values(SignInCase{"AKIADEV", "dev-secret", "444455556666"},
                       SignInCase{"AKIAPROD", "prod-secret", "777788889999"},
-                      SignInCase{"AKIADEV", "prod-secret", ""},   // another key's secret
-                      SignInCase{"AKIADEV", "dev-secre", ""},     // a prefix
+                      SignInCase{"AKIADEV", "prod-secret", ""},  // another key's secret
+                      SignInCase{"AKIADEV", "dev-secre", ""},    // a prefix
                       SignInCase{"AKIAUNKNOWN", "dev-secret", ""},
                       SignInCase{"", "", ""}));  // the empty key of a demo key not made
 

@@ -484,10 +484,14 @@ Admission Server::AdmitUnlogged(const HttpRequest& head,
   if (route.kind == Route::Kind::kConsole) {
     // Signed by a session cookie, not SigV4: checked with the body (HandleConsole).
     admission.body_limit = kMaxApiBodyBytes;
-    admission.too_large = Reply(api::RestJsonError(api::AwsError{
-        413, "RequestEntityTooLargeException",
-        base::Concat("Request body larger than ", admission.body_limit, " bytes"), "", {}, "",
-        ""}));
+    admission.too_large = Reply(api::RestJsonError(
+        api::AwsError{413,
+                      "RequestEntityTooLargeException",
+                      base::Concat("Request body larger than ", admission.body_limit, " bytes"),
+                      "",
+                      {},
+                      "",
+                      ""}));
     return admission;
   }
   bool organizations = route.kind == Route::Kind::kOrganizations;
@@ -799,9 +803,8 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
     out << "web console: " << scheme << "://" << kept.host << ":" << *port << "/console/\n";
     for (const aws::sigv4::Credential& credential : kept.credentials) {
       if (credential.account_id != "234598760742") continue;
-      out << "  sign in as Security (234598760742, delegated administrator): access key id "
-          << credential.access_key_id << ", secret access key " << credential.secret_access_key
-          << "\n";
+      out << "  sign in as Security (234598760742): access key id " << credential.access_key_id
+          << ", secret access key " << credential.secret_access_key << "\n";
     }
     out << std::flush;
   }

@@ -123,8 +123,8 @@ std::string Server::ConsoleSessionJson(const ConsoleSession& session) {
   return std::move(writer).Take();
 }
 
-HttpResponse Server::ConsoleFindingDetails(const ConsoleSession& session,
-                                           const api::Caller& caller, const std::string& input) {
+HttpResponse Server::ConsoleFindingDetails(const ConsoleSession& session, const api::Caller& caller,
+                                           const std::string& input) {
   // First the finding exactly as GetFindingV2 answers the session's key (authorization, the
   // analyzer's account and region, blocked findings): what follows only adds to an answer the
   // caller was given.
@@ -149,8 +149,9 @@ HttpResponse Server::ConsoleFindingDetails(const ConsoleSession& session,
     const findings::Finding& stored = (*record)->finding;
     writer.Key("perimeter").BeginObject();
     // The store keeps no witness nor explanation: the resource is analyzed again, read-only, for
-    // the analyzer's zone of trust, as the background analysis does (service/continuous_analysis.h),
-    // and the finding of the same id gives them. None when the resource changed since.
+    // the analyzer's zone of trust, as the background analysis does
+    // (service/continuous_analysis.h), and the finding of the same id gives them. None when the
+    // resource changed since.
     std::shared_ptr<const service::ResourceCatalog> catalog = this->catalog();
     absl::StatusOr<std::optional<store::Analyzer>> analyzer = store_->GetAnalyzer(analyzer_arn);
     std::optional<reasoning::ZoneOfTrust> zone;
@@ -197,7 +198,8 @@ HttpResponse Server::HandleConsoleUnsecured(const HttpRequest& request,
 
   if (path == "/console/session") {
     if (request.method == "POST") {
-      if (CrossOrigin(request)) return ConsoleError(403, "AccessDeniedException", "Cross-origin sign-in");
+      if (CrossOrigin(request))
+        return ConsoleError(403, "AccessDeniedException", "Cross-origin sign-in");
       // A form of another site cannot send application/json without a CORS preflight, which this
       // server never grants.
       if (!base::StartsWithIgnoreAsciiCase(request.Header("Content-Type"), "application/json"))
@@ -236,10 +238,11 @@ HttpResponse Server::HandleConsoleUnsecured(const HttpRequest& request,
       else if (session)
         return ConsoleError(403, "AccessDeniedException", "Missing or wrong CSRF token.");
       HttpResponse response = JsonResponse(200, "{}");
-      response.headers.emplace_back(
-          "Set-Cookie", base::Concat(kCookieName, "=; Path=/console; HttpOnly; SameSite=Strict; "
-                                                  "Max-Age=0",
-                                     secure ? "; Secure" : ""));
+      response.headers.emplace_back("Set-Cookie",
+                                    base::Concat(kCookieName,
+                                                 "=; Path=/console; HttpOnly; SameSite=Strict; "
+                                                 "Max-Age=0",
+                                                 secure ? "; Secure" : ""));
       return response;
     }
     return ConsoleError(405, "ValidationException", "GET, POST or DELETE");
@@ -314,8 +317,8 @@ HttpResponse Server::HandleConsoleUnsecured(const HttpRequest& request,
                         ""};
   // A strong ETag: If-None-Match with it (or a list holding it) is answered 304.
   std::string_view if_none_match = request.Header("If-None-Match");
-  if (!if_none_match.empty() && (if_none_match.find(asset->etag) != std::string_view::npos ||
-                                 if_none_match == "*")) {
+  if (!if_none_match.empty() &&
+      (if_none_match.find(asset->etag) != std::string_view::npos || if_none_match == "*")) {
     response.status = 304;
     return response;
   }

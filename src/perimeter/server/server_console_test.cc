@@ -73,6 +73,11 @@ class ConsoleServer {
     return reply;
   }
 
+  absl::StatusOr<size_t> Import(const std::string& inventory) {
+    return server_->Import("<test>", inventory);
+  }
+  void WaitForAnalysis() { server_->WaitForAnalysis(); }
+
   // Signs in; returns (cookie header value, CSRF token).
   std::pair<std::string, std::string> SignIn(const aws::sigv4::Credential& key) {
     Reply reply = Send("POST", "/console/session",
@@ -156,8 +161,8 @@ TEST(ServerConsole, ApiCallsNeedTheSessionAndItsCsrfToken) {
   ConsoleServer server;
   auto session = server.SignIn(kDev);
   EXPECT_EQ(server.Send("POST", "/console/api/ListAnalyzers", "{}").status, 401);
-  Reply no_token = server.Send("POST", "/console/api/ListAnalyzers", "{}",
-                               {{"Cookie", session.first}});
+  Reply no_token =
+      server.Send("POST", "/console/api/ListAnalyzers", "{}", {{"Cookie", session.first}});
   EXPECT_EQ(no_token.status, 403) << no_token.raw;
   Reply wrong_token = server.Call({session.first, session.second + "0"}, "ListAnalyzers", "{}");
   EXPECT_EQ(wrong_token.status, 403);
@@ -167,8 +172,9 @@ TEST(ServerConsole, ApiCallsNeedTheSessionAndItsCsrfToken) {
   EXPECT_EQ(server.Call(session, "ListAnalyzers", "{}", "mars-north-1").status, 400);
 
   // Signed out: the cookie is worth nothing any more.
-  EXPECT_EQ(server.Send("DELETE", "/console/session", "",
-                        {{"Cookie", session.first}, {"X-Perimeter-Csrf", session.second}})
+  EXPECT_EQ(server
+                .Send("DELETE", "/console/session", "",
+                      {{"Cookie", session.first}, {"X-Perimeter-Csrf", session.second}})
                 .status,
             200);
   EXPECT_EQ(server.Call(session, "ListAnalyzers", "{}").status, 401);
@@ -178,8 +184,8 @@ TEST(ServerConsole, ActsAsTheSessionsAccountInTheChosenRegion) {
   ConsoleServer server;
   auto dev = server.SignIn(kDev);
   auto prod = server.SignIn(kProd);
-  Reply created = server.Call(dev, "CreateAnalyzer", R"({"analyzerName":"dev","type":"ACCOUNT"})",
-                              "eu-west-1");
+  Reply created =
+      server.Call(dev, "CreateAnalyzer", R"({"analyzerName":"dev","type":"ACCOUNT"})", "eu-west-1");
   ASSERT_EQ(created.status, 200) << created.raw;
   EXPECT_NE(created.Body().find("arn:aws:access-analyzer:eu-west-1:444455556666:analyzer/dev"),
             std::string::npos)
@@ -190,8 +196,7 @@ TEST(ServerConsole, ActsAsTheSessionsAccountInTheChosenRegion) {
             std::string::npos)
       << "another region";
   // Another account cannot reach it, by name or by ARN.
-  EXPECT_EQ(server.Call(prod, "GetAnalyzer", R"({"analyzerName":"dev"})", "eu-west-1").status,
-            404);
+  EXPECT_EQ(server.Call(prod, "GetAnalyzer", R"({"analyzerName":"dev"})", "eu-west-1").status, 404);
   Reply foreign = server.Call(
       prod, "ListFindings",
       R"({"analyzerArn":"arn:aws:access-analyzer:eu-west-1:444455556666:analyzer/dev"})",
@@ -205,12 +210,45 @@ TEST(ServerConsole, ActsAsTheSessionsAccountInTheChosenRegion) {
   EXPECT_EQ(details.Body().find("\"finding\""), std::string::npos);
 }
 
+// The finding page's call: GetFindingV2's answer with the witness and explanation of a read-only
+// re-analysis and the resource's policies; for another account, nothing.
+TEST(ServerConsole, FindingDetailsAddTheWitnessExplanationAndPolicy) {
+  ConsoleServer server;
+  ASSERT_TRUE(
+      server
+          .Import(
+              R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:444455556666:q","resourceType":"AWS::SQS::Queue","resourceOwnerAccount":"444455556666","region":"us-east-1","configuration":{"sqsQueue":{"queuePolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Partner\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"999988887777\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"arn:aws:sqs:us-east-1:444455556666:q\"}]}"}}})"
+              "\n")
+          .ok());
+  auto dev = server.SignIn(kDev);
+  ASSERT_EQ(server.Call(dev, "CreateAnalyzer", R"({"analyzerName":"dev","type":"ACCOUNT"})").status,
+            200);
+  server.WaitForAnalysis();
+  const std::string arn = "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/dev";
+  Reply listed = server.Call(dev, "ListFindings", base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  std::string body = listed.Body();
+  size_t at = body.find("\"id\":\"");
+  ASSERT_NE(at, std::string::npos) << listed.raw;
+  at += 6;
+  std::string id = body.substr(at, body.find('"', at) - at);
+  std::string input = base::Concat(R"({"analyzerArn":")", arn, R"(","id":")", id, "\"}");
+  Reply details = server.Call(dev, "perimeter/GetFindingDetails", input);
+  ASSERT_EQ(details.status, 200) << details.raw;
+  EXPECT_NE(details.Body().find("\"explained\":true"), std::string::npos) << details.raw;
+  EXPECT_NE(details.Body().find("\"witness\":{"), std::string::npos) << details.raw;
+  EXPECT_NE(details.Body().find("\"statementId\":\"Partner\""), std::string::npos) << details.raw;
+  EXPECT_NE(details.Body().find("\"queuePolicy\""), std::string::npos) << details.raw;
+  auto prod = server.SignIn(kProd);
+  Reply foreign = server.Call(prod, "perimeter/GetFindingDetails", input);
+  EXPECT_GE(foreign.status, 400) << foreign.raw;
+  EXPECT_EQ(foreign.Body().find("queuePolicy"), std::string::npos);
+}
+
 TEST(ServerConsole, TheKeysIdentityPoliciesApply) {
   ConsoleServer server;
   auto auditor = server.SignIn(kAuditor);
   EXPECT_EQ(server.Call(auditor, "ListAnalyzers", "{}").status, 200);
-  Reply denied =
-      server.Call(auditor, "CreateAnalyzer", R"({"analyzerName":"a","type":"ACCOUNT"})");
+  Reply denied = server.Call(auditor, "CreateAnalyzer", R"({"analyzerName":"a","type":"ACCOUNT"})");
   EXPECT_EQ(denied.status, 403) << denied.raw;
   EXPECT_EQ(denied.Header("x-amzn-ErrorType"), "AccessDeniedException");
   Reply org = server.Call(auditor, "organizations/ListAccounts", "{}");
