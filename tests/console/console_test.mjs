@@ -44,6 +44,7 @@ function check(condition, message) {
 
 const DEV = {account: '444455556666', key: 'AKIACONSOLETESTDEV01', secret: 'dev-console-secret-0000000000000000000001'};
 const PROD = {account: '777788889999', key: 'AKIACONSOLETESTPROD1', secret: 'prod-console-secret-000000000000000000001'};
+const MGMT = {account: '111122223333', key: 'AKIACONSOLETESTMGMT1', secret: 'mgmt-console-secret-000000000000000000001'};
 const SEEDED = {account: '123456789012', key: 'AKIACONSOLESEEDED001', secret: 'seeded-console-secret-00000000000000001'};
 const XSS = '<script>window.__perimeterXss = 1</script><img src=x onerror="window.__perimeterXss = 2">';
 
@@ -93,6 +94,11 @@ regions = ["us-east-1"]
 access_key_id = "${DEV.key}"
 secret_access_key = "${DEV.secret}"
 account = "${DEV.account}"
+
+[[credentials]]
+access_key_id = "${MGMT.key}"
+secret_access_key = "${MGMT.secret}"
+account = "${MGMT.account}"
 
 [[credentials]]
 access_key_id = "${PROD.key}"
@@ -161,7 +167,7 @@ async function audit(page, name) {
   });
   const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   check(serious.length === 0, `${name}: axe-core serious/critical violations ${JSON.stringify(serious)}`);
-  console.log(`  ${name}: screenshot, axe-core ${result.length} violation(s), ${serious.length} serious or critical`);
+  console.log(`  ${name}: screenshot, axe-core ${result.length} violation(s) ${result.map((v) => `${v.id}/${v.impact}`).join(' ')}, ${serious.length} serious or critical`);
 }
 
 async function signIn(page, who) {
@@ -274,6 +280,21 @@ async function functional(browser) {
   check(rule.archiveRule.filter.resource.eq[0] === `arn:aws:sqs:us-east-1:${DEV.account}:dev-alerts`,
       `the API shows the rule: ${JSON.stringify(rule.archiveRule.filter)}`);
 
+  // Bulk: archive every finding of the page, then make them active again.
+  await go(page, '#/findings?analyzer=dev', 'findings');
+  const bulk = async (button, expected) => {
+    await page.click('[data-testid=findings-table] thead input[type=checkbox]');
+    await page.evaluate(() => { document.getElementById('main').dataset.ready = ''; });
+    await page.click(`[data-testid=${button}]`);
+    await ready(page, 'findings');
+    const statuses = await page.$$eval('[data-testid=findings-table] tbody tr td:nth-child(8)', (tds) => tds.map((td) => td.textContent));
+    check(statuses.length === 2 && statuses.every((s) => s === expected), `bulk ${button}: ${statuses}`);
+  };
+  await bulk('bulk-archive', 'ARCHIVED');
+  await bulk('bulk-unarchive', 'ACTIVE');
+  const active = aws(url, DEV, ['accessanalyzer', 'list-findings', '--analyzer-arn', arn, '--filter', '{"status": {"eq": ["ACTIVE"]}}']);
+  check(active.findings.length === 2, `the API shows both findings active again: ${active.findings.length}`);
+
   // Policy validation.
   await go(page, '#/validate', 'validate');
   await page.$eval('[data-testid=policy-input]', (t) => { t.value = '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}]\n}'; });
@@ -295,6 +316,23 @@ async function functional(browser) {
   const foreign = await consoleCall(page, 'GetFinding', {analyzerArn: arn, id: findingId});
   check(foreign.status >= 400, `Prod's console API call for Dev's finding is refused: ${foreign.status}`);
   await page.screenshot({path: path.join(artifactDir, 'member-isolation.png')});
+
+  // The management account's organization view: enable trusted access from the console.
+  await page.click('#sign-out');
+  await ready(page, 'signin');
+  await signIn(page, MGMT);
+  await go(page, '#/analyzers', 'analyzers');
+  const organization = await page.$eval('[data-testid=organization]', (s) => s.textContent);
+  check(organization.includes('management account 111122223333 (you)') && organization.includes('Trusted access for IAM Access Analyzer: disabled') &&
+      organization.includes(DEV.account), `the organization view: ${organization}`);
+  await page.evaluate(() => { document.getElementById('main').dataset.ready = ''; });
+  await page.click('[data-testid=organization] button');
+  await ready(page, 'analyzers');
+  await page.waitForFunction(() => document.querySelector('[data-testid=organization]')?.textContent.includes('Analyzer: enabled'), {timeout: 10000});
+  const access = aws(url, MGMT, ['organizations', 'list-aws-service-access-for-organization']);
+  check(access.EnabledServicePrincipals.some((p) => p.ServicePrincipal === 'access-analyzer.amazonaws.com'),
+      `the API shows trusted access enabled: ${JSON.stringify(access)}`);
+  await audit(page, 'organization');
   await page.close();
 }
 
@@ -315,9 +353,10 @@ async function performance(browser) {
     check(rows === 50, `the first page has 50 rows: ${rows}`);
     figures.push(Number(await page.$eval('[data-testid=findings-table]', (t) => t.dataset.renderMs)));
   }
-  const best = Math.min(...figures);
-  console.log(`  findings page, first 50 rows of ${count}: rendered in ${figures.map((f) => f.toFixed(1)).join(', ')} ms after the response (best ${best.toFixed(1)} ms; loaded machine)`);
-  check(best <= 300, `render of 50 rows within 300 ms: ${best} ms`);
+  // The median of three runs: one run can be slowed by the other processes of a shared machine.
+  const median = [...figures].sort((a, b) => a - b)[1];
+  console.log(`  findings page, first 50 rows of ${count}: rendered in ${figures.map((f) => f.toFixed(1)).join(', ')} ms after the response (median ${median.toFixed(1)} ms)`);
+  check(median <= 300, `render of 50 rows within 300 ms: median ${median} ms`);
   await page.screenshot({path: path.join(artifactDir, 'findings-100k.png')});
   // The next page is one keyset query away.
   await page.evaluate(() => { document.getElementById('main').dataset.ready = ''; });

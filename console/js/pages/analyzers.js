@@ -64,7 +64,7 @@ export async function renderAnalyzers(view) {
       continue;
     }
     view.append(h('table', {}, h('caption', {}, `${inRegion}: ${analyzers.length} analyzer(s)`),
-        h('thead', {}, h('tr', {}, ['Name', 'Type', 'Status', 'Created', ''].map((t) => h('th', {scope: 'col'}, t)))),
+        h('thead', {}, h('tr', {}, ['Name', 'Type', 'Status', 'Created', 'Actions'].map((t) => h('th', {scope: 'col'}, t)))),
         h('tbody', {}, analyzers.map((a) => h('tr', {},
             h('td', {}, a.name), h('td', {}, a.type),
             h('td', {}, a.status + (a.statusReason ? ` (${a.statusReason.code})` : '')), h('td', {}, a.createdAt || ''),
