@@ -11,7 +11,7 @@
 #include "perimeter/findings/lifecycle.h"
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
-#include "perimeter/server/console_api.h"
+#include "perimeter/api/console_input.h"
 #include "perimeter/server/console_assets.h"
 #include "perimeter/server/console_sessions.h"
 #include "perimeter/server/server.h"
@@ -128,7 +128,7 @@ HttpResponse Server::ConsoleFindingDetails(const ConsoleSession& session, const 
   // First the finding exactly as GetFindingV2 answers the session's key (authorization, the
   // analyzer's account and region, blocked findings): what follows only adds to an answer the
   // caller was given.
-  auto routed = ConsoleRestRequest("GetFindingV2", input);
+  auto routed = api::ConsoleRestRequest("GetFindingV2", input);
   if (auto* error = std::get_if<api::AwsError>(&routed)) {
     api::ApiResponse reply = api::RestJsonError(*error);
     return HttpResponse{reply.status, std::move(reply.headers), std::move(reply.body)};
@@ -286,7 +286,7 @@ HttpResponse Server::HandleConsoleUnsecured(const HttpRequest& request,
     } else if (operation == "perimeter/GetFindingDetails") {
       response = ConsoleFindingDetails(*session, caller, request.body);
     } else {
-      auto routed = ConsoleRestRequest(operation, request.body);
+      auto routed = api::ConsoleRestRequest(operation, request.body);
       api::ApiResponse reply;
       if (auto* error = std::get_if<api::AwsError>(&routed)) {
         reply = api::RestJsonError(*error);

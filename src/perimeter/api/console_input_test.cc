@@ -1,8 +1,8 @@
-#include "perimeter/server/console_api.h"
+#include "perimeter/api/console_input.h"
 
 #include "gtest/gtest.h"
 
-namespace perimeter::server {
+namespace perimeter::api {
 namespace {
 
 struct ConsoleCallCase {
@@ -22,13 +22,13 @@ TEST_P(ConsoleRestRequestTest, SplitsTheInputAsTheBindingSays) {
   const ConsoleCallCase& c = GetParam();
   auto routed = ConsoleRestRequest(c.operation, c.input);
   if (!c.error_code.empty()) {
-    ASSERT_TRUE(std::holds_alternative<api::AwsError>(routed));
-    EXPECT_EQ(std::get<api::AwsError>(routed).code, c.error_code);
+    ASSERT_TRUE(std::holds_alternative<AwsError>(routed));
+    EXPECT_EQ(std::get<AwsError>(routed).code, c.error_code);
     return;
   }
-  ASSERT_TRUE(std::holds_alternative<api::RestRequest>(routed))
-      << std::get<api::AwsError>(routed).message;
-  const api::RestRequest& request = std::get<api::RestRequest>(routed);
+  ASSERT_TRUE(std::holds_alternative<RestRequest>(routed))
+      << std::get<AwsError>(routed).message;
+  const RestRequest& request = std::get<RestRequest>(routed);
   EXPECT_EQ(request.operation, c.operation);
   EXPECT_EQ(request.labels, c.labels);
   EXPECT_EQ(request.query, c.query);
@@ -90,4 +90,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<ConsoleCallCase>& info) { return info.param.name; });
 
 }  // namespace
-}  // namespace perimeter::server
+}  // namespace perimeter::api

@@ -1,4 +1,4 @@
-#include "perimeter/server/console_api.h"
+#include "perimeter/api/console_input.h"
 
 #include <string>
 
@@ -7,7 +7,7 @@
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
 
-namespace perimeter::server {
+namespace perimeter::api {
 
 namespace {
 
@@ -30,47 +30,47 @@ std::optional<std::string> ScalarText(const json::Value& value) {
 
 }  // namespace
 
-std::variant<api::RestRequest, api::AwsError> ConsoleRestRequest(std::string_view operation,
-                                                                 std::string_view input) {
-  const api::RestBinding* binding = nullptr;
-  for (const api::RestBinding& candidate : api::RestBindings()) {
+std::variant<RestRequest, AwsError> ConsoleRestRequest(std::string_view operation,
+                                                       std::string_view input) {
+  const RestBinding* binding = nullptr;
+  for (const RestBinding& candidate : RestBindings()) {
     if (candidate.operation == operation) binding = &candidate;
   }
   if (binding == nullptr) {
-    return api::AwsError{404,
-                         "UnknownOperationException",
-                         base::Concat("Access Analyzer has no operation ", operation),
-                         "",
-                         {},
-                         "",
-                         ""};
+    return AwsError{404,
+                    "UnknownOperationException",
+                    base::Concat("Access Analyzer has no operation ", operation),
+                    "",
+                    {},
+                    "",
+                    ""};
   }
   json::ParseResult parsed = json::Parse(std::string(input.empty() ? "{}" : input));
   if (!parsed.ok() || !parsed.document.root().is_object()) {
-    return api::ValidationError("The console's input must be one JSON object", "other");
+    return ValidationError("The console's input must be one JSON object", "other");
   }
   std::string_view path = binding->path;
   bool in_query = binding->method == "GET" || binding->method == "DELETE";
-  api::RestRequest request;
+  RestRequest request;
   request.operation = std::string(binding->operation);
   std::string body = "{";
   for (json::Value member : parsed.document.root().members()) {
     std::string key(member.key());
     if (path.find(base::Concat("{", key, "}")) != std::string_view::npos) {
       std::optional<std::string> text = ScalarText(member);
-      if (!text) return api::ValidationError(base::Concat(key, " must be a string"), "other");
+      if (!text) return ValidationError(base::Concat(key, " must be a string"), "other");
       request.labels[key] = std::move(*text);
     } else if (in_query) {
       if (member.is_array()) {
         for (json::Value element : member.children()) {
           if (!element.is_string())
-            return api::ValidationError(base::Concat(key, " must hold strings"), "other");
+            return ValidationError(base::Concat(key, " must hold strings"), "other");
           request.query.emplace_back(key, std::string(element.text()));
         }
       } else if (std::optional<std::string> text = ScalarText(member)) {
         request.query.emplace_back(key, std::move(*text));
       } else if (!member.is_null()) {
-        return api::ValidationError(base::Concat(key, " must be a string"), "other");
+        return ValidationError(base::Concat(key, " must be a string"), "other");
       }
     } else {
       if (body.size() > 1) body += ",";
@@ -85,10 +85,10 @@ std::variant<api::RestRequest, api::AwsError> ConsoleRestRequest(std::string_vie
        open = path.find('{', open + 1)) {
     std::string label(path.substr(open + 1, path.find('}', open) - open - 1));
     if (!request.labels.contains(label))
-      return api::ValidationError(base::Concat(label, " is required"), "fieldValidationFailed");
+      return ValidationError(base::Concat(label, " is required"), "fieldValidationFailed");
   }
   if (!in_query) request.body = std::move(body);
   return request;
 }
 
-}  // namespace perimeter::server
+}  // namespace perimeter::api

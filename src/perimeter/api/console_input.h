@@ -5,8 +5,8 @@
 // template (rest_bindings.h) is a label; for a GET or DELETE binding every other member is a query
 // parameter (an array of strings a repeated one: UntagResource's tagKeys); for POST and PUT the
 // others form the body. The Access Analyzer model binds no query member to a POST or PUT operation.
-#ifndef PERIMETER_SERVER_CONSOLE_API_H_
-#define PERIMETER_SERVER_CONSOLE_API_H_
+#ifndef PERIMETER_API_CONSOLE_INPUT_H_
+#define PERIMETER_API_CONSOLE_INPUT_H_
 
 #include <string_view>
 #include <variant>
@@ -14,15 +14,15 @@
 #include "perimeter/api/aws_error.h"
 #include "perimeter/api/rest_routes.h"
 
-namespace perimeter::server {
+namespace perimeter::api {
 
 // The routed request for `operation` with the console's JSON `input` ("" is {}). Errors are AWS's
 // shapes: an operation the model does not have is UnknownOperationException (404); input that is
 // not a JSON object, a missing label, or a label or query member that is not a string, number or
 // boolean (or, for a query member, an array of strings) is a ValidationException.
-std::variant<api::RestRequest, api::AwsError> ConsoleRestRequest(std::string_view operation,
-                                                                 std::string_view input);
+std::variant<RestRequest, AwsError> ConsoleRestRequest(std::string_view operation,
+                                                       std::string_view input);
 
-}  // namespace perimeter::server
+}  // namespace perimeter::api
 
-#endif  // PERIMETER_SERVER_CONSOLE_API_H_
+#endif  // PERIMETER_API_CONSOLE_INPUT_H_
