@@ -26,8 +26,7 @@ TEST_P(ConsoleRestRequestTest, SplitsTheInputAsTheBindingSays) {
     EXPECT_EQ(std::get<AwsError>(routed).code, c.error_code);
     return;
   }
-  ASSERT_TRUE(std::holds_alternative<RestRequest>(routed))
-      << std::get<AwsError>(routed).message;
+  ASSERT_TRUE(std::holds_alternative<RestRequest>(routed)) << std::get<AwsError>(routed).message;
   const RestRequest& request = std::get<RestRequest>(routed);
   EXPECT_EQ(request.operation, c.operation);
   EXPECT_EQ(request.labels, c.labels);

@@ -5,13 +5,13 @@
 #include <string_view>
 
 #include "perimeter/api/authorization.h"
+#include "perimeter/api/console_input.h"
 #include "perimeter/aws/regions.h"
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
 #include "perimeter/findings/lifecycle.h"
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
-#include "perimeter/api/console_input.h"
 #include "perimeter/server/console_assets.h"
 #include "perimeter/server/console_sessions.h"
 #include "perimeter/server/server.h"
