@@ -33,7 +33,7 @@ export async function renderValidate(view) {
           h('ol', {class: 'validation'}, findings.map((f) => h('li', {class: `finding-${(f.findingType || '').toLowerCase()}`},
               h('strong', {}, `${f.findingType} ${f.issueCode}`), ` ${f.findingDetails} `,
               (f.locations || []).map((l) => l.span ? `(line ${l.span.start.line}, column ${l.span.start.column}) ` : ''),
-              f.learnMoreLink ? h('a', {href: f.learnMoreLink, rel: 'noreferrer noopener', target: '_blank'}, 'Learn more') : ''))),
+              /^https:\/\//.test(f.learnMoreLink || '') ? h('a', {href: f.learnMoreLink, rel: 'noreferrer noopener', target: '_blank'}, 'Learn more') : ''))),
           h('div', {class: 'source', role: 'table', 'aria-label': 'The policy with its findings'},
               lines.map((line, i) => h('div', {class: atLine.has(i + 1) ? 'line marked' : 'line', role: 'row'},
                   h('span', {class: 'number', role: 'cell'}, String(i + 1)),

@@ -38,6 +38,10 @@ namespace {
 // "Mixed reads and writes").
 constexpr size_t kHttpWorkers = 32;
 
+// Web console sign-in attempts per access key id: one a second, ten at once (docs/console.md).
+constexpr double kConsoleSignInRate = 1;
+constexpr double kConsoleSignInBurst = 10;
+
 std::string RequestId() {
   static thread_local std::mt19937_64 random(std::random_device{}());
   char buffer[40];
@@ -271,6 +275,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config,
   server->rate_limiter_ = std::make_unique<RateLimiter>(server->config_.rate_limit);
   server->console_sessions_ =
       std::make_unique<ConsoleSessions>(clock, RandomToken, ConsoleSessions::Options{});
+  server->console_sign_in_limiter_ =
+      std::make_unique<RateLimiter>(RateLimit{kConsoleSignInRate, kConsoleSignInBurst});
   HttpApplication application{
       .admit = [self](const HttpRequest& head) { return self->Admit(head); },
       .handle = [self](HttpRequest request) { return self->Handle(std::move(request)); }};

@@ -148,6 +148,10 @@ class Server {
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<RateLimiter> rate_limiter_;
   std::unique_ptr<ConsoleSessions> console_sessions_;  // in memory: a restart signs everyone out
+  // Console sign-in attempts, per configured access key id (one shared bucket for unknown ids, so
+  // the buckets stay bounded by the configuration): guessing a secret online is slowed to a few a
+  // second.
+  std::unique_ptr<RateLimiter> console_sign_in_limiter_;
   // Imports committed so far, counted after each commit; a rebuild that reads the count before it
   // reads the store covers every import counted.
   std::atomic<uint64_t> imports_committed_ = 0;

@@ -213,6 +213,15 @@ HttpResponse Server::HandleConsoleUnsecured(const HttpRequest& request,
             value && value->is_string())
           secret = std::string(value->text());
       }
+      // Every attempt takes a token of its key's bucket (unknown ids share one).
+      std::string bucket = LookupCredential(key) ? key : std::string("<unknown>");
+      if (std::optional<int> retry_after =
+              console_sign_in_limiter_->Acquire(bucket, clock_.Now())) {
+        HttpResponse response =
+            ConsoleError(429, "ThrottlingException", "Too many sign-in attempts; try again later.");
+        response.headers.emplace_back("Retry-After", std::to_string(*retry_after));
+        return response;
+      }
       std::optional<ConsoleSession> session =
           console_sessions_->SignIn(config_.credentials, key, secret);
       if (!session) {

@@ -157,6 +157,21 @@ TEST(ServerConsole, SignInNeedsTheRightSecretAndSetsAStrictHttpOnlyCookie) {
   EXPECT_NE(right.Body().find("\"regions\":[\"us-east-1\",\"eu-west-1\"]"), std::string::npos);
 }
 
+TEST(ServerConsole, SignInAttemptsAreThrottledPerKey) {
+  ConsoleServer server;  // its clock does not move: no token comes back during the test
+  auto attempt = [&server](std::string_view key, std::string_view secret) {
+    return server
+        .Send("POST", "/console/session",
+              base::Concat(R"({"accessKeyId":")", key, R"(","secretAccessKey":")", secret, "\"}"),
+              {{"Content-Type", "application/json"}})
+        .status;
+  };
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(attempt("AKIACONSOLEDEV", "guess"), 401) << i;
+  EXPECT_EQ(attempt("AKIACONSOLEDEV", "guess"), 429);
+  EXPECT_EQ(attempt("AKIACONSOLEDEV", "dev-secret"), 429) << "even the right secret waits";
+  EXPECT_EQ(attempt("AKIACONSOLEPROD", "prod-secret"), 200) << "another key has its own bucket";
+}
+
 TEST(ServerConsole, ApiCallsNeedTheSessionAndItsCsrfToken) {
   ConsoleServer server;
   auto session = server.SignIn(kDev);
