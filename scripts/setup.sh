@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3
   clang-format
+  chromium
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -42,4 +43,11 @@ fi
 if [[ ! -f tests/integration/js/node_modules/@aws-sdk/client-accessanalyzer/package.json ]]; then
   echo "setup: installing the pinned AWS SDK for JavaScript (integration tests) from npm" >&2
   (cd tests/integration/js && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+
+# The web console's browser test (tests/console): puppeteer-core drives Debian's chromium (no browser is
+# downloaded), axe-core checks accessibility; both pinned in tests/console/package-lock.json.
+if [[ ! -f tests/console/node_modules/puppeteer-core/package.json || ! -f tests/console/node_modules/axe-core/package.json ]]; then
+  echo "setup: installing the pinned puppeteer-core and axe-core (console browser test) from npm" >&2
+  (cd tests/console && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
 fi

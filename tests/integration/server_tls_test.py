@@ -4,11 +4,14 @@
   1. boto3, trusting only that certificate, creates and lists an analyzer over https://127.0.0.1:PORT;
   2. a client that does not trust it fails the handshake (the server really serves that certificate);
   3. a plain-HTTP request to the TLS port gets no HTTP answer;
+  3b. the web console's session cookie is `Secure` over HTTPS (docs/console.md);
   4. a config with tls_cert but no tls_key, or an unreadable key, is refused at start (exit 2).
 
 Everything lives in one temporary directory, removed at the end. Usage: server_tls_test.py PATH/TO/perimeter.
 Fails without boto3 or the openssl command (scripts/setup.sh installs both).
 """
+import http.client
+import json
 import os
 import shutil
 import socket
@@ -87,6 +90,18 @@ def main():
             except (ConnectionResetError, socket.timeout):
                 answer = b""
             check(not answer.startswith(b"HTTP/"), f"plain HTTP answered: {answer!r}")
+
+        print("3b. the console's session cookie is Secure over HTTPS")
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10,
+                                                 context=ssl.create_default_context(cafile=cert))
+        connection.request("POST", "/console/session", json.dumps({"accessKeyId": KEY_ID, "secretAccessKey": SECRET}),
+                           {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        cookie = response.getheader("Set-Cookie") or ""
+        response.read()
+        connection.close()
+        check(response.status == 200 and "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie,
+              f"console sign-in over HTTPS: {response.status} {cookie!r}")
 
         code, _ = server.stop(bound=15)
         check(code == 0, "exit code after SIGTERM")

@@ -38,6 +38,10 @@ namespace {
 // "Mixed reads and writes").
 constexpr size_t kHttpWorkers = 32;
 
+// Web console sign-in attempts per access key id: one a second, ten at once (docs/console.md).
+constexpr double kConsoleSignInRate = 1;
+constexpr double kConsoleSignInBurst = 10;
+
 std::string RequestId() {
   static thread_local std::mt19937_64 random(std::random_device{}());
   char buffer[40];
@@ -78,7 +82,8 @@ struct Route {
     kQueryProtocol,
     kS3,
     kUnknownTarget,
-    kUnbound
+    kUnbound,
+    kConsole
   };
   Kind kind;
   std::string operation;
@@ -100,6 +105,7 @@ std::string_view SigningService(const Route& route) {
     case Route::Kind::kAccessAnalyzer:
     case Route::Kind::kUnknownTarget:
     case Route::Kind::kUnbound:
+    case Route::Kind::kConsole:
       return "access-analyzer";
   }
   return "access-analyzer";
@@ -123,6 +129,7 @@ HttpResponse ErrorReply(Route::Kind kind, const api::AwsError& error) {
     case Route::Kind::kAccessAnalyzer:
     case Route::Kind::kUnknownTarget:
     case Route::Kind::kUnbound:
+    case Route::Kind::kConsole:
       break;
   }
   return Reply(api::RestJsonError(error));
@@ -146,6 +153,13 @@ std::string_view ScopeService(std::string_view authorization) {
 Route RouteOf(const HttpRequest& request) {
   std::string_view target = request.target;
   std::string_view raw_path = target.substr(0, target.find('?'));
+  // The web console (docs/console.md): no Access Analyzer path starts with /console.
+  if (raw_path == "/console" || raw_path.starts_with("/console/")) {
+    constexpr std::string_view kApi = "/console/api/";
+    return Route{Route::Kind::kConsole,
+                 raw_path.starts_with(kApi) ? std::string(raw_path.substr(kApi.size())) : "",
+                 {}};
+  }
   std::string_view amz_target = request.Header("X-Amz-Target");
   std::string_view scope_service = ScopeService(request.Header("Authorization"));
   bool form = base::StartsWithIgnoreAsciiCase(request.Header("Content-Type"),
@@ -196,6 +210,7 @@ std::optional<HttpResponse> Unrouted(const Route& route, const HttpRequest& requ
     case Route::Kind::kAccessAnalyzer:
     case Route::Kind::kQueryProtocol:
     case Route::Kind::kS3:
+    case Route::Kind::kConsole:
       return std::nullopt;
   }
   return std::nullopt;
@@ -258,6 +273,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config,
     server->access_log_ = std::make_unique<AccessLog>(*server->access_log_file_);
   }
   server->rate_limiter_ = std::make_unique<RateLimiter>(server->config_.rate_limit);
+  server->console_sessions_ =
+      std::make_unique<ConsoleSessions>(clock, RandomToken, ConsoleSessions::Options{});
+  server->console_sign_in_limiter_ =
+      std::make_unique<RateLimiter>(RateLimit{kConsoleSignInRate, kConsoleSignInBurst});
   HttpApplication application{
       .admit = [self](const HttpRequest& head) { return self->Admit(head); },
       .handle = [self](HttpRequest request) { return self->Handle(std::move(request)); }};
@@ -437,6 +456,9 @@ void Server::LogRequest(const HttpRequest& request, const Route& route,
       entry.operation = route.operation;
       entry.resource = route.match.labels;
       break;
+    case Route::Kind::kConsole:
+      entry.operation = route.operation.empty() ? "console" : "console:" + route.operation;
+      break;
     case Route::Kind::kUnknownTarget:
     case Route::Kind::kUnbound:
       break;
@@ -463,6 +485,19 @@ Admission Server::AdmitUnlogged(const HttpRequest& head,
   Admission admission;
   if (std::optional<HttpResponse> refusal = Unrouted(route, head)) {
     admission.refusal = std::move(refusal);
+    return admission;
+  }
+  if (route.kind == Route::Kind::kConsole) {
+    // Signed by a session cookie, not SigV4: checked with the body (HandleConsole).
+    admission.body_limit = kMaxApiBodyBytes;
+    admission.too_large = Reply(api::RestJsonError(
+        api::AwsError{413,
+                      "RequestEntityTooLargeException",
+                      base::Concat("Request body larger than ", admission.body_limit, " bytes"),
+                      "",
+                      {},
+                      "",
+                      ""}));
     return admission;
   }
   bool organizations = route.kind == Route::Kind::kOrganizations;
@@ -516,6 +551,8 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
                                     const aws::sigv4::Caller*& logged_caller) {
   Route route = RouteOf(request);
   if (std::optional<HttpResponse> refusal = Unrouted(route, request)) return std::move(*refusal);
+  if (route.kind == Route::Kind::kConsole)
+    return HandleConsole(request, verified_caller, logged_caller);
   auto verified = Authenticate(request, SigningService(route), /*check_signature=*/true);
   if (auto* error = std::get_if<api::AwsError>(&verified)) return ErrorReply(route.kind, *error);
   verified_caller = std::get<aws::sigv4::Caller>(std::move(verified));
@@ -603,6 +640,7 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
     }
     case Route::Kind::kUnknownTarget:
     case Route::Kind::kUnbound:
+    case Route::Kind::kConsole:
       break;
   }
   return Reply(api::RestJsonError(api::InternalError("unrouted request")));
@@ -767,6 +805,17 @@ int RunServe(const ServeOptions& options, std::ostream& out, std::ostream& err) 
            "--endpoint-url "
            "http://"
         << kept.host << ":" << *port << std::endl;
+  }
+
+  if (options.demo && !options.config_path) {
+    // The web console (docs/console.md) and a demo sign-in: the delegated administrator's key.
+    out << "web console: " << scheme << "://" << kept.host << ":" << *port << "/console/\n";
+    for (const aws::sigv4::Credential& credential : kept.credentials) {
+      if (credential.account_id != "234598760742") continue;
+      out << "  sign in as Security (234598760742): access key id " << credential.access_key_id
+          << ", secret access key " << credential.secret_access_key << "\n";
+    }
+    out << std::flush;
   }
 
   // SIGINT and SIGTERM stop the server from a thread that waits for them (calling stop() from a

@@ -35,6 +35,7 @@
 #include "perimeter/server/access_log.h"
 #include "perimeter/server/analysis_worker.h"
 #include "perimeter/server/config.h"
+#include "perimeter/server/console_sessions.h"
 #include "perimeter/server/http_transport.h"
 #include "perimeter/service/inventory_catalog.h"
 #include "perimeter/store/store.h"
@@ -114,6 +115,21 @@ class Server {
   // the key has none or they allow the call.
   std::optional<api::AwsError> Authorize(std::string_view access_key_id, const api::Caller& caller,
                                          const api::AuthorizationTarget& target) const;
+  // The web console's routes (server_console.cc, docs/console.md): its files, sign-in and sign-out,
+  // and /console/api/OPERATION, which acts as the session's key would with SigV4 (`verified_caller`
+  // and `logged_caller` set as HandleUnlogged sets them). Every answer carries the console's
+  // security headers (Content-Security-Policy, nosniff, no framing).
+  HttpResponse HandleConsole(const HttpRequest& request, aws::sigv4::Caller& verified_caller,
+                             const aws::sigv4::Caller*& logged_caller);
+  HttpResponse HandleConsoleUnsecured(const HttpRequest& request,
+                                      aws::sigv4::Caller& verified_caller,
+                                      const aws::sigv4::Caller*& logged_caller);
+  // The console's finding page: GetFindingV2's answer for the session (same authorization), with
+  // Perimeter's extras (witness, explanation) and the resource's imported configuration.
+  HttpResponse ConsoleFindingDetails(const ConsoleSession& session, const api::Caller& caller,
+                                     const std::string& input);
+  // What the console shows of its session: account, principal, regions, organization, CSRF token.
+  std::string ConsoleSessionJson(const ConsoleSession& session);
 
   ServerConfig config_;
   std::unique_ptr<store::Store> store_;
@@ -134,6 +150,11 @@ class Server {
   std::unique_ptr<std::ostream> access_log_file_;
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<RateLimiter> rate_limiter_;
+  std::unique_ptr<ConsoleSessions> console_sessions_;  // in memory: a restart signs everyone out
+  // Console sign-in attempts, per configured access key id (one shared bucket for unknown ids, so
+  // the buckets stay bounded by the configuration): guessing a secret online is slowed to a few a
+  // second.
+  std::unique_ptr<RateLimiter> console_sign_in_limiter_;
   // Imports committed so far, counted after each commit; a rebuild that reads the count before it
   // reads the store covers every import counted.
   std::atomic<uint64_t> imports_committed_ = 0;
