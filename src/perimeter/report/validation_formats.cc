@@ -3,6 +3,7 @@
 #include <string>
 
 #include "perimeter/json/writer.h"
+#include "perimeter/report/sarif_artifact.h"
 #include "perimeter/validation/check_catalog.h"
 #include "perimeter/validation/finding_json.h"
 
@@ -79,7 +80,7 @@ void BeginSarifRun(json::Writer& w, std::string_view tool) {
 void WriteSarifRegion(json::Writer& w, std::string_view uri, int start_line, int start_column,
                       int end_line, int end_column) {
   w.BeginObject().Key("physicalLocation").BeginObject();
-  w.Key("artifactLocation").BeginObject().Key("uri").String(uri).EndObject();
+  WriteSarifArtifactLocation(w, uri);
   w.Key("region").BeginObject();
   w.Key("startLine").Int(start_line).Key("startColumn").Int(start_column);
   w.Key("endLine").Int(end_line).Key("endColumn").Int(end_column);
