@@ -27,6 +27,7 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"query_form", &FuzzQueryForm},
       {"validate_policy", &FuzzValidatePolicy},
       {"access_preview", &FuzzAccessPreview},
+      {"template_policies", &FuzzTemplatePolicies},
   };
   *count = std::size(kTargets);
   return kTargets;

@@ -35,6 +35,7 @@ int FuzzQueryForm(const uint8_t* data, size_t size);
 // validation::ValidatePolicy: the first byte picks the policy type and resource type.
 int FuzzValidatePolicy(const uint8_t* data, size_t size);
 int FuzzAccessPreview(const uint8_t* data, size_t size);
+int FuzzTemplatePolicies(const uint8_t* data, size_t size);
 
 // Every target, for the corpus replay test.
 const FuzzTarget* AllFuzzTargets(size_t* count);
