@@ -28,6 +28,7 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"validate_policy", &FuzzValidatePolicy},
       {"access_preview", &FuzzAccessPreview},
       {"console_input", &FuzzConsoleInput},
+      {"template_policies", &FuzzTemplatePolicies},
   };
   *count = std::size(kTargets);
   return kTargets;

@@ -37,6 +37,7 @@ int FuzzValidatePolicy(const uint8_t* data, size_t size);
 int FuzzAccessPreview(const uint8_t* data, size_t size);
 // api::ConsoleRestRequest: the first byte picks the operation.
 int FuzzConsoleInput(const uint8_t* data, size_t size);
+int FuzzTemplatePolicies(const uint8_t* data, size_t size);
 
 // Every target, for the corpus replay test.
 const FuzzTarget* AllFuzzTargets(size_t* count);

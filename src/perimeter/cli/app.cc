@@ -14,6 +14,7 @@
 #include "perimeter/cli/input_files.h"
 #include "perimeter/cli/preview_command.h"
 #include "perimeter/cli/simulate_command.h"
+#include "perimeter/cli/validate_command.h"
 #include "perimeter/cli/validate_policy_command.h"
 #include "perimeter/server/server.h"
 
@@ -174,6 +175,29 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
                               "Finding types that make the exit code 1 (default "
                               "ERROR,SECURITY_WARNING; NONE for none)");
 
+  ValidateOptions validate_iac_options;
+  CLI::App* validate_iac = app.add_subcommand(
+      "validate",
+      "ValidatePolicy over every policy of CloudFormation templates and Terraform plans "
+      "(docs/validate-policy.md)");
+  validate_iac
+      ->add_option("files", validate_iac_options.files,
+                   "CloudFormation templates (JSON or YAML) and Terraform plans (terraform show "
+                   "-json), or -")
+      ->required();
+  validate_iac->add_option("--format", validate_iac_options.format, "table (default), json, sarif");
+  validate_iac->add_option("--treat-as-blocking", validate_iac_options.treat_as_blocking,
+                           "Finding types that make the exit code 1 (default "
+                           "ERROR,SECURITY_WARNING; NONE for none)");
+  validate_iac->add_option("--account-id", validate_iac_options.account_id,
+                           "AWS::AccountId of templates (default 123456789012)");
+  validate_iac->add_option("--region", validate_iac_options.region,
+                           "AWS::Region of templates (default us-east-1)");
+  validate_iac->add_option("--partition", validate_iac_options.partition,
+                           "AWS::Partition of templates (default aws)");
+  validate_iac->add_option("--parameter", validate_iac_options.parameters,
+                           "A CloudFormation parameter value, NAME=VALUE (default: its Default)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -194,6 +218,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   if (check_public->parsed()) return RunCheckNoPublicAccess(public_options, in, out, err);
   if (check_granted->parsed()) return RunCheckAccessNotGranted(granted_options, in, out, err);
   if (validate_policy->parsed()) return RunValidatePolicy(validate_options, in, out, err);
+  if (validate_iac->parsed()) return RunValidate(validate_iac_options, in, out, err);
   if (check_new->parsed()) return RunCheckNoNewAccess(new_access_options, in, out, err);
   if (import_cmd->parsed()) {
     static base::SystemClock clock;

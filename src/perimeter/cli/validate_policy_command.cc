@@ -12,9 +12,7 @@
 #include "perimeter/validation/validate_policy.h"
 
 namespace perimeter::cli {
-namespace {
 
-// The finding types of a --treat-as-blocking list, or nullopt (message printed) when one is not.
 std::optional<std::set<validation::FindingType>> ReadBlocking(const std::string& text,
                                                               std::ostream& err) {
   std::set<validation::FindingType> types;
@@ -35,8 +33,6 @@ std::optional<std::set<validation::FindingType>> ReadBlocking(const std::string&
   }
   return types;
 }
-
-}  // namespace
 
 int RunValidatePolicy(const ValidatePolicyOptions& options, std::istream& in, std::ostream& out,
                       std::ostream& err) {

@@ -7,7 +7,11 @@
 #define PERIMETER_CLI_VALIDATE_POLICY_COMMAND_H_
 
 #include <iosfwd>
+#include <optional>
+#include <set>
 #include <string>
+
+#include "perimeter/validation/check_catalog.h"
 
 namespace perimeter::cli {
 
@@ -19,6 +23,11 @@ struct ValidatePolicyOptions {
   // Comma-separated finding types that make the exit code 1; "NONE" for none.
   std::string treat_as_blocking = "ERROR,SECURITY_WARNING";
 };
+
+// The finding types of a --treat-as-blocking list ("NONE": none), or nullopt (message printed on
+// `err`) when one is not a finding type. Shared with `perimeter validate`.
+std::optional<std::set<validation::FindingType>> ReadBlocking(const std::string& text,
+                                                              std::ostream& err);
 
 int RunValidatePolicy(const ValidatePolicyOptions& options, std::istream& in, std::ostream& out,
                       std::ostream& err);

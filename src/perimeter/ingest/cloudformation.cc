@@ -2,6 +2,7 @@
 // by internal/cloudformation_intrinsics.h; this file knows the resource types: what Ref and
 // Fn::GetAtt return for each, and which properties hold the policies Access Analyzer reads.
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,6 +14,7 @@
 #include "perimeter/ingest/internal/converters.h"
 #include "perimeter/ingest/internal/kms_key_policy.h"
 #include "perimeter/ingest/internal/lambda_permission.h"
+#include "perimeter/ingest/internal/policy_text.h"
 #include "perimeter/ingest/internal/s3_acl.h"
 #include "perimeter/ingest/internal/source_tree.h"
 #include "perimeter/resources/policy_positions.h"
@@ -27,6 +29,59 @@ struct TemplateResource {
   std::string type;
   const SourceNode* properties = nullptr;  // may be null
   base::SourcePosition position;           // of the logical id
+};
+
+// Where CloudFormation resources hold policy documents, and how ValidatePolicy reads each: after
+// AWS's CloudFormation policy validator (awslabs/aws-cloudformation-iam-policy-validator: the
+// identity parsers, the resource parsers and `Validator.service_specific_policy_validation`), with
+// the resource types of ValidatePolicy's validatePolicyResourceType that the template makes
+// certain (S3 Object Lambda access points, DynamoDB tables) and the Organizations policies of the
+// two IAM kinds. `path`: dotted property names; "[]" walks every element of a list.
+struct TemplatePolicyProperty {
+  std::string_view type;
+  std::string_view path;
+  std::string_view policy_type;
+  std::string_view validate_policy_resource_type;
+};
+constexpr TemplatePolicyProperty kTemplatePolicyProperties[] = {
+    {"AWS::IAM::Policy", "PolicyDocument", "IDENTITY_POLICY", ""},
+    {"AWS::IAM::ManagedPolicy", "PolicyDocument", "IDENTITY_POLICY", ""},
+    {"AWS::IAM::RolePolicy", "PolicyDocument", "IDENTITY_POLICY", ""},
+    {"AWS::IAM::UserPolicy", "PolicyDocument", "IDENTITY_POLICY", ""},
+    {"AWS::IAM::GroupPolicy", "PolicyDocument", "IDENTITY_POLICY", ""},
+    {"AWS::IAM::Role", "AssumeRolePolicyDocument", "RESOURCE_POLICY",
+     "AWS::IAM::AssumeRolePolicyDocument"},
+    {"AWS::IAM::Role", "Policies[].PolicyDocument", "IDENTITY_POLICY", ""},
+    {"AWS::IAM::User", "Policies[].PolicyDocument", "IDENTITY_POLICY", ""},
+    {"AWS::IAM::Group", "Policies[].PolicyDocument", "IDENTITY_POLICY", ""},
+    {"AWS::SSO::PermissionSet", "InlinePolicy", "IDENTITY_POLICY", ""},
+    {"AWS::S3::BucketPolicy", "PolicyDocument", "RESOURCE_POLICY", "AWS::S3::Bucket"},
+    {"AWS::S3::AccessPoint", "Policy", "RESOURCE_POLICY", "AWS::S3::AccessPoint"},
+    {"AWS::S3::MultiRegionAccessPointPolicy", "Policy", "RESOURCE_POLICY",
+     "AWS::S3::MultiRegionAccessPoint"},
+    {"AWS::S3ObjectLambda::AccessPointPolicy", "PolicyDocument", "RESOURCE_POLICY",
+     "AWS::S3ObjectLambda::AccessPoint"},
+    {"AWS::S3Express::AccessPoint", "Policy", "RESOURCE_POLICY", ""},
+    {"AWS::S3Express::BucketPolicy", "PolicyDocument", "RESOURCE_POLICY", ""},
+    {"AWS::S3Tables::TableBucketPolicy", "ResourcePolicy", "RESOURCE_POLICY", ""},
+    {"AWS::SQS::QueuePolicy", "PolicyDocument", "RESOURCE_POLICY", ""},
+    {"AWS::SNS::TopicPolicy", "PolicyDocument", "RESOURCE_POLICY", ""},
+    {"AWS::KMS::Key", "KeyPolicy", "RESOURCE_POLICY", ""},
+    {"AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", "RESOURCE_POLICY", ""},
+    {"AWS::ApiGateway::RestApi", "Policy", "RESOURCE_POLICY", ""},
+    {"AWS::CodeArtifact::Domain", "PermissionsPolicyDocument", "RESOURCE_POLICY", ""},
+    {"AWS::CodeArtifact::Repository", "PermissionsPolicyDocument", "RESOURCE_POLICY", ""},
+    {"AWS::CloudTrail::ResourcePolicy", "ResourcePolicy", "RESOURCE_POLICY", ""},
+    {"AWS::Backup::BackupVault", "AccessPolicy", "RESOURCE_POLICY", ""},
+    {"AWS::ECR::Repository", "RepositoryPolicyText", "RESOURCE_POLICY", ""},
+    {"AWS::EFS::FileSystem", "FileSystemPolicy", "RESOURCE_POLICY", ""},
+    {"AWS::DynamoDB::Table", "ResourcePolicy.PolicyDocument", "RESOURCE_POLICY",
+     "AWS::DynamoDB::Table"},
+    {"AWS::DynamoDB::Table", "StreamSpecification.ResourcePolicy.PolicyDocument", "RESOURCE_POLICY",
+     ""},
+    {"AWS::DynamoDB::GlobalTable", "Replicas[].ResourcePolicy.PolicyDocument", "RESOURCE_POLICY",
+     "AWS::DynamoDB::Table"},
+    {"AWS::Organizations::Policy", "Content", "", ""},  // policy type from Type
 };
 
 class TemplateConverter final : public TemplateResourceValues {
@@ -78,6 +133,76 @@ class TemplateConverter final : public TemplateResourceValues {
           "ingest.out-of-scope", count_at.second,
           base::Concat(count_at.first, " resource", count_at.first == 1 ? "" : "s", " of type ",
                        type, " skipped: grants no external access Access Analyzer reports"));
+    }
+  }
+
+  // The policies of the template's resources, in template order (kTemplatePolicyProperties).
+  void FindPolicies(std::vector<TemplatePolicy>& out) {
+    if (!root_.is_mapping()) {
+      builder_.Error("ingest.wrong-type", root_.position,
+                     "a CloudFormation template must be a mapping");
+      return;
+    }
+    const SourceNode* resources = root_.Find("Resources");
+    if (resources == nullptr || !resources->is_mapping()) {
+      builder_.Error("ingest.missing-field", root_.position,
+                     "the template has no Resources mapping");
+      return;
+    }
+    for (const SourceNode& resource : resources->children) {
+      TemplateResource entry{resource.key, "", nullptr, resource.key_position};
+      if (resource.is_mapping()) {
+        if (const SourceNode* type = resource.Find("Type"); type && type->is_string())
+          entry.type = type->text;
+        entry.properties = resource.Find("Properties");
+      }
+      resources_.emplace(resource.key, entry);
+      order_.push_back(resource.key);
+    }
+    auto source = std::make_shared<const std::string>(source_);
+    intrinsics_.KeepFailures();
+    for (const std::string& id : order_) {
+      const TemplateResource& r = resources_.at(id);
+      if (r.type == "AWS::Lambda::Permission" || r.type == "AWS::Lambda::LayerVersionPermission") {
+        builder_.Note("validate.no-policy-document", r.position,
+                      base::Concat(id, " (", r.type,
+                                   ") is not validated: it holds no policy document (Lambda "
+                                   "builds the statement of the function's policy from it)"));
+        continue;
+      }
+      for (const TemplatePolicyProperty& property : kTemplatePolicyProperties) {
+        if (property.type != r.type) continue;
+        size_t dot = property.path.find('.');
+        std::string_view head = property.path.substr(0, dot);
+        bool list = head.ends_with("[]");
+        if (list) head.remove_suffix(2);
+        const SourceNode* node = Property(r, head);
+        if (node == nullptr) continue;
+        intrinsics_.ClearFailure();
+        std::optional<SourceNode> resolved = intrinsics_.Resolve(*node);
+        if (intrinsics_.failed()) {
+          builder_.Error("validate.unresolved", intrinsics_.failure().position,
+                         base::Concat(id, ".", head, " (", r.type,
+                                      ") is not validated: ", intrinsics_.failure().message));
+          continue;
+        }
+        if (!resolved.has_value()) continue;  // AWS::NoValue: no policy
+        std::string_view rest =
+            dot == std::string_view::npos ? std::string_view() : property.path.substr(dot + 1);
+        if (list) {
+          if (!resolved->is_sequence()) {
+            builder_.Error("validate.wrong-type", node->position,
+                           base::Concat(id, ".", head, " must be a list"));
+            continue;
+          }
+          for (size_t i = 0; i < resolved->children.size(); ++i) {
+            FindAt(r, property, resolved->children[i], base::Concat(head, "[", i, "]"), rest,
+                   source, out);
+          }
+        } else {
+          FindAt(r, property, *resolved, std::string(head), rest, source, out);
+        }
+      }
     }
   }
 
@@ -193,6 +318,60 @@ class TemplateConverter final : public TemplateResourceValues {
   // ---- resources
   // ------------------------------------------------------------------------------------
 
+  // The policy at `rest` (dotted member names) under `node`, the value of `name`.
+  void FindAt(const TemplateResource& r, const TemplatePolicyProperty& property,
+              const SourceNode& node, std::string name, std::string_view rest,
+              const std::shared_ptr<const std::string>& source, std::vector<TemplatePolicy>& out) {
+    if (!rest.empty()) {
+      size_t dot = rest.find('.');
+      std::string_view member = rest.substr(0, dot);
+      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+      const SourceNode* child = node.is_mapping() ? node.Find(member) : nullptr;
+      if (child == nullptr) return;  // no policy there
+      name = base::Concat(name, ".", member);
+      return FindAt(r, property, *child, std::move(name), rest, source, out);
+    }
+    TemplatePolicy policy{
+        .resource = r.logical_id,
+        .resource_type = r.type,
+        .property = name,
+        .policy_type = std::string(property.policy_type),
+        .validate_policy_resource_type = std::string(property.validate_policy_resource_type),
+        .document = {},
+        .position = node.position,
+        .locate = {}};
+    if (r.type == "AWS::Organizations::Policy") {
+      std::optional<std::string> type =
+          Property(r, "Type") ? intrinsics_.ResolveString(*Property(r, "Type")) : std::nullopt;
+      if (type == "SERVICE_CONTROL_POLICY" || type == "RESOURCE_CONTROL_POLICY") {
+        policy.policy_type = *type;
+      } else {
+        builder_.Note("validate.no-policy-document", r.position,
+                      base::Concat(r.logical_id, " (", r.type, ") is not validated: its Type is ",
+                                   type.value_or("not known"),
+                                   ", not SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY "
+                                   "(only those are IAM policies)"));
+        return;
+      }
+    }
+    PolicyText text;
+    if (node.is_mapping()) {
+      text = MappingPolicyText(node, source);
+    } else if (node.is_string()) {
+      text = StringPolicyText(node, source);
+    } else {
+      builder_.Error("validate.wrong-type", node.position,
+                     base::Concat(r.logical_id, ".", name, " (", r.type,
+                                  ") is not validated: a policy document must be a mapping or a "
+                                  "JSON string, not a ",
+                                  NodeKindName(node.kind)));
+      return;
+    }
+    policy.document = std::move(text.json);
+    policy.locate = std::move(text.locate);
+    out.push_back(std::move(policy));
+  }
+
   const SourceNode* Property(const TemplateResource& r, std::string_view name) {
     return r.properties != nullptr && r.properties->is_mapping() ? r.properties->Find(name)
                                                                  : nullptr;
@@ -205,25 +384,11 @@ class TemplateConverter final : public TemplateResourceValues {
   // found that way (a string an intrinsic function built, an escape YAML writes otherwise): the
   // policy is reported at the string.
   std::vector<base::SourcePosition> YamlScalarStatementPositions(const SourceNode& node) const {
-    size_t raw = node.position.offset;
-    if (raw >= source_.size()) return {};
-    if (source_[raw] == '|' || source_[raw] == '>') {
-      raw = source_.find('\n', raw);
-      if (raw == std::string_view::npos) return {};
-    }
-    std::vector<uint32_t> raw_offsets;
-    raw_offsets.reserve(node.text.size());
-    for (char c : node.text) {
-      while (raw < source_.size() && source_[raw] != c && !(c == ' ' && source_[raw] == '\n')) {
-        if (std::string_view(" \t\r\n\\'\"").find(source_[raw]) == std::string_view::npos)
-          return {};
-        ++raw;
-      }
-      if (raw >= source_.size()) return {};
-      raw_offsets.push_back(static_cast<uint32_t>(raw++));
-    }
-    return resources::PolicyStatementPositionsIn(
-        node.text, [&](uint32_t offset) { return json::PositionAt(source_, raw_offsets[offset]); });
+    std::optional<std::vector<uint32_t>> raw_offsets = YamlScalarRawOffsets(source_, node);
+    if (!raw_offsets.has_value()) return {};
+    return resources::PolicyStatementPositionsIn(node.text, [&](uint32_t offset) {
+      return json::PositionAt(source_, (*raw_offsets)[offset]);
+    });
   }
 
   // A policy document property as a configuration member (a JSON string literal).
@@ -508,6 +673,40 @@ void ConvertCloudFormation(std::string_view text, const IngestOptions& options,
     root = std::move(parsed.root);
   }
   TemplateConverter(text, root, options, builder).Convert();
+}
+
+void FindCloudFormationPolicies(std::string_view text, const IngestOptions& options,
+                                InventoryBuilder& builder, std::vector<TemplatePolicy>& out) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  SourceNode root;
+  if (first != std::string_view::npos && text[first] == '{') {
+    json::ParseResult parsed = json::Parse(std::string(text));
+    if (!parsed.ok()) {
+      for (const base::Issue& issue : parsed.issues)
+        builder.Error("ingest.syntax", issue.position, issue.message);
+      return;
+    }
+    root = FromJson(parsed.document.root());
+  } else {
+    YamlParseResult parsed = ParseYaml(text);
+    for (const base::Issue& issue : parsed.issues)
+      builder.Error(issue.code, issue.position, issue.message);
+    if (!parsed.ok()) return;
+    root = std::move(parsed.root);
+  }
+  // A parameter without a value given takes its Default, as AWS's CloudFormation policy validator
+  // reads it.
+  IngestOptions with_defaults = options;
+  if (const SourceNode* parameters = root.Find("Parameters");
+      parameters != nullptr && parameters->is_mapping()) {
+    for (const SourceNode& parameter : parameters->children) {
+      const SourceNode* value = parameter.Find("Default");
+      if (value != nullptr && value->is_scalar() &&
+          !with_defaults.parameters.contains(parameter.key))
+        with_defaults.parameters.emplace(parameter.key, value->text);
+    }
+  }
+  TemplateConverter(text, root, with_defaults, builder).FindPolicies(out);
 }
 
 }  // namespace perimeter::ingest::internal

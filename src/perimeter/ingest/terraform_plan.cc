@@ -12,6 +12,7 @@
 // "{aws_s3_bucket.b.id}" and a note. A policy that is unknown cannot be analyzed: that is an error
 // at the resource (never a silent pass).
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -21,6 +22,7 @@
 #include "perimeter/ingest/internal/converters.h"
 #include "perimeter/ingest/internal/kms_key_policy.h"
 #include "perimeter/ingest/internal/lambda_permission.h"
+#include "perimeter/ingest/internal/policy_text.h"
 #include "perimeter/ingest/internal/s3_acl.h"
 #include "perimeter/resources/policy_positions.h"
 
@@ -35,6 +37,80 @@ struct PlanResource {
   json::Value values;                  // `after` or the state's `values`
   std::optional<json::Value> unknown;  // `after_unknown`
   base::SourcePosition position;
+};
+
+// Where Terraform resources hold policy documents, and how ValidatePolicy reads each: the
+// attributes of AWS's Terraform policy validator (awslabs/terraform-iam-policy-validator, its
+// default configuration: `iamPolicyAttributes`, `validatePolicyResourceType`), with the policy type
+// the resource gives (the role's trust policy read as AWS::IAM::AssumeRolePolicyDocument, the
+// Organizations policies of the two IAM kinds) rather than guessed from the statements. `path`:
+// dotted attribute names; "[]" walks every element of a list.
+struct PlanPolicyAttribute {
+  std::string_view type;
+  std::string_view path;
+  std::string_view policy_type;
+  std::string_view validate_policy_resource_type;
+};
+constexpr PlanPolicyAttribute kPlanPolicyAttributes[] = {
+    {"aws_iam_policy", "policy", "IDENTITY_POLICY", ""},
+    {"aws_iam_role_policy", "policy", "IDENTITY_POLICY", ""},
+    {"aws_iam_user_policy", "policy", "IDENTITY_POLICY", ""},
+    {"aws_iam_group_policy", "policy", "IDENTITY_POLICY", ""},
+    {"aws_iam_role", "assume_role_policy", "RESOURCE_POLICY", "AWS::IAM::AssumeRolePolicyDocument"},
+    {"aws_iam_role", "inline_policy[].policy", "IDENTITY_POLICY", ""},
+    {"aws_ssoadmin_permission_set_inline_policy", "inline_policy", "IDENTITY_POLICY", ""},
+    {"aws_iot_policy", "policy", "IDENTITY_POLICY", ""},
+    {"aws_s3_bucket", "policy", "RESOURCE_POLICY", "AWS::S3::Bucket"},
+    {"aws_s3_bucket_policy", "policy", "RESOURCE_POLICY", "AWS::S3::Bucket"},
+    {"aws_s3_access_point", "policy", "RESOURCE_POLICY", "AWS::S3::AccessPoint"},
+    {"aws_s3control_access_point_policy", "policy", "RESOURCE_POLICY", "AWS::S3::AccessPoint"},
+    {"aws_s3control_multi_region_access_point_policy", "details[].policy", "RESOURCE_POLICY",
+     "AWS::S3::MultiRegionAccessPoint"},
+    {"aws_s3control_object_lambda_access_point_policy", "policy", "RESOURCE_POLICY",
+     "AWS::S3ObjectLambda::AccessPoint"},
+    {"aws_s3control_bucket_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_s3tables_table_bucket_policy", "resource_policy", "RESOURCE_POLICY", ""},
+    {"aws_s3tables_table_policy", "resource_policy", "RESOURCE_POLICY", ""},
+    {"aws_api_gateway_rest_api", "policy", "RESOURCE_POLICY", ""},
+    {"aws_api_gateway_rest_api_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_backup_vault_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_cloudwatch_event_bus_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_cloudwatch_log_destination_policy", "access_policy", "RESOURCE_POLICY", ""},
+    {"aws_cloudwatch_log_resource_policy", "policy_document", "RESOURCE_POLICY", ""},
+    {"aws_codeartifact_domain_permissions_policy", "policy_document", "RESOURCE_POLICY", ""},
+    {"aws_codeartifact_repository_permissions_policy", "policy_document", "RESOURCE_POLICY", ""},
+    {"aws_codebuild_resource_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_dynamodb_resource_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_ecr_registry_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_ecr_repository_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_ecrpublic_repository_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_efs_file_system_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_elasticsearch_domain", "access_policies", "RESOURCE_POLICY", ""},
+    {"aws_elasticsearch_domain_policy", "access_policies", "RESOURCE_POLICY", ""},
+    {"aws_glacier_vault", "access_policy", "RESOURCE_POLICY", ""},
+    {"aws_glacier_vault_lock", "policy", "RESOURCE_POLICY", ""},
+    {"aws_glue_resource_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_kinesis_resource_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_kms_key", "policy", "RESOURCE_POLICY", ""},
+    {"aws_kms_external_key", "policy", "RESOURCE_POLICY", ""},
+    {"aws_kms_replica_key", "policy", "RESOURCE_POLICY", ""},
+    {"aws_kms_replica_external_key", "policy", "RESOURCE_POLICY", ""},
+    {"aws_media_store_container_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_networkfirewall_resource_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_opensearch_domain", "access_policies", "RESOURCE_POLICY", ""},
+    {"aws_opensearch_domain_policy", "access_policies", "RESOURCE_POLICY", ""},
+    {"aws_sagemaker_model_package_group_policy", "resource_policy", "RESOURCE_POLICY", ""},
+    {"aws_secretsmanager_secret", "policy", "RESOURCE_POLICY", ""},
+    {"aws_secretsmanager_secret_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_ses_identity_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_sns_topic", "policy", "RESOURCE_POLICY", ""},
+    {"aws_sns_topic_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_sqs_queue", "policy", "RESOURCE_POLICY", ""},
+    {"aws_sqs_queue_policy", "policy", "RESOURCE_POLICY", ""},
+    {"aws_transfer_access", "policy", "RESOURCE_POLICY", ""},
+    {"aws_transfer_user", "policy", "RESOURCE_POLICY", ""},
+    {"aws_vpc_endpoint", "policy", "RESOURCE_POLICY", ""},
+    {"aws_organizations_policy", "content", "", ""},  // policy type from `type`
 };
 
 class PlanConverter {
@@ -70,6 +146,38 @@ class PlanConverter {
           "ingest.out-of-scope", root.position(),
           base::Concat(total, " resources of types that grant no external access skipped (", list,
                        ")"));
+    }
+  }
+
+  // The policies of the plan's resources (kPlanPolicyAttributes), in plan order.
+  void FindPolicies(const json::Value& root, const std::shared_ptr<const std::string>& source,
+                    std::vector<TemplatePolicy>& out) {
+    if (!root.is_object()) {
+      builder_.Error("ingest.wrong-type", root.position(),
+                     "a Terraform plan must be a JSON object");
+      return;
+    }
+    if (std::optional<json::Value> changes = root.Find("resource_changes");
+        changes.has_value() && changes->is_array()) {
+      for (const json::Value& change : changes->children()) ReadChange(change);
+    } else if (std::optional<json::Value> planned = root.Find("planned_values")) {
+      ReadModule(planned->Find("root_module"));
+    } else if (std::optional<json::Value> values = root.Find("values")) {
+      ReadModule(values->Find("root_module"));
+    }
+    for (const PlanResource& r : resources_) {
+      if (r.type == "aws_lambda_permission" || r.type == "aws_lambda_layer_version_permission") {
+        builder_.Note("validate.no-policy-document", r.position,
+                      base::Concat(r.address,
+                                   " is not validated: it holds no policy document (Lambda builds "
+                                   "the statement of the function's policy from it)"));
+        continue;
+      }
+      for (const PlanPolicyAttribute& attribute : kPlanPolicyAttributes) {
+        if (attribute.type != r.type) continue;
+        std::optional<json::Value> unknown = r.unknown;
+        FindAt(r, attribute, r.values, unknown, "", attribute.path, source, out);
+      }
     }
   }
 
@@ -155,6 +263,97 @@ class PlanConverter {
         children.has_value() && children->is_array()) {
       for (const json::Value& child : children->children()) ReadModule(child);
     }
+  }
+
+  // The policy at `path` under `value` (whose after_unknown flags are `unknown`), named `name`.
+  void FindAt(const PlanResource& r, const PlanPolicyAttribute& attribute, const json::Value& value,
+              const std::optional<json::Value>& unknown, const std::string& name,
+              std::string_view path, const std::shared_ptr<const std::string>& source,
+              std::vector<TemplatePolicy>& out) {
+    auto is_true = [](const std::optional<json::Value>& flag) {
+      return flag.has_value() && flag->is_bool() && flag->boolean();
+    };
+    if (is_true(unknown)) {
+      builder_.Error("validate.unknown-value", r.position,
+                     base::Concat(r.address, ".", name, " (", r.type,
+                                  ") is not validated: it is known only after apply (validate the "
+                                  "state after apply, or make the policy's inputs known at plan "
+                                  "time)"));
+      return;
+    }
+    if (!path.empty()) {
+      size_t dot = path.find('.');
+      std::string_view member = path.substr(0, dot);
+      std::string_view rest =
+          dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+      bool list = member.ends_with("[]");
+      if (list) member.remove_suffix(2);
+      std::optional<json::Value> child = value.is_object() ? value.Find(member) : std::nullopt;
+      std::optional<json::Value> child_unknown =
+          unknown.has_value() && unknown->is_object() ? unknown->Find(member) : std::nullopt;
+      std::string child_name = name.empty() ? std::string(member) : base::Concat(name, ".", member);
+      if (is_true(child_unknown) || !list) {
+        if (!child.has_value() && !is_true(child_unknown)) return;  // no policy there
+        return FindAt(r, attribute, child.value_or(json::Value()), child_unknown, child_name,
+                      list ? std::string_view() : rest, source, out);
+      }
+      if (!child.has_value() || !child->is_array()) return;
+      std::vector<json::Value> unknown_elements;
+      if (child_unknown.has_value() && child_unknown->is_array()) {
+        for (const json::Value& element : child_unknown->children())
+          unknown_elements.push_back(element);
+      }
+      size_t i = 0;
+      for (const json::Value& element : child->children()) {
+        std::optional<json::Value> element_unknown =
+            i < unknown_elements.size() ? std::optional<json::Value>(unknown_elements[i])
+                                        : std::nullopt;
+        FindAt(r, attribute, element, element_unknown, base::Concat(child_name, "[", i, "]"), rest,
+               source, out);
+        ++i;
+      }
+      return;
+    }
+    if (value.is_null() || (value.is_string() && value.text().empty())) return;  // no policy
+    TemplatePolicy policy{
+        .resource = r.address,
+        .resource_type = r.type,
+        .property = name,
+        .policy_type = std::string(attribute.policy_type),
+        .validate_policy_resource_type = std::string(attribute.validate_policy_resource_type),
+        .document = {},
+        .position = value.position(),
+        .locate = {}};
+    if (r.type == "aws_organizations_policy") {
+      // Terraform's default type is SERVICE_CONTROL_POLICY.
+      std::string type = Attribute(r, "type").value_or("SERVICE_CONTROL_POLICY");
+      if (type != "SERVICE_CONTROL_POLICY" && type != "RESOURCE_CONTROL_POLICY") {
+        builder_.Note("validate.no-policy-document", r.position,
+                      base::Concat(r.address, " is not validated: its type is ", type,
+                                   ", not SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY (only "
+                                   "those are IAM policies)"));
+        return;
+      }
+      policy.policy_type = type;
+    }
+    if (value.is_string()) {
+      PolicyText text = LiteralPolicyText(value.text(), value.source_text(), value.position());
+      policy.document = std::move(text.json);
+      policy.locate = std::move(text.locate);
+    } else if (value.is_object()) {
+      policy.document = std::string(value.source_text());
+      base::SourcePosition start = value.position();
+      policy.locate = [source, start](uint32_t offset) {
+        return json::PositionAt(*source, start.offset + offset);
+      };
+    } else {
+      builder_.Error("validate.wrong-type", value.position(),
+                     base::Concat(r.address, ".", name,
+                                  " is not validated: a policy must be a JSON string, not ",
+                                  json::KindName(value.kind())));
+      return;
+    }
+    out.push_back(std::move(policy));
   }
 
   const PlanResource* FindResource(std::string_view address) const {
@@ -593,6 +792,13 @@ class PlanConverter {
 void ConvertTerraformPlan(const json::Value& root, const IngestOptions& options,
                           InventoryBuilder& builder) {
   PlanConverter(options, builder).Convert(root);
+}
+
+void FindTerraformPlanPolicies(std::string_view text, const json::Value& root,
+                               InventoryBuilder& builder, std::vector<TemplatePolicy>& out) {
+  IngestOptions options;
+  PlanConverter(options, builder)
+      .FindPolicies(root, std::make_shared<const std::string>(text), out);
 }
 
 }  // namespace perimeter::ingest::internal

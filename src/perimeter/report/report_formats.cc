@@ -8,6 +8,7 @@
 #include "perimeter/base/utf8.h"
 #include "perimeter/findings/finding_json.h"
 #include "perimeter/json/writer.h"
+#include "perimeter/report/sarif_artifact.h"
 
 namespace perimeter::report {
 namespace {
@@ -108,7 +109,7 @@ base::SourcePosition ResultPosition(const Finding& finding, const resources::Res
 void WritePhysicalLocation(json::Writer& w, const std::string& uri,
                            const base::SourcePosition& position) {
   w.BeginObject();
-  w.Key("artifactLocation").BeginObject().Key("uri").String(uri).EndObject();
+  WriteSarifArtifactLocation(w, uri);
   w.Key("region")
       .BeginObject()
       .Key("startLine")

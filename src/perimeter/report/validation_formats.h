@@ -6,7 +6,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "perimeter/base/issue.h"
+#include "perimeter/base/source_position.h"
 #include "perimeter/validation/validate_policy.h"
 
 namespace perimeter::report {
@@ -26,6 +30,42 @@ std::string RenderValidationJson(std::span<const validation::ValidationFinding> 
 // SUGGESTION -> note (the finding type is kept in the result's properties).
 std::string RenderValidationSarif(std::string_view uri,
                                   std::span<const validation::ValidationFinding> findings);
+
+// ---- `perimeter validate TEMPLATE|PLAN` (docs/validate-policy.md, "Templates and plans")
+
+// One policy of a template or plan with its ValidatePolicy findings; `template_spans[i]` is where
+// finding i's first location is written in the file ([start, end), lines and columns from 1).
+struct TemplatePolicyFindings {
+  std::string resource;                       // logical id or address
+  std::string resource_type;                  // "AWS::IAM::Role", "aws_iam_role", ...
+  std::string property;                       // "Policies[0].PolicyDocument", ...
+  std::string policy_type;                    // "IDENTITY_POLICY", ...
+  std::string validate_policy_resource_type;  // "" for none
+  base::SourcePosition position;              // of the policy in the file
+  std::vector<validation::ValidationFinding> findings;
+  std::vector<std::pair<base::SourcePosition, base::SourcePosition>> template_spans;
+};
+
+// The policies of one file and the problems met reading it (policies not validated, notes).
+struct TemplateValidation {
+  std::string file;
+  std::vector<TemplatePolicyFindings> policies;
+  std::vector<base::Issue> issues;
+};
+
+// "file:line:column: TYPE CODE: resource property: details" a finding, "file:line:column: error
+// code: message" an issue, then a summary line.
+std::string RenderTemplateValidationTable(std::span<const TemplateValidation> files);
+
+// {"policies": [{"file", "resource", "resourceType", "property", "policyType",
+// "validatePolicyResourceType", "templateLocation", "findings": [ValidatePolicyFinding +
+// "templateLocation"]}], "issues": [{"file", "severity", "code", "message", "templateLocation"}]};
+// a templateLocation is {"file", "line", "column"} (from 1).
+std::string RenderTemplateValidationJson(std::span<const TemplateValidation> files);
+
+// SARIF 2.1.0, as RenderValidationSarif, each result at the finding's place in its file; issues
+// are results too (ruleId their code).
+std::string RenderTemplateValidationSarif(std::span<const TemplateValidation> files);
 
 }  // namespace perimeter::report
 

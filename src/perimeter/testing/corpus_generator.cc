@@ -401,16 +401,13 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
           "arn:aws:s3express:" + region + ":" + a + ":bucket/" + name + "--" + zone + "--x-s3";
       const Values create = b.One("s3express:CreateSession");
       if (b.r.Percent(50)) {
-        b.Label("s3express:access-point-delegation");
-        Policy p;
-        p.statements.push_back(
-            b.Make({"DelegateToAccessPoints",
-                    false,
-                    b.Star(),
-                    create,
-                    b.One(record.arn),
-                    {b.Cond({"StringEquals", "s3express:DataAccessPointAccount", {a}})}}));
-        record.policy = WritePolicy(p);
+        // An access point whose grants the bucket policy repeats: the second of the two ways the
+        // S3 User Guide gives for an access point's grants to take effect ("Configuring IAM
+        // policies for using access points for directory buckets"). The first, delegating with
+        // s3express:DataAccessPointAccount, is not drawn: the Service Authorization Reference
+        // (Amazon S3 Express) lists no s3express:DataAccessPoint* key for s3express:CreateSession,
+        // so ValidatePolicy reports that condition (UNSUPPORTED_ACTION_FOR_CONDITION_KEY).
+        b.Label("s3express:access-point-grants-in-bucket-policy");
         w.Key("accessPoints").BeginObject();
         std::string point = "arn:aws:s3express:" + region + ":" + a + ":accesspoint/" +
                             name.substr(0, 16) + "--" + zone + "--xa-s3";
@@ -425,6 +422,11 @@ CorpusRecord GenerateCorpusRecord(const CorpusOptions& options, uint64_t index) 
         Policy point_policy = SimpleGrantPolicy(b, "s3express-access-point", create, b.One(point));
         WriteInventoryPolicy(b, w, "accessPointPolicy", WritePolicy(point_policy));
         w.EndObject().EndObject();
+        Policy p = point_policy;
+        for (Statement& statement : p.statements) {
+          if (statement.resources.has_value()) statement.resources->items = {record.arn};
+        }
+        record.policy = WritePolicy(p);
         // The bucket policy comes after the access points in this record; the reader takes members
         // in any order.
         WriteInventoryPolicy(b, w, "bucketPolicy", record.policy);

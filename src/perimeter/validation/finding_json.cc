@@ -42,8 +42,13 @@ void WritePathElement(json::Writer& writer, const PathElement& element) {
 }  // namespace
 
 void WriteFinding(json::Writer& writer, const ValidationFinding& finding) {
-  writer.BeginObject()
-      .Key("findingDetails")
+  writer.BeginObject();
+  WriteFindingMembers(writer, finding);
+  writer.EndObject();
+}
+
+void WriteFindingMembers(json::Writer& writer, const ValidationFinding& finding) {
+  writer.Key("findingDetails")
       .String(finding.finding_details)
       .Key("findingType")
       .String(FindingTypeName(finding.finding_type))
@@ -62,7 +67,7 @@ void WriteFinding(json::Writer& writer, const ValidationFinding& finding) {
     WritePosition(writer, location.span.end);
     writer.EndObject().EndObject();
   }
-  writer.EndArray().EndObject();
+  writer.EndArray();
 }
 
 std::string ValidatePolicyResponseJson(std::span<const ValidationFinding> findings,

@@ -15,6 +15,8 @@
 namespace perimeter::validation {
 
 void WriteFinding(json::Writer& writer, const ValidationFinding& finding);
+// The members of WriteFinding's object, for a caller that adds its own (`perimeter validate`).
+void WriteFindingMembers(json::Writer& writer, const ValidationFinding& finding);
 
 // {"findings": [...], "nextToken": ...} (nextToken only when set).
 std::string ValidatePolicyResponseJson(std::span<const ValidationFinding> findings,

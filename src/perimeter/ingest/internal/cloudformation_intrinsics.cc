@@ -23,7 +23,10 @@ TemplateIntrinsics::TemplateIntrinsics(const SourceNode& root, const IngestOptio
 }
 
 void TemplateIntrinsics::Fail(base::SourcePosition position, std::string message) {
-  if (!failed_) builder_.Error("ingest.unresolved", position, std::move(message));
+  if (!failed_) {
+    failure_ = base::Issue{base::Severity::kError, "ingest.unresolved", position, message};
+    if (report_failures_) builder_.Error("ingest.unresolved", position, std::move(message));
+  }
   failed_ = true;
 }
 

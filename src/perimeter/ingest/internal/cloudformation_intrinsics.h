@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "perimeter/base/issue.h"
 #include "perimeter/base/source_position.h"
 #include "perimeter/ingest/ingest.h"
 #include "perimeter/ingest/internal/inventory_builder.h"
@@ -58,6 +59,11 @@ class TemplateIntrinsics {
   void Fail(base::SourcePosition position, std::string message);
   bool failed() const { return failed_; }
   void ClearFailure() { failed_ = false; }
+  // Keep failures (failure()) instead of reporting them, for a caller that reports them in its
+  // own words (`perimeter validate`: naming the resource and property not validated).
+  void KeepFailures() { report_failures_ = false; }
+  // The first failure since ClearFailure(): where, and why.
+  const base::Issue& failure() const { return failure_; }
 
  private:
   std::string Unknown(std::string_view name, base::SourcePosition position, std::string_view why);
@@ -73,6 +79,8 @@ class TemplateIntrinsics {
   const SourceNode* mappings_ = nullptr;
   std::set<std::string> noted_;  // unknown values already noted
   bool failed_ = false;
+  bool report_failures_ = true;
+  base::Issue failure_;
 };
 
 }  // namespace perimeter::ingest::internal

@@ -7,9 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "perimeter/ingest/ingest.h"
 #include "perimeter/ingest/internal/inventory_builder.h"
+#include "perimeter/ingest/template_policies.h"
 #include "perimeter/json/document.h"
 
 namespace perimeter::ingest::internal {
@@ -23,6 +25,13 @@ void ConvertTerraformPlan(const json::Value& root, const IngestOptions& options,
 // `text` is the template; JSON or YAML.
 void ConvertCloudFormation(std::string_view text, const IngestOptions& options,
                            InventoryBuilder& builder);
+
+// The policies of a template or plan (ingest/template_policies.h), appended to `out`; problems are
+// reported to `builder` (whose inventory stays empty).
+void FindCloudFormationPolicies(std::string_view text, const IngestOptions& options,
+                                InventoryBuilder& builder, std::vector<TemplatePolicy>& out);
+void FindTerraformPlanPolicies(std::string_view text, const json::Value& root,
+                               InventoryBuilder& builder, std::vector<TemplatePolicy>& out);
 
 // Decodes %XX escapes (RFC 3986), as IAM returns policy documents. nullopt on a malformed escape.
 std::optional<std::string> UrlDecode(std::string_view text);
