@@ -313,10 +313,14 @@ def organization_scenario(binary, work):
     summary = sorted((e["errorKind"], e["operation"], e.get("accountId")) for e in errors)
     expected_errors = sorted([("AccessDenied", "GetResourcePolicy", a) for a in (fake_aws.MGMT, fake_aws.MEMBER)
                               for _ in fake_aws.REGIONS] +
+                             [("Deleted", "GetQueueAttributes", fake_aws.MEMBER) for _ in fake_aws.REGIONS] +
                              [("MalformedAnswer", "GetTopicAttributes", fake_aws.MEMBER) for _ in fake_aws.REGIONS])
     check(summary == expected_errors, f"error records: {summary}")
-    check("errors AccessDenied: 4" in result.stderr and "errors MalformedAnswer: 2" in result.stderr,
+    check("errors AccessDenied: 4" in result.stderr and "errors MalformedAnswer: 2" in result.stderr and
+          "errors Deleted: 2" in result.stderr,
           f"the summary counts errors per kind: {result.stderr}")
+    layers = [r for r in world.requests if r["path"] == "/2018-10-31/layers"]
+    check(len(layers) == 2 * 2 * 2, f"ListLayers answered 429 once and retried in each account-region: {len(layers)}")
     throttled = [r for r in world.requests if r["headers"].get("x-amz-target") == "TrentService.ListKeys"]
     check(len(throttled) == 2 * 2 * 2, f"ListKeys throttled once and retried in each account-region: {len(throttled)}")
     bucket = next((r for r in kinds.get("resource", []) if r["resourceArn"] == f"arn:aws:s3:::public-{fake_aws.MGMT}"), {})
@@ -336,7 +340,7 @@ def analyze_scenario(binary, work, inventory):
     result = subprocess.run([binary, "analyze", inventory, "--zone-org", fake_aws.ORG, "--format", "json", "-q",
                              "-o", report], capture_output=True, text=True, timeout=300)
     check(result.returncode == 2, f"analyze: exit {result.returncode}, expected 2 (collection gaps reported)")
-    check(result.stderr.count("inventory.collection-gap") == 6, f"analyze names each gap: {result.stderr[:2000]}")
+    check(result.stderr.count("inventory.collection-gap") == 8, f"analyze names each gap: {result.stderr[:2000]}")
     with open(report) as handle:
         findings = json.load(handle)["findings"]
     found = {}
@@ -368,8 +372,14 @@ def account_scenario(binary, work):
     world = fake_aws.World()
     server = fake_aws.serve(world)
     port = server.server_address[1]
-    result = collect(binary, environment(work, port), "--account", "--regions", "eu-west-1")
+    result = collect(binary, environment(work, port), "--account", "--regions", f"eu-west-1,{fake_aws.OPT_IN}")
     server.shutdown()
+    opt_in_errors = [json.loads(line) for line in result.stdout.splitlines()
+                     if '"collectionError"' in line and fake_aws.OPT_IN in line]
+    check(1 <= len(opt_in_errors) <= 2 and all(e["errorKind"] == "RegionDisabled" for e in opt_in_errors),
+          f"a region not enabled: one RegionDisabled record for its services (and S3 Control's): {opt_in_errors}")
+    asked = [r for r in world.requests if r["region"] == fake_aws.OPT_IN]
+    check(len(asked) <= 2, f"nothing more is asked in a region not enabled: {len(asked)} requests")
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     check(result.returncode == 1, f"--account: exit {result.returncode}: {result.stderr}")
     check(not any(r["kind"] == "organization" for r in lines), "--account writes no organization record")

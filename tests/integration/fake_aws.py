@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 MGMT, MEMBER, EXTERNAL = "111111111111", "222222222222", "999999999999"
 ORG, ROOT, OU = "o-exampleorg1", "r-ab12", "ou-ab12-11111111"
 REGIONS = ["us-east-1", "eu-west-1"]
+OPT_IN = "me-south-1"  # not enabled by the accounts
 KEYS = {"AKIAFAKEMGMT00000001": MGMT}
 
 
@@ -143,6 +144,12 @@ def form(body):
 def route(world, r, account, region, service):
     if not account:
         return query_error("InvalidClientTokenId", "unknown key", 403)
+    if region == OPT_IN:  # a region the accounts have not enabled: AWS does not know the keys there
+        if r["headers"].get("x-amz-target"):
+            return json_error("UnrecognizedClientException", "The security token included in the request is invalid.")
+        if service in ("sts", "iam", "sns", "sqs", "rds", "ec2"):
+            return query_error("InvalidClientTokenId", "The security token included in the request is invalid.", 403)
+        return rest_json_error("UnrecognizedClientException", "The security token included in the request is invalid.", 403)
     if service in ("sts", "iam", "sns", "sqs", "rds", "ec2"):
         return query_service(world, r, account, region, service, form(r["body"]))
     target = r["headers"].get("x-amz-target", "")
@@ -196,13 +203,16 @@ def query_service(world, r, account, region, service, params):
         truncated = f"<IsTruncated>true</IsTruncated><Marker>{following}</Marker>" if following else "<IsTruncated>false</IsTruncated>"
         return 200, "text/xml", xml_response(action, ns, f"<Roles>{members}</Roles>{truncated}")
     if service == "sqs" and action == "ListQueues":
-        names = ["public", "private"] + [f"bulk-{i}" for i in range(world.extra_queues)]
+        names = ["public", "private"] + (["gone"] if account == MEMBER else []) + \
+            [f"bulk-{i}" for i in range(world.extra_queues)]
         chunk, following = page(names, params.get("NextToken"), 2 if not world.extra_queues else 1000)
         urls = "".join(f"<QueueUrl>https://sqs.{region}.amazonaws.com/{account}/{n}</QueueUrl>" for n in chunk)
         token = f"<NextToken>{following}</NextToken>" if following else ""
         return 200, "text/xml", xml_response(action, ns, urls + token)
     if service == "sqs" and action == "GetQueueAttributes":
         name = params["QueueUrl"].rsplit("/", 1)[1]
+        if name == "gone":
+            return query_error("AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
         arn = f"arn:aws:sqs:{region}:{account}:{name}"
         attrs = f"<Attribute><Name>QueueArn</Name><Value>{arn}</Value></Attribute>"
         if name == "public":
@@ -355,6 +365,8 @@ def lambda_service(world, r, account, region):
         return ok({"Policy": allow({"Service": "s3.amazonaws.com"}, "lambda:InvokeFunction", arn).replace(
             '"Effect"', '"Sid": "s3", "Effect"'), "RevisionId": "1"})
     if path == "/2018-10-31/layers":
+        if world.throttle_once(account, region, "ListLayers"):
+            return rest_json_error("TooManyRequestsException", "Rate exceeded", 429)
         return ok({"Layers": [{"LayerName": "common", "LayerArn": f"arn:aws:lambda:{region}:{account}:layer:common"}]})
     if path == "/2018-10-31/layers/common/versions":
         return ok({"LayerVersions": [{"LayerVersionArn": f"arn:aws:lambda:{region}:{account}:layer:common:3", "Version": 3}]})

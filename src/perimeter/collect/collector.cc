@@ -1,6 +1,7 @@
 #include "perimeter/collect/collector.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -311,7 +312,8 @@ absl::StatusOr<CollectSummary> Collect(const AwsCaller& caller, const CollectOpt
         });
         for (const std::string& region : regions) {
           pool.Add([&, account_caller, account, region] {
-            CollectRegion(Scope{*account_caller, output, account, partition, region});
+            std::atomic<bool> disabled{false};
+            CollectRegion(Scope{*account_caller, output, account, partition, region, &disabled});
           });
         }
       });

@@ -4,6 +4,7 @@
 #ifndef PERIMETER_COLLECT_SCOPE_H_
 #define PERIMETER_COLLECT_SCOPE_H_
 
+#include <atomic>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -49,6 +50,9 @@ struct Scope {
   std::string account;
   std::string partition;  // "aws"
   std::string region;     // "" for the global readers (IAM, the S3 bucket list)
+  // Set once a call in `region` finds it not enabled for the account (an opt-in region): the other
+  // calls there are not made, the one RegionDisabled error standing for them. Null: not tracked.
+  std::atomic<bool>* region_disabled = nullptr;
 
   // Sends `call` in `region`. An error answer whose code is in `absent` means "none" (a bucket
   // without a policy) and gives nullopt with *absent set; any other failure is recorded as an error

@@ -480,7 +480,7 @@ void CollectSqsQueues(const Scope& scope) {
           scope,
           Sqs("GetQueueAttributes",
               {{"QueueUrl", url->text}, {"AttributeName.1", "Policy"}, {"AttributeName.2", "QueueArn"}}),
-          scope.region, url->text, {"AWS.SimpleQueueService.NonExistentQueue"});
+          scope.region, url->text);
       if (!attributes) continue;
       std::string arn;
       std::optional<std::string> policy;
