@@ -397,6 +397,58 @@ def account_scenario(binary, work):
           f"an unreachable endpoint: exit {unreachable.returncode}, {unreachable.stderr}")
 
 
+SERVE_MGMT, SERVE_DEV = "111122223333", "444455556666"
+SERVE_KEY = ("AKIACOLLECTMGMT00001", "collect-mgmt-secret-0000000000000000000")
+
+
+def serve_scenario(binary, work):
+    """The Organizations calls against `perimeter serve`'s own Organizations API."""
+    from perimeter_harness import Server, ServerStartError, credentials_toml
+    config = os.path.join(work, "serve.toml")
+    with open(config, "w") as handle:
+        handle.write(f"""
+listen = "127.0.0.1:0"
+data_dir = "{os.path.join(work, 'serve-data')}"
+periodic_scan = "24h"
+
+[organization]
+id = "o-collect12345"
+management_account = "{SERVE_MGMT}"
+
+[[accounts]]
+id = "{SERVE_MGMT}"
+name = "Mgmt"
+
+[[accounts]]
+id = "{SERVE_DEV}"
+name = "Dev"
+""" + credentials_toml(SERVE_MGMT, *SERVE_KEY))
+    try:
+        server = Server(binary, "--config", config, stderr=os.path.join(work, "serve.log"))
+    except ServerStartError as error:
+        check(False, f"perimeter serve: {error}")
+        return
+    with server:
+        env = environment(work, server.port, AWS_ACCESS_KEY_ID=SERVE_KEY[0], AWS_SECRET_ACCESS_KEY=SERVE_KEY[1],
+                          AWS_ENDPOINT_URL=server.endpoint)
+        out = os.path.join(work, "serve.jsonl")
+        result = collect(binary, env, "--organization", "--regions", "us-east-1", "--max-attempts", "1", "-o", out)
+    check(result.returncode in (1, 2), f"against perimeter serve: exit {result.returncode}: {result.stderr}")
+    lines = records(out) if os.path.exists(out) else []
+    org = next((r for r in lines if r["kind"] == "organization"), None)
+    if check(org is not None, f"against perimeter serve: an organization record ({result.stderr[-2000:]})"):
+        check(org["organizationId"] == "o-collect12345" and org["managementAccount"] == SERVE_MGMT,
+              f"DescribeOrganization through perimeter serve: {org}")
+        check(sorted(a["accountId"] for a in org["accounts"]) == [SERVE_MGMT, SERVE_DEV],
+              f"ListAccounts through perimeter serve: {org['accounts']}")
+    # What the server does not serve (ListParents, sts:AssumeRole, the resource services) is recorded, not
+    # silently skipped: every account without an OU path has a ListParents error record.
+    errors = [r for r in lines if r["kind"] == "collectionError"]
+    unplaced = {a["accountId"] for a in (org or {}).get("accounts", []) if "ouPath" not in a}
+    recorded = {e.get("resource") for e in errors if e["operation"] == "ListParents"}
+    check(unplaced <= recorded, f"accounts without an OU path have an error record: {unplaced} vs {recorded}")
+
+
 def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
@@ -405,6 +457,7 @@ def main():
         inventory = organization_scenario(binary, work)
         analyze_scenario(binary, work, inventory)
         account_scenario(binary, work)
+        serve_scenario(binary, work)
     if failures:
         print(f"{len(failures)} failure(s)")
         return 1

@@ -58,7 +58,9 @@ std::string OrganizationLine(std::string_view organization_id, std::string_view 
   w.Key("managementAccount").String(management_account).Key("accounts").BeginArray();
   for (const OrganizationAccountEntry& account : accounts) {
     w.BeginObject().Key("accountId").String(account.account_id);
-    w.Key("ouPath").String(account.ou_path).EndObject();
+    // Unknown (ListParents failed, recorded as an error): left out rather than guessed.
+    if (!account.ou_path.empty()) w.Key("ouPath").String(account.ou_path);
+    w.EndObject();
   }
   w.EndArray().EndObject();
   return std::move(w).Take();
