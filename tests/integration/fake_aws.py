@@ -39,15 +39,20 @@ def allow(principal, action, resource, **extra):
 class World:
     """What the fake organization holds; `n` scales the per-region resource count (benchmark)."""
 
-    def __init__(self, extra_queues=0, latency=0.0):
+    def __init__(self, extra_queues=0, latency=0.0, members=0, regions=None, throttle=True):
         self.extra_queues = extra_queues
+        self.throttle = throttle  # answer the first call of some lists with throttling
         self.latency = latency
-        self.accounts = [MGMT, MEMBER]
+        self.regions = regions or REGIONS
+        # `members` more member accounts (benchmark), in the OU like MEMBER.
+        self.accounts = [MGMT, MEMBER] + [f"{300000000000 + i:012d}" for i in range(members)]
         self.throttled = set()  # (account, region, operation) already throttled once
         self.lock = threading.Lock()
         self.requests = []
 
     def throttle_once(self, account, region, operation):
+        if not self.throttle:
+            return False
         with self.lock:
             key = (account, region, operation)
             if key in self.throttled:
@@ -167,7 +172,7 @@ def route(world, r, account, region, service):
         if account == MEMBER:
             return rest_json_error("AccessDeniedException", "not authorized: account:ListRegions", 403)
         return 200, "application/json", json.dumps({"Regions": [
-            {"RegionName": name, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for name in REGIONS]})
+            {"RegionName": name, "RegionOptStatus": "ENABLED_BY_DEFAULT"} for name in world.regions]})
     return 400, "text/plain", f"fake_aws: no service {service}"
 
 
@@ -234,7 +239,7 @@ def query_service(world, r, account, region, service, params):
             f"<entry><key>Policy</key><value>{value}</value></entry></Attributes>"))
     if service == "ec2" and action == "DescribeRegions":
         items = "".join(f"<item><regionName>{n}</regionName><regionEndpoint>ec2.{n}.amazonaws.com</regionEndpoint>"
-                        f"<optInStatus>opt-in-not-required</optInStatus></item>" for n in REGIONS)
+                        f"<optInStatus>opt-in-not-required</optInStatus></item>" for n in world.regions)
         return 200, "text/xml", xml_response(action, ns, f"<requestId>r</requestId><regionInfo>{items}</regionInfo>", False)
     if service == "ec2" and action == "DescribeSnapshots":
         snapshots = [f"snap-0public{account}", f"snap-0private{account}"]
