@@ -422,7 +422,11 @@ name = "Mgmt"
 [[accounts]]
 id = "{SERVE_DEV}"
 name = "Dev"
-""" + credentials_toml(SERVE_MGMT, *SERVE_KEY))
+
+[[accounts]]
+id = "{fake_aws.MGMT}"
+name = "Collected"
+""" + credentials_toml(SERVE_MGMT, *SERVE_KEY) + credentials_toml(fake_aws.MGMT, "AKIAFAKEMGMT00000001", "fake-secret"))
     try:
         server = Server(binary, "--config", config, stderr=os.path.join(work, "serve.log"))
     except ServerStartError as error:
@@ -439,8 +443,18 @@ name = "Dev"
     if check(org is not None, f"against perimeter serve: an organization record ({result.stderr[-2000:]})"):
         check(org["organizationId"] == "o-collect12345" and org["managementAccount"] == SERVE_MGMT,
               f"DescribeOrganization through perimeter serve: {org}")
-        check(sorted(a["accountId"] for a in org["accounts"]) == [SERVE_MGMT, SERVE_DEV],
+        check(sorted(a["accountId"] for a in org["accounts"]) == sorted([SERVE_MGMT, SERVE_DEV, fake_aws.MGMT]),
               f"ListAccounts through perimeter serve: {org['accounts']}")
+    # --import: the caller's own account collected from the fake AWS endpoint into perimeter serve.
+    world = fake_aws.World()
+    fake = fake_aws.serve(world)
+    with Server(binary, "--config", config, stderr=os.path.join(work, "serve.log")) as server:
+        env = environment(work, fake.server_address[1])
+        imported = collect(binary, env, "--account", "--regions", "us-east-1", "--import", server.endpoint)
+    fake.shutdown()
+    check(imported.returncode == 1 and "imported" in (imported.stdout + imported.stderr).lower() and
+          "not read:" in imported.stderr,
+          f"--import: exit {imported.returncode}, {imported.stdout[-1000:]} {imported.stderr[-2000:]}")
     # What the server does not serve (ListParents, sts:AssumeRole, the resource services) is recorded, not
     # silently skipped: every account without an OU path has a ListParents error record.
     errors = [r for r in lines if r["kind"] == "collectionError"]

@@ -77,13 +77,13 @@ int RunCollect(const CollectCommandOptions& options, std::istream& in, std::ostr
   collect::SignedCaller caller(*transport, *keys, clock, endpoints, retry,
                                aws::RetryTiming::System());
 
-  // Where lines go: the file, standard output, or a buffer for --import.
+  // Where lines go: the file (-o), else standard output unless --import; with --import, a buffer
+  // too, without the collectionError records (the server's import takes inventory records; the gaps
+  // are printed on standard error and counted in the summary instead).
   std::ofstream file;
   std::ostringstream buffer;
-  std::ostream* sink = &out;
-  if (options.import_url) {
-    sink = &buffer;
-  } else if (!options.output.empty() && options.output != "-") {
+  std::ostream* sink = options.import_url ? nullptr : &out;
+  if (!options.output.empty() && options.output != "-") {
     file.open(options.output, std::ios::binary | std::ios::trunc);
     if (!file) {
       err << "perimeter collect: cannot write " << options.output << "\n";
@@ -91,7 +91,16 @@ int RunCollect(const CollectCommandOptions& options, std::istream& in, std::ostr
     }
     sink = &file;
   }
-  collect::LineWriter write = [sink](const std::string& line) { *sink << line << '\n'; };
+  bool importing = options.import_url.has_value();
+  collect::LineWriter write = [sink, importing, &buffer, &err](const std::string& line) {
+    if (sink != nullptr) *sink << line << '\n';
+    if (!importing) return;
+    if (line.starts_with(R"({"kind":"collectionError")")) {
+      err << "perimeter collect: not read: " << line << "\n";
+    } else {
+      buffer << line << '\n';
+    }
+  };
   collect::ProgressCallback progress;
   auto last = std::chrono::steady_clock::now();
   if (terminals.err) {
@@ -109,8 +118,8 @@ int RunCollect(const CollectCommandOptions& options, std::istream& in, std::ostr
     err << "perimeter collect: " << summary.status().message() << "\n";
     return kExitBadInput;
   }
-  sink->flush();
-  if (!*sink) {
+  if (sink != nullptr) sink->flush();
+  if (sink != nullptr && !*sink) {
     err << "perimeter collect: cannot write the inventory\n";
     return kExitBadInput;
   }
@@ -142,7 +151,8 @@ CollectCommand::CollectCommand(CLI::App& app) {
   c->add_option("--regions", options_.regions,
                 "Read these regions (comma-separated; default each account's enabled regions)")
       ->delimiter(',');
-  c->add_option("-o,--output", options_.output, "Write the inventory here (default stdout)");
+  c->add_option("-o,--output", options_.output,
+                "Write the inventory here (default stdout; with --import, nowhere unless given)");
   c->add_option("--import", options_.import_url,
                 "Import the inventory into a running perimeter serve at this URL");
   c->add_option("--concurrency", options_.concurrency, "Parallel account-regions (default 8)")

@@ -1,7 +1,8 @@
 // `perimeter collect`: reads a live AWS organization or account with the collector
 // (src/perimeter/collect/, docs/collect.md) and writes the inventory (docs/inventory.md) to a file,
 // to standard output, or imports it into a running `perimeter serve` (--import URL, as `perimeter
-// import` does).
+// import` does: the server takes only records of the caller's own account, so --import goes with
+// --account; collectionError records are printed on standard error instead of imported).
 //
 // Exit codes: 0 everything was collected; 1 the inventory was written but some parts could not be
 // read (collectionError records, counted in the summary); 2 nothing was collected (bad usage, no
