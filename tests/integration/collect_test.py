@@ -326,6 +326,9 @@ def organization_scenario(binary, work):
     bucket = next((r for r in kinds.get("resource", []) if r["resourceArn"] == f"arn:aws:s3:::public-{fake_aws.MGMT}"), {})
     points = bucket.get("configuration", {}).get("s3Bucket", {}).get("accessPoints", {})
     check(f"arn:aws:s3:us-east-1:{fake_aws.MGMT}:accesspoint/shared" in points, f"the bucket's access point: {points}")
+    mrap = points.get(f"arn:aws:s3::{fake_aws.MGMT}:accesspoint/mfzwi23gnjvgw.mrap", {})
+    check("accessPointPolicy" in mrap and mrap.get("publicAccessBlock", {}).get("restrictPublicBuckets") is True and
+          "networkOrigin" not in mrap, f"the bucket's Multi-Region Access Point: {mrap}")
     key = next((r for r in kinds.get("resource", []) if r["resourceType"] == "AWS::KMS::Key"), {})
     grants = key.get("configuration", {}).get("kmsKey", {}).get("grants", [])
     check(len(grants) == 2 and grants[0].get("constraints") == {"encryptionContextSubset": {"Department": "IT"}},

@@ -445,6 +445,24 @@ def s3_control(world, r, account, region):
         point = (f"<AccessPoint><Name>shared</Name><NetworkOrigin>Internet</NetworkOrigin><Bucket>public-{account}</Bucket>"
                  f"<AccessPointArn>arn:aws:s3:us-east-1:{account}:accesspoint/shared</AccessPointArn></AccessPoint>")
         return xml(f"<ListAccessPointsResult {ns}><AccessPointList>{point}</AccessPointList></ListAccessPointsResult>")
+    if path.startswith("/v20180820/mrap/"):
+        if region != "us-west-2":  # AWS serves the Multi-Region Access Points' control plane in us-west-2
+            return s3_error("InvalidRequest", "Multi-Region Access Point requests go to us-west-2", 400)
+        if path == "/v20180820/mrap/instances":
+            if account != MGMT:
+                return xml(f"<ListMultiRegionAccessPointsResult {ns}><AccessPoints/></ListMultiRegionAccessPointsResult>")
+            point = (f"<AccessPoint><Name>global</Name><Alias>mfzwi23gnjvgw.mrap</Alias><Status>READY</Status>"
+                     f"<PublicAccessBlock><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls>"
+                     f"<BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets>"
+                     f"</PublicAccessBlock><Regions><Region><Bucket>public-{account}</Bucket><Region>us-east-1</Region>"
+                     f"</Region><Region><Bucket>acl-{account}</Bucket><Region>eu-west-1</Region></Region></Regions></AccessPoint>")
+            return xml(f"<ListMultiRegionAccessPointsResult {ns}><AccessPoints>{point}</AccessPoints>"
+                       f"</ListMultiRegionAccessPointsResult>")
+        if path == "/v20180820/mrap/instances/global/policy":
+            mrap = f"arn:aws:s3::{account}:accesspoint/mfzwi23gnjvgw.mrap"
+            document = escape(allow({"AWS": f"arn:aws:iam::{EXTERNAL}:root"}, "s3:GetObject", mrap + "/object/*"))
+            return xml(f"<GetMultiRegionAccessPointPolicyResult {ns}><Policy><Established><Policy>{document}</Policy>"
+                       f"</Established></Policy></GetMultiRegionAccessPointPolicyResult>")
     if path == "/v20180820/accesspoint/shared/policy":
         ap = f"arn:aws:s3:us-east-1:{account}:accesspoint/shared"
         return xml(f"<GetAccessPointPolicyResult {ns}><Policy>{escape(allow({'AWS': f'arn:aws:iam::{EXTERNAL}:root'}, 's3:GetObject', ap + '/object/*'))}</Policy></GetAccessPointPolicyResult>")

@@ -59,8 +59,8 @@ int RunCollect(const CollectCommandOptions& options, std::istream& in, std::ostr
   collect_options.home_region = profile->region.value_or("us-east-1");
   collect_options.concurrency = options.concurrency;
 
-  std::unique_ptr<aws::HttpTransport> transport = aws::MakeHttpTransport(
-      {std::min(options.timeout_seconds, 10), options.timeout_seconds});
+  std::unique_ptr<aws::HttpTransport> transport =
+      aws::MakeHttpTransport({std::min(options.timeout_seconds, 10), options.timeout_seconds});
   static base::SystemClock clock;
   absl::StatusOr<aws::AwsCredentials> keys =
       aws::ObtainCredentials(profile->credentials, collect_options.home_region, profile->endpoints,

@@ -112,7 +112,8 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
   // The SDKs' credential chain (aws/client/credential_chain.h): keys, roles, web identity,
   // container and instance metadata.
   aws::CredentialSources sources = aws::CredentialSources::System();
-  absl::StatusOr<aws::AwsProfile> aws = aws::ResolveProfile(options.profile, options.region, sources);
+  absl::StatusOr<aws::AwsProfile> aws =
+      aws::ResolveProfile(options.profile, options.region, sources);
   if (!aws.ok()) {
     err << "perimeter: " << aws.status().message() << "\n";
     return kExitBadInput;
@@ -125,12 +126,11 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
   absl::StatusOr<aws::AwsCredentials> keys = aws::ObtainCredentials(
       aws->credentials, check.home_region, aws->endpoints, sources, *transport, clock);
   if (!keys.ok()) {
-    err << "perimeter: " << aws->credentials.description << ": " << keys.status().message()
-        << "\n";
+    err << "perimeter: " << aws->credentials.description << ": " << keys.status().message() << "\n";
     return kExitBadInput;
   }
-  aws::SignedClient signer(*transport, *keys, clock, aws::RetryPolicy{},
-                           aws::RetryTiming::System(), "perimeter/0.1.0 compliance");
+  aws::SignedClient signer(*transport, *keys, clock, aws::RetryPolicy{}, aws::RetryTiming::System(),
+                           "perimeter/0.1.0 compliance");
   compliance::AwsClient client(signer, options.endpoint_url, check.home_region);
   absl::StatusOr<compliance::CheckReport> report = compliance::RunAnalyzersEnabled(client, check);
   if (!report.ok()) {

@@ -148,8 +148,9 @@ struct OrganizationWalk {
   std::vector<OrganizationAccountEntry> accounts;  // ACTIVE accounts, with their OU paths
 };
 
-absl::StatusOr<OrganizationWalk> WalkOrganization(const AwsCaller& caller, const std::string& region,
-                                                  RecordSink& sink, const std::string& own_account) {
+absl::StatusOr<OrganizationWalk> WalkOrganization(const AwsCaller& caller,
+                                                  const std::string& region, RecordSink& sink,
+                                                  const std::string& own_account) {
   OrganizationWalk walk;
   ASSIGN_OR_RETURN(json::Document organization,
                    CallJson(caller, Organizations("DescribeOrganization", "{}"), region));
@@ -161,8 +162,9 @@ absl::StatusOr<OrganizationWalk> WalkOrganization(const AwsCaller& caller, const
   std::vector<std::pair<std::string, std::string>> accounts;  // id, status
   std::string next;
   for (int page = 0; page < 10'000; ++page) {
-    ASSIGN_OR_RETURN(json::Document list,
-                     CallJson(caller, Organizations("ListAccounts", TokenBody("", "", next)), region));
+    ASSIGN_OR_RETURN(
+        json::Document list,
+        CallJson(caller, Organizations("ListAccounts", TokenBody("", "", next)), region));
     for (const json::Value& account : JsonArray(list.root(), "Accounts"))
       accounts.emplace_back(JsonString(account, "Id"), JsonString(account, "Status"));
     next = JsonString(list.root(), "NextToken");
@@ -172,11 +174,12 @@ absl::StatusOr<OrganizationWalk> WalkOrganization(const AwsCaller& caller, const
   std::map<std::string, std::string> parent_of;  // child id -> parent id
   auto parent = [&](const std::string& child) -> absl::StatusOr<std::string> {
     if (auto it = parent_of.find(child); it != parent_of.end()) return it->second;
-    ASSIGN_OR_RETURN(json::Document parents,
-                     CallJson(caller, Organizations("ListParents", TokenBody("ChildId", child, "")),
-                              region));
+    ASSIGN_OR_RETURN(
+        json::Document parents,
+        CallJson(caller, Organizations("ListParents", TokenBody("ChildId", child, "")), region));
     std::vector<json::Value> list = JsonArray(parents.root(), "Parents");
-    if (list.empty()) return absl::DataLossError(base::Concat("ListParents ", child, ": no parent"));
+    if (list.empty())
+      return absl::DataLossError(base::Concat("ListParents ", child, ": no parent"));
     std::string id = JsonString(list.front(), "Id");
     parent_of[child] = id;
     return id;
@@ -272,7 +275,8 @@ absl::StatusOr<CollectSummary> Collect(const AwsCaller& caller, const CollectOpt
                      WalkOrganization(caller, options.home_region, output, own_account));
     output.Line(OrganizationLine(walk.id, walk.management_account, walk.accounts));
     accounts.clear();
-    for (const OrganizationAccountEntry& entry : walk.accounts) accounts.push_back(entry.account_id);
+    for (const OrganizationAccountEntry& entry : walk.accounts)
+      accounts.push_back(entry.account_id);
   }
 
   // Callers of the member accounts live until the pool is done.
@@ -284,8 +288,8 @@ absl::StatusOr<CollectSummary> Collect(const AwsCaller& caller, const CollectOpt
       pool.Add([&, account] {
         const AwsCaller* account_caller = &caller;
         if (account != own_account) {
-          std::string role = base::Concat("arn:", partition, ":iam::", account, ":role/",
-                                          options.role_name);
+          std::string role =
+              base::Concat("arn:", partition, ":iam::", account, ":role/", options.role_name);
           absl::StatusOr<std::unique_ptr<AwsCaller>> assumed =
               caller.AssumeRole(role, options.external_id, options.home_region);
           if (!assumed.ok()) {

@@ -3,8 +3,8 @@
 // region, in parallel, writing one inventory record per resource (docs/inventory.md) and one
 // collectionError record per failure (docs/collect.md). I/O only through the AwsCaller it is given.
 //
-// Organization mode (AWS Organizations API Reference): DescribeOrganization, ListRoots, ListAccounts
-// (paginated), and ListParents from each account up to the root for its OU path
+// Organization mode (AWS Organizations API Reference): DescribeOrganization, ListRoots,
+// ListAccounts (paginated), and ListParents from each account up to the root for its OU path
 // (o-ID/r-ROOT/ou-.../, what aws:PrincipalOrgPaths carries); every ACTIVE account is then read
 // with the role `role_name` (sts:AssumeRole, arn:PARTITION:iam::ACCOUNT:role/ROLE_NAME), except the
 // caller's own account, read with the caller's keys.
@@ -39,8 +39,8 @@ struct CollectOptions {
 struct CollectSummary {
   std::vector<std::string> accounts;
   std::map<std::string, std::vector<std::string>> regions;  // account -> regions read
-  std::map<std::string, size_t> resources;                   // resource type -> count
-  std::map<std::string, size_t> errors;                      // error kind -> count
+  std::map<std::string, size_t> resources;                  // resource type -> count
+  std::map<std::string, size_t> errors;                     // error kind -> count
   size_t TotalResources() const;
   size_t TotalErrors() const;
 };

@@ -1,6 +1,6 @@
 // The collector's output records: the inventory format of docs/inventory.md (one JSON object a
-// line: `resource`, `account`, `organization`), plus `collectionError` records for what could not be
-// read (docs/collect.md) so that a gap in the inventory is never silent. Pure.
+// line: `resource`, `account`, `organization`), plus `collectionError` records for what could not
+// be read (docs/collect.md) so that a gap in the inventory is never silent. Pure.
 #ifndef PERIMETER_COLLECT_RECORDS_H_
 #define PERIMETER_COLLECT_RECORDS_H_
 
@@ -12,10 +12,10 @@ namespace perimeter::collect {
 
 struct ResourceRecord {
   std::string arn;
-  std::string type;    // "AWS::S3::Bucket"
-  std::string owner;   // the account id
-  std::string region;  // "" for global resources (IAM roles)
-  std::string member;  // the configuration's member: "s3Bucket"
+  std::string type;                // "AWS::S3::Bucket"
+  std::string owner;               // the account id
+  std::string region;              // "" for global resources (IAM roles)
+  std::string member;              // the configuration's member: "s3Bucket"
   std::string configuration_json;  // that member's value, a JSON object
 };
 

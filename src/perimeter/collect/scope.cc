@@ -18,8 +18,8 @@ ErrorKind ClassifyError(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kDataLoss) return ErrorKind::kMalformedAnswer;
   // The code first: a disabled region answers 403 with a code of its own.
   if (code == "OptInRequired" || code == "UnrecognizedClientException" ||
-      code == "InvalidClientTokenId" || code == "AuthFailure" || code == "RegionDisabledException" ||
-      code == "SubscriptionRequiredException")
+      code == "InvalidClientTokenId" || code == "AuthFailure" ||
+      code == "RegionDisabledException" || code == "SubscriptionRequiredException")
     return ErrorKind::kRegionDisabled;
   if (Contains(code, "AccessDenied") || code == "UnauthorizedOperation" ||
       Contains(code, "AuthorizationError") || code == "Forbidden")

@@ -43,7 +43,8 @@ void PolicyMember(json::Writer& w, std::string_view key, const std::optional<std
   if (policy && !policy->empty()) w.Key(key).String(*policy);
 }
 
-std::string JsonObject(std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
+std::string JsonObject(
+    std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
   json::Writer w;
   w.BeginObject();
   for (const auto& [key, value] : members) w.Key(key).String(value);
@@ -94,11 +95,9 @@ std::optional<Parsed> Read(const Scope& scope, const ServiceCall& call, std::str
   return std::nullopt;
 }
 
-std::optional<std::unique_ptr<XmlElement>> SendXml(const Scope& scope, const ServiceCall& call,
-                                                   std::string_view region,
-                                                   std::string_view resource,
-                                                   std::initializer_list<std::string_view> absent = {},
-                                                   bool* was_absent = nullptr) {
+std::optional<std::unique_ptr<XmlElement>> SendXml(
+    const Scope& scope, const ServiceCall& call, std::string_view region, std::string_view resource,
+    std::initializer_list<std::string_view> absent = {}, bool* was_absent = nullptr) {
   std::optional<HttpResponse> response = scope.Send(call, region, resource, absent, was_absent);
   if (!response) return std::nullopt;
   return Read(scope, call, region, resource, XmlBody(*response, call.operation));
@@ -141,8 +140,7 @@ std::string PercentDecode(std::string_view text) {
   };
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() &&
-        hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
       out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
       i += 2;
     } else {
@@ -190,7 +188,63 @@ struct AccessPointEntry {
   std::string arn;
   std::string vpc_id;  // "" for an Internet origin
   std::optional<std::string> policy;
+  bool multi_region = false;                // a Multi-Region Access Point: no network origin
+  std::optional<PublicAccessBlock> block;  // the point's own, when read
 };
+
+// Multi-Region Access Points of the account (S3 Control in us-west-2, where AWS serves their
+// control plane: Amazon S3 User Guide, "Multi-Region Access Points"), by bucket name. The
+// established policy is the one in force (Amazon S3 API Reference,
+// GetMultiRegionAccessPointPolicy); the proposed one is read when none is established yet.
+void ListMultiRegionAccessPoints(const Scope& scope,
+                                 std::map<std::string, std::vector<AccessPointEntry>>& out) {
+  const std::string region = "us-west-2";
+  std::string next;
+  for (int page = 0;; ++page) {
+    std::string target = "/v20180820/mrap/instances?maxResults=100";
+    if (!next.empty()) target += "&nextToken=" + Encode(next);
+    ServiceCall call = S3Control("ListMultiRegionAccessPoints", "s3:ListMultiRegionAccessPoints",
+                                 std::move(target), scope.account);
+    if (page == kMaxPages) return PageLimit(scope, call);
+    std::optional<std::unique_ptr<XmlElement>> root = SendXml(scope, call, region, "");
+    if (!root) return;
+    if (const XmlElement* list = (*root)->Child("AccessPoints")) {
+      for (const XmlElement* point : list->Children("AccessPoint")) {
+        std::string name = point->Text("Name").value_or("");
+        AccessPointEntry entry;
+        entry.multi_region = true;
+        entry.arn = base::Concat("arn:", scope.partition, ":s3::", scope.account, ":accesspoint/",
+                                 point->Text("Alias").value_or(name));
+        if (const XmlElement* block = point->Child("PublicAccessBlock")) {
+          entry.block = PublicAccessBlock{XmlBool(*block, "BlockPublicAcls"),
+                                          XmlBool(*block, "IgnorePublicAcls"),
+                                          XmlBool(*block, "BlockPublicPolicy"),
+                                          XmlBool(*block, "RestrictPublicBuckets")};
+        }
+        ServiceCall policy_call = S3Control(
+            "GetMultiRegionAccessPointPolicy", "s3:GetMultiRegionAccessPointPolicy",
+            base::Concat("/v20180820/mrap/instances/", Encode(name), "/policy"), scope.account);
+        bool absent = false;
+        std::optional<std::unique_ptr<XmlElement>> policy = SendXml(
+            scope, policy_call, region, entry.arn, {"NoSuchMultiRegionAccessPointPolicy"}, &absent);
+        if (policy) {
+          entry.policy = (*policy)->Text("Policy/Established/Policy");
+          if (!entry.policy || entry.policy->empty())
+            entry.policy = (*policy)->Text("Policy/Proposed/Policy");
+        } else if (!absent) {
+          continue;  // the error is recorded
+        }
+        if (const XmlElement* regions = point->Child("Regions")) {
+          for (const XmlElement* member : regions->Children("Region")) {
+            out[member->Text("Bucket").value_or("")].push_back(entry);
+          }
+        }
+      }
+    }
+    next = (*root)->Text("NextToken").value_or("");
+    if (next.empty()) return;
+  }
+}
 
 // Access points of `region`, by bucket name.
 void ListAccessPoints(const Scope& scope, const std::string& region,
@@ -213,10 +267,9 @@ void ListAccessPoints(const Scope& scope, const std::string& region,
                                       base::Concat("accesspoint/", name)));
         if (point->Text("NetworkOrigin").value_or("") == "VPC")
           entry.vpc_id = point->Text("VpcConfiguration/VpcId").value_or("");
-        ServiceCall policy_call = S3Control("GetAccessPointPolicy", "s3:GetAccessPointPolicy",
-                                            base::Concat("/v20180820/accesspoint/", Encode(name),
-                                                         "/policy"),
-                                            scope.account);
+        ServiceCall policy_call = S3Control(
+            "GetAccessPointPolicy", "s3:GetAccessPointPolicy",
+            base::Concat("/v20180820/accesspoint/", Encode(name), "/policy"), scope.account);
         bool absent = false;
         std::optional<std::unique_ptr<XmlElement>> policy =
             SendXml(scope, policy_call, region, entry.arn, {"NoSuchAccessPointPolicy"}, &absent);
@@ -266,8 +319,8 @@ void CollectS3Buckets(const Scope& scope, const std::string& home_region,
       if (name.empty()) continue;
       ServiceCall location = S3("GetBucketLocation", "s3:GetBucketLocation",
                                 base::Concat("/", Encode(name), "?location"));
-      std::optional<std::unique_ptr<XmlElement>> answer =
-          SendXml(scope, location, home_region, base::Concat("arn:", scope.partition, ":s3:::", name));
+      std::optional<std::unique_ptr<XmlElement>> answer = SendXml(
+          scope, location, home_region, base::Concat("arn:", scope.partition, ":s3:::", name));
       if (!answer) continue;
       // An empty LocationConstraint is us-east-1, "EU" the old name of eu-west-1 (Amazon S3 API
       // Reference, GetBucketLocation).
@@ -280,6 +333,7 @@ void CollectS3Buckets(const Scope& scope, const std::string& home_region,
   }
   std::map<std::string, std::vector<AccessPointEntry>> points;
   for (const std::string& region : point_regions) ListAccessPoints(scope, region, points);
+  if (scope.partition == "aws") ListMultiRegionAccessPoints(scope, points);
 
   for (const Bucket& bucket : buckets) {
     std::string arn = base::Concat("arn:", scope.partition, ":s3:::", bucket.name);
@@ -330,13 +384,22 @@ void CollectS3Buckets(const Scope& scope, const std::string& home_region,
     for (const AccessPointEntry& point : points[bucket.name]) {
       w.Key(point.arn).BeginObject();
       PolicyMember(w, "accessPointPolicy", point.policy);
-      w.Key("networkOrigin").BeginObject();
-      if (point.vpc_id.empty()) {
-        w.Key("internetConfiguration").BeginObject().EndObject();
-      } else {
-        w.Key("vpcConfiguration").BeginObject().Key("vpcId").String(point.vpc_id).EndObject();
+      if (point.block) {
+        w.Key("publicAccessBlock").BeginObject();
+        w.Key("ignorePublicAcls").Bool(point.block->ignore_public_acls);
+        w.Key("restrictPublicBuckets").Bool(point.block->restrict_public_buckets);
+        w.EndObject();
       }
-      w.EndObject().EndObject();
+      if (!point.multi_region) {
+        w.Key("networkOrigin").BeginObject();
+        if (point.vpc_id.empty()) {
+          w.Key("internetConfiguration").BeginObject().EndObject();
+        } else {
+          w.Key("vpcConfiguration").BeginObject().Key("vpcId").String(point.vpc_id).EndObject();
+        }
+        w.EndObject();
+      }
+      w.EndObject();
     }
     w.EndObject().EndObject();
     Emit(scope, arn, "AWS::S3::Bucket", "s3Bucket", bucket.region, w);
@@ -395,7 +458,8 @@ void CollectKmsKeys(const Scope& scope) {
     for (const json::Value& key : JsonArray(list->root(), "Keys")) {
       std::string key_arn = JsonString(key, "KeyArn");
       std::string key_id = JsonString(key, "KeyId");
-      if (key_arn.empty()) key_arn = Arn(scope, "kms", scope.region, scope.account, "key/" + key_id);
+      if (key_arn.empty())
+        key_arn = Arn(scope, "kms", scope.region, scope.account, "key/" + key_id);
       std::optional<json::Document> policy = SendJson(
           scope, Kms("GetKeyPolicy", JsonObject({{"KeyId", key_arn}, {"PolicyName", "default"}})),
           scope.region, key_arn);
@@ -451,7 +515,8 @@ void CollectKmsKeys(const Scope& scope) {
         if (!truncated || !truncated->is_bool() || !truncated->boolean() || grant_marker.empty())
           break;
       }
-      if (!complete) continue;  // the error is recorded; a key without all its grants is not emitted
+      if (!complete)
+        continue;  // the error is recorded; a key without all its grants is not emitted
       w.EndArray().EndObject();
       Emit(scope, key_arn, "AWS::KMS::Key", "kmsKey", scope.region, w);
     }
@@ -476,11 +541,12 @@ void CollectSqsQueues(const Scope& scope) {
     const XmlElement* result = (*root)->Child("ListQueuesResult");
     if (result == nullptr) return;
     for (const XmlElement* url : result->Children("QueueUrl")) {
-      std::optional<std::unique_ptr<XmlElement>> attributes = SendXml(
-          scope,
-          Sqs("GetQueueAttributes",
-              {{"QueueUrl", url->text}, {"AttributeName.1", "Policy"}, {"AttributeName.2", "QueueArn"}}),
-          scope.region, url->text);
+      std::optional<std::unique_ptr<XmlElement>> attributes =
+          SendXml(scope,
+                  Sqs("GetQueueAttributes", {{"QueueUrl", url->text},
+                                             {"AttributeName.1", "Policy"},
+                                             {"AttributeName.2", "QueueArn"}}),
+                  scope.region, url->text);
       if (!attributes) continue;
       std::string arn;
       std::optional<std::string> policy;
@@ -526,7 +592,8 @@ void CollectSnsTopics(const Scope& scope) {
             SendXml(scope, Sns("GetTopicAttributes", {{"TopicArn", arn}}), scope.region, arn);
         if (!attributes) continue;
         std::optional<std::string> policy;
-        if (const XmlElement* entries = (*attributes)->Find("GetTopicAttributesResult/Attributes")) {
+        if (const XmlElement* entries =
+                (*attributes)->Find("GetTopicAttributesResult/Attributes")) {
           for (const XmlElement* entry : entries->Children("entry")) {
             if (entry->Text("key").value_or("") == "Policy") policy = entry->Text("value");
           }
@@ -560,9 +627,8 @@ void CollectSecrets(const Scope& scope) {
     for (const json::Value& secret : JsonArray(list->root(), "SecretList")) {
       std::string arn = JsonString(secret, "ARN");
       if (arn.empty()) continue;
-      std::optional<json::Document> policy =
-          SendJson(scope, Secrets("GetResourcePolicy", JsonObject({{"SecretId", arn}})),
-                   scope.region, arn);
+      std::optional<json::Document> policy = SendJson(
+          scope, Secrets("GetResourcePolicy", JsonObject({{"SecretId", arn}})), scope.region, arn);
       if (!policy) continue;
       json::Writer w;
       w.BeginObject();
@@ -592,9 +658,9 @@ void CollectEcrRepositories(const Scope& scope) {
       std::string arn = JsonString(repository, "repositoryArn");
       std::string name = JsonString(repository, "repositoryName");
       bool absent = false;
-      std::optional<json::Document> policy = SendJson(
-          scope, Ecr("GetRepositoryPolicy", JsonObject({{"repositoryName", name}})), scope.region,
-          arn, {"RepositoryPolicyNotFoundException"}, &absent);
+      std::optional<json::Document> policy =
+          SendJson(scope, Ecr("GetRepositoryPolicy", JsonObject({{"repositoryName", name}})),
+                   scope.region, arn, {"RepositoryPolicyNotFoundException"}, &absent);
       if (!policy && !absent) continue;
       json::Writer w;
       w.BeginObject();
@@ -670,11 +736,11 @@ void CollectLambdaFunctions(const Scope& scope) {
       // GetPolicy answers ResourceNotFoundException for a function without a policy (Lambda API
       // Reference, GetPolicy).
       bool absent = false;
-      std::optional<json::Document> policy = SendJson(
-          scope,
-          RestCall(AwsService::kLambda, "GetPolicy", "lambda:GetPolicy", "GET",
-                   base::Concat("/2015-03-31/functions/", Encode(name), "/policy")),
-          scope.region, arn, {"ResourceNotFoundException"}, &absent);
+      std::optional<json::Document> policy =
+          SendJson(scope,
+                   RestCall(AwsService::kLambda, "GetPolicy", "lambda:GetPolicy", "GET",
+                            base::Concat("/2015-03-31/functions/", Encode(name), "/policy")),
+                   scope.region, arn, {"ResourceNotFoundException"}, &absent);
       if (!policy && !absent) continue;
       json::Writer w;
       w.BeginObject();
@@ -715,13 +781,13 @@ void CollectLambdaLayers(const Scope& scope) {
           std::optional<json::Value> number = version.Find("Version");
           if (arn.empty() || !number || !number->is_number()) continue;
           bool absent = false;
-          std::optional<json::Document> policy = SendJson(
-              scope,
-              RestCall(AwsService::kLambda, "GetLayerVersionPolicy", "lambda:GetLayerVersionPolicy",
-                       "GET",
-                       base::Concat("/2018-10-31/layers/", Encode(name), "/versions/",
-                                    number->text(), "/policy")),
-              scope.region, arn, {"ResourceNotFoundException"}, &absent);
+          std::optional<json::Document> policy =
+              SendJson(scope,
+                       RestCall(AwsService::kLambda, "GetLayerVersionPolicy",
+                                "lambda:GetLayerVersionPolicy", "GET",
+                                base::Concat("/2018-10-31/layers/", Encode(name), "/versions/",
+                                             number->text(), "/policy")),
+                       scope.region, arn, {"ResourceNotFoundException"}, &absent);
           if (!policy && !absent) continue;
           json::Writer w;
           w.BeginObject();
@@ -754,12 +820,12 @@ void CollectEfsFileSystems(const Scope& scope) {
       if (arn.empty())
         arn = Arn(scope, "elasticfilesystem", scope.region, scope.account, "file-system/" + id);
       bool absent = false;
-      std::optional<json::Document> policy = SendJson(
-          scope,
-          RestCall(AwsService::kEfs, "DescribeFileSystemPolicy",
-                   "elasticfilesystem:DescribeFileSystemPolicy", "GET",
-                   base::Concat("/2015-02-01/file-systems/", Encode(id), "/policy")),
-          scope.region, arn, {"PolicyNotFound"}, &absent);
+      std::optional<json::Document> policy =
+          SendJson(scope,
+                   RestCall(AwsService::kEfs, "DescribeFileSystemPolicy",
+                            "elasticfilesystem:DescribeFileSystemPolicy", "GET",
+                            base::Concat("/2015-02-01/file-systems/", Encode(id), "/policy")),
+                   scope.region, arn, {"PolicyNotFound"}, &absent);
       if (!policy && !absent) continue;
       json::Writer w;
       w.BeginObject();
@@ -788,11 +854,13 @@ void CollectEbsSnapshots(const Scope& scope) {
       for (const XmlElement* snapshot : set->Children("item")) {
         std::string id = snapshot->Text("snapshotId").value_or("");
         if (id.empty()) continue;
-        std::string arn = base::Concat("arn:", scope.partition, ":ec2:", scope.region, "::snapshot/", id);
-        std::optional<std::unique_ptr<XmlElement>> attribute = SendXml(
-            scope,
-            Ec2("DescribeSnapshotAttribute", {{"Attribute", "createVolumePermission"}, {"SnapshotId", id}}),
-            scope.region, arn);
+        std::string arn =
+            base::Concat("arn:", scope.partition, ":ec2:", scope.region, "::snapshot/", id);
+        std::optional<std::unique_ptr<XmlElement>> attribute =
+            SendXml(scope,
+                    Ec2("DescribeSnapshotAttribute",
+                        {{"Attribute", "createVolumePermission"}, {"SnapshotId", id}}),
+                    scope.region, arn);
         if (!attribute) continue;
         json::Writer w;
         w.BeginObject();
@@ -824,18 +892,23 @@ struct RdsKind {
   std::string_view id_parameter, type, member;
 };
 
-constexpr RdsKind kDbSnapshots{"DescribeDBSnapshots", "DBSnapshots", "DBSnapshot",
-                               "DBSnapshotIdentifier", "DBSnapshotArn",
-                               "DescribeDBSnapshotAttributes", "DBSnapshotAttributesResult",
-                               "DBSnapshotAttributes", "DBSnapshotAttribute",
-                               "DBSnapshotIdentifier", "AWS::RDS::DBSnapshot", "rdsDbSnapshot"};
-constexpr RdsKind kClusterSnapshots{
-    "DescribeDBClusterSnapshots",         "DBClusterSnapshots",
-    "DBClusterSnapshot",                  "DBClusterSnapshotIdentifier",
-    "DBClusterSnapshotArn",               "DescribeDBClusterSnapshotAttributes",
-    "DBClusterSnapshotAttributesResult",  "DBClusterSnapshotAttributes",
-    "DBClusterSnapshotAttribute",         "DBClusterSnapshotIdentifier",
-    "AWS::RDS::DBClusterSnapshot",        "rdsDbClusterSnapshot"};
+constexpr RdsKind kDbSnapshots{
+    "DescribeDBSnapshots",        "DBSnapshots",          "DBSnapshot",
+    "DBSnapshotIdentifier",       "DBSnapshotArn",        "DescribeDBSnapshotAttributes",
+    "DBSnapshotAttributesResult", "DBSnapshotAttributes", "DBSnapshotAttribute",
+    "DBSnapshotIdentifier",       "AWS::RDS::DBSnapshot", "rdsDbSnapshot"};
+constexpr RdsKind kClusterSnapshots{"DescribeDBClusterSnapshots",
+                                    "DBClusterSnapshots",
+                                    "DBClusterSnapshot",
+                                    "DBClusterSnapshotIdentifier",
+                                    "DBClusterSnapshotArn",
+                                    "DescribeDBClusterSnapshotAttributes",
+                                    "DBClusterSnapshotAttributesResult",
+                                    "DBClusterSnapshotAttributes",
+                                    "DBClusterSnapshotAttribute",
+                                    "DBClusterSnapshotIdentifier",
+                                    "AWS::RDS::DBClusterSnapshot",
+                                    "rdsDbClusterSnapshot"};
 
 void CollectRds(const Scope& scope, const RdsKind& kind) {
   std::string marker;
@@ -853,13 +926,15 @@ void CollectRds(const Scope& scope, const RdsKind& kind) {
         std::string id = snapshot->Text(kind.id_element).value_or("");
         std::string arn = snapshot->Text(kind.arn_element).value_or("");
         if (id.empty() || arn.empty()) continue;
-        std::optional<std::unique_ptr<XmlElement>> attributes = SendXml(
-            scope, Rds(kind.attributes_operation, {{std::string(kind.id_parameter), id}}),
-            scope.region, arn);
+        std::optional<std::unique_ptr<XmlElement>> attributes =
+            SendXml(scope, Rds(kind.attributes_operation, {{std::string(kind.id_parameter), id}}),
+                    scope.region, arn);
         if (!attributes) continue;
         std::vector<std::string> restore;
-        const XmlElement* attribute_list = (*attributes)->Find(base::Concat(
-            kind.attributes_operation, "Result/", kind.attributes_result, "/", kind.attributes_list));
+        const XmlElement* attribute_list =
+            (*attributes)
+                ->Find(base::Concat(kind.attributes_operation, "Result/", kind.attributes_result,
+                                    "/", kind.attributes_list));
         if (attribute_list != nullptr) {
           for (const XmlElement* attribute : attribute_list->Children(kind.attribute_element)) {
             if (attribute->Text("AttributeName").value_or("") != "restore") continue;

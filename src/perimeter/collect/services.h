@@ -17,9 +17,9 @@
 
 namespace perimeter::collect {
 
-// Global: every bucket of the account (ListBuckets), in whatever region it is, with its policy, ACL,
-// Block Public Access and the access points of `regions` (S3 Control ListAccessPoints) and of the
-// buckets' own regions.
+// Global: every bucket of the account (ListBuckets), in whatever region it is, with its policy,
+// ACL, Block Public Access and the access points of `regions` (S3 Control ListAccessPoints) and of
+// the buckets' own regions.
 void CollectS3Buckets(const Scope& scope, const std::string& home_region,
                       const std::vector<std::string>& regions);
 // The account's S3 Block Public Access (S3 Control GetPublicAccessBlock); nullopt when none is set

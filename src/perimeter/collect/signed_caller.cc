@@ -23,8 +23,9 @@ absl::StatusOr<aws::HttpResponse> SignedCaller::Call(const ServiceCall& call,
                       call.request);
 }
 
-absl::StatusOr<std::unique_ptr<AwsCaller>> SignedCaller::AssumeRole(
-    std::string_view role_arn, std::string_view external_id, std::string_view region) const {
+absl::StatusOr<std::unique_ptr<AwsCaller>> SignedCaller::AssumeRole(std::string_view role_arn,
+                                                                    std::string_view external_id,
+                                                                    std::string_view region) const {
   ASSIGN_OR_RETURN(
       aws::AwsCredentials keys,
       aws::AssumeRole(client_.credentials(), role_arn, "perimeter-collect", external_id, 0,

@@ -19,8 +19,8 @@ class SignedCaller final : public AwsCaller {
  public:
   // REQUIRES: `transport` and `clock` outlive this caller and every caller AssumeRole makes.
   SignedCaller(aws::HttpTransport& transport, aws::AwsCredentials credentials,
-               const base::Clock& clock, aws::EndpointSettings endpoints,
-               aws::RetryPolicy retry, aws::RetryTiming timing)
+               const base::Clock& clock, aws::EndpointSettings endpoints, aws::RetryPolicy retry,
+               aws::RetryTiming timing)
       : transport_(transport),
         clock_(clock),
         endpoints_(std::move(endpoints)),

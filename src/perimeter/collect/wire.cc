@@ -8,15 +8,18 @@ namespace perimeter::collect {
 
 std::string Encode(std::string_view text) { return aws::sigv4::UriEncode(text, false); }
 
-ServiceCall QueryCall(aws::AwsService service, std::string_view version,
-                      std::string_view operation, std::string_view iam_action,
-                      const FormParameters& parameters) {
+ServiceCall QueryCall(aws::AwsService service, std::string_view version, std::string_view operation,
+                      std::string_view iam_action, const FormParameters& parameters) {
   std::string body = base::Concat("Action=", operation, "&Version=", version);
-  for (const auto& [name, value] : parameters) body += base::Concat("&", Encode(name), "=", Encode(value));
-  return ServiceCall{
-      service, std::string(operation), std::string(iam_action),
-      {"POST", "/", {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
-       std::move(body)}};
+  for (const auto& [name, value] : parameters)
+    body += base::Concat("&", Encode(name), "=", Encode(value));
+  return ServiceCall{service,
+                     std::string(operation),
+                     std::string(iam_action),
+                     {"POST",
+                      "/",
+                      {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
+                      std::move(body)}};
 }
 
 ServiceCall JsonCall(aws::AwsService service, std::string_view target_prefix,
@@ -35,7 +38,9 @@ ServiceCall JsonCall(aws::AwsService service, std::string_view target_prefix,
 ServiceCall RestCall(aws::AwsService service, std::string_view operation,
                      std::string_view iam_action, std::string_view method, std::string target,
                      std::string body) {
-  ServiceCall call{service, std::string(operation), std::string(iam_action),
+  ServiceCall call{service,
+                   std::string(operation),
+                   std::string(iam_action),
                    {std::string(method), std::move(target), {}, std::move(body)}};
   if (!call.request.body.empty())
     call.request.headers.emplace_back("Content-Type", "application/json");

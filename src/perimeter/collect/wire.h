@@ -34,9 +34,8 @@ struct ServiceCall {
 using FormParameters = std::vector<std::pair<std::string, std::string>>;
 
 // Action=OPERATION&Version=VERSION&... (query and ec2 protocols).
-ServiceCall QueryCall(aws::AwsService service, std::string_view version,
-                      std::string_view operation, std::string_view iam_action,
-                      const FormParameters& parameters);
+ServiceCall QueryCall(aws::AwsService service, std::string_view version, std::string_view operation,
+                      std::string_view iam_action, const FormParameters& parameters);
 // POST / with X-Amz-Target: TARGET_PREFIX.OPERATION and `body` (a JSON object).
 ServiceCall JsonCall(aws::AwsService service, std::string_view target_prefix,
                      std::string_view json_version, std::string_view operation,

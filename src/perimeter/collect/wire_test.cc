@@ -9,10 +9,9 @@ namespace perimeter::collect {
 namespace {
 
 TEST(WireTest, QueryCallsCarryActionVersionAndEncodedParameters) {
-  ServiceCall call = QueryCall(aws::AwsService::kSqs, "2012-11-05", "GetQueueAttributes",
-                               "sqs:GetQueueAttributes",
-                               {{"QueueUrl", "https://sqs.eu-west-1.amazonaws.com/1/q a"},
-                                {"AttributeName.1", "Policy"}});
+  ServiceCall call = QueryCall(
+      aws::AwsService::kSqs, "2012-11-05", "GetQueueAttributes", "sqs:GetQueueAttributes",
+      {{"QueueUrl", "https://sqs.eu-west-1.amazonaws.com/1/q a"}, {"AttributeName.1", "Policy"}});
   EXPECT_EQ(call.request.method, "POST");
   EXPECT_EQ(call.request.target, "/");
   EXPECT_EQ(call.request.body,
@@ -23,10 +22,9 @@ TEST(WireTest, QueryCallsCarryActionVersionAndEncodedParameters) {
 TEST(WireTest, JsonCallsNameTheOperationInTheTarget) {
   ServiceCall call = JsonCall(aws::AwsService::kDynamoDb, "DynamoDB_20120810", "1.0", "ListTables",
                               "dynamodb:ListTables", "{}");
-  EXPECT_EQ(call.request.headers,
-            (std::vector<std::pair<std::string, std::string>>{
-                {"Content-Type", "application/x-amz-json-1.0"},
-                {"X-Amz-Target", "DynamoDB_20120810.ListTables"}}));
+  EXPECT_EQ(call.request.headers, (std::vector<std::pair<std::string, std::string>>{
+                                      {"Content-Type", "application/x-amz-json-1.0"},
+                                      {"X-Amz-Target", "DynamoDB_20120810.ListTables"}}));
 }
 
 TEST(WireTest, PercentDecodeKeepsInvalidEscapes) {
@@ -55,24 +53,24 @@ TEST_P(ClassifyTest, ByCodeThenStatus) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, ClassifyTest,
-    testing::Values(
-        ClassifyCase{absl::StatusCode::kPermissionDenied, "AccessDenied", ErrorKind::kAccessDenied},
-        ClassifyCase{absl::StatusCode::kInvalidArgument, "AccessDeniedException",
-                     ErrorKind::kAccessDenied},
-        ClassifyCase{absl::StatusCode::kPermissionDenied, "InvalidClientTokenId",
-                     ErrorKind::kRegionDisabled},
-        ClassifyCase{absl::StatusCode::kInvalidArgument, "UnrecognizedClientException",
-                     ErrorKind::kRegionDisabled},
-        ClassifyCase{absl::StatusCode::kNotFound, "NoSuchBucket", ErrorKind::kDeleted},
-        ClassifyCase{absl::StatusCode::kInvalidArgument, "AWS.SimpleQueueService.NonExistentQueue",
-                     ErrorKind::kDeleted},
-        ClassifyCase{absl::StatusCode::kInvalidArgument, "ThrottlingException",
-                     ErrorKind::kThrottled},
-        ClassifyCase{absl::StatusCode::kResourceExhausted, "", ErrorKind::kThrottled},
-        ClassifyCase{absl::StatusCode::kUnavailable, "", ErrorKind::kUnavailable},
-        ClassifyCase{absl::StatusCode::kDataLoss, "", ErrorKind::kMalformedAnswer},
-        ClassifyCase{absl::StatusCode::kInvalidArgument, "ValidationException",
-                     ErrorKind::kOther}));
+    testing::Values(ClassifyCase{absl::StatusCode::kPermissionDenied, "AccessDenied",
+                                 ErrorKind::kAccessDenied},
+                    ClassifyCase{absl::StatusCode::kInvalidArgument, "AccessDeniedException",
+                                 ErrorKind::kAccessDenied},
+                    ClassifyCase{absl::StatusCode::kPermissionDenied, "InvalidClientTokenId",
+                                 ErrorKind::kRegionDisabled},
+                    ClassifyCase{absl::StatusCode::kInvalidArgument, "UnrecognizedClientException",
+                                 ErrorKind::kRegionDisabled},
+                    ClassifyCase{absl::StatusCode::kNotFound, "NoSuchBucket", ErrorKind::kDeleted},
+                    ClassifyCase{absl::StatusCode::kInvalidArgument,
+                                 "AWS.SimpleQueueService.NonExistentQueue", ErrorKind::kDeleted},
+                    ClassifyCase{absl::StatusCode::kInvalidArgument, "ThrottlingException",
+                                 ErrorKind::kThrottled},
+                    ClassifyCase{absl::StatusCode::kResourceExhausted, "", ErrorKind::kThrottled},
+                    ClassifyCase{absl::StatusCode::kUnavailable, "", ErrorKind::kUnavailable},
+                    ClassifyCase{absl::StatusCode::kDataLoss, "", ErrorKind::kMalformedAnswer},
+                    ClassifyCase{absl::StatusCode::kInvalidArgument, "ValidationException",
+                                 ErrorKind::kOther}));
 
 }  // namespace
 }  // namespace perimeter::collect

@@ -7,7 +7,8 @@ namespace {
 
 TEST(ParseXmlTest, ElementsTextAndPaths) {
   absl::StatusOr<std::unique_ptr<XmlElement>> root = ParseXml(
-      "<?xml version=\"1.0\"?>\n<ListRolesResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
+      "<?xml version=\"1.0\"?>\n<ListRolesResponse "
+      "xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
       "<ListRolesResult><Roles><member><Arn>a&amp;b</Arn></member><member><Arn>c</Arn></member>"
       "</Roles><IsTruncated>false</IsTruncated></ListRolesResult></ListRolesResponse>");
   ASSERT_TRUE(root.ok()) << root.status();

@@ -41,7 +41,8 @@ aws::EndpointSettings Explicit(const std::optional<std::string>& endpoint_url) {
 // The endpoints as aws/client/endpoints.h resolves them, with --endpoint-url as the explicit URL.
 ServiceEndpoint AccessAnalyzerEndpoint(std::string_view region,
                                        const std::optional<std::string>& endpoint_url) {
-  return aws::ResolveEndpoint(aws::AwsService::kAccessAnalyzer, region, Explicit(endpoint_url)).endpoint;
+  return aws::ResolveEndpoint(aws::AwsService::kAccessAnalyzer, region, Explicit(endpoint_url))
+      .endpoint;
 }
 
 ServiceEndpoint OrganizationsEndpoint(std::string_view home_region,

@@ -50,10 +50,12 @@ class InventoryReader {
             "the collector could not read ", record.Find("resource") ? "" : "the list of ",
             ReadText(record, "service"), " ", ReadText(record, "operation"),
             record.Find("resource") ? base::Concat(" of ", ReadText(record, "resource")) : "",
-            record.Find("accountId") ? base::Concat(" in account ", ReadText(record, "accountId")) : "",
+            record.Find("accountId") ? base::Concat(" in account ", ReadText(record, "accountId"))
+                                     : "",
             record.Find("region") ? base::Concat(" (", ReadText(record, "region"), ")") : "", ": ",
             ReadText(record, "errorKind"), ": ", ReadText(record, "message"));
-        diagnostics.Error(internal::kCollectionGap, record.Find("kind")->position(), std::move(what));
+        diagnostics.Error(internal::kCollectionGap, record.Find("kind")->position(),
+                          std::move(what));
       } else if (kind.has_value()) {
         diagnostics.Error(internal::kInvalidValue, record.Find("kind")->position(),
                           base::Concat("unknown record kind \"", *kind,

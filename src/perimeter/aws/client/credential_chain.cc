@@ -75,9 +75,11 @@ constexpr std::string_view kUnsupported[] = {"credential_process", "sso_session"
 std::optional<CredentialPlan> ContainerPlan(const CredentialSources& sources) {
   CredentialPlan plan;
   plan.kind = CredentialSourceKind::kContainer;
-  if (std::optional<std::string> relative = sources.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
+  if (std::optional<std::string> relative =
+          sources.getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) {
     plan.container_url = "http://169.254.170.2" + *relative;
-  } else if (std::optional<std::string> full = sources.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+  } else if (std::optional<std::string> full =
+                 sources.getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
     plan.container_url = *full;
   } else {
     return std::nullopt;
@@ -165,10 +167,9 @@ absl::StatusOr<std::optional<CredentialPlan>> ProfilePlan(const Files& files,
               base::Concat(where, ": source_profile is the profile itself but it has no keys"));
         }
         source = CredentialPlan{};
-        source->keys = {*key, *secret,
-                        Setting(source_credentials, source_config, "aws_session_token")
-                            .value_or(""),
-                        where};
+        source->keys = {
+            *key, *secret,
+            Setting(source_credentials, source_config, "aws_session_token").value_or(""), where};
         source->description = where;
       } else {
         if (source_credentials == nullptr && source_config == nullptr) {
@@ -177,8 +178,8 @@ absl::StatusOr<std::optional<CredentialPlan>> ProfilePlan(const Files& files,
         }
         ASSIGN_OR_RETURN(source, ProfilePlan(files, *source_profile, sources, visited));
         if (!source) {
-          return absl::InvalidArgumentError(base::Concat(
-              where, ": source_profile `", *source_profile, "` gives no credentials"));
+          return absl::InvalidArgumentError(
+              base::Concat(where, ": source_profile `", *source_profile, "` gives no credentials"));
         }
       }
     } else if (credential_source) {
@@ -190,8 +191,9 @@ absl::StatusOr<std::optional<CredentialPlan>> ProfilePlan(const Files& files,
         source = MetadataPlan(sources);
       } else {
         return absl::InvalidArgumentError(base::Concat(
-            where, ": credential_source must be Environment, Ec2InstanceMetadata or EcsContainer, "
-                   "not `",
+            where,
+            ": credential_source must be Environment, Ec2InstanceMetadata or EcsContainer, "
+            "not `",
             *credential_source, "`"));
       }
       if (!source) {
@@ -244,11 +246,13 @@ absl::StatusOr<AwsProfile> ResolveProfile(const std::optional<std::string>& prof
                                           const std::optional<std::string>& region,
                                           const CredentialSources& sources) {
   AwsProfile resolved;
-  resolved.name = profile ? *profile
-                          : sources.getenv("AWS_PROFILE")
-                                .value_or(sources.getenv("AWS_DEFAULT_PROFILE").value_or("default"));
+  resolved.name = profile
+                      ? *profile
+                      : sources.getenv("AWS_PROFILE")
+                            .value_or(sources.getenv("AWS_DEFAULT_PROFILE").value_or("default"));
   Files files;
-  ASSIGN_OR_RETURN(auto credentials, LoadIni(sources, "AWS_SHARED_CREDENTIALS_FILE", "credentials"));
+  ASSIGN_OR_RETURN(auto credentials,
+                   LoadIni(sources, "AWS_SHARED_CREDENTIALS_FILE", "credentials"));
   ASSIGN_OR_RETURN(auto config, LoadIni(sources, "AWS_CONFIG_FILE", "config"));
   files.credentials_path = std::move(credentials.first);
   files.credentials = std::move(credentials.second);
@@ -269,9 +273,8 @@ absl::StatusOr<AwsProfile> ResolveProfile(const std::optional<std::string>& prof
 
   resolved.endpoints.getenv = sources.getenv;
   resolved.endpoints.profile_endpoint_url = Get(config_section, "endpoint_url");
-  resolved.endpoints.profile_ignores_configured =
-      base::EqualsIgnoreAsciiCase(Get(config_section, "ignore_configured_endpoint_urls").value_or(""),
-                                  "true");
+  resolved.endpoints.profile_ignores_configured = base::EqualsIgnoreAsciiCase(
+      Get(config_section, "ignore_configured_endpoint_urls").value_or(""), "true");
   if (std::optional<std::string> services = Get(config_section, "services")) {
     if (const Section* section = Find(files.config, base::Concat("services ", *services))) {
       for (const auto& [key, value] : *section) {
@@ -336,7 +339,10 @@ std::optional<std::string> FirstXmlElement(std::string_view xml, std::string_vie
       std::string_view rest = raw.substr(i);
       bool decoded = false;
       for (auto [entity, c] : {std::pair<std::string_view, char>{"&amp;", '&'},
-                               {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}}) {
+                               {"&lt;", '<'},
+                               {"&gt;", '>'},
+                               {"&quot;", '"'},
+                               {"&apos;", '\''}}) {
         if (rest.starts_with(entity)) {
           out.push_back(c);
           i += entity.size() - 1;
@@ -394,7 +400,8 @@ absl::StatusOr<AwsCredentials> KeysFromJson(const HttpResponse& response, std::s
   AwsCredentials keys{field("AccessKeyId"), field("SecretAccessKey"), field("Token"),
                       std::string(what)};
   if (keys.access_key_id.empty() || keys.secret_access_key.empty()) {
-    return absl::DataLossError(base::Concat(what, ": the answer has no AccessKeyId/SecretAccessKey"));
+    return absl::DataLossError(
+        base::Concat(what, ": the answer has no AccessKeyId/SecretAccessKey"));
   }
   return keys;
 }
@@ -423,23 +430,21 @@ absl::StatusOr<AwsCredentials> AssumeRole(const AwsCredentials& caller, std::str
   SignedClient client(transport, caller, clock);
   ASSIGN_OR_RETURN(
       HttpResponse response,
-      client.Call(sts, "sts",
-                  {"POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}}, Form(form)}));
+      client.Call(
+          sts, "sts",
+          {"POST", "/", {{"Content-Type", "application/x-www-form-urlencoded"}}, Form(form)}));
   return KeysFromStsAnswer(response, base::Concat("sts:AssumeRole ", role_arn));
 }
 
-absl::StatusOr<AwsCredentials> ObtainCredentials(const CredentialPlan& plan,
-                                                 std::string_view region,
-                                                 const EndpointSettings& endpoints,
-                                                 const CredentialSources& sources,
-                                                 HttpTransport& transport,
-                                                 const base::Clock& clock) {
+absl::StatusOr<AwsCredentials> ObtainCredentials(
+    const CredentialPlan& plan, std::string_view region, const EndpointSettings& endpoints,
+    const CredentialSources& sources, HttpTransport& transport, const base::Clock& clock) {
   switch (plan.kind) {
     case CredentialSourceKind::kStatic:
       return plan.keys;
     case CredentialSourceKind::kAssumeRole: {
-      ASSIGN_OR_RETURN(AwsCredentials source,
-                       ObtainCredentials(*plan.source, region, endpoints, sources, transport, clock));
+      ASSIGN_OR_RETURN(AwsCredentials source, ObtainCredentials(*plan.source, region, endpoints,
+                                                                sources, transport, clock));
       return AssumeRole(source, plan.role_arn, SessionName(plan.role_session_name, clock),
                         plan.external_id, plan.duration_seconds,
                         ResolveEndpoint(AwsService::kSts, region, endpoints).endpoint, transport,
@@ -462,16 +467,17 @@ absl::StatusOr<AwsCredentials> ObtainCredentials(const CredentialPlan& plan,
       auto [origin, prefix] = SplitUrl(sts.base_url);
       if (prefix == "/") prefix.clear();
       ASSIGN_OR_RETURN(HttpResponse response,
-                       transport.Send({origin, "POST", prefix + "/",
+                       transport.Send({origin,
+                                       "POST",
+                                       prefix + "/",
                                        {{"Content-Type", "application/x-www-form-urlencoded"}},
                                        std::move(body)}));
       std::string what = base::Concat("sts:AssumeRoleWithWebIdentity ", plan.role_arn);
       if (response.status != 200) {
         AwsErrorDetails error = DecodeAwsError(response);
-        return absl::PermissionDeniedError(
-            base::Concat(what, ": ", error.code.empty() ? "HTTP " + std::to_string(response.status)
-                                                        : error.code,
-                         error.message.empty() ? "" : ": ", error.message));
+        return absl::PermissionDeniedError(base::Concat(
+            what, ": ", error.code.empty() ? "HTTP " + std::to_string(response.status) : error.code,
+            error.message.empty() ? "" : ": ", error.message));
       }
       return KeysFromStsAnswer(response, what);
     }
@@ -497,22 +503,25 @@ absl::StatusOr<AwsCredentials> ObtainCredentials(const CredentialPlan& plan,
       // IMDSv2 ("Use the Instance Metadata Service to access instance metadata", Amazon EC2 User
       // Guide): a session token by PUT, then the role name and its keys with the token.
       ASSIGN_OR_RETURN(HttpResponse token,
-                       transport.Send({plan.metadata_endpoint, "PUT", "/latest/api/token",
-                                       {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}}, ""}));
+                       transport.Send({plan.metadata_endpoint,
+                                       "PUT",
+                                       "/latest/api/token",
+                                       {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}},
+                                       ""}));
       if (token.status != 200) {
-        return absl::UnavailableError(
-            base::Concat(plan.description, ": the session token request answered HTTP ",
-                         token.status));
+        return absl::UnavailableError(base::Concat(
+            plan.description, ": the session token request answered HTTP ", token.status));
       }
       std::vector<std::pair<std::string, std::string>> headers = {
           {"X-aws-ec2-metadata-token", token.body}};
-      ASSIGN_OR_RETURN(HttpResponse role,
-                       transport.Send({plan.metadata_endpoint, "GET",
-                                       "/latest/meta-data/iam/security-credentials/", headers, ""}));
+      ASSIGN_OR_RETURN(
+          HttpResponse role,
+          transport.Send({plan.metadata_endpoint, "GET",
+                          "/latest/meta-data/iam/security-credentials/", headers, ""}));
       std::string role_name = role.body.substr(0, role.body.find('\n'));
       if (role.status != 200 || role_name.empty()) {
-        return absl::NotFoundError(
-            base::Concat(plan.description, ": the instance has no IAM role (HTTP ", role.status, ")"));
+        return absl::NotFoundError(base::Concat(
+            plan.description, ": the instance has no IAM role (HTTP ", role.status, ")"));
       }
       ASSIGN_OR_RETURN(HttpResponse keys,
                        transport.Send({plan.metadata_endpoint, "GET",

@@ -49,8 +49,8 @@ struct CredentialPlan {
   // kAssumeRole, kWebIdentity.
   std::string role_arn;
   std::string role_session_name;
-  std::string external_id;  // kAssumeRole; "" when none
-  int duration_seconds = 0;  // 0: STS's default
+  std::string external_id;                       // kAssumeRole; "" when none
+  int duration_seconds = 0;                      // 0: STS's default
   std::shared_ptr<const CredentialPlan> source;  // kAssumeRole
   std::string web_identity_token_file;           // kWebIdentity
   // kContainer: the full URL, and the Authorization value or the file holding it.
@@ -79,12 +79,9 @@ absl::StatusOr<AwsProfile> ResolveProfile(const std::optional<std::string>& prof
 // Obtains keys by `plan`. STS calls go to the STS endpoint of `region` resolved with `endpoints`;
 // errors name the step that failed (Unavailable for no answer, the AWS error otherwise).
 // REQUIRES: `transport` and `clock` are usable for the duration of the call.
-absl::StatusOr<AwsCredentials> ObtainCredentials(const CredentialPlan& plan,
-                                                 std::string_view region,
-                                                 const EndpointSettings& endpoints,
-                                                 const CredentialSources& sources,
-                                                 HttpTransport& transport,
-                                                 const base::Clock& clock);
+absl::StatusOr<AwsCredentials> ObtainCredentials(
+    const CredentialPlan& plan, std::string_view region, const EndpointSettings& endpoints,
+    const CredentialSources& sources, HttpTransport& transport, const base::Clock& clock);
 
 // sts:AssumeRole with `caller`'s keys (the collector's step into member accounts). `external_id`
 // "" for none.

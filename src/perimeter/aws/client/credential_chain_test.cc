@@ -62,7 +62,8 @@ TEST_P(ResolveProfileTest, FirstSourceWins) {
   world.env["HOME"] = "/home/u";
   world.files["/home/u/.aws/config"] = c.config;
   world.files["/home/u/.aws/credentials"] = c.credentials;
-  absl::StatusOr<AwsProfile> profile = ResolveProfile(c.profile_flag, std::nullopt, world.Sources());
+  absl::StatusOr<AwsProfile> profile =
+      ResolveProfile(c.profile_flag, std::nullopt, world.Sources());
   ASSERT_TRUE(profile.ok()) << profile.status();
   EXPECT_EQ(profile->credentials.kind, c.kind);
   std::string detail;
@@ -89,42 +90,72 @@ const std::map<std::string, std::string> kEnvKeys = {{"AWS_ACCESS_KEY_ID", "AKID
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, ResolveProfileTest,
-    testing::Values(
-        PlanCase{"environment_first", kEnvKeys, std::nullopt, "",
-                 "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = s\n",
-                 CredentialSourceKind::kStatic, "AKIDENV"},
-        PlanCase{"profile_flag_beats_environment", kEnvKeys, "dev", "",
-                 "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = s\n",
-                 CredentialSourceKind::kStatic, "AKIDDEV"},
-        PlanCase{"aws_profile", {{"AWS_PROFILE", "dev"}}, std::nullopt,
-                 "[profile dev]\naws_access_key_id = AKIDCFG\naws_secret_access_key = s\n", "",
-                 CredentialSourceKind::kStatic, "AKIDCFG"},
-        PlanCase{"role_with_source_profile", {}, "ops",
-                 "[profile ops]\nrole_arn = arn:aws:iam::222233334444:role/ops\n"
-                 "source_profile = base\nexternal_id = x\n",
-                 "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n",
-                 CredentialSourceKind::kAssumeRole, "arn:aws:iam::222233334444:role/ops"},
-        PlanCase{"role_with_web_identity", {}, "wi",
-                 "[profile wi]\nrole_arn = arn:aws:iam::222233334444:role/wi\n"
-                 "web_identity_token_file = /t\n",
-                 "", CredentialSourceKind::kWebIdentity, "arn:aws:iam::222233334444:role/wi"},
-        PlanCase{"web_identity_environment",
-                 {{"AWS_ROLE_ARN", "arn:aws:iam::222233334444:role/env"},
-                  {"AWS_WEB_IDENTITY_TOKEN_FILE", "/t"}},
-                 std::nullopt, "", "", CredentialSourceKind::kWebIdentity,
-                 "arn:aws:iam::222233334444:role/env"},
-        PlanCase{"container_relative", {{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"}},
-                 std::nullopt, "", "", CredentialSourceKind::kContainer,
-                 "http://169.254.170.2/v2/creds"},
-        PlanCase{"container_full",
-                 {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds"}},
-                 std::nullopt, "", "", CredentialSourceKind::kContainer,
-                 "http://127.0.0.1:9/creds"},
-        PlanCase{"instance_metadata_last", {}, std::nullopt, "", "",
-                 CredentialSourceKind::kInstanceMetadata, "http://169.254.169.254"},
-        PlanCase{"metadata_endpoint_variable",
-                 {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:7/"}}, std::nullopt, "",
-                 "", CredentialSourceKind::kInstanceMetadata, "http://127.0.0.1:7"}),
+    testing::Values(PlanCase{"environment_first", kEnvKeys, std::nullopt, "",
+                             "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = s\n",
+                             CredentialSourceKind::kStatic, "AKIDENV"},
+                    PlanCase{"profile_flag_beats_environment", kEnvKeys, "dev", "",
+                             "[dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = s\n",
+                             CredentialSourceKind::kStatic, "AKIDDEV"},
+                    PlanCase{
+                        "aws_profile",
+                        {{"AWS_PROFILE", "dev"}},
+                        std::nullopt,
+                        "[profile dev]\naws_access_key_id = AKIDCFG\naws_secret_access_key = s\n",
+                        "",
+                        CredentialSourceKind::kStatic,
+                        "AKIDCFG"},
+                    PlanCase{"role_with_source_profile",
+                             {},
+                             "ops",
+                             "[profile ops]\nrole_arn = arn:aws:iam::222233334444:role/ops\n"
+                             "source_profile = base\nexternal_id = x\n",
+                             "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n",
+                             CredentialSourceKind::kAssumeRole,
+                             "arn:aws:iam::222233334444:role/ops"},
+                    PlanCase{"role_with_web_identity",
+                             {},
+                             "wi",
+                             "[profile wi]\nrole_arn = arn:aws:iam::222233334444:role/wi\n"
+                             "web_identity_token_file = /t\n",
+                             "",
+                             CredentialSourceKind::kWebIdentity,
+                             "arn:aws:iam::222233334444:role/wi"},
+                    PlanCase{"web_identity_environment",
+                             {{"AWS_ROLE_ARN", "arn:aws:iam::222233334444:role/env"},
+                              {"AWS_WEB_IDENTITY_TOKEN_FILE", "/t"}},
+                             std::nullopt,
+                             "",
+                             "",
+                             CredentialSourceKind::kWebIdentity,
+                             "arn:aws:iam::222233334444:role/env"},
+                    PlanCase{"container_relative",
+                             {{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"}},
+                             std::nullopt,
+                             "",
+                             "",
+                             CredentialSourceKind::kContainer,
+                             "http://169.254.170.2/v2/creds"},
+                    PlanCase{"container_full",
+                             {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds"}},
+                             std::nullopt,
+                             "",
+                             "",
+                             CredentialSourceKind::kContainer,
+                             "http://127.0.0.1:9/creds"},
+                    PlanCase{"instance_metadata_last",
+                             {},
+                             std::nullopt,
+                             "",
+                             "",
+                             CredentialSourceKind::kInstanceMetadata,
+                             "http://169.254.169.254"},
+                    PlanCase{"metadata_endpoint_variable",
+                             {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:7/"}},
+                             std::nullopt,
+                             "",
+                             "",
+                             CredentialSourceKind::kInstanceMetadata,
+                             "http://127.0.0.1:7"}),
     [](const testing::TestParamInfo<PlanCase>& info) { return info.param.name; });
 
 TEST(ResolveProfileTest, EndpointSettingsFromTheProfile) {
@@ -151,8 +182,9 @@ TEST(ResolveProfileTest, ErrorsNameTheProblem) {
       "[profile sso]\nsso_session = x\n";
   EXPECT_NE(ResolveProfile("a", std::nullopt, world.Sources()).status().message().find("loops"),
             std::string::npos);
-  EXPECT_NE(ResolveProfile("sso", std::nullopt, world.Sources()).status().message().find("sso_session"),
-            std::string::npos);
+  EXPECT_NE(
+      ResolveProfile("sso", std::nullopt, world.Sources()).status().message().find("sso_session"),
+      std::string::npos);
   EXPECT_EQ(ResolveProfile(std::nullopt, std::nullopt, world.Sources()).status().code(),
             absl::StatusCode::kNotFound);
 }
@@ -184,7 +216,8 @@ TEST(ObtainCredentialsTest, AssumeRoleSignsWithTheSourceKeysAndSendsTheExternalI
   EXPECT_NE(request.body.find("RoleSessionName=me"), std::string::npos);
   bool signed_by_base = false;
   for (const auto& [name, value] : request.headers) {
-    if (name == "Authorization") signed_by_base = value.find("Credential=AKIDBASE/") != std::string::npos;
+    if (name == "Authorization")
+      signed_by_base = value.find("Credential=AKIDBASE/") != std::string::npos;
   }
   EXPECT_TRUE(signed_by_base);
 }
@@ -220,8 +253,8 @@ TEST(ObtainCredentialsTest, ContainerSendsTheAuthorizationToken) {
   absl::StatusOr<AwsProfile> profile = ResolveProfile(std::nullopt, "us-east-1", world.Sources());
   ASSERT_TRUE(profile.ok());
   FakeTransport transport;
-  transport.answers["GET http://127.0.0.1:9/creds"] = HttpResponse{
-      200, {}, R"({"AccessKeyId":"ASIACONT","SecretAccessKey":"s","Token":"t"})"};
+  transport.answers["GET http://127.0.0.1:9/creds"] =
+      HttpResponse{200, {}, R"({"AccessKeyId":"ASIACONT","SecretAccessKey":"s","Token":"t"})"};
   base::FakeClock clock(0);
   absl::StatusOr<AwsCredentials> keys = ObtainCredentials(
       profile->credentials, "us-east-1", profile->endpoints, world.Sources(), transport, clock);
@@ -242,7 +275,10 @@ TEST(ObtainCredentialsTest, InstanceMetadataUsesImdsV2) {
   transport.answers["GET http://imds:1/latest/meta-data/iam/security-credentials/"] =
       HttpResponse{200, {}, "web-role"};
   transport.answers["GET http://imds:1/latest/meta-data/iam/security-credentials/web-role"] =
-      HttpResponse{200, {}, R"({"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t"})"};
+      HttpResponse{
+          200,
+          {},
+          R"({"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t"})"};
   base::FakeClock clock(0);
   absl::StatusOr<AwsCredentials> keys = ObtainCredentials(
       profile->credentials, "us-east-1", profile->endpoints, world.Sources(), transport, clock);

@@ -20,8 +20,7 @@ const ServiceDescription& DescribeService(AwsService service) {
   static const ServiceDescription kIam{"IAM", "iam", "iam"};
   static const ServiceDescription kKms{"KMS", "kms", "kms"};
   static const ServiceDescription kLambda{"Lambda", "lambda", "lambda"};
-  static const ServiceDescription kOrganizations{"Organizations", "organizations",
-                                                 "organizations"};
+  static const ServiceDescription kOrganizations{"Organizations", "organizations", "organizations"};
   static const ServiceDescription kRds{"RDS", "rds", "rds"};
   static const ServiceDescription kS3{"S3", "s3", "s3"};
   static const ServiceDescription kS3Control{"S3 Control", "s3-control", "s3"};

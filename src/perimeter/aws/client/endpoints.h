@@ -2,7 +2,8 @@
 // specific endpoints", AWS SDKs and Tools Reference Guide; "Endpoint configuration and settings
 // precedence", AWS CLI User Guide), first match wins:
 //  1. an explicit URL (`--endpoint-url`);
-//  2. AWS_ENDPOINT_URL_<SERVICE> (the service id upper-cased, spaces -> '_': AWS_ENDPOINT_URL_SECRETS_MANAGER);
+//  2. AWS_ENDPOINT_URL_<SERVICE> (the service id upper-cased, spaces -> '_':
+//  AWS_ENDPOINT_URL_SECRETS_MANAGER);
 //  3. AWS_ENDPOINT_URL;
 //  4. the profile's `services` section: `[services NAME]` with `KEY =` and an indented
 //     `endpoint_url = ...` (KEY: the service id lower-cased, spaces -> '_');
@@ -65,9 +66,9 @@ std::string EndpointConfigKey(AwsService service);
 
 // What the resolution reads besides the service and region.
 struct EndpointSettings {
-  std::optional<std::string> explicit_url;  // --endpoint-url
+  std::optional<std::string> explicit_url;                             // --endpoint-url
   std::function<std::optional<std::string>(const char* name)> getenv;  // nullopt: unset or empty
-  std::optional<std::string> profile_endpoint_url;                      // the profile's endpoint_url
+  std::optional<std::string> profile_endpoint_url;                     // the profile's endpoint_url
   std::map<std::string, std::string> service_endpoint_urls;  // config key -> services section URL
   bool profile_ignores_configured = false;  // the profile's ignore_configured_endpoint_urls
 };
