@@ -188,7 +188,7 @@ struct AccessPointEntry {
   std::string arn;
   std::string vpc_id;  // "" for an Internet origin
   std::optional<std::string> policy;
-  bool multi_region = false;                // a Multi-Region Access Point: no network origin
+  bool multi_region = false;               // a Multi-Region Access Point: no network origin
   std::optional<PublicAccessBlock> block;  // the point's own, when read
 };
 
@@ -216,10 +216,9 @@ void ListMultiRegionAccessPoints(const Scope& scope,
         entry.arn = base::Concat("arn:", scope.partition, ":s3::", scope.account, ":accesspoint/",
                                  point->Text("Alias").value_or(name));
         if (const XmlElement* block = point->Child("PublicAccessBlock")) {
-          entry.block = PublicAccessBlock{XmlBool(*block, "BlockPublicAcls"),
-                                          XmlBool(*block, "IgnorePublicAcls"),
-                                          XmlBool(*block, "BlockPublicPolicy"),
-                                          XmlBool(*block, "RestrictPublicBuckets")};
+          entry.block = PublicAccessBlock{
+              XmlBool(*block, "BlockPublicAcls"), XmlBool(*block, "IgnorePublicAcls"),
+              XmlBool(*block, "BlockPublicPolicy"), XmlBool(*block, "RestrictPublicBuckets")};
         }
         ServiceCall policy_call = S3Control(
             "GetMultiRegionAccessPointPolicy", "s3:GetMultiRegionAccessPointPolicy",
