@@ -393,6 +393,23 @@ def account_scenario(binary, work):
                   for r in lines if r["kind"] == "resource"),
           "--regions limits the regional services (buckets are read wherever they are)")
     check(not any(r["service"] == "organizations" for r in world.requests), "--account calls no Organizations API")
+    # A member role that cannot be assumed: one AssumeRole error record, the other accounts still read; the
+    # external id reaches STS.
+    world = fake_aws.World()
+    server = fake_aws.serve(world)
+    result = collect(binary, environment(work, server.server_address[1]), "--organization", "--regions", "us-east-1",
+                     "--role-name", "Auditor", "--external-id", "ext-42")
+    server.shutdown()
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    denied = [r for r in lines if r["kind"] == "collectionError" and r["operation"] == "AssumeRole"]
+    check(result.returncode == 1 and len(denied) == 1 and denied[0].get("accountId") == fake_aws.MEMBER and
+          denied[0]["errorKind"] == "AccessDenied" and denied[0]["resource"].endswith(":role/Auditor"),
+          f"an unassumable member role: exit {result.returncode}, {denied}")
+    check(any(r["kind"] == "resource" and r["resourceOwnerAccount"] == fake_aws.MGMT for r in lines) and
+          not any(r["kind"] == "resource" and r["resourceOwnerAccount"] == fake_aws.MEMBER for r in lines),
+          "the caller's account is still read, the unassumable one is not")
+    assume = [r for r in world.requests if "Action=AssumeRole" in r["body"]]
+    check(assume and all("ExternalId=ext-42" in r["body"] for r in assume), "--external-id reaches sts:AssumeRole")
     # Nothing listens: exit 2 and a message, never an empty "success".
     unreachable = collect(binary, environment(work, 9, AWS_ENDPOINT_URL="http://127.0.0.1:9"), "--account",
                           "--max-attempts", "1", "--timeout", "2")
