@@ -104,6 +104,8 @@ NEWER_THAN_MODELS = {
     ("account", "ListRegions"): {"method": "POST", "path": "/listRegions", "required": []},
     # Amazon DynamoDB API Reference, "GetResourcePolicy" (March 2024): JSON 1.0, ResourceArn required.
     ("dynamodb", "GetResourcePolicy"): {"required": ["ResourceArn"]},
+    # Amazon S3 API Reference, "ListDirectoryBuckets" (November 2023): GET /?x-id=ListDirectoryBuckets.
+    ("s3", "ListDirectoryBuckets"): {"method": "GET", "path": "/", "x-id": "ListDirectoryBuckets", "required": []},
 }
 
 
@@ -111,6 +113,8 @@ def model_name(request):
     service = request["service"]
     if service == "s3":
         return "s3control" if request["path"].startswith("/v20180820/") else "s3"
+    if service == "s3express":
+        return "s3"  # directory buckets are S3's API at another endpoint
     if service == "dynamodb":
         target = request["headers"].get("x-amz-target", "")
         return "dynamodbstreams" if target.startswith("DynamoDBStreams") else "dynamodb"
@@ -192,6 +196,13 @@ def check_request_against_model(request):
             check(member in body, f"{where}: {operation} without its required {member}")
         return operation, name
     if protocol in ("rest-json", "rest-xml"):
+        x_id = urllib.parse.parse_qs(request["query"]).get("x-id", [None])[0]
+        if x_id is not None:  # the operation is named in the URI (`?x-id=`): it must be that one
+            copy = next((c for c in copies if x_id in c["operations"]), None)
+            known = copy is not None or NEWER_THAN_MODELS.get((name, x_id), {}).get("x-id") == x_id
+            if check(known, f"{where}: {name} has no operation {x_id}"):
+                return x_id, name
+            return None
         m, operation = None, None
         for copy in copies:
             operation = rest_operation(copy, request)
@@ -224,6 +235,8 @@ def check_request_against_model(request):
 
 IAM_PREFIX = {"s3control": "s3", "efs": "elasticfilesystem", "dynamodbstreams": "dynamodb"}
 IAM_EXCEPTIONS = {("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+                  ("s3express", "ListDirectoryBuckets"): "s3express:ListAllMyDirectoryBuckets",
+                  ("s3express", "GetBucketPolicy"): "s3express:GetBucketPolicy",
                   ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
                   ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock"}
 
@@ -254,7 +267,8 @@ def check_wire(requests, label):
             continue
         operation, name = found
         operations.add((name, operation))
-        action = IAM_EXCEPTIONS.get((name, operation), f"{IAM_PREFIX.get(name, name)}:{operation}")
+        key = ("s3express", operation) if request["service"] == "s3express" else (name, operation)
+        action = IAM_EXCEPTIONS.get(key, f"{IAM_PREFIX.get(name, name)}:{operation}")
         check(action in allowed, f"{label}: {name} {operation} needs {action}, which docs/collect.md does not list")
     return operations
 
@@ -262,7 +276,7 @@ def check_wire(requests, label):
 # ---- the scenarios
 
 EXPECTED_TYPES = {  # per account and region, except the global ones
-    "AWS::S3::Bucket": 2, "AWS::IAM::Role": 3, "AWS::KMS::Key": 2, "AWS::SQS::Queue": 4, "AWS::SNS::Topic": 2,
+    "AWS::S3::Bucket": 2, "AWS::IAM::Role": 3, "AWS::S3Express::DirectoryBucket": 4, "AWS::KMS::Key": 2, "AWS::SQS::Queue": 4, "AWS::SNS::Topic": 2,
     "AWS::SecretsManager::Secret": 2, "AWS::Lambda::Function": 4, "AWS::Lambda::LayerVersion": 2,
     "AWS::ECR::Repository": 4, "AWS::EFS::FileSystem": 2, "AWS::DynamoDB::Table": 2, "AWS::DynamoDB::Stream": 2,
     "AWS::EC2::Snapshot": 4, "AWS::RDS::DBSnapshot": 2, "AWS::RDS::DBClusterSnapshot": 2,
@@ -365,7 +379,7 @@ def analyze_scenario(binary, work, inventory):
               f"findings on {resource_type}: {sorted(found.get(resource_type, set()))}, expected {sorted(resources)}")
     for resource_type in ("AWS::KMS::Key", "AWS::SNS::Topic", "AWS::SecretsManager::Secret", "AWS::ECR::Repository",
                           "AWS::EFS::FileSystem", "AWS::DynamoDB::Table", "AWS::Lambda::LayerVersion",
-                          "AWS::RDS::DBSnapshot"):
+                          "AWS::RDS::DBSnapshot", "AWS::S3Express::DirectoryBucket"):
         check(len(found.get(resource_type, set())) == 4, f"findings on {resource_type}: {sorted(found.get(resource_type, set()))}")
     check(not any(f["resource"].endswith(f"role/ci-{m}") for f in findings), "a role trusted by its own org: no finding")
     check(e in json.dumps(findings), "the external account is named")

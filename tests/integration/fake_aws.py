@@ -164,6 +164,8 @@ def route(world, r, account, region, service):
         return s3_control(world, r, account, region)
     if service == "s3":
         return s3(world, r, account, region)
+    if service == "s3express":
+        return s3express(world, r, account, region)
     if service == "lambda":
         return lambda_service(world, r, account, region)
     if service == "elasticfilesystem":
@@ -425,6 +427,26 @@ def s3(world, r, account, region):
     if query == "publicAccessBlock":
         return s3_error("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found", 404)
     return s3_error("NotImplemented", f"fake_aws: {path}?{query}", 501)
+
+
+def s3express(world, r, account, region):
+    """Directory buckets at the Regional endpoint (s3express-control), path-style."""
+    path, query = r["path"], dict(urllib.parse.parse_qsl(r["query"], keep_blank_values=True))
+    xml = lambda text: (200, "application/xml", '<?xml version="1.0" encoding="UTF-8"?>\n' + text)
+    zone = {"us-east-1": "use1-az4", "eu-west-1": "euw1-az1"}.get(region, "az")
+    names = [f"cache--{zone}--x-s3", f"logs--{zone}--x-s3"]
+    if path == "/" and query.get("x-id") == "ListDirectoryBuckets":
+        chunk, following = page(names, query.get("continuation-token"), 1)
+        items = "".join(f"<Bucket><Name>{n}</Name><BucketRegion>{region}</BucketRegion></Bucket>" for n in chunk)
+        token = f"<ContinuationToken>{following}</ContinuationToken>" if following else ""
+        return xml(f"<ListAllMyDirectoryBucketsResult {S3NS}><Buckets>{items}</Buckets>{token}</ListAllMyDirectoryBucketsResult>")
+    bucket = path.strip("/")
+    if "policy" in query and bucket in names:
+        if bucket.startswith("logs"):
+            return s3_error("NoSuchBucketPolicy", "The bucket policy does not exist", 404)
+        arn = f"arn:aws:s3express:{region}:{account}:bucket/{bucket}"
+        return 200, "application/json", allow({"AWS": f"arn:aws:iam::{EXTERNAL}:root"}, "s3express:CreateSession", arn)
+    return s3_error("NoSuchBucket", "The specified bucket does not exist", 404)
 
 
 def s3_control(world, r, account, region):

@@ -405,6 +405,43 @@ void CollectS3Buckets(const Scope& scope, const std::string& home_region,
   }
 }
 
+// Directory buckets (S3 Express One Zone): ListDirectoryBuckets and GetBucketPolicy at the Regional
+// endpoint s3express-control.REGION, path-style, signed as s3express (Amazon S3 API Reference,
+// ListDirectoryBuckets, GetBucketPolicy: "Directory buckets").
+void CollectS3DirectoryBuckets(const Scope& scope) {
+  std::string next;
+  for (int page = 0;; ++page) {
+    std::string target = "/?x-id=ListDirectoryBuckets&max-directory-buckets=1000";
+    if (!next.empty()) target += "&continuation-token=" + Encode(next);
+    ServiceCall call = RestCall(AwsService::kS3Express, "ListDirectoryBuckets",
+                                "s3express:ListAllMyDirectoryBuckets", "GET", std::move(target));
+    if (page == kMaxPages) return PageLimit(scope, call);
+    std::optional<std::unique_ptr<XmlElement>> root = SendXml(scope, call, scope.region, "");
+    if (!root) return;
+    if (const XmlElement* buckets = (*root)->Child("Buckets")) {
+      for (const XmlElement* bucket : buckets->Children("Bucket")) {
+        std::string name = bucket->Text("Name").value_or("");
+        if (name.empty()) continue;
+        std::string arn = Arn(scope, "s3express", scope.region, scope.account, "bucket/" + name);
+        bool absent = false;
+        std::optional<HttpResponse> policy = scope.Send(
+            RestCall(AwsService::kS3Express, "GetBucketPolicy", "s3express:GetBucketPolicy", "GET",
+                     base::Concat("/", Encode(name), "?policy")),
+            scope.region, arn, {"NoSuchBucketPolicy"}, &absent);
+        if (!policy && !absent) continue;
+        json::Writer w;
+        w.BeginObject();
+        if (policy) PolicyMember(w, "bucketPolicy", policy->body);
+        w.EndObject();
+        Emit(scope, arn, "AWS::S3Express::DirectoryBucket", "s3ExpressDirectoryBucket",
+             scope.region, w);
+      }
+    }
+    next = (*root)->Text("ContinuationToken").value_or("");
+    if (next.empty()) return;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // IAM (query).
 
@@ -966,6 +1003,7 @@ void CollectRdsSnapshots(const Scope& scope) {
 
 void CollectRegion(const Scope& scope) {
   CollectKmsKeys(scope);
+  CollectS3DirectoryBuckets(scope);
   CollectSqsQueues(scope);
   CollectSnsTopics(scope);
   CollectSecrets(scope);

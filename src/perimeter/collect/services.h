@@ -30,6 +30,7 @@ std::optional<PublicAccessBlock> ReadAccountPublicAccessBlock(const Scope& scope
 void CollectIamRoles(const Scope& scope, const std::string& home_region);
 
 // Regional (scope.region).
+void CollectS3DirectoryBuckets(const Scope& scope);  // their policies; not yet their access points
 void CollectKmsKeys(const Scope& scope);
 void CollectSqsQueues(const Scope& scope);
 void CollectSnsTopics(const Scope& scope);

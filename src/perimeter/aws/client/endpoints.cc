@@ -24,6 +24,9 @@ const ServiceDescription& DescribeService(AwsService service) {
   static const ServiceDescription kRds{"RDS", "rds", "rds"};
   static const ServiceDescription kS3{"S3", "s3", "s3"};
   static const ServiceDescription kS3Control{"S3 Control", "s3-control", "s3"};
+  // Directory buckets' control plane: S3's API (service id S3, so AWS_ENDPOINT_URL_S3 applies) at
+  // s3express-control.REGION, signed as s3express (Amazon S3 API Reference, ListDirectoryBuckets).
+  static const ServiceDescription kS3Express{"S3", "s3express-control", "s3express"};
   static const ServiceDescription kSecretsManager{"Secrets Manager", "secretsmanager",
                                                   "secretsmanager"};
   static const ServiceDescription kSns{"SNS", "sns", "sns"};
@@ -58,6 +61,8 @@ const ServiceDescription& DescribeService(AwsService service) {
       return kS3;
     case AwsService::kS3Control:
       return kS3Control;
+    case AwsService::kS3Express:
+      return kS3Express;
     case AwsService::kSecretsManager:
       return kSecretsManager;
     case AwsService::kSns:
@@ -113,6 +118,7 @@ std::optional<std::string> GlobalSigningRegion(AwsService service, std::string_v
     case AwsService::kRds:
     case AwsService::kS3:
     case AwsService::kS3Control:
+    case AwsService::kS3Express:
     case AwsService::kSecretsManager:
     case AwsService::kSns:
     case AwsService::kSqs:

@@ -47,6 +47,7 @@ enum class AwsService {
   kRds,
   kS3,
   kS3Control,
+  kS3Express,  // the directory buckets' Regional endpoint (s3express-control), part of S3's API
   kSecretsManager,
   kSns,
   kSqs,
