@@ -27,6 +27,7 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"query_form", &FuzzQueryForm},
       {"validate_policy", &FuzzValidatePolicy},
       {"access_preview", &FuzzAccessPreview},
+      {"aws_answers", &FuzzAwsAnswers},
   };
   *count = std::size(kTargets);
   return kTargets;

@@ -35,6 +35,8 @@ int FuzzQueryForm(const uint8_t* data, size_t size);
 // validation::ValidatePolicy: the first byte picks the policy type and resource type.
 int FuzzValidatePolicy(const uint8_t* data, size_t size);
 int FuzzAccessPreview(const uint8_t* data, size_t size);
+// The collector's readers of AWS answers (XML and JSON) over arbitrary answers.
+int FuzzAwsAnswers(const uint8_t* data, size_t size);
 
 // Every target, for the corpus replay test.
 const FuzzTarget* AllFuzzTargets(size_t* count);
