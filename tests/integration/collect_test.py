@@ -340,6 +340,9 @@ def organization_scenario(binary, work):
     bucket = next((r for r in kinds.get("resource", []) if r["resourceArn"] == f"arn:aws:s3:::public-{fake_aws.MGMT}"), {})
     points = bucket.get("configuration", {}).get("s3Bucket", {}).get("accessPoints", {})
     check(f"arn:aws:s3:us-east-1:{fake_aws.MGMT}:accesspoint/shared" in points, f"the bucket's access point: {points}")
+    shared = points.get(f"arn:aws:s3:us-east-1:{fake_aws.MGMT}:accesspoint/shared", {})
+    check(shared.get("publicAccessBlock") == {"ignorePublicAcls": True, "restrictPublicBuckets": False},
+          f"the access point's own Block Public Access (GetAccessPoint): {shared}")
     mrap = points.get(f"arn:aws:s3::{fake_aws.MGMT}:accesspoint/mfzwi23gnjvgw.mrap", {})
     check("accessPointPolicy" in mrap and mrap.get("publicAccessBlock", {}).get("restrictPublicBuckets") is True and
           "networkOrigin" not in mrap, f"the bucket's Multi-Region Access Point: {mrap}")

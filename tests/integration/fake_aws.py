@@ -485,6 +485,12 @@ def s3_control(world, r, account, region):
             document = escape(allow({"AWS": f"arn:aws:iam::{EXTERNAL}:root"}, "s3:GetObject", mrap + "/object/*"))
             return xml(f"<GetMultiRegionAccessPointPolicyResult {ns}><Policy><Established><Policy>{document}</Policy>"
                        f"</Established></Policy></GetMultiRegionAccessPointPolicyResult>")
+    if path == "/v20180820/accesspoint/shared":
+        return xml(f"<GetAccessPointResult {ns}><Name>shared</Name><Bucket>public-{account}</Bucket>"
+                   f"<NetworkOrigin>Internet</NetworkOrigin><PublicAccessBlockConfiguration>"
+                   f"<BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls>"
+                   f"<BlockPublicPolicy>false</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets>"
+                   f"</PublicAccessBlockConfiguration></GetAccessPointResult>")
     if path == "/v20180820/accesspoint/shared/policy":
         ap = f"arn:aws:s3:us-east-1:{account}:accesspoint/shared"
         return xml(f"<GetAccessPointPolicyResult {ns}><Policy>{escape(allow({'AWS': f'arn:aws:iam::{EXTERNAL}:root'}, 's3:GetObject', ap + '/object/*'))}</Policy></GetAccessPointPolicyResult>")

@@ -266,6 +266,19 @@ void ListAccessPoints(const Scope& scope, const std::string& region,
                                       base::Concat("accesspoint/", name)));
         if (point->Text("NetworkOrigin").value_or("") == "VPC")
           entry.vpc_id = point->Text("VpcConfiguration/VpcId").value_or("");
+        // The point's own Block Public Access (on by default for new access points):
+        // GetAccessPoint.
+        std::optional<std::unique_ptr<XmlElement>> details =
+            SendXml(scope,
+                    S3Control("GetAccessPoint", "s3:GetAccessPoint",
+                              base::Concat("/v20180820/accesspoint/", Encode(name)), scope.account),
+                    region, entry.arn);
+        if (!details) continue;  // the error is recorded
+        if (const XmlElement* block = (*details)->Child("PublicAccessBlockConfiguration")) {
+          entry.block = PublicAccessBlock{
+              XmlBool(*block, "BlockPublicAcls"), XmlBool(*block, "IgnorePublicAcls"),
+              XmlBool(*block, "BlockPublicPolicy"), XmlBool(*block, "RestrictPublicBuckets")};
+        }
         ServiceCall policy_call = S3Control(
             "GetAccessPointPolicy", "s3:GetAccessPointPolicy",
             base::Concat("/v20180820/accesspoint/", Encode(name), "/policy"), scope.account);
