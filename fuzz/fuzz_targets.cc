@@ -29,6 +29,7 @@ const FuzzTarget* AllFuzzTargets(size_t* count) {
       {"access_preview", &FuzzAccessPreview},
       {"console_input", &FuzzConsoleInput},
       {"template_policies", &FuzzTemplatePolicies},
+      {"aws_answers", &FuzzAwsAnswers},
   };
   *count = std::size(kTargets);
   return kTargets;

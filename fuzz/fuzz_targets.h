@@ -38,6 +38,8 @@ int FuzzAccessPreview(const uint8_t* data, size_t size);
 // api::ConsoleRestRequest: the first byte picks the operation.
 int FuzzConsoleInput(const uint8_t* data, size_t size);
 int FuzzTemplatePolicies(const uint8_t* data, size_t size);
+// The collector's readers of AWS answers (XML and JSON) over arbitrary answers.
+int FuzzAwsAnswers(const uint8_t* data, size_t size);
 
 // Every target, for the corpus replay test.
 const FuzzTarget* AllFuzzTargets(size_t* count);

@@ -44,3 +44,7 @@ if [[ -x build/bin/server_load_benchmark ]]; then
   build/bin/server_load_benchmark --findings "${PERIMETER_LOAD_FINDINGS:-100000}" \
     --seconds "${PERIMETER_LOAD_SECONDS:-10}" --connections 4
 fi
+# perimeter collect against the tests' fake AWS endpoint: 100 accounts x 4 regions x ~100 resources
+# (bench/collect_benchmark.py; PERIMETER_COLLECT_ACCOUNTS to change the size).
+echo "== collect_benchmark (perimeter collect, whole process, fake AWS endpoint)"
+/usr/bin/python3 bench/collect_benchmark.py build/bin/perimeter "${PERIMETER_COLLECT_ACCOUNTS:-100}" 4 16

@@ -9,6 +9,7 @@
 #include "CLI/CLI.hpp"
 #include "perimeter/cli/analyze_command.h"
 #include "perimeter/cli/check_commands.h"
+#include "perimeter/cli/collect_command.h"
 #include "perimeter/cli/compliance_command.h"
 #include "perimeter/cli/import_command.h"
 #include "perimeter/cli/input_files.h"
@@ -117,6 +118,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   import_cmd->add_option("--region", import_options.region, "The region to sign for");
 
   ComplianceCommand compliance(app);
+  CollectCommand collect(app);
 
   CheckOptions public_options;
   CLI::App* check_public = app.add_subcommand(
@@ -215,6 +217,7 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   }
   if (serve->parsed()) return server::RunServe(serve_options, out, err);
   if (compliance.parsed()) return compliance.Run(out, err);
+  if (collect.parsed()) return collect.Run(in, out, err, terminals);
   if (check_public->parsed()) return RunCheckNoPublicAccess(public_options, in, out, err);
   if (check_granted->parsed()) return RunCheckAccessNotGranted(granted_options, in, out, err);
   if (validate_policy->parsed()) return RunValidatePolicy(validate_options, in, out, err);

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
-#include "perimeter/aws/client/credentials.h"
+#include "perimeter/aws/client/credential_chain.h"
 #include "perimeter/aws/client/http_transport.h"
 #include "perimeter/aws/client/signed_client.h"
 #include "perimeter/base/clock.h"
@@ -109,8 +109,11 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
     if (!ReadEnabledRegions(path, check.enabled_regions, err)) return kExitBadInput;
   }
 
-  absl::StatusOr<aws::ResolvedAws> aws =
-      aws::ResolveAws(options.profile, options.region, aws::CredentialSources::System());
+  // The SDKs' credential chain (aws/client/credential_chain.h): keys, roles, web identity,
+  // container and instance metadata.
+  aws::CredentialSources sources = aws::CredentialSources::System();
+  absl::StatusOr<aws::AwsProfile> aws =
+      aws::ResolveProfile(options.profile, options.region, sources);
   if (!aws.ok()) {
     err << "perimeter: " << aws.status().message() << "\n";
     return kExitBadInput;
@@ -120,8 +123,14 @@ int RunAnalyzersEnabledCommand(const ComplianceOptions& options, std::ostream& o
   std::unique_ptr<aws::HttpTransport> transport =
       aws::MakeHttpTransport({std::min(options.timeout_seconds, 5), options.timeout_seconds});
   static base::SystemClock clock;
-  aws::SignedClient signer(*transport, aws->credentials, clock, aws::RetryPolicy{},
-                           aws::RetryTiming::System(), "perimeter/0.1.0 compliance");
+  absl::StatusOr<aws::AwsCredentials> keys = aws::ObtainCredentials(
+      aws->credentials, check.home_region, aws->endpoints, sources, *transport, clock);
+  if (!keys.ok()) {
+    err << "perimeter: " << aws->credentials.description << ": " << keys.status().message() << "\n";
+    return kExitBadInput;
+  }
+  aws::SignedClient signer(*transport, *keys, clock, aws::RetryPolicy{}, aws::RetryTiming::System(),
+                           "perimeter/0.1.0 compliance");
   compliance::AwsClient client(signer, options.endpoint_url, check.home_region);
   absl::StatusOr<compliance::CheckReport> report = compliance::RunAnalyzersEnabled(client, check);
   if (!report.ok()) {

@@ -1,6 +1,7 @@
 #include "perimeter/compliance/aws_client.h"
 
 #include "absl/status/status.h"
+#include "perimeter/aws/client/endpoints.h"
 #include "perimeter/aws/regions.h"
 #include "perimeter/aws/sigv4/sigv4.h"
 #include "perimeter/base/status_macros.h"
@@ -12,16 +13,7 @@ namespace perimeter::compliance {
 
 namespace {
 
-using aws::DomainSuffixOf;
 using aws::HttpResponse;
-
-std::string OrganizationsRegion(std::string_view home_region) {
-  std::string partition = aws::PartitionOf(home_region);
-  if (partition == "aws") return "us-east-1";
-  if (partition == "aws-cn") return "cn-northwest-1";
-  if (partition == "aws-us-gov") return "us-gov-west-1";
-  return std::string(home_region);
-}
 
 std::string StringField(json::Value object, std::string_view key) {
   std::optional<json::Value> value = object.is_object() ? object.Find(key) : std::nullopt;
@@ -38,24 +30,30 @@ absl::StatusOr<json::Document> ParseBody(const HttpResponse& response, std::stri
 
 }  // namespace
 
+namespace {
+aws::EndpointSettings Explicit(const std::optional<std::string>& endpoint_url) {
+  aws::EndpointSettings settings;
+  settings.explicit_url = endpoint_url;
+  return settings;
+}
+}  // namespace
+
+// The endpoints as aws/client/endpoints.h resolves them, with --endpoint-url as the explicit URL.
 ServiceEndpoint AccessAnalyzerEndpoint(std::string_view region,
                                        const std::optional<std::string>& endpoint_url) {
-  if (endpoint_url) return {*endpoint_url, std::string(region)};
-  return {base::Concat("https://access-analyzer.", region, ".", DomainSuffixOf(region)),
-          std::string(region)};
+  return aws::ResolveEndpoint(aws::AwsService::kAccessAnalyzer, region, Explicit(endpoint_url))
+      .endpoint;
 }
 
 ServiceEndpoint OrganizationsEndpoint(std::string_view home_region,
                                       const std::optional<std::string>& endpoint_url) {
-  std::string region = OrganizationsRegion(home_region);
-  if (endpoint_url) return {*endpoint_url, region};
-  return {base::Concat("https://organizations.", region, ".", DomainSuffixOf(region)), region};
+  return aws::ResolveEndpoint(aws::AwsService::kOrganizations, home_region, Explicit(endpoint_url))
+      .endpoint;
 }
 
 ServiceEndpoint StsEndpoint(std::string_view region,
                             const std::optional<std::string>& endpoint_url) {
-  if (endpoint_url) return {*endpoint_url, std::string(region)};
-  return {base::Concat("https://sts.", region, ".", DomainSuffixOf(region)), std::string(region)};
+  return aws::ResolveEndpoint(aws::AwsService::kSts, region, Explicit(endpoint_url)).endpoint;
 }
 
 absl::StatusOr<std::vector<Analyzer>> AwsClient::ListAnalyzers(std::string_view region) {

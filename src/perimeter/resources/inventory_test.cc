@@ -75,6 +75,14 @@ INSTANTIATE_TEST_SUITE_P(
                       "\"colour\""},
         InventoryCase{"UnknownKind", R"({"kind":"bucket"})", "1:9 inventory.invalid-value", 0, 1,
                       "unknown record kind"},
+        InventoryCase{
+            "CollectionErrorIsAnErrorNamingTheGap",
+            kQueue + "\n" +
+                R"({"kind":"collectionError","errorKind":"AccessDenied","accountId":"123456789012","region":"eu-west-1","service":"Secrets Manager","operation":"GetResourcePolicy","resource":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:s","message":"denied"})",
+            "2:9 inventory.collection-gap", 1, 1,
+            "the collector could not read Secrets Manager GetResourcePolicy of "
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:s in account "
+            "123456789012 (eu-west-1): AccessDenied: denied"},
         InventoryCase{"MissingKind", R"({"accountId":"123456789012"})",
                       "1:1 inventory.missing-member", 0, 1},
         InventoryCase{

@@ -27,6 +27,7 @@ constexpr std::string_view kUnsupportedKeys[] = {"role_arn", "credential_process
 absl::StatusOr<IniFile> ParseIni(std::string_view text, std::string_view source_name) {
   IniFile ini;
   std::map<std::string, std::string>* section = nullptr;
+  std::string last_key;  // the last key of `section`, which indented lines continue
   size_t line_number = 0;
   while (!text.empty()) {
     size_t newline = text.find('\n');
@@ -35,9 +36,18 @@ absl::StatusOr<IniFile> ParseIni(std::string_view text, std::string_view source_
     ++line_number;
     std::string_view line = Trim(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
-    // An indented line continues the previous key's nested value (`s3 =` followed by sub-keys).
+    // An indented line continues the previous key's nested value (`s3 =` followed by sub-keys),
+    // kept as "parent.sub-key" (the `services` sections' `s3 =\n  endpoint_url = ...`).
     if (raw.front() == ' ' || raw.front() == '\t') {
-      if (section != nullptr) continue;
+      if (section != nullptr) {
+        size_t nested_equals = line.find('=');
+        if (!last_key.empty() && nested_equals != std::string_view::npos) {
+          (*section)[base::Concat(last_key, ".",
+                                  base::AsciiLower(Trim(line.substr(0, nested_equals))))] =
+              std::string(Trim(line.substr(nested_equals + 1)));
+        }
+        continue;
+      }
     }
     if (line.front() == '[') {
       if (line.back() != ']') {
@@ -45,6 +55,7 @@ absl::StatusOr<IniFile> ParseIni(std::string_view text, std::string_view source_
             base::Concat(source_name, ":", line_number, ": a section header must end with ']'"));
       }
       section = &ini[std::string(Trim(line.substr(1, line.size() - 2)))];
+      last_key.clear();
       continue;
     }
     size_t equals = line.find('=');
@@ -64,7 +75,8 @@ absl::StatusOr<IniFile> ParseIni(std::string_view text, std::string_view source_
     }
     // configparser lower-cases option names: `AWS_ACCESS_KEY_ID = ...` is read as
     // aws_access_key_id.
-    (*section)[base::AsciiLower(Trim(line.substr(0, equals)))] = std::string(value);
+    last_key = base::AsciiLower(Trim(line.substr(0, equals)));
+    (*section)[last_key] = std::string(value);
   }
   return ini;
 }

@@ -26,6 +26,8 @@ inline constexpr std::string_view kMissingField = "inventory.missing-member";
 inline constexpr std::string_view kWrongType = "inventory.type";
 inline constexpr std::string_view kInvalidValue = "inventory.invalid-value";
 inline constexpr std::string_view kDuplicate = "inventory.duplicate";
+// A `collectionError` record: `perimeter collect` could not read part of the environment.
+inline constexpr std::string_view kCollectionGap = "inventory.collection-gap";
 inline constexpr std::string_view kInvalidPolicy = "configuration.invalid-policy";
 inline constexpr std::string_view kIneffective = "configuration.ineffective";
 
