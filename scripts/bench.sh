@@ -33,9 +33,37 @@ echo "== engine_benchmark"
 build/bin/engine_benchmark "$inventory" "$(nproc)"
 echo "== validate_policy_benchmark (ValidatePolicy on every policy of the corpus, whole process)"
 build/bin/validate_policy_benchmark "$corpus" "$(nproc)"
-echo "== perimeter analyze (whole process)"
-/usr/bin/time -f "analyze: %e s wall, %M KiB peak RSS" build/bin/perimeter analyze "$inventory" --format json \
-  -o /dev/null -q || true
+# `perimeter analyze` side by side with the floor of issue #20: a plain CPython json.loads of every
+# line of the same inventory, Debian's /usr/bin/python3, in the same run. Both whole processes;
+# the report (JSON) goes to a file. The ratio wall(perimeter) / wall(json.loads) is the figure to
+# compare between machines; the load average says how busy the machine was.
+timed() {  # timed LABEL COMMAND...: one line of wall, CPU (user + sys), peak RSS
+  # (perimeter analyze exits 1 when it reports findings)
+  /usr/bin/time -o build/bench/time.txt -f "%e %U %S %M" "${@:2}" >/dev/null || true
+  read -r wall user sys rss < <(tail -1 build/bench/time.txt)
+  printf '%-28s %7.2f s wall  %7.2f s CPU  %6d MiB peak RSS\n' "$1" "$wall" \
+    "$(echo "$user + $sys" | bc)" $((rss / 1024))
+  last_wall=$wall
+}
+echo "== perimeter analyze beside json.loads ($count resources; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+timed "python3 json.loads (floor)" /usr/bin/python3 -c \
+  'import json, sys; [json.loads(line) for line in open(sys.argv[1], "rb") if line.strip()]' "$inventory"
+floor=$last_wall
+timed "perimeter analyze" build/bin/perimeter analyze "$inventory" --format json -q -o build/bench/report.json
+echo "ratio: perimeter / json.loads = $(echo "scale=2; $last_wall / $floor" | bc)" \
+  "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+# Linear growth: 10k, 50k, 100k resources (and 1M with PERIMETER_BENCH_1M=1: streamed, memory bounded
+# by the output).
+sizes=(10000 50000 100000)
+[[ ${PERIMETER_BENCH_1M:-0} == 1 ]] && sizes+=(1000000)
+echo "== perimeter analyze by size (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+for size in "${sizes[@]}"; do
+  file=build/bench/inventory-$size-$families.jsonl
+  [[ -s $file ]] || "$generator" --count "$size" --seed 1 --families "$families" --format inventory -o "$file"
+  timed "analyze $size" build/bin/perimeter analyze "$file" --format json -q -o build/bench/report.json
+  echo "  $(echo "scale=1; $last_wall * 1000000 / $size" | bc) us wall per resource"
+done
+rm -f build/bench/report.json build/bench/time.txt
 # perimeter serve under load over loopback: GetFinding and ListFindings with 100k findings stored, then
 # 32 clients mixing reads and writes
 # (PERIMETER_LOAD_FINDINGS, PERIMETER_LOAD_SECONDS per phase).

@@ -66,6 +66,15 @@ struct OfflineReport {
   OfflineSummary summary;
 };
 
+// Receives the findings of an analysis in input order, one call at a time (never two at once), as
+// soon as each resource's turn comes: a report written as it goes (report/) or a collector.
+class FindingSink {
+ public:
+  virtual ~FindingSink() = default;
+  // `resource` is where the finding's resource was read; valid during the call only.
+  virtual void Add(const findings::FindingRecord& record, const resources::Resource& resource) = 0;
+};
+
 // Analyzes every resource of `inventories`. Fails (InvalidArgument) only when the zone cannot be
 // built:
 // --zone-org naming an organization that no organization record describes. The returned report

@@ -1,10 +1,14 @@
 #include "perimeter/cli/analyze_command.h"
 
+#include <deque>
+#include <fstream>
+#include <memory>
 #include <mutex>
 #include <ostream>
 
 #include "absl/time/clock.h"
 #include "perimeter/analysis/offline_analysis.h"
+#include "perimeter/analysis/streamed_analysis.h"
 #include "perimeter/cli/app.h"
 #include "perimeter/cli/input_files.h"
 #include "perimeter/ingest/ingest.h"
@@ -18,8 +22,11 @@ namespace {
 class ProgressBar {
  public:
   explicit ProgressBar(std::ostream& err) : err_(err) {}
+  // For a short run: no bar.
+  void Disable() { disabled_ = true; }
   void Update(size_t done, size_t total) {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (disabled_) return;
     int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
     if (percent == last_percent_) return;
     last_percent_ = percent;
@@ -34,6 +41,7 @@ class ProgressBar {
   std::ostream& err_;
   std::mutex mutex_;
   int last_percent_ = -1;
+  bool disabled_ = false;
 };
 
 // Reads one input file, in the format given or detected (ingest/ingest.h), into an inventory. Notes
@@ -107,14 +115,29 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
     err << "error: no input files found\n";
     return kExitBadInput;
   }
-  std::vector<resources::Inventory> inventories;
+  // A JSON Lines inventory is streamed through the analysis (analysis/streamed_analysis.h); other
+  // inputs are read whole first. `whole` keeps the latter (a deque: their addresses stay).
+  std::deque<resources::Inventory> whole;
+  std::vector<std::unique_ptr<FileLineSource>> streams;
+  std::vector<analysis::AnalysisInput> inputs;
   bool unreadable = false;
+  auto add_input = [&](const std::string& file, const std::string& format) {
+    if (IsStreamableInventory(file, format)) {
+      streams.push_back(std::make_unique<FileLineSource>(file));
+      inputs.push_back(analysis::AnalysisInput{.lines = streams.back().get(), .source_name = file});
+      return true;
+    }
+    std::vector<resources::Inventory> read;
+    if (!ReadOne(file, format, ingest_options, in, read, err)) return false;
+    whole.push_back(std::move(read.front()));
+    inputs.push_back(analysis::AnalysisInput{.inventory = &whole.back(),
+                                             .source_name = whole.back().source_name});
+    return true;
+  };
   for (const std::string& file : files) {
-    if (!ReadOne(file, options.input_format, ingest_options, in, inventories, err))
-      unreadable = true;
+    if (!add_input(file, options.input_format)) unreadable = true;
   }
-  if (!options.org_accounts.empty() &&
-      !ReadOne(options.org_accounts, "inventory", ingest_options, in, inventories, err)) {
+  if (!options.org_accounts.empty() && !add_input(options.org_accounts, "inventory")) {
     return kExitBadInput;
   }
 
@@ -132,51 +155,57 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
   }
   analysis_options.threads = options.threads;
   analysis_options.now = absl::Now();
-  size_t total_resources = 0;
-  for (const resources::Inventory& inventory : inventories)
-    total_resources += inventory.resources.size();
   ProgressBar bar(err);
-  if (err_is_terminal && !options.quiet && total_resources >= 1000) {
+  bool show_progress = err_is_terminal && !options.quiet;
+  if (show_progress) {
     analysis_options.progress = [&bar](size_t done, size_t total) { bar.Update(done, total); };
   }
 
-  absl::StatusOr<analysis::OfflineReport> report =
-      analysis::AnalyzeInventories(inventories, analysis_options);
-  if (!report.ok()) {
-    err << "error: " << report.status().message() << "\n";
+  absl::StatusOr<std::unique_ptr<analysis::StreamedAnalysis>> analysis =
+      analysis::StreamedAnalysis::Prepare(std::move(inputs), std::move(analysis_options));
+  if (!analysis.ok()) {
+    err << "error: " << analysis.status().message() << "\n";
     return kExitBadInput;
   }
+  if (show_progress && (*analysis)->expected_resources() < 1000) bar.Disable();
 
-  std::string rendered;
-  switch (*format) {
-    case report::Format::kTable:
-      rendered = report::RenderTable(*report, {.color = out_is_terminal && !options.no_color});
-      break;
-    case report::Format::kJson:
-      rendered = report::RenderJson(*report);
-      break;
-    case report::Format::kSarif:
-      rendered = report::RenderSarif(*report);
-      break;
-    case report::Format::kAsff:
-      rendered = report::RenderAsff(*report);
-      break;
-    case report::Format::kCsv:
-      rendered = report::RenderCsv(*report);
-      break;
+  // The report is written as the findings come, to the file or to `out`.
+  std::ofstream file;
+  if (!options.output.empty()) {
+    file.open(options.output, std::ios::binary);
+    if (!file) {
+      err << options.output << ": error: cannot write the output\n";
+      return kExitBadInput;
+    }
   }
-  if (!WriteOutput(options.output, rendered, out, err)) return kExitBadInput;
+  std::ostream& sink_stream = options.output.empty() ? out : file;
+  std::unique_ptr<report::ReportStream> stream = report::NewReportStream(
+      *format, {.color = out_is_terminal && !options.no_color}, sink_stream);
+  analysis::StreamedResult result = (*analysis)->Run(*stream);
+  stream->Finish(result.summary, result.errors);
+  sink_stream.flush();
+  if (!sink_stream) {
+    err << (options.output.empty() ? "<stdout>" : options.output)
+        << ": error: cannot write the output\n";
+    return kExitBadInput;
+  }
+  for (const std::unique_ptr<FileLineSource>& source : streams) {
+    if (!source->ok()) {
+      err << source->path() << ": error: cannot read the file\n";
+      unreadable = true;
+    }
+  }
   // Input errors go to stderr in every format except table, which lists them itself.
   if (*format != report::Format::kTable) {
-    for (const analysis::InputError& error : report->errors) {
+    for (const analysis::InputError& error : result.errors) {
       err << error.source << ":" << base::ToString(error.issue.position) << ": "
           << base::SeverityName(error.issue.severity) << ": " << error.issue.message << " ["
           << error.issue.code << "]\n";
     }
   }
-  if (!options.quiet) err << report::SummaryLine(report->summary) << "\n";
-  if (unreadable || !report->errors.empty()) return kExitBadInput;
-  return report->summary.active > 0 ? kExitFindings : kExitOk;
+  if (!options.quiet) err << report::SummaryLine(result.summary) << "\n";
+  if (unreadable || !result.errors.empty()) return kExitBadInput;
+  return result.summary.active > 0 ? kExitFindings : kExitOk;
 }
 
 }  // namespace perimeter::cli

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "perimeter/base/issue.h"
+#include "perimeter/json/document.h"
 
 namespace perimeter::cli {
 
@@ -42,6 +43,60 @@ bool ReadInput(const std::string& path, std::istream& in, std::string& text, std
     return false;
   }
   return true;
+}
+
+FileLineSource::FileLineSource(std::string path) : path_(std::move(path)), buffer_(1 << 20) {
+  Rewind();
+}
+
+bool FileLineSource::Rewind() {
+  file_.close();
+  file_.clear();
+  file_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  file_.open(path_, std::ios::binary);
+  number_ = 0;
+  offset_ = 0;
+  if (!file_) failed_ = true;
+  return !failed_;
+}
+
+bool FileLineSource::NextLine(std::string& line, uint32_t& number, uint64_t& offset) {
+  if (failed_ || !file_.good()) return false;
+  // As resources::ReadInventory splits a text: at each '\n'; the text after the last one is a line
+  // too (empty when the file ends with '\n', and then blank).
+  if (!std::getline(file_, line)) {
+    if (file_.bad()) failed_ = true;
+    if (number_ > 0 || failed_) return false;
+    line.clear();  // an empty file: one blank line, as ReadInventory sees it
+  }
+  number = ++number_;
+  offset = offset_;
+  offset_ += line.size() + 1;
+  return true;
+}
+
+namespace {
+
+// The next line of `file` that holds more than white space; false at the end.
+bool NextNonBlankLine(std::ifstream& file, std::string& line) {
+  while (std::getline(file, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsStreamableInventory(const std::string& path, const std::string& format) {
+  if (path == "-" || (format != "auto" && format != "inventory")) return false;
+  std::ifstream file(path, std::ios::binary);
+  std::string first;
+  if (!file || !NextNonBlankLine(file, first)) return false;
+  char start = first[first.find_first_not_of(" \t\r")];
+  if (format == "inventory") return start != '[';
+  if (start != '{' || !json::Parse(first).ok()) return false;
+  std::string next;
+  return NextNonBlankLine(file, next);
 }
 
 bool ExpandPaths(const std::vector<std::string>& paths, const std::vector<std::string>& extensions,

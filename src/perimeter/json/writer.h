@@ -122,6 +122,13 @@ class Writer {
 
   const std::string& text() const { return out_; }
   std::string Take() && { return std::move(out_); }
+  // Hands over the text written since the last call (or since construction) and keeps writing where
+  // it was: open objects and arrays stay open. A long document is streamed in pieces this way.
+  std::string TakePending() {
+    std::string pending;
+    pending.swap(out_);
+    return pending;
+  }
 
  private:
   void Separate() {

@@ -44,6 +44,23 @@ TEST(JsonWriterTest, PrettyPrintsOneMemberALine) {
             "}");
 }
 
+TEST(JsonWriterTest, TakePendingStreamsTheSameText) {
+  Writer whole(WriterOptions{.indent = 2});
+  WriteSample(whole);
+  Writer pieces(WriterOptions{.indent = 2});
+  std::string streamed;
+  pieces.BeginObject().Key("a").Int(1).Key("b").BeginArray().String("x");
+  streamed += pieces.TakePending();
+  EXPECT_TRUE(pieces.text().empty());
+  pieces.Bool(true).Null().EndArray();
+  streamed += pieces.TakePending();
+  pieces.Key("empty_object").BeginObject().EndObject();
+  pieces.Key("empty_array").BeginArray().EndArray();
+  pieces.Key("c").BeginObject().Key("d").Double(0.5).EndObject().EndObject();
+  streamed += pieces.TakePending();
+  EXPECT_EQ(streamed, whole.text());
+}
+
 TEST(JsonWriterTest, PrettyPrintedScalarsAndEmptyTopLevel) {
   Writer array(WriterOptions{.indent = 4});
   array.BeginArray().EndArray();

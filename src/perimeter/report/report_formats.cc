@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <numeric>
+#include <memory>
+#include <ostream>
+#include <sstream>
 
 #include "perimeter/base/text.h"
 #include "perimeter/base/utf8.h"
@@ -41,17 +43,6 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
     out += item;
   }
   return out;
-}
-
-// Findings in reading order for people: public first, then by resource, keeping input order
-// otherwise.
-std::vector<size_t> DisplayOrder(const analysis::OfflineReport& report) {
-  std::vector<size_t> order(report.findings.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return report.findings[a].finding.is_public && !report.findings[b].finding.is_public;
-  });
-  return order;
 }
 
 std::string_view RuleId(const Finding& finding) {
@@ -122,7 +113,6 @@ void WritePhysicalLocation(json::Writer& w, const std::string& uri,
 
 // The reports are pretty-printed with two spaces and end with a newline.
 json::Writer ReportWriter() { return json::Writer(json::WriterOptions{.indent = 2}); }
-std::string Finish(json::Writer& w) { return std::move(w).Take() + "\n"; }
 
 }  // namespace
 
@@ -164,74 +154,115 @@ std::string SummaryLine(const analysis::OfflineSummary& s) {
                       " s");
 }
 
-std::string RenderJson(const analysis::OfflineReport& report) {
-  json::Writer w = ReportWriter();
-  w.BeginObject().Key("findings").BeginArray();
-  for (const FindingRecord& record : report.findings)
-    findings::WriteFinding(w, record, /*perimeter_extras=*/true);
-  w.EndArray();
-  const analysis::OfflineSummary& s = report.summary;
-  w.Key("summary").BeginObject();
-  w.Key("resources")
-      .Int(static_cast<int64_t>(s.resources))
-      .Key("findings")
-      .Int(static_cast<int64_t>(s.findings));
-  w.Key("active")
-      .Int(static_cast<int64_t>(s.active))
-      .Key("archived")
-      .Int(static_cast<int64_t>(s.archived));
-  w.Key("public").Int(static_cast<int64_t>(s.public_findings));
-  w.Key("undecided").Int(static_cast<int64_t>(s.error_findings));
-  w.Key("inputErrors").Int(static_cast<int64_t>(s.input_errors)).Key("seconds").Double(s.seconds);
-  w.EndObject();
-  w.Key("errors").BeginArray();
-  for (const analysis::InputError& error : report.errors) {
-    w.BeginObject();
-    w.Key("source").String(error.source);
-    w.Key("line").Int(error.issue.position.line).Key("column").Int(error.issue.position.column);
-    w.Key("severity").String(base::SeverityName(error.issue.severity));
-    w.Key("code").String(error.issue.code).Key("message").String(error.issue.message);
-    w.EndObject();
-  }
-  w.EndArray().EndObject();
-  return Finish(w);
+namespace {
+
+// The writer's text so far goes to `out`; the writer goes on where it was.
+void Drain(json::Writer& w, std::ostream& out) {
+  std::string pending = w.TakePending();
+  out.write(pending.data(), static_cast<std::streamsize>(pending.size()));
 }
 
-std::string RenderTable(const analysis::OfflineReport& report, const RenderOptions& options) {
-  std::string out;
-  auto paint = [&](std::string_view code, std::string_view text) {
-    return options.color ? base::Concat("\x1b[", code, "m", text, "\x1b[0m") : std::string(text);
-  };
-  for (size_t index : DisplayOrder(report)) {
-    const FindingRecord& record = report.findings[index];
-    const Finding& f = record.finding;
-    std::string label = f.error.has_value() ? paint("35", "UNDECIDED")
-                        : f.is_public       ? paint("1;31", "PUBLIC   ")
-                                            : paint("33", "EXTERNAL ");
-    if (record.status == findings::FindingStatus::kArchived) label = paint("2", "ARCHIVED ");
-    out += base::Concat(label, "  ", f.resource_type, "  ", f.resource, "  ");
-    if (f.error.has_value()) {
-      out += f.error_reason;
-    } else {
-      out += base::Concat(PrincipalText(f), "  ", Join(f.actions, ","));
-      if (!f.condition.empty()) out += base::Concat("  if ", ConditionText(f));
+class JsonReportStream : public ReportStream {
+ public:
+  explicit JsonReportStream(std::ostream& out) : out_(out) {
+    w_.BeginObject().Key("findings").BeginArray();
+    Drain(w_, out_);
+  }
+  void Add(const FindingRecord& record, const resources::Resource&) override {
+    findings::WriteFinding(w_, record, /*perimeter_extras=*/true);
+    Drain(w_, out_);
+  }
+  void Finish(const analysis::OfflineSummary& s,
+              const std::vector<analysis::InputError>& errors) override {
+    w_.EndArray();
+    w_.Key("summary").BeginObject();
+    w_.Key("resources")
+        .Int(static_cast<int64_t>(s.resources))
+        .Key("findings")
+        .Int(static_cast<int64_t>(s.findings));
+    w_.Key("active")
+        .Int(static_cast<int64_t>(s.active))
+        .Key("archived")
+        .Int(static_cast<int64_t>(s.archived));
+    w_.Key("public").Int(static_cast<int64_t>(s.public_findings));
+    w_.Key("undecided").Int(static_cast<int64_t>(s.error_findings));
+    w_.Key("inputErrors")
+        .Int(static_cast<int64_t>(s.input_errors))
+        .Key("seconds")
+        .Double(s.seconds);
+    w_.EndObject();
+    w_.Key("errors").BeginArray();
+    for (const analysis::InputError& error : errors) {
+      w_.BeginObject();
+      w_.Key("source").String(error.source);
+      w_.Key("line").Int(error.issue.position.line).Key("column").Int(error.issue.position.column);
+      w_.Key("severity").String(base::SeverityName(error.issue.severity));
+      w_.Key("code").String(error.issue.code).Key("message").String(error.issue.message);
+      w_.EndObject();
     }
-    out += "\n";
+    w_.EndArray().EndObject();
+    Drain(w_, out_);
+    out_ << "\n";
   }
-  for (const analysis::InputError& error : report.errors) {
-    out += base::Concat(paint("31", "error"), ": ", error.source, ":",
-                        base::ToString(error.issue.position), ": ", error.issue.message, " [",
-                        error.issue.code, "]\n");
-  }
-  // File names and values may hold bytes that are not UTF-8; the terminal gets U+FFFD instead.
-  return base::ValidUtf8(out);
-}
 
-std::string RenderCsv(const analysis::OfflineReport& report) {
-  std::string out =
-      "id,status,isPublic,resourceType,resource,resourceOwnerAccount,principal,actions,condition,"
-      "error\n";
-  for (const FindingRecord& record : report.findings) {
+ private:
+  std::ostream& out_;
+  json::Writer w_ = ReportWriter();
+};
+
+// Public findings first, then the others, each in input order (a stable partition), then the input
+// errors: the lines wait for Finish.
+class TableReportStream : public ReportStream {
+ public:
+  TableReportStream(const RenderOptions& options, std::ostream& out)
+      : options_(options), out_(out) {}
+  void Add(const FindingRecord& record, const resources::Resource&) override {
+    const Finding& f = record.finding;
+    std::string& lines = f.is_public ? public_lines_ : other_lines_;
+    std::string label = f.error.has_value() ? Paint("35", "UNDECIDED")
+                        : f.is_public       ? Paint("1;31", "PUBLIC   ")
+                                            : Paint("33", "EXTERNAL ");
+    if (record.status == findings::FindingStatus::kArchived) label = Paint("2", "ARCHIVED ");
+    lines += base::Concat(label, "  ", f.resource_type, "  ", f.resource, "  ");
+    if (f.error.has_value()) {
+      lines += f.error_reason;
+    } else {
+      lines += base::Concat(PrincipalText(f), "  ", Join(f.actions, ","));
+      if (!f.condition.empty()) lines += base::Concat("  if ", ConditionText(f));
+    }
+    lines += "\n";
+  }
+  void Finish(const analysis::OfflineSummary&,
+              const std::vector<analysis::InputError>& errors) override {
+    std::string text = std::move(public_lines_);
+    text += other_lines_;
+    for (const analysis::InputError& error : errors) {
+      text += base::Concat(Paint("31", "error"), ": ", error.source, ":",
+                           base::ToString(error.issue.position), ": ", error.issue.message, " [",
+                           error.issue.code, "]\n");
+    }
+    // File names and values may hold bytes that are not UTF-8; the terminal gets U+FFFD instead.
+    out_ << base::ValidUtf8(text);
+  }
+
+ private:
+  std::string Paint(std::string_view code, std::string_view text) const {
+    return options_.color ? base::Concat("\x1b[", code, "m", text, "\x1b[0m") : std::string(text);
+  }
+
+  RenderOptions options_;
+  std::ostream& out_;
+  std::string public_lines_;
+  std::string other_lines_;
+};
+
+class CsvReportStream : public ReportStream {
+ public:
+  explicit CsvReportStream(std::ostream& out) : out_(out) {
+    out_ << "id,status,isPublic,resourceType,resource,resourceOwnerAccount,principal,actions,"
+            "condition,error\n";
+  }
+  void Add(const FindingRecord& record, const resources::Resource&) override {
     const Finding& f = record.finding;
     std::vector<std::string> fields = {
         f.id,
@@ -244,14 +275,21 @@ std::string RenderCsv(const analysis::OfflineReport& report) {
         Join(f.actions, " "),
         ConditionText(f),
         f.error.has_value() ? base::Concat(*f.error, ": ", f.error_reason) : ""};
+    std::string line;
     for (size_t i = 0; i < fields.size(); ++i) {
-      if (i > 0) out += ",";
-      out += CsvField(fields[i]);
+      if (i > 0) line += ",";
+      line += CsvField(fields[i]);
     }
-    out += "\n";
+    line += "\n";
+    out_ << line;
   }
-  return out;
-}
+  void Finish(const analysis::OfflineSummary&, const std::vector<analysis::InputError>&) override {}
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
 
 namespace {
 
@@ -350,52 +388,70 @@ void WriteSarifResult(json::Writer& w, const FindingRecord& record,
 
 }  // namespace
 
-std::string RenderSarif(const analysis::OfflineReport& report) { return RenderSarif(report, {}); }
+namespace {
 
-std::string RenderSarif(const analysis::OfflineReport& report,
-                        std::span<const PreviewComparison> comparisons) {
-  json::Writer w = ReportWriter();
-  w.BeginObject();
-  w.Key("$schema").String("https://json.schemastore.org/sarif-2.1.0.json");
-  w.Key("version").String("2.1.0");
-  w.Key("runs").BeginArray().BeginObject();
-  w.Key("tool").BeginObject().Key("driver").BeginObject();
-  w.Key("name").String("Perimeter");
-  w.Key("informationUri").String("https://github.com/perimeter-iam/perimeter");
-  w.Key("version").String("0.1.0");
-  w.Key("rules").BeginArray();
-  for (const SarifRule& rule : kSarifRules) {
-    w.BeginObject().Key("id").String(rule.id).Key("name").String(rule.name);
-    w.Key("shortDescription").BeginObject().Key("text").String(rule.text).EndObject();
-    w.Key("defaultConfiguration").BeginObject().Key("level").String(rule.level).EndObject();
-    w.EndObject();
+// `comparisons`: a preview's, one per finding in the order they are added; empty for analyze.
+class SarifReportStream : public ReportStream {
+ public:
+  explicit SarifReportStream(std::ostream& out,
+                             std::span<const PreviewComparison> comparisons = {})
+      : out_(out), comparisons_(comparisons) {
+    w_.BeginObject();
+    w_.Key("$schema").String("https://json.schemastore.org/sarif-2.1.0.json");
+    w_.Key("version").String("2.1.0");
+    w_.Key("runs").BeginArray().BeginObject();
+    w_.Key("tool").BeginObject().Key("driver").BeginObject();
+    w_.Key("name").String("Perimeter");
+    w_.Key("informationUri").String("https://github.com/perimeter-iam/perimeter");
+    w_.Key("version").String("0.1.0");
+    w_.Key("rules").BeginArray();
+    for (const SarifRule& rule : kSarifRules) {
+      w_.BeginObject().Key("id").String(rule.id).Key("name").String(rule.name);
+      w_.Key("shortDescription").BeginObject().Key("text").String(rule.text).EndObject();
+      w_.Key("defaultConfiguration").BeginObject().Key("level").String(rule.level).EndObject();
+      w_.EndObject();
+    }
+    w_.EndArray().EndObject().EndObject();
+    w_.Key("results").BeginArray();
+    Drain(w_, out_);
   }
-  w.EndArray().EndObject().EndObject();
-  w.Key("results").BeginArray();
-  for (size_t i = 0; i < report.findings.size(); ++i) {
-    WriteSarifResult(w, report.findings[i], *report.finding_resources[i],
-                     comparisons.empty() ? nullptr : &comparisons[i]);
+  void Add(const FindingRecord& record, const resources::Resource& resource) override {
+    WriteSarifResult(w_, record, resource, NextComparison());
+    Drain(w_, out_);
   }
-  w.EndArray().EndObject().EndArray().EndObject();
-  return Finish(w);
-}
+  void Finish(const analysis::OfflineSummary&, const std::vector<analysis::InputError>&) override {
+    w_.EndArray().EndObject().EndArray().EndObject();
+    Drain(w_, out_);
+    out_ << "\n";
+  }
 
-std::string RenderAsff(const analysis::OfflineReport& report) { return RenderAsff(report, {}); }
+ private:
+  const PreviewComparison* NextComparison() {
+    return next_ < comparisons_.size() ? &comparisons_[next_++] : nullptr;
+  }
 
-std::string RenderAsff(const analysis::OfflineReport& report,
-                       std::span<const PreviewComparison> comparisons) {
-  json::Writer w = ReportWriter();
-  w.BeginObject().Key("Findings").BeginArray();
-  for (size_t i = 0; i < report.findings.size(); ++i) {
-    const FindingRecord& record = report.findings[i];
+  std::ostream& out_;
+  json::Writer w_ = ReportWriter();
+  std::span<const PreviewComparison> comparisons_;
+  size_t next_ = 0;
+};
+
+class AsffReportStream : public ReportStream {
+ public:
+  explicit AsffReportStream(std::ostream& out, std::span<const PreviewComparison> comparisons = {})
+      : out_(out), comparisons_(comparisons) {
+    w_.BeginObject().Key("Findings").BeginArray();
+    Drain(w_, out_);
+  }
+  void Add(const FindingRecord& record, const resources::Resource& resource) override {
     const Finding& f = record.finding;
     std::string account =
         f.resource_owner_account.empty() ? "000000000000" : f.resource_owner_account;
     // Global resources (IAM roles) are imported into the region Security Hub aggregates in.
-    const std::string& resource_region = report.finding_resources[i]->region;
-    std::string region = resource_region.empty() ? "us-east-1" : resource_region;
+    std::string region = resource.region.empty() ? "us-east-1" : resource.region;
     std::string timestamp = findings::FormatTimestamp(record.created_at);
     std::string_view severity = f.error.has_value() ? "MEDIUM" : f.is_public ? "HIGH" : "LOW";
+    json::Writer& w = w_;
     w.BeginObject();
     w.Key("SchemaVersion").String("2018-10-08");
     w.Key("Id").String(base::Concat("perimeter/", f.id));
@@ -432,12 +488,96 @@ std::string RenderAsff(const analysis::OfflineReport& report,
         .String(PrincipalText(f))
         .Key("perimeter/actions")
         .String(Join(f.actions, ","));
-    if (!comparisons.empty()) WriteComparisonMembers(w, comparisons[i], "perimeter/");
+    if (const PreviewComparison* comparison = NextComparison()) {
+      WriteComparisonMembers(w, *comparison, "perimeter/");
+    }
     w.EndObject();
     w.EndObject();
+    Drain(w_, out_);
   }
-  w.EndArray().EndObject();
-  return Finish(w);
+  void Finish(const analysis::OfflineSummary&, const std::vector<analysis::InputError>&) override {
+    w_.EndArray().EndObject();
+    Drain(w_, out_);
+    out_ << "\n";
+  }
+
+ private:
+  const PreviewComparison* NextComparison() {
+    return next_ < comparisons_.size() ? &comparisons_[next_++] : nullptr;
+  }
+
+  std::ostream& out_;
+  json::Writer w_ = ReportWriter();
+  std::span<const PreviewComparison> comparisons_;
+  size_t next_ = 0;
+};
+
+// The whole report through `stream`, which writes into `out`; the text written.
+std::string RenderThrough(const analysis::OfflineReport& report, ReportStream& stream,
+                          std::ostringstream& out) {
+  const resources::Resource unknown;  // for a finding whose resource the report does not give
+  for (size_t i = 0; i < report.findings.size(); ++i) {
+    const resources::Resource* resource = report.finding_resources[i];
+    stream.Add(report.findings[i], resource != nullptr ? *resource : unknown);
+  }
+  stream.Finish(report.summary, report.errors);
+  return std::move(out).str();
+}
+
+// The whole report through the stream of its format, into one string.
+std::string Render(const analysis::OfflineReport& report, Format format,
+                   const RenderOptions& options) {
+  std::ostringstream out;
+  std::unique_ptr<ReportStream> stream = NewReportStream(format, options, out);
+  return RenderThrough(report, *stream, out);
+}
+
+}  // namespace
+
+std::unique_ptr<ReportStream> NewReportStream(Format format, const RenderOptions& options,
+                                              std::ostream& out) {
+  switch (format) {
+    case Format::kTable:
+      return std::make_unique<TableReportStream>(options, out);
+    case Format::kJson:
+      return std::make_unique<JsonReportStream>(out);
+    case Format::kSarif:
+      return std::make_unique<SarifReportStream>(out);
+    case Format::kAsff:
+      return std::make_unique<AsffReportStream>(out);
+    case Format::kCsv:
+      return std::make_unique<CsvReportStream>(out);
+  }
+  return std::make_unique<JsonReportStream>(out);
+}
+
+std::string RenderJson(const analysis::OfflineReport& report) {
+  return Render(report, Format::kJson, {});
+}
+std::string RenderTable(const analysis::OfflineReport& report, const RenderOptions& options) {
+  return Render(report, Format::kTable, options);
+}
+std::string RenderCsv(const analysis::OfflineReport& report) {
+  return Render(report, Format::kCsv, {});
+}
+std::string RenderSarif(const analysis::OfflineReport& report) {
+  return Render(report, Format::kSarif, {});
+}
+std::string RenderAsff(const analysis::OfflineReport& report) {
+  return Render(report, Format::kAsff, {});
+}
+
+std::string RenderSarif(const analysis::OfflineReport& report,
+                        std::span<const PreviewComparison> comparisons) {
+  std::ostringstream out;
+  SarifReportStream stream(out, comparisons);
+  return RenderThrough(report, stream, out);
+}
+std::string RenderAsff(const analysis::OfflineReport& report,
+                       std::span<const PreviewComparison> comparisons) {
+  std::ostringstream out;
+  AsffReportStream stream(out, comparisons);
+  return RenderThrough(report, stream, out);
 }
 
 }  // namespace perimeter::report

@@ -3,10 +3,13 @@
 #ifndef PERIMETER_REPORT_REPORT_FORMATS_H_
 #define PERIMETER_REPORT_REPORT_FORMATS_H_
 
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "perimeter/analysis/offline_analysis.h"
 #include "perimeter/findings/access_preview_finding.h"
@@ -21,6 +24,22 @@ std::optional<Format> ParseFormat(
 struct RenderOptions {
   bool color = false;  // ANSI colours (table, on a terminal)
 };
+
+// A report written to a stream as the findings arrive (analysis::FindingSink: in input order), so
+// that the output of a long analysis needs no memory of its own. Finish writes what comes after the
+// findings (summary, input errors, closing brackets). The table, which lists public findings first,
+// keeps its lines until Finish; the other formats write each finding when it is added. The text is
+// the same as the Render* function of the format gives for the same findings.
+class ReportStream : public analysis::FindingSink {
+ public:
+  virtual void Finish(const analysis::OfflineSummary& summary,
+                      const std::vector<analysis::InputError>& errors) = 0;
+};
+
+// A ReportStream of `format` writing to `out`, which must outlive it. The beginning of the document
+// is written at once.
+std::unique_ptr<ReportStream> NewReportStream(Format format, const RenderOptions& options,
+                                              std::ostream& out);
 
 // `{"findings": [...], "summary": {...}, "errors": [...]}`: each finding in AWS's shape plus
 // `status`, `witness` and `explanation`.

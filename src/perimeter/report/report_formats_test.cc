@@ -2,6 +2,8 @@
 // value, and CSV fields a spreadsheet would run as formulas.
 #include "perimeter/report/report_formats.h"
 
+#include <memory>
+#include <sstream>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -68,6 +70,46 @@ INSTANTIATE_TEST_SUITE_P(
         TextCase{"formula_minus", "-2", "999988887777", "in.json", "-2", ",'-2,"},
         TextCase{"formula_tab", "\tx", "999988887777", "in.json", "\tx", ",'\tx,"}),
     [](const testing::TestParamInfo<TextCase>& info) { return info.param.name; });
+
+// Each format's stream writes a finding when it is added (the table waits for Finish: it lists
+// public findings first), and the finished text is the Render* function's.
+class ReportStreamTest : public testing::TestWithParam<Format> {};
+
+TEST_P(ReportStreamTest, WritesEachFindingAsAddedAndEndsAsRender) {
+  analysis::OfflineReport report = ReportWith("arn:aws:s3:::b", "999988887777", "in.json");
+  resources::Resource resource;
+  resource.source_name = "in.json";
+  report.finding_resources[0] = &resource;
+  std::ostringstream out;
+  std::unique_ptr<ReportStream> stream = NewReportStream(GetParam(), RenderOptions{}, out);
+  stream->Add(report.findings[0], resource);
+  bool written = out.str().find("arn:aws:s3:::b") != std::string::npos;
+  EXPECT_EQ(written, GetParam() != Format::kTable) << out.str();
+  stream->Finish(report.summary, report.errors);
+  std::string rendered;
+  switch (GetParam()) {
+    case Format::kTable:
+      rendered = RenderTable(report, RenderOptions{});
+      break;
+    case Format::kJson:
+      rendered = RenderJson(report);
+      break;
+    case Format::kSarif:
+      rendered = RenderSarif(report);
+      break;
+    case Format::kAsff:
+      rendered = RenderAsff(report);
+      break;
+    case Format::kCsv:
+      rendered = RenderCsv(report);
+      break;
+  }
+  EXPECT_EQ(out.str(), rendered);
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, ReportStreamTest,
+                         testing::Values(Format::kTable, Format::kJson, Format::kSarif,
+                                         Format::kAsff, Format::kCsv));
 
 }  // namespace
 }  // namespace perimeter::report

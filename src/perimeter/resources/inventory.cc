@@ -12,10 +12,7 @@
 #include "perimeter/resources/registry.h"
 
 namespace perimeter::resources {
-namespace {
-
-using internal::Diagnostics;
-using internal::ObjectReader;
+namespace internal {
 
 // A string member of a record, "" when absent or not a string (for messages only).
 std::string ReadText(const json::Value &record, std::string_view key) {
@@ -26,6 +23,8 @@ std::string ReadText(const json::Value &record, std::string_view key) {
 class InventoryReader {
  public:
   explicit InventoryReader(Inventory &inventory) : inventory_(inventory) {}
+
+  Inventory &inventory() { return inventory_; }
 
   void ReadRecord(const std::shared_ptr<const json::Document> &document, const json::Value &record,
                   const RecordLocation &location) {
@@ -132,16 +131,14 @@ class InventoryReader {
     }
     reader.Finish();
     if (diagnostics.has_errors() || module == nullptr) return false;
+    resource.position = location.Locate(reader.value().position());
     if (!arns_.insert(resource.arn).second) {
-      diagnostics.Error(
-          internal::kDuplicate, reader.value().position(),
-          base::Concat("the resource ", resource.arn, " is already in the inventory"));
+      diagnostics.Add(DuplicateResourceIssue(resource));
       return false;
     }
     resource.document = document;
     resource.source_name = inventory_.source_name;
     resource.location = location;
-    resource.position = location.Locate(reader.value().position());
     inventory_.resources.push_back(std::move(resource));
     return true;
   }
@@ -318,6 +315,10 @@ class InventoryReader {
   std::set<std::string> accounts_;
 };
 
+}  // namespace internal
+
+namespace {
+
 void AddParseIssues(Inventory &inventory, std::vector<base::Issue> issues,
                     const RecordLocation &location) {
   for (base::Issue &issue : issues) {
@@ -347,7 +348,7 @@ const ManagedPolicy *Inventory::FindManagedPolicy(std::string_view account_id,
 Inventory ReadInventory(std::string source_name, std::string_view text) {
   Inventory inventory;
   inventory.source_name = std::move(source_name);
-  InventoryReader reader(inventory);
+  internal::InventoryReader reader(inventory);
   size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && text[first] == '[') {
     // One JSON array of records: positions are already file positions.
@@ -364,29 +365,115 @@ Inventory ReadInventory(std::string source_name, std::string_view text) {
       reader.ReadRecord(document, record, RecordLocation{});
     return inventory;
   }
+  InventoryLineReader line_reader(inventory);
   size_t offset = 0;
   uint32_t line_number = 0;
   while (offset <= text.size()) {
     size_t end = text.find('\n', offset);
     if (end == std::string_view::npos) end = text.size();
     ++line_number;
-    std::string_view line = text.substr(offset, end - offset);
-    RecordLocation location{line_number, 1, static_cast<uint32_t>(offset)};
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-      json::ParseResult parsed = json::Parse(std::string(line));
-      if (!parsed.ok()) {
-        ++inventory.records;
-        ++inventory.skipped_records;
-        AddParseIssues(inventory, std::move(parsed.issues), location);
-      } else {
-        auto document = std::make_shared<const json::Document>(std::move(parsed.document));
-        reader.ReadRecord(document, document->root(), location);
-      }
-    }
+    line_reader.ReadLine(text.substr(offset, end - offset), line_number,
+                         static_cast<uint32_t>(offset));
     if (end == text.size()) break;
     offset = end + 1;
   }
   return inventory;
+}
+
+InventoryLineReader::InventoryLineReader(Inventory &inventory)
+    : reader_(std::make_unique<internal::InventoryReader>(inventory)) {}
+
+InventoryLineReader::~InventoryLineReader() = default;
+
+void InventoryLineReader::ReadLine(std::string_view line, uint32_t line_number, uint32_t offset) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+  RecordLocation location{line_number, 1, offset};
+  json::ParseResult parsed = json::Parse(std::string(line));
+  if (!parsed.ok()) {
+    ++reader_->inventory().records;
+    ++reader_->inventory().skipped_records;
+    AddParseIssues(reader_->inventory(), std::move(parsed.issues), location);
+    return;
+  }
+  auto document = std::make_shared<const json::Document>(std::move(parsed.document));
+  reader_->ReadRecord(document, document->root(), location);
+}
+
+base::Issue DuplicateResourceIssue(const Resource &resource) {
+  return base::Issue{base::Severity::kError, std::string(internal::kDuplicate), resource.position,
+                     base::Concat("the resource ", resource.arn, " is already in the inventory")};
+}
+
+namespace {
+
+// The end of the JSON string that starts at `at` (a '"'), past its closing quote; npos if it does
+// not end on the line. Sets `escaped` when it holds a backslash.
+size_t SkipString(std::string_view text, size_t at, bool &escaped) {
+  for (size_t i = at + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      escaped = true;
+      ++i;
+    } else if (text[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+size_t SkipSpace(std::string_view text, size_t at) {
+  while (at < text.size() &&
+         (text[at] == ' ' || text[at] == '\t' || text[at] == '\r' || text[at] == '\n')) {
+    ++at;
+  }
+  return at;
+}
+
+// The end of the JSON value that starts at `at`, without checking it beyond its brackets and
+// strings; npos if it does not end on the line.
+size_t SkipValue(std::string_view text, size_t at) {
+  int depth = 0;
+  for (size_t i = at; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      bool escaped = false;
+      i = SkipString(text, i, escaped);
+      if (i == std::string_view::npos) return i;
+      --i;
+      if (depth == 0) return i + 1;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth < 0) return i;  // the end of the enclosing object: a scalar ended here
+      if (depth == 0) return i + 1;
+    } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r')) {
+      return i;  // the end of a scalar
+    }
+  }
+  return depth == 0 ? text.size() : std::string_view::npos;
+}
+
+}  // namespace
+
+bool IsResourceRecordLine(std::string_view line) {
+  size_t at = SkipSpace(line, 0);
+  if (at >= line.size() || line[at] != '{') return false;
+  at = SkipSpace(line, at + 1);
+  while (at < line.size() && line[at] == '"') {
+    bool escaped = false;
+    size_t key_end = SkipString(line, at, escaped);
+    if (key_end == std::string_view::npos || escaped) return false;
+    std::string_view key = line.substr(at + 1, key_end - at - 2);
+    at = SkipSpace(line, key_end);
+    if (at >= line.size() || line[at] != ':') return false;
+    at = SkipSpace(line, at + 1);
+    if (key == "kind") return line.substr(at).starts_with("\"resource\"");
+    at = SkipValue(line, at);
+    if (at == std::string_view::npos) return false;
+    at = SkipSpace(line, at);
+    if (at >= line.size() || line[at] != ',') return false;
+    at = SkipSpace(line, at + 1);
+  }
+  return false;
 }
 
 }  // namespace perimeter::resources

@@ -16,6 +16,8 @@
 #ifndef PERIMETER_RESOURCES_INVENTORY_H_
 #define PERIMETER_RESOURCES_INVENTORY_H_
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,43 @@ struct Inventory {
 // Reads `text` (the contents of the file `source_name`, used in messages).
 // Never fails: problems are in `issues`.
 Inventory ReadInventory(std::string source_name, std::string_view text);
+
+namespace internal {
+class InventoryReader;
+}  // namespace internal
+
+// Reads a JSON Lines inventory one line at a time into `inventory`, as ReadInventory reads a whole
+// text (which uses it): the same records, issues, positions and duplicate checks, for a caller that
+// streams the file.
+class InventoryLineReader {
+ public:
+  // `inventory` (its source_name set) must outlive the reader.
+  explicit InventoryLineReader(Inventory &inventory);
+  ~InventoryLineReader();
+  InventoryLineReader(const InventoryLineReader &) = delete;
+  InventoryLineReader &operator=(const InventoryLineReader &) = delete;
+
+  // Reads line `line_number` (1-based) of the file, which starts at byte `offset`, given without
+  // its
+  // '\n'. A blank line is no record.
+  void ReadLine(std::string_view line, uint32_t line_number, uint32_t offset);
+
+ private:
+  std::unique_ptr<internal::InventoryReader> reader_;
+};
+
+// Whether the JSON Lines record `line` is certainly a resource record: an object whose top-level
+// "kind" member is the string "resource", key and value written without escapes. Looks at the
+// top-level members only until it finds "kind" (the first member, as the project's writers put it).
+// False whenever in doubt (not JSON, "kind" escaped, missing or another kind): such a record may
+// describe the environment (accounts, the organization) that every resource's analysis needs, so
+// a streaming reader reads it before analyzing any resource. A line it calls a resource record,
+// read in full, can only be a resource record or an unreadable one (duplicate keys are refused).
+bool IsResourceRecordLine(std::string_view line);
+
+// The error for a resource record whose ARN an earlier record of the same inventory names, at the
+// record (inventory.duplicate), as ReadInventory reports it.
+base::Issue DuplicateResourceIssue(const Resource &resource);
 
 }  // namespace perimeter::resources
 

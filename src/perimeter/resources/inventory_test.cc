@@ -216,5 +216,56 @@ TEST(InventoryTest, UnreadablePolicyGivesAnErrorFindingForThatResourceOnly) {
   EXPECT_EQ(line3.substr(unknown_operator.issues[0].position.column - 1, 14), "\"StringEqualz\"");
 }
 
+// Which lines a streaming reader may leave to the workers: only certain resource records. Anything
+// else (another kind, a kind written with escapes, a line that is not an object) is read first.
+struct KindCase {
+  std::string name;
+  std::string line;
+  bool resource;
+};
+
+class ResourceRecordLineTest : public testing::TestWithParam<KindCase> {};
+
+TEST_P(ResourceRecordLineTest, SaysResourceOnlyWhenCertain) {
+  EXPECT_EQ(IsResourceRecordLine(GetParam().line), GetParam().resource) << GetParam().line;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ResourceRecordLineTest,
+    testing::Values(
+        KindCase{"KindFirst", kQueue, true},
+        KindCase{"Spaced", R"(  { "kind" : "resource", "x": 1})", true},
+        KindCase{
+            "KindAfterNestedMembers",
+            R"({"a":{"kind":"account","b":[1,"}",{"c":"\"kind\""}]},"n":-1.5e3,"t":true,"kind":"resource"})",
+            true},
+        KindCase{"Account", R"({"kind":"account","accountId":"123456789012"})", false},
+        KindCase{"Organization", R"({"kind":"organization"})", false},
+        KindCase{"ResourcePrefixOfAnotherKind", R"({"kind":"resources"})", false},
+        KindCase{"EscapedValue", R"({"kind":"\u0072esource"})", false},
+        KindCase{"EscapedKey", R"({"\u006bind":"resource"})", false},
+        KindCase{"KindOnlyNested", R"({"a":{"kind":"resource"}})", false},
+        KindCase{"NoKind", R"({"resourceArn":"arn:aws:s3:::b"})", false},
+        KindCase{"NotAnObject", R"(["kind","resource"])", false},
+        KindCase{"NotJson", "kind resource", false}, KindCase{"Blank", "   ", false},
+        KindCase{"Unterminated", R"({"a":"x)", false}),
+    [](const testing::TestParamInfo<KindCase> &info) { return info.param.name; });
+
+// Line by line, the reader gives what ReadInventory gives for the whole text (it is what
+// ReadInventory uses); a duplicate resource is reported with DuplicateResourceIssue's text.
+TEST(InventoryLineReaderTest, DuplicateResourceIssueIsTheReadersOwn) {
+  std::string text = "\n" + kQueue + "\n  " + kQueue + "\n";
+  Inventory whole = ReadInventory("inv.jsonl", text);
+  ASSERT_EQ(whole.resources.size(), 1u);
+  ASSERT_EQ(whole.issues.size(), 1u);
+  Resource second = whole.resources[0];
+  second.position = base::SourcePosition{3, 3, static_cast<uint32_t>(kQueue.size() + 4)};
+  base::Issue expected = DuplicateResourceIssue(second);
+  EXPECT_EQ(whole.issues[0].code, expected.code);
+  EXPECT_EQ(whole.issues[0].message, expected.message);
+  EXPECT_EQ(base::ToString(whole.issues[0].position), base::ToString(expected.position));
+  EXPECT_EQ(whole.resources[0].position.line, 2u);
+}
+
 }  // namespace
 }  // namespace perimeter::resources
