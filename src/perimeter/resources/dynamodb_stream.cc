@@ -15,8 +15,9 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> DynamoDbStreamTargets(const Resource &resource) {
-  return {
-      reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "stream")}};
+  static const std::vector<std::string> kStreamActions =
+      internal::CatalogActions("dynamodb", "stream");
+  return {reasoning::ResourceTarget{{resource.arn}, kStreamActions}};
 }
 
 std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &configuration,

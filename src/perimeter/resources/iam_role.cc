@@ -15,7 +15,8 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> IamRoleTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sts", "role")}};
+  static const std::vector<std::string> kRoleActions = internal::CatalogActions("sts", "role");
+  return {reasoning::ResourceTarget{{resource.arn}, kRoleActions}};
 }
 
 std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configuration,

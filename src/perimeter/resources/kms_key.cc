@@ -166,7 +166,8 @@ void ReportGrantee(const Resource &resource, const Grant &grant, const std::stri
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> KmsKeyTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("kms", "key")}};
+  static const std::vector<std::string> kKeyActions = internal::CatalogActions("kms", "key");
+  return {reasoning::ResourceTarget{{resource.arn}, kKeyActions}};
 }
 
 std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configuration,

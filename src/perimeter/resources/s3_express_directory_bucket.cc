@@ -73,8 +73,9 @@ bool OnlyThroughOwnAccessPoints(const Finding &finding, const std::string &owner
 
 std::vector<reasoning::ResourceTarget> S3ExpressAccessPointTargets(
     const std::string &access_point_arn) {
-  return {reasoning::ResourceTarget{{access_point_arn},
-                                    internal::CatalogActions("s3express", "accesspoint")}};
+  static const std::vector<std::string> kAccesspointActions =
+      internal::CatalogActions("s3express", "accesspoint");
+  return {reasoning::ResourceTarget{{access_point_arn}, kAccesspointActions}};
 }
 
 namespace {
@@ -90,8 +91,9 @@ std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> S3ExpressDirectoryBucketTargets(const Resource &resource) {
-  return {
-      reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3express", "bucket")}};
+  static const std::vector<std::string> kBucketActions =
+      internal::CatalogActions("s3express", "bucket");
+  return {reasoning::ResourceTarget{{resource.arn}, kBucketActions}};
 }
 
 std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(

@@ -18,8 +18,9 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> SecretsManagerSecretTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn},
-                                    internal::CatalogActions("secretsmanager", "Secret")}};
+  static const std::vector<std::string> kSecretActions =
+      internal::CatalogActions("secretsmanager", "Secret");
+  return {reasoning::ResourceTarget{{resource.arn}, kSecretActions}};
 }
 
 std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Value &configuration,

@@ -15,7 +15,8 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> SnsTopicTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sns", "topic")}};
+  static const std::vector<std::string> kTopicActions = internal::CatalogActions("sns", "topic");
+  return {reasoning::ResourceTarget{{resource.arn}, kTopicActions}};
 }
 
 std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configuration,

@@ -15,7 +15,8 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> SqsQueueTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sqs", "queue")}};
+  static const std::vector<std::string> kQueueActions = internal::CatalogActions("sqs", "queue");
+  return {reasoning::ResourceTarget{{resource.arn}, kQueueActions}};
 }
 
 std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value &configuration,

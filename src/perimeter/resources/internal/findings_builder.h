@@ -21,7 +21,9 @@
 namespace perimeter::resources::internal {
 
 // "service:Action" for every action of `service` on `resource_type` in the IAM
-// catalogue, sorted.
+// catalogue, sorted. It depends on the type only: the target builders keep it in a
+// function-local constant, computed once per process, instead of walking the catalogue for
+// every resource (docs/performance.md).
 std::vector<std::string> CatalogActions(std::string_view service, std::string_view resource_type);
 
 // The partition of an ARN ("aws" when it cannot be read).
