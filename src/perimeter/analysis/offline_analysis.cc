@@ -8,6 +8,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/findings/lifecycle.h"
 #include "perimeter/resources/analyze_resource.h"
+#include "perimeter/resources/policy_analysis_memo.h"
 
 namespace perimeter::analysis {
 namespace {
@@ -67,12 +68,15 @@ absl::StatusOr<OfflineReport> AnalyzeInventories(
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
   auto worker = [&] {
+    // Each worker shares the analyses of repeated policies among its own resources
+    // (resources/policy_analysis_memo.h: the findings are the same as without it).
+    resources::PolicyAnalysisMemo memo;
     while (true) {
       size_t index = next.fetch_add(1);
       if (index >= jobs.size()) return;
       const resources::Resource& resource = *jobs[index].resource;
       results[index] = resources::AnalyzeResource(
-          resource, FindAccount(inventories, resource.owner_account), zone_for(resource));
+          resource, FindAccount(inventories, resource.owner_account), zone_for(resource), &memo);
       size_t finished = done.fetch_add(1) + 1;
       if (options.progress) options.progress(finished, jobs.size());
     }

@@ -27,8 +27,9 @@ std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &con
 
 ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource,
                                        const AccountSettings * /*account*/,
-                                       const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                       const reasoning::ZoneOfTrust &zone,
+                                       PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

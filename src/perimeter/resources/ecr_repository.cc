@@ -29,8 +29,9 @@ std::vector<base::Issue> CheckEcrRepositoryConfiguration(const json::Value &conf
 }
 
 ResourceAnalysis AnalyzeEcrRepository(const Resource &resource, const AccountSettings * /*account*/,
-                                      const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                      const reasoning::ZoneOfTrust &zone,
+                                      PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -25,8 +25,8 @@ std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configurat
 }
 
 ResourceAnalysis AnalyzeIamRole(const Resource &resource, const AccountSettings * /*account*/,
-                                const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -178,7 +178,7 @@ std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configurati
 }
 
 ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings * /*account*/,
-                               const reasoning::ZoneOfTrust &zone) {
+                               const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   KmsKeyConfiguration config = ReadKmsKey(resource.configuration, diagnostics);
@@ -197,9 +197,9 @@ ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings *
     return analysis;
   }
   for (size_t i = 0; i < policies.size(); ++i) {
-    reasoning::AnalysisResult result =
-        internal::AnalyzePolicy(resource, policies[i], policy::PolicyKind::kResource,
-                                KmsKeyTargets(resource), {}, config.policies[i].field, zone);
+    reasoning::AnalysisResult result = internal::AnalyzePolicy(
+        resource, policies[i], policy::PolicyKind::kResource, KmsKeyTargets(resource), {},
+        config.policies[i].field, zone, std::nullopt, memo);
     analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
     for (findings::Finding &finding : result.findings)
       internal::MergeFinding(analysis.findings, std::move(finding));

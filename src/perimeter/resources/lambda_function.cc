@@ -30,8 +30,9 @@ std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value &con
 
 ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource,
                                        const AccountSettings * /*account*/,
-                                       const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                       const reasoning::ZoneOfTrust &zone,
+                                       PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

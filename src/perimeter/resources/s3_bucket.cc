@@ -278,7 +278,8 @@ std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configura
 }
 
 ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings *account,
-                                 const reasoning::ZoneOfTrust &zone) {
+                                 const reasoning::ZoneOfTrust &zone,
+                                 PolicyAnalysisMemo * /*memo*/) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   S3BucketConfiguration config = ReadS3Bucket(resource.configuration, diagnostics);

@@ -105,7 +105,8 @@ std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(
 
 ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource,
                                                  const AccountSettings * /*account*/,
-                                                 const reasoning::ZoneOfTrust &zone) {
+                                                 const reasoning::ZoneOfTrust &zone,
+                                                 PolicyAnalysisMemo *memo) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   DirectoryBucketConfiguration config = Read(resource.configuration, diagnostics);
@@ -139,9 +140,9 @@ ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource,
   }
 
   // The bucket policy, for requests made to the bucket itself.
-  reasoning::AnalysisResult direct =
-      internal::AnalyzePolicy(resource, *bucket_policy, policy::PolicyKind::kResource,
-                              S3ExpressDirectoryBucketTargets(resource), {}, "bucketPolicy", zone);
+  reasoning::AnalysisResult direct = internal::AnalyzePolicy(
+      resource, *bucket_policy, policy::PolicyKind::kResource,
+      S3ExpressDirectoryBucketTargets(resource), {}, "bucketPolicy", zone, std::nullopt, memo);
   analysis.policies_decided_by_oracle += direct.stats.decided_by_oracle;
   for (Finding &finding : direct.findings) {
     if (!finding.error.has_value() && OnlyThroughOwnAccessPoints(finding, resource.owner_account))

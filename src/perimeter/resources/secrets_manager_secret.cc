@@ -30,8 +30,9 @@ std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Valu
 
 ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource,
                                              const AccountSettings * /*account*/,
-                                             const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                             const reasoning::ZoneOfTrust &zone,
+                                             PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources
