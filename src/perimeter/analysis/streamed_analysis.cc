@@ -15,6 +15,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/findings/archive_rule.h"
 #include "perimeter/resources/analyze_resource.h"
+#include "perimeter/resources/policy_analysis_memo.h"
 
 namespace perimeter::analysis {
 namespace {
@@ -154,6 +155,9 @@ class StreamedAnalysis::Pipeline {
   // A worker: takes the next record in input order, reads and analyzes it, and writes every
   // finished slot at the head of the window when no other thread is writing.
   void Work() {
+    // Each worker shares the analyses of repeated policies among its own resources
+    // (resources/policy_analysis_memo.h: the findings are the same as without it).
+    resources::PolicyAnalysisMemo memo;
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
       room_.wait(lock, [this] { return exhausted_ || window_.size() < kWindow; });
@@ -165,7 +169,7 @@ class StreamedAnalysis::Pipeline {
         return;
       }
       lock.unlock();
-      Process(*slot);
+      Process(*slot, memo);
       lock.lock();
       slot->ready = true;
       if (!writing_) {
@@ -220,7 +224,7 @@ class StreamedAnalysis::Pipeline {
   }
 
   // Reads the slot's record if it has not been read, and analyzes its resource. Runs unlocked.
-  void Process(Slot& slot) {
+  void Process(Slot& slot, resources::PolicyAnalysisMemo& memo) {
     const resources::Resource* resource = slot.resource;
     if (resource == nullptr) {
       slot.read.source_name = inputs_[slot.input].source_name;
@@ -231,7 +235,7 @@ class StreamedAnalysis::Pipeline {
     }
     if (resource == nullptr) return;
     slot.analysis = resources::AnalyzeResource(*resource, FindAccount(resource->owner_account),
-                                               ZoneFor(*resource));
+                                               ZoneFor(*resource), &memo);
   }
 
   // Writes the finished slots at the head of the window, in order. REQUIRES: mutex_ held through

@@ -5,7 +5,6 @@
 #include <cctype>
 #include <climits>
 #include <deque>
-#include <map>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -305,8 +304,62 @@ std::optional<SimpleShape> ShapeOf(const StringPattern& pattern) {
   return SimpleShape{std::move(text), true};
 }
 
-std::optional<std::map<std::vector<bool>, std::string>> PartitionSimple(
+// The regions found so far, one per signature, in a flat vector with an index by signature; sorted
+// by signature at the end: the order a std::map keyed by signature gave, which callers rely on.
+class RegionTable {
+ public:
+  // The region of `signature`, created with `representative` if it is new; the bool tells which.
+  std::pair<StringRegion*, bool> FindOrAdd(std::vector<bool> signature,
+                                           const std::string& representative) {
+    auto [it, inserted] = index_.try_emplace(signature, regions_.size());
+    if (inserted) regions_.push_back(StringRegion{std::move(signature), representative});
+    return {&regions_[it->second], inserted};
+  }
+  std::vector<StringRegion> TakeSorted() {
+    std::sort(regions_.begin(), regions_.end(),
+              [](const StringRegion& a, const StringRegion& b) { return a.matches < b.matches; });
+    return std::move(regions_);
+  }
+
+ private:
+  std::vector<StringRegion> regions_;
+  std::unordered_map<std::vector<bool>, size_t> index_;
+};
+
+// Whether `a` is the better representative of a region than `b`: what the breadth-first search
+// keeps, a shortest string, the first in byte order among those, the empty string only when
+// nothing else reaches the region.
+bool BetterRepresentative(const std::string& a, const std::string& b) {
+  if (a.empty() != b.empty()) return !a.empty();
+  if (a.size() != b.size()) return a.size() < b.size();
+  return a < b;
+}
+
+// Every domain pattern a case-sensitive literal (the resource's own ARN, as a resource's targets
+// name it): the domain's strings are those literals, each one's region is read with the matcher,
+// and no search is needed. The breadth-first search would reach each literal along its own
+// characters (each is a distinguishing character of the literal's automaton, and no other prefix
+// reaches the same product state), at the depth of its length, in byte order.
+std::optional<std::vector<StringRegion>> PartitionLiteralDomain(
     const std::vector<StringPattern>& patterns, const std::vector<StringPattern>& domain) {
+  if (domain.empty()) return std::nullopt;
+  for (const StringPattern& d : domain) {
+    if (d.case_mode != policy::CaseMode::kSensitive || !d.pattern.is_literal()) return std::nullopt;
+  }
+  RegionTable regions;
+  for (const StringPattern& d : domain) {
+    const std::string& text = d.pattern.literal();
+    std::vector<bool> signature(patterns.size());
+    for (size_t p = 0; p < patterns.size(); ++p) signature[p] = patterns[p].Matches(text);
+    auto [region, inserted] = regions.FindOrAdd(std::move(signature), text);
+    if (!inserted && BetterRepresentative(text, region->representative))
+      region->representative = text;
+  }
+  return regions.TakeSorted();
+}
+
+std::optional<std::vector<StringRegion>> PartitionSimple(const std::vector<StringPattern>& patterns,
+                                                         const std::vector<StringPattern>& domain) {
   std::vector<SimpleShape> shapes;
   for (const std::vector<StringPattern>* list : {&patterns, &domain}) {
     for (const StringPattern& pattern : *list) {
@@ -331,22 +384,20 @@ std::optional<std::map<std::vector<bool>, std::string>> PartitionSimple(
   for (const SimpleShape& shape : shapes) {
     candidates.push_back(shape.prefix ? shape.text + *fresh : shape.text);
   }
-  std::map<std::vector<bool>, std::string> found;
+  RegionTable table;
   for (const std::string& text : candidates) {
     bool in_domain = domain.empty();
     for (const StringPattern& d : domain) in_domain = in_domain || d.Matches(text);
     if (!in_domain) continue;
     std::vector<bool> signature(patterns.size());
     for (size_t p = 0; p < patterns.size(); ++p) signature[p] = patterns[p].Matches(text);
-    auto it = found.find(signature);
-    if (it == found.end()) {
-      found.emplace(std::move(signature), text);
-    } else if (text.size() < it->second.size() ||
-               (text.size() == it->second.size() && text < it->second)) {
-      it->second = text;
+    auto [region, inserted] = table.FindOrAdd(std::move(signature), text);
+    std::string& kept = region->representative;
+    if (!inserted && (text.size() < kept.size() || (text.size() == kept.size() && text < kept))) {
+      kept = text;
     }
   }
-  return found;
+  return table.TakeSorted();
 }
 
 }  // namespace
@@ -364,13 +415,11 @@ bool StringPattern::Matches(std::string_view text) const {
 absl::StatusOr<std::vector<StringRegion>> PartitionStrings(
     const std::vector<StringPattern>& patterns, const std::vector<StringPattern>& domain,
     const StringPartitionOptions& options) {
-  if (std::optional<std::map<std::vector<bool>, std::string>> simple =
-          PartitionSimple(patterns, domain)) {
-    std::vector<StringRegion> regions;
-    for (auto& [signature, representative] : *simple) {
-      regions.push_back(StringRegion{signature, representative});
-    }
-    return regions;
+  if (std::optional<std::vector<StringRegion>> simple = PartitionSimple(patterns, domain)) {
+    return std::move(*simple);
+  }
+  if (std::optional<std::vector<StringRegion>> literal = PartitionLiteralDomain(patterns, domain)) {
+    return std::move(*literal);
   }
   std::vector<Automaton> automata;
   automata.reserve(patterns.size() + domain.size());
@@ -381,7 +430,7 @@ absl::StatusOr<std::vector<StringRegion>> PartitionStrings(
 
   // Breadth-first: the first string to reach a region is a shortest one (ties broken by the
   // alphabet's order). The empty string is kept only when nothing else reaches its region.
-  std::map<std::vector<bool>, std::string> found;
+  RegionTable found;
   std::unordered_map<ProductState, bool, ProductStateHash> visited;
   std::deque<std::pair<ProductState, std::string>> queue;
   ProductState initial = product.Initial();
@@ -396,11 +445,9 @@ absl::StatusOr<std::vector<StringRegion>> PartitionStrings(
     if (in_domain) {
       std::vector<bool> signature(patterns.size());
       for (size_t p = 0; p < patterns.size(); ++p) signature[p] = product.Accepts(state, p);
-      auto it = found.find(signature);
-      if (it == found.end()) {
-        found.emplace(std::move(signature), text);
-      } else if (it->second.empty() && !text.empty()) {
-        it->second = text;
+      auto [region, inserted] = found.FindOrAdd(std::move(signature), text);
+      if (!inserted && region->representative.empty() && !text.empty()) {
+        region->representative = text;
       }
     }
     for (char c : product.DistinguishingCharacters(state, alphabet)) {
@@ -416,17 +463,15 @@ absl::StatusOr<std::vector<StringRegion>> PartitionStrings(
     }
   }
 
-  std::vector<StringRegion> regions;
-  regions.reserve(found.size());
-  for (auto& [signature, representative] : found) {
+  std::vector<StringRegion> regions = found.TakeSorted();
+  for (const StringRegion& region : regions) {
     for (size_t p = 0; p < patterns.size(); ++p) {
-      if (patterns[p].Matches(representative) != signature[p]) {
+      if (patterns[p].Matches(region.representative) != region.matches[p]) {
         return absl::InternalError(base::Concat("string partition disagrees with the matcher on \"",
-                                                representative, "\" and pattern ",
+                                                region.representative, "\" and pattern ",
                                                 patterns[p].pattern.ToString()));
       }
     }
-    regions.push_back(StringRegion{signature, representative});
   }
   return regions;
 }

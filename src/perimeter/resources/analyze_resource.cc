@@ -6,7 +6,7 @@
 namespace perimeter::resources {
 
 ResourceAnalysis AnalyzeResource(const Resource &resource, const AccountSettings *account,
-                                 const reasoning::ZoneOfTrust &zone) {
+                                 const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo) {
   if (resource.document == nullptr) {
     ResourceAnalysis analysis;
     analysis.findings.push_back(
@@ -14,7 +14,7 @@ ResourceAnalysis AnalyzeResource(const Resource &resource, const AccountSettings
     return analysis;
   }
   if (account != nullptr && account->account_id != resource.owner_account) account = nullptr;
-  ResourceAnalysis analysis = ModuleFor(resource.type).analyze(resource, account, zone);
+  ResourceAnalysis analysis = ModuleFor(resource.type).analyze(resource, account, zone, memo);
   for (findings::Finding &finding : analysis.findings) {
     if (finding.id.empty()) finding.id = findings::StableFindingId(finding);
   }

@@ -6,6 +6,7 @@
 #define PERIMETER_RESOURCES_ANALYZE_RESOURCE_H_
 
 #include "perimeter/reasoning/zone_of_trust.h"
+#include "perimeter/resources/policy_analysis_memo.h"
 #include "perimeter/resources/resource.h"
 
 namespace perimeter::resources {
@@ -24,8 +25,13 @@ namespace perimeter::resources {
 // whose reason names the resource's ARN, and positioned issues. REQUIRES:
 // `resource` comes from ReadInventory (its configuration belongs to its
 // document).
+//
+// With `memo` (may be null; one per thread), the engine's analysis of a policy is shared between
+// resources whose analysis cannot differ but for the resource's name (policy_analysis_memo.h): the
+// findings are the same as without it.
 ResourceAnalysis AnalyzeResource(const Resource &resource, const AccountSettings *account,
-                                 const reasoning::ZoneOfTrust &zone);
+                                 const reasoning::ZoneOfTrust &zone,
+                                 PolicyAnalysisMemo *memo = nullptr);
 
 }  // namespace perimeter::resources
 

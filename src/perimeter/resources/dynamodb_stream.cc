@@ -15,8 +15,9 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> DynamoDbStreamTargets(const Resource &resource) {
-  return {
-      reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "stream")}};
+  static const std::vector<std::string> kStreamActions =
+      internal::CatalogActions("dynamodb", "stream");
+  return {reasoning::ResourceTarget{{resource.arn}, kStreamActions}};
 }
 
 std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &configuration,
@@ -26,8 +27,9 @@ std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &con
 
 ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource,
                                        const AccountSettings * /*account*/,
-                                       const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                       const reasoning::ZoneOfTrust &zone,
+                                       PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -13,6 +13,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
 std::vector<reasoning::ResourceTarget> DynamoDbStreamTargets(const Resource &resource);
@@ -25,7 +27,8 @@ std::vector<base::Issue> CheckDynamoDbStreamConfiguration(const json::Value &con
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
 ResourceAnalysis AnalyzeDynamoDbStream(const Resource &resource, const AccountSettings *account,
-                                       const reasoning::ZoneOfTrust &zone);
+                                       const reasoning::ZoneOfTrust &zone,
+                                       PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

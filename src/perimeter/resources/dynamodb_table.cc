@@ -15,9 +15,12 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> DynamoDbTableTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("dynamodb", "table")},
-          reasoning::ResourceTarget{{resource.arn + "/index/*"},
-                                    internal::CatalogActions("dynamodb", "index")}};
+  static const std::vector<std::string> kTableActions =
+      internal::CatalogActions("dynamodb", "table");
+  static const std::vector<std::string> kIndexActions =
+      internal::CatalogActions("dynamodb", "index");
+  return {reasoning::ResourceTarget{{resource.arn}, kTableActions},
+          reasoning::ResourceTarget{{resource.arn + "/index/*"}, kIndexActions}};
 }
 
 std::vector<base::Issue> CheckDynamoDbTableConfiguration(const json::Value &configuration,
@@ -26,8 +29,9 @@ std::vector<base::Issue> CheckDynamoDbTableConfiguration(const json::Value &conf
 }
 
 ResourceAnalysis AnalyzeDynamoDbTable(const Resource &resource, const AccountSettings * /*account*/,
-                                      const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                      const reasoning::ZoneOfTrust &zone,
+                                      PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -15,6 +15,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
 std::vector<reasoning::ResourceTarget> DynamoDbTableTargets(const Resource &resource);
@@ -27,7 +29,7 @@ std::vector<base::Issue> CheckDynamoDbTableConfiguration(const json::Value &conf
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
 ResourceAnalysis AnalyzeDynamoDbTable(const Resource &resource, const AccountSettings *account,
-                                      const reasoning::ZoneOfTrust &zone);
+                                      const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

@@ -64,7 +64,8 @@ std::vector<base::Issue> CheckEbsSnapshotConfiguration(const json::Value &config
 }
 
 ResourceAnalysis AnalyzeEbsSnapshot(const Resource &resource, const AccountSettings * /*account*/,
-                                    const reasoning::ZoneOfTrust &zone) {
+                                    const reasoning::ZoneOfTrust &zone,
+                                    PolicyAnalysisMemo * /*memo*/) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   internal::SnapshotSharing sharing = ReadEbsSnapshot(resource.configuration, diagnostics);

@@ -16,11 +16,13 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 std::vector<base::Issue> CheckEbsSnapshotConfiguration(const json::Value &configuration,
                                                        const RecordLocation &location);
 
 ResourceAnalysis AnalyzeEbsSnapshot(const Resource &resource, const AccountSettings *account,
-                                    const reasoning::ZoneOfTrust &zone);
+                                    const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

@@ -18,7 +18,9 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> EcrRepositoryTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("ecr", "repository")}};
+  static const std::vector<std::string> kRepositoryActions =
+      internal::CatalogActions("ecr", "repository");
+  return {reasoning::ResourceTarget{{resource.arn}, kRepositoryActions}};
 }
 
 std::vector<base::Issue> CheckEcrRepositoryConfiguration(const json::Value &configuration,
@@ -27,8 +29,9 @@ std::vector<base::Issue> CheckEcrRepositoryConfiguration(const json::Value &conf
 }
 
 ResourceAnalysis AnalyzeEcrRepository(const Resource &resource, const AccountSettings * /*account*/,
-                                      const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                      const reasoning::ZoneOfTrust &zone,
+                                      PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -18,8 +18,9 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> EfsFileSystemTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn},
-                                    internal::CatalogActions("elasticfilesystem", "file-system")}};
+  static const std::vector<std::string> kFileSystemActions =
+      internal::CatalogActions("elasticfilesystem", "file-system");
+  return {reasoning::ResourceTarget{{resource.arn}, kFileSystemActions}};
 }
 
 std::vector<base::Issue> CheckEfsFileSystemConfiguration(const json::Value &configuration,
@@ -28,8 +29,9 @@ std::vector<base::Issue> CheckEfsFileSystemConfiguration(const json::Value &conf
 }
 
 ResourceAnalysis AnalyzeEfsFileSystem(const Resource &resource, const AccountSettings * /*account*/,
-                                      const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                      const reasoning::ZoneOfTrust &zone,
+                                      PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

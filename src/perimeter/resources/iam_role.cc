@@ -15,7 +15,8 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> IamRoleTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sts", "role")}};
+  static const std::vector<std::string> kRoleActions = internal::CatalogActions("sts", "role");
+  return {reasoning::ResourceTarget{{resource.arn}, kRoleActions}};
 }
 
 std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configuration,
@@ -24,8 +25,8 @@ std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configurat
 }
 
 ResourceAnalysis AnalyzeIamRole(const Resource &resource, const AccountSettings * /*account*/,
-                                const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -19,6 +19,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
 std::vector<reasoning::ResourceTarget> IamRoleTargets(const Resource &resource);
@@ -31,7 +33,7 @@ std::vector<base::Issue> CheckIamRoleConfiguration(const json::Value &configurat
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
 ResourceAnalysis AnalyzeIamRole(const Resource &resource, const AccountSettings *account,
-                                const reasoning::ZoneOfTrust &zone);
+                                const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

@@ -166,7 +166,8 @@ void ReportGrantee(const Resource &resource, const Grant &grant, const std::stri
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> KmsKeyTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("kms", "key")}};
+  static const std::vector<std::string> kKeyActions = internal::CatalogActions("kms", "key");
+  return {reasoning::ResourceTarget{{resource.arn}, kKeyActions}};
 }
 
 std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configuration,
@@ -177,7 +178,7 @@ std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configurati
 }
 
 ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings * /*account*/,
-                               const reasoning::ZoneOfTrust &zone) {
+                               const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   KmsKeyConfiguration config = ReadKmsKey(resource.configuration, diagnostics);
@@ -196,9 +197,9 @@ ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings *
     return analysis;
   }
   for (size_t i = 0; i < policies.size(); ++i) {
-    reasoning::AnalysisResult result =
-        internal::AnalyzePolicy(resource, policies[i], policy::PolicyKind::kResource,
-                                KmsKeyTargets(resource), {}, config.policies[i].field, zone);
+    reasoning::AnalysisResult result = internal::AnalyzePolicy(
+        resource, policies[i], policy::PolicyKind::kResource, KmsKeyTargets(resource), {},
+        config.policies[i].field, zone, std::nullopt, memo);
     analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
     for (findings::Finding &finding : result.findings)
       internal::MergeFinding(analysis.findings, std::move(finding));

@@ -25,13 +25,15 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 std::vector<reasoning::ResourceTarget> KmsKeyTargets(const Resource &resource);
 
 std::vector<base::Issue> CheckKmsKeyConfiguration(const json::Value &configuration,
                                                   const RecordLocation &location);
 
 ResourceAnalysis AnalyzeKmsKey(const Resource &resource, const AccountSettings *account,
-                               const reasoning::ZoneOfTrust &zone);
+                               const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

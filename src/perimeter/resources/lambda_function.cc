@@ -18,8 +18,9 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> LambdaFunctionTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn, resource.arn + ":*"},
-                                    internal::CatalogActions("lambda", "function")}};
+  static const std::vector<std::string> kFunctionActions =
+      internal::CatalogActions("lambda", "function");
+  return {reasoning::ResourceTarget{{resource.arn, resource.arn + ":*"}, kFunctionActions}};
 }
 
 std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value &configuration,
@@ -29,8 +30,9 @@ std::vector<base::Issue> CheckLambdaFunctionConfiguration(const json::Value &con
 
 ResourceAnalysis AnalyzeLambdaFunction(const Resource &resource,
                                        const AccountSettings * /*account*/,
-                                       const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                       const reasoning::ZoneOfTrust &zone,
+                                       PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -18,8 +18,9 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> LambdaLayerVersionTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn},
-                                    internal::CatalogActions("lambda", "layerVersion")}};
+  static const std::vector<std::string> kLayerVersionActions =
+      internal::CatalogActions("lambda", "layerVersion");
+  return {reasoning::ResourceTarget{{resource.arn}, kLayerVersionActions}};
 }
 
 std::vector<base::Issue> CheckLambdaLayerVersionConfiguration(const json::Value &configuration,
@@ -29,8 +30,9 @@ std::vector<base::Issue> CheckLambdaLayerVersionConfiguration(const json::Value 
 
 ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource,
                                            const AccountSettings * /*account*/,
-                                           const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                           const reasoning::ZoneOfTrust &zone,
+                                           PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -16,6 +16,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
 std::vector<reasoning::ResourceTarget> LambdaLayerVersionTargets(const Resource &resource);
@@ -28,7 +30,8 @@ std::vector<base::Issue> CheckLambdaLayerVersionConfiguration(const json::Value 
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
 ResourceAnalysis AnalyzeLambdaLayerVersion(const Resource &resource, const AccountSettings *account,
-                                           const reasoning::ZoneOfTrust &zone);
+                                           const reasoning::ZoneOfTrust &zone,
+                                           PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

@@ -85,14 +85,16 @@ std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Valu
 }
 
 ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings * /*account*/,
-                                      const reasoning::ZoneOfTrust &zone) {
+                                      const reasoning::ZoneOfTrust &zone,
+                                      PolicyAnalysisMemo * /*memo*/) {
   return Analyze(resource, "rdsDbSnapshot",
                  {"rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"}, zone);
 }
 
 ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource,
                                              const AccountSettings * /*account*/,
-                                             const reasoning::ZoneOfTrust &zone) {
+                                             const reasoning::ZoneOfTrust &zone,
+                                             PolicyAnalysisMemo * /*memo*/) {
   return Analyze(resource, "rdsDbClusterSnapshot",
                  {"rds:CopyDBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"}, zone);
 }

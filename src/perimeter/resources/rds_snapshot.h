@@ -19,16 +19,19 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 std::vector<base::Issue> CheckRdsDbSnapshotConfiguration(const json::Value &configuration,
                                                          const RecordLocation &location);
 std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Value &configuration,
                                                                 const RecordLocation &location);
 
 ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings *account,
-                                      const reasoning::ZoneOfTrust &zone);
+                                      const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);
 ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource,
                                              const AccountSettings *account,
-                                             const reasoning::ZoneOfTrust &zone);
+                                             const reasoning::ZoneOfTrust &zone,
+                                             PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

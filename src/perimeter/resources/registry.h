@@ -16,6 +16,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 struct ResourceModule {
   ResourceType type;
   std::string_view type_name;             // "AWS::S3::Bucket"
@@ -24,8 +26,9 @@ struct ResourceModule {
   // values); policies are parsed only by `analyze`.
   std::vector<base::Issue> (*check)(const json::Value &configuration,
                                     const RecordLocation &location);
+  // `memo` may be null (policy_analysis_memo.h).
   ResourceAnalysis (*analyze)(const Resource &resource, const AccountSettings *account,
-                              const reasoning::ZoneOfTrust &zone);
+                              const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);
 };
 
 // Every module, in ResourceType order.

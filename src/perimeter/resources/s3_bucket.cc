@@ -236,16 +236,19 @@ std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> S3BucketTargets(const Resource &resource) {
-  return {
-      reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3", "bucket")},
-      reasoning::ResourceTarget{{resource.arn + "/*"}, internal::CatalogActions("s3", "object")}};
+  static const std::vector<std::string> kBucketActions = internal::CatalogActions("s3", "bucket");
+  static const std::vector<std::string> kObjectActions = internal::CatalogActions("s3", "object");
+  return {reasoning::ResourceTarget{{resource.arn}, kBucketActions},
+          reasoning::ResourceTarget{{resource.arn + "/*"}, kObjectActions}};
 }
 
 std::vector<reasoning::ResourceTarget> S3AccessPointTargets(const std::string &access_point_arn) {
-  return {
-      reasoning::ResourceTarget{{access_point_arn}, internal::CatalogActions("s3", "accesspoint")},
-      reasoning::ResourceTarget{{access_point_arn + "/object/*"},
-                                internal::CatalogActions("s3", "accesspointobject")}};
+  static const std::vector<std::string> kAccesspointActions =
+      internal::CatalogActions("s3", "accesspoint");
+  static const std::vector<std::string> kAccesspointobjectActions =
+      internal::CatalogActions("s3", "accesspointobject");
+  return {reasoning::ResourceTarget{{access_point_arn}, kAccesspointActions},
+          reasoning::ResourceTarget{{access_point_arn + "/object/*"}, kAccesspointobjectActions}};
 }
 
 std::vector<std::string> S3AclPermissionActions(std::string_view permission) {
@@ -275,7 +278,8 @@ std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configura
 }
 
 ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings *account,
-                                 const reasoning::ZoneOfTrust &zone) {
+                                 const reasoning::ZoneOfTrust &zone,
+                                 PolicyAnalysisMemo * /*memo*/) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   S3BucketConfiguration config = ReadS3Bucket(resource.configuration, diagnostics);

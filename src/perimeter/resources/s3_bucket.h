@@ -66,6 +66,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 std::vector<reasoning::ResourceTarget> S3BucketTargets(const Resource &resource);
 
 // What an access point's own policy can grant: the s3 actions on the access
@@ -80,7 +82,7 @@ std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configura
                                                     const RecordLocation &location);
 
 ResourceAnalysis AnalyzeS3Bucket(const Resource &resource, const AccountSettings *account,
-                                 const reasoning::ZoneOfTrust &zone);
+                                 const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

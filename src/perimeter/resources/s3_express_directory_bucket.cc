@@ -73,8 +73,9 @@ bool OnlyThroughOwnAccessPoints(const Finding &finding, const std::string &owner
 
 std::vector<reasoning::ResourceTarget> S3ExpressAccessPointTargets(
     const std::string &access_point_arn) {
-  return {reasoning::ResourceTarget{{access_point_arn},
-                                    internal::CatalogActions("s3express", "accesspoint")}};
+  static const std::vector<std::string> kAccesspointActions =
+      internal::CatalogActions("s3express", "accesspoint");
+  return {reasoning::ResourceTarget{{access_point_arn}, kAccesspointActions}};
 }
 
 namespace {
@@ -90,8 +91,9 @@ std::vector<reasoning::ResourceTarget> AccessPointTargets(const Resource &bucket
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> S3ExpressDirectoryBucketTargets(const Resource &resource) {
-  return {
-      reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("s3express", "bucket")}};
+  static const std::vector<std::string> kBucketActions =
+      internal::CatalogActions("s3express", "bucket");
+  return {reasoning::ResourceTarget{{resource.arn}, kBucketActions}};
 }
 
 std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(
@@ -103,7 +105,8 @@ std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(
 
 ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource,
                                                  const AccountSettings * /*account*/,
-                                                 const reasoning::ZoneOfTrust &zone) {
+                                                 const reasoning::ZoneOfTrust &zone,
+                                                 PolicyAnalysisMemo *memo) {
   ResourceAnalysis analysis;
   internal::Diagnostics diagnostics(resource.location);
   DirectoryBucketConfiguration config = Read(resource.configuration, diagnostics);
@@ -137,9 +140,9 @@ ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource,
   }
 
   // The bucket policy, for requests made to the bucket itself.
-  reasoning::AnalysisResult direct =
-      internal::AnalyzePolicy(resource, *bucket_policy, policy::PolicyKind::kResource,
-                              S3ExpressDirectoryBucketTargets(resource), {}, "bucketPolicy", zone);
+  reasoning::AnalysisResult direct = internal::AnalyzePolicy(
+      resource, *bucket_policy, policy::PolicyKind::kResource,
+      S3ExpressDirectoryBucketTargets(resource), {}, "bucketPolicy", zone, std::nullopt, memo);
   analysis.policies_decided_by_oracle += direct.stats.decided_by_oracle;
   for (Finding &finding : direct.findings) {
     if (!finding.error.has_value() && OnlyThroughOwnAccessPoints(finding, resource.owner_account))

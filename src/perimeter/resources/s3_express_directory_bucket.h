@@ -27,6 +27,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 std::vector<reasoning::ResourceTarget> S3ExpressDirectoryBucketTargets(const Resource &resource);
 
 // What a directory bucket access point's own policy can grant: the s3express
@@ -39,7 +41,8 @@ std::vector<base::Issue> CheckS3ExpressDirectoryBucketConfiguration(
 
 ResourceAnalysis AnalyzeS3ExpressDirectoryBucket(const Resource &resource,
                                                  const AccountSettings *account,
-                                                 const reasoning::ZoneOfTrust &zone);
+                                                 const reasoning::ZoneOfTrust &zone,
+                                                 PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

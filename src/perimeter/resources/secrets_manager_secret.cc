@@ -18,8 +18,9 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> SecretsManagerSecretTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn},
-                                    internal::CatalogActions("secretsmanager", "Secret")}};
+  static const std::vector<std::string> kSecretActions =
+      internal::CatalogActions("secretsmanager", "Secret");
+  return {reasoning::ResourceTarget{{resource.arn}, kSecretActions}};
 }
 
 std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Value &configuration,
@@ -29,8 +30,9 @@ std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Valu
 
 ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource,
                                              const AccountSettings * /*account*/,
-                                             const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                             const reasoning::ZoneOfTrust &zone,
+                                             PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

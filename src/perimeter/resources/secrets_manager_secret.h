@@ -19,6 +19,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
 std::vector<reasoning::ResourceTarget> SecretsManagerSecretTargets(const Resource &resource);
@@ -32,7 +34,8 @@ std::vector<base::Issue> CheckSecretsManagerSecretConfiguration(const json::Valu
 // error findings + issues.
 ResourceAnalysis AnalyzeSecretsManagerSecret(const Resource &resource,
                                              const AccountSettings *account,
-                                             const reasoning::ZoneOfTrust &zone);
+                                             const reasoning::ZoneOfTrust &zone,
+                                             PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

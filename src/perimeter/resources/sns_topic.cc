@@ -15,7 +15,8 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> SnsTopicTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sns", "topic")}};
+  static const std::vector<std::string> kTopicActions = internal::CatalogActions("sns", "topic");
+  return {reasoning::ResourceTarget{{resource.arn}, kTopicActions}};
 }
 
 std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configuration,
@@ -24,8 +25,8 @@ std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configura
 }
 
 ResourceAnalysis AnalyzeSnsTopic(const Resource &resource, const AccountSettings * /*account*/,
-                                 const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                 const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

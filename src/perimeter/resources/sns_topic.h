@@ -14,6 +14,8 @@
 
 namespace perimeter::resources {
 
+class PolicyAnalysisMemo;  // policy_analysis_memo.h
+
 // The actions of the type and the ARNs a request names to perform them on
 // `resource`.
 std::vector<reasoning::ResourceTarget> SnsTopicTargets(const Resource &resource);
@@ -26,7 +28,7 @@ std::vector<base::Issue> CheckSnsTopicConfiguration(const json::Value &configura
 // Every external access the configuration grants. Never fails: problems become
 // error findings + issues.
 ResourceAnalysis AnalyzeSnsTopic(const Resource &resource, const AccountSettings *account,
-                                 const reasoning::ZoneOfTrust &zone);
+                                 const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);
 
 }  // namespace perimeter::resources
 

@@ -15,7 +15,8 @@ const internal::PolicyResourceSpec &Spec() {
 }  // namespace
 
 std::vector<reasoning::ResourceTarget> SqsQueueTargets(const Resource &resource) {
-  return {reasoning::ResourceTarget{{resource.arn}, internal::CatalogActions("sqs", "queue")}};
+  static const std::vector<std::string> kQueueActions = internal::CatalogActions("sqs", "queue");
+  return {reasoning::ResourceTarget{{resource.arn}, kQueueActions}};
 }
 
 std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value &configuration,
@@ -24,8 +25,8 @@ std::vector<base::Issue> CheckSqsQueueConfiguration(const json::Value &configura
 }
 
 ResourceAnalysis AnalyzeSqsQueue(const Resource &resource, const AccountSettings * /*account*/,
-                                 const reasoning::ZoneOfTrust &zone) {
-  return internal::AnalyzePolicyResource(Spec(), resource, zone);
+                                 const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo) {
+  return internal::AnalyzePolicyResource(Spec(), resource, zone, memo);
 }
 
 }  // namespace perimeter::resources

@@ -16,12 +16,15 @@
 #include "perimeter/reasoning/external_access.h"
 #include "perimeter/reasoning/zone_of_trust.h"
 #include "perimeter/resources/internal/config_reader.h"
+#include "perimeter/resources/policy_analysis_memo.h"
 #include "perimeter/resources/resource.h"
 
 namespace perimeter::resources::internal {
 
 // "service:Action" for every action of `service` on `resource_type` in the IAM
-// catalogue, sorted.
+// catalogue, sorted. It depends on the type only: the target builders keep it in a
+// function-local constant, computed once per process, instead of walking the catalogue for
+// every resource (docs/performance.md).
 std::vector<std::string> CatalogActions(std::string_view service, std::string_view resource_type);
 
 // The partition of an ARN ("aws" when it cannot be read).
@@ -31,13 +34,25 @@ std::string PartitionOf(std::string_view arn);
 // cannot decide (reasoning/z3/analyze_with_oracle.h). The findings keep the
 // engine's witnesses and explanations. With `gate`, a request needs the gate
 // policy's allowance as well (an access point's requests and the bucket policy);
-// the targets then carry their ARN maps.
+// the targets then carry their ARN maps. With `memo` (may be null), a result the memo holds for the
+// same policy under the same key (policy_analysis_memo.h) is instantiated for `resource` instead of
+// analyzing again, and a fresh result is stored when it may be shared.
 reasoning::AnalysisResult AnalyzePolicy(const Resource &resource, const policy::Policy &policy,
                                         policy::PolicyKind kind,
                                         std::vector<reasoning::ResourceTarget> targets,
                                         std::vector<findings::FindingSource> sources,
                                         std::string label, const reasoning::ZoneOfTrust &zone,
-                                        std::optional<reasoning::GatePolicy> gate = std::nullopt);
+                                        std::optional<reasoning::GatePolicy> gate = std::nullopt,
+                                        PolicyAnalysisMemo *memo = nullptr);
+
+// The memo's key for analyzing `policy` of `resource` (policy_analysis_memo.h), or nullopt when
+// the result may depend on more than the key holds (then the analysis is never shared).
+std::optional<std::string> PolicyMemoKey(const Resource &resource, const policy::Policy &policy,
+                                         policy::PolicyKind kind,
+                                         const std::vector<reasoning::ResourceTarget> &targets,
+                                         const std::vector<findings::FindingSource> &sources,
+                                         std::string_view label, const reasoning::ZoneOfTrust &zone,
+                                         const std::optional<reasoning::GatePolicy> &gate);
 
 // An INTERNAL_ERROR finding for `resource`: the analysis could not be
 // completed, for `reason`.

@@ -29,7 +29,8 @@ std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec,
 }
 
 ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec, const Resource &resource,
-                                       const reasoning::ZoneOfTrust &zone) {
+                                       const reasoning::ZoneOfTrust &zone,
+                                       PolicyAnalysisMemo *memo) {
   ResourceAnalysis analysis;
   Diagnostics diagnostics(resource.location);
   std::optional<PolicySource> source = ReadShape(spec, resource.configuration, diagnostics);
@@ -44,7 +45,7 @@ ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec, const Res
     // "FindingSourceDetail").
     reasoning::AnalysisResult result =
         AnalyzePolicy(resource, *policy, spec.kind, spec.targets(resource), {},
-                      std::string(spec.policy_field), zone);
+                      std::string(spec.policy_field), zone, std::nullopt, memo);
     analysis.findings = std::move(result.findings);
     analysis.policies_decided_by_oracle += result.stats.decided_by_oracle;
   }

@@ -11,6 +11,7 @@
 #include "perimeter/policy/policy.h"
 #include "perimeter/reasoning/external_access.h"
 #include "perimeter/reasoning/zone_of_trust.h"
+#include "perimeter/resources/policy_analysis_memo.h"
 #include "perimeter/resources/resource.h"
 
 namespace perimeter::resources::internal {
@@ -30,8 +31,11 @@ std::vector<base::Issue> CheckPolicyResource(const PolicyResourceSpec &spec,
                                              const json::Value &configuration,
                                              const RecordLocation &location);
 
+// With `memo` (may be null), the engine's result may be shared with resources of the same policy
+// (policy_analysis_memo.h).
 ResourceAnalysis AnalyzePolicyResource(const PolicyResourceSpec &spec, const Resource &resource,
-                                       const reasoning::ZoneOfTrust &zone);
+                                       const reasoning::ZoneOfTrust &zone,
+                                       PolicyAnalysisMemo *memo = nullptr);
 
 }  // namespace perimeter::resources::internal
 
