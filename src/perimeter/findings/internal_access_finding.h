@@ -68,8 +68,8 @@ std::string InternalAccessFindingKey(const InternalAccessFinding& finding);
 // The finding as JSON: AWS's FindingV2 members that the analysis knows (id, resource,
 // resourceType, resourceOwnerAccount, findingType "InternalAccess", status "ACTIVE", error) and
 // `findingDetails: [{"internalAccessDetails": {...}}]`, plus Perimeter's `errorReason`, `witness`
-// and `explanation`. Compact, or indented by `indent` spaces.
-std::string InternalAccessFindingToJson(const InternalAccessFinding& finding, int indent = 0);
+// and `explanation`. Compact (indent -1), or one member a line indented by `indent` spaces.
+std::string InternalAccessFindingToJson(const InternalAccessFinding& finding, int indent = -1);
 
 }  // namespace perimeter::findings
 
