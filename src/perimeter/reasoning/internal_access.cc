@@ -86,28 +86,6 @@ std::string_view LiteralPrefix(std::string_view pattern) {
   return pattern.substr(0, end);
 }
 
-bool PrefixCompatible(std::string_view a, std::string_view b) {
-  size_t n = std::min(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i) {
-    if (base::AsciiLower(a.substr(i, 1)) != base::AsciiLower(b.substr(i, 1))) return false;
-  }
-  return true;
-}
-
-// Whether `statement`'s Resource may match one of the target ARNs (a sound over-approximation: two
-// patterns share a string only if their literal prefixes agree).
-bool MayMatchResource(const policy::Statement& statement, const InternalResource& resource) {
-  if (!statement.resource.has_value() || statement.resource->negated) return true;
-  for (const policy::Text& pattern : statement.resource->patterns) {
-    for (const ResourceTarget& target : resource.targets) {
-      for (const std::string& arn : target.arn_patterns) {
-        if (PrefixCompatible(LiteralPrefix(pattern.value), LiteralPrefix(arn))) return true;
-      }
-    }
-  }
-  return false;
-}
-
 // One statement of the pair, with the policy it belongs to.
 struct PairStatement {
   const policy::Statement* statement;
@@ -170,56 +148,85 @@ class Analyzer {
   }
 
  private:
-  // Step 1: who may be allowed, by the service of the actions their identity policies allow.
+  // Step 1: who may be allowed. Each identity-based Allow statement is indexed by the service of
+  // its actions ("" for a wildcard service or NotAction) and the literal prefix of each of its
+  // Resource patterns, lower-cased ("" for NotResource or no Resource). Two patterns share a string
+  // only if their literal prefixes agree, so looking up every prefix of a resource ARN's literal
+  // prefix, and every indexed prefix that extends it, finds every statement that may match it.
   void BuildIndex() {
     for (size_t p = 0; p < principals_.size(); ++p) {
       const PrincipalEntry& entry = principals_[p];
       by_arn_[entry.principal.id].push_back(p);
       by_account_[entry.principal.account].push_back(p);
-      std::set<std::string> services;
       for (const eval::CompiledPolicy& policy : entry.set.identity) {
         for (const policy::Statement& statement : policy.source().statements) {
           if (statement.effect != policy::Effect::kAllow) continue;
+          std::set<std::string> services;
           if (statement.action.negated) {
             services.insert("");
-            continue;
+          } else {
+            for (const policy::Text& pattern : statement.action.patterns)
+              services.insert(ServiceOfPattern(pattern.value));
           }
-          for (const policy::Text& pattern : statement.action.patterns)
-            services.insert(ServiceOfPattern(pattern.value));
+          // prefix -> whether the pattern is that literal text, wholly.
+          std::map<std::string, bool> prefixes;
+          if (!statement.resource.has_value() || statement.resource->negated) {
+            prefixes[""] = false;
+          } else {
+            for (const policy::Text& pattern : statement.resource->patterns) {
+              std::string_view literal = LiteralPrefix(pattern.value);
+              prefixes[base::AsciiLower(literal)] |= literal.size() != pattern.value.size();
+            }
+            for (auto& [prefix, wildcard] : prefixes) wildcard = !wildcard;  // now: literal
+          }
+          for (const std::string& service : services) {
+            for (const auto& [prefix, literal] : prefixes) {
+              std::vector<IndexEntry>& list = index_[service][prefix];
+              if (list.empty() || list.back().principal != p || (list.back().literal && !literal))
+                list.push_back({p, literal});
+            }
+          }
         }
       }
-      for (const std::string& service : services) by_service_[service].push_back(p);
     }
   }
 
   // The principals of the pairs to analyze for `resource`, sorted.
   std::vector<size_t> Candidates(const ResourceEntry& resource) {
-    std::set<std::string> services;
+    std::set<std::string> services = {""};
     for (const ResourceTarget& target : resource.resource->targets) {
       for (const std::string& action : target.actions) services.insert(ServiceOfPattern(action));
     }
     std::set<size_t> out;
-    auto add_identity = [&](const std::vector<size_t>& list) {
-      for (size_t p : list) {
-        if (out.contains(p)) continue;
-        // Keep the principal if one of its Allow statements may name the resource's ARNs.
-        bool may = false;
-        for (const eval::CompiledPolicy& policy : principals_[p].set.identity) {
-          for (const policy::Statement& statement : policy.source().statements) {
-            if (statement.effect == policy::Effect::kAllow &&
-                MayMatchResource(statement, *resource.resource)) {
-              may = true;
-              break;
+    for (const std::string& service : services) {
+      auto by_prefix = index_.find(service);
+      if (by_prefix == index_.end()) continue;
+      const auto& prefixes = by_prefix->second;
+      for (const ResourceTarget& target : resource.resource->targets) {
+        for (const std::string& arn : target.arn_patterns) {
+          std::string literal = base::AsciiLower(LiteralPrefix(arn));
+          std::string arn_lower = base::AsciiLower(arn);
+          for (size_t n = 0; n <= literal.size(); ++n) {
+            auto it = prefixes.find(std::string_view(literal).substr(0, n));
+            if (it == prefixes.end()) continue;
+            for (const IndexEntry& entry : it->second) {
+              // A pattern without wildcard is one ARN: it may match only if the target's ARNs
+              // include it.
+              if (!entry.literal || policy::GlobMatches(arn_lower, it->first))
+                out.insert(entry.principal);
             }
           }
-          if (may) break;
+          // A longer literal prefix can only match where the ARN has a wildcard to fill.
+          if (literal.size() == arn.size()) continue;
+          for (auto it = prefixes.lower_bound(literal);
+               it != prefixes.end() && it->first.starts_with(literal); ++it) {
+            for (const IndexEntry& entry : it->second) {
+              if (!entry.literal || policy::GlobMatches(arn_lower, it->first))
+                out.insert(entry.principal);
+            }
+          }
         }
-        if (may) out.insert(p);
       }
-    };
-    if (auto it = by_service_.find(""); it != by_service_.end()) add_identity(it->second);
-    for (const std::string& service : services) {
-      if (auto it = by_service_.find(service); it != by_service_.end()) add_identity(it->second);
     }
     // Principals of the owner's account the resource policy may grant to on its own.
     if (resource.policy.has_value()) {
@@ -235,9 +242,11 @@ class Analyzer {
             for (size_t p : it->second) {
               if (principals_[p].principal.account == owner) out.insert(p);
             }
-          } else {
+          } else if (!value.value.starts_with("arn:") ||
+                     value.value.find_first_of("*?") != std::string::npos ||
+                     value.value.ends_with(":root")) {
             whole_account = true;  // "*", an account, an ARN pattern, a role's unique id, ...
-          }
+          }  // else: the ARN of a principal the input does not have: none of ours
         }
         if (whole_account) {
           if (auto it = by_account_.find(owner); it != by_account_.end())
@@ -639,7 +648,13 @@ class Analyzer {
   std::vector<ResourceEntry> resources_;
   std::map<std::string, CompiledLevels> scps_;
   std::map<std::string, CompiledLevels> rcps_;
-  std::map<std::string, std::vector<size_t>> by_service_;  // "" : any service
+  // service -> lower-cased literal Resource prefix -> principals (step 1); `literal` when the
+  // pattern is the prefix itself, without wildcard.
+  struct IndexEntry {
+    size_t principal;
+    bool literal;
+  };
+  std::map<std::string, std::map<std::string, std::vector<IndexEntry>, std::less<>>> index_;
   std::map<std::string, std::vector<size_t>> by_arn_;
   std::map<std::string, std::vector<size_t>> by_account_;
   std::unordered_map<const policy::Statement*, std::vector<policy::WildcardPattern>>
