@@ -1,6 +1,6 @@
 // Internal-access analysis of a generated organization (reasoning/internal_access.h): PRINCIPALS
-// roles and users × RESOURCES S3 buckets over ACCOUNTS accounts, ORGANIZATION zone, SCPs and RCPs at
-// the root, the OU and each account. Most principals are granted a few buckets by name, one in
+// roles and users × RESOURCES S3 buckets over ACCOUNTS accounts, ORGANIZATION zone, SCPs and RCPs
+// at the root, the OU and each account. Most principals are granted a few buckets by name, one in
 // fifty has s3:Get* on every bucket (an administrator), a third of the buckets have a policy that
 // names roles of other accounts. Prints the wall time, the pairs the index let through (out of
 // PRINCIPALS × RESOURCES), the requests evaluated, the findings and the peak RSS. Deterministic
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   input.zone = reasoning::ZoneOfTrust::ForOrganization(organization);
   const std::vector<std::string> bucket_actions = {"s3:ListBucket", "s3:GetBucketPolicy",
                                                    "s3:PutBucketPolicy", "s3:GetBucketTagging"};
-  const std::vector<std::string> object_actions = {"s3:GetObject", "s3:PutObject",
+  const std::vector<std::string> object_actions = {"s3:GetObject",    "s3:PutObject",
                                                    "s3:DeleteObject", "s3:GetObjectTagging",
                                                    "s3:PutObjectAcl", "s3:AbortMultipartUpload"};
   for (size_t r = 0; r < resources; ++r) {
@@ -65,14 +65,15 @@ int main(int argc, char** argv) {
     if (pick(3) == 0) {
       resource.resource_policy = reasoning::NamedPolicy{
           "resource",
-          Parse(base::Concat(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::)",
-                             Account(1 + pick(accounts)), ":role/p", pick(principals),
-                             R"("},"Action":["s3:GetObject","s3:ListBucket"],"Resource":[")",
-                             resource.arn, R"(",")", resource.arn,
-                             R"(/*"]},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":")",
-                             resource.arn,
-                             R"(/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})"),
-                policy::PolicyKind::kResource)};
+          Parse(
+              base::Concat(
+                  R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::)",
+                  Account(1 + pick(accounts)), ":role/p", pick(principals),
+                  R"("},"Action":["s3:GetObject","s3:ListBucket"],"Resource":[")", resource.arn,
+                  R"(",")", resource.arn,
+                  R"(/*"]},{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":")",
+                  resource.arn, R"(/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})"),
+              policy::PolicyKind::kResource)};
     }
     input.resources.push_back(std::move(resource));
   }
@@ -87,17 +88,21 @@ int main(int argc, char** argv) {
     size_t grants = 1 + pick(3);
     for (size_t g = 0; g < grants; ++g) {
       size_t bucket = pick(resources);
-      statements += base::Concat(g ? "," : "", R"({"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bucket-)",
-                                 bucket, R"(","arn:aws:s3:::bucket-)", bucket, R"(/*"]})");
+      statements += base::Concat(
+          g ? "," : "",
+          R"({"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bucket-)",
+          bucket, R"(","arn:aws:s3:::bucket-)", bucket, R"(/*"]})");
     }
     if (pick(50) == 0) {
-      statements += R"(,{"Effect":"Allow","Action":"s3:Get*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-admin"}}})";
+      statements +=
+          R"(,{"Effect":"Allow","Action":"s3:Get*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-admin"}}})";
     }
-    statements += R"(,{"Effect":"Allow","Action":["sqs:SendMessage","dynamodb:GetItem"],"Resource":"*"})";
+    statements +=
+        R"(,{"Effect":"Allow","Action":["sqs:SendMessage","dynamodb:GetItem"],"Resource":"*"})";
     principal.identity.push_back(
-        {"identity inline", Parse(base::Concat(R"({"Version":"2012-10-17","Statement":[)",
-                                               statements, "]}"),
-                                  policy::PolicyKind::kIdentity)});
+        {"identity inline",
+         Parse(base::Concat(R"({"Version":"2012-10-17","Statement":[)", statements, "]}"),
+               policy::PolicyKind::kIdentity)});
     input.principals.push_back(std::move(principal));
   }
   const std::string full_scp =
@@ -118,8 +123,7 @@ int main(int argc, char** argv) {
 
   auto start = std::chrono::steady_clock::now();
   reasoning::InternalAccessResult result = reasoning::AnalyzeInternalAccess(std::move(input));
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   size_t errors = 0;
   for (const auto& f : result.findings)
     if (f.error.has_value()) ++errors;

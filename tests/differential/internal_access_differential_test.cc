@@ -65,7 +65,8 @@ class Generator {
       p.account = kAccounts[Pick(2)];
       p.arn = base::Concat("arn:aws:iam::", p.account, Chance(50) ? ":role/r" : ":user/u", i);
       size_t count = 1 + Pick(2);
-      for (size_t k = 0; k < count; ++k) p.identity.push_back(Policy(false, Pick(resources), resources));
+      for (size_t k = 0; k < count; ++k)
+        p.identity.push_back(Policy(false, Pick(resources), resources));
       if (Chance(25)) p.boundary = Policy(false, Pick(resources), resources);
       if (Chance(50)) p.tags["team"] = Chance(50) ? "a" : "b";
       g.principals.push_back(std::move(p));
@@ -83,8 +84,12 @@ class Generator {
   bool Chance(int percent) { return static_cast<int>(Pick(100)) < percent; }
 
   std::string Action() {
-    static const char* kActions[] = {"\"s3:*\"", "\"s3:Get*\"", "\"s3:GetObject\"",
-                                     "\"s3:PutObject\"", "\"s3:List*\"", "\"*\"",
+    static const char* kActions[] = {"\"s3:*\"",
+                                     "\"s3:Get*\"",
+                                     "\"s3:GetObject\"",
+                                     "\"s3:PutObject\"",
+                                     "\"s3:List*\"",
+                                     "\"*\"",
                                      "[\"s3:GetObject\",\"s3:ListBucket\"]"};
     if (Chance(10)) return "\"NotAction\":[\"s3:Delete*\",\"s3:Put*\"]";
     return base::Concat("\"Action\":", kActions[Pick(std::size(kActions))]);
@@ -109,14 +114,13 @@ class Generator {
 
   std::string Condition() {
     if (!Chance(35)) return "";
-    static const char* kConditions[] = {
-        R"({"StringEquals":{"aws:SourceVpc":"vpc-1"}})",
-        R"({"StringEquals":{"aws:SourceVpc":["vpc-1","vpc-2"]}})",
-        R"({"StringLike":{"s3:prefix":"home/*"}})",
-        R"({"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}})",
-        R"({"StringEquals":{"aws:PrincipalTag/team":"a"}})",
-        R"({"Bool":{"aws:SecureTransport":"true"}})",
-        R"({"StringNotEquals":{"aws:SourceVpc":"vpc-2"}})"};
+    static const char* kConditions[] = {R"({"StringEquals":{"aws:SourceVpc":"vpc-1"}})",
+                                        R"({"StringEquals":{"aws:SourceVpc":["vpc-1","vpc-2"]}})",
+                                        R"({"StringLike":{"s3:prefix":"home/*"}})",
+                                        R"({"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}})",
+                                        R"({"StringEquals":{"aws:PrincipalTag/team":"a"}})",
+                                        R"({"Bool":{"aws:SecureTransport":"true"}})",
+                                        R"({"StringNotEquals":{"aws:SourceVpc":"vpc-2"}})"};
     return base::Concat(",\"Condition\":", kConditions[Pick(std::size(kConditions))]);
   }
 
@@ -127,8 +131,8 @@ class Generator {
       case 1:
         return base::Concat("\"Principal\":{\"AWS\":\"", kAccounts[Pick(2)], "\"}");
       default:
-        return base::Concat("\"Principal\":{\"AWS\":\"arn:aws:iam::", kAccounts[Pick(2)],
-                            ":role/r", Pick(8), "\"}");
+        return base::Concat("\"Principal\":{\"AWS\":\"arn:aws:iam::", kAccounts[Pick(2)], ":role/r",
+                            Pick(8), "\"}");
     }
   }
 
@@ -150,8 +154,8 @@ class Generator {
     static const char* kDenied[] = {"s3:DeleteObject", "s3:Put*", "s3:GetBucketTagging"};
     return base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",",
                         rcp ? "\"Principal\":\"*\"," : "", "\"Action\":\"",
-                        kDenied[Pick(std::size(kDenied))], "\",\"Resource\":\"*\"",
-                        Condition(), "}]}");
+                        kDenied[Pick(std::size(kDenied))], "\",\"Resource\":\"*\"", Condition(),
+                        "}]}");
   }
 
   std::mt19937 random_;
@@ -214,7 +218,8 @@ InternalAccessInput EngineInput(const Generated& g, const ZoneOfTrust& zone) {
     resource.owner_account = r.account;
     resource.targets = Targets(r.arn);
     if (r.policy.has_value())
-      resource.resource_policy = NamedPolicy{"resource", Parse(*r.policy, policy::PolicyKind::kResource)};
+      resource.resource_policy =
+          NamedPolicy{"resource", Parse(*r.policy, policy::PolicyKind::kResource)};
     input.resources.push_back(std::move(resource));
   }
   for (const char* account : kAccounts) {
@@ -289,7 +294,9 @@ void Check(unsigned seed, bool organization_zone, Figures& n) {
                                        : ZoneOfTrust::ForAccount(kAccounts[0], TheOrganization());
   InternalAccessResult result = AnalyzeInternalAccess(EngineInput(g, zone));
   std::mt19937 random(seed * 7919u + 1);
-  auto pick = [&](size_t size) { return std::uniform_int_distribution<size_t>(0, size - 1)(random); };
+  auto pick = [&](size_t size) {
+    return std::uniform_int_distribution<size_t>(0, size - 1)(random);
+  };
   for (const GeneratedPrincipal& p : g.principals) {
     if (!zone.ContainsAccount(p.account)) continue;
     for (const GeneratedResource& r : g.resources) {
@@ -316,7 +323,8 @@ void Check(unsigned seed, bool organization_zone, Figures& n) {
         request.resource_arn = f->witness->resource;
         request.resource_account = r.account;
         for (const auto& [key, values] : f->witness->context) {
-          if (values.size() == 1 && key != "aws:principalorgpaths" && key != "aws:resourceorgpaths") {
+          if (values.size() == 1 && key != "aws:principalorgpaths" &&
+              key != "aws:resourceorgpaths") {
             request.context.Set(key, values[0]);
           } else {
             request.context.SetMultivalued(key, values);
@@ -373,10 +381,10 @@ void Check(unsigned seed, bool organization_zone, Figures& n) {
 TEST(InternalAccessDifferential, EngineAgreesWithEvaluator) {
   Figures n;
   for (unsigned seed = 1; seed <= 40; ++seed) Check(seed, seed % 2 == 0, n);
-  std::cout << "internal-access differential: " << n.findings << " findings ("
-            << n.error_findings << " error findings, " << n.declined << " pairs declined), "
-            << n.witnesses_bad << " bad witnesses; " << n.requests << " random requests, "
-            << n.allowed << " allowed, " << n.uncovered << " uncovered\n";
+  std::cout << "internal-access differential: " << n.findings << " findings (" << n.error_findings
+            << " error findings, " << n.declined << " pairs declined), " << n.witnesses_bad
+            << " bad witnesses; " << n.requests << " random requests, " << n.allowed << " allowed, "
+            << n.uncovered << " uncovered\n";
   EXPECT_GT(n.findings, 100u);  // the generator must produce access to check
   EXPECT_GT(n.allowed, 1000u);
   EXPECT_EQ(n.witnesses_bad, 0u);

@@ -75,9 +75,8 @@ class Converter {
                                      const base::SourcePosition& at) {
     const resources::ManagedPolicy* managed = inventory_.FindManagedPolicy(account, arn);
     if (managed == nullptr) {
-      Issue(at, base::Concat("the managed policy ", arn,
-                             " has no managedPolicy record of account ", account,
-                             ": what it allows is not known"));
+      Issue(at, base::Concat("the managed policy ", arn, " has no managedPolicy record of account ",
+                             account, ": what it allows is not known"));
       return std::nullopt;
     }
     for (const resources::ManagedPolicyVersion& version : managed->versions) {
@@ -93,9 +92,9 @@ class Converter {
                    std::vector<NamedPolicy>& out) {
     for (const auto& [name, text] : record.inline_policies) {
       std::string entity = record.arn.substr(record.arn.find(':', 13) + 1);  // role/x, group/y
-      if (std::optional<NamedPolicy> p = Parse(base::Concat("identity inline:", entity, "/", name),
-                                               text, policy::PolicyKind::kIdentity,
-                                               record.position))
+      if (std::optional<NamedPolicy> p =
+              Parse(base::Concat("identity inline:", entity, "/", name), text,
+                    policy::PolicyKind::kIdentity, record.position))
         out.push_back(*std::move(p));
     }
     for (const std::string& arn : record.attached_managed_policies) {
@@ -165,8 +164,7 @@ class Converter {
     for (const std::string& entity : entities) {
       std::vector<NamedPolicy> scps, rcps;
       for (const resources::OrganizationPolicyRecord& record : inventory_.organization_policies) {
-        if (std::find(record.targets.begin(), record.targets.end(), entity) ==
-            record.targets.end())
+        if (std::find(record.targets.begin(), record.targets.end(), entity) == record.targets.end())
           continue;
         bool scp = record.type == resources::OrganizationPolicyType::kServiceControlPolicy;
         std::optional<NamedPolicy> p =
@@ -226,8 +224,8 @@ class Converter {
     }
     std::optional<json::Value> policy = resource.configuration.Find(member);
     if (!policy.has_value() || (policy->is_string() && policy->text().empty())) return out;
-    std::string text = policy->is_string() ? std::string(policy->text())
-                                           : std::string(policy->source_text());
+    std::string text =
+        policy->is_string() ? std::string(policy->text()) : std::string(policy->source_text());
     policy::PolicyParseOptions options;
     options.kind = policy::PolicyKind::kResource;
     policy::PolicyParseResult parsed = policy::ParsePolicy(text, options);
@@ -241,8 +239,8 @@ class Converter {
 
  private:
   void Issue(const base::SourcePosition& at, std::string message) {
-    issues_.push_back(base::Issue{base::Severity::kError, "internal-access.input", at,
-                                  std::move(message)});
+    issues_.push_back(
+        base::Issue{base::Severity::kError, "internal-access.input", at, std::move(message)});
   }
 
   const resources::Inventory& inventory_;
@@ -253,9 +251,12 @@ class Converter {
 }  // namespace
 
 const std::vector<std::string_view>& InternalAccessResourceTypes() {
-  static const std::vector<std::string_view> kTypes = {
-      "AWS::S3::Bucket",       "AWS::RDS::DBSnapshot",  "AWS::RDS::DBClusterSnapshot",
-      "AWS::S3Express::DirectoryBucket", "AWS::DynamoDB::Table", "AWS::DynamoDB::Stream"};
+  static const std::vector<std::string_view> kTypes = {"AWS::S3::Bucket",
+                                                       "AWS::RDS::DBSnapshot",
+                                                       "AWS::RDS::DBClusterSnapshot",
+                                                       "AWS::S3Express::DirectoryBucket",
+                                                       "AWS::DynamoDB::Table",
+                                                       "AWS::DynamoDB::Stream"};
   return kTypes;
 }
 
@@ -272,8 +273,7 @@ absl::StatusOr<InternalAccessRule> ParseInternalAccessRule(std::string_view text
   if (!inclusions.has_value()) return rule;
   if (!inclusions->is_array()) return absl::InvalidArgumentError("inclusions must be an array");
   for (const json::Value& value : inclusions->children()) {
-    if (!value.is_object())
-      return absl::InvalidArgumentError("each inclusion must be an object");
+    if (!value.is_object()) return absl::InvalidArgumentError("each inclusion must be an object");
     for (const json::Value& member : value.members()) {
       if (member.key() != "accountIds" && member.key() != "resourceTypes" &&
           member.key() != "resourceArns")

@@ -78,8 +78,8 @@ TEST(InternalAccessAnalysisTest, RuleSelectsTheCriticalResources) {
       inventory, reasoning::ZoneOfTrust::ForAccount("111111111111", Org(inventory)), *rule);
   ASSERT_EQ(analysis.findings.size(), 1u);
   EXPECT_EQ(analysis.findings[0].resource_type, "AWS::DynamoDB::Table");
-  EXPECT_FALSE(ParseInternalAccessRule(R"({"inclusions":[{"resourceTypes":["AWS::SQS::Queue"]}]})")
-                   .ok());
+  EXPECT_FALSE(
+      ParseInternalAccessRule(R"({"inclusions":[{"resourceTypes":["AWS::SQS::Queue"]}]})").ok());
   EXPECT_FALSE(ParseInternalAccessRule(R"({"inclusions":[{"accounts":["1"]}]})").ok());
 }
 

@@ -64,7 +64,8 @@ std::string RenderTable(const analysis::InternalAccessAnalysis& analysis) {
     std::string actions;
     for (size_t i = 0; i < f.actions.size() && i < kShown; ++i)
       actions += (actions.empty() ? "" : ",") + f.actions[i];
-    if (f.actions.size() > kShown) actions += base::Concat(" (+", f.actions.size() - kShown, " more)");
+    if (f.actions.size() > kShown)
+      actions += base::Concat(" (+", f.actions.size() - kShown, " more)");
     out += base::Concat(findings::InternalAccessTypeName(f.access_type), "  ", f.resource, "  ",
                         f.principal.at("AWS"), "  ", actions);
     if (!f.condition.empty()) out += base::Concat("  [", Condition(f.condition), "]");
@@ -126,8 +127,8 @@ int RunInternalAccess(const AnalyzeOptions& options,
       err << "error: ACCOUNT_INTERNAL_ACCESS needs --zone-account\n";
       return kExitBadInput;
     }
-    zone = reasoning::ZoneOfTrust::ForAccount(options.zone_account,
-                                              FindOrganization(inventories, ""));
+    zone =
+        reasoning::ZoneOfTrust::ForAccount(options.zone_account, FindOrganization(inventories, ""));
   }
   analysis::InternalAccessRule rule;
   if (!options.internal_access_rule.empty()) {
@@ -151,8 +152,8 @@ int RunInternalAccess(const AnalyzeOptions& options,
     for (const base::Issue& issue : inventory.issues) {
       if (issue.severity != base::Severity::kError) continue;
       ++errors;
-      err << inventory.source_name << ":" << base::ToString(issue.position) << ": error: "
-          << issue.message << " [" << issue.code << "]\n";
+      err << inventory.source_name << ":" << base::ToString(issue.position)
+          << ": error: " << issue.message << " [" << issue.code << "]\n";
     }
   }
   for (const base::Issue& issue : analysis.issues) {

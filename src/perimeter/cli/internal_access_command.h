@@ -23,8 +23,7 @@ bool IsInternalAccessAnalyzerType(std::string_view analyzer_type);
 // (an input error, an error finding's cause named on `err`, a zone that cannot be built).
 int RunInternalAccess(const AnalyzeOptions& options,
                       const std::vector<resources::Inventory>& inventories, bool unreadable,
-                      std::istream& in, std::ostream& out, std::ostream& err,
-                      bool out_is_terminal);
+                      std::istream& in, std::ostream& out, std::ostream& err, bool out_is_terminal);
 
 }  // namespace perimeter::cli
 

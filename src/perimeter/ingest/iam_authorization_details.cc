@@ -28,8 +28,9 @@ std::optional<std::string> DocumentText(const json::Value& value, std::string_vi
     std::optional<std::string> decoded = UrlDecode(value.text());
     if (decoded.has_value()) return decoded;
   }
-  builder.Error("ingest.wrong-type", value.position(),
-                base::Concat(what, " must be a policy document (an object or a URL-encoded string)"));
+  builder.Error(
+      "ingest.wrong-type", value.position(),
+      base::Concat(what, " must be a policy document (an object or a URL-encoded string)"));
   return std::nullopt;
 }
 
@@ -53,15 +54,16 @@ resources::IamPrincipalRecord ReadIdentity(const json::Value& detail, std::strin
       std::optional<json::Value> document = entry.Find("PolicyDocument");
       std::string name = StringMember(entry, "PolicyName");
       if (!document.has_value()) continue;
-      if (std::optional<std::string> text = DocumentText(
-              *document, base::Concat(what, ".", policy_list, " ", name), builder))
+      if (std::optional<std::string> text =
+              DocumentText(*document, base::Concat(what, ".", policy_list, " ", name), builder))
         record.inline_policies[name] = *text;
     }
   }
   if (std::optional<json::Value> list = detail.Find("AttachedManagedPolicies");
       list && list->is_array()) {
     for (const json::Value& entry : list->children()) {
-      if (entry.is_object()) record.attached_managed_policies.push_back(StringMember(entry, "PolicyArn"));
+      if (entry.is_object())
+        record.attached_managed_policies.push_back(StringMember(entry, "PolicyArn"));
     }
   }
   if (std::optional<json::Value> list = detail.Find("GroupList"); list && list->is_array()) {
@@ -88,7 +90,8 @@ void ReadIdentities(const json::Value& root, std::string_view list_name,
   std::optional<json::Value> list = root.Find(list_name);
   if (!list.has_value()) return;
   if (!list->is_array()) {
-    builder.Error("ingest.wrong-type", list->position(), base::Concat(list_name, " must be an array"));
+    builder.Error("ingest.wrong-type", list->position(),
+                  base::Concat(list_name, " must be an array"));
     return;
   }
   size_t index = 0;

@@ -124,8 +124,9 @@ class Analyzer {
         entry.identity_labels.push_back(std::move(named.label));
       }
       if (p.permissions_boundary.has_value()) {
-        entry.set.permissions_boundary = Compile(std::move(p.permissions_boundary->policy),
-                                                 policy::PolicyKind::kPermissionsBoundary, entry.clean);
+        entry.set.permissions_boundary =
+            Compile(std::move(p.permissions_boundary->policy),
+                    policy::PolicyKind::kPermissionsBoundary, entry.clean);
         entry.boundary_label = std::move(p.permissions_boundary->label);
       }
       principals_.push_back(std::move(entry));
@@ -353,8 +354,8 @@ class Analyzer {
       Finish(finding);
     };
     if (!principal.clean || !resource.clean ||
-        (organization_zone && ((scps != nullptr && !scps->clean) ||
-                               (rcps != nullptr && !rcps->clean)))) {
+        (organization_zone &&
+         ((scps != nullptr && !scps->clean) || (rcps != nullptr && !rcps->clean)))) {
       error("a policy has a condition value its operator cannot read (see the policy's issues)");
       return;
     }
@@ -381,7 +382,8 @@ class Analyzer {
     for (const auto& level : set.rcps)
       for (const eval::CompiledPolicy& policy : level) add(policy, false);
 
-    eval::RequestContext base_context = BaseInternalContext(principal.principal, r.owner_account, zone);
+    eval::RequestContext base_context =
+        BaseInternalContext(principal.principal, r.owner_account, zone);
 
     // Action classes: each target's actions grouped by the statements their name matches (a class
     // never spans two targets: their actions name different ARNs).
@@ -399,10 +401,10 @@ class Analyzer {
         bool some_allow = false;
         for (const PairStatement& s : statements) {
           const std::vector<policy::WildcardPattern>& compiled = ActionPatterns(*s.statement);
-          bool listed = std::any_of(compiled.begin(), compiled.end(),
-                                    [&](const policy::WildcardPattern& p) {
-                                      return p.Matches(lower, policy::CaseMode::kInsensitive);
-                                    });
+          bool listed =
+              std::any_of(compiled.begin(), compiled.end(), [&](const policy::WildcardPattern& p) {
+                return p.Matches(lower, policy::CaseMode::kInsensitive);
+              });
           bool matches = listed != s.statement->action.negated;
           signature.push_back(matches);
           if (matches && s.allow && s.identity_side) some_allow = true;
@@ -439,16 +441,16 @@ class Analyzer {
             if (segment.kind == policy::VariableTemplate::Segment::Kind::kVariable &&
                 !base_context.Has(segment.key_lower) &&
                 !segment.key_lower.starts_with("aws:principaltag/")) {
-              error(base::Concat("the Resource pattern ", text.value,
-                                 " reads the request's key ", segment.key_lower));
+              error(base::Concat("the Resource pattern ", text.value, " reads the request's key ",
+                                 segment.key_lower));
               return;
             }
           }
           std::optional<policy::WildcardPattern> substituted =
               policy::SubstituteVariables(text.value, base_context, true);
           if (!substituted.has_value()) continue;  // matches nothing for this principal
-          patterns.push_back({std::move(*substituted), StringPattern::Syntax::kArn,
-                              policy::CaseMode::kSensitive});
+          patterns.push_back(
+              {std::move(*substituted), StringPattern::Syntax::kArn, policy::CaseMode::kSensitive});
           continue;
         }
         patterns.push_back({policy::WildcardPattern::FromGlob(text.value),
@@ -539,8 +541,7 @@ class Analyzer {
             std::map<std::string, std::string> condition;
             std::vector<findings::StatementRef> explanation;
             for (const eval::DecidingStatement& d : evaluation.explanation) {
-              if (!d.matched || !d.statement.has_value() ||
-                  d.effect != policy::Effect::kAllow)
+              if (!d.matched || !d.statement.has_value() || d.effect != policy::Effect::kAllow)
                 continue;
               const policy::Statement* statement = StatementOf(set, d.policy, *d.statement);
               explanation.push_back(findings::StatementRef{
@@ -630,7 +631,8 @@ class Analyzer {
                              const CompiledLevels* scps, const CompiledLevels* rcps,
                              std::string_view name) {
     auto [a, b] = Indexes(name);
-    if (name == "resource") return resource.policy_label.empty() ? "resource" : resource.policy_label;
+    if (name == "resource")
+      return resource.policy_label.empty() ? "resource" : resource.policy_label;
     if (name == "permissionsBoundary") return principal.boundary_label;
     if (name.starts_with("identity[") && a < principal.identity_labels.size())
       return principal.identity_labels[a];

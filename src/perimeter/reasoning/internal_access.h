@@ -83,8 +83,8 @@ struct AccountControls {
 
 struct InternalAccessInput {
   ZoneOfTrust zone = ZoneOfTrust::ForAccount("");
-  std::vector<InternalPrincipal> principals;  // principals outside the zone are ignored
-  std::vector<InternalResource> resources;    // resources outside the zone are ignored
+  std::vector<InternalPrincipal> principals;        // principals outside the zone are ignored
+  std::vector<InternalResource> resources;          // resources outside the zone are ignored
   std::map<std::string, AccountControls> controls;  // by account id
 };
 

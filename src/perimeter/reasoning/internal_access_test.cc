@@ -27,12 +27,12 @@ NamedPolicy Named(const std::string& label, const std::string& text, policy::Pol
 struct Case {
   std::string name;
   bool organization_zone;
-  std::string principal;                 // role or user ARN
-  std::vector<std::string> identity;     // identity-based policies
-  std::string boundary;                  // "" when none
-  std::string resource_policy;           // "" when none
-  std::string scp;                       // account-level SCP besides FullAWSAccess, "" when none
-  std::string rcp;                       // account-level RCP besides full access, "" when none
+  std::string principal;              // role or user ARN
+  std::vector<std::string> identity;  // identity-based policies
+  std::string boundary;               // "" when none
+  std::string resource_policy;        // "" when none
+  std::string scp;                    // account-level SCP besides FullAWSAccess, "" when none
+  std::string rcp;                    // account-level RCP besides full access, "" when none
   // Each finding as "ACCESS_TYPE actions|key=value;...", sorted; "ERROR" for an error finding.
   std::vector<std::string> expected;
 };
@@ -52,7 +52,8 @@ std::string Describe(const findings::InternalAccessFinding& f) {
 }
 
 InternalAccessInput InputFor(const Case& c) {
-  Organization organization{"o-exampleorg", "999999999999",
+  Organization organization{"o-exampleorg",
+                            "999999999999",
                             {{kOwner, "o-exampleorg/r-ab12/ou-ab12-11111111/"},
                              {kOther, "o-exampleorg/r-ab12/ou-ab12-22222222/"}}};
   InternalAccessInput input;
@@ -63,11 +64,10 @@ InternalAccessInput InputFor(const Case& c) {
   EXPECT_TRUE(parsed.ok());
   principal.principal = *parsed;
   principal.principal.org_id = organization.id;
-  principal.principal.org_paths = {
-      organization.FindMember(principal.principal.account)->ou_path};
+  principal.principal.org_paths = {organization.FindMember(principal.principal.account)->ou_path};
   for (size_t i = 0; i < c.identity.size(); ++i) {
-    principal.identity.push_back(Named("identity p" + std::to_string(i), c.identity[i],
-                                       policy::PolicyKind::kIdentity));
+    principal.identity.push_back(
+        Named("identity p" + std::to_string(i), c.identity[i], policy::PolicyKind::kIdentity));
   }
   if (!c.boundary.empty()) {
     principal.permissions_boundary =
@@ -83,8 +83,7 @@ InternalAccessInput InputFor(const Case& c) {
       ResourceTarget{{"arn:aws:s3:::critical/*"},
                      {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}}};
   if (!c.resource_policy.empty()) {
-    resource.resource_policy =
-        Named("resource", c.resource_policy, policy::PolicyKind::kResource);
+    resource.resource_policy = Named("resource", c.resource_policy, policy::PolicyKind::kResource);
   }
   input.resources.push_back(std::move(resource));
   for (const std::string account : {kOwner, kOther}) {
@@ -96,10 +95,12 @@ InternalAccessInput InputFor(const Case& c) {
                                Named("scp deny", c.scp, policy::PolicyKind::kServiceControl)});
     }
     if (!c.rcp.empty()) {
-      controls.rcps = {{Named("rcp full",
-                              R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]})",
-                              policy::PolicyKind::kResourceControl),
-                        Named("rcp deny", c.rcp, policy::PolicyKind::kResourceControl)}};
+      controls.rcps = {
+          {Named(
+               "rcp full",
+               R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]})",
+               policy::PolicyKind::kResourceControl),
+           Named("rcp deny", c.rcp, policy::PolicyKind::kResourceControl)}};
     }
   }
   return input;
@@ -134,68 +135,190 @@ const char kOtherRole[] = "arn:aws:iam::222222222222:role/reader";
 INSTANTIATE_TEST_SUITE_P(
     Cases, InternalAccessCaseTest,
     ::testing::Values(
-        Case{"SameAccountIdentityOnly", false, kRole, {kGetObjects}, "", "", "", "",
+        Case{"SameAccountIdentityOnly",
+             false,
+             kRole,
+             {kGetObjects},
+             "",
+             "",
+             "",
+             "",
              {"INTRA_ACCOUNT s3:GetObject|"}},
-        Case{"SameAccountResourcePolicyOnly", false, kRole, {}, "",
-             R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/app"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::critical"}]})",
-             "", "", {"INTRA_ACCOUNT s3:ListBucket|"}},
+        Case{
+            "SameAccountResourcePolicyOnly",
+            false,
+            kRole,
+            {},
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/app"},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::critical"}]})",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:ListBucket|"}},
         Case{"NoPolicyNoAccess", false, kRole, {}, "", "", "", "", {}},
-        Case{"CrossAccountIdentityAloneIsNotEnough", true, kOtherRole, {kGetObjects}, "", "", "",
-             "", {}},
-        Case{"CrossAccountNeedsBoth", true, kOtherRole, {kAllS3}, "",
-             R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::critical","arn:aws:s3:::critical/*"]}]})",
-             "", "", {"INTRA_ORG s3:GetObject,s3:ListBucket|"}},
-        Case{"ScpDenyInOrganizationZone", true, kRole, {kAllS3}, "", "",
-             R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]})",
+        Case{"CrossAccountIdentityAloneIsNotEnough",
+             true,
+             kOtherRole,
+             {kGetObjects},
              "",
-             {"INTRA_ACCOUNT s3:GetBucketPolicy,s3:GetObject,s3:ListBucket,s3:PutObject|"}},
-        Case{"ScpNotEvaluatedInAccountZone", false, kRole, {kAllS3}, "", "",
-             R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]})",
              "",
-             {"INTRA_ACCOUNT "
-              "s3:DeleteObject,s3:GetBucketPolicy,s3:GetObject,s3:ListBucket,s3:PutObject|"}},
-        Case{"RcpDeny", true, kRole, {kAllS3}, "", "", "",
-             R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":["s3:PutObject","s3:GetBucketPolicy"],"Resource":"*"}]})",
-             {"INTRA_ACCOUNT s3:DeleteObject,s3:GetObject,s3:ListBucket|"}},
-        Case{"PermissionsBoundary", false, kRole, {kAllS3}, kGetObjects, "", "", "",
+             "",
+             "",
+             {}},
+        Case{
+            "CrossAccountNeedsBoth",
+            true,
+            kOtherRole,
+            {kAllS3},
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::critical","arn:aws:s3:::critical/*"]}]})",
+            "",
+            "",
+            {"INTRA_ORG s3:GetObject,s3:ListBucket|"}},
+        Case{
+            "ScpDenyInOrganizationZone",
+            true,
+            kRole,
+            {kAllS3},
+            "",
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]})",
+            "",
+            {"INTRA_ACCOUNT s3:GetBucketPolicy,s3:GetObject,s3:ListBucket,s3:PutObject|"}},
+        Case{
+            "ScpNotEvaluatedInAccountZone",
+            false,
+            kRole,
+            {kAllS3},
+            "",
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]})",
+            "",
+            {"INTRA_ACCOUNT "
+             "s3:DeleteObject,s3:GetBucketPolicy,s3:GetObject,s3:ListBucket,s3:PutObject|"}},
+        Case{
+            "RcpDeny",
+            true,
+            kRole,
+            {kAllS3},
+            "",
+            "",
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":["s3:PutObject","s3:GetBucketPolicy"],"Resource":"*"}]})",
+            {"INTRA_ACCOUNT s3:DeleteObject,s3:GetObject,s3:ListBucket|"}},
+        Case{"PermissionsBoundary",
+             false,
+             kRole,
+             {kAllS3},
+             kGetObjects,
+             "",
+             "",
+             "",
              {"INTRA_ACCOUNT s3:GetObject|"}},
-        Case{"RestrictingConditionKept", false, kRole,
-             {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1234"}}}]})"},
-             "", "", "", "", {"INTRA_ACCOUNT s3:GetObject|aws:SourceVpc=vpc-1234"}},
-        Case{"TwoStatementsTwoFindings", false, kRole,
-             {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1234"}}},
+        Case{
+            "RestrictingConditionKept",
+            false,
+            kRole,
+            {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1234"}}}]})"},
+            "",
+            "",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:GetObject|aws:SourceVpc=vpc-1234"}},
+        Case{
+            "TwoStatementsTwoFindings",
+            false,
+            kRole,
+            {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1234"}}},
                  {"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]})"},
-             "", "", "", "",
-             {"INTRA_ACCOUNT s3:GetObject|aws:SourceVpc=vpc-1234", "INTRA_ACCOUNT s3:ListBucket|"}},
-        Case{"CallerControlledConditionNotReported", false, kRole,
-             {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"home/*"}}}]})"},
-             "", "", "", "", {"INTRA_ACCOUNT s3:ListBucket|"}},
-        Case{"NotAction", false, kRole,
-             {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["s3:Delete*","s3:Put*"],"Resource":"*"}]})"},
-             "", "", "", "", {"INTRA_ACCOUNT s3:GetBucketPolicy,s3:GetObject,s3:ListBucket|"}},
-        Case{"ExplicitDenyOnResource", false, kRole, {kAllS3}, "",
-             R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::critical/*","Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/admin"}}}]})",
-             "", "", {"INTRA_ACCOUNT s3:GetBucketPolicy,s3:ListBucket|"}},
-        Case{"DenyLeavesSomeObjects", false, kRole, {kAllS3}, "",
-             R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::critical/secret/*"}]})",
-             "", "",
-             {"INTRA_ACCOUNT "
-              "s3:DeleteObject,s3:GetBucketPolicy,s3:GetObject,s3:ListBucket,s3:PutObject|"}},
-        Case{"PolicyVariableOfThePrincipal", false, "arn:aws:iam::111111111111:user/alice",
-             {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::critical/home/${aws:username}/*"}]})"},
-             "", "", "", "", {"INTRA_ACCOUNT s3:GetObject|"}},
-        Case{"PolicyVariableTheCallerChoosesIsAnError", false, kRole,
-             {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::critical/${aws:SourceVpc}/*"}]})"},
-             "", "", "", "", {"ERROR"}},
-        Case{"OtherServiceNotCandidate", false, kRole,
-             {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]})"},
-             "", "", "", "", {}}),
+            "",
+            "",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:GetObject|aws:SourceVpc=vpc-1234", "INTRA_ACCOUNT s3:ListBucket|"}},
+        Case{
+            "CallerControlledConditionNotReported",
+            false,
+            kRole,
+            {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":{"StringLike":{"s3:prefix":"home/*"}}}]})"},
+            "",
+            "",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:ListBucket|"}},
+        Case{
+            "NotAction",
+            false,
+            kRole,
+            {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":["s3:Delete*","s3:Put*"],"Resource":"*"}]})"},
+            "",
+            "",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:GetBucketPolicy,s3:GetObject,s3:ListBucket|"}},
+        Case{
+            "ExplicitDenyOnResource",
+            false,
+            kRole,
+            {kAllS3},
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::critical/*","Condition":{"StringNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/admin"}}}]})",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:GetBucketPolicy,s3:ListBucket|"}},
+        Case{
+            "DenyLeavesSomeObjects",
+            false,
+            kRole,
+            {kAllS3},
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::critical/secret/*"}]})",
+            "",
+            "",
+            {"INTRA_ACCOUNT "
+             "s3:DeleteObject,s3:GetBucketPolicy,s3:GetObject,s3:ListBucket,s3:PutObject|"}},
+        Case{
+            "PolicyVariableOfThePrincipal",
+            false,
+            "arn:aws:iam::111111111111:user/alice",
+            {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::critical/home/${aws:username}/*"}]})"},
+            "",
+            "",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:GetObject|"}},
+        Case{
+            "PolicyVariableTheCallerChoosesIsAnError",
+            false,
+            kRole,
+            {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::critical/${aws:SourceVpc}/*"}]})"},
+            "",
+            "",
+            "",
+            "",
+            {"ERROR"}},
+        Case{
+            "OtherServiceNotCandidate",
+            false,
+            kRole,
+            {R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:*","Resource":"*"}]})"},
+            "",
+            "",
+            "",
+            "",
+            {}}),
     [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
 TEST(InternalAccessTest, RestrictionsFollowTheZone) {
-  Case c{"", true, kRole, {kAllS3}, "", "",
-         R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]})",
-         "", {}};
+  Case c{
+      "",
+      true,
+      kRole,
+      {kAllS3},
+      "",
+      "",
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]})",
+      "",
+      {}};
   InternalAccessResult organization = AnalyzeInternalAccess(InputFor(c));
   ASSERT_EQ(organization.findings.size(), 1u);
   EXPECT_EQ(organization.findings[0].service_control_policy_restriction,
@@ -210,9 +333,16 @@ TEST(InternalAccessTest, RestrictionsFollowTheZone) {
 }
 
 TEST(InternalAccessTest, WitnessAndExplanationNameThePolicies) {
-  Case c{"", false, kRole,
-         {R"({"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1234"}}}]})"},
-         "", "", "", "", {}};
+  Case c{
+      "",
+      false,
+      kRole,
+      {R"({"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1234"}}}]})"},
+      "",
+      "",
+      "",
+      "",
+      {}};
   InternalAccessResult result = AnalyzeInternalAccess(InputFor(c));
   ASSERT_EQ(result.findings.size(), 1u);
   const findings::InternalAccessFinding& f = result.findings[0];
@@ -235,9 +365,16 @@ TEST(InternalAccessTest, UnreadableResourceIsAnErrorFinding) {
 }
 
 TEST(InternalAccessTest, PrincipalsOutsideTheAccountZoneAreIgnored) {
-  Case c{"", false, kOtherRole, {kAllS3}, "",
-         R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]})",
-         "", "", {}};
+  Case c{
+      "",
+      false,
+      kOtherRole,
+      {kAllS3},
+      "",
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]})",
+      "",
+      "",
+      {}};
   InternalAccessResult result = AnalyzeInternalAccess(InputFor(c));
   EXPECT_TRUE(result.findings.empty());
   EXPECT_EQ(result.stats.principals, 0u);

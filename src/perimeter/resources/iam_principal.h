@@ -34,8 +34,8 @@ enum class OrganizationPolicyType { kServiceControlPolicy, kResourceControlPolic
 // An SCP or RCP and its attachments (kind "organizationPolicy").
 struct OrganizationPolicyRecord {
   OrganizationPolicyType type = OrganizationPolicyType::kServiceControlPolicy;
-  std::string id;    // "p-examplepolicyid111"
-  std::string name;  // "FullAWSAccess"
+  std::string id;       // "p-examplepolicyid111"
+  std::string name;     // "FullAWSAccess"
   std::string content;  // the policy document
   // Where it is attached: a root ("r-ab12"), an OU ("ou-ab12-11111111") or an account id.
   std::vector<std::string> targets;

@@ -304,10 +304,10 @@ class InventoryReader {
     if (diagnostics.has_errors()) return false;
     std::optional<policy::Arn> arn = policy::ParseArn(record.arn);
     std::string_view expected = group ? "group/" : "";
-    bool shaped = arn.has_value() && arn->service == "iam" &&
-                  internal::IsAccountIdText(arn->account) &&
-                  (group ? arn->resource.starts_with(expected)
-                         : arn->resource.starts_with("role/") || arn->resource.starts_with("user/"));
+    bool shaped =
+        arn.has_value() && arn->service == "iam" && internal::IsAccountIdText(arn->account) &&
+        (group ? arn->resource.starts_with(expected)
+               : arn->resource.starts_with("role/") || arn->resource.starts_with("user/"));
     if (!shaped) {
       diagnostics.Error(internal::kInvalidValue, reader.value().position(),
                         base::Concat("arn ", record.arn, " is not the ARN of an IAM ",
@@ -354,9 +354,9 @@ class InventoryReader {
     }
     if (diagnostics.has_errors()) return false;
     if (!organization_policies_.insert(record.id).second) {
-      diagnostics.Error(internal::kDuplicate, reader.value().position(),
-                        base::Concat("the organization policy ", record.id,
-                                     " already has a record"));
+      diagnostics.Error(
+          internal::kDuplicate, reader.value().position(),
+          base::Concat("the organization policy ", record.id, " already has a record"));
       return false;
     }
     record.position = diagnostics.location().Locate(reader.value().position());

@@ -175,7 +175,9 @@ TEST(InventoryTest, PrincipalsGroupsAndOrganizationPoliciesAreRead) {
 {"kind":"organizationPolicy","policyType":"RESOURCE_CONTROL_POLICY","id":"p-rcp1","name":"deny","content":{"Version":"2012-10-17","Statement":[]},"targets":["r-ab12","ou-ab12-11111111","123456789012"]}
 {"kind":"principal","arn":"arn:aws:s3:::not-a-principal"}
 {"kind":"organizationPolicy","policyType":"TAG_POLICY","id":"p-2","content":"{}","targets":["x"]})");
-  EXPECT_EQ(IssueList(inventory), "4:1 inventory.invalid-value\n5:43 inventory.invalid-value\n5:1 inventory.invalid-value");
+  EXPECT_EQ(
+      IssueList(inventory),
+      "4:1 inventory.invalid-value\n5:43 inventory.invalid-value\n5:1 inventory.invalid-value");
   ASSERT_EQ(inventory.principals.size(), 1u);
   const IamPrincipalRecord &alice = inventory.principals[0];
   EXPECT_EQ(alice.account_id, "123456789012");
@@ -184,7 +186,8 @@ TEST(InventoryTest, PrincipalsGroupsAndOrganizationPoliciesAreRead) {
   EXPECT_EQ(alice.permissions_boundary.value_or(""), "arn:aws:iam::123456789012:policy/b");
   EXPECT_EQ(alice.tags.at("team"), "a");
   ASSERT_EQ(inventory.groups.size(), 1u);
-  EXPECT_EQ(inventory.groups[0].inline_policies.at("g"), R"({"Version":"2012-10-17","Statement":[]})");
+  EXPECT_EQ(inventory.groups[0].inline_policies.at("g"),
+            R"({"Version":"2012-10-17","Statement":[]})");
   ASSERT_EQ(inventory.organization_policies.size(), 1u);
   EXPECT_EQ(inventory.organization_policies[0].type,
             OrganizationPolicyType::kResourceControlPolicy);
