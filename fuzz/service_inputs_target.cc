@@ -17,8 +17,10 @@ namespace perimeter::fuzz {
 int FuzzInventory(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   resources::Inventory inventory = resources::ReadInventory("fuzz.jsonl", text);
-  size_t read =
-      inventory.resources.size() + inventory.accounts.size() + inventory.organizations.size();
+  size_t read = inventory.resources.size() + inventory.accounts.size() +
+                inventory.organizations.size() + inventory.managed_policies.size() +
+                inventory.principals.size() + inventory.groups.size() +
+                inventory.organization_policies.size();
   FuzzCheck(read + inventory.skipped_records == inventory.records,
             "every record is read or skipped");
   FuzzCheck(inventory.skipped_records == 0 || base::HasErrors(inventory.issues),

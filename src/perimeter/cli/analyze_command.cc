@@ -11,6 +11,7 @@
 #include "perimeter/analysis/streamed_analysis.h"
 #include "perimeter/cli/app.h"
 #include "perimeter/cli/input_files.h"
+#include "perimeter/cli/internal_access_command.h"
 #include "perimeter/ingest/ingest.h"
 #include "perimeter/report/report_formats.h"
 #include "perimeter/resources/inventory.h"
@@ -80,6 +81,18 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
     err << "error: give --zone-account or --zone-org, not both\n";
     return kExitBadInput;
   }
+  bool internal_access = IsInternalAccessAnalyzerType(options.analyzer_type);
+  if (!internal_access && !options.analyzer_type.empty() && options.analyzer_type != "ACCOUNT" &&
+      options.analyzer_type != "ORGANIZATION") {
+    err << "error: unknown --analyzer-type \"" << options.analyzer_type
+        << "\"; use ACCOUNT, ORGANIZATION, ACCOUNT_INTERNAL_ACCESS or "
+           "ORGANIZATION_INTERNAL_ACCESS\n";
+    return kExitBadInput;
+  }
+  if (!internal_access && !options.internal_access_rule.empty()) {
+    err << "error: --internal-access-rule needs an --analyzer-type *_INTERNAL_ACCESS\n";
+    return kExitBadInput;
+  }
   std::string format_name = options.format.value_or(out_is_terminal ? "table" : "json");
   std::optional<report::Format> format = report::ParseFormat(format_name);
   if (!format.has_value()) {
@@ -139,6 +152,9 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
   }
   if (!options.org_accounts.empty() && !add_input(options.org_accounts, "inventory")) {
     return kExitBadInput;
+  }
+  if (internal_access) {
+    return RunInternalAccess(options, inventories, unreadable, in, out, err, out_is_terminal);
   }
 
   analysis::OfflineAnalysisOptions analysis_options;

@@ -22,6 +22,10 @@ struct AnalyzeOptions {
   std::string archive_rules;          // --archive-rules FILE
   std::string output;                 // --output FILE; default standard output
   unsigned threads = 0;               // --threads; 0: one per core
+  // --analyzer-type: ACCOUNT or ORGANIZATION (external access, the default, chosen by the zone
+  // options), ACCOUNT_INTERNAL_ACCESS or ORGANIZATION_INTERNAL_ACCESS (internal_access_command.h).
+  std::string analyzer_type;
+  std::string internal_access_rule;  // --internal-access-rule FILE (an analysisRule)
   bool no_color = false;
   bool quiet = false;  // no summary line, no progress
 };

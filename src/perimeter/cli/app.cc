@@ -83,6 +83,12 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
                       "Analyze as an ORGANIZATION analyzer of this organization");
   analyze->add_option("--org-accounts", analyze_options.org_accounts,
                       "An inventory file whose organization record lists the member accounts");
+  analyze->add_option("--analyzer-type", analyze_options.analyzer_type,
+                      "ACCOUNT or ORGANIZATION (external access, the default), "
+                      "ACCOUNT_INTERNAL_ACCESS or ORGANIZATION_INTERNAL_ACCESS "
+                      "(docs/internal-access.md)");
+  analyze->add_option("--internal-access-rule", analyze_options.internal_access_rule,
+                      "The internal-access analyzer's analysisRule (JSON)");
   analyze->add_option("--format", analyze_options.format, "table, json, sarif, asff or csv");
   analyze->add_option("--archive-rules", analyze_options.archive_rules,
                       "Archive rules (docs/archive-rules.md)");

@@ -71,6 +71,10 @@ std::string FindingKey(const Finding& finding);
 // A stable UUID-shaped id derived from FindingKey (the same key always gives the same id).
 std::string StableFindingId(const Finding& finding);
 
+// The same UUID-shaped id for any key: the other finding families (internal_access_finding.h)
+// derive theirs from their own keys.
+std::string StableIdOfKey(std::string_view key);
+
 }  // namespace perimeter::findings
 
 #endif  // PERIMETER_FINDINGS_FINDING_H_

@@ -160,7 +160,34 @@ TEST(IamAuthorizationDetails, RolesWithEncodedAndDecodedTrustPolicies) {
   EXPECT_THAT(c.findings["arn:aws:iam::123456789012:role/PartnerAccess"],
               ElementsAre("444455556666"));
   EXPECT_THAT(c.issues, ElementsAre("58:ingest.invalid-value"));  // the malformed %-escape
-  EXPECT_THAT(c.notes, ElementsAre("ingest.out-of-scope"));       // the user, counted
+  EXPECT_TRUE(c.notes.empty());  // the user is read as a principal (below)
+}
+
+// Users, roles, groups and managed policies become the records of internal-access analysis.
+TEST(IamAuthorizationDetails, IdentitiesGroupsAndManagedPolicies) {
+  std::string text = ReadSample("iam_authorization_details_identities.json");
+  IngestResult result = ReadDetectedInput("identities.json", text);
+  const resources::Inventory& inventory = result.inventory;
+  ASSERT_TRUE(inventory.issues.empty()) << inventory.issues[0].message;
+  ASSERT_EQ(inventory.principals.size(), 2u);
+  const resources::IamPrincipalRecord& alice = inventory.principals[0];
+  EXPECT_EQ(alice.arn, "arn:aws:iam::123456789012:user/alice");
+  EXPECT_EQ(alice.inline_policies.at("own"), R"({"Version":"2012-10-17","Statement":[]})");
+  EXPECT_THAT(alice.groups, ElementsAre("readers"));
+  EXPECT_EQ(alice.permissions_boundary.value_or(""), "arn:aws:iam::123456789012:policy/boundary");
+  EXPECT_EQ(alice.tags.at("team"), "data");
+  const resources::IamPrincipalRecord& app = inventory.principals[1];
+  EXPECT_EQ(app.arn, "arn:aws:iam::123456789012:role/app");
+  EXPECT_NE(app.inline_policies.at("write").find("s3:PutObject"), std::string::npos);
+  ASSERT_EQ(inventory.groups.size(), 1u);
+  EXPECT_THAT(inventory.groups[0].attached_managed_policies,
+              ElementsAre("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+  ASSERT_EQ(inventory.managed_policies.size(), 2u);
+  EXPECT_EQ(inventory.managed_policies[0].versions.size(), 2u);
+  // An AWS managed policy is recorded under the account of the output.
+  EXPECT_NE(inventory.FindManagedPolicy("123456789012", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            nullptr);
+  EXPECT_EQ(inventory.resources.size(), 1u);  // the role's trust policy, as before
 }
 
 TEST(CloudFormation, YamlTemplateEveryType) {

@@ -55,11 +55,16 @@ class InventoryReader {
             ReadText(record, "errorKind"), ": ", ReadText(record, "message"));
         diagnostics.Error(internal::kCollectionGap, record.Find("kind")->position(),
                           std::move(what));
+      } else if (kind == "principal" || kind == "group") {
+        kept = ReadPrincipal(reader, diagnostics, kind == "group");
+      } else if (kind == "organizationPolicy") {
+        kept = ReadOrganizationPolicy(reader, diagnostics);
       } else if (kind.has_value()) {
         diagnostics.Error(internal::kInvalidValue, record.Find("kind")->position(),
                           base::Concat("unknown record kind \"", *kind,
                                        "\": expected \"resource\", \"account\", "
-                                       "\"organization\" or \"managedPolicy\""));
+                                       "\"organization\", \"managedPolicy\", \"principal\", "
+                                       "\"group\" or \"organizationPolicy\""));
       }
     }
     if (!kept) ++inventory_.skipped_records;
@@ -274,6 +279,107 @@ class InventoryReader {
     return true;
   }
 
+  // The text of a policy member (a JSON string or object), or nullopt with an error.
+  static std::optional<std::string> PolicyText(const json::Value &value, std::string_view what,
+                                               Diagnostics &diagnostics) {
+    if (value.is_string()) return std::string(value.text());
+    if (value.is_object()) return std::string(value.source_text());
+    diagnostics.Error(internal::kWrongType, value.position(),
+                      base::Concat(what, " must be a policy (a JSON string or object)"));
+    return std::nullopt;
+  }
+
+  // A `kind: "principal"` (IAM role or user) or `kind: "group"` record (docs/inventory.md).
+  bool ReadPrincipal(ObjectReader &reader, Diagnostics &diagnostics, bool group) {
+    IamPrincipalRecord record;
+    record.arn = reader.String("arn", true).value_or("");
+    if (std::optional<json::Value> policies = reader.Object("inlinePolicies")) {
+      for (const json::Value &policy : policies->members()) {
+        if (std::optional<std::string> text =
+                PolicyText(policy, base::Concat("inlinePolicies.", policy.key()), diagnostics))
+          record.inline_policies[std::string(policy.key())] = *text;
+      }
+    }
+    record.attached_managed_policies =
+        reader.StringList("attachedManagedPolicies").value_or(std::vector<std::string>{});
+    if (!group) {
+      record.groups = reader.StringList("groups").value_or(std::vector<std::string>{});
+      record.permissions_boundary = reader.String("permissionsBoundary");
+      if (std::optional<json::Value> tags = reader.Object("tags")) {
+        for (const json::Value &tag : tags->members()) {
+          if (!tag.is_string()) {
+            diagnostics.Error(internal::kWrongType, tag.position(),
+                              base::Concat("tags.", tag.key(), " must be a string"));
+            continue;
+          }
+          record.tags[std::string(tag.key())] = std::string(tag.text());
+        }
+      }
+    }
+    reader.Finish();
+    if (diagnostics.has_errors()) return false;
+    std::optional<policy::Arn> arn = policy::ParseArn(record.arn);
+    std::string_view expected = group ? "group/" : "";
+    bool shaped =
+        arn.has_value() && arn->service == "iam" && internal::IsAccountIdText(arn->account) &&
+        (group ? arn->resource.starts_with(expected)
+               : arn->resource.starts_with("role/") || arn->resource.starts_with("user/"));
+    if (!shaped) {
+      diagnostics.Error(internal::kInvalidValue, reader.value().position(),
+                        base::Concat("arn ", record.arn, " is not the ARN of an IAM ",
+                                     group ? "group" : "role or user"));
+      return false;
+    }
+    record.account_id = arn->account;
+    if (!principal_arns_.insert(record.arn).second) {
+      diagnostics.Error(internal::kDuplicate, reader.value().position(),
+                        base::Concat(record.arn, " already has a record"));
+      return false;
+    }
+    record.position = diagnostics.location().Locate(reader.value().position());
+    (group ? inventory_.groups : inventory_.principals).push_back(std::move(record));
+    return true;
+  }
+
+  // A `kind: "organizationPolicy"` record: an SCP or RCP and its targets (docs/inventory.md).
+  bool ReadOrganizationPolicy(ObjectReader &reader, Diagnostics &diagnostics) {
+    OrganizationPolicyRecord record;
+    std::optional<std::string> type = reader.String("policyType", true);
+    record.id = reader.String("id", true).value_or("");
+    record.name = reader.String("name").value_or("");
+    if (std::optional<json::Value> content = reader.Member("content", true)) {
+      record.content = PolicyText(*content, "content", diagnostics).value_or("");
+    }
+    record.targets = reader.StringList("targets", true).value_or(std::vector<std::string>{});
+    reader.Finish();
+    if (type == "SERVICE_CONTROL_POLICY") {
+      record.type = OrganizationPolicyType::kServiceControlPolicy;
+    } else if (type == "RESOURCE_CONTROL_POLICY") {
+      record.type = OrganizationPolicyType::kResourceControlPolicy;
+    } else if (type.has_value()) {
+      diagnostics.Error(internal::kInvalidValue, reader.value().Find("policyType")->position(),
+                        "policyType must be SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY");
+    }
+    for (const std::string &target : record.targets) {
+      if (!target.starts_with("r-") && !target.starts_with("ou-") &&
+          !internal::IsAccountIdText(target)) {
+        diagnostics.Error(internal::kInvalidValue, reader.value().position(),
+                          base::Concat("target ", target,
+                                       " is not a root (r-...), an OU (ou-...) or an account id"));
+      }
+    }
+    if (diagnostics.has_errors()) return false;
+    if (!organization_policies_.insert(record.id).second) {
+      diagnostics.Error(
+          internal::kDuplicate, reader.value().position(),
+          base::Concat("the organization policy ", record.id, " already has a record"));
+      return false;
+    }
+    record.position = diagnostics.location().Locate(reader.value().position());
+    inventory_.organization_policies.push_back(std::move(record));
+    return true;
+  }
+
   // A non-negative integer member, 0 when absent.
   static int64_t Count(ObjectReader &reader, std::string_view key, Diagnostics &diagnostics) {
     std::optional<json::Value> value = reader.Member(key);
@@ -311,6 +417,8 @@ class InventoryReader {
 
   Inventory &inventory_;
   std::set<std::string> managed_policies_;
+  std::set<std::string> principal_arns_;
+  std::set<std::string> organization_policies_;
   std::set<std::string> arns_;
   std::set<std::string> accounts_;
 };

@@ -1,5 +1,6 @@
 // Reads an inventory (docs/inventory.md): JSON Lines, or one JSON array
-// of records, each with a `kind` of "resource", "account", "organization" or "managedPolicy".
+// of records, each with a `kind` of "resource", "account", "organization", "managedPolicy",
+// "principal", "group" or "organizationPolicy".
 // Pure: the caller reads the file and passes its text; nothing here touches the
 // file system.
 //
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "perimeter/base/issue.h"
+#include "perimeter/resources/iam_principal.h"
 #include "perimeter/resources/managed_policy.h"
 #include "perimeter/resources/resource.h"
 
@@ -34,6 +36,9 @@ struct Inventory {
   std::vector<AccountSettings> accounts;
   std::vector<OrganizationRecord> organizations;
   std::vector<ManagedPolicy> managed_policies;
+  std::vector<IamPrincipalRecord> principals;  // roles and users
+  std::vector<IamPrincipalRecord> groups;
+  std::vector<OrganizationPolicyRecord> organization_policies;
   std::vector<base::Issue> issues;  // errors and warnings, positioned in the file, in file order
   size_t records = 0;               // records seen (blank lines are not records)
   size_t skipped_records = 0;       // records not read because of an error

@@ -175,6 +175,34 @@ TEST(InventoryTest, AccountSettingsAreRead) {
   EXPECT_EQ(inventory.FindAccount("999988887777"), nullptr);
 }
 
+TEST(InventoryTest, PrincipalsGroupsAndOrganizationPoliciesAreRead) {
+  Inventory inventory = ReadInventory(
+      "p.jsonl",
+      R"({"kind":"principal","arn":"arn:aws:iam::123456789012:user/alice","inlinePolicies":{"read":{"Version":"2012-10-17","Statement":[]}},"attachedManagedPolicies":["arn:aws:iam::aws:policy/ReadOnlyAccess"],"groups":["devs"],"permissionsBoundary":"arn:aws:iam::123456789012:policy/b","tags":{"team":"a"}}
+{"kind":"group","arn":"arn:aws:iam::123456789012:group/devs","inlinePolicies":{"g":"{\"Version\":\"2012-10-17\",\"Statement\":[]}"}}
+{"kind":"organizationPolicy","policyType":"RESOURCE_CONTROL_POLICY","id":"p-rcp1","name":"deny","content":{"Version":"2012-10-17","Statement":[]},"targets":["r-ab12","ou-ab12-11111111","123456789012"]}
+{"kind":"principal","arn":"arn:aws:s3:::not-a-principal"}
+{"kind":"organizationPolicy","policyType":"TAG_POLICY","id":"p-2","content":"{}","targets":["x"]})");
+  EXPECT_EQ(
+      IssueList(inventory),
+      "4:1 inventory.invalid-value\n5:43 inventory.invalid-value\n5:1 inventory.invalid-value");
+  ASSERT_EQ(inventory.principals.size(), 1u);
+  const IamPrincipalRecord &alice = inventory.principals[0];
+  EXPECT_EQ(alice.account_id, "123456789012");
+  EXPECT_EQ(alice.inline_policies.at("read"), R"({"Version":"2012-10-17","Statement":[]})");
+  EXPECT_EQ(alice.groups, std::vector<std::string>{"devs"});
+  EXPECT_EQ(alice.permissions_boundary.value_or(""), "arn:aws:iam::123456789012:policy/b");
+  EXPECT_EQ(alice.tags.at("team"), "a");
+  ASSERT_EQ(inventory.groups.size(), 1u);
+  EXPECT_EQ(inventory.groups[0].inline_policies.at("g"),
+            R"({"Version":"2012-10-17","Statement":[]})");
+  ASSERT_EQ(inventory.organization_policies.size(), 1u);
+  EXPECT_EQ(inventory.organization_policies[0].type,
+            OrganizationPolicyType::kResourceControlPolicy);
+  EXPECT_EQ(inventory.organization_policies[0].targets.size(), 3u);
+  EXPECT_EQ(inventory.skipped_records, 2u);
+}
+
 // A policy that cannot be parsed does not drop the resource: analyzing it gives
 // an error finding that names the ARN and the reason, with an issue at the
 // policy's line, and the next resource is unaffected.

@@ -249,6 +249,9 @@ resources::Inventory InventoryBuilder::Finish(std::vector<base::Issue>& notes) {
     inventory.resources.push_back(std::move(resource));
   }
   inventory.accounts = std::move(accounts_);
+  inventory.principals = std::move(principals_);
+  inventory.groups = std::move(groups_);
+  inventory.managed_policies = std::move(managed_policies_);
   for (base::Issue& issue : issues_) inventory.issues.push_back(std::move(issue));
   std::stable_sort(inventory.issues.begin(), inventory.issues.end(),
                    [](const base::Issue& a, const base::Issue& b) {

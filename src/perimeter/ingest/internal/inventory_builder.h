@@ -61,6 +61,15 @@ class InventoryBuilder {
                     base::SourcePosition position);
 
   void AddAccount(resources::AccountSettings account);
+  // IAM identities and managed policies (from get-account-authorization-details), for internal
+  // access analysis: kept as they are, in order.
+  void AddPrincipal(resources::IamPrincipalRecord principal) {
+    principals_.push_back(std::move(principal));
+  }
+  void AddGroup(resources::IamPrincipalRecord group) { groups_.push_back(std::move(group)); }
+  void AddManagedPolicy(resources::ManagedPolicy policy) {
+    managed_policies_.push_back(std::move(policy));
+  }
 
   void Error(std::string_view code, base::SourcePosition position, std::string message);
   // A warning that does not fail the run (values left unknown, items outside Access Analyzer's
@@ -91,6 +100,9 @@ class InventoryBuilder {
   std::vector<Pending> pending_;
   std::map<std::string, size_t, std::less<>> by_arn_;
   std::vector<resources::AccountSettings> accounts_;
+  std::vector<resources::IamPrincipalRecord> principals_;
+  std::vector<resources::IamPrincipalRecord> groups_;
+  std::vector<resources::ManagedPolicy> managed_policies_;
   std::vector<base::Issue> issues_;
   std::vector<base::Issue> notes_;
   size_t records_ = 0;
