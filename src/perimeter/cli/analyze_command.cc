@@ -128,6 +128,21 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
     err << "error: no input files found\n";
     return kExitBadInput;
   }
+  // Internal access reads every principal and resource before it starts: the inputs are read whole.
+  if (internal_access) {
+    std::vector<resources::Inventory> inventories;
+    bool unreadable = false;
+    for (const std::string& file : files) {
+      if (!ReadOne(file, options.input_format, ingest_options, in, inventories, err)) {
+        unreadable = true;
+      }
+    }
+    if (!options.org_accounts.empty() &&
+        !ReadOne(options.org_accounts, "inventory", ingest_options, in, inventories, err)) {
+      return kExitBadInput;
+    }
+    return RunInternalAccess(options, inventories, unreadable, in, out, err, out_is_terminal);
+  }
   // A JSON Lines inventory is streamed through the analysis (analysis/streamed_analysis.h); other
   // inputs are read whole first. `whole` keeps the latter (a deque: their addresses stay).
   std::deque<resources::Inventory> whole;
@@ -152,9 +167,6 @@ int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& ou
   }
   if (!options.org_accounts.empty() && !add_input(options.org_accounts, "inventory")) {
     return kExitBadInput;
-  }
-  if (internal_access) {
-    return RunInternalAccess(options, inventories, unreadable, in, out, err, out_is_terminal);
   }
 
   analysis::OfflineAnalysisOptions analysis_options;
