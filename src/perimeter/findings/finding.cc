@@ -64,8 +64,9 @@ std::string FindingKey(const Finding& finding) {
   return key;
 }
 
-std::string StableFindingId(const Finding& finding) {
-  std::string key = FindingKey(finding);
+std::string StableFindingId(const Finding& finding) { return StableIdOfKey(FindingKey(finding)); }
+
+std::string StableIdOfKey(std::string_view key) {
   uint64_t high = Fnv1a(key, 0xcbf29ce484222325ULL);
   uint64_t low = Fnv1a(key, 0x84222325cbf29ce4ULL);
   // UUID version 8 (custom) layout: xxxxxxxx-xxxx-8xxx-Yxxx-xxxxxxxxxxxx, variant bits 10.

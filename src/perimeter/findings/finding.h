@@ -71,6 +71,10 @@ std::string FindingKey(const Finding& finding);
 // A stable UUID-shaped id derived from FindingKey (the same key always gives the same id).
 std::string StableFindingId(const Finding& finding);
 
+// The UUID-shaped id of any finding key (StableFindingId is StableIdOfKey(FindingKey(finding))):
+// for the finding types whose identity is not FindingKey's (unused access, internal access).
+std::string StableIdOfKey(std::string_view key);
+
 }  // namespace perimeter::findings
 
 #endif  // PERIMETER_FINDINGS_FINDING_H_

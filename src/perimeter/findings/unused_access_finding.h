@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "perimeter/json/writer.h"
 
 namespace perimeter::findings {
 
@@ -88,6 +89,19 @@ struct UnusedAccessFinding {
   // One entry for a role, key or password finding; one per unused service for UnusedPermission.
   std::vector<UnusedFindingDetails> details;
 };
+
+// The finding's identity for the lifecycle: type, principal and, for an access key, its id. The
+// services of an UnusedPermission finding are its details, not its identity: AWS keeps one such
+// finding per principal and updates its details as usage changes.
+std::string UnusedFindingKey(const UnusedAccessFinding& finding);
+
+// StableIdOfKey(UnusedFindingKey(finding)).
+std::string UnusedFindingId(const UnusedAccessFinding& finding);
+
+// Writes one FindingDetails union value: {"unusedIamRoleDetails": {...}}, {"unusedPermissionDetails":
+// {"serviceNamespace", "actions": [{"action", "lastAccessed"}], "lastAccessed"}}, ... Times in
+// FormatTimestamp's form (finding_record.h); absent times are left out, as AWS does.
+void WriteUnusedFindingDetails(json::Writer& w, const UnusedFindingDetails& details);
 
 }  // namespace perimeter::findings
 
