@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
 
 namespace perimeter::findings {
@@ -29,6 +30,9 @@ enum class FindingType {
   kUnusedIamUserPassword,
   kUnusedPermission,
 };
+
+// The inverse of FindingTypeName; nullopt for another text.
+std::optional<FindingType> ParseFindingType(std::string_view name);
 
 // "ExternalAccess", "InternalAccess", "UnusedIAMRole", "UnusedIAMUserAccessKey",
 // "UnusedIAMUserPassword", "UnusedPermission".
@@ -102,6 +106,9 @@ std::string UnusedFindingId(const UnusedAccessFinding& finding);
 // {"serviceNamespace", "actions": [{"action", "lastAccessed"}], "lastAccessed"}}, ... Times in
 // FormatTimestamp's form (finding_record.h); absent times are left out, as AWS does.
 void WriteUnusedFindingDetails(json::Writer& w, const UnusedFindingDetails& details);
+
+// The inverse of WriteUnusedFindingDetails; nullopt for anything it does not write.
+std::optional<UnusedFindingDetails> ParseUnusedFindingDetails(const json::Value& value);
 
 }  // namespace perimeter::findings
 

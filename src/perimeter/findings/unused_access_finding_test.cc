@@ -3,6 +3,9 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "perimeter/findings/archive_rule.h"
+#include "perimeter/findings/finding.h"
+#include "perimeter/findings/finding_json.h"
 
 namespace perimeter::findings {
 namespace {
@@ -26,6 +29,14 @@ void PrintTo(const DetailsCase& c, std::ostream* os) { *os << c.name; }
 class DetailsJsonTest : public ::testing::TestWithParam<DetailsCase> {};
 
 TEST_P(DetailsJsonTest, WritesAwsShape) { EXPECT_EQ(Json(GetParam().details), GetParam().json); }
+
+TEST_P(DetailsJsonTest, ReadsBackWhatItWrites) {
+  json::ParseResult parsed = json::Parse(GetParam().json);
+  ASSERT_TRUE(parsed.ok());
+  std::optional<UnusedFindingDetails> read = ParseUnusedFindingDetails(parsed.document.root());
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(Json(*read), GetParam().json);
+}
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, DetailsJsonTest,
@@ -59,6 +70,58 @@ TEST(UnusedFindingId, OnePerPrincipalTypeAndKey) {
   key1_later.details = {UnusedIamUserAccessKeyDetails{"AKIA1", kTime}};
   EXPECT_EQ(UnusedFindingId(key1), UnusedFindingId(key1_later));
   EXPECT_EQ(UnusedFindingId(key1).size(), 36u);
+}
+
+TEST(UnusedFindingDetails, RejectsOtherShapes) {
+  for (const char* text : {R"({})", R"({"unusedIamRoleDetails":{"lastAccessed":"yesterday"}})",
+                           R"({"unusedIamUserAccessKeyDetails":{}})", R"({"externalAccessDetails":{}})",
+                           R"({"unusedPermissionDetails":{"serviceNamespace":"s3","actions":[{}]}})"}) {
+    json::ParseResult parsed = json::Parse(text);
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_FALSE(ParseUnusedFindingDetails(parsed.document.root()).has_value()) << text;
+  }
+  EXPECT_EQ(ParseFindingType("UnusedIAMUserPassword"), FindingType::kUnusedIamUserPassword);
+  EXPECT_EQ(ParseFindingType("unusediamrole"), std::nullopt);
+}
+
+FindingRecord UnusedRecord() {
+  FindingRecord record;
+  record.finding = ToFinding({FindingType::kUnusedPermission, "arn:aws:iam::111122223333:role/app",
+                              "AWS::IAM::Role", "111122223333",
+                              {UnusedPermissionDetails{"sqs", {}, std::nullopt}}});
+  record.created_at = record.analyzed_at = record.updated_at = kTime;
+  return record;
+}
+
+TEST(UnusedFinding, GetFindingV2AndSummaryCarryTypeAndDetails) {
+  FindingRecord record = UnusedRecord();
+  EXPECT_EQ(record.finding.id, UnusedFindingId({FindingType::kUnusedPermission,
+                                                "arn:aws:iam::111122223333:role/app", "", "", {}}));
+  EXPECT_EQ(GetFindingV2ResponseJson(record),
+            R"({"analyzedAt":"2025-12-01T00:00:00.000Z","createdAt":"2025-12-01T00:00:00.000Z",)"
+            R"("id":")" + record.finding.id + R"(","resource":"arn:aws:iam::111122223333:role/app",)"
+            R"("resourceType":"AWS::IAM::Role","resourceOwnerAccount":"111122223333","status":"ACTIVE",)"
+            R"("updatedAt":"2025-12-01T00:00:00.000Z","findingType":"UnusedPermission",)"
+            R"("findingDetails":[{"unusedPermissionDetails":{"serviceNamespace":"sqs"}}]})");
+  EXPECT_NE(FindingSummaryV2ToJson(record).find(R"("findingType":"UnusedPermission")"), std::string::npos);
+  // The identity of the lifecycle is the unused key, whatever the details.
+  FindingRecord later = UnusedRecord();
+  later.finding.unused_details = {UnusedPermissionDetails{"s3", {}, kTime}};
+  EXPECT_EQ(FindingKey(record.finding), FindingKey(later.finding));
+}
+
+TEST(UnusedFinding, ArchiveRulesFilterOnFindingType) {
+  std::vector<base::Issue> issues;
+  json::ParseResult unused_rule = json::Parse(R"({"findingType":{"eq":["UnusedPermission"]}})");
+  json::ParseResult external_rule = json::Parse(R"({"findingType":{"eq":["ExternalAccess"]}})");
+  std::optional<FindingFilter> filter =
+      ParseFindingFilter(unused_rule.document.root(), FilterUse::kArchiveRule, issues);
+  ASSERT_TRUE(filter.has_value());
+  EXPECT_TRUE(filter->Matches(UnusedRecord()));
+  std::optional<FindingFilter> external =
+      ParseFindingFilter(external_rule.document.root(), FilterUse::kArchiveRule, issues);
+  ASSERT_TRUE(external.has_value());
+  EXPECT_FALSE(external->Matches(UnusedRecord()));
 }
 
 }  // namespace
