@@ -6,6 +6,7 @@
 #include "perimeter/findings/archive_rule.h"
 #include "perimeter/findings/finding.h"
 #include "perimeter/findings/finding_json.h"
+#include "perimeter/findings/lifecycle.h"
 
 namespace perimeter::findings {
 namespace {
@@ -122,6 +123,44 @@ TEST(UnusedFinding, ArchiveRulesFilterOnFindingType) {
       ParseFindingFilter(external_rule.document.root(), FilterUse::kArchiveRule, issues);
   ASSERT_TRUE(external.has_value());
   EXPECT_FALSE(external->Matches(UnusedRecord()));
+}
+
+// The lifecycle of external access applies unchanged, per principal (docs/access-analyzer-rules.md
+// §6.3): a new unused finding is ACTIVE (or ARCHIVED by a rule), one the next analysis does not
+// find is RESOLVED, and one found again keeps its id with its details refreshed.
+TEST(UnusedFinding, LifecycleActiveArchivedResolved) {
+  const absl::Time t1 = kTime, t2 = kTime + absl::Hours(24);
+  Finding permission = UnusedRecord().finding;
+  LifecycleOptions options;
+  options.scope = "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/unused";
+  LifecycleResult created = ApplyAnalysis({}, {&permission, 1}, t1, options);
+  ASSERT_EQ(created.records.size(), 1u);
+  EXPECT_EQ(created.records[0].status, FindingStatus::kActive);
+
+  Finding changed = permission;
+  changed.unused_details = {UnusedPermissionDetails{"s3", {{"s3:PutObject", std::nullopt}}, kTime}};
+  LifecycleResult again = ApplyAnalysis(created.records, {&changed, 1}, t2, options);
+  ASSERT_EQ(again.records.size(), 1u);
+  EXPECT_EQ(again.records[0].id(), created.records[0].id());
+  EXPECT_EQ(again.records[0].status, FindingStatus::kActive);
+  ASSERT_EQ(again.records[0].finding.unused_details.size(), 1u);
+  EXPECT_EQ(std::get<UnusedPermissionDetails>(again.records[0].finding.unused_details[0]).service_namespace,
+            "s3");
+
+  LifecycleResult gone = ApplyAnalysis(again.records, {}, t2, options);
+  ASSERT_EQ(gone.records.size(), 1u);
+  EXPECT_EQ(gone.records[0].status, FindingStatus::kResolved);
+
+  std::vector<base::Issue> issues;
+  json::ParseResult rule = json::Parse(R"({"findingType":{"eq":["UnusedPermission"]}})");
+  std::optional<FindingFilter> filter =
+      ParseFindingFilter(rule.document.root(), FilterUse::kArchiveRule, issues);
+  ASSERT_TRUE(filter.has_value());
+  std::vector<ArchiveRule> rules = {{"unused-permissions", *filter}};
+  options.archive_rules = rules;
+  LifecycleResult archived = ApplyAnalysis({}, {&permission, 1}, t1, options);
+  ASSERT_EQ(archived.records.size(), 1u);
+  EXPECT_EQ(archived.records[0].status, FindingStatus::kArchived);
 }
 
 }  // namespace
