@@ -924,13 +924,16 @@ TEST_F(ServiceTest, UnusedAccessFindingsInTheV2OperationsAndStatistics) {
   for (const findings::UnusedAccessFinding& unused :
        {findings::UnusedAccessFinding{findings::FindingType::kUnusedIamRole,
                                       base::Concat("arn:aws:iam::", kDev, ":role/old"),
-                                      "AWS::IAM::Role", std::string(kDev),
+                                      "AWS::IAM::Role",
+                                      std::string(kDev),
                                       {findings::UnusedIamRoleDetails{}}},
-        findings::UnusedAccessFinding{findings::FindingType::kUnusedPermission,
-                                      base::Concat("arn:aws:iam::", kDev, ":role/app"),
-                                      "AWS::IAM::Role", std::string(kDev),
-                                      {findings::UnusedPermissionDetails{
-                                          "s3", {{"s3:PutObject", std::nullopt}}, std::nullopt}}}}) {
+        findings::UnusedAccessFinding{
+            findings::FindingType::kUnusedPermission,
+            base::Concat("arn:aws:iam::", kDev, ":role/app"),
+            "AWS::IAM::Role",
+            std::string(kDev),
+            {findings::UnusedPermissionDetails{
+                "s3", {{"s3:PutObject", std::nullopt}}, std::nullopt}}}}) {
     findings::FindingRecord record;
     record.finding = findings::ToFinding(unused);
     record.created_at = record.analyzed_at = record.updated_at = absl::FromUnixMillis(kStart);
@@ -941,11 +944,13 @@ TEST_F(ServiceTest, UnusedAccessFindingsInTheV2OperationsAndStatistics) {
   Reply listed = Call(As(kDev), "POST", "/findingv2", Fill(R"({"analyzerArn": "$0"})", {arn}));
   ASSERT_EQ(listed.status, 200) << listed.text;
   std::set<std::string> types;
-  for (int i = 0; i < 2; ++i) types.insert(listed.At(base::Concat("/findings/", i, "/findingType")));
+  for (int i = 0; i < 2; ++i)
+    types.insert(listed.At(base::Concat("/findings/", i, "/findingType")));
   EXPECT_EQ(types, (std::set<std::string>{"UnusedIAMRole", "UnusedPermission"}));
 
   std::string permission_id = records[1].finding.id;
-  Reply got = Call(As(kDev), "GET", base::Concat("/findingv2/", permission_id, "?analyzerArn=", arn));
+  Reply got =
+      Call(As(kDev), "GET", base::Concat("/findingv2/", permission_id, "?analyzerArn=", arn));
   ASSERT_EQ(got.status, 200) << got.text;
   EXPECT_EQ(got.At("/findingType"), "UnusedPermission");
   EXPECT_EQ(got.At("/findingDetails/0/unusedPermissionDetails/serviceNamespace"), "s3");

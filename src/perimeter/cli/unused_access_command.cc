@@ -36,13 +36,16 @@ bool OrganizationAccounts(const std::string& path, std::istream& in,
 
 std::string Summary(const findings::UnusedFindingDetails& details) {
   if (const auto* role = std::get_if<findings::UnusedIamRoleDetails>(&details)) {
-    return role->last_accessed ? base::Concat("last used ", findings::FormatTimestamp(*role->last_accessed))
-                               : std::string("never used");
+    return role->last_accessed
+               ? base::Concat("last used ", findings::FormatTimestamp(*role->last_accessed))
+               : std::string("never used");
   }
   if (const auto* key = std::get_if<findings::UnusedIamUserAccessKeyDetails>(&details)) {
-    return base::Concat(key->access_key_id, key->last_accessed
-                                                 ? base::Concat(" last used ", findings::FormatTimestamp(*key->last_accessed))
-                                                 : std::string(" never used"));
+    return base::Concat(
+        key->access_key_id,
+        key->last_accessed
+            ? base::Concat(" last used ", findings::FormatTimestamp(*key->last_accessed))
+            : std::string(" never used"));
   }
   if (const auto* password = std::get_if<findings::UnusedIamUserPasswordDetails>(&details)) {
     return password->last_accessed
@@ -64,7 +67,8 @@ int RunUnusedAccessAnalyze(const AnalyzeOptions& options, std::istream& in, std:
                            std::ostream& err, bool out_is_terminal) {
   std::string format = options.format.value_or(out_is_terminal ? "table" : "json");
   if (format != "table" && format != "json") {
-    err << "error: unused-access analysis prints --format table or json, not \"" << format << "\"\n";
+    err << "error: unused-access analysis prints --format table or json, not \"" << format
+        << "\"\n";
     return kExitBadInput;
   }
   if (options.unused_access_age < 1 || options.unused_access_age > 365) {
@@ -105,8 +109,9 @@ int RunUnusedAccessAnalyze(const AnalyzeOptions& options, std::istream& in, std:
     }
     std::optional<ingest::UnusedAccessInputKind> kind = ingest::DetectUnusedAccessInput(text);
     if (!kind.has_value()) {
-      err << file << ": error: not get-account-authorization-details output, a credential report "
-                     "or an activity file (docs/inventory.md, \"Unused access inputs\")\n";
+      err << file
+          << ": error: not get-account-authorization-details output, a credential report "
+             "or an activity file (docs/inventory.md, \"Unused access inputs\")\n";
       bad_input = true;
       continue;
     }

@@ -20,7 +20,7 @@ using ::testing::ElementsAre;
 const std::string kSample = std::string(PERIMETER_SOURCE_DIR) + "/samples/organization/unused";
 
 perimeter_testing::CliRun Analyze(std::vector<std::string> extra) {
-  std::vector<std::string> args = {"analyze", kSample, "--now", "2026-12-07T00:00:00Z",
+  std::vector<std::string> args = {"analyze",  kSample, "--now", "2026-12-07T00:00:00Z",
                                    "--format", "json"};
   args.insert(args.end(), extra.begin(), extra.end());
   return perimeter_testing::RunPerimeter(args);
@@ -59,14 +59,17 @@ std::multiset<std::string> Findings(const std::string& out) {
 TEST(UnusedAccessCommand, OrganizationFindsEveryType) {
   perimeter_testing::CliRun run = Analyze({"--analyzer-type", "ORGANIZATION_UNUSED_ACCESS"});
   EXPECT_EQ(run.code, 1) << run.err;
-  EXPECT_EQ(Findings(run.out),
-            (std::multiset<std::string>{
-                "UnusedIAMRole arn:aws:iam::444455556666:role/legacy-batch unusedIamRoleDetails",
-                "UnusedIAMRole arn:aws:iam::234598760742:role/security-audit unusedIamRoleDetails",
-                "UnusedPermission arn:aws:iam::444455556666:role/ci-deployer unusedPermissionDetails s3 s3:PutObject",
-                "UnusedPermission arn:aws:iam::444455556666:role/ci-deployer unusedPermissionDetails sqs",
-                "UnusedIAMUserPassword arn:aws:iam::111122223333:user/alice unusedIamUserPasswordDetails",
-                "UnusedIAMUserAccessKey arn:aws:iam::111122223333:user/alice unusedIamUserAccessKeyDetails access_key_2"}));
+  EXPECT_EQ(
+      Findings(run.out),
+      (std::multiset<std::string>{
+          "UnusedIAMRole arn:aws:iam::444455556666:role/legacy-batch unusedIamRoleDetails",
+          "UnusedIAMRole arn:aws:iam::234598760742:role/security-audit unusedIamRoleDetails",
+          "UnusedPermission arn:aws:iam::444455556666:role/ci-deployer unusedPermissionDetails s3 "
+          "s3:PutObject",
+          "UnusedPermission arn:aws:iam::444455556666:role/ci-deployer unusedPermissionDetails sqs",
+          "UnusedIAMUserPassword arn:aws:iam::111122223333:user/alice unusedIamUserPasswordDetails",
+          "UnusedIAMUserAccessKey arn:aws:iam::111122223333:user/alice "
+          "unusedIamUserAccessKeyDetails access_key_2"}));
   json::ParseResult parsed = json::Parse(run.out);
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed.document.root().Find("undecided")->size(), 0u) << run.out;
@@ -96,22 +99,28 @@ TEST(UnusedAccessCommand, AccountZoneAndAge) {
   // alice last used SNS on 2026-10-01: used within 90 days, unused within 30.
   perimeter_testing::CliRun short_age =
       Analyze({"--analyzer-type", "ORGANIZATION_UNUSED_ACCESS", "--unused-access-age", "30"});
-  EXPECT_EQ(Findings(short_age.out),
-            (std::multiset<std::string>{
-                "UnusedIAMRole arn:aws:iam::444455556666:role/legacy-batch unusedIamRoleDetails",
-                "UnusedIAMRole arn:aws:iam::234598760742:role/security-audit unusedIamRoleDetails",
-                "UnusedIAMUserPassword arn:aws:iam::111122223333:user/alice unusedIamUserPasswordDetails",
-                "UnusedIAMUserAccessKey arn:aws:iam::111122223333:user/alice unusedIamUserAccessKeyDetails access_key_2",
-                "UnusedPermission arn:aws:iam::111122223333:user/alice unusedPermissionDetails sns",
-                "UnusedPermission arn:aws:iam::444455556666:role/ci-deployer unusedPermissionDetails s3 s3:PutObject",
-                "UnusedPermission arn:aws:iam::444455556666:role/ci-deployer unusedPermissionDetails sqs"}))
+  EXPECT_EQ(
+      Findings(short_age.out),
+      (std::multiset<std::string>{
+          "UnusedIAMRole arn:aws:iam::444455556666:role/legacy-batch unusedIamRoleDetails",
+          "UnusedIAMRole arn:aws:iam::234598760742:role/security-audit unusedIamRoleDetails",
+          "UnusedIAMUserPassword arn:aws:iam::111122223333:user/alice unusedIamUserPasswordDetails",
+          "UnusedIAMUserAccessKey arn:aws:iam::111122223333:user/alice "
+          "unusedIamUserAccessKeyDetails access_key_2",
+          "UnusedPermission arn:aws:iam::111122223333:user/alice unusedPermissionDetails sns",
+          "UnusedPermission arn:aws:iam::444455556666:role/ci-deployer unusedPermissionDetails s3 "
+          "s3:PutObject",
+          "UnusedPermission arn:aws:iam::444455556666:role/ci-deployer unusedPermissionDetails "
+          "sqs"}))
       << short_age.out;
 }
 
 TEST(UnusedAccessCommand, UsageErrors) {
   EXPECT_EQ(Analyze({"--analyzer-type", "ACCOUNT_UNUSED_ACCESS"}).code, 2);  // no --zone-account
   EXPECT_EQ(Analyze({"--analyzer-type", "NOPE"}).code, 2);
-  EXPECT_EQ(Analyze({"--analyzer-type", "ORGANIZATION_UNUSED_ACCESS", "--unused-access-age", "0"}).code, 2);
+  EXPECT_EQ(
+      Analyze({"--analyzer-type", "ORGANIZATION_UNUSED_ACCESS", "--unused-access-age", "0"}).code,
+      2);
   perimeter_testing::CliRun no_now = perimeter_testing::RunPerimeter(
       {"analyze", kSample, "--analyzer-type", "ORGANIZATION_UNUSED_ACCESS", "--format", "json"});
   EXPECT_EQ(no_now.code, 2);

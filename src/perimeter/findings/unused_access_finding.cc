@@ -44,7 +44,8 @@ std::optional<UnusedFindingDetails> ParseUnusedFindingDetails(const json::Value&
   if (kind == "unusedIamUserAccessKeyDetails") {
     UnusedIamUserAccessKeyDetails details;
     std::optional<json::Value> id = member.Find("accessKeyId");
-    if (!id || !id->is_string() || !ReadLastAccessed(member, details.last_accessed)) return std::nullopt;
+    if (!id || !id->is_string() || !ReadLastAccessed(member, details.last_accessed))
+      return std::nullopt;
     details.access_key_id = std::string(id->text());
     return details;
   }
@@ -65,7 +66,8 @@ std::optional<UnusedFindingDetails> ParseUnusedFindingDetails(const json::Value&
       for (const json::Value& action : actions->children()) {
         std::optional<json::Value> name = action.is_object() ? action.Find("action") : std::nullopt;
         UnusedAction out;
-        if (!name || !name->is_string() || !ReadLastAccessed(action, out.last_accessed)) return std::nullopt;
+        if (!name || !name->is_string() || !ReadLastAccessed(action, out.last_accessed))
+          return std::nullopt;
         out.action = std::string(name->text());
         details.actions.push_back(std::move(out));
       }
@@ -96,7 +98,10 @@ void WriteUnusedFindingDetails(json::Writer& w, const UnusedFindingDetails& deta
     LastAccessed(w, role->last_accessed);
     w.EndObject();
   } else if (const auto* key = std::get_if<UnusedIamUserAccessKeyDetails>(&details)) {
-    w.Key("unusedIamUserAccessKeyDetails").BeginObject().Key("accessKeyId").String(key->access_key_id);
+    w.Key("unusedIamUserAccessKeyDetails")
+        .BeginObject()
+        .Key("accessKeyId")
+        .String(key->access_key_id);
     LastAccessed(w, key->last_accessed);
     w.EndObject();
   } else if (const auto* password = std::get_if<UnusedIamUserPasswordDetails>(&details)) {

@@ -102,7 +102,8 @@ std::string UnusedFindingKey(const UnusedAccessFinding& finding);
 // StableIdOfKey(UnusedFindingKey(finding)).
 std::string UnusedFindingId(const UnusedAccessFinding& finding);
 
-// Writes one FindingDetails union value: {"unusedIamRoleDetails": {...}}, {"unusedPermissionDetails":
+// Writes one FindingDetails union value: {"unusedIamRoleDetails": {...}},
+// {"unusedPermissionDetails":
 // {"serviceNamespace", "actions": [{"action", "lastAccessed"}], "lastAccessed"}}, ... Times in
 // FormatTimestamp's form (finding_record.h); absent times are left out, as AWS does.
 void WriteUnusedFindingDetails(json::Writer& w, const UnusedFindingDetails& details);

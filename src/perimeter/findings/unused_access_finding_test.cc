@@ -47,8 +47,9 @@ INSTANTIATE_TEST_SUITE_P(
         DetailsCase{"RoleNeverUsed", UnusedIamRoleDetails{}, R"({"unusedIamRoleDetails":{}})"},
         DetailsCase{"AccessKey", UnusedIamUserAccessKeyDetails{"AKIA1", std::nullopt},
                     R"({"unusedIamUserAccessKeyDetails":{"accessKeyId":"AKIA1"}})"},
-        DetailsCase{"Password", UnusedIamUserPasswordDetails{kTime},
-                    R"({"unusedIamUserPasswordDetails":{"lastAccessed":"2025-12-01T00:00:00.000Z"}})"},
+        DetailsCase{
+            "Password", UnusedIamUserPasswordDetails{kTime},
+            R"({"unusedIamUserPasswordDetails":{"lastAccessed":"2025-12-01T00:00:00.000Z"}})"},
         DetailsCase{"ServiceLevel", UnusedPermissionDetails{"sqs", {}, std::nullopt},
                     R"({"unusedPermissionDetails":{"serviceNamespace":"sqs"}})"},
         DetailsCase{"ActionLevel",
@@ -58,12 +59,18 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.name; });
 
 TEST(UnusedFindingId, OnePerPrincipalTypeAndKey) {
-  UnusedAccessFinding key1{FindingType::kUnusedIamUserAccessKey, "arn:aws:iam::1:user/u", "AWS::IAM::User", "1",
+  UnusedAccessFinding key1{FindingType::kUnusedIamUserAccessKey,
+                           "arn:aws:iam::1:user/u",
+                           "AWS::IAM::User",
+                           "1",
                            {UnusedIamUserAccessKeyDetails{"AKIA1", std::nullopt}}};
   UnusedAccessFinding key2 = key1;
   key2.details = {UnusedIamUserAccessKeyDetails{"AKIA2", kTime}};
-  UnusedAccessFinding password{FindingType::kUnusedIamUserPassword, "arn:aws:iam::1:user/u", "AWS::IAM::User",
-                               "1", {UnusedIamUserPasswordDetails{}}};
+  UnusedAccessFinding password{FindingType::kUnusedIamUserPassword,
+                               "arn:aws:iam::1:user/u",
+                               "AWS::IAM::User",
+                               "1",
+                               {UnusedIamUserPasswordDetails{}}};
   EXPECT_NE(UnusedFindingId(key1), UnusedFindingId(key2));
   EXPECT_NE(UnusedFindingId(key1), UnusedFindingId(password));
   // Details other than the key id do not change the identity.
@@ -74,9 +81,10 @@ TEST(UnusedFindingId, OnePerPrincipalTypeAndKey) {
 }
 
 TEST(UnusedFindingDetails, RejectsOtherShapes) {
-  for (const char* text : {R"({})", R"({"unusedIamRoleDetails":{"lastAccessed":"yesterday"}})",
-                           R"({"unusedIamUserAccessKeyDetails":{}})", R"({"externalAccessDetails":{}})",
-                           R"({"unusedPermissionDetails":{"serviceNamespace":"s3","actions":[{}]}})"}) {
+  for (const char* text :
+       {R"({})", R"({"unusedIamRoleDetails":{"lastAccessed":"yesterday"}})",
+        R"({"unusedIamUserAccessKeyDetails":{}})", R"({"externalAccessDetails":{}})",
+        R"({"unusedPermissionDetails":{"serviceNamespace":"s3","actions":[{}]}})"}) {
     json::ParseResult parsed = json::Parse(text);
     ASSERT_TRUE(parsed.ok());
     EXPECT_FALSE(ParseUnusedFindingDetails(parsed.document.root()).has_value()) << text;
@@ -87,8 +95,10 @@ TEST(UnusedFindingDetails, RejectsOtherShapes) {
 
 FindingRecord UnusedRecord() {
   FindingRecord record;
-  record.finding = ToFinding({FindingType::kUnusedPermission, "arn:aws:iam::111122223333:role/app",
-                              "AWS::IAM::Role", "111122223333",
+  record.finding = ToFinding({FindingType::kUnusedPermission,
+                              "arn:aws:iam::111122223333:role/app",
+                              "AWS::IAM::Role",
+                              "111122223333",
                               {UnusedPermissionDetails{"sqs", {}, std::nullopt}}});
   record.created_at = record.analyzed_at = record.updated_at = kTime;
   return record;
@@ -96,15 +106,21 @@ FindingRecord UnusedRecord() {
 
 TEST(UnusedFinding, GetFindingV2AndSummaryCarryTypeAndDetails) {
   FindingRecord record = UnusedRecord();
-  EXPECT_EQ(record.finding.id, UnusedFindingId({FindingType::kUnusedPermission,
-                                                "arn:aws:iam::111122223333:role/app", "", "", {}}));
-  EXPECT_EQ(GetFindingV2ResponseJson(record),
-            R"({"analyzedAt":"2025-12-01T00:00:00.000Z","createdAt":"2025-12-01T00:00:00.000Z",)"
-            R"("id":")" + record.finding.id + R"(","resource":"arn:aws:iam::111122223333:role/app",)"
-            R"("resourceType":"AWS::IAM::Role","resourceOwnerAccount":"111122223333","status":"ACTIVE",)"
-            R"("updatedAt":"2025-12-01T00:00:00.000Z","findingType":"UnusedPermission",)"
-            R"("findingDetails":[{"unusedPermissionDetails":{"serviceNamespace":"sqs"}}]})");
-  EXPECT_NE(FindingSummaryV2ToJson(record).find(R"("findingType":"UnusedPermission")"), std::string::npos);
+  EXPECT_EQ(
+      record.finding.id,
+      UnusedFindingId(
+          {FindingType::kUnusedPermission, "arn:aws:iam::111122223333:role/app", "", "", {}}));
+  EXPECT_EQ(
+      GetFindingV2ResponseJson(record),
+      R"({"analyzedAt":"2025-12-01T00:00:00.000Z","createdAt":"2025-12-01T00:00:00.000Z",)"
+      R"("id":")" +
+          record.finding.id +
+          R"(","resource":"arn:aws:iam::111122223333:role/app",)"
+          R"("resourceType":"AWS::IAM::Role","resourceOwnerAccount":"111122223333","status":"ACTIVE",)"
+          R"("updatedAt":"2025-12-01T00:00:00.000Z","findingType":"UnusedPermission",)"
+          R"("findingDetails":[{"unusedPermissionDetails":{"serviceNamespace":"sqs"}}]})");
+  EXPECT_NE(FindingSummaryV2ToJson(record).find(R"("findingType":"UnusedPermission")"),
+            std::string::npos);
   // The identity of the lifecycle is the unused key, whatever the details.
   FindingRecord later = UnusedRecord();
   later.finding.unused_details = {UnusedPermissionDetails{"s3", {}, kTime}};
@@ -144,7 +160,8 @@ TEST(UnusedFinding, LifecycleActiveArchivedResolved) {
   EXPECT_EQ(again.records[0].id(), created.records[0].id());
   EXPECT_EQ(again.records[0].status, FindingStatus::kActive);
   ASSERT_EQ(again.records[0].finding.unused_details.size(), 1u);
-  EXPECT_EQ(std::get<UnusedPermissionDetails>(again.records[0].finding.unused_details[0]).service_namespace,
+  EXPECT_EQ(std::get<UnusedPermissionDetails>(again.records[0].finding.unused_details[0])
+                .service_namespace,
             "s3");
 
   LifecycleResult gone = ApplyAnalysis(again.records, {}, t2, options);

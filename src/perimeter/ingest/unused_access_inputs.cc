@@ -113,7 +113,8 @@ bool UnusedAccessInputs::has_errors() const {
 
 void UnusedAccessInputs::Error(const std::string& source_name, base::SourcePosition position,
                                std::string code, std::string message, base::Severity severity) {
-  issues_.push_back({source_name, base::Issue{severity, std::move(code), position, std::move(message)}});
+  issues_.push_back(
+      {source_name, base::Issue{severity, std::move(code), position, std::move(message)}});
 }
 
 void UnusedAccessInputs::Add(UnusedAccessInputKind kind, const std::string& source_name,
@@ -151,7 +152,8 @@ void UnusedAccessInputs::AddAuthorizationDetails(const std::string& source_name,
   }
   // Managed policies: ARN -> default version's document.
   std::map<std::string, std::string> managed;
-  if (std::optional<json::Value> policies = root.Find("Policies"); policies && policies->is_array()) {
+  if (std::optional<json::Value> policies = root.Find("Policies");
+      policies && policies->is_array()) {
     for (const json::Value& policy : policies->children()) {
       if (!policy.is_object()) continue;
       std::optional<std::string> arn = StringMember(policy, "Arn");
@@ -188,7 +190,8 @@ void UnusedAccessInputs::AddAuthorizationDetails(const std::string& source_name,
           document.has_value() ? PolicyText(*document) : std::nullopt;
       if (!name.has_value() || !text_of.has_value()) {
         Error(source_name, policy.position(), "unused.policy",
-              base::Concat("an entry of ", list_name, " has no readable PolicyName and PolicyDocument"));
+              base::Concat("an entry of ", list_name,
+                           " has no readable PolicyName and PolicyDocument"));
         continue;
       }
       out.push_back({*name, *text_of});
@@ -214,8 +217,8 @@ void UnusedAccessInputs::AddAuthorizationDetails(const std::string& source_name,
   std::map<std::string, json::Value> groups;
   if (std::optional<json::Value> list = root.Find("GroupDetailList"); list && list->is_array()) {
     for (const json::Value& group : list->children()) {
-      if (std::optional<std::string> name = group.is_object() ? StringMember(group, "GroupName")
-                                                              : std::nullopt) {
+      if (std::optional<std::string> name =
+              group.is_object() ? StringMember(group, "GroupName") : std::nullopt) {
         groups.emplace(*name, group);
       }
     }
@@ -405,7 +408,8 @@ void UnusedAccessInputs::AddActivity(const std::string& source_name, std::string
       continue;
     }
     json::Value record = parsed.document.root();
-    std::optional<std::string> kind = record.is_object() ? StringMember(record, "kind") : std::nullopt;
+    std::optional<std::string> kind =
+        record.is_object() ? StringMember(record, "kind") : std::nullopt;
     std::optional<json::Value> details = record.is_object() ? record.Find("details") : std::nullopt;
     if (!details.has_value() || !details->is_object()) {
       Error(source_name, line_position, "unused.missing-field", "the record has no details object");
@@ -436,8 +440,9 @@ void UnusedAccessInputs::AddActivity(const std::string& source_name, std::string
         // principal did not use the service within the tracking period.
         std::optional<std::string> when = StringMember(entry, "LastAuthenticated");
         std::optional<absl::Time> parsed_when = when ? ParseAwsTime(*when) : std::nullopt;
-        activity.last_authenticated =
-            parsed_when ? LastUsed::At(*parsed_when) : (when ? LastUsed::Unknown() : LastUsed::Never());
+        activity.last_authenticated = parsed_when
+                                          ? LastUsed::At(*parsed_when)
+                                          : (when ? LastUsed::Unknown() : LastUsed::Never());
         if (std::optional<json::Value> tracked = entry.Find("TrackedActionsLastAccessed");
             tracked && tracked->is_array()) {
           std::map<std::string, LastUsed> actions;
@@ -448,7 +453,8 @@ void UnusedAccessInputs::AddActivity(const std::string& source_name, std::string
             std::optional<std::string> at = StringMember(action, "LastAccessedTime");
             std::optional<absl::Time> at_time = at ? ParseAwsTime(*at) : std::nullopt;
             std::string full = Contains(*name, ":") ? *name : base::Concat(*service, ":", *name);
-            actions[full] = at_time ? LastUsed::At(*at_time) : (at ? LastUsed::Unknown() : LastUsed::Never());
+            actions[full] =
+                at_time ? LastUsed::At(*at_time) : (at ? LastUsed::Unknown() : LastUsed::Never());
           }
           activity.actions = std::move(actions);
         }
@@ -459,8 +465,9 @@ void UnusedAccessInputs::AddActivity(const std::string& source_name, std::string
       std::optional<std::string> id = StringMember(record, "accessKeyId");
       std::optional<json::Value> last = details->Find("AccessKeyLastUsed");
       if (!arn.has_value() || !id.has_value() || !last.has_value() || !last->is_object()) {
-        Error(source_name, line_position, "unused.missing-field",
-              "an accessKeyLastUsed record needs userArn, accessKeyId and details.AccessKeyLastUsed");
+        Error(
+            source_name, line_position, "unused.missing-field",
+            "an accessKeyLastUsed record needs userArn, accessKeyId and details.AccessKeyLastUsed");
         continue;
       }
       unused::AccessKey key;

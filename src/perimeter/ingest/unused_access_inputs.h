@@ -12,8 +12,8 @@
 //   - an activity file, JSON Lines of records wrapping the outputs that do not name their
 //     principal: {"kind": "serviceLastAccessed", "principalArn": ..., "details": <the output of
 //     aws iam get-service-last-accessed-details, ACTION_LEVEL or SERVICE_LEVEL>} and
-//     {"kind": "accessKeyLastUsed", "userArn": ..., "accessKeyId": ..., "status": "Active", "createDate": ...,
-//     "details": <the output of aws iam get-access-key-last-used>}.
+//     {"kind": "accessKeyLastUsed", "userArn": ..., "accessKeyId": ..., "status": "Active",
+//     "createDate": ..., "details": <the output of aws iam get-access-key-last-used>}.
 //
 // Pure: text in, values out. What cannot be read is an Issue positioned in its file; what is
 // missing stays "unknown" in the result, so the analysis reports it as undecided.
@@ -70,9 +70,9 @@ class UnusedAccessInputs {
              std::string message, base::Severity severity = base::Severity::kError);
 
   std::vector<unused::IamPrincipal> principals_;
-  std::map<std::string, ReportRow> report_;  // user ARN -> row
+  std::map<std::string, ReportRow> report_;                               // user ARN -> row
   std::map<std::string, std::vector<unused::ServiceActivity>> services_;  // principal ARN
-  std::map<std::string, std::vector<unused::AccessKey>> keys_;             // user ARN
+  std::map<std::string, std::vector<unused::AccessKey>> keys_;            // user ARN
   std::vector<FileIssue> issues_;
 };
 

@@ -39,7 +39,8 @@ const IamPrincipal* Find(const std::vector<IamPrincipal>& principals, const std:
 }
 
 std::vector<IamPrincipal> ReadAll(UnusedAccessInputs& inputs) {
-  for (const char* name : {"authorization-details.json", "credential-report.csv", "activity.jsonl"}) {
+  for (const char* name :
+       {"authorization-details.json", "credential-report.csv", "activity.jsonl"}) {
     std::string text = ReadSample(name);
     std::optional<UnusedAccessInputKind> kind = DetectUnusedAccessInput(text);
     EXPECT_TRUE(kind.has_value()) << name;
@@ -53,7 +54,8 @@ TEST(UnusedAccessInputs, DetectsEachKind) {
             UnusedAccessInputKind::kAuthorizationDetails);
   EXPECT_EQ(DetectUnusedAccessInput(ReadSample("credential-report.csv")),
             UnusedAccessInputKind::kCredentialReport);
-  EXPECT_EQ(DetectUnusedAccessInput(ReadSample("activity.jsonl")), UnusedAccessInputKind::kActivity);
+  EXPECT_EQ(DetectUnusedAccessInput(ReadSample("activity.jsonl")),
+            UnusedAccessInputKind::kActivity);
   EXPECT_EQ(DetectUnusedAccessInput(R"({"Content": "dXNlcg==", "ReportFormat": "text/csv"})"),
             UnusedAccessInputKind::kCredentialReport);
   EXPECT_EQ(DetectUnusedAccessInput("hello"), std::nullopt);
@@ -106,14 +108,16 @@ TEST(UnusedAccessInputs, ReadsTheSample) {
 
 TEST(UnusedAccessInputs, MissingDataStaysUnknown) {
   UnusedAccessInputs inputs;
-  inputs.Add(UnusedAccessInputKind::kAuthorizationDetails, "details.json",
-             R"({"RoleDetailList":[{"Arn":"arn:aws:iam::111122223333:role/r","CreateDate":"2024-01-01T00:00:00Z",)"
-             R"("AttachedManagedPolicies":[{"PolicyName":"gone","PolicyArn":"arn:aws:iam::aws:policy/Gone"}]}],)"
-             R"("UserDetailList":[{"Arn":"arn:aws:iam::111122223333:user/u","CreateDate":"2024-01-01T00:00:00Z"}]})");
+  inputs.Add(
+      UnusedAccessInputKind::kAuthorizationDetails, "details.json",
+      R"({"RoleDetailList":[{"Arn":"arn:aws:iam::111122223333:role/r","CreateDate":"2024-01-01T00:00:00Z",)"
+      R"("AttachedManagedPolicies":[{"PolicyName":"gone","PolicyArn":"arn:aws:iam::aws:policy/Gone"}]}],)"
+      R"("UserDetailList":[{"Arn":"arn:aws:iam::111122223333:user/u","CreateDate":"2024-01-01T00:00:00Z"}]})");
   std::vector<IamPrincipal> principals = inputs.Principals();
   ASSERT_EQ(principals.size(), 2u);
   EXPECT_EQ(principals[0].role_last_used.state, LastUsed::State::kUnknown);  // no RoleLastUsed
-  EXPECT_THAT(principals[0].missing_policies, ::testing::ElementsAre("arn:aws:iam::aws:policy/Gone"));
+  EXPECT_THAT(principals[0].missing_policies,
+              ::testing::ElementsAre("arn:aws:iam::aws:policy/Gone"));
   EXPECT_FALSE(principals[0].services.has_value());
   EXPECT_FALSE(principals[1].password_enabled.has_value());  // no credential report
   EXPECT_FALSE(principals[1].access_keys.has_value());
@@ -126,8 +130,9 @@ TEST(UnusedAccessInputs, CredentialReportAsTheCliPrintsIt) {
       "u,arn:aws:iam::111122223333:user/u,2024-01-01T00:00:00+00:00,true,no_information,"
       "2024-01-01T00:00:00+00:00,true,2024-01-02T00:00:00+00:00,N/A\n";
   UnusedAccessInputs inputs;
-  inputs.Add(UnusedAccessInputKind::kAuthorizationDetails, "details.json",
-             R"({"UserDetailList":[{"Arn":"arn:aws:iam::111122223333:user/u","CreateDate":"2024-01-01T00:00:00Z"}]})");
+  inputs.Add(
+      UnusedAccessInputKind::kAuthorizationDetails, "details.json",
+      R"({"UserDetailList":[{"Arn":"arn:aws:iam::111122223333:user/u","CreateDate":"2024-01-01T00:00:00Z"}]})");
   inputs.Add(UnusedAccessInputKind::kCredentialReport, "report.json",
              std::string(R"({"Content":")") + absl::Base64Escape(csv) +
                  R"(","ReportFormat":"text/csv","GeneratedTime":"2026-12-01T00:00:00Z"})");
@@ -142,13 +147,15 @@ TEST(UnusedAccessInputs, CredentialReportAsTheCliPrintsIt) {
 
 TEST(UnusedAccessInputs, AccessKeyLastUsedRecordsNameTheKeys) {
   UnusedAccessInputs inputs;
-  inputs.Add(UnusedAccessInputKind::kAuthorizationDetails, "details.json",
-             R"({"UserDetailList":[{"Arn":"arn:aws:iam::111122223333:user/u","CreateDate":"2024-01-01T00:00:00Z"}]})");
-  inputs.Add(UnusedAccessInputKind::kActivity, "activity.jsonl",
-             R"({"kind":"accessKeyLastUsed","userArn":"arn:aws:iam::111122223333:user/u","accessKeyId":"AKIAEXAMPLE1","status":"Active","createDate":"2024-01-02T00:00:00Z","details":{"UserName":"u","AccessKeyLastUsed":{"ServiceName":"N/A","Region":"N/A"}}})"
-             "\n"
-             R"({"kind":"serviceLastAccessed","principalArn":"arn:aws:iam::111122223333:user/u","details":{"JobStatus":"IN_PROGRESS","ServicesLastAccessed":[]}})"
-             "\n");
+  inputs.Add(
+      UnusedAccessInputKind::kAuthorizationDetails, "details.json",
+      R"({"UserDetailList":[{"Arn":"arn:aws:iam::111122223333:user/u","CreateDate":"2024-01-01T00:00:00Z"}]})");
+  inputs.Add(
+      UnusedAccessInputKind::kActivity, "activity.jsonl",
+      R"({"kind":"accessKeyLastUsed","userArn":"arn:aws:iam::111122223333:user/u","accessKeyId":"AKIAEXAMPLE1","status":"Active","createDate":"2024-01-02T00:00:00Z","details":{"UserName":"u","AccessKeyLastUsed":{"ServiceName":"N/A","Region":"N/A"}}})"
+      "\n"
+      R"({"kind":"serviceLastAccessed","principalArn":"arn:aws:iam::111122223333:user/u","details":{"JobStatus":"IN_PROGRESS","ServicesLastAccessed":[]}})"
+      "\n");
   std::vector<IamPrincipal> principals = inputs.Principals();
   ASSERT_EQ(principals.size(), 1u);
   ASSERT_TRUE(principals[0].access_keys.has_value());

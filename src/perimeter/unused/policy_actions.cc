@@ -94,8 +94,7 @@ std::set<const CatalogAction*> StatementActions(const policy::Statement& stateme
 
 AllowedActions AllowedBy(const std::string& document, CatalogActions& catalog,
                          std::vector<std::string>& problems) {
-  policy::PolicyParseResult parsed = policy::ParsePolicy(
-      document, IdentityParseOptions());
+  policy::PolicyParseResult parsed = policy::ParsePolicy(document, IdentityParseOptions());
   AllowedActions allowed;
   if (!parsed.ok()) {
     for (const base::Issue& issue : parsed.issues) {

@@ -108,9 +108,8 @@ std::optional<RecommendedStep> StepFor(const IdentityPolicy& identity_policy,
                                        std::vector<std::string>& problems) {
   std::vector<std::string> policy_problems;
   AllowedActions allowed = AllowedBy(identity_policy.document, catalog, policy_problems);
-  policy::PolicyParseResult parsed = policy::ParsePolicy(
-      identity_policy.document,
-      IdentityParseOptions());
+  policy::PolicyParseResult parsed =
+      policy::ParsePolicy(identity_policy.document, IdentityParseOptions());
   json::ParseResult document = json::Parse(identity_policy.document);
   if (!parsed.ok() || !document.ok()) {
     problems.push_back(base::Concat("policy ", identity_policy.id, " cannot be read"));

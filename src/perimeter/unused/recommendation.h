@@ -28,7 +28,7 @@ std::string_view RecommendedActionName(RecommendedAction action);  // "CREATE_PO
 
 struct RecommendedStep {
   RecommendedAction action = RecommendedAction::kCreatePolicy;
-  std::string existing_policy_id;                // IdentityPolicy::id
+  std::string existing_policy_id;                 // IdentityPolicy::id
   std::optional<std::string> recommended_policy;  // kCreatePolicy: the replacement policy JSON
 };
 

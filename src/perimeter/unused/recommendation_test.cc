@@ -36,8 +36,8 @@ IamPrincipal Role(std::vector<IdentityPolicy> policies, std::vector<ServiceActiv
 
 // The finding of `role`, which must have exactly one (UnusedPermission).
 findings::UnusedAccessFinding FindingOf(const IamPrincipal& role) {
-  UnusedAccessResult result = AnalyzeUnusedAccess(
-      {role}, {UnusedAccessZone::Kind::kAccount, "111122223333", {}}, {}, kNow);
+  UnusedAccessResult result =
+      AnalyzeUnusedAccess({role}, {UnusedAccessZone::Kind::kAccount, "111122223333", {}}, {}, kNow);
   EXPECT_EQ(result.findings.size(), 1u);
   return result.findings.empty() ? findings::UnusedAccessFinding{} : result.findings[0];
 }
@@ -48,8 +48,8 @@ bool Allows(const std::string& document, const std::string& action) {
   if (!parsed.ok()) return false;
   std::vector<base::Issue> issues;
   eval::PolicySet policies;
-  policies.identity.push_back(
-      eval::CompiledPolicy::Compile(std::move(*parsed.policy), policy::PolicyKind::kIdentity, issues));
+  policies.identity.push_back(eval::CompiledPolicy::Compile(std::move(*parsed.policy),
+                                                            policy::PolicyKind::kIdentity, issues));
   eval::Request request;
   request.principal = *eval::ParseRequestPrincipal("arn:aws:iam::111122223333:role/app");
   request.action = action;
@@ -61,19 +61,22 @@ void ExpectValid(const std::string& document) {
   for (const validation::ValidationFinding& finding :
        validation::ValidatePolicy(document, validation::PolicyType::kIdentityPolicy)) {
     EXPECT_NE(finding.finding_type, validation::FindingType::kError)
-        << finding.issue_code << ": " << finding.finding_details << "\n" << document;
+        << finding.issue_code << ": " << finding.finding_details << "\n"
+        << document;
     EXPECT_NE(finding.finding_type, validation::FindingType::kSecurityWarning)
-        << finding.issue_code << ": " << finding.finding_details << "\n" << document;
+        << finding.issue_code << ": " << finding.finding_details << "\n"
+        << document;
   }
 }
 
 TEST(Recommendation, CreatePolicyKeepsUsedActionsAndConditions) {
-  IdentityPolicy policy{"arn:aws:iam::111122223333:policy/app", true,
-                        R"({"Version":"2012-10-17","Statement":[)"
-                        R"({"Sid":"Objects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*",)"
-                        R"("Condition":{"Bool":{"aws:SecureTransport":"true"}}},)"
-                        R"({"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"},)"
-                        R"({"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]})"};
+  IdentityPolicy policy{
+      "arn:aws:iam::111122223333:policy/app", true,
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Sid":"Objects","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*",)"
+      R"("Condition":{"Bool":{"aws:SecureTransport":"true"}}},)"
+      R"({"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"},)"
+      R"({"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]})"};
   IamPrincipal role = Role(
       {policy},
       {ServiceActivity{"s3", LastUsed::At(DaysAgo(2)),
@@ -87,19 +90,22 @@ TEST(Recommendation, CreatePolicyKeepsUsedActionsAndConditions) {
   EXPECT_EQ(step.action, RecommendedAction::kCreatePolicy);
   EXPECT_EQ(step.existing_policy_id, "arn:aws:iam::111122223333:policy/app");
   ASSERT_TRUE(step.recommended_policy.has_value());
-  EXPECT_EQ(*step.recommended_policy,
-            R"({"Version":"2012-10-17","Statement":[)"
-            R"({"Sid":"Objects","Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::b/*",)"
-            R"("Condition":{"Bool":{"aws:SecureTransport":"true"}}},)"
-            R"({"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]})");
+  EXPECT_EQ(
+      *step.recommended_policy,
+      R"({"Version":"2012-10-17","Statement":[)"
+      R"({"Sid":"Objects","Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::b/*",)"
+      R"("Condition":{"Bool":{"aws:SecureTransport":"true"}}},)"
+      R"({"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]})");
   ExpectValid(*step.recommended_policy);
 }
 
 TEST(Recommendation, DetachPolicyWhenNothingIsUsedAndNoStepForUntouchedPolicies) {
-  IdentityPolicy unused_policy{"queue-access", false,
-                               R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:*","Resource":"*"}})"};
-  IdentityPolicy used_policy{"arn:aws:iam::aws:policy/S3Read", true,
-                             R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}})"};
+  IdentityPolicy unused_policy{
+      "queue-access", false,
+      R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:*","Resource":"*"}})"};
+  IdentityPolicy used_policy{
+      "arn:aws:iam::aws:policy/S3Read", true,
+      R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}})"};
   IamPrincipal role = Role({unused_policy, used_policy},
                            {ServiceActivity{"s3", LastUsed::At(DaysAgo(2)), std::nullopt},
                             ServiceActivity{"sqs", LastUsed::At(DaysAgo(300)), std::nullopt}});
@@ -117,9 +123,9 @@ TEST(Recommendation, DetachPolicyWhenNothingIsUsedAndNoStepForUntouchedPolicies)
 TEST(RecommendationProperty, ReplacementAllowsExactlyTheUsedActions) {
   const std::vector<std::string> services = {"s3", "sqs", "sns", "dynamodb", "kms"};
   const std::vector<std::string> patterns = {
-      "s3:GetObject", "s3:PutObject", "s3:Get*", "s3:List*", "s3:*", "sqs:SendMessage",
-      "sqs:Receive*", "sqs:*",        "sns:Publish", "sns:*", "dynamodb:GetItem",
-      "dynamodb:Query", "dynamodb:*Item", "kms:Decrypt", "kms:*"};
+      "s3:GetObject",     "s3:PutObject",   "s3:Get*",        "s3:List*",    "s3:*",
+      "sqs:SendMessage",  "sqs:Receive*",   "sqs:*",          "sns:Publish", "sns:*",
+      "dynamodb:GetItem", "dynamodb:Query", "dynamodb:*Item", "kms:Decrypt", "kms:*"};
   std::mt19937 random(17);
   CatalogActions catalog;
   int creates = 0, detaches = 0;
@@ -169,7 +175,8 @@ TEST(RecommendationProperty, ReplacementAllowsExactlyTheUsedActions) {
     for (const auto& details : result.findings[0].details) {
       const auto& permission = std::get<findings::UnusedPermissionDetails>(details);
       if (permission.actions.empty()) {
-        for (const std::string& action : allowed[permission.service_namespace]) unused.insert(action);
+        for (const std::string& action : allowed[permission.service_namespace])
+          unused.insert(action);
       }
       for (const findings::UnusedAction& action : permission.actions) unused.insert(action.action);
     }
@@ -189,7 +196,9 @@ TEST(RecommendationProperty, ReplacementAllowsExactlyTheUsedActions) {
     for (const auto& [service, actions] : allowed) {
       for (const std::string& action : actions) {
         EXPECT_EQ(Allows(*step.recommended_policy, action), !unused.contains(action))
-            << action << "\n" << document << "\n" << *step.recommended_policy;
+            << action << "\n"
+            << document << "\n"
+            << *step.recommended_policy;
       }
     }
   }

@@ -16,7 +16,6 @@ namespace {
 using findings::FindingType;
 using findings::UnusedAccessFinding;
 
-
 std::optional<absl::Time> WhenOf(const LastUsed& used) {
   if (used.state == LastUsed::State::kUsed) return used.when;
   return std::nullopt;
@@ -134,10 +133,10 @@ class Analysis {
     }
     if (!*principal.password_enabled) return;
     std::string reason;
-    std::optional<absl::Time> created = principal.password_changed.has_value()
-                                            ? principal.password_changed
-                                            : principal.created;
-    std::optional<bool> unused = IsUnused(principal.password_last_used, created, threshold_, reason);
+    std::optional<absl::Time> created =
+        principal.password_changed.has_value() ? principal.password_changed : principal.created;
+    std::optional<bool> unused =
+        IsUnused(principal.password_last_used, created, threshold_, reason);
     if (!unused.has_value()) {
       result.undecided.push_back({principal.arn, "password", reason});
     } else if (*unused) {
@@ -178,13 +177,14 @@ class Analysis {
       }
     }
     for (const std::string& missing : principal.missing_policies) {
-      result.undecided.push_back({principal.arn, "permissions",
-                                  base::Concat("the policy ", missing, " is attached but not given")});
+      result.undecided.push_back(
+          {principal.arn, "permissions",
+           base::Concat("the policy ", missing, " is attached but not given")});
     }
     if (!principal.missing_policies.empty() || allowed.empty()) return;
     if (!principal.services.has_value()) {
-      result.undecided.push_back({principal.arn, "permissions",
-                                  "no service last accessed details were given for it"});
+      result.undecided.push_back(
+          {principal.arn, "permissions", "no service last accessed details were given for it"});
       return;
     }
     std::map<std::string, const ServiceActivity*> activity;
@@ -210,8 +210,8 @@ class Analysis {
         result.undecided.push_back({principal.arn, base::Concat("service ", service), reason});
         continue;
       }
-      findings::UnusedPermissionDetails detail{seen.service_namespace, {},
-                                               WhenOf(seen.last_authenticated)};
+      findings::UnusedPermissionDetails detail{
+          seen.service_namespace, {}, WhenOf(seen.last_authenticated)};
       if (seen.actions.has_value()) {
         for (const std::string& action : actions) {
           auto tracked = FindIgnoringCase(*seen.actions, action);
@@ -230,7 +230,8 @@ class Analysis {
       }
       details.push_back(std::move(detail));
     }
-    if (!details.empty()) Add(result, principal, FindingType::kUnusedPermission, std::move(details));
+    if (!details.empty())
+      Add(result, principal, FindingType::kUnusedPermission, std::move(details));
   }
 
   static std::map<std::string, LastUsed>::const_iterator FindIgnoringCase(

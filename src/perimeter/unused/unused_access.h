@@ -46,12 +46,12 @@ struct UnusedAccessConfiguration {
   std::vector<Exclusion> exclusions;
 };
 
-// The zone: ACCOUNT_UNUSED_ACCESS analyzes the principals of one account, ORGANIZATION_UNUSED_ACCESS
-// those of every account of the organization.
+// The zone: ACCOUNT_UNUSED_ACCESS analyzes the principals of one account,
+// ORGANIZATION_UNUSED_ACCESS those of every account of the organization.
 struct UnusedAccessZone {
   enum class Kind { kAccount, kOrganization };
   Kind kind = Kind::kAccount;
-  std::string account;                      // kAccount
+  std::string account;                       // kAccount
   std::vector<std::string> member_accounts;  // kOrganization
 };
 

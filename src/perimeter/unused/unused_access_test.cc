@@ -87,8 +87,13 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, RoleTest,
     ::testing::Values(
         RoleCase{"UsedRecently", LastUsed::At(DaysAgo(10)), DaysAgo(400), {}, {}},
-        RoleCase{"UsedLongAgo", LastUsed::At(DaysAgo(120)), DaysAgo(400), {FindingType::kUnusedIamRole}, {}},
-        RoleCase{"NeverUsedOld", LastUsed::Never(), DaysAgo(400), {FindingType::kUnusedIamRole}, {}},
+        RoleCase{"UsedLongAgo",
+                 LastUsed::At(DaysAgo(120)),
+                 DaysAgo(400),
+                 {FindingType::kUnusedIamRole},
+                 {}},
+        RoleCase{
+            "NeverUsedOld", LastUsed::Never(), DaysAgo(400), {FindingType::kUnusedIamRole}, {}},
         // IAM User Guide: only entities that existed for the whole tracking period are analyzed.
         RoleCase{"NeverUsedYoung", LastUsed::Never(), DaysAgo(30), {}, {}},
         RoleCase{"NoRoleLastUsed", LastUsed::Unknown(), DaysAgo(400), {}, {"role"}},
@@ -138,33 +143,66 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         UserCase{"NoPasswordNoKeys", false, LastUsed::Never(), std::vector<AccessKey>{}, {}, {}},
         UserCase{"PasswordUsed", true, LastUsed::At(DaysAgo(5)), std::vector<AccessKey>{}, {}, {}},
-        UserCase{"PasswordOld", true, LastUsed::At(DaysAgo(200)), std::vector<AccessKey>{},
-                 {FindingType::kUnusedIamUserPassword}, {}},
-        UserCase{"PasswordNeverUsed", true, LastUsed::Never(), std::vector<AccessKey>{},
-                 {FindingType::kUnusedIamUserPassword}, {}},
-        UserCase{"NoCredentialReport", std::nullopt, LastUsed::Unknown(), std::nullopt, {},
+        UserCase{"PasswordOld",
+                 true,
+                 LastUsed::At(DaysAgo(200)),
+                 std::vector<AccessKey>{},
+                 {FindingType::kUnusedIamUserPassword},
+                 {}},
+        UserCase{"PasswordNeverUsed",
+                 true,
+                 LastUsed::Never(),
+                 std::vector<AccessKey>{},
+                 {FindingType::kUnusedIamUserPassword},
+                 {}},
+        UserCase{"NoCredentialReport",
+                 std::nullopt,
+                 LastUsed::Unknown(),
+                 std::nullopt,
+                 {},
                  {"password", "access keys"}},
-        UserCase{"OneKeyPerFinding", false, LastUsed::Never(),
-                 std::vector<AccessKey>{Key("AKIA1", true, LastUsed::At(DaysAgo(100)), DaysAgo(300)),
-                                        Key("AKIA2", true, LastUsed::Never(), DaysAgo(300))},
-                 {FindingType::kUnusedIamUserAccessKey, FindingType::kUnusedIamUserAccessKey}, {}},
-        UserCase{"KeyUsedRecently", false, LastUsed::Never(),
-                 std::vector<AccessKey>{Key("AKIA1", true, LastUsed::At(DaysAgo(1)), DaysAgo(300))}, {}, {}},
-        UserCase{"InactiveKeyIgnored", false, LastUsed::Never(),
-                 std::vector<AccessKey>{Key("AKIA1", false, LastUsed::Never(), DaysAgo(300))}, {}, {}},
-        UserCase{"NewKeyNeverUsed", false, LastUsed::Never(),
-                 std::vector<AccessKey>{Key("AKIA1", true, LastUsed::Never(), DaysAgo(10))}, {}, {}},
-        UserCase{"KeyWithoutData", false, LastUsed::Never(),
-                 std::vector<AccessKey>{Key("AKIA1", true, LastUsed::Unknown(), DaysAgo(300))}, {},
+        UserCase{
+            "OneKeyPerFinding",
+            false,
+            LastUsed::Never(),
+            std::vector<AccessKey>{Key("AKIA1", true, LastUsed::At(DaysAgo(100)), DaysAgo(300)),
+                                   Key("AKIA2", true, LastUsed::Never(), DaysAgo(300))},
+            {FindingType::kUnusedIamUserAccessKey, FindingType::kUnusedIamUserAccessKey},
+            {}},
+        UserCase{"KeyUsedRecently",
+                 false,
+                 LastUsed::Never(),
+                 std::vector<AccessKey>{Key("AKIA1", true, LastUsed::At(DaysAgo(1)), DaysAgo(300))},
+                 {},
+                 {}},
+        UserCase{"InactiveKeyIgnored",
+                 false,
+                 LastUsed::Never(),
+                 std::vector<AccessKey>{Key("AKIA1", false, LastUsed::Never(), DaysAgo(300))},
+                 {},
+                 {}},
+        UserCase{"NewKeyNeverUsed",
+                 false,
+                 LastUsed::Never(),
+                 std::vector<AccessKey>{Key("AKIA1", true, LastUsed::Never(), DaysAgo(10))},
+                 {},
+                 {}},
+        UserCase{"KeyWithoutData",
+                 false,
+                 LastUsed::Never(),
+                 std::vector<AccessKey>{Key("AKIA1", true, LastUsed::Unknown(), DaysAgo(300))},
+                 {},
                  {"access key AKIA1"}}),
     [](const auto& info) { return info.param.name; });
 
 TEST(UnusedAccessKey, NamesTheKey) {
   IamPrincipal user = User();
-  user.access_keys = std::vector<AccessKey>{Key("AKIA9", true, LastUsed::At(DaysAgo(91)), DaysAgo(300))};
+  user.access_keys =
+      std::vector<AccessKey>{Key("AKIA9", true, LastUsed::At(DaysAgo(91)), DaysAgo(300))};
   UnusedAccessResult result = Analyze(user);
   ASSERT_EQ(result.findings.size(), 1u);
-  const auto& details = std::get<findings::UnusedIamUserAccessKeyDetails>(result.findings[0].details[0]);
+  const auto& details =
+      std::get<findings::UnusedIamUserAccessKeyDetails>(result.findings[0].details[0]);
   EXPECT_EQ(details.access_key_id, "AKIA9");
   EXPECT_EQ(details.last_accessed, DaysAgo(91));
   EXPECT_EQ(result.findings[0].resource_type, "AWS::IAM::User");
@@ -232,7 +270,8 @@ TEST(UnusedPermission, MissingServiceDataIsUndecided) {
 }
 
 TEST(UnusedPermission, MissingManagedPolicyIsUndecided) {
-  IamPrincipal role = RoleWithPolicy({Service("s3", LastUsed::Never()), Service("sqs", LastUsed::Never())});
+  IamPrincipal role =
+      RoleWithPolicy({Service("s3", LastUsed::Never()), Service("sqs", LastUsed::Never())});
   role.missing_policies.push_back("arn:aws:iam::aws:policy/ReadOnlyAccess");
   UnusedAccessResult result = Analyze(role);
   EXPECT_THAT(result.findings, IsEmpty());
@@ -240,7 +279,8 @@ TEST(UnusedPermission, MissingManagedPolicyIsUndecided) {
 }
 
 TEST(UnusedPermission, UnusedRoleHasNoPermissionFinding) {
-  IamPrincipal role = RoleWithPolicy({Service("s3", LastUsed::Never()), Service("sqs", LastUsed::Never())});
+  IamPrincipal role =
+      RoleWithPolicy({Service("s3", LastUsed::Never()), Service("sqs", LastUsed::Never())});
   role.role_last_used = LastUsed::Never();
   EXPECT_EQ(Types(Analyze(role)), std::vector<FindingType>{FindingType::kUnusedIamRole});
 }
@@ -312,8 +352,9 @@ TEST(AllowedBy, ExpandsWildcardsAndNotActionAndRemovesUnconditionalDenies) {
 TEST(AllowedBy, ReportsUnknownActionsAndUnreadablePolicies) {
   CatalogActions catalog;
   std::vector<std::string> problems;
-  AllowedBy(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"nosuchservice:Get","Resource":"*"}})",
-            catalog, problems);
+  AllowedBy(
+      R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"nosuchservice:Get","Resource":"*"}})",
+      catalog, problems);
   EXPECT_EQ(problems.size(), 1u);
   AllowedBy("{not json", catalog, problems);
   EXPECT_EQ(problems.size(), 2u);

@@ -105,7 +105,8 @@ absl::StatusOr<findings::Finding> DecodeFinding(std::string_view text) {
   }
   if (auto value = root.Find("findingDetails"); value && value->is_array()) {
     for (json::Value details : value->children()) {
-      std::optional<findings::UnusedFindingDetails> parsed = findings::ParseUnusedFindingDetails(details);
+      std::optional<findings::UnusedFindingDetails> parsed =
+          findings::ParseUnusedFindingDetails(details);
       if (!parsed) return Corrupt("finding details");
       finding.unused_details.push_back(std::move(*parsed));
     }
