@@ -911,3 +911,63 @@ TEST_F(ServiceTest, CheckNoPublicAccessAnswersTypesNotAnalyzedForFindings) {
 
 }  // namespace
 }  // namespace perimeter::api
+
+// --- Unused-access findings through the V2 operations (issue #17).
+
+namespace perimeter::api {
+namespace {
+
+TEST_F(ServiceTest, UnusedAccessFindingsInTheV2OperationsAndStatistics) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "unused", "ACCOUNT_UNUSED_ACCESS").status, 200);
+  std::string arn = Arn(kDev, "unused");
+  std::vector<findings::FindingRecord> records;
+  for (const findings::UnusedAccessFinding& unused :
+       {findings::UnusedAccessFinding{findings::FindingType::kUnusedIamRole,
+                                      base::Concat("arn:aws:iam::", kDev, ":role/old"),
+                                      "AWS::IAM::Role",
+                                      std::string(kDev),
+                                      {findings::UnusedIamRoleDetails{}}},
+        findings::UnusedAccessFinding{
+            findings::FindingType::kUnusedPermission,
+            base::Concat("arn:aws:iam::", kDev, ":role/app"),
+            "AWS::IAM::Role",
+            std::string(kDev),
+            {findings::UnusedPermissionDetails{
+                "s3", {{"s3:PutObject", std::nullopt}}, std::nullopt}}}}) {
+    findings::FindingRecord record;
+    record.finding = findings::ToFinding(unused);
+    record.created_at = record.analyzed_at = record.updated_at = absl::FromUnixMillis(kStart);
+    records.push_back(std::move(record));
+  }
+  ASSERT_TRUE(store_.WriteFindings(arn, records, {}).ok());
+
+  Reply listed = Call(As(kDev), "POST", "/findingv2", Fill(R"({"analyzerArn": "$0"})", {arn}));
+  ASSERT_EQ(listed.status, 200) << listed.text;
+  std::set<std::string> types;
+  for (int i = 0; i < 2; ++i)
+    types.insert(listed.At(base::Concat("/findings/", i, "/findingType")));
+  EXPECT_EQ(types, (std::set<std::string>{"UnusedIAMRole", "UnusedPermission"}));
+
+  std::string permission_id = records[1].finding.id;
+  Reply got =
+      Call(As(kDev), "GET", base::Concat("/findingv2/", permission_id, "?analyzerArn=", arn));
+  ASSERT_EQ(got.status, 200) << got.text;
+  EXPECT_EQ(got.At("/findingType"), "UnusedPermission");
+  EXPECT_EQ(got.At("/findingDetails/0/unusedPermissionDetails/serviceNamespace"), "s3");
+  EXPECT_EQ(got.At("/findingDetails/0/unusedPermissionDetails/actions/0/action"), "s3:PutObject");
+
+  Reply statistics = Call(As(kDev), "POST", "/analyzer/findings/statistics",
+                          Fill(R"({"analyzerArn": "$0"})", {arn}));
+  ASSERT_EQ(statistics.status, 200) << statistics.text;
+  EXPECT_EQ(CanonicalJson(*statistics.Get("/findingsStatistics/0/unusedAccessFindingsStatistics")),
+            CanonicalJson(Fill(R"({"unusedAccessTypeStatistics": [
+                                   {"unusedAccessType": "UnusedIAMRole", "total": 1},
+                                   {"unusedAccessType": "UnusedPermission", "total": 1}],
+                                 "topAccounts": [{"account": "$0", "numberOfActiveFindings": 2}],
+                                 "totalActiveFindings": 2, "totalArchivedFindings": 0,
+                                 "totalResolvedFindings": 0})",
+                               {kDev})));
+}
+
+}  // namespace
+}  // namespace perimeter::api

@@ -224,8 +224,35 @@ ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller,
     w.EndObject();
   } else if (analyzer.type == store::AnalyzerType::kAccountUnusedAccess ||
              analyzer.type == store::AnalyzerType::kOrganizationUnusedAccess) {
+    // Per finding type and per account, from the findings: the store's counts group by resource
+    // type (API Reference, "UnusedAccessFindingsStatistics", "UnusedAccessTypeStatistics",
+    // "FindingAggregationAccountDetails": topAccounts holds one to ten accounts).
+    absl::StatusOr<std::vector<findings::FindingRecord>> listed = store_.ListFindings(analyzer.arn);
+    if (!listed.ok()) return Internal(listed.status());
+    std::map<std::string, int64_t> per_finding_type, per_account;
+    for (const findings::FindingRecord& record : *listed) {
+      if (record.status != findings::FindingStatus::kActive) continue;
+      ++per_finding_type[std::string(findings::FindingTypeName(record.finding.type))];
+      ++per_account[record.finding.resource_owner_account];
+    }
     w.Key("unusedAccessFindingsStatistics").BeginObject();
-    w.Key("unusedAccessTypeStatistics").BeginArray().EndArray();
+    w.Key("unusedAccessTypeStatistics").BeginArray();
+    for (const auto& [type, total] : per_finding_type) {
+      w.BeginObject().Key("unusedAccessType").String(type).Key("total").Int(total).EndObject();
+    }
+    w.EndArray();
+    if (!per_account.empty()) {
+      std::vector<std::pair<std::string, int64_t>> accounts(per_account.begin(), per_account.end());
+      std::stable_sort(accounts.begin(), accounts.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
+      if (accounts.size() > 10) accounts.resize(10);
+      w.Key("topAccounts").BeginArray();
+      for (const auto& [account, total] : accounts) {
+        w.BeginObject().Key("account").String(account).Key("numberOfActiveFindings").Int(total);
+        w.EndObject();
+      }
+      w.EndArray();
+    }
   } else {
     w.Key("internalAccessFindingsStatistics")
         .BeginObject()

@@ -12,6 +12,7 @@
 #include "perimeter/cli/app.h"
 #include "perimeter/cli/input_files.h"
 #include "perimeter/cli/internal_access_command.h"
+#include "perimeter/cli/unused_access_command.h"
 #include "perimeter/ingest/ingest.h"
 #include "perimeter/report/report_formats.h"
 #include "perimeter/resources/inventory.h"
@@ -75,20 +76,38 @@ bool ReadOne(const std::string& path, const std::string& format,
 
 }  // namespace
 
+std::optional<AnalyzeFamily> AnalyzeFamilyOf(const std::string& analyzer_type) {
+  if (analyzer_type.empty() || analyzer_type == "ACCOUNT" || analyzer_type == "ORGANIZATION") {
+    return AnalyzeFamily::kExternalAccess;
+  }
+  if (IsInternalAccessAnalyzerType(analyzer_type)) return AnalyzeFamily::kInternalAccess;
+  if (analyzer_type == "ACCOUNT_UNUSED_ACCESS" || analyzer_type == "ORGANIZATION_UNUSED_ACCESS") {
+    return AnalyzeFamily::kUnusedAccess;
+  }
+  return std::nullopt;
+}
+
 int RunAnalyze(const AnalyzeOptions& options, std::istream& in, std::ostream& out,
                std::ostream& err, bool out_is_terminal, bool err_is_terminal) {
+  std::optional<AnalyzeFamily> family = AnalyzeFamilyOf(options.analyzer_type);
+  if (!family.has_value()) {
+    err << "error: unknown --analyzer-type \"" << options.analyzer_type
+        << "\"; use ACCOUNT, ORGANIZATION, ACCOUNT_INTERNAL_ACCESS, ORGANIZATION_INTERNAL_ACCESS, "
+           "ACCOUNT_UNUSED_ACCESS or ORGANIZATION_UNUSED_ACCESS\n";
+    return kExitBadInput;
+  }
+  switch (*family) {
+    case AnalyzeFamily::kExternalAccess:
+    case AnalyzeFamily::kInternalAccess:
+      break;
+    case AnalyzeFamily::kUnusedAccess:
+      return RunUnusedAccessAnalyze(options, in, out, err, out_is_terminal);
+  }
   if (!options.zone_account.empty() && !options.zone_org.empty()) {
     err << "error: give --zone-account or --zone-org, not both\n";
     return kExitBadInput;
   }
-  bool internal_access = IsInternalAccessAnalyzerType(options.analyzer_type);
-  if (!internal_access && !options.analyzer_type.empty() && options.analyzer_type != "ACCOUNT" &&
-      options.analyzer_type != "ORGANIZATION") {
-    err << "error: unknown --analyzer-type \"" << options.analyzer_type
-        << "\"; use ACCOUNT, ORGANIZATION, ACCOUNT_INTERNAL_ACCESS or "
-           "ORGANIZATION_INTERNAL_ACCESS\n";
-    return kExitBadInput;
-  }
+  bool internal_access = *family == AnalyzeFamily::kInternalAccess;
   if (!internal_access && !options.internal_access_rule.empty()) {
     err << "error: --internal-access-rule needs an --analyzer-type *_INTERNAL_ACCESS\n";
     return kExitBadInput;

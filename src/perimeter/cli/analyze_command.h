@@ -22,13 +22,20 @@ struct AnalyzeOptions {
   std::string archive_rules;          // --archive-rules FILE
   std::string output;                 // --output FILE; default standard output
   unsigned threads = 0;               // --threads; 0: one per core
-  // --analyzer-type: ACCOUNT or ORGANIZATION (external access, the default, chosen by the zone
-  // options), ACCOUNT_INTERNAL_ACCESS or ORGANIZATION_INTERNAL_ACCESS (internal_access_command.h).
-  std::string analyzer_type;
   std::string internal_access_rule;  // --internal-access-rule FILE (an analysisRule)
   bool no_color = false;
   bool quiet = false;  // no summary line, no progress
+  // --analyzer-type: ACCOUNT / ORGANIZATION (external access, the default), or a type of another
+  // analyzer family; AnalyzeFamilyOf decides which command runs.
+  std::string analyzer_type;
+  int unused_access_age = 90;  // --unused-access-age DAYS (UnusedAccessConfiguration)
+  std::string now;             // --now: RFC 3339 time the last-used data is judged at
 };
+
+// The analyzer families `perimeter analyze` runs, by --analyzer-type (AWS's `Type` of
+// CreateAnalyzer). nullopt for a type it does not know.
+enum class AnalyzeFamily { kExternalAccess, kInternalAccess, kUnusedAccess };
+std::optional<AnalyzeFamily> AnalyzeFamilyOf(const std::string& analyzer_type);
 
 // Runs the analysis; returns the exit code: 0 no active findings, 1 active findings, 2 bad input or
 // usage (unreadable files or records are named with their position on `err`; findings are still

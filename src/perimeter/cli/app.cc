@@ -86,7 +86,8 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
   analyze->add_option("--analyzer-type", analyze_options.analyzer_type,
                       "ACCOUNT or ORGANIZATION (external access, the default), "
                       "ACCOUNT_INTERNAL_ACCESS or ORGANIZATION_INTERNAL_ACCESS "
-                      "(docs/internal-access.md)");
+                      "(docs/internal-access.md), ACCOUNT_UNUSED_ACCESS or "
+                      "ORGANIZATION_UNUSED_ACCESS (docs/analyze.md)");
   analyze->add_option("--internal-access-rule", analyze_options.internal_access_rule,
                       "The internal-access analyzer's analysisRule (JSON)");
   analyze->add_option("--format", analyze_options.format, "table, json, sarif, asff or csv");
@@ -97,6 +98,10 @@ int RunApp(int argc, const char* const* argv, std::istream& in, std::ostream& ou
                       "Worker threads (default: one per core)");
   analyze->add_flag("--no-color", analyze_options.no_color, "No colours in the table");
   analyze->add_flag("-q,--quiet", analyze_options.quiet, "No progress bar and no summary line");
+  analyze->add_option("--unused-access-age", analyze_options.unused_access_age,
+                      "Unused access: days without use that make access unused (default 90)");
+  analyze->add_option("--now", analyze_options.now,
+                      "Unused access: the time the last-used data is judged at (RFC 3339)");
 
   server::ServeOptions serve_options;
   CLI::App* serve = app.add_subcommand("serve",

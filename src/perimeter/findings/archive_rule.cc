@@ -138,7 +138,7 @@ std::vector<std::string> FieldValues(const FindingRecord& record, FilterField fi
       if (!is_error) return {};
       return {*finding.error};
     case FilterField::kFindingType:
-      return {"ExternalAccess"};
+      return {std::string(FindingTypeName(finding.type))};
     case FilterField::kResourceControlPolicyRestriction:
       if (is_error) return {};
       return {"NOT_APPLICABLE"};

@@ -39,7 +39,36 @@ uint64_t Fnv1a(std::string_view text, uint64_t basis) {
 
 }  // namespace
 
+bool IsUnusedAccessType(FindingType type) {
+  switch (type) {
+    case FindingType::kExternalAccess:
+    case FindingType::kInternalAccess:
+      return false;
+    case FindingType::kUnusedIamRole:
+    case FindingType::kUnusedIamUserAccessKey:
+    case FindingType::kUnusedIamUserPassword:
+    case FindingType::kUnusedPermission:
+      return true;
+  }
+  return false;
+}
+
+Finding ToFinding(const UnusedAccessFinding& unused) {
+  Finding finding;
+  finding.id = UnusedFindingId(unused);
+  finding.resource = unused.resource;
+  finding.resource_type = unused.resource_type;
+  finding.resource_owner_account = unused.resource_owner_account;
+  finding.type = unused.type;
+  finding.unused_details = unused.details;
+  return finding;
+}
+
 std::string FindingKey(const Finding& finding) {
+  if (IsUnusedAccessType(finding.type)) {
+    return UnusedFindingKey({finding.type, finding.resource, finding.resource_type,
+                             finding.resource_owner_account, finding.unused_details});
+  }
   std::string key;
   AppendField(key, finding.resource);
   for (const auto& [kind, value] : finding.principal) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "perimeter/base/source_position.h"
+#include "perimeter/findings/unused_access_finding.h"
 
 namespace perimeter::findings {
 
@@ -62,7 +63,19 @@ struct Finding {
   std::string error_reason;
   std::optional<Witness> witness;
   std::vector<StatementRef> explanation;
+  // AWS's findingType. For kExternalAccess the members above describe the access. For the
+  // unused-access types (unused_access_finding.h) `resource` is the principal, and
+  // `unused_details` holds the finding's FindingDetails; principal, actions, condition and sources
+  // stay empty. The internal-access family adds its details beside these when it is wired in.
+  FindingType type = FindingType::kExternalAccess;
+  std::vector<UnusedFindingDetails> unused_details;
 };
+
+// True for the four unused-access finding types.
+bool IsUnusedAccessType(FindingType type);
+
+// The Finding the store and the API keep for an unused-access finding: id UnusedFindingId.
+Finding ToFinding(const UnusedAccessFinding& finding);
 
 // The finding's identity for lifecycle purposes: resource, principal, condition and sources
 // (docs/access-analyzer-rules.md §4.1). Two analyses that find the same access give the same key.
@@ -71,8 +84,8 @@ std::string FindingKey(const Finding& finding);
 // A stable UUID-shaped id derived from FindingKey (the same key always gives the same id).
 std::string StableFindingId(const Finding& finding);
 
-// The same UUID-shaped id for any key: the other finding families (internal_access_finding.h)
-// derive theirs from their own keys.
+// The UUID-shaped id of any finding key (StableFindingId is StableIdOfKey(FindingKey(finding))):
+// for the finding types whose identity is not FindingKey's (unused access, internal access).
 std::string StableIdOfKey(std::string_view key);
 
 }  // namespace perimeter::findings

@@ -111,7 +111,7 @@ void WriteSummaryV2Members(json::Writer& w, const FindingRecord& record) {
   w.Key("resourceOwnerAccount").String(finding.resource_owner_account);
   w.Key("status").String(FindingStatusName(record.status));
   w.Key("updatedAt").String(FormatTimestamp(record.updated_at));
-  w.Key("findingType").String("ExternalAccess");
+  w.Key("findingType").String(FindingTypeName(finding.type));
 }
 
 void WriteExternalAccessDetails(json::Writer& w, const Finding& finding) {
@@ -334,8 +334,12 @@ std::string GetFindingV2ResponseJson(const FindingRecord& record, const JsonOpti
   json::Writer w = MakeWriter(options);
   WriteSummaryV2Members(w, record);
   w.Key("findingDetails").BeginArray();
-  // Error findings have no access to detail [DOC: error findings have empty details].
-  if (HasAccessDetails(record.finding)) {
+  if (IsUnusedAccessType(record.finding.type)) {
+    for (const UnusedFindingDetails& details : record.finding.unused_details) {
+      WriteUnusedFindingDetails(w, details);
+    }
+  } else if (HasAccessDetails(record.finding)) {
+    // Error findings have no access to detail [DOC: error findings have empty details].
     w.BeginObject().Key("externalAccessDetails");
     WriteExternalAccessDetails(w, record.finding);
     w.EndObject();

@@ -72,6 +72,7 @@ FindingRecord SummaryOf(const FindingRecord& record) {
   summary.finding.resource_type = record.finding.resource_type;
   summary.finding.resource_owner_account = record.finding.resource_owner_account;
   summary.finding.error = record.finding.error;
+  summary.finding.type = record.finding.type;
   summary.status = record.status;
   summary.created_at = record.created_at;
   summary.analyzed_at = record.analyzed_at;

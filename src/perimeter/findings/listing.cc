@@ -137,7 +137,7 @@ std::string SortValue(const FindingRecord& record, SortAttribute attribute) {
     case SortAttribute::kError:
       return finding.error.value_or("");
     case SortAttribute::kFindingType:
-      return "ExternalAccess";
+      return std::string(FindingTypeName(finding.type));
     case SortAttribute::kCreatedAt:
       return FormatTimestamp(record.created_at);
     case SortAttribute::kAnalyzedAt:

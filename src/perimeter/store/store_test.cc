@@ -188,6 +188,35 @@ TEST_P(StoreTest, AnAnalyzerCreatedAgainGetsANewIncarnation) {
   EXPECT_EQ(listed_incarnation(), second);
 }
 
+// Unused-access findings keep their findingType and findingDetails (issue #17).
+TEST_P(StoreTest, UnusedAccessFindingsRoundTripWithTheirDetails) {
+  Analyzer a = MakeAnalyzer("unused", 1);
+  a.type = AnalyzerType::kAccountUnusedAccess;
+  ASSERT_TRUE(store_->PutAnalyzer(a).ok());
+  findings::FindingRecord record;
+  record.finding =
+      findings::ToFinding({findings::FindingType::kUnusedIamUserAccessKey,
+                           "arn:aws:iam::111122223333:user/u",
+                           "AWS::IAM::User",
+                           "111122223333",
+                           {findings::UnusedIamUserAccessKeyDetails{"AKIAEXAMPLE", At(5)}}});
+  record.created_at = At(1);
+  record.analyzed_at = At(2);
+  record.updated_at = At(3);
+  ASSERT_TRUE(store_->WriteFindings(a.arn, {&record, 1}, {}).ok());
+  Reopen();
+  absl::StatusOr<std::optional<findings::FindingRecord>> read =
+      store_->GetFinding(a.arn, record.id());
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ(findings::GetFindingV2ResponseJson(**read), findings::GetFindingV2ResponseJson(record));
+  EXPECT_EQ((*read)->finding.type, findings::FindingType::kUnusedIamUserAccessKey);
+  absl::StatusOr<std::vector<findings::FindingRecord>> listed = store_->ListFindings(a.arn);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(findings::GetFindingV2ResponseJson((*listed)[0]),
+            findings::GetFindingV2ResponseJson(record));
+}
+
 TEST_P(StoreTest, DeletingAnAnalyzerDeletesItsRulesAndFindings) {
   Analyzer a = MakeAnalyzer("a", 1);
   ASSERT_TRUE(store_->PutAnalyzer(a).ok());

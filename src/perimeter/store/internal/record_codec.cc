@@ -55,6 +55,14 @@ std::string EncodeFinding(const findings::Finding& finding) {
   w.EndArray();
   if (finding.error) w.Key("error").String(*finding.error);
   if (!finding.error_reason.empty()) w.Key("errorReason").String(finding.error_reason);
+  if (finding.type != findings::FindingType::kExternalAccess) {
+    w.Key("findingType").String(findings::FindingTypeName(finding.type));
+    w.Key("findingDetails").BeginArray();
+    for (const findings::UnusedFindingDetails& details : finding.unused_details) {
+      findings::WriteUnusedFindingDetails(w, details);
+    }
+    w.EndArray();
+  }
   w.EndObject();
   return std::move(w).Take();
 }
@@ -90,6 +98,19 @@ absl::StatusOr<findings::Finding> DecodeFinding(std::string_view text) {
     finding.is_public = value->boolean();
   if (auto value = root.Find("error"); value && value->is_string())
     finding.error = std::string(value->text());
+  if (auto value = root.Find("findingType"); value && value->is_string()) {
+    std::optional<findings::FindingType> type = findings::ParseFindingType(value->text());
+    if (!type) return Corrupt("finding type");
+    finding.type = *type;
+  }
+  if (auto value = root.Find("findingDetails"); value && value->is_array()) {
+    for (json::Value details : value->children()) {
+      std::optional<findings::UnusedFindingDetails> parsed =
+          findings::ParseUnusedFindingDetails(details);
+      if (!parsed) return Corrupt("finding details");
+      finding.unused_details.push_back(std::move(*parsed));
+    }
+  }
   if (auto value = root.Find("sources"); value && value->is_array()) {
     for (json::Value source : value->children()) {
       std::optional<json::Value> type = source.is_object() ? source.Find("type") : std::nullopt;
