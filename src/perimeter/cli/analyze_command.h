@@ -22,7 +22,7 @@ struct AnalyzeOptions {
   std::string archive_rules;          // --archive-rules FILE
   std::string output;                 // --output FILE; default standard output
   unsigned threads = 0;               // --threads; 0: one per core
-  std::string internal_access_rule;  // --internal-access-rule FILE (an analysisRule)
+  std::string internal_access_rule;   // --internal-access-rule FILE (an analysisRule)
   bool no_color = false;
   bool quiet = false;  // no summary line, no progress
   // --analyzer-type: ACCOUNT / ORGANIZATION (external access, the default), or a type of another

@@ -393,8 +393,7 @@ namespace {
 // `comparisons`: a preview's, one per finding in the order they are added; empty for analyze.
 class SarifReportStream : public ReportStream {
  public:
-  explicit SarifReportStream(std::ostream& out,
-                             std::span<const PreviewComparison> comparisons = {})
+  explicit SarifReportStream(std::ostream& out, std::span<const PreviewComparison> comparisons = {})
       : out_(out), comparisons_(comparisons) {
     w_.BeginObject();
     w_.Key("$schema").String("https://json.schemastore.org/sarif-2.1.0.json");
