@@ -64,28 +64,36 @@ Finding ToFinding(const UnusedAccessFinding& unused) {
   return finding;
 }
 
+void AppendAccessIdentity(std::string& key, std::string_view resource,
+                          const std::map<std::string, std::string>& principal,
+                          const std::map<std::string, std::string>& condition,
+                          const std::vector<FindingSource>& sources) {
+  AppendField(key, resource);
+  for (const auto& [kind, value] : principal) {
+    AppendField(key, kind);
+    AppendField(key, value);
+  }
+  key.push_back('|');
+  for (const auto& [name, value] : condition) {
+    AppendField(key, name);
+    AppendField(key, value);
+  }
+  key.push_back('|');
+  for (const FindingSource& source : sources) {
+    AppendField(key, FindingSourceTypeName(source.type));
+    AppendField(key, source.access_point_arn.value_or(""));
+    AppendField(key, source.access_point_account.value_or(""));
+  }
+}
+
 std::string FindingKey(const Finding& finding) {
   if (IsUnusedAccessType(finding.type)) {
     return UnusedFindingKey({finding.type, finding.resource, finding.resource_type,
                              finding.resource_owner_account, finding.unused_details});
   }
   std::string key;
-  AppendField(key, finding.resource);
-  for (const auto& [kind, value] : finding.principal) {
-    AppendField(key, kind);
-    AppendField(key, value);
-  }
-  key.push_back('|');
-  for (const auto& [name, value] : finding.condition) {
-    AppendField(key, name);
-    AppendField(key, value);
-  }
-  key.push_back('|');
-  for (const FindingSource& source : finding.sources) {
-    AppendField(key, FindingSourceTypeName(source.type));
-    AppendField(key, source.access_point_arn.value_or(""));
-    AppendField(key, source.access_point_account.value_or(""));
-  }
+  AppendAccessIdentity(key, finding.resource, finding.principal, finding.condition,
+                       finding.sources);
   if (finding.error.has_value()) {
     key.push_back('|');
     AppendField(key, *finding.error);

@@ -81,6 +81,13 @@ Finding ToFinding(const UnusedAccessFinding& finding);
 // (docs/access-analyzer-rules.md §4.1). Two analyses that find the same access give the same key.
 std::string FindingKey(const Finding& finding);
 
+// Appends to `key` the identity of an access: its resource, principal, condition and sources,
+// each field with its length (FindingKey's body; internal access keys share it).
+void AppendAccessIdentity(std::string& key, std::string_view resource,
+                          const std::map<std::string, std::string>& principal,
+                          const std::map<std::string, std::string>& condition,
+                          const std::vector<FindingSource>& sources);
+
 // A stable UUID-shaped id derived from FindingKey (the same key always gives the same id).
 std::string StableFindingId(const Finding& finding);
 

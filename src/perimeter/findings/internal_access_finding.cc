@@ -49,22 +49,8 @@ std::string_view ControlPolicyRestrictionName(ControlPolicyRestriction restricti
 
 std::string InternalAccessFindingKey(const InternalAccessFinding& finding) {
   std::string key = "InternalAccess|";
-  AppendField(key, finding.resource);
-  for (const auto& [kind, value] : finding.principal) {
-    AppendField(key, kind);
-    AppendField(key, value);
-  }
-  key.push_back('|');
-  for (const auto& [name, value] : finding.condition) {
-    AppendField(key, name);
-    AppendField(key, value);
-  }
-  key.push_back('|');
-  for (const FindingSource& source : finding.sources) {
-    AppendField(key, FindingSourceTypeName(source.type));
-    AppendField(key, source.access_point_arn.value_or(""));
-    AppendField(key, source.access_point_account.value_or(""));
-  }
+  AppendAccessIdentity(key, finding.resource, finding.principal, finding.condition,
+                       finding.sources);
   if (finding.error.has_value()) {
     key.push_back('|');
     AppendField(key, *finding.error);

@@ -390,11 +390,24 @@ void WriteSarifResult(json::Writer& w, const FindingRecord& record,
 
 namespace {
 
-// `comparisons`: a preview's, one per finding in the order they are added; empty for analyze.
+// A preview's comparisons, one per finding in the order the findings are added; none for analyze.
+class ComparisonCursor {
+ public:
+  explicit ComparisonCursor(std::span<const PreviewComparison> comparisons)
+      : comparisons_(comparisons) {}
+  const PreviewComparison* Next() {
+    return next_ < comparisons_.size() ? &comparisons_[next_++] : nullptr;
+  }
+
+ private:
+  std::span<const PreviewComparison> comparisons_;
+  size_t next_ = 0;
+};
+
 class SarifReportStream : public ReportStream {
  public:
   explicit SarifReportStream(std::ostream& out, std::span<const PreviewComparison> comparisons = {})
-      : out_(out), comparisons_(comparisons) {
+      : out_(out), comparisons_{comparisons} {
     w_.BeginObject();
     w_.Key("$schema").String("https://json.schemastore.org/sarif-2.1.0.json");
     w_.Key("version").String("2.1.0");
@@ -415,7 +428,7 @@ class SarifReportStream : public ReportStream {
     Drain(w_, out_);
   }
   void Add(const FindingRecord& record, const resources::Resource& resource) override {
-    WriteSarifResult(w_, record, resource, NextComparison());
+    WriteSarifResult(w_, record, resource, comparisons_.Next());
     Drain(w_, out_);
   }
   void Finish(const analysis::OfflineSummary&, const std::vector<analysis::InputError>&) override {
@@ -425,20 +438,15 @@ class SarifReportStream : public ReportStream {
   }
 
  private:
-  const PreviewComparison* NextComparison() {
-    return next_ < comparisons_.size() ? &comparisons_[next_++] : nullptr;
-  }
-
   std::ostream& out_;
   json::Writer w_ = ReportWriter();
-  std::span<const PreviewComparison> comparisons_;
-  size_t next_ = 0;
+  ComparisonCursor comparisons_;
 };
 
 class AsffReportStream : public ReportStream {
  public:
   explicit AsffReportStream(std::ostream& out, std::span<const PreviewComparison> comparisons = {})
-      : out_(out), comparisons_(comparisons) {
+      : out_(out), comparisons_{comparisons} {
     w_.BeginObject().Key("Findings").BeginArray();
     Drain(w_, out_);
   }
@@ -487,7 +495,7 @@ class AsffReportStream : public ReportStream {
         .String(PrincipalText(f))
         .Key("perimeter/actions")
         .String(Join(f.actions, ","));
-    if (const PreviewComparison* comparison = NextComparison()) {
+    if (const PreviewComparison* comparison = comparisons_.Next()) {
       WriteComparisonMembers(w, *comparison, "perimeter/");
     }
     w.EndObject();
@@ -501,14 +509,9 @@ class AsffReportStream : public ReportStream {
   }
 
  private:
-  const PreviewComparison* NextComparison() {
-    return next_ < comparisons_.size() ? &comparisons_[next_++] : nullptr;
-  }
-
   std::ostream& out_;
   json::Writer w_ = ReportWriter();
-  std::span<const PreviewComparison> comparisons_;
-  size_t next_ = 0;
+  ComparisonCursor comparisons_;
 };
 
 // The whole report through `stream`, which writes into `out`; the text written.
