@@ -927,11 +927,12 @@ class Validator {
       std::string_view text = item.text();
       if (text == "*" || text.empty()) continue;
       Location location = ValueLocation(item_path, item);
-      if (!text.starts_with("arn:")) {
-        if (HasWildcard(text.substr(0, 4)) || HasVariable(text.substr(0, 4))) continue;
-        Add("INVALID_ARN_PREFIX",
-            "Add the required prefix (arn) to the resource ARN " + std::string(text) + ".", nullptr,
-            {location});
+      // The fields are counted first: AWS answers MISSING_ARN_FIELD for a value that is no ARN
+      // at all ("fakeArn", recorded in cfn-policy-validator's tests), INVALID_ARN_PREFIX for six
+      // fields that do not start with "arn".
+      bool arn_prefix = text.starts_with("arn:");
+      // A wildcard or a variable where the prefix should be may stand for it.
+      if (!arn_prefix && (HasWildcard(text.substr(0, 4)) || HasVariable(text.substr(0, 4)))) {
         continue;
       }
       std::vector<std::string_view> parts = SplitArnFields(text);
@@ -943,6 +944,12 @@ class Validator {
               "arn:partition:service:region:account:resource",
               nullptr, {location});
         }
+        continue;
+      }
+      if (!arn_prefix) {
+        Add("INVALID_ARN_PREFIX",
+            "Add the required prefix (arn) to the resource ARN " + std::string(text) + ".", nullptr,
+            {location});
         continue;
       }
       std::string_view partition = parts[1], service = parts[2], region = parts[3],

@@ -406,9 +406,25 @@ std::vector<CheckCase> Cases() {
       {"InvalidArnPrefix",
        kId,
        {},
-       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":"bucket/key")"),
+       Statement(R"("Effect":"Allow","Action":"s3:GetObject","Resource":"arm:aws:s3:::b/key")"),
        "INVALID_ARN_PREFIX",
        true},
+      // AWS's answer recorded by cfn-policy-validator (tests/test_cli.py, test_file_2.json): a
+      // value with no ARN fields at all is MISSING_ARN_FIELD, not INVALID_ARN_PREFIX.
+      {"MissingArnFieldOfANonArn",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"codestar-connections:UseConnection",)"
+                 R"("Resource":"fakeArn")"),
+       "MISSING_ARN_FIELD",
+       true},
+      {"InvalidArnPrefixNotForANonArn",
+       kId,
+       {},
+       Statement(R"("Effect":"Allow","Action":"codestar-connections:UseConnection",)"
+                 R"("Resource":"fakeArn")"),
+       "INVALID_ARN_PREFIX",
+       false},
       {"MissingArnField",
        kId,
        {},
