@@ -94,17 +94,19 @@ class TemplateConverter final : public TemplateResourceValues {
         builder_(builder),
         intrinsics_(root, options, builder, *this) {}
 
-  void Convert() {
+  // Reads the template's Resources into resources_ (by logical id) and order_ (template order);
+  // false, with the error reported, when the template has none to read.
+  bool IndexResources() {
     if (!root_.is_mapping()) {
       builder_.Error("ingest.wrong-type", root_.position,
                      "a CloudFormation template must be a mapping");
-      return;
+      return false;
     }
     const SourceNode* resources = root_.Find("Resources");
     if (resources == nullptr || !resources->is_mapping()) {
       builder_.Error("ingest.missing-field", root_.position,
                      "the template has no Resources mapping");
-      return;
+      return false;
     }
     for (const SourceNode& resource : resources->children) {
       TemplateResource entry{resource.key, "", nullptr, resource.key_position};
@@ -116,6 +118,11 @@ class TemplateConverter final : public TemplateResourceValues {
       resources_.emplace(resource.key, entry);
       order_.push_back(resource.key);
     }
+    return true;
+  }
+
+  void Convert() {
+    if (!IndexResources()) return;
     for (const std::string& id : order_) {
       const TemplateResource& resource = resources_.at(id);
       builder_.CountRecord();
@@ -138,27 +145,7 @@ class TemplateConverter final : public TemplateResourceValues {
 
   // The policies of the template's resources, in template order (kTemplatePolicyProperties).
   void FindPolicies(std::vector<TemplatePolicy>& out) {
-    if (!root_.is_mapping()) {
-      builder_.Error("ingest.wrong-type", root_.position,
-                     "a CloudFormation template must be a mapping");
-      return;
-    }
-    const SourceNode* resources = root_.Find("Resources");
-    if (resources == nullptr || !resources->is_mapping()) {
-      builder_.Error("ingest.missing-field", root_.position,
-                     "the template has no Resources mapping");
-      return;
-    }
-    for (const SourceNode& resource : resources->children) {
-      TemplateResource entry{resource.key, "", nullptr, resource.key_position};
-      if (resource.is_mapping()) {
-        if (const SourceNode* type = resource.Find("Type"); type && type->is_string())
-          entry.type = type->text;
-        entry.properties = resource.Find("Properties");
-      }
-      resources_.emplace(resource.key, entry);
-      order_.push_back(resource.key);
-    }
+    if (!IndexResources()) return;
     auto source = std::make_shared<const std::string>(source_);
     intrinsics_.KeepFailures();
     for (const std::string& id : order_) {
