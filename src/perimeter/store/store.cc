@@ -173,18 +173,24 @@ absl::StatusOr<FindingPage> Store::ListFindingsPage(std::string_view analyzer_ar
 absl::StatusOr<FindingCounts> Store::CountFindings(std::string_view analyzer_arn) {
   absl::StatusOr<std::vector<findings::FindingRecord>> all = ListFindings(analyzer_arn);
   if (!all.ok()) return all.status();
-  using GroupKey = std::tuple<findings::FindingStatus, std::string, bool, bool>;
+  // The finding type by its name, so that groups order as FindingCounts says.
+  using GroupKey =
+      std::tuple<findings::FindingStatus, std::string, std::string_view, std::string, bool, bool>;
   std::map<GroupKey, int64_t> counts;
   FindingCounts out;
   for (const findings::FindingRecord& record : *all) {
-    ++counts[GroupKey{record.status, record.finding.resource_type, record.finding.error.has_value(),
+    ++counts[GroupKey{record.status, record.finding.resource_type,
+                      findings::FindingTypeName(record.finding.type),
+                      record.finding.resource_owner_account, record.finding.error.has_value(),
                       record.finding.is_public}];
     absl::Time latest = std::max(record.updated_at, record.analyzed_at);
     out.latest = out.latest ? std::max(*out.latest, latest) : latest;
   }
   for (const auto& [key, count] : counts) {
-    const auto& [status, resource_type, error, is_public] = key;
-    out.groups.push_back(FindingGroupCount{status, resource_type, error, is_public, count});
+    const auto& [status, resource_type, type_name, owner, error, is_public] = key;
+    out.groups.push_back(FindingGroupCount{status, resource_type,
+                                           *findings::ParseFindingType(type_name), owner, error,
+                                           is_public, count});
   }
   return out;
 }
@@ -200,6 +206,15 @@ absl::StatusOr<std::optional<AccessPreviewRecord>> Store::GetAccessPreview(std::
 
 absl::StatusOr<std::vector<AccessPreviewRecord>> Store::ListAccessPreviews(std::string_view) {
   return absl::UnimplementedError("this store keeps no access previews");
+}
+
+absl::Status Store::PutFindingRecommendation(const FindingRecommendationRecord&) {
+  return absl::UnimplementedError("this store keeps no finding recommendations");
+}
+
+absl::StatusOr<std::optional<FindingRecommendationRecord>> Store::GetFindingRecommendation(
+    std::string_view, std::string_view) {
+  return absl::UnimplementedError("this store keeps no finding recommendations");
 }
 
 }  // namespace perimeter::store

@@ -141,6 +141,17 @@ struct AccessPreviewRecord {
   friend bool operator==(const AccessPreviewRecord&, const AccessPreviewRecord&) = default;
 };
 
+// The recommendation of one finding (GenerateFindingRecommendation), kept as the text the layer
+// above writes (api/: its status, times, error and steps); the store does not interpret it. Keyed
+// by (analyzer_arn, finding_id); DeleteAnalyzer deletes it.
+struct FindingRecommendationRecord {
+  std::string analyzer_arn;
+  std::string finding_id;
+  std::string json;
+  friend bool operator==(const FindingRecommendationRecord&,
+                         const FindingRecommendationRecord&) = default;
+};
+
 // One page of an analyzer's findings in a listing order (ListFindings, ListFindingsV2): keyset
 // pagination, so a page costs what it returns and not the size of the analyzer
 // (findings/listing.h).
@@ -171,11 +182,15 @@ struct FindingPage {
 // ListedFinding of a whole record.
 std::shared_ptr<const ListedFinding> ListedFindingOf(const findings::FindingRecord& record);
 
-// How many of an analyzer's findings share a status, resource type, error-ness and isPublic
-// (GetFindingsStatistics).
+// How many of an analyzer's findings share a status, resource type, finding type, resource owner
+// account, error-ness and isPublic (GetFindingsStatistics: the external-access counts per resource
+// type, the internal-access ones per resource type and status, the unused-access ones per finding
+// type and per account).
 struct FindingGroupCount {
   findings::FindingStatus status = findings::FindingStatus::kActive;
   std::string resource_type;
+  findings::FindingType finding_type = findings::FindingType::kExternalAccess;
+  std::string owner;   // resourceOwnerAccount
   bool error = false;  // finding.error is set
   bool is_public = false;
   int64_t count = 0;
@@ -183,7 +198,8 @@ struct FindingGroupCount {
 };
 
 struct FindingCounts {
-  std::vector<FindingGroupCount> groups;  // ordered by (status, resource_type, error, is_public)
+  // Ordered by (status, resource_type, FindingTypeName(finding_type), owner, error, is_public).
+  std::vector<FindingGroupCount> groups;
   std::optional<absl::Time> latest;  // the latest updated_at or analyzed_at; none without findings
 };
 
@@ -322,6 +338,12 @@ class Store {
       std::string_view analyzer_arn, std::string_view id);
   virtual absl::StatusOr<std::vector<AccessPreviewRecord>> ListAccessPreviews(
       std::string_view analyzer_arn);
+
+  // Finding recommendations. PutFindingRecommendation inserts or replaces (by analyzer and finding
+  // id). The defaults answer Unimplemented (stores that keep none).
+  virtual absl::Status PutFindingRecommendation(const FindingRecommendationRecord& record);
+  virtual absl::StatusOr<std::optional<FindingRecommendationRecord>> GetFindingRecommendation(
+      std::string_view analyzer_arn, std::string_view finding_id);
 
   // Idempotency: the result remembered for a client token (scope = account + operation + token).
   virtual absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) = 0;

@@ -110,6 +110,40 @@ void ExpectSameFinding(const findings::FindingRecord& a, const findings::Finding
   EXPECT_EQ(a.finding.resource_owner_account, b.finding.resource_owner_account);
   EXPECT_EQ(a.finding.sources, b.finding.sources);
   EXPECT_EQ(a.finding.error, b.finding.error);
+  EXPECT_EQ(a.finding.type, b.finding.type);
+}
+
+// `record` made an unused-access finding of `type` (its resource the principal, no access details),
+// or an internal-access one (kInternalAccess keeps the access members).
+void MakeFindingOfType(findings::FindingRecord& record, findings::FindingType type) {
+  record.finding.type = type;
+  if (!findings::IsUnusedAccessType(type)) return;
+  record.finding.principal.clear();
+  record.finding.actions.clear();
+  record.finding.condition.clear();
+  record.finding.sources.clear();
+  record.finding.is_public = false;
+  record.finding.resource_type = "AWS::IAM::Role";
+  switch (type) {
+    case findings::FindingType::kUnusedIamRole:
+      record.finding.unused_details = {findings::UnusedIamRoleDetails{At(7)}};
+      break;
+    case findings::FindingType::kUnusedPermission:
+      record.finding.unused_details = {findings::UnusedPermissionDetails{
+          "s3", {findings::UnusedAction{"s3:GetObject", std::nullopt}}, At(8)}};
+      break;
+    case findings::FindingType::kUnusedIamUserPassword:
+      record.finding.resource_type = "AWS::IAM::User";
+      record.finding.unused_details = {findings::UnusedIamUserPasswordDetails{std::nullopt}};
+      break;
+    case findings::FindingType::kUnusedIamUserAccessKey:
+      record.finding.resource_type = "AWS::IAM::User";
+      record.finding.unused_details = {findings::UnusedIamUserAccessKeyDetails{"AKIA1", At(9)}};
+      break;
+    case findings::FindingType::kExternalAccess:
+    case findings::FindingType::kInternalAccess:
+      break;
+  }
 }
 
 TEST_P(StoreTest, AnalyzersRoundTripInCreationOrder) {
@@ -590,6 +624,72 @@ TEST_P(StoreTest, AccessPreviews) {
   EXPECT_EQ(store_->ListAccessPreviews(other)->size(), 1u);
 }
 
+// A finding's recommendation is kept by (analyzer, finding id), replaced by a later one, and
+// deleted with its analyzer.
+TEST_P(StoreTest, FindingRecommendations) {
+  const std::string arn = MakeAnalyzer("a", 0).arn;
+  const std::string other = MakeAnalyzer("b", 1).arn;
+  ASSERT_TRUE(store_->PutAnalyzer(MakeAnalyzer("a", 0)).ok());
+  ASSERT_TRUE(store_->PutAnalyzer(MakeAnalyzer("b", 1)).ok());
+  FindingRecommendationRecord running{arn, "f1", R"({"status":"IN_PROGRESS"})"};
+  FindingRecommendationRecord elsewhere{other, "f1", R"({"status":"FAILED"})"};
+  ASSERT_TRUE(store_->PutFindingRecommendation(running).ok());
+  ASSERT_TRUE(store_->PutFindingRecommendation(elsewhere).ok());
+  Reopen();
+  EXPECT_EQ(**store_->GetFindingRecommendation(arn, "f1"), running);
+  EXPECT_FALSE(store_->GetFindingRecommendation(arn, "f2")->has_value());
+  FindingRecommendationRecord done{arn, "f1", R"({"status":"SUCCEEDED"})"};
+  ASSERT_TRUE(store_->PutFindingRecommendation(done).ok());
+  EXPECT_EQ(**store_->GetFindingRecommendation(arn, "f1"), done);
+  ASSERT_TRUE(store_->DeleteAnalyzer(arn).ok());
+  Reopen();
+  EXPECT_FALSE(store_->GetFindingRecommendation(arn, "f1")->has_value());
+  EXPECT_EQ(**store_->GetFindingRecommendation(other, "f1"), elsewhere);
+}
+
+// CountFindings groups by status, resource type, finding type, owner, error and isPublic, in that
+// order (finding types by name), the same in every store: what GetFindingsStatistics reads for
+// the three analyzer families.
+TEST_P(StoreTest, CountFindingsGroupsByFindingTypeAndOwner) {
+  const std::string arn = MakeAnalyzer("a", 0).arn;
+  std::vector<findings::FindingRecord> records;
+  auto add = [&](std::string id, findings::FindingType type, std::string owner,
+                 findings::FindingStatus status) {
+    findings::FindingRecord record = MakeFinding(id, "arn:aws:iam::" + owner + ":role/" + id);
+    MakeFindingOfType(record, type);
+    record.finding.resource_owner_account = owner;
+    record.status = status;
+    record.updated_at = At(static_cast<int>(records.size()) + 10);
+    records.push_back(record);
+  };
+  using findings::FindingStatus;
+  using findings::FindingType;
+  add("u1", FindingType::kUnusedPermission, "222233334444", FindingStatus::kActive);
+  add("u2", FindingType::kUnusedPermission, "111122223333", FindingStatus::kActive);
+  add("u3", FindingType::kUnusedPermission, "111122223333", FindingStatus::kActive);
+  add("u4", FindingType::kUnusedIamRole, "111122223333", FindingStatus::kActive);
+  add("u5", FindingType::kUnusedIamRole, "111122223333", FindingStatus::kArchived);
+  add("e1", FindingType::kExternalAccess, "111122223333", FindingStatus::kActive);
+  ASSERT_TRUE(store_->WriteFindings(arn, records, {}).ok());
+  Reopen();
+  absl::StatusOr<FindingCounts> counts = store_->CountFindings(arn);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  std::vector<FindingGroupCount> expected = {
+      {FindingStatus::kActive, "AWS::IAM::Role", FindingType::kUnusedIamRole, "111122223333", false,
+       false, 1},
+      {FindingStatus::kActive, "AWS::IAM::Role", FindingType::kUnusedPermission, "111122223333",
+       false, false, 2},
+      {FindingStatus::kActive, "AWS::IAM::Role", FindingType::kUnusedPermission, "222233334444",
+       false, false, 1},
+      {FindingStatus::kActive, "AWS::S3::Bucket", FindingType::kExternalAccess, "111122223333",
+       false, true, 1},
+      {FindingStatus::kArchived, "AWS::IAM::Role", FindingType::kUnusedIamRole, "111122223333",
+       false, false, 1},
+  };
+  EXPECT_EQ(counts->groups, expected);
+  EXPECT_EQ(counts->latest, At(15));
+}
+
 // ListFindingsPage walks every page exactly as findings::Paginate walks the sorted, filtered
 // listing, for every sort and order (the sqlite store answers the column-backed sorts with keyset
 // queries over its indexes, the others through the generic path). Timestamps with sub-millisecond
@@ -607,6 +707,9 @@ TEST_P(StoreTest, FindingPagesFollowPaginate) {
     record.status =
         i % 4 == 0 ? findings::FindingStatus::kArchived : findings::FindingStatus::kActive;
     record.finding.is_public = i % 2 == 0;
+    if (i % 5 == 1) MakeFindingOfType(record, findings::FindingType::kUnusedPermission);
+    if (i % 5 == 2) MakeFindingOfType(record, findings::FindingType::kUnusedIamRole);
+    if (i % 5 == 3) MakeFindingOfType(record, findings::FindingType::kInternalAccess);
     records.push_back(record);
   }
   ASSERT_TRUE(store_->WriteFindings(arn, records, {}).ok());
@@ -623,7 +726,8 @@ TEST_P(StoreTest, FindingPagesFollowPaginate) {
        {findings::SortAttribute::kId, findings::SortAttribute::kResource,
         findings::SortAttribute::kStatus, findings::SortAttribute::kCreatedAt,
         findings::SortAttribute::kAnalyzedAt, findings::SortAttribute::kUpdatedAt,
-        findings::SortAttribute::kIsPublic, findings::SortAttribute::kResourceType}) {
+        findings::SortAttribute::kIsPublic, findings::SortAttribute::kResourceType,
+        findings::SortAttribute::kFindingType}) {
     for (findings::SortOrder order :
          {findings::SortOrder::kAscending, findings::SortOrder::kDescending}) {
       findings::FindingSort sort{attribute, order};
@@ -686,6 +790,10 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
   const std::vector<findings::FindingStatus> statuses = {
       findings::FindingStatus::kActive, findings::FindingStatus::kActive,
       findings::FindingStatus::kArchived, findings::FindingStatus::kResolved};
+  const std::vector<findings::FindingType> finding_types = {
+      findings::FindingType::kInternalAccess, findings::FindingType::kUnusedIamRole,
+      findings::FindingType::kUnusedIamUserAccessKey, findings::FindingType::kUnusedIamUserPassword,
+      findings::FindingType::kUnusedPermission};
 
   auto make = [&](int i) {
     findings::FindingRecord record =
@@ -700,6 +808,7 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
       if (chance(40)) record.finding.actions.push_back(action);
     }
     if (chance(15)) record.finding.error = pick(errors);
+    if (chance(40)) MakeFindingOfType(record, pick(finding_types));
     record.status = pick(statuses);
     // Ties at the millisecond and sub-millisecond parts.
     record.created_at = At(static_cast<int>(random() % 20)) +
@@ -799,7 +908,7 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
           out.push_back(record.finding.error.value_or("INTERNAL_ERROR"));
           break;
         case findings::FilterField::kFindingType:
-          out.push_back("ExternalAccess");
+          out.push_back(std::string(findings::FindingTypeName(record.finding.type)));
           break;
         case findings::FilterField::kResourceControlPolicyRestriction:
           out.push_back("NOT_APPLICABLE");

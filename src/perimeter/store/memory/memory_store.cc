@@ -52,6 +52,7 @@ absl::Status MemoryStore::DeleteAnalyzer(std::string_view arn) {
   std::erase_if(rules_, [&](const auto& entry) { return entry.first.first == arn; });
   std::erase_if(findings_, [&](const auto& entry) { return entry.first.first == arn; });
   std::erase_if(previews_, [&](const auto& entry) { return entry.first.first == arn; });
+  std::erase_if(recommendations_, [&](const auto& entry) { return entry.first.first == arn; });
   return absl::OkStatus();
 }
 
@@ -313,6 +314,20 @@ absl::StatusOr<std::vector<AccessPreviewRecord>> MemoryStore::ListAccessPreviews
     return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
   });
   return out;
+}
+
+absl::Status MemoryStore::PutFindingRecommendation(const FindingRecommendationRecord& record) {
+  std::lock_guard lock(mutex_);
+  recommendations_.insert_or_assign(Key{record.analyzer_arn, record.finding_id}, record);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<FindingRecommendationRecord>> MemoryStore::GetFindingRecommendation(
+    std::string_view analyzer_arn, std::string_view finding_id) {
+  std::lock_guard lock(mutex_);
+  auto it = recommendations_.find(Key{std::string(analyzer_arn), std::string(finding_id)});
+  if (it == recommendations_.end()) return std::optional<FindingRecommendationRecord>();
+  return std::optional<FindingRecommendationRecord>(it->second);
 }
 
 absl::StatusOr<std::optional<std::string>> MemoryStore::GetClientToken(std::string_view scope) {

@@ -66,6 +66,9 @@ class MemoryStore final : public Store {
                                                                       std::string_view id) override;
   absl::StatusOr<std::vector<AccessPreviewRecord>> ListAccessPreviews(
       std::string_view analyzer_arn) override;
+  absl::Status PutFindingRecommendation(const FindingRecommendationRecord& record) override;
+  absl::StatusOr<std::optional<FindingRecommendationRecord>> GetFindingRecommendation(
+      std::string_view analyzer_arn, std::string_view finding_id) override;
 
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
   absl::Status PutClientToken(std::string_view scope, std::string_view result) override;
@@ -89,7 +92,8 @@ class MemoryStore final : public Store {
   // (kind, key, owner): listed by key, then owner.
   std::map<std::tuple<InventoryKind, std::string, std::string>, InventoryRecord> inventory_;
   std::map<std::string, std::string, std::less<>> client_tokens_;
-  std::map<Key, AccessPreviewRecord> previews_;  // (analyzer, id)
+  std::map<Key, AccessPreviewRecord> previews_;                 // (analyzer, id)
+  std::map<Key, FindingRecommendationRecord> recommendations_;  // (analyzer, finding id)
 };
 
 }  // namespace perimeter::store

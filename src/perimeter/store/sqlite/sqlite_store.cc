@@ -375,7 +375,8 @@ absl::Status SqliteStore::DeleteAnalyzer(std::string_view arn) {
     for (const char* sql : {"DELETE FROM analyzers WHERE arn = ?1",
                             "DELETE FROM archive_rules WHERE analyzer_arn = ?1",
                             "DELETE FROM findings WHERE analyzer_arn = ?1",
-                            "DELETE FROM access_previews WHERE analyzer_arn = ?1"}) {
+                            "DELETE FROM access_previews WHERE analyzer_arn = ?1",
+                            "DELETE FROM finding_recommendations WHERE analyzer_arn = ?1"}) {
       Statement remove(db_, Prepared(sql));
       RETURN_IF_ERROR(remove.prepared());
       remove.Bind(1, arn);
@@ -663,9 +664,9 @@ absl::StatusOr<std::vector<findings::FindingRecord>> SqliteStore::ListFindingsFo
 
 absl::StatusOr<FindingCounts> SqliteStore::CountFindings(std::string_view analyzer_arn) {
   static const std::string sql =
-      "SELECT status, resource_type, error IS NOT NULL, is_public, count(*), max(max(updated_at, "
-      "analyzed_at)) "
-      "FROM findings WHERE analyzer_arn = ?1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
+      "SELECT status, resource_type, finding_type, owner, error IS NOT NULL, is_public, count(*), "
+      "max(max(updated_at, analyzed_at)) FROM findings WHERE analyzer_arn = ?1 "
+      "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6";
   ReaderLease reader(*this);
   Statement rows(reader.db(), reader.Prepared(sql));
   RETURN_IF_ERROR(rows.prepared());
@@ -675,10 +676,13 @@ absl::StatusOr<FindingCounts> SqliteStore::CountFindings(std::string_view analyz
   while (rows.Step(status)) {
     std::optional<findings::FindingStatus> finding_status =
         findings::ParseFindingStatus(rows.TextView(0));
-    if (!finding_status) return absl::InternalError("corrupt stored record: finding status");
-    counts.groups.push_back(FindingGroupCount{*finding_status, rows.Text(1), rows.Int(2) != 0,
-                                              rows.Int(3) != 0, rows.Int(4)});
-    absl::Time latest = FromMicros(rows.Int(5));
+    std::optional<findings::FindingType> type = findings::ParseFindingType(rows.TextView(2));
+    if (!finding_status || !type) {
+      return absl::InternalError("corrupt stored record: finding status or type");
+    }
+    counts.groups.push_back(FindingGroupCount{*finding_status, rows.Text(1), *type, rows.Text(3),
+                                              rows.Int(4) != 0, rows.Int(5) != 0, rows.Int(6)});
+    absl::Time latest = FromMicros(rows.Int(7));
     counts.latest = counts.latest ? std::max(*counts.latest, latest) : latest;
   }
   RETURN_IF_ERROR(status);
@@ -865,6 +869,32 @@ absl::StatusOr<std::vector<AccessPreviewRecord>> SqliteStore::ListAccessPreviews
   }
   RETURN_IF_ERROR(status);
   return out;
+}
+
+absl::Status SqliteStore::PutFindingRecommendation(const FindingRecommendationRecord& record) {
+  return Write([&]() -> absl::Status {
+    Statement upsert(db_, Prepared("INSERT OR REPLACE INTO finding_recommendations(analyzer_arn, "
+                                   "finding_id, json) VALUES(?1, ?2, ?3)"));
+    RETURN_IF_ERROR(upsert.prepared());
+    upsert.Bind(1, record.analyzer_arn).Bind(2, record.finding_id).Bind(3, record.json);
+    return upsert.Run();
+  });
+}
+
+absl::StatusOr<std::optional<FindingRecommendationRecord>> SqliteStore::GetFindingRecommendation(
+    std::string_view analyzer_arn, std::string_view finding_id) {
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared("SELECT json FROM finding_recommendations WHERE "
+                                               "analyzer_arn = ?1 AND finding_id = ?2"));
+  RETURN_IF_ERROR(query.prepared());
+  query.Bind(1, analyzer_arn).Bind(2, finding_id);
+  absl::Status status;
+  if (!query.Step(status)) {
+    RETURN_IF_ERROR(status);
+    return std::optional<FindingRecommendationRecord>();
+  }
+  return std::optional<FindingRecommendationRecord>(FindingRecommendationRecord{
+      std::string(analyzer_arn), std::string(finding_id), query.Text(0)});
 }
 
 absl::StatusOr<std::optional<std::string>> SqliteStore::GetClientToken(std::string_view scope) {

@@ -111,6 +111,9 @@ class SqliteStore final : public Store {
                                                                       std::string_view id) override;
   absl::StatusOr<std::vector<AccessPreviewRecord>> ListAccessPreviews(
       std::string_view analyzer_arn) override;
+  absl::Status PutFindingRecommendation(const FindingRecommendationRecord& record) override;
+  absl::StatusOr<std::optional<FindingRecommendationRecord>> GetFindingRecommendation(
+      std::string_view analyzer_arn, std::string_view finding_id) override;
 
   absl::StatusOr<std::optional<std::string>> GetClientToken(std::string_view scope) override;
   absl::Status PutClientToken(std::string_view scope, std::string_view result) override;

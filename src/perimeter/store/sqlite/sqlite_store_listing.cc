@@ -34,8 +34,8 @@ struct SortKeySql {
   const char* expression;
   bool integer = false;
   const char* index = nullptr;
-  // The same value on every row of one status's stream (status, findingType): the stream is in id
-  // order and where it starts after a token is decided before the query.
+  // The same value on every row of one status's stream (the status): the stream is in id order and
+  // where it starts after a token is decided before the query.
   bool constant = false;
 };
 
@@ -48,7 +48,7 @@ SortKeySql SortKeyOf(findings::SortAttribute attribute) {
     case findings::SortAttribute::kStatus:
       return {"status", false, "findings_by_status_id", true};
     case findings::SortAttribute::kFindingType:
-      return {"'ExternalAccess'", false, "findings_by_status_id", true};
+      return {"finding_type", false, "findings_by_status_finding_type"};
     case findings::SortAttribute::kCreatedAt:
       return {"created_ms", true, "findings_by_status_created"};
     case findings::SortAttribute::kAnalyzedAt:
@@ -162,15 +162,13 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
     }
     if (!after_integer) return Store::ListFindingsPage(analyzer_arn, query);
   }
-  // Status and findingType are the same on every row of one status's stream: where such a stream
-  // starts after the token is decided here (a range on the status beside `status = ...` would make
-  // SQLite sort).
+  // The status is the same on every row of one status's stream: where such a stream starts after
+  // the token is decided here (a range on the status beside `status = ...` would make SQLite sort).
   auto start_of = [&](findings::FindingStatus status) {
     if (!query.after) return StreamStart::kFirst;
     std::string_view constant;
     if (query.sort.attribute == findings::SortAttribute::kStatus)
       constant = findings::FindingStatusName(status);
-    if (query.sort.attribute == findings::SortAttribute::kFindingType) constant = "ExternalAccess";
     if (constant.empty()) return StreamStart::kAfterKeyAndId;
     int order = constant.compare(query.after->last_sort_value);
     if (order == 0) return StreamStart::kAfterId;

@@ -124,7 +124,7 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
   for (int open = 0; open < 2; ++open) {  // the second open finds the upgraded schema
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(UserVersion(), 5);  // brought to the current schema in one open
+    EXPECT_EQ(UserVersion(), 6);  // brought to the current schema in one open
     EXPECT_TRUE((*store)->GetAnalyzer(kArn)->has_value());
     absl::StatusOr<std::vector<findings::FindingRecord>> listed = (*store)->ListFindings(kArn);
     ASSERT_TRUE(listed.ok()) << listed.status();
@@ -188,7 +188,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
       "DROP INDEX findings_by_status_error; PRAGMA user_version = 2;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 5);
+  EXPECT_EQ(UserVersion(), 6);
   for (findings::SortAttribute attribute :
        {findings::SortAttribute::kResourceType, findings::SortAttribute::kIsPublic,
         findings::SortAttribute::kError, findings::SortAttribute::kResourceOwnerAccount}) {
@@ -220,7 +220,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
     PRAGMA user_version = 3;)sql");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 5);
+  EXPECT_EQ(UserVersion(), 6);
   absl::StatusOr<std::vector<InventoryRecord>> resources =
       (*store)->ListInventory(InventoryKind::kResource);
   ASSERT_TRUE(resources.ok()) << resources.status();
@@ -249,15 +249,74 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaFourWithAccessPreviews) {
   Exec("DROP TABLE access_previews; PRAGMA user_version = 4;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 5);
+  EXPECT_EQ(UserVersion(), 6);
   EXPECT_EQ(**(*store)->GetClientToken("t"), "kept");
   AccessPreviewRecord preview{kArn, "p1", absl::FromUnixMicros(5), "{}", "[]"};
   ASSERT_TRUE((*store)->PutAccessPreview(preview).ok());
   EXPECT_EQ(**(*store)->GetAccessPreview(kArn, "p1"), preview);
 }
 
+// Schema 5 had no finding_type column (listings took every finding for ExternalAccess) and no
+// finding_recommendations table: Open adds both, each stored finding keeping its type, and a second
+// Open changes nothing.
+TEST_F(SqliteSchemaTest, UpgradesSchemaFiveWithTheFindingTypeColumn) {
+  std::vector<findings::FindingRecord> records;
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    for (int i = 0; i < 4; ++i) records.push_back(Record(i));
+    records[1].finding = findings::ToFinding({findings::FindingType::kUnusedIamRole,
+                                              "arn:aws:iam::111122223333:role/Idle",
+                                              "AWS::IAM::Role",
+                                              "111122223333",
+                                              {findings::UnusedIamRoleDetails{std::nullopt}}});
+    records[2].finding = findings::ToFinding(
+        {findings::FindingType::kUnusedPermission,
+         "arn:aws:iam::111122223333:role/Wide",
+         "AWS::IAM::Role",
+         "111122223333",
+         {findings::UnusedPermissionDetails{"s3", {}, absl::FromUnixSeconds(1700000000)}}});
+    ASSERT_TRUE((*store)->WriteFindings(kArn, records, {}).ok());
+  }
+  // The schema 5 table, as it was: without the column, its index and the recommendations.
+  Exec(
+      R"sql(DROP INDEX findings_by_status_finding_type; ALTER TABLE findings DROP COLUMN finding_type;
+    DROP TABLE finding_recommendations; PRAGMA user_version = 5;)sql");
+  for (int open = 0; open < 2; ++open) {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(UserVersion(), 6);
+    findings::FindingFilter unused({findings::Criterion{"findingType",
+                                                        findings::FilterField::kFindingType,
+                                                        "",
+                                                        {"UnusedIAMRole", "UnusedPermission"},
+                                                        {},
+                                                        {},
+                                                        {}}});
+    FindingPageQuery query{findings::FindingSort{findings::SortAttribute::kFindingType,
+                                                 findings::SortOrder::kDescending},
+                           std::nullopt, &unused, 10};
+    absl::StatusOr<FindingPage> page = (*store)->ListFindingsPage(kArn, query);
+    ASSERT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> ids;
+    for (const auto& entry : page->entries) ids.push_back(entry->summary.id());
+    EXPECT_EQ(ids, (std::vector<std::string>{records[2].id(), records[1].id()}));
+    ASSERT_EQ(page->entries.size(), 2u);
+    EXPECT_EQ(page->entries[0]->summary.finding.type, findings::FindingType::kUnusedPermission);
+    absl::StatusOr<FindingCounts> counts = (*store)->CountFindings(kArn);
+    ASSERT_TRUE(counts.ok()) << counts.status();
+    int64_t external = 0;
+    for (const FindingGroupCount& group : counts->groups) {
+      if (group.finding_type == findings::FindingType::kExternalAccess) external += group.count;
+    }
+    EXPECT_EQ(external, 2);
+    FindingRecommendationRecord recommendation{kArn, records[2].id(), "{}"};
+    ASSERT_TRUE((*store)->PutFindingRecommendation(recommendation).ok());
+  }
+}
+
 TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
-  Exec("CREATE TABLE future(x); PRAGMA user_version = 6;");
+  Exec("CREATE TABLE future(x); PRAGMA user_version = 7;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);

@@ -46,8 +46,10 @@ absl::StatusOr<ListedFinding> ReadListed(const Statement& row) {
   ListedFinding out;
   findings::FindingRecord& summary = out.summary;
   std::optional<findings::FindingStatus> status = findings::ParseFindingStatus(row.TextView(1));
-  if (!status) return absl::InternalError("corrupt stored record: finding status");
+  std::optional<findings::FindingType> type = findings::ParseFindingType(row.TextView(11));
+  if (!status || !type) return absl::InternalError("corrupt stored record: finding status or type");
   summary.status = *status;
+  summary.finding.type = *type;
   summary.finding.id = row.Text(0);
   summary.finding.resource = row.Text(2);
   summary.finding.resource_type = row.Text(3);
@@ -84,6 +86,7 @@ absl::Status UpsertFinding(Statement& upsert, std::string_view analyzer_arn,
       .Bind(13, absl::ToUnixMillis(record.analyzed_at));
   upsert.Bind(14, absl::ToUnixMillis(record.updated_at));
   upsert.Bind(15, EncodeFinding(finding)).Bind(16, findings::FindingObjectJson(record));
+  upsert.Bind(17, findings::FindingTypeName(finding.type));
   return upsert.Run();
 }
 }  // namespace perimeter::store::internal

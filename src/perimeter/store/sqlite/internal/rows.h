@@ -36,15 +36,16 @@ absl::StatusOr<findings::FindingRecord> ReadFinding(const Statement& row);
 // What a listing reads of a row: the summary columns and json.
 inline constexpr const char* kListedColumns =
     "id, status, resource, resource_type, owner, is_public, error, created_at, analyzed_at, "
-    "updated_at, json";
+    "updated_at, json, finding_type";
 absl::StatusOr<ListedFinding> ReadListed(const Statement& row);
 
 // The upsert of one finding row, with every derived column. REPLACE deletes the previous row and
 // inserts a new one under a new rowid: rows are never changed in place (SqliteStore::ListedCache).
 inline constexpr const char* kUpsertFinding = R"sql(
   INSERT OR REPLACE INTO findings(analyzer_arn, id, status, resource, resource_type, owner, is_public, error,
-                                  created_at, analyzed_at, updated_at, created_ms, analyzed_ms, updated_ms, body, json)
-  VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16))sql";
+                                  created_at, analyzed_at, updated_at, created_ms, analyzed_ms, updated_ms, body, json,
+                                  finding_type)
+  VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17))sql";
 // Runs `upsert` (a statement of kUpsertFinding) for `record`.
 absl::Status UpsertFinding(Statement& upsert, std::string_view analyzer_arn,
                            const findings::FindingRecord& record);

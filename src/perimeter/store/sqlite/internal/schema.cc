@@ -8,6 +8,7 @@
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
 #include "perimeter/json/document.h"
+#include "perimeter/store/internal/record_codec.h"
 #include "perimeter/store/sqlite/internal/rows.h"
 #include "perimeter/store/sqlite/internal/sqlite_api.h"
 #include "perimeter/store/store.h"
@@ -27,14 +28,15 @@ CREATE TABLE IF NOT EXISTS archive_rules(
   UNIQUE(analyzer_arn, rule_name));
 -- Timestamps: *_at in microseconds (the record's), *_ms the same rounded down to milliseconds (the sort
 -- keys: findings::SortValue and the page tokens carry millisecond text). body: internal::EncodeFinding;
--- json: findings::FindingObjectJson. error is NULL when the finding has none. A write replaces the row
--- under a new seq, never reused: a seq names one version of one finding.
+-- json: findings::FindingObjectJson. error is NULL when the finding has none. finding_type:
+-- findings::FindingTypeName (last, as schema 6 added it). A write replaces the row under a new seq, never
+-- reused: a seq names one version of one finding.
 CREATE TABLE IF NOT EXISTS findings(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, analyzer_arn TEXT NOT NULL, id TEXT NOT NULL, status TEXT NOT NULL,
   resource TEXT NOT NULL, resource_type TEXT NOT NULL, owner TEXT NOT NULL, is_public INTEGER NOT NULL,
   error TEXT, created_at INTEGER NOT NULL, analyzed_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
   created_ms INTEGER NOT NULL, analyzed_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, body TEXT NOT NULL,
-  json TEXT NOT NULL, UNIQUE(analyzer_arn, id));
+  json TEXT NOT NULL, finding_type TEXT NOT NULL DEFAULT 'ExternalAccess', UNIQUE(analyzer_arn, id));
 CREATE INDEX IF NOT EXISTS findings_by_status_id ON findings(analyzer_arn, status, id);
 CREATE INDEX IF NOT EXISTS findings_by_status_resource ON findings(analyzer_arn, status, resource, id);
 CREATE INDEX IF NOT EXISTS findings_by_status_created ON findings(analyzer_arn, status, created_ms, id);
@@ -44,6 +46,7 @@ CREATE INDEX IF NOT EXISTS findings_by_status_type ON findings(analyzer_arn, sta
 CREATE INDEX IF NOT EXISTS findings_by_status_owner ON findings(analyzer_arn, status, owner, id);
 CREATE INDEX IF NOT EXISTS findings_by_status_public ON findings(analyzer_arn, status, is_public, id);
 CREATE INDEX IF NOT EXISTS findings_by_status_error ON findings(analyzer_arn, status, ifnull(error, ''), id);
+CREATE INDEX IF NOT EXISTS findings_by_status_finding_type ON findings(analyzer_arn, status, finding_type, id);
 CREATE TABLE IF NOT EXISTS service_access(principal TEXT PRIMARY KEY, enabled_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS delegated_administrators(
   account_id TEXT NOT NULL, principal TEXT NOT NULL, registered_at INTEGER NOT NULL,
@@ -57,7 +60,45 @@ CREATE TABLE IF NOT EXISTS client_tokens(scope TEXT PRIMARY KEY, result TEXT NOT
 CREATE TABLE IF NOT EXISTS access_previews(
   analyzer_arn TEXT NOT NULL, id TEXT NOT NULL, created_at INTEGER NOT NULL, preview TEXT NOT NULL,
   findings TEXT NOT NULL, PRIMARY KEY(analyzer_arn, id)) WITHOUT ROWID;
+-- json: store::FindingRecommendationRecord's text.
+CREATE TABLE IF NOT EXISTS finding_recommendations(
+  analyzer_arn TEXT NOT NULL, finding_id TEXT NOT NULL, json TEXT NOT NULL,
+  PRIMARY KEY(analyzer_arn, finding_id)) WITHOUT ROWID;
 )sql";
+
+// Schema 6's step on a findings table of schemas 2 to 5: the finding_type column, ExternalAccess by
+// default, and each stored finding of another type (an unused-access finding written by schema 5,
+// its type in the encoded body) given its own. Idempotent: a table that has the column is left as
+// it is.
+absl::Status AddFindingTypeColumn(sqlite3* db) {
+  absl::Status status;
+  {
+    Statement table(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'");
+    Statement column(db, "SELECT 1 FROM pragma_table_info('findings') WHERE name = 'finding_type'");
+    RETURN_IF_ERROR(table.prepared());
+    RETURN_IF_ERROR(column.prepared());
+    bool has_table = table.Step(status);
+    RETURN_IF_ERROR(status);
+    bool has_column = column.Step(status);
+    RETURN_IF_ERROR(status);
+    if (!has_table || has_column) return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(Exec(db,
+                       "ALTER TABLE findings ADD COLUMN finding_type TEXT NOT NULL DEFAULT "
+                       "'ExternalAccess'"));
+  // EncodeFinding writes "findingType" only for the other types: the rest keep the default.
+  Statement rows(db, "SELECT seq, body FROM findings WHERE instr(body, '\"findingType\"') > 0");
+  Statement update(db, "UPDATE findings SET finding_type = ?2 WHERE seq = ?1");
+  RETURN_IF_ERROR(rows.prepared());
+  RETURN_IF_ERROR(update.prepared());
+  while (rows.Step(status)) {
+    ASSIGN_OR_RETURN(findings::Finding finding, DecodeFinding(rows.TextView(1)));
+    update.Reset();
+    update.Bind(1, rows.Int(0)).Bind(2, findings::FindingTypeName(finding.type));
+    RETURN_IF_ERROR(update.Run());
+  }
+  return status;
+}
 
 // The owner of a stored inventory row of schema 3 and before: a resource's resourceOwnerAccount (""
 // when the record has none, which the import never stored), "" for the other kinds.
@@ -109,6 +150,7 @@ absl::Status UpgradeSchema(sqlite3* db) {
     old_inventory = has_table && !has_owner;
   }
   if (old_inventory) RETURN_IF_ERROR(Exec(db, "ALTER TABLE inventory RENAME TO inventory_v3"));
+  if (!legacy) RETURN_IF_ERROR(AddFindingTypeColumn(db));
   if (legacy) {
     RETURN_IF_ERROR(Exec(db, R"sql(
       DROP INDEX IF EXISTS findings_by_resource; DROP INDEX IF EXISTS findings_by_created;

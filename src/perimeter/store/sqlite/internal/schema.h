@@ -18,8 +18,12 @@ namespace perimeter::store::internal {
 // (Open adds them). 4: inventory records keyed by (kind, owner, key), a resource record being its
 // owner's claim on the ARN (before: by (kind, key), so one account's import replaced another's
 // record); Open rebuilds the table, each resource row's owner read from its resourceOwnerAccount.
-// 5: schema 4 and the access_previews table (Open creates it).
-inline constexpr int kSchemaVersion = 5;
+// 5: schema 4 and the access_previews table (Open creates it). 6: findings keep their findingType
+// in a column of their own, with its (status, finding_type) index, so that ListFindingsV2 filters
+// and sorts unused- and internal-access findings by it (before: every row listed as
+// ExternalAccess); Open adds the column, fills it from each stored finding, and creates the
+// finding_recommendations table.
+inline constexpr int kSchemaVersion = 6;
 
 // Creates the schema on `db` (the writer connection) or brings an older one to kSchemaVersion.
 // FailedPrecondition when the database has a newer schema than this build reads.
