@@ -63,6 +63,14 @@ const AccessAnalyzerService::OperationTable& AccessAnalyzerService::Operations()
        [](S& s, const Caller& c, const RestRequest& r) { return s.UpdateFindings(c, r); }},
       {"GetFindingsStatistics",
        [](S& s, const Caller& c, const RestRequest& r) { return s.GetFindingsStatistics(c, r); }},
+      {"GenerateFindingRecommendation",
+       [](S& s, const Caller& c, const RestRequest& r) {
+         return s.GenerateFindingRecommendation(c, r);
+       }},
+      {"GetFindingRecommendation",
+       [](S& s, const Caller& c, const RestRequest& r) {
+         return s.GetFindingRecommendation(c, r);
+       }},
       {"ListAnalyzedResources",
        [](S& s, const Caller& c, const RestRequest& r) { return s.ListAnalyzedResources(c, r); }},
       {"GetAnalyzedResource",

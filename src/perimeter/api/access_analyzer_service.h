@@ -84,6 +84,7 @@ class AccessAnalyzerService {
 
   // Handlers, one file per group: analyzer_operations.cc (analyzers, tags),
   // archive_rule_operations.cc, finding_operations.cc (findings, analyzed resources, scans),
+  // finding_recommendation_operations.cc (recommendations of unused-access findings),
   // policy_check_operations.cc, access_preview_operations.cc.
   ApiResponse CreateAnalyzer(const Caller& caller, const RestRequest& request);
   ApiResponse GetAnalyzer(const Caller& caller, const RestRequest& request);
@@ -101,6 +102,10 @@ class AccessAnalyzerService {
   ApiResponse GetFinding(const Caller& caller, const RestRequest& request, bool v2);
   ApiResponse UpdateFindings(const Caller& caller, const RestRequest& request);
   ApiResponse GetFindingsStatistics(const Caller& caller, const RestRequest& request);
+  // finding_recommendation_operations.cc: the least-privilege recommendation of an UnusedPermission
+  // finding (unused/recommendation.h), from the principal's policies in the catalog.
+  ApiResponse GenerateFindingRecommendation(const Caller& caller, const RestRequest& request);
+  ApiResponse GetFindingRecommendation(const Caller& caller, const RestRequest& request);
   ApiResponse ListAnalyzedResources(const Caller& caller, const RestRequest& request);
   ApiResponse GetAnalyzedResource(const Caller& caller, const RestRequest& request);
   ApiResponse StartResourceScan(const Caller& caller, const RestRequest& request);

@@ -963,10 +963,231 @@ TEST_F(ServiceTest, UnusedAccessFindingsInTheV2OperationsAndStatistics) {
             CanonicalJson(Fill(R"({"unusedAccessTypeStatistics": [
                                    {"unusedAccessType": "UnusedIAMRole", "total": 1},
                                    {"unusedAccessType": "UnusedPermission", "total": 1}],
-                                 "topAccounts": [{"account": "$0", "numberOfActiveFindings": 2}],
+                                 "topAccounts": [{"account": "$0", "numberOfActiveFindings": 2,
+                                                  "details": {"UnusedIAMRole": 1,
+                                                              "UnusedPermission": 1}}],
                                  "totalActiveFindings": 2, "totalArchivedFindings": 0,
                                  "totalResolvedFindings": 0})",
                                {kDev})));
+}
+
+// ListFindingsV2 filters and sorts on findingType; GetFindingsStatistics answers each family's
+// union member: per resource type and status for internal access, per unused access type and the
+// top accounts (each with its count per type) for unused access, archived and resolved findings in
+// the totals only.
+TEST_F(ServiceTest, FindingTypesInTheV2ListingAndTheStatisticsOfEachFamily) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "unused", "ACCOUNT_UNUSED_ACCESS").status, 200);
+  std::string arn = Arn(kDev, "unused");
+  std::vector<findings::FindingRecord> records;
+  auto add = [&](findings::FindingType type, std::string role, std::string owner,
+                 findings::FindingStatus status) {
+    findings::FindingRecord record;
+    record.finding = findings::ToFinding(
+        {type, base::Concat("arn:aws:iam::", owner, ":role/", role), "AWS::IAM::Role", owner,
+         type == findings::FindingType::kUnusedIamRole
+             ? std::vector<findings::UnusedFindingDetails>{findings::UnusedIamRoleDetails{}}
+             : std::vector<findings::UnusedFindingDetails>{
+                   findings::UnusedPermissionDetails{"sqs", {}, std::nullopt}}});
+    record.status = status;
+    record.created_at = record.analyzed_at = record.updated_at = absl::FromUnixMillis(kStart);
+    records.push_back(std::move(record));
+  };
+  add(findings::FindingType::kUnusedIamRole, "old", kDev, findings::FindingStatus::kActive);
+  add(findings::FindingType::kUnusedPermission, "app", kDev, findings::FindingStatus::kActive);
+  add(findings::FindingType::kUnusedPermission, "web", kMgmt, findings::FindingStatus::kActive);
+  add(findings::FindingType::kUnusedIamRole, "gone", kDev, findings::FindingStatus::kResolved);
+  ASSERT_TRUE(store_.WriteFindings(arn, records, {}).ok());
+
+  Reply listed = Call(As(kDev), "POST", "/findingv2",
+                      Fill(R"({"analyzerArn": "$0", "filter": {"findingType": {"eq":
+                               ["UnusedPermission"]}}, "sort": {"attributeName": "resource"}})",
+                           {arn}));
+  ASSERT_EQ(listed.status, 200) << listed.text;
+  ASSERT_EQ(listed.Size("/findings"), 2u) << listed.text;
+  EXPECT_EQ(listed.At("/findings/0/resource"), base::Concat("arn:aws:iam::", kMgmt, ":role/web"));
+  EXPECT_EQ(listed.At("/findings/1/findingType"), "UnusedPermission");
+  Reply by_type = Call(
+      As(kDev), "POST", "/findingv2",
+      Fill(R"({"analyzerArn": "$0", "sort": {"attributeName": "findingType", "orderBy": "DESC"}})",
+           {arn}));
+  ASSERT_EQ(by_type.status, 200) << by_type.text;
+  ASSERT_EQ(by_type.Size("/findings"), 4u);
+  EXPECT_EQ(by_type.At("/findings/0/findingType"), "UnusedPermission");
+  EXPECT_EQ(by_type.At("/findings/3/findingType"), "UnusedIAMRole");
+
+  Reply statistics = Call(As(kDev), "POST", "/analyzer/findings/statistics",
+                          Fill(R"({"analyzerArn": "$0"})", {arn}));
+  ASSERT_EQ(statistics.status, 200) << statistics.text;
+  EXPECT_EQ(CanonicalJson(*statistics.Get("/findingsStatistics/0/unusedAccessFindingsStatistics")),
+            CanonicalJson(Fill(R"({"unusedAccessTypeStatistics": [
+                                   {"unusedAccessType": "UnusedIAMRole", "total": 1},
+                                   {"unusedAccessType": "UnusedPermission", "total": 2}],
+                                 "topAccounts": [
+                                   {"account": "$0", "numberOfActiveFindings": 2,
+                                    "details": {"UnusedIAMRole": 1, "UnusedPermission": 1}},
+                                   {"account": "$1", "numberOfActiveFindings": 1,
+                                    "details": {"UnusedPermission": 1}}],
+                                 "totalActiveFindings": 3, "totalArchivedFindings": 0,
+                                 "totalResolvedFindings": 1})",
+                               {kDev, kMgmt})));
+
+  ASSERT_EQ(CreateAnalyzer(kDev, "internal", "ACCOUNT_INTERNAL_ACCESS").status, 200);
+  std::string internal = Arn(kDev, "internal");
+  SeedFindings(internal, {{"arn:aws:s3:::a", "AWS::S3::Bucket", findings::FindingStatus::kActive},
+                          {"arn:aws:s3:::b", "AWS::S3::Bucket", findings::FindingStatus::kArchived},
+                          {"arn:aws:kms:us-east-1:444455556666:key/k", "AWS::KMS::Key",
+                           findings::FindingStatus::kResolved}});
+  Reply internal_statistics = Call(As(kDev), "POST", "/analyzer/findings/statistics",
+                                   Fill(R"({"analyzerArn": "$0"})", {internal}));
+  ASSERT_EQ(internal_statistics.status, 200) << internal_statistics.text;
+  EXPECT_EQ(CanonicalJson(
+                *internal_statistics.Get("/findingsStatistics/0/internalAccessFindingsStatistics")),
+            CanonicalJson(R"({"resourceTypeStatistics": {
+          "AWS::KMS::Key": {"totalActiveFindings": 0, "totalArchivedFindings": 0,
+                            "totalResolvedFindings": 1},
+          "AWS::S3::Bucket": {"totalActiveFindings": 1, "totalArchivedFindings": 1,
+                              "totalResolvedFindings": 0}},
+        "totalActiveFindings": 1, "totalArchivedFindings": 1, "totalResolvedFindings": 1})"));
+}
+
+// --- GenerateFindingRecommendation / GetFindingRecommendation (issue #17).
+
+// A catalog that holds one imported principal.
+class PrincipalCatalog : public perimeter_testing::EmptyCatalog {
+ public:
+  explicit PrincipalCatalog(unused::IamPrincipal principal) : principal_(std::move(principal)) {}
+  std::optional<unused::IamPrincipal> FindPrincipal(std::string_view arn) const override {
+    if (arn != principal_.arn) return std::nullopt;
+    return principal_;
+  }
+
+ private:
+  unused::IamPrincipal principal_;
+};
+
+class RecommendationTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(CreateAnalyzer(kDev, "unused", "ACCOUNT_UNUSED_ACCESS").status, 200);
+    arn_ = Arn(kDev, "unused");
+    role_arn_ = base::Concat("arn:aws:iam::", kDev, ":role/app");
+    // s3:PutObject and the whole of sqs unused: the managed policy keeps s3:GetObject, the inline
+    // one is detached.
+    std::vector<findings::FindingRecord> records;
+    for (const findings::UnusedAccessFinding& unused :
+         {findings::UnusedAccessFinding{
+              findings::FindingType::kUnusedPermission,
+              role_arn_,
+              "AWS::IAM::Role",
+              std::string(kDev),
+              {findings::UnusedPermissionDetails{"s3", {{"s3:PutObject", std::nullopt}}, kLast},
+               findings::UnusedPermissionDetails{"sqs", {}, std::nullopt}}},
+          findings::UnusedAccessFinding{findings::FindingType::kUnusedIamRole,
+                                        base::Concat("arn:aws:iam::", kDev, ":role/old"),
+                                        "AWS::IAM::Role",
+                                        std::string(kDev),
+                                        {findings::UnusedIamRoleDetails{}}}}) {
+      findings::FindingRecord record;
+      record.finding = findings::ToFinding(unused);
+      record.created_at = record.analyzed_at = record.updated_at = absl::FromUnixMillis(kStart);
+      records.push_back(std::move(record));
+    }
+    permission_id_ = records[0].id();
+    role_id_ = records[1].id();
+    ASSERT_TRUE(store_.WriteFindings(arn_, records, {}).ok());
+    unused::IamPrincipal role;
+    role.arn = role_arn_;
+    role.account = kDev;
+    role.policies = {
+        {base::Concat("arn:aws:iam::", kDev, ":policy/objects"), true,
+         R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+         R"("Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}]})"},
+        {"queue-access", false,
+         R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sqs:*","Resource":"*"}})"}};
+    catalog_ = std::make_shared<PrincipalCatalog>(role);
+  }
+
+  Reply Generate(const std::string& id) {
+    return Call(As(kDev), "POST", base::Concat("/recommendation/", id, "?analyzerArn=", arn_));
+  }
+  Reply Get(const std::string& id, std::string_view query = "") {
+    return Call(As(kDev), "GET",
+                base::Concat("/recommendation/", id, "?analyzerArn=", arn_, query));
+  }
+
+  const absl::Time kLast = absl::FromUnixSeconds(1714000000);
+  std::string arn_, role_arn_, permission_id_, role_id_;
+};
+
+TEST_F(RecommendationTest, GeneratedForAnUnusedPermissionFindingAndPaged) {
+  Reply before = Get(permission_id_);
+  EXPECT_EQ(before.status, 404) << before.text;
+  EXPECT_EQ(before.error_type, "ResourceNotFoundException");
+
+  clock_.Advance(5000);
+  Reply generated = Generate(permission_id_);
+  ASSERT_EQ(generated.status, 200) << generated.text;
+  Reply got = Get(permission_id_);
+  ASSERT_EQ(got.status, 200) << got.text;
+  EXPECT_EQ(got.At("/status"), "SUCCEEDED");
+  EXPECT_EQ(got.At("/recommendationType"), "UnusedPermissionRecommendation");
+  EXPECT_EQ(got.At("/resourceArn"), role_arn_);
+  EXPECT_EQ(got.At("/startedAt"), "2024-05-01T12:00:05.000Z");
+  EXPECT_EQ(got.At("/completedAt"), "2024-05-01T12:00:05.000Z");
+  EXPECT_FALSE(got.Has("/error"));
+  EXPECT_FALSE(got.Has("/nextToken"));
+  ASSERT_EQ(got.Size("/recommendedSteps"), 2u) << got.text;
+  const std::string step = "/recommendedSteps/0/unusedPermissionsRecommendedStep";
+  EXPECT_EQ(got.At(step + "/recommendedAction"), "CREATE_POLICY");
+  EXPECT_EQ(got.At(step + "/existingPolicyId"),
+            base::Concat("arn:aws:iam::", kDev, ":policy/objects"));
+  std::string policy = got.At(step + "/recommendedPolicy");
+  EXPECT_NE(policy.find("s3:GetObject"), std::string::npos) << policy;
+  EXPECT_EQ(policy.find("s3:PutObject"), std::string::npos) << policy;
+  const std::string detach = "/recommendedSteps/1/unusedPermissionsRecommendedStep";
+  EXPECT_EQ(got.At(detach + "/recommendedAction"), "DETACH_POLICY");
+  EXPECT_EQ(got.At(detach + "/existingPolicyId"), "queue-access");
+  EXPECT_FALSE(got.Has(detach + "/recommendedPolicy"));
+
+  // One step a page.
+  Reply first = Get(permission_id_, "&maxResults=1");
+  ASSERT_EQ(first.status, 200) << first.text;
+  ASSERT_EQ(first.Size("/recommendedSteps"), 1u);
+  EXPECT_EQ(first.At(step + "/recommendedAction"), "CREATE_POLICY");
+  ASSERT_TRUE(first.Has("/nextToken"));
+  Reply second =
+      Get(permission_id_, base::Concat("&maxResults=1&nextToken=", first.At("/nextToken")));
+  ASSERT_EQ(second.status, 200) << second.text;
+  ASSERT_EQ(second.Size("/recommendedSteps"), 1u);
+  EXPECT_EQ(second.At(step + "/recommendedAction"), "DETACH_POLICY");
+  EXPECT_FALSE(second.Has("/nextToken"));
+  EXPECT_EQ(Get(permission_id_, "&maxResults=0").error_type, "ValidationException");
+}
+
+TEST_F(RecommendationTest, OtherFindingTypesAndUnknownIdsAreValidationErrors) {
+  for (const std::string& id : {role_id_, std::string("no-such-finding")}) {
+    Reply reply = Generate(id);
+    EXPECT_EQ(reply.status, 400) << reply.text;
+    EXPECT_EQ(reply.error_type, "ValidationException") << id;
+    EXPECT_EQ(Get(id).error_type, "ResourceNotFoundException") << id;
+  }
+  // Another account's analyzer is not found.
+  Reply elsewhere = Call(As(kMgmt), "POST",
+                         base::Concat("/recommendation/", permission_id_, "?analyzerArn=", arn_));
+  EXPECT_EQ(elsewhere.error_type, "ResourceNotFoundException") << elsewhere.text;
+}
+
+// Without the principal's policies there is nothing to recommend from: FAILED, with the reason,
+// never a guess.
+TEST_F(RecommendationTest, FailsWhenTheImportHoldsNoPrincipal) {
+  catalog_ = std::make_shared<perimeter_testing::EmptyCatalog>();
+  ASSERT_EQ(Generate(permission_id_).status, 200);
+  Reply got = Get(permission_id_);
+  ASSERT_EQ(got.status, 200) << got.text;
+  EXPECT_EQ(got.At("/status"), "FAILED");
+  EXPECT_EQ(got.At("/error/code"), "PRINCIPAL_NOT_FOUND");
+  EXPECT_EQ(got.Size("/recommendedSteps"), 0u);
+  EXPECT_TRUE(got.Has("/completedAt"));
 }
 
 }  // namespace

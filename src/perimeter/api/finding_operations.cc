@@ -177,91 +177,116 @@ ApiResponse AccessAnalyzerService::GetFindingsStatistics(const Caller& caller,
   // Counted by the store (an aggregate query for SQLite), not by loading the findings.
   absl::StatusOr<store::FindingCounts> counted = store_.CountFindings(analyzer.arn);
   if (!counted.ok()) return Internal(counted.status());
-  struct PerType {
-    int64_t public_count = 0, cross_account = 0, errors = 0;
+  // The union member of the analyzer's family, each with its totals by status (API Reference,
+  // "FindingsStatistics", "ExternalAccessFindingsStatistics", "InternalAccessFindingsStatistics",
+  // "UnusedAccessFindingsStatistics").
+  struct ExternalCounts {
+    int64_t public_count = 0, cross_account = 0, errors = 0;  // active findings
   };
-  std::map<std::string, PerType> per_type;
-  int64_t active = 0, archived = 0, resolved = 0;
+  struct StatusCounts {
+    int64_t active = 0, archived = 0, resolved = 0;
+    void Add(findings::FindingStatus status, int64_t count) {
+      switch (status) {
+        case findings::FindingStatus::kActive:
+          active += count;
+          break;
+        case findings::FindingStatus::kArchived:
+          archived += count;
+          break;
+        case findings::FindingStatus::kResolved:
+          resolved += count;
+          break;
+      }
+    }
+  };
+  struct AccountCounts {
+    int64_t active = 0;
+    std::map<std::string, int64_t> per_type;  // FindingAggregationAccountDetails.details
+  };
+  StatusCounts totals;
+  std::map<std::string, ExternalCounts> external;        // by resource type, active findings
+  std::map<std::string, StatusCounts> internal;          // by resource type
+  std::map<std::string, int64_t> unused_types;           // by unused access type, active findings
+  std::map<std::string, AccountCounts> unused_accounts;  // by account, active findings
   absl::Time last = analyzer.created_at;
   if (counted->latest) last = std::max(last, *counted->latest);
   for (const store::FindingGroupCount& group : counted->groups) {
-    switch (group.status) {
-      case findings::FindingStatus::kActive: {
-        active += group.count;
-        PerType& counts = per_type[group.resource_type];
-        if (group.error) {
-          counts.errors += group.count;
-        } else if (group.is_public) {
-          counts.public_count += group.count;
-        } else {
-          counts.cross_account += group.count;
-        }
-        break;
-      }
-      case findings::FindingStatus::kArchived:
-        archived += group.count;
-        break;
-      case findings::FindingStatus::kResolved:
-        resolved += group.count;
-        break;
+    totals.Add(group.status, group.count);
+    internal[group.resource_type].Add(group.status, group.count);
+    if (group.status != findings::FindingStatus::kActive) continue;
+    ExternalCounts& counts = external[group.resource_type];
+    if (group.error) {
+      counts.errors += group.count;
+    } else if (group.is_public) {
+      counts.public_count += group.count;
+    } else {
+      counts.cross_account += group.count;
     }
+    std::string type(findings::FindingTypeName(group.finding_type));
+    unused_types[type] += group.count;
+    AccountCounts& account = unused_accounts[group.owner];
+    account.active += group.count;
+    account.per_type[type] += group.count;
   }
   json::Writer w;
   w.BeginObject().Key("findingsStatistics").BeginArray().BeginObject();
-  if (store::IsExternalAccessType(analyzer.type)) {
-    w.Key("externalAccessFindingsStatistics")
-        .BeginObject()
-        .Key("resourceTypeStatistics")
-        .BeginObject();
-    for (const auto& [type, counts] : per_type) {
-      w.Key(type).BeginObject().Key("totalActivePublic").Int(counts.public_count);
-      w.Key("totalActiveCrossAccount")
-          .Int(counts.cross_account)
-          .Key("totalActiveErrors")
-          .Int(counts.errors);
+  switch (analyzer.type) {
+    case store::AnalyzerType::kAccount:
+    case store::AnalyzerType::kOrganization:
+      w.Key("externalAccessFindingsStatistics").BeginObject();
+      w.Key("resourceTypeStatistics").BeginObject();
+      for (const auto& [type, counts] : external) {
+        w.Key(type).BeginObject().Key("totalActivePublic").Int(counts.public_count);
+        w.Key("totalActiveCrossAccount").Int(counts.cross_account);
+        w.Key("totalActiveErrors").Int(counts.errors).EndObject();
+      }
       w.EndObject();
-    }
-    w.EndObject();
-  } else if (analyzer.type == store::AnalyzerType::kAccountUnusedAccess ||
-             analyzer.type == store::AnalyzerType::kOrganizationUnusedAccess) {
-    // Per finding type and per account, from the findings: the store's counts group by resource
-    // type (API Reference, "UnusedAccessFindingsStatistics", "UnusedAccessTypeStatistics",
-    // "FindingAggregationAccountDetails": topAccounts holds one to ten accounts).
-    absl::StatusOr<std::vector<findings::FindingRecord>> listed = store_.ListFindings(analyzer.arn);
-    if (!listed.ok()) return Internal(listed.status());
-    std::map<std::string, int64_t> per_finding_type, per_account;
-    for (const findings::FindingRecord& record : *listed) {
-      if (record.status != findings::FindingStatus::kActive) continue;
-      ++per_finding_type[std::string(findings::FindingTypeName(record.finding.type))];
-      ++per_account[record.finding.resource_owner_account];
-    }
-    w.Key("unusedAccessFindingsStatistics").BeginObject();
-    w.Key("unusedAccessTypeStatistics").BeginArray();
-    for (const auto& [type, total] : per_finding_type) {
-      w.BeginObject().Key("unusedAccessType").String(type).Key("total").Int(total).EndObject();
-    }
-    w.EndArray();
-    if (!per_account.empty()) {
-      std::vector<std::pair<std::string, int64_t>> accounts(per_account.begin(), per_account.end());
-      std::stable_sort(accounts.begin(), accounts.end(),
-                       [](const auto& a, const auto& b) { return a.second > b.second; });
-      if (accounts.size() > 10) accounts.resize(10);
-      w.Key("topAccounts").BeginArray();
-      for (const auto& [account, total] : accounts) {
-        w.BeginObject().Key("account").String(account).Key("numberOfActiveFindings").Int(total);
-        w.EndObject();
+      break;
+    case store::AnalyzerType::kAccountInternalAccess:
+    case store::AnalyzerType::kOrganizationInternalAccess:
+      // InternalAccessResourceTypeDetails: every status, per resource type.
+      w.Key("internalAccessFindingsStatistics").BeginObject();
+      w.Key("resourceTypeStatistics").BeginObject();
+      for (const auto& [type, counts] : internal) {
+        w.Key(type).BeginObject().Key("totalActiveFindings").Int(counts.active);
+        w.Key("totalArchivedFindings").Int(counts.archived);
+        w.Key("totalResolvedFindings").Int(counts.resolved).EndObject();
+      }
+      w.EndObject();
+      break;
+    case store::AnalyzerType::kAccountUnusedAccess:
+    case store::AnalyzerType::kOrganizationUnusedAccess: {
+      // Active findings per unused access type, and topAccounts: the one to ten accounts with the
+      // most active findings ("FindingAggregationAccountDetails"), ties by account id, each with
+      // its count per type.
+      w.Key("unusedAccessFindingsStatistics").BeginObject();
+      w.Key("unusedAccessTypeStatistics").BeginArray();
+      for (const auto& [type, total] : unused_types) {
+        w.BeginObject().Key("unusedAccessType").String(type).Key("total").Int(total).EndObject();
       }
       w.EndArray();
+      if (!unused_accounts.empty()) {
+        std::vector<std::pair<std::string, const AccountCounts*>> accounts;
+        for (const auto& [account, counts] : unused_accounts)
+          accounts.emplace_back(account, &counts);
+        std::stable_sort(accounts.begin(), accounts.end(), [](const auto& a, const auto& b) {
+          return a.second->active > b.second->active;
+        });
+        if (accounts.size() > 10) accounts.resize(10);
+        w.Key("topAccounts").BeginArray();
+        for (const auto& [account, counts] : accounts) {
+          w.BeginObject().Key("account").String(account);
+          w.Key("numberOfActiveFindings").Int(counts->active).Key("details").BeginObject();
+          for (const auto& [type, count] : counts->per_type) w.Key(type).Int(count);
+          w.EndObject().EndObject();
+        }
+        w.EndArray();
+      }
+      break;
     }
-  } else {
-    w.Key("internalAccessFindingsStatistics")
-        .BeginObject()
-        .Key("resourceTypeStatistics")
-        .BeginObject()
-        .EndObject();
   }
-  w.Key("totalActiveFindings").Int(active).Key("totalArchivedFindings").Int(archived);
-  w.Key("totalResolvedFindings").Int(resolved);
+  w.Key("totalActiveFindings").Int(totals.active).Key("totalArchivedFindings").Int(totals.archived);
+  w.Key("totalResolvedFindings").Int(totals.resolved);
   w.EndObject().EndObject().EndArray();
   w.Key("lastUpdatedAt").String(Timestamp(last));
   w.EndObject();

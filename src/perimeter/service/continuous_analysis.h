@@ -28,6 +28,7 @@
 #include "perimeter/resources/resource.h"
 #include "perimeter/service/environment.h"
 #include "perimeter/store/store.h"
+#include "perimeter/unused/unused_access_input.h"
 
 namespace perimeter::service {
 
@@ -60,6 +61,13 @@ class ResourceCatalog {
   // from them); null when there is none. Default: null (a catalog without records).
   virtual const resources::Resource* FindRecord(std::string_view arn, std::string_view owner) const;
   virtual const resources::AccountSettings* FindAccountSettings(std::string_view owner) const;
+  // The imported IAM role or user `arn` with its identity-based policies and last-used data
+  // (GenerateFindingRecommendation reads its policies); nullopt when the import holds none.
+  // Default: nullopt (a catalog without principals).
+  virtual std::optional<unused::IamPrincipal> FindPrincipal(std::string_view arn) const {
+    (void)arn;
+    return std::nullopt;
+  }
 };
 
 // The archive rules of an analyzer, parsed. Rules are stored only after validation: a rule that
