@@ -1177,6 +1177,27 @@ TEST_F(RecommendationTest, OtherFindingTypesAndUnknownIdsAreValidationErrors) {
   EXPECT_EQ(elsewhere.error_type, "ResourceNotFoundException") << elsewhere.text;
 }
 
+// GetFindingV2 pages an UnusedPermission finding's findingDetails, one entry per unused service.
+TEST_F(RecommendationTest, GetFindingV2PagesTheFindingDetails) {
+  std::string path = base::Concat("/findingv2/", permission_id_, "?analyzerArn=", arn_);
+  Reply whole = Call(As(kDev), "GET", path);
+  ASSERT_EQ(whole.status, 200) << whole.text;
+  EXPECT_EQ(whole.Size("/findingDetails"), 2u);
+  EXPECT_FALSE(whole.Has("/nextToken"));
+  Reply first = Call(As(kDev), "GET", path + "&maxResults=1");
+  ASSERT_EQ(first.status, 200) << first.text;
+  ASSERT_EQ(first.Size("/findingDetails"), 1u);
+  EXPECT_EQ(first.At("/findingDetails/0/unusedPermissionDetails/serviceNamespace"), "s3");
+  ASSERT_TRUE(first.Has("/nextToken"));
+  Reply second =
+      Call(As(kDev), "GET", base::Concat(path, "&maxResults=1&nextToken=", first.At("/nextToken")));
+  ASSERT_EQ(second.status, 200) << second.text;
+  ASSERT_EQ(second.Size("/findingDetails"), 1u);
+  EXPECT_EQ(second.At("/findingDetails/0/unusedPermissionDetails/serviceNamespace"), "sqs");
+  EXPECT_FALSE(second.Has("/nextToken"));
+  EXPECT_EQ(second.At("/findingType"), "UnusedPermission");
+}
+
 // Without the principal's policies there is nothing to recommend from: FAILED, with the reason,
 // never a guess.
 TEST_F(RecommendationTest, FailsWhenTheImportHoldsNoPrincipal) {

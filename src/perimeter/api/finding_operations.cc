@@ -91,10 +91,33 @@ ApiResponse AccessAnalyzerService::GetFinding(const Caller& caller, const RestRe
     if (*listed == nullptr) return not_found();
     return Ok(findings::GetFindingResponseJsonFromObject((*listed)->finding_json));
   }
+  // GetFindingV2 pages findingDetails (maxResults, nextToken): an UnusedPermission finding has one
+  // entry per unused service; the other types have one.
+  RequestReader reader("");
+  std::optional<int64_t> max_results = QueryInt(request, "maxResults", reader);
+  if (!reader.ok()) return RestJsonError(reader.error());
   absl::StatusOr<std::optional<findings::FindingRecord>> record = store_.GetFinding(found.arn, id);
   if (!record.ok()) return Internal(record.status());
   if (!record->has_value()) return not_found();
-  return Ok(findings::GetFindingV2ResponseJson(**record));
+  findings::FindingRecord& found_record = **record;
+  std::vector<findings::UnusedFindingDetails>& details = found_record.finding.unused_details;
+  API_ASSIGN_OR_RETURN(
+      Bounds bounds,
+      PageOf(findings::IsUnusedAccessType(found_record.finding.type) ? details.size() : 1,
+             request.Query("nextToken"), max_results));
+  if (findings::IsUnusedAccessType(found_record.finding.type)) {
+    details = std::vector<findings::UnusedFindingDetails>(details.begin() + bounds.begin,
+                                                          details.begin() + bounds.end);
+  }
+  std::string body = findings::GetFindingV2ResponseJson(found_record);
+  if (bounds.next_token) {
+    // The response object with nextToken as its last member.
+    body.pop_back();
+    body.append(",\"nextToken\":");
+    json::AppendQuotedValidUtf8(body, *bounds.next_token);
+    body.push_back('}');
+  }
+  return Ok(std::move(body));
 }
 
 ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller,
