@@ -42,6 +42,11 @@ std::optional<std::string> Label(const RestRequest& request, std::string_view na
 AuthorizationTarget AccessAnalyzerTarget(const Caller& caller, const RestRequest& request) {
   const std::string& op = request.operation;
   AuthorizationTarget target{base::Concat("access-analyzer:", op), "*"};
+  // "ListFindings and ListFindingsV2 both use access-analyzer:ListFindings", and GetFindingV2
+  // access-analyzer:GetFinding (API Reference, "ListFindingsV2", "GetFindingV2"): IAM has no V2
+  // actions.
+  if (op == "ListFindingsV2") target.action = "access-analyzer:ListFindings";
+  if (op == "GetFindingV2") target.action = "access-analyzer:GetFinding";
   std::optional<std::string> analyzer_name = Label(request, "analyzerName");
   if (op == "CreateAnalyzer") analyzer_name = BodyString(request, "analyzerName");
   std::optional<std::string> rule_name = Label(request, "ruleName");
