@@ -136,6 +136,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "9:152",
                 "aws_iam_role.ci assume_role_policy RESOURCE_POLICY "
                 "AWS::IAM::AssumeRolePolicyDocument: MISSING_GITHUB_REPO_CONDITION_KEY at 19:128",
+                "aws_iam_role.ci assume_role_policy RESOURCE_POLICY "
+                "AWS::IAM::AssumeRolePolicyDocument: CONFIRM_AUDIENCE_CLAIM_TYPE at 19:287",
                 "aws_iam_role.ci inline_policy[0].policy IDENTITY_POLICY: INVALID_ACTION at 21:117",
                 "aws_s3_bucket_policy.b policy RESOURCE_POLICY AWS::S3::Bucket: "
                 "UNSUPPORTED_ACTION_IN_POLICY at 31:188",
