@@ -44,6 +44,12 @@ PolicyText LiteralPolicyText(std::string_view text, std::string_view literal,
 std::optional<std::vector<uint32_t>> YamlScalarRawOffsets(std::string_view source,
                                                           const SourceNode& node);
 
+// Where each byte of the string `node` is written in `source`: its origins (a string an intrinsic
+// function built), through its literal's escapes (a JSON string), or found in the YAML scalar
+// (YamlScalarRawOffsets). nullopt when none of these tell.
+std::optional<std::vector<uint32_t>> StringByteOffsets(std::string_view source,
+                                                       const SourceNode& node);
+
 }  // namespace perimeter::ingest::internal
 
 #endif  // PERIMETER_INGEST_INTERNAL_POLICY_TEXT_H_
