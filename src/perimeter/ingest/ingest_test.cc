@@ -443,5 +443,30 @@ TEST(TemplatePolicies, TerraformLambdaPermissionsAndUnknownValues) {
   EXPECT_THAT(found.issues[0].message, testing::HasSubstr("function_name, source_arn"));
 }
 
+// A policy Fn::Sub builds from a YAML block scalar: each byte of the document maps to where the
+// format string writes it, and a substituted value to its `${`.
+TEST(TemplatePolicies, SubBuiltPolicyMapsIntoItsFormatString) {
+  const std::string text =
+      "Parameters:\n"
+      "  Bucket: {Type: String, Default: b}\n"
+      "Resources:\n"
+      "  P:\n"
+      "    Type: AWS::IAM::ManagedPolicy\n"
+      "    Properties:\n"
+      "      PolicyDocument: !Sub |\n"
+      "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\",\n"
+      "          \"Action\": \"s3:GetObjekt\", \"Resource\": \"arn:aws:s3:::${Bucket}/*\"}]}\n";
+  TemplatePolicies found = FindTemplatePolicies(text, IngestOptions{});
+  ASSERT_EQ(found.policies.size(), 1u);
+  const TemplatePolicy& policy = found.policies[0];
+  EXPECT_THAT(policy.document, testing::HasSubstr("\"arn:aws:s3:::b/*\""));
+  size_t action = policy.document.find("s3:GetObjekt");
+  base::SourcePosition at = policy.locate(static_cast<uint32_t>(action));
+  EXPECT_EQ(at.line, 9u);
+  EXPECT_EQ(text.substr(at.offset, 12), "s3:GetObjekt");
+  size_t bucket = policy.document.find(":::b/") + 3;
+  EXPECT_EQ(text.substr(policy.locate(static_cast<uint32_t>(bucket)).offset, 9), "${Bucket}");
+}
+
 }  // namespace
 }  // namespace perimeter::ingest

@@ -186,6 +186,13 @@ std::optional<std::vector<uint32_t>> YamlScalarRawOffsets(std::string_view sourc
                                                           const SourceNode& node) {
   size_t raw = node.position.offset;
   if (raw >= source.size()) return std::nullopt;
+  // A tagged scalar (`!Sub |`, `!!str "..."`) starts at its tag: the value follows the tag.
+  if (source[raw] == '!') {
+    while (raw < source.size() && source[raw] != ' ' && source[raw] != '\t' && source[raw] != '\n')
+      ++raw;
+    while (raw < source.size() && (source[raw] == ' ' || source[raw] == '\t')) ++raw;
+    if (raw >= source.size()) return std::nullopt;
+  }
   if (source[raw] == '|' || source[raw] == '>') {
     raw = source.find('\n', raw);
     if (raw == std::string_view::npos) return std::nullopt;
