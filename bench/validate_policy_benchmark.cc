@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -30,22 +31,32 @@ int main(int argc, char** argv) {
   unsigned threads =
       argc > 2 ? static_cast<unsigned>(std::stoul(argv[2])) : std::thread::hardware_concurrency();
   auto start = std::chrono::steady_clock::now();
-  std::ifstream in(argv[1]);
+  std::ifstream in(argv[1], std::ios::binary);
   if (!in) {
     std::cerr << "cannot read " << argv[1] << "\n";
     return 2;
   }
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(std::move(line));
+  // The corpus in one read, its lines as views: the workers start sooner than with a getline
+  // loop copying line by line (which took a sixth of the run on one thread).
+  in.seekg(0, std::ios::end);
+  std::string corpus(static_cast<size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  in.read(corpus.data(), static_cast<std::streamsize>(corpus.size()));
+  std::vector<std::string_view> lines;
+  for (size_t at = 0; at < corpus.size();) {
+    size_t end = corpus.find('\n', at);
+    if (end == std::string::npos) end = corpus.size();
+    if (end > at) lines.emplace_back(corpus.data() + at, end - at);
+    at = end + 1;
   }
   size_t count = lines.size();
+  double reading = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::vector<double> latencies(count, -1);
   std::vector<std::array<size_t, 4>> by_type(threads, std::array<size_t, 4>{});
   std::atomic<size_t> next{0};
   auto worker = [&](unsigned id) {
     for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
-      json::ParseResult record = json::Parse(lines[i]);
+      json::ParseResult record = json::Parse(std::string(lines[i]));
       if (!record.ok() || !record.document.root().is_object()) continue;
       std::optional<json::Value> policy = record.document.root().Find("policy");
       if (!policy || !policy->is_object()) continue;  // snapshots carry no policy
@@ -90,8 +101,8 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &usage);
   std::printf("policies: %zu validated of %zu lines, %u threads\n", measured.size(), count,
               threads);
-  std::printf("total: %.2f s (reading included), %.0f policies/s\n", seconds,
-              measured.size() / seconds);
+  std::printf("total: %.2f s (reading included: %.2f s on one thread), %.0f policies/s\n", seconds,
+              reading, measured.size() / seconds);
   std::printf("latency per policy: p50 %.3f ms, p99 %.3f ms, max %.3f ms\n", percentile(0.5),
               percentile(0.99), measured.empty() ? 0.0 : measured.back());
   std::printf("findings: %zu ERROR, %zu SECURITY_WARNING, %zu WARNING, %zu SUGGESTION\n", totals[0],

@@ -50,8 +50,25 @@ timed "python3 json.loads (floor)" /usr/bin/python3 -c \
   'import json, sys; [json.loads(line) for line in open(sys.argv[1], "rb") if line.strip()]' "$inventory"
 floor=$last_wall
 timed "perimeter analyze" build/bin/perimeter analyze "$inventory" --format json -q -o build/bench/report.json
+perimeter_wall=$last_wall
 echo "ratio: perimeter / json.loads = $(echo "scale=2; $last_wall / $floor" | bc)" \
   "(load average $(cut -d' ' -f1-3 /proc/loadavg))"
+# The syntactic Python scanners of issue #20 on the resource policies of the same inventory, in the
+# same run (bench/scanners/scan_corpus.py: our glue calling policyuniverse's
+# Policy.is_internet_accessible and Cloud Custodian's PolicyChecker). They are not dependencies:
+# PERIMETER_SCANNERS_PATH names checkouts of theirs (directories put on Python's path).
+echo "== perimeter analyze beside the Python scanners ($count resources)"
+if [[ -n ${PERIMETER_SCANNERS_PATH:-} ]]; then
+  for scanner in policyuniverse custodian; do
+    timed "$scanner" sh -c 'exec /usr/bin/python3 bench/scanners/scan_corpus.py "$1" "$2" \
+      >build/bench/scan.txt 2>&1' scan "$scanner" "$inventory"
+    echo "  $(tail -1 build/bench/scan.txt)"
+    echo "ratio: perimeter / $scanner = $(echo "scale=2; $perimeter_wall / $last_wall" | bc)"
+  done
+  rm -f build/bench/scan.txt
+else
+  echo "skipped: PERIMETER_SCANNERS_PATH not set (checkouts of policyuniverse and cloud-custodian)"
+fi
 # Linear growth: 10k, 50k, 100k resources (and 1M with PERIMETER_BENCH_1M=1: streamed, memory bounded
 # by the output).
 sizes=(10000 50000 100000)

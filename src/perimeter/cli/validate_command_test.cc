@@ -95,11 +95,19 @@ INSTANTIATE_TEST_SUITE_P(
                 "QueuePolicy PolicyDocument RESOURCE_POLICY: INVALID_PRINCIPAL_FORMAT at 28:123",
                 "Scp Content SERVICE_CONTROL_POLICY: SCP_SYNTAX_ERROR_PRINCIPAL at 36:54",
                 "Rcp Content RESOURCE_CONTROL_POLICY: MISSING_VERSION at 43:20",
-                // a TAG_POLICY is no IAM policy; a Lambda permission holds no document
+                // the two permissions of function f: one policy, as AWS's validator builds it;
+                // each finding at the property of the permission it comes from
+                "Permission,OtherPermission PermissionsPolicy RESOURCE_POLICY: "
+                "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL at 61:56",
+                "Permission,OtherPermission PermissionsPolicy RESOURCE_POLICY: INVALID_ACTION at "
+                "66:32",
+                // a policy Fn::Sub builds: inside its format string, past the escapes
+                "SubPolicy PolicyDocument IDENTITY_POLICY: INVALID_SERVICE_IN_ACTION at 71:122",
+                "SubPolicy PolicyDocument IDENTITY_POLICY: INVALID_DATE_VALUE at 71:236",
+                // a TAG_POLICY is no IAM policy
                 "issue WARNING validate.no-policy-document at 47:5",
                 // Fn::If: not validated, reported at the function
                 "issue ERROR validate.unresolved at 54:33",
-                "issue WARNING validate.no-policy-document at 59:5",
             }},
         FileCase{
             "CloudFormationYaml",
@@ -124,8 +132,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "no findings",
                 "Table ResourcePolicy.PolicyDocument RESOURCE_POLICY AWS::DynamoDB::Table: "
                 "UNSUPPORTED_RESOURCE_ARN_IN_POLICY at 93:25",
-                // a policy !Join builds: reported at the function
-                "TopicPolicy PolicyDocument RESOURCE_POLICY: EMPTY_ARRAY_CONDITION at 100:23",
+                // a policy !Join builds of quoted fragments: inside the fragment that holds it
+                "TopicPolicy PolicyDocument RESOURCE_POLICY: EMPTY_ARRAY_CONDITION at 103:107",
                 "issue ERROR validate.unresolved at 108:23",
             }},
         FileCase{
@@ -136,6 +144,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "9:152",
                 "aws_iam_role.ci assume_role_policy RESOURCE_POLICY "
                 "AWS::IAM::AssumeRolePolicyDocument: MISSING_GITHUB_REPO_CONDITION_KEY at 19:128",
+                "aws_iam_role.ci assume_role_policy RESOURCE_POLICY "
+                "AWS::IAM::AssumeRolePolicyDocument: CONFIRM_AUDIENCE_CLAIM_TYPE at 19:287",
                 "aws_iam_role.ci inline_policy[0].policy IDENTITY_POLICY: INVALID_ACTION at 21:117",
                 "aws_s3_bucket_policy.b policy RESOURCE_POLICY AWS::S3::Bucket: "
                 "UNSUPPORTED_ACTION_IN_POLICY at 31:188",
@@ -143,9 +153,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "EMPTY_ARRAY_CONDITION at 39:263",
                 // no type: Terraform's default, an SCP
                 "aws_organizations_policy.scp content SERVICE_CONTROL_POLICY: no findings",
+                // the statement the permission adds, as a policy of its own (AWS's validator)
+                "aws_lambda_permission.s3 PermissionsPolicy RESOURCE_POLICY: "
+                "RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL at 63:54",
                 // after_unknown: not validated
                 "issue ERROR validate.unknown-value at 51:5",
-                "issue WARNING validate.no-policy-document at 59:5",
             }}),
     [](const testing::TestParamInfo<FileCase>& info) { return info.param.name; });
 

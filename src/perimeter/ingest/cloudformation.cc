@@ -1,6 +1,7 @@
 // CloudFormation templates (JSON or YAML) → inventory resources. Intrinsic functions are resolved
 // by internal/cloudformation_intrinsics.h; this file knows the resource types: what Ref and
 // Fn::GetAtt return for each, and which properties hold the policies Access Analyzer reads.
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -148,13 +149,29 @@ class TemplateConverter final : public TemplateResourceValues {
     if (!IndexResources()) return;
     auto source = std::make_shared<const std::string>(source_);
     intrinsics_.KeepFailures();
+    intrinsics_.TrackOrigins(source_);
+    std::vector<LocatedLambdaPermission> permissions;
     for (const std::string& id : order_) {
       const TemplateResource& r = resources_.at(id);
       if (r.type == "AWS::Lambda::Permission" || r.type == "AWS::Lambda::LayerVersionPermission") {
-        builder_.Note("validate.no-policy-document", r.position,
-                      base::Concat(id, " (", r.type,
-                                   ") is not validated: it holds no policy document (Lambda "
-                                   "builds the statement of the function's policy from it)"));
+        // As AWS's CloudFormation validator: each permission is a statement of its function's
+        // (layer version's) policy, validated once all the template's permissions are read.
+        bool layer = r.type == "AWS::Lambda::LayerVersionPermission";
+        intrinsics_.ClearFailure();
+        std::optional<ReadPermission> read = ReadLambdaPermission(r, layer);
+        if (intrinsics_.failed()) {
+          builder_.Error("validate.unresolved", intrinsics_.failure().position,
+                         base::Concat(id, " (", r.type,
+                                      ") is not validated: ", intrinsics_.failure().message));
+        }
+        if (!read) continue;
+        // Lambda writes the statement id it is given; AWS's validator writes none.
+        read->permission.sid.clear();
+        permissions.push_back(LocatedLambdaPermission{.permission = std::move(read->permission),
+                                                      .policy_key = read->arn,
+                                                      .resource = id,
+                                                      .position = r.position,
+                                                      .values = std::move(read->values)});
         continue;
       }
       for (const TemplatePolicyProperty& property : kTemplatePolicyProperties) {
@@ -190,6 +207,13 @@ class TemplateConverter final : public TemplateResourceValues {
           FindAt(r, property, *resolved, std::string(head), rest, source, out);
         }
       }
+    }
+    // Each permissions policy among the others, at its first permission's place in the template.
+    for (TemplatePolicy& policy : LambdaPermissionPolicies(permissions)) {
+      auto at = std::find_if(out.begin(), out.end(), [&](const TemplatePolicy& other) {
+        return other.position.offset > policy.position.offset;
+      });
+      out.insert(at, std::move(policy));
     }
   }
 
@@ -594,38 +618,64 @@ class TemplateConverter final : public TemplateResourceValues {
                         url);
   }
 
-  void ConvertLambdaPermission(const TemplateResource& r, bool layer) {
+  // The permission an AWS::Lambda::Permission or AWS::Lambda::LayerVersionPermission declares, the
+  // ARN of the function or layer version whose policy it joins, and where its values are written;
+  // nullopt when a required property is missing (reported) or does not resolve (the intrinsics'
+  // failure, which the caller reports or not).
+  struct ReadPermission {
+    LambdaPermission permission;
+    std::string arn;
+    base::SourcePosition target_position;
+    std::vector<std::pair<std::string, base::SourcePosition>> values;
+  };
+  std::optional<ReadPermission> ReadLambdaPermission(const TemplateResource& r, bool layer) {
     const SourceNode* target = Property(r, layer ? "LayerVersionArn" : "FunctionName");
     const SourceNode* principal_node = Property(r, "Principal");
     const SourceNode* action_node = Property(r, "Action");
     if (!target || !principal_node || !action_node) {
-      return Missing(r, layer ? "LayerVersionArn, Principal and Action"
-                              : "FunctionName, Principal and Action");
+      Missing(r, layer ? "LayerVersionArn, Principal and Action"
+                       : "FunctionName, Principal and Action");
+      return std::nullopt;
     }
     std::optional<std::string> function = intrinsics_.ResolveString(*target);
     std::optional<std::string> principal = intrinsics_.ResolveString(*principal_node);
     std::optional<std::string> action = intrinsics_.ResolveString(*action_node);
-    if (!function || !principal || !action) return;
+    if (!function || !principal || !action) return std::nullopt;
     std::string arn = *function;
     if (!layer && !arn.starts_with("arn:")) {
       arn = base::Concat("arn:", options_.partition, ":lambda:", Region(target->position), ":",
                          Account(target->position), ":function:", *function);
     }
-    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion
-                                                : LambdaPermission::Target::kFunction,
-                                .sid = r.logical_id,
-                                .principal = *principal,
-                                .action = *action,
-                                .resource = arn};
+    ReadPermission read{
+        .permission = LambdaPermission{.target = layer ? LambdaPermission::Target::kLayerVersion
+                                                       : LambdaPermission::Target::kFunction,
+                                       .sid = r.logical_id,
+                                       .principal = *principal,
+                                       .action = *action,
+                                       .resource = arn},
+        .arn = arn,
+        .target_position = target->position,
+        .values = {{*principal, principal_node->position},
+                   {*action, action_node->position},
+                   {arn, target->position}}};
     for (const LambdaPermissionCondition& condition :
-         LambdaPermissionConditions(permission.target)) {
-      permission.*condition.value =
-          PropertyString(r, condition.cloudformation_property).value_or("");
+         LambdaPermissionConditions(read.permission.target)) {
+      const SourceNode* node = Property(r, condition.cloudformation_property);
+      std::optional<std::string> value = node ? intrinsics_.ResolveString(*node) : std::nullopt;
+      read.permission.*condition.value = value.value_or("");
+      if (value && !value->empty()) read.values.emplace_back(*value, node->position);
     }
-    if (intrinsics_.failed()) return;
-    std::string account = ArnAccount(arn);
-    if (account.empty()) account = Account(target->position);
-    AddLambdaPermission(permission, arn, account, ArnRegion(arn), r.position, builder_);
+    if (intrinsics_.failed()) return std::nullopt;
+    return read;
+  }
+
+  void ConvertLambdaPermission(const TemplateResource& r, bool layer) {
+    std::optional<ReadPermission> read = ReadLambdaPermission(r, layer);
+    if (!read) return;
+    std::string account = ArnAccount(read->arn);
+    if (account.empty()) account = Account(read->target_position);
+    AddLambdaPermission(read->permission, read->arn, account, ArnRegion(read->arn), r.position,
+                        builder_);
   }
 
   std::string_view source_;  // the template's text

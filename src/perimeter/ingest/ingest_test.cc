@@ -17,6 +17,7 @@
 #include "perimeter/ingest/internal/converters.h"
 #include "perimeter/ingest/internal/inventory_builder.h"
 #include "perimeter/ingest/internal/source_tree.h"
+#include "perimeter/ingest/template_policies.h"
 #include "perimeter/resources/analyze_resource.h"
 
 namespace perimeter::ingest {
@@ -357,6 +358,114 @@ TEST(Yaml, ShortFormTagsPositionsAndErrors) {
   EXPECT_EQ(duplicate.issues[0].position.line, 2u);
   internal::YamlParseResult unknown_tag = internal::ParseYaml("a: !Bogus x\n");
   EXPECT_FALSE(unknown_tag.ok());
+}
+
+// `perimeter validate` reads Lambda permissions as AWS's IaC validators do: a CloudFormation
+// template's permissions of one function (or layer version) make one resource policy of
+// AWS::Lambda::Function (AWS::Lambda::LayerVersion); each statement's values map back to the
+// properties they come from.
+TEST(TemplatePolicies, LambdaPermissionsOfAFunctionMakeOnePolicy) {
+  const std::string text = R"({"Resources": {
+  "A": {"Type": "AWS::Lambda::Permission", "Properties": {"FunctionName": "f",
+        "Principal": "s3.amazonaws.com", "Action": "lambda:InvokeFunction",
+        "SourceAccount": "111122223333"}},
+  "B": {"Type": "AWS::Lambda::Permission", "Properties": {"FunctionName": "arn:aws:lambda:eu-west-1:111122223333:function:g",
+        "Principal": "444455556666", "Action": "lambda:InvokeFunction"}},
+  "C": {"Type": "AWS::Lambda::Permission", "Properties": {"FunctionName": "f",
+        "Principal": "444455556666", "Action": "lambda:GetFunction"}},
+  "L": {"Type": "AWS::Lambda::LayerVersionPermission", "Properties": {
+        "LayerVersionArn": "arn:aws:lambda:us-east-1:111122223333:layer:l:1",
+        "Principal": "*", "Action": "lambda:GetLayerVersion", "OrganizationId": "o-abc"}}}})";
+  IngestOptions options;
+  options.account_id = "111122223333";
+  options.region = "us-east-1";
+  TemplatePolicies found = FindTemplatePolicies(text, options);
+  EXPECT_THAT(found.issues, testing::IsEmpty());
+  ASSERT_EQ(found.policies.size(), 3u);
+  const TemplatePolicy& f = found.policies[0];
+  EXPECT_EQ(f.resource, "A,C");
+  EXPECT_EQ(f.resource_type, "AWS::Lambda::Function");
+  EXPECT_EQ(f.policy_type, "RESOURCE_POLICY");
+  EXPECT_EQ(f.validate_policy_resource_type, "");
+  EXPECT_EQ(f.document,
+            R"({"Version":"2012-10-17","Statement":[)"
+            R"({"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},)"
+            R"("Action":"lambda:InvokeFunction",)"
+            R"("Resource":"arn:aws:lambda:us-east-1:111122223333:function:f",)"
+            R"("Condition":{"StringEquals":{"AWS:SourceAccount":"111122223333"}}},)"
+            R"({"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"lambda:GetFunction",)"
+            R"("Resource":"arn:aws:lambda:us-east-1:111122223333:function:f"}]})");
+  // C's action, in the second statement: at C's Action property (line 8, after `"Action": `).
+  size_t action = f.document.find("\"lambda:GetFunction\"");
+  base::SourcePosition at = f.locate(static_cast<uint32_t>(action + 1));
+  EXPECT_EQ(at.line, 8u);
+  EXPECT_EQ(text.substr(at.offset, 20), "\"lambda:GetFunction\"");
+  // A's condition value at A's SourceAccount; the frame at A.
+  size_t account = f.document.find("\"111122223333\"}");
+  EXPECT_EQ(text.substr(f.locate(static_cast<uint32_t>(account)).offset, 14), "\"111122223333\"");
+  EXPECT_EQ(f.locate(0).line, 2u);
+  EXPECT_EQ(found.policies[1].resource, "B");
+  EXPECT_EQ(found.policies[2].resource, "L");
+  EXPECT_EQ(found.policies[2].resource_type, "AWS::Lambda::LayerVersion");
+  EXPECT_THAT(found.policies[2].document,
+              testing::HasSubstr(R"("Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}})"));
+}
+
+// A Terraform permission is a policy of its own; one whose values are known only after apply is
+// not validated, and says so.
+TEST(TemplatePolicies, TerraformLambdaPermissionsAndUnknownValues) {
+  const std::string text = R"({"format_version": "1.2", "resource_changes": [
+  {"address": "aws_lambda_permission.a", "mode": "managed", "type": "aws_lambda_permission",
+   "change": {"actions": ["create"], "before": null,
+              "after": {"function_name": "f", "principal": "sns.amazonaws.com",
+                        "action": "lambda:InvokeFunction", "statement_id": "Allow-SNS",
+                        "source_arn": "arn:aws:sns:us-east-1:111122223333:t"},
+              "after_unknown": {}}},
+  {"address": "aws_lambda_permission.b", "mode": "managed", "type": "aws_lambda_permission",
+   "change": {"actions": ["create"], "before": null,
+              "after": {"principal": "sns.amazonaws.com", "action": "lambda:InvokeFunction"},
+              "after_unknown": {"function_name": true, "source_arn": true}}}]})";
+  IngestOptions options;
+  options.account_id = "111122223333";
+  options.region = "us-east-1";
+  TemplatePolicies found = FindTemplatePolicies(text, options);
+  ASSERT_EQ(found.policies.size(), 1u);
+  EXPECT_EQ(found.policies[0].resource, "aws_lambda_permission.a");
+  // No Sid (AWS's validator writes none; "Allow-SNS" would be an UNSUPPORTED_SID otherwise).
+  EXPECT_EQ(
+      found.policies[0].document,
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction",)"
+      R"("Resource":"arn:aws:lambda:us-east-1:111122223333:function:f",)"
+      R"("Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:sns:us-east-1:111122223333:t"}}}]})");
+  ASSERT_EQ(found.issues.size(), 1u);
+  EXPECT_EQ(found.issues[0].code, "validate.unknown-value");
+  EXPECT_THAT(found.issues[0].message, testing::HasSubstr("function_name, source_arn"));
+}
+
+// A policy Fn::Sub builds from a YAML block scalar: each byte of the document maps to where the
+// format string writes it, and a substituted value to its `${`.
+TEST(TemplatePolicies, SubBuiltPolicyMapsIntoItsFormatString) {
+  const std::string text =
+      "Parameters:\n"
+      "  Bucket: {Type: String, Default: b}\n"
+      "Resources:\n"
+      "  P:\n"
+      "    Type: AWS::IAM::ManagedPolicy\n"
+      "    Properties:\n"
+      "      PolicyDocument: !Sub |\n"
+      "        {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\",\n"
+      "          \"Action\": \"s3:GetObjekt\", \"Resource\": \"arn:aws:s3:::${Bucket}/*\"}]}\n";
+  TemplatePolicies found = FindTemplatePolicies(text, IngestOptions{});
+  ASSERT_EQ(found.policies.size(), 1u);
+  const TemplatePolicy& policy = found.policies[0];
+  EXPECT_THAT(policy.document, testing::HasSubstr("\"arn:aws:s3:::b/*\""));
+  size_t action = policy.document.find("s3:GetObjekt");
+  base::SourcePosition at = policy.locate(static_cast<uint32_t>(action));
+  EXPECT_EQ(at.line, 9u);
+  EXPECT_EQ(text.substr(at.offset, 12), "s3:GetObjekt");
+  size_t bucket = policy.document.find(":::b/") + 3;
+  EXPECT_EQ(text.substr(policy.locate(static_cast<uint32_t>(bucket)).offset, 9), "${Bucket}");
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ TemplatePolicies FindTemplatePolicies(std::string_view text, const IngestOptions
   } else if (format == InputFormat::kTerraformPlan) {
     json::ParseResult parsed = json::Parse(std::string(text));
     if (parsed.ok()) {
-      internal::FindTerraformPlanPolicies(text, parsed.document.root(), builder, result.policies);
+      internal::FindTerraformPlanPolicies(text, parsed.document.root(), options, builder,
+                                          result.policies);
     } else {
       for (const base::Issue& issue : parsed.issues)
         builder.Error("ingest.syntax", issue.position, issue.message);

@@ -30,15 +30,19 @@
 namespace perimeter::ingest {
 
 struct TemplatePolicy {
-  std::string resource;       // the CloudFormation logical id, or the Terraform address
-  std::string resource_type;  // "AWS::IAM::Role", "aws_iam_role", ...
+  // The CloudFormation logical id, or the Terraform address (a policy Lambda permissions make:
+  // theirs, comma-separated).
+  std::string resource;
+  std::string resource_type;  // "AWS::IAM::Role", "aws_iam_role", "AWS::Lambda::Function", ...
   std::string property;       // "Policies[0].PolicyDocument", "inline_policy[0].policy", ...
   std::string policy_type;    // ValidatePolicy's policyType: "IDENTITY_POLICY", ...
   std::string validate_policy_resource_type;  // "AWS::S3::Bucket", ...; "" for none
   std::string document;                       // the policy text to validate
   base::SourcePosition position;              // the property's value in the file
-  // Where byte `offset` of `document` is written in the file. Inside text the file does not hold
-  // as such (what an intrinsic function built), the start of that text; past the end, the end.
+  // Where byte `offset` of `document` is written in the file. Text Fn::Sub or Fn::Join built maps
+  // to the text it was copied from (a substitution to its `${`); other text a function made, to
+  // the function; a Lambda permission's statement, to the property each value comes from; past
+  // the end, the end.
   std::function<base::SourcePosition(uint32_t offset)> locate;
 };
 
@@ -46,8 +50,8 @@ struct TemplatePolicies {
   std::vector<TemplatePolicy> policies;  // in file order
   // Errors: the file is not a template or plan, or is unreadable (nothing found then), or a policy
   // could not be read (named, and not in `policies`). Warnings: values left as placeholders,
-  // resources that hold no policy document ValidatePolicy reads (Lambda permissions, Organizations
-  // policies of other types). Positioned in the file.
+  // resources that hold no policy document ValidatePolicy reads (Organizations policies of other
+  // types). Positioned in the file.
   std::vector<base::Issue> issues;
 };
 

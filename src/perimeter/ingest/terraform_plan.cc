@@ -11,6 +11,7 @@
 // aws_s3_bucket.b.id → the bucket's planned name); failing that it becomes a placeholder
 // "{aws_s3_bucket.b.id}" and a note. A policy that is unknown cannot be analyzed: that is an error
 // at the resource (never a silent pass).
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -165,12 +166,42 @@ class PlanConverter {
     } else if (std::optional<json::Value> values = root.Find("values")) {
       ReadModule(values->Find("root_module"));
     }
+    std::vector<LocatedLambdaPermission> permissions;
     for (const PlanResource& r : resources_) {
       if (r.type == "aws_lambda_permission" || r.type == "aws_lambda_layer_version_permission") {
-        builder_.Note("validate.no-policy-document", r.position,
-                      base::Concat(r.address,
-                                   " is not validated: it holds no policy document (Lambda builds "
-                                   "the statement of the function's policy from it)"));
+        // As AWS's Terraform validator: the statement Lambda adds, as a policy of its own. A value
+        // known only after apply cannot be validated (named, as the policies of other resources).
+        bool layer = r.type == "aws_lambda_layer_version_permission";
+        std::vector<std::string_view> unknown;
+        for (std::string_view attribute :
+             {layer ? "layer_name" : "function_name", "principal", "action", "qualifier"}) {
+          if (IsUnknown(r, attribute)) unknown.push_back(attribute);
+        }
+        for (const LambdaPermissionCondition& condition :
+             LambdaPermissionConditions(layer ? LambdaPermission::Target::kLayerVersion
+                                              : LambdaPermission::Target::kFunction)) {
+          if (IsUnknown(r, condition.terraform_attribute))
+            unknown.push_back(condition.terraform_attribute);
+        }
+        if (!unknown.empty()) {
+          std::string names;
+          for (std::string_view name : unknown)
+            names += base::Concat(names.empty() ? "" : ", ", name);
+          builder_.Error("validate.unknown-value", r.position,
+                         base::Concat(r.address, " (", r.type, ") is not validated: ", names,
+                                      " known only after apply (validate the state after apply, "
+                                      "or make the permission's inputs known at plan time)"));
+          continue;
+        }
+        std::optional<ReadPermission> read = ReadLambdaPermission(r, layer);
+        if (!read) continue;
+        // Lambda writes the statement id it is given; AWS's validator writes none.
+        read->permission.sid.clear();
+        permissions.push_back(LocatedLambdaPermission{.permission = std::move(read->permission),
+                                                      .policy_key = r.address,
+                                                      .resource = r.address,
+                                                      .position = r.position,
+                                                      .values = std::move(read->values)});
         continue;
       }
       for (const PlanPolicyAttribute& attribute : kPlanPolicyAttributes) {
@@ -178,6 +209,13 @@ class PlanConverter {
         std::optional<json::Value> unknown = r.unknown;
         FindAt(r, attribute, r.values, unknown, "", attribute.path, source, out);
       }
+    }
+    // Each permission's policy among the others, at the permission's place in the plan.
+    for (TemplatePolicy& policy : LambdaPermissionPolicies(permissions)) {
+      auto at = std::find_if(out.begin(), out.end(), [&](const TemplatePolicy& other) {
+        return other.position.offset > policy.position.offset;
+      });
+      out.insert(at, std::move(policy));
     }
   }
 
@@ -535,18 +573,26 @@ class PlanConverter {
                        out.Member(policies.position()), false);
   }
 
-  void ConvertLambdaPermission(const PlanResource& resource, bool layer) {
-    std::string function = Attribute(resource, layer ? "layer_name" : "function_name").value_or("");
+  // The permission an aws_lambda_permission or aws_lambda_layer_version_permission declares, the
+  // ARN of the function or layer version whose policy it joins, and where its values are written;
+  // nullopt when a required attribute is missing (reported).
+  struct ReadPermission {
+    LambdaPermission permission;
+    std::string arn;
+    std::vector<std::pair<std::string, base::SourcePosition>> values;
+  };
+  std::optional<ReadPermission> ReadLambdaPermission(const PlanResource& resource, bool layer) {
+    std::string_view target_attribute = layer ? "layer_name" : "function_name";
+    std::string function = Attribute(resource, target_attribute).value_or("");
     std::string principal = Attribute(resource, "principal").value_or("");
     std::string action =
         Attribute(resource, "action").value_or(layer ? "lambda:GetLayerVersion" : "");
     if (function.empty() || principal.empty() || action.empty()) {
       builder_.Error(
           "ingest.missing-field", resource.position,
-          base::Concat(resource.address, " needs ", layer ? "layer_name" : "function_name",
-                       ", principal and action"));
+          base::Concat(resource.address, " needs ", target_attribute, ", principal and action"));
       builder_.SkipRecord();
-      return;
+      return std::nullopt;
     }
     std::string arn;
     if (layer) {
@@ -569,19 +615,38 @@ class PlanConverter {
         qualifier && !qualifier->empty()) {
       statement_resource += ":" + *qualifier;
     }
-    LambdaPermission permission{.target = layer ? LambdaPermission::Target::kLayerVersion
-                                                : LambdaPermission::Target::kFunction,
-                                .sid = Attribute(resource, "statement_id").value_or(""),
-                                .principal = principal,
-                                .action = action,
-                                .resource = statement_resource};
+    auto position = [&](std::string_view attribute) {
+      std::optional<json::Value> value = resource.values.Find(attribute);
+      return value.has_value() ? value->position() : resource.position;
+    };
+    ReadPermission read{
+        .permission = LambdaPermission{.target = layer ? LambdaPermission::Target::kLayerVersion
+                                                       : LambdaPermission::Target::kFunction,
+                                       .sid = Attribute(resource, "statement_id").value_or(""),
+                                       .principal = principal,
+                                       .action = action,
+                                       .resource = statement_resource},
+        .arn = arn,
+        .values = {{principal, position("principal")},
+                   {action, position("action")},
+                   {statement_resource, position(target_attribute)}}};
     for (const LambdaPermissionCondition& condition :
-         LambdaPermissionConditions(permission.target)) {
-      permission.*condition.value = Attribute(resource, condition.terraform_attribute).value_or("");
+         LambdaPermissionConditions(read.permission.target)) {
+      std::string value = Attribute(resource, condition.terraform_attribute).value_or("");
+      if (!value.empty()) read.values.emplace_back(value, position(condition.terraform_attribute));
+      read.permission.*condition.value = std::move(value);
     }
+    return read;
+  }
+
+  void ConvertLambdaPermission(const PlanResource& resource, bool layer) {
+    std::optional<ReadPermission> read = ReadLambdaPermission(resource, layer);
+    if (!read) return;
     std::optional<json::Value> at = resource.values.Find(layer ? "layer_name" : "function_name");
-    AddLambdaPermission(permission, arn, ArnAccount(arn).empty() ? Account() : ArnAccount(arn),
-                        Region(), at.has_value() ? at->position() : resource.position, builder_);
+    const std::string& arn = read->arn;
+    AddLambdaPermission(read->permission, arn,
+                        ArnAccount(arn).empty() ? Account() : ArnAccount(arn), Region(),
+                        at.has_value() ? at->position() : resource.position, builder_);
   }
 
   // The simple case: one policy attribute on a resource named by one attribute.
@@ -795,8 +860,8 @@ void ConvertTerraformPlan(const json::Value& root, const IngestOptions& options,
 }
 
 void FindTerraformPlanPolicies(std::string_view text, const json::Value& root,
-                               InventoryBuilder& builder, std::vector<TemplatePolicy>& out) {
-  IngestOptions options;
+                               const IngestOptions& options, InventoryBuilder& builder,
+                               std::vector<TemplatePolicy>& out) {
   PlanConverter(options, builder)
       .FindPolicies(root, std::make_shared<const std::string>(text), out);
 }

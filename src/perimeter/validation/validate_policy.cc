@@ -764,6 +764,7 @@ class Validator {
         path.pop_back();
       }
     }
+    CheckKeysNeedingAction(root);
   }
 
   // The string items of an element that is a string or an array of strings, with their paths.
@@ -1106,6 +1107,9 @@ class Validator {
               nullptr, {key_location});
         }
         CheckConditionValues(*op, key, key_member, key_path);
+        if (!is_null) CheckAudienceKey(key, key_location);
+        if (family == policy::OperatorFamily::kDate) CheckEpochDates(key, key_member, key_path);
+        NoteKeyNeedingAction(key, key_location);
         for (const auto& [value, value_path] : Items(key_member, key_path)) {
           std::string_view text = value.text();
           if (!is_null && family != policy::OperatorFamily::kStringLike &&
@@ -1133,6 +1137,135 @@ class Validator {
           }
         }
       }
+    }
+  }
+
+  // CONFIRM_AUDIENCE_CLAIM_TYPE (IAM User Guide, Access Analyzer policy check reference, a
+  // suggestion): the `aud` claim of a web identity token can hold one audience or several, and a
+  // condition on it is meant for one of the two (a plain operator for one, ForAnyValue /
+  // ForAllValues for several). AWS asks to confirm which: it reports the suggestion for every
+  // `<provider>:aud` key, with or without a set qualifier (recorded ValidatePolicy answers for
+  // GitHub trust policies with `"StringEquals": {"token.actions.githubusercontent.com:aud":
+  // "sts.amazonaws.com"}`, docs/validate-policy.md). Provider keys are those whose prefix is a host
+  // name (accounts.google.com:aud, cognito-identity.amazonaws.com:aud, an OIDC provider's URL);
+  // saml:aud is a SAML attribute, not a token claim. Not for Null, which tests presence only.
+  void CheckAudienceKey(std::string_view key, const Location& location) {
+    std::string lower = base::AsciiLower(key);
+    if (!lower.ends_with(":aud")) return;
+    std::string_view provider = std::string_view(lower).substr(0, lower.size() - 4);
+    if (provider.find('.') == std::string_view::npos) return;
+    Add("CONFIRM_AUDIENCE_CLAIM_TYPE",
+        "The 'aud' (audience) claim " + std::string(key) +
+            " can hold a single audience or several. Confirm that the condition matches the "
+            "claim type of your identity provider: a single-valued operator for one audience, "
+            "the ForAnyValue or ForAllValues qualifier for a multivalued claim.",
+        nullptr, {location});
+  }
+
+  // INVALID_DATE_VALUE (IAM User Guide, Access Analyzer policy check reference, a general
+  // warning): a date operator's value in epoch (UNIX) time, which the reference says might not
+  // resolve to the time you expect; it recommends the W3C ISO 8601 forms (YYYY-MM-DD,
+  // YYYY-MM-DDThh:mm:ssTZD). Epoch values are digits, optionally signed and with a fraction, as
+  // a string or a JSON number (policy/condition_values.h reads them so). Our reading, not AWS's
+  // words: aws:EpochTime is left out, since that key is defined in epoch time and AWS's own
+  // examples compare it with epoch values. Unparseable dates are TYPE_MISMATCH_DATE (the parser).
+  void CheckEpochDates(std::string_view key, const json::Value& values, const Path& key_path) {
+    if (base::EqualsIgnoreAsciiCase(key, "aws:EpochTime")) return;
+    auto check = [&](const json::Value& value, const Path& value_path) {
+      if (!value.is_string() && !value.is_number()) return;
+      std::string_view text = value.text();
+      if (!IsEpochTime(text)) return;
+      Add("INVALID_DATE_VALUE",
+          "The date " + std::string(text) +
+              " is in epoch time and might not resolve to the date and time you expect. We "
+              "recommend that you use an ISO 8601 date, such as YYYY-MM-DD or "
+              "YYYY-MM-DDThh:mm:ssZ.",
+          nullptr, {ValueLocation(value_path, value)});
+    };
+    if (values.is_array()) {
+      int index = 0;
+      for (json::Value item : values.children()) {
+        Path item_path = key_path;
+        item_path.push_back(IndexElement(index++));
+        check(item, item_path);
+      }
+    } else {
+      check(values, key_path);
+    }
+  }
+
+  static bool IsEpochTime(std::string_view text) {
+    if (text.starts_with('-')) text.remove_prefix(1);
+    size_t dot = text.find('.');
+    std::string_view whole = text.substr(0, dot);
+    std::string_view fraction =
+        dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+    auto digits = [](std::string_view part) {
+      return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    return !whole.empty() && digits(whole) && digits(fraction) &&
+           (dot == std::string_view::npos || !fraction.empty());
+  }
+
+  // MISSING_ACTION_FOR_CONDITION_KEY (IAM User Guide, Access Analyzer policy check reference, an
+  // error): a condition key that only has a value when a given action is performed, in a policy
+  // that never names that action. The reference documents one such key, by example:
+  // sts:SourceIdentity, set by sts:SetSourceIdentity (the source identity is set on AssumeRole*
+  // only when sts:SetSourceIdentity is allowed as well). Only that documented pair is checked; no
+  // table of such keys is published. The action counts when any statement of the policy names it
+  // (an Action item matching it, wildcards included, or a NotAction not excluding it): the
+  // reference says the action must be "in the policy". Reported at the key, once the whole policy
+  // is walked.
+  struct KeyNeedingAction {
+    std::string_view lower_key;
+    std::string_view action;
+  };
+  static constexpr KeyNeedingAction kKeysNeedingAction[] = {
+      {"sts:sourceidentity", "sts:SetSourceIdentity"},
+  };
+
+  void NoteKeyNeedingAction(std::string_view key, const Location& location) {
+    std::string lower = base::AsciiLower(key);
+    for (const KeyNeedingAction& entry : kKeysNeedingAction) {
+      if (lower == entry.lower_key) pending_keys_.push_back({std::string(key), entry, location});
+    }
+  }
+
+  bool PolicyNamesAction(const json::Value& root, std::string_view action) const {
+    std::optional<json::Value> statements = root.Find("Statement");
+    if (!statements) return false;
+    auto names = [&](const json::Value& statement) {
+      if (!statement.is_object()) return false;
+      if (std::optional<json::Value> items = statement.Find("Action")) {
+        for (const auto& [item, item_path] : Items(*items, {})) {
+          if (GlobMatches(item.text(), action, CaseMode::kInsensitive)) return true;
+        }
+      }
+      if (std::optional<json::Value> items = statement.Find("NotAction")) {
+        auto excluded = Items(*items, {});
+        return std::none_of(excluded.begin(), excluded.end(), [&](const auto& item) {
+          return GlobMatches(item.first.text(), action, CaseMode::kInsensitive);
+        });
+      }
+      return false;
+    };
+    if (statements->is_object()) return names(*statements);
+    if (!statements->is_array()) return false;
+    for (json::Value statement : statements->children()) {
+      if (names(statement)) return true;
+    }
+    return false;
+  }
+
+  void CheckKeysNeedingAction(const json::Value& root) {
+    for (const PendingKey& pending : pending_keys_) {
+      std::string_view action = pending.entry.action;
+      if (PolicyNamesAction(root, action)) continue;
+      Add("MISSING_ACTION_FOR_CONDITION_KEY",
+          "The condition key " + pending.key + " has a value only when the " + std::string(action) +
+              " action is performed. Add the " + std::string(action) +
+              " action to the policy, or remove the condition key.",
+          nullptr, {pending.location});
     }
   }
 
@@ -1869,6 +2002,13 @@ class Validator {
   DocumentLocator locator_;
   const PathIndex* index_ = nullptr;
   bool version_2008_ = false;
+  // Keys of kKeysNeedingAction seen in the walk, decided once the whole policy is known.
+  struct PendingKey {
+    std::string key;  // as written
+    KeyNeedingAction entry;
+    Location location;
+  };
+  std::vector<PendingKey> pending_keys_;
   std::vector<ValidationFinding> findings_;
 };
 

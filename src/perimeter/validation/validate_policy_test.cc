@@ -141,6 +141,80 @@ std::vector<CheckCase> Cases() {
                  R"("Resource":"*")"),
        "REDUNDANT_ACTION",
        false},
+      // MISSING_ACTION_FOR_CONDITION_KEY: sts:SourceIdentity with no sts:SetSourceIdentity in
+      // the policy (the reference's example); the action in another statement, or through a
+      // wildcard, is enough.
+      {"MissingActionForConditionKey", kRes, R::kIamAssumeRolePolicyDocument,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+       R"("Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole",)"
+       R"("Condition":{"StringLike":{"sts:SourceIdentity":"admin-*"}}}]})",
+       "MISSING_ACTION_FOR_CONDITION_KEY", true},
+      {"MissingActionForConditionKeyNot", kRes, R::kIamAssumeRolePolicyDocument,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+       R"("Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+       R"("Action":["sts:AssumeRole","sts:SetSourceIdentity"],)"
+       R"("Condition":{"StringLike":{"sts:SourceIdentity":"admin-*"}}}]})",
+       "MISSING_ACTION_FOR_CONDITION_KEY", false},
+      {"MissingActionForConditionKeyNotOtherStatement",
+       kId,
+       {},
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",)"
+       R"("Resource":"*","Condition":{"StringEquals":{"sts:SourceIdentity":"${aws:username}"}}},)"
+       R"({"Effect":"Allow","Action":"sts:Set*","Resource":"*"}]})",
+       "MISSING_ACTION_FOR_CONDITION_KEY",
+       false},
+      // INVALID_DATE_VALUE: a date in epoch time (string or number); an ISO 8601 date, or the
+      // epoch key aws:EpochTime, is not reported.
+      {"InvalidDateValueEpoch",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"DateLessThan":{"aws:CurrentTime":"1735689600"}})"),
+       "INVALID_DATE_VALUE",
+       true},
+      {"InvalidDateValueEpochNumber",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"DateGreaterThan":{"aws:CurrentTime":[1735689600]}})"),
+       "INVALID_DATE_VALUE",
+       true},
+      {"InvalidDateValueNotIso",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"DateLessThan":{"aws:CurrentTime":"2025-01-01"}})"),
+       "INVALID_DATE_VALUE",
+       false},
+      {"InvalidDateValueNotEpochKey",
+       kId,
+       {},
+       Statement(allow_s3 + R"(,"Condition":{"DateLessThan":{"aws:EpochTime":"1735689600"}})"),
+       "INVALID_DATE_VALUE",
+       false},
+      // CONFIRM_AUDIENCE_CLAIM_TYPE: an identity provider's aud key, with or without a set
+      // qualifier; its sub key, or SAML's aud, is not one.
+      {"ConfirmAudienceClaimType", kRes, R::kIamAssumeRolePolicyDocument,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":)"
+       R"("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},)"
+       R"("Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{)"
+       R"("token.actions.githubusercontent.com:aud":"sts.amazonaws.com",)"
+       R"("token.actions.githubusercontent.com:sub":"repo:o/r:ref:refs/heads/main"}}}]})",
+       "CONFIRM_AUDIENCE_CLAIM_TYPE", true},
+      {"ConfirmAudienceClaimTypeQualified", kRes, R::kIamAssumeRolePolicyDocument,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+       R"("Principal":{"Federated":"accounts.google.com"},)"
+       R"("Action":"sts:AssumeRoleWithWebIdentity",)"
+       R"("Condition":{"ForAnyValue:StringEquals":{"accounts.google.com:aud":"app.example"}}}]})",
+       "CONFIRM_AUDIENCE_CLAIM_TYPE", true},
+      {"ConfirmAudienceClaimTypeNot", kRes, R::kIamAssumeRolePolicyDocument,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":)"
+       R"("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},)"
+       R"("Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{)"
+       R"("token.actions.githubusercontent.com:sub":"repo:o/r:ref:refs/heads/main"}}}]})",
+       "CONFIRM_AUDIENCE_CLAIM_TYPE", false},
+      {"ConfirmAudienceClaimTypeNotSaml", kRes, R::kIamAssumeRolePolicyDocument,
+       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":)"
+       R"("arn:aws:iam::111122223333:saml-provider/idp"},"Action":"sts:AssumeRoleWithSAML",)"
+       R"("Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]})",
+       "CONFIRM_AUDIENCE_CLAIM_TYPE", false},
       {"UnsupportedActionForConditionKey",
        kId,
        {},
@@ -1635,7 +1709,10 @@ TEST(ValidatePolicyTest, LocatesTheOffendingActionWithPathAndSpan) {
 }
 
 // The example of the AWS CLI reference for `aws accessanalyzer validate-policy` (a Cognito trust
-// policy sent as RESOURCE_POLICY), with the findings, details and positions AWS returned.
+// policy sent as RESOURCE_POLICY), with the findings, details and positions AWS returned. The
+// example was recorded before the reference had CONFIRM_AUDIENCE_CLAIM_TYPE; today's service adds
+// that suggestion for a `<provider>:aud` key whatever its operator (recorded answers for GitHub
+// trust policies, docs/validate-policy.md), so a fourth finding follows at the key.
 TEST(ValidatePolicyRecordedTest, CognitoTrustPolicyOfTheAwsCliReference) {
   const std::string policy =
       "{\n"
@@ -1660,7 +1737,7 @@ TEST(ValidatePolicyRecordedTest, CognitoTrustPolicyOfTheAwsCliReference) {
       "    ]\n"
       "}\n";
   std::vector<ValidationFinding> findings = ValidatePolicy(policy, kRes);
-  ASSERT_EQ(findings.size(), 3u);
+  ASSERT_EQ(findings.size(), 4u);
   EXPECT_EQ(findings[0].issue_code, "EMPTY_SID_VALUE");
   EXPECT_EQ(findings[0].finding_type, FindingType::kSuggestion);
   ASSERT_EQ(findings[0].locations.size(), 1u);
@@ -1685,6 +1762,12 @@ TEST(ValidatePolicyRecordedTest, CognitoTrustPolicyOfTheAwsCliReference) {
             "this condition key.");
   ASSERT_EQ(findings[2].locations.size(), 1u);
   EXPECT_EQ(findings[2].locations[0].span, (Span{{12, 16, 292}, {12, 32, 308}}));
+  EXPECT_EQ(findings[3].issue_code, "CONFIRM_AUDIENCE_CLAIM_TYPE");
+  EXPECT_EQ(findings[3].finding_type, FindingType::kSuggestion);
+  ASSERT_EQ(findings[3].locations.size(), 1u);
+  ASSERT_FALSE(findings[3].locations[0].path.empty());
+  EXPECT_EQ(findings[3].locations[0].path.back().kind, PathElement::Kind::kKey);
+  EXPECT_EQ(findings[3].locations[0].path.back().text, "cognito-identity.amazonaws.com:aud");
 }
 
 // An S3 bucket policy with an action that does not exist and "Resource": "*": AWS answers

@@ -1,5 +1,6 @@
 #include "perimeter/ingest/internal/cloudformation_intrinsics.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "perimeter/base/text.h"
 #include "perimeter/ingest/internal/converters.h"
+#include "perimeter/ingest/internal/policy_text.h"
 
 namespace perimeter::ingest::internal {
 
@@ -109,7 +111,17 @@ std::optional<std::string> TemplateIntrinsics::GetAtt(const SourceNode& argument
   return value;
 }
 
-std::optional<std::string> TemplateIntrinsics::Sub(const SourceNode& argument) {
+std::vector<uint32_t> TemplateIntrinsics::OffsetsOf(const SourceNode& node,
+                                                    uint32_t fallback) const {
+  if (origins_source_) {
+    std::optional<std::vector<uint32_t>> offsets = StringByteOffsets(*origins_source_, node);
+    if (offsets && offsets->size() == node.text.size()) return std::move(*offsets);
+  }
+  return std::vector<uint32_t>(node.text.size(), fallback);
+}
+
+std::optional<std::string> TemplateIntrinsics::Sub(const SourceNode& argument,
+                                                   std::vector<uint32_t>* origins) {
   const SourceNode* format = &argument;
   const SourceNode* variables = nullptr;
   if (argument.is_sequence()) {
@@ -125,21 +137,36 @@ std::optional<std::string> TemplateIntrinsics::Sub(const SourceNode& argument) {
     return std::nullopt;
   }
   const std::string& text = format->text;
+  std::vector<uint32_t> format_offsets;
+  if (origins != nullptr) format_offsets = OffsetsOf(*format, argument.position.offset);
   std::string out;
+  // Bytes appended since the last call come from format byte `from`: copied bytes one for one,
+  // a substitution all at its "${".
+  auto track = [&](size_t from, bool copied) {
+    if (origins == nullptr) return;
+    for (size_t k = 0; origins->size() < out.size(); ++k) {
+      size_t at = copied ? from + k : from;
+      origins->push_back(format_offsets[std::min(at, format_offsets.size() - 1)]);
+    }
+  };
   for (size_t i = 0; i < text.size();) {
+    size_t start = i;
     if (text.compare(i, 2, "${") != 0) {
       out.push_back(text[i++]);
+      track(start, true);
       continue;
     }
     size_t end = text.find('}', i);
     if (end == std::string::npos) {
       out.append(text, i, std::string::npos);
+      track(start, true);
       break;
     }
     std::string name = text.substr(i + 2, end - i - 2);
     i = end + 1;
     if (name.starts_with("!")) {  // ${!Literal} writes "${Literal}" (policy variables)
       out += base::Concat("${", name.substr(1), "}");
+      track(start, false);
       continue;
     }
     if (variables != nullptr && variables->is_mapping()) {
@@ -147,6 +174,7 @@ std::optional<std::string> TemplateIntrinsics::Sub(const SourceNode& argument) {
         std::optional<std::string> resolved = ResolveString(*value);
         if (!resolved) return std::nullopt;
         out += *resolved;
+        track(start, false);
         continue;
       }
     }
@@ -159,11 +187,13 @@ std::optional<std::string> TemplateIntrinsics::Sub(const SourceNode& argument) {
       std::optional<std::string> value = GetAtt(get_att);
       if (!value) return std::nullopt;
       out += *value;
+      track(start, false);
       continue;
     }
     std::optional<std::string> value = Ref(name, format->position);
     if (!value) return std::nullopt;
     out += *value;
+    track(start, false);
   }
   return out;
 }
@@ -205,7 +235,14 @@ std::optional<SourceNode> TemplateIntrinsics::Resolve(const SourceNode& node, in
       if (argument.text == "AWS::NoValue") return std::nullopt;
       return scalar(Ref(argument.text, argument.position));
     }
-    if (function == "Fn::Sub") return scalar(Sub(argument));
+    if (function == "Fn::Sub") {
+      if (!origins_source_) return scalar(Sub(argument, nullptr));
+      std::vector<uint32_t> origins;
+      std::optional<SourceNode> out = scalar(Sub(argument, &origins));
+      if (out && !out->text.empty() && origins.size() == out->text.size())
+        out->origins = std::move(origins);
+      return out;
+    }
     if (function == "Fn::GetAtt") return scalar(GetAtt(argument));
     if (function == "Fn::Join") {
       if (!argument.is_sequence() || argument.children.size() != 2) {
@@ -220,15 +257,31 @@ std::optional<SourceNode> TemplateIntrinsics::Resolve(const SourceNode& node, in
         return std::nullopt;
       }
       std::string out;
+      std::vector<uint32_t> origins;
+      std::vector<uint32_t> delimiter_offsets;
+      if (origins_source_) {
+        const SourceNode& written = argument.children[0];
+        delimiter_offsets = written.is_string() && written.text == *delimiter
+                                ? OffsetsOf(written, written.position.offset)
+                                : std::vector<uint32_t>(delimiter->size(), written.position.offset);
+      }
       for (size_t i = 0; i < values->children.size(); ++i) {
-        if (!values->children[i].is_scalar()) {
-          Fail(values->children[i].position, "Fn::Join values must be strings");
+        const SourceNode& value = values->children[i];
+        if (!value.is_scalar()) {
+          Fail(value.position, "Fn::Join values must be strings");
           return std::nullopt;
         }
-        out += base::Concat(i ? std::string_view(*delimiter) : std::string_view(),
-                            values->children[i].text);
+        out += base::Concat(i ? std::string_view(*delimiter) : std::string_view(), value.text);
+        if (origins_source_) {
+          if (i) origins.insert(origins.end(), delimiter_offsets.begin(), delimiter_offsets.end());
+          std::vector<uint32_t> own = OffsetsOf(value, value.position.offset);
+          origins.insert(origins.end(), own.begin(), own.end());
+        }
       }
-      return scalar(out);
+      std::optional<SourceNode> joined = scalar(out);
+      if (joined && !out.empty() && origins.size() == out.size())
+        joined->origins = std::move(origins);
+      return joined;
     }
     if (function == "Fn::Select") {
       if (!argument.is_sequence() || argument.children.size() != 2) {

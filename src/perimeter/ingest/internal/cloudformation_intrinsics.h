@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "perimeter/base/issue.h"
 #include "perimeter/base/source_position.h"
@@ -64,12 +65,20 @@ class TemplateIntrinsics {
   void KeepFailures() { report_failures_ = false; }
   // The first failure since ClearFailure(): where, and why.
   const base::Issue& failure() const { return failure_; }
+  // Strings Fn::Sub and Fn::Join build carry SourceNode::origins, found in `source` (the template's
+  // text, which outlives this object), so that a finding inside one points at the text it came
+  // from (`perimeter validate`).
+  void TrackOrigins(std::string_view source) { origins_source_ = source; }
 
  private:
   std::string Unknown(std::string_view name, base::SourcePosition position, std::string_view why);
   std::optional<std::string> Ref(std::string_view name, base::SourcePosition at);
   std::optional<std::string> GetAtt(const SourceNode& argument);
-  std::optional<std::string> Sub(const SourceNode& argument);
+  // With `origins`, the file offset of each byte of the result (TrackOrigins).
+  std::optional<std::string> Sub(const SourceNode& argument, std::vector<uint32_t>* origins);
+  // Where each byte of the resolved string `node` comes from: its own offsets
+  // (StringByteOffsets), or `fallback` for every byte.
+  std::vector<uint32_t> OffsetsOf(const SourceNode& node, uint32_t fallback) const;
   std::optional<SourceNode> Resolve(const SourceNode& node, int depth);
 
   const IngestOptions& options_;
@@ -81,6 +90,7 @@ class TemplateIntrinsics {
   bool failed_ = false;
   bool report_failures_ = true;
   base::Issue failure_;
+  std::optional<std::string_view> origins_source_;
 };
 
 }  // namespace perimeter::ingest::internal

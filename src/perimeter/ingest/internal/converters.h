@@ -31,7 +31,8 @@ void ConvertCloudFormation(std::string_view text, const IngestOptions& options,
 void FindCloudFormationPolicies(std::string_view text, const IngestOptions& options,
                                 InventoryBuilder& builder, std::vector<TemplatePolicy>& out);
 void FindTerraformPlanPolicies(std::string_view text, const json::Value& root,
-                               InventoryBuilder& builder, std::vector<TemplatePolicy>& out);
+                               const IngestOptions& options, InventoryBuilder& builder,
+                               std::vector<TemplatePolicy>& out);
 
 // Decodes %XX escapes (RFC 3986), as IAM returns policy documents. nullopt on a malformed escape.
 std::optional<std::string> UrlDecode(std::string_view text);

@@ -1,5 +1,7 @@
 #include "perimeter/ingest/internal/lambda_permission.h"
 
+#include <algorithm>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -82,6 +84,73 @@ void AddLambdaPermission(const LambdaPermission& permission, std::string_view ar
                            "layerVersionPolicy", LambdaPermissionStatement(permission), position);
       return;
   }
+}
+
+std::vector<TemplatePolicy> LambdaPermissionPolicies(
+    const std::vector<LocatedLambdaPermission>& permissions) {
+  // A part of the document written at `position` in the file: [start, end) in the document.
+  struct Span {
+    uint32_t start, end;
+    base::SourcePosition position;
+  };
+  struct Policy {
+    std::string key;
+    const LocatedLambdaPermission* first;
+    std::string resources;
+    std::string document;
+    std::vector<Span> spans;  // statements first, then their values (the finer ones win)
+  };
+  std::vector<Policy> policies;
+  for (const LocatedLambdaPermission& located : permissions) {
+    auto it = std::find_if(policies.begin(), policies.end(),
+                           [&](const Policy& policy) { return policy.key == located.policy_key; });
+    if (it == policies.end()) {
+      policies.push_back(Policy{
+          located.policy_key, &located, "", "{\"Version\":\"2012-10-17\",\"Statement\":[", {}});
+      it = std::prev(policies.end());
+    } else {
+      it->document += ",";
+    }
+    if (!it->resources.empty()) it->resources += ",";
+    it->resources += located.resource;
+    std::string statement = LambdaPermissionStatement(located.permission);
+    uint32_t start = static_cast<uint32_t>(it->document.size());
+    it->spans.push_back(
+        Span{start, start + static_cast<uint32_t>(statement.size()), located.position});
+    size_t from = 0;
+    for (const auto& [value, position] : located.values) {
+      std::string quoted = json::Quote(value);
+      size_t at = statement.find(quoted, from);
+      if (at == std::string::npos) continue;
+      it->spans.push_back(Span{start + static_cast<uint32_t>(at),
+                               start + static_cast<uint32_t>(at + quoted.size()), position});
+      from = at + quoted.size();
+    }
+    it->document += statement;
+  }
+  std::vector<TemplatePolicy> out;
+  for (Policy& policy : policies) {
+    policy.document += "]}";
+    bool layer = policy.first->permission.target == LambdaPermission::Target::kLayerVersion;
+    std::vector<Span> spans = std::move(policy.spans);
+    base::SourcePosition frame = policy.first->position;
+    out.push_back(TemplatePolicy{
+        .resource = std::move(policy.resources),
+        .resource_type = layer ? "AWS::Lambda::LayerVersion" : "AWS::Lambda::Function",
+        .property = layer ? "LayerVersionPermission" : "PermissionsPolicy",
+        .policy_type = "RESOURCE_POLICY",
+        .validate_policy_resource_type = "",
+        .document = std::move(policy.document),
+        .position = frame,
+        .locate = [spans = std::move(spans), frame](uint32_t offset) {
+          base::SourcePosition found = frame;
+          for (const Span& span : spans) {
+            if (offset >= span.start && offset < span.end) found = span.position;
+          }
+          return found;
+        }});
+  }
+  return out;
 }
 
 }  // namespace perimeter::ingest::internal

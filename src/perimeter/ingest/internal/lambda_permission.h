@@ -12,9 +12,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "perimeter/base/source_position.h"
 #include "perimeter/ingest/internal/inventory_builder.h"
+#include "perimeter/ingest/template_policies.h"
 
 namespace perimeter::ingest::internal {
 
@@ -56,6 +59,28 @@ std::string LambdaPermissionStatement(const LambdaPermission& permission);
 void AddLambdaPermission(const LambdaPermission& permission, std::string_view arn,
                          std::string_view owner_account, std::string_view region,
                          base::SourcePosition position, InventoryBuilder& builder);
+
+// A permission as `perimeter validate` reads it: the statement, the template resource that declares
+// it and where the statement's values are written in the file.
+struct LocatedLambdaPermission {
+  LambdaPermission permission;
+  std::string policy_key;  // the permissions sharing a key make one policy (a function's ARN, ...)
+  std::string resource;    // the logical id or the Terraform address
+  base::SourcePosition position;  // the resource in the file
+  // The statement's values in the order the statement writes them (principal, action, resource,
+  // then the condition values), each with the position of the property or attribute it came from.
+  std::vector<std::pair<std::string, base::SourcePosition>> values;
+};
+
+// The resource-based policies AWS's IaC validators build from Lambda permissions
+// (awslabs/aws-cloudformation-iam-policy-validator: one policy a function or layer version, all its
+// permissions' statements, validated as RESOURCE_POLICY of AWS::Lambda::Function or
+// AWS::Lambda::LayerVersion; awslabs/terraform-iam-policy-validator: one a permission), one
+// TemplatePolicy a distinct policy_key in order of first appearance. `resource` lists the
+// permissions' resources; `locate` maps each statement's values to where they are written, the
+// rest of a statement to its resource, and the policy's frame to the first resource.
+std::vector<TemplatePolicy> LambdaPermissionPolicies(
+    const std::vector<LocatedLambdaPermission>& permissions);
 
 }  // namespace perimeter::ingest::internal
 

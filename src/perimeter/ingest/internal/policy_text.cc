@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "perimeter/json/document.h"
 #include "perimeter/resources/policy_positions.h"
@@ -32,11 +33,13 @@ struct Anchor {
     kPlain,    // an unquoted scalar: the opening quote and the first byte at `position`
     kQuoted,   // written quoted (or a verbatim number) the same way: byte i at position + i
     kLiteral,  // a JSON string literal with escapes: through `literal`
+    kOrigins,  // a string an intrinsic function built: byte i of the value at origins[i]
   };
   uint32_t begin = 0, end = 0;
   Mode mode = Mode::kClamp;
   base::SourcePosition position;
   std::string literal;
+  std::vector<uint32_t> origins;
 };
 
 class Serializer {
@@ -53,7 +56,7 @@ class Serializer {
         Token(node.text, node.position, {}, false);
         return;
       case NodeKind::kString:
-        Token(json::Quote(node.text), node.position, node.text, true, node.literal);
+        Token(json::Quote(node.text), node.position, node.text, true, node.literal, &node.origins);
         return;
       case NodeKind::kSequence: {
         Open('[', node.position);
@@ -98,7 +101,8 @@ class Serializer {
   // `serialised` is appended; `value` is the text the file should hold at `position` (a string's
   // value when `is_string`, else the token itself).
   void Token(std::string_view serialised, base::SourcePosition position, std::string_view value,
-             bool is_string, std::string_view literal = {}) {
+             bool is_string, std::string_view literal = {},
+             const std::vector<uint32_t>* origins = nullptr) {
     Anchor anchor{static_cast<uint32_t>(out_.size()),
                   static_cast<uint32_t>(out_.size() + serialised.size()),
                   Anchor::Mode::kClamp,
@@ -107,7 +111,10 @@ class Serializer {
     if (!is_string) value = serialised;
     size_t at = position.offset;
     bool escaped = is_string && serialised.size() != value.size() + 2;
-    if (!literal.empty()) {
+    if (origins != nullptr && !origins->empty() && !escaped) {
+      anchor.mode = Anchor::Mode::kOrigins;
+      anchor.origins = *origins;
+    } else if (!literal.empty()) {
       anchor.mode = Anchor::Mode::kLiteral;
       anchor.literal = std::string(literal);
     } else if (!escaped && at < source_.size()) {
@@ -145,6 +152,13 @@ base::SourcePosition LocateInAnchor(std::string_view source, const Anchor& ancho
     case Anchor::Mode::kLiteral:
       return i == 0 ? anchor.position
                     : resources::LocateInStringLiteral(anchor.literal, anchor.position, i - 1);
+    case Anchor::Mode::kOrigins:
+      // A span from the opening quote is about the whole value, which the function built: the
+      // function. The closing quote is just past the last byte's place (a span's end).
+      if (i == 0) return anchor.position;
+      if (i - 1 >= anchor.origins.size())
+        return json::PositionAt(source, anchor.origins.back() + 1);
+      return json::PositionAt(source, anchor.origins[i - 1]);
   }
   return anchor.position;
 }
@@ -172,6 +186,13 @@ std::optional<std::vector<uint32_t>> YamlScalarRawOffsets(std::string_view sourc
                                                           const SourceNode& node) {
   size_t raw = node.position.offset;
   if (raw >= source.size()) return std::nullopt;
+  // A tagged scalar (`!Sub |`, `!!str "..."`) starts at its tag: the value follows the tag.
+  if (source[raw] == '!') {
+    while (raw < source.size() && source[raw] != ' ' && source[raw] != '\t' && source[raw] != '\n')
+      ++raw;
+    while (raw < source.size() && (source[raw] == ' ' || source[raw] == '\t')) ++raw;
+    if (raw >= source.size()) return std::nullopt;
+  }
   if (source[raw] == '|' || source[raw] == '>') {
     raw = source.find('\n', raw);
     if (raw == std::string_view::npos) return std::nullopt;
@@ -195,6 +216,15 @@ PolicyText StringPolicyText(const SourceNode& node, std::shared_ptr<const std::s
   PolicyText out;
   out.json = node.text;
   base::SourcePosition start = node.position;
+  if (!node.origins
+           .empty()) {  // a policy an intrinsic function built: each byte where it came from
+    auto origins = std::make_shared<const std::vector<uint32_t>>(node.origins);
+    out.locate = [origins, source](uint32_t offset) {
+      bool past = offset >= origins->size();
+      return json::PositionAt(*source, past ? origins->back() + 1 : (*origins)[offset]);
+    };
+    return out;
+  }
   std::optional<std::vector<uint32_t>> raw = YamlScalarRawOffsets(*source, node);
   if (!raw.has_value() || raw->empty()) {
     out.locate = [start](uint32_t) { return start; };
@@ -217,6 +247,20 @@ PolicyText LiteralPolicyText(std::string_view text, std::string_view literal,
     return resources::LocateInStringLiteral(literal, position, offset);
   };
   return out;
+}
+
+std::optional<std::vector<uint32_t>> StringByteOffsets(std::string_view source,
+                                                       const SourceNode& node) {
+  if (!node.is_string()) return std::nullopt;
+  if (!node.origins.empty()) return node.origins;
+  if (!node.literal.empty()) {
+    std::vector<uint32_t> offsets;
+    offsets.reserve(node.text.size());
+    for (uint32_t i = 0; i < node.text.size(); ++i)
+      offsets.push_back(resources::LocateInStringLiteral(node.literal, node.position, i).offset);
+    return offsets;
+  }
+  return YamlScalarRawOffsets(source, node);
 }
 
 }  // namespace perimeter::ingest::internal

@@ -37,12 +37,18 @@ PolicyText LiteralPolicyText(std::string_view text, std::string_view literal,
                              base::SourcePosition position);
 
 // Where each byte of the value of the YAML scalar `node` is written in `source`, scanning from the
-// scalar's start past what YAML adds around it (quotes, escape backslashes, doubled single quotes,
-// indentation, line breaks, a block scalar's indicator line; a folded line break reads as a
-// space). nullopt when the value is not found that way (a string an intrinsic function built, an
-// escape YAML writes otherwise).
+// scalar's start (past its tag, for a tagged one) past what YAML adds around it (quotes, escape
+// backslashes, doubled single quotes, indentation, line breaks, a block scalar's indicator line; a
+// folded line break reads as a space). nullopt when the value is not found that way (a string an
+// intrinsic function built, an escape YAML writes otherwise).
 std::optional<std::vector<uint32_t>> YamlScalarRawOffsets(std::string_view source,
                                                           const SourceNode& node);
+
+// Where each byte of the string `node` is written in `source`: its origins (a string an intrinsic
+// function built), through its literal's escapes (a JSON string), or found in the YAML scalar
+// (YamlScalarRawOffsets). nullopt when none of these tell.
+std::optional<std::vector<uint32_t>> StringByteOffsets(std::string_view source,
+                                                       const SourceNode& node);
 
 }  // namespace perimeter::ingest::internal
 

@@ -8,6 +8,7 @@
 #ifndef PERIMETER_INGEST_INTERNAL_SOURCE_TREE_H_
 #define PERIMETER_INGEST_INTERNAL_SOURCE_TREE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ struct SourceNode {
   // places in `text` map back to the file. Empty for YAML scalars and for strings intrinsic
   // functions build.
   std::string literal;
+  // kString an intrinsic function built, when the intrinsics track origins (`perimeter validate`):
+  // the file offset of each byte of `text` (text copied from the template maps to where it is
+  // written, text a function made up to the function or `${Name}` it replaces). Empty otherwise.
+  std::vector<uint32_t> origins;
   base::SourcePosition position;
   // kMapping: members in document order, each with `key` and `key_position`; kSequence: elements.
   std::vector<SourceNode> children;
