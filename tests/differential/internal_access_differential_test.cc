@@ -158,8 +158,8 @@ class Generator {
   std::string Acl(const std::string& bucket) {
     static const char* kPermissions[] = {
         R"(["s3:ListBucket","s3:ListBucketMultipartUploads","s3:ListBucketVersions"])",  // READ
-        R"(["s3:DeleteObject","s3:PutObject"])",                                        // WRITE
-        R"(["s3:GetBucketAcl"])",                                                       // READ_ACP
+        R"(["s3:DeleteObject","s3:PutObject"])",                                         // WRITE
+        R"(["s3:GetBucketAcl"])",                                                        // READ_ACP
         R"(["s3:DeleteObject","s3:GetBucketAcl","s3:ListBucket","s3:ListBucketMultipartUploads",)"
         R"("s3:ListBucketVersions","s3:PutBucketAcl","s3:PutObject"])"};  // FULL_CONTROL
     std::string statements;
@@ -246,11 +246,10 @@ InternalAccessInput EngineInput(const Generated& g, const ZoneOfTrust& zone) {
     if (r.policy.has_value())
       resource.resource_policy =
           NamedPolicy{"resource", Parse(*r.policy, policy::PolicyKind::kResource)};
-    if (r.acl.has_value())
-    {
+    if (r.acl.has_value()) {
       resource.grants = NamedPolicy{"acl", Parse(*r.acl, policy::PolicyKind::kResource)};
-      resource.grants_source =
-          findings::FindingSource{findings::FindingSourceType::kBucketAcl, std::nullopt, std::nullopt};
+      resource.grants_source = findings::FindingSource{findings::FindingSourceType::kBucketAcl,
+                                                       std::nullopt, std::nullopt};
     }
     input.resources.push_back(std::move(resource));
   }

@@ -298,18 +298,19 @@ class Converter {
         auto it = zone_account_of_id.find(*grant.id);
         if (it == zone_account_of_id.end()) {
           if (!every_id_known) {
-            out.undecided.push_back(base::Concat(
-                "the ACL of ", resource.arn, " grants ", grant.permission, " to the canonical user ",
-                *grant.id, ", which no account record of the zone names: it may be an account "
-                "of the zone (give each account record its canonicalUserId)"));
+            out.undecided.push_back(
+                base::Concat("the ACL of ", resource.arn, " grants ", grant.permission,
+                             " to the canonical user ", *grant.id,
+                             ", which no account record of the zone names: it may be an account "
+                             "of the zone (give each account record its canonicalUserId)"));
           }
           continue;
         }
         principal = base::Concat("{\"AWS\":\"", it->second, "\"}");
       } else if (grant.email.has_value()) {
-        out.undecided.push_back(base::Concat("the ACL of ", resource.arn, " grants ",
-                                             grant.permission, " to the e-mail address ",
-                                             *grant.email, ", which may be an account of the zone"));
+        out.undecided.push_back(base::Concat(
+            "the ACL of ", resource.arn, " grants ", grant.permission, " to the e-mail address ",
+            *grant.email, ", which may be an account of the zone"));
         continue;
       } else {
         continue;
@@ -320,29 +321,29 @@ class Converter {
       if (!statements.empty()) statements += ",";
       statements += base::Concat("{\"Sid\":\"BucketAclGrant", grant.index,
                                  "\",\"Effect\":\"Allow\",\"Principal\":", principal,
-                                 ",\"Action\":[", action_list, "],\"Resource\":[\"",
-                                 resource.arn, "\",\"", resource.arn, "/*\"]}");
+                                 ",\"Action\":[", action_list, "],\"Resource\":[\"", resource.arn,
+                                 "\",\"", resource.arn, "/*\"]}");
       positions.push_back(resource.location.Locate(grant.position));
     }
     if (statements.empty()) return;
-    std::optional<NamedPolicy> acl = Parse(
-        "acl", base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[", statements, "]}"),
-        policy::PolicyKind::kResource, resource.location.Locate(base::SourcePosition{}));
+    std::optional<NamedPolicy> acl =
+        Parse("acl", base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[", statements, "]}"),
+              policy::PolicyKind::kResource, resource.location.Locate(base::SourcePosition{}));
     if (!acl.has_value()) return;  // ARNs of a readable record always parse
     for (size_t i = 0; i < acl->policy.statements.size() && i < positions.size(); ++i)
       acl->policy.statements[i].position = positions[i];
     out.grants = std::move(acl);
-    out.grants_source =
-        findings::FindingSource{findings::FindingSourceType::kBucketAcl, std::nullopt, std::nullopt};
+    out.grants_source = findings::FindingSource{findings::FindingSourceType::kBucketAcl,
+                                                std::nullopt, std::nullopt};
   }
 
   // An RDS snapshot has no resource policy: the principals of its own account reach it with their
   // identity-based policies, and those of an account its "restore" attribute shares it with get
   // the copy and restore actions (resources::RdsSnapshotSharedActions) when their identity-based
-  // policies allow them too (RDS User Guide, "Sharing a DB snapshot"; IAM User Guide, "Cross-account
-  // policy evaluation logic"). The shares are written for the engine as a resource policy
-  // (reasoning::InternalResource::grants, label "restore attribute"): {"AWS": account} for each
-  // account of the zone it names ("all": every one).
+  // policies allow them too (RDS User Guide, "Sharing a DB snapshot"; IAM User Guide,
+  // "Cross-account policy evaluation logic"). The shares are written for the engine as a resource
+  // policy (reasoning::InternalResource::grants, label "restore attribute"): {"AWS": account} for
+  // each account of the zone it names ("all": every one).
   void AddSnapshotShares(const resources::Resource& resource, reasoning::InternalResource& out) {
     std::string action_list;
     for (const std::string& action : resources::RdsSnapshotSharedActions(resource.type))
@@ -364,16 +365,15 @@ class Converter {
       if (account == resource.owner_account || !zone_.ContainsAccount(account)) continue;
       std::string principal = base::Concat("{\"AWS\":\"", account, "\"}");
       if (!statements.empty()) statements += ",";
-      statements += base::Concat("{\"Sid\":\"RestoreShare", index++,
-                                 "\",\"Effect\":\"Allow\",\"Principal\":", principal,
-                                 ",\"Action\":[", action_list, "],\"Resource\":\"", resource.arn,
-                                 "\"}");
+      statements += base::Concat(
+          "{\"Sid\":\"RestoreShare", index++, "\",\"Effect\":\"Allow\",\"Principal\":", principal,
+          ",\"Action\":[", action_list, "],\"Resource\":\"", resource.arn, "\"}");
     }
     if (statements.empty()) return;
-    out.grants = Parse(
-        "restore attribute",
-        base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[", statements, "]}"),
-        policy::PolicyKind::kResource, resource.location.Locate(base::SourcePosition{}));
+    out.grants =
+        Parse("restore attribute",
+              base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[", statements, "]}"),
+              policy::PolicyKind::kResource, resource.location.Locate(base::SourcePosition{}));
   }
 
   // Requests through a bucket's access points (resource ARN the access point's) are decided by the
@@ -384,8 +384,9 @@ class Converter {
                                 const resources::Resource& resource,
                                 reasoning::InternalResource& out) {
     for (const std::string& arn : arns) {
-      out.undecided.push_back(base::Concat("requests to ", resource.arn, " through the access point ",
-                                           arn, " are not analyzed for internal access yet"));
+      out.undecided.push_back(base::Concat("requests to ", resource.arn,
+                                           " through the access point ", arn,
+                                           " are not analyzed for internal access yet"));
     }
   }
   void AddAccessPointsUndecided(const resources::Resource& resource,

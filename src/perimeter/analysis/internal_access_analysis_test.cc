@@ -91,10 +91,10 @@ TEST(InternalAccessAnalysisTest, RuleSelectsTheCriticalResources) {
 // 222222222222 may do anything its identity allows; `nothing` of 111111111111 has no policy.
 struct AclCase {
   const char* name;
-  const char* configuration;  // the s3Bucket configuration
-  const char* account_record;  // "" or an account record line for 111111111111
+  const char* configuration;          // the s3Bucket configuration
+  const char* account_record;         // "" or an account record line for 111111111111
   std::vector<std::string> findings;  // Summaries(), errors as "<resource> ERROR"
-  bool acl_source = false;  // the first finding has the source BUCKET_ACL
+  bool acl_source = false;            // the first finding has the source BUCKET_ACL
 };
 
 class InternalAccessAclTest : public testing::TestWithParam<AclCase> {};
@@ -150,14 +150,18 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         // Another account of the organization granted READ by canonical id: its principals
         // reach the bucket with their identity policy alone (hidden before: no bucket policy).
-        AclCase{"GrantToAccountOfZone", kGrantToPartner.c_str(), "",
+        AclCase{"GrantToAccountOfZone",
+                kGrantToPartner.c_str(),
+                "",
                 {"arn:aws:s3:::logs arn:aws:iam::222222222222:role/partner s3:ListBucket "
                  "s3:ListBucketMultipartUploads s3:ListBucketVersions"},
                 true},
         // The same grant to the owner's id: the account, not its principals.
         AclCase{"GrantToOwnerGivesNothing", kGrantToOwner.c_str(), "", {}},
         // AuthenticatedUsers: every principal, even one without any policy of its own.
-        AclCase{"AuthenticatedUsersReachEveryPrincipal", kAuthenticatedRead, "",
+        AclCase{"AuthenticatedUsersReachEveryPrincipal",
+                kAuthenticatedRead,
+                "",
                 {"arn:aws:s3:::logs arn:aws:iam::111111111111:role/nothing s3:DeleteObject "
                  "s3:PutObject",
                  "arn:aws:s3:::logs arn:aws:iam::222222222222:role/partner s3:DeleteObject "
@@ -167,7 +171,8 @@ INSTANTIATE_TEST_SUITE_P(
         AclCase{"IgnorePublicAclsIgnoresIt", kAuthenticatedRead, kIgnorePublicAcls, {}},
         // A canonical id no record names, while the partner's real id is unknown: undecided.
         AclCase{"UnknownCanonicalIdIsUndecided",
-                R"({"bucketAclGrants":[{"grantee":{"id":"beef"},"permission":"READ"}]})", "",
+                R"({"bucketAclGrants":[{"grantee":{"id":"beef"},"permission":"READ"}]})",
+                "",
                 {"arn:aws:s3:::logs ERROR"}},
         // The canonical id an account record gives the partner names the partner.
         AclCase{"RecordedIdNamesTheAccount",
@@ -175,15 +180,20 @@ INSTANTIATE_TEST_SUITE_P(
                 kPartnerRecord,
                 {"arn:aws:s3:::logs arn:aws:iam::222222222222:role/partner s3:GetBucketAcl"},
                 true},
-        AclCase{"EmailGranteeIsUndecided",
-                R"({"bucketAclGrants":[{"grantee":{"emailAddress":"a@example.com"},"permission":"READ"}]})",
-                "", {"arn:aws:s3:::logs ERROR"}},
-        AclCase{"LogDeliveryIsNoPrincipal",
-                R"({"bucketAclGrants":[{"grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"},"permission":"WRITE"}]})",
-                "", {}},
+        AclCase{
+            "EmailGranteeIsUndecided",
+            R"({"bucketAclGrants":[{"grantee":{"emailAddress":"a@example.com"},"permission":"READ"}]})",
+            "",
+            {"arn:aws:s3:::logs ERROR"}},
+        AclCase{
+            "LogDeliveryIsNoPrincipal",
+            R"({"bucketAclGrants":[{"grantee":{"uri":"http://acs.amazonaws.com/groups/s3/LogDelivery"},"permission":"WRITE"}]})",
+            "",
+            {}},
         // Requests through an access point are not analyzed: an error finding, never silence.
         AclCase{"AccessPointIsUndecided",
-                R"({"accessPoints":{"arn:aws:s3:us-east-1:111111111111:accesspoint/ap":{}}})", "",
+                R"({"accessPoints":{"arn:aws:s3:us-east-1:111111111111:accesspoint/ap":{}}})",
+                "",
                 {"arn:aws:s3:::logs ERROR"}}),
     [](const testing::TestParamInfo<AclCase>& info) { return std::string(info.param.name); });
 

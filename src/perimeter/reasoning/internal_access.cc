@@ -654,7 +654,8 @@ class Analyzer {
         const std::vector<eval::CompiledCondition>& compiled = policy.conditions(i);
         for (size_t k = 0; k < statement.conditions.size() && k < compiled.size(); ++k) {
           const policy::Condition& c = statement.conditions[k];
-          if (!policy::IsNegatedOperator(c.op.op) || c.op.qualifier != policy::SetQualifier::kNone ||
+          if (!policy::IsNegatedOperator(c.op.op) ||
+              c.op.qualifier != policy::SetQualifier::kNone ||
               RuleForKey(c.key_lower).role != KeyRole::kRestricting ||
               compiled[k].Evaluate(request.context))
             continue;

@@ -432,18 +432,26 @@ TEST(InternalAccessTest, PrincipalsOutsideTheAccountZoneAreIgnored) {
 namespace perimeter::reasoning {
 namespace {
 
-// A bucket ACL (InternalResource::grants) is read with the bucket policy: a grant to another account
-// of the organization reaches its principals with an identity-based Allow, in a finding of its own
-// with the source BUCKET_ACL and the ACL's statement as explanation; without the ACL, the same
-// principal has only what the bucket policy grants.
+// A bucket ACL (InternalResource::grants) is read with the bucket policy: a grant to another
+// account of the organization reaches its principals with an identity-based Allow, in a finding of
+// its own with the source BUCKET_ACL and the ACL's statement as explanation; without the ACL, the
+// same principal has only what the bucket policy grants.
 TEST(InternalAccessAclTest, AclIsReadWithTheBucketPolicy) {
   for (bool with_acl : {true, false}) {
-    Case c{"acl", true, "arn:aws:iam::222222222222:role/r", {kFullAccess}, "",
-           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::critical/*"}]})",
-           "", "", {}};
+    Case c{
+        "acl",
+        true,
+        "arn:aws:iam::222222222222:role/r",
+        {kFullAccess},
+        "",
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::critical/*"}]})",
+        "",
+        "",
+        {}};
     InternalAccessInput input = InputFor(c);
     if (with_acl) {
-      input.resources[0].grants_source = findings::FindingSource{findings::FindingSourceType::kBucketAcl, std::nullopt, std::nullopt};
+      input.resources[0].grants_source = findings::FindingSource{
+          findings::FindingSourceType::kBucketAcl, std::nullopt, std::nullopt};
       input.resources[0].grants = Named(
           "acl",
           R"({"Version":"2012-10-17","Statement":[{"Sid":"BucketAclGrant0","Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::critical","arn:aws:s3:::critical/*"]}]})",
@@ -456,8 +464,8 @@ TEST(InternalAccessAclTest, AclIsReadWithTheBucketPolicy) {
       EXPECT_EQ(actual, std::vector<std::string>{"INTRA_ORG s3:GetObject|"});
       continue;
     }
-    ASSERT_EQ(actual, (std::vector<std::string>{"INTRA_ORG s3:GetObject|",
-                                                "INTRA_ORG s3:ListBucket|"}));
+    ASSERT_EQ(actual,
+              (std::vector<std::string>{"INTRA_ORG s3:GetObject|", "INTRA_ORG s3:ListBucket|"}));
     const findings::InternalAccessFinding& policy = result.findings[0];
     ASSERT_EQ(policy.sources.size(), 1u);
     EXPECT_EQ(policy.sources[0].type, findings::FindingSourceType::kPolicy);
@@ -475,8 +483,7 @@ TEST(InternalAccessAclTest, AclIsReadWithTheBucketPolicy) {
 
 // What the resource's configuration leaves undecided is an error finding, besides the analysis.
 TEST(InternalAccessAclTest, UndecidedPartsAreErrorFindings) {
-  Case c{"undecided", false, "arn:aws:iam::111111111111:role/r", {kFullAccess}, "", "", "", "",
-         {}};
+  Case c{"undecided", false, "arn:aws:iam::111111111111:role/r", {kFullAccess}, "", "", "", "", {}};
   InternalAccessInput input = InputFor(c);
   input.resources[0].undecided = {"through the access point ap"};
   InternalAccessResult result = AnalyzeInternalAccess(std::move(input));

@@ -118,8 +118,8 @@ std::vector<std::string> RdsSnapshotRestoreAccounts(const Resource &resource) {
 ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings * /*account*/,
                                       const reasoning::ZoneOfTrust &zone,
                                       PolicyAnalysisMemo * /*memo*/) {
-  return Analyze(resource, "rdsDbSnapshot",
-                 RdsSnapshotSharedActions(ResourceType::kRdsDbSnapshot), zone);
+  return Analyze(resource, "rdsDbSnapshot", RdsSnapshotSharedActions(ResourceType::kRdsDbSnapshot),
+                 zone);
 }
 
 ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource,
