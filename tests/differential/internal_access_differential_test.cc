@@ -39,6 +39,9 @@ struct GeneratedResource {
   std::string arn;
   std::string account;
   std::optional<std::string> policy;
+  // Bucket ACL grants as analysis/ writes them for the engine (InternalResource::grants): one Allow
+  // per grant, to "*" (AllUsers, AuthenticatedUsers) or an account, on the bucket and its objects.
+  std::optional<std::string> acl;
 };
 struct Generated {
   std::vector<GeneratedPrincipal> principals;
@@ -58,6 +61,7 @@ class Generator {
       r.account = kAccounts[Pick(2)];
       r.arn = base::Concat("arn:aws:s3:::bucket-", i);
       if (Chance(70)) r.policy = Policy(true, i, resources);
+      if (Chance(30)) r.acl = Acl(r.arn);
       g.resources.push_back(std::move(r));
     }
     for (size_t i = 0; i < principals; ++i) {
@@ -120,7 +124,8 @@ class Generator {
                                         R"({"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}})",
                                         R"({"StringEquals":{"aws:PrincipalTag/team":"a"}})",
                                         R"({"Bool":{"aws:SecureTransport":"true"}})",
-                                        R"({"StringNotEquals":{"aws:SourceVpc":"vpc-2"}})"};
+                                        R"({"StringNotEquals":{"aws:SourceVpc":"vpc-2"}})",
+                                        R"({"NotIpAddress":{"aws:SourceIp":"10.0.0.0/8"}})"};
     return base::Concat(",\"Condition\":", kConditions[Pick(std::size(kConditions))]);
   }
 
@@ -146,6 +151,27 @@ class Generator {
       statements += base::Concat("{\"Effect\":\"", deny ? "Deny" : "Allow", "\",",
                                  resource_policy ? Principal() + "," : "", Action(), ",",
                                  Resource(target), Condition(), "}");
+    }
+    return base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[", statements, "]}");
+  }
+
+  std::string Acl(const std::string& bucket) {
+    static const char* kPermissions[] = {
+        R"(["s3:ListBucket","s3:ListBucketMultipartUploads","s3:ListBucketVersions"])",  // READ
+        R"(["s3:DeleteObject","s3:PutObject"])",                                         // WRITE
+        R"(["s3:GetBucketAcl"])",                                                        // READ_ACP
+        R"(["s3:DeleteObject","s3:GetBucketAcl","s3:ListBucket","s3:ListBucketMultipartUploads",)"
+        R"("s3:ListBucketVersions","s3:PutBucketAcl","s3:PutObject"])"};  // FULL_CONTROL
+    std::string statements;
+    size_t count = 1 + Pick(2);
+    for (size_t i = 0; i < count; ++i) {
+      std::string principal =
+          Chance(40) ? "\"*\"" : base::Concat("{\"AWS\":\"", kAccounts[Pick(2)], "\"}");
+      if (!statements.empty()) statements += ",";
+      statements += base::Concat("{\"Sid\":\"BucketAclGrant", i,
+                                 "\",\"Effect\":\"Allow\",\"Principal\":", principal,
+                                 ",\"Action\":", kPermissions[Pick(std::size(kPermissions))],
+                                 ",\"Resource\":[\"", bucket, "\",\"", bucket, "/*\"]}");
     }
     return base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[", statements, "]}");
   }
@@ -220,6 +246,11 @@ InternalAccessInput EngineInput(const Generated& g, const ZoneOfTrust& zone) {
     if (r.policy.has_value())
       resource.resource_policy =
           NamedPolicy{"resource", Parse(*r.policy, policy::PolicyKind::kResource)};
+    if (r.acl.has_value()) {
+      resource.grants = NamedPolicy{"acl", Parse(*r.acl, policy::PolicyKind::kResource)};
+      resource.grants_source = findings::FindingSource{findings::FindingSourceType::kBucketAcl,
+                                                       std::nullopt, std::nullopt};
+    }
     input.resources.push_back(std::move(resource));
   }
   for (const char* account : kAccounts) {
@@ -258,7 +289,21 @@ Reference ReferenceFor(const Generated& g, const GeneratedPrincipal& p, const Ge
     ref.set.identity.push_back(add(text, policy::PolicyKind::kIdentity));
   if (p.boundary.has_value())
     ref.set.permissions_boundary = add(*p.boundary, policy::PolicyKind::kPermissionsBoundary);
-  if (r.policy.has_value()) ref.set.resource = add(*r.policy, policy::PolicyKind::kResource);
+  // The bucket policy and the ACL are one resource-side decision (S3 evaluates them together).
+  if (r.policy.has_value() || r.acl.has_value()) {
+    policy::Policy resource;
+    resource.version = policy::PolicyVersion::k2012_10_17;
+    for (const std::optional<std::string>& text : {r.policy, r.acl}) {
+      if (!text.has_value()) continue;
+      policy::Policy parsed = Parse(*text, policy::PolicyKind::kResource);
+      for (const policy::Statement& statement : parsed.statements) {
+        ref.merged.statements.push_back(statement);
+        resource.statements.push_back(statement);
+      }
+    }
+    ref.set.resource =
+        eval::CompiledPolicy::Compile(std::move(resource), policy::PolicyKind::kResource, issues);
+  }
   if (organization_zone) {
     ref.set.scps.emplace_back();
     ref.set.scps.back().push_back(add(kFullScp, policy::PolicyKind::kServiceControl));
@@ -284,7 +329,7 @@ findings::Finding AsRegion(const findings::InternalAccessFinding& f) {
 
 struct Figures {
   size_t findings = 0, error_findings = 0, witnesses_bad = 0, requests = 0, allowed = 0,
-         uncovered = 0, declined = 0;
+         uncovered = 0, declined = 0, acl_findings = 0;
 };
 
 void Check(unsigned seed, bool organization_zone, Figures& n) {
@@ -313,6 +358,10 @@ void Check(unsigned seed, bool organization_zone, Figures& n) {
         mine.push_back(&f);
       }
       n.findings += mine.size();
+      for (const findings::InternalAccessFinding* f : mine) {
+        for (const findings::FindingSource& source : f->sources)
+          if (source.type == findings::FindingSourceType::kBucketAcl) ++n.acl_findings;
+      }
       if (declined) ++n.declined;
       // (a) witnesses.
       for (const findings::InternalAccessFinding* f : mine) {
@@ -384,9 +433,10 @@ TEST(InternalAccessDifferential, EngineAgreesWithEvaluator) {
   std::cout << "internal-access differential: " << n.findings << " findings (" << n.error_findings
             << " error findings, " << n.declined << " pairs declined), " << n.witnesses_bad
             << " bad witnesses; " << n.requests << " random requests, " << n.allowed << " allowed, "
-            << n.uncovered << " uncovered\n";
+            << n.uncovered << " uncovered; " << n.acl_findings << " findings through an ACL\n";
   EXPECT_GT(n.findings, 100u);  // the generator must produce access to check
   EXPECT_GT(n.allowed, 1000u);
+  EXPECT_GT(n.acl_findings, 10u);  // the ACL shapes reach principals
   EXPECT_EQ(n.witnesses_bad, 0u);
   EXPECT_EQ(n.uncovered, 0u);
 }

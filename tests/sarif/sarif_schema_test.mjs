@@ -93,6 +93,12 @@ try {
       ['analyze', join(sourceDir, 'samples', 'organization', 'inventory.jsonl'), '--zone-account', '123456789012',
        '--format', 'sarif', '-q']));
 
+  expectValid('analyze (internal access)', sarifOf(
+      ['analyze', join(sourceDir, 'samples', 'organization', 'inventory.jsonl'),
+       '--analyzer-type', 'ORGANIZATION_INTERNAL_ACCESS', '--internal-access-rule',
+       join(sourceDir, 'samples', 'organization', 'internal-access-rule.json'), '--format', 'sarif',
+       '-q']));
+
   // Broken on purpose: each must be refused.
   const copy = () => JSON.parse(JSON.stringify(validateLog));
   let log = copy();

@@ -6,12 +6,14 @@
 #include <set>
 #include <utility>
 
+#include "perimeter/aws/canonical_user_id.h"
 #include "perimeter/base/text.h"
 #include "perimeter/eval/request.h"
 #include "perimeter/json/document.h"
 #include "perimeter/policy/policy_parser.h"
 #include "perimeter/resources/dynamodb_stream.h"
 #include "perimeter/resources/dynamodb_table.h"
+#include "perimeter/resources/rds_snapshot.h"
 #include "perimeter/resources/s3_bucket.h"
 #include "perimeter/resources/s3_express_directory_bucket.h"
 
@@ -190,10 +192,12 @@ class Converter {
       case resources::ResourceType::kS3Bucket:
         out.targets = resources::S3BucketTargets(resource);
         member = "bucketPolicy";
+        AddS3BucketAcl(resource, out);
         break;
       case resources::ResourceType::kS3ExpressDirectoryBucket:
         out.targets = resources::S3ExpressDirectoryBucketTargets(resource);
         member = "bucketPolicy";
+        AddAccessPointsUndecided(resource, out);
         break;
       case resources::ResourceType::kDynamoDbTable:
         out.targets = resources::DynamoDbTableTargets(resource);
@@ -204,10 +208,12 @@ class Converter {
         member = "streamPolicy";
         break;
       case resources::ResourceType::kRdsDbSnapshot:
+        out.targets = resources::RdsDbSnapshotTargets(resource);
+        AddSnapshotShares(resource, out);
+        return out;
       case resources::ResourceType::kRdsDbClusterSnapshot:
-        out.error = base::Concat("internal access to ", out.resource_type,
-                                 " is not analyzed yet: ", resource.arn,
-                                 " may be reachable by principals of the zone");
+        out.targets = resources::RdsDbClusterSnapshotTargets(resource);
+        AddSnapshotShares(resource, out);
         return out;
       case resources::ResourceType::kIamRole:
       case resources::ResourceType::kKmsKey:
@@ -235,6 +241,162 @@ class Converter {
     }
     out.resource_policy = NamedPolicy{"resource", *std::move(parsed.policy)};
     return out;
+  }
+
+  // The bucket's ACL as a resource policy for the engine (reasoning::InternalResource::grants): one
+  // Allow statement per grant that can reach a principal of the zone, on the actions the
+  // permission maps to (resources::S3AclPermissionActions: S3 User Guide, "Access control list
+  // (ACL) overview", "Mapping of ACL permissions and access policy permissions"), on the bucket
+  // and its objects. Grantees (ibid., "Who is a grantee?"):
+  // - the AllUsers and AuthenticatedUsers groups: every principal ("*"; IAM principals are
+  //   authenticated), unless Block Public Access's IgnorePublicAcls (bucket or account) is on;
+  // - the canonical id of another account of the zone (an `account` record's canonicalUserId, or
+  //   the id Perimeter derives, aws/canonical_user_id.h): that account ({"AWS": account}), whose
+  //   principals still need an identity-based Allow, as for a bucket policy naming the account;
+  // - the owner's canonical id: a grant to the account itself, not to its IAM principals, which get
+  //   access from their policies (ibid., "How Amazon S3 authorizes a request for a bucket
+  //   operation", example 3: the parent account grants its principals through the user policy);
+  // - the LogDelivery group: the S3 log delivery service, no principal of the zone.
+  // A canonical id no account record of the zone names while some zone account has no known id,
+  // and an e-mail grantee, may name an account of the zone: each gives an error finding
+  // (`undecided`), never silence.
+  void AddS3BucketAcl(const resources::Resource& resource, reasoning::InternalResource& out) {
+    resources::S3BucketAccessConfiguration config =
+        resources::ReadS3BucketAccessConfiguration(resource);
+    AddAccessPointsUndecided(config.access_point_arns, resource, out);
+    bool ignore_public_acls = config.block.has_value() && config.block->ignore_public_acls;
+    const resources::AccountSettings* owner = inventory_.FindAccount(resource.owner_account);
+    if (owner != nullptr && owner->s3_public_access_block.has_value())
+      ignore_public_acls |= owner->s3_public_access_block->ignore_public_acls;
+    std::set<std::string> owner_ids = {aws::DerivedCanonicalUserId(resource.owner_account)};
+    if (config.owner_canonical_id.has_value()) owner_ids.insert(*config.owner_canonical_id);
+    if (owner != nullptr && owner->canonical_user_id.has_value())
+      owner_ids.insert(*owner->canonical_user_id);
+    std::map<std::string, std::string> zone_account_of_id;
+    bool every_id_known = true;
+    for (const std::string& account : zone_.Accounts()) {
+      zone_account_of_id[aws::DerivedCanonicalUserId(account)] = account;
+      const resources::AccountSettings* record = inventory_.FindAccount(account);
+      if (record != nullptr && record->canonical_user_id.has_value()) {
+        zone_account_of_id[*record->canonical_user_id] = account;
+      } else {
+        every_id_known = false;
+      }
+    }
+    std::string statements;
+    std::vector<base::SourcePosition> positions;
+    for (const resources::S3AclGrant& grant : config.acl) {
+      std::vector<std::string> actions = resources::S3AclPermissionActions(grant.permission);
+      if (actions.empty()) continue;  // the inventory's check reports the permission
+      std::string principal;
+      if (grant.uri.has_value()) {
+        if (*grant.uri == "http://acs.amazonaws.com/groups/s3/LogDelivery") continue;
+        if (ignore_public_acls) continue;
+        principal = "\"*\"";
+      } else if (grant.id.has_value()) {
+        if (owner_ids.contains(*grant.id)) continue;
+        auto it = zone_account_of_id.find(*grant.id);
+        if (it == zone_account_of_id.end()) {
+          if (!every_id_known) {
+            out.undecided.push_back(
+                base::Concat("the ACL of ", resource.arn, " grants ", grant.permission,
+                             " to the canonical user ", *grant.id,
+                             ", which no account record of the zone names: it may be an account "
+                             "of the zone (give each account record its canonicalUserId)"));
+          }
+          continue;
+        }
+        principal = base::Concat("{\"AWS\":\"", it->second, "\"}");
+      } else if (grant.email.has_value()) {
+        out.undecided.push_back(base::Concat(
+            "the ACL of ", resource.arn, " grants ", grant.permission, " to the e-mail address ",
+            *grant.email, ", which may be an account of the zone"));
+        continue;
+      } else {
+        continue;
+      }
+      std::string action_list;
+      for (const std::string& action : actions)
+        action_list += base::Concat(action_list.empty() ? "" : ",", "\"", action, "\"");
+      if (!statements.empty()) statements += ",";
+      statements += base::Concat("{\"Sid\":\"BucketAclGrant", grant.index,
+                                 "\",\"Effect\":\"Allow\",\"Principal\":", principal,
+                                 ",\"Action\":[", action_list, "],\"Resource\":[\"", resource.arn,
+                                 "\",\"", resource.arn, "/*\"]}");
+      positions.push_back(resource.location.Locate(grant.position));
+    }
+    if (statements.empty()) return;
+    std::optional<NamedPolicy> acl =
+        Parse("acl", base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[", statements, "]}"),
+              policy::PolicyKind::kResource, resource.location.Locate(base::SourcePosition{}));
+    if (!acl.has_value()) return;  // ARNs of a readable record always parse
+    for (size_t i = 0; i < acl->policy.statements.size() && i < positions.size(); ++i)
+      acl->policy.statements[i].position = positions[i];
+    out.grants = std::move(acl);
+    out.grants_source = findings::FindingSource{findings::FindingSourceType::kBucketAcl,
+                                                std::nullopt, std::nullopt};
+  }
+
+  // An RDS snapshot has no resource policy: the principals of its own account reach it with their
+  // identity-based policies, and those of an account its "restore" attribute shares it with get
+  // the copy and restore actions (resources::RdsSnapshotSharedActions) when their identity-based
+  // policies allow them too (RDS User Guide, "Sharing a DB snapshot"; IAM User Guide,
+  // "Cross-account policy evaluation logic"). The shares are written for the engine as a resource
+  // policy (reasoning::InternalResource::grants, label "restore attribute"): {"AWS": account} for
+  // each account of the zone it names ("all": every one).
+  void AddSnapshotShares(const resources::Resource& resource, reasoning::InternalResource& out) {
+    std::string action_list;
+    for (const std::string& action : resources::RdsSnapshotSharedActions(resource.type))
+      action_list += base::Concat(action_list.empty() ? "" : ",", "\"", action, "\"");
+    std::string statements;
+    size_t index = 0;
+    std::set<std::string> accounts;
+    for (const std::string& account : resources::RdsSnapshotRestoreAccounts(resource)) {
+      if (account != "all") {
+        accounts.insert(account);
+        continue;
+      }
+      // Shared with every account: each still needs its own identity-based Allow, so "all" is
+      // every other account of the zone, not "*" (which would reach the owner's principals
+      // without one).
+      for (const std::string& zone_account : zone_.Accounts()) accounts.insert(zone_account);
+    }
+    for (const std::string& account : accounts) {
+      if (account == resource.owner_account || !zone_.ContainsAccount(account)) continue;
+      std::string principal = base::Concat("{\"AWS\":\"", account, "\"}");
+      if (!statements.empty()) statements += ",";
+      statements += base::Concat(
+          "{\"Sid\":\"RestoreShare", index++, "\",\"Effect\":\"Allow\",\"Principal\":", principal,
+          ",\"Action\":[", action_list, "],\"Resource\":\"", resource.arn, "\"}");
+    }
+    if (statements.empty()) return;
+    out.grants =
+        Parse("restore attribute",
+              base::Concat("{\"Version\":\"2012-10-17\",\"Statement\":[", statements, "]}"),
+              policy::PolicyKind::kResource, resource.location.Locate(base::SourcePosition{}));
+  }
+
+  // Requests through a bucket's access points (resource ARN the access point's) are decided by the
+  // access point's policy and the bucket's together (S3 User Guide, "Configuring IAM policies for
+  // using access points"): not analyzed for internal access yet, so each access point is an error
+  // finding for the bucket, never silence.
+  void AddAccessPointsUndecided(const std::vector<std::string>& arns,
+                                const resources::Resource& resource,
+                                reasoning::InternalResource& out) {
+    for (const std::string& arn : arns) {
+      out.undecided.push_back(base::Concat("requests to ", resource.arn,
+                                           " through the access point ", arn,
+                                           " are not analyzed for internal access yet"));
+    }
+  }
+  void AddAccessPointsUndecided(const resources::Resource& resource,
+                                reasoning::InternalResource& out) {
+    std::vector<std::string> arns;
+    if (std::optional<json::Value> points = resource.configuration.Find("accessPoints");
+        points.has_value() && points->is_object()) {
+      for (const json::Value& point : points->members()) arns.emplace_back(point.key());
+    }
+    AddAccessPointsUndecided(arns, resource, out);
   }
 
  private:

@@ -9,7 +9,10 @@
 //   AWS::RDS::DBClusterSnapshot), selected by the rule's inclusions: a resource is analyzed when
 //   one inclusion matches it — every list the inclusion gives (accountIds, resourceTypes,
 //   resourceArns) names it; no rule, or no inclusion, selects every supported resource of the zone.
-//   RDS snapshots are not analyzed yet: each gives an error finding, never silence.
+//   RDS snapshots have no policy: their own account's principals reach them through their
+//   identity-based policies, the accounts their "restore" attribute names get copy and restore
+//   (the engine's `grants`). S3 buckets: their ACL (the engine's `grants`); requests through access
+//   points give an error finding per access point (not analyzed yet), never silence.
 // - Principals: every role and user record of the zone's accounts, with its inline policies, its
 //   attached managed policies (the default version of the `managedPolicy` record), its groups'
 //   inline and attached policies, its permissions boundary and tags; its organization id and OU

@@ -10,6 +10,7 @@
 #include "perimeter/cli/app.h"
 #include "perimeter/cli/input_files.h"
 #include "perimeter/json/writer.h"
+#include "perimeter/report/internal_access_formats.h"
 
 namespace perimeter::cli {
 namespace {
@@ -106,9 +107,9 @@ int RunInternalAccess(const AnalyzeOptions& options,
                       std::istream& in, std::ostream& out, std::ostream& err,
                       bool out_is_terminal) {
   std::string format = options.format.value_or(out_is_terminal ? "table" : "json");
-  if (format != "table" && format != "json") {
+  if (format != "table" && format != "json" && format != "sarif" && format != "csv") {
     err << "error: --format " << format
-        << " is not available for internal access yet; use table or json\n";
+        << " is not available for internal access; use table, json, sarif or csv\n";
     return kExitBadInput;
   }
   bool organization_zone = options.analyzer_type == "ORGANIZATION_INTERNAL_ACCESS";
@@ -160,8 +161,17 @@ int RunInternalAccess(const AnalyzeOptions& options,
     ++errors;
     err << "error: " << issue.message << " [" << issue.code << "]\n";
   }
-  std::string rendered = format == "table" ? RenderTable(analysis)
-                                           : RenderJson(analysis, options.analyzer_type, errors);
+  std::string rendered;
+  if (format == "table") {
+    rendered = RenderTable(analysis);
+  } else if (format == "csv") {
+    rendered = report::RenderInternalAccessCsv(analysis.findings);
+  } else if (format == "sarif") {
+    rendered = report::RenderInternalAccessSarif(
+        analysis.findings, inventories.size() == 1 ? inventories[0].source_name : "");
+  } else {
+    rendered = RenderJson(analysis, options.analyzer_type, errors);
+  }
   if (!WriteOutput(options.output, rendered, out, err)) return kExitBadInput;
   size_t error_findings = 0;
   for (const findings::InternalAccessFinding& f : analysis.findings)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "perimeter/report/internal_access_formats.h"
 #include "tests/testing/cli_run.h"
 
 namespace perimeter::cli {
@@ -40,20 +41,22 @@ TEST_P(InternalAccessCommandTest, Runs) {
 INSTANTIATE_TEST_SUITE_P(
     Runs, InternalAccessCommandTest,
     testing::ValuesIn(std::vector<InternalRunCase>{
-        // The SCP of the workloads OU keeps s3:DeleteObject from the CI role of 555566667777.
+        // The SCP of the workloads OU keeps s3:DeleteObject from the CI role of 555566667777. The
+        // two errors: requests through the access points of the data lake and the directory
+        // bucket (not analyzed yet).
         {"OrganizationTable",
          {"--analyzer-type", "ORGANIZATION_INTERNAL_ACCESS", "--internal-access-rule", "{RULE}",
           "--format", "table"},
          1,
          "INTRA_ORG  arn:aws:s3:::example-prod-exports  arn:aws:iam::555566667777:role/analytics  "
          "s3:GetObject\n",
-         "0 errors"},
+         "(2 errors)"},
         {"AccountJson",
          {"--analyzer-type", "ACCOUNT_INTERNAL_ACCESS", "--zone-account", "444455556666",
           "--format", "json"},
          1,
          R"("serviceControlPolicyRestriction":"APPLICABLE")",
-         "(1 errors)"},  // the RDS snapshot, not analyzed yet
+         "(2 errors)"},  // requests through the two access points, not analyzed yet
         {"AccountNeedsTheAccount",
          {"--analyzer-type", "ACCOUNT_INTERNAL_ACCESS"},
          2,
@@ -69,13 +72,47 @@ INSTANTIATE_TEST_SUITE_P(
          2,
          "",
          "--internal-access-rule needs"},
-        {"SarifNotYet",
-         {"--analyzer-type", "ORGANIZATION_INTERNAL_ACCESS", "--format", "sarif"},
+        {"Sarif",
+         {"--analyzer-type", "ORGANIZATION_INTERNAL_ACCESS", "--internal-access-rule", "{RULE}",
+          "--format", "sarif"},
+         1,
+         R"("ruleId": "perimeter/internal-access")",
+         "(2 errors)"},
+        {"SarifErrorFinding",
+         {"--analyzer-type", "ACCOUNT_INTERNAL_ACCESS", "--zone-account", "444455556666",
+          "--format", "sarif"},
+         1,
+         R"("ruleId": "perimeter/analysis-error")",
+         ""},
+        {"Csv",
+         {"--analyzer-type", "ORGANIZATION_INTERNAL_ACCESS", "--internal-access-rule", "{RULE}",
+          "--format", "csv"},
+         1,
+         "arn:aws:s3:::example-prod-exports,444455556666,arn:aws:iam::555566667777:role/analytics,"
+         "555566667777,IAM_ROLE,INTRA_ORG,",
+         "(2 errors)"},
+        {"AsffNotAvailable",
+         {"--analyzer-type", "ORGANIZATION_INTERNAL_ACCESS", "--format", "asff"},
          2,
          "",
          "not available for internal access"},
     }),
     [](const testing::TestParamInfo<InternalRunCase>& info) { return info.param.label; });
+
+// CSV fields a spreadsheet would run as formulas stay text, as in the external-access CSV.
+TEST(InternalAccessCsvTest, FieldsAreFormulaSafe) {
+  findings::InternalAccessFinding f;
+  f.id = "id";
+  f.resource = "=HYPERLINK(\"x\")";
+  f.principal = {{"AWS", "arn:aws:iam::111111111111:role/r"}};
+  f.actions = {"s3:GetObject", "s3:PutObject"};
+  f.condition = {{"aws:SourceVpc", "vpc-1"}};
+  f.sources = {findings::FindingSource{}};
+  std::string csv = report::RenderInternalAccessCsv(std::vector{f});
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"x\"\")\","), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",s3:GetObject s3:PutObject,aws:SourceVpc=vpc-1,POLICY,"), std::string::npos)
+      << csv;
+}
 
 TEST(InternalAccessCommandTest, ScpDenyIsApplied) {
   perimeter_testing::CliRun run = perimeter_testing::RunPerimeter(

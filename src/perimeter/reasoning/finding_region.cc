@@ -145,6 +145,55 @@ bool FindingNamesPrincipal(const std::map<std::string, std::string>& finding_pri
   return false;
 }
 
+namespace {
+
+// The positive twin of a negated operator (StringNotEquals -> StringEquals, NotIpAddress ->
+// IpAddress, ...); the operator itself otherwise.
+policy::ConditionOperator PositiveTwin(policy::ConditionOperator op) {
+  using Op = policy::ConditionOperator;
+  switch (op) {
+    case Op::kStringNotEquals:
+      return Op::kStringEquals;
+    case Op::kStringNotEqualsIgnoreCase:
+      return Op::kStringEqualsIgnoreCase;
+    case Op::kStringNotLike:
+      return Op::kStringLike;
+    case Op::kNumericNotEquals:
+      return Op::kNumericEquals;
+    case Op::kDateNotEquals:
+      return Op::kDateEquals;
+    case Op::kNotIpAddress:
+      return Op::kIpAddress;
+    case Op::kArnNotEquals:
+      return Op::kArnEquals;
+    case Op::kArnNotLike:
+      return Op::kArnLike;
+    case Op::kStringEquals:
+    case Op::kStringEqualsIgnoreCase:
+    case Op::kStringLike:
+    case Op::kNumericEquals:
+    case Op::kNumericLessThan:
+    case Op::kNumericLessThanEquals:
+    case Op::kNumericGreaterThan:
+    case Op::kNumericGreaterThanEquals:
+    case Op::kDateEquals:
+    case Op::kDateLessThan:
+    case Op::kDateLessThanEquals:
+    case Op::kDateGreaterThan:
+    case Op::kDateGreaterThanEquals:
+    case Op::kBool:
+    case Op::kBinaryEquals:
+    case Op::kIpAddress:
+    case Op::kArnEquals:
+    case Op::kArnLike:
+    case Op::kNull:
+      return op;
+  }
+  return op;
+}
+
+}  // namespace
+
 std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, std::string_view key,
                                                 std::string_view value) {
   std::string key_lower = base::AsciiLower(key);
@@ -154,10 +203,20 @@ std::vector<policy::Condition> ConditionsNaming(const policy::Policy& policy, st
     for (const policy::Statement& statement : policy.statements) {
       for (const policy::Condition& condition : statement.conditions) {
         if (condition.key_lower != key_lower) continue;
+        // A Deny's negated condition ("Deny unless aws:SourceVpc is vpc-1") names the value a
+        // request must carry to escape it: the pair reads as its positive twin, without IfExists
+        // (the finding says the key carries the value).
+        bool escaped_deny = statement.effect == policy::Effect::kDeny &&
+                            policy::IsNegatedOperator(condition.op.op) &&
+                            condition.op.qualifier == policy::SetQualifier::kNone;
         for (const policy::ConditionValue& v : condition.values) {
           if (!wanted(v.value)) continue;
           policy::Condition single;
           single.op = condition.op;
+          if (escaped_deny) {
+            single.op.op = PositiveTwin(condition.op.op);
+            single.op.if_exists = false;
+          }
           single.key = condition.key;
           single.key_lower = condition.key_lower;
           single.key_position = condition.key_position;

@@ -18,7 +18,10 @@
 //   IpAddress membership when the policy wrote IpAddress); when several conditions of the policy
 //   name the pair, any of them will do; a value "v1,v2,..." that the policy does not write as such
 //   stands for any of its parts; when nothing names the pair, the key must carry the value
-//   verbatim. Keys the finding does not name are free (caller-controlled keys are never reported).
+//   verbatim. A negated condition of a Deny statement (no set qualifier) names the value a
+//   request escapes the Deny with, and reads as its positive twin ("Deny StringNotEquals
+//   aws:SourceVpc vpc-1" names aws:SourceVpc = vpc-1 as StringEquals; docs/access-analyzer-rules.md
+//   §4.2). Keys the finding does not name are free (caller-controlled keys are never reported).
 // Error findings cover nothing.
 #ifndef PERIMETER_REASONING_FINDING_REGION_H_
 #define PERIMETER_REASONING_FINDING_REGION_H_

@@ -43,10 +43,12 @@ struct PrincipalEntry {
 };
 
 struct ResourceEntry {
-  const InternalResource* resource;
-  std::optional<eval::CompiledPolicy> policy;
+  const InternalResource* resource = nullptr;
+  std::optional<eval::CompiledPolicy> policy;  // the resource policy, then `grants`
   std::string policy_label;
   bool clean = true;
+  size_t grants_from = SIZE_MAX;  // index of the first statement of `grants` in `policy`
+  std::string grants_label;
 };
 
 eval::CompiledPolicy Compile(policy::Policy policy, policy::PolicyKind kind, bool& clean) {
@@ -133,12 +135,26 @@ class Analyzer {
     }
     for (InternalResource& r : input_.resources) {
       if (!zone.ContainsAccount(r.owner_account)) continue;
-      ResourceEntry entry{&r, std::nullopt, "", true};
+      ResourceEntry entry;
+      entry.resource = &r;
+      std::optional<policy::Policy> merged;
       if (r.resource_policy.has_value()) {
-        entry.policy = Compile(std::move(r.resource_policy->policy), policy::PolicyKind::kResource,
-                               entry.clean);
+        merged = std::move(r.resource_policy->policy);
         entry.policy_label = r.resource_policy->label;
       }
+      if (r.grants.has_value()) {
+        if (!merged.has_value()) {
+          merged = policy::Policy{};
+          merged->version = r.grants->policy.version;
+          merged->version_present = r.grants->policy.version_present;
+        }
+        entry.grants_from = merged->statements.size();
+        entry.grants_label = r.grants->label;
+        for (policy::Statement& statement : r.grants->policy.statements)
+          merged->statements.push_back(std::move(statement));
+      }
+      if (merged.has_value())
+        entry.policy = Compile(*std::move(merged), policy::PolicyKind::kResource, entry.clean);
       resources_.push_back(std::move(entry));
     }
     result_.stats.principals = principals_.size();
@@ -266,6 +282,12 @@ class Analyzer {
       finding.error_reason = *r.error;
       Finish(finding);
       return;
+    }
+    for (const std::string& reason : r.undecided) {
+      InternalAccessFinding finding = BaseFinding(r);
+      finding.error = "INTERNAL_ERROR";
+      finding.error_reason = reason;
+      Finish(finding);
     }
     for (size_t p : Candidates(resource)) {
       ++result_.stats.candidate_pairs;
@@ -515,7 +537,9 @@ class Analyzer {
       std::optional<findings::Witness> witness;
       std::vector<findings::StatementRef> explanation;
     };
-    std::map<std::map<std::string, std::string>, Group> groups;
+    // By (condition, whether `grants` allow the witness): an ACL grant is its own finding, with
+    // the source BUCKET_ACL.
+    std::map<std::pair<std::map<std::string, std::string>, bool>, Group> groups;
     eval::EvaluationOptions quiet;
     quiet.explain = false;
     for (const auto& [signature, cls] : action_classes) {
@@ -540,12 +564,20 @@ class Analyzer {
             eval::Evaluation evaluation = eval::Evaluate(set, request);
             std::map<std::string, std::string> condition;
             std::vector<findings::StatementRef> explanation;
+            bool through_grants = false;
             for (const eval::DecidingStatement& d : evaluation.explanation) {
               if (!d.matched || !d.statement.has_value() || d.effect != policy::Effect::kAllow)
                 continue;
               const policy::Statement* statement = StatementOf(set, d.policy, *d.statement);
+              std::string label = LabelOf(principal, resource, scps, rcps, d.policy);
+              size_t index = *d.statement;
+              if (d.policy == "resource" && index >= resource.grants_from) {
+                label = resource.grants_label;
+                index -= resource.grants_from;
+                through_grants = true;
+              }
               explanation.push_back(findings::StatementRef{
-                  LabelOf(principal, resource, scps, rcps, d.policy), *d.statement, d.sid,
+                  std::move(label), index, d.sid,
                   statement != nullptr ? statement->position : base::SourcePosition{}});
               if (statement == nullptr) continue;
               for (const policy::Condition& c : statement->conditions) {
@@ -559,7 +591,8 @@ class Analyzer {
                 }
               }
             }
-            Group& group = groups[condition];
+            AddEscapedDenies(set, request, condition);
+            Group& group = groups[{condition, through_grants}];
             group.actions.insert(cls.actions.begin(), cls.actions.end());
             if (!group.witness.has_value()) {
               findings::Witness witness;
@@ -576,14 +609,73 @@ class Analyzer {
         }
       }
     }
-    for (auto& [condition, group] : groups) {
+    for (auto& [key, group] : groups) {
       InternalAccessFinding finding = base;
       finding.actions.assign(group.actions.begin(), group.actions.end());
-      finding.condition = condition;
+      finding.condition = key.first;
+      if (key.second && r.grants_source.has_value()) {
+        bool through_policy = std::any_of(
+            group.explanation.begin(), group.explanation.end(),
+            [&](const findings::StatementRef& ref) {
+              return ref.policy ==
+                     (resource.policy_label.empty() ? "resource" : resource.policy_label);
+            });
+        if (!through_policy) finding.sources.clear();
+        finding.sources.push_back(*r.grants_source);
+      }
       finding.witness = std::move(group.witness);
       finding.explanation = std::move(group.explanation);
       Finish(finding);
     }
+  }
+
+  // The Deny statements the allowed `request` escapes through a negated condition on a
+  // restricting key ("Deny unless aws:SourceVpc is vpc-1": the request is allowed because it comes
+  // from vpc-1): each such condition that does not hold for the request is part of the finding's
+  // condition, key = its values, as the external engine reads a Deny guarded by a restricting
+  // negated condition (docs/access-analyzer-rules.md §4.2) and as finding_region.h reads it back.
+  // A Deny that does not apply to the request's principal, action or resource says nothing.
+  static void AddEscapedDenies(const eval::PolicySet& set, const eval::Request& request,
+                               std::map<std::string, std::string>& condition) {
+    std::string action_lower = base::AsciiLower(request.action);
+    eval::MatchOptions options;
+    options.principal_has_boundary = set.permissions_boundary.has_value();
+    auto scan = [&](const eval::CompiledPolicy& policy) {
+      const std::vector<policy::Statement>& statements = policy.source().statements;
+      for (size_t i = 0; i < statements.size(); ++i) {
+        const policy::Statement& statement = statements[i];
+        if (statement.effect != policy::Effect::kDeny || statement.conditions.empty()) continue;
+        if (!policy
+                 .MatchParts(i, request, action_lower,
+                             eval::kMatchPrincipal | eval::kMatchAction | eval::kMatchResource,
+                             options)
+                 .matched)
+          continue;
+        const std::vector<eval::CompiledCondition>& compiled = policy.conditions(i);
+        for (size_t k = 0; k < statement.conditions.size() && k < compiled.size(); ++k) {
+          const policy::Condition& c = statement.conditions[k];
+          if (!policy::IsNegatedOperator(c.op.op) ||
+              c.op.qualifier != policy::SetQualifier::kNone ||
+              RuleForKey(c.key_lower).role != KeyRole::kRestricting ||
+              compiled[k].Evaluate(request.context))
+            continue;
+          std::string& value = condition[CanonicalKeyName(c.key)];
+          std::string joined = JoinValues(c.values);
+          if (value.empty()) {
+            value = joined;
+          } else if (value != joined) {
+            value += "," + joined;
+          }
+        }
+      }
+    };
+    for (const eval::CompiledPolicy& policy : set.identity) scan(policy);
+    if (set.resource.has_value()) scan(*set.resource);
+    if (set.permissions_boundary.has_value()) scan(*set.permissions_boundary);
+    for (const auto& level : set.scps)
+      for (const eval::CompiledPolicy& policy : level) scan(policy);
+    for (const auto& level : set.rcps)
+      for (const eval::CompiledPolicy& policy : level) scan(policy);
   }
 
   // The statement's Action or NotAction patterns, compiled once per statement.

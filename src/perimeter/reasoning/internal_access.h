@@ -70,6 +70,19 @@ struct InternalResource {
   std::vector<findings::FindingSource> sources = {findings::FindingSource{}};
   // Set when the resource's configuration could not be read: one error finding with this reason.
   std::optional<std::string> error;
+  // Grants that the service evaluates together with the resource policy, written as a resource
+  // policy (analysis/internal_access_analysis.h writes them): an S3 bucket's ACL, one Allow
+  // statement per grant (S3 User Guide, "How Amazon S3 authorizes a request": the bucket policy and
+  // the bucket ACL are evaluated together, in the user context when the principal's account owns
+  // the bucket, in the bucket context otherwise); an RDS snapshot's "restore" attribute, one Allow
+  // per account it is shared with. Merged after the resource policy's statements for the
+  // evaluation; explanations name its statements with its label, and the findings it allows carry
+  // `grants_source` (BUCKET_ACL for an ACL) when set.
+  std::optional<NamedPolicy> grants;
+  std::optional<findings::FindingSource> grants_source;
+  // Parts of the resource's configuration through which access is possible but not decided (an S3
+  // bucket's access points): one error finding for the resource per reason, besides the analysis.
+  std::vector<std::string> undecided;
 };
 
 // The Organizations policies that apply to an account, one list per level of its path (root, each

@@ -1,5 +1,6 @@
 #include "perimeter/reasoning/internal_access.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -276,6 +277,51 @@ INSTANTIATE_TEST_SUITE_P(
             "",
             {"INTRA_ACCOUNT "
              "s3:DeleteObject,s3:GetBucketPolicy,s3:GetObject,s3:ListBucket,s3:PutObject|"}},
+        // A Deny the request escapes through a negated condition on a restricting key: the
+        // finding says which value the request must carry (issue #17).
+        Case{
+            "DenyUnlessFromVpcIsInTheCondition",
+            false,
+            kRole,
+            {kGetObjects},
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpc":"vpc-1"}}}]})",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:GetObject|aws:SourceVpc=vpc-1"}},
+        Case{
+            "ScpDenyUnlessFromNetworkIsInTheCondition",
+            true,
+            kRole,
+            {kGetObjects},
+            "",
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/8","192.0.2.0/24"]}}}]})",
+            "",
+            {"INTRA_ACCOUNT s3:GetObject|aws:SourceIp=10.0.0.0/8,192.0.2.0/24"}},
+        // A Deny of one VPC cannot be written as a value to carry: the finding stays as the Allow
+        // writes it (the denied cells are in no finding).
+        Case{
+            "DenyOfOneVpcIsNotSpelledOut",
+            false,
+            kRole,
+            {kGetObjects},
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}}]})",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:GetObject|"}},
+        // A Deny of other actions says nothing about this access.
+        Case{
+            "DenyOfOtherActionsSaysNothing",
+            false,
+            kRole,
+            {kGetObjects},
+            "",
+            R"({"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpc":"vpc-1"}}}]})",
+            "",
+            "",
+            {"INTRA_ACCOUNT s3:GetObject|"}},
         Case{
             "PolicyVariableOfThePrincipal",
             false,
@@ -378,6 +424,74 @@ TEST(InternalAccessTest, PrincipalsOutsideTheAccountZoneAreIgnored) {
   InternalAccessResult result = AnalyzeInternalAccess(InputFor(c));
   EXPECT_TRUE(result.findings.empty());
   EXPECT_EQ(result.stats.principals, 0u);
+}
+
+}  // namespace
+}  // namespace perimeter::reasoning
+
+namespace perimeter::reasoning {
+namespace {
+
+// A bucket ACL (InternalResource::grants) is read with the bucket policy: a grant to another
+// account of the organization reaches its principals with an identity-based Allow, in a finding of
+// its own with the source BUCKET_ACL and the ACL's statement as explanation; without the ACL, the
+// same principal has only what the bucket policy grants.
+TEST(InternalAccessAclTest, AclIsReadWithTheBucketPolicy) {
+  for (bool with_acl : {true, false}) {
+    Case c{
+        "acl",
+        true,
+        "arn:aws:iam::222222222222:role/r",
+        {kFullAccess},
+        "",
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::critical/*"}]})",
+        "",
+        "",
+        {}};
+    InternalAccessInput input = InputFor(c);
+    if (with_acl) {
+      input.resources[0].grants_source = findings::FindingSource{
+          findings::FindingSourceType::kBucketAcl, std::nullopt, std::nullopt};
+      input.resources[0].grants = Named(
+          "acl",
+          R"({"Version":"2012-10-17","Statement":[{"Sid":"BucketAclGrant0","Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::critical","arn:aws:s3:::critical/*"]}]})",
+          policy::PolicyKind::kResource);
+    }
+    InternalAccessResult result = AnalyzeInternalAccess(std::move(input));
+    std::vector<std::string> actual;
+    for (const findings::InternalAccessFinding& f : result.findings) actual.push_back(Describe(f));
+    if (!with_acl) {
+      EXPECT_EQ(actual, std::vector<std::string>{"INTRA_ORG s3:GetObject|"});
+      continue;
+    }
+    ASSERT_EQ(actual,
+              (std::vector<std::string>{"INTRA_ORG s3:GetObject|", "INTRA_ORG s3:ListBucket|"}));
+    const findings::InternalAccessFinding& policy = result.findings[0];
+    ASSERT_EQ(policy.sources.size(), 1u);
+    EXPECT_EQ(policy.sources[0].type, findings::FindingSourceType::kPolicy);
+    const findings::InternalAccessFinding& acl = result.findings[1];
+    ASSERT_EQ(acl.sources.size(), 1u);
+    EXPECT_EQ(acl.sources[0].type, findings::FindingSourceType::kBucketAcl);
+    auto ref = std::find_if(acl.explanation.begin(), acl.explanation.end(),
+                            [](const findings::StatementRef& r) { return r.policy == "acl"; });
+    ASSERT_NE(ref, acl.explanation.end());
+    EXPECT_EQ(ref->index, 0u);
+    EXPECT_EQ(ref->sid, "BucketAclGrant0");
+    EXPECT_NE(policy.id, acl.id);
+  }
+}
+
+// What the resource's configuration leaves undecided is an error finding, besides the analysis.
+TEST(InternalAccessAclTest, UndecidedPartsAreErrorFindings) {
+  Case c{"undecided", false, "arn:aws:iam::111111111111:role/r", {kFullAccess}, "", "", "", "", {}};
+  InternalAccessInput input = InputFor(c);
+  input.resources[0].undecided = {"through the access point ap"};
+  InternalAccessResult result = AnalyzeInternalAccess(std::move(input));
+  ASSERT_EQ(result.findings.size(), 2u);
+  EXPECT_EQ(result.findings[0].error, "INTERNAL_ERROR");
+  EXPECT_EQ(result.findings[0].error_reason, "through the access point ap");
+  EXPECT_TRUE(result.findings[0].principal.empty());
+  EXPECT_FALSE(result.findings[1].error.has_value());
 }
 
 }  // namespace

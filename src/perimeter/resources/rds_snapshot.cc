@@ -84,11 +84,42 @@ std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Valu
   return diagnostics.TakeIssues();
 }
 
+std::vector<std::string> RdsSnapshotSharedActions(ResourceType type) {
+  if (type == ResourceType::kRdsDbClusterSnapshot)
+    return {"rds:CopyDBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"};
+  return {"rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"};
+}
+
+std::vector<reasoning::ResourceTarget> RdsDbSnapshotTargets(const Resource &resource) {
+  static const std::vector<std::string> kActions = internal::CatalogActions("rds", "snapshot");
+  return {reasoning::ResourceTarget{{resource.arn}, kActions}};
+}
+
+std::vector<reasoning::ResourceTarget> RdsDbClusterSnapshotTargets(const Resource &resource) {
+  static const std::vector<std::string> kActions =
+      internal::CatalogActions("rds", "cluster-snapshot");
+  return {reasoning::ResourceTarget{{resource.arn}, kActions}};
+}
+
+std::vector<std::string> RdsSnapshotRestoreAccounts(const Resource &resource) {
+  internal::Diagnostics diagnostics(resource.location);
+  std::string_view member = resource.type == ResourceType::kRdsDbClusterSnapshot
+                                ? "rdsDbClusterSnapshot"
+                                : "rdsDbSnapshot";
+  internal::SnapshotSharing sharing = ReadRdsSnapshot(resource.configuration, member, diagnostics);
+  std::vector<std::string> out;
+  for (const internal::SnapshotShare &share : sharing.shares) {
+    if (share.account_id == "all" && sharing.encrypted) continue;
+    out.push_back(share.account_id);
+  }
+  return out;
+}
+
 ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings * /*account*/,
                                       const reasoning::ZoneOfTrust &zone,
                                       PolicyAnalysisMemo * /*memo*/) {
-  return Analyze(resource, "rdsDbSnapshot",
-                 {"rds:CopyDBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"}, zone);
+  return Analyze(resource, "rdsDbSnapshot", RdsSnapshotSharedActions(ResourceType::kRdsDbSnapshot),
+                 zone);
 }
 
 ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource,
@@ -96,7 +127,7 @@ ResourceAnalysis AnalyzeRdsDbClusterSnapshot(const Resource &resource,
                                              const reasoning::ZoneOfTrust &zone,
                                              PolicyAnalysisMemo * /*memo*/) {
   return Analyze(resource, "rdsDbClusterSnapshot",
-                 {"rds:CopyDBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"}, zone);
+                 RdsSnapshotSharedActions(ResourceType::kRdsDbClusterSnapshot), zone);
 }
 
 }  // namespace perimeter::resources

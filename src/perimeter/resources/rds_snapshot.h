@@ -11,9 +11,11 @@
 #ifndef PERIMETER_RESOURCES_RDS_SNAPSHOT_H_
 #define PERIMETER_RESOURCES_RDS_SNAPSHOT_H_
 
+#include <string>
 #include <vector>
 
 #include "perimeter/json/document.h"
+#include "perimeter/reasoning/external_access.h"
 #include "perimeter/reasoning/zone_of_trust.h"
 #include "perimeter/resources/resource.h"
 
@@ -25,6 +27,17 @@ std::vector<base::Issue> CheckRdsDbSnapshotConfiguration(const json::Value &conf
                                                          const RecordLocation &location);
 std::vector<base::Issue> CheckRdsDbClusterSnapshotConfiguration(const json::Value &configuration,
                                                                 const RecordLocation &location);
+
+// What internal access needs of a snapshot (analysis/internal_access_analysis.h): the catalogue's
+// rds actions on its resource type ("snapshot" / "cluster-snapshot") at its ARN, and the accounts
+// its "restore" attribute shares it with ("all" for everyone; an encrypted snapshot cannot be
+// shared with "all", so "all" is left out for it; what cannot be read is left out, the inventory's
+// check reports it).
+std::vector<reasoning::ResourceTarget> RdsDbSnapshotTargets(const Resource &resource);
+std::vector<reasoning::ResourceTarget> RdsDbClusterSnapshotTargets(const Resource &resource);
+std::vector<std::string> RdsSnapshotRestoreAccounts(const Resource &resource);
+// The actions a sharing account gains on a DB snapshot / DB cluster snapshot (above).
+std::vector<std::string> RdsSnapshotSharedActions(ResourceType type);
 
 ResourceAnalysis AnalyzeRdsDbSnapshot(const Resource &resource, const AccountSettings *account,
                                       const reasoning::ZoneOfTrust &zone, PolicyAnalysisMemo *memo);

@@ -27,12 +27,7 @@ constexpr std::string_view kAuthenticatedUsers =
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 constexpr std::string_view kLogDelivery = "http://acs.amazonaws.com/groups/s3/LogDelivery";
 
-struct AclGrant {
-  size_t index = 0;
-  base::SourcePosition position;
-  std::string permission;
-  std::optional<std::string> id, uri, email;
-};
+using AclGrant = S3AclGrant;
 
 struct AccessPoint {
   std::string arn;
@@ -268,6 +263,17 @@ std::vector<std::string> S3AclPermissionActions(std::string_view permission) {
     return all;
   }
   return {};
+}
+
+S3BucketAccessConfiguration ReadS3BucketAccessConfiguration(const Resource &resource) {
+  internal::Diagnostics diagnostics(resource.location);
+  S3BucketConfiguration config = ReadS3Bucket(resource.configuration, diagnostics);
+  S3BucketAccessConfiguration out;
+  out.acl = std::move(config.acl);
+  out.owner_canonical_id = std::move(config.owner_canonical_id);
+  out.block = config.block;
+  for (const AccessPoint &point : config.access_points) out.access_point_arns.push_back(point.arn);
+  return out;
 }
 
 std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configuration,

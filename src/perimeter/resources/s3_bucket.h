@@ -55,6 +55,7 @@
 #ifndef PERIMETER_RESOURCES_S3_BUCKET_H_
 #define PERIMETER_RESOURCES_S3_BUCKET_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,27 @@ std::vector<reasoning::ResourceTarget> S3AccessPointTargets(const std::string &a
 // The actions an ACL permission ("READ", ...) grants on the bucket; empty for
 // an unknown permission.
 std::vector<std::string> S3AclPermissionActions(std::string_view permission);
+
+// A grant of the bucket's ACL as the configuration writes it (`bucketAclGrants[index]`):
+// exactly one of id (canonical user id), uri (an Amazon S3 group) and email.
+struct S3AclGrant {
+  size_t index = 0;
+  base::SourcePosition position;  // in the configuration, as json::Value::position gives it
+  std::string permission;
+  std::optional<std::string> id, uri, email;
+};
+
+// What of a bucket's configuration besides its policy decides access for principals of the
+// zone of trust (internal access, analysis/internal_access_analysis.h): the ACL grants, the owner's
+// canonical id, the bucket's Block Public Access and its access points' ARNs. A configuration
+// CheckS3BucketConfiguration rejects gives what could be read.
+struct S3BucketAccessConfiguration {
+  std::vector<S3AclGrant> acl;
+  std::optional<std::string> owner_canonical_id;
+  std::optional<S3PublicAccessBlock> block;
+  std::vector<std::string> access_point_arns;
+};
+S3BucketAccessConfiguration ReadS3BucketAccessConfiguration(const Resource &resource);
 
 std::vector<base::Issue> CheckS3BucketConfiguration(const json::Value &configuration,
                                                     const RecordLocation &location);
