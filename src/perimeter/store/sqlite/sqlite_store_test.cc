@@ -16,6 +16,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
 #include "perimeter/store/internal/record_codec.h"
+#include "perimeter/store/sqlite/internal/schema.h"
 
 namespace perimeter::store {
 namespace {
@@ -124,7 +125,7 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
   for (int open = 0; open < 2; ++open) {  // the second open finds the upgraded schema
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(UserVersion(), 5);  // brought to the current schema in one open
+    EXPECT_EQ(UserVersion(), internal::kSchemaVersion);  // brought to the current schema in one open
     EXPECT_TRUE((*store)->GetAnalyzer(kArn)->has_value());
     absl::StatusOr<std::vector<findings::FindingRecord>> listed = (*store)->ListFindings(kArn);
     ASSERT_TRUE(listed.ok()) << listed.status();
@@ -188,7 +189,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
       "DROP INDEX findings_by_status_error; PRAGMA user_version = 2;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 5);
+  EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
   for (findings::SortAttribute attribute :
        {findings::SortAttribute::kResourceType, findings::SortAttribute::kIsPublic,
         findings::SortAttribute::kError, findings::SortAttribute::kResourceOwnerAccount}) {
@@ -220,7 +221,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
     PRAGMA user_version = 3;)sql");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 5);
+  EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
   absl::StatusOr<std::vector<InventoryRecord>> resources =
       (*store)->ListInventory(InventoryKind::kResource);
   ASSERT_TRUE(resources.ok()) << resources.status();
@@ -249,15 +250,51 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaFourWithAccessPreviews) {
   Exec("DROP TABLE access_previews; PRAGMA user_version = 4;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 5);
+  EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
   EXPECT_EQ(**(*store)->GetClientToken("t"), "kept");
   AccessPreviewRecord preview{kArn, "p1", absl::FromUnixMicros(5), "{}", "[]"};
   ASSERT_TRUE((*store)->PutAccessPreview(preview).ok());
   EXPECT_EQ(**(*store)->GetAccessPreview(kArn, "p1"), preview);
 }
 
+// Schema 5 kept no status history: Open adds the table (its own step, kFindingHistoryVersion) and
+// gives each stored finding one BEFORE_HISTORY entry, its status since its updatedAt; changes after
+// the upgrade are recorded after it.
+TEST_F(SqliteSchemaTest, UpgradesSchemaFiveWithFindingHistory) {
+  std::vector<findings::FindingRecord> records = {Record(0), Record(1)};  // ARCHIVED, ACTIVE
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->WriteFindings(kArn, records, {}).ok());
+  }
+  Exec("DROP TABLE finding_history; PRAGMA user_version = 5;");
+  for (int open = 0; open < 2; ++open) {  // the second open finds schema 6: no second backfill
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
+    for (const findings::FindingRecord& record : records) {
+      EXPECT_EQ(*(*store)->GetFindingHistory(kArn, record.id()),
+                (std::vector<FindingStatusChange>{
+                    {record.updated_at, std::nullopt, record.status,
+                     StatusCause{StatusChangeCause::kBeforeHistory, ""}}}))
+          << record.id();
+    }
+  }
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  findings::FindingRecord unarchived = records[0];
+  unarchived.status = findings::FindingStatus::kActive;
+  unarchived.updated_at += absl::Seconds(10);
+  ASSERT_TRUE((*store)->WriteFindings(kArn, std::vector{unarchived}, {}).ok());
+  std::vector<FindingStatusChange> history = *(*store)->GetFindingHistory(kArn, "id-100");
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1], (FindingStatusChange{unarchived.updated_at, findings::FindingStatus::kArchived,
+                                             findings::FindingStatus::kActive, StatusCause{}}));
+}
+
 TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
-  Exec("CREATE TABLE future(x); PRAGMA user_version = 6;");
+  Exec(base::Concat("CREATE TABLE future(x); PRAGMA user_version = ", internal::kSchemaVersion + 1,
+                    ";"));
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);

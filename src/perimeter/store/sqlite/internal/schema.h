@@ -18,8 +18,14 @@ namespace perimeter::store::internal {
 // (Open adds them). 4: inventory records keyed by (kind, owner, key), a resource record being its
 // owner's claim on the ARN (before: by (kind, key), so one account's import replaced another's
 // record); Open rebuilds the table, each resource row's owner read from its resourceOwnerAccount.
-// 5: schema 4 and the access_previews table (Open creates it).
-inline constexpr int kSchemaVersion = 5;
+// 5: schema 4 and the access_previews table (Open creates it). 6: schema 5 and the finding_history
+// table, each finding's status history (AddFindingHistory, its own migration step).
+inline constexpr int kSchemaVersion = 6;
+
+// The version that added finding_history: a database below it gets the table, and each stored
+// finding one entry, its status at the upgrade since its updatedAt (cause BEFORE_HISTORY: what
+// happened before is not known).
+inline constexpr int kFindingHistoryVersion = 6;
 
 // Creates the schema on `db` (the writer connection) or brings an older one to kSchemaVersion.
 // FailedPrecondition when the database has a newer schema than this build reads.
