@@ -259,6 +259,82 @@ TEST(ServerConsole, FindingDetailsAddTheWitnessExplanationAndPolicy) {
   EXPECT_EQ(foreign.Body().find("queuePolicy"), std::string::npos);
 }
 
+// The finding page's status history and the dashboard's aggregates: the session's own findings,
+// each change with its cause; another account is refused both, as GetFindingV2 and ListFindingsV2
+// refuse it, and sees none of the history.
+TEST(ServerConsole, FindingHistoryAndAggregatesOnlyForTheFindingsOwner) {
+  ConsoleServer server;
+  ASSERT_TRUE(
+      server
+          .Import(
+              R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:444455556666:q","resourceType":"AWS::SQS::Queue","resourceOwnerAccount":"444455556666","region":"us-east-1","configuration":{"sqsQueue":{"queuePolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"arn:aws:sqs:us-east-1:444455556666:q\"}]}"}}})"
+              "\n")
+          .ok());
+  auto dev = server.SignIn(kDev);
+  ASSERT_EQ(server.Call(dev, "CreateAnalyzer", R"({"analyzerName":"dev","type":"ACCOUNT"})").status,
+            200);
+  server.WaitForAnalysis();
+  const std::string arn = "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/dev";
+  Reply listed = server.Call(dev, "ListFindings", base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  std::string body = listed.Body();
+  size_t at = body.find("\"id\":\"");
+  ASSERT_NE(at, std::string::npos) << listed.raw;
+  at += 6;
+  std::string id = body.substr(at, body.find('"', at) - at);
+  ASSERT_EQ(server
+                .Call(dev, "UpdateFindings",
+                      base::Concat(R"({"analyzerArn":")", arn, R"(","ids":[")", id,
+                                   R"("],"status":"ARCHIVED"})"))
+                .status,
+            200);
+  std::string input = base::Concat(R"({"analyzerArn":")", arn, R"(","id":")", id, "\"}");
+  Reply history = server.Call(dev, "perimeter/GetFindingHistory", input);
+  ASSERT_EQ(history.status, 200) << history.raw;
+  body = history.Body();
+  size_t created = body.find(R"("status":"ACTIVE","cause":"ANALYSIS")");
+  size_t archived = body.find(
+      R"("previousStatus":"ACTIVE","status":"ARCHIVED","cause":"UPDATE_FINDINGS","detail":"arn:aws:iam::444455556666:user/dev")");
+  EXPECT_NE(created, std::string::npos) << body;
+  EXPECT_NE(archived, std::string::npos) << body;
+  EXPECT_LT(created, archived) << "oldest first";
+
+  Reply aggregates =
+      server.Call(dev, "perimeter/GetFindingAggregates", base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  ASSERT_EQ(aggregates.status, 200) << aggregates.raw;
+  // The one finding is archived: no active count, but its creation day.
+  EXPECT_NE(aggregates.Body().find(R"("activeByResourceType":{},"activeByAccount":{},"activePublic":0)"),
+            std::string::npos)
+      << aggregates.raw;
+  EXPECT_NE(aggregates.Body().find(R"("created":1,"resolved":0)"), std::string::npos)
+      << aggregates.raw;
+  ASSERT_EQ(server
+                .Call(dev, "UpdateFindings",
+                      base::Concat(R"({"analyzerArn":")", arn, R"(","ids":[")", id,
+                                   R"("],"status":"ACTIVE"})"))
+                .status,
+            200);
+  aggregates =
+      server.Call(dev, "perimeter/GetFindingAggregates", base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  EXPECT_NE(aggregates.Body().find(
+                R"("activeByResourceType":{"AWS::SQS::Queue":1},"activeByAccount":{"444455556666":1},"activePublic":1,"activeExternal":0,"activeErrors":0)"),
+            std::string::npos)
+      << aggregates.raw;
+
+  auto prod = server.SignIn(kProd);
+  Reply foreign = server.Call(prod, "perimeter/GetFindingHistory", input);
+  EXPECT_GE(foreign.status, 400) << foreign.raw;
+  EXPECT_EQ(foreign.Body().find("history"), std::string::npos) << foreign.raw;
+  foreign = server.Call(prod, "perimeter/GetFindingAggregates",
+                        base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  EXPECT_GE(foreign.status, 400) << foreign.raw;
+  EXPECT_EQ(foreign.Body().find("activeByAccount"), std::string::npos) << foreign.raw;
+  auto auditor = server.SignIn(kAuditor);  // may only list analyzers (its identity policy)
+  EXPECT_EQ(server.Call(auditor, "perimeter/GetFindingAggregates",
+                        R"({"analyzerArn":"arn:aws:access-analyzer:us-east-1:777788889999:analyzer/x"})")
+                .status,
+            403);
+}
+
 TEST(ServerConsole, TheKeysIdentityPoliciesApply) {
   ConsoleServer server;
   auto auditor = server.SignIn(kAuditor);
