@@ -16,8 +16,8 @@
 #include "perimeter/server/console_assets.h"
 #include "perimeter/server/console_sessions.h"
 #include "perimeter/server/server.h"
-#include "perimeter/store/store.h"
 #include "perimeter/service/continuous_analysis.h"
+#include "perimeter/store/store.h"
 
 namespace perimeter::server {
 
@@ -167,8 +167,7 @@ HttpResponse Server::ConsoleFindingHistory(const ConsoleSession& session, const 
 }
 
 HttpResponse Server::ConsoleFindingAggregates(const ConsoleSession& session,
-                                              const api::Caller& caller,
-                                              const std::string& input) {
+                                              const api::Caller& caller, const std::string& input) {
   // Authorized as a listing of the analyzer's findings (a one-finding page of ListFindingsV2): the
   // analyzer is the caller's (a member account sees only its own), the key's policies allow it,
   // and its findings are not blocked.
@@ -196,8 +195,7 @@ HttpResponse Server::ConsoleFindingAggregates(const ConsoleSession& session,
   writer.BeginObject().Key("activeByResourceType").BeginObject();
   for (const auto& [type, count] : aggregates->active_by_resource_type) writer.Key(type).Int(count);
   writer.EndObject().Key("activeByAccount").BeginObject();
-  for (const auto& [account, count] : aggregates->active_by_account)
-    writer.Key(account).Int(count);
+  for (const auto& [account, count] : aggregates->active_by_account) writer.Key(account).Int(count);
   writer.EndObject()
       .Key("activePublic")
       .Int(aggregates->active_public)

@@ -242,10 +242,9 @@ std::string_view StatusChangeCauseName(StatusChangeCause cause) {
 }
 
 std::optional<StatusChangeCause> ParseStatusChangeCause(std::string_view name) {
-  static constexpr std::array kAll = {StatusChangeCause::kAnalysis,
-                                      StatusChangeCause::kUpdateFindings,
-                                      StatusChangeCause::kArchiveRule,
-                                      StatusChangeCause::kBeforeHistory};
+  static constexpr std::array kAll = {
+      StatusChangeCause::kAnalysis, StatusChangeCause::kUpdateFindings,
+      StatusChangeCause::kArchiveRule, StatusChangeCause::kBeforeHistory};
   return ParseByName(name, kAll, &StatusChangeCauseName);
 }
 
@@ -265,7 +264,7 @@ std::optional<FindingStatusChange> StatusChangeOf(const findings::FindingRecord*
 }
 
 absl::StatusOr<std::vector<FindingStatusChange>> Store::GetFindingHistory(std::string_view,
-                                                                           std::string_view) {
+                                                                          std::string_view) {
   return absl::UnimplementedError("this store keeps no status history");
 }
 

@@ -942,13 +942,13 @@ TEST_P(StoreTest, StatusHistoryRecordsEachChangeWithItsCause) {
                             "arn:aws:iam::111122223333:user/alice"};
   const StatusCause by_rule{StatusChangeCause::kArchiveRule, "public-ok"};
   const std::vector<Step> steps = {
-      {FindingStatus::kActive, 10, analysis, true},     // created
-      {FindingStatus::kActive, 11, analysis, false},    // analyzed again: no change
-      {FindingStatus::kArchived, 12, by_hand, true},    // archived by hand
-      {FindingStatus::kActive, 13, by_hand, true},      // unarchived
-      {FindingStatus::kArchived, 14, by_rule, true},    // ApplyArchiveRule
-      {FindingStatus::kResolved, 15, analysis, true},   // access gone
-      {FindingStatus::kActive, 16, analysis, true},     // access back
+      {FindingStatus::kActive, 10, analysis, true},    // created
+      {FindingStatus::kActive, 11, analysis, false},   // analyzed again: no change
+      {FindingStatus::kArchived, 12, by_hand, true},   // archived by hand
+      {FindingStatus::kActive, 13, by_hand, true},     // unarchived
+      {FindingStatus::kArchived, 14, by_rule, true},   // ApplyArchiveRule
+      {FindingStatus::kResolved, 15, analysis, true},  // access gone
+      {FindingStatus::kActive, 16, analysis, true},    // access back
   };
   findings::FindingRecord record = MakeFinding("f1", "arn:aws:s3:::x");
   record.created_at = At(10);

@@ -148,11 +148,10 @@ absl::Status MemoryStore::WriteFindings(std::string_view analyzer_arn,
   return absl::OkStatus();
 }
 
-void MemoryStore::WriteFindingsLocked(std::string_view analyzer_arn,
-                                      std::span<const findings::FindingRecord> records,
-                                      std::span<const std::string> deleted_ids,
-                                      const StatusCause& cause,
-                                      const std::map<std::string, StatusCause, std::less<>>& causes) {
+void MemoryStore::WriteFindingsLocked(
+    std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+    std::span<const std::string> deleted_ids, const StatusCause& cause,
+    const std::map<std::string, StatusCause, std::less<>>& causes) {
   for (const std::string& id : deleted_ids) {
     findings_.erase(Key{std::string(analyzer_arn), id});
     history_.erase(Key{std::string(analyzer_arn), id});

@@ -45,8 +45,8 @@ class MemoryStore final : public Store {
       std::string_view analyzer_arn) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
       std::string_view analyzer_arn, std::string_view resource_arn) override;
-  absl::StatusOr<std::vector<FindingStatusChange>> GetFindingHistory(
-      std::string_view analyzer_arn, std::string_view id) override;
+  absl::StatusOr<std::vector<FindingStatusChange>> GetFindingHistory(std::string_view analyzer_arn,
+                                                                     std::string_view id) override;
 
   absl::Status PutServiceAccess(const ServiceAccess& access) override;
   absl::Status DeleteServiceAccess(std::string_view service_principal) override;
@@ -87,7 +87,7 @@ class MemoryStore final : public Store {
   uint64_t sequence_ = 0;  // creation order of analyzers and rules
   std::map<std::string, std::pair<uint64_t, Analyzer>, std::less<>> analyzers_;
   std::map<Key, std::pair<uint64_t, ArchiveRuleRecord>> rules_;
-  std::map<Key, findings::FindingRecord> findings_;  // (analyzer, id)
+  std::map<Key, findings::FindingRecord> findings_;         // (analyzer, id)
   std::map<Key, std::deque<FindingStatusChange>> history_;  // (analyzer, id), oldest first
   std::map<std::string, ServiceAccess, std::less<>> service_access_;
   std::map<Key, DelegatedAdministrator> administrators_;  // (account, service)

@@ -547,11 +547,10 @@ absl::StatusOr<bool> SqliteStore::ModifyFindingsLocked(std::string_view analyzer
   return true;
 }
 
-absl::Status SqliteStore::WriteFindingsLocked(std::string_view analyzer_arn,
-                                              std::span<const findings::FindingRecord> records,
-                                              std::span<const std::string> deleted_ids,
-                                              const StatusCause& cause,
-                                              const std::map<std::string, StatusCause, std::less<>>& causes) {
+absl::Status SqliteStore::WriteFindingsLocked(
+    std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+    std::span<const std::string> deleted_ids, const StatusCause& cause,
+    const std::map<std::string, StatusCause, std::less<>>& causes) {
   for (const char* sql : {"DELETE FROM findings WHERE analyzer_arn = ?1 AND id = ?2",
                           "DELETE FROM finding_history WHERE analyzer_arn = ?1 AND id = ?2"}) {
     Statement remove(db_, Prepared(sql));

@@ -91,8 +91,8 @@ class SqliteStore final : public Store {
   absl::StatusOr<FindingCounts> CountFindings(std::string_view analyzer_arn) override;
   // Aggregate queries, each over an index on (analyzer, status, key): no row is read.
   absl::StatusOr<FindingAggregates> AggregateFindings(std::string_view analyzer_arn) override;
-  absl::StatusOr<std::vector<FindingStatusChange>> GetFindingHistory(
-      std::string_view analyzer_arn, std::string_view id) override;
+  absl::StatusOr<std::vector<FindingStatusChange>> GetFindingHistory(std::string_view analyzer_arn,
+                                                                     std::string_view id) override;
 
   absl::Status PutServiceAccess(const ServiceAccess& access) override;
   absl::Status DeleteServiceAccess(std::string_view service_principal) override;

@@ -324,7 +324,8 @@ absl::StatusOr<FindingAggregates> SqliteStore::AggregateFindings(std::string_vie
       "WHERE analyzer_arn = ?1 AND status = 'ACTIVE' GROUP BY is_public";
   static const std::string errors_sql =
       "SELECT is_public, count(*) FROM findings INDEXED BY findings_by_status_error "
-      "WHERE analyzer_arn = ?1 AND status = 'ACTIVE' AND ifnull(error, '') <> '' GROUP BY is_public";
+      "WHERE analyzer_arn = ?1 AND status = 'ACTIVE' AND ifnull(error, '') <> '' GROUP BY "
+      "is_public";
   static const std::string created_sql =
       "SELECT created_ms / 86400000, count(*) FROM findings INDEXED BY findings_by_status_created "
       "WHERE analyzer_arn = ?1 AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') GROUP BY 1";
@@ -359,8 +360,7 @@ absl::StatusOr<FindingAggregates> SqliteStore::AggregateFindings(std::string_vie
                  [&](const Statement& row) { public_or_not[row.Int(0) != 0] += row.Int(1); });
   }
   if (status.ok()) {
-    status =
-        run(errors_sql, [&](const Statement& row) { errors[row.Int(0) != 0] += row.Int(1); });
+    status = run(errors_sql, [&](const Statement& row) { errors[row.Int(0) != 0] += row.Int(1); });
   }
   if (status.ok()) {
     status = run(created_sql, [&](const Statement& row) {

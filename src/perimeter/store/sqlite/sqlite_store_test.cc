@@ -125,7 +125,8 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
   for (int open = 0; open < 2; ++open) {  // the second open finds the upgraded schema
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(UserVersion(), internal::kSchemaVersion);  // brought to the current schema in one open
+    EXPECT_EQ(UserVersion(),
+              internal::kSchemaVersion);  // brought to the current schema in one open
     EXPECT_TRUE((*store)->GetAnalyzer(kArn)->has_value());
     absl::StatusOr<std::vector<findings::FindingRecord>> listed = (*store)->ListFindings(kArn);
     ASSERT_TRUE(listed.ok()) << listed.status();
@@ -273,10 +274,10 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaFiveWithFindingHistory) {
     ASSERT_TRUE(store.ok()) << store.status();
     EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
     for (const findings::FindingRecord& record : records) {
-      EXPECT_EQ(*(*store)->GetFindingHistory(kArn, record.id()),
-                (std::vector<FindingStatusChange>{
-                    {record.updated_at, std::nullopt, record.status,
-                     StatusCause{StatusChangeCause::kBeforeHistory, ""}}}))
+      EXPECT_EQ(
+          *(*store)->GetFindingHistory(kArn, record.id()),
+          (std::vector<FindingStatusChange>{{record.updated_at, std::nullopt, record.status,
+                                             StatusCause{StatusChangeCause::kBeforeHistory, ""}}}))
           << record.id();
     }
   }
@@ -288,8 +289,9 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaFiveWithFindingHistory) {
   ASSERT_TRUE((*store)->WriteFindings(kArn, std::vector{unarchived}, {}).ok());
   std::vector<FindingStatusChange> history = *(*store)->GetFindingHistory(kArn, "id-100");
   ASSERT_EQ(history.size(), 2u);
-  EXPECT_EQ(history[1], (FindingStatusChange{unarchived.updated_at, findings::FindingStatus::kArchived,
-                                             findings::FindingStatus::kActive, StatusCause{}}));
+  EXPECT_EQ(history[1],
+            (FindingStatusChange{unarchived.updated_at, findings::FindingStatus::kArchived,
+                                 findings::FindingStatus::kActive, StatusCause{}}));
 }
 
 TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
