@@ -294,6 +294,31 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaFiveWithFindingHistory) {
                                  findings::FindingStatus::kActive, StatusCause{}}));
 }
 
+// The history entry and the status change it records commit together or not at all: a change
+// whose finding write fails (a trigger refuses it, after its history entry was appended) leaves
+// neither, and the finding keeps its status and history.
+TEST_F(SqliteSchemaTest, AStatusChangeAndItsHistoryEntryCommitTogether) {
+  findings::FindingRecord record = Record(1);  // ACTIVE
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->WriteFindings(kArn, std::vector{record}, {}).ok());
+  }
+  Exec(
+      "CREATE TRIGGER poison BEFORE INSERT ON findings WHEN NEW.status = 'ARCHIVED' "
+      "BEGIN SELECT RAISE(ABORT, 'poisoned'); END;");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  findings::FindingRecord archived = record;
+  archived.status = findings::FindingStatus::kArchived;
+  archived.updated_at += absl::Seconds(5);
+  EXPECT_FALSE((*store)->WriteFindings(kArn, std::vector{archived}, {}).ok());
+  EXPECT_EQ((**(*store)->GetFinding(kArn, record.id())).status, findings::FindingStatus::kActive);
+  std::vector<FindingStatusChange> history = *(*store)->GetFindingHistory(kArn, record.id());
+  ASSERT_EQ(history.size(), 1u) << "the refused change left no entry";
+  EXPECT_EQ(history[0].status, findings::FindingStatus::kActive);
+}
+
 TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
   Exec(base::Concat("CREATE TABLE future(x); PRAGMA user_version = ", internal::kSchemaVersion + 1,
                     ";"));
