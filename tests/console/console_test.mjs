@@ -5,7 +5,8 @@
 //    from it, and check both through the API with a SigV4 client (the AWS CLI); a policy holding
 //    <script> is shown as text; another account cannot see the finding (by the list nor by URL).
 // 2. console_seeded_server with 100,000 findings: the findings page renders its first 50 rows in
-//    at most 300 ms after the response arrives (measured in the page; the figure is printed).
+//    at most 300 ms after the response arrives (measured in the page; the figure is printed); the
+//    dashboard's aggregates are exact (the time of their call is printed).
 // Every page is screenshotted into ARTIFACT_DIR and checked with axe-core (no serious or critical
 // violation); a Content-Security-Policy violation of the console's own code fails the test.
 import {execFileSync, spawn} from 'node:child_process';
@@ -224,6 +225,10 @@ async function functional(browser) {
       'the dashboard charts the two active findings');
   check(await page.$eval('.charts figure:nth-of-type(2)', (f) => /Public\s*1/.test(f.querySelector('svg').getAttribute('aria-label'))),
       'one public finding');
+  check(await page.$eval('.charts figure:nth-of-type(3)', (f, account) => f.querySelector('svg').getAttribute('aria-label').includes(`${account} 2`), DEV.account),
+      'the account chart counts the two findings of Dev (perimeter/GetFindingAggregates)');
+  const byDay = await page.$$eval('[data-testid=findings-by-day] tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  check(byDay.length === 1 && byDay[0][1] === '2' && byDay[0][2] === '0', `two findings created today, none resolved: ${JSON.stringify(byDay)}`);
   await audit(page, 'dashboard');
 
   // Filter: SQS queues only.
@@ -254,8 +259,14 @@ async function functional(browser) {
   await audit(page, 'finding');
 
   // Archive it, then make a rule from it.
+  check(await page.$$eval('[data-testid=status-history] tbody tr', (trs) => trs.length === 1 && trs[0].textContent.includes('Created by the analysis')),
+      'the status history holds the creation');
   await page.click('[data-testid=archive]');
   await page.waitForFunction(() => document.querySelector('[data-testid=finding-status]')?.textContent === 'ARCHIVED', {timeout: 10000});
+  const history = await page.$$eval('[data-testid=status-history] tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  check(history.length === 2 && history[1].includes('ACTIVE → ARCHIVED') && history[1].includes(`Archived by arn:aws:iam::${DEV.account}:`),
+      `the status history shows who archived it: ${JSON.stringify(history)}`);
+  await page.screenshot({path: path.join(artifactDir, 'finding-history.png'), fullPage: true});
   await page.evaluate(() => { document.getElementById('main').dataset.ready = ''; });
   await page.click('[data-testid=rule-from-finding]');
   await ready(page, 'rules');
@@ -372,6 +383,36 @@ async function performance(browser, seeded) {
   await page.click('[data-testid=next-page]');
   await ready(page, 'findings');
   check((await page.$$eval('[data-testid=findings-table] tbody tr', (trs) => trs.length)) === 50, 'the second page has 50 rows');
+  // The dashboard's exact aggregates of the 100,000 (90,000 active: every tenth is archived), and
+  // the time of the aggregate call, measured in the page around the fetch (three runs).
+  const analyzerArn = `arn:aws:access-analyzer:us-east-1:${SEEDED.account}:analyzer/bench`;
+  const measured = await page.evaluate(async (arn) => {
+    const session = await (await fetch('/console/session')).json();
+    const times = [];
+    let body;
+    for (let run = 0; run < 3; ++run) {
+      const started = performance.now();
+      const reply = await fetch('/console/api/perimeter/GetFindingAggregates', {method: 'POST',
+        headers: {'Content-Type': 'application/json', 'X-Perimeter-Csrf': session.csrfToken, 'X-Perimeter-Region': 'us-east-1'},
+        body: JSON.stringify({analyzerArn: arn})});
+      body = await reply.json();
+      times.push(performance.now() - started);
+    }
+    return {times, body};
+  }, analyzerArn);
+  const aggregates = measured.body;
+  const sortedTimes = [...measured.times].sort((a, b) => a - b);
+  console.log(`  dashboard aggregates of ${count} findings (perimeter/GetFindingAggregates): ${measured.times.map((t) => t.toFixed(1)).join(', ')} ms (median ${sortedTimes[1].toFixed(1)} ms)`);
+  check(aggregates.activeByResourceType?.['AWS::S3::Bucket'] === 70000 && aggregates.activeByResourceType?.['AWS::SQS::Queue'] === 20000,
+      `active by type at 100,000: ${JSON.stringify(aggregates.activeByResourceType)}`);
+  check(aggregates.activeByAccount?.[SEEDED.account] === 90000 && aggregates.activePublic === 30000 &&
+      aggregates.activeExternal === 60000 && aggregates.activeErrors === 0,
+  `active by account, public and external at 100,000: ${JSON.stringify({...aggregates, byDay: undefined})}`);
+  check((aggregates.byDay || []).reduce((total, day) => total + day.created, 0) === count,
+      'every finding counted on its creation day');
+  await go(page, '#/dashboard?analyzer=bench', 'dashboard');
+  check(await page.$eval('.charts', (c) => c.dataset.totalActive === '90000'), 'the dashboard charts all 90,000 active findings');
+  await page.screenshot({path: path.join(artifactDir, 'dashboard-100k.png'), fullPage: true});
   await page.close();
 }
 

@@ -6,7 +6,7 @@ import {routeHref} from '../app.js';
 import {barChart, lineChart} from '../charts.js';
 import {errorBox, h} from '../dom.js';
 
-const SAMPLE_PAGES = 5;  // at most 5 x 1000 findings are read for the account and time charts
+const ACCOUNT_BARS = 12;  // the accounts with most active findings that the account chart shows
 
 export async function renderDashboard(view, route) {
   const session = api.currentSession();
@@ -46,52 +46,37 @@ export async function renderDashboard(view, route) {
   view.append(h('h2', {}, `Findings of ${analyzer} (${region})`));
   const charts = h('section', {class: 'charts'});
   view.append(charts);
+  // Exact counts at any size, computed by the server's store (perimeter/GetFindingAggregates).
   try {
-    const stats = await api.call('GetFindingsStatistics', {analyzerArn: arn});
-    const external = stats.findingsStatistics?.[0]?.externalAccessFindingsStatistics || stats.externalAccessFindingsStatistics || {};
-    // Per type: totalActivePublic, totalActiveCrossAccount, totalActiveErrors (AWS's
-    // ResourceTypeDetails); the active findings of a type are their sum.
-    const perType = Object.entries(external.resourceTypeStatistics || {});
-    const sum = (key) => perType.reduce((total, [, s]) => total + (s[key] || 0), 0);
+    const counts = await api.call('perimeter/GetFindingAggregates', {analyzerArn: arn});
+    const perType = Object.entries(counts.activeByResourceType || {});
+    const perAccount = Object.entries(counts.activeByAccount || {}).sort((a, b) => b[1] - a[1]);
     charts.append(barChart('Active findings by resource type',
-        perType.map(([type, s]) => [type.replace(/^AWS::/, ''),
-          (s.totalActivePublic || 0) + (s.totalActiveCrossAccount || 0) + (s.totalActiveErrors || 0)])));
+        perType.map(([type, count]) => [type.replace(/^AWS::/, ''), count])));
     charts.append(barChart('Public vs external (active)', [
-      ['Public', sum('totalActivePublic')],
-      ['Cross-account', sum('totalActiveCrossAccount')],
-      ['Errors', sum('totalActiveErrors')],
+      ['Public', counts.activePublic || 0],
+      ['Cross-account', counts.activeExternal || 0],
+      ['Errors', counts.activeErrors || 0],
     ]));
-    charts.dataset.totalActive = external.totalActiveFindings || 0;
+    const accountChart = barChart(perAccount.length > ACCOUNT_BARS
+      ? `Active findings by account (the ${ACCOUNT_BARS} with most of ${perAccount.length})`
+      : 'Active findings by account', perAccount.slice(0, ACCOUNT_BARS));
+    charts.append(accountChart);
+    // Not resolved on each day: created up to that day minus resolved up to that day (resolved
+    // findings are counted on their resolution day).
+    let open = 0;
+    const days = counts.byDay || [];
+    charts.append(lineChart('Findings not resolved over time (created minus resolved, by day)',
+        days.map((day) => [day.day, (open += day.created - day.resolved)])));
+    charts.append(h('figure', {class: 'chart'}, h('figcaption', {}, 'Created and resolved per day (the last 7 days with either)'),
+        h('table', {'data-testid': 'findings-by-day'},
+            h('thead', {}, h('tr', {}, ['Day (UTC)', 'Created', 'Resolved'].map((t) => h('th', {scope: 'col'}, t)))),
+            h('tbody', {}, days.slice(-7).map((day) => h('tr', {},
+                h('td', {}, day.day), h('td', {}, String(day.created)), h('td', {}, String(day.resolved))))))));
+    charts.dataset.totalActive = (counts.activePublic || 0) + (counts.activeExternal || 0) + (counts.activeErrors || 0);
+    charts.dataset.accounts = perAccount.length;
   } catch (error) {
     charts.append(errorBox(error));
-  }
-  // By account and over time: from the active findings (the first SAMPLE_PAGES pages).
-  let findings = [];
-  let token;
-  let truncated = false;
-  for (let page = 0; page < SAMPLE_PAGES; ++page) {
-    const listed = await api.call('ListFindingsV2', {analyzerArn: arn, maxResults: 1000,
-      filter: {status: {eq: ['ACTIVE']}}, ...(token ? {nextToken: token} : {})});
-    findings = findings.concat(listed.findings || []);
-    token = listed.nextToken;
-    if (!token) break;
-    if (page === SAMPLE_PAGES - 1) truncated = true;
-  }
-  const perAccount = new Map();
-  const perDay = new Map();
-  for (const finding of findings) {
-    perAccount.set(finding.resourceOwnerAccount, (perAccount.get(finding.resourceOwnerAccount) || 0) + 1);
-    const day = String(finding.createdAt || '').slice(0, 10);
-    perDay.set(day, (perDay.get(day) || 0) + 1);
-  }
-  const days = [...perDay.keys()].sort();
-  let running = 0;
-  charts.append(barChart('Active findings by account', [...perAccount.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)));
-  charts.append(lineChart('Active findings over time (by creation day, cumulative)',
-      days.map((day) => [day, (running += perDay.get(day))])));
-  if (truncated) {
-    view.append(h('p', {class: 'muted'}, `The account and time charts count the first ${findings.length} active findings; `,
-        h('a', {href: routeHref('findings', [], {analyzer, status: 'ACTIVE'})}, 'the findings page'), ' lists all.'));
   }
   view.append(h('p', {}, h('a', {href: routeHref('findings', [], {analyzer, status: 'ACTIVE'})}, 'Open the active findings')));
 }

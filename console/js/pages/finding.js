@@ -1,5 +1,6 @@
-// One finding: every field, the resource's policy with the granting statement highlighted, the
-// witness request and the explanation; archive / unarchive; an archive rule prefilled from it.
+// One finding: every field, its status history, the resource's policy with the granting statement
+// highlighted, the witness request and the explanation; archive / unarchive; an archive rule
+// prefilled from it.
 import * as api from '../api.js';
 import {routeHref} from '../app.js';
 import {errorBox, formatTime, h, status} from '../dom.js';
@@ -39,14 +40,49 @@ function policyView(name, policy, highlight) {
       blocks, h('pre', {class: 'policy-head'}, ']}'));
 }
 
+// What made a status change, in words (perimeter/GetFindingHistory's cause and detail).
+function causeText(change) {
+  switch (change.cause) {
+    case 'ANALYSIS':
+      if (!change.previousStatus) return 'Created by the analysis';
+      return change.status === 'RESOLVED' ? 'Resolved by the analysis: the access is gone'
+        : change.status === 'ACTIVE' ? 'Active again: the analysis found the access again' : 'By the analysis';
+    case 'UPDATE_FINDINGS':
+      return `${change.status === 'ARCHIVED' ? 'Archived' : 'Unarchived'} by ${change.detail || 'a user'}`;
+    case 'ARCHIVE_RULE':
+      return `${change.previousStatus ? 'Archived' : 'Created archived'} by the archive rule ${change.detail || ''}`;
+    case 'BEFORE_HISTORY':
+      return 'Status when the history began (earlier changes were not recorded)';
+    default:
+      return change.cause;
+  }
+}
+
+// The status history, oldest first, as a table.
+function historyView(history) {
+  const rows = history.history || [];
+  return h('section', {class: 'history'}, h('h2', {}, 'Status history'),
+      rows.length ? h('table', {'data-testid': 'status-history'},
+          h('caption', {class: 'muted'}, `Every status change, oldest first (the last ${history.limit} are kept)`),
+          h('thead', {}, h('tr', {}, ['Time', 'Status', 'Cause'].map((t) => h('th', {scope: 'col'}, t)))),
+          h('tbody', {}, rows.map((change) => h('tr', {},
+              h('td', {}, formatTime(change.at)),
+              h('td', {}, change.previousStatus ? `${change.previousStatus} → ${change.status}` : change.status),
+              h('td', {}, causeText(change))))))
+        : h('p', {class: 'muted', 'data-testid': 'status-history'}, 'No status change recorded.'));
+}
+
 export async function renderFinding(view, route) {
   const id = route.args[0];
   const analyzer = route.params.get('analyzer') || await api.defaultAnalyzer();
   const arn = api.analyzerArn(analyzer);
   view.append(h('h1', {}, 'Finding'));
   let details;
+  let history;
   try {
-    details = await api.call('perimeter/GetFindingDetails', {analyzerArn: arn, id});
+    [details, history] = await Promise.all([
+      api.call('perimeter/GetFindingDetails', {analyzerArn: arn, id}),
+      api.call('perimeter/GetFindingHistory', {analyzerArn: arn, id}).catch((error) => ({error}))]);
   } catch (error) {
     view.append(errorBox(error), h('p', {}, h('a', {href: routeHref('findings', [], {analyzer})}, 'Back to the findings')));
     return;
@@ -80,6 +116,7 @@ export async function renderFinding(view, route) {
         ['Created', formatTime(finding.createdAt)], ['Analyzed', formatTime(finding.analyzedAt)],
         ['Updated (status)', formatTime(finding.updatedAt)],
       ]));
+  view.append(history.error ? errorBox(history.error) : historyView(history));
   access.forEach((detail, index) => {
     view.append(h('section', {class: 'access'}, h('h2', {}, access.length > 1 ? `Access ${index + 1}` : 'Access'),
         definitionList([

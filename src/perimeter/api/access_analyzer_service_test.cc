@@ -505,6 +505,47 @@ TEST_F(ServiceTest, ApplyArchiveRuleArchivesMatchingActiveFindingsRetroactively)
             400);
 }
 
+// Each status change names its cause in the finding's status history (docs/console.md): the
+// caller of UpdateFindings, the rule of ApplyArchiveRule; a request that changes nothing adds none.
+TEST_F(ServiceTest, StatusHistoryNamesWhoOrWhichRuleChangedTheStatus) {
+  ASSERT_EQ(CreateAnalyzer(kDev, "a1").status, 200);
+  std::string arn = Arn(kDev, "a1");
+  SeedFindings(arn, {{"arn:aws:s3:::b0", "AWS::S3::Bucket", findings::FindingStatus::kActive}});
+  auto update = [&](std::string_view status) {
+    return Call(As(kDev), "PUT", "/finding",
+                Fill(R"({"analyzerArn": "$0", "ids": ["$1"], "status": "$2"})",
+                     {arn, Id(0), status}))
+        .status;
+  };
+  clock_.Advance(1000);
+  ASSERT_EQ(update("ARCHIVED"), 200);
+  ASSERT_EQ(update("ARCHIVED"), 200);  // already archived: no entry
+  clock_.Advance(1000);
+  ASSERT_EQ(update("ACTIVE"), 200);
+  ASSERT_EQ(
+      Call(As(kDev), "PUT", "/analyzer/a1/archive-rule",
+           R"({"ruleName": "buckets", "filter": {"resourceType": {"eq": ["AWS::S3::Bucket"]}}})")
+          .status,
+      200);
+  clock_.Advance(1000);
+  ASSERT_EQ(Call(As(kDev), "PUT", "/archive-rule",
+                 Fill(R"({"analyzerArn": "$0", "ruleName": "buckets"})", {arn}))
+                .status,
+            200);
+  const store::StatusCause by_hand{store::StatusChangeCause::kUpdateFindings,
+                                   As(kDev).principal_arn};
+  using findings::FindingStatus;
+  const absl::Time start = absl::FromUnixMillis(kStart);
+  std::vector<store::FindingStatusChange> expected = {
+      {start, std::nullopt, FindingStatus::kActive, store::StatusCause{}},
+      {start + absl::Seconds(1), FindingStatus::kActive, FindingStatus::kArchived, by_hand},
+      {start + absl::Seconds(2), FindingStatus::kArchived, FindingStatus::kActive, by_hand},
+      {start + absl::Seconds(3), FindingStatus::kActive, FindingStatus::kArchived,
+       store::StatusCause{store::StatusChangeCause::kArchiveRule, "buckets"}},
+  };
+  EXPECT_EQ(*store_.GetFindingHistory(arn, Id(0)), expected);
+}
+
 // --- UpdateFindings.
 
 struct UpdateCase {

@@ -196,6 +196,7 @@ ApiResponse AccessAnalyzerService::ApplyArchiveRule(const Caller& caller,
         findings::ArchiveRule{*rule_name, std::move(*filter)}, records, now);
     std::set<std::string> changed(archived.begin(), archived.end());
     store::FindingChanges changes;
+    changes.cause = store::StatusCause{store::StatusChangeCause::kArchiveRule, *rule_name};
     for (findings::FindingRecord& record : records) {
       if (changed.contains(record.id())) changes.records.push_back(std::move(record));
     }

@@ -168,6 +168,9 @@ ApiResponse AccessAnalyzerService::UpdateFindings(const Caller& caller,
       }
     }
     store::FindingChanges changes;
+    // The status history names who archived or unarchived (docs/console.md).
+    changes.cause =
+        store::StatusCause{store::StatusChangeCause::kUpdateFindings, caller.principal_arn};
     for (findings::FindingRecord& record : targets) {
       absl::StatusOr<bool> updated = findings::UpdateFindingStatus(record, *status, now);
       if (!updated.ok()) {

@@ -130,6 +130,20 @@ class Server {
                                      const std::string& input);
   // What the console shows of its session: account, principal, regions, organization, CSRF token.
   std::string ConsoleSessionJson(const ConsoleSession& session);
+  // Runs the API operation `operation` on `input` as /console/api/OPERATION does (same
+  // authorization and operation table). The routed request is set when the input routes.
+  api::ApiResponse ConsoleRun(const ConsoleSession& session, const api::Caller& caller,
+                              std::string_view operation, const std::string& input,
+                              std::optional<api::RestRequest>& routed);
+  // perimeter/GetFindingHistory (`analyzerArn`, `id`): the finding's status history, answered only
+  // after GetFindingV2 answered the session 200 (same authorization, docs/console.md).
+  HttpResponse ConsoleFindingHistory(const ConsoleSession& session, const api::Caller& caller,
+                                     const std::string& input);
+  // perimeter/GetFindingAggregates (`analyzerArn`): the dashboard's exact counts
+  // (store::AggregateFindings), answered only after ListFindingsV2 on the analyzer answered the
+  // session 200.
+  HttpResponse ConsoleFindingAggregates(const ConsoleSession& session, const api::Caller& caller,
+                                        const std::string& input);
 
   ServerConfig config_;
   std::unique_ptr<store::Store> store_;

@@ -1,6 +1,7 @@
 // The web console's routes of `perimeter serve` (docs/console.md): its embedded files, sign-in and
 // sign-out, and `/console/api/...`, which calls the same operation table with the same
 // authorization as a SigV4 request signed with the session's key.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,7 @@
 #include "perimeter/server/console_sessions.h"
 #include "perimeter/server/server.h"
 #include "perimeter/service/continuous_analysis.h"
+#include "perimeter/store/store.h"
 
 namespace perimeter::server {
 
@@ -123,23 +125,111 @@ std::string Server::ConsoleSessionJson(const ConsoleSession& session) {
   return std::move(writer).Take();
 }
 
+api::ApiResponse Server::ConsoleRun(const ConsoleSession& session, const api::Caller& caller,
+                                    std::string_view operation, const std::string& input,
+                                    std::optional<api::RestRequest>& routed) {
+  auto request = api::ConsoleRestRequest(operation, input);
+  if (auto* error = std::get_if<api::AwsError>(&request)) return api::RestJsonError(*error);
+  routed = std::move(std::get<api::RestRequest>(request));
+  std::optional<api::AwsError> refusal =
+      Authorize(session.access_key_id, caller, api::AccessAnalyzerTarget(caller, *routed));
+  return refusal ? api::RestJsonError(*refusal) : access_analyzer_->Handle(caller, *routed);
+}
+
+HttpResponse Server::ConsoleFindingHistory(const ConsoleSession& session, const api::Caller& caller,
+                                           const std::string& input) {
+  // Only a finding GetFindingV2 shows the session's key has a history to show.
+  std::optional<api::RestRequest> rest;
+  api::ApiResponse reply = ConsoleRun(session, caller, "GetFindingV2", input, rest);
+  if (reply.status != 200)
+    return HttpResponse{reply.status, std::move(reply.headers), std::move(reply.body)};
+  absl::StatusOr<std::vector<store::FindingStatusChange>> history =
+      store_->GetFindingHistory(rest->Query("analyzerArn").value_or(""), rest->labels.at("id"));
+  if (!history.ok()) {
+    return ConsoleError(500, "InternalServerException",
+                        base::Concat("The status history could not be read: ",
+                                     std::string(history.status().message())));
+  }
+  json::Writer writer;
+  writer.BeginObject().Key("history").BeginArray();
+  for (const store::FindingStatusChange& change : *history) {
+    writer.BeginObject().Key("at").String(findings::FormatTimestamp(change.at));
+    if (change.previous)
+      writer.Key("previousStatus").String(findings::FindingStatusName(*change.previous));
+    writer.Key("status").String(findings::FindingStatusName(change.status));
+    writer.Key("cause").String(store::StatusChangeCauseName(change.cause.kind));
+    if (!change.cause.detail.empty()) writer.Key("detail").String(change.cause.detail);
+    writer.EndObject();
+  }
+  writer.EndArray().Key("limit").Int(static_cast<int64_t>(store::kStatusHistoryLimit));
+  writer.EndObject();
+  return JsonResponse(200, std::move(writer).Take());
+}
+
+HttpResponse Server::ConsoleFindingAggregates(const ConsoleSession& session,
+                                              const api::Caller& caller, const std::string& input) {
+  // Authorized as a listing of the analyzer's findings (a one-finding page of ListFindingsV2): the
+  // analyzer is the caller's (a member account sees only its own), the key's policies allow it,
+  // and its findings are not blocked.
+  json::ParseResult parsed = json::Parse(input);
+  std::string analyzer_arn;
+  if (parsed.ok() && parsed.document.root().is_object()) {
+    if (auto value = parsed.document.root().Find("analyzerArn"); value && value->is_string())
+      analyzer_arn = std::string(value->text());
+  }
+  json::Writer listing;
+  listing.BeginObject().Key("analyzerArn").String(analyzer_arn).Key("maxResults").Int(1);
+  listing.EndObject();
+  std::optional<api::RestRequest> rest;
+  api::ApiResponse reply =
+      ConsoleRun(session, caller, "ListFindingsV2", std::move(listing).Take(), rest);
+  if (reply.status != 200)
+    return HttpResponse{reply.status, std::move(reply.headers), std::move(reply.body)};
+  absl::StatusOr<store::FindingAggregates> aggregates = store_->AggregateFindings(analyzer_arn);
+  if (!aggregates.ok()) {
+    return ConsoleError(500, "InternalServerException",
+                        base::Concat("The findings could not be counted: ",
+                                     std::string(aggregates.status().message())));
+  }
+  json::Writer writer;
+  writer.BeginObject().Key("activeByResourceType").BeginObject();
+  for (const auto& [type, count] : aggregates->active_by_resource_type) writer.Key(type).Int(count);
+  writer.EndObject().Key("activeByAccount").BeginObject();
+  for (const auto& [account, count] : aggregates->active_by_account) writer.Key(account).Int(count);
+  writer.EndObject()
+      .Key("activePublic")
+      .Int(aggregates->active_public)
+      .Key("activeExternal")
+      .Int(aggregates->active_external)
+      .Key("activeErrors")
+      .Int(aggregates->active_errors)
+      .Key("byDay")
+      .BeginArray();
+  for (const store::FindingAggregates::Day& day : aggregates->by_day) {
+    writer.BeginObject()
+        .Key("day")
+        .String(absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(day.day * 86400),
+                                 absl::UTCTimeZone()))
+        .Key("created")
+        .Int(day.created)
+        .Key("resolved")
+        .Int(day.resolved)
+        .EndObject();
+  }
+  writer.EndArray().EndObject();
+  return JsonResponse(200, std::move(writer).Take());
+}
+
 HttpResponse Server::ConsoleFindingDetails(const ConsoleSession& session, const api::Caller& caller,
                                            const std::string& input) {
   // First the finding exactly as GetFindingV2 answers the session's key (authorization, the
   // analyzer's account and region, blocked findings): what follows only adds to an answer the
   // caller was given.
-  auto routed = api::ConsoleRestRequest("GetFindingV2", input);
-  if (auto* error = std::get_if<api::AwsError>(&routed)) {
-    api::ApiResponse reply = api::RestJsonError(*error);
-    return HttpResponse{reply.status, std::move(reply.headers), std::move(reply.body)};
-  }
-  const api::RestRequest& rest = std::get<api::RestRequest>(routed);
-  std::optional<api::AwsError> refusal =
-      Authorize(session.access_key_id, caller, api::AccessAnalyzerTarget(caller, rest));
-  api::ApiResponse reply =
-      refusal ? api::RestJsonError(*refusal) : access_analyzer_->Handle(caller, rest);
+  std::optional<api::RestRequest> routed;
+  api::ApiResponse reply = ConsoleRun(session, caller, "GetFindingV2", input, routed);
   if (reply.status != 200)
     return HttpResponse{reply.status, std::move(reply.headers), std::move(reply.body)};
+  const api::RestRequest& rest = *routed;
   json::Writer writer;
   writer.BeginObject().Key("finding").Raw(reply.body);
   std::string analyzer_arn = rest.Query("analyzerArn").value_or("");
@@ -294,6 +384,10 @@ HttpResponse Server::HandleConsoleUnsecured(const HttpRequest& request,
       response = HttpResponse{reply.status, std::move(reply.headers), std::move(reply.body)};
     } else if (operation == "perimeter/GetFindingDetails") {
       response = ConsoleFindingDetails(*session, caller, request.body);
+    } else if (operation == "perimeter/GetFindingHistory") {
+      response = ConsoleFindingHistory(*session, caller, request.body);
+    } else if (operation == "perimeter/GetFindingAggregates") {
+      response = ConsoleFindingAggregates(*session, caller, request.body);
     } else {
       auto routed = api::ConsoleRestRequest(operation, request.body);
       api::ApiResponse reply;

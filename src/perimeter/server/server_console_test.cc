@@ -6,6 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "perimeter/base/text.h"
+#include "perimeter/json/document.h"
 #include "perimeter/server/raw_test_client.h"
 #include "perimeter/server/server.h"
 #include "perimeter/store/memory/memory_store.h"
@@ -257,6 +258,168 @@ TEST(ServerConsole, FindingDetailsAddTheWitnessExplanationAndPolicy) {
   Reply foreign = server.Call(prod, "perimeter/GetFindingDetails", input);
   EXPECT_GE(foreign.status, 400) << foreign.raw;
   EXPECT_EQ(foreign.Body().find("queuePolicy"), std::string::npos);
+}
+
+// The finding page's status history and the dashboard's aggregates: the session's own findings,
+// each change with its cause; another account is refused both, as GetFindingV2 and ListFindingsV2
+// refuse it, and sees none of the history.
+TEST(ServerConsole, FindingHistoryAndAggregatesOnlyForTheFindingsOwner) {
+  ConsoleServer server;
+  ASSERT_TRUE(
+      server
+          .Import(
+              R"({"kind":"resource","resourceArn":"arn:aws:sqs:us-east-1:444455556666:q","resourceType":"AWS::SQS::Queue","resourceOwnerAccount":"444455556666","region":"us-east-1","configuration":{"sqsQueue":{"queuePolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"arn:aws:sqs:us-east-1:444455556666:q\"}]}"}}})"
+              "\n")
+          .ok());
+  auto dev = server.SignIn(kDev);
+  ASSERT_EQ(server.Call(dev, "CreateAnalyzer", R"({"analyzerName":"dev","type":"ACCOUNT"})").status,
+            200);
+  server.WaitForAnalysis();
+  const std::string arn = "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/dev";
+  Reply listed = server.Call(dev, "ListFindings", base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  std::string body = listed.Body();
+  size_t at = body.find("\"id\":\"");
+  ASSERT_NE(at, std::string::npos) << listed.raw;
+  at += 6;
+  std::string id = body.substr(at, body.find('"', at) - at);
+  ASSERT_EQ(server
+                .Call(dev, "UpdateFindings",
+                      base::Concat(R"({"analyzerArn":")", arn, R"(","ids":[")", id,
+                                   R"("],"status":"ARCHIVED"})"))
+                .status,
+            200);
+  std::string input = base::Concat(R"({"analyzerArn":")", arn, R"(","id":")", id, "\"}");
+  Reply history = server.Call(dev, "perimeter/GetFindingHistory", input);
+  ASSERT_EQ(history.status, 200) << history.raw;
+  body = history.Body();
+  size_t created = body.find(R"("status":"ACTIVE","cause":"ANALYSIS")");
+  size_t archived = body.find(
+      R"("previousStatus":"ACTIVE","status":"ARCHIVED","cause":"UPDATE_FINDINGS","detail":"arn:aws:iam::444455556666:user/dev")");
+  EXPECT_NE(created, std::string::npos) << body;
+  EXPECT_NE(archived, std::string::npos) << body;
+  EXPECT_LT(created, archived) << "oldest first";
+
+  Reply aggregates = server.Call(dev, "perimeter/GetFindingAggregates",
+                                 base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  ASSERT_EQ(aggregates.status, 200) << aggregates.raw;
+  // The one finding is archived: no active count, but its creation day.
+  EXPECT_NE(
+      aggregates.Body().find(R"("activeByResourceType":{},"activeByAccount":{},"activePublic":0)"),
+      std::string::npos)
+      << aggregates.raw;
+  EXPECT_NE(aggregates.Body().find(R"("created":1,"resolved":0)"), std::string::npos)
+      << aggregates.raw;
+  ASSERT_EQ(server
+                .Call(dev, "UpdateFindings",
+                      base::Concat(R"({"analyzerArn":")", arn, R"(","ids":[")", id,
+                                   R"("],"status":"ACTIVE"})"))
+                .status,
+            200);
+  aggregates = server.Call(dev, "perimeter/GetFindingAggregates",
+                           base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  EXPECT_NE(
+      aggregates.Body().find(
+          R"("activeByResourceType":{"AWS::SQS::Queue":1},"activeByAccount":{"444455556666":1},"activePublic":1,"activeExternal":0,"activeErrors":0)"),
+      std::string::npos)
+      << aggregates.raw;
+
+  auto prod = server.SignIn(kProd);
+  Reply foreign = server.Call(prod, "perimeter/GetFindingHistory", input);
+  EXPECT_GE(foreign.status, 400) << foreign.raw;
+  EXPECT_EQ(foreign.Body().find("history"), std::string::npos) << foreign.raw;
+  foreign = server.Call(prod, "perimeter/GetFindingAggregates",
+                        base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  EXPECT_GE(foreign.status, 400) << foreign.raw;
+  EXPECT_EQ(foreign.Body().find("activeByAccount"), std::string::npos) << foreign.raw;
+  auto auditor = server.SignIn(kAuditor);  // may only list analyzers (its identity policy)
+  EXPECT_EQ(
+      server
+          .Call(auditor, "perimeter/GetFindingAggregates",
+                R"({"analyzerArn":"arn:aws:access-analyzer:us-east-1:777788889999:analyzer/x"})")
+          .status,
+      403);
+}
+
+// A queue's resource record whose policy allows sqs:SendMessage to the AWS principal
+// `policy_principal` (public when "*"); no policy when it is empty.
+std::string QueueRecord(std::string_view name, std::string_view policy_principal) {
+  std::string arn = base::Concat("arn:aws:sqs:us-east-1:444455556666:", name);
+  std::string configuration =
+      policy_principal.empty()
+          ? std::string(R"({"sqsQueue":{}})")
+          : base::Concat(
+                R"({"sqsQueue":{"queuePolicy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\")",
+                policy_principal, R"(\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\")", arn,
+                R"(\"}]}"}})");
+  return base::Concat(
+      R"({"kind":"resource","resourceArn":")", arn,
+      R"(","resourceType":"AWS::SQS::Queue","resourceOwnerAccount":"444455556666","region":"us-east-1","configuration":)",
+      configuration, "}\n");
+}
+
+// The id of the finding of `resource` in a ListFindings body ("" when none).
+std::string FindingIdOf(const std::string& body, std::string_view resource) {
+  json::ParseResult parsed = json::Parse(body);
+  if (!parsed.ok()) return "";
+  std::optional<json::Value> listed = parsed.document.root().Find("findings");
+  if (!listed) return "";
+  for (json::Value finding : listed->children()) {
+    std::optional<json::Value> arn = finding.Find("resource");
+    if (arn && arn->text() == resource) return std::string(finding.Find("id")->text());
+  }
+  return "";
+}
+
+// The analysis's causes in the status history: a finding created archived by a rule names the
+// rule; a finding whose access is gone is RESOLVED by the analysis, and the dashboard's aggregates
+// count it on its resolution day.
+TEST(ServerConsole, FindingHistoryRecordsTheAnalysisAndItsArchiveRules) {
+  ConsoleServer server;
+  ASSERT_TRUE(server.Import(QueueRecord("q1", "*")).ok());
+  auto dev = server.SignIn(kDev);
+  ASSERT_EQ(server.Call(dev, "CreateAnalyzer", R"({"analyzerName":"dev","type":"ACCOUNT"})").status,
+            200);
+  server.WaitForAnalysis();
+  ASSERT_EQ(
+      server
+          .Call(
+              dev, "CreateArchiveRule",
+              R"({"analyzerName":"dev","ruleName":"partner","filter":{"resource":{"eq":["arn:aws:sqs:us-east-1:444455556666:q2"]}}})")
+          .status,
+      200);
+  ASSERT_TRUE(server.Import(QueueRecord("q2", "999988887777")).ok());  // archived by the rule
+  ASSERT_TRUE(server.Import(QueueRecord("q1", "")).ok());              // q1's access is gone
+  server.WaitForAnalysis();
+  const std::string arn = "arn:aws:access-analyzer:us-east-1:444455556666:analyzer/dev";
+  std::string listed =
+      server.Call(dev, "ListFindings", base::Concat(R"({"analyzerArn":")", arn, "\"}")).Body();
+  std::string q1 = FindingIdOf(listed, "arn:aws:sqs:us-east-1:444455556666:q1");
+  std::string q2 = FindingIdOf(listed, "arn:aws:sqs:us-east-1:444455556666:q2");
+  ASSERT_FALSE(q1.empty()) << listed;
+  ASSERT_FALSE(q2.empty()) << listed;
+  auto history = [&](const std::string& id) {
+    Reply reply = server.Call(dev, "perimeter/GetFindingHistory",
+                              base::Concat(R"({"analyzerArn":")", arn, R"(","id":")", id, "\"}"));
+    EXPECT_EQ(reply.status, 200) << reply.raw;
+    std::string body = reply.Body();
+    // The times vary; the rest is exact.
+    std::string out;
+    for (size_t at = body.find("\"at\":\""); at != std::string::npos;
+         at = body.find("\"at\":\"", at + 1)) {
+      size_t start = body.find(',', at) + 1;
+      out += body.substr(start, body.find('}', start) - start) + ";";
+    }
+    return out;
+  };
+  EXPECT_EQ(history(q1), R"("status":"ACTIVE","cause":"ANALYSIS";)"
+                         R"("previousStatus":"ACTIVE","status":"RESOLVED","cause":"ANALYSIS";)");
+  EXPECT_EQ(history(q2), R"("status":"ARCHIVED","cause":"ARCHIVE_RULE","detail":"partner";)");
+  Reply aggregates = server.Call(dev, "perimeter/GetFindingAggregates",
+                                 base::Concat(R"({"analyzerArn":")", arn, "\"}"));
+  EXPECT_NE(aggregates.Body().find(R"("activeByResourceType":{},)"), std::string::npos)
+      << aggregates.raw;
+  EXPECT_NE(aggregates.Body().find(R"("created":2,"resolved":1)"), std::string::npos)
+      << aggregates.raw;
 }
 
 TEST(ServerConsole, TheKeysIdentityPoliciesApply) {

@@ -115,7 +115,18 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer,
       options.archive_rules = rules;
       findings::LifecycleResult result =
           findings::ApplyAnalysis(snapshot.findings, fresh, now, options);
-      return store::FindingChanges{std::move(result.records), std::move(result.deleted_ids)};
+      store::FindingChanges changes;
+      changes.records = std::move(result.records);
+      changes.deleted_ids = std::move(result.deleted_ids);
+      // Created, resolved and reactivated by the analysis; a new (or reactivated) finding that an
+      // archive rule archives at once names the rule in its status history.
+      for (const findings::FindingChange& change : result.changes) {
+        if (change.archived_by_rule) {
+          changes.causes[change.id] =
+              store::StatusCause{store::StatusChangeCause::kArchiveRule, *change.archived_by_rule};
+        }
+      }
+      return changes;
     };
     RETURN_IF_ERROR(
         store_.ModifyFindings(analyzer.arn, store::FindingSelection{arn, std::nullopt}, decide)

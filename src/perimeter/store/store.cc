@@ -195,6 +195,85 @@ absl::StatusOr<FindingCounts> Store::CountFindings(std::string_view analyzer_arn
   return out;
 }
 
+absl::StatusOr<FindingAggregates> Store::AggregateFindings(std::string_view analyzer_arn) {
+  absl::StatusOr<std::vector<findings::FindingRecord>> all = ListFindings(analyzer_arn);
+  if (!all.ok()) return all.status();
+  std::map<std::string, int64_t> by_type, by_account;
+  std::map<int64_t, FindingAggregates::Day> by_day;
+  FindingAggregates out;
+  for (const findings::FindingRecord& record : *all) {
+    int64_t created_day = DayOf(record.created_at);
+    by_day[created_day].day = created_day;
+    ++by_day[created_day].created;
+    if (record.status == findings::FindingStatus::kResolved) {
+      int64_t resolved_day = DayOf(record.updated_at);
+      by_day[resolved_day].day = resolved_day;
+      ++by_day[resolved_day].resolved;
+    }
+    if (record.status != findings::FindingStatus::kActive) continue;
+    ++by_type[record.finding.resource_type];
+    ++by_account[record.finding.resource_owner_account];
+    if (record.finding.error) {
+      ++out.active_errors;
+    } else if (record.finding.is_public) {
+      ++out.active_public;
+    } else {
+      ++out.active_external;
+    }
+  }
+  out.active_by_resource_type.assign(by_type.begin(), by_type.end());
+  out.active_by_account.assign(by_account.begin(), by_account.end());
+  for (const auto& [day, counts] : by_day) out.by_day.push_back(counts);
+  return out;
+}
+
+int64_t DayOf(absl::Time time) {
+  constexpr int64_t kDayMillis = 24 * 3600 * 1000;
+  int64_t millis = absl::ToUnixMillis(time);
+  return millis >= 0 ? millis / kDayMillis : -((-millis + kDayMillis - 1) / kDayMillis);
+}
+
+std::string_view StatusChangeCauseName(StatusChangeCause cause) {
+  switch (cause) {
+    case StatusChangeCause::kAnalysis:
+      return "ANALYSIS";
+    case StatusChangeCause::kUpdateFindings:
+      return "UPDATE_FINDINGS";
+    case StatusChangeCause::kArchiveRule:
+      return "ARCHIVE_RULE";
+    case StatusChangeCause::kBeforeHistory:
+      return "BEFORE_HISTORY";
+  }
+  return "ANALYSIS";
+}
+
+std::optional<StatusChangeCause> ParseStatusChangeCause(std::string_view name) {
+  static constexpr std::array kAll = {
+      StatusChangeCause::kAnalysis, StatusChangeCause::kUpdateFindings,
+      StatusChangeCause::kArchiveRule, StatusChangeCause::kBeforeHistory};
+  return ParseByName(name, kAll, &StatusChangeCauseName);
+}
+
+const StatusCause& CauseOf(const FindingChanges& changes, std::string_view id) {
+  auto it = changes.causes.find(id);
+  return it != changes.causes.end() ? it->second : changes.cause;
+}
+
+std::optional<FindingStatusChange> StatusChangeOf(const findings::FindingRecord* stored,
+                                                  const findings::FindingRecord& record,
+                                                  const StatusCause& cause) {
+  if (stored == nullptr) {
+    return FindingStatusChange{record.created_at, std::nullopt, record.status, cause};
+  }
+  if (stored->status == record.status) return std::nullopt;
+  return FindingStatusChange{record.updated_at, stored->status, record.status, cause};
+}
+
+absl::StatusOr<std::vector<FindingStatusChange>> Store::GetFindingHistory(std::string_view,
+                                                                          std::string_view) {
+  return absl::UnimplementedError("this store keeps no status history");
+}
+
 absl::Status Store::PutAccessPreview(const AccessPreviewRecord&) {
   return absl::UnimplementedError("this store keeps no access previews");
 }

@@ -217,10 +217,79 @@ struct FindingsSnapshot {
   std::vector<findings::FindingRecord> findings;  // the selected ones, ordered by id
 };
 
+// Why a finding's status changed, in its status history (docs/console.md, "Status history").
+enum class StatusChangeCause {
+  kAnalysis,        // the analysis created, resolved or reactivated the finding
+  kUpdateFindings,  // UpdateFindings (archive or unarchive by hand); detail: the caller's ARN
+  kArchiveRule,     // an archive rule, on creation or ApplyArchiveRule; detail: the rule's name
+  kBeforeHistory,   // the status the finding had when the store began keeping history (schema 6)
+};
+std::string_view StatusChangeCauseName(StatusChangeCause cause);  // "ANALYSIS", ...
+std::optional<StatusChangeCause> ParseStatusChangeCause(std::string_view name);
+
+struct StatusCause {
+  StatusChangeCause kind = StatusChangeCause::kAnalysis;
+  std::string detail;  // see StatusChangeCause
+  friend bool operator==(const StatusCause&, const StatusCause&) = default;
+};
+
+// One entry of a finding's status history: the finding was created with `status` (previous
+// none) or its status went from `previous` to `status`, at `at` (the record's created_at for a
+// creation, its updated_at for a change).
+struct FindingStatusChange {
+  absl::Time at = absl::UnixEpoch();
+  std::optional<findings::FindingStatus> previous;
+  findings::FindingStatus status = findings::FindingStatus::kActive;
+  StatusCause cause;
+  friend bool operator==(const FindingStatusChange&, const FindingStatusChange&) = default;
+};
+
+// A finding keeps the last kStatusHistoryLimit entries of its history; older ones are dropped.
+inline constexpr size_t kStatusHistoryLimit = 100;
+
 // What a ModifyFindings decision writes: upserts and deletions of the analyzer's findings.
+// Writing a record that is new, or whose status differs from the stored one, appends an entry to
+// its status history, in the same transaction, with the cause `causes` gives for its id, else
+// `cause`. Deleting a finding deletes its history.
 struct FindingChanges {
   std::vector<findings::FindingRecord> records;
   std::vector<std::string> deleted_ids;
+  StatusCause cause;
+  std::map<std::string, StatusCause, std::less<>> causes;  // by finding id
+};
+
+// The cause of `id`'s status change in `changes`.
+const StatusCause& CauseOf(const FindingChanges& changes, std::string_view id);
+
+// The status history entry that writing `record` over `stored` (none: a new finding) makes, or none
+// when the status did not change.
+std::optional<FindingStatusChange> StatusChangeOf(const findings::FindingRecord* stored,
+                                                  const findings::FindingRecord& record,
+                                                  const StatusCause& cause);
+
+// The UTC day of `time`, in days since the Unix epoch (negative before it).
+int64_t DayOf(absl::Time time);
+
+// Exact counts for the console's dashboard (docs/console.md), computed by the store.
+struct FindingAggregates {
+  // ACTIVE findings by resource type and by owner account, ordered by key.
+  std::vector<std::pair<std::string, int64_t>> active_by_resource_type;
+  std::vector<std::pair<std::string, int64_t>> active_by_account;
+  // ACTIVE findings: public, external but not public, errors (finding.error set; neither of the
+  // others).
+  int64_t active_public = 0;
+  int64_t active_external = 0;
+  int64_t active_errors = 0;
+  // By UTC day (days since the Unix epoch), ascending: findings created that day (any status now),
+  // and RESOLVED findings whose last status change (their resolution) is that day.
+  struct Day {
+    int64_t day = 0;
+    int64_t created = 0;
+    int64_t resolved = 0;
+    friend bool operator==(const Day&, const Day&) = default;
+  };
+  std::vector<Day> by_day;
+  friend bool operator==(const FindingAggregates&, const FindingAggregates&) = default;
 };
 
 // Decides the writes from the snapshot; nullopt writes nothing. An error writes nothing and is
@@ -308,6 +377,14 @@ class Store {
   // The analyzer's findings counted by group. The default loads every finding (ListFindings);
   // stores override it with an aggregate query.
   virtual absl::StatusOr<FindingCounts> CountFindings(std::string_view analyzer_arn);
+  // The analyzer's findings aggregated for the dashboard. The default loads every finding
+  // (ListFindings); stores override it with aggregate queries over indexes.
+  virtual absl::StatusOr<FindingAggregates> AggregateFindings(std::string_view analyzer_arn);
+  // A finding's status history, oldest first (at most kStatusHistoryLimit entries); empty for an
+  // absent finding. WriteFindings records history as ModifyFindings does, with cause kAnalysis.
+  // The default answers Unimplemented (a store that keeps no history).
+  virtual absl::StatusOr<std::vector<FindingStatusChange>> GetFindingHistory(
+      std::string_view analyzer_arn, std::string_view id);
 
   // Organization state. Enabling twice keeps the first date; disabling or deregistering what is
   // absent is OK (the API layer reports AWS's errors).

@@ -1032,6 +1032,149 @@ TEST_P(StoreTest, RandomListingsAgreeWithTheInMemoryFilter) {
   }
 }
 
+// Every status change is one history entry with its time and cause, written by the change itself;
+// unchanged statuses add none; the history keeps the last kStatusHistoryLimit entries, survives a
+// reopen, and goes with the finding and with its analyzer.
+TEST_P(StoreTest, StatusHistoryRecordsEachChangeWithItsCause) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  using findings::FindingStatus;
+  // (status written, time, cause, whether an entry is expected)
+  struct Step {
+    FindingStatus status;
+    int at;
+    StatusCause cause;
+    bool recorded;
+  };
+  const StatusCause analysis{StatusChangeCause::kAnalysis, ""};
+  const StatusCause by_hand{StatusChangeCause::kUpdateFindings,
+                            "arn:aws:iam::111122223333:user/alice"};
+  const StatusCause by_rule{StatusChangeCause::kArchiveRule, "public-ok"};
+  const std::vector<Step> steps = {
+      {FindingStatus::kActive, 10, analysis, true},    // created
+      {FindingStatus::kActive, 11, analysis, false},   // analyzed again: no change
+      {FindingStatus::kArchived, 12, by_hand, true},   // archived by hand
+      {FindingStatus::kActive, 13, by_hand, true},     // unarchived
+      {FindingStatus::kArchived, 14, by_rule, true},   // ApplyArchiveRule
+      {FindingStatus::kResolved, 15, analysis, true},  // access gone
+      {FindingStatus::kActive, 16, analysis, true},    // access back
+  };
+  findings::FindingRecord record = MakeFinding("f1", "arn:aws:s3:::x");
+  record.created_at = At(10);
+  std::vector<FindingStatusChange> expected;
+  std::optional<FindingStatus> previous;
+  for (const Step& step : steps) {
+    record.status = step.status;
+    if (step.recorded && previous) record.updated_at = At(step.at);
+    FindingChanges changes{{record}, {}};
+    // The cause by id wins over the change's default.
+    changes.causes["f1"] = step.cause;
+    changes.causes["other"] = by_rule;
+    ASSERT_TRUE(*store_->ModifyFindings(
+        analyzer.arn, FindingSelection{},
+        [&](const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+          return changes;
+        }));
+    if (step.recorded) {
+      expected.push_back(
+          FindingStatusChange{previous ? At(step.at) : At(10), previous, step.status, step.cause});
+    }
+    previous = step.status;
+  }
+  Reopen();
+  EXPECT_EQ(*store_->GetFindingHistory(analyzer.arn, "f1"), expected);
+  EXPECT_TRUE(store_->GetFindingHistory(analyzer.arn, "absent")->empty());
+  EXPECT_TRUE(store_->GetFindingHistory(analyzer.arn + "x", "f1")->empty());
+
+  // WriteFindings records with the default cause, the analysis.
+  findings::FindingRecord other = MakeFinding("f2", "arn:aws:s3:::y");
+  ASSERT_TRUE(store_->WriteFindings(analyzer.arn, std::vector{other}, {}).ok());
+  EXPECT_EQ(*store_->GetFindingHistory(analyzer.arn, "f2"),
+            (std::vector<FindingStatusChange>{
+                {other.created_at, std::nullopt, FindingStatus::kActive, analysis}}));
+
+  // Bounded: the last kStatusHistoryLimit entries are kept.
+  for (int i = 0; i < static_cast<int>(kStatusHistoryLimit) + 5; ++i) {
+    record.status = i % 2 == 0 ? FindingStatus::kArchived : FindingStatus::kActive;
+    record.updated_at = At(100 + i);
+    FindingChanges changes{{record}, {}, by_hand};
+    ASSERT_TRUE(*store_->ModifyFindings(
+        analyzer.arn, FindingSelection{},
+        [&](const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+          return changes;
+        }));
+  }
+  std::vector<FindingStatusChange> bounded = *store_->GetFindingHistory(analyzer.arn, "f1");
+  ASSERT_EQ(bounded.size(), kStatusHistoryLimit);
+  EXPECT_EQ(bounded.back().at, At(100 + kStatusHistoryLimit + 4));
+  EXPECT_EQ(bounded.front().at, At(100 + 5));
+
+  // A deleted finding's history goes with it: the same id created again starts afresh.
+  ASSERT_TRUE(store_->WriteFindings(analyzer.arn, {}, std::vector<std::string>{"f1"}).ok());
+  EXPECT_TRUE(store_->GetFindingHistory(analyzer.arn, "f1")->empty());
+  record.status = FindingStatus::kActive;
+  ASSERT_TRUE(store_->WriteFindings(analyzer.arn, std::vector{record}, {}).ok());
+  EXPECT_EQ(store_->GetFindingHistory(analyzer.arn, "f1")->size(), 1u);
+  // And the analyzer's findings' histories with the analyzer.
+  ASSERT_TRUE(store_->DeleteAnalyzer(analyzer.arn).ok());
+  EXPECT_TRUE(store_->GetFindingHistory(analyzer.arn, "f1")->empty());
+  EXPECT_TRUE(store_->GetFindingHistory(analyzer.arn, "f2")->empty());
+}
+
+// The dashboard's aggregates count what the findings hold, exactly, on every store (the default
+// over ListFindings is the reference; the SQLite store's index queries must agree with it).
+TEST_P(StoreTest, AggregatesCountActiveFindingsAndDays) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  using findings::FindingStatus;
+  constexpr int64_t kDay = 19844;  // 2024-05-01, the day of At(0)
+  struct Row {
+    std::string id, type, owner;
+    bool is_public, error;
+    FindingStatus status;
+    int created_day, updated_day;
+  };
+  const std::vector<Row> rows = {
+      {"a1", "AWS::S3::Bucket", "111122223333", true, false, FindingStatus::kActive, 0, 0},
+      {"a2", "AWS::S3::Bucket", "111122223333", false, false, FindingStatus::kActive, 0, 1},
+      {"a3", "AWS::IAM::Role", "444455556666", false, false, FindingStatus::kActive, 1, 1},
+      {"a4", "AWS::KMS::Key", "444455556666", false, true, FindingStatus::kActive, 2, 2},
+      {"a5", "AWS::KMS::Key", "444455556666", true, true, FindingStatus::kActive, 2, 2},
+      {"r1", "AWS::S3::Bucket", "111122223333", true, false, FindingStatus::kResolved, 0, 2},
+      {"r2", "AWS::IAM::Role", "777788889999", true, false, FindingStatus::kResolved, 1, 3},
+      {"x1", "AWS::SQS::Queue", "777788889999", true, false, FindingStatus::kArchived, 3, 3},
+  };
+  std::vector<findings::FindingRecord> records;
+  for (const Row& row : rows) {
+    findings::FindingRecord record = MakeFinding(row.id, "arn:aws:s3:::" + row.id);
+    record.finding.resource_type = row.type;
+    record.finding.resource_owner_account = row.owner;
+    record.finding.is_public = row.is_public;
+    if (row.error) record.finding.error = "ACCESS_DENIED";
+    record.status = row.status;
+    record.created_at = At(row.created_day * 86400 + 5);
+    record.analyzed_at = record.created_at;
+    record.updated_at = At(row.updated_day * 86400 + 7);
+    records.push_back(record);
+  }
+  ASSERT_TRUE(store_->WriteFindings(analyzer.arn, records, {}).ok());
+  absl::StatusOr<FindingAggregates> aggregates = store_->AggregateFindings(analyzer.arn);
+  ASSERT_TRUE(aggregates.ok()) << aggregates.status();
+  FindingAggregates expected;
+  expected.active_by_resource_type = {
+      {"AWS::IAM::Role", 1}, {"AWS::KMS::Key", 2}, {"AWS::S3::Bucket", 2}};
+  expected.active_by_account = {{"111122223333", 2}, {"444455556666", 3}};
+  expected.active_public = 1;
+  expected.active_external = 2;
+  expected.active_errors = 2;
+  expected.by_day = {{kDay, 3, 0}, {kDay + 1, 2, 0}, {kDay + 2, 2, 1}, {kDay + 3, 1, 1}};
+  EXPECT_EQ(*aggregates, expected);
+  EXPECT_EQ(DayOf(At(0)), kDay);
+  EXPECT_EQ(*store_->Store::AggregateFindings(analyzer.arn), expected)
+      << "the store's queries agree with the reference over ListFindings";
+  EXPECT_EQ(*store_->AggregateFindings(analyzer.arn + "x"), FindingAggregates{});
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Stores, StoreTest,
     testing::Values(StoreFactory{"Memory",

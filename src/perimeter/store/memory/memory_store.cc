@@ -1,6 +1,7 @@
 #include "perimeter/store/memory/memory_store.h"
 
 #include <algorithm>
+#include <deque>
 #include <set>
 #include <tuple>
 
@@ -51,6 +52,7 @@ absl::Status MemoryStore::DeleteAnalyzer(std::string_view arn) {
   if (it != analyzers_.end()) analyzers_.erase(it);
   std::erase_if(rules_, [&](const auto& entry) { return entry.first.first == arn; });
   std::erase_if(findings_, [&](const auto& entry) { return entry.first.first == arn; });
+  std::erase_if(history_, [&](const auto& entry) { return entry.first.first == arn; });
   std::erase_if(previews_, [&](const auto& entry) { return entry.first.first == arn; });
   std::erase_if(recommendations_, [&](const auto& entry) { return entry.first.first == arn; });
   return absl::OkStatus();
@@ -143,16 +145,31 @@ absl::Status MemoryStore::WriteFindings(std::string_view analyzer_arn,
                                         std::span<const findings::FindingRecord> records,
                                         std::span<const std::string> deleted_ids) {
   std::lock_guard lock(mutex_);
-  WriteFindingsLocked(analyzer_arn, records, deleted_ids);
+  WriteFindingsLocked(analyzer_arn, records, deleted_ids, StatusCause{}, {});
   return absl::OkStatus();
 }
 
-void MemoryStore::WriteFindingsLocked(std::string_view analyzer_arn,
-                                      std::span<const findings::FindingRecord> records,
-                                      std::span<const std::string> deleted_ids) {
-  for (const std::string& id : deleted_ids) findings_.erase(Key{std::string(analyzer_arn), id});
+void MemoryStore::WriteFindingsLocked(
+    std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+    std::span<const std::string> deleted_ids, const StatusCause& cause,
+    const std::map<std::string, StatusCause, std::less<>>& causes) {
+  for (const std::string& id : deleted_ids) {
+    findings_.erase(Key{std::string(analyzer_arn), id});
+    history_.erase(Key{std::string(analyzer_arn), id});
+  }
   for (const findings::FindingRecord& record : records) {
-    findings_.insert_or_assign(Key{std::string(analyzer_arn), record.id()}, record);
+    Key key{std::string(analyzer_arn), record.id()};
+    auto stored = findings_.find(key);
+    auto given = causes.find(record.id());
+    std::optional<FindingStatusChange> change =
+        StatusChangeOf(stored == findings_.end() ? nullptr : &stored->second, record,
+                       given == causes.end() ? cause : given->second);
+    if (change) {
+      std::deque<FindingStatusChange>& history = history_[key];
+      history.push_back(std::move(*change));
+      while (history.size() > kStatusHistoryLimit) history.pop_front();
+    }
+    findings_.insert_or_assign(std::move(key), record);
   }
 }
 
@@ -179,7 +196,8 @@ absl::StatusOr<bool> MemoryStore::ModifyFindings(std::string_view analyzer_arn,
   }
   ASSIGN_OR_RETURN(std::optional<FindingChanges> changes, decide(snapshot));
   if (!changes) return false;
-  WriteFindingsLocked(analyzer_arn, changes->records, changes->deleted_ids);
+  WriteFindingsLocked(analyzer_arn, changes->records, changes->deleted_ids, changes->cause,
+                      changes->causes);
   return true;
 }
 
@@ -189,6 +207,14 @@ absl::StatusOr<std::optional<findings::FindingRecord>> MemoryStore::GetFinding(
   auto it = findings_.find(Key{std::string(analyzer_arn), std::string(id)});
   if (it == findings_.end()) return std::optional<findings::FindingRecord>();
   return std::optional<findings::FindingRecord>(it->second);
+}
+
+absl::StatusOr<std::vector<FindingStatusChange>> MemoryStore::GetFindingHistory(
+    std::string_view analyzer_arn, std::string_view id) {
+  std::lock_guard lock(mutex_);
+  auto it = history_.find(Key{std::string(analyzer_arn), std::string(id)});
+  if (it == history_.end()) return std::vector<FindingStatusChange>();
+  return std::vector<FindingStatusChange>(it->second.begin(), it->second.end());
 }
 
 absl::StatusOr<std::vector<findings::FindingRecord>> MemoryStore::ListFindings(

@@ -3,6 +3,7 @@
 #ifndef PERIMETER_STORE_MEMORY_MEMORY_STORE_H_
 #define PERIMETER_STORE_MEMORY_MEMORY_STORE_H_
 
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -44,6 +45,8 @@ class MemoryStore final : public Store {
       std::string_view analyzer_arn) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindingsForResource(
       std::string_view analyzer_arn, std::string_view resource_arn) override;
+  absl::StatusOr<std::vector<FindingStatusChange>> GetFindingHistory(std::string_view analyzer_arn,
+                                                                     std::string_view id) override;
 
   absl::Status PutServiceAccess(const ServiceAccess& access) override;
   absl::Status DeleteServiceAccess(std::string_view service_principal) override;
@@ -80,13 +83,15 @@ class MemoryStore final : public Store {
   void PutArchiveRuleLocked(const ArchiveRuleRecord& rule);
   void WriteFindingsLocked(std::string_view analyzer_arn,
                            std::span<const findings::FindingRecord> records,
-                           std::span<const std::string> deleted_ids);
+                           std::span<const std::string> deleted_ids, const StatusCause& cause,
+                           const std::map<std::string, StatusCause, std::less<>>& causes);
 
   std::mutex mutex_;
   uint64_t sequence_ = 0;  // creation order of analyzers and rules
   std::map<std::string, std::pair<uint64_t, Analyzer>, std::less<>> analyzers_;
   std::map<Key, std::pair<uint64_t, ArchiveRuleRecord>> rules_;
-  std::map<Key, findings::FindingRecord> findings_;  // (analyzer, id)
+  std::map<Key, findings::FindingRecord> findings_;         // (analyzer, id)
+  std::map<Key, std::deque<FindingStatusChange>> history_;  // (analyzer, id), oldest first
   std::map<std::string, ServiceAccess, std::less<>> service_access_;
   std::map<Key, DelegatedAdministrator> administrators_;  // (account, service)
   // (kind, key, owner): listed by key, then owner.

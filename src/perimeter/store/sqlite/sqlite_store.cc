@@ -375,6 +375,7 @@ absl::Status SqliteStore::DeleteAnalyzer(std::string_view arn) {
     for (const char* sql : {"DELETE FROM analyzers WHERE arn = ?1",
                             "DELETE FROM archive_rules WHERE analyzer_arn = ?1",
                             "DELETE FROM findings WHERE analyzer_arn = ?1",
+                            "DELETE FROM finding_history WHERE analyzer_arn = ?1",
                             "DELETE FROM access_previews WHERE analyzer_arn = ?1",
                             "DELETE FROM finding_recommendations WHERE analyzer_arn = ?1"}) {
       Statement remove(db_, Prepared(sql));
@@ -493,7 +494,8 @@ absl::StatusOr<bool> SqliteStore::ModifyArchiveRules(std::string_view analyzer_a
 absl::Status SqliteStore::WriteFindings(std::string_view analyzer_arn,
                                         std::span<const findings::FindingRecord> records,
                                         std::span<const std::string> deleted_ids) {
-  return Write([&] { return WriteFindingsLocked(analyzer_arn, records, deleted_ids); });
+  return Write(
+      [&] { return WriteFindingsLocked(analyzer_arn, records, deleted_ids, StatusCause{}, {}); });
 }
 
 absl::StatusOr<bool> SqliteStore::ModifyFindings(std::string_view analyzer_arn,
@@ -541,25 +543,111 @@ absl::StatusOr<bool> SqliteStore::ModifyFindingsLocked(std::string_view analyzer
   }
   ASSIGN_OR_RETURN(std::optional<FindingChanges> changes, decide(snapshot));
   if (!changes) return false;
-  RETURN_IF_ERROR(WriteFindingsLocked(analyzer_arn, changes->records, changes->deleted_ids));
+  RETURN_IF_ERROR(WriteFindingsLocked(analyzer_arn, changes->records, changes->deleted_ids,
+                                      changes->cause, changes->causes));
   return true;
 }
 
-absl::Status SqliteStore::WriteFindingsLocked(std::string_view analyzer_arn,
-                                              std::span<const findings::FindingRecord> records,
-                                              std::span<const std::string> deleted_ids) {
-  Statement remove(db_, Prepared("DELETE FROM findings WHERE analyzer_arn = ?1 AND id = ?2"));
-  RETURN_IF_ERROR(remove.prepared());
-  for (const std::string& id : deleted_ids) {
-    remove.Reset();
-    remove.Bind(1, analyzer_arn).Bind(2, id);
-    RETURN_IF_ERROR(remove.Run());
+absl::Status SqliteStore::WriteFindingsLocked(
+    std::string_view analyzer_arn, std::span<const findings::FindingRecord> records,
+    std::span<const std::string> deleted_ids, const StatusCause& cause,
+    const std::map<std::string, StatusCause, std::less<>>& causes) {
+  for (const char* sql : {"DELETE FROM findings WHERE analyzer_arn = ?1 AND id = ?2",
+                          "DELETE FROM finding_history WHERE analyzer_arn = ?1 AND id = ?2"}) {
+    Statement remove(db_, Prepared(sql));
+    RETURN_IF_ERROR(remove.prepared());
+    for (const std::string& id : deleted_ids) {
+      remove.Reset();
+      remove.Bind(1, analyzer_arn).Bind(2, id);
+      RETURN_IF_ERROR(remove.Run());
+    }
   }
   Statement upsert(db_, Prepared(kUpsertFinding));
+  Statement current(db_,
+                    Prepared("SELECT status FROM findings WHERE analyzer_arn = ?1 AND id = ?2"));
+  Statement append(db_, Prepared(R"sql(
+    INSERT INTO finding_history(analyzer_arn, id, at, previous, status, cause, detail)
+    VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7))sql"));
+  // Keeps the last ?3 entries: deletes those up to the (?3 + 1)-th newest.
+  Statement trim(db_, Prepared(R"sql(
+    DELETE FROM finding_history WHERE analyzer_arn = ?1 AND id = ?2 AND seq <= (
+      SELECT seq FROM finding_history WHERE analyzer_arn = ?1 AND id = ?2 ORDER BY seq DESC
+      LIMIT 1 OFFSET ?3))sql"));
   RETURN_IF_ERROR(upsert.prepared());
-  for (const findings::FindingRecord& record : records)
+  RETURN_IF_ERROR(current.prepared());
+  RETURN_IF_ERROR(append.prepared());
+  RETURN_IF_ERROR(trim.prepared());
+  absl::Status status;
+  for (const findings::FindingRecord& record : records) {
+    // The status history entry, read and appended in the transaction of the write (no change
+    // without its entry, after a crash too).
+    current.Reset();
+    current.Bind(1, analyzer_arn).Bind(2, record.id());
+    std::optional<findings::FindingRecord> stored;
+    if (current.Step(status)) {
+      std::optional<findings::FindingStatus> stored_status =
+          findings::ParseFindingStatus(current.TextView(0));
+      if (!stored_status) return absl::InternalError("corrupt stored record: finding status");
+      stored.emplace().status = *stored_status;
+    }
+    RETURN_IF_ERROR(status);
+    current.Reset();
+    std::optional<FindingStatusChange> change =
+        StatusChangeOf(stored ? &*stored : nullptr, record, [&]() -> const StatusCause& {
+          auto it = causes.find(record.id());
+          return it != causes.end() ? it->second : cause;
+        }());
+    if (change) {
+      append.Reset();
+      append.Bind(1, analyzer_arn).Bind(2, record.id()).Bind(3, Micros(change->at));
+      if (change->previous) {
+        append.Bind(4, findings::FindingStatusName(*change->previous));
+      } else {
+        append.BindNull(4);
+      }
+      append.Bind(5, findings::FindingStatusName(change->status))
+          .Bind(6, StatusChangeCauseName(change->cause.kind))
+          .Bind(7, change->cause.detail);
+      RETURN_IF_ERROR(append.Run());
+      if (stored) {  // a new finding has no earlier entries (deleting a finding deletes them)
+        trim.Reset();
+        trim.Bind(1, analyzer_arn).Bind(2, record.id());
+        trim.Bind(3, static_cast<int64_t>(kStatusHistoryLimit));
+        RETURN_IF_ERROR(trim.Run());
+      }
+    }
     RETURN_IF_ERROR(UpsertFinding(upsert, analyzer_arn, record));
+  }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<FindingStatusChange>> SqliteStore::GetFindingHistory(
+    std::string_view analyzer_arn, std::string_view id) {
+  static const std::string sql =
+      "SELECT at, previous, status, cause, detail FROM finding_history WHERE analyzer_arn = ?1 AND "
+      "id = ?2 ORDER BY seq";
+  ReaderLease reader(*this);
+  Statement query(reader.db(), reader.Prepared(sql));
+  RETURN_IF_ERROR(query.prepared());
+  query.Bind(1, analyzer_arn).Bind(2, id);
+  std::vector<FindingStatusChange> out;
+  absl::Status status;
+  while (query.Step(status)) {
+    FindingStatusChange change;
+    change.at = FromMicros(query.Int(0));
+    if (!query.IsNull(1)) {
+      change.previous = findings::ParseFindingStatus(query.TextView(1));
+      if (!change.previous) return absl::InternalError("corrupt finding history: status");
+    }
+    std::optional<findings::FindingStatus> now = findings::ParseFindingStatus(query.TextView(2));
+    std::optional<StatusChangeCause> kind = ParseStatusChangeCause(query.TextView(3));
+    if (!now || !kind) return absl::InternalError("corrupt finding history: status or cause");
+    change.status = *now;
+    change.cause = StatusCause{*kind, query.Text(4)};
+    out.push_back(std::move(change));
+  }
+  RETURN_IF_ERROR(status);
+  return out;
 }
 
 namespace {

@@ -89,6 +89,10 @@ class SqliteStore final : public Store {
   absl::StatusOr<FindingPage> ListFindingsPage(std::string_view analyzer_arn,
                                                const FindingPageQuery& query) override;
   absl::StatusOr<FindingCounts> CountFindings(std::string_view analyzer_arn) override;
+  // Aggregate queries, each over an index on (analyzer, status, key): no row is read.
+  absl::StatusOr<FindingAggregates> AggregateFindings(std::string_view analyzer_arn) override;
+  absl::StatusOr<std::vector<FindingStatusChange>> GetFindingHistory(std::string_view analyzer_arn,
+                                                                     std::string_view id) override;
 
   absl::Status PutServiceAccess(const ServiceAccess& access) override;
   absl::Status DeleteServiceAccess(std::string_view service_principal) override;
@@ -159,7 +163,9 @@ class SqliteStore final : public Store {
       std::string_view analyzer_arn);
   absl::Status WriteFindingsLocked(std::string_view analyzer_arn,
                                    std::span<const findings::FindingRecord> records,
-                                   std::span<const std::string> deleted_ids);
+                                   std::span<const std::string> deleted_ids,
+                                   const StatusCause& cause,
+                                   const std::map<std::string, StatusCause, std::less<>>& causes);
   absl::StatusOr<std::vector<findings::FindingRecord>> QueryFindings(const char* sql,
                                                                      std::string_view a,
                                                                      std::string_view b);

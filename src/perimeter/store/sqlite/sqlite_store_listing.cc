@@ -1,6 +1,8 @@
 // SqliteStore::ListFindingsPage: keyset pagination over the (analyzer, status, sort key, id)
 // indexes, one stream per status the filter allows, merged in the sort's order.
 #include <array>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -303,6 +305,81 @@ absl::StatusOr<FindingPage> SqliteStore::ListFindingsPage(std::string_view analy
     RETURN_IF_ERROR(next->Advance(key.integer));
   }
   return page;
+}
+
+absl::StatusOr<FindingAggregates> SqliteStore::AggregateFindings(std::string_view analyzer_arn) {
+  // Each a walk of one covering index's (analyzer, status) range; the day of a millisecond time
+  // is its integer division (times are after 1970). Errors: error codes are never empty, so
+  // ifnull(error, '') <> '' is error IS NOT NULL over the index on ifnull(error, '').
+  static const std::string by_type_sql =
+      "SELECT resource_type, count(*) FROM findings INDEXED BY findings_by_status_type "
+      "WHERE analyzer_arn = ?1 AND status = 'ACTIVE' GROUP BY resource_type ORDER BY resource_type";
+  static const std::string by_account_sql =
+      "SELECT owner, count(*) FROM findings INDEXED BY findings_by_status_owner "
+      "WHERE analyzer_arn = ?1 AND status = 'ACTIVE' GROUP BY owner ORDER BY owner";
+  static const std::string public_sql =
+      "SELECT is_public, count(*) FROM findings INDEXED BY findings_by_status_public "
+      "WHERE analyzer_arn = ?1 AND status = 'ACTIVE' GROUP BY is_public";
+  static const std::string errors_sql =
+      "SELECT is_public, count(*) FROM findings INDEXED BY findings_by_status_error "
+      "WHERE analyzer_arn = ?1 AND status = 'ACTIVE' AND ifnull(error, '') <> '' GROUP BY "
+      "is_public";
+  static const std::string created_sql =
+      "SELECT created_ms / 86400000, count(*) FROM findings INDEXED BY findings_by_status_created "
+      "WHERE analyzer_arn = ?1 AND status IN ('ACTIVE', 'ARCHIVED', 'RESOLVED') GROUP BY 1";
+  static const std::string resolved_sql =
+      "SELECT updated_ms / 86400000, count(*) FROM findings INDEXED BY findings_by_status_updated "
+      "WHERE analyzer_arn = ?1 AND status = 'RESOLVED' GROUP BY 1";
+  ReaderLease reader(*this);
+  ReadTransaction transaction(reader);  // the six queries see the same committed state
+  RETURN_IF_ERROR(transaction.began());
+  FindingAggregates out;
+  std::map<int64_t, FindingAggregates::Day> days;
+  int64_t public_or_not[2] = {0, 0}, errors[2] = {0, 0};
+  auto run = [&](const std::string& sql,
+                 const std::function<void(const Statement&)>& row) -> absl::Status {
+    Statement query(reader.db(), reader.Prepared(sql));
+    RETURN_IF_ERROR(query.prepared());
+    query.Bind(1, analyzer_arn);
+    absl::Status status;
+    while (query.Step(status)) row(query);
+    return status;
+  };
+  absl::Status status = run(by_type_sql, [&](const Statement& row) {
+    out.active_by_resource_type.emplace_back(row.Text(0), row.Int(1));
+  });
+  if (status.ok()) {
+    status = run(by_account_sql, [&](const Statement& row) {
+      out.active_by_account.emplace_back(row.Text(0), row.Int(1));
+    });
+  }
+  if (status.ok()) {
+    status = run(public_sql,
+                 [&](const Statement& row) { public_or_not[row.Int(0) != 0] += row.Int(1); });
+  }
+  if (status.ok()) {
+    status = run(errors_sql, [&](const Statement& row) { errors[row.Int(0) != 0] += row.Int(1); });
+  }
+  if (status.ok()) {
+    status = run(created_sql, [&](const Statement& row) {
+      FindingAggregates::Day& day = days[row.Int(0)];
+      day.day = row.Int(0);
+      day.created += row.Int(1);
+    });
+  }
+  if (status.ok()) {
+    status = run(resolved_sql, [&](const Statement& row) {
+      FindingAggregates::Day& day = days[row.Int(0)];
+      day.day = row.Int(0);
+      day.resolved += row.Int(1);
+    });
+  }
+  RETURN_IF_ERROR(status);
+  out.active_errors = errors[0] + errors[1];
+  out.active_public = public_or_not[1] - errors[1];
+  out.active_external = public_or_not[0] - errors[0];
+  for (const auto& [key, day] : days) out.by_day.push_back(day);
+  return out;
 }
 
 }  // namespace perimeter::store

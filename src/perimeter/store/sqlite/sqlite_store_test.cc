@@ -16,6 +16,7 @@
 #include "perimeter/base/text.h"
 #include "perimeter/findings/finding_json.h"
 #include "perimeter/store/internal/record_codec.h"
+#include "perimeter/store/sqlite/internal/schema.h"
 
 namespace perimeter::store {
 namespace {
@@ -124,7 +125,8 @@ TEST_F(SqliteSchemaTest, UpgradesTheFirstSchemaKeepingEveryFinding) {
   for (int open = 0; open < 2; ++open) {  // the second open finds the upgraded schema
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(UserVersion(), 6);  // brought to the current schema in one open
+    EXPECT_EQ(UserVersion(),
+              internal::kSchemaVersion);  // brought to the current schema in one open
     EXPECT_TRUE((*store)->GetAnalyzer(kArn)->has_value());
     absl::StatusOr<std::vector<findings::FindingRecord>> listed = (*store)->ListFindings(kArn);
     ASSERT_TRUE(listed.ok()) << listed.status();
@@ -188,7 +190,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaTwoWithTheSortIndexes) {
       "DROP INDEX findings_by_status_error; PRAGMA user_version = 2;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 6);
+  EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
   for (findings::SortAttribute attribute :
        {findings::SortAttribute::kResourceType, findings::SortAttribute::kIsPublic,
         findings::SortAttribute::kError, findings::SortAttribute::kResourceOwnerAccount}) {
@@ -220,7 +222,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaThreeKeyingTheInventoryByOwner) {
     PRAGMA user_version = 3;)sql");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 6);
+  EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
   absl::StatusOr<std::vector<InventoryRecord>> resources =
       (*store)->ListInventory(InventoryKind::kResource);
   ASSERT_TRUE(resources.ok()) << resources.status();
@@ -249,7 +251,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaFourWithAccessPreviews) {
   Exec("DROP TABLE access_previews; PRAGMA user_version = 4;");
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ(UserVersion(), 6);
+  EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
   EXPECT_EQ(**(*store)->GetClientToken("t"), "kept");
   AccessPreviewRecord preview{kArn, "p1", absl::FromUnixMicros(5), "{}", "[]"};
   ASSERT_TRUE((*store)->PutAccessPreview(preview).ok());
@@ -285,7 +287,7 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaFiveWithTheFindingTypeColumn) {
   for (int open = 0; open < 2; ++open) {
     absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
     ASSERT_TRUE(store.ok()) << store.status();
-    EXPECT_EQ(UserVersion(), 6);
+    EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
     findings::FindingFilter unused({findings::Criterion{"findingType",
                                                         findings::FilterField::kFindingType,
                                                         "",
@@ -315,8 +317,70 @@ TEST_F(SqliteSchemaTest, UpgradesSchemaFiveWithTheFindingTypeColumn) {
   }
 }
 
+// Schema 6 kept no status history: Open adds the table (its own step, kFindingHistoryVersion) and
+// gives each stored finding one BEFORE_HISTORY entry, its status since its updatedAt; changes after
+// the upgrade are recorded after it.
+TEST_F(SqliteSchemaTest, UpgradesSchemaSixWithFindingHistory) {
+  std::vector<findings::FindingRecord> records = {Record(0), Record(1)};  // ARCHIVED, ACTIVE
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->WriteFindings(kArn, records, {}).ok());
+  }
+  Exec("DROP TABLE finding_history; PRAGMA user_version = 6;");
+  for (int open = 0; open < 2; ++open) {  // the second open finds schema 7: no second backfill
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(UserVersion(), internal::kSchemaVersion);
+    for (const findings::FindingRecord& record : records) {
+      EXPECT_EQ(
+          *(*store)->GetFindingHistory(kArn, record.id()),
+          (std::vector<FindingStatusChange>{{record.updated_at, std::nullopt, record.status,
+                                             StatusCause{StatusChangeCause::kBeforeHistory, ""}}}))
+          << record.id();
+    }
+  }
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  findings::FindingRecord unarchived = records[0];
+  unarchived.status = findings::FindingStatus::kActive;
+  unarchived.updated_at += absl::Seconds(10);
+  ASSERT_TRUE((*store)->WriteFindings(kArn, std::vector{unarchived}, {}).ok());
+  std::vector<FindingStatusChange> history = *(*store)->GetFindingHistory(kArn, "id-100");
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1],
+            (FindingStatusChange{unarchived.updated_at, findings::FindingStatus::kArchived,
+                                 findings::FindingStatus::kActive, StatusCause{}}));
+}
+
+// The history entry and the status change it records commit together or not at all: a change
+// whose finding write fails (a trigger refuses it, after its history entry was appended) leaves
+// neither, and the finding keeps its status and history.
+TEST_F(SqliteSchemaTest, AStatusChangeAndItsHistoryEntryCommitTogether) {
+  findings::FindingRecord record = Record(1);  // ACTIVE
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->WriteFindings(kArn, std::vector{record}, {}).ok());
+  }
+  Exec(
+      "CREATE TRIGGER poison BEFORE INSERT ON findings WHEN NEW.status = 'ARCHIVED' "
+      "BEGIN SELECT RAISE(ABORT, 'poisoned'); END;");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status();
+  findings::FindingRecord archived = record;
+  archived.status = findings::FindingStatus::kArchived;
+  archived.updated_at += absl::Seconds(5);
+  EXPECT_FALSE((*store)->WriteFindings(kArn, std::vector{archived}, {}).ok());
+  EXPECT_EQ((**(*store)->GetFinding(kArn, record.id())).status, findings::FindingStatus::kActive);
+  std::vector<FindingStatusChange> history = *(*store)->GetFindingHistory(kArn, record.id());
+  ASSERT_EQ(history.size(), 1u) << "the refused change left no entry";
+  EXPECT_EQ(history[0].status, findings::FindingStatus::kActive);
+}
+
 TEST_F(SqliteSchemaTest, RefusesADatabaseFromANewerPerimeter) {
-  Exec("CREATE TABLE future(x); PRAGMA user_version = 7;");
+  Exec(base::Concat("CREATE TABLE future(x); PRAGMA user_version = ", internal::kSchemaVersion + 1,
+                    ";"));
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);

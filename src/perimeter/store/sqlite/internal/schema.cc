@@ -98,6 +98,25 @@ absl::Status AddFindingTypeColumn(sqlite3* db) {
     RETURN_IF_ERROR(update.Run());
   }
   return status;
+// Schema 7: a finding's status history (store::FindingStatusChange), appended by the write that
+// changes the status, in its transaction. at: microseconds; previous: NULL for a creation (and for
+// the BEFORE_HISTORY entry of the upgrade); detail: the archive rule or the caller, '' otherwise.
+// Rows of one finding are read in seq order, and kept to the last store::kStatusHistoryLimit.
+constexpr const char* kFindingHistorySchema = R"sql(
+CREATE TABLE IF NOT EXISTS finding_history(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, analyzer_arn TEXT NOT NULL, id TEXT NOT NULL, at INTEGER NOT NULL,
+  previous TEXT, status TEXT NOT NULL, cause TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS finding_history_by_finding ON finding_history(analyzer_arn, id, seq);
+)sql";
+
+// The migration step to kFindingHistoryVersion: the table, and for each stored finding its status
+// now, since its updatedAt, as a BEFORE_HISTORY entry (a new database has no findings yet).
+absl::Status AddFindingHistory(sqlite3* db) {
+  RETURN_IF_ERROR(Exec(db, kFindingHistorySchema));
+  return Exec(db, R"sql(
+    INSERT INTO finding_history(analyzer_arn, id, at, previous, status, cause, detail)
+    SELECT analyzer_arn, id, updated_at, NULL, status, 'BEFORE_HISTORY', '' FROM findings
+    ORDER BY analyzer_arn, id)sql");
 }
 
 // The owner of a stored inventory row of schema 3 and before: a resource's resourceOwnerAccount (""
@@ -191,6 +210,7 @@ absl::Status UpgradeSchema(sqlite3* db) {
     RETURN_IF_ERROR(status);
     RETURN_IF_ERROR(Exec(db, "DROP TABLE inventory_v3"));
   }
+  if (version < kFindingHistoryVersion) RETURN_IF_ERROR(AddFindingHistory(db));
   RETURN_IF_ERROR(Exec(db, base::Concat("PRAGMA user_version = ", kSchemaVersion).c_str()));
   return transaction.Commit();
 }

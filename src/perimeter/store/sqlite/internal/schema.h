@@ -22,8 +22,14 @@ namespace perimeter::store::internal {
 // in a column of their own, with its (status, finding_type) index, so that ListFindingsV2 filters
 // and sorts unused- and internal-access findings by it (before: every row listed as
 // ExternalAccess); Open adds the column, fills it from each stored finding, and creates the
-// finding_recommendations table.
-inline constexpr int kSchemaVersion = 6;
+// finding_recommendations table. 7: schema 6 and the finding_history table, each finding's status
+// history (AddFindingHistory, its own migration step).
+inline constexpr int kSchemaVersion = 7;
+
+// The version that added finding_history: a database below it gets the table, and each stored
+// finding one entry, its status at the upgrade since its updatedAt (cause BEFORE_HISTORY: what
+// happened before is not known).
+inline constexpr int kFindingHistoryVersion = 7;
 
 // Creates the schema on `db` (the writer connection) or brings an older one to kSchemaVersion.
 // FailedPrecondition when the database has a newer schema than this build reads.
