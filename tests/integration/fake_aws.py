@@ -47,6 +47,10 @@ class World:
         # `members` more member accounts (benchmark), in the OU like MEMBER.
         self.accounts = [MGMT, MEMBER] + [f"{300000000000 + i:012d}" for i in range(members)]
         self.throttled = set()  # (account, region, operation) already throttled once
+        # Changes a test makes to the world while a collector watches it: a bucket's policy text (None: no
+        # policy), buckets deleted.
+        self.bucket_policies = {}
+        self.deleted_buckets = set()
         self.lock = threading.Lock()
         self.requests = []
 
@@ -404,6 +408,8 @@ def s3(world, r, account, region):
     path, query = r["path"], r["query"]
     xml = lambda text: (200, "application/xml", '<?xml version="1.0" encoding="UTF-8"?>\n' + text)
     buckets = {f"public-{account}": "us-east-1", f"acl-{account}": "eu-west-1"}
+    for gone in world.deleted_buckets:
+        buckets.pop(gone, None)
     if path == "/":
         items = "".join(f"<Bucket><Name>{b}</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket>" for b in buckets)
         return xml(f"<ListAllMyBucketsResult {S3NS}><Owner><ID>owner-{account}</ID></Owner><Buckets>{items}</Buckets></ListAllMyBucketsResult>")
@@ -415,6 +421,10 @@ def s3(world, r, account, region):
         return xml(f"<LocationConstraint {S3NS}>{constraint}</LocationConstraint>")
     if region != buckets[bucket]:
         return s3_error("PermanentRedirect", "wrong region", 301)
+    if query == "policy" and bucket in world.bucket_policies:
+        if world.bucket_policies[bucket] is None:
+            return s3_error("NoSuchBucketPolicy", "The bucket policy does not exist", 404)
+        return 200, "application/json", world.bucket_policies[bucket]
     if query == "policy":
         if bucket.startswith("acl-"):
             return s3_error("NoSuchBucketPolicy", "The bucket policy does not exist", 404)
