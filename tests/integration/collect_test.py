@@ -107,6 +107,10 @@ NEWER_THAN_MODELS = {
     ("dynamodb", "GetResourcePolicy"): {"required": ["ResourceArn"]},
     # Amazon S3 API Reference, "ListDirectoryBuckets" (November 2023): GET /?x-id=ListDirectoryBuckets.
     ("s3", "ListDirectoryBuckets"): {"method": "GET", "path": "/", "x-id": "ListDirectoryBuckets", "required": []},
+    # Amazon S3 API Reference, "ListAccessPointsForDirectoryBuckets" (2025): S3 Control's
+    # GET /v20180820/accesspointfordirectory with x-amz-account-id.
+    ("s3control", "ListAccessPointsForDirectoryBuckets"): {"method": "GET", "path": "/v20180820/accesspointfordirectory",
+                                                           "required": []},
 }
 
 
@@ -114,8 +118,8 @@ def model_name(request):
     service = request["service"]
     if service == "s3":
         return "s3control" if request["path"].startswith("/v20180820/") else "s3"
-    if service == "s3express":
-        return "s3"  # directory buckets are S3's API at another endpoint
+    if service == "s3express":  # directory buckets are S3's and S3 Control's APIs at another endpoint
+        return "s3control" if request["path"].startswith("/v20180820/") else "s3"
     if service == "dynamodb":
         target = request["headers"].get("x-amz-target", "")
         return "dynamodbstreams" if target.startswith("DynamoDBStreams") else "dynamodb"
@@ -238,6 +242,8 @@ IAM_PREFIX = {"s3control": "s3", "efs": "elasticfilesystem", "dynamodbstreams": 
 IAM_EXCEPTIONS = {("s3", "ListBuckets"): "s3:ListAllMyBuckets",
                   ("s3express", "ListDirectoryBuckets"): "s3express:ListAllMyDirectoryBuckets",
                   ("s3express", "GetBucketPolicy"): "s3express:GetBucketPolicy",
+                  ("s3express", "ListAccessPointsForDirectoryBuckets"): "s3express:ListAccessPointsForDirectoryBuckets",
+                  ("s3express", "GetAccessPointPolicy"): "s3express:GetAccessPointPolicy",
                   ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
                   ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock"}
 
@@ -347,6 +353,12 @@ def organization_scenario(binary, work):
     mrap = points.get(f"arn:aws:s3::{fake_aws.MGMT}:accesspoint/mfzwi23gnjvgw.mrap", {})
     check("accessPointPolicy" in mrap and mrap.get("publicAccessBlock", {}).get("restrictPublicBuckets") is True and
           "networkOrigin" not in mrap, f"the bucket's Multi-Region Access Point: {mrap}")
+    directory = next((r for r in kinds.get("resource", []) if r["resourceArn"] ==
+                      f"arn:aws:s3express:us-east-1:{fake_aws.MGMT}:bucket/cache--use1-az4--x-s3"), {})
+    share = directory.get("configuration", {}).get("s3ExpressDirectoryBucket", {}).get("accessPoints", {}).get(
+        f"arn:aws:s3express:us-east-1:{fake_aws.MGMT}:accesspoint/share--use1-az4--xa-s3", {})
+    check("accessPointPolicy" in share and share.get("networkOrigin") == {"internetConfiguration": {}},
+          f"the directory bucket's access point (ListAccessPointsForDirectoryBuckets, GetAccessPointPolicy): {directory}")
     key = next((r for r in kinds.get("resource", []) if r["resourceType"] == "AWS::KMS::Key"), {})
     grants = key.get("configuration", {}).get("kmsKey", {}).get("grants", [])
     check(len(grants) == 2 and grants[0].get("constraints") == {"encryptionContextSubset": {"Department": "IT"}},
@@ -385,6 +397,8 @@ def analyze_scenario(binary, work, inventory):
                           "AWS::EFS::FileSystem", "AWS::DynamoDB::Table", "AWS::Lambda::LayerVersion",
                           "AWS::RDS::DBSnapshot", "AWS::S3Express::DirectoryBucket"):
         check(len(found.get(resource_type, set())) == 4, f"findings on {resource_type}: {sorted(found.get(resource_type, set()))}")
+    directory = json.dumps([f for f in findings if f["resourceType"] == "AWS::S3Express::DirectoryBucket"])
+    check("accesspoint/share--" in directory, f"a finding through the directory bucket's access point: {directory[:1500]}")
     check(not any(f["resource"].endswith(f"role/ci-{m}") for f in findings), "a role trusted by its own org: no finding")
     check(e in json.dumps(findings), "the external account is named")
 

@@ -450,6 +450,23 @@ def s3express(world, r, account, region):
         items = "".join(f"<Bucket><Name>{n}</Name><BucketRegion>{region}</BucketRegion></Bucket>" for n in chunk)
         token = f"<ContinuationToken>{following}</ContinuationToken>" if following else ""
         return xml(f"<ListAllMyDirectoryBucketsResult {S3NS}><Buckets>{items}</Buckets>{token}</ListAllMyDirectoryBucketsResult>")
+    # S3 Control's directory-bucket access points, at the same endpoint (Amazon S3 API Reference,
+    # ListAccessPointsForDirectoryBuckets, GetAccessPointPolicy): "cache" buckets have one, with a policy.
+    control = "http://awss3control.amazonaws.com/doc/2018-08-20/"
+    if path.startswith("/v20180820/") and r["headers"].get("x-amz-account-id") != account:
+        return s3_error("AccessDenied", "x-amz-account-id is not the caller's", 403)
+    if path == "/v20180820/accesspointfordirectory":
+        bucket = query.get("directoryBucket", "")
+        points = [f"share--{zone}--xa-s3"] if bucket.startswith("cache--") and bucket in names else []
+        items = "".join(f"<AccessPoint><Name>{p}</Name><NetworkOrigin>Internet</NetworkOrigin><Bucket>{bucket}</Bucket>"
+                        f"<AccessPointArn>arn:aws:s3express:{region}:{account}:accesspoint/{p}</AccessPointArn>"
+                        f"</AccessPoint>" for p in points)
+        return xml(f'<ListAccessPointsForDirectoryBucketsResult xmlns="{control}"><AccessPointList>{items}'
+                   f'</AccessPointList></ListAccessPointsForDirectoryBucketsResult>')
+    if path == f"/v20180820/accesspoint/share--{zone}--xa-s3/policy":
+        ap = f"arn:aws:s3express:{region}:{account}:accesspoint/share--{zone}--xa-s3"
+        text = allow({"AWS": f"arn:aws:iam::{EXTERNAL}:root"}, "s3express:CreateSession", ap)
+        return xml(f'<GetAccessPointPolicyResult xmlns="{control}"><Policy>{escape(text)}</Policy></GetAccessPointPolicyResult>')
     bucket = path.strip("/")
     if "policy" in query and bucket in names:
         if bucket.startswith("logs"):
