@@ -422,9 +422,16 @@ absl::StatusOr<CollectionOutcome> Server::ApplyCollection(const CollectedInvento
   for (const store::InventoryRecord& record : split.records) {
     if (record.kind == store::InventoryKind::kResource) keys.insert(record.key);
   }
+  for (const store::InventoryRecord& record : split.foreign) keys.insert(record.key);
   ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> stored,
                    store_->ListInventory(store::InventoryKind::kResource));
   std::vector<std::string> gone = GoneResources(stored, keys, collected.accounts, collected.errors);
+  // A record the import skipped (unreadable) may be any stored resource's: nothing is removed.
+  if (split.skipped > 0 && !gone.empty()) {
+    log_ << "perimeter: collect: " << split.skipped << " record(s) skipped; " << gone.size()
+         << " stored resource(s) not found by the run are kept\n";
+    gone.clear();
+  }
   for (const store::InventoryRecord& record : stored) {
     if (std::find(gone.begin(), gone.end(), record.key) != gone.end())
       RETURN_IF_ERROR(store_->DeleteInventory(record.kind, record.owner, record.key));
