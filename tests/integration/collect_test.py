@@ -14,7 +14,8 @@ Checks:
   - model check: every request names an existing operation of its service's botocore model (the copy Debian's
     awscli ships), in the model's protocol, with the operation's required parameters;
   - least privilege: every request is authorized by an action of the policy in docs/collect.md;
-  - the Organizations calls against `perimeter serve`'s own Organizations API.
+  - the Organizations calls (OU paths by ListParents) and sts:AssumeRole against `perimeter serve`, whose
+    temporary keys it accepts with their session token only.
 
 Usage: collect_test.py PATH/TO/perimeter
 """
@@ -106,6 +107,10 @@ NEWER_THAN_MODELS = {
     ("dynamodb", "GetResourcePolicy"): {"required": ["ResourceArn"]},
     # Amazon S3 API Reference, "ListDirectoryBuckets" (November 2023): GET /?x-id=ListDirectoryBuckets.
     ("s3", "ListDirectoryBuckets"): {"method": "GET", "path": "/", "x-id": "ListDirectoryBuckets", "required": []},
+    # Amazon S3 API Reference, "ListAccessPointsForDirectoryBuckets" (2025): S3 Control's
+    # GET /v20180820/accesspointfordirectory with x-amz-account-id.
+    ("s3control", "ListAccessPointsForDirectoryBuckets"): {"method": "GET", "path": "/v20180820/accesspointfordirectory",
+                                                           "required": []},
 }
 
 
@@ -113,8 +118,8 @@ def model_name(request):
     service = request["service"]
     if service == "s3":
         return "s3control" if request["path"].startswith("/v20180820/") else "s3"
-    if service == "s3express":
-        return "s3"  # directory buckets are S3's API at another endpoint
+    if service == "s3express":  # directory buckets are S3's and S3 Control's APIs at another endpoint
+        return "s3control" if request["path"].startswith("/v20180820/") else "s3"
     if service == "dynamodb":
         target = request["headers"].get("x-amz-target", "")
         return "dynamodbstreams" if target.startswith("DynamoDBStreams") else "dynamodb"
@@ -237,6 +242,8 @@ IAM_PREFIX = {"s3control": "s3", "efs": "elasticfilesystem", "dynamodbstreams": 
 IAM_EXCEPTIONS = {("s3", "ListBuckets"): "s3:ListAllMyBuckets",
                   ("s3express", "ListDirectoryBuckets"): "s3express:ListAllMyDirectoryBuckets",
                   ("s3express", "GetBucketPolicy"): "s3express:GetBucketPolicy",
+                  ("s3express", "ListAccessPointsForDirectoryBuckets"): "s3express:ListAccessPointsForDirectoryBuckets",
+                  ("s3express", "GetAccessPointPolicy"): "s3express:GetAccessPointPolicy",
                   ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
                   ("s3control", "GetPublicAccessBlock"): "s3:GetAccountPublicAccessBlock"}
 
@@ -346,6 +353,12 @@ def organization_scenario(binary, work):
     mrap = points.get(f"arn:aws:s3::{fake_aws.MGMT}:accesspoint/mfzwi23gnjvgw.mrap", {})
     check("accessPointPolicy" in mrap and mrap.get("publicAccessBlock", {}).get("restrictPublicBuckets") is True and
           "networkOrigin" not in mrap, f"the bucket's Multi-Region Access Point: {mrap}")
+    directory = next((r for r in kinds.get("resource", []) if r["resourceArn"] ==
+                      f"arn:aws:s3express:us-east-1:{fake_aws.MGMT}:bucket/cache--use1-az4--x-s3"), {})
+    share = directory.get("configuration", {}).get("s3ExpressDirectoryBucket", {}).get("accessPoints", {}).get(
+        f"arn:aws:s3express:us-east-1:{fake_aws.MGMT}:accesspoint/share--use1-az4--xa-s3", {})
+    check("accessPointPolicy" in share and share.get("networkOrigin") == {"internetConfiguration": {}},
+          f"the directory bucket's access point (ListAccessPointsForDirectoryBuckets, GetAccessPointPolicy): {directory}")
     key = next((r for r in kinds.get("resource", []) if r["resourceType"] == "AWS::KMS::Key"), {})
     grants = key.get("configuration", {}).get("kmsKey", {}).get("grants", [])
     check(len(grants) == 2 and grants[0].get("constraints") == {"encryptionContextSubset": {"Department": "IT"}},
@@ -384,6 +397,8 @@ def analyze_scenario(binary, work, inventory):
                           "AWS::EFS::FileSystem", "AWS::DynamoDB::Table", "AWS::Lambda::LayerVersion",
                           "AWS::RDS::DBSnapshot", "AWS::S3Express::DirectoryBucket"):
         check(len(found.get(resource_type, set())) == 4, f"findings on {resource_type}: {sorted(found.get(resource_type, set()))}")
+    directory = json.dumps([f for f in findings if f["resourceType"] == "AWS::S3Express::DirectoryBucket"])
+    check("accesspoint/share--" in directory, f"a finding through the directory bucket's access point: {directory[:1500]}")
     check(not any(f["resource"].endswith(f"role/ci-{m}") for f in findings), "a role trusted by its own org: no finding")
     check(e in json.dumps(findings), "the external account is named")
 
@@ -459,6 +474,7 @@ name = "Mgmt"
 [[accounts]]
 id = "{SERVE_DEV}"
 name = "Dev"
+ou_path = "o-collect12345/r-c0l1/ou-c0l1-workloads/ou-c0l1-dev/"
 
 [[accounts]]
 id = "{fake_aws.MGMT}"
@@ -474,6 +490,7 @@ name = "Collected"
                           AWS_ENDPOINT_URL=server.endpoint)
         out = os.path.join(work, "serve.jsonl")
         result = collect(binary, env, "--organization", "--regions", "us-east-1", "--max-attempts", "1", "-o", out)
+        assume_role_scenario(server.endpoint)
     check(result.returncode in (1, 2), f"against perimeter serve: exit {result.returncode}: {result.stderr}")
     lines = records(out) if os.path.exists(out) else []
     org = next((r for r in lines if r["kind"] == "organization"), None)
@@ -482,22 +499,70 @@ name = "Collected"
               f"DescribeOrganization through perimeter serve: {org}")
         check(sorted(a["accountId"] for a in org["accounts"]) == sorted([SERVE_MGMT, SERVE_DEV, fake_aws.MGMT]),
               f"ListAccounts through perimeter serve: {org['accounts']}")
-    # --import: the caller's own account collected from the fake AWS endpoint into perimeter serve.
+    # --import: the caller's own account (that of the credentials: no --account needed) collected from the
+    # fake AWS endpoint into perimeter serve; --organization with --import is refused up front.
     world = fake_aws.World()
     fake = fake_aws.serve(world)
     with Server(binary, "--config", config, stderr=os.path.join(work, "serve.log")) as server:
         env = environment(work, fake.server_address[1])
-        imported = collect(binary, env, "--account", "--regions", "us-east-1", "--import", server.endpoint)
+        imported = collect(binary, env, "--regions", "us-east-1", "--import", server.endpoint)
+        refused = collect(binary, env, "--organization", "--import", server.endpoint)
     fake.shutdown()
+    check(refused.returncode == 2 and "--import takes the caller's own account" in refused.stderr,
+          f"--organization --import: exit {refused.returncode}, {refused.stderr[-500:]}")
     check(imported.returncode == 1 and "imported" in (imported.stdout + imported.stderr).lower() and
           "not read:" in imported.stderr,
           f"--import: exit {imported.returncode}, {imported.stdout[-1000:]} {imported.stderr[-2000:]}")
-    # What the server does not serve (ListParents, sts:AssumeRole, the resource services) is recorded, not
-    # silently skipped: every account without an OU path has a ListParents error record.
+    # ListRoots and ListParents through perimeter serve: each account's OU path; sts:AssumeRole into the member
+    # accounts: their account records are written (what the server does not serve, the resource services, is
+    # recorded as errors, not silently skipped).
     errors = [r for r in lines if r["kind"] == "collectionError"]
-    unplaced = {a["accountId"] for a in (org or {}).get("accounts", []) if "ouPath" not in a}
-    recorded = {e.get("resource") for e in errors if e["operation"] == "ListParents"}
-    check(unplaced <= recorded, f"accounts without an OU path have an error record: {unplaced} vs {recorded}")
+    paths = {a["accountId"]: a.get("ouPath") for a in (org or {}).get("accounts", [])}
+    check(paths.get(SERVE_DEV) == "o-collect12345/r-c0l1/ou-c0l1-workloads/ou-c0l1-dev/" and
+          paths.get(SERVE_MGMT) == "o-collect12345/r-c0l1/" and paths.get(fake_aws.MGMT) == "o-collect12345/r-c0l1/",
+          f"OU paths through perimeter serve's ListParents: {paths}")
+    check(not [e for e in errors if e["operation"] in ("ListParents", "ListRoots", "AssumeRole")],
+          f"no Organizations or AssumeRole errors against perimeter serve: {[e for e in errors if e['service'] != 'S3'][:5]}")
+    read = {r["accountId"] for r in lines if r["kind"] == "account"}
+    check({SERVE_DEV, fake_aws.MGMT} <= read, f"the member accounts were entered with sts:AssumeRole: {read}")
+
+
+def assume_role_scenario(endpoint):
+    """sts:AssumeRole from perimeter serve (boto3): the management account into a member's
+    OrganizationAccountAccessRole; the temporary keys are accepted with their session token only."""
+    try:
+        import boto3
+        import botocore.exceptions
+    except ImportError:
+        check(False, "boto3 is not importable: run scripts/setup.sh")
+        return
+
+    def sts(key, secret, token=None):
+        return boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key,
+                            aws_secret_access_key=secret, aws_session_token=token)
+
+    role = f"arn:aws:iam::{SERVE_DEV}:role/OrganizationAccountAccessRole"
+    answer = sts(*SERVE_KEY).assume_role(RoleArn=role, RoleSessionName="collector", DurationSeconds=900)
+    keys = answer["Credentials"]
+    check(keys["AccessKeyId"].startswith("ASIA") and answer["AssumedRoleUser"]["Arn"] ==
+          f"arn:aws:sts::{SERVE_DEV}:assumed-role/OrganizationAccountAccessRole/collector",
+          f"AssumeRole's answer: {answer['AssumedRoleUser']}")
+    identity = sts(keys["AccessKeyId"], keys["SecretAccessKey"], keys["SessionToken"]).get_caller_identity()
+    check(identity["Account"] == SERVE_DEV and identity["Arn"] == answer["AssumedRoleUser"]["Arn"],
+          f"a signed call with the session's keys is the member account's: {identity}")
+    for token, what in ((None, "without its session token"), (keys["SessionToken"][:-1] + "x", "with another token")):
+        try:
+            sts(keys["AccessKeyId"], keys["SecretAccessKey"], token).get_caller_identity()
+            check(False, f"the session's key {what} was accepted")
+        except botocore.exceptions.ClientError as error:
+            check(error.response["Error"]["Code"] == "InvalidClientTokenId", f"{what}: {error.response['Error']}")
+    for refused, why in ((f"arn:aws:iam::{SERVE_DEV}:role/Admin", "another role"),
+                         (f"arn:aws:iam::999999999999:role/OrganizationAccountAccessRole", "an account outside")):
+        try:
+            sts(*SERVE_KEY).assume_role(RoleArn=refused, RoleSessionName="collector")
+            check(False, f"AssumeRole of {why} was allowed")
+        except botocore.exceptions.ClientError as error:
+            check(error.response["Error"]["Code"] == "AccessDenied", f"AssumeRole of {why}: {error.response['Error']}")
 
 
 def main():

@@ -47,6 +47,10 @@ class World:
         # `members` more member accounts (benchmark), in the OU like MEMBER.
         self.accounts = [MGMT, MEMBER] + [f"{300000000000 + i:012d}" for i in range(members)]
         self.throttled = set()  # (account, region, operation) already throttled once
+        # Changes a test makes to the world while a collector watches it: a bucket's policy text (None: no
+        # policy), buckets deleted.
+        self.bucket_policies = {}
+        self.deleted_buckets = set()
         self.lock = threading.Lock()
         self.requests = []
 
@@ -404,6 +408,8 @@ def s3(world, r, account, region):
     path, query = r["path"], r["query"]
     xml = lambda text: (200, "application/xml", '<?xml version="1.0" encoding="UTF-8"?>\n' + text)
     buckets = {f"public-{account}": "us-east-1", f"acl-{account}": "eu-west-1"}
+    for gone in world.deleted_buckets:
+        buckets.pop(gone, None)
     if path == "/":
         items = "".join(f"<Bucket><Name>{b}</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket>" for b in buckets)
         return xml(f"<ListAllMyBucketsResult {S3NS}><Owner><ID>owner-{account}</ID></Owner><Buckets>{items}</Buckets></ListAllMyBucketsResult>")
@@ -415,6 +421,10 @@ def s3(world, r, account, region):
         return xml(f"<LocationConstraint {S3NS}>{constraint}</LocationConstraint>")
     if region != buckets[bucket]:
         return s3_error("PermanentRedirect", "wrong region", 301)
+    if query == "policy" and bucket in world.bucket_policies:
+        if world.bucket_policies[bucket] is None:
+            return s3_error("NoSuchBucketPolicy", "The bucket policy does not exist", 404)
+        return 200, "application/json", world.bucket_policies[bucket]
     if query == "policy":
         if bucket.startswith("acl-"):
             return s3_error("NoSuchBucketPolicy", "The bucket policy does not exist", 404)
@@ -440,6 +450,23 @@ def s3express(world, r, account, region):
         items = "".join(f"<Bucket><Name>{n}</Name><BucketRegion>{region}</BucketRegion></Bucket>" for n in chunk)
         token = f"<ContinuationToken>{following}</ContinuationToken>" if following else ""
         return xml(f"<ListAllMyDirectoryBucketsResult {S3NS}><Buckets>{items}</Buckets>{token}</ListAllMyDirectoryBucketsResult>")
+    # S3 Control's directory-bucket access points, at the same endpoint (Amazon S3 API Reference,
+    # ListAccessPointsForDirectoryBuckets, GetAccessPointPolicy): "cache" buckets have one, with a policy.
+    control = "http://awss3control.amazonaws.com/doc/2018-08-20/"
+    if path.startswith("/v20180820/") and r["headers"].get("x-amz-account-id") != account:
+        return s3_error("AccessDenied", "x-amz-account-id is not the caller's", 403)
+    if path == "/v20180820/accesspointfordirectory":
+        bucket = query.get("directoryBucket", "")
+        points = [f"share--{zone}--xa-s3"] if bucket.startswith("cache--") and bucket in names else []
+        items = "".join(f"<AccessPoint><Name>{p}</Name><NetworkOrigin>Internet</NetworkOrigin><Bucket>{bucket}</Bucket>"
+                        f"<AccessPointArn>arn:aws:s3express:{region}:{account}:accesspoint/{p}</AccessPointArn>"
+                        f"</AccessPoint>" for p in points)
+        return xml(f'<ListAccessPointsForDirectoryBucketsResult xmlns="{control}"><AccessPointList>{items}'
+                   f'</AccessPointList></ListAccessPointsForDirectoryBucketsResult>')
+    if path == f"/v20180820/accesspoint/share--{zone}--xa-s3/policy":
+        ap = f"arn:aws:s3express:{region}:{account}:accesspoint/share--{zone}--xa-s3"
+        text = allow({"AWS": f"arn:aws:iam::{EXTERNAL}:root"}, "s3express:CreateSession", ap)
+        return xml(f'<GetAccessPointPolicyResult xmlns="{control}"><Policy>{escape(text)}</Policy></GetAccessPointPolicyResult>')
     bucket = path.strip("/")
     if "policy" in query and bucket in names:
         if bucket.startswith("logs"):

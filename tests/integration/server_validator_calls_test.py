@@ -11,7 +11,8 @@
                                       managed policies from the table Perimeter ships
   cloudformation list-exports         Fn::ImportValue (cfn-policy-validator): an empty list
 
-and the refusals in each protocol's shape: another STS action (InvalidAction), another S3 request
+and the refusals in each protocol's shape: sts:AssumeRole of a role other than a member's
+OrganizationAccountAccessRole (AccessDenied, STS's XML error), another S3 request
 (NotImplemented), an unknown managed policy (NoSuchEntity), another account's (AccessDenied). Clients: Debian's AWS CLI v2 (/usr/bin/aws, --endpoint-url), boto3 under /usr/bin/python3
 (endpoint_url), and where present pip's boto3 and AWS CLI v1 (the `python3` and `aws` first on PATH), which read
 AWS_ENDPOINT_URL. The required clients missing is a failure; the pip ones are reported and skipped.
@@ -141,7 +142,7 @@ def check_results(name, out):
         check(out["check"] == "FAIL", f"{name}: check-no-public-access AWS::Kinesis::Stream: {out}")
     else:
         print(f"[{name}] check-no-public-access not run: this client version predates it")
-    check(out.get("assume_role") == "InvalidAction", f"{name}: sts assume-role refusal: {out}")
+    check(out.get("assume_role") == "AccessDenied", f"{name}: sts assume-role refusal: {out}")
     check(out.get("list_objects") == "NotImplemented", f"{name}: s3 list-objects-v2 refusal: {out}")
     policy = out.get("policy") or {}
     check(policy.get("PolicyName") == "deploy" and policy.get("Arn") == DEPLOY_ARN and
@@ -204,7 +205,7 @@ def run_cli(name, aws, endpoint, env, use_env_endpoint):
     if checked is not None or "Invalid choice" not in err:  # a CLI older than the operation
         out["check"] = checked.get("result") if checked else err
     _, err = call("sts", "assume-role", "--role-arn", f"arn:aws:iam::{DEV}:role/x", "--role-session-name", "s1")
-    out["assume_role"] = "InvalidAction" if err and "(InvalidAction)" in err else err
+    out["assume_role"] = "AccessDenied" if err and "(AccessDenied)" in err else err
     _, err = call("s3api", "list-objects-v2", "--bucket", "dev-artifacts")
     out["list_objects"] = "NotImplemented" if err and "(NotImplemented)" in err else err
     got, err = call("iam", "get-policy", "--policy-arn", DEPLOY_ARN)

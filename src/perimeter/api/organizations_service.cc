@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "perimeter/api/api_result.h"
@@ -106,6 +109,41 @@ void WriteAccount(json::Writer& w, const service::Environment& environment,
       .Number("1577836800.000");  // 2020-01-01: the example organization's start
 }
 
+// The organization's tree as the members' OU paths give it ("o-ID/r-ROOT/ou-A/ou-B/"): each OU's
+// and each member account's parent, and each parent's child OUs. The server knows OUs only by id:
+// their names are their ids.
+struct OrganizationTree {
+  std::string root;
+  std::map<std::string, std::string> parent;                 // OU or account id -> parent id
+  std::map<std::string, std::set<std::string>> child_units;  // root or OU id -> child OU ids
+};
+
+OrganizationTree TreeOf(const service::Environment& environment) {
+  OrganizationTree tree;
+  const service::OrganizationInfo& organization = *environment.organization;
+  for (const service::Account& account : environment.accounts) {
+    if (!environment.IsMember(account.id)) continue;
+    std::vector<std::string> segments;
+    std::string_view path = account.ou_path;
+    while (!path.empty()) {
+      size_t slash = path.find('/');
+      segments.emplace_back(path.substr(0, slash));
+      path.remove_prefix(slash == std::string_view::npos ? path.size() : slash + 1);
+    }
+    // [organization, root, OUs...]; a member without a path sits at the root.
+    std::string parent = segments.size() >= 2 ? segments[1] : service::RootIdFor(organization.id);
+    if (tree.root.empty()) tree.root = parent;
+    for (size_t i = 2; i < segments.size(); ++i) {
+      tree.parent[segments[i]] = parent;
+      tree.child_units[parent].insert(segments[i]);
+      parent = segments[i];
+    }
+    tree.parent[account.id] = parent;
+  }
+  if (tree.root.empty()) tree.root = service::RootIdFor(organization.id);
+  return tree;
+}
+
 }  // namespace
 
 ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view operation,
@@ -184,6 +222,74 @@ ApiResponse OrganizationsService::Handle(const Caller& caller, std::string_view 
       w.BeginObject();
       WriteAccount(w, *environment, *accounts[i]);
       w.EndObject();
+    }
+    w.EndArray();
+    if (bounds.next_token) w.Key("NextToken").String(*bounds.next_token);
+    w.EndObject();
+    return Ok(std::move(w).Take());
+  }
+  // The tree (AWS Organizations API Reference, "ListRoots", "ListParents",
+  // "ListOrganizationalUnitsForParent"): the management account or a delegated administrator.
+  if (operation == "ListRoots") {
+    if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, 1));
+    OrganizationTree tree = TreeOf(*environment);
+    json::Writer w;
+    w.BeginObject().Key("Roots").BeginArray();
+    if (bounds.begin < bounds.end) {
+      w.BeginObject().Key("Id").String(tree.root);
+      w.Key("Arn").String(base::Concat("arn:aws:organizations::", organization.management_account,
+                                       ":root/", organization.id, "/", tree.root));
+      w.Key("Name").String("Root").Key("PolicyTypes").BeginArray().EndArray().EndObject();
+    }
+    w.EndArray().EndObject();
+    return Ok(std::move(w).Take());
+  }
+  if (operation == "ListParents") {
+    if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
+    std::optional<std::string> child = reader.String("ChildId", true);
+    if (!reader.ok()) return Json11Error(InvalidInput(reader.error().message, "INPUT_REQUIRED"));
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, 1));
+    OrganizationTree tree = TreeOf(*environment);
+    auto found = tree.parent.find(*child);
+    if (found == tree.parent.end()) {
+      return Json11Error(OrganizationsError(
+          "ChildNotFoundException",
+          "We can't find an organizational unit (OU) or AWS account with the ChildId that you "
+          "specified."));
+    }
+    json::Writer w;
+    w.BeginObject().Key("Parents").BeginArray();
+    if (bounds.begin < bounds.end) {
+      w.BeginObject().Key("Id").String(found->second);
+      w.Key("Type").String(found->second == tree.root ? "ROOT" : "ORGANIZATIONAL_UNIT");
+      w.EndObject();
+    }
+    w.EndArray().EndObject();
+    return Ok(std::move(w).Take());
+  }
+  if (operation == "ListOrganizationalUnitsForParent") {
+    if (!is_management && !is_delegated_administrator) return Json11Error(Denied());
+    std::optional<std::string> parent = reader.String("ParentId", true);
+    if (!reader.ok()) return Json11Error(InvalidInput(reader.error().message, "INPUT_REQUIRED"));
+    OrganizationTree tree = TreeOf(*environment);
+    bool known = *parent == tree.root || (tree.parent.contains(*parent) && !IsAccountId(*parent));
+    if (!known) {
+      return Json11Error(
+          OrganizationsError("ParentNotFoundException",
+                             "We can't find a root or OU with the ParentId that you specified."));
+    }
+    std::vector<std::string> units;
+    if (auto it = tree.child_units.find(*parent); it != tree.child_units.end())
+      units.assign(it->second.begin(), it->second.end());
+    JSON11_ASSIGN_OR_RETURN(PageBounds bounds, Page(reader, units.size()));
+    json::Writer w;
+    w.BeginObject().Key("OrganizationalUnits").BeginArray();
+    for (size_t i = bounds.begin; i < bounds.end; ++i) {
+      w.BeginObject().Key("Id").String(units[i]);
+      w.Key("Arn").String(base::Concat("arn:aws:organizations::", organization.management_account,
+                                       ":ou/", organization.id, "/", units[i]));
+      w.Key("Name").String(units[i]).EndObject();
     }
     w.EndArray();
     if (bounds.next_token) w.Key("NextToken").String(*bounds.next_token);

@@ -1,5 +1,7 @@
 // AWS Organizations (JSON 1.1, X-Amz-Target: AWSOrganizationsV20161128.<Operation>): the operations
-// an Access Analyzer set-up uses — DescribeOrganization, ListAccounts, DescribeAccount,
+// an Access Analyzer set-up and the collector (docs/collect.md) use — DescribeOrganization,
+// ListAccounts, DescribeAccount, ListRoots, ListParents, ListOrganizationalUnitsForParent (the tree
+// of the members' OU paths),
 // EnableAWSServiceAccess, DisableAWSServiceAccess, ListAWSServiceAccessForOrganization,
 // RegisterDelegatedAdministrator, DeregisterDelegatedAdministrator, ListDelegatedAdministrators,
 // ListDelegatedServicesForAccount.

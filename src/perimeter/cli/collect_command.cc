@@ -37,6 +37,14 @@ int RunCollect(const CollectCommandOptions& options, std::istream& in, std::ostr
     err << "perimeter collect: --organization and --account exclude each other\n";
     return kExitBadInput;
   }
+  // The server imports only records of the signing key's own account (docs/server.md, "Imports:
+  // whose record is it"): an organization's member resources would refuse the whole import.
+  if (options.organization && options.import_url) {
+    err << "perimeter collect: --import takes the caller's own account only (the account of the "
+           "credentials); for an organization, write it with -o FILE for perimeter serve "
+           "--inventory, or give the server a [collect] table (docs/collect.md)\n";
+    return kExitBadInput;
+  }
   for (const std::string& region : options.regions) {
     if (region.empty() ||
         region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {

@@ -34,7 +34,9 @@ namespace {
 // The output and the summary, behind one mutex: records are whole lines, never interleaved.
 class Output final : public RecordSink {
  public:
-  Output(const LineWriter& write, CollectSummary& summary) : write_(write), summary_(summary) {}
+  Output(const LineWriter& write, const std::function<void(const CollectionError&)>& on_error,
+         CollectSummary& summary)
+      : write_(write), on_error_(on_error), summary_(summary) {}
   void Resource(const ResourceRecord& record) override {
     std::string line = ResourceLine(record);
     std::lock_guard<std::mutex> lock(mutex_);
@@ -46,6 +48,7 @@ class Output final : public RecordSink {
     std::lock_guard<std::mutex> lock(mutex_);
     ++summary_.errors[std::string(ErrorKindName(error.kind))];
     write_(line);
+    if (on_error_) on_error_(error);
   }
   void Line(const std::string& line) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -63,6 +66,7 @@ class Output final : public RecordSink {
  private:
   std::mutex mutex_;
   const LineWriter& write_;
+  const std::function<void(const CollectionError&)>& on_error_;
   CollectSummary& summary_;
 };
 
@@ -259,7 +263,7 @@ std::vector<std::string> EnabledRegions(const Scope& scope, const std::string& h
 absl::StatusOr<CollectSummary> Collect(const AwsCaller& caller, const CollectOptions& options,
                                        const LineWriter& write, const ProgressCallback& progress) {
   CollectSummary summary;
-  Output output(write, summary);
+  Output output(write, options.on_error, summary);
   std::string partition = aws::PartitionOf(options.home_region);
 
   ASSIGN_OR_RETURN(aws::HttpResponse identity_answer,

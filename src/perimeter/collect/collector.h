@@ -34,6 +34,9 @@ struct CollectOptions {
   std::vector<std::string> regions;  // empty: each account's enabled regions
   std::string home_region = "us-east-1";
   int concurrency = 8;  // threads; each works on one (account, region) at a time
+  // Called with each collectionError as it is written (besides its line), serialised with the
+  // lines: `perimeter serve` keeps them to know which stored resources a run could not vouch for.
+  std::function<void(const CollectionError&)> on_error;
 };
 
 struct CollectSummary {

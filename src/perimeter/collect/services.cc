@@ -418,9 +418,72 @@ void CollectS3Buckets(const Scope& scope, const std::string& home_region,
   }
 }
 
+// The access points of directory bucket `bucket` (`bucket_arn`): S3 Control's
+// ListAccessPointsForDirectoryBuckets and GetAccessPointPolicy at the same Regional endpoint
+// s3express-control.REGION, signed as s3express, with the account in x-amz-account-id (Amazon S3
+// API Reference, "ListAccessPointsForDirectoryBuckets", "GetAccessPointPolicy"; botocore's
+// s3control model: UseS3ExpressControlEndpoint). Writes `accessPoints` (ARN -> {accessPointPolicy,
+// networkOrigin}, docs/inventory.md) into `w`; false when a call failed (the error is recorded: a
+// bucket without all its access points is not emitted).
+bool WriteDirectoryAccessPoints(const Scope& scope, const std::string& bucket,
+                                const std::string& bucket_arn, json::Writer& w) {
+  w.Key("accessPoints").BeginObject();
+  std::string next;
+  for (int page = 0;; ++page) {
+    std::string target = base::Concat(
+        "/v20180820/accesspointfordirectory?directoryBucket=", Encode(bucket), "&maxResults=1000");
+    if (!next.empty()) target += "&nextToken=" + Encode(next);
+    ServiceCall call =
+        RestCall(AwsService::kS3Express, "ListAccessPointsForDirectoryBuckets",
+                 "s3express:ListAccessPointsForDirectoryBuckets", "GET", std::move(target));
+    call.request.headers.emplace_back("x-amz-account-id", scope.account);
+    if (page == kMaxPages) {
+      PageLimit(scope, call);
+      return false;
+    }
+    std::optional<std::unique_ptr<XmlElement>> root =
+        SendXml(scope, call, scope.region, bucket_arn);
+    if (!root) return false;
+    if (const XmlElement* list = (*root)->Child("AccessPointList")) {
+      for (const XmlElement* point : list->Children("AccessPoint")) {
+        std::string name = point->Text("Name").value_or("");
+        if (name.empty()) continue;
+        std::string arn = point->Text("AccessPointArn")
+                              .value_or(Arn(scope, "s3express", scope.region, scope.account,
+                                            "accesspoint/" + name));
+        ServiceCall policy_call = RestCall(
+            AwsService::kS3Express, "GetAccessPointPolicy", "s3express:GetAccessPointPolicy", "GET",
+            base::Concat("/v20180820/accesspoint/", Encode(name), "/policy"));
+        policy_call.request.headers.emplace_back("x-amz-account-id", scope.account);
+        bool absent = false;
+        std::optional<std::unique_ptr<XmlElement>> policy =
+            SendXml(scope, policy_call, scope.region, arn, {"NoSuchAccessPointPolicy"}, &absent);
+        if (!policy && !absent) return false;
+        w.Key(arn).BeginObject();
+        if (policy) PolicyMember(w, "accessPointPolicy", (*policy)->Text("Policy"));
+        w.Key("networkOrigin").BeginObject();
+        if (point->Text("NetworkOrigin").value_or("") == "VPC") {
+          w.Key("vpcConfiguration")
+              .BeginObject()
+              .Key("vpcId")
+              .String(point->Text("VpcConfiguration/VpcId").value_or(""))
+              .EndObject();
+        } else {
+          w.Key("internetConfiguration").BeginObject().EndObject();
+        }
+        w.EndObject().EndObject();
+      }
+    }
+    next = (*root)->Text("NextToken").value_or("");
+    if (next.empty()) break;
+  }
+  w.EndObject();
+  return true;
+}
+
 // Directory buckets (S3 Express One Zone): ListDirectoryBuckets and GetBucketPolicy at the Regional
 // endpoint s3express-control.REGION, path-style, signed as s3express (Amazon S3 API Reference,
-// ListDirectoryBuckets, GetBucketPolicy: "Directory buckets").
+// ListDirectoryBuckets, GetBucketPolicy: "Directory buckets"), and their access points.
 void CollectS3DirectoryBuckets(const Scope& scope) {
   std::string next;
   for (int page = 0;; ++page) {
@@ -445,6 +508,7 @@ void CollectS3DirectoryBuckets(const Scope& scope) {
         json::Writer w;
         w.BeginObject();
         if (policy) PolicyMember(w, "bucketPolicy", policy->body);
+        if (!WriteDirectoryAccessPoints(scope, name, arn, w)) continue;
         w.EndObject();
         Emit(scope, arn, "AWS::S3Express::DirectoryBucket", "s3ExpressDirectoryBucket",
              scope.region, w);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "perimeter/aws/arn.h"
 #include "perimeter/base/text.h"
@@ -86,6 +87,89 @@ class Reader {
   std::string error_;
 };
 
+bool IsRegionName(std::string_view name) {
+  return !name.empty() &&
+         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
+
+// The [collect] table: the options of `perimeter collect` (docs/collect.md) and the interval.
+CollectConfig ParseCollectTable(const toml::table& table, Reader& reader) {
+  CollectConfig collect;
+  reader.CheckKeys(table,
+                   {"interval", "mode", "role_name", "external_id", "regions", "profile", "region",
+                    "endpoint_url", "endpoints", "concurrency", "max_attempts", "timeout"},
+                   "[collect]");
+  if (std::optional<std::string> interval = reader.String(table, "interval")) {
+    std::optional<absl::Duration> duration = ParseConfigDuration(*interval);
+    if (!duration) {
+      reader.Error(table.get("interval")->source(),
+                   "'interval' must be a duration such as \"6h\" or \"30m\"");
+    } else {
+      collect.interval = *duration;
+    }
+  }
+  if (std::optional<std::string> mode = reader.String(table, "mode")) {
+    if (*mode != "account" && *mode != "organization") {
+      reader.Error(table.get("mode")->source(), "'mode' must be \"account\" or \"organization\"");
+    }
+    collect.organization = *mode == "organization";
+  }
+  if (std::optional<std::string> role = reader.String(table, "role_name")) {
+    if (role->empty()) reader.Error(table.get("role_name")->source(), "'role_name' is empty");
+    collect.role_name = *role;
+  }
+  collect.external_id = reader.String(table, "external_id").value_or("");
+  collect.regions = reader.Strings(table, "regions");
+  for (const std::string& region : collect.regions) {
+    if (!IsRegionName(region)) {
+      reader.Error(table.get("regions")->source(),
+                   base::Concat("'regions': `", region, "` is not a region name"));
+    }
+  }
+  collect.profile = reader.String(table, "profile");
+  collect.region = reader.String(table, "region");
+  if (collect.region && !IsRegionName(*collect.region))
+    reader.Error(table.get("region")->source(), "'region' is not a region name");
+  collect.endpoint_url = reader.String(table, "endpoint_url");
+  if (const toml::node* node = table.get("endpoints")) {
+    const toml::table* endpoints = node->as_table();
+    if (endpoints == nullptr) {
+      reader.Error(node->source(), "'endpoints' must be a table of service = \"URL\"");
+    } else {
+      for (const auto& [key, value] : *endpoints) {
+        if (!value.is_string()) {
+          reader.Error(value.source(), base::Concat("'endpoints.", key.str(), "' must be a URL"));
+          continue;
+        }
+        collect.endpoints[std::string(key.str())] = std::string(value.as_string()->get());
+      }
+    }
+  }
+  for (auto [key, target, low, high] :
+       {std::tuple<std::string_view, int*, int, int>{"concurrency", &collect.concurrency, 1, 256},
+        {"max_attempts", &collect.max_attempts, 1, 20}}) {
+    const toml::node* value = table.get(key);
+    if (value == nullptr) continue;
+    if (!value->is_integer() || value->as_integer()->get() < low ||
+        value->as_integer()->get() > high) {
+      reader.Error(value->source(),
+                   base::Concat("'", key, "' must be a whole number from ", low, " to ", high));
+    } else {
+      *target = static_cast<int>(value->as_integer()->get());
+    }
+  }
+  if (std::optional<std::string> timeout = reader.String(table, "timeout")) {
+    std::optional<absl::Duration> duration = ParseConfigDuration(*timeout);
+    if (!duration || *duration > absl::Minutes(10)) {
+      reader.Error(table.get("timeout")->source(),
+                   "'timeout' must be a duration of at most 10m, such as \"30s\"");
+    } else {
+      collect.timeout_seconds = std::max<int>(1, absl::ToInt64Seconds(*duration));
+    }
+  }
+  return collect;
+}
+
 }  // namespace
 
 std::optional<std::pair<std::string, int>> ParseListenAddress(std::string_view text) {
@@ -144,7 +228,7 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text,
   reader.CheckKeys(root,
                    {"listen", "data_dir", "inventory", "periodic_scan", "resolved_retention",
                     "access_log", "rate_limit", "rate_burst", "tls_cert", "tls_key", "transport",
-                    "organization", "accounts", "credentials"},
+                    "organization", "accounts", "credentials", "collect"},
                    "");
   if (std::optional<std::string> listen = reader.String(root, "listen")) {
     std::optional<std::pair<std::string, int>> address = ParseListenAddress(*listen);
@@ -382,6 +466,14 @@ absl::StatusOr<ServerConfig> ParseServerConfig(std::string_view text,
         if (!documents.empty()) config.identity_policies[*key] = std::move(documents);
         config.credentials.push_back(std::move(credential));
       }
+    }
+  }
+  if (const toml::node* node = root.get("collect")) {
+    const toml::table* table = node->as_table();
+    if (table == nullptr) {
+      reader.Error(node->source(), "'collect' must be a table");
+    } else {
+      config.collect = ParseCollectTable(*table, reader);
     }
   }
   if (!reader.error().empty()) return absl::InvalidArgumentError(reader.error());

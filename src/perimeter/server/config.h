@@ -20,6 +20,27 @@
 
 namespace perimeter::server {
 
+// The [collect] table (docs/collect.md, "perimeter serve keeps watching"): what the server's own
+// collector reads, how often, and with which credentials and endpoints. The keys are those of
+// `perimeter collect`'s options.
+struct CollectConfig {
+  absl::Duration interval = absl::Hours(6);  // between the ends of two runs; one at start
+  bool organization = false;                 // mode = "organization" | "account" (default)
+  std::string role_name = "OrganizationAccountAccessRole";
+  std::string external_id;           // "" for none
+  std::vector<std::string> regions;  // empty: each account's enabled regions
+  // Credentials: the AWS SDKs' chain (aws/client/credential_chain.h) in the server's environment,
+  // with `profile` when given; `region` is the home region (else the profile's, else us-east-1).
+  std::optional<std::string> profile;
+  std::optional<std::string> region;
+  std::optional<std::string> endpoint_url;  // every service's requests go here
+  // [collect.endpoints]: per service, as a profile's `services` section ("s3", "secrets_manager").
+  std::map<std::string, std::string> endpoints;
+  int concurrency = 4;
+  int max_attempts = 3;
+  int timeout_seconds = 30;  // per call
+};
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
@@ -45,6 +66,8 @@ struct ServerConfig {
   bool scan_at_start = true;
   // Connection deadlines and caps (http_transport.h): the [transport] table.
   TransportLimits transport;
+  // The [collect] table; nullopt: the server collects nothing itself.
+  std::optional<CollectConfig> collect;
 };
 
 // Parses the TOML text of `source_name`. Errors (InvalidArgument) read "FILE:LINE:COL: message":

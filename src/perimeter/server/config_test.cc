@@ -210,5 +210,78 @@ TEST(ServerConfigTest, DelegatedAdministratorFlowWithoutOuPaths) {
       << created.body;
 }
 
+// The organization's tree from the configured OU paths (ListRoots, ListParents,
+// ListOrganizationalUnitsForParent: what the collector's organization walk reads).
+struct TreeCase {
+  std::string name;
+  const char* account;  // the caller
+  std::string operation;
+  std::string body;
+  int status;
+  std::string contains;  // in the answer
+};
+
+class OrganizationTreeTest : public testing::TestWithParam<TreeCase> {};
+
+TEST_P(OrganizationTreeTest, AnswersFromTheOuPaths) {
+  absl::StatusOr<ServerConfig> config = ParseServerConfig(R"(
+[organization]
+id = "o-exampleorgid"
+management_account = "111122223333"
+
+[[accounts]]
+id = "111122223333"
+
+[[accounts]]
+id = "444455556666"
+ou_path = "o-exampleorgid/r-ab12/ou-ab12-workloads/ou-ab12-dev/"
+
+[[accounts]]
+id = "234598760742"
+ou_path = "o-exampleorgid/r-ab12/ou-ab12-security/"
+)",
+                                                          "perimeter.toml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  auto environment = std::make_shared<const service::Environment>(EnvironmentOf(*config));
+  base::FakeClock clock(1714564800000);
+  store::MemoryStore store;
+  api::OrganizationsService organizations(
+      store, [environment] { return environment; }, clock, [] {});
+  const TreeCase& c = GetParam();
+  api::ApiResponse answer = organizations.Handle(
+      api::Caller{c.account, std::string("arn:aws:iam::") + c.account + ":root", "us-east-1"},
+      c.operation, c.body);
+  EXPECT_EQ(answer.status, c.status) << answer.body;
+  EXPECT_NE(answer.body.find(c.contains), std::string::npos) << answer.body;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Organizations, OrganizationTreeTest,
+    testing::Values(
+        TreeCase{"Roots", kMgmt, "ListRoots", "{}", 200,
+                 R"({"Roots":[{"Id":"r-ab12","Arn":"arn:aws:organizations::111122223333:root/)"
+                 R"(o-exampleorgid/r-ab12","Name":"Root","PolicyTypes":[]}]})"},
+        TreeCase{"ParentOfAnAccountInAnOu", kMgmt, "ListParents", R"({"ChildId":"444455556666"})",
+                 200, R"({"Parents":[{"Id":"ou-ab12-dev","Type":"ORGANIZATIONAL_UNIT"}]})"},
+        TreeCase{"ParentOfAnOu", kMgmt, "ListParents", R"({"ChildId":"ou-ab12-dev"})", 200,
+                 R"({"Id":"ou-ab12-workloads","Type":"ORGANIZATIONAL_UNIT"})"},
+        TreeCase{"ParentAtTheRoot", kMgmt, "ListParents", R"({"ChildId":"111122223333"})", 200,
+                 R"({"Parents":[{"Id":"r-ab12","Type":"ROOT"}]})"},
+        TreeCase{"UnknownChild", kMgmt, "ListParents", R"({"ChildId":"999988887777"})", 400,
+                 "ChildNotFoundException"},
+        TreeCase{"ChildRequired", kMgmt, "ListParents", "{}", 400, "InvalidInputException"},
+        TreeCase{"UnitsOfTheRoot", kMgmt, "ListOrganizationalUnitsForParent",
+                 R"({"ParentId":"r-ab12"})", 200,
+                 R"({"OrganizationalUnits":[{"Id":"ou-ab12-security","Arn":"arn:aws:)"
+                 R"(organizations::111122223333:ou/o-exampleorgid/ou-ab12-security","Name":)"
+                 R"("ou-ab12-security"},{"Id":"ou-ab12-workloads")"},
+        TreeCase{"UnitsOfAnOu", kMgmt, "ListOrganizationalUnitsForParent",
+                 R"({"ParentId":"ou-ab12-workloads"})", 200, R"("Id":"ou-ab12-dev")"},
+        TreeCase{"AnAccountIsNoParent", kMgmt, "ListOrganizationalUnitsForParent",
+                 R"({"ParentId":"444455556666"})", 400, "ParentNotFoundException"},
+        TreeCase{"MembersMayNotList", kDev, "ListParents", R"({"ChildId":"444455556666"})", 400,
+                 "AccessDeniedException"}),
+    [](const testing::TestParamInfo<TreeCase>& info) { return info.param.name; });
+
 }  // namespace
 }  // namespace perimeter::server

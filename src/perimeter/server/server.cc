@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "perimeter/api/cloudformation_operations.h"
@@ -78,6 +79,7 @@ struct Route {
   enum class Kind {
     kOrganizations,
     kImport,
+    kCollectStatus,
     kAccessAnalyzer,
     kQueryProtocol,
     kS3,
@@ -102,6 +104,7 @@ std::string_view SigningService(const Route& route) {
     case Route::Kind::kS3:
       return "s3";
     case Route::Kind::kImport:
+    case Route::Kind::kCollectStatus:
     case Route::Kind::kAccessAnalyzer:
     case Route::Kind::kUnknownTarget:
     case Route::Kind::kUnbound:
@@ -126,6 +129,7 @@ HttpResponse ErrorReply(Route::Kind kind, const api::AwsError& error) {
     case Route::Kind::kS3:
       return Reply(api::S3Error(api::S3AuthError(error), RequestId()));
     case Route::Kind::kImport:
+    case Route::Kind::kCollectStatus:
     case Route::Kind::kAccessAnalyzer:
     case Route::Kind::kUnknownTarget:
     case Route::Kind::kUnbound:
@@ -181,6 +185,8 @@ Route RouteOf(const HttpRequest& request) {
   }
   if (request.method == "POST" && raw_path == "/perimeter/import")
     return Route{Route::Kind::kImport, "", {}};
+  if (request.method == "GET" && raw_path == "/perimeter/collect")
+    return Route{Route::Kind::kCollectStatus, "", {}};
   std::optional<api::RouteMatch> match = api::MatchRestRoute(request.method, raw_path);
   if (!match) return Route{Route::Kind::kUnbound, "", {}};
   std::string operation = match->operation;
@@ -207,6 +213,7 @@ std::optional<HttpResponse> Unrouted(const Route& route, const HttpRequest& requ
     }
     case Route::Kind::kOrganizations:
     case Route::Kind::kImport:
+    case Route::Kind::kCollectStatus:
     case Route::Kind::kAccessAnalyzer:
     case Route::Kind::kQueryProtocol:
     case Route::Kind::kS3:
@@ -233,6 +240,7 @@ Server::Server(ServerConfig config, std::unique_ptr<store::Store> store, const b
 
 Server::~Server() {
   Stop();
+  if (collection_) collection_->Stop();
   if (worker_) worker_->Stop();
 }
 
@@ -253,7 +261,46 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config,
       *server->store_, environment, catalog, clock, server->config_.resolved_retention);
   server->worker_ =
       std::make_unique<AnalysisWorker>(*server->analysis_, server->config_.periodic_scan, log);
-  auto schedule = [self](service::ScanJob job) { self->worker_->Schedule(std::move(job)); };
+  // StartResourceScan (an analyzer and a resource): with a collector, the resource is read from AWS
+  // again first; the scan follows the run.
+  auto schedule = [self](service::ScanJob job) {
+    if (self->collection_ && !job.analyzer_arn.empty() && job.resource_arn) {
+      self->collection_->Request([self, job] { self->worker_->Schedule(job); });
+      return;
+    }
+    self->worker_->Schedule(std::move(job));
+  };
+  if (server->config_.collect) {
+    const CollectConfig& collect = *server->config_.collect;
+    server->collection_ = std::make_unique<CollectionSchedule>(
+        collect.interval,
+        [self](const std::atomic<bool>& stopping) {
+          CollectionOutcome outcome;
+          absl::StatusOr<CollectedInventory> collected =
+              CollectFromAws(*self->config_.collect, stopping, self->clock_);
+          if (!collected.ok()) {
+            outcome.status = collected.status();
+            return outcome;
+          }
+          absl::StatusOr<CollectionOutcome> applied = self->ApplyCollection(*collected);
+          if (!applied.ok()) outcome.status = applied.status();
+          return applied.ok() ? *applied : outcome;
+        },
+        clock,
+        [self](const CollectionOutcome& outcome) {
+          if (!outcome.status.ok()) {
+            self->log_ << "perimeter: collect: failed: " << outcome.status.message() << "\n"
+                       << std::flush;
+            return;
+          }
+          self->log_ << "perimeter: collect: " << outcome.resources << " resource(s), "
+                     << outcome.errors << " collection error(s), " << outcome.imported
+                     << " record(s) imported, " << outcome.removed << " gone\n";
+          if (!outcome.first_error.empty())
+            self->log_ << "perimeter: collect: not read: " << outcome.first_error << "\n";
+          self->log_ << std::flush;
+        });
+  }
   server->access_analyzer_ = std::make_unique<api::AccessAnalyzerService>(
       *server->store_, environment, catalog, clock, schedule);
   server->organizations_ =
@@ -275,6 +322,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Create(ServerConfig config,
   server->rate_limiter_ = std::make_unique<RateLimiter>(server->config_.rate_limit);
   server->console_sessions_ =
       std::make_unique<ConsoleSessions>(clock, RandomToken, ConsoleSessions::Options{});
+  server->assumed_role_sessions_ = std::make_unique<AssumedRoleSessions>(clock, RandomToken);
   server->console_sign_in_limiter_ =
       std::make_unique<RateLimiter>(RateLimit{kConsoleSignInRate, kConsoleSignInBurst});
   HttpApplication application{
@@ -361,6 +409,46 @@ absl::Status Server::RefreshAfterImport() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<CollectionOutcome> Server::ApplyCollection(const CollectedInventory& collected) {
+  CollectionOutcome outcome;
+  outcome.resources = collected.resources;
+  outcome.errors = collected.errors.size();
+  if (!collected.errors.empty()) outcome.first_error = collect::ErrorLine(collected.errors.front());
+  service::SplitInventory split =
+      service::SplitInventoryFile("<collect>", collected.lines, absl::FromUnixMillis(clock_.Now()));
+  for (const base::Issue& issue : split.issues)
+    log_ << base::FormatIssue(issue, "<collect>", collected.lines) << "\n";
+  std::set<std::string> keys;
+  for (const store::InventoryRecord& record : split.records) {
+    if (record.kind == store::InventoryKind::kResource) keys.insert(record.key);
+  }
+  for (const store::InventoryRecord& record : split.foreign) keys.insert(record.key);
+  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> stored,
+                   store_->ListInventory(store::InventoryKind::kResource));
+  std::vector<std::string> gone = GoneResources(stored, keys, collected.accounts, collected.errors);
+  // A record the import skipped (unreadable) may be any stored resource's: nothing is removed.
+  if (split.skipped > 0 && !gone.empty()) {
+    log_ << "perimeter: collect: " << split.skipped << " record(s) skipped; " << gone.size()
+         << " stored resource(s) not found by the run are kept\n";
+    gone.clear();
+  }
+  for (const store::InventoryRecord& record : stored) {
+    if (std::find(gone.begin(), gone.end(), record.key) != gone.end())
+      RETURN_IF_ERROR(store_->DeleteInventory(record.kind, record.owner, record.key));
+  }
+  // The removals are committed: the import's refresh covers them.
+  RETURN_IF_ERROR(ApplyImport(split));
+  for (const std::string& key : gone) worker_->Schedule(service::ScanJob{"", key});
+  outcome.imported = split.records.size();
+  outcome.removed = gone.size();
+  return outcome;
+}
+
+std::optional<CollectionStatus> Server::collection_status() const {
+  if (!collection_) return std::nullopt;
+  return collection_->status();
+}
+
 api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::string& body) {
   std::shared_ptr<const service::Environment> environment = this->environment();
   return api::ImportInventory(
@@ -373,7 +461,33 @@ std::optional<aws::sigv4::Credential> Server::LookupCredential(
   for (const aws::sigv4::Credential& credential : config_.credentials) {
     if (credential.access_key_id == access_key_id) return credential;
   }
-  return std::nullopt;
+  return assumed_role_sessions_->Lookup(access_key_id);
+}
+
+std::variant<api::IssuedSession, api::AwsError> Server::IssueSession(
+    std::string_view access_key_id, const api::Caller& caller, const api::AssumeRoleCall& call) {
+  if (std::optional<api::AwsError> refusal = Authorize(
+          access_key_id, caller, api::AuthorizationTarget{"sts:AssumeRole", call.role_arn}))
+    return api::StsAuthError(*refusal);
+  std::shared_ptr<const service::Environment> environment = this->environment();
+  bool allowed = environment->organization &&
+                 caller.account_id == environment->organization->management_account &&
+                 call.role_account != caller.account_id &&
+                 environment->IsMember(call.role_account) &&
+                 call.role_arn.ends_with(":role/OrganizationAccountAccessRole");
+  if (!allowed) {
+    return api::QueryProtocolError(
+        403, "AccessDenied",
+        base::Concat("User: ", caller.principal_arn,
+                     " is not authorized to perform: sts:AssumeRole on resource: ", call.role_arn,
+                     " (Perimeter lets the organization's management account assume "
+                     "OrganizationAccountAccessRole in its members: docs/server.md)"));
+  }
+  AssumedRoleSessions::Issued issued = assumed_role_sessions_->Issue(
+      call.role_account, call.assumed_role_arn, call.duration_seconds);
+  return api::IssuedSession{issued.credential.access_key_id, issued.credential.secret_access_key,
+                            issued.credential.session_token,
+                            absl::FromUnixMillis(issued.expires_at)};
 }
 
 std::variant<aws::sigv4::Caller, api::AwsError> Server::Authenticate(const HttpRequest& request,
@@ -445,6 +559,9 @@ void Server::LogRequest(const HttpRequest& request, const Route& route,
       break;
     case Route::Kind::kImport:
       entry.operation = "perimeter:Import";
+      break;
+    case Route::Kind::kCollectStatus:
+      entry.operation = "perimeter:GetCollectionStatus";
       break;
     case Route::Kind::kQueryProtocol:
       entry.operation = route.operation;
@@ -578,6 +695,22 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
     case Route::Kind::kImport:
       if (auto refusal = denied(api::ImportTarget())) return std::move(*refusal);
       return Reply(ImportRequest(caller, request.body));
+    case Route::Kind::kCollectStatus: {
+      if (auto refusal = denied(api::AuthorizationTarget{"perimeter:GetCollectionStatus", "*"}))
+        return std::move(*refusal);
+      std::optional<CollectionStatus> status = collection_status();
+      if (!status) {
+        return Reply(api::RestJsonError(api::AwsError{
+            404,
+            "ResourceNotFoundException",
+            "This server has no [collect] table: it collects nothing itself (docs/collect.md)",
+            "",
+            {},
+            "",
+            ""}));
+      }
+      return Reply(api::ApiResponse{200, {}, CollectionStatusJson(*status)});
+    }
     case Route::Kind::kAccessAnalyzer: {
       api::RestRequest rest;
       rest.operation = std::move(route.match.operation);
@@ -610,7 +743,11 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
       if (route.operation == "cloudformation")
         return Reply(api::HandleCloudFormation(caller, query, authorize, RequestId()));
       // GetCallerIdentity needs no permission (AWS STS API Reference): not authorized.
-      return Reply(api::HandleSts(caller, query, RequestId()));
+      // AssumeRole is authorized in IssueSession.
+      api::IssueSession issue = [&](const api::Caller& asking, const api::AssumeRoleCall& call) {
+        return IssueSession(signer.access_key_id, asking, call);
+      };
+      return Reply(api::HandleSts(caller, query, RequestId(), issue));
     }
     case Route::Kind::kS3: {
       std::string id = RequestId();
@@ -677,7 +814,10 @@ void Server::Run() {
   worker_->Start();
   if (config_.scan_at_start)
     worker_->Schedule(service::ScanJob{});  // the inventory may have changed
+  if (collection_) collection_->Start();
   transport_->Run();
+  // Stopped: a collection under way stops at its next call.
+  if (collection_) collection_->Stop();
 }
 
 void Server::Stop() {

@@ -10,6 +10,13 @@
 // inventory (docs/inventory.md) in the body; a caller may import only resources and account
 // records of its own account, and the management account also organization records. The import is
 // stored, then analyzed by the background worker; the reply says what was imported.
+//
+// With a [collect] table (docs/collect.md), the server collects from AWS itself, in the background
+// (scheduled_collection.h): at start, every `interval`, and before the scan a StartResourceScan
+// asks for. Each run is imported as an operator's import, and the stored resources it shows to be
+// gone are removed, so findings follow: new ones ACTIVE, those of changed or gone resources
+// RESOLVED. GET /perimeter/collect (signed for access-analyzer; perimeter:GetCollectionStatus)
+// answers the schedule's status.
 #ifndef PERIMETER_SERVER_SERVER_H_
 #define PERIMETER_SERVER_SERVER_H_
 
@@ -31,12 +38,16 @@
 #include "perimeter/api/aws_error.h"
 #include "perimeter/api/aws_managed_policies.h"
 #include "perimeter/api/organizations_service.h"
+#include "perimeter/api/sts_operations.h"
 #include "perimeter/base/clock.h"
 #include "perimeter/server/access_log.h"
 #include "perimeter/server/analysis_worker.h"
+#include "perimeter/server/assumed_role_sessions.h"
+#include "perimeter/server/collection_run.h"
 #include "perimeter/server/config.h"
 #include "perimeter/server/console_sessions.h"
 #include "perimeter/server/http_transport.h"
+#include "perimeter/server/scheduled_collection.h"
 #include "perimeter/service/inventory_catalog.h"
 #include "perimeter/store/store.h"
 
@@ -73,6 +84,12 @@ class Server {
 
   const ServerConfig& config() const { return config_; }
 
+  // Imports one collector run (an operator's import: no account restriction) and removes the
+  // stored resources it shows to be gone (GoneResources), scheduling their analysis too.
+  absl::StatusOr<CollectionOutcome> ApplyCollection(const CollectedInventory& collected);
+  // The [collect] schedule's status; nullopt without a [collect] table.
+  std::optional<CollectionStatus> collection_status() const;
+
  private:
   Server(ServerConfig config, std::unique_ptr<store::Store> store, const base::Clock& clock,
          std::ostream& log);
@@ -89,7 +106,14 @@ class Server {
                               const aws::sigv4::Caller*& logged_caller);
   void LogRequest(const HttpRequest& request, const Route& route, const aws::sigv4::Caller* caller,
                   const HttpResponse& response);
+  // A configured key, else a session sts:AssumeRole issued and that has not expired.
   std::optional<aws::sigv4::Credential> LookupCredential(std::string_view access_key_id) const;
+  // sts:AssumeRole (api/sts_operations.h): the key's identity-based policies must allow
+  // sts:AssumeRole on the role; the organization's management account may assume
+  // OrganizationAccountAccessRole in its member accounts (assumed_role_sessions.h).
+  std::variant<api::IssuedSession, api::AwsError> IssueSession(std::string_view access_key_id,
+                                                               const api::Caller& caller,
+                                                               const api::AssumeRoleCall& call);
   // `service`: the SigV4 service the request must be signed for ("access-analyzer", "sts", ...).
   std::variant<aws::sigv4::Caller, api::AwsError> Authenticate(const HttpRequest& request,
                                                                std::string_view service,
@@ -156,6 +180,8 @@ class Server {
   std::unique_ptr<AnalysisWorker> worker_;
   std::unique_ptr<api::AccessAnalyzerService> access_analyzer_;
   std::unique_ptr<api::OrganizationsService> organizations_;
+  // The [collect] table's schedule; null without one.
+  std::unique_ptr<CollectionSchedule> collection_;
   // IAM GetPolicy/GetPolicyVersion of AWS managed policies no import describes.
   const api::AwsManagedPolicies aws_managed_policies_;
   // By access key id (ServerConfig::identity_policies, compiled).
@@ -165,6 +191,7 @@ class Server {
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<RateLimiter> rate_limiter_;
   std::unique_ptr<ConsoleSessions> console_sessions_;  // in memory: a restart signs everyone out
+  std::unique_ptr<AssumedRoleSessions> assumed_role_sessions_;  // sts:AssumeRole's, in memory
   // Console sign-in attempts, per configured access key id (one shared bucket for unknown ids, so
   // the buckets stay bounded by the configuration): guessing a secret online is slowed to a few a
   // second.

@@ -269,6 +269,12 @@ std::string Signature(std::string_view secret, std::string_view amz_date, std::s
   return Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
 }
 
+// Compares a secret without revealing, by the time taken, where it differs.
+bool SameSecret(std::string_view given, std::string_view expected) {
+  return given.size() == expected.size() &&
+         CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
+}
+
 const std::string* FindHeader(const HttpRequestView& request, std::string_view name) {
   for (const auto& [header_name, value] : request.headers) {
     if (base::EqualsIgnoreAsciiCase(header_name, name)) return &value;
@@ -460,9 +466,12 @@ std::variant<Prepared, AuthError> Prepare(const HttpRequestView& request, std::s
     return AuthError{"UnrecognizedClientException",
                      "The security token included in the request is invalid."};
   }
-  // A long-term key never comes with a session token; AWS answers a token it does not know this
-  // way.
-  if (FindHeader(request, "X-Amz-Security-Token") != nullptr) {
+  // A long-term key never comes with a session token, a temporary one always with its own; AWS
+  // answers a token it does not know this way.
+  const std::string* token = FindHeader(request, "X-Amz-Security-Token");
+  if (credential->session_token.empty()
+          ? token != nullptr
+          : token == nullptr || !SameSecret(*token, credential->session_token)) {
     return AuthError{"UnrecognizedClientException",
                      "The security token included in the request is invalid."};
   }

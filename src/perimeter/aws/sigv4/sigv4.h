@@ -21,7 +21,8 @@
 //    request", step 1: the x-amz-* headers of the request are added to the canonical headers);
 //    botocore and the AWS SDK for JavaScript v3 sign every header but a few hop-by-hop ones,
 //    User-Agent and X-Amzn-Trace-Id, so real clients always do;
-//  - the server knows only long-term keys: a request with X-Amz-Security-Token is refused with
+//  - a long-term key (a Credential without session_token) with X-Amz-Security-Token, and a
+//    temporary key (sts:AssumeRole's) without its own session token, are refused with
 //    UnrecognizedClientException ("The security token included in the request is invalid."), as AWS
 //    answers a session token it does not know.
 // Failures carry AWS's error codes (all answered with HTTP 403):
@@ -58,6 +59,9 @@ struct Credential {
   std::string secret_access_key;
   std::string account_id;
   std::string principal_arn;
+  // A temporary key's session token (its X-Amz-Security-Token must be this); "" for a long-term
+  // key.
+  std::string session_token = {};
 };
 
 // Looks an access key id up; nullopt when the server does not know it.

@@ -236,6 +236,40 @@ TEST(Sigv4, SignedAmzHeadersPassAndSessionTokenIsRefused) {
   }
 }
 
+// A temporary key (sts:AssumeRole's) is accepted with its own session token only: without one, or
+// with another, it is refused as AWS refuses an unknown token.
+TEST(Sigv4, TemporaryKeyNeedsItsSessionToken) {
+  const Credential session{"ASIAEXAMPLESESSION01", "session-secret-example-00000000000000000",
+                           "444455556666",
+                           "arn:aws:sts::444455556666:assumed-role/OrganizationAccountAccessRole/c",
+                           "IQoJb3JpZ2luX2VjEXAMPLETOKEN"};
+  CredentialLookup lookup = [&](std::string_view key) -> std::optional<Credential> {
+    if (key == session.access_key_id) return session;
+    return std::nullopt;
+  };
+  struct Case {
+    std::optional<std::string> token;
+    bool accepted;
+  };
+  for (const Case& c : {Case{session.session_token, true}, Case{std::nullopt, false},
+                        Case{"IQoJb3JpZ2luX2VjEXAMPLETOKEX", false}, Case{"IQoJ", false}}) {
+    std::vector<std::pair<std::string, std::string>> headers = {{"Host", "127.0.0.1:8080"}};
+    if (c.token) headers.emplace_back("X-Amz-Security-Token", *c.token);
+    Sign("GET", "/analyzer", "", headers, "", session, "us-east-1", "access-analyzer", kSignedAt);
+    HttpRequestView request{"GET", "/analyzer", "", headers, ""};
+    for (auto result : {Verify(request, "access-analyzer", lookup, kSignedAt),
+                        CheckHeaders(request, "access-analyzer", lookup, kSignedAt)}) {
+      if (c.accepted) {
+        ASSERT_TRUE(std::holds_alternative<Caller>(result)) << std::get<AuthError>(result).message;
+        EXPECT_EQ(std::get<Caller>(result).account_id, "444455556666");
+      } else {
+        ASSERT_TRUE(std::holds_alternative<AuthError>(result)) << c.token.value_or("(none)");
+        EXPECT_EQ(std::get<AuthError>(result).code, "UnrecognizedClientException");
+      }
+    }
+  }
+}
+
 // CheckHeaders does everything but the signature: a changed body passes it, fails Verify.
 TEST(Sigv4, CheckHeadersNeedsNoBody) {
   std::vector<std::pair<std::string, std::string>> headers = {{"Host", "h"}};
