@@ -598,8 +598,16 @@ class Analysis {
     absl::StatusOr<std::vector<eval::RequestPrincipal>> principals =
         BuildCandidatePrincipals(statements_.merged(), zone_, principal_options);
     if (!principals.ok()) return Fail(std::string(principals.status().message()));
-    principals_ = std::move(*principals);
-    stats_.principal_classes = principals_.size();
+    stats_.principal_classes = principals->size();
+    // Each caller's identity and the context keys AWS derives from it, built once per analysis and
+    // read by every target's exploration and by the cover check.
+    callers_.reserve(principals->size());
+    for (eval::RequestPrincipal& principal : *principals) {
+      eval::Request who;
+      who.context = PrincipalContext(principal);
+      who.principal = std::move(principal);
+      callers_.push_back(std::move(who));
+    }
 
     std::vector<std::vector<ActionClass>>& action_classes = action_classes_;
     std::vector<std::vector<ResourceClass>>& resource_classes = resource_classes_;
@@ -615,7 +623,7 @@ class Analysis {
       stats_.action_classes += action_classes[t].size();
       stats_.resource_classes += resource_classes[t].size();
       std::vector<std::vector<bool>> resource_matches = ResourceMatches(resource_classes[t]);
-      for (size_t p = 0; p < principals_.size(); ++p) {
+      for (size_t p = 0; p < callers_.size(); ++p) {
         if (absl::Status status =
                 Explore(p, action_classes[t], resource_classes[t], resource_matches);
             !status.ok()) {
@@ -724,14 +732,12 @@ class Analysis {
   absl::Status Explore(size_t principal_index, const std::vector<ActionClass>& actions,
                        const std::vector<ResourceClass>& resources,
                        const std::vector<std::vector<bool>>& resource_matches) {
-    const eval::RequestPrincipal& principal = principals_[principal_index];
-    eval::RequestContext base = PrincipalContext(principal);
+    const eval::Request& who = callers_[principal_index];
+    const eval::RequestPrincipal& principal = who.principal;
+    const eval::RequestContext& base = who.context;
     // Whether each statement names this caller: its Principal matches and its conditions on the
     // caller's identity hold, whatever the request.
     std::vector<bool> names_caller(statements_.size(), true);
-    eval::Request who;
-    who.principal = principal;
-    who.context = base;
     for (size_t i = 0; i < statements_.size(); ++i) {
       ++stats_.statement_matches;
       names_caller[i] = statements_.Match(i, who, eval::kMatchPrincipal).matched;
@@ -1048,7 +1054,7 @@ class Analysis {
       for (const Remainder& remainder : *cell.remainders) {
         allowed.insert(allowed.end(), remainder.boxes.begin(), remainder.boxes.end());
       }
-      const eval::RequestPrincipal& principal = principals_[cell.principal];
+      const eval::RequestPrincipal& principal = callers_[cell.principal].principal;
       for (const auto& [listing, action] : group->second) {
         std::vector<Box> holes;
         for (size_t f : listing) {
@@ -1057,7 +1063,7 @@ class Analysis {
           auto [entry, fresh] = names.try_emplace({f, cell.principal}, false);
           if (fresh) {
             entry->second = FindingNamesPrincipal(found[f].principal, principal) &&
-                            regions[f]->HoldsForCaller(PrincipalContext(principal));
+                            regions[f]->HoldsForCaller(callers_[cell.principal].context);
           }
           if (entry->second) holes.push_back(regions[f]->box());
         }
@@ -1086,7 +1092,9 @@ class Analysis {
   FreeKeys keys_;
   std::vector<StatementFacts> facts_;
   Box external_;
-  std::vector<eval::RequestPrincipal> principals_;
+  // The candidate principals (candidate_principals.h), each with the context AWS derives from it
+  // (PrincipalContext) and nothing else set.
+  std::vector<eval::Request> callers_;
   std::map<std::string, Finding> findings_;
   std::map<std::tuple<size_t, size_t, size_t>, SingleValueCondition> single_values_;
   std::map<std::vector<size_t>, std::vector<Remainder>> remainders_;
