@@ -13,22 +13,34 @@ namespace perimeter::service {
 
 namespace {
 
+constexpr size_t kReadChunkBytes = size_t{16} << 20;
+
 // Reads resource records as Load reads them: one text per owner (claims of two owners on one ARN
 // are both kept; one read would take the second for a duplicate), owners in order, each owner's
 // records in the order given. Records that do not read are left out.
 std::vector<resources::Resource> ReadResourceRecords(
     std::span<const store::InventoryRecord> records) {
-  std::map<std::string, std::string> texts;  // owner -> JSON array of its records
+  std::map<std::string, std::vector<std::string>> texts;  // owner -> JSON arrays of its records
   for (const store::InventoryRecord& record : records) {
-    std::string& text = texts[record.owner];
-    text += text.empty() ? "[" : ",\n";
-    text += record.json;
+    std::vector<std::string>& arrays = texts[record.owner];
+    // A JSON text is read up to json::ParseOptions::max_bytes (64 MiB): an owner's records are read
+    // in arrays of at most kReadChunkBytes (the 100,000 records of the project's corpus did not read
+    // as one array, which left the catalogue empty).
+    if (arrays.empty() || arrays.back().size() + record.json.size() > kReadChunkBytes) {
+      arrays.emplace_back("[");
+    } else {
+      arrays.back() += ",\n";
+    }
+    arrays.back() += record.json;
   }
   std::vector<resources::Resource> out;
   out.reserve(records.size());
-  for (auto& [owner, text] : texts) {
-    resources::Inventory read = resources::ReadInventory("<store>", text + "]");
-    for (resources::Resource& resource : read.resources) out.push_back(std::move(resource));
+  for (auto& [owner, arrays] : texts) {
+    for (std::string& text : arrays) {
+      text += "]";
+      resources::Inventory read = resources::ReadInventory("<store>", text);
+      for (resources::Resource& resource : read.resources) out.push_back(std::move(resource));
+    }
   }
   return out;
 }
