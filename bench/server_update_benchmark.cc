@@ -177,8 +177,10 @@ int Run(const Options& options) {
               Millis(stored - start));
   std::printf("first scan:             %8.0f ms wall, CPU %.1f s (import included)\n",
               Millis(scanned - stored), CpuSeconds() - cpu);
-  size_t findings = store->ListFindings(kAnalyzer).value_or(std::vector<findings::FindingRecord>{}).size();
+  size_t findings =
+      store->ListFindings(kAnalyzer).value_or(std::vector<findings::FindingRecord>{}).size();
   std::printf("findings stored:        %8zu\n", findings);
+  if (!log.str().empty()) std::printf("server log:\n%s", log.str().c_str());
 
   cpu = CpuSeconds();
   start = Clock::now();
