@@ -107,10 +107,10 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer,
       }
     }
     bool stopped = false;
-    auto decide = [&](size_t i, const store::FindingsSnapshot& snapshot)
-        -> absl::StatusOr<std::optional<store::FindingChanges>> {
-      if (stopped || !SameRunningAnalyzer(analyzer, snapshot.analyzer)) {
-        stopped = true;
+    auto decide = [&](size_t i, const store::FindingsSnapshot& snapshot,
+                      bool& stop) -> absl::StatusOr<std::optional<store::FindingChanges>> {
+      if (!SameRunningAnalyzer(analyzer, snapshot.analyzer)) {
+        stopped = stop = true;
         return std::nullopt;
       }
       if (snapshot.findings.empty() && fresh[i].empty()) return std::nullopt;

@@ -149,14 +149,16 @@ absl::StatusOr<bool> Store::ModifyResourcesFindings(std::string_view analyzer_ar
                                                     const AnalyzerDecision& then) {
   for (size_t i = 0; i < resource_arns.size(); ++i) {
     bool decided = false;  // ModifyFindings does not call `decide` when the analyzer is absent
+    bool stop = false;
     absl::StatusOr<bool> written =
         ModifyFindings(analyzer_arn, FindingSelection{resource_arns[i], std::nullopt},
                        [&](const FindingsSnapshot& snapshot) {
                          decided = true;
-                         return decide(i, snapshot);
+                         return decide(i, snapshot, stop);
                        });
     if (!written.ok()) return written.status();
     if (!decided) return false;
+    if (stop) return true;
   }
   if (then) {
     absl::StatusOr<bool> changed = ModifyAnalyzer(analyzer_arn, then);

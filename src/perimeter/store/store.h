@@ -212,9 +212,10 @@ struct FindingChanges {
 using FindingsDecision =
     std::function<absl::StatusOr<std::optional<FindingChanges>>(const FindingsSnapshot&)>;
 // The decision for the `index`-th resource of a ModifyResourcesFindings. Same contract as
-// FindingsDecision.
+// FindingsDecision; setting `stop` ends the batch after this step (its changes are still written):
+// no later resource is read or decided and `then` does not run.
 using ResourceFindingsDecision = std::function<absl::StatusOr<std::optional<FindingChanges>>(
-    size_t index, const FindingsSnapshot&)>;
+    size_t index, const FindingsSnapshot&, bool& stop)>;
 // Changes the analyzer in place and says whether to write it. Same contract as FindingsDecision.
 using AnalyzerDecision = std::function<bool(Analyzer&)>;
 

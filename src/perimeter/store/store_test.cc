@@ -331,7 +331,8 @@ TEST_P(StoreTest, ModifyResourcesFindingsDecidesEachResourceInTurn) {
   bool called = false;
   EXPECT_FALSE(*store_->ModifyResourcesFindings(
       analyzer.arn, resources,
-      [&](size_t, const FindingsSnapshot&) -> absl::StatusOr<std::optional<FindingChanges>> {
+      [&](size_t, const FindingsSnapshot&,
+          bool&) -> absl::StatusOr<std::optional<FindingChanges>> {
         called = true;
         return std::nullopt;
       },
@@ -347,8 +348,8 @@ TEST_P(StoreTest, ModifyResourcesFindingsDecidesEachResourceInTurn) {
   std::vector<std::string> seen;
   EXPECT_TRUE(*store_->ModifyResourcesFindings(
       analyzer.arn, resources,
-      [&](size_t index,
-          const FindingsSnapshot& snapshot) -> absl::StatusOr<std::optional<FindingChanges>> {
+      [&](size_t index, const FindingsSnapshot& snapshot,
+          bool&) -> absl::StatusOr<std::optional<FindingChanges>> {
         std::string line = base::Concat(index, ":");
         for (const auto& record : snapshot.findings) line += " " + record.id();
         seen.push_back(line);
@@ -361,12 +362,31 @@ TEST_P(StoreTest, ModifyResourcesFindingsDecidesEachResourceInTurn) {
         return true;
       }));
   EXPECT_EQ((*store_->GetAnalyzer(analyzer.arn))->last_resource_analyzed, "arn:aws:s3:::x");
+  // A decision that stops the batch: its own changes are written, nothing after it is decided, and
+  // `then` does not run.
+  seen.clear();
+  EXPECT_TRUE(*store_->ModifyResourcesFindings(
+      analyzer.arn, resources,
+      [&](size_t index, const FindingsSnapshot&,
+          bool& stop) -> absl::StatusOr<std::optional<FindingChanges>> {
+        seen.push_back(base::Concat(index));
+        stop = true;
+        return FindingChanges{{MakeFinding("f4", "arn:aws:s3:::x")}, {}};
+      },
+      [&](Analyzer& stored) {
+        stored.last_resource_analyzed = "then ran";
+        return true;
+      }));
+  EXPECT_EQ(seen, std::vector<std::string>{"0"});
+  EXPECT_EQ((*store_->GetAnalyzer(analyzer.arn))->last_resource_analyzed, "arn:aws:s3:::x");
+  EXPECT_EQ(store_->ListFindings(analyzer.arn)->size(), 3u);
   EXPECT_EQ(seen, (std::vector<std::string>{"0: f1", "1:", "2: f2"}));
   Reopen();
   auto stored = store_->ListFindings(analyzer.arn);
-  ASSERT_EQ(stored->size(), 2u);
+  ASSERT_EQ(stored->size(), 3u);
   EXPECT_EQ((*stored)[0].id(), "f2");
   EXPECT_EQ((*stored)[1].id(), "f3");
+  EXPECT_EQ((*stored)[2].id(), "f4");
 }
 
 // Writers running at once (the server's HTTP workers and the analysis) each see their own write

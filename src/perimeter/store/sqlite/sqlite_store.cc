@@ -515,19 +515,21 @@ absl::StatusOr<bool> SqliteStore::ModifyResourcesFindings(
     std::string_view analyzer_arn, std::span<const std::string> resource_arns,
     const ResourceFindingsDecision& decide, const AnalyzerDecision& then) {
   bool present = true;
+  bool stop = false;
   RETURN_IF_ERROR(Write([&]() -> absl::Status {
-    for (size_t i = 0; i < resource_arns.size() && present; ++i) {
+    for (size_t i = 0; i < resource_arns.size() && present && !stop; ++i) {
       bool decided = false;  // not called when the analyzer is absent
       RETURN_IF_ERROR(ModifyFindingsLocked(analyzer_arn,
                                            FindingSelection{resource_arns[i], std::nullopt},
                                            [&](const FindingsSnapshot& snapshot) {
                                              decided = true;
-                                             return decide(i, snapshot);
+                                             return decide(i, snapshot, stop);
                                            })
                           .status());
       present = decided;
     }
-    if (present && then) RETURN_IF_ERROR(ModifyAnalyzerLocked(analyzer_arn, then).status());
+    if (present && !stop && then)
+      RETURN_IF_ERROR(ModifyAnalyzerLocked(analyzer_arn, then).status());
     return absl::OkStatus();
   }));
   return present;
