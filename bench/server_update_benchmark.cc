@@ -112,8 +112,7 @@ int Run(const Options& options) {
   corpus::CorpusOptions corpus_options;
   corpus_options.seed = options.seed;
   std::string text;
-  for (const std::string& line : corpus::CorpusInventoryHeader(corpus_options))
-    text += line + "\n";
+  for (const std::string& line : corpus::CorpusInventoryHeader(corpus_options)) text += line + "\n";
   std::vector<corpus::CorpusRecord> buckets;
   for (size_t i = 0; i < options.count; ++i) {
     corpus::CorpusRecord record = corpus::GenerateCorpusRecord(corpus_options, i);
@@ -163,9 +162,10 @@ int Run(const Options& options) {
     std::fclose(file);
     load_average = load_average.substr(0, load_average.find(' ', load_average.find(' ') + 1));
   }
-  std::printf("server_update_benchmark: %zu resources (seed %llu), SQLite store, one ORGANIZATION "
-              "analyzer; load average %s\n",
-              options.count, static_cast<unsigned long long>(options.seed), load_average.c_str());
+  std::printf(
+      "server_update_benchmark: %zu resources (seed %llu), SQLite store, one ORGANIZATION "
+      "analyzer; load average %s\n",
+      options.count, static_cast<unsigned long long>(options.seed), load_average.c_str());
   double cpu = CpuSeconds();
   Clock::time_point start = Clock::now();
   absl::StatusOr<size_t> imported = server.Import("<corpus>", text);
@@ -186,16 +186,18 @@ int Run(const Options& options) {
   start = Clock::now();
   server.ScheduleAnalysis(service::ScanJob{});
   server.WaitForAnalysis();
-  std::printf("full re-scan:           %8.0f ms wall, CPU %.1f s (nothing changed: findings read, "
-              "compared, analyzer updated)\n",
-              Millis(Clock::now() - start), CpuSeconds() - cpu);
+  std::printf(
+      "full re-scan:           %8.0f ms wall, CPU %.1f s (nothing changed: findings read, "
+      "compared, analyzer updated)\n",
+      Millis(Clock::now() - start), CpuSeconds() - cpu);
 
   // What every import cost before imports were incremental: the whole catalog read again.
   start = Clock::now();
   if (!service::InventoryCatalog::Load(*store).ok()) return stop("catalog reload failed");
-  std::printf("catalog reload:         %8.0f ms (what each import cost before it was "
-              "incremental)\n",
-              Millis(Clock::now() - start));
+  std::printf(
+      "catalog reload:         %8.0f ms (what each import cost before it was "
+      "incremental)\n",
+      Millis(Clock::now() - start));
 
   // The buckets whose own policy gives no finding like the bench's public one (it would stay ACTIVE
   // when the record is put back).
@@ -212,8 +214,7 @@ int Run(const Options& options) {
   for (size_t i = 0; i < options.updates; ++i) {
     const corpus::CorpusRecord& bucket = buckets[(i / 2) % buckets.size()];
     bool make_public = i % 2 == 0;
-    std::string record =
-        make_public ? PublicBucket(bucket) : corpus::CorpusInventoryRecord(bucket);
+    std::string record = make_public ? PublicBucket(bucket) : corpus::CorpusInventoryRecord(bucket);
     Clock::time_point begin = Clock::now();
     absl::StatusOr<size_t> one = server.Import("<update>", record);
     if (!one.ok() || *one != 1) return stop("the update was not imported: " + log.str());
@@ -227,12 +228,12 @@ int Run(const Options& options) {
     }
   }
   double updates_wall = Millis(Clock::now() - updates_start);
-  std::printf("single-resource updates: %zu (import request -> findings stored), p50 %.2f ms, "
-              "p99 %.2f ms, max %.2f ms; CPU %.2f ms per update (checks included, %.0f ms wall "
-              "in all)\n",
-              latencies.size(), Percentile(latencies, 0.5), Percentile(latencies, 0.99),
-              Percentile(latencies, 1.0), (CpuSeconds() - cpu) * 1000.0 / latencies.size(),
-              updates_wall);
+  std::printf(
+      "single-resource updates: %zu (import request -> findings stored), p50 %.2f ms, "
+      "p99 %.2f ms, max %.2f ms; CPU %.2f ms per update (checks included, %.0f ms wall "
+      "in all)\n",
+      latencies.size(), Percentile(latencies, 0.5), Percentile(latencies, 0.99),
+      Percentile(latencies, 1.0), (CpuSeconds() - cpu) * 1000.0 / latencies.size(), updates_wall);
 
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -36,8 +36,7 @@ enum class StoreKind { kMemory, kSqlite };
 // an ACCOUNT analyzer of a member, its analysis worker running.
 class RunningServer {
  public:
-  RunningServer(StoreKind kind, const std::filesystem::path& directory)
-      : clock_(1765000000000) {
+  RunningServer(StoreKind kind, const std::filesystem::path& directory) : clock_(1765000000000) {
     std::unique_ptr<store::Store> owned;
     switch (kind) {
       case StoreKind::kMemory:
@@ -48,10 +47,9 @@ class RunningServer {
         break;
     }
     store_ = owned.get();
-    for (auto [arn, account, type] : {std::tuple{kOrgAnalyzer, "123456789012",
-                                                 store::AnalyzerType::kOrganization},
-                                      std::tuple{kAccountAnalyzer, "111122223333",
-                                                 store::AnalyzerType::kAccount}}) {
+    for (auto [arn, account, type] :
+         {std::tuple{kOrgAnalyzer, "123456789012", store::AnalyzerType::kOrganization},
+          std::tuple{kAccountAnalyzer, "111122223333", store::AnalyzerType::kAccount}}) {
       store::Analyzer analyzer;
       analyzer.arn = arn;
       analyzer.account_id = account;
@@ -88,9 +86,11 @@ class RunningServer {
       std::string line = base::Concat(finding.id, " ", findings::FindingStatusName(record.status),
                                       " ", finding.resource, " ", finding.resource_owner_account,
                                       " error=", finding.error.value_or(""));
-      for (const auto& [key, value] : finding.principal) line += base::Concat(" p:", key, "=", value);
+      for (const auto& [key, value] : finding.principal)
+        line += base::Concat(" p:", key, "=", value);
       for (const std::string& action : finding.actions) line += base::Concat(" a:", action);
-      for (const auto& [key, value] : finding.condition) line += base::Concat(" c:", key, "=", value);
+      for (const auto& [key, value] : finding.condition)
+        line += base::Concat(" c:", key, "=", value);
       out.push_back(std::move(line));
     }
     return out;
@@ -173,7 +173,8 @@ TEST_P(IncrementalImportTest, SequenceOfSmallImportsEndsAsOneFreshImport) {
           line = corpus::CorpusInventoryRecord(record);
           break;
         case 1: {  // another configuration of the same type
-          corpus::CorpusRecord other = corpus::GenerateCorpusRecord(options, kCorpusSize + below(500));
+          corpus::CorpusRecord other =
+              corpus::GenerateCorpusRecord(options, kCorpusSize + below(500));
           for (int tries = 0; other.type != record.type && tries < 50; ++tries)
             other = corpus::GenerateCorpusRecord(options, kCorpusSize + below(500));
           if (other.type != record.type) continue;
@@ -201,8 +202,8 @@ TEST_P(IncrementalImportTest, SequenceOfSmallImportsEndsAsOneFreshImport) {
           continue;
         }
         case 5:  // the owner account's Block Public Access, on or off (a full scan)
-          state.header[1] = state.header[1] == original_account ? blocking_account
-                                                                 : original_account;
+          state.header[1] =
+              state.header[1] == original_account ? blocking_account : original_account;
           lines.push_back(state.header[1]);
           continue;
       }

@@ -118,10 +118,10 @@ class Server {
   // call's import had committed has finished meanwhile; returns once a rebuild covers the import.
   // REQUIRES: the import's records are committed.
   absl::Status RefreshAfterImport();
-  // The same for an import of `records`: an import of a few resource records (kMaxIncrementalImport)
-  // is brought into the catalog in place (InventoryCatalog::WithResources, the records read back
-  // from the store), the environment kept (it depends on organization records only); any other
-  // import reloads as above.
+  // The same for an import of `records`: an import of a few resource records
+  // (kMaxIncrementalImport) is brought into the catalog in place (InventoryCatalog::WithResources,
+  // the records read back from the store), the environment kept (it depends on organization records
+  // only); any other import reloads as above.
   absl::Status RefreshAfterImport(std::span<const store::InventoryRecord> records);
   // Schedules the analysis an import calls for: each imported resource for every analyzer that sees
   // it, or a full scan after account or organization records or a large import.

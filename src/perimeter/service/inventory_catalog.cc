@@ -24,8 +24,8 @@ std::vector<resources::Resource> ReadResourceRecords(
   for (const store::InventoryRecord& record : records) {
     std::vector<std::string>& arrays = texts[record.owner];
     // A JSON text is read up to json::ParseOptions::max_bytes (64 MiB): an owner's records are read
-    // in arrays of at most kReadChunkBytes (the 100,000 records of the project's corpus did not read
-    // as one array, which left the catalogue empty).
+    // in arrays of at most kReadChunkBytes (the 100,000 records of the project's corpus did not
+    // read as one array, which left the catalogue empty).
     if (arrays.empty() || arrays.back().size() + record.json.size() > kReadChunkBytes) {
       arrays.emplace_back("[");
     } else {

@@ -242,8 +242,9 @@ std::vector<store::InventoryRecord> Records(const std::vector<std::string>& line
 // claims, a second account's claim on a bucket (ordered by owner), new resources, a claim put back.
 TEST(InventoryCatalogWithResourcesTest, AnswersAsALoadOfTheSameRecords) {
   store::MemoryStore store;
-  ASSERT_TRUE(store.PutInventory(Records({Account(kMgmt), Account(kDev), Bucket("b", kProd, false),
-                                          Bucket("c", kMgmt, true), Role(kDev, kDev)}))
+  ASSERT_TRUE(store
+                  .PutInventory(Records({Account(kMgmt), Account(kDev), Bucket("b", kProd, false),
+                                         Bucket("c", kMgmt, true), Role(kDev, kDev)}))
                   .ok());
   std::shared_ptr<const InventoryCatalog> catalog = InventoryCatalog::Load(store).value();
   const std::vector<std::vector<std::string>> steps = {

@@ -283,9 +283,9 @@ class Store {
   // {resource_arn}, `decide` called with the resource's index), for a scan that writes many
   // resources: stores that commit durably override it to commit them together (one transaction,
   // one sync, instead of one per resource). Each resource's step still reads what the steps before
-  // it wrote. An error stops the steps and is returned; what the batch wrote may then be kept or not
-  // (a scan writes each resource's full state, so the next scan repairs either). Returns false when
-  // the analyzer is absent. Then, unless `then` is empty and while the analyzer is present,
+  // it wrote. An error stops the steps and is returned; what the batch wrote may then be kept or
+  // not (a scan writes each resource's full state, so the next scan repairs either). Returns false
+  // when the analyzer is absent. Then, unless `then` is empty and while the analyzer is present,
   // `then` changes the analyzer as ModifyAnalyzer does, in the same atomic step (a scan's
   // lastResourceAnalyzed). The default runs ModifyFindings once per resource, then ModifyAnalyzer.
   virtual absl::StatusOr<bool> ModifyResourcesFindings(std::string_view analyzer_arn,

@@ -326,13 +326,11 @@ TEST_P(StoreTest, ModifyFindingsReadsAndWritesInOneStep) {
 // before it wrote), an absent analyzer gets no decision, and the writes are kept.
 TEST_P(StoreTest, ModifyResourcesFindingsDecidesEachResourceInTurn) {
   Analyzer analyzer = MakeAnalyzer("a", 1);
-  const std::vector<std::string> resources = {"arn:aws:s3:::x", "arn:aws:s3:::y",
-                                              "arn:aws:s3:::x"};
+  const std::vector<std::string> resources = {"arn:aws:s3:::x", "arn:aws:s3:::y", "arn:aws:s3:::x"};
   bool called = false;
   EXPECT_FALSE(*store_->ModifyResourcesFindings(
       analyzer.arn, resources,
-      [&](size_t, const FindingsSnapshot&,
-          bool&) -> absl::StatusOr<std::optional<FindingChanges>> {
+      [&](size_t, const FindingsSnapshot&, bool&) -> absl::StatusOr<std::optional<FindingChanges>> {
         called = true;
         return std::nullopt;
       },
