@@ -388,14 +388,56 @@ absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std:
   return split.records.size();
 }
 
+namespace {
+
+// Whether an import's records can be brought into the catalog in place (InventoryCatalog::
+// WithResources): only resource records (an account record changes the analysis of every bucket of
+// its account, an organization record every analyzer's zone and scope: those reload), not too many
+// of them (a large import costs what a reload costs anyway), no (key, owner) twice.
+bool IncrementalImport(std::span<const store::InventoryRecord> records) {
+  if (records.size() > kMaxIncrementalImport) return false;
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  for (const store::InventoryRecord& record : records) {
+    if (record.kind != store::InventoryKind::kResource) return false;
+    if (!seen.emplace(record.key, record.owner).second) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::Status Server::ApplyImport(const service::SplitInventory& split) {
   RETURN_IF_ERROR(store_->PutInventory(split.records));
-  RETURN_IF_ERROR(RefreshAfterImport());
-  for (const store::InventoryRecord& record : split.records) {
+  RETURN_IF_ERROR(RefreshAfterImport(split.records));
+  ScheduleImportAnalysis(split.records);
+  return absl::OkStatus();
+}
+
+void Server::ScheduleImportAnalysis(std::span<const store::InventoryRecord> records) {
+  // Account records (S3 Block Public Access, the canonical user id) change the analysis of their
+  // account's resources, organization records every analyzer's zone of trust and an ORGANIZATION
+  // analyzer's scope: every analyzer is scanned again. So is everything after a large import, one
+  // scan instead of a job per resource. Managed policies are not read by external access.
+  bool full_scan = records.size() > kMaxIncrementalImport;
+  for (const store::InventoryRecord& record : records) {
+    switch (record.kind) {
+      case store::InventoryKind::kAccount:
+      case store::InventoryKind::kOrganization:
+        full_scan = true;
+        break;
+      case store::InventoryKind::kResource:
+      case store::InventoryKind::kManagedPolicy:
+        break;
+    }
+  }
+  if (full_scan) {
+    worker_->Schedule(service::ScanJob{});
+    return;
+  }
+  for (const store::InventoryRecord& record : records) {
     if (record.kind == store::InventoryKind::kResource)
       worker_->Schedule(service::ScanJob{"", record.key});
   }
-  return absl::OkStatus();
 }
 
 absl::Status Server::RefreshAfterImport() {
@@ -447,6 +489,35 @@ absl::StatusOr<CollectionOutcome> Server::ApplyCollection(const CollectedInvento
 std::optional<CollectionStatus> Server::collection_status() const {
   if (!collection_) return std::nullopt;
   return collection_->status();
+absl::Status Server::RefreshAfterImport(std::span<const store::InventoryRecord> records) {
+  if (!IncrementalImport(records)) return RefreshAfterImport();
+  const uint64_t mine = ++imports_committed_;
+  std::lock_guard lock(refresh_mutex_);
+  if (refreshed_through_ >= mine) return absl::OkStatus();  // a reload read this import
+  // The records as stored now, not as this import wrote them: a later import of the same record
+  // may have committed meanwhile and brought its own version in already; reading the store under
+  // refresh_mutex_ leaves the catalog with the last committed one, whichever refresh runs last.
+  std::vector<store::InventoryRecord> current;
+  current.reserve(records.size());
+  for (const store::InventoryRecord& record : records) {
+    ASSIGN_OR_RETURN(std::optional<store::InventoryRecord> stored,
+                     store_->GetInventory(record.kind, record.owner, record.key));
+    if (!stored) {  // deleted meanwhile: only a reload removes a claim
+      const uint64_t covering = imports_committed_.load();
+      RETURN_IF_ERROR(RebuildEnvironment());
+      RETURN_IF_ERROR(ReloadCatalog());
+      refreshed_through_ = covering;
+      return absl::OkStatus();
+    }
+    current.push_back(std::move(*stored));
+  }
+  std::shared_ptr<const service::ResourceCatalog> catalog = this->catalog();
+  const auto* inventory = dynamic_cast<const service::InventoryCatalog*>(catalog.get());
+  if (inventory == nullptr) return RefreshAfterImport();  // REQUIRES: the server's own catalog
+  std::shared_ptr<const service::ResourceCatalog> updated = inventory->WithResources(current);
+  std::lock_guard state(state_mutex_);
+  catalog_ = std::move(updated);
+  return absl::OkStatus();
 }
 
 api::ApiResponse Server::ImportRequest(const api::Caller& caller, const std::string& body) {

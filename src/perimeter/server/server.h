@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -60,6 +61,10 @@ struct Route;  // what a request asks for (server.cc)
 inline constexpr uint64_t kMaxImportBodyBytes = uint64_t{64} << 20;
 inline constexpr uint64_t kMaxApiBodyBytes = uint64_t{4} << 20;
 
+// Imports of at most this many resource records update the catalog in place and schedule a scan of
+// each resource; larger ones reload the catalog from the store and schedule one full scan.
+inline constexpr size_t kMaxIncrementalImport = 1024;
+
 class Server {
  public:
   // Wires a server over `store` (which it owns). Nothing listens yet.
@@ -81,6 +86,8 @@ class Server {
   void Stop();
   // Waits until the analysis has caught up with everything scheduled so far.
   void WaitForAnalysis() { worker_->WaitIdle(); }
+  // Queues an analysis job (ScanJob{}: every analyzer, as the periodic scan does).
+  void ScheduleAnalysis(service::ScanJob job) { worker_->Schedule(std::move(job)); }
 
   const ServerConfig& config() const { return config_; }
 
@@ -135,6 +142,14 @@ class Server {
   // call's import had committed has finished meanwhile; returns once a rebuild covers the import.
   // REQUIRES: the import's records are committed.
   absl::Status RefreshAfterImport();
+  // The same for an import of `records`: an import of a few resource records
+  // (kMaxIncrementalImport) is brought into the catalog in place (InventoryCatalog::WithResources,
+  // the records read back from the store), the environment kept (it depends on organization records
+  // only); any other import reloads as above.
+  absl::Status RefreshAfterImport(std::span<const store::InventoryRecord> records);
+  // Schedules the analysis an import calls for: each imported resource for every analyzer that sees
+  // it, or a full scan after account or organization records or a large import.
+  void ScheduleImportAnalysis(std::span<const store::InventoryRecord> records);
   // The refusal of a call by the identity-based policies of the key that signed it; nullopt when
   // the key has none or they allow the call.
   std::optional<api::AwsError> Authorize(std::string_view access_key_id, const api::Caller& caller,

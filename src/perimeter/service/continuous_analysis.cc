@@ -1,5 +1,6 @@
 #include "perimeter/service/continuous_analysis.h"
 
+#include <algorithm>
 #include <set>
 
 #include "perimeter/base/status_macros.h"
@@ -89,32 +90,37 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer,
   if (!zone) return absl::OkStatus();
   absl::Time now = absl::FromUnixMillis(clock_.Now());
   std::string last_resource;
-  for (const std::string& arn : resource_arns) {
-    std::vector<findings::Finding> fresh;
-    bool analyzed = false;
-    for (const ResourceSummary& claim : catalog->FindClaims(arn)) {
-      if (!InScope(analyzer, claim, *environment)) continue;
-      analyzed = true;
-      std::vector<findings::Finding> found = catalog->AnalyzeClaim(claim, *zone);
-      fresh.insert(fresh.end(), std::make_move_iterator(found.begin()),
-                   std::make_move_iterator(found.end()));
+  // Resources are analyzed, then written, kScanBatch at a time: one store call (one commit of a
+  // durable store) per batch, each resource still its own read-decide-write step.
+  for (size_t begin = 0; begin < resource_arns.size(); begin += kScanBatch) {
+    std::span<const std::string> batch(resource_arns.data() + begin,
+                                       std::min(kScanBatch, resource_arns.size() - begin));
+    std::vector<std::vector<findings::Finding>> fresh(batch.size());
+    std::vector<bool> analyzed(batch.size(), false);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      for (const ResourceSummary& claim : catalog->FindClaims(batch[i])) {
+        if (!InScope(analyzer, claim, *environment)) continue;
+        analyzed[i] = true;
+        std::vector<findings::Finding> found = catalog->AnalyzeClaim(claim, *zone);
+        fresh[i].insert(fresh[i].end(), std::make_move_iterator(found.begin()),
+                        std::make_move_iterator(found.end()));
+      }
     }
-    bool stopped = true;  // until the store shows the analyzer still running
-    auto decide = [&](const store::FindingsSnapshot& snapshot)
-        -> absl::StatusOr<std::optional<store::FindingChanges>> {
-      stopped = false;
+    bool stopped = false;
+    auto decide = [&](size_t i, const store::FindingsSnapshot& snapshot,
+                      bool& stop) -> absl::StatusOr<std::optional<store::FindingChanges>> {
       if (!SameRunningAnalyzer(analyzer, snapshot.analyzer)) {
-        stopped = true;
+        stopped = stop = true;
         return std::nullopt;
       }
-      if (snapshot.findings.empty() && fresh.empty()) return std::nullopt;
+      if (snapshot.findings.empty() && fresh[i].empty()) return std::nullopt;
       std::vector<findings::ArchiveRule> rules = ParseArchiveRules(snapshot.archive_rules);
       findings::LifecycleOptions options;
       options.scope = analyzer.arn;
       options.resolved_retention = retention_;
       options.archive_rules = rules;
       findings::LifecycleResult result =
-          findings::ApplyAnalysis(snapshot.findings, fresh, now, options);
+          findings::ApplyAnalysis(snapshot.findings, fresh[i], now, options);
       store::FindingChanges changes;
       changes.records = std::move(result.records);
       changes.deleted_ids = std::move(result.deleted_ids);
@@ -128,24 +134,24 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer,
       }
       return changes;
     };
-    RETURN_IF_ERROR(
-        store_.ModifyFindings(analyzer.arn, store::FindingSelection{arn, std::nullopt}, decide)
-            .status());
-    if (stopped) return absl::OkStatus();  // deleted, re-created or disabled: write nothing more
-    if (analyzed) last_resource = arn;
-  }
-  if (!last_resource.empty()) {
-    // Only the two fields the analysis owns, on the analyzer as stored now (absent or changed:
-    // nothing).
-    RETURN_IF_ERROR(store_
-                        .ModifyAnalyzer(analyzer.arn,
-                                        [&](store::Analyzer& current) {
-                                          if (!SameRunningAnalyzer(analyzer, current)) return false;
-                                          current.last_resource_analyzed = last_resource;
-                                          current.last_resource_analyzed_at = now;
-                                          return true;
-                                        })
-                        .status());
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (analyzed[i]) last_resource = batch[i];
+    }
+    // After the last batch, in its store step: the two analyzer fields the analysis owns, on the
+    // analyzer as stored now (absent or changed: nothing).
+    store::AnalyzerDecision then;
+    if (begin + batch.size() == resource_arns.size() && !last_resource.empty()) {
+      then = [&](store::Analyzer& current) {
+        if (!SameRunningAnalyzer(analyzer, current)) return false;
+        current.last_resource_analyzed = last_resource;
+        current.last_resource_analyzed_at = now;
+        return true;
+      };
+    }
+    ASSIGN_OR_RETURN(bool present,
+                     store_.ModifyResourcesFindings(analyzer.arn, batch, decide, then));
+    // Deleted, re-created or disabled: write nothing more.
+    if (!present || stopped) return absl::OkStatus();
   }
   return absl::OkStatus();
 }

@@ -113,6 +113,9 @@ class ContinuousAnalysis {
   // Every analyzer.
   absl::Status ScanAll();
 
+  // Resources analyzed, then written in one store call (Store::ModifyResourcesFindings), at a time.
+  static constexpr size_t kScanBatch = 256;
+
  private:
   absl::Status Scan(const store::Analyzer& analyzer, const std::vector<std::string>& resource_arns);
 

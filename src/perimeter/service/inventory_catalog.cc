@@ -1,5 +1,6 @@
 #include "perimeter/service/inventory_catalog.h"
 
+#include <algorithm>
 #include <set>
 
 #include "perimeter/aws/arn.h"
@@ -10,12 +11,56 @@
 
 namespace perimeter::service {
 
+namespace {
+
+constexpr size_t kReadChunkBytes = size_t{16} << 20;
+
+// Reads resource records as Load reads them: one text per owner (claims of two owners on one ARN
+// are both kept; one read would take the second for a duplicate), owners in order, each owner's
+// records in the order given. Records that do not read are left out.
+std::vector<resources::Resource> ReadResourceRecords(
+    std::span<const store::InventoryRecord> records) {
+  std::map<std::string, std::vector<std::string>> texts;  // owner -> JSON arrays of its records
+  for (const store::InventoryRecord& record : records) {
+    std::vector<std::string>& arrays = texts[record.owner];
+    // A JSON text is read up to json::ParseOptions::max_bytes (64 MiB): an owner's records are read
+    // in arrays of at most kReadChunkBytes (the 100,000 records of the project's corpus did not
+    // read as one array, which left the catalogue empty).
+    if (arrays.empty() || arrays.back().size() + record.json.size() > kReadChunkBytes) {
+      arrays.emplace_back("[");
+    } else {
+      arrays.back() += ",\n";
+    }
+    arrays.back() += record.json;
+  }
+  std::vector<resources::Resource> out;
+  out.reserve(records.size());
+  for (auto& [owner, arrays] : texts) {
+    for (std::string& text : arrays) {
+      text += "]";
+      resources::Inventory read = resources::ReadInventory("<store>", text);
+      for (resources::Resource& resource : read.resources) out.push_back(std::move(resource));
+    }
+  }
+  return out;
+}
+
+bool ByOwnerThenArn(const resources::Resource* a, const resources::Resource* b) {
+  if (a->owner_account != b->owner_account) return a->owner_account < b->owner_account;
+  return a->arn < b->arn;
+}
+
+ResourceSummary Summary(const resources::Resource& resource) {
+  return ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
+                         resource.owner_account, resource.region};
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(
     store::Store& store) {
-  // The account records, then each owner's resources read on their own: claims of two owners on one
-  // ARN are both kept (one read would take the second for a duplicate).
-  auto catalog = std::make_shared<InventoryCatalog>();
-  std::map<std::string, std::string> texts;  // owner -> JSON array of its records
+  // The account records, then each owner's resources read on their own.
+  Flat flat;
   ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> accounts,
                    store.ListInventory(store::InventoryKind::kAccount));
   std::string account_text = "[";
@@ -30,46 +75,108 @@ absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(
     if (account_text.size() > 1) account_text += ",\n";
     account_text += record.json;
   }
-  catalog->inventory_ = resources::ReadInventory("<store>", account_text + "]");
+  flat.inventory = resources::ReadInventory("<store>", account_text + "]");
   ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> resources,
                    store.ListInventory(store::InventoryKind::kResource));
-  for (const store::InventoryRecord& record : resources) {
-    std::string& text = texts[record.owner];
-    text += text.empty() ? "[" : ",\n";
-    text += record.json;
-  }
-  for (auto& [owner, text] : texts) {
-    resources::Inventory read = resources::ReadInventory("<store>", text + "]");
-    for (resources::Resource& resource : read.resources)
-      catalog->inventory_.resources.push_back(std::move(resource));
-  }
-  for (size_t i = 0; i < catalog->inventory_.resources.size(); ++i) {
-    catalog->by_arn_.emplace(catalog->inventory_.resources[i].arn, i);
-  }
+  for (resources::Resource& resource : ReadResourceRecords(resources))
+    flat.inventory.resources.push_back(std::move(resource));
+  for (size_t i = 0; i < flat.inventory.resources.size(); ++i)
+    flat.by_arn.emplace(flat.inventory.resources[i].arn, i);
+  auto catalog = std::make_shared<InventoryCatalog>();
+  catalog->base_ = std::make_shared<const Flat>(std::move(flat));
   return std::shared_ptr<const InventoryCatalog>(std::move(catalog));
 }
 
-namespace {
-
-ResourceSummary Summary(const resources::Resource& resource) {
-  return ResourceSummary{resource.arn, std::string(resources::ResourceTypeName(resource.type)),
-                         resource.owner_account, resource.region};
+std::shared_ptr<const InventoryCatalog> InventoryCatalog::WithResources(
+    std::span<const store::InventoryRecord> records) const {
+  auto next = std::make_shared<InventoryCatalog>();
+  next->base_ = base_;
+  next->overlay_ = overlay_;  // shares the overlaid resources
+  next->overlaid_claims_ = overlaid_claims_;
+  // A record that does not read leaves no claim, as in Load: each put claim starts as a tombstone.
+  for (const store::InventoryRecord& record : records) {
+    if (next->overlay_[record.key].insert_or_assign(record.owner, nullptr).second)
+      ++next->overlaid_claims_;
+  }
+  for (resources::Resource& resource : ReadResourceRecords(records)) {
+    std::string arn = resource.arn, owner = resource.owner_account;
+    next->overlay_[arn][owner] = std::make_shared<const resources::Resource>(std::move(resource));
+  }
+  if (next->overlaid_claims_ <= kMaxOverlaidClaims) return next;
+  // Flatten: every current claim copied into a new base (the documents are shared, not copied).
+  std::vector<const resources::Resource*> current;
+  for (const resources::Resource& resource : base_->inventory.resources) {
+    if (const resources::Resource* claim = next->Claim(resource.arn, resource.owner_account);
+        claim == &resource)
+      current.push_back(claim);
+  }
+  for (const auto& [arn, claims] : next->overlay_) {
+    for (const auto& [owner, resource] : claims) {
+      if (resource) current.push_back(resource.get());
+    }
+  }
+  std::sort(current.begin(), current.end(), ByOwnerThenArn);
+  Flat flat;
+  flat.inventory = base_->inventory;
+  flat.inventory.resources.clear();
+  flat.inventory.resources.reserve(current.size());
+  for (const resources::Resource* resource : current) flat.inventory.resources.push_back(*resource);
+  for (size_t i = 0; i < flat.inventory.resources.size(); ++i)
+    flat.by_arn.emplace(flat.inventory.resources[i].arn, i);
+  auto flattened = std::make_shared<InventoryCatalog>();
+  flattened->base_ = std::make_shared<const Flat>(std::move(flat));
+  return flattened;
 }
 
-}  // namespace
+std::vector<const resources::Resource*> InventoryCatalog::ClaimsOf(std::string_view arn) const {
+  std::vector<const resources::Resource*> out;
+  auto overlaid = overlay_.find(arn);
+  auto [begin, end] = base_->by_arn.equal_range(arn);
+  for (auto it = begin; it != end; ++it) {
+    const resources::Resource& resource = base_->inventory.resources[it->second];
+    if (overlaid != overlay_.end() && overlaid->second.contains(resource.owner_account)) continue;
+    out.push_back(&resource);
+  }
+  if (overlaid == overlay_.end()) return out;  // base claims are ordered by owner
+  for (const auto& [owner, resource] : overlaid->second) {
+    if (resource) out.push_back(resource.get());
+  }
+  std::sort(out.begin(), out.end(), ByOwnerThenArn);
+  return out;
+}
 
 std::vector<ResourceSummary> InventoryCatalog::Resources() const {
   std::vector<ResourceSummary> out;
-  for (const resources::Resource& resource : inventory_.resources) out.push_back(Summary(resource));
+  out.reserve(base_->inventory.resources.size());
+  for (const resources::Resource& resource : base_->inventory.resources) {
+    if (overlay_.empty()) {
+      out.push_back(Summary(resource));
+      continue;
+    }
+    auto overlaid = overlay_.find(resource.arn);
+    if (overlaid == overlay_.end() || !overlaid->second.contains(resource.owner_account)) {
+      out.push_back(Summary(resource));
+    }
+  }
+  // The overlaid claims, then all in Load's order.
+  for (const auto& [arn, claims] : overlay_) {
+    for (const auto& [owner, resource] : claims) {
+      if (resource) out.push_back(Summary(*resource));
+    }
+  }
+  if (!overlay_.empty()) {
+    std::sort(out.begin(), out.end(), [](const ResourceSummary& a, const ResourceSummary& b) {
+      if (a.owner_account != b.owner_account) return a.owner_account < b.owner_account;
+      return a.arn < b.arn;
+    });
+  }
   return out;
 }
 
 const resources::Resource* InventoryCatalog::Claim(std::string_view arn,
                                                    std::string_view owner) const {
-  auto [begin, end] = by_arn_.equal_range(arn);
-  for (auto it = begin; it != end; ++it) {
-    const resources::Resource& resource = inventory_.resources[it->second];
-    if (owner.empty() || resource.owner_account == owner) return &resource;
+  for (const resources::Resource* resource : ClaimsOf(arn)) {
+    if (owner.empty() || resource->owner_account == owner) return resource;
   }
   return nullptr;
 }
@@ -82,8 +189,7 @@ std::optional<ResourceSummary> InventoryCatalog::Find(std::string_view arn) cons
 
 std::vector<ResourceSummary> InventoryCatalog::FindClaims(std::string_view arn) const {
   std::vector<ResourceSummary> out;
-  auto [begin, end] = by_arn_.equal_range(arn);
-  for (auto it = begin; it != end; ++it) out.push_back(Summary(inventory_.resources[it->second]));
+  for (const resources::Resource* resource : ClaimsOf(arn)) out.push_back(Summary(*resource));
   return out;
 }
 
@@ -91,8 +197,7 @@ std::vector<findings::Finding> InventoryCatalog::Analyze(std::string_view arn,
                                                          const reasoning::ZoneOfTrust& zone) const {
   const resources::Resource* resource = Claim(arn, "");
   if (resource == nullptr) return {};
-  return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account),
-                                    zone)
+  return resources::AnalyzeResource(*resource, FindAccountSettings(resource->owner_account), zone)
       .findings;
 }
 
@@ -100,8 +205,7 @@ std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(
     const ResourceSummary& claim, const reasoning::ZoneOfTrust& zone) const {
   const resources::Resource* resource = Claim(claim.arn, claim.owner_account);
   if (resource == nullptr) return {};
-  return resources::AnalyzeResource(*resource, inventory_.FindAccount(resource->owner_account),
-                                    zone)
+  return resources::AnalyzeResource(*resource, FindAccountSettings(resource->owner_account), zone)
       .findings;
 }
 

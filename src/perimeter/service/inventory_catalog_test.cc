@@ -210,3 +210,76 @@ TEST(InventoryCatalogTest, KeepsEveryOwnersClaimOnAnArnWithoutAccount) {
 
 }  // namespace
 }  // namespace perimeter::service
+
+namespace perimeter::service {
+namespace {
+
+// Everything a reader asks of a catalog, as text: Resources() in order, each ARN's claims, which
+// claim an analysis of any owner reads, and the findings' ids of each claim for one zone of trust.
+std::string Describe(const InventoryCatalog& catalog) {
+  reasoning::ZoneOfTrust zone = reasoning::ZoneOfTrust::ForAccount(kMgmt, std::nullopt);
+  std::string out;
+  for (const ResourceSummary& resource : catalog.Resources()) {
+    out += base::Concat(resource.arn, " ", resource.owner_account, " ", resource.type, " ",
+                        resource.region, "\n  claims:");
+    for (const ResourceSummary& claim : catalog.FindClaims(resource.arn))
+      out += base::Concat(" ", claim.owner_account);
+    out += base::Concat("\n  first: ", catalog.Find(resource.arn)->owner_account, "\n  findings:");
+    for (const findings::Finding& finding : catalog.AnalyzeClaim(resource, zone))
+      out += base::Concat(" ", finding.id);
+    out += "\n";
+  }
+  return out;
+}
+
+std::vector<store::InventoryRecord> Records(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return SplitInventoryFile("<test>", text, absl::UnixEpoch()).records;
+}
+
+// WithResources answers as Load of the store with the same records put, step after step: replaced
+// claims, a second account's claim on a bucket (ordered by owner), new resources, a claim put back.
+TEST(InventoryCatalogWithResourcesTest, AnswersAsALoadOfTheSameRecords) {
+  store::MemoryStore store;
+  ASSERT_TRUE(store
+                  .PutInventory(Records({Account(kMgmt), Account(kDev), Bucket("b", kProd, false),
+                                         Bucket("c", kMgmt, true), Role(kDev, kDev)}))
+                  .ok());
+  std::shared_ptr<const InventoryCatalog> catalog = InventoryCatalog::Load(store).value();
+  const std::vector<std::vector<std::string>> steps = {
+      {Bucket("b", kProd, true)},
+      {Bucket("b", kDev, true), Bucket("a", kMgmt, true)},
+      {Bucket("b", kMgmt, false), Role(kMgmt, kMgmt)},
+      {Bucket("c", kMgmt, false)},
+      {Bucket("b", kProd, false), Bucket("c", kMgmt, true)},
+  };
+  for (size_t step = 0; step < steps.size(); ++step) {
+    std::vector<store::InventoryRecord> records = Records(steps[step]);
+    ASSERT_EQ(records.size(), steps[step].size());
+    ASSERT_TRUE(store.PutInventory(records).ok());
+    catalog = catalog->WithResources(records);
+    EXPECT_GT(catalog->overlaid_claims(), 0u);
+    EXPECT_EQ(Describe(*catalog), Describe(*InventoryCatalog::Load(store).value()))
+        << "after step " << step;
+  }
+}
+
+// Past kMaxOverlaidClaims the overlay is folded into a new flat catalog, with the same answers.
+TEST(InventoryCatalogWithResourcesTest, FlattensALargeOverlay) {
+  store::MemoryStore store;
+  ASSERT_TRUE(store.PutInventory(Records({Account(kMgmt), Bucket("kept", kMgmt, true)})).ok());
+  std::shared_ptr<const InventoryCatalog> catalog = InventoryCatalog::Load(store).value();
+  std::vector<std::string> lines;
+  for (size_t i = 0; i <= InventoryCatalog::kMaxOverlaidClaims; ++i)
+    lines.push_back(Bucket(base::Concat("bulk-", i), i % 2 == 0 ? kMgmt : kDev, i % 3 == 0));
+  std::vector<store::InventoryRecord> records = Records(lines);
+  ASSERT_TRUE(store.PutInventory(records).ok());
+  catalog = catalog->WithResources(records);
+  EXPECT_EQ(catalog->overlaid_claims(), 0u);
+  EXPECT_EQ(catalog->inventory().resources.size(), lines.size() + 1);
+  EXPECT_EQ(Describe(*catalog), Describe(*InventoryCatalog::Load(store).value()));
+}
+
+}  // namespace
+}  // namespace perimeter::service

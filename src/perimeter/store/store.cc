@@ -143,6 +143,30 @@ std::shared_ptr<const ListedFinding> ListedFindingOf(const findings::FindingReco
       ListedFinding{findings::SummaryOf(record), findings::FindingObjectJson(record)});
 }
 
+absl::StatusOr<bool> Store::ModifyResourcesFindings(std::string_view analyzer_arn,
+                                                    std::span<const std::string> resource_arns,
+                                                    const ResourceFindingsDecision& decide,
+                                                    const AnalyzerDecision& then) {
+  for (size_t i = 0; i < resource_arns.size(); ++i) {
+    bool decided = false;  // ModifyFindings does not call `decide` when the analyzer is absent
+    bool stop = false;
+    absl::StatusOr<bool> written =
+        ModifyFindings(analyzer_arn, FindingSelection{resource_arns[i], std::nullopt},
+                       [&](const FindingsSnapshot& snapshot) {
+                         decided = true;
+                         return decide(i, snapshot, stop);
+                       });
+    if (!written.ok()) return written.status();
+    if (!decided) return false;
+    if (stop) return true;
+  }
+  if (then) {
+    absl::StatusOr<bool> changed = ModifyAnalyzer(analyzer_arn, then);
+    if (!changed.ok()) return changed.status();
+  }
+  return true;
+}
+
 absl::StatusOr<std::shared_ptr<const ListedFinding>> Store::GetListedFinding(
     std::string_view analyzer_arn, std::string_view id) {
   absl::StatusOr<std::optional<findings::FindingRecord>> record = GetFinding(analyzer_arn, id);

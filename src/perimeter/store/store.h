@@ -296,6 +296,11 @@ struct FindingAggregates {
 // returned by ModifyFindings. Runs with the store's writes held off: it must not call the store.
 using FindingsDecision =
     std::function<absl::StatusOr<std::optional<FindingChanges>>(const FindingsSnapshot&)>;
+// The decision for the `index`-th resource of a ModifyResourcesFindings. Same contract as
+// FindingsDecision; setting `stop` ends the batch after this step (its changes are still written):
+// no later resource is read or decided and `then` does not run.
+using ResourceFindingsDecision = std::function<absl::StatusOr<std::optional<FindingChanges>>(
+    size_t index, const FindingsSnapshot&, bool& stop)>;
 // Changes the analyzer in place and says whether to write it. Same contract as FindingsDecision.
 using AnalyzerDecision = std::function<bool(Analyzer&)>;
 
@@ -359,6 +364,19 @@ class Store {
   virtual absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn,
                                               const FindingSelection& selection,
                                               const FindingsDecision& decide) = 0;
+  // ModifyFindings of the findings of each resource of `resource_arns` in turn (selection
+  // {resource_arn}, `decide` called with the resource's index), for a scan that writes many
+  // resources: stores that commit durably override it to commit them together (one transaction,
+  // one sync, instead of one per resource). Each resource's step still reads what the steps before
+  // it wrote. An error stops the steps and is returned; what the batch wrote may then be kept or
+  // not (a scan writes each resource's full state, so the next scan repairs either). Returns false
+  // when the analyzer is absent. Then, unless `then` is empty and while the analyzer is present,
+  // `then` changes the analyzer as ModifyAnalyzer does, in the same atomic step (a scan's
+  // lastResourceAnalyzed). The default runs ModifyFindings once per resource, then ModifyAnalyzer.
+  virtual absl::StatusOr<bool> ModifyResourcesFindings(std::string_view analyzer_arn,
+                                                       std::span<const std::string> resource_arns,
+                                                       const ResourceFindingsDecision& decide,
+                                                       const AnalyzerDecision& then);
   virtual absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(
       std::string_view analyzer_arn, std::string_view id) = 0;
   virtual absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(

@@ -356,6 +356,71 @@ TEST_P(StoreTest, ModifyFindingsReadsAndWritesInOneStep) {
   EXPECT_EQ((*stored)[1].id(), "f2");
 }
 
+// ModifyResourcesFindings: each resource's step reads that resource's findings (and what the steps
+// before it wrote), an absent analyzer gets no decision, and the writes are kept.
+TEST_P(StoreTest, ModifyResourcesFindingsDecidesEachResourceInTurn) {
+  Analyzer analyzer = MakeAnalyzer("a", 1);
+  const std::vector<std::string> resources = {"arn:aws:s3:::x", "arn:aws:s3:::y", "arn:aws:s3:::x"};
+  bool called = false;
+  EXPECT_FALSE(*store_->ModifyResourcesFindings(
+      analyzer.arn, resources,
+      [&](size_t, const FindingsSnapshot&, bool&) -> absl::StatusOr<std::optional<FindingChanges>> {
+        called = true;
+        return std::nullopt;
+      },
+      [&](Analyzer&) {
+        called = true;
+        return true;
+      }));
+  EXPECT_FALSE(called) << "no decision for an absent analyzer";
+
+  ASSERT_TRUE(store_->PutAnalyzer(analyzer).ok());
+  std::vector<findings::FindingRecord> seeded = {MakeFinding("f1", "arn:aws:s3:::x")};
+  ASSERT_TRUE(store_->WriteFindings(analyzer.arn, seeded, {}).ok());
+  std::vector<std::string> seen;
+  EXPECT_TRUE(*store_->ModifyResourcesFindings(
+      analyzer.arn, resources,
+      [&](size_t index, const FindingsSnapshot& snapshot,
+          bool&) -> absl::StatusOr<std::optional<FindingChanges>> {
+        std::string line = base::Concat(index, ":");
+        for (const auto& record : snapshot.findings) line += " " + record.id();
+        seen.push_back(line);
+        if (index == 0) return FindingChanges{{MakeFinding("f2", "arn:aws:s3:::x")}, {"f1"}};
+        if (index == 1) return FindingChanges{{MakeFinding("f3", "arn:aws:s3:::y")}, {}};
+        return std::nullopt;
+      },
+      [&](Analyzer& stored) {
+        stored.last_resource_analyzed = "arn:aws:s3:::x";
+        return true;
+      }));
+  EXPECT_EQ((*store_->GetAnalyzer(analyzer.arn))->last_resource_analyzed, "arn:aws:s3:::x");
+  // A decision that stops the batch: its own changes are written, nothing after it is decided, and
+  // `then` does not run.
+  seen.clear();
+  EXPECT_TRUE(*store_->ModifyResourcesFindings(
+      analyzer.arn, resources,
+      [&](size_t index, const FindingsSnapshot&,
+          bool& stop) -> absl::StatusOr<std::optional<FindingChanges>> {
+        seen.push_back(base::Concat(index));
+        stop = true;
+        return FindingChanges{{MakeFinding("f4", "arn:aws:s3:::x")}, {}};
+      },
+      [&](Analyzer& stored) {
+        stored.last_resource_analyzed = "then ran";
+        return true;
+      }));
+  EXPECT_EQ(seen, std::vector<std::string>{"0"});
+  EXPECT_EQ((*store_->GetAnalyzer(analyzer.arn))->last_resource_analyzed, "arn:aws:s3:::x");
+  EXPECT_EQ(store_->ListFindings(analyzer.arn)->size(), 3u);
+  EXPECT_EQ(seen, (std::vector<std::string>{"0: f1", "1:", "2: f2"}));
+  Reopen();
+  auto stored = store_->ListFindings(analyzer.arn);
+  ASSERT_EQ(stored->size(), 3u);
+  EXPECT_EQ((*stored)[0].id(), "f2");
+  EXPECT_EQ((*stored)[1].id(), "f3");
+  EXPECT_EQ((*stored)[2].id(), "f4");
+}
+
 // Writers running at once (the server's HTTP workers and the analysis) each see their own write
 // once it returns, none loses another's (ModifyAnalyzer reads the changes committed with it), and a
 // failing write reports its own error without undoing the others (the SQLite store commits them in

@@ -277,19 +277,24 @@ absl::StatusOr<bool> SqliteStore::ModifyAnalyzer(std::string_view arn,
                                                  const AnalyzerDecision& decide) {
   bool written = false;
   RETURN_IF_ERROR(Write([&]() -> absl::Status {
-    // The analyzer as the batch has it so far: the changes committed with this one come before it.
-    std::optional<Analyzer> analyzer = FindAnalyzerLocked(arn);
-    if (!analyzer) return absl::OkStatus();
-    std::string key = analyzer->arn;
-    const int64_t incarnation = analyzer->incarnation;
-    if (!decide(*analyzer)) return absl::OkStatus();
-    analyzer->arn = std::move(key);  // the key and its incarnation stay
-    analyzer->incarnation = incarnation;
-    RETURN_IF_ERROR(PutAnalyzerLocked(*analyzer));
-    written = true;
+    ASSIGN_OR_RETURN(written, ModifyAnalyzerLocked(arn, decide));
     return absl::OkStatus();
   }));
   return written;
+}
+
+absl::StatusOr<bool> SqliteStore::ModifyAnalyzerLocked(std::string_view arn,
+                                                       const AnalyzerDecision& decide) {
+  // The analyzer as the batch has it so far: the changes committed with this one come before it.
+  std::optional<Analyzer> analyzer = FindAnalyzerLocked(arn);
+  if (!analyzer) return false;
+  std::string key = analyzer->arn;
+  const int64_t incarnation = analyzer->incarnation;
+  if (!decide(*analyzer)) return false;
+  analyzer->arn = std::move(key);  // the key and its incarnation stay
+  analyzer->incarnation = incarnation;
+  RETURN_IF_ERROR(PutAnalyzerLocked(*analyzer));
+  return true;
 }
 
 absl::Status SqliteStore::PutAnalyzerLocked(const Analyzer& analyzer) {
@@ -507,6 +512,30 @@ absl::StatusOr<bool> SqliteStore::ModifyFindings(std::string_view analyzer_arn,
     return absl::OkStatus();
   }));
   return written;
+}
+
+absl::StatusOr<bool> SqliteStore::ModifyResourcesFindings(
+    std::string_view analyzer_arn, std::span<const std::string> resource_arns,
+    const ResourceFindingsDecision& decide, const AnalyzerDecision& then) {
+  bool present = true;
+  bool stop = false;
+  RETURN_IF_ERROR(Write([&]() -> absl::Status {
+    for (size_t i = 0; i < resource_arns.size() && present && !stop; ++i) {
+      bool decided = false;  // not called when the analyzer is absent
+      RETURN_IF_ERROR(ModifyFindingsLocked(analyzer_arn,
+                                           FindingSelection{resource_arns[i], std::nullopt},
+                                           [&](const FindingsSnapshot& snapshot) {
+                                             decided = true;
+                                             return decide(i, snapshot, stop);
+                                           })
+                          .status());
+      present = decided;
+    }
+    if (present && !stop && then)
+      RETURN_IF_ERROR(ModifyAnalyzerLocked(analyzer_arn, then).status());
+    return absl::OkStatus();
+  }));
+  return present;
 }
 
 absl::StatusOr<bool> SqliteStore::ModifyFindingsLocked(std::string_view analyzer_arn,

@@ -71,6 +71,11 @@ class SqliteStore final : public Store {
   absl::StatusOr<bool> ModifyFindings(std::string_view analyzer_arn,
                                       const FindingSelection& selection,
                                       const FindingsDecision& decide) override;
+  // One change of a group commit for all of them.
+  absl::StatusOr<bool> ModifyResourcesFindings(std::string_view analyzer_arn,
+                                               std::span<const std::string> resource_arns,
+                                               const ResourceFindingsDecision& decide,
+                                               const AnalyzerDecision& then) override;
   absl::StatusOr<std::optional<findings::FindingRecord>> GetFinding(std::string_view analyzer_arn,
                                                                     std::string_view id) override;
   absl::StatusOr<std::vector<findings::FindingRecord>> ListFindings(
@@ -156,6 +161,7 @@ class SqliteStore final : public Store {
   absl::Status PutAnalyzerLocked(const Analyzer& analyzer);
   absl::Status PutArchiveRuleLocked(const ArchiveRuleRecord& rule);
   absl::Status DeleteArchiveRuleLocked(std::string_view analyzer_arn, std::string_view rule_name);
+  absl::StatusOr<bool> ModifyAnalyzerLocked(std::string_view arn, const AnalyzerDecision& decide);
   absl::StatusOr<bool> ModifyFindingsLocked(std::string_view analyzer_arn,
                                             const FindingSelection& selection,
                                             const FindingsDecision& decide);
