@@ -325,8 +325,12 @@ absl::Status Server::ReloadCatalog() {
 }
 
 absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std::string& text) {
+  // The operator's files: an unused-access input is kept for every account it names (importer "").
+  std::optional<service::SplitInventory> unused_input = service::SplitUnusedAccessInput(
+      source_name, text, absl::FromUnixMillis(clock_.Now()), "");
   service::SplitInventory split =
-      service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
+      unused_input ? std::move(*unused_input)
+                   : service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
   for (const base::Issue& issue : split.issues) {
     log_ << base::FormatIssue(issue, source_name, text) << "\n";
   }
@@ -347,6 +351,9 @@ absl::Status Server::ApplyImport(const service::SplitInventory& split) {
     if (record.kind == store::InventoryKind::kResource)
       worker_->Schedule(service::ScanJob{"", record.key});
   }
+  // Any record (a resource, a principal, a policy, last-used data) may change the findings of the
+  // internal- and unused-access analyzers, which are analyzed whole.
+  if (!split.records.empty()) worker_->Schedule(service::ScanJob{"", std::nullopt, true});
   return absl::OkStatus();
 }
 
