@@ -1,7 +1,8 @@
-// The members of AWS's InternalAccessDetails (Access Analyzer API Reference, "InternalAccessDetails")
-// that a stored finding (finding.h) keeps beside the access members it shares with external access
-// (principal, action, condition, sources): whose principal it is, what kind, and how SCPs and RCPs
-// bear on the access. Kept apart from internal_access_finding.h so that finding.h can hold them.
+// The members of AWS's InternalAccessDetails (Access Analyzer API Reference,
+// "InternalAccessDetails") that a stored finding (finding.h) keeps beside the access members it
+// shares with external access (principal, action, condition, sources): whose principal it is, what
+// kind, and how SCPs and RCPs bear on the access. Kept apart from internal_access_finding.h so that
+// finding.h can hold them.
 #ifndef PERIMETER_FINDINGS_INTERNAL_ACCESS_DETAILS_H_
 #define PERIMETER_FINDINGS_INTERNAL_ACCESS_DETAILS_H_
 

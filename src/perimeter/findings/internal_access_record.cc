@@ -69,20 +69,21 @@ std::optional<Enum> Named(std::optional<json::Value> text, std::initializer_list
 std::optional<InternalAccessDetails> ParseInternalAccessDetails(const json::Value& value) {
   if (!value.is_object()) return std::nullopt;
   std::optional<json::Value> owner = value.Find("principalOwnerAccount");
-  auto principal_type =
-      Named(value.Find("principalType"),
-            {InternalPrincipalType::kIamRole, InternalPrincipalType::kIamUser},
-            InternalPrincipalTypeName);
-  auto access_type =
-      Named(value.Find("accessType"), {InternalAccessType::kIntraAccount, InternalAccessType::kIntraOrg},
-            InternalAccessTypeName);
+  auto principal_type = Named(value.Find("principalType"),
+                              {InternalPrincipalType::kIamRole, InternalPrincipalType::kIamUser},
+                              InternalPrincipalTypeName);
+  auto access_type = Named(value.Find("accessType"),
+                           {InternalAccessType::kIntraAccount, InternalAccessType::kIntraOrg},
+                           InternalAccessTypeName);
   const std::initializer_list<ControlPolicyRestriction> kRestrictions = {
       ControlPolicyRestriction::kApplied, ControlPolicyRestriction::kApplicable,
       ControlPolicyRestriction::kNotApplicable, ControlPolicyRestriction::kFailedToEvaluate};
-  auto scp = Named(value.Find("serviceControlPolicyRestriction"), kRestrictions,
-                   [](ControlPolicyRestriction r) { return ControlPolicyRestrictionName(r, false); });
-  auto rcp = Named(value.Find("resourceControlPolicyRestriction"), kRestrictions,
-                   [](ControlPolicyRestriction r) { return ControlPolicyRestrictionName(r, true); });
+  auto scp =
+      Named(value.Find("serviceControlPolicyRestriction"), kRestrictions,
+            [](ControlPolicyRestriction r) { return ControlPolicyRestrictionName(r, false); });
+  auto rcp =
+      Named(value.Find("resourceControlPolicyRestriction"), kRestrictions,
+            [](ControlPolicyRestriction r) { return ControlPolicyRestrictionName(r, true); });
   if (!owner || !owner->is_string() || !principal_type || !access_type || !scp || !rcp)
     return std::nullopt;
   return InternalAccessDetails{std::string(owner->text()), *principal_type, *access_type, *scp,

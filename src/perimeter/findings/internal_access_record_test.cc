@@ -1,7 +1,7 @@
 // Internal-access findings as the store and the API keep them (internal_access_record.h): the
 // conversion keeps the access and the InternalAccessDetails, GetFindingV2 and ListFindingsV2 write
-// AWS's shapes (Access Analyzer API Reference, "InternalAccessDetails", "FindingSummaryV2"), and the
-// details read back.
+// AWS's shapes (Access Analyzer API Reference, "InternalAccessDetails", "FindingSummaryV2"), and
+// the details read back.
 #include "perimeter/findings/internal_access_record.h"
 
 #include <gtest/gtest.h>
@@ -77,10 +77,9 @@ TEST(InternalAccessRecordTest, GetFindingV2WritesInternalAccessDetails) {
 
   json::ParseResult listed = json::Parse(ListFindingsV2ResponseJson({&record, 1}, std::nullopt));
   ASSERT_TRUE(listed.ok());
-  EXPECT_EQ((*(*listed.document.root().Find("findings")).children().begin())
-                .Find("findingType")
-                ->text(),
-            "InternalAccess");
+  EXPECT_EQ(
+      (*(*listed.document.root().Find("findings")).children().begin()).Find("findingType")->text(),
+      "InternalAccess");
 }
 
 TEST(InternalAccessRecordTest, ErrorFindingsHaveNoDetails) {

@@ -326,11 +326,12 @@ absl::Status Server::ReloadCatalog() {
 
 absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std::string& text) {
   // The operator's files: an unused-access input is kept for every account it names (importer "").
-  std::optional<service::SplitInventory> unused_input = service::SplitUnusedAccessInput(
-      source_name, text, absl::FromUnixMillis(clock_.Now()), "");
+  std::optional<service::SplitInventory> unused_input =
+      service::SplitUnusedAccessInput(source_name, text, absl::FromUnixMillis(clock_.Now()), "");
   service::SplitInventory split =
-      unused_input ? std::move(*unused_input)
-                   : service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
+      unused_input
+          ? std::move(*unused_input)
+          : service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
   for (const base::Issue& issue : split.issues) {
     log_ << base::FormatIssue(issue, source_name, text) << "\n";
   }

@@ -75,7 +75,8 @@ absl::StatusOr<unused::UnusedAccessConfiguration> ParseUnusedAccessConfiguration
   }
   std::optional<json::Value> rule = unused->Find("analysisRule");
   if (!rule) return configuration;
-  std::optional<json::Value> exclusions = rule->is_object() ? rule->Find("exclusions") : std::nullopt;
+  std::optional<json::Value> exclusions =
+      rule->is_object() ? rule->Find("exclusions") : std::nullopt;
   if (!exclusions) return configuration;
   if (!exclusions->is_array()) return BadConfiguration("exclusions is not an array");
   for (json::Value entry : exclusions->children()) {
@@ -230,7 +231,8 @@ absl::Status ContinuousAnalysis::ApplyFresh(const store::Analyzer& analyzer,
         findings::ApplyAnalysis(snapshot.findings, fresh, now, options);
     return store::FindingChanges{std::move(result.records), std::move(result.deleted_ids)};
   };
-  return store_.ModifyFindings(analyzer.arn, store::FindingSelection{resource, std::nullopt}, decide)
+  return store_
+      .ModifyFindings(analyzer.arn, store::FindingSelection{resource, std::nullopt}, decide)
       .status();
 }
 

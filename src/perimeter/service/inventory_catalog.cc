@@ -45,7 +45,8 @@ absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(
                    store.ListInventory(store::InventoryKind::kUnusedAccessInput));
   std::map<std::string, ingest::UnusedAccessInputs> by_importer;
   for (const store::InventoryRecord& record : inputs) {
-    std::optional<ingest::UnusedAccessInputKind> kind = ingest::DetectUnusedAccessInput(record.json);
+    std::optional<ingest::UnusedAccessInputKind> kind =
+        ingest::DetectUnusedAccessInput(record.json);
     if (kind) by_importer[record.owner].Add(*kind, record.key, record.json);
   }
   for (auto& [importer, files] : by_importer) {
@@ -183,8 +184,8 @@ std::optional<std::string> ImportRefusal(const SplitInventory& split,
     if (!allowed) {
       const bool organization_wide = record.kind == store::InventoryKind::kOrganization ||
                                      record.kind == store::InventoryKind::kOrganizationPolicy;
-      std::string_view owner = record.kind == store::InventoryKind::kAccount ? record.key
-                                                                             : record.owner;
+      std::string_view owner =
+          record.kind == store::InventoryKind::kAccount ? record.key : record.owner;
       return base::Concat("Account ", caller_account, " may not import ",
                           store::InventoryKindName(record.kind), " ", record.key,
                           organization_wide ? std::string(" (only the management account may)")

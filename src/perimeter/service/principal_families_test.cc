@@ -1,7 +1,7 @@
 // Continuous analysis of the internal- and unused-access analyzers (continuous_analysis.h): the
-// findings of a fake catalog go through the lifecycle — created ACTIVE, ARCHIVED by a rule on the V2
-// fields, RESOLVED when gone, ACTIVE again when back — with the analyzer's stored configuration and
-// the clock's now; the external-access family is left as it was. Then the real catalog over the
+// findings of a fake catalog go through the lifecycle — created ACTIVE, ARCHIVED by a rule on the
+// V2 fields, RESOLVED when gone, ACTIVE again when back — with the analyzer's stored configuration
+// and the clock's now; the external-access family is left as it was. Then the real catalog over the
 // bundled sample organization (samples/organization) imported as the server imports it.
 #include <gtest/gtest.h>
 
@@ -51,7 +51,10 @@ findings::Finding Internal(std::string_view principal, std::string_view account)
 
 findings::Finding UnusedRole(std::string_view role) {
   return findings::ToFinding(findings::UnusedAccessFinding{
-      findings::FindingType::kUnusedIamRole, std::string(role), "AWS::IAM::Role", kDev,
+      findings::FindingType::kUnusedIamRole,
+      std::string(role),
+      "AWS::IAM::Role",
+      kDev,
       {findings::UnusedIamRoleDetails{absl::FromUnixMillis(kStart) - absl::Hours(24 * 200)}}});
 }
 
@@ -99,8 +102,8 @@ Environment Organization() {
 store::Analyzer MakeAnalyzer(std::string_view name, store::AnalyzerType type,
                              std::string configuration = "") {
   store::Analyzer analyzer;
-  analyzer.arn = std::string("arn:aws:access-analyzer:us-east-1:111122223333:analyzer/") +
-                 std::string(name);
+  analyzer.arn =
+      std::string("arn:aws:access-analyzer:us-east-1:111122223333:analyzer/") + std::string(name);
   analyzer.account_id = store::IsOrganizationType(type) ? kMgmt : kDev;
   analyzer.region = "us-east-1";
   analyzer.name = std::string(name);
@@ -221,8 +224,9 @@ TEST_F(PrincipalFamiliesTest, UnusedAccessUsesTheConfigurationAndTheClock) {
 }
 
 TEST_F(PrincipalFamiliesTest, OrganizationUnusedAccessCoversTheMembers) {
-  store::Analyzer analyzer = MakeAnalyzer("org-unused", store::AnalyzerType::kOrganizationUnusedAccess,
-                                          R"({"unusedAccess":{"unusedAccessAge":90}})");
+  store::Analyzer analyzer =
+      MakeAnalyzer("org-unused", store::AnalyzerType::kOrganizationUnusedAccess,
+                   R"({"unusedAccess":{"unusedAccessAge":90}})");
   ASSERT_TRUE(store_.PutAnalyzer(analyzer).ok());
   ASSERT_TRUE(analysis_.ScanAnalyzer(analyzer.arn).ok());
   ASSERT_TRUE(catalog_->last_zone.has_value());
@@ -289,16 +293,15 @@ TEST_P(UnusedConfigurationTest, ReadsTheStoredConfiguration) {
 
 INSTANTIATE_TEST_SUITE_P(
     Configurations, UnusedConfigurationTest,
-    testing::Values(ConfigurationCase{"EmptyIsDefault", "", true, 90},
-                    ConfigurationCase{"Age", R"({"unusedAccess":{"unusedAccessAge":7}})", true, 7},
-                    ConfigurationCase{"NoAge", R"({"unusedAccess":{}})", true, 90},
-                    ConfigurationCase{"AgeOutOfRange", R"({"unusedAccess":{"unusedAccessAge":0}})",
-                                      false, 0},
-                    ConfigurationCase{"WrongMember", R"({"internalAccess":{}})", false, 0},
-                    ConfigurationCase{
-                        "BadExclusions",
-                        R"({"unusedAccess":{"analysisRule":{"exclusions":[{"accountIds":[1]}]}}})",
-                        false, 0}));
+    testing::Values(
+        ConfigurationCase{"EmptyIsDefault", "", true, 90},
+        ConfigurationCase{"Age", R"({"unusedAccess":{"unusedAccessAge":7}})", true, 7},
+        ConfigurationCase{"NoAge", R"({"unusedAccess":{}})", true, 90},
+        ConfigurationCase{"AgeOutOfRange", R"({"unusedAccess":{"unusedAccessAge":0}})", false, 0},
+        ConfigurationCase{"WrongMember", R"({"internalAccess":{}})", false, 0},
+        ConfigurationCase{
+            "BadExclusions",
+            R"({"unusedAccess":{"analysisRule":{"exclusions":[{"accountIds":[1]}]}}})", false, 0}));
 
 TEST(InternalConfigurationTest, ReadsTheAnalysisRule) {
   EXPECT_TRUE(ParseInternalAccessConfiguration("")->inclusions.empty());
@@ -308,9 +311,10 @@ TEST(InternalConfigurationTest, ReadsTheAnalysisRule) {
   ASSERT_TRUE(rule.ok()) << rule.status();
   ASSERT_EQ(rule->inclusions.size(), 1u);
   EXPECT_EQ(rule->inclusions[0].account_ids, std::vector<std::string>{kDev});
-  EXPECT_FALSE(ParseInternalAccessConfiguration(
-                   R"({"internalAccess":{"analysisRule":{"inclusions":[{"resourceTypes":["AWS::SQS::Queue"]}]}}})")
-                   .ok());
+  EXPECT_FALSE(
+      ParseInternalAccessConfiguration(
+          R"({"internalAccess":{"analysisRule":{"inclusions":[{"resourceTypes":["AWS::SQS::Queue"]}]}}})")
+          .ok());
 }
 
 // --- The real catalog over the sample organization, imported as the server imports it. ---
@@ -357,8 +361,7 @@ TEST(InventoryCatalogFamiliesTest, SampleOrganizationGivesFindingsOfBothFamilies
         store.ListInventory(store::InventoryKind::kOrganization);
     return *records;
   }());
-  std::optional<reasoning::Organization> organization =
-      built.environment.ReasoningOrganization();
+  std::optional<reasoning::Organization> organization = built.environment.ReasoningOrganization();
   ASSERT_TRUE(organization.has_value());
   std::vector<findings::Finding> internal = (*catalog)->AnalyzeInternalAccess(
       reasoning::ZoneOfTrust::ForOrganization(*organization), analysis::InternalAccessRule{});
@@ -372,8 +375,9 @@ TEST(InventoryCatalogFamiliesTest, SampleOrganizationGivesFindingsOfBothFamilies
   zone.kind = unused::UnusedAccessZone::Kind::kOrganization;
   for (const reasoning::OrganizationMember& member : organization->members)
     zone.member_accounts.push_back(member.account_id);
-  std::vector<findings::Finding> unused_findings = (*catalog)->AnalyzeUnusedAccess(
-      zone, unused::UnusedAccessConfiguration{}, absl::FromUnixMillis(kStart) + absl::Hours(24 * 365));
+  std::vector<findings::Finding> unused_findings =
+      (*catalog)->AnalyzeUnusedAccess(zone, unused::UnusedAccessConfiguration{},
+                                      absl::FromUnixMillis(kStart) + absl::Hours(24 * 365));
   ASSERT_FALSE(unused_findings.empty());
   for (const findings::Finding& finding : unused_findings)
     EXPECT_TRUE(findings::IsUnusedAccessType(finding.type));
@@ -383,9 +387,9 @@ TEST(InventoryCatalogFamiliesTest, AnAccountsInputsDescribeOnlyItsPrincipals) {
   // The sample's authorization details name principals of three accounts; imported by one of them
   // through the API, only that account's principals are analyzed.
   store::MemoryStore store;
-  std::optional<SplitInventory> input =
-      SplitUnusedAccessInput("authorization-details.json",
-                             ReadSample("unused/authorization-details.json"), absl::UnixEpoch(), kDev);
+  std::optional<SplitInventory> input = SplitUnusedAccessInput(
+      "authorization-details.json", ReadSample("unused/authorization-details.json"),
+      absl::UnixEpoch(), kDev);
   ASSERT_TRUE(input.has_value());
   ASSERT_TRUE(store.PutInventory(input->records).ok());
   absl::StatusOr<std::shared_ptr<const InventoryCatalog>> catalog = InventoryCatalog::Load(store);
