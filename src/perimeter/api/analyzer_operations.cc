@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "perimeter/analysis/internal_access_analysis.h"
 #include "perimeter/api/access_analyzer_service.h"
 #include "perimeter/api/internal/operation_support.h"
 #include "perimeter/base/text.h"
@@ -74,6 +75,16 @@ std::optional<std::string> Configuration(store::AnalyzerType type, std::optional
                          "Member must be between 1 and 365");
         return std::nullopt;
       }
+    }
+  }
+  if (member.key() == "internalAccess" && member.Find("analysisRule")) {
+    // InternalAccessConfiguration: the analysis reads the rule as it is stored, so it must parse.
+    absl::StatusOr<analysis::InternalAccessRule> rule =
+        analysis::ParseInternalAccessRule(member.source_text());
+    if (!rule.ok()) {
+      reader.Violation("configuration.internalAccess.analysisRule",
+                       std::string(rule.status().message()));
+      return std::nullopt;
     }
   }
   return std::string(value->source_text());
@@ -290,6 +301,7 @@ ApiResponse AccessAnalyzerService::UpdateAnalyzer(const Caller& caller,
       return RestJsonError(NotFoundError(base::Concat("Analyzer ", analyzer.name, " not found"),
                                          analyzer.name, std::string(kAnalyzerResourceType)));
     }
+    schedule_(service::ScanJob{analyzer.arn, std::nullopt});  // what it analyzes changed
   }
   json::Writer w;
   w.BeginObject();

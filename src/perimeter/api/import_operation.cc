@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "perimeter/json/writer.h"
 
@@ -9,7 +10,13 @@ namespace perimeter::api {
 
 ApiResponse ImportInventory(const Caller& caller, std::string_view body, absl::Time now,
                             const service::Environment& environment, const ApplyImport& apply) {
-  service::SplitInventory split = service::SplitInventoryFile("<request>", std::string(body), now);
+  // An unused-access input (one of AWS's exports) is kept whole as the caller's; anything else is
+  // an inventory.
+  std::optional<service::SplitInventory> unused_input =
+      service::SplitUnusedAccessInput("<request>", std::string(body), now, caller.account_id);
+  service::SplitInventory split =
+      unused_input ? std::move(*unused_input)
+                   : service::SplitInventoryFile("<request>", std::string(body), now);
   std::optional<std::string> management =
       environment.organization
           ? std::optional<std::string>(environment.organization->management_account)

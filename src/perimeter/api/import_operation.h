@@ -1,9 +1,10 @@
 // Perimeter's own operation POST /perimeter/import (signed for service access-analyzer;
-// docs/server.md, "Imports: whose record is it"): an inventory (docs/inventory.md) in the body. A
-// caller may import only resources and account records of its own account, and the management
-// account also organization records (service::ImportRefusal); one record of another account refuses
-// the whole import (AccessDeniedException) and nothing is written. The reply says what was
-// imported:
+// docs/server.md, "Imports: whose record is it"): an inventory (docs/inventory.md) in the body, or
+// one of the unused-access inputs (docs/inventory.md, "Unused access inputs"), kept as the
+// caller's. A caller may import only resources and account records of its own account, and the
+// management account also organization records (service::ImportRefusal); one record of another
+// account refuses the whole import (AccessDeniedException) and nothing is written. The reply says
+// what was imported:
 // {"imported": N, "skipped": N, "issues": [{severity, code, line, column, message}]}.
 #ifndef PERIMETER_API_IMPORT_OPERATION_H_
 #define PERIMETER_API_IMPORT_OPERATION_H_

@@ -91,7 +91,7 @@ std::string FindingKey(const Finding& finding) {
     return UnusedFindingKey({finding.type, finding.resource, finding.resource_type,
                              finding.resource_owner_account, finding.unused_details});
   }
-  std::string key;
+  std::string key = finding.type == FindingType::kInternalAccess ? "InternalAccess|" : "";
   AppendAccessIdentity(key, finding.resource, finding.principal, finding.condition,
                        finding.sources);
   if (finding.error.has_value()) {

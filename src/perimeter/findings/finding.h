@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "perimeter/base/source_position.h"
+#include "perimeter/findings/internal_access_details.h"
 #include "perimeter/findings/unused_access_finding.h"
 
 namespace perimeter::findings {
@@ -66,9 +67,12 @@ struct Finding {
   // AWS's findingType. For kExternalAccess the members above describe the access. For the
   // unused-access types (unused_access_finding.h) `resource` is the principal, and
   // `unused_details` holds the finding's FindingDetails; principal, actions, condition and sources
-  // stay empty. The internal-access family adds its details beside these when it is wired in.
+  // stay empty. For kInternalAccess (internal_access_record.h) principal, actions, condition and
+  // sources describe the access as for external access, and `internal_details` holds the other
+  // members of AWS's InternalAccessDetails; is_public stays false.
   FindingType type = FindingType::kExternalAccess;
   std::vector<UnusedFindingDetails> unused_details;
+  std::optional<InternalAccessDetails> internal_details;  // kInternalAccess only
 };
 
 // True for the four unused-access finding types.
@@ -79,6 +83,8 @@ Finding ToFinding(const UnusedAccessFinding& finding);
 
 // The finding's identity for lifecycle purposes: resource, principal, condition and sources
 // (docs/access-analyzer-rules.md §4.1). Two analyses that find the same access give the same key.
+// Internal-access findings have the same identity behind an "InternalAccess|" prefix; unused-access
+// findings UnusedFindingKey's.
 std::string FindingKey(const Finding& finding);
 
 // Appends to `key` the identity of an access: its resource, principal, condition and sources,

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "perimeter/base/text.h"
+#include "perimeter/findings/internal_access_record.h"
 #include "perimeter/json/object_reader.h"
 #include "perimeter/json/writer.h"
 
@@ -337,6 +338,12 @@ std::string GetFindingV2ResponseJson(const FindingRecord& record, const JsonOpti
   if (IsUnusedAccessType(record.finding.type)) {
     for (const UnusedFindingDetails& details : record.finding.unused_details) {
       WriteUnusedFindingDetails(w, details);
+    }
+  } else if (record.finding.type == FindingType::kInternalAccess) {
+    if (record.finding.internal_details.has_value()) {  // error findings have none
+      w.BeginObject().Key("internalAccessDetails");
+      WriteInternalAccessDetails(w, record.finding);
+      w.EndObject();
     }
   } else if (HasAccessDetails(record.finding)) {
     // Error findings have no access to detail [DOC: error findings have empty details].

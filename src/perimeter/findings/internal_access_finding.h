@@ -14,26 +14,9 @@
 #include <vector>
 
 #include "perimeter/findings/finding.h"
+#include "perimeter/findings/internal_access_details.h"
 
 namespace perimeter::findings {
-
-// InternalAccessDetails.accessType: the principal's account is the resource's (INTRA_ACCOUNT), or
-// another account of the organization (INTRA_ORG).
-enum class InternalAccessType { kIntraAccount, kIntraOrg };
-std::string_view InternalAccessTypeName(InternalAccessType type);  // "INTRA_ACCOUNT", ...
-
-// InternalAccessDetails.principalType.
-enum class InternalPrincipalType { kIamRole, kIamUser };
-std::string_view InternalPrincipalTypeName(InternalPrincipalType type);  // "IAM_ROLE", "IAM_USER"
-
-// InternalAccessDetails.serviceControlPolicyRestriction / resourceControlPolicyRestriction
-// (API Reference, ibid.): APPLIED — the organization has such policies and they were part of the
-// evaluation (ORGANIZATION zone only); APPLICABLE — it has some but they were not evaluated
-// (ACCOUNT zone only); NOT_APPLICABLE — none applies; FAILED_TO_EVALUATE_SCP / _RCP — a policy
-// could not be read.
-enum class ControlPolicyRestriction { kApplied, kApplicable, kNotApplicable, kFailedToEvaluate };
-// "APPLIED", "APPLICABLE", "NOT_APPLICABLE", "FAILED_TO_EVALUATE_SCP" / "FAILED_TO_EVALUATE_RCP".
-std::string_view ControlPolicyRestrictionName(ControlPolicyRestriction restriction, bool rcp);
 
 struct InternalAccessFinding {
   std::string id;  // stable: StableIdOfKey(InternalAccessFindingKey(...))

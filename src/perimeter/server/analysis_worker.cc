@@ -4,10 +4,17 @@
 
 namespace perimeter::server {
 
+namespace {
+
+std::tuple<std::string, std::string, bool> QueueKey(const service::ScanJob& job) {
+  return {job.analyzer_arn, job.resource_arn.value_or(""), job.principal_families};
+}
+
+}  // namespace
+
 void AnalysisWorker::Schedule(service::ScanJob job) {
   std::lock_guard lock(mutex_);
-  std::pair<std::string, std::string> key{job.analyzer_arn, job.resource_arn.value_or("")};
-  if (!queued_.insert(key).second) return;
+  if (!queued_.insert(QueueKey(job)).second) return;
   queue_.push_back(std::move(job));
   wake_.notify_one();
 }
@@ -44,12 +51,14 @@ void AnalysisWorker::Loop() {
       } else {
         job = std::move(queue_.front());
         queue_.pop_front();
-        queued_.erase({job.analyzer_arn, job.resource_arn.value_or("")});
+        queued_.erase(QueueKey(job));
       }
       running_job_ = true;
     }
     absl::Status status;
-    if (job.analyzer_arn.empty() && !job.resource_arn) {
+    if (job.principal_families) {
+      status = analysis_.ScanPrincipalFamilies();
+    } else if (job.analyzer_arn.empty() && !job.resource_arn) {
       status = analysis_.ScanAll();
     } else if (job.analyzer_arn.empty()) {
       status = analysis_.ScanResourceEverywhere(*job.resource_arn);

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "absl/time/time.h"
@@ -26,7 +27,8 @@ class AnalysisWorker {
   ~AnalysisWorker() { Stop(); }
 
   // Queues a job. An empty analyzer_arn with a resource means "every analyzer that sees it"; both
-  // empty means a full scan.
+  // empty means a full scan, or with principal_families every internal- and unused-access
+  // analyzer.
   void Schedule(service::ScanJob job);
   void Start();
   void Stop();
@@ -43,7 +45,7 @@ class AnalysisWorker {
   std::condition_variable wake_;
   std::condition_variable idle_;
   std::deque<service::ScanJob> queue_;
-  std::set<std::pair<std::string, std::string>> queued_;
+  std::set<std::tuple<std::string, std::string, bool>> queued_;
   bool running_job_ = false;
   bool stopping_ = false;
   std::thread thread_;

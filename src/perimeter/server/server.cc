@@ -373,8 +373,13 @@ absl::Status Server::ReloadCatalog() {
 }
 
 absl::StatusOr<size_t> Server::Import(const std::string& source_name, const std::string& text) {
+  // The operator's files: an unused-access input is kept for every account it names (importer "").
+  std::optional<service::SplitInventory> unused_input =
+      service::SplitUnusedAccessInput(source_name, text, absl::FromUnixMillis(clock_.Now()), "");
   service::SplitInventory split =
-      service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
+      unused_input
+          ? std::move(*unused_input)
+          : service::SplitInventoryFile(source_name, text, absl::FromUnixMillis(clock_.Now()));
   for (const base::Issue& issue : split.issues) {
     log_ << base::FormatIssue(issue, source_name, text) << "\n";
   }
@@ -427,7 +432,11 @@ void Server::ScheduleImportAnalysis(std::span<const store::InventoryRecord> reco
         break;
       case store::InventoryKind::kResource:
       case store::InventoryKind::kManagedPolicy:
-        break;
+      case store::InventoryKind::kPrincipal:
+      case store::InventoryKind::kGroup:
+      case store::InventoryKind::kOrganizationPolicy:
+      case store::InventoryKind::kUnusedAccessInput:
+        break;  // not read by external access; the families' job below covers them
     }
   }
   if (full_scan) {
@@ -438,6 +447,9 @@ void Server::ScheduleImportAnalysis(std::span<const store::InventoryRecord> reco
     if (record.kind == store::InventoryKind::kResource)
       worker_->Schedule(service::ScanJob{"", record.key});
   }
+  // Any record (a resource, a principal, a policy, last-used data) may change the findings of the
+  // internal- and unused-access analyzers, which are analyzed whole.
+  if (!records.empty()) worker_->Schedule(service::ScanJob{"", std::nullopt, true});
 }
 
 absl::Status Server::RefreshAfterImport() {

@@ -6,6 +6,8 @@
 #include "perimeter/aws/arn.h"
 #include "perimeter/base/status_macros.h"
 #include "perimeter/base/text.h"
+#include "perimeter/findings/internal_access_record.h"
+#include "perimeter/ingest/unused_access_inputs.h"
 #include "perimeter/json/document.h"
 #include "perimeter/resources/analyze_resource.h"
 
@@ -68,14 +70,36 @@ absl::StatusOr<std::shared_ptr<const InventoryCatalog>> InventoryCatalog::Load(
     if (account_text.size() > 1) account_text += ",\n";
     account_text += record.json;
   }
-  // Managed policies are keyed by (account, ARN), so all of them are read at once too.
-  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> policies,
-                   store.ListInventory(store::InventoryKind::kManagedPolicy));
-  for (const store::InventoryRecord& record : policies) {
-    if (account_text.size() > 1) account_text += ",\n";
-    account_text += record.json;
+  // Managed policies are keyed by (account, ARN), so all of them are read at once too; so are the
+  // records the internal-access analysis reads (principals and groups keyed by ARN, organization
+  // policies by id, organizations by id: no two stored records share a key).
+  for (store::InventoryKind kind :
+       {store::InventoryKind::kManagedPolicy, store::InventoryKind::kOrganization,
+        store::InventoryKind::kPrincipal, store::InventoryKind::kGroup,
+        store::InventoryKind::kOrganizationPolicy}) {
+    ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> records, store.ListInventory(kind));
+    for (const store::InventoryRecord& record : records) {
+      if (account_text.size() > 1) account_text += ",\n";
+      account_text += record.json;
+    }
   }
   flat.inventory = resources::ReadInventory("<store>", account_text + "]");
+  // The unused-access inputs, joined per importer: an account's files say nothing of another's
+  // principals.
+  ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> inputs,
+                   store.ListInventory(store::InventoryKind::kUnusedAccessInput));
+  std::map<std::string, ingest::UnusedAccessInputs> by_importer;
+  for (const store::InventoryRecord& record : inputs) {
+    std::optional<ingest::UnusedAccessInputKind> kind =
+        ingest::DetectUnusedAccessInput(record.json);
+    if (kind) by_importer[record.owner].Add(*kind, record.key, record.json);
+  }
+  for (auto& [importer, files] : by_importer) {
+    for (unused::IamPrincipal& principal : files.Principals()) {
+      if (importer.empty() || principal.account == importer)
+        flat.unused_principals.push_back(std::move(principal));
+    }
+  }
   ASSIGN_OR_RETURN(std::vector<store::InventoryRecord> resources,
                    store.ListInventory(store::InventoryKind::kResource));
   for (resources::Resource& resource : ReadResourceRecords(resources))
@@ -118,6 +142,7 @@ std::shared_ptr<const InventoryCatalog> InventoryCatalog::WithResources(
   std::sort(current.begin(), current.end(), ByOwnerThenArn);
   Flat flat;
   flat.inventory = base_->inventory;
+  flat.unused_principals = base_->unused_principals;
   flat.inventory.resources.clear();
   flat.inventory.resources.reserve(current.size());
   for (const resources::Resource* resource : current) flat.inventory.resources.push_back(*resource);
@@ -209,6 +234,46 @@ std::vector<findings::Finding> InventoryCatalog::AnalyzeClaim(
       .findings;
 }
 
+std::vector<findings::Finding> InventoryCatalog::AnalyzeInternalAccess(
+    const reasoning::ZoneOfTrust& zone, const analysis::InternalAccessRule& rule) const {
+  // The resources as they are now: the base's, with the claims put since by WithResources.
+  const resources::Inventory* inventory = &base_->inventory;
+  resources::Inventory current;
+  if (!overlay_.empty()) {
+    current = base_->inventory;
+    current.resources.clear();
+    for (const ResourceSummary& summary : Resources()) {
+      if (const resources::Resource* resource = Claim(summary.arn, summary.owner_account))
+        current.resources.push_back(*resource);
+    }
+    inventory = &current;
+  }
+  std::vector<findings::Finding> out;
+  for (const findings::InternalAccessFinding& finding :
+       analysis::AnalyzeInventoryInternalAccess(*inventory, zone, rule).findings) {
+    out.push_back(findings::ToFinding(finding));
+  }
+  return out;
+}
+
+std::vector<findings::Finding> InventoryCatalog::AnalyzeUnusedAccess(
+    const unused::UnusedAccessZone& zone, const unused::UnusedAccessConfiguration& configuration,
+    absl::Time now) const {
+  std::vector<findings::Finding> out;
+  for (const findings::UnusedAccessFinding& finding :
+       unused::AnalyzeUnusedAccess(base_->unused_principals, zone, configuration, now).findings) {
+    out.push_back(findings::ToFinding(finding));
+  }
+  return out;
+}
+
+std::optional<unused::IamPrincipal> InventoryCatalog::FindPrincipal(std::string_view arn) const {
+  for (const unused::IamPrincipal& principal : base_->unused_principals) {
+    if (principal.arn == arn) return principal;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> ImportRefusal(const SplitInventory& split,
                                          std::string_view caller_account,
                                          const std::optional<std::string>& management_account) {
@@ -231,19 +296,24 @@ std::optional<std::string> ImportRefusal(const SplitInventory& split,
         allowed = management_account == caller_account;
         break;
       case store::InventoryKind::kManagedPolicy:
+      case store::InventoryKind::kPrincipal:
+      case store::InventoryKind::kGroup:
+      case store::InventoryKind::kUnusedAccessInput:
         allowed = record.owner == caller_account;
+        break;
+      case store::InventoryKind::kOrganizationPolicy:
+        allowed = management_account == caller_account;
         break;
     }
     if (!allowed) {
-      std::string_view owner = record.kind == store::InventoryKind::kResource ||
-                                       record.kind == store::InventoryKind::kManagedPolicy
-                                   ? record.owner
-                                   : record.key;
+      const bool organization_wide = record.kind == store::InventoryKind::kOrganization ||
+                                     record.kind == store::InventoryKind::kOrganizationPolicy;
+      std::string_view owner =
+          record.kind == store::InventoryKind::kAccount ? record.key : record.owner;
       return base::Concat("Account ", caller_account, " may not import ",
                           store::InventoryKindName(record.kind), " ", record.key,
-                          record.kind == store::InventoryKind::kOrganization
-                              ? std::string(" (only the management account may)")
-                              : base::Concat(" of account ", owner));
+                          organization_wide ? std::string(" (only the management account may)")
+                                            : base::Concat(" of account ", owner));
     }
   }
   return std::nullopt;
@@ -288,6 +358,12 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
   std::set<std::pair<std::string, std::string>> policies_ok;
   for (const resources::ManagedPolicy& policy : inventory.managed_policies)
     policies_ok.emplace(policy.account_id, policy.arn);
+  std::set<std::string> principals_ok, groups_ok, organization_policies_ok;
+  for (const resources::IamPrincipalRecord& record : inventory.principals)
+    principals_ok.insert(record.arn);
+  for (const resources::IamPrincipalRecord& record : inventory.groups) groups_ok.insert(record.arn);
+  for (const resources::OrganizationPolicyRecord& record : inventory.organization_policies)
+    organization_policies_ok.insert(record.id);
   for (const std::string& record_text : texts) {
     json::ParseResult parsed = json::Parse(record_text);
     if (!parsed.ok() || !parsed.document.root().is_object()) continue;
@@ -318,7 +394,79 @@ SplitInventory SplitInventoryFile(const std::string& source_name, const std::str
                policies_ok.contains({key_of("accountId"), key_of("arn")})) {
       out.records.push_back({store::InventoryKind::kManagedPolicy, key_of("arn"), record_text, now,
                              key_of("accountId")});
+    } else if (kind->text() == "principal" && principals_ok.contains(key_of("arn"))) {
+      out.records.push_back({store::InventoryKind::kPrincipal, key_of("arn"), record_text, now,
+                             ArnAccount(key_of("arn"))});
+    } else if (kind->text() == "group" && groups_ok.contains(key_of("arn"))) {
+      out.records.push_back({store::InventoryKind::kGroup, key_of("arn"), record_text, now,
+                             ArnAccount(key_of("arn"))});
+    } else if (kind->text() == "organizationPolicy" &&
+               organization_policies_ok.contains(key_of("id"))) {
+      out.records.push_back(
+          {store::InventoryKind::kOrganizationPolicy, key_of("id"), record_text, now});
     }
+  }
+  return out;
+}
+
+namespace {
+
+// DetectUnusedAccessInput looks at the text's first bytes only (an inventory's first line has a
+// "kind" too): an import is taken for an unused-access input only when its first record says so —
+// an activity record's kind, or the members of AWS's JSON outputs.
+bool ConfirmedUnusedAccessInput(ingest::UnusedAccessInputKind kind, std::string_view text) {
+  size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return false;
+  if (text[start] != '{') return true;  // the credential report's CSV
+  std::string_view first = text.substr(start);
+  if (kind == ingest::UnusedAccessInputKind::kActivity) first = first.substr(0, first.find('\n'));
+  json::ParseResult parsed = json::Parse(std::string(first));
+  if (!parsed.ok() || !parsed.document.root().is_object()) return false;
+  json::Value root = parsed.document.root();
+  switch (kind) {
+    case ingest::UnusedAccessInputKind::kActivity: {
+      std::optional<json::Value> record_kind = root.Find("kind");
+      return record_kind && record_kind->is_string() &&
+             (record_kind->text() == "serviceLastAccessed" ||
+              record_kind->text() == "accessKeyLastUsed");
+    }
+    case ingest::UnusedAccessInputKind::kCredentialReport:
+      return root.Find("Content").has_value();
+    case ingest::UnusedAccessInputKind::kAuthorizationDetails:
+      return root.Find("RoleDetailList").has_value() || root.Find("UserDetailList").has_value();
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<SplitInventory> SplitUnusedAccessInput(const std::string& source_name,
+                                                     const std::string& text, absl::Time now,
+                                                     std::string_view importer) {
+  std::optional<ingest::UnusedAccessInputKind> kind = ingest::DetectUnusedAccessInput(text);
+  if (!kind || !ConfirmedUnusedAccessInput(*kind, text)) return std::nullopt;
+  std::string key;
+  switch (*kind) {
+    case ingest::UnusedAccessInputKind::kAuthorizationDetails:
+      key = "authorizationDetails";
+      break;
+    case ingest::UnusedAccessInputKind::kCredentialReport:
+      key = "credentialReport";
+      break;
+    case ingest::UnusedAccessInputKind::kActivity:
+      key = "activity";
+      break;
+  }
+  ingest::UnusedAccessInputs reader;
+  reader.Add(*kind, source_name, text);
+  SplitInventory out;
+  for (const ingest::UnusedAccessInputs::FileIssue& issue : reader.issues())
+    out.issues.push_back(issue.issue);
+  if (reader.has_errors()) {
+    out.skipped = 1;
+  } else {
+    out.records.push_back(store::InventoryRecord{store::InventoryKind::kUnusedAccessInput, key,
+                                                 text, now, std::string(importer)});
   }
   return out;
 }

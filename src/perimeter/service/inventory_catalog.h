@@ -8,8 +8,17 @@
 // update costs what that resource's record costs to read, not what 100,000 records do
 // (docs/server.md, "Incremental imports").
 //
+// The principals, groups, managed policies, organization records and organization policies are
+// read beside the resources for the internal-access analysis (analysis/internal_access_analysis.h),
+// and the imported unused-access inputs (AWS's exports, docs/inventory.md "Unused access inputs")
+// are joined per importing account for the unused-access analysis (unused/unused_access.h): the
+// files one account imported describe only that account's principals (an operator's import at
+// start, owner "", any account's).
+//
 // Also splits an inventory file into the records the store keeps (one per resource, account,
-// organization and managed policy, keyed by ARN, account id, organization id and policy ARN).
+// organization, managed policy, principal, group and organization policy, keyed by ARN, account
+// id, organization id, policy ARN, principal or group ARN and policy id), and an unused-access
+// input into one record of its kind.
 #ifndef PERIMETER_SERVICE_INVENTORY_CATALOG_H_
 #define PERIMETER_SERVICE_INVENTORY_CATALOG_H_
 
@@ -63,10 +72,21 @@ class InventoryCatalog final : public ResourceCatalog {
     return base_->inventory.FindAccount(owner);
   }
 
+  std::vector<findings::Finding> AnalyzeInternalAccess(
+      const reasoning::ZoneOfTrust& zone, const analysis::InternalAccessRule& rule) const override;
+  std::vector<findings::Finding> AnalyzeUnusedAccess(
+      const unused::UnusedAccessZone& zone, const unused::UnusedAccessConfiguration& configuration,
+      absl::Time now) const override;
+  // The first imported principal with this ARN (its policies, for the recommendations).
+  std::optional<unused::IamPrincipal> FindPrincipal(std::string_view arn) const override;
+
   // The records of the last Load: accounts, organizations, managed policies, principals, groups,
   // organization policies are current (imports of them reload). Its `resources` miss the claims
   // put since by WithResources: read resources through Resources(), FindClaims and FindRecord.
   const resources::Inventory& inventory() const { return base_->inventory; }
+  const std::vector<unused::IamPrincipal>& unused_access_principals() const {
+    return base_->unused_principals;
+  }
 
  private:
   // A flat catalog: every claim in `inventory.resources`, ordered by (owner, ARN).
@@ -75,6 +95,8 @@ class InventoryCatalog final : public ResourceCatalog {
     // Every claim on an ARN, by owner: ARNs without an account (S3 buckets) may be claimed by
     // several accounts, each claim analyzed in its owner's scope.
     std::multimap<std::string, size_t, std::less<>> by_arn;
+    // The principals of the imported unused-access inputs, joined per importing account.
+    std::vector<unused::IamPrincipal> unused_principals;
   };
   using Claims = std::map<std::string, std::shared_ptr<const resources::Resource>, std::less<>>;
 
@@ -119,6 +141,15 @@ std::optional<std::string> ImportRefusal(const SplitInventory& split,
 std::string ArnAccount(std::string_view arn);
 SplitInventory SplitInventoryFile(const std::string& source_name, const std::string& text,
                                   absl::Time now);
+
+// When `text` is one of the unused-access inputs (ingest::DetectUnusedAccessInput: authorization
+// details, credential report, activity records), the one record that keeps it whole (kind
+// kUnusedAccessInput, key its kind, owner `importer`: a later import of the same kind by the same
+// account replaces it) with the problems reading it found; the record is left out when one of them
+// is an error. nullopt when `text` is none of them (an inventory: SplitInventoryFile).
+std::optional<SplitInventory> SplitUnusedAccessInput(const std::string& source_name,
+                                                     const std::string& text, absl::Time now,
+                                                     std::string_view importer);
 
 }  // namespace perimeter::service
 

@@ -121,6 +121,14 @@ std::string_view InventoryKindName(InventoryKind kind) {
       return "organization";
     case InventoryKind::kManagedPolicy:
       return "managedPolicy";
+    case InventoryKind::kPrincipal:
+      return "principal";
+    case InventoryKind::kGroup:
+      return "group";
+    case InventoryKind::kOrganizationPolicy:
+      return "organizationPolicy";
+    case InventoryKind::kUnusedAccessInput:
+      return "unusedAccessInput";
   }
   return "resource";
 }

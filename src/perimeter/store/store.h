@@ -110,9 +110,22 @@ struct DelegatedAdministrator {
   friend bool operator==(const DelegatedAdministrator&, const DelegatedAdministrator&) = default;
 };
 
-// One imported inventory record (docs/inventory.md), kept as its JSON text.
-enum class InventoryKind { kResource, kAccount, kOrganization, kManagedPolicy };
-// "resource", "account", "organization", "managedPolicy"
+// One imported inventory record (docs/inventory.md), kept as its JSON text. kUnusedAccessInput is
+// one of AWS's exports the unused-access analysis reads (docs/inventory.md, "Unused access
+// inputs"), kept whole: key "authorizationDetails", "credentialReport" or "activity", owner the
+// importing account.
+enum class InventoryKind {
+  kResource,
+  kAccount,
+  kOrganization,
+  kManagedPolicy,
+  kPrincipal,
+  kGroup,
+  kOrganizationPolicy,
+  kUnusedAccessInput,
+};
+// "resource", "account", "organization", "managedPolicy", "principal", "group",
+// "organizationPolicy", "unusedAccessInput"
 std::string_view InventoryKindName(InventoryKind kind);
 
 // Keyed by (kind, owner, key): a resource record is its owner's claim on the ARN, so that one
@@ -120,11 +133,14 @@ std::string_view InventoryKindName(InventoryKind kind);
 // arn:aws:s3:::NAME), where two accounts may both claim a name (docs/server.md, "Imports").
 struct InventoryRecord {
   InventoryKind kind = InventoryKind::kResource;
-  std::string key;   // resource ARN, account id, organization id, managed policy ARN
+  // resource ARN, account id, organization id, managed policy ARN, principal or group ARN,
+  // organization policy id, unused-access input kind
+  std::string key;
   std::string json;  // the record as imported
   absl::Time updated_at = absl::UnixEpoch();
-  // A resource's resourceOwnerAccount, a managed policy's accountId; "" for account and
-  // organization records.
+  // A resource's resourceOwnerAccount, a managed policy's accountId, a principal's or group's
+  // account, an unused-access input's importer; "" for account, organization and organization
+  // policy records.
   std::string owner;
   friend bool operator==(const InventoryRecord&, const InventoryRecord&) = default;
 };

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "perimeter/findings/internal_access_record.h"
 #include "perimeter/json/document.h"
 #include "perimeter/json/writer.h"
 
@@ -63,6 +64,10 @@ std::string EncodeFinding(const findings::Finding& finding) {
     }
     w.EndArray();
   }
+  if (finding.internal_details) {
+    w.Key("internalAccessDetails");
+    findings::WriteInternalAccessDetails(w, finding);
+  }
   w.EndObject();
   return std::move(w).Take();
 }
@@ -110,6 +115,10 @@ absl::StatusOr<findings::Finding> DecodeFinding(std::string_view text) {
       if (!parsed) return Corrupt("finding details");
       finding.unused_details.push_back(std::move(*parsed));
     }
+  }
+  if (auto value = root.Find("internalAccessDetails"); value) {
+    finding.internal_details = findings::ParseInternalAccessDetails(*value);
+    if (!finding.internal_details) return Corrupt("internal access details");
   }
   if (auto value = root.Find("sources"); value && value->is_array()) {
     for (json::Value source : value->children()) {

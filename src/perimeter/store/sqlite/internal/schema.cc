@@ -98,6 +98,8 @@ absl::Status AddFindingTypeColumn(sqlite3* db) {
     RETURN_IF_ERROR(update.Run());
   }
   return status;
+}
+
 // Schema 7: a finding's status history (store::FindingStatusChange), appended by the write that
 // changes the status, in its transaction. at: microseconds; previous: NULL for a creation (and for
 // the BEFORE_HISTORY entry of the upgrade); detail: the archive rule or the caller, '' otherwise.
