@@ -10,7 +10,8 @@ Clients and what their service models know (checked at run time, reported):
     operations and the analyzer configuration: they create the analyzers without `configuration` (AWS's
     defaults), and use ListFindings, CreateArchiveRule and ApplyArchiveRule;
   - the pip AWS CLI v1 (`aws` on PATH, optional as in server_clients_test.py) knows ListFindingsV2,
-    GetFindingV2, GetFindingsStatistics and `configuration`: the V2 shapes are checked with it.
+    GetFindingV2, GetFindingsStatistics, Generate/GetFindingRecommendation and `configuration`: the V2 shapes
+    and a recommendation for an UnusedPermission finding are checked with it.
 
 Usage: server_families_test.py PATH/TO/perimeter
 """
@@ -230,6 +231,24 @@ def run_client(client, prefix):
         counted = {s["unusedAccessType"] for s in
                    stats.get("unusedAccessFindingsStatistics", {}).get("unusedAccessTypeStatistics", [])}
         check({"UnusedIAMRole", "UnusedPermission"} <= counted, f"[{client.name}] unused statistics {stats}")
+        # A least-privilege recommendation for the unused permissions, from the imported principal's policies.
+        permission = next(f for f in unused_listed if f["findingType"] == "UnusedPermission")
+        client.call("Dev", "generate-finding-recommendation", "--analyzer-arn", unused, "--id", permission["id"])
+        recommendation = wait_for(
+            f"[{client.name}] the recommendation of {permission['resource']}",
+            lambda: (lambda r: r if r.get("status") in ("SUCCEEDED", "FAILED") else None)(
+                client.call("Dev", "get-finding-recommendation", "--analyzer-arn", unused, "--id",
+                            permission["id"])))
+        steps = [step.get("unusedPermissionsRecommendedStep", {})
+                 for step in recommendation.get("recommendedSteps", [])]
+        check(recommendation.get("status") == "SUCCEEDED" and
+              recommendation.get("recommendationType") == "UnusedPermissionRecommendation" and steps and
+              all(step.get("recommendedAction") in ("CREATE_POLICY", "DETACH_POLICY") for step in steps),
+              f"[{client.name}] recommendation {json.dumps(recommendation)[:400]}")
+        for step in steps:
+            if step.get("recommendedAction") == "CREATE_POLICY":
+                policy = json.loads(step["recommendedPolicy"])
+                check(policy.get("Statement"), f"[{client.name}] recommended policy {step['recommendedPolicy'][:300]}")
 
     # Archive rules on the V2 fields (resource, findingType), applied to the existing findings.
     client.archive("Mgmt", internal_name, internal, "exports", {"resource": {"eq": [EXPORTS]},
@@ -280,9 +299,8 @@ def main():
         os.environ.clear()
         os.environ.update(env)  # boto3 reads the same files
         try:
-            # --ephemeral: the memory store. The SQLite store's ListFindingsV2 summaries do not carry the
-            # finding type yet (its finding_type column is another branch's migration: issue #17).
-            with harness.serving(binary, "--ephemeral", "--config", os.path.join(work, "server.toml"), "--inventory",
+            # The SQLite store of data_dir (the default): its listings carry each finding's type.
+            with harness.serving(binary, "--config", os.path.join(work, "server.toml"), "--inventory",
                                  os.path.join(SAMPLE, "inventory.jsonl"),
                                  log=os.path.join(work, "server.log")) as server:
                 # ORGANIZATION analyzers need Access Analyzer's trusted access (docs/server.md).

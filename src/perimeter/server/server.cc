@@ -490,8 +490,10 @@ absl::StatusOr<CollectionOutcome> Server::ApplyCollection(const CollectedInvento
     if (std::find(gone.begin(), gone.end(), record.key) != gone.end())
       RETURN_IF_ERROR(store_->DeleteInventory(record.kind, record.owner, record.key));
   }
-  // The removals are committed: the import's refresh covers them.
   RETURN_IF_ERROR(ApplyImport(split));
+  // The removals are committed; an incremental import's refresh only overlays the records it put,
+  // so removals need a reload before their resources are scanned again.
+  if (!gone.empty()) RETURN_IF_ERROR(RefreshAfterImport());
   for (const std::string& key : gone) worker_->Schedule(service::ScanJob{"", key});
   outcome.imported = split.records.size();
   outcome.removed = gone.size();
@@ -501,6 +503,8 @@ absl::StatusOr<CollectionOutcome> Server::ApplyCollection(const CollectedInvento
 std::optional<CollectionStatus> Server::collection_status() const {
   if (!collection_) return std::nullopt;
   return collection_->status();
+}
+
 absl::Status Server::RefreshAfterImport(std::span<const store::InventoryRecord> records) {
   if (!IncrementalImport(records)) return RefreshAfterImport();
   const uint64_t mine = ++imports_committed_;

@@ -42,8 +42,8 @@
 #include "perimeter/resources/resource.h"
 #include "perimeter/service/environment.h"
 #include "perimeter/store/store.h"
-#include "perimeter/unused/unused_access_input.h"
 #include "perimeter/unused/unused_access.h"
+#include "perimeter/unused/unused_access_input.h"
 
 namespace perimeter::service {
 

@@ -393,6 +393,7 @@ TEST_P(StoreTest, ModifyResourcesFindingsDecidesEachResourceInTurn) {
         stored.last_resource_analyzed = "arn:aws:s3:::x";
         return true;
       }));
+  EXPECT_EQ(seen, (std::vector<std::string>{"0: f1", "1:", "2: f2"}));
   EXPECT_EQ((*store_->GetAnalyzer(analyzer.arn))->last_resource_analyzed, "arn:aws:s3:::x");
   // A decision that stops the batch: its own changes are written, nothing after it is decided, and
   // `then` does not run.
@@ -412,7 +413,6 @@ TEST_P(StoreTest, ModifyResourcesFindingsDecidesEachResourceInTurn) {
   EXPECT_EQ(seen, std::vector<std::string>{"0"});
   EXPECT_EQ((*store_->GetAnalyzer(analyzer.arn))->last_resource_analyzed, "arn:aws:s3:::x");
   EXPECT_EQ(store_->ListFindings(analyzer.arn)->size(), 3u);
-  EXPECT_EQ(seen, (std::vector<std::string>{"0: f1", "1:", "2: f2"}));
   Reopen();
   auto stored = store_->ListFindings(analyzer.arn);
   ASSERT_EQ(stored->size(), 3u);
