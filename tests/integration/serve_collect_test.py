@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 sys.dont_write_bytecode = True
@@ -25,6 +26,7 @@ import fake_aws  # noqa: E402
 from perimeter_harness import ServerStartError, check, credentials_toml, finish, serving  # noqa: E402
 
 KEY, SECRET = "AKIAFAKEMGMT00000001", "fake-secret"
+OTHER, OTHER_KEY, OTHER_SECRET = "999988887777", "AKIAFAKEOTHER0000001", "other-fake-secret"
 BUCKET = f"arn:aws:s3:::public-{fake_aws.MGMT}"
 
 
@@ -37,7 +39,11 @@ periodic_scan = "24h"
 [[accounts]]
 id = "{fake_aws.MGMT}"
 name = "Collected"
-""" + credentials_toml(fake_aws.MGMT, KEY, SECRET) + f"""
+
+[[accounts]]
+id = "{OTHER}"
+name = "Not collected"
+""" + credentials_toml(fake_aws.MGMT, KEY, SECRET) + credentials_toml(OTHER, OTHER_KEY, OTHER_SECRET) + f"""
 [collect]
 interval = "1h"
 mode = "account"
@@ -67,13 +73,13 @@ def bucket_findings(client, analyzer):
     return findings
 
 
-def collection_status(endpoint):
+def collection_status(endpoint, key=KEY, secret=SECRET):
     """GET /perimeter/collect, signed for access-analyzer as botocore signs."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
     request = AWSRequest(method="GET", url=endpoint + "/perimeter/collect")
-    SigV4Auth(Credentials(KEY, SECRET), "access-analyzer", "us-east-1").add_auth(request)
+    SigV4Auth(Credentials(key, secret), "access-analyzer", "us-east-1").add_auth(request)
     prepared = request.prepare()
     with urllib.request.urlopen(urllib.request.Request(prepared.url, headers=dict(prepared.headers))) as answer:
         return json.loads(answer.read())
@@ -106,6 +112,12 @@ def scenario(binary, work, world, boto3):
                 check(status["status"] == "OK" and status["resources"] > 0 and status["imported"] > 0,
                       f"GET /perimeter/collect after the first run: {status}")
             runs = status["runs"] if status else 0
+            # An account the collection did not read may not see its status (it names their resources).
+            try:
+                collection_status(server.endpoint, OTHER_KEY, OTHER_SECRET)
+                check(False, "another account read GET /perimeter/collect")
+            except urllib.error.HTTPError as refused:
+                check(refused.code == 403, f"another account's GET /perimeter/collect: HTTP {refused.code}")
 
             # 2. The policy no longer grants outside the account: StartResourceScan re-reads it, then scans.
             world.bucket_policies[f"public-{fake_aws.MGMT}"] = fake_aws.allow(

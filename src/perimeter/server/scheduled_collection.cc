@@ -1,5 +1,6 @@
 #include "perimeter/server/scheduled_collection.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "perimeter/json/writer.h"
@@ -128,6 +129,14 @@ void CollectionSchedule::Loop() {
   }
   std::lock_guard lock(mutex_);
   idle_.notify_all();
+}
+
+bool MayReadCollectionStatus(const CollectionStatus& status, std::string_view caller_account,
+                             const std::optional<std::string>& management_account) {
+  if (management_account && caller_account == *management_account) return true;
+  if (status.last.accounts.empty()) return true;
+  return std::find(status.last.accounts.begin(), status.last.accounts.end(), caller_account) !=
+         status.last.accounts.end();
 }
 
 }  // namespace perimeter::server

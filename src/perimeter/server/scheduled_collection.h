@@ -14,8 +14,10 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -35,6 +37,7 @@ struct CollectionOutcome {
   size_t imported = 0;      // inventory records imported
   size_t removed = 0;       // stored resources gone from AWS, removed (their findings RESOLVED)
   std::string first_error;  // the first collectionError, as its line, for the status
+  std::vector<std::string> accounts;  // the accounts the run read
 };
 
 // What GET /perimeter/collect answers.
@@ -48,6 +51,13 @@ struct CollectionStatus {
 // {"running":..., "runs":N, "lastStartedAt":"ISO", "lastFinishedAt":"ISO", "status":"OK"|message,
 //  "resources":N, "collectionErrors":N, "imported":N, "removed":N, "firstCollectionError":"..."}
 std::string CollectionStatusJson(const CollectionStatus& status);
+
+// Whether `caller_account` may read `status` (GET /perimeter/collect): its first error names a
+// resource of an account the run read, so only the organization's management account
+// (`management_account`, when the server has an organization) or an account the last run read may;
+// before any run read an account, the status names nothing and any caller may.
+bool MayReadCollectionStatus(const CollectionStatus& status, std::string_view caller_account,
+                             const std::optional<std::string>& management_account);
 
 // The stored resources (`stored`, kind kResource) a run shows to be gone from AWS: owned by an
 // account the run read (`covered`), not among the keys it collected, and not vouched against by an

@@ -27,6 +27,28 @@ namespace {
 
 // ---- the [collect] table
 
+// The status names resources of the accounts the run read: those accounts and the management
+// account read it, another account does not; before a run read any account, anyone may.
+TEST(CollectionStatusTest, OnlyTheAccountsReadAndTheManagementAccountMayReadIt) {
+  CollectionStatus status;
+  const std::optional<std::string> management = "111122223333";
+  EXPECT_TRUE(MayReadCollectionStatus(status, "999999999999", management));
+  status.last.accounts = {"444455556666"};
+  status.last.first_error = "AccessDenied arn:aws:s3:::secret-bucket-of-444455556666";
+  struct Case {
+    std::string caller;
+    std::optional<std::string> management;
+    bool allowed;
+  };
+  for (const Case& c : std::vector<Case>{{"444455556666", management, true},
+                                         {"111122223333", management, true},
+                                         {"999999999999", management, false},
+                                         {"111122223333", std::nullopt, false},
+                                         {"999999999999", std::nullopt, false}}) {
+    EXPECT_EQ(MayReadCollectionStatus(status, c.caller, c.management), c.allowed) << c.caller;
+  }
+}
+
 TEST(CollectConfigTest, ReadsEveryKey) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(R"(
 [collect]

@@ -497,6 +497,7 @@ absl::StatusOr<CollectionOutcome> Server::ApplyCollection(const CollectedInvento
   for (const std::string& key : gone) worker_->Schedule(service::ScanJob{"", key});
   outcome.imported = split.records.size();
   outcome.removed = gone.size();
+  outcome.accounts = collected.accounts;
   return outcome;
 }
 
@@ -786,6 +787,21 @@ HttpResponse Server::HandleUnlogged(HttpRequest& request, aws::sigv4::Caller& ve
       if (auto refusal = denied(api::AuthorizationTarget{"perimeter:GetCollectionStatus", "*"}))
         return std::move(*refusal);
       std::optional<CollectionStatus> status = collection_status();
+      std::shared_ptr<const service::Environment> environment = this->environment();
+      std::optional<std::string> management;
+      if (environment->organization) management = environment->organization->management_account;
+      if (status && !MayReadCollectionStatus(*status, caller.account_id, management)) {
+        return Reply(api::RestJsonError(
+            api::AwsError{403,
+                          "AccessDeniedException",
+                          "The collection's status names the resources of the accounts it read: "
+                          "only those accounts "
+                          "and the organization's management account may read it",
+                          "",
+                          {},
+                          "",
+                          ""}));
+      }
       if (!status) {
         return Reply(api::RestJsonError(api::AwsError{
             404,
