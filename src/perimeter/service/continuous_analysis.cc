@@ -192,6 +192,18 @@ store::FindingChanges ChangesOf(findings::LifecycleResult result) {
   return changes;
 }
 
+// Only the two analyzer fields the analysis owns, on the analyzer as stored now (absent or changed:
+// nothing).
+store::AnalyzerDecision LastResourceDecision(const store::Analyzer& analyzer, std::string resource,
+                                             absl::Time now) {
+  return [&analyzer, resource = std::move(resource), now](store::Analyzer& current) {
+    if (!SameRunningAnalyzer(analyzer, current)) return false;
+    current.last_resource_analyzed = resource;
+    current.last_resource_analyzed_at = now;
+    return true;
+  };
+}
+
 }  // namespace
 
 // Each resource is one atomic step (store::Store::ModifyFindings): the stored findings, the archive
@@ -230,15 +242,7 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer,
         stopped = stop = true;
         return std::nullopt;
       }
-      if (snapshot.findings.empty() && fresh[i].empty()) return std::nullopt;
-      std::vector<findings::ArchiveRule> rules = ParseArchiveRules(snapshot.archive_rules);
-      findings::LifecycleOptions options;
-      options.scope = analyzer.arn;
-      options.resolved_retention = retention_;
-      options.archive_rules = rules;
-      findings::LifecycleResult result =
-          findings::ApplyAnalysis(snapshot.findings, fresh[i], now, options);
-      return ChangesOf(std::move(result));
+      return LifecycleStep(analyzer, snapshot, fresh[i], now);
     };
     for (size_t i = 0; i < batch.size(); ++i) {
       if (analyzed[i]) last_resource = batch[i];
@@ -246,14 +250,8 @@ absl::Status ContinuousAnalysis::Scan(const store::Analyzer& analyzer,
     // After the last batch, in its store step: the two analyzer fields the analysis owns, on the
     // analyzer as stored now (absent or changed: nothing).
     store::AnalyzerDecision then;
-    if (begin + batch.size() == resource_arns.size() && !last_resource.empty()) {
-      then = [&](store::Analyzer& current) {
-        if (!SameRunningAnalyzer(analyzer, current)) return false;
-        current.last_resource_analyzed = last_resource;
-        current.last_resource_analyzed_at = now;
-        return true;
-      };
-    }
+    if (begin + batch.size() == resource_arns.size() && !last_resource.empty())
+      then = LastResourceDecision(analyzer, last_resource, now);
     ASSIGN_OR_RETURN(bool present,
                      store_.ModifyResourcesFindings(analyzer.arn, batch, decide, then));
     // Deleted, re-created or disabled: write nothing more.
@@ -274,15 +272,7 @@ absl::Status ContinuousAnalysis::ApplyFresh(const store::Analyzer& analyzer,
       stopped = true;
       return std::nullopt;
     }
-    if (snapshot.findings.empty() && fresh.empty()) return std::nullopt;
-    std::vector<findings::ArchiveRule> rules = ParseArchiveRules(snapshot.archive_rules);
-    findings::LifecycleOptions options;
-    options.scope = analyzer.arn;
-    options.resolved_retention = retention_;
-    options.archive_rules = rules;
-    findings::LifecycleResult result =
-        findings::ApplyAnalysis(snapshot.findings, fresh, now, options);
-    return ChangesOf(std::move(result));
+    return LifecycleStep(analyzer, snapshot, fresh, now);
   };
   return store_
       .ModifyFindings(analyzer.arn, store::FindingSelection{resource, std::nullopt}, decide)
@@ -291,17 +281,20 @@ absl::Status ContinuousAnalysis::ApplyFresh(const store::Analyzer& analyzer,
 
 absl::Status ContinuousAnalysis::RecordLastResource(const store::Analyzer& analyzer,
                                                     const std::string& resource, absl::Time now) {
-  // Only the two fields the analysis owns, on the analyzer as stored now (absent or changed:
-  // nothing).
-  return store_
-      .ModifyAnalyzer(analyzer.arn,
-                      [&](store::Analyzer& current) {
-                        if (!SameRunningAnalyzer(analyzer, current)) return false;
-                        current.last_resource_analyzed = resource;
-                        current.last_resource_analyzed_at = now;
-                        return true;
-                      })
+  return store_.ModifyAnalyzer(analyzer.arn, LastResourceDecision(analyzer, resource, now))
       .status();
+}
+
+std::optional<store::FindingChanges> ContinuousAnalysis::LifecycleStep(
+    const store::Analyzer& analyzer, const store::FindingsSnapshot& snapshot,
+    const std::vector<findings::Finding>& fresh, absl::Time now) const {
+  if (snapshot.findings.empty() && fresh.empty()) return std::nullopt;
+  std::vector<findings::ArchiveRule> rules = ParseArchiveRules(snapshot.archive_rules);
+  findings::LifecycleOptions options;
+  options.scope = analyzer.arn;
+  options.resolved_retention = retention_;
+  options.archive_rules = rules;
+  return ChangesOf(findings::ApplyAnalysis(snapshot.findings, fresh, now, options));
 }
 
 absl::Status ContinuousAnalysis::ScanFamily(const store::Analyzer& analyzer,

@@ -171,6 +171,12 @@ class ContinuousAnalysis {
   absl::Status ApplyFresh(const store::Analyzer& analyzer, const std::string& resource,
                           const std::vector<findings::Finding>& fresh, absl::Time now,
                           bool& stopped);
+  // The store changes of applying `fresh` to the snapshot's findings (lifecycle and archive rules);
+  // nullopt when there is nothing to write. REQUIRES: the snapshot's analyzer is `analyzer`.
+  std::optional<store::FindingChanges> LifecycleStep(const store::Analyzer& analyzer,
+                                                     const store::FindingsSnapshot& snapshot,
+                                                     const std::vector<findings::Finding>& fresh,
+                                                     absl::Time now) const;
   absl::Status RecordLastResource(const store::Analyzer& analyzer, const std::string& resource,
                                   absl::Time now);
 
